@@ -1,0 +1,101 @@
+//! Who may do what. Every route in the web shell asks these functions; keeping the rules here, pure,
+//! means they are tested once and read in one place.
+//!
+//! The rules (shared/product/domain.md): link workers and managers work on the people of their own
+//! service (a primary care network); VCSE partners see only the onward referrals sent to their own
+//! organisation's services, never a person's full record; commissioners and analysts see aggregates
+//! only, with small numbers suppressed; administrators manage accounts and the directory but not
+//! people's records.
+
+use crate::text::coded_enum;
+
+coded_enum! {
+    Role, field = "role", prompt = "Select a role: link_worker, manager, vcse_partner, commissioner or admin" {
+        LinkWorker = "link_worker", "Link worker";
+        Manager = "manager", "Service manager";
+        VcsePartner = "vcse_partner", "VCSE partner";
+        Commissioner = "commissioner", "Commissioner or analyst";
+        Admin = "admin", "Administrator";
+    }
+}
+
+coded_enum! {
+    /// Kinds of organisation. A PCN is the unit a social prescribing service runs for.
+    OrgKind, field = "kind", prompt = "Select an organisation type: icb, pcn, practice or vcse" {
+        Icb = "icb", "Integrated care board";
+        Pcn = "pcn", "Primary care network";
+        Practice = "practice", "GP practice";
+        Vcse = "vcse", "Voluntary, community or social enterprise organisation";
+    }
+}
+
+impl Role {
+    /// The kind of organisation an account with this role belongs to.
+    pub fn home_org_kind(self) -> Option<OrgKind> {
+        match self {
+            Role::LinkWorker | Role::Manager => Some(OrgKind::Pcn),
+            Role::VcsePartner => Some(OrgKind::Vcse),
+            Role::Commissioner => Some(OrgKind::Icb),
+            Role::Admin => None,
+        }
+    }
+
+    /// Record and read casework (people, referrals, plans, contacts, measures).
+    pub fn does_casework(self) -> bool {
+        matches!(self, Role::LinkWorker | Role::Manager)
+    }
+
+    /// See aggregate figures (dashboard, evaluation report).
+    pub fn sees_aggregates(self) -> bool {
+        matches!(self, Role::Manager | Role::Commissioner | Role::LinkWorker | Role::Admin)
+    }
+
+    /// Answer onward referrals on behalf of a VCSE organisation.
+    pub fn answers_onward_referrals(self) -> bool {
+        self == Role::VcsePartner
+    }
+}
+
+/// Someone acting: a signed-in person or an API token, always of one organisation and one role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub org_id: String,
+    pub role: Role,
+}
+
+impl Actor {
+    /// May this actor read or change the casework of a person held by `service_org_id`?
+    pub fn may_access_casework(&self, service_org_id: &str) -> bool {
+        self.role.does_casework() && self.org_id == service_org_id
+    }
+
+    /// May this actor answer an onward referral sent to a service run by `provider_org_id`?
+    pub fn may_answer_onward(&self, provider_org_id: &str) -> bool {
+        self.role.answers_onward_referrals() && self.org_id == provider_org_id
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(role: Role, org: &str) -> Actor {
+        Actor { org_id: org.into(), role }
+    }
+
+    #[test]
+    fn casework_only_for_own_service() {
+        assert!(actor(Role::LinkWorker, "pcn1").may_access_casework("pcn1"));
+        assert!(!actor(Role::LinkWorker, "pcn1").may_access_casework("pcn2"));
+        assert!(!actor(Role::VcsePartner, "pcn1").may_access_casework("pcn1"));
+        assert!(!actor(Role::Commissioner, "pcn1").may_access_casework("pcn1"));
+        assert!(!actor(Role::Admin, "pcn1").may_access_casework("pcn1"));
+    }
+
+    #[test]
+    fn onward_answers_only_for_own_organisation() {
+        assert!(actor(Role::VcsePartner, "v1").may_answer_onward("v1"));
+        assert!(!actor(Role::VcsePartner, "v1").may_answer_onward("v2"));
+        assert!(!actor(Role::LinkWorker, "v1").may_answer_onward("v1"));
+    }
+}

@@ -1,0 +1,148 @@
+//! Disclosure control for aggregate outputs (shared/product/evaluation.md, after NHS Digital's
+//! method for sub-national HES outputs): counts of 1–7 are shown as `*`, counts of 8 or more are
+//! rounded to the nearest 5, statistics based on 1–7 values are shown as `*`, totals are computed
+//! from unrounded values before rounding, and a lone suppressed cell in a row with a shown total
+//! gets a second cell suppressed so it cannot be recovered by subtraction.
+
+use serde::{Serialize, Serializer};
+
+/// The rules in force; printed in every report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct SuppressionPolicy {
+    /// Counts from 1 to this value are suppressed (7 by default).
+    pub max_suppressed: u64,
+    /// Counts above it are rounded to the nearest multiple of this (5 by default; 1 disables rounding).
+    pub rounding_base: u64,
+}
+
+impl Default for SuppressionPolicy {
+    fn default() -> Self {
+        Self { max_suppressed: 7, rounding_base: 5 }
+    }
+}
+
+/// A figure as it may be shown: its value, `*` when suppressed, or nothing when there is no data.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Shown<T> {
+    Value(T),
+    Suppressed,
+    NoData,
+}
+
+impl<T> Shown<T> {
+    pub fn value(&self) -> Option<&T> {
+        match self {
+            Shown::Value(v) => Some(v),
+            _ => None,
+        }
+    }
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Shown<U> {
+        match self {
+            Shown::Value(v) => Shown::Value(f(v)),
+            Shown::Suppressed => Shown::Suppressed,
+            Shown::NoData => Shown::NoData,
+        }
+    }
+    pub fn is_suppressed(&self) -> bool {
+        matches!(self, Shown::Suppressed)
+    }
+}
+
+impl<T: Serialize> Serialize for Shown<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Shown::Value(v) => v.serialize(s),
+            Shown::Suppressed => s.serialize_str("*"),
+            Shown::NoData => s.serialize_none(),
+        }
+    }
+}
+
+impl SuppressionPolicy {
+    fn is_small(&self, n: u64) -> bool {
+        (1..=self.max_suppressed).contains(&n)
+    }
+
+    /// A count as it may be shown.
+    pub fn count(&self, n: u64) -> Shown<u64> {
+        if self.is_small(n) {
+            return Shown::Suppressed;
+        }
+        let base = self.rounding_base.max(1);
+        Shown::Value((n + base / 2) / base * base)
+    }
+
+    /// A statistic (mean, median, rate, CI bound) computed from `n` values or people.
+    pub fn statistic(&self, n: u64, value: Option<f64>) -> Shown<f64> {
+        match value {
+            _ if self.is_small(n) => Shown::Suppressed,
+            Some(v) if v.is_finite() => Shown::Value(v),
+            _ => Shown::NoData,
+        }
+    }
+
+    /// A row of counts with its total: primary suppression, then secondary suppression of the
+    /// smallest other non-zero cell when exactly one cell is suppressed, so the total cannot give
+    /// the suppressed cell away. The total is rounded from the unrounded sum.
+    pub fn row_with_total(&self, cells: &[u64]) -> (Vec<Shown<u64>>, Shown<u64>) {
+        let mut shown: Vec<Shown<u64>> = cells.iter().map(|&n| self.count(n)).collect();
+        let suppressed = shown.iter().filter(|s| s.is_suppressed()).count();
+        if suppressed == 1 {
+            let second = cells
+                .iter()
+                .enumerate()
+                .filter(|(i, &n)| n > 0 && !shown[*i].is_suppressed())
+                .min_by_key(|(_, &n)| n)
+                .map(|(i, _)| i);
+            if let Some(i) = second {
+                shown[i] = Shown::Suppressed;
+            }
+        }
+        (shown, self.count(cells.iter().sum()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_at_the_thresholds() {
+        let p = SuppressionPolicy::default();
+        assert_eq!(p.count(0), Shown::Value(0));
+        assert_eq!(p.count(1), Shown::Suppressed);
+        assert_eq!(p.count(7), Shown::Suppressed);
+        assert_eq!(p.count(8), Shown::Value(10));
+        assert_eq!(p.count(12), Shown::Value(10));
+        assert_eq!(p.count(13), Shown::Value(15));
+        assert_eq!(p.count(602), Shown::Value(600));
+    }
+
+    #[test]
+    fn statistics_from_few_people_are_suppressed() {
+        let p = SuppressionPolicy::default();
+        assert_eq!(p.statistic(7, Some(3.2)), Shown::Suppressed);
+        assert_eq!(p.statistic(8, Some(3.2)), Shown::Value(3.2));
+        assert_eq!(p.statistic(0, None), Shown::NoData);
+        assert_eq!(p.statistic(9, Some(f64::NAN)), Shown::NoData);
+    }
+
+    #[test]
+    fn secondary_suppression_protects_a_lone_small_cell() {
+        let p = SuppressionPolicy::default();
+        let (row, total) = p.row_with_total(&[3, 40, 12, 0]);
+        assert_eq!(row, vec![Shown::Suppressed, Shown::Value(40), Shown::Suppressed, Shown::Value(0)]);
+        assert_eq!(total, Shown::Value(55));
+        let (row, _) = p.row_with_total(&[3, 4, 40]);
+        assert_eq!(row, vec![Shown::Suppressed, Shown::Suppressed, Shown::Value(40)]);
+        let (row, _) = p.row_with_total(&[30, 40]);
+        assert_eq!(row, vec![Shown::Value(30), Shown::Value(40)]);
+    }
+
+    #[test]
+    fn serialises_as_value_star_or_null() {
+        assert_eq!(serde_json::to_string(&Shown::Value(5u64)).unwrap(), "5");
+        assert_eq!(serde_json::to_string(&Shown::<u64>::Suppressed).unwrap(), "\"*\"");
+        assert_eq!(serde_json::to_string(&Shown::<u64>::NoData).unwrap(), "null");
+    }
+}

@@ -1,0 +1,486 @@
+//! The evaluation: from plain facts about a service's referrals to the figures a commissioner
+//! reads. Pure, so the web report, the JSON API and `linkwork report` are one computation, and every
+//! figure can be tested against hand-computed values.
+//!
+//! Every figure carries its definition and n; small numbers are suppressed with
+//! [`SuppressionPolicy`] before anything leaves this module.
+
+use crate::disclosure::{Shown, SuppressionPolicy};
+use crate::instruments::{AnswerSet, Direction, Instrument, Timepoint};
+use crate::onward::OnwardStatus;
+use crate::referral::{ReferralSource, ReferralStatus};
+use crate::stats;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use time::Date;
+
+/// The reporting period, both ends inclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Period {
+    pub from: Date,
+    pub to: Date,
+}
+
+impl Period {
+    pub fn new(from: Date, to: Date) -> crate::Result<Self> {
+        if from > to {
+            return Err(crate::DomainError::invalid("from", "The start of the period must be on or before its end"));
+        }
+        Ok(Self { from, to })
+    }
+    pub fn contains(&self, d: Date) -> bool {
+        self.from <= d && d <= self.to
+    }
+    pub fn days(&self) -> i64 {
+        (self.to - self.from).whole_days() + 1
+    }
+}
+
+/// The referral-rate target band (IIF 2022/23: 0.8–1.2% of the registered population a year).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct TargetBand {
+    pub low_pct: f64,
+    pub high_pct: f64,
+    pub source: &'static str,
+}
+
+impl Default for TargetBand {
+    fn default() -> Self {
+        Self { low_pct: 0.8, high_pct: 1.2, source: "IIF guidance 2022/23: referrals as 0.8–1.2% of the registered population a year" }
+    }
+}
+
+// ---- input: plain facts loaded by the storage layer ----
+
+#[derive(Debug, Clone)]
+pub struct PracticeFacts {
+    pub id: String,
+    pub name: String,
+    pub list_size: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct ReferralFacts {
+    pub id: String,
+    pub practice_id: Option<String>,
+    pub source: ReferralSource,
+    pub status: ReferralStatus,
+    pub referred_on: Date,
+    pub first_contact_on: Option<Date>,
+}
+
+#[derive(Debug, Clone)]
+pub struct MeasureFacts {
+    pub referral_id: String,
+    pub timepoint: Timepoint,
+    pub taken_on: Date,
+    pub answers: AnswerSet,
+}
+
+#[derive(Debug, Clone)]
+pub struct OnwardFacts {
+    pub partner_name: String,
+    pub status: OnwardStatus,
+    pub sent_on: Date,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct EvaluationInput {
+    pub scope_name: String,
+    pub practices: Vec<PracticeFacts>,
+    pub referrals: Vec<ReferralFacts>,
+    pub measures: Vec<MeasureFacts>,
+    pub onward: Vec<OnwardFacts>,
+}
+
+/// Settings a service may change; every report prints the values used.
+#[derive(Debug, Clone, Serialize)]
+pub struct EvaluationSettings {
+    pub policy: SuppressionPolicy,
+    pub target: TargetBand,
+    /// Meaningful-change thresholds by score key, overriding the instrument defaults.
+    pub thresholds: BTreeMap<String, f64>,
+}
+
+impl Default for EvaluationSettings {
+    fn default() -> Self {
+        Self { policy: SuppressionPolicy::default(), target: TargetBand::default(), thresholds: BTreeMap::new() }
+    }
+}
+
+// ---- output ----
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub scope: String,
+    pub period: Period,
+    pub settings: EvaluationSettings,
+    pub reach: Reach,
+    pub waiting: Waiting,
+    pub outcomes: Vec<OutcomeChange>,
+    pub onward: Vec<PartnerAcceptance>,
+    pub caveats: Vec<&'static str>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Reach {
+    pub referrals: Shown<u64>,
+    pub list_size: u64,
+    /// Referrals in the period as a % of the registered list, scaled to a year.
+    pub annual_rate_pct: Shown<f64>,
+    pub within_target: Option<bool>,
+    pub by_practice: Vec<PracticeReach>,
+    pub by_month: Vec<MonthCount>,
+    pub by_source: Vec<SourceCount>,
+    pub by_status: Vec<StatusCount>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PracticeReach {
+    pub practice: String,
+    pub list_size: u64,
+    pub referrals: Shown<u64>,
+    pub annual_rate_pct: Shown<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MonthCount {
+    /// `YYYY-MM`
+    pub month: String,
+    pub referrals: Shown<u64>,
+    #[serde(skip)]
+    pub unrounded: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceCount {
+    pub source: ReferralSource,
+    pub referrals: Shown<u64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusCount {
+    pub status: ReferralStatus,
+    pub referrals: Shown<u64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Waiting {
+    /// Referrals in the period that have had a first contact.
+    pub n: Shown<u64>,
+    pub median_days: Shown<f64>,
+    pub mean_days: Shown<f64>,
+    /// Referrals in the period still waiting (open, no contact yet).
+    pub still_waiting: Shown<u64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OutcomeChange {
+    pub score_key: &'static str,
+    pub label: &'static str,
+    pub instrument: Instrument,
+    pub direction: Direction,
+    pub threshold: f64,
+    pub n_paired: Shown<u64>,
+    /// People with a baseline but no follow-up yet (attrition).
+    pub n_baseline_only: Shown<u64>,
+    pub mean_baseline: Shown<f64>,
+    pub mean_follow_up: Shown<f64>,
+    pub mean_change: Shown<f64>,
+    pub ci95_low: Shown<f64>,
+    pub ci95_high: Shown<f64>,
+    pub effect_size_dz: Shown<f64>,
+    /// % of paired people who improved by at least the threshold.
+    pub pct_improved: Shown<f64>,
+    /// % who got worse by at least the threshold.
+    pub pct_worsened: Shown<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PartnerAcceptance {
+    pub partner: String,
+    pub sent: Shown<u64>,
+    pub accepted: Shown<u64>,
+    pub declined: Shown<u64>,
+    pub awaiting: Shown<u64>,
+    /// Accepted as a % of those answered.
+    pub acceptance_pct: Shown<f64>,
+}
+
+pub const CAVEATS: &[&str] = &[
+    "There is no comparison group: regression to the mean and natural recovery are not excluded from the changes shown.",
+    "Counts of 1 to 7 are shown as *, other counts are rounded to the nearest 5; statistics based on 1 to 7 people are shown as *.",
+    "Outcome changes pair each person's baseline with their latest follow-up or discharge measure of the same questionnaire in the same referral.",
+];
+
+/// Computes the evaluation report for `period` from `input`.
+pub fn evaluate(input: &EvaluationInput, period: Period, settings: &EvaluationSettings) -> Report {
+    let policy = settings.policy;
+    let in_period: Vec<&ReferralFacts> = input.referrals.iter().filter(|r| period.contains(r.referred_on)).collect();
+    Report {
+        scope: input.scope_name.clone(),
+        period,
+        settings: settings.clone(),
+        reach: reach(input, &in_period, period, settings),
+        waiting: waiting(&in_period, policy),
+        outcomes: outcomes(input, &in_period, period, settings),
+        onward: onward(input, period, policy),
+        caveats: CAVEATS.to_vec(),
+    }
+}
+
+fn annual_rate(count: u64, list_size: u64, period: Period) -> Option<f64> {
+    (list_size > 0).then(|| count as f64 / list_size as f64 * 100.0 * 365.25 / period.days() as f64)
+}
+
+fn reach(input: &EvaluationInput, in_period: &[&ReferralFacts], period: Period, settings: &EvaluationSettings) -> Reach {
+    let policy = settings.policy;
+    let total = in_period.len() as u64;
+    let list_size: u64 = input.practices.iter().map(|p| p.list_size).sum();
+    let rate = annual_rate(total, list_size, period);
+    let by_practice = input
+        .practices
+        .iter()
+        .map(|p| {
+            let n = in_period.iter().filter(|r| r.practice_id.as_deref() == Some(p.id.as_str())).count() as u64;
+            PracticeReach {
+                practice: p.name.clone(),
+                list_size: p.list_size,
+                referrals: policy.count(n),
+                annual_rate_pct: policy.statistic(n, annual_rate(n, p.list_size, period)),
+            }
+        })
+        .collect();
+    let mut months: BTreeMap<String, u64> = BTreeMap::new();
+    let mut month = Date::from_calendar_date(period.from.year(), period.from.month(), 1).unwrap_or(period.from);
+    while month <= period.to {
+        months.insert(month_key(month), 0);
+        month = month.replace_day(28).ok().and_then(|d| d.checked_add(time::Duration::days(4))).and_then(|d| d.replace_day(1).ok()).unwrap_or(Date::MAX);
+    }
+    for r in in_period {
+        *months.entry(month_key(r.referred_on)).or_default() += 1;
+    }
+    let by_source = ReferralSource::ALL
+        .iter()
+        .map(|s| SourceCount { source: *s, referrals: policy.count(in_period.iter().filter(|r| r.source == *s).count() as u64) })
+        .collect();
+    let by_status = ReferralStatus::ALL
+        .iter()
+        .map(|s| StatusCount { status: *s, referrals: policy.count(in_period.iter().filter(|r| r.status == *s).count() as u64) })
+        .collect();
+    Reach {
+        referrals: policy.count(total),
+        list_size,
+        annual_rate_pct: policy.statistic(total, rate),
+        within_target: rate.filter(|_| !policy.count(total).is_suppressed()).map(|r| r >= settings.target.low_pct && r <= settings.target.high_pct),
+        by_practice,
+        by_month: months.into_iter().map(|(month, n)| MonthCount { month, referrals: policy.count(n), unrounded: n }).collect(),
+        by_source,
+        by_status,
+    }
+}
+
+fn month_key(d: Date) -> String {
+    format!("{:04}-{:02}", d.year(), d.month() as u8)
+}
+
+fn waiting(in_period: &[&ReferralFacts], policy: SuppressionPolicy) -> Waiting {
+    let days: Vec<f64> = in_period
+        .iter()
+        .filter_map(|r| r.first_contact_on.map(|c| (c - r.referred_on).whole_days().max(0) as f64))
+        .collect();
+    let n = days.len() as u64;
+    let still_waiting = in_period.iter().filter(|r| r.first_contact_on.is_none() && r.status.is_open()).count() as u64;
+    Waiting {
+        n: policy.count(n),
+        median_days: policy.statistic(n, stats::median(&days)),
+        mean_days: policy.statistic(n, stats::mean(&days)),
+        still_waiting: policy.count(still_waiting),
+    }
+}
+
+fn outcomes(input: &EvaluationInput, in_period: &[&ReferralFacts], period: Period, settings: &EvaluationSettings) -> Vec<OutcomeChange> {
+    let policy = settings.policy;
+    let referral_ids: std::collections::HashSet<&str> = in_period.iter().map(|r| r.id.as_str()).collect();
+    let mut result = Vec::new();
+    for instrument in Instrument::ALL {
+        // Per referral: the earliest baseline and the latest later measure, up to the period's end.
+        let mut baseline: BTreeMap<&str, &MeasureFacts> = BTreeMap::new();
+        let mut follow_up: BTreeMap<&str, &MeasureFacts> = BTreeMap::new();
+        for m in input.measures.iter().filter(|m| m.answers.instrument() == *instrument && m.taken_on <= period.to && referral_ids.contains(m.referral_id.as_str())) {
+            let slot = if m.timepoint == Timepoint::Baseline { &mut baseline } else { &mut follow_up };
+            let keep_new = match slot.get(m.referral_id.as_str()) {
+                None => true,
+                Some(old) if m.timepoint == Timepoint::Baseline => m.taken_on < old.taken_on,
+                Some(old) => m.taken_on >= old.taken_on,
+            };
+            if keep_new {
+                slot.insert(m.referral_id.as_str(), m);
+            }
+        }
+        for (index, def) in instrument.scores().iter().enumerate() {
+            let threshold = settings.thresholds.get(def.key).copied().unwrap_or(def.default_threshold);
+            let mut pairs = Vec::new();
+            let mut baseline_only = 0u64;
+            for (referral, base) in &baseline {
+                match follow_up.get(referral).filter(|f| f.taken_on >= base.taken_on) {
+                    Some(f) => pairs.push((base.answers.scores()[index].value, f.answers.scores()[index].value)),
+                    None => baseline_only += 1,
+                }
+            }
+            let n = pairs.len() as u64;
+            let change = stats::paired_change(&pairs);
+            let better = |(b, a): &(f64, f64)| match def.direction {
+                Direction::HigherIsBetter => a - b,
+                Direction::LowerIsBetter => b - a,
+            };
+            let pct = |pred: &dyn Fn(f64) -> bool| (n > 0).then(|| pairs.iter().filter(|p| pred(better(p))).count() as f64 / n as f64 * 100.0);
+            result.push(OutcomeChange {
+                score_key: def.key,
+                label: def.label,
+                instrument: *instrument,
+                direction: def.direction,
+                threshold,
+                n_paired: policy.count(n),
+                n_baseline_only: policy.count(baseline_only),
+                mean_baseline: policy.statistic(n, change.as_ref().map(|c| c.mean_before)),
+                mean_follow_up: policy.statistic(n, change.as_ref().map(|c| c.mean_after)),
+                mean_change: policy.statistic(n, change.as_ref().map(|c| c.mean_change)),
+                ci95_low: policy.statistic(n, change.as_ref().and_then(|c| c.ci95).map(|ci| ci.0)),
+                ci95_high: policy.statistic(n, change.as_ref().and_then(|c| c.ci95).map(|ci| ci.1)),
+                effect_size_dz: policy.statistic(n, change.as_ref().and_then(|c| c.effect_size_dz)),
+                pct_improved: policy.statistic(n, pct(&|d| d >= threshold)),
+                pct_worsened: policy.statistic(n, pct(&|d| d <= -threshold)),
+            });
+        }
+    }
+    result
+}
+
+fn onward(input: &EvaluationInput, period: Period, policy: SuppressionPolicy) -> Vec<PartnerAcceptance> {
+    let mut by_partner: BTreeMap<&str, [u64; 3]> = BTreeMap::new();
+    for o in input.onward.iter().filter(|o| period.contains(o.sent_on)) {
+        let counts = by_partner.entry(o.partner_name.as_str()).or_default();
+        match o.status {
+            s if s.was_accepted() => counts[0] += 1,
+            OnwardStatus::Declined => counts[1] += 1,
+            _ => counts[2] += 1,
+        }
+    }
+    by_partner
+        .into_iter()
+        .map(|(partner, [accepted, declined, awaiting])| {
+            let (cells, sent) = policy.row_with_total(&[accepted, declined, awaiting]);
+            let answered = accepted + declined;
+            PartnerAcceptance {
+                partner: partner.to_owned(),
+                sent,
+                accepted: cells[0],
+                declined: cells[1],
+                awaiting: cells[2],
+                acceptance_pct: policy.statistic(answered, (answered > 0).then(|| accepted as f64 / answered as f64 * 100.0)),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn referral(id: &str, practice: &str, on: Date, contact: Option<Date>) -> ReferralFacts {
+        ReferralFacts { id: id.into(), practice_id: Some(practice.into()), source: ReferralSource::GpPractice, status: ReferralStatus::Accepted, referred_on: on, first_contact_on: contact }
+    }
+
+    fn swemwbs(referral: &str, tp: Timepoint, on: Date, each: &str) -> MeasureFacts {
+        MeasureFacts { referral_id: referral.into(), timepoint: tp, taken_on: on, answers: AnswerSet::parse(Instrument::Swemwbs, &[each; 7]).unwrap() }
+    }
+
+    fn year() -> Period {
+        Period::new(date!(2026 - 01 - 01), date!(2026 - 12 - 31)).unwrap()
+    }
+
+    #[test]
+    fn referral_rate_against_list_size() {
+        let mut input = EvaluationInput { practices: vec![PracticeFacts { id: "p1".into(), name: "P1".into(), list_size: 2000 }], ..Default::default() };
+        for i in 0..20 {
+            input.referrals.push(referral(&format!("r{i}"), "p1", date!(2026 - 03 - 01), None));
+        }
+        input.referrals.push(referral("old", "p1", date!(2025 - 03 - 01), None));
+        let r = evaluate(&input, year(), &EvaluationSettings::default());
+        assert_eq!(r.reach.referrals, Shown::Value(20));
+        // 20 / 2000 = 1% over 365 days, scaled to 365.25 days.
+        let rate = *r.reach.annual_rate_pct.value().unwrap();
+        assert!((rate - 1.0 * 365.25 / 365.0).abs() < 1e-9, "{rate}");
+        assert_eq!(r.reach.within_target, Some(true));
+        assert_eq!(r.reach.by_month.len(), 12);
+        assert_eq!(r.reach.by_month[2].unrounded, 20);
+        assert_eq!(r.waiting.still_waiting, Shown::Value(20));
+    }
+
+    #[test]
+    fn waiting_time_is_suppressed_for_few_people_and_computed_otherwise() {
+        let mut input = EvaluationInput::default();
+        for i in 0..8 {
+            input.referrals.push(referral(&format!("r{i}"), "p1", date!(2026 - 03 - 01), Some(date!(2026 - 03 - 01) + time::Duration::days(i))));
+        }
+        let r = evaluate(&input, year(), &EvaluationSettings::default());
+        assert_eq!(r.waiting.median_days, Shown::Value(3.5));
+        assert_eq!(r.waiting.mean_days, Shown::Value(3.5));
+        input.referrals.pop();
+        let r = evaluate(&input, year(), &EvaluationSettings::default());
+        assert_eq!(r.waiting.median_days, Shown::Suppressed);
+    }
+
+    #[test]
+    fn paired_swemwbs_change() {
+        let mut input = EvaluationInput::default();
+        // 8 people from raw 21 (19.25) to raw 28 (25.03): +5.78 each; 1 with baseline only.
+        for i in 0..9 {
+            let id = format!("r{i}");
+            input.referrals.push(referral(&id, "p1", date!(2026 - 02 - 01), None));
+            input.measures.push(swemwbs(&id, Timepoint::Baseline, date!(2026 - 02 - 10), "3"));
+            if i < 8 {
+                input.measures.push(swemwbs(&id, Timepoint::FollowUp, date!(2026 - 05 - 10), "4"));
+            }
+        }
+        let r = evaluate(&input, year(), &EvaluationSettings::default());
+        let s = r.outcomes.iter().find(|o| o.score_key == "swemwbs_metric").unwrap();
+        assert_eq!(s.n_paired, Shown::Value(10)); // 8 rounded to nearest 5
+        assert_eq!(s.n_baseline_only, Shown::Suppressed);
+        assert!((s.mean_change.value().unwrap() - 5.78).abs() < 1e-9);
+        assert_eq!(s.pct_improved, Shown::Value(100.0));
+        assert!((s.ci95_low.value().unwrap() - 5.78).abs() < 1e-9);
+    }
+
+    #[test]
+    fn partner_acceptance_with_secondary_suppression() {
+        let mut input = EvaluationInput::default();
+        let mut add = |status: OnwardStatus, n: usize| {
+            for _ in 0..n {
+                input.onward.push(OnwardFacts { partner_name: "Walk Club".into(), status, sent_on: date!(2026 - 04 - 01) });
+            }
+        };
+        add(OnwardStatus::Accepted, 20);
+        add(OnwardStatus::Attended, 10);
+        add(OnwardStatus::Declined, 10);
+        add(OnwardStatus::Sent, 2);
+        let r = evaluate(&input, year(), &EvaluationSettings::default());
+        let p = &r.onward[0];
+        assert_eq!(p.awaiting, Shown::Suppressed);
+        assert_eq!(p.declined, Shown::Suppressed); // secondary
+        assert_eq!(p.accepted, Shown::Value(30));
+        assert_eq!(p.sent, Shown::Value(40)); // 42 rounded
+        assert_eq!(p.acceptance_pct, Shown::Value(75.0));
+    }
+
+    #[test]
+    fn empty_input_gives_no_data_not_a_panic() {
+        let r = evaluate(&EvaluationInput::default(), year(), &EvaluationSettings::default());
+        assert_eq!(r.reach.referrals, Shown::Value(0));
+        assert_eq!(r.reach.annual_rate_pct, Shown::NoData);
+        assert_eq!(r.waiting.median_days, Shown::NoData);
+        assert!(r.outcomes.iter().all(|o| o.mean_change == Shown::NoData));
+    }
+}

@@ -1,0 +1,36 @@
+//! Linkwork's domain core: the types and rules of a social prescribing service.
+//!
+//! Everything here is pure (no I/O, no clock, no database). Values are *parsed* at the boundary into
+//! types that cannot hold invalid states (an [`NhsNumber`] always has a valid check digit, a
+//! [`instruments::AnswerSet`] is always complete and in range), so the storage and web layers never
+//! re-check them. The evaluation maths ([`stats`], [`disclosure`], [`evaluation`]) lives here too, so
+//! the web report and the CLI report are the same computation.
+
+pub mod access;
+pub mod contact;
+pub mod disclosure;
+mod error;
+pub mod evaluation;
+pub mod instruments;
+pub mod need;
+pub mod nhs_number;
+pub mod onward;
+pub mod person;
+pub mod plan;
+pub mod postcode;
+pub mod referral;
+pub mod stats;
+mod text;
+
+pub use error::DomainError;
+pub use nhs_number::NhsNumber;
+pub use postcode::Postcode;
+pub use text::{BoundedText, RequiredText};
+
+/// Result type of the domain layer.
+pub type Result<T> = std::result::Result<T, DomainError>;
+
+/// Dates shown to people follow the NHS.UK content style: `1 December 2026`.
+pub fn format_date_long(date: time::Date) -> String {
+    format!("{} {} {}", date.day(), date.month(), date.year())
+}

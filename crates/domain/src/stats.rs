@@ -1,0 +1,118 @@
+//! Statistics for evaluation: small, pure functions checked against independently computed values.
+
+use statrs::distribution::{ContinuousCDF, StudentsT};
+
+pub fn mean(values: &[f64]) -> Option<f64> {
+    (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
+}
+
+/// Sample standard deviation (n − 1 denominator); needs at least two values.
+pub fn sample_sd(values: &[f64]) -> Option<f64> {
+    if values.len() < 2 {
+        return None;
+    }
+    let m = mean(values)?;
+    let ss: f64 = values.iter().map(|v| (v - m).powi(2)).sum();
+    Some((ss / (values.len() - 1) as f64).sqrt())
+}
+
+pub fn median(values: &[f64]) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let mid = sorted.len() / 2;
+    Some(if sorted.len() % 2 == 0 { (sorted[mid - 1] + sorted[mid]) / 2.0 } else { sorted[mid] })
+}
+
+/// Two-sided 95% confidence interval for a mean, using Student's t with n − 1 degrees of freedom.
+/// `None` when it cannot be computed (fewer than two values).
+pub fn mean_ci95(values: &[f64]) -> Option<(f64, f64)> {
+    let n = values.len();
+    let m = mean(values)?;
+    let sd = sample_sd(values)?;
+    let t = StudentsT::new(0.0, 1.0, (n - 1) as f64).ok()?.inverse_cdf(0.975);
+    let half = t * sd / (n as f64).sqrt();
+    Some((m - half, m + half))
+}
+
+/// Paired before → after change (paired t): the summary shared/product/evaluation.md asks for.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PairedChange {
+    pub n: usize,
+    pub mean_before: f64,
+    pub mean_after: f64,
+    pub mean_change: f64,
+    pub sd_change: Option<f64>,
+    pub ci95: Option<(f64, f64)>,
+    /// Cohen's d_z: mean change / SD of the changes.
+    pub effect_size_dz: Option<f64>,
+}
+
+pub fn paired_change(pairs: &[(f64, f64)]) -> Option<PairedChange> {
+    let before: Vec<f64> = pairs.iter().map(|p| p.0).collect();
+    let after: Vec<f64> = pairs.iter().map(|p| p.1).collect();
+    let changes: Vec<f64> = pairs.iter().map(|(b, a)| a - b).collect();
+    let mean_change = mean(&changes)?;
+    let sd_change = sample_sd(&changes);
+    Some(PairedChange {
+        n: pairs.len(),
+        mean_before: mean(&before)?,
+        mean_after: mean(&after)?,
+        mean_change,
+        sd_change,
+        ci95: mean_ci95(&changes),
+        effect_size_dz: sd_change.filter(|sd| *sd > 0.0).map(|sd| mean_change / sd),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() < 1e-5
+    }
+
+    #[test]
+    fn mean_sd_median() {
+        assert_eq!(mean(&[]), None);
+        assert_eq!(mean(&[2.0, 4.0]), Some(3.0));
+        assert!(close(sample_sd(&[1.0, 2.0, 3.0, 4.0, 5.0]).unwrap(), 1.5811388));
+        assert_eq!(sample_sd(&[1.0]), None);
+        assert_eq!(median(&[5.0, 1.0, 3.0]), Some(3.0));
+        assert_eq!(median(&[4.0, 1.0, 3.0, 2.0]), Some(2.5));
+    }
+
+    #[test]
+    fn ci_matches_reference_values() {
+        // Reference: scipy.stats.t.interval(0.95, df=4, loc=3, scale=stats.sem([1,2,3,4,5]))
+        // = (1.036757, 4.963243); t(0.975, 4) = 2.776445.
+        let (lo, hi) = mean_ci95(&[1.0, 2.0, 3.0, 4.0, 5.0]).unwrap();
+        assert!(close(lo, 1.036757) && close(hi, 4.963243), "{lo} {hi}");
+        // df = 1: t = 12.706205; values 0, 2 → mean 1, sd 1.414214, se 1 → 1 ± 12.706205
+        let (lo, hi) = mean_ci95(&[0.0, 2.0]).unwrap();
+        assert!(close(lo, -11.706205) && close(hi, 13.706205), "{lo} {hi}");
+        assert_eq!(mean_ci95(&[1.0]), None);
+    }
+
+    #[test]
+    fn paired_change_summary() {
+        let pairs = [(10.0, 12.0), (14.0, 15.0), (20.0, 23.0), (18.0, 22.0), (15.0, 20.0)];
+        let c = paired_change(&pairs).unwrap();
+        assert_eq!(c.n, 5);
+        assert!(close(c.mean_before, 15.4) && close(c.mean_after, 18.4) && close(c.mean_change, 3.0));
+        let (lo, hi) = c.ci95.unwrap();
+        assert!(close(lo, 1.036757) && close(hi, 4.963243));
+        assert!(close(c.effect_size_dz.unwrap(), 3.0 / 1.5811388));
+        assert_eq!(paired_change(&[]), None);
+    }
+
+    #[test]
+    fn all_equal_changes_have_zero_width_ci_and_no_effect_size() {
+        let c = paired_change(&[(1.0, 2.0), (3.0, 4.0), (5.0, 6.0)]).unwrap();
+        assert_eq!(c.ci95, Some((1.0, 1.0)));
+        assert_eq!(c.effect_size_dz, None);
+    }
+}
