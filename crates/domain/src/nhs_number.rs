@@ -65,6 +65,13 @@ impl From<NhsNumber> for String {
     }
 }
 
+impl TryFrom<String> for NhsNumber {
+    type Error = DomainError;
+    fn try_from(raw: String) -> Result<Self> {
+        Self::parse(&raw)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

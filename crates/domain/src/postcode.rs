@@ -71,6 +71,13 @@ impl From<Postcode> for String {
     }
 }
 
+impl TryFrom<String> for Postcode {
+    type Error = DomainError;
+    fn try_from(raw: String) -> Result<Self> {
+        Self::parse(&raw)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

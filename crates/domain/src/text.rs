@@ -96,6 +96,13 @@ macro_rules! coded_enum {
             }
         }
 
+        impl TryFrom<String> for $name {
+            type Error = $crate::DomainError;
+            fn try_from(raw: String) -> $crate::Result<Self> {
+                Self::parse(&raw)
+            }
+        }
+
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
                 s.serialize_str(self.code())

@@ -1,0 +1,47 @@
+//! Storage for Linkwork.
+//!
+//! The traits in [`traits`] are what the rest of the program sees (`Arc<dyn Store>`). They are
+//! implemented once, in `src/sql/`, and that one body of SQL is compiled twice: as
+//! [`sqlite::SqlStore`] and [`postgres::SqlStore`] (see `sqlite.rs`/`postgres.rs`, which include the
+//! same module with a different `Db` type). Queries use only SQL both databases speak (`$1`
+//! placeholders, `ON CONFLICT`, `RETURNING`), and the one migration set in `/migrations` uses only
+//! portable DDL. The contract tests in `tests/` run against both.
+//!
+//! Invariants kept here:
+//! - every change to a person's record writes its audit event in the same transaction;
+//! - lifecycle changes are compare-and-set on the status the caller saw (`StoreError::Conflict`
+//!   otherwise), so two people acting at once cannot both move a referral;
+//! - values come in as parsed domain types and go out as domain types; a stored value that no
+//!   longer parses is reported as [`StoreError::Corrupt`], never silently dropped.
+
+mod error;
+pub mod model;
+pub mod postgres;
+pub mod sqlite;
+pub mod testing;
+pub mod traits;
+
+pub use error::StoreError;
+pub use model::*;
+pub use traits::*;
+
+use std::sync::Arc;
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// Opens the database a URL names (`sqlite://path.db`, `sqlite::memory:`, `postgres://…`),
+/// without migrating it.
+pub async fn connect(url: &str) -> Result<Arc<dyn Store>> {
+    if url.starts_with("sqlite:") {
+        Ok(Arc::new(sqlite::SqlStore::connect(url).await?))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Arc::new(postgres::SqlStore::connect(url).await?))
+    } else {
+        Err(StoreError::UnsupportedUrl)
+    }
+}
+
+/// A new time-ordered identifier (UUIDv7), as stored in every `id` column.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}

@@ -1,0 +1,29 @@
+use thiserror::Error;
+
+/// Why a storage operation failed. The web shell maps these to HTTP statuses.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    /// The record changed since the caller read it, or a unique value is already taken.
+    #[error("{0}")]
+    Conflict(String),
+    #[error("the database URL must start with sqlite: or postgres://")]
+    UnsupportedUrl,
+    #[error("stored data could not be read: {0}")]
+    Corrupt(String),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl StoreError {
+    /// Maps unique-constraint violations to [`StoreError::Conflict`] with a message for people.
+    pub(crate) fn unique(err: sqlx::Error, message: &str) -> Self {
+        match &err {
+            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(message.to_owned()),
+            _ => StoreError::Database(err),
+        }
+    }
+}

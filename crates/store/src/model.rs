@@ -1,0 +1,343 @@
+//! What goes into and comes out of the store. Inputs are built from parsed domain values, so the
+//! store never sees an invalid NHS number or an out-of-range answer.
+
+use linkwork_domain::access::{OrgKind, Role};
+use linkwork_domain::contact::{ContactMode, Minutes};
+use linkwork_domain::instruments::{AnswerSet, Instrument, Timepoint};
+use linkwork_domain::need::NeedDomain;
+use linkwork_domain::onward::{OnwardDeclineReason, OnwardStatus};
+use linkwork_domain::person::{Ethnicity, PersonDetails, Sex};
+use linkwork_domain::plan::{GoalStatus, GoalText, WhatMatters};
+use linkwork_domain::referral::{DeclineReason, DischargeReason, ReferralReason, ReferralSource, ReferralStatus};
+use linkwork_domain::{NhsNumber, Postcode};
+use serde::Serialize;
+use time::{Date, OffsetDateTime};
+
+/// Who is acting, for the audit trail: a signed-in user or an API token, of one organisation.
+#[derive(Debug, Clone, Default)]
+pub struct AuditActor {
+    pub user_id: Option<String>,
+    pub token_id: Option<String>,
+    pub org_id: Option<String>,
+}
+
+// ---- organisations and accounts ----
+
+#[derive(Debug, Clone)]
+pub struct NewOrg {
+    pub kind: OrgKind,
+    pub name: String,
+    pub ods_code: Option<String>,
+    pub parent_id: Option<String>,
+    pub list_size: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Org {
+    pub id: String,
+    #[sqlx(try_from = "String")]
+    pub kind: OrgKind,
+    pub name: String,
+    pub ods_code: Option<String>,
+    pub parent_id: Option<String>,
+    pub list_size: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub email: String,
+    pub display_name: String,
+    /// An argon2 PHC string; the store never sees a password.
+    pub password_hash: String,
+    pub role: Role,
+    pub org_id: String,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct User {
+    pub id: String,
+    pub email: String,
+    pub display_name: String,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
+    pub org_id: String,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct UserCredentials {
+    #[sqlx(flatten)]
+    pub user: User,
+    pub password_hash: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub user: User,
+    pub csrf_token: String,
+    pub expires_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ApiToken {
+    pub id: String,
+    pub org_id: String,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
+    pub label: Option<String>,
+}
+
+// ---- directory ----
+
+#[derive(Debug, Clone)]
+pub struct NewService {
+    pub org_id: String,
+    pub name: String,
+    pub description: String,
+    pub needs: Vec<NeedDomain>,
+    pub address: Option<String>,
+    pub postcode: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Service {
+    pub id: String,
+    pub org_id: String,
+    pub org_name: String,
+    pub name: String,
+    pub description: String,
+    pub status: String,
+    pub needs: Vec<NeedDomain>,
+    pub address: Option<String>,
+    pub postcode: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+// ---- casework: inputs ----
+
+#[derive(Debug, Clone)]
+pub struct NewReferral {
+    pub service_org_id: String,
+    pub person: PersonDetails,
+    pub practice_id: Option<String>,
+    pub source: ReferralSource,
+    pub referrer_name: String,
+    pub reason: ReferralReason,
+    pub needs: Vec<NeedDomain>,
+    pub referred_on: Date,
+    pub assigned_worker_id: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewGoal {
+    pub description: GoalText,
+    pub review_on: Option<Date>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewConversation {
+    pub held_on: Date,
+    pub what_matters: WhatMatters,
+    pub needs: Vec<NeedDomain>,
+    pub goals: Vec<NewGoal>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewContact {
+    pub contact_on: Date,
+    pub mode: ContactMode,
+    pub minutes: Minutes,
+    pub accompanied: bool,
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewMeasure {
+    pub timepoint: Timepoint,
+    pub taken_on: Date,
+    pub answers: AnswerSet,
+}
+
+/// A lifecycle change of a referral, applied only if its status is still `from`.
+#[derive(Debug, Clone)]
+pub enum ReferralChange {
+    Accept { on: Date, worker_id: Option<String> },
+    Decline { on: Date, reason: DeclineReason },
+    Discharge { on: Date, reason: DischargeReason, summary: Option<String> },
+}
+
+/// A partner's answer to an onward referral, applied only if its status is still `from`.
+#[derive(Debug, Clone)]
+pub struct OnwardChange {
+    pub from: OnwardStatus,
+    pub to: OnwardStatus,
+    pub on: Date,
+    pub decline_reason: Option<OnwardDeclineReason>,
+}
+
+// ---- casework: read models ----
+
+/// Enough about a referral to decide who may touch it, without reading the person's record.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ReferralHeader {
+    pub id: String,
+    pub person_id: String,
+    pub service_org_id: String,
+    #[sqlx(try_from = "String")]
+    pub status: ReferralStatus,
+}
+
+/// One line of a caseload.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct CaseloadEntry {
+    pub referral_id: String,
+    pub person_id: String,
+    pub given_name: String,
+    pub family_name: String,
+    #[sqlx(try_from = "String")]
+    pub nhs_number: NhsNumber,
+    #[sqlx(try_from = "String")]
+    pub status: ReferralStatus,
+    pub referred_on: Date,
+    pub worker_name: Option<String>,
+    pub first_contact_on: Option<Date>,
+    pub last_contact_on: Option<Date>,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Person {
+    pub id: String,
+    #[sqlx(try_from = "String")]
+    pub nhs_number: NhsNumber,
+    pub given_name: String,
+    pub family_name: String,
+    pub date_of_birth: Date,
+    #[sqlx(try_from = "String")]
+    pub sex: Sex,
+    #[sqlx(try_from = "String")]
+    pub ethnicity: Ethnicity,
+    #[sqlx(try_from = "String")]
+    pub postcode: Postcode,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Referral {
+    pub id: String,
+    pub service_org_id: String,
+    pub practice_id: Option<String>,
+    pub practice_name: Option<String>,
+    #[sqlx(try_from = "String")]
+    pub source: ReferralSource,
+    pub referrer_name: String,
+    pub reason: String,
+    pub referred_on: Date,
+    #[sqlx(try_from = "String")]
+    pub status: ReferralStatus,
+    pub assigned_worker_id: Option<String>,
+    pub worker_name: Option<String>,
+    pub accepted_on: Option<Date>,
+    pub declined_on: Option<Date>,
+    pub decline_reason: Option<String>,
+    pub discharged_on: Option<Date>,
+    pub discharge_reason: Option<String>,
+    pub discharge_summary: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NeedRecord {
+    pub need: NeedDomain,
+    /// `referral` (given by the referrer) or `conversation` (identified with the person).
+    pub identified_at: String,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Conversation {
+    pub id: String,
+    pub held_on: Date,
+    pub what_matters: String,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Goal {
+    pub id: String,
+    pub description: String,
+    #[sqlx(try_from = "String")]
+    pub status: GoalStatus,
+    pub review_on: Option<Date>,
+    pub agreed_on: Date,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Contact {
+    pub id: String,
+    pub contact_on: Date,
+    #[sqlx(try_from = "String")]
+    pub mode: ContactMode,
+    pub minutes: i64,
+    pub accompanied: bool,
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Measure {
+    pub id: String,
+    pub instrument: Instrument,
+    pub timepoint: Timepoint,
+    pub taken_on: Date,
+    pub answers: AnswerSet,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct OnwardReferral {
+    pub id: String,
+    pub referral_id: String,
+    pub service_id: String,
+    pub service_name: String,
+    pub provider_org_id: String,
+    pub provider_name: String,
+    #[sqlx(try_from = "String")]
+    pub status: OnwardStatus,
+    pub note: Option<String>,
+    pub sent_on: Date,
+    pub responded_on: Option<Date>,
+    pub decline_reason: Option<String>,
+    pub attended_on: Option<Date>,
+}
+
+/// A person's record as a link worker sees it. Reading one is audited.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReferralRecord {
+    pub person: Person,
+    pub referral: Referral,
+    pub needs: Vec<NeedRecord>,
+    pub conversations: Vec<Conversation>,
+    pub goals: Vec<Goal>,
+    pub contacts: Vec<Contact>,
+    pub measures: Vec<Measure>,
+    pub onward: Vec<OnwardReferral>,
+}
+
+/// What a VCSE partner sees of an onward referral: enough to contact the person and act, never
+/// the person's record (no NHS number, date of birth, notes or measures).
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct PartnerReferral {
+    #[sqlx(flatten)]
+    pub onward: OnwardReferral,
+    pub person_name: String,
+    pub link_worker_name: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct AuditEvent {
+    pub id: String,
+    pub at: OffsetDateTime,
+    pub user_id: Option<String>,
+    pub token_id: Option<String>,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub person_id: Option<String>,
+}

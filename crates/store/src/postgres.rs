@@ -1,0 +1,12 @@
+//! The PostgreSQL build of the shared SQL implementation: for ICB-wide deployments where several
+//! app servers share one database.
+
+pub type Db = sqlx::Postgres;
+
+#[path = "sql/mod.rs"]
+mod sql;
+pub use sql::SqlStore;
+
+async fn open_pool(url: &str) -> crate::Result<sqlx::Pool<Db>> {
+    Ok(sqlx::postgres::PgPoolOptions::new().max_connections(16).connect(url).await?)
+}

@@ -1,0 +1,299 @@
+use super::{audit, Audit, SqlStore};
+use crate::model::*;
+use crate::traits::CaseworkStore;
+use crate::{new_id, Result, StoreError};
+use async_trait::async_trait;
+use linkwork_domain::instruments::{AnswerSet, Instrument, Timepoint};
+use linkwork_domain::need::NeedDomain;
+use linkwork_domain::onward::OnwardStatus;
+use linkwork_domain::plan::GoalStatus;
+use linkwork_domain::referral::ReferralStatus;
+use time::Date;
+
+const REFERRAL_SELECT: &str = "SELECT r.id, r.service_org_id, r.practice_id, p.name AS practice_name, r.source, r.referrer_name, r.reason, r.referred_on, r.status, \
+     r.assigned_worker_id, u.display_name AS worker_name, r.accepted_on, r.declined_on, r.decline_reason, r.discharged_on, r.discharge_reason, r.discharge_summary \
+     FROM referrals r LEFT JOIN organisations p ON p.id = r.practice_id LEFT JOIN users u ON u.id = r.assigned_worker_id";
+
+pub(super) const ONWARD_SELECT: &str = "SELECT w.id, w.referral_id, w.service_id, s.name AS service_name, s.org_id AS provider_org_id, o.name AS provider_name, w.status, w.note, \
+     w.sent_on, w.responded_on, w.decline_reason, w.attended_on FROM onward_referrals w JOIN services s ON s.id = w.service_id JOIN organisations o ON o.id = s.org_id";
+
+fn corrupt(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(e.to_string())
+}
+
+#[async_trait]
+impl CaseworkStore for SqlStore {
+    async fn create_referral(&self, who: &AuditActor, r: &NewReferral) -> Result<String> {
+        let now = super::now();
+        let p = &r.person;
+        let mut tx = self.pool.begin().await?;
+        // The service may already know this person (a re-referral): keep one person, update details.
+        let person_id: String = sqlx::query_scalar(
+            "INSERT INTO people (id, service_org_id, nhs_number, given_name, family_name, date_of_birth, sex, ethnicity, postcode, practice_id, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) \
+             ON CONFLICT (service_org_id, nhs_number) DO UPDATE SET given_name = excluded.given_name, family_name = excluded.family_name, \
+             date_of_birth = excluded.date_of_birth, sex = excluded.sex, ethnicity = excluded.ethnicity, postcode = excluded.postcode, \
+             practice_id = excluded.practice_id, updated_at = excluded.updated_at RETURNING id",
+        )
+        .bind(new_id())
+        .bind(&r.service_org_id)
+        .bind(p.nhs_number.as_str())
+        .bind(p.given_name.as_str())
+        .bind(p.family_name.as_str())
+        .bind(p.date_of_birth.date())
+        .bind(p.sex.code())
+        .bind(p.ethnicity.code())
+        .bind(p.postcode.as_str())
+        .bind(&r.practice_id)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        let referral_id = new_id();
+        sqlx::query(
+            "INSERT INTO referrals (id, person_id, service_org_id, practice_id, source, referrer_name, reason, referred_on, status, assigned_worker_id, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
+        )
+        .bind(&referral_id)
+        .bind(&person_id)
+        .bind(&r.service_org_id)
+        .bind(&r.practice_id)
+        .bind(r.source.code())
+        .bind(&r.referrer_name)
+        .bind(r.reason.as_str())
+        .bind(r.referred_on)
+        .bind(ReferralStatus::Received.code())
+        .bind(&r.assigned_worker_id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        insert_needs(&mut tx, &referral_id, &r.needs, "referral").await?;
+        audit(&mut *tx, who, Audit { action: "referral.create", entity: "referral", entity_id: &referral_id, person_id: Some(&person_id) }).await?;
+        tx.commit().await?;
+        Ok(referral_id)
+    }
+
+    async fn referral_header(&self, referral_id: &str) -> Result<Option<ReferralHeader>> {
+        Ok(sqlx::query_as("SELECT id, person_id, service_org_id, status FROM referrals WHERE id = $1").bind(referral_id).fetch_optional(&self.pool).await?)
+    }
+
+    async fn caseload(&self, service_org_id: &str, worker_id: Option<&str>, open_only: bool) -> Result<Vec<CaseloadEntry>> {
+        Ok(sqlx::query_as(
+            "SELECT r.id AS referral_id, p.id AS person_id, p.given_name, p.family_name, p.nhs_number, r.status, r.referred_on, u.display_name AS worker_name, \
+             (SELECT MIN(c.contact_on) FROM contacts c WHERE c.referral_id = r.id) AS first_contact_on, \
+             (SELECT MAX(c.contact_on) FROM contacts c WHERE c.referral_id = r.id) AS last_contact_on \
+             FROM referrals r JOIN people p ON p.id = r.person_id LEFT JOIN users u ON u.id = r.assigned_worker_id \
+             WHERE r.service_org_id = $1 AND ($2 IS NULL OR r.assigned_worker_id = $2 OR r.assigned_worker_id IS NULL) \
+             AND (NOT $3 OR r.status IN ('received', 'accepted')) \
+             ORDER BY CASE r.status WHEN 'received' THEN 0 WHEN 'accepted' THEN 1 ELSE 2 END, r.referred_on DESC, r.id",
+        )
+        .bind(service_org_id)
+        .bind(worker_id)
+        .bind(open_only)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn referral_record(&self, who: &AuditActor, referral_id: &str) -> Result<Option<ReferralRecord>> {
+        let Some(referral): Option<Referral> = sqlx::query_as(&format!("{REFERRAL_SELECT} WHERE r.id = $1")).bind(referral_id).fetch_optional(&self.pool).await? else {
+            return Ok(None);
+        };
+        let person: Person = sqlx::query_as(
+            "SELECT p.id, p.nhs_number, p.given_name, p.family_name, p.date_of_birth, p.sex, p.ethnicity, p.postcode FROM people p JOIN referrals r ON r.person_id = p.id WHERE r.id = $1",
+        )
+        .bind(referral_id)
+        .fetch_one(&self.pool)
+        .await?;
+        let needs = sqlx::query_as::<_, (String, String)>("SELECT need, identified_at FROM referral_needs WHERE referral_id = $1 ORDER BY identified_at DESC, need")
+            .bind(referral_id)
+            .fetch_all(&self.pool)
+            .await?
+            .into_iter()
+            .map(|(need, identified_at)| Ok(NeedRecord { need: NeedDomain::parse(&need).map_err(corrupt)?, identified_at }))
+            .collect::<Result<Vec<_>>>()?;
+        let conversations = sqlx::query_as("SELECT id, held_on, what_matters FROM conversations WHERE referral_id = $1 ORDER BY held_on, id").bind(referral_id).fetch_all(&self.pool).await?;
+        let goals = sqlx::query_as("SELECT id, description, status, review_on, agreed_on FROM goals WHERE referral_id = $1 ORDER BY agreed_on, id").bind(referral_id).fetch_all(&self.pool).await?;
+        let contacts = sqlx::query_as("SELECT id, contact_on, mode, minutes, accompanied, notes FROM contacts WHERE referral_id = $1 ORDER BY contact_on, id").bind(referral_id).fetch_all(&self.pool).await?;
+        let measures = sqlx::query_as::<_, (String, String, String, Date, String)>("SELECT id, instrument, timepoint, taken_on, answers FROM measures WHERE referral_id = $1 ORDER BY taken_on, id")
+            .bind(referral_id)
+            .fetch_all(&self.pool)
+            .await?
+            .into_iter()
+            .map(|(id, instrument, timepoint, taken_on, answers)| {
+                let instrument = Instrument::parse(&instrument).map_err(corrupt)?;
+                Ok(Measure { id, instrument, timepoint: Timepoint::parse(&timepoint).map_err(corrupt)?, taken_on, answers: decode_answers(instrument, &answers)? })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let onward = sqlx::query_as(&format!("{ONWARD_SELECT} WHERE w.referral_id = $1 ORDER BY w.sent_on, w.id")).bind(referral_id).fetch_all(&self.pool).await?;
+        audit(&self.pool, who, Audit { action: "referral.read", entity: "referral", entity_id: referral_id, person_id: Some(&person.id) }).await?;
+        Ok(Some(ReferralRecord { person, referral, needs, conversations, goals, contacts, measures, onward }))
+    }
+
+    async fn change_referral(&self, who: &AuditActor, referral_id: &str, from: ReferralStatus, change: &ReferralChange) -> Result<()> {
+        let now = super::now();
+        let mut tx = self.pool.begin().await?;
+        let (action, result) = match change {
+            ReferralChange::Accept { on, worker_id } => (
+                "referral.accept",
+                sqlx::query("UPDATE referrals SET status = $1, accepted_on = $2, assigned_worker_id = COALESCE($3, assigned_worker_id), updated_at = $4 WHERE id = $5 AND status = $6")
+                    .bind(ReferralStatus::Accepted.code())
+                    .bind(on)
+                    .bind(worker_id)
+                    .bind(now)
+                    .bind(referral_id)
+                    .bind(from.code())
+                    .execute(&mut *tx)
+                    .await?,
+            ),
+            ReferralChange::Decline { on, reason } => (
+                "referral.decline",
+                sqlx::query("UPDATE referrals SET status = $1, declined_on = $2, decline_reason = $3, updated_at = $4 WHERE id = $5 AND status = $6")
+                    .bind(ReferralStatus::Declined.code())
+                    .bind(on)
+                    .bind(reason.code())
+                    .bind(now)
+                    .bind(referral_id)
+                    .bind(from.code())
+                    .execute(&mut *tx)
+                    .await?,
+            ),
+            ReferralChange::Discharge { on, reason, summary } => (
+                "referral.discharge",
+                sqlx::query("UPDATE referrals SET status = $1, discharged_on = $2, discharge_reason = $3, discharge_summary = $4, updated_at = $5 WHERE id = $6 AND status = $7")
+                    .bind(ReferralStatus::Discharged.code())
+                    .bind(on)
+                    .bind(reason.code())
+                    .bind(summary)
+                    .bind(now)
+                    .bind(referral_id)
+                    .bind(from.code())
+                    .execute(&mut *tx)
+                    .await?,
+            ),
+        };
+        if result.rows_affected() != 1 {
+            return Err(StoreError::Conflict("This referral was changed by someone else. Reload the page and try again".into()));
+        }
+        let person_id = person_of(&mut tx, referral_id).await?;
+        audit(&mut *tx, who, Audit { action, entity: "referral", entity_id: referral_id, person_id: Some(&person_id) }).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn record_conversation(&self, who: &AuditActor, referral_id: &str, c: &NewConversation) -> Result<String> {
+        let now = super::now();
+        let id = new_id();
+        let mut tx = self.pool.begin().await?;
+        let person_id = person_of(&mut tx, referral_id).await?;
+        sqlx::query("INSERT INTO conversations (id, referral_id, held_on, what_matters, recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(&id)
+            .bind(referral_id)
+            .bind(c.held_on)
+            .bind(c.what_matters.as_str())
+            .bind(&who.user_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        insert_needs(&mut tx, referral_id, &c.needs, "conversation").await?;
+        for goal in &c.goals {
+            sqlx::query("INSERT INTO goals (id, referral_id, conversation_id, description, status, review_on, agreed_on, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+                .bind(new_id())
+                .bind(referral_id)
+                .bind(&id)
+                .bind(goal.description.as_str())
+                .bind(GoalStatus::NotStarted.code())
+                .bind(goal.review_on)
+                .bind(c.held_on)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+        }
+        audit(&mut *tx, who, Audit { action: "conversation.create", entity: "conversation", entity_id: &id, person_id: Some(&person_id) }).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn add_contact(&self, who: &AuditActor, referral_id: &str, c: &NewContact) -> Result<String> {
+        let id = new_id();
+        let mut tx = self.pool.begin().await?;
+        let person_id = person_of(&mut tx, referral_id).await?;
+        sqlx::query("INSERT INTO contacts (id, referral_id, contact_on, mode, minutes, accompanied, notes, recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+            .bind(&id)
+            .bind(referral_id)
+            .bind(c.contact_on)
+            .bind(c.mode.code())
+            .bind(i64::from(c.minutes.get()))
+            .bind(c.accompanied)
+            .bind(&c.notes)
+            .bind(&who.user_id)
+            .bind(super::now())
+            .execute(&mut *tx)
+            .await?;
+        audit(&mut *tx, who, Audit { action: "contact.create", entity: "contact", entity_id: &id, person_id: Some(&person_id) }).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn add_measure(&self, who: &AuditActor, referral_id: &str, m: &NewMeasure) -> Result<String> {
+        let id = new_id();
+        let instrument = m.answers.instrument();
+        let answers = serde_json::to_string(m.answers.answers()).map_err(corrupt)?;
+        let mut tx = self.pool.begin().await?;
+        let person_id = person_of(&mut tx, referral_id).await?;
+        sqlx::query("INSERT INTO measures (id, referral_id, instrument, instrument_version, timepoint, taken_on, answers, recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+            .bind(&id)
+            .bind(referral_id)
+            .bind(instrument.code())
+            .bind(instrument.version())
+            .bind(m.timepoint.code())
+            .bind(m.taken_on)
+            .bind(answers)
+            .bind(&who.user_id)
+            .bind(super::now())
+            .execute(&mut *tx)
+            .await?;
+        audit(&mut *tx, who, Audit { action: "measure.create", entity: "measure", entity_id: &id, person_id: Some(&person_id) }).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn create_onward(&self, who: &AuditActor, referral_id: &str, service_id: &str, sent_on: Date, note: Option<&str>) -> Result<String> {
+        let id = new_id();
+        let mut tx = self.pool.begin().await?;
+        let person_id = person_of(&mut tx, referral_id).await?;
+        sqlx::query("INSERT INTO onward_referrals (id, referral_id, service_id, status, note, sent_on, sent_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+            .bind(&id)
+            .bind(referral_id)
+            .bind(service_id)
+            .bind(OnwardStatus::Sent.code())
+            .bind(note)
+            .bind(sent_on)
+            .bind(&who.user_id)
+            .bind(super::now())
+            .execute(&mut *tx)
+            .await?;
+        audit(&mut *tx, who, Audit { action: "onward.create", entity: "onward_referral", entity_id: &id, person_id: Some(&person_id) }).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+}
+
+pub(super) fn decode_answers(instrument: Instrument, json: &str) -> Result<AnswerSet> {
+    let values: Vec<i64> = serde_json::from_str(json).map_err(corrupt)?;
+    AnswerSet::from_values(instrument, &values).map_err(corrupt)
+}
+
+pub(super) async fn person_of(tx: &mut sqlx::Transaction<'_, super::Db>, referral_id: &str) -> Result<String> {
+    sqlx::query_scalar("SELECT person_id FROM referrals WHERE id = $1").bind(referral_id).fetch_optional(&mut **tx).await?.ok_or(StoreError::NotFound)
+}
+
+async fn insert_needs(tx: &mut sqlx::Transaction<'_, super::Db>, referral_id: &str, needs: &[NeedDomain], identified_at: &str) -> Result<()> {
+    for need in needs {
+        sqlx::query("INSERT INTO referral_needs (referral_id, need, identified_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+            .bind(referral_id)
+            .bind(need.code())
+            .bind(identified_at)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,74 @@
+use super::casework::decode_answers;
+use super::SqlStore;
+use crate::traits::EvaluationStore;
+use crate::{Result, StoreError};
+use async_trait::async_trait;
+use linkwork_domain::evaluation::{EvaluationInput, MeasureFacts, OnwardFacts, PracticeFacts, ReferralFacts};
+use linkwork_domain::instruments::{Instrument, Timepoint};
+use linkwork_domain::onward::OnwardStatus;
+use linkwork_domain::referral::{ReferralSource, ReferralStatus};
+use time::Date;
+
+fn corrupt(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(e.to_string())
+}
+
+#[async_trait]
+impl EvaluationStore for SqlStore {
+    async fn evaluation_input(&self, scope_name: &str, service_org_ids: &[String], to: Date) -> Result<EvaluationInput> {
+        let mut input = EvaluationInput { scope_name: scope_name.to_owned(), ..Default::default() };
+        // One query per service keeps the SQL free of dialect-specific array binding; there are few services.
+        for service in service_org_ids {
+            let practices: Vec<(String, String, Option<i64>)> = sqlx::query_as("SELECT id, name, list_size FROM organisations WHERE kind = 'practice' AND parent_id = $1 ORDER BY name")
+                .bind(service)
+                .fetch_all(&self.pool)
+                .await?;
+            input.practices.extend(practices.into_iter().map(|(id, name, list_size)| PracticeFacts { id, name, list_size: list_size.unwrap_or(0).max(0) as u64 }));
+
+            let referrals: Vec<(String, Option<String>, String, String, Date, Option<Date>)> = sqlx::query_as(
+                "SELECT r.id, r.practice_id, r.source, r.status, r.referred_on, (SELECT MIN(c.contact_on) FROM contacts c WHERE c.referral_id = r.id) \
+                 FROM referrals r WHERE r.service_org_id = $1 AND r.referred_on <= $2",
+            )
+            .bind(service)
+            .bind(to)
+            .fetch_all(&self.pool)
+            .await?;
+            for (id, practice_id, source, status, referred_on, first_contact_on) in referrals {
+                input.referrals.push(ReferralFacts {
+                    id,
+                    practice_id,
+                    source: ReferralSource::parse(&source).map_err(corrupt)?,
+                    status: ReferralStatus::parse(&status).map_err(corrupt)?,
+                    referred_on,
+                    first_contact_on,
+                });
+            }
+
+            let measures: Vec<(String, String, String, Date, String)> = sqlx::query_as(
+                "SELECT m.referral_id, m.instrument, m.timepoint, m.taken_on, m.answers FROM measures m JOIN referrals r ON r.id = m.referral_id \
+                 WHERE r.service_org_id = $1 AND m.taken_on <= $2",
+            )
+            .bind(service)
+            .bind(to)
+            .fetch_all(&self.pool)
+            .await?;
+            for (referral_id, instrument, timepoint, taken_on, answers) in measures {
+                let instrument = Instrument::parse(&instrument).map_err(corrupt)?;
+                input.measures.push(MeasureFacts { referral_id, timepoint: Timepoint::parse(&timepoint).map_err(corrupt)?, taken_on, answers: decode_answers(instrument, &answers)? });
+            }
+
+            let onward: Vec<(String, String, Date)> = sqlx::query_as(
+                "SELECT o.name, w.status, w.sent_on FROM onward_referrals w JOIN services s ON s.id = w.service_id JOIN organisations o ON o.id = s.org_id \
+                 JOIN referrals r ON r.id = w.referral_id WHERE r.service_org_id = $1 AND w.sent_on <= $2",
+            )
+            .bind(service)
+            .bind(to)
+            .fetch_all(&self.pool)
+            .await?;
+            for (partner_name, status, sent_on) in onward {
+                input.onward.push(OnwardFacts { partner_name, status: OnwardStatus::parse(&status).map_err(corrupt)?, sent_on });
+            }
+        }
+        Ok(input)
+    }
+}

@@ -1,0 +1,63 @@
+//! The one body of SQL behind the storage traits. This module is compiled once per database:
+//! `sqlite.rs` and `postgres.rs` each include it with their own `Db` type, so every query here must
+//! be valid in both dialects (`$n` placeholders, `ON CONFLICT`, `RETURNING`, no date arithmetic).
+
+mod accounts;
+mod admin;
+mod casework;
+mod directory;
+mod evaluation;
+mod partner;
+
+use super::Db;
+use crate::model::AuditActor;
+use crate::{new_id, Result};
+use time::OffsetDateTime;
+
+/// The store over one connection pool.
+#[derive(Clone)]
+pub struct SqlStore {
+    pool: sqlx::Pool<Db>,
+}
+
+impl SqlStore {
+    pub async fn connect(url: &str) -> Result<Self> {
+        Ok(Self { pool: super::open_pool(url).await? })
+    }
+
+    pub fn pool(&self) -> &sqlx::Pool<Db> {
+        &self.pool
+    }
+}
+
+/// What an audit event records besides who acted.
+struct Audit<'a> {
+    action: &'a str,
+    entity: &'a str,
+    entity_id: &'a str,
+    person_id: Option<&'a str>,
+}
+
+/// Writes one audit event; called inside the transaction of the change it records.
+async fn audit<'c, E>(executor: E, who: &AuditActor, event: Audit<'_>) -> Result<()>
+where
+    E: sqlx::Executor<'c, Database = Db>,
+{
+    sqlx::query("INSERT INTO audit_events (id, at, user_id, token_id, org_id, action, entity, entity_id, person_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+        .bind(new_id())
+        .bind(OffsetDateTime::now_utc())
+        .bind(&who.user_id)
+        .bind(&who.token_id)
+        .bind(&who.org_id)
+        .bind(event.action)
+        .bind(event.entity)
+        .bind(event.entity_id)
+        .bind(event.person_id)
+        .execute(executor)
+        .await?;
+    Ok(())
+}
+
+fn now() -> OffsetDateTime {
+    OffsetDateTime::now_utc()
+}
