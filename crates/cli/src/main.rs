@@ -1,1 +1,59 @@
-fn main() {}
+//! `linkwork`: the command-line shell. Each subcommand parses its arguments, opens the store and
+//! calls the same library code the web shell uses.
+
+mod commands;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "linkwork", version, about = "Linkwork: run a social prescribing service and prove its impact.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create (or reuse) a demo database full of realistic synthetic data, print the demo logins, and serve it.
+    Demo(commands::DemoArgs),
+    /// Serve an existing database.
+    Serve(commands::ServeArgs),
+    /// Create or upgrade the database schema.
+    Migrate(commands::DatabaseArgs),
+    /// Manage user accounts.
+    User {
+        #[command(subcommand)]
+        command: commands::UserCommand,
+    },
+    /// Manage JSON API tokens.
+    Token {
+        #[command(subcommand)]
+        command: commands::TokenCommand,
+    },
+    /// Produce the evaluation report for a period, as JSON, CSV or HTML.
+    Report(commands::ReportArgs),
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Demo(args) => commands::demo(args).await,
+        Command::Serve(args) => commands::serve(args).await,
+        Command::Migrate(args) => commands::migrate(args).await,
+        Command::User { command } => commands::user(command).await,
+        Command::Token { command } => commands::token(command).await,
+        Command::Report(args) => commands::report(args).await,
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -45,3 +45,16 @@ pub async fn connect(url: &str) -> Result<Arc<dyn Store>> {
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
+
+/// Loads the facts for `service_org_ids` and computes the evaluation for `period`: the one path
+/// by which the web report, the API and `linkwork report` get their figures.
+pub async fn evaluation_report(
+    store: &dyn Store,
+    scope_name: &str,
+    service_org_ids: &[String],
+    period: linkwork_domain::evaluation::Period,
+    settings: &linkwork_domain::evaluation::EvaluationSettings,
+) -> Result<linkwork_domain::evaluation::Report> {
+    let input = store.evaluation_input(scope_name, service_org_ids, period.to).await?;
+    Ok(linkwork_domain::evaluation::evaluate(&input, period, settings))
+}

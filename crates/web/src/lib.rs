@@ -1,0 +1,94 @@
+//! Linkwork's web shell: the browser UI (server-rendered HTML in the NHS.UK design system) and the
+//! JSON API (described by OpenAPI at `/api/openapi.json`), both thin layers over
+//! [`casework`] use cases, the storage traits and the domain core.
+//!
+//! Layout: `auth/` (who is asking: sessions, CSRF, bearer tokens, passwords), `forms.rs` (reading
+//! and checking submitted fields), `casework.rs` (the use cases both UIs share, with the access
+//! rules applied), `pages/` (HTML routes, one file per area), `api/` (JSON routes), `views.rs` (the
+//! askama templates' data), `error.rs` (the one error type of this layer).
+
+pub mod api;
+mod assets;
+mod auth;
+mod casework;
+mod error;
+mod forms;
+mod pages;
+mod views;
+
+use axum::extract::MatchedPath;
+use axum::http::{header, HeaderValue, Request};
+use axum::Router;
+use linkwork_store::Store;
+use std::sync::Arc;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+pub use error::WebError;
+
+/// Settings of the web shell.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Mark cookies `Secure` (only sent over HTTPS, and to http://localhost by browsers).
+    pub secure_cookies: bool,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self { secure_cookies: true }
+    }
+}
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub config: Arc<WebConfig>,
+}
+
+/// The whole application: pages, API, assets, with security headers and request tracing that
+/// records the route pattern only (never a path with ids or a query string with search terms).
+pub fn app(store: Arc<dyn Store>, config: WebConfig) -> Router {
+    let state = AppState { store, config: Arc::new(config) };
+    Router::new()
+        .merge(pages::routes())
+        .nest("/api", api::routes())
+        .merge(assets::routes())
+        .with_state(state)
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+                let route = request.extensions().get::<MatchedPath>().map(MatchedPath::as_str).unwrap_or("unmatched");
+                tracing::info_span!("request", method = %request.method(), route)
+            }),
+        )
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'; form-action 'self'"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+}
+
+/// Serves the application on `listener` until Ctrl-C.
+pub async fn serve(listener: tokio::net::TcpListener, store: Arc<dyn Store>, config: WebConfig) -> anyhow::Result<()> {
+    axum::serve(listener, app(store, config))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}
+
+pub use auth::hash_password;
+
+/// A new random API token, to be shown once; only its hash is stored.
+pub fn new_api_token() -> String {
+    format!("lw_{}", auth::random_secret())
+}
+
+/// The hash stored for an API token.
+pub fn hash_api_token(token: &str) -> String {
+    auth::hash_secret(token)
+}

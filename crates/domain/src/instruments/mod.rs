@@ -113,17 +113,21 @@ impl AnswerSet {
     /// Checks that every item is answered and in range. `raw[i]` is the answer to item `i + 1` as
     /// entered (form field `item_{i+1}`); blank means unanswered.
     pub fn parse(instrument: Instrument, raw: &[&str]) -> Result<Self> {
+        Self::parse_all(instrument, raw).map_err(|mut errors| errors.remove(0))
+    }
+
+    /// Like [`AnswerSet::parse`], but reports every unanswered or out-of-range question (never an
+    /// empty list), so a form can show them all at once.
+    pub fn parse_all(instrument: Instrument, raw: &[&str]) -> std::result::Result<Self, Vec<DomainError>> {
         let items = instrument.items();
         if raw.len() != items.len() {
-            return Err(DomainError::invalid("item_1", format!("{} has {} questions but {} answers were given", instrument.label(), items.len(), raw.len())));
+            return Err(vec![DomainError::invalid("item_1", format!("{} has {} questions but {} answers were given", instrument.label(), items.len(), raw.len()))]);
         }
-        let answers = items
-            .iter()
-            .zip(raw)
-            .enumerate()
-            .map(|(i, (item, raw))| parse_answer(i + 1, item, raw))
-            .collect::<Result<Vec<_>>>()?;
-        Ok(Self { instrument, answers })
+        let (answers, errors): (Vec<_>, Vec<_>) = items.iter().zip(raw).enumerate().map(|(i, (item, raw))| parse_answer(i + 1, item, raw)).partition(|r| r.is_ok());
+        if !errors.is_empty() {
+            return Err(errors.into_iter().filter_map(|e| e.err()).collect());
+        }
+        Ok(Self { instrument, answers: answers.into_iter().filter_map(|a| a.ok()).collect() })
     }
 
     /// Like [`AnswerSet::parse`] for answers already held as numbers (the API, stored rows).
@@ -184,6 +188,8 @@ mod tests {
         assert!(AnswerSet::parse(Instrument::Ons4, &["0", "10", "5"]).is_err());
         assert!(AnswerSet::parse(Instrument::Ons4, &["0", "10", "x", "1"]).is_err());
         assert!(AnswerSet::from_values(Instrument::Ons4, &[0, 10, 5, -1]).is_err());
+        let all = AnswerSet::parse_all(Instrument::Ons4, &["", "10", "11", "1"]).unwrap_err();
+        assert_eq!(all.iter().map(|e| e.field().unwrap()).collect::<Vec<_>>(), vec!["item_1", "item_3"]);
     }
 
     #[test]

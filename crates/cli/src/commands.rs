@@ -1,0 +1,227 @@
+//! The subcommands. Each returns `anyhow::Result` so failures print one clear line and exit 1.
+
+use anyhow::{bail, Context};
+use clap::{Args, Subcommand};
+use linkwork_domain::access::{OrgKind, Role};
+use linkwork_domain::evaluation::{EvaluationSettings, Period};
+use linkwork_domain::person::parse_iso_date;
+use linkwork_report::Format;
+use linkwork_store::{NewUser, Store};
+use std::io::Read;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+#[derive(Args)]
+pub struct DatabaseArgs {
+    /// Database URL: sqlite://path/to/file.db or postgres://user@host/db
+    #[arg(long, env = "LINKWORK_DATABASE")]
+    pub database: String,
+}
+
+#[derive(Args)]
+pub struct DemoArgs {
+    /// Path of the demo SQLite database (created if missing, reused if already seeded).
+    #[arg(long, default_value = "linkwork-demo.db")]
+    pub database: PathBuf,
+    /// Address to listen on. Port 0 picks a free port (printed on start).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+    /// Number of synthetic referrals to create.
+    #[arg(long, default_value_t = 600)]
+    pub referrals: usize,
+    /// Seed for the synthetic data (the same seed gives the same people).
+    #[arg(long, default_value_t = 2026)]
+    pub seed: u64,
+    /// Send cookies without the Secure flag (only for plain-HTTP access from another machine).
+    #[arg(long)]
+    pub insecure_cookies: bool,
+}
+
+#[derive(Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+    /// Send cookies without the Secure flag (only behind no TLS on a trusted network).
+    #[arg(long)]
+    pub insecure_cookies: bool,
+}
+
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// Create an account; the password is read from standard input.
+    Add {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// link_worker, manager, vcse_partner, commissioner or admin
+        #[arg(long)]
+        role: String,
+        /// The organisation: its id, ODS code or exact name.
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        email: String,
+        /// The name shown in the app (defaults to the email address).
+        #[arg(long)]
+        name: Option<String>,
+        /// Read the password from standard input (required: passwords never go on the command line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum TokenCommand {
+    /// Print a new bearer token for the JSON API, acting for an organisation in a role.
+    Create {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        label: Option<String>,
+    },
+}
+
+#[derive(Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// First day of the period (YYYY-MM-DD).
+    #[arg(long)]
+    pub from: String,
+    /// Last day of the period (YYYY-MM-DD).
+    #[arg(long)]
+    pub to: String,
+    /// json, csv or html
+    #[arg(long, default_value = "html")]
+    pub format: String,
+    /// File to write; standard output if omitted.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// The ICB or PCN to report on (id, ODS code or name); every service in the database if omitted.
+    #[arg(long)]
+    pub scope: Option<String>,
+}
+
+async fn open(url: &str) -> anyhow::Result<Arc<dyn Store>> {
+    let store = linkwork_store::connect(url).await.with_context(|| "could not open the database".to_string())?;
+    store.migrate().await.context("could not create or upgrade the schema")?;
+    Ok(store)
+}
+
+pub async fn migrate(args: DatabaseArgs) -> anyhow::Result<()> {
+    open(&args.database).await?;
+    eprintln!("Schema is up to date.");
+    Ok(())
+}
+
+async fn listen_and_serve(store: Arc<dyn Store>, bind: SocketAddr, insecure_cookies: bool) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("could not listen on {bind}"))?;
+    let addr = listener.local_addr()?;
+    println!("Linkwork is running at http://{addr}/ ({} database). Press Ctrl-C to stop.", store.backend());
+    linkwork_web::serve(listener, store, linkwork_web::WebConfig { secure_cookies: !insecure_cookies }).await
+}
+
+pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let store = open(&args.db.database).await?;
+    listen_and_serve(store, args.bind, args.insecure_cookies).await
+}
+
+pub async fn demo(args: DemoArgs) -> anyhow::Result<()> {
+    let url = format!("sqlite://{}", args.database.display());
+    let store = open(&url).await?;
+    let options = linkwork_demo::DemoOptions { seed: args.seed, today: time::OffsetDateTime::now_utc().date(), referrals: args.referrals };
+    let logins = if linkwork_demo::is_seeded(&*store).await? {
+        eprintln!("Reusing the demo database {}.", args.database.display());
+        linkwork_demo::logins(&*store).await?
+    } else {
+        eprintln!("Creating demo data in {} …", args.database.display());
+        let summary = linkwork_demo::seed(&*store, &options).await?;
+        eprintln!("Created {} referrals, {} services, {} organisations.", summary.referrals, summary.services, summary.organisations);
+        summary.logins
+    };
+    println!("\nDemo logins (password for all: {}):", linkwork_demo::DEMO_PASSWORD);
+    for login in &logins {
+        println!("  {:<24} {:<44} {}", login.role.label(), login.email, login.org_name);
+    }
+    println!();
+    listen_and_serve(store, args.bind, args.insecure_cookies).await
+}
+
+pub async fn user(command: UserCommand) -> anyhow::Result<()> {
+    let UserCommand::Add { db, role, org, email, name, password_stdin: _ } = command;
+    let role = Role::parse(&role)?;
+    let store = open(&db.database).await?;
+    let org = store.find_org(&org).await?.with_context(|| format!("no organisation with id, ODS code or name {org:?}"))?;
+    if let Some(kind) = role.home_org_kind() {
+        if org.kind != kind {
+            bail!("a {} account must belong to a {} (\"{}\" is a {})", role.label().to_lowercase(), kind.label().to_lowercase(), org.name, org.kind.label().to_lowercase());
+        }
+    }
+    if !email.contains('@') || email.trim().len() < 3 {
+        bail!("enter an email address, like name@example.org");
+    }
+    let mut password = String::new();
+    std::io::stdin().read_to_string(&mut password).context("could not read the password from standard input")?;
+    let password = password.trim_end_matches(['\r', '\n']);
+    if password.chars().count() < 12 {
+        bail!("the password must be at least 12 characters");
+    }
+    let hash = linkwork_web::hash_password(password)?;
+    let id = store.create_user(&NewUser { email: email.clone(), display_name: name.unwrap_or_else(|| email.clone()), password_hash: hash, role, org_id: org.id.clone() }).await?;
+    eprintln!("Created {} account {email} for {} ({id}).", role.label().to_lowercase(), org.name);
+    Ok(())
+}
+
+pub async fn token(command: TokenCommand) -> anyhow::Result<()> {
+    let TokenCommand::Create { db, org, role, label } = command;
+    let role = Role::parse(&role)?;
+    let store = open(&db.database).await?;
+    let org = store.find_org(&org).await?.with_context(|| format!("no organisation with id, ODS code or name {org:?}"))?;
+    let secret = linkwork_web::new_api_token();
+    store.create_api_token(&linkwork_web::hash_api_token(&secret), &org.id, role, label.as_deref()).await?;
+    eprintln!("Token for {} as {}. It is shown once: store it safely.", org.name, role.label().to_lowercase());
+    println!("{secret}");
+    Ok(())
+}
+
+pub async fn report(args: ReportArgs) -> anyhow::Result<()> {
+    let format: Format = args.format.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let from = parse_iso_date("from", "start date (--from)", &args.from)?;
+    let to = parse_iso_date("to", "end date (--to)", &args.to)?;
+    let period = Period::new(from, to)?;
+    let store = open(&args.db.database).await?;
+    let (scope_name, services) = match &args.scope {
+        Some(key) => {
+            let org = store.find_org(key).await?.with_context(|| format!("no organisation with id, ODS code or name {key:?}"))?;
+            match org.kind {
+                OrgKind::Pcn => (org.name.clone(), vec![org.id.clone()]),
+                OrgKind::Icb => (org.name.clone(), store.orgs(OrgKind::Pcn, Some(&org.id)).await?.into_iter().map(|p| p.id).collect()),
+                _ => bail!("--scope must name an ICB or a PCN"),
+            }
+        }
+        None => {
+            let icbs = store.orgs(OrgKind::Icb, None).await?;
+            let pcns = store.orgs(OrgKind::Pcn, None).await?;
+            let name = if icbs.len() == 1 { icbs[0].name.clone() } else { "All services".to_owned() };
+            (name, pcns.into_iter().map(|p| p.id).collect())
+        }
+    };
+    let report = linkwork_store::evaluation_report(&*store, &scope_name, &services, period, &EvaluationSettings::default()).await?;
+    let ext = args.format.to_ascii_lowercase();
+    let command = format!("linkwork report --database \"$LINKWORK_DATABASE\" --from {} --to {} --format {ext} --out report.{ext}", period.from, period.to);
+    let body = linkwork_report::render(&report, format, &command)?;
+    match args.out {
+        Some(path) => {
+            std::fs::write(&path, body).with_context(|| format!("could not write {}", path.display()))?;
+            eprintln!("Wrote {}.", path.display());
+        }
+        None => print!("{body}"),
+    }
+    Ok(())
+}

@@ -1,0 +1,101 @@
+//! The JSON API: the same use cases as the pages (`crate::casework`), authenticated with bearer
+//! tokens (`linkwork token create`), described by the OpenAPI document at `/api/openapi.json`.
+//! Request bodies are JSON objects whose fields have the same names as the HTML forms' fields.
+
+mod handlers;
+
+use crate::forms::FieldError;
+use crate::{AppState, WebError};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Serialize;
+use utoipa::OpenApi;
+
+pub use handlers::*;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))
+        .route("/referrals", get(list_referrals).post(create_referral))
+        .route("/referrals/{id}", get(get_referral))
+        .route("/referrals/{id}/accept", post(accept_referral))
+        .route("/referrals/{id}/decline", post(decline_referral))
+        .route("/referrals/{id}/conversations", post(record_conversation))
+        .route("/referrals/{id}/contacts", post(add_contact))
+        .route("/referrals/{id}/measures/{instrument}", post(add_measure))
+        .route("/referrals/{id}/onward-referrals", post(refer_onward))
+        .route("/referrals/{id}/discharge", post(discharge))
+        .route("/partner/onward-referrals", get(partner_list))
+        .route("/partner/onward-referrals/{id}", post(partner_respond))
+        .route("/report", get(report))
+        .fallback(|| async { ApiError(WebError::NotFound) })
+}
+
+/// An API error: `{"error": code, "message": text, "fields": [{field, message}]}`.
+#[derive(Debug)]
+pub struct ApiError(pub WebError);
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// Machine-readable: unauthenticated, forbidden, not_found, csrf, conflict, invalid, internal.
+    pub error: &'static str,
+    pub message: String,
+    /// For `invalid`: every field with a problem.
+    pub fields: Vec<FieldError>,
+}
+
+impl From<WebError> for ApiError {
+    fn from(e: WebError) -> Self {
+        ApiError(e)
+    }
+}
+
+impl From<linkwork_store::StoreError> for ApiError {
+    fn from(e: linkwork_store::StoreError) -> Self {
+        ApiError(e.into())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status: StatusCode = self.0.status();
+        if let WebError::Internal(detail) = &self.0 {
+            tracing::error!(%detail, "internal error");
+        }
+        let fields = match &self.0 {
+            WebError::Invalid(fields) => fields.clone(),
+            _ => vec![],
+        };
+        let message = match &self.0 {
+            WebError::Internal(_) => "Something went wrong on our side".to_owned(),
+            other => other.to_string(),
+        };
+        (status, Json(ErrorBody { error: self.0.code(), message, fields })).into_response()
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Linkwork API", description = "Social prescribing casework, partner responses and evaluation figures. Authenticate with `Authorization: Bearer <token>` from `linkwork token create`."),
+    paths(
+        handlers::list_referrals, handlers::create_referral, handlers::get_referral, handlers::accept_referral, handlers::decline_referral,
+        handlers::record_conversation, handlers::add_contact, handlers::add_measure, handlers::refer_onward, handlers::discharge,
+        handlers::partner_list, handlers::partner_respond, handlers::report
+    ),
+    components(schemas(ErrorBody, FieldError, handlers::Created, handlers::ReferralRequest, handlers::DeclineRequest, handlers::ConversationRequest, handlers::ContactRequest, handlers::MeasureRequest, handlers::OnwardRequest, handlers::DischargeRequest, handlers::PartnerResponseRequest)),
+    modifiers(&BearerAuth),
+    security(("bearer" = []))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+    }
+}

@@ -1,0 +1,81 @@
+use super::{constant_time_eq, hash_secret};
+use crate::{AppState, WebError};
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::header;
+use linkwork_domain::access::{Actor, Role};
+use linkwork_store::{AuditActor, User};
+
+pub const SESSION_COOKIE: &str = "linkwork_session";
+pub const LOGIN_CSRF_COOKIE: &str = "linkwork_login_csrf";
+pub const SESSION_HOURS: i64 = 12;
+
+/// The signed-in user of a browser request. Extracting it fails with `Unauthenticated` (the
+/// pages turn that into a redirect to the sign-in page).
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub user: User,
+    pub csrf_token: String,
+}
+
+impl CurrentUser {
+    pub fn actor(&self) -> Actor {
+        Actor { org_id: self.user.org_id.clone(), role: self.user.role }
+    }
+
+    pub fn audit(&self) -> AuditActor {
+        AuditActor { user_id: Some(self.user.id.clone()), token_id: None, org_id: Some(self.user.org_id.clone()) }
+    }
+
+    pub fn role(&self) -> Role {
+        self.user.role
+    }
+
+    /// Checks the CSRF token a form sent against this session's.
+    pub fn check_csrf(&self, submitted: &str) -> Result<(), WebError> {
+        if constant_time_eq(submitted, &self.csrf_token) {
+            Ok(())
+        } else {
+            Err(WebError::Csrf)
+        }
+    }
+}
+
+/// The value of a cookie in the request's `Cookie` header.
+pub fn cookie<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let secret = cookie(&parts.headers, SESSION_COOKIE).ok_or(WebError::Unauthenticated)?;
+        let session = state.store.session(&hash_secret(secret), time::OffsetDateTime::now_utc()).await?.ok_or(WebError::Unauthenticated)?;
+        Ok(CurrentUser { user: session.user, csrf_token: session.csrf_token })
+    }
+}
+
+fn cookie_header(name: &str, value: &str, max_age_secs: i64, secure: bool) -> String {
+    format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{}", if secure { "; Secure" } else { "" })
+}
+
+pub fn session_cookie(secret: &str, secure: bool) -> String {
+    cookie_header(SESSION_COOKIE, secret, SESSION_HOURS * 3600, secure)
+}
+
+pub fn clear_session_cookie(secure: bool) -> String {
+    cookie_header(SESSION_COOKIE, "", 0, secure)
+}
+
+/// Double-submit cookie protecting the sign-in form, which has no session yet.
+pub fn login_csrf_cookie(value: &str, secure: bool) -> String {
+    cookie_header(LOGIN_CSRF_COOKIE, value, 3600, secure)
+}

@@ -1,0 +1,265 @@
+//! The use cases both the HTML pages and the JSON API perform: parse the submitted fields into
+//! domain values, apply the access rules, check the lifecycle, and call the store. Keeping them
+//! here means a rule is enforced once for both interfaces.
+
+use crate::forms::{Checker, Fields};
+use crate::WebError;
+use linkwork_domain::access::{Actor, OrgKind, Role};
+use linkwork_domain::contact::{ContactMode, Minutes};
+use linkwork_domain::instruments::{AnswerSet, Instrument, Timepoint};
+use linkwork_domain::need::{parse_needs, NeedDomain};
+use linkwork_domain::onward::{OnwardDeclineReason, OnwardStatus, PartnerResponse};
+use linkwork_domain::person::{parse_iso_date, parse_past_date, DateOfBirth, Ethnicity, PersonDetails, PersonName, Sex};
+use linkwork_domain::plan::{GoalText, WhatMatters};
+use linkwork_domain::referral::{DeclineReason, DischargeReason, ReferralReason, ReferralSource};
+use linkwork_domain::{BoundedText, NhsNumber, Postcode, RequiredText};
+use linkwork_store::{AuditActor, NewContact, NewConversation, NewGoal, NewMeasure, NewReferral, OnwardChange, PartnerReferral, ReferralChange, ReferralHeader, Store};
+use time::Date;
+
+/// How many goal rows the plan form offers.
+pub const GOAL_ROWS: usize = 3;
+
+pub fn today() -> Date {
+    time::OffsetDateTime::now_utc().date()
+}
+
+/// The header of a referral this actor may work on; `NotFound` otherwise, so other services'
+/// referral ids cannot be probed.
+pub async fn casework_referral(store: &dyn Store, actor: &Actor, referral_id: &str) -> Result<ReferralHeader, WebError> {
+    let header = store.referral_header(referral_id).await?.ok_or(WebError::NotFound)?;
+    if !actor.role.does_casework() {
+        return Err(WebError::Forbidden);
+    }
+    if !actor.may_access_casework(&header.service_org_id) {
+        return Err(WebError::NotFound);
+    }
+    Ok(header)
+}
+
+pub fn require_casework(actor: &Actor) -> Result<(), WebError> {
+    if actor.role.does_casework() {
+        Ok(())
+    } else {
+        Err(WebError::Forbidden)
+    }
+}
+
+/// Creates a person and referral from the "new referral" fields.
+pub async fn create_referral(store: &dyn Store, actor: &Actor, who: &AuditActor, f: &Fields) -> Result<String, WebError> {
+    require_casework(actor)?;
+    let today = today();
+    let practices = store.orgs(OrgKind::Practice, Some(&actor.org_id)).await?;
+    let mut c = Checker::default();
+    let nhs_number = c.check(NhsNumber::parse(f.get("nhs_number")));
+    let given_name = c.check(PersonName::parse("given_name", "the person's first name", f.get("given_name")));
+    let family_name = c.check(PersonName::parse("family_name", "the person's last name", f.get("family_name")));
+    let date_of_birth = c.check(DateOfBirth::parse(f.get("date_of_birth"), today));
+    let sex = c.check(Sex::parse(f.get("sex")));
+    let ethnicity = c.check(Ethnicity::parse(f.get("ethnicity")));
+    let postcode = c.check(Postcode::parse(f.get("postcode")));
+    let practice_id = f.get("practice_id").trim();
+    if !practices.iter().any(|p| p.id == practice_id) {
+        c.error("practice_id", "Select the person's GP practice");
+    }
+    let source = c.check(ReferralSource::parse(f.get("source")));
+    let referrer = c.check(RequiredText::<200>::parse("referrer_name", "the name of the person who referred them", f.get("referrer_name")));
+    let reason = c.check(ReferralReason::parse("reason", "the reason for referral", f.get("reason")));
+    let needs = c.check(parse_needs(f.all("needs")));
+    let referred_on = c.check(parse_past_date("referred_on", "referral date", f.get("referred_on"), today));
+    match (nhs_number, given_name, family_name, date_of_birth, sex, ethnicity, postcode, source, referrer, reason, needs, referred_on) {
+        (Some(nhs_number), Some(given_name), Some(family_name), Some(date_of_birth), Some(sex), Some(ethnicity), Some(postcode), Some(source), Some(referrer), Some(reason), Some(needs), Some(referred_on)) if c.is_ok() => {
+            let referral = NewReferral {
+                service_org_id: actor.org_id.clone(),
+                person: PersonDetails { nhs_number, given_name, family_name, date_of_birth, sex, ethnicity, postcode },
+                practice_id: Some(practice_id.to_owned()),
+                source,
+                referrer_name: referrer.into_string(),
+                reason,
+                needs,
+                referred_on,
+                assigned_worker_id: None,
+            };
+            Ok(store.create_referral(who, &referral).await?)
+        }
+        _ => Err(WebError::Invalid(c.into_errors())),
+    }
+}
+
+/// Accepts a new referral onto the caseload of `worker_id` (the signed-in link worker, if any).
+pub async fn accept(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str, worker_id: Option<String>) -> Result<(), WebError> {
+    let header = casework_referral(store, actor, referral_id).await?;
+    header.status.accept()?;
+    store.change_referral(who, referral_id, header.status, &ReferralChange::Accept { on: today(), worker_id }).await?;
+    Ok(())
+}
+
+pub async fn decline(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str, f: &Fields) -> Result<(), WebError> {
+    let header = casework_referral(store, actor, referral_id).await?;
+    let reason = DeclineReason::parse(f.get("decline_reason"))?;
+    header.status.decline()?;
+    store.change_referral(who, referral_id, header.status, &ReferralChange::Decline { on: today(), reason }).await?;
+    Ok(())
+}
+
+pub async fn record_conversation(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str, f: &Fields) -> Result<String, WebError> {
+    let header = casework_referral(store, actor, referral_id).await?;
+    header.status.require_active()?;
+    let today = today();
+    let mut c = Checker::default();
+    let held_on = c.check(parse_past_date("held_on", "date of the conversation", f.get("held_on"), today));
+    let what_matters = c.check(WhatMatters::parse("what_matters", "what matters to the person, in their words", f.get("what_matters")));
+    let needs = c.check(parse_needs(f.all("needs")));
+    let mut goals = Vec::new();
+    for (i, text) in f.indexed("goal_", GOAL_ROWS) {
+        if text.trim().is_empty() {
+            continue;
+        }
+        let description = c.check(GoalText::parse(goal_field(i), "the goal", text));
+        let review_raw = f.get(&format!("review_{i}"));
+        let review_on = if review_raw.trim().is_empty() { Some(None) } else { c.check(parse_iso_date(review_field(i), "review date", review_raw)).map(Some) };
+        if let (Some(description), Some(review_on)) = (description, review_on) {
+            goals.push(NewGoal { description, review_on });
+        }
+    }
+    if goals.is_empty() && f.indexed("goal_", GOAL_ROWS).iter().all(|(_, t)| t.trim().is_empty()) {
+        c.error("goal_0", "Enter at least one goal, in the person's words");
+    }
+    match (held_on, what_matters, needs) {
+        (Some(held_on), Some(what_matters), Some(needs)) if c.is_ok() => Ok(store.record_conversation(who, referral_id, &NewConversation { held_on, what_matters, needs, goals }).await?),
+        _ => Err(WebError::Invalid(c.into_errors())),
+    }
+}
+
+fn goal_field(i: usize) -> &'static str {
+    ["goal_0", "goal_1", "goal_2"].get(i).copied().unwrap_or("goal_0")
+}
+fn review_field(i: usize) -> &'static str {
+    ["review_0", "review_1", "review_2"].get(i).copied().unwrap_or("review_0")
+}
+
+pub async fn add_contact(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str, f: &Fields) -> Result<String, WebError> {
+    let header = casework_referral(store, actor, referral_id).await?;
+    header.status.require_active()?;
+    let mut c = Checker::default();
+    let contact_on = c.check(parse_past_date("contact_on", "date of the contact", f.get("contact_on"), today()));
+    let mode = c.check(ContactMode::parse(f.get("mode")));
+    let minutes = c.check(Minutes::parse(f.get("minutes")));
+    let accompanied = match f.get("accompanied").trim() {
+        "yes" | "true" => Some(true),
+        "no" | "false" => Some(false),
+        _ => {
+            c.error("accompanied", "Select whether you went with the person to an activity");
+            None
+        }
+    };
+    let notes = c.check(BoundedText::<4000>::parse("notes", "notes", f.get("notes")));
+    match (contact_on, mode, minutes, accompanied, notes) {
+        (Some(contact_on), Some(mode), Some(minutes), Some(accompanied), Some(notes)) => {
+            Ok(store.add_contact(who, referral_id, &NewContact { contact_on, mode, minutes, accompanied, notes: notes.into_option() }).await?)
+        }
+        _ => Err(WebError::Invalid(c.into_errors())),
+    }
+}
+
+pub async fn add_measure(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str, instrument: Instrument, f: &Fields) -> Result<String, WebError> {
+    let header = casework_referral(store, actor, referral_id).await?;
+    header.status.require_active()?;
+    let mut c = Checker::default();
+    let timepoint = c.check(Timepoint::parse(f.get("timepoint")));
+    let taken_on = c.check(parse_past_date("taken_on", "date the questionnaire was completed", f.get("taken_on"), today()));
+    let raw: Vec<&str> = (1..=instrument.items().len()).map(|i| f.get(&format!("item_{i}"))).collect();
+    let answers = match AnswerSet::parse_all(instrument, &raw) {
+        Ok(answers) => Some(answers),
+        Err(errors) => {
+            errors.into_iter().for_each(|e| {
+                c.check::<()>(Err(e));
+            });
+            None
+        }
+    };
+    match (timepoint, taken_on, answers) {
+        (Some(timepoint), Some(taken_on), Some(answers)) => Ok(store.add_measure(who, referral_id, &NewMeasure { timepoint, taken_on, answers }).await?),
+        _ => Err(WebError::Invalid(c.into_errors())),
+    }
+}
+
+pub async fn refer_onward(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str, f: &Fields) -> Result<String, WebError> {
+    let header = casework_referral(store, actor, referral_id).await?;
+    header.status.require_active()?;
+    let mut c = Checker::default();
+    let service_id = f.get("service_id").trim();
+    let service = if service_id.is_empty() { None } else { store.service(service_id).await? };
+    if service.is_none() {
+        c.error("service_id", "Select a service from the directory");
+    }
+    let note = c.check(BoundedText::<2000>::parse("note", "note for the service", f.get("note")));
+    match (service, note) {
+        (Some(service), Some(note)) => Ok(store.create_onward(who, referral_id, &service.id, today(), note.as_deref()).await?),
+        _ => Err(WebError::Invalid(c.into_errors())),
+    }
+}
+
+pub async fn discharge(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str, f: &Fields) -> Result<(), WebError> {
+    let header = casework_referral(store, actor, referral_id).await?;
+    let mut c = Checker::default();
+    let reason = c.check(DischargeReason::parse(f.get("discharge_reason")));
+    let summary = c.check(BoundedText::<4000>::parse("summary", "summary", f.get("summary")));
+    let (Some(reason), Some(summary)) = (reason, summary) else {
+        return Err(WebError::Invalid(c.into_errors()));
+    };
+    header.status.discharge()?;
+    store.change_referral(who, referral_id, header.status, &ReferralChange::Discharge { on: today(), reason, summary: summary.into_option() }).await?;
+    Ok(())
+}
+
+/// An onward referral this partner may act on; `NotFound` for anyone else's.
+pub async fn partner_referral(store: &dyn Store, actor: &Actor, onward_id: &str) -> Result<PartnerReferral, WebError> {
+    if actor.role != Role::VcsePartner {
+        return Err(WebError::Forbidden);
+    }
+    let referral = store.partner_referral(onward_id).await?.ok_or(WebError::NotFound)?;
+    if !actor.may_answer_onward(&referral.onward.provider_org_id) {
+        return Err(WebError::NotFound);
+    }
+    Ok(referral)
+}
+
+/// A partner's answer: `action` is accept, decline (with `decline_reason`) or attended.
+pub async fn partner_respond(store: &dyn Store, actor: &Actor, who: &AuditActor, onward_id: &str, f: &Fields) -> Result<OnwardStatus, WebError> {
+    let referral = partner_referral(store, actor, onward_id).await?;
+    let response = match f.get("action") {
+        "accept" => PartnerResponse::Accept,
+        "decline" => PartnerResponse::Decline(OnwardDeclineReason::parse(f.get("decline_reason"))?),
+        "attended" => PartnerResponse::MarkAttended,
+        _ => return Err(WebError::Invalid(vec![crate::forms::FieldError { field: "action".into(), message: "Choose accept, decline or attended".into() }])),
+    };
+    let from = referral.onward.status;
+    let to = from.respond(response)?;
+    let decline_reason = match response {
+        PartnerResponse::Decline(reason) => Some(reason),
+        _ => None,
+    };
+    store.change_onward(who, onward_id, &OnwardChange { from, to, on: today(), decline_reason }).await?;
+    Ok(to)
+}
+
+/// The services (PCNs) whose figures this actor may see, and a name for that scope.
+pub async fn report_scope(store: &dyn Store, actor: &Actor) -> Result<(String, Vec<String>), WebError> {
+    if !actor.role.sees_aggregates() {
+        return Err(WebError::Forbidden);
+    }
+    let own = store.org(&actor.org_id).await?.ok_or(WebError::Forbidden)?;
+    match own.kind {
+        OrgKind::Pcn => Ok((own.name, vec![own.id])),
+        OrgKind::Icb => {
+            let pcns = store.orgs(OrgKind::Pcn, Some(&own.id)).await?;
+            Ok((own.name, pcns.into_iter().map(|p| p.id).collect()))
+        }
+        _ => Err(WebError::Forbidden),
+    }
+}
+
+/// Needs a service in the directory can meet, for labelling options.
+pub fn need_labels(needs: &[NeedDomain]) -> String {
+    needs.iter().map(|n| n.label()).collect::<Vec<_>>().join(", ")
+}

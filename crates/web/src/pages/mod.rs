@@ -1,0 +1,86 @@
+//! The browser UI's routes, one file per area. Handlers parse, call a use case in
+//! `crate::casework`, and render a template from `crate::views`; on invalid input they show the
+//! same form again with an error summary and status 422, having written nothing.
+
+mod casework;
+mod partner;
+pub(crate) mod reports;
+mod session;
+
+use crate::auth::CurrentUser;
+use crate::views::{ErrorView, Page};
+use crate::{AppState, WebError};
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+
+pub(crate) use reports::period_from;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .merge(session::routes())
+        .merge(casework::routes())
+        .merge(partner::routes())
+        .merge(reports::routes())
+        .fallback(|| async { WebError::NotFound })
+}
+
+/// 200 when the database answers, 503 otherwise.
+async fn healthz(State(state): State<AppState>) -> Response {
+    match state.store.ping().await {
+        Ok(()) => (StatusCode::OK, format!("ok ({})\n", state.store.backend())).into_response(),
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n").into_response(),
+    }
+}
+
+pub(crate) fn render(template: &impl Template) -> Result<Html<String>, WebError> {
+    template.render().map(Html).map_err(|e| WebError::Internal(format!("template: {e}")))
+}
+
+/// A page for the signed-in user, with their organisation's name in the header.
+pub(crate) async fn page(state: &AppState, user: &CurrentUser, title: &str, here: &str) -> Result<Page, WebError> {
+    let org = state.store.org(&user.user.org_id).await?.map(|o| o.name).unwrap_or_default();
+    Ok(Page::for_user(title, user, &org, here))
+}
+
+/// Fixed confirmation messages, chosen by a code in the redirect (never echoing user input).
+pub(crate) fn notice(code: Option<&str>) -> Option<String> {
+    let text = match code? {
+        "referral_created" => "Referral recorded",
+        "accepted" => "Referral accepted onto the caseload",
+        "declined" => "Referral declined",
+        "conversation" => "Conversation and plan saved",
+        "contact" => "Contact saved",
+        "measure" => "Measure saved",
+        "onward" => "Referral sent to the service",
+        "discharged" => "Person discharged",
+        "partner_accepted" => "Referral accepted",
+        "partner_declined" => "Referral declined",
+        "partner_attended" => "Marked as attended",
+        _ => return None,
+    };
+    Some(text.to_owned())
+}
+
+/// How an error looks in the browser. Unauthenticated requests go to the sign-in page.
+pub(crate) fn error_page(error: &WebError) -> Response {
+    if matches!(error, WebError::Unauthenticated) {
+        return Redirect::to("/login").into_response();
+    }
+    let (heading, message) = match error {
+        WebError::NotFound => ("Page not found".to_owned(), "If you typed the web address, check it is correct. The record may also belong to another service.".to_owned()),
+        WebError::Forbidden => ("You cannot see this page".to_owned(), "Your role does not give access to this page. Ask your service manager if you think it should.".to_owned()),
+        WebError::Invalid(errors) => ("There is a problem".to_owned(), errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(". ")),
+        WebError::Internal(_) => ("Sorry, there is a problem with the service".to_owned(), "Try again later. Nothing you entered has been saved.".to_owned()),
+        other => ("There is a problem".to_owned(), other.to_string()),
+    };
+    let view = ErrorView { page: Page::anonymous(&heading), heading, message };
+    match view.render() {
+        Ok(html) => (error.status(), Html(html)).into_response(),
+        Err(_) => (error.status(), error.to_string()).into_response(),
+    }
+}

@@ -1,0 +1,73 @@
+//! VCSE partners' pages: the onward referrals sent to their organisation, and their answers.
+
+use super::{notice, page, render};
+use crate::auth::CurrentUser;
+use crate::casework as cases;
+use crate::forms::Fields;
+use crate::views::*;
+use crate::{AppState, WebError};
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+use linkwork_domain::access::Role;
+use linkwork_domain::onward::{OnwardDeclineReason, OnwardStatus};
+use std::collections::HashMap;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/partner/referrals", get(list)).route("/partner/referrals/{id}", get(detail).post(respond))
+}
+
+async fn list(State(state): State<AppState>, user: CurrentUser) -> Result<Html<String>, WebError> {
+    if user.role() != Role::VcsePartner {
+        return Err(WebError::Forbidden);
+    }
+    let rows = state
+        .store
+        .partner_referrals(&user.user.org_id)
+        .await?
+        .into_iter()
+        .map(|r| PartnerRow {
+            href: format!("/partner/referrals/{}", r.onward.id),
+            person: r.person_name,
+            service: r.onward.service_name,
+            sent_on: date(r.onward.sent_on),
+            status_code: r.onward.status.code(),
+            status: r.onward.status.label(),
+        })
+        .collect();
+    render(&PartnerListView { page: page(&state, &user, "Referrals to your organisation", "/partner/referrals").await?, rows })
+}
+
+async fn detail_page(state: &AppState, user: &CurrentUser, id: &str, form: FormState, notice_code: Option<&str>) -> Result<Html<String>, WebError> {
+    let r = cases::partner_referral(&*state.store, &user.actor(), id).await?;
+    let page = page(state, user, &format!("Referral for {}", r.person_name), "").await?.with_back("/partner/referrals", "Back to referrals").with_notice(notice(notice_code)).with_form(&form);
+    let status: OnwardStatus = r.onward.status;
+    render(&PartnerDetailView {
+        page,
+        form,
+        status_code: status.code(),
+        status: status.label(),
+        decline_reasons: choices!(OnwardDeclineReason),
+        sent_on: date(r.onward.sent_on),
+        responded_on: opt_date(r.onward.responded_on),
+        attended_on: opt_date(r.onward.attended_on),
+        r,
+    })
+}
+
+async fn detail(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, Query(q): Query<HashMap<String, String>>) -> Result<Html<String>, WebError> {
+    detail_page(&state, &user, &id, FormState::default(), q.get("notice").map(String::as_str)).await
+}
+
+async fn respond(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, body: Bytes) -> Result<Response, WebError> {
+    let f = Fields::from_urlencoded(&body);
+    user.check_csrf(f.get("csrf_token"))?;
+    match cases::partner_respond(&*state.store, &user.actor(), &user.audit(), &id, &f).await {
+        Ok(status) => Ok(Redirect::to(&format!("/partner/referrals/{id}?notice=partner_{}", status.code())).into_response()),
+        Err(WebError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, detail_page(&state, &user, &id, FormState::new(f, errors), None).await?).into_response()),
+        Err(e) => Err(e),
+    }
+}

@@ -1,0 +1,319 @@
+//! The data each page template renders. Templates live in `crates/web/templates/` and are checked
+//! at compile time by askama; values are formatted here so templates stay simple.
+
+use crate::auth::CurrentUser;
+use crate::forms::{FieldError, Fields};
+use askama::Template;
+use linkwork_domain::access::Role;
+use linkwork_store::{PartnerReferral, ReferralRecord};
+
+/// What the layout needs on every page.
+pub struct Page {
+    pub title: String,
+    pub user: Option<UserBadge>,
+    pub csrf: String,
+    pub nav: Vec<NavLink>,
+    pub back: Option<(String, String)>,
+    pub notice: Option<String>,
+    pub has_errors: bool,
+}
+
+pub struct UserBadge {
+    pub name: String,
+    pub role: &'static str,
+    pub org: String,
+}
+
+pub struct NavLink {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub current: bool,
+}
+
+impl Page {
+    pub fn anonymous(title: &str) -> Self {
+        Self { title: title.into(), user: None, csrf: String::new(), nav: vec![], back: None, notice: None, has_errors: false }
+    }
+
+    /// A page for a signed-in user, with the menu their role may use; `here` marks the current item.
+    pub fn for_user(title: &str, user: &CurrentUser, org_name: &str, here: &str) -> Self {
+        let links: &[(&'static str, &'static str)] = match user.role() {
+            Role::LinkWorker | Role::Manager => &[("/caseload", "Caseload"), ("/referrals/new", "New referral"), ("/directory", "Directory"), ("/dashboard", "Dashboard")],
+            Role::VcsePartner => &[("/partner/referrals", "Referrals to us")],
+            Role::Commissioner | Role::Admin => &[("/dashboard", "Dashboard"), ("/report", "Evaluation report")],
+        };
+        Self {
+            title: title.into(),
+            user: Some(UserBadge { name: user.user.display_name.clone(), role: user.role().label(), org: org_name.into() }),
+            csrf: user.csrf_token.clone(),
+            nav: links.iter().map(|(href, label)| NavLink { href, label, current: *href == here }).collect(),
+            back: None,
+            notice: None,
+            has_errors: false,
+        }
+    }
+
+    pub fn with_back(mut self, href: impl Into<String>, label: &str) -> Self {
+        self.back = Some((href.into(), label.into()));
+        self
+    }
+
+    pub fn with_notice(mut self, notice: Option<String>) -> Self {
+        self.notice = notice;
+        self
+    }
+
+    pub fn with_form(mut self, form: &FormState) -> Self {
+        self.has_errors = !form.errors.is_empty();
+        self
+    }
+}
+
+/// A form's submitted values and its errors, for re-showing it.
+#[derive(Default)]
+pub struct FormState {
+    pub values: Fields,
+    pub errors: Vec<FieldError>,
+}
+
+impl FormState {
+    pub fn new(values: Fields, errors: Vec<FieldError>) -> Self {
+        Self { values, errors }
+    }
+    pub fn value(&self, name: &str) -> &str {
+        self.values.get(name)
+    }
+    pub fn error(&self, name: &str) -> Option<&str> {
+        self.errors.iter().find(|e| e.field == name).map(|e| e.message.as_str())
+    }
+    /// Whether `value` was chosen for `name` (radios, checkboxes, selects).
+    pub fn is(&self, name: &str, value: &str) -> bool {
+        self.values.all(name).contains(&value)
+    }
+}
+
+/// A choice in a select, radios or checkboxes.
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+}
+
+impl Choice {
+    pub fn new(value: impl Into<String>, label: impl Into<String>) -> Self {
+        Self { value: value.into(), label: label.into() }
+    }
+}
+
+/// The choices of a coded domain list.
+macro_rules! choices {
+    ($ty:ty) => {
+        <$ty>::ALL.iter().map(|v| $crate::views::Choice::new(v.code(), v.label())).collect::<Vec<_>>()
+    };
+}
+pub(crate) use choices;
+
+/// `1 December 2026` (NHS.UK content style). Takes references too, as templates pass them.
+pub fn date(d: impl std::borrow::Borrow<time::Date>) -> String {
+    linkwork_domain::format_date_long(*d.borrow())
+}
+
+pub fn opt_date(d: impl std::borrow::Borrow<Option<time::Date>>) -> String {
+    d.borrow().map(date).unwrap_or_default()
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+pub struct LoginView {
+    pub page: Page,
+    pub form: FormState,
+    pub login_csrf: String,
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorView {
+    pub page: Page,
+    pub heading: String,
+    pub message: String,
+}
+
+#[derive(Template)]
+#[template(path = "caseload.html")]
+pub struct CaseloadView {
+    pub page: Page,
+    pub heading: String,
+    pub rows: Vec<CaseloadRow>,
+    pub show_all: bool,
+}
+
+pub struct CaseloadRow {
+    pub href: String,
+    pub name: String,
+    pub nhs_number: String,
+    pub status_code: &'static str,
+    pub status: &'static str,
+    pub referred_on: String,
+    pub waiting_days: String,
+    pub last_contact: String,
+    pub worker: String,
+}
+
+#[derive(Template)]
+#[template(path = "referral_new.html")]
+pub struct NewReferralView {
+    pub page: Page,
+    pub form: FormState,
+    pub practices: Vec<Choice>,
+    pub sexes: Vec<Choice>,
+    pub ethnicities: Vec<Choice>,
+    pub sources: Vec<Choice>,
+    pub needs: Vec<Choice>,
+}
+
+#[derive(Template)]
+#[template(path = "referral.html")]
+pub struct ReferralView {
+    pub page: Page,
+    pub r: ReferralRecord,
+    pub age: i32,
+    pub decline_reasons: Vec<Choice>,
+    pub measures: Vec<MeasureRow>,
+}
+
+pub struct MeasureRow {
+    pub instrument: &'static str,
+    pub timepoint: &'static str,
+    pub taken_on: String,
+    pub scores: String,
+}
+
+#[derive(Template)]
+#[template(path = "conversation.html")]
+pub struct ConversationView {
+    pub page: Page,
+    pub form: FormState,
+    pub person: String,
+    pub action: String,
+    pub needs: Vec<Choice>,
+}
+
+#[derive(Template)]
+#[template(path = "contact.html")]
+pub struct ContactView {
+    pub page: Page,
+    pub form: FormState,
+    pub person: String,
+    pub action: String,
+    pub modes: Vec<Choice>,
+    pub yes_no: Vec<Choice>,
+}
+
+#[derive(Template)]
+#[template(path = "measure.html")]
+pub struct MeasureView {
+    pub page: Page,
+    pub form: FormState,
+    pub person: String,
+    pub action: String,
+    pub instrument: &'static str,
+    pub instructions: &'static str,
+    pub timepoints: Vec<Choice>,
+    pub items: Vec<ItemView>,
+}
+
+pub struct ItemView {
+    pub name: String,
+    pub text: &'static str,
+    pub options: Vec<Choice>,
+}
+
+#[derive(Template)]
+#[template(path = "onward.html")]
+pub struct OnwardView {
+    pub page: Page,
+    pub form: FormState,
+    pub person: String,
+    pub action: String,
+    pub services: Vec<ServiceOption>,
+}
+
+pub struct ServiceOption {
+    pub id: String,
+    pub name: String,
+    pub org: String,
+    pub needs: String,
+    pub description: String,
+    pub matches: bool,
+}
+
+#[derive(Template)]
+#[template(path = "discharge.html")]
+pub struct DischargeView {
+    pub page: Page,
+    pub form: FormState,
+    pub person: String,
+    pub action: String,
+    pub reasons: Vec<Choice>,
+}
+
+#[derive(Template)]
+#[template(path = "directory.html")]
+pub struct DirectoryView {
+    pub page: Page,
+    pub services: Vec<ServiceOption>,
+}
+
+#[derive(Template)]
+#[template(path = "partner_list.html")]
+pub struct PartnerListView {
+    pub page: Page,
+    pub rows: Vec<PartnerRow>,
+}
+
+pub struct PartnerRow {
+    pub href: String,
+    pub person: String,
+    pub service: String,
+    pub sent_on: String,
+    pub status_code: &'static str,
+    pub status: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "partner_detail.html")]
+pub struct PartnerDetailView {
+    pub page: Page,
+    pub form: FormState,
+    pub r: PartnerReferral,
+    pub status_code: &'static str,
+    pub status: &'static str,
+    pub decline_reasons: Vec<Choice>,
+    pub sent_on: String,
+    pub responded_on: String,
+    pub attended_on: String,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+pub struct DashboardView {
+    pub page: Page,
+    pub scope: String,
+    pub period: String,
+    pub tiles: Vec<Tile>,
+    pub report_href: String,
+}
+
+pub struct Tile {
+    pub label: &'static str,
+    pub value: String,
+    pub note: String,
+}
+
+#[derive(Template)]
+#[template(path = "report.html")]
+pub struct ReportView {
+    pub page: Page,
+    pub form: FormState,
+    pub fragment: String,
+    pub query: String,
+}
