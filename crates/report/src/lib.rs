@@ -1,0 +1,137 @@
+//! Renders a computed [`Report`] for people and machines: an accessible HTML page with SVG charts
+//! (for the web app and for printing), JSON (for the API) and CSV (for spreadsheets).
+//!
+//! Nothing is computed here: every number comes from [`linkwork_domain::evaluation::evaluate`],
+//! already suppressed and rounded. This crate only formats, labels and defines the figures, so the
+//! three formats always agree. [`figures`] is the single flat list behind the CSV, the JSON
+//! `figures` array, and the definitions a commissioner reads.
+
+mod figures;
+mod format;
+mod html;
+mod svg;
+
+pub use figures::{figures, Figure};
+pub use html::{html_document, html_fragment};
+
+use linkwork_domain::evaluation::Report;
+use std::fmt;
+use std::str::FromStr;
+
+/// An output format of the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    Json,
+    Csv,
+    Html,
+}
+
+impl Format {
+    pub const ALL: [Format; 3] = [Format::Json, Format::Csv, Format::Html];
+
+    /// The name used on the command line and in URLs: `json`, `csv` or `html`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Csv => "csv",
+            Format::Html => "html",
+        }
+    }
+
+    /// The HTTP `Content-Type` of the rendered output.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Format::Json => "application/json",
+            Format::Csv => "text/csv; charset=utf-8",
+            Format::Html => "text/html; charset=utf-8",
+        }
+    }
+
+    /// The file extension for downloads, without the dot.
+    pub fn extension(self) -> &'static str {
+        self.name()
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Format {
+    type Err = ReportError;
+    fn from_str(raw: &str) -> Result<Self, ReportError> {
+        let raw = raw.trim();
+        Format::ALL
+            .into_iter()
+            .find(|f| f.name().eq_ignore_ascii_case(raw))
+            .ok_or_else(|| ReportError::UnknownFormat(raw.to_owned()))
+    }
+}
+
+/// Why a report could not be rendered.
+#[derive(thiserror::Error, Debug)]
+pub enum ReportError {
+    #[error("unknown report format \"{0}\": use json, csv or html")]
+    UnknownFormat(String),
+    #[error("could not write the report as JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("could not write the report as CSV: {0}")]
+    Csv(#[from] csv::Error),
+    #[error("could not write the report: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("the rendered report was not valid UTF-8: {0}")]
+    Utf8(#[from] std::string::FromUtf8Error),
+}
+
+/// Renders the report in `format`. `reproduce_command` is the command that recomputes these figures
+/// (printed in the HTML notes and included in the JSON as `reproduce`).
+pub fn render(report: &Report, format: Format, reproduce_command: &str) -> Result<String, ReportError> {
+    match format {
+        Format::Html => Ok(html_document(report, reproduce_command)),
+        Format::Csv => csv_string(report),
+        Format::Json => {
+            let mut value = json_value(report)?;
+            if let serde_json::Value::Object(map) = &mut value {
+                map.insert("reproduce".into(), serde_json::Value::String(reproduce_command.to_owned()));
+            }
+            Ok(serde_json::to_string_pretty(&value)?)
+        }
+    }
+}
+
+/// `{"report": <the report>, "figures": [<every figure>]}`. [`render`] adds `"reproduce"`, the
+/// command that recomputes the figures, which this function has not been given.
+pub fn to_json(report: &Report) -> serde_json::Value {
+    // Serialising the report cannot fail: it has only string map keys, and non-finite numbers were
+    // turned into "no data" by the evaluation. Should that ever change, say so rather than panic.
+    json_value(report).unwrap_or_else(|e| serde_json::json!({ "error": e.to_string(), "figures": figures(report) }))
+}
+
+fn json_value(report: &Report) -> Result<serde_json::Value, ReportError> {
+    Ok(serde_json::json!({
+        "report": serde_json::to_value(report)?,
+        "figures": serde_json::to_value(figures(report))?,
+    }))
+}
+
+/// The figures as CSV: a header `id,section,label,value,n,ci95_low,ci95_high,unit,definition`,
+/// then one row per figure. Suppressed values are `*`, missing ones are empty.
+pub fn to_csv(report: &Report) -> String {
+    // Writing to memory cannot fail; keep the error path for `render` anyway.
+    csv_string(report).unwrap_or_else(|e| format!("error\n\"{}\"\n", e.to_string().replace('"', "\"\"")))
+}
+
+fn csv_string(report: &Report) -> Result<String, ReportError> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(Figure::CSV_HEADER)?;
+    for f in figures(report) {
+        writer.write_record([&f.id, f.section, &f.label, &f.value, &f.n, &f.ci95_low, &f.ci95_high, f.unit, &f.definition])?;
+    }
+    let bytes = writer.into_inner().map_err(|e| e.into_error())?;
+    Ok(String::from_utf8(bytes)?)
+}
+
+#[cfg(test)]
+mod tests;
