@@ -213,9 +213,7 @@ pub async fn report(args: ReportArgs) -> anyhow::Result<()> {
         }
     };
     let report = linkwork_store::evaluation_report(&*store, &scope_name, &services, period, &EvaluationSettings::default()).await?;
-    let ext = args.format.to_ascii_lowercase();
-    let command = format!("linkwork report --database \"$LINKWORK_DATABASE\" --from {} --to {} --format {ext} --out report.{ext}", period.from, period.to);
-    let body = linkwork_report::render(&report, format, &command)?;
+    let body = linkwork_report::render(&report, format, &linkwork_report::reproduce_command(period, format))?;
     match args.out {
         Some(path) => {
             std::fs::write(&path, body).with_context(|| format!("could not write {}", path.display()))?;

@@ -135,3 +135,11 @@ fn csv_string(report: &Report) -> Result<String, ReportError> {
 
 #[cfg(test)]
 mod tests;
+
+/// The command that reproduces a report's figures, printed in every report. The database is named
+/// by the `LINKWORK_DATABASE` variable so that no connection string (which may hold a password)
+/// is ever written into a report.
+pub fn reproduce_command(period: linkwork_domain::evaluation::Period, format: Format) -> String {
+    let ext = format.extension();
+    format!("linkwork report --database \"$LINKWORK_DATABASE\" --from {} --to {} --format {ext} --out report.{ext}", period.from, period.to)
+}

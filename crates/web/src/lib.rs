@@ -81,7 +81,7 @@ pub async fn serve(listener: tokio::net::TcpListener, store: Arc<dyn Store>, con
     Ok(())
 }
 
-pub use auth::hash_password;
+pub use auth::{hash_password, verify_password};
 
 /// A new random API token, to be shown once; only its hash is stored.
 pub fn new_api_token() -> String {
@@ -92,3 +92,4 @@ pub fn new_api_token() -> String {
 pub fn hash_api_token(token: &str) -> String {
     auth::hash_secret(token)
 }
+

@@ -48,10 +48,6 @@ pub fn period_from(q: &HashMap<String, String>) -> Result<Period, Vec<crate::for
     }
 }
 
-pub fn reproduce_command(period: Period, format: &str) -> String {
-    format!("linkwork report --database \"$LINKWORK_DATABASE\" --from {} --to {} --format {format} --out report.{format}", period.from, period.to)
-}
-
 async fn build(state: &AppState, user: &CurrentUser, period: Period) -> Result<Report, WebError> {
     let (scope, services) = cases::report_scope(&*state.store, &user.actor()).await?;
     Ok(linkwork_store::evaluation_report(&*state.store, &scope, &services, period, &EvaluationSettings::default()).await?)
@@ -108,7 +104,7 @@ async fn report_page(State(state): State<AppState>, user: CurrentUser, Query(q):
     match period_from(&q) {
         Ok(period) => {
             let report = build(&state, &user, period).await?;
-            let fragment = linkwork_report::html_fragment(&report, &reproduce_command(period, "html"));
+            let fragment = linkwork_report::html_fragment(&report, &linkwork_report::reproduce_command(period, Format::Html));
             let form = FormState::new(Fields::from_pairs(vec![("from".into(), period.from.to_string()), ("to".into(), period.to.to_string())]), vec![]);
             let page = page(&state, &user, "Evaluation report", "/report").await?;
             Ok(render(&ReportView { page, form, fragment, query: format!("from={}&to={}", period.from, period.to) })?.into_response())
@@ -124,12 +120,8 @@ async fn report_page(State(state): State<AppState>, user: CurrentUser, Query(q):
 async fn download(State(state): State<AppState>, user: CurrentUser, Query(q): Params, format: Format) -> Result<Response, WebError> {
     let period = period_from(&q).map_err(WebError::Invalid)?;
     let report = build(&state, &user, period).await?;
-    let (ext, content_type) = match format {
-        Format::Csv => ("csv", "text/csv; charset=utf-8"),
-        Format::Json => ("json", "application/json"),
-        Format::Html => ("html", "text/html; charset=utf-8"),
-    };
-    let body = linkwork_report::render(&report, format, &reproduce_command(period, ext)).map_err(|e| WebError::Internal(e.to_string()))?;
+    let (ext, content_type) = (format.extension(), format.media_type());
+    let body = linkwork_report::render(&report, format, &linkwork_report::reproduce_command(period, format)).map_err(|e| WebError::Internal(e.to_string()))?;
     let disposition = format!("attachment; filename=\"linkwork-report-{}-{}.{ext}\"", period.from, period.to);
     Ok(([(header::CONTENT_TYPE, content_type.to_owned()), (header::CONTENT_DISPOSITION, disposition)], body).into_response())
 }
