@@ -55,6 +55,8 @@ pub trait CaseworkStore: Send + Sync {
     /// Records a referral, creating the person or updating their details if the service already
     /// knows their NHS number. Returns the referral id.
     async fn create_referral(&self, who: &AuditActor, referral: &NewReferral) -> Result<String>;
+    /// Records many referrals in one transaction: all of them, or none if any fails (bulk import).
+    async fn create_referrals(&self, who: &AuditActor, referrals: &[NewReferral]) -> Result<Vec<String>>;
     async fn referral_header(&self, referral_id: &str) -> Result<Option<ReferralHeader>>;
     /// The referrals of a service, optionally only one link worker's, optionally only open ones.
     async fn caseload(&self, service_org_id: &str, worker_id: Option<&str>, open_only: bool) -> Result<Vec<CaseloadEntry>>;

@@ -24,52 +24,20 @@ fn corrupt(e: impl std::fmt::Display) -> StoreError {
 #[async_trait]
 impl CaseworkStore for SqlStore {
     async fn create_referral(&self, who: &AuditActor, r: &NewReferral) -> Result<String> {
-        let now = super::now();
-        let p = &r.person;
         let mut tx = self.pool.begin().await?;
-        // The service may already know this person (a re-referral): keep one person, update details.
-        let person_id: String = sqlx::query_scalar(
-            "INSERT INTO people (id, service_org_id, nhs_number, given_name, family_name, date_of_birth, sex, ethnicity, postcode, practice_id, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) \
-             ON CONFLICT (service_org_id, nhs_number) DO UPDATE SET given_name = excluded.given_name, family_name = excluded.family_name, \
-             date_of_birth = excluded.date_of_birth, sex = excluded.sex, ethnicity = excluded.ethnicity, postcode = excluded.postcode, \
-             practice_id = excluded.practice_id, updated_at = excluded.updated_at RETURNING id",
-        )
-        .bind(new_id())
-        .bind(&r.service_org_id)
-        .bind(p.nhs_number.as_str())
-        .bind(p.given_name.as_str())
-        .bind(p.family_name.as_str())
-        .bind(p.date_of_birth.date())
-        .bind(p.sex.code())
-        .bind(p.ethnicity.code())
-        .bind(p.postcode.as_str())
-        .bind(&r.practice_id)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
-        let referral_id = new_id();
-        sqlx::query(
-            "INSERT INTO referrals (id, person_id, service_org_id, practice_id, source, referrer_name, reason, referred_on, status, assigned_worker_id, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
-        )
-        .bind(&referral_id)
-        .bind(&person_id)
-        .bind(&r.service_org_id)
-        .bind(&r.practice_id)
-        .bind(r.source.code())
-        .bind(&r.referrer_name)
-        .bind(r.reason.as_str())
-        .bind(r.referred_on)
-        .bind(ReferralStatus::Received.code())
-        .bind(&r.assigned_worker_id)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        insert_needs(&mut tx, &referral_id, &r.needs, "referral").await?;
-        audit(&mut *tx, who, Audit { action: "referral.create", entity: "referral", entity_id: &referral_id, person_id: Some(&person_id) }).await?;
+        let id = insert_referral(&mut tx, who, r).await?;
         tx.commit().await?;
-        Ok(referral_id)
+        Ok(id)
+    }
+
+    async fn create_referrals(&self, who: &AuditActor, referrals: &[NewReferral]) -> Result<Vec<String>> {
+        let mut tx = self.pool.begin().await?;
+        let mut ids = Vec::with_capacity(referrals.len());
+        for r in referrals {
+            ids.push(insert_referral(&mut tx, who, r).await?);
+        }
+        tx.commit().await?;
+        Ok(ids)
     }
 
     async fn referral_header(&self, referral_id: &str) -> Result<Option<ReferralHeader>> {
@@ -296,4 +264,52 @@ async fn insert_needs(tx: &mut sqlx::Transaction<'_, super::Db>, referral_id: &s
             .await?;
     }
     Ok(())
+}
+
+/// Inserts (or updates) the person and inserts the referral, its needs and its audit event.
+async fn insert_referral(tx: &mut sqlx::Transaction<'_, super::Db>, who: &AuditActor, r: &NewReferral) -> Result<String> {
+    let now = super::now();
+    let p = &r.person;
+    // The service may already know this person (a re-referral): keep one person, update details.
+    let person_id: String = sqlx::query_scalar(
+        "INSERT INTO people (id, service_org_id, nhs_number, given_name, family_name, date_of_birth, sex, ethnicity, postcode, practice_id, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) \
+         ON CONFLICT (service_org_id, nhs_number) DO UPDATE SET given_name = excluded.given_name, family_name = excluded.family_name, \
+         date_of_birth = excluded.date_of_birth, sex = excluded.sex, ethnicity = excluded.ethnicity, postcode = excluded.postcode, \
+         practice_id = excluded.practice_id, updated_at = excluded.updated_at RETURNING id",
+    )
+    .bind(new_id())
+    .bind(&r.service_org_id)
+    .bind(p.nhs_number.as_str())
+    .bind(p.given_name.as_str())
+    .bind(p.family_name.as_str())
+    .bind(p.date_of_birth.date())
+    .bind(p.sex.code())
+    .bind(p.ethnicity.code())
+    .bind(p.postcode.as_str())
+    .bind(&r.practice_id)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?;
+    let referral_id = new_id();
+    sqlx::query(
+        "INSERT INTO referrals (id, person_id, service_org_id, practice_id, source, referrer_name, reason, referred_on, status, assigned_worker_id, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
+    )
+    .bind(&referral_id)
+    .bind(&person_id)
+    .bind(&r.service_org_id)
+    .bind(&r.practice_id)
+    .bind(r.source.code())
+    .bind(&r.referrer_name)
+    .bind(r.reason.as_str())
+    .bind(r.referred_on)
+    .bind(ReferralStatus::Received.code())
+    .bind(&r.assigned_worker_id)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    insert_needs(tx, &referral_id, &r.needs, "referral").await?;
+    audit(&mut **tx, who, Audit { action: "referral.create", entity: "referral", entity_id: &referral_id, person_id: Some(&person_id) }).await?;
+    Ok(referral_id)
 }
