@@ -2,6 +2,7 @@
 //! calls the same library code the web shell uses.
 
 mod commands;
+mod import;
 
 use clap::{Parser, Subcommand};
 
@@ -32,6 +33,11 @@ enum Command {
     },
     /// Produce the evaluation report for a period, as JSON, CSV or HTML.
     Report(commands::ReportArgs),
+    /// Import data from files: referrals exported from a GP system, as CSV.
+    Import {
+        #[command(subcommand)]
+        command: import::ImportCommand,
+    },
 }
 
 #[tokio::main]
@@ -49,6 +55,7 @@ async fn main() -> std::process::ExitCode {
         Command::User { command } => commands::user(command).await,
         Command::Token { command } => commands::token(command).await,
         Command::Report(args) => commands::report(args).await,
+        Command::Import { command } => import::run(command).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -95,6 +95,8 @@ pub const LINK_WORKERS: &[StaffDef<'static>] = &[
 pub const LINK_WORKER_SHARE: &[u32] = &[40, 35, 25];
 pub const MANAGER: StaffDef<'static> = StaffDef { email_local: "manager", display_name: "Helen Marsh" };
 pub const COMMISSIONER: StaffDef<'static> = StaffDef { email_local: "commissioner", display_name: "David Okonjo" };
+/// A receptionist-referrer at the first practice, to show the GP practice's way in.
+pub const PRACTICE_STAFF: StaffDef<'static> = StaffDef { email_local: "practice", display_name: "Nadia Ellis" };
 pub const ADMIN: StaffDef<'static> = StaffDef { email_local: "admin", display_name: "Sam Priestley" };
 
 pub struct ServiceDef {

@@ -89,6 +89,9 @@ pub async fn logins(store: &dyn Store) -> Result<Vec<DemoLogin>> {
         return Ok(Vec::new());
     };
     let mut groups = vec![(pcn.clone(), Role::LinkWorker), (pcn, Role::Manager), (icb.clone(), Role::Commissioner), (icb, Role::Admin)];
+    if let Some(practice) = store.find_org(PRACTICES[0].ods).await? {
+        groups.push((practice, Role::PracticeStaff));
+    }
     let mut partners = Vec::new();
     for org in store.orgs(OrgKind::Vcse, None).await? {
         let received = store.partner_referrals(&org.id).await?.len();
@@ -165,6 +168,7 @@ pub async fn seed(store: &dyn Store, options: &DemoOptions) -> Result<DemoSummar
     add_user(store, &mut logins, &password_hash, &catalogue::MANAGER, Role::Manager, &pcn, catalogue::PCN_NAME).await?;
     add_user(store, &mut logins, &password_hash, &catalogue::COMMISSIONER, Role::Commissioner, &icb, catalogue::ICB_NAME).await?;
     add_user(store, &mut logins, &password_hash, &catalogue::ADMIN, Role::Admin, &icb, catalogue::ICB_NAME).await?;
+    add_user(store, &mut logins, &password_hash, &catalogue::PRACTICE_STAFF, Role::PracticeStaff, &practices[0], PRACTICES[0].name).await?;
     // Partner accounts for the organisations that receive the most onward referrals, busiest first.
     let onward_counts = plan::onward_per_vcse(&plans);
     let mut busiest: Vec<usize> = (0..VCSES.len()).collect();

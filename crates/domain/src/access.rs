@@ -4,14 +4,16 @@
 //! The rules (shared/product/domain.md): link workers and managers work on the people of their own
 //! service (a primary care network); VCSE partners see only the onward referrals sent to their own
 //! organisation's services, never a person's full record; commissioners and analysts see aggregates
-//! only, with small numbers suppressed; administrators manage accounts and the directory but not
+//! only, with small numbers suppressed; GP practice staff refer people in and see the status of
+//! their own practice's referrals, never the record; administrators manage accounts and the directory but not
 //! people's records.
 
 use crate::text::coded_enum;
 
 coded_enum! {
-    Role, field = "role", prompt = "Select a role: link_worker, manager, vcse_partner, commissioner or admin" {
+    Role, field = "role", prompt = "Select a role: link_worker, manager, practice_staff, vcse_partner, commissioner or admin" {
         LinkWorker = "link_worker", "Link worker";
+        PracticeStaff = "practice_staff", "GP practice staff";
         Manager = "manager", "Service manager";
         VcsePartner = "vcse_partner", "VCSE partner";
         Commissioner = "commissioner", "Commissioner or analyst";
@@ -34,6 +36,7 @@ impl Role {
     pub fn home_org_kind(self) -> Option<OrgKind> {
         match self {
             Role::LinkWorker | Role::Manager => Some(OrgKind::Pcn),
+            Role::PracticeStaff => Some(OrgKind::Practice),
             Role::VcsePartner => Some(OrgKind::Vcse),
             Role::Commissioner => Some(OrgKind::Icb),
             Role::Admin => None,
@@ -48,6 +51,12 @@ impl Role {
     /// See aggregate figures (dashboard, evaluation report).
     pub fn sees_aggregates(self) -> bool {
         matches!(self, Role::Manager | Role::Commissioner | Role::LinkWorker | Role::Admin)
+    }
+
+    /// Refer people into the service and follow the status of what they referred, without
+    /// reading records (GP practice staff and VCSE partners).
+    pub fn refers_in(self) -> bool {
+        matches!(self, Role::PracticeStaff | Role::VcsePartner)
     }
 
     /// Answer onward referrals on behalf of a VCSE organisation.

@@ -7,11 +7,16 @@
 //! the web report and the CLI report are the same computation.
 
 pub mod access;
+pub mod caseload;
 pub mod contact;
 pub mod disclosure;
 mod error;
 pub mod evaluation;
+pub mod gp_record;
+pub mod import;
 pub mod instruments;
+pub mod intake;
+pub mod mdt;
 pub mod need;
 pub mod nhs_number;
 pub mod onward;
@@ -21,6 +26,7 @@ pub mod postcode;
 pub mod referral;
 pub mod stats;
 mod text;
+pub mod triage;
 
 pub use error::DomainError;
 pub use nhs_number::NhsNumber;

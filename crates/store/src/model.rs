@@ -9,6 +9,9 @@ use linkwork_domain::onward::{OnwardDeclineReason, OnwardStatus};
 use linkwork_domain::person::{Ethnicity, PersonDetails, Sex};
 use linkwork_domain::plan::{GoalStatus, GoalText, WhatMatters};
 use linkwork_domain::referral::{DeclineReason, DischargeReason, ReferralReason, ReferralSource, ReferralStatus};
+use linkwork_domain::intake::{EmailAddress, IncomingSource, IncomingStatus, PhoneNumber};
+use linkwork_domain::mdt::AttendeeRole;
+use linkwork_domain::triage::{AttemptMode, AttemptOutcome};
 use linkwork_domain::{NhsNumber, Postcode};
 use serde::Serialize;
 use time::{Date, OffsetDateTime};
@@ -180,6 +183,22 @@ pub struct OnwardChange {
 
 // ---- casework: read models ----
 
+impl Referral {
+    /// The decline reason's label, for people (the code is stored).
+    pub fn decline_reason_label(&self) -> Option<&'static str> {
+        self.decline_reason.as_deref().and_then(|c| DeclineReason::parse(c).ok()).map(DeclineReason::label)
+    }
+    pub fn discharge_reason_label(&self) -> Option<&'static str> {
+        self.discharge_reason.as_deref().and_then(|c| DischargeReason::parse(c).ok()).map(DischargeReason::label)
+    }
+}
+
+impl OnwardReferral {
+    pub fn decline_reason_label(&self) -> Option<&'static str> {
+        self.decline_reason.as_deref().and_then(|c| OnwardDeclineReason::parse(c).ok()).map(OnwardDeclineReason::label)
+    }
+}
+
 /// Enough about a referral to decide who may touch it, without reading the person's record.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ReferralHeader {
@@ -194,6 +213,7 @@ pub struct ReferralHeader {
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct CaseloadEntry {
     pub referral_id: String,
+    pub assigned_worker_id: Option<String>,
     pub person_id: String,
     pub given_name: String,
     pub family_name: String,
@@ -205,6 +225,11 @@ pub struct CaseloadEntry {
     pub worker_name: Option<String>,
     pub first_contact_on: Option<Date>,
     pub last_contact_on: Option<Date>,
+    /// Earliest review date of a goal still being worked on.
+    pub next_review_on: Option<Date>,
+    pub baseline_on: Option<Date>,
+    pub follow_ups: i64,
+    pub duplicate_of: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -244,6 +269,10 @@ pub struct Referral {
     pub discharged_on: Option<Date>,
     pub discharge_reason: Option<String>,
     pub discharge_summary: Option<String>,
+    /// The organisation that referred through Linkwork (practice or VCSE), if any.
+    pub referred_by_org_id: Option<String>,
+    /// Set while this referral duplicates another open referral of the same person.
+    pub duplicate_of: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -318,6 +347,8 @@ pub struct ReferralRecord {
     pub contacts: Vec<Contact>,
     pub measures: Vec<Measure>,
     pub onward: Vec<OnwardReferral>,
+    pub attempts: Vec<ContactAttempt>,
+    pub mdt: Vec<MdtDiscussion>,
 }
 
 /// What a VCSE partner sees of an onward referral: enough to contact the person and act, never
@@ -340,4 +371,141 @@ pub struct AuditEvent {
     pub entity: String,
     pub entity_id: String,
     pub person_id: Option<String>,
+}
+
+// ---- intake, triage and the team's day ----
+
+#[derive(Debug, Clone)]
+pub struct NewIncoming {
+    pub service_org_id: String,
+    pub source: IncomingSource,
+    pub referred_by_org_id: Option<String>,
+    pub referred_by_user_id: Option<String>,
+    pub given_name: String,
+    pub family_name: String,
+    pub date_of_birth: Option<Date>,
+    pub postcode: Option<Postcode>,
+    pub phone: Option<PhoneNumber>,
+    pub email: Option<EmailAddress>,
+    pub reason: String,
+    pub needs: Vec<NeedDomain>,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Incoming {
+    pub id: String,
+    pub reference: String,
+    pub service_org_id: String,
+    #[sqlx(try_from = "String")]
+    pub source: IncomingSource,
+    pub referred_by_org_id: Option<String>,
+    pub referred_by_org_name: Option<String>,
+    pub given_name: String,
+    pub family_name: String,
+    pub date_of_birth: Option<Date>,
+    pub postcode: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub reason: String,
+    /// Need-domain codes as submitted, comma-separated.
+    pub needs: String,
+    #[sqlx(try_from = "String")]
+    pub status: IncomingStatus,
+    pub referral_id: Option<String>,
+    /// Status of the referral it became, if converted.
+    pub referral_status: Option<String>,
+    pub decline_reason: Option<String>,
+    pub received_at: OffsetDateTime,
+}
+
+/// What a referrer (practice staff) sees of a referral they made: status, not the record.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct ReferrerView {
+    pub referral_id: String,
+    pub person_name: String,
+    pub referred_on: Date,
+    #[sqlx(try_from = "String")]
+    pub status: ReferralStatus,
+    pub first_contact_on: Option<Date>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewAttempt {
+    pub attempted_on: Date,
+    pub mode: AttemptMode,
+    pub outcome: AttemptOutcome,
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct ContactAttempt {
+    pub id: String,
+    pub attempted_on: Date,
+    #[sqlx(try_from = "String")]
+    pub mode: AttemptMode,
+    #[sqlx(try_from = "String")]
+    pub outcome: AttemptOutcome,
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct MdtDiscussion {
+    pub meeting_id: String,
+    pub held_on: Date,
+    pub practice_name: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewMdtMeeting {
+    pub service_org_id: String,
+    pub practice_id: Option<String>,
+    pub held_on: Date,
+    pub attendees: Vec<AttendeeRole>,
+    pub notes: Option<String>,
+    pub referral_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MdtMeeting {
+    pub id: String,
+    pub held_on: Date,
+    pub practice_name: Option<String>,
+    pub attendees: Vec<AttendeeRole>,
+    pub notes: Option<String>,
+    /// Names of the people discussed.
+    pub people: Vec<String>,
+}
+
+/// One link worker's caseload in numbers, for the manager.
+#[derive(Debug, Clone, Serialize)]
+pub struct WorkerLoad {
+    pub worker_id: String,
+    pub name: String,
+    pub open: i64,
+    /// People taken on (accepted) in each of the last 6 months, oldest first.
+    pub accepted_by_month: Vec<(String, i64)>,
+    /// People taken on in the last 12 months.
+    pub accepted_last_year: i64,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct PersonMatch {
+    pub person_id: String,
+    pub given_name: String,
+    pub family_name: String,
+    #[sqlx(try_from = "String")]
+    pub nhs_number: NhsNumber,
+    pub date_of_birth: Date,
+    pub latest_referral_id: String,
+    #[sqlx(try_from = "String")]
+    pub latest_status: ReferralStatus,
+    pub referrals: i64,
+}
+
+/// A search for people: any combination; at least one part is given.
+#[derive(Debug, Clone, Default)]
+pub struct PersonQuery {
+    pub name: Option<String>,
+    pub nhs_number: Option<NhsNumber>,
+    pub date_of_birth: Option<Date>,
 }

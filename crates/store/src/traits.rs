@@ -10,8 +10,8 @@ use time::{Date, OffsetDateTime};
 
 /// Everything Linkwork stores. One object-safe trait (split by concern into supertraits) so the
 /// shells hold an `Arc<dyn Store>` and are compiled once for both databases.
-pub trait Store: AdminStore + AccountStore + DirectoryStore + CaseworkStore + PartnerStore + EvaluationStore {}
-impl<T: AdminStore + AccountStore + DirectoryStore + CaseworkStore + PartnerStore + EvaluationStore> Store for T {}
+pub trait Store: AdminStore + AccountStore + DirectoryStore + CaseworkStore + PartnerStore + EvaluationStore + IntakeStore + TeamStore {}
+impl<T: AdminStore + AccountStore + DirectoryStore + CaseworkStore + PartnerStore + EvaluationStore + IntakeStore + TeamStore> Store for T {}
 
 #[async_trait]
 pub trait AdminStore: Send + Sync {
@@ -55,6 +55,9 @@ pub trait CaseworkStore: Send + Sync {
     /// Records a referral, creating the person or updating their details if the service already
     /// knows their NHS number. Returns the referral id.
     async fn create_referral(&self, who: &AuditActor, referral: &NewReferral) -> Result<String>;
+    /// Like [`CaseworkStore::create_referral`], remembering the organisation that referred (a GP
+    /// practice or VCSE organisation) so its staff can follow the referral's status.
+    async fn create_referral_from(&self, who: &AuditActor, referral: &NewReferral, referred_by_org_id: Option<&str>) -> Result<String>;
     /// Records many referrals in one transaction: all of them, or none if any fails (bulk import).
     async fn create_referrals(&self, who: &AuditActor, referrals: &[NewReferral]) -> Result<Vec<String>>;
     async fn referral_header(&self, referral_id: &str) -> Result<Option<ReferralHeader>>;
@@ -82,4 +85,42 @@ pub trait PartnerStore: Send + Sync {
 pub trait EvaluationStore: Send + Sync {
     /// The facts the evaluation needs for the given services (PCNs), for referrals up to `to`.
     async fn evaluation_input(&self, scope_name: &str, service_org_ids: &[String], to: Date) -> Result<EvaluationInput>;
+}
+
+/// Referrals that arrive without an NHS number (self and VCSE), and what referrers may see.
+#[async_trait]
+pub trait IntakeStore: Send + Sync {
+    /// Stores an incoming referral; returns its id and the reference shown to the referrer.
+    async fn create_incoming(&self, who: &AuditActor, incoming: &NewIncoming, reference: &str) -> Result<String>;
+    async fn incoming(&self, id: &str) -> Result<Option<Incoming>>;
+    /// Incoming referrals of a service still waiting for triage, oldest first.
+    async fn pending_incoming(&self, service_org_id: &str) -> Result<Vec<Incoming>>;
+    /// Incoming referrals made by an organisation (a VCSE partner's own), newest first.
+    async fn incoming_from(&self, referred_by_org_id: &str) -> Result<Vec<Incoming>>;
+    /// Turns a pending incoming referral into a referral, in one transaction.
+    async fn convert_incoming(&self, who: &AuditActor, incoming_id: &str, referral: &NewReferral) -> Result<String>;
+    async fn decline_incoming(&self, who: &AuditActor, incoming_id: &str, reason: &str) -> Result<()>;
+    /// Referrals an organisation (a GP practice) made, newest first: status only.
+    async fn referrals_from(&self, referred_by_org_id: &str) -> Result<Vec<ReferrerView>>;
+}
+
+/// Triage, caseload management, MDT meetings and search.
+#[async_trait]
+pub trait TeamStore: Send + Sync {
+    async fn add_attempt(&self, who: &AuditActor, referral_id: &str, attempt: &NewAttempt) -> Result<String>;
+    /// Attempts that did not reach the person.
+    async fn unsuccessful_attempts(&self, referral_id: &str) -> Result<usize>;
+    /// Declines `duplicate_id` as a duplicate of `into_id` and copies its needs across.
+    async fn merge_duplicate(&self, who: &AuditActor, duplicate_id: &str, into_id: &str) -> Result<()>;
+    /// Keeps a referral flagged as a possible duplicate as a separate episode.
+    async fn clear_duplicate(&self, who: &AuditActor, referral_id: &str) -> Result<()>;
+    async fn reassign(&self, who: &AuditActor, referral_id: &str, worker_id: &str) -> Result<()>;
+    async fn set_goal_status(&self, who: &AuditActor, referral_id: &str, goal_id: &str, status: linkwork_domain::plan::GoalStatus) -> Result<()>;
+    async fn workloads(&self, service_org_id: &str, today: Date) -> Result<Vec<WorkerLoad>>;
+    async fn create_mdt(&self, who: &AuditActor, meeting: &NewMdtMeeting) -> Result<String>;
+    async fn mdt_meetings(&self, service_org_id: &str) -> Result<Vec<MdtMeeting>>;
+    /// People of a service matching a name, NHS number or date of birth.
+    async fn search_people(&self, service_org_id: &str, query: &PersonQuery) -> Result<Vec<PersonMatch>>;
+    /// A person's referrals, newest first (ids only; records are read one by one, audited).
+    async fn referrals_of_person(&self, person_id: &str) -> Result<Vec<ReferralHeader>>;
 }

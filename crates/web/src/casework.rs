@@ -13,7 +13,7 @@ use linkwork_domain::person::{parse_iso_date, parse_past_date, DateOfBirth, Ethn
 use linkwork_domain::plan::{GoalText, WhatMatters};
 use linkwork_domain::referral::{DeclineReason, DischargeReason, ReferralReason, ReferralSource};
 use linkwork_domain::{BoundedText, NhsNumber, Postcode, RequiredText};
-use linkwork_store::{AuditActor, NewContact, NewConversation, NewGoal, NewMeasure, NewReferral, OnwardChange, PartnerReferral, ReferralChange, ReferralHeader, Store};
+use linkwork_store::{Org, AuditActor, NewContact, NewConversation, NewGoal, NewMeasure, NewReferral, OnwardChange, PartnerReferral, ReferralChange, ReferralHeader, Store};
 use time::Date;
 
 /// How many goal rows the plan form offers.
@@ -44,11 +44,33 @@ pub fn require_casework(actor: &Actor) -> Result<(), WebError> {
     }
 }
 
-/// Creates a person and referral from the "new referral" fields.
-pub async fn create_referral(store: &dyn Store, actor: &Actor, who: &AuditActor, f: &Fields) -> Result<String, WebError> {
-    require_casework(actor)?;
+/// Where a referral made by this actor goes: the service (PCN), the practices they may choose
+/// from, and the organisation to remember as the referrer (a GP practice referring in).
+pub struct ReferralContext {
+    pub service_org_id: String,
+    pub practices: Vec<Org>,
+    pub referred_by_org_id: Option<String>,
+}
+
+pub async fn referral_context(store: &dyn Store, actor: &Actor) -> Result<ReferralContext, WebError> {
+    match actor.role {
+        Role::LinkWorker | Role::Manager => Ok(ReferralContext {
+            service_org_id: actor.org_id.clone(),
+            practices: store.orgs(OrgKind::Practice, Some(&actor.org_id)).await?,
+            referred_by_org_id: None,
+        }),
+        Role::PracticeStaff => {
+            let practice = store.org(&actor.org_id).await?.ok_or(WebError::Forbidden)?;
+            let service_org_id = practice.parent_id.clone().ok_or(WebError::Forbidden)?;
+            Ok(ReferralContext { service_org_id, referred_by_org_id: Some(practice.id.clone()), practices: vec![practice] })
+        }
+        _ => Err(WebError::Forbidden),
+    }
+}
+
+/// Parses the "new referral" fields (the person and the referral) for a service, reporting every problem.
+pub fn parse_referral(f: &Fields, service_org_id: &str, practices: &[Org]) -> Result<NewReferral, WebError> {
     let today = today();
-    let practices = store.orgs(OrgKind::Practice, Some(&actor.org_id)).await?;
     let mut c = Checker::default();
     let nhs_number = c.check(NhsNumber::parse(f.get("nhs_number")));
     let given_name = c.check(PersonName::parse("given_name", "the person's first name", f.get("given_name")));
@@ -67,22 +89,27 @@ pub async fn create_referral(store: &dyn Store, actor: &Actor, who: &AuditActor,
     let needs = c.check(parse_needs(f.all("needs")));
     let referred_on = c.check(parse_past_date("referred_on", "referral date", f.get("referred_on"), today));
     match (nhs_number, given_name, family_name, date_of_birth, sex, ethnicity, postcode, source, referrer, reason, needs, referred_on) {
-        (Some(nhs_number), Some(given_name), Some(family_name), Some(date_of_birth), Some(sex), Some(ethnicity), Some(postcode), Some(source), Some(referrer), Some(reason), Some(needs), Some(referred_on)) if c.is_ok() => {
-            let referral = NewReferral {
-                service_org_id: actor.org_id.clone(),
-                person: PersonDetails { nhs_number, given_name, family_name, date_of_birth, sex, ethnicity, postcode },
-                practice_id: Some(practice_id.to_owned()),
-                source,
-                referrer_name: referrer.into_string(),
-                reason,
-                needs,
-                referred_on,
-                assigned_worker_id: None,
-            };
-            Ok(store.create_referral(who, &referral).await?)
-        }
+        (Some(nhs_number), Some(given_name), Some(family_name), Some(date_of_birth), Some(sex), Some(ethnicity), Some(postcode), Some(source), Some(referrer), Some(reason), Some(needs), Some(referred_on)) if c.is_ok() => Ok(NewReferral {
+            service_org_id: service_org_id.to_owned(),
+            person: PersonDetails { nhs_number, given_name, family_name, date_of_birth, sex, ethnicity, postcode },
+            practice_id: Some(practice_id.to_owned()),
+            source,
+            referrer_name: referrer.into_string(),
+            reason,
+            needs,
+            referred_on,
+            assigned_worker_id: None,
+        }),
         _ => Err(WebError::Invalid(c.into_errors())),
     }
+}
+
+/// Creates a person and referral from the "new referral" fields: by a link worker or manager for
+/// their service, or by GP practice staff for their practice's PCN.
+pub async fn create_referral(store: &dyn Store, actor: &Actor, who: &AuditActor, f: &Fields) -> Result<String, WebError> {
+    let context = referral_context(store, actor).await?;
+    let referral = parse_referral(f, &context.service_org_id, &context.practices)?;
+    Ok(store.create_referral_from(who, &referral, context.referred_by_org_id.as_deref()).await?)
 }
 
 /// Accepts a new referral onto the caseload of `worker_id` (the signed-in link worker, if any).
@@ -97,6 +124,7 @@ pub async fn decline(store: &dyn Store, actor: &Actor, who: &AuditActor, referra
     let header = casework_referral(store, actor, referral_id).await?;
     let reason = DeclineReason::parse(f.get("decline_reason"))?;
     header.status.decline()?;
+    linkwork_domain::triage::check_decline(reason, store.unsuccessful_attempts(referral_id).await?)?;
     store.change_referral(who, referral_id, header.status, &ReferralChange::Decline { on: today(), reason }).await?;
     Ok(())
 }

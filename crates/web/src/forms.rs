@@ -40,6 +40,12 @@ impl Fields {
         Self(pairs)
     }
 
+    /// Replaces every value of `name` with one value.
+    pub fn set(&mut self, name: &str, value: &str) {
+        self.0.retain(|(k, _)| k != name);
+        self.0.push((name.to_owned(), value.to_owned()));
+    }
+
     /// The first value of a field, or "" when it was not sent.
     pub fn get(&self, name: &str) -> &str {
         self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or("")

@@ -12,8 +12,13 @@ mod assets;
 mod auth;
 mod casework;
 mod error;
+pub mod fhir;
 mod forms;
+mod import;
+mod intake;
 mod pages;
+mod rate_limit;
+mod team;
 mod views;
 
 use axum::extract::MatchedPath;
@@ -25,6 +30,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 pub use error::WebError;
+pub use import::{import_referrals, import_referrals_with_progress, ImportMode, ImportReport, RowProblem};
 
 /// Settings of the web shell.
 #[derive(Debug, Clone)]
@@ -44,15 +50,18 @@ impl Default for WebConfig {
 pub struct AppState {
     pub store: Arc<dyn Store>,
     pub config: Arc<WebConfig>,
+    /// Limits self-referrals per client address (the only form open to the public).
+    pub self_referral_limit: Arc<rate_limit::RateLimiter>,
 }
 
 /// The whole application: pages, API, assets, with security headers and request tracing that
 /// records the route pattern only (never a path with ids or a query string with search terms).
 pub fn app(store: Arc<dyn Store>, config: WebConfig) -> Router {
-    let state = AppState { store, config: Arc::new(config) };
+    let state = AppState { store, config: Arc::new(config), self_referral_limit: Arc::new(rate_limit::RateLimiter::new(5, std::time::Duration::from_secs(600))) };
     Router::new()
         .merge(pages::routes())
         .nest("/api", api::routes())
+        .nest("/fhir", fhir::routes())
         .merge(assets::routes())
         .with_state(state)
         .layer(
@@ -73,7 +82,7 @@ pub fn app(store: Arc<dyn Store>, config: WebConfig) -> Router {
 
 /// Serves the application on `listener` until Ctrl-C.
 pub async fn serve(listener: tokio::net::TcpListener, store: Arc<dyn Store>, config: WebConfig) -> anyhow::Result<()> {
-    axum::serve(listener, app(store, config))
+    axum::serve(listener, app(store, config).into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

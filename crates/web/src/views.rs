@@ -38,8 +38,10 @@ impl Page {
     /// A page for a signed-in user, with the menu their role may use; `here` marks the current item.
     pub fn for_user(title: &str, user: &CurrentUser, org_name: &str, here: &str) -> Self {
         let links: &[(&'static str, &'static str)] = match user.role() {
-            Role::LinkWorker | Role::Manager => &[("/caseload", "Caseload"), ("/referrals/new", "New referral"), ("/directory", "Directory"), ("/dashboard", "Dashboard")],
-            Role::VcsePartner => &[("/partner/referrals", "Referrals to us")],
+            Role::LinkWorker => &[("/caseload", "Caseload"), ("/triage", "Triage"), ("/referrals/new", "New referral"), ("/people", "Find a person"), ("/mdt", "MDT"), ("/directory", "Directory"), ("/dashboard", "Dashboard")],
+            Role::Manager => &[("/caseload", "Caseloads"), ("/triage", "Triage"), ("/team", "Team"), ("/referrals/new", "New referral"), ("/people", "Find a person"), ("/mdt", "MDT"), ("/directory", "Directory"), ("/dashboard", "Dashboard")],
+            Role::PracticeStaff => &[("/practice/referrals", "Our referrals"), ("/practice/referrals/new", "Refer someone")],
+            Role::VcsePartner => &[("/partner/referrals", "Referrals to us"), ("/partner/refer", "Refer someone")],
             Role::Commissioner | Role::Admin => &[("/dashboard", "Dashboard"), ("/report", "Evaluation report")],
         };
         Self {
@@ -148,6 +150,9 @@ pub struct CaseloadView {
 
 pub struct CaseloadRow {
     pub href: String,
+    pub rag_code: &'static str,
+    pub rag: &'static str,
+    pub flags: Vec<String>,
     pub name: String,
     pub nhs_number: String,
     pub status_code: &'static str,
@@ -163,6 +168,7 @@ pub struct CaseloadRow {
 pub struct NewReferralView {
     pub page: Page,
     pub form: FormState,
+    pub action: String,
     pub practices: Vec<Choice>,
     pub sexes: Vec<Choice>,
     pub ethnicities: Vec<Choice>,
@@ -175,6 +181,10 @@ pub struct NewReferralView {
 pub struct ReferralView {
     pub page: Page,
     pub r: ReferralRecord,
+    pub goal_statuses: Vec<Choice>,
+    /// Link workers a manager may reassign to (empty for link workers).
+    pub workers: Vec<Choice>,
+    pub referred_by: Option<String>,
     pub age: i32,
     pub decline_reasons: Vec<Choice>,
     pub measures: Vec<MeasureRow>,
@@ -268,6 +278,8 @@ pub struct DirectoryView {
 pub struct PartnerListView {
     pub page: Page,
     pub rows: Vec<PartnerRow>,
+    /// People this organisation referred to the link-worker service, with their status.
+    pub referred: Vec<IncomingRow>,
 }
 
 pub struct PartnerRow {
@@ -316,4 +328,174 @@ pub struct ReportView {
     pub form: FormState,
     pub fragment: String,
     pub query: String,
+}
+
+#[derive(Template)]
+#[template(path = "short_referral.html")]
+pub struct ShortReferralView {
+    pub page: Page,
+    pub form: FormState,
+    pub action: &'static str,
+    pub heading: &'static str,
+    pub intro: &'static str,
+    pub consent_label: &'static str,
+    pub public: bool,
+    pub form_csrf: String,
+    pub services: Vec<Choice>,
+    pub needs: Vec<Choice>,
+}
+
+#[derive(Template)]
+#[template(path = "referral_sent.html")]
+pub struct ReferralSentView {
+    pub page: Page,
+    pub reference: String,
+    pub next: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "practice_list.html")]
+pub struct PracticeListView {
+    pub page: Page,
+    pub rows: Vec<ReferrerRow>,
+}
+
+pub struct ReferrerRow {
+    pub person: String,
+    pub referred_on: String,
+    pub status_code: &'static str,
+    pub status: &'static str,
+    pub first_contact: String,
+}
+
+pub struct IncomingRow {
+    pub href: String,
+    pub reference: String,
+    pub name: String,
+    pub source: &'static str,
+    pub from: String,
+    pub received: String,
+    pub waiting_days: i64,
+    pub status_code: &'static str,
+    pub status: String,
+}
+
+#[derive(Template)]
+#[template(path = "triage.html")]
+pub struct TriageView {
+    pub page: Page,
+    pub incoming: Vec<IncomingRow>,
+    pub new_referrals: Vec<CaseloadRow>,
+}
+
+#[derive(Template)]
+#[template(path = "incoming.html")]
+pub struct IncomingView {
+    pub page: Page,
+    pub form: FormState,
+    pub i: linkwork_store::Incoming,
+    pub received: String,
+    pub needs_text: String,
+    pub practices: Vec<Choice>,
+    pub sexes: Vec<Choice>,
+    pub ethnicities: Vec<Choice>,
+    pub needs: Vec<Choice>,
+    pub decline_reasons: Vec<Choice>,
+}
+
+#[derive(Template)]
+#[template(path = "attempt.html")]
+pub struct AttemptView {
+    pub page: Page,
+    pub form: FormState,
+    pub person: String,
+    pub action: String,
+    pub modes: Vec<Choice>,
+    pub outcomes: Vec<Choice>,
+    pub attempts_so_far: usize,
+}
+
+#[derive(Template)]
+#[template(path = "team.html")]
+pub struct TeamView {
+    pub page: Page,
+    pub rows: Vec<WorkerRow>,
+    pub chart: String,
+    pub months: Vec<String>,
+    pub unassigned: usize,
+    pub pending_incoming: usize,
+    pub recommended: String,
+}
+
+pub struct WorkerRow {
+    pub name: String,
+    pub open: i64,
+    pub last_year: i64,
+    pub months: Vec<i64>,
+    pub against: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "mdt_list.html")]
+pub struct MdtListView {
+    pub page: Page,
+    pub meetings: Vec<MdtRow>,
+}
+
+pub struct MdtRow {
+    pub held_on: String,
+    pub place: String,
+    pub attendees: String,
+    pub people: String,
+    pub notes: String,
+}
+
+#[derive(Template)]
+#[template(path = "mdt_new.html")]
+pub struct MdtNewView {
+    pub page: Page,
+    pub form: FormState,
+    pub practices: Vec<Choice>,
+    pub roles: Vec<Choice>,
+    pub people: Vec<Choice>,
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+pub struct SearchView {
+    pub page: Page,
+    pub form: FormState,
+    pub searched: bool,
+    pub results: Vec<SearchRow>,
+}
+
+pub struct SearchRow {
+    pub href: String,
+    pub name: String,
+    pub nhs_number: String,
+    pub date_of_birth: String,
+    pub status_code: &'static str,
+    pub status: &'static str,
+    pub referrals: i64,
+}
+
+#[derive(Template)]
+#[template(path = "timeline.html")]
+pub struct TimelineView {
+    pub page: Page,
+    pub name: String,
+    pub nhs_number: String,
+    pub events: Vec<TimelineRow>,
+}
+
+pub struct TimelineRow {
+    pub date: String,
+    pub what: String,
+    pub detail: String,
+    pub href: String,
+}
+
+/// Escapes text for HTML (for the few places that build markup in Rust, such as SVG charts).
+pub fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
 }

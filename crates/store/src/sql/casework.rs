@@ -11,8 +11,8 @@ use linkwork_domain::referral::ReferralStatus;
 use time::Date;
 
 const REFERRAL_SELECT: &str = "SELECT r.id, r.service_org_id, r.practice_id, p.name AS practice_name, r.source, r.referrer_name, r.reason, r.referred_on, r.status, \
-     r.assigned_worker_id, u.display_name AS worker_name, r.accepted_on, r.declined_on, r.decline_reason, r.discharged_on, r.discharge_reason, r.discharge_summary \
-     FROM referrals r LEFT JOIN organisations p ON p.id = r.practice_id LEFT JOIN users u ON u.id = r.assigned_worker_id";
+     r.assigned_worker_id, u.display_name AS worker_name, r.accepted_on, r.declined_on, r.decline_reason, r.discharged_on, r.discharge_reason, r.discharge_summary, \
+     r.referred_by_org_id, r.duplicate_of FROM referrals r LEFT JOIN organisations p ON p.id = r.practice_id LEFT JOIN users u ON u.id = r.assigned_worker_id";
 
 pub(super) const ONWARD_SELECT: &str = "SELECT w.id, w.referral_id, w.service_id, s.name AS service_name, s.org_id AS provider_org_id, o.name AS provider_name, w.status, w.note, \
      w.sent_on, w.responded_on, w.decline_reason, w.attended_on FROM onward_referrals w JOIN services s ON s.id = w.service_id JOIN organisations o ON o.id = s.org_id";
@@ -24,8 +24,12 @@ fn corrupt(e: impl std::fmt::Display) -> StoreError {
 #[async_trait]
 impl CaseworkStore for SqlStore {
     async fn create_referral(&self, who: &AuditActor, r: &NewReferral) -> Result<String> {
+        self.create_referral_from(who, r, None).await
+    }
+
+    async fn create_referral_from(&self, who: &AuditActor, r: &NewReferral, referred_by_org_id: Option<&str>) -> Result<String> {
         let mut tx = self.pool.begin().await?;
-        let id = insert_referral(&mut tx, who, r).await?;
+        let id = insert_referral(&mut tx, who, r, referred_by_org_id).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -34,7 +38,7 @@ impl CaseworkStore for SqlStore {
         let mut tx = self.pool.begin().await?;
         let mut ids = Vec::with_capacity(referrals.len());
         for r in referrals {
-            ids.push(insert_referral(&mut tx, who, r).await?);
+            ids.push(insert_referral(&mut tx, who, r, None).await?);
         }
         tx.commit().await?;
         Ok(ids)
@@ -46,9 +50,12 @@ impl CaseworkStore for SqlStore {
 
     async fn caseload(&self, service_org_id: &str, worker_id: Option<&str>, open_only: bool) -> Result<Vec<CaseloadEntry>> {
         Ok(sqlx::query_as(
-            "SELECT r.id AS referral_id, p.id AS person_id, p.given_name, p.family_name, p.nhs_number, r.status, r.referred_on, u.display_name AS worker_name, \
+            "SELECT r.id AS referral_id, r.assigned_worker_id, r.duplicate_of, p.id AS person_id, p.given_name, p.family_name, p.nhs_number, r.status, r.referred_on, u.display_name AS worker_name, \
              (SELECT MIN(c.contact_on) FROM contacts c WHERE c.referral_id = r.id) AS first_contact_on, \
-             (SELECT MAX(c.contact_on) FROM contacts c WHERE c.referral_id = r.id) AS last_contact_on \
+             (SELECT MAX(c.contact_on) FROM contacts c WHERE c.referral_id = r.id) AS last_contact_on, \
+             (SELECT MIN(g.review_on) FROM goals g WHERE g.referral_id = r.id AND g.status IN ('not_started', 'in_progress')) AS next_review_on, \
+             (SELECT MIN(m.taken_on) FROM measures m WHERE m.referral_id = r.id AND m.timepoint = 'baseline') AS baseline_on, \
+             (SELECT COUNT(*) FROM measures m WHERE m.referral_id = r.id AND m.timepoint <> 'baseline') AS follow_ups \
              FROM referrals r JOIN people p ON p.id = r.person_id LEFT JOIN users u ON u.id = r.assigned_worker_id \
              WHERE r.service_org_id = $1 AND ($2 IS NULL OR r.assigned_worker_id = $2 OR r.assigned_worker_id IS NULL) \
              AND (NOT $3 OR r.status IN ('received', 'accepted')) \
@@ -92,8 +99,16 @@ impl CaseworkStore for SqlStore {
             })
             .collect::<Result<Vec<_>>>()?;
         let onward = sqlx::query_as(&format!("{ONWARD_SELECT} WHERE w.referral_id = $1 ORDER BY w.sent_on, w.id")).bind(referral_id).fetch_all(&self.pool).await?;
+        let attempts = sqlx::query_as("SELECT id, attempted_on, mode, outcome, notes FROM contact_attempts WHERE referral_id = $1 ORDER BY attempted_on, id").bind(referral_id).fetch_all(&self.pool).await?;
+        let mdt = sqlx::query_as(
+            "SELECT m.id AS meeting_id, m.held_on, o.name AS practice_name FROM mdt_discussions d JOIN mdt_meetings m ON m.id = d.meeting_id \
+             LEFT JOIN organisations o ON o.id = m.practice_id WHERE d.referral_id = $1 ORDER BY m.held_on, m.id",
+        )
+        .bind(referral_id)
+        .fetch_all(&self.pool)
+        .await?;
         audit(&self.pool, who, Audit { action: "referral.read", entity: "referral", entity_id: referral_id, person_id: Some(&person.id) }).await?;
-        Ok(Some(ReferralRecord { person, referral, needs, conversations, goals, contacts, measures, onward }))
+        Ok(Some(ReferralRecord { person, referral, needs, conversations, goals, contacts, measures, onward, attempts, mdt }))
     }
 
     async fn change_referral(&self, who: &AuditActor, referral_id: &str, from: ReferralStatus, change: &ReferralChange) -> Result<()> {
@@ -254,7 +269,7 @@ pub(super) async fn person_of(tx: &mut sqlx::Transaction<'_, super::Db>, referra
     sqlx::query_scalar("SELECT person_id FROM referrals WHERE id = $1").bind(referral_id).fetch_optional(&mut **tx).await?.ok_or(StoreError::NotFound)
 }
 
-async fn insert_needs(tx: &mut sqlx::Transaction<'_, super::Db>, referral_id: &str, needs: &[NeedDomain], identified_at: &str) -> Result<()> {
+pub(super) async fn insert_needs(tx: &mut sqlx::Transaction<'_, super::Db>, referral_id: &str, needs: &[NeedDomain], identified_at: &str) -> Result<()> {
     for need in needs {
         sqlx::query("INSERT INTO referral_needs (referral_id, need, identified_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
             .bind(referral_id)
@@ -267,7 +282,8 @@ async fn insert_needs(tx: &mut sqlx::Transaction<'_, super::Db>, referral_id: &s
 }
 
 /// Inserts (or updates) the person and inserts the referral, its needs and its audit event.
-async fn insert_referral(tx: &mut sqlx::Transaction<'_, super::Db>, who: &AuditActor, r: &NewReferral) -> Result<String> {
+/// A referral for a person who already has an open one is flagged as a possible duplicate.
+pub(super) async fn insert_referral(tx: &mut sqlx::Transaction<'_, super::Db>, who: &AuditActor, r: &NewReferral, referred_by_org_id: Option<&str>) -> Result<String> {
     let now = super::now();
     let p = &r.person;
     // The service may already know this person (a re-referral): keep one person, update details.
@@ -292,9 +308,13 @@ async fn insert_referral(tx: &mut sqlx::Transaction<'_, super::Db>, who: &AuditA
     .fetch_one(&mut **tx)
     .await?;
     let referral_id = new_id();
+    let open: Option<String> = sqlx::query_scalar("SELECT id FROM referrals WHERE person_id = $1 AND status IN ('received', 'accepted') ORDER BY referred_on, id LIMIT 1")
+        .bind(&person_id)
+        .fetch_optional(&mut **tx)
+        .await?;
     sqlx::query(
-        "INSERT INTO referrals (id, person_id, service_org_id, practice_id, source, referrer_name, reason, referred_on, status, assigned_worker_id, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
+        "INSERT INTO referrals (id, person_id, service_org_id, practice_id, source, referrer_name, reason, referred_on, status, assigned_worker_id, created_at, updated_at, referred_by_org_id, duplicate_of) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13)",
     )
     .bind(&referral_id)
     .bind(&person_id)
@@ -307,6 +327,8 @@ async fn insert_referral(tx: &mut sqlx::Transaction<'_, super::Db>, who: &AuditA
     .bind(ReferralStatus::Received.code())
     .bind(&r.assigned_worker_id)
     .bind(now)
+    .bind(referred_by_org_id)
+    .bind(&open)
     .execute(&mut **tx)
     .await?;
     insert_needs(tx, &referral_id, &r.needs, "referral").await?;

@@ -7,7 +7,9 @@ mod admin;
 mod casework;
 mod directory;
 mod evaluation;
+mod intake;
 mod partner;
+mod team;
 
 use super::Db;
 use crate::model::AuditActor;

@@ -30,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .route("/partner/onward-referrals", get(partner_list))
         .route("/partner/onward-referrals/{id}", post(partner_respond))
         .route("/report", get(report))
+        .merge(crate::fhir::api_routes())
         .fallback(|| async { ApiError(WebError::NotFound) })
 }
 

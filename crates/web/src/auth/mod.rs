@@ -7,8 +7,17 @@ mod session;
 mod token;
 
 pub use password::{hash_password, verify_password};
-pub use session::{cookie, login_csrf_cookie, session_cookie, clear_session_cookie, CurrentUser, LOGIN_CSRF_COOKIE, SESSION_COOKIE, SESSION_HOURS};
+pub use session::{cookie, form_csrf_cookie, session_cookie, clear_session_cookie, CurrentUser, FORM_CSRF_COOKIE, SESSION_COOKIE, SESSION_HOURS};
 pub use token::ApiClient;
+
+/// Checks a form posted without a session against its double-submit cookie.
+pub fn check_form_csrf(headers: &axum::http::HeaderMap, submitted: &str) -> Result<(), crate::WebError> {
+    let cookie = cookie(headers, FORM_CSRF_COOKIE).unwrap_or_default();
+    if cookie.is_empty() || !constant_time_eq(cookie, submitted) {
+        return Err(crate::WebError::Csrf);
+    }
+    Ok(())
+}
 
 use sha2::{Digest, Sha256};
 

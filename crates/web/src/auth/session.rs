@@ -7,7 +7,7 @@ use linkwork_domain::access::{Actor, Role};
 use linkwork_store::{AuditActor, User};
 
 pub const SESSION_COOKIE: &str = "linkwork_session";
-pub const LOGIN_CSRF_COOKIE: &str = "linkwork_login_csrf";
+pub const FORM_CSRF_COOKIE: &str = "linkwork_form_csrf";
 pub const SESSION_HOURS: i64 = 12;
 
 /// The signed-in user of a browser request. Extracting it fails with `Unauthenticated` (the
@@ -75,7 +75,7 @@ pub fn clear_session_cookie(secure: bool) -> String {
     cookie_header(SESSION_COOKIE, "", 0, secure)
 }
 
-/// Double-submit cookie protecting the sign-in form, which has no session yet.
-pub fn login_csrf_cookie(value: &str, secure: bool) -> String {
-    cookie_header(LOGIN_CSRF_COOKIE, value, 3600, secure)
+/// Double-submit cookie protecting forms used without a session (sign-in, self-referral).
+pub fn form_csrf_cookie(value: &str, secure: bool) -> String {
+    cookie_header(FORM_CSRF_COOKIE, value, 3600, secure)
 }

@@ -13,11 +13,12 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use linkwork_domain::access::{OrgKind, Role};
+use linkwork_domain::access::Role;
 use linkwork_domain::contact::ContactMode;
 use linkwork_domain::instruments::{Instrument, Timepoint};
 use linkwork_domain::need::NeedDomain;
 use linkwork_domain::person::{Ethnicity, Sex};
+use linkwork_domain::plan::GoalStatus;
 use linkwork_domain::referral::{DeclineReason, DischargeReason, ReferralSource};
 use linkwork_store::ReferralRecord;
 use std::collections::HashMap;
@@ -26,6 +27,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/caseload", get(caseload))
         .route("/referrals/new", get(new_referral_form).post(new_referral))
+        .route("/practice/referrals/new", get(new_referral_form).post(new_referral))
         .route("/referrals/{id}", get(record))
         .route("/referrals/{id}/accept", post(accept))
         .route("/referrals/{id}/decline", post(decline))
@@ -45,9 +47,37 @@ async fn caseload(State(state): State<AppState>, user: CurrentUser, Query(q): Pa
     // Link workers see their own people and new, unassigned referrals; managers see everyone.
     let worker = (user.role() == Role::LinkWorker).then_some(user.user.id.as_str());
     let entries = state.store.caseload(&user.user.org_id, worker, !show_all).await?;
-    let rows = entries
-        .into_iter()
-        .map(|e| CaseloadRow {
+    let mut rows: Vec<(linkwork_domain::caseload::Rag, CaseloadRow)> = entries.into_iter().map(|e| caseload_row(e, today())).collect();
+    rows.sort_by(|a, b| b.0.cmp(&a.0));
+    let rows = rows.into_iter().map(|(_, row)| row).collect();
+    let heading = if worker.is_some() { "My caseload" } else { "Caseloads" };
+    render(&CaseloadView { page: page(&state, &user, heading, "/caseload").await?, heading: heading.into(), rows, show_all })
+}
+
+/// A caseload line with its red/amber/green attention flags (closed referrals are green).
+pub(crate) fn caseload_row(e: linkwork_store::CaseloadEntry, today: time::Date) -> (linkwork_domain::caseload::Rag, CaseloadRow) {
+    use linkwork_domain::caseload::{flags, overall, CaseFacts};
+    let facts = CaseFacts {
+        accepted: e.status == linkwork_domain::referral::ReferralStatus::Accepted,
+        referred_on: Some(e.referred_on),
+        first_contact_on: e.first_contact_on,
+        last_contact_on: e.last_contact_on,
+        next_review_on: e.next_review_on,
+        baseline_on: e.baseline_on,
+        has_follow_up: e.follow_ups > 0,
+    };
+    let flags = if e.status.is_open() { flags(&facts, today) } else { vec![] };
+    let rag = overall(&flags);
+    let mut messages: Vec<String> = flags.into_iter().map(|f| f.message).collect();
+    if e.duplicate_of.is_some() {
+        messages.push("Possible duplicate referral".into());
+    }
+    (
+        rag,
+        CaseloadRow {
+            rag_code: rag.code(),
+            rag: rag.label(),
+            flags: messages,
             href: format!("/referrals/{}", e.referral_id),
             name: format!("{} {}", e.given_name, e.family_name),
             nhs_number: e.nhs_number.to_string(),
@@ -56,23 +86,25 @@ async fn caseload(State(state): State<AppState>, user: CurrentUser, Query(q): Pa
             referred_on: date(e.referred_on),
             waiting_days: match e.first_contact_on {
                 Some(c) => (c - e.referred_on).whole_days().to_string(),
-                None if e.status.is_open() => format!("Waiting {} days", (today() - e.referred_on).whole_days()),
+                None if e.status.is_open() => format!("Waiting {} days", (today - e.referred_on).whole_days()),
                 None => String::new(),
             },
             last_contact: opt_date(e.last_contact_on),
             worker: e.worker_name.unwrap_or_else(|| "Unassigned".into()),
-        })
-        .collect();
-    let heading = if worker.is_some() { "My caseload" } else { "Caseloads" };
-    render(&CaseloadView { page: page(&state, &user, heading, "/caseload").await?, heading: heading.into(), rows, show_all })
+        },
+    )
 }
 
-async fn new_referral_page(state: &AppState, user: &CurrentUser, form: FormState) -> Result<Html<String>, WebError> {
-    let practices = state.store.orgs(OrgKind::Practice, Some(&user.user.org_id)).await?;
-    let page = page(state, user, "Record a new referral", "/referrals/new").await?.with_form(&form);
+/// The full referral form, for link workers and managers (`/referrals/new`) and for GP practice
+/// staff (`/practice/referrals/new`, their own practice only).
+pub(crate) async fn new_referral_page(state: &AppState, user: &CurrentUser, form: FormState, action: &str) -> Result<Html<String>, WebError> {
+    let practices = cases::referral_context(&*state.store, &user.actor()).await?.practices;
+    let title = if user.role() == Role::PracticeStaff { "Refer someone to social prescribing" } else { "Record a new referral" };
+    let page = page(state, user, title, action).await?.with_form(&form);
     render(&NewReferralView {
         page,
         form,
+        action: action.to_owned(),
         practices: practices.into_iter().map(|p| Choice::new(p.id, p.name)).collect(),
         sexes: choices!(Sex),
         ethnicities: choices!(Ethnicity),
@@ -81,18 +113,22 @@ async fn new_referral_page(state: &AppState, user: &CurrentUser, form: FormState
     })
 }
 
-async fn new_referral_form(State(state): State<AppState>, user: CurrentUser) -> Result<Html<String>, WebError> {
-    cases::require_casework(&user.actor())?;
-    let defaults = Fields::from_pairs(vec![("referred_on".into(), today().to_string()), ("source".into(), "gp_practice".into())]);
-    new_referral_page(&state, &user, FormState::new(defaults, vec![])).await
+async fn new_referral_form(State(state): State<AppState>, user: CurrentUser, uri: axum::http::Uri) -> Result<Html<String>, WebError> {
+    let context = cases::referral_context(&*state.store, &user.actor()).await?;
+    let mut defaults = vec![("referred_on".into(), today().to_string()), ("source".into(), "gp_practice".into())];
+    if let [only] = context.practices.as_slice() {
+        defaults.push(("practice_id".into(), only.id.clone()));
+    }
+    new_referral_page(&state, &user, FormState::new(Fields::from_pairs(defaults), vec![]), uri.path()).await
 }
 
-async fn new_referral(State(state): State<AppState>, user: CurrentUser, body: Bytes) -> Result<Response, WebError> {
+async fn new_referral(State(state): State<AppState>, user: CurrentUser, uri: axum::http::Uri, body: Bytes) -> Result<Response, WebError> {
     let f = Fields::from_urlencoded(&body);
     user.check_csrf(f.get("csrf_token"))?;
     match cases::create_referral(&*state.store, &user.actor(), &user.audit(), &f).await {
+        Ok(_) if user.role() == Role::PracticeStaff => Ok(Redirect::to("/practice/referrals?notice=referral_created").into_response()),
         Ok(id) => Ok(Redirect::to(&format!("/referrals/{id}?notice=referral_created")).into_response()),
-        Err(WebError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, new_referral_page(&state, &user, FormState::new(f, errors)).await?).into_response()),
+        Err(WebError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, new_referral_page(&state, &user, FormState::new(f, errors), uri.path()).await?).into_response()),
         Err(e) => Err(e),
     }
 }
@@ -124,7 +160,16 @@ async fn record(State(state): State<AppState>, user: CurrentUser, Path(id): Path
         })
         .collect();
     let age = linkwork_domain::person::DateOfBirth::new(r.person.date_of_birth, today()).map(|d| d.age_on(today())).unwrap_or_default();
-    render(&ReferralView { page, r, age, decline_reasons: choices!(DeclineReason), measures })
+    let workers = if user.role() == Role::Manager {
+        state.store.users(&user.user.org_id, Some(Role::LinkWorker)).await?.into_iter().map(|u| Choice::new(u.id, u.display_name)).collect()
+    } else {
+        vec![]
+    };
+    let referred_by = match &r.referral.referred_by_org_id {
+        Some(org) => state.store.org(org).await?.map(|o| o.name),
+        None => None,
+    };
+    render(&ReferralView { page, r, age, decline_reasons: choices!(DeclineReason), measures, goal_statuses: choices!(GoalStatus), workers, referred_by })
 }
 
 async fn accept(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, body: Bytes) -> Result<Redirect, WebError> {

@@ -3,9 +3,13 @@
 //! same form again with an error summary and status 422, having written nothing.
 
 mod casework;
+mod import;
+mod intake;
 mod partner;
 pub(crate) mod reports;
 mod session;
+mod team;
+mod triage;
 
 use crate::auth::CurrentUser;
 use crate::views::{ErrorView, Page};
@@ -24,7 +28,11 @@ pub fn routes() -> Router<AppState> {
         .route("/healthz", get(healthz))
         .merge(session::routes())
         .merge(casework::routes())
+        .merge(import::routes())
         .merge(partner::routes())
+        .merge(intake::routes())
+        .merge(triage::routes())
+        .merge(team::routes())
         .merge(reports::routes())
         .fallback(|| async { WebError::NotFound })
 }
@@ -61,6 +69,11 @@ pub(crate) fn notice(code: Option<&str>) -> Option<String> {
         "partner_accepted" => "Referral accepted",
         "partner_declined" => "Referral declined",
         "partner_attended" => "Marked as attended",
+        "attempt" => "Contact attempt saved",
+        "merged" => "Duplicate referral merged into this one",
+        "kept_separate" => "Kept as a separate referral",
+        "reassigned" => "Referral reassigned",
+        "goal" => "Goal updated",
         _ => return None,
     };
     Some(text.to_owned())

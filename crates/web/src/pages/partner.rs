@@ -14,6 +14,7 @@ use axum::routing::get;
 use axum::Router;
 use linkwork_domain::access::Role;
 use linkwork_domain::onward::{OnwardDeclineReason, OnwardStatus};
+use linkwork_domain::referral::ReferralStatus;
 use std::collections::HashMap;
 
 pub fn routes() -> Router<AppState> {
@@ -38,7 +39,31 @@ async fn list(State(state): State<AppState>, user: CurrentUser) -> Result<Html<S
             status: r.onward.status.label(),
         })
         .collect();
-    render(&PartnerListView { page: page(&state, &user, "Referrals to your organisation", "/partner/referrals").await?, rows })
+    let referred = state
+        .store
+        .incoming_from(&user.user.org_id)
+        .await?
+        .into_iter()
+        .map(|i| {
+            // Once taken on, the partner follows the referral's own status (never its record).
+            let status = match i.referral_status.as_deref().and_then(|s| ReferralStatus::parse(s).ok()) {
+                Some(s) => s.label().to_owned(),
+                None => i.status.label().to_owned(),
+            };
+            IncomingRow {
+                href: String::new(),
+                reference: i.reference,
+                name: format!("{} {}", i.given_name, i.family_name),
+                source: i.source.label(),
+                from: String::new(),
+                received: date(i.received_at.date()),
+                waiting_days: 0,
+                status_code: i.status.code(),
+                status,
+            }
+        })
+        .collect();
+    render(&PartnerListView { page: page(&state, &user, "Referrals to your organisation", "/partner/referrals").await?, rows, referred })
 }
 
 async fn detail_page(state: &AppState, user: &CurrentUser, id: &str, form: FormState, notice_code: Option<&str>) -> Result<Html<String>, WebError> {

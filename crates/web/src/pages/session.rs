@@ -1,7 +1,7 @@
 //! Signing in and out, and each role's home page.
 
 use super::render;
-use crate::auth::{self, CurrentUser, LOGIN_CSRF_COOKIE};
+use crate::auth::{self, CurrentUser};
 use crate::forms::{FieldError, Fields};
 use crate::views::{FormState, LoginView, Page};
 use crate::{AppState, WebError};
@@ -28,6 +28,7 @@ pub fn home_of(role: Role) -> &'static str {
     match role {
         Role::LinkWorker | Role::Manager => "/caseload",
         Role::VcsePartner => "/partner/referrals",
+        Role::PracticeStaff => "/practice/referrals",
         Role::Commissioner | Role::Admin => "/dashboard",
     }
 }
@@ -36,7 +37,7 @@ fn login_page(state: &AppState, form: FormState, status: StatusCode) -> Result<R
     let token = auth::random_secret();
     let page = Page::anonymous("Sign in").with_form(&form);
     let html = render(&LoginView { page, form, login_csrf: token.clone() })?;
-    Ok((status, [(header::SET_COOKIE, auth::login_csrf_cookie(&token, state.config.secure_cookies))], html).into_response())
+    Ok((status, [(header::SET_COOKIE, auth::form_csrf_cookie(&token, state.config.secure_cookies))], html).into_response())
 }
 
 async fn login_form(State(state): State<AppState>) -> Result<Response, WebError> {
@@ -45,10 +46,7 @@ async fn login_form(State(state): State<AppState>) -> Result<Response, WebError>
 
 async fn login(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Response, WebError> {
     let f = Fields::from_urlencoded(&body);
-    let cookie = crate::auth::cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
-    if cookie.is_empty() || !auth::constant_time_eq(cookie, f.get("csrf_token")) {
-        return Err(WebError::Csrf);
-    }
+    auth::check_form_csrf(&headers, f.get("csrf_token"))?;
     let email = f.get("email").trim();
     let mut errors = Vec::new();
     if email.is_empty() {

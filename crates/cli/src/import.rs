@@ -1,0 +1,122 @@
+//! `linkwork import referrals`: bulk import of referrals from a CSV file, through the same use case
+//! as the upload page (`linkwork_web::import_referrals`). The file layout and rules are in
+//! `docs/import-referrals.md`.
+//!
+//! The command acts for the service (PCN) named by `--org` with a service manager's rights, as no
+//! user: the audit trail records each referral's creation with the organisation only (no user or
+//! token id), which is how an import from the command line can be told apart from one made on the
+//! upload page.
+
+use crate::commands::DatabaseArgs;
+use anyhow::{bail, Context};
+use clap::{Args, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use linkwork_domain::access::{Actor, OrgKind, Role};
+use linkwork_store::AuditActor;
+use linkwork_web::{ImportMode, ImportReport, WebError};
+use std::path::PathBuf;
+
+#[derive(Subcommand)]
+pub enum ImportCommand {
+    /// Import referrals from a CSV file (a GP system's export). One problem stops the whole import
+    /// unless --skip-bad-rows; see docs/import-referrals.md for the columns.
+    Referrals(ReferralsArgs),
+}
+
+#[derive(Args)]
+pub struct ReferralsArgs {
+    /// The CSV file (UTF-8, header row first).
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// The service (PCN) the referrals are for: its id, ODS code or exact name.
+    #[arg(long)]
+    pub org: String,
+    /// Check the file and list its problems without writing anything.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Import the rows without problems and list the lines left out (otherwise one problem stops the import).
+    #[arg(long)]
+    pub skip_bad_rows: bool,
+}
+
+pub async fn run(command: ImportCommand) -> anyhow::Result<()> {
+    let ImportCommand::Referrals(args) = command;
+    let csv = std::fs::read(&args.file).with_context(|| format!("could not read {}", args.file.display()))?;
+    let store = linkwork_store::connect(&args.db.database).await.context("could not open the database")?;
+    store.migrate().await.context("could not create or upgrade the schema")?;
+    let pcn = store.find_org(&args.org).await?.with_context(|| format!("no organisation with id, ODS code or name {:?}", args.org))?;
+    if pcn.kind != OrgKind::Pcn {
+        bail!("--org must name a primary care network (\"{}\" is a {})", pcn.name, pcn.kind.label().to_lowercase());
+    }
+    let actor = Actor { org_id: pcn.id.clone(), role: Role::Manager };
+    let who = AuditActor { org_id: Some(pcn.id.clone()), ..AuditActor::default() };
+    let mode = ImportMode { dry_run: args.dry_run, skip_bad_rows: args.skip_bad_rows };
+
+    // Drawn on standard error, and only when it is a terminal.
+    let progress = ProgressBar::new(csv.len() as u64).with_message("Checking");
+    progress.set_style(ProgressStyle::with_template("{msg} [{bar:40}] {bytes}/{total_bytes} ({elapsed})").unwrap_or_else(|_| ProgressStyle::default_bar()).progress_chars("=> "));
+    let total = csv.len() as u64;
+    let on_progress = |bytes: u64| {
+        progress.set_position(bytes);
+        if bytes >= total && !mode.dry_run {
+            progress.set_message("Checked; saving");
+        }
+    };
+    let result = linkwork_web::import_referrals_with_progress(&*store, &actor, &who, &csv, mode, &on_progress).await;
+    progress.finish_and_clear();
+    let report = match result {
+        Ok(report) => report,
+        Err(WebError::Internal(detail)) => bail!("the database refused the import, so nothing was imported: {detail}"),
+        Err(e) => bail!("{e}"),
+    };
+    for problem in report.problems.iter().chain(&report.skipped) {
+        println!("{problem}");
+    }
+    println!("{}", summary(&report, mode, &pcn.name));
+    if report.failed() {
+        bail!("nothing was imported");
+    }
+    Ok(())
+}
+
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn lines(report: &ImportReport) -> String {
+    let lines: Vec<String> = report.skipped_lines().iter().map(u64::to_string).collect();
+    const SHOWN: usize = 20;
+    if lines.len() > SHOWN {
+        format!("lines {} and {} more", lines[..SHOWN].join(", "), lines.len() - SHOWN)
+    } else {
+        format!("{} {}", if lines.len() == 1 { "line" } else { "lines" }, lines.join(", "))
+    }
+}
+
+/// One line saying what happened.
+fn summary(report: &ImportReport, mode: ImportMode, service: &str) -> String {
+    if !report.problems.is_empty() {
+        let bad = {
+            let mut lines: Vec<u64> = report.problems.iter().map(|p| p.line).collect();
+            lines.dedup();
+            lines.len()
+        };
+        if report.rows_read == 0 {
+            return "Nothing imported: the file cannot be read as referrals.".to_owned();
+        }
+        let good = report.rows_read.saturating_sub(bad);
+        let hint = if good > 0 { format!(", or use --skip-bad-rows to import the other {}", count(good, "row", "rows")) } else { String::new() };
+        return format!("Nothing imported: {} in {} of {}. Fix the file and run again{hint}.", count(report.problems.len(), "problem", "problems"), count(bad, "row", "rows"), count(report.rows_read, "row", "rows"));
+    }
+    let skipped = report.skipped_lines().len();
+    let skipped_text = if skipped > 0 { format!(", skipped {} with problems ({})", count(skipped, "row", "rows"), lines(report)) } else { String::new() };
+    if mode.dry_run {
+        let would_skip = if skipped > 0 { format!(" and {} would be skipped ({})", count(skipped, "row", "rows"), lines(report)) } else { String::new() };
+        format!("Check only: {} would be imported into {service}{would_skip}. Nothing was written.", count(report.ready, "referral", "referrals"))
+    } else if report.imported == 0 {
+        format!("Nothing imported into {service}{skipped_text}.")
+    } else {
+        format!("Imported {} into {service}{skipped_text}.", count(report.imported, "referral", "referrals"))
+    }
+}

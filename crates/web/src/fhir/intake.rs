@@ -1,0 +1,414 @@
+//! `POST /fhir/ServiceRequest`: a referral from a GP system. The whole resource is checked first
+//! and every problem answered at once (422 `OperationOutcome`); only a referral with no problems
+//! is written, in one store call. The accepted profile is documented in docs/fhir.md.
+
+use super::outcome::Issue;
+use super::resources::{self, PatientLink, RecordContext, ETHNIC_CATEGORY_EXTENSION, ETHNIC_CATEGORY_SYSTEM, NEED_DOMAIN_SYSTEM, NHS_NUMBER_SYSTEM, ODS_SYSTEM};
+use super::{fhir_response, BaseUrl, FhirClient, FhirError};
+use crate::casework::{require_casework, today};
+use crate::{AppState, WebError};
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::Response;
+use linkwork_domain::access::OrgKind;
+use linkwork_domain::gp_record::{REFERRAL_TO_SOCIAL_PRESCRIBING, SNOMED_SYSTEM};
+use linkwork_domain::need::NeedDomain;
+use linkwork_domain::person::{parse_past_date, DateOfBirth, Ethnicity, PersonDetails, PersonName, Sex};
+use linkwork_domain::referral::{ReferralReason, ReferralSource};
+use linkwork_domain::{NhsNumber, Postcode, RequiredText};
+use linkwork_store::{AuditActor, NewReferral, Org, Store};
+use serde_json::Value;
+use time::Date;
+
+/// A referral read from a ServiceRequest, every value parsed.
+#[derive(Debug)]
+pub(super) struct Intake {
+    pub person: PersonDetails,
+    /// Whether the sender gave an ethnic category (otherwise it is "Z", not stated).
+    pub ethnicity_given: bool,
+    pub practice_id: String,
+    pub referrer_name: String,
+    pub reason: ReferralReason,
+    pub needs: Vec<NeedDomain>,
+    pub referred_on: Date,
+}
+
+pub async fn create_service_request(State(state): State<AppState>, FhirClient(client): FhirClient, BaseUrl(base): BaseUrl, headers: HeaderMap, body: Bytes) -> Result<Response, FhirError> {
+    require_casework(&client.actor)?;
+    if !is_json(&headers) {
+        return Err(FhirError::UnsupportedMediaType);
+    }
+    let value: Value = serde_json::from_slice(&body).map_err(|e| FhirError::Structure(format!("The body is not valid JSON: {e}")))?;
+    if !value.is_object() {
+        return Err(FhirError::Structure("The body must be a JSON object: a ServiceRequest resource".into()));
+    }
+    let store = &*state.store;
+    let pcn = store.org(&client.actor.org_id).await?.ok_or(WebError::Forbidden)?;
+    let practices = store.orgs(OrgKind::Practice, Some(&pcn.id)).await?;
+    let mut intake = parse(&value, &pcn, &practices, today()).map_err(FhirError::Invalid)?;
+    let who = client.audit();
+    if !intake.ethnicity_given {
+        // Do not overwrite an ethnic category the service already holds with "not stated".
+        if let Some(known) = known_ethnicity(store, &who, &pcn.id, &intake.person.nhs_number).await? {
+            intake.person.ethnicity = known;
+        }
+    }
+    let referral = NewReferral {
+        service_org_id: pcn.id.clone(),
+        person: intake.person,
+        practice_id: Some(intake.practice_id),
+        source: ReferralSource::GpPractice,
+        referrer_name: intake.referrer_name,
+        reason: intake.reason,
+        needs: intake.needs,
+        referred_on: intake.referred_on,
+        assigned_worker_id: None,
+    };
+    let id = store.create_referral(&who, &referral).await?;
+    let record = store.referral_record(&who, &id).await?.ok_or_else(|| WebError::Internal("referral missing after create".into()))?;
+    let practice = practices.iter().find(|p| Some(&p.id) == record.referral.practice_id.as_ref());
+    let body = resources::service_request(&RecordContext { record: &record, pcn: &pcn, practice }, PatientLink::Contained);
+    let mut response = fhir_response(StatusCode::CREATED, &body);
+    let location = format!("{base}/fhir/ServiceRequest/{id}");
+    let task = format!("<{base}/fhir/Task/{id}>; rel=\"related\"; type=\"{}\"", super::FHIR_JSON);
+    for (name, value) in [(header::LOCATION, location), (header::LINK, task)] {
+        let value = HeaderValue::from_str(&value).map_err(|e| WebError::Internal(e.to_string()))?;
+        response.headers_mut().insert(name, value);
+    }
+    Ok(response)
+}
+
+/// `application/fhir+json` or `application/json`, with or without parameters.
+fn is_json(headers: &HeaderMap) -> bool {
+    let Some(content_type) = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence == "application/fhir+json" || essence == "application/json"
+}
+
+/// The ethnic category recorded for this NHS number in the service, if the person is known.
+async fn known_ethnicity(store: &dyn Store, who: &AuditActor, pcn_id: &str, nhs_number: &NhsNumber) -> Result<Option<Ethnicity>, FhirError> {
+    let Some(entry) = store.caseload(pcn_id, None, false).await?.into_iter().find(|e| &e.nhs_number == nhs_number) else {
+        return Ok(None);
+    };
+    Ok(store.referral_record(who, &entry.referral_id).await?.map(|r| r.person.ethnicity))
+}
+
+/// Collects problems while reading the resource.
+#[derive(Default)]
+struct Problems(Vec<Issue>);
+
+impl Problems {
+    fn add(&mut self, expression: impl Into<String>, diagnostics: impl Into<String>) {
+        self.0.push(Issue::invalid(expression, diagnostics));
+    }
+
+    fn check<T>(&mut self, expression: impl Into<String>, result: linkwork_domain::Result<T>) -> Option<T> {
+        result.map_err(|e| self.add(expression, e.to_string())).ok()
+    }
+}
+
+fn str_of<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
+    v.get(key).and_then(Value::as_str)
+}
+
+fn array_of<'a>(v: &'a Value, key: &str) -> &'a [Value] {
+    v.get(key).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default()
+}
+
+/// An ODS code from a reference's identifier, if it has one.
+fn ods_of(reference: &Value) -> Option<&str> {
+    let identifier = reference.get("identifier")?;
+    (str_of(identifier, "system") == Some(ODS_SYSTEM)).then(|| str_of(identifier, "value")).flatten().map(str::trim)
+}
+
+/// Reads a ServiceRequest into a referral for `pcn`, or lists every problem with it.
+pub(super) fn parse(sr: &Value, pcn: &Org, practices: &[Org], today: Date) -> Result<Intake, Vec<Issue>> {
+    if str_of(sr, "resourceType") != Some("ServiceRequest") {
+        return Err(vec![Issue::invalid("ServiceRequest", "Send a ServiceRequest resource (resourceType \"ServiceRequest\")")]);
+    }
+    let mut p = Problems::default();
+    match str_of(sr, "status") {
+        None | Some("active") => {}
+        Some(other) => p.add("ServiceRequest.status", format!("Only an active referral can be sent: status must be \"active\", not \"{other}\"")),
+    }
+    match str_of(sr, "intent") {
+        None | Some("order") | Some("original-order") => {}
+        Some(other) => p.add("ServiceRequest.intent", format!("A referral is an order: intent must be \"order\", not \"{other}\"")),
+    }
+    let coded = array_of(sr.get("code").unwrap_or(&Value::Null), "coding")
+        .iter()
+        .any(|c| str_of(c, "system") == Some(SNOMED_SYSTEM) && str_of(c, "code") == Some(REFERRAL_TO_SOCIAL_PRESCRIBING.code));
+    if !coded {
+        p.add("ServiceRequest.code", format!("Set code to SNOMED CT {} ({}), system {SNOMED_SYSTEM}", REFERRAL_TO_SOCIAL_PRESCRIBING.code, REFERRAL_TO_SOCIAL_PRESCRIBING.term));
+    }
+    if let Some(pcn_ods) = &pcn.ods_code {
+        for (i, performer) in array_of(sr, "performer").iter().enumerate() {
+            if let Some(ods) = ods_of(performer).filter(|ods| !ods.eq_ignore_ascii_case(pcn_ods)) {
+                p.add(format!("ServiceRequest.performer[{i}]"), format!("This referral is addressed to the organisation with ODS code {ods}, not to this service ({pcn_ods})"));
+            }
+        }
+    }
+
+    // The person: a Patient contained in the request and referenced by its subject.
+    let subject = sr.get("subject").and_then(|s| str_of(s, "reference"));
+    let patient = match subject {
+        None => {
+            p.add("ServiceRequest.subject", "Set subject to reference the Patient contained in this ServiceRequest, like {\"reference\": \"#patient\"}");
+            None
+        }
+        Some(reference) if !reference.starts_with('#') => {
+            p.add("ServiceRequest.subject", format!("The subject must reference the Patient contained in this ServiceRequest, like \"#patient\", not \"{reference}\""));
+            None
+        }
+        Some(reference) => {
+            let found = array_of(sr, "contained").iter().enumerate().find(|(_, r)| str_of(r, "resourceType") == Some("Patient") && str_of(r, "id") == Some(&reference[1..]));
+            if found.is_none() {
+                p.add("ServiceRequest.contained", format!("Include the person as a contained Patient resource with id \"{}\" (the subject's reference)", &reference[1..]));
+            }
+            found
+        }
+    };
+    let mut practice_ods: Option<(String, &str)> = None;
+    let mut person = None;
+    let mut ethnicity_given = false;
+    if let Some((i, patient)) = patient {
+        let path = format!("ServiceRequest.contained[{i}]");
+        let nhs_number = match array_of(patient, "identifier").iter().enumerate().find(|(_, id)| str_of(id, "system") == Some(NHS_NUMBER_SYSTEM)) {
+            Some((j, id)) => p.check(format!("{path}.identifier[{j}].value"), NhsNumber::parse(str_of(id, "value").unwrap_or_default())),
+            None => {
+                p.add(format!("{path}.identifier"), format!("Give the person's NHS number as an identifier with system {NHS_NUMBER_SYSTEM}"));
+                None
+            }
+        };
+        let names = array_of(patient, "name");
+        let (given_name, family_name) = match names.iter().position(|n| str_of(n, "use") == Some("official")).or((!names.is_empty()).then_some(0)) {
+            Some(k) => {
+                let given = array_of(&names[k], "given").iter().filter_map(Value::as_str).collect::<Vec<_>>().join(" ");
+                (
+                    p.check(format!("{path}.name[{k}].given"), PersonName::parse("given_name", "the person's first name", &given)),
+                    p.check(format!("{path}.name[{k}].family"), PersonName::parse("family_name", "the person's last name", str_of(&names[k], "family").unwrap_or_default())),
+                )
+            }
+            None => {
+                p.add(format!("{path}.name"), "Give the person's name, with family and given names");
+                (None, None)
+            }
+        };
+        let date_of_birth = p.check(format!("{path}.birthDate"), DateOfBirth::parse(str_of(patient, "birthDate").unwrap_or_default(), today));
+        let sex = match str_of(patient, "gender") {
+            Some("male") => Some(Sex::Male),
+            Some("female") => Some(Sex::Female),
+            Some("other") => Some(Sex::Indeterminate),
+            Some("unknown") => Some(Sex::NotKnown),
+            _ => {
+                p.add(format!("{path}.gender"), "Give the person's gender: male, female, other or unknown");
+                None
+            }
+        };
+        let postcode = match array_of(patient, "address").iter().enumerate().find(|(_, a)| str_of(a, "postalCode").is_some()) {
+            Some((k, address)) => p.check(format!("{path}.address[{k}].postalCode"), Postcode::parse(str_of(address, "postalCode").unwrap_or_default())),
+            None => {
+                p.add(format!("{path}.address"), "Give the person's postcode in address.postalCode");
+                None
+            }
+        };
+        let ethnicity = match array_of(patient, "extension").iter().enumerate().find(|(_, e)| str_of(e, "url") == Some(ETHNIC_CATEGORY_EXTENSION)) {
+            None => Some(Ethnicity::NotStated),
+            Some((k, extension)) => {
+                ethnicity_given = true;
+                let codings = array_of(extension.get("valueCodeableConcept").unwrap_or(&Value::Null), "coding");
+                let coding = codings.iter().find(|c| str_of(c, "system") == Some(ETHNIC_CATEGORY_SYSTEM)).or(codings.first());
+                let parsed = coding.and_then(|c| str_of(c, "code")).and_then(|code| Ethnicity::parse(code).ok());
+                if parsed.is_none() {
+                    p.add(
+                        format!("{path}.extension[{k}].valueCodeableConcept"),
+                        format!("The ethnic category must be an NHS Data Dictionary code (A to S, Z for not stated, 99 for not known) in system {ETHNIC_CATEGORY_SYSTEM}"),
+                    );
+                }
+                parsed
+            }
+        };
+        practice_ods = array_of(patient, "generalPractitioner")
+            .iter()
+            .enumerate()
+            .find_map(|(g, gp)| ods_of(gp).map(|ods| (format!("{path}.generalPractitioner[{g}].identifier.value"), ods)));
+        if let (Some(nhs_number), Some(given_name), Some(family_name), Some(date_of_birth), Some(sex), Some(ethnicity), Some(postcode)) =
+            (nhs_number, given_name, family_name, date_of_birth, sex, ethnicity, postcode)
+        {
+            person = Some(PersonDetails { nhs_number, given_name, family_name, date_of_birth, sex, ethnicity, postcode });
+        }
+    }
+
+    // Who referred, and the person's GP practice (which must be one of this PCN's).
+    let requester = sr.get("requester").unwrap_or(&Value::Null);
+    let referrer = p.check("ServiceRequest.requester.display", RequiredText::<200>::parse("referrer_name", "the name of the person who referred them", str_of(requester, "display").unwrap_or_default()));
+    let practice_ods = practice_ods.or_else(|| ods_of(requester).map(|ods| ("ServiceRequest.requester.identifier.value".to_owned(), ods)));
+    let practice = match practice_ods {
+        None => {
+            p.add(
+                "ServiceRequest.requester",
+                format!("Give the person's GP practice by its ODS code (system {ODS_SYSTEM}) in the contained Patient's generalPractitioner or in requester.identifier"),
+            );
+            None
+        }
+        Some((path, ods)) => {
+            let found = practices.iter().find(|pr| pr.ods_code.as_deref().is_some_and(|c| c.eq_ignore_ascii_case(ods)));
+            if found.is_none() {
+                p.add(path, format!("No GP practice with ODS code {ods} is part of this primary care network"));
+            }
+            found
+        }
+    };
+
+    let referred_on = match str_of(sr, "authoredOn") {
+        Some(raw) => p.check("ServiceRequest.authoredOn", parse_past_date("referred_on", "referral date", raw.split('T').next().unwrap_or_default(), today)),
+        None => {
+            p.add("ServiceRequest.authoredOn", "Give the date of the referral in authoredOn, like 2026-11-02");
+            None
+        }
+    };
+
+    // The reason in words (reasonCode.text, then note.text) and the need domains (coded).
+    let reason_codes = array_of(sr, "reasonCode");
+    let texts: Vec<&str> = reason_codes.iter().chain(array_of(sr, "note")).filter_map(|r| str_of(r, "text")).map(str::trim).filter(|t| !t.is_empty()).collect();
+    let reason = p.check("ServiceRequest.reasonCode", ReferralReason::parse("reason", "the reason for referral (reasonCode.text or note.text)", &texts.join("\n\n")));
+    let mut needs = Vec::new();
+    let mut bad_need = false;
+    for (i, concept) in reason_codes.iter().enumerate() {
+        for (j, coding) in array_of(concept, "coding").iter().enumerate().filter(|(_, c)| str_of(c, "system") == Some(NEED_DOMAIN_SYSTEM)) {
+            let code = str_of(coding, "code").unwrap_or_default();
+            match NeedDomain::parse(code) {
+                Ok(need) => needs.push(need),
+                Err(_) => {
+                    bad_need = true;
+                    let known = NeedDomain::ALL.iter().map(|n| n.code()).collect::<Vec<_>>().join(", ");
+                    p.add(format!("ServiceRequest.reasonCode[{i}].coding[{j}].code"), format!("\"{code}\" is not a need domain: use one of {known}"));
+                }
+            }
+        }
+    }
+    needs.sort();
+    needs.dedup();
+    if needs.is_empty() && !bad_need {
+        p.add("ServiceRequest.reasonCode", format!("Give at least one need domain as a reasonCode coding with system {NEED_DOMAIN_SYSTEM}"));
+    }
+
+    match (person, practice, referrer, reason, referred_on) {
+        (Some(person), Some(practice), Some(referrer), Some(reason), Some(referred_on)) if p.0.is_empty() => {
+            Ok(Intake { person, ethnicity_given, practice_id: practice.id.clone(), referrer_name: referrer.into_string(), reason, needs, referred_on })
+        }
+        _ => Err(p.0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use linkwork_domain::access::OrgKind;
+    use serde_json::json;
+    use time::macros::date;
+
+    fn org(id: &str, kind: OrgKind, ods: &str) -> Org {
+        Org { id: id.into(), kind, name: id.into(), ods_code: Some(ods.into()), parent_id: None, list_size: None }
+    }
+
+    fn example() -> Value {
+        json!({
+            "resourceType": "ServiceRequest",
+            "contained": [{
+                "resourceType": "Patient", "id": "p1",
+                "identifier": [{"system": "https://fhir.nhs.uk/Id/nhs-number", "value": "9434765919"}],
+                "name": [{"family": "Test", "given": ["Ada", "May"]}],
+                "gender": "female", "birthDate": "1948-02-29",
+                "address": [{"line": ["1 High Street"]}, {"postalCode": "ls1 4ap"}],
+                "generalPractitioner": [{"identifier": {"system": "https://fhir.nhs.uk/Id/ods-organization-code", "value": "z00001"}}],
+            }],
+            "status": "active", "intent": "order",
+            "code": {"coding": [{"system": "http://snomed.info/sct", "code": "871731000000106"}]},
+            "subject": {"reference": "#p1"},
+            "authoredOn": "2026-11-02T09:30:00+00:00",
+            "requester": {"display": "Dr Patel"},
+            "reasonCode": [
+                {"text": "Lonely since her husband died", "coding": [{"system": NEED_DOMAIN_SYSTEM, "code": "loneliness"}]},
+                {"coding": [{"system": NEED_DOMAIN_SYSTEM, "code": "bereavement"}, {"system": "http://snomed.info/sct", "code": "1"}]},
+            ],
+            "note": [{"text": "Prefers mornings"}],
+        })
+    }
+
+    fn run(sr: &Value) -> Result<Intake, Vec<Issue>> {
+        parse(sr, &org("pcn", OrgKind::Pcn, "U99999"), &[org("prac", OrgKind::Practice, "Z00001")], date!(2026 - 12 - 01))
+    }
+
+    #[test]
+    fn reads_a_complete_referral() {
+        let intake = run(&example()).unwrap();
+        assert_eq!(intake.person.nhs_number.as_str(), "9434765919");
+        assert_eq!(intake.person.given_name.as_str(), "Ada May");
+        assert_eq!(intake.person.postcode.as_str(), "LS1 4AP");
+        assert_eq!(intake.person.sex, Sex::Female);
+        assert_eq!((intake.person.ethnicity, intake.ethnicity_given), (Ethnicity::NotStated, false));
+        assert_eq!(intake.practice_id, "prac");
+        assert_eq!(intake.referred_on, date!(2026 - 11 - 02));
+        assert_eq!(intake.reason.as_str(), "Lonely since her husband died\n\nPrefers mornings");
+        assert_eq!(intake.needs, vec![NeedDomain::Loneliness, NeedDomain::Bereavement]);
+    }
+
+    #[test]
+    fn ethnicity_from_the_uk_core_extension() {
+        let mut sr = example();
+        sr["contained"][0]["extension"] = json!([{"url": ETHNIC_CATEGORY_EXTENSION, "valueCodeableConcept": {"coding": [{"system": ETHNIC_CATEGORY_SYSTEM, "code": "H"}]}}]);
+        let intake = run(&sr).unwrap();
+        assert_eq!((intake.person.ethnicity, intake.ethnicity_given), (Ethnicity::AsianIndian, true));
+        sr["contained"][0]["extension"][0]["valueCodeableConcept"]["coding"][0]["code"] = json!("I");
+        let issues = run(&sr).unwrap_err();
+        assert_eq!(issues[0].expression.as_deref(), Some("ServiceRequest.contained[0].extension[0].valueCodeableConcept"));
+    }
+
+    #[test]
+    fn lists_every_problem_with_its_path() {
+        let mut sr = example();
+        sr["contained"][0]["identifier"][0]["value"] = json!("9434765918");
+        sr["contained"][0].as_object_mut().unwrap().remove("birthDate");
+        sr["contained"][0]["generalPractitioner"][0]["identifier"]["value"] = json!("Z99999");
+        sr["code"]["coding"][0]["code"] = json!("12345");
+        sr["performer"] = json!([{"identifier": {"system": ODS_SYSTEM, "value": "U11111"}}]);
+        sr["reasonCode"][1]["coding"][0]["code"] = json!("astrology");
+        let issues = run(&sr).unwrap_err();
+        let paths: Vec<&str> = issues.iter().map(|i| i.expression.as_deref().unwrap()).collect();
+        assert_eq!(
+            paths,
+            vec![
+                "ServiceRequest.code",
+                "ServiceRequest.performer[0]",
+                "ServiceRequest.contained[0].identifier[0].value",
+                "ServiceRequest.contained[0].birthDate",
+                "ServiceRequest.contained[0].generalPractitioner[0].identifier.value",
+                "ServiceRequest.reasonCode[1].coding[0].code",
+            ]
+        );
+        assert!(issues[2].diagnostics.contains("not a valid NHS number"));
+        assert!(issues[3].diagnostics.contains("Enter the date of birth"));
+        assert!(issues[4].diagnostics.contains("No GP practice with ODS code Z99999"));
+        assert!(issues.iter().all(|i| i.code == "invalid"));
+    }
+
+    #[test]
+    fn the_patient_must_be_contained_and_the_practice_given() {
+        let mut sr = example();
+        sr["subject"] = json!({"reference": "Patient/123"});
+        sr["requester"] = json!({"display": " "});
+        sr.as_object_mut().unwrap().remove("authoredOn");
+        let paths: Vec<String> = run(&sr).unwrap_err().into_iter().map(|i| i.expression.unwrap()).collect();
+        assert_eq!(paths, vec!["ServiceRequest.subject", "ServiceRequest.requester.display", "ServiceRequest.requester", "ServiceRequest.authoredOn"]);
+        // The practice may come from the requester instead.
+        let mut sr = example();
+        sr["contained"][0].as_object_mut().unwrap().remove("generalPractitioner");
+        sr["requester"]["identifier"] = json!({"system": ODS_SYSTEM, "value": "Z00001"});
+        assert_eq!(run(&sr).unwrap().practice_id, "prac");
+        assert_eq!(run(&json!({"resourceType": "Patient"})).unwrap_err().len(), 1);
+    }
+}

@@ -1,0 +1,127 @@
+//! Ways in: the public self-referral form, VCSE partners' referral form, and GP practice staff's
+//! list of what they referred (their form is the full referral form in `casework.rs`).
+
+use super::{notice, page, render};
+use crate::auth::{self, CurrentUser};
+use crate::forms::Fields;
+use crate::intake::{self, Referrer};
+use crate::views::*;
+use crate::{AppState, WebError};
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use linkwork_domain::access::{OrgKind, Role};
+use linkwork_domain::need::NeedDomain;
+use linkwork_store::AuditActor;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/self-referral", get(self_referral_form).post(self_referral))
+        .route("/partner/refer", get(partner_form).post(partner_refer))
+        .route("/practice/referrals", get(practice_list))
+}
+
+const SELF_NEXT: &str = "A link worker will contact you within 2 weeks, by phone or email. Keep your reference number: quote it if you contact us. If you need help urgently, call 111, or 999 in an emergency.";
+const PARTNER_NEXT: &str = "A link worker will triage the referral and contact the person. You can follow its status under 'Referrals to us'.";
+
+async fn short_form(state: &AppState, user: Option<&CurrentUser>, form: FormState, status: StatusCode) -> Result<Response, WebError> {
+    let services = state.store.orgs(OrgKind::Pcn, None).await?.into_iter().map(|o| Choice::new(o.id, o.name)).collect();
+    let needs = choices!(NeedDomain);
+    match user {
+        None => {
+            let token = auth::random_secret();
+            let page = Page::anonymous("Refer yourself to social prescribing").with_form(&form);
+            let view = ShortReferralView {
+                page,
+                form,
+                action: "/self-referral",
+                heading: "Refer yourself to social prescribing",
+                intro: "A social prescribing link worker can help with things that affect your health and wellbeing, like loneliness, money worries or housing, by connecting you to local groups and services. Tell us a little about yourself and what you would like help with.",
+                consent_label: "I agree to the social prescribing team contacting me about this referral",
+                public: true,
+                form_csrf: token.clone(),
+                services,
+                needs,
+            };
+            Ok((status, [(header::SET_COOKIE, auth::form_csrf_cookie(&token, state.config.secure_cookies))], render(&view)?).into_response())
+        }
+        Some(user) => {
+            let page = page(state, user, "Refer someone to a link worker", "/partner/refer").await?.with_form(&form);
+            let view = ShortReferralView {
+                page,
+                form,
+                action: "/partner/refer",
+                heading: "Refer someone to a link worker",
+                intro: "Tell us who the person is and what they would like help with. It takes about two minutes.",
+                consent_label: "The person agrees to be referred to the social prescribing service",
+                public: false,
+                form_csrf: String::new(),
+                services,
+                needs,
+            };
+            Ok((status, render(&view)?).into_response())
+        }
+    }
+}
+
+async fn self_referral_form(State(state): State<AppState>) -> Result<Response, WebError> {
+    short_form(&state, None, FormState::default(), StatusCode::OK).await
+}
+
+async fn self_referral(State(state): State<AppState>, ConnectInfo(addr): ConnectInfo<SocketAddr>, headers: HeaderMap, body: Bytes) -> Result<Response, WebError> {
+    if !state.self_referral_limit.allow(addr.ip(), std::time::Instant::now()) {
+        return Ok((StatusCode::TOO_MANY_REQUESTS, "Too many referrals from this connection. Please try again later, or ask your GP practice to refer you.").into_response());
+    }
+    let f = Fields::from_urlencoded(&body);
+    auth::check_form_csrf(&headers, f.get("csrf_token"))?;
+    let page = Page::anonymous("Referral sent");
+    if !f.get("website").is_empty() {
+        // A field people cannot see was filled in: a robot. Answer as if it worked; store nothing.
+        return Ok(render(&ReferralSentView { page, reference: "LW-RECEIVED".into(), next: SELF_NEXT })?.into_response());
+    }
+    match intake::refer_in(&*state.store, Referrer::Public, &AuditActor::default(), &f).await {
+        Ok(reference) => Ok(render(&ReferralSentView { page, reference, next: SELF_NEXT })?.into_response()),
+        Err(WebError::Invalid(errors)) => short_form(&state, None, FormState::new(f, errors), StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(e) => Err(e),
+    }
+}
+
+async fn partner_form(State(state): State<AppState>, user: CurrentUser) -> Result<Response, WebError> {
+    if user.role() != Role::VcsePartner {
+        return Err(WebError::Forbidden);
+    }
+    short_form(&state, Some(&user), FormState::default(), StatusCode::OK).await
+}
+
+async fn partner_refer(State(state): State<AppState>, user: CurrentUser, body: Bytes) -> Result<Response, WebError> {
+    let f = Fields::from_urlencoded(&body);
+    user.check_csrf(f.get("csrf_token"))?;
+    match intake::refer_in(&*state.store, Referrer::Partner(&user.actor(), &user.user.id), &user.audit(), &f).await {
+        Ok(reference) => {
+            let page = page(&state, &user, "Referral sent", "/partner/refer").await?;
+            Ok(render(&ReferralSentView { page, reference, next: PARTNER_NEXT })?.into_response())
+        }
+        Err(WebError::Invalid(errors)) => short_form(&state, Some(&user), FormState::new(f, errors), StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(e) => Err(e),
+    }
+}
+
+async fn practice_list(State(state): State<AppState>, user: CurrentUser, Query(q): Query<HashMap<String, String>>) -> Result<Html<String>, WebError> {
+    if user.role() != Role::PracticeStaff {
+        return Err(WebError::Forbidden);
+    }
+    let rows = state
+        .store
+        .referrals_from(&user.user.org_id)
+        .await?
+        .into_iter()
+        .map(|r| ReferrerRow { person: r.person_name, referred_on: date(r.referred_on), status_code: r.status.code(), status: r.status.label(), first_contact: opt_date(r.first_contact_on) })
+        .collect();
+    let page = page(&state, &user, "Referrals from your practice", "/practice/referrals").await?.with_notice(notice(q.get("notice").map(String::as_str)));
+    render(&PracticeListView { page, rows })
+}

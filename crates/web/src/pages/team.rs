@@ -1,0 +1,187 @@
+//! The team: managers' view of caseloads, MDT meetings, finding a person and their timeline.
+
+use super::{page, render};
+use crate::auth::CurrentUser;
+use crate::casework::{self as cases, today};
+use crate::forms::Fields;
+use crate::views::*;
+use crate::{team, AppState, WebError};
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+use linkwork_domain::access::{OrgKind, Role};
+use linkwork_domain::caseload::RECOMMENDED_PEOPLE_PER_YEAR;
+use linkwork_domain::mdt::AttendeeRole;
+use linkwork_domain::referral::ReferralStatus;
+use linkwork_store::WorkerLoad;
+use std::collections::HashMap;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/team", get(team_page))
+        .route("/mdt", get(mdt_list))
+        .route("/mdt/new", get(mdt_form).post(mdt_create))
+        .route("/people", get(search))
+        .route("/people/{id}", get(timeline))
+}
+
+async fn team_page(State(state): State<AppState>, user: CurrentUser) -> Result<Html<String>, WebError> {
+    if user.role() != Role::Manager {
+        return Err(WebError::Forbidden);
+    }
+    let org = &user.user.org_id;
+    let loads = state.store.workloads(org, today()).await?;
+    let unassigned = state.store.caseload(org, None, true).await?.iter().filter(|e| e.status == ReferralStatus::Received && e.assigned_worker_id.is_none()).count();
+    let pending_incoming = state.store.pending_incoming(org).await?.len();
+    let (low, high) = RECOMMENDED_PEOPLE_PER_YEAR;
+    let months = loads.first().map(|l| l.accepted_by_month.iter().map(|(m, _)| m.clone()).collect()).unwrap_or_default();
+    let chart = workload_chart(&loads);
+    let rows = loads
+        .into_iter()
+        .map(|l| WorkerRow {
+            against: if l.accepted_last_year < i64::from(low) {
+                "Below"
+            } else if l.accepted_last_year > i64::from(high) {
+                "Above"
+            } else {
+                "Within"
+            },
+            months: l.accepted_by_month.iter().map(|(_, n)| *n).collect(),
+            name: l.name,
+            open: l.open,
+            last_year: l.accepted_last_year,
+        })
+        .collect();
+    render(&TeamView {
+        page: page(&state, &user, "Team caseloads", "/team").await?,
+        rows,
+        chart,
+        months,
+        unassigned,
+        pending_incoming,
+        recommended: format!("{low}–{high} people taken on a year per full-time link worker (NHS England reference guide)"),
+    })
+}
+
+/// Horizontal bars of people taken on in the last 12 months per link worker, with the
+/// recommended band shaded, as an accessible SVG (the table below repeats the figures).
+fn workload_chart(loads: &[WorkerLoad]) -> String {
+    let (low, high) = RECOMMENDED_PEOPLE_PER_YEAR;
+    let max = loads.iter().map(|l| l.accepted_last_year).max().unwrap_or(0).max(i64::from(high) + 50) as f64;
+    let (left, width, row) = (180.0, 480.0, 36.0);
+    let height = 40.0 + row * loads.len() as f64 + 30.0;
+    let x = |v: f64| left + v / max * width;
+    let mut svg = format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 700 {height}" role="img" aria-labelledby="team-chart-title team-chart-desc"><title id="team-chart-title">People taken on in the last 12 months, by link worker</title><desc id="team-chart-desc">Bars show each link worker's number; the shaded band is the recommended {low} to {high} a year. The same figures are in the table.</desc><rect x="0" y="0" width="700" height="{height}" fill="#ffffff"/><rect x="{bx}" y="20" width="{bw}" height="{bh}" fill="#e8edee" stroke="#4c6272" stroke-dasharray="4 3"/><text x="{bx}" y="14" font-size="12" fill="#212b32">recommended {low}–{high}</text>"##,
+        bx = x(f64::from(low)),
+        bw = x(f64::from(high)) - x(f64::from(low)),
+        bh = row * loads.len() as f64 + 10.0,
+    );
+    for (i, l) in loads.iter().enumerate() {
+        let y = 26.0 + row * i as f64;
+        let name = crate::views::escape(&l.name);
+        svg.push_str(&format!(
+            r##"<text x="{tx}" y="{ty}" font-size="14" text-anchor="end" fill="#212b32">{name}</text><rect x="{left}" y="{y}" width="{w}" height="22" fill="#005eb8"/><text x="{vx}" y="{ty}" font-size="14" fill="#212b32">{v}</text>"##,
+            tx = left - 8.0,
+            ty = y + 16.0,
+            w = x(l.accepted_last_year as f64) - left,
+            vx = x(l.accepted_last_year as f64) + 6.0,
+            v = l.accepted_last_year,
+        ));
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+async fn mdt_list(State(state): State<AppState>, user: CurrentUser, Query(q): Query<HashMap<String, String>>) -> Result<Html<String>, WebError> {
+    cases::require_casework(&user.actor())?;
+    let meetings = state
+        .store
+        .mdt_meetings(&user.user.org_id)
+        .await?
+        .into_iter()
+        .map(|m| MdtRow {
+            held_on: date(m.held_on),
+            place: m.practice_name.unwrap_or_else(|| "PCN-wide".into()),
+            attendees: m.attendees.iter().map(|a| a.label()).collect::<Vec<_>>().join(", "),
+            people: m.people.join(", "),
+            notes: m.notes.unwrap_or_default(),
+        })
+        .collect();
+    let page = page(&state, &user, "MDT meetings", "/mdt").await?.with_notice(q.get("notice").filter(|n| *n == "mdt").map(|_| "MDT meeting saved".to_owned()));
+    render(&MdtListView { page, meetings })
+}
+
+async fn mdt_page(state: &AppState, user: &CurrentUser, form: FormState) -> Result<Html<String>, WebError> {
+    let org = &user.user.org_id;
+    let practices = state.store.orgs(OrgKind::Practice, Some(org)).await?.into_iter().map(|p| Choice::new(p.id, p.name)).collect();
+    let people = state
+        .store
+        .caseload(org, None, true)
+        .await?
+        .into_iter()
+        .map(|e| Choice::new(e.referral_id, format!("{} {} ({})", e.given_name, e.family_name, e.nhs_number)))
+        .collect();
+    let page = page(state, user, "Record an MDT meeting", "/mdt").await?.with_back("/mdt", "Back to MDT meetings").with_form(&form);
+    render(&MdtNewView { page, form, practices, roles: choices!(AttendeeRole), people })
+}
+
+async fn mdt_form(State(state): State<AppState>, user: CurrentUser) -> Result<Html<String>, WebError> {
+    cases::require_casework(&user.actor())?;
+    mdt_page(&state, &user, FormState::new(Fields::from_pairs(vec![("held_on".into(), today().to_string()), ("attendees".into(), "link_worker".into())]), vec![])).await
+}
+
+async fn mdt_create(State(state): State<AppState>, user: CurrentUser, body: Bytes) -> Result<Response, WebError> {
+    let f = Fields::from_urlencoded(&body);
+    user.check_csrf(f.get("csrf_token"))?;
+    match team::record_mdt(&*state.store, &user.actor(), &user.audit(), &f).await {
+        Ok(_) => Ok(Redirect::to("/mdt?notice=mdt").into_response()),
+        Err(WebError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, mdt_page(&state, &user, FormState::new(f, errors)).await?).into_response()),
+        Err(e) => Err(e),
+    }
+}
+
+async fn search(State(state): State<AppState>, user: CurrentUser, Query(q): Query<HashMap<String, String>>) -> Result<Response, WebError> {
+    cases::require_casework(&user.actor())?;
+    let values = Fields::from_pairs(q.into_iter().collect());
+    let (status, form, searched, results) = match team::parse_search(&values) {
+        Ok(None) => (StatusCode::OK, FormState::new(values, vec![]), false, vec![]),
+        Ok(Some(query)) => {
+            let results = state
+                .store
+                .search_people(&user.user.org_id, &query)
+                .await?
+                .into_iter()
+                .map(|p| SearchRow {
+                    href: format!("/people/{}", p.person_id),
+                    name: format!("{} {}", p.given_name, p.family_name),
+                    nhs_number: p.nhs_number.to_string(),
+                    date_of_birth: date(p.date_of_birth),
+                    status_code: p.latest_status.code(),
+                    status: p.latest_status.label(),
+                    referrals: p.referrals,
+                })
+                .collect();
+            (StatusCode::OK, FormState::new(values, vec![]), true, results)
+        }
+        Err(WebError::Invalid(errors)) => (StatusCode::UNPROCESSABLE_ENTITY, FormState::new(values, errors), false, vec![]),
+        Err(e) => return Err(e),
+    };
+    let page = page(&state, &user, "Find a person", "/people").await?.with_form(&form);
+    Ok((status, render(&SearchView { page, form, searched, results })?).into_response())
+}
+
+async fn timeline(State(state): State<AppState>, user: CurrentUser, Path(person_id): Path<String>) -> Result<Html<String>, WebError> {
+    let records = team::person_history(&*state.store, &user.actor(), &user.audit(), &person_id).await?;
+    let person = &records[0].person;
+    let name = format!("{} {}", person.given_name, person.family_name);
+    let events = team::timeline(&records)
+        .into_iter()
+        .map(|e| TimelineRow { date: date(e.date), what: e.what, detail: e.detail, href: format!("/referrals/{}", e.referral_id) })
+        .collect();
+    let page = page(&state, &user, &format!("{name}: timeline"), "/people").await?.with_back("/people", "Back to search");
+    render(&TimelineView { page, nhs_number: person.nhs_number.to_string(), name, events })
+}

@@ -1,0 +1,174 @@
+//! Triage: incoming referrals waiting to be taken on, new referrals waiting for first contact,
+//! contact attempts, duplicates, reassignment and goal progress on a referral.
+
+use super::casework::caseload_row;
+use super::{notice, page, render};
+use crate::auth::CurrentUser;
+use crate::casework::{self as cases, today};
+use crate::forms::Fields;
+use crate::views::*;
+use crate::{intake, team, AppState, WebError};
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use linkwork_domain::access::OrgKind;
+use linkwork_domain::intake::IncomingSource;
+use linkwork_domain::need::NeedDomain;
+use linkwork_domain::person::{Ethnicity, Sex};
+use linkwork_domain::referral::{DeclineReason, ReferralStatus};
+use linkwork_domain::triage::{AttemptMode, AttemptOutcome};
+use std::collections::HashMap;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/triage", get(queue))
+        .route("/incoming/{id}", get(incoming))
+        .route("/incoming/{id}/convert", post(convert))
+        .route("/incoming/{id}/decline", post(decline_incoming))
+        .route("/referrals/{id}/attempts/new", get(attempt_form).post(add_attempt))
+        .route("/referrals/{id}/merge", post(merge))
+        .route("/referrals/{id}/keep-separate", post(keep_separate))
+        .route("/referrals/{id}/reassign", post(reassign))
+        .route("/referrals/{id}/goals/{goal_id}", post(goal_status))
+}
+
+async fn queue(State(state): State<AppState>, user: CurrentUser, Query(q): Query<HashMap<String, String>>) -> Result<Html<String>, WebError> {
+    cases::require_casework(&user.actor())?;
+    let today = today();
+    let incoming = state
+        .store
+        .pending_incoming(&user.user.org_id)
+        .await?
+        .into_iter()
+        .map(|i| IncomingRow {
+            href: format!("/incoming/{}", i.id),
+            reference: i.reference,
+            name: format!("{} {}", i.given_name, i.family_name),
+            source: i.source.label(),
+            from: i.referred_by_org_name.unwrap_or_default(),
+            received: date(i.received_at.date()),
+            waiting_days: (today - i.received_at.date()).whole_days(),
+            status_code: i.status.code(),
+            status: i.status.label().into(),
+        })
+        .collect();
+    let mut new_referrals: Vec<_> = state.store.caseload(&user.user.org_id, None, true).await?.into_iter().filter(|e| e.status == ReferralStatus::Received).map(|e| caseload_row(e, today)).collect();
+    new_referrals.sort_by(|a, b| b.0.cmp(&a.0));
+    let page = page(&state, &user, "Triage", "/triage").await?.with_notice(notice(q.get("notice").map(String::as_str)));
+    render(&TriageView { page, incoming, new_referrals: new_referrals.into_iter().map(|(_, r)| r).collect() })
+}
+
+async fn incoming_page(state: &AppState, user: &CurrentUser, id: &str, form: Option<FormState>) -> Result<Html<String>, WebError> {
+    let i = intake::triage_incoming(&*state.store, &user.actor(), id).await?;
+    let practices = state.store.orgs(OrgKind::Practice, Some(&user.user.org_id)).await?;
+    let needs: Vec<NeedDomain> = i.needs.split(',').filter_map(|n| NeedDomain::parse(n).ok()).collect();
+    let form = form.unwrap_or_else(|| {
+        let mut pairs = vec![
+            ("given_name".to_owned(), i.given_name.clone()),
+            ("family_name".to_owned(), i.family_name.clone()),
+            ("date_of_birth".to_owned(), i.date_of_birth.map(|d| d.to_string()).unwrap_or_default()),
+            ("postcode".to_owned(), i.postcode.clone().unwrap_or_default()),
+            ("referred_on".to_owned(), i.received_at.date().to_string()),
+            ("reason".to_owned(), i.reason.clone()),
+            ("referrer_name".to_owned(), match i.source {
+                IncomingSource::SelfReferral => "Self-referral".to_owned(),
+                IncomingSource::Vcse => i.referred_by_org_name.clone().unwrap_or_default(),
+            }),
+        ];
+        pairs.extend(needs.iter().map(|n| ("needs".to_owned(), n.code().to_owned())));
+        FormState::new(Fields::from_pairs(pairs), vec![])
+    });
+    let name = format!("{} {}", i.given_name, i.family_name);
+    let page = page(state, user, &name, "").await?.with_back("/triage", "Back to triage").with_form(&form);
+    render(&IncomingView {
+        page,
+        form,
+        received: date(i.received_at.date()),
+        needs_text: if needs.is_empty() { "Not said".into() } else { cases::need_labels(&needs) },
+        practices: practices.into_iter().map(|p| Choice::new(p.id, p.name)).collect(),
+        sexes: choices!(Sex),
+        ethnicities: choices!(Ethnicity),
+        needs: choices!(NeedDomain),
+        decline_reasons: choices!(DeclineReason),
+        i,
+    })
+}
+
+async fn incoming(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> Result<Html<String>, WebError> {
+    incoming_page(&state, &user, &id, None).await
+}
+
+async fn convert(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, body: Bytes) -> Result<Response, WebError> {
+    let f = Fields::from_urlencoded(&body);
+    user.check_csrf(f.get("csrf_token"))?;
+    match intake::convert(&*state.store, &user.actor(), &user.audit(), &id, &f).await {
+        Ok(referral_id) => Ok(Redirect::to(&format!("/referrals/{referral_id}?notice=referral_created")).into_response()),
+        Err(WebError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, incoming_page(&state, &user, &id, Some(FormState::new(f, errors))).await?).into_response()),
+        Err(e) => Err(e),
+    }
+}
+
+async fn decline_incoming(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, body: Bytes) -> Result<Redirect, WebError> {
+    let f = Fields::from_urlencoded(&body);
+    user.check_csrf(f.get("csrf_token"))?;
+    intake::decline(&*state.store, &user.actor(), &user.audit(), &id, &f).await?;
+    Ok(Redirect::to("/triage?notice=declined"))
+}
+
+async fn attempt_page(state: &AppState, user: &CurrentUser, id: &str, form: FormState) -> Result<Html<String>, WebError> {
+    cases::casework_referral(&*state.store, &user.actor(), id).await?;
+    let r = state.store.referral_record(&user.audit(), id).await?.ok_or(WebError::NotFound)?;
+    let page = page(state, user, "Log a contact attempt", "").await?.with_back(format!("/referrals/{id}"), "Back to the record").with_form(&form);
+    render(&AttemptView {
+        page,
+        form,
+        person: format!("{} {}", r.person.given_name, r.person.family_name),
+        action: format!("/referrals/{id}/attempts/new"),
+        modes: choices!(AttemptMode),
+        outcomes: choices!(AttemptOutcome),
+        attempts_so_far: state.store.unsuccessful_attempts(id).await?,
+    })
+}
+
+async fn attempt_form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> Result<Html<String>, WebError> {
+    attempt_page(&state, &user, &id, FormState::new(Fields::from_pairs(vec![("attempted_on".into(), today().to_string())]), vec![])).await
+}
+
+async fn add_attempt(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, body: Bytes) -> Result<Response, WebError> {
+    let f = Fields::from_urlencoded(&body);
+    user.check_csrf(f.get("csrf_token"))?;
+    match team::add_attempt(&*state.store, &user.actor(), &user.audit(), &id, &f).await {
+        Ok(_) => Ok(Redirect::to(&format!("/referrals/{id}?notice=attempt")).into_response()),
+        Err(WebError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, attempt_page(&state, &user, &id, FormState::new(f, errors)).await?).into_response()),
+        Err(e) => Err(e),
+    }
+}
+
+async fn merge(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, body: Bytes) -> Result<Redirect, WebError> {
+    user.check_csrf(Fields::from_urlencoded(&body).get("csrf_token"))?;
+    let into = team::merge(&*state.store, &user.actor(), &user.audit(), &id).await?;
+    Ok(Redirect::to(&format!("/referrals/{into}?notice=merged")))
+}
+
+async fn keep_separate(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, body: Bytes) -> Result<Redirect, WebError> {
+    user.check_csrf(Fields::from_urlencoded(&body).get("csrf_token"))?;
+    team::keep_separate(&*state.store, &user.actor(), &user.audit(), &id).await?;
+    Ok(Redirect::to(&format!("/referrals/{id}?notice=kept_separate")))
+}
+
+async fn reassign(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, body: Bytes) -> Result<Redirect, WebError> {
+    let f = Fields::from_urlencoded(&body);
+    user.check_csrf(f.get("csrf_token"))?;
+    team::reassign(&*state.store, &user.actor(), &user.audit(), &id, &f).await?;
+    Ok(Redirect::to(&format!("/referrals/{id}?notice=reassigned")))
+}
+
+async fn goal_status(State(state): State<AppState>, user: CurrentUser, Path((id, goal_id)): Path<(String, String)>, body: Bytes) -> Result<Redirect, WebError> {
+    let f = Fields::from_urlencoded(&body);
+    user.check_csrf(f.get("csrf_token"))?;
+    team::set_goal_status(&*state.store, &user.actor(), &user.audit(), &id, &goal_id, &f).await?;
+    Ok(Redirect::to(&format!("/referrals/{id}?notice=goal")))
+}
