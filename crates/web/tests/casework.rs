@@ -1,0 +1,269 @@
+//! Issue 3's casework over HTTP, on SQLite and PostgreSQL: every way in (practice staff, VCSE
+//! partners, the public), triage with contact attempts, duplicates, the team's day (RAG flags,
+//! reassignment, goals, MDT), search and the timeline, and who may do each.
+
+mod support;
+
+use linkwork_store::testing::fresh_database_urls;
+use reqwest::header::{COOKIE, SET_COOKIE};
+use reqwest::StatusCode;
+use support::*;
+
+fn person<'a>(nhs: &'a str, given: &'a str, practice: &'a str, referred_on: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("nhs_number", nhs),
+        ("given_name", given),
+        ("family_name", "Casework"),
+        ("date_of_birth", "1970-04-01"),
+        ("sex", "1"),
+        ("ethnicity", "C"),
+        ("postcode", "M1 1AE"),
+        ("practice_id", practice),
+        ("referred_on", referred_on),
+        ("source", "gp_practice"),
+        ("referrer_name", "Dr Lee"),
+        ("reason", "Debt and low mood"),
+        ("needs", "money"),
+    ]
+}
+
+fn days_ago(n: i64) -> String {
+    (time::OffsetDateTime::now_utc().date() - time::Duration::days(n)).to_string()
+}
+
+#[tokio::test]
+async fn casework_on_every_database() {
+    let dir = std::env::temp_dir().join("linkwork-casework-tests");
+    std::fs::create_dir_all(&dir).unwrap();
+    for (backend, url) in fresh_database_urls(&dir).await {
+        let w = spawn(&url).await;
+        practice_way_in(&w).await;
+        self_referral_and_triage(&w).await;
+        partner_way_in(&w).await;
+        attempts_duplicates_and_team(&w).await;
+        eprintln!("{backend}: casework tests passed");
+    }
+}
+
+async fn practice_way_in(w: &World) {
+    let practice = Browser::login(&w.base, "practice@test.org").await;
+    let (status, html) = practice.get("/practice/referrals").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Referrals from your practice"));
+    let yesterday = days_ago(1);
+    let mut fields = person("9434765919", "Pat", "", &yesterday);
+    fields.retain(|(k, _)| *k != "practice_id");
+    // The practice is their own whatever they send.
+    let (status, location, _) = practice.post("/practice/referrals/new", "/practice/referrals/new", &[fields.as_slice(), &[("practice_id", w.practice.as_str())]].concat()).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "practice referral");
+    assert!(location.starts_with("/practice/referrals"));
+    let (_, html) = practice.get("/practice/referrals").await;
+    assert!(html.contains("Pat Casework") && html.contains("New"));
+    // Practice staff never open the record or the caseload.
+    let referral = w.store.referrals_from(&w.practice).await.unwrap()[0].referral_id.clone();
+    assert_eq!(practice.get(&format!("/referrals/{referral}")).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(practice.get("/caseload").await.0, StatusCode::FORBIDDEN);
+    assert_eq!(practice.get("/triage").await.0, StatusCode::FORBIDDEN);
+    // The link worker sees who referred.
+    let lw = Browser::login(&w.base, "lw@test.org").await;
+    let (_, html) = lw.get(&format!("/referrals/{referral}")).await;
+    assert!(html.contains("Referring organisation") && html.contains("Test Surgery"));
+}
+
+async fn self_referral_and_triage(w: &World) {
+    let public = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let form = public.get(format!("{}/self-referral", w.base)).send().await.unwrap();
+    assert_eq!(form.status(), StatusCode::OK);
+    let cookie = form.headers()[SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let csrf = csrf_in(&form.text().await.unwrap());
+    let post = |fields: Vec<(&'static str, String)>| {
+        let mut all = vec![("csrf_token", csrf.clone())];
+        all.extend(fields);
+        public.post(format!("{}/self-referral", w.base)).header(COOKIE, &cookie).form(&all).send()
+    };
+    // Missing contact details and consent: listed, nothing stored.
+    let r = post(vec![("service_id", w.pcn.clone()), ("given_name", "Sam".into()), ("family_name", "Self".into()), ("reason", "Lonely".into())]).await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Enter a phone number or an email address") && html.contains("Confirm that you agree"));
+    assert!(w.store.pending_incoming(&w.pcn).await.unwrap().is_empty());
+    let good = || {
+        vec![
+            ("service_id", w.pcn.clone()),
+            ("given_name", "Sam".to_owned()),
+            ("family_name", "Self".to_owned()),
+            ("phone", "07700 900982".to_owned()),
+            ("reason", "I feel lonely since I retired".to_owned()),
+            ("needs", "loneliness".to_owned()),
+            ("consent", "yes".to_owned()),
+        ]
+    };
+    let r = post(good()).await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Referral sent") && html.contains("LW-"));
+    assert!(!html.contains("Sam Self"), "nothing shown back but a reference");
+    // A robot filling the hidden field is answered the same, and nothing is stored.
+    let mut robot = good();
+    robot.push(("website", "http://spam.example".into()));
+    assert_eq!(post(robot).await.unwrap().status(), StatusCode::OK);
+    assert_eq!(w.store.pending_incoming(&w.pcn).await.unwrap().len(), 1);
+    // Without the form's cookie the post is refused.
+    let r = public.post(format!("{}/self-referral", w.base)).form(&[("csrf_token", csrf.as_str())]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // Rate limited: 5 posts per address in 10 minutes, whatever they held (4 so far).
+    assert_eq!(post(good()).await.unwrap().status(), StatusCode::OK);
+    assert_eq!(post(good()).await.unwrap().status(), StatusCode::TOO_MANY_REQUESTS);
+
+    // Triage: the link worker takes the first one on.
+    let lw = Browser::login(&w.base, "lw@test.org").await;
+    let (_, html) = lw.get("/triage").await;
+    assert!(html.contains("Sam Self") && html.contains("Self-referral"));
+    let incoming = w.store.pending_incoming(&w.pcn).await.unwrap()[0].id.clone();
+    let page = format!("/incoming/{incoming}");
+    let (status, html) = lw.get(&page).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("I feel lonely since I retired"));
+    // Another service's link worker cannot see it.
+    let other = Browser::login(&w.base, "lw.other@test.org").await;
+    assert_eq!(other.get(&page).await.0, StatusCode::NOT_FOUND);
+    let today = days_ago(0);
+    let mut fields = person("9434765870", "Sam", &w.practice, &today);
+    fields.retain(|(k, _)| *k != "source");
+    let bad: Vec<(&str, &str)> = fields.iter().map(|&(k, v)| if k == "nhs_number" { (k, "123") } else { (k, v) }).collect();
+    let (status, _, html) = lw.post(&page, &format!("{page}/convert"), &bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    let (status, location, _) = lw.post(&page, &format!("{page}/convert"), &fields).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, html) = lw.get(&location).await;
+    assert!(html.contains("Self-referral"), "the source comes from the incoming referral");
+    let (status, ..) = lw.post(&page, &format!("{page}/convert"), &fields).await;
+    assert!(status == StatusCode::CONFLICT || status == StatusCode::FORBIDDEN, "converting twice is refused: {status}");
+    // Declining another.
+    let second = w.store.pending_incoming(&w.pcn).await.unwrap()[0].id.clone();
+    let (status, ..) = lw.post(&format!("/incoming/{second}"), &format!("/incoming/{second}/decline"), &[("decline_reason", "not_eligible")]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(w.store.pending_incoming(&w.pcn).await.unwrap().is_empty());
+}
+
+async fn partner_way_in(w: &World) {
+    let partner = Browser::login(&w.base, "partner@test.org").await;
+    let (status, _, html) = partner
+        .post(
+            "/partner/refer",
+            "/partner/refer",
+            &[("service_id", w.pcn.as_str()), ("given_name", "Vic"), ("family_name", "Partner"), ("email", "vic@example.org"), ("reason", "Needs help with benefits"), ("needs", "money"), ("consent", "yes")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("LW-"));
+    let (_, list) = partner.get("/partner/referrals").await;
+    assert!(list.contains("Vic Partner") && list.contains("Waiting for triage"));
+    // Commissioners cannot refer in through the partner form.
+    let commissioner = Browser::login(&w.base, "commissioner@test.org").await;
+    assert_eq!(commissioner.get("/partner/refer").await.0, StatusCode::FORBIDDEN);
+    // Once taken on, the partner sees the referral's status, not the record.
+    let lw = Browser::login(&w.base, "lw@test.org").await;
+    let incoming = w.store.pending_incoming(&w.pcn).await.unwrap().into_iter().find(|i| i.given_name == "Vic").unwrap().id;
+    let today = days_ago(0);
+    let mut fields = person("9434765838", "Vic", &w.practice, &today);
+    fields.retain(|(k, _)| *k != "source");
+    let page = format!("/incoming/{incoming}");
+    let (status, ..) = lw.post(&page, &format!("{page}/convert"), &fields).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, list) = partner.get("/partner/referrals").await;
+    assert!(list.contains("Vic Partner") && !list.contains("Waiting for triage") && list.contains("New"));
+    assert!(!list.contains("943 476 5838"));
+}
+
+async fn attempts_duplicates_and_team(w: &World) {
+    let lw = Browser::login(&w.base, "lw@test.org").await;
+    let (_, location, _) = lw.post("/referrals/new", "/referrals/new", &person("9434765846", "Ada", &w.practice, &days_ago(20))).await;
+    let record = location.split('?').next().unwrap().to_owned();
+    let id = record.trim_start_matches("/referrals/").to_owned();
+    // Waiting 20 days for first contact is red on the caseload.
+    let (_, caseload) = lw.get("/caseload").await;
+    assert!(caseload.contains("Waiting 20 days for first contact") && caseload.contains("lw-rag--red"));
+
+    // Declining for no contact needs 3 unsuccessful attempts.
+    let (status, ..) = lw.post(&record, &format!("{record}/decline"), &[("decline_reason", "no_contact")]).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let attempt = format!("{record}/attempts/new");
+    let (status, _, html) = lw.post(&attempt, &attempt, &[("attempted_on", &days_ago(1)), ("mode", "phone")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("Select what happened"));
+    for _ in 0..3 {
+        let (status, ..) = lw.post(&attempt, &attempt, &[("attempted_on", &days_ago(1)), ("mode", "phone"), ("outcome", "no_answer")]).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+    }
+    let (_, html) = lw.get(&record).await;
+    assert!(html.contains("Contact attempts") && html.contains("No answer"));
+
+    // A second referral for the same person while the first is open is flagged, and can be merged.
+    let (_, dup_location, _) = lw.post("/referrals/new", "/referrals/new", &person("9434765846", "Ada", &w.practice, &days_ago(2))).await;
+    let dup = dup_location.split('?').next().unwrap().to_owned();
+    let (_, html) = lw.get(&dup).await;
+    assert!(html.contains("Possible duplicate"));
+    let (status, merged_into, _) = lw.post(&dup, &format!("{dup}/merge"), &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(merged_into.starts_with(&record));
+    let (_, html) = lw.get(&dup).await;
+    assert!(html.contains("Duplicate referral") && !html.contains("Possible duplicate"));
+
+    let (status, ..) = lw.post(&record, &format!("{record}/decline"), &[("decline_reason", "no_contact")]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "three attempts allow a no-contact decline");
+
+    // A fresh referral through the whole plan, reassigned by the manager.
+    let (_, location, _) = lw.post("/referrals/new", "/referrals/new", &person("9434765854", "Bea", &w.practice, &days_ago(3))).await;
+    let record = location.split('?').next().unwrap().to_owned();
+    let id2 = record.trim_start_matches("/referrals/").to_owned();
+    lw.post(&record, &format!("{record}/accept"), &[]).await;
+    let conv = format!("{record}/conversation");
+    lw.post(&conv, &conv, &[("held_on", &days_ago(1)), ("what_matters", "Sorting out my debts"), ("needs", "money"), ("goal_0", "See a debt adviser"), ("review_0", &days_ago(0))]).await;
+    let goal = w.store.referral_record(&Default::default(), &id2).await.unwrap().unwrap().goals[0].id.clone();
+    let (status, ..) = lw.post(&record, &format!("{record}/goals/{goal}"), &[("goal_status", "achieved")]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(w.store.referral_record(&Default::default(), &id2).await.unwrap().unwrap().goals[0].status.code(), "achieved");
+    let lw2 = w.store.users(&w.pcn, Some(linkwork_domain::access::Role::LinkWorker)).await.unwrap().into_iter().find(|u| u.email == "lw2@test.org").unwrap().id;
+    let (status, ..) = lw.post(&record, &format!("{record}/reassign"), &[("worker_id", &lw2)]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "link workers do not reassign");
+    let manager = Browser::login(&w.base, "manager@test.org").await;
+    let (status, ..) = manager.post(&record, &format!("{record}/reassign"), &[("worker_id", &lw2)]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, html) = manager.get(&record).await;
+    assert!(html.contains("Referral reassigned") || html.contains("lw2@test.org"));
+    let (status, html) = manager.get("/team").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("lw2@test.org") && html.contains("<svg"));
+    assert_eq!(lw.get("/team").await.0, StatusCode::FORBIDDEN);
+
+    // MDT: a meeting where Bea was discussed.
+    let (status, _, html) = lw.post("/mdt/new", "/mdt/new", &[("held_on", &days_ago(0)), ("attendees", "gp")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("Select the people who were discussed"));
+    let (status, ..) = lw.post("/mdt/new", "/mdt/new", &[("held_on", &days_ago(0)), ("attendees", "gp"), ("attendees", "social_worker"), ("practice_id", &w.practice), ("referral_ids", &id2), ("notes", "Debt advice first")]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, html) = lw.get("/mdt").await;
+    assert!(html.contains("Bea Casework") && html.contains("Social worker"));
+    let (_, html) = lw.get(&record).await;
+    assert!(html.contains("Discussed at MDT meetings"));
+
+    // Search and timeline.
+    let (status, html) = lw.get("/people?nhs_number=943+476+5846").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Ada Casework") && html.contains("1 found"));
+    let (status, html) = lw.get("/people?nhs_number=12345").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("NHS number must be 10 digits"));
+    let (_, html) = lw.get("/people?name=casew").await;
+    assert!(html.contains("Ada Casework") && html.contains("Bea Casework"));
+    let person_id = w.store.referral_header(&id).await.unwrap().unwrap().person_id;
+    let (status, html) = lw.get(&format!("/people/{person_id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    for event in ["Referred", "Contact attempt", "Declined"] {
+        assert!(html.contains(event), "timeline shows {event}");
+    }
+    let other = Browser::login(&w.base, "lw.other@test.org").await;
+    assert_eq!(other.get(&format!("/people/{person_id}")).await.0, StatusCode::NOT_FOUND);
+    assert!(!other.get("/people?name=casew").await.1.contains("Ada"));
+}

@@ -1,0 +1,396 @@
+//! FHIR tests: the real application on a random port, against SQLite and PostgreSQL, driven as a
+//! GP system would drive it — a ServiceRequest in, its Task followed, the coded record back.
+//!
+//! With `LINKWORK_FHIR_SAMPLES=<dir>`, every FHIR resource received is also written to `<dir>` so
+//! an independent validator can check it (`tests/fhir/validate.py`, run by `scripts/test`).
+
+use linkwork_domain::access::{OrgKind, Role};
+use linkwork_domain::contact::{ContactMode, Minutes};
+use linkwork_domain::instruments::{AnswerSet, Instrument, Timepoint};
+use linkwork_domain::need::NeedDomain;
+use linkwork_domain::person::Ethnicity;
+use linkwork_domain::plan::{GoalText, WhatMatters};
+use linkwork_domain::referral::{DeclineReason, DischargeReason, ReferralStatus};
+use linkwork_store::testing::{fresh_database_urls, migrated};
+use linkwork_store::*;
+use reqwest::header::{CONTENT_TYPE, LINK, LOCATION};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use std::sync::Arc;
+use time::macros::date;
+
+const NEED_SYSTEM: &str = "https://linkwork.example/fhir/CodeSystem/need-domain";
+const ODS: &str = "https://fhir.nhs.uk/Id/ods-organization-code";
+const NHS: &str = "https://fhir.nhs.uk/Id/nhs-number";
+
+struct World {
+    backend: &'static str,
+    base: String,
+    store: Arc<dyn Store>,
+    http: reqwest::Client,
+    pcn: String,
+    service: String,
+    lw: String,
+    other_lw: String,
+    partner: String,
+    commissioner: String,
+}
+
+async fn token(store: &Arc<dyn Store>, org: &str, role: Role) -> String {
+    let token = linkwork_web::new_api_token();
+    store.create_api_token(&linkwork_web::hash_api_token(&token), org, role, Some("fhir test")).await.unwrap();
+    token
+}
+
+async fn spawn(backend: &'static str, url: &str) -> World {
+    let store = migrated(url).await.unwrap();
+    let org = |kind, name: &str, ods: Option<&str>, parent: Option<String>| NewOrg { kind, name: name.into(), ods_code: ods.map(Into::into), parent_id: parent, list_size: None };
+    let icb = store.create_org(&org(OrgKind::Icb, "Test ICB", Some("QTT"), None)).await.unwrap();
+    let pcn = store.create_org(&org(OrgKind::Pcn, "Test PCN", Some("U99999"), Some(icb.clone()))).await.unwrap();
+    let other_pcn = store.create_org(&org(OrgKind::Pcn, "Other PCN", Some("U88888"), Some(icb.clone()))).await.unwrap();
+    store.create_org(&org(OrgKind::Practice, "Test Surgery", Some("Z00001"), Some(pcn.clone()))).await.unwrap();
+    store.create_org(&org(OrgKind::Practice, "Other Surgery", Some("Z00002"), Some(other_pcn.clone()))).await.unwrap();
+    let vcse = store.create_org(&org(OrgKind::Vcse, "Walk & Talk CIC", None, None)).await.unwrap();
+    let service = store
+        .create_service(&NewService { org_id: vcse.clone(), name: "Tuesday walks".into(), description: "Gentle walks".into(), needs: vec![NeedDomain::Loneliness], address: None, postcode: None, phone: None, email: None })
+        .await
+        .unwrap();
+    let lw = token(&store, &pcn, Role::LinkWorker).await;
+    let other_lw = token(&store, &other_pcn, Role::Manager).await;
+    let partner = token(&store, &vcse, Role::VcsePartner).await;
+    let commissioner = token(&store, &icb, Role::Commissioner).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let app_store = store.clone();
+    tokio::spawn(async move { linkwork_web::serve(listener, app_store, linkwork_web::WebConfig { secure_cookies: false }).await.unwrap() });
+    World { backend, base, store, http: reqwest::Client::new(), pcn, service, lw, other_lw, partner, commissioner }
+}
+
+impl World {
+    /// Keeps a FHIR resource for the independent validator, when asked to.
+    fn sample(&self, name: &str, resource: &Value) {
+        if let Ok(dir) = std::env::var("LINKWORK_FHIR_SAMPLES") {
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(std::path::Path::new(&dir).join(format!("{}-{name}.json", self.backend)), serde_json::to_string_pretty(resource).unwrap()).unwrap();
+        }
+    }
+
+    async fn post(&self, token: &str, body: &Value) -> reqwest::Response {
+        self.http.post(format!("{}/fhir/ServiceRequest", self.base)).bearer_auth(token).header(CONTENT_TYPE, "application/fhir+json").body(body.to_string()).send().await.unwrap()
+    }
+
+    /// GET with a token: status, content type and body.
+    async fn get(&self, token: &str, path: &str) -> (StatusCode, String, String) {
+        let r = self.http.get(format!("{}{path}", self.base)).bearer_auth(token).send().await.unwrap();
+        let content_type = r.headers().get(CONTENT_TYPE).map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+        (r.status(), content_type, r.text().await.unwrap())
+    }
+
+    async fn get_json(&self, token: &str, path: &str) -> (StatusCode, Value) {
+        let (status, content_type, body) = self.get(token, path).await;
+        assert!(content_type.starts_with("application/fhir+json"), "{path}: {content_type}");
+        (status, serde_json::from_str(&body).unwrap())
+    }
+
+    async fn task(&self, id: &str) -> Value {
+        let (status, task) = self.get_json(&self.lw, &format!("/fhir/Task/{id}")).await;
+        assert_eq!(status, StatusCode::OK, "{task}");
+        task
+    }
+}
+
+/// A referral as a GP system sends it (the example in docs/fhir.md).
+fn service_request(nhs_number: &str, practice_ods: &str) -> Value {
+    json!({
+        "resourceType": "ServiceRequest",
+        "contained": [{
+            "resourceType": "Patient",
+            "id": "patient",
+            "identifier": [{ "system": NHS, "value": nhs_number }],
+            "name": [{ "use": "official", "family": "Test", "given": ["Ada"] }],
+            "gender": "female",
+            "birthDate": "1948-02-29",
+            "address": [{ "postalCode": "LS1 4AP" }],
+            "generalPractitioner": [{ "identifier": { "system": ODS, "value": practice_ods }, "display": "Test Surgery" }],
+        }],
+        "status": "active",
+        "intent": "order",
+        "category": [{ "coding": [{ "system": "http://snomed.info/sct", "code": "410606002", "display": "Social service procedure" }] }],
+        "code": { "coding": [{ "system": "http://snomed.info/sct", "code": "871731000000106", "display": "Referral to social prescribing service" }] },
+        "subject": { "reference": "#patient" },
+        "authoredOn": "2026-11-02",
+        "requester": { "display": "Dr Patel" },
+        "performer": [{ "identifier": { "system": ODS, "value": "U99999" } }],
+        "reasonCode": [
+            { "coding": [{ "system": NEED_SYSTEM, "code": "loneliness" }], "text": "Lonely since her husband died" },
+            { "coding": [{ "system": NEED_SYSTEM, "code": "bereavement" }] },
+        ],
+        "note": [{ "text": "Prefers morning appointments" }],
+    })
+}
+
+fn issue_paths(outcome: &Value) -> Vec<String> {
+    assert_eq!(outcome["resourceType"], "OperationOutcome");
+    outcome["issue"].as_array().unwrap().iter().map(|i| i["expression"][0].as_str().unwrap_or_default().to_owned()).collect()
+}
+
+#[tokio::test]
+async fn fhir_on_every_database() {
+    let dir = std::env::temp_dir().join("linkwork-fhir-tests");
+    std::fs::create_dir_all(&dir).unwrap();
+    for (backend, url) in fresh_database_urls(&dir).await {
+        let w = spawn(backend, &url).await;
+        let id = intake(&w).await;
+        closed_loop(&w, &id).await;
+        let declined = decline(&w).await;
+        gp_record(&w, &id, &declined).await;
+        other_organisations(&w, &id).await;
+        eprintln!("{backend}: FHIR tests passed");
+    }
+}
+
+/// Refusals first (nothing written), then a referral in. Returns its id.
+async fn intake(w: &World) -> String {
+    let good = service_request("9434765919", "Z00001");
+    // No token, the wrong role, the wrong media type.
+    let r = w.http.post(format!("{}/fhir/ServiceRequest", w.base)).header(CONTENT_TYPE, "application/fhir+json").body(good.to_string()).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(r.json::<Value>().await.unwrap()["issue"][0]["code"], "login");
+    for token in [&w.partner, &w.commissioner] {
+        let r = w.post(token, &good).await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        assert_eq!(r.json::<Value>().await.unwrap()["issue"][0]["code"], "forbidden");
+    }
+    let r = w.http.post(format!("{}/fhir/ServiceRequest", w.base)).bearer_auth(&w.lw).header(CONTENT_TYPE, "text/plain").body(good.to_string()).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let r = w.http.post(format!("{}/fhir/ServiceRequest", w.base)).bearer_auth(&w.lw).header(CONTENT_TYPE, "application/json").body("{not json").send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(r.json::<Value>().await.unwrap()["issue"][0]["code"], "structure");
+
+    // Bad NHS number, no date of birth, a practice this PCN does not have: all three reported.
+    let mut bad = service_request("9434765918", "Z99999");
+    bad["contained"][0].as_object_mut().unwrap().remove("birthDate");
+    let r = w.post(&w.lw, &bad).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.headers()[CONTENT_TYPE].to_str().unwrap().starts_with("application/fhir+json"));
+    let outcome: Value = r.json().await.unwrap();
+    w.sample("operation-outcome-invalid", &outcome);
+    assert_eq!(
+        issue_paths(&outcome),
+        vec!["ServiceRequest.contained[0].identifier[0].value", "ServiceRequest.contained[0].birthDate", "ServiceRequest.contained[0].generalPractitioner[0].identifier.value"]
+    );
+    let issues = outcome["issue"].as_array().unwrap();
+    assert!(issues.iter().all(|i| i["severity"] == "error" && i["code"] == "invalid"));
+    assert!(issues[0]["diagnostics"].as_str().unwrap().contains("not a valid NHS number"));
+    assert!(issues[1]["diagnostics"].as_str().unwrap().contains("date of birth"));
+    assert!(issues[2]["diagnostics"].as_str().unwrap().contains("Z99999"));
+    // Another PCN's practice is refused the same way.
+    let r = w.post(&w.lw, &service_request("9434765919", "Z00002")).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(w.store.caseload(&w.pcn, None, false).await.unwrap().is_empty(), "invalid referrals write nothing");
+
+    let r = w.post(&w.lw, &good).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    assert!(r.headers()[CONTENT_TYPE].to_str().unwrap().starts_with("application/fhir+json"));
+    let location = r.headers()[LOCATION].to_str().unwrap().to_owned();
+    let link = r.headers()[LINK].to_str().unwrap().to_owned();
+    let created: Value = r.json().await.unwrap();
+    w.sample("service-request-created", &created);
+    let id = created["id"].as_str().unwrap().to_owned();
+    assert_eq!(location, format!("{}/fhir/ServiceRequest/{id}", w.base));
+    assert!(link.contains(&format!("/fhir/Task/{id}>")), "{link}");
+    assert_eq!(created["resourceType"], "ServiceRequest");
+    assert_eq!(created["status"], "active");
+    assert_eq!(created["code"]["coding"][0]["code"], "871731000000106");
+    assert_eq!(created["subject"]["reference"], "#patient");
+    assert_eq!(created["contained"][0]["identifier"][0]["value"], "9434765919");
+    assert_eq!(created["performer"][0]["identifier"]["value"], "U99999");
+    assert_eq!(created["contained"][0]["generalPractitioner"][0]["identifier"]["value"], "Z00001");
+    // Absent ethnicity is recorded as "not stated".
+    assert_eq!(created["contained"][0]["extension"][0]["valueCodeableConcept"]["coding"][0]["code"], "Z");
+
+    // The referral is on the caseload, as sent.
+    let caseload = w.store.caseload(&w.pcn, None, false).await.unwrap();
+    assert_eq!(caseload.len(), 1);
+    assert_eq!((caseload[0].referral_id.as_str(), caseload[0].nhs_number.as_str(), caseload[0].status), (id.as_str(), "9434765919", ReferralStatus::Received));
+    let record = w.store.referral_record(&AuditActor::default(), &id).await.unwrap().unwrap();
+    assert_eq!(record.referral.referred_on, date!(2026 - 11 - 02));
+    assert_eq!(record.referral.referrer_name, "Dr Patel");
+    assert_eq!(record.referral.reason, "Lonely since her husband died\n\nPrefers morning appointments");
+    assert_eq!(record.person.ethnicity, Ethnicity::NotStated);
+    assert_eq!(record.needs.len(), 2);
+
+    let (status, read) = w.get_json(&w.lw, &format!("/fhir/ServiceRequest/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(read, created);
+    id
+}
+
+/// The Task follows the referral: requested → in-progress → completed.
+async fn closed_loop(w: &World, id: &str) {
+    let task = w.task(id).await;
+    w.sample("task-requested", &task);
+    assert_eq!(task["resourceType"], "Task");
+    assert_eq!(task["id"], id);
+    assert_eq!(task["status"], "requested");
+    assert_eq!(task["intent"], "order");
+    assert_eq!(task["code"]["coding"][0]["code"], "fulfill");
+    assert_eq!(task["focus"]["reference"], format!("ServiceRequest/{id}"));
+    assert_eq!(task["for"]["identifier"], json!({ "system": NHS, "value": "9434765919" }));
+    assert_eq!(task["owner"]["identifier"], json!({ "system": ODS, "value": "U99999" }));
+    assert_eq!(task["authoredOn"], "2026-11-02");
+
+    let (status, bundle) = w.get_json(&w.lw, &format!("/fhir/Task?focus=ServiceRequest/{id}&_include=Task:focus")).await;
+    assert_eq!(status, StatusCode::OK);
+    w.sample("task-search", &bundle);
+    assert_eq!((bundle["type"].as_str(), bundle["total"].as_i64()), (Some("searchset"), Some(1)));
+    let entries = bundle["entry"].as_array().unwrap();
+    assert_eq!(entries.len(), 2);
+    assert_eq!((entries[0]["resource"]["resourceType"].as_str(), entries[0]["search"]["mode"].as_str()), (Some("Task"), Some("match")));
+    assert_eq!((entries[1]["resource"]["resourceType"].as_str(), entries[1]["search"]["mode"].as_str()), (Some("ServiceRequest"), Some("include")));
+    assert_eq!(entries[0]["fullUrl"], format!("{}/fhir/Task/{id}", w.base));
+    let (_, by_id) = w.get_json(&w.lw, &format!("/fhir/Task?_id={id}")).await;
+    assert_eq!(by_id["entry"].as_array().unwrap().len(), 1);
+    let (status, _) = w.get_json(&w.lw, "/fhir/Task").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    let who = AuditActor::default();
+    w.store.change_referral(&who, id, ReferralStatus::Received, &ReferralChange::Accept { on: date!(2026 - 11 - 03), worker_id: None }).await.unwrap();
+    let task = w.task(id).await;
+    w.sample("task-in-progress", &task);
+    assert_eq!(task["status"], "in-progress");
+    assert_eq!(task["executionPeriod"]["start"], "2026-11-03");
+
+    w.store.add_contact(&who, id, &NewContact { contact_on: date!(2026 - 11 - 04), mode: ContactMode::parse("face_to_face").unwrap(), minutes: Minutes::new(45).unwrap(), accompanied: false, notes: None }).await.unwrap();
+    let conversation = NewConversation {
+        held_on: date!(2026 - 11 - 04),
+        what_matters: WhatMatters::parse("what_matters", "what matters", "Seeing people again").unwrap(),
+        needs: vec![NeedDomain::Loneliness],
+        goals: vec![NewGoal { description: GoalText::parse("goal_0", "goal", "Go to a walking group").unwrap(), review_on: None }],
+    };
+    w.store.record_conversation(&who, id, &conversation).await.unwrap();
+    let measure = |timepoint, taken_on, instrument, answers: &[&str]| NewMeasure { timepoint, taken_on, answers: AnswerSet::parse(instrument, answers).unwrap() };
+    w.store.add_measure(&who, id, &measure(Timepoint::Baseline, date!(2026 - 11 - 04), Instrument::Swemwbs, &["3"; 7])).await.unwrap();
+    w.store.add_measure(&who, id, &measure(Timepoint::Baseline, date!(2026 - 11 - 04), Instrument::Ons4, &["5", "6", "4", "7"])).await.unwrap();
+    w.store.add_measure(&who, id, &measure(Timepoint::Discharge, date!(2026 - 11 - 30), Instrument::Swemwbs, &["4"; 7])).await.unwrap();
+    w.store.create_onward(&who, id, &w.service, date!(2026 - 11 - 05), None).await.unwrap();
+    let discharge = ReferralChange::Discharge { on: date!(2026 - 11 - 30), reason: DischargeReason::GoalsMet, summary: Some("Walking weekly with a friend".into()) };
+    w.store.change_referral(&who, id, ReferralStatus::Accepted, &discharge).await.unwrap();
+    let task = w.task(id).await;
+    w.sample("task-completed", &task);
+    assert_eq!(task["status"], "completed");
+    assert_eq!(task["executionPeriod"]["end"], "2026-11-30");
+    let outputs: Vec<(&str, String)> = task["output"].as_array().unwrap().iter().map(|o| (o["type"]["text"].as_str().unwrap(), o.get("valueString").or(o.get("valueInteger")).unwrap().to_string())).collect();
+    assert!(outputs.contains(&("Discharge reason", "\"Goals met\"".into())), "{outputs:?}");
+    assert!(outputs.contains(&("Discharge summary", "\"Walking weekly with a friend\"".into())));
+    assert!(outputs.contains(&("Contacts", "1".into())));
+    assert!(outputs.iter().any(|(t, v)| *t == "Onward referral" && v.contains("Tuesday walks")));
+}
+
+/// A second referral, given an ethnic category, that the person declines. Returns its id.
+async fn decline(w: &World) -> String {
+    let mut sr = service_request("9434760003", "Z00001");
+    sr["contained"][0]["extension"] = json!([{
+        "url": "https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-EthnicCategory",
+        "valueCodeableConcept": { "coding": [{ "system": "https://fhir.hl7.org.uk/CodeSystem/UKCore-EthnicCategoryEngland", "code": "H" }] },
+    }]);
+    let r = w.post(&w.lw, &sr).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let id = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+    let change = ReferralChange::Decline { on: date!(2026 - 11 - 06), reason: DeclineReason::PersonDeclined };
+    w.store.change_referral(&AuditActor::default(), &id, ReferralStatus::Received, &change).await.unwrap();
+    let task = w.task(&id).await;
+    w.sample("task-rejected", &task);
+    assert_eq!(task["status"], "rejected");
+    assert_eq!(task["statusReason"]["text"], "Person declined social prescribing");
+    assert_eq!(task["statusReason"]["coding"][0]["code"], "871711000000103");
+
+    // Re-referred without an ethnic category: the one the service holds is kept, not "not stated".
+    let again = service_request("9434760003", "Z00001");
+    assert_eq!(w.post(&w.lw, &again).await.status(), StatusCode::CREATED);
+    let person = w.store.referral_record(&AuditActor::default(), &id).await.unwrap().unwrap().person;
+    assert_eq!(person.ethnicity, Ethnicity::AsianIndian);
+    id
+}
+
+async fn gp_record(w: &World, id: &str, declined: &str) {
+    let (status, bundle) = w.get_json(&w.lw, &format!("/api/referrals/{id}/gp-record?format=fhir")).await;
+    assert_eq!(status, StatusCode::OK);
+    w.sample("gp-record-bundle", &bundle);
+    assert_eq!(bundle["resourceType"], "Bundle");
+    assert_eq!(bundle["type"], "collection");
+    let resources: Vec<&Value> = bundle["entry"].as_array().unwrap().iter().map(|e| &e["resource"]).collect();
+    let of = |kind: &str| resources.iter().filter(|r| r["resourceType"] == kind).copied().collect::<Vec<_>>();
+    assert_eq!((of("Patient").len(), of("ServiceRequest").len(), of("Task").len()), (1, 1, 1));
+    assert_eq!(of("ServiceRequest")[0]["code"]["coding"][0], json!({ "system": "http://snomed.info/sct", "code": "871731000000106", "display": "Referral to social prescribing service" }));
+    let patient_ref = format!("Patient/{}", of("Patient")[0]["id"].as_str().unwrap());
+    assert_eq!(of("ServiceRequest")[0]["subject"]["reference"], patient_ref);
+    // SWEMWBS twice (1 score each) and ONS4 once (4 scores).
+    let observations = of("Observation");
+    assert_eq!(observations.len(), 6);
+    assert!(observations.iter().all(|o| o["status"] == "final" && o["subject"]["reference"] == patient_ref && o["valueQuantity"]["value"].is_number()));
+    let swemwbs: Vec<f64> = observations.iter().filter(|o| o["code"]["text"] == "SWEMWBS (metric score)").map(|o| o["valueQuantity"]["value"].as_f64().unwrap()).collect();
+    assert_eq!(swemwbs, vec![19.25, 25.03]);
+    assert!(observations.iter().all(|o| o["code"]["coding"].as_array().unwrap().iter().all(|c| c["system"] != "http://snomed.info/sct")), "no invented SNOMED codes for scores");
+
+    // The same as CSV, by format or by Accept.
+    let (status, content_type, csv) = w.get(&w.lw, &format!("/api/referrals/{id}/gp-record?format=csv")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(content_type.starts_with("text/csv"));
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "nhs_number,event_date,event,snomed_code,snomed_term,value,referral_id");
+    assert_eq!(lines[1], format!("9434765919,2026-11-02,Referral to social prescribing service,871731000000106,Referral to social prescribing service,,{id}"));
+    assert_eq!(lines[2], format!("9434765919,2026-11-04,First seen by social prescribing link worker,,,,{id}"));
+    assert!(lines.contains(&format!("9434765919,2026-11-04,Personalised care and support plan agreed,,,,{id}").as_str()));
+    assert!(lines.contains(&format!("9434765919,2026-11-04,\"SWEMWBS (metric score), baseline\",,,19.25,{id}").as_str()), "{csv}");
+    assert_eq!(lines.last().unwrap(), &format!("9434765919,2026-11-30,Discharged from social prescribing service,,,Goals met,{id}"));
+    assert_eq!(lines.len(), 1 + 1 + 1 + 1 + 6 + 1);
+    let r = w.http.get(format!("{}/api/referrals/{id}/gp-record", w.base)).bearer_auth(&w.lw).header("accept", "text/csv").send().await.unwrap();
+    assert_eq!(r.text().await.unwrap(), csv);
+    let (status, ..) = w.get(&w.lw, &format!("/api/referrals/{id}/gp-record?format=xml")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Reading the GP record is reading the person's record: audited.
+    let person_id = w.store.referral_header(id).await.unwrap().unwrap().person_id;
+    assert!(w.store.audit_events(&person_id).await.unwrap().iter().any(|e| e.action == "referral.read"));
+
+    // Every referral of the PCN at once.
+    let (status, bulk) = w.get_json(&w.lw, "/api/gp-record?format=fhir").await;
+    assert_eq!(status, StatusCode::OK);
+    w.sample("gp-record-bulk-bundle", &bulk);
+    let entries = bulk["entry"].as_array().unwrap();
+    let count = |kind: &str| entries.iter().filter(|e| e["resource"]["resourceType"] == kind).count();
+    assert_eq!((count("Patient"), count("ServiceRequest"), count("Task"), count("Observation")), (2, 3, 3, 6), "one Patient per person");
+    let (_, _, csv) = w.get(&w.lw, "/api/gp-record?format=csv").await;
+    assert!(csv.starts_with("nhs_number,event_date,event,snomed_code,snomed_term,value,referral_id\n"));
+    assert!(csv.contains(&format!("9434760003,2026-11-06,Social prescribing declined,871711000000103,Social prescribing declined,,{declined}")), "{csv}");
+    assert_eq!(csv.lines().filter(|l| l.contains(",871731000000106,")).count(), 3);
+
+    // Partners and commissioners never get a person's record.
+    for token in [&w.partner, &w.commissioner] {
+        assert_eq!(w.get(token, &format!("/api/referrals/{id}/gp-record")).await.0, StatusCode::FORBIDDEN);
+        assert_eq!(w.get(token, "/api/gp-record").await.0, StatusCode::FORBIDDEN);
+        assert_eq!(w.get(token, &format!("/fhir/Task/{id}")).await.0, StatusCode::FORBIDDEN);
+    }
+}
+
+/// Another PCN's casework token sees nothing of this PCN's people.
+async fn other_organisations(w: &World, id: &str) {
+    let (status, outcome) = w.get_json(&w.other_lw, &format!("/fhir/Task/{id}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    w.sample("operation-outcome-not-found", &outcome);
+    assert_eq!(outcome["issue"][0]["code"], "not-found");
+    assert_eq!(w.get_json(&w.other_lw, &format!("/fhir/ServiceRequest/{id}")).await.0, StatusCode::NOT_FOUND);
+    let (status, bundle) = w.get_json(&w.other_lw, &format!("/fhir/Task?focus=ServiceRequest/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    w.sample("task-search-empty", &bundle);
+    assert_eq!(bundle["total"], 0);
+    assert!(bundle.get("entry").is_none());
+    assert_eq!(w.get(&w.other_lw, &format!("/api/referrals/{id}/gp-record")).await.0, StatusCode::NOT_FOUND);
+    let (status, bulk) = w.get_json(&w.other_lw, "/api/gp-record").await;
+    assert_eq!(status, StatusCode::OK);
+    w.sample("gp-record-bulk-empty", &bulk);
+    assert!(bulk.get("entry").is_none());
+    assert_eq!(w.get_json(&w.lw, "/fhir/Task/not-a-referral").await.0, StatusCode::NOT_FOUND);
+    assert_eq!(w.get_json(&w.lw, "/fhir/Patient").await.0, StatusCode::NOT_FOUND);
+}
