@@ -16,8 +16,8 @@ use linkwork_store::{AuditActor, Incoming, NewIncoming, Store};
 pub enum Referrer<'a> {
     /// A member of the public referring themselves (no account).
     Public,
-    /// A VCSE partner's staff member.
-    Partner(&'a Actor, &'a str),
+    /// A VCSE partner: a signed-in staff member (their user id) or an API token (none).
+    Partner(&'a Actor, Option<&'a str>),
 }
 
 /// Parses the short referral form and stores it for triage; returns the reference to show.
@@ -66,7 +66,7 @@ pub async fn refer_in(store: &dyn Store, referrer: Referrer<'_>, who: &AuditActo
             if actor.role != Role::VcsePartner {
                 return Err(WebError::Forbidden);
             }
-            (IncomingSource::Vcse, Some(actor.org_id.clone()), Some(user_id.to_owned()))
+            (IncomingSource::Vcse, Some(actor.org_id.clone()), user_id.map(str::to_owned))
         }
     };
     let incoming = NewIncoming {

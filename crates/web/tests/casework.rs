@@ -41,6 +41,7 @@ async fn casework_on_every_database() {
         self_referral_and_triage(&w).await;
         partner_way_in(&w).await;
         attempts_duplicates_and_team(&w).await;
+        api(&w).await;
         eprintln!("{backend}: casework tests passed");
     }
 }
@@ -266,4 +267,52 @@ async fn attempts_duplicates_and_team(w: &World) {
     let other = Browser::login(&w.base, "lw.other@test.org").await;
     assert_eq!(other.get(&format!("/people/{person_id}")).await.0, StatusCode::NOT_FOUND);
     assert!(!other.get("/people?name=casew").await.1.contains("Ada"));
+}
+
+async fn api(w: &World) {
+    use linkwork_domain::access::Role;
+    let token = |org: &str, role: Role| {
+        let t = linkwork_web::new_api_token();
+        let (store, org, hash) = (w.store.clone(), org.to_owned(), linkwork_web::hash_api_token(&t));
+        async move {
+            store.create_api_token(&hash, &org, role, None).await.unwrap();
+            t
+        }
+    };
+    let lw = token(&w.pcn, Role::LinkWorker).await;
+    let partner = token(&w.vcse, Role::VcsePartner).await;
+    let http = reqwest::Client::new();
+    let url = |p: &str| format!("{}/api{p}", w.base);
+
+    let r = http.post(url("/incoming-referrals")).bearer_auth(&partner).json(&serde_json::json!({"service_id": w.pcn, "given_name": "Api", "family_name": "Partner", "phone": "0113 496 0000", "reason": "Isolated", "consent": "yes"})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    assert!(r.json::<serde_json::Value>().await.unwrap()["reference"].as_str().unwrap().starts_with("LW-"));
+    let r = http.post(url("/incoming-referrals")).bearer_auth(&partner).json(&serde_json::json!({"given_name": ""})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let mine: serde_json::Value = http.get(url("/incoming-referrals")).bearer_auth(&partner).send().await.unwrap().json().await.unwrap();
+    assert!(mine.as_array().unwrap().iter().any(|i| i["given_name"] == "Api"));
+    let pending: serde_json::Value = http.get(url("/incoming-referrals")).bearer_auth(&lw).send().await.unwrap().json().await.unwrap();
+    let id = pending.as_array().unwrap().iter().find(|i| i["given_name"] == "Api").unwrap()["id"].as_str().unwrap().to_owned();
+    let r = http
+        .post(url(&format!("/incoming-referrals/{id}/convert")))
+        .bearer_auth(&lw)
+        .json(&serde_json::json!({"nhs_number": "9434765862", "given_name": "Api", "family_name": "Partner", "date_of_birth": "1955-05-05", "sex": "2", "ethnicity": "Z", "postcode": "LS6 2AB", "practice_id": w.practice, "referred_on": days_ago(0), "referrer_name": "Walk Club", "reason": "Isolated", "needs": ["loneliness"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let referral = r.json::<serde_json::Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+    let r = http.post(url(&format!("/referrals/{referral}/attempts"))).bearer_auth(&lw).json(&serde_json::json!({"attempted_on": days_ago(0), "mode": "phone", "outcome": "reached"})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let caseload: serde_json::Value = http.get(url("/caseload")).bearer_auth(&lw).send().await.unwrap().json().await.unwrap();
+    assert!(caseload.as_array().unwrap().iter().all(|c| c["rag"].is_string()));
+    let found: serde_json::Value = http.get(url("/people?nhs_number=9434765862")).bearer_auth(&lw).send().await.unwrap().json().await.unwrap();
+    let person = found[0]["person_id"].as_str().unwrap().to_owned();
+    let events: serde_json::Value = http.get(url(&format!("/people/{person}/timeline"))).bearer_auth(&lw).send().await.unwrap().json().await.unwrap();
+    assert!(events.as_array().unwrap().iter().any(|e| e["event"] == "Contact attempt"));
+    // Partners cannot search people or read timelines.
+    assert_eq!(http.get(url("/people?name=api")).bearer_auth(&partner).send().await.unwrap().status(), StatusCode::FORBIDDEN);
+    assert_eq!(http.get(url(&format!("/people/{person}/timeline"))).bearer_auth(&partner).send().await.unwrap().status(), StatusCode::FORBIDDEN);
+    let spec: serde_json::Value = http.get(url("/openapi.json")).send().await.unwrap().json().await.unwrap();
+    assert!(spec["paths"]["/api/incoming-referrals"]["post"].is_object());
 }

@@ -3,6 +3,7 @@
 //! Request bodies are JSON objects whose fields have the same names as the HTML forms' fields.
 
 mod handlers;
+mod team;
 
 use crate::forms::FieldError;
 use crate::{AppState, WebError};
@@ -30,6 +31,17 @@ pub fn routes() -> Router<AppState> {
         .route("/partner/onward-referrals", get(partner_list))
         .route("/partner/onward-referrals/{id}", post(partner_respond))
         .route("/report", get(report))
+        .route("/incoming-referrals", get(team::list_incoming).post(team::partner_refer))
+        .route("/incoming-referrals/{id}/convert", post(team::convert_incoming))
+        .route("/incoming-referrals/{id}/decline", post(team::decline_incoming))
+        .route("/referrals/{id}/attempts", post(team::add_attempt))
+        .route("/referrals/{id}/merge", post(team::merge))
+        .route("/referrals/{id}/reassign", post(team::reassign))
+        .route("/referrals/{id}/goals/{goal_id}", post(team::goal_status))
+        .route("/caseload", get(team::caseload))
+        .route("/people", get(team::search))
+        .route("/people/{id}/timeline", get(team::timeline))
+        .route("/mdt-meetings", get(team::mdt_meetings).post(team::record_mdt))
         .merge(crate::fhir::api_routes())
         .fallback(|| async { ApiError(WebError::NotFound) })
 }
@@ -83,7 +95,9 @@ impl IntoResponse for ApiError {
     paths(
         handlers::list_referrals, handlers::create_referral, handlers::get_referral, handlers::accept_referral, handlers::decline_referral,
         handlers::record_conversation, handlers::add_contact, handlers::add_measure, handlers::refer_onward, handlers::discharge,
-        handlers::partner_list, handlers::partner_respond, handlers::report
+        handlers::partner_list, handlers::partner_respond, handlers::report,
+        team::partner_refer, team::list_incoming, team::convert_incoming, team::decline_incoming, team::add_attempt, team::merge, team::reassign,
+        team::goal_status, team::caseload, team::search, team::timeline, team::record_mdt, team::mdt_meetings
     ),
     components(schemas(ErrorBody, FieldError, handlers::Created, handlers::ReferralRequest, handlers::DeclineRequest, handlers::ConversationRequest, handlers::ContactRequest, handlers::MeasureRequest, handlers::OnwardRequest, handlers::DischargeRequest, handlers::PartnerResponseRequest)),
     modifiers(&BearerAuth),

@@ -101,7 +101,7 @@ async fn partner_form(State(state): State<AppState>, user: CurrentUser) -> Resul
 async fn partner_refer(State(state): State<AppState>, user: CurrentUser, body: Bytes) -> Result<Response, WebError> {
     let f = Fields::from_urlencoded(&body);
     user.check_csrf(f.get("csrf_token"))?;
-    match intake::refer_in(&*state.store, Referrer::Partner(&user.actor(), &user.user.id), &user.audit(), &f).await {
+    match intake::refer_in(&*state.store, Referrer::Partner(&user.actor(), Some(&user.user.id)), &user.audit(), &f).await {
         Ok(reference) => {
             let page = page(&state, &user, "Referral sent", "/partner/refer").await?;
             Ok(render(&ReferralSentView { page, reference, next: PARTNER_NEXT })?.into_response())
