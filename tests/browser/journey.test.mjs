@@ -2,65 +2,15 @@
 // every page checked by axe-core for WCAG 2.2 AA problems.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { startDemo, checkAccessibility, signIn as signInTo } from './support.mjs';
 
-const axeSource = readFileSync(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
-const binary = new URL('../../target/debug/linkwork', import.meta.url).pathname;
-const PASSWORD = 'demo-password-1';
-
-let server, base, logins, browser, dir;
-
+let demo, base, logins;
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'linkwork-browser-'));
-  server = spawn(binary, ['demo', '--database', join(dir, 'demo.db'), '--bind', '127.0.0.1:0', '--referrals', '120'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  base = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 120_000);
-    server.stdout.on('data', (chunk) => {
-      out += chunk;
-      const m = out.match(/running at (http:\/\/[^/\s]+)\//);
-      if (m) { clearTimeout(timer); resolve(m[1]); }
-    });
-    server.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
-  });
-  logins = [...out.matchAll(/^\s+(.+?)\s{2,}(\S+@\S+)\s+(.+)$/gm)].map((m) => ({ role: m[1].trim(), email: m[2], org: m[3].trim() }));
-  assert.ok(logins.length >= 6, `demo logins printed: ${out}`);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'],
-  });
+  demo = await startDemo();
+  ({ base, logins } = demo);
 });
-
-after(async () => {
-  await browser?.close();
-  server?.kill('SIGINT');
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
-/** Runs axe-core on the page and fails on any WCAG 2.x A/AA violation. */
-async function checkAccessibility(page, where) {
-  await page.evaluate(axeSource); // evaluated through DevTools, so the app's CSP stays on
-  const result = await page.evaluate(() => window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }));
-  const problems = result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
-  assert.deepEqual(problems, [], `accessibility problems on ${where}`);
-}
-
-async function signIn(role, orgName) {
-  const login = logins.find((l) => l.role === role && (!orgName || l.org === orgName));
-  assert.ok(login, `a demo login for ${role} ${orgName ?? ''}`);
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(`${base}/login`);
-  await checkAccessibility(page, 'sign in');
-  await page.fill('#email', login.email);
-  await page.fill('#password', PASSWORD);
-  await page.click('button:has-text("Sign in")');
-  return page;
-}
+after(async () => demo?.stop());
+const signIn = (role, org) => signInTo(demo, role, org);
 
 test('a link worker takes a person from referral to discharge, a partner answers, a commissioner reads the report', async () => {
   const lw = await signIn('Link worker');
