@@ -21,6 +21,7 @@
 
 pub mod catalogue;
 mod plan;
+mod team;
 
 use anyhow::{bail, Context, Result};
 use argon2::password_hash::rand_core::OsRng;
@@ -236,6 +237,8 @@ pub async fn seed(store: &dyn Store, options: &DemoOptions) -> Result<DemoSummar
         progress.inc(1);
     }
     progress.finish_and_clear();
+    let partner_orgs: Vec<String> = partner_actor.iter().flatten().filter_map(|a| a.org_id.clone()).collect();
+    team::seed(store, options.seed, options.today, &pcn, &partner_orgs, &workers).await?;
 
     let summary = DemoSummary {
         logins,

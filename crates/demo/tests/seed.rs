@@ -130,3 +130,19 @@ async fn the_same_seed_gives_the_same_data() {
     assert_eq!(ia.measures.len(), ib.measures.len());
     assert_eq!(ia.onward.len(), ib.onward.len());
 }
+
+#[tokio::test]
+async fn seeds_the_teams_day_too() {
+    let store = fresh_store().await;
+    seed(&*store, &options(120)).await.unwrap();
+    let pcn = store.find_org(catalogue::PCN_ODS).await.unwrap().unwrap();
+    let incoming = store.pending_incoming(&pcn.id).await.unwrap();
+    assert!(incoming.len() >= 4, "self and VCSE referrals waiting for triage");
+    assert!(incoming.iter().any(|i| i.referred_by_org_id.is_some()), "some from partners");
+    let meetings = store.mdt_meetings(&pcn.id).await.unwrap();
+    assert!(meetings.len() >= 3 && meetings.iter().all(|m| !m.people.is_empty()));
+    let waiting = store.caseload(&pcn.id, None, true).await.unwrap().into_iter().find(|e| e.status == ReferralStatus::Received && (date!(2026 - 06 - 30) - e.referred_on).whole_days() > 7);
+    if let Some(w) = waiting {
+        assert!(store.unsuccessful_attempts(&w.referral_id).await.unwrap() >= 1, "old new referrals have contact attempts");
+    }
+}
