@@ -2,6 +2,7 @@
 //! calls the same library code the web shell uses.
 
 mod commands;
+mod export;
 mod import;
 
 use clap::{Parser, Subcommand};
@@ -38,6 +39,11 @@ enum Command {
         #[command(subcommand)]
         command: import::ImportCommand,
     },
+    /// Export data: the coded return to the GP record, as FHIR or CSV.
+    Export {
+        #[command(subcommand)]
+        command: export::ExportCommand,
+    },
 }
 
 #[tokio::main]
@@ -56,6 +62,7 @@ async fn main() -> std::process::ExitCode {
         Command::Token { command } => commands::token(command).await,
         Command::Report(args) => commands::report(args).await,
         Command::Import { command } => import::run(command).await,
+        Command::Export { command } => export::run(command).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -358,6 +358,15 @@ mod tests {
     }
 
     #[test]
+    fn the_documented_example_is_accepted() {
+        let doc = include_str!("../../../../docs/fhir.md");
+        let example = doc.split("```json\n").nth(1).and_then(|rest| rest.split("```").next()).expect("docs/fhir.md has a JSON example");
+        let intake = run(&serde_json::from_str(example).unwrap()).unwrap();
+        assert_eq!((intake.person.ethnicity, intake.ethnicity_given), (Ethnicity::WhiteBritish, true));
+        assert_eq!(intake.needs, vec![NeedDomain::Loneliness, NeedDomain::Bereavement]);
+    }
+
+    #[test]
     fn ethnicity_from_the_uk_core_extension() {
         let mut sr = example();
         sr["contained"][0]["extension"] = json!([{"url": ETHNIC_CATEGORY_EXTENSION, "valueCodeableConcept": {"coding": [{"system": ETHNIC_CATEGORY_SYSTEM, "code": "H"}]}}]);

@@ -1,0 +1,60 @@
+//! `linkwork export gp-record`: the return to the GP record for every referral of a service (PCN),
+//! as a FHIR R4 Bundle or as CSV, through the same code as `GET /api/gp-record`
+//! (`linkwork_web::fhir::export_gp_record`; the format is described in docs/fhir.md).
+//!
+//! Reading the records is audited: one `referral.read` event per referral, recorded with the
+//! organisation only (no user or token id), which is how a command-line export is told apart from
+//! one made through the API.
+
+use crate::commands::DatabaseArgs;
+use anyhow::{bail, Context};
+use clap::{Args, Subcommand};
+use linkwork_domain::access::OrgKind;
+use linkwork_store::AuditActor;
+use linkwork_web::fhir::{export_gp_record, GpRecordFormat};
+use std::path::PathBuf;
+
+#[derive(Subcommand)]
+pub enum ExportCommand {
+    /// Coded events for the GP record of every referral of a PCN, as a FHIR R4 Bundle or CSV.
+    GpRecord(GpRecordArgs),
+}
+
+#[derive(Args)]
+pub struct GpRecordArgs {
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// The service (PCN): its id, ODS code or exact name.
+    #[arg(long)]
+    pub org: String,
+    /// fhir (a FHIR R4 Bundle of type collection) or csv (one row per event)
+    #[arg(long)]
+    pub format: String,
+    /// File to write; standard output if omitted.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// The address the Linkwork server is reached at, used for the Bundle entries' fullUrl.
+    #[arg(long, default_value = "http://localhost:8080")]
+    pub base_url: String,
+}
+
+pub async fn run(command: ExportCommand) -> anyhow::Result<()> {
+    let ExportCommand::GpRecord(args) = command;
+    let format: GpRecordFormat = args.format.parse().map_err(|e: String| anyhow::anyhow!("--format: {e}"))?;
+    let store = linkwork_store::connect(&args.db.database).await.context("could not open the database")?;
+    store.migrate().await.context("could not create or upgrade the schema")?;
+    let pcn = store.find_org(&args.org).await?.with_context(|| format!("no organisation with id, ODS code or name {:?}", args.org))?;
+    if pcn.kind != OrgKind::Pcn {
+        bail!("--org must name a primary care network (\"{}\" is a {})", pcn.name, pcn.kind.label().to_lowercase());
+    }
+    let who = AuditActor { org_id: Some(pcn.id.clone()), ..AuditActor::default() };
+    let body = export_gp_record(&*store, &who, &pcn.id, format, &args.base_url).await?;
+    match args.out {
+        Some(path) => {
+            std::fs::write(&path, body).with_context(|| format!("could not write {}", path.display()))?;
+            eprintln!("Wrote the GP record of {} to {}.", pcn.name, path.display());
+        }
+        None => print!("{body}"),
+    }
+    Ok(())
+}
