@@ -14,7 +14,7 @@ before(async () => { demo = await startDemo(40); });
 after(async () => demo?.stop());
 
 async function upload(page, name, buffer, options = []) {
-  await page.setInputFiles('#file', { name, mimeType: 'text/csv', buffer });
+  await page.setInputFiles('input[name=file]', { name, mimeType: 'text/csv', buffer });
   for (const option of ['dry_run', 'skip_bad_rows']) {
     if (options.includes(option)) await page.check(`#${option}`); else await page.uncheck(`#${option}`);
   }

@@ -107,7 +107,7 @@ fn summary(report: &ImportReport, mode: ImportMode, service: &str) -> String {
         }
         let good = report.rows_read.saturating_sub(bad);
         let hint = if good > 0 { format!(", or use --skip-bad-rows to import the other {}", count(good, "row", "rows")) } else { String::new() };
-        return format!("Nothing imported: {} in {} of {}. Fix the file and run again{hint}.", count(report.problems.len(), "problem", "problems"), count(bad, "row", "rows"), count(report.rows_read, "row", "rows"));
+        return format!("Nothing imported: {} in {bad} of {}. Fix the file and run again{hint}.", count(report.problems.len(), "problem", "problems"), count(report.rows_read, "row", "rows"));
     }
     let skipped = report.skipped_lines().len();
     let skipped_text = if skipped > 0 { format!(", skipped {} with problems ({})", count(skipped, "row", "rows"), lines(report)) } else { String::new() };

@@ -229,6 +229,8 @@ pub struct CaseloadEntry {
     pub next_review_on: Option<Date>,
     pub baseline_on: Option<Date>,
     pub follow_ups: i64,
+    /// Contacts where the link worker went with the person to an activity (accompanied access).
+    pub accompanied: i64,
     pub duplicate_of: Option<String>,
 }
 

@@ -18,7 +18,7 @@
 use crate::casework::{require_casework, today};
 use crate::WebError;
 use linkwork_domain::access::{Actor, OrgKind};
-use linkwork_domain::import::referrals_csv::{self, ImportedReferral};
+use linkwork_domain::import::referrals_csv::{self, ParsedRow};
 use linkwork_store::{AuditActor, NewReferral, Store};
 use std::collections::{HashMap, HashSet};
 
@@ -91,12 +91,20 @@ pub async fn import_referrals_with_progress(store: &dyn Store, actor: &Actor, wh
     let rows_read = parsed.rows.len();
     let mut good: Vec<NewReferral> = Vec::new();
     let mut bad: Vec<RowProblem> = Vec::new();
-    for row in parsed.rows {
+    for mut row in parsed.rows {
+        check_against_service(&mut row, &pcn_name, &practices, &known);
         match row.result {
-            Ok(referral) => match to_new_referral(referral, row.line, &actor.org_id, &pcn_name, &practices, &known) {
-                Ok(new) => good.push(new),
-                Err(problems) => bad.extend(problems),
-            },
+            Ok(r) => good.push(NewReferral {
+                service_org_id: actor.org_id.clone(),
+                practice_id: practices.get(&r.practice_ods).cloned(),
+                person: r.person,
+                source: r.source,
+                referrer_name: r.referrer_name.into_string(),
+                reason: r.reason,
+                needs: r.needs,
+                referred_on: r.referred_on,
+                assigned_worker_id: None,
+            }),
             Err(problems) => bad.extend(problems),
         }
     }
@@ -118,39 +126,19 @@ pub async fn import_referrals_with_progress(store: &dyn Store, actor: &Actor, wh
     Ok(report)
 }
 
-/// The checks that need the service: the practice, and a referral it already holds.
-fn to_new_referral(
-    r: ImportedReferral,
-    line: u64,
-    service_org_id: &str,
-    pcn_name: &str,
-    practices: &HashMap<String, String>,
-    known: &HashSet<(String, time::Date)>,
-) -> Result<NewReferral, Vec<RowProblem>> {
-    let mut problems = Vec::new();
-    let practice_id = practices.get(&r.practice_ods).cloned();
-    if practice_id.is_none() {
-        problems.push(RowProblem::new(line, Some("practice_ods"), format!("{} is not the ODS code of a GP practice in {pcn_name}. Check the code, or ask an administrator to add the practice", r.practice_ods)));
+/// The checks that need the service: the practice (in every row where it parsed, so a row's
+/// problems are all reported at once), and a referral the service already holds.
+fn check_against_service(row: &mut ParsedRow, pcn_name: &str, practices: &HashMap<String, String>, known: &HashSet<(String, time::Date)>) {
+    if let Some(ods) = &row.practice_ods {
+        if !practices.contains_key(ods) {
+            let message = format!("{ods} is not the ODS code of a GP practice in {pcn_name}. Check the code, or ask an administrator to add the practice");
+            row.add_problem(RowProblem::new(row.line, Some("practice_ods"), message));
+        }
     }
-    if known.contains(&(r.person.nhs_number.as_str().to_owned(), r.referred_on)) {
-        problems.push(RowProblem::new(
-            line,
-            Some("nhs_number"),
-            "A referral for this NHS number on this date is already recorded. The file may have been imported before: leave this row out, or choose to skip rows with problems",
-        ));
+    if let Ok(r) = &row.result {
+        if known.contains(&(r.person.nhs_number.as_str().to_owned(), r.referred_on)) {
+            let message = "A referral for this NHS number on this date is already recorded. The file may have been imported before: leave this row out, or choose to skip rows with problems";
+            row.add_problem(RowProblem::new(row.line, Some("nhs_number"), message));
+        }
     }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    Ok(NewReferral {
-        service_org_id: service_org_id.to_owned(),
-        person: r.person,
-        practice_id,
-        source: r.source,
-        referrer_name: r.referrer_name.into_string(),
-        reason: r.reason,
-        needs: r.needs,
-        referred_on: r.referred_on,
-        assigned_worker_id: None,
-    })
 }

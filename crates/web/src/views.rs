@@ -161,6 +161,8 @@ pub struct CaseloadRow {
     pub waiting_days: String,
     pub last_contact: String,
     pub worker: String,
+    /// "Accompanied access" when the person needed the link worker to go with them.
+    pub support_level: &'static str,
 }
 
 #[derive(Template)]
@@ -185,6 +187,8 @@ pub struct ReferralView {
     /// Link workers a manager may reassign to (empty for link workers).
     pub workers: Vec<Choice>,
     pub referred_by: Option<String>,
+    /// Contacts where the link worker went with the person to an activity.
+    pub accompanied: usize,
     pub age: i32,
     pub decline_reasons: Vec<Choice>,
     pub measures: Vec<MeasureRow>,

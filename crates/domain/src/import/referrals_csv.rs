@@ -50,6 +50,8 @@ use time::{Date, Month};
 
 /// The most data rows one file may hold.
 pub const MAX_ROWS: usize = 50_000;
+/// [`MAX_ROWS`] as people write it.
+pub const MAX_ROWS_TEXT: &str = "50,000";
 
 /// Who referred, as written in the file (a clinician's name, a team).
 pub type ReferrerName = RequiredText<200>;
@@ -152,6 +154,23 @@ impl fmt::Display for RowProblem {
 pub struct ParsedRow {
     pub line: u64,
     pub result: Result<ImportedReferral, Vec<RowProblem>>,
+    /// The practice's ODS code when that value parsed, even in a row with other problems, so the
+    /// caller can check it against the service and report every problem of the row at once.
+    pub practice_ods: Option<String>,
+}
+
+impl ParsedRow {
+    /// Adds a problem found by the caller (the practice is not one of the service's), keeping the
+    /// row's problems in column order.
+    pub fn add_problem(&mut self, problem: RowProblem) {
+        if self.result.is_ok() {
+            self.result = Err(Vec::new());
+        }
+        if let Err(problems) = &mut self.result {
+            problems.push(problem);
+            problems.sort_by_key(|p| p.column.and_then(|c| COLUMNS.iter().position(|k| k.name == c)).unwrap_or(0));
+        }
+    }
 }
 
 /// The data rows of a file, in file order (empty lines left out).
@@ -231,7 +250,7 @@ impl fmt::Display for FileError {
                 Ok(())
             }
             FileError::NoRows { .. } => f.write_str("The file has a header row but no referrals"),
-            FileError::TooManyRows { .. } => write!(f, "The file has more than {} referrals. Split it into files of up to {} rows", thousands(MAX_ROWS), thousands(MAX_ROWS)),
+            FileError::TooManyRows { .. } => write!(f, "The file has more than {MAX_ROWS_TEXT} referrals. Split it into files of up to {MAX_ROWS_TEXT} rows"),
             FileError::Unreadable { .. } => f.write_str("The file could not be read as CSV from this line on. Check it opens in a spreadsheet and save it again as \"CSV UTF-8 (Comma delimited)\""),
         }
     }
@@ -249,18 +268,6 @@ fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
 
 fn list(items: &[impl AsRef<str>]) -> String {
     items.iter().map(|i| i.as_ref()).collect::<Vec<_>>().join(", ")
-}
-
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// Parses a whole file. `today` bounds dates of birth and referral dates.
@@ -304,7 +311,8 @@ pub fn parse_with_progress(input: &[u8], today: Date, progress: &mut dyn FnMut(u
         if rows.len() == MAX_ROWS {
             return Err(FileError::TooManyRows { line });
         }
-        rows.push(ParsedRow { line, result: parse_row(&record, line, width, &positions, today, &mut first_seen) });
+        let (result, practice_ods) = parse_row(&record, line, width, &positions, today, &mut first_seen);
+        rows.push(ParsedRow { line, result, practice_ods });
         if rows.len() % 256 == 0 {
             progress(reader.position().byte());
         }
@@ -416,7 +424,10 @@ impl RowChecker {
     }
 }
 
-fn parse_row(record: &csv::ByteRecord, line: u64, width: usize, positions: &Positions, today: Date, first_seen: &mut HashMap<NhsNumber, u64>) -> Result<ImportedReferral, Vec<RowProblem>> {
+/// The row parsed or its problems, and its practice code if that parsed.
+type RowResult = (Result<ImportedReferral, Vec<RowProblem>>, Option<String>);
+
+fn parse_row(record: &csv::ByteRecord, line: u64, width: usize, positions: &Positions, today: Date, first_seen: &mut HashMap<NhsNumber, u64>) -> RowResult {
     let mut c = RowChecker { line, problems: Vec::new() };
     let fields = record.len();
     let extra_blank = fields > width && record.iter().skip(width).all(|f| f.iter().all(u8::is_ascii_whitespace));
@@ -425,7 +436,7 @@ fn parse_row(record: &csv::ByteRecord, line: u64, width: usize, positions: &Posi
             "This row has {fields} {} but the header has {width}. Check for a missing comma, or a comma inside a name or reason that is not in double quotes",
             plural(fields, "value", "values")
         );
-        return Err(vec![RowProblem::new(line, None, message)]);
+        return (Err(vec![RowProblem::new(line, None, message)]), None);
     }
     let mut values: [&str; COLUMNS.len()] = [""; COLUMNS.len()];
     for (k, position) in positions.iter().enumerate() {
@@ -512,7 +523,8 @@ fn parse_row(record: &csv::ByteRecord, line: u64, width: usize, positions: &Posi
     let reason = present(&mut c, REASON, "reason for referral").and_then(|v| c.check(REASON, ReferralReason::parse("reason", "the reason for referral", v)));
     let needs = present(&mut c, NEEDS, "list of needs").and_then(|v| parse_needs(&mut c, v));
 
-    match (nhs_number, given_name, family_name, date_of_birth, sex, ethnicity, postcode, practice_ods, referred_on, source, referrer_name, reason, needs) {
+    let practice = practice_ods.clone();
+    let result = match (nhs_number, given_name, family_name, date_of_birth, sex, ethnicity, postcode, practice_ods, referred_on, source, referrer_name, reason, needs) {
         (Some(nhs_number), Some(given_name), Some(family_name), Some(date_of_birth), Some(sex), Some(ethnicity), Some(postcode), Some(practice_ods), Some(referred_on), Some(source), Some(referrer_name), Some(reason), Some(needs))
             if c.problems.is_empty() =>
         {
@@ -527,7 +539,8 @@ fn parse_row(record: &csv::ByteRecord, line: u64, width: usize, positions: &Posi
             })
         }
         _ => Err(c.problems),
-    }
+    };
+    (result, practice)
 }
 
 /// A coded value by its code or its label, ignoring case.
@@ -744,6 +757,18 @@ mod tests {
     }
 
     #[test]
+    fn the_practice_code_is_kept_for_the_callers_check() {
+        let mut parsed = parse(&file(&[with("practice_ods", " y01009 "), with("postcode", "nope").replace("9434765919", "9434765870")]), TODAY).unwrap();
+        assert_eq!(parsed.rows[0].practice_ods.as_deref(), Some("Y01009"));
+        assert_eq!(parsed.rows[1].practice_ods.as_deref(), Some("Y01001"), "kept in a row with other problems");
+        for row in &mut parsed.rows {
+            row.add_problem(RowProblem::new(row.line, Some("practice_ods"), "not ours"));
+        }
+        let columns: Vec<_> = parsed.problems().map(|p| (p.line, p.column.unwrap())).collect();
+        assert_eq!(columns, vec![(2, "practice_ods"), (3, "postcode"), (3, "practice_ods")], "in column order");
+    }
+
+    #[test]
     fn duplicate_nhs_numbers_name_the_first_line() {
         let parsed = parse(&file(&[row("9434765919"), row("9434765870"), row("943-476-5919"), row("9434765919")]), TODAY).unwrap();
         assert_eq!(parsed.good_rows(), 2);
@@ -826,7 +851,10 @@ mod tests {
         for _ in 0..=MAX_ROWS {
             text.push_str(&line);
         }
-        assert_eq!(parse(text.as_bytes(), TODAY).unwrap_err(), FileError::TooManyRows { line: MAX_ROWS as u64 + 2 });
+        let err = parse(text.as_bytes(), TODAY).unwrap_err();
+        assert_eq!(err, FileError::TooManyRows { line: MAX_ROWS as u64 + 2 });
+        assert_eq!(MAX_ROWS_TEXT.replace(',', "").parse::<usize>().unwrap(), MAX_ROWS);
+        assert!(err.to_string().contains("more than 50,000 referrals"));
     }
 
     #[test]

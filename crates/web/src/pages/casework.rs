@@ -91,6 +91,7 @@ pub(crate) fn caseload_row(e: linkwork_store::CaseloadEntry, today: time::Date) 
             },
             last_contact: opt_date(e.last_contact_on),
             worker: e.worker_name.unwrap_or_else(|| "Unassigned".into()),
+            support_level: if e.accompanied > 0 { "Accompanied access" } else { "" },
         },
     )
 }
@@ -169,7 +170,8 @@ async fn record(State(state): State<AppState>, user: CurrentUser, Path(id): Path
         Some(org) => state.store.org(org).await?.map(|o| o.name),
         None => None,
     };
-    render(&ReferralView { page, r, age, decline_reasons: choices!(DeclineReason), measures, goal_statuses: choices!(GoalStatus), workers, referred_by })
+    let accompanied = r.contacts.iter().filter(|c| c.accompanied).count();
+    render(&ReferralView { accompanied, page, r, age, decline_reasons: choices!(DeclineReason), measures, goal_statuses: choices!(GoalStatus), workers, referred_by })
 }
 
 async fn accept(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, body: Bytes) -> Result<Redirect, WebError> {

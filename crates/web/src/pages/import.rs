@@ -16,7 +16,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use linkwork_domain::import::referrals_csv::{COLUMNS, MAX_ROWS};
+use linkwork_domain::import::referrals_csv::{COLUMNS, MAX_ROWS_TEXT};
 
 /// The largest file accepted.
 pub const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
@@ -40,8 +40,10 @@ struct ImportView {
     page: Page,
     form: FormState,
     columns: Vec<ColumnHelp>,
-    max_rows: String,
+    max_rows: &'static str,
     outcome: Option<Outcome>,
+    /// Referrals were written: the page leads with the success panel.
+    written: bool,
 }
 
 struct ColumnHelp {
@@ -125,7 +127,8 @@ async fn show(state: &AppState, user: &CurrentUser, form: FormState, outcome: Op
     let mut page = page(state, user, "Import referrals from a CSV file", "").await?.with_back("/caseload", "Back to caseload").with_form(&form);
     page.has_errors |= outcome.as_ref().is_some_and(|o| o.blocked);
     let columns = COLUMNS.iter().map(|c| ColumnHelp { name: c.name, required: c.required, description: c.description }).collect();
-    render(&ImportView { page, form, columns, max_rows: MAX_ROWS.to_string(), outcome })
+    let written = outcome.as_ref().is_some_and(|o| o.written);
+    render(&ImportView { page, form, columns, max_rows: MAX_ROWS_TEXT, outcome, written })
 }
 
 async fn form(State(state): State<AppState>, user: CurrentUser) -> Result<Html<String>, WebError> {
