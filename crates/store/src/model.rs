@@ -234,6 +234,21 @@ pub struct CaseloadEntry {
     pub duplicate_of: Option<String>,
 }
 
+impl CaseloadEntry {
+    /// What the caseload's red/amber/green flags are computed from.
+    pub fn case_facts(&self) -> linkwork_domain::caseload::CaseFacts {
+        linkwork_domain::caseload::CaseFacts {
+            accepted: self.status == ReferralStatus::Accepted,
+            referred_on: Some(self.referred_on),
+            first_contact_on: self.first_contact_on,
+            last_contact_on: self.last_contact_on,
+            next_review_on: self.next_review_on,
+            baseline_on: self.baseline_on,
+            has_follow_up: self.follow_ups > 0,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Person {
     pub id: String,

@@ -84,16 +84,7 @@ pub async fn caseload(State(state): State<AppState>, client: ApiClient) -> ApiRe
         .await?
         .into_iter()
         .map(|e| {
-            let facts = linkwork_domain::caseload::CaseFacts {
-                accepted: e.status == linkwork_domain::referral::ReferralStatus::Accepted,
-                referred_on: Some(e.referred_on),
-                first_contact_on: e.first_contact_on,
-                last_contact_on: e.last_contact_on,
-                next_review_on: e.next_review_on,
-                baseline_on: e.baseline_on,
-                has_follow_up: e.follow_ups > 0,
-            };
-            let flags = linkwork_domain::caseload::flags(&facts, today);
+            let flags = linkwork_domain::caseload::flags(&e.case_facts(), today);
             json!({ "rag": linkwork_domain::caseload::overall(&flags), "flags": flags, "referral": e })
         })
         .collect();

@@ -56,17 +56,8 @@ async fn caseload(State(state): State<AppState>, user: CurrentUser, Query(q): Pa
 
 /// A caseload line with its red/amber/green attention flags (closed referrals are green).
 pub(crate) fn caseload_row(e: linkwork_store::CaseloadEntry, today: time::Date) -> (linkwork_domain::caseload::Rag, CaseloadRow) {
-    use linkwork_domain::caseload::{flags, overall, CaseFacts};
-    let facts = CaseFacts {
-        accepted: e.status == linkwork_domain::referral::ReferralStatus::Accepted,
-        referred_on: Some(e.referred_on),
-        first_contact_on: e.first_contact_on,
-        last_contact_on: e.last_contact_on,
-        next_review_on: e.next_review_on,
-        baseline_on: e.baseline_on,
-        has_follow_up: e.follow_ups > 0,
-    };
-    let flags = if e.status.is_open() { flags(&facts, today) } else { vec![] };
+    use linkwork_domain::caseload::{flags, overall};
+    let flags = if e.status.is_open() { flags(&e.case_facts(), today) } else { vec![] };
     let rag = overall(&flags);
     let mut messages: Vec<String> = flags.into_iter().map(|f| f.message).collect();
     if e.duplicate_of.is_some() {
