@@ -4,6 +4,8 @@
 //! With `LINKWORK_FHIR_SAMPLES=<dir>`, every FHIR resource received is also written to `<dir>` so
 //! an independent validator can check it (`tests/fhir/validate.py`, run by `scripts/test`).
 
+mod support;
+
 use linkwork_domain::access::{OrgKind, Role};
 use linkwork_domain::contact::{ContactMode, Minutes};
 use linkwork_domain::instruments::{AnswerSet, Instrument, Timepoint};
@@ -11,7 +13,7 @@ use linkwork_domain::need::NeedDomain;
 use linkwork_domain::person::Ethnicity;
 use linkwork_domain::plan::{GoalText, WhatMatters};
 use linkwork_domain::referral::{DeclineReason, DischargeReason, ReferralStatus};
-use linkwork_store::testing::{fresh_database_urls, migrated};
+use linkwork_store::testing::fresh_database_urls;
 use linkwork_store::*;
 use reqwest::header::{CONTENT_TYPE, LINK, LOCATION};
 use reqwest::StatusCode;
@@ -42,28 +44,19 @@ async fn token(store: &Arc<dyn Store>, org: &str, role: Role) -> String {
     token
 }
 
+/// The shared test world (see `support`), plus a practice in the other PCN and API tokens.
 async fn spawn(backend: &'static str, url: &str) -> World {
-    let store = migrated(url).await.unwrap();
-    let org = |kind, name: &str, ods: Option<&str>, parent: Option<String>| NewOrg { kind, name: name.into(), ods_code: ods.map(Into::into), parent_id: parent, list_size: None };
-    let icb = store.create_org(&org(OrgKind::Icb, "Test ICB", Some("QTT"), None)).await.unwrap();
-    let pcn = store.create_org(&org(OrgKind::Pcn, "Test PCN", Some("U99999"), Some(icb.clone()))).await.unwrap();
-    let other_pcn = store.create_org(&org(OrgKind::Pcn, "Other PCN", Some("U88888"), Some(icb.clone()))).await.unwrap();
-    store.create_org(&org(OrgKind::Practice, "Test Surgery", Some("Z00001"), Some(pcn.clone()))).await.unwrap();
-    store.create_org(&org(OrgKind::Practice, "Other Surgery", Some("Z00002"), Some(other_pcn.clone()))).await.unwrap();
-    let vcse = store.create_org(&org(OrgKind::Vcse, "Walk & Talk CIC", None, None)).await.unwrap();
-    let service = store
-        .create_service(&NewService { org_id: vcse.clone(), name: "Tuesday walks".into(), description: "Gentle walks".into(), needs: vec![NeedDomain::Loneliness], address: None, postcode: None, phone: None, email: None })
+    let shared = support::spawn(url).await;
+    let store = shared.store.clone();
+    store
+        .create_org(&NewOrg { kind: OrgKind::Practice, name: "Other Surgery".into(), ods_code: Some("Z00002".into()), parent_id: Some(shared.other_pcn.clone()), list_size: None })
         .await
         .unwrap();
-    let lw = token(&store, &pcn, Role::LinkWorker).await;
-    let other_lw = token(&store, &other_pcn, Role::Manager).await;
-    let partner = token(&store, &vcse, Role::VcsePartner).await;
-    let commissioner = token(&store, &icb, Role::Commissioner).await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let app_store = store.clone();
-    tokio::spawn(async move { linkwork_web::serve(listener, app_store, linkwork_web::WebConfig { secure_cookies: false }).await.unwrap() });
-    World { backend, base, store, http: reqwest::Client::new(), pcn, service, lw, other_lw, partner, commissioner }
+    let lw = token(&store, &shared.pcn, Role::LinkWorker).await;
+    let other_lw = token(&store, &shared.other_pcn, Role::Manager).await;
+    let partner = token(&store, &shared.vcse, Role::VcsePartner).await;
+    let commissioner = token(&store, &shared.icb, Role::Commissioner).await;
+    World { backend, base: shared.base, store, http: reqwest::Client::new(), pcn: shared.pcn, service: shared.service, lw, other_lw, partner, commissioner }
 }
 
 impl World {

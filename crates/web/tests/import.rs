@@ -1,98 +1,50 @@
 //! The CSV import page: the real application on a random port, against SQLite and PostgreSQL,
 //! uploading files as a browser does (multipart form with the session's CSRF token).
 
-use linkwork_domain::access::{OrgKind, Role};
-use linkwork_store::testing::{fresh_database_urls, migrated};
-use linkwork_store::*;
-use reqwest::header::{COOKIE, SET_COOKIE};
-use reqwest::multipart::{Form, Part};
-use reqwest::redirect::Policy;
-use reqwest::StatusCode;
-use std::sync::Arc;
+mod support;
 
-const PASSWORD: &str = "a long test password";
+use linkwork_domain::access::OrgKind;
+use linkwork_store::testing::fresh_database_urls;
+use linkwork_store::*;
+use reqwest::header::COOKIE;
+use reqwest::multipart::{Form, Part};
+use reqwest::StatusCode;
+use support::*;
+
 const EXAMPLE: &str = include_str!("../../../docs/examples/referrals.csv");
 const HEADER: &str = "nhs_number,given_name,family_name,date_of_birth,sex,ethnicity,postcode,practice_ods,referred_on,source,referrer_name,reason,needs";
 
-struct World {
-    base: String,
-    store: Arc<dyn Store>,
-    pcn: String,
-    other_pcn: String,
-}
-
-async fn spawn(url: &str) -> World {
-    let store = migrated(url).await.unwrap();
-    let org = |kind, name: &str, ods: Option<&str>, parent: Option<String>| NewOrg { kind, name: name.into(), ods_code: ods.map(Into::into), parent_id: parent, list_size: None };
-    let icb = store.create_org(&org(OrgKind::Icb, "Test ICB", Some("QTT"), None)).await.unwrap();
-    let pcn = store.create_org(&org(OrgKind::Pcn, "Test PCN", Some("U99999"), Some(icb.clone()))).await.unwrap();
-    let other_pcn = store.create_org(&org(OrgKind::Pcn, "Other PCN", Some("U88888"), Some(icb.clone()))).await.unwrap();
-    // The practices of the example file (the demo PCN's codes) belong to the test PCN.
+/// The shared test world, plus the practices of the example file (the demo PCN's codes) in the
+/// test PCN and one practice in another PCN.
+async fn spawn_with_practices(url: &str) -> World {
+    let w = spawn(url).await;
+    let org = |name: &str, ods: &str, parent: &str| NewOrg { kind: OrgKind::Practice, name: name.into(), ods_code: Some(ods.into()), parent_id: Some(parent.into()), list_size: None };
     for ods in ["Y01001", "Y01002", "Y01003", "Y01004", "Y01005"] {
-        store.create_org(&org(OrgKind::Practice, &format!("Surgery {ods}"), Some(ods), Some(pcn.clone()))).await.unwrap();
+        w.store.create_org(&org(&format!("Surgery {ods}"), ods, &w.pcn)).await.unwrap();
     }
-    store.create_org(&org(OrgKind::Practice, "Elsewhere Surgery", Some("Z00009"), Some(other_pcn.clone()))).await.unwrap();
-    let hash = linkwork_web::hash_password(PASSWORD).unwrap();
-    for (email, role, org) in [("lw@test.org", Role::LinkWorker, &pcn), ("manager@test.org", Role::Manager, &pcn), ("lw.other@test.org", Role::LinkWorker, &other_pcn), ("commissioner@test.org", Role::Commissioner, &icb)] {
-        store.create_user(&NewUser { email: email.into(), display_name: email.into(), password_hash: hash.clone(), role, org_id: org.clone() }).await.unwrap();
-    }
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let app_store = store.clone();
-    tokio::spawn(async move { linkwork_web::serve(listener, app_store, linkwork_web::WebConfig { secure_cookies: false }).await.unwrap() });
-    World { base, store, pcn, other_pcn }
+    w.store.create_org(&org("Elsewhere Surgery", "Z00009", &w.other_pcn)).await.unwrap();
+    w
 }
 
-/// A browser-like client: keeps the session cookie and reads CSRF tokens from forms.
-struct Browser {
-    http: reqwest::Client,
-    base: String,
-    cookie: String,
+async fn import_csrf(b: &Browser) -> String {
+    let (status, html) = b.get("/referrals/import").await;
+    assert_eq!(status, StatusCode::OK);
+    csrf_in(&html)
 }
 
-impl Browser {
-    async fn login(base: &str, email: &str) -> Self {
-        let http = reqwest::Client::builder().redirect(Policy::none()).build().unwrap();
-        let form = http.get(format!("{base}/login")).send().await.unwrap();
-        let login_cookie = form.headers().get(SET_COOKIE).unwrap().to_str().unwrap().split(';').next().unwrap().to_owned();
-        let csrf = csrf_in(&form.text().await.unwrap());
-        let r = http.post(format!("{base}/login")).header(COOKIE, &login_cookie).form(&[("csrf_token", csrf.as_str()), ("email", email), ("password", PASSWORD)]).send().await.unwrap();
-        assert_eq!(r.status(), StatusCode::SEE_OTHER, "login of {email}");
-        let cookie = r.headers().get(SET_COOKIE).unwrap().to_str().unwrap().split(';').next().unwrap().to_owned();
-        Self { http, base: base.into(), cookie }
+/// Uploads `csv` with the given options ("dry_run", "skip_bad_rows") and the session's CSRF token.
+async fn upload(b: &Browser, csv: &[u8], options: &[&str]) -> (StatusCode, String) {
+    let mut form = Form::new().text("csrf_token", import_csrf(b).await);
+    for option in options {
+        form = form.text(option.to_string(), "yes");
     }
-
-    async fn get(&self, path: &str) -> (StatusCode, String) {
-        let r = self.http.get(format!("{}{path}", self.base)).header(COOKIE, &self.cookie).send().await.unwrap();
-        (r.status(), r.text().await.unwrap())
-    }
-
-    async fn csrf(&self) -> String {
-        let (status, html) = self.get("/referrals/import").await;
-        assert_eq!(status, StatusCode::OK);
-        csrf_in(&html)
-    }
-
-    /// Uploads `csv` with the given options ("dry_run", "skip_bad_rows") and this session's CSRF token.
-    async fn upload(&self, csv: &[u8], options: &[&str]) -> (StatusCode, String) {
-        let mut form = Form::new().text("csrf_token", self.csrf().await);
-        for option in options {
-            form = form.text(option.to_string(), "yes");
-        }
-        form = form.part("file", Part::bytes(csv.to_vec()).file_name("referrals.csv").mime_str("text/csv").unwrap());
-        self.send(form).await
-    }
-
-    async fn send(&self, form: Form) -> (StatusCode, String) {
-        let r = self.http.post(format!("{}/referrals/import", self.base)).header(COOKIE, &self.cookie).multipart(form).send().await.unwrap();
-        (r.status(), r.text().await.unwrap())
-    }
+    form = form.part("file", Part::bytes(csv.to_vec()).file_name("referrals.csv").mime_str("text/csv").unwrap());
+    send(b, form).await
 }
 
-fn csrf_in(html: &str) -> String {
-    let doc = scraper::Html::parse_document(html);
-    let sel = scraper::Selector::parse("input[name=csrf_token]").unwrap();
-    doc.select(&sel).next().expect("a CSRF field").value().attr("value").unwrap().to_owned()
+async fn send(b: &Browser, form: Form) -> (StatusCode, String) {
+    let r = b.http.post(format!("{}/referrals/import", b.base)).header(COOKIE, &b.cookie).multipart(form).send().await.unwrap();
+    (r.status(), r.text().await.unwrap())
 }
 
 /// The problems table as (line, column, message) rows.
@@ -131,7 +83,7 @@ async fn csv_import_on_every_database() {
     let dir = std::env::temp_dir().join("linkwork-web-tests");
     std::fs::create_dir_all(&dir).unwrap();
     for (backend, url) in fresh_database_urls(&dir).await {
-        let w = spawn(&url).await;
+        let w = spawn_with_practices(&url).await;
         upload_page(&w).await;
         access(&w).await;
         eprintln!("{backend}: import page tests passed");
@@ -151,18 +103,18 @@ async fn upload_page(w: &World) {
     assert_eq!(example, EXAMPLE);
 
     // A dry run checks everything and writes nothing.
-    let (status, html) = lw.upload(&csv(&[GOOD]), &["dry_run"]).await;
+    let (status, html) = upload(&lw, &csv(&[GOOD]), &["dry_run"]).await;
     assert_eq!(status, StatusCode::OK, "{html}");
     assert!(html.contains("The file is ready to import") && html.contains("1 referral would be imported"), "{html}");
     assert_eq!(referrals(w).await, 0);
     // A dry run of a file with problems reports them, and writes nothing either.
-    let (status, html) = lw.upload(&csv(&[GOOD, BAD_POSTCODE]), &["dry_run", "skip_bad_rows"]).await;
+    let (status, html) = upload(&lw, &csv(&[GOOD, BAD_POSTCODE]), &["dry_run", "skip_bad_rows"]).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("1 referral would be imported and 1 row with problems would be skipped"), "{html}");
     assert_eq!(referrals(w).await, 0);
 
     // One bad row blocks the whole file; every problem is listed by line and column.
-    let (status, html) = lw.upload(&csv(&[GOOD, BAD_POSTCODE, OTHER_PCN_PRACTICE]), &[]).await;
+    let (status, html) = upload(&lw, &csv(&[GOOD, BAD_POSTCODE, OTHER_PCN_PRACTICE]), &[]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("There is a problem") && html.contains("Nothing has been imported") && html.contains("<title>Error: "), "{html}");
     let rows = problem_rows(&html);
@@ -175,7 +127,7 @@ async fn upload_page(w: &World) {
     assert_eq!(referrals(w).await, 0, "nothing written");
 
     // Skipping bad rows imports the rest and says which lines were left out and why.
-    let (status, html) = lw.upload(&csv(&[GOOD, BAD_POSTCODE, OTHER_PCN_PRACTICE]), &["skip_bad_rows"]).await;
+    let (status, html) = upload(&lw, &csv(&[GOOD, BAD_POSTCODE, OTHER_PCN_PRACTICE]), &["skip_bad_rows"]).await;
     assert_eq!(status, StatusCode::OK, "{html}");
     assert!(html.contains("1 referral imported") && html.contains("Rows skipped: 2 rows not imported"), "{html}");
     let rows = problem_rows(&html);
@@ -188,47 +140,47 @@ async fn upload_page(w: &World) {
     assert!(events.iter().any(|e| e.action == "referral.create" && e.user_id.is_some()), "an upload is audited with the user");
 
     // The same file again: the imported row is now a referral already recorded.
-    let (status, html) = lw.upload(&csv(&[GOOD]), &[]).await;
+    let (status, html) = upload(&lw, &csv(&[GOOD]), &[]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("already recorded"), "{html}");
-    let (status, html) = lw.upload(&csv(&[GOOD, BAD_POSTCODE]), &["skip_bad_rows"]).await;
+    let (status, html) = upload(&lw, &csv(&[GOOD, BAD_POSTCODE]), &["skip_bad_rows"]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("every row in the file has a problem"), "{html}");
     assert_eq!(referrals(w).await, 1);
 
     // The example file from the documentation imports whole.
-    let (status, html) = lw.upload(EXAMPLE.as_bytes(), &[]).await;
+    let (status, html) = upload(&lw, EXAMPLE.as_bytes(), &[]).await;
     assert_eq!(status, StatusCode::OK, "{html}");
     assert!(html.contains("10 referrals imported"), "{html}");
     assert_eq!(referrals(w).await, 11);
 
     // Problems with the file itself.
-    let (status, html) = lw.upload(b"nhs_number,name\n9434765919,Ada\n", &[]).await;
+    let (status, html) = upload(&lw, b"nhs_number,name\n9434765919,Ada\n", &[]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("There is a problem with the file") && html.contains("The header row is missing the columns given_name"), "{html}");
-    let (status, html) = lw.upload(b"PK\x03\x04 an Excel workbook", &[]).await;
+    let (status, html) = upload(&lw, b"PK\x03\x04 an Excel workbook", &[]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("spreadsheet workbook, not a CSV file"));
     // No file chosen.
-    let (status, html) = lw.send(Form::new().text("csrf_token", lw.csrf().await).part("file", Part::bytes(Vec::new()).file_name(""))).await;
+    let (status, html) = send(&lw, Form::new().text("csrf_token", import_csrf(&lw).await).part("file", Part::bytes(Vec::new()).file_name(""))).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("Select a CSV file to upload"));
     // Too large: a clear message, nothing written.
     let mut big = csv(&[GOOD]);
     big.resize(10 * 1024 * 1024 + 1, b'\n');
-    let (status, html) = lw.upload(&big, &[]).await;
+    let (status, html) = upload(&lw, &big, &[]).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
     assert!(html.contains("The file must be smaller than 10 MB"), "{html}");
     // Without the CSRF token nothing happens.
-    let (status, _) = lw.send(Form::new().part("file", Part::bytes(csv(&[OTHER_PCN_PRACTICE])).file_name("x.csv"))).await;
+    let (status, _) = send(&lw, Form::new().part("file", Part::bytes(csv(&[OTHER_PCN_PRACTICE])).file_name("x.csv"))).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _) = lw.send(Form::new().text("csrf_token", "wrong").part("file", Part::bytes(csv(&[OTHER_PCN_PRACTICE])).file_name("x.csv"))).await;
+    let (status, _) = send(&lw, Form::new().text("csrf_token", "wrong").part("file", Part::bytes(csv(&[OTHER_PCN_PRACTICE])).file_name("x.csv"))).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(referrals(w).await, 11);
 
     // Managers may import too.
     let manager = Browser::login(&w.base, "manager@test.org").await;
-    let (status, html) = manager.upload(&csv(&["9990011761,Di,Test,1980-01-01,2,B,LS2 9JT,Y01003,2026-11-20,vcse,Walk & Talk,Isolated,loneliness"]), &[]).await;
+    let (status, html) = upload(&manager, &csv(&["9990011761,Di,Test,1980-01-01,2,B,LS2 9JT,Y01003,2026-11-20,vcse,Walk & Talk,Isolated,loneliness"]), &[]).await;
     assert_eq!(status, StatusCode::OK, "{html}");
     assert_eq!(referrals(w).await, 12);
 }
@@ -239,15 +191,15 @@ async fn access(w: &World) {
     assert_eq!(commissioner.get("/referrals/import/example.csv").await.0, StatusCode::FORBIDDEN);
     let csrf = csrf_in(&commissioner.get("/dashboard").await.1);
     let form = Form::new().text("csrf_token", csrf).part("file", Part::bytes(csv(&[GOOD])).file_name("x.csv"));
-    assert_eq!(commissioner.send(form).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(send(&commissioner, form).await.0, StatusCode::FORBIDDEN);
 
     // Not signed in: to the sign-in page.
-    let anonymous = reqwest::Client::builder().redirect(Policy::none()).build().unwrap();
+    let anonymous = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     assert_eq!(anonymous.get(format!("{}/referrals/import", w.base)).send().await.unwrap().status(), StatusCode::SEE_OTHER);
 
     // Another PCN's link worker cannot use this PCN's practices.
     let other = Browser::login(&w.base, "lw.other@test.org").await;
-    let (status, html) = other.upload(&csv(&[GOOD]), &[]).await;
+    let (status, html) = upload(&other, &csv(&[GOOD]), &[]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("Y01001 is not the ODS code of a GP practice in Other PCN"), "{html}");
     assert!(w.store.caseload(&w.other_pcn, None, false).await.unwrap().is_empty());

@@ -16,6 +16,7 @@ pub const PASSWORD: &str = "a long test password";
 pub struct World {
     pub base: String,
     pub store: Arc<dyn Store>,
+    pub icb: String,
     pub pcn: String,
     pub other_pcn: String,
     pub practice: String,
@@ -54,7 +55,7 @@ pub async fn spawn(url: &str) -> World {
     let base = format!("http://{}", listener.local_addr().unwrap());
     let app_store = store.clone();
     tokio::spawn(async move { linkwork_web::serve(listener, app_store, linkwork_web::WebConfig { secure_cookies: false }).await.unwrap() });
-    World { base, store, pcn, other_pcn, practice, vcse, other_vcse, service }
+    World { base, store, icb, pcn, other_pcn, practice, vcse, other_vcse, service }
 }
 
 /// A browser-like client: keeps the session cookie and reads CSRF tokens from forms.
