@@ -157,12 +157,7 @@ pub async fn user(command: UserCommand) -> anyhow::Result<()> {
     let UserCommand::Add { db, role, org, email, name, password_stdin: _ } = command;
     let role = Role::parse(&role)?;
     let store = open(&db.database).await?;
-    let org = store.find_org(&org).await?.with_context(|| format!("no organisation with id, ODS code or name {org:?}"))?;
-    if let Some(kind) = role.home_org_kind() {
-        if org.kind != kind {
-            bail!("a {} account must belong to a {} (\"{}\" is a {})", role.label().to_lowercase(), kind.label().to_lowercase(), org.name, org.kind.label().to_lowercase());
-        }
-    }
+    let org = find_org_for(&*store, &org, role).await?;
     if !email.contains('@') || email.trim().len() < 3 {
         bail!("enter an email address, like name@example.org");
     }
@@ -178,11 +173,22 @@ pub async fn user(command: UserCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The organisation named by `key`, checked to be the kind an account or token with `role` belongs to.
+async fn find_org_for(store: &dyn Store, key: &str, role: Role) -> anyhow::Result<linkwork_store::Org> {
+    let org = store.find_org(key).await?.with_context(|| format!("no organisation with id, ODS code or name {key:?}"))?;
+    if let Some(kind) = role.home_org_kind() {
+        if org.kind != kind {
+            bail!("a {} account must belong to a {} (\"{}\" is a {})", role.label().to_lowercase(), kind.label().to_lowercase(), org.name, org.kind.label().to_lowercase());
+        }
+    }
+    Ok(org)
+}
+
 pub async fn token(command: TokenCommand) -> anyhow::Result<()> {
     let TokenCommand::Create { db, org, role, label } = command;
     let role = Role::parse(&role)?;
     let store = open(&db.database).await?;
-    let org = store.find_org(&org).await?.with_context(|| format!("no organisation with id, ODS code or name {org:?}"))?;
+    let org = find_org_for(&*store, &org, role).await?;
     let secret = linkwork_web::new_api_token();
     store.create_api_token(&linkwork_web::hash_api_token(&secret), &org.id, role, label.as_deref()).await?;
     eprintln!("Token for {} as {}. It is shown once: store it safely.", org.name, role.label().to_lowercase());

@@ -63,6 +63,8 @@ async fn accounts_tokens_and_the_report_match_the_web() {
     let out = linkwork(&["token", "create", "--database", &url, "--org", "QRV", "--role", "commissioner"], None);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let token = text(&out.stdout).trim().to_owned();
+    let out = linkwork(&["token", "create", "--database", &url, "--org", "QRV", "--role", "vcse_partner"], None);
+    assert!(!out.status.success() && text(&out.stderr).contains("must belong to a"), "a token's role must fit its organisation");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let app_store = store.clone();

@@ -78,6 +78,12 @@ impl Actor {
         self.role.does_casework() && self.org_id == service_org_id
     }
 
+    /// May this actor follow a referral's status (FHIR `Task`, the referrer's list)? Its own
+    /// service's casework staff, or the organisation that referred it in.
+    pub fn may_follow_referral(&self, service_org_id: &str, referred_by_org_id: Option<&str>) -> bool {
+        self.may_access_casework(service_org_id) || (self.role.refers_in() && referred_by_org_id == Some(self.org_id.as_str()))
+    }
+
     /// May this actor answer an onward referral sent to a service run by `provider_org_id`?
     pub fn may_answer_onward(&self, provider_org_id: &str) -> bool {
         self.role.answers_onward_referrals() && self.org_id == provider_org_id
@@ -99,6 +105,17 @@ mod tests {
         assert!(!actor(Role::VcsePartner, "pcn1").may_access_casework("pcn1"));
         assert!(!actor(Role::Commissioner, "pcn1").may_access_casework("pcn1"));
         assert!(!actor(Role::Admin, "pcn1").may_access_casework("pcn1"));
+    }
+
+    #[test]
+    fn referrers_follow_only_what_they_referred() {
+        let practice = actor(Role::PracticeStaff, "gp1");
+        assert!(practice.may_follow_referral("pcn1", Some("gp1")));
+        assert!(!practice.may_follow_referral("pcn1", Some("gp2")));
+        assert!(!practice.may_follow_referral("pcn1", None));
+        assert!(!practice.may_access_casework("pcn1"));
+        assert!(actor(Role::LinkWorker, "pcn1").may_follow_referral("pcn1", None));
+        assert!(!actor(Role::Commissioner, "icb").may_follow_referral("pcn1", Some("icb")));
     }
 
     #[test]

@@ -205,6 +205,7 @@ pub struct ReferralHeader {
     pub id: String,
     pub person_id: String,
     pub service_org_id: String,
+    pub referred_by_org_id: Option<String>,
     #[sqlx(try_from = "String")]
     pub status: ReferralStatus,
 }

@@ -138,6 +138,7 @@ async fn fhir_on_every_database() {
         let declined = decline(&w).await;
         gp_record(&w, &id, &declined).await;
         other_organisations(&w, &id).await;
+        practice_system(&w).await;
         eprintln!("{backend}: FHIR tests passed");
     }
 }
@@ -363,8 +364,10 @@ async fn gp_record(w: &World, id: &str, declined: &str) {
     for token in [&w.partner, &w.commissioner] {
         assert_eq!(w.get(token, &format!("/api/referrals/{id}/gp-record")).await.0, StatusCode::FORBIDDEN);
         assert_eq!(w.get(token, "/api/gp-record").await.0, StatusCode::FORBIDDEN);
-        assert_eq!(w.get(token, &format!("/fhir/Task/{id}")).await.0, StatusCode::FORBIDDEN);
     }
+    // A partner may follow only referrals its organisation made: this one is not found for it.
+    assert_eq!(w.get(&w.partner, &format!("/fhir/Task/{id}")).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(w.get(&w.commissioner, &format!("/fhir/Task/{id}")).await.0, StatusCode::FORBIDDEN);
 }
 
 /// Another PCN's casework token sees nothing of this PCN's people.
@@ -386,4 +389,32 @@ async fn other_organisations(w: &World, id: &str) {
     assert!(bulk.get("entry").is_none());
     assert_eq!(w.get_json(&w.lw, "/fhir/Task/not-a-referral").await.0, StatusCode::NOT_FOUND);
     assert_eq!(w.get_json(&w.lw, "/fhir/Patient").await.0, StatusCode::NOT_FOUND);
+}
+
+/// A GP practice's own system: it sends with the practice's token and polls the Task of what it
+/// sent, and nothing else.
+async fn practice_system(w: &World) {
+    let practice = w.store.find_org("Z00001").await.unwrap().unwrap().id;
+    let other_practice = w.store.find_org("Z00002").await.unwrap().unwrap().id;
+    let token = token(&w.store, &practice, Role::PracticeStaff).await;
+    let other = token_for(w, &other_practice).await;
+    // It may only refer for its own practice.
+    let r = w.post(&token, &service_request("9434760011", "Z00002")).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = w.post(&token, &service_request("9434760011", "Z00001")).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let id = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+    let (status, task) = w.get_json(&token, &format!("/fhir/Task/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(task["status"], "requested");
+    let (status, _) = w.get_json(&other, &format!("/fhir/Task/{id}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "another practice cannot follow it");
+    // Nor can it follow referrals it did not make, or read the GP record export.
+    let first = w.store.caseload(&w.pcn, None, false).await.unwrap().into_iter().find(|e| e.referral_id != id).unwrap().referral_id;
+    assert_eq!(w.get_json(&token, &format!("/fhir/Task/{first}")).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(w.get(&token, "/api/gp-record?format=fhir").await.0, StatusCode::FORBIDDEN);
+}
+
+async fn token_for(w: &World, org: &str) -> String {
+    token(&w.store, org, Role::PracticeStaff).await
 }

@@ -45,7 +45,7 @@ impl CaseworkStore for SqlStore {
     }
 
     async fn referral_header(&self, referral_id: &str) -> Result<Option<ReferralHeader>> {
-        Ok(sqlx::query_as("SELECT id, person_id, service_org_id, status FROM referrals WHERE id = $1").bind(referral_id).fetch_optional(&self.pool).await?)
+        Ok(sqlx::query_as("SELECT id, person_id, service_org_id, referred_by_org_id, status FROM referrals WHERE id = $1").bind(referral_id).fetch_optional(&self.pool).await?)
     }
 
     async fn caseload(&self, service_org_id: &str, worker_id: Option<&str>, open_only: bool) -> Result<Vec<CaseloadEntry>> {

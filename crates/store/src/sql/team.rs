@@ -230,7 +230,7 @@ impl TeamStore for SqlStore {
     }
 
     async fn referrals_of_person(&self, person_id: &str) -> Result<Vec<ReferralHeader>> {
-        Ok(sqlx::query_as("SELECT id, person_id, service_org_id, status FROM referrals WHERE person_id = $1 ORDER BY referred_on DESC, id DESC")
+        Ok(sqlx::query_as("SELECT id, person_id, service_org_id, referred_by_org_id, status FROM referrals WHERE person_id = $1 ORDER BY referred_on DESC, id DESC")
             .bind(person_id)
             .fetch_all(&self.pool)
             .await?)

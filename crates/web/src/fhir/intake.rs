@@ -5,13 +5,12 @@
 use super::outcome::Issue;
 use super::resources::{self, PatientLink, RecordContext, ETHNIC_CATEGORY_EXTENSION, ETHNIC_CATEGORY_SYSTEM, NEED_DOMAIN_SYSTEM, NHS_NUMBER_SYSTEM, ODS_SYSTEM};
 use super::{fhir_response, BaseUrl, FhirClient, FhirError};
-use crate::casework::{require_casework, today};
+use crate::casework::today;
 use crate::{AppState, WebError};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
-use linkwork_domain::access::OrgKind;
 use linkwork_domain::gp_record::{REFERRAL_TO_SOCIAL_PRESCRIBING, SNOMED_SYSTEM};
 use linkwork_domain::need::NeedDomain;
 use linkwork_domain::person::{parse_past_date, DateOfBirth, Ethnicity, PersonDetails, PersonName, Sex};
@@ -35,7 +34,8 @@ pub(super) struct Intake {
 }
 
 pub async fn create_service_request(State(state): State<AppState>, FhirClient(client): FhirClient, BaseUrl(base): BaseUrl, headers: HeaderMap, body: Bytes) -> Result<Response, FhirError> {
-    require_casework(&client.actor)?;
+    // Link workers and managers send for their PCN; GP practice staff for their own practice.
+    let context = crate::casework::referral_context(&*state.store, &client.actor).await?;
     if !is_json(&headers) {
         return Err(FhirError::UnsupportedMediaType);
     }
@@ -44,8 +44,8 @@ pub async fn create_service_request(State(state): State<AppState>, FhirClient(cl
         return Err(FhirError::Structure("The body must be a JSON object: a ServiceRequest resource".into()));
     }
     let store = &*state.store;
-    let pcn = store.org(&client.actor.org_id).await?.ok_or(WebError::Forbidden)?;
-    let practices = store.orgs(OrgKind::Practice, Some(&pcn.id)).await?;
+    let pcn = store.org(&context.service_org_id).await?.ok_or(WebError::Forbidden)?;
+    let practices = context.practices;
     let mut intake = parse(&value, &pcn, &practices, today()).map_err(FhirError::Invalid)?;
     let who = client.audit();
     if !intake.ethnicity_given {
@@ -65,7 +65,7 @@ pub async fn create_service_request(State(state): State<AppState>, FhirClient(cl
         referred_on: intake.referred_on,
         assigned_worker_id: None,
     };
-    let id = store.create_referral(&who, &referral).await?;
+    let id = store.create_referral_from(&who, &referral, context.referred_by_org_id.as_deref()).await?;
     let record = store.referral_record(&who, &id).await?.ok_or_else(|| WebError::Internal("referral missing after create".into()))?;
     let practice = practices.iter().find(|p| Some(&p.id) == record.referral.practice_id.as_ref());
     let body = resources::service_request(&RecordContext { record: &record, pcn: &pcn, practice }, PatientLink::Contained);

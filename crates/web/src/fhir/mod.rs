@@ -19,7 +19,6 @@ mod resources;
 mod task;
 
 use crate::auth::ApiClient;
-use crate::casework;
 use crate::{AppState, WebError};
 use linkwork_domain::access::Actor;
 use linkwork_store::{AuditActor, Org, ReferralRecord, Store};
@@ -97,11 +96,17 @@ impl Loaded {
     }
 }
 
-/// Reads a referral's record for a casework actor of its PCN (audited as `referral.read`): 403 for
-/// other roles, 404 for other organisations' referrals and unknown ids.
+/// Reads a referral's record (audited as `referral.read`) for a casework actor of its PCN or the
+/// organisation that referred it (a GP practice following its referral): 403 for other roles,
+/// 404 for other organisations' referrals and unknown ids.
 pub(crate) async fn load(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str) -> Result<Loaded, WebError> {
-    casework::require_casework(actor)?;
-    casework::casework_referral(store, actor, referral_id).await?;
+    if !(actor.role.does_casework() || actor.role.refers_in()) {
+        return Err(WebError::Forbidden);
+    }
+    let header = store.referral_header(referral_id).await?.ok_or(WebError::NotFound)?;
+    if !actor.may_follow_referral(&header.service_org_id, header.referred_by_org_id.as_deref()) {
+        return Err(WebError::NotFound);
+    }
     let record = store.referral_record(who, referral_id).await?.ok_or(WebError::NotFound)?;
     load_orgs(store, record).await
 }
