@@ -8,6 +8,7 @@
 
 pub mod access;
 pub mod caseload;
+pub mod community;
 pub mod contact;
 pub mod disclosure;
 mod error;

@@ -527,3 +527,41 @@ pub struct PersonQuery {
     pub nhs_number: Option<NhsNumber>,
     pub date_of_birth: Option<Date>,
 }
+
+// ---- community work ----
+
+#[derive(Debug, Clone)]
+pub struct NewCommunityActivity {
+    pub service_org_id: String,
+    pub worker_id: String,
+    pub activity_on: Date,
+    pub kind: linkwork_domain::community::ActivityKind,
+    pub organisation_name: String,
+    pub org_id: Option<String>,
+    pub minutes: i64,
+    pub assets_found: Option<String>,
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct CommunityActivity {
+    pub id: String,
+    pub worker_id: String,
+    pub worker_name: String,
+    pub activity_on: Date,
+    #[sqlx(try_from = "String")]
+    pub kind: linkwork_domain::community::ActivityKind,
+    pub organisation_name: String,
+    pub minutes: i64,
+    pub assets_found: Option<String>,
+    pub notes: Option<String>,
+}
+
+/// Minutes a link worker recorded in a period: community work and contacts with people.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct WorkerTime {
+    pub worker_id: String,
+    pub name: String,
+    pub community_minutes: i64,
+    pub contact_minutes: i64,
+}

@@ -10,8 +10,8 @@ use time::{Date, OffsetDateTime};
 
 /// Everything Linkwork stores. One object-safe trait (split by concern into supertraits) so the
 /// shells hold an `Arc<dyn Store>` and are compiled once for both databases.
-pub trait Store: AdminStore + AccountStore + DirectoryStore + CaseworkStore + PartnerStore + EvaluationStore + IntakeStore + TeamStore {}
-impl<T: AdminStore + AccountStore + DirectoryStore + CaseworkStore + PartnerStore + EvaluationStore + IntakeStore + TeamStore> Store for T {}
+pub trait Store: AdminStore + AccountStore + DirectoryStore + CaseworkStore + PartnerStore + EvaluationStore + IntakeStore + TeamStore + CommunityStore {}
+impl<T: AdminStore + AccountStore + DirectoryStore + CaseworkStore + PartnerStore + EvaluationStore + IntakeStore + TeamStore + CommunityStore> Store for T {}
 
 #[async_trait]
 pub trait AdminStore: Send + Sync {
@@ -123,4 +123,14 @@ pub trait TeamStore: Send + Sync {
     async fn search_people(&self, service_org_id: &str, query: &PersonQuery) -> Result<Vec<PersonMatch>>;
     /// A person's referrals, newest first (ids only; records are read one by one, audited).
     async fn referrals_of_person(&self, person_id: &str) -> Result<Vec<ReferralHeader>>;
+}
+
+/// Link workers' community work.
+#[async_trait]
+pub trait CommunityStore: Send + Sync {
+    async fn add_community_activity(&self, activity: &NewCommunityActivity) -> Result<String>;
+    /// A service's community activities from `from` on, newest first.
+    async fn community_activities(&self, service_org_id: &str, from: Date) -> Result<Vec<CommunityActivity>>;
+    /// Per link worker of the service: community and contact minutes between `from` and `to`.
+    async fn worker_time(&self, service_org_id: &str, from: Date, to: Date) -> Result<Vec<WorkerTime>>;
 }

@@ -171,3 +171,33 @@ pub fn timeline(records: &[ReferralRecord]) -> Vec<TimelineEvent> {
     events.sort_by(|a, b| a.date.cmp(&b.date));
     events
 }
+
+/// Logs a link worker's community work (visits, meetings, assets found). Managers may log their own too.
+pub async fn log_community(store: &dyn Store, actor: &Actor, user_id: &str, f: &Fields) -> Result<String, WebError> {
+    use linkwork_domain::community::ActivityKind;
+    use linkwork_domain::RequiredText;
+    require_casework(actor)?;
+    let mut c = Checker::default();
+    let activity_on = c.check(parse_past_date("activity_on", "date", f.get("activity_on"), today()));
+    let kind = c.check(ActivityKind::parse(f.get("kind")));
+    let organisation = c.check(RequiredText::<200>::parse("organisation_name", "the organisation, group or place", f.get("organisation_name")));
+    let minutes = c.check(linkwork_domain::contact::Minutes::parse(f.get("minutes")));
+    let assets = c.check(BoundedText::<2000>::parse("assets_found", "assets found", f.get("assets_found")));
+    let notes = c.check(BoundedText::<2000>::parse("notes", "notes", f.get("notes")));
+    match (activity_on, kind, organisation, minutes, assets, notes) {
+        (Some(activity_on), Some(kind), Some(organisation), Some(minutes), Some(assets), Some(notes)) => Ok(store
+            .add_community_activity(&linkwork_store::NewCommunityActivity {
+                service_org_id: actor.org_id.clone(),
+                worker_id: user_id.to_owned(),
+                activity_on,
+                kind,
+                organisation_name: organisation.into_string(),
+                org_id: None,
+                minutes: i64::from(minutes.get()),
+                assets_found: assets.into_option(),
+                notes: notes.into_option(),
+            })
+            .await?),
+        _ => Err(WebError::Invalid(c.into_errors())),
+    }
+}

@@ -38,8 +38,8 @@ impl Page {
     /// A page for a signed-in user, with the menu their role may use; `here` marks the current item.
     pub fn for_user(title: &str, user: &CurrentUser, org_name: &str, here: &str) -> Self {
         let links: &[(&'static str, &'static str)] = match user.role() {
-            Role::LinkWorker => &[("/caseload", "Caseload"), ("/triage", "Triage"), ("/referrals/new", "New referral"), ("/people", "Find a person"), ("/mdt", "MDT"), ("/directory", "Directory"), ("/dashboard", "Dashboard")],
-            Role::Manager => &[("/caseload", "Caseloads"), ("/triage", "Triage"), ("/team", "Team"), ("/referrals/new", "New referral"), ("/people", "Find a person"), ("/mdt", "MDT"), ("/directory", "Directory"), ("/dashboard", "Dashboard")],
+            Role::LinkWorker => &[("/caseload", "Caseload"), ("/triage", "Triage"), ("/referrals/new", "New referral"), ("/people", "Find a person"), ("/mdt", "MDT"), ("/community", "Community work"), ("/directory", "Directory"), ("/dashboard", "Dashboard")],
+            Role::Manager => &[("/caseload", "Caseloads"), ("/triage", "Triage"), ("/team", "Team"), ("/referrals/new", "New referral"), ("/people", "Find a person"), ("/mdt", "MDT"), ("/community", "Community work"), ("/directory", "Directory"), ("/dashboard", "Dashboard")],
             Role::PracticeStaff => &[("/practice/referrals", "Our referrals"), ("/practice/referrals/new", "Refer someone")],
             Role::VcsePartner => &[("/partner/referrals", "Referrals to us"), ("/partner/refer", "Refer someone")],
             Role::Commissioner | Role::Admin => &[("/dashboard", "Dashboard"), ("/report", "Evaluation report")],
@@ -423,6 +423,9 @@ pub struct AttemptView {
 #[template(path = "team.html")]
 pub struct TeamView {
     pub page: Page,
+    /// Community work as a share of recorded time, per link worker, over `time_period`.
+    pub time_shares: Vec<TimeShareRow>,
+    pub time_period: String,
     pub rows: Vec<WorkerRow>,
     pub chart: String,
     pub months: Vec<String>,
@@ -502,4 +505,37 @@ pub struct TimelineRow {
 /// Escapes text for HTML (for the few places that build markup in Rust, such as SVG charts).
 pub fn escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+}
+
+#[derive(Template)]
+#[template(path = "community.html")]
+pub struct CommunityView {
+    pub page: Page,
+    pub rows: Vec<CommunityRow>,
+    pub from: String,
+}
+
+pub struct CommunityRow {
+    pub date: String,
+    pub worker: String,
+    pub kind: &'static str,
+    pub organisation: String,
+    pub minutes: i64,
+    pub assets: String,
+}
+
+#[derive(Template)]
+#[template(path = "community_new.html")]
+pub struct CommunityFormView {
+    pub page: Page,
+    pub form: FormState,
+    pub kinds: Vec<Choice>,
+}
+
+/// One link worker's recorded time split, for the team page.
+pub struct TimeShareRow {
+    pub name: String,
+    pub community_hours: String,
+    pub contact_hours: String,
+    pub share: String,
 }

@@ -42,6 +42,7 @@ async fn casework_on_every_database() {
         partner_way_in(&w).await;
         attempts_duplicates_and_team(&w).await;
         api(&w).await;
+        community(&w).await;
         eprintln!("{backend}: casework tests passed");
     }
 }
@@ -315,4 +316,24 @@ async fn api(w: &World) {
     assert_eq!(http.get(url(&format!("/people/{person}/timeline"))).bearer_auth(&partner).send().await.unwrap().status(), StatusCode::FORBIDDEN);
     let spec: serde_json::Value = http.get(url("/openapi.json")).send().await.unwrap().json().await.unwrap();
     assert!(spec["paths"]["/api/incoming-referrals"]["post"].is_object());
+}
+
+async fn community(w: &World) {
+    let lw = Browser::login(&w.base, "lw@test.org").await;
+    let (status, _, html) = lw.post("/community/new", "/community/new", &[("activity_on", &days_ago(1)), ("kind", "visit"), ("minutes", "90")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("Enter the organisation, group or place"));
+    let (status, ..) = lw
+        .post("/community/new", "/community/new", &[("activity_on", &days_ago(1)), ("kind", "visit"), ("organisation_name", "St Mark's lunch club"), ("minutes", "90"), ("assets_found", "A new Thursday dementia cafe")])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, html) = lw.get("/community").await;
+    assert!(html.contains("St Mark&#39;s lunch club"), "escaped: {html}");
+    assert!(html.contains("A new Thursday dementia cafe"));
+    // The manager sees the share of recorded time it took (90 community minutes; contacts logged earlier by lw).
+    let manager = Browser::login(&w.base, "manager@test.org").await;
+    let (_, html) = manager.get("/team").await;
+    assert!(html.contains("Community work") && html.contains("1.5"), "90 minutes shown as 1.5 hours");
+    let partner = Browser::login(&w.base, "partner@test.org").await;
+    assert_eq!(partner.get("/community").await.0, StatusCode::FORBIDDEN);
 }

@@ -5,6 +5,7 @@
 mod accounts;
 mod admin;
 mod casework;
+mod community;
 mod directory;
 mod evaluation;
 mod intake;

@@ -3,6 +3,7 @@
 //! same form again with an error summary and status 422, having written nothing.
 
 mod casework;
+mod community;
 mod import;
 mod intake;
 mod partner;
@@ -33,6 +34,7 @@ pub fn routes() -> Router<AppState> {
         .merge(intake::routes())
         .merge(triage::routes())
         .merge(team::routes())
+        .merge(community::routes())
         .merge(reports::routes())
         .fallback(|| async { WebError::NotFound })
 }

@@ -55,7 +55,22 @@ async fn team_page(State(state): State<AppState>, user: CurrentUser) -> Result<H
             last_year: l.accepted_last_year,
         })
         .collect();
+    let (from, to) = super::community::community_period();
+    let time_shares = state
+        .store
+        .worker_time(org, from, to)
+        .await?
+        .into_iter()
+        .map(|t| TimeShareRow {
+            share: linkwork_domain::community::community_share_pct(t.community_minutes, t.contact_minutes).map(|p| format!("{p:.0}%")).unwrap_or_else(|| "–".into()),
+            community_hours: format!("{:.1}", t.community_minutes as f64 / 60.0),
+            contact_hours: format!("{:.1}", t.contact_minutes as f64 / 60.0),
+            name: t.name,
+        })
+        .collect();
     render(&TeamView {
+        time_shares,
+        time_period: format!("{} to {}", date(from), date(to)),
         page: page(&state, &user, "Team caseloads", "/team").await?,
         rows,
         chart,

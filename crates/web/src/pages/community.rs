@@ -1,0 +1,67 @@
+//! Link workers' community work: the log of visits and relationship-building, and the form.
+
+use super::{page, render};
+use crate::auth::CurrentUser;
+use crate::casework::{self as cases, today};
+use crate::forms::Fields;
+use crate::views::*;
+use crate::{team, AppState, WebError};
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+use linkwork_domain::community::ActivityKind;
+use std::collections::HashMap;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/community", get(list)).route("/community/new", get(form).post(create))
+}
+
+/// The period the community log and the time shares cover: the last 3 months.
+pub(crate) fn community_period() -> (time::Date, time::Date) {
+    let to = today();
+    (to - time::Duration::days(91), to)
+}
+
+async fn list(State(state): State<AppState>, user: CurrentUser, Query(q): Query<HashMap<String, String>>) -> Result<Html<String>, WebError> {
+    cases::require_casework(&user.actor())?;
+    let (from, _) = community_period();
+    let rows = state
+        .store
+        .community_activities(&user.user.org_id, from)
+        .await?
+        .into_iter()
+        .map(|a| CommunityRow {
+            date: date(a.activity_on),
+            worker: a.worker_name,
+            kind: a.kind.label(),
+            organisation: a.organisation_name,
+            minutes: a.minutes,
+            assets: a.assets_found.unwrap_or_default(),
+        })
+        .collect();
+    let page = page(&state, &user, "Community work", "/community").await?.with_notice(q.get("notice").filter(|n| *n == "community").map(|_| "Community work logged".to_owned()));
+    render(&CommunityView { page, rows, from: date(from) })
+}
+
+async fn form_page(state: &AppState, user: &CurrentUser, form: FormState) -> Result<Html<String>, WebError> {
+    let page = page(state, user, "Log community work", "/community").await?.with_back("/community", "Back to community work").with_form(&form);
+    render(&CommunityFormView { page, form, kinds: choices!(ActivityKind) })
+}
+
+async fn form(State(state): State<AppState>, user: CurrentUser) -> Result<Html<String>, WebError> {
+    cases::require_casework(&user.actor())?;
+    form_page(&state, &user, FormState::new(Fields::from_pairs(vec![("activity_on".into(), today().to_string())]), vec![])).await
+}
+
+async fn create(State(state): State<AppState>, user: CurrentUser, body: Bytes) -> Result<Response, WebError> {
+    let f = Fields::from_urlencoded(&body);
+    user.check_csrf(f.get("csrf_token"))?;
+    match team::log_community(&*state.store, &user.actor(), &user.user.id, &f).await {
+        Ok(_) => Ok(Redirect::to("/community?notice=community").into_response()),
+        Err(WebError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, form_page(&state, &user, FormState::new(f, errors)).await?).into_response()),
+        Err(e) => Err(e),
+    }
+}
