@@ -52,12 +52,16 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     /// Limits self-referrals per client address (the only form open to the public).
     pub self_referral_limit: Arc<rate_limit::RateLimiter>,
+    /// Failed sign-ins per (client address, email): 5 in 15 minutes locks that pair out for a while.
+    pub login_failures: Arc<rate_limit::RateLimiter<(std::net::IpAddr, String)>>,
 }
 
 /// The whole application: pages, API, assets, with security headers and request tracing that
 /// records the route pattern only (never a path with ids or a query string with search terms).
 pub fn app(store: Arc<dyn Store>, config: WebConfig) -> Router {
-    let state = AppState { store, config: Arc::new(config), self_referral_limit: Arc::new(rate_limit::RateLimiter::new(5, std::time::Duration::from_secs(600))) };
+    let state = AppState { store, config: Arc::new(config), self_referral_limit: Arc::new(rate_limit::RateLimiter::new(5, std::time::Duration::from_secs(600))),
+        login_failures: Arc::new(rate_limit::RateLimiter::new(5, std::time::Duration::from_secs(900))),
+    };
     Router::new()
         .merge(pages::routes())
         .nest("/api", api::routes())

@@ -1,31 +1,32 @@
-//! A small in-memory sliding-window limiter for the public self-referral form. Per server process:
+//! A small in-memory sliding-window limiter, for the public self-referral form (per address) and
+//! failed sign-ins (per address and email). Per server process:
 //! with several app servers behind a load balancer each applies its own limit, which still bounds
 //! abuse; a shared limiter belongs at the proxy.
 
 use std::collections::{HashMap, VecDeque};
-use std::net::IpAddr;
+use std::hash::Hash;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-pub struct RateLimiter {
+pub struct RateLimiter<K = std::net::IpAddr> {
     max: usize,
     window: Duration,
-    seen: Mutex<HashMap<IpAddr, VecDeque<Instant>>>,
+    seen: Mutex<HashMap<K, VecDeque<Instant>>>,
 }
 
-impl RateLimiter {
+impl<K: Hash + Eq> RateLimiter<K> {
     pub fn new(max: usize, window: Duration) -> Self {
         Self { max, window, seen: Mutex::new(HashMap::new()) }
     }
 
-    /// Records an attempt from `ip` at `now`; false when it is over the limit.
-    pub fn allow(&self, ip: IpAddr, now: Instant) -> bool {
+    /// Records an attempt for `key` at `now`; false when it is over the limit.
+    pub fn allow(&self, key: K, now: Instant) -> bool {
         let mut seen = self.seen.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if seen.len() > 10_000 {
             // Forget idle addresses so memory stays bounded.
             seen.retain(|_, times| times.back().is_some_and(|t| now.duration_since(*t) < self.window));
         }
-        let times = seen.entry(ip).or_default();
+        let times = seen.entry(key).or_default();
         while times.front().is_some_and(|t| now.duration_since(*t) >= self.window) {
             times.pop_front();
         }
@@ -34,6 +35,12 @@ impl RateLimiter {
         }
         times.push_back(now);
         true
+    }
+
+    /// Whether `key` is over the limit now, without recording an attempt.
+    pub fn is_blocked(&self, key: &K, now: Instant) -> bool {
+        let seen = self.seen.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        seen.get(key).is_some_and(|times| times.iter().filter(|t| now.duration_since(**t) < self.window).count() >= self.max)
     }
 }
 
@@ -44,12 +51,13 @@ mod tests {
     #[test]
     fn limits_per_address_within_the_window() {
         let limiter = RateLimiter::new(2, Duration::from_secs(60));
-        let (a, b) = ("127.0.0.1".parse().unwrap(), "127.0.0.2".parse().unwrap());
+        let (a, b): (std::net::IpAddr, std::net::IpAddr) = ("127.0.0.1".parse().unwrap(), "127.0.0.2".parse().unwrap());
         let t = Instant::now();
         assert!(limiter.allow(a, t));
         assert!(limiter.allow(a, t));
         assert!(!limiter.allow(a, t), "third within the window");
         assert!(limiter.allow(b, t), "other addresses are not affected");
+        assert!(limiter.is_blocked(&a, t));
         assert!(limiter.allow(a, t + Duration::from_secs(61)), "the window slides");
     }
 }

@@ -63,6 +63,15 @@ async fn journey(w: &World) {
     let r = b.http.post(format!("{}/login", w.base)).form(&[("csrf_token", csrf.as_str()), ("email", "lw@test.org"), ("password", PASSWORD)]).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 
+    // Five wrong passwords lock that account out from this address, even with the right one.
+    for _ in 0..5 {
+        let r = b.http.post(format!("{}/login", w.base)).header(COOKIE, &cookie).form(&[("csrf_token", csrf.as_str()), ("email", "lw2@test.org"), ("password", "wrong")]).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let r = b.http.post(format!("{}/login", w.base)).header(COOKIE, &cookie).form(&[("csrf_token", csrf.as_str()), ("email", "lw2@test.org"), ("password", PASSWORD)]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("Too many attempts"));
+
     let lw = Browser::login(&w.base, "lw@test.org").await;
     let (status, html) = lw.get("/caseload").await;
     assert_eq!(status, StatusCode::OK);

@@ -6,7 +6,7 @@ use crate::forms::{FieldError, Fields};
 use crate::views::{FormState, LoginView, Page};
 use crate::{AppState, WebError};
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -44,7 +44,7 @@ async fn login_form(State(state): State<AppState>) -> Result<Response, WebError>
     login_page(&state, FormState::default(), StatusCode::OK)
 }
 
-async fn login(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Response, WebError> {
+async fn login(State(state): State<AppState>, ConnectInfo(addr): ConnectInfo<std::net::SocketAddr>, headers: HeaderMap, body: Bytes) -> Result<Response, WebError> {
     let f = Fields::from_urlencoded(&body);
     auth::check_form_csrf(&headers, f.get("csrf_token"))?;
     let email = f.get("email").trim();
@@ -55,7 +55,11 @@ async fn login(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -
     if f.get("password").is_empty() {
         errors.push(FieldError { field: "password".into(), message: "Enter your password".into() });
     }
-    if errors.is_empty() {
+    let throttle_key = (addr.ip(), email.to_lowercase());
+    if errors.is_empty() && state.login_failures.is_blocked(&throttle_key, std::time::Instant::now()) {
+        // Too many wrong passwords for this account from here: refuse without checking, for 15 minutes.
+        errors.push(FieldError { field: "email".into(), message: "Too many attempts to sign in. Wait 15 minutes and try again, or ask your administrator to reset your password".into() });
+    } else if errors.is_empty() {
         let credentials = state.store.user_credentials(email).await?;
         match credentials.filter(|c| c.user.active && auth::verify_password(f.get("password"), &c.password_hash)) {
             Some(c) => {
@@ -69,7 +73,11 @@ async fn login(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -
                 )
                     .into_response());
             }
-            None => errors.push(FieldError { field: "email".into(), message: "The email address or password is not right".into() }),
+            None => {
+                state.login_failures.allow(throttle_key, std::time::Instant::now());
+                tracing::warn!("failed sign-in");
+                errors.push(FieldError { field: "email".into(), message: "The email address or password is not right".into() });
+            }
         }
     }
     let values = Fields::from_pairs(vec![("email".to_owned(), email.to_owned())]);
