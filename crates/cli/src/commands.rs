@@ -36,6 +36,8 @@ pub struct DemoArgs {
     /// Send cookies without the Secure flag (only for plain-HTTP access from another machine).
     #[arg(long)]
     pub insecure_cookies: bool,
+    #[command(flatten)]
+    pub mail: MailArgs,
 }
 
 #[derive(Args)]
@@ -47,6 +49,24 @@ pub struct ServeArgs {
     /// Send cookies without the Secure flag (only behind no TLS on a trusted network).
     #[arg(long)]
     pub insecure_cookies: bool,
+    #[command(flatten)]
+    pub mail: MailArgs,
+}
+
+/// E-mail notifications (see docs/onward-referrals.md).
+#[derive(Args)]
+pub struct MailArgs {
+    /// Deliver e-mail notifications through this SMTP relay: smtp://host:port (plain SMTP, no
+    /// TLS: use a relay on this host or network that adds TLS onwards). Without it, notifications
+    /// appear in the app only.
+    #[arg(long, env = "LINKWORK_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// The sender of e-mail notifications.
+    #[arg(long, env = "LINKWORK_MAIL_FROM", default_value = "Linkwork <linkwork@localhost>")]
+    pub mail_from: String,
+    /// The address people reach the app at, for links in e-mails (default: http://<bind address>).
+    #[arg(long, env = "LINKWORK_PUBLIC_URL")]
+    pub public_url: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -120,16 +140,24 @@ pub async fn migrate(args: DatabaseArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn listen_and_serve(store: Arc<dyn Store>, bind: SocketAddr, insecure_cookies: bool) -> anyhow::Result<()> {
+async fn listen_and_serve(store: Arc<dyn Store>, bind: SocketAddr, insecure_cookies: bool, mail: MailArgs) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("could not listen on {bind}"))?;
     let addr = listener.local_addr()?;
+    // The onward-referral loop's prompts and e-mail outbox, in the background.
+    let settings = linkwork_web::notifier::NotifierSettings {
+        public_url: mail.public_url.unwrap_or_else(|| format!("http://{addr}")),
+        smtp_url: mail.smtp_url,
+        mail_from: mail.mail_from,
+        ..Default::default()
+    };
+    linkwork_web::notifier::spawn(store.clone(), settings).context("could not set up e-mail notifications")?;
     println!("Linkwork is running at http://{addr}/ ({} database). Press Ctrl-C to stop.", store.backend());
     linkwork_web::serve(listener, store, linkwork_web::WebConfig { secure_cookies: !insecure_cookies }).await
 }
 
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let store = open(&args.db.database).await?;
-    listen_and_serve(store, args.bind, args.insecure_cookies).await
+    listen_and_serve(store, args.bind, args.insecure_cookies, args.mail).await
 }
 
 pub async fn demo(args: DemoArgs) -> anyhow::Result<()> {
@@ -150,7 +178,7 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<()> {
         println!("  {:<24} {:<44} {}", login.role.label(), login.email, login.org_name);
     }
     println!();
-    listen_and_serve(store, args.bind, args.insecure_cookies).await
+    listen_and_serve(store, args.bind, args.insecure_cookies, args.mail).await
 }
 
 pub async fn user(command: UserCommand) -> anyhow::Result<()> {

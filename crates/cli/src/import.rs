@@ -21,6 +21,10 @@ pub enum ImportCommand {
     /// Import referrals from a CSV file (a GP system's export). One problem stops the whole import
     /// unless --skip-bad-rows; see docs/import-referrals.md for the columns.
     Referrals(ReferralsArgs),
+    /// Import a community directory published in Open Referral UK 3.0 format: a saved /services
+    /// page, service records, or a folder of them. Importing again updates, never duplicates; see
+    /// docs/oruk.md.
+    Oruk(crate::import_oruk::OrukArgs),
 }
 
 #[derive(Args)]
@@ -41,7 +45,10 @@ pub struct ReferralsArgs {
 }
 
 pub async fn run(command: ImportCommand) -> anyhow::Result<()> {
-    let ImportCommand::Referrals(args) = command;
+    let args = match command {
+        ImportCommand::Referrals(args) => args,
+        ImportCommand::Oruk(args) => return crate::import_oruk::run(args).await,
+    };
     let csv = std::fs::read(&args.file).with_context(|| format!("could not read {}", args.file.display()))?;
     let store = linkwork_store::connect(&args.db.database).await.context("could not open the database")?;
     store.migrate().await.context("could not create or upgrade the schema")?;

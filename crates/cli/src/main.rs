@@ -4,6 +4,7 @@
 mod commands;
 mod export;
 mod import;
+mod import_oruk;
 
 use clap::{Parser, Subcommand};
 
@@ -34,7 +35,7 @@ enum Command {
     },
     /// Produce the evaluation report for a period, as JSON, CSV or HTML.
     Report(commands::ReportArgs),
-    /// Import data from files: referrals exported from a GP system, as CSV.
+    /// Import data from files: referrals exported from a GP system, as CSV; a directory in Open Referral UK format.
     Import {
         #[command(subcommand)]
         command: import::ImportCommand,

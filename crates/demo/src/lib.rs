@@ -20,6 +20,7 @@
 //! ```
 
 pub mod catalogue;
+mod directory;
 mod plan;
 mod team;
 
@@ -139,6 +140,7 @@ pub async fn seed(store: &dyn Store, options: &DemoOptions) -> Result<DemoSummar
     for v in VCSES {
         let id = store.create_org(&org(OrgKind::Vcse, v.name, None, None, None)).await?;
         let mut ids = Vec::with_capacity(v.services.len());
+        let place = directory::OrgPlace::new();
         for s in v.services {
             ids.push(
                 store
@@ -154,6 +156,8 @@ pub async fn seed(store: &dyn Store, options: &DemoOptions) -> Result<DemoSummar
                     })
                     .await?,
             );
+            // Where and when it runs, who it is for, and what link workers know about it.
+            directory::describe(store, options.today, v, &id, &place, s, ids.last().expect("just pushed")).await?;
         }
         vcses.push(id);
         services.push(ids);

@@ -194,6 +194,12 @@ pub struct OutcomeChange {
     pub pct_improved: Shown<f64>,
     /// % who got worse by at least the threshold.
     pub pct_worsened: Shown<f64>,
+    /// Wilcoxon signed-rank test of the changes (two-sided p; scipy's defaults).
+    pub wilcoxon_p: Shown<f64>,
+    /// Paired people whose baseline was in the instrument's band of concern (e.g. lonely, PHQ-9 ≥ 10).
+    pub n_in_concern_at_baseline: Shown<u64>,
+    /// Of those, % no longer in it at follow-up. `NoData` for instruments without such a band.
+    pub pct_out_of_concern: Shown<f64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -206,6 +212,9 @@ pub struct PartnerAcceptance {
     /// Accepted as a % of those answered.
     pub acceptance_pct: Shown<f64>,
 }
+
+/// The questionnaires every report shows, used or not (the service's default measurement set).
+pub const CORE_INSTRUMENTS: &[Instrument] = &[Instrument::Ons4, Instrument::Swemwbs];
 
 pub const CAVEATS: &[&str] = &[
     "There is no comparison group: regression to the mean and natural recovery are not excluded from the changes shown.",
@@ -318,6 +327,11 @@ fn outcomes(input: &EvaluationInput, in_period: &[&ReferralFacts], period: Perio
                 slot.insert(m.referral_id.as_str(), m);
             }
         }
+        if baseline.is_empty() && follow_up.is_empty() && !CORE_INSTRUMENTS.contains(instrument) {
+            // Questionnaires the service does not use would only add empty rows; the core two are
+            // always reported, so a missing measure shows as missing.
+            continue;
+        }
         for (index, def) in instrument.scores().iter().enumerate() {
             let threshold = settings.thresholds.get(def.key).copied().unwrap_or(def.default_threshold);
             let mut pairs = Vec::new();
@@ -335,7 +349,14 @@ fn outcomes(input: &EvaluationInput, in_period: &[&ReferralFacts], period: Perio
                 Direction::LowerIsBetter => b - a,
             };
             let pct = |pred: &dyn Fn(f64) -> bool| (n > 0).then(|| pairs.iter().filter(|p| pred(better(p))).count() as f64 / n as f64 * 100.0);
+            let in_concern: Vec<&(f64, f64)> = pairs.iter().filter(|(b, _)| def.is_of_concern(*b) == Some(true)).collect();
+            let n_concern = in_concern.len() as u64;
+            let moved_out = (n_concern > 0).then(|| in_concern.iter().filter(|(b, a)| def.moved_out_of_concern(*b, *a) == Some(true)).count() as f64 / n_concern as f64 * 100.0);
+            let changes: Vec<f64> = pairs.iter().map(|(b, a)| a - b).collect();
             result.push(OutcomeChange {
+                wilcoxon_p: policy.statistic(n, stats::wilcoxon_signed_rank(&changes).map(|w| w.p)),
+                n_in_concern_at_baseline: if def.concern.is_some() { policy.count(n_concern) } else { Shown::NoData },
+                pct_out_of_concern: policy.statistic(n_concern, moved_out),
                 score_key: def.key,
                 label: def.label,
                 instrument: *instrument,
@@ -452,6 +473,31 @@ mod tests {
         assert!((s.mean_change.value().unwrap() - 5.78).abs() < 1e-9);
         assert_eq!(s.pct_improved, Shown::Value(100.0));
         assert!((s.ci95_low.value().unwrap() - 5.78).abs() < 1e-9);
+    }
+
+    #[test]
+    fn wilcoxon_and_moving_out_of_the_band_of_concern() {
+        let mut input = EvaluationInput::default();
+        let phq = |items: [&str; 9]| AnswerSet::parse(Instrument::Phq9, &items).unwrap();
+        for i in 0..8 {
+            let id = format!("r{i}");
+            input.referrals.push(referral(&id, "p1", date!(2026 - 02 - 01), None));
+            // 12 (moderate, a case) → 6 (below caseness): 6 points better, out of the band of concern.
+            input.measures.push(MeasureFacts { referral_id: id.clone(), timepoint: Timepoint::Baseline, taken_on: date!(2026 - 02 - 10), answers: phq(["2", "2", "2", "2", "2", "2", "0", "0", "0"]) });
+            input.measures.push(MeasureFacts { referral_id: id, timepoint: Timepoint::FollowUp, taken_on: date!(2026 - 05 - 10), answers: phq(["1", "1", "1", "1", "1", "1", "0", "0", "0"]) });
+        }
+        let r = evaluate(&input, year(), &EvaluationSettings::default());
+        let keys: Vec<&str> = r.outcomes.iter().map(|o| o.score_key).collect();
+        assert!(keys.contains(&"swemwbs_metric") && keys.contains(&"ons4_anxious"), "the core questionnaires are always reported");
+        assert!(!keys.contains(&"gad7_total"), "questionnaires not in use are left out");
+        let o = r.outcomes.iter().find(|o| o.score_key == "phq9_total").unwrap();
+        assert_eq!(o.score_key, "phq9_total");
+        assert_eq!(o.mean_change, Shown::Value(-6.0));
+        assert_eq!(o.pct_improved, Shown::Value(100.0), "down is better for PHQ-9, by the reliable-change 6");
+        assert_eq!(o.n_in_concern_at_baseline, Shown::Value(10));
+        assert_eq!(o.pct_out_of_concern, Shown::Value(100.0));
+        // scipy.stats.wilcoxon([-6] * 8): exact sign-flip test with ties, p = 2 / 2^8.
+        assert!((o.wilcoxon_p.value().unwrap() - 0.0078125).abs() < 1e-12, "{:?}", o.wilcoxon_p);
     }
 
     #[test]

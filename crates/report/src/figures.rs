@@ -269,6 +269,35 @@ fn outcomes(report: &Report, out: &mut Vec<Figure>) {
             PERCENT,
             format!("The percentage of people with a baseline and follow-up whose score got worse by at least {t} points, the threshold for a meaningful change."),
         ));
+        out.push(stat_fig(
+            "wilcoxon_p",
+            "Wilcoxon signed-rank p".into(),
+            stat(o.wilcoxon_p, 4),
+            "p",
+            "The two-sided p-value of the Wilcoxon signed-rank test of the changes (scipy's defaults: exact for small samples, normal approximation otherwise); small values mean the change is unlikely to be chance alone.".into(),
+        ));
+        if !matches!(o.n_in_concern_at_baseline, Shown::NoData) {
+            let mut base = Figure::new(
+                format!("{id}.n_in_concern_at_baseline"),
+                s,
+                format!("{label}: people in the band of concern at baseline"),
+                count(o.n_in_concern_at_baseline),
+                PEOPLE,
+                format!("People with a baseline and follow-up whose baseline {label} score was in the instrument's band of concern (for example lonely, or above the caseness cut-off)."),
+            );
+            base.n = n.clone();
+            out.push(base);
+            let mut moved = Figure::new(
+                format!("{id}.pct_out_of_concern"),
+                s,
+                format!("{label}: moved out of the band of concern"),
+                one_dp(o.pct_out_of_concern),
+                PERCENT,
+                "Of the people in the band of concern at baseline, the percentage no longer in it at follow-up.".to_owned(),
+            );
+            moved.n = count(o.n_in_concern_at_baseline);
+            out.push(moved);
+        }
     }
 }
 

@@ -394,7 +394,14 @@ fn outcomes(out: &mut String, report: &Report) {
         .map(|o| {
             (
                 score_header(o),
-                vec![escape(&fixed(o.threshold, 1)), shown(&one_dp(o.pct_improved)), shown(&one_dp(o.pct_worsened)), shown(&count(o.n_baseline_only))],
+                vec![
+                    escape(&fixed(o.threshold, 1)),
+                    shown(&one_dp(o.pct_improved)),
+                    shown(&one_dp(o.pct_worsened)),
+                    shown(&one_dp(o.pct_out_of_concern)),
+                    shown(&stat(o.wilcoxon_p, 4)),
+                    shown(&count(o.n_baseline_only)),
+                ],
             )
         })
         .collect();
@@ -406,6 +413,8 @@ fn outcomes(out: &mut String, report: &Report) {
             ("Threshold used (points)", true),
             ("Improved by at least the threshold (%)", true),
             ("Worsened by at least the threshold (%)", true),
+            ("Moved out of the band of concern (%)", true),
+            ("Wilcoxon signed-rank p", true),
             ("People with a baseline but no follow-up yet", true),
         ],
         &rows,

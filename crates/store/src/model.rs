@@ -117,6 +117,16 @@ pub struct Service {
     pub postcode: Option<String>,
     pub phone: Option<String>,
     pub email: Option<String>,
+    /// Open Referral UK fields beyond the above (docs/oruk.md).
+    pub url: Option<String>,
+    pub eligibility_description: Option<String>,
+    pub minimum_age: Option<i64>,
+    pub maximum_age: Option<i64>,
+    pub fees_description: Option<String>,
+    /// The service's id in the feed it was imported from; `None` for Linkwork's own services.
+    pub oruk_id: Option<String>,
+    /// What a link worker needs beyond the standard; never published.
+    pub profile: ServiceProfile,
 }
 
 // ---- casework: inputs ----
@@ -564,4 +574,227 @@ pub struct WorkerTime {
     pub name: String,
     pub community_minutes: i64,
     pub contact_minutes: i64,
+}
+
+// ---- the onward-referral loop: history, prompts, notifications, e-mail outbox ----
+
+/// A new onward referral; the caller chooses its id (with [`crate::new_id`]) so that the
+/// notifications sent with it can link to it.
+#[derive(Debug, Clone)]
+pub struct NewOnward {
+    pub id: String,
+    pub referral_id: String,
+    pub service_id: String,
+    pub sent_on: Date,
+    pub note: Option<String>,
+}
+
+/// One change of an onward referral's status, with who made it and when.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct OnwardEvent {
+    pub id: String,
+    pub onward_referral_id: String,
+    /// `None` for the first event (`sent`).
+    pub from_status: Option<String>,
+    #[sqlx(try_from = "String")]
+    pub to_status: OnwardStatus,
+    /// The decline reason's code, with `declined`.
+    pub reason: Option<String>,
+    /// The day the change took effect, as recorded.
+    pub happened_on: Date,
+    /// When it was recorded.
+    pub at: OffsetDateTime,
+    pub user_id: Option<String>,
+    pub token_id: Option<String>,
+    pub org_id: Option<String>,
+    /// The user's display name (none for API tokens).
+    pub actor_name: Option<String>,
+    pub actor_org_name: Option<String>,
+}
+
+impl OnwardEvent {
+    pub fn reason_label(&self) -> Option<&'static str> {
+        self.reason.as_deref().and_then(|c| OnwardDeclineReason::parse(c).ok()).map(OnwardDeclineReason::label)
+    }
+}
+
+/// An onward referral with what the loop's rules and messages need: the referral's service and
+/// link worker, the person's name (for link workers' pages; notifications use the first name at
+/// most) and the provider.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct LoopOnward {
+    pub onward_id: String,
+    pub referral_id: String,
+    pub service_org_id: String,
+    #[sqlx(try_from = "String")]
+    pub referral_status: ReferralStatus,
+    pub worker_id: Option<String>,
+    pub worker_name: Option<String>,
+    pub sent_by: Option<String>,
+    pub given_name: String,
+    pub family_name: String,
+    pub service_id: String,
+    pub service_name: String,
+    pub provider_org_id: String,
+    pub provider_name: String,
+    #[sqlx(try_from = "String")]
+    pub status: OnwardStatus,
+    pub sent_on: Date,
+    pub decline_reason: Option<String>,
+}
+
+/// Who a notification is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recipient {
+    /// One user, of `org_id`.
+    User { user_id: String, org_id: String },
+    /// Everyone in an organisation (a shared inbox); e-mailed to its active users with one of `roles`.
+    Org { org_id: String, roles: Vec<Role> },
+}
+
+#[derive(Debug, Clone)]
+pub struct NewNotification {
+    pub recipient: Recipient,
+    pub kind: String,
+    pub subject: String,
+    pub body: String,
+    /// A path in the app.
+    pub link: Option<String>,
+    /// Set for prompts that must be sent once only: a second notification with the same key is
+    /// not created (and not e-mailed).
+    pub dedup_key: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Notification {
+    pub id: String,
+    pub recipient_user_id: Option<String>,
+    pub recipient_org_id: String,
+    pub kind: String,
+    pub subject: String,
+    pub body: String,
+    pub link: Option<String>,
+    pub created_at: OffsetDateTime,
+    pub read_at: Option<OffsetDateTime>,
+}
+
+/// An e-mail in the outbox.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct OutboxEmail {
+    pub id: String,
+    pub notification_id: Option<String>,
+    /// The notification's link (a path in the app), for the e-mail to point to.
+    pub link: Option<String>,
+    pub to_address: String,
+    pub subject: String,
+    pub body: String,
+    pub created_at: OffsetDateTime,
+    pub sent_at: Option<OffsetDateTime>,
+    pub attempts: i64,
+    pub next_attempt_at: OffsetDateTime,
+    pub last_error: Option<String>,
+}
+
+// ---- the directory as Open Referral UK sees it (docs/oruk.md) ----
+
+/// What a link worker knows about a service beyond what Open Referral UK publishes. Never
+/// published; an import never changes it (a new imported service starts with `delivery` judged
+/// from its locations, `published` true and the rest empty).
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+pub struct ServiceProfile {
+    #[sqlx(try_from = "String")]
+    pub delivery: linkwork_domain::directory::Delivery,
+    pub capacity_places: Option<i64>,
+    /// How many people are waiting.
+    pub waiting_list: Option<i64>,
+    pub capacity_note: Option<String>,
+    pub funding_source: Option<String>,
+    pub funding_ends_on: Option<Date>,
+    /// Whether it can support people with complex needs, and which (`complex_needs_detail`).
+    pub complex_needs: bool,
+    pub complex_needs_detail: Option<String>,
+    pub accessibility_description: Option<String>,
+    pub last_verified_on: Option<Date>,
+    /// Whether the service appears in the public `/oruk` feed.
+    pub published: bool,
+    /// `None`: not known.
+    pub is_free: Option<bool>,
+}
+
+impl Default for ServiceProfile {
+    fn default() -> Self {
+        Self {
+            delivery: linkwork_domain::directory::Delivery::InPerson,
+            capacity_places: None,
+            waiting_list: None,
+            capacity_note: None,
+            funding_source: None,
+            funding_ends_on: None,
+            complex_needs: false,
+            complex_needs_detail: None,
+            accessibility_description: None,
+            last_verified_on: None,
+            published: true,
+            is_free: None,
+        }
+    }
+}
+
+/// What an import did with one service record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Upserted {
+    Created,
+    Updated,
+    Unchanged,
+}
+
+/// Filters of the `/oruk` listings (all optional; only published services are ever listed).
+#[derive(Debug, Clone, Default)]
+pub struct OrukQuery {
+    pub page: linkwork_domain::directory::PageRequest,
+    /// Words that must all appear in the service's name or description or its organisation's name.
+    pub search: Option<String>,
+    pub taxonomy_term_id: Option<String>,
+    pub taxonomy_id: Option<String>,
+    /// The organisation's published id.
+    pub organization_id: Option<String>,
+    pub modified_after: Option<OffsetDateTime>,
+    /// Services whose minimum age is at least this.
+    pub minimum_age: Option<i64>,
+    /// Services whose maximum age is at most this.
+    pub maximum_age: Option<i64>,
+    /// A schedule on this day (`MO` … `SU`).
+    pub day: Option<String>,
+    /// A schedule opening at or after this time (`HH:MM:SS`).
+    pub start_time: Option<String>,
+    /// A schedule closing at or before this time (`HH:MM:SS`).
+    pub end_time: Option<String>,
+    /// Service at locations: at this normalised postcode, or in this outward code (no space).
+    pub postcode: Option<String>,
+    /// Service at locations: within a distance of a point, nearest first.
+    pub near: Option<Near>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Near {
+    pub centre: linkwork_domain::directory::Coordinates,
+    pub within_km: f64,
+}
+
+/// One page of a listing, and how many items all pages hold.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Listing<T> {
+    pub total: u64,
+    pub items: Vec<T>,
+}
+
+/// A service at one of its locations.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceAtLocationItem {
+    pub service_at_location: linkwork_domain::import::oruk::ServiceAtLocation,
+    /// The service's one-to-one fields in listings; its whole record (but its locations) when read by id.
+    pub service: linkwork_domain::import::oruk::ServiceRecord,
+    /// From the centre of a proximity search.
+    pub distance_km: Option<f64>,
 }

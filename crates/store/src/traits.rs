@@ -10,8 +10,8 @@ use time::{Date, OffsetDateTime};
 
 /// Everything Linkwork stores. One object-safe trait (split by concern into supertraits) so the
 /// shells hold an `Arc<dyn Store>` and are compiled once for both databases.
-pub trait Store: AdminStore + AccountStore + DirectoryStore + CaseworkStore + PartnerStore + EvaluationStore + IntakeStore + TeamStore + CommunityStore {}
-impl<T: AdminStore + AccountStore + DirectoryStore + CaseworkStore + PartnerStore + EvaluationStore + IntakeStore + TeamStore + CommunityStore> Store for T {}
+pub trait Store: AdminStore + AccountStore + DirectoryStore + CaseworkStore + PartnerStore + EvaluationStore + IntakeStore + TeamStore + CommunityStore + LoopStore + OrukStore {}
+impl<T: AdminStore + AccountStore + DirectoryStore + CaseworkStore + PartnerStore + EvaluationStore + IntakeStore + TeamStore + CommunityStore + LoopStore + OrukStore> Store for T {}
 
 #[async_trait]
 pub trait AdminStore: Send + Sync {
@@ -133,4 +133,75 @@ pub trait CommunityStore: Send + Sync {
     async fn community_activities(&self, service_org_id: &str, from: Date) -> Result<Vec<CommunityActivity>>;
     /// Per link worker of the service: community and contact minutes between `from` and `to`.
     async fn worker_time(&self, service_org_id: &str, from: Date, to: Date) -> Result<Vec<WorkerTime>>;
+}
+
+/// The closed loop of onward referrals: sending and answering with their history and
+/// notifications in one transaction, the link worker's prompts, in-app notifications and the
+/// e-mail outbox.
+#[async_trait]
+pub trait LoopStore: Send + Sync {
+    /// Sends an onward referral (as [`CaseworkStore::create_onward`]: the referral, its `sent`
+    /// event and audit) and creates `notify` in the same transaction. Returns the id.
+    async fn send_onward(&self, who: &AuditActor, onward: &NewOnward, notify: &[NewNotification]) -> Result<String>;
+    /// Applies a partner's change (as [`PartnerStore::change_onward`]: compare-and-set, event,
+    /// audit) and creates `notify` in the same transaction; nothing is written on a conflict.
+    async fn answer_onward(&self, who: &AuditActor, onward_id: &str, change: &OnwardChange, notify: &[NewNotification]) -> Result<()>;
+    /// The history of one onward referral, oldest first.
+    async fn onward_events(&self, onward_id: &str) -> Result<Vec<OnwardEvent>>;
+    /// The history of every onward referral of a referral, oldest first.
+    async fn referral_onward_events(&self, referral_id: &str) -> Result<Vec<OnwardEvent>>;
+    async fn loop_onward(&self, onward_id: &str) -> Result<Option<LoopOnward>>;
+    /// Every onward referral of a referral, oldest first.
+    async fn referral_onward(&self, referral_id: &str) -> Result<Vec<LoopOnward>>;
+    /// Onward referrals of a service's open referrals (optionally one link worker's, with the
+    /// unassigned ones), oldest first: what the stuck and bounced rules look at.
+    async fn service_onward(&self, service_org_id: &str, worker_id: Option<&str>) -> Result<Vec<LoopOnward>>;
+    /// Onward referrals of open referrals still waiting for an answer, sent on or before `sent_on_or_before`.
+    async fn waiting_onward(&self, sent_on_or_before: Date) -> Result<Vec<LoopOnward>>;
+    /// Creates a notification and its e-mails in one transaction. With a `dedup_key` already
+    /// used, creates nothing and returns false.
+    async fn notify(&self, notification: &NewNotification) -> Result<bool>;
+    /// Notifications for a user: their own and their organisation's shared ones, newest first.
+    async fn notifications(&self, user_id: &str, org_id: &str, limit: i64) -> Result<Vec<Notification>>;
+    async fn unread_notifications(&self, user_id: &str, org_id: &str) -> Result<i64>;
+    /// Marks one notification (or, with `None`, all) of this user read; returns how many changed.
+    async fn mark_notifications_read(&self, user_id: &str, org_id: &str, notification_id: Option<&str>) -> Result<u64>;
+    /// E-mails in the outbox, oldest first: only those not yet sent with fewer than
+    /// `max_attempts` attempts, or (with `pending_only` false) all.
+    async fn outbox(&self, pending_only: bool, max_attempts: i64, limit: i64) -> Result<Vec<OutboxEmail>>;
+    /// Claims an e-mail for one delivery attempt, if nobody else has since it was read with
+    /// `seen_attempts` (several servers may drain one outbox); counts the attempt.
+    async fn claim_email(&self, id: &str, seen_attempts: i64, retry_at: OffsetDateTime) -> Result<bool>;
+    async fn email_sent(&self, id: &str, at: OffsetDateTime) -> Result<()>;
+    async fn email_failed(&self, id: &str, error: &str, retry_at: OffsetDateTime) -> Result<()>;
+}
+
+/// The directory as Open Referral UK 3.0 sees it (docs/oruk.md): whole service records written by
+/// an import, keyed by their ORUK ids, and the reads behind the public `/oruk` API (published
+/// services only; never the link worker's [`ServiceProfile`]).
+#[async_trait]
+pub trait OrukStore: Send + Sync {
+    /// Creates or updates a service record (its organisation, locations, schedules, phones and
+    /// taxonomy terms, and the taxonomies described with them) in one transaction, keyed by the
+    /// record's ids; says whether anything changed. Lists the record does not carry are kept.
+    /// `StoreError::NotFound` when the record only names an `organization_id` that is unknown.
+    async fn upsert_oruk_service(&self, record: &linkwork_domain::import::oruk::ServiceRecord, taxonomies: &[linkwork_domain::import::oruk::Taxonomy]) -> Result<Upserted>;
+    /// Sets what a link worker knows about a service beyond the standard.
+    async fn set_service_profile(&self, service_id: &str, profile: &ServiceProfile) -> Result<()>;
+    /// A page of published services (one-to-one fields and organisation), by name.
+    async fn oruk_services(&self, query: &OrukQuery) -> Result<Listing<linkwork_domain::import::oruk::ServiceRecord>>;
+    /// A published service's whole record, by its published id.
+    async fn oruk_service(&self, id: &str) -> Result<Option<linkwork_domain::import::oruk::ServiceRecord>>;
+    /// A page of published services at their locations; nearest first with `query.near`.
+    async fn oruk_service_at_locations(&self, query: &OrukQuery) -> Result<Listing<ServiceAtLocationItem>>;
+    /// A published service at one of its locations, with the service's whole record.
+    async fn oruk_service_at_location(&self, id: &str) -> Result<Option<ServiceAtLocationItem>>;
+    async fn oruk_taxonomies(&self, page: linkwork_domain::directory::PageRequest) -> Result<Listing<linkwork_domain::import::oruk::Taxonomy>>;
+    /// A taxonomy and all its terms.
+    async fn oruk_taxonomy(&self, id: &str) -> Result<Option<(linkwork_domain::import::oruk::Taxonomy, Vec<linkwork_domain::import::oruk::TaxonomyTerm>)>>;
+    async fn oruk_taxonomy_terms(&self, page: linkwork_domain::directory::PageRequest, taxonomy_id: Option<&str>) -> Result<Listing<linkwork_domain::import::oruk::TaxonomyTerm>>;
+    async fn oruk_taxonomy_term(&self, id: &str) -> Result<Option<linkwork_domain::import::oruk::TaxonomyTerm>>;
+    /// Where a postcode is, as the centre of the directory's locations there (a full, normalised
+    /// postcode) or in that outward code (no space); `None` when none has coordinates.
+    async fn postcode_centre(&self, postcode: &str) -> Result<Option<linkwork_domain::directory::Coordinates>>;
 }

@@ -13,7 +13,7 @@ use linkwork_domain::person::{parse_iso_date, parse_past_date, DateOfBirth, Ethn
 use linkwork_domain::plan::{GoalText, WhatMatters};
 use linkwork_domain::referral::{DeclineReason, DischargeReason, ReferralReason, ReferralSource};
 use linkwork_domain::{BoundedText, NhsNumber, Postcode, RequiredText};
-use linkwork_store::{Org, AuditActor, NewContact, NewConversation, NewGoal, NewMeasure, NewReferral, OnwardChange, PartnerReferral, ReferralChange, ReferralHeader, Store};
+use linkwork_store::{Org, AuditActor, NewContact, NewConversation, NewGoal, NewMeasure, NewOnward, NewReferral, OnwardChange, PartnerReferral, ReferralChange, ReferralHeader, Store};
 use time::Date;
 
 /// How many goal rows the plan form offers.
@@ -222,7 +222,13 @@ pub async fn refer_onward(store: &dyn Store, actor: &Actor, who: &AuditActor, re
     }
     let note = c.check(BoundedText::<2000>::parse("note", "note for the service", f.get("note")));
     match (service, note) {
-        (Some(service), Some(note)) => Ok(store.create_onward(who, referral_id, &service.id, today(), note.as_deref()).await?),
+        (Some(service), Some(note)) => {
+            // The id is chosen here so that the provider's notification, written in the same
+            // transaction, can link to the referral.
+            let onward = NewOnward { id: linkwork_store::new_id(), referral_id: referral_id.to_owned(), service_id: service.id.clone(), sent_on: today(), note: note.into_option() };
+            let notify = [crate::onward_loop::sent_notification(&onward.id, &service.org_id, &service.name)];
+            Ok(store.send_onward(who, &onward, &notify).await?)
+        }
         _ => Err(WebError::Invalid(c.into_errors())),
     }
 }
@@ -252,22 +258,20 @@ pub async fn partner_referral(store: &dyn Store, actor: &Actor, onward_id: &str)
     Ok(referral)
 }
 
-/// A partner's answer: `action` is accept, decline (with `decline_reason`) or attended.
+/// A partner's answer or progress report: `action` is accept, decline (with `decline_reason`),
+/// started, attended, completed or dropped_out. The change, its history row and the link
+/// worker's notification are written in one transaction; a change the lifecycle does not allow
+/// (or that someone else made first) is refused with nothing written.
 pub async fn partner_respond(store: &dyn Store, actor: &Actor, who: &AuditActor, onward_id: &str, f: &Fields) -> Result<OnwardStatus, WebError> {
     let referral = partner_referral(store, actor, onward_id).await?;
-    let response = match f.get("action") {
-        "accept" => PartnerResponse::Accept,
-        "decline" => PartnerResponse::Decline(OnwardDeclineReason::parse(f.get("decline_reason"))?),
-        "attended" => PartnerResponse::MarkAttended,
-        _ => return Err(WebError::Invalid(vec![crate::forms::FieldError { field: "action".into(), message: "Choose accept, decline or attended".into() }])),
-    };
+    let response = PartnerResponse::parse(f.get("action"), || OnwardDeclineReason::parse(f.get("decline_reason")))?;
     let from = referral.onward.status;
     let to = from.respond(response)?;
-    let decline_reason = match response {
-        PartnerResponse::Decline(reason) => Some(reason),
-        _ => None,
-    };
-    store.change_onward(who, onward_id, &OnwardChange { from, to, on: today(), decline_reason }).await?;
+    let decline_reason = response.decline_reason();
+    let others = store.referral_onward(&referral.onward.referral_id).await?;
+    let this = others.iter().find(|o| o.onward_id == onward_id).ok_or(WebError::NotFound)?;
+    let notify = [crate::onward_loop::change_notification(this, to, decline_reason, &others)];
+    store.answer_onward(who, onward_id, &OnwardChange { from, to, on: today(), decline_reason }, &notify).await?;
     Ok(to)
 }
 

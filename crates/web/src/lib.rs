@@ -16,6 +16,9 @@ pub mod fhir;
 mod forms;
 mod import;
 mod intake;
+pub mod notifier;
+mod onward_loop;
+pub mod oruk;
 mod pages;
 mod rate_limit;
 mod team;
@@ -31,6 +34,7 @@ use tower_http::trace::TraceLayer;
 
 pub use error::WebError;
 pub use import::{import_referrals, import_referrals_with_progress, ImportMode, ImportReport, RowProblem};
+pub use onward_loop::send_due_prompts;
 
 /// Settings of the web shell.
 #[derive(Debug, Clone)]
@@ -66,6 +70,8 @@ pub fn app(store: Arc<dyn Store>, config: WebConfig) -> Router {
         .merge(pages::routes())
         .nest("/api", api::routes())
         .nest("/fhir", fhir::routes())
+        .nest("/oruk", oruk::routes())
+        .route("/oruk/", axum::routing::get(oruk::meta))
         .merge(assets::routes())
         .with_state(state)
         .layer(

@@ -16,6 +16,8 @@ pub struct Page {
     pub back: Option<(String, String)>,
     pub notice: Option<String>,
     pub has_errors: bool,
+    /// Unread notifications of the signed-in user (the header's count).
+    pub unread: i64,
 }
 
 pub struct UserBadge {
@@ -32,14 +34,14 @@ pub struct NavLink {
 
 impl Page {
     pub fn anonymous(title: &str) -> Self {
-        Self { title: title.into(), user: None, csrf: String::new(), nav: vec![], back: None, notice: None, has_errors: false }
+        Self { title: title.into(), user: None, csrf: String::new(), nav: vec![], back: None, notice: None, has_errors: false, unread: 0 }
     }
 
     /// A page for a signed-in user, with the menu their role may use; `here` marks the current item.
     pub fn for_user(title: &str, user: &CurrentUser, org_name: &str, here: &str) -> Self {
         let links: &[(&'static str, &'static str)] = match user.role() {
-            Role::LinkWorker => &[("/caseload", "Caseload"), ("/triage", "Triage"), ("/referrals/new", "New referral"), ("/people", "Find a person"), ("/mdt", "MDT"), ("/community", "Community work"), ("/directory", "Directory"), ("/dashboard", "Dashboard")],
-            Role::Manager => &[("/caseload", "Caseloads"), ("/triage", "Triage"), ("/team", "Team"), ("/referrals/new", "New referral"), ("/people", "Find a person"), ("/mdt", "MDT"), ("/community", "Community work"), ("/directory", "Directory"), ("/dashboard", "Dashboard")],
+            Role::LinkWorker => &[("/caseload", "Caseload"), ("/triage", "Triage"), ("/referrals/new", "New referral"), ("/people", "Find a person"), ("/mdt", "MDT"), ("/onward/attention", "Onward referrals"), ("/community", "Community work"), ("/directory", "Directory"), ("/dashboard", "Dashboard")],
+            Role::Manager => &[("/caseload", "Caseloads"), ("/triage", "Triage"), ("/team", "Team"), ("/referrals/new", "New referral"), ("/people", "Find a person"), ("/mdt", "MDT"), ("/onward/attention", "Onward referrals"), ("/community", "Community work"), ("/directory", "Directory"), ("/dashboard", "Dashboard")],
             Role::PracticeStaff => &[("/practice/referrals", "Our referrals"), ("/practice/referrals/new", "Refer someone")],
             Role::VcsePartner => &[("/partner/referrals", "Referrals to us"), ("/partner/refer", "Refer someone")],
             Role::Commissioner | Role::Admin => &[("/dashboard", "Dashboard"), ("/report", "Evaluation report")],
@@ -52,6 +54,7 @@ impl Page {
             back: None,
             notice: None,
             has_errors: false,
+            unread: 0,
         }
     }
 
@@ -189,9 +192,13 @@ pub struct ReferralView {
     pub referred_by: Option<String>,
     /// Contacts where the link worker went with the person to an activity.
     pub accompanied: usize,
+    /// Questionnaires that can be recorded (code, short name).
+    pub instruments: Vec<Choice>,
     pub age: i32,
     pub decline_reasons: Vec<Choice>,
     pub measures: Vec<MeasureRow>,
+    /// The onward-referral loop on this record: prompts and each referral's history.
+    pub onward_loop: OnwardLoopPanel,
 }
 
 pub struct MeasureRow {
@@ -307,6 +314,9 @@ pub struct PartnerDetailView {
     pub sent_on: String,
     pub responded_on: String,
     pub attended_on: String,
+    /// What the partner may report next, after accepting (value: action code, label: button).
+    pub actions: Vec<Choice>,
+    pub history: Vec<EventRow>,
 }
 
 #[derive(Template)]
@@ -538,4 +548,84 @@ pub struct TimeShareRow {
     pub community_hours: String,
     pub contact_hours: String,
     pub share: String,
+}
+
+// ---- the onward-referral loop ----
+
+/// One change in an onward referral's history.
+pub struct EventRow {
+    pub status_code: &'static str,
+    pub status: &'static str,
+    pub reason: String,
+    pub happened_on: String,
+    pub recorded: String,
+    pub by: String,
+}
+
+/// An onward referral on a person's record, with its history.
+pub struct OnwardHistory {
+    pub id: String,
+    pub service: String,
+    pub provider: String,
+    pub events: Vec<EventRow>,
+}
+
+/// A referral waiting too long for the service's answer.
+pub struct StuckRow {
+    pub href: String,
+    pub person: String,
+    pub worker: String,
+    pub service: String,
+    pub provider: String,
+    pub sent_on: String,
+    pub days: i64,
+}
+
+/// A person declined by two or more services within one referral.
+pub struct BouncedRow {
+    pub href: String,
+    pub person: String,
+    pub worker: String,
+    pub declines: Vec<String>,
+}
+
+/// The loop's prompts and histories on a person's record.
+#[derive(Default)]
+pub struct OnwardLoopPanel {
+    pub stuck: Vec<StuckRow>,
+    /// How many services declined the person, when that makes them bounced.
+    pub bounced_by: Option<usize>,
+    pub histories: Vec<OnwardHistory>,
+}
+
+#[derive(Template)]
+#[template(path = "onward_attention.html")]
+pub struct OnwardAttentionView {
+    pub page: Page,
+    pub stuck: Vec<StuckRow>,
+    pub bounced: Vec<BouncedRow>,
+    pub stuck_after: i64,
+}
+
+pub struct NotificationRow {
+    pub id: String,
+    pub subject: String,
+    pub body: String,
+    pub link: Option<String>,
+    pub created: String,
+    pub unread: bool,
+}
+
+#[derive(Template)]
+#[template(path = "notifications.html")]
+pub struct NotificationsView {
+    pub page: Page,
+    pub rows: Vec<NotificationRow>,
+    pub unread: usize,
+}
+
+/// `3 December 2026, 10:15 UTC`.
+pub fn date_time(at: time::OffsetDateTime) -> String {
+    let at = at.to_offset(time::UtcOffset::UTC);
+    format!("{}, {:02}:{:02} UTC", date(at.date()), at.hour(), at.minute())
 }

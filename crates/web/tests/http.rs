@@ -232,6 +232,7 @@ async fn api(w: &World) {
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let record: serde_json::Value = http.get(format!("{}/api/referrals/{id}", w.base)).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
     assert_eq!(record["person"]["nhs_number"], "9434765870");
+    assert_eq!(record["referral"]["referred_on"], "2026-11-10", "dates are ISO 8601 in the API");
     assert_eq!(record["contacts"].as_array().unwrap().len(), 1);
     assert!(record["measures"].as_array().unwrap().is_empty(), "the rejected measure wrote nothing");
 

@@ -1,8 +1,20 @@
 //! Outcome instruments: their items, how answers are checked, and how they are scored
 //! (shared/product/measures.md). Every answer is kept; scores are always computed here.
+//!
+//! Each instrument lives in its own module and describes itself with one `Definition`: version,
+//! licence note, instructions, items with their answer labels, the scores it yields (with direction,
+//! default meaningful-change threshold and its source, and the bands measures.md gives) and the
+//! function that scores a complete answer set. Only instruments measures.md says may be shipped are
+//! here; licensed ones (MYCaW, PAM, EQ-5D-5L) are left to custom instruments.
 
+mod campaign_loneliness;
+mod gad7;
 mod ons4;
+mod ons_loneliness;
+mod phq9;
 mod swemwbs;
+mod ucla3;
+mod wemwbs;
 
 use crate::text::coded_enum;
 use crate::{DomainError, Result};
@@ -10,9 +22,16 @@ use crate::{DomainError, Result};
 pub use swemwbs::swemwbs_metric;
 
 coded_enum! {
+    /// The shipped instruments. Codes are stored with every measure and never change.
     Instrument, field = "instrument", prompt = "Select a questionnaire" {
         Ons4 = "ons4", "ONS4 personal wellbeing";
         Swemwbs = "swemwbs", "Short Warwick-Edinburgh Mental Wellbeing Scale (SWEMWBS)";
+        Wemwbs = "wemwbs", "Warwick-Edinburgh Mental Wellbeing Scale (WEMWBS)";
+        Ucla3 = "ucla3", "UCLA 3-item loneliness scale";
+        OnsLoneliness = "ons_loneliness", "ONS direct loneliness question";
+        CampaignLoneliness = "cel_loneliness", "Campaign to End Loneliness Measurement Tool";
+        Phq9 = "phq9", "Patient Health Questionnaire (PHQ-9)";
+        Gad7 = "gad7", "Generalised Anxiety Disorder assessment (GAD-7)";
     }
 }
 
@@ -44,6 +63,30 @@ pub struct Item {
     pub answer_labels: &'static [&'static str],
 }
 
+/// A named range of a score, both ends inclusive (e.g. ONS4 "low" 0–4, PHQ-9 "moderate" 10–14).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Band {
+    pub label: &'static str,
+    pub min: f64,
+    pub max: f64,
+}
+
+impl Band {
+    pub fn contains(&self, value: f64) -> bool {
+        self.min <= value && value <= self.max
+    }
+}
+
+/// The band a good outcome moves people out of ("low" wellbeing, "lonely", PHQ-9/GAD-7 caseness),
+/// so a report can show the % of people in it at baseline who are out of it at follow-up. Only
+/// where measures.md gives one.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct ConcernBand {
+    pub band: Band,
+    /// Where the cut-off comes from, marked *unverified* where measures.md marks it so.
+    pub source: &'static str,
+}
+
 /// A score an instrument yields, with how to read it.
 #[derive(Debug, Clone, Copy, serde::Serialize)]
 pub struct ScoreDefinition {
@@ -55,43 +98,104 @@ pub struct ScoreDefinition {
     /// the value used.
     pub default_threshold: f64,
     pub threshold_source: &'static str,
+    /// Lowest and highest possible values.
+    pub min: f64,
+    pub max: f64,
+    /// The bands the score is read in, lowest first, covering `min..=max`; empty where measures.md
+    /// gives none.
+    pub bands: &'static [Band],
+    /// The band of concern, if measures.md gives one.
+    pub concern: Option<ConcernBand>,
+}
+
+impl ScoreDefinition {
+    /// The band `value` falls in, if the score has bands.
+    pub fn band_of(&self, value: f64) -> Option<&'static Band> {
+        self.bands.iter().find(|b| b.contains(value))
+    }
+
+    /// Whether `value` is in the band of concern; `None` when the score has no such band.
+    pub fn is_of_concern(&self, value: f64) -> Option<bool> {
+        self.concern.map(|c| c.band.contains(value))
+    }
+
+    /// Whether a person in the band of concern at `baseline` is out of it at `follow_up`: `None`
+    /// when the score has no band of concern or the baseline is not in it (they are not counted).
+    pub fn moved_out_of_concern(&self, baseline: f64, follow_up: f64) -> Option<bool> {
+        match self.is_of_concern(baseline)? {
+            true => Some(!self.is_of_concern(follow_up)?),
+            false => None,
+        }
+    }
+
+    /// The change from `before` to `after` signed so that positive is an improvement.
+    pub fn improvement(&self, before: f64, after: f64) -> f64 {
+        match self.direction {
+            Direction::HigherIsBetter => after - before,
+            Direction::LowerIsBetter => before - after,
+        }
+    }
+}
+
+/// Everything an instrument module declares about itself.
+pub(crate) struct Definition {
+    pub version: &'static str,
+    pub licence: &'static str,
+    pub instructions: &'static str,
+    pub items: &'static [Item],
+    pub scores: &'static [ScoreDefinition],
+    /// Scores a complete, in-range answer set (one answer per item, in item order) into one value
+    /// per entry of `scores`, in the same order.
+    pub score: fn(&[u8]) -> Vec<f64>,
 }
 
 impl Instrument {
-    pub fn version(self) -> &'static str {
+    /// The name link workers use for it, for links and short labels.
+    pub fn short_name(self) -> &'static str {
         match self {
-            Instrument::Ons4 => "ONS harmonised standard (2018)",
-            Instrument::Swemwbs => "SWEMWBS 7-item, Rasch metric conversion",
+            Instrument::Ons4 => "ONS4",
+            Instrument::Swemwbs => "SWEMWBS",
+            Instrument::Wemwbs => "WEMWBS",
+            Instrument::Ucla3 => "UCLA loneliness (3 items)",
+            Instrument::OnsLoneliness => "ONS loneliness question",
+            Instrument::CampaignLoneliness => "Campaign to End Loneliness tool",
+            Instrument::Phq9 => "PHQ-9",
+            Instrument::Gad7 => "GAD-7",
         }
+    }
+
+    fn definition(self) -> &'static Definition {
+        match self {
+            Instrument::Ons4 => &ons4::DEFINITION,
+            Instrument::Swemwbs => &swemwbs::DEFINITION,
+            Instrument::Wemwbs => &wemwbs::DEFINITION,
+            Instrument::Ucla3 => &ucla3::DEFINITION,
+            Instrument::OnsLoneliness => &ons_loneliness::DEFINITION,
+            Instrument::CampaignLoneliness => &campaign_loneliness::DEFINITION,
+            Instrument::Phq9 => &phq9::DEFINITION,
+            Instrument::Gad7 => &gad7::DEFINITION,
+        }
+    }
+
+    pub fn version(self) -> &'static str {
+        self.definition().version
     }
 
     pub fn licence(self) -> &'static str {
-        match self {
-            Instrument::Ons4 => "Free to use (ONS harmonised standard).",
-            Instrument::Swemwbs => "Free to use; Warwick Medical School asks users to register.",
-        }
+        self.definition().licence
     }
 
     pub fn items(self) -> &'static [Item] {
-        match self {
-            Instrument::Ons4 => ons4::ITEMS,
-            Instrument::Swemwbs => swemwbs::ITEMS,
-        }
+        self.definition().items
     }
 
     pub fn scores(self) -> &'static [ScoreDefinition] {
-        match self {
-            Instrument::Ons4 => ons4::SCORES,
-            Instrument::Swemwbs => swemwbs::SCORES,
-        }
+        self.definition().scores
     }
 
     /// Instructions shown above the questions.
     pub fn instructions(self) -> &'static str {
-        match self {
-            Instrument::Ons4 => "For each question, give an answer on a scale of 0 to 10, where 0 is 'not at all' and 10 is 'completely'.",
-            Instrument::Swemwbs => "Below are some statements about feelings and thoughts. Choose the answer that best describes the person's experience of each over the last 2 weeks.",
-        }
+        self.definition().instructions
     }
 }
 
@@ -145,10 +249,19 @@ impl AnswerSet {
     }
 
     pub fn scores(&self) -> Vec<Score> {
-        match self.instrument {
-            Instrument::Ons4 => ons4::score(&self.answers),
-            Instrument::Swemwbs => swemwbs::score(&self.answers),
-        }
+        let definition = self.instrument.definition();
+        definition.scores.iter().zip((definition.score)(&self.answers)).map(|(def, value)| Score { key: def.key, value }).collect()
+    }
+
+    /// The value of one score by key, `None` if this instrument has no such score.
+    pub fn score(&self, key: &str) -> Option<f64> {
+        self.scores().into_iter().find(|s| s.key == key).map(|s| s.value)
+    }
+
+    /// Whether an answer calls for the service's risk procedure before anything else: PHQ-9
+    /// question 9 (thoughts of being better off dead or of self-harm) answered above "Not at all".
+    pub fn needs_risk_follow_up(&self) -> bool {
+        self.instrument == Instrument::Phq9 && self.answers.get(phq9::RISK_ITEM).is_some_and(|a| *a > 0)
     }
 }
 
@@ -190,6 +303,80 @@ mod tests {
         assert!(AnswerSet::from_values(Instrument::Ons4, &[0, 10, 5, -1]).is_err());
         let all = AnswerSet::parse_all(Instrument::Ons4, &["", "10", "11", "1"]).unwrap_err();
         assert_eq!(all.iter().map(|e| e.field().unwrap()).collect::<Vec<_>>(), vec!["item_1", "item_3"]);
+    }
+
+    /// Every instrument's declaration is consistent: answers labelled in full or not at all, scores
+    /// produced in the declared order and range (checked at the lowest and highest answers and
+    /// every single-item change from them), bands in order without gaps or overlaps within the
+    /// range, keys unique.
+    #[test]
+    fn every_instrument_is_consistent() {
+        let mut keys = std::collections::HashSet::new();
+        for instrument in Instrument::ALL {
+            let items = instrument.items();
+            assert!(!items.is_empty() && items.len() <= 14, "{instrument:?}: forms name fields item_1..item_14");
+            for item in items {
+                assert!(item.min < item.max);
+                assert!(item.answer_labels.is_empty() || item.answer_labels.len() == usize::from(item.max - item.min + 1), "{instrument:?}: {}", item.text);
+            }
+            assert!(!instrument.version().is_empty() && !instrument.licence().is_empty() && !instrument.instructions().is_empty());
+            for def in instrument.scores() {
+                assert!(keys.insert(def.key), "duplicate key {}", def.key);
+                assert!(def.default_threshold > 0.0 && !def.threshold_source.is_empty());
+                assert!(def.min < def.max);
+                if let Some(first) = def.bands.first() {
+                    assert_eq!(first.min, def.min, "{}", def.key);
+                    assert_eq!(def.bands.last().unwrap().max, def.max, "{}", def.key);
+                    for pair in def.bands.windows(2) {
+                        assert_eq!(pair[0].max + 1.0, pair[1].min, "{}: integer bands must meet", def.key);
+                    }
+                }
+                if let Some(c) = def.concern {
+                    assert!(def.min <= c.band.min && c.band.max <= def.max && !c.source.is_empty());
+                }
+            }
+            let lowest: Vec<i64> = items.iter().map(|i| i64::from(i.min)).collect();
+            let highest: Vec<i64> = items.iter().map(|i| i64::from(i.max)).collect();
+            let mut sets = vec![lowest.clone(), highest.clone()];
+            for i in 0..items.len() {
+                let mut up = lowest.clone();
+                up[i] = highest[i];
+                let mut down = highest.clone();
+                down[i] = lowest[i];
+                sets.extend([up, down]);
+            }
+            for values in sets {
+                let scores = AnswerSet::from_values(*instrument, &values).unwrap().scores();
+                assert_eq!(scores.len(), instrument.scores().len());
+                for (score, def) in scores.iter().zip(instrument.scores()) {
+                    assert_eq!(score.key, def.key);
+                    assert!(score.value.is_finite() && def.min <= score.value && score.value <= def.max, "{} = {}", def.key, score.value);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn codes_are_stable() {
+        let codes: Vec<&str> = Instrument::ALL.iter().map(|i| i.code()).collect();
+        assert_eq!(codes, ["ons4", "swemwbs", "wemwbs", "ucla3", "ons_loneliness", "cel_loneliness", "phq9", "gad7"]);
+        assert_eq!(Instrument::parse("PHQ9").unwrap(), Instrument::Phq9);
+    }
+
+    #[test]
+    fn totals_reach_both_ends_of_their_range() {
+        for instrument in Instrument::ALL {
+            let items = instrument.items();
+            let lowest: Vec<i64> = items.iter().map(|i| i64::from(i.min)).collect();
+            let highest: Vec<i64> = items.iter().map(|i| i64::from(i.max)).collect();
+            let (lo, hi) = (AnswerSet::from_values(*instrument, &lowest).unwrap().scores(), AnswerSet::from_values(*instrument, &highest).unwrap().scores());
+            for ((def, lo), hi) in instrument.scores().iter().zip(lo).zip(hi) {
+                // The Campaign tool's question 2 runs the other way, so all-lowest is not its extreme.
+                if *instrument != Instrument::CampaignLoneliness {
+                    assert_eq!((lo.value.min(hi.value), lo.value.max(hi.value)), (def.min, def.max), "{}", def.key);
+                }
+            }
+        }
     }
 
     #[test]

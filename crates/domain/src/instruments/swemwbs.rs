@@ -1,9 +1,9 @@
 //! SWEMWBS: seven items scored 1–5, summed to a raw score of 7–35 and converted to a metric score
 //! with the Rasch table Warwick publishes (Stewart-Brown et al.). Reports use the metric score.
 
-use super::{Direction, Item, Score, ScoreDefinition};
+use super::{Definition, Direction, Item, ScoreDefinition};
 
-const ANSWERS: &[&str] = &["None of the time", "Rarely", "Some of the time", "Often", "All of the time"];
+pub(super) const ANSWERS: &[&str] = &["None of the time", "Rarely", "Some of the time", "Often", "All of the time"];
 
 pub(super) const ITEMS: &[Item] = &[
     Item { text: "I've been feeling optimistic about the future", min: 1, max: 5, answer_labels: ANSWERS },
@@ -21,7 +21,24 @@ pub(super) const SCORES: &[ScoreDefinition] = &[ScoreDefinition {
     direction: Direction::HigherIsBetter,
     default_threshold: 3.0,
     threshold_source: "3 points (about 2.77 SEM; Shah et al. 2018 put individual meaningful change at 1 to 3 points); configurable",
+    min: 7.0,
+    max: 35.0,
+    // measures.md gives no bands for SWEMWBS.
+    bands: &[],
+    concern: None,
 }];
+
+pub(super) const DEFINITION: Definition = Definition {
+    version: "SWEMWBS 7-item, Rasch metric conversion",
+    licence: "Free to use; Warwick Medical School asks users to register.",
+    instructions: INSTRUCTIONS,
+    items: ITEMS,
+    scores: SCORES,
+    score,
+};
+
+/// Shared with WEMWBS.
+pub(super) const INSTRUCTIONS: &str = "Below are some statements about feelings and thoughts. Choose the answer that best describes the person's experience of each over the last 2 weeks.";
 
 /// Raw score 7..=35 → metric score, from Warwick's conversion table (index 0 is raw 7).
 const METRIC: [f64; 29] = [
@@ -34,11 +51,11 @@ pub fn swemwbs_metric(raw_total: u32) -> Option<f64> {
     raw_total.checked_sub(7).and_then(|i| METRIC.get(i as usize)).copied()
 }
 
-pub(super) fn score(answers: &[u8]) -> Vec<Score> {
+fn score(answers: &[u8]) -> Vec<f64> {
     let raw: u32 = answers.iter().map(|a| u32::from(*a)).sum();
-    // AnswerSet guarantees 7 answers of 1–5, so the raw total is always in the table.
-    let metric = swemwbs_metric(raw).unwrap_or(f64::NAN);
-    vec![Score { key: "swemwbs_metric", value: metric }]
+    // AnswerSet guarantees 7 answers of 1–5, so the raw total is always in the table; the clamp
+    // only keeps a value in range if that ever changed.
+    vec![swemwbs_metric(raw.clamp(7, 35)).unwrap_or(7.0)]
 }
 
 #[cfg(test)]

@@ -5,7 +5,6 @@ use crate::{new_id, Result, StoreError};
 use async_trait::async_trait;
 use linkwork_domain::instruments::{AnswerSet, Instrument, Timepoint};
 use linkwork_domain::need::NeedDomain;
-use linkwork_domain::onward::OnwardStatus;
 use linkwork_domain::plan::GoalStatus;
 use linkwork_domain::referral::ReferralStatus;
 use time::Date;
@@ -241,23 +240,11 @@ impl CaseworkStore for SqlStore {
     }
 
     async fn create_onward(&self, who: &AuditActor, referral_id: &str, service_id: &str, sent_on: Date, note: Option<&str>) -> Result<String> {
-        let id = new_id();
+        let onward = NewOnward { id: new_id(), referral_id: referral_id.to_owned(), service_id: service_id.to_owned(), sent_on, note: note.map(str::to_owned) };
         let mut tx = self.pool.begin().await?;
-        let person_id = person_of(&mut tx, referral_id).await?;
-        sqlx::query("INSERT INTO onward_referrals (id, referral_id, service_id, status, note, sent_on, sent_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
-            .bind(&id)
-            .bind(referral_id)
-            .bind(service_id)
-            .bind(OnwardStatus::Sent.code())
-            .bind(note)
-            .bind(sent_on)
-            .bind(&who.user_id)
-            .bind(super::now())
-            .execute(&mut *tx)
-            .await?;
-        audit(&mut *tx, who, Audit { action: "onward.create", entity: "onward_referral", entity_id: &id, person_id: Some(&person_id) }).await?;
+        super::onward_loop::insert_onward(&mut tx, who, &onward).await?;
         tx.commit().await?;
-        Ok(id)
+        Ok(onward.id)
     }
 }
 

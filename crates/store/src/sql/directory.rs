@@ -18,9 +18,20 @@ struct ServiceRow {
     postcode: Option<String>,
     phone: Option<String>,
     email: Option<String>,
+    url: Option<String>,
+    eligibility_description: Option<String>,
+    minimum_age: Option<i64>,
+    maximum_age: Option<i64>,
+    fees_description: Option<String>,
+    oruk_id: Option<String>,
+    #[sqlx(flatten)]
+    profile: ServiceProfile,
 }
 
-const SERVICE_SELECT: &str = "SELECT s.id, s.org_id, o.name AS org_name, s.name, s.description, s.status, s.address, s.postcode, s.phone, s.email FROM services s JOIN organisations o ON o.id = s.org_id";
+const SERVICE_SELECT: &str = "SELECT s.id, s.org_id, o.name AS org_name, s.name, s.description, s.status, s.address, s.postcode, s.phone, s.email, \
+     s.url, s.eligibility_description, s.minimum_age, s.maximum_age, s.fees_description, s.oruk_id, s.delivery, s.capacity_places, s.waiting_list, \
+     s.capacity_note, s.funding_source, s.funding_ends_on, s.complex_needs, s.complex_needs_detail, s.accessibility_description, s.last_verified_on, \
+     s.published, s.is_free FROM services s JOIN organisations o ON o.id = s.org_id";
 
 impl SqlStore {
     async fn with_needs(&self, rows: Vec<ServiceRow>) -> Result<Vec<Service>> {
@@ -43,6 +54,13 @@ impl SqlStore {
                 postcode: r.postcode,
                 phone: r.phone,
                 email: r.email,
+                url: r.url,
+                eligibility_description: r.eligibility_description,
+                minimum_age: r.minimum_age,
+                maximum_age: r.maximum_age,
+                fees_description: r.fees_description,
+                oruk_id: r.oruk_id,
+                profile: r.profile,
             })
             .collect())
     }

@@ -9,6 +9,8 @@ mod community;
 mod directory;
 mod evaluation;
 mod intake;
+mod onward_loop;
+mod oruk;
 mod partner;
 mod team;
 

@@ -106,7 +106,7 @@ pub struct DischargeRequest {
 #[allow(dead_code)]
 #[derive(Deserialize, ToSchema)]
 pub struct PartnerResponseRequest {
-    /// accept | decline | attended
+    /// accept | decline | started | attended | completed | dropped_out (see docs/onward-referrals.md)
     action: String,
     /// With decline: no_capacity | not_eligible | person_declined | unable_to_contact | other
     decline_reason: Option<String>,

@@ -3,6 +3,7 @@
 //! Request bodies are JSON objects whose fields have the same names as the HTML forms' fields.
 
 mod handlers;
+mod onward_loop;
 mod team;
 
 use crate::forms::FieldError;
@@ -30,6 +31,9 @@ pub fn routes() -> Router<AppState> {
         .route("/referrals/{id}/discharge", post(discharge))
         .route("/partner/onward-referrals", get(partner_list))
         .route("/partner/onward-referrals/{id}", post(partner_respond))
+        .route("/partner/onward-referrals/{id}/events", get(onward_loop::partner_events))
+        .route("/referrals/{id}/onward-events", get(onward_loop::referral_events))
+        .route("/onward/attention", get(onward_loop::attention))
         .route("/report", get(report))
         .route("/incoming-referrals", get(team::list_incoming).post(team::partner_refer))
         .route("/incoming-referrals/{id}/convert", post(team::convert_incoming))
@@ -95,7 +99,7 @@ impl IntoResponse for ApiError {
     paths(
         handlers::list_referrals, handlers::create_referral, handlers::get_referral, handlers::accept_referral, handlers::decline_referral,
         handlers::record_conversation, handlers::add_contact, handlers::add_measure, handlers::refer_onward, handlers::discharge,
-        handlers::partner_list, handlers::partner_respond, handlers::report,
+        handlers::partner_list, handlers::partner_respond, handlers::report, onward_loop::partner_events, onward_loop::referral_events, onward_loop::attention,
         team::partner_refer, team::list_incoming, team::convert_incoming, team::decline_incoming, team::add_attempt, team::merge, team::reassign,
         team::goal_status, team::caseload, team::search, team::timeline, team::record_mdt, team::mdt_meetings
     ),

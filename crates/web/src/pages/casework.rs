@@ -162,7 +162,9 @@ async fn record(State(state): State<AppState>, user: CurrentUser, Path(id): Path
         None => None,
     };
     let accompanied = r.contacts.iter().filter(|c| c.accompanied).count();
-    render(&ReferralView { accompanied, page, r, age, decline_reasons: choices!(DeclineReason), measures, goal_statuses: choices!(GoalStatus), workers, referred_by })
+    let onward_loop = super::onward_loop::record_panel(&*state.store, &id, &r.onward).await?;
+    let instruments = Instrument::ALL.iter().map(|i| Choice::new(i.code(), i.short_name())).collect();
+    render(&ReferralView { instruments, accompanied, page, r, age, decline_reasons: choices!(DeclineReason), measures, goal_statuses: choices!(GoalStatus), workers, referred_by, onward_loop })
 }
 
 async fn accept(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, body: Bytes) -> Result<Redirect, WebError> {

@@ -11,6 +11,7 @@ pub(crate) mod reports;
 mod session;
 mod team;
 mod triage;
+mod onward_loop;
 
 use crate::auth::CurrentUser;
 use crate::views::{ErrorView, Page};
@@ -36,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .merge(team::routes())
         .merge(community::routes())
         .merge(reports::routes())
+        .merge(onward_loop::routes())
         .fallback(|| async { WebError::NotFound })
 }
 
@@ -54,7 +56,9 @@ pub(crate) fn render(template: &impl Template) -> Result<Html<String>, WebError>
 /// A page for the signed-in user, with their organisation's name in the header.
 pub(crate) async fn page(state: &AppState, user: &CurrentUser, title: &str, here: &str) -> Result<Page, WebError> {
     let org = state.store.org(&user.user.org_id).await?.map(|o| o.name).unwrap_or_default();
-    Ok(Page::for_user(title, user, &org, here))
+    let mut page = Page::for_user(title, user, &org, here);
+    page.unread = state.store.unread_notifications(&user.user.id, &user.user.org_id).await?;
+    Ok(page)
 }
 
 /// Fixed confirmation messages, chosen by a code in the redirect (never echoing user input).
@@ -71,6 +75,9 @@ pub(crate) fn notice(code: Option<&str>) -> Option<String> {
         "partner_accepted" => "Referral accepted",
         "partner_declined" => "Referral declined",
         "partner_attended" => "Marked as attended",
+        "partner_started" => "Marked as started",
+        "partner_completed" => "Marked as completed",
+        "partner_dropped_out" => "Marked as dropped out",
         "attempt" => "Contact attempt saved",
         "merged" => "Duplicate referral merged into this one",
         "kept_separate" => "Kept as a separate referral",

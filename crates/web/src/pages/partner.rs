@@ -79,6 +79,13 @@ async fn detail_page(state: &AppState, user: &CurrentUser, id: &str, form: FormS
         sent_on: date(r.onward.sent_on),
         responded_on: opt_date(r.onward.responded_on),
         attended_on: opt_date(r.onward.attended_on),
+        actions: status
+            .next_responses()
+            .into_iter()
+            .filter(|a| !matches!(*a, "accept" | "decline"))
+            .map(|a| Choice::new(a, format!("Mark as {}", OnwardStatus::parse(a).map(|s| s.label().to_lowercase()).unwrap_or_default())))
+            .collect(),
+        history: state.store.onward_events(id).await?.iter().map(super::onward_loop::event_row).collect(),
         r,
     })
 }

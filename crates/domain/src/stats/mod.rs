@@ -1,4 +1,23 @@
-//! Statistics for evaluation: small, pure functions checked against independently computed values.
+//! Statistics for evaluation: small, pure functions checked against independently computed values
+//! (`tools/stats_fixtures.py` computes them with SciPy into
+//! `crates/domain/tests/fixtures/stats_reference.json`, which `tests/stats_reference.rs` checks).
+//!
+//! - [`paired_change`]: mean change with a paired-t 95% CI and Cohen's d_z.
+//! - [`wilcoxon_signed_rank`]: two-sided Wilcoxon signed-rank p, SciPy's defaults.
+//! - [`proportion`]: a proportion with its Wilson 95% CI (e.g. % improved by the threshold).
+//! - [`observed_expected_ratio`], [`share_ratio`]: reach against a list's make-up, log-normal CI.
+//! - [`rate_per_person_year`], [`rate_difference`]: event rates with exact Poisson / Wald CIs.
+//!
+//! Every function returns `None` (or a documented value) where a figure cannot be computed (no
+//! data, zero denominators); a returned struct never holds NaN or an infinity.
+
+mod distributions;
+mod intervals;
+mod wilcoxon;
+
+pub use distributions::{chi_squared_quantile, normal_quantile, Z_975};
+pub use intervals::{observed_expected_ratio, proportion, rate_difference, rate_per_person_year, share_ratio, Proportion, Rate, RateDifference, RatioEstimate};
+pub use wilcoxon::{wilcoxon_signed_rank, wilcoxon_signed_rank_with, Wilcoxon, WilcoxonMethod, EXACT_MAX_N};
 
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
@@ -26,8 +45,10 @@ pub fn median(values: &[f64]) -> Option<f64> {
     Some(if sorted.len() % 2 == 0 { (sorted[mid - 1] + sorted[mid]) / 2.0 } else { sorted[mid] })
 }
 
-/// Two-sided 95% confidence interval for a mean, using Student's t with n − 1 degrees of freedom.
-/// `None` when it cannot be computed (fewer than two values).
+/// Two-sided 95% confidence interval for a mean, using Student's t with n − 1 degrees of freedom
+/// (as `scipy.stats.ttest_rel(...).confidence_interval()`). `None` when it cannot be computed
+/// (fewer than two values). When every value is equal the SD is 0 and the interval has zero width
+/// (SciPy gives NaN there).
 pub fn mean_ci95(values: &[f64]) -> Option<(f64, f64)> {
     let n = values.len();
     let m = mean(values)?;
@@ -50,6 +71,9 @@ pub struct PairedChange {
     pub effect_size_dz: Option<f64>,
 }
 
+/// Summarises `(before, after)` pairs; change is `after − before`. `None` for no pairs; with one
+/// pair, or with every change equal, the SD-based figures are `None` (the CI is then zero-width
+/// when all changes are equal, see [`mean_ci95`]).
 pub fn paired_change(pairs: &[(f64, f64)]) -> Option<PairedChange> {
     let before: Vec<f64> = pairs.iter().map(|p| p.0).collect();
     let after: Vec<f64> = pairs.iter().map(|p| p.1).collect();

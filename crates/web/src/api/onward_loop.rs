@@ -1,0 +1,36 @@
+//! The onward-referral loop in the JSON API: each referral's history, and what needs a link
+//! worker's attention. Partners answer through `POST /api/partner/onward-referrals/{id}`.
+
+use super::ApiError;
+use crate::auth::ApiClient;
+use crate::casework as cases;
+use crate::{AppState, WebError};
+use axum::extract::{Path, State};
+use axum::Json;
+use serde_json::Value;
+
+type ApiResult<T> = Result<T, ApiError>;
+
+fn json(value: impl serde::Serialize) -> ApiResult<Json<Value>> {
+    Ok(Json(serde_json::to_value(value).map_err(|e| WebError::Internal(e.to_string()))?))
+}
+
+#[utoipa::path(get, path = "/api/partner/onward-referrals/{id}/events", tag = "partner", params(("id" = String, Path)),
+    responses((status = 200, description = "The referral's history, oldest first: from_status, to_status, reason, happened_on, at, who"), (status = 404, body = super::ErrorBody)))]
+pub async fn partner_events(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+    cases::partner_referral(&*state.store, &client.actor, &id).await?;
+    json(state.store.onward_events(&id).await?)
+}
+
+#[utoipa::path(get, path = "/api/referrals/{id}/onward-events", tag = "casework", params(("id" = String, Path)),
+    responses((status = 200, description = "The history of every onward referral of the referral, oldest first"), (status = 404, body = super::ErrorBody)))]
+pub async fn referral_events(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+    cases::casework_referral(&*state.store, &client.actor, &id).await?;
+    json(state.store.referral_onward_events(&id).await?)
+}
+
+#[utoipa::path(get, path = "/api/onward/attention", tag = "casework",
+    responses((status = 200, description = "The service's stuck onward referrals (no answer in 14 days) and bounced people (declined by two or more services)"), (status = 403, body = super::ErrorBody)))]
+pub async fn attention(State(state): State<AppState>, client: ApiClient) -> ApiResult<Json<Value>> {
+    json(crate::onward_loop::attention(&*state.store, &client.actor, None, cases::today()).await?)
+}

@@ -1,0 +1,232 @@
+//! The server's background task for the onward-referral loop: every few seconds it delivers the
+//! e-mail outbox by SMTP (when configured) and, less often, sends the reminders and "stuck"
+//! prompts that have come due (idempotent: each prompt is created once).
+//!
+//! SMTP here is plain SMTP to a relay (`smtp://host:port`, no TLS, no credentials): production
+//! should send through a relay on the same host or network (Postfix, an NHSmail or Exchange
+//! connector) that adds TLS and authentication onwards. Nothing in an e-mail is a health detail:
+//! the text names the service and links to the app (see `linkwork_domain::onward::Notice`).
+
+use crate::onward_loop::send_due_prompts;
+use lettre::message::header::ContentType;
+use lettre::message::Mailbox;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use linkwork_store::{OutboxEmail, Store, StoreError};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use time::OffsetDateTime;
+
+/// Attempts before an e-mail is given up (its last error stays in the outbox for operators).
+pub const MAX_ATTEMPTS: i64 = 8;
+/// E-mails older than this are not sent any more: a prompt days late does more harm than good
+/// (the notification is still in the app).
+pub const MAX_AGE: time::Duration = time::Duration::days(3);
+/// How long one server holds a claimed e-mail before another may retry it.
+const CLAIM_LEASE: time::Duration = time::Duration::minutes(5);
+
+/// How and when the background task works.
+#[derive(Debug, Clone)]
+pub struct NotifierSettings {
+    /// `smtp://host[:port]` of a relay; without it no e-mail is sent (notifications still appear
+    /// in the app, and the outbox keeps what would have been sent).
+    pub smtp_url: Option<String>,
+    /// The sender address.
+    pub mail_from: String,
+    /// The app's address as people reach it, for links in e-mails (`https://linkwork.example.org`).
+    pub public_url: String,
+    /// How often the outbox is drained.
+    pub poll_every: Duration,
+    /// How often due prompts are looked for.
+    pub prompts_every: Duration,
+}
+
+impl Default for NotifierSettings {
+    fn default() -> Self {
+        Self {
+            smtp_url: None,
+            mail_from: "Linkwork <linkwork@localhost>".into(),
+            public_url: "http://localhost:8080".into(),
+            poll_every: Duration::from_secs(5),
+            prompts_every: Duration::from_secs(300),
+        }
+    }
+}
+
+/// An SMTP relay's address, from `smtp://host[:port]` (port 25 by default).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SmtpRelay {
+    pub host: String,
+    pub port: u16,
+}
+
+impl SmtpRelay {
+    pub fn parse(url: &str) -> Result<Self, String> {
+        let rest = url.trim().strip_prefix("smtp://").ok_or("the SMTP URL must look like smtp://host:port (plain SMTP to a relay; TLS is the relay's job)")?;
+        let rest = rest.trim_end_matches('/');
+        if rest.contains('@') || rest.contains('?') || rest.contains('/') {
+            return Err("the SMTP URL takes only a host and port: credentials travel in clear without TLS, so use a local relay".into());
+        }
+        let (host, port) = match rest.rsplit_once(':') {
+            Some((host, port)) if !port.contains(']') => (host, port.parse::<u16>().map_err(|_| format!("{port:?} is not a port number"))?),
+            _ => (rest, 25),
+        };
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        if host.is_empty() {
+            return Err("the SMTP URL needs a host, like smtp://localhost:25".into());
+        }
+        Ok(Self { host: host.to_owned(), port })
+    }
+}
+
+/// Sends outbox e-mails through one SMTP relay.
+pub struct Mailer {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+    public_url: String,
+}
+
+impl Mailer {
+    /// A mailer for the settings' relay, or `None` when no SMTP URL is set.
+    pub fn new(settings: &NotifierSettings) -> anyhow::Result<Option<Self>> {
+        let Some(url) = &settings.smtp_url else { return Ok(None) };
+        let relay = SmtpRelay::parse(url).map_err(anyhow::Error::msg)?;
+        let from: Mailbox = settings.mail_from.parse().map_err(|e| anyhow::anyhow!("the sender address {:?} is not valid: {e}", settings.mail_from))?;
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(relay.host).port(relay.port).timeout(Some(Duration::from_secs(20))).build();
+        Ok(Some(Self { transport, from, public_url: settings.public_url.trim_end_matches('/').to_owned() }))
+    }
+
+    /// The e-mail as sent: the notification's text, a link to the app, and a footer.
+    pub fn compose(&self, email: &OutboxEmail) -> Result<Message, String> {
+        let to: Mailbox = email.to_address.parse().map_err(|e| format!("invalid recipient address: {e}"))?;
+        let link = email.link.as_deref().map(|l| format!("\n\nOpen Linkwork to see it:\n{}{l}", self.public_url)).unwrap_or_default();
+        let footer = "Sent by Linkwork, the social prescribing service's referral system. This e-mail holds no personal or health details: sign in to see the referral.";
+        let body = format!("{}{link}\n\n-- \n{}\n", wrap(&email.body), wrap(footer));
+        Message::builder().from(self.from.clone()).to(to).subject(&email.subject).header(ContentType::TEXT_PLAIN).body(body).map_err(|e| e.to_string())
+    }
+
+    async fn send(&self, email: &OutboxEmail) -> Result<(), String> {
+        let message = self.compose(email)?;
+        self.transport.send(message).await.map(drop).map_err(|e| e.to_string())
+    }
+}
+
+/// Wraps text at 72 columns (plain-text e-mail: short lines travel as 7-bit, unencoded).
+fn wrap(text: &str) -> String {
+    let mut out = String::new();
+    let mut line = 0;
+    for word in text.split_whitespace() {
+        if line > 0 && line + 1 + word.len() > 72 {
+            out.push('\n');
+            line = 0;
+        } else if line > 0 {
+            out.push(' ');
+            line += 1;
+        }
+        out.push_str(word);
+        line += word.len();
+    }
+    out
+}
+
+/// What one pass over the outbox did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Delivery {
+    pub sent: usize,
+    pub failed: usize,
+}
+
+/// The wait before attempt `attempts + 1`: 30 s, 2 min, 8 min, … at most 6 hours.
+fn backoff(attempts: i64) -> time::Duration {
+    let seconds = 30i64.saturating_mul(4i64.saturating_pow(attempts.clamp(1, 10) as u32 - 1));
+    time::Duration::seconds(seconds.min(6 * 3600))
+}
+
+/// Sends every e-mail that is due (not sent, under [`MAX_ATTEMPTS`], not waiting for a retry,
+/// not older than [`MAX_AGE`]). Each is claimed first, so servers sharing a database do not
+/// send one e-mail twice.
+pub async fn deliver_outbox(store: &dyn Store, mailer: &Mailer) -> Result<Delivery, StoreError> {
+    let mut done = Delivery::default();
+    let now = OffsetDateTime::now_utc();
+    for email in store.outbox(true, MAX_ATTEMPTS, 200).await? {
+        if email.next_attempt_at > now || now - email.created_at > MAX_AGE {
+            continue;
+        }
+        if !store.claim_email(&email.id, email.attempts, now + CLAIM_LEASE).await? {
+            continue;
+        }
+        match mailer.send(&email).await {
+            Ok(()) => {
+                store.email_sent(&email.id, OffsetDateTime::now_utc()).await?;
+                done.sent += 1;
+            }
+            Err(error) => {
+                // The error may quote the address: it stays in the outbox, out of the logs.
+                tracing::warn!(email_id = %email.id, attempt = email.attempts + 1, "e-mail delivery failed");
+                store.email_failed(&email.id, &error, OffsetDateTime::now_utc() + backoff(email.attempts + 1)).await?;
+                done.failed += 1;
+            }
+        }
+    }
+    Ok(done)
+}
+
+/// Starts the background task (on the current tokio runtime): prompts every
+/// `prompts_every`, the outbox every `poll_every` when SMTP is configured. Fails at once on a
+/// bad SMTP URL or sender address, so a misconfiguration stops the server from starting.
+pub fn spawn(store: Arc<dyn Store>, settings: NotifierSettings) -> anyhow::Result<tokio::task::JoinHandle<()>> {
+    let mailer = Mailer::new(&settings)?;
+    Ok(tokio::spawn(async move {
+        let mut prompts_checked: Option<Instant> = None;
+        loop {
+            if prompts_checked.is_none_or(|at| at.elapsed() >= settings.prompts_every) {
+                match send_due_prompts(&*store, OffsetDateTime::now_utc().date()).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(created = n, "onward-referral prompts sent"),
+                    Err(e) => tracing::warn!(error = %e, "could not check onward referrals for prompts"),
+                }
+                prompts_checked = Some(Instant::now());
+            }
+            if let Some(mailer) = &mailer {
+                match deliver_outbox(&*store, mailer).await {
+                    Ok(Delivery { sent: 0, failed: 0 }) => {}
+                    Ok(d) => tracing::info!(sent = d.sent, failed = d.failed, "e-mail outbox delivered"),
+                    Err(e) => tracing::warn!(error = %e, "could not read the e-mail outbox"),
+                }
+            }
+            tokio::time::sleep(settings.poll_every).await;
+        }
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn smtp_urls() {
+        assert_eq!(SmtpRelay::parse("smtp://localhost:2525").unwrap(), SmtpRelay { host: "localhost".into(), port: 2525 });
+        assert_eq!(SmtpRelay::parse("smtp://mail.internal").unwrap(), SmtpRelay { host: "mail.internal".into(), port: 25 });
+        assert_eq!(SmtpRelay::parse("smtp://127.0.0.1:25/").unwrap(), SmtpRelay { host: "127.0.0.1".into(), port: 25 });
+        assert_eq!(SmtpRelay::parse("smtp://[::1]:2525").unwrap(), SmtpRelay { host: "::1".into(), port: 2525 });
+        assert!(SmtpRelay::parse("smtps://host:465").is_err());
+        assert!(SmtpRelay::parse("smtp://user:secret@host:25").is_err());
+        assert!(SmtpRelay::parse("smtp://host:notaport").is_err());
+        assert!(SmtpRelay::parse("smtp://").is_err());
+    }
+
+    #[test]
+    fn wraps_at_72() {
+        let text = "Tuesday walks reports that the person for Pat has started. ".repeat(5);
+        let wrapped = wrap(&text);
+        assert!(wrapped.lines().all(|l| l.len() <= 72), "{wrapped}");
+        assert_eq!(wrapped.split_whitespace().collect::<Vec<_>>(), text.split_whitespace().collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn retries_back_off() {
+        assert_eq!(backoff(1), time::Duration::seconds(30));
+        assert_eq!(backoff(2), time::Duration::minutes(2));
+        assert_eq!(backoff(3), time::Duration::minutes(8));
+        assert_eq!(backoff(MAX_ATTEMPTS), time::Duration::hours(6));
+    }
+}
