@@ -9,7 +9,8 @@ use linkwork_domain::mdt::AttendeeRole;
 use linkwork_domain::need::NeedDomain;
 use linkwork_domain::referral::ReferralStatus;
 use linkwork_domain::triage::{AttemptMode, AttemptOutcome};
-use linkwork_store::{AuditActor, NewAttempt, NewIncoming, NewMdtMeeting, Store};
+use linkwork_domain::community::ActivityKind;
+use linkwork_store::{AuditActor, NewAttempt, NewCommunityActivity, NewIncoming, NewMdtMeeting, Store};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -84,6 +85,36 @@ pub(crate) async fn seed(store: &dyn Store, seed: u64, today: Date, pcn: &str, p
             referral_ids: discussed,
         };
         store.create_mdt(&who, &meeting).await?;
+    }
+
+    // Community work: each link worker gets out to meet local groups a few times a month.
+    const PLACES: &[(&str, Option<&str>)] = &[
+        ("St Mark's lunch club", Some("A Thursday lunch club with transport for people who can't drive")),
+        ("Riverside library", None),
+        ("Mosque women's group", Some("A weekly sewing circle open to all women")),
+        ("Allotment society open day", Some("Two shared plots for beginners")),
+        ("Job Centre Plus partnership meeting", None),
+        ("Carers' forum", None),
+        ("Community centre coffee morning", Some("A new dementia-friendly coffee morning")),
+    ];
+    for worker in worker_ids {
+        for _ in 0..rng.gen_range(4..=8) {
+            let (place, asset) = PLACES[rng.gen_range(0..PLACES.len())];
+            let kind = *[ActivityKind::Visit, ActivityKind::Meeting, ActivityKind::Event, ActivityKind::Networking, ActivityKind::AssetMapping].choose(&mut rng).unwrap_or(&ActivityKind::Visit);
+            store
+                .add_community_activity(&NewCommunityActivity {
+                    service_org_id: pcn.to_owned(),
+                    worker_id: worker.clone(),
+                    activity_on: today - Duration::days(rng.gen_range(1..90)),
+                    kind,
+                    organisation_name: place.to_owned(),
+                    org_id: None,
+                    minutes: rng.gen_range(4..=16) * 15,
+                    assets_found: asset.map(str::to_owned),
+                    notes: None,
+                })
+                .await?;
+        }
     }
     Ok(())
 }

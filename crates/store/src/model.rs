@@ -798,3 +798,12 @@ pub struct ServiceAtLocationItem {
     /// From the centre of a proximity search.
     pub distance_km: Option<f64>,
 }
+
+/// Where and when a service runs, for the link workers' directory search: the coordinates of
+/// its locations and the days of its schedules (`MO` … `SU`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ServiceWhereWhen {
+    pub service_id: String,
+    pub places: Vec<linkwork_domain::directory::Coordinates>,
+    pub days: Vec<String>,
+}

@@ -10,8 +10,8 @@ use time::{Date, OffsetDateTime};
 
 /// Everything Linkwork stores. One object-safe trait (split by concern into supertraits) so the
 /// shells hold an `Arc<dyn Store>` and are compiled once for both databases.
-pub trait Store: AdminStore + AccountStore + DirectoryStore + CaseworkStore + PartnerStore + EvaluationStore + IntakeStore + TeamStore + CommunityStore + LoopStore + OrukStore {}
-impl<T: AdminStore + AccountStore + DirectoryStore + CaseworkStore + PartnerStore + EvaluationStore + IntakeStore + TeamStore + CommunityStore + LoopStore + OrukStore> Store for T {}
+pub trait Store: AdminStore + AccountStore + DirectoryStore + CaseworkStore + PartnerStore + EvaluationStore + IntakeStore + TeamStore + CommunityStore + LoopStore + OrukStore + PartnershipStore {}
+impl<T: AdminStore + AccountStore + DirectoryStore + CaseworkStore + PartnerStore + EvaluationStore + IntakeStore + TeamStore + CommunityStore + LoopStore + OrukStore + PartnershipStore> Store for T {}
 
 #[async_trait]
 pub trait AdminStore: Send + Sync {
@@ -204,4 +204,29 @@ pub trait OrukStore: Send + Sync {
     /// Where a postcode is, as the centre of the directory's locations there (a full, normalised
     /// postcode) or in that outward code (no space); `None` when none has coordinates.
     async fn postcode_centre(&self, postcode: &str) -> Result<Option<linkwork_domain::directory::Coordinates>>;
+    /// Every service's location coordinates and schedule days (published or not), for search.
+    async fn services_where_when(&self) -> Result<Vec<ServiceWhereWhen>>;
+}
+
+/// The facts the partnership reports (issue 4: partner feedback, gaps, network) are computed from.
+#[derive(Debug, Clone, Default)]
+pub struct PartnershipInput {
+    /// Onward referrals made by the services, sent in the period.
+    pub onward: Vec<linkwork_domain::partnership::OnwardFact>,
+    /// Every service in the directory.
+    pub services: Vec<linkwork_domain::partnership::ServiceFact>,
+    /// Per referral received in the period: the needs identified (in conversation, else at referral).
+    pub needs: Vec<(String, Vec<linkwork_domain::need::NeedDomain>)>,
+    /// Referrals into the services from organisations: the referring organisation's name and the day.
+    pub referred_in: Vec<(String, Date)>,
+    /// Organisation id → name.
+    pub org_names: std::collections::BTreeMap<String, String>,
+    /// SWEMWBS measures of the services' referrals, taken up to the end of the period.
+    pub measures: Vec<linkwork_domain::evaluation::MeasureFacts>,
+}
+
+#[async_trait]
+pub trait PartnershipStore: Send + Sync {
+    /// The partnership facts for the given services (PCNs) over `period`.
+    async fn partnership_input(&self, service_org_ids: &[String], period: linkwork_domain::evaluation::Period) -> Result<PartnershipInput>;
 }

@@ -43,7 +43,7 @@ impl Page {
             Role::LinkWorker => &[("/caseload", "Caseload"), ("/triage", "Triage"), ("/referrals/new", "New referral"), ("/people", "Find a person"), ("/mdt", "MDT"), ("/onward/attention", "Onward referrals"), ("/community", "Community work"), ("/directory", "Directory"), ("/dashboard", "Dashboard")],
             Role::Manager => &[("/caseload", "Caseloads"), ("/triage", "Triage"), ("/team", "Team"), ("/referrals/new", "New referral"), ("/people", "Find a person"), ("/mdt", "MDT"), ("/onward/attention", "Onward referrals"), ("/community", "Community work"), ("/directory", "Directory"), ("/dashboard", "Dashboard")],
             Role::PracticeStaff => &[("/practice/referrals", "Our referrals"), ("/practice/referrals/new", "Refer someone")],
-            Role::VcsePartner => &[("/partner/referrals", "Referrals to us"), ("/partner/refer", "Refer someone")],
+            Role::VcsePartner => &[("/partner/referrals", "Referrals to us"), ("/partner/refer", "Refer someone"), ("/directory/mine", "Our services"), ("/partner/report", "Feedback report")],
             Role::Commissioner | Role::Admin => &[("/dashboard", "Dashboard"), ("/report", "Evaluation report")],
         };
         Self {
@@ -255,6 +255,8 @@ pub struct OnwardView {
     pub form: FormState,
     pub person: String,
     pub action: String,
+    /// For the link to the directory search for this person (`/directory?for=`).
+    pub referral_id: String,
     pub services: Vec<ServiceOption>,
 }
 
@@ -263,7 +265,6 @@ pub struct ServiceOption {
     pub name: String,
     pub org: String,
     pub needs: String,
-    pub description: String,
     pub matches: bool,
 }
 
@@ -275,13 +276,6 @@ pub struct DischargeView {
     pub person: String,
     pub action: String,
     pub reasons: Vec<Choice>,
-}
-
-#[derive(Template)]
-#[template(path = "directory.html")]
-pub struct DirectoryView {
-    pub page: Page,
-    pub services: Vec<ServiceOption>,
 }
 
 #[derive(Template)]

@@ -7,11 +7,13 @@ mod admin;
 mod casework;
 mod community;
 mod directory;
+mod directory_search;
 mod evaluation;
 mod intake;
 mod onward_loop;
 mod oruk;
 mod partner;
+mod partnership;
 mod team;
 
 use super::Db;

@@ -878,4 +878,8 @@ impl OrukStore for SqlStore {
             sqlx::query_as(&format!("SELECT AVG(latitude), AVG(longitude) FROM locations WHERE {clause} AND latitude IS NOT NULL AND longitude IS NOT NULL")).bind(value).fetch_one(&self.pool).await?;
         Ok(centre.0.zip(centre.1).and_then(|(lat, lon)| Coordinates::new(lat, lon)))
     }
+
+    async fn services_where_when(&self) -> Result<Vec<ServiceWhereWhen>> {
+        self.where_when().await
+    }
 }

@@ -36,7 +36,6 @@ pub fn routes() -> Router<AppState> {
         .route("/referrals/{id}/measures/new", get(form_page).post(submit))
         .route("/referrals/{id}/onward/new", get(form_page).post(submit))
         .route("/referrals/{id}/discharge", get(form_page).post(submit))
-        .route("/directory", get(directory))
 }
 
 type Params = Query<HashMap<String, String>>;
@@ -274,11 +273,10 @@ async fn render_support_form(state: &AppState, user: &CurrentUser, r: &ReferralR
                     id: s.id,
                     name: s.name,
                     org: s.org_name,
-                    description: s.description,
                 })
                 .collect();
             services.sort_by_key(|s| !s.matches);
-            render(&OnwardView { page, form, person, action, services })
+            render(&OnwardView { page, form, person, action, services, referral_id: r.referral.id.clone() })
         }
         SupportForm::Discharge => render(&DischargeView { page, form, person, action, reasons: choices!(DischargeReason) }),
     }
@@ -315,16 +313,4 @@ async fn submit(State(state): State<AppState>, user: CurrentUser, Path(id): Path
         }
         Err(e) => Err(e),
     }
-}
-
-async fn directory(State(state): State<AppState>, user: CurrentUser) -> Result<Html<String>, WebError> {
-    cases::require_casework(&user.actor())?;
-    let services = state
-        .store
-        .services()
-        .await?
-        .into_iter()
-        .map(|s| ServiceOption { matches: false, needs: cases::need_labels(&s.needs), id: s.id, name: s.name, org: s.org_name, description: s.description })
-        .collect();
-    render(&DirectoryView { page: page(&state, &user, "Directory", "/directory").await?, services })
 }

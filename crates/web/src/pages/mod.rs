@@ -4,9 +4,11 @@
 
 mod casework;
 mod community;
+mod directory;
 mod import;
 mod intake;
 mod partner;
+mod partnership;
 pub(crate) mod reports;
 mod session;
 mod team;
@@ -30,8 +32,10 @@ pub fn routes() -> Router<AppState> {
         .route("/healthz", get(healthz))
         .merge(session::routes())
         .merge(casework::routes())
+        .merge(directory::routes())
         .merge(import::routes())
         .merge(partner::routes())
+        .merge(partnership::routes())
         .merge(intake::routes())
         .merge(triage::routes())
         .merge(team::routes())
