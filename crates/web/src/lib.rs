@@ -20,6 +20,7 @@ pub mod notifier;
 mod onward_loop;
 pub mod oruk;
 mod pages;
+mod partnership;
 mod rate_limit;
 mod team;
 mod views;

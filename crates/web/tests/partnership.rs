@@ -116,6 +116,7 @@ async fn partner_gap_and_network_reports_on_every_database() {
     for (backend, url) in fresh_database_urls(&dir).await {
         let w = spawn(&url).await;
         seed(&w).await;
+        api(&w).await;
 
         // The partner sees its own organisation only, with the 3 referrals it received as *.
         let partner = Browser::login(&w.base, "partner@test.org").await;
@@ -202,4 +203,35 @@ async fn partner_gap_and_network_reports_on_every_database() {
         assert!(html.contains("Test PCN"), "{backend}: the manager's scope");
         eprintln!("{backend}: partnership reports passed");
     }
+}
+
+/// The same reports through the JSON API, with the same rules.
+async fn api(w: &World) {
+    use linkwork_domain::access::Role;
+    let http = reqwest::Client::new();
+    let token = |org: String, role: Role| {
+        let store = w.store.clone();
+        async move {
+            let t = linkwork_web::new_api_token();
+            store.create_api_token(&linkwork_web::hash_api_token(&t), &org, role, None).await.unwrap();
+            t
+        }
+    };
+    let partner = token(w.vcse.clone(), Role::VcsePartner).await;
+    let commissioner = token(w.icb.clone(), Role::Commissioner).await;
+    let lw = token(w.pcn.clone(), Role::LinkWorker).await;
+    let get = |path: String, t: String| {
+        let http = http.clone();
+        async move { http.get(path).bearer_auth(t).send().await.unwrap() }
+    };
+    let own: serde_json::Value = get(format!("{}/api/partner/report", w.base), partner.clone()).await.json().await.unwrap();
+    assert_eq!(own["received"], "*", "3 received is suppressed in the API too");
+    assert_eq!(get(format!("{}/api/reports/partners/{}", w.base, w.other_vcse), partner.clone()).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(get(format!("{}/api/reports/gaps", w.base), lw.clone()).await.status(), StatusCode::FORBIDDEN);
+    let gaps: serde_json::Value = get(format!("{}/api/reports/gaps", w.base), commissioner.clone()).await.json().await.unwrap();
+    assert!(gaps["report"]["unmet_needs"].is_array());
+    let network: serde_json::Value = get(format!("{}/api/reports/network", w.base), commissioner.clone()).await.json().await.unwrap();
+    assert!(network["edges"].as_array().unwrap().iter().any(|e| e["from"] == "Link workers"));
+    let other: serde_json::Value = get(format!("{}/api/reports/partners/{}", w.base, w.other_vcse), commissioner).await.json().await.unwrap();
+    assert!(other["partner"].as_str().unwrap().contains("Other Charity"));
 }

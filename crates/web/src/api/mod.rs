@@ -3,6 +3,7 @@
 //! Request bodies are JSON objects whose fields have the same names as the HTML forms' fields.
 
 mod handlers;
+mod partnership;
 mod onward_loop;
 mod team;
 
@@ -46,6 +47,10 @@ pub fn routes() -> Router<AppState> {
         .route("/people", get(team::search))
         .route("/people/{id}/timeline", get(team::timeline))
         .route("/mdt-meetings", get(team::mdt_meetings).post(team::record_mdt))
+        .route("/partner/report", get(partnership::own_partner_report))
+        .route("/reports/partners/{org_id}", get(partnership::partner_report))
+        .route("/reports/gaps", get(partnership::gaps))
+        .route("/reports/network", get(partnership::network))
         .merge(crate::fhir::api_routes())
         .fallback(|| async { ApiError(WebError::NotFound) })
 }
@@ -101,7 +106,8 @@ impl IntoResponse for ApiError {
         handlers::record_conversation, handlers::add_contact, handlers::add_measure, handlers::refer_onward, handlers::discharge,
         handlers::partner_list, handlers::partner_respond, handlers::report, onward_loop::partner_events, onward_loop::referral_events, onward_loop::attention,
         team::partner_refer, team::list_incoming, team::convert_incoming, team::decline_incoming, team::add_attempt, team::merge, team::reassign,
-        team::goal_status, team::caseload, team::search, team::timeline, team::record_mdt, team::mdt_meetings
+        team::goal_status, team::caseload, team::search, team::timeline, team::record_mdt, team::mdt_meetings,
+        partnership::own_partner_report, partnership::partner_report, partnership::gaps, partnership::network
     ),
     components(schemas(ErrorBody, FieldError, handlers::Created, handlers::ReferralRequest, handlers::DeclineRequest, handlers::ConversationRequest, handlers::ContactRequest, handlers::MeasureRequest, handlers::OnwardRequest, handlers::DischargeRequest, handlers::PartnerResponseRequest)),
     modifiers(&BearerAuth),

@@ -5,7 +5,7 @@
 
 use super::{page, period_from, render};
 use crate::auth::CurrentUser;
-use crate::casework::{report_scope, today};
+
 use crate::forms::Fields;
 use crate::views::{date, FormState, Page};
 use crate::{AppState, WebError};
@@ -15,11 +15,11 @@ use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use linkwork_domain::access::{OrgKind, Role};
-use linkwork_domain::disclosure::{Shown, SuppressionPolicy};
+use linkwork_domain::access::OrgKind;
+use linkwork_domain::disclosure::Shown;
 use linkwork_domain::evaluation::Period;
-use linkwork_domain::partnership::{self, GapReport, NetworkEdge, PartnerFeedback};
-use linkwork_store::PartnershipInput;
+use linkwork_domain::partnership::{GapReport, PartnerFeedback};
+
 use std::collections::HashMap;
 use std::fmt::Write;
 
@@ -96,64 +96,6 @@ pub struct NetworkView {
     pub period: String,
     pub edges: Vec<EdgeRow>,
     pub chart: String,
-}
-
-// ---- scope and facts ----
-
-/// The partner report's scope: a VCSE partner sees its own organisation across every PCN;
-/// managers and commissioners see any VCSE organisation within their own aggregate scope.
-async fn partner_scope(state: &AppState, user: &CurrentUser, org_id: Option<&str>) -> Result<(String, Vec<String>), WebError> {
-    match (user.role(), org_id) {
-        (Role::VcsePartner, None) => {
-            let pcns = state.store.orgs(OrgKind::Pcn, None).await?;
-            Ok((user.user.org_id.clone(), pcns.into_iter().map(|p| p.id).collect()))
-        }
-        (Role::Manager | Role::Commissioner | Role::Admin, Some(org_id)) => {
-            let (_, services) = report_scope(&*state.store, &user.actor()).await?;
-            match state.store.org(org_id).await? {
-                Some(org) if org.kind == OrgKind::Vcse => Ok((org.id, services)),
-                _ => Err(WebError::NotFound),
-            }
-        }
-        (Role::VcsePartner, Some(_)) => Err(WebError::NotFound),
-        _ => Err(WebError::Forbidden),
-    }
-}
-
-/// Gaps and network are for managers (their PCN) and commissioners (their ICB's PCNs).
-async fn funder_scope(state: &AppState, user: &CurrentUser) -> Result<(String, Vec<String>), WebError> {
-    if !matches!(user.role(), Role::Manager | Role::Commissioner | Role::Admin) {
-        return Err(WebError::Forbidden);
-    }
-    report_scope(&*state.store, &user.actor()).await
-}
-
-async fn facts(state: &AppState, services: &[String], period: Period) -> Result<PartnershipInput, WebError> {
-    Ok(state.store.partnership_input(services, period).await?)
-}
-
-async fn feedback(state: &AppState, user: &CurrentUser, org_id: Option<&str>, period: Period) -> Result<PartnerFeedback, WebError> {
-    let (partner_id, services) = partner_scope(state, user, org_id).await?;
-    let input = facts(state, &services, period).await?;
-    let mut report = partnership::partner_feedback(&partner_id, &input.onward, &input.measures, period, SuppressionPolicy::default());
-    if report.partner.is_empty() {
-        report.partner = state.store.org(&partner_id).await?.map(|o| o.name).unwrap_or_default();
-    }
-    Ok(report)
-}
-
-async fn gap_report(state: &AppState, user: &CurrentUser, period: Period) -> Result<(String, GapReport), WebError> {
-    let (scope, services) = funder_scope(state, user).await?;
-    let input = facts(state, &services, period).await?;
-    Ok((scope, partnership::gaps(&input.needs, &input.services, &input.onward, today(), period, SuppressionPolicy::default())))
-}
-
-async fn network_edges(state: &AppState, user: &CurrentUser, period: Period) -> Result<(String, Vec<NetworkEdge>), WebError> {
-    let (scope, services) = funder_scope(state, user).await?;
-    let input = facts(state, &services, period).await?;
-    let mut edges = partnership::network(&input.onward, &input.referred_in, &input.org_names, period, SuppressionPolicy::default());
-    edges.sort_by(|a, b| b.referrals.value().copied().unwrap_or(0).cmp(&a.referrals.value().copied().unwrap_or(0)).then_with(|| (&a.from, &a.to).cmp(&(&b.from, &b.to))));
-    Ok((scope, edges))
 }
 
 // ---- formatting ----
@@ -324,12 +266,12 @@ async fn show_partner(state: &AppState, user: &CurrentUser, org_id: Option<&str>
     };
     match period_from(q) {
         Ok(period) => {
-            let report = feedback(state, user, org_id, period).await?;
+            let report = crate::partnership::feedback(&*state.store, &user.actor(), org_id, period).await?;
             let page = page(state, user, "Partner feedback report", &here).await?;
             Ok(render(&partner_view(page, &report, action, format!("{csv_base}?{}", query(period))))?.into_response())
         }
         Err(errors) => {
-            partner_scope(state, user, org_id).await?;
+            crate::partnership::partner_scope(&*state.store, &user.actor(), org_id).await?;
             let form = FormState::new(Fields::from_pairs(q.iter().map(|(k, v)| (k.clone(), v.clone())).collect()), errors);
             let page = page(state, user, "Partner feedback report", &here).await?.with_form(&form);
             let view = PartnerReportView { page, form, action, csv_href: csv_base, partner: String::new(), period: String::new(), summary: vec![], decline_reasons: vec![], by_service: vec![], chart: String::new() };
@@ -348,7 +290,7 @@ async fn partner_report(State(state): State<AppState>, user: CurrentUser, Path(o
 
 async fn partner_csv_for(state: &AppState, user: &CurrentUser, org_id: Option<&str>, q: &HashMap<String, String>) -> Result<Response, WebError> {
     let period = period_from(q).map_err(WebError::Invalid)?;
-    let report = feedback(state, user, org_id, period).await?;
+    let report = crate::partnership::feedback(&*state.store, &user.actor(), org_id, period).await?;
     Ok(csv_response("partner-feedback", period, partner_csv_body(&report)))
 }
 
@@ -361,7 +303,7 @@ async fn partner_csv(State(state): State<AppState>, user: CurrentUser, Path(org_
 }
 
 async fn partners_index(State(state): State<AppState>, user: CurrentUser) -> Result<Html<String>, WebError> {
-    funder_scope(&state, &user).await?;
+    crate::partnership::funder_scope(&*state.store, &user.actor()).await?;
     let partners = state.store.orgs(OrgKind::Vcse, None).await?.into_iter().map(|o| (format!("/reports/partners/{}", o.id), o.name)).collect();
     render(&PartnersIndexView { page: page(&state, &user, "Partner feedback reports", "/reports/partners").await?, partners })
 }
@@ -397,11 +339,11 @@ async fn gaps_page(State(state): State<AppState>, user: CurrentUser, Query(q): P
     let period = match period_from(&q) {
         Ok(p) => p,
         Err(errors) => {
-            funder_scope(&state, &user).await?;
+            crate::partnership::funder_scope(&*state.store, &user.actor()).await?;
             return Err(WebError::Invalid(errors));
         }
     };
-    let (scope, g) = gap_report(&state, &user, period).await?;
+    let (scope, g) = crate::partnership::gap_report(&*state.store, &user.actor(), period).await?;
     let chart_rows: Vec<(String, Shown<u64>, String)> = g
         .need_coverage
         .iter()
@@ -432,7 +374,7 @@ async fn gaps_page(State(state): State<AppState>, user: CurrentUser, Query(q): P
 
 async fn gaps_csv(State(state): State<AppState>, user: CurrentUser, Query(q): Params) -> Result<Response, WebError> {
     let period = period_from(&q).map_err(WebError::Invalid)?;
-    let (_, g) = gap_report(&state, &user, period).await?;
+    let (_, g) = crate::partnership::gap_report(&*state.store, &user.actor(), period).await?;
     Ok(csv_response("gaps", period, csv(&["figure", "item", "value"], &gap_rows(&g))))
 }
 
@@ -442,11 +384,11 @@ async fn network_page(State(state): State<AppState>, user: CurrentUser, Query(q)
     let period = match period_from(&q) {
         Ok(p) => p,
         Err(errors) => {
-            funder_scope(&state, &user).await?;
+            crate::partnership::funder_scope(&*state.store, &user.actor()).await?;
             return Err(WebError::Invalid(errors));
         }
     };
-    let (scope, edges) = network_edges(&state, &user, period).await?;
+    let (scope, edges) = crate::partnership::network_edges(&*state.store, &user.actor(), period).await?;
     let chart_rows: Vec<(String, Shown<u64>, String)> = edges.iter().take(12).map(|e| (format!("{} → {}", e.from, e.to), e.referrals, String::new())).collect();
     let chart = bar_chart(
         "network-edges",
@@ -476,7 +418,7 @@ async fn network_page(State(state): State<AppState>, user: CurrentUser, Query(q)
 
 async fn network_csv(State(state): State<AppState>, user: CurrentUser, Query(q): Params) -> Result<Response, WebError> {
     let period = period_from(&q).map_err(WebError::Invalid)?;
-    let (_, edges) = network_edges(&state, &user, period).await?;
+    let (_, edges) = crate::partnership::network_edges(&*state.store, &user.actor(), period).await?;
     let mut rows = Vec::new();
     for e in &edges {
         rows.push(vec![e.from.clone(), e.to.clone(), "all".into(), count(&e.referrals)]);
