@@ -11,6 +11,7 @@ pub mod api;
 mod assets;
 mod auth;
 mod casework;
+mod directory;
 mod error;
 pub mod fhir;
 mod forms;

@@ -179,6 +179,7 @@ async fn directory_on_every_database() {
         assert_eq!(commissioner.get(&edit).await.0, StatusCode::FORBIDDEN);
         assert_eq!(commissioner.get("/directory").await.0, StatusCode::FORBIDDEN);
         assert_eq!(lw.get(&edit).await.0, StatusCode::FORBIDDEN);
+        api(&w, &near, &debt).await;
         eprintln!("{backend}: directory tests passed");
     }
 }
@@ -199,4 +200,36 @@ fn person_fields(practice: &str) -> Vec<(&str, &str)> {
         ("reason", "Lonely"),
         ("needs", "loneliness"),
     ]
+}
+
+/// The same search and editing through the JSON API, with the same rules.
+async fn api(w: &World, near: &str, debt: &str) {
+    use linkwork_domain::access::Role;
+    let http = reqwest::Client::new();
+    let mut tokens = Vec::new();
+    for (org, role) in [(&w.pcn, Role::LinkWorker), (&w.pcn, Role::Manager), (&w.vcse, Role::VcsePartner), (&w.icb, Role::Commissioner)] {
+        let t = linkwork_web::new_api_token();
+        w.store.create_api_token(&linkwork_web::hash_api_token(&t), org, role, None).await.unwrap();
+        tokens.push(t);
+    }
+    let [lw, manager, partner, commissioner] = [&tokens[0], &tokens[1], &tokens[2], &tokens[3]];
+    let url = |p: &str| format!("{}/api{p}", w.base);
+    let found: Value = http.get(url("/directory/services?need=loneliness&postcode=LS1+4AP")).bearer_auth(lw).send().await.unwrap().json().await.unwrap();
+    let names: Vec<&str> = found.as_array().unwrap().iter().map(|r| r["service"]["name"].as_str().unwrap()).collect();
+    assert_eq!(names.first(), Some(&"Near walk"), "nearest first: {names:?}");
+    assert!(found[0]["distance_km"].is_number() && found[0]["funding_ends_soon"].is_boolean() && found[0]["stale"].is_boolean(), "{}", found[0]);
+    let r = http.get(url("/directory/services?delivery=by-pigeon")).bearer_auth(lw).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(http.get(url("/directory/services")).bearer_auth(commissioner).send().await.unwrap().status(), StatusCode::FORBIDDEN);
+    // Editing: the partner its own service only; invalid input writes nothing.
+    let body = serde_json::json!({"delivery": "both", "waiting_list": "3", "complex_needs": "no", "published": "yes", "is_free": "yes", "verified": "yes"});
+    let r = http.put(url(&format!("/directory/services/{near}/profile"))).bearer_auth(partner).json(&body).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.json::<Value>().await.unwrap()["service"]["profile"]["waiting_list"], 3);
+    assert_eq!(http.put(url(&format!("/directory/services/{debt}/profile"))).bearer_auth(partner).json(&body).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    assert_eq!(http.put(url(&format!("/directory/services/{near}/profile"))).bearer_auth(lw).json(&body).send().await.unwrap().status(), StatusCode::FORBIDDEN);
+    let bad = serde_json::json!({"delivery": "both", "waiting_list": "lots", "complex_needs": "no", "published": "yes", "is_free": "yes"});
+    let r = http.put(url(&format!("/directory/services/{near}/profile"))).bearer_auth(manager).json(&bad).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(w.store.service(near).await.unwrap().unwrap().profile.waiting_list, Some(3), "nothing written");
 }

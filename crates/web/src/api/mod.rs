@@ -2,6 +2,7 @@
 //! tokens (`linkwork token create`), described by the OpenAPI document at `/api/openapi.json`.
 //! Request bodies are JSON objects whose fields have the same names as the HTML forms' fields.
 
+mod directory;
 mod handlers;
 mod partnership;
 mod onward_loop;
@@ -51,6 +52,9 @@ pub fn routes() -> Router<AppState> {
         .route("/reports/partners/{org_id}", get(partnership::partner_report))
         .route("/reports/gaps", get(partnership::gaps))
         .route("/reports/network", get(partnership::network))
+        .route("/directory/services", get(directory::search))
+        .route("/directory/services/{id}", get(directory::service))
+        .route("/directory/services/{id}/profile", axum::routing::put(directory::update_profile))
         .merge(crate::fhir::api_routes())
         .fallback(|| async { ApiError(WebError::NotFound) })
 }
@@ -107,7 +111,8 @@ impl IntoResponse for ApiError {
         handlers::partner_list, handlers::partner_respond, handlers::report, onward_loop::partner_events, onward_loop::referral_events, onward_loop::attention,
         team::partner_refer, team::list_incoming, team::convert_incoming, team::decline_incoming, team::add_attempt, team::merge, team::reassign,
         team::goal_status, team::caseload, team::search, team::timeline, team::record_mdt, team::mdt_meetings,
-        partnership::own_partner_report, partnership::partner_report, partnership::gaps, partnership::network
+        partnership::own_partner_report, partnership::partner_report, partnership::gaps, partnership::network,
+        directory::search, directory::service, directory::update_profile
     ),
     components(schemas(ErrorBody, FieldError, handlers::Created, handlers::ReferralRequest, handlers::DeclineRequest, handlers::ConversationRequest, handlers::ContactRequest, handlers::MeasureRequest, handlers::OnwardRequest, handlers::DischargeRequest, handlers::PartnerResponseRequest)),
     modifiers(&BearerAuth),

@@ -1,0 +1,45 @@
+//! API routes for the staff directory (issue 4): search with the staff-only details, a service's
+//! record, and editing its link-worker fields. The public directory is the ORUK feed at `/oruk`.
+
+use super::ApiError;
+use crate::auth::ApiClient;
+use crate::forms::Fields;
+use crate::{directory, AppState, WebError};
+use axum::extract::{Path, Query, State};
+use axum::Json;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+
+type ApiResult<T> = Result<T, ApiError>;
+
+fn service_json(s: &linkwork_store::Service, distance_km: Option<f64>) -> Value {
+    let today = crate::casework::today();
+    json!({
+        "service": s,
+        "distance_km": distance_km,
+        "stale": linkwork_domain::directory::is_stale(s.profile.last_verified_on, today),
+        "funding_ends_soon": linkwork_domain::directory::funding_ends_soon(s.profile.funding_ends_on, today),
+    })
+}
+
+#[utoipa::path(get, path = "/api/directory/services", tag = "directory", params(("need" = Option<String>, Query), ("q" = Option<String>, Query), ("delivery" = Option<String>, Query, description = "in_person | online"), ("free" = Option<String>, Query, description = "yes"), ("complex" = Option<String>, Query, description = "yes"), ("day" = Option<String>, Query, description = "MO … SU"), ("postcode" = Option<String>, Query), ("for" = Option<String>, Query, description = "a referral id: distances from the person's postcode (audited)")), responses((status = 200, description = "Matching active services, nearest first"), (status = 422, body = super::ErrorBody), (status = 403, body = super::ErrorBody)))]
+pub async fn search(State(state): State<AppState>, client: ApiClient, Query(q): Query<HashMap<String, String>>) -> ApiResult<Json<Value>> {
+    let found = directory::search(&*state.store, &client.actor, &client.audit(), &q).await?;
+    if !found.errors.is_empty() {
+        return Err(WebError::Invalid(found.errors).into());
+    }
+    Ok(Json(Value::Array(found.results.iter().map(|(s, _, d)| service_json(s, *d)).collect())))
+}
+
+#[utoipa::path(get, path = "/api/directory/services/{id}", tag = "directory", params(("id" = String, Path)), responses((status = 200, description = "The service with its staff-only details"), (status = 404, body = super::ErrorBody)))]
+pub async fn service(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+    let s = directory::visible_service(&*state.store, &client.actor, &id).await?;
+    Ok(Json(service_json(&s, None)))
+}
+
+#[utoipa::path(put, path = "/api/directory/services/{id}/profile", tag = "directory", params(("id" = String, Path)), responses((status = 200, description = "The service as saved"), (status = 422, body = super::ErrorBody), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+pub async fn update_profile(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>, Json(body): Json<Value>) -> ApiResult<Json<Value>> {
+    directory::update_profile(&*state.store, &client.actor, &id, &Fields::from_json(&body)).await?;
+    let s = directory::visible_service(&*state.store, &client.actor, &id).await?;
+    Ok(Json(service_json(&s, None)))
+}
