@@ -43,9 +43,6 @@ async fn service_id(store: &dyn Store, name: &str) -> String {
     store.services().await.unwrap().into_iter().find(|s| s.name == name).unwrap_or_else(|| panic!("service {name}")).id
 }
 
-fn today() -> time::Date {
-    time::OffsetDateTime::now_utc().date()
-}
 
 /// The names of the search results, in order.
 fn results(html: &str) -> Vec<String> {

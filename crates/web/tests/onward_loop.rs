@@ -22,26 +22,7 @@ use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 const NOTE: &str = "Low mood since her husband died; diabetic";
 const REASON: &str = "Isolated after bereavement";
 
-fn today() -> time::Date {
-    time::OffsetDateTime::now_utc().date()
-}
 
-/// Valid NHS numbers (modulus 11), different for each test person.
-fn nhs_number(n: u32) -> String {
-    (0..)
-        .map(|k| 943_476_500 + n * 100 + k)
-        .find_map(|base: u32| {
-            let digits: Vec<u32> = base.to_string().chars().map(|c| c.to_digit(10).unwrap()).collect();
-            let sum: u32 = digits.iter().zip((2..=10).rev()).map(|(d, w)| d * w).sum();
-            let check = match 11 - sum % 11 {
-                11 => 0,
-                10 => return None,
-                c => c,
-            };
-            Some(format!("{base}{check}"))
-        })
-        .unwrap()
-}
 
 /// A referral recorded and accepted by `lw`; returns its id.
 async fn accepted_referral(w: &World, lw: &Browser, n: u32, given: &str, family: &str) -> String {

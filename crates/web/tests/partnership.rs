@@ -17,26 +17,7 @@ use reqwest::StatusCode;
 use support::*;
 use time::Duration;
 
-fn today() -> time::Date {
-    time::OffsetDateTime::now_utc().date()
-}
 
-/// Valid NHS numbers (modulus 11), different for each test person.
-fn nhs_number(n: u32) -> String {
-    (0..)
-        .map(|k| 943_476_500 + n * 100 + k)
-        .find_map(|base: u32| {
-            let digits: Vec<u32> = base.to_string().chars().map(|c| c.to_digit(10).unwrap()).collect();
-            let sum: u32 = digits.iter().zip((2..=10).rev()).map(|(d, w)| d * w).sum();
-            let check = match 11 - sum % 11 {
-                11 => 0,
-                10 => return None,
-                c => c,
-            };
-            Some(format!("{base}{check}"))
-        })
-        .unwrap()
-}
 
 fn new_referral(w: &World, n: u32) -> NewReferral {
     NewReferral {

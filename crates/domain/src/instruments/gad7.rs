@@ -48,12 +48,9 @@ pub(super) const DEFINITION: Definition = Definition {
     instructions: "Over the last 2 weeks, how often have you been bothered by the following problems?",
     items: ITEMS,
     scores: SCORES,
-    score,
+    score: super::sum_of_items,
 };
 
-fn score(answers: &[u8]) -> Vec<f64> {
-    vec![answers.iter().map(|a| f64::from(*a)).sum()]
-}
 
 #[cfg(test)]
 mod tests {

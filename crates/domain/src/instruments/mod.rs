@@ -21,6 +21,16 @@ use crate::{DomainError, Result};
 
 pub use swemwbs::swemwbs_metric;
 
+/// Scoring rule of instruments whose one score is the sum of the item answers.
+pub(crate) fn sum_of_items(answers: &[u8]) -> Vec<f64> {
+    vec![answers.iter().map(|a| f64::from(*a)).sum()]
+}
+
+/// Scoring rule of instruments where each item is a score of its own (never summed).
+pub(crate) fn each_item(answers: &[u8]) -> Vec<f64> {
+    answers.iter().map(|a| f64::from(*a)).collect()
+}
+
 coded_enum! {
     /// The shipped instruments. Codes are stored with every measure and never change.
     Instrument, field = "instrument", prompt = "Select a questionnaire" {

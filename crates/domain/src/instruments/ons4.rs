@@ -57,12 +57,9 @@ pub(super) const DEFINITION: Definition = Definition {
     instructions: "For each question, give an answer on a scale of 0 to 10, where 0 is 'not at all' and 10 is 'completely'.",
     items: ITEMS,
     scores: SCORES,
-    score,
+    score: super::each_item,
 };
 
-fn score(answers: &[u8]) -> Vec<f64> {
-    answers.iter().map(|a| f64::from(*a)).collect()
-}
 
 #[cfg(test)]
 mod tests {

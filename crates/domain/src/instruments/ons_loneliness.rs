@@ -39,12 +39,9 @@ pub(super) const DEFINITION: Definition = Definition {
     instructions: "Choose the answer that is closest to how you feel.",
     items: ITEMS,
     scores: SCORES,
-    score,
+    score: super::each_item,
 };
 
-fn score(answers: &[u8]) -> Vec<f64> {
-    answers.iter().map(|a| f64::from(*a)).collect()
-}
 
 #[cfg(test)]
 mod tests {

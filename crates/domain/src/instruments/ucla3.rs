@@ -38,12 +38,9 @@ pub(super) const DEFINITION: Definition = Definition {
     instructions: "The next questions are about how you feel about different aspects of your life. For each one, choose how often you feel that way.",
     items: ITEMS,
     scores: SCORES,
-    score,
+    score: super::sum_of_items,
 };
 
-fn score(answers: &[u8]) -> Vec<f64> {
-    vec![answers.iter().map(|a| f64::from(*a)).sum()]
-}
 
 #[cfg(test)]
 mod tests {

@@ -104,3 +104,16 @@ pub fn csrf_in(html: &str) -> String {
     doc.select(&sel).next().expect("a CSRF field").value().attr("value").unwrap().to_owned()
 }
 
+
+pub fn today() -> time::Date {
+    time::OffsetDateTime::now_utc().date()
+}
+
+/// A valid NHS number (modulus 11), different for each `n`: the first base from 943 476 5nn00
+/// up whose nine digits have a check digit.
+pub fn nhs_number(n: u32) -> String {
+    (0..)
+        .map(|k| (943_476_500 + n * 100 + k).to_string())
+        .find_map(|base| linkwork_domain::NhsNumber::check_digit(&base).map(|check| format!("{base}{check}")))
+        .unwrap()
+}
