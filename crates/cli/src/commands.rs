@@ -117,13 +117,14 @@ pub struct ReportArgs {
     /// Last day of the period (YYYY-MM-DD).
     #[arg(long)]
     pub to: String,
-    /// json, csv or html
+    /// json, csv, html or pdf (pdf needs Chromium: the Debian package "chromium")
     #[arg(long, default_value = "html")]
     pub format: String,
     /// File to write; standard output if omitted.
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// The ICB or PCN to report on (id, ODS code or name); every service in the database if omitted.
+    /// What to report on: practice:<ODS code>, pcn:<ODS code>, icb:<ODS code>, or an ICB, PCN or
+    /// practice's id, ODS code or name; every service in the database if omitted.
     #[arg(long)]
     pub scope: Option<String>,
 }
@@ -225,35 +226,71 @@ pub async fn token(command: TokenCommand) -> anyhow::Result<()> {
 }
 
 pub async fn report(args: ReportArgs) -> anyhow::Result<()> {
-    let format: Format = args.format.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let started = std::time::Instant::now();
+    let pdf = args.format.trim().eq_ignore_ascii_case("pdf");
+    let format: Option<Format> = if pdf {
+        None
+    } else {
+        Some(args.format.parse().map_err(|_| anyhow::anyhow!("unknown report format \"{}\": use json, csv, html or pdf", args.format.trim()))?)
+    };
     let from = parse_iso_date("from", "start date (--from)", &args.from)?;
     let to = parse_iso_date("to", "end date (--to)", &args.to)?;
     let period = Period::new(from, to)?;
     let store = open(&args.db.database).await?;
-    let (scope_name, services) = match &args.scope {
-        Some(key) => {
-            let org = store.find_org(key).await?.with_context(|| format!("no organisation with id, ODS code or name {key:?}"))?;
-            match org.kind {
-                OrgKind::Pcn => (org.name.clone(), vec![org.id.clone()]),
-                OrgKind::Icb => (org.name.clone(), store.orgs(OrgKind::Pcn, Some(&org.id)).await?.into_iter().map(|p| p.id).collect()),
-                _ => bail!("--scope must name an ICB or a PCN"),
-            }
+    let settings = EvaluationSettings::default();
+    let mut meta = linkwork_report::DocumentMeta { produced_on: Some(time::OffsetDateTime::now_utc().date()), ..Default::default() };
+    let report = match &args.scope {
+        Some(raw) => {
+            let scope = cli_scope(&*store, raw).await?;
+            meta.scope_kind = Some(scope.kind.label().to_owned());
+            meta.scope_argument = Some(scope.argument());
+            linkwork_store::scoped_report(&*store, &scope, period, &settings).await?
         }
         None => {
             let icbs = store.orgs(OrgKind::Icb, None).await?;
             let pcns = store.orgs(OrgKind::Pcn, None).await?;
             let name = if icbs.len() == 1 { icbs[0].name.clone() } else { "All services".to_owned() };
-            (name, pcns.into_iter().map(|p| p.id).collect())
+            linkwork_store::evaluation_report(&*store, &name, &pcns.into_iter().map(|p| p.id).collect::<Vec<_>>(), period, &settings).await?
         }
     };
-    let report = linkwork_store::evaluation_report(&*store, &scope_name, &services, period, &EvaluationSettings::default()).await?;
-    let body = linkwork_report::render(&report, format, &linkwork_report::reproduce_command(period, format))?;
+    let format_name = format.map_or("pdf", Format::name);
+    let reproduce = linkwork_report::reproduce_command_scoped(meta.scope_argument.as_deref(), period, format_name);
+    let body: Vec<u8> = match format {
+        None => {
+            let html = linkwork_report::annual_report_document(&report, &reproduce, &meta);
+            tokio::task::spawn_blocking(move || linkwork_report::pdf::html_to_pdf(&html)).await.context("the PDF printer stopped")??
+        }
+        Some(Format::Html) => linkwork_report::annual_report_document(&report, &reproduce, &meta).into_bytes(),
+        Some(f) => linkwork_report::render(&report, f, &reproduce)?.into_bytes(),
+    };
     match args.out {
         Some(path) => {
-            std::fs::write(&path, body).with_context(|| format!("could not write {}", path.display()))?;
-            eprintln!("Wrote {}.", path.display());
+            std::fs::write(&path, &body).with_context(|| format!("could not write {}", path.display()))?;
+            eprintln!("Wrote {} ({}, {} to {}) in {} ms.", path.display(), report.scope, period.from, period.to, started.elapsed().as_millis());
         }
-        None => print!("{body}"),
+        None => {
+            use std::io::Write;
+            std::io::stdout().write_all(&body).context("could not write the report to standard output")?;
+        }
     }
     Ok(())
+}
+
+/// The scope named by `--scope`: `practice:<ODS code>`, `pcn:<…>`, `icb:<…>`, or a bare id, ODS
+/// code or name of an ICB, PCN or practice.
+async fn cli_scope(store: &dyn Store, raw: &str) -> anyhow::Result<linkwork_domain::report_scope::ReportScope> {
+    use linkwork_domain::report_scope::{ScopeKind, ScopeRequest};
+    let request = ScopeRequest::parse(raw)?;
+    let org = store.find_org(&request.key).await?.with_context(|| format!("no organisation with id, ODS code or name {:?}", request.key))?;
+    if let Some(kind) = request.kind {
+        let expected = match kind {
+            ScopeKind::Icb => OrgKind::Icb,
+            ScopeKind::Pcn => OrgKind::Pcn,
+            ScopeKind::Practice => OrgKind::Practice,
+        };
+        if org.kind != expected {
+            bail!("\"{}\" is a {}, not a {}", org.name, org.kind.label().to_lowercase(), kind.label().to_lowercase());
+        }
+    }
+    linkwork_store::scope_for_org(store, &org).await?.with_context(|| format!("--scope must name an ICB, a PCN or a GP practice (\"{}\" is a {})", org.name, org.kind.label().to_lowercase()))
 }

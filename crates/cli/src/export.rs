@@ -18,6 +18,8 @@ use std::path::PathBuf;
 pub enum ExportCommand {
     /// Coded events for the GP record of every referral of a PCN, as a FHIR R4 Bundle or CSV.
     GpRecord(GpRecordArgs),
+    /// A whole service's history as a bundle folder (docs/bundle.md), optionally pseudonymised.
+    Bundle(crate::bundle::ExportBundleArgs),
 }
 
 #[derive(Args)]
@@ -39,7 +41,10 @@ pub struct GpRecordArgs {
 }
 
 pub async fn run(command: ExportCommand) -> anyhow::Result<()> {
-    let ExportCommand::GpRecord(args) = command;
+    let args = match command {
+        ExportCommand::GpRecord(args) => args,
+        ExportCommand::Bundle(args) => return crate::bundle::export(args).await,
+    };
     let format: GpRecordFormat = args.format.parse().map_err(|e: String| anyhow::anyhow!("--format: {e}"))?;
     let store = linkwork_store::connect(&args.db.database).await.context("could not open the database")?;
     store.migrate().await.context("could not create or upgrade the schema")?;

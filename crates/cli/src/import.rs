@@ -25,6 +25,20 @@ pub enum ImportCommand {
     /// page, service records, or a folder of them. Importing again updates, never duplicates; see
     /// docs/oruk.md.
     Oruk(crate::import_oruk::OrukArgs),
+    /// Import health-system activity (GP-system or hospital extracts, one row per contact) for the
+    /// service's people; importing again adds nothing twice. See docs/import-activity.md.
+    Activity(crate::import_activity::ActivityArgs),
+    /// Import the ONS National Statistics Postcode Lookup (NSPL): postcode → 2011 LSOA, for
+    /// deprivation. Streams the 1 GB file; importing again updates. See docs/import-reference-data.md.
+    Postcodes(crate::import_equity::ReferenceArgs),
+    /// Import File 7 of the English Indices of Deprivation 2019: each LSOA's IMD decile.
+    Imd(crate::import_equity::ReferenceArgs),
+    /// Import practices' registered list make-up (age band, sex, ethnicity, IMD quintile), the
+    /// expected shares for the equity section; NHS Digital's list files are accepted too.
+    ListProfile(crate::import_equity::ReferenceArgs),
+    /// Import a whole service's history from a bundle folder (docs/bundle.md): everything is
+    /// checked first and nothing is written if anything is wrong; importing again updates, never duplicates.
+    Bundle(crate::bundle::ImportBundleArgs),
 }
 
 #[derive(Args)]
@@ -48,6 +62,11 @@ pub async fn run(command: ImportCommand) -> anyhow::Result<()> {
     let args = match command {
         ImportCommand::Referrals(args) => args,
         ImportCommand::Oruk(args) => return crate::import_oruk::run(args).await,
+        ImportCommand::Activity(args) => return crate::import_activity::run(args).await,
+        ImportCommand::Bundle(args) => return crate::bundle::import(args).await,
+        ImportCommand::Postcodes(args) => return crate::import_equity::postcodes(args).await,
+        ImportCommand::Imd(args) => return crate::import_equity::imd(args).await,
+        ImportCommand::ListProfile(args) => return crate::import_equity::list_profile(args).await,
     };
     let csv = std::fs::read(&args.file).with_context(|| format!("could not read {}", args.file.display()))?;
     let store = linkwork_store::connect(&args.db.database).await.context("could not open the database")?;

@@ -1,9 +1,13 @@
 //! `linkwork`: the command-line shell. Each subcommand parses its arguments, opens the store and
 //! calls the same library code the web shell uses.
 
+mod bundle;
 mod commands;
 mod export;
 mod import;
+mod import_activity;
+mod import_equity;
+mod settings;
 mod import_oruk;
 
 use clap::{Parser, Subcommand};
@@ -33,7 +37,7 @@ enum Command {
         #[command(subcommand)]
         command: commands::TokenCommand,
     },
-    /// Produce the evaluation report for a period, as JSON, CSV or HTML.
+    /// Produce the evaluation report for a period and scope, as JSON, CSV, HTML or PDF.
     Report(commands::ReportArgs),
     /// Import data from files: referrals exported from a GP system, as CSV; a directory in Open Referral UK format.
     Import {
@@ -41,9 +45,19 @@ enum Command {
         command: import::ImportCommand,
     },
     /// Export data: the coded return to the GP record, as FHIR or CSV.
+    /// A service's evaluation settings: referral-rate target band per year, link workers' WTE.
+    Settings {
+        #[command(subcommand)]
+        command: settings::SettingsCommand,
+    },
     Export {
         #[command(subcommand)]
         command: export::ExportCommand,
+    },
+    /// Generate synthetic data for benchmarks and trials.
+    Generate {
+        #[command(subcommand)]
+        command: bundle::GenerateCommand,
     },
 }
 
@@ -64,6 +78,8 @@ async fn main() -> std::process::ExitCode {
         Command::Report(args) => commands::report(args).await,
         Command::Import { command } => import::run(command).await,
         Command::Export { command } => export::run(command).await,
+        Command::Settings { command } => settings::run(command).await,
+        Command::Generate { command } => bundle::generate(command),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -92,8 +92,8 @@ async fn accounts_tokens_and_the_report_match_the_web() {
     assert!(!out.status.success() && text(&out.stderr).contains("must be a real date"));
     let out = linkwork(&["report", "--database", &url, "--from", &to, "--to", &from], None);
     assert!(!out.status.success() && text(&out.stderr).contains("on or before"));
-    let out = linkwork(&["report", "--database", &url, "--from", &from, "--to", &to, "--format", "pdf"], None);
-    assert!(!out.status.success() && text(&out.stderr).contains("json, csv or html"));
+    let out = linkwork(&["report", "--database", &url, "--from", &from, "--to", &to, "--format", "docx"], None);
+    assert!(!out.status.success() && text(&out.stderr).contains("json, csv, html or pdf"));
     let out = linkwork(&["migrate", "--database", "mysql://nope"], None);
     assert!(!out.status.success() && text(&out.stderr).contains("sqlite: or postgres://"));
     std::fs::remove_dir_all(&dir).ok();

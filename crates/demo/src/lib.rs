@@ -21,7 +21,12 @@
 
 pub mod catalogue;
 mod directory;
+mod equity;
+mod health_activity;
 mod plan;
+mod resolutions;
+mod stakeholders;
+pub mod synthetic;
 mod team;
 
 use anyhow::{bail, Context, Result};
@@ -243,6 +248,10 @@ pub async fn seed(store: &dyn Store, options: &DemoOptions) -> Result<DemoSummar
     progress.finish_and_clear();
     let partner_orgs: Vec<String> = partner_actor.iter().flatten().filter_map(|a| a.org_id.clone()).collect();
     team::seed(store, options.seed, options.today, &pcn, &partner_orgs, &workers).await?;
+    stakeholders::seed(store, options.seed, options.today, &pcn, &workers).await?;
+    equity::seed(store, &pcn, &practices).await?;
+    resolutions::seed(store, options.seed, &pcn).await?;
+    health_activity::seed(store, options.seed, options.today, &pcn).await?;
 
     let summary = DemoSummary {
         logins,

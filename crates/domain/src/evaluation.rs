@@ -79,6 +79,8 @@ pub struct MeasureFacts {
 
 #[derive(Debug, Clone)]
 pub struct OnwardFacts {
+    /// The referral it was made for, so a report scoped to one practice keeps only its own.
+    pub referral_id: String,
     pub partner_name: String,
     pub status: OnwardStatus,
     pub sent_on: Date,
@@ -91,6 +93,23 @@ pub struct EvaluationInput {
     pub referrals: Vec<ReferralFacts>,
     pub measures: Vec<MeasureFacts>,
     pub onward: Vec<OnwardFacts>,
+    /// The list profile and referred people's groups (`equity`).
+    pub equity: crate::equity::EquityFacts,
+    /// Link workers, casework and the service's own referral-rate targets (`workforce`).
+    pub workforce: crate::workforce::WorkforceFacts,
+    /// Needs, onward referrals with their activity types, contacts (`what_works`).
+    pub what_works: crate::what_works::WhatWorksFacts,
+    /// Staff check-ins, stakeholder plans and qualitative evidence (`stakeholders`).
+    pub stakeholders: crate::stakeholders::StakeholderFacts,
+    /// Discharged referrals' needs and what happened with each (`resolution`).
+    pub sdoh: Vec<crate::resolution::ResolutionFacts>,
+    /// The services' own questionnaires and their answers (`evaluation_custom`).
+    pub custom_instruments: Vec<crate::custom_instrument::CustomInstrument>,
+    pub custom_measures: Vec<crate::custom_instrument::CustomMeasureFacts>,
+    /// Health-system contacts, referral dates and the tariff (`health_system`).
+    pub health: crate::health_system::HealthSystemInput,
+    /// The service's SROI model (`sroi`); empty: no SROI section figures.
+    pub sroi: crate::sroi::SroiModel,
 }
 
 /// Settings a service may change; every report prints the values used.
@@ -119,6 +138,23 @@ pub struct Report {
     pub waiting: Waiting,
     pub outcomes: Vec<OutcomeChange>,
     pub onward: Vec<PartnerAcceptance>,
+    /// Staff wellbeing, stakeholder scorecards' plans and evidence, one JSON key each.
+    #[serde(flatten)]
+    pub stakeholders: crate::stakeholders::StakeholderSections,
+    /// Reach and outcomes by age band, sex, ethnic group and deprivation against the list (`equity`).
+    pub equity: crate::equity::Equity,
+    /// Team size, caseload per WTE and contacts per person against PCN DES expectations (`workforce`).
+    pub workforce: crate::workforce::Workforce,
+    /// Engagement and outcomes by referral source, need, activity type and partner (`what_works`).
+    pub what_works: crate::what_works::WhatWorks,
+    /// Per need domain, what happened with it by discharge (`resolution`).
+    pub sdoh: crate::resolution::Sdoh,
+    /// Paired change in the scores of the services' own questionnaires (`evaluation_custom`).
+    pub custom_outcomes: Vec<crate::evaluation_custom::CustomOutcome>,
+    /// GP and hospital use before and after referral, costed with the tariff (`health_system`).
+    pub health_system: crate::health_system::HealthSystemReport,
+    /// Social return on investment from the outcomes above (`sroi`).
+    pub sroi: crate::sroi::SroiReport,
     pub caveats: Vec<&'static str>,
 }
 
@@ -224,9 +260,11 @@ pub const CAVEATS: &[&str] = &[
 
 /// Computes the evaluation report for `period` from `input`.
 pub fn evaluate(input: &EvaluationInput, period: Period, settings: &EvaluationSettings) -> Report {
+    // The service's own referral-rate target for the year, when it set one (`workforce`).
+    let settings = &crate::workforce::with_service_target(settings, &input.workforce.targets, period);
     let policy = settings.policy;
     let in_period: Vec<&ReferralFacts> = input.referrals.iter().filter(|r| period.contains(r.referred_on)).collect();
-    Report {
+    let mut report = Report {
         scope: input.scope_name.clone(),
         period,
         settings: settings.clone(),
@@ -234,8 +272,19 @@ pub fn evaluate(input: &EvaluationInput, period: Period, settings: &EvaluationSe
         waiting: waiting(&in_period, policy),
         outcomes: outcomes(input, &in_period, period, settings),
         onward: onward(input, period, policy),
+        stakeholders: crate::stakeholders::sections(&input.stakeholders, period, policy),
+        equity: crate::equity::equity(input, &in_period, period, policy, &settings.thresholds),
+        workforce: crate::workforce::workforce(&input.workforce, period, policy),
+        what_works: crate::what_works::what_works(input, &in_period, period, policy, &settings.thresholds),
+        sdoh: crate::resolution::sdoh(&input.sdoh, period, policy),
+        custom_outcomes: crate::evaluation_custom::outcomes(&input.custom_instruments, &input.custom_measures, &in_period, period, policy),
+        health_system: crate::health_system::evaluate(&input.health, period, policy),
+        sroi: Default::default(),
         caveats: CAVEATS.to_vec(),
-    }
+    };
+    // SROI values the outcomes above, so it comes last (`sroi`).
+    report.sroi = crate::sroi::evaluate(&input.sroi, &report.outcomes, &report.health_system);
+    report
 }
 
 fn annual_rate(count: u64, list_size: u64, period: Period) -> Option<f64> {
@@ -342,6 +391,9 @@ fn outcomes(input: &EvaluationInput, in_period: &[&ReferralFacts], period: Perio
                     None => baseline_only += 1,
                 }
             }
+            // Sums in a fixed order, so the same measures give bit-for-bit the same figures whatever
+            // the stored ids are (a re-imported bundle reports exactly what its source did).
+            pairs.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
             let n = pairs.len() as u64;
             let change = stats::paired_change(&pairs);
             let better = |(b, a): &(f64, f64)| match def.direction {
@@ -505,7 +557,7 @@ mod tests {
         let mut input = EvaluationInput::default();
         let mut add = |status: OnwardStatus, n: usize| {
             for _ in 0..n {
-                input.onward.push(OnwardFacts { partner_name: "Walk Club".into(), status, sent_on: date!(2026 - 04 - 01) });
+                input.onward.push(OnwardFacts { referral_id: String::new(), partner_name: "Walk Club".into(), status, sent_on: date!(2026 - 04 - 01) });
             }
         };
         add(OnwardStatus::Accepted, 20);

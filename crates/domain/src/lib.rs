@@ -7,14 +7,20 @@
 //! the web report and the CLI report are the same computation.
 
 pub mod access;
+pub mod bundle;
 pub mod caseload;
 pub mod community;
 pub mod contact;
+pub mod custom_instrument;
 pub mod directory;
 pub mod disclosure;
+pub mod equity;
 mod error;
 pub mod evaluation;
+pub mod evaluation_custom;
 pub mod gp_record;
+pub mod health_system;
+pub mod sroi;
 pub mod import;
 pub mod instruments;
 pub mod intake;
@@ -27,9 +33,16 @@ pub mod person;
 pub mod plan;
 pub mod postcode;
 pub mod referral;
+pub mod resolution;
+pub mod schedule;
+pub mod report_scope;
+pub mod stakeholders;
 pub mod stats;
 mod text;
 pub mod triage;
+pub mod what_works;
+pub mod workforce;
+pub mod word_cloud;
 
 pub use error::DomainError;
 pub use nhs_number::NhsNumber;

@@ -64,6 +64,16 @@ pub fn figures(report: &Report) -> Vec<Figure> {
     waiting(report, &mut out);
     outcomes(report, &mut out);
     onward(report, &mut out);
+    crate::stakeholders::figures(report, &mut out);
+    crate::equity::figures(report, &mut out);
+    crate::workforce::figures(report, &mut out);
+    crate::what_works::figures(report, &mut out);
+    crate::sdoh::figures(report, &mut out);
+    crate::custom_outcomes::figures(report, &mut out);
+    crate::health_system::figures(report, &mut out);
+    crate::sroi::figures(report, &mut out);
+    // Last: scorecards are scored against every figure above.
+    crate::stakeholders::scorecard_figures(report, &mut out);
     out
 }
 

@@ -24,6 +24,16 @@ pub fn html_fragment(report: &Report, reproduce_command: &str) -> String {
     waiting(&mut out, report);
     outcomes(&mut out, report);
     onward(&mut out, report);
+    crate::stakeholders::html(&mut out, report);
+    crate::equity::html(&mut out, report);
+    crate::workforce::html(&mut out, report);
+    crate::what_works::html(&mut out, report);
+    crate::sdoh::html(&mut out, report);
+    crate::custom_outcomes::html(&mut out, report);
+    crate::health_system::html(&mut out, report);
+    crate::sroi::html(&mut out, report);
+    crate::stakeholders::scorecards_html(&mut out, report);
+    crate::stakeholders::evidence_html(&mut out, report);
     notes(&mut out, report, reproduce_command);
     out.push_str("</div>");
     out
@@ -31,34 +41,10 @@ pub fn html_fragment(report: &Report, reproduce_command: &str) -> String {
 
 /// A complete, standalone HTML5 document of the report, readable on screen and when printed.
 pub fn html_document(report: &Report, reproduce_command: &str) -> String {
-    let scope = if report.scope.trim().is_empty() { "Social prescribing service".to_owned() } else { report.scope.clone() };
-    let period = period_text(report);
-    format!(
-        r#"<!DOCTYPE html>
-<html lang="en-GB">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Evaluation report: {scope_title}, {period} – Linkwork</title>
-<style>{CSS}</style>
-</head>
-<body>
-<main id="maincontent" class="linkwork-report-document">
-<h1 class="nhsuk-heading-l">Evaluation report: {scope}</h1>
-<p class="nhsuk-lede-text">{period}</p>
-{fragment}
-</main>
-</body>
-</html>
-"#,
-        scope_title = escape(&scope),
-        scope = escape(&scope),
-        period = escape(&period),
-        fragment = html_fragment(report, reproduce_command),
-    )
+    crate::document::annual_report_document(report, reproduce_command, &crate::document::DocumentMeta::default())
 }
 
-const CSS: &str = "
+pub(crate) const DOCUMENT_CSS: &str = "
 body{margin:0;padding:1rem;font-family:Arial,Helvetica,sans-serif;font-size:1rem;line-height:1.5;color:#212b32;background:#fff}
 main{max-width:60rem;margin:0 auto}
 h1,h2,h3{line-height:1.25;margin:0 0 1rem}

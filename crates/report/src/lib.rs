@@ -6,13 +6,27 @@
 //! three formats always agree. [`figures`] is the single flat list behind the CSV, the JSON
 //! `figures` array, and the definitions a commissioner reads.
 
+mod document;
+pub mod figure_docs;
+mod equity;
+mod workforce;
+mod what_works;
 mod figures;
 mod format;
+mod health_system;
+mod sroi;
 mod html;
+mod custom_outcomes;
+mod sdoh;
+mod stakeholders;
+pub mod pdf;
+pub mod sparkline;
+pub mod word_cloud;
 mod svg;
 
 pub use figures::{figures, Figure};
 pub use html::{html_document, html_fragment};
+pub use document::{annual_report_document, reproduce_command_scoped, section_headings, DocumentMeta};
 
 use linkwork_domain::evaluation::Report;
 use std::fmt;
@@ -112,11 +126,11 @@ pub fn to_json(report: &Report) -> serde_json::Value {
 fn json_value(report: &Report) -> Result<serde_json::Value, ReportError> {
     Ok(serde_json::json!({
         "report": serde_json::to_value(report)?,
-        "figures": serde_json::to_value(figures(report))?,
+        "figures": figure_docs::figures_json(report)?,
     }))
 }
 
-/// The figures as CSV: a header `id,section,label,value,n,ci95_low,ci95_high,unit,definition`,
+/// The figures as CSV: a header `id,section,label,value,n,ci95_low,ci95_high,unit,definition,period,exclusions,scope`,
 /// then one row per figure. Suppressed values are `*`, missing ones are empty.
 pub fn to_csv(report: &Report) -> String {
     // Writing to memory cannot fail; keep the error path for `render` anyway.
@@ -125,9 +139,10 @@ pub fn to_csv(report: &Report) -> String {
 
 fn csv_string(report: &Report) -> Result<String, ReportError> {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record(Figure::CSV_HEADER)?;
+    writer.write_record(Figure::CSV_HEADER.iter().chain(figure_docs::CSV_EXTRA.iter()))?;
     for f in figures(report) {
-        writer.write_record([&f.id, f.section, &f.label, &f.value, &f.n, &f.ci95_low, &f.ci95_high, f.unit, &f.definition])?;
+        let [period, exclusions, scope] = figure_docs::csv_extra(report, &f);
+        writer.write_record([&f.id, f.section, &f.label, &f.value, &f.n, &f.ci95_low, &f.ci95_high, f.unit, &f.definition, &period, &exclusions, &scope])?;
     }
     let bytes = writer.into_inner().map_err(|e| e.into_error())?;
     Ok(String::from_utf8(bytes)?)

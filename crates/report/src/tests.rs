@@ -50,7 +50,7 @@ fn input() -> EvaluationInput {
     }
     let mut add = |status: OnwardStatus, n: usize| {
         for _ in 0..n {
-            input.onward.push(OnwardFacts { partner_name: "Walk & Talk <Club>".into(), status, sent_on: date!(2026 - 07 - 01) });
+            input.onward.push(OnwardFacts { referral_id: String::new(), partner_name: "Walk & Talk <Club>".into(), status, sent_on: date!(2026 - 07 - 01) });
         }
     };
     add(OnwardStatus::Accepted, 20);
@@ -59,7 +59,7 @@ fn input() -> EvaluationInput {
     input
 }
 
-fn report() -> Report {
+pub(crate) fn report() -> Report {
     evaluate(&input(), period(), &EvaluationSettings::default())
 }
 
@@ -82,11 +82,11 @@ fn csv_value(rows: &[Vec<String>], id: &str) -> String {
 fn csv_has_the_header_and_one_row_per_figure() {
     let r = report();
     let text = render(&r, Format::Csv, REPRODUCE).unwrap();
-    assert!(text.starts_with("id,section,label,value,n,ci95_low,ci95_high,unit,definition\n"));
+    assert!(text.starts_with("id,section,label,value,n,ci95_low,ci95_high,unit,definition,period,exclusions,scope\n"));
     let (header, rows) = csv_rows(&text);
-    assert_eq!(header, Figure::CSV_HEADER);
+    assert_eq!(header[..9], Figure::CSV_HEADER);
     assert_eq!(rows.len(), figures(&r).len());
-    assert!(rows.iter().all(|row| row.len() == 9));
+    assert!(rows.iter().all(|row| row.len() == 12));
     // 12 referrals in the period round to 10; 9 from Oak Tree Surgery also round to 10.
     assert_eq!(csv_value(&rows, "reach.referrals"), "10");
     assert_eq!(csv_value(&rows, "reach.practice.oak_tree_surgery.referrals"), "10");

@@ -14,6 +14,9 @@ pub enum StoreError {
     Corrupt(String),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// The caller's rows or output stopped a bulk operation (a bundle file that could not be read or written).
+    #[error("{0}")]
+    Rejected(String),
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
 }

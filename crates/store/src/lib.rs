@@ -16,13 +16,17 @@
 
 mod error;
 pub mod model;
+pub mod model_stakeholders;
 pub mod postgres;
+mod scoped_report;
+pub use scoped_report::{scope_for_org, scoped_input, scoped_report};
 pub mod sqlite;
 pub mod testing;
 pub mod traits;
 
 pub use error::StoreError;
 pub use model::*;
+pub use model_stakeholders::*;
 pub use traits::*;
 
 use std::sync::Arc;

@@ -10,8 +10,8 @@ use time::{Date, OffsetDateTime};
 
 /// Everything Linkwork stores. One object-safe trait (split by concern into supertraits) so the
 /// shells hold an `Arc<dyn Store>` and are compiled once for both databases.
-pub trait Store: AdminStore + AccountStore + DirectoryStore + CaseworkStore + PartnerStore + EvaluationStore + IntakeStore + TeamStore + CommunityStore + LoopStore + OrukStore + PartnershipStore {}
-impl<T: AdminStore + AccountStore + DirectoryStore + CaseworkStore + PartnerStore + EvaluationStore + IntakeStore + TeamStore + CommunityStore + LoopStore + OrukStore + PartnershipStore> Store for T {}
+pub trait Store: BundleStore + AdminStore + ActivityStore + AccountStore + DirectoryStore + CaseworkStore + PartnerStore + EvaluationStore + IntakeStore + TeamStore + CommunityStore + LoopStore + OrukStore + PartnershipStore + StakeholderStore + MeasurementStore + EquityStore + WordCloudStore {}
+impl<T: BundleStore + AdminStore + ActivityStore + AccountStore + DirectoryStore + CaseworkStore + PartnerStore + EvaluationStore + IntakeStore + TeamStore + CommunityStore + LoopStore + OrukStore + PartnershipStore + StakeholderStore + MeasurementStore + EquityStore + WordCloudStore> Store for T {}
 
 #[async_trait]
 pub trait AdminStore: Send + Sync {
@@ -229,4 +229,229 @@ pub struct PartnershipInput {
 pub trait PartnershipStore: Send + Sync {
     /// The partnership facts for the given services (PCNs) over `period`.
     async fn partnership_input(&self, service_org_ids: &[String], period: linkwork_domain::evaluation::Period) -> Result<PartnershipInput>;
+}
+
+/// The stakeholder slice of the evaluation: link workers' own wellbeing check-ins.
+#[async_trait]
+pub trait StakeholderStore: Send + Sync {
+    async fn add_check_in(&self, check_in: &crate::model_stakeholders::NewCheckIn) -> Result<String>;
+    /// A link worker's own check-ins, newest first. Only ever shown to that link worker.
+    async fn own_check_ins(&self, worker_id: &str) -> Result<Vec<crate::model_stakeholders::StoredCheckIn>>;
+    async fn add_stakeholder(&self, stakeholder: &crate::model_stakeholders::NewStakeholder) -> Result<String>;
+    /// A service's evaluation plan: its stakeholders (by name) with their statements (oldest first).
+    async fn stakeholder_plan(&self, service_org_id: &str) -> Result<Vec<linkwork_domain::stakeholders::scorecard::Stakeholder>>;
+    /// One stakeholder with its statements, only if it belongs to `service_org_id`.
+    async fn stakeholder(&self, service_org_id: &str, stakeholder_id: &str) -> Result<Option<linkwork_domain::stakeholders::scorecard::Stakeholder>>;
+    /// Adds a statement to a stakeholder of `service_org_id`; `StoreError::NotFound` otherwise.
+    async fn add_success_statement(&self, service_org_id: &str, stakeholder_id: &str, statement: &crate::model_stakeholders::NewSuccessStatement) -> Result<String>;
+    /// The id of the person with this NHS number in `service_org_id` (no record is read).
+    async fn person_id_by_nhs_number(&self, service_org_id: &str, nhs_number: &linkwork_domain::NhsNumber) -> Result<Option<String>>;
+    /// Records qualitative evidence (audited against the person when linked to one).
+    async fn add_evidence(&self, who: &AuditActor, evidence: &crate::model_stakeholders::NewEvidence) -> Result<String>;
+    /// A service's evidence items, newest first (no person's identifiers).
+    async fn evidence_items(&self, service_org_id: &str) -> Result<Vec<crate::model_stakeholders::EvidenceItem>>;
+    /// One item of `service_org_id` with the linked person's identifiers for anonymising; reading
+    /// them writes an audit event.
+    async fn evidence_for_review(&self, who: &AuditActor, service_org_id: &str, id: &str) -> Result<Option<(crate::model_stakeholders::EvidenceItem, linkwork_domain::stakeholders::evidence::KnownIdentifiers)>>;
+    /// Approves `approved_text` (the anonymised text the manager read) for publication.
+    /// `StoreError::NotFound` when the item is not the service's.
+    async fn approve_evidence(&self, who: &AuditActor, service_org_id: &str, id: &str, approved_text: &str) -> Result<()>;
+}
+
+/// One open referral as the "Measures due" list sees it: who, the dates the schedule is read
+/// against, and the measures already taken.
+#[derive(Debug, Clone)]
+pub struct OpenMeasureFacts {
+    pub referral_id: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub worker_name: Option<String>,
+    pub dates: linkwork_domain::schedule::ReferralDates,
+    pub taken: Vec<linkwork_domain::schedule::TakenMeasure>,
+}
+
+/// Measurement (issue 5): each service's schedule of outcome measures, the facts of open referrals
+/// the due/overdue list is computed from, and measures a person completed themselves.
+#[async_trait]
+pub trait MeasurementStore: Send + Sync {
+    /// The service's schedule; `None` when it has not set one (callers use the default).
+    async fn measurement_schedule(&self, service_org_id: &str) -> Result<Option<linkwork_domain::schedule::MeasurementSchedule>>;
+    /// Replaces the service's schedule (audited, without a person).
+    async fn set_measurement_schedule(&self, who: &AuditActor, service_org_id: &str, schedule: &linkwork_domain::schedule::MeasurementSchedule) -> Result<()>;
+    /// The service's open referrals (optionally one link worker's, with the unassigned ones),
+    /// oldest referral first. Reads no record, so writes no audit event: callers show names only.
+    async fn open_measure_facts(&self, service_org_id: &str, worker_id: Option<&str>) -> Result<Vec<OpenMeasureFacts>>;
+    /// As [`CaseworkStore::add_measure`], marked as completed by the person themselves.
+    async fn add_self_completed_measure(&self, who: &AuditActor, referral_id: &str, measure: &NewMeasure) -> Result<String>;
+    /// Discharges a referral (as [`CaseworkStore::change_referral`] with a discharge:
+    /// compare-and-set on `from`, audited) and records what happened with each need, in one transaction.
+    async fn discharge_with_resolutions(&self, who: &AuditActor, referral_id: &str, from: ReferralStatus, discharge: &Discharge<'_>) -> Result<()>;
+    /// The distinct needs identified on a referral (at referral or in conversation), in list order.
+    async fn referral_needs(&self, referral_id: &str) -> Result<Vec<linkwork_domain::need::NeedDomain>>;
+    /// Records what happened with needs of an already discharged referral (corrections, demo data),
+    /// replacing earlier answers for the same needs; audited, in one transaction.
+    async fn record_need_resolutions(&self, who: &AuditActor, referral_id: &str, resolutions: &[(linkwork_domain::need::NeedDomain, linkwork_domain::resolution::NeedResolution)]) -> Result<()>;
+    /// The service's discharged referrals: id, assigned link worker, discharge reason and needs.
+    async fn discharged_referrals(&self, service_org_id: &str) -> Result<Vec<DischargedReferral>>;
+    /// Stores a service's own questionnaire under its code (unique); returns its id.
+    async fn create_custom_instrument(&self, who: &AuditActor, service_org_id: &str, instrument: &linkwork_domain::custom_instrument::CustomInstrument) -> Result<String>;
+    /// A service's own questionnaires (id and definition), oldest first.
+    async fn custom_instruments(&self, service_org_id: &str) -> Result<Vec<(String, linkwork_domain::custom_instrument::CustomInstrument)>>;
+    /// Records answers to a service's own questionnaire (audited); `answers` must have been checked
+    /// with `CustomInstrument::parse_answers`.
+    async fn add_custom_measure(&self, who: &AuditActor, referral_id: &str, instrument_id: &str, measure: &NewCustomMeasure) -> Result<String>;
+    /// A referral's answers to the service's own questionnaires: instrument code, timepoint, date, answers.
+    async fn custom_measures(&self, referral_id: &str) -> Result<Vec<linkwork_domain::custom_instrument::CustomMeasureFacts>>;
+    /// What was recorded at discharge about each need of a referral.
+    async fn need_resolutions(&self, referral_id: &str) -> Result<Vec<(linkwork_domain::need::NeedDomain, linkwork_domain::resolution::NeedResolution)>>;
+}
+
+/// Answers to a service's own questionnaire, checked against its definition.
+#[derive(Debug, Clone)]
+pub struct NewCustomMeasure {
+    pub timepoint: linkwork_domain::instruments::Timepoint,
+    pub taken_on: Date,
+    pub answers: Vec<i64>,
+    pub version: String,
+    pub self_completed: bool,
+}
+
+/// A discharged referral, for recording its needs' outcomes afterwards.
+#[derive(Debug, Clone)]
+pub struct DischargedReferral {
+    pub referral_id: String,
+    pub assigned_worker_id: Option<String>,
+    pub reason: Option<linkwork_domain::referral::DischargeReason>,
+    pub needs: Vec<linkwork_domain::need::NeedDomain>,
+    pub first_contact_on: Option<Date>,
+    pub discharged_on: Option<Date>,
+}
+
+/// A discharge with the outcome of each need (needs left out were not recorded).
+#[derive(Debug, Clone)]
+pub struct Discharge<'a> {
+    pub on: Date,
+    pub reason: linkwork_domain::referral::DischargeReason,
+    pub summary: Option<&'a str>,
+    pub resolutions: &'a [(linkwork_domain::need::NeedDomain, linkwork_domain::resolution::NeedResolution)],
+}
+
+// ---- health-system activity, tariff and SROI model (issue 5, H2) ----
+
+/// One imported contact, for a person the service knows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewHealthActivity {
+    pub person_id: String,
+    pub contact_on: Date,
+    pub contact_type: linkwork_domain::health_system::ContactType,
+    pub bed_days: Option<u32>,
+    /// The system or extract; empty when not given.
+    pub source: String,
+    /// See `linkwork_domain::import::activity_csv` (identical rows of a file).
+    pub occurrence: u32,
+}
+
+/// What [`ActivityStore::add_health_activity`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ActivityWrite {
+    /// Contacts written.
+    pub added: usize,
+    /// Contacts whose natural key (person, date, type, source, occurrence) was already stored.
+    pub already_recorded: usize,
+}
+
+#[async_trait]
+pub trait ActivityStore: Send + Sync {
+    /// The service's people as (NHS number, person id): who an activity row can belong to.
+    async fn service_people_by_nhs(&self, service_org_id: &str) -> Result<Vec<(String, String)>>;
+    /// Writes the contacts in one transaction; a contact already stored is counted, not written
+    /// again. One audit event (`health_activity.import`) per person given contacts.
+    async fn add_health_activity(&self, who: &AuditActor, service_org_id: &str, rows: &[NewHealthActivity]) -> Result<ActivityWrite>;
+    /// Every stored contact of the service's people, oldest first.
+    async fn health_activity(&self, service_org_id: &str) -> Result<Vec<linkwork_domain::health_system::ActivityFact>>;
+    /// The service's tariff; the default (verified) figures when it never saved one.
+    async fn health_tariff(&self, service_org_id: &str) -> Result<linkwork_domain::health_system::Tariff>;
+    /// Replaces the service's tariff (every item; items left out become uncosted), audited.
+    async fn set_health_tariff(&self, who: &AuditActor, service_org_id: &str, tariff: &linkwork_domain::health_system::Tariff) -> Result<()>;
+    /// The service's SROI model as the domain's JSON document, if it saved one.
+    async fn sroi_model(&self, service_org_id: &str) -> Result<Option<String>>;
+    async fn set_sroi_model(&self, who: &AuditActor, service_org_id: &str, model_json: &str) -> Result<()>;
+}
+
+/// Equity reference data (issue 5): postcode → LSOA (NSPL), LSOA → IMD 2019 decile, and the
+/// registered list's make-up per practice. Reference files are public data about places, not
+/// people, so their imports are not audited.
+#[async_trait]
+pub trait EquityStore: Send + Sync {
+    /// Inserts or updates NSPL rows in one transaction (callers send large files in batches).
+    async fn upsert_postcode_lsoas(&self, rows: &[linkwork_domain::equity::PostcodeLsoa]) -> Result<u64>;
+    /// Inserts or updates IMD File 7 rows in one transaction.
+    async fn upsert_lsoa_deprivation(&self, rows: &[linkwork_domain::equity::LsoaDeprivation]) -> Result<u64>;
+    /// The IMD decile of a postcode's LSOA, when both lookups know it.
+    async fn imd_decile(&self, postcode: &linkwork_domain::Postcode) -> Result<Option<linkwork_domain::equity::ImdDecile>>;
+    /// Every imported LSOA with its decile (about 33,000 rows), to turn a list by LSOA into quintiles.
+    async fn lsoa_deciles(&self) -> Result<Vec<(String, linkwork_domain::equity::ImdDecile)>>;
+    /// Replaces, in one transaction, each (practice, dimension) present in `rows` with these counts.
+    async fn set_list_profile(&self, rows: &[linkwork_domain::equity::ListCount]) -> Result<u64>;
+    /// A practice's list profile, by dimension and group.
+    async fn list_profile(&self, practice_id: &str) -> Result<Vec<linkwork_domain::equity::ListCount>>;
+    /// Sets (or clears) a link worker's whole-time equivalent, audited. `NotFound` unless the user
+    /// is a link worker of `service_org_id`.
+    async fn set_worker_wte(&self, who: &AuditActor, service_org_id: &str, user_id: &str, wte: Option<f64>) -> Result<()>;
+    /// Link workers' WTE by user id (`None` when not recorded), for the team page.
+    async fn worker_wtes(&self, service_org_id: &str) -> Result<Vec<(String, Option<f64>)>>;
+    /// Sets the service's referral-rate target band for one financial year (replacing any).
+    async fn set_referral_target(&self, service_org_id: &str, target: &linkwork_domain::workforce::YearTarget) -> Result<()>;
+    async fn referral_targets(&self, service_org_id: &str) -> Result<Vec<linkwork_domain::workforce::YearTarget>>;
+}
+
+/// What the database already holds that a bundle's rows must merge with rather than duplicate:
+/// organisations by ODS code, staff by e-mail, people by (service, NHS number).
+#[derive(Debug, Clone, Default)]
+pub struct ExistingIds {
+    pub orgs_by_ods: std::collections::HashMap<String, String>,
+    pub users_by_email: std::collections::HashMap<String, String>,
+    pub people: std::collections::HashMap<(String, String), String>,
+}
+
+/// Batches of checked bundle rows for [`BundleStore::import_bundle`]: each row's values in the
+/// file's column order (references already turned into stored ids), then the values the importer
+/// derived (a referral's service, a measure's instrument version, an event's id). An `Err` stops the
+/// import and rolls it back.
+pub trait BundleSource {
+    fn next_batch(&mut self) -> std::result::Result<Option<(&'static linkwork_domain::bundle::spec::FileSpec, Vec<Vec<linkwork_domain::bundle::read::Value>>)>, String>;
+}
+
+/// Where [`BundleStore::export_bundle`] writes rows, file by file in import order.
+pub trait BundleRowSink {
+    fn start_file(&mut self, file: &'static linkwork_domain::bundle::spec::FileSpec) -> std::result::Result<(), String>;
+    fn row(&mut self, file: &'static linkwork_domain::bundle::spec::FileSpec, values: Vec<String>) -> std::result::Result<(), String>;
+}
+
+/// Bulk import and export of a whole service's history (`docs/bundle.md`).
+#[async_trait]
+pub trait BundleStore: Send + Sync {
+    async fn existing_ids(&self, service_org_ids: &[String]) -> Result<ExistingIds>;
+    /// Writes every batch in one transaction: all or nothing. Returns the rows written.
+    async fn import_bundle(&self, source: &mut (dyn BundleSource + Send)) -> Result<u64>;
+    /// How many rows each table a bundle writes to holds (by table name), for checks and summaries.
+    async fn bundle_table_counts(&self) -> Result<Vec<(&'static str, i64)>>;
+    /// Streams one service's records (stored ids as references) to `sink`.
+    async fn export_bundle(&self, service_org_id: &str, sink: &mut (dyn BundleRowSink + Send)) -> Result<()>;
+}
+
+/// The "what matters to you" conversation text behind the dashboard's word cloud. Read only to be
+/// counted: the words leave only through `linkwork_domain::word_cloud::count_words`.
+#[async_trait]
+pub trait WordCloudStore: Send + Sync {
+    /// The conversations held in `from..=to` for referrals of these services (of one practice, if
+    /// given), keyed by person, and the given and family names of everyone those services hold, so
+    /// names can be removed.
+    async fn what_matters_texts(
+        &self,
+        service_org_ids: &[String],
+        practice_id: Option<&str>,
+        from: Date,
+        to: Date,
+    ) -> Result<(Vec<linkwork_domain::word_cloud::Utterance>, Vec<String>)>;
 }

@@ -238,11 +238,27 @@ pub async fn discharge(store: &dyn Store, actor: &Actor, who: &AuditActor, refer
     let mut c = Checker::default();
     let reason = c.check(DischargeReason::parse(f.get("discharge_reason")));
     let summary = c.check(BoundedText::<4000>::parse("summary", "summary", f.get("summary")));
-    let (Some(reason), Some(summary)) = (reason, summary) else {
+    // What happened with each need (optional per need; see `linkwork_domain::resolution`).
+    let needs = store.referral_needs(referral_id).await?;
+    let resolutions = match linkwork_domain::resolution::parse_resolutions(&needs, |field| f.get(field)) {
+        Ok(r) => Some(r),
+        Err(errors) => {
+            errors.into_iter().for_each(|e| {
+                c.check::<()>(Err(e));
+            });
+            None
+        }
+    };
+    let (Some(reason), Some(summary), Some(resolutions)) = (reason, summary, resolutions) else {
         return Err(WebError::Invalid(c.into_errors()));
     };
     header.status.discharge()?;
-    store.change_referral(who, referral_id, header.status, &ReferralChange::Discharge { on: today(), reason, summary: summary.into_option() }).await?;
+    if resolutions.is_empty() {
+        store.change_referral(who, referral_id, header.status, &ReferralChange::Discharge { on: today(), reason, summary: summary.into_option() }).await?;
+    } else {
+        let summary = summary.into_option();
+        store.discharge_with_resolutions(who, referral_id, header.status, &linkwork_store::Discharge { on: today(), reason, summary: summary.as_deref(), resolutions: &resolutions }).await?;
+    }
     Ok(())
 }
 

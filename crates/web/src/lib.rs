@@ -16,6 +16,9 @@ mod error;
 pub mod fhir;
 mod forms;
 mod import;
+mod import_activity;
+mod health_tariff;
+mod sroi_settings;
 mod intake;
 pub mod notifier;
 mod onward_loop;
@@ -23,6 +26,8 @@ pub mod oruk;
 mod pages;
 mod partnership;
 mod rate_limit;
+mod stakeholders;
+mod report_scopes;
 mod team;
 mod views;
 
@@ -35,6 +40,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 pub use error::WebError;
+pub use import_activity::{import_activity, ActivityImportReport};
 pub use import::{import_referrals, import_referrals_with_progress, ImportMode, ImportReport, RowProblem};
 pub use onward_loop::send_due_prompts;
 

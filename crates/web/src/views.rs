@@ -40,8 +40,8 @@ impl Page {
     /// A page for a signed-in user, with the menu their role may use; `here` marks the current item.
     pub fn for_user(title: &str, user: &CurrentUser, org_name: &str, here: &str) -> Self {
         let links: &[(&'static str, &'static str)] = match user.role() {
-            Role::LinkWorker => &[("/caseload", "Caseload"), ("/triage", "Triage"), ("/referrals/new", "New referral"), ("/people", "Find a person"), ("/mdt", "MDT"), ("/onward/attention", "Onward referrals"), ("/community", "Community work"), ("/directory", "Directory"), ("/dashboard", "Dashboard")],
-            Role::Manager => &[("/caseload", "Caseloads"), ("/triage", "Triage"), ("/team", "Team"), ("/referrals/new", "New referral"), ("/people", "Find a person"), ("/mdt", "MDT"), ("/onward/attention", "Onward referrals"), ("/community", "Community work"), ("/directory", "Directory"), ("/dashboard", "Dashboard")],
+            Role::LinkWorker => &[("/caseload", "Caseload"), ("/measures/due", "Measures due"), ("/triage", "Triage"), ("/referrals/new", "New referral"), ("/people", "Find a person"), ("/mdt", "MDT"), ("/onward/attention", "Onward referrals"), ("/community", "Community work"), ("/directory", "Directory"), ("/dashboard", "Dashboard"), ("/wellbeing", "My wellbeing")],
+            Role::Manager => &[("/caseload", "Caseloads"), ("/measures/due", "Measures due"), ("/triage", "Triage"), ("/team", "Team"), ("/referrals/new", "New referral"), ("/people", "Find a person"), ("/mdt", "MDT"), ("/onward/attention", "Onward referrals"), ("/community", "Community work"), ("/directory", "Directory"), ("/dashboard", "Dashboard"), ("/stakeholders", "Evaluation plan"), ("/health", "Health and SROI")],
             Role::PracticeStaff => &[("/practice/referrals", "Our referrals"), ("/practice/referrals/new", "Refer someone")],
             Role::VcsePartner => &[("/partner/referrals", "Referrals to us"), ("/partner/refer", "Refer someone"), ("/directory/mine", "Our services"), ("/partner/report", "Feedback report")],
             Role::Commissioner | Role::Admin => &[("/dashboard", "Dashboard"), ("/report", "Evaluation report")],
@@ -276,6 +276,8 @@ pub struct DischargeView {
     pub person: String,
     pub action: String,
     pub reasons: Vec<Choice>,
+    /// One question per need identified on the referral: what happened with it (issue 5).
+    pub resolutions: Vec<crate::pages::measurement::ResolutionQuestion>,
 }
 
 #[derive(Template)]
@@ -321,12 +323,27 @@ pub struct DashboardView {
     pub period: String,
     pub tiles: Vec<Tile>,
     pub report_href: String,
+    /// The scopes this user may choose (see `report_scopes`), and the chosen one's select value.
+    pub scopes: Vec<ScopeOption>,
+    /// The "what matters to people" word cloud (SVG, table and notes), already escaped.
+    pub word_cloud: String,
 }
 
 pub struct Tile {
     pub label: &'static str,
     pub value: String,
     pub note: String,
+    /// A sparkline SVG of the figure by month or quarter (already escaped), or empty.
+    pub trend_svg: String,
+    /// The trend in words, for people who cannot see the sparkline.
+    pub trend_text: String,
+}
+
+/// One choice in a report scope select.
+pub struct ScopeOption {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
 }
 
 #[derive(Template)]
@@ -336,6 +353,9 @@ pub struct ReportView {
     pub form: FormState,
     pub fragment: String,
     pub query: String,
+    pub scopes: Vec<ScopeOption>,
+    /// The report's contents list (links to its sections), already escaped.
+    pub contents: String,
 }
 
 #[derive(Template)]

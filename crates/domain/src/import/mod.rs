@@ -2,5 +2,6 @@
 //! domain: bytes in, parsed rows and problems (with the line and column they belong to) out. The
 //! use cases in the web crate decide what to do with them and talk to the store.
 
+pub mod activity_csv;
 pub mod oruk;
 pub mod referrals_csv;

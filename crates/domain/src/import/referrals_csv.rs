@@ -258,7 +258,7 @@ impl fmt::Display for FileError {
 
 impl std::error::Error for FileError {}
 
-fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
+pub(crate) fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
     if n == 1 {
         one
     } else {
@@ -266,7 +266,7 @@ fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
     }
 }
 
-fn list(items: &[impl AsRef<str>]) -> String {
+pub(crate) fn list(items: &[impl AsRef<str>]) -> String {
     items.iter().map(|i| i.as_ref()).collect::<Vec<_>>().join(", ")
 }
 
@@ -326,16 +326,16 @@ pub fn parse_with_progress(input: &[u8], today: Date, progress: &mut dyn FnMut(u
 
 /// Physical line numbers, counted from the records' byte offsets (the CSV reader's own line count
 /// leaves out blank lines and miscounts `\r\n`). A line ends at `\n`, `\r\n` or a lone `\r`.
-struct LineCounter<'a> {
-    input: &'a [u8],
-    offset: usize,
-    line: u64,
+pub(crate) struct LineCounter<'a> {
+    pub(crate) input: &'a [u8],
+    pub(crate) offset: usize,
+    pub(crate) line: u64,
 }
 
 impl LineCounter<'_> {
     /// The line a record starts on. Its offset is where the previous record's terminator began, so
     /// the line breaks (and blank lines) before its first character are skipped first.
-    fn line_of(&mut self, record: &csv::ByteRecord) -> u64 {
+    pub(crate) fn line_of(&mut self, record: &csv::ByteRecord) -> u64 {
         let mut start = record.position().map_or(self.offset, |p| usize::try_from(p.byte()).unwrap_or(usize::MAX)).min(self.input.len());
         while matches!(self.input.get(start), Some(b'\r' | b'\n')) {
             start += 1;
@@ -387,12 +387,12 @@ fn header_positions(record: &csv::ByteRecord, line: u64) -> Result<(Positions, u
     }
 }
 
-fn normalise_header(name: &str) -> String {
+pub(crate) fn normalise_header(name: &str) -> String {
     name.trim().chars().map(|c| if c == ' ' || c == '-' { '_' } else { c.to_ascii_lowercase() }).collect()
 }
 
 /// A value from the file, quoted and cut short, safe to show in a message (no control characters).
-fn shown(raw: &str) -> String {
+pub(crate) fn shown(raw: &str) -> String {
     let clean: String = raw.chars().filter(|c| !c.is_control()).collect();
     let mut cut: String = clean.chars().take(30).collect();
     if clean.chars().count() > 30 {

@@ -57,18 +57,26 @@ impl EvaluationStore for SqlStore {
                 input.measures.push(MeasureFacts { referral_id, timepoint: Timepoint::parse(&timepoint).map_err(corrupt)?, taken_on, answers: decode_answers(instrument, &answers)? });
             }
 
-            let onward: Vec<(String, String, Date)> = sqlx::query_as(
-                "SELECT o.name, w.status, w.sent_on FROM onward_referrals w JOIN services s ON s.id = w.service_id JOIN organisations o ON o.id = s.org_id \
+            let onward: Vec<(String, String, String, Date)> = sqlx::query_as(
+                "SELECT w.referral_id, o.name, w.status, w.sent_on FROM onward_referrals w JOIN services s ON s.id = w.service_id JOIN organisations o ON o.id = s.org_id \
                  JOIN referrals r ON r.id = w.referral_id WHERE r.service_org_id = $1 AND w.sent_on <= $2",
             )
             .bind(service)
             .bind(to)
             .fetch_all(&self.pool)
             .await?;
-            for (partner_name, status, sent_on) in onward {
-                input.onward.push(OnwardFacts { partner_name, status: OnwardStatus::parse(&status).map_err(corrupt)?, sent_on });
+            for (referral_id, partner_name, status, sent_on) in onward {
+                input.onward.push(OnwardFacts { referral_id, partner_name, status: OnwardStatus::parse(&status).map_err(corrupt)?, sent_on });
             }
         }
+        input.stakeholders = super::stakeholders::load_facts(&self.pool, service_org_ids, to).await?;
+        input.equity = super::equity::load_facts(&self.pool, service_org_ids, to).await?;
+        input.workforce = super::equity::load_workforce(&self.pool, service_org_ids, to).await?;
+        input.what_works = super::equity::load_what_works(&self.pool, service_org_ids, to).await?;
+        input.sdoh = super::measurement::resolution_facts(&self.pool, service_org_ids, to).await?;
+        (input.custom_instruments, input.custom_measures) = super::measurement::custom_facts(&self.pool, service_org_ids, to).await?;
+        input.health = super::activity::load_health_input(&self.pool, service_org_ids, to).await?;
+        input.sroi = super::activity::load_sroi_model(&self.pool, service_org_ids).await?;
         Ok(input)
     }
 }

@@ -3,18 +3,24 @@
 //! be valid in both dialects (`$n` placeholders, `ON CONFLICT`, `RETURNING`, no date arithmetic).
 
 mod accounts;
+mod activity;
 mod admin;
+mod bundle;
 mod casework;
 mod community;
 mod directory;
 mod directory_search;
+mod equity;
 mod evaluation;
 mod intake;
+mod measurement;
 mod onward_loop;
 mod oruk;
 mod partner;
 mod partnership;
+mod stakeholders;
 mod team;
+mod word_cloud;
 
 use super::Db;
 use crate::model::AuditActor;

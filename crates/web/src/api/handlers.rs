@@ -185,10 +185,10 @@ pub async fn partner_respond(State(state): State<AppState>, client: ApiClient, P
     Ok(Json(serde_json::json!({ "status": status })))
 }
 
-#[utoipa::path(get, path = "/api/report", tag = "evaluation", params(("from" = Option<String>, Query), ("to" = Option<String>, Query)), responses((status = 200, description = "The evaluation report and its figures, small numbers suppressed"), (status = 403, body = super::ErrorBody)))]
+#[utoipa::path(get, path = "/api/report", tag = "evaluation", params(("from" = Option<String>, Query), ("to" = Option<String>, Query), ("scope" = Option<String>, Query, description = "practice:<id or ODS code>, pcn:<…> or icb:<…> within the caller's organisation; the whole organisation if omitted")), responses((status = 200, description = "The evaluation report and its figures, small numbers suppressed"), (status = 403, body = super::ErrorBody)))]
 pub async fn report(State(state): State<AppState>, client: ApiClient, Query(q): Query<HashMap<String, String>>) -> ApiResult<Json<Value>> {
     let period = crate::pages::period_from(&q).map_err(WebError::Invalid)?;
-    let (scope, services) = cases::report_scope(&*state.store, &client.actor).await?;
-    let report = linkwork_store::evaluation_report(&*state.store, &scope, &services, period, &EvaluationSettings::default()).await?;
+    let (scope, _) = crate::report_scopes::resolve(&*state.store, &client.actor, q.get("scope").map(String::as_str)).await?;
+    let report = linkwork_store::scoped_report(&*state.store, &scope, period, &EvaluationSettings::default()).await?;
     Ok(Json(linkwork_report::to_json(&report)))
 }

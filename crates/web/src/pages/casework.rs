@@ -278,7 +278,7 @@ async fn render_support_form(state: &AppState, user: &CurrentUser, r: &ReferralR
             services.sort_by_key(|s| !s.matches);
             render(&OnwardView { page, form, person, action, services, referral_id: r.referral.id.clone() })
         }
-        SupportForm::Discharge => render(&DischargeView { page, form, person, action, reasons: choices!(DischargeReason) }),
+        SupportForm::Discharge => render(&DischargeView { page, form, person, action, reasons: choices!(DischargeReason), resolutions: super::measurement::resolution_questions(r) }),
     }
 }
 

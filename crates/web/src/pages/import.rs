@@ -22,7 +22,7 @@ use linkwork_domain::import::referrals_csv::{COLUMNS, MAX_ROWS_TEXT};
 pub const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
 /// Request bodies up to this size are read to the end, the file past [`MAX_UPLOAD_BYTES`] being
 /// discarded, so the browser gets the "file too large" page rather than a dropped connection.
-const MAX_BODY_BYTES: usize = 4 * MAX_UPLOAD_BYTES;
+pub(super) const MAX_BODY_BYTES: usize = 4 * MAX_UPLOAD_BYTES;
 /// At most this many problems are listed on the page (all are counted).
 const MAX_LISTED: usize = 1000;
 
@@ -143,18 +143,18 @@ async fn example(user: CurrentUser) -> Result<Response, WebError> {
 
 /// What the form sent.
 #[derive(Default)]
-struct Upload {
-    csrf_token: String,
-    dry_run: bool,
-    skip_bad_rows: bool,
-    file: Vec<u8>,
-    chose_file: bool,
-    too_large: bool,
+pub(super) struct Upload {
+    pub(super) csrf_token: String,
+    pub(super) dry_run: bool,
+    pub(super) skip_bad_rows: bool,
+    pub(super) file: Vec<u8>,
+    pub(super) chose_file: bool,
+    pub(super) too_large: bool,
 }
 
 impl Upload {
     /// The options as fields, to show the checkboxes as they were.
-    fn fields(&self) -> Fields {
+    pub(super) fn fields(&self) -> Fields {
         let mut pairs = Vec::new();
         if self.dry_run {
             pairs.push(("dry_run".to_owned(), "yes".to_owned()));
@@ -167,12 +167,12 @@ impl Upload {
 }
 
 /// Why an upload could not be read.
-enum UploadError {
+pub(super) enum UploadError {
     TooLarge,
     Broken,
 }
 
-async fn read_upload(mut multipart: Multipart) -> Result<Upload, UploadError> {
+pub(super) async fn read_upload(mut multipart: Multipart) -> Result<Upload, UploadError> {
     let failed = |e: axum::extract::multipart::MultipartError| if e.status() == StatusCode::PAYLOAD_TOO_LARGE { UploadError::TooLarge } else { UploadError::Broken };
     let mut upload = Upload::default();
     while let Some(mut field) = multipart.next_field().await.map_err(failed)? {
@@ -197,11 +197,11 @@ async fn read_upload(mut multipart: Multipart) -> Result<Upload, UploadError> {
     Ok(upload)
 }
 
-fn file_error(message: &str) -> FormState {
+pub(super) fn file_error(message: &str) -> FormState {
     FormState::new(Fields::default(), vec![FieldError { field: "file".into(), message: message.into() }])
 }
 
-const TOO_LARGE: &str = "The file must be smaller than 10 MB. Split it into smaller files and upload each one";
+pub(super) const TOO_LARGE: &str = "The file must be smaller than 10 MB. Split it into smaller files and upload each one";
 
 async fn upload(State(state): State<AppState>, user: CurrentUser, multipart: Result<Multipart, MultipartRejection>) -> Result<Response, WebError> {
     require_casework(&user.actor())?;

@@ -6,12 +6,16 @@ mod casework;
 mod community;
 mod directory;
 mod import;
+mod health;
+pub(crate) mod measurement;
 mod intake;
 mod partner;
 mod partnership;
 pub(crate) mod reports;
 mod session;
+mod stakeholders;
 mod team;
+mod workforce;
 mod triage;
 mod onward_loop;
 
@@ -34,12 +38,17 @@ pub fn routes() -> Router<AppState> {
         .merge(casework::routes())
         .merge(directory::routes())
         .merge(import::routes())
+        .merge(health::routes())
         .merge(partner::routes())
         .merge(partnership::routes())
         .merge(intake::routes())
         .merge(triage::routes())
         .merge(team::routes())
+        .merge(workforce::routes())
         .merge(community::routes())
+        .merge(stakeholders::routes())
+        .merge(measurement::routes())
+        .merge(measurement::custom_routes())
         .merge(reports::routes())
         .merge(onward_loop::routes())
         .fallback(|| async { WebError::NotFound })

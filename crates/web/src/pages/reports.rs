@@ -3,7 +3,7 @@
 
 use super::{page, render};
 use crate::auth::CurrentUser;
-use crate::casework::{self as cases, today};
+use crate::casework::today;
 use crate::forms::{Checker, Fields};
 use crate::views::*;
 use crate::{AppState, WebError};
@@ -16,7 +16,14 @@ use linkwork_domain::disclosure::Shown;
 use linkwork_domain::evaluation::{EvaluationSettings, Period, Report};
 use linkwork_domain::person::parse_iso_date;
 use linkwork_report::Format;
+use linkwork_domain::evaluation::{evaluate, EvaluationInput};
+use linkwork_domain::instruments::Instrument;
+use linkwork_domain::report_scope::{ReportScope, ScopeKind};
+use linkwork_domain::word_cloud::{count_words, DEFAULT_MIN_PEOPLE};
+use linkwork_report::sparkline::{sparkline, trend_text, TrendPoint};
+use linkwork_report::DocumentMeta;
 use std::collections::HashMap;
+use time::{Date, Month};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -25,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .route("/report.csv", get(|s, u, q| download(s, u, q, Format::Csv)))
         .route("/report.json", get(|s, u, q| download(s, u, q, Format::Json)))
         .route("/report.html", get(|s, u, q| download(s, u, q, Format::Html)))
+        .route("/report.pdf", get(download_pdf))
 }
 
 type Params = Query<HashMap<String, String>>;
@@ -48,9 +56,38 @@ pub fn period_from(q: &HashMap<String, String>) -> Result<Period, Vec<crate::for
     }
 }
 
-async fn build(state: &AppState, user: &CurrentUser, period: Period) -> Result<Report, WebError> {
-    let (scope, services) = cases::report_scope(&*state.store, &user.actor()).await?;
-    Ok(linkwork_store::evaluation_report(&*state.store, &scope, &services, period, &EvaluationSettings::default()).await?)
+
+/// The scope the user asked for (`scope` in the query), checked against their organisation.
+async fn scope_of(state: &AppState, user: &CurrentUser, q: &HashMap<String, String>) -> Result<(ReportScope, Vec<ReportScope>), WebError> {
+    crate::report_scopes::resolve(&*state.store, &user.actor(), q.get("scope").map(String::as_str)).await
+}
+
+fn scope_options(chosen: &ReportScope, allowed: &[ReportScope]) -> Vec<ScopeOption> {
+    allowed
+        .iter()
+        .map(|s| {
+            let label = match s.kind {
+                ScopeKind::Practice => format!("Practice: {}", s.name),
+                ScopeKind::Pcn => format!("PCN: {}", s.name),
+                ScopeKind::Icb => format!("All PCNs: {}", s.name),
+            };
+            ScopeOption { value: s.select_value(), label, selected: s == chosen }
+        })
+        .collect()
+}
+
+/// Whether the scope is the user's default (so URLs and commands need not name it).
+fn is_default(scope: &ReportScope, allowed: &[ReportScope]) -> bool {
+    allowed.first() == Some(scope)
+}
+
+fn query_for(scope: &ReportScope, allowed: &[ReportScope], period: Period) -> String {
+    let scope_part = if is_default(scope, allowed) { String::new() } else { format!("&scope={}", scope.select_value()) };
+    format!("from={}&to={}{scope_part}", period.from, period.to)
+}
+
+fn meta_for(scope: &ReportScope) -> DocumentMeta {
+    DocumentMeta { produced_on: Some(today()), scope_kind: Some(scope.kind.label().to_owned()), scope_argument: Some(scope.argument()) }
 }
 
 fn shown_count(s: &Shown<u64>) -> String {
@@ -69,59 +106,189 @@ fn shown_num(s: &Shown<f64>, decimals: usize, unit: &str) -> String {
     }
 }
 
-async fn dashboard(State(state): State<AppState>, user: CurrentUser) -> Result<Html<String>, WebError> {
+fn as_f64(s: &Shown<u64>) -> Shown<f64> {
+    s.map(|v| v as f64)
+}
+
+/// Accepted and sent onward referrals over all partners, from the published (rounded) counts.
+fn onward_acceptance(report: &Report) -> (Shown<f64>, u64) {
+    let sent: u64 = report.onward.iter().filter_map(|p| p.sent.value().copied()).sum();
+    let accepted: u64 = report.onward.iter().filter_map(|p| p.accepted.value().copied()).sum();
+    if sent == 0 {
+        (if report.onward.is_empty() { Shown::NoData } else { Shown::Suppressed }, 0)
+    } else {
+        (Shown::Value(accepted as f64 * 100.0 / sent as f64), sent)
+    }
+}
+
+fn swemwbs(report: &Report) -> Option<&linkwork_domain::evaluation::OutcomeChange> {
+    report.outcomes.iter().find(|o| o.score_key == "swemwbs_metric")
+}
+
+fn loneliness(report: &Report) -> Option<&linkwork_domain::evaluation::OutcomeChange> {
+    report.outcomes.iter().find(|o| o.instrument == Instrument::Ucla3).or_else(|| report.outcomes.iter().find(|o| o.instrument == Instrument::OnsLoneliness))
+}
+
+const MONTH_ABBR: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/// The last `n` calendar quarters up to `to` (the last one may be partial), oldest first.
+fn quarters(to: Date, n: usize) -> Vec<(String, Period)> {
+    let mut out = Vec::new();
+    let (mut year, mut q) = (to.year(), (to.month() as u8 - 1) / 3);
+    for _ in 0..n {
+        let first = Month::try_from(q * 3 + 1).unwrap_or(Month::January);
+        let last = Month::try_from(q * 3 + 3).unwrap_or(Month::December);
+        let (Ok(from), Ok(quarter_end)) = (Date::from_calendar_date(year, first, 1), Date::from_calendar_date(year, last, last.length(year))) else { break };
+        let end = quarter_end.min(to);
+        let partial = if end < quarter_end { " (to date)" } else { "" };
+        if let Ok(p) = Period::new(from, end) {
+            out.push((format!("{}–{} {year}{partial}", MONTH_ABBR[usize::from(q * 3)], MONTH_ABBR[usize::from(q * 3 + 2)]), p));
+        }
+        if q == 0 {
+            q = 3;
+            year -= 1;
+        } else {
+            q -= 1;
+        }
+    }
+    out.reverse();
+    out
+}
+
+/// One tile's trend from per-quarter reports.
+fn trend(id: &str, title: &str, reports: &[(String, Report)], decimals: usize, value: impl Fn(&Report) -> Shown<f64>) -> (String, String) {
+    let points: Vec<TrendPoint> = reports.iter().map(|(label, r)| TrendPoint { label: label.clone(), value: value(r) }).collect();
+    (sparkline(id, title, &points, decimals), format!("By quarter: {}.", trend_text(&points, decimals)))
+}
+
+fn tiles(report: &Report, by_quarter: &[(String, Report)]) -> Vec<Tile> {
+    let target = &report.settings.target;
+    let band = match (&report.reach.annual_rate_pct, report.reach.within_target) {
+        (Shown::Value(v), _) if *v < target.low_pct => "below the target band",
+        (Shown::Value(v), _) if *v > target.high_pct => "above the target band",
+        (Shown::Value(_), _) => "within the target band",
+        _ => "not known against the target band",
+    };
+    let mut out = Vec::new();
+    let mut push = |label: &'static str, value: String, note: String, t: Option<(String, String)>| {
+        let (trend_svg, trend_text) = t.unwrap_or_default();
+        out.push(Tile { label, value, note, trend_svg, trend_text });
+    };
+    push("Referrals", shown_count(&report.reach.referrals), " in the period".into(), Some(trend("lw-trend-referrals", "Referrals by quarter", by_quarter, 0, |r| as_f64(&r.reach.referrals))));
+    push(
+        "Referral rate",
+        shown_num(&report.reach.annual_rate_pct, 2, "%"),
+        format!(" of the registered list a year: {band} of {}–{}%", target.low_pct, target.high_pct),
+        Some(trend("lw-trend-rate", "Annual referral rate by quarter, %", by_quarter, 2, |r| r.reach.annual_rate_pct)),
+    );
+    push("People supported", shown_count(&report.waiting.n), " referrals with a first contact".into(), Some(trend("lw-trend-supported", "People supported by quarter", by_quarter, 0, |r| as_f64(&r.waiting.n))));
+    push(
+        "Median wait to first contact",
+        shown_num(&report.waiting.median_days, 0, ""),
+        format!(" days ({} still waiting now)", shown_count(&report.waiting.still_waiting)),
+        Some(trend("lw-trend-wait", "Median days to first contact by quarter", by_quarter, 0, |r| r.waiting.median_days)),
+    );
+    let sw = swemwbs(report);
+    push(
+        "SWEMWBS mean change",
+        sw.map(|s| shown_num(&s.mean_change, 1, "")).unwrap_or_else(|| "–".into()),
+        sw.map(|s| format!(" points (95% CI {} to {}), {} people with baseline and follow-up", shown_num(&s.ci95_low, 1, ""), shown_num(&s.ci95_high, 1, ""), shown_count(&s.n_paired)))
+            .unwrap_or_else(|| " no wellbeing measures yet".into()),
+        Some(trend("lw-trend-swemwbs", "SWEMWBS mean change by quarter, points", by_quarter, 1, |r| swemwbs(r).map_or(Shown::NoData, |s| s.mean_change))),
+    );
+    let lone = loneliness(report);
+    push(
+        "Out of the loneliness band",
+        lone.map(|o| shown_num(&o.pct_out_of_concern, 0, "%")).unwrap_or_else(|| "–".into()),
+        lone.map(|o| format!(" of {} people lonely at baseline ({})", shown_count(&o.n_in_concern_at_baseline), o.label)).unwrap_or_else(|| " no loneliness measures yet".into()),
+        Some(trend("lw-trend-lonely", "% out of the loneliness band by quarter", by_quarter, 0, |r| loneliness(r).map_or(Shown::NoData, |o| o.pct_out_of_concern))),
+    );
+    let (acceptance, sent) = onward_acceptance(report);
+    push(
+        "Onward referrals accepted",
+        shown_num(&acceptance, 0, "%"),
+        format!(" of about {sent} sent to community partners (from rounded counts)"),
+        Some(trend("lw-trend-onward", "% of onward referrals accepted by quarter", by_quarter, 0, |r| onward_acceptance(r).0)),
+    );
+    out
+}
+
+async fn dashboard(State(state): State<AppState>, user: CurrentUser, Query(q): Params) -> Result<Html<String>, WebError> {
     let period = period_from(&HashMap::new()).map_err(WebError::Invalid)?;
-    let report = build(&state, &user, period).await?;
-    let swemwbs = report.outcomes.iter().find(|o| o.score_key == "swemwbs_metric");
-    let accepted_onward: u64 = report.onward.iter().filter_map(|p| p.accepted.value().copied()).sum();
-    let tiles = vec![
-        Tile { label: "Referrals", value: shown_count(&report.reach.referrals), note: " in the last 12 months".into() },
-        Tile {
-            label: "Referral rate",
-            value: shown_num(&report.reach.annual_rate_pct, 2, "%"),
-            note: format!(" of the registered list a year (target {}–{}%)", report.settings.target.low_pct, report.settings.target.high_pct),
-        },
-        Tile { label: "Median wait to first contact", value: shown_num(&report.waiting.median_days, 0, ""), note: " days".into() },
-        Tile { label: "Waiting for first contact", value: shown_count(&report.waiting.still_waiting), note: " people now".into() },
-        Tile {
-            label: "SWEMWBS mean change",
-            value: swemwbs.map(|s| shown_num(&s.mean_change, 1, "")).unwrap_or_default(),
-            note: swemwbs.map(|s| format!(" points, {} people with baseline and follow-up", shown_count(&s.n_paired))).unwrap_or_default(),
-        },
-        Tile { label: "Onward referrals accepted", value: accepted_onward.to_string(), note: " by community partners (sum of rounded counts)".into() },
-    ];
+    let (scope, allowed) = scope_of(&state, &user, &q).await?;
+    let settings = EvaluationSettings::default();
+    let input: EvaluationInput = linkwork_store::scoped_input(&*state.store, &scope, period.to).await?;
+    let report = evaluate(&input, period, &settings);
+    let by_quarter: Vec<(String, Report)> = quarters(period.to, 5).into_iter().map(|(label, p)| (label, evaluate(&input, p, &settings))).collect();
+    let practice = (scope.kind == ScopeKind::Practice).then_some(scope.org_id.as_str());
+    let (utterances, names) = state.store.what_matters_texts(&scope.services, practice, period.from, period.to).await?;
+    let words = count_words(&utterances, &names, DEFAULT_MIN_PEOPLE, 40, &settings.policy);
     render(&DashboardView {
         page: page(&state, &user, "Dashboard", "/dashboard").await?,
         scope: report.scope.clone(),
         period: format!("{} to {}", date(period.from), date(period.to)),
-        tiles,
-        report_href: format!("/report?from={}&to={}", period.from, period.to),
+        tiles: tiles(&report, &by_quarter),
+        report_href: format!("/report?{}", query_for(&scope, &allowed, period)),
+        scopes: scope_options(&scope, &allowed),
+        word_cloud: linkwork_report::word_cloud::word_cloud_html("lw-word-cloud", &words, DEFAULT_MIN_PEOPLE),
     })
 }
 
 async fn report_page(State(state): State<AppState>, user: CurrentUser, Query(q): Params) -> Result<Response, WebError> {
     let values = Fields::from_pairs(q.iter().map(|(k, v)| (k.clone(), v.clone())).collect());
+    let (scope, allowed) = scope_of(&state, &user, &q).await?;
     match period_from(&q) {
         Ok(period) => {
-            let report = build(&state, &user, period).await?;
-            let fragment = linkwork_report::html_fragment(&report, &linkwork_report::reproduce_command(period, Format::Html));
+            let report = linkwork_store::scoped_report(&*state.store, &scope, period, &EvaluationSettings::default()).await?;
+            let reproduce = linkwork_report::reproduce_command_scoped(Some(&scope.argument()), period, Format::Html.name());
+            let fragment = linkwork_report::html_fragment(&report, &reproduce);
+            let contents = contents_list(&fragment);
             let form = FormState::new(Fields::from_pairs(vec![("from".into(), period.from.to_string()), ("to".into(), period.to.to_string())]), vec![]);
             let page = page(&state, &user, "Evaluation report", "/report").await?;
-            Ok(render(&ReportView { page, form, fragment, query: format!("from={}&to={}", period.from, period.to) })?.into_response())
+            let query = query_for(&scope, &allowed, period);
+            Ok(render(&ReportView { page, form, fragment, query, scopes: scope_options(&scope, &allowed), contents })?.into_response())
         }
         Err(errors) => {
             let form = FormState::new(values, errors);
             let page = page(&state, &user, "Evaluation report", "/report").await?.with_form(&form);
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&ReportView { page, form, fragment: String::new(), query: String::new() })?).into_response())
+            let view = ReportView { page, form, fragment: String::new(), query: String::new(), scopes: scope_options(&scope, &allowed), contents: String::new() };
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&view)?).into_response())
         }
     }
 }
 
+/// Links to the report's sections, for the page (the printed document has its own).
+fn contents_list(fragment: &str) -> String {
+    let items: String = linkwork_report::section_headings(fragment).into_iter().map(|(id, heading)| format!(r##"<li><a href="#{id}">{heading}</a></li>"##)).collect();
+    format!(r#"<nav class="nhsuk-contents-list" aria-label="Report sections"><h2 class="nhsuk-u-visually-hidden">Contents</h2><ol class="nhsuk-contents-list__list">{items}</ol></nav>"#)
+}
+
+fn attachment(scope: &ReportScope, period: Period, ext: &str) -> String {
+    let slug: String = scope.argument().chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+    format!("attachment; filename=\"linkwork-report-{slug}-{}-{}.{ext}\"", period.from, period.to)
+}
+
 async fn download(State(state): State<AppState>, user: CurrentUser, Query(q): Params, format: Format) -> Result<Response, WebError> {
     let period = period_from(&q).map_err(WebError::Invalid)?;
-    let report = build(&state, &user, period).await?;
-    let (ext, content_type) = (format.extension(), format.media_type());
-    let body = linkwork_report::render(&report, format, &linkwork_report::reproduce_command(period, format)).map_err(|e| WebError::Internal(e.to_string()))?;
-    let disposition = format!("attachment; filename=\"linkwork-report-{}-{}.{ext}\"", period.from, period.to);
-    Ok(([(header::CONTENT_TYPE, content_type.to_owned()), (header::CONTENT_DISPOSITION, disposition)], body).into_response())
+    let (scope, _) = scope_of(&state, &user, &q).await?;
+    let report = linkwork_store::scoped_report(&*state.store, &scope, period, &EvaluationSettings::default()).await?;
+    let reproduce = linkwork_report::reproduce_command_scoped(Some(&scope.argument()), period, format.name());
+    let body = match format {
+        Format::Html => linkwork_report::annual_report_document(&report, &reproduce, &meta_for(&scope)),
+        other => linkwork_report::render(&report, other, &reproduce).map_err(|e| WebError::Internal(e.to_string()))?,
+    };
+    Ok(([(header::CONTENT_TYPE, format.media_type().to_owned()), (header::CONTENT_DISPOSITION, attachment(&scope, period, format.extension()))], body).into_response())
+}
+
+async fn download_pdf(State(state): State<AppState>, user: CurrentUser, Query(q): Params) -> Result<Response, WebError> {
+    let period = period_from(&q).map_err(WebError::Invalid)?;
+    let (scope, _) = scope_of(&state, &user, &q).await?;
+    let report = linkwork_store::scoped_report(&*state.store, &scope, period, &EvaluationSettings::default()).await?;
+    let reproduce = linkwork_report::reproduce_command_scoped(Some(&scope.argument()), period, "pdf");
+    let html = linkwork_report::annual_report_document(&report, &reproduce, &meta_for(&scope));
+    let pdf = tokio::task::spawn_blocking(move || linkwork_report::pdf::html_to_pdf(&html)).await.map_err(|e| WebError::Internal(e.to_string()))?.map_err(|e| match e {
+        linkwork_report::pdf::PdfError::NoBrowser => WebError::Conflict("The PDF download is not available on this server. Download the standalone HTML report and print it instead.".into()),
+        other => WebError::Internal(other.to_string()),
+    })?;
+    Ok(([(header::CONTENT_TYPE, "application/pdf".to_owned()), (header::CONTENT_DISPOSITION, attachment(&scope, period, "pdf"))], pdf).into_response())
 }

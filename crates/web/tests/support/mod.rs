@@ -27,13 +27,56 @@ pub struct World {
 
 pub async fn spawn(url: &str) -> World {
     let store = migrated(url).await.unwrap();
-    let org = |kind, name: &str, ods: Option<&str>, parent: Option<String>, list: Option<i64>| NewOrg { kind, name: name.into(), ods_code: ods.map(Into::into), parent_id: parent, list_size: list };
-    let icb = store.create_org(&org(OrgKind::Icb, "Test ICB", Some("QTT"), None, None)).await.unwrap();
-    let pcn = store.create_org(&org(OrgKind::Pcn, "Test PCN", Some("U99999"), Some(icb.clone()), None)).await.unwrap();
-    let other_pcn = store.create_org(&org(OrgKind::Pcn, "Other PCN", Some("U88888"), Some(icb.clone()), None)).await.unwrap();
-    let practice = store.create_org(&org(OrgKind::Practice, "Test Surgery", Some("Z00001"), Some(pcn.clone()), Some(9000))).await.unwrap();
-    let vcse = store.create_org(&org(OrgKind::Vcse, "Walk & Talk <CIC>", None, None, None)).await.unwrap();
-    let other_vcse = store.create_org(&org(OrgKind::Vcse, "Other Charity", None, None, None)).await.unwrap();
+    let org =
+        |kind, name: &str, ods: Option<&str>, parent: Option<String>, list: Option<i64>| NewOrg {
+            kind,
+            name: name.into(),
+            ods_code: ods.map(Into::into),
+            parent_id: parent,
+            list_size: list,
+        };
+    let icb = store
+        .create_org(&org(OrgKind::Icb, "Test ICB", Some("QTT"), None, None))
+        .await
+        .unwrap();
+    let pcn = store
+        .create_org(&org(
+            OrgKind::Pcn,
+            "Test PCN",
+            Some("U99999"),
+            Some(icb.clone()),
+            None,
+        ))
+        .await
+        .unwrap();
+    let other_pcn = store
+        .create_org(&org(
+            OrgKind::Pcn,
+            "Other PCN",
+            Some("U88888"),
+            Some(icb.clone()),
+            None,
+        ))
+        .await
+        .unwrap();
+    let practice = store
+        .create_org(&org(
+            OrgKind::Practice,
+            "Test Surgery",
+            Some("Z00001"),
+            Some(pcn.clone()),
+            Some(9000),
+        ))
+        .await
+        .unwrap();
+    let vcse = store
+        .create_org(&org(OrgKind::Vcse, "Walk & Talk <CIC>", None, None, None))
+        .await
+        .unwrap();
+    let other_vcse = store
+        .create_org(&org(OrgKind::Vcse, "Other Charity", None, None, None))
+        .await
+        .unwrap();
     let hash = linkwork_web::hash_password(PASSWORD).unwrap();
     for (email, role, org) in [
         ("lw@test.org", Role::LinkWorker, &pcn),
@@ -45,17 +88,55 @@ pub async fn spawn(url: &str) -> World {
         ("partner.other@test.org", Role::VcsePartner, &other_vcse),
         ("commissioner@test.org", Role::Commissioner, &icb),
     ] {
-        store.create_user(&NewUser { email: email.into(), display_name: email.into(), password_hash: hash.clone(), role, org_id: org.clone() }).await.unwrap();
+        store
+            .create_user(&NewUser {
+                email: email.into(),
+                display_name: email.into(),
+                password_hash: hash.clone(),
+                role,
+                org_id: org.clone(),
+            })
+            .await
+            .unwrap();
     }
     let service = store
-        .create_service(&NewService { org_id: vcse.clone(), name: "Tuesday walks".into(), description: "Gentle walks".into(), needs: vec![NeedDomain::Loneliness], address: None, postcode: None, phone: None, email: None })
+        .create_service(&NewService {
+            org_id: vcse.clone(),
+            name: "Tuesday walks".into(),
+            description: "Gentle walks".into(),
+            needs: vec![NeedDomain::Loneliness],
+            address: None,
+            postcode: None,
+            phone: None,
+            email: None,
+        })
         .await
         .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let app_store = store.clone();
-    tokio::spawn(async move { linkwork_web::serve(listener, app_store, linkwork_web::WebConfig { secure_cookies: false }).await.unwrap() });
-    World { base, store, icb, pcn, other_pcn, practice, vcse, other_vcse, service }
+    tokio::spawn(async move {
+        linkwork_web::serve(
+            listener,
+            app_store,
+            linkwork_web::WebConfig {
+                secure_cookies: false,
+            },
+        )
+        .await
+        .unwrap()
+    });
+    World {
+        base,
+        store,
+        icb,
+        pcn,
+        other_pcn,
+        practice,
+        vcse,
+        other_vcse,
+        service,
+    }
 }
 
 /// A browser-like client: keeps the session cookie and reads CSRF tokens from forms.
@@ -67,33 +148,91 @@ pub struct Browser {
 
 impl Browser {
     pub fn new(base: &str) -> Self {
-        Self { http: reqwest::Client::builder().redirect(Policy::none()).build().unwrap(), base: base.into(), cookie: String::new() }
+        Self {
+            http: reqwest::Client::builder()
+                .redirect(Policy::none())
+                .build()
+                .unwrap(),
+            base: base.into(),
+            cookie: String::new(),
+        }
     }
 
     pub async fn login(base: &str, email: &str) -> Self {
         let mut b = Self::new(base);
         let form = b.http.get(format!("{base}/login")).send().await.unwrap();
-        let login_cookie = form.headers().get(SET_COOKIE).unwrap().to_str().unwrap().split(';').next().unwrap().to_owned();
+        let login_cookie = form
+            .headers()
+            .get(SET_COOKIE)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned();
         let csrf = csrf_in(&form.text().await.unwrap());
-        let r = b.http.post(format!("{base}/login")).header(COOKIE, &login_cookie).form(&[("csrf_token", csrf.as_str()), ("email", email), ("password", PASSWORD)]).send().await.unwrap();
+        let r = b
+            .http
+            .post(format!("{base}/login"))
+            .header(COOKIE, &login_cookie)
+            .form(&[
+                ("csrf_token", csrf.as_str()),
+                ("email", email),
+                ("password", PASSWORD),
+            ])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "login of {email}");
-        b.cookie = r.headers().get(SET_COOKIE).unwrap().to_str().unwrap().split(';').next().unwrap().to_owned();
+        b.cookie = r
+            .headers()
+            .get(SET_COOKIE)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned();
         b
     }
 
     pub async fn get(&self, path: &str) -> (StatusCode, String) {
-        let r = self.http.get(format!("{}{path}", self.base)).header(COOKIE, &self.cookie).send().await.unwrap();
+        let r = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header(COOKIE, &self.cookie)
+            .send()
+            .await
+            .unwrap();
         (r.status(), r.text().await.unwrap())
     }
 
     /// Posts a form with this session's CSRF token (taken from `form_page`), returning status, Location and body.
-    pub async fn post(&self, form_page: &str, action: &str, fields: &[(&str, &str)]) -> (StatusCode, String, String) {
+    pub async fn post(
+        &self,
+        form_page: &str,
+        action: &str,
+        fields: &[(&str, &str)],
+    ) -> (StatusCode, String, String) {
         let (_, html) = self.get(form_page).await;
         let csrf = csrf_in(&html);
         let mut all: Vec<(&str, &str)> = vec![("csrf_token", csrf.as_str())];
         all.extend_from_slice(fields);
-        let r = self.http.post(format!("{}{action}", self.base)).header(COOKIE, &self.cookie).form(&all).send().await.unwrap();
-        let location = r.headers().get(LOCATION).map(|l| l.to_str().unwrap().to_owned()).unwrap_or_default();
+        let r = self
+            .http
+            .post(format!("{}{action}", self.base))
+            .header(COOKIE, &self.cookie)
+            .form(&all)
+            .send()
+            .await
+            .unwrap();
+        let location = r
+            .headers()
+            .get(LOCATION)
+            .map(|l| l.to_str().unwrap().to_owned())
+            .unwrap_or_default();
         (r.status(), location, r.text().await.unwrap())
     }
 }
@@ -101,9 +240,14 @@ impl Browser {
 pub fn csrf_in(html: &str) -> String {
     let doc = scraper::Html::parse_document(html);
     let sel = scraper::Selector::parse("input[name=csrf_token]").unwrap();
-    doc.select(&sel).next().expect("a CSRF field").value().attr("value").unwrap().to_owned()
+    doc.select(&sel)
+        .next()
+        .expect("a CSRF field")
+        .value()
+        .attr("value")
+        .unwrap()
+        .to_owned()
 }
-
 
 pub fn today() -> time::Date {
     time::OffsetDateTime::now_utc().date()
@@ -114,6 +258,8 @@ pub fn today() -> time::Date {
 pub fn nhs_number(n: u32) -> String {
     (0..)
         .map(|k| (943_476_500 + n * 100 + k).to_string())
-        .find_map(|base| linkwork_domain::NhsNumber::check_digit(&base).map(|check| format!("{base}{check}")))
+        .find_map(|base| {
+            linkwork_domain::NhsNumber::check_digit(&base).map(|check| format!("{base}{check}"))
+        })
         .unwrap()
 }

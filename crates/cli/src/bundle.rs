@@ -1,0 +1,535 @@
+//! `linkwork import bundle` and `linkwork export bundle`: a whole service's history in and out as
+//! the documented folder of CSV files (`docs/bundle.md`).
+//!
+//! Import reads the folder twice, streaming: first to check every value, row and reference (and
+//! report every problem with its file, line and column), then, only if nothing is wrong (or the
+//! bad rows are to be skipped), to write the rows in one transaction through
+//! [`linkwork_store::BundleStore::import_bundle`].
+
+use crate::commands::DatabaseArgs;
+use anyhow::{bail, Context};
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+use linkwork_domain::access::OrgKind;
+use linkwork_domain::bundle::pseudonymise::Pseudonymiser;
+use linkwork_domain::bundle::read::{BundleProblem, Checker, Row, Value};
+use linkwork_domain::bundle::spec::{self, FileSpec, Kind};
+use linkwork_domain::bundle::{stored_id, FileEntry, Manifest, MANIFEST};
+use linkwork_domain::instruments::Instrument;
+use linkwork_store::{BundleRowSink, BundleSource, ExistingIds};
+use std::collections::{HashMap, HashSet};
+use std::fs::File;
+use std::io::{BufReader, BufWriter};
+use std::path::{Path, PathBuf};
+
+/// Rows handed to the store at a time (the store splits them into statements).
+const BATCH: usize = 5_000;
+/// Problems printed before "… and N more".
+const SHOW_PROBLEMS: usize = 100;
+
+#[derive(Args)]
+pub struct ImportBundleArgs {
+    /// The bundle folder (manifest.json and the CSV files).
+    pub folder: PathBuf,
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// Check everything and list the problems without writing anything.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Import the good rows and list exactly which rows were left out (otherwise one problem stops the import).
+    #[arg(long)]
+    pub skip_bad_rows: bool,
+}
+
+#[derive(Args)]
+pub struct ExportBundleArgs {
+    /// The folder to write (created if missing; must not hold other files).
+    #[arg(required_unless_present = "describe")]
+    pub folder: Option<PathBuf>,
+    /// Database URL: sqlite://path/to/file.db or postgres://user@host/db
+    #[arg(long, env = "LINKWORK_DATABASE", required_unless_present = "describe")]
+    pub database: Option<String>,
+    /// The service (PCN): its id, ODS code or exact name.
+    #[arg(long, required_unless_present = "describe")]
+    pub org: Option<String>,
+    /// Replace identifiers with keyed hashes, coarsen dates of birth to the year and postcodes to
+    /// LSOA/IMD decile, and drop free text.
+    #[arg(long)]
+    pub pseudonymise: bool,
+    /// The secret key for the keyed hashes (a file of at least 32 bytes). Without it a random key
+    /// is used and thrown away, so pseudonyms cannot be linked to another export.
+    #[arg(long, requires = "pseudonymise")]
+    pub key_file: Option<PathBuf>,
+    /// Print the format's reference (every file and column) as Markdown and exit.
+    #[arg(long)]
+    pub describe: bool,
+}
+
+// ---------------------------------------------------------------- import
+
+/// Opens one file of the bundle as a CSV reader, or `None` when the bundle leaves it out.
+fn open(folder: &Path, spec: &FileSpec) -> anyhow::Result<Option<csv::Reader<BufReader<File>>>> {
+    let path = folder.join(spec.name);
+    if !path.exists() {
+        return Ok(None);
+    }
+    let file = File::open(&path).with_context(|| format!("could not read {}", path.display()))?;
+    Ok(Some(csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(BufReader::with_capacity(1 << 16, file))))
+}
+
+fn total_bytes(folder: &Path) -> u64 {
+    spec::files().iter().filter_map(|f| std::fs::metadata(folder.join(f.name)).ok()).map(|m| m.len()).sum()
+}
+
+/// Reads every row of every file in import order, calling `each` with the checked row (or its
+/// problems). `progress` advances by bytes.
+fn read_all(folder: &Path, checker: &mut Checker, progress: &ProgressBar, mut each: impl FnMut(&'static FileSpec, Result<Row, Vec<BundleProblem>>) -> anyhow::Result<()>) -> anyhow::Result<Vec<BundleProblem>> {
+    let mut file_problems = Vec::new();
+    let mut done = 0u64;
+    for spec in spec::files() {
+        let Some(mut reader) = open(folder, spec)? else {
+            if spec.required {
+                file_problems.push(BundleProblem::new(spec.name, 0, None, "This file is required and is not in the folder"));
+            }
+            continue;
+        };
+        let mut record = csv::StringRecord::new();
+        let header = match reader.read_record(&mut record) {
+            Ok(true) => record.clone(),
+            Ok(false) => {
+                file_problems.push(BundleProblem::new(spec.name, 1, None, "The file is empty: its first line must be the header row"));
+                continue;
+            }
+            Err(e) => {
+                file_problems.push(BundleProblem::new(spec.name, 1, None, format!("The file could not be read as UTF-8 CSV: {e}")));
+                continue;
+            }
+        };
+        let positions = match checker.header(spec, &header) {
+            Ok(p) => p,
+            Err(p) => {
+                file_problems.push(p);
+                continue;
+            }
+        };
+        let mut rows = 0u64;
+        loop {
+            match reader.read_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {
+                    let position = record.position().cloned().unwrap_or_else(csv::Position::new);
+                    if record.iter().all(|v| v.trim().is_empty()) {
+                        continue;
+                    }
+                    rows += 1;
+                    if rows % 4096 == 0 {
+                        progress.set_position(done + position.byte());
+                    }
+                    each(spec, checker.row(spec, &positions, position.line(), &record))?;
+                }
+                Err(e) => {
+                    let line = e.position().map_or(0, |p| p.line());
+                    file_problems.push(BundleProblem::new(spec.name, line, None, format!("From this line on the file could not be read as UTF-8 CSV ({e}); nothing after it was checked")));
+                    break;
+                }
+            }
+        }
+        done += std::fs::metadata(folder.join(spec.name)).map(|m| m.len()).unwrap_or(0);
+        progress.set_position(done);
+    }
+    Ok(file_problems)
+}
+
+fn progress_bar(total: u64, message: &'static str) -> ProgressBar {
+    let bar = ProgressBar::new(total).with_message(message);
+    bar.set_style(ProgressStyle::with_template("{msg} [{bar:40}] {bytes}/{total_bytes} ({elapsed}, {eta} left)").unwrap_or_else(|_| ProgressStyle::default_bar()).progress_chars("=> "));
+    bar
+}
+
+pub async fn import(args: ImportBundleArgs) -> anyhow::Result<()> {
+    let folder = &args.folder;
+    let manifest_path = folder.join(MANIFEST);
+    let manifest_json = std::fs::read_to_string(&manifest_path).with_context(|| format!("could not read {} (is {} a bundle folder?)", manifest_path.display(), folder.display()))?;
+    let manifest = Manifest::parse(&manifest_json).map_err(anyhow::Error::msg)?;
+    let today = time::OffsetDateTime::now_utc().date();
+    let started = std::time::Instant::now();
+
+    // Pass 1: check everything.
+    let progress = progress_bar(total_bytes(folder), "Checking");
+    let mut checker = Checker::new(manifest.pseudonymised, today);
+    let mut problems = Vec::new();
+    let mut bad_rows: HashSet<(&'static str, u64)> = HashSet::new();
+    let mut counts: HashMap<&'static str, (u64, u64)> = HashMap::new();
+    let file_problems = read_all(folder, &mut checker, &progress, |spec, result| {
+        let count = counts.entry(spec.name).or_default();
+        count.0 += 1;
+        if let Err(p) = result {
+            count.1 += 1;
+            if let Some(first) = p.first() {
+                bad_rows.insert((spec.name, first.line));
+            }
+            problems.extend(p);
+        }
+        Ok(())
+    })?;
+    progress.finish_and_clear();
+    for (name, entry) in &manifest.files {
+        let read = counts.get(name.as_str()).map_or(0, |c| c.0);
+        if spec::file(name).is_some() && entry.rows != read {
+            problems.push(BundleProblem::new(name, 0, None, format!("manifest.json says this file has {} rows; it has {read}", entry.rows)));
+        }
+    }
+    let whole_file_problems = !file_problems.is_empty();
+    problems.splice(0..0, file_problems);
+
+    println!("Checked {} in {:.1} s:", folder.display(), started.elapsed().as_secs_f64());
+    for spec in spec::files() {
+        if let Some((rows, bad)) = counts.get(spec.name) {
+            println!("  {:<22} {:>9} rows{}", spec.name, rows, if *bad > 0 { format!(", {bad} with problems") } else { String::new() });
+        }
+    }
+    if !problems.is_empty() {
+        println!("{} problem{}:", problems.len(), if problems.len() == 1 { "" } else { "s" });
+        for p in problems.iter().take(SHOW_PROBLEMS) {
+            println!("  {p}");
+        }
+        if problems.len() > SHOW_PROBLEMS {
+            println!("  … and {} more", problems.len() - SHOW_PROBLEMS);
+        }
+        if whole_file_problems || !args.skip_bad_rows {
+            bail!("nothing was imported{}", if whole_file_problems { ": fix the files named above" } else { ". Fix the rows, or use --skip-bad-rows to import the others" });
+        }
+    }
+    if args.dry_run {
+        println!("Dry run: nothing was written.");
+        return Ok(());
+    }
+
+    // Pass 2: write, in one transaction.
+    let store = linkwork_store::connect(&args.db.database).await.context("could not open the database")?;
+    store.migrate().await.context("could not create or upgrade the schema")?;
+    let services: Vec<String> = manifest_services(folder, &store.existing_ids(&[]).await?)?;
+    let existing = store.existing_ids(&services).await?;
+    let progress = progress_bar(total_bytes(folder), "Importing");
+    let mut source = Writer::new(folder, manifest.clone(), existing, today, bad_rows, progress.clone());
+    let written = store.import_bundle(&mut source).await;
+    progress.finish_and_clear();
+    let written = written.context("the import failed and was rolled back: nothing was written")?;
+    if let Some(e) = source.error.take() {
+        bail!("the import failed and was rolled back: {e}");
+    }
+    let skipped = source.skipped;
+    println!("Imported {written} rows in {:.1} s{}.", started.elapsed().as_secs_f64(), if skipped > 0 { format!(" ({skipped} rows with problems left out, listed above)") } else { String::new() });
+    Ok(())
+}
+
+/// The stored ids of the services (PCNs) in the bundle, so existing people can be matched.
+fn manifest_services(folder: &Path, existing: &ExistingIds) -> anyhow::Result<Vec<String>> {
+    let spec = spec::file("organisations.csv").context("organisations.csv")?;
+    let Some(mut reader) = open(folder, spec)? else { return Ok(vec![]) };
+    let mut checker = Checker::default();
+    let mut record = csv::StringRecord::new();
+    if !reader.read_record(&mut record)? {
+        return Ok(vec![]);
+    }
+    let positions = checker.header(spec, &record).map_err(|p| anyhow::anyhow!("{p}"))?;
+    let mut out = Vec::new();
+    while reader.read_record(&mut record)? {
+        if let Ok(row) = checker.row(spec, &positions, 0, &record) {
+            if row.get(spec, "kind").as_text() == Some("pcn") {
+                if let Some(id) = row.get(spec, "ods_code").as_text().and_then(|ods| existing.orgs_by_ods.get(ods)) {
+                    out.push(id.clone());
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Pass 2: re-reads the bundle, turns references into stored ids and hands the store batches.
+struct Writer {
+    files: std::slice::Iter<'static, FileSpec>,
+    folder: PathBuf,
+    manifest: Manifest,
+    existing: ExistingIds,
+    checker: Checker,
+    bad_rows: HashSet<(&'static str, u64)>,
+    progress: ProgressBar,
+    done_bytes: u64,
+    current: Option<(&'static FileSpec, csv::Reader<BufReader<File>>, Vec<Option<usize>>)>,
+    /// References whose stored id is not the derived one (organisations, staff and people already in the database).
+    overrides: HashMap<(&'static str, String), String>,
+    /// Each person's service, for their referrals.
+    person_service: HashMap<String, String>,
+    skipped: u64,
+    error: Option<String>,
+}
+
+impl Writer {
+    fn new(folder: &Path, manifest: Manifest, existing: ExistingIds, today: time::Date, bad_rows: HashSet<(&'static str, u64)>, progress: ProgressBar) -> Self {
+        let checker = Checker::new(manifest.pseudonymised, today);
+        Self {
+            files: spec::files().iter(),
+            folder: folder.to_owned(),
+            manifest,
+            existing,
+            checker,
+            bad_rows,
+            progress,
+            done_bytes: 0,
+            current: None,
+            overrides: HashMap::new(),
+            person_service: HashMap::new(),
+            skipped: 0,
+            error: None,
+        }
+    }
+
+    fn id(&self, file: &'static str, reference: &str) -> String {
+        // Only organisations, staff and people can already be in the database.
+        let may_exist = matches!(file, "organisations.csv" | "staff.csv" | "people.csv") && !self.overrides.is_empty();
+        if may_exist {
+            if let Some(id) = self.overrides.get(&(file, reference.to_owned())) {
+                return id.clone();
+            }
+        }
+        stored_id(&self.manifest.source, file, reference)
+    }
+
+    /// The row's values as stored: references replaced by ids, then the derived extras.
+    fn resolve(&mut self, spec: &'static FileSpec, row: Row) -> Vec<Value> {
+        let text = |c: &str| row.get(spec, c).as_text().map(str::to_owned);
+        // Rows that are the same as something already in the database keep its id.
+        match spec.name {
+            "organisations.csv" => {
+                if let (Some(r), Some(id)) = (text("org_ref"), text("ods_code").and_then(|o| self.existing.orgs_by_ods.get(&o).cloned())) {
+                    self.overrides.insert((spec.name, r), id);
+                }
+            }
+            "staff.csv" => {
+                if let (Some(r), Some(id)) = (text("staff_ref"), text("email").and_then(|e| self.existing.users_by_email.get(&e.to_lowercase()).cloned())) {
+                    self.overrides.insert((spec.name, r), id);
+                }
+            }
+            "people.csv" => {
+                if let (Some(r), Some(service), Some(nhs)) = (text("person_ref"), text("service_ref"), text("nhs_number")) {
+                    let service_id = self.id("organisations.csv", &service);
+                    if let Some(id) = self.existing.people.get(&(service_id.clone(), nhs)).cloned() {
+                        self.overrides.insert((spec.name, r.clone()), id);
+                    }
+                    self.person_service.insert(r, service_id);
+                }
+            }
+            _ => {}
+        }
+        let mut values: Vec<Value> = spec
+            .columns
+            .iter()
+            .zip(row.values.iter())
+            .map(|(column, value)| match (column.kind, value) {
+                (Kind::Key, Value::Text(r)) => Value::Text(self.id(spec.name, r)),
+                (Kind::Ref(file), Value::Text(r)) => Value::Text(self.id(file, r)),
+                (_, Value::Text(t)) if column.name == "email" => Value::Text(t.to_lowercase()),
+                _ => value.clone(),
+            })
+            .collect();
+        match spec.name {
+            "referrals.csv" => values.push(text("person_ref").and_then(|p| self.person_service.get(&p).cloned()).map_or(Value::Null, Value::Text)),
+            "measures.csv" => values.push(text("instrument").and_then(|i| Instrument::parse(&i).ok()).map_or(Value::Null, |i| Value::Text(i.version().to_owned()))),
+            "onward_events.csv" => {
+                let natural = format!("{}|{}|{}|{}", text("onward_ref").unwrap_or_default(), text("from_status").unwrap_or_default(), text("to_status").unwrap_or_default(), row.get(spec, "happened_on").as_date().map(|d| d.to_string()).unwrap_or_default());
+                values.push(Value::Text(stored_id(&self.manifest.source, spec.name, &natural)));
+            }
+            _ => {}
+        }
+        values
+    }
+
+    fn next(&mut self) -> anyhow::Result<Option<(&'static FileSpec, Vec<Vec<Value>>)>> {
+        loop {
+            if self.current.is_none() {
+                let Some(spec) = self.files.next() else { return Ok(None) };
+                let Some(mut reader) = open(&self.folder, spec)? else { continue };
+                let mut header = csv::StringRecord::new();
+                if !reader.read_record(&mut header)? {
+                    continue;
+                }
+                let positions = self.checker.header(spec, &header).map_err(|p| anyhow::anyhow!("{p}"))?;
+                self.current = Some((spec, reader, positions));
+            }
+            let Some((spec, mut reader, positions)) = self.current.take() else { continue };
+            let mut batch = Vec::new();
+            let mut record = csv::StringRecord::new();
+            let mut finished = false;
+            while batch.len() < BATCH {
+                if !reader.read_record(&mut record)? {
+                    finished = true;
+                    break;
+                }
+                if record.iter().all(|v| v.trim().is_empty()) {
+                    continue;
+                }
+                let position = record.position().cloned().unwrap_or_else(csv::Position::new);
+                if batch.len() % 1024 == 0 {
+                    self.progress.set_position(self.done_bytes + position.byte());
+                }
+                match self.checker.row(spec, &positions, position.line(), &record) {
+                    Ok(row) => batch.push(self.resolve(spec, row)),
+                    Err(problems) => {
+                        // Listed in pass 1; only possible here with --skip-bad-rows.
+                        if !self.bad_rows.contains(&(spec.name, position.line())) {
+                            bail!("{} changed while it was being imported ({})", spec.name, problems[0]);
+                        }
+                        self.skipped += 1;
+                    }
+                }
+            }
+            if finished {
+                self.done_bytes += std::fs::metadata(self.folder.join(spec.name)).map(|m| m.len()).unwrap_or(0);
+            } else {
+                self.current = Some((spec, reader, positions));
+            }
+            if !batch.is_empty() {
+                return Ok(Some((spec, batch)));
+            }
+        }
+    }
+}
+
+impl BundleSource for Writer {
+    fn next_batch(&mut self) -> Result<Option<(&'static FileSpec, Vec<Vec<Value>>)>, String> {
+        self.next().map_err(|e| {
+            let message = format!("{e:#}");
+            self.error = Some(message.clone());
+            message
+        })
+    }
+}
+
+// ---------------------------------------------------------------- export
+
+pub async fn export(args: ExportBundleArgs) -> anyhow::Result<()> {
+    if args.describe {
+        print!("{}", spec::markdown());
+        return Ok(());
+    }
+    let (Some(folder), Some(org), Some(database)) = (args.folder, args.org, args.database) else {
+        bail!("give the folder to write, --org and --database");
+    };
+    let store = linkwork_store::connect(&database).await.context("could not open the database")?;
+    store.migrate().await.context("could not create or upgrade the schema")?;
+    let pcn = store.find_org(&org).await?.with_context(|| format!("no organisation with id, ODS code or name {org:?}"))?;
+    if pcn.kind != OrgKind::Pcn {
+        bail!("--org must name a primary care network (\"{}\" is a {})", pcn.name, pcn.kind.label().to_lowercase());
+    }
+    std::fs::create_dir_all(&folder).with_context(|| format!("could not create {}", folder.display()))?;
+    let known: HashSet<&str> = spec::files().iter().map(|f| f.name).chain([MANIFEST]).collect();
+    for entry in std::fs::read_dir(&folder)? {
+        let name = entry?.file_name().to_string_lossy().into_owned();
+        if !known.contains(name.as_str()) {
+            bail!("{} holds other files ({name}); choose an empty folder", folder.display());
+        }
+    }
+    let key = match &args.key_file {
+        Some(path) => {
+            let key = std::fs::read(path).with_context(|| format!("could not read {}", path.display()))?;
+            if key.len() < 32 {
+                bail!("the key file must hold at least 32 bytes");
+            }
+            key
+        }
+        None => {
+            use rand::RngCore;
+            let mut key = vec![0u8; 32];
+            rand::thread_rng().fill_bytes(&mut key);
+            key
+        }
+    };
+    let source = format!("linkwork:{}", pcn.ods_code.clone().unwrap_or_else(|| pcn.id.clone()));
+    let mut manifest = Manifest::new(if args.pseudonymise { format!("{source}:pseudonymised") } else { source }, args.pseudonymise);
+    manifest.exported_at = time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).ok();
+    let started = std::time::Instant::now();
+    let mut sink = CsvSink { folder: folder.clone(), writer: None, rows: Default::default(), pseudonymiser: args.pseudonymise.then(|| Pseudonymiser::new(&key)) };
+    store.export_bundle(&pcn.id, &mut sink).await.context("the export failed")?;
+    sink.finish().map_err(anyhow::Error::msg)?;
+    for (name, rows) in &sink.rows {
+        manifest.files.insert((*name).to_owned(), FileEntry { rows: *rows });
+    }
+    std::fs::write(folder.join(MANIFEST), serde_json::to_string_pretty(&manifest)? + "\n")?;
+    let total: u64 = sink.rows.values().sum();
+    println!("Wrote {total} rows in {} files to {} in {:.1} s{}.", sink.rows.len(), folder.display(), started.elapsed().as_secs_f64(), if args.pseudonymise { " (pseudonymised)" } else { "" });
+    Ok(())
+}
+
+struct CsvSink {
+    folder: PathBuf,
+    writer: Option<csv::Writer<BufWriter<File>>>,
+    rows: std::collections::BTreeMap<&'static str, u64>,
+    pseudonymiser: Option<Pseudonymiser>,
+}
+
+impl CsvSink {
+    fn finish(&mut self) -> Result<(), String> {
+        if let Some(mut w) = self.writer.take() {
+            w.flush().map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    }
+}
+
+impl BundleRowSink for CsvSink {
+    fn start_file(&mut self, file: &'static FileSpec) -> Result<(), String> {
+        self.finish()?;
+        let path = self.folder.join(file.name);
+        let out = File::create(&path).map_err(|e| format!("could not write {}: {e}", path.display()))?;
+        let mut writer = csv::Writer::from_writer(BufWriter::with_capacity(1 << 16, out));
+        writer.write_record(file.header()).map_err(|e| e.to_string())?;
+        self.writer = Some(writer);
+        self.rows.insert(file.name, 0);
+        Ok(())
+    }
+
+    fn row(&mut self, file: &'static FileSpec, mut values: Vec<String>) -> Result<(), String> {
+        if let Some(p) = &self.pseudonymiser {
+            p.row(file, &mut values);
+        }
+        let writer = self.writer.as_mut().ok_or("no file started")?;
+        writer.write_record(&values).map_err(|e| e.to_string())?;
+        *self.rows.entry(file.name).or_default() += 1;
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------- synthetic data
+
+#[derive(clap::Subcommand)]
+pub enum GenerateCommand {
+    /// Write a synthetic bundle of realistic, clearly fictional records (services of 1,000
+    /// referrals each), e.g. to load 100,000 referrals for a benchmark.
+    Bundle(GenerateBundleArgs),
+}
+
+#[derive(Args)]
+pub struct GenerateBundleArgs {
+    /// The folder to write.
+    pub folder: PathBuf,
+    /// How many referrals.
+    #[arg(long, default_value_t = 100_000)]
+    pub referrals: usize,
+    /// Seed for the synthetic data (the same seed gives the same records).
+    #[arg(long, default_value_t = 2026)]
+    pub seed: u64,
+}
+
+pub fn generate(command: GenerateCommand) -> anyhow::Result<()> {
+    let GenerateCommand::Bundle(args) = command;
+    let started = std::time::Instant::now();
+    let bar = ProgressBar::new(args.referrals as u64).with_message("Generating");
+    bar.set_style(ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} referrals ({elapsed}, {eta} left)").unwrap_or_else(|_| ProgressStyle::default_bar()).progress_chars("=> "));
+    let today = time::OffsetDateTime::now_utc().date();
+    let counts = linkwork_demo::synthetic::write_bundle(&args.folder, args.referrals, args.seed, today, &mut |n| bar.set_position(n as u64))?;
+    bar.finish_and_clear();
+    let total: u64 = counts.values().sum();
+    println!("Wrote {total} rows ({} referrals) to {} in {:.1} s.", counts.get("referrals.csv").copied().unwrap_or(0), args.folder.display(), started.elapsed().as_secs_f64());
+    Ok(())
+}

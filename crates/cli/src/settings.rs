@@ -1,0 +1,108 @@
+//! `linkwork settings`: a service's own evaluation settings — its referral-rate target band per
+//! financial year, and its link workers' whole-time equivalents (also editable by a manager on
+//! the team page).
+
+use crate::commands::DatabaseArgs;
+use anyhow::{bail, Context};
+use clap::{Args, Subcommand};
+use linkwork_domain::access::{OrgKind, Role};
+use linkwork_domain::workforce::YearTarget;
+use linkwork_store::AuditActor;
+
+#[derive(Subcommand)]
+pub enum SettingsCommand {
+    /// Set the referral-rate target band for a financial year (default 0.8–1.2% of the list a
+    /// year, IIF 2022/23), or list the bands set when --year is left out.
+    ReferralTarget(TargetArgs),
+    /// Set a link worker's whole-time equivalent (1.0 = full time), for caseload per WTE.
+    Wte(WteArgs),
+}
+
+#[derive(Args)]
+pub struct TargetArgs {
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// The service (PCN): its id, ODS code or exact name.
+    #[arg(long)]
+    pub org: String,
+    /// The financial year by the year it starts: 2026 for April 2026 to March 2027.
+    #[arg(long, requires_all = ["low", "high"])]
+    pub year: Option<i32>,
+    /// Lower end of the band, % of the registered list a year.
+    #[arg(long)]
+    pub low: Option<f64>,
+    /// Upper end of the band, % of the registered list a year.
+    #[arg(long)]
+    pub high: Option<f64>,
+}
+
+#[derive(Args)]
+pub struct WteArgs {
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// The service (PCN): its id, ODS code or exact name.
+    #[arg(long)]
+    pub org: String,
+    /// The link worker's e-mail address.
+    #[arg(long)]
+    pub email: String,
+    /// Whole-time equivalent, more than 0 and at most 1.5; "none" clears it.
+    #[arg(long)]
+    pub wte: String,
+}
+
+async fn service(db: &DatabaseArgs, org: &str) -> anyhow::Result<(std::sync::Arc<dyn linkwork_store::Store>, linkwork_store::Org)> {
+    let store = linkwork_store::connect(&db.database).await.context("could not open the database")?;
+    store.migrate().await.context("could not create or upgrade the schema")?;
+    let pcn = store.find_org(org).await?.with_context(|| format!("no organisation with id, ODS code or name {org:?}"))?;
+    if pcn.kind != OrgKind::Pcn {
+        bail!("--org must name a primary care network (\"{}\" is a {})", pcn.name, pcn.kind.label().to_lowercase());
+    }
+    Ok((store, pcn))
+}
+
+/// Parses a WTE: a number above 0 and at most 1.5, or `none`.
+pub fn parse_wte(raw: &str) -> Result<Option<f64>, String> {
+    let raw = raw.trim();
+    if raw.is_empty() || raw.eq_ignore_ascii_case("none") {
+        return Ok(None);
+    }
+    match raw.parse::<f64>() {
+        Ok(v) if v > 0.0 && v <= 1.5 => Ok(Some(v)),
+        _ => Err(format!("Enter the whole-time equivalent as a number like 0.8 (more than 0, at most 1.5), not {raw:?}")),
+    }
+}
+
+pub async fn run(command: SettingsCommand) -> anyhow::Result<()> {
+    match command {
+        SettingsCommand::ReferralTarget(args) => {
+            let (store, pcn) = service(&args.db, &args.org).await?;
+            if let (Some(year), Some(low), Some(high)) = (args.year, args.low, args.high) {
+                let target = YearTarget::new(year, low, high).map_err(|e| anyhow::anyhow!("{e}"))?;
+                store.set_referral_target(&pcn.id, &target).await?;
+                println!("{}: referral-rate target for {}/{:02} set to {}–{}% of the list a year.", pcn.name, year, (year + 1) % 100, low, high);
+            } else {
+                let targets = store.referral_targets(&pcn.id).await?;
+                if targets.is_empty() {
+                    println!("{}: no target set; reports use the IIF 2022/23 band of 0.8–1.2%.", pcn.name);
+                }
+                for t in targets {
+                    println!("{}/{:02}: {}–{}%", t.year, (t.year + 1) % 100, t.low_pct, t.high_pct);
+                }
+            }
+        }
+        SettingsCommand::Wte(args) => {
+            let wte = parse_wte(&args.wte).map_err(anyhow::Error::msg)?;
+            let (store, pcn) = service(&args.db, &args.org).await?;
+            let users = store.users(&pcn.id, Some(Role::LinkWorker)).await?;
+            let user = users.iter().find(|u| u.email.eq_ignore_ascii_case(args.email.trim())).with_context(|| format!("{} has no link worker with the e-mail address {}", pcn.name, args.email))?;
+            let who = AuditActor { org_id: Some(pcn.id.clone()), ..AuditActor::default() };
+            store.set_worker_wte(&who, &pcn.id, &user.id, wte).await?;
+            match wte {
+                Some(v) => println!("{}: whole-time equivalent set to {v}.", user.display_name),
+                None => println!("{}: whole-time equivalent cleared (counted as full time).", user.display_name),
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,257 @@
+//! Health-system activity (imported GP/hospital contacts), the tariff that costs them and the
+//! service's SROI model (issue 5).
+
+use super::{audit, Audit, Db, SqlStore};
+
+use crate::model::AuditActor;
+use crate::traits::{ActivityStore, ActivityWrite, NewHealthActivity};
+use crate::{new_id, Result, StoreError};
+use async_trait::async_trait;
+use linkwork_domain::health_system::{
+    ActivityFact, ContactType, CostItem, HealthSystemInput, PersonReferral, Tariff, TariffEntry,
+    DEFAULT_WINDOW_MONTHS,
+};
+use std::collections::BTreeSet;
+use time::Date;
+
+fn corrupt(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(e.to_string())
+}
+
+#[async_trait]
+impl ActivityStore for SqlStore {
+    async fn service_people_by_nhs(&self, service_org_id: &str) -> Result<Vec<(String, String)>> {
+        Ok(
+            sqlx::query_as("SELECT nhs_number, id FROM people WHERE service_org_id = $1")
+                .bind(service_org_id)
+                .fetch_all(&self.pool)
+                .await?,
+        )
+    }
+
+    async fn add_health_activity(
+        &self,
+        who: &AuditActor,
+        service_org_id: &str,
+        rows: &[NewHealthActivity],
+    ) -> Result<ActivityWrite> {
+        let mut tx = self.pool.begin().await?;
+        let mut write = ActivityWrite::default();
+        let mut people = BTreeSet::new();
+        let at = super::now();
+        for r in rows {
+            let done = sqlx::query(
+                "INSERT INTO health_activity (id, service_org_id, person_id, contact_on, contact_type, bed_days, source, occurrence, imported_at) \
+                 SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9 WHERE EXISTS (SELECT 1 FROM people WHERE id = $3 AND service_org_id = $2) \
+                 ON CONFLICT (person_id, contact_on, contact_type, source, occurrence) DO NOTHING",
+            )
+            .bind(new_id())
+            .bind(service_org_id)
+            .bind(&r.person_id)
+            .bind(r.contact_on)
+            .bind(r.contact_type.code())
+            .bind(r.bed_days.map(i64::from))
+            .bind(&r.source)
+            .bind(i64::from(r.occurrence))
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() == 1 {
+                write.added += 1;
+                people.insert(r.person_id.as_str());
+            } else {
+                write.already_recorded += 1;
+            }
+        }
+        for person in people {
+            audit(
+                &mut *tx,
+                who,
+                Audit {
+                    action: "health_activity.import",
+                    entity: "person",
+                    entity_id: person,
+                    person_id: Some(person),
+                },
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(write)
+    }
+
+    async fn health_activity(&self, service_org_id: &str) -> Result<Vec<ActivityFact>> {
+        activity(&self.pool, service_org_id).await
+    }
+
+    async fn health_tariff(&self, service_org_id: &str) -> Result<Tariff> {
+        tariff(&self.pool, service_org_id).await
+    }
+
+    async fn set_health_tariff(
+        &self,
+        who: &AuditActor,
+        service_org_id: &str,
+        tariff: &Tariff,
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        let at = super::now();
+        sqlx::query("DELETE FROM health_tariffs WHERE service_org_id = $1")
+            .bind(service_org_id)
+            .execute(&mut *tx)
+            .await?;
+        // A marker row records that the service saved a tariff, so an all-uncosted tariff is not
+        // mistaken for "never saved" (which means the default figures).
+        sqlx::query("INSERT INTO health_tariffs (service_org_id, contact_type, unit_cost_pence, source, year, updated_at) VALUES ($1, $2, 0, '', '', $3)")
+            .bind(service_org_id)
+            .bind(NONE_MARKER)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+        for e in tariff.entries() {
+            sqlx::query("INSERT INTO health_tariffs (service_org_id, contact_type, unit_cost_pence, source, year, updated_at) VALUES ($1, $2, $3, $4, $5, $6)")
+                .bind(service_org_id)
+                .bind(e.item().code())
+                .bind(i64::try_from(e.unit_cost_pence()).map_err(corrupt)?)
+                .bind(e.source())
+                .bind(e.year())
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+        }
+        audit(
+            &mut *tx,
+            who,
+            Audit {
+                action: "health_tariff.update",
+                entity: "organisation",
+                entity_id: service_org_id,
+                person_id: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn sroi_model(&self, service_org_id: &str) -> Result<Option<String>> {
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT model FROM sroi_models WHERE service_org_id = $1")
+                .bind(service_org_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.map(|(m,)| m))
+    }
+
+    async fn set_sroi_model(
+        &self,
+        who: &AuditActor,
+        service_org_id: &str,
+        model_json: &str,
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("INSERT INTO sroi_models (service_org_id, model, updated_at) VALUES ($1, $2, $3) ON CONFLICT (service_org_id) DO UPDATE SET model = excluded.model, updated_at = excluded.updated_at")
+            .bind(service_org_id)
+            .bind(model_json)
+            .bind(super::now())
+            .execute(&mut *tx)
+            .await?;
+        audit(
+            &mut *tx,
+            who,
+            Audit {
+                action: "sroi_model.update",
+                entity: "organisation",
+                entity_id: service_org_id,
+                person_id: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// The `contact_type` of the marker row written with every saved tariff.
+const NONE_MARKER: &str = "_saved";
+
+/// The service's tariff; the default figures when it never saved one.
+async fn tariff(pool: &sqlx::Pool<Db>, service_org_id: &str) -> Result<Tariff> {
+    let rows: Vec<(String, i64, String, String)> =
+        sqlx::query_as("SELECT contact_type, unit_cost_pence, source, year FROM health_tariffs WHERE service_org_id = $1").bind(service_org_id).fetch_all(pool).await?;
+    if rows.is_empty() {
+        return Ok(Tariff::default_figures());
+    }
+    let mut entries = Vec::new();
+    for (item, pence, source, year) in rows {
+        if item == NONE_MARKER {
+            continue;
+        }
+        let item = CostItem::parse(&item).map_err(corrupt)?;
+        entries.push(
+            TariffEntry::new(item, u64::try_from(pence).map_err(corrupt)?, &source, &year)
+                .map_err(corrupt)?,
+        );
+    }
+    Ok(Tariff::new(entries))
+}
+
+/// The health-system facts of the evaluation for these services, up to `to`: every referral's
+/// person and date, every imported contact, and the tariff (the service's own for one service;
+/// for a scope of several, the default figures, as their tariffs may differ).
+pub(super) async fn load_health_input(
+    pool: &sqlx::Pool<Db>,
+    service_org_ids: &[String],
+    to: Date,
+) -> Result<HealthSystemInput> {
+    let mut input = HealthSystemInput {
+        window_months: DEFAULT_WINDOW_MONTHS,
+        ..HealthSystemInput::default()
+    };
+    for service in service_org_ids {
+        let referrals: Vec<(String, Date)> = sqlx::query_as("SELECT person_id, referred_on FROM referrals WHERE service_org_id = $1 AND referred_on <= $2").bind(service).bind(to).fetch_all(pool).await?;
+        input.referrals.extend(
+            referrals
+                .into_iter()
+                .map(|(person, referred_on)| PersonReferral {
+                    person,
+                    referred_on,
+                }),
+        );
+        input.activity.extend(activity(pool, service).await?);
+    }
+    input.tariff = match service_org_ids {
+        [one] => tariff(pool, one).await?,
+        _ => Tariff::default_figures(),
+    };
+    Ok(input)
+}
+
+async fn activity(pool: &sqlx::Pool<Db>, service_org_id: &str) -> Result<Vec<ActivityFact>> {
+    let rows: Vec<(String, Date, String, Option<i64>)> =
+        sqlx::query_as("SELECT person_id, contact_on, contact_type, bed_days FROM health_activity WHERE service_org_id = $1 ORDER BY contact_on, id").bind(service_org_id).fetch_all(pool).await?;
+    rows.into_iter()
+        .map(|(person, contact_on, contact_type, bed_days)| {
+            Ok(ActivityFact {
+                person,
+                contact_on,
+                contact_type: ContactType::parse(&contact_type).map_err(corrupt)?,
+                bed_days: bed_days
+                    .map(|d| u32::try_from(d).map_err(corrupt))
+                    .transpose()?,
+            })
+        })
+        .collect()
+}
+
+/// The SROI model for these services: the one service's saved model, else Linkwork's
+/// illustrative model (labelled as such on every output).
+pub(super) async fn load_sroi_model(pool: &sqlx::Pool<Db>, service_org_ids: &[String]) -> Result<linkwork_domain::sroi::SroiModel> {
+    if let [one] = service_org_ids {
+        let row: Option<(String,)> = sqlx::query_as("SELECT model FROM sroi_models WHERE service_org_id = $1").bind(one).fetch_optional(pool).await?;
+        if let Some((json,)) = row {
+            return serde_json::from_str(&json).map_err(corrupt);
+        }
+    }
+    Ok(linkwork_domain::sroi::SroiModel::illustrative())
+}

@@ -1,0 +1,400 @@
+//! Bulk import and export of a bundle (`linkwork import bundle`, `linkwork export bundle`).
+//!
+//! Import writes every file's rows with multi-row `INSERT … ON CONFLICT (…) DO UPDATE` statements
+//! of [`BATCH_ROWS`] rows inside ONE transaction, so a bundle is either all in or not at all, and
+//! importing it again updates the same rows. Export streams each table with `CAST(… AS TEXT)`
+//! columns (the same text in both databases) in the bundle's column order.
+
+use super::{Db, SqlStore};
+use crate::traits::{BundleRowSink, BundleSource, BundleStore};
+use crate::{Result, StoreError};
+use async_trait::async_trait;
+use futures_util::TryStreamExt;
+use linkwork_domain::bundle::read::Value;
+use linkwork_domain::bundle::spec::{self, SqlType};
+use sqlx::{QueryBuilder, Row};
+
+/// Rows per INSERT statement: well under SQLite's 32,766 bound parameters for the widest table.
+pub const BATCH_ROWS: usize = 500;
+
+/// Where a stored column's value comes from.
+#[derive(Clone, Copy)]
+enum Src {
+    /// The bundle column of this name (already checked; references already turned into ids).
+    Col(&'static str),
+    /// The bundle column, or this text when it is empty (for NOT NULL text columns).
+    ColOr(&'static str, &'static str),
+    /// The n-th value the importer derived for the row (see [`BundleSource`]).
+    Extra(usize, SqlType),
+    /// The import's timestamp.
+    Now,
+    /// A fixed value.
+    Text(&'static str),
+    /// Questionnaire answers as the JSON array the measures table keeps.
+    AnswersJson(&'static str),
+}
+
+struct Target {
+    table: &'static str,
+    columns: &'static [(&'static str, Src)],
+    /// The conflict target; `None` for tables whose key is the whole row (nothing to update).
+    key: &'static str,
+    /// Columns left alone when an existing row is updated (created_at, passwords).
+    keep: &'static [&'static str],
+}
+
+fn target(file: &str) -> Option<Target> {
+    use Src::*;
+    Some(match file {
+        "organisations.csv" => Target {
+            table: "organisations",
+            columns: &[("id", Col("org_ref")), ("kind", Col("kind")), ("name", Col("name")), ("ods_code", Col("ods_code")), ("parent_id", Col("parent_ref")), ("list_size", Col("list_size")), ("created_at", Now)],
+            key: "id",
+            keep: &["created_at"],
+        },
+        "staff.csv" => Target {
+            table: "users",
+            columns: &[("id", Col("staff_ref")), ("org_id", Col("org_ref")), ("display_name", Col("name")), ("email", Col("email")), ("role", Col("role")), ("wte", Col("wte")), ("password_hash", Text("!")), ("created_at", Now)],
+            key: "id",
+            keep: &["created_at", "password_hash"],
+        },
+        "services.csv" => Target {
+            table: "services",
+            columns: &[
+                ("id", Col("service_ref")),
+                ("org_id", Col("org_ref")),
+                ("name", Col("name")),
+                ("description", ColOr("description", "")),
+                ("status", ColOr("status", "active")),
+                ("postcode", Col("postcode")),
+                ("created_at", Now),
+                ("updated_at", Now),
+            ],
+            key: "id",
+            keep: &["created_at"],
+        },
+        "people.csv" => Target {
+            table: "people",
+            columns: &[
+                ("id", Col("person_ref")),
+                ("service_org_id", Col("service_ref")),
+                ("nhs_number", Col("nhs_number")),
+                ("given_name", ColOr("given_name", "")),
+                ("family_name", ColOr("family_name", "")),
+                ("date_of_birth", Col("date_of_birth")),
+                ("sex", Col("sex")),
+                ("ethnicity", Col("ethnicity")),
+                ("postcode", ColOr("postcode", "")),
+                ("practice_id", Col("practice_ref")),
+                ("created_at", Now),
+                ("updated_at", Now),
+            ],
+            key: "id",
+            keep: &["created_at"],
+        },
+        "referrals.csv" => Target {
+            table: "referrals",
+            columns: &[
+                ("id", Col("referral_ref")),
+                ("person_id", Col("person_ref")),
+                ("service_org_id", Extra(0, SqlType::Text)),
+                ("practice_id", Col("practice_ref")),
+                ("source", Col("source")),
+                ("referrer_name", ColOr("referrer_name", "")),
+                ("reason", ColOr("reason", "")),
+                ("referred_on", Col("referred_on")),
+                ("status", Col("status")),
+                ("assigned_worker_id", Col("worker_ref")),
+                ("accepted_on", Col("accepted_on")),
+                ("declined_on", Col("declined_on")),
+                ("decline_reason", Col("decline_reason")),
+                ("discharged_on", Col("discharged_on")),
+                ("discharge_reason", Col("discharge_reason")),
+                ("discharge_summary", Col("discharge_summary")),
+                ("created_at", Now),
+                ("updated_at", Now),
+            ],
+            key: "id",
+            keep: &["created_at"],
+        },
+        "referral_needs.csv" => Target {
+            table: "referral_needs",
+            columns: &[("referral_id", Col("referral_ref")), ("need", Col("need")), ("identified_at", Col("identified_at"))],
+            key: "referral_id, need, identified_at",
+            keep: &[],
+        },
+        "conversations.csv" => Target {
+            table: "conversations",
+            columns: &[("id", Col("conversation_ref")), ("referral_id", Col("referral_ref")), ("held_on", Col("held_on")), ("what_matters", Col("what_matters")), ("recorded_by", Col("worker_ref")), ("created_at", Now)],
+            key: "id",
+            keep: &["created_at"],
+        },
+        "goals.csv" => Target {
+            table: "goals",
+            columns: &[("id", Col("goal_ref")), ("referral_id", Col("referral_ref")), ("description", Col("description")), ("status", Col("status")), ("agreed_on", Col("agreed_on")), ("review_on", Col("review_on")), ("created_at", Now)],
+            key: "id",
+            keep: &["created_at"],
+        },
+        "contacts.csv" => Target {
+            table: "contacts",
+            columns: &[
+                ("id", Col("contact_ref")),
+                ("referral_id", Col("referral_ref")),
+                ("contact_on", Col("contact_on")),
+                ("mode", Col("mode")),
+                ("minutes", Col("minutes")),
+                ("accompanied", Col("accompanied")),
+                ("recorded_by", Col("worker_ref")),
+                ("notes", Col("notes")),
+                ("created_at", Now),
+            ],
+            key: "id",
+            keep: &["created_at"],
+        },
+        "measures.csv" => Target {
+            table: "measures",
+            columns: &[
+                ("id", Col("measure_ref")),
+                ("referral_id", Col("referral_ref")),
+                ("instrument", Col("instrument")),
+                ("instrument_version", Extra(0, SqlType::Text)),
+                ("timepoint", Col("timepoint")),
+                ("taken_on", Col("taken_on")),
+                ("answers", AnswersJson("answers")),
+                ("created_at", Now),
+            ],
+            key: "id",
+            keep: &["created_at"],
+        },
+        "onward_referrals.csv" => Target {
+            table: "onward_referrals",
+            columns: &[
+                ("id", Col("onward_ref")),
+                ("referral_id", Col("referral_ref")),
+                ("service_id", Col("service_ref")),
+                ("sent_on", Col("sent_on")),
+                ("status", Col("status")),
+                ("decline_reason", Col("decline_reason")),
+                ("note", Col("note")),
+                ("updated_at", Now),
+            ],
+            key: "id",
+            keep: &[],
+        },
+        "onward_events.csv" => Target {
+            table: "onward_events",
+            columns: &[
+                ("id", Extra(0, SqlType::Text)),
+                ("onward_referral_id", Col("onward_ref")),
+                ("from_status", Col("from_status")),
+                ("to_status", Col("to_status")),
+                ("happened_on", Col("happened_on")),
+                ("reason", Col("reason")),
+                ("at", Now),
+            ],
+            key: "id",
+            keep: &["at"],
+        },
+        _ => return None,
+    })
+}
+
+fn bind_value<'a>(b: &mut sqlx::query_builder::Separated<'_, 'a, Db, &'static str>, value: &'a Value, ty: SqlType) {
+    match (value, ty) {
+        (Value::Text(t), _) => b.push_bind(t.as_str()),
+        (Value::Int(i), _) => b.push_bind(*i),
+        (Value::Float(f), _) => b.push_bind(*f),
+        (Value::Bool(v), _) => b.push_bind(*v),
+        (Value::Date(d), _) => b.push_bind(*d),
+        (Value::Answers(a), _) => b.push_bind(serde_json::to_string(a).unwrap_or_else(|_| "[]".into())),
+        (Value::Null, SqlType::Text) => b.push_bind(None::<String>),
+        (Value::Null, SqlType::Int) => b.push_bind(None::<i64>),
+        (Value::Null, SqlType::Float) => b.push_bind(None::<f64>),
+        (Value::Null, SqlType::Bool) => b.push_bind(None::<bool>),
+        (Value::Null, SqlType::Date) => b.push_bind(None::<time::Date>),
+    };
+}
+
+static EMPTY: Value = Value::Null;
+
+/// Writes one batch of `file`'s rows (values in the spec's column order, then the extras).
+async fn insert_batch(tx: &mut sqlx::Transaction<'_, Db>, file: &'static spec::FileSpec, rows: &[Vec<Value>], now: time::OffsetDateTime) -> Result<()> {
+    let Some(t) = target(file.name) else {
+        return Err(StoreError::Corrupt(format!("no table for bundle file {}", file.name)));
+    };
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<&str> = t.columns.iter().map(|(n, _)| *n).collect();
+    let mut qb: QueryBuilder<Db> = QueryBuilder::new(format!("INSERT INTO {} ({}) ", t.table, names.join(", ")));
+    let texts: Vec<Vec<Value>> = rows
+        .iter()
+        .map(|row| {
+            t.columns
+                .iter()
+                .map(|(_, src)| match src {
+                    Src::Text(s) => Value::Text((*s).to_owned()),
+                    Src::ColOr(c, default) => match file.column(c).and_then(|i| row.get(i)) {
+                        Some(Value::Null) | None => Value::Text((*default).to_owned()),
+                        Some(v) => v.clone(),
+                    },
+                    Src::AnswersJson(c) => match file.column(c).and_then(|i| row.get(i)) {
+                        Some(Value::Text(raw)) => Value::Answers(linkwork_domain::bundle::read::answers(raw)),
+                        Some(v) => v.clone(),
+                        None => Value::Null,
+                    },
+                    _ => Value::Null,
+                })
+                .collect()
+        })
+        .collect();
+    qb.push_values(rows.iter().zip(&texts), |mut b, (row, owned)| {
+        for (i, (_, src)) in t.columns.iter().enumerate() {
+            match src {
+                Src::Col(c) => {
+                    let index = file.column(c);
+                    let ty = index.map_or(SqlType::Text, |i| file.columns[i].kind.sql_type());
+                    bind_value(&mut b, index.and_then(|i| row.get(i)).unwrap_or(&EMPTY), ty);
+                }
+                Src::Extra(n, ty) => bind_value(&mut b, row.get(file.columns.len() + n).unwrap_or(&EMPTY), *ty),
+                Src::Now => {
+                    b.push_bind(now);
+                }
+                Src::Text(_) | Src::ColOr(..) | Src::AnswersJson(_) => bind_value(&mut b, &owned[i], SqlType::Text),
+            }
+        }
+    });
+    let updates: Vec<String> = names.iter().filter(|n| !t.key.split(", ").any(|k| k == **n) && !t.keep.contains(n)).map(|n| format!("{n} = excluded.{n}")).collect();
+    if updates.is_empty() {
+        qb.push(format!(" ON CONFLICT ({}) DO NOTHING", t.key));
+    } else {
+        qb.push(format!(" ON CONFLICT ({}) DO UPDATE SET {}", t.key, updates.join(", ")));
+    }
+    qb.build().execute(&mut **tx).await?;
+
+    // A service's needs live in their own table: replace them.
+    if file.name == "services.csv" {
+        let (id_at, needs_at) = (file.column("service_ref"), file.column("needs"));
+        for row in rows {
+            let (Some(Value::Text(id)), needs) = (id_at.and_then(|i| row.get(i)), needs_at.and_then(|i| row.get(i))) else { continue };
+            sqlx::query("DELETE FROM service_needs WHERE service_id = $1").bind(id).execute(&mut **tx).await?;
+            if let Some(Value::Text(needs)) = needs {
+                for need in needs.split(';').filter(|n| !n.is_empty()) {
+                    sqlx::query("INSERT INTO service_needs (service_id, need) VALUES ($1, $2)").bind(id).bind(need).execute(&mut **tx).await?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// What each file's export query selects, in the bundle's column order (all as text).
+fn export_query(file: &str) -> Option<&'static str> {
+    // `$1` is a comma-free list match done in Rust: the queries select every row of the services
+    // in scope through `scope` (a temporary value list is not portable), so they take one service
+    // id at a time.
+    Some(match file {
+        "organisations.csv" => "SELECT id, kind, name, ods_code, parent_id, CAST(list_size AS TEXT) FROM organisations \
+             WHERE id = $1 OR id = (SELECT parent_id FROM organisations WHERE id = $1) OR (parent_id = $1 AND kind = 'practice') \
+             OR (kind = 'vcse' AND id IN (SELECT s.org_id FROM services s JOIN onward_referrals w ON w.service_id = s.id JOIN referrals r ON r.id = w.referral_id WHERE r.service_org_id = $1)) \
+             ORDER BY CASE kind WHEN 'icb' THEN 0 WHEN 'pcn' THEN 1 WHEN 'practice' THEN 2 ELSE 3 END, name, id",
+        "staff.csv" => "SELECT id, org_id, display_name, email, role, CAST(wte AS TEXT) FROM users WHERE org_id = $1 ORDER BY email",
+        "services.csv" => "SELECT s.id, s.org_id, s.name, s.description, s.status, s.postcode, \
+             (SELECT COUNT(*) FROM service_needs n WHERE n.service_id = s.id) FROM services s \
+             WHERE s.id IN (SELECT w.service_id FROM onward_referrals w JOIN referrals r ON r.id = w.referral_id WHERE r.service_org_id = $1) ORDER BY s.name, s.id",
+        "people.csv" => "SELECT p.id, p.service_org_id, p.nhs_number, p.given_name, p.family_name, CAST(p.date_of_birth AS TEXT), p.sex, p.ethnicity, p.postcode, p.practice_id, \
+             pl.lsoa, CAST(li.imd_decile AS TEXT) FROM people p LEFT JOIN postcode_lsoa pl ON pl.postcode = p.postcode LEFT JOIN lsoa_imd li ON li.lsoa = pl.lsoa \
+             WHERE p.service_org_id = $1 ORDER BY p.id",
+        "referrals.csv" => "SELECT id, person_id, practice_id, source, referrer_name, reason, CAST(referred_on AS TEXT), status, assigned_worker_id, \
+             CAST(accepted_on AS TEXT), CAST(declined_on AS TEXT), decline_reason, CAST(discharged_on AS TEXT), discharge_reason, discharge_summary \
+             FROM referrals WHERE service_org_id = $1 ORDER BY referred_on, id",
+        "referral_needs.csv" => "SELECT n.referral_id, n.need, n.identified_at FROM referral_needs n JOIN referrals r ON r.id = n.referral_id WHERE r.service_org_id = $1 ORDER BY n.referral_id, n.need, n.identified_at",
+        "conversations.csv" => "SELECT c.id, c.referral_id, CAST(c.held_on AS TEXT), c.what_matters, c.recorded_by FROM conversations c JOIN referrals r ON r.id = c.referral_id WHERE r.service_org_id = $1 ORDER BY c.held_on, c.id",
+        "goals.csv" => "SELECT g.id, g.referral_id, g.description, g.status, CAST(g.agreed_on AS TEXT), CAST(g.review_on AS TEXT) FROM goals g JOIN referrals r ON r.id = g.referral_id WHERE r.service_org_id = $1 ORDER BY g.agreed_on, g.id",
+        "contacts.csv" => "SELECT c.id, c.referral_id, CAST(c.contact_on AS TEXT), c.mode, CAST(c.minutes AS TEXT), CASE WHEN c.accompanied THEN 'true' ELSE 'false' END, c.recorded_by, c.notes \
+             FROM contacts c JOIN referrals r ON r.id = c.referral_id WHERE r.service_org_id = $1 ORDER BY c.contact_on, c.id",
+        "measures.csv" => "SELECT m.id, m.referral_id, m.instrument, m.timepoint, CAST(m.taken_on AS TEXT), m.answers FROM measures m JOIN referrals r ON r.id = m.referral_id WHERE r.service_org_id = $1 ORDER BY m.taken_on, m.id",
+        "onward_referrals.csv" => "SELECT w.id, w.referral_id, w.service_id, CAST(w.sent_on AS TEXT), w.status, w.decline_reason, w.note FROM onward_referrals w JOIN referrals r ON r.id = w.referral_id WHERE r.service_org_id = $1 ORDER BY w.sent_on, w.id",
+        "onward_events.csv" => "SELECT e.onward_referral_id, e.from_status, e.to_status, CAST(e.happened_on AS TEXT), e.reason FROM onward_events e JOIN onward_referrals w ON w.id = e.onward_referral_id \
+             JOIN referrals r ON r.id = w.referral_id WHERE r.service_org_id = $1 ORDER BY e.onward_referral_id, e.at, e.happened_on, e.id",
+        _ => return None,
+    })
+}
+
+#[async_trait]
+impl BundleStore for SqlStore {
+    async fn existing_ids(&self, service_org_ids: &[String]) -> Result<crate::traits::ExistingIds> {
+        let mut ids = crate::traits::ExistingIds::default();
+        let orgs: Vec<(String, String)> = sqlx::query_as("SELECT ods_code, id FROM organisations WHERE ods_code IS NOT NULL").fetch_all(&self.pool).await?;
+        ids.orgs_by_ods = orgs.into_iter().collect();
+        let users: Vec<(String, String)> = sqlx::query_as("SELECT email, id FROM users").fetch_all(&self.pool).await?;
+        ids.users_by_email = users.into_iter().collect();
+        for service in service_org_ids {
+            let people: Vec<(String, String)> = sqlx::query_as("SELECT nhs_number, id FROM people WHERE service_org_id = $1").bind(service).fetch_all(&self.pool).await?;
+            for (nhs, id) in people {
+                ids.people.insert((service.clone(), nhs), id);
+            }
+        }
+        Ok(ids)
+    }
+
+    async fn import_bundle(&self, source: &mut (dyn BundleSource + Send)) -> Result<u64> {
+        let mut tx = self.pool.begin().await?;
+        let now = super::now();
+        let mut written = 0u64;
+        while let Some((file, rows)) = source.next_batch().map_err(StoreError::Rejected)? {
+            for chunk in rows.chunks(BATCH_ROWS) {
+                insert_batch(&mut tx, file, chunk, now).await?;
+            }
+            written += rows.len() as u64;
+        }
+        // Derived dates of onward referrals, from their events.
+        sqlx::query(
+            "UPDATE onward_referrals SET \
+             responded_on = (SELECT MIN(e.happened_on) FROM onward_events e WHERE e.onward_referral_id = onward_referrals.id AND e.to_status IN ('accepted', 'declined')), \
+             attended_on = (SELECT MIN(e.happened_on) FROM onward_events e WHERE e.onward_referral_id = onward_referrals.id AND e.to_status = 'attended') \
+             WHERE responded_on IS NULL",
+        )
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(written)
+    }
+
+    async fn bundle_table_counts(&self) -> Result<Vec<(&'static str, i64)>> {
+        let mut out = Vec::new();
+        for file in spec::files() {
+            let Some(t) = target(file.name) else { continue };
+            let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {}", t.table)).fetch_one(&self.pool).await?;
+            out.push((t.table, n));
+        }
+        Ok(out)
+    }
+
+    async fn export_bundle(&self, service_org_id: &str, sink: &mut (dyn BundleRowSink + Send)) -> Result<()> {
+        for file in spec::files() {
+            let Some(query) = export_query(file.name) else { continue };
+            sink.start_file(file).map_err(StoreError::Rejected)?;
+            let mut rows = sqlx::query(query).bind(service_org_id).fetch(&self.pool);
+            while let Some(row) = rows.try_next().await? {
+                let mut values: Vec<String> = (0..file.columns.len()).map(|i| row.try_get::<Option<String>, _>(i).ok().flatten().unwrap_or_default()).collect();
+                match file.name {
+                    // The stored JSON array becomes `3;3;2`.
+                    "measures.csv" => {
+                        let answers: Vec<i64> = serde_json::from_str(&values[5]).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                        values[5] = answers.iter().map(i64::to_string).collect::<Vec<_>>().join(";");
+                    }
+                    // The count of needs is replaced by the needs themselves.
+                    "services.csv" => {
+                        let id = values[0].clone();
+                        let needs: Vec<String> = sqlx::query_scalar("SELECT need FROM service_needs WHERE service_id = $1 ORDER BY need").bind(&id).fetch_all(&self.pool).await?;
+                        values[6] = needs.join(";");
+                    }
+                    _ => {}
+                }
+                sink.row(file, values).map_err(StoreError::Rejected)?;
+            }
+        }
+        Ok(())
+    }
+}

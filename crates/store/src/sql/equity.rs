@@ -1,0 +1,330 @@
+//! Equity reference data and the facts the equity section of the evaluation needs.
+
+use super::SqlStore;
+use crate::model::AuditActor;
+use crate::traits::EquityStore;
+use crate::{Result, StoreError};
+use async_trait::async_trait;
+use linkwork_domain::equity::{AgeBand, Dimension, EquityFacts, EthnicGroup, Group, ImdDecile, ListCount, LsoaDeprivation, PostcodeLsoa, ReferralGroups};
+use linkwork_domain::person::{Ethnicity, Sex};
+use linkwork_domain::workforce::{CaseFacts, WorkerFacts, WorkforceFacts, YearTarget};
+use linkwork_domain::Postcode;
+use std::collections::BTreeMap;
+use time::Date;
+
+fn corrupt(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(e.to_string())
+}
+
+/// Rows per INSERT statement: well under SQLite's and PostgreSQL's limits on bound parameters.
+const CHUNK: usize = 400;
+
+/// `($1, $2, $3), ($4, $5, $6), …` for `rows` rows of `columns` values.
+fn placeholders(rows: usize, columns: usize) -> String {
+    (0..rows)
+        .map(|r| format!("({})", (1..=columns).map(|c| format!("${}", r * columns + c)).collect::<Vec<_>>().join(", ")))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Keeps the last row for each key, so one statement never upserts the same key twice
+/// (PostgreSQL refuses that).
+fn last_per_key<T, K: Ord>(rows: &[T], key: impl Fn(&T) -> K) -> Vec<&T> {
+    let mut by_key: BTreeMap<K, &T> = BTreeMap::new();
+    for row in rows {
+        by_key.insert(key(row), row);
+    }
+    by_key.into_values().collect()
+}
+
+#[async_trait]
+impl EquityStore for SqlStore {
+    async fn upsert_postcode_lsoas(&self, rows: &[PostcodeLsoa]) -> Result<u64> {
+        let rows = last_per_key(rows, |r| r.postcode.as_str().to_owned());
+        let mut tx = self.pool.begin().await?;
+        for chunk in rows.chunks(CHUNK) {
+            let sql = format!(
+                "INSERT INTO postcode_lsoa (postcode, lsoa, terminated) VALUES {} \
+                 ON CONFLICT (postcode) DO UPDATE SET lsoa = excluded.lsoa, terminated = excluded.terminated",
+                placeholders(chunk.len(), 3)
+            );
+            let mut query = sqlx::query(&sql);
+            for r in chunk {
+                query = query.bind(r.postcode.as_str()).bind(&r.lsoa).bind(&r.terminated);
+            }
+            query.execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(rows.len() as u64)
+    }
+
+    async fn upsert_lsoa_deprivation(&self, rows: &[LsoaDeprivation]) -> Result<u64> {
+        let rows = last_per_key(rows, |r| r.lsoa.clone());
+        let mut tx = self.pool.begin().await?;
+        for chunk in rows.chunks(CHUNK) {
+            let sql = format!(
+                "INSERT INTO lsoa_imd (lsoa, name, imd_score, imd_rank, imd_decile) VALUES {} \
+                 ON CONFLICT (lsoa) DO UPDATE SET name = excluded.name, imd_score = excluded.imd_score, imd_rank = excluded.imd_rank, imd_decile = excluded.imd_decile",
+                placeholders(chunk.len(), 5)
+            );
+            let mut query = sqlx::query(&sql);
+            for r in chunk {
+                query = query.bind(&r.lsoa).bind(&r.name).bind(r.score).bind(r.rank).bind(i64::from(r.decile.get()));
+            }
+            query.execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(rows.len() as u64)
+    }
+
+    async fn imd_decile(&self, postcode: &Postcode) -> Result<Option<ImdDecile>> {
+        let row: Option<(i64,)> = sqlx::query_as("SELECT i.imd_decile FROM postcode_lsoa p JOIN lsoa_imd i ON i.lsoa = p.lsoa WHERE p.postcode = $1")
+            .bind(postcode.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|(d,)| ImdDecile::new(d).ok_or_else(|| corrupt(format!("IMD decile {d}")))).transpose()
+    }
+
+    async fn lsoa_deciles(&self) -> Result<Vec<(String, ImdDecile)>> {
+        let rows: Vec<(String, i64)> = sqlx::query_as("SELECT lsoa, imd_decile FROM lsoa_imd").fetch_all(&self.pool).await?;
+        rows.into_iter()
+            .map(|(lsoa, d)| Ok((lsoa, ImdDecile::new(d).ok_or_else(|| corrupt(format!("IMD decile {d}")))?)))
+            .collect()
+    }
+
+    async fn set_list_profile(&self, rows: &[ListCount]) -> Result<u64> {
+        let rows = last_per_key(rows, |r| (r.practice_id.clone(), r.group));
+        let mut replaced: Vec<(&str, Dimension)> = rows.iter().map(|r| (r.practice_id.as_str(), r.group.dimension())).collect();
+        replaced.sort();
+        replaced.dedup();
+        let mut tx = self.pool.begin().await?;
+        for (practice, dimension) in replaced {
+            sqlx::query("DELETE FROM list_profiles WHERE practice_id = $1 AND dimension = $2")
+                .bind(practice)
+                .bind(dimension.code())
+                .execute(&mut *tx)
+                .await?;
+        }
+        for chunk in rows.chunks(CHUNK) {
+            let sql = format!("INSERT INTO list_profiles (practice_id, dimension, group_code, people) VALUES {}", placeholders(chunk.len(), 4));
+            let mut query = sqlx::query(&sql);
+            for r in chunk {
+                query = query
+                    .bind(&r.practice_id)
+                    .bind(r.group.dimension().code())
+                    .bind(r.group.code())
+                    .bind(i64::try_from(r.people).unwrap_or(i64::MAX));
+            }
+            query.execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(rows.len() as u64)
+    }
+
+    async fn set_worker_wte(&self, who: &AuditActor, service_org_id: &str, user_id: &str, wte: Option<f64>) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query("UPDATE users SET wte = $1 WHERE id = $2 AND org_id = $3 AND role = 'link_worker'")
+            .bind(wte)
+            .bind(user_id)
+            .bind(service_org_id)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        super::audit(
+            &mut *tx,
+            who,
+            super::Audit {
+                action: "user.wte",
+                entity: "user",
+                entity_id: user_id,
+                person_id: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn worker_wtes(&self, service_org_id: &str) -> Result<Vec<(String, Option<f64>)>> {
+        Ok(sqlx::query_as("SELECT id, wte FROM users WHERE org_id = $1 AND role = 'link_worker' ORDER BY display_name")
+            .bind(service_org_id)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    async fn set_referral_target(&self, service_org_id: &str, target: &YearTarget) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO referral_targets (service_org_id, year, low_pct, high_pct) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (service_org_id, year) DO UPDATE SET low_pct = excluded.low_pct, high_pct = excluded.high_pct",
+        )
+        .bind(service_org_id)
+        .bind(i64::from(target.year))
+        .bind(target.low_pct)
+        .bind(target.high_pct)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn referral_targets(&self, service_org_id: &str) -> Result<Vec<YearTarget>> {
+        let rows: Vec<(i64, f64, f64)> = sqlx::query_as("SELECT year, low_pct, high_pct FROM referral_targets WHERE service_org_id = $1 ORDER BY year")
+            .bind(service_org_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter().map(|(y, l, h)| YearTarget::new(y as i32, l, h).map_err(corrupt)).collect()
+    }
+
+    async fn list_profile(&self, practice_id: &str) -> Result<Vec<ListCount>> {
+        let rows: Vec<(String, String, String, i64)> = sqlx::query_as("SELECT practice_id, dimension, group_code, people FROM list_profiles WHERE practice_id = $1 ORDER BY dimension, group_code")
+            .bind(practice_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter().map(list_count).collect()
+    }
+}
+
+fn list_count((practice_id, dimension, group, people): (String, String, String, i64)) -> Result<ListCount> {
+    let dimension = Dimension::parse(&dimension).map_err(corrupt)?;
+    Ok(ListCount {
+        practice_id,
+        group: Group::parse(dimension, &group).map_err(corrupt)?,
+        people: people.max(0) as u64,
+    })
+}
+
+/// The list profiles of the services' practices and the groups of each referred person, for
+/// `evaluation_input`. The person's IMD quintile comes from their postcode through the imported
+/// lookups; nothing about them is copied.
+pub(super) async fn load_facts(pool: &sqlx::Pool<super::Db>, service_org_ids: &[String], to: Date) -> Result<EquityFacts> {
+    let mut facts = EquityFacts::default();
+    for service in service_org_ids {
+        let list: Vec<(String, String, String, i64)> =
+            sqlx::query_as("SELECT l.practice_id, l.dimension, l.group_code, l.people FROM list_profiles l JOIN organisations o ON o.id = l.practice_id WHERE o.parent_id = $1")
+                .bind(service)
+                .fetch_all(pool)
+                .await?;
+        for row in list {
+            facts.list.push(list_count(row)?);
+        }
+        let people: Vec<(String, Date, Date, String, String, Option<i64>)> = sqlx::query_as(
+            "SELECT r.id, r.referred_on, p.date_of_birth, p.sex, p.ethnicity, i.imd_decile FROM referrals r JOIN people p ON p.id = r.person_id \
+             LEFT JOIN postcode_lsoa pl ON pl.postcode = p.postcode LEFT JOIN lsoa_imd i ON i.lsoa = pl.lsoa \
+             WHERE r.service_org_id = $1 AND r.referred_on <= $2",
+        )
+        .bind(service)
+        .bind(to)
+        .fetch_all(pool)
+        .await?;
+        for (referral_id, referred_on, born, sex, ethnicity, decile) in people {
+            facts.referrals.push(ReferralGroups {
+                referral_id,
+                age: AgeBand::at(born, referred_on),
+                sex: Sex::parse(&sex).map_err(corrupt)?,
+                ethnicity: EthnicGroup::from(Ethnicity::parse(&ethnicity).map_err(corrupt)?),
+                imd: decile.and_then(ImdDecile::new).map(ImdDecile::quintile),
+            });
+        }
+    }
+    Ok(facts)
+}
+
+/// Link workers, casework and referral-rate targets for the `workforce` section. With several
+/// services in scope, a target applies only when all of them set the same band for the year.
+pub(super) async fn load_workforce(pool: &sqlx::Pool<super::Db>, service_org_ids: &[String], to: Date) -> Result<WorkforceFacts> {
+    let mut facts = WorkforceFacts {
+        services: service_org_ids.len() as u64,
+        ..Default::default()
+    };
+    let mut targets: Option<Vec<YearTarget>> = None;
+    for service in service_org_ids {
+        let workers: Vec<(String, Option<f64>)> = sqlx::query_as("SELECT id, wte FROM users WHERE org_id = $1 AND role = 'link_worker' AND active = TRUE")
+            .bind(service)
+            .fetch_all(pool)
+            .await?;
+        facts.workers.extend(workers.into_iter().map(|(id, wte)| WorkerFacts { id, wte }));
+        let cases: Vec<(String, Option<Date>, Option<Date>, i64)> = sqlx::query_as(
+            "SELECT r.id, r.accepted_on, r.discharged_on, (SELECT COUNT(*) FROM contacts c WHERE c.referral_id = r.id AND c.contact_on <= $2) \
+             FROM referrals r WHERE r.service_org_id = $1 AND r.accepted_on IS NOT NULL AND r.accepted_on <= $2",
+        )
+        .bind(service)
+        .bind(to)
+        .fetch_all(pool)
+        .await?;
+        facts.cases.extend(cases.into_iter().map(|(referral_id, accepted_on, discharged_on, contacts)| CaseFacts {
+            referral_id,
+            accepted_on,
+            discharged_on: discharged_on.filter(|d| *d <= to),
+            contacts: contacts.max(0) as u64,
+        }));
+        let rows: Vec<(i64, f64, f64)> = sqlx::query_as("SELECT year, low_pct, high_pct FROM referral_targets WHERE service_org_id = $1")
+            .bind(service)
+            .fetch_all(pool)
+            .await?;
+        let mine: Vec<YearTarget> = rows.into_iter().filter_map(|(y, l, h)| YearTarget::new(y as i32, l, h).ok()).collect();
+        targets = Some(match targets {
+            None => mine,
+            Some(previous) => previous.into_iter().filter(|t| mine.contains(t)).collect(),
+        });
+    }
+    facts.targets = targets.unwrap_or_default();
+    Ok(facts)
+}
+
+/// Needs, onward referrals (with their services' activity types) and contact counts for the
+/// `what_works` section. A service's activity types are its directory taxonomy terms, or, when it
+/// has none, the needs it meets.
+pub(super) async fn load_what_works(pool: &sqlx::Pool<super::Db>, service_org_ids: &[String], to: Date) -> Result<linkwork_domain::what_works::WhatWorksFacts> {
+    use linkwork_domain::need::NeedDomain;
+    use linkwork_domain::onward::OnwardStatus;
+    let mut facts = linkwork_domain::what_works::WhatWorksFacts::default();
+    let mut activities: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
+    let terms: Vec<(String, String)> = sqlx::query_as("SELECT a.service_id, t.name FROM service_attributes a JOIN taxonomy_terms t ON t.id = a.term_id ORDER BY t.name").fetch_all(pool).await?;
+    let mut with_terms = std::collections::HashSet::new();
+    for (service, name) in terms {
+        with_terms.insert(service.clone());
+        activities.entry(service).or_default().push(name);
+    }
+    let needs: Vec<(String, String)> = sqlx::query_as("SELECT service_id, need FROM service_needs ORDER BY need").fetch_all(pool).await?;
+    for (service, need) in needs {
+        if let Ok(need) = NeedDomain::parse(&need) {
+            if !with_terms.contains(&service) {
+                activities.entry(service).or_default().push(need.label().to_owned());
+            }
+        }
+    }
+    for service in service_org_ids {
+        let needs: Vec<(String, String)> = sqlx::query_as(
+            "SELECT DISTINCT n.referral_id, n.need FROM referral_needs n JOIN referrals r ON r.id = n.referral_id WHERE r.service_org_id = $1 AND r.referred_on <= $2",
+        )
+        .bind(service)
+        .bind(to)
+        .fetch_all(pool)
+        .await?;
+        for (referral, need) in needs {
+            facts.needs.push((referral, NeedDomain::parse(&need).map_err(corrupt)?));
+        }
+        let onward: Vec<(String, String, String, Date, String)> = sqlx::query_as(
+            "SELECT w.referral_id, o.name, w.status, w.sent_on, w.service_id FROM onward_referrals w JOIN services s ON s.id = w.service_id \
+             JOIN organisations o ON o.id = s.org_id JOIN referrals r ON r.id = w.referral_id WHERE r.service_org_id = $1 AND w.sent_on <= $2",
+        )
+        .bind(service)
+        .bind(to)
+        .fetch_all(pool)
+        .await?;
+        for (referral_id, partner, status, sent_on, service_id) in onward {
+            let kinds = activities.get(&service_id).cloned().unwrap_or_else(|| vec!["Not categorised".to_owned()]);
+            facts.onward.push(linkwork_domain::what_works::OnwardUse { referral_id, partner, activities: kinds, status: OnwardStatus::parse(&status).map_err(corrupt)?, sent_on });
+        }
+        let contacts: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT c.referral_id, COUNT(*) FROM contacts c JOIN referrals r ON r.id = c.referral_id WHERE r.service_org_id = $1 AND c.contact_on <= $2 GROUP BY c.referral_id",
+        )
+        .bind(service)
+        .bind(to)
+        .fetch_all(pool)
+        .await?;
+        facts.contacts.extend(contacts.into_iter().map(|(r, n)| (r, n.max(0) as u64)));
+    }
+    Ok(facts)
+}

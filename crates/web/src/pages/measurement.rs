@@ -1,0 +1,556 @@
+//! Measurement pages (issue 5): the service's measurement schedule (managers edit it), the
+//! "Measures due" list of open referrals, and self-completion — a questionnaire page the person
+//! fills in themselves on the link worker's device.
+
+use super::{notice, page, render};
+use crate::auth::CurrentUser;
+use crate::casework::{self as cases, today};
+use crate::forms::{Checker, Fields};
+use crate::views::{Choice, FormState, Page};
+use crate::{AppState, WebError};
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+use linkwork_domain::access::Role;
+use linkwork_domain::instruments::{AnswerSet, Instrument, Timepoint};
+use linkwork_domain::schedule::{due_measures, DueState, MeasurementSchedule, DUE_FROM_DAYS_BEFORE, OVERDUE_AFTER_DAYS};
+use linkwork_store::{NewMeasure, Store};
+use std::collections::HashMap;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/measures/due", get(due))
+        .route("/measures/schedule", get(schedule_form).post(save_schedule))
+        .route("/referrals/{id}/self-complete", get(self_complete_form).post(self_complete_submit))
+        .route("/referrals/{id}/self-complete/done", get(self_complete_done))
+}
+
+type Params = Query<HashMap<String, String>>;
+
+/// The service's schedule, or the default when it has not set one.
+pub(crate) async fn schedule_of(store: &dyn Store, service_org_id: &str) -> Result<MeasurementSchedule, WebError> {
+    Ok(store.measurement_schedule(service_org_id).await?.unwrap_or_default())
+}
+
+#[derive(Template)]
+#[template(path = "measures_due.html")]
+struct DueView {
+    page: Page,
+    heading: String,
+    schedule: String,
+    rows: Vec<DueRow>,
+    overdue: usize,
+    manager: bool,
+    due_days: i64,
+    overdue_days: i64,
+}
+
+struct DueRow {
+    name: String,
+    record_href: String,
+    worker: String,
+    instrument: &'static str,
+    point: String,
+    due_on: String,
+    state: &'static str,
+    state_code: &'static str,
+    entry_href: String,
+}
+
+async fn due(State(state): State<AppState>, user: CurrentUser) -> Result<Html<String>, WebError> {
+    cases::require_casework(&user.actor())?;
+    let schedule = schedule_of(&*state.store, &user.user.org_id).await?;
+    // Link workers see their own people and unassigned ones (as on the caseload); managers the team's.
+    let worker = (user.role() == Role::LinkWorker).then_some(user.user.id.as_str());
+    let today = today();
+    let mut rows: Vec<(DueState, time::Date, DueRow)> = Vec::new();
+    for facts in state.store.open_measure_facts(&user.user.org_id, worker).await? {
+        for d in due_measures(&schedule, facts.dates, &facts.taken, today) {
+            rows.push((
+                d.state,
+                d.due_on,
+                DueRow {
+                    name: format!("{} {}", facts.given_name, facts.family_name),
+                    record_href: format!("/referrals/{}", facts.referral_id),
+                    worker: facts.worker_name.clone().unwrap_or_else(|| "Unassigned".into()),
+                    instrument: d.instrument.short_name(),
+                    point: d.point.label(),
+                    due_on: linkwork_domain::format_date_long(d.due_on),
+                    state: d.state.label(),
+                    state_code: d.state.code(),
+                    entry_href: format!("/referrals/{}/measures/new?instrument={}", facts.referral_id, d.instrument.code()),
+                },
+            ));
+        }
+    }
+    // Overdue first, then by due date.
+    rows.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let overdue = rows.iter().filter(|r| r.0 == DueState::Overdue).count();
+    let heading = if worker.is_some() { "Measures due" } else { "Measures due in the team" };
+    render(&DueView {
+        page: page(&state, &user, heading, "/measures/due").await?,
+        heading: heading.into(),
+        schedule: describe(&schedule),
+        rows: rows.into_iter().map(|r| r.2).collect(),
+        overdue,
+        manager: user.role() == Role::Manager,
+        due_days: DUE_FROM_DAYS_BEFORE,
+        overdue_days: OVERDUE_AFTER_DAYS,
+    })
+}
+
+/// The schedule in words: "ONS4 and SWEMWBS at baseline, 3 and 6 months after referral, and at discharge".
+fn describe(s: &MeasurementSchedule) -> String {
+    let names: Vec<&str> = s.instruments().iter().map(|i| i.short_name()).collect();
+    let months = match s.follow_up_months() {
+        [] => String::new(),
+        [only] => format!(", {only} months after referral"),
+        more => format!(", {} months after referral", and_list(&more.iter().map(u8::to_string).collect::<Vec<_>>())),
+    };
+    format!("{} at baseline{months} and at discharge", and_list(&names.iter().map(|s| s.to_string()).collect::<Vec<_>>()))
+}
+
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "measurement_schedule.html")]
+struct ScheduleView {
+    page: Page,
+    form: FormState,
+    instruments: Vec<Choice>,
+}
+
+fn require_manager(user: &CurrentUser) -> Result<(), WebError> {
+    if user.role() == Role::Manager {
+        Ok(())
+    } else {
+        Err(WebError::Forbidden)
+    }
+}
+
+async fn schedule_page(state: &AppState, user: &CurrentUser, form: FormState, notice_code: Option<&str>) -> Result<Html<String>, WebError> {
+    let page = page(state, user, "Measurement schedule", "/measures/due").await?.with_back("/measures/due", "Back to measures due").with_form(&form).with_notice(notice(notice_code).or_else(|| (notice_code == Some("schedule")).then(|| "Measurement schedule saved".to_owned())));
+    render(&ScheduleView { page, form, instruments: Instrument::ALL.iter().map(|i| Choice::new(i.code(), i.label())).collect() })
+}
+
+async fn schedule_form(State(state): State<AppState>, user: CurrentUser, Query(q): Params) -> Result<Html<String>, WebError> {
+    require_manager(&user)?;
+    let s = schedule_of(&*state.store, &user.user.org_id).await?;
+    let mut pairs: Vec<(String, String)> = s.instruments().iter().map(|i| ("instruments".to_owned(), i.code().to_owned())).collect();
+    pairs.push(("months".into(), s.months_text()));
+    schedule_page(&state, &user, FormState::new(Fields::from_pairs(pairs), vec![]), q.get("notice").map(String::as_str)).await
+}
+
+async fn save_schedule(State(state): State<AppState>, user: CurrentUser, body: Bytes) -> Result<Response, WebError> {
+    let f = Fields::from_urlencoded(&body);
+    user.check_csrf(f.get("csrf_token"))?;
+    require_manager(&user)?;
+    match MeasurementSchedule::parse(&f.all("instruments"), f.get("months")) {
+        Ok(schedule) => {
+            state.store.set_measurement_schedule(&user.audit(), &user.user.org_id, &schedule).await?;
+            Ok(Redirect::to("/measures/schedule?notice=schedule").into_response())
+        }
+        Err(errors) => {
+            let mut c = Checker::default();
+            for e in errors {
+                c.check::<()>(Err(e));
+            }
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, schedule_page(&state, &user, FormState::new(f, c.into_errors()), None).await?).into_response())
+        }
+    }
+}
+
+// ---- Self-completion -------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "self_complete_choose.html")]
+struct ChooseView {
+    page: Page,
+    person: String,
+    referral_id: String,
+    instruments: Vec<Choice>,
+}
+
+#[derive(Template)]
+#[template(path = "self_complete.html")]
+struct SelfCompleteView {
+    page: Page,
+    form: FormState,
+    csrf: String,
+    action: String,
+    first_name: String,
+    instrument: &'static str,
+    instructions: &'static str,
+    items: Vec<SelfItem>,
+}
+
+struct SelfItem {
+    name: String,
+    number: usize,
+    text: &'static str,
+    options: Vec<Choice>,
+}
+
+#[derive(Template)]
+#[template(path = "self_complete_done.html")]
+struct DoneView {
+    page: Page,
+    record_href: String,
+}
+
+/// The page the person sees: the layout without the menu, account or back link, so nothing leads
+/// to the record; the session's CSRF token is carried in the form only.
+fn person_page(title: &str, form: &FormState) -> Page {
+    Page::anonymous(title).with_form(form)
+}
+
+async fn self_complete_form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, Query(q): Params) -> Result<Html<String>, WebError> {
+    let header = cases::casework_referral(&*state.store, &user.actor(), &id).await?;
+    header.status.require_active()?;
+    match q.get("instrument") {
+        None => {
+            let r = state.store.referral_record(&user.audit(), &id).await?.ok_or(WebError::NotFound)?;
+            let schedule = schedule_of(&*state.store, &user.user.org_id).await?;
+            let mut instruments: Vec<Instrument> = schedule.instruments().to_vec();
+            instruments.extend(Instrument::ALL.iter().filter(|i| !schedule.instruments().contains(i)));
+            let page = page(&state, &user, "Hand the device to the person", "").await?.with_back(format!("/referrals/{id}"), "Back to the record");
+            render(&ChooseView { page, person: format!("{} {}", r.person.given_name, r.person.family_name), referral_id: id, instruments: instruments.iter().map(|i| Choice::new(i.code(), i.short_name())).collect() })
+        }
+        Some(code) => {
+            let instrument = Instrument::parse(code).map_err(|_| WebError::NotFound)?;
+            let first_name = first_name(&*state.store, &user, &id).await?;
+            render_self_complete(&user, &id, instrument, first_name, FormState::new(Fields::default(), vec![]))
+        }
+    }
+}
+
+/// The person's first name only (the one piece of the record the person's page shows); reading it
+/// is audited like any read of the record.
+async fn first_name(store: &dyn Store, user: &CurrentUser, id: &str) -> Result<String, WebError> {
+    Ok(store.referral_record(&user.audit(), id).await?.ok_or(WebError::NotFound)?.person.given_name)
+}
+
+fn render_self_complete(user: &CurrentUser, id: &str, instrument: Instrument, first_name: String, form: FormState) -> Result<Html<String>, WebError> {
+    let items = instrument
+        .items()
+        .iter()
+        .enumerate()
+        .map(|(i, item)| SelfItem {
+            name: format!("item_{}", i + 1),
+            number: i + 1,
+            text: item.text,
+            options: (item.min..=item.max)
+                .map(|v| {
+                    let label = item.answer_labels.get(usize::from(v - item.min)).map(|l| format!("{v} – {l}")).unwrap_or_else(|| v.to_string());
+                    Choice::new(v.to_string(), label)
+                })
+                .collect(),
+        })
+        .collect();
+    let page = person_page(instrument.short_name(), &form);
+    render(&SelfCompleteView {
+        page,
+        form,
+        csrf: user.csrf_token.clone(),
+        action: format!("/referrals/{id}/self-complete?instrument={}", instrument.code()),
+        first_name,
+        instrument: instrument.label(),
+        instructions: instrument.instructions(),
+        items,
+    })
+}
+
+/// The timepoint a self-completed measure is recorded at: baseline if the person has none of this
+/// instrument yet, otherwise a follow-up. The link worker can correct it on the record later.
+async fn self_complete_submit(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, Query(q): Params, body: Bytes) -> Result<Response, WebError> {
+    let f = Fields::from_urlencoded(&body);
+    user.check_csrf(f.get("csrf_token"))?;
+    let instrument = Instrument::parse(q.get("instrument").map(String::as_str).unwrap_or("")).map_err(|_| WebError::NotFound)?;
+    let header = cases::casework_referral(&*state.store, &user.actor(), &id).await?;
+    header.status.require_active()?;
+    let raw: Vec<&str> = (1..=instrument.items().len()).map(|i| f.get(&format!("item_{i}"))).collect();
+    match AnswerSet::parse_all(instrument, &raw) {
+        Ok(answers) => {
+            let record = state.store.referral_record(&user.audit(), &id).await?.ok_or(WebError::NotFound)?;
+            let has_baseline = record.measures.iter().any(|m| m.instrument == instrument && m.timepoint == Timepoint::Baseline);
+            let timepoint = if has_baseline { Timepoint::FollowUp } else { Timepoint::Baseline };
+            state.store.add_self_completed_measure(&user.audit(), &id, &NewMeasure { timepoint, taken_on: today(), answers }).await?;
+            Ok(Redirect::to(&format!("/referrals/{id}/self-complete/done")).into_response())
+        }
+        Err(errors) => {
+            let mut c = Checker::default();
+            for e in errors {
+                c.check::<()>(Err(e));
+            }
+            let first_name = first_name(&*state.store, &user, &id).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render_self_complete(&user, &id, instrument, first_name, FormState::new(f, c.into_errors()))?).into_response())
+        }
+    }
+}
+
+/// "Thank you": the only way on is back to the record, which needs the link worker's session.
+async fn self_complete_done(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> Result<Html<String>, WebError> {
+    cases::casework_referral(&*state.store, &user.actor(), &id).await?;
+    render(&DoneView { page: Page::anonymous("Thank you"), record_href: format!("/referrals/{id}?notice=measure") })
+}
+
+// ---- Needs at discharge ----------------------------------------------------------------------
+
+/// One need's question on the discharge form.
+pub struct ResolutionQuestion {
+    pub field: &'static str,
+    pub legend: String,
+    pub options: Vec<Choice>,
+}
+
+/// The discharge form's questions: one per distinct need on the referral, in the need list's order.
+pub(crate) fn resolution_questions(r: &linkwork_store::ReferralRecord) -> Vec<ResolutionQuestion> {
+    use linkwork_domain::resolution::{field, NeedResolution};
+    let mut needs: Vec<_> = r.needs.iter().map(|n| n.need).collect();
+    needs.sort();
+    needs.dedup();
+    needs
+        .into_iter()
+        .map(|need| ResolutionQuestion {
+            field: field(need),
+            legend: need.label().to_owned(),
+            options: NeedResolution::ALL.iter().map(|o| Choice::new(o.code(), o.label())).collect(),
+        })
+        .collect()
+}
+
+// ---- The service's own questionnaires ---------------------------------------------------------
+
+pub fn custom_routes() -> Router<AppState> {
+    Router::new()
+        .route("/measures/instruments", get(custom_list))
+        .route("/measures/instruments/new", get(custom_new_form).post(custom_create))
+        .route("/referrals/{id}/custom-measures", get(custom_choose))
+        .route("/referrals/{id}/custom-measures/new", get(custom_measure_form).post(custom_measure_submit))
+}
+
+#[derive(Template)]
+#[template(path = "custom_instruments.html")]
+struct CustomListView {
+    page: Page,
+    manager: bool,
+    rows: Vec<CustomRowView>,
+}
+
+struct CustomRowView {
+    name: String,
+    version: String,
+    licence: String,
+    questions: usize,
+    scoring: &'static str,
+    better: &'static str,
+    threshold: String,
+    concern: String,
+}
+
+async fn custom_list(State(state): State<AppState>, user: CurrentUser, Query(q): Params) -> Result<Html<String>, WebError> {
+    cases::require_casework(&user.actor())?;
+    let rows = state
+        .store
+        .custom_instruments(&user.user.org_id)
+        .await?
+        .into_iter()
+        .map(|(_, c)| CustomRowView {
+            name: c.name().to_owned(),
+            version: c.version().to_owned(),
+            licence: c.licence().to_owned(),
+            questions: c.items().len(),
+            scoring: c.scoring().label(),
+            better: if c.direction() == linkwork_domain::instruments::Direction::HigherIsBetter { "Higher" } else { "Lower" },
+            threshold: format!("{}", c.threshold()),
+            concern: c.concern_at().map(|v| v.to_string()).unwrap_or_else(|| "None".into()),
+        })
+        .collect();
+    let page = page(&state, &user, "Our own questionnaires", "/measures/due").await?.with_back("/measures/due", "Back to measures due").with_notice((q.get("notice").map(String::as_str) == Some("instrument")).then(|| "Questionnaire saved".to_owned()));
+    render(&CustomListView { page, manager: user.role() == Role::Manager, rows })
+}
+
+#[derive(Template)]
+#[template(path = "custom_instrument_new.html")]
+struct CustomNewView {
+    page: Page,
+    form: FormState,
+    scorings: Vec<Choice>,
+    directions: Vec<Choice>,
+}
+
+async fn custom_new_page(state: &AppState, user: &CurrentUser, form: FormState) -> Result<Html<String>, WebError> {
+    let page = page(state, user, "Define a questionnaire", "/measures/due").await?.with_back("/measures/instruments", "Back to our own questionnaires").with_form(&form);
+    render(&CustomNewView {
+        page,
+        form,
+        scorings: linkwork_domain::custom_instrument::Scoring::ALL.iter().map(|s| Choice::new(s.code(), s.label())).collect(),
+        directions: vec![Choice::new("higher", "A higher score is better"), Choice::new("lower", "A lower score is better")],
+    })
+}
+
+async fn custom_new_form(State(state): State<AppState>, user: CurrentUser) -> Result<Html<String>, WebError> {
+    require_manager(&user)?;
+    custom_new_page(&state, &user, FormState::new(Fields::from_pairs(vec![("version".into(), "1".into()), ("scoring".into(), "sum".into()), ("better".into(), "higher".into())]), vec![])).await
+}
+
+async fn custom_create(State(state): State<AppState>, user: CurrentUser, body: Bytes) -> Result<Response, WebError> {
+    use linkwork_domain::custom_instrument::{CustomForm, CustomInstrument};
+    let f = Fields::from_urlencoded(&body);
+    user.check_csrf(f.get("csrf_token"))?;
+    require_manager(&user)?;
+    // A code no shipped instrument can have, from the random end of a new id.
+    let code = format!("custom_{}", linkwork_store::new_id().replace('-', "").chars().rev().take(12).collect::<String>());
+    let form = CustomForm {
+        name: f.get("name"),
+        version: f.get("version"),
+        licence: f.get("licence"),
+        instructions: f.get("instructions"),
+        answers: f.get("answers"),
+        items: f.get("items"),
+        scoring: f.get("scoring"),
+        better: f.get("better"),
+        threshold: f.get("threshold"),
+        concern_at: f.get("concern_at"),
+    };
+    match CustomInstrument::parse(&code, &form) {
+        Ok(instrument) => {
+            state.store.create_custom_instrument(&user.audit(), &user.user.org_id, &instrument).await?;
+            Ok(Redirect::to("/measures/instruments?notice=instrument").into_response())
+        }
+        Err(errors) => {
+            let mut c = Checker::default();
+            for e in errors {
+                c.check::<()>(Err(e));
+            }
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, custom_new_page(&state, &user, FormState::new(f, c.into_errors())).await?).into_response())
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "custom_measure_choose.html")]
+struct CustomChooseView {
+    page: Page,
+    person: String,
+    referral_id: String,
+    instruments: Vec<Choice>,
+    recorded: Vec<(String, String, String, String)>,
+}
+
+async fn custom_choose(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> Result<Html<String>, WebError> {
+    cases::casework_referral(&*state.store, &user.actor(), &id).await?;
+    let r = state.store.referral_record(&user.audit(), &id).await?.ok_or(WebError::NotFound)?;
+    let instruments = state.store.custom_instruments(&user.user.org_id).await?;
+    let recorded = state
+        .store
+        .custom_measures(&id)
+        .await?
+        .into_iter()
+        .filter_map(|m| {
+            let (_, c) = instruments.iter().find(|(_, c)| c.code() == m.instrument_code)?;
+            let scores = c.scores().iter().zip(c.score(&m.answers)).map(|(s, v)| format!("{}: {v}", s.label)).collect::<Vec<_>>().join("; ");
+            Some((c.name().to_owned(), m.timepoint.label().to_owned(), linkwork_domain::format_date_long(m.taken_on), scores))
+        })
+        .collect();
+    let page = page(&state, &user, "Our own questionnaires", "").await?.with_back(format!("/referrals/{id}"), "Back to the record");
+    render(&CustomChooseView {
+        page,
+        person: format!("{} {}", r.person.given_name, r.person.family_name),
+        referral_id: id,
+        instruments: instruments.iter().map(|(_, c)| Choice::new(c.code(), c.name())).collect(),
+        recorded,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "custom_measure.html")]
+struct CustomMeasureView {
+    page: Page,
+    form: FormState,
+    person: String,
+    action: String,
+    name: String,
+    instructions: String,
+    timepoints: Vec<Choice>,
+    items: Vec<CustomItemView>,
+}
+
+struct CustomItemView {
+    name: String,
+    text: String,
+    options: Vec<Choice>,
+}
+
+/// The service's questionnaire with this code, or not found (also for other services' codes).
+async fn custom_instrument(store: &dyn Store, service_org_id: &str, code: Option<&String>) -> Result<(String, linkwork_domain::custom_instrument::CustomInstrument), WebError> {
+    let code = code.ok_or(WebError::NotFound)?;
+    store.custom_instruments(service_org_id).await?.into_iter().find(|(_, c)| c.code() == code).ok_or(WebError::NotFound)
+}
+
+async fn render_custom_measure(state: &AppState, user: &CurrentUser, id: &str, c: &linkwork_domain::custom_instrument::CustomInstrument, form: FormState) -> Result<Html<String>, WebError> {
+    let r = state.store.referral_record(&user.audit(), id).await?.ok_or(WebError::NotFound)?;
+    let items = c
+        .items()
+        .iter()
+        .enumerate()
+        .map(|(i, item)| CustomItemView { name: format!("item_{}", i + 1), text: item.text.clone(), options: item.options.iter().map(|o| Choice::new(o.value.to_string(), format!("{} – {}", o.value, o.label))).collect() })
+        .collect();
+    let page = page(state, user, c.name(), "").await?.with_back(format!("/referrals/{id}/custom-measures"), "Back to our own questionnaires").with_form(&form);
+    render(&CustomMeasureView {
+        page,
+        form,
+        person: format!("{} {}", r.person.given_name, r.person.family_name),
+        action: format!("/referrals/{id}/custom-measures/new?instrument={}", c.code()),
+        name: c.name().to_owned(),
+        instructions: c.instructions().to_owned(),
+        timepoints: Timepoint::ALL.iter().map(|t| Choice::new(t.code(), t.label())).collect(),
+        items,
+    })
+}
+
+async fn custom_measure_form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, Query(q): Params) -> Result<Html<String>, WebError> {
+    let header = cases::casework_referral(&*state.store, &user.actor(), &id).await?;
+    header.status.require_active()?;
+    let (_, c) = custom_instrument(&*state.store, &header.service_org_id, q.get("instrument")).await?;
+    render_custom_measure(&state, &user, &id, &c, FormState::new(Fields::from_pairs(vec![("taken_on".into(), today().to_string())]), vec![])).await
+}
+
+async fn custom_measure_submit(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, Query(q): Params, body: Bytes) -> Result<Response, WebError> {
+    let f = Fields::from_urlencoded(&body);
+    user.check_csrf(f.get("csrf_token"))?;
+    let header = cases::casework_referral(&*state.store, &user.actor(), &id).await?;
+    header.status.require_active()?;
+    let (instrument_id, c) = custom_instrument(&*state.store, &header.service_org_id, q.get("instrument")).await?;
+    let mut checker = Checker::default();
+    let timepoint = checker.check(Timepoint::parse(f.get("timepoint")));
+    let taken_on = checker.check(linkwork_domain::person::parse_past_date("taken_on", "date the questionnaire was completed", f.get("taken_on"), today()));
+    let raw: Vec<&str> = (1..=c.items().len()).map(|i| f.get(&format!("item_{i}"))).collect();
+    let answers = match c.parse_answers(&raw) {
+        Ok(a) => Some(a),
+        Err(errors) => {
+            for e in errors {
+                checker.check::<()>(Err(e));
+            }
+            None
+        }
+    };
+    match (timepoint, taken_on, answers) {
+        (Some(timepoint), Some(taken_on), Some(answers)) => {
+            let m = linkwork_store::NewCustomMeasure { timepoint, taken_on, answers, version: c.version().to_owned(), self_completed: false };
+            state.store.add_custom_measure(&user.audit(), &id, &instrument_id, &m).await?;
+            Ok(Redirect::to(&format!("/referrals/{id}?notice=measure")).into_response())
+        }
+        _ => Ok((StatusCode::UNPROCESSABLE_ENTITY, render_custom_measure(&state, &user, &id, &c, FormState::new(f, checker.into_errors())).await?).into_response()),
+    }
+}

@@ -1,0 +1,260 @@
+//! The stakeholder slice of issue 5 over HTTP on SQLite and PostgreSQL: a link worker records a
+//! wellbeing check-in about themselves and sees only their own history; no other role reaches the
+//! page; managers see only the suppressed team figures in the report.
+
+mod support;
+
+use linkwork_store::testing::fresh_database_urls;
+use reqwest::StatusCode;
+use support::*;
+
+const ANSWERS: [(&str, &str); 10] = [
+    ("item_1", "3"),
+    ("item_2", "3"),
+    ("item_3", "3"),
+    ("item_4", "3"),
+    ("item_5", "3"),
+    ("item_6", "3"),
+    ("item_7", "3"),
+    ("job_satisfaction", "4"),
+    ("caseload_pressure", "5"),
+    ("supervision", "yes"),
+];
+
+#[tokio::test]
+async fn stakeholder_pages_on_every_database() {
+    let dir = std::env::temp_dir().join("linkwork-web-tests");
+    std::fs::create_dir_all(&dir).unwrap();
+    for (backend, url) in fresh_database_urls(&dir).await {
+        let w = spawn(&url).await;
+        check_ins(&w).await;
+        plan(&w).await;
+        eprintln!("{backend}: stakeholder pages passed");
+    }
+}
+
+async fn check_ins(w: &World) {
+    let lw = Browser::login(&w.base, "lw@test.org").await;
+    let (status, html) = lw.get("/wellbeing").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("My wellbeing check-in"));
+    assert!(html.contains("You have not checked in yet."));
+    assert!(
+        html.contains("I&#39;ve been feeling optimistic about the future")
+            || html.contains("I've been feeling optimistic about the future")
+    );
+
+    // Nothing answered: every question is named, nothing is saved.
+    let (status, _, html) = lw.post("/wellbeing", "/wellbeing", &[]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("Select how satisfied you are with your job"));
+    assert!(html.contains("Select whether you have had supervision since your last check-in"));
+    assert!(
+        html.contains(r##"href="#item_7""##),
+        "each unanswered SWEMWBS question is linked"
+    );
+    // Out of range.
+    let mut bad = ANSWERS.to_vec();
+    bad[8] = ("caseload_pressure", "9");
+    let (status, _, html) = lw.post("/wellbeing", "/wellbeing", &bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("from 1 to 5"));
+    assert!(
+        w.store
+            .own_check_ins(&user_id(w, "lw@test.org").await)
+            .await
+            .unwrap()
+            .is_empty(),
+        "invalid input writes nothing"
+    );
+
+    let (status, location, _) = lw.post("/wellbeing", "/wellbeing", &ANSWERS).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location, "/wellbeing?notice=checked_in");
+    let (_, html) = lw.get("/wellbeing?notice=checked_in").await;
+    assert!(html.contains("Check-in saved"));
+    assert!(
+        html.contains("19.25"),
+        "raw 21 → metric 19.25 in the link worker's own history"
+    );
+    assert!(!html.contains("You have not checked in yet."));
+
+    // Another link worker of the same PCN sees only their own (empty) history.
+    let lw2 = Browser::login(&w.base, "lw2@test.org").await;
+    let (status, html) = lw2.get("/wellbeing").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!html.contains("19.25"));
+    assert!(html.contains("None yet."));
+
+    // No other role reaches the page, the manager included.
+    for (email, home) in [
+        ("manager@test.org", "/caseload"),
+        ("practice@test.org", "/practice/referrals"),
+        ("partner@test.org", "/partner/referrals"),
+        ("commissioner@test.org", "/dashboard"),
+    ] {
+        let b = Browser::login(&w.base, email).await;
+        assert_eq!(
+            b.get("/wellbeing").await.0,
+            StatusCode::FORBIDDEN,
+            "{email} GET"
+        );
+        let (status, _, _) = b.post(home, "/wellbeing", &ANSWERS).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{email} POST");
+    }
+
+    // The manager's report: one person checked in, so every staff figure is suppressed and the
+    // answers appear nowhere.
+    let manager = Browser::login(&w.base, "manager@test.org").await;
+    let (status, csv) = manager.get("/report.csv").await;
+    assert_eq!(status, StatusCode::OK);
+    for id in [
+        "staff_wellbeing.people",
+        "staff_wellbeing.swemwbs_metric.mean",
+        "staff_wellbeing.job_satisfaction.mean",
+        "staff_wellbeing.caseload_pressure_high.pct",
+        "staff_wellbeing.supervision.pct",
+    ] {
+        let row = csv
+            .lines()
+            .find(|l| l.starts_with(&format!("{id},")))
+            .unwrap_or_else(|| panic!("{id} in the CSV"));
+        assert!(row.contains(",*,"), "{id} suppressed: {row}");
+    }
+    let (_, html) = manager.get("/report").await;
+    assert!(html.contains("too few link workers to report without identifying them"));
+    assert!(!html.contains("19.25"));
+}
+
+async fn user_id(w: &World, email: &str) -> String {
+    w.store
+        .user_credentials(email)
+        .await
+        .unwrap()
+        .unwrap()
+        .user
+        .id
+}
+
+async fn plan(w: &World) {
+    let manager = Browser::login(&w.base, "manager@test.org").await;
+    let (status, html) = manager.get("/stakeholders").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("No stakeholders yet."));
+
+    let (status, _, html) = manager
+        .post("/stakeholders", "/stakeholders", &[("name", "")])
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains("Select the type of stakeholder")
+            && html.contains("Enter the stakeholder&#39;s name")
+    );
+    let (status, location, _) = manager
+        .post(
+            "/stakeholders",
+            "/stakeholders",
+            &[("kind", "gps"), ("name", "Test Surgery GPs")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let path = location.split('?').next().unwrap().to_owned();
+    assert!(path.starts_with("/stakeholders/"));
+
+    let (status, html) = manager.get(&path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains(r#"value="reach.annual_rate_pct""#),
+        "figures of the report are offered"
+    );
+    assert!(html.contains(r#"value="qualitative""#));
+    assert!(!html.contains(r#"value="scorecards.met""#));
+
+    // An id that is not a figure of the report, and a missing target, are refused.
+    let base = [
+        ("statement", "Enough of our patients are referred"),
+        ("comparison", "at_least"),
+        ("target", "0.8"),
+        ("applies_from", "2026-04-01"),
+        ("applies_to", "2027-03-31"),
+    ];
+    let mut bad = base.to_vec();
+    bad.push(("indicator", "made.up.figure"));
+    let (status, _, html) = manager.post(&path, &path, &bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("Select a figure from the list, or qualitative evidence"));
+    let mut bad = base.to_vec();
+    bad[2] = ("target", "");
+    bad[4] = ("applies_to", "2026-01-01");
+    bad.push(("indicator", "reach.annual_rate_pct"));
+    let (status, _, html) = manager.post(&path, &path, &bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("Enter the target, for example 80"));
+    assert!(html.contains("The end date must be on or after the start date"));
+
+    let mut good = base.to_vec();
+    good.push(("indicator", "reach.annual_rate_pct"));
+    let (status, location, _) = manager.post(&path, &path, &good).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location, format!("{path}?notice=statement"));
+    let (_, html) = manager.get("/stakeholders").await;
+    assert!(html.contains("Enough of our patients are referred"));
+    assert!(html.contains("at least 0.8"));
+
+    // The report scores it (no referrals: 0.0 is below 0.8, so not met).
+    let (_, csv) = manager.get("/report.csv").await;
+    let row = csv
+        .lines()
+        .find(|l| l.starts_with("scorecards.not_met,"))
+        .unwrap();
+    assert!(row.contains(",1,"), "{row}");
+    let (_, html) = manager.get("/report").await;
+    assert!(html.contains("Test Surgery GPs"));
+
+    // Other roles cannot reach the plan; another PCN's manager gets 404 for this PCN's stakeholder.
+    for (email, home) in [
+        ("lw@test.org", "/caseload"),
+        ("practice@test.org", "/practice/referrals"),
+        ("partner@test.org", "/partner/referrals"),
+        ("commissioner@test.org", "/dashboard"),
+    ] {
+        let b = Browser::login(&w.base, email).await;
+        assert_eq!(
+            b.get("/stakeholders").await.0,
+            StatusCode::FORBIDDEN,
+            "{email}"
+        );
+        assert_eq!(b.get(&path).await.0, StatusCode::FORBIDDEN, "{email}");
+        assert_eq!(
+            b.post(home, &path, &good).await.0,
+            StatusCode::FORBIDDEN,
+            "{email}"
+        );
+    }
+    let hash = linkwork_web::hash_password(PASSWORD).unwrap();
+    w.store
+        .create_user(&linkwork_store::NewUser {
+            email: "manager.other@test.org".into(),
+            display_name: "Other manager".into(),
+            password_hash: hash,
+            role: linkwork_domain::access::Role::Manager,
+            org_id: w.other_pcn.clone(),
+        })
+        .await
+        .unwrap();
+    let other = Browser::login(&w.base, "manager.other@test.org").await;
+    assert_eq!(other.get(&path).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        other.post("/stakeholders", &path, &good).await.0,
+        StatusCode::NOT_FOUND
+    );
+    let (_, html) = other.get("/stakeholders").await;
+    assert!(!html.contains("Test Surgery GPs"));
+    assert_eq!(
+        w.store.stakeholder_plan(&w.pcn).await.unwrap()[0]
+            .statements
+            .len(),
+        1,
+        "nothing written by refused requests"
+    );
+}
