@@ -1,7 +1,8 @@
 // The stakeholder slice of the evaluation (issue 5) in headless Chromium against `linkwork demo`,
 // with axe-core on every page: a link worker completes their own wellbeing check-in and sees it in
 // their history; the manager adds a stakeholder and a success statement to the evaluation plan and
-// finds the scorecards (and the suppressed staff wellbeing section) in the report.
+// finds the scorecards (and the suppressed staff wellbeing section) in the report; a link worker
+// records a quote and the manager reviews its anonymised text and approves it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startDemo, checkAccessibility, signIn } from './support.mjs';
@@ -57,4 +58,32 @@ test('the manager adds to the stakeholder evaluation plan and reads the scorecar
   await checkAccessibility(page, 'report with scorecards');
   assert.ok(await page.isVisible('h3:has-text("Riverside Library")'));
   assert.ok(await page.isVisible('text=too few link workers to report without identifying them'));
+});
+
+test('a quote is recorded, anonymised, approved and published', async () => {
+  const lw = await signIn(demo, 'Link worker');
+  await lw.goto(`${demo.base}/evidence/new`);
+  await checkAccessibility(lw, 'record evidence');
+  await lw.check('input[name=kind][value=quote]');
+  await lw.fill('#title', 'On the allotment');
+  await lw.fill('#text', 'Call me on 07700 900999: the allotment gave me a reason to get up.');
+  await lw.check('input[name=outcome_domains][value=person]');
+  await lw.check('input[name=consent_by][value=person]');
+  await lw.check('input[name=consent_use][value=in_reports]');
+  await lw.click('button:has-text("Save evidence")');
+  await lw.waitForSelector('text=Evidence recorded');
+  await checkAccessibility(lw, 'evidence list');
+
+  const manager = await signIn(demo, 'Service manager');
+  await manager.goto(`${demo.base}/evidence`);
+  await manager.click('a:has-text("On the allotment")');
+  await manager.waitForSelector('h2:has-text("Review the anonymised text")');
+  await checkAccessibility(manager, 'evidence review');
+  assert.equal(await manager.inputValue('#approved_text'), 'Call me on [phone number]: the allotment gave me a reason to get up.');
+  await manager.click('button:has-text("Approve for publication")');
+  await manager.waitForSelector('text=Approved for publication');
+  await manager.goto(`${demo.base}/report`);
+  await manager.waitForSelector('h2:has-text("What people told us")');
+  assert.ok(await manager.isVisible('text=the allotment gave me a reason to get up'));
+  assert.ok(await manager.isVisible('text=Case study: from isolation to volunteering (fictional)'));
 });

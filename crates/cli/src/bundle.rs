@@ -259,8 +259,12 @@ struct Writer {
     current: Option<(&'static FileSpec, csv::Reader<BufReader<File>>, Vec<Option<usize>>)>,
     /// References whose stored id is not the derived one (organisations, staff and people already in the database).
     overrides: HashMap<(&'static str, String), String>,
-    /// Each person's service, for their referrals.
-    person_service: HashMap<String, String>,
+    /// Each person's service, for their referrals and health-system activity.
+    /// Each person's service, as an index into `services` (a few services, many people).
+    person_service: HashMap<String, u32>,
+    services: Vec<String>,
+    /// Each staff member's organisation, for their wellbeing check-ins.
+    staff_org: HashMap<String, String>,
     skipped: u64,
     error: Option<String>,
 }
@@ -280,9 +284,15 @@ impl Writer {
             current: None,
             overrides: HashMap::new(),
             person_service: HashMap::new(),
+            services: Vec::new(),
+            staff_org: HashMap::new(),
             skipped: 0,
             error: None,
         }
+    }
+
+    fn service_of(&self, person_ref: Option<String>) -> Value {
+        person_ref.and_then(|p| self.person_service.get(&p)).and_then(|i| self.services.get(*i as usize)).map_or(Value::Null, |s| Value::Text(s.clone()))
     }
 
     fn id(&self, file: &'static str, reference: &str) -> String {
@@ -310,6 +320,10 @@ impl Writer {
                 if let (Some(r), Some(id)) = (text("staff_ref"), text("email").and_then(|e| self.existing.users_by_email.get(&e.to_lowercase()).cloned())) {
                     self.overrides.insert((spec.name, r), id);
                 }
+                if let (Some(r), Some(org)) = (text("staff_ref"), text("org_ref")) {
+                    let org_id = self.id("organisations.csv", &org);
+                    self.staff_org.insert(r, org_id);
+                }
             }
             "people.csv" => {
                 if let (Some(r), Some(service), Some(nhs)) = (text("person_ref"), text("service_ref"), text("nhs_number")) {
@@ -317,7 +331,14 @@ impl Writer {
                     if let Some(id) = self.existing.people.get(&(service_id.clone(), nhs)).cloned() {
                         self.overrides.insert((spec.name, r.clone()), id);
                     }
-                    self.person_service.insert(r, service_id);
+                    let index = match self.services.iter().position(|s| *s == service_id) {
+                        Some(i) => i,
+                        None => {
+                            self.services.push(service_id);
+                            self.services.len() - 1
+                        }
+                    };
+                    self.person_service.insert(r, index as u32);
                 }
             }
             _ => {}
@@ -334,8 +355,30 @@ impl Writer {
             })
             .collect();
         match spec.name {
-            "referrals.csv" => values.push(text("person_ref").and_then(|p| self.person_service.get(&p).cloned()).map_or(Value::Null, Value::Text)),
+            "referrals.csv" => values.push(self.service_of(text("person_ref"))),
             "measures.csv" => values.push(text("instrument").and_then(|i| Instrument::parse(&i).ok()).map_or(Value::Null, |i| Value::Text(i.version().to_owned()))),
+            // Rows whose order is kept (read back by creation time): their line.
+            "custom_instruments.csv" | "stakeholders.csv" | "success_statements.csv" | "evidence.csv" => values.push(Value::Int(row.line as i64)),
+            "custom_measures.csv" => {
+                let version = text("instrument_ref").and_then(|i| self.checker.custom_instrument(&i).map(|c| c.version().to_owned()));
+                values.push(version.map_or(Value::Null, Value::Text));
+            }
+            "health_activity.csv" => {
+                values.push(self.service_of(text("person_ref")));
+                let natural = format!(
+                    "{}|{}|{}|{}|{}",
+                    text("person_ref").unwrap_or_default(),
+                    row.get(spec, "contact_on").as_date().map(|d| d.to_string()).unwrap_or_default(),
+                    text("contact_type").unwrap_or_default(),
+                    text("source").unwrap_or_default(),
+                    match row.get(spec, "occurrence") {
+                        Value::Int(n) => *n,
+                        _ => 0,
+                    }
+                );
+                values.push(Value::Text(stored_id(&self.manifest.source, spec.name, &natural)));
+            }
+            "staff_check_ins.csv" => values.push(text("staff_ref").and_then(|s| self.staff_org.get(&s).cloned()).map_or(Value::Null, Value::Text)),
             "onward_events.csv" => {
                 let natural = format!("{}|{}|{}|{}", text("onward_ref").unwrap_or_default(), text("from_status").unwrap_or_default(), text("to_status").unwrap_or_default(), row.get(spec, "happened_on").as_date().map(|d| d.to_string()).unwrap_or_default());
                 values.push(Value::Text(stored_id(&self.manifest.source, spec.name, &natural)));

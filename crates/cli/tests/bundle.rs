@@ -40,6 +40,19 @@ fn today() -> time::Date {
 async fn seeded(url: &str) {
     let store = linkwork_store::testing::migrated(url).await.unwrap();
     linkwork_demo::seed(&*store, &linkwork_demo::DemoOptions { seed: 11, today: today(), referrals: 150 }).await.unwrap();
+    // The settings the demo leaves at their defaults, so the round trip covers them too: a
+    // tariff, an SROI model of the service's own and a referral-rate target for this year.
+    let pcn = store.find_org("U12345").await.unwrap().unwrap().id;
+    let who = linkwork_store::AuditActor { user_id: None, token_id: None, org_id: Some(pcn.clone()) };
+    store.set_health_tariff(&who, &pcn, &linkwork_domain::health_system::Tariff::default_figures()).await.unwrap();
+    let mut model = linkwork_domain::sroi::SroiModel::illustrative();
+    model.illustrative = false;
+    model.discount_rate = 0.03;
+    store.set_sroi_model(&who, &pcn, &serde_json::to_string(&model).unwrap()).await.unwrap();
+    let year = if u8::from(today().month()) >= 4 { today().year() } else { today().year() - 1 };
+    for (y, low, high) in [(year, 0.8, 1.2), (year - 1, 0.7, 1.1)] {
+        store.set_referral_target(&pcn, &linkwork_domain::workforce::YearTarget::new(y, low, high).unwrap()).await.unwrap();
+    }
 }
 
 async fn count(url: &str, table: &str) -> i64 {
@@ -60,28 +73,66 @@ async fn round_trip_gives_the_same_report_on_sqlite_and_postgresql() {
         let manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(folder.join("manifest.json")).unwrap()).unwrap();
         assert_eq!(manifest["format"], "linkwork-bundle");
         assert_eq!(manifest["files"]["referrals.csv"]["rows"], 150, "{kind}: every referral is exported");
+        for file in linkwork_domain::bundle::spec::files() {
+            assert!(manifest["files"][file.name]["rows"].as_u64().unwrap_or(0) > 0, "{kind}: the demo exports rows of {}", file.name);
+        }
 
         let o = linkwork(&["import", "bundle", folder.to_str().unwrap(), "--database", target]);
         assert!(o.status.success(), "{kind}: {}{}", text(&o.stdout), text(&o.stderr));
         assert!(text(&o.stdout).contains("Imported"), "{}", text(&o.stdout));
-        let original = report(source, &dir);
+        let mut original = report(source, &dir);
         let copy = report(target, &dir);
-        // Checkpoint: the bundle does not yet carry the issue-5 data (activity, list profiles,
-        // wellbeing, plans); compare the sections it does carry until it does.
-        let differences: Vec<String> = ["reach", "waiting", "outcomes", "onward"].iter().flat_map(|s| diff(&original["report"][s], &copy["report"][s], s)).collect();
+        // The whole report and every figure: the bundle carries everything the evaluation reads.
+        // The stakeholder plan names its rows' stored ids, which the import derives from the
+        // bundle's references (docs/bundle.md): the copy must hold exactly the derived ones.
+        let source_name = manifest["source"].as_str().unwrap().to_owned();
+        if let Some(plan) = original["report"]["stakeholder_plan"].as_array_mut() {
+            assert!(!plan.is_empty(), "{kind}: the demo has a stakeholder plan");
+            for stakeholder in plan {
+                derive_id(&mut stakeholder["id"], &source_name, "stakeholders.csv");
+                for statement in stakeholder["statements"].as_array_mut().into_iter().flatten() {
+                    derive_id(&mut statement["id"], &source_name, "success_statements.csv");
+                }
+            }
+        }
+        let differences: Vec<String> = diff(&original, &copy, "");
         assert!(differences.is_empty(), "{kind}: the report differs after the round trip:\n{}", differences.join("\n"));
 
         // Importing again updates the same rows: nothing doubles.
-        let before: Vec<i64> = futures(target, &["people", "referrals", "contacts", "measures", "onward_referrals", "onward_events", "organisations", "users"]).await;
+        let before: Vec<i64> = futures(target, TABLES).await;
         let o = linkwork(&["import", "bundle", folder.to_str().unwrap(), "--database", target]);
         assert!(o.status.success(), "{kind}: {}", text(&o.stderr));
-        let after = futures(target, &["people", "referrals", "contacts", "measures", "onward_referrals", "onward_events", "organisations", "users"]).await;
+        let after = futures(target, TABLES).await;
         assert_eq!(before, after, "{kind}: a second import adds nothing");
         assert_eq!(report(target, &dir)["report"]["outcomes"], copy["report"]["outcomes"]);
     }
 }
 
-/// Where two JSON values differ, as `path: left | right` lines (at most 20).
+/// `value` without its objects' `id` fields.
+fn without_ids(value: &serde_json::Value) -> serde_json::Value {
+    match value {
+        serde_json::Value::Object(map) => map.iter().filter(|(k, _)| *k != "id").map(|(k, v)| (k.clone(), without_ids(v))).collect(),
+        serde_json::Value::Array(items) => items.iter().map(without_ids).collect(),
+        other => other.clone(),
+    }
+}
+
+/// Replaces a stored id of the source database by the id its bundle reference gets on import.
+fn derive_id(id: &mut serde_json::Value, source: &str, file: &str) {
+    if let Some(reference) = id.as_str() {
+        *id = serde_json::Value::String(linkwork_domain::bundle::stored_id(source, file, reference));
+    }
+}
+
+/// Every table a bundle writes, for "importing again adds nothing".
+const TABLES: &[&str] = &[
+    "people", "referrals", "contacts", "measures", "onward_referrals", "onward_events", "organisations", "users", "need_resolutions", "custom_instruments", "custom_measures",
+    "health_activity", "staff_check_ins", "list_profiles", "referral_targets", "health_tariffs", "sroi_models", "measurement_schedules", "stakeholders", "success_statements", "evidence_items",
+];
+
+/// Where two JSON values differ, as `path: left | right` lines (at most 60). Everything is compared
+/// exactly, numbers to the last bit: the domain sums in a fixed order (`stats::ordered_sum`), so
+/// the copy's rows coming back from the database in another order must not change a figure.
 fn diff(a: &serde_json::Value, b: &serde_json::Value, path: &str) -> Vec<String> {
     use serde_json::Value::*;
     let mut out = Vec::new();
@@ -99,7 +150,7 @@ fn diff(a: &serde_json::Value, b: &serde_json::Value, path: &str) -> Vec<String>
         _ if a != b => out.push(format!("{path}: {} | {}", short(a), short(b))),
         _ => {}
     }
-    out.truncate(20);
+    out.truncate(60);
     out
 }
 
@@ -215,6 +266,30 @@ async fn pseudonymised_export_keeps_no_identifiers_and_still_evaluates() {
     let (a, b) = (report(&source, &dir), report(&target, &dir));
     assert_eq!(a["report"]["outcomes"], b["report"]["outcomes"]);
     assert_eq!(a["report"]["reach"], b["report"]["reach"]);
+    // Everything else is the same too, except what pseudonymisation coarsens on purpose: equity
+    // (ages at referral come from dates of birth moved to 1 July; IMD comes from postcodes, which
+    // are dropped) and the stakeholder plan's stored ids (derived from hashed references).
+    let mut differences = Vec::new();
+    for (section, value) in a["report"].as_object().unwrap() {
+        match section.as_str() {
+            "equity" => {}
+            "stakeholder_plan" => differences.extend(diff(&without_ids(value), &without_ids(&b["report"][section]), section)),
+            _ => differences.extend(diff(value, &b["report"][section], section)),
+        }
+    }
+    assert!(differences.is_empty(), "the pseudonymised copy differs:\n{}", differences.join("\n"));
+    let imd = |r: &serde_json::Value| r["report"]["equity"]["dimensions"].as_array().unwrap().iter().find(|d| d["dimension"] == "imd_quintile").cloned().unwrap();
+    assert_eq!((imd(&a)["unknown"].as_u64(), imd(&b)["unknown"].clone()), (Some(0), imd(&a)["referrals"].clone()), "IMD cannot be known without postcodes");
+    // Evidence as entered (which may name the person) is not in the bundle; the approved text is.
+    let evidence = |folder: &Path, column: usize| -> Vec<String> {
+        csv::Reader::from_path(folder.join("evidence.csv")).unwrap().records().map(|r| r.unwrap()[column].to_owned()).collect()
+    };
+    let (entered, approved) = (evidence(&plain, 5), evidence(&plain, 14));
+    assert!(!entered.is_empty());
+    // (Text the anonymiser found nothing to remove from is also the approved text.)
+    assert!(entered.iter().zip(&approved).all(|(t, a)| t == a || !all.contains(t.as_str())), "evidence as entered leaked");
+    assert_eq!(evidence(&folder, 5), vec!["[removed]".to_owned(); entered.len()]);
+    assert_eq!(evidence(&folder, 14), approved);
 
     // The same key gives the same pseudonyms; the export refuses a folder holding other files.
     let again = dir.join("again");

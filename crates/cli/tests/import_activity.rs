@@ -6,7 +6,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 fn linkwork(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_linkwork")).args(args).env_remove("LINKWORK_DATABASE").stdin(Stdio::null()).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_linkwork"))
+        .args(args)
+        .env_remove("LINKWORK_DATABASE")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -14,13 +19,18 @@ fn text(bytes: &[u8]) -> String {
 }
 
 fn example(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/examples").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../docs/examples")
+        .join(name)
 }
 
 #[test]
 fn help_lists_import_activity() {
     let help = text(&linkwork(&["import", "activity", "--help"]).stdout);
-    assert!(help.contains("--dry-run") && help.contains("--skip-bad-rows") && help.contains("--org"), "{help}");
+    assert!(
+        help.contains("--dry-run") && help.contains("--skip-bad-rows") && help.contains("--org"),
+        "{help}"
+    );
 }
 
 #[tokio::test]
@@ -38,9 +48,26 @@ async fn run(dir: &Path, url: &str) {
     assert!(linkwork(&["migrate", "--database", url]).status.success());
     let store = linkwork_store::connect(url).await.unwrap();
     let today = time::OffsetDateTime::now_utc().date();
-    linkwork_demo::seed(&*store, &linkwork_demo::DemoOptions { seed: 11, today, referrals: 10 }).await.unwrap();
+    linkwork_demo::seed(
+        &*store,
+        &linkwork_demo::DemoOptions {
+            seed: 11,
+            today,
+            referrals: 10,
+        },
+    )
+    .await
+    .unwrap();
     let referrals = example("referrals.csv");
-    let out = linkwork(&["import", "referrals", referrals.to_str().unwrap(), "--database", url, "--org", "U12345"]);
+    let out = linkwork(&[
+        "import",
+        "referrals",
+        referrals.to_str().unwrap(),
+        "--database",
+        url,
+        "--org",
+        "U12345",
+    ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let pcn = store.find_org("U12345").await.unwrap().unwrap().id;
     let stored = || async { store.health_activity(&pcn).await.unwrap().len() };
@@ -48,24 +75,68 @@ async fn run(dir: &Path, url: &str) {
     let activity = example("activity.csv");
     let activity = activity.to_str().unwrap();
 
-    let out = linkwork(&["import", "activity", activity, "--database", url, "--org", "U12345", "--dry-run"]);
+    let out = linkwork(&[
+        "import",
+        "activity",
+        activity,
+        "--database",
+        url,
+        "--org",
+        "U12345",
+        "--dry-run",
+    ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(text(&out.stdout).trim(), "Check only: 11 contacts would be imported into Riverside Central PCN. Nothing was written.");
     assert_eq!(stored().await, before);
 
-    let out = linkwork(&["import", "activity", activity, "--database", url, "--org", "Riverside Central PCN"]);
+    let out = linkwork(&[
+        "import",
+        "activity",
+        activity,
+        "--database",
+        url,
+        "--org",
+        "Riverside Central PCN",
+    ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert_eq!(text(&out.stdout).trim(), "Imported 11 contacts into Riverside Central PCN.");
+    assert_eq!(
+        text(&out.stdout).trim(),
+        "Imported 11 contacts into Riverside Central PCN."
+    );
     assert_eq!(stored().await, before + 11);
-    let margaret = store.service_people_by_nhs(&pcn).await.unwrap().into_iter().find(|(n, _)| n == "9990000980").unwrap().1;
+    let margaret = store
+        .service_people_by_nhs(&pcn)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|(n, _)| n == "9990000980")
+        .unwrap()
+        .1;
     let events = store.audit_events(&margaret).await.unwrap();
-    let imported = events.iter().find(|e| e.action == "health_activity.import").expect("audited");
-    assert!(imported.user_id.is_none() && imported.token_id.is_none(), "the CLI acts as no user");
+    let imported = events
+        .iter()
+        .find(|e| e.action == "health_activity.import")
+        .expect("audited");
+    assert!(
+        imported.user_id.is_none() && imported.token_id.is_none(),
+        "the CLI acts as no user"
+    );
 
     // Again: idempotent.
-    let out = linkwork(&["import", "activity", activity, "--database", url, "--org", "U12345"]);
+    let out = linkwork(&[
+        "import",
+        "activity",
+        activity,
+        "--database",
+        url,
+        "--org",
+        "U12345",
+    ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert_eq!(text(&out.stdout).trim(), "Imported 0 contacts into Riverside Central PCN; 11 contacts were already recorded.");
+    assert_eq!(
+        text(&out.stdout).trim(),
+        "Imported 0 contacts into Riverside Central PCN; 11 contacts were already recorded."
+    );
     assert_eq!(stored().await, before + 11);
 
     // A broken file: problems by line and column, nothing written; an unknown person is reported.
@@ -80,7 +151,15 @@ async fn run(dir: &Path, url: &str) {
     )
     .unwrap();
     let broken = broken.to_str().unwrap();
-    let out = linkwork(&["import", "activity", broken, "--database", url, "--org", "U12345"]);
+    let out = linkwork(&[
+        "import",
+        "activity",
+        broken,
+        "--database",
+        url,
+        "--org",
+        "U12345",
+    ]);
     assert!(!out.status.success());
     let stdout = text(&out.stdout);
     let lines: Vec<&str> = stdout.lines().collect();
@@ -94,7 +173,16 @@ async fn run(dir: &Path, url: &str) {
     );
     assert_eq!(stored().await, before + 11);
 
-    let out = linkwork(&["import", "activity", broken, "--database", url, "--org", "U12345", "--skip-bad-rows"]);
+    let out = linkwork(&[
+        "import",
+        "activity",
+        broken,
+        "--database",
+        url,
+        "--org",
+        "U12345",
+        "--skip-bad-rows",
+    ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     assert!(
@@ -103,6 +191,17 @@ async fn run(dir: &Path, url: &str) {
     );
     assert_eq!(stored().await, before + 12);
 
-    let out = linkwork(&["import", "activity", activity, "--database", url, "--org", "Y01001"]);
-    assert!(!out.status.success() && text(&out.stderr).contains("--org must name a primary care network"));
+    let out = linkwork(&[
+        "import",
+        "activity",
+        activity,
+        "--database",
+        url,
+        "--org",
+        "Y01001",
+    ]);
+    assert!(
+        !out.status.success()
+            && text(&out.stderr).contains("--org must name a primary care network")
+    );
 }

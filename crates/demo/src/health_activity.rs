@@ -7,6 +7,10 @@
 //! admissions. After their referral date GP use falls a little (to about 85% of the usual rate,
 //! varying from person to person, some rising) and A&E a little more; nurse contacts do not
 //! change. Counts are Poisson draws month by month, so the data are noisy, not a neat step.
+//!
+//! The demo PCN also saves Linkwork's illustrative SROI model as its own (a real service gets no
+//! SROI ratio until its manager enters one), so the report's SROI section has figures, each
+//! labelled illustrative.
 
 use anyhow::Result;
 use linkwork_domain::health_system::ContactType;
@@ -129,5 +133,8 @@ pub(crate) async fn seed(store: &dyn Store, seed: u64, today: Date, pcn: &str) -
         org_id: Some(pcn.to_owned()),
         ..AuditActor::default()
     };
-    Ok(store.add_health_activity(&who, pcn, &rows).await?.added)
+    let added = store.add_health_activity(&who, pcn, &rows).await?.added;
+    let model = serde_json::to_string(&linkwork_domain::sroi::SroiModel::illustrative())?;
+    store.set_sroi_model(&who, pcn, &model).await?;
+    Ok(added)
 }

@@ -9,7 +9,7 @@ use crate::catalogue::{self, PRACTICES, VCSES};
 use crate::plan::{self, Outcome};
 use linkwork_domain::bundle::spec;
 use linkwork_domain::bundle::{FileEntry, Manifest, MANIFEST};
-use rand::SeedableRng;
+use rand::{Rng, SeedableRng};
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::BufWriter;
@@ -88,6 +88,7 @@ pub fn write_bundle(folder: &Path, referrals: usize, seed: u64, today: Date, pro
                         &[&id, &pcn, &nhs, d.given_name.as_str(), d.family_name.as_str(), &d.date_of_birth.date().to_string(), d.sex.code(), d.ethnicity.code(), d.postcode.as_str(), &format!("{pcn}-prac-{}", p.practice), "", ""],
                     )?;
                     people.insert(nhs, id.clone());
+                    activity(&mut out, &mut rng, &id, p.referred_on, today)?;
                     id
                 }
             };
@@ -125,6 +126,17 @@ pub fn write_bundle(folder: &Path, referrals: usize, seed: u64, today: Date, pro
                 out.row("referral_needs.csv", &[&referral, need.code(), "referral"])?;
             }
             let Outcome::Accepted(support) = &p.outcome else { continue };
+            if support.discharge.is_some() {
+                for need in &p.needs {
+                    let resolution = match rng.gen_range(0..100) {
+                        0..=44 => "resolved",
+                        45..=74 => "partly",
+                        75..=89 => "not_resolved",
+                        _ => "not_worked_on",
+                    };
+                    out.row("need_resolutions.csv", &[&referral, need.code(), resolution])?;
+                }
+            }
             if let Some(c) = &support.conversation {
                 let conversation = format!("{referral}-c");
                 out.row("conversations.csv", &[&conversation, &referral, &c.held_on.to_string(), c.what_matters.as_str(), &worker])?;
@@ -170,6 +182,32 @@ pub fn write_bundle(folder: &Path, referrals: usize, seed: u64, today: Date, pro
     let json = serde_json::to_string_pretty(&manifest).map_err(|e| SyntheticError::Plan(e.to_string()))?;
     std::fs::write(folder.join(MANIFEST), json + "\n")?;
     Ok(counts)
+}
+
+/// GP and hospital contacts of one person in the year before their referral and from it to
+/// today: about 8 GP-practice contacts a year before and 6.5 after (people are referred when they
+/// use services most), with the occasional A&E attendance or admission.
+fn activity(out: &mut Out, rng: &mut rand::rngs::StdRng, person: &str, referred_on: Date, today: Date) -> Result<(), SyntheticError> {
+    const TYPES: &[(&str, u32)] = &[("gp_surgery", 45), ("gp_phone", 30), ("practice_nurse", 15), ("gp_home_visit", 2), ("ae_not_admitted", 5), ("ae_admitted", 2), ("non_elective_admission", 1)];
+    let mut seen: std::collections::HashMap<(Date, &str), u32> = std::collections::HashMap::new();
+    for (from, to, per_year) in [(referred_on - time::Duration::days(365), referred_on - time::Duration::days(1), 8.0), (referred_on + time::Duration::days(1), today, 6.5)] {
+        let days = (to - from).whole_days();
+        if days <= 0 {
+            continue;
+        }
+        let expected: f64 = per_year * days as f64 / 365.0 * rng.gen_range(0.3..1.7);
+        for _ in 0..expected.round() as i64 {
+            let on = from + time::Duration::days(rng.gen_range(0..=days));
+            let total: u32 = TYPES.iter().map(|t| t.1).sum();
+            let mut pick = rng.gen_range(0..total);
+            let kind = TYPES.iter().find(|t| if pick < t.1 { true } else { pick -= t.1; false }).map_or("gp_surgery", |t| t.0);
+            let occurrence = seen.entry((on, kind)).or_default();
+            *occurrence += 1;
+            let bed_days = if kind == "non_elective_admission" { rng.gen_range(1..8).to_string() } else { String::new() };
+            out.row("health_activity.csv", &[person, &on.to_string(), kind, &bed_days, "synthetic extract", &occurrence.to_string()])?;
+        }
+    }
+    Ok(())
 }
 
 struct Out<'a> {

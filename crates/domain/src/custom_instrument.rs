@@ -235,7 +235,7 @@ impl CustomInstrument {
         }
         if errors.is_empty() {
             let range = c.scores().iter().map(|s| s.max - s.min).fold(f64::INFINITY, f64::min);
-            if !(c.threshold > 0.0) {
+            if c.threshold.is_nan() || c.threshold <= 0.0 {
                 errors.push(DomainError::invalid("threshold", "The meaningful change must be more than 0"));
             } else if c.threshold > range {
                 errors.push(DomainError::invalid("threshold", format!("The meaningful change must be no more than the score's range ({})", number(range))));

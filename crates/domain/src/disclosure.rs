@@ -81,6 +81,24 @@ impl SuppressionPolicy {
         }
     }
 
+    /// A share of people or referrals, as a percentage: `k` of `n` had the property.
+    ///
+    /// A percentage is a statistic of `n` people, so it is suppressed when `n` is small; but it
+    /// also gives away its numerator: 27.3% next to a count of about 10 can only be 3 of 11. So
+    /// it is also suppressed when `k` is a small count, or when `n − k` is (the small count
+    /// would follow by subtraction). 0% and 100% of 8 or more people reveal no small count and
+    /// are shown. `NoData` when `n` is 0.
+    pub fn proportion(&self, k: u64, n: u64) -> Shown<f64> {
+        if n == 0 {
+            return Shown::NoData;
+        }
+        let k = k.min(n);
+        if n <= self.max_suppressed || self.is_small(k) || self.is_small(n - k) {
+            return Shown::Suppressed;
+        }
+        Shown::Value(k as f64 / n as f64 * 100.0)
+    }
+
     /// A row of counts with its total: primary suppression, then secondary suppression of the
     /// smallest other non-zero cell when exactly one cell is suppressed, so the total cannot give
     /// the suppressed cell away. The total is rounded from the unrounded sum.
@@ -125,6 +143,27 @@ mod tests {
         assert_eq!(p.statistic(8, Some(3.2)), Shown::Value(3.2));
         assert_eq!(p.statistic(0, None), Shown::NoData);
         assert_eq!(p.statistic(9, Some(f64::NAN)), Shown::NoData);
+    }
+
+    #[test]
+    fn proportions_hide_small_numerators_and_small_remainders() {
+        let p = SuppressionPolicy::default();
+        assert_eq!(p.proportion(0, 0), Shown::NoData);
+        // n at the threshold: 7 people is too few whatever k is; 8 is enough (0 of 8 = 0%).
+        assert_eq!(p.proportion(0, 7), Shown::Suppressed);
+        assert_eq!(p.proportion(0, 8), Shown::Value(0.0));
+        assert_eq!(p.proportion(8, 8), Shown::Value(100.0));
+        // k at the threshold (n = 30, so n − k is 23 or 22): 7 of 30 would reveal 7; 8 of 30 = 26.67%.
+        assert_eq!(p.proportion(7, 30), Shown::Suppressed);
+        assert!((p.proportion(8, 30).value().unwrap() - 26.666_666_7).abs() < 1e-6);
+        // n − k at the threshold: 23 of 30 leaves 7 (revealed by subtraction); 22 of 30 leaves 8 = 73.33%.
+        assert_eq!(p.proportion(23, 30), Shown::Suppressed);
+        assert!((p.proportion(22, 30).value().unwrap() - 73.333_333_3).abs() < 1e-6);
+        // The example in the doc: 3 of 11 (27.3%) is not shown; nor 8 of 11 (11 − 8 = 3).
+        assert_eq!(p.proportion(3, 11), Shown::Suppressed);
+        assert_eq!(p.proportion(8, 11), Shown::Suppressed);
+        // 8 of 16 = 50%: both 8.
+        assert_eq!(p.proportion(8, 16), Shown::Value(50.0));
     }
 
     #[test]

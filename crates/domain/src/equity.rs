@@ -532,8 +532,12 @@ pub fn equity(input: &EvaluationInput, in_period: &[&ReferralFacts], period: Per
                 let ratio = stats::share_ratio(o, observed_total, people, list_total);
                 // The ratio and its interval are statistics of the group's referrals; with none
                 // they still say something (no one reached), so they are shown.
+                // The observed share gives its group's count away as a proportion would
+                // (`SuppressionPolicy::proportion`), and the ratio is that share over the
+                // published list share, so a hidden share hides the ratio and interval too.
+                let observed_share_pct = if shown_count.is_suppressed() { Shown::Suppressed } else { policy.proportion(o, observed_total) };
                 let stat = |v: Option<f64>| {
-                    if shown_count.is_suppressed() {
+                    if shown_count.is_suppressed() || observed_share_pct.is_suppressed() {
                         Shown::Suppressed
                     } else if o == 0 {
                         v.map_or(Shown::NoData, Shown::Value)
@@ -547,7 +551,7 @@ pub fn equity(input: &EvaluationInput, in_period: &[&ReferralFacts], period: Per
                     list_people: people,
                     list_share_pct: Some(people as f64 / list_total as f64 * 100.0),
                     observed: shown_count,
-                    observed_share_pct: stat((observed_total > 0).then(|| o as f64 / observed_total as f64 * 100.0)),
+                    observed_share_pct,
                     expected: if policy.count(observed_total).is_suppressed() {
                         Shown::Suppressed
                     } else {
@@ -566,7 +570,7 @@ pub fn equity(input: &EvaluationInput, in_period: &[&ReferralFacts], period: Per
                 let pairs = group_changes.get(&g).cloned().unwrap_or_default();
                 let n = pairs.len() as u64;
                 let change = stats::paired_change(&pairs);
-                let improved = (n > 0).then(|| pairs.iter().filter(|(b, a)| a - b >= threshold).count() as f64 / n as f64 * 100.0);
+                let improved = pairs.iter().filter(|(b, a)| a - b >= threshold).count() as u64;
                 GroupOutcome {
                     group: g,
                     label: g.label(),
@@ -574,7 +578,7 @@ pub fn equity(input: &EvaluationInput, in_period: &[&ReferralFacts], period: Per
                     mean_change: policy.statistic(n, change.as_ref().map(|c| c.mean_change)),
                     ci95_low: policy.statistic(n, change.as_ref().and_then(|c| c.ci95).map(|c| c.0)),
                     ci95_high: policy.statistic(n, change.as_ref().and_then(|c| c.ci95).map(|c| c.1)),
-                    pct_improved: policy.statistic(n, improved),
+                    pct_improved: policy.proportion(improved, n),
                 }
             })
             .collect();

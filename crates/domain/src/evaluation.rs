@@ -108,8 +108,8 @@ pub struct EvaluationInput {
     pub custom_measures: Vec<crate::custom_instrument::CustomMeasureFacts>,
     /// Health-system contacts, referral dates and the tariff (`health_system`).
     pub health: crate::health_system::HealthSystemInput,
-    /// The service's SROI model (`sroi`); empty: no SROI section figures.
-    pub sroi: crate::sroi::SroiModel,
+    /// The service's SROI model (`sroi`), or why there is none.
+    pub sroi: crate::sroi::SroiSetting,
 }
 
 /// Settings a service may change; every report prints the values used.
@@ -226,8 +226,11 @@ pub struct OutcomeChange {
     pub ci95_low: Shown<f64>,
     pub ci95_high: Shown<f64>,
     pub effect_size_dz: Shown<f64>,
-    /// % of paired people who improved by at least the threshold.
+    /// % of paired people who improved by at least the threshold ([`SuppressionPolicy::proportion`]).
     pub pct_improved: Shown<f64>,
+    /// How many paired people improved by at least the threshold (a disclosure-controlled count,
+    /// for SROI quantities: people, not a percentage of a rounded total).
+    pub n_improved: Shown<u64>,
     /// % who got worse by at least the threshold.
     pub pct_worsened: Shown<f64>,
     /// Wilcoxon signed-rank test of the changes (two-sided p; scipy's defaults).
@@ -236,6 +239,9 @@ pub struct OutcomeChange {
     pub n_in_concern_at_baseline: Shown<u64>,
     /// Of those, % no longer in it at follow-up. `NoData` for instruments without such a band.
     pub pct_out_of_concern: Shown<f64>,
+    /// Of those, how many are no longer in it (a disclosure-controlled count). `NoData` for
+    /// instruments without such a band.
+    pub n_out_of_concern: Shown<u64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -254,7 +260,7 @@ pub const CORE_INSTRUMENTS: &[Instrument] = &[Instrument::Ons4, Instrument::Swem
 
 pub const CAVEATS: &[&str] = &[
     "There is no comparison group: regression to the mean and natural recovery are not excluded from the changes shown.",
-    "Counts of 1 to 7 are shown as *, other counts are rounded to the nearest 5; statistics based on 1 to 7 people are shown as *.",
+    "Counts of 1 to 7 are shown as *, other counts are rounded to the nearest 5; statistics based on 1 to 7 people are shown as *, and so is a percentage of people that would give away a count of 1 to 7 (those with, or those without).",
     "Outcome changes pair each person's baseline with their latest follow-up or discharge measure of the same questionnaire in the same referral.",
 ];
 
@@ -283,7 +289,7 @@ pub fn evaluate(input: &EvaluationInput, period: Period, settings: &EvaluationSe
         caveats: CAVEATS.to_vec(),
     };
     // SROI values the outcomes above, so it comes last (`sroi`).
-    report.sroi = crate::sroi::evaluate(&input.sroi, &report.outcomes, &report.health_system);
+    report.sroi = crate::sroi::report(&input.sroi, &report.outcomes, &report.health_system);
     report
 }
 
@@ -296,11 +302,18 @@ fn reach(input: &EvaluationInput, in_period: &[&ReferralFacts], period: Period, 
     let total = in_period.len() as u64;
     let list_size: u64 = input.practices.iter().map(|p| p.list_size).sum();
     let rate = annual_rate(total, list_size, period);
+    // Counted once (not per practice): an ICB report has hundreds of practices.
+    let mut per_practice: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
+    for r in in_period {
+        if let Some(p) = r.practice_id.as_deref() {
+            *per_practice.entry(p).or_default() += 1;
+        }
+    }
     let by_practice = input
         .practices
         .iter()
         .map(|p| {
-            let n = in_period.iter().filter(|r| r.practice_id.as_deref() == Some(p.id.as_str())).count() as u64;
+            let n = per_practice.get(p.id.as_str()).copied().unwrap_or(0);
             PracticeReach {
                 practice: p.name.clone(),
                 list_size: p.list_size,
@@ -400,15 +413,17 @@ fn outcomes(input: &EvaluationInput, in_period: &[&ReferralFacts], period: Perio
                 Direction::HigherIsBetter => a - b,
                 Direction::LowerIsBetter => b - a,
             };
-            let pct = |pred: &dyn Fn(f64) -> bool| (n > 0).then(|| pairs.iter().filter(|p| pred(better(p))).count() as f64 / n as f64 * 100.0);
+            let count = |pred: &dyn Fn(f64) -> bool| pairs.iter().filter(|p| pred(better(p))).count() as u64;
+            let (improved, worsened) = (count(&|d| d >= threshold), count(&|d| d <= -threshold));
             let in_concern: Vec<&(f64, f64)> = pairs.iter().filter(|(b, _)| def.is_of_concern(*b) == Some(true)).collect();
             let n_concern = in_concern.len() as u64;
-            let moved_out = (n_concern > 0).then(|| in_concern.iter().filter(|(b, a)| def.moved_out_of_concern(*b, *a) == Some(true)).count() as f64 / n_concern as f64 * 100.0);
+            let moved_out = in_concern.iter().filter(|(b, a)| def.moved_out_of_concern(*b, *a) == Some(true)).count() as u64;
             let changes: Vec<f64> = pairs.iter().map(|(b, a)| a - b).collect();
             result.push(OutcomeChange {
                 wilcoxon_p: policy.statistic(n, stats::wilcoxon_signed_rank(&changes).map(|w| w.p)),
                 n_in_concern_at_baseline: if def.concern.is_some() { policy.count(n_concern) } else { Shown::NoData },
-                pct_out_of_concern: policy.statistic(n_concern, moved_out),
+                pct_out_of_concern: if def.concern.is_some() { policy.proportion(moved_out, n_concern) } else { Shown::NoData },
+                n_out_of_concern: if def.concern.is_some() { policy.count(moved_out) } else { Shown::NoData },
                 score_key: def.key,
                 label: def.label,
                 instrument: *instrument,
@@ -422,8 +437,9 @@ fn outcomes(input: &EvaluationInput, in_period: &[&ReferralFacts], period: Perio
                 ci95_low: policy.statistic(n, change.as_ref().and_then(|c| c.ci95).map(|ci| ci.0)),
                 ci95_high: policy.statistic(n, change.as_ref().and_then(|c| c.ci95).map(|ci| ci.1)),
                 effect_size_dz: policy.statistic(n, change.as_ref().and_then(|c| c.effect_size_dz)),
-                pct_improved: policy.statistic(n, pct(&|d| d >= threshold)),
-                pct_worsened: policy.statistic(n, pct(&|d| d <= -threshold)),
+                pct_improved: policy.proportion(improved, n),
+                pct_worsened: policy.proportion(worsened, n),
+                n_improved: policy.count(improved),
             });
         }
     }
@@ -451,7 +467,7 @@ fn onward(input: &EvaluationInput, period: Period, policy: SuppressionPolicy) ->
                 accepted: cells[0],
                 declined: cells[1],
                 awaiting: cells[2],
-                acceptance_pct: policy.statistic(answered, (answered > 0).then(|| accepted as f64 / answered as f64 * 100.0)),
+                acceptance_pct: policy.proportion(accepted, answered),
             }
         })
         .collect()
@@ -524,6 +540,8 @@ mod tests {
         assert_eq!(s.n_baseline_only, Shown::Suppressed);
         assert!((s.mean_change.value().unwrap() - 5.78).abs() < 1e-9);
         assert_eq!(s.pct_improved, Shown::Value(100.0));
+        // All 8 improved: a count, rounded to 10 like any other (the SROI quantity uses it).
+        assert_eq!(s.n_improved, Shown::Value(10));
         assert!((s.ci95_low.value().unwrap() - 5.78).abs() < 1e-9);
     }
 
@@ -548,6 +566,7 @@ mod tests {
         assert_eq!(o.pct_improved, Shown::Value(100.0), "down is better for PHQ-9, by the reliable-change 6");
         assert_eq!(o.n_in_concern_at_baseline, Shown::Value(10));
         assert_eq!(o.pct_out_of_concern, Shown::Value(100.0));
+        assert_eq!(o.n_out_of_concern, Shown::Value(10));
         // scipy.stats.wilcoxon([-6] * 8): exact sign-flip test with ties, p = 2 / 2^8.
         assert!((o.wilcoxon_p.value().unwrap() - 0.0078125).abs() < 1e-12, "{:?}", o.wilcoxon_p);
     }

@@ -80,10 +80,10 @@ pub fn outcomes(instruments: &[CustomInstrument], measures: &[CustomMeasureFacts
             }
             let n = pairs.len() as u64;
             let change = stats::paired_change(&pairs);
-            let pct = |pred: &dyn Fn(f64) -> bool| (n > 0).then(|| pairs.iter().filter(|(b, a)| pred(instrument.improvement(*b, *a))).count() as f64 / n as f64 * 100.0);
+            let count = |pred: &dyn Fn(f64) -> bool| pairs.iter().filter(|(b, a)| pred(instrument.improvement(*b, *a))).count() as u64;
             let in_concern: Vec<&(f64, f64)> = pairs.iter().filter(|(b, _)| instrument.is_of_concern(*b) == Some(true)).collect();
             let n_concern = in_concern.len() as u64;
-            let moved_out = (n_concern > 0).then(|| in_concern.iter().filter(|(_, a)| instrument.is_of_concern(*a) == Some(false)).count() as f64 / n_concern as f64 * 100.0);
+            let moved_out = in_concern.iter().filter(|(_, a)| instrument.is_of_concern(*a) == Some(false)).count() as u64;
             let changes: Vec<f64> = pairs.iter().map(|(b, a)| a - b).collect();
             result.push(CustomOutcome {
                 instrument_code: instrument.code().to_owned(),
@@ -103,11 +103,11 @@ pub fn outcomes(instruments: &[CustomInstrument], measures: &[CustomMeasureFacts
                 ci95_low: policy.statistic(n, change.as_ref().and_then(|c| c.ci95).map(|ci| ci.0)),
                 ci95_high: policy.statistic(n, change.as_ref().and_then(|c| c.ci95).map(|ci| ci.1)),
                 effect_size_dz: policy.statistic(n, change.as_ref().and_then(|c| c.effect_size_dz)),
-                pct_improved: policy.statistic(n, pct(&|d| d >= threshold)),
-                pct_worsened: policy.statistic(n, pct(&|d| d <= -threshold)),
+                pct_improved: policy.proportion(count(&|d| d >= threshold), n),
+                pct_worsened: policy.proportion(count(&|d| d <= -threshold), n),
                 wilcoxon_p: policy.statistic(n, stats::wilcoxon_signed_rank(&changes).map(|w| w.p)),
                 n_in_concern_at_baseline: if instrument.concern_at().is_some() { policy.count(n_concern) } else { Shown::NoData },
-                pct_out_of_concern: policy.statistic(n_concern, moved_out),
+                pct_out_of_concern: policy.proportion(moved_out, n_concern),
             });
         }
     }
@@ -151,7 +151,7 @@ mod tests {
     /// Eight pairs: four go 2+2+2=6 → 3+3+3=9 (+3), four go 3+3+3=9 → 3+3+4=10 (+1); one more has a
     /// baseline only. Mean change (4×3 + 4×1)/8 = 2; changes 3,3,3,3,1,1,1,1 have SD 1.0690, so
     /// d_z = 1.8708 and the t-based CI is 2 ± 2.3646 × 1.0690/√8 = 1.1063 to 2.8937. Improved by ≥ 2:
-    /// 4 of 8 = 50%. In concern (≤ 6) at baseline: 4, all out at follow-up (9 > 6): 100%.
+    /// 4 of 8 = 50%, suppressed as 4 is a small count. In concern (≤ 6) at baseline: 4, all out at follow-up (9 > 6): 100%.
     #[test]
     fn paired_change_by_hand() {
         let mut refs = Vec::new();
@@ -182,7 +182,9 @@ mod tests {
         assert!((v(o.mean_baseline) - 7.5).abs() < 1e-9 && (v(o.mean_follow_up) - 9.5).abs() < 1e-9);
         assert!((v(o.effect_size_dz) - 1.870829).abs() < 1e-5, "{:?}", o.effect_size_dz);
         assert!((v(o.ci95_low) - 1.106258).abs() < 1e-4 && (v(o.ci95_high) - 2.893742).abs() < 1e-4, "{:?} {:?}", o.ci95_low, o.ci95_high);
-        assert_eq!((o.pct_improved, o.pct_worsened), (Shown::Value(50.0), Shown::Value(0.0)));
+        // 4 of 8 improved: 50% would reveal the small count 4, so it is suppressed; 0 of 8 worsened
+        // (and 8 − 0 = 8 did not) reveals no small count: 0%.
+        assert_eq!((o.pct_improved, o.pct_worsened), (Shown::Suppressed, Shown::Value(0.0)));
         assert_eq!((o.n_in_concern_at_baseline, o.pct_out_of_concern), (Shown::Suppressed, Shown::Suppressed));
         // Seven pairs only: every statistic suppressed.
         let out = outcomes(&[confidence()], &measures[..14], &in_period, period, SuppressionPolicy::default());

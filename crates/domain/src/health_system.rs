@@ -49,7 +49,12 @@ pub enum CostItem {
 impl CostItem {
     /// Every item, in report order.
     pub fn all() -> Vec<CostItem> {
-        ContactType::ALL.iter().copied().map(CostItem::Contact).chain([CostItem::BedDay]).collect()
+        ContactType::ALL
+            .iter()
+            .copied()
+            .map(CostItem::Contact)
+            .chain([CostItem::BedDay])
+            .collect()
     }
 
     /// The stable code (a contact type's code, or `bed_day`).
@@ -95,23 +100,55 @@ pub struct TariffEntry {
 impl TariffEntry {
     /// A priced item. The source is required (a cost nobody can trace is not evidence); the year
     /// says which price base it is (e.g. `2013/14`).
-    pub fn new(item: CostItem, unit_cost_pence: u64, source: &str, year: &str) -> crate::Result<Self> {
-        let source = crate::RequiredText::<200>::parse("source", "where the unit cost comes from", source)?.into_string();
-        let year = crate::RequiredText::<20>::parse("year", "the year of the price", year)?.into_string();
-        Ok(Self { item, unit_cost_pence, source, year })
+    pub fn new(
+        item: CostItem,
+        unit_cost_pence: u64,
+        source: &str,
+        year: &str,
+    ) -> crate::Result<Self> {
+        let source =
+            crate::RequiredText::<200>::parse("source", "where the unit cost comes from", source)?
+                .into_string();
+        let year =
+            crate::RequiredText::<20>::parse("year", "the year of the price", year)?.into_string();
+        Ok(Self {
+            item,
+            unit_cost_pence,
+            source,
+            year,
+        })
     }
 
     /// Parses a unit cost as people type it: pounds, optionally with `£`, commas and up to two
     /// decimal places (`45`, `£1,234.50`). Negative or malformed amounts are refused.
     pub fn parse_pounds(field: &'static str, raw: &str) -> crate::Result<u64> {
-        let invalid = || crate::DomainError::invalid(field, "Enter the unit cost in pounds, 0 or more, like 45 or 27.50");
-        let clean: String = raw.trim().trim_start_matches('£').chars().filter(|c| *c != ',').collect();
+        let invalid = || {
+            crate::DomainError::invalid(
+                field,
+                "Enter the unit cost in pounds, 0 or more, like 45 or 27.50",
+            )
+        };
+        let clean: String = raw
+            .trim()
+            .trim_start_matches('£')
+            .chars()
+            .filter(|c| *c != ',')
+            .collect();
         let (whole, frac) = clean.split_once('.').unwrap_or((&clean, ""));
-        if whole.is_empty() || whole.len() > 9 || !whole.bytes().all(|b| b.is_ascii_digit()) || frac.len() > 2 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        if whole.is_empty()
+            || whole.len() > 9
+            || !whole.bytes().all(|b| b.is_ascii_digit())
+            || frac.len() > 2
+            || !frac.bytes().all(|b| b.is_ascii_digit())
+        {
             return Err(invalid());
         }
         let pounds: u64 = whole.parse().map_err(|_| invalid())?;
-        let pence: u64 = if frac.is_empty() { 0 } else { format!("{frac:0<2}").parse().map_err(|_| invalid())? };
+        let pence: u64 = if frac.is_empty() {
+            0
+        } else {
+            format!("{frac:0<2}").parse().map_err(|_| invalid())?
+        };
         Ok(pounds * 100 + pence)
     }
 
@@ -157,14 +194,29 @@ impl Tariff {
     /// practice nurse contacts, NHS reference costs 2013/14 for A&E. Other practice contacts,
     /// non-elective admissions and bed days have no verified figure and are left uncosted.
     pub fn default_figures() -> Self {
-        let e = |t: ContactType, pounds: u64, source: &str, year: &str| TariffEntry { item: CostItem::Contact(t), unit_cost_pence: pounds * 100, source: source.to_owned(), year: year.to_owned() };
+        let e = |t: ContactType, pounds: u64, source: &str, year: &str| TariffEntry {
+            item: CostItem::Contact(t),
+            unit_cost_pence: pounds * 100,
+            source: source.to_owned(),
+            year: year.to_owned(),
+        };
         Tariff::new(vec![
             e(ContactType::GpSurgery, 45, PSSRU_2013, "2013"),
             e(ContactType::GpPhone, 27, PSSRU_2013, "2013"),
             e(ContactType::GpHomeVisit, 114, PSSRU_2013, "2013"),
             e(ContactType::PracticeNurse, 13, PSSRU_2013, "2013"),
-            e(ContactType::AeNotAdmitted, 114, NHS_REF_COSTS_2013_14, "2013/14"),
-            e(ContactType::AeAdmitted, 138, NHS_REF_COSTS_2013_14, "2013/14"),
+            e(
+                ContactType::AeNotAdmitted,
+                114,
+                NHS_REF_COSTS_2013_14,
+                "2013/14",
+            ),
+            e(
+                ContactType::AeAdmitted,
+                138,
+                NHS_REF_COSTS_2013_14,
+                "2013/14",
+            ),
         ])
     }
 
@@ -185,7 +237,10 @@ impl Tariff {
 
     /// Items with no unit cost.
     pub fn uncosted(&self) -> Vec<CostItem> {
-        CostItem::all().into_iter().filter(|i| self.entry(*i).is_none()).collect()
+        CostItem::all()
+            .into_iter()
+            .filter(|i| self.entry(*i).is_none())
+            .collect()
     }
 }
 
@@ -240,7 +295,8 @@ pub const CAVEATS: &[&str] = &[
 pub fn shift_months(date: Date, months: i32) -> Date {
     let index = i32::from(date.month() as u8) - 1 + months;
     let year = date.year() + index.div_euclid(12);
-    let month = time::Month::try_from((index.rem_euclid(12) + 1) as u8).unwrap_or(time::Month::January);
+    let month =
+        time::Month::try_from((index.rem_euclid(12) + 1) as u8).unwrap_or(time::Month::January);
     let day = date.day().min(month.length(year));
     Date::from_calendar_date(year, month, day).unwrap_or(date)
 }
@@ -325,20 +381,46 @@ use std::collections::BTreeMap;
 
 impl Windows {
     fn cost(&self, tariff: &Tariff, after: bool) -> f64 {
-        let (counts, bed_days) = if after { (&self.after, self.bed_days_after) } else { (&self.before, self.bed_days_before) };
-        let contacts: f64 = counts.iter().map(|(t, n)| tariff.entry(CostItem::Contact(*t)).map_or(0.0, |e| e.unit_cost() * *n as f64)).sum();
-        contacts + tariff.entry(CostItem::BedDay).map_or(0.0, |e| e.unit_cost() * bed_days as f64)
+        let (counts, bed_days) = if after {
+            (&self.after, self.bed_days_after)
+        } else {
+            (&self.before, self.bed_days_before)
+        };
+        let contacts: f64 = counts
+            .iter()
+            .map(|(t, n)| {
+                tariff
+                    .entry(CostItem::Contact(*t))
+                    .map_or(0.0, |e| e.unit_cost() * *n as f64)
+            })
+            .sum();
+        contacts
+            + tariff
+                .entry(CostItem::BedDay)
+                .map_or(0.0, |e| e.unit_cost() * bed_days as f64)
     }
     fn gp(&self, after: bool) -> u64 {
         let counts = if after { &self.after } else { &self.before };
-        counts.iter().filter(|(t, _)| t.is_gp_appointment()).map(|(_, n)| n).sum()
+        counts
+            .iter()
+            .filter(|(t, _)| t.is_gp_appointment())
+            .map(|(_, n)| n)
+            .sum()
     }
 }
 
 /// The health-system evaluation for people first referred in `period`. See the module and
 /// [`CAVEATS`] for the method.
-pub fn evaluate(input: &HealthSystemInput, period: Period, policy: SuppressionPolicy) -> HealthSystemReport {
-    let months = if input.window_months == 0 { DEFAULT_WINDOW_MONTHS } else { input.window_months };
+pub fn evaluate(
+    input: &HealthSystemInput,
+    period: Period,
+    policy: SuppressionPolicy,
+) -> HealthSystemReport {
+    let months = if input.window_months == 0 {
+        DEFAULT_WINDOW_MONTHS
+    } else {
+        input.window_months
+    };
     let data_from = input.activity.iter().map(|a| a.contact_on).min();
     let data_to = input.activity.iter().map(|a| a.contact_on).max();
 
@@ -348,7 +430,10 @@ pub fn evaluate(input: &HealthSystemInput, period: Period, policy: SuppressionPo
         let e = first.entry(r.person.as_str()).or_insert(r.referred_on);
         *e = (*e).min(r.referred_on);
     }
-    let in_period: Vec<(&str, Date)> = first.into_iter().filter(|(_, d)| period.contains(*d)).collect();
+    let in_period: Vec<(&str, Date)> = first
+        .into_iter()
+        .filter(|(_, d)| period.contains(*d))
+        .collect();
     let mut people: BTreeMap<&str, (Date, Windows)> = BTreeMap::new();
     if let (Some(from), Some(to)) = (data_from, data_to) {
         let end = to.min(period.to);
@@ -358,12 +443,23 @@ pub fn evaluate(input: &HealthSystemInput, period: Period, policy: SuppressionPo
             if start >= from && stop <= end {
                 let year_back = shift_months(*referred_on, -12);
                 let gp_12 = (year_back >= from).then_some(0);
-                people.insert(person, (*referred_on, Windows { gp_12_months_before: gp_12, ..Windows::default() }));
+                people.insert(
+                    person,
+                    (
+                        *referred_on,
+                        Windows {
+                            gp_12_months_before: gp_12,
+                            ..Windows::default()
+                        },
+                    ),
+                );
             }
         }
     }
     for a in &input.activity {
-        let Some((referred_on, w)) = people.get_mut(a.person.as_str()) else { continue };
+        let Some((referred_on, w)) = people.get_mut(a.person.as_str()) else {
+            continue;
+        };
         let r = *referred_on;
         let before = a.contact_on < r && a.contact_on >= shift_months(r, -i32::from(months));
         let after = a.contact_on > r && a.contact_on <= shift_months(r, i32::from(months));
@@ -375,7 +471,10 @@ pub fn evaluate(input: &HealthSystemInput, period: Period, policy: SuppressionPo
             w.bed_days_after += u64::from(a.bed_days.unwrap_or(0));
         }
         if let Some(gp) = &mut w.gp_12_months_before {
-            if a.contact_type.is_gp_appointment() && a.contact_on < r && a.contact_on >= shift_months(r, -12) {
+            if a.contact_type.is_gp_appointment()
+                && a.contact_on < r
+                && a.contact_on >= shift_months(r, -12)
+            {
                 *gp += 1;
             }
         }
@@ -385,15 +484,48 @@ pub fn evaluate(input: &HealthSystemInput, period: Period, policy: SuppressionPo
 
     let mut by_type: Vec<UseChange> = ContactType::ALL
         .iter()
-        .map(|t| use_change(t.code(), t.label(), &windows, years, policy, |w, after| *(if after { &w.after } else { &w.before }).get(t).unwrap_or(&0)))
+        .map(|t| {
+            use_change(t.code(), t.label(), &windows, years, policy, |w, after| {
+                *(if after { &w.after } else { &w.before })
+                    .get(t)
+                    .unwrap_or(&0)
+            })
+        })
         .collect();
-    by_type.push(use_change("bed_days", "Bed days (non-elective stays)", &windows, years, policy, |w, after| if after { w.bed_days_after } else { w.bed_days_before }));
+    by_type.push(use_change(
+        "bed_days",
+        "Bed days (non-elective stays)",
+        &windows,
+        years,
+        policy,
+        |w, after| {
+            if after {
+                w.bed_days_after
+            } else {
+                w.bed_days_before
+            }
+        },
+    ));
     let cost = cost_change(&windows, &input.tariff, policy);
 
-    let frequent: Vec<&Windows> = windows.iter().copied().filter(|w| w.gp_12_months_before.is_some_and(|n| n > FREQUENT_ATTENDER_MIN_EXCLUSIVE)).collect();
+    let frequent: Vec<&Windows> = windows
+        .iter()
+        .copied()
+        .filter(|w| {
+            w.gp_12_months_before
+                .is_some_and(|n| n > FREQUENT_ATTENDER_MIN_EXCLUSIVE)
+        })
+        .collect();
     let frequent_attenders = FrequentAttenders {
         n: policy.count(frequent.len() as u64),
-        gp_appointments: use_change("gp_appointments", "GP appointments (surgery, phone, home visit)", &frequent, years, policy, |w, after| w.gp(after)),
+        gp_appointments: use_change(
+            "gp_appointments",
+            "GP appointments (surgery, phone, home visit)",
+            &frequent,
+            years,
+            policy,
+            |w, after| w.gp(after),
+        ),
         cost: cost_change(&frequent, &input.tariff, policy),
     };
 
@@ -412,11 +544,28 @@ pub fn evaluate(input: &HealthSystemInput, period: Period, policy: SuppressionPo
     }
 }
 
-fn use_change(key: &'static str, label: &'static str, people: &[&Windows], years: f64, policy: SuppressionPolicy, count: impl Fn(&Windows, bool) -> u64) -> UseChange {
-    let pairs: Vec<(f64, f64)> = people.iter().map(|w| (count(w, false) as f64 / years, count(w, true) as f64 / years)).collect();
+fn use_change(
+    key: &'static str,
+    label: &'static str,
+    people: &[&Windows],
+    years: f64,
+    policy: SuppressionPolicy,
+    count: impl Fn(&Windows, bool) -> u64,
+) -> UseChange {
+    let pairs: Vec<(f64, f64)> = people
+        .iter()
+        .map(|w| {
+            (
+                count(w, false) as f64 / years,
+                count(w, true) as f64 / years,
+            )
+        })
+        .collect();
     let change = crate::stats::paired_change(&pairs);
     let n = pairs.len() as u64;
-    let stat = |f: fn(&crate::stats::PairedChange) -> Option<f64>| policy.statistic(n, change.as_ref().and_then(f));
+    let stat = |f: fn(&crate::stats::PairedChange) -> Option<f64>| {
+        policy.statistic(n, change.as_ref().and_then(f))
+    };
     UseChange {
         key,
         label,
@@ -430,10 +579,15 @@ fn use_change(key: &'static str, label: &'static str, people: &[&Windows], years
 }
 
 fn cost_change(people: &[&Windows], tariff: &Tariff, policy: SuppressionPolicy) -> CostChange {
-    let pairs: Vec<(f64, f64)> = people.iter().map(|w| (w.cost(tariff, false), w.cost(tariff, true))).collect();
+    let pairs: Vec<(f64, f64)> = people
+        .iter()
+        .map(|w| (w.cost(tariff, false), w.cost(tariff, true)))
+        .collect();
     let change = crate::stats::paired_change(&pairs);
     let n = pairs.len() as u64;
-    let stat = |f: &dyn Fn(&crate::stats::PairedChange) -> Option<f64>| policy.statistic(n, change.as_ref().and_then(f));
+    let stat = |f: &dyn Fn(&crate::stats::PairedChange) -> Option<f64>| {
+        policy.statistic(n, change.as_ref().and_then(f))
+    };
     let total = n as f64;
     CostChange {
         n: policy.count(n),
@@ -457,12 +611,23 @@ mod tests {
         matches!(a, Shown::Value(v) if (v - b).abs() < 1e-4)
     }
     fn contact(person: &str, on: Date, t: ContactType) -> ActivityFact {
-        ActivityFact { person: person.into(), contact_on: on, contact_type: t, bed_days: None }
+        ActivityFact {
+            person: person.into(),
+            contact_on: on,
+            contact_type: t,
+            bed_days: None,
+        }
     }
     fn referral(person: &str, on: Date) -> PersonReferral {
-        PersonReferral { person: person.into(), referred_on: on }
+        PersonReferral {
+            person: person.into(),
+            referred_on: on,
+        }
     }
-    const NO_SUPPRESSION: SuppressionPolicy = SuppressionPolicy { max_suppressed: 0, rounding_base: 1 };
+    const NO_SUPPRESSION: SuppressionPolicy = SuppressionPolicy {
+        max_suppressed: 0,
+        rounding_base: 1,
+    };
     fn year() -> Period {
         Period::new(date!(2025 - 04 - 01), date!(2026 - 03 - 31)).unwrap()
     }
@@ -487,7 +652,12 @@ mod tests {
             // p2, referred 2025-07-01: two phone calls and a 5-day admission before, one call after.
             contact("p2", date!(2025 - 02 - 10), GpPhone),
             contact("p2", date!(2025 - 03 - 10), GpPhone),
-            ActivityFact { person: "p2".into(), contact_on: date!(2025 - 05 - 01), contact_type: NonElectiveAdmission, bed_days: Some(5) },
+            ActivityFact {
+                person: "p2".into(),
+                contact_on: date!(2025 - 05 - 01),
+                contact_type: NonElectiveAdmission,
+                bed_days: Some(5),
+            },
             contact("p2", date!(2025 - 09 - 01), GpPhone),
             // p3, referred 2025-08-10: nothing before, one surgery consultation after.
             contact("p3", date!(2025 - 10 - 01), GpSurgery),
@@ -497,10 +667,18 @@ mod tests {
         // p1 had 8 phone calls earlier in the 12 months before (2024-06-15..2025-06-14): with the
         // 4 surgery consultations, 12 GP appointments > 10, a frequent attender.
         for m in 7..=11u8 {
-            activity.push(contact("p1", Date::from_calendar_date(2024, time::Month::try_from(m).unwrap(), 3).unwrap(), GpPhone));
+            activity.push(contact(
+                "p1",
+                Date::from_calendar_date(2024, time::Month::try_from(m).unwrap(), 3).unwrap(),
+                GpPhone,
+            ));
         }
         for m in 7..=9u8 {
-            activity.push(contact("p1", Date::from_calendar_date(2024, time::Month::try_from(m).unwrap(), 20).unwrap(), GpPhone));
+            activity.push(contact(
+                "p1",
+                Date::from_calendar_date(2024, time::Month::try_from(m).unwrap(), 20).unwrap(),
+                GpPhone,
+            ));
         }
         HealthSystemInput {
             referrals: vec![
@@ -521,25 +699,52 @@ mod tests {
     fn counts_per_person_year_and_paired_change() {
         let r = evaluate(&input(), year(), NO_SUPPRESSION);
         assert_eq!(r.window_months, 6);
-        assert_eq!((r.data_from, r.data_to), (Some(date!(2024 - 01 - 01)), Some(date!(2026 - 06 - 30))));
+        assert_eq!(
+            (r.data_from, r.data_to),
+            (Some(date!(2024 - 01 - 01)), Some(date!(2026 - 06 - 30)))
+        );
         assert_eq!(r.referred_in_period, Shown::Value(4), "p1 to p4");
-        assert_eq!(r.n_people, Shown::Value(3), "p4's after window ends after the period");
+        assert_eq!(
+            r.n_people,
+            Shown::Value(3),
+            "p4's after window ends after the period"
+        );
         // GP surgery per person-year (a window is 0.5 years): before p1 4/0.5 = 8, p2 0, p3 0 →
         // mean 8/3 = 2.6667; after p1 2/0.5 = 4, p2 0, p3 1/0.5 = 2 → mean 2. Differences −4, 0, 2:
         // mean −2/3; SD √(((−10/3)² + (2/3)² + (8/3)²)/2) = √(18.6667/2) = 3.05505; SE = 3.05505/√3
         // = 1.76383; t(0.975, 2) = 4.302653; half-width 7.58918 → CI −8.25585 to 6.92252.
         let gp = &r.by_type[0];
         assert_eq!((gp.key, gp.n), ("gp_surgery", Shown::Value(3)));
-        assert!(close(&gp.before_per_person_year, 8.0 / 3.0) && close(&gp.after_per_person_year, 2.0));
-        assert!(close(&gp.change_per_person_year, -2.0 / 3.0), "{:?}", gp.change_per_person_year);
-        assert!(close(&gp.ci95_low, -8.25585) && close(&gp.ci95_high, 6.92252), "{:?} {:?}", gp.ci95_low, gp.ci95_high);
+        assert!(
+            close(&gp.before_per_person_year, 8.0 / 3.0) && close(&gp.after_per_person_year, 2.0)
+        );
+        assert!(
+            close(&gp.change_per_person_year, -2.0 / 3.0),
+            "{:?}",
+            gp.change_per_person_year
+        );
+        assert!(
+            close(&gp.ci95_low, -8.25585) && close(&gp.ci95_high, 6.92252),
+            "{:?} {:?}",
+            gp.ci95_low,
+            gp.ci95_high
+        );
         // A&E not admitted: p1 1 before → 2/py for p1, mean 2/3; none after.
-        let ae = r.by_type.iter().find(|c| c.key == "ae_not_admitted").unwrap();
-        assert!(close(&ae.before_per_person_year, 2.0 / 3.0) && close(&ae.after_per_person_year, 0.0));
+        let ae = r
+            .by_type
+            .iter()
+            .find(|c| c.key == "ae_not_admitted")
+            .unwrap();
+        assert!(
+            close(&ae.before_per_person_year, 2.0 / 3.0) && close(&ae.after_per_person_year, 0.0)
+        );
         // Bed days: p2 5 before → 10/py, mean 10/3; none after.
         let beds = r.by_type.last().unwrap();
         assert_eq!(beds.key, "bed_days");
-        assert!(close(&beds.before_per_person_year, 10.0 / 3.0) && close(&beds.change_per_person_year, -10.0 / 3.0));
+        assert!(
+            close(&beds.before_per_person_year, 10.0 / 3.0)
+                && close(&beds.change_per_person_year, -10.0 / 3.0)
+        );
     }
 
     #[test]
@@ -548,15 +753,36 @@ mod tests {
         // p1 before 4 × £45 + 1 × £114 = £294, after 2 × £45 = £90; p2 before 2 × £27 = £54 (the
         // admission and its bed days have no unit cost), after £27; p3 before £0, after £45.
         // Differences −204, −27, +45: mean −62, total −186. Before total £348 (mean £116), after £162 (£54).
-        assert!(close(&r.cost.before_per_person, 116.0) && close(&r.cost.after_per_person, 54.0) && close(&r.cost.change_per_person, -62.0));
-        assert!(close(&r.cost.total_before, 348.0) && close(&r.cost.total_after, 162.0) && close(&r.cost.total_change, -186.0));
-        assert_eq!(r.uncosted, vec![CostItem::Contact(ContactType::OtherPracticeContact), CostItem::Contact(ContactType::NonElectiveAdmission), CostItem::BedDay]);
+        assert!(
+            close(&r.cost.before_per_person, 116.0)
+                && close(&r.cost.after_per_person, 54.0)
+                && close(&r.cost.change_per_person, -62.0)
+        );
+        assert!(
+            close(&r.cost.total_before, 348.0)
+                && close(&r.cost.total_after, 162.0)
+                && close(&r.cost.total_change, -186.0)
+        );
+        assert_eq!(
+            r.uncosted,
+            vec![
+                CostItem::Contact(ContactType::OtherPracticeContact),
+                CostItem::Contact(ContactType::NonElectiveAdmission),
+                CostItem::BedDay
+            ]
+        );
         // With a bed day at £300 (a figure a manager entered): p2 before £54 + 5 × £300 = £1,554,
         // so the differences are −204, −1,527, +45: mean −562.
         let mut with_beds = input();
-        with_beds.tariff.set(TariffEntry::new(CostItem::BedDay, 30_000, "Local finance team", "2025/26").unwrap());
+        with_beds.tariff.set(
+            TariffEntry::new(CostItem::BedDay, 30_000, "Local finance team", "2025/26").unwrap(),
+        );
         let r = evaluate(&with_beds, year(), NO_SUPPRESSION);
-        assert!(close(&r.cost.change_per_person, -562.0), "{:?}", r.cost.change_per_person);
+        assert!(
+            close(&r.cost.change_per_person, -562.0),
+            "{:?}",
+            r.cost.change_per_person
+        );
     }
 
     #[test]
@@ -565,21 +791,37 @@ mod tests {
         // Only p1 (12 GP appointments; p2 had 2): GP appointments 4 → 8/py before, 2 → 4/py after.
         let fa = &r.frequent_attenders;
         assert_eq!(fa.n, Shown::Value(1));
-        assert!(close(&fa.gp_appointments.before_per_person_year, 8.0) && close(&fa.gp_appointments.change_per_person_year, -4.0));
-        assert_eq!(fa.gp_appointments.ci95_low, Shown::NoData, "no interval from one person");
+        assert!(
+            close(&fa.gp_appointments.before_per_person_year, 8.0)
+                && close(&fa.gp_appointments.change_per_person_year, -4.0)
+        );
+        assert_eq!(
+            fa.gp_appointments.ci95_low,
+            Shown::NoData,
+            "no interval from one person"
+        );
         assert!(close(&fa.cost.change_per_person, -204.0));
     }
 
     #[test]
     fn suppression_at_seven_and_eight_people() {
         let people = |n: usize| {
-            let mut input = HealthSystemInput { tariff: Tariff::default_figures(), ..HealthSystemInput::default() };
-            input.activity.push(contact("x", date!(2024 - 01 - 01), ContactType::GpPhone));
-            input.activity.push(contact("x", date!(2026 - 06 - 30), ContactType::GpPhone));
+            let mut input = HealthSystemInput {
+                tariff: Tariff::default_figures(),
+                ..HealthSystemInput::default()
+            };
+            input
+                .activity
+                .push(contact("x", date!(2024 - 01 - 01), ContactType::GpPhone));
+            input
+                .activity
+                .push(contact("x", date!(2026 - 06 - 30), ContactType::GpPhone));
             for i in 0..n {
                 let p = format!("p{i}");
                 input.referrals.push(referral(&p, date!(2025 - 06 - 01)));
-                input.activity.push(contact(&p, date!(2025 - 03 - 01), ContactType::GpSurgery));
+                input
+                    .activity
+                    .push(contact(&p, date!(2025 - 03 - 01), ContactType::GpSurgery));
             }
             evaluate(&input, year(), SuppressionPolicy::default())
         };
@@ -590,7 +832,10 @@ mod tests {
         let r = people(8);
         assert_eq!(r.n_people, Shown::Value(10), "8 rounds to 10");
         // Everyone: 1 surgery consultation before (2/py), none after: change −2, SD 0, CI −2 to −2.
-        assert!(close(&r.by_type[0].change_per_person_year, -2.0) && close(&r.by_type[0].ci95_low, -2.0));
+        assert!(
+            close(&r.by_type[0].change_per_person_year, -2.0)
+                && close(&r.by_type[0].ci95_low, -2.0)
+        );
         assert!(close(&r.cost.total_change, -8.0 * 45.0));
     }
 
@@ -602,7 +847,11 @@ mod tests {
         assert_eq!((r.data_from, r.n_people), (None, Shown::Value(0)));
         assert_eq!(r.by_type[0].change_per_person_year, Shown::NoData);
         assert_eq!(r.cost.total_change, Shown::NoData);
-        let empty = evaluate(&HealthSystemInput::default(), year(), SuppressionPolicy::default());
+        let empty = evaluate(
+            &HealthSystemInput::default(),
+            year(),
+            SuppressionPolicy::default(),
+        );
         assert_eq!(empty.tariff.entries().len(), 0);
     }
 
@@ -610,17 +859,38 @@ mod tests {
     fn tariff_defaults_and_unit_costs() {
         let t = Tariff::default_figures();
         let gp = t.entry(CostItem::Contact(ContactType::GpSurgery)).unwrap();
-        assert_eq!((gp.unit_cost_pence(), gp.source(), gp.year()), (4_500, "PSSRU Unit Costs of Health and Social Care 2013", "2013"));
-        assert_eq!(t.entry(CostItem::Contact(ContactType::AeAdmitted)).unwrap().unit_cost_pence(), 13_800);
+        assert_eq!(
+            (gp.unit_cost_pence(), gp.source(), gp.year()),
+            (
+                4_500,
+                "PSSRU Unit Costs of Health and Social Care 2013",
+                "2013"
+            )
+        );
+        assert_eq!(
+            t.entry(CostItem::Contact(ContactType::AeAdmitted))
+                .unwrap()
+                .unit_cost_pence(),
+            13_800
+        );
         assert_eq!(t.entries().len(), 6);
         assert_eq!(TariffEntry::parse_pounds("c", "£1,234.5").unwrap(), 123_450);
         assert_eq!(TariffEntry::parse_pounds("c", "0").unwrap(), 0);
         for bad in ["-1", "", "abc", "1.234", "£", "1e3"] {
             assert!(TariffEntry::parse_pounds("c", bad).is_err(), "{bad}");
         }
-        assert!(TariffEntry::new(CostItem::BedDay, 100, "  ", "2025").is_err(), "a source is required");
+        assert!(
+            TariffEntry::new(CostItem::BedDay, 100, "  ", "2025").is_err(),
+            "a source is required"
+        );
         assert_eq!(CostItem::parse("bed_day").unwrap(), CostItem::BedDay);
-        assert_eq!(shift_months(date!(2025 - 08 - 31), -6), date!(2025 - 02 - 28));
-        assert_eq!(shift_months(date!(2025 - 01 - 15), -12), date!(2024 - 01 - 15));
+        assert_eq!(
+            shift_months(date!(2025 - 08 - 31), -6),
+            date!(2025 - 02 - 28)
+        );
+        assert_eq!(
+            shift_months(date!(2025 - 01 - 15), -12),
+            date!(2024 - 01 - 15)
+        );
     }
 }

@@ -107,9 +107,11 @@ pub struct NeedOutcome {
     pub partly_pct: Shown<f64>,
     pub not_resolved_pct: Shown<f64>,
     pub not_worked_on_pct: Shown<f64>,
-    /// Unrounded shares for drawing the stacked bar (only when the percentages are shown).
+    /// Unrounded shares for drawing the stacked bar, each only when its percentage is shown
+    /// (the hidden ones are drawn as one remainder, which the shown percentages give anyway);
+    /// `None` when no percentage is shown.
     #[serde(skip)]
-    pub shares: Option<[f64; 4]>,
+    pub shares: Option<[Option<f64>; 4]>,
 }
 
 /// The report section.
@@ -144,9 +146,20 @@ pub fn sdoh(facts: &[ResolutionFacts], period: Period, policy: SuppressionPolicy
         }
         let recorded: u64 = counts[..4].iter().sum();
         let (cells, total) = policy.row_with_total(&counts);
-        let pct = |k: u64| policy.statistic(recorded, (recorded > 0).then(|| k as f64 / recorded as f64 * 100.0));
-        let ci = stats::proportion(counts[0], recorded).map(|p| p.as_percent().1);
-        let shown = !policy.statistic(recorded, Some(0.0)).is_suppressed() && recorded > 0;
+        // The four percentages add up to 100%, so one hidden alone would follow by subtraction:
+        // then the smallest other non-zero one is hidden too (as `row_with_total` does for counts).
+        let mut pcts = [0, 1, 2, 3].map(|i| policy.proportion(counts[i], recorded));
+        if pcts.iter().filter(|p| p.is_suppressed()).count() == 1 {
+            let second = (0..4).filter(|&i| counts[i] > 0 && !pcts[i].is_suppressed()).min_by_key(|&i| counts[i]);
+            if let Some(i) = second {
+                pcts[i] = Shown::Suppressed;
+            }
+        }
+        let resolved_pct = pcts[0];
+        // The interval is published with the percentage, so it goes with it.
+        let ci = stats::proportion(counts[0], recorded).map(|p| p.as_percent().1).filter(|_| !resolved_pct.is_suppressed());
+        let ci_bound = |v: Option<f64>| if resolved_pct.is_suppressed() { Shown::Suppressed } else { policy.statistic(recorded, v) };
+        let shown = pcts.iter().any(|p| matches!(p, Shown::Value(_)));
         needs.push(NeedOutcome {
             need: *need,
             label: need.label(),
@@ -157,13 +170,13 @@ pub fn sdoh(facts: &[ResolutionFacts], period: Period, policy: SuppressionPolicy
             not_resolved: cells[2],
             not_worked_on: cells[3],
             not_recorded: cells[4],
-            resolved_pct: pct(counts[0]),
-            resolved_ci95_low: policy.statistic(recorded, ci.map(|c| c.0)),
-            resolved_ci95_high: policy.statistic(recorded, ci.map(|c| c.1)),
-            partly_pct: pct(counts[1]),
-            not_resolved_pct: pct(counts[2]),
-            not_worked_on_pct: pct(counts[3]),
-            shares: shown.then(|| [0, 1, 2, 3].map(|i| counts[i] as f64 / recorded as f64)),
+            resolved_pct,
+            resolved_ci95_low: ci_bound(ci.map(|c| c.0)),
+            resolved_ci95_high: ci_bound(ci.map(|c| c.1)),
+            partly_pct: pcts[1],
+            not_resolved_pct: pcts[2],
+            not_worked_on_pct: pcts[3],
+            shares: shown.then(|| [0, 1, 2, 3].map(|i| pcts[i].value().map(|_| counts[i] as f64 / recorded as f64))),
         });
     }
     Sdoh { needs, definition: DEFINITION }
@@ -207,7 +220,8 @@ mod tests {
     /// 20 people discharged in the period with loneliness: 10 resolved, 4 partly, 2 not resolved,
     /// 2 not worked on, 2 not recorded; 18 recorded. Resolved = 10/18 = 55.56%, Wilson 95% CI
     /// 33.72%–75.44% (scipy binomtest(10, 18).proportion_ci(method="wilson")). Counts 4, 2, 2, 2
-    /// are suppressed; 10 shown as 10; total 20. One person discharged outside the period is ignored.
+    /// are suppressed, and so are their percentages; 10 shown as 10 (18 − 10 = 8 is not small, so
+    /// 55.56% is shown); total 20. One person discharged outside the period is ignored.
     #[test]
     fn counts_and_percentages_by_hand() {
         use NeedDomain::*;
@@ -235,11 +249,40 @@ mod tests {
         assert!((pct - 55.5556).abs() < 1e-3, "{pct}");
         assert!((l.resolved_ci95_low.value().unwrap() - 33.7164).abs() < 1e-2, "{:?}", l.resolved_ci95_low);
         assert!((l.resolved_ci95_high.value().unwrap() - 75.4405).abs() < 1e-2, "{:?}", l.resolved_ci95_high);
-        assert!((l.partly_pct.value().unwrap() - 22.2222).abs() < 1e-3);
-        assert!((l.not_worked_on_pct.value().unwrap() - 11.1111).abs() < 1e-3);
+        // 4/18 = 22.2% and 2/18 = 11.1% would give the small counts 4 and 2 away: suppressed, and
+        // the stacked bar draws them as one remainder (100% − 55.6%, which the table gives too).
+        assert!(l.partly_pct.is_suppressed() && l.not_resolved_pct.is_suppressed() && l.not_worked_on_pct.is_suppressed());
+        let shares = l.shares.unwrap();
+        assert!((shares[0].unwrap() - 10.0 / 18.0).abs() < 1e-12 && shares[1..].iter().all(Option::is_none));
         // Housing: one person; everything suppressed, no bar drawn.
         let h = &s.needs[1];
         assert!(h.n.is_suppressed() && h.resolved_pct.is_suppressed() && h.shares.is_none());
+    }
+
+    /// 43 recorded: 20 resolved, 10 partly, 10 not resolved, 3 not worked on. 3/43 is hidden; the
+    /// other three (46.5%, 23.3%, 23.3%) would give it as 100% − 93.0% = 7.0% = 3 of 43, so the
+    /// smallest other non-zero one (a 10) is hidden too: resolved 46.5% and one 23.3% remain.
+    #[test]
+    fn one_hidden_percentage_gets_a_second() {
+        use NeedDomain::*;
+        use NeedResolution::*;
+        let period = Period::new(date!(2026 - 01 - 01), date!(2026 - 12 - 31)).unwrap();
+        let on = date!(2026 - 06 - 01);
+        let mut facts = Vec::new();
+        let mut id = 0;
+        for (r, k) in [(Resolved, 20), (Partly, 10), (NotResolved, 10), (NotWorkedOn, 3)] {
+            for _ in 0..k {
+                id += 1;
+                facts.push(fact(id, on, &[Loneliness], &[(Loneliness, r)]));
+            }
+        }
+        let l = &sdoh(&facts, period, SuppressionPolicy::default()).needs[0];
+        assert!((l.resolved_pct.value().unwrap() - 20.0 / 43.0 * 100.0).abs() < 1e-9);
+        assert!(l.resolved_ci95_low.value().is_some());
+        let hidden = [l.partly_pct, l.not_resolved_pct, l.not_worked_on_pct].iter().filter(|p| p.is_suppressed()).count();
+        assert_eq!(hidden, 2);
+        assert!(l.not_worked_on_pct.is_suppressed());
+        assert_eq!(l.shares.unwrap().iter().filter(|s| s.is_some()).count(), 2);
     }
 
     #[test]

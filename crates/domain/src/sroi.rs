@@ -17,6 +17,10 @@
 //!
 //! The financial proxies Linkwork ships are **illustrative** (HACT / Social Value Bank values may
 //! not be bundled): a model built from them says so, and every output must show that warning.
+//! They are never used on a service's behalf: a service that has not saved a model gets no ratio
+//! ([`SroiSetting::NotEntered`]), only a section saying how to enter one; the demo saves the
+//! illustrative model on purpose. A report over several services gets none either
+//! ([`SroiSetting::SeveralServices`]): their models differ and ratios do not add up.
 
 use crate::disclosure::Shown;
 use crate::evaluation::OutcomeChange;
@@ -58,7 +62,7 @@ pub struct Input {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "from")]
 pub enum Quantity {
-    /// People whose score improved by at least the meaningful change (`n_paired × pct_improved`).
+    /// People whose score improved by at least the meaningful change (the report's count, rounded to 5).
     PeopleImproved { score_key: String },
     /// People in the band of concern at baseline who were out of it at follow-up (e.g. no longer lonely).
     PeopleOutOfConcern { score_key: String },
@@ -107,8 +111,8 @@ impl Default for SroiModel {
 }
 
 impl SroiModel {
-    /// The illustrative model the demo (and a service that has entered nothing) shows. Every
-    /// value is a round, made-up example, labelled as such.
+    /// The illustrative model the demo saves for its service (and the SROI page starts from).
+    /// Every value is a round, made-up example, labelled as such.
     pub fn illustrative() -> Self {
         let made_up = "Illustrative value, not a published proxy: replace with a sourced value";
         let outcome = |label: &str,
@@ -189,6 +193,55 @@ impl SroiModel {
     }
 }
 
+/// The SROI model a report uses, as the store finds it for the report's scope.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum SroiSetting {
+    /// The one service's saved model (the illustrative one only if it was saved on purpose).
+    Saved(SroiModel),
+    /// The one service has not saved a model (or saved an empty one).
+    #[default]
+    NotEntered,
+    /// The report covers several services, each with its own model or none.
+    SeveralServices,
+}
+
+/// Whether the section has figures, and if not, why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum SroiStatus {
+    /// Calculated from the service's saved model.
+    Calculated,
+    /// No model entered: no ratio; a manager enters one on the SROI page (`/health/sroi`).
+    #[default]
+    NotEntered,
+    /// Several services: no combined ratio.
+    SeveralServices,
+}
+
+/// What an outcome's quantity counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuantityUnit {
+    /// People (a whole, disclosure-controlled count).
+    People,
+    /// £ a year.
+    PoundsAYear,
+    /// A number the service entered.
+    Entered,
+}
+
+impl Quantity {
+    pub fn unit(&self) -> QuantityUnit {
+        match self {
+            Quantity::PeopleImproved { .. } | Quantity::PeopleOutOfConcern { .. } => {
+                QuantityUnit::People
+            }
+            Quantity::HealthCostReduction => QuantityUnit::PoundsAYear,
+            Quantity::Entered { .. } => QuantityUnit::Entered,
+        }
+    }
+}
+
 /// One outcome as calculated.
 #[derive(Debug, Clone, Serialize)]
 pub struct OutcomeResult {
@@ -196,6 +249,8 @@ pub struct OutcomeResult {
     /// The quantity used; `Suppressed`/`NoData` when the evaluation could not give it (then the
     /// outcome adds nothing).
     pub quantity: Shown<f64>,
+    /// What the quantity counts, for printing it.
+    pub quantity_unit: QuantityUnit,
     pub proxy_value: f64,
     pub proxy_source: String,
     pub deadweight: f64,
@@ -221,6 +276,7 @@ pub struct Sensitivity {
 /// The SROI section of the report.
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct SroiReport {
+    pub status: SroiStatus,
     pub illustrative: bool,
     pub warning: Option<&'static str>,
     pub inputs: Vec<Input>,
@@ -239,22 +295,18 @@ pub struct SroiReport {
 
 /// The quantity an outcome uses, from the report's own (suppressed) figures.
 fn quantity(q: &Quantity, outcomes: &[OutcomeChange], health: &HealthSystemReport) -> Shown<f64> {
-    let both = |a: Shown<u64>, b: Shown<f64>| match (a, b) {
-        (Shown::Value(n), Shown::Value(pct)) => Shown::Value(n as f64 * pct / 100.0),
-        (Shown::Suppressed, _) | (_, Shown::Suppressed) => Shown::Suppressed,
-        _ => Shown::NoData,
-    };
+    // People are counted, not derived as a percentage of a rounded total: the report's own
+    // disclosure-controlled count (a whole number; `*` when 1–7, and then the outcome adds nothing).
+    let people = |n: Shown<u64>| n.map(|n| n as f64);
     match q {
         Quantity::PeopleImproved { score_key } => outcomes
             .iter()
             .find(|o| o.score_key == score_key)
-            .map_or(Shown::NoData, |o| both(o.n_paired, o.pct_improved)),
+            .map_or(Shown::NoData, |o| people(o.n_improved)),
         Quantity::PeopleOutOfConcern { score_key } => outcomes
             .iter()
             .find(|o| o.score_key == score_key)
-            .map_or(Shown::NoData, |o| {
-                both(o.n_in_concern_at_baseline, o.pct_out_of_concern)
-            }),
+            .map_or(Shown::NoData, |o| people(o.n_out_of_concern)),
         Quantity::HealthCostReduction => health
             .cost
             .total_change
@@ -297,6 +349,25 @@ fn ratio(inputs: f64, pv: f64) -> Option<f64> {
     (inputs > 0.0).then(|| pv / inputs)
 }
 
+/// The SROI section for `setting`: [`evaluate`] for a saved model that has any inputs or
+/// outcomes, otherwise an empty section that only says why.
+pub fn report(
+    setting: &SroiSetting,
+    outcomes: &[OutcomeChange],
+    health: &HealthSystemReport,
+) -> SroiReport {
+    match setting {
+        SroiSetting::Saved(m) if !(m.inputs.is_empty() && m.outcomes.is_empty()) => {
+            evaluate(m, outcomes, health)
+        }
+        SroiSetting::Saved(_) | SroiSetting::NotEntered => SroiReport::default(),
+        SroiSetting::SeveralServices => SroiReport {
+            status: SroiStatus::SeveralServices,
+            ..SroiReport::default()
+        },
+    }
+}
+
 /// The SROI of `model` with quantities from the report's outcome and health-system figures.
 pub fn evaluate(
     model: &SroiModel,
@@ -320,6 +391,7 @@ pub fn evaluate(
             OutcomeResult {
                 label: o.label.clone(),
                 quantity: *q,
+                quantity_unit: o.quantity.unit(),
                 proxy_value: o.proxy_value,
                 proxy_source: o.proxy_source.clone(),
                 deadweight: o.deadweight,
@@ -386,6 +458,7 @@ pub fn evaluate(
     };
 
     SroiReport {
+        status: SroiStatus::Calculated,
         illustrative: model.illustrative,
         warning: model.illustrative.then_some(ILLUSTRATIVE_WARNING),
         inputs: model.inputs.clone(),
@@ -518,6 +591,75 @@ mod tests {
             evaluate(&m, &[], &health).outcomes[0].quantity,
             Shown::NoData
         );
+    }
+
+    fn swemwbs(n_improved: Shown<u64>, n_out: Shown<u64>) -> OutcomeChange {
+        use crate::instruments::{Direction, Instrument};
+        OutcomeChange {
+            score_key: "swemwbs_metric",
+            label: "SWEMWBS",
+            instrument: Instrument::Swemwbs,
+            direction: Direction::HigherIsBetter,
+            threshold: 3.0,
+            // 23 paired people rounded to 25, 15 improved: 15/23 = 65.2%; the old way,
+            // 25 × 65.2% = 16.3 people, was neither whole nor the count.
+            n_paired: Shown::Value(25),
+            n_baseline_only: Shown::NoData,
+            mean_baseline: Shown::NoData,
+            mean_follow_up: Shown::NoData,
+            mean_change: Shown::NoData,
+            ci95_low: Shown::NoData,
+            ci95_high: Shown::NoData,
+            effect_size_dz: Shown::NoData,
+            pct_improved: Shown::Value(15.0 / 23.0 * 100.0),
+            n_improved,
+            pct_worsened: Shown::NoData,
+            wilcoxon_p: Shown::NoData,
+            n_in_concern_at_baseline: Shown::Value(10),
+            pct_out_of_concern: Shown::NoData,
+            n_out_of_concern: n_out,
+        }
+    }
+
+    #[test]
+    fn people_are_whole_counts_and_a_suppressed_count_adds_nothing() {
+        let mut m = model();
+        m.outcomes[0].quantity = Quantity::PeopleImproved {
+            score_key: "swemwbs_metric".into(),
+        };
+        m.outcomes[0].duration_years = 1;
+        m.outcomes.push(Outcome {
+            quantity: Quantity::PeopleOutOfConcern {
+                score_key: "swemwbs_metric".into(),
+            },
+            ..m.outcomes[0].clone()
+        });
+        let r = evaluate(&m, &[swemwbs(Shown::Value(15), Shown::Suppressed)], &no_health());
+        assert_eq!(r.outcomes[0].quantity, Shown::Value(15.0));
+        assert_eq!(r.outcomes[0].quantity_unit, QuantityUnit::People);
+        // 15 × 2,000 × 0.75 × 0.8 = 18,000; PV 18,000 / 1.035 = 17,391.3043.
+        assert!((r.outcomes[0].present_value - 17_391.304_348).abs() < 1e-5);
+        // Out of concern: a count of 1–7, so `*` and no value.
+        assert_eq!(r.outcomes[1].quantity, Shown::Suppressed);
+        assert!(close(r.outcomes[1].present_value, 0.0));
+        assert!((r.present_value - 17_391.304_348).abs() < 1e-5);
+    }
+
+    #[test]
+    fn without_a_saved_model_there_is_no_ratio_and_the_status_says_why() {
+        let r = report(&SroiSetting::NotEntered, &[], &no_health());
+        assert_eq!(r.status, SroiStatus::NotEntered);
+        assert!(r.ratio.is_none() && r.outcomes.is_empty() && r.inputs.is_empty() && !r.illustrative);
+        // An empty saved model is as good as none.
+        let r = report(&SroiSetting::Saved(SroiModel::default()), &[], &no_health());
+        assert_eq!(r.status, SroiStatus::NotEntered);
+        let r = report(&SroiSetting::SeveralServices, &[], &no_health());
+        assert_eq!(r.status, SroiStatus::SeveralServices);
+        assert!(r.ratio.is_none());
+        // The illustrative model only when saved as the service's (the demo does).
+        let r = report(&SroiSetting::Saved(SroiModel::illustrative()), &[], &no_health());
+        assert_eq!(r.status, SroiStatus::Calculated);
+        assert!(r.illustrative && close(r.total_inputs, 140_000.0));
     }
 
     #[test]

@@ -85,25 +85,25 @@ pub fn what_works(input: &EvaluationInput, in_period: &[&ReferralFacts], period:
             .into_iter()
             .map(|((key, label), m)| {
                 let n = m.referrals.len() as u64;
-                let engaged = m.referrals.iter().filter(|r| contacts.get(*r).copied().unwrap_or(0) >= 2).count() as f64;
+                let engaged = m.referrals.iter().filter(|r| contacts.get(*r).copied().unwrap_or(0) >= 2).count() as u64;
                 let sent = m.onward.len() as u64;
-                let went = m.onward.iter().filter(|o| o.status.went()).count() as f64;
+                let went = m.onward.iter().filter(|o| o.status.went()).count() as u64;
                 let pairs: Vec<(f64, f64)> = m.referrals.iter().filter_map(|r| changes.get(r).copied()).collect();
                 let n_paired = pairs.len() as u64;
                 let change = stats::paired_change(&pairs);
-                let improved = (n_paired > 0).then(|| pairs.iter().filter(|(b, a)| a - b >= threshold).count() as f64 / n_paired as f64 * 100.0);
+                let improved = pairs.iter().filter(|(b, a)| a - b >= threshold).count() as u64;
                 GroupWorks {
                     key,
                     label,
                     referrals: policy.count(n),
-                    pct_engaged: policy.statistic(n, (n > 0).then(|| engaged / n as f64 * 100.0)),
+                    pct_engaged: policy.proportion(engaged, n),
                     onward_sent: policy.count(sent),
-                    pct_onward_went: policy.statistic(sent, (sent > 0).then(|| went / sent as f64 * 100.0)),
+                    pct_onward_went: policy.proportion(went, sent),
                     n_paired: policy.count(n_paired),
                     mean_change: policy.statistic(n_paired, change.as_ref().map(|c| c.mean_change)),
                     ci95_low: policy.statistic(n_paired, change.as_ref().and_then(|c| c.ci95).map(|c| c.0)),
                     ci95_high: policy.statistic(n_paired, change.as_ref().and_then(|c| c.ci95).map(|c| c.1)),
-                    pct_improved: policy.statistic(n_paired, improved),
+                    pct_improved: policy.proportion(improved, n_paired),
                 }
             })
             .collect();
@@ -242,23 +242,26 @@ mod tests {
         let w = run(&input());
         let gp = w.by_source.iter().find(|g| g.key == "gp_practice").unwrap();
         assert_eq!(gp.referrals, Shown::Value(10));
-        assert_eq!(gp.pct_engaged, Shown::Value(90.0));
+        // 9 of 10 engaged (90%) leaves 1 who did not: suppressed, as the 1 would follow.
+        assert_eq!(gp.pct_engaged, Shown::Suppressed);
         assert_eq!(gp.onward_sent, Shown::Value(10)); // 8, rounded to 10
-        assert_eq!(gp.pct_onward_went, Shown::Value(75.0));
+        // 6 of 8 went (75%): both 6 and the 2 who did not are small counts, so suppressed.
+        assert_eq!(gp.pct_onward_went, Shown::Suppressed);
         assert_eq!(gp.n_paired, Shown::Value(10));
         assert!((gp.mean_change.value().unwrap() - 6.49).abs() < 1e-9);
-        assert_eq!(gp.pct_improved, Shown::Value(50.0));
+        // 4 of 8 improved (50%): suppressed.
+        assert_eq!(gp.pct_improved, Shown::Suppressed);
         // Self-referrals: 8 people, none engaged, no pairs: shown as 0% engaged and no data.
         let own = w.by_source.iter().find(|g| g.key == "self").unwrap();
         assert_eq!(
             (own.referrals, own.pct_engaged, own.n_paired, own.mean_change),
             (Shown::Value(10), Shown::Value(0.0), Shown::Value(0), Shown::NoData)
         );
-        // Sorted: the group with a shown % improved first.
+        // Sorted: no group has a shown % improved, so larger first (a tie keeps key order).
         assert_eq!(w.by_source[0].key, "gp_practice");
         assert_eq!(w.by_need.iter().map(|g| g.key.as_str()).collect::<Vec<_>>(), ["loneliness", "money"]);
         let walk = &w.by_activity[0];
-        assert_eq!((walk.key.as_str(), walk.referrals, walk.pct_onward_went), ("physical_activity", Shown::Value(10), Shown::Value(75.0)));
+        assert_eq!((walk.key.as_str(), walk.referrals, walk.pct_onward_went), ("physical_activity", Shown::Value(10), Shown::Suppressed));
         assert_eq!(w.by_partner[0].key, "walk_club");
     }
 

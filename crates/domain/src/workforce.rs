@@ -121,12 +121,12 @@ pub const CONTACTS_BAND: (f64, f64) = (6.0, 12.0);
 
 pub fn workforce(facts: &WorkforceFacts, period: Period, policy: SuppressionPolicy) -> Workforce {
     let link_workers = facts.workers.len() as u64;
-    let wte: f64 = facts.workers.iter().map(|w| w.wte.unwrap_or(1.0)).sum();
+    let wte = crate::stats::ordered_sum(facts.workers.iter().map(|w| w.wte.unwrap_or(1.0)));
     let taken_on = facts.cases.iter().filter(|c| c.accepted_on.is_some_and(|d| period.contains(d))).count() as u64;
     let per_wte = (wte > 0.0).then(|| taken_on as f64 / wte * 365.25 / period.days() as f64);
     let closed: Vec<f64> = facts.cases.iter().filter(|c| c.discharged_on.is_some_and(|d| period.contains(d))).map(|c| c.contacts as f64).collect();
     let n_closed = closed.len() as u64;
-    let in_band = (n_closed > 0).then(|| closed.iter().filter(|c| (CONTACTS_BAND.0..=CONTACTS_BAND.1).contains(*c)).count() as f64 / n_closed as f64 * 100.0);
+    let in_band = closed.iter().filter(|c| (CONTACTS_BAND.0..=CONTACTS_BAND.1).contains(*c)).count() as u64;
     let caseload_per_wte = policy.statistic(taken_on, per_wte);
     Workforce {
         services: facts.services,
@@ -142,7 +142,7 @@ pub fn workforce(facts: &WorkforceFacts, period: Period, policy: SuppressionPoli
         contacts_mean: policy.statistic(n_closed, stats::mean(&closed)),
         contacts_median: policy.statistic(n_closed, stats::median(&closed)),
         contacts_band: CONTACTS_BAND,
-        pct_contacts_in_band: policy.statistic(n_closed, in_band),
+        pct_contacts_in_band: policy.proportion(in_band, n_closed),
     }
 }
 
@@ -192,7 +192,14 @@ mod tests {
         assert_eq!(w.closed, Shown::Value(10));
         assert_eq!(w.contacts_mean, Shown::Value(11.0));
         assert_eq!(w.contacts_median, Shown::Value(11.0));
-        assert_eq!(w.pct_contacts_in_band, Shown::Value(40.0));
+        // 4 of 10 in the band (40%) would give the small count 4 away: suppressed.
+        assert_eq!(w.pct_contacts_in_band, Shown::Suppressed);
+        // 10 more with 8 contacts and 10 with 30: 4 + 10 = 14 of 30 in the band, 16 not: 46.67%.
+        for i in 0..20 {
+            facts.cases.push(case(2000 + i, Some(date!(2026 - 01 - 01)), Some(date!(2026 - 09 - 01)), if i < 10 { 8 } else { 30 }));
+        }
+        let w = workforce(&facts, year(), SuppressionPolicy::default());
+        assert!((w.pct_contacts_in_band.value().unwrap() - 14.0 / 30.0 * 100.0).abs() < 1e-9);
     }
 
     #[test]

@@ -104,7 +104,8 @@ pub(crate) fn html(out: &mut String, report: &Report) {
 
 /// Mean change with its 95% CI per score (scores with too few people are named, not drawn).
 fn chart(id: &str, outcomes: &[CustomOutcome]) -> Option<String> {
-    let rows: Vec<(&CustomOutcome, f64, Option<(f64, f64)>)> = outcomes.iter().filter_map(|o| Some((o, *o.mean_change.value()?, o.ci95_low.value().copied().zip(o.ci95_high.value().copied())))).collect();
+    type Row<'a> = (&'a CustomOutcome, f64, Option<(f64, f64)>);
+    let rows: Vec<Row> = outcomes.iter().filter_map(|o| Some((o, *o.mean_change.value()?, o.ci95_low.value().copied().zip(o.ci95_high.value().copied())))).collect();
     if rows.is_empty() {
         return None;
     }

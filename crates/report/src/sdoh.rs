@@ -149,7 +149,13 @@ fn stacked_bars(id: &str, needs: &[NeedOutcome]) -> Option<String> {
     for n in needs {
         match n.shares {
             Some(_) => {
-                let parts: Vec<String> = outcomes(n).iter().map(|(_, what, pct)| format!("{} {}%", what.to_lowercase(), one_dp(*pct))).collect();
+                let parts: Vec<String> = outcomes(n)
+                    .iter()
+                    .map(|(_, what, pct)| match pct {
+                        Shown::Value(_) => format!("{} {}%", what.to_lowercase(), one_dp(*pct)),
+                        _ => format!("{} * (too few to show)", what.to_lowercase()),
+                    })
+                    .collect();
                 w!(desc, " {}: {}.", n.label, parts.join(", "));
             }
             None => w!(desc, " {}: too few people to show.", n.label),
@@ -172,6 +178,10 @@ fn stacked_bars(id: &str, needs: &[NeedOutcome]) -> Option<String> {
         w!(out, r#"<text x="{}" y="27">{}</text>"#, fixed(x + 22.0, 1), what);
         x += 22.0 + what.len() as f64 * 7.6 + 18.0;
     }
+    if needs.iter().any(|n| n.shares.is_some_and(|s| s.iter().any(Option::is_none))) {
+        w!(out, r##"<rect x="{}" y="38" width="16" height="16" fill="#ffffff" stroke="{TEXT}" stroke-width="1" stroke-dasharray="4 3"/>"##, fixed(left, 1));
+        w!(out, r#"<text x="{}" y="51">* Too few people to show separately</text>"#, fixed(left + 22.0, 1));
+    }
     for (k, n) in needs.iter().enumerate() {
         let y = top + row * k as f64;
         let label: String = if n.label.chars().count() > 30 { format!("{}…", n.label.chars().take(29).collect::<String>()) } else { n.label.to_owned() };
@@ -180,6 +190,7 @@ fn stacked_bars(id: &str, needs: &[NeedOutcome]) -> Option<String> {
             Some(shares) => {
                 let mut start = left;
                 for (i, share) in shares.iter().enumerate() {
+                    let Some(share) = share else { continue };
                     let w_ = share * plot;
                     if w_ <= 0.0 {
                         continue;
@@ -190,6 +201,14 @@ fn stacked_bars(id: &str, needs: &[NeedOutcome]) -> Option<String> {
                         w!(out, r#"<text x="{}" y="{}" text-anchor="middle" fill="{}"{extra}>{}%</text>"#, fixed(start + w_ / 2.0, 1), fixed(y + 17.0, 1), ink[i], fixed(share * 100.0, 0));
                     }
                     start += w_;
+                }
+                // The hidden shares as one remainder (what the shown percentages leave).
+                let rest = left + plot - start;
+                if shares.iter().any(Option::is_none) && rest > 0.5 {
+                    w!(out, r##"<rect x="{}" y="{}" width="{}" height="24" fill="#ffffff" stroke="{TEXT}" stroke-width="1" stroke-dasharray="4 3"/>"##, fixed(start, 1), fixed(y, 1), fixed(rest, 1));
+                    if rest >= 16.0 {
+                        w!(out, r#"<text x="{}" y="{}" text-anchor="middle">*</text>"#, fixed(start + rest / 2.0, 1), fixed(y + 17.0, 1));
+                    }
                 }
             }
             None => w!(out, r#"<text x="{}" y="{}">* too few people to show</text>"#, fixed(left, 1), fixed(y + 17.0, 1)),
@@ -207,12 +226,13 @@ mod tests {
     use linkwork_domain::resolution::{NeedResolution, ResolutionFacts};
     use time::macros::date;
 
-    /// 10 people discharged with money needs: 6 resolved, 2 partly, 2 not resolved → 60%, 20%,
-    /// 20%, 0%; 3 with housing needs, all resolved (suppressed).
+    /// 40 people discharged with money needs: 20 resolved, 10 partly, 10 not resolved → 50%, 25%,
+    /// 25%, 0% (no count or remainder of 1–7, so every percentage is shown); 3 with housing needs,
+    /// all resolved (suppressed).
     fn report() -> linkwork_domain::evaluation::Report {
         let mut input = EvaluationInput::default();
         let on = date!(2026 - 06 - 01);
-        for (i, r) in [NeedResolution::Resolved; 6].into_iter().chain([NeedResolution::Partly; 2]).chain([NeedResolution::NotResolved; 2]).enumerate() {
+        for (i, r) in [NeedResolution::Resolved; 20].into_iter().chain([NeedResolution::Partly; 10]).chain([NeedResolution::NotResolved; 10]).enumerate() {
             input.sdoh.push(ResolutionFacts { referral_id: format!("r{i}"), discharged_on: on, needs: vec![NeedDomain::MoneyDebtBenefits], recorded: vec![(NeedDomain::MoneyDebtBenefits, r)] });
         }
         for i in 0..3 {
@@ -226,12 +246,12 @@ mod tests {
     fn figures_have_stable_ids_and_values() {
         let figures = crate::figures(&report());
         let get = |id: &str| figures.iter().find(|f| f.id == id).unwrap_or_else(|| panic!("{id}"));
-        assert_eq!(get("sdoh.money.discharged").value, "10");
-        assert_eq!(get("sdoh.money.resolved_pct").value, "60.0");
-        assert_eq!(get("sdoh.money.resolved_pct").n, "10");
-        // Wilson 6/10: 31.27% to 83.18%.
-        assert_eq!((get("sdoh.money.resolved_pct").ci95_low.as_str(), get("sdoh.money.resolved_pct").ci95_high.as_str()), ("31.3", "83.2"));
-        assert_eq!(get("sdoh.money.partly_pct").value, "20.0");
+        assert_eq!(get("sdoh.money.discharged").value, "40");
+        assert_eq!(get("sdoh.money.resolved_pct").value, "50.0");
+        assert_eq!(get("sdoh.money.resolved_pct").n, "40");
+        // Wilson 20/40: 35.20% to 64.80%.
+        assert_eq!((get("sdoh.money.resolved_pct").ci95_low.as_str(), get("sdoh.money.resolved_pct").ci95_high.as_str()), ("35.2", "64.8"));
+        assert_eq!(get("sdoh.money.partly_pct").value, "25.0");
         assert_eq!(get("sdoh.money.not_worked_on_pct").value, "0.0");
         assert_eq!(get("sdoh.housing.discharged").value, "*");
         assert_eq!(get("sdoh.housing.resolved_pct").value, "*");
@@ -241,8 +261,25 @@ mod tests {
     fn html_has_chart_with_text_alternative_and_table() {
         let html = crate::html_fragment(&report(), "linkwork report");
         let section = &html[html.find("lw-report-sdoh").expect("section")..];
-        assert!(section.contains(r#"role="img""#) && section.contains("Money, debt and benefits: resolved 60.0%, partly resolved 20.0%, not resolved 20.0%, not worked on 0.0%."));
+        assert!(section.contains(r#"role="img""#) && section.contains("Money, debt and benefits: resolved 50.0%, partly resolved 25.0%, not resolved 25.0%, not worked on 0.0%."));
         assert!(section.contains("Housing and homelessness: too few people to show."));
         assert!(section.contains("<caption class=\"nhsuk-table__caption\">What happened with each need by discharge</caption>"));
+    }
+
+    /// 33 recorded with loneliness: 20 resolved, 10 partly, 3 not resolved. 3/33 is hidden, and
+    /// with it the smallest other non-zero share (10/33), else 100% − 60.6% − 0% would give it.
+    /// The bar draws 60.6% and one dashed remainder marked `*`.
+    #[test]
+    fn hidden_shares_are_one_remainder_in_the_chart() {
+        let mut input = EvaluationInput::default();
+        let on = date!(2026 - 06 - 01);
+        for (i, r) in [NeedResolution::Resolved; 20].into_iter().chain([NeedResolution::Partly; 10]).chain([NeedResolution::NotResolved; 3]).enumerate() {
+            input.sdoh.push(ResolutionFacts { referral_id: format!("r{i}"), discharged_on: on, needs: vec![NeedDomain::Loneliness], recorded: vec![(NeedDomain::Loneliness, r)] });
+        }
+        let report = evaluate(&input, Period::new(date!(2026 - 04 - 01), date!(2027 - 03 - 31)).unwrap(), &EvaluationSettings::default());
+        let html = crate::html_fragment(&report, "linkwork report");
+        let section = &html[html.find("lw-report-sdoh").expect("section")..];
+        assert!(section.contains("Loneliness and social isolation: resolved 60.6%, partly resolved * (too few to show), not resolved * (too few to show), not worked on 0.0%."), "{section}");
+        assert!(section.contains(r#"stroke-dasharray="4 3""#) && section.contains("Too few people to show separately"));
     }
 }

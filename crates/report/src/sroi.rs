@@ -7,7 +7,7 @@ use crate::format::{escape, fixed, unique_slugs};
 use crate::Figure;
 use linkwork_domain::disclosure::Shown;
 use linkwork_domain::evaluation::Report;
-use linkwork_domain::sroi::SroiReport;
+use linkwork_domain::sroi::{QuantityUnit, SroiReport, SroiStatus};
 use std::fmt::Write;
 
 macro_rules! w {
@@ -18,8 +18,87 @@ macro_rules! w {
 
 const SECTION: &str = "sroi";
 
+/// Where a service manager enters the model.
+pub(crate) const SROI_PAGE: &str = "/health/sroi";
+
+/// `12345.6` as `12,345.6` (the integer part grouped in threes).
+fn grouped(v: f64, dp: usize) -> String {
+    let text = fixed(v.abs(), dp);
+    let (int, frac) = text.split_once('.').map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
+    let mut out = String::new();
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    out
+}
+
+/// Whether `v` prints as a negative number at `dp` places (so `-0.4` at 0 places is not).
+fn negative(v: f64, dp: usize) -> bool {
+    fixed(v, dp).starts_with('-')
+}
+
+/// Money as printed: `£140,000`, `−£97,155` (a minus sign before the £), pence only when there are
+/// any (`£1,000`, `£12.50`).
+pub(crate) fn pounds(v: f64) -> String {
+    let dp = if (v * 100.0).round() % 100.0 == 0.0 { 0 } else { 2 };
+    let sign = if negative(v, dp) { "\u{2212}" } else { "" };
+    format!("{sign}£{}", grouped(v, dp))
+}
+
+/// Plain figure values (CSV, JSON): whole pounds, no separators.
 fn money(v: f64) -> String {
     fixed(v, 0)
+}
+
+/// A number with the precision it has, up to `max_dp` places: `3.5`, `30`, `2.25`.
+fn trimmed(v: f64, max_dp: usize) -> String {
+    let text = fixed(v, max_dp);
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_owned()
+    } else {
+        text
+    }
+}
+
+/// A rate (a fraction) as a percentage with the precision it has: 0.035 → `3.5%`, 0.3 → `30%`.
+pub(crate) fn pct(v: f64) -> String {
+    format!("{}%", trimmed(v * 100.0, 2))
+}
+
+fn years(n: u8) -> String {
+    if n == 1 {
+        "1 year".to_owned()
+    } else {
+        format!("{n} years")
+    }
+}
+
+/// An outcome's quantity as a figure value (plain) and as printed.
+fn quantity(q: Shown<f64>, unit: QuantityUnit) -> (String, String) {
+    match q {
+        Shown::Value(v) => match unit {
+            QuantityUnit::People => (fixed(v, 0), format!("{} people", grouped(v, 0))),
+            QuantityUnit::PoundsAYear => (money(v), format!("{} a year", pounds(v.round()))),
+            QuantityUnit::Entered => (trimmed(v, 4), trimmed(v, 4)),
+        },
+        Shown::Suppressed => ("*".into(), "* (too few people)".into()),
+        Shown::NoData => (String::new(), "no data".into()),
+    }
+}
+
+fn quantity_unit(unit: QuantityUnit) -> &'static str {
+    match unit {
+        QuantityUnit::People => "people",
+        QuantityUnit::PoundsAYear => "£ a year",
+        QuantityUnit::Entered => "as entered",
+    }
 }
 
 fn prefix(s: &SroiReport) -> &'static str {
@@ -27,6 +106,16 @@ fn prefix(s: &SroiReport) -> &'static str {
         "Illustrative: "
     } else {
         ""
+    }
+}
+
+/// The `sroi.model` figure's value: which model the section used, or why it has none.
+fn model_status(s: &SroiReport) -> &'static str {
+    match s.status {
+        SroiStatus::Calculated if s.illustrative => "illustrative",
+        SroiStatus::Calculated => "entered",
+        SroiStatus::NotEntered => "not entered",
+        SroiStatus::SeveralServices => "several services",
     }
 }
 
@@ -56,10 +145,18 @@ fn figure(
     }
 }
 
-/// The figures of the section.
+/// The figures of the section: always `sroi.model`; the rest only when a model was calculated.
 pub(crate) fn figures(report: &Report, out: &mut Vec<Figure>) {
     let s = &report.sroi;
-    if s.inputs.is_empty() && s.outcomes.is_empty() {
+    out.push(figure(
+        s,
+        "sroi.model".into(),
+        "SROI model",
+        model_status(s).to_owned(),
+        "",
+        "Which SROI model the section uses: the service's entered model, Linkwork's illustrative one saved as the service's, not entered (no ratio), or several services (no combined ratio).",
+    ));
+    if s.status != SroiStatus::Calculated {
         return;
     }
     out.push(figure(
@@ -104,12 +201,8 @@ pub(crate) fn figures(report: &Report, out: &mut Vec<Figure>) {
     ));
     let slugs = unique_slugs(s.outcomes.iter().map(|o| o.label.as_str()), "outcome");
     for (o, slug) in s.outcomes.iter().zip(&slugs) {
-        let q = match o.quantity {
-            Shown::Value(v) => fixed(v, 1),
-            Shown::Suppressed => "*".into(),
-            Shown::NoData => String::new(),
-        };
-        out.push(figure(s, format!("sroi.outcome.{slug}.quantity"), &format!("{}: quantity", o.label), q, "people or £", "How many people achieved the outcome (or £ saved), from this report's own figures or as entered."));
+        let (q, _) = quantity(o.quantity, o.quantity_unit);
+        out.push(figure(s, format!("sroi.outcome.{slug}.quantity"), &format!("{}: quantity", o.label), q, quantity_unit(o.quantity_unit), "How many people achieved the outcome (a count from this report, rounded to 5; * when 1 to 7), the £ a year saved, or the number entered."));
         out.push(figure(
             s,
             format!("sroi.outcome.{slug}.present_value"),
@@ -117,8 +210,8 @@ pub(crate) fn figures(report: &Report, out: &mut Vec<Figure>) {
             money(o.present_value),
             "£",
             &format!(
-                "Present value of this outcome's impact; proxy £{} ({}).",
-                fixed(o.proxy_value, 2),
+                "Present value of this outcome's impact; proxy {} ({}).",
+                pounds(o.proxy_value),
                 o.proxy_source
             ),
         ));
@@ -135,10 +228,6 @@ pub(crate) fn figures(report: &Report, out: &mut Vec<Figure>) {
         ));
         out.push(figure(s, format!("sroi.sensitivity.{slug}.ratio_at_one_and_half"), &format!("SROI ratio with {} × 1.5", v.assumption.to_lowercase()), fixed(v.ratio_at_one_and_half, 2), "£ per £1", "The SROI ratio with this assumption × 1.5 (rates capped at 100%), the others unchanged."));
     }
-}
-
-fn pct(v: f64) -> String {
-    format!("{}%", fixed(v * 100.0, 0))
 }
 
 fn table(
@@ -185,16 +274,34 @@ fn table(
     out.push_str("</tbody></table>");
 }
 
-/// The section's HTML.
-pub(crate) fn html(out: &mut String, report: &Report) {
-    let s = &report.sroi;
-    if s.inputs.is_empty() && s.outcomes.is_empty() {
-        return;
-    }
+fn section_start(out: &mut String) {
     w!(
         out,
         r#"<section class="linkwork-report__section" aria-labelledby="lw-report-sroi"><h2 class="nhsuk-heading-m" id="lw-report-sroi">Social return on investment</h2>"#
     );
+}
+
+/// The section's HTML. Without a calculated model it says why there is no ratio and, for one
+/// service, how a manager enters its model.
+pub(crate) fn html(out: &mut String, report: &Report) {
+    let s = &report.sroi;
+    match s.status {
+        SroiStatus::Calculated => {}
+        SroiStatus::NotEntered => {
+            section_start(out);
+            w!(
+                out,
+                r#"<div class="nhsuk-inset-text"><span class="nhsuk-u-visually-hidden">Information: </span><p>No social return on investment (SROI) model has been entered for this service, so no SROI ratio is shown.</p></div><p class="nhsuk-body">To include one, a service manager enters the service's inputs (staff, overheads, volunteer time), its outcomes with financial proxies and their sources, and the assumptions (deadweight, displacement, attribution, duration, drop-off, discount rate) in Linkwork under Health and SROI, on the Social return on investment page (<code>{SROI_PAGE}</code>). Reports made after that include the ratio, its sensitivity analysis and the assumptions. Method: A guide to Social Return on Investment (Cabinet Office, 2012).</p></section>"#
+            );
+            return;
+        }
+        SroiStatus::SeveralServices => {
+            section_start(out);
+            out.push_str(r#"<div class="nhsuk-inset-text"><span class="nhsuk-u-visually-hidden">Information: </span><p>This report covers several services, so no social return on investment (SROI) ratio is shown.</p></div><p class="nhsuk-body">Each service's SROI uses its own inputs, financial proxies and assumptions, which differ between services, and ratios cannot be added up. Each service's own report shows its ratio once its manager has entered its model.</p></section>"#);
+            return;
+        }
+    }
+    section_start(out);
     if let Some(warning) = s.warning {
         w!(
             out,
@@ -208,12 +315,12 @@ pub(crate) fn html(out: &mut String, report: &Report) {
         .unwrap_or_else(|| "not available (no inputs entered)".to_owned());
     w!(
         out,
-        r#"<p class="nhsuk-body">{}SROI ratio: {}. Inputs £{}; present value of impact £{}; net present value £{}; payback {}. Method: A guide to Social Return on Investment (Cabinet Office, 2012).</p>"#,
+        r#"<p class="nhsuk-body">{}SROI ratio: {}. Inputs {}; present value of impact {}; net present value {}; payback {}. Method: A guide to Social Return on Investment (Cabinet Office, 2012).</p>"#,
         escape(prefix(s)),
         escape(&ratio),
-        escape(&money(s.total_inputs)),
-        escape(&money(s.present_value)),
-        escape(&money(s.net_present_value)),
+        escape(&pounds(s.total_inputs.round())),
+        escape(&pounds(s.present_value.round())),
+        escape(&pounds(s.net_present_value.round())),
         escape(
             &s.payback_months
                 .map(|m| format!("{} months", fixed(m, 1)))
@@ -227,9 +334,9 @@ pub(crate) fn html(out: &mut String, report: &Report) {
             (
                 i.label.clone(),
                 vec![
-                    fixed(i.quantity, 1),
-                    format!("£{}", money(i.unit_value)),
-                    format!("£{}", money(i.quantity * i.unit_value)),
+                    trimmed(i.quantity, 2),
+                    pounds(i.unit_value),
+                    pounds((i.quantity * i.unit_value).round()),
                     i.source.clone(),
                 ],
             )
@@ -247,27 +354,54 @@ pub(crate) fn html(out: &mut String, report: &Report) {
         ],
         &inputs,
     );
-    let outcomes: Vec<(String, Vec<String>)> = s
+    // Proxy sources are long: numbered in a list under the table (the same source once), so the
+    // table's columns keep room to read when printed on A4.
+    let mut sources: Vec<&str> = Vec::new();
+    for o in &s.outcomes {
+        if !sources.contains(&o.proxy_source.as_str()) {
+            sources.push(&o.proxy_source);
+        }
+    }
+    let source_number = |source: &str| sources.iter().position(|s| *s == source).map_or(0, |i| i + 1);
+    // Two tables, so the outcome names keep room on A4: what each outcome is worth, then the
+    // assumptions applied to it.
+    let values: Vec<(String, Vec<String>)> = s
         .outcomes
         .iter()
         .map(|o| {
-            let q = match o.quantity {
-                Shown::Value(v) => fixed(v, 1),
-                Shown::Suppressed => "* (too few people)".into(),
-                Shown::NoData => "no data".into(),
-            };
             (
                 o.label.clone(),
                 vec![
-                    q,
-                    format!("£{}", fixed(o.proxy_value, 2)),
-                    o.proxy_source.clone(),
+                    quantity(o.quantity, o.quantity_unit).1,
+                    format!("{} (source {})", pounds(o.proxy_value), source_number(&o.proxy_source)),
+                    pounds(o.present_value.round()),
+                ],
+            )
+        })
+        .collect();
+    table(
+        out,
+        "Outcomes and their value (the proxies' sources are listed below)",
+        &[
+            ("Outcome", false),
+            ("Quantity", true),
+            ("Financial proxy a year", true),
+            ("Present value", true),
+        ],
+        &values,
+    );
+    let assumptions: Vec<(String, Vec<String>)> = s
+        .outcomes
+        .iter()
+        .map(|o| {
+            (
+                o.label.clone(),
+                vec![
                     pct(o.deadweight),
                     pct(o.displacement),
                     pct(o.attribution),
-                    format!("{} years", o.duration_years),
+                    years(o.duration_years),
                     pct(o.drop_off),
-                    format!("£{}", money(o.present_value)),
                 ],
             )
         })
@@ -275,24 +409,27 @@ pub(crate) fn html(out: &mut String, report: &Report) {
     table(
         out,
         &format!(
-            "Outcomes, financial proxies and assumptions (discount rate {}: {})",
-            pct(s.discount_rate).replace(".0%", "%"),
+            "Assumptions for each outcome (discount rate {}: {})",
+            pct(s.discount_rate),
             s.discount_rate_source
         ),
         &[
             ("Outcome", false),
-            ("Quantity", true),
-            ("Proxy", true),
-            ("Proxy source", false),
             ("Deadweight", true),
             ("Displacement", true),
             ("Attribution", true),
             ("Duration", true),
             ("Drop-off", true),
-            ("Present value", true),
         ],
-        &outcomes,
+        &assumptions,
     );
+    if !sources.is_empty() {
+        out.push_str(r#"<h3 class="nhsuk-heading-s">Sources of the financial proxies</h3><ol class="nhsuk-list nhsuk-list--number">"#);
+        for (i, source) in sources.iter().enumerate() {
+            w!(out, r#"<li id="sroi-proxy-source-{}">{}</li>"#, i + 1, escape(source));
+        }
+        out.push_str("</ol>");
+    }
     if let Some(svg) = tornado(s) {
         w!(out, r#"<figure class="linkwork-chart">{svg}</figure>"#);
         let rows: Vec<(String, Vec<String>)> = s
@@ -410,12 +547,12 @@ pub(crate) fn tornado(s: &SroiReport) -> Option<String> {
 mod tests {
     use super::*;
     use linkwork_domain::evaluation::{evaluate, EvaluationInput, EvaluationSettings, Period};
-    use linkwork_domain::sroi::{Input, InputKind, Outcome, Quantity, SroiModel};
+    use linkwork_domain::sroi::{Input, InputKind, Outcome, Quantity, SroiModel, SroiSetting};
     use time::macros::date;
 
-    fn report(model: SroiModel) -> Report {
+    fn report(setting: SroiSetting) -> Report {
         let input = EvaluationInput {
-            sroi: model,
+            sroi: setting,
             ..Default::default()
         };
         evaluate(
@@ -425,22 +562,73 @@ mod tests {
         )
     }
 
+    fn ids(r: &Report) -> Vec<(String, String)> {
+        let mut figs = Vec::new();
+        figures(r, &mut figs);
+        figs.into_iter().map(|f| (f.id, f.value)).collect()
+    }
+
+    #[test]
+    fn money_rates_and_years_as_printed() {
+        assert_eq!(pounds(140_000.0), "£140,000");
+        assert_eq!(pounds(-97_155.0), "\u{2212}£97,155");
+        assert_eq!(pounds(1_000.0), "£1,000");
+        assert_eq!(pounds(12.5), "£12.50");
+        assert_eq!(pounds(999.0), "£999");
+        assert_eq!(pounds(-0.4), "\u{2212}£0.40");
+        assert_eq!(pounds(-0.004), "£0", "no minus sign on what rounds to nothing");
+        assert_eq!(pounds(1_234_567.0), "£1,234,567");
+        assert_eq!(pct(0.035), "3.5%");
+        assert_eq!(pct(0.3), "30%");
+        assert_eq!(pct(0.0), "0%");
+        assert_eq!(pct(0.125), "12.5%");
+        assert_eq!((years(1).as_str(), years(2).as_str()), ("1 year", "2 years"));
+    }
+
+    #[test]
+    fn no_model_entered_says_how_to_enter_one_and_has_no_figures() {
+        let r = report(SroiSetting::NotEntered);
+        assert_eq!(ids(&r), vec![("sroi.model".to_owned(), "not entered".to_owned())]);
+        let mut html = String::new();
+        super::html(&mut html, &r);
+        assert!(html.contains("No social return on investment (SROI) model has been entered for this service"));
+        assert!(html.contains("<code>/health/sroi</code>"));
+        assert!(!html.contains("£") && !html.contains("<svg") && !html.contains("<table"));
+        let r = report(SroiSetting::SeveralServices);
+        assert_eq!(ids(&r), vec![("sroi.model".to_owned(), "several services".to_owned())]);
+        let mut html = String::new();
+        super::html(&mut html, &r);
+        assert!(html.contains("This report covers several services") && !html.contains("<table"));
+    }
+
     #[test]
     fn figures_and_html_say_illustrative_and_draw_a_tornado() {
-        let r = report(SroiModel::illustrative());
+        let r = report(SroiSetting::Saved(SroiModel::illustrative()));
         let mut figs = Vec::new();
         figures(&r, &mut figs);
         assert!(
             figs.iter().all(|f| f.label.starts_with("Illustrative: ")),
             "every figure says so"
         );
-        let inputs = figs.iter().find(|f| f.id == "sroi.total_inputs").unwrap();
-        assert_eq!(inputs.value, "140000");
+        let get = |id: &str| figs.iter().find(|f| f.id == id).unwrap().value.clone();
+        // Figure values stay plain numbers for CSV and JSON.
+        assert_eq!(get("sroi.total_inputs"), "140000");
+        assert_eq!(get("sroi.model"), "illustrative");
+        // No evaluation data: no quantities, so nothing of value and a net present value of
+        // 0 − 140,000.
+        assert_eq!(get("sroi.net_present_value"), "-140000");
         let mut html = String::new();
         super::html(&mut html, &r);
         assert!(html.contains("nhsuk-warning-callout") && html.contains("Illustrative figures"));
-        // No evaluation data: no outcome quantity, so no ratio above 0 and no payback.
         assert!(html.contains("payback not reached"));
+        // 3 × £40,000 + £15,000 + 500 × £10 = £140,000, printed with separators and a minus sign.
+        assert!(html.contains("Inputs £140,000;") && html.contains("net present value \u{2212}£140,000;"), "{html}");
+        assert!(html.contains("discount rate 3.5%: HM Treasury Green Book rate, verify"));
+        assert!(html.contains(">1 year<") && html.contains(">2 years<") && !html.contains("1 years"));
+        // The proxy sources (two outcomes share one) are a numbered list under the table.
+        assert!(html.contains(">£1,000 (source 1)<") && html.contains(">£500 (source 1)<") && html.contains(">£1 (source 2)<"));
+        assert!(html.contains(r#"<li id="sroi-proxy-source-1">Illustrative value, not a published proxy"#));
+        assert!(!html.contains("Proxy source"));
         assert_eq!(html.matches("<svg ").count(), 1);
     }
 
@@ -467,13 +655,15 @@ mod tests {
             }],
             ..SroiModel::default()
         };
-        let r = report(model);
+        let r = report(SroiSetting::Saved(model));
         let mut figs = Vec::new();
         figures(&r, &mut figs);
         let get = |id: &str| figs.iter().find(|f| f.id == id).unwrap().value.clone();
         // See linkwork_domain::sroi's tests for the arithmetic.
+        assert_eq!(get("sroi.model"), "entered");
         assert_eq!(get("sroi.ratio"), "1.72");
         assert_eq!(get("sroi.payback_months"), "10.0");
+        assert_eq!(get("sroi.outcome.wellbeing.quantity"), "100");
         assert_eq!(get("sroi.outcome.wellbeing.present_value"), "171953");
         assert_eq!(get("sroi.sensitivity.deadweight.ratio_at_half"), "2.01");
         let mut html = String::new();
@@ -482,6 +672,9 @@ mod tests {
             !html.contains("Illustrative")
                 && html.contains("£1.72 of social value for every £1 invested")
         );
+        // PV 171,952.67 → £171,953; NPV £71,953; unit value £50,000; deadweight 25%.
+        assert!(html.contains("present value of impact £171,953; net present value £71,953;"));
+        assert!(html.contains(">£50,000<") && html.contains(">£100,000<") && html.contains(">25%<"));
         assert!(tornado(&r.sroi)
             .unwrap()
             .contains("Deadweight: 2.01 when halved, 1.43 when × 1.5."));

@@ -258,7 +258,7 @@ mod tests {
     #[test]
     fn figures_and_html() {
         let mut input = EvaluationInput::default();
-        for i in 0..12 {
+        for i in 0..32 {
             let id = format!("r{i}");
             input.referrals.push(ReferralFacts {
                 id: id.clone(),
@@ -268,7 +268,7 @@ mod tests {
                 referred_on: date!(2026 - 05 - 01),
                 first_contact_on: None,
             });
-            input.what_works.contacts.push((id.clone(), if i < 9 { 4 } else { 1 }));
+            input.what_works.contacts.push((id.clone(), if i < 24 { 4 } else { 1 }));
             for partner in ["Walk Club", "Walk-Club"] {
                 input.what_works.onward.push(OnwardUse {
                     referral_id: id.clone(),
@@ -283,12 +283,13 @@ mod tests {
         let mut figs = Vec::new();
         super::figures(&report, &mut figs);
         let get = |id: &str| figs.iter().find(|f| f.id == id).unwrap_or_else(|| panic!("no {id}")).value.clone();
-        // 9 of 12 engaged: 75%.
+        // 24 of 32 engaged: 75% (neither 24 nor the 8 who did not is a count of 1–7; 9 of 12
+        // would be suppressed, as the 3 would follow).
         assert_eq!(get("what_works.source.gp_practice.pct_engaged"), "75.0");
         assert_eq!(get("what_works.activity.physical_activity.pct_onward_went"), "100.0");
         // Two partners with the same slug get distinct ids.
-        assert_eq!(get("what_works.partner.walk_club.referrals"), "10");
-        assert_eq!(get("what_works.partner.walk_club_2.referrals"), "10");
+        assert_eq!(get("what_works.partner.walk_club.referrals"), "30");
+        assert_eq!(get("what_works.partner.walk_club_2.referrals"), "30");
         assert_eq!(get("what_works.source.gp_practice.swemwbs_change"), "");
         let mut html = String::new();
         super::html(&mut html, &report);

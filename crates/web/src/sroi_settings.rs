@@ -1,6 +1,7 @@
 //! The service's SROI model (inputs, outcomes with financial proxies and sources, assumptions),
 //! edited by its service manager and stored as the domain's JSON document. Until a manager saves
-//! one, reports use Linkwork's illustrative model and say so.
+//! one, reports show no SROI ratio, only how to enter a model; the form starts from Linkwork's
+//! illustrative model.
 //!
 //! Form fields: `discount_rate` (%); per input row `i` (0–[`ROWS`]−1) `input_label_i`,
 //! `input_kind_i`, `input_quantity_i`, `input_value_i`, `input_source_i`; per outcome row
@@ -130,7 +131,7 @@ fn number(c: &mut Checker, f: &Fields, field: &str, what: &str, max: Option<f64>
     let raw = f.get(field).trim().trim_start_matches('£').replace(',', "");
     let raw = raw.trim_end_matches('%');
     match raw.parse::<f64>() {
-        Ok(v) if v.is_finite() && v >= 0.0 && max.map_or(true, |m| v <= m) => Some(v),
+        Ok(v) if v.is_finite() && v >= 0.0 && max.is_none_or(|m| v <= m) => Some(v),
         _ => {
             let range = max.map_or("0 or more".to_owned(), |m| format!("from 0 to {m}"));
             c.error(field, format!("Enter {what} as a number {range}"));

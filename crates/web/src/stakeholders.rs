@@ -258,3 +258,193 @@ pub async fn add_statement(
         _ => Err(WebError::Invalid(c.into_errors())),
     }
 }
+
+// ---- qualitative evidence ----
+
+use linkwork_domain::need::NeedDomain;
+use linkwork_domain::stakeholders::evidence::{
+    anonymise, ConsentGivenBy, ConsentUse, EvidenceKind, KnownIdentifiers, OutcomeDomain,
+};
+use linkwork_store::{AuditActor, EvidenceItem, NewEvidence};
+
+fn audit_actor(actor: &Actor, user_id: &str) -> AuditActor {
+    AuditActor {
+        user_id: Some(user_id.to_owned()),
+        token_id: None,
+        org_id: Some(actor.org_id.clone()),
+    }
+}
+
+/// Link workers and managers record evidence and see the service's list.
+pub fn require_casework(actor: &Actor) -> Result<(), WebError> {
+    crate::casework::require_casework(actor)
+}
+
+fn parse_all<T>(
+    c: &mut Checker,
+    values: Vec<&str>,
+    parse: impl Fn(&str) -> linkwork_domain::Result<T>,
+) -> Vec<T> {
+    values
+        .into_iter()
+        .filter(|v| !v.trim().is_empty())
+        .filter_map(|v| c.check(parse(v)))
+        .collect()
+}
+
+pub async fn record_evidence(
+    store: &dyn Store,
+    actor: &Actor,
+    user_id: &str,
+    f: &Fields,
+) -> Result<String, WebError> {
+    require_casework(actor)?;
+    let mut c = Checker::default();
+    let kind = c.check(EvidenceKind::parse(f.get("kind")));
+    let title = c.check(RequiredText::<200>::parse(
+        "title",
+        "a short title",
+        f.get("title"),
+    ));
+    let text = c.check(RequiredText::<10000>::parse(
+        "text",
+        "the quote, case study or notes",
+        f.get("text"),
+    ));
+    let domains = parse_all(&mut c, f.all("outcome_domains"), OutcomeDomain::parse);
+    if domains.is_empty() && c.is_ok() {
+        c.error("outcome_domains", "Select at least one outcome domain");
+    }
+    let needs = parse_all(&mut c, f.all("needs"), NeedDomain::parse);
+    let stakeholders = parse_all(&mut c, f.all("stakeholders"), StakeholderKind::parse);
+    let consent_on = c.check(linkwork_domain::person::parse_past_date(
+        "consent_given_on",
+        "date consent was given",
+        f.get("consent_given_on"),
+        today(),
+    ));
+    let consent_by = c.check(ConsentGivenBy::parse(f.get("consent_by")));
+    let consent_use = c.check(ConsentUse::parse(f.get("consent_use")));
+    let nhs = f.get("nhs_number").trim();
+    let person_id = if nhs.is_empty() {
+        Some(None)
+    } else {
+        match c.check(linkwork_domain::NhsNumber::parse(nhs).map_err(|_| {
+            linkwork_domain::DomainError::invalid(
+                "nhs_number",
+                "Enter a valid NHS number, or leave it blank",
+            )
+        })) {
+            Some(n) => match store.person_id_by_nhs_number(&actor.org_id, &n).await? {
+                Some(id) => Some(Some(id)),
+                None => {
+                    c.error(
+                        "nhs_number",
+                        "Nobody with this NHS number has been referred to this service",
+                    );
+                    None
+                }
+            },
+            None => None,
+        }
+    };
+    match (
+        kind,
+        title,
+        text,
+        consent_on,
+        consent_by,
+        consent_use,
+        person_id,
+    ) {
+        (
+            Some(kind),
+            Some(title),
+            Some(text),
+            Some(consent_given_on),
+            Some(consent_by),
+            Some(consent_use),
+            Some(person_id),
+        ) if c.is_ok() => Ok(store
+            .add_evidence(
+                &audit_actor(actor, user_id),
+                &NewEvidence {
+                    service_org_id: actor.org_id.clone(),
+                    person_id,
+                    kind,
+                    title: title.into_string(),
+                    text: text.into_string(),
+                    outcome_domains: domains,
+                    needs,
+                    stakeholders,
+                    consent_given_on,
+                    consent_by,
+                    consent_use,
+                    recorded_by: user_id.to_owned(),
+                    recorded_on: today(),
+                },
+            )
+            .await?),
+        _ => Err(WebError::Invalid(c.into_errors())),
+    }
+}
+
+pub async fn evidence_items(
+    store: &dyn Store,
+    actor: &Actor,
+) -> Result<Vec<EvidenceItem>, WebError> {
+    require_casework(actor)?;
+    Ok(store.evidence_items(&actor.org_id).await?)
+}
+
+/// An item for the manager's review, with its text anonymised (reading the person's identifiers
+/// is audited). Other services' ids are not found.
+pub async fn evidence_for_review(
+    store: &dyn Store,
+    actor: &Actor,
+    user_id: &str,
+    id: &str,
+) -> Result<(EvidenceItem, KnownIdentifiers, String), WebError> {
+    require_manager(actor)?;
+    let (item, known) = store
+        .evidence_for_review(&audit_actor(actor, user_id), &actor.org_id, id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let anonymised = anonymise(&item.text, &known);
+    Ok((item, known, anonymised))
+}
+
+/// Approves the text the manager reviewed, anonymised once more (a manager's edit cannot put an
+/// identifier back). Only items with consent for reports can be approved.
+pub async fn approve_evidence(
+    store: &dyn Store,
+    actor: &Actor,
+    user_id: &str,
+    id: &str,
+    f: &Fields,
+) -> Result<(), WebError> {
+    let (item, known, _) = evidence_for_review(store, actor, user_id, id).await?;
+    let mut c = Checker::default();
+    if item.consent_use != ConsentUse::InReports {
+        c.error(
+            "approved_text",
+            "Consent was given for internal learning only, so this cannot be published",
+        );
+    }
+    let text = c.check(RequiredText::<10000>::parse(
+        "approved_text",
+        "the text to publish",
+        f.get("approved_text"),
+    ));
+    match text {
+        Some(text) if c.is_ok() => Ok(store
+            .approve_evidence(
+                &audit_actor(actor, user_id),
+                &actor.org_id,
+                id,
+                &anonymise(text.as_str(), &known),
+            )
+            .await?),
+        _ => Err(WebError::Invalid(c.into_errors())),
+    }
+}

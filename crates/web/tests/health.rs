@@ -29,9 +29,19 @@ fn default_fields() -> Vec<(String, String)> {
     for item in CostItem::all() {
         let code = item.code();
         let e = t.entry(item);
-        out.push((format!("cost_{code}"), e.map(|e| format!("{:.2}", e.unit_cost())).unwrap_or_default()));
-        out.push((format!("source_{code}"), e.map(|e| e.source().to_owned()).unwrap_or_default()));
-        out.push((format!("year_{code}"), e.map(|e| e.year().to_owned()).unwrap_or_default()));
+        out.push((
+            format!("cost_{code}"),
+            e.map(|e| format!("{:.2}", e.unit_cost()))
+                .unwrap_or_default(),
+        ));
+        out.push((
+            format!("source_{code}"),
+            e.map(|e| e.source().to_owned()).unwrap_or_default(),
+        ));
+        out.push((
+            format!("year_{code}"),
+            e.map(|e| e.year().to_owned()).unwrap_or_default(),
+        ));
     }
     out
 }
@@ -43,42 +53,93 @@ fn set(fields: &mut [(String, String)], name: &str, value: &str) {
 async fn tariff(w: &World) {
     for email in ["lw@test.org", "commissioner@test.org", "partner@test.org"] {
         let b = Browser::login(&w.base, email).await;
-        assert_eq!(b.get("/health/tariff").await.0, StatusCode::FORBIDDEN, "{email}");
+        assert_eq!(
+            b.get("/health/tariff").await.0,
+            StatusCode::FORBIDDEN,
+            "{email}"
+        );
     }
     let m = Browser::login(&w.base, "manager@test.org").await;
     let (status, html) = m.get("/health").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains(r#"href="/health/sroi""#) && html.contains("illustrative until you save your own"));
-    assert_eq!(Browser::login(&w.base, "lw@test.org").await.get("/health").await.0, StatusCode::FORBIDDEN);
+    assert!(
+        html.contains(r#"href="/health/sroi""#)
+            && html.contains("reports show no SROI until you save your own")
+    );
+    assert_eq!(
+        Browser::login(&w.base, "lw@test.org")
+            .await
+            .get("/health")
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
     let (status, html) = m.get("/health/tariff").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Health-system tariff"));
-    assert!(html.contains(r#"id="cost_gp_surgery" name="cost_gp_surgery" type="text" value="45.00""#), "defaults shown");
-    assert!(html.contains(r#"id="cost_bed_day" name="cost_bed_day" type="text" value="""#), "bed days uncosted");
+    assert!(
+        html.contains(r#"id="cost_gp_surgery" name="cost_gp_surgery" type="text" value="45.00""#),
+        "defaults shown"
+    );
+    assert!(
+        html.contains(r#"id="cost_bed_day" name="cost_bed_day" type="text" value="""#),
+        "bed days uncosted"
+    );
 
     // A negative cost and a cost without a source: both named, nothing saved.
     let mut fields = default_fields();
     set(&mut fields, "cost_gp_phone", "-3");
     set(&mut fields, "cost_bed_day", "345");
     set(&mut fields, "year_bed_day", "2025/26");
-    let pairs: Vec<(&str, &str)> = fields.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
     let (status, _, html) = m.post("/health/tariff", "/health/tariff", &pairs).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("GP telephone consultation: enter the unit cost in pounds, 0 or more"));
     assert!(html.contains("Bed day (non-elective stay): enter where the unit cost comes from"));
     assert!(html.contains(r##"href="#source_bed_day""##));
-    assert_eq!(w.store.health_tariff(&w.pcn).await.unwrap(), Tariff::default_figures());
+    assert_eq!(
+        w.store.health_tariff(&w.pcn).await.unwrap(),
+        Tariff::default_figures()
+    );
 
     set(&mut fields, "cost_gp_phone", "27.50");
     set(&mut fields, "source_bed_day", "Local finance team");
-    let pairs: Vec<(&str, &str)> = fields.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
     let (status, location, _) = m.post("/health/tariff", "/health/tariff", &pairs).await;
-    assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/health/tariff?notice=saved"));
+    assert_eq!(
+        (status, location.as_str()),
+        (StatusCode::SEE_OTHER, "/health/tariff?notice=saved")
+    );
     let saved = w.store.health_tariff(&w.pcn).await.unwrap();
-    assert_eq!(saved.entry(CostItem::Contact(ContactType::GpPhone)).unwrap().unit_cost_pence(), 2_750);
-    assert_eq!(saved.entry(CostItem::BedDay).unwrap().source(), "Local finance team");
-    assert_eq!(w.store.health_tariff(&w.other_pcn).await.unwrap(), Tariff::default_figures(), "another service keeps its own");
-    assert_eq!(w.store.count_audit_events("health_tariff.update").await.unwrap(), 1);
+    assert_eq!(
+        saved
+            .entry(CostItem::Contact(ContactType::GpPhone))
+            .unwrap()
+            .unit_cost_pence(),
+        2_750
+    );
+    assert_eq!(
+        saved.entry(CostItem::BedDay).unwrap().source(),
+        "Local finance team"
+    );
+    assert_eq!(
+        w.store.health_tariff(&w.other_pcn).await.unwrap(),
+        Tariff::default_figures(),
+        "another service keeps its own"
+    );
+    assert_eq!(
+        w.store
+            .count_audit_events("health_tariff.update")
+            .await
+            .unwrap(),
+        1
+    );
     let (_, html) = m.get("/health/tariff?notice=saved").await;
     assert!(html.contains("Tariff saved") && html.contains(r#"value="345.00""#));
 }
@@ -89,7 +150,12 @@ async fn sroi(w: &World) {
     let m = Browser::login(&w.base, "manager@test.org").await;
     let (status, html) = m.get("/health/sroi").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("Illustrative figures") && html.contains(r#"id="input_value_0" name="input_value_0" type="text" value="40000""#), "the illustrative model until saved");
+    assert!(
+        html.contains("No SROI model yet")
+            && html
+                .contains(r#"id="input_value_0" name="input_value_0" type="text" value="40000""#),
+        "the illustrative model until saved"
+    );
 
     let mut fields: Vec<(String, String)> = vec![
         ("discount_rate".into(), "3.5".into()),
@@ -109,19 +175,40 @@ async fn sroi(w: &World) {
         ("outcome_duration_0".into(), "2".into()),
         ("outcome_drop_off_0".into(), "50".into()),
     ];
-    let pairs: Vec<(&str, &str)> = fields.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
     let (status, _, html) = m.post("/health/sroi", "/health/sroi", &pairs).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(html.contains("Enter the source of outcome 1&#39;s financial proxy") || html.contains("Enter the source of outcome 1's financial proxy"), "{}", &html[..html.len().min(3000)]);
+    assert!(
+        html.contains("Enter the source of outcome 1&#39;s financial proxy")
+            || html.contains("Enter the source of outcome 1's financial proxy"),
+        "{}",
+        &html[..html.len().min(3000)]
+    );
     assert_eq!(w.store.sroi_model(&w.pcn).await.unwrap(), None);
 
     fields[10].1 = "Service's own valuation, 2026".into();
-    let pairs: Vec<(&str, &str)> = fields.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
     let (status, location, _) = m.post("/health/sroi", "/health/sroi", &pairs).await;
-    assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/health/sroi?notice=saved"));
-    let saved: linkwork_domain::sroi::SroiModel = serde_json::from_str(&w.store.sroi_model(&w.pcn).await.unwrap().unwrap()).unwrap();
+    assert_eq!(
+        (status, location.as_str()),
+        (StatusCode::SEE_OTHER, "/health/sroi?notice=saved")
+    );
+    let saved: linkwork_domain::sroi::SroiModel =
+        serde_json::from_str(&w.store.sroi_model(&w.pcn).await.unwrap().unwrap()).unwrap();
     assert!(!saved.illustrative && saved.inputs.len() == 1 && saved.outcomes.len() == 1);
-    assert_eq!(w.store.count_audit_events("sroi_model.update").await.unwrap(), 1);
+    assert_eq!(
+        w.store
+            .count_audit_events("sroi_model.update")
+            .await
+            .unwrap(),
+        1
+    );
     let (_, html) = m.get("/health/sroi?notice=saved").await;
     assert!(html.contains("SROI model saved") && !html.contains("Illustrative figures"));
 }
@@ -153,10 +240,16 @@ async fn activity_upload(w: &World) {
         referred_on: today(),
         assigned_worker_id: None,
     };
-    w.store.create_referrals(&linkwork_store::AuditActor::default(), &[referral]).await.unwrap();
+    w.store
+        .create_referrals(&linkwork_store::AuditActor::default(), &[referral])
+        .await
+        .unwrap();
 
     let lw = Browser::login(&w.base, "lw@test.org").await;
-    assert_eq!(lw.get("/health/activity/import").await.0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        lw.get("/health/activity/import").await.0,
+        StatusCode::FORBIDDEN
+    );
     let m = Browser::login(&w.base, "manager@test.org").await;
     let send = |csv: String, options: &'static [&'static str]| {
         let m = &m;
@@ -166,35 +259,64 @@ async fn activity_upload(w: &World) {
             for o in options {
                 form = form.text(o.to_string(), "yes");
             }
-            form = form.part("file", Part::bytes(csv.into_bytes()).file_name("activity.csv").mime_str("text/csv").unwrap());
-            let r = m.http.post(format!("{}/health/activity/import", m.base)).header(COOKIE, &m.cookie).multipart(form).send().await.unwrap();
+            form = form.part(
+                "file",
+                Part::bytes(csv.into_bytes())
+                    .file_name("activity.csv")
+                    .mime_str("text/csv")
+                    .unwrap(),
+            );
+            let r = m
+                .http
+                .post(format!("{}/health/activity/import", m.base))
+                .header(COOKIE, &m.cookie)
+                .multipart(form)
+                .send()
+                .await
+                .unwrap();
             (r.status(), r.text().await.unwrap())
         }
     };
     let (status, html) = m.get("/health/activity/import").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("Import health-system activity") && html.contains("enctype=\"multipart/form-data\""));
+    assert!(
+        html.contains("Import health-system activity")
+            && html.contains("enctype=\"multipart/form-data\"")
+    );
 
     let bad = format!("nhs_number,contact_on,contact_type\n{nhs},2026-01-05,gp_visit\n{nhs},2026-01-06,gp_phone\n");
     let (status, html) = send(bad.clone(), &[]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(html.contains("Nothing has been imported") && html.contains("is not a type of contact"));
+    assert!(
+        html.contains("Nothing has been imported") && html.contains("is not a type of contact")
+    );
     assert!(w.store.health_activity(&w.pcn).await.unwrap().is_empty());
 
     let other = nhs_number(4243);
     let good = format!("NHS No.,Date,Type\n{nhs},2026-01-05,gp_surgery\n{nhs},2026-01-06,gp_phone\n{other},2026-01-06,gp_phone\n");
     let (status, html) = send(good.clone(), &["dry_run"]).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("Checked: 2 contacts ready") && html.contains("1 row for people the service does not know left out (lines 4)"), "{html}");
+    assert!(
+        html.contains("Checked: 2 contacts ready")
+            && html.contains("1 row for people the service does not know left out (lines 4)"),
+        "{html}"
+    );
     assert!(w.store.health_activity(&w.pcn).await.unwrap().is_empty());
     let (status, html) = send(good.clone(), &[]).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("2 contacts imported"));
     let (_, html) = send(good, &[]).await;
-    assert!(html.contains("0 contacts imported") && html.contains("2 contacts were already recorded"));
+    assert!(
+        html.contains("0 contacts imported") && html.contains("2 contacts were already recorded")
+    );
     assert_eq!(w.store.health_activity(&w.pcn).await.unwrap().len(), 2);
     let (status, html) = send(bad, &["skip_bad_rows"]).await;
     assert_eq!(status, StatusCode::OK);
     // Its good row (the phone call of 6 January) is already recorded from the file above.
-    assert!(html.contains("0 contacts imported") && html.contains("1 contact was already recorded") && html.contains("Rows skipped"), "{html}");
+    assert!(
+        html.contains("0 contacts imported")
+            && html.contains("1 contact was already recorded")
+            && html.contains("Rows skipped"),
+        "{html}"
+    );
 }

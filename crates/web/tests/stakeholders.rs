@@ -29,6 +29,7 @@ async fn stakeholder_pages_on_every_database() {
         let w = spawn(&url).await;
         check_ins(&w).await;
         plan(&w).await;
+        evidence(&w).await;
         eprintln!("{backend}: stakeholder pages passed");
     }
 }
@@ -256,5 +257,169 @@ async fn plan(w: &World) {
             .len(),
         1,
         "nothing written by refused requests"
+    );
+}
+
+async fn evidence(w: &World) {
+    use linkwork_domain::need::NeedDomain;
+    use linkwork_domain::person::{DateOfBirth, Ethnicity, PersonDetails, Sex};
+    use linkwork_domain::referral::{ReferralReason, ReferralSource};
+    use linkwork_domain::{NhsNumber, Postcode, RequiredText};
+    let nhs = nhs_number(4242);
+    let who = linkwork_store::AuditActor {
+        user_id: None,
+        token_id: None,
+        org_id: Some(w.pcn.clone()),
+    };
+    w.store
+        .create_referral(
+            &who,
+            &linkwork_store::NewReferral {
+                service_org_id: w.pcn.clone(),
+                person: PersonDetails {
+                    nhs_number: NhsNumber::parse(&nhs).unwrap(),
+                    given_name: RequiredText::parse("g", "name", "Beatrix").unwrap(),
+                    family_name: RequiredText::parse("f", "name", "Quill").unwrap(),
+                    date_of_birth: DateOfBirth::new(time::macros::date!(1948 - 07 - 09), today())
+                        .unwrap(),
+                    sex: Sex::Female,
+                    ethnicity: Ethnicity::WhiteBritish,
+                    postcode: Postcode::parse("LS2 7HY").unwrap(),
+                },
+                practice_id: Some(w.practice.clone()),
+                source: ReferralSource::GpPractice,
+                referrer_name: "Dr Shah".into(),
+                reason: ReferralReason::parse("reason", "reason", "Isolated").unwrap(),
+                needs: vec![NeedDomain::Loneliness],
+                referred_on: today(),
+                assigned_worker_id: None,
+            },
+        )
+        .await
+        .unwrap();
+
+    let lw = Browser::login(&w.base, "lw@test.org").await;
+    assert_eq!(lw.get("/evidence/new").await.0, StatusCode::OK);
+    let (status, _, html) = lw
+        .post("/evidence/new", "/evidence/new", &[("nhs_number", "123")])
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains("Select the kind of evidence")
+            && html.contains("Enter a valid NHS number, or leave it blank")
+            && html.contains("Select who gave consent")
+    );
+    let text =
+        "Beatrix Quill (born 09/07/1948, LS2 7HY, 07700 900456) said: the walks got me out again.";
+    let today_s = today().to_string();
+    let fields = [
+        ("kind", "quote"),
+        ("title", "On the walks"),
+        ("text", text),
+        ("nhs_number", nhs.as_str()),
+        ("outcome_domains", "person"),
+        ("outcome_domains", "community"),
+        ("needs", "loneliness"),
+        ("stakeholders", "people"),
+        ("consent_given_on", today_s.as_str()),
+        ("consent_by", "person"),
+        ("consent_use", "in_reports"),
+    ];
+    let (status, location, _) = lw.post("/evidence/new", "/evidence/new", &fields).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "recorded");
+    assert_eq!(location, "/evidence?notice=recorded");
+    let (_, html) = lw.get("/evidence").await;
+    assert!(
+        html.contains("Waiting for a manager&#39;s review")
+            || html.contains("Waiting for a manager's review")
+    );
+    let id = w.store.evidence_items(&w.pcn).await.unwrap()[0].id.clone();
+    let path = format!("/evidence/{id}");
+    assert_eq!(
+        lw.get(&path).await.0,
+        StatusCode::FORBIDDEN,
+        "only managers review"
+    );
+
+    // Not yet approved: not in the report.
+    let manager = Browser::login(&w.base, "manager@test.org").await;
+    let (_, report) = manager.get("/report").await;
+    assert!(report.contains("No qualitative evidence was approved for publication in this period."));
+
+    let (status, html) = manager.get(&path).await;
+    assert_eq!(status, StatusCode::OK);
+    let anonymised =
+        "[name] [name] (born [date], [postcode], [phone number]) said: the walks got me out again.";
+    assert!(
+        html.contains(anonymised),
+        "the anonymised text is shown for review"
+    );
+    // A manager's edit cannot put an identifier back: the approved text is anonymised again.
+    let edited = "[name] [name] (Beatrix, born [date]) said: the walks got me out again.";
+    let (status, location, _) = manager
+        .post(&path, &path, &[("approved_text", edited)])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location, "/evidence?notice=approved");
+    let (_, report) = manager.get("/report").await;
+    assert!(
+        report.contains("[name] [name] ([name], born [date]) said: the walks got me out again.")
+    );
+    assert!(!report.contains("Beatrix") && !report.contains("Quill") && !report.contains(&nhs));
+    let (_, json) = manager.get("/report.json").await;
+    assert!(
+        !json.contains("Beatrix") && !json.contains(&id),
+        "no link to the person or the item in the JSON"
+    );
+
+    for (email, home) in [
+        ("practice@test.org", "/practice/referrals"),
+        ("partner@test.org", "/partner/referrals"),
+        ("commissioner@test.org", "/dashboard"),
+    ] {
+        let b = Browser::login(&w.base, email).await;
+        assert_eq!(b.get("/evidence").await.0, StatusCode::FORBIDDEN, "{email}");
+        assert_eq!(
+            b.get("/evidence/new").await.0,
+            StatusCode::FORBIDDEN,
+            "{email}"
+        );
+        assert_eq!(b.get(&path).await.0, StatusCode::FORBIDDEN, "{email}");
+        assert_eq!(
+            b.post(home, "/evidence/new", &fields).await.0,
+            StatusCode::FORBIDDEN,
+            "{email}"
+        );
+    }
+    let other = Browser::login(&w.base, "manager.other@test.org").await;
+    assert_eq!(other.get(&path).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        other
+            .post("/evidence", &path, &[("approved_text", "x")])
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+    let (status, _, html) = other.post("/evidence/new", "/evidence/new", &fields).await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "another service's person cannot be linked"
+    );
+    assert!(html.contains("Nobody with this NHS number has been referred to this service"));
+    let audit = w
+        .store
+        .audit_events(
+            &w.store
+                .person_id_by_nhs_number(&w.pcn, &NhsNumber::parse(&nhs).unwrap())
+                .await
+                .unwrap()
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert!(
+        audit.iter().any(|a| a.action == "evidence.review")
+            && audit.iter().any(|a| a.action == "evidence.approve")
     );
 }

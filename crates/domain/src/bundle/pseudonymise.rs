@@ -23,6 +23,9 @@ const FREE_TEXT: &[(&str, &str)] = &[
     ("onward_referrals.csv", "note"),
     ("people.csv", "given_name"),
     ("people.csv", "family_name"),
+    // Evidence as entered may name the person; only the manager-approved anonymised text
+    // (`approved_text`, made with the person's identifiers removed) and the title reports show are kept.
+    ("evidence.csv", "text"),
 ];
 
 /// Turns rows into their pseudonymised form with one secret key.

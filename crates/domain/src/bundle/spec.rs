@@ -11,6 +11,11 @@ use crate::person::{Ethnicity, Sex};
 use crate::plan::GoalStatus;
 use crate::referral::{DeclineReason, DischargeReason, ReferralSource, ReferralStatus};
 use crate::access::{OrgKind, Role};
+use crate::equity::Dimension;
+use crate::health_system::{ContactType, CostItem};
+use crate::resolution::NeedResolution;
+use crate::stakeholders::evidence::{ConsentGivenBy, ConsentUse, EvidenceKind, OutcomeDomain};
+use crate::stakeholders::scorecard::{Comparison, StakeholderKind};
 
 /// What a column holds, and so how it is checked.
 #[derive(Debug, Clone, Copy)]
@@ -141,6 +146,10 @@ macro_rules! codes {
 
 const fn col(name: &'static str, kind: Kind, required: bool, description: &'static str, example: &'static str) -> ColumnSpec {
     ColumnSpec { name, kind, required, description, example }
+}
+
+fn cost_items() -> Vec<&'static str> {
+    CostItem::all().into_iter().map(CostItem::code).collect()
 }
 
 fn identified_at() -> Vec<&'static str> {
@@ -316,6 +325,170 @@ const FILES: &[FileSpec] = &[
             col("to_status", Kind::Code(codes!(OnwardStatus)), true, "The status it moved to.", "accepted"),
             col("happened_on", Kind::Date, true, "When.", "2025-04-14"),
             col("reason", Kind::Code(codes!(OnwardDeclineReason)), false, "The decline reason, with `declined`.", ""),
+        ],
+    },
+    FileSpec {
+        name: "need_resolutions.csv",
+        description: "What happened with each need of a discharged referral (the social determinants outcome).",
+        required: false,
+        columns: &[
+            col("referral_ref", Kind::Ref("referrals.csv"), true, "The referral.", "r-1"),
+            col("need", Kind::Code(codes!(NeedDomain)), true, "The need domain.", "loneliness"),
+            col("resolution", Kind::Code(codes!(NeedResolution)), true, "What happened with it by discharge.", "resolved"),
+        ],
+    },
+    FileSpec {
+        name: "custom_instruments.csv",
+        description: "Questionnaires a service defined itself (items, answers, scoring, threshold). The definition is the JSON document Linkwork stores; it is checked as when a manager saves it. Rows keep their order.",
+        required: false,
+        columns: &[
+            col("instrument_ref", Kind::Key, true, "The questionnaire's reference in this bundle.", "ci-1"),
+            col("service_ref", Kind::Ref("organisations.csv"), true, "The service (PCN) that defined it.", "pcn-1"),
+            col("code", Kind::Text(40), true, "Its code, unique in the database (stored with each answer set).", "riverside_confidence"),
+            col("definition", Kind::Text(100_000), true, "The definition as JSON (as written by `linkwork export bundle`).", "{\"name\":\"Confidence\",...}"),
+        ],
+    },
+    FileSpec {
+        name: "custom_measures.csv",
+        description: "Answers to a service's own questionnaires, checked against the questionnaire's definition.",
+        required: false,
+        columns: &[
+            col("measure_ref", Kind::Key, true, "The answer set's reference in this bundle.", "cm-1"),
+            col("referral_ref", Kind::Ref("referrals.csv"), true, "The referral.", "r-1"),
+            col("instrument_ref", Kind::Ref("custom_instruments.csv"), true, "The questionnaire.", "ci-1"),
+            col("timepoint", Kind::Code(codes!(Timepoint)), true, "When in the journey it was taken.", "baseline"),
+            col("taken_on", Kind::Date, true, "The day it was taken.", "2025-04-09"),
+            col("answers", Kind::Text(2000), true, "The item answers in item order, separated by `;`, each one the questionnaire allows.", "2;3;1"),
+        ],
+    },
+    FileSpec {
+        name: "health_activity.csv",
+        description: "Health-system contacts of the people referred (from GP-system and hospital extracts), one row per contact. `occurrence` numbers identical rows (1 for the first, 2 for the second …) so a contact is never counted twice.",
+        required: false,
+        columns: &[
+            col("person_ref", Kind::Ref("people.csv"), true, "Whose contact it was.", "p-1"),
+            col("contact_on", Kind::Date, true, "When.", "2025-01-14"),
+            col("contact_type", Kind::Code(codes!(ContactType)), true, "What kind of contact.", "gp_surgery"),
+            col("bed_days", Kind::Int(0, 3650), false, "Days in hospital (non-elective admissions only).", ""),
+            col("source", Kind::Text(100), false, "The system or extract it came from.", "EMIS extract 2025-06"),
+            col("occurrence", Kind::Int(1, 1_000_000), true, "1 for the first identical row, 2 for the second, ...", "1"),
+        ],
+    },
+    FileSpec {
+        name: "staff_check_ins.csv",
+        description: "Link workers' own wellbeing check-ins (reported only for teams of at least 8 people).",
+        required: false,
+        columns: &[
+            col("check_in_ref", Kind::Key, true, "The check-in's reference in this bundle.", "w-1"),
+            col("staff_ref", Kind::Ref("staff.csv"), true, "Whose check-in it is (their service is their organisation).", "lw-1"),
+            col("checked_in_on", Kind::Date, true, "When.", "2025-06-30"),
+            col("swemwbs", Kind::Text(40), true, "Their SWEMWBS answers, 7 items of 1 to 5, separated by `;`.", "4;3;4;4;3;4;4"),
+            col("job_satisfaction", Kind::Int(1, 5), true, "Job satisfaction, 1 (very low) to 5 (very high).", "4"),
+            col("caseload_pressure", Kind::Int(1, 5), true, "Caseload pressure, 1 (very low) to 5 (very high).", "3"),
+            col("supervision", Kind::Bool, true, "Whether they had supervision since the previous check-in.", "true"),
+        ],
+    },
+    FileSpec {
+        name: "list_profiles.csv",
+        description: "The make-up of each practice's registered list (the expected shares for equity of access).",
+        required: false,
+        columns: &[
+            col("practice_ref", Kind::Ref("organisations.csv"), true, "The practice.", "prac-1"),
+            col("dimension", Kind::Code(codes!(Dimension)), true, "What the group is of.", "age_band"),
+            col("group", Kind::Text(20), true, "The group: an age band (`18-24` … `85+`), an NHS sex code, `white`/`mixed`/`asian`/`black`/`other`/`not_stated`, or an IMD quintile `q1` … `q5`.", "25-34"),
+            col("people", Kind::Int(0, 2_000_000), true, "How many registered people are in it.", "1320"),
+        ],
+    },
+    FileSpec {
+        name: "referral_targets.csv",
+        description: "Each service's referral-rate target band per financial year, as percentages of its list a year.",
+        required: false,
+        columns: &[
+            col("service_ref", Kind::Ref("organisations.csv"), true, "The service (PCN).", "pcn-1"),
+            col("year", Kind::Int(2000, 2100), true, "The financial year, as the year it starts (2025 for 2025/26).", "2025"),
+            col("low_pct", Kind::Decimal(0.0, 100.0), true, "The lower end of the band.", "0.8"),
+            col("high_pct", Kind::Decimal(0.0, 100.0), true, "The upper end of the band (above low_pct).", "1.2"),
+        ],
+    },
+    FileSpec {
+        name: "health_tariffs.csv",
+        description: "The unit costs a service uses for health-system activity. A service with rows here uses only these (a type without a row is not costed); a service with none uses Linkwork's default figures.",
+        required: false,
+        columns: &[
+            col("service_ref", Kind::Ref("organisations.csv"), true, "The service (PCN).", "pcn-1"),
+            col("contact_type", Kind::Code(cost_items), true, "What is priced: a contact type, or `bed_day`.", "gp_surgery"),
+            col("unit_cost_pence", Kind::Int(0, 100_000_000), true, "The cost of one, in pence.", "4200"),
+            col("source", Kind::Text(500), true, "Where the figure comes from.", "PSSRU Unit Costs 2024"),
+            col("year", Kind::Text(20), true, "The year the figure is for.", "2024/25"),
+        ],
+    },
+    FileSpec {
+        name: "sroi_models.csv",
+        description: "A service's social return on investment model (inputs, outcomes, proxies, assumptions) as the JSON document Linkwork stores.",
+        required: false,
+        columns: &[
+            col("service_ref", Kind::Ref("organisations.csv"), true, "The service (PCN).", "pcn-1"),
+            col("model", Kind::Text(200_000), true, "The model as JSON (as written by `linkwork export bundle`).", "{\"inputs\":[...],...}"),
+        ],
+    },
+    FileSpec {
+        name: "measurement_schedules.csv",
+        description: "Which questionnaires a service asks, and when (months after referral) it follows up.",
+        required: false,
+        columns: &[
+            col("service_ref", Kind::Ref("organisations.csv"), true, "The service (PCN).", "pcn-1"),
+            col("instruments", Kind::Codes(codes!(Instrument)), true, "The questionnaires, in the order shown.", "ons4;swemwbs"),
+            col("follow_up_months", Kind::Text(100), false, "Months after referral to follow up, ascending, separated by `;` (empty for none).", "3;6"),
+        ],
+    },
+    FileSpec {
+        name: "stakeholders.csv",
+        description: "A service's stakeholder evaluation plan: the groups it answers to.",
+        required: false,
+        columns: &[
+            col("stakeholder_ref", Kind::Key, true, "The stakeholder's reference in this bundle.", "sh-1"),
+            col("service_ref", Kind::Ref("organisations.csv"), true, "The service (PCN).", "pcn-1"),
+            col("kind", Kind::Code(codes!(StakeholderKind)), true, "What kind of stakeholder.", "gps"),
+            col("name", Kind::Text(200), true, "The group's name.", "Riverside Central GP practices"),
+            col("created_by", Kind::Ref("staff.csv"), true, "Who added it.", "mgr-1"),
+        ],
+    },
+    FileSpec {
+        name: "success_statements.csv",
+        description: "What success means to each stakeholder, mapped to a report figure and target (or to qualitative evidence). Rows keep their order.",
+        required: false,
+        columns: &[
+            col("statement_ref", Kind::Key, true, "The statement's reference in this bundle.", "ss-1"),
+            col("stakeholder_ref", Kind::Ref("stakeholders.csv"), true, "The stakeholder.", "sh-1"),
+            col("statement", Kind::Text(1000), true, "The statement in the stakeholder's words.", "Our patients are seen quickly once we refer"),
+            col("indicator", Kind::Text(200), true, "The report figure id that measures it, or `qualitative`.", "waiting.median_days"),
+            col("comparison", Kind::Code(codes!(Comparison)), false, "Which side of the target is success (empty when qualitative).", "at_most"),
+            col("target", Kind::Decimal(-1e12, 1e12), false, "The target (empty when qualitative).", "14"),
+            col("applies_from", Kind::PlannedDate, true, "First day it applies.", "2025-04-01"),
+            col("applies_to", Kind::PlannedDate, true, "Last day it applies.", "2026-03-31"),
+        ],
+    },
+    FileSpec {
+        name: "evidence.csv",
+        description: "Qualitative evidence (quotes, case studies, interviews, focus groups) with its consent. Only `approved_text`, anonymised and approved by a manager, is ever shown in reports; `text` is as entered and is removed from pseudonymised bundles.",
+        required: false,
+        columns: &[
+            col("evidence_ref", Kind::Key, true, "The item's reference in this bundle.", "e-1"),
+            col("service_ref", Kind::Ref("organisations.csv"), true, "The service (PCN).", "pcn-1"),
+            col("person_ref", Kind::Ref("people.csv"), false, "Whose words or story it is (never published).", "p-1"),
+            col("kind", Kind::Code(codes!(EvidenceKind)), true, "What kind of evidence.", "quote"),
+            col("title", Kind::Text(200), true, "A short title, as shown in reports.", "Getting out again"),
+            col("text", Kind::Text(20_000), true, "The text as entered.", "I hadn't left the house since..."),
+            col("outcome_domains", Kind::Codes(codes!(OutcomeDomain)), true, "Where the difference shows.", "person;community"),
+            col("needs", Kind::Codes(codes!(NeedDomain)), false, "The needs it is about.", "loneliness"),
+            col("stakeholders", Kind::Codes(codes!(StakeholderKind)), false, "The stakeholders it speaks to.", "people;gps"),
+            col("consent_given_on", Kind::Date, true, "When consent was given.", "2025-07-01"),
+            col("consent_by", Kind::Code(codes!(ConsentGivenBy)), true, "Who gave consent.", "person"),
+            col("consent_use", Kind::Code(codes!(ConsentUse)), true, "What it may be used for.", "in_reports"),
+            col("recorded_by", Kind::Ref("staff.csv"), true, "Who recorded it.", "lw-1"),
+            col("recorded_on", Kind::Date, true, "When it was recorded.", "2025-07-01"),
+            col("approved_text", Kind::Text(20_000), false, "The anonymised text a manager approved for reports (empty until approved).", "I hadn't left the house since..."),
+            col("approved_by", Kind::Ref("staff.csv"), false, "The manager who approved it.", "mgr-1"),
         ],
     },
 ];

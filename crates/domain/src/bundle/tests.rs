@@ -188,3 +188,114 @@ fn the_documentation_describes_every_file_and_column() {
     let docs = include_str!("../../../../docs/bundle.md");
     assert!(docs.contains(&spec::markdown()), "docs/bundle.md is out of date: run `cargo run -p linkwork -- export bundle --describe` and paste its output into the reference section");
 }
+
+/// A two-item questionnaire of a service's own, answers 1 to 3.
+const CUSTOM: &str = r#"{"name":"Confidence","version":"2","licence":"Ours","instructions":"Choose one","items":[{"text":"I know what to do","options":[{"value":1,"label":"No"},{"value":2,"label":"Partly"},{"value":3,"label":"Yes"}]},{"text":"I can get help","options":[{"value":1,"label":"No"},{"value":2,"label":"Partly"},{"value":3,"label":"Yes"}]}],"scoring":"sum","better":"higher","threshold":1.0}"#;
+
+fn csv_field(raw: &str) -> String {
+    format!("\"{}\"", raw.replace('"', "\"\""))
+}
+
+#[test]
+fn evaluation_files_check_their_rules() {
+    let mut c = with_orgs_and_people();
+    let (_, p) = read(&mut c, "referrals.csv", "referral_ref,person_ref,source,referred_on,status\nr1,p1,self,2025-04-02,received\n");
+    assert!(p.is_empty(), "{p:?}");
+
+    // A custom questionnaire: its definition is checked, and its answers against it.
+    let (_, p) = read(&mut c, "custom_instruments.csv", &format!("instrument_ref,service_ref,code,definition\nci1,pcn,confidence,{}\nci2,pcn,broken,{}\n", csv_field(CUSTOM), csv_field("{\"name\":1}")));
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert!(p[0].to_string().starts_with("custom_instruments.csv line 3, column definition: The questionnaire's definition is not valid"), "{}", p[0]);
+    assert_eq!(c.custom_instrument("ci1").map(|i| i.version()), Some("2"));
+    let (rows, p) = read(
+        &mut c,
+        "custom_measures.csv",
+        "measure_ref,referral_ref,instrument_ref,timepoint,taken_on,answers\nm1,r1,ci1,baseline,2025-04-09,1;3\nm2,r1,ci1,baseline,2025-04-09,1;4\nm3,r1,ci1,baseline,2025-04-09,1\nm4,r1,ci2,baseline,2025-04-09,1;1\nm5,r1,ci1,baseline,2025-03-01,2;2\n",
+    );
+    assert_eq!(rows.len(), 1, "only m1 is good: {p:?}");
+    let shown: Vec<String> = p.iter().map(|p| p.to_string()).collect();
+    assert!(shown.iter().any(|s| s.starts_with("custom_measures.csv line 3, column answers:")), "{shown:#?}");
+    assert!(shown.iter().any(|s| s.starts_with("custom_measures.csv line 4, column answers:")), "{shown:#?}");
+    assert!(shown.iter().any(|s| s == "custom_measures.csv line 5, column instrument_ref: \"ci2\" is not a row of custom_instruments.csv"), "{shown:#?}");
+    assert!(shown.iter().any(|s| s == "custom_measures.csv line 6, column taken_on: taken_on (2025-03-01) is before the referral was received (2025-04-02)"), "{shown:#?}");
+
+    // Health-system activity: bed days only with admissions.
+    let (rows, p) = read(
+        &mut c,
+        "health_activity.csv",
+        "person_ref,contact_on,contact_type,bed_days,source,occurrence\np1,2025-01-14,non_elective_admission,4,SUS,1\np1,2025-01-15,gp_surgery,2,EMIS,1\np1,2025-01-15,gp_surgery,,EMIS,0\n",
+    );
+    assert_eq!(rows.len(), 1);
+    let shown: Vec<String> = p.iter().map(|p| p.to_string()).collect();
+    assert_eq!(shown, ["health_activity.csv line 3, column bed_days: Bed days are only given for non_elective_admission rows", "health_activity.csv line 4, column occurrence: \"0\" is not a whole number from 1 to 1000000"]);
+
+    // List profiles: the group must be one of the dimension's.
+    let (rows, p) = read(&mut c, "list_profiles.csv", "practice_ref,dimension,group,people\nprac,age_band,25-34,1320\nprac,imd_quintile,q3,800\nprac,ethnicity,25-34,10\n");
+    assert_eq!(rows.len(), 2);
+    assert_eq!(p.len(), 1);
+    assert!(p[0].to_string().starts_with("list_profiles.csv line 4, column group: \"25-34\" is not a group of ethnicity"), "{}", p[0]);
+
+    // Target bands: the lower end first.
+    let (rows, p) = read(&mut c, "referral_targets.csv", "service_ref,year,low_pct,high_pct\npcn,2025,0.8,1.2\npcn,2026,1.2,0.8\n");
+    assert_eq!((rows.len(), p.len()), (1, 1), "{p:?}");
+    assert_eq!(p[0].line, 3);
+
+    // The measurement schedule: shipped questionnaires, months 1 to 24.
+    let (rows, p) = read(&mut c, "measurement_schedules.csv", "service_ref,instruments,follow_up_months\npcn,ons4;swemwbs,3;6\npcn,ons4,30\n");
+    assert_eq!((rows.len(), p.len()), (1, 1), "{p:?}");
+    assert_eq!(p[0].column.as_deref(), Some("follow_up_months"));
+}
+
+#[test]
+fn wellbeing_plans_and_evidence_check_their_rules() {
+    let mut c = with_orgs_and_people();
+    let (_, p) = read(&mut c, "staff.csv", "staff_ref,org_ref,name,email,role\nlw,pcn,Sam Okafor,sam@nhs.net,link_worker\nmgr,pcn,Jo Bell,jo@nhs.net,manager\n");
+    assert!(p.is_empty(), "{p:?}");
+    let (rows, p) = read(
+        &mut c,
+        "staff_check_ins.csv",
+        "check_in_ref,staff_ref,checked_in_on,swemwbs,job_satisfaction,caseload_pressure,supervision\nw1,lw,2026-03-31,4;3;4;4;3;4;4,4,3,yes\nw2,lw,2026-03-31,4;3;4;4;3;4,4,3,no\nw3,lw,2026-03-31,4;3;4;4;3;4;6,4,6,no\n",
+    );
+    assert_eq!(rows.len(), 1);
+    let shown: Vec<String> = p.iter().map(|p| p.to_string()).collect();
+    assert!(shown.iter().any(|s| s.starts_with("staff_check_ins.csv line 3, column swemwbs:")), "{shown:#?}");
+    assert!(shown.iter().any(|s| s == "staff_check_ins.csv line 4, column caseload_pressure: \"6\" is not a whole number from 1 to 5"), "{shown:#?}");
+
+    let (_, p) = read(&mut c, "stakeholders.csv", "stakeholder_ref,service_ref,kind,name,created_by\ngps,pcn,gps,Our practices,mgr\n");
+    assert!(p.is_empty(), "{p:?}");
+    let (rows, p) = read(
+        &mut c,
+        "success_statements.csv",
+        "statement_ref,stakeholder_ref,statement,indicator,comparison,target,applies_from,applies_to\n\
+         s1,gps,Seen quickly,waiting.median_days,at_most,14,2025-04-01,2026-03-31\n\
+         s2,gps,Stories,qualitative,,,2025-04-01,2026-03-31\n\
+         s3,gps,Seen quickly,waiting.median_days,,,2025-04-01,2026-03-31\n\
+         s4,gps,Seen quickly,waiting.median_days,at_most,14,2026-04-01,2025-03-31\n",
+    );
+    assert_eq!(rows.len(), 2, "{p:?}");
+    assert_eq!(p.iter().map(|p| (p.line, p.column.clone().unwrap_or_default())).collect::<Vec<_>>(), [(4, "indicator".to_owned()), (5, "applies_to".to_owned())]);
+
+    let header = "evidence_ref,service_ref,person_ref,kind,title,text,outcome_domains,needs,stakeholders,consent_given_on,consent_by,consent_use,recorded_by,recorded_on,approved_text,approved_by\n";
+    let (rows, p) = read(
+        &mut c,
+        "evidence.csv",
+        &format!("{header}e1,pcn,p1,quote,Fridays,Ann said Fridays are the best,person;community,loneliness,people,2026-01-05,person,in_reports,lw,2026-01-05,[name] said Fridays are the best,mgr\ne2,pcn,,quote,Fridays,Text,person,,,2026-01-05,person,in_reports,lw,2026-01-05,,mgr\n"),
+    );
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].get(spec::file("evidence.csv").unwrap(), "outcome_domains"), &Value::Text("person;community".into()));
+    assert_eq!(p[0].to_string(), "evidence.csv line 3, column approved_by: approved_by is only given with approved_text");
+}
+
+#[test]
+fn pseudonymised_evidence_keeps_only_the_approved_text() {
+    let spec = spec::file("evidence.csv").unwrap();
+    let mut values: Vec<String> = ["e1", "pcn", "p1", "quote", "Fridays", "Ann Smith said Fridays are the best", "person", "", "", "2026-01-05", "person", "in_reports", "lw", "2026-01-05", "[name] said Fridays are the best", "mgr"].map(str::to_owned).to_vec();
+    let p = Pseudonymiser::new(&[1u8; 32]);
+    p.row(spec, &mut values);
+    assert_eq!(values[5], REMOVED, "the text as entered may name the person");
+    assert_eq!(values[14], "[name] said Fridays are the best", "the approved, anonymised text is kept");
+    assert_eq!(values[1], "pcn", "the service is a public body");
+    assert_eq!(values[2], p.hash("p1")[..16], "the person reference is the same pseudonym as in people.csv");
+    assert_eq!(values[12], p.hash("lw")[..16]);
+    assert_eq!(values[4], "Fridays");
+}

@@ -122,6 +122,16 @@ fn is_numeric_date(word: &str) -> bool {
     false
 }
 
+/// Whether `day month yy` is `dob` written with a two-digit year.
+fn is_short_form_of(dob: Date, day: &str, month: &str, year: &str) -> bool {
+    let day: String = day.chars().take_while(char::is_ascii_digit).collect();
+    let month_name = dob.month().to_string().to_lowercase();
+    year.len() == 2
+        && year.parse::<i32>().ok() == Some(dob.year().rem_euclid(100))
+        && day.parse::<u8>().ok() == Some(dob.day())
+        && month_name.starts_with(&month.to_lowercase().trim_end_matches('.').to_owned())
+}
+
 /// A word split into leading punctuation, its core and trailing punctuation.
 struct Word {
     pre: String,
@@ -229,9 +239,18 @@ fn word_pass(text: &str, known: &KnownIdentifiers) -> String {
             replace(&mut w, i, 1, EMAIL);
         } else if is_numeric_date(&core) {
             replace(&mut w, i, 1, DATE);
-        } else if is_day(&core) && is_month(next(1)) && is_year(next(2)) {
+        } else if (is_day(&core) && is_month(next(1)) || is_month(&core) && is_day(next(1)))
+            && is_year(next(2))
+        {
+            // "12 March 1950", "12th Mar 1950", "March 12, 1950".
             replace(&mut w, i, 3, DATE);
-        } else if is_month(&core) && is_day(next(1)) && is_year(next(2)) {
+        } else if is_day(&core)
+            && is_month(next(1))
+            && known
+                .date_of_birth
+                .is_some_and(|dob| is_short_form_of(dob, &core, next(1), next(2)))
+        {
+            // The person's own date of birth with a two-digit year: "12 Mar 50".
             replace(&mut w, i, 3, DATE);
         } else if (2..=4).contains(&core.len())
             && next(1).len() == 3
@@ -251,9 +270,7 @@ fn word_pass(text: &str, known: &KnownIdentifiers) -> String {
         }
         i += 1;
     }
-    // A known date of birth written another way ("12 Mar 50") is caught by the patterns above; a
-    // known postcode written without its space is caught by the one-word rule.
-    let _ = known;
+    // A known postcode written without its space is caught by the one-word rule.
     join(&w)
 }
 
@@ -448,6 +465,16 @@ mod tests {
         assert_eq!(a("on 12th March 1950."), "on [date].");
         assert_eq!(a("on March 12, 1950"), "on [date]");
         assert_eq!(a("12 Mar 1950"), "[date]");
+        assert_eq!(
+            a("born 12 Mar 50."),
+            "born [date].",
+            "the person's own date of birth with a short year"
+        );
+        assert_eq!(
+            a("on 13 Mar 50 we met"),
+            "on 13 Mar 50 we met",
+            "another short date is not theirs: kept"
+        );
         assert_eq!(
             a("in March she joined"),
             "in March she joined",

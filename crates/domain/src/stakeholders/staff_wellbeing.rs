@@ -145,9 +145,6 @@ pub fn min_people(policy: SuppressionPolicy) -> u64 {
     MIN_PEOPLE.max(policy.max_suppressed + 1)
 }
 
-fn pct(k: usize, n: usize) -> Option<f64> {
-    (n > 0).then(|| k as f64 / n as f64 * 100.0)
-}
 
 /// Figures over `latest` (one check-in per person). Below `min` people, every figure but a zero
 /// count is suppressed.
@@ -159,6 +156,14 @@ pub fn figures(latest: &[&CheckIn], min: u64, policy: SuppressionPolicy) -> Well
             _ if n < min => Shown::Suppressed,
             Some(v) if v.is_finite() => Shown::Value(v),
             _ => Shown::NoData,
+        }
+    };
+    // A share of staff: below `min` people suppressed like every figure; otherwise the policy's
+    // proportion rule, which also hides a share that would give away a small count of staff.
+    let share = |k: usize| -> Shown<f64> {
+        match policy.proportion(k as u64, n) {
+            Shown::Value(_) if n < min => Shown::Suppressed,
+            shown => shown,
         }
     };
     let people = if n > 0 && n < min {
@@ -178,14 +183,8 @@ pub fn figures(latest: &[&CheckIn], min: u64, policy: SuppressionPolicy) -> Well
         swemwbs_ci95_low: gate(ci.map(|c| c.0)),
         swemwbs_ci95_high: gate(ci.map(|c| c.1)),
         job_satisfaction_mean: gate(stats::mean(&satisfaction)),
-        pressure_high_pct: gate(pct(
-            latest.iter().filter(|c| c.pressure_high()).count(),
-            latest.len(),
-        )),
-        supervision_pct: gate(pct(
-            latest.iter().filter(|c| c.supervision).count(),
-            latest.len(),
-        )),
+        pressure_high_pct: share(latest.iter().filter(|c| c.pressure_high()).count()),
+        supervision_pct: share(latest.iter().filter(|c| c.supervision).count()),
     }
 }
 
@@ -357,8 +356,9 @@ mod tests {
         assert_eq!(f.people, Shown::Value(10), "8 rounds to 10");
         assert!((f.swemwbs_mean.value().unwrap() - 22.14).abs() < 1e-9);
         assert_eq!(f.job_satisfaction_mean, Shown::Value(3.0));
-        assert_eq!(f.pressure_high_pct, Shown::Value(37.5));
-        assert_eq!(f.supervision_pct, Shown::Value(75.0));
+        // 3 of 8 (37.5%) and 6 of 8 (75%, so 2 without) would give small counts away: suppressed.
+        assert_eq!(f.pressure_high_pct, Shown::Suppressed);
+        assert_eq!(f.supervision_pct, Shown::Suppressed);
         // sd = sqrt(8 * 2.89^2 / 7) = 3.0896; t(0.975, 7) = 2.364624; half-width = 2.5829
         let low = f.swemwbs_ci95_low.value().unwrap();
         assert!(
@@ -389,8 +389,9 @@ mod tests {
         // 7 people at 7.0 and one at 35.0: mean 10.5; satisfaction (7 + 5) / 8 = 1.5.
         assert_eq!(f.swemwbs_mean, Shown::Value(10.5));
         assert_eq!(f.job_satisfaction_mean, Shown::Value(1.5));
+        // Nobody of 8 under high pressure: 0% reveals no small count. 1 of 8 supervised (12.5%) does.
         assert_eq!(f.pressure_high_pct, Shown::Value(0.0));
-        assert_eq!(f.supervision_pct, Shown::Value(12.5));
+        assert_eq!(f.supervision_pct, Shown::Suppressed);
         // Q1 has only worker 0: suppressed. Q2 has all eight.
         assert_eq!(s.by_quarter[0].figures.people, Shown::Suppressed);
         assert_eq!(s.by_quarter[0].figures.swemwbs_mean, Shown::Suppressed);

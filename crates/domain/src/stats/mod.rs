@@ -22,7 +22,16 @@ pub use wilcoxon::{wilcoxon_signed_rank, wilcoxon_signed_rank_with, Wilcoxon, Wi
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
 pub fn mean(values: &[f64]) -> Option<f64> {
-    (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
+    (!values.is_empty()).then(|| ordered_sum(values.iter().copied()) / values.len() as f64)
+}
+
+/// The sum of `values` added in ascending order. Floating-point addition is not associative, so
+/// summing in a fixed order makes every statistic independent of the order rows were loaded in:
+/// the same records always give bit-for-bit the same report (a re-imported bundle included).
+pub fn ordered_sum(values: impl Iterator<Item = f64>) -> f64 {
+    let mut sorted: Vec<f64> = values.collect();
+    sorted.sort_by(f64::total_cmp);
+    sorted.into_iter().sum()
 }
 
 /// Sample standard deviation (n − 1 denominator); needs at least two values.
@@ -31,7 +40,7 @@ pub fn sample_sd(values: &[f64]) -> Option<f64> {
         return None;
     }
     let m = mean(values)?;
-    let ss: f64 = values.iter().map(|v| (v - m).powi(2)).sum();
+    let ss = ordered_sum(values.iter().map(|v| (v - m).powi(2)));
     Some((ss / (values.len() - 1) as f64).sqrt())
 }
 

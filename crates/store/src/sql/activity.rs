@@ -244,14 +244,17 @@ async fn activity(pool: &sqlx::Pool<Db>, service_org_id: &str) -> Result<Vec<Act
         .collect()
 }
 
-/// The SROI model for these services: the one service's saved model, else Linkwork's
-/// illustrative model (labelled as such on every output).
-pub(super) async fn load_sroi_model(pool: &sqlx::Pool<Db>, service_org_ids: &[String]) -> Result<linkwork_domain::sroi::SroiModel> {
-    if let [one] = service_org_ids {
-        let row: Option<(String,)> = sqlx::query_as("SELECT model FROM sroi_models WHERE service_org_id = $1").bind(one).fetch_optional(pool).await?;
-        if let Some((json,)) = row {
-            return serde_json::from_str(&json).map_err(corrupt);
-        }
+/// The SROI model for these services: the one service's saved model; none when it never saved
+/// one (Linkwork's illustrative model is not used on its behalf) or when the scope has several
+/// services (their models differ).
+pub(super) async fn load_sroi_model(pool: &sqlx::Pool<Db>, service_org_ids: &[String]) -> Result<linkwork_domain::sroi::SroiSetting> {
+    use linkwork_domain::sroi::SroiSetting;
+    let [one] = service_org_ids else {
+        return Ok(if service_org_ids.is_empty() { SroiSetting::NotEntered } else { SroiSetting::SeveralServices });
+    };
+    let row: Option<(String,)> = sqlx::query_as("SELECT model FROM sroi_models WHERE service_org_id = $1").bind(one).fetch_optional(pool).await?;
+    match row {
+        Some((json,)) => Ok(SroiSetting::Saved(serde_json::from_str(&json).map_err(corrupt)?)),
+        None => Ok(SroiSetting::NotEntered),
     }
-    Ok(linkwork_domain::sroi::SroiModel::illustrative())
 }

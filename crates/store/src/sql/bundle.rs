@@ -32,6 +32,13 @@ enum Src {
     Text(&'static str),
     /// Questionnaire answers as the JSON array the measures table keeps.
     AnswersJson(&'static str),
+    /// A `;`-separated bundle list stored comma-separated.
+    Commas(&'static str),
+    /// The import's timestamp plus the row's line in microseconds (the n-th extra), so rows
+    /// read back `ORDER BY created_at` keep the file's order.
+    NowPlusLine(usize),
+    /// The import's timestamp when the bundle column has a value, else NULL.
+    NowIf(&'static str),
 }
 
 struct Target {
@@ -195,6 +202,143 @@ fn target(file: &str) -> Option<Target> {
             key: "id",
             keep: &["at"],
         },
+        "need_resolutions.csv" => Target {
+            table: "need_resolutions",
+            columns: &[("referral_id", Col("referral_ref")), ("need", Col("need")), ("resolution", Col("resolution")), ("recorded_at", Now)],
+            key: "referral_id, need",
+            keep: &["recorded_at"],
+        },
+        "custom_instruments.csv" => Target {
+            table: "custom_instruments",
+            columns: &[("id", Col("instrument_ref")), ("service_org_id", Col("service_ref")), ("code", Col("code")), ("definition", Col("definition")), ("created_at", NowPlusLine(0))],
+            key: "id",
+            keep: &["created_at"],
+        },
+        "custom_measures.csv" => Target {
+            table: "custom_measures",
+            columns: &[
+                ("id", Col("measure_ref")),
+                ("referral_id", Col("referral_ref")),
+                ("instrument_id", Col("instrument_ref")),
+                ("instrument_version", Extra(0, SqlType::Text)),
+                ("timepoint", Col("timepoint")),
+                ("taken_on", Col("taken_on")),
+                ("answers", AnswersJson("answers")),
+                ("created_at", Now),
+            ],
+            key: "id",
+            keep: &["created_at"],
+        },
+        "health_activity.csv" => Target {
+            table: "health_activity",
+            columns: &[
+                ("id", Extra(1, SqlType::Text)),
+                ("service_org_id", Extra(0, SqlType::Text)),
+                ("person_id", Col("person_ref")),
+                ("contact_on", Col("contact_on")),
+                ("contact_type", Col("contact_type")),
+                ("bed_days", Col("bed_days")),
+                ("source", ColOr("source", "")),
+                ("occurrence", Col("occurrence")),
+                ("imported_at", Now),
+            ],
+            // The natural key, so rows imported from an extract before are the same rows.
+            key: "person_id, contact_on, contact_type, source, occurrence",
+            keep: &["id", "imported_at"],
+        },
+        "staff_check_ins.csv" => Target {
+            table: "staff_check_ins",
+            columns: &[
+                ("id", Col("check_in_ref")),
+                ("service_org_id", Extra(0, SqlType::Text)),
+                ("worker_id", Col("staff_ref")),
+                ("checked_in_on", Col("checked_in_on")),
+                ("swemwbs_answers", AnswersJson("swemwbs")),
+                ("job_satisfaction", Col("job_satisfaction")),
+                ("caseload_pressure", Col("caseload_pressure")),
+                ("supervision", Col("supervision")),
+                ("created_at", Now),
+            ],
+            key: "id",
+            keep: &["created_at"],
+        },
+        "list_profiles.csv" => Target {
+            table: "list_profiles",
+            columns: &[("practice_id", Col("practice_ref")), ("dimension", Col("dimension")), ("group_code", Col("group")), ("people", Col("people"))],
+            key: "practice_id, dimension, group_code",
+            keep: &[],
+        },
+        "referral_targets.csv" => Target {
+            table: "referral_targets",
+            columns: &[("service_org_id", Col("service_ref")), ("year", Col("year")), ("low_pct", Col("low_pct")), ("high_pct", Col("high_pct"))],
+            key: "service_org_id, year",
+            keep: &[],
+        },
+        "health_tariffs.csv" => Target {
+            table: "health_tariffs",
+            columns: &[("service_org_id", Col("service_ref")), ("contact_type", Col("contact_type")), ("unit_cost_pence", Col("unit_cost_pence")), ("source", Col("source")), ("year", Col("year")), ("updated_at", Now)],
+            key: "service_org_id, contact_type",
+            keep: &[],
+        },
+        "sroi_models.csv" => Target {
+            table: "sroi_models",
+            columns: &[("service_org_id", Col("service_ref")), ("model", Col("model")), ("updated_at", Now)],
+            key: "service_org_id",
+            keep: &[],
+        },
+        "measurement_schedules.csv" => Target {
+            table: "measurement_schedules",
+            columns: &[("service_org_id", Col("service_ref")), ("instruments", Commas("instruments")), ("follow_up_months", Commas("follow_up_months")), ("updated_at", Now)],
+            key: "service_org_id",
+            keep: &[],
+        },
+        "stakeholders.csv" => Target {
+            table: "stakeholders",
+            columns: &[("id", Col("stakeholder_ref")), ("service_org_id", Col("service_ref")), ("kind", Col("kind")), ("name", Col("name")), ("created_by", Col("created_by")), ("created_at", NowPlusLine(0))],
+            key: "id",
+            keep: &["created_at"],
+        },
+        "success_statements.csv" => Target {
+            table: "success_statements",
+            columns: &[
+                ("id", Col("statement_ref")),
+                ("stakeholder_id", Col("stakeholder_ref")),
+                ("statement", Col("statement")),
+                ("indicator", Col("indicator")),
+                ("comparison", Col("comparison")),
+                ("target", Col("target")),
+                ("applies_from", Col("applies_from")),
+                ("applies_to", Col("applies_to")),
+                ("created_at", NowPlusLine(0)),
+            ],
+            key: "id",
+            keep: &["created_at"],
+        },
+        "evidence.csv" => Target {
+            table: "evidence_items",
+            columns: &[
+                ("id", Col("evidence_ref")),
+                ("service_org_id", Col("service_ref")),
+                ("person_id", Col("person_ref")),
+                ("kind", Col("kind")),
+                ("title", Col("title")),
+                ("text", Col("text")),
+                ("outcome_domains", Commas("outcome_domains")),
+                ("needs", Commas("needs")),
+                ("stakeholders", Commas("stakeholders")),
+                ("consent_given_on", Col("consent_given_on")),
+                ("consent_by", Col("consent_by")),
+                ("consent_use", Col("consent_use")),
+                ("recorded_by", Col("recorded_by")),
+                ("recorded_on", Col("recorded_on")),
+                ("approved_text", Col("approved_text")),
+                ("approved_by", Col("approved_by")),
+                ("approved_at", NowIf("approved_text")),
+                ("created_at", NowPlusLine(0)),
+            ],
+            key: "id",
+            keep: &["created_at"],
+        },
         _ => return None,
     })
 }
@@ -216,6 +360,9 @@ fn bind_value<'a>(b: &mut sqlx::query_builder::Separated<'_, 'a, Db, &'static st
 }
 
 static EMPTY: Value = Value::Null;
+
+/// The `contact_type` of the row marking a saved tariff (`NONE_MARKER` in `activity.rs`).
+const TARIFF_SAVED_MARKER: &str = "_saved";
 
 /// Writes one batch of `file`'s rows (values in the spec's column order, then the extras).
 async fn insert_batch(tx: &mut sqlx::Transaction<'_, Db>, file: &'static spec::FileSpec, rows: &[Vec<Value>], now: time::OffsetDateTime) -> Result<()> {
@@ -243,6 +390,11 @@ async fn insert_batch(tx: &mut sqlx::Transaction<'_, Db>, file: &'static spec::F
                         Some(v) => v.clone(),
                         None => Value::Null,
                     },
+                    // NOT NULL list columns: an empty list is stored as ''.
+                    Src::Commas(c) => match file.column(c).and_then(|i| row.get(i)) {
+                        Some(Value::Text(raw)) => Value::Text(raw.split(';').map(str::trim).filter(|p| !p.is_empty()).collect::<Vec<_>>().join(",")),
+                        _ => Value::Text(String::new()),
+                    },
                     _ => Value::Null,
                 })
                 .collect()
@@ -260,7 +412,18 @@ async fn insert_batch(tx: &mut sqlx::Transaction<'_, Db>, file: &'static spec::F
                 Src::Now => {
                     b.push_bind(now);
                 }
-                Src::Text(_) | Src::ColOr(..) | Src::AnswersJson(_) => bind_value(&mut b, &owned[i], SqlType::Text),
+                Src::NowPlusLine(n) => {
+                    let line = match row.get(file.columns.len() + n) {
+                        Some(Value::Int(line)) => *line,
+                        _ => 0,
+                    };
+                    b.push_bind(now + time::Duration::microseconds(line));
+                }
+                Src::NowIf(c) => {
+                    let given = file.column(c).and_then(|i| row.get(i)).is_some_and(|v| v != &Value::Null);
+                    b.push_bind(given.then_some(now));
+                }
+                Src::Text(_) | Src::ColOr(..) | Src::AnswersJson(_) | Src::Commas(_) => bind_value(&mut b, &owned[i], SqlType::Text),
             }
         }
     });
@@ -271,6 +434,56 @@ async fn insert_batch(tx: &mut sqlx::Transaction<'_, Db>, file: &'static spec::F
         qb.push(format!(" ON CONFLICT ({}) DO UPDATE SET {}", t.key, updates.join(", ")));
     }
     qb.build().execute(&mut **tx).await?;
+
+    // Where people live: the postcode's LSOA and that LSOA's IMD decile, when the bundle gives
+    // them, so equity by deprivation survives a move. A lookup already loaded (the published
+    // NSPL / IoD files) wins.
+    if file.name == "people.csv" {
+        let (pc, lsoa, decile) = (file.column("postcode"), file.column("lsoa"), file.column("imd_decile"));
+        let mut postcodes: std::collections::BTreeMap<&str, &str> = std::collections::BTreeMap::new();
+        let mut deciles: std::collections::BTreeMap<&str, i64> = std::collections::BTreeMap::new();
+        for row in rows {
+            let get = |i: Option<usize>| i.and_then(|i| row.get(i));
+            if let Some(Value::Text(l)) = get(lsoa) {
+                if let Some(Value::Text(p)) = get(pc) {
+                    postcodes.insert(p, l);
+                }
+                if let Some(Value::Int(d)) = get(decile) {
+                    deciles.insert(l, *d);
+                }
+            }
+        }
+        if !postcodes.is_empty() {
+            let mut qb: QueryBuilder<Db> = QueryBuilder::new("INSERT INTO postcode_lsoa (postcode, lsoa) ");
+            qb.push_values(&postcodes, |mut b, (p, l)| {
+                b.push_bind(*p).push_bind(*l);
+            });
+            qb.push(" ON CONFLICT (postcode) DO NOTHING");
+            qb.build().execute(&mut **tx).await?;
+        }
+        if !deciles.is_empty() {
+            let mut qb: QueryBuilder<Db> = QueryBuilder::new("INSERT INTO lsoa_imd (lsoa, name, imd_decile) ");
+            qb.push_values(&deciles, |mut b, (l, d)| {
+                b.push_bind(*l).push_bind(*l).push_bind(*d);
+            });
+            qb.push(" ON CONFLICT (lsoa) DO NOTHING");
+            qb.build().execute(&mut **tx).await?;
+        }
+    }
+
+    // A service with tariff rows has saved its own tariff (no longer Linkwork's default figures):
+    // the marker row `activity.rs` writes with every saved tariff says so.
+    if file.name == "health_tariffs.csv" {
+        let services: std::collections::BTreeSet<&str> = rows.iter().filter_map(|r| file.column("service_ref").and_then(|i| r.get(i)).and_then(Value::as_text)).collect();
+        for service in services {
+            sqlx::query("INSERT INTO health_tariffs (service_org_id, contact_type, unit_cost_pence, source, year, updated_at) VALUES ($1, $2, 0, '', '', $3) ON CONFLICT (service_org_id, contact_type) DO NOTHING")
+                .bind(service)
+                .bind(TARIFF_SAVED_MARKER)
+                .bind(now)
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
 
     // A service's needs live in their own table: replace them.
     if file.name == "services.csv" {
@@ -315,6 +528,28 @@ fn export_query(file: &str) -> Option<&'static str> {
              FROM contacts c JOIN referrals r ON r.id = c.referral_id WHERE r.service_org_id = $1 ORDER BY c.contact_on, c.id",
         "measures.csv" => "SELECT m.id, m.referral_id, m.instrument, m.timepoint, CAST(m.taken_on AS TEXT), m.answers FROM measures m JOIN referrals r ON r.id = m.referral_id WHERE r.service_org_id = $1 ORDER BY m.taken_on, m.id",
         "onward_referrals.csv" => "SELECT w.id, w.referral_id, w.service_id, CAST(w.sent_on AS TEXT), w.status, w.decline_reason, w.note FROM onward_referrals w JOIN referrals r ON r.id = w.referral_id WHERE r.service_org_id = $1 ORDER BY w.sent_on, w.id",
+        "need_resolutions.csv" => "SELECT x.referral_id, x.need, x.resolution FROM need_resolutions x JOIN referrals r ON r.id = x.referral_id WHERE r.service_org_id = $1 ORDER BY x.referral_id, x.need",
+        "custom_instruments.csv" => "SELECT id, service_org_id, code, definition FROM custom_instruments WHERE service_org_id = $1 ORDER BY created_at, id",
+        "custom_measures.csv" => "SELECT m.id, m.referral_id, m.instrument_id, m.timepoint, CAST(m.taken_on AS TEXT), m.answers FROM custom_measures m JOIN referrals r ON r.id = m.referral_id \
+             WHERE r.service_org_id = $1 ORDER BY m.taken_on, m.id",
+        "health_activity.csv" => "SELECT person_id, CAST(contact_on AS TEXT), contact_type, CAST(bed_days AS TEXT), source, CAST(occurrence AS TEXT) FROM health_activity \
+             WHERE service_org_id = $1 ORDER BY contact_on, person_id, contact_type, source, occurrence",
+        "staff_check_ins.csv" => "SELECT c.id, c.worker_id, CAST(c.checked_in_on AS TEXT), c.swemwbs_answers, CAST(c.job_satisfaction AS TEXT), CAST(c.caseload_pressure AS TEXT), \
+             CASE WHEN c.supervision THEN 'true' ELSE 'false' END FROM staff_check_ins c JOIN users u ON u.id = c.worker_id WHERE c.service_org_id = $1 AND u.org_id = $1 ORDER BY c.checked_in_on, c.id",
+        "list_profiles.csv" => "SELECT l.practice_id, l.dimension, l.group_code, CAST(l.people AS TEXT) FROM list_profiles l JOIN organisations o ON o.id = l.practice_id \
+             WHERE o.parent_id = $1 ORDER BY l.practice_id, l.dimension, l.group_code",
+        "referral_targets.csv" => "SELECT service_org_id, CAST(year AS TEXT), CAST(low_pct AS TEXT), CAST(high_pct AS TEXT) FROM referral_targets WHERE service_org_id = $1 ORDER BY year",
+        "health_tariffs.csv" => "SELECT service_org_id, contact_type, CAST(unit_cost_pence AS TEXT), source, year FROM health_tariffs WHERE service_org_id = $1 AND contact_type <> '_saved' ORDER BY contact_type",
+        "sroi_models.csv" => "SELECT service_org_id, model FROM sroi_models WHERE service_org_id = $1",
+        "measurement_schedules.csv" => "SELECT service_org_id, REPLACE(instruments, ',', ';'), REPLACE(follow_up_months, ',', ';') FROM measurement_schedules WHERE service_org_id = $1",
+        "stakeholders.csv" => "SELECT s.id, s.service_org_id, s.kind, s.name, s.created_by FROM stakeholders s JOIN users u ON u.id = s.created_by WHERE s.service_org_id = $1 AND u.org_id = $1 ORDER BY s.created_at, s.id",
+        "success_statements.csv" => "SELECT t.id, t.stakeholder_id, t.statement, t.indicator, t.comparison, CAST(t.target AS TEXT), CAST(t.applies_from AS TEXT), CAST(t.applies_to AS TEXT) \
+             FROM success_statements t JOIN stakeholders s ON s.id = t.stakeholder_id JOIN users u ON u.id = s.created_by WHERE s.service_org_id = $1 AND u.org_id = $1 ORDER BY t.created_at, t.id",
+        "evidence.csv" => "SELECT e.id, e.service_org_id, e.person_id, e.kind, e.title, e.text, REPLACE(e.outcome_domains, ',', ';'), REPLACE(e.needs, ',', ';'), REPLACE(e.stakeholders, ',', ';'), \
+             CAST(e.consent_given_on AS TEXT), e.consent_by, e.consent_use, e.recorded_by, CAST(e.recorded_on AS TEXT), e.approved_text, e.approved_by \
+             FROM evidence_items e WHERE e.service_org_id = $1 AND e.recorded_by IN (SELECT id FROM users WHERE org_id = $1) \
+             AND (e.approved_by IS NULL OR e.approved_by IN (SELECT id FROM users WHERE org_id = $1)) AND (e.person_id IS NULL OR e.person_id IN (SELECT id FROM people WHERE service_org_id = $1)) \
+             ORDER BY e.created_at, e.id",
         "onward_events.csv" => "SELECT e.onward_referral_id, e.from_status, e.to_status, CAST(e.happened_on AS TEXT), e.reason FROM onward_events e JOIN onward_referrals w ON w.id = e.onward_referral_id \
              JOIN referrals r ON r.id = w.referral_id WHERE r.service_org_id = $1 ORDER BY e.onward_referral_id, e.at, e.happened_on, e.id",
         _ => return None,
@@ -380,9 +615,10 @@ impl BundleStore for SqlStore {
                 let mut values: Vec<String> = (0..file.columns.len()).map(|i| row.try_get::<Option<String>, _>(i).ok().flatten().unwrap_or_default()).collect();
                 match file.name {
                     // The stored JSON array becomes `3;3;2`.
-                    "measures.csv" => {
-                        let answers: Vec<i64> = serde_json::from_str(&values[5]).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                        values[5] = answers.iter().map(i64::to_string).collect::<Vec<_>>().join(";");
+                    "measures.csv" | "custom_measures.csv" | "staff_check_ins.csv" => {
+                        let at = if file.name == "staff_check_ins.csv" { 3 } else { 5 };
+                        let answers: Vec<i64> = serde_json::from_str(&values[at]).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                        values[at] = answers.iter().map(i64::to_string).collect::<Vec<_>>().join(";");
                     }
                     // The count of needs is replaced by the needs themselves.
                     "services.csv" => {

@@ -166,6 +166,8 @@ pub struct SroiView {
     pub page: Page,
     pub form: FormState,
     pub saved: bool,
+    /// The saved model is Linkwork's illustrative one (as the demo saves it).
+    pub illustrative: bool,
     pub inputs: Vec<SroiInputRow>,
     pub outcomes: Vec<SroiOutcomeRow>,
     pub kinds: Vec<Choice>,
@@ -176,7 +178,7 @@ async fn sroi_page(
     state: &AppState,
     user: &CurrentUser,
     form: FormState,
-    saved: bool,
+    (saved, illustrative): (bool, bool),
     notice: Option<String>,
 ) -> Result<Html<String>, WebError> {
     let page = page(state, user, "Social return on investment", "/health")
@@ -227,6 +229,7 @@ async fn sroi_page(
         page,
         form,
         saved,
+        illustrative,
         inputs,
         outcomes,
         kinds,
@@ -248,7 +251,7 @@ async fn show_sroi(
         &state,
         &user,
         FormState::new(sroi_settings::model_fields(&model), vec![]),
-        saved,
+        (saved, saved && model.illustrative),
         notice,
     )
     .await
@@ -264,10 +267,11 @@ async fn save_sroi(
     match sroi_settings::save_sroi_model(&*state.store, &user.actor(), &user.audit(), &f).await {
         Ok(_) => Ok(Redirect::to("/health/sroi?notice=saved").into_response()),
         Err(WebError::Invalid(errors)) => {
-            let saved = state.store.sroi_model(&user.user.org_id).await?.is_some();
+            let (model, saved) = sroi_settings::sroi_model(&*state.store, &user.actor()).await?;
+            let illustrative = saved && model.illustrative;
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
-                sroi_page(&state, &user, FormState::new(f, errors), saved, None).await?,
+                sroi_page(&state, &user, FormState::new(f, errors), (saved, illustrative), None).await?,
             )
                 .into_response())
         }
@@ -494,6 +498,12 @@ pub struct HealthHubView {
 async fn hub(State(state): State<AppState>, user: CurrentUser) -> Result<Html<String>, WebError> {
     crate::import_activity::require_manager(&user.actor())?;
     let sroi_saved = state.store.sroi_model(&user.user.org_id).await?.is_some();
-    let page = page(&state, &user, "Health-system use and social value", "/health").await?;
+    let page = page(
+        &state,
+        &user,
+        "Health-system use and social value",
+        "/health",
+    )
+    .await?;
     render(&HealthHubView { page, sroi_saved })
 }

@@ -26,6 +26,9 @@ pub fn routes() -> Router<AppState> {
             "/stakeholders/{id}",
             get(stakeholder_page).post(add_statement),
         )
+        .route("/evidence", get(evidence_list))
+        .route("/evidence/new", get(evidence_form).post(evidence_create))
+        .route("/evidence/{id}", get(evidence_review).post(evidence_approve))
 }
 
 #[derive(Template)]
@@ -365,6 +368,217 @@ async fn add_statement(
         Err(WebError::Invalid(errors)) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
             show_stakeholder(&state, &user, &id, FormState::new(f, errors), None).await?,
+        )
+            .into_response()),
+        Err(e) => Err(e),
+    }
+}
+
+// ---- qualitative evidence ----
+
+use linkwork_domain::need::NeedDomain;
+use linkwork_domain::stakeholders::evidence::{
+    ConsentGivenBy, ConsentUse, EvidenceKind, OutcomeDomain,
+};
+
+#[derive(Template)]
+#[template(path = "evidence_list.html")]
+struct EvidenceListView {
+    page: Page,
+    is_manager: bool,
+    rows: Vec<EvidenceRow>,
+}
+
+struct EvidenceRow {
+    href: String,
+    title: String,
+    kind: &'static str,
+    recorded: String,
+    consent: &'static str,
+    status: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "evidence_new.html")]
+struct EvidenceFormView {
+    page: Page,
+    form: FormState,
+    kinds: Vec<Choice>,
+    domains: Vec<Choice>,
+    needs: Vec<Choice>,
+    stakeholders: Vec<Choice>,
+    consent_by: Vec<Choice>,
+    consent_use: Vec<Choice>,
+}
+
+#[derive(Template)]
+#[template(path = "evidence_review.html")]
+struct EvidenceReviewView {
+    page: Page,
+    form: FormState,
+    action: String,
+    title: String,
+    kind: &'static str,
+    original: String,
+    tags: String,
+    consent: String,
+    approved: Option<String>,
+    publishable: bool,
+}
+
+async fn evidence_list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Html<String>, WebError> {
+    let items = uc::evidence_items(&*state.store, &user.actor()).await?;
+    let is_manager = user.role() == linkwork_domain::access::Role::Manager;
+    let rows = items
+        .into_iter()
+        .map(|e| EvidenceRow {
+            href: format!("/evidence/{}", e.id),
+            title: e.title,
+            kind: e.kind.label(),
+            recorded: date(e.recorded_on),
+            consent: e.consent_use.label(),
+            status: match (&e.approved_text, e.consent_use) {
+                (Some(_), _) => "Approved for publication",
+                (None, ConsentUse::InReports) => "Waiting for a manager's review",
+                (None, ConsentUse::InternalOnly) => "Internal only",
+            },
+        })
+        .collect();
+    let notice = match q.get("notice").map(String::as_str) {
+        Some("recorded") => Some("Evidence recorded. A manager will review the anonymised text before it can appear in a report.".to_owned()),
+        Some("approved") => Some("Approved for publication".to_owned()),
+        _ => None,
+    };
+    let page = page(&state, &user, "Qualitative evidence", "/evidence")
+        .await?
+        .with_notice(notice);
+    render(&EvidenceListView {
+        page,
+        is_manager,
+        rows,
+    })
+}
+
+async fn show_evidence_form(
+    state: &AppState,
+    user: &CurrentUser,
+    form: FormState,
+) -> Result<Html<String>, WebError> {
+    uc::require_casework(&user.actor())?;
+    let page = page(state, user, "Record evidence", "/evidence")
+        .await?
+        .with_back("/evidence", "Back to qualitative evidence")
+        .with_form(&form);
+    render(&EvidenceFormView {
+        page,
+        form,
+        kinds: crate::views::choices!(EvidenceKind),
+        domains: crate::views::choices!(OutcomeDomain),
+        needs: crate::views::choices!(NeedDomain),
+        stakeholders: crate::views::choices!(StakeholderKind),
+        consent_by: crate::views::choices!(ConsentGivenBy),
+        consent_use: crate::views::choices!(ConsentUse),
+    })
+}
+
+async fn evidence_form(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Html<String>, WebError> {
+    show_evidence_form(
+        &state,
+        &user,
+        FormState::new(
+            Fields::from_pairs(vec![("consent_given_on".into(), today().to_string())]),
+            vec![],
+        ),
+    )
+    .await
+}
+
+async fn evidence_create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let f = Fields::from_urlencoded(&body);
+    user.check_csrf(f.get("csrf_token"))?;
+    match uc::record_evidence(&*state.store, &user.actor(), &user.user.id, &f).await {
+        Ok(_) => Ok(Redirect::to("/evidence?notice=recorded").into_response()),
+        Err(WebError::Invalid(errors)) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            show_evidence_form(&state, &user, FormState::new(f, errors)).await?,
+        )
+            .into_response()),
+        Err(e) => Err(e),
+    }
+}
+
+async fn show_review(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    form: Option<FormState>,
+) -> Result<Html<String>, WebError> {
+    let (item, _, anonymised) =
+        uc::evidence_for_review(&*state.store, &user.actor(), &user.user.id, id).await?;
+    let form = form.unwrap_or_else(|| {
+        FormState::new(
+            Fields::from_pairs(vec![("approved_text".into(), anonymised)]),
+            vec![],
+        )
+    });
+    let mut tags: Vec<&str> = item.outcome_domains.iter().map(|d| d.label()).collect();
+    tags.extend(item.needs.iter().map(|n| n.label()));
+    tags.extend(item.stakeholders.iter().map(|s| s.label()));
+    let page = page(state, user, &item.title, "/evidence")
+        .await?
+        .with_back("/evidence", "Back to qualitative evidence")
+        .with_form(&form);
+    render(&EvidenceReviewView {
+        page,
+        form,
+        action: format!("/evidence/{}", item.id),
+        title: item.title,
+        kind: item.kind.label(),
+        original: item.text,
+        tags: tags.join(", "),
+        consent: format!(
+            "{}, given on {} by {}",
+            item.consent_use.label(),
+            date(item.consent_given_on),
+            item.consent_by.label().to_lowercase()
+        ),
+        approved: item.approved_text,
+        publishable: item.consent_use == ConsentUse::InReports,
+    })
+}
+
+async fn evidence_review(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Html<String>, WebError> {
+    show_review(&state, &user, &id, None).await
+}
+
+async fn evidence_approve(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let f = Fields::from_urlencoded(&body);
+    user.check_csrf(f.get("csrf_token"))?;
+    match uc::approve_evidence(&*state.store, &user.actor(), &user.user.id, &id, &f).await {
+        Ok(()) => Ok(Redirect::to("/evidence?notice=approved").into_response()),
+        Err(WebError::Invalid(errors)) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            show_review(&state, &user, &id, Some(FormState::new(f, errors))).await?,
         )
             .into_response()),
         Err(e) => Err(e),
