@@ -46,6 +46,10 @@ impl BundleSource for RawSource {
                     }
                     "referrals.csv" => values.push(Value::Text(self.person_service.get(&record[1]).cloned().unwrap_or_default())),
                     "measures.csv" => values.push(Value::Text("1".into())),
+                    "health_activity.csv" => {
+                        values.push(Value::Text(self.person_service.get(&record[0]).cloned().unwrap_or_default()));
+                        values.push(Value::Text(format!("{}|{}|{}|{}|{}", &record[0], &record[1], &record[2], &record[4], &record[5])));
+                    }
                     "onward_events.csv" => values.push(Value::Text(format!("{}|{}|{}", &record[0], &record[2], &record[3]))),
                     _ => {}
                 }

@@ -68,19 +68,42 @@ impl Manifest {
     }
 }
 
-/// The stored id of the row with reference `reference` in `file` of a bundle from `source`.
+/// The stored id of the row with reference `reference` in `file` of a bundle from `source`:
+/// `<12 hex digits naming the source>:<file>:<reference>`, e.g. `3f9a2c1b7d4e:people:p-1` (a
+/// reference with characters unsafe in a URL, or over 64 long, is replaced by `~` and its hash).
+///
+/// Readable and in the bundle's own order rather than a random UUID: rows of one file share a
+/// prefix, so the database appends to its indexes instead of splitting pages all over them (the
+/// import ran at half the speed with random ids). It cannot clash with ids Linkwork creates
+/// itself (UUIDs, which have no `:`).
 pub fn stored_id(source: &str, file: &str, reference: &str) -> String {
-    // A fixed namespace for Linkwork bundles (itself a v5 UUID of "linkwork-bundle" in the URL namespace).
-    static NAMESPACE: std::sync::OnceLock<uuid::Uuid> = std::sync::OnceLock::new();
-    let namespace = NAMESPACE.get_or_init(|| uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, FORMAT.as_bytes()));
-    let mut name = String::with_capacity(source.len() + file.len() + reference.len() + 2);
-    for (i, part) in [source, file, reference].into_iter().enumerate() {
-        if i > 0 {
-            name.push('\u{1f}');
-        }
-        name.push_str(part);
+    thread_local! {
+        static LAST: std::cell::RefCell<(String, String)> = const { std::cell::RefCell::new((String::new(), String::new())) };
     }
-    uuid::Uuid::new_v5(namespace, name.as_bytes()).to_string()
+    let prefix = LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        if last.0 != source || last.1.is_empty() {
+            // A fixed namespace for Linkwork bundles (a v5 UUID of "linkwork-bundle" in the URL namespace).
+            let namespace = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, FORMAT.as_bytes());
+            let hash = uuid::Uuid::new_v5(&namespace, source.as_bytes()).simple().to_string();
+            *last = (source.to_owned(), hash[..12].to_owned());
+        }
+        last.1.clone()
+    });
+    let stem = file.strip_suffix(".csv").unwrap_or(file);
+    let mut id = String::with_capacity(prefix.len() + stem.len() + reference.len() + 2);
+    id.push_str(&prefix);
+    id.push(':');
+    id.push_str(stem);
+    id.push(':');
+    // References that are not URL-safe (ids appear in paths like /referrals/{id}) are hashed.
+    if !reference.is_empty() && reference.len() <= 64 && reference.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.')) {
+        id.push_str(reference);
+    } else {
+        id.push('~');
+        id.push_str(&uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, reference.as_bytes()).simple().to_string());
+    }
+    id
 }
 
 #[cfg(test)]
