@@ -69,7 +69,7 @@ impl Manifest {
 }
 
 /// The stored id of the row with reference `reference` in `file` of a bundle from `source`:
-/// `<12 hex digits naming the source>:<file>:<reference>`, e.g. `3f9a2c1b7d4e:people:p-1` (a
+/// `<8 hex digits naming the source>:<file>:<reference>`, e.g. `3f9a2c1b:people:p-1` (a
 /// reference with characters unsafe in a URL, or over 64 long, is replaced by `~` and its hash).
 ///
 /// Readable and in the bundle's own order rather than a random UUID: rows of one file share a
@@ -86,7 +86,7 @@ pub fn stored_id(source: &str, file: &str, reference: &str) -> String {
             // A fixed namespace for Linkwork bundles (a v5 UUID of "linkwork-bundle" in the URL namespace).
             let namespace = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, FORMAT.as_bytes());
             let hash = uuid::Uuid::new_v5(&namespace, source.as_bytes()).simple().to_string();
-            *last = (source.to_owned(), hash[..12].to_owned());
+            *last = (source.to_owned(), hash[..8].to_owned());
         }
         last.1.clone()
     });
