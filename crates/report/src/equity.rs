@@ -3,18 +3,12 @@
 //! 95% intervals, and SWEMWBS change by group. Figures, chart and tables live together so they
 //! always agree; every number arrives suppressed from `linkwork_domain::equity`.
 
+use crate::html::table;
 use crate::format::{count, escape, fixed, one_dp, stat, SUPPRESSED};
 use crate::Figure;
 use linkwork_domain::disclosure::Shown;
 use linkwork_domain::equity::{DimensionEquity, Group, GroupReach};
 use linkwork_domain::evaluation::Report;
-use std::fmt::Write;
-
-macro_rules! w {
-    ($dst:expr, $($arg:tt)*) => {{
-        let _ = write!($dst, $($arg)*);
-    }};
-}
 
 const SECTION: &str = "equity";
 
@@ -157,32 +151,6 @@ fn shown(text: &str) -> String {
         "" => r#"<span aria-hidden="true">–</span><span class="nhsuk-u-visually-hidden">no data</span>"#.to_owned(),
         other => escape(other),
     }
-}
-
-fn table(out: &mut String, caption: &str, columns: &[(&str, bool)], rows: &[(String, Vec<String>)]) {
-    w!(
-        out,
-        r#"<table class="nhsuk-table"><caption class="nhsuk-table__caption">{}</caption><thead class="nhsuk-table__head"><tr class="nhsuk-table__row">"#,
-        escape(caption)
-    );
-    for (heading, numeric) in columns {
-        let class = if *numeric { "nhsuk-table__header nhsuk-table__header--numeric" } else { "nhsuk-table__header" };
-        w!(out, r#"<th scope="col" class="{class}">{}</th>"#, escape(heading));
-    }
-    out.push_str(r#"</tr></thead><tbody class="nhsuk-table__body">"#);
-    for (header, cells) in rows {
-        w!(out, r#"<tr class="nhsuk-table__row"><th scope="row" class="nhsuk-table__header">{header}</th>"#);
-        for (i, cell) in cells.iter().enumerate() {
-            let class = if columns.get(i + 1).is_some_and(|c| c.1) {
-                "nhsuk-table__cell nhsuk-table__cell--numeric"
-            } else {
-                "nhsuk-table__cell"
-            };
-            w!(out, r#"<td class="{class}">{cell}</td>"#);
-        }
-        out.push_str("</tr>");
-    }
-    out.push_str("</tbody></table>");
 }
 
 fn ratio_with_ci(g: &GroupReach) -> String {

@@ -3,18 +3,12 @@
 //! frequent-attender subgroup. Figures, chart and tables live together so they always agree;
 //! every number arrives suppressed from `linkwork_domain::health_system`.
 
+use crate::html::{para, table};
 use crate::format::{count, date_long, escape, fixed, one_dp, stat, SUPPRESSED};
 use crate::Figure;
 use linkwork_domain::disclosure::Shown;
 use linkwork_domain::evaluation::Report;
 use linkwork_domain::health_system::{CostChange, HealthSystemReport, UseChange};
-use std::fmt::Write;
-
-macro_rules! w {
-    ($dst:expr, $($arg:tt)*) => {{
-        let _ = write!($dst, $($arg)*);
-    }};
-}
 
 const SECTION: &str = "health";
 const PER_PY: &str = "contacts per person-year";
@@ -222,53 +216,6 @@ fn ci_cell(low: Shown<f64>, high: Shown<f64>, dp: usize) -> String {
         (Shown::Suppressed, _) | (_, Shown::Suppressed) => cell(SUPPRESSED),
         _ => cell(""),
     }
-}
-
-fn table(
-    out: &mut String,
-    caption: &str,
-    columns: &[(&str, bool)],
-    rows: &[(String, Vec<String>)],
-) {
-    w!(
-        out,
-        r#"<table class="nhsuk-table"><caption class="nhsuk-table__caption">{}</caption><thead class="nhsuk-table__head"><tr class="nhsuk-table__row">"#,
-        escape(caption)
-    );
-    for (heading, numeric) in columns {
-        let class = if *numeric {
-            "nhsuk-table__header nhsuk-table__header--numeric"
-        } else {
-            "nhsuk-table__header"
-        };
-        w!(
-            out,
-            r#"<th scope="col" class="{class}">{}</th>"#,
-            escape(heading)
-        );
-    }
-    out.push_str(r#"</tr></thead><tbody class="nhsuk-table__body">"#);
-    for (header, cells) in rows {
-        w!(
-            out,
-            r#"<tr class="nhsuk-table__row"><th scope="row" class="nhsuk-table__header">{header}</th>"#
-        );
-        for (i, c) in cells.iter().enumerate() {
-            let numeric = columns.get(i + 1).is_some_and(|c| c.1);
-            let class = if numeric {
-                "nhsuk-table__cell nhsuk-table__cell--numeric"
-            } else {
-                "nhsuk-table__cell"
-            };
-            w!(out, r#"<td class="{class}">{c}</td>"#);
-        }
-        out.push_str("</tr>");
-    }
-    out.push_str("</tbody></table>");
-}
-
-fn para(out: &mut String, html: &str) {
-    w!(out, r#"<p class="nhsuk-body">{html}</p>"#);
 }
 
 /// The section's HTML.

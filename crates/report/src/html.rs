@@ -8,13 +8,6 @@ use crate::svg;
 use linkwork_domain::disclosure::Shown;
 use linkwork_domain::evaluation::{OutcomeChange, Report};
 use linkwork_domain::instruments::{score_definition, Direction};
-use std::fmt::Write;
-
-macro_rules! w {
-    ($dst:expr, $($arg:tt)*) => {{
-        let _ = write!($dst, $($arg)*);
-    }};
-}
 
 /// The report body (sections from `h2` down), for embedding in a page that supplies the `h1`.
 pub fn html_fragment(report: &Report, reproduce_command: &str) -> String {
@@ -122,12 +115,12 @@ fn h3(out: &mut String, heading: &str) {
     w!(out, r#"<h3 class="nhsuk-heading-s">{}</h3>"#, escape(heading));
 }
 
-fn para(out: &mut String, html: &str) {
+pub(crate) fn para(out: &mut String, html: &str) {
     w!(out, r#"<p class="nhsuk-body">{html}</p>"#);
 }
 
 /// A table whose first column holds row headers. `columns` are (heading, numeric); cells are HTML.
-fn table(out: &mut String, caption: &str, columns: &[(&str, bool)], rows: &[(String, Vec<String>)]) {
+pub(crate) fn table(out: &mut String, caption: &str, columns: &[(&str, bool)], rows: &[(String, Vec<String>)]) {
     w!(out, r#"<table class="nhsuk-table"><caption class="nhsuk-table__caption">{}</caption><thead class="nhsuk-table__head"><tr class="nhsuk-table__row">"#, escape(caption));
     for (heading, numeric) in columns {
         let class = if *numeric { "nhsuk-table__header nhsuk-table__header--numeric" } else { "nhsuk-table__header" };

@@ -6,6 +6,15 @@
 //! three formats always agree. [`figures`] is the single flat list behind the CSV, the JSON
 //! `figures` array, and the definitions a commissioner reads.
 
+/// `write!` into a `String`, which cannot fail: one definition for every renderer in the crate
+/// (declared before the modules so they all see it).
+macro_rules! w {
+    ($dst:expr, $($arg:tt)*) => {{
+        use std::fmt::Write as _;
+        let _ = write!($dst, $($arg)*);
+    }};
+}
+
 mod document;
 pub mod figure_docs;
 mod equity;

@@ -8,13 +8,6 @@ use crate::Figure;
 use linkwork_domain::disclosure::Shown;
 use linkwork_domain::evaluation::Report;
 use linkwork_domain::resolution::NeedOutcome;
-use std::fmt::Write;
-
-macro_rules! w {
-    ($dst:expr, $($arg:tt)*) => {{
-        let _ = write!($dst, $($arg)*);
-    }};
-}
 
 const SECTION: &str = "sdoh";
 const BLUE: &str = "#005eb8";

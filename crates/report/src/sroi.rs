@@ -8,13 +8,6 @@ use crate::Figure;
 use linkwork_domain::disclosure::Shown;
 use linkwork_domain::evaluation::Report;
 use linkwork_domain::sroi::{QuantityUnit, SroiReport, SroiStatus};
-use std::fmt::Write;
-
-macro_rules! w {
-    ($dst:expr, $($arg:tt)*) => {{
-        let _ = write!($dst, $($arg)*);
-    }};
-}
 
 const SECTION: &str = "sroi";
 
@@ -230,48 +223,10 @@ pub(crate) fn figures(report: &Report, out: &mut Vec<Figure>) {
     }
 }
 
-fn table(
-    out: &mut String,
-    caption: &str,
-    columns: &[(&str, bool)],
-    rows: &[(String, Vec<String>)],
-) {
-    w!(
-        out,
-        r#"<table class="nhsuk-table"><caption class="nhsuk-table__caption">{}</caption><thead class="nhsuk-table__head"><tr class="nhsuk-table__row">"#,
-        escape(caption)
-    );
-    for (heading, numeric) in columns {
-        let class = if *numeric {
-            "nhsuk-table__header nhsuk-table__header--numeric"
-        } else {
-            "nhsuk-table__header"
-        };
-        w!(
-            out,
-            r#"<th scope="col" class="{class}">{}</th>"#,
-            escape(heading)
-        );
-    }
-    out.push_str(r#"</tr></thead><tbody class="nhsuk-table__body">"#);
-    for (header, cells) in rows {
-        w!(
-            out,
-            r#"<tr class="nhsuk-table__row"><th scope="row" class="nhsuk-table__header">{}</th>"#,
-            escape(header)
-        );
-        for (i, c) in cells.iter().enumerate() {
-            let numeric = columns.get(i + 1).is_some_and(|c| c.1);
-            let class = if numeric {
-                "nhsuk-table__cell nhsuk-table__cell--numeric"
-            } else {
-                "nhsuk-table__cell"
-            };
-            w!(out, r#"<td class="{class}">{}</td>"#, escape(c));
-        }
-        out.push_str("</tr>");
-    }
-    out.push_str("</tbody></table>");
+/// The shared table with plain-text row headers and cells (escaped here).
+fn table(out: &mut String, caption: &str, columns: &[(&str, bool)], rows: &[(String, Vec<String>)]) {
+    let escaped: Vec<(String, Vec<String>)> = rows.iter().map(|(h, cells)| (escape(h), cells.iter().map(|c| escape(c)).collect())).collect();
+    crate::html::table(out, caption, columns, &escaped);
 }
 
 fn section_start(out: &mut String) {

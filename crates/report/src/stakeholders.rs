@@ -10,13 +10,6 @@ use linkwork_domain::stakeholders::scorecard::{
     self, IndicatorValue, Measure, Scorecard, ScorecardSummary, Target,
 };
 use linkwork_domain::stakeholders::staff_wellbeing::{StaffWellbeing, WellbeingFigures};
-use std::fmt::Write;
-
-macro_rules! w {
-    ($dst:expr, $($arg:tt)*) => {{
-        let _ = write!($dst, $($arg)*);
-    }};
-}
 
 const SECTION: &str = "staff_wellbeing";
 

@@ -7,7 +7,6 @@ use crate::format::{escape, fixed, month_long, month_short, parse_month, one_dp}
 use linkwork_domain::disclosure::{Shown, SuppressionPolicy};
 use linkwork_domain::evaluation::{MonthCount, OutcomeChange, PracticeReach, TargetBand};
 use linkwork_domain::instruments::Direction;
-use std::fmt::Write;
 
 const BLUE: &str = "#005eb8";
 const TEXT: &str = "#212b32";
@@ -17,12 +16,6 @@ const WIDTH: f64 = 720.0;
 /// A white outline behind text that may cross grid lines, the zero line or the target band.
 const HALO: &str = r##" stroke="#ffffff" stroke-width="4" stroke-linejoin="round" paint-order="stroke""##;
 const HALO_SMALL: &str = r##" font-size="12" stroke="#ffffff" stroke-width="4" stroke-linejoin="round" paint-order="stroke""##;
-
-macro_rules! w {
-    ($dst:expr, $($arg:tt)*) => {{
-        let _ = write!($dst, $($arg)*);
-    }};
-}
 
 /// A coordinate, to one decimal place.
 fn c(v: f64) -> String {

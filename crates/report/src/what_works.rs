@@ -8,13 +8,6 @@ use linkwork_domain::disclosure::Shown;
 use linkwork_domain::evaluation::Report;
 use linkwork_domain::what_works::GroupWorks;
 use std::collections::HashSet;
-use std::fmt::Write;
-
-macro_rules! w {
-    ($dst:expr, $($arg:tt)*) => {{
-        let _ = write!($dst, $($arg)*);
-    }};
-}
 
 const SECTION: &str = "what_works";
 

@@ -5,13 +5,6 @@
 use crate::format::{count, escape, fixed, one_dp, SUPPRESSED};
 use crate::Figure;
 use linkwork_domain::evaluation::Report;
-use std::fmt::Write;
-
-macro_rules! w {
-    ($dst:expr, $($arg:tt)*) => {{
-        let _ = write!($dst, $($arg)*);
-    }};
-}
 
 const SECTION: &str = "workforce";
 
