@@ -267,8 +267,8 @@ async fn pseudonymised_export_keeps_no_identifiers_and_still_evaluates() {
     assert_eq!(a["report"]["outcomes"], b["report"]["outcomes"]);
     assert_eq!(a["report"]["reach"], b["report"]["reach"]);
     // Everything else is the same too, except what pseudonymisation coarsens on purpose: equity
-    // (ages at referral come from dates of birth moved to 1 July; IMD comes from postcodes, which
-    // are dropped) and the stakeholder plan's stored ids (derived from hashed references).
+    // by age (ages at referral come from dates of birth moved to 1 July) and the stakeholder
+    // plan's stored ids (derived from hashed references).
     let mut differences = Vec::new();
     for (section, value) in a["report"].as_object().unwrap() {
         match section.as_str() {
@@ -278,8 +278,13 @@ async fn pseudonymised_export_keeps_no_identifiers_and_still_evaluates() {
         }
     }
     assert!(differences.is_empty(), "the pseudonymised copy differs:\n{}", differences.join("\n"));
-    let imd = |r: &serde_json::Value| r["report"]["equity"]["dimensions"].as_array().unwrap().iter().find(|d| d["dimension"] == "imd_quintile").cloned().unwrap();
-    assert_eq!((imd(&a)["unknown"].as_u64(), imd(&b)["unknown"].clone()), (Some(0), imd(&a)["referrals"].clone()), "IMD cannot be known without postcodes");
+    // Postcodes are dropped but each person's LSOA and IMD decile are kept, so equity by
+    // deprivation (and by sex and ethnic group) is the same as in the source.
+    let dimension = |r: &serde_json::Value, name: &str| r["report"]["equity"]["dimensions"].as_array().unwrap().iter().find(|d| d["dimension"] == name).cloned().unwrap();
+    assert_eq!(dimension(&a, "imd_quintile")["unknown"].as_u64(), Some(0), "the demo knows everyone's IMD quintile");
+    for name in ["imd_quintile", "sex", "ethnicity"] {
+        assert_eq!(dimension(&a, name), dimension(&b, name), "equity by {name} survives pseudonymisation");
+    }
     // Evidence as entered (which may name the person) is not in the bundle; the approved text is.
     let evidence = |folder: &Path, column: usize| -> Vec<String> {
         csv::Reader::from_path(folder.join("evidence.csv")).unwrap().records().map(|r| r.unwrap()[column].to_owned()).collect()
@@ -299,4 +304,98 @@ async fn pseudonymised_export_keeps_no_identifiers_and_still_evaluates() {
     std::fs::write(again.join("notes.txt"), "mine").unwrap();
     let o = linkwork(&["export", "bundle", again.to_str().unwrap(), "--database", &source, "--org", "U12345"]);
     assert!(!o.status.success() && text(&o.stderr).contains("holds other files"));
+}
+
+#[tokio::test]
+async fn a_bundle_from_elsewhere_merges_questionnaires_by_code_and_refuses_another_services() {
+    let dir = temp_dir("merge");
+    let url = format!("sqlite://{}", dir.join("service.db").display());
+    seeded(&url).await;
+    let folder = dir.join("out");
+    assert!(linkwork(&["export", "bundle", folder.to_str().unwrap(), "--database", &url, "--org", "U12345"]).status.success());
+    assert!(std::fs::read_to_string(folder.join("custom_instruments.csv")).unwrap().lines().count() > 1, "the demo defines its own questionnaire");
+    let set_source = |source: &str| {
+        let path = folder.join("manifest.json");
+        let mut manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        manifest["source"] = source.into();
+        std::fs::write(&path, manifest.to_string()).unwrap();
+    };
+
+    // The same service's records from another system: the questionnaire with the same code is the
+    // same questionnaire (as people match by NHS number), so nothing clashes or doubles.
+    set_source("other-system:U12345");
+    let (people, instruments) = (count(&url, "people").await, count(&url, "custom_instruments").await);
+    let o = linkwork(&["import", "bundle", folder.to_str().unwrap(), "--database", &url]);
+    assert!(o.status.success(), "{}{}", text(&o.stdout), text(&o.stderr));
+    assert_eq!((count(&url, "people").await, count(&url, "custom_instruments").await), (people, instruments));
+
+    // Another service (a new ODS code) using a code this database already gives another
+    // service's questionnaire: a clear error with file and line, and nothing written.
+    set_source("elsewhere:U99999");
+    let orgs = std::fs::read_to_string(folder.join("organisations.csv")).unwrap().replace(",U12345,", ",U99999,");
+    std::fs::write(folder.join("organisations.csv"), orgs).unwrap();
+    let referrals = count(&url, "referrals").await;
+    let o = linkwork(&["import", "bundle", folder.to_str().unwrap(), "--database", &url]);
+    assert!(!o.status.success());
+    let err = text(&o.stderr);
+    assert!(err.contains("custom_instruments.csv line 2, column code: another service in this database already has a questionnaire with the code"), "{err}");
+    assert!(err.contains("rolled back"), "{err}");
+    assert_eq!(count(&url, "referrals").await, referrals, "nothing was written");
+}
+
+/// A valid NHS number made from `n` (the check digit worked out as the standard says).
+fn nhs_number(n: u32) -> String {
+    (0..).map(|k| format!("94{:07}", n * 10 + k)).find_map(|stem| {
+        let sum: u32 = stem.chars().zip((2..=10).rev()).map(|(c, w)| c.to_digit(10).unwrap() * w).sum();
+        let check = 11 - sum % 11;
+        match check {
+            11 => Some(format!("{stem}0")),
+            10 => None,
+            c => Some(format!("{stem}{c}")),
+        }
+    }).unwrap()
+}
+
+#[tokio::test]
+async fn history_that_kept_only_scores_imports_evaluates_and_exports() {
+    let dir = temp_dir("scores");
+    let url = format!("sqlite://{}", dir.join("scores.db").display());
+    let (mut people, mut referrals, mut measures) = (String::from(PEOPLE.lines().next().unwrap()), String::from("referral_ref,person_ref,source,referred_on,status,accepted_on\n"), String::from("measure_ref,referral_ref,instrument,timepoint,taken_on,answers,scores\n"));
+    people.push('\n');
+    for i in 0..10 {
+        people.push_str(&format!("p{i},pcn,{},Ann,Smith{i},1960-01-01,2,A,LS1 4AP,prac\n", nhs_number(i)));
+        referrals.push_str(&format!("r{i},p{i},gp_practice,2025-04-01,accepted,2025-04-02\n"));
+        // The other system kept SWEMWBS metric scores only; one person has item answers.
+        if i == 0 {
+            measures.push_str("m0a,r0,swemwbs,baseline,2025-04-10,3;3;3;3;3;3;3,\n");
+        } else {
+            measures.push_str(&format!("m{i}a,r{i},swemwbs,baseline,2025-04-10,,19.25\n"));
+        }
+        measures.push_str(&format!("m{i}b,r{i},swemwbs,follow_up,2025-07-10,,23.21\n"));
+    }
+    let bad = format!("{measures}x1,r1,swemwbs,discharge,2025-08-10,,36\nx2,r2,ucla3,discharge,2025-08-10,3;3;3,5\nx3,r3,ons4,discharge,2025-08-10,,7;6\n");
+    let folder = write_bundle(&dir, &[("organisations.csv", ORGS), ("people.csv", &people), ("referrals.csv", &referrals), ("measures.csv", &bad)]);
+    let o = linkwork(&["import", "bundle", folder.to_str().unwrap(), "--database", &url]);
+    assert!(!o.status.success());
+    let out = text(&o.stdout);
+    assert!(out.contains("measures.csv line 22, column scores: SWEMWBS (metric score) must be a number from 7 to 35"), "{out}");
+    assert!(out.contains("measures.csv line 23, column scores: Give the item answers or the scores, not both"), "{out}");
+    assert!(out.contains("measures.csv line 24, column scores: ONS4 personal wellbeing has 4 scores"), "{out}");
+
+    let folder = write_bundle(&dir, &[("organisations.csv", ORGS), ("people.csv", &people), ("referrals.csv", &referrals), ("measures.csv", &measures)]);
+    let o = linkwork(&["import", "bundle", folder.to_str().unwrap(), "--database", &url]);
+    assert!(o.status.success(), "{}{}", text(&o.stdout), text(&o.stderr));
+    // The outcome figures use the scores as recorded: 3;3;… is a metric score of 19.25 too.
+    let json = report(&url, &dir);
+    let figure = |id: &str| json["figures"].as_array().unwrap().iter().find(|f| f["id"] == id).map(|f| f["value"].clone()).unwrap_or_else(|| panic!("no figure {id}"));
+    assert_eq!(figure("outcome.swemwbs_metric.n_paired"), "10");
+    assert_eq!(figure("outcome.swemwbs_metric.mean_change"), "4.0", "23.21 − 19.25 = 3.96, to one decimal place");
+
+    // Exported as they came in: scores where only scores were known, answers where answers were.
+    let out = dir.join("out");
+    assert!(linkwork(&["export", "bundle", out.to_str().unwrap(), "--database", &url, "--org", "U99999"]).status.success());
+    let exported = std::fs::read_to_string(out.join("measures.csv")).unwrap();
+    assert!(exported.lines().next().unwrap().ends_with(",answers,scores"), "{exported}");
+    assert_eq!(exported.lines().filter(|l| l.ends_with(",,23.21")).count(), 10, "{exported}");
+    assert_eq!(exported.lines().filter(|l| l.ends_with(",3;3;3;3;3;3;3,")).count(), 1, "{exported}");
 }

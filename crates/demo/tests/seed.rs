@@ -84,14 +84,14 @@ async fn seeds_a_fresh_database_with_every_kind_of_record() {
     assert!(input.measures.iter().any(|m| m.timepoint == Timepoint::Baseline));
     assert!(input.measures.iter().any(|m| m.timepoint != Timepoint::Baseline));
     let mut baseline = HashMap::new();
-    for m in input.measures.iter().filter(|m| m.timepoint == Timepoint::Baseline && m.answers.instrument() == Instrument::Swemwbs) {
-        baseline.insert(m.referral_id.clone(), m.answers.scores()[0].value);
+    for m in input.measures.iter().filter(|m| m.timepoint == Timepoint::Baseline && m.recorded.instrument() == Instrument::Swemwbs) {
+        baseline.insert(m.referral_id.clone(), m.recorded.scores()[0].value);
     }
     let changes: Vec<f64> = input
         .measures
         .iter()
-        .filter(|m| m.timepoint != Timepoint::Baseline && m.answers.instrument() == Instrument::Swemwbs)
-        .map(|m| m.answers.scores()[0].value - baseline[&m.referral_id])
+        .filter(|m| m.timepoint != Timepoint::Baseline && m.recorded.instrument() == Instrument::Swemwbs)
+        .map(|m| m.recorded.scores()[0].value - baseline[&m.referral_id])
         .collect();
     let mean = changes.iter().sum::<f64>() / changes.len() as f64;
     let worse = changes.iter().filter(|c| **c < 0.0).count();

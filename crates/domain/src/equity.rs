@@ -605,7 +605,7 @@ pub(crate) fn paired_changes<'a>(input: &'a EvaluationInput, in_period: &[&Refer
     let mut baseline: HashMap<&str, (time::Date, f64)> = HashMap::new();
     let mut follow_up: HashMap<&str, (time::Date, f64)> = HashMap::new();
     for m in input.measures.iter().filter(|m| m.taken_on <= period.to && ids.contains(m.referral_id.as_str())) {
-        let Some(score) = m.answers.score(OUTCOME_SCORE) else { continue };
+        let Some(score) = m.recorded.score(OUTCOME_SCORE) else { continue };
         let id = m.referral_id.as_str();
         if m.timepoint == Timepoint::Baseline {
             if baseline.get(id).is_none_or(|(d, _)| m.taken_on < *d) {

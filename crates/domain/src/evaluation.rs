@@ -6,7 +6,7 @@
 //! [`SuppressionPolicy`] before anything leaves this module.
 
 use crate::disclosure::{Shown, SuppressionPolicy};
-use crate::instruments::{AnswerSet, Direction, Instrument, Timepoint};
+use crate::instruments::{Direction, Instrument, Recorded, Timepoint};
 use crate::onward::OnwardStatus;
 use crate::referral::{ReferralSource, ReferralStatus};
 use crate::stats;
@@ -74,7 +74,8 @@ pub struct MeasureFacts {
     pub referral_id: String,
     pub timepoint: Timepoint,
     pub taken_on: Date,
-    pub answers: AnswerSet,
+    /// The answers, or only the scores for history from another system.
+    pub recorded: Recorded,
 }
 
 #[derive(Debug, Clone)]
@@ -378,7 +379,7 @@ fn outcomes(input: &EvaluationInput, in_period: &[&ReferralFacts], period: Perio
         // Per referral: the earliest baseline and the latest later measure, up to the period's end.
         let mut baseline: BTreeMap<&str, &MeasureFacts> = BTreeMap::new();
         let mut follow_up: BTreeMap<&str, &MeasureFacts> = BTreeMap::new();
-        for m in input.measures.iter().filter(|m| m.answers.instrument() == *instrument && m.taken_on <= period.to && referral_ids.contains(m.referral_id.as_str())) {
+        for m in input.measures.iter().filter(|m| m.recorded.instrument() == *instrument && m.taken_on <= period.to && referral_ids.contains(m.referral_id.as_str())) {
             let slot = if m.timepoint == Timepoint::Baseline { &mut baseline } else { &mut follow_up };
             let keep_new = match slot.get(m.referral_id.as_str()) {
                 None => true,
@@ -400,7 +401,7 @@ fn outcomes(input: &EvaluationInput, in_period: &[&ReferralFacts], period: Perio
             let mut baseline_only = 0u64;
             for (referral, base) in &baseline {
                 match follow_up.get(referral).filter(|f| f.taken_on >= base.taken_on) {
-                    Some(f) => pairs.push((base.answers.scores()[index].value, f.answers.scores()[index].value)),
+                    Some(f) => pairs.push((base.recorded.scores()[index].value, f.recorded.scores()[index].value)),
                     None => baseline_only += 1,
                 }
             }
@@ -476,6 +477,7 @@ fn onward(input: &EvaluationInput, period: Period, policy: SuppressionPolicy) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::instruments::AnswerSet;
     use time::macros::date;
 
     fn referral(id: &str, practice: &str, on: Date, contact: Option<Date>) -> ReferralFacts {
@@ -483,7 +485,7 @@ mod tests {
     }
 
     fn swemwbs(referral: &str, tp: Timepoint, on: Date, each: &str) -> MeasureFacts {
-        MeasureFacts { referral_id: referral.into(), timepoint: tp, taken_on: on, answers: AnswerSet::parse(Instrument::Swemwbs, &[each; 7]).unwrap() }
+        MeasureFacts { referral_id: referral.into(), timepoint: tp, taken_on: on, recorded: AnswerSet::parse(Instrument::Swemwbs, &[each; 7]).unwrap().into() }
     }
 
     fn year() -> Period {
@@ -553,8 +555,8 @@ mod tests {
             let id = format!("r{i}");
             input.referrals.push(referral(&id, "p1", date!(2026 - 02 - 01), None));
             // 12 (moderate, a case) → 6 (below caseness): 6 points better, out of the band of concern.
-            input.measures.push(MeasureFacts { referral_id: id.clone(), timepoint: Timepoint::Baseline, taken_on: date!(2026 - 02 - 10), answers: phq(["2", "2", "2", "2", "2", "2", "0", "0", "0"]) });
-            input.measures.push(MeasureFacts { referral_id: id, timepoint: Timepoint::FollowUp, taken_on: date!(2026 - 05 - 10), answers: phq(["1", "1", "1", "1", "1", "1", "0", "0", "0"]) });
+            input.measures.push(MeasureFacts { referral_id: id.clone(), timepoint: Timepoint::Baseline, taken_on: date!(2026 - 02 - 10), recorded: phq(["2", "2", "2", "2", "2", "2", "0", "0", "0"]).into() });
+            input.measures.push(MeasureFacts { referral_id: id, timepoint: Timepoint::FollowUp, taken_on: date!(2026 - 05 - 10), recorded: phq(["1", "1", "1", "1", "1", "1", "0", "0", "0"]).into() });
         }
         let r = evaluate(&input, year(), &EvaluationSettings::default());
         let keys: Vec<&str> = r.outcomes.iter().map(|o| o.score_key).collect();

@@ -13,7 +13,7 @@
 //! code: first seen, plan agreed, each outcome-measure score, and discharge. (`871691000000100`
 //! "Social prescribing offered" is unverified and is not used.)
 
-use crate::instruments::{score_definition, AnswerSet, Timepoint};
+use crate::instruments::{score_definition, Recorded, Timepoint};
 use crate::referral::{DeclineReason, DischargeReason, ReferralStatus};
 use time::Date;
 
@@ -41,7 +41,7 @@ pub const SOCIAL_SERVICE_PROCEDURE: SnomedCode = SnomedCode { code: "410606002",
 pub struct MeasureFact {
     pub taken_on: Date,
     pub timepoint: Timepoint,
-    pub answers: AnswerSet,
+    pub recorded: Recorded,
 }
 
 /// The plain facts about one referral that the GP record needs.
@@ -124,7 +124,7 @@ pub fn events(facts: &ReferralFacts) -> Vec<GpEvent> {
         events.push(GpEvent::new(on, EventKind::PlanAgreed, None, "Personalised care and support plan agreed"));
     }
     for measure in &facts.measures {
-        for score in measure.answers.scores() {
+        for score in measure.recorded.scores() {
             let label = score_definition(score.key).map(|(_, d)| d.label).unwrap_or(score.key);
             let mut event = GpEvent::new(measure.taken_on, EventKind::Score, None, format!("{label}, {}", timepoint_words(measure.timepoint)));
             event.score_key = Some(score.key);
@@ -153,7 +153,7 @@ pub fn timepoint_words(timepoint: Timepoint) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::instruments::Instrument;
+    use crate::instruments::{AnswerSet, Instrument};
     use time::macros::date;
 
     fn facts(status: ReferralStatus) -> ReferralFacts {
@@ -171,7 +171,7 @@ mod tests {
     }
 
     fn measure(instrument: Instrument, answers: &[&str], taken_on: Date, timepoint: Timepoint) -> MeasureFact {
-        MeasureFact { taken_on, timepoint, answers: AnswerSet::parse(instrument, answers).unwrap() }
+        MeasureFact { taken_on, timepoint, recorded: AnswerSet::parse(instrument, answers).unwrap().into() }
     }
 
     #[test]

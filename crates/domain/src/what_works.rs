@@ -218,13 +218,13 @@ mod tests {
                     referral_id: id.clone(),
                     timepoint: Timepoint::Baseline,
                     taken_on: date!(2026 - 05 - 02),
-                    answers: swemwbs(before),
+                    recorded: swemwbs(before).into(),
                 });
                 input.measures.push(MeasureFacts {
                     referral_id: id,
                     timepoint: Timepoint::FollowUp,
                     taken_on: date!(2026 - 08 - 02),
-                    answers: swemwbs(after),
+                    recorded: swemwbs(after).into(),
                 });
             }
         }

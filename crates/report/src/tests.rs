@@ -17,7 +17,7 @@ fn referral(id: String, practice: &str, on: Date, contact: Option<Date>) -> Refe
 }
 
 fn swemwbs(referral: &str, tp: Timepoint, on: Date, each: &str) -> MeasureFacts {
-    MeasureFacts { referral_id: referral.into(), timepoint: tp, taken_on: on, answers: AnswerSet::parse(Instrument::Swemwbs, &[each; 7]).unwrap() }
+    MeasureFacts { referral_id: referral.into(), timepoint: tp, taken_on: on, recorded: AnswerSet::parse(Instrument::Swemwbs, &[each; 7]).unwrap().into() }
 }
 
 fn period() -> Period {

@@ -3,7 +3,7 @@
 
 use linkwork_domain::access::{OrgKind, Role};
 use linkwork_domain::contact::{ContactMode, Minutes};
-use linkwork_domain::instruments::{AnswerSet, Instrument, Timepoint};
+use linkwork_domain::instruments::{AnswerSet, Instrument, Recorded, Timepoint};
 use linkwork_domain::need::NeedDomain;
 use linkwork_domain::onward::{OnwardDeclineReason, OnwardStatus};
 use linkwork_domain::person::{Ethnicity, PersonDetails, Sex};
@@ -344,7 +344,8 @@ pub struct Measure {
     pub instrument: Instrument,
     pub timepoint: Timepoint,
     pub taken_on: Date,
-    pub answers: AnswerSet,
+    /// The answers, or only the scores for history imported from another system.
+    pub recorded: Recorded,
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]

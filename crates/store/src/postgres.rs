@@ -10,3 +10,12 @@ pub use sql::SqlStore;
 async fn open_pool(url: &str) -> crate::Result<sqlx::Pool<Db>> {
     Ok(sqlx::postgres::PgPoolOptions::new().max_connections(16).connect(url).await?)
 }
+
+/// PostgreSQL needs no per-connection settings for a bulk load (its buffers are server-wide).
+async fn begin_bulk_load(_conn: &mut sqlx::PgConnection) -> crate::Result<()> {
+    Ok(())
+}
+
+async fn end_bulk_load(_conn: &mut sqlx::PgConnection) -> crate::Result<()> {
+    Ok(())
+}

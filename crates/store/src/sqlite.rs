@@ -19,3 +19,19 @@ async fn open_pool(url: &str) -> crate::Result<sqlx::Pool<Db>> {
     let max = if url.contains(":memory:") { 1 } else { 8 };
     Ok(SqlitePoolOptions::new().max_connections(max).connect_with(options).await?)
 }
+
+/// Page cache for a bulk load, in KiB (SQLite's default is 2 MiB). One transaction writes the
+/// whole bundle; with the default cache SQLite spills index pages to the WAL and rewrites them
+/// again and again. Bounded, so memory stays flat however large the bundle.
+const BULK_CACHE_KIB: i64 = 64 * 1024;
+
+/// Settings for one connection while it runs a bulk load; [`end_bulk_load`] puts them back.
+async fn begin_bulk_load(conn: &mut sqlx::SqliteConnection) -> crate::Result<()> {
+    sqlx::query(&format!("PRAGMA cache_size = -{BULK_CACHE_KIB}")).execute(conn).await?;
+    Ok(())
+}
+
+async fn end_bulk_load(conn: &mut sqlx::SqliteConnection) -> crate::Result<()> {
+    sqlx::query("PRAGMA cache_size = -2000").execute(conn).await?;
+    Ok(())
+}

@@ -406,12 +406,15 @@ pub trait EquityStore: Send + Sync {
 }
 
 /// What the database already holds that a bundle's rows must merge with rather than duplicate:
-/// organisations by ODS code, staff by e-mail, people by (service, NHS number).
+/// organisations by ODS code, staff by e-mail, people by (service, NHS number), services' own
+/// questionnaires by code (codes are unique across the database).
 #[derive(Debug, Clone, Default)]
 pub struct ExistingIds {
     pub orgs_by_ods: std::collections::HashMap<String, String>,
     pub users_by_email: std::collections::HashMap<String, String>,
     pub people: std::collections::HashMap<(String, String), String>,
+    /// Code → (service id, instrument id).
+    pub custom_instruments_by_code: std::collections::HashMap<String, (String, String)>,
 }
 
 /// Batches of checked bundle rows for [`BundleStore::import_bundle`]: each row's values in the

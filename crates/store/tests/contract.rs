@@ -125,7 +125,7 @@ async fn story(url: &str) -> Result<()> {
     assert_eq!(record.goals.len(), 1);
     assert_eq!(record.contacts.len(), 2);
     assert!(record.contacts[1].accompanied);
-    assert_eq!(record.measures[0].answers, baseline);
+    assert_eq!(record.measures[0].recorded, baseline.clone().into());
     assert_eq!(record.onward[0].provider_name, "Walk Club");
 
     let partner = AuditActor { user_id: None, token_id: Some(token.clone()), org_id: Some(vcse.clone()) };

@@ -8,7 +8,7 @@
 //! more memory than one of a thousand.
 
 use super::spec::{ColumnSpec, FileSpec, Kind};
-use crate::instruments::{AnswerSet, Instrument};
+use crate::instruments::{AnswerSet, Instrument, ScoresOnly};
 use crate::nhs_number::NhsNumber;
 use crate::person::parse_iso_date;
 use crate::postcode::Postcode;
@@ -273,7 +273,7 @@ impl Checker {
             Kind::NhsNumber => NhsNumber::parse(raw).map(|n| Value::Text(n.as_str().to_owned())).map_err(|e| e.to_string()),
             Kind::Postcode => Postcode::parse(raw).map(|p| Value::Text(p.as_str().to_owned())).map_err(|e| e.to_string()),
             // Checked against the instrument in `row_rules`; kept as text until then.
-            Kind::Answers => Ok(Value::Text(raw.to_owned())),
+            Kind::Answers | Kind::Scores => Ok(Value::Text(raw.to_owned())),
         }
     }
 
@@ -330,17 +330,23 @@ impl Checker {
                     _ => {}
                 }
             }
-            "measures.csv" => {
-                if let (Some(code), Some(raw)) = (text("instrument"), text("answers")) {
-                    if let Ok(instrument) = Instrument::parse(code) {
-                        let parts: Vec<&str> = raw.split(';').map(str::trim).collect();
-                        if let Err(errors) = AnswerSet::parse_all(instrument, &parts) {
-                            let messages: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
-                            out.push((Some("answers"), messages.join("; ")));
-                        }
+            "measures.csv" => match (text("instrument").and_then(|c| Instrument::parse(c).ok()), text("answers"), text("scores")) {
+                (_, Some(_), Some(_)) => out.push((Some("scores"), "Give the item answers or the scores, not both (the scores are worked out from the answers)".into())),
+                (_, None, None) => out.push((Some("answers"), "Give the item answers (or, if only they are known, the scores)".into())),
+                (Some(instrument), Some(raw), None) => {
+                    let parts: Vec<&str> = raw.split(';').map(str::trim).collect();
+                    if let Err(errors) = AnswerSet::parse_all(instrument, &parts) {
+                        out.push((Some("answers"), join(&errors)));
                     }
                 }
-            }
+                (Some(instrument), None, Some(raw)) => {
+                    let parts: Vec<&str> = raw.split(';').map(str::trim).collect();
+                    if let Err(errors) = ScoresOnly::parse_all(instrument, &parts) {
+                        out.push((Some("scores"), join(&errors)));
+                    }
+                }
+                (None, ..) => {}
+            },
             "custom_instruments.csv" => {
                 if let (Some(code), Some(json)) = (text("code"), text("definition")) {
                     if let Err(e) = crate::custom_instrument::CustomInstrument::from_json(code, json) {
@@ -439,8 +445,9 @@ fn join(errors: &[crate::DomainError]) -> String {
     errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; ")
 }
 
-/// A fixed (unkeyed) hash of a reference: the same in every run, so checks are repeatable.
-fn key_hash(key: &str) -> u64 {
+/// A fixed (unkeyed) hash of a reference: the same in every run, so checks are repeatable. Maps
+/// over every row of a large bundle key by it (8 bytes) rather than by the reference's text.
+pub fn key_hash(key: &str) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
     key.hash(&mut h);
@@ -454,4 +461,11 @@ fn static_name(spec: &FileSpec, name: &str) -> Option<&'static str> {
 /// The answers of a measures row as numbers (after [`Checker::row`] accepted it).
 pub fn answers(raw: &str) -> Vec<i64> {
     raw.split(';').filter_map(|p| p.trim().parse().ok()).collect()
+}
+
+/// The scores of a measures row as the JSON array of numbers the database keeps (after
+/// [`Checker::row`] accepted them).
+pub fn scores_json(raw: &str) -> String {
+    let values: Vec<f64> = raw.split(';').filter_map(|p| p.trim().parse().ok()).collect();
+    serde_json::to_string(&values).unwrap_or_else(|_| "[]".into())
 }

@@ -47,6 +47,9 @@ pub enum Kind {
     /// The answers to a questionnaire's items in order, separated by `;` (checked against the
     /// row's `instrument`).
     Answers,
+    /// A questionnaire's scores in the order it defines them, separated by `;` (checked against
+    /// the row's `instrument`), for history that kept no item answers.
+    Scores,
 }
 
 /// The database type a column is stored as (so a missing value can be bound with its type).
@@ -86,6 +89,13 @@ impl Kind {
             Kind::NhsNumber => "NHS number, 10 digits with a valid check digit".into(),
             Kind::Postcode => "full UK postcode".into(),
             Kind::Answers => "item answers in order, separated by `;`, each in the questionnaire's range".into(),
+            Kind::Scores => {
+                let each: Vec<String> = crate::instruments::Instrument::ALL
+                    .iter()
+                    .map(|i| format!("`{}`: {}", i.code(), i.scores().iter().map(|s| format!("{} ({}–{})", s.label, s.min, s.max)).collect::<Vec<_>>().join("; ")))
+                    .collect();
+                format!("score values in the questionnaire's order, separated by `;`, each in its range. {}", each.join(". "))
+            }
         }
     }
 }
@@ -212,7 +222,7 @@ const FILES: &[FileSpec] = &[
             col("ethnicity", Kind::Code(codes!(Ethnicity)), true, "Ethnic category (NHS data dictionary codes; Z not stated).", "A"),
             col("postcode", Kind::Postcode, false, "Home postcode (required unless pseudonymised).", "LS1 4AP"),
             col("practice_ref", Kind::Ref("organisations.csv"), false, "Their GP practice.", "prac-1"),
-            col("lsoa", Kind::Text(9), false, "The 2011 LSOA of their postcode, written on export where the postcode lookup is loaded (read for information only).", "E01011365"),
+            col("lsoa", Kind::Text(9), false, "The 2011 LSOA of their postcode, written on export where the postcode lookup is loaded. Read on import only for people without a postcode (a pseudonymised bundle), so equity by deprivation survives pseudonymisation.", "E01011365"),
             col("imd_decile", Kind::Int(1, 10), false, "That LSOA's IMD 2019 decile, 1 = most deprived (as `lsoa`).", "3"),
         ],
     },
@@ -290,7 +300,7 @@ const FILES: &[FileSpec] = &[
     },
     FileSpec {
         name: "measures.csv",
-        description: "Outcome questionnaires, with every item's answer. Answers use the questionnaire's own scale (ONS4 0–10, SWEMWBS 1–5, ...).",
+        description: "Outcome questionnaires, with every item's answer (`answers`) or, for history from a system that kept only totals, every score (`scores`): exactly one of the two. Answers use the questionnaire's own scale (ONS4 0–10, SWEMWBS 1–5, ...).",
         required: false,
         columns: &[
             col("measure_ref", Kind::Key, true, "The measure's reference in this bundle.", "m-1"),
@@ -298,7 +308,8 @@ const FILES: &[FileSpec] = &[
             col("instrument", Kind::Code(codes!(Instrument)), true, "The questionnaire.", "swemwbs"),
             col("timepoint", Kind::Code(codes!(Timepoint)), true, "When in the journey it was taken.", "baseline"),
             col("taken_on", Kind::Date, true, "The day it was taken.", "2025-04-09"),
-            col("answers", Kind::Answers, true, "The item answers, in item order.", "3;3;2;3;4;3;2"),
+            col("answers", Kind::Answers, false, "The item answers, in item order (leave empty when only `scores` are known).", "3;3;2;3;4;3;2"),
+            col("scores", Kind::Scores, false, "Only when the item answers are not known: the questionnaire's scores as Linkwork defines them (SWEMWBS: the metric score after the conversion table, not the raw total).", ""),
         ],
     },
     FileSpec {

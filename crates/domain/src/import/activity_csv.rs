@@ -3,8 +3,9 @@
 //! # The file
 //!
 //! - UTF-8 text; a byte order mark is allowed; commas between values, double quotes around a value
-//!   holding a comma (as for referrals, see [`super::referrals_csv`], whose line counting, date
-//!   parsing and messages this module shares).
+//!   holding a comma (as for referrals, see [`super::referrals_csv`]: reading the file, matching
+//!   the header, line counting, date parsing and the file-level errors are shared with it in
+//!   [`super::csv_file`], so both imports refuse a bad file in the same words).
 //! - The first line names the columns, in any order. Names are matched ignoring case, spaces,
 //!   dots, hyphens and underscores, and each column has common aliases from GP and hospital
 //!   extracts (see [`COLUMNS`]): `NHS No.`, `Date`, `Activity type`, `LOS` all work. A column that
@@ -28,14 +29,15 @@
 //!
 //! Parsing never panics, whatever the bytes.
 
-use super::referrals_csv::{
-    list, normalise_header, parse_date, plural, shown, LineCounter, RowProblem,
+use super::csv_file::{
+    self, normalise_header, parse_date, shown, width_problem, FileKind, Header,
 };
 use crate::health_system::ContactType;
 use crate::{DomainError, NhsNumber};
 use std::collections::HashMap;
-use std::fmt;
 use time::Date;
+
+pub use super::csv_file::{Column, RowProblem};
 
 /// The most data rows one file may hold (a year of a large PCN's GP contacts for its referred people).
 pub const MAX_ROWS: usize = 200_000;
@@ -45,17 +47,6 @@ pub const MAX_ROWS_TEXT: &str = "200,000";
 pub const MAX_SOURCE_CHARS: usize = 50;
 /// The most bed days one admission row may carry.
 pub const MAX_BED_DAYS: u32 = 365;
-
-/// A column of the file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Column {
-    /// The header name Linkwork writes, lower case with underscores.
-    pub name: &'static str,
-    /// Other names extracts use for it (compared after [`header_key`]).
-    pub aliases: &'static [&'static str],
-    pub required: bool,
-    pub description: &'static str,
-}
 
 /// The columns, in the order of the example file.
 pub const COLUMNS: [Column; 5] = [
@@ -128,7 +119,7 @@ const SOURCE: usize = 4;
 
 /// The header row Linkwork documents (all columns, in order).
 pub fn header_line() -> String {
-    COLUMNS.iter().map(|c| c.name).collect::<Vec<_>>().join(",")
+    csv_file::header_line(&COLUMNS)
 }
 
 /// A header name reduced for matching: lower case, no spaces, dots, hyphens or underscores.
@@ -182,123 +173,31 @@ impl ParsedFile {
 }
 
 /// A problem with the whole file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FileError {
-    Empty,
-    Spreadsheet,
-    NotUtf8 {
-        line: u64,
-    },
-    Header {
-        line: u64,
-        missing: Vec<&'static str>,
-        unknown: Vec<String>,
-        repeated: Vec<String>,
-        semicolons: bool,
-    },
-    NoRows {
-        line: u64,
-    },
-    TooManyRows {
-        line: u64,
-    },
-    Unreadable {
-        line: u64,
-    },
-}
+pub type FileError = csv_file::FileError<ActivityFile>;
 
-impl FileError {
-    pub fn line(&self) -> u64 {
-        match self {
-            FileError::Empty | FileError::Spreadsheet => 1,
-            FileError::NotUtf8 { line }
-            | FileError::Header { line, .. }
-            | FileError::NoRows { line }
-            | FileError::TooManyRows { line }
-            | FileError::Unreadable { line } => *line,
-        }
-    }
+/// The activity file, for the shared CSV-file layer ([`csv_file`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ActivityFile;
 
-    pub fn to_problem(&self) -> RowProblem {
-        RowProblem::new(self.line(), None, self.to_string())
+impl FileKind for ActivityFile {
+    const COLUMNS: &'static [Column] = &COLUMNS;
+    const ROWS: &'static str = "contacts";
+    const MAX_ROWS: usize = MAX_ROWS;
+    const MAX_ROWS_TEXT: &'static str = MAX_ROWS_TEXT;
+    const SPREADSHEET_THEN: &'static str = "use the .csv file";
+    const NOT_UTF8_THEN: &'static str = "try again";
+    const REPEATS_AS_WRITTEN: bool = true;
+
+    fn header_key(name: &str) -> String {
+        header_key(name)
     }
 }
-
-impl fmt::Display for FileError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            FileError::Empty => write!(f, "The file is empty. Its first line must be the header row naming the columns: {}", header_line()),
-            FileError::Spreadsheet => f.write_str("This is a spreadsheet workbook, not a CSV file. In Excel, use Save As and choose \"CSV UTF-8 (Comma delimited)\", then use the .csv file"),
-            FileError::NotUtf8 { .. } => f.write_str("The file is not saved as UTF-8 text. In Excel, use Save As and choose \"CSV UTF-8 (Comma delimited)\", then try again"),
-            FileError::Header { missing, unknown, repeated, semicolons, .. } => {
-                let mut parts = Vec::new();
-                if !missing.is_empty() {
-                    parts.push(format!("is missing the {} {}", plural(missing.len(), "column", "columns"), list(missing)));
-                }
-                if !unknown.is_empty() {
-                    parts.push(format!("has {} Linkwork does not know: {}", plural(unknown.len(), "a column", "columns"), list(unknown)));
-                }
-                if !repeated.is_empty() {
-                    parts.push(format!("names {} more than once: {}", plural(repeated.len(), "a column", "columns"), list(repeated)));
-                }
-                write!(f, "The header row {}. The columns are: {}", parts.join(", and "), header_line())?;
-                if *semicolons {
-                    f.write_str(". The file seems to use semicolons between columns: save it with commas (\"CSV UTF-8 (Comma delimited)\")")?;
-                }
-                Ok(())
-            }
-            FileError::NoRows { .. } => f.write_str("The file has a header row but no contacts"),
-            FileError::TooManyRows { .. } => write!(f, "The file has more than {MAX_ROWS_TEXT} contacts. Split it into files of up to {MAX_ROWS_TEXT} rows"),
-            FileError::Unreadable { .. } => f.write_str("The file could not be read as CSV from this line on. Check it opens in a spreadsheet and save it again as \"CSV UTF-8 (Comma delimited)\""),
-        }
-    }
-}
-
-impl std::error::Error for FileError {}
 
 /// Parses a whole file. `today` bounds the contact dates.
 pub fn parse(input: &[u8], today: Date) -> Result<ParsedFile, FileError> {
-    if input.starts_with(b"PK\x03\x04") || input.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
-        return Err(FileError::Spreadsheet);
-    }
-    let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(input);
-    let mut record = csv::ByteRecord::new();
-    let mut lines = LineCounter {
-        input,
-        offset: 0,
-        line: 1,
-    };
-
-    let header_line = match reader.read_byte_record(&mut record) {
-        Ok(true) => lines.line_of(&record),
-        Ok(false) => return Err(FileError::Empty),
-        Err(_) => return Err(FileError::Unreadable { line: 1 }),
-    };
-    let (positions, width) = header_positions(&record, header_line)?;
-
-    let mut rows = Vec::new();
     let mut occurrences: HashMap<(NhsNumber, Date, ContactType, String), u32> = HashMap::new();
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(_) => return Err(FileError::Unreadable { line: lines.line }),
-        }
-        if record
-            .iter()
-            .all(|field| field.iter().all(u8::is_ascii_whitespace))
-        {
-            continue;
-        }
-        let line = lines.line_of(&record);
-        if rows.len() == MAX_ROWS {
-            return Err(FileError::TooManyRows { line });
-        }
-        let result = parse_row(&record, line, width, &positions, today).map(|mut row| {
+    let rows = csv_file::read_rows(input, &mut |_| {}, |record, line, header| {
+        let result = parse_row(record, line, header, today).map(|mut row| {
             let n = occurrences
                 .entry((
                     row.nhs_number.clone(),
@@ -311,62 +210,9 @@ pub fn parse(input: &[u8], today: Date) -> Result<ParsedFile, FileError> {
             row.occurrence = *n;
             row
         });
-        rows.push(ParsedRow { line, result });
-    }
-    if rows.is_empty() {
-        return Err(FileError::NoRows { line: header_line });
-    }
+        ParsedRow { line, result }
+    })?;
     Ok(ParsedFile { rows })
-}
-
-type Positions = [Option<usize>; COLUMNS.len()];
-
-fn header_positions(record: &csv::ByteRecord, line: u64) -> Result<(Positions, usize), FileError> {
-    let mut positions: Positions = [None; COLUMNS.len()];
-    let mut unknown = Vec::new();
-    let mut repeated = Vec::new();
-    let mut semicolons = false;
-    let width = record
-        .iter()
-        .rposition(|name| !name.iter().all(u8::is_ascii_whitespace))
-        .map_or(0, |last| last + 1);
-    for (i, raw) in record.iter().take(width).enumerate() {
-        let name = std::str::from_utf8(raw).map_err(|_| FileError::NotUtf8 { line })?;
-        let key = header_key(name);
-        match COLUMNS.iter().position(|c| {
-            header_key(c.name) == key || c.aliases.iter().any(|a| header_key(a) == key)
-        }) {
-            Some(k) if positions[k].is_some() => {
-                repeated.push(format!("{} ({})", COLUMNS[k].name, shown(name.trim())))
-            }
-            Some(k) => positions[k] = Some(i),
-            None => {
-                semicolons |= name.contains(';');
-                unknown.push(if key.is_empty() {
-                    "(a column with no name)".to_owned()
-                } else {
-                    shown(name.trim())
-                });
-            }
-        }
-    }
-    let missing: Vec<&'static str> = COLUMNS
-        .iter()
-        .zip(positions.iter())
-        .filter(|(c, p)| c.required && p.is_none())
-        .map(|(c, _)| c.name)
-        .collect();
-    if missing.is_empty() && unknown.is_empty() && repeated.is_empty() {
-        Ok((positions, width))
-    } else {
-        Err(FileError::Header {
-            line,
-            missing,
-            unknown,
-            repeated,
-            semicolons,
-        })
-    }
 }
 
 /// A contact type by its code, its label, or its code written with spaces or hyphens
@@ -382,26 +228,18 @@ pub fn parse_contact_type(raw: &str) -> Option<ContactType> {
 fn parse_row(
     record: &csv::ByteRecord,
     line: u64,
-    width: usize,
-    positions: &Positions,
+    header: &Header,
     today: Date,
 ) -> Result<ActivityRow, Vec<RowProblem>> {
     let mut problems = Vec::new();
     let problem = |problems: &mut Vec<RowProblem>, k: usize, message: String| {
         problems.push(RowProblem::new(line, Some(COLUMNS[k].name), message))
     };
-    let fields = record.len();
-    let extra_blank = fields > width
-        && record
-            .iter()
-            .skip(width)
-            .all(|f| f.iter().all(u8::is_ascii_whitespace));
-    if fields != width && !extra_blank {
-        let message = format!("This row has {fields} {} but the header has {width}. Check for a missing comma, or a comma inside a value that is not in double quotes", plural(fields, "value", "values"));
-        return Err(vec![RowProblem::new(line, None, message)]);
+    if let Some(problem) = width_problem(record, line, header.width, "a value") {
+        return Err(vec![problem]);
     }
     let mut values: [Option<&str>; COLUMNS.len()] = [Some(""); COLUMNS.len()];
-    for (k, position) in positions.iter().enumerate() {
+    for (k, position) in header.positions.iter().enumerate() {
         if let Some(i) = position {
             match std::str::from_utf8(record.get(*i).unwrap_or_default()) {
                 Ok(v) => values[k] = Some(v.trim()),

@@ -3,5 +3,6 @@
 //! use cases in the web crate decide what to do with them and talk to the store.
 
 pub mod activity_csv;
+pub mod csv_file;
 pub mod oruk;
 pub mod referrals_csv;

@@ -39,14 +39,19 @@
 //! file-level errors ([`FileError`]), reported against line 1.
 //!
 //! Parsing never panics, whatever the bytes.
+//!
+//! Reading the file, matching the header and the file-level errors are shared with the activity
+//! import in [`super::csv_file`]; this module parses the values of a referral.
 
+use super::csv_file::{self, normalise_header, shown, width_problem, FileKind, Header};
 use crate::need::NeedDomain;
 use crate::person::{DateOfBirth, Ethnicity, PersonDetails, PersonName, Sex};
 use crate::referral::{ReferralReason, ReferralSource};
 use crate::{DomainError, NhsNumber, Postcode, RequiredText};
 use std::collections::HashMap;
-use std::fmt;
-use time::{Date, Month};
+use time::Date;
+
+pub use super::csv_file::{parse_date, Column, RowProblem};
 
 /// The most data rows one file may hold.
 pub const MAX_ROWS: usize = 50_000;
@@ -56,19 +61,9 @@ pub const MAX_ROWS_TEXT: &str = "50,000";
 /// Who referred, as written in the file (a clinician's name, a team).
 pub type ReferrerName = RequiredText<200>;
 
-/// A column of the file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Column {
-    /// The header name, lower case with underscores.
-    pub name: &'static str,
-    /// Whether the header must include it (values may still be optional, see [`COLUMNS`]).
-    pub required: bool,
-    /// What it holds, for the documentation and the upload page.
-    pub description: &'static str,
-}
-
+/// A column without aliases: referral files are written to Linkwork's layout.
 const fn col(name: &'static str, required: bool, description: &'static str) -> Column {
-    Column { name, required, description }
+    Column { name, aliases: &[], required, description }
 }
 
 /// The columns, in the order of the example file.
@@ -105,7 +100,7 @@ const NEEDS: usize = 12;
 
 /// The header row every file may start with (all columns, in the documented order).
 pub fn header_line() -> String {
-    COLUMNS.iter().map(|c| c.name).collect::<Vec<_>>().join(",")
+    csv_file::header_line(&COLUMNS)
 }
 
 /// One referral read from the file, every value parsed. The practice is still an ODS code: which
@@ -121,32 +116,6 @@ pub struct ImportedReferral {
     pub reason: ReferralReason,
     /// Sorted, without repeats, never empty.
     pub needs: Vec<NeedDomain>,
-}
-
-/// A problem with one value, one row or the whole file, in words for a link worker.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct RowProblem {
-    /// The line of the file (the header is line 1).
-    pub line: u64,
-    /// The column the problem is in; `None` for a problem with the whole row or file.
-    pub column: Option<&'static str>,
-    pub message: String,
-}
-
-impl RowProblem {
-    pub fn new(line: u64, column: Option<&'static str>, message: impl Into<String>) -> Self {
-        Self { line, column, message: message.into() }
-    }
-}
-
-/// `line 7, column postcode: Enter a full UK postcode, like LS1 4AP` (or `line 7: …`).
-impl fmt::Display for RowProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.column {
-            Some(column) => write!(f, "line {}, column {column}: {}", self.line, self.message),
-            None => write!(f, "line {}: {}", self.line, self.message),
-        }
-    }
 }
 
 /// One data row: parsed, or every problem found in it.
@@ -192,82 +161,24 @@ impl ParsedFile {
 }
 
 /// A problem with the whole file: nothing in it can be read as referrals.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FileError {
-    /// No header row at all.
-    Empty,
-    /// A spreadsheet workbook (Excel `.xlsx` or `.xls`), not a CSV file.
-    Spreadsheet,
-    /// The header row is not UTF-8 (often a file saved as "CSV" rather than "CSV UTF-8" in Excel,
-    /// or as UTF-16 "Unicode text").
-    NotUtf8 { line: u64 },
-    /// The header row names the wrong columns.
-    Header { line: u64, missing: Vec<&'static str>, unknown: Vec<String>, repeated: Vec<String>, semicolons: bool },
-    /// A header but no referrals.
-    NoRows { line: u64 },
-    /// More than [`MAX_ROWS`] rows; `line` is where the first row over the limit starts.
-    TooManyRows { line: u64 },
-    /// The CSV reader gave up (not expected for text held in memory, kept so nothing panics).
-    Unreadable { line: u64 },
-}
+pub type FileError = csv_file::FileError<ReferralsFile>;
 
-impl FileError {
-    /// The line the error is reported against.
-    pub fn line(&self) -> u64 {
-        match self {
-            FileError::Empty | FileError::Spreadsheet => 1,
-            FileError::NotUtf8 { line } | FileError::Header { line, .. } | FileError::NoRows { line } | FileError::TooManyRows { line } | FileError::Unreadable { line } => *line,
-        }
+/// The referral file, for the shared CSV-file layer ([`csv_file`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReferralsFile;
+
+impl FileKind for ReferralsFile {
+    const COLUMNS: &'static [Column] = &COLUMNS;
+    const ROWS: &'static str = "referrals";
+    const MAX_ROWS: usize = MAX_ROWS;
+    const MAX_ROWS_TEXT: &'static str = MAX_ROWS_TEXT;
+    const SPREADSHEET_THEN: &'static str = "upload the .csv file";
+    const NOT_UTF8_THEN: &'static str = "upload it again";
+    const REPEATS_AS_WRITTEN: bool = false;
+
+    fn header_key(name: &str) -> String {
+        normalise_header(name)
     }
-
-    /// The error as a problem of the file's header line, for one list of problems.
-    pub fn to_problem(&self) -> RowProblem {
-        RowProblem::new(self.line(), None, self.to_string())
-    }
-}
-
-impl fmt::Display for FileError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            FileError::Empty => write!(f, "The file is empty. Its first line must be the header row naming the columns: {}", header_line()),
-            FileError::Spreadsheet => f.write_str("This is a spreadsheet workbook, not a CSV file. In Excel, use Save As and choose \"CSV UTF-8 (Comma delimited)\", then upload the .csv file"),
-            FileError::NotUtf8 { .. } => f.write_str("The file is not saved as UTF-8 text. In Excel, use Save As and choose \"CSV UTF-8 (Comma delimited)\", then upload it again"),
-            FileError::Header { missing, unknown, repeated, semicolons, .. } => {
-                let mut parts = Vec::new();
-                if !missing.is_empty() {
-                    parts.push(format!("is missing the {} {}", plural(missing.len(), "column", "columns"), list(missing)));
-                }
-                if !unknown.is_empty() {
-                    parts.push(format!("has {} Linkwork does not know: {}", plural(unknown.len(), "a column", "columns"), list(unknown)));
-                }
-                if !repeated.is_empty() {
-                    parts.push(format!("names {} more than once: {}", plural(repeated.len(), "a column", "columns"), list(repeated)));
-                }
-                write!(f, "The header row {}. The columns are: {}", parts.join(", and "), header_line())?;
-                if *semicolons {
-                    f.write_str(". The file seems to use semicolons between columns: save it with commas (\"CSV UTF-8 (Comma delimited)\")")?;
-                }
-                Ok(())
-            }
-            FileError::NoRows { .. } => f.write_str("The file has a header row but no referrals"),
-            FileError::TooManyRows { .. } => write!(f, "The file has more than {MAX_ROWS_TEXT} referrals. Split it into files of up to {MAX_ROWS_TEXT} rows"),
-            FileError::Unreadable { .. } => f.write_str("The file could not be read as CSV from this line on. Check it opens in a spreadsheet and save it again as \"CSV UTF-8 (Comma delimited)\""),
-        }
-    }
-}
-
-impl std::error::Error for FileError {}
-
-pub(crate) fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
-    if n == 1 {
-        one
-    } else {
-        many
-    }
-}
-
-pub(crate) fn list(items: &[impl AsRef<str>]) -> String {
-    items.iter().map(|i| i.as_ref()).collect::<Vec<_>>().join(", ")
 }
 
 /// Parses a whole file. `today` bounds dates of birth and referral dates.
@@ -278,127 +189,12 @@ pub fn parse(input: &[u8], today: Date) -> Result<ParsedFile, FileError> {
 /// [`parse`], calling `progress` now and then with how many bytes of `input` have been read (and
 /// once at the end with `input.len()`), for a progress bar.
 pub fn parse_with_progress(input: &[u8], today: Date, progress: &mut dyn FnMut(u64)) -> Result<ParsedFile, FileError> {
-    // Zip (.xlsx) and OLE2 (.xls) containers.
-    if input.starts_with(b"PK\x03\x04") || input.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
-        return Err(FileError::Spreadsheet);
-    }
-    let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(input);
-    let mut record = csv::ByteRecord::new();
-
-    let mut lines = LineCounter { input, offset: 0, line: 1 };
-
-    // The header row.
-    let header_line = match reader.read_byte_record(&mut record) {
-        Ok(true) => lines.line_of(&record),
-        Ok(false) => return Err(FileError::Empty),
-        Err(_) => return Err(FileError::Unreadable { line: 1 }),
-    };
-    let (positions, width) = header_positions(&record, header_line)?;
-
-    let mut rows = Vec::new();
     let mut first_seen: HashMap<NhsNumber, u64> = HashMap::new();
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(_) => return Err(FileError::Unreadable { line: lines.line }),
-        }
-        if record.iter().all(|field| field.iter().all(u8::is_ascii_whitespace)) {
-            continue;
-        }
-        let line = lines.line_of(&record);
-        if rows.len() == MAX_ROWS {
-            return Err(FileError::TooManyRows { line });
-        }
-        let (result, practice_ods) = parse_row(&record, line, width, &positions, today, &mut first_seen);
-        rows.push(ParsedRow { line, result, practice_ods });
-        if rows.len() % 256 == 0 {
-            progress(reader.position().byte());
-        }
-    }
-    progress(input.len() as u64);
-    if rows.is_empty() {
-        return Err(FileError::NoRows { line: header_line });
-    }
+    let rows = csv_file::read_rows(input, progress, |record, line, header| {
+        let (result, practice_ods) = parse_row(record, line, header, today, &mut first_seen);
+        ParsedRow { line, result, practice_ods }
+    })?;
     Ok(ParsedFile { rows })
-}
-
-/// Physical line numbers, counted from the records' byte offsets (the CSV reader's own line count
-/// leaves out blank lines and miscounts `\r\n`). A line ends at `\n`, `\r\n` or a lone `\r`.
-pub(crate) struct LineCounter<'a> {
-    pub(crate) input: &'a [u8],
-    pub(crate) offset: usize,
-    pub(crate) line: u64,
-}
-
-impl LineCounter<'_> {
-    /// The line a record starts on. Its offset is where the previous record's terminator began, so
-    /// the line breaks (and blank lines) before its first character are skipped first.
-    pub(crate) fn line_of(&mut self, record: &csv::ByteRecord) -> u64 {
-        let mut start = record.position().map_or(self.offset, |p| usize::try_from(p.byte()).unwrap_or(usize::MAX)).min(self.input.len());
-        while matches!(self.input.get(start), Some(b'\r' | b'\n')) {
-            start += 1;
-        }
-        self.advance(start);
-        self.line
-    }
-
-    fn advance(&mut self, to: usize) {
-        for i in self.offset..to.max(self.offset) {
-            match self.input[i] {
-                b'\n' => self.line += 1,
-                b'\r' if self.input.get(i + 1) != Some(&b'\n') => self.line += 1,
-                _ => {}
-            }
-        }
-        self.offset = self.offset.max(to);
-    }
-}
-
-/// Where each known column is in the file's rows.
-type Positions = [Option<usize>; COLUMNS.len()];
-
-/// The positions of the known columns, and the width of the header: how many values a row has
-/// (empty names after the last one, from trailing commas that spreadsheets add, are not counted).
-fn header_positions(record: &csv::ByteRecord, line: u64) -> Result<(Positions, usize), FileError> {
-    let mut positions: Positions = [None; COLUMNS.len()];
-    let mut unknown = Vec::new();
-    let mut repeated = Vec::new();
-    let mut semicolons = false;
-    let width = record.iter().rposition(|name| !name.iter().all(u8::is_ascii_whitespace)).map_or(0, |last| last + 1);
-    for (i, raw) in record.iter().take(width).enumerate() {
-        let name = std::str::from_utf8(raw).map_err(|_| FileError::NotUtf8 { line })?;
-        let normal = normalise_header(name);
-        match COLUMNS.iter().position(|c| c.name == normal) {
-            Some(k) if positions[k].is_some() => repeated.push(COLUMNS[k].name.to_owned()),
-            Some(k) => positions[k] = Some(i),
-            None => {
-                semicolons |= name.contains(';');
-                unknown.push(if normal.is_empty() { "(a column with no name)".to_owned() } else { shown(name.trim()) });
-            }
-        }
-    }
-    let missing: Vec<&'static str> = COLUMNS.iter().zip(positions.iter()).filter(|(c, p)| c.required && p.is_none()).map(|(c, _)| c.name).collect();
-    if missing.is_empty() && unknown.is_empty() && repeated.is_empty() {
-        Ok((positions, width))
-    } else {
-        Err(FileError::Header { line, missing, unknown, repeated, semicolons })
-    }
-}
-
-pub(crate) fn normalise_header(name: &str) -> String {
-    name.trim().chars().map(|c| if c == ' ' || c == '-' { '_' } else { c.to_ascii_lowercase() }).collect()
-}
-
-/// A value from the file, quoted and cut short, safe to show in a message (no control characters).
-pub(crate) fn shown(raw: &str) -> String {
-    let clean: String = raw.chars().filter(|c| !c.is_control()).collect();
-    let mut cut: String = clean.chars().take(30).collect();
-    if clean.chars().count() > 30 {
-        cut.push('…');
-    }
-    format!("\"{cut}\"")
 }
 
 /// Collects the problems of one row.
@@ -427,19 +223,13 @@ impl RowChecker {
 /// The row parsed or its problems, and its practice code if that parsed.
 type RowResult = (Result<ImportedReferral, Vec<RowProblem>>, Option<String>);
 
-fn parse_row(record: &csv::ByteRecord, line: u64, width: usize, positions: &Positions, today: Date, first_seen: &mut HashMap<NhsNumber, u64>) -> RowResult {
+fn parse_row(record: &csv::ByteRecord, line: u64, header: &Header, today: Date, first_seen: &mut HashMap<NhsNumber, u64>) -> RowResult {
     let mut c = RowChecker { line, problems: Vec::new() };
-    let fields = record.len();
-    let extra_blank = fields > width && record.iter().skip(width).all(|f| f.iter().all(u8::is_ascii_whitespace));
-    if fields != width && !extra_blank {
-        let message = format!(
-            "This row has {fields} {} but the header has {width}. Check for a missing comma, or a comma inside a name or reason that is not in double quotes",
-            plural(fields, "value", "values")
-        );
-        return (Err(vec![RowProblem::new(line, None, message)]), None);
+    if let Some(problem) = width_problem(record, line, header.width, "a name or reason") {
+        return (Err(vec![problem]), None);
     }
     let mut values: [&str; COLUMNS.len()] = [""; COLUMNS.len()];
-    for (k, position) in positions.iter().enumerate() {
+    for (k, position) in header.positions.iter().enumerate() {
         if let Some(i) = position {
             match std::str::from_utf8(record.get(*i).unwrap_or_default()) {
                 Ok(v) => values[k] = v.trim(),
@@ -585,29 +375,6 @@ fn parse_needs(c: &mut RowChecker, raw: &str) -> Option<Vec<NeedDomain>> {
         return None;
     }
     Some(needs)
-}
-
-/// A calendar date as `YYYY-MM-DD` (ISO 8601, what Linkwork writes) or `DD/MM/YYYY` (what GP
-/// systems and UK spreadsheets export); days and months may have one digit, years must have four.
-pub fn parse_date(field: &'static str, label: &str, example: &str, raw: &str) -> crate::Result<Date> {
-    let raw = raw.trim();
-    let invalid = || DomainError::invalid(field, format!("The {label} must be a real date, like {example}"));
-    let (year, month, day) = if let Some((y, rest)) = raw.split_once('-') {
-        let (m, d) = rest.split_once('-').ok_or_else(invalid)?;
-        (y, m, d)
-    } else if let Some((d, rest)) = raw.split_once('/') {
-        let (m, y) = rest.split_once('/').ok_or_else(invalid)?;
-        (y, m, d)
-    } else {
-        return Err(invalid());
-    };
-    let number = |s: &str, digits: std::ops::RangeInclusive<usize>| -> Option<u16> {
-        (digits.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok()).flatten()
-    };
-    let year = number(year, 4..=4).ok_or_else(invalid)?;
-    let month = number(month, 1..=2).and_then(|m| Month::try_from(m as u8).ok()).ok_or_else(invalid)?;
-    let day = number(day, 1..=2).ok_or_else(invalid)?;
-    Date::from_calendar_date(i32::from(year), month, day as u8).map_err(|_| invalid())
 }
 
 #[cfg(test)]

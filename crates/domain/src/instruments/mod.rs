@@ -12,6 +12,7 @@ mod gad7;
 mod ons4;
 mod ons_loneliness;
 mod phq9;
+mod recorded;
 mod swemwbs;
 mod ucla3;
 mod wemwbs;
@@ -19,6 +20,7 @@ mod wemwbs;
 use crate::text::coded_enum;
 use crate::{DomainError, Result};
 
+pub use recorded::{Recorded, ScoresOnly};
 pub use swemwbs::swemwbs_metric;
 
 /// Scoring rule of instruments whose one score is the sum of the item answers.

@@ -30,8 +30,10 @@ enum Src {
     Now,
     /// A fixed value.
     Text(&'static str),
-    /// Questionnaire answers as the JSON array the measures table keeps.
+    /// Questionnaire answers as the JSON array the measures table keeps (`[]` when not given).
     AnswersJson(&'static str),
+    /// Scores as the JSON array of numbers `measures.scores` keeps, NULL when not given.
+    ScoresJson(&'static str),
     /// A `;`-separated bundle list stored comma-separated.
     Commas(&'static str),
     /// The import's timestamp plus the row's line in microseconds (the n-th extra), so rows
@@ -39,6 +41,9 @@ enum Src {
     NowPlusLine(usize),
     /// The import's timestamp when the bundle column has a value, else NULL.
     NowIf(&'static str),
+    /// The first bundle column, but NULL when the second has a value (the LSOA is kept only for
+    /// people without a postcode: a postcode and its lookup say where someone lives now).
+    ColUnless(&'static str, &'static str),
 }
 
 struct Target {
@@ -93,6 +98,7 @@ fn target(file: &str) -> Option<Target> {
                 ("ethnicity", Col("ethnicity")),
                 ("postcode", ColOr("postcode", "")),
                 ("practice_id", Col("practice_ref")),
+                ("lsoa", ColUnless("lsoa", "postcode")),
                 ("created_at", Now),
                 ("updated_at", Now),
             ],
@@ -168,6 +174,7 @@ fn target(file: &str) -> Option<Target> {
                 ("timepoint", Col("timepoint")),
                 ("taken_on", Col("taken_on")),
                 ("answers", AnswersJson("answers")),
+                ("scores", ScoresJson("scores")),
                 ("created_at", Now),
             ],
             key: "id",
@@ -387,13 +394,20 @@ async fn insert_batch(tx: &mut sqlx::Transaction<'_, Db>, file: &'static spec::F
                     },
                     Src::AnswersJson(c) => match file.column(c).and_then(|i| row.get(i)) {
                         Some(Value::Text(raw)) => Value::Answers(linkwork_domain::bundle::read::answers(raw)),
-                        Some(v) => v.clone(),
-                        None => Value::Null,
+                        _ => Value::Answers(Vec::new()),
+                    },
+                    Src::ScoresJson(c) => match file.column(c).and_then(|i| row.get(i)) {
+                        Some(Value::Text(raw)) => Value::Text(linkwork_domain::bundle::read::scores_json(raw)),
+                        _ => Value::Null,
                     },
                     // NOT NULL list columns: an empty list is stored as ''.
                     Src::Commas(c) => match file.column(c).and_then(|i| row.get(i)) {
                         Some(Value::Text(raw)) => Value::Text(raw.split(';').map(str::trim).filter(|p| !p.is_empty()).collect::<Vec<_>>().join(",")),
                         _ => Value::Text(String::new()),
+                    },
+                    Src::ColUnless(c, unless) => match (file.column(c).and_then(|i| row.get(i)), file.column(unless).and_then(|i| row.get(i))) {
+                        (Some(v), None | Some(Value::Null)) => v.clone(),
+                        _ => Value::Null,
                     },
                     _ => Value::Null,
                 })
@@ -423,7 +437,7 @@ async fn insert_batch(tx: &mut sqlx::Transaction<'_, Db>, file: &'static spec::F
                     let given = file.column(c).and_then(|i| row.get(i)).is_some_and(|v| v != &Value::Null);
                     b.push_bind(given.then_some(now));
                 }
-                Src::Text(_) | Src::ColOr(..) | Src::AnswersJson(_) | Src::Commas(_) => bind_value(&mut b, &owned[i], SqlType::Text),
+                Src::Text(_) | Src::ColOr(..) | Src::AnswersJson(_) | Src::ScoresJson(_) | Src::Commas(_) | Src::ColUnless(..) => bind_value(&mut b, &owned[i], SqlType::Text),
             }
         }
     });
@@ -516,7 +530,7 @@ fn export_query(file: &str) -> Option<&'static str> {
              (SELECT COUNT(*) FROM service_needs n WHERE n.service_id = s.id) FROM services s \
              WHERE s.id IN (SELECT w.service_id FROM onward_referrals w JOIN referrals r ON r.id = w.referral_id WHERE r.service_org_id = $1) ORDER BY s.name, s.id",
         "people.csv" => "SELECT p.id, p.service_org_id, p.nhs_number, p.given_name, p.family_name, CAST(p.date_of_birth AS TEXT), p.sex, p.ethnicity, p.postcode, p.practice_id, \
-             pl.lsoa, CAST(li.imd_decile AS TEXT) FROM people p LEFT JOIN postcode_lsoa pl ON pl.postcode = p.postcode LEFT JOIN lsoa_imd li ON li.lsoa = pl.lsoa \
+             COALESCE(pl.lsoa, p.lsoa), CAST(li.imd_decile AS TEXT) FROM people p LEFT JOIN postcode_lsoa pl ON pl.postcode = p.postcode LEFT JOIN lsoa_imd li ON li.lsoa = COALESCE(pl.lsoa, p.lsoa) \
              WHERE p.service_org_id = $1 ORDER BY p.id",
         "referrals.csv" => "SELECT id, person_id, practice_id, source, referrer_name, reason, CAST(referred_on AS TEXT), status, assigned_worker_id, \
              CAST(accepted_on AS TEXT), CAST(declined_on AS TEXT), decline_reason, CAST(discharged_on AS TEXT), discharge_reason, discharge_summary \
@@ -526,7 +540,7 @@ fn export_query(file: &str) -> Option<&'static str> {
         "goals.csv" => "SELECT g.id, g.referral_id, g.description, g.status, CAST(g.agreed_on AS TEXT), CAST(g.review_on AS TEXT) FROM goals g JOIN referrals r ON r.id = g.referral_id WHERE r.service_org_id = $1 ORDER BY g.agreed_on, g.id",
         "contacts.csv" => "SELECT c.id, c.referral_id, CAST(c.contact_on AS TEXT), c.mode, CAST(c.minutes AS TEXT), CASE WHEN c.accompanied THEN 'true' ELSE 'false' END, c.recorded_by, c.notes \
              FROM contacts c JOIN referrals r ON r.id = c.referral_id WHERE r.service_org_id = $1 ORDER BY c.contact_on, c.id",
-        "measures.csv" => "SELECT m.id, m.referral_id, m.instrument, m.timepoint, CAST(m.taken_on AS TEXT), m.answers FROM measures m JOIN referrals r ON r.id = m.referral_id WHERE r.service_org_id = $1 ORDER BY m.taken_on, m.id",
+        "measures.csv" => "SELECT m.id, m.referral_id, m.instrument, m.timepoint, CAST(m.taken_on AS TEXT), m.answers, m.scores FROM measures m JOIN referrals r ON r.id = m.referral_id WHERE r.service_org_id = $1 ORDER BY m.taken_on, m.id",
         "onward_referrals.csv" => "SELECT w.id, w.referral_id, w.service_id, CAST(w.sent_on AS TEXT), w.status, w.decline_reason, w.note FROM onward_referrals w JOIN referrals r ON r.id = w.referral_id WHERE r.service_org_id = $1 ORDER BY w.sent_on, w.id",
         "need_resolutions.csv" => "SELECT x.referral_id, x.need, x.resolution FROM need_resolutions x JOIN referrals r ON r.id = x.referral_id WHERE r.service_org_id = $1 ORDER BY x.referral_id, x.need",
         "custom_instruments.csv" => "SELECT id, service_org_id, code, definition FROM custom_instruments WHERE service_org_id = $1 ORDER BY created_at, id",
@@ -556,6 +570,31 @@ fn export_query(file: &str) -> Option<&'static str> {
     })
 }
 
+/// Writes every batch `source` yields in one transaction on `conn` (all or nothing).
+async fn import_in_transaction(conn: &mut sqlx::pool::PoolConnection<Db>, source: &mut (dyn BundleSource + Send)) -> Result<u64> {
+    use sqlx::Connection;
+    let mut tx = conn.begin().await?;
+    let now = super::now();
+    let mut written = 0u64;
+    while let Some((file, rows)) = source.next_batch().map_err(StoreError::Rejected)? {
+        for chunk in rows.chunks(BATCH_ROWS) {
+            insert_batch(&mut tx, file, chunk, now).await?;
+        }
+        written += rows.len() as u64;
+    }
+    // Derived dates of onward referrals, from their events.
+    sqlx::query(
+        "UPDATE onward_referrals SET \
+         responded_on = (SELECT MIN(e.happened_on) FROM onward_events e WHERE e.onward_referral_id = onward_referrals.id AND e.to_status IN ('accepted', 'declined')), \
+         attended_on = (SELECT MIN(e.happened_on) FROM onward_events e WHERE e.onward_referral_id = onward_referrals.id AND e.to_status = 'attended') \
+         WHERE responded_on IS NULL",
+    )
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(written)
+}
+
 #[async_trait]
 impl BundleStore for SqlStore {
     async fn existing_ids(&self, service_org_ids: &[String]) -> Result<crate::traits::ExistingIds> {
@@ -564,6 +603,8 @@ impl BundleStore for SqlStore {
         ids.orgs_by_ods = orgs.into_iter().collect();
         let users: Vec<(String, String)> = sqlx::query_as("SELECT email, id FROM users").fetch_all(&self.pool).await?;
         ids.users_by_email = users.into_iter().collect();
+        let instruments: Vec<(String, String, String)> = sqlx::query_as("SELECT code, service_org_id, id FROM custom_instruments").fetch_all(&self.pool).await?;
+        ids.custom_instruments_by_code = instruments.into_iter().map(|(code, service, id)| (code, (service, id))).collect();
         for service in service_org_ids {
             let people: Vec<(String, String)> = sqlx::query_as("SELECT nhs_number, id FROM people WHERE service_org_id = $1").bind(service).fetch_all(&self.pool).await?;
             for (nhs, id) in people {
@@ -574,26 +615,11 @@ impl BundleStore for SqlStore {
     }
 
     async fn import_bundle(&self, source: &mut (dyn BundleSource + Send)) -> Result<u64> {
-        let mut tx = self.pool.begin().await?;
-        let now = super::now();
-        let mut written = 0u64;
-        while let Some((file, rows)) = source.next_batch().map_err(StoreError::Rejected)? {
-            for chunk in rows.chunks(BATCH_ROWS) {
-                insert_batch(&mut tx, file, chunk, now).await?;
-            }
-            written += rows.len() as u64;
-        }
-        // Derived dates of onward referrals, from their events.
-        sqlx::query(
-            "UPDATE onward_referrals SET \
-             responded_on = (SELECT MIN(e.happened_on) FROM onward_events e WHERE e.onward_referral_id = onward_referrals.id AND e.to_status IN ('accepted', 'declined')), \
-             attended_on = (SELECT MIN(e.happened_on) FROM onward_events e WHERE e.onward_referral_id = onward_referrals.id AND e.to_status = 'attended') \
-             WHERE responded_on IS NULL",
-        )
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(written)
+        let mut conn = self.pool.acquire().await?;
+        super::super::begin_bulk_load(&mut conn).await?;
+        let result = import_in_transaction(&mut conn, source).await;
+        super::super::end_bulk_load(&mut conn).await?;
+        result
     }
 
     async fn bundle_table_counts(&self) -> Result<Vec<(&'static str, i64)>> {
@@ -614,11 +640,16 @@ impl BundleStore for SqlStore {
             while let Some(row) = rows.try_next().await? {
                 let mut values: Vec<String> = (0..file.columns.len()).map(|i| row.try_get::<Option<String>, _>(i).ok().flatten().unwrap_or_default()).collect();
                 match file.name {
-                    // The stored JSON array becomes `3;3;2`.
+                    // The stored JSON arrays become `3;3;2` (and an empty answers array, of a measure
+                    // imported with scores only, an empty cell).
                     "measures.csv" | "custom_measures.csv" | "staff_check_ins.csv" => {
                         let at = if file.name == "staff_check_ins.csv" { 3 } else { 5 };
                         let answers: Vec<i64> = serde_json::from_str(&values[at]).map_err(|e| StoreError::Corrupt(e.to_string()))?;
                         values[at] = answers.iter().map(i64::to_string).collect::<Vec<_>>().join(";");
+                        if file.name == "measures.csv" && !values[6].is_empty() {
+                            let scores: Vec<f64> = serde_json::from_str(&values[6]).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                            values[6] = scores.iter().map(f64::to_string).collect::<Vec<_>>().join(";");
+                        }
                     }
                     // The count of needs is replaced by the needs themselves.
                     "services.csv" => {

@@ -3,7 +3,7 @@ use crate::model::*;
 use crate::traits::CaseworkStore;
 use crate::{new_id, Result, StoreError};
 use async_trait::async_trait;
-use linkwork_domain::instruments::{AnswerSet, Instrument, Timepoint};
+use linkwork_domain::instruments::{AnswerSet, Instrument, Recorded, ScoresOnly, Timepoint};
 use linkwork_domain::need::NeedDomain;
 use linkwork_domain::plan::GoalStatus;
 use linkwork_domain::referral::ReferralStatus;
@@ -88,14 +88,14 @@ impl CaseworkStore for SqlStore {
         let conversations = sqlx::query_as("SELECT id, held_on, what_matters FROM conversations WHERE referral_id = $1 ORDER BY held_on, id").bind(referral_id).fetch_all(&self.pool).await?;
         let goals = sqlx::query_as("SELECT id, description, status, review_on, agreed_on FROM goals WHERE referral_id = $1 ORDER BY agreed_on, id").bind(referral_id).fetch_all(&self.pool).await?;
         let contacts = sqlx::query_as("SELECT id, contact_on, mode, minutes, accompanied, notes FROM contacts WHERE referral_id = $1 ORDER BY contact_on, id").bind(referral_id).fetch_all(&self.pool).await?;
-        let measures = sqlx::query_as::<_, (String, String, String, Date, String)>("SELECT id, instrument, timepoint, taken_on, answers FROM measures WHERE referral_id = $1 ORDER BY taken_on, id")
+        let measures = sqlx::query_as::<_, (String, String, String, Date, String, Option<String>)>("SELECT id, instrument, timepoint, taken_on, answers, scores FROM measures WHERE referral_id = $1 ORDER BY taken_on, id")
             .bind(referral_id)
             .fetch_all(&self.pool)
             .await?
             .into_iter()
-            .map(|(id, instrument, timepoint, taken_on, answers)| {
+            .map(|(id, instrument, timepoint, taken_on, answers, scores)| {
                 let instrument = Instrument::parse(&instrument).map_err(corrupt)?;
-                Ok(Measure { id, instrument, timepoint: Timepoint::parse(&timepoint).map_err(corrupt)?, taken_on, answers: decode_answers(instrument, &answers)? })
+                Ok(Measure { id, instrument, timepoint: Timepoint::parse(&timepoint).map_err(corrupt)?, taken_on, recorded: decode_recorded(instrument, &answers, scores.as_deref())? })
             })
             .collect::<Result<Vec<_>>>()?;
         let onward = sqlx::query_as(&format!("{ONWARD_SELECT} WHERE w.referral_id = $1 ORDER BY w.sent_on, w.id")).bind(referral_id).fetch_all(&self.pool).await?;
@@ -251,6 +251,17 @@ impl CaseworkStore for SqlStore {
 pub(super) fn decode_answers(instrument: Instrument, json: &str) -> Result<AnswerSet> {
     let values: Vec<i64> = serde_json::from_str(json).map_err(corrupt)?;
     AnswerSet::from_values(instrument, &values).map_err(corrupt)
+}
+
+/// A `measures` row's answers, or its scores when only those were imported (`scores` not NULL).
+pub(super) fn decode_recorded(instrument: Instrument, answers: &str, scores: Option<&str>) -> Result<Recorded> {
+    match scores {
+        Some(json) => {
+            let values: Vec<f64> = serde_json::from_str(json).map_err(corrupt)?;
+            Ok(Recorded::Scores(ScoresOnly::from_values(instrument, &values).map_err(corrupt)?))
+        }
+        None => Ok(Recorded::Answers(decode_answers(instrument, answers)?)),
+    }
 }
 
 pub(super) async fn person_of(tx: &mut sqlx::Transaction<'_, super::Db>, referral_id: &str) -> Result<String> {

@@ -196,7 +196,7 @@ fn list_count((practice_id, dimension, group, people): (String, String, String, 
 
 /// The list profiles of the services' practices and the groups of each referred person, for
 /// `evaluation_input`. The person's IMD quintile comes from their postcode through the imported
-/// lookups; nothing about them is copied.
+/// lookups (or, for people imported from a pseudonymised bundle, from the LSOA it kept).
 pub(super) async fn load_facts(pool: &sqlx::Pool<super::Db>, service_org_ids: &[String], to: Date) -> Result<EquityFacts> {
     let mut facts = EquityFacts::default();
     for service in service_org_ids {
@@ -210,7 +210,7 @@ pub(super) async fn load_facts(pool: &sqlx::Pool<super::Db>, service_org_ids: &[
         }
         let people: Vec<(String, Date, Date, String, String, Option<i64>)> = sqlx::query_as(
             "SELECT r.id, r.referred_on, p.date_of_birth, p.sex, p.ethnicity, i.imd_decile FROM referrals r JOIN people p ON p.id = r.person_id \
-             LEFT JOIN postcode_lsoa pl ON pl.postcode = p.postcode LEFT JOIN lsoa_imd i ON i.lsoa = pl.lsoa \
+             LEFT JOIN postcode_lsoa pl ON pl.postcode = p.postcode LEFT JOIN lsoa_imd i ON i.lsoa = COALESCE(pl.lsoa, p.lsoa) \
              WHERE r.service_org_id = $1 AND r.referred_on <= $2",
         )
         .bind(service)

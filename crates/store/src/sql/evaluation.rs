@@ -1,4 +1,4 @@
-use super::casework::decode_answers;
+use super::casework::decode_recorded;
 use super::SqlStore;
 use crate::traits::EvaluationStore;
 use crate::{Result, StoreError};
@@ -44,17 +44,17 @@ impl EvaluationStore for SqlStore {
                 });
             }
 
-            let measures: Vec<(String, String, String, Date, String)> = sqlx::query_as(
-                "SELECT m.referral_id, m.instrument, m.timepoint, m.taken_on, m.answers FROM measures m JOIN referrals r ON r.id = m.referral_id \
+            let measures: Vec<(String, String, String, Date, String, Option<String>)> = sqlx::query_as(
+                "SELECT m.referral_id, m.instrument, m.timepoint, m.taken_on, m.answers, m.scores FROM measures m JOIN referrals r ON r.id = m.referral_id \
                  WHERE r.service_org_id = $1 AND m.taken_on <= $2",
             )
             .bind(service)
             .bind(to)
             .fetch_all(&self.pool)
             .await?;
-            for (referral_id, instrument, timepoint, taken_on, answers) in measures {
+            for (referral_id, instrument, timepoint, taken_on, answers, scores) in measures {
                 let instrument = Instrument::parse(&instrument).map_err(corrupt)?;
-                input.measures.push(MeasureFacts { referral_id, timepoint: Timepoint::parse(&timepoint).map_err(corrupt)?, taken_on, answers: decode_answers(instrument, &answers)? });
+                input.measures.push(MeasureFacts { referral_id, timepoint: Timepoint::parse(&timepoint).map_err(corrupt)?, taken_on, recorded: decode_recorded(instrument, &answers, scores.as_deref())? });
             }
 
             let onward: Vec<(String, String, String, Date)> = sqlx::query_as(

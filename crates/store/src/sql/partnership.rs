@@ -2,7 +2,7 @@
 //! person and who referred them in, the directory's services, referrals in from organisations and
 //! SWEMWBS measures. One query per service (PCN), as in the evaluation loader.
 
-use super::casework::decode_answers;
+use super::casework::decode_recorded;
 use super::SqlStore;
 use crate::traits::{PartnershipInput, PartnershipStore};
 use crate::{Result, StoreError};
@@ -119,8 +119,8 @@ impl PartnershipStore for SqlStore {
             .await?;
             input.referred_in.extend(direct);
 
-            let measures: Vec<(String, String, Date, String)> = sqlx::query_as(
-                "SELECT m.referral_id, m.timepoint, m.taken_on, m.answers FROM measures m JOIN referrals r ON r.id = m.referral_id \
+            let measures: Vec<(String, String, Date, String, Option<String>)> = sqlx::query_as(
+                "SELECT m.referral_id, m.timepoint, m.taken_on, m.answers, m.scores FROM measures m JOIN referrals r ON r.id = m.referral_id \
                  WHERE r.service_org_id = $1 AND m.instrument = $2 AND m.taken_on <= $3",
             )
             .bind(service)
@@ -128,8 +128,8 @@ impl PartnershipStore for SqlStore {
             .bind(period.to)
             .fetch_all(&self.pool)
             .await?;
-            for (referral_id, timepoint, taken_on, answers) in measures {
-                input.measures.push(MeasureFacts { referral_id, timepoint: Timepoint::parse(&timepoint).map_err(corrupt)?, taken_on, answers: decode_answers(Instrument::Swemwbs, &answers)? });
+            for (referral_id, timepoint, taken_on, answers, scores) in measures {
+                input.measures.push(MeasureFacts { referral_id, timepoint: Timepoint::parse(&timepoint).map_err(corrupt)?, taken_on, recorded: decode_recorded(Instrument::Swemwbs, &answers, scores.as_deref())? });
             }
         }
         Ok(input)

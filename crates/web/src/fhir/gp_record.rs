@@ -63,7 +63,7 @@ pub fn facts(record: &ReferralRecord) -> ReferralFacts {
         decline_reason: r.decline_reason.as_deref().and_then(|c| DeclineReason::parse(c).ok()),
         first_contact_on: record.contacts.iter().map(|c| c.contact_on).min(),
         plan_agreed_on: record.goals.iter().map(|g| g.agreed_on).min(),
-        measures: record.measures.iter().map(|m| MeasureFact { taken_on: m.taken_on, timepoint: m.timepoint, answers: m.answers.clone() }).collect(),
+        measures: record.measures.iter().map(|m| MeasureFact { taken_on: m.taken_on, timepoint: m.timepoint, recorded: m.recorded.clone() }).collect(),
         discharged_on: r.discharged_on,
         discharge_reason: r.discharge_reason.as_deref().and_then(|c| DischargeReason::parse(c).ok()),
     }

@@ -233,7 +233,7 @@ pub fn observations(ctx: &RecordContext) -> Vec<Value> {
     let record = ctx.record;
     let mut out = Vec::new();
     for measure in &record.measures {
-        for (i, score) in measure.answers.scores().into_iter().enumerate() {
+        for (i, score) in measure.recorded.scores().into_iter().enumerate() {
             let label = score_definition(score.key).map(|(_, d)| d.label).unwrap_or(score.key);
             out.push(json!({
                 "resourceType": "Observation",

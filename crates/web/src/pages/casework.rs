@@ -142,7 +142,7 @@ async fn record(State(state): State<AppState>, user: CurrentUser, Path(id): Path
             timepoint: m.timepoint.label(),
             taken_on: date(m.taken_on),
             scores: m
-                .answers
+                .recorded
                 .scores()
                 .iter()
                 .map(|s| format!("{}: {}", linkwork_domain::instruments::score_definition(s.key).map(|d| d.1.label).unwrap_or(s.key), s.value))
