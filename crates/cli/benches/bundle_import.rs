@@ -41,6 +41,8 @@ impl BundleSource for RawSource {
                     break;
                 }
                 let mut values: Vec<Value> = record.iter().map(|v| if v.is_empty() { Value::Null } else { Value::Text(v.to_owned()) }).collect();
+                // Columns the file leaves out (the generator writes the spec's order) are empty.
+                values.resize(spec.columns.len(), Value::Null);
                 match spec.name {
                     "people.csv" => {
                         self.person_service.insert(record[0].to_owned(), record[1].to_owned());

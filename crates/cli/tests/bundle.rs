@@ -399,3 +399,23 @@ async fn history_that_kept_only_scores_imports_evaluates_and_exports() {
     assert_eq!(exported.lines().filter(|l| l.ends_with(",,23.21")).count(), 10, "{exported}");
     assert_eq!(exported.lines().filter(|l| l.ends_with(",3;3;3;3;3;3;3,")).count(), 1, "{exported}");
 }
+
+#[test]
+fn generated_bundles_are_well_formed_and_pass_every_check() {
+    let dir = temp_dir("generate");
+    let folder = dir.join("synthetic");
+    let o = linkwork(&["generate", "bundle", folder.to_str().unwrap(), "--referrals", "1000"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    // Strict CSV: every row as wide as its header (other tools are not as forgiving as ours).
+    for file in linkwork_domain::bundle::spec::files() {
+        let Ok(mut reader) = csv::ReaderBuilder::new().flexible(false).from_path(folder.join(file.name)) else { continue };
+        assert_eq!(reader.headers().unwrap().len(), file.columns.len(), "{}", file.name);
+        for record in reader.records() {
+            assert!(record.is_ok(), "{}: {:?}", file.name, record.err());
+        }
+    }
+    let url = format!("sqlite://{}", dir.join("check.db").display());
+    let o = linkwork(&["import", "bundle", folder.to_str().unwrap(), "--database", &url, "--dry-run"]);
+    assert!(o.status.success() && text(&o.stdout).contains("Dry run: nothing was written."), "{}{}", text(&o.stdout), text(&o.stderr));
+    assert!(!text(&o.stdout).contains("problem"), "{}", text(&o.stdout));
+}

@@ -216,9 +216,12 @@ struct Out<'a> {
 }
 
 impl Out<'_> {
+    /// Writes one row; optional columns after `values` (such as `measures.csv`'s `scores`, which
+    /// Linkwork's own records never need) are written empty, so every row has the header's width.
     fn row(&mut self, file: &'static str, values: &[&str]) -> Result<(), SyntheticError> {
         if let Some(w) = self.writers.get_mut(file) {
-            w.write_record(values)?;
+            let width = linkwork_domain::bundle::spec::file(file).map_or(values.len(), |f| f.columns.len());
+            w.write_record(values.iter().copied().chain(std::iter::repeat("").take(width.saturating_sub(values.len()))))?;
             *self.counts.entry(file).or_default() += 1;
         }
         Ok(())
