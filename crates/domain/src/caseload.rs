@@ -10,7 +10,8 @@ pub const RECOMMENDED_PEOPLE_PER_YEAR: (u32, u32) = (200, 250);
 pub const FIRST_CONTACT_DAYS: (i64, i64) = (7, 14);
 /// Days since the last contact before an open case is amber, then red.
 pub const CONTACT_GAP_DAYS: (i64, i64) = (28, 42);
-/// Follow-up measures are due this many days after the baseline.
+/// Follow-up measures are due this many days after the baseline, for a service that has not set
+/// its own measurement schedule (otherwise its first follow-up month applies).
 pub const FOLLOW_UP_DAYS: i64 = 90;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -49,6 +50,9 @@ pub struct CaseFacts {
     pub next_review_on: Option<Date>,
     pub baseline_on: Option<Date>,
     pub has_follow_up: bool,
+    /// The first follow-up month of the service's measurement schedule; `None` when the service
+    /// has none, and [`FOLLOW_UP_DAYS`] applies.
+    pub follow_up_after_months: Option<u8>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -96,7 +100,11 @@ pub fn flags(f: &CaseFacts, today: Date) -> Vec<Flag> {
         out.push(Flag { rag: Rag::Amber, message: "Baseline measures due".into() });
     }
     if let Some(baseline) = f.baseline_on {
-        if !f.has_follow_up && today - baseline >= Duration::days(FOLLOW_UP_DAYS) {
+        let due = match f.follow_up_after_months {
+            Some(months) => crate::schedule::add_months(baseline, months),
+            None => baseline + Duration::days(FOLLOW_UP_DAYS),
+        };
+        if !f.has_follow_up && today >= due {
             out.push(Flag { rag: Rag::Amber, message: "Follow-up measures due".into() });
         }
     }
@@ -136,6 +144,7 @@ mod tests {
             next_review_on: Some(date!(2026 - 11 - 30)),
             baseline_on: Some(date!(2026 - 06 - 05)),
             has_follow_up: false,
+            follow_up_after_months: None,
         };
         let fl = flags(&f, TODAY);
         assert_eq!(fl[0], Flag { rag: Rag::Red, message: "No contact for 61 days".into() });
@@ -145,5 +154,21 @@ mod tests {
         assert!(flags(&done, TODAY).is_empty());
         let no_baseline = CaseFacts { baseline_on: None, ..done };
         assert_eq!(flags(&no_baseline, TODAY)[0].message, "Baseline measures due");
+    }
+
+    #[test]
+    fn follow_up_is_due_when_the_services_schedule_says() {
+        let due = |baseline: Date, months: Option<u8>| {
+            let f = CaseFacts { accepted: true, first_contact_on: Some(baseline), last_contact_on: Some(TODAY), baseline_on: Some(baseline), follow_up_after_months: months, ..Default::default() };
+            flags(&f, TODAY).iter().any(|f| f.message == "Follow-up measures due")
+        };
+        // Without a schedule: 90 days after the baseline.
+        assert!(due(TODAY - Duration::days(90), None));
+        assert!(!due(TODAY - Duration::days(89), None));
+        // A service that follows up at 6 months: not due at 3 months, due on the day 6 months on.
+        assert!(!due(TODAY - Duration::days(100), Some(6)));
+        assert!(!due(date!(2026 - 06 - 02), Some(6)), "6 months after 2 June is 2 December, after today");
+        assert!(due(date!(2026 - 06 - 01), Some(6)), "6 months after 1 June is 1 December, today");
+        assert!(due(date!(2026 - 10 - 01), Some(2)));
     }
 }

@@ -260,6 +260,8 @@ pub struct ActivityFact {
 pub struct PersonReferral {
     pub person: String,
     pub referred_on: Date,
+    /// The practice the referral belongs to, so a practice's report covers its own people.
+    pub practice_id: Option<String>,
 }
 
 /// What the health-system evaluation is computed from.
@@ -622,6 +624,7 @@ mod tests {
         PersonReferral {
             person: person.into(),
             referred_on: on,
+            practice_id: None,
         }
     }
     const NO_SUPPRESSION: SuppressionPolicy = SuppressionPolicy {

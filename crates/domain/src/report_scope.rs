@@ -131,8 +131,12 @@ pub fn restrict_to_practice(input: &mut EvaluationInput, practice_id: &str) {
         .equity
         .referrals
         .retain(|g| kept.contains(g.referral_id.as_str()));
+    // Health-system use: the people with a referral from this practice, and only their contacts.
+    input.health.referrals.retain(|r| r.practice_id.as_deref() == Some(practice_id));
+    let people: HashSet<&str> = input.health.referrals.iter().map(|r| r.person.as_str()).collect();
+    input.health.activity.retain(|a| people.contains(a.person.as_str()));
     // Not narrowed: link workers' own wellbeing check-ins (staff work for the whole PCN, not one
-    // practice) and health-system activity, which is keyed by person rather than by referral.
+    // practice; the section says so).
 }
 
 #[cfg(test)]
@@ -232,10 +236,29 @@ mod tests {
                 sent_on: date!(2026 - 03 - 02),
             });
         }
+        use crate::health_system::{ActivityFact, ContactType, PersonReferral};
+        for (person, practice) in [("p1", Some("a")), ("p2", Some("b")), ("p3", None)] {
+            input.health.referrals.push(PersonReferral {
+                person: person.into(),
+                referred_on: date!(2026 - 03 - 01),
+                practice_id: practice.map(Into::into),
+            });
+            input.health.activity.push(ActivityFact {
+                person: person.into(),
+                contact_on: date!(2026 - 01 - 10),
+                contact_type: ContactType::ALL[0],
+                bed_days: None,
+            });
+        }
         restrict_to_practice(&mut input, "a");
         assert_eq!(
             input.practices.iter().map(|p| p.list_size).sum::<u64>(),
             1000
+        );
+        assert_eq!(
+            (input.health.referrals.len(), input.health.activity.iter().map(|a| a.person.as_str()).collect::<Vec<_>>()),
+            (1, vec!["p1"]),
+            "health-system use covers the practice's own people only"
         );
         assert_eq!(
             input

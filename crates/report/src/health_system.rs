@@ -496,6 +496,7 @@ mod tests {
             input.health.referrals.push(PersonReferral {
                 person: p.clone(),
                 referred_on: date!(2025 - 06 - 01),
+                practice_id: None,
             });
             add(&mut input, &p, date!(2025 - 02 - 01));
             add(&mut input, &p, date!(2025 - 03 - 01));

@@ -148,7 +148,7 @@ fn staff_wellbeing(out: &mut String, s: &StaffWellbeing) {
     );
     w!(
         out,
-        r#"<p class="nhsuk-body">Link workers record a short check-in about themselves: the SWEMWBS wellbeing questions, their job satisfaction and caseload pressure (1 to 5), and whether they had supervision since the last one. Only the link worker sees their own answers; managers and commissioners see team figures only, each person counted once with their latest check-in.</p>"#
+        r#"<p class="nhsuk-body">Link workers record a short check-in about themselves: the SWEMWBS wellbeing questions, their job satisfaction and caseload pressure (1 to 5), and whether they had supervision since the last one. Only the link worker sees their own answers; managers and commissioners see team figures only, each person counted once with their latest check-in. Link workers work across their network's practices, so a report for one practice shows the whole network's team.</p>"#
     );
     if !s.reportable {
         w!(

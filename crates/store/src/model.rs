@@ -247,7 +247,8 @@ pub struct CaseloadEntry {
 
 impl CaseloadEntry {
     /// What the caseload's red/amber/green flags are computed from.
-    pub fn case_facts(&self) -> linkwork_domain::caseload::CaseFacts {
+    /// The flags' facts; `schedule` is the service's measurement schedule, if it set one.
+    pub fn case_facts(&self, schedule: Option<&linkwork_domain::schedule::MeasurementSchedule>) -> linkwork_domain::caseload::CaseFacts {
         linkwork_domain::caseload::CaseFacts {
             accepted: self.status == ReferralStatus::Accepted,
             referred_on: Some(self.referred_on),
@@ -256,6 +257,7 @@ impl CaseloadEntry {
             next_review_on: self.next_review_on,
             baseline_on: self.baseline_on,
             has_follow_up: self.follow_ups > 0,
+            follow_up_after_months: schedule.and_then(|s| s.follow_up_months().first().copied()),
         }
     }
 }
@@ -344,7 +346,9 @@ pub struct Measure {
     pub instrument: Instrument,
     pub timepoint: Timepoint,
     pub taken_on: Date,
-    /// The answers, or only the scores for history imported from another system.
+    /// The answers, or only the scores for history imported from another system (named
+    /// `answers` in JSON, as before scores-only records existed).
+    #[serde(rename = "answers")]
     pub recorded: Recorded,
 }
 

@@ -59,8 +59,9 @@ impl ScoresOnly {
 }
 
 /// One completed questionnaire: every answer, or (for history from elsewhere) only its scores.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
+/// In JSON: `{"instrument", "answers": [..] or null, "scores": [{"key", "value"}..]}`, so API
+/// readers of `answers` keep working and everyone gets the scores.
+#[derive(Debug, Clone, PartialEq)]
 pub enum Recorded {
     Answers(AnswerSet),
     Scores(ScoresOnly),
@@ -96,6 +97,17 @@ impl Recorded {
     }
 }
 
+impl serde::Serialize for Recorded {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("Recorded", 3)?;
+        out.serialize_field("instrument", &self.instrument())?;
+        out.serialize_field("answers", &self.answers().map(AnswerSet::answers))?;
+        out.serialize_field("scores", &self.scores())?;
+        out.end()
+    }
+}
+
 impl From<AnswerSet> for Recorded {
     fn from(answers: AnswerSet) -> Self {
         Recorded::Answers(answers)
@@ -122,6 +134,10 @@ mod tests {
         assert!(errors[0].to_string().contains("has 4 scores (ons4_life_satisfaction"), "{errors:?}");
         assert!(ScoresOnly::parse_all(Instrument::Phq9, &["NaN"]).is_err());
         assert!(ScoresOnly::from_values(Instrument::Phq9, &[27.0]).is_ok());
+        assert_eq!(
+            serde_json::to_value(&recorded).unwrap(),
+            serde_json::json!({ "instrument": "swemwbs", "answers": null, "scores": [{ "key": "swemwbs_metric", "value": 23.21 }] })
+        );
 
         // The same person's answers and their scores alone give the same scores.
         let answers = AnswerSet::parse(Instrument::Ons4, &["7", "6", "5", "3"]).unwrap();

@@ -209,13 +209,14 @@ pub(super) async fn load_health_input(
         ..HealthSystemInput::default()
     };
     for service in service_org_ids {
-        let referrals: Vec<(String, Date)> = sqlx::query_as("SELECT person_id, referred_on FROM referrals WHERE service_org_id = $1 AND referred_on <= $2").bind(service).bind(to).fetch_all(pool).await?;
+        let referrals: Vec<(String, Date, Option<String>)> = sqlx::query_as("SELECT person_id, referred_on, practice_id FROM referrals WHERE service_org_id = $1 AND referred_on <= $2").bind(service).bind(to).fetch_all(pool).await?;
         input.referrals.extend(
             referrals
                 .into_iter()
-                .map(|(person, referred_on)| PersonReferral {
+                .map(|(person, referred_on, practice_id)| PersonReferral {
                     person,
                     referred_on,
+                    practice_id,
                 }),
         );
         input.activity.extend(activity(pool, service).await?);

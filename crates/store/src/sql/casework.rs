@@ -286,12 +286,13 @@ pub(super) async fn insert_referral(tx: &mut sqlx::Transaction<'_, super::Db>, w
     let now = super::now();
     let p = &r.person;
     // The service may already know this person (a re-referral): keep one person, update details.
+    // A postcode replaces any area kept from a pseudonymised import (`people.lsoa`).
     let person_id: String = sqlx::query_scalar(
         "INSERT INTO people (id, service_org_id, nhs_number, given_name, family_name, date_of_birth, sex, ethnicity, postcode, practice_id, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) \
          ON CONFLICT (service_org_id, nhs_number) DO UPDATE SET given_name = excluded.given_name, family_name = excluded.family_name, \
          date_of_birth = excluded.date_of_birth, sex = excluded.sex, ethnicity = excluded.ethnicity, postcode = excluded.postcode, \
-         practice_id = excluded.practice_id, updated_at = excluded.updated_at RETURNING id",
+         practice_id = excluded.practice_id, lsoa = NULL, updated_at = excluded.updated_at RETURNING id",
     )
     .bind(new_id())
     .bind(&r.service_org_id)

@@ -78,13 +78,14 @@ pub async fn goal_status(State(state): State<AppState>, client: ApiClient, Path(
 pub async fn caseload(State(state): State<AppState>, client: ApiClient) -> ApiResult<Json<Value>> {
     cases::require_casework(&client.actor)?;
     let today = cases::today();
+    let schedule = state.store.measurement_schedule(&client.actor.org_id).await?;
     let rows: Vec<Value> = state
         .store
         .caseload(&client.actor.org_id, None, true)
         .await?
         .into_iter()
         .map(|e| {
-            let flags = linkwork_domain::caseload::flags(&e.case_facts(), today);
+            let flags = linkwork_domain::caseload::flags(&e.case_facts(schedule.as_ref()), today);
             json!({ "rag": linkwork_domain::caseload::overall(&flags), "flags": flags, "referral": e })
         })
         .collect();

@@ -46,7 +46,8 @@ async fn caseload(State(state): State<AppState>, user: CurrentUser, Query(q): Pa
     // Link workers see their own people and new, unassigned referrals; managers see everyone.
     let worker = (user.role() == Role::LinkWorker).then_some(user.user.id.as_str());
     let entries = state.store.caseload(&user.user.org_id, worker, !show_all).await?;
-    let mut rows: Vec<(linkwork_domain::caseload::Rag, CaseloadRow)> = entries.into_iter().map(|e| caseload_row(e, today())).collect();
+    let schedule = state.store.measurement_schedule(&user.user.org_id).await?;
+    let mut rows: Vec<(linkwork_domain::caseload::Rag, CaseloadRow)> = entries.into_iter().map(|e| caseload_row(e, today(), schedule.as_ref())).collect();
     rows.sort_by(|a, b| b.0.cmp(&a.0));
     let rows = rows.into_iter().map(|(_, row)| row).collect();
     let heading = if worker.is_some() { "My caseload" } else { "Caseloads" };
@@ -54,9 +55,9 @@ async fn caseload(State(state): State<AppState>, user: CurrentUser, Query(q): Pa
 }
 
 /// A caseload line with its red/amber/green attention flags (closed referrals are green).
-pub(crate) fn caseload_row(e: linkwork_store::CaseloadEntry, today: time::Date) -> (linkwork_domain::caseload::Rag, CaseloadRow) {
+pub(crate) fn caseload_row(e: linkwork_store::CaseloadEntry, today: time::Date, schedule: Option<&linkwork_domain::schedule::MeasurementSchedule>) -> (linkwork_domain::caseload::Rag, CaseloadRow) {
     use linkwork_domain::caseload::{flags, overall};
-    let flags = if e.status.is_open() { flags(&e.case_facts(), today) } else { vec![] };
+    let flags = if e.status.is_open() { flags(&e.case_facts(schedule), today) } else { vec![] };
     let rag = overall(&flags);
     let mut messages: Vec<String> = flags.into_iter().map(|f| f.message).collect();
     if e.duplicate_of.is_some() {
