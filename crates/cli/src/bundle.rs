@@ -16,11 +16,13 @@ use linkwork_domain::bundle::read::{key_hash, BundleProblem, Checker, Row, Value
 use linkwork_domain::bundle::spec::{self, FileSpec, Kind};
 use linkwork_domain::bundle::{stored_id, FileEntry, Manifest, MANIFEST};
 use linkwork_domain::instruments::Instrument;
-use linkwork_store::{BundleRowSink, BundleSource, ExistingIds};
+use linkwork_store::{BundleBatch as Batch, BundleRowSink, BundleSource, ExistingIds};
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io::{BufReader, BufWriter};
 use std::path::{Path, PathBuf};
+
+type CsvReader = csv::Reader<BufReader<File>>;
 
 /// Rows handed to the store at a time (the store splits them into statements).
 const BATCH: usize = 5_000;
@@ -68,7 +70,7 @@ pub struct ExportBundleArgs {
 // ---------------------------------------------------------------- import
 
 /// Opens one file of the bundle as a CSV reader, or `None` when the bundle leaves it out.
-fn open(folder: &Path, spec: &FileSpec) -> anyhow::Result<Option<csv::Reader<BufReader<File>>>> {
+fn open(folder: &Path, spec: &FileSpec) -> anyhow::Result<Option<CsvReader>> {
     let path = folder.join(spec.name);
     if !path.exists() {
         return Ok(None);
@@ -122,7 +124,7 @@ fn read_all(folder: &Path, checker: &mut Checker, progress: &ProgressBar, mut ea
                         continue;
                     }
                     rows += 1;
-                    if rows % 4096 == 0 {
+                    if rows.is_multiple_of(4096) {
                         progress.set_position(done + position.byte());
                     }
                     each(spec, checker.row(spec, &positions, position.line(), &record))?;
@@ -258,7 +260,8 @@ struct Writer {
     bad_rows: HashSet<(&'static str, u64)>,
     progress: ProgressBar,
     done_bytes: u64,
-    current: Option<(&'static FileSpec, csv::Reader<BufReader<File>>, Vec<Option<usize>>)>,
+    /// The file being read: its spec, reader and column positions.
+    current: Option<(&'static FileSpec, CsvReader, Vec<Option<usize>>)>,
     /// References whose stored id is not the derived one (organisations, staff and people already in the database).
     overrides: HashMap<(&'static str, String), String>,
     /// Each person's service (by [`key_hash`] of their reference), as an index into `services` (a
@@ -402,7 +405,7 @@ impl Writer {
         Ok(values)
     }
 
-    fn next(&mut self) -> anyhow::Result<Option<(&'static FileSpec, Vec<Vec<Value>>)>> {
+    fn next(&mut self) -> anyhow::Result<Option<Batch>> {
         loop {
             if self.current.is_none() {
                 let Some(spec) = self.files.next() else { return Ok(None) };
@@ -463,8 +466,6 @@ impl BundleSource for Writer {
     }
 }
 
-/// One batch of one file's rows, as the store takes them.
-type Batch = (&'static FileSpec, Vec<Vec<Value>>);
 
 /// Runs the [`Writer`] on its own thread a few batches ahead of the database, so reading,
 /// checking and resolving the CSV overlaps with the database writing the previous batch (on two

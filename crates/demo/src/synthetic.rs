@@ -50,7 +50,7 @@ pub fn write_bundle(folder: &Path, referrals: usize, seed: u64, today: Date, pro
     for (v, vcse) in VCSES.iter().enumerate() {
         out.row("organisations.csv", &[&format!("vcse-{v}"), "vcse", vcse.name, "", "", ""])?;
     }
-    let services = (referrals + PER_SERVICE - 1) / PER_SERVICE;
+    let services = referrals.div_ceil(PER_SERVICE);
     for s in 0..services {
         let pcn = format!("pcn-{s}");
         out.row("organisations.csv", &[&pcn, "pcn", &format!("Synthetic PCN {}", s + 1), &format!("U9{s:04}"), "icb", ""])?;
@@ -221,7 +221,7 @@ impl Out<'_> {
     fn row(&mut self, file: &'static str, values: &[&str]) -> Result<(), SyntheticError> {
         if let Some(w) = self.writers.get_mut(file) {
             let width = linkwork_domain::bundle::spec::file(file).map_or(values.len(), |f| f.columns.len());
-            w.write_record(values.iter().copied().chain(std::iter::repeat("").take(width.saturating_sub(values.len()))))?;
+            w.write_record(values.iter().copied().chain(std::iter::repeat_n("", width.saturating_sub(values.len()))))?;
             *self.counts.entry(file).or_default() += 1;
         }
         Ok(())

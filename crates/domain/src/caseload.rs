@@ -108,7 +108,7 @@ pub fn flags(f: &CaseFacts, today: Date) -> Vec<Flag> {
             out.push(Flag { rag: Rag::Amber, message: "Follow-up measures due".into() });
         }
     }
-    out.sort_by(|a, b| b.rag.cmp(&a.rag));
+    out.sort_by_key(|f| std::cmp::Reverse(f.rag));
     out
 }
 

@@ -115,6 +115,7 @@ pub struct EvaluationInput {
 
 /// Settings a service may change; every report prints the values used.
 #[derive(Debug, Clone, Serialize)]
+#[derive(Default)]
 pub struct EvaluationSettings {
     pub policy: SuppressionPolicy,
     pub target: TargetBand,
@@ -122,11 +123,6 @@ pub struct EvaluationSettings {
     pub thresholds: BTreeMap<String, f64>,
 }
 
-impl Default for EvaluationSettings {
-    fn default() -> Self {
-        Self { policy: SuppressionPolicy::default(), target: TargetBand::default(), thresholds: BTreeMap::new() }
-    }
-}
 
 // ---- output ----
 

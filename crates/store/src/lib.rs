@@ -14,6 +14,9 @@
 //! - values come in as parsed domain types and go out as domain types; a stored value that no
 //!   longer parses is reported as [`StoreError::Corrupt`], never silently dropped.
 
+// `src/sql/` is included twice on purpose (once per database, above).
+#![allow(clippy::duplicate_mod)]
+
 mod error;
 pub mod model;
 pub mod model_stakeholders;

@@ -422,8 +422,11 @@ pub struct ExistingIds {
 /// derived (a referral's service, a measure's instrument version, an event's id). An `Err` stops the
 /// import and rolls it back.
 pub trait BundleSource {
-    fn next_batch(&mut self) -> std::result::Result<Option<(&'static linkwork_domain::bundle::spec::FileSpec, Vec<Vec<linkwork_domain::bundle::read::Value>>)>, String>;
+    fn next_batch(&mut self) -> std::result::Result<Option<BundleBatch>, String>;
 }
+
+/// Rows of one bundle file, each its values as [`BundleSource`] describes.
+pub type BundleBatch = (&'static linkwork_domain::bundle::spec::FileSpec, Vec<Vec<linkwork_domain::bundle::read::Value>>);
 
 /// Where [`BundleStore::export_bundle`] writes rows, file by file in import order.
 pub trait BundleRowSink {

@@ -168,7 +168,7 @@ pub fn timeline(records: &[ReferralRecord]) -> Vec<TimelineEvent> {
             push(d, "Discharged", r.referral.discharge_summary.as_ref().map(|s| format!("{reason}. {s}")).unwrap_or_else(|| reason.to_owned()));
         }
     }
-    events.sort_by(|a, b| a.date.cmp(&b.date));
+    events.sort_by_key(|a| a.date);
     events
 }
 

@@ -625,12 +625,12 @@ impl OrukStore for SqlStore {
         let now = super::now();
         let mut tx = self.pool.begin().await?;
         for t in taxonomies {
-            write_taxonomy(&mut *tx, t).await?;
+            write_taxonomy(&mut tx, t).await?;
         }
-        let terms = need_terms(&mut *tx).await?;
-        let existing = head_by_published_id(&mut *tx, &incoming.id, false).await?;
+        let terms = need_terms(&mut tx).await?;
+        let existing = head_by_published_id(&mut tx, &incoming.id, false).await?;
         let (stored, held) = match &existing {
-            Some(head) => (Some(full_record(&mut *tx, head, &terms).await?), service_needs(&mut *tx, &head.row_id).await?),
+            Some(head) => (Some(full_record(&mut tx, head, &terms).await?), service_needs(&mut tx, &head.row_id).await?),
             None => (None, BTreeSet::new()),
         };
         let (mut record, needs) = with_need_attributes(incoming.clone(), &held, &terms);
@@ -642,7 +642,7 @@ impl OrukStore for SqlStore {
                 return Ok(Upserted::Unchanged);
             }
         }
-        let org_row = write_organization(&mut *tx, &record, now).await?;
+        let org_row = write_organization(&mut tx, &record, now).await?;
         let first_location = record.service_at_locations.iter().flatten().find_map(|s| s.location.address.as_ref());
         let legacy_address = first_location.map(|a| format!("{}, {}", a.address_1, a.city));
         let legacy_postcode = first_location.map(|a| a.postal_code.clone());
@@ -714,7 +714,7 @@ impl OrukStore for SqlStore {
                 (id, Upserted::Created)
             }
         };
-        write_lists(&mut *tx, &row_id, &record, now).await?;
+        write_lists(&mut tx, &row_id, &record, now).await?;
         for need in needs.difference(&held) {
             sqlx::query("INSERT INTO service_needs (service_id, need) VALUES ($1, $2) ON CONFLICT DO NOTHING").bind(&row_id).bind(need.code()).execute(&mut *tx).await?;
         }
@@ -762,11 +762,11 @@ impl OrukStore for SqlStore {
 
     async fn oruk_service(&self, id: &str) -> Result<Option<ServiceRecord>> {
         let mut conn = self.pool.acquire().await?;
-        let Some(head) = head_by_published_id(&mut *conn, id, true).await? else {
+        let Some(head) = head_by_published_id(&mut conn, id, true).await? else {
             return Ok(None);
         };
-        let terms = need_terms(&mut *conn).await?;
-        Ok(Some(full_record(&mut *conn, &head, &terms).await?))
+        let terms = need_terms(&mut conn).await?;
+        Ok(Some(full_record(&mut conn, &head, &terms).await?))
     }
 
     async fn oruk_service_at_locations(&self, q: &OrukQuery) -> Result<Listing<ServiceAtLocationItem>> {
@@ -829,8 +829,8 @@ impl OrukStore for SqlStore {
         let Some(row) = row else {
             return Ok(None);
         };
-        let terms = need_terms(&mut *conn).await?;
-        let service = full_record(&mut *conn, &row.head, &terms).await?;
+        let terms = need_terms(&mut conn).await?;
+        let service = full_record(&mut conn, &row.head, &terms).await?;
         Ok(Some(ServiceAtLocationItem { service_at_location: ServiceAtLocation { id: row.sal_id, location: row.location.location() }, service, distance_km: None }))
     }
 

@@ -210,7 +210,7 @@ impl TeamStore for SqlStore {
     }
 
     async fn search_people(&self, service_org_id: &str, q: &PersonQuery) -> Result<Vec<PersonMatch>> {
-        let name = q.name.as_ref().map(|n| format!("%{}%", n.trim().to_lowercase().replace('%', "").replace('_', "")));
+        let name = q.name.as_ref().map(|n| format!("%{}%", n.trim().to_lowercase().replace(['%', '_'], "")));
         Ok(sqlx::query_as(
             "SELECT p.id AS person_id, p.given_name, p.family_name, p.nhs_number, p.date_of_birth, \
              (SELECT r.id FROM referrals r WHERE r.person_id = p.id ORDER BY r.referred_on DESC, r.id DESC LIMIT 1) AS latest_referral_id, \

@@ -42,13 +42,13 @@ type Params = Query<HashMap<String, String>>;
 
 async fn caseload(State(state): State<AppState>, user: CurrentUser, Query(q): Params) -> Result<Html<String>, WebError> {
     cases::require_casework(&user.actor())?;
-    let show_all = q.get("all").is_some();
+    let show_all = q.contains_key("all");
     // Link workers see their own people and new, unassigned referrals; managers see everyone.
     let worker = (user.role() == Role::LinkWorker).then_some(user.user.id.as_str());
     let entries = state.store.caseload(&user.user.org_id, worker, !show_all).await?;
     let schedule = state.store.measurement_schedule(&user.user.org_id).await?;
     let mut rows: Vec<(linkwork_domain::caseload::Rag, CaseloadRow)> = entries.into_iter().map(|e| caseload_row(e, today(), schedule.as_ref())).collect();
-    rows.sort_by(|a, b| b.0.cmp(&a.0));
+    rows.sort_by_key(|(rag, _)| std::cmp::Reverse(*rag));
     let rows = rows.into_iter().map(|(_, row)| row).collect();
     let heading = if worker.is_some() { "My caseload" } else { "Caseloads" };
     render(&CaseloadView { page: page(&state, &user, heading, "/caseload").await?, heading: heading.into(), rows, show_all })

@@ -57,7 +57,7 @@ async fn queue(State(state): State<AppState>, user: CurrentUser, Query(q): Query
         .collect();
     let schedule = state.store.measurement_schedule(&user.user.org_id).await?;
     let mut new_referrals: Vec<_> = state.store.caseload(&user.user.org_id, None, true).await?.into_iter().filter(|e| e.status == ReferralStatus::Received).map(|e| caseload_row(e, today, schedule.as_ref())).collect();
-    new_referrals.sort_by(|a, b| b.0.cmp(&a.0));
+    new_referrals.sort_by_key(|(rag, _)| std::cmp::Reverse(*rag));
     let page = page(&state, &user, "Triage", "/triage").await?.with_notice(notice(q.get("notice").map(String::as_str)));
     render(&TriageView { page, incoming, new_referrals: new_referrals.into_iter().map(|(_, r)| r).collect() })
 }
