@@ -265,7 +265,7 @@ struct Writer {
     /// References whose stored id is not the derived one (organisations, staff and people already in the database).
     overrides: HashMap<(&'static str, String), String>,
     /// Each person's service (by [`key_hash`] of their reference), as an index into `services` (a
-    /// few services, many people): 12 bytes a person, not their reference and the service id.
+    /// few services, many people): about 16 bytes a person, not their reference and the service id.
     person_service: HashMap<u64, u32>,
     services: Vec<String>,
     /// Each staff member's organisation, for their wellbeing check-ins.
