@@ -210,19 +210,17 @@ pub async fn import(args: ImportBundleArgs) -> anyhow::Result<()> {
     // Pass 2: write, in one transaction.
     let store = linkwork_store::connect(&args.db.database).await.context("could not open the database")?;
     store.migrate().await.context("could not create or upgrade the schema")?;
-    let services: Vec<String> = manifest_services(folder, &store.existing_ids(&[]).await?)?;
-    let existing = store.existing_ids(&services).await?;
+    let mut existing = store.existing_ids().await?;
+    let services = manifest_services(folder, &existing)?;
+    existing.people = store.existing_people(&services).await?;
     let progress = progress_bar(total_bytes(folder), "Importing");
     let mut source = Pipelined::start(Writer::new(folder, manifest.clone(), existing, today, bad_rows, progress.clone()));
     let written = store.import_bundle(&mut source).await;
     progress.finish_and_clear();
     let writer = source.finish();
+    // A reading error reaches the store as its error, so `written` already carries it.
     let written = written.context("the import failed and was rolled back: nothing was written")?;
-    let mut writer = writer.map_err(|e| anyhow::anyhow!("the import failed and was rolled back: {e}"))?;
-    if let Some(e) = writer.error.take() {
-        bail!("the import failed and was rolled back: {e}");
-    }
-    let skipped = writer.skipped;
+    let skipped = writer.map_err(|e| anyhow::anyhow!("the import failed and was rolled back: {e}"))?.skipped;
     println!("Imported {written} rows in {:.1} s{}.", started.elapsed().as_secs_f64(), if skipped > 0 { format!(" ({skipped} rows with problems left out, listed above)") } else { String::new() });
     Ok(())
 }
@@ -271,7 +269,6 @@ struct Writer {
     /// Each staff member's organisation, for their wellbeing check-ins.
     staff_org: HashMap<String, String>,
     skipped: u64,
-    error: Option<String>,
 }
 
 impl Writer {
@@ -292,7 +289,6 @@ impl Writer {
             services: Vec::new(),
             staff_org: HashMap::new(),
             skipped: 0,
-            error: None,
         }
     }
 
@@ -458,11 +454,7 @@ impl Writer {
 
 impl BundleSource for Writer {
     fn next_batch(&mut self) -> Result<Option<Batch>, String> {
-        self.next().map_err(|e| {
-            let message = format!("{e:#}");
-            self.error = Some(message.clone());
-            message
-        })
+        self.next().map_err(|e| format!("{e:#}"))
     }
 }
 

@@ -437,7 +437,10 @@ pub trait BundleRowSink {
 /// Bulk import and export of a whole service's history (`docs/bundle.md`).
 #[async_trait]
 pub trait BundleStore: Send + Sync {
-    async fn existing_ids(&self, service_org_ids: &[String]) -> Result<ExistingIds>;
+    /// Organisations, staff and questionnaires already in the database (`people` left empty).
+    async fn existing_ids(&self) -> Result<ExistingIds>;
+    /// The people these services already hold, by (service id, NHS number), for [`ExistingIds::people`].
+    async fn existing_people(&self, service_org_ids: &[String]) -> Result<std::collections::HashMap<(String, String), String>>;
     /// Writes every batch in one transaction: all or nothing. Returns the rows written.
     async fn import_bundle(&self, source: &mut (dyn BundleSource + Send)) -> Result<u64>;
     /// How many rows each table a bundle writes to holds (by table name), for checks and summaries.

@@ -21,31 +21,33 @@ impl ScoresOnly {
     /// Checks one value per score (`raw` as written, e.g. `["23.21"]` for SWEMWBS) and reports
     /// every missing, unreadable or out-of-range value at once (never an empty list).
     pub fn parse_all(instrument: Instrument, raw: &[&str]) -> std::result::Result<Self, Vec<DomainError>> {
+        // An unreadable value is out of every range.
+        let values: Vec<f64> = raw.iter().map(|r| r.trim().parse().unwrap_or(f64::NAN)).collect();
+        Self::check(instrument, values)
+    }
+
+    /// Like [`ScoresOnly::parse_all`] for values already held as numbers (stored rows).
+    pub fn from_values(instrument: Instrument, values: &[f64]) -> Result<Self> {
+        Self::check(instrument, values.to_vec()).map_err(|mut errors| errors.remove(0))
+    }
+
+    fn check(instrument: Instrument, values: Vec<f64>) -> std::result::Result<Self, Vec<DomainError>> {
         let definitions = instrument.scores();
-        if raw.len() != definitions.len() {
+        if values.len() != definitions.len() {
             let keys: Vec<&str> = definitions.iter().map(|d| d.key).collect();
-            return Err(vec![DomainError::invalid("scores", format!("{} has {} score{} ({}) but {} were given", instrument.label(), keys.len(), if keys.len() == 1 { "" } else { "s" }, keys.join(", "), raw.len()))]);
+            return Err(vec![DomainError::invalid("scores", format!("{} has {} score{} ({}) but {} were given", instrument.label(), keys.len(), if keys.len() == 1 { "" } else { "s" }, keys.join(", "), values.len()))]);
         }
-        let mut values = Vec::with_capacity(raw.len());
-        let mut errors = Vec::new();
-        for (definition, raw) in definitions.iter().zip(raw) {
-            let out_of_range = || DomainError::invalid("scores", format!("{} must be a number from {} to {}", definition.label, definition.min, definition.max));
-            match raw.trim().parse::<f64>() {
-                Ok(v) if v.is_finite() && (definition.min..=definition.max).contains(&v) => values.push(v),
-                _ => errors.push(out_of_range()),
-            }
-        }
+        let errors: Vec<DomainError> = definitions
+            .iter()
+            .zip(&values)
+            .filter(|(d, v)| !(d.min..=d.max).contains(*v))
+            .map(|(d, _)| DomainError::invalid("scores", format!("{} must be a number from {} to {}", d.label, d.min, d.max)))
+            .collect();
         if errors.is_empty() {
             Ok(Self { instrument, values })
         } else {
             Err(errors)
         }
-    }
-
-    /// Like [`ScoresOnly::parse_all`] for values already held as numbers (stored rows).
-    pub fn from_values(instrument: Instrument, values: &[f64]) -> Result<Self> {
-        let raw: Vec<String> = values.iter().map(f64::to_string).collect();
-        Self::parse_all(instrument, &raw.iter().map(String::as_str).collect::<Vec<_>>()).map_err(|mut errors| errors.remove(0))
     }
 
     pub fn instrument(&self) -> Instrument {

@@ -499,21 +499,38 @@ async fn insert_batch(tx: &mut sqlx::Transaction<'_, Db>, file: &'static spec::F
         }
     }
 
-    // A service's needs live in their own table: replace them.
+    // A service's needs live in their own table: replace the batch's services' needs, in two statements.
     if file.name == "services.csv" {
         let (id_at, needs_at) = (file.column("service_ref"), file.column("needs"));
-        for row in rows {
-            let (Some(Value::Text(id)), needs) = (id_at.and_then(|i| row.get(i)), needs_at.and_then(|i| row.get(i))) else { continue };
-            sqlx::query("DELETE FROM service_needs WHERE service_id = $1").bind(id).execute(&mut **tx).await?;
-            if let Some(Value::Text(needs)) = needs {
-                for need in needs.split(';').filter(|n| !n.is_empty()) {
-                    sqlx::query("INSERT INTO service_needs (service_id, need) VALUES ($1, $2)").bind(id).bind(need).execute(&mut **tx).await?;
-                }
+        let ids: Vec<&str> = rows.iter().filter_map(|row| id_at.and_then(|i| row.get(i)).and_then(Value::as_text)).collect();
+        if !ids.is_empty() {
+            let mut delete: QueryBuilder<Db> = QueryBuilder::new("DELETE FROM service_needs WHERE service_id IN (");
+            let mut list = delete.separated(", ");
+            for id in &ids {
+                list.push_bind(*id);
             }
+            delete.push(")");
+            delete.build().execute(&mut **tx).await?;
+        }
+        let pairs: Vec<(&str, &str)> = rows
+            .iter()
+            .filter_map(|row| Some((id_at.and_then(|i| row.get(i)).and_then(Value::as_text)?, needs_at.and_then(|i| row.get(i)).and_then(Value::as_text)?)))
+            .flat_map(|(id, needs)| needs.split(';').filter(|n| !n.is_empty()).map(move |need| (id, need)))
+            .collect();
+        if !pairs.is_empty() {
+            let mut insert: QueryBuilder<Db> = QueryBuilder::new("INSERT INTO service_needs (service_id, need) ");
+            insert.push_values(&pairs, |mut b, (id, need)| {
+                b.push_bind(*id).push_bind(*need);
+            });
+            insert.build().execute(&mut **tx).await?;
         }
     }
     Ok(())
 }
+
+/// The needs of the services `services.csv` exports, read in one query (`$1` the PCN).
+const SERVICE_NEEDS: &str = "SELECT n.service_id, n.need FROM service_needs n WHERE n.service_id IN \
+     (SELECT w.service_id FROM onward_referrals w JOIN referrals r ON r.id = w.referral_id WHERE r.service_org_id = $1) ORDER BY n.service_id, n.need";
 
 /// What each file's export query selects, in the bundle's column order (all as text).
 fn export_query(file: &str) -> Option<&'static str> {
@@ -526,8 +543,8 @@ fn export_query(file: &str) -> Option<&'static str> {
              OR (kind = 'vcse' AND id IN (SELECT s.org_id FROM services s JOIN onward_referrals w ON w.service_id = s.id JOIN referrals r ON r.id = w.referral_id WHERE r.service_org_id = $1)) \
              ORDER BY CASE kind WHEN 'icb' THEN 0 WHEN 'pcn' THEN 1 WHEN 'practice' THEN 2 ELSE 3 END, name, id",
         "staff.csv" => "SELECT id, org_id, display_name, email, role, CAST(wte AS TEXT) FROM users WHERE org_id = $1 ORDER BY email",
-        "services.csv" => "SELECT s.id, s.org_id, s.name, s.description, s.status, s.postcode, \
-             (SELECT COUNT(*) FROM service_needs n WHERE n.service_id = s.id) FROM services s \
+        // `needs` is filled in from SERVICE_NEEDS.
+        "services.csv" => "SELECT s.id, s.org_id, s.name, s.description, s.status, s.postcode, '' FROM services s \
              WHERE s.id IN (SELECT w.service_id FROM onward_referrals w JOIN referrals r ON r.id = w.referral_id WHERE r.service_org_id = $1) ORDER BY s.name, s.id",
         "people.csv" => "SELECT p.id, p.service_org_id, p.nhs_number, p.given_name, p.family_name, CAST(p.date_of_birth AS TEXT), p.sex, p.ethnicity, p.postcode, p.practice_id, \
              COALESCE(pl.lsoa, p.lsoa), CAST(li.imd_decile AS TEXT) FROM people p LEFT JOIN postcode_lsoa pl ON pl.postcode = p.postcode LEFT JOIN lsoa_imd li ON li.lsoa = COALESCE(pl.lsoa, p.lsoa) \
@@ -597,7 +614,7 @@ async fn import_in_transaction(conn: &mut sqlx::pool::PoolConnection<Db>, source
 
 #[async_trait]
 impl BundleStore for SqlStore {
-    async fn existing_ids(&self, service_org_ids: &[String]) -> Result<crate::traits::ExistingIds> {
+    async fn existing_ids(&self) -> Result<crate::traits::ExistingIds> {
         let mut ids = crate::traits::ExistingIds::default();
         let orgs: Vec<(String, String)> = sqlx::query_as("SELECT ods_code, id FROM organisations WHERE ods_code IS NOT NULL").fetch_all(&self.pool).await?;
         ids.orgs_by_ods = orgs.into_iter().collect();
@@ -605,13 +622,16 @@ impl BundleStore for SqlStore {
         ids.users_by_email = users.into_iter().collect();
         let instruments: Vec<(String, String, String)> = sqlx::query_as("SELECT code, service_org_id, id FROM custom_instruments").fetch_all(&self.pool).await?;
         ids.custom_instruments_by_code = instruments.into_iter().map(|(code, service, id)| (code, (service, id))).collect();
-        for service in service_org_ids {
-            let people: Vec<(String, String)> = sqlx::query_as("SELECT nhs_number, id FROM people WHERE service_org_id = $1").bind(service).fetch_all(&self.pool).await?;
-            for (nhs, id) in people {
-                ids.people.insert((service.clone(), nhs), id);
-            }
-        }
         Ok(ids)
+    }
+
+    async fn existing_people(&self, service_org_ids: &[String]) -> Result<std::collections::HashMap<(String, String), String>> {
+        let mut people = std::collections::HashMap::new();
+        for service in service_org_ids {
+            let rows: Vec<(String, String)> = sqlx::query_as("SELECT nhs_number, id FROM people WHERE service_org_id = $1").bind(service).fetch_all(&self.pool).await?;
+            people.extend(rows.into_iter().map(|(nhs, id)| ((service.clone(), nhs), id)));
+        }
+        Ok(people)
     }
 
     async fn import_bundle(&self, source: &mut (dyn BundleSource + Send)) -> Result<u64> {
@@ -636,6 +656,13 @@ impl BundleStore for SqlStore {
         for file in spec::files() {
             let Some(query) = export_query(file.name) else { continue };
             sink.start_file(file).map_err(StoreError::Rejected)?;
+            let mut needs: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
+            if file.name == "services.csv" {
+                let rows: Vec<(String, String)> = sqlx::query_as(SERVICE_NEEDS).bind(service_org_id).fetch_all(&self.pool).await?;
+                for (service, need) in rows {
+                    needs.entry(service).or_default().push(need);
+                }
+            }
             let mut rows = sqlx::query(query).bind(service_org_id).fetch(&self.pool);
             while let Some(row) = rows.try_next().await? {
                 let mut values: Vec<String> = (0..file.columns.len()).map(|i| row.try_get::<Option<String>, _>(i).ok().flatten().unwrap_or_default()).collect();
@@ -651,12 +678,7 @@ impl BundleStore for SqlStore {
                             values[6] = scores.iter().map(f64::to_string).collect::<Vec<_>>().join(";");
                         }
                     }
-                    // The count of needs is replaced by the needs themselves.
-                    "services.csv" => {
-                        let id = values[0].clone();
-                        let needs: Vec<String> = sqlx::query_scalar("SELECT need FROM service_needs WHERE service_id = $1 ORDER BY need").bind(&id).fetch_all(&self.pool).await?;
-                        values[6] = needs.join(";");
-                    }
+                    "services.csv" => values[6] = needs.get(&values[0]).map(|n| n.join(";")).unwrap_or_default(),
                     _ => {}
                 }
                 sink.row(file, values).map_err(StoreError::Rejected)?;
