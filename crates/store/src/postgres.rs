@@ -7,6 +7,9 @@ pub type Db = sqlx::Postgres;
 mod sql;
 pub use sql::SqlStore;
 
+/// How a transaction that will write starts. PostgreSQL locks rows as they are written; a plain `BEGIN` is enough.
+const BEGIN_WRITE: &str = "BEGIN";
+
 async fn open_pool(url: &str) -> crate::Result<sqlx::Pool<Db>> {
     Ok(sqlx::postgres::PgPoolOptions::new().max_connections(16).connect(url).await?)
 }

@@ -6,6 +6,11 @@ pub type Db = sqlx::Sqlite;
 mod sql;
 pub use sql::SqlStore;
 
+/// How a transaction that will write starts. SQLite: a deferred `BEGIN` that reads and then writes cannot wait for the write lock (it fails
+/// at once with SQLITE_BUSY, or SQLITE_BUSY_SNAPSHOT in WAL mode); `IMMEDIATE` takes it up front,
+/// so concurrent writers queue under the busy timeout.
+const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
+
 async fn open_pool(url: &str) -> crate::Result<sqlx::Pool<Db>> {
     use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
     use std::str::FromStr;

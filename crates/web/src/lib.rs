@@ -28,8 +28,11 @@ mod partnership;
 mod rate_limit;
 mod stakeholders;
 mod report_scopes;
+mod routes;
 mod team;
 mod views;
+
+pub use routes::Route;
 
 use axum::extract::MatchedPath;
 use axum::http::{header, HeaderValue, Request};
@@ -74,13 +77,8 @@ pub fn app(store: Arc<dyn Store>, config: WebConfig) -> Router {
     let state = AppState { store, config: Arc::new(config), self_referral_limit: Arc::new(rate_limit::RateLimiter::new(5, std::time::Duration::from_secs(600))),
         login_failures: Arc::new(rate_limit::RateLimiter::new(5, std::time::Duration::from_secs(900))),
     };
-    Router::new()
-        .merge(pages::routes())
-        .nest("/api", api::routes())
-        .nest("/fhir", fhir::routes())
-        .nest("/oruk", oruk::routes())
-        .route("/oruk/", axum::routing::get(oruk::meta))
-        .merge(assets::routes())
+    all_routes()
+        .into_router()
         .with_state(state)
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
@@ -96,6 +94,24 @@ pub fn app(store: Arc<dyn Store>, config: WebConfig) -> Router {
             HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'; form-action 'self'"),
         ))
         .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+}
+
+/// Every route of the application, as built: the pages, the JSON API, FHIR, Open Referral UK and
+/// the assets.
+fn all_routes() -> routes::Routes {
+    routes::Routes::new()
+        .merge(pages::routes())
+        .nest("/api", api::routes())
+        .nest("/fhir", fhir::routes())
+        .nest("/oruk", oruk::routes())
+        .get("/oruk/", oruk::meta)
+        .merge(assets::routes())
+}
+
+/// The (method, path) of every route the server answers, in the order they were added. The
+/// access-matrix test walks this list.
+pub fn route_table() -> Vec<Route> {
+    all_routes().table().to_vec()
 }
 
 /// Serves the application on `listener` until Ctrl-C.

@@ -35,7 +35,7 @@ impl ActivityStore for SqlStore {
         service_org_id: &str,
         rows: &[NewHealthActivity],
     ) -> Result<ActivityWrite> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let mut write = ActivityWrite::default();
         let mut people = BTreeSet::new();
         let at = super::now();
@@ -94,7 +94,7 @@ impl ActivityStore for SqlStore {
         service_org_id: &str,
         tariff: &Tariff,
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let at = super::now();
         sqlx::query("DELETE FROM health_tariffs WHERE service_org_id = $1")
             .bind(service_org_id)
@@ -149,7 +149,7 @@ impl ActivityStore for SqlStore {
         service_org_id: &str,
         model_json: &str,
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         sqlx::query("INSERT INTO sroi_models (service_org_id, model, updated_at) VALUES ($1, $2, $3) ON CONFLICT (service_org_id) DO UPDATE SET model = excluded.model, updated_at = excluded.updated_at")
             .bind(service_org_id)
             .bind(model_json)

@@ -27,14 +27,14 @@ impl CaseworkStore for SqlStore {
     }
 
     async fn create_referral_from(&self, who: &AuditActor, r: &NewReferral, referred_by_org_id: Option<&str>) -> Result<String> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let id = insert_referral(&mut tx, who, r, referred_by_org_id).await?;
         tx.commit().await?;
         Ok(id)
     }
 
     async fn create_referrals(&self, who: &AuditActor, referrals: &[NewReferral]) -> Result<Vec<String>> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let mut ids = Vec::with_capacity(referrals.len());
         for r in referrals {
             ids.push(insert_referral(&mut tx, who, r, None).await?);
@@ -113,7 +113,7 @@ impl CaseworkStore for SqlStore {
 
     async fn change_referral(&self, who: &AuditActor, referral_id: &str, from: ReferralStatus, change: &ReferralChange) -> Result<()> {
         let now = super::now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let (action, result) = match change {
             ReferralChange::Accept { on, worker_id } => (
                 "referral.accept",
@@ -165,7 +165,7 @@ impl CaseworkStore for SqlStore {
     async fn record_conversation(&self, who: &AuditActor, referral_id: &str, c: &NewConversation) -> Result<String> {
         let now = super::now();
         let id = new_id();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let person_id = person_of(&mut tx, referral_id).await?;
         sqlx::query("INSERT INTO conversations (id, referral_id, held_on, what_matters, recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(&id)
@@ -197,7 +197,7 @@ impl CaseworkStore for SqlStore {
 
     async fn add_contact(&self, who: &AuditActor, referral_id: &str, c: &NewContact) -> Result<String> {
         let id = new_id();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let person_id = person_of(&mut tx, referral_id).await?;
         sqlx::query("INSERT INTO contacts (id, referral_id, contact_on, mode, minutes, accompanied, notes, recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
             .bind(&id)
@@ -220,7 +220,7 @@ impl CaseworkStore for SqlStore {
         let id = new_id();
         let instrument = m.answers.instrument();
         let answers = serde_json::to_string(m.answers.answers()).map_err(corrupt)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let person_id = person_of(&mut tx, referral_id).await?;
         sqlx::query("INSERT INTO measures (id, referral_id, instrument, instrument_version, timepoint, taken_on, answers, recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
             .bind(&id)
@@ -241,7 +241,7 @@ impl CaseworkStore for SqlStore {
 
     async fn create_onward(&self, who: &AuditActor, referral_id: &str, service_id: &str, sent_on: Date, note: Option<&str>) -> Result<String> {
         let onward = NewOnward { id: new_id(), referral_id: referral_id.to_owned(), service_id: service_id.to_owned(), sent_on, note: note.map(str::to_owned) };
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         super::onward_loop::insert_onward(&mut tx, who, &onward).await?;
         tx.commit().await?;
         Ok(onward.id)

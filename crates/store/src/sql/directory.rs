@@ -71,7 +71,7 @@ impl DirectoryStore for SqlStore {
     async fn create_service(&self, service: &NewService) -> Result<String> {
         let id = new_id();
         let now = super::now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         sqlx::query("INSERT INTO services (id, org_id, name, description, status, address, postcode, phone, email, created_at, updated_at) VALUES ($1, $2, $3, $4, 'active', $5, $6, $7, $8, $9, $9)")
             .bind(&id)
             .bind(&service.org_id)

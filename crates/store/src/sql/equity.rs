@@ -41,7 +41,7 @@ fn last_per_key<T, K: Ord>(rows: &[T], key: impl Fn(&T) -> K) -> Vec<&T> {
 impl EquityStore for SqlStore {
     async fn upsert_postcode_lsoas(&self, rows: &[PostcodeLsoa]) -> Result<u64> {
         let rows = last_per_key(rows, |r| r.postcode.as_str().to_owned());
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         for chunk in rows.chunks(CHUNK) {
             let sql = format!(
                 "INSERT INTO postcode_lsoa (postcode, lsoa, terminated) VALUES {} \
@@ -60,7 +60,7 @@ impl EquityStore for SqlStore {
 
     async fn upsert_lsoa_deprivation(&self, rows: &[LsoaDeprivation]) -> Result<u64> {
         let rows = last_per_key(rows, |r| r.lsoa.clone());
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         for chunk in rows.chunks(CHUNK) {
             let sql = format!(
                 "INSERT INTO lsoa_imd (lsoa, name, imd_score, imd_rank, imd_decile) VALUES {} \
@@ -97,7 +97,7 @@ impl EquityStore for SqlStore {
         let mut replaced: Vec<(&str, Dimension)> = rows.iter().map(|r| (r.practice_id.as_str(), r.group.dimension())).collect();
         replaced.sort();
         replaced.dedup();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         for (practice, dimension) in replaced {
             sqlx::query("DELETE FROM list_profiles WHERE practice_id = $1 AND dimension = $2")
                 .bind(practice)
@@ -122,7 +122,7 @@ impl EquityStore for SqlStore {
     }
 
     async fn set_worker_wte(&self, who: &AuditActor, service_org_id: &str, user_id: &str, wte: Option<f64>) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let done = sqlx::query("UPDATE users SET wte = $1 WHERE id = $2 AND org_id = $3 AND role = 'link_worker'")
             .bind(wte)
             .bind(user_id)

@@ -16,7 +16,7 @@ impl IntakeStore for SqlStore {
         let id = new_id();
         let now = super::now();
         let needs = n.needs.iter().map(|d| d.code()).collect::<Vec<_>>().join(",");
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         sqlx::query(
             "INSERT INTO incoming_referrals (id, reference, service_org_id, source, referred_by_org_id, referred_by_user_id, given_name, family_name, date_of_birth, \
              postcode, phone, email, reason, needs, status, received_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)",
@@ -64,7 +64,7 @@ impl IntakeStore for SqlStore {
     }
 
     async fn convert_incoming(&self, who: &AuditActor, incoming_id: &str, referral: &NewReferral) -> Result<String> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let referred_by: Option<Option<String>> = sqlx::query_scalar("SELECT referred_by_org_id FROM incoming_referrals WHERE id = $1 AND status = 'pending'")
             .bind(incoming_id)
             .fetch_optional(&mut *tx)
@@ -89,7 +89,7 @@ impl IntakeStore for SqlStore {
     }
 
     async fn decline_incoming(&self, who: &AuditActor, incoming_id: &str, reason: &str) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let updated = sqlx::query("UPDATE incoming_referrals SET status = $1, decline_reason = $2, updated_at = $3 WHERE id = $4 AND status = 'pending'")
             .bind(IncomingStatus::Declined.code())
             .bind(reason)

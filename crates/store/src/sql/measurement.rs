@@ -36,7 +36,7 @@ impl MeasurementStore for SqlStore {
     async fn set_measurement_schedule(&self, who: &AuditActor, service_org_id: &str, schedule: &MeasurementSchedule) -> Result<()> {
         let instruments = schedule.instruments().iter().map(|i| i.code()).collect::<Vec<_>>().join(",");
         let months = schedule.follow_up_months().iter().map(u8::to_string).collect::<Vec<_>>().join(",");
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         sqlx::query(
             "INSERT INTO measurement_schedules (service_org_id, instruments, follow_up_months, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5) \
              ON CONFLICT (service_org_id) DO UPDATE SET instruments = excluded.instruments, follow_up_months = excluded.follow_up_months, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
@@ -94,7 +94,7 @@ impl MeasurementStore for SqlStore {
         let id = new_id();
         let instrument = m.answers.instrument();
         let answers = serde_json::to_string(m.answers.answers()).map_err(corrupt)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let person_id = super::casework::person_of(&mut tx, referral_id).await?;
         sqlx::query(
             "INSERT INTO measures (id, referral_id, instrument, instrument_version, timepoint, taken_on, answers, recorded_by, created_at, self_completed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
@@ -118,7 +118,7 @@ impl MeasurementStore for SqlStore {
 
     async fn discharge_with_resolutions(&self, who: &AuditActor, referral_id: &str, from: ReferralStatus, d: &Discharge<'_>) -> Result<()> {
         let now = super::now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let result = sqlx::query("UPDATE referrals SET status = $1, discharged_on = $2, discharge_reason = $3, discharge_summary = $4, updated_at = $5 WHERE id = $6 AND status = $7")
             .bind(ReferralStatus::Discharged.code())
             .bind(d.on)
@@ -157,7 +157,7 @@ impl MeasurementStore for SqlStore {
 
     async fn record_need_resolutions(&self, who: &AuditActor, referral_id: &str, resolutions: &[(NeedDomain, NeedResolution)]) -> Result<()> {
         let now = super::now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let person_id = super::casework::person_of(&mut tx, referral_id).await?;
         for (need, resolution) in resolutions {
             sqlx::query(
@@ -196,7 +196,7 @@ impl MeasurementStore for SqlStore {
 
     async fn create_custom_instrument(&self, who: &AuditActor, service_org_id: &str, instrument: &CustomInstrument) -> Result<String> {
         let id = new_id();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         sqlx::query("INSERT INTO custom_instruments (id, service_org_id, code, definition, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(&id)
             .bind(service_org_id)
@@ -219,7 +219,7 @@ impl MeasurementStore for SqlStore {
     async fn add_custom_measure(&self, who: &AuditActor, referral_id: &str, instrument_id: &str, m: &NewCustomMeasure) -> Result<String> {
         let id = new_id();
         let answers = serde_json::to_string(&m.answers).map_err(corrupt)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let person_id = super::casework::person_of(&mut tx, referral_id).await?;
         sqlx::query(
             "INSERT INTO custom_measures (id, referral_id, instrument_id, instrument_version, timepoint, taken_on, answers, self_completed, recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",

@@ -41,6 +41,13 @@ impl SqlStore {
     pub fn pool(&self) -> &sqlx::Pool<Db> {
         &self.pool
     }
+
+    /// A transaction that will write: it takes the database's write lock up front (SQLite's
+    /// `BEGIN IMMEDIATE`), so it waits its turn under the busy timeout instead of failing with
+    /// "database is locked" when it first writes after reading.
+    async fn write_tx(&self) -> Result<sqlx::Transaction<'static, Db>> {
+        Ok(self.pool.begin_with(super::BEGIN_WRITE).await?)
+    }
 }
 
 /// What an audit event records besides who acted.

@@ -152,7 +152,7 @@ async fn insert_notification(tx: &mut Tx<'_>, n: &NewNotification) -> Result<boo
 #[async_trait]
 impl LoopStore for SqlStore {
     async fn send_onward(&self, who: &AuditActor, onward: &NewOnward, notify: &[NewNotification]) -> Result<String> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         insert_onward(&mut tx, who, onward).await?;
         for n in notify {
             insert_notification(&mut tx, n).await?;
@@ -162,7 +162,7 @@ impl LoopStore for SqlStore {
     }
 
     async fn answer_onward(&self, who: &AuditActor, onward_id: &str, change: &OnwardChange, notify: &[NewNotification]) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         apply_change(&mut tx, who, onward_id, change).await?;
         for n in notify {
             insert_notification(&mut tx, n).await?;
@@ -213,7 +213,7 @@ impl LoopStore for SqlStore {
     }
 
     async fn notify(&self, notification: &NewNotification) -> Result<bool> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let created = insert_notification(&mut tx, notification).await?;
         tx.commit().await?;
         Ok(created)

@@ -623,7 +623,7 @@ fn limit_offset(qb: &mut QueryBuilder<'_, Db>, page: PageRequest) {
 impl OrukStore for SqlStore {
     async fn upsert_oruk_service(&self, incoming: &ServiceRecord, taxonomies: &[Taxonomy]) -> Result<Upserted> {
         let now = super::now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         for t in taxonomies {
             write_taxonomy(&mut tx, t).await?;
         }

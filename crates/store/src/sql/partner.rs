@@ -25,7 +25,7 @@ impl PartnerStore for SqlStore {
     }
 
     async fn change_onward(&self, who: &AuditActor, onward_id: &str, change: &OnwardChange) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         super::onward_loop::apply_change(&mut tx, who, onward_id, change).await?;
         tx.commit().await?;
         Ok(())

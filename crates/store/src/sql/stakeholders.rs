@@ -120,7 +120,7 @@ impl StakeholderStore for SqlStore {
         stakeholder_id: &str,
         st: &NewSuccessStatement,
     ) -> Result<String> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let owner: Option<String> =
             sqlx::query_scalar("SELECT service_org_id FROM stakeholders WHERE id = $1")
                 .bind(stakeholder_id)
@@ -169,7 +169,7 @@ impl StakeholderStore for SqlStore {
 
     async fn add_evidence(&self, who: &AuditActor, e: &NewEvidence) -> Result<String> {
         let id = new_id();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         sqlx::query(
             "INSERT INTO evidence_items (id, service_org_id, person_id, kind, title, text, outcome_domains, needs, stakeholders, consent_given_on, consent_by, consent_use, recorded_by, recorded_on, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
@@ -224,7 +224,7 @@ impl StakeholderStore for SqlStore {
         service_org_id: &str,
         id: &str,
     ) -> Result<Option<(EvidenceItem, KnownIdentifiers)>> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let row: Option<EvidenceRow> = sqlx::query_as(&format!(
             "SELECT {EVIDENCE_COLUMNS} FROM evidence_items WHERE service_org_id = $1 AND id = $2"
         ))
@@ -271,7 +271,7 @@ impl StakeholderStore for SqlStore {
         id: &str,
         approved_text: &str,
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let person_id: Option<Option<String>> = sqlx::query_scalar(
             "SELECT person_id FROM evidence_items WHERE service_org_id = $1 AND id = $2",
         )

@@ -24,7 +24,7 @@ fn stale() -> StoreError {
 impl TeamStore for SqlStore {
     async fn add_attempt(&self, who: &AuditActor, referral_id: &str, a: &NewAttempt) -> Result<String> {
         let id = new_id();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let person_id = person_of(&mut tx, referral_id).await?;
         sqlx::query("INSERT INTO contact_attempts (id, referral_id, attempted_on, mode, outcome, notes, recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
             .bind(&id)
@@ -53,7 +53,7 @@ impl TeamStore for SqlStore {
 
     async fn merge_duplicate(&self, who: &AuditActor, duplicate_id: &str, into_id: &str) -> Result<()> {
         let now = super::now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let updated = sqlx::query("UPDATE referrals SET status = $1, declined_on = $2, decline_reason = $3, duplicate_of = NULL, updated_at = $4 WHERE id = $5 AND duplicate_of = $6 AND status = $7")
             .bind(ReferralStatus::Declined.code())
             .bind(now.date())
@@ -77,7 +77,7 @@ impl TeamStore for SqlStore {
     }
 
     async fn clear_duplicate(&self, who: &AuditActor, referral_id: &str) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         sqlx::query("UPDATE referrals SET duplicate_of = NULL, updated_at = $1 WHERE id = $2").bind(super::now()).bind(referral_id).execute(&mut *tx).await?;
         let person_id = person_of(&mut tx, referral_id).await?;
         audit(&mut *tx, who, Audit { action: "referral.keep_separate", entity: "referral", entity_id: referral_id, person_id: Some(&person_id) }).await?;
@@ -86,7 +86,7 @@ impl TeamStore for SqlStore {
     }
 
     async fn reassign(&self, who: &AuditActor, referral_id: &str, worker_id: &str) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         // The new link worker must be an active link worker of the referral's own service.
         let updated = sqlx::query(
             "UPDATE referrals SET assigned_worker_id = $1, updated_at = $2 WHERE id = $3 AND EXISTS \
@@ -109,7 +109,7 @@ impl TeamStore for SqlStore {
     }
 
     async fn set_goal_status(&self, who: &AuditActor, referral_id: &str, goal_id: &str, status: GoalStatus) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let updated = sqlx::query("UPDATE goals SET status = $1 WHERE id = $2 AND referral_id = $3").bind(status.code()).bind(goal_id).bind(referral_id).execute(&mut *tx).await?;
         if updated.rows_affected() != 1 {
             return Err(StoreError::NotFound);
@@ -157,7 +157,7 @@ impl TeamStore for SqlStore {
 
     async fn create_mdt(&self, who: &AuditActor, m: &NewMdtMeeting) -> Result<String> {
         let id = new_id();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         sqlx::query("INSERT INTO mdt_meetings (id, service_org_id, practice_id, held_on, attendee_roles, notes, recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
             .bind(&id)
             .bind(&m.service_org_id)

@@ -8,55 +8,58 @@ mod partnership;
 mod onward_loop;
 mod team;
 
+use crate::routes::Routes;
 use crate::forms::FieldError;
-use crate::{AppState, WebError};
+use crate::WebError;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use serde::Serialize;
 use utoipa::OpenApi;
 
 pub use handlers::*;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))
-        .route("/referrals", get(list_referrals).post(create_referral))
-        .route("/referrals/{id}", get(get_referral))
-        .route("/referrals/{id}/accept", post(accept_referral))
-        .route("/referrals/{id}/decline", post(decline_referral))
-        .route("/referrals/{id}/conversations", post(record_conversation))
-        .route("/referrals/{id}/contacts", post(add_contact))
-        .route("/referrals/{id}/measures/{instrument}", post(add_measure))
-        .route("/referrals/{id}/onward-referrals", post(refer_onward))
-        .route("/referrals/{id}/discharge", post(discharge))
-        .route("/partner/onward-referrals", get(partner_list))
-        .route("/partner/onward-referrals/{id}", post(partner_respond))
-        .route("/partner/onward-referrals/{id}/events", get(onward_loop::partner_events))
-        .route("/referrals/{id}/onward-events", get(onward_loop::referral_events))
-        .route("/onward/attention", get(onward_loop::attention))
-        .route("/report", get(report))
-        .route("/incoming-referrals", get(team::list_incoming).post(team::partner_refer))
-        .route("/incoming-referrals/{id}/convert", post(team::convert_incoming))
-        .route("/incoming-referrals/{id}/decline", post(team::decline_incoming))
-        .route("/referrals/{id}/attempts", post(team::add_attempt))
-        .route("/referrals/{id}/merge", post(team::merge))
-        .route("/referrals/{id}/reassign", post(team::reassign))
-        .route("/referrals/{id}/goals/{goal_id}", post(team::goal_status))
-        .route("/caseload", get(team::caseload))
-        .route("/people", get(team::search))
-        .route("/people/{id}/timeline", get(team::timeline))
-        .route("/mdt-meetings", get(team::mdt_meetings).post(team::record_mdt))
-        .route("/partner/report", get(partnership::own_partner_report))
-        .route("/reports/partners/{org_id}", get(partnership::partner_report))
-        .route("/reports/gaps", get(partnership::gaps))
-        .route("/reports/network", get(partnership::network))
-        .route("/directory/services", get(directory::search))
-        .route("/directory/services/{id}", get(directory::service))
-        .route("/directory/services/{id}/profile", axum::routing::put(directory::update_profile))
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/openapi.json", || async { Json(ApiDoc::openapi()) })
+        .get("/referrals", list_referrals)
+        .post("/referrals", create_referral)
+        .get("/referrals/{id}", get_referral)
+        .post("/referrals/{id}/accept", accept_referral)
+        .post("/referrals/{id}/decline", decline_referral)
+        .post("/referrals/{id}/conversations", record_conversation)
+        .post("/referrals/{id}/contacts", add_contact)
+        .post("/referrals/{id}/measures/{instrument}", add_measure)
+        .post("/referrals/{id}/onward-referrals", refer_onward)
+        .post("/referrals/{id}/discharge", discharge)
+        .get("/partner/onward-referrals", partner_list)
+        .post("/partner/onward-referrals/{id}", partner_respond)
+        .get("/partner/onward-referrals/{id}/events", onward_loop::partner_events)
+        .get("/referrals/{id}/onward-events", onward_loop::referral_events)
+        .get("/onward/attention", onward_loop::attention)
+        .get("/report", report)
+        .get("/incoming-referrals", team::list_incoming)
+        .post("/incoming-referrals", team::partner_refer)
+        .post("/incoming-referrals/{id}/convert", team::convert_incoming)
+        .post("/incoming-referrals/{id}/decline", team::decline_incoming)
+        .post("/referrals/{id}/attempts", team::add_attempt)
+        .post("/referrals/{id}/merge", team::merge)
+        .post("/referrals/{id}/reassign", team::reassign)
+        .post("/referrals/{id}/goals/{goal_id}", team::goal_status)
+        .get("/caseload", team::caseload)
+        .get("/people", team::search)
+        .get("/people/{id}/timeline", team::timeline)
+        .get("/mdt-meetings", team::mdt_meetings)
+        .post("/mdt-meetings", team::record_mdt)
+        .get("/partner/report", partnership::own_partner_report)
+        .get("/reports/partners/{org_id}", partnership::partner_report)
+        .get("/reports/gaps", partnership::gaps)
+        .get("/reports/network", partnership::network)
+        .get("/directory/services", directory::search)
+        .get("/directory/services/{id}", directory::service)
+        .put("/directory/services/{id}/profile", directory::update_profile)
         .merge(crate::fhir::api_routes())
-        .fallback(|| async { ApiError(WebError::NotFound) })
+        .map_router(|r| r.fallback(|| async { ApiError(WebError::NotFound) }))
 }
 
 /// An API error: `{"error": code, "message": text, "fields": [{field, message}]}`.

@@ -18,6 +18,7 @@ mod outcome;
 mod resources;
 mod task;
 
+use crate::routes::Routes;
 use crate::auth::ApiClient;
 use crate::{AppState, WebError};
 use linkwork_domain::access::Actor;
@@ -27,8 +28,6 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::Router;
 
 pub use gp_record::{export_gp_record, GpRecordFormat};
 pub use outcome::FhirError;
@@ -37,18 +36,20 @@ pub use outcome::FhirError;
 pub const FHIR_JSON: &str = "application/fhir+json";
 
 /// Routes under `/fhir`.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/ServiceRequest", post(intake::create_service_request))
-        .route("/ServiceRequest/{id}", get(task::read_service_request))
-        .route("/Task", get(task::search_tasks))
-        .route("/Task/{id}", get(task::read_task))
-        .fallback(|| async { FhirError::Web(WebError::NotFound) })
+pub fn routes() -> Routes {
+    Routes::new()
+        .post("/ServiceRequest", intake::create_service_request)
+        .get("/ServiceRequest/{id}", task::read_service_request)
+        .get("/Task", task::search_tasks)
+        .get("/Task/{id}", task::read_task)
+        .map_router(|r| r.fallback(|| async { FhirError::Web(WebError::NotFound) }))
 }
 
 /// Routes merged into `/api`: the GP-record return (FHIR or CSV).
-pub fn api_routes() -> Router<AppState> {
-    Router::new().route("/referrals/{id}/gp-record", get(gp_record::referral_gp_record)).route("/gp-record", get(gp_record::pcn_gp_record))
+pub fn api_routes() -> Routes {
+    Routes::new()
+        .get("/referrals/{id}/gp-record", gp_record::referral_gp_record)
+        .get("/gp-record", gp_record::pcn_gp_record)
 }
 
 /// A FHIR API client: the JSON API's bearer token, with failures answered as `OperationOutcome`.

@@ -14,12 +14,12 @@
 
 pub mod import;
 
+use crate::routes::Routes;
 use crate::AppState;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use linkwork_domain::directory::{PageInfo, PageRequest};
 use linkwork_domain::import::oruk::{page_json, service_at_location_json, service_json, taxonomy_json, taxonomy_term_json, Detail};
 use linkwork_domain::Postcode;
@@ -37,19 +37,18 @@ pub const PROFILE_URL: &str = "https://github.com/openreferral/uk-profile";
 pub const OPENAPI_URL: &str = "https://raw.githubusercontent.com/openreferral/uk-profile/main/schema/openapi.json";
 
 /// Routes under `/oruk`.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/", get(meta))
-        .route("/services", get(services))
-        .route("/services/{id}", get(service))
-        .route("/taxonomies", get(taxonomies))
-        .route("/taxonomies/{id}", get(taxonomy))
-        .route("/taxonomy_terms", get(taxonomy_terms))
-        .route("/taxonomy_terms/{id}", get(taxonomy_term))
-        .route("/service_at_locations", get(service_at_locations))
-        .route("/service_at_locations/{id}", get(service_at_location))
-        .fallback(fallback)
-        .layer(SetResponseHeaderLayer::overriding(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*")))
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/", meta)
+        .get("/services", services)
+        .get("/services/{id}", service)
+        .get("/taxonomies", taxonomies)
+        .get("/taxonomies/{id}", taxonomy)
+        .get("/taxonomy_terms", taxonomy_terms)
+        .get("/taxonomy_terms/{id}", taxonomy_term)
+        .get("/service_at_locations", service_at_locations)
+        .get("/service_at_locations/{id}", service_at_location)
+        .map_router(|r| r.fallback(fallback).layer(SetResponseHeaderLayer::overriding(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"))))
 }
 
 /// An error as JSON: `{"error": code, "message": text}`.

@@ -1,6 +1,7 @@
 //! Link workers' pages: caseload, new referral, a person's record, and the forms that record
 //! support (conversation and plan, contacts, measures, onward referrals, discharge).
 
+use crate::routes::Routes;
 use super::{notice, page, render};
 use crate::auth::CurrentUser;
 use crate::casework::{self as cases, today};
@@ -11,8 +12,6 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::Router;
 use linkwork_domain::access::Role;
 use linkwork_domain::contact::ContactMode;
 use linkwork_domain::instruments::{Instrument, Timepoint};
@@ -23,19 +22,26 @@ use linkwork_domain::referral::{DeclineReason, DischargeReason, ReferralSource};
 use linkwork_store::ReferralRecord;
 use std::collections::HashMap;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/caseload", get(caseload))
-        .route("/referrals/new", get(new_referral_form).post(new_referral))
-        .route("/practice/referrals/new", get(new_referral_form).post(new_referral))
-        .route("/referrals/{id}", get(record))
-        .route("/referrals/{id}/accept", post(accept))
-        .route("/referrals/{id}/decline", post(decline))
-        .route("/referrals/{id}/conversation", get(form_page).post(submit))
-        .route("/referrals/{id}/contacts/new", get(form_page).post(submit))
-        .route("/referrals/{id}/measures/new", get(form_page).post(submit))
-        .route("/referrals/{id}/onward/new", get(form_page).post(submit))
-        .route("/referrals/{id}/discharge", get(form_page).post(submit))
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/caseload", caseload)
+        .get("/referrals/new", new_referral_form)
+        .post("/referrals/new", new_referral)
+        .get("/practice/referrals/new", new_referral_form)
+        .post("/practice/referrals/new", new_referral)
+        .get("/referrals/{id}", record)
+        .post("/referrals/{id}/accept", accept)
+        .post("/referrals/{id}/decline", decline)
+        .get("/referrals/{id}/conversation", form_page)
+        .post("/referrals/{id}/conversation", submit)
+        .get("/referrals/{id}/contacts/new", form_page)
+        .post("/referrals/{id}/contacts/new", submit)
+        .get("/referrals/{id}/measures/new", form_page)
+        .post("/referrals/{id}/measures/new", submit)
+        .get("/referrals/{id}/onward/new", form_page)
+        .post("/referrals/{id}/onward/new", submit)
+        .get("/referrals/{id}/discharge", form_page)
+        .post("/referrals/{id}/discharge", submit)
 }
 
 type Params = Query<HashMap<String, String>>;

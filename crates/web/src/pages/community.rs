@@ -1,5 +1,6 @@
 //! Link workers' community work: the log of visits and relationship-building, and the form.
 
+use crate::routes::Routes;
 use super::{page, render};
 use crate::auth::CurrentUser;
 use crate::casework::{self as cases, today};
@@ -10,13 +11,14 @@ use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::get;
-use axum::Router;
 use linkwork_domain::community::ActivityKind;
 use std::collections::HashMap;
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/community", get(list)).route("/community/new", get(form).post(create))
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/community", list)
+        .get("/community/new", form)
+        .post("/community/new", create)
 }
 
 /// The period the community log and the time shares cover: the last 3 months.

@@ -3,6 +3,7 @@
 //! referral is for), a service's page with what only staff see (waiting list, capacity, funding),
 //! and editing of the link-worker fields by managers (any service) and partners (their own).
 
+use crate::routes::Routes;
 use super::{page, render};
 use crate::auth::CurrentUser;
 use crate::casework::{self as cases, today};
@@ -14,20 +15,19 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::get;
-use axum::Router;
 use linkwork_domain::access::Role;
 use linkwork_domain::directory::{funding_ended, funding_ends_soon, is_stale, Delivery};
 use linkwork_domain::need::NeedDomain;
 use linkwork_store::{Service, ServiceProfile, ServiceWhereWhen};
 use std::collections::HashMap;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/directory", get(search))
-        .route("/directory/mine", get(mine))
-        .route("/directory/{id}", get(detail))
-        .route("/directory/{id}/edit", get(edit_form).post(edit))
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/directory", search)
+        .get("/directory/mine", mine)
+        .get("/directory/{id}", detail)
+        .get("/directory/{id}/edit", edit_form)
+        .post("/directory/{id}/edit", edit)
 }
 
 type Params = Query<HashMap<String, String>>;

@@ -2,6 +2,7 @@
 //! (`/health/sroi`), and the activity upload (`/health/activity/import`, the same use case as
 //! `linkwork import activity`).
 
+use crate::routes::Routes;
 use super::{page, render};
 use crate::auth::CurrentUser;
 use crate::forms::Fields;
@@ -14,22 +15,18 @@ use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::get;
-use axum::Router;
 use linkwork_domain::health_system::CostItem;
 use std::collections::HashMap;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/health", get(hub))
-        .route("/health/tariff", get(show).post(save))
-        .route("/health/sroi", get(show_sroi).post(save_sroi))
-        .route(
-            "/health/activity/import",
-            get(activity_form)
-                .post(activity_upload)
-                .layer(DefaultBodyLimit::max(super::import::MAX_BODY_BYTES)),
-        )
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/health", hub)
+        .get("/health/tariff", show)
+        .post("/health/tariff", save)
+        .get("/health/sroi", show_sroi)
+        .post("/health/sroi", save_sroi)
+        .get("/health/activity/import", activity_form)
+        .add("POST", "/health/activity/import", axum::routing::post(activity_upload).layer(DefaultBodyLimit::max(super::import::MAX_BODY_BYTES)))
 }
 
 pub struct TariffCell {

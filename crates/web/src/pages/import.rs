@@ -2,6 +2,7 @@
 //! shows the result of each upload itself (nothing to redirect to: the report is not stored), as
 //! an error summary and a table of problems by line and column, or a success panel.
 
+use crate::routes::Routes;
 use super::{page, render};
 use crate::auth::CurrentUser;
 use crate::casework::require_casework;
@@ -14,8 +15,6 @@ use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
-use axum::Router;
 use linkwork_domain::import::referrals_csv::{COLUMNS, MAX_ROWS_TEXT};
 
 /// The largest file accepted.
@@ -28,10 +27,11 @@ const MAX_LISTED: usize = 1000;
 
 const EXAMPLE_CSV: &str = include_str!("../../../../docs/examples/referrals.csv");
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/referrals/import", get(form).post(upload).layer(DefaultBodyLimit::max(MAX_BODY_BYTES)))
-        .route("/referrals/import/example.csv", get(example))
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/referrals/import", form)
+        .add("POST", "/referrals/import", axum::routing::post(upload).layer(DefaultBodyLimit::max(MAX_BODY_BYTES)))
+        .get("/referrals/import/example.csv", example)
 }
 
 #[derive(Template)]

@@ -1,6 +1,7 @@
 //! Ways in: the public self-referral form, VCSE partners' referral form, and GP practice staff's
 //! list of what they referred (their form is the full referral form in `casework.rs`).
 
+use crate::routes::Routes;
 use super::{notice, page, render};
 use crate::auth::{self, CurrentUser};
 use crate::forms::Fields;
@@ -11,19 +12,19 @@ use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
-use axum::Router;
 use linkwork_domain::access::{OrgKind, Role};
 use linkwork_domain::need::NeedDomain;
 use linkwork_store::AuditActor;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/self-referral", get(self_referral_form).post(self_referral))
-        .route("/partner/refer", get(partner_form).post(partner_refer))
-        .route("/practice/referrals", get(practice_list))
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/self-referral", self_referral_form)
+        .post("/self-referral", self_referral)
+        .get("/partner/refer", partner_form)
+        .post("/partner/refer", partner_refer)
+        .get("/practice/referrals", practice_list)
 }
 
 const SELF_NEXT: &str = "A link worker will contact you within 2 weeks, by phone or email. Keep your reference number: quote it if you contact us. If you need help urgently, call 111, or 999 in an emergency.";

@@ -2,6 +2,7 @@
 //! "Measures due" list of open referrals, and self-completion — a questionnaire page the person
 //! fills in themselves on the link worker's device.
 
+use crate::routes::Routes;
 use super::{notice, page, render};
 use crate::auth::CurrentUser;
 use crate::casework::{self as cases, today};
@@ -13,20 +14,20 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::get;
-use axum::Router;
 use linkwork_domain::access::Role;
 use linkwork_domain::instruments::{AnswerSet, Instrument, Timepoint};
 use linkwork_domain::schedule::{due_measures, DueState, MeasurementSchedule, DUE_FROM_DAYS_BEFORE, OVERDUE_AFTER_DAYS};
 use linkwork_store::{NewMeasure, Store};
 use std::collections::HashMap;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/measures/due", get(due))
-        .route("/measures/schedule", get(schedule_form).post(save_schedule))
-        .route("/referrals/{id}/self-complete", get(self_complete_form).post(self_complete_submit))
-        .route("/referrals/{id}/self-complete/done", get(self_complete_done))
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/measures/due", due)
+        .get("/measures/schedule", schedule_form)
+        .post("/measures/schedule", save_schedule)
+        .get("/referrals/{id}/self-complete", self_complete_form)
+        .post("/referrals/{id}/self-complete", self_complete_submit)
+        .get("/referrals/{id}/self-complete/done", self_complete_done)
 }
 
 type Params = Query<HashMap<String, String>>;
@@ -331,12 +332,14 @@ pub(crate) fn resolution_questions(r: &linkwork_store::ReferralRecord) -> Vec<Re
 
 // ---- The service's own questionnaires ---------------------------------------------------------
 
-pub fn custom_routes() -> Router<AppState> {
-    Router::new()
-        .route("/measures/instruments", get(custom_list))
-        .route("/measures/instruments/new", get(custom_new_form).post(custom_create))
-        .route("/referrals/{id}/custom-measures", get(custom_choose))
-        .route("/referrals/{id}/custom-measures/new", get(custom_measure_form).post(custom_measure_submit))
+pub fn custom_routes() -> Routes {
+    Routes::new()
+        .get("/measures/instruments", custom_list)
+        .get("/measures/instruments/new", custom_new_form)
+        .post("/measures/instruments/new", custom_create)
+        .get("/referrals/{id}/custom-measures", custom_choose)
+        .get("/referrals/{id}/custom-measures/new", custom_measure_form)
+        .post("/referrals/{id}/custom-measures/new", custom_measure_submit)
 }
 
 #[derive(Template)]

@@ -19,6 +19,7 @@ mod workforce;
 mod triage;
 mod onward_loop;
 
+use crate::routes::Routes;
 use crate::auth::CurrentUser;
 use crate::views::{ErrorView, Page};
 use crate::{AppState, WebError};
@@ -26,14 +27,12 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::get;
-use axum::Router;
 
 pub(crate) use reports::period_from;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/healthz", get(healthz))
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/healthz", healthz)
         .merge(session::routes())
         .merge(casework::routes())
         .merge(directory::routes())
@@ -51,7 +50,7 @@ pub fn routes() -> Router<AppState> {
         .merge(measurement::custom_routes())
         .merge(reports::routes())
         .merge(onward_loop::routes())
-        .fallback(|| async { WebError::NotFound })
+        .map_router(|r| r.fallback(|| async { WebError::NotFound }))
 }
 
 /// 200 when the database answers, 503 otherwise.

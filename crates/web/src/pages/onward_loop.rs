@@ -2,6 +2,7 @@
 //! bounced people) and everyone's notifications. The loop on a record and the partner's pages are
 //! in `casework.rs` and `partner.rs`; the helpers here build their history and prompts.
 
+use crate::routes::Routes;
 use super::{page, render};
 use crate::auth::CurrentUser;
 use crate::casework::today;
@@ -11,14 +12,15 @@ use crate::{AppState, WebError};
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::response::{Html, Redirect};
-use axum::routing::{get, post};
-use axum::Router;
 use linkwork_domain::onward;
 use linkwork_store::{LoopOnward, OnwardEvent, OnwardReferral, Store};
 use std::collections::HashMap;
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/onward/attention", get(attention)).route("/notifications", get(notifications)).route("/notifications/read", post(mark_read))
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/onward/attention", attention)
+        .get("/notifications", notifications)
+        .post("/notifications/read", mark_read)
 }
 
 pub(crate) fn event_row(e: &OnwardEvent) -> EventRow {

@@ -1,5 +1,6 @@
 //! VCSE partners' pages: the onward referrals sent to their organisation, and their answers.
 
+use crate::routes::Routes;
 use super::{notice, page, render};
 use crate::auth::CurrentUser;
 use crate::casework as cases;
@@ -10,15 +11,16 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::get;
-use axum::Router;
 use linkwork_domain::access::Role;
 use linkwork_domain::onward::{OnwardDeclineReason, OnwardStatus};
 use linkwork_domain::referral::ReferralStatus;
 use std::collections::HashMap;
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/partner/referrals", get(list)).route("/partner/referrals/{id}", get(detail).post(respond))
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/partner/referrals", list)
+        .get("/partner/referrals/{id}", detail)
+        .post("/partner/referrals/{id}", respond)
 }
 
 async fn list(State(state): State<AppState>, user: CurrentUser) -> Result<Html<String>, WebError> {

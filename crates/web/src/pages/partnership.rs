@@ -3,6 +3,7 @@
 //! The domain (`linkwork_domain::partnership`) does the counting and the disclosure control; this
 //! file only gathers the scope, formats and draws. Nothing here is about an individual person.
 
+use crate::routes::Routes;
 use super::{page, period_from, render};
 use crate::auth::CurrentUser;
 
@@ -13,8 +14,6 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
-use axum::Router;
 use linkwork_domain::access::OrgKind;
 use linkwork_domain::disclosure::Shown;
 use linkwork_domain::evaluation::Period;
@@ -23,17 +22,17 @@ use linkwork_domain::partnership::{GapReport, PartnerFeedback};
 use std::collections::HashMap;
 use std::fmt::Write;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/partner/report", get(own_partner_report))
-        .route("/partner/report.csv", get(own_partner_csv))
-        .route("/reports/partners", get(partners_index))
-        .route("/reports/partners/{org_id}", get(partner_report))
-        .route("/reports/partners/{org_id}/report.csv", get(partner_csv))
-        .route("/reports/gaps", get(gaps_page))
-        .route("/reports/gaps.csv", get(gaps_csv))
-        .route("/reports/network", get(network_page))
-        .route("/reports/network.csv", get(network_csv))
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/partner/report", own_partner_report)
+        .get("/partner/report.csv", own_partner_csv)
+        .get("/reports/partners", partners_index)
+        .get("/reports/partners/{org_id}", partner_report)
+        .get("/reports/partners/{org_id}/report.csv", partner_csv)
+        .get("/reports/gaps", gaps_page)
+        .get("/reports/gaps.csv", gaps_csv)
+        .get("/reports/network", network_page)
+        .get("/reports/network.csv", network_csv)
 }
 
 type Params = Query<HashMap<String, String>>;

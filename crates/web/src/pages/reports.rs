@@ -1,6 +1,7 @@
 //! Aggregate pages: the dashboard and the evaluation report (HTML, with CSV/JSON downloads).
 //! Every figure here is suppressed for small numbers by the domain's evaluation.
 
+use crate::routes::Routes;
 use super::{page, render};
 use crate::auth::CurrentUser;
 use crate::casework::today;
@@ -10,8 +11,6 @@ use crate::{AppState, WebError};
 use axum::extract::{Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
-use axum::Router;
 use linkwork_domain::disclosure::Shown;
 use linkwork_domain::evaluation::{EvaluationSettings, Period, Report};
 use linkwork_domain::person::parse_iso_date;
@@ -25,14 +24,14 @@ use linkwork_report::DocumentMeta;
 use std::collections::HashMap;
 use time::{Date, Month};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/dashboard", get(dashboard))
-        .route("/report", get(report_page))
-        .route("/report.csv", get(|s, u, q| download(s, u, q, Format::Csv)))
-        .route("/report.json", get(|s, u, q| download(s, u, q, Format::Json)))
-        .route("/report.html", get(|s, u, q| download(s, u, q, Format::Html)))
-        .route("/report.pdf", get(download_pdf))
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/dashboard", dashboard)
+        .get("/report", report_page)
+        .get("/report.csv", |s, u, q| download(s, u, q, Format::Csv))
+        .get("/report.json", |s, u, q| download(s, u, q, Format::Json))
+        .get("/report.html", |s, u, q| download(s, u, q, Format::Html))
+        .get("/report.pdf", download_pdf)
 }
 
 type Params = Query<HashMap<String, String>>;

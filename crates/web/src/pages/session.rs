@@ -1,5 +1,6 @@
 //! Signing in and out, and each role's home page.
 
+use crate::routes::Routes;
 use super::render;
 use crate::auth::{self, CurrentUser};
 use crate::forms::{FieldError, Fields};
@@ -9,12 +10,14 @@ use axum::body::Bytes;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::Router;
 use linkwork_domain::access::Role;
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/", get(home)).route("/login", get(login_form).post(login)).route("/logout", post(logout))
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/", home)
+        .get("/login", login_form)
+        .post("/login", login)
+        .post("/logout", logout)
 }
 
 async fn home(user: Result<CurrentUser, WebError>) -> Redirect {

@@ -1,6 +1,7 @@
 //! Pages of the stakeholder slice: "My wellbeing check-in" for link workers (their form and their
 //! own history, seen by nobody else).
 
+use crate::routes::Routes;
 use super::{page, render};
 use crate::auth::CurrentUser;
 use crate::casework::today;
@@ -13,22 +14,22 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::get;
-use axum::Router;
 use linkwork_domain::instruments::Instrument;
 use std::collections::HashMap;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/wellbeing", get(check_in_page).post(check_in))
-        .route("/stakeholders", get(plan_page).post(add_stakeholder))
-        .route(
-            "/stakeholders/{id}",
-            get(stakeholder_page).post(add_statement),
-        )
-        .route("/evidence", get(evidence_list))
-        .route("/evidence/new", get(evidence_form).post(evidence_create))
-        .route("/evidence/{id}", get(evidence_review).post(evidence_approve))
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/wellbeing", check_in_page)
+        .post("/wellbeing", check_in)
+        .get("/stakeholders", plan_page)
+        .post("/stakeholders", add_stakeholder)
+        .get("/stakeholders/{id}", stakeholder_page)
+        .post("/stakeholders/{id}", add_statement)
+        .get("/evidence", evidence_list)
+        .get("/evidence/new", evidence_form)
+        .post("/evidence/new", evidence_create)
+        .get("/evidence/{id}", evidence_review)
+        .post("/evidence/{id}", evidence_approve)
 }
 
 #[derive(Template)]

@@ -1,5 +1,6 @@
 //! The team: managers' view of caseloads, MDT meetings, finding a person and their timeline.
 
+use crate::routes::Routes;
 use super::{page, render};
 use crate::auth::CurrentUser;
 use crate::casework::{self as cases, today};
@@ -10,8 +11,6 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::get;
-use axum::Router;
 use linkwork_domain::access::{OrgKind, Role};
 use linkwork_domain::caseload::RECOMMENDED_PEOPLE_PER_YEAR;
 use linkwork_domain::mdt::AttendeeRole;
@@ -19,13 +18,14 @@ use linkwork_domain::referral::ReferralStatus;
 use linkwork_store::WorkerLoad;
 use std::collections::HashMap;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/team", get(team_page))
-        .route("/mdt", get(mdt_list))
-        .route("/mdt/new", get(mdt_form).post(mdt_create))
-        .route("/people", get(search))
-        .route("/people/{id}", get(timeline))
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/team", team_page)
+        .get("/mdt", mdt_list)
+        .get("/mdt/new", mdt_form)
+        .post("/mdt/new", mdt_create)
+        .get("/people", search)
+        .get("/people/{id}", timeline)
 }
 
 async fn team_page(State(state): State<AppState>, user: CurrentUser) -> Result<Html<String>, WebError> {

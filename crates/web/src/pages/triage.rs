@@ -1,6 +1,7 @@
 //! Triage: incoming referrals waiting to be taken on, new referrals waiting for first contact,
 //! contact attempts, duplicates, reassignment and goal progress on a referral.
 
+use crate::routes::Routes;
 use super::casework::caseload_row;
 use super::{notice, page, render};
 use crate::auth::CurrentUser;
@@ -12,8 +13,6 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::Router;
 use linkwork_domain::access::OrgKind;
 use linkwork_domain::intake::IncomingSource;
 use linkwork_domain::need::NeedDomain;
@@ -22,17 +21,18 @@ use linkwork_domain::referral::{DeclineReason, ReferralStatus};
 use linkwork_domain::triage::{AttemptMode, AttemptOutcome};
 use std::collections::HashMap;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/triage", get(queue))
-        .route("/incoming/{id}", get(incoming))
-        .route("/incoming/{id}/convert", post(convert))
-        .route("/incoming/{id}/decline", post(decline_incoming))
-        .route("/referrals/{id}/attempts/new", get(attempt_form).post(add_attempt))
-        .route("/referrals/{id}/merge", post(merge))
-        .route("/referrals/{id}/keep-separate", post(keep_separate))
-        .route("/referrals/{id}/reassign", post(reassign))
-        .route("/referrals/{id}/goals/{goal_id}", post(goal_status))
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/triage", queue)
+        .get("/incoming/{id}", incoming)
+        .post("/incoming/{id}/convert", convert)
+        .post("/incoming/{id}/decline", decline_incoming)
+        .get("/referrals/{id}/attempts/new", attempt_form)
+        .post("/referrals/{id}/attempts/new", add_attempt)
+        .post("/referrals/{id}/merge", merge)
+        .post("/referrals/{id}/keep-separate", keep_separate)
+        .post("/referrals/{id}/reassign", reassign)
+        .post("/referrals/{id}/goals/{goal_id}", goal_status)
 }
 
 async fn queue(State(state): State<AppState>, user: CurrentUser, Query(q): Query<HashMap<String, String>>) -> Result<Html<String>, WebError> {

@@ -2,6 +2,7 @@
 //! equivalent (for caseload per WTE in the evaluation) and the service's referral-rate target band
 //! for a financial year. Managers only, and only for their own service's link workers.
 
+use crate::routes::Routes;
 use super::{page, render};
 use crate::auth::CurrentUser;
 use crate::forms::{FieldError, Fields};
@@ -12,14 +13,14 @@ use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::get;
-use axum::Router;
 use linkwork_domain::access::Role;
 use linkwork_domain::workforce::{financial_year, YearTarget};
 use std::collections::HashMap;
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/team/workforce", get(show).post(save))
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/team/workforce", show)
+        .post("/team/workforce", save)
 }
 
 pub struct WorkerInput {
