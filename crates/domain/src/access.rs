@@ -59,6 +59,13 @@ impl Role {
         matches!(self, Role::PracticeStaff | Role::VcsePartner)
     }
 
+    /// Manage accounts and API tokens: invite, deactivate and reactivate users, send password
+    /// links, sign users out everywhere, revoke tokens. Administrators only (of every
+    /// organisation: they keep the installation's accounts); it gives no access to records.
+    pub fn manages_accounts(self) -> bool {
+        self == Role::Admin
+    }
+
     /// Answer onward referrals on behalf of a VCSE organisation.
     pub fn answers_onward_referrals(self) -> bool {
         self == Role::VcsePartner

@@ -19,6 +19,7 @@
 
 mod error;
 pub mod model;
+pub mod model_accounts;
 pub mod model_stakeholders;
 pub mod postgres;
 mod scoped_report;
@@ -29,6 +30,7 @@ pub mod traits;
 
 pub use error::StoreError;
 pub use model::*;
+pub use model_accounts::*;
 pub use model_stakeholders::*;
 pub use traits::*;
 

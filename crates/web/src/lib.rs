@@ -52,11 +52,29 @@ pub use onward_loop::send_due_prompts;
 pub struct WebConfig {
     /// Mark cookies `Secure` (only sent over HTTPS, and to http://localhost by browsers).
     pub secure_cookies: bool,
+    /// The address people reach the app at (`https://linkwork.example.org`), for the links in
+    /// password e-mails and the OpenID Connect redirect.
+    pub public_url: String,
+    /// E-mail is delivered (SMTP is configured): password links are then e-mailed to the person
+    /// rather than shown to the administrator.
+    pub email_enabled: bool,
+    /// Sign-in through an OpenID Connect provider (NHS CIS2), besides passwords.
+    pub oidc: Option<OidcSettings>,
 }
 
 impl Default for WebConfig {
     fn default() -> Self {
-        Self { secure_cookies: true }
+        Self { secure_cookies: true, public_url: "http://localhost:8080".into(), email_enabled: false, oidc: None }
+    }
+}
+
+impl WebConfig {
+    /// Checks what can be checked before serving (the OpenID Connect URLs).
+    pub fn check(&self) -> anyhow::Result<()> {
+        if let Some(oidc) = &self.oidc {
+            oidc.check(&self.public_url).map_err(anyhow::Error::msg)?;
+        }
+        Ok(())
     }
 }
 
@@ -67,16 +85,15 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     /// Limits self-referrals per client address (the only form open to the public).
     pub self_referral_limit: Arc<rate_limit::RateLimiter>,
-    /// Failed sign-ins per (client address, email): 5 in 15 minutes locks that pair out for a while.
-    pub login_failures: Arc<rate_limit::RateLimiter<(std::net::IpAddr, String)>>,
+    /// The OpenID Connect relying party, when configured.
+    pub oidc: Option<Arc<auth::Oidc>>,
 }
 
 /// The whole application: pages, API, assets, with security headers and request tracing that
 /// records the route pattern only (never a path with ids or a query string with search terms).
 pub fn app(store: Arc<dyn Store>, config: WebConfig) -> Router {
-    let state = AppState { store, config: Arc::new(config), self_referral_limit: Arc::new(rate_limit::RateLimiter::new(5, std::time::Duration::from_secs(600))),
-        login_failures: Arc::new(rate_limit::RateLimiter::new(5, std::time::Duration::from_secs(900))),
-    };
+    let oidc = config.oidc.clone().map(|settings| Arc::new(auth::Oidc::new(settings, &config.public_url)));
+    let state = AppState { store, config: Arc::new(config), self_referral_limit: Arc::new(rate_limit::RateLimiter::new(5, std::time::Duration::from_secs(600))), oidc };
     all_routes()
         .into_router()
         .with_state(state)
@@ -116,6 +133,7 @@ pub fn route_table() -> Vec<Route> {
 
 /// Serves the application on `listener` until Ctrl-C.
 pub async fn serve(listener: tokio::net::TcpListener, store: Arc<dyn Store>, config: WebConfig) -> anyhow::Result<()> {
+    config.check()?;
     axum::serve(listener, app(store, config).into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
@@ -124,7 +142,8 @@ pub async fn serve(listener: tokio::net::TcpListener, store: Arc<dyn Store>, con
     Ok(())
 }
 
-pub use auth::{hash_password, verify_password};
+pub use auth::{check_new_password, hash_password, verify_password, OidcSettings};
+pub use auth::links::{invite, reset_password, Invitation, IssuedLink};
 
 /// A new random API token, to be shown once; only its hash is stored.
 pub fn new_api_token() -> String {

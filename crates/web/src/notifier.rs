@@ -99,7 +99,12 @@ impl Mailer {
     pub fn compose(&self, email: &OutboxEmail) -> Result<Message, String> {
         let to: Mailbox = email.to_address.parse().map_err(|e| format!("invalid recipient address: {e}"))?;
         let link = email.link.as_deref().map(|l| format!("\n\nOpen Linkwork to see it:\n{}{l}", self.public_url)).unwrap_or_default();
-        let footer = "Sent by Linkwork, the social prescribing service's referral system. This e-mail holds no personal or health details: sign in to see the referral.";
+        let footer = if email.notification_id.is_some() {
+            "Sent by Linkwork, the social prescribing service's referral system. This e-mail holds no personal or health details: sign in to see the referral."
+        } else {
+            // Account e-mails (password links) belong to no notification.
+            "Sent by Linkwork, the social prescribing service's referral system. This e-mail holds no personal or health details."
+        };
         let body = format!("{}{link}\n\n-- \n{}\n", wrap(&email.body), wrap(footer));
         Message::builder().from(self.from.clone()).to(to).subject(&email.subject).header(ContentType::TEXT_PLAIN).body(body).map_err(|e| e.to_string())
     }

@@ -1,7 +1,7 @@
-//! A small in-memory sliding-window limiter, for the public self-referral form (per address) and
-//! failed sign-ins (per address and email). Per server process:
-//! with several app servers behind a load balancer each applies its own limit, which still bounds
-//! abuse; a shared limiter belongs at the proxy.
+//! A small in-memory sliding-window limiter, for the public self-referral form (per address). Per
+//! server process: with several app servers behind a load balancer each applies its own limit,
+//! which still bounds abuse; a shared limiter belongs at the proxy. (The sign-in lockout is not
+//! this: it must hold across processes, so it lives in the database: `auth::lockout`.)
 
 use std::collections::{HashMap, VecDeque};
 use std::hash::Hash;
@@ -36,12 +36,6 @@ impl<K: Hash + Eq> RateLimiter<K> {
         times.push_back(now);
         true
     }
-
-    /// Whether `key` is over the limit now, without recording an attempt.
-    pub fn is_blocked(&self, key: &K, now: Instant) -> bool {
-        let seen = self.seen.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        seen.get(key).is_some_and(|times| times.iter().filter(|t| now.duration_since(**t) < self.window).count() >= self.max)
-    }
 }
 
 #[cfg(test)]
@@ -57,7 +51,6 @@ mod tests {
         assert!(limiter.allow(a, t));
         assert!(!limiter.allow(a, t), "third within the window");
         assert!(limiter.allow(b, t), "other addresses are not affected");
-        assert!(limiter.is_blocked(&a, t));
         assert!(limiter.allow(a, t + Duration::from_secs(61)), "the window slides");
     }
 }

@@ -44,7 +44,8 @@ impl Page {
             Role::Manager => &[("/caseload", "Caseloads"), ("/measures/due", "Measures due"), ("/triage", "Triage"), ("/team", "Team"), ("/referrals/new", "New referral"), ("/people", "Find a person"), ("/mdt", "MDT"), ("/onward/attention", "Onward referrals"), ("/community", "Community work"), ("/directory", "Directory"), ("/dashboard", "Dashboard"), ("/stakeholders", "Evaluation plan"), ("/evidence", "Evidence"), ("/health", "Health and SROI")],
             Role::PracticeStaff => &[("/practice/referrals", "Our referrals"), ("/practice/referrals/new", "Refer someone")],
             Role::VcsePartner => &[("/partner/referrals", "Referrals to us"), ("/partner/refer", "Refer someone"), ("/directory/mine", "Our services"), ("/partner/report", "Feedback report")],
-            Role::Commissioner | Role::Admin => &[("/dashboard", "Dashboard"), ("/report", "Evaluation report")],
+            Role::Commissioner => &[("/dashboard", "Dashboard"), ("/report", "Evaluation report")],
+            Role::Admin => &[("/admin/users", "Users"), ("/admin/tokens", "API tokens"), ("/dashboard", "Dashboard"), ("/report", "Evaluation report")],
         };
         Self {
             title: title.into(),
@@ -132,6 +133,8 @@ pub struct LoginView {
     pub page: Page,
     pub form: FormState,
     pub login_csrf: String,
+    /// The OpenID Connect provider's name, when single sign-on is configured.
+    pub sso: Option<String>,
 }
 
 #[derive(Template)]

@@ -1,13 +1,19 @@
-//! Who is asking. Browser users sign in with a password and get a session cookie; API clients
-//! send a bearer token issued with `linkwork token create`. Both become an [`Actor`] (role and
-//! organisation), which the access rules in `linkwork_domain::access` judge.
+//! Who is asking. Browser users sign in with a password (or, when configured, through an OpenID
+//! Connect provider: `oidc`) and get a session cookie; API clients send a bearer token issued with
+//! `linkwork token create`, which expires and can be revoked. Both become an [`Actor`] (role and
+//! organisation), which the access rules in `linkwork_domain::access` judge. Failed sign-ins lock
+//! out in the database (`lockout`); passwords are set through single-use links (`links`).
 
+pub mod links;
+pub mod lockout;
+pub mod oidc;
 mod password;
 mod session;
 mod token;
 
-pub use password::{hash_password, verify_password};
-pub use session::{cookie, form_csrf_cookie, session_cookie, clear_session_cookie, CurrentUser, FORM_CSRF_COOKIE, SESSION_COOKIE, SESSION_HOURS};
+pub use oidc::{Oidc, OidcSettings};
+pub use password::{check_new_password, hash_password, hash_password_blocking, verify_password, verify_password_evenly_blocking};
+pub use session::{cookie, form_csrf_cookie, oidc_flow_cookie, session_cookie, clear_session_cookie, CurrentUser, FORM_CSRF_COOKIE, SESSION_COOKIE, SESSION_HOURS};
 pub use token::ApiClient;
 
 /// Checks a form posted without a session against its double-submit cookie.

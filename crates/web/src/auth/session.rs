@@ -79,3 +79,11 @@ pub fn clear_session_cookie(secure: bool) -> String {
 pub fn form_csrf_cookie(value: &str, secure: bool) -> String {
     cookie_header(FORM_CSRF_COOKIE, value, 3600, secure)
 }
+
+/// The cookie of an unfinished OpenID Connect sign-in (see `oidc`); `None` clears it.
+pub fn oidc_flow_cookie(value: Option<&str>, secure: bool) -> String {
+    match value {
+        Some(value) => cookie_header(super::oidc::FLOW_COOKIE, value, super::oidc::FLOW_SECONDS, secure),
+        None => cookie_header(super::oidc::FLOW_COOKIE, "", 0, secure),
+    }
+}

@@ -6,7 +6,8 @@ use axum::http::request::Parts;
 use linkwork_domain::access::Actor;
 use linkwork_store::AuditActor;
 
-/// A JSON API client, identified by `Authorization: Bearer <token>`.
+/// A JSON API client, identified by `Authorization: Bearer <token>`. Revoked and expired tokens
+/// are refused (401).
 #[derive(Debug, Clone)]
 pub struct ApiClient {
     pub token_id: String,
@@ -29,7 +30,7 @@ impl FromRequestParts<AppState> for ApiClient {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .ok_or(WebError::Unauthenticated)?;
-        let record = state.store.api_token(&hash_secret(token.trim())).await.map_err(WebError::from)?.ok_or(WebError::Unauthenticated)?;
+        let record = state.store.api_token(&hash_secret(token.trim()), time::OffsetDateTime::now_utc()).await.map_err(WebError::from)?.ok_or(WebError::Unauthenticated)?;
         Ok(ApiClient { token_id: record.id, actor: Actor { org_id: record.org_id, role: record.role } })
     }
 }

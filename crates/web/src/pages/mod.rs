@@ -2,6 +2,7 @@
 //! `crate::casework`, and render a template from `crate::views`; on invalid input they show the
 //! same form again with an error summary and status 422, having written nothing.
 
+mod admin;
 mod casework;
 mod community;
 mod directory;
@@ -34,6 +35,7 @@ pub fn routes() -> Routes {
     Routes::new()
         .get("/healthz", healthz)
         .merge(session::routes())
+        .merge(admin::routes())
         .merge(casework::routes())
         .merge(directory::routes())
         .merge(import::routes())

@@ -1,16 +1,21 @@
-//! Signing in and out, and each role's home page.
+//! Signing in (password or OpenID Connect) and out, each role's home page, your own account
+//! (sign out everywhere) and setting a password through a single-use link.
 
-use crate::routes::Routes;
-use super::render;
-use crate::auth::{self, CurrentUser};
+use super::{page, render};
+use crate::auth::{self, lockout, CurrentUser};
 use crate::forms::{FieldError, Fields};
-use crate::views::{FormState, LoginView, Page};
+use crate::routes::Routes;
+use crate::views::{ErrorView, FormState, LoginView, Page};
 use crate::{AppState, WebError};
+use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{AppendHeaders, Html, IntoResponse, Redirect, Response};
 use linkwork_domain::access::Role;
+use linkwork_store::{PasswordLinkPurpose, User};
+use std::collections::HashMap;
+use time::OffsetDateTime;
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -18,6 +23,12 @@ pub fn routes() -> Routes {
         .get("/login", login_form)
         .post("/login", login)
         .post("/logout", logout)
+        .get("/login/oidc", oidc_begin)
+        .get(auth::oidc::CALLBACK_PATH, oidc_callback)
+        .get("/account", account)
+        .post("/account/sign-out-everywhere", sign_out_everywhere)
+        .get("/account/password/{token}", password_form)
+        .post("/account/password/{token}", set_password)
 }
 
 async fn home(user: Result<CurrentUser, WebError>) -> Redirect {
@@ -32,19 +43,47 @@ pub fn home_of(role: Role) -> &'static str {
         Role::LinkWorker | Role::Manager => "/caseload",
         Role::VcsePartner => "/partner/referrals",
         Role::PracticeStaff => "/practice/referrals",
-        Role::Commissioner | Role::Admin => "/dashboard",
+        Role::Commissioner => "/dashboard",
+        Role::Admin => "/admin/users",
     }
 }
 
-fn login_page(state: &AppState, form: FormState, status: StatusCode) -> Result<Response, WebError> {
+/// Fixed messages the sign-in page shows after a redirect (never echoing input).
+fn login_notice(code: Option<&str>) -> Option<String> {
+    let text = match code? {
+        "password_set" => "Your password is set. Sign in with it now.",
+        "signed_out_everywhere" => "You are signed out on every device and browser.",
+        _ => return None,
+    };
+    Some(text.to_owned())
+}
+
+fn login_page(state: &AppState, form: FormState, status: StatusCode, notice: Option<String>) -> Result<Response, WebError> {
     let token = auth::random_secret();
-    let page = Page::anonymous("Sign in").with_form(&form);
-    let html = render(&LoginView { page, form, login_csrf: token.clone() })?;
+    let page = Page::anonymous("Sign in").with_form(&form).with_notice(notice);
+    let sso = state.oidc.as_ref().map(|o| o.provider_name().to_owned());
+    let html = render(&LoginView { page, form, login_csrf: token.clone(), sso })?;
     Ok((status, [(header::SET_COOKIE, auth::form_csrf_cookie(&token, state.config.secure_cookies))], html).into_response())
 }
 
-async fn login_form(State(state): State<AppState>) -> Result<Response, WebError> {
-    login_page(&state, FormState::default(), StatusCode::OK)
+/// The sign-in page with one message, e.g. after single sign-on did not work.
+fn login_problem(state: &AppState, status: StatusCode, message: &str) -> Result<Response, WebError> {
+    login_page(state, FormState::new(Fields::default(), vec![FieldError { field: "sso".into(), message: message.into() }]), status, None)
+}
+
+async fn login_form(State(state): State<AppState>, Query(q): Query<HashMap<String, String>>) -> Result<Response, WebError> {
+    login_page(&state, FormState::default(), StatusCode::OK, login_notice(q.get("notice").map(String::as_str)))
+}
+
+/// Starts a 12-hour session for `user` and sends them to their home page.
+async fn start_session(state: &AppState, user: &User, extra_cookie: Option<String>) -> Result<Response, WebError> {
+    let secret = auth::random_secret();
+    let expires = OffsetDateTime::now_utc() + time::Duration::hours(auth::SESSION_HOURS);
+    state.store.create_session(&auth::hash_secret(&secret), &user.id, &auth::random_secret(), expires).await?;
+    tracing::info!(user_id = %user.id, "signed in");
+    let mut cookies = vec![(header::SET_COOKIE, auth::session_cookie(&secret, state.config.secure_cookies))];
+    cookies.extend(extra_cookie.map(|c| (header::SET_COOKIE, c)));
+    Ok((AppendHeaders(cookies), Redirect::to(home_of(user.role))).into_response())
 }
 
 async fn login(State(state): State<AppState>, ConnectInfo(addr): ConnectInfo<std::net::SocketAddr>, headers: HeaderMap, body: Bytes) -> Result<Response, WebError> {
@@ -58,33 +97,29 @@ async fn login(State(state): State<AppState>, ConnectInfo(addr): ConnectInfo<std
     if f.get("password").is_empty() {
         errors.push(FieldError { field: "password".into(), message: "Enter your password".into() });
     }
-    let throttle_key = (addr.ip(), email.to_lowercase());
-    if errors.is_empty() && state.login_failures.is_blocked(&throttle_key, std::time::Instant::now()) {
-        // Too many wrong passwords for this account from here: refuse without checking, for 15 minutes.
+    let now = OffsetDateTime::now_utc();
+    if errors.is_empty() && lockout::is_locked(&*state.store, email, addr.ip(), now).await? {
+        // Refused without checking the password, whether or not the address has an account.
         errors.push(FieldError { field: "email".into(), message: "Too many attempts to sign in. Wait 15 minutes and try again, or ask your administrator to reset your password".into() });
     } else if errors.is_empty() {
         let credentials = state.store.user_credentials(email).await?;
-        match credentials.filter(|c| c.user.active && auth::verify_password(f.get("password"), &c.password_hash)) {
+        // The same argon2 work whether the account exists, is deactivated or has no password.
+        let stored = credentials.as_ref().map(|c| c.password_hash.clone());
+        let matches = auth::verify_password_evenly_blocking(f.get("password").to_owned(), stored).await?;
+        match credentials.filter(|c| matches && c.user.active) {
             Some(c) => {
-                let secret = auth::random_secret();
-                let expires = time::OffsetDateTime::now_utc() + time::Duration::hours(auth::SESSION_HOURS);
-                state.store.create_session(&auth::hash_secret(&secret), &c.user.id, &auth::random_secret(), expires).await?;
-                tracing::info!(user_id = %c.user.id, "signed in");
-                return Ok((
-                    [(header::SET_COOKIE, auth::session_cookie(&secret, state.config.secure_cookies))],
-                    Redirect::to(home_of(c.user.role)),
-                )
-                    .into_response());
+                lockout::signed_in(&*state.store, email, addr.ip()).await?;
+                return start_session(&state, &c.user, None).await;
             }
             None => {
-                state.login_failures.allow(throttle_key, std::time::Instant::now());
+                lockout::record_failure(&*state.store, email, addr.ip(), now).await?;
                 tracing::warn!("failed sign-in");
                 errors.push(FieldError { field: "email".into(), message: "The email address or password is not right".into() });
             }
         }
     }
     let values = Fields::from_pairs(vec![("email".to_owned(), email.to_owned())]);
-    login_page(&state, FormState::new(values, errors), StatusCode::UNPROCESSABLE_ENTITY)
+    login_page(&state, FormState::new(values, errors), StatusCode::UNPROCESSABLE_ENTITY, None)
 }
 
 async fn logout(State(state): State<AppState>, headers: HeaderMap, user: CurrentUser, body: Bytes) -> Result<Response, WebError> {
@@ -94,4 +129,143 @@ async fn logout(State(state): State<AppState>, headers: HeaderMap, user: Current
         state.store.delete_session(&auth::hash_secret(secret)).await?;
     }
     Ok(([(header::SET_COOKIE, auth::clear_session_cookie(state.config.secure_cookies))], Redirect::to("/login")).into_response())
+}
+
+// ---- OpenID Connect ----
+
+async fn oidc_begin(State(state): State<AppState>) -> Result<Response, WebError> {
+    let oidc = state.oidc.clone().ok_or(WebError::NotFound)?;
+    match oidc.begin().await {
+        Ok((url, flow)) => Ok(([(header::SET_COOKIE, auth::oidc_flow_cookie(Some(&flow), state.config.secure_cookies))], Redirect::to(url.as_str())).into_response()),
+        Err(e) => {
+            tracing::warn!(error = %e, "single sign-on could not start");
+            login_problem(&state, StatusCode::SERVICE_UNAVAILABLE, &format!("Signing in with {} is not working just now. Try again later, or sign in with your password", oidc.provider_name()))
+        }
+    }
+}
+
+async fn oidc_callback(State(state): State<AppState>, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Result<Response, WebError> {
+    let oidc = state.oidc.clone().ok_or(WebError::NotFound)?;
+    let name = oidc.provider_name().to_owned();
+    let (Some(code), Some(returned_state)) = (q.get("code"), q.get("state")) else {
+        // The provider sends `error` instead when the person cancels or it refuses.
+        tracing::info!(error = q.get("error").map(String::as_str).unwrap_or("no code"), "single sign-on returned without a code");
+        return login_problem(&state, StatusCode::FORBIDDEN, &format!("Signing in with {name} did not finish. Try again"));
+    };
+    let identity = match oidc.finish(code, returned_state, auth::cookie(&headers, auth::oidc::FLOW_COOKIE)).await {
+        Ok(identity) => identity,
+        Err(auth::oidc::OidcError::State) => {
+            return login_problem(&state, StatusCode::FORBIDDEN, &format!("That sign-in with {name} was not started here or took too long. Try again"));
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "single sign-on failed");
+            return login_problem(&state, StatusCode::FORBIDDEN, &format!("Signing in with {name} did not work. Try again, or sign in with your password"));
+        }
+    };
+    let clear_flow = auth::oidc_flow_cookie(None, state.config.secure_cookies);
+    match auth::oidc::account_for(&*state.store, &identity).await? {
+        Ok(user) => start_session(&state, &user, Some(clear_flow)).await,
+        Err(refusal) => {
+            tracing::info!(?refusal, "single sign-on identity refused");
+            let mut response = login_problem(&state, StatusCode::FORBIDDEN, &format!("Your {name} account is not linked to an active Linkwork account. Ask your Linkwork administrator to add you with the same e-mail address"))?;
+            response.headers_mut().append(header::SET_COOKIE, clear_flow.parse().map_err(|_| WebError::Internal("cookie header".into()))?);
+            Ok(response)
+        }
+    }
+}
+
+// ---- your account ----
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountView {
+    page: Page,
+    email: String,
+    role: &'static str,
+    org: String,
+    sessions: i64,
+}
+
+async fn account(State(state): State<AppState>, user: CurrentUser) -> Result<Html<String>, WebError> {
+    let page = page(&state, &user, "Your account", "").await?;
+    let org = state.store.org(&user.user.org_id).await?.map(|o| o.name).unwrap_or_default();
+    let sessions = state.store.live_sessions(&user.user.id, OffsetDateTime::now_utc()).await?;
+    render(&AccountView { page, email: user.user.email.clone(), role: user.role().label(), org, sessions })
+}
+
+/// Ends every session of the signed-in user, this one included.
+async fn sign_out_everywhere(State(state): State<AppState>, user: CurrentUser, body: Bytes) -> Result<Response, WebError> {
+    let f = Fields::from_urlencoded(&body);
+    user.check_csrf(f.get("csrf_token"))?;
+    state.store.end_sessions(&user.audit(), &user.user.id).await?;
+    Ok(([(header::SET_COOKIE, auth::clear_session_cookie(state.config.secure_cookies))], Redirect::to("/login?notice=signed_out_everywhere")).into_response())
+}
+
+// ---- setting a password through a link ----
+
+#[derive(Template)]
+#[template(path = "set_password.html")]
+struct SetPasswordView {
+    page: Page,
+    form: FormState,
+    heading: &'static str,
+    email: String,
+    expires: String,
+    action: String,
+    form_csrf: String,
+}
+
+fn link_not_usable() -> Result<Response, WebError> {
+    let heading = "This link does not work any more".to_owned();
+    let message = "Links to set a password work once, for a limited time, and stop working when a newer one is sent or the account is deactivated. Ask your Linkwork administrator for a new link.".to_owned();
+    let html = render(&ErrorView { page: Page::anonymous(&heading), heading, message })?;
+    Ok((StatusCode::NOT_FOUND, html).into_response())
+}
+
+async fn password_page(state: &AppState, token: &str, form: FormState, status: StatusCode) -> Result<Response, WebError> {
+    let Some(link) = state.store.password_link(&auth::hash_secret(token), OffsetDateTime::now_utc()).await? else { return link_not_usable() };
+    let heading = match link.purpose {
+        PasswordLinkPurpose::Invitation => "Choose your password",
+        PasswordLinkPurpose::Reset => "Set a new password",
+    };
+    let csrf = auth::random_secret();
+    let page = Page::anonymous(heading).with_form(&form);
+    let html = render(&SetPasswordView {
+        page,
+        form,
+        heading,
+        email: link.user.email,
+        expires: auth::links::when(link.expires_at),
+        action: format!("{}{token}", auth::links::LINK_PATH),
+        form_csrf: csrf.clone(),
+    })?;
+    Ok((status, [(header::SET_COOKIE, auth::form_csrf_cookie(&csrf, state.config.secure_cookies))], html).into_response())
+}
+
+async fn password_form(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, WebError> {
+    password_page(&state, &token, FormState::default(), StatusCode::OK).await
+}
+
+async fn set_password(State(state): State<AppState>, Path(token): Path<String>, headers: HeaderMap, body: Bytes) -> Result<Response, WebError> {
+    let f = Fields::from_urlencoded(&body);
+    auth::check_form_csrf(&headers, f.get("csrf_token"))?;
+    let password = f.get("password");
+    let mut errors = Vec::new();
+    if let Err(message) = auth::check_new_password(password) {
+        errors.push(FieldError { field: "password".into(), message });
+    } else if f.get("confirm") != password {
+        errors.push(FieldError { field: "confirm".into(), message: "Enter the same password twice".into() });
+    }
+    if !errors.is_empty() {
+        return password_page(&state, &token, FormState::new(Fields::default(), errors), StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    let hash = auth::hash_password_blocking(password.to_owned()).await?;
+    match state.store.use_password_link(&auth::hash_secret(&token), &hash, OffsetDateTime::now_utc()).await? {
+        Some(user) => {
+            lockout::password_changed(&*state.store, &user.email).await?;
+            tracing::info!(user_id = %user.id, "password set through a link");
+            Ok(Redirect::to("/login?notice=password_set").into_response())
+        }
+        None => link_not_usable(),
+    }
 }
