@@ -1,13 +1,12 @@
 //! The subcommands. Each returns `anyhow::Result` so failures print one clear line and exit 1.
 
 use anyhow::{bail, Context};
-use clap::{Args, Subcommand};
+use clap::Args;
 use linkwork_domain::access::{OrgKind, Role};
 use linkwork_domain::evaluation::{EvaluationSettings, Period};
 use linkwork_domain::person::parse_iso_date;
 use linkwork_report::Format;
-use linkwork_store::{NewUser, Store};
-use std::io::Read;
+use linkwork_store::Store;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -44,6 +43,7 @@ pub struct DemoArgs {
 pub struct ServeArgs {
     #[command(flatten)]
     pub db: DatabaseArgs,
+    /// Address to listen on. Port 0 picks a free port (printed on start).
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub bind: SocketAddr,
     /// Send cookies without the Secure flag (only behind no TLS on a trusted network).
@@ -51,6 +51,45 @@ pub struct ServeArgs {
     pub insecure_cookies: bool,
     #[command(flatten)]
     pub mail: MailArgs,
+    #[command(flatten)]
+    pub oidc: OidcArgs,
+}
+
+/// Sign-in through an OpenID Connect provider such as NHS CIS2 (optional; docs/security.md).
+/// Register Linkwork with the provider with the redirect URL <public URL>/login/oidc/callback.
+#[derive(Args)]
+pub struct OidcArgs {
+    /// The provider's issuer URL; setting it turns single sign-on on. Must be https (plain http is
+    /// accepted only for a provider on this machine, as in tests).
+    #[arg(long, env = "LINKWORK_OIDC_ISSUER", requires_all = ["oidc_client_id", "oidc_client_secret_file"])]
+    pub oidc_issuer: Option<String>,
+    /// The client id Linkwork is registered with at the provider.
+    #[arg(long, env = "LINKWORK_OIDC_CLIENT_ID")]
+    pub oidc_client_id: Option<String>,
+    /// A file holding the client secret (so it stays off the command line and out of the environment).
+    #[arg(long, env = "LINKWORK_OIDC_CLIENT_SECRET_FILE")]
+    pub oidc_client_secret_file: Option<PathBuf>,
+    /// The provider's name on the sign-in button ("Sign in with …").
+    #[arg(long, env = "LINKWORK_OIDC_PROVIDER_NAME", default_value = "NHS Care Identity")]
+    pub oidc_provider_name: String,
+    /// Scopes to ask for besides openid, separated by spaces (the e-mail claim matches accounts).
+    #[arg(long, env = "LINKWORK_OIDC_SCOPES", default_value = "email")]
+    pub oidc_scopes: String,
+}
+
+impl OidcArgs {
+    fn settings(self) -> anyhow::Result<Option<linkwork_web::OidcSettings>> {
+        let Some(issuer) = self.oidc_issuer else { return Ok(None) };
+        let path = self.oidc_client_secret_file.context("--oidc-client-secret-file is needed with --oidc-issuer")?;
+        let secret = std::fs::read_to_string(&path).with_context(|| format!("could not read the OpenID Connect client secret from {}", path.display()))?;
+        Ok(Some(linkwork_web::OidcSettings {
+            issuer,
+            client_id: self.oidc_client_id.context("--oidc-client-id is needed with --oidc-issuer")?,
+            client_secret: secret.trim().to_owned(),
+            provider_name: self.oidc_provider_name,
+            scopes: self.oidc_scopes.split_whitespace().map(str::to_owned).collect(),
+        }))
+    }
 }
 
 /// E-mail notifications (see docs/onward-referrals.md).
@@ -67,44 +106,6 @@ pub struct MailArgs {
     /// The address people reach the app at, for links in e-mails (default: http://<bind address>).
     #[arg(long, env = "LINKWORK_PUBLIC_URL")]
     pub public_url: Option<String>,
-}
-
-#[derive(Subcommand)]
-pub enum UserCommand {
-    /// Create an account; the password is read from standard input.
-    Add {
-        #[command(flatten)]
-        db: DatabaseArgs,
-        /// link_worker, manager, vcse_partner, commissioner or admin
-        #[arg(long)]
-        role: String,
-        /// The organisation: its id, ODS code or exact name.
-        #[arg(long)]
-        org: String,
-        #[arg(long)]
-        email: String,
-        /// The name shown in the app (defaults to the email address).
-        #[arg(long)]
-        name: Option<String>,
-        /// Read the password from standard input (required: passwords never go on the command line).
-        #[arg(long, required = true)]
-        password_stdin: bool,
-    },
-}
-
-#[derive(Subcommand)]
-pub enum TokenCommand {
-    /// Print a new bearer token for the JSON API, acting for an organisation in a role.
-    Create {
-        #[command(flatten)]
-        db: DatabaseArgs,
-        #[arg(long)]
-        org: String,
-        #[arg(long)]
-        role: String,
-        #[arg(long)]
-        label: Option<String>,
-    },
 }
 
 #[derive(Args)]
@@ -129,7 +130,7 @@ pub struct ReportArgs {
     pub scope: Option<String>,
 }
 
-async fn open(url: &str) -> anyhow::Result<Arc<dyn Store>> {
+pub(crate) async fn open(url: &str) -> anyhow::Result<Arc<dyn Store>> {
     let store = linkwork_store::connect(url).await.with_context(|| "could not open the database".to_string())?;
     store.migrate().await.context("could not create or upgrade the schema")?;
     Ok(store)
@@ -141,24 +142,29 @@ pub async fn migrate(args: DatabaseArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn listen_and_serve(store: Arc<dyn Store>, bind: SocketAddr, insecure_cookies: bool, mail: MailArgs) -> anyhow::Result<()> {
+async fn listen_and_serve(store: Arc<dyn Store>, bind: SocketAddr, insecure_cookies: bool, mail: MailArgs, oidc: Option<linkwork_web::OidcSettings>) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("could not listen on {bind}"))?;
     let addr = listener.local_addr()?;
     // The onward-referral loop's prompts and e-mail outbox, in the background.
+    let public_url = mail.public_url.unwrap_or_else(|| format!("http://{addr}"));
+    let email_enabled = mail.smtp_url.is_some();
     let settings = linkwork_web::notifier::NotifierSettings {
-        public_url: mail.public_url.unwrap_or_else(|| format!("http://{addr}")),
+        public_url: public_url.clone(),
         smtp_url: mail.smtp_url,
         mail_from: mail.mail_from,
         ..Default::default()
     };
     linkwork_web::notifier::spawn(store.clone(), settings).context("could not set up e-mail notifications")?;
     println!("Linkwork is running at http://{addr}/ ({} database). Press Ctrl-C to stop.", store.backend());
-    linkwork_web::serve(listener, store, linkwork_web::WebConfig { secure_cookies: !insecure_cookies }).await
+    let config = linkwork_web::WebConfig { secure_cookies: !insecure_cookies, public_url, email_enabled, oidc };
+    config.check()?;
+    linkwork_web::serve(listener, store, config).await
 }
 
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let oidc = args.oidc.settings()?;
     let store = open(&args.db.database).await?;
-    listen_and_serve(store, args.bind, args.insecure_cookies, args.mail).await
+    listen_and_serve(store, args.bind, args.insecure_cookies, args.mail, oidc).await
 }
 
 pub async fn demo(args: DemoArgs) -> anyhow::Result<()> {
@@ -179,31 +185,11 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<()> {
         println!("  {:<24} {:<44} {}", login.role.label(), login.email, login.org_name);
     }
     println!();
-    listen_and_serve(store, args.bind, args.insecure_cookies, args.mail).await
-}
-
-pub async fn user(command: UserCommand) -> anyhow::Result<()> {
-    let UserCommand::Add { db, role, org, email, name, password_stdin: _ } = command;
-    let role = Role::parse(&role)?;
-    let store = open(&db.database).await?;
-    let org = find_org_for(&*store, &org, role).await?;
-    if !email.contains('@') || email.trim().len() < 3 {
-        bail!("enter an email address, like name@example.org");
-    }
-    let mut password = String::new();
-    std::io::stdin().read_to_string(&mut password).context("could not read the password from standard input")?;
-    let password = password.trim_end_matches(['\r', '\n']);
-    if password.chars().count() < 12 {
-        bail!("the password must be at least 12 characters");
-    }
-    let hash = linkwork_web::hash_password(password)?;
-    let id = store.create_user(&NewUser { email: email.clone(), display_name: name.unwrap_or_else(|| email.clone()), password_hash: hash, role, org_id: org.id.clone() }).await?;
-    eprintln!("Created {} account {email} for {} ({id}).", role.label().to_lowercase(), org.name);
-    Ok(())
+    listen_and_serve(store, args.bind, args.insecure_cookies, args.mail, None).await
 }
 
 /// The organisation named by `key`, checked to be the kind an account or token with `role` belongs to.
-async fn find_org_for(store: &dyn Store, key: &str, role: Role) -> anyhow::Result<linkwork_store::Org> {
+pub(crate) async fn find_org_for(store: &dyn Store, key: &str, role: Role) -> anyhow::Result<linkwork_store::Org> {
     let org = store.find_org(key).await?.with_context(|| format!("no organisation with id, ODS code or name {key:?}"))?;
     if let Some(kind) = role.home_org_kind() {
         if org.kind != kind {
@@ -211,18 +197,6 @@ async fn find_org_for(store: &dyn Store, key: &str, role: Role) -> anyhow::Resul
         }
     }
     Ok(org)
-}
-
-pub async fn token(command: TokenCommand) -> anyhow::Result<()> {
-    let TokenCommand::Create { db, org, role, label } = command;
-    let role = Role::parse(&role)?;
-    let store = open(&db.database).await?;
-    let org = find_org_for(&*store, &org, role).await?;
-    let secret = linkwork_web::new_api_token();
-    store.create_api_token(&linkwork_web::hash_api_token(&secret), &org.id, role, label.as_deref()).await?;
-    eprintln!("Token for {} as {}. It is shown once: store it safely.", org.name, role.label().to_lowercase());
-    println!("{secret}");
-    Ok(())
 }
 
 pub async fn report(args: ReportArgs) -> anyhow::Result<()> {

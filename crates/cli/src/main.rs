@@ -1,6 +1,7 @@
 //! `linkwork`: the command-line shell. Each subcommand parses its arguments, opens the store and
 //! calls the same library code the web shell uses.
 
+mod accounts;
 mod bundle;
 mod commands;
 mod export;
@@ -27,15 +28,15 @@ enum Command {
     Serve(commands::ServeArgs),
     /// Create or upgrade the database schema.
     Migrate(commands::DatabaseArgs),
-    /// Manage user accounts.
+    /// Manage user accounts: add, invite, list, set or reset a password, deactivate, reactivate, sign out everywhere.
     User {
         #[command(subcommand)]
-        command: commands::UserCommand,
+        command: accounts::UserCommand,
     },
-    /// Manage JSON API tokens.
+    /// Manage API tokens: create (with an expiry), list, revoke.
     Token {
         #[command(subcommand)]
-        command: commands::TokenCommand,
+        command: accounts::TokenCommand,
     },
     /// Produce the evaluation report for a period and scope, as JSON, CSV, HTML or PDF.
     Report(commands::ReportArgs),
@@ -73,8 +74,8 @@ async fn main() -> std::process::ExitCode {
         Command::Demo(args) => commands::demo(args).await,
         Command::Serve(args) => commands::serve(args).await,
         Command::Migrate(args) => commands::migrate(args).await,
-        Command::User { command } => commands::user(command).await,
-        Command::Token { command } => commands::token(command).await,
+        Command::User { command } => accounts::user(command).await,
+        Command::Token { command } => accounts::token(command).await,
         Command::Report(args) => commands::report(args).await,
         Command::Import { command } => import::run(command).await,
         Command::Export { command } => export::run(command).await,

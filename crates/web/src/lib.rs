@@ -143,11 +143,21 @@ pub async fn serve(listener: tokio::net::TcpListener, store: Arc<dyn Store>, con
 }
 
 pub use auth::{check_new_password, hash_password, verify_password, OidcSettings};
-pub use auth::links::{invite, reset_password, Invitation, IssuedLink};
+pub use auth::links::{invite, reset_password, when as format_when, Invitation, IssuedLink};
+
+/// After a password is set outside the web (the command line): lifts the sign-in lockout.
+pub async fn clear_lockout(store: &dyn Store, email: &str) -> Result<(), linkwork_store::StoreError> {
+    auth::lockout::password_changed(store, email).await
+}
 
 /// A new random API token, to be shown once; only its hash is stored.
 pub fn new_api_token() -> String {
     format!("lw_{}", auth::random_secret())
+}
+
+/// The hash stored for a session cookie's value (tests make sessions through the store).
+pub fn hash_session_secret(secret: &str) -> String {
+    auth::hash_secret(secret)
 }
 
 /// The hash stored for an API token.

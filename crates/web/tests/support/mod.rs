@@ -26,6 +26,11 @@ pub struct World {
 }
 
 pub async fn spawn(url: &str) -> World {
+    spawn_with(url, |_| {}).await
+}
+
+/// As [`spawn`], with the web settings changed by `configure` (given the defaults the tests use).
+pub async fn spawn_with(url: &str, configure: impl FnOnce(&mut linkwork_web::WebConfig)) -> World {
     let store = migrated(url).await.unwrap();
     let org =
         |kind, name: &str, ods: Option<&str>, parent: Option<String>, list: Option<i64>| NewOrg {
@@ -112,20 +117,7 @@ pub async fn spawn(url: &str) -> World {
         })
         .await
         .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let app_store = store.clone();
-    tokio::spawn(async move {
-        linkwork_web::serve(
-            listener,
-            app_store,
-            linkwork_web::WebConfig {
-                secure_cookies: false,
-            },
-        )
-        .await
-        .unwrap()
-    });
+    let base = serve_app(store.clone(), configure).await;
     World {
         base,
         store,
@@ -137,6 +129,17 @@ pub async fn spawn(url: &str) -> World {
         other_vcse,
         service,
     }
+}
+
+/// Serves the application over `store` on a new port (another server process, as far as the
+/// application can tell, when `store` is a separate connection to the same database).
+pub async fn serve_app(store: Arc<dyn Store>, configure: impl FnOnce(&mut linkwork_web::WebConfig)) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let mut config = linkwork_web::WebConfig { secure_cookies: false, public_url: base.clone(), ..Default::default() };
+    configure(&mut config);
+    tokio::spawn(async move { linkwork_web::serve(listener, store, config).await.unwrap() });
+    base
 }
 
 /// A browser-like client: keeps the session cookie and reads CSRF tokens from forms.
