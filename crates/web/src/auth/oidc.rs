@@ -3,17 +3,18 @@
 //! nonce, and the ID token's signature (from the provider's published keys), issuer, audience,
 //! expiry and nonce checked. The flow's state, nonce and PKCE verifier travel in a short-lived
 //! `HttpOnly` cookie bound to the browser that started it, so any server process sharing the
-//! database can finish the sign-in.
+//! database can finish the sign-in. The e-mail claim is taken from the ID token or, when the
+//! provider keeps it out of the ID token, from its user info endpoint (subject checked).
 //!
 //! Who may sign in is decided here and nowhere else: the identity must match an existing, active
 //! account, by the identity it was linked to (issuer and subject) or, the first time, by a
 //! verified e-mail claim. Accounts are never created from a sign-in.
 
 use linkwork_store::{Store, User};
-use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
+use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata, CoreUserInfoClaims};
 use openidconnect::url::Url;
 use openidconnect::{
-    AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointMaybeSet, EndpointNotSet, EndpointSet, IssuerUrl, Nonce, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
+    AuthorizationCode, ClientId, OAuth2TokenResponse, ClientSecret, CsrfToken, EndpointMaybeSet, EndpointNotSet, EndpointSet, IssuerUrl, Nonce, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
 };
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -161,6 +162,9 @@ impl Oidc {
         let metadata = CoreProviderMetadata::discover_async(issuer, &self.http).await.map_err(|e| OidcError::Provider(error_chain(&e)))?;
         check_transport(metadata.authorization_endpoint().url(), "authorization endpoint").map_err(OidcError::Provider)?;
         check_transport(metadata.jwks_uri().url(), "key set URL").map_err(OidcError::Provider)?;
+        if let Some(url) = metadata.userinfo_endpoint() {
+            check_transport(url.url(), "user info endpoint").map_err(OidcError::Provider)?;
+        }
         match metadata.token_endpoint() {
             Some(url) => check_transport(url.url(), "token endpoint").map_err(OidcError::Provider)?,
             None => return Err(OidcError::Provider("the provider has no token endpoint".into())),
@@ -213,11 +217,23 @@ impl Oidc {
                 claims
             }
         };
-        let verified_email = match (claims.email(), claims.email_verified()) {
-            (Some(email), Some(true)) => Some(email.as_str().trim().to_lowercase()),
-            _ => None,
-        };
+        let mut verified_email = verified(claims.email(), claims.email_verified());
+        if verified_email.is_none() {
+            // Many providers put the e-mail claim in the user info only (the ID token stays small).
+            if let Ok(request) = client.user_info(response.access_token().clone(), Some(claims.subject().clone())) {
+                let info: CoreUserInfoClaims = request.request_async(&self.http).await.map_err(|e| OidcError::Provider(error_chain(&e)))?;
+                verified_email = verified(info.email(), info.email_verified());
+            }
+        }
         Ok(Identity { issuer: claims.issuer().as_str().to_owned(), subject: claims.subject().as_str().to_owned(), verified_email })
+    }
+}
+
+/// The e-mail claim, lower-cased, if the provider says it is verified.
+fn verified(email: Option<&openidconnect::EndUserEmail>, email_verified: Option<bool>) -> Option<String> {
+    match (email, email_verified) {
+        (Some(email), Some(true)) => Some(email.as_str().trim().to_lowercase()),
+        _ => None,
     }
 }
 

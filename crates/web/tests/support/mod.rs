@@ -31,6 +31,11 @@ pub async fn spawn(url: &str) -> World {
 
 /// As [`spawn`], with the web settings changed by `configure` (given the defaults the tests use).
 pub async fn spawn_with(url: &str, configure: impl FnOnce(&mut linkwork_web::WebConfig)) -> World {
+    spawn_on(tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap(), url, configure).await
+}
+
+/// As [`spawn_with`], serving on `listener` (when its address must be known beforehand).
+pub async fn spawn_on(listener: tokio::net::TcpListener, url: &str, configure: impl FnOnce(&mut linkwork_web::WebConfig)) -> World {
     let store = migrated(url).await.unwrap();
     let org =
         |kind, name: &str, ods: Option<&str>, parent: Option<String>, list: Option<i64>| NewOrg {
@@ -117,7 +122,7 @@ pub async fn spawn_with(url: &str, configure: impl FnOnce(&mut linkwork_web::Web
         })
         .await
         .unwrap();
-    let base = serve_app(store.clone(), configure).await;
+    let base = serve_on(listener, store.clone(), configure);
     World {
         base,
         store,
@@ -134,7 +139,11 @@ pub async fn spawn_with(url: &str, configure: impl FnOnce(&mut linkwork_web::Web
 /// Serves the application over `store` on a new port (another server process, as far as the
 /// application can tell, when `store` is a separate connection to the same database).
 pub async fn serve_app(store: Arc<dyn Store>, configure: impl FnOnce(&mut linkwork_web::WebConfig)) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    serve_on(tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap(), store, configure)
+}
+
+/// Serves the application over `store` on `listener`; returns its base URL.
+pub fn serve_on(listener: tokio::net::TcpListener, store: Arc<dyn Store>, configure: impl FnOnce(&mut linkwork_web::WebConfig)) -> String {
     let base = format!("http://{}", listener.local_addr().unwrap());
     let mut config = linkwork_web::WebConfig { secure_cookies: false, public_url: base.clone(), ..Default::default() };
     configure(&mut config);
