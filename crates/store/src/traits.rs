@@ -78,7 +78,8 @@ pub trait AccountStore: Send + Sync {
     /// Revokes a token (audited); false if it was already revoked, `NotFound` if there is none.
     async fn revoke_api_token(&self, who: &AuditActor, token_id: &str) -> Result<bool>;
 
-    /// Creates an account with no password and its invitation link, in one transaction.
+    /// Creates an account with no password and its invitation link (for the new account: the
+    /// link's `user_id` is not used), in one transaction; returns the new account's id.
     async fn invite_user(&self, who: &AuditActor, user: &NewUser, link: &NewPasswordLink) -> Result<String>;
     /// Stores a password link (and its e-mail in the outbox), replacing the user's unused ones.
     async fn create_password_link(&self, who: &AuditActor, link: &NewPasswordLink) -> Result<()>;

@@ -60,7 +60,7 @@ async fn story(url: &str) -> Result<()> {
     store.delete_session("hash1").await?;
     assert!(store.session("hash1", now).await?.is_none());
     let token = store.create_api_token("thash", &vcse, Role::VcsePartner, Some("test")).await?;
-    assert_eq!(store.api_token("thash").await?.unwrap().id, token);
+    assert_eq!(store.api_token("thash", now).await?.unwrap().id, token);
 
     let service = store
         .create_service(&NewService { org_id: vcse.clone(), name: "Tuesday walks".into(), description: "Gentle walks".into(), needs: vec![NeedDomain::PhysicalActivity, NeedDomain::Loneliness], address: None, postcode: None, phone: None, email: None })
