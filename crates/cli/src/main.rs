@@ -1,6 +1,7 @@
 //! `linkwork`: the command-line shell. Each subcommand parses its arguments, opens the store and
 //! calls the same library code the web shell uses.
 
+mod actor;
 mod audit;
 mod bundle;
 mod commands;

@@ -72,3 +72,42 @@ async fn audit_verify_reports_the_first_broken_link_and_fails() {
     })
     .await;
 }
+
+/// A small demo service (PCN U12345) on `url`; returns a person id of it.
+async fn demo(url: &str) -> String {
+    let store = migrated(url).await.unwrap();
+    let today = time::OffsetDateTime::now_utc().date();
+    linkwork_demo::seed(&*store, &linkwork_demo::DemoOptions { seed: 11, today, referrals: 30 }).await.unwrap();
+    let pcn = store.find_org("U12345").await.unwrap().unwrap();
+    store.caseload(&pcn.id, None, false).await.unwrap()[0].person_id.clone()
+}
+
+#[tokio::test]
+async fn an_identifiable_bundle_export_is_audited_with_every_person() {
+    each_database(|url| async move {
+        let person = demo(&url).await;
+        let store = linkwork_store::connect(&url).await.unwrap();
+        let before = store.person_audit(&person).await.unwrap().len();
+        let out_dir = std::env::temp_dir().join(format!("linkwork-export-audit-{}", linkwork_store::new_id()));
+        let out = linkwork(&["export", "bundle", out_dir.to_str().unwrap(), "--org", "U12345", "--database", &url]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let events = store.person_audit(&person).await.unwrap().split_off(before);
+        assert!(events.iter().any(|e| e.action == "bundle.export" && e.token_id.as_deref().is_some_and(|t| t.starts_with("cli:"))), "{events:?}");
+        let _ = std::fs::remove_dir_all(out_dir);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_gp_record_export_is_audited_with_the_account_that_ran_it() {
+    each_database(|url| async move {
+        let person = demo(&url).await;
+        let store = linkwork_store::connect(&url).await.unwrap();
+        let before = store.person_audit(&person).await.unwrap().len();
+        let out = linkwork(&["export", "gp-record", "--org", "U12345", "--format", "csv", "--database", &url]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let events = store.person_audit(&person).await.unwrap().split_off(before);
+        assert!(events.iter().any(|e| e.action == "referral.read" && e.token_id.as_deref().is_some_and(|t| t.starts_with("cli:"))), "{events:?}");
+    })
+    .await;
+}

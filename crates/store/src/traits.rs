@@ -263,6 +263,7 @@ pub trait StakeholderStore: Send + Sync {
 #[derive(Debug, Clone)]
 pub struct OpenMeasureFacts {
     pub referral_id: String,
+    pub person_id: String,
     pub given_name: String,
     pub family_name: String,
     pub worker_name: Option<String>,
