@@ -11,6 +11,7 @@ pub mod audit_chain;
 pub mod bundle;
 pub mod caseload;
 pub mod community;
+pub mod consent;
 pub mod contact;
 pub mod custom_instrument;
 pub mod directory;

@@ -25,6 +25,7 @@ mod onward_loop;
 pub mod oruk;
 mod pages;
 mod partnership;
+mod privacy;
 mod rate_limit;
 mod reads;
 mod stakeholders;

@@ -319,6 +319,6 @@ pub fn referral_json(nhs: &str, given: &str, family: &str, date_of_birth: &str, 
         "sex": "2", "ethnicity": "A", "postcode": "LS1 4AP", "practice_id": practice,
         "referred_on": today().to_string(), "source": "gp_practice", "referrer_name": "Dr Patel",
         "reason": "Lonely since her husband died", "needs": ["loneliness"],
-        "consent": "yes", "lawful_basis": "public_task",
+        "consent": "yes", "lawful_basis": "direct_care",
     })
 }
