@@ -1,5 +1,5 @@
 //! `linkwork user …` and `linkwork token …`: accounts and API tokens from the command line, for
-//! the administrator of an installation. Changes are audited (with no user: the command line).
+//! the administrator of an installation. Changes are audited (as `cli:<operating-system account>`).
 
 use crate::commands::DatabaseArgs;
 use anyhow::{bail, Context};
@@ -146,9 +146,9 @@ pub enum TokenCommand {
     },
 }
 
-/// The command line acts as no user; the audit trail records that.
+/// The command line acts as no user: the audit trail records the operating-system account.
 fn command_line() -> AuditActor {
-    AuditActor::default()
+    crate::actor::cli_actor(None)
 }
 
 fn read_password() -> anyhow::Result<String> {

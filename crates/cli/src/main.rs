@@ -2,6 +2,8 @@
 //! calls the same library code the web shell uses.
 
 mod accounts;
+mod actor;
+mod audit;
 mod bundle;
 mod commands;
 mod export;
@@ -55,6 +57,11 @@ enum Command {
         #[command(subcommand)]
         command: export::ExportCommand,
     },
+    /// Check the audit trail: that no event was changed, removed or reordered.
+    Audit {
+        #[command(subcommand)]
+        command: audit::AuditCommand,
+    },
     /// Generate synthetic data for benchmarks and trials.
     Generate {
         #[command(subcommand)]
@@ -81,6 +88,7 @@ async fn main() -> std::process::ExitCode {
         Command::Export { command } => export::run(command).await,
         Command::Settings { command } => settings::run(command).await,
         Command::Generate { command } => bundle::generate(command),
+        Command::Audit { command } => audit::run(command).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

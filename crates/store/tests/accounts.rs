@@ -66,13 +66,13 @@ async fn tokens_expire_and_revoke() {
         let org = store.user_credentials("worker@example.org").await.unwrap().unwrap().user.org_id;
         let now = OffsetDateTime::now_utc();
         let id = store.issue_api_token(&AuditActor::default(), &NewApiToken { token_hash: "t".into(), org_id: org, role: Role::LinkWorker, label: None, expires_at: now + Duration::days(1) }).await.unwrap();
-        assert!(store.api_token("t", now).await.unwrap().is_some());
-        assert!(store.api_token("t", now + Duration::days(2)).await.unwrap().is_none(), "{backend}: expired");
+        assert!(store.api_token_at("t", now).await.unwrap().is_some());
+        assert!(store.api_token_at("t", now + Duration::days(2)).await.unwrap().is_none(), "{backend}: expired");
         assert_eq!(store.api_token_info(&id).await.unwrap().unwrap().status(now), TokenStatus::Active);
         assert!(store.revoke_api_token(&AuditActor::default(), &id).await.unwrap());
         assert!(!store.revoke_api_token(&AuditActor::default(), &id).await.unwrap(), "already revoked");
         assert!(matches!(store.revoke_api_token(&AuditActor::default(), "missing").await, Err(StoreError::NotFound)));
-        assert!(store.api_token("t", now).await.unwrap().is_none(), "{backend}: revoked");
+        assert!(store.api_token_at("t", now).await.unwrap().is_none(), "{backend}: revoked");
         assert_eq!(store.api_tokens(None).await.unwrap()[0].status(now), TokenStatus::Revoked);
         assert_eq!(store.count_audit_events("token.create").await.unwrap(), 1);
         assert_eq!(store.count_audit_events("token.revoke").await.unwrap(), 1);

@@ -182,6 +182,7 @@ pub struct NewReferralView {
     pub ethnicities: Vec<Choice>,
     pub sources: Vec<Choice>,
     pub needs: Vec<Choice>,
+    pub lawful_bases: Vec<Choice>,
 }
 
 #[derive(Template)]

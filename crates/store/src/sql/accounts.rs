@@ -284,7 +284,7 @@ impl AccountStore for SqlStore {
         Ok(id)
     }
 
-    async fn api_token(&self, token_hash: &str, now: OffsetDateTime) -> Result<Option<ApiToken>> {
+    async fn api_token_at(&self, token_hash: &str, now: OffsetDateTime) -> Result<Option<ApiToken>> {
         #[derive(sqlx::FromRow)]
         struct Row {
             #[sqlx(flatten)]

@@ -30,7 +30,7 @@ impl FromRequestParts<AppState> for ApiClient {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .ok_or(WebError::Unauthenticated)?;
-        let record = state.store.api_token(&hash_secret(token.trim()), time::OffsetDateTime::now_utc()).await.map_err(WebError::from)?.ok_or(WebError::Unauthenticated)?;
+        let record = state.store.api_token(&hash_secret(token.trim())).await.map_err(WebError::from)?.ok_or(WebError::Unauthenticated)?;
         Ok(ApiClient { token_id: record.id, actor: Actor { org_id: record.org_id, role: record.role } })
     }
 }

@@ -12,6 +12,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use linkwork_domain::identity::DetailsSource;
 use linkwork_domain::access::Role;
 use linkwork_domain::contact::ContactMode;
 use linkwork_domain::instruments::{Instrument, Timepoint};
@@ -51,7 +52,7 @@ async fn caseload(State(state): State<AppState>, user: CurrentUser, Query(q): Pa
     let show_all = q.contains_key("all");
     // Link workers see their own people and new, unassigned referrals; managers see everyone.
     let worker = (user.role() == Role::LinkWorker).then_some(user.user.id.as_str());
-    let entries = state.store.caseload(&user.user.org_id, worker, !show_all).await?;
+    let entries = crate::reads::caseload(&*state.store, &user.actor(), &user.audit(), worker, !show_all).await?;
     let schedule = state.store.measurement_schedule(&user.user.org_id).await?;
     let mut rows: Vec<(linkwork_domain::caseload::Rag, CaseloadRow)> = entries.into_iter().map(|e| caseload_row(e, today(), schedule.as_ref())).collect();
     rows.sort_by_key(|(rag, _)| std::cmp::Reverse(*rag));
@@ -108,12 +109,13 @@ pub(crate) async fn new_referral_page(state: &AppState, user: &CurrentUser, form
         ethnicities: choices!(Ethnicity),
         sources: choices!(ReferralSource),
         needs: choices!(NeedDomain),
+        lawful_bases: choices!(linkwork_domain::consent::LawfulBasis),
     })
 }
 
 async fn new_referral_form(State(state): State<AppState>, user: CurrentUser, uri: axum::http::Uri) -> Result<Html<String>, WebError> {
     let context = cases::referral_context(&*state.store, &user.actor()).await?;
-    let mut defaults = vec![("referred_on".into(), today().to_string()), ("source".into(), "gp_practice".into())];
+    let mut defaults = vec![("referred_on".into(), today().to_string()), ("source".into(), "gp_practice".into()), ("lawful_basis".into(), "direct_care".into())];
     if let [only] = context.practices.as_slice() {
         defaults.push(("practice_id".into(), only.id.clone()));
     }
@@ -123,7 +125,8 @@ async fn new_referral_form(State(state): State<AppState>, user: CurrentUser, uri
 async fn new_referral(State(state): State<AppState>, user: CurrentUser, uri: axum::http::Uri, body: Bytes) -> Result<Response, WebError> {
     let f = Fields::from_urlencoded(&body);
     user.check_csrf(f.get("csrf_token"))?;
-    match cases::create_referral(&*state.store, &user.actor(), &user.audit(), &f).await {
+    let source = if user.role() == Role::PracticeStaff { DetailsSource::PracticeForm } else { DetailsSource::LinkWorkerForm };
+    match cases::create_referral(&*state.store, &user.actor(), &user.audit(), &f, source).await {
         Ok(_) if user.role() == Role::PracticeStaff => Ok(Redirect::to("/practice/referrals?notice=referral_created").into_response()),
         Ok(id) => Ok(Redirect::to(&format!("/referrals/{id}?notice=referral_created")).into_response()),
         Err(WebError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, new_referral_page(&state, &user, FormState::new(f, errors), uri.path()).await?).into_response()),
