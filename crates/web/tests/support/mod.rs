@@ -14,6 +14,8 @@ use std::sync::Arc;
 pub const PASSWORD: &str = "a long test password";
 
 pub struct World {
+    /// The database URL.
+    pub url: String,
     pub base: String,
     pub store: Arc<dyn Store>,
     pub icb: String,
@@ -127,6 +129,7 @@ pub async fn spawn(url: &str) -> World {
         .unwrap()
     });
     World {
+        url: url.to_owned(),
         base,
         store,
         icb,
