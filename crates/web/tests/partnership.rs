@@ -208,7 +208,7 @@ async fn api(w: &World) {
     };
     let own: serde_json::Value = get(format!("{}/api/partner/report", w.base), partner.clone()).await.json().await.unwrap();
     assert_eq!(own["received"], "*", "3 received is suppressed in the API too");
-    assert_eq!(get(format!("{}/api/reports/partners/{}", w.base, w.other_vcse), partner.clone()).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(get(format!("{}/api/reports/partners/{}", w.base, w.other_vcse), partner.clone()).await.status(), StatusCode::FORBIDDEN, "a partner never reads another partner's report, whatever the id");
     assert_eq!(get(format!("{}/api/reports/gaps", w.base), lw.clone()).await.status(), StatusCode::FORBIDDEN);
     let gaps: serde_json::Value = get(format!("{}/api/reports/gaps", w.base), commissioner.clone()).await.json().await.unwrap();
     assert!(gaps["report"]["unmet_needs"].is_array());
