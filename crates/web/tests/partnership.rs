@@ -111,7 +111,7 @@ async fn partner_gap_and_network_reports_on_every_database() {
         assert!(!html.contains("Debt advice") && !html.contains("Other Charity"), "{backend}: nothing of another partner");
         assert!(html.contains(r#"role="img""#), "{backend}: a chart");
         let (status, _) = partner.get(&format!("/reports/partners/{}", w.other_vcse)).await;
-        assert_eq!(status, StatusCode::NOT_FOUND, "{backend}: another partner's report");
+        assert_eq!(status, StatusCode::FORBIDDEN, "{backend}: another partner's report (403 whatever the id)");
         let (status, _) = partner.get("/reports/gaps").await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{backend}: partner on the gap report");
         let (status, csv) = partner.get("/partner/report.csv").await;
