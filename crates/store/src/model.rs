@@ -247,6 +247,8 @@ pub struct CaseloadEntry {
     /// Contacts where the link worker went with the person to an activity (accompanied access).
     pub accompanied: i64,
     pub duplicate_of: Option<String>,
+    /// Open identity conflicts this referral raised (its details did not match the person's).
+    pub identity_conflicts: i64,
 }
 
 impl CaseloadEntry {

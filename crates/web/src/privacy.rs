@@ -185,7 +185,7 @@ pub async fn subject_access(store: &dyn Store, who: &AuditActor, person_id: &str
     Ok(SubjectAccess {
         produced_at: time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
         service,
-        nhs_number: nhs_number.to_string(),
+        nhs_number: nhs_number.as_str().to_owned(),
         details,
         restricted: privacy.restriction_reason,
         details_history: store.person_changes(person_id).await?,

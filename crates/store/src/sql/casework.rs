@@ -62,7 +62,8 @@ impl CaseworkStore for SqlStore {
              (SELECT MIN(g.review_on) FROM goals g WHERE g.referral_id = r.id AND g.status IN ('not_started', 'in_progress')) AS next_review_on, \
              (SELECT MIN(m.taken_on) FROM measures m WHERE m.referral_id = r.id AND m.timepoint = 'baseline') AS baseline_on, \
              (SELECT COUNT(*) FROM measures m WHERE m.referral_id = r.id AND m.timepoint <> 'baseline') AS follow_ups, \
-             (SELECT COUNT(*) FROM contacts c WHERE c.referral_id = r.id AND c.accompanied) AS accompanied \
+             (SELECT COUNT(*) FROM contacts c WHERE c.referral_id = r.id AND c.accompanied) AS accompanied, \
+             (SELECT COUNT(*) FROM identity_conflicts ic WHERE ic.referral_id = r.id AND ic.status = 'open') AS identity_conflicts \
              FROM referrals r JOIN people p ON p.id = r.person_id LEFT JOIN users u ON u.id = r.assigned_worker_id \
              WHERE r.service_org_id = $1 AND p.erased_at IS NULL AND ($2 IS NULL OR r.assigned_worker_id = $2 OR r.assigned_worker_id IS NULL) \
              AND (NOT $3 OR r.status IN ('received', 'accepted')) \

@@ -70,6 +70,9 @@ pub(crate) fn caseload_row(e: linkwork_store::CaseloadEntry, today: time::Date, 
     if e.duplicate_of.is_some() {
         messages.push("Possible duplicate referral".into());
     }
+    if e.identity_conflicts > 0 {
+        messages.push("Check who this is: the referral's details do not match the person we hold".into());
+    }
     (
         rag,
         CaseloadRow {
@@ -173,7 +176,20 @@ async fn record(State(state): State<AppState>, user: CurrentUser, Path(id): Path
     let accompanied = r.contacts.iter().filter(|c| c.accompanied).count();
     let onward_loop = super::onward_loop::record_panel(&*state.store, &id, &r.onward).await?;
     let instruments = Instrument::ALL.iter().map(|i| Choice::new(i.code(), i.short_name())).collect();
-    render(&ReferralView { instruments, accompanied, page, r, age, decline_reasons: choices!(DeclineReason), measures, goal_statuses: choices!(GoalStatus), workers, referred_by, onward_loop })
+    let conflicts = state
+        .store
+        .referral_identity_conflicts(&id)
+        .await?
+        .into_iter()
+        .filter(|c| c.open)
+        .map(|c| crate::views::ConflictPanel {
+            source: c.source.label(),
+            rows: c.differences().into_iter().map(|d| (d.field.label(), super::privacy::shown(d.field, d.old_value.as_deref()), super::privacy::shown(d.field, d.new_value.as_deref()))).collect(),
+            id: c.id,
+        })
+        .collect();
+    let sharing = state.store.sharing_consents(&id).await?;
+    render(&ReferralView { instruments, accompanied, page, r, age, decline_reasons: choices!(DeclineReason), measures, goal_statuses: choices!(GoalStatus), workers, referred_by, onward_loop, conflicts, sharing })
 }
 
 async fn accept(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, body: Bytes) -> Result<Redirect, WebError> {

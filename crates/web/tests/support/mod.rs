@@ -14,6 +14,8 @@ use std::sync::Arc;
 pub const PASSWORD: &str = "a long test password";
 
 pub struct World {
+    /// The database URL.
+    pub url: String,
     pub base: String,
     pub store: Arc<dyn Store>,
     pub icb: String,
@@ -124,6 +126,7 @@ pub async fn spawn_on(listener: tokio::net::TcpListener, url: &str, configure: i
         .unwrap();
     let base = serve_on(listener, store.clone(), configure);
     World {
+        url: url.to_owned(),
         base,
         store,
         icb,
