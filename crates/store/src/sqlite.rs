@@ -11,6 +11,11 @@ pub use sql::SqlStore;
 /// so concurrent writers queue under the busy timeout.
 const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
 
+/// SQLite: a write transaction already holds the database's only write lock (`BEGIN IMMEDIATE`).
+async fn lock_people(_tx: &mut sqlx::Transaction<'_, Db>, _service_org_id: &str) -> crate::Result<()> {
+    Ok(())
+}
+
 async fn open_pool(url: &str) -> crate::Result<sqlx::Pool<Db>> {
     use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
     use std::str::FromStr;

@@ -285,6 +285,7 @@ pub(super) async fn insert_needs(tx: &mut sqlx::Transaction<'_, super::Db>, refe
 pub(super) async fn insert_referral(tx: &mut sqlx::Transaction<'_, super::Db>, who: &AuditActor, r: &NewReferral, referred_by_org_id: Option<&str>) -> Result<String> {
     let now = super::now();
     let p = &r.person;
+    super::super::lock_people(tx, &r.service_org_id).await?;
     // The service may already know this person (a re-referral): keep one person, update details.
     // A postcode replaces any area kept from a pseudonymised import (`people.lsoa`).
     let person_id: String = sqlx::query_scalar(
