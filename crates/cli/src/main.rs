@@ -1,6 +1,7 @@
 //! `linkwork`: the command-line shell. Each subcommand parses its arguments, opens the store and
 //! calls the same library code the web shell uses.
 
+mod backup;
 mod bundle;
 mod commands;
 mod export;
@@ -54,6 +55,10 @@ enum Command {
         #[command(subcommand)]
         command: export::ExportCommand,
     },
+    /// Write a consistent backup of the whole database to a file, while the server runs.
+    Backup(backup::BackupArgs),
+    /// Restore a backup into an empty database (or, with --overwrite, replace what it holds).
+    Restore(backup::RestoreArgs),
     /// Generate synthetic data for benchmarks and trials.
     Generate {
         #[command(subcommand)]
@@ -80,6 +85,8 @@ async fn main() -> std::process::ExitCode {
         Command::Export { command } => export::run(command).await,
         Command::Settings { command } => settings::run(command).await,
         Command::Generate { command } => bundle::generate(command),
+        Command::Backup(args) => backup::backup(args).await,
+        Command::Restore(args) => backup::restore(args).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

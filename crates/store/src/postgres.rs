@@ -30,3 +30,23 @@ async fn begin_bulk_load(_conn: &mut sqlx::PgConnection) -> crate::Result<()> {
 async fn end_bulk_load(_conn: &mut sqlx::PgConnection) -> crate::Result<()> {
     Ok(())
 }
+
+/// What `linkwork backup`/`restore` need to know about a PostgreSQL database (the copying itself
+/// is done by PostgreSQL's own `pg_dump` and `pg_restore`).
+impl SqlStore {
+    /// Rows in each table of the `public` schema, where Linkwork keeps everything.
+    pub async fn table_rows(&self) -> crate::Result<Vec<crate::TableRows>> {
+        let tables: Vec<String> = sqlx::query_scalar("SELECT tablename::text FROM pg_catalog.pg_tables WHERE schemaname = 'public' ORDER BY tablename").fetch_all(self.pool()).await?;
+        let mut out = Vec::with_capacity(tables.len());
+        for table in tables {
+            let rows: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM public.\"{}\"", table.replace('"', "\"\""))).fetch_one(self.pool()).await?;
+            out.push(crate::TableRows { table, rows });
+        }
+        Ok(out)
+    }
+
+    /// The database's size on disk in bytes, for progress.
+    pub async fn size_bytes(&self) -> crate::Result<i64> {
+        Ok(sqlx::query_scalar("SELECT pg_database_size(current_database())").fetch_one(self.pool()).await?)
+    }
+}
