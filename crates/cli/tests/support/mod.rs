@@ -25,6 +25,15 @@ pub fn test_dir(name: &str) -> PathBuf {
     dir
 }
 
+/// Runs the `linkwork` binary to the end.
+pub fn linkwork(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_linkwork")).args(args).env_remove("LINKWORK_DATABASE").stdin(Stdio::null()).output().unwrap()
+}
+
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
 /// `linkwork serve` running as a child process on a free port, its log in a file.
 pub struct Server {
     child: Child,
