@@ -10,6 +10,7 @@
 //!   failed restore leaves the target as it was. Needs the PostgreSQL client tools (Debian's
 //!   `postgresql-client`) of the server's major version or newer.
 //!
+//! The backup file is created readable by its owner only (it holds everyone's health records).
 //! A backup is restored into the same kind of database it came from. Restore refuses a file made
 //! by a newer Linkwork (unknown schema versions) and, unless `--overwrite`, a database that
 //! already holds data; after restoring it brings the schema up to date (`migrate`).
@@ -75,6 +76,12 @@ pub async fn backup(args: BackupArgs) -> anyhow::Result<()> {
     }
     let partial = partial_path(&args.out);
     let _ = std::fs::remove_file(&partial);
+    // Created empty, owner-only, before any data goes in (both tools write into an empty file).
+    let mut create = std::fs::OpenOptions::new();
+    create.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut create, 0o600);
+    create.open(&partial).with_context(|| format!("could not create {}", partial.display()))?;
     let what = match backend(&args.database)? {
         Backend::Sqlite(path) => {
             if !path.is_file() {

@@ -66,6 +66,11 @@ async fn a_backup_restores_to_identical_data() {
         linkwork_demo::seed(&*store, &linkwork_demo::DemoOptions { seed: 11, today, referrals: 80 }).await.unwrap();
         let file = dir.join(format!("{backend}.backup"));
         let took = backup(&url, &file);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600, "{backend}: only its owner may read a backup");
+        }
 
         let target = fresh_like(backend, &dir).await;
         let started = Instant::now();

@@ -171,11 +171,15 @@ pub async fn check_backup_file(path: &std::path::Path) -> crate::Result<BackupFi
     if &header != b"SQLite format 3\0" {
         return Err(rejected(format!("{} is not a SQLite backup made by `linkwork backup`", path.display())));
     }
+    let damaged = |e: sqlx::Error| match e {
+        sqlx::Error::Database(db) => rejected(format!("{} is damaged ({}): use another backup", path.display(), db.message())),
+        other => crate::StoreError::Database(other),
+    };
     let options = SqliteConnectOptions::new().filename(path).read_only(true).immutable(true);
-    let mut conn = sqlx::SqliteConnection::connect_with(&options).await?;
-    let check: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check").fetch_all(&mut conn).await?;
+    let mut conn = sqlx::SqliteConnection::connect_with(&options).await.map_err(damaged)?;
+    let check: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check").fetch_all(&mut conn).await.map_err(damaged)?;
     if check != ["ok"] {
-        return Err(rejected(format!("{} is damaged (SQLite integrity check: {})", path.display(), check.join("; "))));
+        return Err(rejected(format!("{} is damaged (SQLite integrity check: {}): use another backup", path.display(), check.join("; "))));
     }
     let has_migrations: Option<String> = sqlx::query_scalar("SELECT name FROM sqlite_schema WHERE type = 'table' AND name = '_sqlx_migrations'").fetch_optional(&mut conn).await?;
     if has_migrations.is_none() {
