@@ -73,7 +73,7 @@ async fn slow_post(base: &str, path: &str, token: &str, body: &str, between: imp
 }
 
 /// (recipient, subject) of each message, counted.
-fn tally<'a>(pairs: impl Iterator<Item = (String, String)>) -> HashMap<(String, String), usize> {
+fn tally(pairs: impl Iterator<Item = (String, String)>) -> HashMap<(String, String), usize> {
     let mut counts = HashMap::new();
     for pair in pairs {
         *counts.entry(pair).or_insert(0) += 1;

@@ -236,7 +236,7 @@ impl WriteLoad {
                     let mut i = 0usize;
                     while !stop.load(Ordering::Relaxed) {
                         i += 1;
-                        let result = if i % 4 == 0 {
+                        let result = if i % 4 == 3 {
                             let nhs = nhs_number(NEXT_PERSON.fetch_add(1, Ordering::Relaxed));
                             post(&http, format!("{base}/api/referrals"), &token, &referral_json(&nhs, &practice)).await.map(|id| (None, id))
                         } else {
