@@ -1,6 +1,8 @@
 //! `linkwork`: the command-line shell. Each subcommand parses its arguments, opens the store and
 //! calls the same library code the web shell uses.
 
+mod actor;
+mod audit;
 mod backup;
 mod bundle;
 mod commands;
@@ -59,6 +61,11 @@ enum Command {
     Backup(backup::BackupArgs),
     /// Restore a backup into an empty database (or, with --overwrite, replace what it holds).
     Restore(backup::RestoreArgs),
+    /// Check the audit trail: that no event was changed, removed or reordered.
+    Audit {
+        #[command(subcommand)]
+        command: audit::AuditCommand,
+    },
     /// Generate synthetic data for benchmarks and trials.
     Generate {
         #[command(subcommand)]
@@ -87,6 +94,7 @@ async fn main() -> std::process::ExitCode {
         Command::Generate { command } => bundle::generate(command),
         Command::Backup(args) => backup::backup(args).await,
         Command::Restore(args) => backup::restore(args).await,
+        Command::Audit { command } => audit::run(command).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -7,6 +7,7 @@
 //! the web report and the CLI report are the same computation.
 
 pub mod access;
+pub mod audit_chain;
 pub mod bundle;
 pub mod caseload;
 pub mod community;
@@ -20,6 +21,7 @@ pub mod evaluation;
 pub mod evaluation_custom;
 pub mod gp_record;
 pub mod health_system;
+pub mod identity;
 pub mod sroi;
 pub mod import;
 pub mod instruments;

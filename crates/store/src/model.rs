@@ -390,6 +390,9 @@ pub struct ReferralRecord {
 pub struct PartnerReferral {
     #[sqlx(flatten)]
     pub onward: OnwardReferral,
+    /// For the audit trail only; never sent to the partner.
+    #[serde(skip)]
+    pub person_id: String,
     pub person_name: String,
     pub link_worker_name: Option<String>,
 }
@@ -455,6 +458,9 @@ pub struct Incoming {
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct ReferrerView {
     pub referral_id: String,
+    /// For the audit trail only; never shown to the referrer.
+    #[serde(skip)]
+    pub person_id: String,
     pub person_name: String,
     pub referred_on: Date,
     #[sqlx(try_from = "String")]
@@ -507,6 +513,9 @@ pub struct MdtMeeting {
     pub notes: Option<String>,
     /// Names of the people discussed.
     pub people: Vec<String>,
+    /// Their person ids, for the audit trail only.
+    #[serde(skip)]
+    pub person_ids: Vec<String>,
 }
 
 /// One link worker's caseload in numbers, for the manager.
@@ -636,6 +645,7 @@ pub struct LoopOnward {
     pub worker_id: Option<String>,
     pub worker_name: Option<String>,
     pub sent_by: Option<String>,
+    pub person_id: String,
     pub given_name: String,
     pub family_name: String,
     pub service_id: String,

@@ -190,3 +190,23 @@ pub async fn check_backup_file(path: &std::path::Path) -> crate::Result<BackupFi
     conn.close().await?;
     Ok(BackupFile { schema_versions, tables })
 }
+
+/// The database itself refuses to change or delete audit events (and the lists of people they
+/// name), whoever asks; only sealing an event that is not yet in the hash chain is let through.
+async fn protect_audit_trail(pool: &sqlx::Pool<Db>) -> crate::Result<()> {
+    for statement in [
+        "CREATE TRIGGER IF NOT EXISTS audit_events_no_update BEFORE UPDATE ON audit_events WHEN OLD.hash IS NOT NULL \
+         BEGIN SELECT RAISE(ABORT, 'audit events cannot be changed'); END",
+        "CREATE TRIGGER IF NOT EXISTS audit_events_no_delete BEFORE DELETE ON audit_events \
+         BEGIN SELECT RAISE(ABORT, 'audit events cannot be deleted'); END",
+        "CREATE TRIGGER IF NOT EXISTS audit_subjects_no_update BEFORE UPDATE ON audit_subjects \
+         BEGIN SELECT RAISE(ABORT, 'audit events cannot be changed'); END",
+        "CREATE TRIGGER IF NOT EXISTS audit_subjects_no_delete BEFORE DELETE ON audit_subjects \
+         BEGIN SELECT RAISE(ABORT, 'audit events cannot be deleted'); END",
+        "CREATE TRIGGER IF NOT EXISTS audit_chain_head_no_delete BEFORE DELETE ON audit_chain_head \
+         BEGIN SELECT RAISE(ABORT, 'the audit chain cannot be deleted'); END",
+    ] {
+        sqlx::query(statement).execute(pool).await?;
+    }
+    Ok(())
+}

@@ -23,13 +23,12 @@ pub fn today() -> Date {
     time::OffsetDateTime::now_utc().date()
 }
 
-/// The header of a referral this actor may work on; `NotFound` otherwise, so other services'
-/// referral ids cannot be probed.
+/// The header of a referral this actor may work on. A role that does no casework is refused
+/// before the id is looked up (the same 403 for a real id as for a made-up one); another
+/// service's referral answers `NotFound`, like an unknown id, so ids cannot be probed.
 pub async fn casework_referral(store: &dyn Store, actor: &Actor, referral_id: &str) -> Result<ReferralHeader, WebError> {
+    require_casework(actor)?;
     let header = store.referral_header(referral_id).await?.ok_or(WebError::NotFound)?;
-    if !actor.role.does_casework() {
-        return Err(WebError::Forbidden);
-    }
     if !actor.may_access_casework(&header.service_org_id) {
         return Err(WebError::NotFound);
     }

@@ -26,6 +26,7 @@ pub mod oruk;
 mod pages;
 mod partnership;
 mod rate_limit;
+mod reads;
 mod stakeholders;
 mod report_scopes;
 mod routes;

@@ -107,7 +107,9 @@ impl CaseworkStore for SqlStore {
         .bind(referral_id)
         .fetch_all(&self.pool)
         .await?;
-        audit(&self.pool, who, Audit { action: "referral.read", entity: "referral", entity_id: referral_id, person_id: Some(&person.id) }).await?;
+        let mut tx = self.write_tx().await?;
+        audit(&mut tx, who, Audit { action: "referral.read", entity: "referral", entity_id: referral_id, person_id: Some(&person.id) }).await?;
+        tx.commit().await?;
         Ok(Some(ReferralRecord { person, referral, needs, conversations, goals, contacts, measures, onward, attempts, mdt }))
     }
 

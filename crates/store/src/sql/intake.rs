@@ -107,7 +107,7 @@ impl IntakeStore for SqlStore {
 
     async fn referrals_from(&self, referred_by_org_id: &str) -> Result<Vec<ReferrerView>> {
         Ok(sqlx::query_as(
-            "SELECT r.id AS referral_id, p.given_name || ' ' || p.family_name AS person_name, r.referred_on, r.status, \
+            "SELECT r.id AS referral_id, p.id AS person_id, p.given_name || ' ' || p.family_name AS person_name, r.referred_on, r.status, \
              (SELECT MIN(c.contact_on) FROM contacts c WHERE c.referral_id = r.id) AS first_contact_on \
              FROM referrals r JOIN people p ON p.id = r.person_id WHERE r.referred_by_org_id = $1 ORDER BY r.referred_on DESC, r.id",
         )

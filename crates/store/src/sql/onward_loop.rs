@@ -19,7 +19,7 @@ const EVENT_SELECT: &str = "SELECT e.id, e.onward_referral_id, e.from_status, e.
      u.display_name AS actor_name, o.name AS actor_org_name FROM onward_events e LEFT JOIN users u ON u.id = e.user_id LEFT JOIN organisations o ON o.id = e.org_id";
 
 const LOOP_SELECT: &str = "SELECT w.id AS onward_id, w.referral_id, r.service_org_id, r.status AS referral_status, r.assigned_worker_id AS worker_id, \
-     u.display_name AS worker_name, w.sent_by, p.given_name, p.family_name, w.service_id, s.name AS service_name, s.org_id AS provider_org_id, \
+     u.display_name AS worker_name, w.sent_by, p.id AS person_id, p.given_name, p.family_name, w.service_id, s.name AS service_name, s.org_id AS provider_org_id, \
      o.name AS provider_name, w.status, w.sent_on, w.decline_reason \
      FROM onward_referrals w JOIN referrals r ON r.id = w.referral_id JOIN people p ON p.id = r.person_id JOIN services s ON s.id = w.service_id \
      JOIN organisations o ON o.id = s.org_id LEFT JOIN users u ON u.id = r.assigned_worker_id";

@@ -192,8 +192,8 @@ impl TeamStore for SqlStore {
         .bind(service_org_id)
         .fetch_all(&self.pool)
         .await?;
-        let people: Vec<(String, String)> = sqlx::query_as(
-            "SELECT d.meeting_id, p.given_name || ' ' || p.family_name FROM mdt_discussions d JOIN mdt_meetings m ON m.id = d.meeting_id \
+        let people: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT d.meeting_id, p.id, p.given_name || ' ' || p.family_name FROM mdt_discussions d JOIN mdt_meetings m ON m.id = d.meeting_id \
              JOIN referrals r ON r.id = d.referral_id JOIN people p ON p.id = r.person_id WHERE m.service_org_id = $1 ORDER BY p.family_name, p.given_name",
         )
         .bind(service_org_id)
@@ -203,8 +203,10 @@ impl TeamStore for SqlStore {
             .into_iter()
             .map(|(id, held_on, practice_name, roles, notes)| {
                 let attendees = roles.split(',').filter(|r| !r.is_empty()).map(|r| AttendeeRole::parse(r).map_err(corrupt)).collect::<Result<Vec<_>>>()?;
-                let people = people.iter().filter(|(m, _)| *m == id).map(|(_, name)| name.clone()).collect();
-                Ok(MdtMeeting { id, held_on, practice_name, attendees, notes, people })
+                let discussed: Vec<_> = people.iter().filter(|(m, _, _)| *m == id).collect();
+                let person_ids = discussed.iter().map(|(_, person, _)| person.clone()).collect();
+                let people = discussed.iter().map(|(_, _, name)| name.clone()).collect();
+                Ok(MdtMeeting { id, held_on, practice_name, attendees, notes, people, person_ids })
             })
             .collect()
     }

@@ -114,8 +114,7 @@ pub struct PartnerResponseRequest {
 
 #[utoipa::path(get, path = "/api/referrals", tag = "casework", responses((status = 200, description = "The service's open referrals"), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody)))]
 pub async fn list_referrals(State(state): State<AppState>, client: ApiClient) -> ApiResult<Json<Value>> {
-    cases::require_casework(&client.actor)?;
-    let caseload = state.store.caseload(&client.actor.org_id, None, true).await?;
+    let caseload = crate::reads::caseload(&*state.store, &client.actor, &client.audit(), None, true).await?;
     Ok(Json(serde_json::to_value(caseload).map_err(|e| WebError::Internal(e.to_string()))?))
 }
 
@@ -172,10 +171,7 @@ pub async fn discharge(State(state): State<AppState>, client: ApiClient, Path(id
 
 #[utoipa::path(get, path = "/api/partner/onward-referrals", tag = "partner", responses((status = 200, description = "Onward referrals to the token's organisation"), (status = 403, body = super::ErrorBody)))]
 pub async fn partner_list(State(state): State<AppState>, client: ApiClient) -> ApiResult<Json<Value>> {
-    if !client.actor.role.answers_onward_referrals() {
-        return Err(WebError::Forbidden.into());
-    }
-    let rows = state.store.partner_referrals(&client.actor.org_id).await?;
+    let rows = crate::reads::partner_referrals(&*state.store, &client.actor, &client.audit()).await?;
     Ok(Json(serde_json::to_value(rows).map_err(|e| WebError::Internal(e.to_string()))?))
 }
 

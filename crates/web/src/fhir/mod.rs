@@ -98,14 +98,14 @@ impl Loaded {
 }
 
 /// Reads a referral's record (audited as `referral.read`) for a casework actor of its PCN or the
-/// organisation that referred it (a GP practice following its referral): 403 for other roles,
-/// 404 for other organisations' referrals and unknown ids.
+/// GP practice that referred it ([`Actor::may_read_referral`]): 403 for every id for other roles
+/// (VCSE partners included), 404 for other organisations' referrals and unknown ids.
 pub(crate) async fn load(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str) -> Result<Loaded, WebError> {
-    if !(actor.role.does_casework() || actor.role.refers_in()) {
+    if !actor.role.reads_referral_records() {
         return Err(WebError::Forbidden);
     }
     let header = store.referral_header(referral_id).await?.ok_or(WebError::NotFound)?;
-    if !actor.may_follow_referral(&header.service_org_id, header.referred_by_org_id.as_deref()) {
+    if !actor.may_read_referral(&header.service_org_id, header.referred_by_org_id.as_deref()) {
         return Err(WebError::NotFound);
     }
     let record = store.referral_record(who, referral_id).await?.ok_or(WebError::NotFound)?;

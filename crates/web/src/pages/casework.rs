@@ -51,7 +51,7 @@ async fn caseload(State(state): State<AppState>, user: CurrentUser, Query(q): Pa
     let show_all = q.contains_key("all");
     // Link workers see their own people and new, unassigned referrals; managers see everyone.
     let worker = (user.role() == Role::LinkWorker).then_some(user.user.id.as_str());
-    let entries = state.store.caseload(&user.user.org_id, worker, !show_all).await?;
+    let entries = crate::reads::caseload(&*state.store, &user.actor(), &user.audit(), worker, !show_all).await?;
     let schedule = state.store.measurement_schedule(&user.user.org_id).await?;
     let mut rows: Vec<(linkwork_domain::caseload::Rag, CaseloadRow)> = entries.into_iter().map(|e| caseload_row(e, today(), schedule.as_ref())).collect();
     rows.sort_by_key(|(rag, _)| std::cmp::Reverse(*rag));

@@ -69,8 +69,13 @@ async fn due(State(state): State<AppState>, user: CurrentUser) -> Result<Html<St
     let worker = (user.role() == Role::LinkWorker).then_some(user.user.id.as_str());
     let today = today();
     let mut rows: Vec<(DueState, time::Date, DueRow)> = Vec::new();
+    let mut shown: Vec<String> = Vec::new();
     for facts in state.store.open_measure_facts(&user.user.org_id, worker).await? {
-        for d in due_measures(&schedule, facts.dates, &facts.taken, today) {
+        let due = due_measures(&schedule, facts.dates, &facts.taken, today);
+        if !due.is_empty() {
+            shown.push(facts.person_id.clone());
+        }
+        for d in due {
             rows.push((
                 d.state,
                 d.due_on,
@@ -88,6 +93,7 @@ async fn due(State(state): State<AppState>, user: CurrentUser) -> Result<Html<St
             ));
         }
     }
+    crate::reads::record_list(&*state.store, &user.audit(), "measures_due.read", &user.user.org_id, shown).await?;
     // Overdue first, then by due date.
     rows.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     let overdue = rows.iter().filter(|r| r.0 == DueState::Overdue).count();

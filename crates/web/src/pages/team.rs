@@ -113,9 +113,7 @@ fn workload_chart(loads: &[WorkerLoad]) -> String {
 
 async fn mdt_list(State(state): State<AppState>, user: CurrentUser, Query(q): Query<HashMap<String, String>>) -> Result<Html<String>, WebError> {
     cases::require_casework(&user.actor())?;
-    let meetings = state
-        .store
-        .mdt_meetings(&user.user.org_id)
+    let meetings = crate::reads::mdt_meetings(&*state.store, &user.actor(), &user.audit())
         .await?
         .into_iter()
         .map(|m| MdtRow {
@@ -133,9 +131,7 @@ async fn mdt_list(State(state): State<AppState>, user: CurrentUser, Query(q): Qu
 async fn mdt_page(state: &AppState, user: &CurrentUser, form: FormState) -> Result<Html<String>, WebError> {
     let org = &user.user.org_id;
     let practices = state.store.orgs(OrgKind::Practice, Some(org)).await?.into_iter().map(|p| Choice::new(p.id, p.name)).collect();
-    let people = state
-        .store
-        .caseload(org, None, true)
+    let people = crate::reads::caseload(&*state.store, &user.actor(), &user.audit(), None, true)
         .await?
         .into_iter()
         .map(|e| Choice::new(e.referral_id, format!("{} {} ({})", e.given_name, e.family_name, e.nhs_number)))
@@ -165,9 +161,7 @@ async fn search(State(state): State<AppState>, user: CurrentUser, Query(q): Quer
     let (status, form, searched, results) = match team::parse_search(&values) {
         Ok(None) => (StatusCode::OK, FormState::new(values, vec![]), false, vec![]),
         Ok(Some(query)) => {
-            let results = state
-                .store
-                .search_people(&user.user.org_id, &query)
+            let results = crate::reads::search_people(&*state.store, &user.actor(), &user.audit(), &query)
                 .await?
                 .into_iter()
                 .map(|p| SearchRow {
