@@ -1,5 +1,6 @@
 //! `linkwork backup` and `linkwork restore` with the real binary, on SQLite and PostgreSQL
-//! (docs/operations.md): a round trip gives back every row of every table; a backup taken while
+//! (docs/operations.md): a round trip gives back every row of every table (and an intact audit
+//! chain with the original's head); a backup taken while
 //! fifty clients write is one consistent moment holding everything acknowledged before it
 //! began; restore refuses damaged or foreign files and, unless told, a database holding data.
 
@@ -64,6 +65,9 @@ async fn a_backup_restores_to_identical_data() {
         let store = linkwork_store::testing::migrated(&url).await.unwrap();
         let today = time::OffsetDateTime::now_utc().date();
         linkwork_demo::seed(&*store, &linkwork_demo::DemoOptions { seed: 11, today, referrals: 80 }).await.unwrap();
+        let verified = linkwork(&["audit", "verify", "--database", &url]);
+        assert!(verified.status.success(), "{backend}: {}", text(&verified.stderr));
+        let anchor = text(&verified.stdout).lines().find_map(|l| l.split("--anchor ").nth(1)).unwrap().trim().to_owned();
         let file = dir.join(format!("{backend}.backup"));
         let took = backup(&url, &file);
         #[cfg(unix)]
@@ -82,6 +86,8 @@ async fn a_backup_restores_to_identical_data() {
         for (table, rows) in &before {
             assert!(rows == &after[table], "{backend}: table {table} differs after the round trip ({} rows before, {} after)", rows.len(), after[table].len());
         }
+        let verified = linkwork(&["audit", "verify", "--database", &target, "--anchor", &anchor]);
+        assert!(verified.status.success(), "{backend}: the restored audit chain holds the original's head: {}", text(&verified.stderr));
         let rows: usize = before.values().map(Vec::len).sum();
         eprintln!(
             "{backend}: backup of {rows} rows in {} tables: {} bytes in {:.2} s, restored in {:.2} s, identical",
@@ -122,6 +128,8 @@ async fn a_backup_taken_during_writes_is_one_consistent_moment() {
         assert!(run.status.success(), "{backend}: restore: {}", text(&run.stderr));
         let restored = linkwork_store::connect(&target).await.unwrap();
         let rows = table_rows(&target).await;
+        let verified = linkwork(&["audit", "verify", "--database", &target]);
+        assert!(verified.status.success(), "{backend}: the audit chain of a backup taken during writes: {}", text(&verified.stderr));
         // One moment: each write is there with its audit event, or neither is.
         assert_eq!(rows["contacts"], restored.count_audit_events("contact.create").await.unwrap(), "{backend}: contacts and their audit events");
         assert_eq!(rows["referrals"], restored.count_audit_events("referral.create").await.unwrap(), "{backend}: referrals and their audit events");

@@ -37,6 +37,8 @@ async fn every_acknowledged_write_survives_kill_9() {
             let check = linkwork_store::sqlite::SqlStore::connect(&url).await.unwrap().integrity_check().await.unwrap();
             assert_eq!(check, ["ok"], "{backend}: PRAGMA integrity_check after kill -9");
         }
+        let verify = linkwork(&["audit", "verify", "--database", &url]);
+        assert!(verify.status.success(), "{backend}: the audit chain after kill -9: {}", text(&verify.stderr));
         // Nothing half-written: every contact and referral has the audit event of its transaction.
         let rows = table_rows(&url).await;
         let store = linkwork_store::connect(&url).await.unwrap();
@@ -44,7 +46,7 @@ async fn every_acknowledged_write_survives_kill_9() {
         assert_eq!(rows["referrals"], store.count_audit_events("referral.create").await.unwrap(), "{backend}: a referral without its audit event");
         let stored = rows["contacts"] as usize + rows["referrals"] as usize - w.referrals.len();
         eprintln!(
-            "{backend}: kill -9 during {WRITERS} concurrent writers: {} writes acknowledged, {} of them present; {} stored in all ({} in flight at the kill); integrity ok",
+            "{backend}: kill -9 during {WRITERS} concurrent writers: {} writes acknowledged, {} of them present; {} stored in all ({} in flight at the kill); integrity check and audit chain ok",
             acknowledged.len(),
             acknowledged.len() - missing.len(),
             stored,
