@@ -56,6 +56,7 @@ CREATE TABLE sharing_consents (
 
 -- Erasure keeps de-identified rows for aggregate figures; restriction stops changes.
 ALTER TABLE people ADD COLUMN erased_at TIMESTAMPTZ;
+ALTER TABLE people ADD COLUMN erasure_reason TEXT;        -- request | retention, with the manager's reason
 ALTER TABLE people ADD COLUMN restricted_at TIMESTAMPTZ;
 ALTER TABLE people ADD COLUMN restriction_reason TEXT;
 

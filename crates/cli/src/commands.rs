@@ -152,6 +152,9 @@ async fn listen_and_serve(store: Arc<dyn Store>, bind: SocketAddr, insecure_cook
         ..Default::default()
     };
     let notifier = linkwork_web::notifier::spawn(store.clone(), settings).context("could not set up e-mail notifications")?;
+    // Each service's retention period, applied once a day (each erasure is its own transaction,
+    // so a stop in the middle leaves the rest for the next start).
+    linkwork_web::privacy::spawn_retention(store.clone());
     // On Ctrl-C or SIGTERM: stop taking requests and let those in flight finish, while the
     // notifier finishes the e-mail it is sending; then exit (docs/operations.md).
     let signal = linkwork_web::shutdown_signal();

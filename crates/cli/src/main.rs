@@ -12,6 +12,7 @@ mod import_activity;
 mod import_equity;
 mod settings;
 mod import_oruk;
+mod privacy;
 
 use clap::{Parser, Subcommand};
 
@@ -61,6 +62,12 @@ enum Command {
     Backup(backup::BackupArgs),
     /// Restore a backup into an empty database (or, with --overwrite, replace what it holds).
     Restore(backup::RestoreArgs),
+    /// Everything held about a person (UK GDPR subject access), as JSON and a printable page.
+    SubjectAccess(privacy::SubjectAccessArgs),
+    /// Erase a person's identity and notes on their request, keeping de-identified rows for the figures.
+    Erase(privacy::EraseArgs),
+    /// Apply each service's retention period (erase records whose period has ended); counts only unless --apply.
+    Retention(privacy::RetentionArgs),
     /// Check the audit trail: that no event was changed, removed or reordered.
     Audit {
         #[command(subcommand)]
@@ -95,6 +102,9 @@ async fn main() -> std::process::ExitCode {
         Command::Backup(args) => backup::backup(args).await,
         Command::Restore(args) => backup::restore(args).await,
         Command::Audit { command } => audit::run(command).await,
+        Command::SubjectAccess(args) => privacy::subject_access(args).await,
+        Command::Erase(args) => privacy::erase(args).await,
+        Command::Retention(args) => privacy::retention(args).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

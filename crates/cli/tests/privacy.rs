@@ -111,3 +111,74 @@ async fn a_gp_record_export_is_audited_with_the_account_that_ran_it() {
     })
     .await;
 }
+
+/// A person of the demo service with a closed referral: (person id, NHS number).
+async fn demo_person(url: &str) -> (String, String) {
+    demo(url).await;
+    let store = linkwork_store::connect(url).await.unwrap();
+    let pcn = store.find_org("U12345").await.unwrap().unwrap();
+    let entry = store.caseload(&pcn.id, None, false).await.unwrap().into_iter().next().unwrap();
+    (entry.person_id, entry.nhs_number.as_str().to_owned())
+}
+
+#[tokio::test]
+async fn subject_access_from_the_command_line_writes_json_and_a_printable_page() {
+    each_database(|url| async move {
+        let (person, nhs) = demo_person(&url).await;
+        let out_dir = std::env::temp_dir().join(format!("linkwork-sar-{}", linkwork_store::new_id()));
+        let out = linkwork(&["subject-access", "--database", &url, "--nhs-number", &nhs, "--out", out_dir.to_str().unwrap()]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out_dir.join("subject-access.json")).unwrap()).unwrap();
+        assert_eq!(json[0]["nhs_number"], nhs.as_str());
+        assert!(!json[0]["referrals"].as_array().unwrap().is_empty());
+        let html = std::fs::read_to_string(out_dir.join("subject-access.html")).unwrap();
+        assert!(html.contains("Who has seen or changed the record"));
+        let store = linkwork_store::connect(&url).await.unwrap();
+        assert!(store.person_audit(&person).await.unwrap().iter().any(|e| e.action == "person.subject_access" && e.token_id.as_deref().is_some_and(|t| t.starts_with("cli:"))));
+        let _ = std::fs::remove_dir_all(out_dir);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn erase_from_the_command_line_needs_yes_and_then_erases() {
+    each_database(|url| async move {
+        let (person, nhs) = demo_person(&url).await;
+        let out = linkwork(&["erase", "--database", &url, "--nhs-number", &nhs, "--org", "U12345", "--reason", "Request ref SAR-1"]);
+        assert!(!out.status.success() && text(&out.stderr).contains("--yes"));
+        let store = linkwork_store::connect(&url).await.unwrap();
+        assert!(store.person_details(&person).await.unwrap().is_some());
+        let out = linkwork(&["erase", "--database", &url, "--nhs-number", &nhs, "--org", "U12345", "--reason", "Request ref SAR-1", "--yes"]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert!(store.person_details(&person).await.unwrap().is_none());
+        assert!(store.person_privacy(&person).await.unwrap().unwrap().erased_at.is_some());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn retention_erases_records_closed_longer_ago_than_the_period() {
+    each_database(|url| async move {
+        demo(&url).await;
+        let store = linkwork_store::connect(&url).await.unwrap();
+        let pcn = store.find_org("U12345").await.unwrap().unwrap();
+        let closed = store.caseload(&pcn.id, None, false).await.unwrap().into_iter().filter(|e| !e.status.is_open()).count();
+        assert!(closed > 0, "the demo has closed referrals");
+        // A one-year period keeps everything closed in the last year: nothing is due yet.
+        let out = linkwork(&["settings", "retention", "--database", &url, "--org", "U12345", "--years", "1"]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let out = linkwork(&["retention", "--database", &url]);
+        assert!(out.status.success() && text(&out.stdout).contains("Nothing was changed"), "{}", text(&out.stdout));
+        // Close every referral in 2020, as if the service had ended then.
+        raw(&url, "UPDATE referrals SET status = 'discharged', discharged_on = '2020-01-01', declined_on = NULL").await;
+        let out = linkwork(&["retention", "--database", &url]);
+        let dry = text(&out.stdout);
+        assert!(dry.contains("would be erased") && !dry.contains(" 0 would be erased"), "{dry}");
+        assert!(!store.caseload(&pcn.id, None, false).await.unwrap().is_empty(), "a dry run erases nothing");
+        let out = linkwork(&["retention", "--database", &url, "--apply"]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert!(store.caseload(&pcn.id, None, false).await.unwrap().is_empty(), "every record's identity was erased");
+        assert_eq!(store.verify_audit_chain(None, &|_| {}).await.unwrap().broken, None);
+    })
+    .await;
+}

@@ -156,6 +156,63 @@ fn date_code(d: DateOfBirth) -> String {
     d.date().to_string()
 }
 
+/// Details as stored (in `identity_conflicts.incoming`, or read from `people`): plain codes and
+/// text, parsed back into [`HeldDetails`] when used.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct StoredDetails {
+    pub given_name: String,
+    pub family_name: String,
+    pub date_of_birth: time::Date,
+    pub sex: String,
+    pub ethnicity: String,
+    pub postcode: String,
+    pub practice_id: Option<String>,
+}
+
+impl StoredDetails {
+    pub fn of(d: &HeldDetails) -> Self {
+        let p = &d.person;
+        Self {
+            given_name: p.given_name.as_str().to_owned(),
+            family_name: p.family_name.as_str().to_owned(),
+            date_of_birth: p.date_of_birth.date(),
+            sex: p.sex.code().to_owned(),
+            ethnicity: p.ethnicity.code().to_owned(),
+            postcode: p.postcode.as_str().to_owned(),
+            practice_id: d.practice_id.clone(),
+        }
+    }
+
+    /// Parses the details back, with the person's NHS number. Fails for rows that never held
+    /// full details (people brought in pseudonymised carry no names or postcode).
+    pub fn parse(&self, nhs_number: &crate::NhsNumber) -> crate::Result<HeldDetails> {
+        use crate::person::PersonName;
+        Ok(HeldDetails {
+            person: PersonDetails {
+                nhs_number: nhs_number.clone(),
+                given_name: PersonName::parse("given_name", "the first name", &self.given_name)?,
+                family_name: PersonName::parse("family_name", "the last name", &self.family_name)?,
+                date_of_birth: DateOfBirth::stored(self.date_of_birth),
+                sex: Sex::parse(&self.sex)?,
+                ethnicity: Ethnicity::parse(&self.ethnicity)?,
+                postcode: crate::Postcode::parse(&self.postcode)?,
+            },
+            practice_id: self.practice_id.clone(),
+        })
+    }
+}
+
+/// The differences between stored details that cannot be parsed (a pseudonymised import) and a
+/// referral's: names and date of birth as they stand, so the conflict shows what is held.
+pub fn unparsed_differences(held: &StoredDetails, incoming: &HeldDetails) -> Vec<FieldChange> {
+    let p = &incoming.person;
+    vec![
+        change(PersonField::GivenName, held.given_name.clone(), p.given_name.as_str().to_owned()),
+        change(PersonField::FamilyName, held.family_name.clone(), p.family_name.as_str().to_owned()),
+        change(PersonField::DateOfBirth, held.date_of_birth.to_string(), date_code(p.date_of_birth)),
+    ]
+}
+
 coded_enum! {
     /// How a link worker settles an identity conflict.
     ConflictResolution, field = "resolution", prompt = "Select which details are right" {

@@ -142,6 +142,8 @@ pub struct NewReferral {
     pub needs: Vec<NeedDomain>,
     pub referred_on: Date,
     pub assigned_worker_id: Option<String>,
+    /// The person's agreement and the lawful basis (not recorded for system-to-system referrals).
+    pub consent: linkwork_domain::consent::ReferralConsent,
 }
 
 #[derive(Debug, Clone)]
@@ -218,6 +220,8 @@ pub struct ReferralHeader {
     pub referred_by_org_id: Option<String>,
     #[sqlx(try_from = "String")]
     pub status: ReferralStatus,
+    /// The person's record is restricted (UK GDPR article 18): kept, but not changed.
+    pub restricted: bool,
 }
 
 /// One line of a caseload.
@@ -243,6 +247,8 @@ pub struct CaseloadEntry {
     /// Contacts where the link worker went with the person to an activity (accompanied access).
     pub accompanied: i64,
     pub duplicate_of: Option<String>,
+    /// Open identity conflicts this referral raised (its details did not match the person's).
+    pub identity_conflicts: i64,
 }
 
 impl CaseloadEntry {
@@ -303,6 +309,11 @@ pub struct Referral {
     pub referred_by_org_id: Option<String>,
     /// Set while this referral duplicates another open referral of the same person.
     pub duplicate_of: Option<String>,
+    #[sqlx(try_from = "String")]
+    pub consent: linkwork_domain::consent::ConsentStatus,
+    pub consent_on: Option<Date>,
+    #[sqlx(try_from = "String")]
+    pub lawful_basis: linkwork_domain::consent::LawfulBasis,
 }
 
 #[derive(Debug, Clone, Serialize)]

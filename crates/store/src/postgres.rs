@@ -7,6 +7,10 @@ pub type Db = sqlx::Postgres;
 mod sql;
 pub use sql::SqlStore;
 
+/// Appended to a SELECT that reads a row the transaction will then change. PostgreSQL locks the
+/// row, so a concurrent change waits instead of working from a stale read.
+const LOCK_ROW: &str = " FOR UPDATE";
+
 /// How a transaction that will write starts. PostgreSQL locks rows as they are written; a plain `BEGIN` is enough.
 const BEGIN_WRITE: &str = "BEGIN";
 

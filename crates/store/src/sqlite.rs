@@ -6,6 +6,10 @@ pub type Db = sqlx::Sqlite;
 mod sql;
 pub use sql::SqlStore;
 
+/// Appended to a SELECT that reads a row the transaction will then change. SQLite needs nothing: a
+/// write transaction already holds the database's write lock (`BEGIN_WRITE`).
+const LOCK_ROW: &str = "";
+
 /// How a transaction that will write starts. SQLite: a deferred `BEGIN` that reads and then writes cannot wait for the write lock (it fails
 /// at once with SQLITE_BUSY, or SQLITE_BUSY_SNAPSHOT in WAL mode); `IMMEDIATE` takes it up front,
 /// so concurrent writers queue under the busy timeout.

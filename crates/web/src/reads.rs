@@ -8,12 +8,7 @@
 use crate::casework::require_casework;
 use crate::WebError;
 use linkwork_domain::access::{Actor, Role};
-use linkwork_store::{AuditActor, CaseloadEntry, Incoming, MdtMeeting, PartnerReferral, PersonMatch, PersonQuery, ReadAudit, ReferrerView, Store};
-
-/// The subject id under which an incoming referral (no person yet) is recorded.
-pub fn incoming_subject(id: &str) -> String {
-    format!("incoming:{id}")
-}
+use linkwork_store::{incoming_subject, AuditActor, CaseloadEntry, Incoming, MdtMeeting, PartnerReferral, PersonMatch, PersonQuery, ReadAudit, ReferrerView, Store};
 
 async fn record(store: &dyn Store, who: &AuditActor, action: &str, of: &str, people: impl IntoIterator<Item = String>) -> Result<(), WebError> {
     store.record_read(who, &ReadAudit::list(action, of, people)).await?;

@@ -18,7 +18,7 @@ fn referral_body(w: &World, nhs: &str, given: &str) -> Value {
     json!({
         "nhs_number": nhs, "given_name": given, "family_name": "Concurrent", "date_of_birth": "1950-03-01", "sex": "2", "ethnicity": "A",
         "postcode": "LS1 4AP", "practice_id": w.practice, "referred_on": "2026-11-02", "source": "gp_practice", "referrer_name": "Dr Patel",
-        "reason": "Isolated since moving", "needs": ["loneliness"]
+        "reason": "Isolated since moving", "needs": ["loneliness"], "consent": "yes"
     })
 }
 
@@ -86,7 +86,7 @@ async fn fifty_concurrent_writers_get_no_errors_and_lose_nothing() {
                             let body = json!({
                                 "nhs_number": nhs, "given_name": "New", "family_name": "Person", "date_of_birth": "1961-07-14", "sex": "1", "ethnicity": "H",
                                 "postcode": "M1 1AE", "practice_id": practice, "referred_on": "2026-11-03", "source": "self", "referrer_name": "Self",
-                                "reason": "Debt worries", "needs": ["money"]
+                                "reason": "Debt worries", "needs": ["money"], "consent": "yes"
                             });
                             match post(&http, format!("{base}/api/referrals"), &token, &body).await {
                                 Ok(id) => out.referrals.push(id),

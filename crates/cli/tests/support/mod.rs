@@ -157,6 +157,7 @@ pub fn new_referral(pcn: &str, practice: &str, nhs: &str, referred_on: time::Dat
         needs: vec![NeedDomain::Loneliness],
         referred_on,
         assigned_worker_id: None,
+        consent: Default::default(),
     }
 }
 
@@ -289,7 +290,7 @@ pub fn referral_json(nhs: &str, practice: &str) -> Value {
     json!({
         "nhs_number": nhs, "given_name": "Load", "family_name": "Tested", "date_of_birth": "1961-07-14", "sex": "1", "ethnicity": "H",
         "postcode": "M1 1AE", "practice_id": practice, "referred_on": "2026-11-03", "source": "self", "referrer_name": "Self",
-        "reason": "Debt worries", "needs": ["money"]
+        "reason": "Debt worries", "needs": ["money"], "consent": "yes"
     })
 }
 

@@ -47,6 +47,18 @@ pub(super) async fn insert_onward(tx: &mut Tx<'_>, who: &AuditActor, o: &NewOnwa
         .execute(&mut **tx)
         .await?;
     insert_event(tx, who, &o.id, None, OnwardStatus::Sent, None, o.sent_on).await?;
+    // An onward referral is only sent with the person's consent to share with its organisation
+    // (asked on the form); it is kept per referral and organisation, as it was last given.
+    sqlx::query(
+        "INSERT INTO sharing_consents (referral_id, org_id, given_on, recorded_by) SELECT $1, s.org_id, $2, $3 FROM services s WHERE s.id = $4 \
+         ON CONFLICT (referral_id, org_id) DO UPDATE SET given_on = excluded.given_on, recorded_by = excluded.recorded_by, withdrawn_on = NULL",
+    )
+    .bind(&o.referral_id)
+    .bind(o.sent_on)
+    .bind(&who.user_id)
+    .bind(&o.service_id)
+    .execute(&mut **tx)
+    .await?;
     audit(&mut **tx, who, Audit { action: "onward.create", entity: "onward_referral", entity_id: &o.id, person_id: Some(&person_id) }).await
 }
 

@@ -218,7 +218,7 @@ impl TeamStore for SqlStore {
              (SELECT r.id FROM referrals r WHERE r.person_id = p.id ORDER BY r.referred_on DESC, r.id DESC LIMIT 1) AS latest_referral_id, \
              (SELECT r.status FROM referrals r WHERE r.person_id = p.id ORDER BY r.referred_on DESC, r.id DESC LIMIT 1) AS latest_status, \
              (SELECT COUNT(*) FROM referrals r WHERE r.person_id = p.id) AS referrals \
-             FROM people p WHERE p.service_org_id = $1 \
+             FROM people p WHERE p.service_org_id = $1 AND p.erased_at IS NULL \
              AND ($2 IS NULL OR LOWER(p.given_name || ' ' || p.family_name) LIKE $2 OR LOWER(p.family_name) LIKE $2) \
              AND ($3 IS NULL OR p.nhs_number = $3) AND ($4 IS NULL OR p.date_of_birth = $4) \
              ORDER BY p.family_name, p.given_name LIMIT 100",
@@ -232,7 +232,10 @@ impl TeamStore for SqlStore {
     }
 
     async fn referrals_of_person(&self, person_id: &str) -> Result<Vec<ReferralHeader>> {
-        Ok(sqlx::query_as("SELECT id, person_id, service_org_id, referred_by_org_id, status FROM referrals WHERE person_id = $1 ORDER BY referred_on DESC, id DESC")
+        Ok(sqlx::query_as(
+            "SELECT r.id, r.person_id, r.service_org_id, r.referred_by_org_id, r.status, p.restricted_at IS NOT NULL AS restricted \
+             FROM referrals r JOIN people p ON p.id = r.person_id WHERE r.person_id = $1 AND p.erased_at IS NULL ORDER BY r.referred_on DESC, r.id DESC",
+        )
             .bind(person_id)
             .fetch_all(&self.pool)
             .await?)

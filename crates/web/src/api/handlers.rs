@@ -120,7 +120,7 @@ pub async fn list_referrals(State(state): State<AppState>, client: ApiClient) ->
 
 #[utoipa::path(post, path = "/api/referrals", tag = "casework", request_body = ReferralRequest, responses((status = 201, body = Created), (status = 422, body = super::ErrorBody)))]
 pub async fn create_referral(State(state): State<AppState>, client: ApiClient, Json(body): Json<Value>) -> ApiResult<(StatusCode, Json<Created>)> {
-    Ok(created(cases::create_referral(&*state.store, &client.actor, &client.audit(), &Fields::from_json(&body)).await?))
+    Ok(created(cases::create_referral(&*state.store, &client.actor, &client.audit(), &Fields::from_json(&body), linkwork_domain::identity::DetailsSource::Api).await?))
 }
 
 #[utoipa::path(get, path = "/api/referrals/{id}", tag = "casework", params(("id" = String, Path)), responses((status = 200, description = "The person's record (audited)"), (status = 404, body = super::ErrorBody)))]

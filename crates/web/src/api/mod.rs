@@ -5,6 +5,7 @@
 mod directory;
 mod handlers;
 mod partnership;
+mod privacy;
 mod onward_loop;
 mod team;
 
@@ -58,6 +59,13 @@ pub fn routes() -> Routes {
         .get("/directory/services", directory::search)
         .get("/directory/services/{id}", directory::service)
         .put("/directory/services/{id}/profile", directory::update_profile)
+        .post("/referrals/{id}/identity-conflicts/{conflict_id}", privacy::resolve_conflict)
+        .put("/people/{id}/details", privacy::correct_details)
+        .get("/people/{id}/subject-access", privacy::subject_access)
+        .post("/people/{id}/restrict", privacy::restrict)
+        .post("/people/{id}/lift-restriction", privacy::lift_restriction)
+        .post("/people/{id}/erase", privacy::erase)
+        .get("/audit", privacy::audit)
         .merge(crate::fhir::api_routes())
         .map_router(|r| r.fallback(|| async { ApiError(WebError::NotFound) }))
 }
@@ -115,9 +123,10 @@ impl IntoResponse for ApiError {
         team::partner_refer, team::list_incoming, team::convert_incoming, team::decline_incoming, team::add_attempt, team::merge, team::reassign,
         team::goal_status, team::caseload, team::search, team::timeline, team::record_mdt, team::mdt_meetings,
         partnership::own_partner_report, partnership::partner_report, partnership::gaps, partnership::network,
-        directory::search, directory::service, directory::update_profile
+        directory::search, directory::service, directory::update_profile,
+        privacy::resolve_conflict, privacy::correct_details, privacy::subject_access, privacy::restrict, privacy::lift_restriction, privacy::erase, privacy::audit
     ),
-    components(schemas(ErrorBody, FieldError, handlers::Created, handlers::ReferralRequest, handlers::DeclineRequest, handlers::ConversationRequest, handlers::ContactRequest, handlers::MeasureRequest, handlers::OnwardRequest, handlers::DischargeRequest, handlers::PartnerResponseRequest)),
+    components(schemas(ErrorBody, FieldError, handlers::Created, handlers::ReferralRequest, handlers::DeclineRequest, handlers::ConversationRequest, handlers::ContactRequest, handlers::MeasureRequest, handlers::OnwardRequest, handlers::DischargeRequest, handlers::PartnerResponseRequest, privacy::ResolutionRequest, privacy::DetailsRequest, privacy::ReasonRequest, privacy::EraseRequest)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]

@@ -283,7 +283,7 @@ async fn self_complete_submit(State(state): State<AppState>, user: CurrentUser, 
     let f = Fields::from_urlencoded(&body);
     user.check_csrf(f.get("csrf_token"))?;
     let instrument = Instrument::parse(q.get("instrument").map(String::as_str).unwrap_or("")).map_err(|_| WebError::NotFound)?;
-    let header = cases::casework_referral(&*state.store, &user.actor(), &id).await?;
+    let header = cases::casework_change(&*state.store, &user.actor(), &id).await?;
     header.status.require_active()?;
     let raw: Vec<&str> = (1..=instrument.items().len()).map(|i| f.get(&format!("item_{i}"))).collect();
     match AnswerSet::parse_all(instrument, &raw) {
@@ -538,7 +538,7 @@ async fn custom_measure_form(State(state): State<AppState>, user: CurrentUser, P
 async fn custom_measure_submit(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, Query(q): Params, body: Bytes) -> Result<Response, WebError> {
     let f = Fields::from_urlencoded(&body);
     user.check_csrf(f.get("csrf_token"))?;
-    let header = cases::casework_referral(&*state.store, &user.actor(), &id).await?;
+    let header = cases::casework_change(&*state.store, &user.actor(), &id).await?;
     header.status.require_active()?;
     let (instrument_id, c) = custom_instrument(&*state.store, &header.service_org_id, q.get("instrument")).await?;
     let mut checker = Checker::default();

@@ -14,6 +14,8 @@ use std::sync::Arc;
 pub const PASSWORD: &str = "a long test password";
 
 pub struct World {
+    /// The database URL.
+    pub url: String,
     pub base: String,
     pub store: Arc<dyn Store>,
     pub icb: String,
@@ -127,6 +129,7 @@ pub async fn spawn(url: &str) -> World {
         .unwrap()
     });
     World {
+        url: url.to_owned(),
         base,
         store,
         icb,
@@ -319,6 +322,6 @@ pub fn referral_json(nhs: &str, given: &str, family: &str, date_of_birth: &str, 
         "sex": "2", "ethnicity": "A", "postcode": "LS1 4AP", "practice_id": practice,
         "referred_on": today().to_string(), "source": "gp_practice", "referrer_name": "Dr Patel",
         "reason": "Lonely since her husband died", "needs": ["loneliness"],
-        "consent": "yes", "lawful_basis": "public_task",
+        "consent": "yes", "lawful_basis": "direct_care",
     })
 }
