@@ -30,8 +30,10 @@ struct Tally {
 static NEXT_PERSON: AtomicU32 = AtomicU32::new(500_000);
 
 /// One user's next request, in a fixed mix: 60% reads (a record, the caseload, the referral list,
-/// a people search), 40% writes (contacts, measures, new referrals).
-async fn one_request(http: &reqwest::Client, base: &str, w: &World, user: usize, i: usize) -> (bool, Result<(), String>) {
+/// a people search), 40% writes (contacts, measures, new referrals that are then declined). New
+/// referrals leave the open caseload again, so what the reads return stays the same size and the
+/// server's memory can be compared over the run (the database itself keeps growing).
+async fn one_request(http: &reqwest::Client, base: &str, w: &World, created: &Mutex<Vec<String>>, user: usize, i: usize) -> (bool, Result<(), String>) {
     let referral = &w.referrals[(user * 13 + i) % w.referrals.len()];
     let get = |path: String| http.get(format!("{base}{path}")).bearer_auth(&w.token);
     let post = |path: String, body: serde_json::Value| http.post(format!("{base}{path}")).bearer_auth(&w.token).json(&body);
@@ -39,12 +41,20 @@ async fn one_request(http: &reqwest::Client, base: &str, w: &World, user: usize,
         0..=5 => (false, get(format!("/api/referrals/{referral}"))),
         6 | 7 => (false, get("/api/caseload".into())),
         8 | 9 => (false, get("/api/referrals".into())),
-        10 | 11 => (false, get(format!("/api/people?name=Load&n={i}"))),
+        10 | 11 => (false, get(format!("/api/people?nhs_number={}", nhs_number(((user + i) % w.referrals.len()) as u32)))),
         12..=15 => (true, post(format!("/api/referrals/{referral}/contacts"), json!({"contact_on": "2026-11-11", "mode": "phone", "minutes": 15, "accompanied": false}))),
         16 | 17 => (true, post(format!("/api/referrals/{referral}/measures/ons4"), json!({"timepoint": "follow_up", "taken_on": "2026-11-12", "item_1": 6, "item_2": 7, "item_3": 5, "item_4": 3}))),
-        _ => (true, post("/api/referrals".into(), referral_json(&nhs_number(NEXT_PERSON.fetch_add(1, Ordering::Relaxed)), &w.practice))),
+        18 => (true, post("/api/referrals".into(), referral_json(&nhs_number(NEXT_PERSON.fetch_add(1, Ordering::Relaxed)), &w.practice))),
+        _ => match created.lock().unwrap().pop() {
+            Some(id) => (true, post(format!("/api/referrals/{id}/decline"), json!({"decline_reason": "not_eligible"}))),
+            None => (false, get(format!("/api/referrals/{referral}"))),
+        },
     };
     let result = match request.send().await {
+        Ok(r) if r.status() == reqwest::StatusCode::CREATED && i % 20 == 18 => match r.json::<serde_json::Value>().await {
+            Ok(body) => body["id"].as_str().map(|id| created.lock().unwrap().push(id.to_owned())).ok_or_else(|| "201 without an id".to_owned()),
+            Err(e) => Err(e.to_string()),
+        },
         Ok(r) if r.status().is_success() => r.bytes().await.map(drop).map_err(|e| e.to_string()),
         Ok(r) => Err(format!("{} {}", r.status(), r.text().await.unwrap_or_default())),
         Err(e) => Err(e.to_string()),
@@ -63,15 +73,16 @@ async fn fifty_users_for_a_minute_get_no_errors_and_memory_stays_flat() {
         let server = Server::start(&url, &[], &dir.join(format!("{backend}.log")));
         let http = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().unwrap();
         let tally = Arc::new(Mutex::new(Tally::default()));
+        let created = Arc::new(Mutex::new(Vec::new()));
         let end = Instant::now() + Duration::from_secs(seconds);
         let tasks: Vec<_> = (0..users)
             .map(|user| {
-                let (http, base, w, tally) = (http.clone(), server.base.clone(), w.clone(), tally.clone());
+                let (http, base, w, tally, created) = (http.clone(), server.base.clone(), w.clone(), tally.clone(), created.clone());
                 tokio::spawn(async move {
                     let mut i = user;
                     while Instant::now() < end {
                         let started = Instant::now();
-                        let (write, result) = one_request(&http, &base, &w, user, i).await;
+                        let (write, result) = one_request(&http, &base, &w, &created, user, i).await;
                         let mut t = tally.lock().unwrap();
                         t.latencies_ms.push(started.elapsed().as_millis() as u32);
                         match result {
