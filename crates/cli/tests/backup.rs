@@ -105,6 +105,8 @@ async fn a_backup_restores_to_identical_data() {
         let copy = linkwork_store::evaluation_report(&*restored, "PCN", std::slice::from_ref(&pcn), period, &settings).await.unwrap();
         assert!(linkwork_report::to_json(&original) == linkwork_report::to_json(&copy), "{backend}: the same report");
     }
+    // Kept when a test fails (the servers' logs are there).
+    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -153,6 +155,8 @@ async fn a_backup_taken_during_writes_is_one_consistent_moment() {
             rows["referrals"]
         );
     }
+    // Kept when a test fails (the servers' logs are there).
+    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[tokio::test]
@@ -184,6 +188,8 @@ async fn restore_refuses_a_database_holding_data_unless_told() {
         let run = restore(&migrated_only, &file, &[]);
         assert!(run.status.success(), "{backend}: {}", text(&run.stderr));
     }
+    // Kept when a test fails (the servers' logs are there).
+    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[tokio::test]
@@ -219,4 +225,6 @@ async fn restore_refuses_damaged_and_foreign_files_and_changes_nothing() {
         assert!(rows.iter().all(|(table, n)| *n == 0 || table == "_sqlx_migrations" || table.starts_with("taxonomy")), "{backend}: {rows:?}");
         let _ = url;
     }
+    // Kept when a test fails (the servers' logs are there).
+    std::fs::remove_dir_all(&dir).ok();
 }

@@ -55,6 +55,8 @@ async fn every_acknowledged_write_survives_kill_9() {
         assert!(missing.is_empty(), "{backend}: {} acknowledged writes lost, e.g. {:?}", missing.len(), &missing[..missing.len().min(5)]);
         assert!(stored >= acknowledged.len());
     }
+    // Kept when a test fails (the servers' logs are there).
+    std::fs::remove_dir_all(&dir).ok();
 }
 
 /// Starts a POST whose body is sent in two halves, `pause` apart: the request is in flight
@@ -161,4 +163,6 @@ async fn sigterm_finishes_requests_and_e_mail_and_a_restart_sends_the_rest_once(
             received.len() - delivered_first
         );
     }
+    // Kept when a test fails (the servers' logs are there).
+    std::fs::remove_dir_all(&dir).ok();
 }

@@ -132,4 +132,6 @@ async fn fifty_users_for_a_minute_get_no_errors_and_memory_stays_flat() {
         assert!(t.errors.is_empty(), "{backend}: {} requests failed, e.g. {:?}", t.errors.len(), &t.errors[..t.errors.len().min(3)]);
         assert!(end_rss <= half + half / 4 + 8 * 1024, "{backend}: memory kept growing: {} KiB at mid-run, {} KiB at the end", half, end_rss);
     }
+    // Kept when a test fails (the servers' logs are there).
+    std::fs::remove_dir_all(&dir).ok();
 }
