@@ -145,22 +145,34 @@ pub async fn migrate(args: DatabaseArgs) -> anyhow::Result<()> {
 async fn listen_and_serve(store: Arc<dyn Store>, bind: SocketAddr, insecure_cookies: bool, mail: MailArgs, oidc: Option<linkwork_web::OidcSettings>) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("could not listen on {bind}"))?;
     let addr = listener.local_addr()?;
-    // The onward-referral loop's prompts and e-mail outbox, in the background.
     let public_url = mail.public_url.unwrap_or_else(|| format!("http://{addr}"));
     let email_enabled = mail.smtp_url.is_some();
+    let config = linkwork_web::WebConfig { secure_cookies: !insecure_cookies, public_url: public_url.clone(), email_enabled, oidc };
+    config.check()?;
+    // The onward-referral loop's prompts and e-mail outbox, in the background.
     let settings = linkwork_web::notifier::NotifierSettings {
         public_url: public_url.clone(),
         smtp_url: mail.smtp_url,
         mail_from: mail.mail_from,
         ..Default::default()
     };
-    linkwork_web::notifier::spawn(store.clone(), settings).context("could not set up e-mail notifications")?;
-    // Each service's retention period, applied once a day.
+    let notifier = linkwork_web::notifier::spawn(store.clone(), settings).context("could not set up e-mail notifications")?;
+    // Each service's retention period, applied once a day (each erasure is its own transaction,
+    // so a stop in the middle leaves the rest for the next start).
     linkwork_web::privacy::spawn_retention(store.clone());
+    // On Ctrl-C or SIGTERM: stop taking requests and let those in flight finish, while the
+    // notifier finishes the e-mail it is sending; then exit (docs/operations.md).
+    let signal = linkwork_web::shutdown_signal();
+    let stopper = notifier.stopper();
+    let stop = async move {
+        signal.await;
+        stopper.stop();
+    };
     println!("Linkwork is running at http://{addr}/ ({} database). Press Ctrl-C to stop.", store.backend());
-    let config = linkwork_web::WebConfig { secure_cookies: !insecure_cookies, public_url, email_enabled, oidc };
-    config.check()?;
-    linkwork_web::serve(listener, store, config).await
+    let served = linkwork_web::serve_until(listener, store, config, stop).await;
+    notifier.stop().await;
+    eprintln!("Linkwork has stopped.");
+    served
 }
 
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {

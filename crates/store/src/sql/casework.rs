@@ -296,6 +296,7 @@ pub(super) async fn insert_needs(tx: &mut sqlx::Transaction<'_, super::Db>, refe
 /// under its NHS number raises an identity conflict.
 pub(super) async fn insert_referral(tx: &mut sqlx::Transaction<'_, super::Db>, who: &AuditActor, r: &NewReferral, referred_by_org_id: Option<&str>, source: DetailsSource) -> Result<String> {
     let now = super::now();
+    super::super::lock_people(tx, &r.service_org_id).await?;
     let (person_id, conflict) = super::identity::match_person(tx, who, r, source).await?;
     let referral_id = new_id();
     let open: Option<String> = sqlx::query_scalar("SELECT id FROM referrals WHERE person_id = $1 AND status IN ('received', 'accepted') ORDER BY referred_on, id LIMIT 1")
