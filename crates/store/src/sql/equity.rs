@@ -29,7 +29,7 @@ async fn set_wte(tx: &mut Tx<'_>, who: &AuditActor, service_org_id: &str, user_i
     if done.rows_affected() == 0 {
         return Err(StoreError::NotFound);
     }
-    super::audit(&mut **tx, who, super::Audit { action: "user.wte", entity: "user", entity_id: user_id, person_id: None }).await
+    super::audit(tx, who, super::Audit { action: "user.wte", entity: "user", entity_id: user_id, person_id: None }).await
 }
 
 async fn set_target(tx: &mut Tx<'_>, service_org_id: &str, target: &YearTarget) -> Result<()> {

@@ -193,7 +193,7 @@ impl StakeholderStore for SqlStore {
         .await?;
         if let Some(person_id) = &e.person_id {
             super::audit(
-                &mut *tx,
+                &mut tx,
                 who,
                 super::Audit {
                     action: "evidence.create",
@@ -249,7 +249,7 @@ impl StakeholderStore for SqlStore {
                 };
             }
             super::audit(
-                &mut *tx,
+                &mut tx,
                 who,
                 super::Audit {
                     action: "evidence.review",
@@ -290,7 +290,7 @@ impl StakeholderStore for SqlStore {
             .execute(&mut *tx)
             .await?;
         super::audit(
-            &mut *tx,
+            &mut tx,
             who,
             super::Audit {
                 action: "evidence.approve",
