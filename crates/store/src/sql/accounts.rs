@@ -104,7 +104,7 @@ async fn insert_link(tx: &mut Tx<'_>, who: &AuditActor, link: &NewPasswordLink, 
         PasswordLinkPurpose::Reset => "user.password_reset",
         PasswordLinkPurpose::Invitation => "user.invite",
     };
-    audit(&mut **tx, who, Audit { action, entity: "user", entity_id: user_id, person_id: None }).await
+    audit(tx, who, Audit { action, entity: "user", entity_id: user_id, person_id: None }).await
 }
 
 fn user_audit<'a>(action: &'a str, user_id: &'a str) -> Audit<'a> {
@@ -188,7 +188,7 @@ impl AccountStore for SqlStore {
             .execute(&mut *tx)
             .await?;
         let who = AuditActor { user_id: Some(user_id.to_owned()), token_id: None, org_id: Some(org_id) };
-        audit(&mut *tx, &who, user_audit("user.sign_in", user_id)).await?;
+        audit(&mut tx, &who, user_audit("user.sign_in", user_id)).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -216,7 +216,7 @@ impl AccountStore for SqlStore {
         if let Some(user_id) = user_id {
             let org_id = org_of(&mut tx, &user_id).await?;
             let who = AuditActor { user_id: Some(user_id.clone()), token_id: None, org_id: Some(org_id) };
-            audit(&mut *tx, &who, user_audit("user.sign_out", &user_id)).await?;
+            audit(&mut tx, &who, user_audit("user.sign_out", &user_id)).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -226,7 +226,7 @@ impl AccountStore for SqlStore {
         let mut tx = self.write_tx().await?;
         org_of(&mut tx, user_id).await?;
         let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?.rows_affected();
-        audit(&mut *tx, who, user_audit("user.sign_out_everywhere", user_id)).await?;
+        audit(&mut tx, who, user_audit("user.sign_out_everywhere", user_id)).await?;
         tx.commit().await?;
         Ok(ended)
     }
@@ -248,7 +248,7 @@ impl AccountStore for SqlStore {
             sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
             spend_links(&mut tx, user_id, super::now()).await?;
         }
-        audit(&mut *tx, who, user_audit(if active { "user.reactivate" } else { "user.deactivate" }, user_id)).await?;
+        audit(&mut tx, who, user_audit(if active { "user.reactivate" } else { "user.deactivate" }, user_id)).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -261,7 +261,7 @@ impl AccountStore for SqlStore {
         }
         sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
         spend_links(&mut tx, user_id, super::now()).await?;
-        audit(&mut *tx, who, user_audit("user.password_set", user_id)).await?;
+        audit(&mut tx, who, user_audit("user.password_set", user_id)).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -279,7 +279,7 @@ impl AccountStore for SqlStore {
             .bind(token.expires_at)
             .execute(&mut *tx)
             .await?;
-        audit(&mut *tx, who, Audit { action: "token.create", entity: "api_token", entity_id: &id, person_id: None }).await?;
+        audit(&mut tx, who, Audit { action: "token.create", entity: "api_token", entity_id: &id, person_id: None }).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -325,7 +325,7 @@ impl AccountStore for SqlStore {
             .rows_affected()
             == 1;
         if revoked {
-            audit(&mut *tx, who, Audit { action: "token.revoke", entity: "api_token", entity_id: token_id, person_id: None }).await?;
+            audit(&mut tx, who, Audit { action: "token.revoke", entity: "api_token", entity_id: token_id, person_id: None }).await?;
         }
         tx.commit().await?;
         Ok(revoked)
@@ -400,7 +400,7 @@ impl AccountStore for SqlStore {
         sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(&user.id).execute(&mut *tx).await?;
         spend_links(&mut tx, &user.id, now).await?;
         let who = AuditActor { user_id: Some(user.id.clone()), token_id: None, org_id: Some(user.org_id.clone()) };
-        audit(&mut *tx, &who, user_audit("user.password_set", &user.id)).await?;
+        audit(&mut tx, &who, user_audit("user.password_set", &user.id)).await?;
         tx.commit().await?;
         Ok(Some(user))
     }
@@ -458,7 +458,7 @@ impl AccountStore for SqlStore {
             == 1;
         if linked {
             let who = AuditActor { user_id: Some(user_id.to_owned()), token_id: None, org_id: Some(org_id) };
-            audit(&mut *tx, &who, user_audit("user.link_single_sign_on", user_id)).await?;
+            audit(&mut tx, &who, user_audit("user.link_single_sign_on", user_id)).await?;
         }
         tx.commit().await?;
         Ok(linked)
