@@ -102,3 +102,23 @@ async fn roles_without_casework_get_the_same_page_for_real_and_made_up_referral_
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_form_posted_with_a_wrong_or_missing_csrf_token_is_refused_and_changes_nothing() {
+    on_each_database(|w| async move {
+        let lw = Api::new(&w, &w.pcn, Role::LinkWorker).await;
+        let (_, created) = lw.post("/api/referrals", referral_json(&nhs_number(74), "Cee", "Surf", "1960-01-01", &w.practice)).await;
+        let referral = created["id"].as_str().unwrap().to_owned();
+        let b = Browser::login(&w.base, "lw@test.org").await;
+        for csrf in [None, Some("not-the-token")] {
+            let mut form = vec![("decline_reason", "not_eligible")];
+            if let Some(t) = csrf {
+                form.push(("csrf_token", t));
+            }
+            let r = b.http.post(format!("{}/referrals/{referral}/decline", w.base)).header(reqwest::header::COOKIE, &b.cookie).form(&form).send().await.unwrap();
+            assert_eq!(r.status(), StatusCode::FORBIDDEN, "csrf {csrf:?}");
+        }
+        assert_eq!(w.store.referral_header(&referral).await.unwrap().unwrap().status, linkwork_domain::referral::ReferralStatus::Received, "not declined");
+    })
+    .await;
+}
