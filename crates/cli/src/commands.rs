@@ -64,7 +64,8 @@ pub struct MailArgs {
     /// The sender of e-mail notifications.
     #[arg(long, env = "LINKWORK_MAIL_FROM", default_value = "Linkwork <linkwork@localhost>")]
     pub mail_from: String,
-    /// The address people reach the app at, for links in e-mails (default: http://<bind address>).
+    /// The address people and systems reach the app at, for links in e-mails and in FHIR
+    /// Location/Link headers and Bundle fullUrls (default: http://<bind address>).
     #[arg(long, env = "LINKWORK_PUBLIC_URL")]
     pub public_url: Option<String>,
 }
@@ -145,15 +146,16 @@ async fn listen_and_serve(store: Arc<dyn Store>, bind: SocketAddr, insecure_cook
     let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("could not listen on {bind}"))?;
     let addr = listener.local_addr()?;
     // The onward-referral loop's prompts and e-mail outbox, in the background.
+    let public_url = mail.public_url.unwrap_or_else(|| format!("http://{addr}"));
     let settings = linkwork_web::notifier::NotifierSettings {
-        public_url: mail.public_url.unwrap_or_else(|| format!("http://{addr}")),
+        public_url: public_url.clone(),
         smtp_url: mail.smtp_url,
         mail_from: mail.mail_from,
         ..Default::default()
     };
     linkwork_web::notifier::spawn(store.clone(), settings).context("could not set up e-mail notifications")?;
     println!("Linkwork is running at http://{addr}/ ({} database). Press Ctrl-C to stop.", store.backend());
-    linkwork_web::serve(listener, store, linkwork_web::WebConfig { secure_cookies: !insecure_cookies }).await
+    linkwork_web::serve(listener, store, linkwork_web::WebConfig { secure_cookies: !insecure_cookies, public_url, ..Default::default() }).await
 }
 
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {

@@ -11,6 +11,7 @@ pub mod bundle;
 pub mod caseload;
 pub mod community;
 pub mod contact;
+pub mod csv_safe;
 pub mod custom_instrument;
 pub mod directory;
 pub mod disclosure;
@@ -47,7 +48,7 @@ pub mod word_cloud;
 pub use error::DomainError;
 pub use nhs_number::NhsNumber;
 pub use postcode::Postcode;
-pub use text::{BoundedText, RequiredText};
+pub use text::{check_characters, forbidden_character, forbidden_character_message, BoundedText, Lines, RequiredText};
 
 /// Result type of the domain layer.
 pub type Result<T> = std::result::Result<T, DomainError>;

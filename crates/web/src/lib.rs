@@ -52,11 +52,15 @@ pub use onward_loop::send_due_prompts;
 pub struct WebConfig {
     /// Mark cookies `Secure` (only sent over HTTPS, and to http://localhost by browsers).
     pub secure_cookies: bool,
+    /// The address people and systems reach the server at (`--public-url`), e.g.
+    /// `https://linkwork.example.org`: the base of FHIR `Location`/`Link` headers and Bundle
+    /// `fullUrl`s. Never taken from a request's `Host` header, which the client chooses.
+    pub public_url: String,
 }
 
 impl Default for WebConfig {
     fn default() -> Self {
-        Self { secure_cookies: true }
+        Self { secure_cookies: true, public_url: "http://localhost".to_owned() }
     }
 }
 
@@ -80,6 +84,8 @@ pub fn app(store: Arc<dyn Store>, config: WebConfig) -> Router {
     all_routes()
         .into_router()
         .with_state(state)
+        // Text with NUL or other control characters is refused before any handler runs.
+        .layer(axum::middleware::from_fn(forms::refuse_control_characters))
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
                 let route = request.extensions().get::<MatchedPath>().map(MatchedPath::as_str).unwrap_or("unmatched");

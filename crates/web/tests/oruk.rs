@@ -151,7 +151,7 @@ async fn import(store: &Arc<dyn Store>, documents: &[OrukDocument]) -> OrukImpor
 async fn serve(store: Arc<dyn Store>) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { linkwork_web::serve(listener, store, linkwork_web::WebConfig { secure_cookies: false }).await.unwrap() });
+    tokio::spawn(async move { linkwork_web::serve(listener, store, linkwork_web::WebConfig { secure_cookies: false, ..Default::default() }).await.unwrap() });
     base
 }
 

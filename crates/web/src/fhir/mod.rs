@@ -12,7 +12,7 @@
 //! Authentication is the JSON API's bearer token ([`crate::auth::ApiClient`]); only roles that do
 //! casework may use it, and only for their own PCN's referrals (others answer 404).
 
-mod gp_record;
+pub(crate) mod gp_record;
 mod intake;
 mod outcome;
 mod resources;
@@ -63,25 +63,33 @@ impl FromRequestParts<AppState> for FhirClient {
     }
 }
 
-/// The address this server's FHIR resources are reached at (for `Bundle.entry.fullUrl`), from
-/// the request's `Host` and, behind a proxy, `X-Forwarded-Proto`. Without a forwarded scheme,
-/// `https` when cookies are marked secure (the server is meant to be reached over TLS).
+/// The address this server's FHIR resources are reached at (for `Location`, `Link` and
+/// `Bundle.entry.fullUrl`): the configured public URL ([`crate::WebConfig::public_url`]), never
+/// the request's `Host` header, which the client chooses (a forged one would put another site's
+/// address in the links a GP system follows).
 pub struct BaseUrl(pub String);
 
 impl FromRequestParts<AppState> for BaseUrl {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let header_str = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim).filter(|v| !v.is_empty());
-        let host = header_str(header::HOST.as_str()).filter(|h| h.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))).unwrap_or("localhost");
-        let scheme = match header_str("x-forwarded-proto") {
-            Some("https") => "https",
-            Some("http") => "http",
-            _ if state.config.secure_cookies => "https",
-            _ => "http",
-        };
-        Ok(BaseUrl(format!("{scheme}://{host}")))
+    async fn from_request_parts(_parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(BaseUrl(state.config.public_url.trim_end_matches('/').to_owned()))
     }
+}
+
+/// The answer to a FHIR request refused at the boundary (`forms::refuse_control_characters`):
+/// field problems become issues located at their JSON path.
+pub(crate) fn boundary_error(error: WebError) -> Response {
+    match error {
+        WebError::Invalid(fields) => FhirError::Invalid(fields.into_iter().map(|f| outcome::Issue::invalid(f.field, f.message)).collect()).into_response(),
+        other => FhirError::Web(other).into_response(),
+    }
+}
+
+/// A body over the size limit.
+pub(crate) fn too_large() -> Response {
+    let issue = outcome::Issue { code: "too-costly", diagnostics: "The body is too large: send at most 2 MiB".into(), expression: None };
+    fhir_response(StatusCode::PAYLOAD_TOO_LARGE, &outcome::operation_outcome(&[issue]))
 }
 
 /// A referral this client may read, with the organisations its resources name.

@@ -115,12 +115,15 @@ pub async fn spawn(url: &str) -> World {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let app_store = store.clone();
+    let public_url = base.clone();
     tokio::spawn(async move {
         linkwork_web::serve(
             listener,
             app_store,
             linkwork_web::WebConfig {
                 secure_cookies: false,
+                public_url,
+                ..Default::default()
             },
         )
         .await
