@@ -253,6 +253,95 @@ mod tests {
     use super::*;
 
     #[test]
+    fn control_characters_are_found_with_the_field_named() {
+        let form = form_urlencoded::parse(b"given_name=Ann&notes=a%0D%0Ab%09c&family_name=Ex%00ample");
+        let found = forbidden_in_pairs(form.into_owned(), Lines::Many).unwrap();
+        assert_eq!(found.field, "family_name");
+        assert!(found.message.contains("NUL byte"), "{}", found.message);
+        assert!(!found.message.contains("Ex"), "the value is never echoed");
+        assert!(forbidden_in_pairs(form_urlencoded::parse(b"notes=a%0Ab").into_owned(), Lines::One).is_some(), "no line breaks in a query");
+        let json = serde_json::json!({"person": {"names": ["Ann", "B\u{1}o"]}});
+        assert_eq!(forbidden_in_json(&json, "").unwrap().field, "person.names[1]");
+        assert!(forbidden_in_json(&serde_json::json!({"notes": "line\r\nline\ttab"}), "").is_none());
+    }
+
+    #[test]
+    fn paths_with_control_characters_or_bad_utf8_name_nothing() {
+        assert!(!path_is_unusable("/api/referrals/0193-abc"));
+        assert!(!path_is_unusable("/api/people/a%20b/timeline"));
+        for bad in ["/api/referrals/%00", "/fhir/Task/a%0Ab", "/x/%FF", "/x/%C3", "/x/%7F"] {
+            assert!(path_is_unusable(bad), "{bad}");
+        }
+        assert_eq!(percent_decode("%4"), Some("%4".to_owned()), "a stray % is kept");
+        assert_eq!(percent_decode("100%"), Some("100%".to_owned()));
+    }
+
+    mod properties {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        fn config() -> ProptestConfig {
+            ProptestConfig { cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(512), ..ProptestConfig::default() }
+        }
+
+        fn json() -> impl Strategy<Value = serde_json::Value> {
+            let leaf = prop_oneof![
+                Just(serde_json::Value::Null),
+                any::<bool>().prop_map(serde_json::Value::Bool),
+                any::<i64>().prop_map(serde_json::Value::from),
+                any::<String>().prop_map(serde_json::Value::String),
+            ];
+            leaf.prop_recursive(3, 24, 5, |inner| {
+                prop_oneof![
+                    prop::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::Array),
+                    prop::collection::btree_map(any::<String>(), inner, 0..5).prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+                ]
+            })
+        }
+
+        proptest! {
+            #![proptest_config(config())]
+
+            /// Any body decodes; what the boundary lets through holds no forbidden character.
+            #[test]
+            fn urlencoded_bodies_decode_and_the_boundary_check_is_sound(body in prop::collection::vec(any::<u8>(), 0..300), name in "[a-z_]{1,8}") {
+                let fields = Fields::from_urlencoded(&Bytes::from(body.clone()));
+                let _ = (fields.get(&name), fields.all(&name), fields.indexed(&name, 3));
+                if forbidden_in_pairs(form_urlencoded::parse(&body).into_owned(), Lines::Many).is_none() {
+                    for (k, v) in form_urlencoded::parse(&body) {
+                        prop_assert!(forbidden_character(&k, Lines::One).is_none() && forbidden_character(&v, Lines::Many).is_none());
+                    }
+                }
+            }
+
+            #[test]
+            fn json_bodies_decode_and_the_boundary_check_is_sound(value in json(), name in "[a-z_]{1,8}") {
+                let fields = Fields::from_json(&value);
+                let _ = (fields.get(&name), fields.all(&name));
+                if forbidden_in_json(&value, "").is_none() {
+                    if let Some(object) = value.as_object() {
+                        for (k, _) in object {
+                            prop_assert!(forbidden_character(k, Lines::One).is_none());
+                            for v in fields.all(k) {
+                                prop_assert!(forbidden_character(v, Lines::Many).is_none());
+                            }
+                        }
+                    }
+                }
+            }
+
+            #[test]
+            fn any_path_is_judged_without_panicking(path in any::<String>(), raw in prop::collection::vec(any::<u8>(), 0..40)) {
+                let _ = path_is_unusable(&path);
+                let encoded: String = raw.iter().map(|b| format!("%{b:02X}")).collect();
+                let unusable = path_is_unusable(&format!("/api/referrals/{encoded}"));
+                let decoded = String::from_utf8(raw.clone());
+                prop_assert_eq!(unusable, decoded.map_or(true, |d| d.contains(|c: char| c.is_control())));
+            }
+        }
+    }
+
+    #[test]
     fn repeated_fields_and_json() {
         let f = Fields::from_urlencoded(&Bytes::from_static(b"needs=money&needs=housing&name=A+B&x=%3Cb%3E"));
         assert_eq!(f.all("needs"), vec!["money", "housing"]);

@@ -134,3 +134,101 @@ pub(crate) async fn load_orgs(store: &dyn Store, record: ReferralRecord) -> Resu
 pub fn fhir_response(status: StatusCode, body: &serde_json::Value) -> Response {
     (status, [(header::CONTENT_TYPE, HeaderValue::from_static(FHIR_JSON))], body.to_string()).into_response()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use linkwork_domain::access::OrgKind;
+    use proptest::prelude::*;
+    use serde_json::{json, Value};
+
+    fn org(id: &str, kind: OrgKind, ods: &str) -> Org {
+        Org { id: id.into(), kind, name: format!("{id} name"), ods_code: Some(ods.into()), parent_id: None, list_size: None }
+    }
+
+    /// The example ServiceRequest of docs/fhir.md.
+    fn service_request() -> Value {
+        json!({
+            "resourceType": "ServiceRequest",
+            "contained": [{
+                "resourceType": "Patient", "id": "patient",
+                "identifier": [{ "system": "https://fhir.nhs.uk/Id/nhs-number", "value": "9434765919" }],
+                "name": [{ "use": "official", "family": "Test", "given": ["Ada"] }],
+                "gender": "female", "birthDate": "1948-02-29",
+                "address": [{ "postalCode": "LS1 4AP" }],
+                "extension": [{ "url": resources::ETHNIC_CATEGORY_EXTENSION, "valueCodeableConcept": { "coding": [{ "system": resources::ETHNIC_CATEGORY_SYSTEM, "code": "A" }] } }],
+                "generalPractitioner": [{ "identifier": { "system": "https://fhir.nhs.uk/Id/ods-organization-code", "value": "Z00001" } }],
+            }],
+            "status": "active", "intent": "order",
+            "code": { "coding": [{ "system": "http://snomed.info/sct", "code": "871731000000106" }] },
+            "subject": { "reference": "#patient" }, "authoredOn": "2026-11-02", "requester": { "display": "Dr Patel" },
+            "performer": [{ "identifier": { "system": "https://fhir.nhs.uk/Id/ods-organization-code", "value": "U99999" } }],
+            "reasonCode": [{ "coding": [{ "system": resources::NEED_DOMAIN_SYSTEM, "code": "loneliness" }], "text": "Lonely" }],
+            "note": [{ "text": "Mornings" }],
+        })
+    }
+
+    fn json() -> impl Strategy<Value = Value> {
+        let text = prop_oneof![any::<String>(), "[A-Za-z0-9 #/:.\\-\u{0}\u{1}]{0,12}", Just("9434765919".to_owned()), Just("2026-11-02".to_owned()), Just("#patient".to_owned())];
+        let leaf = prop_oneof![Just(Value::Null), any::<bool>().prop_map(Value::Bool), any::<i64>().prop_map(Value::from), text.prop_map(Value::String)];
+        leaf.prop_recursive(3, 16, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..3).prop_map(Value::Array),
+                prop::collection::btree_map("[a-zA-Z]{1,10}", inner, 0..4).prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    fn pointers(value: &Value, at: String, out: &mut Vec<String>) {
+        out.push(at.clone());
+        match value {
+            Value::Object(map) => map.iter().for_each(|(k, v)| pointers(v, format!("{at}/{k}"), out)),
+            Value::Array(items) => items.iter().enumerate().for_each(|(i, v)| pointers(v, format!("{at}/{i}"), out)),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn the_example_parses() {
+        let pcn = org("pcn", OrgKind::Pcn, "U99999");
+        let practices = [org("prac", OrgKind::Practice, "Z00001")];
+        assert!(intake::parse(&service_request(), &pcn, &practices, time::macros::date!(2026 - 11 - 20)).is_ok());
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(512), ..ProptestConfig::default() })]
+
+        /// A ServiceRequest with any one element replaced (or removed) is read or refused with
+        /// located issues: never a panic, and what is read holds no control character.
+        #[test]
+        fn a_mutated_service_request_is_read_or_refused_with_issues(replacement in json(), at in any::<u32>(), remove in any::<bool>()) {
+            let mut sr = service_request();
+            let mut slots = Vec::new();
+            pointers(&sr, String::new(), &mut slots);
+            let pointer = slots[at as usize % slots.len()].clone();
+            match pointer.rsplit_once('/') {
+                Some((parent, key)) if remove => {
+                    match sr.pointer_mut(parent) {
+                        Some(Value::Object(map)) => { map.remove(key); }
+                        Some(Value::Array(items)) => { if let Ok(i) = key.parse::<usize>() { if i < items.len() { items.remove(i); } } }
+                        _ => {}
+                    }
+                }
+                _ => { if let Some(slot) = sr.pointer_mut(&pointer) { *slot = replacement; } }
+            }
+            let pcn = org("pcn", OrgKind::Pcn, "U99999");
+            let practices = [org("prac", OrgKind::Practice, "Z00001")];
+            match intake::parse(&sr, &pcn, &practices, time::macros::date!(2026 - 11 - 20)) {
+                Ok(intake) => {
+                    for text in [intake.person.given_name.as_str(), intake.person.family_name.as_str(), intake.referrer_name.as_str(), intake.reason.as_str()] {
+                        prop_assert!(linkwork_domain::forbidden_character(text, linkwork_domain::Lines::Many).is_none(), "{:?}", text);
+                    }
+                }
+                Err(issues) => {
+                    prop_assert!(!issues.is_empty());
+                    prop_assert!(issues.iter().all(|i| !i.diagnostics.is_empty()));
+                }
+            }
+        }
+    }
+}
