@@ -129,3 +129,78 @@ fn referral_and_activity_imports_are_all_or_nothing_on_both_databases() {
         assert!(imported > 0 && refused > 0, "{backend}: both kinds of file were tried");
     }
 }
+
+/// Any JSON value a few levels deep, among the keys the ORUK reader looks for.
+fn json_value() -> impl Strategy<Value = serde_json::Value> {
+    use serde_json::Value;
+    let key = prop_oneof![proptest::sample::select(vec!["id", "name", "status", "organization", "description", "location", "postal_code", "latitude", "number", "taxonomy_term"]).prop_map(str::to_owned), cell()];
+    let leaf = prop_oneof![Just(Value::Null), any::<bool>().prop_map(Value::Bool), any::<i64>().prop_map(Value::from), cell().prop_map(Value::String)];
+    leaf.prop_recursive(3, 16, 4, move |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..3).prop_map(Value::Array),
+            prop::collection::btree_map(key.clone(), inner, 0..4).prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+/// A page of two valid service records, one value somewhere replaced by a generated one; ids
+/// drawn so each case adds new services.
+fn oruk_document() -> impl Strategy<Value = Vec<u8>> {
+    (0..1_000_000u32, json_value(), any::<u32>()).prop_map(|(n, replacement, at)| {
+        let record = |i: u32| {
+            serde_json::json!({
+                "id": format!("svc-{n}-{i}"), "name": "Walks", "status": "active", "description": "Gentle walks",
+                "organization": { "id": format!("org-{n}"), "name": "Walkers" },
+                "service_at_locations": [{ "id": format!("sal-{n}-{i}"), "location": { "id": format!("loc-{n}-{i}"), "name": "Park", "latitude": 53.8, "longitude": -1.5,
+                    "addresses": [{ "id": format!("a-{n}-{i}"), "address_1": "1 Park Road", "city": "Leeds", "postal_code": "LS1 4AP", "country": "GB" }] } }],
+                "phones": [{ "id": format!("p-{n}-{i}"), "number": "0113 496 0000" }],
+            })
+        };
+        let mut page = serde_json::json!({ "contents": [record(0), record(1)] });
+        let mut slots = Vec::new();
+        pointers(&page, String::new(), &mut slots);
+        let pointer = slots[at as usize % slots.len()].clone();
+        if let Some(slot) = page.pointer_mut(&pointer) {
+            *slot = replacement;
+        }
+        page.to_string().into_bytes()
+    })
+}
+
+fn pointers(value: &serde_json::Value, at: String, out: &mut Vec<String>) {
+    out.push(at.clone());
+    match value {
+        serde_json::Value::Object(map) => map.iter().for_each(|(k, v)| pointers(v, format!("{at}/{k}"), out)),
+        serde_json::Value::Array(items) => items.iter().enumerate().for_each(|(i, v)| pointers(v, format!("{at}/{i}"), out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn the_oruk_import_writes_only_what_it_reads_and_the_database_never_refuses_it() {
+    use linkwork_web::oruk::import::{import_oruk, OrukDocument};
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let urls = rt.block_on(fresh_database_urls(&std::env::temp_dir()));
+    for (backend, url) in urls {
+        let store = rt.block_on(linkwork_store::testing::migrated(&url)).unwrap();
+        let started = std::time::Instant::now();
+        let mut runner = TestRunner::new(Config { cases: cases(), failure_persistence: None, ..Config::default() });
+        runner
+            .run(&oruk_document(), |bytes| {
+                rt.block_on(async {
+                    let before = counts(&*store).await;
+                    let report = import_oruk(&*store, &[OrukDocument { name: "fuzz.json".into(), bytes }], &|_, _| {}).await;
+                    let after = counts(&*store).await;
+                    // Everything the reader accepted, the database stores: PostgreSQL refused NUL
+                    // bytes that SQLite took before they were refused at the boundary.
+                    prop_assert!(report.failed.is_none(), "{}: the database refused a record: {:?}", backend, report.failed);
+                    if report.imported() == 0 {
+                        prop_assert_eq!(&before, &after, "{}: nothing imported, nothing written", backend);
+                    }
+                    Ok(())
+                })
+            })
+            .unwrap_or_else(|e| panic!("{backend}: ORUK import: {e}"));
+        eprintln!("{backend}: {} ORUK import cases in {:.1} s", cases(), started.elapsed().as_secs_f64());
+    }
+}
