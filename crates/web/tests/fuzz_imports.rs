@@ -146,7 +146,8 @@ fn json_value() -> impl Strategy<Value = serde_json::Value> {
 /// A page of two valid service records, one value somewhere replaced by a generated one; ids
 /// drawn so each case adds new services.
 fn oruk_document() -> impl Strategy<Value = Vec<u8>> {
-    (0..1_000_000u32, json_value(), any::<u32>()).prop_map(|(n, replacement, at)| {
+    let replacement = prop_oneof![cell().prop_map(serde_json::Value::String), json_value()];
+    (0..1_000_000u32, replacement, any::<u32>()).prop_map(|(n, replacement, at)| {
         let record = |i: u32| {
             serde_json::json!({
                 "id": format!("svc-{n}-{i}"), "name": "Walks", "status": "active", "description": "Gentle walks",
