@@ -155,7 +155,7 @@ async fn listen_and_serve(store: Arc<dyn Store>, bind: SocketAddr, insecure_cook
     };
     linkwork_web::notifier::spawn(store.clone(), settings).context("could not set up e-mail notifications")?;
     println!("Linkwork is running at http://{addr}/ ({} database). Press Ctrl-C to stop.", store.backend());
-    linkwork_web::serve(listener, store, linkwork_web::WebConfig { secure_cookies: !insecure_cookies, public_url, ..Default::default() }).await
+    linkwork_web::serve(listener, store, linkwork_web::WebConfig { secure_cookies: !insecure_cookies, public_url }).await
 }
 
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {

@@ -123,7 +123,6 @@ pub async fn spawn(url: &str) -> World {
             linkwork_web::WebConfig {
                 secure_cookies: false,
                 public_url,
-                ..Default::default()
             },
         )
         .await
