@@ -222,6 +222,7 @@ pub async fn import(args: ImportBundleArgs) -> anyhow::Result<()> {
     // A reading error reaches the store as its error, so `written` already carries it.
     let written = written.context("the import failed and was rolled back: nothing was written")?;
     let skipped = writer.map_err(|e| anyhow::anyhow!("the import failed and was rolled back: {e}"))?.skipped;
+    store.record_event(&crate::actor::cli_actor(None), "bundle.import", "bundle", &manifest.source, None).await?;
     println!("Imported {written} rows in {:.1} s{}.", started.elapsed().as_secs_f64(), if skipped > 0 { format!(" ({skipped} rows with problems left out, listed above)") } else { String::new() });
     Ok(())
 }
@@ -546,6 +547,11 @@ pub async fn export(args: ExportBundleArgs) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let mut sink = CsvSink { folder: folder.clone(), writer: None, rows: Default::default(), pseudonymiser: args.pseudonymise.then(|| Pseudonymiser::new(&key)) };
     store.export_bundle(&pcn.id, &mut sink).await.context("the export failed")?;
+    // An export of people's records (pseudonymised ones too: they are still personal data) is a
+    // read of every person of the service.
+    let people = store.existing_people(std::slice::from_ref(&pcn.id)).await?.into_values();
+    let action = if args.pseudonymise { "bundle.export_pseudonymised" } else { "bundle.export" };
+    store.record_read(&crate::actor::cli_actor(Some(&pcn.id)), &linkwork_store::ReadAudit::list(action, &pcn.id, people)).await?;
     sink.finish().map_err(anyhow::Error::msg)?;
     for (name, rows) in &sink.rows {
         manifest.files.insert((*name).to_owned(), FileEntry { rows: *rows });

@@ -154,6 +154,8 @@ async fn listen_and_serve(store: Arc<dyn Store>, bind: SocketAddr, insecure_cook
         ..Default::default()
     };
     linkwork_web::notifier::spawn(store.clone(), settings).context("could not set up e-mail notifications")?;
+    // Each service's retention period, applied once a day.
+    linkwork_web::privacy::spawn_retention(store.clone());
     println!("Linkwork is running at http://{addr}/ ({} database). Press Ctrl-C to stop.", store.backend());
     linkwork_web::serve(listener, store, linkwork_web::WebConfig { secure_cookies: !insecure_cookies, public_url }).await
 }

@@ -3,14 +3,13 @@
 //! (`linkwork_web::fhir::export_gp_record`; the format is described in docs/fhir.md).
 //!
 //! Reading the records is audited: one `referral.read` event per referral, recorded with the
-//! organisation only (no user or token id), which is how a command-line export is told apart from
-//! one made through the API.
+//! organisation and the operating-system account that ran the command (`cli:<account>`), which is
+//! how a command-line export is told apart from one made through the API.
 
 use crate::commands::DatabaseArgs;
 use anyhow::{bail, Context};
 use clap::{Args, Subcommand};
 use linkwork_domain::access::OrgKind;
-use linkwork_store::AuditActor;
 use linkwork_web::fhir::{export_gp_record, GpRecordFormat};
 use std::path::PathBuf;
 
@@ -52,7 +51,7 @@ pub async fn run(command: ExportCommand) -> anyhow::Result<()> {
     if pcn.kind != OrgKind::Pcn {
         bail!("--org must name a primary care network (\"{}\" is a {})", pcn.name, pcn.kind.label().to_lowercase());
     }
-    let who = AuditActor { org_id: Some(pcn.id.clone()), ..AuditActor::default() };
+    let who = crate::actor::cli_actor(Some(&pcn.id));
     let body = export_gp_record(&*store, &who, &pcn.id, format, &args.base_url).await?;
     match args.out {
         Some(path) => {

@@ -1,6 +1,8 @@
 //! `linkwork`: the command-line shell. Each subcommand parses its arguments, opens the store and
 //! calls the same library code the web shell uses.
 
+mod actor;
+mod audit;
 mod bundle;
 mod commands;
 mod export;
@@ -9,6 +11,7 @@ mod import_activity;
 mod import_equity;
 mod settings;
 mod import_oruk;
+mod privacy;
 
 use clap::{Parser, Subcommand};
 
@@ -54,6 +57,17 @@ enum Command {
         #[command(subcommand)]
         command: export::ExportCommand,
     },
+    /// Everything held about a person (UK GDPR subject access), as JSON and a printable page.
+    SubjectAccess(privacy::SubjectAccessArgs),
+    /// Erase a person's identity and notes on their request, keeping de-identified rows for the figures.
+    Erase(privacy::EraseArgs),
+    /// Apply each service's retention period (erase records whose period has ended); counts only unless --apply.
+    Retention(privacy::RetentionArgs),
+    /// Check the audit trail: that no event was changed, removed or reordered.
+    Audit {
+        #[command(subcommand)]
+        command: audit::AuditCommand,
+    },
     /// Generate synthetic data for benchmarks and trials.
     Generate {
         #[command(subcommand)]
@@ -80,6 +94,10 @@ async fn main() -> std::process::ExitCode {
         Command::Export { command } => export::run(command).await,
         Command::Settings { command } => settings::run(command).await,
         Command::Generate { command } => bundle::generate(command),
+        Command::Audit { command } => audit::run(command).await,
+        Command::SubjectAccess(args) => privacy::subject_access(args).await,
+        Command::Erase(args) => privacy::erase(args).await,
+        Command::Retention(args) => privacy::retention(args).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -7,7 +7,6 @@ use anyhow::{bail, Context};
 use clap::{Args, Subcommand};
 use linkwork_domain::access::{OrgKind, Role};
 use linkwork_domain::workforce::YearTarget;
-use linkwork_store::AuditActor;
 
 #[derive(Subcommand)]
 pub enum SettingsCommand {
@@ -16,6 +15,21 @@ pub enum SettingsCommand {
     ReferralTarget(TargetArgs),
     /// Set a link worker's whole-time equivalent (1.0 = full time), for caseload per WTE.
     Wte(WteArgs),
+    /// Set how many years a service keeps identifiable records after a person's last referral
+    /// closed (default 8); `linkwork retention` and the server's daily job apply it.
+    Retention(RetentionYearsArgs),
+}
+
+#[derive(Args)]
+pub struct RetentionYearsArgs {
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// The service (PCN): its id, ODS code or exact name.
+    #[arg(long)]
+    pub org: String,
+    /// Years, from 1 to 100.
+    #[arg(long)]
+    pub years: i64,
 }
 
 #[derive(Args)]
@@ -96,12 +110,20 @@ pub async fn run(command: SettingsCommand) -> anyhow::Result<()> {
             let (store, pcn) = service(&args.db, &args.org).await?;
             let users = store.users(&pcn.id, Some(Role::LinkWorker)).await?;
             let user = users.iter().find(|u| u.email.eq_ignore_ascii_case(args.email.trim())).with_context(|| format!("{} has no link worker with the e-mail address {}", pcn.name, args.email))?;
-            let who = AuditActor { org_id: Some(pcn.id.clone()), ..AuditActor::default() };
+            let who = crate::actor::cli_actor(Some(&pcn.id));
             store.set_worker_wte(&who, &pcn.id, &user.id, wte).await?;
             match wte {
                 Some(v) => println!("{}: whole-time equivalent set to {v}.", user.display_name),
                 None => println!("{}: whole-time equivalent cleared (counted as full time).", user.display_name),
             }
+        }
+        SettingsCommand::Retention(args) => {
+            if !(1..=100).contains(&args.years) {
+                bail!("--years must be from 1 to 100");
+            }
+            let (store, pcn) = service(&args.db, &args.org).await?;
+            store.set_retention_years(&crate::actor::cli_actor(Some(&pcn.id)), &pcn.id, args.years).await?;
+            println!("{}: identifiable records are kept {} years after a person's last referral closed.", pcn.name, args.years);
         }
     }
     Ok(())

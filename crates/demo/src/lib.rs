@@ -208,6 +208,7 @@ pub async fn seed(store: &dyn Store, options: &DemoOptions) -> Result<DemoSummar
                 needs: plan.needs.clone(),
                 referred_on: plan.referred_on,
                 assigned_worker_id: None,
+                consent: Default::default(),
             })
             .await?;
         match &plan.outcome {

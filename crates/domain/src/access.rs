@@ -63,6 +63,13 @@ impl Role {
     pub fn answers_onward_referrals(self) -> bool {
         self == Role::VcsePartner
     }
+
+    /// Read whole referral records of some people (the casework team, and GP practice staff for
+    /// the people their practice referred). A role without this gets 403 for every referral id,
+    /// known or not, so ids cannot be probed.
+    pub fn reads_referral_records(self) -> bool {
+        self.does_casework() || self == Role::PracticeStaff
+    }
 }
 
 /// Someone acting: a signed-in person or an API token, always of one organisation and one role.
@@ -82,6 +89,15 @@ impl Actor {
     /// service's casework staff, or the organisation that referred it in.
     pub fn may_follow_referral(&self, service_org_id: &str, referred_by_org_id: Option<&str>) -> bool {
         self.may_access_casework(service_org_id) || (self.role.refers_in() && referred_by_org_id == Some(self.org_id.as_str()))
+    }
+
+    /// May this actor read the referral's record: the person's identity and demographics, the
+    /// plan's outcome and the discharge summary (FHIR `ServiceRequest`/`Task`, the GP record)?
+    /// Its own service's casework staff, or the GP practice that referred the person (their GP,
+    /// who is sent the outcome). Never a VCSE partner, even for a person it referred in: a
+    /// partner follows only the status of its own incoming referrals.
+    pub fn may_read_referral(&self, service_org_id: &str, referred_by_org_id: Option<&str>) -> bool {
+        self.may_access_casework(service_org_id) || (self.role == Role::PracticeStaff && referred_by_org_id == Some(self.org_id.as_str()))
     }
 
     /// May this actor answer an onward referral sent to a service run by `provider_org_id`?
@@ -116,6 +132,25 @@ mod tests {
         assert!(!practice.may_access_casework("pcn1"));
         assert!(actor(Role::LinkWorker, "pcn1").may_follow_referral("pcn1", None));
         assert!(!actor(Role::Commissioner, "icb").may_follow_referral("pcn1", Some("icb")));
+    }
+
+    #[test]
+    fn a_vcse_partner_never_reads_a_record_it_referred() {
+        let partner = actor(Role::VcsePartner, "v1");
+        assert!(partner.may_follow_referral("pcn1", Some("v1")), "it follows the status of its own referral");
+        assert!(!partner.may_read_referral("pcn1", Some("v1")));
+        assert!(!Role::VcsePartner.reads_referral_records());
+    }
+
+    #[test]
+    fn practices_read_only_records_they_referred() {
+        let practice = actor(Role::PracticeStaff, "gp1");
+        assert!(practice.may_read_referral("pcn1", Some("gp1")));
+        assert!(!practice.may_read_referral("pcn1", Some("gp2")));
+        assert!(!practice.may_read_referral("pcn1", None));
+        assert!(actor(Role::Manager, "pcn1").may_read_referral("pcn1", None));
+        assert!(!actor(Role::Manager, "pcn2").may_read_referral("pcn1", None));
+        assert!(!actor(Role::Commissioner, "icb").may_read_referral("icb", Some("icb")));
     }
 
     #[test]

@@ -7,9 +7,11 @@
 //! the web report and the CLI report are the same computation.
 
 pub mod access;
+pub mod audit_chain;
 pub mod bundle;
 pub mod caseload;
 pub mod community;
+pub mod consent;
 pub mod contact;
 pub mod csv_safe;
 pub mod custom_instrument;
@@ -21,6 +23,7 @@ pub mod evaluation;
 pub mod evaluation_custom;
 pub mod gp_record;
 pub mod health_system;
+pub mod identity;
 pub mod sroi;
 pub mod import;
 pub mod instruments;

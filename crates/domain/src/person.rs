@@ -62,6 +62,12 @@ impl DateOfBirth {
         Ok(Self(date))
     }
 
+    /// A date of birth read back from storage, where it was checked when recorded (the 130-year
+    /// bound moves with the calendar, so it is not checked again).
+    pub fn stored(date: Date) -> Self {
+        Self(date)
+    }
+
     pub fn date(self) -> Date {
         self.0
     }

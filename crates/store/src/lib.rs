@@ -19,6 +19,7 @@
 
 mod error;
 pub mod model;
+pub mod model_privacy;
 pub mod model_stakeholders;
 pub mod postgres;
 mod scoped_report;
@@ -26,11 +27,14 @@ pub use scoped_report::{scope_for_org, scoped_input, scoped_report};
 pub mod sqlite;
 pub mod testing;
 pub mod traits;
+pub mod traits_privacy;
 
 pub use error::StoreError;
 pub use model::*;
+pub use model_privacy::*;
 pub use model_stakeholders::*;
 pub use traits::*;
+pub use traits_privacy::*;
 
 use std::sync::Arc;
 

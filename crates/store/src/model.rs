@@ -142,6 +142,8 @@ pub struct NewReferral {
     pub needs: Vec<NeedDomain>,
     pub referred_on: Date,
     pub assigned_worker_id: Option<String>,
+    /// The person's agreement and the lawful basis (not recorded for system-to-system referrals).
+    pub consent: linkwork_domain::consent::ReferralConsent,
 }
 
 #[derive(Debug, Clone)]
@@ -218,6 +220,8 @@ pub struct ReferralHeader {
     pub referred_by_org_id: Option<String>,
     #[sqlx(try_from = "String")]
     pub status: ReferralStatus,
+    /// The person's record is restricted (UK GDPR article 18): kept, but not changed.
+    pub restricted: bool,
 }
 
 /// One line of a caseload.
@@ -243,6 +247,8 @@ pub struct CaseloadEntry {
     /// Contacts where the link worker went with the person to an activity (accompanied access).
     pub accompanied: i64,
     pub duplicate_of: Option<String>,
+    /// Open identity conflicts this referral raised (its details did not match the person's).
+    pub identity_conflicts: i64,
 }
 
 impl CaseloadEntry {
@@ -303,6 +309,11 @@ pub struct Referral {
     pub referred_by_org_id: Option<String>,
     /// Set while this referral duplicates another open referral of the same person.
     pub duplicate_of: Option<String>,
+    #[sqlx(try_from = "String")]
+    pub consent: linkwork_domain::consent::ConsentStatus,
+    pub consent_on: Option<Date>,
+    #[sqlx(try_from = "String")]
+    pub lawful_basis: linkwork_domain::consent::LawfulBasis,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -390,6 +401,9 @@ pub struct ReferralRecord {
 pub struct PartnerReferral {
     #[sqlx(flatten)]
     pub onward: OnwardReferral,
+    /// For the audit trail only; never sent to the partner.
+    #[serde(skip)]
+    pub person_id: String,
     pub person_name: String,
     pub link_worker_name: Option<String>,
 }
@@ -455,6 +469,9 @@ pub struct Incoming {
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct ReferrerView {
     pub referral_id: String,
+    /// For the audit trail only; never shown to the referrer.
+    #[serde(skip)]
+    pub person_id: String,
     pub person_name: String,
     pub referred_on: Date,
     #[sqlx(try_from = "String")]
@@ -507,6 +524,9 @@ pub struct MdtMeeting {
     pub notes: Option<String>,
     /// Names of the people discussed.
     pub people: Vec<String>,
+    /// Their person ids, for the audit trail only.
+    #[serde(skip)]
+    pub person_ids: Vec<String>,
 }
 
 /// One link worker's caseload in numbers, for the manager.
@@ -636,6 +656,7 @@ pub struct LoopOnward {
     pub worker_id: Option<String>,
     pub worker_name: Option<String>,
     pub sent_by: Option<String>,
+    pub person_id: String,
     pub given_name: String,
     pub family_name: String,
     pub service_id: String,

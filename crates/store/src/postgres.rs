@@ -7,6 +7,10 @@ pub type Db = sqlx::Postgres;
 mod sql;
 pub use sql::SqlStore;
 
+/// Appended to a SELECT that reads a row the transaction will then change. PostgreSQL locks the
+/// row, so a concurrent change waits instead of working from a stale read.
+const LOCK_ROW: &str = " FOR UPDATE";
+
 /// How a transaction that will write starts. PostgreSQL locks rows as they are written; a plain `BEGIN` is enough.
 const BEGIN_WRITE: &str = "BEGIN";
 
@@ -20,5 +24,28 @@ async fn begin_bulk_load(_conn: &mut sqlx::PgConnection) -> crate::Result<()> {
 }
 
 async fn end_bulk_load(_conn: &mut sqlx::PgConnection) -> crate::Result<()> {
+    Ok(())
+}
+
+/// The database itself refuses to change, delete or truncate audit events (and the lists of
+/// people they name), whoever asks; only sealing an event not yet in the hash chain is let
+/// through. One transaction under an advisory lock, so two servers starting at once agree.
+async fn protect_audit_trail(pool: &sqlx::Pool<Db>) -> crate::Result<()> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SELECT pg_advisory_xact_lock(727411)").execute(&mut *tx).await?;
+    for statement in [
+        "CREATE OR REPLACE FUNCTION linkwork_audit_is_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ \
+         BEGIN RAISE EXCEPTION 'audit events cannot be changed or deleted (%)', TG_OP; END $$",
+        "CREATE OR REPLACE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events FOR EACH ROW WHEN (OLD.hash IS NOT NULL) EXECUTE FUNCTION linkwork_audit_is_append_only()",
+        "CREATE OR REPLACE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events FOR EACH ROW EXECUTE FUNCTION linkwork_audit_is_append_only()",
+        "CREATE OR REPLACE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events FOR EACH STATEMENT EXECUTE FUNCTION linkwork_audit_is_append_only()",
+        "CREATE OR REPLACE TRIGGER audit_subjects_no_update BEFORE UPDATE ON audit_subjects FOR EACH ROW EXECUTE FUNCTION linkwork_audit_is_append_only()",
+        "CREATE OR REPLACE TRIGGER audit_subjects_no_delete BEFORE DELETE ON audit_subjects FOR EACH ROW EXECUTE FUNCTION linkwork_audit_is_append_only()",
+        "CREATE OR REPLACE TRIGGER audit_subjects_no_truncate BEFORE TRUNCATE ON audit_subjects FOR EACH STATEMENT EXECUTE FUNCTION linkwork_audit_is_append_only()",
+        "CREATE OR REPLACE TRIGGER audit_chain_head_no_delete BEFORE DELETE OR TRUNCATE ON audit_chain_head FOR EACH STATEMENT EXECUTE FUNCTION linkwork_audit_is_append_only()",
+    ] {
+        sqlx::query(statement).execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
     Ok(())
 }

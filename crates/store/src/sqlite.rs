@@ -6,6 +6,10 @@ pub type Db = sqlx::Sqlite;
 mod sql;
 pub use sql::SqlStore;
 
+/// Appended to a SELECT that reads a row the transaction will then change. SQLite needs nothing: a
+/// write transaction already holds the database's write lock (`BEGIN_WRITE`).
+const LOCK_ROW: &str = "";
+
 /// How a transaction that will write starts. SQLite: a deferred `BEGIN` that reads and then writes cannot wait for the write lock (it fails
 /// at once with SQLITE_BUSY, or SQLITE_BUSY_SNAPSHOT in WAL mode); `IMMEDIATE` takes it up front,
 /// so concurrent writers queue under the busy timeout.
@@ -38,5 +42,25 @@ async fn begin_bulk_load(conn: &mut sqlx::SqliteConnection) -> crate::Result<()>
 
 async fn end_bulk_load(conn: &mut sqlx::SqliteConnection) -> crate::Result<()> {
     sqlx::query("PRAGMA cache_size = -2000").execute(conn).await?;
+    Ok(())
+}
+
+/// The database itself refuses to change or delete audit events (and the lists of people they
+/// name), whoever asks; only sealing an event that is not yet in the hash chain is let through.
+async fn protect_audit_trail(pool: &sqlx::Pool<Db>) -> crate::Result<()> {
+    for statement in [
+        "CREATE TRIGGER IF NOT EXISTS audit_events_no_update BEFORE UPDATE ON audit_events WHEN OLD.hash IS NOT NULL \
+         BEGIN SELECT RAISE(ABORT, 'audit events cannot be changed'); END",
+        "CREATE TRIGGER IF NOT EXISTS audit_events_no_delete BEFORE DELETE ON audit_events \
+         BEGIN SELECT RAISE(ABORT, 'audit events cannot be deleted'); END",
+        "CREATE TRIGGER IF NOT EXISTS audit_subjects_no_update BEFORE UPDATE ON audit_subjects \
+         BEGIN SELECT RAISE(ABORT, 'audit events cannot be changed'); END",
+        "CREATE TRIGGER IF NOT EXISTS audit_subjects_no_delete BEFORE DELETE ON audit_subjects \
+         BEGIN SELECT RAISE(ABORT, 'audit events cannot be deleted'); END",
+        "CREATE TRIGGER IF NOT EXISTS audit_chain_head_no_delete BEFORE DELETE ON audit_chain_head \
+         BEGIN SELECT RAISE(ABORT, 'the audit chain cannot be deleted'); END",
+    ] {
+        sqlx::query(statement).execute(pool).await?;
+    }
     Ok(())
 }

@@ -10,8 +10,8 @@ use time::{Date, OffsetDateTime};
 
 /// Everything Linkwork stores. One object-safe trait (split by concern into supertraits) so the
 /// shells hold an `Arc<dyn Store>` and are compiled once for both databases.
-pub trait Store: BundleStore + AdminStore + ActivityStore + AccountStore + DirectoryStore + CaseworkStore + PartnerStore + EvaluationStore + IntakeStore + TeamStore + CommunityStore + LoopStore + OrukStore + PartnershipStore + StakeholderStore + MeasurementStore + EquityStore + WordCloudStore {}
-impl<T: BundleStore + AdminStore + ActivityStore + AccountStore + DirectoryStore + CaseworkStore + PartnerStore + EvaluationStore + IntakeStore + TeamStore + CommunityStore + LoopStore + OrukStore + PartnershipStore + StakeholderStore + MeasurementStore + EquityStore + WordCloudStore> Store for T {}
+pub trait Store: crate::traits_privacy::AuditStore + crate::traits_privacy::IdentityStore + crate::traits_privacy::PrivacyStore + BundleStore + AdminStore + ActivityStore + AccountStore + DirectoryStore + CaseworkStore + PartnerStore + EvaluationStore + IntakeStore + TeamStore + CommunityStore + LoopStore + OrukStore + PartnershipStore + StakeholderStore + MeasurementStore + EquityStore + WordCloudStore {}
+impl<T: crate::traits_privacy::AuditStore + crate::traits_privacy::IdentityStore + crate::traits_privacy::PrivacyStore + BundleStore + AdminStore + ActivityStore + AccountStore + DirectoryStore + CaseworkStore + PartnerStore + EvaluationStore + IntakeStore + TeamStore + CommunityStore + LoopStore + OrukStore + PartnershipStore + StakeholderStore + MeasurementStore + EquityStore + WordCloudStore> Store for T {}
 
 #[async_trait]
 pub trait AdminStore: Send + Sync {
@@ -52,12 +52,15 @@ pub trait DirectoryStore: Send + Sync {
 
 #[async_trait]
 pub trait CaseworkStore: Send + Sync {
-    /// Records a referral, creating the person or updating their details if the service already
-    /// knows their NHS number. Returns the referral id.
+    /// Records a referral (from the link workers' form), creating the person, or matching the
+    /// person the service holds under that NHS number (`linkwork_domain::identity`: details
+    /// updated with history when the person matches, an identity conflict raised when not).
+    /// Returns the referral id.
     async fn create_referral(&self, who: &AuditActor, referral: &NewReferral) -> Result<String>;
     /// Like [`CaseworkStore::create_referral`], remembering the organisation that referred (a GP
     /// practice or VCSE organisation) so its staff can follow the referral's status.
-    async fn create_referral_from(&self, who: &AuditActor, referral: &NewReferral, referred_by_org_id: Option<&str>) -> Result<String>;
+    /// `source` says where the person's details came from (for the details history).
+    async fn create_referral_from(&self, who: &AuditActor, referral: &NewReferral, referred_by_org_id: Option<&str>, source: linkwork_domain::identity::DetailsSource) -> Result<String>;
     /// Records many referrals in one transaction: all of them, or none if any fails (bulk import).
     async fn create_referrals(&self, who: &AuditActor, referrals: &[NewReferral]) -> Result<Vec<String>>;
     async fn referral_header(&self, referral_id: &str) -> Result<Option<ReferralHeader>>;
@@ -263,6 +266,7 @@ pub trait StakeholderStore: Send + Sync {
 #[derive(Debug, Clone)]
 pub struct OpenMeasureFacts {
     pub referral_id: String,
+    pub person_id: String,
     pub given_name: String,
     pub family_name: String,
     pub worker_name: Option<String>,

@@ -81,16 +81,29 @@ async fn story(url: &str) -> Result<()> {
         needs: vec![NeedDomain::Loneliness, NeedDomain::Bereavement],
         referred_on: date!(2026 - 03 - 01),
         assigned_worker_id: None,
+        consent: Default::default(),
     };
     let referral = store.create_referral(&who, &new).await?;
-    // A second referral for the same NHS number keeps one person, with updated details.
+    // A second referral for the same person (NHS number, date of birth and names agree) keeps
+    // one person and takes the new postcode, kept in the details history.
     let mut again = new.clone();
-    again.person = person("9434765919", "Annie");
+    again.person.postcode = Postcode::parse("LS6 2AB").unwrap();
     let second = store.create_referral(&who, &again).await?;
     let h1 = store.referral_header(&referral).await?.unwrap();
     let h2 = store.referral_header(&second).await?.unwrap();
     assert_eq!(h1.person_id, h2.person_id);
     assert_eq!(h1.status, ReferralStatus::Received);
+    let changes = store.person_changes(&h1.person_id).await?;
+    assert_eq!(changes.len(), 1);
+    assert_eq!((changes[0].old_value.as_deref(), changes[0].new_value.as_deref()), (Some("LS1 4AP"), Some("LS6 2AB")));
+    // The same NHS number with another name changes nothing: it is held as an identity conflict.
+    let mut other = new.clone();
+    other.person = person("9434765919", "Annie");
+    let third = store.create_referral(&who, &other).await?;
+    assert_eq!(store.referral_header(&third).await?.unwrap().person_id, h1.person_id);
+    assert_eq!(store.referral_identity_conflicts(&third).await?.len(), 1);
+    assert_eq!(store.person_changes(&h1.person_id).await?.len(), 1, "no change from a mismatched referral");
+    store.change_referral(&who, &third, ReferralStatus::Received, &ReferralChange::Decline { on: date!(2026 - 03 - 02), reason: linkwork_domain::referral::DeclineReason::parse("duplicate").unwrap() }).await?;
 
     store.change_referral(&who, &referral, ReferralStatus::Received, &ReferralChange::Accept { on: date!(2026 - 03 - 02), worker_id: Some(worker.clone()) }).await?;
     // Acting on a stale status is refused rather than applied twice.
@@ -115,7 +128,7 @@ async fn story(url: &str) -> Result<()> {
     let entry = caseload.iter().find(|c| c.referral_id == referral).unwrap();
     assert_eq!(entry.first_contact_on, Some(date!(2026 - 03 - 05)));
     assert_eq!(entry.last_contact_on, Some(date!(2026 - 03 - 12)));
-    assert_eq!(entry.given_name, "Annie");
+    assert_eq!(entry.given_name, "Ann");
 
     let record = store.referral_record(&who, &referral).await?.unwrap();
     assert_eq!(record.person.nhs_number.as_str(), "9434765919");
@@ -131,7 +144,7 @@ async fn story(url: &str) -> Result<()> {
     let partner = AuditActor { user_id: None, token_id: Some(token.clone()), org_id: Some(vcse.clone()) };
     let seen = store.partner_referrals(&vcse).await?;
     assert_eq!(seen.len(), 1);
-    assert_eq!(seen[0].person_name, "Annie Example");
+    assert_eq!(seen[0].person_name, "Ann Example");
     assert!(store.partner_referrals(&pcn).await?.is_empty());
     store.change_onward(&partner, &onward, &OnwardChange { from: OnwardStatus::Sent, to: OnwardStatus::Accepted, on: date!(2026 - 03 - 08), decline_reason: None }).await?;
     store.change_onward(&partner, &onward, &OnwardChange { from: OnwardStatus::Accepted, to: OnwardStatus::Attended, on: date!(2026 - 03 - 15), decline_reason: None }).await?;
@@ -150,7 +163,7 @@ async fn story(url: &str) -> Result<()> {
     let input = store.evaluation_input("Test PCN", &[pcn.clone()], date!(2026 - 12 - 31)).await?;
     assert_eq!(input.practices.len(), 1);
     assert_eq!(input.practices[0].list_size, 8000);
-    assert_eq!(input.referrals.len(), 2);
+    assert_eq!(input.referrals.len(), 3, "the referral held as an identity conflict counts too");
     assert_eq!(input.measures.len(), 2);
     assert_eq!(input.onward.len(), 1);
     assert_eq!(input.referrals.iter().find(|r| r.id == referral).unwrap().first_contact_on, Some(date!(2026 - 03 - 05)));

@@ -31,6 +31,7 @@ fn referral(pcn: &str, practice_id: &str, nhs: &str, postcode: &str, born: time:
         needs: vec![NeedDomain::Loneliness],
         referred_on: date!(2026 - 06 - 01),
         assigned_worker_id: None,
+        consent: Default::default(),
     }
 }
 

@@ -30,6 +30,7 @@ fn referral(pcn: &str, nhs: &str) -> NewReferral {
         needs: vec![NeedDomain::Loneliness],
         referred_on: date!(2026 - 03 - 02),
         assigned_worker_id: None,
+        consent: Default::default(),
     }
 }
 

@@ -34,6 +34,7 @@ fn referral(pcn: &str, nhs: &str) -> NewReferral {
         needs: vec![NeedDomain::MoneyDebtBenefits, NeedDomain::Loneliness],
         referred_on: date!(2026 - 06 - 01),
         assigned_worker_id: None,
+        consent: Default::default(),
     }
 }
 

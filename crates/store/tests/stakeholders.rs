@@ -356,6 +356,7 @@ async fn story(url: &str) -> Result<()> {
                 needs: vec![NeedDomain::Loneliness],
                 referred_on: date!(2026 - 04 - 10),
                 assigned_worker_id: None,
+                consent: Default::default(),
             },
         )
         .await?;

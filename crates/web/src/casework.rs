@@ -6,6 +6,8 @@ use crate::forms::{Checker, Fields};
 use crate::WebError;
 use linkwork_domain::access::{Actor, OrgKind, Role};
 use linkwork_domain::contact::{ContactMode, Minutes};
+use linkwork_domain::consent::ReferralConsent;
+use linkwork_domain::identity::DetailsSource;
 use linkwork_domain::instruments::{AnswerSet, Instrument, Timepoint};
 use linkwork_domain::need::{parse_needs, NeedDomain};
 use linkwork_domain::onward::{OnwardDeclineReason, OnwardStatus, PartnerResponse};
@@ -23,15 +25,24 @@ pub fn today() -> Date {
     time::OffsetDateTime::now_utc().date()
 }
 
-/// The header of a referral this actor may work on; `NotFound` otherwise, so other services'
-/// referral ids cannot be probed.
+/// The header of a referral this actor may work on. A role that does no casework is refused
+/// before the id is looked up (the same 403 for a real id as for a made-up one); another
+/// service's referral answers `NotFound`, like an unknown id, so ids cannot be probed.
 pub async fn casework_referral(store: &dyn Store, actor: &Actor, referral_id: &str) -> Result<ReferralHeader, WebError> {
+    require_casework(actor)?;
     let header = store.referral_header(referral_id).await?.ok_or(WebError::NotFound)?;
-    if !actor.role.does_casework() {
-        return Err(WebError::Forbidden);
-    }
     if !actor.may_access_casework(&header.service_org_id) {
         return Err(WebError::NotFound);
+    }
+    Ok(header)
+}
+
+/// The header of a referral this actor may change: as [`casework_referral`], and refused while
+/// the person's record is restricted (UK GDPR article 18).
+pub async fn casework_change(store: &dyn Store, actor: &Actor, referral_id: &str) -> Result<ReferralHeader, WebError> {
+    let header = casework_referral(store, actor, referral_id).await?;
+    if header.restricted {
+        return Err(WebError::Conflict("This person's record is restricted at their request: it cannot be changed until a manager lifts the restriction".into()));
     }
     Ok(header)
 }
@@ -99,29 +110,40 @@ pub fn parse_referral(f: &Fields, service_org_id: &str, practices: &[Org]) -> Re
             needs,
             referred_on,
             assigned_worker_id: None,
+            consent: Default::default(),
         }),
         _ => Err(WebError::Invalid(c.into_errors())),
     }
 }
 
-/// Creates a person and referral from the "new referral" fields: by a link worker or manager for
-/// their service, or by GP practice staff for their practice's PCN.
-pub async fn create_referral(store: &dyn Store, actor: &Actor, who: &AuditActor, f: &Fields) -> Result<String, WebError> {
+/// Creates a referral from the "new referral" fields: by a link worker or manager for their
+/// service, or by GP practice staff for their practice's PCN. The person is matched by the
+/// identity rule (`linkwork_domain::identity`); `source` is recorded with any change to their details.
+pub async fn create_referral(store: &dyn Store, actor: &Actor, who: &AuditActor, f: &Fields, source: DetailsSource) -> Result<String, WebError> {
     let context = referral_context(store, actor).await?;
-    let referral = parse_referral(f, &context.service_org_id, &context.practices)?;
-    Ok(store.create_referral_from(who, &referral, context.referred_by_org_id.as_deref()).await?)
+    // Every problem at once: the consent question is checked with the rest of the form.
+    let consent = ReferralConsent::parse_form(f.get("consent"), f.get("lawful_basis"), today()).map_err(WebError::from);
+    let referral = match (parse_referral(f, &context.service_org_id, &context.practices), consent) {
+        (Ok(referral), Ok(consent)) => NewReferral { consent, ..referral },
+        (Err(WebError::Invalid(mut errors)), Err(WebError::Invalid(more))) => {
+            errors.extend(more);
+            return Err(WebError::Invalid(errors));
+        }
+        (Err(e), _) | (_, Err(e)) => return Err(e),
+    };
+    Ok(store.create_referral_from(who, &referral, context.referred_by_org_id.as_deref(), source).await?)
 }
 
 /// Accepts a new referral onto the caseload of `worker_id` (the signed-in link worker, if any).
 pub async fn accept(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str, worker_id: Option<String>) -> Result<(), WebError> {
-    let header = casework_referral(store, actor, referral_id).await?;
+    let header = casework_change(store, actor, referral_id).await?;
     header.status.accept()?;
     store.change_referral(who, referral_id, header.status, &ReferralChange::Accept { on: today(), worker_id }).await?;
     Ok(())
 }
 
 pub async fn decline(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str, f: &Fields) -> Result<(), WebError> {
-    let header = casework_referral(store, actor, referral_id).await?;
+    let header = casework_change(store, actor, referral_id).await?;
     let reason = DeclineReason::parse(f.get("decline_reason"))?;
     header.status.decline()?;
     linkwork_domain::triage::check_decline(reason, store.unsuccessful_attempts(referral_id).await?)?;
@@ -130,7 +152,7 @@ pub async fn decline(store: &dyn Store, actor: &Actor, who: &AuditActor, referra
 }
 
 pub async fn record_conversation(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str, f: &Fields) -> Result<String, WebError> {
-    let header = casework_referral(store, actor, referral_id).await?;
+    let header = casework_change(store, actor, referral_id).await?;
     header.status.require_active()?;
     let today = today();
     let mut c = Checker::default();
@@ -166,7 +188,7 @@ fn review_field(i: usize) -> &'static str {
 }
 
 pub async fn add_contact(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str, f: &Fields) -> Result<String, WebError> {
-    let header = casework_referral(store, actor, referral_id).await?;
+    let header = casework_change(store, actor, referral_id).await?;
     header.status.require_active()?;
     let mut c = Checker::default();
     let contact_on = c.check(parse_past_date("contact_on", "date of the contact", f.get("contact_on"), today()));
@@ -190,7 +212,7 @@ pub async fn add_contact(store: &dyn Store, actor: &Actor, who: &AuditActor, ref
 }
 
 pub async fn add_measure(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str, instrument: Instrument, f: &Fields) -> Result<String, WebError> {
-    let header = casework_referral(store, actor, referral_id).await?;
+    let header = casework_change(store, actor, referral_id).await?;
     header.status.require_active()?;
     let mut c = Checker::default();
     let timepoint = c.check(Timepoint::parse(f.get("timepoint")));
@@ -212,7 +234,7 @@ pub async fn add_measure(store: &dyn Store, actor: &Actor, who: &AuditActor, ref
 }
 
 pub async fn refer_onward(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str, f: &Fields) -> Result<String, WebError> {
-    let header = casework_referral(store, actor, referral_id).await?;
+    let header = casework_change(store, actor, referral_id).await?;
     header.status.require_active()?;
     let mut c = Checker::default();
     let service_id = f.get("service_id").trim();
@@ -221,7 +243,11 @@ pub async fn refer_onward(store: &dyn Store, actor: &Actor, who: &AuditActor, re
         c.error("service_id", "Select a service from the directory");
     }
     let note = c.check(BoundedText::<2000>::parse("note", "note for the service", f.get("note")));
+    if let Some(service) = &service {
+        c.check(linkwork_domain::consent::parse_share_consent(f.get("share_consent"), &service.org_name));
+    }
     match (service, note) {
+        (Some(_), Some(_)) if !c.is_ok() => Err(WebError::Invalid(c.into_errors())),
         (Some(service), Some(note)) => {
             // The id is chosen here so that the provider's notification, written in the same
             // transaction, can link to the referral.
@@ -234,7 +260,7 @@ pub async fn refer_onward(store: &dyn Store, actor: &Actor, who: &AuditActor, re
 }
 
 pub async fn discharge(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str, f: &Fields) -> Result<(), WebError> {
-    let header = casework_referral(store, actor, referral_id).await?;
+    let header = casework_change(store, actor, referral_id).await?;
     let mut c = Checker::default();
     let reason = c.check(DischargeReason::parse(f.get("discharge_reason")));
     let summary = c.check(BoundedText::<4000>::parse("summary", "summary", f.get("summary")));

@@ -127,6 +127,8 @@ pub async fn convert(store: &dyn Store, actor: &Actor, who: &AuditActor, id: &st
     };
     fields.set("source", source.code());
     let referral = parse_referral(&fields, &context.service_org_id, &context.practices)?;
+    // The person (or the partner, for them) agreed on the short form, which cannot be sent without it.
+    let referral = linkwork_store::NewReferral { consent: linkwork_domain::consent::ReferralConsent::given_on(incoming.received_at.date()), ..referral };
     Ok(store.convert_incoming(who, id, &referral).await?)
 }
 

@@ -93,11 +93,11 @@ pub struct Attention {
 
 /// Stuck and bounced for a signed-in link worker (their people and unassigned ones), or for a
 /// manager or an API token (the whole service).
-pub async fn attention(store: &dyn Store, actor: &Actor, user_id: Option<&str>, today: Date) -> Result<Attention, WebError> {
+pub async fn attention(store: &dyn Store, actor: &Actor, who: &linkwork_store::AuditActor, user_id: Option<&str>, today: Date) -> Result<Attention, WebError> {
     crate::casework::require_casework(actor)?;
     let worker = user_id.filter(|_| actor.role == Role::LinkWorker);
     let all = store.service_onward(&actor.org_id, worker).await?;
-    let stuck = all.iter().filter(|o| onward::is_stuck(o.status, o.sent_on, today)).cloned().collect();
+    let stuck: Vec<LoopOnward> = all.iter().filter(|o| onward::is_stuck(o.status, o.sent_on, today)).cloned().collect();
     let mut bounced: Vec<Bounced> = Vec::new();
     let mut referral_ids: Vec<&str> = all.iter().map(|o| o.referral_id.as_str()).collect();
     referral_ids.sort_unstable();
@@ -115,6 +115,8 @@ pub async fn attention(store: &dyn Store, actor: &Actor, user_id: Option<&str>, 
         }
     }
     bounced.sort_by(|a, b| b.declines.len().cmp(&a.declines.len()).then_with(|| a.name.cmp(&b.name)));
+    let shown = stuck.iter().map(|o| o.person_id.clone()).chain(bounced.iter().flat_map(|b| b.declines.first().map(|o| o.person_id.clone())));
+    crate::reads::record_list(store, who, "onward.attention.read", &actor.org_id, shown.collect::<Vec<_>>()).await?;
     Ok(Attention { stuck, bounced })
 }
 

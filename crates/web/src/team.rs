@@ -1,7 +1,7 @@
 //! The team's day: contact attempts at triage, duplicates, reassigning people between link
 //! workers, goal progress, MDT meetings, and finding people. Access rules as in `casework`.
 
-use crate::casework::{casework_referral, require_casework, today};
+use crate::casework::{require_casework, today};
 use crate::forms::{Checker, Fields};
 use crate::WebError;
 use linkwork_domain::access::{Actor, OrgKind, Role};
@@ -13,7 +13,7 @@ use linkwork_domain::{BoundedText, NhsNumber};
 use linkwork_store::{AuditActor, NewAttempt, NewMdtMeeting, PersonQuery, ReferralRecord, Store};
 
 pub async fn add_attempt(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str, f: &Fields) -> Result<String, WebError> {
-    let header = casework_referral(store, actor, referral_id).await?;
+    let header = crate::casework::casework_change(store, actor, referral_id).await?;
     if !header.status.is_open() {
         return Err(WebError::Conflict("This referral is closed".into()));
     }
@@ -30,7 +30,7 @@ pub async fn add_attempt(store: &dyn Store, actor: &Actor, who: &AuditActor, ref
 
 /// Merges a flagged duplicate into the open referral it duplicates.
 pub async fn merge(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str) -> Result<String, WebError> {
-    casework_referral(store, actor, referral_id).await?;
+    crate::casework::casework_change(store, actor, referral_id).await?;
     let record = store.referral_record(who, referral_id).await?.ok_or(WebError::NotFound)?;
     let into = record.referral.duplicate_of.ok_or_else(|| WebError::Conflict("This referral is not flagged as a duplicate".into()))?;
     store.merge_duplicate(who, referral_id, &into).await?;
@@ -38,7 +38,7 @@ pub async fn merge(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_
 }
 
 pub async fn keep_separate(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str) -> Result<(), WebError> {
-    casework_referral(store, actor, referral_id).await?;
+    crate::casework::casework_change(store, actor, referral_id).await?;
     Ok(store.clear_duplicate(who, referral_id).await?)
 }
 
@@ -47,7 +47,7 @@ pub async fn reassign(store: &dyn Store, actor: &Actor, who: &AuditActor, referr
     if actor.role != Role::Manager {
         return Err(WebError::Forbidden);
     }
-    casework_referral(store, actor, referral_id).await?;
+    crate::casework::casework_change(store, actor, referral_id).await?;
     let worker = f.get("worker_id").trim();
     if worker.is_empty() {
         return Err(WebError::Invalid(vec![crate::forms::FieldError { field: "worker_id".into(), message: "Select a link worker".into() }]));
@@ -56,7 +56,7 @@ pub async fn reassign(store: &dyn Store, actor: &Actor, who: &AuditActor, referr
 }
 
 pub async fn set_goal_status(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str, goal_id: &str, f: &Fields) -> Result<(), WebError> {
-    casework_referral(store, actor, referral_id).await?;
+    crate::casework::casework_change(store, actor, referral_id).await?;
     let status = GoalStatus::parse(f.get("goal_status"))?;
     Ok(store.set_goal_status(who, referral_id, goal_id, status).await?)
 }

@@ -41,7 +41,7 @@ impl Page {
     pub fn for_user(title: &str, user: &CurrentUser, org_name: &str, here: &str) -> Self {
         let links: &[(&'static str, &'static str)] = match user.role() {
             Role::LinkWorker => &[("/caseload", "Caseload"), ("/measures/due", "Measures due"), ("/triage", "Triage"), ("/referrals/new", "New referral"), ("/people", "Find a person"), ("/mdt", "MDT"), ("/onward/attention", "Onward referrals"), ("/community", "Community work"), ("/directory", "Directory"), ("/dashboard", "Dashboard"), ("/wellbeing", "My wellbeing"), ("/evidence", "Evidence")],
-            Role::Manager => &[("/caseload", "Caseloads"), ("/measures/due", "Measures due"), ("/triage", "Triage"), ("/team", "Team"), ("/referrals/new", "New referral"), ("/people", "Find a person"), ("/mdt", "MDT"), ("/onward/attention", "Onward referrals"), ("/community", "Community work"), ("/directory", "Directory"), ("/dashboard", "Dashboard"), ("/stakeholders", "Evaluation plan"), ("/evidence", "Evidence"), ("/health", "Health and SROI")],
+            Role::Manager => &[("/caseload", "Caseloads"), ("/measures/due", "Measures due"), ("/triage", "Triage"), ("/team", "Team"), ("/referrals/new", "New referral"), ("/people", "Find a person"), ("/mdt", "MDT"), ("/onward/attention", "Onward referrals"), ("/community", "Community work"), ("/directory", "Directory"), ("/dashboard", "Dashboard"), ("/stakeholders", "Evaluation plan"), ("/evidence", "Evidence"), ("/health", "Health and SROI"), ("/audit", "Audit trail")],
             Role::PracticeStaff => &[("/practice/referrals", "Our referrals"), ("/practice/referrals/new", "Refer someone")],
             Role::VcsePartner => &[("/partner/referrals", "Referrals to us"), ("/partner/refer", "Refer someone"), ("/directory/mine", "Our services"), ("/partner/report", "Feedback report")],
             Role::Commissioner | Role::Admin => &[("/dashboard", "Dashboard"), ("/report", "Evaluation report")],
@@ -179,6 +179,7 @@ pub struct NewReferralView {
     pub ethnicities: Vec<Choice>,
     pub sources: Vec<Choice>,
     pub needs: Vec<Choice>,
+    pub lawful_bases: Vec<Choice>,
 }
 
 #[derive(Template)]
@@ -199,6 +200,17 @@ pub struct ReferralView {
     pub measures: Vec<MeasureRow>,
     /// The onward-referral loop on this record: prompts and each referral's history.
     pub onward_loop: OnwardLoopPanel,
+    /// Open identity conflicts this referral raised (its details did not match the person's).
+    pub conflicts: Vec<ConflictPanel>,
+    /// Partner organisations the person agreed to share their details with.
+    pub sharing: Vec<linkwork_store::SharingConsent>,
+}
+
+/// An identity conflict as the referral page shows it: each detail that differs, held and sent.
+pub struct ConflictPanel {
+    pub id: String,
+    pub source: &'static str,
+    pub rows: Vec<(&'static str, String, String)>,
 }
 
 pub struct MeasureRow {
@@ -514,9 +526,16 @@ pub struct SearchRow {
 #[template(path = "timeline.html")]
 pub struct TimelineView {
     pub page: Page,
+    pub person_id: String,
     pub name: String,
     pub nhs_number: String,
     pub events: Vec<TimelineRow>,
+    /// Every change to the person's details: when, detail, was, became, where from, by whom.
+    pub changes: Vec<[String; 6]>,
+    /// Why the record is restricted, while it is.
+    pub restricted: Option<String>,
+    /// The manager's rights actions (subject access, restriction, erasure) are offered.
+    pub manager: bool,
 }
 
 pub struct TimelineRow {

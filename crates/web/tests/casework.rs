@@ -22,6 +22,7 @@ fn person<'a>(nhs: &'a str, given: &'a str, practice: &'a str, referred_on: &'a 
         ("referred_on", referred_on),
         ("source", "gp_practice"),
         ("referrer_name", "Dr Lee"),
+        ("consent", "yes"),
         ("reason", "Debt and low mood"),
         ("needs", "money"),
     ]
@@ -297,7 +298,7 @@ async fn api(w: &World) {
     let r = http
         .post(url(&format!("/incoming-referrals/{id}/convert")))
         .bearer_auth(&lw)
-        .json(&serde_json::json!({"nhs_number": "9434765862", "given_name": "Api", "family_name": "Partner", "date_of_birth": "1955-05-05", "sex": "2", "ethnicity": "Z", "postcode": "LS6 2AB", "practice_id": w.practice, "referred_on": days_ago(0), "referrer_name": "Walk Club", "reason": "Isolated", "needs": ["loneliness"]}))
+        .json(&serde_json::json!({"nhs_number": "9434765862", "given_name": "Api", "family_name": "Partner", "date_of_birth": "1955-05-05", "sex": "2", "ethnicity": "Z", "postcode": "LS6 2AB", "practice_id": w.practice, "referred_on": days_ago(0), "referrer_name": "Walk Club", "reason": "Isolated", "needs": ["loneliness"], "consent": "yes"}))
         .send()
         .await
         .unwrap();

@@ -194,6 +194,7 @@ fn person_fields(practice: &str) -> Vec<(&str, &str)> {
         ("referred_on", "2026-11-02"),
         ("source", "gp_practice"),
         ("referrer_name", "Dr Patel"),
+        ("consent", "yes"),
         ("reason", "Lonely"),
         ("needs", "loneliness"),
     ]

@@ -365,8 +365,9 @@ async fn gp_record(w: &World, id: &str, declined: &str) {
         assert_eq!(w.get(token, &format!("/api/referrals/{id}/gp-record")).await.0, StatusCode::FORBIDDEN);
         assert_eq!(w.get(token, "/api/gp-record").await.0, StatusCode::FORBIDDEN);
     }
-    // A partner may follow only referrals its organisation made: this one is not found for it.
-    assert_eq!(w.get(&w.partner, &format!("/fhir/Task/{id}")).await.0, StatusCode::NOT_FOUND);
+    // A partner never reads a referral through FHIR (it follows its own referrals' status in
+    // the API's incoming-referrals list): 403 whatever the id.
+    assert_eq!(w.get(&w.partner, &format!("/fhir/Task/{id}")).await.0, StatusCode::FORBIDDEN);
     assert_eq!(w.get(&w.commissioner, &format!("/fhir/Task/{id}")).await.0, StatusCode::FORBIDDEN);
 }
 

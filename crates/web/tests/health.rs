@@ -239,6 +239,7 @@ async fn activity_upload(w: &World) {
         needs: vec![linkwork_domain::need::NeedDomain::Loneliness],
         referred_on: today(),
         assigned_worker_id: None,
+        consent: Default::default(),
     };
     w.store
         .create_referrals(&linkwork_store::AuditActor::default(), &[referral])

@@ -23,6 +23,7 @@ fn referral_fields<'a>(nhs: &'a str, practice: &'a str) -> Vec<(&'a str, &'a str
         ("referred_on", "2026-11-02"),
         ("source", "gp_practice"),
         ("referrer_name", "Dr Patel"),
+        ("consent", "yes"),
         ("reason", "Lonely since her husband died"),
         ("needs", "loneliness"),
         ("needs", "bereavement"),
@@ -130,7 +131,7 @@ async fn journey(w: &World) {
     assert_eq!(status, StatusCode::SEE_OTHER);
 
     let onward = format!("{record}/onward/new");
-    let (status, ..) = lw.post(&onward, &onward, &[("service_id", &w.service), ("note", "Mornings are best")]).await;
+    let (status, ..) = lw.post(&onward, &onward, &[("service_id", &w.service), ("note", "Mornings are best"), ("share_consent", "yes")]).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
 
     let (_, html) = lw.get(&record).await;
@@ -220,7 +221,7 @@ async fn api(w: &World) {
 
     let good = serde_json::json!({
         "nhs_number": "9434765870", "given_name": "Bo", "family_name": "Api", "date_of_birth": "1960-01-31", "sex": "1", "ethnicity": "H",
-        "postcode": "M1 1AE", "practice_id": w.practice, "referred_on": "2026-11-10", "source": "self", "referrer_name": "Self", "reason": "Debt worries", "needs": ["money"]
+        "postcode": "M1 1AE", "practice_id": w.practice, "referred_on": "2026-11-10", "source": "self", "referrer_name": "Self", "reason": "Debt worries", "needs": ["money"], "consent": "yes"
     });
     let r = http.post(format!("{}/api/referrals", w.base)).bearer_auth(&token).json(&good).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::CREATED);

@@ -26,7 +26,7 @@ async fn token(w: &World, org: &str, role: Role) -> String {
 fn referral_body(w: &World, given_name: &str, reason: &str) -> Value {
     json!({
         "nhs_number": nhs_number(7), "given_name": given_name, "family_name": "Example", "date_of_birth": "1960-01-31", "sex": "2", "ethnicity": "A",
-        "postcode": "LS1 4AP", "practice_id": w.practice, "referred_on": today().to_string(), "source": "gp_practice", "referrer_name": "Dr Shah", "reason": reason, "needs": ["loneliness"]
+        "postcode": "LS1 4AP", "practice_id": w.practice, "referred_on": today().to_string(), "source": "gp_practice", "referrer_name": "Dr Shah", "reason": reason, "needs": ["loneliness"], "consent": "yes"
     })
 }
 
@@ -76,6 +76,7 @@ async fn a_nul_in_a_form_field_is_refused_on_the_page_and_writes_nothing() {
             ("referrer_name", "Dr Shah"),
             ("reason", "Lonely"),
             ("needs", "loneliness"),
+            ("consent", "yes"),
         ];
         let (status, _, html) = lw.post("/referrals/new", "/referrals/new", &fields).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{backend}");

@@ -54,6 +54,7 @@ async fn schedule_due_and_self_completion(w: &World) {
         ("referred_on", referred.to_string()),
         ("source", "gp_practice".into()),
         ("referrer_name", "Dr Lee".into()),
+        ("consent", "yes".into()),
         ("reason", "Lonely since moving".into()),
         ("needs", "loneliness".into()),
     ];
@@ -183,6 +184,7 @@ async fn needs_at_discharge(w: &World) {
         ("referred_on", days_ago(60).to_string()),
         ("source", "gp_practice".into()),
         ("referrer_name", "Dr Lee".into()),
+        ("consent", "yes".into()),
         ("reason", "Debts and lonely".into()),
     ];
     let mut fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
@@ -263,6 +265,7 @@ async fn custom_questionnaires(w: &World) {
         ("referred_on", days_ago(40).to_string()),
         ("source", "gp_practice".into()),
         ("referrer_name", "Dr Lee".into()),
+        ("consent", "yes".into()),
         ("reason", "Managing diabetes".into()),
         ("needs", "long_term_condition".into()),
     ];

@@ -40,6 +40,7 @@ async fn accepted_referral(w: &World, lw: &Browser, n: u32, given: &str, family:
         ("referred_on", referred_on.as_str()),
         ("source", "gp_practice"),
         ("referrer_name", "Dr Shah"),
+        ("consent", "yes"),
         ("reason", REASON),
         ("needs", "loneliness"),
     ];
@@ -101,7 +102,7 @@ async fn lifecycle_through_pages(w: &World) {
     let other_partner = Browser::login(&w.base, "partner.other@test.org").await;
     let referral = accepted_referral(w, &lw, 1, "Pat", "Loopington").await;
 
-    let (status, location, _) = lw.post(&format!("/referrals/{referral}/onward/new"), &format!("/referrals/{referral}/onward/new"), &[("service_id", w.service.as_str()), ("note", NOTE)]).await;
+    let (status, location, _) = lw.post(&format!("/referrals/{referral}/onward/new"), &format!("/referrals/{referral}/onward/new"), &[("service_id", w.service.as_str()), ("note", NOTE), ("share_consent", "yes")]).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert!(location.ends_with("notice=onward"));
     let onward = onward_of(w, &referral).await.remove(0);
@@ -221,7 +222,7 @@ async fn api_lifecycle_and_refusals(w: &World) {
     let other_token = token(w, &w.other_vcse, Role::VcsePartner).await;
     let api = |path: &str| format!("{}/api{path}", w.base);
 
-    let r = http.post(api(&format!("/referrals/{referral}/onward-referrals"))).bearer_auth(&lw_token).json(&serde_json::json!({ "service_id": w.service, "note": NOTE })).send().await.unwrap();
+    let r = http.post(api(&format!("/referrals/{referral}/onward-referrals"))).bearer_auth(&lw_token).json(&serde_json::json!({ "service_id": w.service, "note": NOTE, "share_consent": "yes" })).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::CREATED);
     let onward: serde_json::Value = r.json().await.unwrap();
     let id = onward["id"].as_str().unwrap().to_owned();
@@ -393,7 +394,7 @@ async fn email_delivery(w: &World, sink: &SmtpSink) {
     let lw = Browser::login(&w.base, "lw@test.org").await;
     let partner = Browser::login(&w.base, "partner@test.org").await;
     let referral = accepted_referral(w, &lw, 4, "Kim", "Latency").await;
-    lw.post(&format!("/referrals/{referral}/onward/new"), &format!("/referrals/{referral}/onward/new"), &[("service_id", w.service.as_str()), ("note", NOTE)]).await;
+    lw.post(&format!("/referrals/{referral}/onward/new"), &format!("/referrals/{referral}/onward/new"), &[("service_id", w.service.as_str()), ("note", NOTE), ("share_consent", "yes")]).await;
     let id = onward_of(w, &referral).await.remove(0).onward_id;
     sink.wait_for(1, Duration::from_secs(10)).await;
     sink.take();

@@ -38,6 +38,7 @@ fn new_referral(w: &World, n: u32) -> NewReferral {
         needs: vec![NeedDomain::Loneliness, NeedDomain::Housing],
         referred_on: today() - Duration::days(30),
         assigned_worker_id: None,
+        consent: Default::default(),
     }
 }
 

@@ -293,6 +293,7 @@ async fn evidence(w: &World) {
                 needs: vec![NeedDomain::Loneliness],
                 referred_on: today(),
                 assigned_worker_id: None,
+                consent: Default::default(),
             },
         )
         .await

@@ -11,6 +11,9 @@ const ORG_COLUMNS: &str = "id, kind, name, ods_code, parent_id, list_size";
 impl AdminStore for SqlStore {
     async fn migrate(&self) -> Result<()> {
         sqlx::migrate!("../../migrations").run(&self.pool).await?;
+        // Events from before the hash chain join it, then the database refuses to change any.
+        super::audit_trail::seal_unchained(self).await?;
+        super::super::protect_audit_trail(&self.pool).await?;
         Ok(())
     }
 

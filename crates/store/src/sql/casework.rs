@@ -3,6 +3,7 @@ use crate::model::*;
 use crate::traits::CaseworkStore;
 use crate::{new_id, Result, StoreError};
 use async_trait::async_trait;
+use linkwork_domain::identity::DetailsSource;
 use linkwork_domain::instruments::{AnswerSet, Instrument, Recorded, ScoresOnly, Timepoint};
 use linkwork_domain::need::NeedDomain;
 use linkwork_domain::plan::GoalStatus;
@@ -11,7 +12,7 @@ use time::Date;
 
 const REFERRAL_SELECT: &str = "SELECT r.id, r.service_org_id, r.practice_id, p.name AS practice_name, r.source, r.referrer_name, r.reason, r.referred_on, r.status, \
      r.assigned_worker_id, u.display_name AS worker_name, r.accepted_on, r.declined_on, r.decline_reason, r.discharged_on, r.discharge_reason, r.discharge_summary, \
-     r.referred_by_org_id, r.duplicate_of FROM referrals r LEFT JOIN organisations p ON p.id = r.practice_id LEFT JOIN users u ON u.id = r.assigned_worker_id";
+     r.referred_by_org_id, r.duplicate_of, r.consent, r.consent_on, r.lawful_basis FROM referrals r LEFT JOIN organisations p ON p.id = r.practice_id LEFT JOIN users u ON u.id = r.assigned_worker_id";
 
 pub(super) const ONWARD_SELECT: &str = "SELECT w.id, w.referral_id, w.service_id, s.name AS service_name, s.org_id AS provider_org_id, o.name AS provider_name, w.status, w.note, \
      w.sent_on, w.responded_on, w.decline_reason, w.attended_on FROM onward_referrals w JOIN services s ON s.id = w.service_id JOIN organisations o ON o.id = s.org_id";
@@ -23,12 +24,12 @@ fn corrupt(e: impl std::fmt::Display) -> StoreError {
 #[async_trait]
 impl CaseworkStore for SqlStore {
     async fn create_referral(&self, who: &AuditActor, r: &NewReferral) -> Result<String> {
-        self.create_referral_from(who, r, None).await
+        self.create_referral_from(who, r, None, DetailsSource::LinkWorkerForm).await
     }
 
-    async fn create_referral_from(&self, who: &AuditActor, r: &NewReferral, referred_by_org_id: Option<&str>) -> Result<String> {
+    async fn create_referral_from(&self, who: &AuditActor, r: &NewReferral, referred_by_org_id: Option<&str>, source: DetailsSource) -> Result<String> {
         let mut tx = self.write_tx().await?;
-        let id = insert_referral(&mut tx, who, r, referred_by_org_id).await?;
+        let id = insert_referral(&mut tx, who, r, referred_by_org_id, source).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -37,14 +38,20 @@ impl CaseworkStore for SqlStore {
         let mut tx = self.write_tx().await?;
         let mut ids = Vec::with_capacity(referrals.len());
         for r in referrals {
-            ids.push(insert_referral(&mut tx, who, r, None).await?);
+            ids.push(insert_referral(&mut tx, who, r, None, DetailsSource::CsvImport).await?);
         }
         tx.commit().await?;
         Ok(ids)
     }
 
     async fn referral_header(&self, referral_id: &str) -> Result<Option<ReferralHeader>> {
-        Ok(sqlx::query_as("SELECT id, person_id, service_org_id, referred_by_org_id, status FROM referrals WHERE id = $1").bind(referral_id).fetch_optional(&self.pool).await?)
+        Ok(sqlx::query_as(
+            "SELECT r.id, r.person_id, r.service_org_id, r.referred_by_org_id, r.status, p.restricted_at IS NOT NULL AS restricted \
+             FROM referrals r JOIN people p ON p.id = r.person_id WHERE r.id = $1 AND p.erased_at IS NULL",
+        )
+        .bind(referral_id)
+        .fetch_optional(&self.pool)
+        .await?)
     }
 
     async fn caseload(&self, service_org_id: &str, worker_id: Option<&str>, open_only: bool) -> Result<Vec<CaseloadEntry>> {
@@ -55,9 +62,10 @@ impl CaseworkStore for SqlStore {
              (SELECT MIN(g.review_on) FROM goals g WHERE g.referral_id = r.id AND g.status IN ('not_started', 'in_progress')) AS next_review_on, \
              (SELECT MIN(m.taken_on) FROM measures m WHERE m.referral_id = r.id AND m.timepoint = 'baseline') AS baseline_on, \
              (SELECT COUNT(*) FROM measures m WHERE m.referral_id = r.id AND m.timepoint <> 'baseline') AS follow_ups, \
-             (SELECT COUNT(*) FROM contacts c WHERE c.referral_id = r.id AND c.accompanied) AS accompanied \
+             (SELECT COUNT(*) FROM contacts c WHERE c.referral_id = r.id AND c.accompanied) AS accompanied, \
+             (SELECT COUNT(*) FROM identity_conflicts ic WHERE ic.referral_id = r.id AND ic.status = 'open') AS identity_conflicts \
              FROM referrals r JOIN people p ON p.id = r.person_id LEFT JOIN users u ON u.id = r.assigned_worker_id \
-             WHERE r.service_org_id = $1 AND ($2 IS NULL OR r.assigned_worker_id = $2 OR r.assigned_worker_id IS NULL) \
+             WHERE r.service_org_id = $1 AND p.erased_at IS NULL AND ($2 IS NULL OR r.assigned_worker_id = $2 OR r.assigned_worker_id IS NULL) \
              AND (NOT $3 OR r.status IN ('received', 'accepted')) \
              ORDER BY CASE r.status WHEN 'received' THEN 0 WHEN 'accepted' THEN 1 ELSE 2 END, r.referred_on DESC, r.id",
         )
@@ -107,7 +115,9 @@ impl CaseworkStore for SqlStore {
         .bind(referral_id)
         .fetch_all(&self.pool)
         .await?;
-        audit(&self.pool, who, Audit { action: "referral.read", entity: "referral", entity_id: referral_id, person_id: Some(&person.id) }).await?;
+        let mut tx = self.write_tx().await?;
+        audit(&mut tx, who, Audit { action: "referral.read", entity: "referral", entity_id: referral_id, person_id: Some(&person.id) }).await?;
+        tx.commit().await?;
         Ok(Some(ReferralRecord { person, referral, needs, conversations, goals, contacts, measures, onward, attempts, mdt }))
     }
 
@@ -280,41 +290,21 @@ pub(super) async fn insert_needs(tx: &mut sqlx::Transaction<'_, super::Db>, refe
     Ok(())
 }
 
-/// Inserts (or updates) the person and inserts the referral, its needs and its audit event.
-/// A referral for a person who already has an open one is flagged as a possible duplicate.
-pub(super) async fn insert_referral(tx: &mut sqlx::Transaction<'_, super::Db>, who: &AuditActor, r: &NewReferral, referred_by_org_id: Option<&str>) -> Result<String> {
+/// Finds or creates the person (by the identity rule: `super::identity::match_person`) and
+/// inserts the referral, its needs and its audit event. A referral for a person who already has
+/// an open one is flagged as a possible duplicate; one whose person did not match the person held
+/// under its NHS number raises an identity conflict.
+pub(super) async fn insert_referral(tx: &mut sqlx::Transaction<'_, super::Db>, who: &AuditActor, r: &NewReferral, referred_by_org_id: Option<&str>, source: DetailsSource) -> Result<String> {
     let now = super::now();
-    let p = &r.person;
-    // The service may already know this person (a re-referral): keep one person, update details.
-    // A postcode replaces any area kept from a pseudonymised import (`people.lsoa`).
-    let person_id: String = sqlx::query_scalar(
-        "INSERT INTO people (id, service_org_id, nhs_number, given_name, family_name, date_of_birth, sex, ethnicity, postcode, practice_id, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) \
-         ON CONFLICT (service_org_id, nhs_number) DO UPDATE SET given_name = excluded.given_name, family_name = excluded.family_name, \
-         date_of_birth = excluded.date_of_birth, sex = excluded.sex, ethnicity = excluded.ethnicity, postcode = excluded.postcode, \
-         practice_id = excluded.practice_id, lsoa = NULL, updated_at = excluded.updated_at RETURNING id",
-    )
-    .bind(new_id())
-    .bind(&r.service_org_id)
-    .bind(p.nhs_number.as_str())
-    .bind(p.given_name.as_str())
-    .bind(p.family_name.as_str())
-    .bind(p.date_of_birth.date())
-    .bind(p.sex.code())
-    .bind(p.ethnicity.code())
-    .bind(p.postcode.as_str())
-    .bind(&r.practice_id)
-    .bind(now)
-    .fetch_one(&mut **tx)
-    .await?;
+    let (person_id, conflict) = super::identity::match_person(tx, who, r, source).await?;
     let referral_id = new_id();
     let open: Option<String> = sqlx::query_scalar("SELECT id FROM referrals WHERE person_id = $1 AND status IN ('received', 'accepted') ORDER BY referred_on, id LIMIT 1")
         .bind(&person_id)
         .fetch_optional(&mut **tx)
         .await?;
     sqlx::query(
-        "INSERT INTO referrals (id, person_id, service_org_id, practice_id, source, referrer_name, reason, referred_on, status, assigned_worker_id, created_at, updated_at, referred_by_org_id, duplicate_of) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13)",
+        "INSERT INTO referrals (id, person_id, service_org_id, practice_id, source, referrer_name, reason, referred_on, status, assigned_worker_id, created_at, updated_at, referred_by_org_id, duplicate_of, \
+         consent, consent_on, lawful_basis) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, $14, $15, $16)",
     )
     .bind(&referral_id)
     .bind(&person_id)
@@ -329,9 +319,15 @@ pub(super) async fn insert_referral(tx: &mut sqlx::Transaction<'_, super::Db>, w
     .bind(now)
     .bind(referred_by_org_id)
     .bind(&open)
+    .bind(r.consent.status.code())
+    .bind(r.consent.on)
+    .bind(r.consent.lawful_basis.code())
     .execute(&mut **tx)
     .await?;
     insert_needs(tx, &referral_id, &r.needs, "referral").await?;
     audit(&mut **tx, who, Audit { action: "referral.create", entity: "referral", entity_id: &referral_id, person_id: Some(&person_id) }).await?;
+    if let Some(conflict) = conflict {
+        super::identity::raise_conflict(tx, who, &person_id, &referral_id, source, conflict).await?;
+    }
     Ok(referral_id)
 }

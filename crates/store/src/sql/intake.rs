@@ -4,9 +4,10 @@ use crate::model::*;
 use crate::traits::IntakeStore;
 use crate::{new_id, Result, StoreError};
 use async_trait::async_trait;
-use linkwork_domain::intake::IncomingStatus;
+use linkwork_domain::identity::DetailsSource;
+use linkwork_domain::intake::{IncomingSource, IncomingStatus};
 
-const INCOMING_SELECT: &str = "SELECT i.id, i.reference, i.service_org_id, i.source, i.referred_by_org_id, o.name AS referred_by_org_name, i.given_name, i.family_name, \
+pub(super) const INCOMING_SELECT: &str = "SELECT i.id, i.reference, i.service_org_id, i.source, i.referred_by_org_id, o.name AS referred_by_org_name, i.given_name, i.family_name, \
      i.date_of_birth, i.postcode, i.phone, i.email, i.reason, i.needs, i.status, i.referral_id, r.status AS referral_status, i.decline_reason, i.received_at \
      FROM incoming_referrals i LEFT JOIN organisations o ON o.id = i.referred_by_org_id LEFT JOIN referrals r ON r.id = i.referral_id";
 
@@ -19,7 +20,7 @@ impl IntakeStore for SqlStore {
         let mut tx = self.write_tx().await?;
         sqlx::query(
             "INSERT INTO incoming_referrals (id, reference, service_org_id, source, referred_by_org_id, referred_by_user_id, given_name, family_name, date_of_birth, \
-             postcode, phone, email, reason, needs, status, received_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)",
+             postcode, phone, email, reason, needs, status, received_at, updated_at, consent_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $16)",
         )
         .bind(&id)
         .bind(reference)
@@ -40,7 +41,8 @@ impl IntakeStore for SqlStore {
         .execute(&mut *tx)
         .await
         .map_err(|e| StoreError::unique(e, "That reference is already in use"))?;
-        audit(&mut *tx, who, Audit { action: "incoming.create", entity: "incoming_referral", entity_id: &id, person_id: None }).await?;
+        // The short form cannot be sent without the person's agreement, so it is recorded as given now.
+        audit(&mut *tx, who, Audit { action: "incoming.create", entity: "incoming_referral", entity_id: &id, person_id: Some(&crate::incoming_subject(&id)) }).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -65,14 +67,18 @@ impl IntakeStore for SqlStore {
 
     async fn convert_incoming(&self, who: &AuditActor, incoming_id: &str, referral: &NewReferral) -> Result<String> {
         let mut tx = self.write_tx().await?;
-        let referred_by: Option<Option<String>> = sqlx::query_scalar("SELECT referred_by_org_id FROM incoming_referrals WHERE id = $1 AND status = 'pending'")
+        let pending: Option<(Option<String>, String)> = sqlx::query_as("SELECT referred_by_org_id, source FROM incoming_referrals WHERE id = $1 AND status = 'pending'")
             .bind(incoming_id)
             .fetch_optional(&mut *tx)
             .await?;
-        let Some(referred_by) = referred_by else {
+        let Some((referred_by, source)) = pending else {
             return Err(StoreError::Conflict("This referral has already been triaged".into()));
         };
-        let referral_id = insert_referral(&mut tx, who, referral, referred_by.as_deref()).await?;
+        let source = match IncomingSource::parse(&source).map_err(|e| StoreError::Corrupt(e.to_string()))? {
+            IncomingSource::SelfReferral => DetailsSource::SelfReferral,
+            IncomingSource::Vcse => DetailsSource::PartnerReferral,
+        };
+        let referral_id = insert_referral(&mut tx, who, referral, referred_by.as_deref(), source).await?;
         let updated = sqlx::query("UPDATE incoming_referrals SET status = $1, referral_id = $2, updated_at = $3 WHERE id = $4 AND status = 'pending'")
             .bind(IncomingStatus::Converted.code())
             .bind(&referral_id)
@@ -83,7 +89,7 @@ impl IntakeStore for SqlStore {
         if updated.rows_affected() != 1 {
             return Err(StoreError::Conflict("This referral has already been triaged".into()));
         }
-        audit(&mut *tx, who, Audit { action: "incoming.convert", entity: "incoming_referral", entity_id: incoming_id, person_id: None }).await?;
+        audit(&mut *tx, who, Audit { action: "incoming.convert", entity: "incoming_referral", entity_id: incoming_id, person_id: Some(&crate::incoming_subject(incoming_id)) }).await?;
         tx.commit().await?;
         Ok(referral_id)
     }
@@ -100,14 +106,14 @@ impl IntakeStore for SqlStore {
         if updated.rows_affected() != 1 {
             return Err(StoreError::Conflict("This referral has already been triaged".into()));
         }
-        audit(&mut *tx, who, Audit { action: "incoming.decline", entity: "incoming_referral", entity_id: incoming_id, person_id: None }).await?;
+        audit(&mut *tx, who, Audit { action: "incoming.decline", entity: "incoming_referral", entity_id: incoming_id, person_id: Some(&crate::incoming_subject(incoming_id)) }).await?;
         tx.commit().await?;
         Ok(())
     }
 
     async fn referrals_from(&self, referred_by_org_id: &str) -> Result<Vec<ReferrerView>> {
         Ok(sqlx::query_as(
-            "SELECT r.id AS referral_id, p.given_name || ' ' || p.family_name AS person_name, r.referred_on, r.status, \
+            "SELECT r.id AS referral_id, p.id AS person_id, p.given_name || ' ' || p.family_name AS person_name, r.referred_on, r.status, \
              (SELECT MIN(c.contact_on) FROM contacts c WHERE c.referral_id = r.id) AS first_contact_on \
              FROM referrals r JOIN people p ON p.id = r.person_id WHERE r.referred_by_org_id = $1 ORDER BY r.referred_on DESC, r.id",
         )

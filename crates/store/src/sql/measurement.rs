@@ -19,7 +19,7 @@ fn corrupt(e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(e.to_string())
 }
 
-type OpenRow = (String, String, String, Option<String>, Date, Option<Date>);
+type OpenRow = (String, String, String, String, Option<String>, Date, Option<Date>);
 
 #[async_trait]
 impl MeasurementStore for SqlStore {
@@ -55,7 +55,7 @@ impl MeasurementStore for SqlStore {
 
     async fn open_measure_facts(&self, service_org_id: &str, worker_id: Option<&str>) -> Result<Vec<OpenMeasureFacts>> {
         let rows: Vec<OpenRow> = sqlx::query_as(
-            "SELECT r.id, p.given_name, p.family_name, u.display_name, r.referred_on, (SELECT MIN(c.contact_on) FROM contacts c WHERE c.referral_id = r.id) \
+            "SELECT r.id, p.id, p.given_name, p.family_name, u.display_name, r.referred_on, (SELECT MIN(c.contact_on) FROM contacts c WHERE c.referral_id = r.id) \
              FROM referrals r JOIN people p ON p.id = r.person_id LEFT JOIN users u ON u.id = r.assigned_worker_id \
              WHERE r.service_org_id = $1 AND r.status IN ('received', 'accepted') AND ($2 IS NULL OR r.assigned_worker_id = $2 OR r.assigned_worker_id IS NULL) \
              ORDER BY r.referred_on, r.id",
@@ -79,9 +79,10 @@ impl MeasurementStore for SqlStore {
         }
         Ok(rows
             .into_iter()
-            .map(|(referral_id, given_name, family_name, worker_name, referred_on, first_contact_on)| OpenMeasureFacts {
+            .map(|(referral_id, person_id, given_name, family_name, worker_name, referred_on, first_contact_on)| OpenMeasureFacts {
                 taken: taken.remove(&referral_id).unwrap_or_default(),
                 referral_id,
+                person_id,
                 given_name,
                 family_name,
                 worker_name,

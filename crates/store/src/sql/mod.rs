@@ -4,6 +4,7 @@
 
 mod accounts;
 mod activity;
+mod audit_trail;
 mod admin;
 mod bundle;
 mod casework;
@@ -12,20 +13,25 @@ mod directory;
 mod directory_search;
 mod equity;
 mod evaluation;
+mod identity;
 mod intake;
 mod measurement;
 mod onward_loop;
 mod oruk;
 mod partner;
 mod partnership;
+mod privacy;
 mod stakeholders;
 mod team;
 mod word_cloud;
 
 use super::Db;
-use crate::model::AuditActor;
-use crate::{new_id, Result};
+use crate::Result;
+use audit_trail::{audit, Audit};
 use time::OffsetDateTime;
+
+/// A connection of this database (what a transaction dereferences to).
+type Conn = <Db as sqlx::Database>::Connection;
 
 /// The store over one connection pool.
 #[derive(Clone)]
@@ -48,34 +54,6 @@ impl SqlStore {
     async fn write_tx(&self) -> Result<sqlx::Transaction<'static, Db>> {
         Ok(self.pool.begin_with(super::BEGIN_WRITE).await?)
     }
-}
-
-/// What an audit event records besides who acted.
-struct Audit<'a> {
-    action: &'a str,
-    entity: &'a str,
-    entity_id: &'a str,
-    person_id: Option<&'a str>,
-}
-
-/// Writes one audit event; called inside the transaction of the change it records.
-async fn audit<'c, E>(executor: E, who: &AuditActor, event: Audit<'_>) -> Result<()>
-where
-    E: sqlx::Executor<'c, Database = Db>,
-{
-    sqlx::query("INSERT INTO audit_events (id, at, user_id, token_id, org_id, action, entity, entity_id, person_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
-        .bind(new_id())
-        .bind(OffsetDateTime::now_utc())
-        .bind(&who.user_id)
-        .bind(&who.token_id)
-        .bind(&who.org_id)
-        .bind(event.action)
-        .bind(event.entity)
-        .bind(event.entity_id)
-        .bind(event.person_id)
-        .execute(executor)
-        .await?;
-    Ok(())
 }
 
 fn now() -> OffsetDateTime {

@@ -19,7 +19,7 @@ const EVENT_SELECT: &str = "SELECT e.id, e.onward_referral_id, e.from_status, e.
      u.display_name AS actor_name, o.name AS actor_org_name FROM onward_events e LEFT JOIN users u ON u.id = e.user_id LEFT JOIN organisations o ON o.id = e.org_id";
 
 const LOOP_SELECT: &str = "SELECT w.id AS onward_id, w.referral_id, r.service_org_id, r.status AS referral_status, r.assigned_worker_id AS worker_id, \
-     u.display_name AS worker_name, w.sent_by, p.given_name, p.family_name, w.service_id, s.name AS service_name, s.org_id AS provider_org_id, \
+     u.display_name AS worker_name, w.sent_by, p.id AS person_id, p.given_name, p.family_name, w.service_id, s.name AS service_name, s.org_id AS provider_org_id, \
      o.name AS provider_name, w.status, w.sent_on, w.decline_reason \
      FROM onward_referrals w JOIN referrals r ON r.id = w.referral_id JOIN people p ON p.id = r.person_id JOIN services s ON s.id = w.service_id \
      JOIN organisations o ON o.id = s.org_id LEFT JOIN users u ON u.id = r.assigned_worker_id";
@@ -47,6 +47,18 @@ pub(super) async fn insert_onward(tx: &mut Tx<'_>, who: &AuditActor, o: &NewOnwa
         .execute(&mut **tx)
         .await?;
     insert_event(tx, who, &o.id, None, OnwardStatus::Sent, None, o.sent_on).await?;
+    // An onward referral is only sent with the person's consent to share with its organisation
+    // (asked on the form); it is kept per referral and organisation, as it was last given.
+    sqlx::query(
+        "INSERT INTO sharing_consents (referral_id, org_id, given_on, recorded_by) SELECT $1, s.org_id, $2, $3 FROM services s WHERE s.id = $4 \
+         ON CONFLICT (referral_id, org_id) DO UPDATE SET given_on = excluded.given_on, recorded_by = excluded.recorded_by, withdrawn_on = NULL",
+    )
+    .bind(&o.referral_id)
+    .bind(o.sent_on)
+    .bind(&who.user_id)
+    .bind(&o.service_id)
+    .execute(&mut **tx)
+    .await?;
     audit(&mut **tx, who, Audit { action: "onward.create", entity: "onward_referral", entity_id: &o.id, person_id: Some(&person_id) }).await
 }
 

@@ -7,7 +7,7 @@ use async_trait::async_trait;
 
 /// The partner's view: the onward referral plus the person's name and their link worker, no more.
 fn partner_select() -> String {
-    let columns = ONWARD_SELECT.replacen("SELECT ", "SELECT p.given_name || ' ' || p.family_name AS person_name, u.display_name AS link_worker_name, ", 1);
+    let columns = ONWARD_SELECT.replacen("SELECT ", "SELECT p.id AS person_id, p.given_name || ' ' || p.family_name AS person_name, u.display_name AS link_worker_name, ", 1);
     format!("{columns} JOIN referrals r ON r.id = w.referral_id JOIN people p ON p.id = r.person_id LEFT JOIN users u ON u.id = r.assigned_worker_id")
 }
 

@@ -192,8 +192,8 @@ impl TeamStore for SqlStore {
         .bind(service_org_id)
         .fetch_all(&self.pool)
         .await?;
-        let people: Vec<(String, String)> = sqlx::query_as(
-            "SELECT d.meeting_id, p.given_name || ' ' || p.family_name FROM mdt_discussions d JOIN mdt_meetings m ON m.id = d.meeting_id \
+        let people: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT d.meeting_id, p.id, p.given_name || ' ' || p.family_name FROM mdt_discussions d JOIN mdt_meetings m ON m.id = d.meeting_id \
              JOIN referrals r ON r.id = d.referral_id JOIN people p ON p.id = r.person_id WHERE m.service_org_id = $1 ORDER BY p.family_name, p.given_name",
         )
         .bind(service_org_id)
@@ -203,8 +203,10 @@ impl TeamStore for SqlStore {
             .into_iter()
             .map(|(id, held_on, practice_name, roles, notes)| {
                 let attendees = roles.split(',').filter(|r| !r.is_empty()).map(|r| AttendeeRole::parse(r).map_err(corrupt)).collect::<Result<Vec<_>>>()?;
-                let people = people.iter().filter(|(m, _)| *m == id).map(|(_, name)| name.clone()).collect();
-                Ok(MdtMeeting { id, held_on, practice_name, attendees, notes, people })
+                let discussed: Vec<_> = people.iter().filter(|(m, _, _)| *m == id).collect();
+                let person_ids = discussed.iter().map(|(_, person, _)| person.clone()).collect();
+                let people = discussed.iter().map(|(_, _, name)| name.clone()).collect();
+                Ok(MdtMeeting { id, held_on, practice_name, attendees, notes, people, person_ids })
             })
             .collect()
     }
@@ -216,7 +218,7 @@ impl TeamStore for SqlStore {
              (SELECT r.id FROM referrals r WHERE r.person_id = p.id ORDER BY r.referred_on DESC, r.id DESC LIMIT 1) AS latest_referral_id, \
              (SELECT r.status FROM referrals r WHERE r.person_id = p.id ORDER BY r.referred_on DESC, r.id DESC LIMIT 1) AS latest_status, \
              (SELECT COUNT(*) FROM referrals r WHERE r.person_id = p.id) AS referrals \
-             FROM people p WHERE p.service_org_id = $1 \
+             FROM people p WHERE p.service_org_id = $1 AND p.erased_at IS NULL \
              AND ($2 IS NULL OR LOWER(p.given_name || ' ' || p.family_name) LIKE $2 OR LOWER(p.family_name) LIKE $2) \
              AND ($3 IS NULL OR p.nhs_number = $3) AND ($4 IS NULL OR p.date_of_birth = $4) \
              ORDER BY p.family_name, p.given_name LIMIT 100",
@@ -230,7 +232,10 @@ impl TeamStore for SqlStore {
     }
 
     async fn referrals_of_person(&self, person_id: &str) -> Result<Vec<ReferralHeader>> {
-        Ok(sqlx::query_as("SELECT id, person_id, service_org_id, referred_by_org_id, status FROM referrals WHERE person_id = $1 ORDER BY referred_on DESC, id DESC")
+        Ok(sqlx::query_as(
+            "SELECT r.id, r.person_id, r.service_org_id, r.referred_by_org_id, r.status, p.restricted_at IS NOT NULL AS restricted \
+             FROM referrals r JOIN people p ON p.id = r.person_id WHERE r.person_id = $1 AND p.erased_at IS NULL ORDER BY r.referred_on DESC, r.id DESC",
+        )
             .bind(person_id)
             .fetch_all(&self.pool)
             .await?)

@@ -153,7 +153,7 @@ macro_rules! code_schemas {
 
 pub mod codes {
     use super::code_schema;
-    use linkwork_domain::{contact, directory, instruments, mdt, need, person, plan, referral, resolution, triage, onward};
+    use linkwork_domain::{consent, contact, directory, identity, instruments, mdt, need, person, plan, referral, resolution, triage, onward};
 
     code_schemas! {
         sex: person::Sex,
@@ -172,6 +172,8 @@ pub mod codes {
         goal_status: plan::GoalStatus,
         attendee: mdt::AttendeeRole,
         delivery: directory::Delivery,
+        lawful_basis: consent::LawfulBasis,
+        conflict_resolution: identity::ConflictResolution,
     }
 
     /// A list of need codes.

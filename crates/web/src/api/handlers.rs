@@ -28,42 +28,69 @@ fn created(id: String) -> (StatusCode, Json<Created>) {
 // (types of the fields sent); their fields are read by serde only, and the use case then reads the
 // submitted values, as it does a form's.
 
-/// A new referral. Codes as in the web form: sex `1|2|9|X`, ethnicity NHS ethnic category `A`–`S`,
-/// `Z`, `99`; source `gp_practice|other_health|vcse|council|self`; needs are need-domain codes.
-#[allow(dead_code)]
-#[derive(Deserialize, ToSchema)]
-pub struct ReferralRequest {
-    /// Ten digits with a valid check digit; spaces allowed.
-    #[schema(example = "9434765919", required = true, nullable = false)]
-    nhs_number: Option<String>,
-    #[schema(required = true, nullable = false)]
-    given_name: Option<String>,
-    #[schema(required = true, nullable = false)]
-    family_name: Option<String>,
-    #[schema(example = "1950-05-01", format = Date, required = true, nullable = false)]
-    date_of_birth: Option<String>,
-    #[schema(schema_with = codes::sex, required = true)]
-    sex: Option<String>,
-    #[schema(schema_with = codes::ethnicity, required = true)]
-    ethnicity: Option<String>,
-    #[schema(example = "LS1 4AP", required = true, nullable = false)]
-    postcode: Option<String>,
-    /// Id of a GP practice in the service's PCN.
-    #[schema(required = true, nullable = false)]
-    practice_id: Option<String>,
-    /// The day the referral was made: today or earlier.
-    #[schema(example = "2026-11-20", format = Date, required = true, nullable = false)]
-    referred_on: Option<String>,
-    /// Who referred the person (set from the incoming referral when converting one).
-    #[schema(schema_with = codes::source)]
-    source: Option<String>,
-    #[schema(required = true, nullable = false)]
-    referrer_name: Option<String>,
-    #[schema(required = true, nullable = false)]
-    reason: Option<String>,
-    /// At least one need code.
-    #[schema(schema_with = codes::needs, required = true)]
-    needs: Option<Vec<String>>,
+/// The request types of a new referral and of taking on an incoming one: the same person's and
+/// referral's fields, with more after them. (One list, not `serde(flatten)`, which would lose the
+/// name of a field of the wrong type.)
+macro_rules! referral_request {
+    ($(#[$meta:meta])* $name:ident { $($extra:tt)* }) => {
+        $(#[$meta])*
+        #[allow(dead_code)]
+        #[derive(Deserialize, ToSchema)]
+        pub struct $name {
+            /// Ten digits with a valid check digit; spaces allowed.
+            #[schema(example = "9434765919", required = true, nullable = false)]
+            nhs_number: Option<String>,
+            #[schema(required = true, nullable = false)]
+            given_name: Option<String>,
+            #[schema(required = true, nullable = false)]
+            family_name: Option<String>,
+            #[schema(example = "1950-05-01", format = Date, required = true, nullable = false)]
+            date_of_birth: Option<String>,
+            #[schema(schema_with = codes::sex, required = true)]
+            sex: Option<String>,
+            #[schema(schema_with = codes::ethnicity, required = true)]
+            ethnicity: Option<String>,
+            #[schema(example = "LS1 4AP", required = true, nullable = false)]
+            postcode: Option<String>,
+            /// Id of a GP practice in the service's PCN.
+            #[schema(required = true, nullable = false)]
+            practice_id: Option<String>,
+            /// The day the referral was made: today or earlier.
+            #[schema(example = "2026-11-20", format = Date, required = true, nullable = false)]
+            referred_on: Option<String>,
+            #[schema(required = true, nullable = false)]
+            referrer_name: Option<String>,
+            #[schema(required = true, nullable = false)]
+            reason: Option<String>,
+            /// At least one need code.
+            #[schema(schema_with = codes::needs, required = true)]
+            needs: Option<Vec<String>>,
+            $($extra)*
+        }
+    };
+}
+
+referral_request! {
+    /// A new referral. Codes as in the web form: sex `1|2|9|X`, ethnicity NHS ethnic category
+    /// `A`–`S`, `Z`, `99`; source `gp_practice|other_health|vcse|council|self`; needs are
+    /// need-domain codes.
+    ReferralRequest {
+        /// Who referred the person.
+        #[schema(schema_with = codes::source, required = true)]
+        source: Option<String>,
+        /// `yes`: the person agrees to be referred (only refer someone who has agreed).
+        #[schema(schema_with = codes::yes, required = true)]
+        consent: Option<String>,
+        /// The lawful basis for holding the referral; direct care if left out.
+        #[schema(schema_with = codes::lawful_basis)]
+        lawful_basis: Option<String>,
+    }
+}
+
+referral_request! {
+    /// Taking on an incoming referral: the details confirmed at triage (the source is the incoming
+    /// referral's, and the person's agreement was given when it was made).
+    ConvertRequest {}
 }
 
 #[allow(dead_code)]
@@ -142,6 +169,9 @@ pub struct OnwardRequest {
     #[schema(required = true, nullable = false)]
     service_id: Option<String>,
     note: Option<String>,
+    /// `yes`: the person agrees to the referral and to their details being shared with the service's organisation.
+    #[schema(schema_with = codes::yes, required = true)]
+    share_consent: Option<String>,
 }
 
 /// With each need of the referral, optionally, what happened with it: `resolution_<need>` (for
@@ -208,13 +238,12 @@ fn to_json<T: Serialize>(value: T) -> ApiResult<Json<Value>> {
 
 #[utoipa::path(get, path = "/api/referrals", tag = "casework", responses((status = 200, description = "The service's open referrals", body = Vec<Object>), Forbidden))]
 pub async fn list_referrals(State(state): State<AppState>, client: ApiClient) -> ApiResult<Json<Value>> {
-    cases::require_casework(&client.actor)?;
-    to_json(state.store.caseload(&client.actor.org_id, None, true).await?)
+    to_json(crate::reads::caseload(&*state.store, &client.actor, &client.audit(), None, true).await?)
 }
 
 #[utoipa::path(post, path = "/api/referrals", tag = "casework", request_body = ReferralRequest, responses((status = 201, body = Created), Forbidden, Invalid))]
 pub async fn create_referral(State(state): State<AppState>, client: ApiClient, body: JsonBody<ReferralRequest>) -> ApiResult<(StatusCode, Json<Created>)> {
-    Ok(created(cases::create_referral(&*state.store, &client.actor, &client.audit(), &body.fields).await?))
+    Ok(created(cases::create_referral(&*state.store, &client.actor, &client.audit(), &body.fields, linkwork_domain::identity::DetailsSource::Api).await?))
 }
 
 #[utoipa::path(get, path = "/api/referrals/{id}", tag = "casework", params(("id" = String, Path)), responses((status = 200, description = "The person's record (audited)", body = Object), Forbidden, NotFound))]
@@ -265,10 +294,7 @@ pub async fn discharge(State(state): State<AppState>, client: ApiClient, Path(id
 
 #[utoipa::path(get, path = "/api/partner/onward-referrals", tag = "partner", responses((status = 200, description = "Onward referrals to the token's organisation", body = Vec<Object>), Forbidden))]
 pub async fn partner_list(State(state): State<AppState>, client: ApiClient) -> ApiResult<Json<Value>> {
-    if !client.actor.role.answers_onward_referrals() {
-        return Err(WebError::Forbidden.into());
-    }
-    to_json(state.store.partner_referrals(&client.actor.org_id).await?)
+    to_json(crate::reads::partner_referrals(&*state.store, &client.actor, &client.audit()).await?)
 }
 
 /// The onward referral's status after a partner's answer.

@@ -6,6 +6,7 @@ pub(crate) mod contract;
 mod directory;
 mod handlers;
 mod partnership;
+mod privacy;
 mod onward_loop;
 mod team;
 
@@ -59,6 +60,13 @@ pub fn routes() -> Routes {
         .get("/directory/services", directory::search)
         .get("/directory/services/{id}", directory::service)
         .put("/directory/services/{id}/profile", directory::update_profile)
+        .post("/referrals/{id}/identity-conflicts/{conflict_id}", privacy::resolve_conflict)
+        .put("/people/{id}/details", privacy::correct_details)
+        .get("/people/{id}/subject-access", privacy::subject_access)
+        .post("/people/{id}/restrict", privacy::restrict)
+        .post("/people/{id}/lift-restriction", privacy::lift_restriction)
+        .post("/people/{id}/erase", privacy::erase)
+        .get("/audit", privacy::audit)
         .merge(crate::fhir::api_routes())
         .map_router(|r| r.fallback(|| async { ApiError(WebError::NotFound) }))
 }
@@ -132,7 +140,8 @@ async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
         team::goal_status, team::caseload, team::search, team::timeline, team::record_mdt, team::mdt_meetings,
         partnership::own_partner_report, partnership::partner_report, partnership::gaps, partnership::network,
         directory::search, directory::service, directory::update_profile,
-        crate::fhir::gp_record::referral_gp_record, crate::fhir::gp_record::pcn_gp_record
+        crate::fhir::gp_record::referral_gp_record, crate::fhir::gp_record::pcn_gp_record,
+        privacy::resolve_conflict, privacy::correct_details, privacy::subject_access, privacy::restrict, privacy::lift_restriction, privacy::erase, privacy::audit
     ),
     components(schemas(ErrorBody, FieldError)),
     modifiers(&CommonResponses),

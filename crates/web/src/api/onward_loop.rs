@@ -33,5 +33,5 @@ pub async fn referral_events(State(state): State<AppState>, client: ApiClient, P
 #[utoipa::path(get, path = "/api/onward/attention", tag = "casework",
     responses((status = 200, description = "The service's stuck onward referrals (no answer in 14 days) and bounced people (declined by two or more services)", body = Object), Forbidden))]
 pub async fn attention(State(state): State<AppState>, client: ApiClient) -> ApiResult<Json<Value>> {
-    json(crate::onward_loop::attention(&*state.store, &client.actor, None, cases::today()).await?)
+    json(crate::onward_loop::attention(&*state.store, &client.actor, &client.audit(), None, cases::today()).await?)
 }

@@ -116,16 +116,13 @@ pub async fn partner_refer(State(state): State<AppState>, client: ApiClient, bod
 #[utoipa::path(get, path = "/api/incoming-referrals", tag = "intake", responses((status = 200, description = "For link workers: incoming referrals waiting for triage. For VCSE partners: the ones they made, with status.", body = Vec<Object>), Forbidden))]
 pub async fn list_incoming(State(state): State<AppState>, client: ApiClient) -> ApiResult<Json<Value>> {
     if client.actor.role.does_casework() {
-        return to_json(state.store.pending_incoming(&client.actor.org_id).await?);
+        return to_json(crate::reads::triage_queue(&*state.store, &client.actor, &client.audit()).await?);
     }
-    if client.actor.role.refers_in() {
-        return to_json(state.store.incoming_from(&client.actor.org_id).await?);
-    }
-    Err(WebError::Forbidden.into())
+    to_json(crate::reads::incoming_made_by(&*state.store, &client.actor, &client.audit()).await?)
 }
 
-#[utoipa::path(post, path = "/api/incoming-referrals/{id}/convert", tag = "intake", params(("id" = String, Path)), request_body = super::handlers::ReferralRequest, responses((status = 201, body = Created), Forbidden, NotFound, Conflict, Invalid))]
-pub async fn convert_incoming(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>, body: JsonBody<super::handlers::ReferralRequest>) -> ApiResult<(StatusCode, Json<Created>)> {
+#[utoipa::path(post, path = "/api/incoming-referrals/{id}/convert", tag = "intake", params(("id" = String, Path)), request_body = super::handlers::ConvertRequest, responses((status = 201, body = Created), Forbidden, NotFound, Conflict, Invalid))]
+pub async fn convert_incoming(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>, body: JsonBody<super::handlers::ConvertRequest>) -> ApiResult<(StatusCode, Json<Created>)> {
     let id = intake::convert(&*state.store, &client.actor, &client.audit(), &id, &body.fields).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
@@ -162,13 +159,10 @@ pub async fn goal_status(State(state): State<AppState>, client: ApiClient, Path(
 
 #[utoipa::path(get, path = "/api/caseload", tag = "casework", responses((status = 200, description = "Open referrals with their red/amber/green flags: `{rag, flags, referral}`", body = Vec<Object>), Forbidden))]
 pub async fn caseload(State(state): State<AppState>, client: ApiClient) -> ApiResult<Json<Value>> {
-    cases::require_casework(&client.actor)?;
+    let entries = crate::reads::caseload(&*state.store, &client.actor, &client.audit(), None, true).await?;
     let today = cases::today();
     let schedule = state.store.measurement_schedule(&client.actor.org_id).await?;
-    let rows: Vec<Value> = state
-        .store
-        .caseload(&client.actor.org_id, None, true)
-        .await?
+    let rows: Vec<Value> = entries
         .into_iter()
         .map(|e| {
             let flags = linkwork_domain::caseload::flags(&e.case_facts(schedule.as_ref()), today);
@@ -182,7 +176,7 @@ pub async fn caseload(State(state): State<AppState>, client: ApiClient) -> ApiRe
 pub async fn search(State(state): State<AppState>, client: ApiClient, Query(q): Query<HashMap<String, String>>) -> ApiResult<Json<Value>> {
     cases::require_casework(&client.actor)?;
     match team::parse_search(&Fields::from_pairs(q.into_iter().collect()))? {
-        Some(query) => to_json(state.store.search_people(&client.actor.org_id, &query).await?),
+        Some(query) => to_json(crate::reads::search_people(&*state.store, &client.actor, &client.audit(), &query).await?),
         None => Err(WebError::Invalid(vec![crate::forms::FieldError { field: "name".into(), message: "Enter a name, NHS number or date of birth".into() }]).into()),
     }
 }
@@ -211,6 +205,5 @@ pub async fn record_mdt(State(state): State<AppState>, client: ApiClient, body: 
 
 #[utoipa::path(get, path = "/api/mdt-meetings", tag = "casework", responses((status = 200, description = "The service's MDT meetings, newest first", body = Vec<Object>), Forbidden))]
 pub async fn mdt_meetings(State(state): State<AppState>, client: ApiClient) -> ApiResult<Json<Value>> {
-    cases::require_casework(&client.actor)?;
-    to_json(state.store.mdt_meetings(&client.actor.org_id).await?)
+    to_json(crate::reads::mdt_meetings(&*state.store, &client.actor, &client.audit()).await?)
 }

@@ -14,9 +14,10 @@ use axum::response::Response;
 use linkwork_domain::gp_record::{REFERRAL_TO_SOCIAL_PRESCRIBING, SNOMED_SYSTEM};
 use linkwork_domain::need::NeedDomain;
 use linkwork_domain::person::{parse_past_date, DateOfBirth, Ethnicity, PersonDetails, PersonName, Sex};
+use linkwork_domain::identity::DetailsSource;
 use linkwork_domain::referral::{ReferralReason, ReferralSource};
 use linkwork_domain::{NhsNumber, Postcode, RequiredText};
-use linkwork_store::{AuditActor, NewReferral, Org, Store};
+use linkwork_store::{NewReferral, Org};
 use serde_json::Value;
 use time::Date;
 
@@ -24,8 +25,6 @@ use time::Date;
 #[derive(Debug)]
 pub(super) struct Intake {
     pub person: PersonDetails,
-    /// Whether the sender gave an ethnic category (otherwise it is "Z", not stated).
-    pub ethnicity_given: bool,
     pub practice_id: String,
     pub referrer_name: String,
     pub reason: ReferralReason,
@@ -46,14 +45,11 @@ pub async fn create_service_request(State(state): State<AppState>, FhirClient(cl
     let store = &*state.store;
     let pcn = store.org(&context.service_org_id).await?.ok_or(WebError::Forbidden)?;
     let practices = context.practices;
-    let mut intake = parse(&value, &pcn, &practices, today()).map_err(FhirError::Invalid)?;
+    // An ethnic category left out is "not stated", which never replaces one the service holds
+    // (`linkwork_domain::identity::other_changes`).
+    let intake = parse(&value, &pcn, &practices, today()).map_err(FhirError::Invalid)?;
     let who = client.audit();
-    if !intake.ethnicity_given {
-        // Do not overwrite an ethnic category the service already holds with "not stated".
-        if let Some(known) = known_ethnicity(store, &who, &pcn.id, &intake.person.nhs_number).await? {
-            intake.person.ethnicity = known;
-        }
-    }
+    let sent = intake.person.clone();
     let referral = NewReferral {
         service_org_id: pcn.id.clone(),
         person: intake.person,
@@ -64,9 +60,15 @@ pub async fn create_service_request(State(state): State<AppState>, FhirClient(cl
         needs: intake.needs,
         referred_on: intake.referred_on,
         assigned_worker_id: None,
+        consent: Default::default(),
     };
-    let id = store.create_referral_from(&who, &referral, context.referred_by_org_id.as_deref()).await?;
-    let record = store.referral_record(&who, &id).await?.ok_or_else(|| WebError::Internal("referral missing after create".into()))?;
+    let id = store.create_referral_from(&who, &referral, context.referred_by_org_id.as_deref(), DetailsSource::Fhir).await?;
+    let mut record = store.referral_record(&who, &id).await?.ok_or_else(|| WebError::Internal("referral missing after create".into()))?;
+    if store.referral_identity_conflicts(&id).await?.iter().any(|c| c.open) {
+        // The NHS number belongs to someone held with another name or date of birth: answer
+        // with what was sent, never with the details the service holds.
+        super::show_sent_person(&mut record, &sent);
+    }
     let practice = practices.iter().find(|p| Some(&p.id) == record.referral.practice_id.as_ref());
     let body = resources::service_request(&RecordContext { record: &record, pcn: &pcn, practice }, PatientLink::Contained);
     let mut response = fhir_response(StatusCode::CREATED, &body);
@@ -86,14 +88,6 @@ fn is_json(headers: &HeaderMap) -> bool {
     };
     let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
     essence == "application/fhir+json" || essence == "application/json"
-}
-
-/// The ethnic category recorded for this NHS number in the service, if the person is known.
-async fn known_ethnicity(store: &dyn Store, who: &AuditActor, pcn_id: &str, nhs_number: &NhsNumber) -> Result<Option<Ethnicity>, FhirError> {
-    let Some(entry) = store.caseload(pcn_id, None, false).await?.into_iter().find(|e| &e.nhs_number == nhs_number) else {
-        return Ok(None);
-    };
-    Ok(store.referral_record(who, &entry.referral_id).await?.map(|r| r.person.ethnicity))
 }
 
 /// Collects problems while reading the resource.
@@ -173,7 +167,6 @@ pub(super) fn parse(sr: &Value, pcn: &Org, practices: &[Org], today: Date) -> Re
     };
     let mut practice_ods: Option<(String, &str)> = None;
     let mut person = None;
-    let mut ethnicity_given = false;
     if let Some((i, patient)) = patient {
         let path = format!("ServiceRequest.contained[{i}]");
         let nhs_number = match array_of(patient, "identifier").iter().enumerate().find(|(_, id)| str_of(id, "system") == Some(NHS_NUMBER_SYSTEM)) {
@@ -218,7 +211,6 @@ pub(super) fn parse(sr: &Value, pcn: &Org, practices: &[Org], today: Date) -> Re
         let ethnicity = match array_of(patient, "extension").iter().enumerate().find(|(_, e)| str_of(e, "url") == Some(ETHNIC_CATEGORY_EXTENSION)) {
             None => Some(Ethnicity::NotStated),
             Some((k, extension)) => {
-                ethnicity_given = true;
                 let codings = array_of(extension.get("valueCodeableConcept").unwrap_or(&Value::Null), "coding");
                 let coding = codings.iter().find(|c| str_of(c, "system") == Some(ETHNIC_CATEGORY_SYSTEM)).or(codings.first());
                 let parsed = coding.and_then(|c| str_of(c, "code")).and_then(|code| Ethnicity::parse(code).ok());
@@ -298,7 +290,7 @@ pub(super) fn parse(sr: &Value, pcn: &Org, practices: &[Org], today: Date) -> Re
 
     match (person, practice, referrer, reason, referred_on) {
         (Some(person), Some(practice), Some(referrer), Some(reason), Some(referred_on)) if p.0.is_empty() => {
-            Ok(Intake { person, ethnicity_given, practice_id: practice.id.clone(), referrer_name: referrer.into_string(), reason, needs, referred_on })
+            Ok(Intake { person, practice_id: practice.id.clone(), referrer_name: referrer.into_string(), reason, needs, referred_on })
         }
         _ => Err(p.0),
     }
@@ -350,7 +342,7 @@ mod tests {
         assert_eq!(intake.person.given_name.as_str(), "Ada May");
         assert_eq!(intake.person.postcode.as_str(), "LS1 4AP");
         assert_eq!(intake.person.sex, Sex::Female);
-        assert_eq!((intake.person.ethnicity, intake.ethnicity_given), (Ethnicity::NotStated, false));
+        assert_eq!(intake.person.ethnicity, Ethnicity::NotStated);
         assert_eq!(intake.practice_id, "prac");
         assert_eq!(intake.referred_on, date!(2026 - 11 - 02));
         assert_eq!(intake.reason.as_str(), "Lonely since her husband died\n\nPrefers mornings");
@@ -362,7 +354,7 @@ mod tests {
         let doc = include_str!("../../../../docs/fhir.md");
         let example = doc.split("```json\n").nth(1).and_then(|rest| rest.split("```").next()).expect("docs/fhir.md has a JSON example");
         let intake = run(&serde_json::from_str(example).unwrap()).unwrap();
-        assert_eq!((intake.person.ethnicity, intake.ethnicity_given), (Ethnicity::WhiteBritish, true));
+        assert_eq!(intake.person.ethnicity, Ethnicity::WhiteBritish);
         assert_eq!(intake.needs, vec![NeedDomain::Loneliness, NeedDomain::Bereavement]);
     }
 
@@ -371,7 +363,7 @@ mod tests {
         let mut sr = example();
         sr["contained"][0]["extension"] = json!([{"url": ETHNIC_CATEGORY_EXTENSION, "valueCodeableConcept": {"coding": [{"system": ETHNIC_CATEGORY_SYSTEM, "code": "H"}]}}]);
         let intake = run(&sr).unwrap();
-        assert_eq!((intake.person.ethnicity, intake.ethnicity_given), (Ethnicity::AsianIndian, true));
+        assert_eq!(intake.person.ethnicity, Ethnicity::AsianIndian);
         sr["contained"][0]["extension"][0]["valueCodeableConcept"]["coding"][0]["code"] = json!("I");
         let issues = run(&sr).unwrap_err();
         assert_eq!(issues[0].expression.as_deref(), Some("ServiceRequest.contained[0].extension[0].valueCodeableConcept"));

@@ -106,18 +106,48 @@ impl Loaded {
 }
 
 /// Reads a referral's record (audited as `referral.read`) for a casework actor of its PCN or the
-/// organisation that referred it (a GP practice following its referral): 403 for other roles,
-/// 404 for other organisations' referrals and unknown ids.
+/// GP practice that referred it ([`Actor::may_read_referral`]): 403 for every id for other roles
+/// (VCSE partners included), 404 for other organisations' referrals and unknown ids.
 pub(crate) async fn load(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str) -> Result<Loaded, WebError> {
-    if !(actor.role.does_casework() || actor.role.refers_in()) {
+    if !actor.role.reads_referral_records() {
         return Err(WebError::Forbidden);
     }
     let header = store.referral_header(referral_id).await?.ok_or(WebError::NotFound)?;
-    if !actor.may_follow_referral(&header.service_org_id, header.referred_by_org_id.as_deref()) {
+    if !actor.may_read_referral(&header.service_org_id, header.referred_by_org_id.as_deref()) {
         return Err(WebError::NotFound);
     }
-    let record = store.referral_record(who, referral_id).await?.ok_or(WebError::NotFound)?;
+    let mut record = store.referral_record(who, referral_id).await?.ok_or(WebError::NotFound)?;
+    if !actor.role.does_casework() {
+        // A practice whose referral named someone the service holds with another name or date
+        // of birth sees the person it sent until a link worker settles who it is.
+        if let Some(conflict) = store.referral_identity_conflicts(referral_id).await?.into_iter().find(|c| c.open) {
+            show_stored_person(&mut record, &conflict.incoming);
+        }
+    }
     load_orgs(store, record).await
+}
+
+/// Shows the details a referral was sent with in place of the held person's.
+pub(crate) fn show_sent_person(record: &mut ReferralRecord, sent: &linkwork_domain::person::PersonDetails) {
+    let practice_id = record.referral.practice_id.clone();
+    let stored = linkwork_domain::identity::StoredDetails::of(&linkwork_domain::identity::HeldDetails { person: sent.clone(), practice_id });
+    show_stored_person(record, &stored);
+}
+
+fn show_stored_person(record: &mut ReferralRecord, sent: &linkwork_domain::identity::StoredDetails) {
+    let p = &mut record.person;
+    p.given_name = sent.given_name.clone();
+    p.family_name = sent.family_name.clone();
+    p.date_of_birth = sent.date_of_birth;
+    if let Ok(sex) = linkwork_domain::person::Sex::parse(&sent.sex) {
+        p.sex = sex;
+    }
+    if let Ok(ethnicity) = linkwork_domain::person::Ethnicity::parse(&sent.ethnicity) {
+        p.ethnicity = ethnicity;
+    }
+    if let Ok(postcode) = linkwork_domain::Postcode::parse(&sent.postcode) {
+        p.postcode = postcode;
+    }
 }
 
 /// Looks up the PCN and practice of a record already read.

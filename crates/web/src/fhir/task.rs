@@ -29,7 +29,7 @@ pub async fn search_tasks(
     RawQuery(raw): RawQuery,
     Query(params): Query<Vec<(String, String)>>,
 ) -> Result<Response, FhirError> {
-    if !(client.actor.role.does_casework() || client.actor.role.refers_in()) {
+    if !client.actor.role.reads_referral_records() {
         return Err(WebError::Forbidden.into());
     }
     let param = |name: &str| params.iter().filter(|(k, _)| k == name).map(|(_, v)| v.trim()).collect::<Vec<_>>();

@@ -12,6 +12,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use linkwork_domain::identity::DetailsSource;
 use linkwork_domain::access::Role;
 use linkwork_domain::contact::ContactMode;
 use linkwork_domain::instruments::{Instrument, Timepoint};
@@ -51,7 +52,7 @@ async fn caseload(State(state): State<AppState>, user: CurrentUser, Query(q): Pa
     let show_all = q.contains_key("all");
     // Link workers see their own people and new, unassigned referrals; managers see everyone.
     let worker = (user.role() == Role::LinkWorker).then_some(user.user.id.as_str());
-    let entries = state.store.caseload(&user.user.org_id, worker, !show_all).await?;
+    let entries = crate::reads::caseload(&*state.store, &user.actor(), &user.audit(), worker, !show_all).await?;
     let schedule = state.store.measurement_schedule(&user.user.org_id).await?;
     let mut rows: Vec<(linkwork_domain::caseload::Rag, CaseloadRow)> = entries.into_iter().map(|e| caseload_row(e, today(), schedule.as_ref())).collect();
     rows.sort_by_key(|(rag, _)| std::cmp::Reverse(*rag));
@@ -68,6 +69,9 @@ pub(crate) fn caseload_row(e: linkwork_store::CaseloadEntry, today: time::Date, 
     let mut messages: Vec<String> = flags.into_iter().map(|f| f.message).collect();
     if e.duplicate_of.is_some() {
         messages.push("Possible duplicate referral".into());
+    }
+    if e.identity_conflicts > 0 {
+        messages.push("Check who this is: the referral's details do not match the person we hold".into());
     }
     (
         rag,
@@ -108,12 +112,13 @@ pub(crate) async fn new_referral_page(state: &AppState, user: &CurrentUser, form
         ethnicities: choices!(Ethnicity),
         sources: choices!(ReferralSource),
         needs: choices!(NeedDomain),
+        lawful_bases: choices!(linkwork_domain::consent::LawfulBasis),
     })
 }
 
 async fn new_referral_form(State(state): State<AppState>, user: CurrentUser, uri: axum::http::Uri) -> Result<Html<String>, WebError> {
     let context = cases::referral_context(&*state.store, &user.actor()).await?;
-    let mut defaults = vec![("referred_on".into(), today().to_string()), ("source".into(), "gp_practice".into())];
+    let mut defaults = vec![("referred_on".into(), today().to_string()), ("source".into(), "gp_practice".into()), ("lawful_basis".into(), "direct_care".into())];
     if let [only] = context.practices.as_slice() {
         defaults.push(("practice_id".into(), only.id.clone()));
     }
@@ -123,7 +128,8 @@ async fn new_referral_form(State(state): State<AppState>, user: CurrentUser, uri
 async fn new_referral(State(state): State<AppState>, user: CurrentUser, uri: axum::http::Uri, body: Bytes) -> Result<Response, WebError> {
     let f = Fields::from_urlencoded(&body);
     user.check_csrf(f.get("csrf_token"))?;
-    match cases::create_referral(&*state.store, &user.actor(), &user.audit(), &f).await {
+    let source = if user.role() == Role::PracticeStaff { DetailsSource::PracticeForm } else { DetailsSource::LinkWorkerForm };
+    match cases::create_referral(&*state.store, &user.actor(), &user.audit(), &f, source).await {
         Ok(_) if user.role() == Role::PracticeStaff => Ok(Redirect::to("/practice/referrals?notice=referral_created").into_response()),
         Ok(id) => Ok(Redirect::to(&format!("/referrals/{id}?notice=referral_created")).into_response()),
         Err(WebError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, new_referral_page(&state, &user, FormState::new(f, errors), uri.path()).await?).into_response()),
@@ -170,7 +176,20 @@ async fn record(State(state): State<AppState>, user: CurrentUser, Path(id): Path
     let accompanied = r.contacts.iter().filter(|c| c.accompanied).count();
     let onward_loop = super::onward_loop::record_panel(&*state.store, &id, &r.onward).await?;
     let instruments = Instrument::ALL.iter().map(|i| Choice::new(i.code(), i.short_name())).collect();
-    render(&ReferralView { instruments, accompanied, page, r, age, decline_reasons: choices!(DeclineReason), measures, goal_statuses: choices!(GoalStatus), workers, referred_by, onward_loop })
+    let conflicts = state
+        .store
+        .referral_identity_conflicts(&id)
+        .await?
+        .into_iter()
+        .filter(|c| c.open)
+        .map(|c| crate::views::ConflictPanel {
+            source: c.source.label(),
+            rows: c.differences().into_iter().map(|d| (d.field.label(), super::privacy::shown(d.field, d.old_value.as_deref()), super::privacy::shown(d.field, d.new_value.as_deref()))).collect(),
+            id: c.id,
+        })
+        .collect();
+    let sharing = state.store.sharing_consents(&id).await?;
+    render(&ReferralView { instruments, accompanied, page, r, age, decline_reasons: choices!(DeclineReason), measures, goal_statuses: choices!(GoalStatus), workers, referred_by, onward_loop, conflicts, sharing })
 }
 
 async fn accept(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, body: Bytes) -> Result<Redirect, WebError> {

@@ -113,12 +113,7 @@ async fn partner_refer(State(state): State<AppState>, user: CurrentUser, body: B
 }
 
 async fn practice_list(State(state): State<AppState>, user: CurrentUser, Query(q): Query<HashMap<String, String>>) -> Result<Html<String>, WebError> {
-    if user.role() != Role::PracticeStaff {
-        return Err(WebError::Forbidden);
-    }
-    let rows = state
-        .store
-        .referrals_from(&user.user.org_id)
+    let rows = crate::reads::referrals_from(&*state.store, &user.actor(), &user.audit())
         .await?
         .into_iter()
         .map(|r| ReferrerRow { person: r.person_name, referred_on: date(r.referred_on), status_code: r.status.code(), status: r.status.label(), first_contact: opt_date(r.first_contact_on) })

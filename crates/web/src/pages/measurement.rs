@@ -69,8 +69,13 @@ async fn due(State(state): State<AppState>, user: CurrentUser) -> Result<Html<St
     let worker = (user.role() == Role::LinkWorker).then_some(user.user.id.as_str());
     let today = today();
     let mut rows: Vec<(DueState, time::Date, DueRow)> = Vec::new();
+    let mut shown: Vec<String> = Vec::new();
     for facts in state.store.open_measure_facts(&user.user.org_id, worker).await? {
-        for d in due_measures(&schedule, facts.dates, &facts.taken, today) {
+        let due = due_measures(&schedule, facts.dates, &facts.taken, today);
+        if !due.is_empty() {
+            shown.push(facts.person_id.clone());
+        }
+        for d in due {
             rows.push((
                 d.state,
                 d.due_on,
@@ -88,6 +93,7 @@ async fn due(State(state): State<AppState>, user: CurrentUser) -> Result<Html<St
             ));
         }
     }
+    crate::reads::record_list(&*state.store, &user.audit(), "measures_due.read", &user.user.org_id, shown).await?;
     // Overdue first, then by due date.
     rows.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     let overdue = rows.iter().filter(|r| r.0 == DueState::Overdue).count();
@@ -277,7 +283,7 @@ async fn self_complete_submit(State(state): State<AppState>, user: CurrentUser, 
     let f = Fields::from_urlencoded(&body);
     user.check_csrf(f.get("csrf_token"))?;
     let instrument = Instrument::parse(q.get("instrument").map(String::as_str).unwrap_or("")).map_err(|_| WebError::NotFound)?;
-    let header = cases::casework_referral(&*state.store, &user.actor(), &id).await?;
+    let header = cases::casework_change(&*state.store, &user.actor(), &id).await?;
     header.status.require_active()?;
     let raw: Vec<&str> = (1..=instrument.items().len()).map(|i| f.get(&format!("item_{i}"))).collect();
     match AnswerSet::parse_all(instrument, &raw) {
@@ -532,7 +538,7 @@ async fn custom_measure_form(State(state): State<AppState>, user: CurrentUser, P
 async fn custom_measure_submit(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, Query(q): Params, body: Bytes) -> Result<Response, WebError> {
     let f = Fields::from_urlencoded(&body);
     user.check_csrf(f.get("csrf_token"))?;
-    let header = cases::casework_referral(&*state.store, &user.actor(), &id).await?;
+    let header = cases::casework_change(&*state.store, &user.actor(), &id).await?;
     header.status.require_active()?;
     let (instrument_id, c) = custom_instrument(&*state.store, &header.service_org_id, q.get("instrument")).await?;
     let mut checker = Checker::default();

@@ -11,6 +11,7 @@ pub(crate) mod measurement;
 mod intake;
 mod partner;
 mod partnership;
+pub(crate) mod privacy;
 pub(crate) mod reports;
 mod session;
 mod stakeholders;
@@ -50,6 +51,7 @@ pub fn routes() -> Routes {
         .merge(measurement::custom_routes())
         .merge(reports::routes())
         .merge(onward_loop::routes())
+        .merge(privacy::routes())
         .map_router(|r| r.fallback(|| async { WebError::NotFound }))
 }
 
@@ -95,6 +97,11 @@ pub(crate) fn notice(code: Option<&str>) -> Option<String> {
         "kept_separate" => "Kept as a separate referral",
         "reassigned" => "Referral reassigned",
         "goal" => "Goal updated",
+        "identity_settled" => "Identity settled",
+        "details_corrected" => "Details corrected",
+        "restricted" => "Record restricted: it cannot be changed until a manager lifts the restriction",
+        "restriction_lifted" => "Restriction lifted",
+        "erased" => "Record erased",
         _ => return None,
     };
     Some(text.to_owned())

@@ -79,7 +79,7 @@ pub(crate) async fn record_panel(store: &dyn Store, referral_id: &str, onward: &
 
 async fn attention(State(state): State<AppState>, user: CurrentUser) -> Result<Html<String>, WebError> {
     let today = today();
-    let found = rules::attention(&*state.store, &user.actor(), Some(&user.user.id), today).await?;
+    let found = rules::attention(&*state.store, &user.actor(), &user.audit(), Some(&user.user.id), today).await?;
     let stuck = found.stuck.iter().map(|o| stuck_row(o, today)).collect();
     let bounced = found
         .bounced

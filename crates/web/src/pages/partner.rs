@@ -11,7 +11,6 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use linkwork_domain::access::Role;
 use linkwork_domain::onward::{OnwardDeclineReason, OnwardStatus};
 use linkwork_domain::referral::ReferralStatus;
 use std::collections::HashMap;
@@ -24,12 +23,7 @@ pub fn routes() -> Routes {
 }
 
 async fn list(State(state): State<AppState>, user: CurrentUser) -> Result<Html<String>, WebError> {
-    if user.role() != Role::VcsePartner {
-        return Err(WebError::Forbidden);
-    }
-    let rows = state
-        .store
-        .partner_referrals(&user.user.org_id)
+    let rows = crate::reads::partner_referrals(&*state.store, &user.actor(), &user.audit())
         .await?
         .into_iter()
         .map(|r| PartnerRow {
@@ -41,9 +35,7 @@ async fn list(State(state): State<AppState>, user: CurrentUser) -> Result<Html<S
             status: r.onward.status.label(),
         })
         .collect();
-    let referred = state
-        .store
-        .incoming_from(&user.user.org_id)
+    let referred = crate::reads::incoming_made_by(&*state.store, &user.actor(), &user.audit())
         .await?
         .into_iter()
         .map(|i| {
@@ -69,7 +61,7 @@ async fn list(State(state): State<AppState>, user: CurrentUser) -> Result<Html<S
 }
 
 async fn detail_page(state: &AppState, user: &CurrentUser, id: &str, form: FormState, notice_code: Option<&str>) -> Result<Html<String>, WebError> {
-    let r = cases::partner_referral(&*state.store, &user.actor(), id).await?;
+    let r = crate::reads::partner_referral(&*state.store, &user.actor(), &user.audit(), id).await?;
     let page = page(state, user, &format!("Referral for {}", r.person_name), "").await?.with_back("/partner/referrals", "Back to referrals").with_notice(notice(notice_code)).with_form(&form);
     let status: OnwardStatus = r.onward.status;
     render(&PartnerDetailView {

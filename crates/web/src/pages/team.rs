@@ -113,9 +113,7 @@ fn workload_chart(loads: &[WorkerLoad]) -> String {
 
 async fn mdt_list(State(state): State<AppState>, user: CurrentUser, Query(q): Query<HashMap<String, String>>) -> Result<Html<String>, WebError> {
     cases::require_casework(&user.actor())?;
-    let meetings = state
-        .store
-        .mdt_meetings(&user.user.org_id)
+    let meetings = crate::reads::mdt_meetings(&*state.store, &user.actor(), &user.audit())
         .await?
         .into_iter()
         .map(|m| MdtRow {
@@ -133,9 +131,7 @@ async fn mdt_list(State(state): State<AppState>, user: CurrentUser, Query(q): Qu
 async fn mdt_page(state: &AppState, user: &CurrentUser, form: FormState) -> Result<Html<String>, WebError> {
     let org = &user.user.org_id;
     let practices = state.store.orgs(OrgKind::Practice, Some(org)).await?.into_iter().map(|p| Choice::new(p.id, p.name)).collect();
-    let people = state
-        .store
-        .caseload(org, None, true)
+    let people = crate::reads::caseload(&*state.store, &user.actor(), &user.audit(), None, true)
         .await?
         .into_iter()
         .map(|e| Choice::new(e.referral_id, format!("{} {} ({})", e.given_name, e.family_name, e.nhs_number)))
@@ -165,9 +161,7 @@ async fn search(State(state): State<AppState>, user: CurrentUser, Query(q): Quer
     let (status, form, searched, results) = match team::parse_search(&values) {
         Ok(None) => (StatusCode::OK, FormState::new(values, vec![]), false, vec![]),
         Ok(Some(query)) => {
-            let results = state
-                .store
-                .search_people(&user.user.org_id, &query)
+            let results = crate::reads::search_people(&*state.store, &user.actor(), &user.audit(), &query)
                 .await?
                 .into_iter()
                 .map(|p| SearchRow {
@@ -189,7 +183,7 @@ async fn search(State(state): State<AppState>, user: CurrentUser, Query(q): Quer
     Ok((status, render(&SearchView { page, form, searched, results })?).into_response())
 }
 
-async fn timeline(State(state): State<AppState>, user: CurrentUser, Path(person_id): Path<String>) -> Result<Html<String>, WebError> {
+async fn timeline(State(state): State<AppState>, user: CurrentUser, Path(person_id): Path<String>, Query(q): Query<HashMap<String, String>>) -> Result<Html<String>, WebError> {
     let records = team::person_history(&*state.store, &user.actor(), &user.audit(), &person_id).await?;
     let person = &records[0].person;
     let name = format!("{} {}", person.given_name, person.family_name);
@@ -197,6 +191,17 @@ async fn timeline(State(state): State<AppState>, user: CurrentUser, Path(person_
         .into_iter()
         .map(|e| TimelineRow { date: date(e.date), what: e.what, detail: e.detail, href: format!("/referrals/{}", e.referral_id) })
         .collect();
-    let page = page(&state, &user, &format!("{name}: timeline"), "/people").await?.with_back("/people", "Back to search");
-    render(&TimelineView { page, nhs_number: person.nhs_number.to_string(), name, events })
+    let page = page(&state, &user, &format!("{name}: timeline"), "/people").await?.with_back("/people", "Back to search").with_notice(super::notice(q.get("notice").map(String::as_str)));
+    let changes = state
+        .store
+        .person_changes(&person_id)
+        .await?
+        .into_iter()
+        .map(|c| {
+            let by = c.by_name.clone().or(c.by_org.clone()).unwrap_or_else(|| "Not recorded".into());
+            [crate::views::date_time(c.at), c.field.label().to_owned(), super::privacy::shown(c.field, c.old_value.as_deref()), super::privacy::shown(c.field, c.new_value.as_deref()), c.source.label().to_owned(), by]
+        })
+        .collect();
+    let restricted = state.store.person_privacy(&person_id).await?.and_then(|p| p.restriction_reason);
+    render(&TimelineView { page, person_id: person_id.clone(), nhs_number: person.nhs_number.to_string(), name, events, changes, restricted, manager: user.role() == Role::Manager })
 }

@@ -38,9 +38,7 @@ pub fn routes() -> Routes {
 async fn queue(State(state): State<AppState>, user: CurrentUser, Query(q): Query<HashMap<String, String>>) -> Result<Html<String>, WebError> {
     cases::require_casework(&user.actor())?;
     let today = today();
-    let incoming = state
-        .store
-        .pending_incoming(&user.user.org_id)
+    let incoming = crate::reads::triage_queue(&*state.store, &user.actor(), &user.audit())
         .await?
         .into_iter()
         .map(|i| IncomingRow {
@@ -56,14 +54,16 @@ async fn queue(State(state): State<AppState>, user: CurrentUser, Query(q): Query
         })
         .collect();
     let schedule = state.store.measurement_schedule(&user.user.org_id).await?;
-    let mut new_referrals: Vec<_> = state.store.caseload(&user.user.org_id, None, true).await?.into_iter().filter(|e| e.status == ReferralStatus::Received).map(|e| caseload_row(e, today, schedule.as_ref())).collect();
+    let received: Vec<_> = state.store.caseload(&user.user.org_id, None, true).await?.into_iter().filter(|e| e.status == ReferralStatus::Received).collect();
+    crate::reads::record_list(&*state.store, &user.audit(), "triage.read", &user.user.org_id, received.iter().map(|e| e.person_id.clone())).await?;
+    let mut new_referrals: Vec<_> = received.into_iter().map(|e| caseload_row(e, today, schedule.as_ref())).collect();
     new_referrals.sort_by_key(|(rag, _)| std::cmp::Reverse(*rag));
     let page = page(&state, &user, "Triage", "/triage").await?.with_notice(notice(q.get("notice").map(String::as_str)));
     render(&TriageView { page, incoming, new_referrals: new_referrals.into_iter().map(|(_, r)| r).collect() })
 }
 
 async fn incoming_page(state: &AppState, user: &CurrentUser, id: &str, form: Option<FormState>) -> Result<Html<String>, WebError> {
-    let i = intake::triage_incoming(&*state.store, &user.actor(), id).await?;
+    let i = crate::reads::incoming(&*state.store, &user.actor(), &user.audit(), id).await?;
     let practices = state.store.orgs(OrgKind::Practice, Some(&user.user.org_id)).await?;
     let needs: Vec<NeedDomain> = i.needs.split(',').filter_map(|n| NeedDomain::parse(n).ok()).collect();
     let form = form.unwrap_or_else(|| {

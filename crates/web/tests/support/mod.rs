@@ -14,6 +14,8 @@ use std::sync::Arc;
 pub const PASSWORD: &str = "a long test password";
 
 pub struct World {
+    /// The database URL.
+    pub url: String,
     pub base: String,
     pub store: Arc<dyn Store>,
     pub icb: String,
@@ -129,6 +131,7 @@ pub async fn spawn(url: &str) -> World {
         .unwrap()
     });
     World {
+        url: url.to_owned(),
         base,
         store,
         icb,
@@ -264,4 +267,63 @@ pub fn nhs_number(n: u32) -> String {
             linkwork_domain::NhsNumber::check_digit(&base).map(|check| format!("{base}{check}"))
         })
         .unwrap()
+}
+
+/// Runs `test` once per database (a new SQLite file, and a new PostgreSQL database when a server
+/// is configured), each time on a freshly spawned world.
+pub async fn on_each_database<F, Fut>(test: F)
+where
+    F: Fn(World) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let dir = std::env::temp_dir().join("linkwork-web-tests");
+    std::fs::create_dir_all(&dir).unwrap();
+    for (backend, url) in linkwork_store::testing::fresh_database_urls(&dir).await {
+        eprintln!("-- on {backend}");
+        test(spawn(&url).await).await;
+    }
+}
+
+/// A new API token for `org` in `role`.
+pub async fn api_token(store: &Arc<dyn Store>, org: &str, role: Role) -> String {
+    let token = linkwork_web::new_api_token();
+    store.create_api_token(&linkwork_web::hash_api_token(&token), org, role, Some("test")).await.unwrap();
+    token
+}
+
+/// A JSON API client with a bearer token.
+pub struct Api {
+    pub http: reqwest::Client,
+    pub base: String,
+    pub token: String,
+}
+
+impl Api {
+    pub async fn new(w: &World, org: &str, role: Role) -> Self {
+        Self { http: reqwest::Client::new(), base: w.base.clone(), token: api_token(&w.store, org, role).await }
+    }
+
+    /// GET: status and body as text.
+    pub async fn get(&self, path: &str) -> (StatusCode, String) {
+        let r = self.http.get(format!("{}{path}", self.base)).bearer_auth(&self.token).send().await.unwrap();
+        (r.status(), r.text().await.unwrap())
+    }
+
+    /// POST a JSON body: status and body as JSON (`Null` when the body is empty or not JSON).
+    pub async fn post(&self, path: &str, body: serde_json::Value) -> (StatusCode, serde_json::Value) {
+        let r = self.http.post(format!("{}{path}", self.base)).bearer_auth(&self.token).json(&body).send().await.unwrap();
+        let status = r.status();
+        (status, r.json().await.unwrap_or(serde_json::Value::Null))
+    }
+}
+
+/// The JSON fields of a complete new referral (link-worker or practice form, JSON API).
+pub fn referral_json(nhs: &str, given: &str, family: &str, date_of_birth: &str, practice: &str) -> serde_json::Value {
+    serde_json::json!({
+        "nhs_number": nhs, "given_name": given, "family_name": family, "date_of_birth": date_of_birth,
+        "sex": "2", "ethnicity": "A", "postcode": "LS1 4AP", "practice_id": practice,
+        "referred_on": today().to_string(), "source": "gp_practice", "referrer_name": "Dr Patel",
+        "reason": "Lonely since her husband died", "needs": ["loneliness"],
+        "consent": "yes", "lawful_basis": "direct_care",
+    })
 }

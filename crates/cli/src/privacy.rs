@@ -1,0 +1,123 @@
+//! People's rights from the command line, for a data protection officer or administrator on the
+//! server: `linkwork subject-access` (everything held about a person, JSON and printable HTML),
+//! `linkwork erase` (remove a person's identity, keep de-identified rows) and `linkwork
+//! retention` (apply each service's retention period). Every action is audited as the
+//! operating-system account that ran it.
+
+use crate::actor::cli_actor;
+use crate::commands::DatabaseArgs;
+use anyhow::{bail, Context};
+use clap::Args;
+use linkwork_domain::NhsNumber;
+use linkwork_store::{ErasureGround, Store};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+#[derive(Args)]
+pub struct SubjectAccessArgs {
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// The person's NHS number (every service that holds it is included).
+    #[arg(long)]
+    pub nhs_number: String,
+    /// Folder to write subject-access.json and subject-access.html into (created if missing).
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+#[derive(Args)]
+pub struct EraseArgs {
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// The person's NHS number.
+    #[arg(long)]
+    pub nhs_number: String,
+    /// The service (PCN) that holds the record: its id, ODS code or exact name.
+    #[arg(long)]
+    pub org: String,
+    /// Why: for example the date and reference of the person's request.
+    #[arg(long)]
+    pub reason: String,
+    /// Erase without asking (erasure cannot be undone).
+    #[arg(long)]
+    pub yes: bool,
+}
+
+#[derive(Args)]
+pub struct RetentionArgs {
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// Erase the records whose retention period has ended; without it, only count them.
+    #[arg(long)]
+    pub apply: bool,
+}
+
+async fn open(db: &DatabaseArgs) -> anyhow::Result<Arc<dyn Store>> {
+    let store = linkwork_store::connect(&db.database).await.context("could not open the database")?;
+    store.migrate().await.context("could not create or upgrade the schema")?;
+    Ok(store)
+}
+
+fn nhs(raw: &str) -> anyhow::Result<NhsNumber> {
+    NhsNumber::parse(raw).map_err(|e| anyhow::anyhow!("--nhs-number: {e}"))
+}
+
+pub async fn subject_access(args: SubjectAccessArgs) -> anyhow::Result<()> {
+    let nhs_number = nhs(&args.nhs_number)?;
+    let store = open(&args.db).await?;
+    let people: Vec<_> = store.people_by_nhs_number(&nhs_number).await?.into_iter().filter(|p| p.erased_at.is_none()).collect();
+    if people.is_empty() {
+        bail!("no service holds a record with NHS number {nhs_number}");
+    }
+    std::fs::create_dir_all(&args.out).with_context(|| format!("could not create {}", args.out.display()))?;
+    let mut all = Vec::new();
+    let mut html = String::new();
+    for person in people {
+        let who = cli_actor(Some(&person.service_org_id));
+        let sa = linkwork_web::privacy::subject_access(&*store, &who, &person.person_id).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        all.push(serde_json::to_value(&sa)?);
+        html.push_str(&linkwork_web::subject_access_document(sa, &person.person_id).map_err(|e| anyhow::anyhow!("{e}"))?);
+    }
+    let json = args.out.join("subject-access.json");
+    std::fs::write(&json, serde_json::to_string_pretty(&all)? + "\n").with_context(|| format!("could not write {}", json.display()))?;
+    let page = args.out.join("subject-access.html");
+    std::fs::write(&page, html).with_context(|| format!("could not write {}", page.display()))?;
+    println!("Wrote everything held about NHS number {nhs_number} ({} record{}) to {} and {}.", all.len(), if all.len() == 1 { "" } else { "s" }, json.display(), page.display());
+    Ok(())
+}
+
+pub async fn erase(args: EraseArgs) -> anyhow::Result<()> {
+    let nhs_number = nhs(&args.nhs_number)?;
+    let reason = args.reason.trim();
+    if reason.is_empty() {
+        bail!("--reason: say why the record is erased (for example the date and reference of the request)");
+    }
+    if !args.yes {
+        bail!("erasure removes the person's identity and notes for good: add --yes to confirm");
+    }
+    let store = open(&args.db).await?;
+    let pcn = store.find_org(&args.org).await?.with_context(|| format!("no organisation with id, ODS code or name {:?}", args.org))?;
+    let person = store
+        .people_by_nhs_number(&nhs_number)
+        .await?
+        .into_iter()
+        .find(|p| p.service_org_id == pcn.id)
+        .with_context(|| format!("{} holds no record with NHS number {nhs_number}", pcn.name))?;
+    store.erase_person(&cli_actor(Some(&pcn.id)), &person.person_id, ErasureGround::Request, reason).await?;
+    println!("Erased the record of NHS number {nhs_number} at {}: identity and notes removed, de-identified rows kept.", pcn.name);
+    Ok(())
+}
+
+pub async fn retention(args: RetentionArgs) -> anyhow::Result<()> {
+    let store = open(&args.db).await?;
+    let today = time::OffsetDateTime::now_utc().date();
+    let run = linkwork_web::privacy::apply_retention(&*store, &cli_actor(None), today, !args.apply).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    for (service, years, count) in &run.services {
+        let verb = if args.apply { "erased" } else { "would be erased" };
+        println!("{service}: records kept {years} years after the last referral closed; {count} {verb}.");
+    }
+    if !args.apply {
+        println!("Nothing was changed: run with --apply to erase them.");
+    }
+    Ok(())
+}

@@ -1,0 +1,104 @@
+//! Who may read what: regression tests for the access holes found in testing (issue 11, defects 1
+//! and 8). The access matrix (`access_matrix.rs`) walks every route; these name the cases found.
+
+mod support;
+
+use linkwork_domain::access::Role;
+use reqwest::StatusCode;
+use serde_json::json;
+use support::*;
+
+/// A VCSE partner refers someone in; a link worker converts it into a referral. Returns the
+/// partner's API client and the referral id the partner can see in its list.
+async fn partner_referral_converted(w: &World) -> (Api, String) {
+    let partner = Api::new(w, &w.vcse, Role::VcsePartner).await;
+    let lw = Api::new(w, &w.pcn, Role::LinkWorker).await;
+    let (status, _) = partner
+        .post("/api/incoming-referrals", json!({"service_id": w.pcn, "given_name": "Vera", "family_name": "Partner", "phone": "0113 496 0000", "reason": "Isolated", "consent": "yes"}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (_, pending) = lw.get("/api/incoming-referrals").await;
+    let pending: serde_json::Value = serde_json::from_str(&pending).unwrap();
+    let incoming = pending.as_array().unwrap().iter().find(|i| i["given_name"] == "Vera").unwrap()["id"].as_str().unwrap().to_owned();
+    let (status, _) = lw.post(&format!("/api/incoming-referrals/{incoming}/convert"), referral_json(&nhs_number(71), "Vera", "Partner", "1950-03-04", &w.practice)).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (_, mine) = partner.get("/api/incoming-referrals").await;
+    let mine: serde_json::Value = serde_json::from_str(&mine).unwrap();
+    let referral = mine.as_array().unwrap().iter().find(|i| i["given_name"] == "Vera").unwrap()["referral_id"].as_str().expect("the partner sees the referral id").to_owned();
+    (partner, referral)
+}
+
+#[tokio::test]
+async fn a_vcse_partner_cannot_read_the_fhir_service_request_of_a_person_it_referred() {
+    on_each_database(|w| async move {
+        let (partner, referral) = partner_referral_converted(&w).await;
+        let (status, body) = partner.get(&format!("/fhir/ServiceRequest/{referral}")).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert!(!body.contains(&nhs_number(71)) && !body.contains("1950-03-04"), "no identity in the answer: {body}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_vcse_partner_cannot_read_the_fhir_task_of_a_person_it_referred() {
+    on_each_database(|w| async move {
+        let (partner, referral) = partner_referral_converted(&w).await;
+        assert_eq!(partner.get(&format!("/fhir/Task/{referral}")).await.0, StatusCode::FORBIDDEN);
+        assert_eq!(partner.get(&format!("/fhir/Task?focus=ServiceRequest/{referral}")).await.0, StatusCode::FORBIDDEN);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_vcse_partner_cannot_read_the_gp_record_of_a_person_it_referred() {
+    on_each_database(|w| async move {
+        let (partner, referral) = partner_referral_converted(&w).await;
+        let (status, body) = partner.get(&format!("/api/referrals/{referral}/gp-record")).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert!(!body.contains(&nhs_number(71)));
+    })
+    .await;
+}
+
+/// Roles without casework get the same answer for a real referral id as for a made-up one.
+#[tokio::test]
+async fn roles_without_casework_get_the_same_answer_for_real_and_made_up_referral_ids() {
+    on_each_database(|w| async move {
+        let lw = Api::new(&w, &w.pcn, Role::LinkWorker).await;
+        let (status, created) = lw.post("/api/referrals", referral_json(&nhs_number(72), "Real", "Person", "1960-01-01", &w.practice)).await;
+        assert_eq!(status, StatusCode::CREATED);
+        let real = created["id"].as_str().unwrap().to_owned();
+        let made_up = "0190a0a0-0000-7000-8000-000000000000";
+        for (org, role) in [(&w.vcse, Role::VcsePartner), (&w.icb, Role::Commissioner), (&w.practice, Role::PracticeStaff)] {
+            let client = Api::new(&w, org, role).await;
+            for path in ["/api/referrals/{id}", "/api/referrals/{id}/onward-events"] {
+                let a = client.get(&path.replace("{id}", &real)).await.0;
+                let b = client.get(&path.replace("{id}", made_up)).await.0;
+                assert_eq!(a, b, "{role:?} {path}: real id {a}, made-up id {b}");
+            }
+            let a = client.post(&format!("/api/referrals/{real}/contacts"), json!({})).await.0;
+            let b = client.post(&format!("/api/referrals/{made_up}/contacts"), json!({})).await.0;
+            assert_eq!(a, b, "{role:?} POST contacts: real id {a}, made-up id {b}");
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn roles_without_casework_get_the_same_page_for_real_and_made_up_referral_ids() {
+    on_each_database(|w| async move {
+        let lw = Api::new(&w, &w.pcn, Role::LinkWorker).await;
+        let (_, created) = lw.post("/api/referrals", referral_json(&nhs_number(73), "Page", "Person", "1960-01-01", &w.practice)).await;
+        let real = created["id"].as_str().unwrap().to_owned();
+        let made_up = "0190a0a0-0000-7000-8000-000000000000";
+        for email in ["partner@test.org", "commissioner@test.org", "practice@test.org"] {
+            let b = Browser::login(&w.base, email).await;
+            for path in ["/referrals/{id}", "/referrals/{id}/contacts/new", "/referrals/{id}/attempts/new"] {
+                let a = b.get(&path.replace("{id}", &real)).await.0;
+                let m = b.get(&path.replace("{id}", made_up)).await.0;
+                assert_eq!(a, m, "{email} {path}: real id {a}, made-up id {m}");
+            }
+        }
+    })
+    .await;
+}
