@@ -53,6 +53,7 @@ async fn seed(url: &str) {
         needs: vec![NeedDomain::Loneliness],
         referred_on: today() - time::Duration::days(20),
         assigned_worker_id: None,
+        consent: Default::default(),
     };
     let id = store.create_referrals(&who, &[referral]).await.unwrap().remove(0);
     store.change_referral(&who, &id, linkwork_domain::referral::ReferralStatus::Received, &ReferralChange::Accept { on: today() - time::Duration::days(19), worker_id: None }).await.unwrap();
