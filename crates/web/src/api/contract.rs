@@ -107,6 +107,9 @@ fn type_message(serde_message: &str) -> String {
     if serde_message.contains("NumberOrText") {
         return "This must be a whole number".to_owned();
     }
+    if serde_message.contains("BoolOrText") {
+        return "This must be true or false (or \"yes\" or \"no\")".to_owned();
+    }
     match serde_message.split_once(", expected ") {
         Some((_, expected)) => format!("This must be {}", expected.split(" at line ").next().unwrap_or(expected)),
         None => "This value does not have the type the API expects".to_owned(),
@@ -134,6 +137,24 @@ impl utoipa::PartialSchema for NumberOrText {
 }
 
 impl utoipa::ToSchema for NumberOrText {}
+
+/// A yes/no field that may be sent as a JSON boolean or as the forms' text (`true`, `"yes"`, `"no"`).
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(untagged)]
+#[allow(dead_code)] // read by serde only, to check the type
+pub enum BoolOrText {
+    Bool(bool),
+    Text(String),
+}
+
+impl utoipa::PartialSchema for BoolOrText {
+    fn schema() -> RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
+        OneOfBuilder::new().item(ObjectBuilder::new().schema_type(Type::Boolean)).item(code_schema(["yes", "no", "true", "false"])).into()
+    }
+}
+
+impl utoipa::ToSchema for BoolOrText {}
 
 /// The schema of one code of a coded list: a string, one of the domain's codes (matched without
 /// regard to case, as the forms do).

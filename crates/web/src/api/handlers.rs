@@ -1,4 +1,4 @@
-use super::contract::{codes, Conflict, Forbidden, Invalid, JsonBody, NotFound, NumberOrText};
+use super::contract::{codes, BoolOrText, Conflict, Forbidden, Invalid, JsonBody, NotFound, NumberOrText};
 use super::ApiError;
 use crate::auth::ApiClient;
 use crate::casework as cases;
@@ -132,7 +132,7 @@ pub struct ContactRequest {
     minutes: Option<NumberOrText>,
     /// Whether the link worker went with the person to an activity.
     #[schema(required = true, nullable = false)]
-    accompanied: Option<bool>,
+    accompanied: Option<BoolOrText>,
     notes: Option<String>,
 }
 
