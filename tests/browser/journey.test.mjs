@@ -37,6 +37,7 @@ test('a link worker takes a person from referral to discharge, a partner answers
   await lw.fill('#reason', 'Lonely since her husband died; not going out');
   await lw.check('input[name=needs][value=loneliness]');
   await lw.check('input[name=needs][value=bereavement]');
+  await lw.check('#consent');
   await lw.click('button:has-text("Save referral")');
   await lw.waitForSelector('text=Referral recorded');
   assert.match(await lw.textContent('h1'), /Margaret Okafor/);
@@ -84,6 +85,7 @@ test('a link worker takes a person from referral to discharge, a partner answers
   const partnerOrg = partners.find((p) => choice.label.includes(`(${p.org})`)).org;
   await lw.check(`[id="${choice.id}"]`);
   await lw.fill('#note', 'Prefers mornings');
+  await lw.check('#share_consent');
   await lw.click('button:has-text("Send referral")');
   await lw.waitForSelector('text=Referral sent to the service');
 

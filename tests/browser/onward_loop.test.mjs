@@ -28,6 +28,7 @@ test('a partner accepts, starts and completes one referral and declines another;
     const choice = pick(labels);
     await lw.check(`[id="${choice.id}"]`);
     await lw.fill('#note', 'Prefers mornings');
+    await lw.check('#share_consent');
     await lw.click('button:has-text("Send referral")');
     await lw.waitForSelector('text=Referral sent to the service');
     return choice;

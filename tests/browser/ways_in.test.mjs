@@ -90,6 +90,7 @@ test('GP practice staff refer a patient and see only its status', async () => {
   await practice.fill('#referrer_name', 'Dr K Osei');
   await practice.fill('#reason', 'Type 2 diabetes, inactive, wants to get moving');
   await practice.check('input[name=needs][value=physical_activity]');
+  await practice.check('#consent');
   await practice.click('button:has-text("Save referral")');
   await practice.waitForSelector('text=Referral recorded');
   assert.match(await practice.textContent('main'), /Olu Adebayo[\s\S]*New/);

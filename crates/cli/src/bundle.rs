@@ -214,8 +214,11 @@ pub async fn import(args: ImportBundleArgs) -> anyhow::Result<()> {
     let mut existing = store.existing_ids().await?;
     let services = manifest_services(folder, &existing)?;
     existing.people = store.existing_people(&services).await?;
+    let identities = store.identity_keys(&services).await?;
     let progress = progress_bar(total_bytes(folder), "Importing");
-    let mut source = Pipelined::start(Writer::new(folder, manifest.clone(), existing, today, bad_rows, progress.clone()));
+    let mut writer = Writer::new(folder, manifest.clone(), existing, today, bad_rows, progress.clone());
+    writer.identities = identities;
+    let mut source = Pipelined::start(writer);
     let written = store.import_bundle(&mut source).await;
     progress.finish_and_clear();
     let writer = source.finish();
@@ -270,6 +273,9 @@ struct Writer {
     services: Vec<String>,
     /// Each staff member's organisation, for their wellbeing check-ins.
     staff_org: HashMap<String, String>,
+    /// Who the people already held are ((service, NHS number) → `identity_key`): a bundle row
+    /// with a held NHS number must be the same person, never a rename.
+    identities: HashMap<(String, String), u64>,
     skipped: u64,
 }
 
@@ -290,6 +296,7 @@ impl Writer {
             person_service: HashMap::new(),
             services: Vec::new(),
             staff_org: HashMap::new(),
+            identities: HashMap::new(),
             skipped: 0,
         }
     }
@@ -331,7 +338,17 @@ impl Writer {
             "people.csv" => {
                 if let (Some(r), Some(service), Some(nhs)) = (text("person_ref"), text("service_ref"), text("nhs_number")) {
                     let service_id = self.id("organisations.csv", &service);
-                    if let Some(id) = self.existing.people.get(&(service_id.clone(), nhs)).cloned() {
+                    let held = (service_id.clone(), nhs);
+                    if let Some(id) = self.existing.people.get(&held).cloned() {
+                        // Merging by NHS number must not rename someone (docs/security.md, "Identity").
+                        let row_key = linkwork_domain::identity::identity_key(&text("given_name").unwrap_or_default(), &text("family_name").unwrap_or_default(), &row.get(spec, "date_of_birth").as_date().map(|d| d.to_string()).unwrap_or_default());
+                        if self.identities.get(&held).is_some_and(|k| *k != row_key) {
+                            bail!(
+                                "{} line {}, column nhs_number: this NHS number is already held for a person with another name or date of birth; nothing was imported. Check the row, or correct the person's details in Linkwork first",
+                                spec.name,
+                                row.line
+                            );
+                        }
                         self.overrides.insert((spec.name, r.clone()), id);
                     }
                     let index = match self.services.iter().position(|s| *s == service_id) {

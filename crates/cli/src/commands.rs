@@ -153,11 +153,23 @@ async fn listen_and_serve(store: Arc<dyn Store>, bind: SocketAddr, insecure_cook
         mail_from: mail.mail_from,
         ..Default::default()
     };
-    linkwork_web::notifier::spawn(store.clone(), settings).context("could not set up e-mail notifications")?;
-    // Each service's retention period, applied once a day.
+    let notifier = linkwork_web::notifier::spawn(store.clone(), settings).context("could not set up e-mail notifications")?;
+    // Each service's retention period, applied once a day (each erasure is its own transaction,
+    // so a stop in the middle leaves the rest for the next start).
     linkwork_web::privacy::spawn_retention(store.clone());
+    // On Ctrl-C or SIGTERM: stop taking requests and let those in flight finish, while the
+    // notifier finishes the e-mail it is sending; then exit (docs/operations.md).
+    let signal = linkwork_web::shutdown_signal();
+    let stopper = notifier.stopper();
+    let stop = async move {
+        signal.await;
+        stopper.stop();
+    };
     println!("Linkwork is running at http://{addr}/ ({} database). Press Ctrl-C to stop.", store.backend());
-    linkwork_web::serve(listener, store, linkwork_web::WebConfig { secure_cookies: !insecure_cookies, public_url }).await
+    let served = linkwork_web::serve_until(listener, store, linkwork_web::WebConfig { secure_cookies: !insecure_cookies, public_url }, stop).await;
+    notifier.stop().await;
+    eprintln!("Linkwork has stopped.");
+    served
 }
 
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {

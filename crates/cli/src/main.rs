@@ -3,6 +3,7 @@
 
 mod actor;
 mod audit;
+mod backup;
 mod bundle;
 mod commands;
 mod export;
@@ -57,6 +58,10 @@ enum Command {
         #[command(subcommand)]
         command: export::ExportCommand,
     },
+    /// Write a consistent backup of the whole database to a file, while the server runs.
+    Backup(backup::BackupArgs),
+    /// Restore a backup into an empty database (or, with --overwrite, replace what it holds).
+    Restore(backup::RestoreArgs),
     /// Everything held about a person (UK GDPR subject access), as JSON and a printable page.
     SubjectAccess(privacy::SubjectAccessArgs),
     /// Erase a person's identity and notes on their request, keeping de-identified rows for the figures.
@@ -94,6 +99,8 @@ async fn main() -> std::process::ExitCode {
         Command::Export { command } => export::run(command).await,
         Command::Settings { command } => settings::run(command).await,
         Command::Generate { command } => bundle::generate(command),
+        Command::Backup(args) => backup::backup(args).await,
+        Command::Restore(args) => backup::restore(args).await,
         Command::Audit { command } => audit::run(command).await,
         Command::SubjectAccess(args) => privacy::subject_access(args).await,
         Command::Erase(args) => privacy::erase(args).await,

@@ -182,3 +182,36 @@ async fn retention_erases_records_closed_longer_ago_than_the_period() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_bundle_cannot_rename_a_person_held_under_its_nhs_number() {
+    each_database(|url| async move {
+        let (person, nhs) = demo_person(&url).await;
+        let out_dir = std::env::temp_dir().join(format!("linkwork-rename-{}", linkwork_store::new_id()));
+        let out = linkwork(&["export", "bundle", out_dir.to_str().unwrap(), "--org", "U12345", "--database", &url]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        // The same service's bundle, with this person's first name changed.
+        let people = out_dir.join("people.csv");
+        let mut reader = csv::Reader::from_path(&people).unwrap();
+        let headers = reader.headers().unwrap().clone();
+        let (nhs_col, given_col) = (headers.iter().position(|h| h == "nhs_number").unwrap(), headers.iter().position(|h| h == "given_name").unwrap());
+        let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+        let mut writer = csv::Writer::from_path(&people).unwrap();
+        writer.write_record(&headers).unwrap();
+        for row in rows {
+            let mut fields: Vec<String> = row.iter().map(str::to_owned).collect();
+            if fields[nhs_col] == nhs {
+                fields[given_col] = "Renamed".into();
+            }
+            writer.write_record(&fields).unwrap();
+        }
+        writer.flush().unwrap();
+        let out = linkwork(&["import", "bundle", out_dir.to_str().unwrap(), "--database", &url]);
+        assert!(!out.status.success());
+        assert!(text(&out.stderr).contains("already held for a person with another name or date of birth"), "{}", text(&out.stderr));
+        let store = linkwork_store::connect(&url).await.unwrap();
+        assert_ne!(store.person_details(&person).await.unwrap().unwrap().1.given_name, "Renamed");
+        let _ = std::fs::remove_dir_all(out_dir);
+    })
+    .await;
+}

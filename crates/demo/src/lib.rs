@@ -208,7 +208,7 @@ pub async fn seed(store: &dyn Store, options: &DemoOptions) -> Result<DemoSummar
                 needs: plan.needs.clone(),
                 referred_on: plan.referred_on,
                 assigned_worker_id: None,
-                consent: Default::default(),
+                consent: linkwork_domain::consent::ReferralConsent::given_on(plan.referred_on),
             })
             .await?;
         match &plan.outcome {

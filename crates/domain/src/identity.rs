@@ -75,6 +75,15 @@ fn name_key(name: &str) -> String {
     name.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
 }
 
+/// A fingerprint of who someone is (names as compared, and date of birth as `YYYY-MM-DD`), for
+/// matching many people at once without holding their names (a bundle import).
+pub fn identity_key(given_name: &str, family_name: &str, date_of_birth: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (name_key(given_name), name_key(family_name), date_of_birth.trim()).hash(&mut h);
+    h.finish()
+}
+
 fn change(field: PersonField, old: impl Into<Option<String>>, new: impl Into<Option<String>>) -> FieldChange {
     FieldChange { field, old_value: old.into(), new_value: new.into() }
 }

@@ -69,3 +69,30 @@ pub async fn evaluation_report(
     let input = store.evaluation_input(scope_name, service_org_ids, period.to).await?;
     Ok(linkwork_domain::evaluation::evaluate(&input, period, settings))
 }
+
+/// The schema versions (migration numbers) this build knows, oldest first: a backup made by a
+/// newer build, with versions missing here, is refused rather than restored half-understood.
+pub fn schema_versions() -> Vec<i64> {
+    sqlx::migrate!("../../migrations").iter().map(|m| m.version).collect()
+}
+
+/// Rows per table of a database, for backup and restore reports and the emptiness check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableRows {
+    pub table: String,
+    pub rows: i64,
+}
+
+/// Whether `tables` hold data someone put there: more rows in some table than the migrations
+/// themselves write (`seeded`: the rows of a freshly migrated database, such as the taxonomy).
+pub fn holds_data(tables: &[TableRows], seeded: &[TableRows]) -> bool {
+    tables.iter().any(|t| t.table != "_sqlx_migrations" && t.rows > seeded.iter().find(|s| s.table == t.table).map_or(0, |s| s.rows))
+}
+
+/// The rows a freshly migrated database holds (see [`holds_data`]), from an in-memory SQLite
+/// database: the migrations are the same for both databases.
+pub async fn seeded_rows() -> Result<Vec<TableRows>> {
+    let store = sqlite::SqlStore::connect("sqlite::memory:").await?;
+    store.migrate().await?;
+    store.table_rows().await
+}

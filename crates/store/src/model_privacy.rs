@@ -3,8 +3,9 @@
 //! erasure, restriction, retention).
 
 use linkwork_domain::audit_chain::Break;
+use linkwork_domain::identity::{ConflictResolution, DetailsSource, FieldChange, PersonField, StoredDetails};
 use serde::Serialize;
-use time::OffsetDateTime;
+use time::{Date, OffsetDateTime};
 
 /// The subject id under which audit events about an incoming referral are kept (it has no
 /// person yet; once converted, its events belong with the person's).
@@ -95,8 +96,6 @@ impl AuditEntry {
 }
 
 // ---- identity: conflicts and the history of a person's details ----
-
-use linkwork_domain::identity::{ConflictResolution, DetailsSource, FieldChange, PersonField, StoredDetails};
 
 /// A referral whose person did not match the person held under its NHS number.
 #[derive(Debug, Clone, Serialize)]
@@ -204,4 +203,3 @@ pub struct PersonExtras {
     pub evidence: Vec<(String, String, String, Date)>,
 }
 
-use time::Date;

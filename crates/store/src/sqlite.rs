@@ -15,6 +15,11 @@ const LOCK_ROW: &str = "";
 /// so concurrent writers queue under the busy timeout.
 const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
 
+/// SQLite: a write transaction already holds the database's only write lock (`BEGIN IMMEDIATE`).
+async fn lock_people(_tx: &mut sqlx::Transaction<'_, Db>, _service_org_id: &str) -> crate::Result<()> {
+    Ok(())
+}
+
 async fn open_pool(url: &str) -> crate::Result<sqlx::Pool<Db>> {
     use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
     use std::str::FromStr;
@@ -22,7 +27,10 @@ async fn open_pool(url: &str) -> crate::Result<sqlx::Pool<Db>> {
         .create_if_missing(true)
         .foreign_keys(true)
         .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal)
+        // FULL: a commit is on disk (the WAL synced) before the request that made it is answered, so
+        // an acknowledged write survives a power cut too, not only a crash of the process. NORMAL
+        // would lose the last commits on power loss. Relaxed only inside a bulk load (below).
+        .synchronous(SqliteSynchronous::Full)
         .busy_timeout(std::time::Duration::from_secs(10));
     // An in-memory database exists per connection: keep exactly one so every query sees the same data.
     let max = if url.contains(":memory:") { 1 } else { 8 };
@@ -35,14 +43,156 @@ async fn open_pool(url: &str) -> crate::Result<sqlx::Pool<Db>> {
 const BULK_CACHE_KIB: i64 = 64 * 1024;
 
 /// Settings for one connection while it runs a bulk load; [`end_bulk_load`] puts them back.
+/// `synchronous = NORMAL` skips the sync of the WAL at commit: a bulk load is one transaction that
+/// either commits whole or not at all, and if a power cut lost it the import (idempotent: re-imports
+/// update in place) is simply run again. A crash of the process loses nothing either way.
 async fn begin_bulk_load(conn: &mut sqlx::SqliteConnection) -> crate::Result<()> {
-    sqlx::query(&format!("PRAGMA cache_size = -{BULK_CACHE_KIB}")).execute(conn).await?;
+    sqlx::query(&format!("PRAGMA cache_size = -{BULK_CACHE_KIB}")).execute(&mut *conn).await?;
+    sqlx::query("PRAGMA synchronous = NORMAL").execute(&mut *conn).await?;
     Ok(())
 }
 
 async fn end_bulk_load(conn: &mut sqlx::SqliteConnection) -> crate::Result<()> {
-    sqlx::query("PRAGMA cache_size = -2000").execute(conn).await?;
+    sqlx::query("PRAGMA cache_size = -2000").execute(&mut *conn).await?;
+    sqlx::query("PRAGMA synchronous = FULL").execute(&mut *conn).await?;
     Ok(())
+}
+
+/// Backup and restore of a SQLite database (`linkwork backup`/`restore`, docs/operations.md).
+impl SqlStore {
+    /// Writes a consistent copy of the whole database to `path`, which must not exist, while the
+    /// server keeps reading and writing: `VACUUM INTO` copies one read snapshot (WAL mode lets
+    /// writers go on meanwhile), compacted, as an ordinary SQLite file.
+    pub async fn backup_into(&self, path: &std::path::Path) -> crate::Result<()> {
+        let path = path.to_str().ok_or_else(|| crate::StoreError::Rejected("the backup path must be valid UTF-8".into()))?;
+        sqlx::query("VACUUM INTO $1").bind(path).execute(self.pool()).await?;
+        Ok(())
+    }
+
+    /// The database's size in bytes (pages × page size), for progress.
+    pub async fn size_bytes(&self) -> crate::Result<i64> {
+        let pages: i64 = sqlx::query_scalar("PRAGMA page_count").fetch_one(self.pool()).await?;
+        let page_size: i64 = sqlx::query_scalar("PRAGMA page_size").fetch_one(self.pool()).await?;
+        Ok(pages * page_size)
+    }
+
+    /// SQLite's own check of every page, index and constraint: `["ok"]` when sound.
+    pub async fn integrity_check(&self) -> crate::Result<Vec<String>> {
+        Ok(sqlx::query_scalar("PRAGMA integrity_check").fetch_all(self.pool()).await?)
+    }
+
+    /// Rows in each table (SQLite's internal tables left out).
+    pub async fn table_rows(&self) -> crate::Result<Vec<crate::TableRows>> {
+        let mut conn = self.pool().acquire().await?;
+        table_rows_of(&mut conn, "main").await
+    }
+
+    /// Replaces everything in this database with the contents of the SQLite backup file at `path`
+    /// (checked first: [`check_backup_file`]), in ONE transaction: a restore that fails leaves the
+    /// database as it was. Tables are created and filled before their indexes and triggers, so
+    /// triggers do not fire on restored rows; foreign keys are checked once at the end.
+    /// `on_table` is called after each table is copied, for progress.
+    pub async fn restore_from(&self, path: &std::path::Path, mut on_table: impl FnMut(&str) + Send) -> crate::Result<Vec<crate::TableRows>> {
+        use sqlx::Connection;
+        let path = path.to_str().ok_or_else(|| crate::StoreError::Rejected("the backup path must be valid UTF-8".into()))?;
+        let mut conn = self.pool().acquire().await?;
+        // Not changeable inside a transaction; put back below.
+        sqlx::query("PRAGMA foreign_keys = OFF").execute(&mut *conn).await?;
+        sqlx::query("ATTACH DATABASE $1 AS backup").bind(path).execute(&mut *conn).await?;
+        let restored = async {
+            let mut tx = conn.begin_with(BEGIN_WRITE).await?;
+            let existing: Vec<(String, String)> =
+                sqlx::query_as("SELECT type, name FROM main.sqlite_schema WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%'").fetch_all(&mut *tx).await?;
+            for (kind, name) in existing {
+                sqlx::query(&format!("DROP {} IF EXISTS main.{}", if kind == "view" { "VIEW" } else { "TABLE" }, quoted(&name))).execute(&mut *tx).await?;
+            }
+            let objects: Vec<(String, String, String)> = sqlx::query_as(
+                "SELECT type, name, sql FROM backup.sqlite_schema WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' \
+                 ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 2 WHEN 'trigger' THEN 3 ELSE 4 END, rowid",
+            )
+            .fetch_all(&mut *tx)
+            .await?;
+            for (kind, name, sql) in &objects {
+                sqlx::query(sql).execute(&mut *tx).await?;
+                if kind == "table" {
+                    sqlx::query(&format!("INSERT INTO main.{0} SELECT * FROM backup.{0}", quoted(name))).execute(&mut *tx).await?;
+                    on_table(name);
+                }
+            }
+            let sequences: Option<String> = sqlx::query_scalar("SELECT name FROM backup.sqlite_schema WHERE name = 'sqlite_sequence'").fetch_optional(&mut *tx).await?;
+            if sequences.is_some() {
+                sqlx::query("DELETE FROM main.sqlite_sequence").execute(&mut *tx).await?;
+                sqlx::query("INSERT INTO main.sqlite_sequence SELECT * FROM backup.sqlite_sequence").execute(&mut *tx).await?;
+            }
+            let broken: Vec<(String,)> = sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check").fetch_all(&mut *tx).await?;
+            if let Some((table,)) = broken.first() {
+                return Err(crate::StoreError::Rejected(format!("the backup's rows break {} foreign key reference(s), the first in table {table}: nothing was restored", broken.len())));
+            }
+            tx.commit().await?;
+            table_rows_of(&mut conn, "main").await
+        }
+        .await;
+        let detached = sqlx::query("DETACH DATABASE backup").execute(&mut *conn).await;
+        let fk_on = sqlx::query("PRAGMA foreign_keys = ON").execute(&mut *conn).await;
+        if detached.is_err() || fk_on.is_err() {
+            conn.close_on_drop();
+        }
+        restored
+    }
+}
+
+fn quoted(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+async fn table_rows_of(conn: &mut sqlx::SqliteConnection, schema: &str) -> crate::Result<Vec<crate::TableRows>> {
+    let tables: Vec<String> =
+        sqlx::query_scalar(&format!("SELECT name FROM {schema}.sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")).fetch_all(&mut *conn).await?;
+    let mut out = Vec::with_capacity(tables.len());
+    for table in tables {
+        let rows: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {schema}.{}", quoted(&table))).fetch_one(&mut *conn).await?;
+        out.push(crate::TableRows { table, rows });
+    }
+    Ok(out)
+}
+
+/// What a SQLite backup file holds, once checked.
+#[derive(Debug, Clone)]
+pub struct BackupFile {
+    pub schema_versions: Vec<i64>,
+    pub tables: Vec<crate::TableRows>,
+}
+
+/// Checks that `path` is a sound SQLite file (`PRAGMA integrity_check`) holding a Linkwork
+/// database whose schema this build knows, opening it read-only (the file is not changed).
+pub async fn check_backup_file(path: &std::path::Path) -> crate::Result<BackupFile> {
+    use sqlx::sqlite::SqliteConnectOptions;
+    use sqlx::Connection;
+    let rejected = |m: String| crate::StoreError::Rejected(m);
+    let mut header = [0u8; 16];
+    std::io::Read::read_exact(&mut std::fs::File::open(path).map_err(|e| rejected(format!("cannot read {}: {e}", path.display())))?, &mut header)
+        .map_err(|_| rejected(format!("{} is not a SQLite backup (too short)", path.display())))?;
+    if &header != b"SQLite format 3\0" {
+        return Err(rejected(format!("{} is not a SQLite backup made by `linkwork backup`", path.display())));
+    }
+    let damaged = |e: sqlx::Error| match e {
+        sqlx::Error::Database(db) => rejected(format!("{} is damaged ({}): use another backup", path.display(), db.message())),
+        other => crate::StoreError::Database(other),
+    };
+    let options = SqliteConnectOptions::new().filename(path).read_only(true).immutable(true);
+    let mut conn = sqlx::SqliteConnection::connect_with(&options).await.map_err(damaged)?;
+    let check: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check").fetch_all(&mut conn).await.map_err(damaged)?;
+    if check != ["ok"] {
+        return Err(rejected(format!("{} is damaged (SQLite integrity check: {}): use another backup", path.display(), check.join("; "))));
+    }
+    let has_migrations: Option<String> = sqlx::query_scalar("SELECT name FROM sqlite_schema WHERE type = 'table' AND name = '_sqlx_migrations'").fetch_optional(&mut conn).await?;
+    if has_migrations.is_none() {
+        return Err(rejected(format!("{} is a SQLite file but not a Linkwork database", path.display())));
+    }
+    let schema_versions: Vec<i64> = sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success ORDER BY version").fetch_all(&mut conn).await?;
+    let tables = table_rows_of(&mut conn, "main").await?;
+    conn.close().await?;
+    Ok(BackupFile { schema_versions, tables })
 }
 
 /// The database itself refuses to change or delete audit events (and the lists of people they

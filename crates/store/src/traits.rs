@@ -402,6 +402,9 @@ pub trait EquityStore: Send + Sync {
     /// Sets (or clears) a link worker's whole-time equivalent, audited. `NotFound` unless the user
     /// is a link worker of `service_org_id`.
     async fn set_worker_wte(&self, who: &AuditActor, service_org_id: &str, user_id: &str, wte: Option<f64>) -> Result<()>;
+    /// Link workers' WTEs and a year's referral-rate target, saved together: all or nothing
+    /// (`NotFound`, and nothing saved, if any user is not a link worker of `service_org_id`).
+    async fn save_workforce(&self, who: &AuditActor, service_org_id: &str, wtes: &[(String, Option<f64>)], target: Option<&linkwork_domain::workforce::YearTarget>) -> Result<()>;
     /// Link workers' WTE by user id (`None` when not recorded), for the team page.
     async fn worker_wtes(&self, service_org_id: &str) -> Result<Vec<(String, Option<f64>)>>;
     /// Sets the service's referral-rate target band for one financial year (replacing any).

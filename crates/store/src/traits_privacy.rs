@@ -39,6 +39,10 @@ pub trait IdentityStore: Send + Sync {
     async fn person_changes(&self, person_id: &str) -> Result<Vec<PersonChange>>;
     /// The person's details as held (for a correction form); `None` for an unknown id.
     async fn person_details(&self, person_id: &str) -> Result<Option<(linkwork_domain::NhsNumber, linkwork_domain::identity::StoredDetails)>>;
+    /// For every person of these services: (service id, NHS number) → their
+    /// `linkwork_domain::identity::identity_key`, so a bundle import can refuse rows that would
+    /// give a held NHS number to someone else.
+    async fn identity_keys(&self, service_org_ids: &[String]) -> Result<std::collections::HashMap<(String, String), u64>>;
     /// Applies `details` to the person, keeping each change with `source`; returns how many
     /// details changed.
     async fn correct_person(&self, who: &AuditActor, person_id: &str, details: &linkwork_domain::identity::HeldDetails, source: linkwork_domain::identity::DetailsSource) -> Result<usize>;

@@ -22,6 +22,13 @@ pub enum Referrer<'a> {
 
 /// Parses the short referral form and stores it for triage; returns the reference to show.
 pub async fn refer_in(store: &dyn Store, referrer: Referrer<'_>, who: &AuditActor, f: &Fields) -> Result<String, WebError> {
+    // Access before anything in the form is read: a role that may not refer in gets the same
+    // answer whatever it sent.
+    if let Referrer::Partner(actor, _) = &referrer {
+        if actor.role != Role::VcsePartner {
+            return Err(WebError::Forbidden);
+        }
+    }
     let services = store.orgs(OrgKind::Pcn, None).await?;
     let mut c = Checker::default();
     let service = match services.as_slice() {
@@ -62,12 +69,7 @@ pub async fn refer_in(store: &dyn Store, referrer: Referrer<'_>, who: &AuditActo
     }
     let (source, by_org, by_user) = match referrer {
         Referrer::Public => (IncomingSource::SelfReferral, None, None),
-        Referrer::Partner(actor, user_id) => {
-            if actor.role != Role::VcsePartner {
-                return Err(WebError::Forbidden);
-            }
-            (IncomingSource::Vcse, Some(actor.org_id.clone()), user_id.map(str::to_owned))
-        }
+        Referrer::Partner(actor, user_id) => (IncomingSource::Vcse, Some(actor.org_id.clone()), user_id.map(str::to_owned)),
     };
     let incoming = NewIncoming {
         service_org_id: service.id.clone(),

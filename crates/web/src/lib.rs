@@ -123,14 +123,72 @@ pub fn route_table() -> Vec<Route> {
     all_routes().table().to_vec()
 }
 
-/// Serves the application on `listener` until Ctrl-C.
+/// How long the requests in flight at a stop signal may take to finish before the server stops
+/// anyway (well under systemd's default 90 s before it sends SIGKILL).
+pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Serves the application on `listener` until Ctrl-C or SIGTERM (see [`serve_until`]).
 pub async fn serve(listener: tokio::net::TcpListener, store: Arc<dyn Store>, config: WebConfig) -> anyhow::Result<()> {
-    axum::serve(listener, app(store, config).into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    serve_until(listener, store, config, shutdown_signal()).await
+}
+
+/// Serves the application on `listener` until `stop` resolves; then it takes no new connections,
+/// lets the requests in flight finish (for up to [`SHUTDOWN_GRACE`]) and returns. A request is
+/// answered only after its transaction has committed, so one that finishes is kept, and one that
+/// is cut off was never acknowledged.
+pub async fn serve_until(
+    listener: tokio::net::TcpListener,
+    store: Arc<dyn Store>,
+    config: WebConfig,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let (stopping, mut stopped) = tokio::sync::watch::channel(false);
+    let signal = async move {
+        stop.await;
+        tracing::info!("stopping: no new connections; finishing the requests in flight");
+        let _ = stopping.send(true);
+    };
+    let server = axum::serve(listener, app(store, config).into_make_service_with_connect_info::<std::net::SocketAddr>()).with_graceful_shutdown(signal);
+    let grace = async move {
+        if stopped.wait_for(|s| *s).await.is_err() {
+            std::future::pending::<()>().await;
+        }
+        tokio::time::sleep(SHUTDOWN_GRACE).await;
+    };
+    tokio::select! {
+        result = std::future::IntoFuture::into_future(server) => result?,
+        () = grace => tracing::warn!(grace_seconds = SHUTDOWN_GRACE.as_secs(), "requests still running after the grace period were cut off"),
+    }
     Ok(())
+}
+
+/// A future that resolves on Ctrl-C (SIGINT) or SIGTERM, what service managers (systemd, Docker,
+/// Kubernetes) send to stop a server. The signal handlers are installed when this is called, not
+/// when the future is first polled, so a signal that comes while the server is starting is kept.
+pub fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let terminate = signal(SignalKind::terminate());
+        let interrupt = signal(SignalKind::interrupt());
+        async move {
+            match (terminate, interrupt) {
+                (Ok(mut terminate), Ok(mut interrupt)) => {
+                    tokio::select! {
+                        _ = terminate.recv() => {}
+                        _ = interrupt.recv() => {}
+                    }
+                }
+                _ => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    async {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 pub use auth::{hash_password, verify_password};

@@ -145,9 +145,20 @@ fn backoff(attempts: i64) -> time::Duration {
 /// not older than [`MAX_AGE`]). Each is claimed first, so servers sharing a database do not
 /// send one e-mail twice.
 pub async fn deliver_outbox(store: &dyn Store, mailer: &Mailer) -> Result<Delivery, StoreError> {
+    deliver_outbox_while(store, mailer, || true).await
+}
+
+/// [`deliver_outbox`], checking `go_on` before each e-mail: when it says stop, the e-mails not yet
+/// claimed stay in the outbox for the next start. An e-mail is claimed, sent and recorded as sent
+/// without a check in between, so a server that stops this way never leaves one sent but
+/// unrecorded (which a restart would send again).
+pub async fn deliver_outbox_while(store: &dyn Store, mailer: &Mailer, go_on: impl Fn() -> bool) -> Result<Delivery, StoreError> {
     let mut done = Delivery::default();
     let now = OffsetDateTime::now_utc();
     for email in store.outbox(true, MAX_ATTEMPTS, 200).await? {
+        if !go_on() {
+            break;
+        }
         if email.next_attempt_at > now || now - email.created_at > MAX_AGE {
             continue;
         }
@@ -170,15 +181,55 @@ pub async fn deliver_outbox(store: &dyn Store, mailer: &Mailer) -> Result<Delive
     Ok(done)
 }
 
+/// The running background task. Stop it with [`Notifier::stop`] (or a [`Stopper`]) so that it
+/// finishes the e-mail it is sending; dropping the handle stops it too.
+#[must_use = "the notifier stops when its handle is dropped"]
+pub struct Notifier {
+    stop: Stopper,
+    task: tokio::task::JoinHandle<()>,
+}
+
+/// Tells a [`Notifier`] to stop after its current e-mail (cloneable, for a signal handler).
+#[derive(Clone)]
+pub struct Stopper(Arc<tokio::sync::watch::Sender<bool>>);
+
+impl Stopper {
+    pub fn stop(&self) {
+        self.0.send_replace(true);
+    }
+}
+
+impl Notifier {
+    pub fn stopper(&self) -> Stopper {
+        self.stop.clone()
+    }
+
+    /// Asks the task to stop and waits until it has: the e-mail being sent is sent and recorded;
+    /// e-mails still queued, and prompts not yet due, are picked up by the next start.
+    pub async fn stop(self) {
+        self.stop.stop();
+        let _ = self.task.await;
+    }
+
+    /// Stops the task at once, wherever it is (tests only: an e-mail being sent may be sent again).
+    pub fn abort(&self) {
+        self.task.abort();
+    }
+}
+
 /// Starts the background task (on the current tokio runtime): prompts every
 /// `prompts_every`, the outbox every `poll_every` when SMTP is configured. Fails at once on a
 /// bad SMTP URL or sender address, so a misconfiguration stops the server from starting.
-pub fn spawn(store: Arc<dyn Store>, settings: NotifierSettings) -> anyhow::Result<tokio::task::JoinHandle<()>> {
+pub fn spawn(store: Arc<dyn Store>, settings: NotifierSettings) -> anyhow::Result<Notifier> {
     let mailer = Mailer::new(&settings)?;
-    Ok(tokio::spawn(async move {
+    let (stop, mut stopped) = tokio::sync::watch::channel(false);
+    let task = tokio::spawn(async move {
+        // Stopping when asked, or when every handle is gone.
+        let go_on = |stopped: &tokio::sync::watch::Receiver<bool>| !*stopped.borrow() && stopped.has_changed().is_ok();
         let mut prompts_checked: Option<Instant> = None;
-        loop {
+        while go_on(&stopped) {
             if prompts_checked.is_none_or(|at| at.elapsed() >= settings.prompts_every) {
+                // Each prompt is written once (a dedup key), so one cut short is completed by the next run.
                 match send_due_prompts(&*store, OffsetDateTime::now_utc().date()).await {
                     Ok(0) => {}
                     Ok(n) => tracing::info!(created = n, "onward-referral prompts sent"),
@@ -187,15 +238,20 @@ pub fn spawn(store: Arc<dyn Store>, settings: NotifierSettings) -> anyhow::Resul
                 prompts_checked = Some(Instant::now());
             }
             if let Some(mailer) = &mailer {
-                match deliver_outbox(&*store, mailer).await {
+                match deliver_outbox_while(&*store, mailer, || go_on(&stopped)).await {
                     Ok(Delivery { sent: 0, failed: 0 }) => {}
                     Ok(d) => tracing::info!(sent = d.sent, failed = d.failed, "e-mail outbox delivered"),
                     Err(e) => tracing::warn!(error = %e, "could not read the e-mail outbox"),
                 }
             }
-            tokio::time::sleep(settings.poll_every).await;
+            tokio::select! {
+                () = tokio::time::sleep(settings.poll_every) => {}
+                _ = stopped.changed() => {}
+            }
         }
-    }))
+        tracing::info!("notifier stopped; queued e-mails stay in the outbox for the next start");
+    });
+    Ok(Notifier { stop: Stopper(Arc::new(stop)), task })
 }
 
 #[cfg(test)]

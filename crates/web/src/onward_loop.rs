@@ -116,7 +116,7 @@ pub async fn attention(store: &dyn Store, actor: &Actor, who: &linkwork_store::A
     }
     bounced.sort_by(|a, b| b.declines.len().cmp(&a.declines.len()).then_with(|| a.name.cmp(&b.name)));
     let shown = stuck.iter().map(|o| o.person_id.clone()).chain(bounced.iter().flat_map(|b| b.declines.first().map(|o| o.person_id.clone())));
-    crate::reads::record_list(store, who, "onward.attention.read", &actor.org_id, shown.collect::<Vec<_>>()).await?;
+    store.record_read(who, &linkwork_store::ReadAudit::list("onward.attention.read", &actor.org_id, shown)).await?;
     Ok(Attention { stuck, bounced })
 }
 

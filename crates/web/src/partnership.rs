@@ -24,7 +24,8 @@ pub async fn partner_scope(store: &dyn Store, actor: &Actor, org_id: Option<&str
                 _ => Err(WebError::NotFound),
             }
         }
-        (Role::VcsePartner, Some(_)) => Err(WebError::NotFound),
+        // A partner reads its own report (`None`), never another organisation's by id: the same
+        // answer for every id, like every role without access to a route.
         _ => Err(WebError::Forbidden),
     }
 }

@@ -63,7 +63,8 @@ impl Routes {
     /// Mounts `other` under `prefix` (e.g. `/api`).
     pub fn nest(mut self, prefix: &str, other: Routes) -> Self {
         self.router = self.router.nest(prefix, other.router);
-        self.table.extend(other.table.into_iter().map(|r| Route { method: r.method, path: format!("{prefix}{}", r.path) }));
+        // axum mounts the nested router's "/" at the prefix itself.
+        self.table.extend(other.table.into_iter().map(|r| Route { method: r.method, path: if r.path == "/" { prefix.to_owned() } else { format!("{prefix}{}", r.path) } }));
         self
     }
 

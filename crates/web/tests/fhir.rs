@@ -344,9 +344,12 @@ async fn gp_record(w: &World, id: &str, declined: &str) {
     let (status, ..) = w.get(&w.lw, &format!("/api/referrals/{id}/gp-record?format=xml")).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 
-    // Reading the GP record is reading the person's record: audited.
+    // Reading the GP record is reading the person's record: audited, one event per read.
     let person_id = w.store.referral_header(id).await.unwrap().unwrap().person_id;
-    assert!(w.store.audit_events(&person_id).await.unwrap().iter().any(|e| e.action == "referral.read"));
+    let reads = |events: Vec<AuditEvent>| events.into_iter().filter(|e| e.action == "referral.read").count();
+    let before = reads(w.store.audit_events(&person_id).await.unwrap());
+    assert_eq!(w.get(&w.lw, &format!("/api/referrals/{id}/gp-record?format=csv")).await.0, StatusCode::OK);
+    assert_eq!(reads(w.store.audit_events(&person_id).await.unwrap()), before + 1, "the read wrote its own event");
 
     // Every referral of the PCN at once.
     let (status, bulk) = w.get_json(&w.lw, "/api/gp-record?format=fhir").await;

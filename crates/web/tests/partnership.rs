@@ -111,7 +111,7 @@ async fn partner_gap_and_network_reports_on_every_database() {
         assert!(!html.contains("Debt advice") && !html.contains("Other Charity"), "{backend}: nothing of another partner");
         assert!(html.contains(r#"role="img""#), "{backend}: a chart");
         let (status, _) = partner.get(&format!("/reports/partners/{}", w.other_vcse)).await;
-        assert_eq!(status, StatusCode::NOT_FOUND, "{backend}: another partner's report");
+        assert_eq!(status, StatusCode::FORBIDDEN, "{backend}: another partner's report (403 whatever the id)");
         let (status, _) = partner.get("/reports/gaps").await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{backend}: partner on the gap report");
         let (status, csv) = partner.get("/partner/report.csv").await;
@@ -208,7 +208,7 @@ async fn api(w: &World) {
     };
     let own: serde_json::Value = get(format!("{}/api/partner/report", w.base), partner.clone()).await.json().await.unwrap();
     assert_eq!(own["received"], "*", "3 received is suppressed in the API too");
-    assert_eq!(get(format!("{}/api/reports/partners/{}", w.base, w.other_vcse), partner.clone()).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(get(format!("{}/api/reports/partners/{}", w.base, w.other_vcse), partner.clone()).await.status(), StatusCode::FORBIDDEN, "a partner never reads another partner's report, whatever the id");
     assert_eq!(get(format!("{}/api/reports/gaps", w.base), lw.clone()).await.status(), StatusCode::FORBIDDEN);
     let gaps: serde_json::Value = get(format!("{}/api/reports/gaps", w.base), commissioner.clone()).await.json().await.unwrap();
     assert!(gaps["report"]["unmet_needs"].is_array());

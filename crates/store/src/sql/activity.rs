@@ -65,7 +65,7 @@ impl ActivityStore for SqlStore {
         }
         for person in people {
             audit(
-                &mut *tx,
+                &mut tx,
                 who,
                 Audit {
                     action: "health_activity.import",
@@ -120,7 +120,7 @@ impl ActivityStore for SqlStore {
                 .await?;
         }
         audit(
-            &mut *tx,
+            &mut tx,
             who,
             Audit {
                 action: "health_tariff.update",
@@ -157,7 +157,7 @@ impl ActivityStore for SqlStore {
             .execute(&mut *tx)
             .await?;
         audit(
-            &mut *tx,
+            &mut tx,
             who,
             Audit {
                 action: "sroi_model.update",

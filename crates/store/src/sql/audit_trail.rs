@@ -204,7 +204,7 @@ impl AuditStore for SqlStore {
             if let Err(broken) = verifier.next(&row.record(), prev, hash) {
                 return Ok(ChainReport { checked: verifier.checked, head_seq, head_hash, broken: Some(broken) });
             }
-            if verifier.checked % 10_000 == 0 {
+            if verifier.checked.is_multiple_of(10_000) {
                 progress(verifier.checked);
             }
         }

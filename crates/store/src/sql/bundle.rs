@@ -638,7 +638,11 @@ impl BundleStore for SqlStore {
         let mut conn = self.pool.acquire().await?;
         super::super::begin_bulk_load(&mut conn).await?;
         let result = import_in_transaction(&mut conn, source).await;
-        super::super::end_bulk_load(&mut conn).await?;
+        if let Err(e) = super::super::end_bulk_load(&mut conn).await {
+            // Never hand a connection with bulk-load settings back to the pool.
+            conn.close_on_drop();
+            return Err(e);
+        }
         result
     }
 

@@ -167,7 +167,7 @@ impl CaseworkStore for SqlStore {
             return Err(StoreError::Conflict("This referral was changed by someone else. Reload the page and try again".into()));
         }
         let person_id = person_of(&mut tx, referral_id).await?;
-        audit(&mut *tx, who, Audit { action, entity: "referral", entity_id: referral_id, person_id: Some(&person_id) }).await?;
+        audit(&mut tx, who, Audit { action, entity: "referral", entity_id: referral_id, person_id: Some(&person_id) }).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -200,7 +200,7 @@ impl CaseworkStore for SqlStore {
                 .execute(&mut *tx)
                 .await?;
         }
-        audit(&mut *tx, who, Audit { action: "conversation.create", entity: "conversation", entity_id: &id, person_id: Some(&person_id) }).await?;
+        audit(&mut tx, who, Audit { action: "conversation.create", entity: "conversation", entity_id: &id, person_id: Some(&person_id) }).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -221,7 +221,7 @@ impl CaseworkStore for SqlStore {
             .bind(super::now())
             .execute(&mut *tx)
             .await?;
-        audit(&mut *tx, who, Audit { action: "contact.create", entity: "contact", entity_id: &id, person_id: Some(&person_id) }).await?;
+        audit(&mut tx, who, Audit { action: "contact.create", entity: "contact", entity_id: &id, person_id: Some(&person_id) }).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -244,7 +244,7 @@ impl CaseworkStore for SqlStore {
             .bind(super::now())
             .execute(&mut *tx)
             .await?;
-        audit(&mut *tx, who, Audit { action: "measure.create", entity: "measure", entity_id: &id, person_id: Some(&person_id) }).await?;
+        audit(&mut tx, who, Audit { action: "measure.create", entity: "measure", entity_id: &id, person_id: Some(&person_id) }).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -296,6 +296,7 @@ pub(super) async fn insert_needs(tx: &mut sqlx::Transaction<'_, super::Db>, refe
 /// under its NHS number raises an identity conflict.
 pub(super) async fn insert_referral(tx: &mut sqlx::Transaction<'_, super::Db>, who: &AuditActor, r: &NewReferral, referred_by_org_id: Option<&str>, source: DetailsSource) -> Result<String> {
     let now = super::now();
+    super::super::lock_people(tx, &r.service_org_id).await?;
     let (person_id, conflict) = super::identity::match_person(tx, who, r, source).await?;
     let referral_id = new_id();
     let open: Option<String> = sqlx::query_scalar("SELECT id FROM referrals WHERE person_id = $1 AND status IN ('received', 'accepted') ORDER BY referred_on, id LIMIT 1")
@@ -325,7 +326,7 @@ pub(super) async fn insert_referral(tx: &mut sqlx::Transaction<'_, super::Db>, w
     .execute(&mut **tx)
     .await?;
     insert_needs(tx, &referral_id, &r.needs, "referral").await?;
-    audit(&mut **tx, who, Audit { action: "referral.create", entity: "referral", entity_id: &referral_id, person_id: Some(&person_id) }).await?;
+    audit(tx, who, Audit { action: "referral.create", entity: "referral", entity_id: &referral_id, person_id: Some(&person_id) }).await?;
     if let Some(conflict) = conflict {
         super::identity::raise_conflict(tx, who, &person_id, &referral_id, source, conflict).await?;
     }

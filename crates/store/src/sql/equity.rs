@@ -16,6 +16,36 @@ fn corrupt(e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(e.to_string())
 }
 
+type Tx<'a> = sqlx::Transaction<'a, super::Db>;
+
+/// Sets a link worker's WTE with its audit event; `NotFound` unless `user_id` is a link worker of the service.
+async fn set_wte(tx: &mut Tx<'_>, who: &AuditActor, service_org_id: &str, user_id: &str, wte: Option<f64>) -> Result<()> {
+    let done = sqlx::query("UPDATE users SET wte = $1 WHERE id = $2 AND org_id = $3 AND role = 'link_worker'")
+        .bind(wte)
+        .bind(user_id)
+        .bind(service_org_id)
+        .execute(&mut **tx)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    super::audit(tx, who, super::Audit { action: "user.wte", entity: "user", entity_id: user_id, person_id: None }).await
+}
+
+async fn set_target(tx: &mut Tx<'_>, service_org_id: &str, target: &YearTarget) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO referral_targets (service_org_id, year, low_pct, high_pct) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (service_org_id, year) DO UPDATE SET low_pct = excluded.low_pct, high_pct = excluded.high_pct",
+    )
+    .bind(service_org_id)
+    .bind(i64::from(target.year))
+    .bind(target.low_pct)
+    .bind(target.high_pct)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// Rows per INSERT statement: well under SQLite's and PostgreSQL's limits on bound parameters.
 const CHUNK: usize = 400;
 
@@ -122,27 +152,17 @@ impl EquityStore for SqlStore {
     }
 
     async fn set_worker_wte(&self, who: &AuditActor, service_org_id: &str, user_id: &str, wte: Option<f64>) -> Result<()> {
+        self.save_workforce(who, service_org_id, &[(user_id.to_owned(), wte)], None).await
+    }
+
+    async fn save_workforce(&self, who: &AuditActor, service_org_id: &str, wtes: &[(String, Option<f64>)], target: Option<&YearTarget>) -> Result<()> {
         let mut tx = self.write_tx().await?;
-        let done = sqlx::query("UPDATE users SET wte = $1 WHERE id = $2 AND org_id = $3 AND role = 'link_worker'")
-            .bind(wte)
-            .bind(user_id)
-            .bind(service_org_id)
-            .execute(&mut *tx)
-            .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
+        for (user_id, wte) in wtes {
+            set_wte(&mut tx, who, service_org_id, user_id, *wte).await?;
         }
-        super::audit(
-            &mut *tx,
-            who,
-            super::Audit {
-                action: "user.wte",
-                entity: "user",
-                entity_id: user_id,
-                person_id: None,
-            },
-        )
-        .await?;
+        if let Some(target) = target {
+            set_target(&mut tx, service_org_id, target).await?;
+        }
         tx.commit().await?;
         Ok(())
     }
@@ -155,16 +175,9 @@ impl EquityStore for SqlStore {
     }
 
     async fn set_referral_target(&self, service_org_id: &str, target: &YearTarget) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO referral_targets (service_org_id, year, low_pct, high_pct) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (service_org_id, year) DO UPDATE SET low_pct = excluded.low_pct, high_pct = excluded.high_pct",
-        )
-        .bind(service_org_id)
-        .bind(i64::from(target.year))
-        .bind(target.low_pct)
-        .bind(target.high_pct)
-        .execute(&self.pool)
-        .await?;
+        let mut tx = self.write_tx().await?;
+        set_target(&mut tx, service_org_id, target).await?;
+        tx.commit().await?;
         Ok(())
     }
 

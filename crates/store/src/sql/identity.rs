@@ -261,6 +261,16 @@ impl IdentityStore for SqlStore {
         .await?)
     }
 
+    async fn identity_keys(&self, service_org_ids: &[String]) -> Result<std::collections::HashMap<(String, String), u64>> {
+        let mut keys = std::collections::HashMap::new();
+        for service in service_org_ids {
+            let rows: Vec<(String, String, String, Date)> =
+                sqlx::query_as("SELECT nhs_number, given_name, family_name, date_of_birth FROM people WHERE service_org_id = $1 AND erased_at IS NULL").bind(service).fetch_all(&self.pool).await?;
+            keys.extend(rows.into_iter().map(|(nhs, given, family, born)| ((service.clone(), nhs), identity::identity_key(&given, &family, &born.to_string()))));
+        }
+        Ok(keys)
+    }
+
     async fn person_details(&self, person_id: &str) -> Result<Option<(NhsNumber, StoredDetails)>> {
         let row: Option<PersonRow> = sqlx::query_as(&format!("SELECT {PERSON_COLUMNS} FROM people WHERE id = $1 AND erased_at IS NULL")).bind(person_id).fetch_optional(&self.pool).await?;
         match row {

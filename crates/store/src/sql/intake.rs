@@ -42,7 +42,7 @@ impl IntakeStore for SqlStore {
         .await
         .map_err(|e| StoreError::unique(e, "That reference is already in use"))?;
         // The short form cannot be sent without the person's agreement, so it is recorded as given now.
-        audit(&mut *tx, who, Audit { action: "incoming.create", entity: "incoming_referral", entity_id: &id, person_id: Some(&crate::incoming_subject(&id)) }).await?;
+        audit(&mut tx, who, Audit { action: "incoming.create", entity: "incoming_referral", entity_id: &id, person_id: Some(&crate::incoming_subject(&id)) }).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -89,7 +89,7 @@ impl IntakeStore for SqlStore {
         if updated.rows_affected() != 1 {
             return Err(StoreError::Conflict("This referral has already been triaged".into()));
         }
-        audit(&mut *tx, who, Audit { action: "incoming.convert", entity: "incoming_referral", entity_id: incoming_id, person_id: Some(&crate::incoming_subject(incoming_id)) }).await?;
+        audit(&mut tx, who, Audit { action: "incoming.convert", entity: "incoming_referral", entity_id: incoming_id, person_id: Some(&crate::incoming_subject(incoming_id)) }).await?;
         tx.commit().await?;
         Ok(referral_id)
     }
@@ -106,7 +106,7 @@ impl IntakeStore for SqlStore {
         if updated.rows_affected() != 1 {
             return Err(StoreError::Conflict("This referral has already been triaged".into()));
         }
-        audit(&mut *tx, who, Audit { action: "incoming.decline", entity: "incoming_referral", entity_id: incoming_id, person_id: Some(&crate::incoming_subject(incoming_id)) }).await?;
+        audit(&mut tx, who, Audit { action: "incoming.decline", entity: "incoming_referral", entity_id: incoming_id, person_id: Some(&crate::incoming_subject(incoming_id)) }).await?;
         tx.commit().await?;
         Ok(())
     }

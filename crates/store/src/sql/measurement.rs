@@ -48,7 +48,7 @@ impl MeasurementStore for SqlStore {
         .bind(super::now())
         .execute(&mut *tx)
         .await?;
-        audit(&mut *tx, who, Audit { action: "measurement_schedule.update", entity: "organisation", entity_id: service_org_id, person_id: None }).await?;
+        audit(&mut tx, who, Audit { action: "measurement_schedule.update", entity: "organisation", entity_id: service_org_id, person_id: None }).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -112,7 +112,7 @@ impl MeasurementStore for SqlStore {
         .bind(true)
         .execute(&mut *tx)
         .await?;
-        audit(&mut *tx, who, Audit { action: "measure.create_self_completed", entity: "measure", entity_id: &id, person_id: Some(&person_id) }).await?;
+        audit(&mut tx, who, Audit { action: "measure.create_self_completed", entity: "measure", entity_id: &id, person_id: Some(&person_id) }).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -144,7 +144,7 @@ impl MeasurementStore for SqlStore {
                 .await?;
         }
         let person_id = super::casework::person_of(&mut tx, referral_id).await?;
-        audit(&mut *tx, who, Audit { action: "referral.discharge", entity: "referral", entity_id: referral_id, person_id: Some(&person_id) }).await?;
+        audit(&mut tx, who, Audit { action: "referral.discharge", entity: "referral", entity_id: referral_id, person_id: Some(&person_id) }).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -173,7 +173,7 @@ impl MeasurementStore for SqlStore {
             .execute(&mut *tx)
             .await?;
         }
-        audit(&mut *tx, who, Audit { action: "need_resolution.update", entity: "referral", entity_id: referral_id, person_id: Some(&person_id) }).await?;
+        audit(&mut tx, who, Audit { action: "need_resolution.update", entity: "referral", entity_id: referral_id, person_id: Some(&person_id) }).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -207,7 +207,7 @@ impl MeasurementStore for SqlStore {
             .bind(super::now())
             .execute(&mut *tx)
             .await?;
-        audit(&mut *tx, who, Audit { action: "custom_instrument.create", entity: "custom_instrument", entity_id: &id, person_id: None }).await?;
+        audit(&mut tx, who, Audit { action: "custom_instrument.create", entity: "custom_instrument", entity_id: &id, person_id: None }).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -237,7 +237,7 @@ impl MeasurementStore for SqlStore {
         .bind(super::now())
         .execute(&mut *tx)
         .await?;
-        audit(&mut *tx, who, Audit { action: "custom_measure.create", entity: "custom_measure", entity_id: &id, person_id: Some(&person_id) }).await?;
+        audit(&mut tx, who, Audit { action: "custom_measure.create", entity: "custom_measure", entity_id: &id, person_id: Some(&person_id) }).await?;
         tx.commit().await?;
         Ok(id)
     }

@@ -59,7 +59,7 @@ pub(super) async fn insert_onward(tx: &mut Tx<'_>, who: &AuditActor, o: &NewOnwa
     .bind(&o.service_id)
     .execute(&mut **tx)
     .await?;
-    audit(&mut **tx, who, Audit { action: "onward.create", entity: "onward_referral", entity_id: &o.id, person_id: Some(&person_id) }).await
+    audit(tx, who, Audit { action: "onward.create", entity: "onward_referral", entity_id: &o.id, person_id: Some(&person_id) }).await
 }
 
 /// Moves an onward referral from `change.from` to `change.to` (compare-and-set), with its event
@@ -90,7 +90,7 @@ pub(super) async fn apply_change(tx: &mut Tx<'_>, who: &AuditActor, onward_id: &
         .await?;
     insert_event(tx, who, onward_id, Some(change.from), change.to, change.decline_reason.map(|r| r.code()), change.on).await?;
     let action = format!("onward.{}", change.to.code());
-    audit(&mut **tx, who, Audit { action: &action, entity: "onward_referral", entity_id: onward_id, person_id: Some(&person_id) }).await
+    audit(tx, who, Audit { action: &action, entity: "onward_referral", entity_id: onward_id, person_id: Some(&person_id) }).await
 }
 
 async fn insert_event(tx: &mut Tx<'_>, who: &AuditActor, onward_id: &str, from: Option<OnwardStatus>, to: OnwardStatus, reason: Option<&str>, happened_on: Date) -> Result<()> {

@@ -16,7 +16,7 @@ use crate::traits_privacy::PrivacyStore;
 use crate::{Result, StoreError};
 use async_trait::async_trait;
 use linkwork_domain::NhsNumber;
-use time::{Date, Month};
+use time::{Date, Month, OffsetDateTime};
 
 const PRIVACY_COLUMNS: &str = "id AS person_id, service_org_id, erased_at, erasure_reason, restricted_at, restriction_reason";
 
@@ -120,13 +120,13 @@ impl PrivacyStore for SqlStore {
             ),
             format!("UPDATE evidence_items SET text = '{ERASED}', person_id = NULL WHERE person_id = $1"),
             "DELETE FROM person_changes WHERE person_id = $1".to_owned(),
-            format!("UPDATE identity_conflicts SET incoming = '{{}}', status = 'resolved', resolution = COALESCE(resolution, 'keep_recorded') WHERE person_id = $1"),
+            "UPDATE identity_conflicts SET incoming = '{}', status = 'resolved', resolution = COALESCE(resolution, 'keep_recorded') WHERE person_id = $1".to_string(),
         ];
         for sql in &statements {
             sqlx::query(sql).bind(person_id).execute(&mut *tx).await?;
         }
         // Notifications and their e-mails about the person's referrals name them.
-        let links = format!("(SELECT '/referrals/' || id FROM referrals WHERE person_id = $1)");
+        let links = "(SELECT '/referrals/' || id FROM referrals WHERE person_id = $1)";
         sqlx::query(&format!("UPDATE email_outbox SET subject = '{ERASED}', body = '{ERASED}' WHERE notification_id IN (SELECT id FROM notifications WHERE link IN {links})")).bind(person_id).execute(&mut *tx).await?;
         sqlx::query(&format!("UPDATE notifications SET subject = 'A referral was updated', body = 'The record this was about has been erased.' WHERE link IN {links}")).bind(person_id).execute(&mut *tx).await?;
         let action = match ground {
@@ -186,4 +186,3 @@ impl PrivacyStore for SqlStore {
     }
 }
 
-use time::OffsetDateTime;

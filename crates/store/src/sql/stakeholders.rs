@@ -193,7 +193,7 @@ impl StakeholderStore for SqlStore {
         .await?;
         if let Some(person_id) = &e.person_id {
             super::audit(
-                &mut *tx,
+                &mut tx,
                 who,
                 super::Audit {
                     action: "evidence.create",
@@ -249,7 +249,7 @@ impl StakeholderStore for SqlStore {
                 };
             }
             super::audit(
-                &mut *tx,
+                &mut tx,
                 who,
                 super::Audit {
                     action: "evidence.review",
@@ -290,7 +290,7 @@ impl StakeholderStore for SqlStore {
             .execute(&mut *tx)
             .await?;
         super::audit(
-            &mut *tx,
+            &mut tx,
             who,
             super::Audit {
                 action: "evidence.approve",
@@ -330,8 +330,11 @@ pub(super) async fn load_facts(
             });
         }
         facts.plan.extend(load_plan(pool, service, None).await?);
-        // Only what may be published: no person, no unapproved text.
-        let rows: Vec<EvidenceRow> = sqlx::query_as(&format!("SELECT {EVIDENCE_COLUMNS} FROM evidence_items WHERE service_org_id = $1 AND recorded_on <= $2 AND approved_text IS NOT NULL"))
+        // Only what may be published: no person, no unapproved text. In a fixed order, so a
+        // restored or re-imported database gives the same report (not the rows' storage order).
+        let rows: Vec<EvidenceRow> = sqlx::query_as(&format!(
+            "SELECT {EVIDENCE_COLUMNS} FROM evidence_items WHERE service_org_id = $1 AND recorded_on <= $2 AND approved_text IS NOT NULL ORDER BY recorded_on DESC, created_at DESC, id"
+        ))
             .bind(service)
             .bind(to)
             .fetch_all(pool)

@@ -37,7 +37,7 @@ impl TeamStore for SqlStore {
             .bind(super::now())
             .execute(&mut *tx)
             .await?;
-        audit(&mut *tx, who, Audit { action: "attempt.create", entity: "contact_attempt", entity_id: &id, person_id: Some(&person_id) }).await?;
+        audit(&mut tx, who, Audit { action: "attempt.create", entity: "contact_attempt", entity_id: &id, person_id: Some(&person_id) }).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -71,7 +71,7 @@ impl TeamStore for SqlStore {
         let needs = needs.iter().map(|n| NeedDomain::parse(n).map_err(corrupt)).collect::<Result<Vec<_>>>()?;
         insert_needs(&mut tx, into_id, &needs, "referral").await?;
         let person_id = person_of(&mut tx, duplicate_id).await?;
-        audit(&mut *tx, who, Audit { action: "referral.merge", entity: "referral", entity_id: duplicate_id, person_id: Some(&person_id) }).await?;
+        audit(&mut tx, who, Audit { action: "referral.merge", entity: "referral", entity_id: duplicate_id, person_id: Some(&person_id) }).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -80,7 +80,7 @@ impl TeamStore for SqlStore {
         let mut tx = self.write_tx().await?;
         sqlx::query("UPDATE referrals SET duplicate_of = NULL, updated_at = $1 WHERE id = $2").bind(super::now()).bind(referral_id).execute(&mut *tx).await?;
         let person_id = person_of(&mut tx, referral_id).await?;
-        audit(&mut *tx, who, Audit { action: "referral.keep_separate", entity: "referral", entity_id: referral_id, person_id: Some(&person_id) }).await?;
+        audit(&mut tx, who, Audit { action: "referral.keep_separate", entity: "referral", entity_id: referral_id, person_id: Some(&person_id) }).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -103,7 +103,7 @@ impl TeamStore for SqlStore {
             return Err(StoreError::Conflict("Choose a link worker of this service".into()));
         }
         let person_id = person_of(&mut tx, referral_id).await?;
-        audit(&mut *tx, who, Audit { action: "referral.reassign", entity: "referral", entity_id: referral_id, person_id: Some(&person_id) }).await?;
+        audit(&mut tx, who, Audit { action: "referral.reassign", entity: "referral", entity_id: referral_id, person_id: Some(&person_id) }).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -115,7 +115,7 @@ impl TeamStore for SqlStore {
             return Err(StoreError::NotFound);
         }
         let person_id = person_of(&mut tx, referral_id).await?;
-        audit(&mut *tx, who, Audit { action: "goal.update", entity: "goal", entity_id: goal_id, person_id: Some(&person_id) }).await?;
+        audit(&mut tx, who, Audit { action: "goal.update", entity: "goal", entity_id: goal_id, person_id: Some(&person_id) }).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -178,7 +178,7 @@ impl TeamStore for SqlStore {
                 .await?;
             let person_id = person_id.ok_or(StoreError::NotFound)?;
             sqlx::query("INSERT INTO mdt_discussions (meeting_id, referral_id) VALUES ($1, $2) ON CONFLICT DO NOTHING").bind(&id).bind(referral_id).execute(&mut *tx).await?;
-            audit(&mut *tx, who, Audit { action: "mdt.discuss", entity: "mdt_meeting", entity_id: &id, person_id: Some(&person_id) }).await?;
+            audit(&mut tx, who, Audit { action: "mdt.discuss", entity: "mdt_meeting", entity_id: &id, person_id: Some(&person_id) }).await?;
         }
         tx.commit().await?;
         Ok(id)

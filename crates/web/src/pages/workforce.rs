@@ -119,11 +119,6 @@ async fn save(State(state): State<AppState>, user: CurrentUser, body: Bytes) -> 
     if !errors.is_empty() {
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, view(&state, &user, FormState::new(f, errors), None).await?).into_response());
     }
-    for (id, wte) in wtes {
-        state.store.set_worker_wte(&user.audit(), &org, &id, wte).await?;
-    }
-    if let Some(t) = target {
-        state.store.set_referral_target(&org, &t).await?;
-    }
+    state.store.save_workforce(&user.audit(), &org, &wtes, target.as_ref()).await?;
     Ok(Redirect::to("/team/workforce?notice=saved").into_response())
 }
