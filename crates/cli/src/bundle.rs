@@ -15,6 +15,7 @@ use linkwork_domain::bundle::pseudonymise::Pseudonymiser;
 use linkwork_domain::bundle::read::{key_hash, BundleProblem, Checker, Row, Value};
 use linkwork_domain::bundle::spec::{self, FileSpec, Kind};
 use linkwork_domain::bundle::{stored_id, FileEntry, Manifest, MANIFEST};
+use linkwork_domain::csv_safe::CsvWriter;
 use linkwork_domain::instruments::Instrument;
 use linkwork_store::{BundleBatch as Batch, BundleRowSink, BundleSource, ExistingIds};
 use std::collections::{HashMap, HashSet};
@@ -580,7 +581,8 @@ pub async fn export(args: ExportBundleArgs) -> anyhow::Result<()> {
 
 struct CsvSink {
     folder: PathBuf,
-    writer: Option<csv::Writer<BufWriter<File>>>,
+    /// Cells escaped against spreadsheet formulas (`csv_safe`); the import reverses it.
+    writer: Option<CsvWriter<BufWriter<File>>>,
     rows: std::collections::BTreeMap<&'static str, u64>,
     pseudonymiser: Option<Pseudonymiser>,
 }
@@ -599,8 +601,8 @@ impl BundleRowSink for CsvSink {
         self.finish()?;
         let path = self.folder.join(file.name);
         let out = File::create(&path).map_err(|e| format!("could not write {}: {e}", path.display()))?;
-        let mut writer = csv::Writer::from_writer(BufWriter::with_capacity(1 << 16, out));
-        writer.write_record(file.header()).map_err(|e| e.to_string())?;
+        let mut writer = CsvWriter::new(BufWriter::with_capacity(1 << 16, out));
+        writer.row(file.header()).map_err(|e| e.to_string())?;
         self.writer = Some(writer);
         self.rows.insert(file.name, 0);
         Ok(())
@@ -611,7 +613,7 @@ impl BundleRowSink for CsvSink {
             p.row(file, &mut values);
         }
         let writer = self.writer.as_mut().ok_or("no file started")?;
-        writer.write_record(&values).map_err(|e| e.to_string())?;
+        writer.row(&values).map_err(|e| e.to_string())?;
         *self.rows.entry(file.name).or_default() += 1;
         Ok(())
     }

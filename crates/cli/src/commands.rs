@@ -103,7 +103,8 @@ pub struct MailArgs {
     /// The sender of e-mail notifications.
     #[arg(long, env = "LINKWORK_MAIL_FROM", default_value = "Linkwork <linkwork@localhost>")]
     pub mail_from: String,
-    /// The address people reach the app at, for links in e-mails (default: http://<bind address>).
+    /// The address people and systems reach the app at, for links in e-mails and in FHIR
+    /// Location/Link headers and Bundle fullUrls (default: http://<bind address>).
     #[arg(long, env = "LINKWORK_PUBLIC_URL")]
     pub public_url: Option<String>,
 }

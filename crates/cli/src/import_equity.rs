@@ -190,6 +190,10 @@ pub async fn list_profile(args: ReferenceArgs) -> anyhow::Result<()> {
         let line = line_of(&record);
         let cell = |i: usize| record.get(i).unwrap_or_default().trim();
         let bad = |what: String| anyhow::anyhow!("{} line {line}: {what}", args.file.display());
+        // Checked before anything is written: NUL cannot be stored by PostgreSQL (SQLite would).
+        if let Some((i, c)) = record.iter().enumerate().find_map(|(i, v)| linkwork_domain::forbidden_character(v, linkwork_domain::Lines::One).map(|c| (i, c))) {
+            return Err(bad(linkwork_domain::forbidden_character_message(&format!("the value in column {}", i + 1), c)));
+        }
         let number = |i: usize| cell(i).replace(',', "").parse::<u64>().map_err(|_| bad(format!("the count must be a whole number, not {:?}", cell(i))));
         match layout {
             ListLayout::Simple { practice, dimension, group, count } => {

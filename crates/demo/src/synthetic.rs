@@ -8,6 +8,7 @@
 use crate::catalogue::{self, PRACTICES, VCSES};
 use crate::plan::{self, Outcome};
 use linkwork_domain::bundle::spec;
+use linkwork_domain::csv_safe::CsvWriter;
 use linkwork_domain::bundle::{FileEntry, Manifest, MANIFEST};
 use rand::{Rng, SeedableRng};
 use std::collections::BTreeMap;
@@ -19,7 +20,8 @@ use time::Date;
 /// Referrals per synthetic service (a PCN of about 100,000 people referring 1% a year).
 pub const PER_SERVICE: usize = 1_000;
 
-type Writer = csv::Writer<BufWriter<File>>;
+/// Every cell escaped against spreadsheet formulas (`csv_safe`); the bundle import reverses it.
+type Writer = CsvWriter<BufWriter<File>>;
 
 /// Why a synthetic bundle could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -38,8 +40,8 @@ pub fn write_bundle(folder: &Path, referrals: usize, seed: u64, today: Date, pro
     std::fs::create_dir_all(folder)?;
     let mut writers: BTreeMap<&'static str, Writer> = BTreeMap::new();
     for f in spec::files() {
-        let mut w = csv::Writer::from_writer(BufWriter::with_capacity(1 << 16, File::create(folder.join(f.name))?));
-        w.write_record(f.header())?;
+        let mut w = CsvWriter::new(BufWriter::with_capacity(1 << 16, File::create(folder.join(f.name))?));
+        w.row(f.header())?;
         writers.insert(f.name, w);
     }
     let mut counts: BTreeMap<&'static str, u64> = BTreeMap::new();
@@ -221,7 +223,7 @@ impl Out<'_> {
     fn row(&mut self, file: &'static str, values: &[&str]) -> Result<(), SyntheticError> {
         if let Some(w) = self.writers.get_mut(file) {
             let width = linkwork_domain::bundle::spec::file(file).map_or(values.len(), |f| f.columns.len());
-            w.write_record(values.iter().copied().chain(std::iter::repeat_n("", width.saturating_sub(values.len()))))?;
+            w.row(values.iter().copied().chain(std::iter::repeat_n("", width.saturating_sub(values.len()))))?;
             *self.counts.entry(file).or_default() += 1;
         }
         Ok(())

@@ -102,10 +102,12 @@ impl NsplLayout {
         let Ok(postcode) = Postcode::parse(get(self.postcode).unwrap_or_default()) else {
             return NsplRow::Skipped;
         };
-        if lsoa.is_empty() {
+        // A control character (NUL cannot be stored by PostgreSQL) makes the row unusable too.
+        let terminated = self.terminated.and_then(&get).map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned);
+        let clean = |t: &str| crate::text::forbidden_character(t, crate::text::Lines::One).is_none();
+        if lsoa.is_empty() || !clean(lsoa) || !terminated.as_deref().is_none_or(clean) {
             return NsplRow::Skipped;
         }
-        let terminated = self.terminated.and_then(&get).map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned);
         NsplRow::Lookup(PostcodeLsoa {
             postcode,
             lsoa: lsoa.to_owned(),
@@ -203,6 +205,11 @@ impl ImdLayout {
     /// Reads one row; `line` is its line number in the file, for the message.
     pub fn row<'a>(&self, line: u64, get: impl Fn(usize) -> Option<&'a str>) -> Result<LsoaDeprivation> {
         let cell = |i: usize| get(i).map(str::trim).unwrap_or_default();
+        for i in [Some(self.lsoa), self.name].into_iter().flatten() {
+            if let Some(c) = crate::text::forbidden_character(cell(i), crate::text::Lines::One) {
+                return Err(DomainError::invalid(FILE, format!("Line {line}: {}", crate::text::forbidden_character_message(&format!("the value in column {}", i + 1), c))));
+            }
+        }
         let lsoa = cell(self.lsoa);
         if lsoa.is_empty() {
             return Err(DomainError::invalid(FILE, format!("Line {line}: the {IMD_LSOA} is empty")));

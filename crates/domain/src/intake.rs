@@ -54,6 +54,7 @@ impl EmailAddress {
         let raw = raw.trim();
         let ok = raw.len() <= 254
             && !raw.contains(char::is_whitespace)
+            && !raw.contains(char::is_control)
             && raw.split_once('@').is_some_and(|(local, domain)| !local.is_empty() && !domain.contains('@') && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.'));
         if ok {
             Ok(Self(raw.to_owned()))

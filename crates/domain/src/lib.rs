@@ -51,7 +51,7 @@ pub mod word_cloud;
 pub use error::DomainError;
 pub use nhs_number::NhsNumber;
 pub use postcode::Postcode;
-pub use text::{BoundedText, RequiredText};
+pub use text::{check_characters, forbidden_character, forbidden_character_message, BoundedText, Lines, RequiredText};
 
 /// Result type of the domain layer.
 pub type Result<T> = std::result::Result<T, DomainError>;

@@ -4,8 +4,8 @@ use crate::text::coded_enum;
 use crate::{DomainError, NhsNumber, Postcode, RequiredText, Result};
 use time::Date;
 
-/// A given or family name: not blank, at most 100 characters.
-pub type PersonName = RequiredText<100>;
+/// A given or family name: not blank, at most 100 characters, on one line.
+pub type PersonName = RequiredText<100, false>;
 
 coded_enum! {
     /// Stated gender, NHS Data Dictionary "person stated gender code".

@@ -1,11 +1,54 @@
 use crate::{DomainError, Result};
 
-/// Free text that must not be blank (a name, a goal, a reason), trimmed, at most `MAX` characters.
+/// Whether text may run over several lines (notes, reasons) or is one line (names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lines {
+    One,
+    Many,
+}
+
+/// The first character of `raw` that has no business in text: NUL (PostgreSQL cannot store it in
+/// text, SQLite would, so the two would differ) and the other control characters (C0, DEL, C1).
+/// Tab and line breaks are allowed in text that may run over several lines.
+pub fn forbidden_character(raw: &str, lines: Lines) -> Option<char> {
+    raw.chars().find(|&c| c.is_control() && !(lines == Lines::Many && matches!(c, '\t' | '\n' | '\r')))
+}
+
+/// The message for a forbidden character in the field called `label`, e.g. "The first name
+/// contains a character that cannot be stored (U+0000, an invisible control character): …".
+pub fn forbidden_character_message(label: &str, c: char) -> String {
+    let what = match c {
+        '\0' => "a NUL byte".to_owned(),
+        '\t' => "a tab".to_owned(),
+        '\n' | '\r' => "a line break".to_owned(),
+        other => format!("an invisible control character (U+{:04X})", other as u32),
+    };
+    format!("{} contains {what}, which cannot be stored: remove it, or retype the text rather than pasting it", capitalise(label))
+}
+
+/// Refuses text with a character [`forbidden_character`] finds, naming the field.
+pub fn check_characters(field: &'static str, label: &str, raw: &str, lines: Lines) -> Result<()> {
+    match forbidden_character(raw, lines) {
+        Some(c) => Err(DomainError::invalid(field, forbidden_character_message(label, c))),
+        None => Ok(()),
+    }
+}
+
+/// Free text that must not be blank (a name, a goal, a reason), trimmed, at most `MAX` characters,
+/// with no control characters (and, unless `MULTILINE`, no tabs or line breaks).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(transparent)]
-pub struct RequiredText<const MAX: usize>(String);
+pub struct RequiredText<const MAX: usize, const MULTILINE: bool = true>(String);
 
-impl<const MAX: usize> RequiredText<MAX> {
+const fn lines(multiline: bool) -> Lines {
+    if multiline {
+        Lines::Many
+    } else {
+        Lines::One
+    }
+}
+
+impl<const MAX: usize, const MULTILINE: bool> RequiredText<MAX, MULTILINE> {
     pub fn parse(field: &'static str, label: &str, raw: &str) -> Result<Self> {
         let trimmed = raw.trim();
         if trimmed.is_empty() {
@@ -14,6 +57,7 @@ impl<const MAX: usize> RequiredText<MAX> {
         if trimmed.chars().count() > MAX {
             return Err(DomainError::invalid(field, format!("{} must be {MAX} characters or fewer", capitalise(label))));
         }
+        check_characters(field, label, trimmed, lines(MULTILINE))?;
         Ok(Self(trimmed.to_owned()))
     }
     pub fn as_str(&self) -> &str {
@@ -24,7 +68,8 @@ impl<const MAX: usize> RequiredText<MAX> {
     }
 }
 
-/// Optional free text (notes, summaries): trimmed, empty becomes `None`, at most `MAX` characters.
+/// Optional free text (notes, summaries): trimmed, empty becomes `None`, at most `MAX` characters,
+/// no control characters other than tabs and line breaks.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 #[serde(transparent)]
 pub struct BoundedText<const MAX: usize>(Option<String>);
@@ -35,6 +80,7 @@ impl<const MAX: usize> BoundedText<MAX> {
         if trimmed.chars().count() > MAX {
             return Err(DomainError::invalid(field, format!("{} must be {MAX} characters or fewer", capitalise(label))));
         }
+        check_characters(field, label, trimmed, Lines::Many)?;
         Ok(Self((!trimmed.is_empty()).then(|| trimmed.to_owned())))
     }
     pub fn as_deref(&self) -> Option<&str> {
@@ -128,6 +174,27 @@ mod tests {
         assert_eq!(RequiredText::<10>::parse("f", "a name", "  Ann ").unwrap().as_str(), "Ann");
         assert_eq!(RequiredText::<10>::parse("f", "a name", "   ").unwrap_err().to_string(), "Enter a name");
         assert!(RequiredText::<3>::parse("f", "a name", "Anna").is_err());
+    }
+
+    #[test]
+    fn control_characters_are_refused_naming_the_field() {
+        let e = RequiredText::<100, false>::parse("given_name", "the first name", "An\0n").unwrap_err();
+        assert_eq!(e.field(), Some("given_name"));
+        assert!(e.to_string().starts_with("The first name contains a NUL byte"), "{e}");
+        for bad in ["a\u{1}b", "a\u{7f}b", "a\u{85}b", "a\u{1b}[31m"] {
+            assert!(RequiredText::<100>::parse("reason", "the reason", bad).is_err(), "{bad:?}");
+            assert!(BoundedText::<100>::parse("notes", "notes", bad).is_err(), "{bad:?}");
+        }
+        assert!(BoundedText::<100>::parse("notes", "notes", "x\0").unwrap_err().to_string().contains("NUL"));
+    }
+
+    #[test]
+    fn line_breaks_only_where_text_runs_over_lines() {
+        assert_eq!(RequiredText::<100>::parse("reason", "the reason", "one\r\ntwo\tthree").unwrap().as_str(), "one\r\ntwo\tthree");
+        assert_eq!(BoundedText::<100>::parse("notes", "notes", "a\nb").unwrap().as_deref(), Some("a\nb"));
+        assert!(RequiredText::<100, false>::parse("given_name", "the first name", "An\nn").unwrap_err().to_string().contains("line break"));
+        assert!(RequiredText::<100, false>::parse("given_name", "the first name", "An\tn").is_err());
+        assert_eq!(RequiredText::<100, false>::parse("given_name", "the first name", "Zoë Ó'Brien-Smith").unwrap().as_str(), "Zoë Ó'Brien-Smith");
     }
 
     #[test]

@@ -143,17 +143,18 @@ fn json_value(report: &Report) -> Result<serde_json::Value, ReportError> {
 /// then one row per figure. Suppressed values are `*`, missing ones are empty.
 pub fn to_csv(report: &Report) -> String {
     // Writing to memory cannot fail; keep the error path for `render` anyway.
-    csv_string(report).unwrap_or_else(|e| format!("error\n\"{}\"\n", e.to_string().replace('"', "\"\"")))
+    csv_string(report).unwrap_or_else(|e| linkwork_domain::csv_safe::csv_document(&["error"], [[e.to_string()]]))
 }
 
 fn csv_string(report: &Report) -> Result<String, ReportError> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record(Figure::CSV_HEADER.iter().chain(figure_docs::CSV_EXTRA.iter()))?;
+    // Labels carry names that came in with imports (services, partners): escaped against formulas.
+    let mut writer = linkwork_domain::csv_safe::CsvWriter::new(Vec::new());
+    writer.row(Figure::CSV_HEADER.iter().chain(figure_docs::CSV_EXTRA.iter()))?;
     for f in figures(report) {
         let [period, exclusions, scope] = figure_docs::csv_extra(report, &f);
-        writer.write_record([&f.id, f.section, &f.label, &f.value, &f.n, &f.ci95_low, &f.ci95_high, f.unit, &f.definition, &period, &exclusions, &scope])?;
+        writer.row([&f.id, f.section, &f.label, &f.value, &f.n, &f.ci95_low, &f.ci95_high, f.unit, &f.definition, &period, &exclusions, &scope])?;
     }
-    let bytes = writer.into_inner().map_err(|e| e.into_error())?;
+    let bytes = writer.into_inner()?;
     Ok(String::from_utf8(bytes)?)
 }
 

@@ -55,8 +55,10 @@ pub use onward_loop::send_due_prompts;
 pub struct WebConfig {
     /// Mark cookies `Secure` (only sent over HTTPS, and to http://localhost by browsers).
     pub secure_cookies: bool,
-    /// The address people reach the app at (`https://linkwork.example.org`), for the links in
-    /// password e-mails and the OpenID Connect redirect.
+    /// The address people and systems reach the server at (`--public-url`), e.g.
+    /// `https://linkwork.example.org`: the links in password e-mails, the OpenID Connect redirect,
+    /// and the base of FHIR `Location`/`Link` headers and Bundle `fullUrl`s. Never taken from a
+    /// request's `Host` header, which the client chooses.
     pub public_url: String,
     /// E-mail is delivered (SMTP is configured): password links are then e-mailed to the person
     /// rather than shown to the administrator.
@@ -100,6 +102,8 @@ pub fn app(store: Arc<dyn Store>, config: WebConfig) -> Router {
     all_routes()
         .into_router()
         .with_state(state)
+        // Text with NUL or other control characters is refused before any handler runs.
+        .layer(axum::middleware::from_fn(forms::refuse_control_characters))
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
                 let route = request.extensions().get::<MatchedPath>().map(MatchedPath::as_str).unwrap_or("unmatched");

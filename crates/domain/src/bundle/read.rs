@@ -13,6 +13,7 @@ use crate::nhs_number::NhsNumber;
 use crate::person::parse_iso_date;
 use crate::postcode::Postcode;
 use crate::referral::ReferralStatus;
+use crate::text::{forbidden_character, forbidden_character_message, Lines};
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use time::Date;
@@ -154,7 +155,8 @@ impl Checker {
         let mut problems = Vec::new();
         let mut values = Vec::with_capacity(spec.columns.len());
         for (column, position) in spec.columns.iter().zip(positions) {
-            let raw = position.and_then(|p| record.get(p)).unwrap_or("").trim();
+            // Cells were escaped against spreadsheet formulas when written (`csv_safe`).
+            let raw = crate::csv_safe::unescape_cell(position.and_then(|p| record.get(p)).unwrap_or("").trim());
             match self.value(spec, column, raw) {
                 Ok(v) => values.push(v),
                 Err(message) => {
@@ -199,6 +201,12 @@ impl Checker {
     }
 
     fn value(&self, spec: &FileSpec, column: &ColumnSpec, raw: &str) -> Result<Value, String> {
+        // NUL cannot be stored by PostgreSQL (and SQLite would): refused on both, like other
+        // control characters; free text (not names) may run over several lines.
+        let lines = if matches!(column.kind, Kind::Text(_)) && !column.name.ends_with("name") { Lines::Many } else { Lines::One };
+        if let Some(c) = forbidden_character(raw, lines) {
+            return Err(forbidden_character_message("this value", c));
+        }
         if raw.is_empty() {
             return if column.required { Err(format!("Enter {} ({})", column.name, column.kind.describe())) } else { Ok(Value::Null) };
         }

@@ -304,3 +304,29 @@ fn pseudonymised_evidence_keeps_only_the_approved_text() {
     assert_eq!(values[12], p.hash("lw")[..16]);
     assert_eq!(values[4], "Fridays");
 }
+
+#[test]
+fn escaped_formula_cells_read_back_as_written() {
+    let mut c = with_orgs_and_people();
+    let csv = "person_ref,service_ref,nhs_number,given_name,family_name,date_of_birth,sex,ethnicity,postcode,practice_ref\n\
+               p2,pcn,9434765870,\"'=HYPERLINK(\"\"x\"\")\",''=x,1952-03-14,2,A,LS1 4AP,prac\n\
+               p3,pcn,9434765862,'Tis,-5,1952-03-14,2,A,LS1 4AP,prac\n";
+    let (rows, problems) = read(&mut c, "people.csv", csv);
+    assert!(problems.is_empty(), "{problems:?}");
+    let spec = spec::file("people.csv").unwrap();
+    let names: Vec<(&str, &str)> = rows.iter().map(|r| (r.get(spec, "given_name").as_text().unwrap(), r.get(spec, "family_name").as_text().unwrap())).collect();
+    assert_eq!(names, vec![("=HYPERLINK(\"x\")", "'=x"), ("'Tis", "-5")]);
+}
+
+#[test]
+fn control_characters_are_refused_with_their_file_line_and_column() {
+    let mut c = with_orgs_and_people();
+    let csv = "person_ref,service_ref,nhs_number,given_name,family_name,date_of_birth,sex,ethnicity,postcode,practice_ref\n\
+               p2,pcn,9434765870,An\u{0}n,Smith,1952-03-14,2,A,LS1 4AP,prac\n\
+               p3,pcn,9434765862,\"Bo\nB\",Smith,1952-03-14,2,A,LS1 4AP,prac\n";
+    let (rows, problems) = read(&mut c, "people.csv", csv);
+    assert!(rows.is_empty(), "{rows:?}");
+    let found: Vec<(u64, Option<&str>, bool)> = problems.iter().map(|p| (p.line, p.column.as_deref(), p.message.contains("cannot be stored"))).collect();
+    assert_eq!(found, vec![(2, Some("given_name"), true), (3, Some("given_name"), true)], "{problems:?}");
+    assert!(problems[0].message.contains("NUL byte") && problems[1].message.contains("line break"), "{problems:?}");
+}

@@ -242,7 +242,13 @@ fn parse_row(
     for (k, position) in header.positions.iter().enumerate() {
         if let Some(i) = position {
             match std::str::from_utf8(record.get(*i).unwrap_or_default()) {
-                Ok(v) => values[k] = Some(v.trim()),
+                Ok(v) => match csv_file::control_problem(v) {
+                    Some(message) => {
+                        values[k] = None;
+                        problem(&mut problems, k, message);
+                    }
+                    None => values[k] = Some(v.trim()),
+                },
                 Err(_) => {
                     values[k] = None;
                     problem(&mut problems, k, "This value is not UTF-8 text. In Excel, save the file as \"CSV UTF-8 (Comma delimited)\"".to_owned());

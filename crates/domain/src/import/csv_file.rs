@@ -287,6 +287,13 @@ pub(crate) fn width_problem(record: &csv::ByteRecord, line: u64, width: usize, i
     })
 }
 
+/// The problem with a value holding a character that has no business in text (a NUL byte, which
+/// PostgreSQL cannot store, or another control character); tabs and line breaks inside a quoted
+/// value are allowed, as in multi-line reasons.
+pub(crate) fn control_problem(value: &str) -> Option<String> {
+    crate::text::forbidden_character(value, crate::text::Lines::Many).map(|c| crate::text::forbidden_character_message("this value", c))
+}
+
 /// A header name trimmed, in lower case, with spaces and hyphens made underscores.
 pub(crate) fn normalise_header(name: &str) -> String {
     name.trim().chars().map(|c| if c == ' ' || c == '-' { '_' } else { c.to_ascii_lowercase() }).collect()

@@ -240,6 +240,12 @@ pub fn parse_document(bytes: &[u8]) -> Document {
 }
 
 fn parse_item(doc: &mut Document, item: &Value, path: String) {
+    // A record carrying a control character (NUL cannot be stored by PostgreSQL) is left out whole,
+    // naming where, rather than stored differently by the two databases.
+    if let Some((at, c)) = forbidden_in(item, &path) {
+        doc.skipped.push(Skipped { reason: crate::text::forbidden_character_message(&at, c), path });
+        return;
+    }
     let mut notes = Vec::new();
     let mut taxonomies = Vec::new();
     match parse_service(item, &path, &mut notes, &mut taxonomies) {
@@ -248,6 +254,21 @@ fn parse_item(doc: &mut Document, item: &Value, path: String) {
             doc.services.push(Found { path, record, taxonomies });
         }
         Err(reason) => doc.skipped.push(Skipped { path, reason }),
+    }
+}
+
+/// The first string (or key) under `value` holding a character that has no business in text, with
+/// its JSON path. Line breaks and tabs are allowed: descriptions run over several lines.
+fn forbidden_in(value: &Value, path: &str) -> Option<(String, char)> {
+    use crate::text::{forbidden_character, Lines};
+    match value {
+        Value::String(s) => forbidden_character(s, Lines::Many).map(|c| (path.to_owned(), c)),
+        Value::Array(items) => items.iter().enumerate().find_map(|(i, v)| forbidden_in(v, &format!("{path}[{i}]"))),
+        Value::Object(map) => map.iter().find_map(|(k, v)| match forbidden_character(k, Lines::One) {
+            Some(c) => Some((format!("{path} (a key)"), c)),
+            None => forbidden_in(v, &format!("{path}.{k}")),
+        }),
+        _ => None,
     }
 }
 

@@ -232,7 +232,10 @@ fn parse_row(record: &csv::ByteRecord, line: u64, header: &Header, today: Date, 
     for (k, position) in header.positions.iter().enumerate() {
         if let Some(i) = position {
             match std::str::from_utf8(record.get(*i).unwrap_or_default()) {
-                Ok(v) => values[k] = v.trim(),
+                Ok(v) => match csv_file::control_problem(v) {
+                    Some(message) => c.problem(k, message),
+                    None => values[k] = v.trim(),
+                },
                 Err(_) => c.problem(k, "This value is not UTF-8 text (letters such as é or £ are saved wrongly). In Excel, save the file as \"CSV UTF-8 (Comma delimited)\""),
             }
         }

@@ -1,7 +1,7 @@
+use super::contract::{codes, BoolOrText, Conflict, Forbidden, Invalid, JsonBody, NotFound, NumberOrText};
 use super::ApiError;
 use crate::auth::ApiClient;
 use crate::casework as cases;
-use crate::forms::Fields;
 use crate::{AppState, WebError};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -24,164 +24,293 @@ fn created(id: String) -> (StatusCode, Json<Created>) {
     (StatusCode::CREATED, Json(Created { id }))
 }
 
-/// A new referral. Codes as in the web form: sex `1|2|9|X`, ethnicity NHS ethnic category `A`–`S`,
-/// `Z`, `99`; source `gp_practice|other_health|vcse|council|self`; needs are need-domain codes.
-#[allow(dead_code)]
-#[derive(Deserialize, ToSchema)]
-pub struct ReferralRequest {
-    #[schema(example = "9434765919")]
-    nhs_number: String,
-    given_name: String,
-    family_name: String,
-    #[schema(example = "1950-05-01")]
-    date_of_birth: String,
-    sex: String,
-    ethnicity: String,
-    #[schema(example = "LS1 4AP")]
-    postcode: String,
-    /// Id of a GP practice in the service's PCN.
-    practice_id: String,
-    #[schema(example = "2026-11-20")]
-    referred_on: String,
-    source: String,
-    referrer_name: String,
-    reason: String,
-    needs: Vec<String>,
+// The request types below are the OpenAPI schemas of the bodies and the check [`JsonBody`] makes
+// (types of the fields sent); their fields are read by serde only, and the use case then reads the
+// submitted values, as it does a form's.
+
+/// The request types of a new referral and of taking on an incoming one: the same person's and
+/// referral's fields, with more after them. (One list, not `serde(flatten)`, which would lose the
+/// name of a field of the wrong type.)
+macro_rules! referral_request {
+    ($(#[$meta:meta])* $name:ident { $($extra:tt)* }) => {
+        $(#[$meta])*
+        #[allow(dead_code)]
+        #[derive(Deserialize, ToSchema)]
+        pub struct $name {
+            /// Ten digits with a valid check digit; spaces allowed.
+            #[schema(example = "9434765919", required = true, nullable = false)]
+            nhs_number: Option<String>,
+            #[schema(required = true, nullable = false)]
+            given_name: Option<String>,
+            #[schema(required = true, nullable = false)]
+            family_name: Option<String>,
+            #[schema(example = "1950-05-01", format = Date, required = true, nullable = false)]
+            date_of_birth: Option<String>,
+            #[schema(schema_with = codes::sex, required = true)]
+            sex: Option<String>,
+            #[schema(schema_with = codes::ethnicity, required = true)]
+            ethnicity: Option<String>,
+            #[schema(example = "LS1 4AP", required = true, nullable = false)]
+            postcode: Option<String>,
+            /// Id of a GP practice in the service's PCN.
+            #[schema(required = true, nullable = false)]
+            practice_id: Option<String>,
+            /// The day the referral was made: today or earlier.
+            #[schema(example = "2026-11-20", format = Date, required = true, nullable = false)]
+            referred_on: Option<String>,
+            #[schema(required = true, nullable = false)]
+            referrer_name: Option<String>,
+            #[schema(required = true, nullable = false)]
+            reason: Option<String>,
+            /// At least one need code.
+            #[schema(schema_with = codes::needs, required = true)]
+            needs: Option<Vec<String>>,
+            $($extra)*
+        }
+    };
+}
+
+referral_request! {
+    /// A new referral. Codes as in the web form: sex `1|2|9|X`, ethnicity NHS ethnic category
+    /// `A`–`S`, `Z`, `99`; source `gp_practice|other_health|vcse|council|self`; needs are
+    /// need-domain codes.
+    ReferralRequest {
+        /// Who referred the person.
+        #[schema(schema_with = codes::source, required = true)]
+        source: Option<String>,
+        /// `yes`: the person agrees to be referred (only refer someone who has agreed).
+        #[schema(schema_with = codes::yes, required = true)]
+        consent: Option<String>,
+        /// The lawful basis for holding the referral; direct care if left out.
+        #[schema(schema_with = codes::lawful_basis)]
+        lawful_basis: Option<String>,
+    }
+}
+
+referral_request! {
+    /// Taking on an incoming referral: the details confirmed at triage (the source is the incoming
+    /// referral's, and the person's agreement was given when it was made).
+    ConvertRequest {}
 }
 
 #[allow(dead_code)]
 #[derive(Deserialize, ToSchema)]
 pub struct DeclineRequest {
-    /// not_eligible | person_declined | no_contact | duplicate | other
-    decline_reason: String,
+    #[schema(schema_with = codes::decline_reason, required = true)]
+    decline_reason: Option<String>,
 }
 
 #[allow(dead_code)]
 #[derive(Deserialize, ToSchema)]
 pub struct ConversationRequest {
-    held_on: String,
-    what_matters: String,
-    needs: Vec<String>,
-    /// Up to three goals: goal_0..goal_2, with optional review_0..review_2 dates.
-    goal_0: String,
+    #[schema(format = Date, required = true, nullable = false)]
+    held_on: Option<String>,
+    #[schema(required = true, nullable = false)]
+    what_matters: Option<String>,
+    #[schema(schema_with = codes::needs, required = true)]
+    needs: Option<Vec<String>>,
+    /// Up to three goals, in the person's words: at least `goal_0`.
+    #[schema(required = true, nullable = false)]
+    goal_0: Option<String>,
+    goal_1: Option<String>,
+    goal_2: Option<String>,
+    /// The goals' review dates (YYYY-MM-DD), optional.
     review_0: Option<String>,
+    review_1: Option<String>,
+    review_2: Option<String>,
 }
 
 #[allow(dead_code)]
 #[derive(Deserialize, ToSchema)]
 pub struct ContactRequest {
-    contact_on: String,
-    /// face_to_face | phone | video | home_visit | group
-    mode: String,
-    minutes: u32,
-    accompanied: bool,
+    #[schema(format = Date, required = true, nullable = false)]
+    contact_on: Option<String>,
+    #[schema(schema_with = codes::contact_mode, required = true)]
+    mode: Option<String>,
+    /// Length of the contact in minutes.
+    #[schema(required = true, nullable = false)]
+    minutes: Option<NumberOrText>,
+    /// Whether the link worker went with the person to an activity.
+    #[schema(required = true, nullable = false)]
+    accompanied: Option<BoolOrText>,
     notes: Option<String>,
 }
 
+/// `item_1` … `item_n`: each answer in the instrument's range (ONS4 0–10, SWEMWBS 1–5, …), one per
+/// item of the instrument named in the path (WEMWBS has 14).
 #[allow(dead_code)]
 #[derive(Deserialize, ToSchema)]
 pub struct MeasureRequest {
-    /// baseline | follow_up | discharge
-    timepoint: String,
-    taken_on: String,
-    /// item_1 … item_n: each answer in the instrument's range (ONS4 0–10, SWEMWBS 1–5).
-    item_1: u8,
+    #[schema(schema_with = codes::timepoint, required = true)]
+    timepoint: Option<String>,
+    #[schema(format = Date, required = true, nullable = false)]
+    taken_on: Option<String>,
+    #[schema(required = true, nullable = false)]
+    item_1: Option<NumberOrText>,
+    item_2: Option<NumberOrText>,
+    item_3: Option<NumberOrText>,
+    item_4: Option<NumberOrText>,
+    item_5: Option<NumberOrText>,
+    item_6: Option<NumberOrText>,
+    item_7: Option<NumberOrText>,
+    item_8: Option<NumberOrText>,
+    item_9: Option<NumberOrText>,
+    item_10: Option<NumberOrText>,
+    item_11: Option<NumberOrText>,
+    item_12: Option<NumberOrText>,
+    item_13: Option<NumberOrText>,
+    item_14: Option<NumberOrText>,
 }
 
 #[allow(dead_code)]
 #[derive(Deserialize, ToSchema)]
 pub struct OnwardRequest {
-    service_id: String,
+    /// Id of an active service in the directory.
+    #[schema(required = true, nullable = false)]
+    service_id: Option<String>,
     note: Option<String>,
+    /// `yes`: the person agrees to the referral and to their details being shared with the service's organisation.
+    #[schema(schema_with = codes::yes, required = true)]
+    share_consent: Option<String>,
 }
 
+/// With each need of the referral, optionally, what happened with it: `resolution_<need>` (for
+/// example `resolution_loneliness`, `resolution_money`).
 #[allow(dead_code)]
 #[derive(Deserialize, ToSchema)]
 pub struct DischargeRequest {
-    /// goals_met | disengaged | moved_away | referred_elsewhere | died | other
-    discharge_reason: String,
+    #[schema(schema_with = codes::discharge_reason, required = true)]
+    discharge_reason: Option<String>,
     summary: Option<String>,
+    #[schema(schema_with = codes::resolution)]
+    resolution_loneliness: Option<String>,
+    #[schema(schema_with = codes::resolution)]
+    resolution_mental_wellbeing: Option<String>,
+    #[schema(schema_with = codes::resolution)]
+    resolution_physical_activity: Option<String>,
+    #[schema(schema_with = codes::resolution)]
+    resolution_long_term_condition: Option<String>,
+    #[schema(schema_with = codes::resolution)]
+    resolution_money: Option<String>,
+    #[schema(schema_with = codes::resolution)]
+    resolution_housing: Option<String>,
+    #[schema(schema_with = codes::resolution)]
+    resolution_employment: Option<String>,
+    #[schema(schema_with = codes::resolution)]
+    resolution_carer_support: Option<String>,
+    #[schema(schema_with = codes::resolution)]
+    resolution_bereavement: Option<String>,
+    #[schema(schema_with = codes::resolution)]
+    resolution_food: Option<String>,
+    #[schema(schema_with = codes::resolution)]
+    resolution_digital: Option<String>,
+    #[schema(schema_with = codes::resolution)]
+    resolution_legal: Option<String>,
+    #[schema(schema_with = codes::resolution)]
+    resolution_family: Option<String>,
+    #[schema(schema_with = codes::resolution)]
+    resolution_arts: Option<String>,
+    #[schema(schema_with = codes::resolution)]
+    resolution_nature: Option<String>,
+    #[schema(schema_with = codes::resolution)]
+    resolution_substance_use: Option<String>,
+    #[schema(schema_with = codes::resolution)]
+    resolution_transport: Option<String>,
+    #[schema(schema_with = codes::resolution)]
+    resolution_safeguarding: Option<String>,
 }
 
 #[allow(dead_code)]
 #[derive(Deserialize, ToSchema)]
 pub struct PartnerResponseRequest {
-    /// accept | decline | started | attended | completed | dropped_out (see docs/onward-referrals.md)
-    action: String,
-    /// With decline: no_capacity | not_eligible | person_declined | unable_to_contact | other
+    /// See docs/onward-referrals.md for which answer fits which status.
+    #[schema(schema_with = codes::partner_action, required = true)]
+    action: Option<String>,
+    /// With `decline`.
+    #[schema(schema_with = codes::onward_decline_reason)]
     decline_reason: Option<String>,
 }
 
-#[utoipa::path(get, path = "/api/referrals", tag = "casework", responses((status = 200, description = "The service's open referrals"), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody)))]
+/// JSON of a read model (serialising our own types does not fail; an error is reported, not a panic).
+fn to_json<T: Serialize>(value: T) -> ApiResult<Json<Value>> {
+    Ok(Json(serde_json::to_value(value).map_err(|e| WebError::Internal(e.to_string()))?))
+}
+
+#[utoipa::path(get, path = "/api/referrals", tag = "casework", responses((status = 200, description = "The service's open referrals", body = Vec<Object>), Forbidden))]
 pub async fn list_referrals(State(state): State<AppState>, client: ApiClient) -> ApiResult<Json<Value>> {
-    let caseload = crate::reads::caseload(&*state.store, &client.actor, &client.audit(), None, true).await?;
-    Ok(Json(serde_json::to_value(caseload).map_err(|e| WebError::Internal(e.to_string()))?))
+    to_json(crate::reads::caseload(&*state.store, &client.actor, &client.audit(), None, true).await?)
 }
 
-#[utoipa::path(post, path = "/api/referrals", tag = "casework", request_body = ReferralRequest, responses((status = 201, body = Created), (status = 422, body = super::ErrorBody)))]
-pub async fn create_referral(State(state): State<AppState>, client: ApiClient, Json(body): Json<Value>) -> ApiResult<(StatusCode, Json<Created>)> {
-    Ok(created(cases::create_referral(&*state.store, &client.actor, &client.audit(), &Fields::from_json(&body), linkwork_domain::identity::DetailsSource::Api).await?))
+#[utoipa::path(post, path = "/api/referrals", tag = "casework", request_body = ReferralRequest, responses((status = 201, body = Created), Forbidden, Invalid))]
+pub async fn create_referral(State(state): State<AppState>, client: ApiClient, body: JsonBody<ReferralRequest>) -> ApiResult<(StatusCode, Json<Created>)> {
+    Ok(created(cases::create_referral(&*state.store, &client.actor, &client.audit(), &body.fields, linkwork_domain::identity::DetailsSource::Api).await?))
 }
 
-#[utoipa::path(get, path = "/api/referrals/{id}", tag = "casework", params(("id" = String, Path)), responses((status = 200, description = "The person's record (audited)"), (status = 404, body = super::ErrorBody)))]
+#[utoipa::path(get, path = "/api/referrals/{id}", tag = "casework", params(("id" = String, Path)), responses((status = 200, description = "The person's record (audited)", body = Object), Forbidden, NotFound))]
 pub async fn get_referral(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>) -> ApiResult<Json<Value>> {
     cases::casework_referral(&*state.store, &client.actor, &id).await?;
     let record = state.store.referral_record(&client.audit(), &id).await?.ok_or(WebError::NotFound)?;
-    Ok(Json(serde_json::to_value(record).map_err(|e| WebError::Internal(e.to_string()))?))
+    to_json(record)
 }
 
-#[utoipa::path(post, path = "/api/referrals/{id}/accept", tag = "casework", params(("id" = String, Path)), responses((status = 204), (status = 409, body = super::ErrorBody)))]
+#[utoipa::path(post, path = "/api/referrals/{id}/accept", tag = "casework", params(("id" = String, Path)), responses((status = 204, description = "Accepted"), Forbidden, NotFound, Conflict))]
 pub async fn accept_referral(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>) -> ApiResult<StatusCode> {
     cases::accept(&*state.store, &client.actor, &client.audit(), &id, None).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(post, path = "/api/referrals/{id}/decline", tag = "casework", params(("id" = String, Path)), request_body = DeclineRequest, responses((status = 204), (status = 409, body = super::ErrorBody)))]
-pub async fn decline_referral(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>, Json(body): Json<Value>) -> ApiResult<StatusCode> {
-    cases::decline(&*state.store, &client.actor, &client.audit(), &id, &Fields::from_json(&body)).await?;
+#[utoipa::path(post, path = "/api/referrals/{id}/decline", tag = "casework", params(("id" = String, Path)), request_body = DeclineRequest, responses((status = 204, description = "Declined"), Forbidden, NotFound, Conflict, Invalid))]
+pub async fn decline_referral(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>, body: JsonBody<DeclineRequest>) -> ApiResult<StatusCode> {
+    cases::decline(&*state.store, &client.actor, &client.audit(), &id, &body.fields).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(post, path = "/api/referrals/{id}/conversations", tag = "casework", params(("id" = String, Path)), request_body = ConversationRequest, responses((status = 201, body = Created), (status = 422, body = super::ErrorBody)))]
-pub async fn record_conversation(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>, Json(body): Json<Value>) -> ApiResult<(StatusCode, Json<Created>)> {
-    Ok(created(cases::record_conversation(&*state.store, &client.actor, &client.audit(), &id, &Fields::from_json(&body)).await?))
+#[utoipa::path(post, path = "/api/referrals/{id}/conversations", tag = "casework", params(("id" = String, Path)), request_body = ConversationRequest, responses((status = 201, body = Created), Forbidden, NotFound, Conflict, Invalid))]
+pub async fn record_conversation(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>, body: JsonBody<ConversationRequest>) -> ApiResult<(StatusCode, Json<Created>)> {
+    Ok(created(cases::record_conversation(&*state.store, &client.actor, &client.audit(), &id, &body.fields).await?))
 }
 
-#[utoipa::path(post, path = "/api/referrals/{id}/contacts", tag = "casework", params(("id" = String, Path)), request_body = ContactRequest, responses((status = 201, body = Created), (status = 422, body = super::ErrorBody)))]
-pub async fn add_contact(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>, Json(body): Json<Value>) -> ApiResult<(StatusCode, Json<Created>)> {
-    Ok(created(cases::add_contact(&*state.store, &client.actor, &client.audit(), &id, &Fields::from_json(&body)).await?))
+#[utoipa::path(post, path = "/api/referrals/{id}/contacts", tag = "casework", params(("id" = String, Path)), request_body = ContactRequest, responses((status = 201, body = Created), Forbidden, NotFound, Conflict, Invalid))]
+pub async fn add_contact(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>, body: JsonBody<ContactRequest>) -> ApiResult<(StatusCode, Json<Created>)> {
+    Ok(created(cases::add_contact(&*state.store, &client.actor, &client.audit(), &id, &body.fields).await?))
 }
 
-#[utoipa::path(post, path = "/api/referrals/{id}/measures/{instrument}", tag = "casework", params(("id" = String, Path), ("instrument" = String, Path, description = "ons4 | swemwbs")), request_body = MeasureRequest, responses((status = 201, body = Created), (status = 422, body = super::ErrorBody)))]
-pub async fn add_measure(State(state): State<AppState>, client: ApiClient, Path((id, instrument)): Path<(String, String)>, Json(body): Json<Value>) -> ApiResult<(StatusCode, Json<Created>)> {
+#[utoipa::path(post, path = "/api/referrals/{id}/measures/{instrument}", tag = "casework", params(("id" = String, Path), ("instrument" = String, Path, description = "ons4 | swemwbs | wemwbs | ucla3 | ons_loneliness | cel_loneliness | phq9 | gad7; another is not found")), request_body = MeasureRequest, responses((status = 201, body = Created), Forbidden, NotFound, Conflict, Invalid))]
+pub async fn add_measure(State(state): State<AppState>, client: ApiClient, Path((id, instrument)): Path<(String, String)>, body: JsonBody<MeasureRequest>) -> ApiResult<(StatusCode, Json<Created>)> {
     let instrument = Instrument::parse(&instrument).map_err(|_| WebError::NotFound)?;
-    Ok(created(cases::add_measure(&*state.store, &client.actor, &client.audit(), &id, instrument, &Fields::from_json(&body)).await?))
+    Ok(created(cases::add_measure(&*state.store, &client.actor, &client.audit(), &id, instrument, &body.fields).await?))
 }
 
-#[utoipa::path(post, path = "/api/referrals/{id}/onward-referrals", tag = "casework", params(("id" = String, Path)), request_body = OnwardRequest, responses((status = 201, body = Created), (status = 422, body = super::ErrorBody)))]
-pub async fn refer_onward(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>, Json(body): Json<Value>) -> ApiResult<(StatusCode, Json<Created>)> {
-    Ok(created(cases::refer_onward(&*state.store, &client.actor, &client.audit(), &id, &Fields::from_json(&body)).await?))
+#[utoipa::path(post, path = "/api/referrals/{id}/onward-referrals", tag = "casework", params(("id" = String, Path)), request_body = OnwardRequest, responses((status = 201, body = Created), Forbidden, NotFound, Conflict, Invalid))]
+pub async fn refer_onward(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>, body: JsonBody<OnwardRequest>) -> ApiResult<(StatusCode, Json<Created>)> {
+    Ok(created(cases::refer_onward(&*state.store, &client.actor, &client.audit(), &id, &body.fields).await?))
 }
 
-#[utoipa::path(post, path = "/api/referrals/{id}/discharge", tag = "casework", params(("id" = String, Path)), request_body = DischargeRequest, responses((status = 204), (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
-pub async fn discharge(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>, Json(body): Json<Value>) -> ApiResult<StatusCode> {
-    cases::discharge(&*state.store, &client.actor, &client.audit(), &id, &Fields::from_json(&body)).await?;
+#[utoipa::path(post, path = "/api/referrals/{id}/discharge", tag = "casework", params(("id" = String, Path)), request_body = DischargeRequest, responses((status = 204, description = "Discharged"), Forbidden, NotFound, Conflict, Invalid))]
+pub async fn discharge(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>, body: JsonBody<DischargeRequest>) -> ApiResult<StatusCode> {
+    cases::discharge(&*state.store, &client.actor, &client.audit(), &id, &body.fields).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(get, path = "/api/partner/onward-referrals", tag = "partner", responses((status = 200, description = "Onward referrals to the token's organisation"), (status = 403, body = super::ErrorBody)))]
+#[utoipa::path(get, path = "/api/partner/onward-referrals", tag = "partner", responses((status = 200, description = "Onward referrals to the token's organisation", body = Vec<Object>), Forbidden))]
 pub async fn partner_list(State(state): State<AppState>, client: ApiClient) -> ApiResult<Json<Value>> {
-    let rows = crate::reads::partner_referrals(&*state.store, &client.actor, &client.audit()).await?;
-    Ok(Json(serde_json::to_value(rows).map_err(|e| WebError::Internal(e.to_string()))?))
+    to_json(crate::reads::partner_referrals(&*state.store, &client.actor, &client.audit()).await?)
 }
 
-#[utoipa::path(post, path = "/api/partner/onward-referrals/{id}", tag = "partner", params(("id" = String, Path)), request_body = PartnerResponseRequest, responses((status = 200, description = "The new status"), (status = 404, body = super::ErrorBody), (status = 409, body = super::ErrorBody)))]
-pub async fn partner_respond(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>, Json(body): Json<Value>) -> ApiResult<Json<Value>> {
-    let status = cases::partner_respond(&*state.store, &client.actor, &client.audit(), &id, &Fields::from_json(&body)).await?;
-    Ok(Json(serde_json::json!({ "status": status })))
+/// The onward referral's status after a partner's answer.
+#[derive(Serialize, ToSchema)]
+pub struct OnwardStatusBody {
+    #[schema(schema_with = codes::onward_status)]
+    pub status: linkwork_domain::onward::OnwardStatus,
 }
 
-#[utoipa::path(get, path = "/api/report", tag = "evaluation", params(("from" = Option<String>, Query), ("to" = Option<String>, Query), ("scope" = Option<String>, Query, description = "practice:<id or ODS code>, pcn:<…> or icb:<…> within the caller's organisation; the whole organisation if omitted")), responses((status = 200, description = "The evaluation report and its figures, small numbers suppressed"), (status = 403, body = super::ErrorBody)))]
+#[utoipa::path(post, path = "/api/partner/onward-referrals/{id}", tag = "partner", params(("id" = String, Path)), request_body = PartnerResponseRequest, responses((status = 200, description = "The new status", body = OnwardStatusBody), Forbidden, NotFound, Conflict, Invalid))]
+pub async fn partner_respond(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>, body: JsonBody<PartnerResponseRequest>) -> ApiResult<Json<OnwardStatusBody>> {
+    let status = cases::partner_respond(&*state.store, &client.actor, &client.audit(), &id, &body.fields).await?;
+    Ok(Json(OnwardStatusBody { status }))
+}
+
+#[utoipa::path(get, path = "/api/report", tag = "evaluation", params(("from" = Option<String>, Query, format = Date), ("to" = Option<String>, Query, format = Date), ("scope" = Option<String>, Query, description = "practice:<id or ODS code>, pcn:<…> or icb:<…> within the caller's organisation; the whole organisation if omitted")), responses((status = 200, description = "The evaluation report and its figures, small numbers suppressed", body = Object), Forbidden, NotFound, Invalid))]
 pub async fn report(State(state): State<AppState>, client: ApiClient, Query(q): Query<HashMap<String, String>>) -> ApiResult<Json<Value>> {
     let period = crate::pages::period_from(&q).map_err(WebError::Invalid)?;
     let (scope, _) = crate::report_scopes::resolve(&*state.store, &client.actor, q.get("scope").map(String::as_str)).await?;

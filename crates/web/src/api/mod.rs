@@ -2,6 +2,7 @@
 //! tokens (`linkwork token create`), described by the OpenAPI document at `/api/openapi.json`.
 //! Request bodies are JSON objects whose fields have the same names as the HTML forms' fields.
 
+pub(crate) mod contract;
 mod directory;
 mod handlers;
 mod partnership;
@@ -22,7 +23,7 @@ pub use handlers::*;
 
 pub fn routes() -> Routes {
     Routes::new()
-        .get("/openapi.json", || async { Json(ApiDoc::openapi()) })
+        .get("/openapi.json", openapi_json)
         .get("/referrals", list_referrals)
         .post("/referrals", create_referral)
         .get("/referrals/{id}", get_referral)
@@ -76,7 +77,9 @@ pub struct ApiError(pub WebError);
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {
-    /// Machine-readable: unauthenticated, forbidden, not_found, csrf, conflict, invalid, internal.
+    /// Machine-readable: bad_request, unauthenticated, forbidden, not_found, conflict, too_large,
+    /// unsupported_media_type, invalid, internal.
+    #[schema(value_type = String)]
     pub error: &'static str,
     pub message: String,
     /// For `invalid`: every field with a problem.
@@ -113,10 +116,23 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// A body over the size limit, refused at the boundary (`forms::refuse_control_characters`).
+pub(crate) fn too_large() -> contract::RequestError {
+    contract::too_large()
+}
+
+/// The OpenAPI document: built once (it never changes while the server runs).
+#[utoipa::path(get, path = "/api/openapi.json", tag = "meta", security(()), responses((status = 200, description = "This document (OpenAPI 3.1)", body = Object)))]
+async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
+    static DOC: std::sync::OnceLock<utoipa::openapi::OpenApi> = std::sync::OnceLock::new();
+    Json(DOC.get_or_init(ApiDoc::openapi).clone())
+}
+
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Linkwork API", description = "Social prescribing casework, partner responses and evaluation figures. Authenticate with `Authorization: Bearer <token>` from `linkwork token create`."),
+    info(title = "Linkwork API", description = "Social prescribing casework, partner responses and evaluation figures. Authenticate with `Authorization: Bearer <token>` from `linkwork token create`. Every error is an `ErrorBody`."),
     paths(
+        openapi_json,
         handlers::list_referrals, handlers::create_referral, handlers::get_referral, handlers::accept_referral, handlers::decline_referral,
         handlers::record_conversation, handlers::add_contact, handlers::add_measure, handlers::refer_onward, handlers::discharge,
         handlers::partner_list, handlers::partner_respond, handlers::report, onward_loop::partner_events, onward_loop::referral_events, onward_loop::attention,
@@ -124,20 +140,49 @@ impl IntoResponse for ApiError {
         team::goal_status, team::caseload, team::search, team::timeline, team::record_mdt, team::mdt_meetings,
         partnership::own_partner_report, partnership::partner_report, partnership::gaps, partnership::network,
         directory::search, directory::service, directory::update_profile,
+        crate::fhir::gp_record::referral_gp_record, crate::fhir::gp_record::pcn_gp_record,
         privacy::resolve_conflict, privacy::correct_details, privacy::subject_access, privacy::restrict, privacy::lift_restriction, privacy::erase, privacy::audit
     ),
-    components(schemas(ErrorBody, FieldError, handlers::Created, handlers::ReferralRequest, handlers::DeclineRequest, handlers::ConversationRequest, handlers::ContactRequest, handlers::MeasureRequest, handlers::OnwardRequest, handlers::DischargeRequest, handlers::PartnerResponseRequest, privacy::ResolutionRequest, privacy::DetailsRequest, privacy::ReasonRequest, privacy::EraseRequest)),
-    modifiers(&BearerAuth),
+    components(schemas(ErrorBody, FieldError)),
+    modifiers(&CommonResponses),
     security(("bearer" = []))
 )]
 pub struct ApiDoc;
 
-struct BearerAuth;
+/// What every route shares, added to each operation so no route can leave it out: the bearer
+/// scheme and 401 (routes that need a token), 400/413/415 (routes that read a JSON body: see
+/// [`contract::JsonBody`]), 422 (any route: a control character in a query parameter is refused
+/// before the route runs) and 500.
+struct CommonResponses;
 
-impl utoipa::Modify for BearerAuth {
+impl utoipa::Modify for CommonResponses {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        use utoipa::openapi::{Ref, RefOr};
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+        for (name, response) in contract::error_components() {
+            components.responses.insert(name.to_owned(), RefOr::T(response));
+        }
+        let global_security = openapi.security.clone();
+        for item in openapi.paths.paths.values_mut() {
+            for op in [&mut item.get, &mut item.post, &mut item.put].into_iter().flatten() {
+                // `security(())` on an operation (the document itself) means no token is needed.
+                let public = op.security.as_ref().is_some_and(|s| s.iter().all(|r| r == &Default::default()));
+                let mut add = |status: &str, name: &str| {
+                    op.responses.responses.entry(status.to_owned()).or_insert_with(|| RefOr::Ref(Ref::from_response_name(name)));
+                };
+                if !public && global_security.is_some() {
+                    add("401", "Unauthenticated");
+                }
+                if op.request_body.is_some() {
+                    add("400", "BadJson");
+                    add("413", "TooLarge");
+                    add("415", "NotJson");
+                }
+                add("422", "Invalid");
+                add("500", "Internal");
+            }
+        }
     }
 }

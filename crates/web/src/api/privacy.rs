@@ -2,9 +2,9 @@
 //! details, subject access, restriction, erasure, and the service's audit trail. The same use
 //! cases as the pages (`crate::privacy`).
 
+use super::contract::{codes, Conflict, Forbidden, Invalid, JsonBody, NotFound};
 use super::ApiError;
 use crate::auth::ApiClient;
-use crate::forms::Fields;
 use crate::privacy as uc;
 use crate::{AppState, WebError};
 use axum::extract::{Path, Query, State};
@@ -17,45 +17,54 @@ use utoipa::{IntoParams, ToSchema};
 
 type ApiResult<T> = Result<T, ApiError>;
 
-// Documents the body for OpenAPI; the handler reads it as fields, like the forms (issue 13 makes
-// request bodies typed throughout).
+// The request types are the OpenAPI schemas of the bodies and the check `JsonBody` makes (see
+// `super::contract`); the use cases read the submitted values as they do a form's.
+
 #[allow(dead_code)]
 #[derive(Deserialize, ToSchema)]
 pub struct ResolutionRequest {
     /// keep_recorded (the details held are right) or use_referral (update the person from the referral)
-    pub resolution: String,
+    #[schema(schema_with = codes::conflict_resolution, required = true)]
+    pub resolution: Option<String>,
 }
 
 #[allow(dead_code)]
 #[derive(Deserialize, ToSchema)]
 pub struct DetailsRequest {
-    pub given_name: String,
-    pub family_name: String,
-    /// YYYY-MM-DD
-    pub date_of_birth: String,
-    /// 1 male, 2 female, 9 indeterminate, X not known
-    pub sex: String,
-    /// NHS Data Dictionary ethnic category code (A–S, Z, 99)
-    pub ethnicity: String,
-    pub postcode: String,
+    #[schema(required = true, nullable = false)]
+    pub given_name: Option<String>,
+    #[schema(required = true, nullable = false)]
+    pub family_name: Option<String>,
+    #[schema(format = Date, required = true, nullable = false)]
+    pub date_of_birth: Option<String>,
+    #[schema(schema_with = codes::sex, required = true)]
+    pub sex: Option<String>,
+    #[schema(schema_with = codes::ethnicity, required = true)]
+    pub ethnicity: Option<String>,
+    #[schema(example = "LS1 4AP", required = true, nullable = false)]
+    pub postcode: Option<String>,
     /// The GP practice's organisation id
-    pub practice_id: String,
+    #[schema(required = true, nullable = false)]
+    pub practice_id: Option<String>,
 }
 
 #[allow(dead_code)]
 #[derive(Deserialize, ToSchema)]
 pub struct ReasonRequest {
     /// Why: for example the date and reference of the person's request
-    pub reason: String,
+    #[schema(required = true, nullable = false)]
+    pub reason: Option<String>,
 }
 
 #[allow(dead_code)]
 #[derive(Deserialize, ToSchema)]
 pub struct EraseRequest {
     /// Why: for example the date and reference of the person's request
-    pub reason: String,
+    #[schema(required = true, nullable = false)]
+    pub reason: Option<String>,
     /// Must be "yes": erasure cannot be undone
-    pub confirm: String,
+    #[schema(schema_with = codes::yes, required = true)]
+    pub confirm: Option<String>,
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -76,49 +85,49 @@ pub struct AuditParams {
 }
 
 #[utoipa::path(post, path = "/api/referrals/{id}/identity-conflicts/{conflict_id}", tag = "casework", params(("id" = String, Path), ("conflict_id" = String, Path)), request_body = ResolutionRequest,
-    responses((status = 200, description = "`{\"resolution\": …}`"), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody), (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
-pub async fn resolve_conflict(State(state): State<AppState>, client: ApiClient, Path((id, conflict_id)): Path<(String, String)>, Json(body): Json<Value>) -> ApiResult<Json<Value>> {
-    let resolution = uc::resolve_conflict(&*state.store, &client.actor, &client.audit(), &id, &conflict_id, &Fields::from_json(&body)).await?;
+    responses((status = 200, description = "`{\"resolution\": …}`", body = Object), Forbidden, NotFound, Conflict, Invalid))]
+pub async fn resolve_conflict(State(state): State<AppState>, client: ApiClient, Path((id, conflict_id)): Path<(String, String)>, body: JsonBody<ResolutionRequest>) -> ApiResult<Json<Value>> {
+    let resolution = uc::resolve_conflict(&*state.store, &client.actor, &client.audit(), &id, &conflict_id, &body.fields).await?;
     Ok(Json(json!({ "resolution": resolution })))
 }
 
 #[utoipa::path(put, path = "/api/people/{id}/details", tag = "casework", params(("id" = String, Path)), request_body = DetailsRequest,
-    responses((status = 200, description = "`{\"changed\": n}`: how many details changed (each kept in the person's history)"), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
-pub async fn correct_details(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>, Json(body): Json<Value>) -> ApiResult<Json<Value>> {
-    let changed = uc::correct_details(&*state.store, &client.actor, &client.audit(), &id, &Fields::from_json(&body)).await?;
+    responses((status = 200, description = "`{\"changed\": n}`: how many details changed (each kept in the person's history)", body = Object), Forbidden, NotFound, Conflict, Invalid))]
+pub async fn correct_details(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>, body: JsonBody<DetailsRequest>) -> ApiResult<Json<Value>> {
+    let changed = uc::correct_details(&*state.store, &client.actor, &client.audit(), &id, &body.fields).await?;
     Ok(Json(json!({ "changed": changed })))
 }
 
 #[utoipa::path(get, path = "/api/people/{id}/subject-access", tag = "rights", params(("id" = String, Path)),
-    responses((status = 200, description = "Everything held about the person, with who has read or changed their record (managers)"), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+    responses((status = 200, description = "Everything held about the person, with who has read or changed their record (managers)", body = Object), Forbidden, NotFound))]
 pub async fn subject_access(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>) -> ApiResult<Json<Value>> {
     let sa = uc::subject_access_for(&*state.store, &client.actor, &client.audit(), &id).await?;
     Ok(Json(serde_json::to_value(sa).map_err(|e| WebError::Internal(e.to_string()))?))
 }
 
 #[utoipa::path(post, path = "/api/people/{id}/restrict", tag = "rights", params(("id" = String, Path)), request_body = ReasonRequest,
-    responses((status = 204), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody), (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
-pub async fn restrict(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>, Json(body): Json<Value>) -> ApiResult<StatusCode> {
-    uc::restrict(&*state.store, &client.actor, &client.audit(), &id, &Fields::from_json(&body)).await?;
+    responses((status = 204, description = "Restricted"), Forbidden, NotFound, Conflict, Invalid))]
+pub async fn restrict(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>, body: JsonBody<ReasonRequest>) -> ApiResult<StatusCode> {
+    uc::restrict(&*state.store, &client.actor, &client.audit(), &id, &body.fields).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(post, path = "/api/people/{id}/lift-restriction", tag = "rights", params(("id" = String, Path)),
-    responses((status = 204), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody), (status = 409, body = super::ErrorBody)))]
+    responses((status = 204, description = "Restriction lifted"), Forbidden, NotFound, Conflict))]
 pub async fn lift_restriction(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>) -> ApiResult<StatusCode> {
     uc::lift_restriction(&*state.store, &client.actor, &client.audit(), &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(post, path = "/api/people/{id}/erase", tag = "rights", params(("id" = String, Path)), request_body = EraseRequest,
-    responses((status = 204, description = "Erased: identity and notes removed, de-identified rows kept"), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody), (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
-pub async fn erase(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>, Json(body): Json<Value>) -> ApiResult<StatusCode> {
-    uc::erase(&*state.store, &client.actor, &client.audit(), &id, &Fields::from_json(&body)).await?;
+    responses((status = 204, description = "Erased: identity and notes removed, de-identified rows kept"), Forbidden, NotFound, Conflict, Invalid))]
+pub async fn erase(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>, body: JsonBody<EraseRequest>) -> ApiResult<StatusCode> {
+    uc::erase(&*state.store, &client.actor, &client.audit(), &id, &body.fields).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(get, path = "/api/audit", tag = "rights", params(AuditParams),
-    responses((status = 200, description = "A page of the service's audit trail, newest first (managers)"), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+    responses((status = 200, description = "A page of the service's audit trail, newest first (managers)", body = Vec<Object>), Forbidden, Invalid))]
 pub async fn audit(State(state): State<AppState>, client: ApiClient, Query(q): Query<HashMap<String, String>>) -> ApiResult<Json<Value>> {
     uc::require_manager(&client.actor)?;
     let (query, _) = crate::pages::privacy::audit_query(&q)?;

@@ -1,6 +1,8 @@
 //! API routes for issue 3's casework: ways in without an NHS number, triage, the team's day.
 //! Each is a thin layer over the same use cases as the pages.
 
+use super::contract::{codes, Conflict, Forbidden, Invalid, JsonBody, NotFound};
+use super::handlers::Created;
 use super::ApiError;
 use crate::auth::ApiClient;
 use crate::casework as cases;
@@ -10,7 +12,9 @@ use crate::{team, AppState, WebError};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use utoipa::ToSchema;
 use std::collections::HashMap;
 
 type ApiResult<T> = Result<T, ApiError>;
@@ -19,15 +23,97 @@ fn to_json<T: serde::Serialize>(value: T) -> ApiResult<Json<Value>> {
     Ok(Json(serde_json::to_value(value).map_err(|e| WebError::Internal(e.to_string()))?))
 }
 
-/// A VCSE partner refers someone to the link-worker service (no NHS number needed).
-#[utoipa::path(post, path = "/api/incoming-referrals", tag = "intake", responses((status = 201, description = "`{\"reference\": \"LW-…\"}`"), (status = 422, body = super::ErrorBody), (status = 403, body = super::ErrorBody)))]
-pub async fn partner_refer(State(state): State<AppState>, client: ApiClient, Json(body): Json<Value>) -> ApiResult<(StatusCode, Json<Value>)> {
-    // A token is not a user: it is recorded in the audit trail only.
-    let reference = intake::refer_in(&*state.store, Referrer::Partner(&client.actor, None), &client.audit(), &Fields::from_json(&body)).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "reference": reference }))))
+/// A referral from a VCSE partner, without an NHS number. At least a phone number or an e-mail.
+#[allow(dead_code)]
+#[derive(Deserialize, ToSchema)]
+pub struct IncomingReferralRequest {
+    /// Id of the service (PCN) to refer to; may be left out when there is only one.
+    service_id: Option<String>,
+    #[schema(required = true, nullable = false)]
+    given_name: Option<String>,
+    #[schema(required = true, nullable = false)]
+    family_name: Option<String>,
+    #[schema(format = Date)]
+    date_of_birth: Option<String>,
+    #[schema(example = "LS1 4AP")]
+    postcode: Option<String>,
+    #[schema(example = "0113 496 0000")]
+    phone: Option<String>,
+    #[schema(example = "name@example.org")]
+    email: Option<String>,
+    /// What help is wanted.
+    #[schema(required = true, nullable = false)]
+    reason: Option<String>,
+    #[schema(schema_with = codes::needs)]
+    needs: Option<Vec<String>>,
+    /// `yes`: the person agrees to be referred.
+    #[schema(schema_with = codes::yes, required = true)]
+    consent: Option<String>,
 }
 
-#[utoipa::path(get, path = "/api/incoming-referrals", tag = "intake", responses((status = 200, description = "For link workers: incoming referrals waiting for triage. For VCSE partners: the ones they made, with status.")))]
+#[allow(dead_code)]
+#[derive(Deserialize, ToSchema)]
+pub struct AttemptRequest {
+    #[schema(format = Date, required = true, nullable = false)]
+    attempted_on: Option<String>,
+    #[schema(schema_with = codes::attempt_mode, required = true)]
+    mode: Option<String>,
+    #[schema(schema_with = codes::attempt_outcome, required = true)]
+    outcome: Option<String>,
+    notes: Option<String>,
+}
+
+#[allow(dead_code)]
+#[derive(Deserialize, ToSchema)]
+pub struct ReassignRequest {
+    /// Id of a link worker of the service.
+    #[schema(required = true, nullable = false)]
+    worker_id: Option<String>,
+}
+
+#[allow(dead_code)]
+#[derive(Deserialize, ToSchema)]
+pub struct GoalStatusRequest {
+    #[schema(schema_with = codes::goal_status, required = true)]
+    goal_status: Option<String>,
+}
+
+#[allow(dead_code)]
+#[derive(Deserialize, ToSchema)]
+pub struct MdtRequest {
+    #[schema(format = Date, required = true, nullable = false)]
+    held_on: Option<String>,
+    /// A practice of the PCN, or none for a PCN-wide meeting.
+    practice_id: Option<String>,
+    #[schema(schema_with = codes::attendees, required = true)]
+    attendees: Option<Vec<String>>,
+    notes: Option<String>,
+    /// The referrals discussed.
+    #[schema(required = true, nullable = false)]
+    referral_ids: Option<Vec<String>>,
+}
+
+/// `{"reference": "LW-XXXX-XXXX"}`: the reference to give the person.
+#[derive(Serialize, ToSchema)]
+pub struct Reference {
+    pub reference: String,
+}
+
+/// `{"merged_into": id}`.
+#[derive(Serialize, ToSchema)]
+pub struct Merged {
+    pub merged_into: String,
+}
+
+/// A VCSE partner refers someone to the link-worker service (no NHS number needed).
+#[utoipa::path(post, path = "/api/incoming-referrals", tag = "intake", request_body = IncomingReferralRequest, responses((status = 201, body = Reference), Forbidden, Invalid))]
+pub async fn partner_refer(State(state): State<AppState>, client: ApiClient, body: JsonBody<IncomingReferralRequest>) -> ApiResult<(StatusCode, Json<Reference>)> {
+    // A token is not a user: it is recorded in the audit trail only.
+    let reference = intake::refer_in(&*state.store, Referrer::Partner(&client.actor, None), &client.audit(), &body.fields).await?;
+    Ok((StatusCode::CREATED, Json(Reference { reference })))
+}
+
+#[utoipa::path(get, path = "/api/incoming-referrals", tag = "intake", responses((status = 200, description = "For link workers: incoming referrals waiting for triage. For VCSE partners: the ones they made, with status.", body = Vec<Object>), Forbidden))]
 pub async fn list_incoming(State(state): State<AppState>, client: ApiClient) -> ApiResult<Json<Value>> {
     if client.actor.role.does_casework() {
         return to_json(crate::reads::triage_queue(&*state.store, &client.actor, &client.audit()).await?);
@@ -35,43 +121,43 @@ pub async fn list_incoming(State(state): State<AppState>, client: ApiClient) -> 
     to_json(crate::reads::incoming_made_by(&*state.store, &client.actor, &client.audit()).await?)
 }
 
-#[utoipa::path(post, path = "/api/incoming-referrals/{id}/convert", tag = "intake", params(("id" = String, Path)), request_body = super::handlers::ReferralRequest, responses((status = 201, body = super::handlers::Created), (status = 422, body = super::ErrorBody), (status = 409, body = super::ErrorBody)))]
-pub async fn convert_incoming(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>, Json(body): Json<Value>) -> ApiResult<(StatusCode, Json<Value>)> {
-    let referral = intake::convert(&*state.store, &client.actor, &client.audit(), &id, &Fields::from_json(&body)).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "id": referral }))))
+#[utoipa::path(post, path = "/api/incoming-referrals/{id}/convert", tag = "intake", params(("id" = String, Path)), request_body = super::handlers::ConvertRequest, responses((status = 201, body = Created), Forbidden, NotFound, Conflict, Invalid))]
+pub async fn convert_incoming(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>, body: JsonBody<super::handlers::ConvertRequest>) -> ApiResult<(StatusCode, Json<Created>)> {
+    let id = intake::convert(&*state.store, &client.actor, &client.audit(), &id, &body.fields).await?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
-#[utoipa::path(post, path = "/api/incoming-referrals/{id}/decline", tag = "intake", params(("id" = String, Path)), request_body = super::handlers::DeclineRequest, responses((status = 204), (status = 409, body = super::ErrorBody)))]
-pub async fn decline_incoming(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>, Json(body): Json<Value>) -> ApiResult<StatusCode> {
-    intake::decline(&*state.store, &client.actor, &client.audit(), &id, &Fields::from_json(&body)).await?;
+#[utoipa::path(post, path = "/api/incoming-referrals/{id}/decline", tag = "intake", params(("id" = String, Path)), request_body = super::handlers::DeclineRequest, responses((status = 204, description = "Declined"), Forbidden, NotFound, Conflict, Invalid))]
+pub async fn decline_incoming(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>, body: JsonBody<super::handlers::DeclineRequest>) -> ApiResult<StatusCode> {
+    intake::decline(&*state.store, &client.actor, &client.audit(), &id, &body.fields).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(post, path = "/api/referrals/{id}/attempts", tag = "casework", params(("id" = String, Path)), responses((status = 201, body = super::handlers::Created), (status = 422, body = super::ErrorBody)))]
-pub async fn add_attempt(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>, Json(body): Json<Value>) -> ApiResult<(StatusCode, Json<Value>)> {
-    let attempt = team::add_attempt(&*state.store, &client.actor, &client.audit(), &id, &Fields::from_json(&body)).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "id": attempt }))))
+#[utoipa::path(post, path = "/api/referrals/{id}/attempts", tag = "casework", params(("id" = String, Path)), request_body = AttemptRequest, responses((status = 201, body = Created), Forbidden, NotFound, Conflict, Invalid))]
+pub async fn add_attempt(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>, body: JsonBody<AttemptRequest>) -> ApiResult<(StatusCode, Json<Created>)> {
+    let id = team::add_attempt(&*state.store, &client.actor, &client.audit(), &id, &body.fields).await?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
-#[utoipa::path(post, path = "/api/referrals/{id}/merge", tag = "casework", params(("id" = String, Path)), responses((status = 200, description = "`{\"merged_into\": id}`"), (status = 409, body = super::ErrorBody)))]
-pub async fn merge(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>) -> ApiResult<Json<Value>> {
-    let into = team::merge(&*state.store, &client.actor, &client.audit(), &id).await?;
-    Ok(Json(json!({ "merged_into": into })))
+#[utoipa::path(post, path = "/api/referrals/{id}/merge", tag = "casework", params(("id" = String, Path)), responses((status = 200, body = Merged), Forbidden, NotFound, Conflict))]
+pub async fn merge(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>) -> ApiResult<Json<Merged>> {
+    let merged_into = team::merge(&*state.store, &client.actor, &client.audit(), &id).await?;
+    Ok(Json(Merged { merged_into }))
 }
 
-#[utoipa::path(post, path = "/api/referrals/{id}/reassign", tag = "casework", params(("id" = String, Path)), responses((status = 204), (status = 403, body = super::ErrorBody)))]
-pub async fn reassign(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>, Json(body): Json<Value>) -> ApiResult<StatusCode> {
-    team::reassign(&*state.store, &client.actor, &client.audit(), &id, &Fields::from_json(&body)).await?;
+#[utoipa::path(post, path = "/api/referrals/{id}/reassign", tag = "casework", params(("id" = String, Path)), request_body = ReassignRequest, responses((status = 204, description = "Reassigned"), Forbidden, NotFound, Conflict, Invalid))]
+pub async fn reassign(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>, body: JsonBody<ReassignRequest>) -> ApiResult<StatusCode> {
+    team::reassign(&*state.store, &client.actor, &client.audit(), &id, &body.fields).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(post, path = "/api/referrals/{id}/goals/{goal_id}", tag = "casework", params(("id" = String, Path), ("goal_id" = String, Path)), responses((status = 204), (status = 404, body = super::ErrorBody)))]
-pub async fn goal_status(State(state): State<AppState>, client: ApiClient, Path((id, goal_id)): Path<(String, String)>, Json(body): Json<Value>) -> ApiResult<StatusCode> {
-    team::set_goal_status(&*state.store, &client.actor, &client.audit(), &id, &goal_id, &Fields::from_json(&body)).await?;
+#[utoipa::path(post, path = "/api/referrals/{id}/goals/{goal_id}", tag = "casework", params(("id" = String, Path), ("goal_id" = String, Path)), request_body = GoalStatusRequest, responses((status = 204, description = "Changed"), Forbidden, NotFound, Conflict, Invalid))]
+pub async fn goal_status(State(state): State<AppState>, client: ApiClient, Path((id, goal_id)): Path<(String, String)>, body: JsonBody<GoalStatusRequest>) -> ApiResult<StatusCode> {
+    team::set_goal_status(&*state.store, &client.actor, &client.audit(), &id, &goal_id, &body.fields).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(get, path = "/api/caseload", tag = "casework", responses((status = 200, description = "Open referrals with their red/amber/green flags")))]
+#[utoipa::path(get, path = "/api/caseload", tag = "casework", responses((status = 200, description = "Open referrals with their red/amber/green flags: `{rag, flags, referral}`", body = Vec<Object>), Forbidden))]
 pub async fn caseload(State(state): State<AppState>, client: ApiClient) -> ApiResult<Json<Value>> {
     let entries = crate::reads::caseload(&*state.store, &client.actor, &client.audit(), None, true).await?;
     let today = cases::today();
@@ -86,7 +172,7 @@ pub async fn caseload(State(state): State<AppState>, client: ApiClient) -> ApiRe
     Ok(Json(Value::Array(rows)))
 }
 
-#[utoipa::path(get, path = "/api/people", tag = "casework", params(("name" = Option<String>, Query), ("nhs_number" = Option<String>, Query), ("date_of_birth" = Option<String>, Query)), responses((status = 200, description = "People matching"), (status = 422, body = super::ErrorBody)))]
+#[utoipa::path(get, path = "/api/people", tag = "casework", params(("name" = Option<String>, Query), ("nhs_number" = Option<String>, Query), ("date_of_birth" = Option<String>, Query, format = Date)), responses((status = 200, description = "People matching", body = Vec<Object>), Forbidden, Invalid))]
 pub async fn search(State(state): State<AppState>, client: ApiClient, Query(q): Query<HashMap<String, String>>) -> ApiResult<Json<Value>> {
     cases::require_casework(&client.actor)?;
     match team::parse_search(&Fields::from_pairs(q.into_iter().collect()))? {
@@ -95,20 +181,29 @@ pub async fn search(State(state): State<AppState>, client: ApiClient, Query(q): 
     }
 }
 
-#[utoipa::path(get, path = "/api/people/{id}/timeline", tag = "casework", params(("id" = String, Path)), responses((status = 200, description = "Everything recorded about the person, in date order (audited)"), (status = 404, body = super::ErrorBody)))]
-pub async fn timeline(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+/// One event of a person's timeline.
+#[derive(Serialize, ToSchema)]
+pub struct TimelineEvent {
+    #[schema(format = Date)]
+    pub date: String,
+    pub event: String,
+    pub detail: String,
+    pub referral_id: String,
+}
+
+#[utoipa::path(get, path = "/api/people/{id}/timeline", tag = "casework", params(("id" = String, Path)), responses((status = 200, description = "Everything recorded about the person, in date order (audited)", body = Vec<TimelineEvent>), Forbidden, NotFound))]
+pub async fn timeline(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>) -> ApiResult<Json<Vec<TimelineEvent>>> {
     let records = team::person_history(&*state.store, &client.actor, &client.audit(), &id).await?;
-    let events: Vec<Value> = team::timeline(&records).into_iter().map(|e| json!({ "date": e.date.to_string(), "event": e.what, "detail": e.detail, "referral_id": e.referral_id })).collect();
-    Ok(Json(Value::Array(events)))
+    Ok(Json(team::timeline(&records).into_iter().map(|e| TimelineEvent { date: e.date.to_string(), event: e.what, detail: e.detail, referral_id: e.referral_id }).collect()))
 }
 
-#[utoipa::path(post, path = "/api/mdt-meetings", tag = "casework", responses((status = 201, body = super::handlers::Created), (status = 422, body = super::ErrorBody)))]
-pub async fn record_mdt(State(state): State<AppState>, client: ApiClient, Json(body): Json<Value>) -> ApiResult<(StatusCode, Json<Value>)> {
-    let id = team::record_mdt(&*state.store, &client.actor, &client.audit(), &Fields::from_json(&body)).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
+#[utoipa::path(post, path = "/api/mdt-meetings", tag = "casework", request_body = MdtRequest, responses((status = 201, body = Created), Forbidden, NotFound, Invalid))]
+pub async fn record_mdt(State(state): State<AppState>, client: ApiClient, body: JsonBody<MdtRequest>) -> ApiResult<(StatusCode, Json<Created>)> {
+    let id = team::record_mdt(&*state.store, &client.actor, &client.audit(), &body.fields).await?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
-#[utoipa::path(get, path = "/api/mdt-meetings", tag = "casework", responses((status = 200, description = "The service's MDT meetings, newest first")))]
+#[utoipa::path(get, path = "/api/mdt-meetings", tag = "casework", responses((status = 200, description = "The service's MDT meetings, newest first", body = Vec<Object>), Forbidden))]
 pub async fn mdt_meetings(State(state): State<AppState>, client: ApiClient) -> ApiResult<Json<Value>> {
     to_json(crate::reads::mdt_meetings(&*state.store, &client.actor, &client.audit()).await?)
 }

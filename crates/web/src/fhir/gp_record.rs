@@ -14,6 +14,7 @@ use crate::{AppState, WebError};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
+use linkwork_domain::csv_safe::CsvWriter;
 use linkwork_domain::gp_record::{events, MeasureFact, ReferralFacts};
 use linkwork_domain::referral::{DeclineReason, DischargeReason};
 use linkwork_store::{AuditActor, Org, ReferralRecord, Store};
@@ -69,17 +70,9 @@ pub fn facts(record: &ReferralRecord) -> ReferralFacts {
     }
 }
 
-fn csv_field(value: &str) -> String {
-    if value.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value.to_owned()
-    }
-}
-
 /// The CSV rows of one referral. Every column is a code, a date, a number or one of Linkwork's
 /// own fixed labels: no free text written about the person goes into the export.
-fn csv_rows(out: &mut String, record: &ReferralRecord) {
+fn csv_rows(out: &mut CsvWriter<Vec<u8>>, record: &ReferralRecord) {
     for event in events(&facts(record)) {
         let value = match (event.value, &event.note) {
             (Some(v), _) => v.to_string(),
@@ -95,8 +88,8 @@ fn csv_rows(out: &mut String, record: &ReferralRecord) {
             &value,
             &record.referral.id,
         ];
-        out.push_str(&row.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
-        out.push('\n');
+        // Writing to memory cannot fail.
+        let _ = out.row(row);
     }
 }
 
@@ -104,9 +97,10 @@ fn csv_rows(out: &mut String, record: &ReferralRecord) {
 fn render(records: &[Loaded], format: GpRecordFormat, base: &str) -> String {
     match format {
         GpRecordFormat::Csv => {
-            let mut out = format!("{CSV_HEADER}\n");
+            let mut out = CsvWriter::new(Vec::new());
+            let _ = out.row(CSV_HEADER.split(','));
             records.iter().for_each(|l| csv_rows(&mut out, &l.record));
-            out
+            String::from_utf8(out.into_inner().unwrap_or_default()).unwrap_or_default()
         }
         GpRecordFormat::Fhir => {
             let mut people = HashSet::new();
@@ -172,7 +166,12 @@ fn respond(format: GpRecordFormat, body: String) -> Response {
     response
 }
 
+/// The `format` query parameter and the two bodies, for the OpenAPI document.
+const FORMAT: &str = "fhir (a FHIR R4 Bundle of type collection, the default) or csv (one row per event); without it, `Accept: text/csv` chooses CSV";
+
 /// `GET /api/referrals/{id}/gp-record`: one referral's return to the GP record.
+#[utoipa::path(get, path = "/api/referrals/{id}/gp-record", tag = "gp-record", params(("id" = String, Path), ("format" = Option<String>, Query, description = FORMAT)),
+    responses((status = 200, description = "The referral's events for the GP record (audited)", content((Object = "application/fhir+json"), (String = "text/csv"))), crate::api::contract::Forbidden, crate::api::contract::NotFound, crate::api::contract::Invalid))]
 pub async fn referral_gp_record(
     State(state): State<AppState>,
     client: ApiClient,
@@ -188,6 +187,8 @@ pub async fn referral_gp_record(
 }
 
 /// `GET /api/gp-record`: the return to the GP record for every referral of the token's PCN.
+#[utoipa::path(get, path = "/api/gp-record", tag = "gp-record", params(("format" = Option<String>, Query, description = FORMAT)),
+    responses((status = 200, description = "The events of every referral of the token's PCN, oldest referral first (each record read is audited)", content((Object = "application/fhir+json"), (String = "text/csv"))), crate::api::contract::Forbidden, crate::api::contract::Invalid))]
 pub async fn pcn_gp_record(State(state): State<AppState>, client: ApiClient, BaseUrl(base): BaseUrl, Query(query): Query<HashMap<String, String>>, headers: HeaderMap) -> Result<Response, ApiError> {
     require_casework(&client.actor)?;
     let format = chosen_format(&query, &headers)?;
@@ -199,10 +200,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn csv_fields_are_quoted_only_when_needed() {
-        assert_eq!(csv_field("871731000000106"), "871731000000106");
-        assert_eq!(csv_field("SWEMWBS (metric score), baseline"), "\"SWEMWBS (metric score), baseline\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+    fn formats_parse() {
         assert_eq!("CSV".parse::<GpRecordFormat>(), Ok(GpRecordFormat::Csv));
         assert!("xml".parse::<GpRecordFormat>().is_err());
     }

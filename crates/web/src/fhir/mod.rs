@@ -12,7 +12,7 @@
 //! Authentication is the JSON API's bearer token ([`crate::auth::ApiClient`]); only roles that do
 //! casework may use it, and only for their own PCN's referrals (others answer 404).
 
-mod gp_record;
+pub(crate) mod gp_record;
 mod intake;
 mod outcome;
 mod resources;
@@ -63,25 +63,33 @@ impl FromRequestParts<AppState> for FhirClient {
     }
 }
 
-/// The address this server's FHIR resources are reached at (for `Bundle.entry.fullUrl`), from
-/// the request's `Host` and, behind a proxy, `X-Forwarded-Proto`. Without a forwarded scheme,
-/// `https` when cookies are marked secure (the server is meant to be reached over TLS).
+/// The address this server's FHIR resources are reached at (for `Location`, `Link` and
+/// `Bundle.entry.fullUrl`): the configured public URL ([`crate::WebConfig::public_url`]), never
+/// the request's `Host` header, which the client chooses (a forged one would put another site's
+/// address in the links a GP system follows).
 pub struct BaseUrl(pub String);
 
 impl FromRequestParts<AppState> for BaseUrl {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let header_str = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim).filter(|v| !v.is_empty());
-        let host = header_str(header::HOST.as_str()).filter(|h| h.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))).unwrap_or("localhost");
-        let scheme = match header_str("x-forwarded-proto") {
-            Some("https") => "https",
-            Some("http") => "http",
-            _ if state.config.secure_cookies => "https",
-            _ => "http",
-        };
-        Ok(BaseUrl(format!("{scheme}://{host}")))
+    async fn from_request_parts(_parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(BaseUrl(state.config.public_url.trim_end_matches('/').to_owned()))
     }
+}
+
+/// The answer to a FHIR request refused at the boundary (`forms::refuse_control_characters`):
+/// field problems become issues located at their JSON path.
+pub(crate) fn boundary_error(error: WebError) -> Response {
+    match error {
+        WebError::Invalid(fields) => FhirError::Invalid(fields.into_iter().map(|f| outcome::Issue::invalid(f.field, f.message)).collect()).into_response(),
+        other => FhirError::Web(other).into_response(),
+    }
+}
+
+/// A body over the size limit.
+pub(crate) fn too_large() -> Response {
+    let issue = outcome::Issue { code: "too-costly", diagnostics: "The body is too large: send at most 2 MiB".into(), expression: None };
+    fhir_response(StatusCode::PAYLOAD_TOO_LARGE, &outcome::operation_outcome(&[issue]))
 }
 
 /// A referral this client may read, with the organisations its resources name.
@@ -155,4 +163,102 @@ pub(crate) async fn load_orgs(store: &dyn Store, record: ReferralRecord) -> Resu
 /// A FHIR JSON response with a status.
 pub fn fhir_response(status: StatusCode, body: &serde_json::Value) -> Response {
     (status, [(header::CONTENT_TYPE, HeaderValue::from_static(FHIR_JSON))], body.to_string()).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use linkwork_domain::access::OrgKind;
+    use proptest::prelude::*;
+    use serde_json::{json, Value};
+
+    fn org(id: &str, kind: OrgKind, ods: &str) -> Org {
+        Org { id: id.into(), kind, name: format!("{id} name"), ods_code: Some(ods.into()), parent_id: None, list_size: None }
+    }
+
+    /// The example ServiceRequest of docs/fhir.md.
+    fn service_request() -> Value {
+        json!({
+            "resourceType": "ServiceRequest",
+            "contained": [{
+                "resourceType": "Patient", "id": "patient",
+                "identifier": [{ "system": "https://fhir.nhs.uk/Id/nhs-number", "value": "9434765919" }],
+                "name": [{ "use": "official", "family": "Test", "given": ["Ada"] }],
+                "gender": "female", "birthDate": "1948-02-29",
+                "address": [{ "postalCode": "LS1 4AP" }],
+                "extension": [{ "url": resources::ETHNIC_CATEGORY_EXTENSION, "valueCodeableConcept": { "coding": [{ "system": resources::ETHNIC_CATEGORY_SYSTEM, "code": "A" }] } }],
+                "generalPractitioner": [{ "identifier": { "system": "https://fhir.nhs.uk/Id/ods-organization-code", "value": "Z00001" } }],
+            }],
+            "status": "active", "intent": "order",
+            "code": { "coding": [{ "system": "http://snomed.info/sct", "code": "871731000000106" }] },
+            "subject": { "reference": "#patient" }, "authoredOn": "2026-11-02", "requester": { "display": "Dr Patel" },
+            "performer": [{ "identifier": { "system": "https://fhir.nhs.uk/Id/ods-organization-code", "value": "U99999" } }],
+            "reasonCode": [{ "coding": [{ "system": resources::NEED_DOMAIN_SYSTEM, "code": "loneliness" }], "text": "Lonely" }],
+            "note": [{ "text": "Mornings" }],
+        })
+    }
+
+    fn json() -> impl Strategy<Value = Value> {
+        let text = prop_oneof![any::<String>(), "[A-Za-z0-9 #/:.\\-\u{0}\u{1}]{0,12}", Just("9434765919".to_owned()), Just("2026-11-02".to_owned()), Just("#patient".to_owned())];
+        let leaf = prop_oneof![Just(Value::Null), any::<bool>().prop_map(Value::Bool), any::<i64>().prop_map(Value::from), text.prop_map(Value::String)];
+        leaf.prop_recursive(3, 16, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..3).prop_map(Value::Array),
+                prop::collection::btree_map("[a-zA-Z]{1,10}", inner, 0..4).prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    fn pointers(value: &Value, at: String, out: &mut Vec<String>) {
+        out.push(at.clone());
+        match value {
+            Value::Object(map) => map.iter().for_each(|(k, v)| pointers(v, format!("{at}/{k}"), out)),
+            Value::Array(items) => items.iter().enumerate().for_each(|(i, v)| pointers(v, format!("{at}/{i}"), out)),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn the_example_parses() {
+        let pcn = org("pcn", OrgKind::Pcn, "U99999");
+        let practices = [org("prac", OrgKind::Practice, "Z00001")];
+        assert!(intake::parse(&service_request(), &pcn, &practices, time::macros::date!(2026 - 11 - 20)).is_ok());
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(512), ..ProptestConfig::default() })]
+
+        /// A ServiceRequest with any one element replaced (or removed) is read or refused with
+        /// located issues: never a panic, and what is read holds no control character.
+        #[test]
+        fn a_mutated_service_request_is_read_or_refused_with_issues(replacement in json(), at in any::<u32>(), remove in any::<bool>()) {
+            let mut sr = service_request();
+            let mut slots = Vec::new();
+            pointers(&sr, String::new(), &mut slots);
+            let pointer = slots[at as usize % slots.len()].clone();
+            match pointer.rsplit_once('/') {
+                Some((parent, key)) if remove => {
+                    match sr.pointer_mut(parent) {
+                        Some(Value::Object(map)) => { map.remove(key); }
+                        Some(Value::Array(items)) => { if let Ok(i) = key.parse::<usize>() { if i < items.len() { items.remove(i); } } }
+                        _ => {}
+                    }
+                }
+                _ => { if let Some(slot) = sr.pointer_mut(&pointer) { *slot = replacement; } }
+            }
+            let pcn = org("pcn", OrgKind::Pcn, "U99999");
+            let practices = [org("prac", OrgKind::Practice, "Z00001")];
+            match intake::parse(&sr, &pcn, &practices, time::macros::date!(2026 - 11 - 20)) {
+                Ok(intake) => {
+                    for text in [intake.person.given_name.as_str(), intake.person.family_name.as_str(), intake.referrer_name.as_str(), intake.reason.as_str()] {
+                        prop_assert!(linkwork_domain::forbidden_character(text, linkwork_domain::Lines::Many).is_none(), "{:?}", text);
+                    }
+                }
+                Err(issues) => {
+                    prop_assert!(!issues.is_empty());
+                    prop_assert!(issues.iter().all(|i| !i.diagnostics.is_empty()));
+                }
+            }
+        }
+    }
 }
