@@ -2,7 +2,7 @@
 // every page checked by axe-core for WCAG 2.2 AA problems.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startDemo, checkAccessibility, signIn as signInTo } from './support.mjs';
+import { startDemo, checkAccessibility, signIn as signInTo, fillDate } from './support.mjs';
 
 let demo, base, logins;
 before(async () => {
@@ -27,7 +27,7 @@ test('a link worker takes a person from referral to discharge, a partner answers
   await lw.fill('#nhs_number', '943 476 5919');
   await lw.fill('#given_name', 'Margaret');
   await lw.fill('#family_name', 'Okafor');
-  await lw.fill('#date_of_birth', '1946-07-19');
+  await fillDate(lw, 'date_of_birth', '1946-07-19');
   await lw.check('input[name=sex][value="2"]');
   await lw.selectOption('#ethnicity', 'N');
   await lw.fill('#postcode', 'ls6 2ab');

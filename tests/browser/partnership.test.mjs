@@ -4,7 +4,7 @@
 // dashboard. Every report has an accessible chart (svg role=img with a title).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startDemo, checkAccessibility, signIn } from './support.mjs';
+import { startDemo, checkAccessibility, signIn, fillDate } from './support.mjs';
 
 let demo;
 before(async () => { demo = await startDemo(120); });
@@ -29,7 +29,7 @@ test('a VCSE partner sees its own feedback report, with a chart and a CSV downlo
   const csv = await page.evaluate(async (href) => (await fetch(href)).text(), csvHref);
   assert.match(csv, /^figure,label,breakdown,value\r\n/);
   // Another period through the form.
-  await page.fill('#from', '2020-01-01');
+  await fillDate(page, 'from', '2020-01-01');
   await page.click('button:has-text("Show period")');
   await page.waitForURL(/from=2020-01-01/);
   await checkAccessibility(page, 'partner feedback report, longer period');

@@ -3,7 +3,7 @@
 // subject access, restriction, erasure (with its confirmation), the audit trail and retention.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startDemo, checkAccessibility, signIn as signInTo } from './support.mjs';
+import { startDemo, checkAccessibility, signIn as signInTo, fillDate } from './support.mjs';
 
 let demo, base;
 before(async () => {
@@ -31,7 +31,7 @@ test('a referral that does not match the person held is settled from its page', 
   await manager.fill('#nhs_number', nhs);
   await manager.fill('#given_name', 'Someone');
   await manager.fill('#family_name', 'Different');
-  await manager.fill('#date_of_birth', '1960-01-01');
+  await fillDate(manager, 'date_of_birth', '1960-01-01');
   await manager.check('input[name=sex][value="1"]');
   await manager.selectOption('#ethnicity', 'Z');
   await manager.fill('#postcode', 'LS1 4AP');

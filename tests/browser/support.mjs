@@ -60,3 +60,11 @@ export async function signIn(demo, role, orgName) {
   await page.click('button:has-text("Sign in")');
   return page;
 }
+
+/** Types an ISO date (`1946-07-19`) into the NHS.UK date input for `name` (day, month, year boxes). */
+export async function fillDate(page, name, iso) {
+  const [year, month, day] = iso.split('-');
+  await page.fill(`#${name}-day`, String(Number(day)));
+  await page.fill(`#${name}-month`, String(Number(month)));
+  await page.fill(`#${name}-year`, year);
+}

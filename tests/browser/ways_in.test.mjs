@@ -3,7 +3,7 @@
 // worker triaging what arrived. Then the team's day: team caseloads, MDT, search and timeline.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startDemo, checkAccessibility, signIn } from './support.mjs';
+import { startDemo, checkAccessibility, signIn, fillDate } from './support.mjs';
 
 let demo;
 before(async () => { demo = await startDemo(); });
@@ -36,7 +36,7 @@ test('a member of the public refers themselves and a link worker takes them on a
   await lw.click('a:has-text("Rosa Mendes")');
   await checkAccessibility(lw, 'incoming referral');
   await lw.fill('#nhs_number', '943 476 5919');
-  await lw.fill('#date_of_birth', '1949-03-02');
+  await fillDate(lw, 'date_of_birth', '1949-03-02');
   await lw.check('input[name=sex][value="2"]');
   await lw.selectOption('#ethnicity', 'C');
   await lw.fill('#postcode', 'LS6 1AA');
@@ -83,7 +83,7 @@ test('GP practice staff refer a patient and see only its status', async () => {
   await practice.fill('#nhs_number', '943 476 5870');
   await practice.fill('#given_name', 'Olu');
   await practice.fill('#family_name', 'Adebayo');
-  await practice.fill('#date_of_birth', '1961-11-30');
+  await fillDate(practice, 'date_of_birth', '1961-11-30');
   await practice.check('input[name=sex][value="1"]');
   await practice.selectOption('#ethnicity', 'N');
   await practice.fill('#postcode', 'LS7 3QB');

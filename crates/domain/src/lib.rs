@@ -44,6 +44,7 @@ pub mod stakeholders;
 pub mod stats;
 mod text;
 pub mod triage;
+pub mod uk_time;
 pub mod what_works;
 pub mod workforce;
 pub mod word_cloud;

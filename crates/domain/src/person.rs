@@ -90,7 +90,7 @@ pub fn parse_iso_date(field: &'static str, label: &str, raw: &str) -> Result<Dat
     }
     let format = time::macros::format_description!("[year]-[month]-[day]");
     Date::parse(raw, &format)
-        .map_err(|_| DomainError::invalid(field, format!("The {label} must be a real date, like 2026-03-27")))
+        .map_err(|_| DomainError::invalid(field, format!("The {label} must be a real date, for example 27 3 2026")))
 }
 
 /// Parses a date that must not be in the future (when something happened).

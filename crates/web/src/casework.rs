@@ -21,8 +21,9 @@ use time::Date;
 /// How many goal rows the plan form offers.
 pub const GOAL_ROWS: usize = 3;
 
+/// Today in the UK (a link worker at 00:30 BST is already on the next day).
 pub fn today() -> Date {
-    time::OffsetDateTime::now_utc().date()
+    linkwork_domain::uk_time::uk_today(time::OffsetDateTime::now_utc())
 }
 
 /// The header of a referral this actor may work on. A role that does no casework is refused

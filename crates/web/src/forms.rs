@@ -18,11 +18,16 @@ pub struct FieldError {
 pub struct Fields(Vec<(String, String)>);
 
 impl Fields {
+    /// A form body. Dates typed as day, month and year boxes are joined into their ISO field
+    /// (`crate::date_input`).
     pub fn from_urlencoded(body: &Bytes) -> Self {
-        Self(form_urlencoded::parse(body).into_owned().collect())
+        let mut pairs: Vec<(String, String)> = form_urlencoded::parse(body).into_owned().collect();
+        crate::date_input::join_parts(&mut pairs);
+        Self(pairs)
     }
 
-    pub fn from_pairs(pairs: Vec<(String, String)>) -> Self {
+    pub fn from_pairs(mut pairs: Vec<(String, String)>) -> Self {
+        crate::date_input::join_parts(&mut pairs);
         Self(pairs)
     }
 

@@ -11,6 +11,7 @@ pub mod api;
 mod assets;
 mod auth;
 mod casework;
+mod date_input;
 mod directory;
 mod error;
 pub mod fhir;
@@ -103,6 +104,7 @@ pub fn app(store: Arc<dyn Store>, config: WebConfig) -> Router {
         .into_router()
         .with_state(state)
         // Text with NUL or other control characters is refused before any handler runs.
+        .layer(axum::middleware::from_fn(date_input::join_parts_in_query))
         .layer(axum::middleware::from_fn(forms::refuse_control_characters))
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {

@@ -92,6 +92,12 @@ impl FormState {
     pub fn error(&self, name: &str) -> Option<&str> {
         self.errors.iter().find(|e| e.field == name).map(|e| e.message.as_str())
     }
+    /// The day, month or year box of a date field (`crate::date_input`).
+    pub fn date_part(&self, name: &str, which: &str) -> String {
+        let typed = self.values.all(&format!("{name}-{which}")).first().copied();
+        crate::date_input::part(typed, self.values.get(name), which)
+    }
+
     /// Whether `value` was chosen for `name` (radios, checkboxes, selects).
     pub fn is(&self, name: &str, value: &str) -> bool {
         self.values.all(name).contains(&value)
@@ -662,6 +668,7 @@ pub struct NotificationsView {
 
 /// `3 December 2026, 10:15 UTC`.
 pub fn date_time(at: time::OffsetDateTime) -> String {
-    let at = at.to_offset(time::UtcOffset::UTC);
-    format!("{}, {:02}:{:02} UTC", date(at.date()), at.hour(), at.minute())
+    // UK local time (GMT or BST), as people in the service read the clock.
+    let at = linkwork_domain::uk_time::uk_local(at);
+    format!("{}, {:02}:{:02}", date(at.date()), at.hour(), at.minute())
 }

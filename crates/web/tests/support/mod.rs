@@ -265,7 +265,7 @@ pub fn csrf_in(html: &str) -> String {
 }
 
 pub fn today() -> time::Date {
-    time::OffsetDateTime::now_utc().date()
+    linkwork_domain::uk_time::uk_today(time::OffsetDateTime::now_utc())
 }
 
 /// A valid NHS number (modulus 11), different for each `n`: the first base from 943 476 5nn00
