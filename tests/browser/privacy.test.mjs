@@ -42,6 +42,11 @@ test('a referral that does not match the person held is settled from its page', 
   await manager.check('input[name=needs][value=loneliness]');
   await manager.check('#consent');
   await manager.click('button:has-text("Save referral")');
+  // The person has an open referral already: the form asks before recording another.
+  await manager.waitForSelector('#confirm_duplicate');
+  await checkAccessibility(manager, 'referral form asking about a likely duplicate');
+  await manager.check('#confirm_duplicate');
+  await manager.click('button:has-text("Save referral")');
   await manager.waitForSelector('text=Check who this referral is for');
   assert.doesNotMatch(await manager.textContent('h1'), /Someone Different/, 'the person keeps their name');
   await checkAccessibility(manager, 'referral with an identity conflict');

@@ -111,7 +111,24 @@ pub fn plan(rng: &mut StdRng, today: Date, count: usize) -> Result<Vec<PlannedRe
         };
         plans.push(plan);
     }
+    leave_a_baseline_to_record(&mut plans);
     Ok(plans)
+}
+
+/// Every link worker's two newest open cases with a conversation but only baseline measures have
+/// their baseline still to record (it is often taken at the next contact), so each caseload shows
+/// "Measures due" whatever day the demo is created.
+fn leave_a_baseline_to_record(plans: &mut [PlannedReferral]) {
+    let workers: HashSet<usize> = plans.iter().map(|p| p.worker).collect();
+    for worker in workers {
+        let newest_open = plans.iter_mut().rev().filter(|p| p.worker == worker).filter_map(|p| match &mut p.outcome {
+            Outcome::Accepted(s) if s.discharge.is_none() && s.conversation.is_some() && s.measures.iter().all(|m| m.timepoint == Timepoint::Baseline) => Some(s),
+            _ => None,
+        });
+        for support in newest_open.take(2) {
+            support.measures.clear();
+        }
+    }
 }
 
 /// A referral date in the 365 days up to `today`: more in recent months, few at weekends.

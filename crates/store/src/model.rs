@@ -16,6 +16,17 @@ use linkwork_domain::{NhsNumber, Postcode};
 use serde::Serialize;
 use time::{Date, OffsetDateTime};
 
+/// What posting a form's one-time key found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormClaim {
+    /// The first post with this key: go on and save.
+    New,
+    /// Already saved: this is where the first post led.
+    Done(String),
+    /// The first post is still being saved (a double click).
+    InProgress,
+}
+
 /// Who is acting, for the audit trail: a signed-in user or an API token, of one organisation.
 #[derive(Debug, Clone, Default)]
 pub struct AuditActor {

@@ -11,8 +11,19 @@ use time::{Date, OffsetDateTime};
 
 /// Everything Linkwork stores. One object-safe trait (split by concern into supertraits) so the
 /// shells hold an `Arc<dyn Store>` and are compiled once for both databases.
-pub trait Store: crate::traits_privacy::AuditStore + crate::traits_privacy::IdentityStore + crate::traits_privacy::PrivacyStore + BundleStore + AdminStore + ActivityStore + AccountStore + DirectoryStore + CaseworkStore + PartnerStore + EvaluationStore + IntakeStore + TeamStore + CommunityStore + LoopStore + OrukStore + PartnershipStore + StakeholderStore + MeasurementStore + EquityStore + WordCloudStore {}
-impl<T: crate::traits_privacy::AuditStore + crate::traits_privacy::IdentityStore + crate::traits_privacy::PrivacyStore + BundleStore + AdminStore + ActivityStore + AccountStore + DirectoryStore + CaseworkStore + PartnerStore + EvaluationStore + IntakeStore + TeamStore + CommunityStore + LoopStore + OrukStore + PartnershipStore + StakeholderStore + MeasurementStore + EquityStore + WordCloudStore> Store for T {}
+pub trait Store: FormSubmissionStore + crate::traits_privacy::AuditStore + crate::traits_privacy::IdentityStore + crate::traits_privacy::PrivacyStore + BundleStore + AdminStore + ActivityStore + AccountStore + DirectoryStore + CaseworkStore + PartnerStore + EvaluationStore + IntakeStore + TeamStore + CommunityStore + LoopStore + OrukStore + PartnershipStore + StakeholderStore + MeasurementStore + EquityStore + WordCloudStore {}
+impl<T: FormSubmissionStore + crate::traits_privacy::AuditStore + crate::traits_privacy::IdentityStore + crate::traits_privacy::PrivacyStore + BundleStore + AdminStore + ActivityStore + AccountStore + DirectoryStore + CaseworkStore + PartnerStore + EvaluationStore + IntakeStore + TeamStore + CommunityStore + LoopStore + OrukStore + PartnershipStore + StakeholderStore + MeasurementStore + EquityStore + WordCloudStore> Store for T {}
+
+/// One-time form keys: every form is saved once, however often it is posted.
+#[async_trait]
+pub trait FormSubmissionStore: Send + Sync {
+    /// Claims a key for the post about to be handled.
+    async fn claim_form(&self, key_hash: &str, now: OffsetDateTime) -> Result<FormClaim>;
+    /// Records where the post led (its redirect), for later posts of the same key.
+    async fn finish_form(&self, key_hash: &str, location: &str) -> Result<()>;
+    /// Frees a key whose post saved nothing (the form came back with errors), so it can be sent again.
+    async fn release_form(&self, key_hash: &str) -> Result<()>;
+}
 
 #[async_trait]
 pub trait AdminStore: Send + Sync {

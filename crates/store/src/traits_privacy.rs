@@ -39,6 +39,9 @@ pub trait IdentityStore: Send + Sync {
     async fn person_changes(&self, person_id: &str) -> Result<Vec<PersonChange>>;
     /// The person's details as held (for a correction form); `None` for an unknown id.
     async fn person_details(&self, person_id: &str) -> Result<Option<(linkwork_domain::NhsNumber, linkwork_domain::identity::StoredDetails)>>;
+    /// The latest referral of the person with this NHS number in the service that is still open
+    /// or was made on or after `since` (a likely duplicate): (referral id, referred on, status).
+    async fn likely_duplicate(&self, service_org_id: &str, nhs_number: &linkwork_domain::NhsNumber, since: time::Date) -> Result<Option<(String, time::Date, String)>>;
     /// For every person of these services: (service id, NHS number) → their
     /// `linkwork_domain::identity::identity_key`, so a bundle import can refuse rows that would
     /// give a held NHS number to someone else.

@@ -132,7 +132,32 @@ pub async fn create_referral(store: &dyn Store, actor: &Actor, who: &AuditActor,
         }
         (Err(e), _) | (_, Err(e)) => return Err(e),
     };
+    check_likely_duplicate(store, actor, &referral, f).await?;
     Ok(store.create_referral_from(who, &referral, context.referred_by_org_id.as_deref(), source).await?)
+}
+
+/// How far back a referral for the same person counts as a likely duplicate (a form sent twice,
+/// or two people referring the same person in the same week).
+const DUPLICATE_WINDOW_DAYS: i64 = 7;
+
+/// Before saving: a referral for someone with an open referral, or one made in the last week, is
+/// likely a duplicate. The form says so and asks for `confirm_duplicate` = "yes" to record it as
+/// well. Practice staff are not told anything about the other referral (it may not be theirs).
+async fn check_likely_duplicate(store: &dyn Store, actor: &Actor, referral: &NewReferral, f: &Fields) -> Result<(), WebError> {
+    if f.get("confirm_duplicate").trim() == "yes" {
+        return Ok(());
+    }
+    let since = today() - time::Duration::days(DUPLICATE_WINDOW_DAYS);
+    let Some((_, referred_on, status)) = store.likely_duplicate(&referral.service_org_id, &referral.person.nhs_number, since).await? else {
+        return Ok(());
+    };
+    let message = if actor.role.does_casework() {
+        let status = linkwork_domain::referral::ReferralStatus::parse(&status).map(|s| s.label().to_lowercase()).unwrap_or(status);
+        format!("This person already has a referral from {} ({status}). Check it is not the same referral sent twice, then tick to record this one as well", linkwork_domain::format_date_long(referred_on))
+    } else {
+        "This person was referred recently. Check it is not the same referral sent twice, then tick to send this one as well".to_owned()
+    };
+    Err(WebError::Invalid(vec![crate::forms::FieldError { field: "confirm_duplicate".into(), message }]))
 }
 
 /// Accepts a new referral onto the caseload of `worker_id` (the signed-in link worker, if any).

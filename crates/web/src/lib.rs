@@ -22,6 +22,7 @@ mod health_tariff;
 mod sroi_settings;
 mod intake;
 pub mod notifier;
+mod once;
 mod onward_loop;
 pub mod oruk;
 pub(crate) mod pages;
@@ -102,6 +103,8 @@ pub fn app(store: Arc<dyn Store>, config: WebConfig) -> Router {
     let state = AppState { store, config: Arc::new(config), self_referral_limit: Arc::new(rate_limit::RateLimiter::new(5, std::time::Duration::from_secs(600))), oidc };
     all_routes()
         .into_router()
+        // A form is saved once, however often it is posted (reloads, double clicks).
+        .layer(axum::middleware::from_fn_with_state(state.clone(), once::once_per_form))
         .with_state(state)
         // Text with NUL or other control characters is refused before any handler runs.
         .layer(axum::middleware::from_fn(date_input::join_parts_in_query))

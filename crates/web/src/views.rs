@@ -18,6 +18,8 @@ pub struct Page {
     pub has_errors: bool,
     /// Unread notifications of the signed-in user (the header's count).
     pub unread: i64,
+    /// A one-time key every form on the page carries, so posting it twice saves once (`crate::once`).
+    pub form_key: String,
 }
 
 pub struct UserBadge {
@@ -34,7 +36,7 @@ pub struct NavLink {
 
 impl Page {
     pub fn anonymous(title: &str) -> Self {
-        Self { title: title.into(), user: None, csrf: String::new(), nav: vec![], back: None, notice: None, has_errors: false, unread: 0 }
+        Self { title: title.into(), user: None, csrf: String::new(), nav: vec![], back: None, notice: None, has_errors: false, unread: 0, form_key: crate::auth::random_secret() }
     }
 
     /// A page for a signed-in user, with the menu their role may use; `here` marks the current item.
@@ -56,6 +58,7 @@ impl Page {
             notice: None,
             has_errors: false,
             unread: 0,
+            form_key: crate::auth::random_secret(),
         }
     }
 

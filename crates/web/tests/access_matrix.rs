@@ -65,7 +65,7 @@ fn rule(method: &str, path: &str) -> Option<Rule> {
         return (method == "GET").then_some(Public);
     }
     Some(match (method, path) {
-        ("GET", "/healthz" | "/login" | "/self-referral" | "/api/openapi.json") | ("POST", "/login" | "/self-referral") => Public,
+        ("GET", "/healthz" | "/login" | "/self-referral" | "/self-referral/sent" | "/api/openapi.json") | ("POST", "/login" | "/self-referral") => Public,
         ("POST", "/logout" | "/notifications/read") | ("GET", "/notifications" | "/") => Roles(ALL),
 
         // Accounts: single sign-on and password links are for anyone (the link's secret is the
@@ -100,7 +100,7 @@ fn rule(method: &str, path: &str) -> Option<Rule> {
 
         // Ways in and following them.
         ("GET", "/practice/referrals") => Roles(PRACTICE),
-        (_, "/partner/refer") | ("POST", "/api/incoming-referrals") => Roles(PARTNER),
+        (_, "/partner/refer") | ("GET", "/partner/refer/sent") | ("POST", "/api/incoming-referrals") => Roles(PARTNER),
         ("GET", "/api/incoming-referrals") => Roles(&[Role::LinkWorker, Role::Manager, Role::VcsePartner]),
 
         // VCSE partners: the onward referrals sent to their own services.
@@ -204,7 +204,9 @@ async fn side(w: &World, pcn: &str, practice: &str, vcse: &str, service: &str, m
     let (status, body) = partner.post("/api/incoming-referrals", json!({"service_id": pcn, "given_name": "Incoming", "family_name": "Matrix", "phone": "0113 496 0000", "reason": "Isolated", "consent": "yes"})).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let incoming = w.store.pending_incoming(pcn).await.unwrap().into_iter().find(|i| i.given_name == "Incoming").unwrap().id;
-    let (status, created) = lw.post("/api/referrals", referral_json(&nhs_number(n), "Someone", "Else", "1950-03-04", practice)).await;
+    let mut again = referral_json(&nhs_number(n), "Someone", "Else", "1950-03-04", practice);
+    again["confirm_duplicate"] = json!("yes");
+    let (status, created) = lw.post("/api/referrals", again).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     let conflict_referral = created["id"].as_str().unwrap().to_owned();
     let conflict = w.store.referral_identity_conflicts(&conflict_referral).await.unwrap()[0].id.clone();

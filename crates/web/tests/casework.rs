@@ -5,7 +5,7 @@
 mod support;
 
 use linkwork_store::testing::fresh_database_urls;
-use reqwest::header::{COOKIE, SET_COOKIE};
+use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 use reqwest::StatusCode;
 use support::*;
 
@@ -102,20 +102,22 @@ async fn self_referral_and_triage(w: &World) {
         ]
     };
     let r = post(good()).await.unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
-    let html = r.text().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "post, then redirect to the confirmation");
+    let location = r.headers()[LOCATION].to_str().unwrap().to_owned();
+    assert!(location.starts_with("/self-referral/sent?reference=LW-"), "{location}");
+    let html = public.get(format!("{}{location}", w.base)).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("Referral sent") && html.contains("LW-"));
     assert!(!html.contains("Sam Self"), "nothing shown back but a reference");
     // A robot filling the hidden field is answered the same, and nothing is stored.
     let mut robot = good();
     robot.push(("website", "http://spam.example".into()));
-    assert_eq!(post(robot).await.unwrap().status(), StatusCode::OK);
+    assert_eq!(post(robot).await.unwrap().status(), StatusCode::SEE_OTHER);
     assert_eq!(w.store.pending_incoming(&w.pcn).await.unwrap().len(), 1);
     // Without the form's cookie the post is refused.
     let r = public.post(format!("{}/self-referral", w.base)).form(&[("csrf_token", csrf.as_str())]).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     // Rate limited: 5 posts per address in 10 minutes, whatever they held (4 so far).
-    assert_eq!(post(good()).await.unwrap().status(), StatusCode::OK);
+    assert_eq!(post(good()).await.unwrap().status(), StatusCode::SEE_OTHER);
     assert_eq!(post(good()).await.unwrap().status(), StatusCode::TOO_MANY_REQUESTS);
 
     // Triage: the link worker takes the first one on.
@@ -151,15 +153,17 @@ async fn self_referral_and_triage(w: &World) {
 
 async fn partner_way_in(w: &World) {
     let partner = Browser::login(&w.base, "partner@test.org").await;
-    let (status, _, html) = partner
+    let (status, location, html) = partner
         .post(
             "/partner/refer",
             "/partner/refer",
             &[("service_id", w.pcn.as_str()), ("given_name", "Vic"), ("family_name", "Partner"), ("email", "vic@example.org"), ("reason", "Needs help with benefits"), ("needs", "money"), ("consent", "yes")],
         )
         .await;
-    assert_eq!(status, StatusCode::OK, "{html}");
-    assert!(html.contains("LW-"));
+    assert_eq!(status, StatusCode::SEE_OTHER, "post, then redirect to the confirmation: {html}");
+    assert!(location.starts_with("/partner/refer/sent?reference=LW-"), "{location}");
+    let (_, sent) = partner.get(&location).await;
+    assert!(sent.contains("LW-"), "the confirmation gives the reference");
     let (_, list) = partner.get("/partner/referrals").await;
     assert!(list.contains("Vic Partner") && list.contains("Waiting for triage"));
     // Commissioners cannot refer in through the partner form.
@@ -202,8 +206,16 @@ async fn attempts_duplicates_and_team(w: &World) {
     let (_, html) = lw.get(&record).await;
     assert!(html.contains("Contact attempts") && html.contains("No answer"));
 
-    // A second referral for the same person while the first is open is flagged, and can be merged.
-    let (_, dup_location, _) = lw.post("/referrals/new", "/referrals/new", &person("9434765846", "Ada", &w.practice, &days_ago(2))).await;
+    // A second referral for the same person while the first is open: the form asks first…
+    let two_days_ago = days_ago(2);
+    let again = person("9434765846", "Ada", &w.practice, &two_days_ago);
+    let (status, _, html) = lw.post("/referrals/new", "/referrals/new", &again).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a likely duplicate is not saved without a tick");
+    assert!(html.contains("This person already has a referral from") && html.contains("confirm_duplicate"), "{html}");
+    // …and once confirmed, it is recorded, flagged, and can be merged.
+    let mut confirmed = again.clone();
+    confirmed.push(("confirm_duplicate", "yes"));
+    let (_, dup_location, _) = lw.post("/referrals/new", "/referrals/new", &confirmed).await;
     let dup = dup_location.split('?').next().unwrap().to_owned();
     let (_, html) = lw.get(&dup).await;
     assert!(html.contains("Possible duplicate"));

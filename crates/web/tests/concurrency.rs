@@ -18,7 +18,9 @@ fn referral_body(w: &World, nhs: &str, given: &str) -> Value {
     json!({
         "nhs_number": nhs, "given_name": given, "family_name": "Concurrent", "date_of_birth": "1950-03-01", "sex": "2", "ethnicity": "A",
         "postcode": "LS1 4AP", "practice_id": w.practice, "referred_on": "2026-11-02", "source": "gp_practice", "referrer_name": "Dr Patel",
-        "reason": "Isolated since moving", "needs": ["loneliness"], "consent": "yes"
+        "reason": "Isolated since moving", "needs": ["loneliness"], "consent": "yes",
+        // Fifty referrals for one person on purpose: each confirms it is not a duplicate.
+        "confirm_duplicate": "yes"
     })
 }
 

@@ -24,6 +24,12 @@ async fn held(w: &World) -> (String, String) {
     (referral, person)
 }
 
+/// A second referral for the person held, confirmed as not the same referral sent twice.
+fn again(mut body: serde_json::Value) -> serde_json::Value {
+    body["confirm_duplicate"] = json!("yes");
+    body
+}
+
 async fn name_of(store: &Arc<dyn Store>, person: &str) -> (String, String) {
     let (_, d) = store.person_details(person).await.unwrap().unwrap();
     (d.given_name, d.family_name)
@@ -47,6 +53,7 @@ async fn a_practice_cannot_rename_a_person_through_the_practice_form() {
             ("referrer_name", "Dr Who".into()),
             ("reason", "Lonely".into()),
             ("source", "gp_practice".into()),
+            ("confirm_duplicate", "yes".into()),
             ("needs", "loneliness".into()),
             ("consent", "yes".into()),
         ];
@@ -67,7 +74,7 @@ async fn a_mismatched_referral_is_held_as_an_identity_conflict() {
     on_each_database(|w| async move {
         let (_, person) = held(&w).await;
         let lw = Api::new(&w, &w.pcn, Role::LinkWorker).await;
-        let (status, created) = lw.post("/api/referrals", referral_json(&nhs_number(NHS), "Bea", "Other", "1950-03-04", &w.practice)).await;
+        let (status, created) = lw.post("/api/referrals", again(referral_json(&nhs_number(NHS), "Bea", "Other", "1950-03-04", &w.practice))).await;
         assert_eq!(status, StatusCode::CREATED);
         let referral = created["id"].as_str().unwrap();
         let conflicts = w.store.referral_identity_conflicts(referral).await.unwrap();
@@ -87,7 +94,7 @@ async fn the_same_person_takes_a_new_postcode_with_its_history() {
     on_each_database(|w| async move {
         let (_, person) = held(&w).await;
         let lw = Api::new(&w, &w.pcn, Role::LinkWorker).await;
-        let mut body = referral_json(&nhs_number(NHS), "ada", "HELD", "1950-03-04", &w.practice);
+        let mut body = again(referral_json(&nhs_number(NHS), "ada", "HELD", "1950-03-04", &w.practice));
         body["postcode"] = json!("LS6 2AB");
         assert_eq!(lw.post("/api/referrals", body).await.0, StatusCode::CREATED);
         let changes = w.store.person_changes(&person).await.unwrap();
@@ -175,7 +182,7 @@ async fn a_link_worker_settles_a_conflict_with_the_referrals_details_and_the_old
         let (_, person) = held(&w).await;
         let api = Api::new(&w, &w.pcn, Role::LinkWorker).await;
         // Married and changed her name: same date of birth, new family name.
-        let (_, created) = api.post("/api/referrals", referral_json(&nhs_number(NHS), "Ada", "Newname", "1950-03-04", &w.practice)).await;
+        let (_, created) = api.post("/api/referrals", again(referral_json(&nhs_number(NHS), "Ada", "Newname", "1950-03-04", &w.practice))).await;
         let referral = created["id"].as_str().unwrap().to_owned();
         let conflict = w.store.referral_identity_conflicts(&referral).await.unwrap()[0].id.clone();
         let lw = Browser::login(&w.base, "lw@test.org").await;
@@ -198,7 +205,7 @@ async fn keeping_the_held_details_changes_nothing() {
     on_each_database(|w| async move {
         let (_, person) = held(&w).await;
         let api = Api::new(&w, &w.pcn, Role::LinkWorker).await;
-        let (_, created) = api.post("/api/referrals", referral_json(&nhs_number(NHS), "Wrong", "Name", "1950-03-04", &w.practice)).await;
+        let (_, created) = api.post("/api/referrals", again(referral_json(&nhs_number(NHS), "Wrong", "Name", "1950-03-04", &w.practice))).await;
         let referral = created["id"].as_str().unwrap().to_owned();
         let conflict = w.store.referral_identity_conflicts(&referral).await.unwrap()[0].id.clone();
         let (status, body) = api.post(&format!("/api/referrals/{referral}/identity-conflicts/{conflict}"), json!({"resolution": "keep_recorded"})).await;

@@ -261,6 +261,19 @@ impl IdentityStore for SqlStore {
         .await?)
     }
 
+    async fn likely_duplicate(&self, service_org_id: &str, nhs_number: &NhsNumber, since: Date) -> Result<Option<(String, Date, String)>> {
+        Ok(sqlx::query_as(
+            "SELECT r.id, r.referred_on, r.status FROM referrals r JOIN people p ON p.id = r.person_id \
+             WHERE p.service_org_id = $1 AND p.nhs_number = $2 AND p.erased_at IS NULL AND (r.status IN ('received', 'accepted') OR r.referred_on >= $3) \
+             ORDER BY r.referred_on DESC, r.id DESC LIMIT 1",
+        )
+        .bind(service_org_id)
+        .bind(nhs_number.as_str())
+        .bind(since)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
     async fn identity_keys(&self, service_org_ids: &[String]) -> Result<std::collections::HashMap<(String, String), u64>> {
         let mut keys = std::collections::HashMap::new();
         for service in service_org_ids {

@@ -13,6 +13,7 @@ mod directory;
 mod directory_search;
 mod equity;
 mod evaluation;
+mod form_submissions;
 mod identity;
 mod intake;
 mod measurement;

@@ -11,7 +11,7 @@ use crate::{AppState, WebError};
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use linkwork_domain::access::{OrgKind, Role};
 use linkwork_domain::need::NeedDomain;
 use linkwork_store::AuditActor;
@@ -22,8 +22,10 @@ pub fn routes() -> Routes {
     Routes::new()
         .get("/self-referral", self_referral_form)
         .post("/self-referral", self_referral)
+        .get("/self-referral/sent", self_referral_sent)
         .get("/partner/refer", partner_form)
         .post("/partner/refer", partner_refer)
+        .get("/partner/refer/sent", partner_referral_sent)
         .get("/practice/referrals", practice_list)
 }
 
@@ -80,13 +82,13 @@ async fn self_referral(State(state): State<AppState>, ConnectInfo(addr): Connect
     }
     let f = Fields::from_urlencoded(&body);
     auth::check_form_csrf(&headers, f.get("csrf_token"))?;
-    let page = Page::anonymous("Referral sent");
     if !f.get("website").is_empty() {
         // A field people cannot see was filled in: a robot. Answer as if it worked; store nothing.
-        return Ok(render(&ReferralSentView { page, reference: "LW-RECEIVED".into(), next: SELF_NEXT })?.into_response());
+        return Ok(Redirect::to("/self-referral/sent?reference=LW-RECEIVED").into_response());
     }
+    // Post, then redirect to the confirmation: reloading it shows it again and sends nothing.
     match intake::refer_in(&*state.store, Referrer::Public, &AuditActor::default(), &f).await {
-        Ok(reference) => Ok(render(&ReferralSentView { page, reference, next: SELF_NEXT })?.into_response()),
+        Ok(reference) => Ok(Redirect::to(&format!("/self-referral/sent?reference={reference}")).into_response()),
         Err(WebError::Invalid(errors)) => short_form(&state, None, FormState::new(f, errors), StatusCode::UNPROCESSABLE_ENTITY).await,
         Err(e) => Err(e),
     }
@@ -103,13 +105,28 @@ async fn partner_refer(State(state): State<AppState>, user: CurrentUser, body: B
     let f = Fields::from_urlencoded(&body);
     user.check_csrf(f.get("csrf_token"))?;
     match intake::refer_in(&*state.store, Referrer::Partner(&user.actor(), Some(&user.user.id)), &user.audit(), &f).await {
-        Ok(reference) => {
-            let page = page(&state, &user, "Referral sent", "/partner/refer").await?;
-            Ok(render(&ReferralSentView { page, reference, next: PARTNER_NEXT })?.into_response())
-        }
+        Ok(reference) => Ok(Redirect::to(&format!("/partner/refer/sent?reference={reference}")).into_response()),
         Err(WebError::Invalid(errors)) => short_form(&state, Some(&user), FormState::new(f, errors), StatusCode::UNPROCESSABLE_ENTITY).await,
         Err(e) => Err(e),
     }
+}
+
+/// The reference shown on a confirmation page: as the service makes them (`LW-` and letters or
+/// digits), never other text from the address.
+fn shown_reference(q: &HashMap<String, String>) -> String {
+    q.get("reference").filter(|r| r.len() <= 24 && r.starts_with("LW-") && r.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')).cloned().unwrap_or_default()
+}
+
+async fn self_referral_sent(Query(q): Query<HashMap<String, String>>) -> Result<Html<String>, WebError> {
+    render(&ReferralSentView { page: Page::anonymous("Referral sent"), reference: shown_reference(&q), next: SELF_NEXT })
+}
+
+async fn partner_referral_sent(State(state): State<AppState>, user: CurrentUser, Query(q): Query<HashMap<String, String>>) -> Result<Html<String>, WebError> {
+    if user.role() != Role::VcsePartner {
+        return Err(WebError::Forbidden);
+    }
+    let page = page(&state, &user, "Referral sent", "/partner/refer").await?;
+    render(&ReferralSentView { page, reference: shown_reference(&q), next: PARTNER_NEXT })
 }
 
 async fn practice_list(State(state): State<AppState>, user: CurrentUser, Query(q): Query<HashMap<String, String>>) -> Result<Html<String>, WebError> {
