@@ -229,6 +229,8 @@ pub struct ReferralHeader {
     pub person_id: String,
     pub service_org_id: String,
     pub referred_by_org_id: Option<String>,
+    /// The link worker holding it, if anyone does.
+    pub assigned_worker_id: Option<String>,
     #[sqlx(try_from = "String")]
     pub status: ReferralStatus,
     /// The person's record is restricted (UK GDPR article 18): kept, but not changed.

@@ -142,7 +142,7 @@ pub trait CaseworkStore: Send + Sync {
     /// Records many referrals in one transaction: all of them, or none if any fails (bulk import).
     async fn create_referrals(&self, who: &AuditActor, referrals: &[NewReferral]) -> Result<Vec<String>>;
     async fn referral_header(&self, referral_id: &str) -> Result<Option<ReferralHeader>>;
-    /// The referrals of a service, optionally only one link worker's, optionally only open ones.
+    /// Referrals of a service: with `worker_id`, only that link worker's own (unassigned ones are in triage).
     async fn caseload(&self, service_org_id: &str, worker_id: Option<&str>, open_only: bool) -> Result<Vec<CaseloadEntry>>;
     /// The whole record; writes a `referral.read` audit event.
     async fn referral_record(&self, who: &AuditActor, referral_id: &str) -> Result<Option<ReferralRecord>>;

@@ -43,14 +43,21 @@ pub async fn keep_separate(store: &dyn Store, actor: &Actor, who: &AuditActor, r
 }
 
 /// Managers move people between link workers.
-pub async fn reassign(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str, f: &Fields) -> Result<(), WebError> {
-    if actor.role != Role::Manager {
-        return Err(WebError::Forbidden);
-    }
-    crate::casework::casework_change(store, actor, referral_id).await?;
+/// Gives a referral to a link worker. Managers assign anyone's; a link worker (`signed_in`) may
+/// only take an unassigned referral on themselves.
+pub async fn reassign(store: &dyn Store, actor: &Actor, who: &AuditActor, signed_in: Option<&str>, referral_id: &str, f: &Fields) -> Result<(), WebError> {
+    let header = crate::casework::casework_change(store, actor, referral_id).await?;
     let worker = f.get("worker_id").trim();
     if worker.is_empty() {
         return Err(WebError::Invalid(vec![crate::forms::FieldError { field: "worker_id".into(), message: "Select a link worker".into() }]));
+    }
+    let allowed = match actor.role {
+        Role::Manager => true,
+        Role::LinkWorker => header.assigned_worker_id.is_none() && signed_in.is_some_and(|me| me == worker),
+        _ => false,
+    };
+    if !allowed {
+        return Err(WebError::Forbidden);
     }
     Ok(store.reassign(who, referral_id, worker).await?)
 }

@@ -42,8 +42,8 @@ impl Page {
     /// A page for a signed-in user, with the menu their role may use; `here` marks the current item.
     pub fn for_user(title: &str, user: &CurrentUser, org_name: &str, here: &str) -> Self {
         let links: &[(&'static str, &'static str)] = match user.role() {
-            Role::LinkWorker => &[("/caseload", "Caseload"), ("/measures/due", "Measures due"), ("/triage", "Triage"), ("/referrals/new", "New referral"), ("/people", "Find a person"), ("/mdt", "MDT"), ("/onward/attention", "Onward referrals"), ("/community", "Community work"), ("/directory", "Directory"), ("/dashboard", "Dashboard"), ("/wellbeing", "My wellbeing"), ("/evidence", "Evidence")],
-            Role::Manager => &[("/caseload", "Caseloads"), ("/measures/due", "Measures due"), ("/triage", "Triage"), ("/team", "Team"), ("/referrals/new", "New referral"), ("/people", "Find a person"), ("/mdt", "MDT"), ("/onward/attention", "Onward referrals"), ("/community", "Community work"), ("/directory", "Directory"), ("/dashboard", "Dashboard"), ("/stakeholders", "Evaluation plan"), ("/evidence", "Evidence"), ("/health", "Health and SROI"), ("/audit", "Audit trail")],
+            Role::LinkWorker => &[("/today", "Today"), ("/caseload", "Caseload"), ("/measures/due", "Measures due"), ("/triage", "Triage"), ("/referrals/new", "New referral"), ("/people", "Find a person"), ("/mdt", "MDT"), ("/onward/attention", "Onward referrals"), ("/community", "Community work"), ("/directory", "Directory"), ("/dashboard", "Dashboard"), ("/wellbeing", "My wellbeing"), ("/evidence", "Evidence")],
+            Role::Manager => &[("/today", "Today"), ("/caseload", "Caseloads"), ("/measures/due", "Measures due"), ("/triage", "Triage"), ("/team", "Team"), ("/referrals/new", "New referral"), ("/people", "Find a person"), ("/mdt", "MDT"), ("/onward/attention", "Onward referrals"), ("/community", "Community work"), ("/directory", "Directory"), ("/dashboard", "Dashboard"), ("/stakeholders", "Evaluation plan"), ("/evidence", "Evidence"), ("/health", "Health and SROI"), ("/audit", "Audit trail")],
             Role::PracticeStaff => &[("/practice/referrals", "Our referrals"), ("/practice/referrals/new", "Refer someone")],
             Role::VcsePartner => &[("/partner/referrals", "Referrals to us"), ("/partner/refer", "Refer someone"), ("/directory/mine", "Our services"), ("/partner/report", "Feedback report")],
             Role::Commissioner => &[("/dashboard", "Dashboard"), ("/report", "Evaluation report")],
@@ -160,7 +160,33 @@ pub struct CaseloadView {
     pub page: Page,
     pub heading: String,
     pub rows: Vec<CaseloadRow>,
-    pub show_all: bool,
+    /// People matching the search and filters, on all pages.
+    pub matching: usize,
+    /// Whether a search or filter is narrowing the list.
+    pub narrowed: bool,
+    pub text: String,
+    pub status: &'static str,
+    pub statuses: Vec<Choice>,
+    pub attention: &'static str,
+    /// The manager's worker filter (empty: everyone); `workers` is empty on a link worker's own caseload.
+    pub worker: String,
+    pub workers: Vec<Choice>,
+    pub pagination: Pagination,
+}
+
+/// "Previous / Next" links and "Page 2 of 5" for a paged list (the NHS.UK pagination pattern).
+pub struct Pagination {
+    pub page: usize,
+    pub pages: usize,
+    pub previous: Option<String>,
+    pub next: Option<String>,
+}
+
+impl Pagination {
+    /// Links for `page` of `pages`, made by `href(page)`.
+    pub fn new(page: usize, pages: usize, href: impl Fn(usize) -> String) -> Self {
+        Self { page, pages, previous: (page > 1).then(|| href(page - 1)), next: (page < pages).then(|| href(page + 1)) }
+    }
 }
 
 pub struct CaseloadRow {
@@ -178,6 +204,10 @@ pub struct CaseloadRow {
     pub worker: String,
     /// "Accompanied access" when the person needed the link worker to go with them.
     pub support_level: &'static str,
+    /// The contact form, for people on the caseload (accepted referrals).
+    pub log_contact_href: Option<String>,
+    /// No link worker holds it yet.
+    pub unassigned: bool,
 }
 
 #[derive(Template)]
@@ -311,6 +341,14 @@ pub struct PartnerListView {
     pub rows: Vec<PartnerRow>,
     /// People this organisation referred to the link-worker service, with their status.
     pub referred: Vec<IncomingRow>,
+    pub matching: usize,
+    pub narrowed: bool,
+    pub text: String,
+    pub status: &'static str,
+    pub statuses: Vec<Choice>,
+    pub older_than: String,
+    pub ages: Vec<Choice>,
+    pub pagination: Pagination,
 }
 
 pub struct PartnerRow {
@@ -318,6 +356,8 @@ pub struct PartnerRow {
     pub person: String,
     pub service: String,
     pub sent_on: String,
+    /// Days waiting for the partner's answer (referrals not yet answered).
+    pub waiting: Option<i64>,
     pub status_code: &'static str,
     pub status: &'static str,
 }
@@ -437,7 +477,13 @@ pub struct IncomingRow {
 pub struct TriageView {
     pub page: Page,
     pub incoming: Vec<IncomingRow>,
+    /// New referrals, and open ones no link worker holds.
     pub new_referrals: Vec<CaseloadRow>,
+    /// Managers assign to any link worker; a link worker takes an unassigned referral on themselves.
+    pub manager: bool,
+    pub workers: Vec<Choice>,
+    /// The signed-in user's id, for "Assign to me".
+    pub me: String,
 }
 
 #[derive(Template)]
@@ -483,6 +529,8 @@ pub struct TeamView {
 }
 
 pub struct WorkerRow {
+    /// The link worker's user id (their caseload is `/caseload?worker=id`).
+    pub id: String,
     pub name: String,
     pub open: i64,
     pub last_year: i64,
@@ -674,4 +722,23 @@ pub fn date_time(at: time::OffsetDateTime) -> String {
     // UK local time (GMT or BST), as people in the service read the clock.
     let at = linkwork_domain::uk_time::uk_local(at);
     format!("{}, {:02}:{:02}", date(at.date()), at.hour(), at.minute())
+}
+
+#[derive(Template)]
+#[template(path = "today.html")]
+pub struct TodayView {
+    pub page: Page,
+    pub date: String,
+    /// People whose caseload flags are red or amber, most urgent first (the first few).
+    pub to_contact: Vec<CaseloadRow>,
+    pub to_contact_count: usize,
+    pub due: Vec<crate::pages::measurement::DueRow>,
+    pub due_count: usize,
+    pub overdue: usize,
+    pub stuck: Vec<StuckRow>,
+    pub stuck_count: usize,
+    /// Self and partner referrals waiting for triage.
+    pub incoming: usize,
+    /// New referrals not yet accepted, and open ones no one holds.
+    pub new_referrals: usize,
 }

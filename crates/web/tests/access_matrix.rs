@@ -76,12 +76,13 @@ fn rule(method: &str, path: &str) -> Option<Rule> {
         (_, p) if p.starts_with("/admin/") => Roles(&[Role::Admin]),
 
         // Casework: the service's link workers and managers, their own people only.
-        ("GET", "/caseload" | "/triage" | "/people" | "/mdt" | "/mdt/new" | "/community" | "/community/new" | "/measures/due" | "/onward/attention" | "/referrals/import" | "/referrals/import/example.csv" | "/measures/instruments" | "/evidence" | "/evidence/new") => Roles(CASEWORK),
+        ("GET", "/today" | "/caseload" | "/triage" | "/people" | "/mdt" | "/mdt/new" | "/community" | "/community/new" | "/measures/due" | "/onward/attention" | "/referrals/import" | "/referrals/import/example.csv" | "/measures/instruments" | "/evidence" | "/evidence/new") => Roles(CASEWORK),
         ("POST", "/mdt/new" | "/community/new" | "/referrals/import" | "/evidence/new") => Roles(CASEWORK),
         ("GET", "/api/referrals" | "/api/caseload" | "/api/people" | "/api/mdt-meetings" | "/api/onward/attention" | "/api/gp-record") | ("POST", "/api/mdt-meetings") => Roles(CASEWORK),
         ("GET" | "POST", "/referrals/new" | "/practice/referrals/new") | ("POST", "/api/referrals" | "/fhir/ServiceRequest") => Roles(REFERRERS),
         ("GET", "/fhir/Task") => Roles(REFERRERS),
-        (_, p) if p.starts_with("/referrals/{id}/reassign") || p == "/api/referrals/{id}/reassign" => Owned(MANAGER),
+        // Reassigning is the manager's; a link worker may only take an unassigned referral on
+        // themselves (refused inside the use case, tested in daily_flow.rs).
         (_, p) if p.starts_with("/referrals/{id}") || p.starts_with("/incoming/{id}") => Owned(CASEWORK),
         ("GET" | "POST", "/people/{id}" | "/people/{id}/details") | ("PUT", "/api/people/{id}/details") | ("GET", "/api/people/{id}/timeline") => Owned(CASEWORK),
         (_, p) if p.starts_with("/fhir/ServiceRequest/{id}") || p.starts_with("/fhir/Task/{id}") => Owned(REFERRERS),

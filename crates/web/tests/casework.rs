@@ -188,9 +188,9 @@ async fn attempts_duplicates_and_team(w: &World) {
     let (_, location, _) = lw.post("/referrals/new", "/referrals/new", &person("9434765846", "Ada", &w.practice, &days_ago(20))).await;
     let record = location.split('?').next().unwrap().to_owned();
     let id = record.trim_start_matches("/referrals/").to_owned();
-    // Waiting 20 days for first contact is red on the caseload.
-    let (_, caseload) = lw.get("/caseload").await;
-    assert!(caseload.contains("Waiting 20 days for first contact") && caseload.contains("lw-rag--red"));
+    // Waiting 20 days for first contact is red in triage (no one holds it yet).
+    let (_, triage) = lw.get("/triage").await;
+    assert!(triage.contains("Waiting 20 days") && triage.contains("lw-rag--red"), "{triage}");
 
     // Declining for no contact needs 3 unsuccessful attempts.
     let (status, ..) = lw.post(&record, &format!("{record}/decline"), &[("decline_reason", "no_contact")]).await;

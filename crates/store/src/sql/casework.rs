@@ -46,7 +46,7 @@ impl CaseworkStore for SqlStore {
 
     async fn referral_header(&self, referral_id: &str) -> Result<Option<ReferralHeader>> {
         Ok(sqlx::query_as(
-            "SELECT r.id, r.person_id, r.service_org_id, r.referred_by_org_id, r.status, p.restricted_at IS NOT NULL AS restricted \
+            "SELECT r.id, r.person_id, r.service_org_id, r.referred_by_org_id, r.assigned_worker_id, r.status, p.restricted_at IS NOT NULL AS restricted \
              FROM referrals r JOIN people p ON p.id = r.person_id WHERE r.id = $1 AND p.erased_at IS NULL",
         )
         .bind(referral_id)
@@ -65,7 +65,7 @@ impl CaseworkStore for SqlStore {
              (SELECT COUNT(*) FROM contacts c WHERE c.referral_id = r.id AND c.accompanied) AS accompanied, \
              (SELECT COUNT(*) FROM identity_conflicts ic WHERE ic.referral_id = r.id AND ic.status = 'open') AS identity_conflicts \
              FROM referrals r JOIN people p ON p.id = r.person_id LEFT JOIN users u ON u.id = r.assigned_worker_id \
-             WHERE r.service_org_id = $1 AND p.erased_at IS NULL AND ($2 IS NULL OR r.assigned_worker_id = $2 OR r.assigned_worker_id IS NULL) \
+             WHERE r.service_org_id = $1 AND p.erased_at IS NULL AND ($2 IS NULL OR r.assigned_worker_id = $2) \
              AND (NOT $3 OR r.status IN ('received', 'accepted')) \
              ORDER BY CASE r.status WHEN 'received' THEN 0 WHEN 'accepted' THEN 1 ELSE 2 END, r.referred_on DESC, r.id",
         )

@@ -206,7 +206,7 @@ impl LoopStore for SqlStore {
 
     async fn service_onward(&self, service_org_id: &str, worker_id: Option<&str>) -> Result<Vec<LoopOnward>> {
         Ok(sqlx::query_as(&format!(
-            "{LOOP_SELECT} WHERE r.service_org_id = $1 AND r.status IN ({}) AND ($2 IS NULL OR r.assigned_worker_id = $2 OR r.assigned_worker_id IS NULL) \
+            "{LOOP_SELECT} WHERE r.service_org_id = $1 AND r.status IN ({}) AND ($2 IS NULL OR r.assigned_worker_id = $2) \
              ORDER BY w.sent_on, w.id",
             open_referral_codes()
         ))

@@ -147,7 +147,7 @@ pub async fn merge(State(state): State<AppState>, client: ApiClient, Path(id): P
 
 #[utoipa::path(post, path = "/api/referrals/{id}/reassign", tag = "casework", params(("id" = String, Path)), request_body = ReassignRequest, responses((status = 204, description = "Reassigned"), Forbidden, NotFound, Conflict, Invalid))]
 pub async fn reassign(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>, body: JsonBody<ReassignRequest>) -> ApiResult<StatusCode> {
-    team::reassign(&*state.store, &client.actor, &client.audit(), &id, &body.fields).await?;
+    team::reassign(&*state.store, &client.actor, &client.audit(), None, &id, &body.fields).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

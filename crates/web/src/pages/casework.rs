@@ -48,17 +48,38 @@ pub fn routes() -> Routes {
 type Params = Query<HashMap<String, String>>;
 
 async fn caseload(State(state): State<AppState>, user: CurrentUser, Query(q): Params) -> Result<Html<String>, WebError> {
+    use crate::caseload::{caseload_page, CaseloadQuery, StatusFilter};
     cases::require_casework(&user.actor())?;
-    let show_all = q.contains_key("all");
-    // Link workers see their own people and new, unassigned referrals; managers see everyone.
-    let worker = (user.role() == Role::LinkWorker).then_some(user.user.id.as_str());
-    let entries = crate::reads::caseload(&*state.store, &user.actor(), &user.audit(), worker, !show_all).await?;
+    let notice_code = q.get("notice").cloned();
+    let query = CaseloadQuery::from_query(&Fields::from_pairs(q.into_iter().collect()));
+    // A link worker's caseload is their own people; a manager sees the service (filter by worker).
+    let own = (user.role() == Role::LinkWorker).then_some(user.user.id.as_str());
+    let found = caseload_page(&*state.store, &user.actor(), &user.audit(), own, &query).await?;
     let schedule = state.store.measurement_schedule(&user.user.org_id).await?;
-    let mut rows: Vec<(linkwork_domain::caseload::Rag, CaseloadRow)> = entries.into_iter().map(|e| caseload_row(e, today(), schedule.as_ref())).collect();
-    rows.sort_by_key(|(rag, _)| std::cmp::Reverse(*rag));
-    let rows = rows.into_iter().map(|(_, row)| row).collect();
-    let heading = if worker.is_some() { "My caseload" } else { "Caseloads" };
-    render(&CaseloadView { page: page(&state, &user, heading, "/caseload").await?, heading: heading.into(), rows, show_all })
+    let rows = found.entries.into_iter().map(|e| caseload_row(e.entry, today(), schedule.as_ref()).1).collect();
+    let workers = if own.is_none() {
+        let mut w = vec![Choice::new("", "Everyone"), Choice::new("unassigned", "Not assigned")];
+        w.extend(state.store.users(&user.user.org_id, Some(Role::LinkWorker)).await?.into_iter().map(|u| Choice::new(u.id, u.display_name)));
+        w
+    } else {
+        vec![]
+    };
+    let heading = if own.is_some() { "My caseload" } else { "Caseloads" };
+    let pagination = Pagination::new(found.page, found.pages, |p| query.href(p));
+    render(&CaseloadView {
+        page: page(&state, &user, heading, "/caseload").await?.with_notice(notice(notice_code.as_deref())),
+        heading: heading.into(),
+        rows,
+        matching: found.matching,
+        narrowed: query.is_narrowed(),
+        text: query.text.clone(),
+        status: query.status.code(),
+        statuses: StatusFilter::ALL.iter().map(|s| Choice::new(s.code(), s.label())).collect(),
+        attention: query.attention.map(|a| a.code()).unwrap_or(""),
+        worker: query.worker.code().to_owned(),
+        workers,
+        pagination,
+    })
 }
 
 /// A caseload line with its red/amber/green attention flags (closed referrals are green).
@@ -91,8 +112,10 @@ pub(crate) fn caseload_row(e: linkwork_store::CaseloadEntry, today: time::Date, 
                 None => String::new(),
             },
             last_contact: opt_date(e.last_contact_on),
+            unassigned: e.assigned_worker_id.is_none(),
             worker: e.worker_name.unwrap_or_else(|| "Unassigned".into()),
             support_level: if e.accompanied > 0 { "Accompanied access" } else { "" },
+            log_contact_href: (e.status == linkwork_domain::referral::ReferralStatus::Accepted).then(|| format!("/referrals/{}/contacts/new?from=caseload", e.referral_id)),
         },
     )
 }
@@ -315,8 +338,23 @@ async fn form_page(State(state): State<AppState>, user: CurrentUser, Path(id): P
         r.referral.status.require_active()?;
     }
     let action = uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_default();
-    render_support_form(&state, &user, &r, kind, action, FormState::new(kind.defaults(), vec![])).await
+    let defaults = if kind == SupportForm::Contact { contact_defaults(&r) } else { kind.defaults() };
+    render_support_form(&state, &user, &r, kind, action, FormState::new(defaults, vec![])).await
 }
+
+/// A contact is usually like the last one: today, the same way, about as long, not accompanied.
+/// So logging it from the caseload is two clicks (open the form, save) plus any change.
+fn contact_defaults(r: &ReferralRecord) -> Fields {
+    let last = r.contacts.iter().max_by_key(|c| (c.contact_on, c.id.clone()));
+    let (mode, minutes) = match last {
+        Some(c) => (c.mode.code().to_owned(), c.minutes.to_string()),
+        None => (linkwork_domain::contact::ContactMode::Phone.code().to_owned(), TYPICAL_CONTACT_MINUTES.to_string()),
+    };
+    Fields::from_pairs(vec![("contact_on".into(), today().to_string()), ("mode".into(), mode), ("minutes".into(), minutes), ("accompanied".into(), "no".into())])
+}
+
+/// Minutes offered for a first contact (a typical first phone call).
+const TYPICAL_CONTACT_MINUTES: u32 = 30;
 
 async fn submit(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, uri: axum::http::Uri, Query(q): Params, body: Bytes) -> Result<Response, WebError> {
     let kind = SupportForm::from_path(uri.path(), &q)?;
@@ -331,6 +369,8 @@ async fn submit(State(state): State<AppState>, user: CurrentUser, Path(id): Path
         SupportForm::Discharge => cases::discharge(store, &actor, &who, &id, &f).await,
     };
     match result {
+        // Logged from the caseload: back to it, to carry on down the list.
+        Ok(()) if kind == SupportForm::Contact && q.get("from").map(String::as_str) == Some("caseload") => Ok(Redirect::to(&format!("/caseload?notice={}", kind.notice())).into_response()),
         Ok(()) => Ok(Redirect::to(&format!("/referrals/{id}?notice={}", kind.notice())).into_response()),
         Err(WebError::Invalid(errors)) => {
             let r = read_record(&state, &user, &id).await?;

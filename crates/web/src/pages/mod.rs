@@ -18,8 +18,9 @@ mod session;
 mod stakeholders;
 mod team;
 mod workforce;
+mod today;
 mod triage;
-mod onward_loop;
+pub(crate) mod onward_loop;
 
 use crate::routes::Routes;
 use crate::auth::CurrentUser;
@@ -44,6 +45,7 @@ pub fn routes() -> Routes {
         .merge(partner::routes())
         .merge(partnership::routes())
         .merge(intake::routes())
+        .merge(today::routes())
         .merge(triage::routes())
         .merge(team::routes())
         .merge(workforce::routes())
@@ -98,6 +100,7 @@ pub(crate) fn notice(code: Option<&str>) -> Option<String> {
         "merged" => "Duplicate referral merged into this one",
         "kept_separate" => "Kept as a separate referral",
         "reassigned" => "Referral reassigned",
+        "assigned" => "Referral assigned",
         "goal" => "Goal updated",
         "identity_settled" => "Identity settled",
         "details_corrected" => "Details corrected",

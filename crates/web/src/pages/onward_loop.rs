@@ -34,7 +34,7 @@ pub(crate) fn event_row(e: &OnwardEvent) -> EventRow {
     }
 }
 
-fn stuck_row(o: &LoopOnward, today: time::Date) -> StuckRow {
+pub(crate) fn stuck_row(o: &LoopOnward, today: time::Date) -> StuckRow {
     StuckRow {
         href: rules::record_link(&o.referral_id),
         person: format!("{} {}", o.given_name, o.family_name),

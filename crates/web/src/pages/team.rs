@@ -14,7 +14,6 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use linkwork_domain::access::{OrgKind, Role};
 use linkwork_domain::caseload::RECOMMENDED_PEOPLE_PER_YEAR;
 use linkwork_domain::mdt::AttendeeRole;
-use linkwork_domain::referral::ReferralStatus;
 use linkwork_store::WorkerLoad;
 use std::collections::HashMap;
 
@@ -34,7 +33,7 @@ async fn team_page(State(state): State<AppState>, user: CurrentUser) -> Result<H
     }
     let org = &user.user.org_id;
     let loads = state.store.workloads(org, today()).await?;
-    let unassigned = state.store.caseload(org, None, true).await?.iter().filter(|e| e.status == ReferralStatus::Received && e.assigned_worker_id.is_none()).count();
+    let unassigned = state.store.caseload(org, None, true).await?.iter().filter(|e| e.assigned_worker_id.is_none()).count();
     let pending_incoming = state.store.pending_incoming(org).await?.len();
     let (low, high) = RECOMMENDED_PEOPLE_PER_YEAR;
     let months = loads.first().map(|l| l.accepted_by_month.iter().map(|(m, _)| m.clone()).collect()).unwrap_or_default();
@@ -50,6 +49,7 @@ async fn team_page(State(state): State<AppState>, user: CurrentUser) -> Result<H
                 "Within"
             },
             months: l.accepted_by_month.iter().map(|(_, n)| *n).collect(),
+            id: l.worker_id,
             name: l.name,
             open: l.open,
             last_year: l.accepted_last_year,
