@@ -135,7 +135,7 @@ async fn signs_in_through_a_real_openid_connect_provider() {
 
         // Again, in a new browser: matched by the linked subject.
         let (status, location, _) = sign_in_through_provider(&browser(), &w.base, "lw-subject").await;
-        assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/caseload"), "{backend}: second sign-in");
+        assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/today"), "{backend}: second sign-in");
         eprintln!("{backend}: signed in through {}", w.base);
     }
 }
