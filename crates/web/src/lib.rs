@@ -27,6 +27,7 @@ mod onward_loop;
 pub mod oruk;
 pub(crate) mod pages;
 mod partnership;
+mod plan;
 pub mod privacy;
 pub use pages::privacy::subject_access_document;
 mod rate_limit;
