@@ -163,6 +163,16 @@ pub struct NewGoal {
     pub review_on: Option<Date>,
 }
 
+/// A goal as changed on its own form: the whole goal as it should now stand, and the version of
+/// it the form was opened on (a change made meanwhile by someone else is refused, not overwritten).
+#[derive(Debug, Clone)]
+pub struct GoalChange {
+    pub description: GoalText,
+    pub review_on: Option<Date>,
+    pub status: GoalStatus,
+    pub version: i64,
+}
+
 #[derive(Debug, Clone)]
 pub struct NewConversation {
     pub held_on: Date,
@@ -351,6 +361,22 @@ pub struct Goal {
     pub status: GoalStatus,
     pub review_on: Option<Date>,
     pub agreed_on: Date,
+    /// Bumped by every change (see [`GoalChange`]).
+    pub version: i64,
+}
+
+/// One line of a plan's history: a goal added or changed, a need agreed or withdrawn.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct PlanChange {
+    /// The goal changed; `None` for a change of needs.
+    pub goal_id: Option<String>,
+    #[sqlx(try_from = "String")]
+    pub kind: linkwork_domain::plan::PlanChangeKind,
+    /// As stored: wording, ISO date, status or need code.
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+    pub changed_at: OffsetDateTime,
+    pub by_name: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -401,6 +427,8 @@ pub struct ReferralRecord {
     pub needs: Vec<NeedRecord>,
     pub conversations: Vec<Conversation>,
     pub goals: Vec<Goal>,
+    /// Changes to the goals and needs made since they were agreed, oldest first.
+    pub plan_changes: Vec<PlanChange>,
     pub contacts: Vec<Contact>,
     pub measures: Vec<Measure>,
     pub onward: Vec<OnwardReferral>,

@@ -196,7 +196,19 @@ pub trait TeamStore: Send + Sync {
     /// Keeps a referral flagged as a possible duplicate as a separate episode.
     async fn clear_duplicate(&self, who: &AuditActor, referral_id: &str) -> Result<()>;
     async fn reassign(&self, who: &AuditActor, referral_id: &str, worker_id: &str) -> Result<()>;
+    /// Changes a goal's status (the change kept in the plan's history; nothing written when it is unchanged).
     async fn set_goal_status(&self, who: &AuditActor, referral_id: &str, goal_id: &str, status: linkwork_domain::plan::GoalStatus) -> Result<()>;
+    /// Adds a goal to a referral's plan without a conversation, agreed on `agreed_on`; audited and kept in the plan's history.
+    async fn add_goal(&self, who: &AuditActor, referral_id: &str, goal: &NewGoal, agreed_on: Date) -> Result<String>;
+    /// One goal of a referral's plan.
+    async fn goal(&self, referral_id: &str, goal_id: &str) -> Result<Option<Goal>>;
+    /// Changes a goal's wording, review date and status in one transaction: refused with
+    /// `Conflict` when the goal is no longer at `change.version`; each changed field kept in the
+    /// plan's history; audited. Returns how many fields changed (none: nothing written).
+    async fn change_goal(&self, who: &AuditActor, referral_id: &str, goal_id: &str, change: &GoalChange) -> Result<usize>;
+    /// Agrees needs with the person (`add`) or withdraws that agreement (`remove`) without a
+    /// conversation; the referrer's needs are kept as given. Kept in the plan's history; audited.
+    async fn change_needs(&self, who: &AuditActor, referral_id: &str, add: &[linkwork_domain::need::NeedDomain], remove: &[linkwork_domain::need::NeedDomain]) -> Result<()>;
     async fn workloads(&self, service_org_id: &str, today: Date) -> Result<Vec<WorkerLoad>>;
     async fn create_mdt(&self, who: &AuditActor, meeting: &NewMdtMeeting) -> Result<String>;
     async fn mdt_meetings(&self, service_org_id: &str) -> Result<Vec<MdtMeeting>>;

@@ -265,9 +265,18 @@ pub async fn refer_onward(store: &dyn Store, actor: &Actor, who: &AuditActor, re
     let mut c = Checker::default();
     let service_id = f.get("service_id").trim();
     let service = if service_id.is_empty() { None } else { store.service(service_id).await? };
-    if service.is_none() {
-        c.error("service_id", "Select a service from the directory");
-    }
+    let service = match service {
+        None => {
+            c.error("service_id", "Select a service from the directory");
+            None
+        }
+        // A closed service would never answer: the referral would only wait.
+        Some(s) if s.status != "active" => {
+            c.error("service_id", format!("{} is not taking referrals: it is no longer active in the directory. Choose another service", s.name));
+            None
+        }
+        found => found,
+    };
     let note = c.check(BoundedText::<2000>::parse("note", "note for the service", f.get("note")));
     if let Some(service) = &service {
         c.check(linkwork_domain::consent::parse_share_consent(f.get("share_consent"), &service.org_name));

@@ -29,6 +29,7 @@ pub mod oruk;
 pub(crate) mod pages;
 mod partner_list;
 mod partnership;
+mod plan;
 pub mod privacy;
 pub use pages::privacy::subject_access_document;
 mod rate_limit;

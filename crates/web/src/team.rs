@@ -10,7 +10,7 @@ use linkwork_domain::person::{parse_iso_date, parse_past_date};
 use linkwork_domain::plan::GoalStatus;
 use linkwork_domain::triage::{AttemptMode, AttemptOutcome};
 use linkwork_domain::{BoundedText, NhsNumber};
-use linkwork_store::{AuditActor, NewAttempt, NewMdtMeeting, PersonQuery, ReferralRecord, Store};
+use linkwork_store::{AuditActor, CaseloadEntry, NewAttempt, NewMdtMeeting, PersonQuery, ReferralRecord, Store};
 
 pub async fn add_attempt(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str, f: &Fields) -> Result<String, WebError> {
     let header = crate::casework::casework_change(store, actor, referral_id).await?;
@@ -98,6 +98,42 @@ pub async fn record_mdt(store: &dyn Store, actor: &Actor, who: &AuditActor, f: &
         }
         _ => Err(WebError::Invalid(c.into_errors())),
     }
+}
+
+/// How many people an MDT search lists at most (type more to narrow it).
+pub const MDT_FOUND_LIMIT: usize = 20;
+
+/// Whether a caseload entry matches what was typed to find a person for an MDT meeting: an NHS
+/// number (or at least 3 of its digits, spaces ignored), or every word of a name.
+pub fn mdt_matches(e: &CaseloadEntry, find: &str) -> bool {
+    let compact: String = find.chars().filter(|c| !c.is_whitespace()).collect();
+    if !compact.is_empty() && compact.chars().all(|c| c.is_ascii_digit()) {
+        return compact.len() >= 3 && e.nhs_number.as_str().contains(&compact);
+    }
+    let name = format!("{} {}", e.given_name, e.family_name).to_lowercase();
+    let words: Vec<String> = find.to_lowercase().split_whitespace().map(str::to_owned).collect();
+    !words.is_empty() && words.iter().all(|w| name.contains(w.as_str()))
+}
+
+/// The people an MDT meeting form shows: those of the service's open caseload matching `find`
+/// and not yet chosen (at most [`MDT_FOUND_LIMIT`], with how many more matched), and the chosen
+/// ones (`selected` referral ids that are on the open caseload). Everyone shown is audited as read.
+pub struct MdtPeople {
+    pub found: Vec<CaseloadEntry>,
+    pub more: usize,
+    pub selected: Vec<CaseloadEntry>,
+}
+
+pub async fn mdt_people(store: &dyn Store, actor: &Actor, who: &AuditActor, find: &str, selected: &[&str]) -> Result<MdtPeople, WebError> {
+    require_casework(actor)?;
+    let open = store.caseload(&actor.org_id, None, true).await?;
+    let chosen: Vec<CaseloadEntry> = selected.iter().filter_map(|id| open.iter().find(|e| e.referral_id == *id).cloned()).collect();
+    let mut found: Vec<CaseloadEntry> = if find.trim().is_empty() { vec![] } else { open.into_iter().filter(|e| mdt_matches(e, find) && !selected.contains(&e.referral_id.as_str())).collect() };
+    found.sort_by(|a, b| (&a.family_name, &a.given_name).cmp(&(&b.family_name, &b.given_name)));
+    let more = found.len().saturating_sub(MDT_FOUND_LIMIT);
+    found.truncate(MDT_FOUND_LIMIT);
+    crate::reads::record_list(store, who, "mdt.people.read", &actor.org_id, found.iter().chain(&chosen).map(|e| e.person_id.clone())).await?;
+    Ok(MdtPeople { found, more, selected: chosen })
 }
 
 /// Parses a people search: a name, an NHS number or a date of birth (any combination).

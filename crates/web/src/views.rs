@@ -246,6 +246,11 @@ pub struct ReferralView {
     pub conflicts: Vec<ConflictPanel>,
     /// Partner organisations the person agreed to share their details with.
     pub sharing: Vec<linkwork_store::SharingConsent>,
+    /// Each need once, with where it came from (issue 12).
+    pub needs: Vec<crate::plan::NeedLine>,
+    /// The goals with when each last changed, and the plan's history.
+    pub goals: Vec<crate::pages::plan::GoalRow>,
+    pub plan_history: Vec<crate::plan::HistoryLine>,
 }
 
 /// An identity conflict as the referral page shows it: each detail that differs, held and sent.
@@ -300,26 +305,6 @@ pub struct ItemView {
     pub name: String,
     pub text: &'static str,
     pub options: Vec<Choice>,
-}
-
-#[derive(Template)]
-#[template(path = "onward.html")]
-pub struct OnwardView {
-    pub page: Page,
-    pub form: FormState,
-    pub person: String,
-    pub action: String,
-    /// For the link to the directory search for this person (`/directory?for=`).
-    pub referral_id: String,
-    pub services: Vec<ServiceOption>,
-}
-
-pub struct ServiceOption {
-    pub id: String,
-    pub name: String,
-    pub org: String,
-    pub needs: String,
-    pub matches: bool,
 }
 
 #[derive(Template)]
@@ -560,7 +545,20 @@ pub struct MdtNewView {
     pub form: FormState,
     pub practices: Vec<Choice>,
     pub roles: Vec<Choice>,
-    pub people: Vec<Choice>,
+    /// Whether a search was made, what it found (at most `team::MDT_FOUND_LIMIT`) and how many more.
+    pub searched: bool,
+    pub found: Vec<MdtPerson>,
+    pub more: usize,
+    /// The people chosen to be discussed.
+    pub selected: Vec<MdtPerson>,
+}
+
+/// A person of the open caseload on the MDT form.
+pub struct MdtPerson {
+    /// The referral id.
+    pub id: String,
+    pub name: String,
+    pub nhs_number: String,
 }
 
 #[derive(Template)]

@@ -94,7 +94,8 @@ impl CaseworkStore for SqlStore {
             .map(|(need, identified_at)| Ok(NeedRecord { need: NeedDomain::parse(&need).map_err(corrupt)?, identified_at }))
             .collect::<Result<Vec<_>>>()?;
         let conversations = sqlx::query_as("SELECT id, held_on, what_matters FROM conversations WHERE referral_id = $1 ORDER BY held_on, id").bind(referral_id).fetch_all(&self.pool).await?;
-        let goals = sqlx::query_as("SELECT id, description, status, review_on, agreed_on FROM goals WHERE referral_id = $1 ORDER BY agreed_on, id").bind(referral_id).fetch_all(&self.pool).await?;
+        let goals = sqlx::query_as("SELECT id, description, status, review_on, agreed_on, version FROM goals WHERE referral_id = $1 ORDER BY agreed_on, id").bind(referral_id).fetch_all(&self.pool).await?;
+        let plan_changes = super::plan::plan_changes(self, referral_id).await?;
         let contacts = sqlx::query_as("SELECT id, contact_on, mode, minutes, accompanied, notes FROM contacts WHERE referral_id = $1 ORDER BY contact_on, id").bind(referral_id).fetch_all(&self.pool).await?;
         let measures = sqlx::query_as::<_, (String, String, String, Date, String, Option<String>)>("SELECT id, instrument, timepoint, taken_on, answers, scores FROM measures WHERE referral_id = $1 ORDER BY taken_on, id")
             .bind(referral_id)
@@ -118,7 +119,7 @@ impl CaseworkStore for SqlStore {
         let mut tx = self.write_tx().await?;
         audit(&mut tx, who, Audit { action: "referral.read", entity: "referral", entity_id: referral_id, person_id: Some(&person.id) }).await?;
         tx.commit().await?;
-        Ok(Some(ReferralRecord { person, referral, needs, conversations, goals, contacts, measures, onward, attempts, mdt }))
+        Ok(Some(ReferralRecord { person, referral, needs, conversations, goals, plan_changes, contacts, measures, onward, attempts, mdt }))
     }
 
     async fn change_referral(&self, who: &AuditActor, referral_id: &str, from: ReferralStatus, change: &ReferralChange) -> Result<()> {

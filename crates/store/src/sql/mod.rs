@@ -21,6 +21,7 @@ mod onward_loop;
 mod oruk;
 mod partner;
 mod partnership;
+mod plan;
 mod privacy;
 mod stakeholders;
 mod team;

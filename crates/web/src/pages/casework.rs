@@ -212,7 +212,9 @@ async fn record(State(state): State<AppState>, user: CurrentUser, Path(id): Path
         })
         .collect();
     let sharing = state.store.sharing_consents(&id).await?;
-    render(&ReferralView { instruments, accompanied, page, r, age, decline_reasons: choices!(DeclineReason), measures, goal_statuses: choices!(GoalStatus), workers, referred_by, onward_loop, conflicts, sharing })
+    let needs = crate::plan::needs_once(&r.needs, &r.person.given_name, !r.conversations.is_empty());
+    let (goals, plan_history) = (super::plan::goal_rows(&r), super::plan::plan_history(&r));
+    render(&ReferralView { instruments, accompanied, page, r, age, decline_reasons: choices!(DeclineReason), measures, goal_statuses: choices!(GoalStatus), workers, referred_by, onward_loop, conflicts, sharing, needs, goals, plan_history })
 }
 
 async fn accept(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, body: Bytes) -> Result<Redirect, WebError> {
@@ -308,25 +310,7 @@ async fn render_support_form(state: &AppState, user: &CurrentUser, r: &ReferralR
                 .collect();
             render(&MeasureView { page, form, person, action, instrument: instrument.label(), instructions: instrument.instructions(), timepoints: choices!(Timepoint), items })
         }
-        SupportForm::Onward => {
-            let needs: Vec<NeedDomain> = r.needs.iter().map(|n| n.need).collect();
-            let mut services: Vec<ServiceOption> = state
-                .store
-                .services()
-                .await?
-                .into_iter()
-                .filter(|s| s.status == "active")
-                .map(|s| ServiceOption {
-                    matches: s.needs.iter().any(|n| needs.contains(n)),
-                    needs: cases::need_labels(&s.needs),
-                    id: s.id,
-                    name: s.name,
-                    org: s.org_name,
-                })
-                .collect();
-            services.sort_by_key(|s| !s.matches);
-            render(&OnwardView { page, form, person, action, services, referral_id: r.referral.id.clone() })
-        }
+        SupportForm::Onward => super::onward_form::render_form(state, user, r, action, form).await,
         SupportForm::Discharge => render(&DischargeView { page, form, person, action, reasons: choices!(DischargeReason), resolutions: super::measurement::resolution_questions(r) }),
     }
 }
@@ -338,8 +322,15 @@ async fn form_page(State(state): State<AppState>, user: CurrentUser, Path(id): P
         r.referral.status.require_active()?;
     }
     let action = uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_default();
-    let defaults = if kind == SupportForm::Contact { contact_defaults(&r) } else { kind.defaults() };
-    render_support_form(&state, &user, &r, kind, action, FormState::new(defaults, vec![])).await
+    let mut values = if kind == SupportForm::Contact { contact_defaults(&r) } else { kind.defaults() };
+    match kind {
+        // A service chosen in the directory comes chosen (issue 12).
+        SupportForm::Onward => values.set("service_id", q.get("service").map(String::as_str).unwrap_or_default()),
+        // The needs as they stand come ticked, so a conversation confirms them without re-ticking.
+        SupportForm::Conversation => crate::plan::current_needs(&r.needs).into_iter().for_each(|n| values.add("needs", n.code())),
+        _ => {}
+    }
+    render_support_form(&state, &user, &r, kind, action, FormState::new(values, vec![])).await
 }
 
 /// A contact is usually like the last one: today, the same way, about as long, not accompanied.

@@ -12,6 +12,7 @@ pub(crate) mod measurement;
 mod intake;
 mod partner;
 mod partnership;
+pub(crate) mod plan;
 pub(crate) mod privacy;
 pub(crate) mod reports;
 mod session;
@@ -21,6 +22,7 @@ mod workforce;
 mod today;
 mod triage;
 pub(crate) mod onward_loop;
+mod onward_form;
 
 use crate::routes::Routes;
 use crate::auth::CurrentUser;
@@ -39,6 +41,7 @@ pub fn routes() -> Routes {
         .merge(session::routes())
         .merge(admin::routes())
         .merge(casework::routes())
+        .merge(plan::routes())
         .merge(directory::routes())
         .merge(import::routes())
         .merge(health::routes())
@@ -102,6 +105,10 @@ pub(crate) fn notice(code: Option<&str>) -> Option<String> {
         "reassigned" => "Referral reassigned",
         "assigned" => "Referral assigned",
         "goal" => "Goal updated",
+        "goal_added" => "Goal added to the plan",
+        "goal_changed" => "Goal changed",
+        "goal_unchanged" => "Nothing was changed",
+        "needs" => "Needs saved",
         "identity_settled" => "Identity settled",
         "details_corrected" => "Details corrected",
         "restricted" => "Record restricted: it cannot be changed until a manager lifts the restriction",
