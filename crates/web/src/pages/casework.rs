@@ -19,7 +19,7 @@ use linkwork_domain::instruments::{Instrument, Timepoint};
 use linkwork_domain::need::NeedDomain;
 use linkwork_domain::person::{Ethnicity, Sex};
 use linkwork_domain::plan::GoalStatus;
-use linkwork_domain::referral::{DeclineReason, DischargeReason, ReferralSource};
+use linkwork_domain::referral::{DeclineReason, ReferralSource};
 use linkwork_store::ReferralRecord;
 use std::collections::HashMap;
 
@@ -32,7 +32,6 @@ pub fn routes() -> Routes {
         .post("/practice/referrals/new", new_referral)
         .get("/referrals/{id}", record)
         .post("/referrals/{id}/accept", accept)
-        .post("/referrals/{id}/decline", decline)
         .get("/referrals/{id}/conversation", form_page)
         .post("/referrals/{id}/conversation", submit)
         .get("/referrals/{id}/contacts/new", form_page)
@@ -41,8 +40,6 @@ pub fn routes() -> Routes {
         .post("/referrals/{id}/measures/new", submit)
         .get("/referrals/{id}/onward/new", form_page)
         .post("/referrals/{id}/onward/new", submit)
-        .get("/referrals/{id}/discharge", form_page)
-        .post("/referrals/{id}/discharge", submit)
 }
 
 type Params = Query<HashMap<String, String>>;
@@ -53,18 +50,22 @@ async fn caseload(State(state): State<AppState>, user: CurrentUser, Query(q): Pa
     // Link workers see their own people and new, unassigned referrals; managers see everyone.
     let worker = (user.role() == Role::LinkWorker).then_some(user.user.id.as_str());
     let entries = crate::reads::caseload(&*state.store, &user.actor(), &user.audit(), worker, !show_all).await?;
-    let schedule = state.store.measurement_schedule(&user.user.org_id).await?;
-    let mut rows: Vec<(linkwork_domain::caseload::Rag, CaseloadRow)> = entries.into_iter().map(|e| caseload_row(e, today(), schedule.as_ref())).collect();
+    let mut due = cases::measures_due_by_referral(&*state.store, &user.user.org_id, worker, today()).await?;
+    let mut rows: Vec<(linkwork_domain::caseload::Rag, CaseloadRow)> = entries.into_iter().map(|e| {
+        let measures_due = due.remove(&e.referral_id).unwrap_or_default();
+        caseload_row(e, today(), measures_due)
+    }).collect();
     rows.sort_by_key(|(rag, _)| std::cmp::Reverse(*rag));
     let rows = rows.into_iter().map(|(_, row)| row).collect();
     let heading = if worker.is_some() { "My caseload" } else { "Caseloads" };
     render(&CaseloadView { page: page(&state, &user, heading, "/caseload").await?, heading: heading.into(), rows, show_all })
 }
 
-/// A caseload line with its red/amber/green attention flags (closed referrals are green).
-pub(crate) fn caseload_row(e: linkwork_store::CaseloadEntry, today: time::Date, schedule: Option<&linkwork_domain::schedule::MeasurementSchedule>) -> (linkwork_domain::caseload::Rag, CaseloadRow) {
+/// A caseload line with its red/amber/green attention flags (closed referrals are green);
+/// `measures_due` is what the schedule says is due for it (`cases::measures_due_by_referral`).
+pub(crate) fn caseload_row(e: linkwork_store::CaseloadEntry, today: time::Date, measures_due: Vec<linkwork_domain::schedule::DueMeasure>) -> (linkwork_domain::caseload::Rag, CaseloadRow) {
     use linkwork_domain::caseload::{flags, overall};
-    let flags = if e.status.is_open() { flags(&e.case_facts(schedule), today) } else { vec![] };
+    let flags = if e.status.is_open() { flags(&e.case_facts(measures_due), today) } else { vec![] };
     let rag = overall(&flags);
     let mut messages: Vec<String> = flags.into_iter().map(|f| f.message).collect();
     if e.duplicate_of.is_some() {
@@ -87,7 +88,7 @@ pub(crate) fn caseload_row(e: linkwork_store::CaseloadEntry, today: time::Date, 
             referred_on: date(e.referred_on),
             waiting_days: match e.first_contact_on {
                 Some(c) => (c - e.referred_on).whole_days().to_string(),
-                None if e.status.is_open() => format!("Waiting {} days", (today - e.referred_on).whole_days()),
+                None if e.status.is_open() => format!("Waiting {}", days((today - e.referred_on).whole_days())),
                 None => String::new(),
             },
             last_contact: opt_date(e.last_contact_on),
@@ -152,7 +153,7 @@ async fn record(State(state): State<AppState>, user: CurrentUser, Path(id): Path
         .iter()
         .map(|m| MeasureRow {
             instrument: m.instrument.label(),
-            timepoint: m.timepoint.label(),
+            timepoint: if m.entered_late { format!("{} (entered late)", m.timepoint.label()) } else { m.timepoint.label().to_owned() },
             taken_on: date(m.taken_on),
             scores: m
                 .recorded
@@ -189,7 +190,8 @@ async fn record(State(state): State<AppState>, user: CurrentUser, Path(id): Path
         })
         .collect();
     let sharing = state.store.sharing_consents(&id).await?;
-    render(&ReferralView { instruments, accompanied, page, r, age, decline_reasons: choices!(DeclineReason), measures, goal_statuses: choices!(GoalStatus), workers, referred_by, onward_loop, conflicts, sharing })
+    let corrections = super::corrections::panel(&*state.store, &r).await?;
+    render(&ReferralView { instruments, accompanied, page, r, age, decline_reasons: choices!(DeclineReason), measures, goal_statuses: choices!(GoalStatus), workers, referred_by, onward_loop, conflicts, sharing, corrections })
 }
 
 async fn accept(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, body: Bytes) -> Result<Redirect, WebError> {
@@ -200,13 +202,6 @@ async fn accept(State(state): State<AppState>, user: CurrentUser, Path(id): Path
     Ok(Redirect::to(&format!("/referrals/{id}?notice=accepted")))
 }
 
-async fn decline(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, body: Bytes) -> Result<Redirect, WebError> {
-    let f = Fields::from_urlencoded(&body);
-    user.check_csrf(f.get("csrf_token"))?;
-    cases::decline(&*state.store, &user.actor(), &user.audit(), &id, &f).await?;
-    Ok(Redirect::to(&format!("/referrals/{id}?notice=declined")))
-}
-
 /// The support forms on a referral, told apart by the last part of the path.
 #[derive(Clone, Copy, PartialEq)]
 enum SupportForm {
@@ -214,7 +209,6 @@ enum SupportForm {
     Contact,
     Measure(Instrument),
     Onward,
-    Discharge,
 }
 
 impl SupportForm {
@@ -225,10 +219,8 @@ impl SupportForm {
             Self::Contact
         } else if path.ends_with("/measures/new") {
             Self::Measure(Instrument::parse(q.get("instrument").map(String::as_str).unwrap_or("")).map_err(|_| WebError::NotFound)?)
-        } else if path.ends_with("/onward/new") {
-            Self::Onward
         } else {
-            Self::Discharge
+            Self::Onward
         })
     }
 
@@ -238,7 +230,6 @@ impl SupportForm {
             Self::Contact => "contact",
             Self::Measure(_) => "measure",
             Self::Onward => "onward",
-            Self::Discharge => "discharged",
         }
     }
 
@@ -248,7 +239,7 @@ impl SupportForm {
             Self::Conversation => vec![("held_on".into(), today)],
             Self::Contact => vec![("contact_on".into(), today)],
             Self::Measure(_) => vec![("taken_on".into(), today)],
-            Self::Onward | Self::Discharge => vec![],
+            Self::Onward => vec![],
         })
     }
 }
@@ -261,7 +252,6 @@ async fn render_support_form(state: &AppState, user: &CurrentUser, r: &ReferralR
         SupportForm::Contact => "Log a contact",
         SupportForm::Measure(i) => i.label(),
         SupportForm::Onward => "Refer to a community service",
-        SupportForm::Discharge => "Discharge",
     };
     let page = page(state, user, title, "").await?.with_back(back, "Back to the record").with_form(&form);
     match kind {
@@ -304,18 +294,25 @@ async fn render_support_form(state: &AppState, user: &CurrentUser, r: &ReferralR
             services.sort_by_key(|s| !s.matches);
             render(&OnwardView { page, form, person, action, services, referral_id: r.referral.id.clone() })
         }
-        SupportForm::Discharge => render(&DischargeView { page, form, person, action, reasons: choices!(DischargeReason), resolutions: super::measurement::resolution_questions(r) }),
     }
 }
 
 async fn form_page(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, uri: axum::http::Uri, Query(q): Params) -> Result<Html<String>, WebError> {
     let kind = SupportForm::from_path(uri.path(), &q)?;
     let r = read_record(&state, &user, &id).await?;
-    if kind != SupportForm::Discharge {
-        r.referral.status.require_active()?;
+    let mut defaults = kind.defaults();
+    match kind {
+        // A follow-up or discharge measure may still be entered late after discharge.
+        SupportForm::Measure(_) => {
+            r.referral.status.measure_entry(None, r.referral.discharged_on, today())?;
+            if let Some(timepoint) = q.get("timepoint").and_then(|t| Timepoint::parse(t).ok()) {
+                defaults.set("timepoint", timepoint.code());
+            }
+        }
+        _ => r.referral.status.require_active()?,
     }
     let action = uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_default();
-    render_support_form(&state, &user, &r, kind, action, FormState::new(kind.defaults(), vec![])).await
+    render_support_form(&state, &user, &r, kind, action, FormState::new(defaults, vec![])).await
 }
 
 async fn submit(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, uri: axum::http::Uri, Query(q): Params, body: Bytes) -> Result<Response, WebError> {
@@ -328,9 +325,10 @@ async fn submit(State(state): State<AppState>, user: CurrentUser, Path(id): Path
         SupportForm::Contact => cases::add_contact(store, &actor, &who, &id, &f).await.map(drop),
         SupportForm::Measure(instrument) => cases::add_measure(store, &actor, &who, &id, instrument, &f).await.map(drop),
         SupportForm::Onward => cases::refer_onward(store, &actor, &who, &id, &f).await.map(drop),
-        SupportForm::Discharge => cases::discharge(store, &actor, &who, &id, &f).await,
     };
     match result {
+        // A closing measure recorded from the discharge walk-through goes back to it.
+        Ok(()) if q.get("then").map(String::as_str) == Some("discharge") => Ok(Redirect::to(&format!("/referrals/{id}/discharge?notice={}", kind.notice())).into_response()),
         Ok(()) => Ok(Redirect::to(&format!("/referrals/{id}?notice={}", kind.notice())).into_response()),
         Err(WebError::Invalid(errors)) => {
             let r = read_record(&state, &user, &id).await?;
