@@ -81,7 +81,8 @@ async fn schedule_due_and_self_completion(w: &World) {
     let summary: Vec<(&str, &str, &str)> = rows.iter().map(|r| (r[0].as_str(), r[2].as_str(), r[3].as_str())).collect();
     assert_eq!(summary, [("Overdue", "ONS4", "Baseline"), ("Overdue", "SWEMWBS", "Baseline"), ("Due", "ONS4", "3-month follow-up"), ("Due", "SWEMWBS", "3-month follow-up")], "{rows:?}");
     assert_eq!(rows[0][1], "Mabel Measureson");
-    assert_eq!(rows[0][4], long(first_contact));
+    // In the caseload's words (`linkwork_domain::urgency`): overdue 28 days after the due day.
+    assert_eq!(rows[0][4], format!("Overdue since {}", long(first_contact + time::Duration::days(28))));
     assert!(html.contains(&format!("{record}/measures/new?instrument=ons4")));
     assert!(!html.contains("Change the measurement schedule"), "only managers change it");
 
