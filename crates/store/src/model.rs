@@ -275,18 +275,16 @@ pub struct CaseloadEntry {
 }
 
 impl CaseloadEntry {
-    /// What the caseload's red/amber/green flags are computed from.
-    /// The flags' facts; `schedule` is the service's measurement schedule, if it set one.
-    pub fn case_facts(&self, schedule: Option<&linkwork_domain::schedule::MeasurementSchedule>) -> linkwork_domain::caseload::CaseFacts {
+    /// What the caseload's red/amber/green flags are computed from; `measures_due` is what the
+    /// service's measurement schedule says is due for this referral today (as "Measures due" shows).
+    pub fn case_facts(&self, measures_due: Vec<linkwork_domain::schedule::DueMeasure>) -> linkwork_domain::caseload::CaseFacts {
         linkwork_domain::caseload::CaseFacts {
             accepted: self.status == ReferralStatus::Accepted,
             referred_on: Some(self.referred_on),
             first_contact_on: self.first_contact_on,
             last_contact_on: self.last_contact_on,
             next_review_on: self.next_review_on,
-            baseline_on: self.baseline_on,
-            has_follow_up: self.follow_ups > 0,
-            follow_up_after_months: schedule.and_then(|s| s.follow_up_months().first().copied()),
+            measures_due,
         }
     }
 }
@@ -400,6 +398,8 @@ pub struct Measure {
     /// `answers` in JSON, as before scores-only records existed).
     #[serde(rename = "answers")]
     pub recorded: Recorded,
+    /// Entered after the person was discharged (a late entry).
+    pub entered_late: bool,
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -434,6 +434,8 @@ pub struct ReferralRecord {
     pub onward: Vec<OnwardReferral>,
     pub attempts: Vec<ContactAttempt>,
     pub mdt: Vec<MdtDiscussion>,
+    /// Declines undone: each reopening, with the decline it undid.
+    pub reopenings: Vec<crate::traits_corrections::Reopening>,
 }
 
 /// What a VCSE partner sees of an onward referral: enough to contact the person and act, never
@@ -676,6 +678,8 @@ pub struct OnwardEvent {
     /// The user's display name (none for API tokens).
     pub actor_name: Option<String>,
     pub actor_org_name: Option<String>,
+    /// Set on an event that undoes an earlier one (a change recorded by mistake): that event's id.
+    pub undoes_event_id: Option<String>,
 }
 
 impl OnwardEvent {

@@ -171,6 +171,8 @@ impl CaseloadQuery {
 pub struct FlaggedEntry {
     pub entry: CaseloadEntry,
     pub rag: Rag,
+    /// What the measurement schedule says is due for it (its flags count these).
+    pub measures_due: Vec<linkwork_domain::schedule::DueMeasure>,
 }
 
 /// One page of a caseload, most urgent first.
@@ -188,16 +190,18 @@ pub async fn caseload_page(store: &dyn Store, actor: &Actor, who: &AuditActor, o
     require_casework(actor)?;
     let own = own_worker.is_some();
     let open_only = matches!(query.status, StatusFilter::Open | StatusFilter::New | StatusFilter::Accepted);
-    let schedule = store.measurement_schedule(&actor.org_id).await?;
     let today = today();
+    // The same list "Measures due" shows, so the caseload's flags never contradict it.
+    let mut due = crate::casework::measures_due_by_referral(store, &actor.org_id, own_worker, today).await?;
     let mut rows: Vec<FlaggedEntry> = store
         .caseload(&actor.org_id, own_worker, open_only)
         .await?
         .into_iter()
         .filter(|e| query.status.admits(e.status) && query.matches_text(e) && (own || query.matches_worker(e)))
         .map(|entry| {
-            let flags = if entry.status.is_open() { flags(&entry.case_facts(schedule.as_ref()), today) } else { Vec::new() };
-            FlaggedEntry { rag: overall(&flags), entry }
+            let measures_due = due.remove(&entry.referral_id).unwrap_or_default();
+            let flags = if entry.status.is_open() { flags(&entry.case_facts(measures_due.clone()), today) } else { Vec::new() };
+            FlaggedEntry { rag: overall(&flags), measures_due, entry }
         })
         .filter(|row| query.attention.is_none_or(|a| row.rag == a))
         .collect();

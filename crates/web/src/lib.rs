@@ -12,6 +12,7 @@ mod assets;
 mod auth;
 mod casework;
 mod caseload;
+mod corrections;
 mod date_input;
 mod directory;
 mod error;

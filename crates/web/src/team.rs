@@ -207,6 +207,12 @@ pub fn timeline(records: &[ReferralRecord]) -> Vec<TimelineEvent> {
         if let (Some(d), Some(reason)) = (r.referral.declined_on, r.referral.decline_reason_label()) {
             push(d, "Declined", reason.to_owned());
         }
+        // A decline undone stays on the timeline, with the reopening that undid it.
+        for x in &r.reopenings {
+            push(x.declined_on, "Declined", x.decline_reason_label().to_owned());
+            let by = x.reopened_by_name.as_ref().map(|n| format!(" by {n}")).unwrap_or_default();
+            push(x.reopened_on, "Reopened", format!("back to triage{by}: {}", x.reason));
+        }
         if let (Some(d), Some(reason)) = (r.referral.discharged_on, r.referral.discharge_reason_label()) {
             push(d, "Discharged", r.referral.discharge_summary.as_ref().map(|s| format!("{reason}. {s}")).unwrap_or_else(|| reason.to_owned()));
         }

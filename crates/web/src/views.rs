@@ -136,6 +136,17 @@ pub fn opt_date(d: impl std::borrow::Borrow<Option<time::Date>>) -> String {
     d.borrow().map(date).unwrap_or_default()
 }
 
+/// "1 day", "14 days": every count of days on a page (`linkwork_domain::urgency::days`).
+pub fn days(n: impl std::borrow::Borrow<i64>) -> String {
+    linkwork_domain::urgency::days(*n.borrow())
+}
+
+/// The text with its first letter capitalised ("due since …" → "Due since …").
+pub fn sentence_case(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
 #[derive(Template)]
 #[template(path = "login.html")]
 pub struct LoginView {
@@ -251,6 +262,8 @@ pub struct ReferralView {
     /// The goals with when each last changed, and the plan's history.
     pub goals: Vec<crate::pages::plan::GoalRow>,
     pub plan_history: Vec<crate::plan::HistoryLine>,
+    /// Reopening a decline, late entries after discharge, closing measures not taken.
+    pub corrections: crate::pages::corrections::CorrectionsPanel,
 }
 
 /// An identity conflict as the referral page shows it: each detail that differs, held and sent.
@@ -262,7 +275,8 @@ pub struct ConflictPanel {
 
 pub struct MeasureRow {
     pub instrument: &'static str,
-    pub timepoint: &'static str,
+    /// "Discharge", or "Discharge (entered late)".
+    pub timepoint: String,
     pub taken_on: String,
     pub scores: String,
 }
@@ -307,17 +321,6 @@ pub struct ItemView {
     pub options: Vec<Choice>,
 }
 
-#[derive(Template)]
-#[template(path = "discharge.html")]
-pub struct DischargeView {
-    pub page: Page,
-    pub form: FormState,
-    pub person: String,
-    pub action: String,
-    pub reasons: Vec<Choice>,
-    /// One question per need identified on the referral: what happened with it (issue 5).
-    pub resolutions: Vec<crate::pages::measurement::ResolutionQuestion>,
-}
 
 #[derive(Template)]
 #[template(path = "partner_list.html")]
@@ -362,6 +365,8 @@ pub struct PartnerDetailView {
     /// What the partner may report next, after accepting (value: action code, label: button).
     pub actions: Vec<Choice>,
     pub history: Vec<EventRow>,
+    /// The last change, if the partner may still undo it: its status and until when.
+    pub undo: Option<(String, String)>,
 }
 
 #[derive(Template)]
@@ -648,6 +653,8 @@ pub struct EventRow {
     pub status_code: &'static str,
     pub status: &'static str,
     pub reason: String,
+    /// A correction: "Undone: recorded by mistake", or what an undoing entry took back.
+    pub note: String,
     pub happened_on: String,
     pub recorded: String,
     pub by: String,

@@ -97,14 +97,14 @@ impl CaseworkStore for SqlStore {
         let goals = sqlx::query_as("SELECT id, description, status, review_on, agreed_on, version FROM goals WHERE referral_id = $1 ORDER BY agreed_on, id").bind(referral_id).fetch_all(&self.pool).await?;
         let plan_changes = super::plan::plan_changes(self, referral_id).await?;
         let contacts = sqlx::query_as("SELECT id, contact_on, mode, minutes, accompanied, notes FROM contacts WHERE referral_id = $1 ORDER BY contact_on, id").bind(referral_id).fetch_all(&self.pool).await?;
-        let measures = sqlx::query_as::<_, (String, String, String, Date, String, Option<String>)>("SELECT id, instrument, timepoint, taken_on, answers, scores FROM measures WHERE referral_id = $1 ORDER BY taken_on, id")
+        let measures = sqlx::query_as::<_, (String, String, String, Date, String, Option<String>, bool)>("SELECT id, instrument, timepoint, taken_on, answers, scores, entered_late FROM measures WHERE referral_id = $1 ORDER BY taken_on, id")
             .bind(referral_id)
             .fetch_all(&self.pool)
             .await?
             .into_iter()
-            .map(|(id, instrument, timepoint, taken_on, answers, scores)| {
+            .map(|(id, instrument, timepoint, taken_on, answers, scores, entered_late)| {
                 let instrument = Instrument::parse(&instrument).map_err(corrupt)?;
-                Ok(Measure { id, instrument, timepoint: Timepoint::parse(&timepoint).map_err(corrupt)?, taken_on, recorded: decode_recorded(instrument, &answers, scores.as_deref())? })
+                Ok(Measure { id, instrument, timepoint: Timepoint::parse(&timepoint).map_err(corrupt)?, taken_on, recorded: decode_recorded(instrument, &answers, scores.as_deref())?, entered_late })
             })
             .collect::<Result<Vec<_>>>()?;
         let onward = sqlx::query_as(&format!("{ONWARD_SELECT} WHERE w.referral_id = $1 ORDER BY w.sent_on, w.id")).bind(referral_id).fetch_all(&self.pool).await?;
@@ -116,10 +116,11 @@ impl CaseworkStore for SqlStore {
         .bind(referral_id)
         .fetch_all(&self.pool)
         .await?;
+        let reopenings = crate::traits_corrections::CorrectionStore::referral_reopenings(self, referral_id).await?;
         let mut tx = self.write_tx().await?;
         audit(&mut tx, who, Audit { action: "referral.read", entity: "referral", entity_id: referral_id, person_id: Some(&person.id) }).await?;
         tx.commit().await?;
-        Ok(Some(ReferralRecord { person, referral, needs, conversations, goals, plan_changes, contacts, measures, onward, attempts, mdt }))
+        Ok(Some(ReferralRecord { person, referral, needs, conversations, goals, plan_changes, contacts, measures, onward, attempts, mdt, reopenings }))
     }
 
     async fn change_referral(&self, who: &AuditActor, referral_id: &str, from: ReferralStatus, change: &ReferralChange) -> Result<()> {

@@ -9,6 +9,7 @@ mod admin;
 mod bundle;
 mod casework;
 mod community;
+mod corrections;
 mod directory;
 mod directory_search;
 mod equity;

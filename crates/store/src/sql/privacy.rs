@@ -115,6 +115,7 @@ impl PrivacyStore for SqlStore {
             format!("UPDATE contacts SET notes = NULL WHERE referral_id IN {referrals}"),
             format!("UPDATE contact_attempts SET notes = NULL WHERE referral_id IN {referrals}"),
             format!("UPDATE onward_referrals SET note = NULL WHERE referral_id IN {referrals}"),
+            format!("UPDATE referral_reopenings SET reason = '{ERASED}' WHERE referral_id IN {referrals}"),
             format!(
                 "UPDATE incoming_referrals SET given_name = '', family_name = '', date_of_birth = NULL, postcode = NULL, phone = NULL, email = NULL, reason = '{ERASED}' \
                  WHERE referral_id IN {referrals}"

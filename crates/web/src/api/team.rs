@@ -161,11 +161,11 @@ pub async fn goal_status(State(state): State<AppState>, client: ApiClient, Path(
 pub async fn caseload(State(state): State<AppState>, client: ApiClient) -> ApiResult<Json<Value>> {
     let entries = crate::reads::caseload(&*state.store, &client.actor, &client.audit(), None, true).await?;
     let today = cases::today();
-    let schedule = state.store.measurement_schedule(&client.actor.org_id).await?;
+    let mut due = cases::measures_due_by_referral(&*state.store, &client.actor.org_id, None, today).await?;
     let rows: Vec<Value> = entries
         .into_iter()
         .map(|e| {
-            let flags = linkwork_domain::caseload::flags(&e.case_facts(schedule.as_ref()), today);
+            let flags = linkwork_domain::caseload::flags(&e.case_facts(due.remove(&e.referral_id).unwrap_or_default()), today);
             json!({ "rag": linkwork_domain::caseload::overall(&flags), "flags": flags, "referral": e })
         })
         .collect();

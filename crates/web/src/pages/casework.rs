@@ -19,7 +19,7 @@ use linkwork_domain::instruments::{Instrument, Timepoint};
 use linkwork_domain::need::NeedDomain;
 use linkwork_domain::person::{Ethnicity, Sex};
 use linkwork_domain::plan::GoalStatus;
-use linkwork_domain::referral::{DeclineReason, DischargeReason, ReferralSource};
+use linkwork_domain::referral::{DeclineReason, ReferralSource};
 use linkwork_store::ReferralRecord;
 use std::collections::HashMap;
 
@@ -32,7 +32,6 @@ pub fn routes() -> Routes {
         .post("/practice/referrals/new", new_referral)
         .get("/referrals/{id}", record)
         .post("/referrals/{id}/accept", accept)
-        .post("/referrals/{id}/decline", decline)
         .get("/referrals/{id}/conversation", form_page)
         .post("/referrals/{id}/conversation", submit)
         .get("/referrals/{id}/contacts/new", form_page)
@@ -41,8 +40,6 @@ pub fn routes() -> Routes {
         .post("/referrals/{id}/measures/new", submit)
         .get("/referrals/{id}/onward/new", form_page)
         .post("/referrals/{id}/onward/new", submit)
-        .get("/referrals/{id}/discharge", form_page)
-        .post("/referrals/{id}/discharge", submit)
 }
 
 type Params = Query<HashMap<String, String>>;
@@ -55,8 +52,7 @@ async fn caseload(State(state): State<AppState>, user: CurrentUser, Query(q): Pa
     // A link worker's caseload is their own people; a manager sees the service (filter by worker).
     let own = (user.role() == Role::LinkWorker).then_some(user.user.id.as_str());
     let found = caseload_page(&*state.store, &user.actor(), &user.audit(), own, &query).await?;
-    let schedule = state.store.measurement_schedule(&user.user.org_id).await?;
-    let rows = found.entries.into_iter().map(|e| caseload_row(e.entry, today(), schedule.as_ref()).1).collect();
+    let rows = found.entries.into_iter().map(|e| caseload_row(e.entry, today(), e.measures_due).1).collect();
     let workers = if own.is_none() {
         let mut w = vec![Choice::new("", "Everyone"), Choice::new("unassigned", "Not assigned")];
         w.extend(state.store.users(&user.user.org_id, Some(Role::LinkWorker)).await?.into_iter().map(|u| Choice::new(u.id, u.display_name)));
@@ -82,10 +78,11 @@ async fn caseload(State(state): State<AppState>, user: CurrentUser, Query(q): Pa
     })
 }
 
-/// A caseload line with its red/amber/green attention flags (closed referrals are green).
-pub(crate) fn caseload_row(e: linkwork_store::CaseloadEntry, today: time::Date, schedule: Option<&linkwork_domain::schedule::MeasurementSchedule>) -> (linkwork_domain::caseload::Rag, CaseloadRow) {
+/// A caseload line with its red/amber/green attention flags (closed referrals are green);
+/// `measures_due` is what the schedule says is due for it (`cases::measures_due_by_referral`).
+pub(crate) fn caseload_row(e: linkwork_store::CaseloadEntry, today: time::Date, measures_due: Vec<linkwork_domain::schedule::DueMeasure>) -> (linkwork_domain::caseload::Rag, CaseloadRow) {
     use linkwork_domain::caseload::{flags, overall};
-    let flags = if e.status.is_open() { flags(&e.case_facts(schedule), today) } else { vec![] };
+    let flags = if e.status.is_open() { flags(&e.case_facts(measures_due), today) } else { vec![] };
     let rag = overall(&flags);
     let mut messages: Vec<String> = flags.into_iter().map(|f| f.message).collect();
     if e.duplicate_of.is_some() {
@@ -108,7 +105,7 @@ pub(crate) fn caseload_row(e: linkwork_store::CaseloadEntry, today: time::Date, 
             referred_on: date(e.referred_on),
             waiting_days: match e.first_contact_on {
                 Some(c) => (c - e.referred_on).whole_days().to_string(),
-                None if e.status.is_open() => format!("Waiting {} days", (today - e.referred_on).whole_days()),
+                None if e.status.is_open() => format!("Waiting {}", days((today - e.referred_on).whole_days())),
                 None => String::new(),
             },
             last_contact: opt_date(e.last_contact_on),
@@ -175,7 +172,7 @@ async fn record(State(state): State<AppState>, user: CurrentUser, Path(id): Path
         .iter()
         .map(|m| MeasureRow {
             instrument: m.instrument.label(),
-            timepoint: m.timepoint.label(),
+            timepoint: if m.entered_late { format!("{} (entered late)", m.timepoint.label()) } else { m.timepoint.label().to_owned() },
             taken_on: date(m.taken_on),
             scores: m
                 .recorded
@@ -214,7 +211,8 @@ async fn record(State(state): State<AppState>, user: CurrentUser, Path(id): Path
     let sharing = state.store.sharing_consents(&id).await?;
     let needs = crate::plan::needs_once(&r.needs, &r.person.given_name, !r.conversations.is_empty());
     let (goals, plan_history) = (super::plan::goal_rows(&r), super::plan::plan_history(&r));
-    render(&ReferralView { instruments, accompanied, page, r, age, decline_reasons: choices!(DeclineReason), measures, goal_statuses: choices!(GoalStatus), workers, referred_by, onward_loop, conflicts, sharing, needs, goals, plan_history })
+    let corrections = super::corrections::panel(&*state.store, &r).await?;
+    render(&ReferralView { instruments, accompanied, page, r, age, decline_reasons: choices!(DeclineReason), measures, goal_statuses: choices!(GoalStatus), workers, referred_by, onward_loop, conflicts, sharing, needs, goals, plan_history, corrections })
 }
 
 async fn accept(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, body: Bytes) -> Result<Redirect, WebError> {
@@ -225,13 +223,6 @@ async fn accept(State(state): State<AppState>, user: CurrentUser, Path(id): Path
     Ok(Redirect::to(&format!("/referrals/{id}?notice=accepted")))
 }
 
-async fn decline(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, body: Bytes) -> Result<Redirect, WebError> {
-    let f = Fields::from_urlencoded(&body);
-    user.check_csrf(f.get("csrf_token"))?;
-    cases::decline(&*state.store, &user.actor(), &user.audit(), &id, &f).await?;
-    Ok(Redirect::to(&format!("/referrals/{id}?notice=declined")))
-}
-
 /// The support forms on a referral, told apart by the last part of the path.
 #[derive(Clone, Copy, PartialEq)]
 enum SupportForm {
@@ -239,7 +230,6 @@ enum SupportForm {
     Contact,
     Measure(Instrument),
     Onward,
-    Discharge,
 }
 
 impl SupportForm {
@@ -250,10 +240,8 @@ impl SupportForm {
             Self::Contact
         } else if path.ends_with("/measures/new") {
             Self::Measure(Instrument::parse(q.get("instrument").map(String::as_str).unwrap_or("")).map_err(|_| WebError::NotFound)?)
-        } else if path.ends_with("/onward/new") {
-            Self::Onward
         } else {
-            Self::Discharge
+            Self::Onward
         })
     }
 
@@ -263,7 +251,6 @@ impl SupportForm {
             Self::Contact => "contact",
             Self::Measure(_) => "measure",
             Self::Onward => "onward",
-            Self::Discharge => "discharged",
         }
     }
 
@@ -273,7 +260,7 @@ impl SupportForm {
             Self::Conversation => vec![("held_on".into(), today)],
             Self::Contact => vec![("contact_on".into(), today)],
             Self::Measure(_) => vec![("taken_on".into(), today)],
-            Self::Onward | Self::Discharge => vec![],
+            Self::Onward => vec![],
         })
     }
 }
@@ -286,7 +273,6 @@ async fn render_support_form(state: &AppState, user: &CurrentUser, r: &ReferralR
         SupportForm::Contact => "Log a contact",
         SupportForm::Measure(i) => i.label(),
         SupportForm::Onward => "Refer to a community service",
-        SupportForm::Discharge => "Discharge",
     };
     let page = page(state, user, title, "").await?.with_back(back, "Back to the record").with_form(&form);
     match kind {
@@ -311,18 +297,25 @@ async fn render_support_form(state: &AppState, user: &CurrentUser, r: &ReferralR
             render(&MeasureView { page, form, person, action, instrument: instrument.label(), instructions: instrument.instructions(), timepoints: choices!(Timepoint), items })
         }
         SupportForm::Onward => super::onward_form::render_form(state, user, r, action, form).await,
-        SupportForm::Discharge => render(&DischargeView { page, form, person, action, reasons: choices!(DischargeReason), resolutions: super::measurement::resolution_questions(r) }),
     }
 }
 
 async fn form_page(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, uri: axum::http::Uri, Query(q): Params) -> Result<Html<String>, WebError> {
     let kind = SupportForm::from_path(uri.path(), &q)?;
     let r = read_record(&state, &user, &id).await?;
-    if kind != SupportForm::Discharge {
-        r.referral.status.require_active()?;
+    let mut defaults = kind.defaults();
+    match kind {
+        // A follow-up or discharge measure may still be entered late after discharge.
+        SupportForm::Measure(_) => {
+            r.referral.status.measure_entry(None, r.referral.discharged_on, today())?;
+            if let Some(timepoint) = q.get("timepoint").and_then(|t| Timepoint::parse(t).ok()) {
+                defaults.set("timepoint", timepoint.code());
+            }
+        }
+        _ => r.referral.status.require_active()?,
     }
     let action = uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_default();
-    let mut values = if kind == SupportForm::Contact { contact_defaults(&r) } else { kind.defaults() };
+    let mut values = if kind == SupportForm::Contact { contact_defaults(&r) } else { defaults };
     match kind {
         // A service chosen in the directory comes chosen (issue 12).
         SupportForm::Onward => values.set("service_id", q.get("service").map(String::as_str).unwrap_or_default()),
@@ -357,11 +350,12 @@ async fn submit(State(state): State<AppState>, user: CurrentUser, Path(id): Path
         SupportForm::Contact => cases::add_contact(store, &actor, &who, &id, &f).await.map(drop),
         SupportForm::Measure(instrument) => cases::add_measure(store, &actor, &who, &id, instrument, &f).await.map(drop),
         SupportForm::Onward => cases::refer_onward(store, &actor, &who, &id, &f).await.map(drop),
-        SupportForm::Discharge => cases::discharge(store, &actor, &who, &id, &f).await,
     };
     match result {
         // Logged from the caseload: back to it, to carry on down the list.
         Ok(()) if kind == SupportForm::Contact && q.get("from").map(String::as_str) == Some("caseload") => Ok(Redirect::to(&format!("/caseload?notice={}", kind.notice())).into_response()),
+        // A closing measure recorded from the discharge walk-through goes back to it.
+        Ok(()) if q.get("then").map(String::as_str) == Some("discharge") => Ok(Redirect::to(&format!("/referrals/{id}/discharge?notice={}", kind.notice())).into_response()),
         Ok(()) => Ok(Redirect::to(&format!("/referrals/{id}?notice={}", kind.notice())).into_response()),
         Err(WebError::Invalid(errors)) => {
             let r = read_record(&state, &user, &id).await?;

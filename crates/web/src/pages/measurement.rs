@@ -16,7 +16,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use linkwork_domain::access::Role;
 use linkwork_domain::instruments::{AnswerSet, Instrument, Timepoint};
-use linkwork_domain::schedule::{due_measures, DueState, MeasurementSchedule, DUE_FROM_DAYS_BEFORE, OVERDUE_AFTER_DAYS};
+use linkwork_domain::schedule::{DueState, MeasurementSchedule, DUE_FROM_DAYS_BEFORE, OVERDUE_AFTER_DAYS};
 use linkwork_store::{NewMeasure, Store};
 use std::collections::HashMap;
 
@@ -82,13 +82,11 @@ async fn due(State(state): State<AppState>, user: CurrentUser) -> Result<Html<St
 /// first then by due date, with how many are overdue. The people listed are audited.
 pub(crate) async fn due_rows(state: &AppState, user: &CurrentUser) -> Result<(Vec<DueRow>, usize), WebError> {
     cases::require_casework(&user.actor())?;
-    let schedule = schedule_of(&*state.store, &user.user.org_id).await?;
     let worker = (user.role() == Role::LinkWorker).then_some(user.user.id.as_str());
     let today = today();
     let mut rows: Vec<(DueState, time::Date, DueRow)> = Vec::new();
     let mut shown: Vec<String> = Vec::new();
-    for facts in state.store.open_measure_facts(&user.user.org_id, worker).await? {
-        let due = due_measures(&schedule, facts.dates, &facts.taken, today);
+    for (facts, due) in cases::measures_due(&*state.store, &user.user.org_id, worker, today).await? {
         if !due.is_empty() {
             shown.push(facts.person_id.clone());
         }
@@ -102,10 +100,11 @@ pub(crate) async fn due_rows(state: &AppState, user: &CurrentUser) -> Result<(Ve
                     worker: facts.worker_name.clone().unwrap_or_else(|| "Unassigned".into()),
                     instrument: d.instrument.short_name(),
                     point: d.point.label(),
-                    due_on: linkwork_domain::format_date_long(d.due_on),
+                    // The caseload's words for the same rule (`linkwork_domain::urgency`).
+                    due_on: d.deadline().when(today).map(|(_, when)| crate::views::sentence_case(&when)).unwrap_or_default(),
                     state: d.state.label(),
                     state_code: d.state.code(),
-                    entry_href: format!("/referrals/{}/measures/new?instrument={}", facts.referral_id, d.instrument.code()),
+                    entry_href: format!("/referrals/{}/measures/new?instrument={}&timepoint={}", facts.referral_id, d.instrument.code(), d.point.timepoint().code()),
                 },
             ));
         }

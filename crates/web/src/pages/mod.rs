@@ -5,6 +5,7 @@
 mod admin;
 mod casework;
 mod community;
+pub(crate) mod corrections;
 mod directory;
 mod import;
 mod health;
@@ -42,6 +43,7 @@ pub fn routes() -> Routes {
         .merge(admin::routes())
         .merge(casework::routes())
         .merge(plan::routes())
+        .merge(corrections::routes())
         .merge(directory::routes())
         .merge(import::routes())
         .merge(health::routes())
@@ -88,6 +90,8 @@ pub(crate) fn notice(code: Option<&str>) -> Option<String> {
         "referral_created" => "Referral recorded",
         "accepted" => "Referral accepted onto the caseload",
         "declined" => "Referral declined",
+        "reopened" => "Referral reopened: it is back in triage",
+        "partner_undone" => "Change undone: the link worker has been told",
         "conversation" => "Conversation and plan saved",
         "contact" => "Contact saved",
         "measure" => "Measure saved",

@@ -81,6 +81,13 @@ async fn detail_page(state: &AppState, user: &CurrentUser, id: &str, form: FormS
     let r = crate::reads::partner_referral(&*state.store, &user.actor(), &user.audit(), id).await?;
     let page = page(state, user, &format!("Referral for {}", r.person_name), "").await?.with_back("/partner/referrals", "Back to referrals").with_notice(notice(notice_code)).with_form(&form);
     let status: OnwardStatus = r.onward.status;
+    let events = state.store.onward_events(id).await?;
+    // The last change, while this organisation may still undo it.
+    let now = time::OffsetDateTime::now_utc();
+    let undo = crate::corrections::undoable(&events, status, &user.user.org_id, now).ok().map(|(e, _)| {
+        let until = e.at + time::Duration::hours(linkwork_domain::onward::UNDO_WITHIN_HOURS);
+        (e.to_status.label().to_owned(), date_time(until))
+    });
     render(&PartnerDetailView {
         page,
         form,
@@ -96,13 +103,16 @@ async fn detail_page(state: &AppState, user: &CurrentUser, id: &str, form: FormS
             .filter(|a| !matches!(*a, "accept" | "decline"))
             .map(|a| Choice::new(a, format!("Mark as {}", OnwardStatus::parse(a).map(|s| s.label().to_lowercase()).unwrap_or_default())))
             .collect(),
-        history: state.store.onward_events(id).await?.iter().map(super::onward_loop::event_row).collect(),
+        history: super::onward_loop::event_rows(&events),
+        undo,
         r,
     })
 }
 
 async fn detail(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, Query(q): Query<HashMap<String, String>>) -> Result<Html<String>, WebError> {
-    detail_page(&state, &user, &id, FormState::default(), q.get("notice").map(String::as_str)).await
+    // The day it happened starts as today; the partner changes it when it happened earlier.
+    let form = FormState::new(Fields::from_pairs(vec![("happened_on".into(), cases::today().to_string())]), vec![]);
+    detail_page(&state, &user, &id, form, q.get("notice").map(String::as_str)).await
 }
 
 async fn respond(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, body: Bytes) -> Result<Response, WebError> {

@@ -29,7 +29,6 @@ async fn today_page(State(state): State<AppState>, user: CurrentUser) -> Result<
     cases::require_casework(&user.actor())?;
     let (actor, who) = (user.actor(), user.audit());
     let own = (user.role() == Role::LinkWorker).then_some(user.user.id.as_str());
-    let schedule = state.store.measurement_schedule(&user.user.org_id).await?;
     let today = today();
 
     // People to contact: overdue first, then due soon (the caseload's own rule).
@@ -41,7 +40,7 @@ async fn today_page(State(state): State<AppState>, user: CurrentUser) -> Result<
         let query = CaseloadQuery { attention: Some(attention), per_page: Some(room), ..CaseloadQuery::default() };
         let found = caseload_page(&*state.store, &actor, &who, own, &query).await?;
         to_contact_count += found.matching;
-        to_contact.extend(found.entries.into_iter().map(|e| caseload_row(e.entry, today, schedule.as_ref()).1));
+        to_contact.extend(found.entries.into_iter().map(|e| caseload_row(e.entry, today, e.measures_due).1));
     }
 
     let (mut due, overdue) = due_rows(&state, &user).await?;
