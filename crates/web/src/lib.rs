@@ -11,6 +11,7 @@ pub mod api;
 mod assets;
 mod auth;
 mod casework;
+mod contact_details;
 mod date_input;
 mod directory;
 mod error;

@@ -9,6 +9,7 @@ mod admin;
 mod bundle;
 mod casework;
 mod community;
+mod contact_details;
 mod directory;
 mod directory_search;
 mod equity;

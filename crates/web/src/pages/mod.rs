@@ -5,6 +5,7 @@
 mod admin;
 mod casework;
 mod community;
+mod contact_details;
 mod directory;
 mod import;
 mod health;
@@ -38,6 +39,7 @@ pub fn routes() -> Routes {
         .merge(session::routes())
         .merge(admin::routes())
         .merge(casework::routes())
+        .merge(contact_details::routes())
         .merge(directory::routes())
         .merge(import::routes())
         .merge(health::routes())
@@ -104,6 +106,8 @@ pub(crate) fn notice(code: Option<&str>) -> Option<String> {
         "restricted" => "Record restricted: it cannot be changed until a manager lifts the restriction",
         "restriction_lifted" => "Restriction lifted",
         "erased" => "Record erased",
+        "contact_details" => "Contact details saved",
+        "sharing_withdrawn" => "Sharing stopped: the organisation will be told to contact the link worker",
         _ => return None,
     };
     Some(text.to_owned())
