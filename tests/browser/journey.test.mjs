@@ -31,6 +31,7 @@ test('a link worker takes a person from referral to discharge, a partner answers
   await lw.check('input[name=sex][value="2"]');
   await lw.selectOption('#ethnicity', 'N');
   await lw.fill('#postcode', 'ls6 2ab');
+  await lw.fill('#mobile', '07700 900123');
   const practice = await lw.$eval('#practice_id option:nth-child(2)', (o) => o.value);
   await lw.selectOption('#practice_id', practice);
   await lw.fill('#referrer_name', 'Dr R Shah');

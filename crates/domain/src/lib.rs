@@ -13,6 +13,7 @@ pub mod caseload;
 pub mod community;
 pub mod consent;
 pub mod contact;
+pub mod contact_details;
 pub mod csv_safe;
 pub mod custom_instrument;
 pub mod directory;

@@ -65,6 +65,13 @@ coded_enum! {
     }
 }
 
+impl ReferralSource {
+    /// The sources GP practice staff choose from on their form: the practice, or another health
+    /// professional working with it. Never a self-referral (the public have their own form) nor
+    /// another organisation's referral.
+    pub const FROM_PRACTICE: &'static [ReferralSource] = &[ReferralSource::GpPractice, ReferralSource::OtherHealth];
+}
+
 impl ReferralStatus {
     /// Whether the person is on a caseload (needs support recording against them).
     pub fn is_open(self) -> bool {

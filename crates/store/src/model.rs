@@ -155,6 +155,9 @@ pub struct NewReferral {
     pub assigned_worker_id: Option<String>,
     /// The person's agreement and the lawful basis (not recorded for system-to-system referrals).
     pub consent: linkwork_domain::consent::ReferralConsent,
+    /// How to reach the person, as the referral gives it (added to what the service holds, never
+    /// clearing it; nothing changes when the referral raises an identity conflict).
+    pub contact: linkwork_domain::contact_details::ContactDetails,
 }
 
 #[derive(Debug, Clone)]
@@ -436,6 +439,8 @@ pub struct ReferralRecord {
     pub mdt: Vec<MdtDiscussion>,
     /// Declines undone: each reopening, with the decline it undid.
     pub reopenings: Vec<crate::traits_corrections::Reopening>,
+    /// How to reach the person (with `person.postcode` for the address).
+    pub contact: linkwork_domain::contact_details::ContactDetails,
 }
 
 /// What a VCSE partner sees of an onward referral: enough to contact the person and act, never
@@ -449,6 +454,11 @@ pub struct PartnerReferral {
     pub person_id: String,
     pub person_name: String,
     pub link_worker_name: Option<String>,
+    /// How to reach the person: filled in by the one use case that shows partners their referrals
+    /// (`linkwork_web::reads`), and only while the person's consent to share with the partner's
+    /// organisation stands (`linkwork_domain::contact_details::partner_may_see`); `null` otherwise.
+    #[sqlx(skip)]
+    pub contact_details: Option<linkwork_domain::contact_details::SharedContact>,
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -479,6 +489,11 @@ pub struct NewIncoming {
     pub email: Option<EmailAddress>,
     pub reason: String,
     pub needs: Vec<NeedDomain>,
+    /// How the person would like to be contacted, and when (carried into their contact details
+    /// when triage takes the referral on).
+    pub preferred_contact: Option<linkwork_domain::contact_details::ContactMethod>,
+    pub best_times: Option<String>,
+    pub leave_message: Option<bool>,
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -506,6 +521,10 @@ pub struct Incoming {
     pub referral_status: Option<String>,
     pub decline_reason: Option<String>,
     pub received_at: OffsetDateTime,
+    /// A `linkwork_domain::contact_details::ContactMethod` code.
+    pub preferred_contact: Option<String>,
+    pub best_times: Option<String>,
+    pub leave_message: Option<bool>,
 }
 
 /// What a referrer (practice staff) sees of a referral they made: status, not the record.

@@ -82,6 +82,7 @@ async fn story(url: &str) -> Result<()> {
         referred_on: date!(2026 - 03 - 01),
         assigned_worker_id: None,
         consent: Default::default(),
+        contact: Default::default(),
     };
     let referral = store.create_referral(&who, &new).await?;
     // A second referral for the same person (NHS number, date of birth and names agree) keeps

@@ -7,6 +7,7 @@ use crate::WebError;
 use linkwork_domain::access::{Actor, OrgKind, Role};
 use linkwork_domain::contact::{ContactMode, Minutes};
 use linkwork_domain::consent::ReferralConsent;
+use linkwork_domain::contact_details::{ContactDetails, Requirement};
 use linkwork_domain::identity::DetailsSource;
 use linkwork_domain::instruments::{AnswerSet, Instrument, Timepoint};
 use linkwork_domain::need::{parse_needs, NeedDomain};
@@ -80,28 +81,83 @@ pub async fn referral_context(store: &dyn Store, actor: &Actor) -> Result<Referr
     }
 }
 
-/// Parses the "new referral" fields (the person and the referral) for a service, reporting every problem.
-pub fn parse_referral(f: &Fields, service_org_id: &str, practices: &[Org]) -> Result<NewReferral, WebError> {
+/// What a referral's fields must hold, by who sends them and how.
+#[derive(Debug, Clone, Copy)]
+pub struct ReferralRules {
+    /// The forms people fill in ask for a way to reach the person; systems send what they hold.
+    pub contact: Requirement,
+    /// Sex and ethnic group must be given (else "not known" and "not stated" are recorded).
+    pub demographics_required: bool,
+    /// The sources the referrer may choose from.
+    pub sources: &'static [ReferralSource],
+}
+
+impl ReferralRules {
+    /// GP practice staff are asked only what the PRSB social prescribing referral standard makes
+    /// mandatory (who the person is, how to reach them, why, and who referred), and never choose
+    /// "self-referral"; the casework team's form asks for sex and ethnic group too.
+    pub fn for_referrer(actor: &Actor, source: DetailsSource) -> Self {
+        let practice = actor.role == Role::PracticeStaff;
+        Self {
+            contact: if matches!(source, DetailsSource::LinkWorkerForm | DetailsSource::PracticeForm) { Requirement::AtLeastOneWay } else { Requirement::Optional },
+            demographics_required: !practice,
+            sources: if practice { ReferralSource::FROM_PRACTICE } else { ReferralSource::ALL },
+        }
+    }
+}
+
+/// A coded value that may be left out (then `otherwise`), or must be given.
+fn coded_or<T>(c: &mut Checker, raw: &str, required: bool, otherwise: T, parse: impl FnOnce(&str) -> linkwork_domain::Result<T>) -> Option<T> {
+    if !required && raw.trim().is_empty() {
+        Some(otherwise)
+    } else {
+        c.check(parse(raw))
+    }
+}
+
+/// Parses the contact fields into `c`'s errors.
+pub(crate) fn parse_contact(c: &mut Checker, f: &Fields, requirement: Requirement) -> Option<ContactDetails> {
+    match ContactDetails::parse(|name| f.get(name), requirement) {
+        Ok(details) => Some(details),
+        Err(errors) => {
+            errors.into_iter().for_each(|e| {
+                c.check::<()>(Err(e));
+            });
+            None
+        }
+    }
+}
+
+/// Parses the "new referral" fields (the person, how to reach them, and the referral) for a
+/// service, reporting every problem.
+pub fn parse_referral(f: &Fields, service_org_id: &str, practices: &[Org], rules: ReferralRules) -> Result<NewReferral, WebError> {
     let today = today();
     let mut c = Checker::default();
     let nhs_number = c.check(NhsNumber::parse(f.get("nhs_number")));
     let given_name = c.check(PersonName::parse("given_name", "the person's first name", f.get("given_name")));
     let family_name = c.check(PersonName::parse("family_name", "the person's last name", f.get("family_name")));
     let date_of_birth = c.check(DateOfBirth::parse(f.get("date_of_birth"), today));
-    let sex = c.check(Sex::parse(f.get("sex")));
-    let ethnicity = c.check(Ethnicity::parse(f.get("ethnicity")));
+    let sex = coded_or(&mut c, f.get("sex"), rules.demographics_required, Sex::NotKnown, Sex::parse);
+    let ethnicity = coded_or(&mut c, f.get("ethnicity"), rules.demographics_required, Ethnicity::NotStated, Ethnicity::parse);
     let postcode = c.check(Postcode::parse(f.get("postcode")));
     let practice_id = f.get("practice_id").trim();
     if !practices.iter().any(|p| p.id == practice_id) {
         c.error("practice_id", "Select the person's GP practice");
     }
-    let source = c.check(ReferralSource::parse(f.get("source")));
+    let contact = parse_contact(&mut c, f, rules.contact);
+    let source = match ReferralSource::parse(f.get("source")) {
+        Ok(source) if !rules.sources.contains(&source) => {
+            c.error("source", "Select who made the referral: the GP practice or another health professional");
+            None
+        }
+        other => c.check(other),
+    };
     let referrer = c.check(RequiredText::<200>::parse("referrer_name", "the name of the person who referred them", f.get("referrer_name")));
     let reason = c.check(ReferralReason::parse("reason", "the reason for referral", f.get("reason")));
     let needs = c.check(parse_needs(f.all("needs")));
     let referred_on = c.check(parse_past_date("referred_on", "referral date", f.get("referred_on"), today));
-    match (nhs_number, given_name, family_name, date_of_birth, sex, ethnicity, postcode, source, referrer, reason, needs, referred_on) {
-        (Some(nhs_number), Some(given_name), Some(family_name), Some(date_of_birth), Some(sex), Some(ethnicity), Some(postcode), Some(source), Some(referrer), Some(reason), Some(needs), Some(referred_on)) if c.is_ok() => Ok(NewReferral {
+    match (nhs_number, given_name, family_name, date_of_birth, sex, ethnicity, postcode, source, referrer, reason, needs, referred_on, contact) {
+        (Some(nhs_number), Some(given_name), Some(family_name), Some(date_of_birth), Some(sex), Some(ethnicity), Some(postcode), Some(source), Some(referrer), Some(reason), Some(needs), Some(referred_on), Some(contact)) if c.is_ok() => Ok(NewReferral {
             service_org_id: service_org_id.to_owned(),
             person: PersonDetails { nhs_number, given_name, family_name, date_of_birth, sex, ethnicity, postcode },
             practice_id: Some(practice_id.to_owned()),
@@ -112,6 +168,7 @@ pub fn parse_referral(f: &Fields, service_org_id: &str, practices: &[Org]) -> Re
             referred_on,
             assigned_worker_id: None,
             consent: Default::default(),
+            contact,
         }),
         _ => Err(WebError::Invalid(c.into_errors())),
     }
@@ -124,7 +181,7 @@ pub async fn create_referral(store: &dyn Store, actor: &Actor, who: &AuditActor,
     let context = referral_context(store, actor).await?;
     // Every problem at once: the consent question is checked with the rest of the form.
     let consent = ReferralConsent::parse_form(f.get("consent"), f.get("lawful_basis"), today()).map_err(WebError::from);
-    let referral = match (parse_referral(f, &context.service_org_id, &context.practices), consent) {
+    let referral = match (parse_referral(f, &context.service_org_id, &context.practices, ReferralRules::for_referrer(actor, source)), consent) {
         (Ok(referral), Ok(consent)) => NewReferral { consent, ..referral },
         (Err(WebError::Invalid(mut errors)), Err(WebError::Invalid(more))) => {
             errors.extend(more);

@@ -13,6 +13,7 @@ mod auth;
 mod casework;
 mod caseload;
 mod corrections;
+mod contact_details;
 mod date_input;
 mod directory;
 mod error;

@@ -233,6 +233,8 @@ pub struct NewReferralView {
     pub sources: Vec<Choice>,
     pub needs: Vec<Choice>,
     pub lawful_bases: Vec<Choice>,
+    /// GP practice staff's form: sex and ethnic group are optional.
+    pub practice_form: bool,
 }
 
 #[derive(Template)]
@@ -425,6 +427,8 @@ pub struct ShortReferralView {
     pub form_csrf: String,
     pub services: Vec<Choice>,
     pub needs: Vec<Choice>,
+    /// The public form: the services, who they are for and how to reach them, before the form.
+    pub services_info: Vec<crate::contact_details::PublicService>,
 }
 
 #[derive(Template)]
@@ -433,6 +437,8 @@ pub struct ReferralSentView {
     pub page: Page,
     pub reference: String,
     pub next: &'static str,
+    /// How to contact the service, quoting the reference (the public's confirmation).
+    pub services_info: Vec<crate::contact_details::PublicService>,
 }
 
 #[derive(Template)]
@@ -599,6 +605,9 @@ pub struct TimelineView {
     pub restricted: Option<String>,
     /// The manager's rights actions (subject access, restriction, erasure) are offered.
     pub manager: bool,
+    /// How to reach the person, and where to change it (their latest referral's form).
+    pub contact: Vec<(&'static str, String)>,
+    pub contact_href: String,
 }
 
 pub struct TimelineRow {

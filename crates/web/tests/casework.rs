@@ -18,6 +18,7 @@ fn person<'a>(nhs: &'a str, given: &'a str, practice: &'a str, referred_on: &'a 
         ("sex", "1"),
         ("ethnicity", "C"),
         ("postcode", "M1 1AE"),
+        ("mobile", "07700 900123"),
         ("practice_id", practice),
         ("referred_on", referred_on),
         ("source", "gp_practice"),

@@ -19,6 +19,7 @@ fn referral_fields<'a>(nhs: &'a str, practice: &'a str) -> Vec<(&'a str, &'a str
         ("sex", "2"),
         ("ethnicity", "A"),
         ("postcode", "ls1 4ap"),
+        ("mobile", "07700 900123"),
         ("practice_id", practice),
         ("referred_on", "2026-11-02"),
         ("source", "gp_practice"),

@@ -117,10 +117,11 @@ impl CaseworkStore for SqlStore {
         .fetch_all(&self.pool)
         .await?;
         let reopenings = crate::traits_corrections::CorrectionStore::referral_reopenings(self, referral_id).await?;
+        let contact = crate::traits::ContactStore::contact_details(self, &person.id).await?;
         let mut tx = self.write_tx().await?;
         audit(&mut tx, who, Audit { action: "referral.read", entity: "referral", entity_id: referral_id, person_id: Some(&person.id) }).await?;
         tx.commit().await?;
-        Ok(Some(ReferralRecord { person, referral, needs, conversations, goals, plan_changes, contacts, measures, onward, attempts, mdt, reopenings }))
+        Ok(Some(ReferralRecord { person, referral, needs, conversations, goals, plan_changes, contacts, measures, onward, attempts, mdt, reopenings, contact }))
     }
 
     async fn change_referral(&self, who: &AuditActor, referral_id: &str, from: ReferralStatus, change: &ReferralChange) -> Result<()> {
@@ -300,6 +301,8 @@ pub(super) async fn insert_referral(tx: &mut sqlx::Transaction<'_, super::Db>, w
     let now = super::now();
     super::super::lock_people(tx, &r.service_org_id).await?;
     let (person_id, conflict) = super::identity::match_person(tx, who, r, source).await?;
+    // A person no referral names yet was recorded by this one: their first contact details are not changes.
+    let first_record: bool = sqlx::query_scalar("SELECT NOT EXISTS (SELECT 1 FROM referrals WHERE person_id = $1)").bind(&person_id).fetch_one(&mut **tx).await?;
     let referral_id = new_id();
     let open: Option<String> = sqlx::query_scalar("SELECT id FROM referrals WHERE person_id = $1 AND status IN ('received', 'accepted') ORDER BY referred_on, id LIMIT 1")
         .bind(&person_id)
@@ -329,8 +332,10 @@ pub(super) async fn insert_referral(tx: &mut sqlx::Transaction<'_, super::Db>, w
     .await?;
     insert_needs(tx, &referral_id, &r.needs, "referral").await?;
     audit(tx, who, Audit { action: "referral.create", entity: "referral", entity_id: &referral_id, person_id: Some(&person_id) }).await?;
-    if let Some(conflict) = conflict {
-        super::identity::raise_conflict(tx, who, &person_id, &referral_id, source, conflict).await?;
+    match conflict {
+        // Someone else's NHS number, perhaps: nothing about the held person changes, their contact details included.
+        Some(conflict) => super::identity::raise_conflict(tx, who, &person_id, &referral_id, source, conflict).await?,
+        None => super::contact_details::merge_from_referral(tx, who, &person_id, &r.contact, source, first_record).await?,
     }
     Ok(referral_id)
 }

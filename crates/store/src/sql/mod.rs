@@ -10,6 +10,7 @@ mod bundle;
 mod casework;
 mod community;
 mod corrections;
+mod contact_details;
 mod directory;
 mod directory_search;
 mod equity;

@@ -65,6 +65,29 @@ macro_rules! referral_request {
             /// At least one need code.
             #[schema(schema_with = codes::needs, required = true)]
             needs: Option<Vec<String>>,
+            /// How to reach the person (all optional here; the web forms ask for at least one way).
+            /// A mobile number: UK, starting 07; spaces, dashes and +44 allowed.
+            #[schema(example = "07700 900982")]
+            mobile: Option<String>,
+            /// A home or other UK phone number.
+            #[schema(example = "0113 496 0000")]
+            landline: Option<String>,
+            #[schema(example = "name@example.org")]
+            email: Option<String>,
+            /// The postal address above the postcode: line 1 is needed when line 2 or the town is given.
+            #[schema(example = "12 Mill Lane")]
+            address_line_1: Option<String>,
+            address_line_2: Option<String>,
+            #[schema(example = "Leeds")]
+            town: Option<String>,
+            /// How the person would like to be contacted: it must be a way the details given allow
+            /// (`text` needs a mobile, `email` an email, `letter` an address, `phone_call` a phone).
+            #[schema(schema_with = codes::contact_method)]
+            preferred_contact: Option<String>,
+            /// Best days or times to contact, in words (up to 200 characters).
+            best_times: Option<String>,
+            /// Whether a message may be left.
+            leave_message: Option<BoolOrText>,
             $($extra)*
         }
     };
@@ -317,7 +340,7 @@ pub async fn discharge(State(state): State<AppState>, client: ApiClient, Path(id
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(get, path = "/api/partner/onward-referrals", tag = "partner", responses((status = 200, description = "Onward referrals to the token's organisation", body = Vec<Object>), Forbidden))]
+#[utoipa::path(get, path = "/api/partner/onward-referrals", tag = "partner", responses((status = 200, description = "Onward referrals to the token's organisation. `contact_details` holds how to reach the person only while they agree to share with the organisation; it is `null` otherwise (contact the link worker).", body = Vec<Object>), Forbidden))]
 pub async fn partner_list(State(state): State<AppState>, client: ApiClient) -> ApiResult<Json<Value>> {
     to_json(crate::reads::partner_referrals(&*state.store, &client.actor, &client.audit()).await?)
 }

@@ -41,6 +41,14 @@ pub struct IncomingReferralRequest {
     phone: Option<String>,
     #[schema(example = "name@example.org")]
     email: Option<String>,
+    /// How the person would like to be contacted: `phone_call` or `text` (needs a phone number,
+    /// a mobile for a text) or `email` (needs an email address).
+    #[schema(schema_with = codes::contact_method)]
+    preferred_contact: Option<String>,
+    /// Best days or times to contact, in words (up to 200 characters).
+    best_times: Option<String>,
+    /// Whether a message may be left.
+    leave_message: Option<super::contract::BoolOrText>,
     /// What help is wanted.
     #[schema(required = true, nullable = false)]
     reason: Option<String>,

@@ -19,7 +19,7 @@ use linkwork_domain::instruments::{Instrument, Timepoint};
 use linkwork_domain::need::NeedDomain;
 use linkwork_domain::person::{Ethnicity, Sex};
 use linkwork_domain::plan::GoalStatus;
-use linkwork_domain::referral::{DeclineReason, ReferralSource};
+use linkwork_domain::referral::DeclineReason;
 use linkwork_store::ReferralRecord;
 use std::collections::HashMap;
 
@@ -121,8 +121,10 @@ pub(crate) fn caseload_row(e: linkwork_store::CaseloadEntry, today: time::Date, 
 /// staff (`/practice/referrals/new`, their own practice only).
 pub(crate) async fn new_referral_page(state: &AppState, user: &CurrentUser, form: FormState, action: &str) -> Result<Html<String>, WebError> {
     let practices = cases::referral_context(&*state.store, &user.actor()).await?.practices;
-    let title = if user.role() == Role::PracticeStaff { "Refer someone to social prescribing" } else { "Record a new referral" };
+    let practice_form = user.role() == Role::PracticeStaff;
+    let title = if practice_form { "Refer someone to social prescribing" } else { "Record a new referral" };
     let page = page(state, user, title, action).await?.with_form(&form);
+    let rules = cases::ReferralRules::for_referrer(&user.actor(), DetailsSource::PracticeForm);
     render(&NewReferralView {
         page,
         form,
@@ -130,9 +132,10 @@ pub(crate) async fn new_referral_page(state: &AppState, user: &CurrentUser, form
         practices: practices.into_iter().map(|p| Choice::new(p.id, p.name)).collect(),
         sexes: choices!(Sex),
         ethnicities: choices!(Ethnicity),
-        sources: choices!(ReferralSource),
+        sources: rules.sources.iter().map(|s| Choice::new(s.code(), s.label())).collect(),
         needs: choices!(NeedDomain),
         lawful_bases: choices!(linkwork_domain::consent::LawfulBasis),
+        practice_form,
     })
 }
 
@@ -208,7 +211,7 @@ async fn record(State(state): State<AppState>, user: CurrentUser, Path(id): Path
             id: c.id,
         })
         .collect();
-    let sharing = state.store.sharing_consents(&id).await?;
+    let sharing = state.store.sharing_consents(&id).await?.into_iter().filter(|s| s.withdrawn_on.is_none()).collect();
     let needs = crate::plan::needs_once(&r.needs, &r.person.given_name, !r.conversations.is_empty());
     let (goals, plan_history) = (super::plan::goal_rows(&r), super::plan::plan_history(&r));
     let corrections = super::corrections::panel(&*state.store, &r).await?;

@@ -6,6 +6,7 @@ mod admin;
 mod casework;
 mod community;
 pub(crate) mod corrections;
+mod contact_details;
 mod directory;
 mod import;
 mod health;
@@ -44,6 +45,7 @@ pub fn routes() -> Routes {
         .merge(casework::routes())
         .merge(plan::routes())
         .merge(corrections::routes())
+        .merge(contact_details::routes())
         .merge(directory::routes())
         .merge(import::routes())
         .merge(health::routes())
@@ -118,6 +120,8 @@ pub(crate) fn notice(code: Option<&str>) -> Option<String> {
         "restricted" => "Record restricted: it cannot be changed until a manager lifts the restriction",
         "restriction_lifted" => "Restriction lifted",
         "erased" => "Record erased",
+        "contact_details" => "Contact details saved",
+        "sharing_withdrawn" => "Sharing stopped: the organisation will be told to contact the link worker",
         _ => return None,
     };
     Some(text.to_owned())

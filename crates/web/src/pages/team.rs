@@ -225,5 +225,8 @@ async fn timeline(State(state): State<AppState>, user: CurrentUser, Path(person_
         })
         .collect();
     let restricted = state.store.person_privacy(&person_id).await?.and_then(|p| p.restriction_reason);
-    render(&TimelineView { page, person_id: person_id.clone(), nhs_number: person.nhs_number.to_string(), name, events, changes, restricted, manager: user.role() == Role::Manager })
+    // Every record read above carries the person's contact details; the newest referral is where they are changed.
+    let contact = records[0].contact.summary(Some(person.postcode.as_str()));
+    let contact_href = crate::contact_details::change_href(&records[0].referral.id);
+    render(&TimelineView { page, person_id: person_id.clone(), nhs_number: person.nhs_number.to_string(), name, events, changes, restricted, manager: user.role() == Role::Manager, contact, contact_href })
 }

@@ -84,6 +84,8 @@ async fn incoming_page(state: &AppState, user: &CurrentUser, id: &str, form: Opt
             }),
         ];
         pairs.extend(needs.iter().map(|n| ("needs".to_owned(), n.code().to_owned())));
+        // The phone, e-mail and preferred way it came with, to confirm and take on with it.
+        pairs.extend(intake::incoming_contact(&i).form_pairs().into_iter().map(|(k, v)| (k.to_owned(), v)));
         FormState::new(Fields::from_pairs(pairs), vec![])
     });
     let name = format!("{} {}", i.given_name, i.family_name);
