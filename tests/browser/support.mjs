@@ -11,7 +11,7 @@ const axeSource = readFileSync(new URL('../../node_modules/axe-core/axe.min.js',
 const binary = new URL('../../target/debug/linkwork', import.meta.url).pathname;
 export const PASSWORD = 'demo-password-1';
 
-/** Starts a demo server with its own database; resolves to { base, logins, browser, stop }. */
+/** Starts a demo server with its own database; resolves to { base, logins, browser, stop, database }. */
 export async function startDemo(referrals = 120) {
   const dir = mkdtempSync(join(tmpdir(), 'linkwork-browser-'));
   const server = spawn(binary, ['demo', '--database', join(dir, 'demo.db'), '--bind', '127.0.0.1:0', '--referrals', String(referrals)], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -36,7 +36,7 @@ export async function startDemo(referrals = 120) {
     server.kill('SIGINT');
     rmSync(dir, { recursive: true, force: true });
   };
-  return { base, logins, browser, stop };
+  return { base, logins, browser, stop, database: join(dir, 'demo.db') };
 }
 
 /** Runs axe-core on the page and fails on any WCAG 2.x A/AA violation. */
