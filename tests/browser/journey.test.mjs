@@ -14,7 +14,8 @@ const signIn = (role, org) => signInTo(demo, role, org);
 
 test('a link worker takes a person from referral to discharge, a partner answers, a commissioner reads the report', async () => {
   const lw = await signIn('Link worker');
-  assert.match(new URL(lw.url()).pathname, /\/caseload$/);
+  assert.match(new URL(lw.url()).pathname, /\/today$/, 'a link worker starts the day on Today');
+  await lw.click('a.nhsuk-header__navigation-link:has-text("Caseload")');
   await checkAccessibility(lw, 'caseload');
 
   // A new referral: first with mistakes, which are listed and kept out of the record.
