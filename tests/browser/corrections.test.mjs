@@ -25,7 +25,7 @@ test('a link worker declines a referral only after confirming, cancels once, and
   const lw = await signIn('Link worker');
   await lw.goto(`${demo.base}/triage`);
   await checkAccessibility(lw, 'triage');
-  const href = await lw.getAttribute('table:has(caption:has-text("waiting for first contact")) tbody tr:first-child a', 'href');
+  const href = await lw.getAttribute('table:has(caption:has-text("most urgent first")) tbody tr:first-child a', 'href');
   assert.ok(href, 'the demo has a new referral to triage');
   await lw.goto(`${demo.base}${href}`);
   await checkAccessibility(lw, 'record in triage');
@@ -102,6 +102,7 @@ test('discharge walks through a closing measure and the goal review, refuses Goa
   await lw.check('input[name=sex][value="2"]');
   await lw.selectOption('#ethnicity', 'A');
   await lw.fill('#postcode', 'LS6 2AB');
+  await lw.fill('#mobile', '07700 900412');
   await lw.selectOption('#practice_id', await lw.$eval('#practice_id option:nth-child(2)', (o) => o.value));
   await lw.fill('#referrer_name', 'Dr Shah');
   await lw.fill('#reason', 'Lonely since moving');
