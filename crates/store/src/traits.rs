@@ -11,8 +11,35 @@ use time::{Date, OffsetDateTime};
 
 /// Everything Linkwork stores. One object-safe trait (split by concern into supertraits) so the
 /// shells hold an `Arc<dyn Store>` and are compiled once for both databases.
-pub trait Store: FormSubmissionStore + crate::traits_privacy::AuditStore + crate::traits_privacy::IdentityStore + crate::traits_privacy::PrivacyStore + BundleStore + AdminStore + ActivityStore + AccountStore + DirectoryStore + CaseworkStore + PartnerStore + EvaluationStore + IntakeStore + TeamStore + CommunityStore + LoopStore + OrukStore + PartnershipStore + StakeholderStore + MeasurementStore + EquityStore + WordCloudStore {}
-impl<T: FormSubmissionStore + crate::traits_privacy::AuditStore + crate::traits_privacy::IdentityStore + crate::traits_privacy::PrivacyStore + BundleStore + AdminStore + ActivityStore + AccountStore + DirectoryStore + CaseworkStore + PartnerStore + EvaluationStore + IntakeStore + TeamStore + CommunityStore + LoopStore + OrukStore + PartnershipStore + StakeholderStore + MeasurementStore + EquityStore + WordCloudStore> Store for T {}
+pub trait Store: ContactStore + crate::traits_corrections::CorrectionStore + FormSubmissionStore + crate::traits_privacy::AuditStore + crate::traits_privacy::IdentityStore + crate::traits_privacy::PrivacyStore + BundleStore + AdminStore + ActivityStore + AccountStore + DirectoryStore + CaseworkStore + PartnerStore + EvaluationStore + IntakeStore + TeamStore + CommunityStore + LoopStore + OrukStore + PartnershipStore + StakeholderStore + MeasurementStore + EquityStore + WordCloudStore {}
+impl<T: ContactStore + crate::traits_corrections::CorrectionStore + FormSubmissionStore + crate::traits_privacy::AuditStore + crate::traits_privacy::IdentityStore + crate::traits_privacy::PrivacyStore + BundleStore + AdminStore + ActivityStore + AccountStore + DirectoryStore + CaseworkStore + PartnerStore + EvaluationStore + IntakeStore + TeamStore + CommunityStore + LoopStore + OrukStore + PartnershipStore + StakeholderStore + MeasurementStore + EquityStore + WordCloudStore> Store for T {}
+
+/// How to reach people (`linkwork_domain::contact_details`), who may, and how the public reach
+/// the service.
+#[async_trait]
+pub trait ContactStore: Send + Sync {
+    /// The person's contact details as held (empty when none were recorded). Not audited: callers
+    /// show them within a read they audit (a record, a partner's referral, the edit form).
+    async fn contact_details(&self, person_id: &str) -> Result<linkwork_domain::contact_details::ContactDetails>;
+    /// Replaces the person's contact details and, when given, their postcode (the address's), in
+    /// one transaction: each change kept in their details history with `source`, audited as
+    /// `person.contact_update`. Returns how many details changed (none: nothing is written).
+    /// `NotFound` for an unknown or erased person.
+    async fn set_contact_details(
+        &self,
+        who: &AuditActor,
+        person_id: &str,
+        details: &linkwork_domain::contact_details::ContactDetails,
+        postcode: Option<&linkwork_domain::Postcode>,
+        source: linkwork_domain::identity::DetailsSource,
+    ) -> Result<usize>;
+    /// Records that the person withdrew their consent to share with `org_id` on this referral
+    /// (audited); `NotFound` when no standing consent was given.
+    async fn withdraw_sharing_consent(&self, who: &AuditActor, referral_id: &str, org_id: &str, on: Date) -> Result<()>;
+    /// How the public reach a link-worker service, if it said.
+    async fn service_contact(&self, service_org_id: &str) -> Result<Option<linkwork_domain::contact_details::ServiceContact>>;
+    async fn set_service_contact(&self, who: &AuditActor, service_org_id: &str, contact: &linkwork_domain::contact_details::ServiceContact) -> Result<()>;
+}
 
 /// One-time form keys: every form is saved once, however often it is posted.
 #[async_trait]
@@ -142,7 +169,7 @@ pub trait CaseworkStore: Send + Sync {
     /// Records many referrals in one transaction: all of them, or none if any fails (bulk import).
     async fn create_referrals(&self, who: &AuditActor, referrals: &[NewReferral]) -> Result<Vec<String>>;
     async fn referral_header(&self, referral_id: &str) -> Result<Option<ReferralHeader>>;
-    /// The referrals of a service, optionally only one link worker's, optionally only open ones.
+    /// Referrals of a service: with `worker_id`, only that link worker's own (unassigned ones are in triage).
     async fn caseload(&self, service_org_id: &str, worker_id: Option<&str>, open_only: bool) -> Result<Vec<CaseloadEntry>>;
     /// The whole record; writes a `referral.read` audit event.
     async fn referral_record(&self, who: &AuditActor, referral_id: &str) -> Result<Option<ReferralRecord>>;

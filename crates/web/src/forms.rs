@@ -67,6 +67,11 @@ impl Fields {
         self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or("")
     }
 
+    /// Every submitted name and value, in order.
+    pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
     pub fn all(&self, name: &str) -> Vec<&str> {
         self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect()
     }

@@ -43,14 +43,21 @@ pub async fn keep_separate(store: &dyn Store, actor: &Actor, who: &AuditActor, r
 }
 
 /// Managers move people between link workers.
-pub async fn reassign(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str, f: &Fields) -> Result<(), WebError> {
-    if actor.role != Role::Manager {
-        return Err(WebError::Forbidden);
-    }
-    crate::casework::casework_change(store, actor, referral_id).await?;
+/// Gives a referral to a link worker. Managers assign anyone's; a link worker (`signed_in`) may
+/// only take an unassigned referral on themselves.
+pub async fn reassign(store: &dyn Store, actor: &Actor, who: &AuditActor, signed_in: Option<&str>, referral_id: &str, f: &Fields) -> Result<(), WebError> {
+    let header = crate::casework::casework_change(store, actor, referral_id).await?;
     let worker = f.get("worker_id").trim();
     if worker.is_empty() {
         return Err(WebError::Invalid(vec![crate::forms::FieldError { field: "worker_id".into(), message: "Select a link worker".into() }]));
+    }
+    let allowed = match actor.role {
+        Role::Manager => true,
+        Role::LinkWorker => header.assigned_worker_id.is_none() && signed_in.is_some_and(|me| me == worker),
+        _ => false,
+    };
+    if !allowed {
+        return Err(WebError::Forbidden);
     }
     Ok(store.reassign(who, referral_id, worker).await?)
 }
@@ -204,6 +211,12 @@ pub fn timeline(records: &[ReferralRecord]) -> Vec<TimelineEvent> {
         }
         if let (Some(d), Some(reason)) = (r.referral.declined_on, r.referral.decline_reason_label()) {
             push(d, "Declined", reason.to_owned());
+        }
+        // A decline undone stays on the timeline, with the reopening that undid it.
+        for x in &r.reopenings {
+            push(x.declined_on, "Declined", x.decline_reason_label().to_owned());
+            let by = x.reopened_by_name.as_ref().map(|n| format!(" by {n}")).unwrap_or_default();
+            push(x.reopened_on, "Reopened", format!("back to triage{by}: {}", x.reason));
         }
         if let (Some(d), Some(reason)) = (r.referral.discharged_on, r.referral.discharge_reason_label()) {
             push(d, "Discharged", r.referral.discharge_summary.as_ref().map(|s| format!("{reason}. {s}")).unwrap_or_else(|| reason.to_owned()));

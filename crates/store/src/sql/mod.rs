@@ -9,6 +9,8 @@ mod admin;
 mod bundle;
 mod casework;
 mod community;
+mod corrections;
+mod contact_details;
 mod directory;
 mod directory_search;
 mod equity;

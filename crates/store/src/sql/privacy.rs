@@ -115,12 +115,15 @@ impl PrivacyStore for SqlStore {
             format!("UPDATE contacts SET notes = NULL WHERE referral_id IN {referrals}"),
             format!("UPDATE contact_attempts SET notes = NULL WHERE referral_id IN {referrals}"),
             format!("UPDATE onward_referrals SET note = NULL WHERE referral_id IN {referrals}"),
+            format!("UPDATE referral_reopenings SET reason = '{ERASED}' WHERE referral_id IN {referrals}"),
             format!(
-                "UPDATE incoming_referrals SET given_name = '', family_name = '', date_of_birth = NULL, postcode = NULL, phone = NULL, email = NULL, reason = '{ERASED}' \
+                "UPDATE incoming_referrals SET given_name = '', family_name = '', date_of_birth = NULL, postcode = NULL, phone = NULL, email = NULL, reason = '{ERASED}', \
+                 preferred_contact = NULL, best_times = NULL, leave_message = NULL \
                  WHERE referral_id IN {referrals}"
             ),
             format!("UPDATE evidence_items SET text = '{ERASED}', person_id = NULL WHERE person_id = $1"),
             "DELETE FROM person_changes WHERE person_id = $1".to_owned(),
+            "DELETE FROM contact_details WHERE person_id = $1".to_owned(),
             "UPDATE identity_conflicts SET incoming = '{}', status = 'resolved', resolution = COALESCE(resolution, 'keep_recorded') WHERE person_id = $1".to_string(),
         ];
         for sql in &statements {

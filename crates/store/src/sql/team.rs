@@ -241,7 +241,7 @@ impl TeamStore for SqlStore {
 
     async fn referrals_of_person(&self, person_id: &str) -> Result<Vec<ReferralHeader>> {
         Ok(sqlx::query_as(
-            "SELECT r.id, r.person_id, r.service_org_id, r.referred_by_org_id, r.status, p.restricted_at IS NOT NULL AS restricted \
+            "SELECT r.id, r.person_id, r.service_org_id, r.referred_by_org_id, r.assigned_worker_id, r.status, p.restricted_at IS NOT NULL AS restricted \
              FROM referrals r JOIN people p ON p.id = r.person_id WHERE r.person_id = $1 AND p.erased_at IS NULL ORDER BY r.referred_on DESC, r.id DESC",
         )
             .bind(person_id)

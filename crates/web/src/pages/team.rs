@@ -14,7 +14,6 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use linkwork_domain::access::{OrgKind, Role};
 use linkwork_domain::caseload::RECOMMENDED_PEOPLE_PER_YEAR;
 use linkwork_domain::mdt::AttendeeRole;
-use linkwork_domain::referral::ReferralStatus;
 use linkwork_store::WorkerLoad;
 use std::collections::HashMap;
 
@@ -34,7 +33,7 @@ async fn team_page(State(state): State<AppState>, user: CurrentUser) -> Result<H
     }
     let org = &user.user.org_id;
     let loads = state.store.workloads(org, today()).await?;
-    let unassigned = state.store.caseload(org, None, true).await?.iter().filter(|e| e.status == ReferralStatus::Received && e.assigned_worker_id.is_none()).count();
+    let unassigned = state.store.caseload(org, None, true).await?.iter().filter(|e| e.assigned_worker_id.is_none()).count();
     let pending_incoming = state.store.pending_incoming(org).await?.len();
     let (low, high) = RECOMMENDED_PEOPLE_PER_YEAR;
     let months = loads.first().map(|l| l.accepted_by_month.iter().map(|(m, _)| m.clone()).collect()).unwrap_or_default();
@@ -50,6 +49,7 @@ async fn team_page(State(state): State<AppState>, user: CurrentUser) -> Result<H
                 "Within"
             },
             months: l.accepted_by_month.iter().map(|(_, n)| *n).collect(),
+            id: l.worker_id,
             name: l.name,
             open: l.open,
             last_year: l.accepted_last_year,
@@ -225,5 +225,8 @@ async fn timeline(State(state): State<AppState>, user: CurrentUser, Path(person_
         })
         .collect();
     let restricted = state.store.person_privacy(&person_id).await?.and_then(|p| p.restriction_reason);
-    render(&TimelineView { page, person_id: person_id.clone(), nhs_number: person.nhs_number.to_string(), name, events, changes, restricted, manager: user.role() == Role::Manager })
+    // Every record read above carries the person's contact details; the newest referral is where they are changed.
+    let contact = records[0].contact.summary(Some(person.postcode.as_str()));
+    let contact_href = crate::contact_details::change_href(&records[0].referral.id);
+    render(&TimelineView { page, person_id: person_id.clone(), nhs_number: person.nhs_number.to_string(), name, events, changes, restricted, manager: user.role() == Role::Manager, contact, contact_href })
 }
