@@ -159,8 +159,8 @@ test('goals are added and changed, and needs agreed, without a new conversation'
 
 test('the people of an MDT meeting are found by search and kept with what was typed', async () => {
   const lw = await signIn(demo, 'Link worker');
-  const first = await openAcceptedRecord(lw, 3);
-  const second = await openAcceptedRecord(lw, 4);
+  const first = await openAcceptedRecord(lw, 0);
+  const second = await openAcceptedRecord(lw, 1);
   await lw.goto(`${demo.base}/mdt/new`);
   await checkAccessibility(lw, 'record an MDT meeting');
   assert.equal(await lw.$$eval('input[type=checkbox][name=referral_ids]', (els) => els.length), 0, 'no long list of checkboxes');

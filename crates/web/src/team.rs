@@ -192,6 +192,11 @@ pub fn timeline(records: &[ReferralRecord]) -> Vec<TimelineEvent> {
         for g in &r.goals {
             push(g.agreed_on, "Goal agreed", format!("{} ({})", g.description, g.status.label().to_lowercase()));
         }
+        for c in &r.plan_changes {
+            let goal = c.goal_id.as_deref().and_then(|g| r.goals.iter().find(|x| x.id == g)).map(|g| g.description.clone());
+            let need = c.new_value.as_deref().or(c.old_value.as_deref()).and_then(|n| linkwork_domain::need::NeedDomain::parse(n).ok()).map(|n| n.label().to_owned());
+            push(crate::plan::changed_on(c), c.kind.label(), goal.or(need).unwrap_or_default());
+        }
         for c in &r.contacts {
             push(c.contact_on, "Contact", format!("{}, {} minutes{}", c.mode.label(), c.minutes, if c.accompanied { ", accompanied to an activity" } else { "" }));
         }
