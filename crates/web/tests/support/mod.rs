@@ -337,3 +337,12 @@ pub fn referral_json(nhs: &str, given: &str, family: &str, date_of_birth: &str, 
         "consent": "yes", "lawful_basis": "direct_care",
     })
 }
+
+/// A table cell's value as the page shows it, without the heading a responsive table repeats in
+/// each cell for phones (`m::cell_heading`), trimmed.
+pub fn cell_text(cell: scraper::ElementRef) -> String {
+    let heading = scraper::Selector::parse(".nhsuk-table__heading").unwrap();
+    let all: String = cell.text().collect();
+    let repeated: String = cell.select(&heading).flat_map(|h| h.text()).collect();
+    all.trim_start().strip_prefix(repeated.trim_start()).unwrap_or(&all).trim().to_owned()
+}
