@@ -35,6 +35,7 @@ test('a referral that does not match the person held is settled from its page', 
   await manager.check('input[name=sex][value="1"]');
   await manager.selectOption('#ethnicity', 'Z');
   await manager.fill('#postcode', 'LS1 4AP');
+  await manager.fill('#mobile', '07700 900123');
   const practice = await manager.$eval('#practice_id option:nth-child(2)', (o) => o.value);
   await manager.selectOption('#practice_id', practice);
   await manager.fill('#referrer_name', 'Dr Mistake');

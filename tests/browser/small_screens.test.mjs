@@ -185,7 +185,7 @@ test('no page asks for a resource the Content-Security-Policy blocks (the NHS fo
     await page.evaluate(() => document.fonts.ready);
   }
   const lw = await signIn(demo, 'Link worker');
-  await lw.waitForURL(/\/caseload$/);
+  await lw.waitForURL(/\/today$/);
   watch(lw.context());
   for (const path of ['/caseload', '/dashboard', '/report', '/directory']) {
     await lw.goto(`${demo.base}${path}`);

@@ -68,3 +68,19 @@ export async function fillDate(page, name, iso) {
   await page.fill(`#${name}-month`, String(Number(month)));
   await page.fill(`#${name}-year`, year);
 }
+
+/**
+ * Walks the discharge form (issue 12): every goal reviewed as `outcome`, every closing measure
+ * still due given as not taken (`notTaken`), the `reason`; then "Continue", checks the
+ * confirmation page with axe and confirms.
+ */
+export async function completeDischarge(page, { reason = 'other', outcome = 'achieved', notTaken = 'declined' } = {}) {
+  const groups = await page.$$eval('input[type=radio]', (inputs) => [...new Set(inputs.map((i) => i.name))]);
+  for (const name of groups.filter((n) => n.startsWith('goal_'))) await page.check(`input[name="${name}"][value=${outcome}]`);
+  for (const name of groups.filter((n) => n.startsWith('not_taken_'))) await page.check(`input[name="${name}"][value=${notTaken}]`);
+  await page.check(`input[name=discharge_reason][value=${reason}]`);
+  await page.click('button:has-text("Continue")');
+  await page.waitForSelector('text=Check and confirm the discharge');
+  await checkAccessibility(page, 'discharge check page');
+  await page.click('button.nhsuk-button--warning');
+}

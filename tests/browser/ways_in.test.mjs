@@ -87,6 +87,7 @@ test('GP practice staff refer a patient and see only its status', async () => {
   await practice.check('input[name=sex][value="1"]');
   await practice.selectOption('#ethnicity', 'N');
   await practice.fill('#postcode', 'LS7 3QB');
+  await practice.fill('#mobile', '07700 900123');
   await practice.fill('#referrer_name', 'Dr K Osei');
   await practice.fill('#reason', 'Type 2 diabetes, inactive, wants to get moving');
   await practice.check('input[name=needs][value=physical_activity]');

@@ -18,6 +18,26 @@ pub enum SettingsCommand {
     /// Set how many years a service keeps identifiable records after a person's last referral
     /// closed (default 8); `linkwork retention` and the server's daily job apply it.
     Retention(RetentionYearsArgs),
+    /// Set how the public reach the service (shown on the self-referral form and with its
+    /// reference): a phone number and/or an e-mail address, and when the phone is answered.
+    ServiceContact(ServiceContactArgs),
+}
+
+#[derive(Args)]
+pub struct ServiceContactArgs {
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// The service (PCN): its id, ODS code or exact name.
+    #[arg(long)]
+    pub org: String,
+    /// A UK phone number, like "0113 496 0000".
+    #[arg(long, default_value = "")]
+    pub phone: String,
+    #[arg(long, default_value = "")]
+    pub email: String,
+    /// When the phone is answered, like "Monday to Friday, 9am to 5pm".
+    #[arg(long, default_value = "")]
+    pub hours: String,
 }
 
 #[derive(Args)]
@@ -124,6 +144,12 @@ pub async fn run(command: SettingsCommand) -> anyhow::Result<()> {
             let (store, pcn) = service(&args.db, &args.org).await?;
             store.set_retention_years(&crate::actor::cli_actor(Some(&pcn.id)), &pcn.id, args.years).await?;
             println!("{}: identifiable records are kept {} years after a person's last referral closed.", pcn.name, args.years);
+        }
+        SettingsCommand::ServiceContact(args) => {
+            let contact = linkwork_domain::contact_details::ServiceContact::parse(&args.phone, &args.email, &args.hours).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let (store, pcn) = service(&args.db, &args.org).await?;
+            store.set_service_contact(&crate::actor::cli_actor(Some(&pcn.id)), &pcn.id, &contact).await?;
+            println!("{}: the public are told to contact the service on {}.", pcn.name, [contact.phone.map(|p| p.display()), contact.email.map(|e| e.as_str().to_owned())].into_iter().flatten().collect::<Vec<_>>().join(" or "));
         }
     }
     Ok(())

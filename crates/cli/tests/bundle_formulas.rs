@@ -54,6 +54,7 @@ async fn seed(url: &str) {
         referred_on: today() - time::Duration::days(20),
         assigned_worker_id: None,
         consent: Default::default(),
+        contact: Default::default(),
     };
     let id = store.create_referrals(&who, &[referral]).await.unwrap().remove(0);
     store.change_referral(&who, &id, linkwork_domain::referral::ReferralStatus::Received, &ReferralChange::Accept { on: today() - time::Duration::days(19), worker_id: None }).await.unwrap();

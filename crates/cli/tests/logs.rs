@@ -77,6 +77,7 @@ async fn day_of_casework(base: &str, token: &str, practice: &str, pcn: &str) {
         ("sex", "1"),
         ("ethnicity", "A"),
         ("postcode", "LS6 2AB"),
+        ("mobile", "07700 900123"),
         ("practice_id", practice),
         ("referred_on", today.as_str()),
         ("source", "gp_practice"),

@@ -13,6 +13,11 @@ pub const ICB_ODS: &str = "QRV";
 pub const PCN_NAME: &str = "Riverside Central PCN";
 pub const PCN_ODS: &str = "U12345";
 
+/// How the public reach the demo link-worker service (Ofcom's drama range, `example.org`).
+pub const SERVICE_PHONE: &str = "01632 960000";
+pub const SERVICE_EMAIL: &str = "socialprescribing@example.org";
+pub const SERVICE_HOURS: &str = "Monday to Friday, 9am to 5pm";
+
 /// The domain of every demo account.
 pub const EMAIL_DOMAIN: &str = "demo.linkwork.test";
 

@@ -20,6 +20,7 @@
 //! ```
 
 pub mod catalogue;
+mod contact;
 mod directory;
 mod equity;
 mod health_activity;
@@ -194,7 +195,7 @@ pub async fn seed(store: &dyn Store, options: &DemoOptions) -> Result<DemoSummar
     // Referrals and casework, each written by the link worker doing it.
     let progress = ProgressBar::new(plans.len() as u64).with_message("demo referrals");
     progress.set_style(ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({elapsed})").unwrap_or_else(|_| ProgressStyle::default_bar()).progress_chars("=> "));
-    for plan in &plans {
+    for (i, plan) in plans.iter().enumerate() {
         let worker = &workers[plan.worker];
         let who = AuditActor { user_id: Some(worker.clone()), token_id: None, org_id: Some(pcn.clone()) };
         let referral = store
@@ -209,6 +210,7 @@ pub async fn seed(store: &dyn Store, options: &DemoOptions) -> Result<DemoSummar
                 referred_on: plan.referred_on,
                 assigned_worker_id: None,
                 consent: linkwork_domain::consent::ReferralConsent::given_on(plan.referred_on),
+                contact: contact::details(i, plan.person.given_name.as_str(), plan.person.family_name.as_str()),
             })
             .await?;
         match &plan.outcome {
@@ -247,6 +249,9 @@ pub async fn seed(store: &dyn Store, options: &DemoOptions) -> Result<DemoSummar
         progress.inc(1);
     }
     progress.finish_and_clear();
+    // How the public reach the service (shown around the self-referral form).
+    let service_contact = linkwork_domain::contact_details::ServiceContact::parse(catalogue::SERVICE_PHONE, catalogue::SERVICE_EMAIL, catalogue::SERVICE_HOURS)?;
+    store.set_service_contact(&AuditActor::default(), &pcn, &service_contact).await?;
     let partner_orgs: Vec<String> = partner_actor.iter().flatten().filter_map(|a| a.org_id.clone()).collect();
     team::seed(store, options.seed, options.today, &pcn, &partner_orgs, &workers).await?;
     stakeholders::seed(store, options.seed, options.today, &pcn, &workers).await?;

@@ -4,6 +4,7 @@
 
 use anyhow::Result;
 use linkwork_domain::access::OrgKind;
+use linkwork_domain::contact_details::ContactMethod;
 use linkwork_domain::intake::{IncomingSource, PhoneNumber};
 use linkwork_domain::mdt::AttendeeRole;
 use linkwork_domain::need::NeedDomain;
@@ -45,6 +46,9 @@ pub(crate) async fn seed(store: &dyn Store, seed: u64, today: Date, pcn: &str, p
             email: None,
             reason: (*reason).to_owned(),
             needs: vec![*need],
+            preferred_contact: Some(if i % 2 == 0 { ContactMethod::PhoneCall } else { ContactMethod::Text }),
+            best_times: (i % 3 == 0).then(|| "Mornings".to_owned()),
+            leave_message: Some(i % 4 != 1),
         };
         let reference = format!("LW-DEMO-{:04}", 1000 + i);
         store.create_incoming(&who, &incoming, &reference).await?;

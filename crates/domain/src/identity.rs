@@ -26,6 +26,7 @@ coded_enum! {
         PartnerReferral = "partner_referral", "VCSE partner referral taken on at triage";
         BundleImport = "bundle_import", "Bundle import";
         Rectification = "rectification", "Corrected on request (rectification)";
+        ContactUpdate = "contact_update", "Contact details changed by a link worker";
         ConflictResolution = "conflict_resolution", "Identity conflict resolved";
         Erasure = "erasure", "Erased";
     }
@@ -41,6 +42,21 @@ coded_enum! {
         Ethnicity = "ethnicity", "Ethnic group";
         Postcode = "postcode", "Postcode";
         Practice = "practice_id", "GP practice";
+        Mobile = "mobile", "Mobile phone";
+        Landline = "landline", "Home or other phone";
+        Email = "email", "Email address";
+        Address = "address", "Postal address";
+        PreferredContact = "preferred_contact", "Preferred way to contact";
+        BestTimes = "best_times", "Best times to contact";
+        LeaveMessage = "leave_message", "OK to leave a message";
+    }
+}
+
+impl PersonField {
+    /// A contact detail (`crate::contact_details`), kept in the same history as identity and
+    /// demographics but stored apart from them.
+    pub fn is_contact(self) -> bool {
+        matches!(self, Self::Mobile | Self::Landline | Self::Email | Self::Address | Self::PreferredContact | Self::BestTimes | Self::LeaveMessage)
     }
 }
 

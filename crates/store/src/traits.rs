@@ -11,8 +11,35 @@ use time::{Date, OffsetDateTime};
 
 /// Everything Linkwork stores. One object-safe trait (split by concern into supertraits) so the
 /// shells hold an `Arc<dyn Store>` and are compiled once for both databases.
-pub trait Store: FormSubmissionStore + crate::traits_privacy::AuditStore + crate::traits_privacy::IdentityStore + crate::traits_privacy::PrivacyStore + BundleStore + AdminStore + ActivityStore + AccountStore + DirectoryStore + CaseworkStore + PartnerStore + EvaluationStore + IntakeStore + TeamStore + CommunityStore + LoopStore + OrukStore + PartnershipStore + StakeholderStore + MeasurementStore + EquityStore + WordCloudStore {}
-impl<T: FormSubmissionStore + crate::traits_privacy::AuditStore + crate::traits_privacy::IdentityStore + crate::traits_privacy::PrivacyStore + BundleStore + AdminStore + ActivityStore + AccountStore + DirectoryStore + CaseworkStore + PartnerStore + EvaluationStore + IntakeStore + TeamStore + CommunityStore + LoopStore + OrukStore + PartnershipStore + StakeholderStore + MeasurementStore + EquityStore + WordCloudStore> Store for T {}
+pub trait Store: ContactStore + crate::traits_corrections::CorrectionStore + FormSubmissionStore + crate::traits_privacy::AuditStore + crate::traits_privacy::IdentityStore + crate::traits_privacy::PrivacyStore + BundleStore + AdminStore + ActivityStore + AccountStore + DirectoryStore + CaseworkStore + PartnerStore + EvaluationStore + IntakeStore + TeamStore + CommunityStore + LoopStore + OrukStore + PartnershipStore + StakeholderStore + MeasurementStore + EquityStore + WordCloudStore {}
+impl<T: ContactStore + crate::traits_corrections::CorrectionStore + FormSubmissionStore + crate::traits_privacy::AuditStore + crate::traits_privacy::IdentityStore + crate::traits_privacy::PrivacyStore + BundleStore + AdminStore + ActivityStore + AccountStore + DirectoryStore + CaseworkStore + PartnerStore + EvaluationStore + IntakeStore + TeamStore + CommunityStore + LoopStore + OrukStore + PartnershipStore + StakeholderStore + MeasurementStore + EquityStore + WordCloudStore> Store for T {}
+
+/// How to reach people (`linkwork_domain::contact_details`), who may, and how the public reach
+/// the service.
+#[async_trait]
+pub trait ContactStore: Send + Sync {
+    /// The person's contact details as held (empty when none were recorded). Not audited: callers
+    /// show them within a read they audit (a record, a partner's referral, the edit form).
+    async fn contact_details(&self, person_id: &str) -> Result<linkwork_domain::contact_details::ContactDetails>;
+    /// Replaces the person's contact details and, when given, their postcode (the address's), in
+    /// one transaction: each change kept in their details history with `source`, audited as
+    /// `person.contact_update`. Returns how many details changed (none: nothing is written).
+    /// `NotFound` for an unknown or erased person.
+    async fn set_contact_details(
+        &self,
+        who: &AuditActor,
+        person_id: &str,
+        details: &linkwork_domain::contact_details::ContactDetails,
+        postcode: Option<&linkwork_domain::Postcode>,
+        source: linkwork_domain::identity::DetailsSource,
+    ) -> Result<usize>;
+    /// Records that the person withdrew their consent to share with `org_id` on this referral
+    /// (audited); `NotFound` when no standing consent was given.
+    async fn withdraw_sharing_consent(&self, who: &AuditActor, referral_id: &str, org_id: &str, on: Date) -> Result<()>;
+    /// How the public reach a link-worker service, if it said.
+    async fn service_contact(&self, service_org_id: &str) -> Result<Option<linkwork_domain::contact_details::ServiceContact>>;
+    async fn set_service_contact(&self, who: &AuditActor, service_org_id: &str, contact: &linkwork_domain::contact_details::ServiceContact) -> Result<()>;
+}
 
 /// One-time form keys: every form is saved once, however often it is posted.
 #[async_trait]
@@ -142,7 +169,7 @@ pub trait CaseworkStore: Send + Sync {
     /// Records many referrals in one transaction: all of them, or none if any fails (bulk import).
     async fn create_referrals(&self, who: &AuditActor, referrals: &[NewReferral]) -> Result<Vec<String>>;
     async fn referral_header(&self, referral_id: &str) -> Result<Option<ReferralHeader>>;
-    /// The referrals of a service, optionally only one link worker's, optionally only open ones.
+    /// Referrals of a service: with `worker_id`, only that link worker's own (unassigned ones are in triage).
     async fn caseload(&self, service_org_id: &str, worker_id: Option<&str>, open_only: bool) -> Result<Vec<CaseloadEntry>>;
     /// The whole record; writes a `referral.read` audit event.
     async fn referral_record(&self, who: &AuditActor, referral_id: &str) -> Result<Option<ReferralRecord>>;
@@ -196,7 +223,19 @@ pub trait TeamStore: Send + Sync {
     /// Keeps a referral flagged as a possible duplicate as a separate episode.
     async fn clear_duplicate(&self, who: &AuditActor, referral_id: &str) -> Result<()>;
     async fn reassign(&self, who: &AuditActor, referral_id: &str, worker_id: &str) -> Result<()>;
+    /// Changes a goal's status (the change kept in the plan's history; nothing written when it is unchanged).
     async fn set_goal_status(&self, who: &AuditActor, referral_id: &str, goal_id: &str, status: linkwork_domain::plan::GoalStatus) -> Result<()>;
+    /// Adds a goal to a referral's plan without a conversation, agreed on `agreed_on`; audited and kept in the plan's history.
+    async fn add_goal(&self, who: &AuditActor, referral_id: &str, goal: &NewGoal, agreed_on: Date) -> Result<String>;
+    /// One goal of a referral's plan.
+    async fn goal(&self, referral_id: &str, goal_id: &str) -> Result<Option<Goal>>;
+    /// Changes a goal's wording, review date and status in one transaction: refused with
+    /// `Conflict` when the goal is no longer at `change.version`; each changed field kept in the
+    /// plan's history; audited. Returns how many fields changed (none: nothing written).
+    async fn change_goal(&self, who: &AuditActor, referral_id: &str, goal_id: &str, change: &GoalChange) -> Result<usize>;
+    /// Agrees needs with the person (`add`) or withdraws that agreement (`remove`) without a
+    /// conversation; the referrer's needs are kept as given. Kept in the plan's history; audited.
+    async fn change_needs(&self, who: &AuditActor, referral_id: &str, add: &[linkwork_domain::need::NeedDomain], remove: &[linkwork_domain::need::NeedDomain]) -> Result<()>;
     async fn workloads(&self, service_org_id: &str, today: Date) -> Result<Vec<WorkerLoad>>;
     async fn create_mdt(&self, who: &AuditActor, meeting: &NewMdtMeeting) -> Result<String>;
     async fn mdt_meetings(&self, service_org_id: &str) -> Result<Vec<MdtMeeting>>;

@@ -30,6 +30,7 @@ fn referral(pcn: &str, practice_id: &str, nhs: &str) -> NewReferral {
         referred_on: date!(2026 - 11 - 02),
         assigned_worker_id: None,
         consent: Default::default(),
+        contact: Default::default(),
     }
 }
 

@@ -32,6 +32,7 @@ fn referral(pcn: &str, practice_id: &str, nhs: &str, postcode: &str, born: time:
         referred_on: date!(2026 - 06 - 01),
         assigned_worker_id: None,
         consent: Default::default(),
+        contact: Default::default(),
     }
 }
 

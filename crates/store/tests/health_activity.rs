@@ -31,6 +31,7 @@ fn referral(pcn: &str, nhs: &str) -> NewReferral {
         referred_on: date!(2026 - 03 - 02),
         assigned_worker_id: None,
         consent: Default::default(),
+        contact: Default::default(),
     }
 }
 

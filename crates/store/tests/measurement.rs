@@ -35,6 +35,7 @@ fn referral(pcn: &str, nhs: &str) -> NewReferral {
         referred_on: date!(2026 - 06 - 01),
         assigned_worker_id: None,
         consent: Default::default(),
+        contact: Default::default(),
     }
 }
 

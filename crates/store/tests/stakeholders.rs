@@ -357,6 +357,7 @@ async fn story(url: &str) -> Result<()> {
                 referred_on: date!(2026 - 04 - 10),
                 assigned_worker_id: None,
                 consent: Default::default(),
+                contact: Default::default(),
             },
         )
         .await?;

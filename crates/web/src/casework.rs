@@ -7,13 +7,14 @@ use crate::WebError;
 use linkwork_domain::access::{Actor, OrgKind, Role};
 use linkwork_domain::contact::{ContactMode, Minutes};
 use linkwork_domain::consent::ReferralConsent;
+use linkwork_domain::contact_details::{ContactDetails, Requirement};
 use linkwork_domain::identity::DetailsSource;
 use linkwork_domain::instruments::{AnswerSet, Instrument, Timepoint};
 use linkwork_domain::need::{parse_needs, NeedDomain};
 use linkwork_domain::onward::{OnwardDeclineReason, OnwardStatus, PartnerResponse};
 use linkwork_domain::person::{parse_iso_date, parse_past_date, DateOfBirth, Ethnicity, PersonDetails, PersonName, Sex};
 use linkwork_domain::plan::{GoalText, WhatMatters};
-use linkwork_domain::referral::{DeclineReason, DischargeReason, ReferralReason, ReferralSource};
+use linkwork_domain::referral::{DeclineReason, ReferralReason, ReferralSource};
 use linkwork_domain::{BoundedText, NhsNumber, Postcode, RequiredText};
 use linkwork_store::{Org, AuditActor, NewContact, NewConversation, NewGoal, NewMeasure, NewOnward, NewReferral, OnwardChange, PartnerReferral, ReferralChange, ReferralHeader, Store};
 use time::Date;
@@ -80,28 +81,83 @@ pub async fn referral_context(store: &dyn Store, actor: &Actor) -> Result<Referr
     }
 }
 
-/// Parses the "new referral" fields (the person and the referral) for a service, reporting every problem.
-pub fn parse_referral(f: &Fields, service_org_id: &str, practices: &[Org]) -> Result<NewReferral, WebError> {
+/// What a referral's fields must hold, by who sends them and how.
+#[derive(Debug, Clone, Copy)]
+pub struct ReferralRules {
+    /// The forms people fill in ask for a way to reach the person; systems send what they hold.
+    pub contact: Requirement,
+    /// Sex and ethnic group must be given (else "not known" and "not stated" are recorded).
+    pub demographics_required: bool,
+    /// The sources the referrer may choose from.
+    pub sources: &'static [ReferralSource],
+}
+
+impl ReferralRules {
+    /// GP practice staff are asked only what the PRSB social prescribing referral standard makes
+    /// mandatory (who the person is, how to reach them, why, and who referred), and never choose
+    /// "self-referral"; the casework team's form asks for sex and ethnic group too.
+    pub fn for_referrer(actor: &Actor, source: DetailsSource) -> Self {
+        let practice = actor.role == Role::PracticeStaff;
+        Self {
+            contact: if matches!(source, DetailsSource::LinkWorkerForm | DetailsSource::PracticeForm) { Requirement::AtLeastOneWay } else { Requirement::Optional },
+            demographics_required: !practice,
+            sources: if practice { ReferralSource::FROM_PRACTICE } else { ReferralSource::ALL },
+        }
+    }
+}
+
+/// A coded value that may be left out (then `otherwise`), or must be given.
+fn coded_or<T>(c: &mut Checker, raw: &str, required: bool, otherwise: T, parse: impl FnOnce(&str) -> linkwork_domain::Result<T>) -> Option<T> {
+    if !required && raw.trim().is_empty() {
+        Some(otherwise)
+    } else {
+        c.check(parse(raw))
+    }
+}
+
+/// Parses the contact fields into `c`'s errors.
+pub(crate) fn parse_contact(c: &mut Checker, f: &Fields, requirement: Requirement) -> Option<ContactDetails> {
+    match ContactDetails::parse(|name| f.get(name), requirement) {
+        Ok(details) => Some(details),
+        Err(errors) => {
+            errors.into_iter().for_each(|e| {
+                c.check::<()>(Err(e));
+            });
+            None
+        }
+    }
+}
+
+/// Parses the "new referral" fields (the person, how to reach them, and the referral) for a
+/// service, reporting every problem.
+pub fn parse_referral(f: &Fields, service_org_id: &str, practices: &[Org], rules: ReferralRules) -> Result<NewReferral, WebError> {
     let today = today();
     let mut c = Checker::default();
     let nhs_number = c.check(NhsNumber::parse(f.get("nhs_number")));
     let given_name = c.check(PersonName::parse("given_name", "the person's first name", f.get("given_name")));
     let family_name = c.check(PersonName::parse("family_name", "the person's last name", f.get("family_name")));
     let date_of_birth = c.check(DateOfBirth::parse(f.get("date_of_birth"), today));
-    let sex = c.check(Sex::parse(f.get("sex")));
-    let ethnicity = c.check(Ethnicity::parse(f.get("ethnicity")));
+    let sex = coded_or(&mut c, f.get("sex"), rules.demographics_required, Sex::NotKnown, Sex::parse);
+    let ethnicity = coded_or(&mut c, f.get("ethnicity"), rules.demographics_required, Ethnicity::NotStated, Ethnicity::parse);
     let postcode = c.check(Postcode::parse(f.get("postcode")));
     let practice_id = f.get("practice_id").trim();
     if !practices.iter().any(|p| p.id == practice_id) {
         c.error("practice_id", "Select the person's GP practice");
     }
-    let source = c.check(ReferralSource::parse(f.get("source")));
+    let contact = parse_contact(&mut c, f, rules.contact);
+    let source = match ReferralSource::parse(f.get("source")) {
+        Ok(source) if !rules.sources.contains(&source) => {
+            c.error("source", "Select who made the referral: the GP practice or another health professional");
+            None
+        }
+        other => c.check(other),
+    };
     let referrer = c.check(RequiredText::<200>::parse("referrer_name", "the name of the person who referred them", f.get("referrer_name")));
     let reason = c.check(ReferralReason::parse("reason", "the reason for referral", f.get("reason")));
     let needs = c.check(parse_needs(f.all("needs")));
     let referred_on = c.check(parse_past_date("referred_on", "referral date", f.get("referred_on"), today));
-    match (nhs_number, given_name, family_name, date_of_birth, sex, ethnicity, postcode, source, referrer, reason, needs, referred_on) {
-        (Some(nhs_number), Some(given_name), Some(family_name), Some(date_of_birth), Some(sex), Some(ethnicity), Some(postcode), Some(source), Some(referrer), Some(reason), Some(needs), Some(referred_on)) if c.is_ok() => Ok(NewReferral {
+    match (nhs_number, given_name, family_name, date_of_birth, sex, ethnicity, postcode, source, referrer, reason, needs, referred_on, contact) {
+        (Some(nhs_number), Some(given_name), Some(family_name), Some(date_of_birth), Some(sex), Some(ethnicity), Some(postcode), Some(source), Some(referrer), Some(reason), Some(needs), Some(referred_on), Some(contact)) if c.is_ok() => Ok(NewReferral {
             service_org_id: service_org_id.to_owned(),
             person: PersonDetails { nhs_number, given_name, family_name, date_of_birth, sex, ethnicity, postcode },
             practice_id: Some(practice_id.to_owned()),
@@ -112,6 +168,7 @@ pub fn parse_referral(f: &Fields, service_org_id: &str, practices: &[Org]) -> Re
             referred_on,
             assigned_worker_id: None,
             consent: Default::default(),
+            contact,
         }),
         _ => Err(WebError::Invalid(c.into_errors())),
     }
@@ -124,7 +181,7 @@ pub async fn create_referral(store: &dyn Store, actor: &Actor, who: &AuditActor,
     let context = referral_context(store, actor).await?;
     // Every problem at once: the consent question is checked with the rest of the form.
     let consent = ReferralConsent::parse_form(f.get("consent"), f.get("lawful_basis"), today()).map_err(WebError::from);
-    let referral = match (parse_referral(f, &context.service_org_id, &context.practices), consent) {
+    let referral = match (parse_referral(f, &context.service_org_id, &context.practices, ReferralRules::for_referrer(actor, source)), consent) {
         (Ok(referral), Ok(consent)) => NewReferral { consent, ..referral },
         (Err(WebError::Invalid(mut errors)), Err(WebError::Invalid(more))) => {
             errors.extend(more);
@@ -239,9 +296,16 @@ pub async fn add_contact(store: &dyn Store, actor: &Actor, who: &AuditActor, ref
 
 pub async fn add_measure(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str, instrument: Instrument, f: &Fields) -> Result<String, WebError> {
     let header = casework_change(store, actor, referral_id).await?;
-    header.status.require_active()?;
     let mut c = Checker::default();
     let timepoint = c.check(Timepoint::parse(f.get("timepoint")));
+    // After discharge, a follow-up or discharge measure may still be entered late (within the
+    // domain's window); it is marked as entered late.
+    let discharged_on = store.referral_closure(referral_id).await?.and_then(|x| x.discharged_on);
+    let entry = match header.status.measure_entry(timepoint, discharged_on, today()) {
+        Ok(entry) => Some(entry),
+        Err(e @ linkwork_domain::DomainError::Invalid { .. }) => c.check(Err(e)),
+        Err(e) => return Err(e.into()),
+    };
     let taken_on = c.check(parse_past_date("taken_on", "date the questionnaire was completed", f.get("taken_on"), today()));
     let raw: Vec<&str> = (1..=instrument.items().len()).map(|i| f.get(&format!("item_{i}"))).collect();
     let answers = match AnswerSet::parse_all(instrument, &raw) {
@@ -253,8 +317,14 @@ pub async fn add_measure(store: &dyn Store, actor: &Actor, who: &AuditActor, ref
             None
         }
     };
-    match (timepoint, taken_on, answers) {
-        (Some(timepoint), Some(taken_on), Some(answers)) => Ok(store.add_measure(who, referral_id, &NewMeasure { timepoint, taken_on, answers }).await?),
+    match (timepoint, taken_on, answers, entry) {
+        (Some(timepoint), Some(taken_on), Some(answers), Some(entry)) => {
+            let measure = NewMeasure { timepoint, taken_on, answers };
+            Ok(match entry {
+                linkwork_domain::referral::MeasureEntry::OnTime => store.add_measure(who, referral_id, &measure).await?,
+                linkwork_domain::referral::MeasureEntry::Late => store.add_late_measure(who, referral_id, &measure).await?,
+            })
+        }
         _ => Err(WebError::Invalid(c.into_errors())),
     }
 }
@@ -265,9 +335,18 @@ pub async fn refer_onward(store: &dyn Store, actor: &Actor, who: &AuditActor, re
     let mut c = Checker::default();
     let service_id = f.get("service_id").trim();
     let service = if service_id.is_empty() { None } else { store.service(service_id).await? };
-    if service.is_none() {
-        c.error("service_id", "Select a service from the directory");
-    }
+    let service = match service {
+        None => {
+            c.error("service_id", "Select a service from the directory");
+            None
+        }
+        // A closed service would never answer: the referral would only wait.
+        Some(s) if s.status != "active" => {
+            c.error("service_id", format!("{} is not taking referrals: it is no longer active in the directory. Choose another service", s.name));
+            None
+        }
+        found => found,
+    };
     let note = c.check(BoundedText::<2000>::parse("note", "note for the service", f.get("note")));
     if let Some(service) = &service {
         c.check(linkwork_domain::consent::parse_share_consent(f.get("share_consent"), &service.org_name));
@@ -285,33 +364,9 @@ pub async fn refer_onward(store: &dyn Store, actor: &Actor, who: &AuditActor, re
     }
 }
 
+/// Discharges after the walk-through (closing measures, goal review): see `crate::corrections`.
 pub async fn discharge(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str, f: &Fields) -> Result<(), WebError> {
-    let header = casework_change(store, actor, referral_id).await?;
-    let mut c = Checker::default();
-    let reason = c.check(DischargeReason::parse(f.get("discharge_reason")));
-    let summary = c.check(BoundedText::<4000>::parse("summary", "summary", f.get("summary")));
-    // What happened with each need (optional per need; see `linkwork_domain::resolution`).
-    let needs = store.referral_needs(referral_id).await?;
-    let resolutions = match linkwork_domain::resolution::parse_resolutions(&needs, |field| f.get(field)) {
-        Ok(r) => Some(r),
-        Err(errors) => {
-            errors.into_iter().for_each(|e| {
-                c.check::<()>(Err(e));
-            });
-            None
-        }
-    };
-    let (Some(reason), Some(summary), Some(resolutions)) = (reason, summary, resolutions) else {
-        return Err(WebError::Invalid(c.into_errors()));
-    };
-    header.status.discharge()?;
-    if resolutions.is_empty() {
-        store.change_referral(who, referral_id, header.status, &ReferralChange::Discharge { on: today(), reason, summary: summary.into_option() }).await?;
-    } else {
-        let summary = summary.into_option();
-        store.discharge_with_resolutions(who, referral_id, header.status, &linkwork_store::Discharge { on: today(), reason, summary: summary.as_deref(), resolutions: &resolutions }).await?;
-    }
-    Ok(())
+    crate::corrections::discharge(store, actor, who, referral_id, f).await
 }
 
 /// An onward referral this partner may act on; `NotFound` for anyone else's.
@@ -327,19 +382,27 @@ pub async fn partner_referral(store: &dyn Store, actor: &Actor, onward_id: &str)
 }
 
 /// A partner's answer or progress report: `action` is accept, decline (with `decline_reason`),
-/// started, attended, completed or dropped_out. The change, its history row and the link
+/// started, attended, completed or dropped_out, on `happened_on` (today when not given; never in
+/// the future, before the referral was sent or before the last change). The change, its history row and the link
 /// worker's notification are written in one transaction; a change the lifecycle does not allow
 /// (or that someone else made first) is refused with nothing written.
 pub async fn partner_respond(store: &dyn Store, actor: &Actor, who: &AuditActor, onward_id: &str, f: &Fields) -> Result<OnwardStatus, WebError> {
     let referral = partner_referral(store, actor, onward_id).await?;
-    let response = PartnerResponse::parse(f.get("action"), || OnwardDeclineReason::parse(f.get("decline_reason")))?;
+    // The answer and the day it happened are checked together, so the form shows both problems.
+    let events = store.onward_events(onward_id).await?;
+    let mut c = Checker::default();
+    let response = c.check(PartnerResponse::parse(f.get("action"), || OnwardDeclineReason::parse(f.get("decline_reason"))));
+    let on = c.check(crate::corrections::happened_on(f, referral.onward.sent_on, &events, today()));
+    let (Some(response), Some(on)) = (response, on) else {
+        return Err(WebError::Invalid(c.into_errors()));
+    };
     let from = referral.onward.status;
     let to = from.respond(response)?;
     let decline_reason = response.decline_reason();
     let others = store.referral_onward(&referral.onward.referral_id).await?;
     let this = others.iter().find(|o| o.onward_id == onward_id).ok_or(WebError::NotFound)?;
     let notify = [crate::onward_loop::change_notification(this, to, decline_reason, &others)];
-    store.answer_onward(who, onward_id, &OnwardChange { from, to, on: today(), decline_reason }, &notify).await?;
+    store.answer_onward(who, onward_id, &OnwardChange { from, to, on, decline_reason }, &notify).await?;
     Ok(to)
 }
 
@@ -362,4 +425,25 @@ pub async fn report_scope(store: &dyn Store, actor: &Actor) -> Result<(String, V
 /// Needs a service in the directory can meet, for labelling options.
 pub fn need_labels(needs: &[NeedDomain]) -> String {
     needs.iter().map(|n| n.label()).collect::<Vec<_>>().join(", ")
+}
+
+/// What the service's measurement schedule says is due or overdue today for each open referral
+/// (link workers: their own and unassigned people; managers: everyone). The one rule behind the
+/// caseload's measure flags, "Measures due" and the API's caseload.
+pub async fn measures_due(store: &dyn Store, service_org_id: &str, worker_id: Option<&str>, today: Date) -> Result<Vec<(linkwork_store::OpenMeasureFacts, Vec<linkwork_domain::schedule::DueMeasure>)>, WebError> {
+    let schedule = store.measurement_schedule(service_org_id).await?.unwrap_or_default();
+    Ok(store
+        .open_measure_facts(service_org_id, worker_id)
+        .await?
+        .into_iter()
+        .map(|facts| {
+            let due = linkwork_domain::schedule::due_measures(&schedule, facts.dates, &facts.taken, today);
+            (facts, due)
+        })
+        .collect())
+}
+
+/// [`measures_due`] by referral id.
+pub async fn measures_due_by_referral(store: &dyn Store, service_org_id: &str, worker_id: Option<&str>, today: Date) -> Result<std::collections::HashMap<String, Vec<linkwork_domain::schedule::DueMeasure>>, WebError> {
+    Ok(measures_due(store, service_org_id, worker_id, today).await?.into_iter().map(|(f, due)| (f.referral_id, due)).collect())
 }

@@ -105,6 +105,7 @@ pub async fn import_referrals_with_progress(store: &dyn Store, actor: &Actor, wh
                 referred_on: r.referred_on,
                 assigned_worker_id: None,
                 consent: Default::default(),
+                contact: Default::default(),
             }),
             Err(problems) => bad.extend(problems),
         }

@@ -5,11 +5,12 @@ use crate::casework::{parse_referral, referral_context, today};
 use crate::forms::{Checker, Fields};
 use crate::WebError;
 use linkwork_domain::access::{Actor, OrgKind, Role};
+use linkwork_domain::contact_details::{self, ContactDetails, ContactMethod};
 use linkwork_domain::intake::{reference_from, EmailAddress, IncomingSource, IncomingStatus, PhoneNumber};
 use linkwork_domain::need::NeedDomain;
 use linkwork_domain::person::{DateOfBirth, PersonName};
 use linkwork_domain::referral::{DeclineReason, ReferralSource};
-use linkwork_domain::{Postcode, RequiredText};
+use linkwork_domain::{BoundedText, Postcode, RequiredText};
 use linkwork_store::{AuditActor, Incoming, NewIncoming, Store};
 
 /// Who is referring through the short form.
@@ -50,6 +51,23 @@ pub async fn refer_in(store: &dyn Store, referrer: Referrer<'_>, who: &AuditActo
     if f.get("phone").trim().is_empty() && f.get("email").trim().is_empty() {
         c.error("phone", "Enter a phone number or an email address so the link worker can get in touch");
     }
+    let preferred_contact = optional(&mut c, f.get("preferred_contact"), ContactMethod::parse);
+    let best_times = c.check(BoundedText::<200>::parse("best_times", "the best times to contact", f.get("best_times")));
+    let leave_message = match f.get("leave_message").trim() {
+        "" => Some(None),
+        "yes" | "true" => Some(Some(true)),
+        "no" | "false" => Some(Some(false)),
+        _ => {
+            c.error("leave_message", "Select whether it is all right to leave a message");
+            None
+        }
+    };
+    // The preferred way must be one the details given allow (a text needs a mobile number).
+    if let (Some(Some(method)), Some(phone), Some(email)) = (preferred_contact, &phone, &email) {
+        if let Some(problem) = short_form_details(phone.clone(), email.clone()).unreachable_by(method) {
+            c.error("preferred_contact", problem);
+        }
+    }
     let reason = c.check(RequiredText::<2000>::parse("reason", "what help is wanted", f.get("reason")));
     let needs: Vec<NeedDomain> = f.all("needs").into_iter().filter_map(|n| c.check(NeedDomain::parse(n))).collect();
     if f.get("consent") != "yes" {
@@ -59,8 +77,8 @@ pub async fn refer_in(store: &dyn Store, referrer: Referrer<'_>, who: &AuditActo
         };
         c.error("consent", message);
     }
-    let (Some(service), Some(given_name), Some(family_name), Some(date_of_birth), Some(postcode), Some(phone), Some(email), Some(reason)) =
-        (service, given_name, family_name, date_of_birth, postcode, phone, email, reason)
+    let (Some(service), Some(given_name), Some(family_name), Some(date_of_birth), Some(postcode), Some(phone), Some(email), Some(reason), Some(preferred_contact), Some(best_times), Some(leave_message)) =
+        (service, given_name, family_name, date_of_birth, postcode, phone, email, reason, preferred_contact, best_times, leave_message)
     else {
         return Err(WebError::Invalid(c.into_errors()));
     };
@@ -84,10 +102,36 @@ pub async fn refer_in(store: &dyn Store, referrer: Referrer<'_>, who: &AuditActo
         email,
         reason: reason.into_string(),
         needs,
+        preferred_contact,
+        best_times: best_times.into_option(),
+        leave_message,
     };
     let reference = new_reference();
     store.create_incoming(who, &incoming, &reference).await?;
     Ok(reference)
+}
+
+/// The contact details a short form gives: its one phone number (a mobile, or a home or other
+/// phone) and e-mail address.
+fn short_form_details(phone: Option<PhoneNumber>, email: Option<EmailAddress>) -> ContactDetails {
+    let (mobile, landline) = match phone {
+        Some(p) if p.is_mobile() => (Some(p), None),
+        other => (None, other),
+    };
+    ContactDetails { mobile, landline, email, ..Default::default() }
+}
+
+/// What an incoming referral says about reaching the person, as contact details (what it holds
+/// was checked when it was sent; anything that no longer parses is left out).
+pub fn incoming_contact(i: &Incoming) -> ContactDetails {
+    let phone = i.phone.as_deref().and_then(|p| PhoneNumber::parse(p).ok());
+    let email = i.email.as_deref().and_then(|e| EmailAddress::parse(e).ok());
+    ContactDetails {
+        preferred: i.preferred_contact.as_deref().and_then(|p| ContactMethod::parse(p).ok()),
+        best_times: i.best_times.clone(),
+        leave_message: i.leave_message,
+        ..short_form_details(phone, email)
+    }
 }
 
 fn optional<T>(c: &mut Checker, raw: &str, parse: impl FnOnce(&str) -> linkwork_domain::Result<T>) -> Option<Option<T>> {
@@ -128,7 +172,15 @@ pub async fn convert(store: &dyn Store, actor: &Actor, who: &AuditActor, id: &st
         IncomingSource::Vcse => ReferralSource::Vcse,
     };
     fields.set("source", source.code());
-    let referral = parse_referral(&fields, &context.service_org_id, &context.practices)?;
+    // The phone, e-mail and preferred way the referral came with are taken on with it: the
+    // triage form shows them to confirm; a system that sends no contact fields keeps them as sent.
+    if contact_details::FIELDS.iter().all(|name| f.all(name).is_empty()) {
+        for (name, value) in incoming_contact(&incoming).form_pairs() {
+            fields.set(name, &value);
+        }
+    }
+    let rules = crate::casework::ReferralRules::for_referrer(actor, linkwork_domain::identity::DetailsSource::LinkWorkerForm);
+    let referral = parse_referral(&fields, &context.service_org_id, &context.practices, rules)?;
     // The person (or the partner, for them) agreed on the short form, which cannot be sent without it.
     let referral = linkwork_store::NewReferral { consent: linkwork_domain::consent::ReferralConsent::given_on(incoming.received_at.date()), ..referral };
     Ok(store.convert_incoming(who, id, &referral).await?)

@@ -56,19 +56,24 @@ pub async fn incoming(store: &dyn Store, actor: &Actor, who: &AuditActor, id: &s
     Ok(incoming)
 }
 
-/// Onward referrals to the partner's own services.
+/// Onward referrals to the partner's own services (with how to reach each person only where
+/// they agreed to share with the partner: `crate::contact_details::for_partner`).
 pub async fn partner_referrals(store: &dyn Store, actor: &Actor, who: &AuditActor) -> Result<Vec<PartnerReferral>, WebError> {
     if actor.role != Role::VcsePartner {
         return Err(WebError::Forbidden);
     }
-    let rows = store.partner_referrals(&actor.org_id).await?;
+    let mut rows = store.partner_referrals(&actor.org_id).await?;
+    for row in &mut rows {
+        crate::contact_details::for_partner(store, actor, row).await?;
+    }
     record(store, who, "partner.referrals.read", &actor.org_id, rows.iter().map(|r| r.person_id.clone())).await?;
     Ok(rows)
 }
 
 /// One onward referral, as its partner sees it.
 pub async fn partner_referral(store: &dyn Store, actor: &Actor, who: &AuditActor, onward_id: &str) -> Result<PartnerReferral, WebError> {
-    let referral = crate::casework::partner_referral(store, actor, onward_id).await?;
+    let mut referral = crate::casework::partner_referral(store, actor, onward_id).await?;
+    crate::contact_details::for_partner(store, actor, &mut referral).await?;
     store.record_read(who, &ReadAudit::one("partner.referral.read", "onward_referral", onward_id, &referral.person_id)).await?;
     Ok(referral)
 }

@@ -190,6 +190,7 @@ fn person_fields(practice: &str) -> Vec<(&str, &str)> {
         ("sex", "2"),
         ("ethnicity", "A"),
         ("postcode", "ls1 4ap"),
+        ("mobile", "07700 900123"),
         ("practice_id", practice),
         ("referred_on", "2026-11-02"),
         ("source", "gp_practice"),

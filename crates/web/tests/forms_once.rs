@@ -112,6 +112,7 @@ async fn a_contact_sent_twice_is_logged_once() {
                     ("sex", "2"),
                     ("ethnicity", "A"),
                     ("postcode", "LS1 4AP"),
+                    ("mobile", "07700 900123"),
                     ("practice_id", w.practice.as_str()),
                     ("referred_on", referred_on.as_str()),
                     ("source", "gp_practice"),

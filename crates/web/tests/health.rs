@@ -240,6 +240,7 @@ async fn activity_upload(w: &World) {
         referred_on: today(),
         assigned_worker_id: None,
         consent: Default::default(),
+        contact: Default::default(),
     };
     w.store
         .create_referrals(&linkwork_store::AuditActor::default(), &[referral])

@@ -48,6 +48,7 @@ async fn a_practice_cannot_rename_a_person_through_the_practice_form() {
             ("sex", "1".into()),
             ("ethnicity", "Z".into()),
             ("postcode", "M1 1AE".into()),
+            ("mobile", "07700 900123".into()),
             ("practice_id", w.practice.clone()),
             ("referred_on", today().to_string()),
             ("referrer_name", "Dr Who".into()),

@@ -70,6 +70,7 @@ async fn a_nul_in_a_form_field_is_refused_on_the_page_and_writes_nothing() {
             ("sex", "2"),
             ("ethnicity", "A"),
             ("postcode", "LS1 4AP"),
+            ("mobile", "07700 900123"),
             ("practice_id", w.practice.as_str()),
             ("referred_on", today.as_str()),
             ("source", "gp_practice"),

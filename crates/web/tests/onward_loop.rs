@@ -37,6 +37,7 @@ async fn accepted_referral(w: &World, lw: &Browser, n: u32, given: &str, family:
         ("sex", "2"),
         ("ethnicity", "A"),
         ("postcode", "LS6 2AB"),
+        ("mobile", "07700 900123"),
         ("practice_id", w.practice.as_str()),
         ("referred_on", referred_on.as_str()),
         ("source", "gp_practice"),

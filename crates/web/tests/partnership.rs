@@ -39,6 +39,7 @@ fn new_referral(w: &World, n: u32) -> NewReferral {
         referred_on: today() - Duration::days(30),
         assigned_worker_id: None,
         consent: Default::default(),
+        contact: Default::default(),
     }
 }
 

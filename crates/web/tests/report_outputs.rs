@@ -36,6 +36,7 @@ fn new_referral(w: &World, n: u32, given: &str) -> NewReferral {
         referred_on: today() - Duration::days(30),
         assigned_worker_id: None,
         consent: Default::default(),
+        contact: Default::default(),
     }
 }
 

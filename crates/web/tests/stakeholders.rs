@@ -294,6 +294,7 @@ async fn evidence(w: &World) {
                 referred_on: today(),
                 assigned_worker_id: None,
                 consent: Default::default(),
+                contact: Default::default(),
             },
         )
         .await

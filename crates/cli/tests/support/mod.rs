@@ -158,6 +158,7 @@ pub fn new_referral(pcn: &str, practice: &str, nhs: &str, referred_on: time::Dat
         referred_on,
         assigned_worker_id: None,
         consent: Default::default(),
+        contact: Default::default(),
     }
 }
 

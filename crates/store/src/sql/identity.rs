@@ -130,7 +130,9 @@ pub(super) async fn apply_changes(conn: &mut Conn, who: &AuditActor, person_id: 
                     PersonField::FamilyName => "family_name",
                     PersonField::Sex => "sex",
                     PersonField::Ethnicity => "ethnicity",
-                    _ => "practice_id",
+                    PersonField::Practice => "practice_id",
+                    // Contact details are held apart (`super::contact_details`).
+                    other => return Err(StoreError::Corrupt(format!("{} is not a detail held on the person", other.code()))),
                 };
                 sqlx::query(&format!("UPDATE people SET {column} = $1, updated_at = $2 WHERE id = $3")).bind(new).bind(now).bind(person_id).execute(&mut *conn).await?
             }
@@ -138,25 +140,31 @@ pub(super) async fn apply_changes(conn: &mut Conn, who: &AuditActor, person_id: 
         if updated.rows_affected() != 1 {
             return Err(StoreError::NotFound);
         }
-        sqlx::query(
-            "INSERT INTO person_changes (id, person_id, at, user_id, token_id, org_id, source, field, old_value, new_value, conflict_id) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(new_id())
-        .bind(person_id)
-        .bind(now)
-        .bind(&who.user_id)
-        .bind(&who.token_id)
-        .bind(&who.org_id)
-        .bind(source.code())
-        .bind(change.field.code())
-        .bind(&change.old_value)
-        .bind(&change.new_value)
-        .bind(conflict_id)
-        .execute(&mut *conn)
-        .await?;
+        record_change(conn, who, person_id, change, source, conflict_id, now).await?;
     }
     audit(conn, who, Audit { action: "person.update", entity: "person", entity_id: person_id, person_id: Some(person_id) }).await
+}
+
+/// Keeps one change in the person's details history (who, when, from which source).
+pub(super) async fn record_change(conn: &mut Conn, who: &AuditActor, person_id: &str, change: &FieldChange, source: DetailsSource, conflict_id: Option<&str>, at: OffsetDateTime) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO person_changes (id, person_id, at, user_id, token_id, org_id, source, field, old_value, new_value, conflict_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(new_id())
+    .bind(person_id)
+    .bind(at)
+    .bind(&who.user_id)
+    .bind(&who.token_id)
+    .bind(&who.org_id)
+    .bind(source.code())
+    .bind(change.field.code())
+    .bind(&change.old_value)
+    .bind(&change.new_value)
+    .bind(conflict_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 #[derive(sqlx::FromRow)]

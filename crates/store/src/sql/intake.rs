@@ -8,7 +8,8 @@ use linkwork_domain::identity::DetailsSource;
 use linkwork_domain::intake::{IncomingSource, IncomingStatus};
 
 pub(super) const INCOMING_SELECT: &str = "SELECT i.id, i.reference, i.service_org_id, i.source, i.referred_by_org_id, o.name AS referred_by_org_name, i.given_name, i.family_name, \
-     i.date_of_birth, i.postcode, i.phone, i.email, i.reason, i.needs, i.status, i.referral_id, r.status AS referral_status, i.decline_reason, i.received_at \
+     i.date_of_birth, i.postcode, i.phone, i.email, i.reason, i.needs, i.status, i.referral_id, r.status AS referral_status, i.decline_reason, i.received_at, \
+     i.preferred_contact, i.best_times, i.leave_message \
      FROM incoming_referrals i LEFT JOIN organisations o ON o.id = i.referred_by_org_id LEFT JOIN referrals r ON r.id = i.referral_id";
 
 #[async_trait]
@@ -20,7 +21,8 @@ impl IntakeStore for SqlStore {
         let mut tx = self.write_tx().await?;
         sqlx::query(
             "INSERT INTO incoming_referrals (id, reference, service_org_id, source, referred_by_org_id, referred_by_user_id, given_name, family_name, date_of_birth, \
-             postcode, phone, email, reason, needs, status, received_at, updated_at, consent_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $16)",
+             postcode, phone, email, reason, needs, status, received_at, updated_at, consent_at, preferred_contact, best_times, leave_message) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $16, $17, $18, $19)",
         )
         .bind(&id)
         .bind(reference)
@@ -38,6 +40,9 @@ impl IntakeStore for SqlStore {
         .bind(needs)
         .bind(IncomingStatus::Pending.code())
         .bind(now)
+        .bind(n.preferred_contact.map(|p| p.code()))
+        .bind(&n.best_times)
+        .bind(n.leave_message)
         .execute(&mut *tx)
         .await
         .map_err(|e| StoreError::unique(e, "That reference is already in use"))?;

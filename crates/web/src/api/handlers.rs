@@ -65,6 +65,29 @@ macro_rules! referral_request {
             /// At least one need code.
             #[schema(schema_with = codes::needs, required = true)]
             needs: Option<Vec<String>>,
+            /// How to reach the person (all optional here; the web forms ask for at least one way).
+            /// A mobile number: UK, starting 07; spaces, dashes and +44 allowed.
+            #[schema(example = "07700 900982")]
+            mobile: Option<String>,
+            /// A home or other UK phone number.
+            #[schema(example = "0113 496 0000")]
+            landline: Option<String>,
+            #[schema(example = "name@example.org")]
+            email: Option<String>,
+            /// The postal address above the postcode: line 1 is needed when line 2 or the town is given.
+            #[schema(example = "12 Mill Lane")]
+            address_line_1: Option<String>,
+            address_line_2: Option<String>,
+            #[schema(example = "Leeds")]
+            town: Option<String>,
+            /// How the person would like to be contacted: it must be a way the details given allow
+            /// (`text` needs a mobile, `email` an email, `letter` an address, `phone_call` a phone).
+            #[schema(schema_with = codes::contact_method)]
+            preferred_contact: Option<String>,
+            /// Best days or times to contact, in words (up to 200 characters).
+            best_times: Option<String>,
+            /// Whether a message may be left.
+            leave_message: Option<BoolOrText>,
             $($extra)*
         }
     };
@@ -177,11 +200,32 @@ pub struct OnwardRequest {
 /// With each need of the referral, optionally, what happened with it: `resolution_<need>` (for
 /// example `resolution_loneliness`, `resolution_money`).
 #[allow(dead_code)]
+/// A discharge after the walk-through. "Goals met" needs a goal achieved or partly achieved.
+/// Every goal must have ended: send `goal_<goal id>` with `achieved`, `partly_achieved`,
+/// `not_achieved` or `no_longer_relevant`, or set its status first (`POST
+/// /api/referrals/{id}/goals/{goal_id}`). Each closing questionnaire the service's schedule asks
+/// for at discharge must be recorded first (timepoint `discharge`) or given a `not_taken_<code>`.
 #[derive(Deserialize, ToSchema)]
 pub struct DischargeRequest {
     #[schema(schema_with = codes::discharge_reason, required = true)]
     discharge_reason: Option<String>,
     summary: Option<String>,
+    #[schema(schema_with = codes::not_taken)]
+    not_taken_ons4: Option<String>,
+    #[schema(schema_with = codes::not_taken)]
+    not_taken_swemwbs: Option<String>,
+    #[schema(schema_with = codes::not_taken)]
+    not_taken_wemwbs: Option<String>,
+    #[schema(schema_with = codes::not_taken)]
+    not_taken_ucla3: Option<String>,
+    #[schema(schema_with = codes::not_taken)]
+    not_taken_ons_loneliness: Option<String>,
+    #[schema(schema_with = codes::not_taken)]
+    not_taken_cel_loneliness: Option<String>,
+    #[schema(schema_with = codes::not_taken)]
+    not_taken_phq9: Option<String>,
+    #[schema(schema_with = codes::not_taken)]
+    not_taken_gad7: Option<String>,
     #[schema(schema_with = codes::resolution)]
     resolution_loneliness: Option<String>,
     #[schema(schema_with = codes::resolution)]
@@ -229,6 +273,10 @@ pub struct PartnerResponseRequest {
     /// With `decline`.
     #[schema(schema_with = codes::onward_decline_reason)]
     decline_reason: Option<String>,
+    /// The day it happened (`YYYY-MM-DD`); today when left out. Not in the future, not before the
+    /// referral was sent, not before the last change.
+    #[schema(format = Date)]
+    happened_on: Option<String>,
 }
 
 /// JSON of a read model (serialising our own types does not fail; an error is reported, not a panic).
@@ -292,7 +340,7 @@ pub async fn discharge(State(state): State<AppState>, client: ApiClient, Path(id
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(get, path = "/api/partner/onward-referrals", tag = "partner", responses((status = 200, description = "Onward referrals to the token's organisation", body = Vec<Object>), Forbidden))]
+#[utoipa::path(get, path = "/api/partner/onward-referrals", tag = "partner", responses((status = 200, description = "Onward referrals to the token's organisation. `contact_details` holds how to reach the person only while they agree to share with the organisation; it is `null` otherwise (contact the link worker).", body = Vec<Object>), Forbidden))]
 pub async fn partner_list(State(state): State<AppState>, client: ApiClient) -> ApiResult<Json<Value>> {
     to_json(crate::reads::partner_referrals(&*state.store, &client.actor, &client.audit()).await?)
 }
@@ -308,6 +356,30 @@ pub struct OnwardStatusBody {
 pub async fn partner_respond(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>, body: JsonBody<PartnerResponseRequest>) -> ApiResult<Json<OnwardStatusBody>> {
     let status = cases::partner_respond(&*state.store, &client.actor, &client.audit(), &id, &body.fields).await?;
     Ok(Json(OnwardStatusBody { status }))
+}
+
+/// Undoes the partner's own last change (recorded by mistake), within 24 hours of recording it:
+/// the referral goes back to the status before it, the history keeps both entries, and the link
+/// worker is told.
+#[utoipa::path(post, path = "/api/partner/onward-referrals/{id}/undo", tag = "partner", params(("id" = String, Path)), responses((status = 200, description = "The status the referral is back in", body = OnwardStatusBody), Forbidden, NotFound, Conflict))]
+pub async fn partner_undo(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>) -> ApiResult<Json<OnwardStatusBody>> {
+    let status = crate::corrections::partner_undo(&*state.store, &client.actor, &client.audit(), &id).await?;
+    Ok(Json(OnwardStatusBody { status }))
+}
+
+/// Reopens a declined referral (back to received, into triage) within 30 days of the decline.
+#[allow(dead_code)]
+#[derive(Deserialize, ToSchema)]
+pub struct ReopenRequest {
+    /// Why it is reopened, in the link worker's words (kept with the record).
+    #[schema(required = true, nullable = false)]
+    reopen_reason: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/referrals/{id}/reopen", tag = "casework", params(("id" = String, Path)), request_body = ReopenRequest, responses((status = 204, description = "Reopened: back in triage"), Forbidden, NotFound, Conflict, Invalid))]
+pub async fn reopen_referral(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>, body: JsonBody<ReopenRequest>) -> ApiResult<StatusCode> {
+    crate::corrections::reopen(&*state.store, &client.actor, &client.audit(), &id, &body.fields).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(get, path = "/api/report", tag = "evaluation", params(("from" = Option<String>, Query, format = Date), ("to" = Option<String>, Query, format = Date), ("scope" = Option<String>, Query, description = "practice:<id or ODS code>, pcn:<…> or icb:<…> within the caller's organisation; the whole organisation if omitted")), responses((status = 200, description = "The evaluation report and its figures, small numbers suppressed", body = Object), Forbidden, NotFound, Invalid))]

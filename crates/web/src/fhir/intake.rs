@@ -12,6 +12,8 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 use linkwork_domain::gp_record::{REFERRAL_TO_SOCIAL_PRESCRIBING, SNOMED_SYSTEM};
+use linkwork_domain::contact_details::{AddressLine, AddressLines, ContactDetails, ContactMethod};
+use linkwork_domain::intake::{EmailAddress, PhoneNumber};
 use linkwork_domain::need::NeedDomain;
 use linkwork_domain::person::{parse_past_date, DateOfBirth, Ethnicity, PersonDetails, PersonName, Sex};
 use linkwork_domain::identity::DetailsSource;
@@ -30,6 +32,8 @@ pub(super) struct Intake {
     pub reason: ReferralReason,
     pub needs: Vec<NeedDomain>,
     pub referred_on: Date,
+    /// From the Patient's `telecom` and `address` (`contact_of`).
+    pub contact: ContactDetails,
 }
 
 pub async fn create_service_request(State(state): State<AppState>, FhirClient(client): FhirClient, BaseUrl(base): BaseUrl, headers: HeaderMap, body: Bytes) -> Result<Response, FhirError> {
@@ -61,6 +65,7 @@ pub async fn create_service_request(State(state): State<AppState>, FhirClient(cl
         referred_on: intake.referred_on,
         assigned_worker_id: None,
         consent: Default::default(),
+        contact: intake.contact,
     };
     let id = store.create_referral_from(&who, &referral, context.referred_by_org_id.as_deref(), DetailsSource::Fhir).await?;
     let mut record = store.referral_record(&who, &id).await?.ok_or_else(|| WebError::Internal("referral missing after create".into()))?;
@@ -167,6 +172,7 @@ pub(super) fn parse(sr: &Value, pcn: &Org, practices: &[Org], today: Date) -> Re
     };
     let mut practice_ods: Option<(String, &str)> = None;
     let mut person = None;
+    let mut contact = ContactDetails::default();
     if let Some((i, patient)) = patient {
         let path = format!("ServiceRequest.contained[{i}]");
         let nhs_number = match array_of(patient, "identifier").iter().enumerate().find(|(_, id)| str_of(id, "system") == Some(NHS_NUMBER_SYSTEM)) {
@@ -223,6 +229,7 @@ pub(super) fn parse(sr: &Value, pcn: &Org, practices: &[Org], today: Date) -> Re
                 parsed
             }
         };
+        contact = contact_of(patient, &path, &mut p);
         practice_ods = array_of(patient, "generalPractitioner")
             .iter()
             .enumerate()
@@ -290,10 +297,63 @@ pub(super) fn parse(sr: &Value, pcn: &Org, practices: &[Org], today: Date) -> Re
 
     match (person, practice, referrer, reason, referred_on) {
         (Some(person), Some(practice), Some(referrer), Some(reason), Some(referred_on)) if p.0.is_empty() => {
-            Ok(Intake { person, practice_id: practice.id.clone(), referrer_name: referrer.into_string(), reason, needs, referred_on })
+            Ok(Intake { person, practice_id: practice.id.clone(), referrer_name: referrer.into_string(), reason, needs, referred_on, contact })
         }
         _ => Err(p.0),
     }
+}
+
+/// How to reach the person, from a contained Patient: `telecom` entries with system `phone`, `sms`
+/// or `email` (a number in a mobile range is the mobile, any other the home or other phone; the
+/// first of each is kept) and, from the ContactPoint with the lowest `rank`, the preferred way
+/// (`sms` is a text message); `address.line` and `address.city` of the address holding the
+/// postcode (else the first with lines). A value that does not parse is a problem at its path.
+fn contact_of(patient: &Value, path: &str, p: &mut Problems) -> ContactDetails {
+    let mut d = ContactDetails::default();
+    let mut preferred: Option<(i64, ContactMethod)> = None;
+    for (k, t) in array_of(patient, "telecom").iter().enumerate() {
+        let value = str_of(t, "value").unwrap_or_default();
+        let at = format!("{path}.telecom[{k}].value");
+        let method = match str_of(t, "system") {
+            Some(system @ ("phone" | "sms")) => {
+                let Some(number) = p.check(at, PhoneNumber::parse(value)) else { continue };
+                let mobile = number.is_mobile();
+                let slot = if mobile { &mut d.mobile } else { &mut d.landline };
+                slot.get_or_insert(number);
+                if system == "sms" && mobile {
+                    ContactMethod::Text
+                } else {
+                    ContactMethod::PhoneCall
+                }
+            }
+            Some("email") => {
+                let Some(email) = p.check(at, EmailAddress::parse(value)) else { continue };
+                d.email.get_or_insert(email);
+                ContactMethod::Email
+            }
+            // Fax, pager, URL and other: not ways a link worker reaches someone.
+            _ => continue,
+        };
+        if let Some(rank) = t.get("rank").and_then(Value::as_i64) {
+            if preferred.is_none_or(|(best, _)| rank < best) {
+                preferred = Some((rank, method));
+            }
+        }
+    }
+    d.preferred = preferred.map(|(_, method)| method);
+    let addresses = array_of(patient, "address");
+    let with_lines = |a: &&Value| !array_of(a, "line").is_empty();
+    let chosen = addresses.iter().enumerate().find(|(_, a)| str_of(a, "postalCode").is_some() && with_lines(a)).or_else(|| addresses.iter().enumerate().find(|(_, a)| with_lines(a)));
+    if let Some((k, address)) = chosen {
+        let lines: Vec<&str> = array_of(address, "line").iter().filter_map(Value::as_str).map(str::trim).filter(|l| !l.is_empty()).collect();
+        let line = |field, label, raw: &str| AddressLine::parse(field, label, raw);
+        let line_1 = lines.first().and_then(|l| p.check(format!("{path}.address[{k}].line[0]"), line("address_line_1", "the first line of the address", l)));
+        let rest = lines.get(1..).map(|r| r.join(", ")).filter(|r| !r.is_empty());
+        let line_2 = rest.and_then(|r| p.check(format!("{path}.address[{k}].line[1]"), line("address_line_2", "the second line of the address", &r)));
+        let town = str_of(address, "city").map(str::trim).filter(|c| !c.is_empty()).and_then(|c| p.check(format!("{path}.address[{k}].city"), line("town", "the town or city", c)));
+        d.address = line_1.map(|line_1| AddressLines { line_1, line_2, town });
+    }
+    d
 }
 
 #[cfg(test)]
@@ -347,6 +407,29 @@ mod tests {
         assert_eq!(intake.referred_on, date!(2026 - 11 - 02));
         assert_eq!(intake.reason.as_str(), "Lonely since her husband died\n\nPrefers mornings");
         assert_eq!(intake.needs, vec![NeedDomain::Loneliness, NeedDomain::Bereavement]);
+    }
+
+    #[test]
+    fn contact_details_from_the_patients_telecom_and_address() {
+        let mut sr = example();
+        sr["contained"][0]["telecom"] = json!([
+            {"system": "phone", "value": "0113 496 0000", "use": "home", "rank": 2},
+            {"system": "sms", "value": "+44 7700 900982", "use": "mobile", "rank": 1},
+            {"system": "email", "value": "ada@example.org"},
+            {"system": "fax", "value": "0113 496 0001"},
+        ]);
+        sr["contained"][0]["address"] = json!([{"line": ["12 Mill Lane", "Headingley"], "city": "Leeds", "postalCode": "LS6 1AA"}]);
+        let contact = run(&sr).unwrap().contact;
+        assert_eq!(contact.mobile.as_ref().map(PhoneNumber::as_str), Some("07700900982"));
+        assert_eq!(contact.landline.as_ref().map(PhoneNumber::as_str), Some("01134960000"));
+        assert_eq!(contact.email.as_ref().map(EmailAddress::as_str), Some("ada@example.org"));
+        assert_eq!(contact.preferred, Some(ContactMethod::Text));
+        assert_eq!(contact.address.as_ref().map(|a| a.one_line(None)).as_deref(), Some("12 Mill Lane, Headingley, Leeds"));
+        // Without telecom the referral is still accepted, with no contact details.
+        assert_eq!(run(&example()).unwrap().contact.mobile, None);
+        sr["contained"][0]["telecom"][1]["value"] = json!("not a number");
+        let issues = run(&sr).unwrap_err();
+        assert_eq!(issues[0].expression.as_deref(), Some("ServiceRequest.contained[0].telecom[1].value"));
     }
 
     #[test]

@@ -29,7 +29,7 @@ pub fn routes() -> Routes {
         .get("/practice/referrals", practice_list)
 }
 
-const SELF_NEXT: &str = "A link worker will contact you within 2 weeks, by phone or email. Keep your reference number: quote it if you contact us. If you need help urgently, call 111, or 999 in an emergency.";
+const SELF_NEXT: &str = "A link worker will contact you within 2 weeks, the way you asked. Keep your reference number: quote it if you contact us.";
 const PARTNER_NEXT: &str = "A link worker will triage the referral and contact the person. You can follow its status under 'Referrals to us'.";
 
 async fn short_form(state: &AppState, user: Option<&CurrentUser>, form: FormState, status: StatusCode) -> Result<Response, WebError> {
@@ -50,6 +50,7 @@ async fn short_form(state: &AppState, user: Option<&CurrentUser>, form: FormStat
                 form_csrf: token.clone(),
                 services,
                 needs,
+                services_info: crate::contact_details::public_services(&*state.store).await?,
             };
             Ok((status, [(header::SET_COOKIE, auth::form_csrf_cookie(&token, state.config.secure_cookies))], render(&view)?).into_response())
         }
@@ -66,6 +67,7 @@ async fn short_form(state: &AppState, user: Option<&CurrentUser>, form: FormStat
                 form_csrf: String::new(),
                 services,
                 needs,
+                services_info: vec![],
             };
             Ok((status, render(&view)?).into_response())
         }
@@ -117,8 +119,9 @@ fn shown_reference(q: &HashMap<String, String>) -> String {
     q.get("reference").filter(|r| r.len() <= 24 && r.starts_with("LW-") && r.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')).cloned().unwrap_or_default()
 }
 
-async fn self_referral_sent(Query(q): Query<HashMap<String, String>>) -> Result<Html<String>, WebError> {
-    render(&ReferralSentView { page: Page::anonymous("Referral sent"), reference: shown_reference(&q), next: SELF_NEXT })
+async fn self_referral_sent(State(state): State<AppState>, Query(q): Query<HashMap<String, String>>) -> Result<Html<String>, WebError> {
+    let services_info = crate::contact_details::public_services(&*state.store).await?;
+    render(&ReferralSentView { page: Page::anonymous("Referral sent"), reference: shown_reference(&q), next: SELF_NEXT, services_info })
 }
 
 async fn partner_referral_sent(State(state): State<AppState>, user: CurrentUser, Query(q): Query<HashMap<String, String>>) -> Result<Html<String>, WebError> {
@@ -126,7 +129,7 @@ async fn partner_referral_sent(State(state): State<AppState>, user: CurrentUser,
         return Err(WebError::Forbidden);
     }
     let page = page(&state, &user, "Referral sent", "/partner/refer").await?;
-    render(&ReferralSentView { page, reference: shown_reference(&q), next: PARTNER_NEXT })
+    render(&ReferralSentView { page, reference: shown_reference(&q), next: PARTNER_NEXT, services_info: vec![] })
 }
 
 async fn practice_list(State(state): State<AppState>, user: CurrentUser, Query(q): Query<HashMap<String, String>>) -> Result<Html<String>, WebError> {

@@ -5,6 +5,8 @@
 mod admin;
 mod casework;
 mod community;
+pub(crate) mod corrections;
+mod contact_details;
 mod directory;
 mod import;
 mod health;
@@ -12,14 +14,17 @@ pub(crate) mod measurement;
 mod intake;
 mod partner;
 mod partnership;
+pub(crate) mod plan;
 pub(crate) mod privacy;
 pub(crate) mod reports;
 mod session;
 mod stakeholders;
 mod team;
 mod workforce;
+mod today;
 mod triage;
-mod onward_loop;
+pub(crate) mod onward_loop;
+mod onward_form;
 
 use crate::routes::Routes;
 use crate::auth::CurrentUser;
@@ -39,12 +44,16 @@ pub fn routes() -> Routes {
         .merge(session::routes())
         .merge(admin::routes())
         .merge(casework::routes())
+        .merge(plan::routes())
+        .merge(corrections::routes())
+        .merge(contact_details::routes())
         .merge(directory::routes())
         .merge(import::routes())
         .merge(health::routes())
         .merge(partner::routes())
         .merge(partnership::routes())
         .merge(intake::routes())
+        .merge(today::routes())
         .merge(triage::routes())
         .merge(team::routes())
         .merge(workforce::routes())
@@ -84,6 +93,8 @@ pub(crate) fn notice(code: Option<&str>) -> Option<String> {
         "referral_created" => "Referral recorded",
         "accepted" => "Referral accepted onto the caseload",
         "declined" => "Referral declined",
+        "reopened" => "Referral reopened: it is back in triage",
+        "partner_undone" => "Change undone: the link worker has been told",
         "conversation" => "Conversation and plan saved",
         "contact" => "Contact saved",
         "measure" => "Measure saved",
@@ -99,12 +110,19 @@ pub(crate) fn notice(code: Option<&str>) -> Option<String> {
         "merged" => "Duplicate referral merged into this one",
         "kept_separate" => "Kept as a separate referral",
         "reassigned" => "Referral reassigned",
+        "assigned" => "Referral assigned",
         "goal" => "Goal updated",
+        "goal_added" => "Goal added to the plan",
+        "goal_changed" => "Goal changed",
+        "goal_unchanged" => "Nothing was changed",
+        "needs" => "Needs saved",
         "identity_settled" => "Identity settled",
         "details_corrected" => "Details corrected",
         "restricted" => "Record restricted: it cannot be changed until a manager lifts the restriction",
         "restriction_lifted" => "Restriction lifted",
         "erased" => "Record erased",
+        "contact_details" => "Contact details saved",
+        "sharing_withdrawn" => "Sharing stopped: the organisation will be told to contact the link worker",
         _ => return None,
     };
     Some(text.to_owned())

@@ -45,6 +45,7 @@ pub(crate) fn shown(field: PersonField, value: Option<&str>) -> String {
         PersonField::Sex => Sex::parse(value).map(|s| s.label().to_owned()).unwrap_or_else(|_| value.to_owned()),
         PersonField::Ethnicity => Ethnicity::parse(value).map(|e| e.label().to_owned()).unwrap_or_else(|_| value.to_owned()),
         PersonField::DateOfBirth => time::Date::parse(value, time::macros::format_description!("[year]-[month]-[day]")).map(date).unwrap_or_else(|_| value.to_owned()),
+        field if field.is_contact() => linkwork_domain::contact_details::shown_value(field, value),
         _ => value.to_owned(),
     }
 }
