@@ -49,7 +49,7 @@ test('an administrator invites a user, who sets a password, signs in and out eve
   await nadia.fill('#email', 'nadia.newcomer@example.org');
   await nadia.fill('#password', password);
   await nadia.click('button:has-text("Sign in")');
-  await nadia.waitForURL(`${base}/caseload`);
+  await nadia.waitForURL(`${base}/today`);
   await nadia.click('a:has-text("Your account")');
   await checkAccessibility(nadia, 'your account');
   await nadia.click('button:has-text("Sign out everywhere")');

@@ -24,6 +24,7 @@ async function upload(page, name, buffer, options = []) {
 
 test('a link worker checks a file, sees its problems by line and column, and imports it', async () => {
   const lw = await signIn(demo, 'Link worker');
+  await lw.goto(`${demo.base}/caseload`);
   await lw.click('a:has-text("Import referrals from a CSV file")');
   assert.match(await lw.textContent('h1'), /Import referrals from a CSV file/);
   await checkAccessibility(lw, 'import page');

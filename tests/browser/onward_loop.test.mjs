@@ -24,6 +24,9 @@ test('a partner accepts, starts and completes one referral and declines another;
   const sendTo = async (pick) => {
     await lw.goto(record);
     await lw.click('a:has-text("Refer to a community service")');
+    // The form lists the services meeting the person's needs; this walk needs every service.
+    await lw.selectOption('#need', 'any');
+    await lw.click('button:has-text("Search services")');
     const labels = await lw.$$eval('input[name=service_id]', (inputs) => inputs.map((i) => ({ id: i.id, label: document.querySelector(`label[for="${i.id}"]`).textContent })));
     const choice = pick(labels);
     await lw.check(`[id="${choice.id}"]`);

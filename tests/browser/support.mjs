@@ -11,7 +11,7 @@ const axeSource = readFileSync(new URL('../../node_modules/axe-core/axe.min.js',
 const binary = new URL('../../target/debug/linkwork', import.meta.url).pathname;
 export const PASSWORD = 'demo-password-1';
 
-/** Starts a demo server with its own database; resolves to { base, logins, browser, stop }. */
+/** Starts a demo server with its own database; resolves to { base, logins, browser, stop, database }. */
 export async function startDemo(referrals = 120) {
   const dir = mkdtempSync(join(tmpdir(), 'linkwork-browser-'));
   const server = spawn(binary, ['demo', '--database', join(dir, 'demo.db'), '--bind', '127.0.0.1:0', '--referrals', String(referrals)], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -36,7 +36,7 @@ export async function startDemo(referrals = 120) {
     server.kill('SIGINT');
     rmSync(dir, { recursive: true, force: true });
   };
-  return { base, logins, browser, stop };
+  return { base, logins, browser, stop, database: join(dir, 'demo.db') };
 }
 
 /** Runs axe-core on the page and fails on any WCAG 2.x A/AA violation. */
@@ -67,4 +67,20 @@ export async function fillDate(page, name, iso) {
   await page.fill(`#${name}-day`, String(Number(day)));
   await page.fill(`#${name}-month`, String(Number(month)));
   await page.fill(`#${name}-year`, year);
+}
+
+/**
+ * Walks the discharge form (issue 12): every goal reviewed as `outcome`, every closing measure
+ * still due given as not taken (`notTaken`), the `reason`; then "Continue", checks the
+ * confirmation page with axe and confirms.
+ */
+export async function completeDischarge(page, { reason = 'other', outcome = 'achieved', notTaken = 'declined' } = {}) {
+  const groups = await page.$$eval('input[type=radio]', (inputs) => [...new Set(inputs.map((i) => i.name))]);
+  for (const name of groups.filter((n) => n.startsWith('goal_'))) await page.check(`input[name="${name}"][value=${outcome}]`);
+  for (const name of groups.filter((n) => n.startsWith('not_taken_'))) await page.check(`input[name="${name}"][value=${notTaken}]`);
+  await page.check(`input[name=discharge_reason][value=${reason}]`);
+  await page.click('button:has-text("Continue")');
+  await page.waitForSelector('text=Check and confirm the discharge');
+  await checkAccessibility(page, 'discharge check page');
+  await page.click('button.nhsuk-button--warning');
 }

@@ -74,6 +74,8 @@ enum Command {
         #[command(subcommand)]
         command: audit::AuditCommand,
     },
+    /// List every route the server answers (method and path), from its own route table.
+    Routes,
     /// Generate synthetic data for benchmarks and trials.
     Generate {
         #[command(subcommand)]
@@ -100,6 +102,13 @@ async fn main() -> std::process::ExitCode {
         Command::Export { command } => export::run(command).await,
         Command::Settings { command } => settings::run(command).await,
         Command::Generate { command } => bundle::generate(command),
+        Command::Routes => {
+            // The browser tests walk this list (tests/browser/small_screens.test.mjs).
+            for route in linkwork_web::route_table() {
+                println!("{} {}", route.method, route.path);
+            }
+            Ok(())
+        }
         Command::Backup(args) => backup::backup(args).await,
         Command::Restore(args) => backup::restore(args).await,
         Command::Audit { command } => audit::run(command).await,

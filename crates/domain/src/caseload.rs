@@ -1,6 +1,8 @@
 //! The caseload's red/amber/green flags: what needs a link worker's attention today. Thresholds
 //! are constants here so they are read in one place; a service setting can replace them later.
 
+use crate::schedule::DueMeasure;
+use crate::urgency::{days, Deadline, Urgency};
 use serde::Serialize;
 use time::{Date, Duration};
 
@@ -10,9 +12,6 @@ pub const RECOMMENDED_PEOPLE_PER_YEAR: (u32, u32) = (200, 250);
 pub const FIRST_CONTACT_DAYS: (i64, i64) = (7, 14);
 /// Days since the last contact before an open case is amber, then red.
 pub const CONTACT_GAP_DAYS: (i64, i64) = (28, 42);
-/// Follow-up measures are due this many days after the baseline, for a service that has not set
-/// its own measurement schedule (otherwise its first follow-up month applies).
-pub const FOLLOW_UP_DAYS: i64 = 90;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -23,11 +22,12 @@ pub enum Rag {
 }
 
 impl Rag {
+    /// The words of `crate::urgency`: amber is "Due" and red "Overdue", as on "Measures due".
     pub fn label(self) -> &'static str {
         match self {
             Rag::Green => "On track",
-            Rag::Amber => "Due soon",
-            Rag::Red => "Overdue",
+            Rag::Amber => Urgency::Due.label(),
+            Rag::Red => Urgency::Overdue.label(),
         }
     }
     pub fn code(self) -> &'static str {
@@ -35,6 +35,15 @@ impl Rag {
             Rag::Green => "green",
             Rag::Amber => "amber",
             Rag::Red => "red",
+        }
+    }
+}
+
+impl From<Urgency> for Rag {
+    fn from(u: Urgency) -> Self {
+        match u {
+            Urgency::Due => Rag::Amber,
+            Urgency::Overdue => Rag::Red,
         }
     }
 }
@@ -48,11 +57,9 @@ pub struct CaseFacts {
     pub last_contact_on: Option<Date>,
     /// The earliest review date of a goal not yet achieved or dropped.
     pub next_review_on: Option<Date>,
-    pub baseline_on: Option<Date>,
-    pub has_follow_up: bool,
-    /// The first follow-up month of the service's measurement schedule; `None` when the service
-    /// has none, and [`FOLLOW_UP_DAYS`] applies.
-    pub follow_up_after_months: Option<u8>,
+    /// What the service's measurement schedule says is due or overdue today
+    /// (`crate::schedule::due_measures`): the same list "Measures due" shows.
+    pub measures_due: Vec<DueMeasure>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -61,14 +68,19 @@ pub struct Flag {
     pub message: String,
 }
 
-fn level(days: i64, (amber, red): (i64, i64)) -> Option<Rag> {
-    if days > red {
-        Some(Rag::Red)
-    } else if days > amber {
-        Some(Rag::Amber)
-    } else {
-        None
-    }
+/// A flag from a deadline, worded by `crate::urgency` (its colour and its words from one value).
+fn flag(deadline: Deadline, what: &str, detail: Option<String>, today: Date) -> Option<Flag> {
+    let (urgency, text) = deadline.describe(what, today)?;
+    let message = match detail {
+        Some(d) => format!("{text} ({d})"),
+        None => text,
+    };
+    Some(Flag { rag: urgency.into(), message })
+}
+
+/// Due the day after `from + amber` days, overdue the day after `from + red` days.
+fn after_days(from: Date, (amber, red): (i64, i64)) -> Deadline {
+    Deadline::on(from + Duration::days(amber + 1), from + Duration::days(red + 1))
 }
 
 /// The flags for one open case on `today`, most urgent first. No flags means green.
@@ -77,35 +89,28 @@ pub fn flags(f: &CaseFacts, today: Date) -> Vec<Flag> {
     match (f.first_contact_on, f.referred_on) {
         (None, Some(referred)) => {
             let waiting = (today - referred).whole_days();
-            if let Some(rag) = level(waiting, FIRST_CONTACT_DAYS) {
-                out.push(Flag { rag, message: format!("Waiting {waiting} days for first contact") });
-            }
+            out.extend(flag(after_days(referred, FIRST_CONTACT_DAYS), "First contact", Some(format!("waiting {}", days(waiting))), today));
         }
         (Some(_), _) => {
             if let Some(last) = f.last_contact_on {
                 let gap = (today - last).whole_days();
-                if let Some(rag) = level(gap, CONTACT_GAP_DAYS) {
-                    out.push(Flag { rag, message: format!("No contact for {gap} days") });
-                }
+                out.extend(flag(after_days(last, CONTACT_GAP_DAYS), "Next contact", Some(format!("none for {}", days(gap))), today));
             }
         }
         _ => {}
     }
     if let Some(review) = f.next_review_on {
-        if review < today {
-            out.push(Flag { rag: Rag::Amber, message: format!("Goal review overdue since {}", crate::format_date_long(review)) });
-        }
+        out.extend(flag(Deadline::on(review, review + Duration::days(crate::schedule::OVERDUE_AFTER_DAYS)), "Goal review", None, today));
     }
-    if f.accepted && f.first_contact_on.is_some() && f.baseline_on.is_none() {
-        out.push(Flag { rag: Rag::Amber, message: "Baseline measures due".into() });
-    }
-    if let Some(baseline) = f.baseline_on {
-        let due = match f.follow_up_after_months {
-            Some(months) => crate::schedule::add_months(baseline, months),
-            None => baseline + Duration::days(FOLLOW_UP_DAYS),
-        };
-        if !f.has_follow_up && today >= due {
-            out.push(Flag { rag: Rag::Amber, message: "Follow-up measures due".into() });
+    // One flag per scheduled point (baseline, each follow-up, discharge), naming its questionnaires.
+    let mut points: Vec<crate::schedule::ScheduledPoint> = f.measures_due.iter().map(|d| d.point).collect();
+    points.dedup();
+    for point in points {
+        let due: Vec<&DueMeasure> = f.measures_due.iter().filter(|d| d.point == point).collect();
+        let names: Vec<&str> = due.iter().map(|d| d.instrument.short_name()).collect();
+        let what = format!("{} measures ({})", point.label(), names.join(", "));
+        if let Some(first) = due.iter().min_by_key(|d| d.due_on) {
+            out.extend(flag(first.deadline(), &what, None, today));
         }
     }
     out.sort_by_key(|f| std::cmp::Reverse(f.rag));
@@ -120,6 +125,8 @@ pub fn overall(flags: &[Flag]) -> Rag {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::instruments::Instrument;
+    use crate::schedule::{due_measures, MeasurementSchedule, ReferralDates};
     use time::macros::date;
 
     const TODAY: Date = date!(2026 - 12 - 01);
@@ -129,46 +136,58 @@ mod tests {
         let f = CaseFacts { referred_on: Some(date!(2026 - 11 - 24)), ..Default::default() };
         assert!(flags(&f, TODAY).is_empty(), "7 days is still green");
         let f = CaseFacts { referred_on: Some(date!(2026 - 11 - 23)), ..Default::default() };
-        assert_eq!(overall(&flags(&f, TODAY)), Rag::Amber);
+        assert_eq!(flags(&f, TODAY), [Flag { rag: Rag::Amber, message: "First contact due since 1 December 2026 (waiting 8 days)".into() }]);
         let f = CaseFacts { referred_on: Some(date!(2026 - 11 - 16)), ..Default::default() };
-        assert_eq!(flags(&f, TODAY)[0], Flag { rag: Rag::Red, message: "Waiting 15 days for first contact".into() });
+        assert_eq!(flags(&f, TODAY)[0], Flag { rag: Rag::Red, message: "First contact overdue since 1 December 2026 (waiting 15 days)".into() });
     }
 
     #[test]
-    fn contact_gap_reviews_and_measures() {
+    fn contact_gap_and_reviews() {
         let f = CaseFacts {
             accepted: true,
             referred_on: Some(date!(2026 - 06 - 01)),
             first_contact_on: Some(date!(2026 - 06 - 05)),
             last_contact_on: Some(date!(2026 - 10 - 01)),
             next_review_on: Some(date!(2026 - 11 - 30)),
-            baseline_on: Some(date!(2026 - 06 - 05)),
-            has_follow_up: false,
-            follow_up_after_months: None,
+            measures_due: vec![],
         };
         let fl = flags(&f, TODAY);
-        assert_eq!(fl[0], Flag { rag: Rag::Red, message: "No contact for 61 days".into() });
-        assert!(fl.iter().any(|f| f.message.starts_with("Goal review overdue")));
-        assert!(fl.iter().any(|f| f.message == "Follow-up measures due"));
-        let done = CaseFacts { last_contact_on: Some(date!(2026 - 11 - 20)), next_review_on: None, has_follow_up: true, ..f };
+        assert_eq!(fl[0], Flag { rag: Rag::Red, message: "Next contact overdue since 13 November 2026 (none for 61 days)".into() });
+        assert_eq!(fl[1], Flag { rag: Rag::Amber, message: "Goal review due since 30 November 2026".into() });
+        let late_review = CaseFacts { next_review_on: Some(date!(2026 - 11 - 03)), ..f.clone() };
+        assert_eq!(flags(&late_review, TODAY)[1], Flag { rag: Rag::Red, message: "Goal review overdue since 1 December 2026".into() });
+        let done = CaseFacts { last_contact_on: Some(date!(2026 - 11 - 20)), next_review_on: None, ..f };
         assert!(flags(&done, TODAY).is_empty());
-        let no_baseline = CaseFacts { baseline_on: None, ..done };
-        assert_eq!(flags(&no_baseline, TODAY)[0].message, "Baseline measures due");
+    }
+
+    /// The caseload says what "Measures due" says, in the same words: the flag's colour is the
+    /// schedule's state (never "Due soon" beside "overdue").
+    #[test]
+    fn measure_flags_follow_the_schedule() {
+        let schedule = MeasurementSchedule::default();
+        let dates = ReferralDates { referred_on: date!(2026 - 06 - 01), first_contact_on: Some(date!(2026 - 06 - 10)), discharged_on: None };
+        let facts = |today| CaseFacts {
+            accepted: true,
+            referred_on: Some(dates.referred_on),
+            first_contact_on: dates.first_contact_on,
+            last_contact_on: Some(today),
+            measures_due: due_measures(&schedule, dates, &[], today),
+            ..Default::default()
+        };
+        let on = date!(2026 - 06 - 20);
+        assert_eq!(flags(&facts(on), on), [Flag { rag: Rag::Amber, message: "Baseline measures (ONS4, SWEMWBS) due since 10 June 2026".into() }]);
+        let on = date!(2026 - 07 - 08);
+        assert_eq!(flags(&facts(on), on), [Flag { rag: Rag::Red, message: "Baseline measures (ONS4, SWEMWBS) overdue since 8 July 2026".into() }]);
+        for f in flags(&facts(on), on) {
+            assert_eq!(f.rag.label(), "Overdue");
+            assert!(f.message.contains("overdue"));
+        }
+        let d = &facts(on).measures_due[0];
+        assert_eq!((d.instrument, d.state.label()), (Instrument::Ons4, "Overdue"));
     }
 
     #[test]
-    fn follow_up_is_due_when_the_services_schedule_says() {
-        let due = |baseline: Date, months: Option<u8>| {
-            let f = CaseFacts { accepted: true, first_contact_on: Some(baseline), last_contact_on: Some(TODAY), baseline_on: Some(baseline), follow_up_after_months: months, ..Default::default() };
-            flags(&f, TODAY).iter().any(|f| f.message == "Follow-up measures due")
-        };
-        // Without a schedule: 90 days after the baseline.
-        assert!(due(TODAY - Duration::days(90), None));
-        assert!(!due(TODAY - Duration::days(89), None));
-        // A service that follows up at 6 months: not due at 3 months, due on the day 6 months on.
-        assert!(!due(TODAY - Duration::days(100), Some(6)));
-        assert!(!due(date!(2026 - 06 - 02), Some(6)), "6 months after 2 June is 2 December, after today");
-        assert!(due(date!(2026 - 06 - 01), Some(6)), "6 months after 1 June is 1 December, today");
-        assert!(due(date!(2026 - 10 - 01), Some(2)));
+    fn labels_are_the_urgency_words() {
+        assert_eq!([Rag::Green.label(), Rag::Amber.label(), Rag::Red.label()], ["On track", "Due", "Overdue"]);
     }
 }

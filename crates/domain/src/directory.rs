@@ -68,6 +68,12 @@ pub fn funding_ended(funding_ends_on: Option<Date>, today: Date) -> bool {
     funding_ends_on.is_some_and(|end| end < today)
 }
 
+/// Whether a service is taking people now, for an onward referral: its funding has not ended
+/// and nobody is on its waiting list (unknown counts as none: most services never say).
+pub fn taking_people_now(waiting_list: Option<i64>, funding_ends_on: Option<Date>, today: Date) -> bool {
+    !funding_ended(funding_ends_on, today) && waiting_list.unwrap_or(0) == 0
+}
+
 /// The same day `months` months later, or the month's last day when it has fewer days.
 pub fn months_after(date: Date, months: u32) -> Date {
     shift_months(date, months as i32)
@@ -219,6 +225,15 @@ impl PageInfo {
 mod tests {
     use super::*;
     use time::macros::date;
+
+    #[test]
+    fn a_service_takes_people_now_without_a_waiting_list_and_with_funding() {
+        let today = date!(2026 - 12 - 01);
+        assert!(taking_people_now(None, None, today));
+        assert!(taking_people_now(Some(0), Some(today), today));
+        assert!(!taking_people_now(Some(3), None, today), "people are waiting");
+        assert!(!taking_people_now(None, Some(date!(2026 - 11 - 30)), today), "funding has ended");
+    }
 
     #[test]
     fn stale_after_twelve_months_or_never_verified() {

@@ -19,6 +19,11 @@
 //! Records made before `started` and `completed` existed (`sent → accepted → attended`) remain
 //! valid: that path is still allowed.
 //!
+//! A partner gives the real date a change happened (not in the future, not before the referral
+//! was sent or before the previous change: [`check_happened_on`]), and may undo its own last
+//! change within [`UNDO_WITHIN_HOURS`] of recording it ([`undo`]): the undo is a correcting
+//! entry in the history, which keeps both.
+//!
 //! The link worker's prompts live here too: a referral is *stuck* when the service has not
 //! answered it within [`STUCK_AFTER_DAYS`] (with a reminder to the service at
 //! [`REMIND_AFTER_DAYS`]); a person is *bounced* when [`BOUNCED_AFTER_DECLINES`] or more services
@@ -27,7 +32,7 @@
 
 use crate::text::coded_enum;
 use crate::{DomainError, Result};
-use time::Date;
+use time::{Date, OffsetDateTime};
 
 coded_enum! {
     OnwardStatus, field = "status", prompt = "Select a status" {
@@ -163,6 +168,68 @@ impl OnwardStatus {
     }
 }
 
+/// A partner may undo its last change for this long after recording it (a wrong button, a wrong
+/// referral); later, the link worker is asked to correct it.
+pub const UNDO_WITHIN_HOURS: i64 = 24;
+
+/// The day a change happened, as the partner gave it: not in the future, not before the referral
+/// was sent on `sent_on`, and not before the previous change (`previous`: its status and day).
+pub fn check_happened_on(on: Date, sent_on: Date, previous: Option<(OnwardStatus, Date)>, today: Date) -> Result<Date> {
+    if on > today {
+        return Err(DomainError::invalid("happened_on", "The date it happened must be today or in the past"));
+    }
+    if on < sent_on {
+        return Err(DomainError::invalid("happened_on", format!("The date it happened cannot be before the referral was sent, on {}", crate::format_date_long(sent_on))));
+    }
+    if let Some((status, previous_on)) = previous {
+        if on < previous_on {
+            return Err(DomainError::invalid(
+                "happened_on",
+                format!("The date it happened cannot be before the last change ({}, on {})", status.label().to_lowercase(), crate::format_date_long(previous_on)),
+            ));
+        }
+    }
+    Ok(on)
+}
+
+/// A change in an onward referral's history, as undoing reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Change {
+    /// `None` for the referral being sent.
+    pub from: Option<OnwardStatus>,
+    pub to: OnwardStatus,
+    pub recorded_at: OffsetDateTime,
+}
+
+/// What undoing a change puts back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Undo {
+    /// The status the referral returns to.
+    pub back_to: OnwardStatus,
+    /// The answer (accepted or declined) is taken back: its date and any decline reason are cleared.
+    pub clears_answer: bool,
+    /// The person is no longer recorded as having gone: the attended date is cleared.
+    pub clears_attended: bool,
+}
+
+/// Undoes `last`, the latest change still standing, of a referral now in `current`, at `now`:
+/// only a change after sending, still the current status, within [`UNDO_WITHIN_HOURS`].
+pub fn undo(current: OnwardStatus, last: Change, now: OffsetDateTime) -> Result<Undo> {
+    let Some(back_to) = last.from else {
+        return Err(DomainError::NotAllowed("There is no change to undo: the referral is waiting for your answer".into()));
+    };
+    if last.to != current {
+        return Err(DomainError::NotAllowed("This referral was changed by someone else. Reload the page and try again".into()));
+    }
+    if now - last.recorded_at > time::Duration::hours(UNDO_WITHIN_HOURS) {
+        return Err(DomainError::NotAllowed(format!(
+            "\"{}\" was recorded more than {UNDO_WITHIN_HOURS} hours ago, so it can no longer be undone here. Ask the link worker to correct it",
+            last.to.label()
+        )));
+    }
+    Ok(Undo { back_to, clears_answer: back_to == OnwardStatus::Sent, clears_attended: !back_to.went() })
+}
+
 /// Days without an answer after which the service is reminded.
 pub const REMIND_AFTER_DAYS: i64 = 7;
 /// Days without an answer after which a referral is *stuck* and the link worker is prompted
@@ -229,6 +296,20 @@ pub struct Notice {
     pub body: String,
 }
 
+/// To the link worker, when the service undoes a change it recorded by mistake.
+pub fn undo_notice(undone: OnwardStatus, back_to: OnwardStatus, service: &str, first_name: Option<&str>) -> Notice {
+    Notice {
+        kind: "onward.undone".into(),
+        subject: format!("{service} corrected a referral"),
+        body: format!(
+            "{service} undid \"{}\" on the referral{}: it was recorded by mistake. The referral is now \"{}\".",
+            undone.label(),
+            for_person(first_name),
+            back_to.label()
+        ),
+    }
+}
+
 fn for_person(first_name: Option<&str>) -> String {
     first_name.map(|n| format!(" for {n}")).unwrap_or_default()
 }
@@ -248,8 +329,10 @@ pub fn reminder_notice(service: &str, days: i64) -> Notice {
         kind: "onward.reminder".into(),
         subject: format!("Reminder: a referral to {service} is waiting for your answer"),
         body: format!(
-            "A referral to {service} has waited {days} days for an answer. Sign in to Linkwork to accept or decline it. \
-             Referrals not answered within {STUCK_AFTER_DAYS} days are flagged to the link worker."
+            "A referral to {service} has waited {} for an answer. Sign in to Linkwork to accept or decline it. \
+             Referrals not answered within {} are flagged to the link worker.",
+            crate::urgency::days(days),
+            crate::urgency::days(STUCK_AFTER_DAYS)
         ),
     }
 }
@@ -258,8 +341,8 @@ pub fn reminder_notice(service: &str, days: i64) -> Notice {
 pub fn stuck_notice(service: &str, first_name: Option<&str>, days: i64) -> Notice {
     Notice {
         kind: "onward.stuck".into(),
-        subject: format!("No answer from {service} after {days} days"),
-        body: format!("The referral{} to {service} has had no answer for {days} days. Contact the service, or refer to another one.", for_person(first_name)),
+        subject: format!("No answer from {service} after {}", crate::urgency::days(days)),
+        body: format!("The referral{} to {service} has had no answer for {}. Contact the service, or refer to another one.", for_person(first_name), crate::urgency::days(days)),
     }
 }
 
@@ -387,6 +470,34 @@ mod tests {
     }
 
     #[test]
+    fn the_date_it_happened_is_checked() {
+        let (sent, today) = (date!(2026 - 11 - 02), date!(2026 - 11 - 20));
+        assert_eq!(check_happened_on(date!(2026 - 11 - 10), sent, None, today).unwrap(), date!(2026 - 11 - 10));
+        assert_eq!(check_happened_on(today, sent, Some((Accepted, today)), today).unwrap(), today);
+        assert!(check_happened_on(date!(2026 - 11 - 21), sent, None, today).unwrap_err().to_string().contains("today or in the past"));
+        assert!(check_happened_on(date!(2026 - 11 - 01), sent, None, today).unwrap_err().to_string().contains("before the referral was sent, on 2 November 2026"));
+        let e = check_happened_on(date!(2026 - 11 - 09), sent, Some((Accepted, date!(2026 - 11 - 10))), today).unwrap_err();
+        assert_eq!((e.field(), e.to_string().as_str()), (Some("happened_on"), "The date it happened cannot be before the last change (accepted, on 10 November 2026)"));
+    }
+
+    #[test]
+    fn a_change_is_undone_within_a_day() {
+        use time::macros::datetime;
+        let at = datetime!(2026-11-20 10:00 UTC);
+        let accepted = Change { from: Some(Sent), to: Accepted, recorded_at: at };
+        assert_eq!(undo(Accepted, accepted, at + time::Duration::hours(24)).unwrap(), Undo { back_to: Sent, clears_answer: true, clears_attended: true });
+        assert!(undo(Accepted, accepted, at + time::Duration::hours(25)).unwrap_err().to_string().contains("more than 24 hours ago"));
+        let completed = Change { from: Some(Attended), to: Completed, recorded_at: at };
+        assert_eq!(undo(Completed, completed, at).unwrap(), Undo { back_to: Attended, clears_answer: false, clears_attended: false });
+        let completed = Change { from: Some(Accepted), to: Completed, recorded_at: at };
+        assert_eq!(undo(Completed, completed, at).unwrap(), Undo { back_to: Accepted, clears_answer: false, clears_attended: true });
+        assert!(undo(Sent, Change { from: None, to: Sent, recorded_at: at }, at).is_err(), "sending is not the partner's to undo");
+        assert!(undo(Attended, completed, at).is_err(), "not the current status");
+        let n = undo_notice(Accepted, Sent, "Choir", Some("Pat"));
+        assert_eq!(n.body, "Choir undid \"Accepted\" on the referral for Pat: it was recorded by mistake. The referral is now \"Waiting for a response\".");
+    }
+
+    #[test]
     fn bounced_needs_two_different_services() {
         assert!(!is_bounced([("walks", Declined)]));
         assert!(!is_bounced([("walks", Declined), ("walks", Declined)]));
@@ -407,6 +518,7 @@ mod tests {
         assert!(n.body.contains("2 services have now declined this person"), "{}", n.body);
         assert_eq!(change_notice(DroppedOut, None, "Choir", None, 0).kind, "onward.dropped_out");
         assert!(stuck_notice("Choir", Some("Pat"), 15).body.contains("no answer for 15 days"));
+        assert!(reminder_notice("Choir", 7).body.contains("within 14 days"));
         assert!(reminder_notice("Choir", 7).subject.starts_with("Reminder"));
     }
 }

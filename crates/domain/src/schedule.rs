@@ -169,26 +169,8 @@ pub struct TakenMeasure {
     pub taken_on: Date,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum DueState {
-    Due,
-    Overdue,
-}
-
-impl DueState {
-    pub fn label(self) -> &'static str {
-        match self {
-            DueState::Due => "Due",
-            DueState::Overdue => "Overdue",
-        }
-    }
-    pub fn code(self) -> &'static str {
-        match self {
-            DueState::Due => "due",
-            DueState::Overdue => "overdue",
-        }
-    }
-}
+/// Due or overdue: the one rule of `crate::urgency`, shared with the caseload's flags.
+pub type DueState = crate::urgency::Urgency;
 
 /// A measure the schedule asks for that has not been taken yet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -201,6 +183,12 @@ pub struct DueMeasure {
     /// The first day it is overdue.
     pub overdue_from: Date,
     pub state: DueState,
+}
+
+impl DueMeasure {
+    pub fn deadline(&self) -> crate::urgency::Deadline {
+        crate::urgency::Deadline { listed_from: self.window_opens, due_on: self.due_on, overdue_from: self.overdue_from }
+    }
 }
 
 /// `date` plus `months` calendar months; a day past the end of the target month becomes its last day.
@@ -251,7 +239,8 @@ pub fn due_measures(schedule: &MeasurementSchedule, dates: ReferralDates, taken:
                 continue;
             }
             let overdue_from = due_on + after;
-            let state = if today >= overdue_from { DueState::Overdue } else { DueState::Due };
+            let deadline = crate::urgency::Deadline { listed_from: window_opens, due_on, overdue_from };
+            let Some(state) = deadline.urgency(today) else { continue };
             out.push(DueMeasure {
                 instrument: *instrument,
                 point,

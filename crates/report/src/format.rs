@@ -40,6 +40,32 @@ pub fn fixed(v: f64, dp: usize) -> String {
     }
 }
 
+/// A figure with its unit, so a number never stands alone: `45%`, `10 referrals`, `1 day`,
+/// `£1,200`… `%` follows the number, `£` goes before it, a word follows after a space (singular for
+/// exactly 1). A figure that is not a number (`*` for suppressed, empty or `–` for no data) is
+/// returned as it is.
+pub fn with_unit(figure: &str, unit: &str) -> String {
+    let is_number = figure.trim_start_matches('-').starts_with(|c: char| c.is_ascii_digit());
+    match unit {
+        _ if !is_number || unit.is_empty() => figure.to_owned(),
+        "%" => format!("{figure}%"),
+        "£" => match figure.strip_prefix('-') {
+            Some(positive) => format!("-£{positive}"),
+            None => format!("£{figure}"),
+        },
+        _ if figure == "1" => format!("1 {}", singular(unit)),
+        _ => format!("{figure} {unit}"),
+    }
+}
+
+/// `referrals` → `referral`, `people` → `person`, `days` → `day`.
+fn singular(unit: &str) -> &str {
+    match unit {
+        "people" => "person",
+        u => u.strip_suffix('s').unwrap_or(u),
+    }
+}
+
 /// Dates as the NHS.UK content style has them: `1 April 2026`.
 pub fn date_long(d: Date) -> String {
     linkwork_domain::format_date_long(d)
@@ -154,6 +180,23 @@ mod tests {
         assert_eq!(one_dp(Shown::Value(-0.04)), "0.0");
         assert_eq!(one_dp(Shown::Value(-1.25001)), "-1.3");
         assert_eq!(stat(Shown::Value(0.456), 2), "0.46");
+    }
+
+    #[test]
+    fn figures_carry_their_unit() {
+        assert_eq!(with_unit("45", "%"), "45%");
+        assert_eq!(with_unit("0.4", "%"), "0.4%");
+        assert_eq!(with_unit("10", "referrals"), "10 referrals");
+        assert_eq!(with_unit("1", "days"), "1 day");
+        assert_eq!(with_unit("1", "people"), "1 person");
+        assert_eq!(with_unit("-1.5", "points"), "-1.5 points");
+        assert_eq!(with_unit("1,200", "£"), "£1,200");
+        assert_eq!(with_unit("-30", "£"), "-£30");
+        assert_eq!(with_unit("2.5", "per 1,000"), "2.5 per 1,000");
+        assert_eq!(with_unit("*", "referrals"), "*");
+        assert_eq!(with_unit("", "%"), "");
+        assert_eq!(with_unit("–", "days"), "–");
+        assert_eq!(with_unit("suppressed", "%"), "suppressed");
     }
 
     #[test]

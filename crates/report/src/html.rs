@@ -160,9 +160,24 @@ fn against_target(rate: f64, low: f64, high: f64) -> &'static str {
     }
 }
 
-fn band_text(report: &Report) -> String {
+/// The service's target band for the referral rate: `1.0% to 2.0%`.
+pub fn band_text(report: &Report) -> String {
     let t = &report.settings.target;
     format!("{}% to {}%", fixed(t.low_pct, 1), fixed(t.high_pct, 1))
+}
+
+/// The annual referral rate (% of the registered list) as every page shows it, the report and the
+/// dashboard alike: rounded to one decimal place (`0.4`, no `%`), with where it sits against the
+/// target band (`within`, `just below`, …). `None` when the rate is suppressed or not known.
+pub fn referral_rate(report: &Report) -> Option<(String, &'static str)> {
+    let r = &report.reach;
+    let Shown::Value(v) = r.annual_rate_pct else { return None };
+    let target = &report.settings.target;
+    let position = match r.within_target {
+        Some(true) => "within",
+        _ => against_target(v, target.low_pct, target.high_pct),
+    };
+    Some((one_dp(Shown::Value(v)), position))
 }
 
 fn summary(out: &mut String, report: &Report) {
@@ -174,21 +189,10 @@ fn summary(out: &mut String, report: &Report) {
     let r = &report.reach;
     summary_row(out, "Referrals received", &shown(&count(r.referrals)));
 
-    let target = &report.settings.target;
-    let rate = match r.annual_rate_pct {
-        Shown::Value(v) => {
-            let position = match r.within_target {
-                Some(true) => "within",
-                _ => against_target(v, target.low_pct, target.high_pct),
-            };
-            format!(
-                "{}% of the registered list a year: {position} the target band of {}",
-                escape(&one_dp(Shown::Value(v))),
-                escape(&band_text(report))
-            )
-        }
-        Shown::Suppressed => format!("{} (too few referrals to show a rate)", shown(SUPPRESSED)),
-        Shown::NoData => format!("{} (no list size is recorded for the practices in scope)", shown("")),
+    let rate = match (r.annual_rate_pct, referral_rate(report)) {
+        (_, Some((rate, position))) => format!("{}% of the registered list a year: {position} the target band of {}", escape(&rate), escape(&band_text(report))),
+        (Shown::Suppressed, None) => format!("{} (too few referrals to show a rate)", shown(SUPPRESSED)),
+        (_, None) => format!("{} (no list size is recorded for the practices in scope)", shown("")),
     };
     summary_row(out, "Annual referral rate", &rate);
 
@@ -266,10 +270,7 @@ fn reach(out: &mut String, report: &Report) {
                 (escape(&p.practice), vec![shown(&p.list_size.to_string()), shown(&count(p.referrals)), shown(&one_dp(p.annual_rate_pct)), position(p.annual_rate_pct)])
             })
             .collect();
-        let total_position = match (r.within_target, r.annual_rate_pct) {
-            (Some(true), _) => "within".to_owned(),
-            (_, rate) => position(rate),
-        };
+        let total_position = referral_rate(report).map_or_else(|| position(r.annual_rate_pct), |(_, p)| p.to_owned());
         rows.push(("All practices".to_owned(), vec![shown(&r.list_size.to_string()), shown(&count(r.referrals)), shown(&one_dp(r.annual_rate_pct)), total_position]));
         table(
             out,

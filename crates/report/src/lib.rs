@@ -34,7 +34,8 @@ pub mod word_cloud;
 mod svg;
 
 pub use figures::{figures, Figure};
-pub use html::{html_document, html_fragment};
+pub use format::with_unit;
+pub use html::{band_text, html_document, html_fragment, referral_rate};
 pub use document::{annual_report_document, reproduce_command_scoped, section_headings, DocumentMeta};
 
 use linkwork_domain::evaluation::Report;

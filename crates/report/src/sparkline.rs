@@ -2,7 +2,7 @@
 //! suppressed or missing, the last point marked and labelled. The SVG is `role="img"` with a
 //! title listing every point, and [`trend_text`] gives the same in a sentence for the page.
 
-use crate::format::escape;
+use crate::format::{escape, fixed, with_unit};
 use linkwork_domain::disclosure::Shown;
 use std::fmt::Write;
 
@@ -17,25 +17,26 @@ pub struct TrendPoint {
     pub value: Shown<f64>,
 }
 
-fn shown(v: &Shown<f64>, decimals: usize) -> String {
+fn shown(v: &Shown<f64>, decimals: usize, unit: &str) -> String {
     match v {
-        Shown::Value(x) => format!("{x:.decimals$}"),
+        Shown::Value(x) => with_unit(&fixed(*x, decimals), unit),
         Shown::Suppressed => "suppressed".into(),
         Shown::NoData => "no data".into(),
     }
 }
 
-/// The trend in words: "Apr–Jun 2025: 120; Jul–Sep 2025: suppressed; …".
-pub fn trend_text(points: &[TrendPoint], decimals: usize) -> String {
+/// The trend in words, each value with its unit (see `with_unit`: `%`, `referrals`, `days`…):
+/// "Apr–Jun 2025: 120 referrals; Jul–Sep 2025: suppressed; …".
+pub fn trend_text(points: &[TrendPoint], decimals: usize, unit: &str) -> String {
     points
         .iter()
-        .map(|p| format!("{}: {}", p.label, shown(&p.value, decimals)))
+        .map(|p| format!("{}: {}", p.label, shown(&p.value, decimals, unit)))
         .collect::<Vec<_>>()
         .join("; ")
 }
 
-/// The sparkline SVG; empty when no point has a value.
-pub fn sparkline(id: &str, title: &str, points: &[TrendPoint], decimals: usize) -> String {
+/// The sparkline SVG; empty when no point has a value. Its title lists every value with `unit`.
+pub fn sparkline(id: &str, title: &str, points: &[TrendPoint], decimals: usize, unit: &str) -> String {
     let values: Vec<Option<f64>> = points.iter().map(|p| p.value.value().copied()).collect();
     let present: Vec<f64> = values.iter().flatten().copied().collect();
     if present.is_empty() {
@@ -62,7 +63,7 @@ pub fn sparkline(id: &str, title: &str, points: &[TrendPoint], decimals: usize) 
         out,
         r#"<svg xmlns="http://www.w3.org/2000/svg" class="lw-sparkline" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" role="img" aria-labelledby="{id}-title"><title id="{id}-title">{}: {}</title>"#,
         escape(title),
-        escape(&trend_text(points, decimals))
+        escape(&trend_text(points, decimals, unit))
     );
     // Runs of consecutive values become separate polylines, so a gap shows as a gap.
     let mut run: Vec<String> = Vec::new();
@@ -118,7 +119,7 @@ mod tests {
             p("Q4", Shown::Value(15.0)),
             p("Q5", Shown::NoData),
         ];
-        let svg = sparkline("t", "Referrals", &points, 0);
+        let svg = sparkline("t", "Referrals", &points, 0, "referrals");
         assert_eq!(
             svg.matches("<polyline").count(),
             1,
@@ -128,7 +129,7 @@ mod tests {
         assert!(
             svg.contains(r#"role="img""#)
                 && svg.contains(
-                    "Referrals: Q1: 10; Q2: 20; Q3: suppressed; Q4: 15; Q5: no data</title>"
+                    "Referrals: Q1: 10 referrals; Q2: 20 referrals; Q3: suppressed; Q4: 15 referrals; Q5: no data</title>"
                 )
         );
         // The highest value is at the top, the lowest at the bottom.
@@ -137,13 +138,14 @@ mod tests {
 
     #[test]
     fn nothing_to_draw_gives_nothing_and_flat_lines_are_centred() {
-        assert_eq!(sparkline("t", "x", &[p("Q1", Shown::Suppressed)], 0), "");
-        assert_eq!(sparkline("t", "x", &[], 0), "");
+        assert_eq!(sparkline("t", "x", &[p("Q1", Shown::Suppressed)], 0, "%"), "");
+        assert_eq!(sparkline("t", "x", &[], 0, "%"), "");
         let svg = sparkline(
             "t",
             "x",
             &[p("Q1", Shown::Value(5.0)), p("Q2", Shown::Value(5.0))],
             1,
+            "points",
         );
         assert!(svg.contains(r#"points="4.0,20.0 156.0,20.0""#), "{svg}");
     }

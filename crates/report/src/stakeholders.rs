@@ -2,7 +2,7 @@
 //! Figures and HTML live together here so the two always agree; the numbers arrive suppressed
 //! from `linkwork_domain::stakeholders`.
 
-use crate::format::{count, escape, fixed, one_dp, SUPPRESSED};
+use crate::format::{count, escape, fixed, one_dp, with_unit, SUPPRESSED};
 use crate::Figure;
 use linkwork_domain::disclosure::Shown;
 use linkwork_domain::evaluation::Report;
@@ -201,7 +201,7 @@ fn staff_wellbeing(out: &mut String, s: &StaffWellbeing) {
             r#"<h3 class="nhsuk-heading-s">By quarter</h3><figure class="linkwork-chart">{}</figure>"#,
             quarter_chart(s)
         );
-        out.push_str(r#"<table class="nhsuk-table"><caption class="nhsuk-table__caption">Link workers' wellbeing by quarter</caption><thead class="nhsuk-table__head"><tr class="nhsuk-table__row"><th scope="col" class="nhsuk-table__header">Quarter</th><th scope="col" class="nhsuk-table__header nhsuk-table__header--numeric">Link workers</th><th scope="col" class="nhsuk-table__header nhsuk-table__header--numeric">Mean SWEMWBS</th><th scope="col" class="nhsuk-table__header nhsuk-table__header--numeric">Mean job satisfaction</th><th scope="col" class="nhsuk-table__header nhsuk-table__header--numeric">High caseload pressure, %</th><th scope="col" class="nhsuk-table__header nhsuk-table__header--numeric">Had supervision, %</th></tr></thead><tbody class="nhsuk-table__body">"#);
+        out.push_str(r#"<table class="nhsuk-table"><caption class="nhsuk-table__caption">Link workers' wellbeing by quarter</caption><thead class="nhsuk-table__head"><tr class="nhsuk-table__row"><th scope="col" class="nhsuk-table__header">Quarter</th><th scope="col" class="nhsuk-table__header nhsuk-table__header--numeric">Link workers</th><th scope="col" class="nhsuk-table__header nhsuk-table__header--numeric">Mean SWEMWBS score (7 to 35)</th><th scope="col" class="nhsuk-table__header nhsuk-table__header--numeric">Mean job satisfaction (1 to 5)</th><th scope="col" class="nhsuk-table__header nhsuk-table__header--numeric">High caseload pressure, %</th><th scope="col" class="nhsuk-table__header nhsuk-table__header--numeric">Had supervision, %</th></tr></thead><tbody class="nhsuk-table__body">"#);
         for q in &s.by_quarter {
             let f = &q.figures;
             w!(
@@ -241,7 +241,7 @@ fn quarter_chart(s: &StaffWellbeing) -> String {
             q.figures
                 .swemwbs_mean
                 .value()
-                .map(|v| format!("{}: {}", quarter_label(&q.quarter), fixed(*v, 1)))
+                .map(|v| format!("{}: {}", quarter_label(&q.quarter), with_unit(&fixed(*v, 1), "points")))
         })
         .collect();
     let desc = if shown_quarters.is_empty() {
@@ -256,6 +256,8 @@ fn quarter_chart(s: &StaffWellbeing) -> String {
         r##"<svg xmlns="http://www.w3.org/2000/svg" class="linkwork-chart__svg" viewBox="0 0 {width} {height}" width="100%" role="img" aria-labelledby="{id}-title {id}-desc" font-size="14" fill="#212b32"><title id="{id}-title">Link workers' mean SWEMWBS score by quarter</title><desc id="{id}-desc">{}</desc><rect width="{width}" height="{height}" fill="#ffffff"/>"##,
         escape(&desc)
     );
+    // The axis says what its numbers are.
+    w!(out, r##"<text x="{left}" y="12" fill="#4c6272">SWEMWBS score (7 to 35)</text>"##);
     for t in [7.0, 14.0, 21.0, 28.0, 35.0] {
         w!(
             out,

@@ -29,6 +29,7 @@ pub mod sqlite;
 pub mod testing;
 pub mod traits;
 pub mod traits_privacy;
+pub mod traits_corrections;
 
 pub use error::StoreError;
 pub use model::*;
@@ -37,6 +38,7 @@ pub use model_privacy::*;
 pub use model_stakeholders::*;
 pub use traits::*;
 pub use traits_privacy::*;
+pub use traits_corrections::*;
 
 use std::sync::Arc;
 

@@ -166,6 +166,16 @@ pub struct NewGoal {
     pub review_on: Option<Date>,
 }
 
+/// A goal as changed on its own form: the whole goal as it should now stand, and the version of
+/// it the form was opened on (a change made meanwhile by someone else is refused, not overwritten).
+#[derive(Debug, Clone)]
+pub struct GoalChange {
+    pub description: GoalText,
+    pub review_on: Option<Date>,
+    pub status: GoalStatus,
+    pub version: i64,
+}
+
 #[derive(Debug, Clone)]
 pub struct NewConversation {
     pub held_on: Date,
@@ -232,6 +242,8 @@ pub struct ReferralHeader {
     pub person_id: String,
     pub service_org_id: String,
     pub referred_by_org_id: Option<String>,
+    /// The link worker holding it, if anyone does.
+    pub assigned_worker_id: Option<String>,
     #[sqlx(try_from = "String")]
     pub status: ReferralStatus,
     /// The person's record is restricted (UK GDPR article 18): kept, but not changed.
@@ -266,18 +278,16 @@ pub struct CaseloadEntry {
 }
 
 impl CaseloadEntry {
-    /// What the caseload's red/amber/green flags are computed from.
-    /// The flags' facts; `schedule` is the service's measurement schedule, if it set one.
-    pub fn case_facts(&self, schedule: Option<&linkwork_domain::schedule::MeasurementSchedule>) -> linkwork_domain::caseload::CaseFacts {
+    /// What the caseload's red/amber/green flags are computed from; `measures_due` is what the
+    /// service's measurement schedule says is due for this referral today (as "Measures due" shows).
+    pub fn case_facts(&self, measures_due: Vec<linkwork_domain::schedule::DueMeasure>) -> linkwork_domain::caseload::CaseFacts {
         linkwork_domain::caseload::CaseFacts {
             accepted: self.status == ReferralStatus::Accepted,
             referred_on: Some(self.referred_on),
             first_contact_on: self.first_contact_on,
             last_contact_on: self.last_contact_on,
             next_review_on: self.next_review_on,
-            baseline_on: self.baseline_on,
-            has_follow_up: self.follow_ups > 0,
-            follow_up_after_months: schedule.and_then(|s| s.follow_up_months().first().copied()),
+            measures_due,
         }
     }
 }
@@ -352,6 +362,22 @@ pub struct Goal {
     pub status: GoalStatus,
     pub review_on: Option<Date>,
     pub agreed_on: Date,
+    /// Bumped by every change (see [`GoalChange`]).
+    pub version: i64,
+}
+
+/// One line of a plan's history: a goal added or changed, a need agreed or withdrawn.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct PlanChange {
+    /// The goal changed; `None` for a change of needs.
+    pub goal_id: Option<String>,
+    #[sqlx(try_from = "String")]
+    pub kind: linkwork_domain::plan::PlanChangeKind,
+    /// As stored: wording, ISO date, status or need code.
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+    pub changed_at: OffsetDateTime,
+    pub by_name: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -375,6 +401,8 @@ pub struct Measure {
     /// `answers` in JSON, as before scores-only records existed).
     #[serde(rename = "answers")]
     pub recorded: Recorded,
+    /// Entered after the person was discharged (a late entry).
+    pub entered_late: bool,
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -402,11 +430,15 @@ pub struct ReferralRecord {
     pub needs: Vec<NeedRecord>,
     pub conversations: Vec<Conversation>,
     pub goals: Vec<Goal>,
+    /// Changes to the goals and needs made since they were agreed, oldest first.
+    pub plan_changes: Vec<PlanChange>,
     pub contacts: Vec<Contact>,
     pub measures: Vec<Measure>,
     pub onward: Vec<OnwardReferral>,
     pub attempts: Vec<ContactAttempt>,
     pub mdt: Vec<MdtDiscussion>,
+    /// Declines undone: each reopening, with the decline it undid.
+    pub reopenings: Vec<crate::traits_corrections::Reopening>,
     /// How to reach the person (with `person.postcode` for the address).
     pub contact: linkwork_domain::contact_details::ContactDetails,
 }
@@ -665,6 +697,8 @@ pub struct OnwardEvent {
     /// The user's display name (none for API tokens).
     pub actor_name: Option<String>,
     pub actor_org_name: Option<String>,
+    /// Set on an event that undoes an earlier one (a change recorded by mistake): that event's id.
+    pub undoes_event_id: Option<String>,
 }
 
 impl OnwardEvent {

@@ -11,8 +11,8 @@ use time::{Date, OffsetDateTime};
 
 /// Everything Linkwork stores. One object-safe trait (split by concern into supertraits) so the
 /// shells hold an `Arc<dyn Store>` and are compiled once for both databases.
-pub trait Store: ContactStore + FormSubmissionStore + crate::traits_privacy::AuditStore + crate::traits_privacy::IdentityStore + crate::traits_privacy::PrivacyStore + BundleStore + AdminStore + ActivityStore + AccountStore + DirectoryStore + CaseworkStore + PartnerStore + EvaluationStore + IntakeStore + TeamStore + CommunityStore + LoopStore + OrukStore + PartnershipStore + StakeholderStore + MeasurementStore + EquityStore + WordCloudStore {}
-impl<T: ContactStore + FormSubmissionStore + crate::traits_privacy::AuditStore + crate::traits_privacy::IdentityStore + crate::traits_privacy::PrivacyStore + BundleStore + AdminStore + ActivityStore + AccountStore + DirectoryStore + CaseworkStore + PartnerStore + EvaluationStore + IntakeStore + TeamStore + CommunityStore + LoopStore + OrukStore + PartnershipStore + StakeholderStore + MeasurementStore + EquityStore + WordCloudStore> Store for T {}
+pub trait Store: ContactStore + crate::traits_corrections::CorrectionStore + FormSubmissionStore + crate::traits_privacy::AuditStore + crate::traits_privacy::IdentityStore + crate::traits_privacy::PrivacyStore + BundleStore + AdminStore + ActivityStore + AccountStore + DirectoryStore + CaseworkStore + PartnerStore + EvaluationStore + IntakeStore + TeamStore + CommunityStore + LoopStore + OrukStore + PartnershipStore + StakeholderStore + MeasurementStore + EquityStore + WordCloudStore {}
+impl<T: ContactStore + crate::traits_corrections::CorrectionStore + FormSubmissionStore + crate::traits_privacy::AuditStore + crate::traits_privacy::IdentityStore + crate::traits_privacy::PrivacyStore + BundleStore + AdminStore + ActivityStore + AccountStore + DirectoryStore + CaseworkStore + PartnerStore + EvaluationStore + IntakeStore + TeamStore + CommunityStore + LoopStore + OrukStore + PartnershipStore + StakeholderStore + MeasurementStore + EquityStore + WordCloudStore> Store for T {}
 
 /// How to reach people (`linkwork_domain::contact_details`), who may, and how the public reach
 /// the service.
@@ -169,7 +169,7 @@ pub trait CaseworkStore: Send + Sync {
     /// Records many referrals in one transaction: all of them, or none if any fails (bulk import).
     async fn create_referrals(&self, who: &AuditActor, referrals: &[NewReferral]) -> Result<Vec<String>>;
     async fn referral_header(&self, referral_id: &str) -> Result<Option<ReferralHeader>>;
-    /// The referrals of a service, optionally only one link worker's, optionally only open ones.
+    /// Referrals of a service: with `worker_id`, only that link worker's own (unassigned ones are in triage).
     async fn caseload(&self, service_org_id: &str, worker_id: Option<&str>, open_only: bool) -> Result<Vec<CaseloadEntry>>;
     /// The whole record; writes a `referral.read` audit event.
     async fn referral_record(&self, who: &AuditActor, referral_id: &str) -> Result<Option<ReferralRecord>>;
@@ -223,7 +223,19 @@ pub trait TeamStore: Send + Sync {
     /// Keeps a referral flagged as a possible duplicate as a separate episode.
     async fn clear_duplicate(&self, who: &AuditActor, referral_id: &str) -> Result<()>;
     async fn reassign(&self, who: &AuditActor, referral_id: &str, worker_id: &str) -> Result<()>;
+    /// Changes a goal's status (the change kept in the plan's history; nothing written when it is unchanged).
     async fn set_goal_status(&self, who: &AuditActor, referral_id: &str, goal_id: &str, status: linkwork_domain::plan::GoalStatus) -> Result<()>;
+    /// Adds a goal to a referral's plan without a conversation, agreed on `agreed_on`; audited and kept in the plan's history.
+    async fn add_goal(&self, who: &AuditActor, referral_id: &str, goal: &NewGoal, agreed_on: Date) -> Result<String>;
+    /// One goal of a referral's plan.
+    async fn goal(&self, referral_id: &str, goal_id: &str) -> Result<Option<Goal>>;
+    /// Changes a goal's wording, review date and status in one transaction: refused with
+    /// `Conflict` when the goal is no longer at `change.version`; each changed field kept in the
+    /// plan's history; audited. Returns how many fields changed (none: nothing written).
+    async fn change_goal(&self, who: &AuditActor, referral_id: &str, goal_id: &str, change: &GoalChange) -> Result<usize>;
+    /// Agrees needs with the person (`add`) or withdraws that agreement (`remove`) without a
+    /// conversation; the referrer's needs are kept as given. Kept in the plan's history; audited.
+    async fn change_needs(&self, who: &AuditActor, referral_id: &str, add: &[linkwork_domain::need::NeedDomain], remove: &[linkwork_domain::need::NeedDomain]) -> Result<()>;
     async fn workloads(&self, service_org_id: &str, today: Date) -> Result<Vec<WorkerLoad>>;
     async fn create_mdt(&self, who: &AuditActor, meeting: &NewMdtMeeting) -> Result<String>;
     async fn mdt_meetings(&self, service_org_id: &str) -> Result<Vec<MdtMeeting>>;

@@ -124,7 +124,9 @@ async fn story(url: &str) -> Result<()> {
     store.add_measure(&who, &referral, &NewMeasure { timepoint: Timepoint::Baseline, taken_on: date!(2026 - 03 - 05), answers: baseline.clone() }).await?;
     let onward = store.create_onward(&who, &referral, &service, date!(2026 - 03 - 06), Some("Prefers mornings")).await?;
 
-    let caseload = store.caseload(&pcn, Some(&worker), true).await?;
+    let own = store.caseload(&pcn, Some(&worker), true).await?;
+    assert_eq!(own.len(), 1, "a link worker's own people only: the unassigned referral waits in triage");
+    let caseload = store.caseload(&pcn, None, true).await?;
     assert_eq!(caseload.len(), 2);
     let entry = caseload.iter().find(|c| c.referral_id == referral).unwrap();
     assert_eq!(entry.first_contact_on, Some(date!(2026 - 03 - 05)));

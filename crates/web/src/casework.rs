@@ -14,7 +14,7 @@ use linkwork_domain::need::{parse_needs, NeedDomain};
 use linkwork_domain::onward::{OnwardDeclineReason, OnwardStatus, PartnerResponse};
 use linkwork_domain::person::{parse_iso_date, parse_past_date, DateOfBirth, Ethnicity, PersonDetails, PersonName, Sex};
 use linkwork_domain::plan::{GoalText, WhatMatters};
-use linkwork_domain::referral::{DeclineReason, DischargeReason, ReferralReason, ReferralSource};
+use linkwork_domain::referral::{DeclineReason, ReferralReason, ReferralSource};
 use linkwork_domain::{BoundedText, NhsNumber, Postcode, RequiredText};
 use linkwork_store::{Org, AuditActor, NewContact, NewConversation, NewGoal, NewMeasure, NewOnward, NewReferral, OnwardChange, PartnerReferral, ReferralChange, ReferralHeader, Store};
 use time::Date;
@@ -296,9 +296,16 @@ pub async fn add_contact(store: &dyn Store, actor: &Actor, who: &AuditActor, ref
 
 pub async fn add_measure(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str, instrument: Instrument, f: &Fields) -> Result<String, WebError> {
     let header = casework_change(store, actor, referral_id).await?;
-    header.status.require_active()?;
     let mut c = Checker::default();
     let timepoint = c.check(Timepoint::parse(f.get("timepoint")));
+    // After discharge, a follow-up or discharge measure may still be entered late (within the
+    // domain's window); it is marked as entered late.
+    let discharged_on = store.referral_closure(referral_id).await?.and_then(|x| x.discharged_on);
+    let entry = match header.status.measure_entry(timepoint, discharged_on, today()) {
+        Ok(entry) => Some(entry),
+        Err(e @ linkwork_domain::DomainError::Invalid { .. }) => c.check(Err(e)),
+        Err(e) => return Err(e.into()),
+    };
     let taken_on = c.check(parse_past_date("taken_on", "date the questionnaire was completed", f.get("taken_on"), today()));
     let raw: Vec<&str> = (1..=instrument.items().len()).map(|i| f.get(&format!("item_{i}"))).collect();
     let answers = match AnswerSet::parse_all(instrument, &raw) {
@@ -310,8 +317,14 @@ pub async fn add_measure(store: &dyn Store, actor: &Actor, who: &AuditActor, ref
             None
         }
     };
-    match (timepoint, taken_on, answers) {
-        (Some(timepoint), Some(taken_on), Some(answers)) => Ok(store.add_measure(who, referral_id, &NewMeasure { timepoint, taken_on, answers }).await?),
+    match (timepoint, taken_on, answers, entry) {
+        (Some(timepoint), Some(taken_on), Some(answers), Some(entry)) => {
+            let measure = NewMeasure { timepoint, taken_on, answers };
+            Ok(match entry {
+                linkwork_domain::referral::MeasureEntry::OnTime => store.add_measure(who, referral_id, &measure).await?,
+                linkwork_domain::referral::MeasureEntry::Late => store.add_late_measure(who, referral_id, &measure).await?,
+            })
+        }
         _ => Err(WebError::Invalid(c.into_errors())),
     }
 }
@@ -322,9 +335,18 @@ pub async fn refer_onward(store: &dyn Store, actor: &Actor, who: &AuditActor, re
     let mut c = Checker::default();
     let service_id = f.get("service_id").trim();
     let service = if service_id.is_empty() { None } else { store.service(service_id).await? };
-    if service.is_none() {
-        c.error("service_id", "Select a service from the directory");
-    }
+    let service = match service {
+        None => {
+            c.error("service_id", "Select a service from the directory");
+            None
+        }
+        // A closed service would never answer: the referral would only wait.
+        Some(s) if s.status != "active" => {
+            c.error("service_id", format!("{} is not taking referrals: it is no longer active in the directory. Choose another service", s.name));
+            None
+        }
+        found => found,
+    };
     let note = c.check(BoundedText::<2000>::parse("note", "note for the service", f.get("note")));
     if let Some(service) = &service {
         c.check(linkwork_domain::consent::parse_share_consent(f.get("share_consent"), &service.org_name));
@@ -342,33 +364,9 @@ pub async fn refer_onward(store: &dyn Store, actor: &Actor, who: &AuditActor, re
     }
 }
 
+/// Discharges after the walk-through (closing measures, goal review): see `crate::corrections`.
 pub async fn discharge(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str, f: &Fields) -> Result<(), WebError> {
-    let header = casework_change(store, actor, referral_id).await?;
-    let mut c = Checker::default();
-    let reason = c.check(DischargeReason::parse(f.get("discharge_reason")));
-    let summary = c.check(BoundedText::<4000>::parse("summary", "summary", f.get("summary")));
-    // What happened with each need (optional per need; see `linkwork_domain::resolution`).
-    let needs = store.referral_needs(referral_id).await?;
-    let resolutions = match linkwork_domain::resolution::parse_resolutions(&needs, |field| f.get(field)) {
-        Ok(r) => Some(r),
-        Err(errors) => {
-            errors.into_iter().for_each(|e| {
-                c.check::<()>(Err(e));
-            });
-            None
-        }
-    };
-    let (Some(reason), Some(summary), Some(resolutions)) = (reason, summary, resolutions) else {
-        return Err(WebError::Invalid(c.into_errors()));
-    };
-    header.status.discharge()?;
-    if resolutions.is_empty() {
-        store.change_referral(who, referral_id, header.status, &ReferralChange::Discharge { on: today(), reason, summary: summary.into_option() }).await?;
-    } else {
-        let summary = summary.into_option();
-        store.discharge_with_resolutions(who, referral_id, header.status, &linkwork_store::Discharge { on: today(), reason, summary: summary.as_deref(), resolutions: &resolutions }).await?;
-    }
-    Ok(())
+    crate::corrections::discharge(store, actor, who, referral_id, f).await
 }
 
 /// An onward referral this partner may act on; `NotFound` for anyone else's.
@@ -384,19 +382,27 @@ pub async fn partner_referral(store: &dyn Store, actor: &Actor, onward_id: &str)
 }
 
 /// A partner's answer or progress report: `action` is accept, decline (with `decline_reason`),
-/// started, attended, completed or dropped_out. The change, its history row and the link
+/// started, attended, completed or dropped_out, on `happened_on` (today when not given; never in
+/// the future, before the referral was sent or before the last change). The change, its history row and the link
 /// worker's notification are written in one transaction; a change the lifecycle does not allow
 /// (or that someone else made first) is refused with nothing written.
 pub async fn partner_respond(store: &dyn Store, actor: &Actor, who: &AuditActor, onward_id: &str, f: &Fields) -> Result<OnwardStatus, WebError> {
     let referral = partner_referral(store, actor, onward_id).await?;
-    let response = PartnerResponse::parse(f.get("action"), || OnwardDeclineReason::parse(f.get("decline_reason")))?;
+    // The answer and the day it happened are checked together, so the form shows both problems.
+    let events = store.onward_events(onward_id).await?;
+    let mut c = Checker::default();
+    let response = c.check(PartnerResponse::parse(f.get("action"), || OnwardDeclineReason::parse(f.get("decline_reason"))));
+    let on = c.check(crate::corrections::happened_on(f, referral.onward.sent_on, &events, today()));
+    let (Some(response), Some(on)) = (response, on) else {
+        return Err(WebError::Invalid(c.into_errors()));
+    };
     let from = referral.onward.status;
     let to = from.respond(response)?;
     let decline_reason = response.decline_reason();
     let others = store.referral_onward(&referral.onward.referral_id).await?;
     let this = others.iter().find(|o| o.onward_id == onward_id).ok_or(WebError::NotFound)?;
     let notify = [crate::onward_loop::change_notification(this, to, decline_reason, &others)];
-    store.answer_onward(who, onward_id, &OnwardChange { from, to, on: today(), decline_reason }, &notify).await?;
+    store.answer_onward(who, onward_id, &OnwardChange { from, to, on, decline_reason }, &notify).await?;
     Ok(to)
 }
 
@@ -419,4 +425,25 @@ pub async fn report_scope(store: &dyn Store, actor: &Actor) -> Result<(String, V
 /// Needs a service in the directory can meet, for labelling options.
 pub fn need_labels(needs: &[NeedDomain]) -> String {
     needs.iter().map(|n| n.label()).collect::<Vec<_>>().join(", ")
+}
+
+/// What the service's measurement schedule says is due or overdue today for each open referral
+/// (link workers: their own and unassigned people; managers: everyone). The one rule behind the
+/// caseload's measure flags, "Measures due" and the API's caseload.
+pub async fn measures_due(store: &dyn Store, service_org_id: &str, worker_id: Option<&str>, today: Date) -> Result<Vec<(linkwork_store::OpenMeasureFacts, Vec<linkwork_domain::schedule::DueMeasure>)>, WebError> {
+    let schedule = store.measurement_schedule(service_org_id).await?.unwrap_or_default();
+    Ok(store
+        .open_measure_facts(service_org_id, worker_id)
+        .await?
+        .into_iter()
+        .map(|facts| {
+            let due = linkwork_domain::schedule::due_measures(&schedule, facts.dates, &facts.taken, today);
+            (facts, due)
+        })
+        .collect())
+}
+
+/// [`measures_due`] by referral id.
+pub async fn measures_due_by_referral(store: &dyn Store, service_org_id: &str, worker_id: Option<&str>, today: Date) -> Result<std::collections::HashMap<String, Vec<linkwork_domain::schedule::DueMeasure>>, WebError> {
+    Ok(measures_due(store, service_org_id, worker_id, today).await?.into_iter().map(|(f, due)| (f.referral_id, due)).collect())
 }

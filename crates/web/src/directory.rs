@@ -142,6 +142,96 @@ fn matches(s: &Service, ww: Option<&ServiceWhereWhen>, f: &Filters) -> bool {
         && f.day.is_none_or(|d| ww.is_some_and(|w| w.days.iter().any(|x| x == d)))
 }
 
+/// A service offered on the onward-referral form, with why it is there.
+pub struct OnwardService {
+    pub service: Service,
+    pub distance_km: Option<f64>,
+    /// The person's needs it meets.
+    pub meets: Vec<NeedDomain>,
+    pub taking_people_now: bool,
+}
+
+/// What the onward-referral form lists for a person, and the search as understood.
+pub struct OnwardChoices {
+    pub services: Vec<OnwardService>,
+    pub errors: Vec<FieldError>,
+    /// Whether distances are from the person's postcode (it is known to the postcode lookup).
+    pub from_postcode: bool,
+}
+
+/// Services for an onward referral of `r`'s person, filtered by the form's search: `q` (words in
+/// the name, description or organisation), `need` ("" any of the person's needs — every need
+/// when they have none —, "any", or a need's code), `open` = "yes" (only services taking people
+/// now). Active services only; those meeting one of the person's needs first, then nearest to
+/// their postcode, then by name. `chosen` (a service picked in the directory or on the form) is
+/// always listed, first, while it is active. The caller has checked access to the record.
+pub async fn onward_choices(store: &dyn Store, r: &linkwork_store::ReferralRecord, q: &HashMap<String, String>, chosen: Option<&str>) -> Result<OnwardChoices, WebError> {
+    let get = |k: &str| q.get(k).map(|v| v.trim()).unwrap_or("");
+    let person_needs = crate::plan::current_needs(&r.needs);
+    let mut check = Checker::default();
+    let wanted: Vec<NeedDomain> = match get("need") {
+        "" => person_needs.clone(),
+        "any" => vec![],
+        code => check.check(NeedDomain::parse(code).map_err(|_| DomainError::invalid("need", "Select a need from the list"))).into_iter().collect(),
+    };
+    let words: Vec<String> = get("q").to_lowercase().split_whitespace().map(str::to_owned).collect();
+    let open_only = get("open") == "yes";
+    let centre = centre_of(store, &r.person.postcode).await?;
+    let today = cases::today();
+    let where_when: HashMap<String, ServiceWhereWhen> = store.services_where_when().await?.into_iter().map(|w| (w.service_id.clone(), w)).collect();
+    let mut services: Vec<(bool, OnwardService)> = store
+        .services()
+        .await?
+        .into_iter()
+        .filter(|s| s.status == "active")
+        .filter_map(|s| {
+            let is_chosen = chosen == Some(s.id.as_str());
+            let filters = Filters { words: words.clone(), ..Filters::default() };
+            let taking_people_now = linkwork_domain::directory::taking_people_now(s.profile.waiting_list, s.profile.funding_ends_on, today);
+            let wanted_need = wanted.is_empty() || s.needs.iter().any(|n| wanted.contains(n));
+            let listed = is_chosen || (wanted_need && (!open_only || taking_people_now) && matches(&s, where_when.get(&s.id), &filters));
+            listed.then(|| {
+                let meets = s.needs.iter().copied().filter(|n| person_needs.contains(n)).collect();
+                (is_chosen, OnwardService { distance_km: distance(where_when.get(&s.id), centre), meets, taking_people_now, service: s })
+            })
+        })
+        .collect();
+    services.sort_by(|(a_chosen, a), (b_chosen, b)| {
+        b_chosen
+            .cmp(a_chosen)
+            .then(a.meets.is_empty().cmp(&b.meets.is_empty()))
+            .then(match (a.distance_km, b.distance_km) {
+                (Some(x), Some(y)) => x.total_cmp(&y),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            })
+            .then_with(|| a.service.name.cmp(&b.service.name))
+    });
+    Ok(OnwardChoices { services: services.into_iter().map(|(_, s)| s).collect(), errors: check.into_errors(), from_postcode: centre.is_some() })
+}
+
+/// The person a directory page is opened for (`?for=` a referral), when this user may refer
+/// them on now: casework access to the referral (the one rule, `casework::casework_change`) and
+/// the person on the caseload. Anyone else — a partner, another service, a closed referral —
+/// gets `None`: the page is shown without the "Refer" button, never with someone else's name.
+/// Reading the name is audited as a read of the record.
+pub async fn referring_for(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str) -> Result<Option<(String, String)>, WebError> {
+    if !actor.role.does_casework() || referral_id.is_empty() {
+        return Ok(None);
+    }
+    let header = match cases::casework_change(store, actor, referral_id).await {
+        Ok(header) => header,
+        Err(WebError::NotFound | WebError::Forbidden | WebError::Conflict(_)) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    if header.status.require_active().is_err() {
+        return Ok(None);
+    }
+    let r = store.referral_record(who, referral_id).await?.ok_or(WebError::NotFound)?;
+    Ok(Some((r.referral.id, format!("{} {}", r.person.given_name, r.person.family_name))))
+}
+
 /// A service this user may see the staff page of: link workers and managers any; VCSE partners
 /// only their own organisation's (others are not found).
 pub async fn visible_service(store: &dyn Store, actor: &Actor, id: &str) -> Result<Service, WebError> {

@@ -11,6 +11,8 @@ pub mod api;
 mod assets;
 mod auth;
 mod casework;
+mod caseload;
+mod corrections;
 mod contact_details;
 mod date_input;
 mod directory;
@@ -27,7 +29,9 @@ mod once;
 mod onward_loop;
 pub mod oruk;
 pub(crate) mod pages;
+mod partner_list;
 mod partnership;
+mod plan;
 pub mod privacy;
 pub use pages::privacy::subject_access_document;
 mod rate_limit;
@@ -106,10 +110,12 @@ pub fn app(store: Arc<dyn Store>, config: WebConfig) -> Router {
         .into_router()
         // A form is saved once, however often it is posted (reloads, double clicks).
         .layer(axum::middleware::from_fn_with_state(state.clone(), once::once_per_form))
-        .with_state(state)
+        .with_state(state.clone())
         // Text with NUL or other control characters is refused before any handler runs.
         .layer(axum::middleware::from_fn(date_input::join_parts_in_query))
         .layer(axum::middleware::from_fn(forms::refuse_control_characters))
+        // Error pages keep the signed-in user's menu (outside the layers above, which may refuse).
+        .layer(axum::middleware::from_fn_with_state(state, pages::signed_in_error_pages))
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
                 let route = request.extensions().get::<MatchedPath>().map(MatchedPath::as_str).unwrap_or("unmatched");

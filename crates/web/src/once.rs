@@ -14,6 +14,11 @@ use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use linkwork_store::FormClaim;
 
+/// Marks a successful answer to a post that saved nothing (a confirmation page asking "are you
+/// sure?"): its key is freed like a form returned with errors, so the form can be sent again.
+#[derive(Debug, Clone, Copy)]
+pub struct NothingSaved;
+
 /// The most a form body may hold (as the API's JSON bodies).
 const LIMIT: usize = 2 * 1024 * 1024;
 
@@ -69,7 +74,9 @@ pub async fn once_per_form(State(state): State<AppState>, request: Request, next
     }
     let response = next.run(Request::from_parts(parts, Body::from(bytes))).await;
     let location = response.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let nothing_saved = response.extensions().get::<NothingSaved>().is_some();
     let outcome = match (response.status(), location) {
+        _ if nothing_saved => state.store.release_form(&hash).await,
         // Signing in again is not a result of the form: it may be sent once signed in.
         (s, Some(l)) if s.is_redirection() && !l.starts_with("/login") => state.store.finish_form(&hash, &l).await,
         (s, _) if s.is_success() => state.store.finish_form(&hash, "").await,

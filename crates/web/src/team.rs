@@ -10,7 +10,7 @@ use linkwork_domain::person::{parse_iso_date, parse_past_date};
 use linkwork_domain::plan::GoalStatus;
 use linkwork_domain::triage::{AttemptMode, AttemptOutcome};
 use linkwork_domain::{BoundedText, NhsNumber};
-use linkwork_store::{AuditActor, NewAttempt, NewMdtMeeting, PersonQuery, ReferralRecord, Store};
+use linkwork_store::{AuditActor, CaseloadEntry, NewAttempt, NewMdtMeeting, PersonQuery, ReferralRecord, Store};
 
 pub async fn add_attempt(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str, f: &Fields) -> Result<String, WebError> {
     let header = crate::casework::casework_change(store, actor, referral_id).await?;
@@ -43,14 +43,21 @@ pub async fn keep_separate(store: &dyn Store, actor: &Actor, who: &AuditActor, r
 }
 
 /// Managers move people between link workers.
-pub async fn reassign(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str, f: &Fields) -> Result<(), WebError> {
-    if actor.role != Role::Manager {
-        return Err(WebError::Forbidden);
-    }
-    crate::casework::casework_change(store, actor, referral_id).await?;
+/// Gives a referral to a link worker. Managers assign anyone's; a link worker (`signed_in`) may
+/// only take an unassigned referral on themselves.
+pub async fn reassign(store: &dyn Store, actor: &Actor, who: &AuditActor, signed_in: Option<&str>, referral_id: &str, f: &Fields) -> Result<(), WebError> {
+    let header = crate::casework::casework_change(store, actor, referral_id).await?;
     let worker = f.get("worker_id").trim();
     if worker.is_empty() {
         return Err(WebError::Invalid(vec![crate::forms::FieldError { field: "worker_id".into(), message: "Select a link worker".into() }]));
+    }
+    let allowed = match actor.role {
+        Role::Manager => true,
+        Role::LinkWorker => header.assigned_worker_id.is_none() && signed_in.is_some_and(|me| me == worker),
+        _ => false,
+    };
+    if !allowed {
+        return Err(WebError::Forbidden);
     }
     Ok(store.reassign(who, referral_id, worker).await?)
 }
@@ -91,6 +98,42 @@ pub async fn record_mdt(store: &dyn Store, actor: &Actor, who: &AuditActor, f: &
         }
         _ => Err(WebError::Invalid(c.into_errors())),
     }
+}
+
+/// How many people an MDT search lists at most (type more to narrow it).
+pub const MDT_FOUND_LIMIT: usize = 20;
+
+/// Whether a caseload entry matches what was typed to find a person for an MDT meeting: an NHS
+/// number (or at least 3 of its digits, spaces ignored), or every word of a name.
+pub fn mdt_matches(e: &CaseloadEntry, find: &str) -> bool {
+    let compact: String = find.chars().filter(|c| !c.is_whitespace()).collect();
+    if !compact.is_empty() && compact.chars().all(|c| c.is_ascii_digit()) {
+        return compact.len() >= 3 && e.nhs_number.as_str().contains(&compact);
+    }
+    let name = format!("{} {}", e.given_name, e.family_name).to_lowercase();
+    let words: Vec<String> = find.to_lowercase().split_whitespace().map(str::to_owned).collect();
+    !words.is_empty() && words.iter().all(|w| name.contains(w.as_str()))
+}
+
+/// The people an MDT meeting form shows: those of the service's open caseload matching `find`
+/// and not yet chosen (at most [`MDT_FOUND_LIMIT`], with how many more matched), and the chosen
+/// ones (`selected` referral ids that are on the open caseload). Everyone shown is audited as read.
+pub struct MdtPeople {
+    pub found: Vec<CaseloadEntry>,
+    pub more: usize,
+    pub selected: Vec<CaseloadEntry>,
+}
+
+pub async fn mdt_people(store: &dyn Store, actor: &Actor, who: &AuditActor, find: &str, selected: &[&str]) -> Result<MdtPeople, WebError> {
+    require_casework(actor)?;
+    let open = store.caseload(&actor.org_id, None, true).await?;
+    let chosen: Vec<CaseloadEntry> = selected.iter().filter_map(|id| open.iter().find(|e| e.referral_id == *id).cloned()).collect();
+    let mut found: Vec<CaseloadEntry> = if find.trim().is_empty() { vec![] } else { open.into_iter().filter(|e| mdt_matches(e, find) && !selected.contains(&e.referral_id.as_str())).collect() };
+    found.sort_by(|a, b| (&a.family_name, &a.given_name).cmp(&(&b.family_name, &b.given_name)));
+    let more = found.len().saturating_sub(MDT_FOUND_LIMIT);
+    found.truncate(MDT_FOUND_LIMIT);
+    crate::reads::record_list(store, who, "mdt.people.read", &actor.org_id, found.iter().chain(&chosen).map(|e| e.person_id.clone())).await?;
+    Ok(MdtPeople { found, more, selected: chosen })
 }
 
 /// Parses a people search: a name, an NHS number or a date of birth (any combination).
@@ -149,6 +192,11 @@ pub fn timeline(records: &[ReferralRecord]) -> Vec<TimelineEvent> {
         for g in &r.goals {
             push(g.agreed_on, "Goal agreed", format!("{} ({})", g.description, g.status.label().to_lowercase()));
         }
+        for c in &r.plan_changes {
+            let goal = c.goal_id.as_deref().and_then(|g| r.goals.iter().find(|x| x.id == g)).map(|g| g.description.clone());
+            let need = c.new_value.as_deref().or(c.old_value.as_deref()).and_then(|n| linkwork_domain::need::NeedDomain::parse(n).ok()).map(|n| n.label().to_owned());
+            push(crate::plan::changed_on(c), c.kind.label(), goal.or(need).unwrap_or_default());
+        }
         for c in &r.contacts {
             push(c.contact_on, "Contact", format!("{}, {} minutes{}", c.mode.label(), c.minutes, if c.accompanied { ", accompanied to an activity" } else { "" }));
         }
@@ -163,6 +211,12 @@ pub fn timeline(records: &[ReferralRecord]) -> Vec<TimelineEvent> {
         }
         if let (Some(d), Some(reason)) = (r.referral.declined_on, r.referral.decline_reason_label()) {
             push(d, "Declined", reason.to_owned());
+        }
+        // A decline undone stays on the timeline, with the reopening that undid it.
+        for x in &r.reopenings {
+            push(x.declined_on, "Declined", x.decline_reason_label().to_owned());
+            let by = x.reopened_by_name.as_ref().map(|n| format!(" by {n}")).unwrap_or_default();
+            push(x.reopened_on, "Reopened", format!("back to triage{by}: {}", x.reason));
         }
         if let (Some(d), Some(reason)) = (r.referral.discharged_on, r.referral.discharge_reason_label()) {
             push(d, "Discharged", r.referral.discharge_summary.as_ref().map(|s| format!("{reason}. {s}")).unwrap_or_else(|| reason.to_owned()));

@@ -42,8 +42,8 @@ impl Page {
     /// A page for a signed-in user, with the menu their role may use; `here` marks the current item.
     pub fn for_user(title: &str, user: &CurrentUser, org_name: &str, here: &str) -> Self {
         let links: &[(&'static str, &'static str)] = match user.role() {
-            Role::LinkWorker => &[("/caseload", "Caseload"), ("/measures/due", "Measures due"), ("/triage", "Triage"), ("/referrals/new", "New referral"), ("/people", "Find a person"), ("/mdt", "MDT"), ("/onward/attention", "Onward referrals"), ("/community", "Community work"), ("/directory", "Directory"), ("/dashboard", "Dashboard"), ("/wellbeing", "My wellbeing"), ("/evidence", "Evidence")],
-            Role::Manager => &[("/caseload", "Caseloads"), ("/measures/due", "Measures due"), ("/triage", "Triage"), ("/team", "Team"), ("/referrals/new", "New referral"), ("/people", "Find a person"), ("/mdt", "MDT"), ("/onward/attention", "Onward referrals"), ("/community", "Community work"), ("/directory", "Directory"), ("/dashboard", "Dashboard"), ("/stakeholders", "Evaluation plan"), ("/evidence", "Evidence"), ("/health", "Health and SROI"), ("/audit", "Audit trail")],
+            Role::LinkWorker => &[("/today", "Today"), ("/caseload", "Caseload"), ("/measures/due", "Measures due"), ("/triage", "Triage"), ("/referrals/new", "New referral"), ("/people", "Find a person"), ("/mdt", "MDT"), ("/onward/attention", "Onward referrals"), ("/community", "Community work"), ("/directory", "Directory"), ("/dashboard", "Dashboard"), ("/wellbeing", "My wellbeing"), ("/evidence", "Evidence")],
+            Role::Manager => &[("/today", "Today"), ("/caseload", "Caseloads"), ("/measures/due", "Measures due"), ("/triage", "Triage"), ("/team", "Team"), ("/referrals/new", "New referral"), ("/people", "Find a person"), ("/mdt", "MDT"), ("/onward/attention", "Onward referrals"), ("/community", "Community work"), ("/directory", "Directory"), ("/dashboard", "Dashboard"), ("/stakeholders", "Evaluation plan"), ("/evidence", "Evidence"), ("/health", "Health and SROI"), ("/audit", "Audit trail")],
             Role::PracticeStaff => &[("/practice/referrals", "Our referrals"), ("/practice/referrals/new", "Refer someone")],
             Role::VcsePartner => &[("/partner/referrals", "Referrals to us"), ("/partner/refer", "Refer someone"), ("/directory/mine", "Our services"), ("/partner/report", "Feedback report")],
             Role::Commissioner => &[("/dashboard", "Dashboard"), ("/report", "Evaluation report")],
@@ -136,6 +136,17 @@ pub fn opt_date(d: impl std::borrow::Borrow<Option<time::Date>>) -> String {
     d.borrow().map(date).unwrap_or_default()
 }
 
+/// "1 day", "14 days": every count of days on a page (`linkwork_domain::urgency::days`).
+pub fn days(n: impl std::borrow::Borrow<i64>) -> String {
+    linkwork_domain::urgency::days(*n.borrow())
+}
+
+/// The text with its first letter capitalised ("due since …" → "Due since …").
+pub fn sentence_case(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
 #[derive(Template)]
 #[template(path = "login.html")]
 pub struct LoginView {
@@ -160,7 +171,33 @@ pub struct CaseloadView {
     pub page: Page,
     pub heading: String,
     pub rows: Vec<CaseloadRow>,
-    pub show_all: bool,
+    /// People matching the search and filters, on all pages.
+    pub matching: usize,
+    /// Whether a search or filter is narrowing the list.
+    pub narrowed: bool,
+    pub text: String,
+    pub status: &'static str,
+    pub statuses: Vec<Choice>,
+    pub attention: &'static str,
+    /// The manager's worker filter (empty: everyone); `workers` is empty on a link worker's own caseload.
+    pub worker: String,
+    pub workers: Vec<Choice>,
+    pub pagination: Pagination,
+}
+
+/// "Previous / Next" links and "Page 2 of 5" for a paged list (the NHS.UK pagination pattern).
+pub struct Pagination {
+    pub page: usize,
+    pub pages: usize,
+    pub previous: Option<String>,
+    pub next: Option<String>,
+}
+
+impl Pagination {
+    /// Links for `page` of `pages`, made by `href(page)`.
+    pub fn new(page: usize, pages: usize, href: impl Fn(usize) -> String) -> Self {
+        Self { page, pages, previous: (page > 1).then(|| href(page - 1)), next: (page < pages).then(|| href(page + 1)) }
+    }
 }
 
 pub struct CaseloadRow {
@@ -178,6 +215,10 @@ pub struct CaseloadRow {
     pub worker: String,
     /// "Accompanied access" when the person needed the link worker to go with them.
     pub support_level: &'static str,
+    /// The contact form, for people on the caseload (accepted referrals).
+    pub log_contact_href: Option<String>,
+    /// No link worker holds it yet.
+    pub unassigned: bool,
 }
 
 #[derive(Template)]
@@ -218,6 +259,13 @@ pub struct ReferralView {
     pub conflicts: Vec<ConflictPanel>,
     /// Partner organisations the person agreed to share their details with.
     pub sharing: Vec<linkwork_store::SharingConsent>,
+    /// Each need once, with where it came from (issue 12).
+    pub needs: Vec<crate::plan::NeedLine>,
+    /// The goals with when each last changed, and the plan's history.
+    pub goals: Vec<crate::pages::plan::GoalRow>,
+    pub plan_history: Vec<crate::plan::HistoryLine>,
+    /// Reopening a decline, late entries after discharge, closing measures not taken.
+    pub corrections: crate::pages::corrections::CorrectionsPanel,
 }
 
 /// An identity conflict as the referral page shows it: each detail that differs, held and sent.
@@ -229,7 +277,8 @@ pub struct ConflictPanel {
 
 pub struct MeasureRow {
     pub instrument: &'static str,
-    pub timepoint: &'static str,
+    /// "Discharge", or "Discharge (entered late)".
+    pub timepoint: String,
     pub taken_on: String,
     pub scores: String,
 }
@@ -274,37 +323,6 @@ pub struct ItemView {
     pub options: Vec<Choice>,
 }
 
-#[derive(Template)]
-#[template(path = "onward.html")]
-pub struct OnwardView {
-    pub page: Page,
-    pub form: FormState,
-    pub person: String,
-    pub action: String,
-    /// For the link to the directory search for this person (`/directory?for=`).
-    pub referral_id: String,
-    pub services: Vec<ServiceOption>,
-}
-
-pub struct ServiceOption {
-    pub id: String,
-    pub name: String,
-    pub org: String,
-    pub needs: String,
-    pub matches: bool,
-}
-
-#[derive(Template)]
-#[template(path = "discharge.html")]
-pub struct DischargeView {
-    pub page: Page,
-    pub form: FormState,
-    pub person: String,
-    pub action: String,
-    pub reasons: Vec<Choice>,
-    /// One question per need identified on the referral: what happened with it (issue 5).
-    pub resolutions: Vec<crate::pages::measurement::ResolutionQuestion>,
-}
 
 #[derive(Template)]
 #[template(path = "partner_list.html")]
@@ -313,6 +331,14 @@ pub struct PartnerListView {
     pub rows: Vec<PartnerRow>,
     /// People this organisation referred to the link-worker service, with their status.
     pub referred: Vec<IncomingRow>,
+    pub matching: usize,
+    pub narrowed: bool,
+    pub text: String,
+    pub status: &'static str,
+    pub statuses: Vec<Choice>,
+    pub older_than: String,
+    pub ages: Vec<Choice>,
+    pub pagination: Pagination,
 }
 
 pub struct PartnerRow {
@@ -320,6 +346,8 @@ pub struct PartnerRow {
     pub person: String,
     pub service: String,
     pub sent_on: String,
+    /// Days waiting for the partner's answer (referrals not yet answered).
+    pub waiting: Option<i64>,
     pub status_code: &'static str,
     pub status: &'static str,
 }
@@ -339,6 +367,8 @@ pub struct PartnerDetailView {
     /// What the partner may report next, after accepting (value: action code, label: button).
     pub actions: Vec<Choice>,
     pub history: Vec<EventRow>,
+    /// The last change, if the partner may still undo it: its status and until when.
+    pub undo: Option<(String, String)>,
 }
 
 #[derive(Template)]
@@ -443,7 +473,13 @@ pub struct IncomingRow {
 pub struct TriageView {
     pub page: Page,
     pub incoming: Vec<IncomingRow>,
+    /// New referrals, and open ones no link worker holds.
     pub new_referrals: Vec<CaseloadRow>,
+    /// Managers assign to any link worker; a link worker takes an unassigned referral on themselves.
+    pub manager: bool,
+    pub workers: Vec<Choice>,
+    /// The signed-in user's id, for "Assign to me".
+    pub me: String,
 }
 
 #[derive(Template)]
@@ -489,6 +525,8 @@ pub struct TeamView {
 }
 
 pub struct WorkerRow {
+    /// The link worker's user id (their caseload is `/caseload?worker=id`).
+    pub id: String,
     pub name: String,
     pub open: i64,
     pub last_year: i64,
@@ -518,7 +556,20 @@ pub struct MdtNewView {
     pub form: FormState,
     pub practices: Vec<Choice>,
     pub roles: Vec<Choice>,
-    pub people: Vec<Choice>,
+    /// Whether a search was made, what it found (at most `team::MDT_FOUND_LIMIT`) and how many more.
+    pub searched: bool,
+    pub found: Vec<MdtPerson>,
+    pub more: usize,
+    /// The people chosen to be discussed.
+    pub selected: Vec<MdtPerson>,
+}
+
+/// A person of the open caseload on the MDT form.
+pub struct MdtPerson {
+    /// The referral id.
+    pub id: String,
+    pub name: String,
+    pub nhs_number: String,
 }
 
 #[derive(Template)]
@@ -611,6 +662,8 @@ pub struct EventRow {
     pub status_code: &'static str,
     pub status: &'static str,
     pub reason: String,
+    /// A correction: "Undone: recorded by mistake", or what an undoing entry took back.
+    pub note: String,
     pub happened_on: String,
     pub recorded: String,
     pub by: String,
@@ -683,4 +736,23 @@ pub fn date_time(at: time::OffsetDateTime) -> String {
     // UK local time (GMT or BST), as people in the service read the clock.
     let at = linkwork_domain::uk_time::uk_local(at);
     format!("{}, {:02}:{:02}", date(at.date()), at.hour(), at.minute())
+}
+
+#[derive(Template)]
+#[template(path = "today.html")]
+pub struct TodayView {
+    pub page: Page,
+    pub date: String,
+    /// People whose caseload flags are red or amber, most urgent first (the first few).
+    pub to_contact: Vec<CaseloadRow>,
+    pub to_contact_count: usize,
+    pub due: Vec<crate::pages::measurement::DueRow>,
+    pub due_count: usize,
+    pub overdue: usize,
+    pub stuck: Vec<StuckRow>,
+    pub stuck_count: usize,
+    /// Self and partner referrals waiting for triage.
+    pub incoming: usize,
+    /// New referrals not yet accepted, and open ones no one holds.
+    pub new_referrals: usize,
 }

@@ -111,7 +111,7 @@ async fn a_form_posted_with_a_wrong_or_missing_csrf_token_is_refused_and_changes
         let referral = created["id"].as_str().unwrap().to_owned();
         let b = Browser::login(&w.base, "lw@test.org").await;
         for csrf in [None, Some("not-the-token")] {
-            let mut form = vec![("decline_reason", "not_eligible")];
+            let mut form = vec![("decline_reason", "not_eligible"), ("confirm", "yes")];
             if let Some(t) = csrf {
                 form.push(("csrf_token", t));
             }

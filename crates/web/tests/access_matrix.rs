@@ -76,12 +76,13 @@ fn rule(method: &str, path: &str) -> Option<Rule> {
         (_, p) if p.starts_with("/admin/") => Roles(&[Role::Admin]),
 
         // Casework: the service's link workers and managers, their own people only.
-        ("GET", "/caseload" | "/triage" | "/people" | "/mdt" | "/mdt/new" | "/community" | "/community/new" | "/measures/due" | "/onward/attention" | "/referrals/import" | "/referrals/import/example.csv" | "/measures/instruments" | "/evidence" | "/evidence/new") => Roles(CASEWORK),
+        ("GET", "/today" | "/caseload" | "/triage" | "/people" | "/mdt" | "/mdt/new" | "/community" | "/community/new" | "/measures/due" | "/onward/attention" | "/referrals/import" | "/referrals/import/example.csv" | "/measures/instruments" | "/evidence" | "/evidence/new") => Roles(CASEWORK),
         ("POST", "/mdt/new" | "/community/new" | "/referrals/import" | "/evidence/new") => Roles(CASEWORK),
         ("GET", "/api/referrals" | "/api/caseload" | "/api/people" | "/api/mdt-meetings" | "/api/onward/attention" | "/api/gp-record") | ("POST", "/api/mdt-meetings") => Roles(CASEWORK),
         ("GET" | "POST", "/referrals/new" | "/practice/referrals/new") | ("POST", "/api/referrals" | "/fhir/ServiceRequest") => Roles(REFERRERS),
         ("GET", "/fhir/Task") => Roles(REFERRERS),
-        (_, p) if p.starts_with("/referrals/{id}/reassign") || p == "/api/referrals/{id}/reassign" => Owned(MANAGER),
+        // Reassigning is the manager's; a link worker may only take an unassigned referral on
+        // themselves (refused inside the use case, tested in daily_flow.rs).
         (_, p) if p.starts_with("/referrals/{id}") || p.starts_with("/incoming/{id}") => Owned(CASEWORK),
         ("GET" | "POST", "/people/{id}" | "/people/{id}/details") | ("PUT", "/api/people/{id}/details") | ("GET", "/api/people/{id}/timeline") => Owned(CASEWORK),
         (_, p) if p.starts_with("/fhir/ServiceRequest/{id}") || p.starts_with("/fhir/Task/{id}") => Owned(REFERRERS),
@@ -106,6 +107,8 @@ fn rule(method: &str, path: &str) -> Option<Rule> {
         // VCSE partners: the onward referrals sent to their own services.
         ("GET", "/partner/referrals" | "/partner/report" | "/partner/report.csv" | "/directory/mine" | "/api/partner/onward-referrals" | "/api/partner/report") => Roles(PARTNER),
         (_, "/partner/referrals/{id}" | "/api/partner/onward-referrals/{id}" | "/api/partner/onward-referrals/{id}/events") => Owned(PARTNER),
+        // Undoing the partner's own last change (issue 12).
+        ("POST", "/partner/referrals/{id}/undo" | "/api/partner/onward-referrals/{id}/undo") => Owned(PARTNER),
 
         // The directory: the casework team searches and reads it; a partner reads its own
         // services; managers edit any service, partners their own.
@@ -126,9 +129,9 @@ fn shows_people(method: &str, path: &str) -> bool {
     method == "GET"
         && matches!(
             path,
-            "/caseload" | "/triage" | "/mdt" | "/mdt/new" | "/onward/attention" | "/practice/referrals" | "/partner/referrals" | "/partner/referrals/{id}"
+            "/today" | "/caseload" | "/triage" | "/mdt" | "/mdt/new" | "/onward/attention" | "/practice/referrals" | "/partner/referrals" | "/partner/referrals/{id}"
                 | "/referrals/{id}" | "/referrals/{id}/conversation" | "/referrals/{id}/contacts/new" | "/referrals/{id}/measures/new" | "/referrals/{id}/onward/new" | "/referrals/{id}/discharge"
-                | "/referrals/{id}/attempts/new" | "/referrals/{id}/contact-details" | "/incoming/{id}" | "/people/{id}" | "/people/{id}/details" | "/people/{id}/subject-access" | "/people/{id}/subject-access.json"
+                | "/referrals/{id}/attempts/new" | "/referrals/{id}/reopen" | "/referrals/{id}/contact-details" | "/incoming/{id}" | "/people/{id}" | "/people/{id}/details" | "/people/{id}/subject-access" | "/people/{id}/subject-access.json"
                 | "/api/referrals" | "/api/referrals/{id}" | "/api/caseload" | "/api/incoming-referrals" | "/api/partner/onward-referrals" | "/api/people/{id}/timeline"
                 | "/api/people/{id}/subject-access" | "/api/referrals/{id}/gp-record" | "/api/gp-record" | "/fhir/ServiceRequest/{id}" | "/fhir/Task/{id}" | "/api/mdt-meetings"
         )

@@ -147,7 +147,7 @@ async fn self_referral_and_triage(w: &World) {
     assert!(status == StatusCode::CONFLICT || status == StatusCode::FORBIDDEN, "converting twice is refused: {status}");
     // Declining another.
     let second = w.store.pending_incoming(&w.pcn).await.unwrap()[0].id.clone();
-    let (status, ..) = lw.post(&format!("/incoming/{second}"), &format!("/incoming/{second}/decline"), &[("decline_reason", "not_eligible")]).await;
+    let (status, ..) = lw.post(&format!("/incoming/{second}"), &format!("/incoming/{second}/decline"), &[("decline_reason", "not_eligible"), ("confirm", "yes")]).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert!(w.store.pending_incoming(&w.pcn).await.unwrap().is_empty());
 }
@@ -189,12 +189,12 @@ async fn attempts_duplicates_and_team(w: &World) {
     let (_, location, _) = lw.post("/referrals/new", "/referrals/new", &person("9434765846", "Ada", &w.practice, &days_ago(20))).await;
     let record = location.split('?').next().unwrap().to_owned();
     let id = record.trim_start_matches("/referrals/").to_owned();
-    // Waiting 20 days for first contact is red on the caseload.
-    let (_, caseload) = lw.get("/caseload").await;
-    assert!(caseload.contains("Waiting 20 days for first contact") && caseload.contains("lw-rag--red"));
+    // Waiting 20 days for first contact is red in triage (no one holds it yet).
+    let (_, triage) = lw.get("/triage").await;
+    assert!(triage.contains("Waiting 20 days") && triage.contains("lw-rag--red"), "{triage}");
 
-    // Declining for no contact needs 3 unsuccessful attempts.
-    let (status, ..) = lw.post(&record, &format!("{record}/decline"), &[("decline_reason", "no_contact")]).await;
+    // Declining for no contact needs 3 unsuccessful attempts (checked when the decline is confirmed).
+    let (status, ..) = lw.post(&record, &format!("{record}/decline"), &[("decline_reason", "no_contact"), ("confirm", "yes")]).await;
     assert_eq!(status, StatusCode::CONFLICT);
     let attempt = format!("{record}/attempts/new");
     let (status, _, html) = lw.post(&attempt, &attempt, &[("attempted_on", &days_ago(1)), ("mode", "phone")]).await;
@@ -220,13 +220,13 @@ async fn attempts_duplicates_and_team(w: &World) {
     let dup = dup_location.split('?').next().unwrap().to_owned();
     let (_, html) = lw.get(&dup).await;
     assert!(html.contains("Possible duplicate"));
-    let (status, merged_into, _) = lw.post(&dup, &format!("{dup}/merge"), &[]).await;
+    let (status, merged_into, _) = lw.post(&dup, &format!("{dup}/merge"), &[("confirm", "yes")]).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert!(merged_into.starts_with(&record));
     let (_, html) = lw.get(&dup).await;
     assert!(html.contains("Duplicate referral") && !html.contains("Possible duplicate"));
 
-    let (status, ..) = lw.post(&record, &format!("{record}/decline"), &[("decline_reason", "no_contact")]).await;
+    let (status, ..) = lw.post(&record, &format!("{record}/decline"), &[("decline_reason", "no_contact"), ("confirm", "yes")]).await;
     assert_eq!(status, StatusCode::SEE_OTHER, "three attempts allow a no-contact decline");
 
     // A fresh referral through the whole plan, reassigned by the manager.

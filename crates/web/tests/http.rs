@@ -160,8 +160,13 @@ async fn journey(w: &World) {
     assert_eq!(other.get(&page).await.0, StatusCode::NOT_FOUND);
     assert!(!other.get("/partner/referrals").await.1.contains("Ada Test"));
 
+    // Discharge walks through the goal review and the closing measures, then asks to confirm.
     let discharge = format!("{record}/discharge");
-    let (status, ..) = lw.post(&discharge, &discharge, &[("discharge_reason", "goals_met"), ("summary", "Walking weekly")]).await;
+    let goal = format!("goal_{}", w.store.referral_record(&Default::default(), &id).await.unwrap().unwrap().goals[0].id);
+    let fields = [("discharge_reason", "goals_met"), ("summary", "Walking weekly"), (goal.as_str(), "achieved"), ("not_taken_ons4", "declined"), ("not_taken_swemwbs", "declined")];
+    let (status, ..) = lw.post(&discharge, &discharge, &fields).await;
+    assert_eq!(status, StatusCode::OK, "the check page first");
+    let (status, ..) = lw.post(&discharge, &discharge, &[&fields[..], &[("confirm", "yes")]].concat()).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (_, html) = lw.get(&record).await;
     assert!(html.contains("Discharged"));

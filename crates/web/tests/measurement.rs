@@ -82,7 +82,8 @@ async fn schedule_due_and_self_completion(w: &World) {
     let summary: Vec<(&str, &str, &str)> = rows.iter().map(|r| (r[0].as_str(), r[2].as_str(), r[3].as_str())).collect();
     assert_eq!(summary, [("Overdue", "ONS4", "Baseline"), ("Overdue", "SWEMWBS", "Baseline"), ("Due", "ONS4", "3-month follow-up"), ("Due", "SWEMWBS", "3-month follow-up")], "{rows:?}");
     assert_eq!(rows[0][1], "Mabel Measureson");
-    assert_eq!(rows[0][4], long(first_contact));
+    // In the caseload's words (`linkwork_domain::urgency`): overdue 28 days after the due day.
+    assert_eq!(rows[0][4], format!("Overdue since {}", long(first_contact + time::Duration::days(28))));
     assert!(html.contains(&format!("{record}/measures/new?instrument=ons4")));
     assert!(!html.contains("Change the measurement schedule"), "only managers change it");
 
@@ -201,13 +202,13 @@ async fn needs_at_discharge(w: &World) {
     assert!(html.contains("What happened with each need") && html.contains("name=\"resolution_money\"") && html.contains("name=\"resolution_loneliness\""));
     assert!(!html.contains("resolution_housing"));
     // An answer that is not one of the choices: the form again, nothing written.
-    let (status, _, html) = lw.post(&discharge, &discharge, &[("discharge_reason", "goals_met"), ("resolution_money", "sorted")]).await;
+    let (status, _, html) = lw.post(&discharge, &discharge, &[("discharge_reason", "other"), ("resolution_money", "sorted")]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("Select what happened with &quot;Money, debt and benefits&quot;") || html.contains("Select what happened with &#34;Money, debt and benefits&#34;"), "{html}");
     assert!(w.store.need_resolutions(&id).await.unwrap().is_empty());
     // Money partly resolved; loneliness left blank (not recorded). An answer for a need the
     // referral does not have is ignored.
-    let (status, location, _) = lw.post(&discharge, &discharge, &[("discharge_reason", "goals_met"), ("resolution_money", "partly"), ("resolution_housing", "resolved")]).await;
+    let (status, location, _) = lw.post(&discharge, &discharge, &[("discharge_reason", "other"), ("resolution_money", "partly"), ("resolution_housing", "resolved"), ("confirm", "yes")]).await;
     assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, format!("{record}?notice=discharged").as_str()));
     use linkwork_domain::need::NeedDomain;
     use linkwork_domain::resolution::NeedResolution;

@@ -117,7 +117,7 @@ async fn databases() -> Vec<(&'static str, String)> {
 }
 
 /// A link worker signs in through the provider (authorization code with PKCE and a nonce, ID
-/// token checked) and lands on their caseload; the account is linked to the identity, so the
+/// token checked) and lands on Today; the account is linked to the identity, so the
 /// next sign-in matches by subject.
 #[tokio::test]
 async fn signs_in_through_a_real_openid_connect_provider() {
@@ -125,7 +125,7 @@ async fn signs_in_through_a_real_openid_connect_provider() {
         let (w, _provider) = world_with_provider(&url).await;
         let http = browser();
         let (status, location, _) = sign_in_through_provider(&http, &w.base, "lw-subject").await;
-        assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/caseload"), "{backend}");
+        assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/today"), "{backend}");
         let r = http.get(format!("{}/caseload", w.base)).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::OK, "{backend}: signed in to Linkwork");
         assert!(r.text().await.unwrap().contains("My caseload"));
@@ -135,7 +135,7 @@ async fn signs_in_through_a_real_openid_connect_provider() {
 
         // Again, in a new browser: matched by the linked subject.
         let (status, location, _) = sign_in_through_provider(&browser(), &w.base, "lw-subject").await;
-        assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/caseload"), "{backend}: second sign-in");
+        assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/today"), "{backend}: second sign-in");
         eprintln!("{backend}: signed in through {}", w.base);
     }
 }

@@ -69,8 +69,9 @@ async fn an_onward_referral_keeps_the_consent_to_share_with_that_partner() {
 async fn subject_access_gives_everything_held_and_who_has_seen_it() {
     on_each_database(|w| async move {
         let (_, person) = worked_on(&w, 64).await;
-        // Someone reads the caseload: the list read must show in the person's access log.
-        Browser::login(&w.base, "lw2@test.org").await.get("/caseload").await;
+        // Someone reads the caseload (the manager's, where every open referral is): the list read
+        // must show in the person's access log.
+        Browser::login(&w.base, "manager@test.org").await.get("/caseload").await;
         let manager = Api::new(&w, &w.pcn, Role::Manager).await;
         let (status, body) = manager.get(&format!("/api/people/{person}/subject-access")).await;
         assert_eq!(status, StatusCode::OK, "{body}");
@@ -79,7 +80,7 @@ async fn subject_access_gives_everything_held_and_who_has_seen_it() {
         assert_eq!(sa["referrals"][0]["record"]["contacts"][0]["notes"], "Talked about her garden");
         assert_eq!(sa["referrals"][0]["sharing_consents"][0]["org_name"], "Walk & Talk <CIC>");
         let log = sa["access_log"].as_array().unwrap();
-        assert!(log.iter().any(|e| e["action"] == "caseload.read" && e["by"].as_str().unwrap().contains("lw2@test.org")), "{log:?}");
+        assert!(log.iter().any(|e| e["action"] == "caseload.read" && e["by"].as_str().unwrap().contains("manager@test.org")), "{log:?}");
         assert!(log.iter().any(|e| e["action"] == "referral.create"));
     })
     .await;

@@ -581,8 +581,10 @@ fn export_query(file: &str) -> Option<&'static str> {
              FROM evidence_items e WHERE e.service_org_id = $1 AND e.recorded_by IN (SELECT id FROM users WHERE org_id = $1) \
              AND (e.approved_by IS NULL OR e.approved_by IN (SELECT id FROM users WHERE org_id = $1)) AND (e.person_id IS NULL OR e.person_id IN (SELECT id FROM people WHERE service_org_id = $1)) \
              ORDER BY e.created_at, e.id",
+        // Changes undone as mistakes, and the events undoing them, are not part of what happened.
         "onward_events.csv" => "SELECT e.onward_referral_id, e.from_status, e.to_status, CAST(e.happened_on AS TEXT), e.reason FROM onward_events e JOIN onward_referrals w ON w.id = e.onward_referral_id \
-             JOIN referrals r ON r.id = w.referral_id WHERE r.service_org_id = $1 ORDER BY e.onward_referral_id, e.at, e.happened_on, e.id",
+             JOIN referrals r ON r.id = w.referral_id WHERE r.service_org_id = $1 AND e.undoes_event_id IS NULL \
+             AND NOT EXISTS (SELECT 1 FROM onward_events u WHERE u.undoes_event_id = e.id) ORDER BY e.onward_referral_id, e.at, e.happened_on, e.id",
         _ => return None,
     })
 }

@@ -46,7 +46,7 @@ impl CaseworkStore for SqlStore {
 
     async fn referral_header(&self, referral_id: &str) -> Result<Option<ReferralHeader>> {
         Ok(sqlx::query_as(
-            "SELECT r.id, r.person_id, r.service_org_id, r.referred_by_org_id, r.status, p.restricted_at IS NOT NULL AS restricted \
+            "SELECT r.id, r.person_id, r.service_org_id, r.referred_by_org_id, r.assigned_worker_id, r.status, p.restricted_at IS NOT NULL AS restricted \
              FROM referrals r JOIN people p ON p.id = r.person_id WHERE r.id = $1 AND p.erased_at IS NULL",
         )
         .bind(referral_id)
@@ -65,7 +65,7 @@ impl CaseworkStore for SqlStore {
              (SELECT COUNT(*) FROM contacts c WHERE c.referral_id = r.id AND c.accompanied) AS accompanied, \
              (SELECT COUNT(*) FROM identity_conflicts ic WHERE ic.referral_id = r.id AND ic.status = 'open') AS identity_conflicts \
              FROM referrals r JOIN people p ON p.id = r.person_id LEFT JOIN users u ON u.id = r.assigned_worker_id \
-             WHERE r.service_org_id = $1 AND p.erased_at IS NULL AND ($2 IS NULL OR r.assigned_worker_id = $2 OR r.assigned_worker_id IS NULL) \
+             WHERE r.service_org_id = $1 AND p.erased_at IS NULL AND ($2 IS NULL OR r.assigned_worker_id = $2) \
              AND (NOT $3 OR r.status IN ('received', 'accepted')) \
              ORDER BY CASE r.status WHEN 'received' THEN 0 WHEN 'accepted' THEN 1 ELSE 2 END, r.referred_on DESC, r.id",
         )
@@ -94,16 +94,17 @@ impl CaseworkStore for SqlStore {
             .map(|(need, identified_at)| Ok(NeedRecord { need: NeedDomain::parse(&need).map_err(corrupt)?, identified_at }))
             .collect::<Result<Vec<_>>>()?;
         let conversations = sqlx::query_as("SELECT id, held_on, what_matters FROM conversations WHERE referral_id = $1 ORDER BY held_on, id").bind(referral_id).fetch_all(&self.pool).await?;
-        let goals = sqlx::query_as("SELECT id, description, status, review_on, agreed_on FROM goals WHERE referral_id = $1 ORDER BY agreed_on, id").bind(referral_id).fetch_all(&self.pool).await?;
+        let goals = sqlx::query_as("SELECT id, description, status, review_on, agreed_on, version FROM goals WHERE referral_id = $1 ORDER BY agreed_on, id").bind(referral_id).fetch_all(&self.pool).await?;
+        let plan_changes = super::plan::plan_changes(self, referral_id).await?;
         let contacts = sqlx::query_as("SELECT id, contact_on, mode, minutes, accompanied, notes FROM contacts WHERE referral_id = $1 ORDER BY contact_on, id").bind(referral_id).fetch_all(&self.pool).await?;
-        let measures = sqlx::query_as::<_, (String, String, String, Date, String, Option<String>)>("SELECT id, instrument, timepoint, taken_on, answers, scores FROM measures WHERE referral_id = $1 ORDER BY taken_on, id")
+        let measures = sqlx::query_as::<_, (String, String, String, Date, String, Option<String>, bool)>("SELECT id, instrument, timepoint, taken_on, answers, scores, entered_late FROM measures WHERE referral_id = $1 ORDER BY taken_on, id")
             .bind(referral_id)
             .fetch_all(&self.pool)
             .await?
             .into_iter()
-            .map(|(id, instrument, timepoint, taken_on, answers, scores)| {
+            .map(|(id, instrument, timepoint, taken_on, answers, scores, entered_late)| {
                 let instrument = Instrument::parse(&instrument).map_err(corrupt)?;
-                Ok(Measure { id, instrument, timepoint: Timepoint::parse(&timepoint).map_err(corrupt)?, taken_on, recorded: decode_recorded(instrument, &answers, scores.as_deref())? })
+                Ok(Measure { id, instrument, timepoint: Timepoint::parse(&timepoint).map_err(corrupt)?, taken_on, recorded: decode_recorded(instrument, &answers, scores.as_deref())?, entered_late })
             })
             .collect::<Result<Vec<_>>>()?;
         let onward = sqlx::query_as(&format!("{ONWARD_SELECT} WHERE w.referral_id = $1 ORDER BY w.sent_on, w.id")).bind(referral_id).fetch_all(&self.pool).await?;
@@ -115,11 +116,12 @@ impl CaseworkStore for SqlStore {
         .bind(referral_id)
         .fetch_all(&self.pool)
         .await?;
+        let reopenings = crate::traits_corrections::CorrectionStore::referral_reopenings(self, referral_id).await?;
         let contact = crate::traits::ContactStore::contact_details(self, &person.id).await?;
         let mut tx = self.write_tx().await?;
         audit(&mut tx, who, Audit { action: "referral.read", entity: "referral", entity_id: referral_id, person_id: Some(&person.id) }).await?;
         tx.commit().await?;
-        Ok(Some(ReferralRecord { person, referral, needs, conversations, goals, contacts, measures, onward, attempts, mdt, contact }))
+        Ok(Some(ReferralRecord { person, referral, needs, conversations, goals, plan_changes, contacts, measures, onward, attempts, mdt, reopenings, contact }))
     }
 
     async fn change_referral(&self, who: &AuditActor, referral_id: &str, from: ReferralStatus, change: &ReferralChange) -> Result<()> {

@@ -57,7 +57,7 @@ impl MeasurementStore for SqlStore {
         let rows: Vec<OpenRow> = sqlx::query_as(
             "SELECT r.id, p.id, p.given_name, p.family_name, u.display_name, r.referred_on, (SELECT MIN(c.contact_on) FROM contacts c WHERE c.referral_id = r.id) \
              FROM referrals r JOIN people p ON p.id = r.person_id LEFT JOIN users u ON u.id = r.assigned_worker_id \
-             WHERE r.service_org_id = $1 AND r.status IN ('received', 'accepted') AND ($2 IS NULL OR r.assigned_worker_id = $2 OR r.assigned_worker_id IS NULL) \
+             WHERE r.service_org_id = $1 AND r.status IN ('received', 'accepted') AND ($2 IS NULL OR r.assigned_worker_id = $2) \
              ORDER BY r.referred_on, r.id",
         )
         .bind(service_org_id)

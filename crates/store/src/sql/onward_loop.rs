@@ -16,7 +16,7 @@ use time::{Date, OffsetDateTime};
 type Tx<'a> = sqlx::Transaction<'a, super::Db>;
 
 const EVENT_SELECT: &str = "SELECT e.id, e.onward_referral_id, e.from_status, e.to_status, e.reason, e.happened_on, e.at, e.user_id, e.token_id, e.org_id, \
-     u.display_name AS actor_name, o.name AS actor_org_name FROM onward_events e LEFT JOIN users u ON u.id = e.user_id LEFT JOIN organisations o ON o.id = e.org_id";
+     u.display_name AS actor_name, o.name AS actor_org_name, e.undoes_event_id FROM onward_events e LEFT JOIN users u ON u.id = e.user_id LEFT JOIN organisations o ON o.id = e.org_id";
 
 const LOOP_SELECT: &str = "SELECT w.id AS onward_id, w.referral_id, r.service_org_id, r.status AS referral_status, r.assigned_worker_id AS worker_id, \
      u.display_name AS worker_name, w.sent_by, p.id AS person_id, p.given_name, p.family_name, w.service_id, s.name AS service_name, s.org_id AS provider_org_id, \
@@ -115,7 +115,7 @@ async fn insert_event(tx: &mut Tx<'_>, who: &AuditActor, onward_id: &str, from: 
 
 /// Writes a notification and one outbox e-mail per recipient address; false (and nothing
 /// written) when its `dedup_key` was used before.
-async fn insert_notification(tx: &mut Tx<'_>, n: &NewNotification) -> Result<bool> {
+pub(super) async fn insert_notification(tx: &mut Tx<'_>, n: &NewNotification) -> Result<bool> {
     let (user_id, org_id) = match &n.recipient {
         Recipient::User { user_id, org_id } => (Some(user_id.as_str()), org_id.as_str()),
         Recipient::Org { org_id, .. } => (None, org_id.as_str()),
@@ -206,7 +206,7 @@ impl LoopStore for SqlStore {
 
     async fn service_onward(&self, service_org_id: &str, worker_id: Option<&str>) -> Result<Vec<LoopOnward>> {
         Ok(sqlx::query_as(&format!(
-            "{LOOP_SELECT} WHERE r.service_org_id = $1 AND r.status IN ({}) AND ($2 IS NULL OR r.assigned_worker_id = $2 OR r.assigned_worker_id IS NULL) \
+            "{LOOP_SELECT} WHERE r.service_org_id = $1 AND r.status IN ({}) AND ($2 IS NULL OR r.assigned_worker_id = $2) \
              ORDER BY w.sent_on, w.id",
             open_referral_codes()
         ))

@@ -111,9 +111,11 @@ impl PrivacyStore for SqlStore {
             format!("UPDATE referrals SET referrer_name = '{ERASED}', reason = '{ERASED}', discharge_summary = NULL WHERE person_id = $1"),
             format!("UPDATE conversations SET what_matters = '{ERASED}' WHERE referral_id IN {referrals}"),
             format!("UPDATE goals SET description = '{ERASED}' WHERE referral_id IN {referrals}"),
+            format!("UPDATE plan_changes SET old_value = '{ERASED}', new_value = '{ERASED}' WHERE kind = 'description' AND referral_id IN {referrals}"),
             format!("UPDATE contacts SET notes = NULL WHERE referral_id IN {referrals}"),
             format!("UPDATE contact_attempts SET notes = NULL WHERE referral_id IN {referrals}"),
             format!("UPDATE onward_referrals SET note = NULL WHERE referral_id IN {referrals}"),
+            format!("UPDATE referral_reopenings SET reason = '{ERASED}' WHERE referral_id IN {referrals}"),
             format!(
                 "UPDATE incoming_referrals SET given_name = '', family_name = '', date_of_birth = NULL, postcode = NULL, phone = NULL, email = NULL, reason = '{ERASED}', \
                  preferred_contact = NULL, best_times = NULL, leave_message = NULL \

@@ -109,15 +109,23 @@ impl TeamStore for SqlStore {
     }
 
     async fn set_goal_status(&self, who: &AuditActor, referral_id: &str, goal_id: &str, status: GoalStatus) -> Result<()> {
-        let mut tx = self.write_tx().await?;
-        let updated = sqlx::query("UPDATE goals SET status = $1 WHERE id = $2 AND referral_id = $3").bind(status.code()).bind(goal_id).bind(referral_id).execute(&mut *tx).await?;
-        if updated.rows_affected() != 1 {
-            return Err(StoreError::NotFound);
-        }
-        let person_id = person_of(&mut tx, referral_id).await?;
-        audit(&mut tx, who, Audit { action: "goal.update", entity: "goal", entity_id: goal_id, person_id: Some(&person_id) }).await?;
-        tx.commit().await?;
-        Ok(())
+        self.plan_set_goal_status(who, referral_id, goal_id, status).await
+    }
+
+    async fn add_goal(&self, who: &AuditActor, referral_id: &str, goal: &NewGoal, agreed_on: Date) -> Result<String> {
+        self.plan_add_goal(who, referral_id, goal, agreed_on).await
+    }
+
+    async fn goal(&self, referral_id: &str, goal_id: &str) -> Result<Option<Goal>> {
+        self.plan_goal(referral_id, goal_id).await
+    }
+
+    async fn change_goal(&self, who: &AuditActor, referral_id: &str, goal_id: &str, change: &GoalChange) -> Result<usize> {
+        self.plan_change_goal(who, referral_id, goal_id, change).await
+    }
+
+    async fn change_needs(&self, who: &AuditActor, referral_id: &str, add: &[NeedDomain], remove: &[NeedDomain]) -> Result<()> {
+        self.plan_change_needs(who, referral_id, add, remove).await
     }
 
     async fn workloads(&self, service_org_id: &str, today: Date) -> Result<Vec<WorkerLoad>> {
@@ -233,7 +241,7 @@ impl TeamStore for SqlStore {
 
     async fn referrals_of_person(&self, person_id: &str) -> Result<Vec<ReferralHeader>> {
         Ok(sqlx::query_as(
-            "SELECT r.id, r.person_id, r.service_org_id, r.referred_by_org_id, r.status, p.restricted_at IS NOT NULL AS restricted \
+            "SELECT r.id, r.person_id, r.service_org_id, r.referred_by_org_id, r.assigned_worker_id, r.status, p.restricted_at IS NOT NULL AS restricted \
              FROM referrals r JOIN people p ON p.id = r.person_id WHERE r.person_id = $1 AND p.erased_at IS NULL ORDER BY r.referred_on DESC, r.id DESC",
         )
             .bind(person_id)

@@ -174,7 +174,7 @@ macro_rules! code_schemas {
 
 pub mod codes {
     use super::code_schema;
-    use linkwork_domain::{consent, contact, contact_details, directory, identity, instruments, mdt, need, person, plan, referral, resolution, triage, onward};
+    use linkwork_domain::{consent, contact, contact_details, directory, discharge, identity, instruments, mdt, need, person, plan, referral, resolution, triage, onward};
 
     code_schemas! {
         sex: person::Sex,
@@ -195,6 +195,7 @@ pub mod codes {
         delivery: directory::Delivery,
         lawful_basis: consent::LawfulBasis,
         conflict_resolution: identity::ConflictResolution,
+        not_taken: discharge::NotTakenReason,
         contact_method: contact_details::ContactMethod,
     }
 

@@ -200,11 +200,32 @@ pub struct OnwardRequest {
 /// With each need of the referral, optionally, what happened with it: `resolution_<need>` (for
 /// example `resolution_loneliness`, `resolution_money`).
 #[allow(dead_code)]
+/// A discharge after the walk-through. "Goals met" needs a goal achieved or partly achieved.
+/// Every goal must have ended: send `goal_<goal id>` with `achieved`, `partly_achieved`,
+/// `not_achieved` or `no_longer_relevant`, or set its status first (`POST
+/// /api/referrals/{id}/goals/{goal_id}`). Each closing questionnaire the service's schedule asks
+/// for at discharge must be recorded first (timepoint `discharge`) or given a `not_taken_<code>`.
 #[derive(Deserialize, ToSchema)]
 pub struct DischargeRequest {
     #[schema(schema_with = codes::discharge_reason, required = true)]
     discharge_reason: Option<String>,
     summary: Option<String>,
+    #[schema(schema_with = codes::not_taken)]
+    not_taken_ons4: Option<String>,
+    #[schema(schema_with = codes::not_taken)]
+    not_taken_swemwbs: Option<String>,
+    #[schema(schema_with = codes::not_taken)]
+    not_taken_wemwbs: Option<String>,
+    #[schema(schema_with = codes::not_taken)]
+    not_taken_ucla3: Option<String>,
+    #[schema(schema_with = codes::not_taken)]
+    not_taken_ons_loneliness: Option<String>,
+    #[schema(schema_with = codes::not_taken)]
+    not_taken_cel_loneliness: Option<String>,
+    #[schema(schema_with = codes::not_taken)]
+    not_taken_phq9: Option<String>,
+    #[schema(schema_with = codes::not_taken)]
+    not_taken_gad7: Option<String>,
     #[schema(schema_with = codes::resolution)]
     resolution_loneliness: Option<String>,
     #[schema(schema_with = codes::resolution)]
@@ -252,6 +273,10 @@ pub struct PartnerResponseRequest {
     /// With `decline`.
     #[schema(schema_with = codes::onward_decline_reason)]
     decline_reason: Option<String>,
+    /// The day it happened (`YYYY-MM-DD`); today when left out. Not in the future, not before the
+    /// referral was sent, not before the last change.
+    #[schema(format = Date)]
+    happened_on: Option<String>,
 }
 
 /// JSON of a read model (serialising our own types does not fail; an error is reported, not a panic).
@@ -331,6 +356,30 @@ pub struct OnwardStatusBody {
 pub async fn partner_respond(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>, body: JsonBody<PartnerResponseRequest>) -> ApiResult<Json<OnwardStatusBody>> {
     let status = cases::partner_respond(&*state.store, &client.actor, &client.audit(), &id, &body.fields).await?;
     Ok(Json(OnwardStatusBody { status }))
+}
+
+/// Undoes the partner's own last change (recorded by mistake), within 24 hours of recording it:
+/// the referral goes back to the status before it, the history keeps both entries, and the link
+/// worker is told.
+#[utoipa::path(post, path = "/api/partner/onward-referrals/{id}/undo", tag = "partner", params(("id" = String, Path)), responses((status = 200, description = "The status the referral is back in", body = OnwardStatusBody), Forbidden, NotFound, Conflict))]
+pub async fn partner_undo(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>) -> ApiResult<Json<OnwardStatusBody>> {
+    let status = crate::corrections::partner_undo(&*state.store, &client.actor, &client.audit(), &id).await?;
+    Ok(Json(OnwardStatusBody { status }))
+}
+
+/// Reopens a declined referral (back to received, into triage) within 30 days of the decline.
+#[allow(dead_code)]
+#[derive(Deserialize, ToSchema)]
+pub struct ReopenRequest {
+    /// Why it is reopened, in the link worker's words (kept with the record).
+    #[schema(required = true, nullable = false)]
+    reopen_reason: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/referrals/{id}/reopen", tag = "casework", params(("id" = String, Path)), request_body = ReopenRequest, responses((status = 204, description = "Reopened: back in triage"), Forbidden, NotFound, Conflict, Invalid))]
+pub async fn reopen_referral(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>, body: JsonBody<ReopenRequest>) -> ApiResult<StatusCode> {
+    crate::corrections::reopen(&*state.store, &client.actor, &client.audit(), &id, &body.fields).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(get, path = "/api/report", tag = "evaluation", params(("from" = Option<String>, Query, format = Date), ("to" = Option<String>, Query, format = Date), ("scope" = Option<String>, Query, description = "practice:<id or ODS code>, pcn:<…> or icb:<…> within the caller's organisation; the whole organisation if omitted")), responses((status = 200, description = "The evaluation report and its figures, small numbers suppressed", body = Object), Forbidden, NotFound, Invalid))]

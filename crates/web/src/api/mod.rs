@@ -36,6 +36,8 @@ pub fn routes() -> Routes {
         .post("/referrals/{id}/discharge", discharge)
         .get("/partner/onward-referrals", partner_list)
         .post("/partner/onward-referrals/{id}", partner_respond)
+        .post("/partner/onward-referrals/{id}/undo", partner_undo)
+        .post("/referrals/{id}/reopen", reopen_referral)
         .get("/partner/onward-referrals/{id}/events", onward_loop::partner_events)
         .get("/referrals/{id}/onward-events", onward_loop::referral_events)
         .get("/onward/attention", onward_loop::attention)
@@ -135,7 +137,7 @@ async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
         openapi_json,
         handlers::list_referrals, handlers::create_referral, handlers::get_referral, handlers::accept_referral, handlers::decline_referral,
         handlers::record_conversation, handlers::add_contact, handlers::add_measure, handlers::refer_onward, handlers::discharge,
-        handlers::partner_list, handlers::partner_respond, handlers::report, onward_loop::partner_events, onward_loop::referral_events, onward_loop::attention,
+        handlers::partner_list, handlers::partner_respond, handlers::partner_undo, handlers::reopen_referral, handlers::report, onward_loop::partner_events, onward_loop::referral_events, onward_loop::attention,
         team::partner_refer, team::list_incoming, team::convert_incoming, team::decline_incoming, team::add_attempt, team::merge, team::reassign,
         team::goal_status, team::caseload, team::search, team::timeline, team::record_mdt, team::mdt_meetings,
         partnership::own_partner_report, partnership::partner_report, partnership::gaps, partnership::network,

@@ -155,7 +155,7 @@ pub async fn merge(State(state): State<AppState>, client: ApiClient, Path(id): P
 
 #[utoipa::path(post, path = "/api/referrals/{id}/reassign", tag = "casework", params(("id" = String, Path)), request_body = ReassignRequest, responses((status = 204, description = "Reassigned"), Forbidden, NotFound, Conflict, Invalid))]
 pub async fn reassign(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>, body: JsonBody<ReassignRequest>) -> ApiResult<StatusCode> {
-    team::reassign(&*state.store, &client.actor, &client.audit(), &id, &body.fields).await?;
+    team::reassign(&*state.store, &client.actor, &client.audit(), None, &id, &body.fields).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -169,11 +169,11 @@ pub async fn goal_status(State(state): State<AppState>, client: ApiClient, Path(
 pub async fn caseload(State(state): State<AppState>, client: ApiClient) -> ApiResult<Json<Value>> {
     let entries = crate::reads::caseload(&*state.store, &client.actor, &client.audit(), None, true).await?;
     let today = cases::today();
-    let schedule = state.store.measurement_schedule(&client.actor.org_id).await?;
+    let mut due = cases::measures_due_by_referral(&*state.store, &client.actor.org_id, None, today).await?;
     let rows: Vec<Value> = entries
         .into_iter()
         .map(|e| {
-            let flags = linkwork_domain::caseload::flags(&e.case_facts(schedule.as_ref()), today);
+            let flags = linkwork_domain::caseload::flags(&e.case_facts(due.remove(&e.referral_id).unwrap_or_default()), today);
             json!({ "rag": linkwork_domain::caseload::overall(&flags), "flags": flags, "referral": e })
         })
         .collect();

@@ -53,13 +53,20 @@ pub fn cookie<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a 
         .map(|(_, v)| v)
 }
 
+impl CurrentUser {
+    /// The user whose session cookie is among `headers`, if it is a live session.
+    pub async fn from_headers(headers: &axum::http::HeaderMap, state: &AppState) -> Result<Self, WebError> {
+        let secret = cookie(headers, SESSION_COOKIE).ok_or(WebError::Unauthenticated)?;
+        let session = state.store.session(&hash_secret(secret), time::OffsetDateTime::now_utc()).await?.ok_or(WebError::Unauthenticated)?;
+        Ok(CurrentUser { user: session.user, csrf_token: session.csrf_token })
+    }
+}
+
 impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let secret = cookie(&parts.headers, SESSION_COOKIE).ok_or(WebError::Unauthenticated)?;
-        let session = state.store.session(&hash_secret(secret), time::OffsetDateTime::now_utc()).await?.ok_or(WebError::Unauthenticated)?;
-        Ok(CurrentUser { user: session.user, csrf_token: session.csrf_token })
+        Self::from_headers(&parts.headers, state).await
     }
 }
 

@@ -19,7 +19,7 @@ use linkwork_domain::instruments::{Instrument, Timepoint};
 use linkwork_domain::need::NeedDomain;
 use linkwork_domain::person::{Ethnicity, Sex};
 use linkwork_domain::plan::GoalStatus;
-use linkwork_domain::referral::{DeclineReason, DischargeReason};
+use linkwork_domain::referral::DeclineReason;
 use linkwork_store::ReferralRecord;
 use std::collections::HashMap;
 
@@ -32,7 +32,6 @@ pub fn routes() -> Routes {
         .post("/practice/referrals/new", new_referral)
         .get("/referrals/{id}", record)
         .post("/referrals/{id}/accept", accept)
-        .post("/referrals/{id}/decline", decline)
         .get("/referrals/{id}/conversation", form_page)
         .post("/referrals/{id}/conversation", submit)
         .get("/referrals/{id}/contacts/new", form_page)
@@ -41,30 +40,49 @@ pub fn routes() -> Routes {
         .post("/referrals/{id}/measures/new", submit)
         .get("/referrals/{id}/onward/new", form_page)
         .post("/referrals/{id}/onward/new", submit)
-        .get("/referrals/{id}/discharge", form_page)
-        .post("/referrals/{id}/discharge", submit)
 }
 
 type Params = Query<HashMap<String, String>>;
 
 async fn caseload(State(state): State<AppState>, user: CurrentUser, Query(q): Params) -> Result<Html<String>, WebError> {
+    use crate::caseload::{caseload_page, CaseloadQuery, StatusFilter};
     cases::require_casework(&user.actor())?;
-    let show_all = q.contains_key("all");
-    // Link workers see their own people and new, unassigned referrals; managers see everyone.
-    let worker = (user.role() == Role::LinkWorker).then_some(user.user.id.as_str());
-    let entries = crate::reads::caseload(&*state.store, &user.actor(), &user.audit(), worker, !show_all).await?;
-    let schedule = state.store.measurement_schedule(&user.user.org_id).await?;
-    let mut rows: Vec<(linkwork_domain::caseload::Rag, CaseloadRow)> = entries.into_iter().map(|e| caseload_row(e, today(), schedule.as_ref())).collect();
-    rows.sort_by_key(|(rag, _)| std::cmp::Reverse(*rag));
-    let rows = rows.into_iter().map(|(_, row)| row).collect();
-    let heading = if worker.is_some() { "My caseload" } else { "Caseloads" };
-    render(&CaseloadView { page: page(&state, &user, heading, "/caseload").await?, heading: heading.into(), rows, show_all })
+    let notice_code = q.get("notice").cloned();
+    let query = CaseloadQuery::from_query(&Fields::from_pairs(q.into_iter().collect()));
+    // A link worker's caseload is their own people; a manager sees the service (filter by worker).
+    let own = (user.role() == Role::LinkWorker).then_some(user.user.id.as_str());
+    let found = caseload_page(&*state.store, &user.actor(), &user.audit(), own, &query).await?;
+    let rows = found.entries.into_iter().map(|e| caseload_row(e.entry, today(), e.measures_due).1).collect();
+    let workers = if own.is_none() {
+        let mut w = vec![Choice::new("", "Everyone"), Choice::new("unassigned", "Not assigned")];
+        w.extend(state.store.users(&user.user.org_id, Some(Role::LinkWorker)).await?.into_iter().map(|u| Choice::new(u.id, u.display_name)));
+        w
+    } else {
+        vec![]
+    };
+    let heading = if own.is_some() { "My caseload" } else { "Caseloads" };
+    let pagination = Pagination::new(found.page, found.pages, |p| query.href(p));
+    render(&CaseloadView {
+        page: page(&state, &user, heading, "/caseload").await?.with_notice(notice(notice_code.as_deref())),
+        heading: heading.into(),
+        rows,
+        matching: found.matching,
+        narrowed: query.is_narrowed(),
+        text: query.text.clone(),
+        status: query.status.code(),
+        statuses: StatusFilter::ALL.iter().map(|s| Choice::new(s.code(), s.label())).collect(),
+        attention: query.attention.map(|a| a.code()).unwrap_or(""),
+        worker: query.worker.code().to_owned(),
+        workers,
+        pagination,
+    })
 }
 
-/// A caseload line with its red/amber/green attention flags (closed referrals are green).
-pub(crate) fn caseload_row(e: linkwork_store::CaseloadEntry, today: time::Date, schedule: Option<&linkwork_domain::schedule::MeasurementSchedule>) -> (linkwork_domain::caseload::Rag, CaseloadRow) {
+/// A caseload line with its red/amber/green attention flags (closed referrals are green);
+/// `measures_due` is what the schedule says is due for it (`cases::measures_due_by_referral`).
+pub(crate) fn caseload_row(e: linkwork_store::CaseloadEntry, today: time::Date, measures_due: Vec<linkwork_domain::schedule::DueMeasure>) -> (linkwork_domain::caseload::Rag, CaseloadRow) {
     use linkwork_domain::caseload::{flags, overall};
-    let flags = if e.status.is_open() { flags(&e.case_facts(schedule), today) } else { vec![] };
+    let flags = if e.status.is_open() { flags(&e.case_facts(measures_due), today) } else { vec![] };
     let rag = overall(&flags);
     let mut messages: Vec<String> = flags.into_iter().map(|f| f.message).collect();
     if e.duplicate_of.is_some() {
@@ -87,12 +105,14 @@ pub(crate) fn caseload_row(e: linkwork_store::CaseloadEntry, today: time::Date, 
             referred_on: date(e.referred_on),
             waiting_days: match e.first_contact_on {
                 Some(c) => (c - e.referred_on).whole_days().to_string(),
-                None if e.status.is_open() => format!("Waiting {} days", (today - e.referred_on).whole_days()),
+                None if e.status.is_open() => format!("Waiting {}", days((today - e.referred_on).whole_days())),
                 None => String::new(),
             },
             last_contact: opt_date(e.last_contact_on),
+            unassigned: e.assigned_worker_id.is_none(),
             worker: e.worker_name.unwrap_or_else(|| "Unassigned".into()),
             support_level: if e.accompanied > 0 { "Accompanied access" } else { "" },
+            log_contact_href: (e.status == linkwork_domain::referral::ReferralStatus::Accepted).then(|| format!("/referrals/{}/contacts/new?from=caseload", e.referral_id)),
         },
     )
 }
@@ -155,7 +175,7 @@ async fn record(State(state): State<AppState>, user: CurrentUser, Path(id): Path
         .iter()
         .map(|m| MeasureRow {
             instrument: m.instrument.label(),
-            timepoint: m.timepoint.label(),
+            timepoint: if m.entered_late { format!("{} (entered late)", m.timepoint.label()) } else { m.timepoint.label().to_owned() },
             taken_on: date(m.taken_on),
             scores: m
                 .recorded
@@ -192,7 +212,10 @@ async fn record(State(state): State<AppState>, user: CurrentUser, Path(id): Path
         })
         .collect();
     let sharing = state.store.sharing_consents(&id).await?.into_iter().filter(|s| s.withdrawn_on.is_none()).collect();
-    render(&ReferralView { instruments, accompanied, page, r, age, decline_reasons: choices!(DeclineReason), measures, goal_statuses: choices!(GoalStatus), workers, referred_by, onward_loop, conflicts, sharing })
+    let needs = crate::plan::needs_once(&r.needs, &r.person.given_name, !r.conversations.is_empty());
+    let (goals, plan_history) = (super::plan::goal_rows(&r), super::plan::plan_history(&r));
+    let corrections = super::corrections::panel(&*state.store, &r).await?;
+    render(&ReferralView { instruments, accompanied, page, r, age, decline_reasons: choices!(DeclineReason), measures, goal_statuses: choices!(GoalStatus), workers, referred_by, onward_loop, conflicts, sharing, needs, goals, plan_history, corrections })
 }
 
 async fn accept(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, body: Bytes) -> Result<Redirect, WebError> {
@@ -203,13 +226,6 @@ async fn accept(State(state): State<AppState>, user: CurrentUser, Path(id): Path
     Ok(Redirect::to(&format!("/referrals/{id}?notice=accepted")))
 }
 
-async fn decline(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, body: Bytes) -> Result<Redirect, WebError> {
-    let f = Fields::from_urlencoded(&body);
-    user.check_csrf(f.get("csrf_token"))?;
-    cases::decline(&*state.store, &user.actor(), &user.audit(), &id, &f).await?;
-    Ok(Redirect::to(&format!("/referrals/{id}?notice=declined")))
-}
-
 /// The support forms on a referral, told apart by the last part of the path.
 #[derive(Clone, Copy, PartialEq)]
 enum SupportForm {
@@ -217,7 +233,6 @@ enum SupportForm {
     Contact,
     Measure(Instrument),
     Onward,
-    Discharge,
 }
 
 impl SupportForm {
@@ -228,10 +243,8 @@ impl SupportForm {
             Self::Contact
         } else if path.ends_with("/measures/new") {
             Self::Measure(Instrument::parse(q.get("instrument").map(String::as_str).unwrap_or("")).map_err(|_| WebError::NotFound)?)
-        } else if path.ends_with("/onward/new") {
-            Self::Onward
         } else {
-            Self::Discharge
+            Self::Onward
         })
     }
 
@@ -241,7 +254,6 @@ impl SupportForm {
             Self::Contact => "contact",
             Self::Measure(_) => "measure",
             Self::Onward => "onward",
-            Self::Discharge => "discharged",
         }
     }
 
@@ -251,7 +263,7 @@ impl SupportForm {
             Self::Conversation => vec![("held_on".into(), today)],
             Self::Contact => vec![("contact_on".into(), today)],
             Self::Measure(_) => vec![("taken_on".into(), today)],
-            Self::Onward | Self::Discharge => vec![],
+            Self::Onward => vec![],
         })
     }
 }
@@ -264,7 +276,6 @@ async fn render_support_form(state: &AppState, user: &CurrentUser, r: &ReferralR
         SupportForm::Contact => "Log a contact",
         SupportForm::Measure(i) => i.label(),
         SupportForm::Onward => "Refer to a community service",
-        SupportForm::Discharge => "Discharge",
     };
     let page = page(state, user, title, "").await?.with_back(back, "Back to the record").with_form(&form);
     match kind {
@@ -288,38 +299,49 @@ async fn render_support_form(state: &AppState, user: &CurrentUser, r: &ReferralR
                 .collect();
             render(&MeasureView { page, form, person, action, instrument: instrument.label(), instructions: instrument.instructions(), timepoints: choices!(Timepoint), items })
         }
-        SupportForm::Onward => {
-            let needs: Vec<NeedDomain> = r.needs.iter().map(|n| n.need).collect();
-            let mut services: Vec<ServiceOption> = state
-                .store
-                .services()
-                .await?
-                .into_iter()
-                .filter(|s| s.status == "active")
-                .map(|s| ServiceOption {
-                    matches: s.needs.iter().any(|n| needs.contains(n)),
-                    needs: cases::need_labels(&s.needs),
-                    id: s.id,
-                    name: s.name,
-                    org: s.org_name,
-                })
-                .collect();
-            services.sort_by_key(|s| !s.matches);
-            render(&OnwardView { page, form, person, action, services, referral_id: r.referral.id.clone() })
-        }
-        SupportForm::Discharge => render(&DischargeView { page, form, person, action, reasons: choices!(DischargeReason), resolutions: super::measurement::resolution_questions(r) }),
+        SupportForm::Onward => super::onward_form::render_form(state, user, r, action, form).await,
     }
 }
 
 async fn form_page(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, uri: axum::http::Uri, Query(q): Params) -> Result<Html<String>, WebError> {
     let kind = SupportForm::from_path(uri.path(), &q)?;
     let r = read_record(&state, &user, &id).await?;
-    if kind != SupportForm::Discharge {
-        r.referral.status.require_active()?;
+    let mut defaults = kind.defaults();
+    match kind {
+        // A follow-up or discharge measure may still be entered late after discharge.
+        SupportForm::Measure(_) => {
+            r.referral.status.measure_entry(None, r.referral.discharged_on, today())?;
+            if let Some(timepoint) = q.get("timepoint").and_then(|t| Timepoint::parse(t).ok()) {
+                defaults.set("timepoint", timepoint.code());
+            }
+        }
+        _ => r.referral.status.require_active()?,
     }
     let action = uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_default();
-    render_support_form(&state, &user, &r, kind, action, FormState::new(kind.defaults(), vec![])).await
+    let mut values = if kind == SupportForm::Contact { contact_defaults(&r) } else { defaults };
+    match kind {
+        // A service chosen in the directory comes chosen (issue 12).
+        SupportForm::Onward => values.set("service_id", q.get("service").map(String::as_str).unwrap_or_default()),
+        // The needs as they stand come ticked, so a conversation confirms them without re-ticking.
+        SupportForm::Conversation => crate::plan::current_needs(&r.needs).into_iter().for_each(|n| values.add("needs", n.code())),
+        _ => {}
+    }
+    render_support_form(&state, &user, &r, kind, action, FormState::new(values, vec![])).await
 }
+
+/// A contact is usually like the last one: today, the same way, about as long, not accompanied.
+/// So logging it from the caseload is two clicks (open the form, save) plus any change.
+fn contact_defaults(r: &ReferralRecord) -> Fields {
+    let last = r.contacts.iter().max_by_key(|c| (c.contact_on, c.id.clone()));
+    let (mode, minutes) = match last {
+        Some(c) => (c.mode.code().to_owned(), c.minutes.to_string()),
+        None => (linkwork_domain::contact::ContactMode::Phone.code().to_owned(), TYPICAL_CONTACT_MINUTES.to_string()),
+    };
+    Fields::from_pairs(vec![("contact_on".into(), today().to_string()), ("mode".into(), mode), ("minutes".into(), minutes), ("accompanied".into(), "no".into())])
+}
+
+/// Minutes offered for a first contact (a typical first phone call).
+const TYPICAL_CONTACT_MINUTES: u32 = 30;
 
 async fn submit(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, uri: axum::http::Uri, Query(q): Params, body: Bytes) -> Result<Response, WebError> {
     let kind = SupportForm::from_path(uri.path(), &q)?;
@@ -331,9 +353,12 @@ async fn submit(State(state): State<AppState>, user: CurrentUser, Path(id): Path
         SupportForm::Contact => cases::add_contact(store, &actor, &who, &id, &f).await.map(drop),
         SupportForm::Measure(instrument) => cases::add_measure(store, &actor, &who, &id, instrument, &f).await.map(drop),
         SupportForm::Onward => cases::refer_onward(store, &actor, &who, &id, &f).await.map(drop),
-        SupportForm::Discharge => cases::discharge(store, &actor, &who, &id, &f).await,
     };
     match result {
+        // Logged from the caseload: back to it, to carry on down the list.
+        Ok(()) if kind == SupportForm::Contact && q.get("from").map(String::as_str) == Some("caseload") => Ok(Redirect::to(&format!("/caseload?notice={}", kind.notice())).into_response()),
+        // A closing measure recorded from the discharge walk-through goes back to it.
+        Ok(()) if q.get("then").map(String::as_str) == Some("discharge") => Ok(Redirect::to(&format!("/referrals/{id}/discharge?notice={}", kind.notice())).into_response()),
         Ok(()) => Ok(Redirect::to(&format!("/referrals/{id}?notice={}", kind.notice())).into_response()),
         Err(WebError::Invalid(errors)) => {
             let r = read_record(&state, &user, &id).await?;

@@ -118,6 +118,9 @@ struct SearchView {
     /// The person a referral is for, when searching for one (`?for=`).
     for_referral: String,
     for_person: String,
+    /// The search's query string (`?…`), carried to each service's page so its way back, and
+    /// the person it is for, are kept.
+    search_query: String,
 }
 
 #[derive(Template)]
@@ -126,6 +129,8 @@ struct DetailView {
     page: Page,
     s: ServiceCard,
     may_edit: bool,
+    /// The person this page was opened for, when this user may refer them on now: (referral id, name).
+    referring: Option<(String, String)>,
 }
 
 #[derive(Template)]
@@ -153,6 +158,7 @@ async fn search(State(state): State<AppState>, user: CurrentUser, Query(q): Para
     let found = directory::search(&*state.store, &user.actor(), &user.audit(), &q).await?;
     let results = found.results.into_iter().map(|(s, ww, d)| card(s, ww.as_ref(), d)).collect();
     let (for_referral, for_person, from) = (found.for_referral, found.for_person, found.from);
+    let search_query = query_string(found.values.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     let form = FormState::new(Fields::from_pairs(found.values), found.errors);
     let mut page = page(&state, &user, "Find a community service", "/directory").await?.with_form(&form);
     if !for_referral.is_empty() {
@@ -168,7 +174,21 @@ async fn search(State(state): State<AppState>, user: CurrentUser, Query(q): Para
         from,
         for_referral,
         for_person,
+        search_query,
     })
+}
+
+/// The directory search's own fields, as a query string (`?…`, or "" when there are none). An
+/// empty need is kept: with `for`, it means "any need" rather than the person's first.
+fn query_string<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> String {
+    const SEARCH_FIELDS: [&str; 8] = ["for", "q", "need", "delivery", "day", "postcode", "free", "complex"];
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    let mut any = false;
+    for (k, v) in pairs.filter(|(k, v)| SEARCH_FIELDS.contains(k) && (!v.is_empty() || *k == "need")) {
+        query.append_pair(k, v);
+        any = true;
+    }
+    if any { format!("?{}", query.finish()) } else { String::new() }
 }
 
 
@@ -176,9 +196,22 @@ async fn detail(State(state): State<AppState>, user: CurrentUser, Path(id): Path
     let s = directory::visible_service(&*state.store, &user.actor(), &id).await?;
     let ww = state.store.services_where_when().await?.into_iter().find(|w| w.service_id == s.id);
     let notice = (q.get("notice").map(String::as_str) == Some("saved")).then(|| "Service details saved".to_owned());
-    let back = if user.role() == Role::VcsePartner { ("/directory/mine", "Back to your services") } else { ("/directory", "Back to the directory") };
-    let page = page(&state, &user, &s.name, "").await?.with_back(back.0, back.1).with_notice(notice);
-    render(&DetailView { page, s: card(s, ww.as_ref(), None), may_edit: directory::may_edit(user.role()) })
+    // Opened while working with a person (`?for=`): the way back keeps them and the search.
+    let referring = directory::referring_for(&*state.store, &user.actor(), &user.audit(), q.get("for").map(String::as_str).unwrap_or("")).await?;
+    let mut pairs: Vec<(&str, &str)> = q.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    pairs.sort();
+    if referring.is_none() {
+        pairs.retain(|(k, _)| *k != "for");
+    }
+    let search = query_string(pairs.into_iter());
+    let back = match (&referring, user.role()) {
+        (_, Role::VcsePartner) => ("/directory/mine".to_owned(), "Back to your services".to_owned()),
+        (Some((_, name)), _) => (format!("/directory{search}"), format!("Back to the search for {name}")),
+        (None, _) if !search.is_empty() => (format!("/directory{search}"), "Back to the search".to_owned()),
+        (None, _) => ("/directory".to_owned(), "Back to the directory".to_owned()),
+    };
+    let page = page(&state, &user, &s.name, "").await?.with_back(back.0, &back.1).with_notice(notice);
+    render(&DetailView { page, s: card(s, ww.as_ref(), None), may_edit: directory::may_edit(user.role()), referring })
 }
 
 async fn mine(State(state): State<AppState>, user: CurrentUser) -> Result<Html<String>, WebError> {

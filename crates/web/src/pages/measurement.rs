@@ -16,7 +16,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use linkwork_domain::access::Role;
 use linkwork_domain::instruments::{AnswerSet, Instrument, Timepoint};
-use linkwork_domain::schedule::{due_measures, DueState, MeasurementSchedule, DUE_FROM_DAYS_BEFORE, OVERDUE_AFTER_DAYS};
+use linkwork_domain::schedule::{DueState, MeasurementSchedule, DUE_FROM_DAYS_BEFORE, OVERDUE_AFTER_DAYS};
 use linkwork_store::{NewMeasure, Store};
 use std::collections::HashMap;
 
@@ -50,28 +50,43 @@ struct DueView {
     overdue_days: i64,
 }
 
-struct DueRow {
-    name: String,
-    record_href: String,
-    worker: String,
-    instrument: &'static str,
-    point: String,
-    due_on: String,
-    state: &'static str,
-    state_code: &'static str,
-    entry_href: String,
+pub(crate) struct DueRow {
+    pub(crate) name: String,
+    pub(crate) record_href: String,
+    pub(crate) worker: String,
+    pub(crate) instrument: &'static str,
+    pub(crate) point: String,
+    pub(crate) due_on: String,
+    pub(crate) state: &'static str,
+    pub(crate) state_code: &'static str,
+    pub(crate) entry_href: String,
 }
 
 async fn due(State(state): State<AppState>, user: CurrentUser) -> Result<Html<String>, WebError> {
-    cases::require_casework(&user.actor())?;
+    let (rows, overdue) = due_rows(&state, &user).await?;
     let schedule = schedule_of(&*state.store, &user.user.org_id).await?;
-    // Link workers see their own people and unassigned ones (as on the caseload); managers the team's.
+    let heading = if user.role() == Role::LinkWorker { "Measures due" } else { "Measures due in the team" };
+    render(&DueView {
+        page: page(&state, &user, heading, "/measures/due").await?,
+        heading: heading.into(),
+        schedule: describe(&schedule),
+        rows,
+        overdue,
+        manager: user.role() == Role::Manager,
+        due_days: DUE_FROM_DAYS_BEFORE,
+        overdue_days: OVERDUE_AFTER_DAYS,
+    })
+}
+
+/// The measures due for this user's people (a link worker's own, a manager's whole team), overdue
+/// first then by due date, with how many are overdue. The people listed are audited.
+pub(crate) async fn due_rows(state: &AppState, user: &CurrentUser) -> Result<(Vec<DueRow>, usize), WebError> {
+    cases::require_casework(&user.actor())?;
     let worker = (user.role() == Role::LinkWorker).then_some(user.user.id.as_str());
     let today = today();
     let mut rows: Vec<(DueState, time::Date, DueRow)> = Vec::new();
     let mut shown: Vec<String> = Vec::new();
-    for facts in state.store.open_measure_facts(&user.user.org_id, worker).await? {
-        let due = due_measures(&schedule, facts.dates, &facts.taken, today);
+    for (facts, due) in cases::measures_due(&*state.store, &user.user.org_id, worker, today).await? {
         if !due.is_empty() {
             shown.push(facts.person_id.clone());
         }
@@ -85,29 +100,19 @@ async fn due(State(state): State<AppState>, user: CurrentUser) -> Result<Html<St
                     worker: facts.worker_name.clone().unwrap_or_else(|| "Unassigned".into()),
                     instrument: d.instrument.short_name(),
                     point: d.point.label(),
-                    due_on: linkwork_domain::format_date_long(d.due_on),
+                    // The caseload's words for the same rule (`linkwork_domain::urgency`).
+                    due_on: d.deadline().when(today).map(|(_, when)| crate::views::sentence_case(&when)).unwrap_or_default(),
                     state: d.state.label(),
                     state_code: d.state.code(),
-                    entry_href: format!("/referrals/{}/measures/new?instrument={}", facts.referral_id, d.instrument.code()),
+                    entry_href: format!("/referrals/{}/measures/new?instrument={}&timepoint={}", facts.referral_id, d.instrument.code(), d.point.timepoint().code()),
                 },
             ));
         }
     }
     crate::reads::record_list(&*state.store, &user.audit(), "measures_due.read", &user.user.org_id, shown).await?;
-    // Overdue first, then by due date.
     rows.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     let overdue = rows.iter().filter(|r| r.0 == DueState::Overdue).count();
-    let heading = if worker.is_some() { "Measures due" } else { "Measures due in the team" };
-    render(&DueView {
-        page: page(&state, &user, heading, "/measures/due").await?,
-        heading: heading.into(),
-        schedule: describe(&schedule),
-        rows: rows.into_iter().map(|r| r.2).collect(),
-        overdue,
-        manager: user.role() == Role::Manager,
-        due_days: DUE_FROM_DAYS_BEFORE,
-        overdue_days: OVERDUE_AFTER_DAYS,
-    })
+    Ok((rows.into_iter().map(|r| r.2).collect(), overdue))
 }
 
 /// The schedule in words: "ONS4 and SWEMWBS at baseline, 3 and 6 months after referral, and at discharge".

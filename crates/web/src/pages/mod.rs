@@ -5,6 +5,7 @@
 mod admin;
 mod casework;
 mod community;
+pub(crate) mod corrections;
 mod contact_details;
 mod directory;
 mod import;
@@ -13,22 +14,26 @@ pub(crate) mod measurement;
 mod intake;
 mod partner;
 mod partnership;
+pub(crate) mod plan;
 pub(crate) mod privacy;
 pub(crate) mod reports;
 mod session;
 mod stakeholders;
 mod team;
 mod workforce;
+mod today;
 mod triage;
-mod onward_loop;
+pub(crate) mod onward_loop;
+mod onward_form;
 
 use crate::routes::Routes;
 use crate::auth::CurrentUser;
 use crate::views::{ErrorView, Page};
 use crate::{AppState, WebError};
 use askama::Template;
-use axum::extract::State;
-use axum::http::StatusCode;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
 pub(crate) use reports::period_from;
@@ -39,6 +44,8 @@ pub fn routes() -> Routes {
         .merge(session::routes())
         .merge(admin::routes())
         .merge(casework::routes())
+        .merge(plan::routes())
+        .merge(corrections::routes())
         .merge(contact_details::routes())
         .merge(directory::routes())
         .merge(import::routes())
@@ -46,6 +53,7 @@ pub fn routes() -> Routes {
         .merge(partner::routes())
         .merge(partnership::routes())
         .merge(intake::routes())
+        .merge(today::routes())
         .merge(triage::routes())
         .merge(team::routes())
         .merge(workforce::routes())
@@ -85,6 +93,8 @@ pub(crate) fn notice(code: Option<&str>) -> Option<String> {
         "referral_created" => "Referral recorded",
         "accepted" => "Referral accepted onto the caseload",
         "declined" => "Referral declined",
+        "reopened" => "Referral reopened: it is back in triage",
+        "partner_undone" => "Change undone: the link worker has been told",
         "conversation" => "Conversation and plan saved",
         "contact" => "Contact saved",
         "measure" => "Measure saved",
@@ -100,7 +110,12 @@ pub(crate) fn notice(code: Option<&str>) -> Option<String> {
         "merged" => "Duplicate referral merged into this one",
         "kept_separate" => "Kept as a separate referral",
         "reassigned" => "Referral reassigned",
+        "assigned" => "Referral assigned",
         "goal" => "Goal updated",
+        "goal_added" => "Goal added to the plan",
+        "goal_changed" => "Goal changed",
+        "goal_unchanged" => "Nothing was changed",
+        "needs" => "Needs saved",
         "identity_settled" => "Identity settled",
         "details_corrected" => "Details corrected",
         "restricted" => "Record restricted: it cannot be changed until a manager lifts the restriction",
@@ -125,9 +140,41 @@ pub(crate) fn error_page(error: &WebError) -> Response {
         WebError::Internal(_) => ("Sorry, there is a problem with the service".to_owned(), "Try again later. Nothing you entered has been saved.".to_owned()),
         other => ("There is a problem".to_owned(), other.to_string()),
     };
-    let view = ErrorView { page: Page::anonymous(&heading), heading, message };
+    let mut response = error_view(Page::anonymous(&heading), heading.clone(), message.clone(), error.status());
+    // Kept on the response so `signed_in_error_pages` can draw the page again with the user's menu.
+    response.extensions_mut().insert(ErrorShown { heading, message });
+    response
+}
+
+fn error_view(page: Page, heading: String, message: String, status: StatusCode) -> Response {
+    let view = ErrorView { page, heading, message };
     match view.render() {
-        Ok(html) => (error.status(), Html(html)).into_response(),
-        Err(_) => (error.status(), error.to_string()).into_response(),
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(_) => (status, view.heading).into_response(),
+    }
+}
+
+/// What an error page said, carried on its response.
+#[derive(Clone)]
+struct ErrorShown {
+    heading: String,
+    message: String,
+}
+
+/// Error pages (404, 403, 409, 422, 500) keep the signed-in user's header and menu, so the way on
+/// is one click away. A handler's error knows nothing of the request, so its page is drawn there
+/// without a user and drawn again here, for the user the session cookie names; without a live
+/// session the page stays as it was.
+pub(crate) async fn signed_in_error_pages(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let mut cookies = HeaderMap::new();
+    for value in request.headers().get_all(header::COOKIE) {
+        cookies.append(header::COOKIE, value.clone());
+    }
+    let response = next.run(request).await;
+    let Some(shown) = response.extensions().get::<ErrorShown>().cloned() else { return response };
+    let Ok(user) = CurrentUser::from_headers(&cookies, &state).await else { return response };
+    match page(&state, &user, &shown.heading, "").await {
+        Ok(page) => error_view(page, shown.heading, shown.message, response.status()),
+        Err(_) => response,
     }
 }

@@ -23,18 +23,36 @@ pub fn routes() -> Routes {
         .post("/notifications/read", mark_read)
 }
 
+/// One onward referral's history, with its corrections said: a change undone as a mistake, and
+/// the entry that undid it (both stay).
+pub(crate) fn event_rows(events: &[OnwardEvent]) -> Vec<EventRow> {
+    events
+        .iter()
+        .map(|e| {
+            let mut row = event_row(e);
+            if let Some(undone) = e.undoes_event_id.as_deref().and_then(|id| events.iter().find(|x| x.id == id)) {
+                row.note = format!("Correction: \"{}\" was recorded by mistake and undone", undone.to_status.label());
+            } else if events.iter().any(|x| x.undoes_event_id.as_deref() == Some(e.id.as_str())) {
+                row.note = "Undone: recorded by mistake".into();
+            }
+            row
+        })
+        .collect()
+}
+
 pub(crate) fn event_row(e: &OnwardEvent) -> EventRow {
     EventRow {
         status_code: e.to_status.code(),
         status: e.to_status.label(),
         reason: e.reason_label().unwrap_or_default().to_owned(),
+        note: String::new(),
         happened_on: date(e.happened_on),
         recorded: date_time(e.at),
         by: rules::actor_label(e),
     }
 }
 
-fn stuck_row(o: &LoopOnward, today: time::Date) -> StuckRow {
+pub(crate) fn stuck_row(o: &LoopOnward, today: time::Date) -> StuckRow {
     StuckRow {
         href: rules::record_link(&o.referral_id),
         person: format!("{} {}", o.given_name, o.family_name),
@@ -71,7 +89,7 @@ pub(crate) async fn record_panel(store: &dyn Store, referral_id: &str, onward: &
             id: o.id.clone(),
             service: o.service_name.clone(),
             provider: o.provider_name.clone(),
-            events: events.iter().filter(|e| e.onward_referral_id == o.id).map(event_row).collect(),
+            events: event_rows(&events.iter().filter(|e| e.onward_referral_id == o.id).cloned().collect::<Vec<_>>()),
         })
         .collect();
     Ok(OnwardLoopPanel { stuck, bounced_by: (declining >= onward::BOUNCED_AFTER_DECLINES).then_some(declining), histories })

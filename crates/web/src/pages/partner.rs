@@ -22,15 +22,20 @@ pub fn routes() -> Routes {
         .post("/partner/referrals/{id}", respond)
 }
 
-async fn list(State(state): State<AppState>, user: CurrentUser) -> Result<Html<String>, WebError> {
-    let rows = crate::reads::partner_referrals(&*state.store, &user.actor(), &user.audit())
-        .await?
+async fn list(State(state): State<AppState>, user: CurrentUser, Query(q): Query<HashMap<String, String>>) -> Result<Html<String>, WebError> {
+    use crate::partner_list::{partner_page, PartnerQuery, PartnerStatusFilter, AGE_CHOICES};
+    let today = crate::casework::today();
+    let query = PartnerQuery::from_query(&crate::forms::Fields::from_pairs(q.into_iter().collect()));
+    let found = partner_page(&*state.store, &user.actor(), &user.audit(), &query, today).await?;
+    let rows = found
+        .rows
         .into_iter()
         .map(|r| PartnerRow {
             href: format!("/partner/referrals/{}", r.onward.id),
             person: r.person_name,
             service: r.onward.service_name,
             sent_on: date(r.onward.sent_on),
+            waiting: (r.onward.status == linkwork_domain::onward::OnwardStatus::Sent).then(|| linkwork_domain::onward::days_waiting(r.onward.sent_on, today)),
             status_code: r.onward.status.code(),
             status: r.onward.status.label(),
         })
@@ -57,13 +62,32 @@ async fn list(State(state): State<AppState>, user: CurrentUser) -> Result<Html<S
             }
         })
         .collect();
-    render(&PartnerListView { page: page(&state, &user, "Referrals to your organisation", "/partner/referrals").await?, rows, referred })
+    render(&PartnerListView {
+        page: page(&state, &user, "Referrals to your organisation", "/partner/referrals").await?,
+        rows,
+        referred,
+        matching: found.matching,
+        narrowed: query.is_narrowed(),
+        text: query.text.clone(),
+        status: query.status.code(),
+        statuses: PartnerStatusFilter::choices().into_iter().map(|(c, l)| Choice::new(c, l)).collect(),
+        older_than: query.older_than_days.map(|d| d.to_string()).unwrap_or_default(),
+        ages: std::iter::once(Choice::new("", "Any time")).chain(AGE_CHOICES.iter().map(|(d, l)| Choice::new(d.to_string(), *l))).collect(),
+        pagination: Pagination::new(found.page, found.pages, |p| query.href(p)),
+    })
 }
 
 async fn detail_page(state: &AppState, user: &CurrentUser, id: &str, form: FormState, notice_code: Option<&str>) -> Result<Html<String>, WebError> {
     let r = crate::reads::partner_referral(&*state.store, &user.actor(), &user.audit(), id).await?;
     let page = page(state, user, &format!("Referral for {}", r.person_name), "").await?.with_back("/partner/referrals", "Back to referrals").with_notice(notice(notice_code)).with_form(&form);
     let status: OnwardStatus = r.onward.status;
+    let events = state.store.onward_events(id).await?;
+    // The last change, while this organisation may still undo it.
+    let now = time::OffsetDateTime::now_utc();
+    let undo = crate::corrections::undoable(&events, status, &user.user.org_id, now).ok().map(|(e, _)| {
+        let until = e.at + time::Duration::hours(linkwork_domain::onward::UNDO_WITHIN_HOURS);
+        (e.to_status.label().to_owned(), date_time(until))
+    });
     render(&PartnerDetailView {
         page,
         form,
@@ -79,13 +103,16 @@ async fn detail_page(state: &AppState, user: &CurrentUser, id: &str, form: FormS
             .filter(|a| !matches!(*a, "accept" | "decline"))
             .map(|a| Choice::new(a, format!("Mark as {}", OnwardStatus::parse(a).map(|s| s.label().to_lowercase()).unwrap_or_default())))
             .collect(),
-        history: state.store.onward_events(id).await?.iter().map(super::onward_loop::event_row).collect(),
+        history: super::onward_loop::event_rows(&events),
+        undo,
         r,
     })
 }
 
 async fn detail(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, Query(q): Query<HashMap<String, String>>) -> Result<Html<String>, WebError> {
-    detail_page(&state, &user, &id, FormState::default(), q.get("notice").map(String::as_str)).await
+    // The day it happened starts as today; the partner changes it when it happened earlier.
+    let form = FormState::new(Fields::from_pairs(vec![("happened_on".into(), cases::today().to_string())]), vec![]);
+    detail_page(&state, &user, &id, form, q.get("notice").map(String::as_str)).await
 }
 
 async fn respond(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, body: Bytes) -> Result<Response, WebError> {

@@ -394,7 +394,7 @@ async fn network_page(State(state): State<AppState>, user: CurrentUser, Query(q)
                 from: e.from.clone(),
                 to: e.to.clone(),
                 referrals: count(&e.referrals),
-                trend: e.by_quarter.iter().map(|(q, c)| format!("{q}: {}", count(c))).collect::<Vec<_>>().join(", "),
+                trend: e.by_quarter.iter().map(|(q, c)| format!("{q}: {}", linkwork_report::with_unit(&count(c), "referrals"))).collect::<Vec<_>>().join(", "),
             })
             .collect(),
         chart,

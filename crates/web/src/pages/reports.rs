@@ -154,38 +154,32 @@ fn quarters(to: Date, n: usize) -> Vec<(String, Period)> {
     out
 }
 
-/// One tile's trend from per-quarter reports.
-fn trend(id: &str, title: &str, reports: &[(String, Report)], decimals: usize, value: impl Fn(&Report) -> Shown<f64>) -> (String, String) {
+/// One tile's trend from per-quarter reports, each value with its `unit` (`%`, `referrals`, …).
+fn trend(id: &str, title: &str, reports: &[(String, Report)], decimals: usize, unit: &str, value: impl Fn(&Report) -> Shown<f64>) -> (String, String) {
     let points: Vec<TrendPoint> = reports.iter().map(|(label, r)| TrendPoint { label: label.clone(), value: value(r) }).collect();
-    (sparkline(id, title, &points, decimals), format!("By quarter: {}.", trend_text(&points, decimals)))
+    (sparkline(id, title, &points, decimals, unit), format!("By quarter: {}.", trend_text(&points, decimals, unit)))
 }
 
 fn tiles(report: &Report, by_quarter: &[(String, Report)]) -> Vec<Tile> {
-    let target = &report.settings.target;
-    let band = match (&report.reach.annual_rate_pct, report.reach.within_target) {
-        (Shown::Value(v), _) if *v < target.low_pct => "below the target band",
-        (Shown::Value(v), _) if *v > target.high_pct => "above the target band",
-        (Shown::Value(_), _) => "within the target band",
-        _ => "not known against the target band",
-    };
     let mut out = Vec::new();
     let mut push = |label: &'static str, value: String, note: String, t: Option<(String, String)>| {
         let (trend_svg, trend_text) = t.unwrap_or_default();
         out.push(Tile { label, value, note, trend_svg, trend_text });
     };
-    push("Referrals", shown_count(&report.reach.referrals), " in the period".into(), Some(trend("lw-trend-referrals", "Referrals by quarter", by_quarter, 0, |r| as_f64(&r.reach.referrals))));
-    push(
-        "Referral rate",
-        shown_num(&report.reach.annual_rate_pct, 2, "%"),
-        format!(" of the registered list a year: {band} of {}–{}%", target.low_pct, target.high_pct),
-        Some(trend("lw-trend-rate", "Annual referral rate by quarter, %", by_quarter, 2, |r| r.reach.annual_rate_pct)),
-    );
-    push("People supported", shown_count(&report.waiting.n), " referrals with a first contact".into(), Some(trend("lw-trend-supported", "People supported by quarter", by_quarter, 0, |r| as_f64(&r.waiting.n))));
+    push("Referrals", shown_count(&report.reach.referrals), " in the period".into(), Some(trend("lw-trend-referrals", "Referrals by quarter", by_quarter, 0, "referrals", |r| as_f64(&r.reach.referrals))));
+    // Rounded and judged against the target band as the evaluation report does.
+    let (rate, note) = match (linkwork_report::referral_rate(report), &report.reach.annual_rate_pct) {
+        (Some((rate, position)), _) => (format!("{rate}%"), format!(" of the registered list a year: {position} the target band of {}", linkwork_report::band_text(report))),
+        (None, Shown::Suppressed) => ("*".into(), " (too few referrals to show a rate)".into()),
+        (None, _) => ("–".into(), " (no list size is recorded for the practices in scope)".into()),
+    };
+    push("Referral rate", rate, note, Some(trend("lw-trend-rate", "Annual referral rate by quarter, % of the registered list", by_quarter, 1, "%", |r| r.reach.annual_rate_pct)));
+    push("People supported", shown_count(&report.waiting.n), " referrals with a first contact".into(), Some(trend("lw-trend-supported", "People supported by quarter", by_quarter, 0, "people", |r| as_f64(&r.waiting.n))));
     push(
         "Median wait to first contact",
         shown_num(&report.waiting.median_days, 0, ""),
         format!(" days ({} still waiting now)", shown_count(&report.waiting.still_waiting)),
-        Some(trend("lw-trend-wait", "Median days to first contact by quarter", by_quarter, 0, |r| r.waiting.median_days)),
+        Some(trend("lw-trend-wait", "Median days to first contact by quarter", by_quarter, 0, "days", |r| r.waiting.median_days)),
     );
     let sw = swemwbs(report);
     push(
@@ -193,21 +187,21 @@ fn tiles(report: &Report, by_quarter: &[(String, Report)]) -> Vec<Tile> {
         sw.map(|s| shown_num(&s.mean_change, 1, "")).unwrap_or_else(|| "–".into()),
         sw.map(|s| format!(" points (95% CI {} to {}), {} people with baseline and follow-up", shown_num(&s.ci95_low, 1, ""), shown_num(&s.ci95_high, 1, ""), shown_count(&s.n_paired)))
             .unwrap_or_else(|| " no wellbeing measures yet".into()),
-        Some(trend("lw-trend-swemwbs", "SWEMWBS mean change by quarter, points", by_quarter, 1, |r| swemwbs(r).map_or(Shown::NoData, |s| s.mean_change))),
+        Some(trend("lw-trend-swemwbs", "SWEMWBS mean change by quarter, points", by_quarter, 1, "points", |r| swemwbs(r).map_or(Shown::NoData, |s| s.mean_change))),
     );
     let lone = loneliness(report);
     push(
         "Out of the loneliness band",
         lone.map(|o| shown_num(&o.pct_out_of_concern, 0, "%")).unwrap_or_else(|| "–".into()),
         lone.map(|o| format!(" of {} people lonely at baseline ({})", shown_count(&o.n_in_concern_at_baseline), o.label)).unwrap_or_else(|| " no loneliness measures yet".into()),
-        Some(trend("lw-trend-lonely", "% out of the loneliness band by quarter", by_quarter, 0, |r| loneliness(r).map_or(Shown::NoData, |o| o.pct_out_of_concern))),
+        Some(trend("lw-trend-lonely", "% out of the loneliness band by quarter", by_quarter, 0, "%", |r| loneliness(r).map_or(Shown::NoData, |o| o.pct_out_of_concern))),
     );
     let (acceptance, sent) = onward_acceptance(report);
     push(
         "Onward referrals accepted",
         shown_num(&acceptance, 0, "%"),
         format!(" of about {sent} sent to community partners (from rounded counts)"),
-        Some(trend("lw-trend-onward", "% of onward referrals accepted by quarter", by_quarter, 0, |r| onward_acceptance(r).0)),
+        Some(trend("lw-trend-onward", "% of onward referrals accepted by quarter", by_quarter, 0, "%", |r| onward_acceptance(r).0)),
     );
     out
 }

@@ -40,7 +40,7 @@ async fn home(user: Result<CurrentUser, WebError>) -> Redirect {
 
 pub fn home_of(role: Role) -> &'static str {
     match role {
-        Role::LinkWorker | Role::Manager => "/caseload",
+        Role::LinkWorker | Role::Manager => "/today",
         Role::VcsePartner => "/partner/referrals",
         Role::PracticeStaff => "/practice/referrals",
         Role::Commissioner => "/dashboard",

@@ -14,7 +14,6 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use linkwork_domain::access::{OrgKind, Role};
 use linkwork_domain::caseload::RECOMMENDED_PEOPLE_PER_YEAR;
 use linkwork_domain::mdt::AttendeeRole;
-use linkwork_domain::referral::ReferralStatus;
 use linkwork_store::WorkerLoad;
 use std::collections::HashMap;
 
@@ -34,7 +33,7 @@ async fn team_page(State(state): State<AppState>, user: CurrentUser) -> Result<H
     }
     let org = &user.user.org_id;
     let loads = state.store.workloads(org, today()).await?;
-    let unassigned = state.store.caseload(org, None, true).await?.iter().filter(|e| e.status == ReferralStatus::Received && e.assigned_worker_id.is_none()).count();
+    let unassigned = state.store.caseload(org, None, true).await?.iter().filter(|e| e.assigned_worker_id.is_none()).count();
     let pending_incoming = state.store.pending_incoming(org).await?.len();
     let (low, high) = RECOMMENDED_PEOPLE_PER_YEAR;
     let months = loads.first().map(|l| l.accepted_by_month.iter().map(|(m, _)| m.clone()).collect()).unwrap_or_default();
@@ -50,6 +49,7 @@ async fn team_page(State(state): State<AppState>, user: CurrentUser) -> Result<H
                 "Within"
             },
             months: l.accepted_by_month.iter().map(|(_, n)| *n).collect(),
+            id: l.worker_id,
             name: l.name,
             open: l.open,
             last_year: l.accepted_last_year,
@@ -131,13 +131,20 @@ async fn mdt_list(State(state): State<AppState>, user: CurrentUser, Query(q): Qu
 async fn mdt_page(state: &AppState, user: &CurrentUser, form: FormState) -> Result<Html<String>, WebError> {
     let org = &user.user.org_id;
     let practices = state.store.orgs(OrgKind::Practice, Some(org)).await?.into_iter().map(|p| Choice::new(p.id, p.name)).collect();
-    let people = crate::reads::caseload(&*state.store, &user.actor(), &user.audit(), None, true)
-        .await?
-        .into_iter()
-        .map(|e| Choice::new(e.referral_id, format!("{} {} ({})", e.given_name, e.family_name, e.nhs_number)))
-        .collect();
+    let find = form.value("find").trim().to_owned();
+    let people = team::mdt_people(&*state.store, &user.actor(), &user.audit(), &find, &form.values.all("referral_ids")).await?;
+    let person = |e: linkwork_store::CaseloadEntry| MdtPerson { id: e.referral_id, name: format!("{} {}", e.given_name, e.family_name), nhs_number: e.nhs_number.to_string() };
     let page = page(state, user, "Record an MDT meeting", "/mdt").await?.with_back("/mdt", "Back to MDT meetings").with_form(&form);
-    render(&MdtNewView { page, form, practices, roles: choices!(AttendeeRole), people })
+    render(&MdtNewView {
+        page,
+        form,
+        practices,
+        roles: choices!(AttendeeRole),
+        searched: !find.is_empty(),
+        more: people.more,
+        found: people.found.into_iter().map(person).collect(),
+        selected: people.selected.into_iter().map(person).collect(),
+    })
 }
 
 async fn mdt_form(State(state): State<AppState>, user: CurrentUser) -> Result<Html<String>, WebError> {
@@ -145,9 +152,24 @@ async fn mdt_form(State(state): State<AppState>, user: CurrentUser) -> Result<Ht
     mdt_page(&state, &user, FormState::new(Fields::from_pairs(vec![("held_on".into(), today().to_string()), ("attendees".into(), "link_worker".into())]), vec![])).await
 }
 
+/// The MDT form is one form: its buttons search the open caseload (`step=find`), add a person
+/// (`add`) or take one off (`remove`) and show the form again with everything typed kept, or save
+/// the meeting. Nothing is saved until "Save meeting".
 async fn mdt_create(State(state): State<AppState>, user: CurrentUser, body: Bytes) -> Result<Response, WebError> {
-    let f = Fields::from_urlencoded(&body);
+    let mut f = Fields::from_urlencoded(&body);
     user.check_csrf(f.get("csrf_token"))?;
+    let (add, remove) = (f.get("add").to_owned(), f.get("remove").to_owned());
+    if !add.is_empty() || !remove.is_empty() || f.get("step") == "find" {
+        let mut chosen: Vec<String> = Vec::new();
+        for id in f.all("referral_ids").into_iter().chain([add.as_str()]) {
+            if !id.is_empty() && id != remove && !chosen.iter().any(|c| c == id) {
+                chosen.push(id.to_owned());
+            }
+        }
+        f.remove("referral_ids");
+        chosen.iter().for_each(|id| f.add("referral_ids", id));
+        return Ok(mdt_page(&state, &user, FormState::new(f, vec![])).await?.into_response());
+    }
     match team::record_mdt(&*state.store, &user.actor(), &user.audit(), &f).await {
         Ok(_) => Ok(Redirect::to("/mdt?notice=mdt").into_response()),
         Err(WebError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, mdt_page(&state, &user, FormState::new(f, errors)).await?).into_response()),

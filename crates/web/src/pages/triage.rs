@@ -13,7 +13,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use linkwork_domain::access::OrgKind;
+use linkwork_domain::access::{OrgKind, Role};
 use linkwork_domain::intake::IncomingSource;
 use linkwork_domain::need::NeedDomain;
 use linkwork_domain::person::{Ethnicity, Sex};
@@ -26,10 +26,8 @@ pub fn routes() -> Routes {
         .get("/triage", queue)
         .get("/incoming/{id}", incoming)
         .post("/incoming/{id}/convert", convert)
-        .post("/incoming/{id}/decline", decline_incoming)
         .get("/referrals/{id}/attempts/new", attempt_form)
         .post("/referrals/{id}/attempts/new", add_attempt)
-        .post("/referrals/{id}/merge", merge)
         .post("/referrals/{id}/keep-separate", keep_separate)
         .post("/referrals/{id}/reassign", reassign)
         .post("/referrals/{id}/goals/{goal_id}", goal_status)
@@ -53,13 +51,19 @@ async fn queue(State(state): State<AppState>, user: CurrentUser, Query(q): Query
             status: i.status.label().into(),
         })
         .collect();
-    let schedule = state.store.measurement_schedule(&user.user.org_id).await?;
-    let received: Vec<_> = state.store.caseload(&user.user.org_id, None, true).await?.into_iter().filter(|e| e.status == ReferralStatus::Received).collect();
+    // New referrals, and open ones nobody holds (a link worker's caseload is only their own people).
+    let received: Vec<_> = state.store.caseload(&user.user.org_id, None, true).await?.into_iter().filter(|e| e.status == ReferralStatus::Received || e.assigned_worker_id.is_none()).collect();
     crate::reads::record_list(&*state.store, &user.audit(), "triage.read", &user.user.org_id, received.iter().map(|e| e.person_id.clone())).await?;
-    let mut new_referrals: Vec<_> = received.into_iter().map(|e| caseload_row(e, today, schedule.as_ref())).collect();
+    let mut due = cases::measures_due_by_referral(&*state.store, &user.user.org_id, None, today).await?;
+    let mut new_referrals: Vec<_> = received.into_iter().map(|e| {
+        let measures_due = due.remove(&e.referral_id).unwrap_or_default();
+        caseload_row(e, today, measures_due)
+    }).collect();
     new_referrals.sort_by_key(|(rag, _)| std::cmp::Reverse(*rag));
     let page = page(&state, &user, "Triage", "/triage").await?.with_notice(notice(q.get("notice").map(String::as_str)));
-    render(&TriageView { page, incoming, new_referrals: new_referrals.into_iter().map(|(_, r)| r).collect() })
+    let manager = user.role() == Role::Manager;
+    let workers = if manager { state.store.users(&user.user.org_id, Some(Role::LinkWorker)).await?.into_iter().map(|u| Choice::new(u.id, u.display_name)).collect() } else { vec![] };
+    render(&TriageView { page, incoming, new_referrals: new_referrals.into_iter().map(|(_, r)| r).collect(), manager, workers, me: user.user.id.clone() })
 }
 
 async fn incoming_page(state: &AppState, user: &CurrentUser, id: &str, form: Option<FormState>) -> Result<Html<String>, WebError> {
@@ -114,13 +118,6 @@ async fn convert(State(state): State<AppState>, user: CurrentUser, Path(id): Pat
     }
 }
 
-async fn decline_incoming(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, body: Bytes) -> Result<Redirect, WebError> {
-    let f = Fields::from_urlencoded(&body);
-    user.check_csrf(f.get("csrf_token"))?;
-    intake::decline(&*state.store, &user.actor(), &user.audit(), &id, &f).await?;
-    Ok(Redirect::to("/triage?notice=declined"))
-}
-
 async fn attempt_page(state: &AppState, user: &CurrentUser, id: &str, form: FormState) -> Result<Html<String>, WebError> {
     cases::casework_referral(&*state.store, &user.actor(), id).await?;
     let r = state.store.referral_record(&user.audit(), id).await?.ok_or(WebError::NotFound)?;
@@ -150,12 +147,6 @@ async fn add_attempt(State(state): State<AppState>, user: CurrentUser, Path(id):
     }
 }
 
-async fn merge(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, body: Bytes) -> Result<Redirect, WebError> {
-    user.check_csrf(Fields::from_urlencoded(&body).get("csrf_token"))?;
-    let into = team::merge(&*state.store, &user.actor(), &user.audit(), &id).await?;
-    Ok(Redirect::to(&format!("/referrals/{into}?notice=merged")))
-}
-
 async fn keep_separate(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, body: Bytes) -> Result<Redirect, WebError> {
     user.check_csrf(Fields::from_urlencoded(&body).get("csrf_token"))?;
     team::keep_separate(&*state.store, &user.actor(), &user.audit(), &id).await?;
@@ -165,7 +156,11 @@ async fn keep_separate(State(state): State<AppState>, user: CurrentUser, Path(id
 async fn reassign(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, body: Bytes) -> Result<Redirect, WebError> {
     let f = Fields::from_urlencoded(&body);
     user.check_csrf(f.get("csrf_token"))?;
-    team::reassign(&*state.store, &user.actor(), &user.audit(), &id, &f).await?;
+    team::reassign(&*state.store, &user.actor(), &user.audit(), Some(&user.user.id), &id, &f).await?;
+    // Assigned from the triage list: back to it, to carry on down the list.
+    if f.get("return_to") == "triage" {
+        return Ok(Redirect::to("/triage?notice=assigned"));
+    }
     Ok(Redirect::to(&format!("/referrals/{id}?notice=reassigned")))
 }
 
