@@ -55,7 +55,8 @@ test('a link worker checks a file, sees its problems by line and column, and imp
   await checkAccessibility(lw, 'import page after an import');
   if (shots) await lw.screenshot({ path: `${shots}/import-done.png`, fullPage: true });
 
-  await lw.goto(`${demo.base}/caseload`);
+  // Imported referrals are new and unassigned: they wait in triage.
+  await lw.goto(`${demo.base}/triage`);
   assert.match(await lw.textContent('main'), /Margaret Example/);
   await lw.context().close();
 });

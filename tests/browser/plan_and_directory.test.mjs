@@ -13,7 +13,7 @@ after(async () => demo?.stop());
 /** Opens the record of one of the link worker's accepted people; returns its address and the name. */
 async function openAcceptedRecord(lw, nth = 0) {
   await lw.goto(`${demo.base}/caseload`);
-  const hrefs = await lw.$$eval('tr:has(.lw-status--accepted) a[href^="/referrals/"]', (links) => links.map((a) => a.getAttribute('href')));
+  const hrefs = await lw.$$eval('tr:has(.lw-status--accepted) td:first-child a[href^="/referrals/"]', (links) => links.map((a) => a.getAttribute('href')));
   assert.ok(hrefs.length > nth, `accepted people on the caseload: ${hrefs.length}`);
   await lw.goto(`${demo.base}${hrefs[nth].split('?')[0]}`);
   await checkAccessibility(lw, 'record');

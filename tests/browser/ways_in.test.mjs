@@ -106,16 +106,23 @@ test("the team's day: caseload flags, team caseloads, an MDT meeting, search and
   await manager.click('a.nhsuk-header__navigation-link:has-text("Team")');
   await manager.waitForSelector('svg[role=img]');
   await checkAccessibility(manager, 'team caseloads');
-  await manager.click('a.nhsuk-header__navigation-link:has-text("MDT")');
+  await manager.goto(`${demo.base}/caseload?status=accepted`);
+  const someone = (await manager.textContent('tbody tr:first-child td:first-child a')).trim();
+  await manager.goto(`${demo.base}/mdt`);
   await manager.click('a:has-text("Record an MDT meeting")');
   await checkAccessibility(manager, 'MDT form');
   await manager.check('input[name=attendees][value=gp]');
-  await manager.check('input[name=referral_ids] >> nth=0');
   await manager.fill('#notes', 'Agreed joint visit with the social worker');
+  // People are found by search (a name from the team's caseload), then added.
+  await manager.fill('#find', someone);
+  await manager.click('button:has-text("Search")');
+  await manager.waitForSelector('.lw-mdt-found');
+  await manager.click('.lw-mdt-found button:has-text("Add") >> nth=0');
+  await manager.waitForSelector('.lw-mdt-selected li');
   await manager.click('button:has-text("Save meeting")');
   await manager.waitForSelector('text=MDT meeting saved');
   await checkAccessibility(manager, 'MDT list');
-  await manager.click('a.nhsuk-header__navigation-link:has-text("Find a person")');
+  await manager.goto(`${demo.base}/people`);
   await manager.fill('#name', 'a');
   await manager.click('button:has-text("Search")');
   await manager.waitForSelector('text=found');

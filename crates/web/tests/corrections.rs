@@ -428,12 +428,14 @@ async fn the_api_takes_the_day_a_change_happened_and_undoes_it() {
 async fn one_day_of_waiting_reads_1_day() {
     on_each_database(|w| async move {
         practice_referral(&w, 221, days_ago(1)).await;
+        // A new, unassigned referral waits in triage (a link worker's caseload is their own people).
         let lw = Browser::login(&w.base, "lw@test.org").await;
-        let (_, html) = lw.get("/caseload").await;
+        let (_, html) = lw.get("/triage").await;
         assert!(html.contains("Waiting 1 day<"), "{html}");
         assert!(!html.contains("1 days"));
-        let (_, html) = lw.get("/triage").await;
-        assert!(!html.contains("1 days"));
+        let manager = Browser::login(&w.base, "manager@test.org").await;
+        let (_, html) = manager.get("/caseload").await;
+        assert!(html.contains("Waiting 1 day<") && !html.contains("1 days"), "{html}");
     })
     .await;
 }
@@ -450,7 +452,8 @@ async fn the_caseload_and_measures_due_agree_on_what_is_overdue() {
         assert_eq!(lw_api.post(&format!("/api/referrals/{id}/contacts"), contact).await.0, StatusCode::CREATED);
         // Baseline due from the first contact, overdue 28 days later.
         let overdue_since = long(days_ago(35) + time::Duration::days(28));
-        let lw = Browser::login(&w.base, "lw@test.org").await;
+        // Accepted through the API, so no one holds it: the manager's views show the whole team.
+        let lw = Browser::login(&w.base, "manager@test.org").await;
         let (_, caseload) = lw.get("/caseload").await;
         assert!(caseload.contains(&format!("Baseline measures (ONS4, SWEMWBS) overdue since {overdue_since}")), "{caseload}");
         assert!(caseload.contains(r#"lw-rag--red">Overdue</span>"#), "{caseload}");
