@@ -97,6 +97,8 @@ pub struct SubjectAccess {
     pub service: String,
     pub nhs_number: String,
     pub details: linkwork_domain::identity::StoredDetails,
+    /// How to reach the person (their changes are in `details_history`).
+    pub contact_details: linkwork_domain::contact_details::ContactDetails,
     pub restricted: Option<String>,
     pub details_history: Vec<PersonChange>,
     pub referrals: Vec<ReferralAccess>,
@@ -187,6 +189,7 @@ pub async fn subject_access(store: &dyn Store, who: &AuditActor, person_id: &str
         service,
         nhs_number: nhs_number.as_str().to_owned(),
         details,
+        contact_details: store.contact_details(person_id).await?,
         restricted: privacy.restriction_reason,
         details_history: store.person_changes(person_id).await?,
         referrals,

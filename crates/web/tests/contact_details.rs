@@ -491,6 +491,22 @@ async fn a_later_referral_adds_to_contact_details_only_for_the_same_person() {
 }
 
 #[tokio::test]
+async fn subject_access_gives_the_person_how_we_reach_them() {
+    on_each_database(|w| async move {
+        let lw = Browser::login(&w.base, "lw@test.org").await;
+        let id = refer(&w, &lw, &nhs_number(17), CONTACT).await;
+        let person = person_of(&w, &id).await;
+        let manager = Browser::login(&w.base, "manager@test.org").await;
+        let (_, html) = manager.get(&format!("/people/{person}/subject-access")).await;
+        assert!(html.contains("07700 900982") && html.contains("rosa@example.org") && html.contains("Text message"));
+        let (_, json) = manager.get(&format!("/people/{person}/subject-access.json")).await;
+        let json: Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(json["contact_details"]["mobile"], "07700900982");
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn erasing_a_person_removes_how_to_reach_them() {
     on_each_database(|w| async move {
         let lw = Browser::login(&w.base, "lw@test.org").await;
