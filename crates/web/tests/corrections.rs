@@ -429,11 +429,13 @@ async fn one_day_of_waiting_reads_1_day() {
     on_each_database(|w| async move {
         practice_referral(&w, 221, days_ago(1)).await;
         let lw = Browser::login(&w.base, "lw@test.org").await;
-        let (_, html) = lw.get("/caseload").await;
+        // A new, unassigned referral waits in triage.
+        let (_, html) = lw.get("/triage").await;
         assert!(html.contains("Waiting 1 day<"), "{html}");
         assert!(!html.contains("1 days"));
-        let (_, html) = lw.get("/triage").await;
-        assert!(!html.contains("1 days"));
+        for page in ["/caseload", "/"] {
+            assert!(!lw.get(page).await.1.contains("1 days"), "{page}");
+        }
     })
     .await;
 }
@@ -442,15 +444,17 @@ async fn one_day_of_waiting_reads_1_day() {
 async fn the_caseload_and_measures_due_agree_on_what_is_overdue() {
     on_each_database(|w| async move {
         let id = practice_referral(&w, 222, days_ago(40)).await;
+        // Accepted by the link worker, so on their own caseload.
+        let lw = Browser::login(&w.base, "lw@test.org").await;
+        let record = format!("/referrals/{id}");
+        assert_eq!(lw.post(&record, &format!("{record}/accept"), &[]).await.0, StatusCode::SEE_OTHER);
         let lw_api = Api::new(&w, &w.pcn, Role::LinkWorker).await;
-        assert_eq!(lw_api.post(&format!("/api/referrals/{id}/accept"), json!({})).await.0, StatusCode::NO_CONTENT);
         let contact = json!({"contact_on": days_ago(35).to_string(), "mode": "phone", "minutes": 20, "accompanied": "no"});
         assert_eq!(lw_api.post(&format!("/api/referrals/{id}/contacts"), contact).await.0, StatusCode::CREATED);
         let contact = json!({"contact_on": today().to_string(), "mode": "phone", "minutes": 20, "accompanied": "no"});
         assert_eq!(lw_api.post(&format!("/api/referrals/{id}/contacts"), contact).await.0, StatusCode::CREATED);
         // Baseline due from the first contact, overdue 28 days later.
         let overdue_since = long(days_ago(35) + time::Duration::days(28));
-        let lw = Browser::login(&w.base, "lw@test.org").await;
         let (_, caseload) = lw.get("/caseload").await;
         assert!(caseload.contains(&format!("Baseline measures (ONS4, SWEMWBS) overdue since {overdue_since}")), "{caseload}");
         assert!(caseload.contains(r#"lw-rag--red">Overdue</span>"#), "{caseload}");
