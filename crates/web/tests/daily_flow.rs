@@ -16,6 +16,7 @@ fn referral<'a>(nhs: &'a str, given: &'a str, family: &'a str, practice: &'a str
         ("sex", "2"),
         ("ethnicity", "A"),
         ("postcode", "LS1 4AP"),
+        ("mobile", "07700 900123"),
         ("practice_id", practice),
         ("referred_on", referred_on),
         ("source", "gp_practice"),

@@ -113,6 +113,7 @@ async fn a_contact_sent_twice_is_logged_once() {
                     ("ethnicity", "A"),
                     ("postcode", "LS1 4AP"),
                     ("mobile", "07700 900123"),
+                    ("mobile", "07700 900123"),
                     ("practice_id", w.practice.as_str()),
                     ("referred_on", referred_on.as_str()),
                     ("source", "gp_practice"),

@@ -54,7 +54,7 @@ fn problem_rows(html: &str) -> Vec<(String, String, String)> {
     let cells = scraper::Selector::parse("td").unwrap();
     doc.select(&rows)
         .map(|row| {
-            let cells: Vec<String> = row.select(&cells).map(|c| c.text().collect::<String>().trim().to_owned()).collect();
+            let cells: Vec<String> = row.select(&cells).map(cell_text).collect();
             (cells[0].clone(), cells[1].clone(), cells[2].clone())
         })
         .collect()

@@ -22,7 +22,7 @@ fn due_rows(html: &str) -> Vec<Vec<String>> {
     let doc = scraper::Html::parse_document(html);
     let row = scraper::Selector::parse("tbody tr").unwrap();
     let cell = scraper::Selector::parse("td").unwrap();
-    doc.select(&row).map(|r| r.select(&cell).take(5).map(|c| c.text().collect::<String>().trim().to_owned()).collect()).collect()
+    doc.select(&row).map(|r| r.select(&cell).take(5).map(cell_text).collect()).collect()
 }
 
 #[tokio::test]

@@ -20,6 +20,7 @@ async fn referred_to_partner(w: &World, lw: &Browser, n: u32, given: &str, famil
         ("sex", "2"),
         ("ethnicity", "A"),
         ("postcode", "LS6 2AB"),
+        ("mobile", "07700 900123"),
         ("practice_id", w.practice.as_str()),
         ("referred_on", referred_on.as_str()),
         ("source", "gp_practice"),

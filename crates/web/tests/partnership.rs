@@ -88,7 +88,7 @@ fn cell_after(html: &str, label: &str) -> String {
     let td = scraper::Selector::parse("td").unwrap();
     doc.select(&rows)
         .find(|r| r.select(&th).next().is_some_and(|h| h.text().collect::<String>().trim() == label))
-        .and_then(|r| r.select(&td).next().map(|d| d.text().collect::<String>().trim().to_owned()))
+        .and_then(|r| r.select(&td).next().map(cell_text))
         .unwrap_or_else(|| panic!("a row {label}"))
 }
 

@@ -31,7 +31,7 @@ async fn today_page(State(state): State<AppState>, user: CurrentUser) -> Result<
     let own = (user.role() == Role::LinkWorker).then_some(user.user.id.as_str());
     let today = today();
 
-    // People to contact: overdue first, then due soon (the caseload's own rule).
+    // People to contact: overdue first, then due (the caseload's own rule).
     let mut to_contact = Vec::new();
     let mut to_contact_count = 0;
     for attention in [Rag::Red, Rag::Amber] {

@@ -337,3 +337,18 @@ pub fn referral_json(nhs: &str, given: &str, family: &str, date_of_birth: &str, 
         "consent": "yes", "lawful_basis": "direct_care",
     })
 }
+
+/// A table cell's text without its responsive-table heading (`m::cell_heading`, shown only on
+/// phones), as a sighted user on a laptop or a screen reader (which skips it) reads the cell.
+pub fn cell_text(cell: scraper::ElementRef) -> String {
+    cell.children()
+        .filter_map(|node| match node.value() {
+            scraper::Node::Text(t) => Some(t.to_string()),
+            scraper::Node::Element(e) if e.has_class("nhsuk-table__heading", scraper::CaseSensitivity::CaseSensitive) => None,
+            scraper::Node::Element(_) => scraper::ElementRef::wrap(node).map(|e| e.text().collect::<String>()),
+            _ => None,
+        })
+        .collect::<String>()
+        .trim()
+        .to_owned()
+}
