@@ -79,6 +79,9 @@ test('a partner sees how to reach the person only while the person agrees to sha
   await lw.click('button:has-text("Accept referral")');
   await lw.waitForSelector('text=Referral accepted');
   await lw.click('a:has-text("Refer to a community service")');
+  // Any service run by a partner with a login will do, whatever need it meets.
+  await lw.selectOption('#need', 'any');
+  await lw.click('button:has-text("Search services")');
   const partners = demo.logins.filter((l) => l.role === 'VCSE partner');
   const labels = await lw.$$eval('input[name=service_id]', (inputs) => inputs.map((i) => ({ id: i.id, label: document.querySelector(`label[for="${i.id}"]`).textContent })));
   const choice = labels.find((l) => partners.some((p) => l.label.includes(`(${p.org})`)));
