@@ -444,16 +444,17 @@ async fn one_day_of_waiting_reads_1_day() {
 async fn the_caseload_and_measures_due_agree_on_what_is_overdue() {
     on_each_database(|w| async move {
         let id = practice_referral(&w, 222, days_ago(40)).await;
+        // Accepted by the link worker, so on their own caseload.
+        let lw = Browser::login(&w.base, "lw@test.org").await;
+        let record = format!("/referrals/{id}");
+        assert_eq!(lw.post(&record, &format!("{record}/accept"), &[]).await.0, StatusCode::SEE_OTHER);
         let lw_api = Api::new(&w, &w.pcn, Role::LinkWorker).await;
-        assert_eq!(lw_api.post(&format!("/api/referrals/{id}/accept"), json!({})).await.0, StatusCode::NO_CONTENT);
         let contact = json!({"contact_on": days_ago(35).to_string(), "mode": "phone", "minutes": 20, "accompanied": "no"});
         assert_eq!(lw_api.post(&format!("/api/referrals/{id}/contacts"), contact).await.0, StatusCode::CREATED);
         let contact = json!({"contact_on": today().to_string(), "mode": "phone", "minutes": 20, "accompanied": "no"});
         assert_eq!(lw_api.post(&format!("/api/referrals/{id}/contacts"), contact).await.0, StatusCode::CREATED);
         // Baseline due from the first contact, overdue 28 days later.
         let overdue_since = long(days_ago(35) + time::Duration::days(28));
-        // Accepted through the API, so no one holds it: the manager's views show the whole team.
-        let lw = Browser::login(&w.base, "manager@test.org").await;
         let (_, caseload) = lw.get("/caseload").await;
         assert!(caseload.contains(&format!("Baseline measures (ONS4, SWEMWBS) overdue since {overdue_since}")), "{caseload}");
         assert!(caseload.contains(r#"lw-rag--red">Overdue</span>"#), "{caseload}");
