@@ -230,23 +230,9 @@ impl CaseworkStore for SqlStore {
     }
 
     async fn add_measure(&self, who: &AuditActor, referral_id: &str, m: &NewMeasure) -> Result<String> {
-        let id = new_id();
-        let instrument = m.answers.instrument();
-        let answers = serde_json::to_string(m.answers.answers()).map_err(corrupt)?;
         let mut tx = self.write_tx().await?;
         let person_id = person_of(&mut tx, referral_id).await?;
-        sqlx::query("INSERT INTO measures (id, referral_id, instrument, instrument_version, timepoint, taken_on, answers, recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
-            .bind(&id)
-            .bind(referral_id)
-            .bind(instrument.code())
-            .bind(instrument.version())
-            .bind(m.timepoint.code())
-            .bind(m.taken_on)
-            .bind(answers)
-            .bind(&who.user_id)
-            .bind(super::now())
-            .execute(&mut *tx)
-            .await?;
+        let id = insert_measure(&mut tx, who, referral_id, m, MeasureEntry::ByStaff).await?;
         audit(&mut tx, who, Audit { action: "measure.create", entity: "measure", entity_id: &id, person_id: Some(&person_id) }).await?;
         tx.commit().await?;
         Ok(id)
@@ -275,6 +261,40 @@ pub(super) fn decode_recorded(instrument: Instrument, answers: &str, scores: Opt
         }
         None => Ok(Recorded::Answers(decode_answers(instrument, answers)?)),
     }
+}
+
+/// How a measure came to be recorded: its row's `self_completed` and `entered_late` flags.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum MeasureEntry {
+    ByStaff,
+    SelfCompleted,
+    /// After discharge, within the late-entry window.
+    Late,
+}
+
+/// Writes one measure in `tx` and returns its id; the caller checks the referral and audits.
+pub(super) async fn insert_measure(tx: &mut sqlx::Transaction<'_, super::Db>, who: &AuditActor, referral_id: &str, m: &NewMeasure, entry: MeasureEntry) -> Result<String> {
+    let id = new_id();
+    let instrument = m.answers.instrument();
+    let answers = serde_json::to_string(m.answers.answers()).map_err(corrupt)?;
+    sqlx::query(
+        "INSERT INTO measures (id, referral_id, instrument, instrument_version, timepoint, taken_on, answers, recorded_by, created_at, self_completed, entered_late) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(&id)
+    .bind(referral_id)
+    .bind(instrument.code())
+    .bind(instrument.version())
+    .bind(m.timepoint.code())
+    .bind(m.taken_on)
+    .bind(answers)
+    .bind(&who.user_id)
+    .bind(super::now())
+    .bind(entry == MeasureEntry::SelfCompleted)
+    .bind(entry == MeasureEntry::Late)
+    .execute(&mut **tx)
+    .await?;
+    Ok(id)
 }
 
 pub(super) async fn person_of(tx: &mut sqlx::Transaction<'_, super::Db>, referral_id: &str) -> Result<String> {

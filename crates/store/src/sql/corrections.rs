@@ -145,9 +145,6 @@ impl CorrectionStore for SqlStore {
     }
 
     async fn add_late_measure(&self, who: &AuditActor, referral_id: &str, m: &NewMeasure) -> Result<String> {
-        let id = new_id();
-        let instrument = m.answers.instrument();
-        let answers = serde_json::to_string(m.answers.answers()).map_err(corrupt)?;
         let mut tx = self.write_tx().await?;
         // Only while the referral is still discharged (not erased or changed meanwhile).
         let person_id: Option<String> = sqlx::query_scalar("SELECT person_id FROM referrals WHERE id = $1 AND status = $2")
@@ -156,22 +153,7 @@ impl CorrectionStore for SqlStore {
             .fetch_optional(&mut *tx)
             .await?;
         let person_id = person_id.ok_or_else(changed_by_someone_else)?;
-        sqlx::query(
-            "INSERT INTO measures (id, referral_id, instrument, instrument_version, timepoint, taken_on, answers, recorded_by, created_at, entered_late) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(&id)
-        .bind(referral_id)
-        .bind(instrument.code())
-        .bind(instrument.version())
-        .bind(m.timepoint.code())
-        .bind(m.taken_on)
-        .bind(answers)
-        .bind(&who.user_id)
-        .bind(super::now())
-        .bind(true)
-        .execute(&mut *tx)
-        .await?;
+        let id = super::casework::insert_measure(&mut tx, who, referral_id, m, super::casework::MeasureEntry::Late).await?;
         audit(&mut tx, who, Audit { action: "measure.create_late", entity: "measure", entity_id: &id, person_id: Some(&person_id) }).await?;
         tx.commit().await?;
         Ok(id)

@@ -92,26 +92,9 @@ impl MeasurementStore for SqlStore {
     }
 
     async fn add_self_completed_measure(&self, who: &AuditActor, referral_id: &str, m: &NewMeasure) -> Result<String> {
-        let id = new_id();
-        let instrument = m.answers.instrument();
-        let answers = serde_json::to_string(m.answers.answers()).map_err(corrupt)?;
         let mut tx = self.write_tx().await?;
         let person_id = super::casework::person_of(&mut tx, referral_id).await?;
-        sqlx::query(
-            "INSERT INTO measures (id, referral_id, instrument, instrument_version, timepoint, taken_on, answers, recorded_by, created_at, self_completed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(&id)
-        .bind(referral_id)
-        .bind(instrument.code())
-        .bind(instrument.version())
-        .bind(m.timepoint.code())
-        .bind(m.taken_on)
-        .bind(answers)
-        .bind(&who.user_id)
-        .bind(super::now())
-        .bind(true)
-        .execute(&mut *tx)
-        .await?;
+        let id = super::casework::insert_measure(&mut tx, who, referral_id, m, super::casework::MeasureEntry::SelfCompleted).await?;
         audit(&mut tx, who, Audit { action: "measure.create_self_completed", entity: "measure", entity_id: &id, person_id: Some(&person_id) }).await?;
         tx.commit().await?;
         Ok(id)
