@@ -142,16 +142,21 @@ async fn decline_page(state: &AppState, user: &CurrentUser, id: &str, f: Fields,
     .respond(status)
 }
 
+/// The decline reason's error, if none (or an unknown one) was chosen: shown on the confirmation.
+fn decline_reason_errors(f: &Fields) -> Vec<FieldError> {
+    match DeclineReason::parse(f.get("decline_reason")) {
+        Ok(_) => vec![],
+        Err(e) => vec![FieldError { field: "decline_reason".into(), message: e.to_string() }],
+    }
+}
+
 /// "Decline referral" on the record asks first (with the reason chosen, or an error if none
 /// was); only the confirmation's "Decline referral" declines.
 async fn decline(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, body: Bytes) -> Result<Response, WebError> {
     let f = Fields::from_urlencoded(&body);
     user.check_csrf(f.get("csrf_token"))?;
     if !confirmed(&f) {
-        let errors = match DeclineReason::parse(f.get("decline_reason")) {
-            Ok(_) => vec![],
-            Err(e) => vec![FieldError { field: "decline_reason".into(), message: e.to_string() }],
-        };
+        let errors = decline_reason_errors(&f);
         return decline_page(&state, &user, &id, f, errors).await;
     }
     match cases::decline(&*state.store, &user.actor(), &user.audit(), &id, &f).await {
@@ -291,10 +296,7 @@ async fn decline_incoming(State(state): State<AppState>, user: CurrentUser, Path
     let f = Fields::from_urlencoded(&body);
     user.check_csrf(f.get("csrf_token"))?;
     if !confirmed(&f) {
-        let errors = match DeclineReason::parse(f.get("decline_reason")) {
-            Ok(_) => vec![],
-            Err(e) => vec![FieldError { field: "decline_reason".into(), message: e.to_string() }],
-        };
+        let errors = decline_reason_errors(&f);
         return decline_incoming_page(&state, &user, &id, f, errors).await;
     }
     match intake::decline(&*state.store, &user.actor(), &user.audit(), &id, &f).await {
