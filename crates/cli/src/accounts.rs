@@ -155,7 +155,7 @@ fn read_password() -> anyhow::Result<String> {
     let mut password = String::new();
     std::io::stdin().read_to_string(&mut password).context("could not read the password from standard input")?;
     let password = password.trim_end_matches(['\r', '\n']).to_owned();
-    linkwork_web::check_new_password(&password).map_err(|m| anyhow::anyhow!("{}", lowercase_first(&m)))?;
+    linkwork_app::accounts::check_new_password(&password).map_err(|m| anyhow::anyhow!("{}", lowercase_first(&m)))?;
     Ok(password)
 }
 
@@ -169,7 +169,7 @@ async fn account(store: &dyn Store, email: &str) -> anyhow::Result<User> {
 }
 
 fn when(at: OffsetDateTime) -> String {
-    linkwork_web::format_when(at)
+    linkwork_app::accounts::format_when(at)
 }
 
 pub async fn user(command: UserCommand) -> anyhow::Result<()> {
@@ -186,16 +186,16 @@ pub async fn user(command: UserCommand) -> anyhow::Result<()> {
                 other => other.into(),
             };
             if invite {
-                let invitation = linkwork_web::Invitation { email, display_name: &display_name, role, org_id: &org.id, org_name: &org.name };
-                let (id, link) = linkwork_web::invite(&*store, &command_line(), &invitation, public_url.as_deref().unwrap_or_default(), false).await.map_err(|e| match e {
-                    linkwork_web::WebError::Conflict(m) => exists(StoreError::Conflict(m)),
+                let invitation = linkwork_app::accounts::links::Invitation { email, display_name: &display_name, role, org_id: &org.id, org_name: &org.name };
+                let (id, link) = linkwork_app::accounts::links::invite(&*store, &command_line(), &invitation, public_url.as_deref().unwrap_or_default(), false).await.map_err(|e| match e {
+                    linkwork_app::AppError::Conflict(m) => exists(StoreError::Conflict(m)),
                     other => anyhow::anyhow!("{other}"),
                 })?;
                 eprintln!("Created {} account {email} for {} ({id}) with no password. Give them this link by a safe route; it works once, until {}:", role.label().to_lowercase(), org.name, when(link.expires_at));
                 println!("{}", link.url);
             } else {
                 let password = read_password()?;
-                let hash = linkwork_web::hash_password(&password)?;
+                let hash = linkwork_app::accounts::hash_password(&password)?;
                 let id = store.create_user(&NewUser { email: email.to_owned(), display_name, password_hash: hash, role, org_id: org.id.clone() }).await.map_err(exists)?;
                 eprintln!("Created {} account {email} for {} ({id}).", role.label().to_lowercase(), org.name);
             }
@@ -230,14 +230,14 @@ pub async fn user(command: UserCommand) -> anyhow::Result<()> {
             let store = crate::commands::open(&db.database).await?;
             let user = account(&*store, &email).await?;
             let password = read_password()?;
-            store.set_password(&command_line(), &user.id, &linkwork_web::hash_password(&password)?).await?;
-            linkwork_web::clear_lockout(&*store, &user.email).await?;
+            store.set_password(&command_line(), &user.id, &linkwork_app::accounts::hash_password(&password)?).await?;
+            linkwork_app::accounts::clear_lockout(&*store, &user.email).await?;
             eprintln!("Password set for {}; their sessions have ended.{}", user.email, if user.active { "" } else { " The account is deactivated: reactivate it for them to sign in." });
         }
         UserCommand::ResetPassword { db, email, public_url } => {
             let store = crate::commands::open(&db.database).await?;
             let user = account(&*store, &email).await?;
-            let link = linkwork_web::reset_password(&*store, &command_line(), &user, &public_url, false).await.map_err(|e| anyhow::anyhow!("{}", lowercase_first(&e.to_string())))?;
+            let link = linkwork_app::accounts::links::reset_password(&*store, &command_line(), &user, &public_url, false).await.map_err(|e| anyhow::anyhow!("{}", lowercase_first(&e.to_string())))?;
             eprintln!("A link for {} to set a new password. Give it to them by a safe route; it works once, until {}:", user.email, when(link.expires_at));
             println!("{}", link.url);
         }
@@ -278,9 +278,9 @@ pub async fn token(command: TokenCommand) -> anyhow::Result<()> {
             let role = Role::parse(&role)?;
             let store = crate::commands::open(&db.database).await?;
             let org = crate::commands::find_org_for(&*store, &org, role).await?;
-            let secret = linkwork_web::new_api_token();
+            let secret = linkwork_app::accounts::new_api_token();
             let expires_at = OffsetDateTime::now_utc() + time::Duration::days(expires_in_days);
-            let token = NewApiToken { token_hash: linkwork_web::hash_api_token(&secret), org_id: org.id.clone(), role, label, expires_at };
+            let token = NewApiToken { token_hash: linkwork_app::accounts::hash_api_token(&secret), org_id: org.id.clone(), role, label, expires_at };
             let id = store.issue_api_token(&command_line(), &token).await?;
             eprintln!("Token {id} for {} as {}, valid until {}. It is shown once: store it safely.", org.name, role.label().to_lowercase(), when(expires_at));
             println!("{secret}");

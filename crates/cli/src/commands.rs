@@ -77,21 +77,6 @@ pub struct OidcArgs {
     pub oidc_scopes: String,
 }
 
-impl OidcArgs {
-    fn settings(self) -> anyhow::Result<Option<linkwork_web::OidcSettings>> {
-        let Some(issuer) = self.oidc_issuer else { return Ok(None) };
-        let path = self.oidc_client_secret_file.context("--oidc-client-secret-file is needed with --oidc-issuer")?;
-        let secret = std::fs::read_to_string(&path).with_context(|| format!("could not read the OpenID Connect client secret from {}", path.display()))?;
-        Ok(Some(linkwork_web::OidcSettings {
-            issuer,
-            client_id: self.oidc_client_id.context("--oidc-client-id is needed with --oidc-issuer")?,
-            client_secret: secret.trim().to_owned(),
-            provider_name: self.oidc_provider_name,
-            scopes: self.oidc_scopes.split_whitespace().map(str::to_owned).collect(),
-        }))
-    }
-}
-
 /// E-mail notifications (see docs/onward-referrals.md).
 #[derive(Args)]
 pub struct MailArgs {
@@ -131,7 +116,7 @@ pub struct ReportArgs {
     pub scope: Option<String>,
 }
 
-pub(crate) async fn open(url: &str) -> anyhow::Result<Arc<dyn Store>> {
+pub async fn open(url: &str) -> anyhow::Result<Arc<dyn Store>> {
     let store = linkwork_store::connect(url).await.with_context(|| "could not open the database".to_string())?;
     store.migrate().await.context("could not create or upgrade the schema")?;
     Ok(store)
@@ -141,66 +126,6 @@ pub async fn migrate(args: DatabaseArgs) -> anyhow::Result<()> {
     open(&args.database).await?;
     eprintln!("Schema is up to date.");
     Ok(())
-}
-
-async fn listen_and_serve(store: Arc<dyn Store>, bind: SocketAddr, insecure_cookies: bool, mail: MailArgs, oidc: Option<linkwork_web::OidcSettings>) -> anyhow::Result<()> {
-    let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("could not listen on {bind}"))?;
-    let addr = listener.local_addr()?;
-    let public_url = mail.public_url.unwrap_or_else(|| format!("http://{addr}"));
-    let email_enabled = mail.smtp_url.is_some();
-    let config = linkwork_web::WebConfig { secure_cookies: !insecure_cookies, public_url: public_url.clone(), email_enabled, oidc };
-    config.check()?;
-    // The onward-referral loop's prompts and e-mail outbox, in the background.
-    let settings = linkwork_web::notifier::NotifierSettings {
-        public_url: public_url.clone(),
-        smtp_url: mail.smtp_url,
-        mail_from: mail.mail_from,
-        ..Default::default()
-    };
-    let notifier = linkwork_web::notifier::spawn(store.clone(), settings).context("could not set up e-mail notifications")?;
-    // Each service's retention period, applied once a day (each erasure is its own transaction,
-    // so a stop in the middle leaves the rest for the next start).
-    linkwork_web::privacy::spawn_retention(store.clone());
-    // On Ctrl-C or SIGTERM: stop taking requests and let those in flight finish, while the
-    // notifier finishes the e-mail it is sending; then exit (docs/operations.md).
-    let signal = linkwork_web::shutdown_signal();
-    let stopper = notifier.stopper();
-    let stop = async move {
-        signal.await;
-        stopper.stop();
-    };
-    println!("Linkwork is running at http://{addr}/ ({} database). Press Ctrl-C to stop.", store.backend());
-    let served = linkwork_web::serve_until(listener, store, config, stop).await;
-    notifier.stop().await;
-    eprintln!("Linkwork has stopped.");
-    served
-}
-
-pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    let oidc = args.oidc.settings()?;
-    let store = open(&args.db.database).await?;
-    listen_and_serve(store, args.bind, args.insecure_cookies, args.mail, oidc).await
-}
-
-pub async fn demo(args: DemoArgs) -> anyhow::Result<()> {
-    let url = format!("sqlite://{}", args.database.display());
-    let store = open(&url).await?;
-    let options = linkwork_demo::DemoOptions { seed: args.seed, today: time::OffsetDateTime::now_utc().date(), referrals: args.referrals };
-    let logins = if linkwork_demo::is_seeded(&*store).await? {
-        eprintln!("Reusing the demo database {}.", args.database.display());
-        linkwork_demo::logins(&*store).await?
-    } else {
-        eprintln!("Creating demo data in {} …", args.database.display());
-        let summary = linkwork_demo::seed(&*store, &options).await?;
-        eprintln!("Created {} referrals, {} services, {} organisations.", summary.referrals, summary.services, summary.organisations);
-        summary.logins
-    };
-    println!("\nDemo logins (password for all: {}):", linkwork_demo::DEMO_PASSWORD);
-    for login in &logins {
-        println!("  {:<24} {:<44} {}", login.role.label(), login.email, login.org_name);
-    }
-    println!();
-    listen_and_serve(store, args.bind, args.insecure_cookies, args.mail, None).await
 }
 
 /// The organisation named by `key`, checked to be the kind an account or token with `role` belongs to.

@@ -1,6 +1,6 @@
 //! `linkwork export gp-record`: the return to the GP record for every referral of a service (PCN),
 //! as a FHIR R4 Bundle or as CSV, through the same code as `GET /api/gp-record`
-//! (`linkwork_web::fhir::export_gp_record`; the format is described in docs/fhir.md).
+//! (`linkwork_app::fhir::export_gp_record`; the format is described in docs/fhir.md).
 //!
 //! Reading the records is audited: one `referral.read` event per referral, recorded with the
 //! organisation and the operating-system account that ran the command (`cli:<account>`), which is
@@ -10,7 +10,7 @@ use crate::commands::DatabaseArgs;
 use anyhow::{bail, Context};
 use clap::{Args, Subcommand};
 use linkwork_domain::access::OrgKind;
-use linkwork_web::fhir::{export_gp_record, GpRecordFormat};
+use linkwork_app::fhir::{export_gp_record, GpRecordFormat};
 use std::path::PathBuf;
 
 #[derive(Subcommand)]

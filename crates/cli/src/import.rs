@@ -1,5 +1,5 @@
 //! `linkwork import referrals`: bulk import of referrals from a CSV file, through the same use case
-//! as the upload page (`linkwork_web::import_referrals`). The file layout and rules are in
+//! as the upload page (`linkwork_app::import::import_referrals`). The file layout and rules are in
 //! `docs/import-referrals.md`.
 //!
 //! The command acts for the service (PCN) named by `--org` with a service manager's rights, as no
@@ -13,7 +13,8 @@ use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use linkwork_domain::access::{Actor, OrgKind, Role};
 use linkwork_store::AuditActor;
-use linkwork_web::{ImportMode, ImportReport, WebError};
+use linkwork_app::import::{ImportMode, ImportReport};
+use linkwork_app::AppError;
 use std::path::PathBuf;
 
 #[derive(Subcommand)]
@@ -89,11 +90,11 @@ pub async fn run(command: ImportCommand) -> anyhow::Result<()> {
             progress.set_message("Checked; saving");
         }
     };
-    let result = linkwork_web::import_referrals_with_progress(&*store, &actor, &who, &csv, mode, &on_progress).await;
+    let result = linkwork_app::import::import_referrals_with_progress(&*store, &actor, &who, &csv, mode, &on_progress).await;
     progress.finish_and_clear();
     let report = match result {
         Ok(report) => report,
-        Err(WebError::Internal(detail)) => bail!("the database refused the import, so nothing was imported: {detail}"),
+        Err(AppError::Internal(detail)) => bail!("the database refused the import, so nothing was imported: {detail}"),
         Err(e) => bail!("{e}"),
     };
     for problem in report.problems.iter().chain(&report.skipped) {

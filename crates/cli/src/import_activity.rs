@@ -1,6 +1,6 @@
 //! `linkwork import activity`: health-system contacts (GP-system or hospital extracts) from a CSV
 //! file, through the same use case as the manager's upload page
-//! (`linkwork_web::import_activity`). The layout is in `docs/import-activity.md`.
+//! (`linkwork_app::import_activity`). The layout is in `docs/import-activity.md`.
 //!
 //! Like `import referrals`, the command acts for the service (PCN) named by `--org` with a
 //! service manager's rights, as no user.
@@ -10,7 +10,9 @@ use anyhow::{bail, Context};
 use clap::Args;
 use linkwork_domain::access::{Actor, OrgKind, Role};
 use linkwork_store::AuditActor;
-use linkwork_web::{ActivityImportReport, ImportMode, WebError};
+use linkwork_app::import::ImportMode;
+use linkwork_app::import_activity::ActivityImportReport;
+use linkwork_app::AppError;
 use std::path::PathBuf;
 
 #[derive(Args)]
@@ -63,9 +65,9 @@ pub async fn run(args: ActivityArgs) -> anyhow::Result<()> {
         dry_run: args.dry_run,
         skip_bad_rows: args.skip_bad_rows,
     };
-    let report = match linkwork_web::import_activity(&*store, &actor, &who, &csv, mode).await {
+    let report = match linkwork_app::import_activity::import_activity(&*store, &actor, &who, &csv, mode).await {
         Ok(report) => report,
-        Err(WebError::Internal(detail)) => {
+        Err(AppError::Internal(detail)) => {
             bail!("the database refused the import, so nothing was imported: {detail}")
         }
         Err(e) => bail!("{e}"),

@@ -1,14 +1,14 @@
 //! `linkwork import oruk`: imports a directory published in Open Referral UK 3.0 format — a saved
 //! `/services` page, a full service record, a JSON array of them, or a folder of such `.json`
 //! files (feeds are often pulled page by page and saved) — through the same use case the tests
-//! drive (`linkwork_web::oruk::import`). Importing again updates and never duplicates; what is
+//! drive (`linkwork_app::oruk_import`). Importing again updates and never duplicates; what is
 //! skipped is listed with its file, JSON path and reason. See docs/oruk.md.
 
 use crate::commands::DatabaseArgs;
 use anyhow::{bail, Context};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use linkwork_web::oruk::import::{import_oruk, OrukDocument, OrukImportReport};
+use linkwork_app::oruk_import::{import_oruk, OrukDocument, OrukImportReport};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 

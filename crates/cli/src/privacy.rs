@@ -62,7 +62,7 @@ fn nhs(raw: &str) -> anyhow::Result<NhsNumber> {
     NhsNumber::parse(raw).map_err(|e| anyhow::anyhow!("--nhs-number: {e}"))
 }
 
-pub async fn subject_access(args: SubjectAccessArgs) -> anyhow::Result<()> {
+pub async fn subject_access(args: SubjectAccessArgs, documents: &crate::Documents) -> anyhow::Result<()> {
     let nhs_number = nhs(&args.nhs_number)?;
     let store = open(&args.db).await?;
     let people: Vec<_> = store.people_by_nhs_number(&nhs_number).await?.into_iter().filter(|p| p.erased_at.is_none()).collect();
@@ -74,9 +74,9 @@ pub async fn subject_access(args: SubjectAccessArgs) -> anyhow::Result<()> {
     let mut html = String::new();
     for person in people {
         let who = cli_actor(Some(&person.service_org_id));
-        let sa = linkwork_web::privacy::subject_access(&*store, &who, &person.person_id).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        let sa = linkwork_app::privacy::subject_access(&*store, &who, &person.person_id).await.map_err(|e| anyhow::anyhow!("{e}"))?;
         all.push(serde_json::to_value(&sa)?);
-        html.push_str(&linkwork_web::subject_access_document(sa, &person.person_id).map_err(|e| anyhow::anyhow!("{e}"))?);
+        html.push_str(&(documents.subject_access)(sa, &person.person_id).map_err(|e| anyhow::anyhow!("{e}"))?);
     }
     let json = args.out.join("subject-access.json");
     std::fs::write(&json, serde_json::to_string_pretty(&all)? + "\n").with_context(|| format!("could not write {}", json.display()))?;
@@ -111,7 +111,7 @@ pub async fn erase(args: EraseArgs) -> anyhow::Result<()> {
 pub async fn retention(args: RetentionArgs) -> anyhow::Result<()> {
     let store = open(&args.db).await?;
     let today = time::OffsetDateTime::now_utc().date();
-    let run = linkwork_web::privacy::apply_retention(&*store, &cli_actor(None), today, !args.apply).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let run = linkwork_app::privacy::apply_retention(&*store, &cli_actor(None), today, !args.apply).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     for (service, years, count) in &run.services {
         let verb = if args.apply { "erased" } else { "would be erased" };
         println!("{service}: records kept {years} years after the last referral closed; {count} {verb}.");

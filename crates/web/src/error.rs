@@ -23,7 +23,7 @@ pub enum WebError {
     Conflict(String),
     /// Input that did not parse; the form is shown again with these messages.
     #[error("There is a problem with what was entered")]
-    Invalid(Vec<crate::forms::FieldError>),
+    Invalid(Vec<linkwork_app::forms::FieldError>),
     #[error("Something went wrong on our side")]
     Internal(String),
 }
@@ -67,8 +67,22 @@ impl From<StoreError> for WebError {
 impl From<DomainError> for WebError {
     fn from(e: DomainError) -> Self {
         match e {
-            DomainError::Invalid { field, message } => WebError::Invalid(vec![crate::forms::FieldError { field: field.to_owned(), message }]),
+            DomainError::Invalid { field, message } => WebError::Invalid(vec![linkwork_app::forms::FieldError { field: field.to_owned(), message }]),
             DomainError::NotAllowed(m) => WebError::Conflict(m),
+        }
+    }
+}
+
+impl From<linkwork_app::AppError> for WebError {
+    fn from(e: linkwork_app::AppError) -> Self {
+        use linkwork_app::AppError;
+        match e {
+            AppError::Unauthenticated => WebError::Unauthenticated,
+            AppError::Forbidden => WebError::Forbidden,
+            AppError::NotFound => WebError::NotFound,
+            AppError::Conflict(m) => WebError::Conflict(m),
+            AppError::Invalid(errors) => WebError::Invalid(errors),
+            AppError::Internal(detail) => WebError::Internal(detail),
         }
     }
 }

@@ -10,36 +10,17 @@
 pub mod api;
 mod assets;
 mod auth;
-mod casework;
-mod caseload;
-mod corrections;
+mod boundary;
 mod contact_details;
-mod date_input;
-mod directory;
 mod error;
 pub mod fhir;
-mod forms;
-mod import;
-mod import_activity;
-mod health_tariff;
-mod sroi_settings;
-mod intake;
 pub mod notifier;
 mod once;
-mod onward_loop;
 pub mod oruk;
 pub(crate) mod pages;
-mod partner_list;
-mod partnership;
-mod plan;
-pub mod privacy;
 pub use pages::privacy::subject_access_document;
 mod rate_limit;
-mod reads;
-mod stakeholders;
-mod report_scopes;
 mod routes;
-mod team;
 mod views;
 
 pub use routes::Route;
@@ -53,9 +34,6 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 pub use error::WebError;
-pub use import_activity::{import_activity, ActivityImportReport};
-pub use import::{import_referrals, import_referrals_with_progress, ImportMode, ImportReport, RowProblem};
-pub use onward_loop::send_due_prompts;
 
 /// Settings of the web shell.
 #[derive(Debug, Clone)]
@@ -112,8 +90,8 @@ pub fn app(store: Arc<dyn Store>, config: WebConfig) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), once::once_per_form))
         .with_state(state.clone())
         // Text with NUL or other control characters is refused before any handler runs.
-        .layer(axum::middleware::from_fn(date_input::join_parts_in_query))
-        .layer(axum::middleware::from_fn(forms::refuse_control_characters))
+        .layer(axum::middleware::from_fn(boundary::join_date_parts_in_query))
+        .layer(axum::middleware::from_fn(boundary::refuse_control_characters))
         // Error pages keep the signed-in user's menu (outside the layers above, which may refuse).
         .layer(axum::middleware::from_fn_with_state(state, pages::signed_in_error_pages))
         .layer(
@@ -220,26 +198,4 @@ pub fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send + 'stat
 }
 
 
-pub use auth::{check_new_password, hash_password, verify_password, OidcSettings};
-pub use auth::links::{invite, reset_password, when as format_when, Invitation, IssuedLink};
-
-/// After a password is set outside the web (the command line): lifts the sign-in lockout.
-pub async fn clear_lockout(store: &dyn Store, email: &str) -> Result<(), linkwork_store::StoreError> {
-    auth::lockout::password_changed(store, email).await
-}
-
-/// A new random API token, to be shown once; only its hash is stored.
-pub fn new_api_token() -> String {
-    format!("lw_{}", auth::random_secret())
-}
-
-/// The hash stored for a session cookie's value (tests make sessions through the store).
-pub fn hash_session_secret(secret: &str) -> String {
-    auth::hash_secret(secret)
-}
-
-/// The hash stored for an API token.
-pub fn hash_api_token(token: &str) -> String {
-    auth::hash_secret(token)
-}
-
+pub use auth::OidcSettings;

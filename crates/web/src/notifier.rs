@@ -7,7 +7,7 @@
 //! connector) that adds TLS and authentication onwards. Nothing in an e-mail is a health detail:
 //! the text names the service and links to the app (see `linkwork_domain::onward::Notice`).
 
-use crate::onward_loop::send_due_prompts;
+use linkwork_app::onward_loop::send_due_prompts;
 use lettre::message::header::ContentType;
 use lettre::message::Mailbox;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};

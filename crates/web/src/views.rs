@@ -2,7 +2,7 @@
 //! at compile time by askama; values are formatted here so templates stay simple.
 
 use crate::auth::CurrentUser;
-use crate::forms::{FieldError, Fields};
+use linkwork_app::forms::{FieldError, Fields};
 use askama::Template;
 use linkwork_domain::access::Role;
 use linkwork_store::{PartnerReferral, ReferralRecord};
@@ -95,10 +95,10 @@ impl FormState {
     pub fn error(&self, name: &str) -> Option<&str> {
         self.errors.iter().find(|e| e.field == name).map(|e| e.message.as_str())
     }
-    /// The day, month or year box of a date field (`crate::date_input`).
+    /// The day, month or year box of a date field (`linkwork_app::date_input`).
     pub fn date_part(&self, name: &str, which: &str) -> String {
         let typed = self.values.all(&format!("{name}-{which}")).first().copied();
-        crate::date_input::part(typed, self.values.get(name), which)
+        linkwork_app::date_input::part(typed, self.values.get(name), which)
     }
 
     /// Whether `value` was chosen for `name` (radios, checkboxes, selects).
@@ -260,10 +260,10 @@ pub struct ReferralView {
     /// Partner organisations the person agreed to share their details with.
     pub sharing: Vec<linkwork_store::SharingConsent>,
     /// Each need once, with where it came from (issue 12).
-    pub needs: Vec<crate::plan::NeedLine>,
+    pub needs: Vec<linkwork_app::plan::NeedLine>,
     /// The goals with when each last changed, and the plan's history.
     pub goals: Vec<crate::pages::plan::GoalRow>,
-    pub plan_history: Vec<crate::plan::HistoryLine>,
+    pub plan_history: Vec<linkwork_app::plan::HistoryLine>,
     /// Reopening a decline, late entries after discharge, closing measures not taken.
     pub corrections: crate::pages::corrections::CorrectionsPanel,
 }
@@ -428,7 +428,7 @@ pub struct ShortReferralView {
     pub services: Vec<Choice>,
     pub needs: Vec<Choice>,
     /// The public form: the services, who they are for and how to reach them, before the form.
-    pub services_info: Vec<crate::contact_details::PublicService>,
+    pub services_info: Vec<linkwork_app::contact_details::PublicService>,
 }
 
 #[derive(Template)]
@@ -438,7 +438,7 @@ pub struct ReferralSentView {
     pub reference: String,
     pub next: &'static str,
     /// How to contact the service, quoting the reference (the public's confirmation).
-    pub services_info: Vec<crate::contact_details::PublicService>,
+    pub services_info: Vec<linkwork_app::contact_details::PublicService>,
 }
 
 #[derive(Template)]

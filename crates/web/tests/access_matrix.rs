@@ -259,7 +259,7 @@ async fn side(w: &World, pcn: &str, practice: &str, vcse: &str, service: &str, m
         .unwrap();
     let account = w.store.create_user(&NewUser { email: format!("matrix.{n}@test.org"), display_name: "Matrix account".into(), password_hash: "x".into(), role: Role::LinkWorker, org_id: pcn.into() }).await.unwrap();
     let token = api_token(&w.store, pcn, Role::LinkWorker).await;
-    let api_token = w.store.api_token(&linkwork_web::hash_api_token(&token)).await.unwrap().unwrap().id;
+    let api_token = w.store.api_token(&linkwork_app::accounts::hash_api_token(&token)).await.unwrap().unwrap().id;
     Side { person: record.person.id.clone(), goal: record.goals[0].id.clone(), referral, incoming, onward, service: service.into(), stakeholder, evidence, conflict, conflict_referral, partner_org: vcse.into(), questionnaire, account, api_token }
 }
 
@@ -318,7 +318,7 @@ struct Matrix {
 impl Matrix {
     async fn build(w: World) -> Self {
         let store = w.store.clone();
-        let hash = linkwork_web::hash_password(PASSWORD).unwrap();
+        let hash = linkwork_app::accounts::hash_password(PASSWORD).unwrap();
         store.create_user(&NewUser { email: "admin@test.org".into(), display_name: "Admin".into(), password_hash: hash, role: Role::Admin, org_id: w.icb.clone() }).await.unwrap();
         // The other side: a practice in the other PCN, the other VCSE's service.
         let other_practice = store.create_org(&NewOrg { kind: OrgKind::Practice, name: "Other Surgery".into(), ods_code: Some("Z00002".into()), parent_id: Some(w.other_pcn.clone()), list_size: Some(5000) }).await.unwrap();
@@ -342,7 +342,7 @@ impl Matrix {
             let b = Browser::login(&w.base, email).await;
             let csrf = csrf_in(&b.get("/notifications").await.1);
             let token = api_token(&store, org, role).await;
-            let token_id = store.api_token(&linkwork_web::hash_api_token(&token)).await.unwrap().unwrap().id;
+            let token_id = store.api_token(&linkwork_app::accounts::hash_api_token(&token)).await.unwrap().unwrap().id;
             let user_id = store.user_credentials(email).await.unwrap().unwrap().user.id;
             creds.insert(role, Credentials { cookie: b.cookie.clone(), csrf, token, user_id, token_id });
         }

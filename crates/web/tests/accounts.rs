@@ -64,7 +64,7 @@ async fn add_user(w: &World, email: &str, role: Role, org: &str, password_hash: 
 
 /// An administrator, signed in.
 async fn admin(w: &World) -> Browser {
-    add_user(w, "admin@test.org", Role::Admin, &w.icb, &linkwork_web::hash_password(PASSWORD).unwrap()).await;
+    add_user(w, "admin@test.org", Role::Admin, &w.icb, &linkwork_app::accounts::hash_password(PASSWORD).unwrap()).await;
     Browser::login(&w.base, "admin@test.org").await
 }
 
@@ -108,7 +108,7 @@ async fn sign_in_takes_as_long_for_unknown_deactivated_and_passwordless_accounts
     let _alone = QUIET.write().await;
     for (backend, url) in databases().await {
         let w = spawn(&url).await;
-        let hash = linkwork_web::hash_password(PASSWORD).unwrap();
+        let hash = linkwork_app::accounts::hash_password(PASSWORD).unwrap();
         let gone = add_user(&w, "gone@test.org", Role::LinkWorker, &w.pcn, &hash).await;
         w.store.set_user_active(&AuditActor::default(), &gone, false).await.unwrap();
         add_user(&w, "bundle@test.org", Role::LinkWorker, &w.pcn, NO_PASSWORD).await;
@@ -195,7 +195,7 @@ async fn lockout_per_account_from_different_addresses() {
         // A new password set through a link lifts the lock.
         let uid = user_id(&w, "lw2@test.org").await;
         let user = w.store.user(&uid).await.unwrap().unwrap();
-        let link = linkwork_web::reset_password(&*w.store, &AuditActor::default(), &user, &w.base, false).await.unwrap();
+        let link = linkwork_app::accounts::links::reset_password(&*w.store, &AuditActor::default(), &user, &w.base, false).await.unwrap();
         assert_eq!(use_link(&link.url, "a brand new password").await, (StatusCode::SEE_OTHER, "/login?notice=password_set".to_owned()));
         assert_eq!(sign_in(&client_from("127.0.0.30"), &w.base, "lw2@test.org", "a brand new password").await.status, StatusCode::SEE_OTHER);
     }
@@ -215,8 +215,8 @@ async fn expired_and_revoked_tokens_get_401() {
         let w = spawn(&url).await;
         let now = OffsetDateTime::now_utc();
         let issue = |expires_at: OffsetDateTime, label: &str| {
-            let secret = linkwork_web::new_api_token();
-            let token = NewApiToken { token_hash: linkwork_web::hash_api_token(&secret), org_id: w.pcn.clone(), role: Role::LinkWorker, label: Some(label.into()), expires_at };
+            let secret = linkwork_app::accounts::new_api_token();
+            let token = NewApiToken { token_hash: linkwork_app::accounts::hash_api_token(&secret), org_id: w.pcn.clone(), role: Role::LinkWorker, label: Some(label.into()), expires_at };
             (secret, token)
         };
         let (live, t) = issue(now + time::Duration::days(1), "live");
@@ -227,8 +227,8 @@ async fn expired_and_revoked_tokens_get_401() {
         assert_eq!(api_status(&w.base, &expired).await, StatusCode::UNAUTHORIZED, "{backend}: an expired token");
 
         // The default lifetime is 90 days, and it shows.
-        let default = linkwork_web::new_api_token();
-        let id = w.store.create_api_token(&linkwork_web::hash_api_token(&default), &w.pcn, Role::LinkWorker, None).await.unwrap();
+        let default = linkwork_app::accounts::new_api_token();
+        let id = w.store.create_api_token(&linkwork_app::accounts::hash_api_token(&default), &w.pcn, Role::LinkWorker, None).await.unwrap();
         let info = w.store.api_token_info(&id).await.unwrap().unwrap();
         let days = (info.expires_at - now).whole_days();
         assert!((89..=90).contains(&days), "{backend}: default expiry {days} days");
@@ -287,12 +287,12 @@ async fn password_reset_link_is_single_use_and_time_limited() {
         // A link past its time does nothing (made through the store with a past expiry).
         let secret = "an-expired-link-secret";
         let user = w.store.user(&uid).await.unwrap().unwrap();
-        let expired = NewPasswordLink { token_hash: linkwork_web::hash_session_secret(secret), user_id: uid.clone(), purpose: PasswordLinkPurpose::Reset, expires_at: OffsetDateTime::now_utc() - time::Duration::seconds(1), email: None };
+        let expired = NewPasswordLink { token_hash: linkwork_app::accounts::hash_session_secret(secret), user_id: uid.clone(), purpose: PasswordLinkPurpose::Reset, expires_at: OffsetDateTime::now_utc() - time::Duration::seconds(1), email: None };
         w.store.create_password_link(&AuditActor::default(), &expired).await.unwrap();
         assert_eq!(use_link(&format!("{}/account/password/{secret}", w.base), "another new password").await.0, StatusCode::NOT_FOUND, "{backend}: an expired link");
         // A newer link replaces an older one.
-        let first = linkwork_web::reset_password(&*w.store, &AuditActor::default(), &user, &w.base, false).await.unwrap();
-        let second = linkwork_web::reset_password(&*w.store, &AuditActor::default(), &user, &w.base, false).await.unwrap();
+        let first = linkwork_app::accounts::links::reset_password(&*w.store, &AuditActor::default(), &user, &w.base, false).await.unwrap();
+        let second = linkwork_app::accounts::links::reset_password(&*w.store, &AuditActor::default(), &user, &w.base, false).await.unwrap();
         assert_eq!(use_link(&first.url, "another new password").await.0, StatusCode::NOT_FOUND, "{backend}: a replaced link");
         assert_eq!(use_link(&second.url, "another new password").await.0, StatusCode::SEE_OTHER);
     }
@@ -491,8 +491,8 @@ async fn security_headers_on_pages_and_api() {
     for (backend, url) in databases().await {
         let w = spawn(&url).await;
         let lw = Browser::login(&w.base, "lw@test.org").await;
-        let token = linkwork_web::new_api_token();
-        w.store.create_api_token(&linkwork_web::hash_api_token(&token), &w.pcn, Role::LinkWorker, None).await.unwrap();
+        let token = linkwork_app::accounts::new_api_token();
+        w.store.create_api_token(&linkwork_app::accounts::hash_api_token(&token), &w.pcn, Role::LinkWorker, None).await.unwrap();
         let http = reqwest::Client::builder().redirect(Policy::none()).build().unwrap();
         let cases = [
             ("sign-in page", http.get(format!("{}/login", w.base))),
@@ -557,15 +557,15 @@ async fn a_session_past_its_expiry_is_refused() {
         let lw = Browser::login(&w.base, "lw@test.org").await;
         let secret = lw.cookie.strip_prefix("linkwork_session=").unwrap();
         let now = OffsetDateTime::now_utc();
-        let session = w.store.session(&linkwork_web::hash_session_secret(secret), now).await.unwrap().expect("the session");
+        let session = w.store.session(&linkwork_app::accounts::hash_session_secret(secret), now).await.unwrap().expect("the session");
         let left = session.expires_at - now;
         assert!(left <= time::Duration::hours(12) && left > time::Duration::hours(12) - time::Duration::minutes(1), "{backend}: {left}");
-        assert!(w.store.session(&linkwork_web::hash_session_secret(secret), now + time::Duration::hours(12) + time::Duration::seconds(1)).await.unwrap().is_none());
+        assert!(w.store.session(&linkwork_app::accounts::hash_session_secret(secret), now + time::Duration::hours(12) + time::Duration::seconds(1)).await.unwrap().is_none());
 
         let uid = user_id(&w, "lw@test.org").await;
         for (expiry, expected) in [(now - time::Duration::seconds(1), StatusCode::SEE_OTHER), (now + time::Duration::minutes(1), StatusCode::OK)] {
             let secret = format!("test-session-{}", expected.as_u16());
-            w.store.create_session(&linkwork_web::hash_session_secret(&secret), &uid, "csrf", expiry).await.unwrap();
+            w.store.create_session(&linkwork_app::accounts::hash_session_secret(&secret), &uid, "csrf", expiry).await.unwrap();
             let b = Browser { http: reqwest::Client::builder().redirect(Policy::none()).build().unwrap(), base: w.base.clone(), cookie: format!("linkwork_session={secret}") };
             let (status, _) = b.get("/caseload").await;
             assert_eq!(status, expected, "{backend}: session expiring at {expiry}");
@@ -585,7 +585,7 @@ async fn sign_out_ends_the_session_on_the_server() {
         let (status, _) = lw.get("/caseload").await;
         assert_eq!(status, StatusCode::SEE_OTHER, "{backend}: the old cookie is refused");
         let secret = lw.cookie.strip_prefix("linkwork_session=").unwrap();
-        assert!(w.store.session(&linkwork_web::hash_session_secret(secret), OffsetDateTime::now_utc()).await.unwrap().is_none(), "{backend}: the session row is gone");
+        assert!(w.store.session(&linkwork_app::accounts::hash_session_secret(secret), OffsetDateTime::now_utc()).await.unwrap().is_none(), "{backend}: the session row is gone");
         assert_eq!(w.store.count_audit_events("user.sign_out").await.unwrap(), 1);
     }
 }

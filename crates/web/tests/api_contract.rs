@@ -147,8 +147,8 @@ async fn malformed_requests_get_the_documented_error_bodies() {
     let dir = std::env::temp_dir();
     for (backend, url) in fresh_database_urls(&dir).await {
         let w = spawn(&url).await;
-        let token = linkwork_web::new_api_token();
-        w.store.create_api_token(&linkwork_web::hash_api_token(&token), &w.pcn, Role::LinkWorker, Some("test")).await.unwrap();
+        let token = linkwork_app::accounts::new_api_token();
+        w.store.create_api_token(&linkwork_app::accounts::hash_api_token(&token), &w.pcn, Role::LinkWorker, Some("test")).await.unwrap();
         let http = reqwest::Client::new();
         let url = format!("{}/api/referrals", w.base);
         let error_of = |r: reqwest::Response| async move {

@@ -26,7 +26,7 @@ async fn user_id(store: &Arc<dyn Store>, email: &str) -> String {
 }
 
 async fn token_id(store: &Arc<dyn Store>, api: &Api) -> String {
-    store.api_token(&linkwork_web::hash_api_token(&api.token)).await.unwrap().unwrap().id
+    store.api_token(&linkwork_app::accounts::hash_api_token(&api.token)).await.unwrap().unwrap().id
 }
 
 /// The events about `subject` written while `request` ran.

@@ -287,8 +287,8 @@ async fn attempts_duplicates_and_team(w: &World) {
 async fn api(w: &World) {
     use linkwork_domain::access::Role;
     let token = |org: &str, role: Role| {
-        let t = linkwork_web::new_api_token();
-        let (store, org, hash) = (w.store.clone(), org.to_owned(), linkwork_web::hash_api_token(&t));
+        let t = linkwork_app::accounts::new_api_token();
+        let (store, org, hash) = (w.store.clone(), org.to_owned(), linkwork_app::accounts::hash_api_token(&t));
         async move {
             store.create_api_token(&hash, &org, role, None).await.unwrap();
             t

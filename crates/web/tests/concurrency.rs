@@ -25,8 +25,8 @@ fn referral_body(w: &World, nhs: &str, given: &str) -> Value {
 }
 
 async fn link_worker_token(w: &World) -> String {
-    let token = linkwork_web::new_api_token();
-    w.store.create_api_token(&linkwork_web::hash_api_token(&token), &w.pcn, Role::LinkWorker, Some("concurrency test")).await.unwrap();
+    let token = linkwork_app::accounts::new_api_token();
+    w.store.create_api_token(&linkwork_app::accounts::hash_api_token(&token), &w.pcn, Role::LinkWorker, Some("concurrency test")).await.unwrap();
     token
 }
 

@@ -9,7 +9,7 @@ mod support;
 use linkwork_domain::directory::{derived_id, Delivery};
 use linkwork_store::testing::fresh_database_urls;
 use linkwork_store::*;
-use linkwork_web::oruk::import::{import_oruk, OrukDocument};
+use linkwork_app::oruk_import::{import_oruk, OrukDocument};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use support::*;
@@ -207,8 +207,8 @@ async fn api(w: &World, near: &str, debt: &str) {
     let http = reqwest::Client::new();
     let mut tokens = Vec::new();
     for (org, role) in [(&w.pcn, Role::LinkWorker), (&w.pcn, Role::Manager), (&w.vcse, Role::VcsePartner), (&w.icb, Role::Commissioner)] {
-        let t = linkwork_web::new_api_token();
-        w.store.create_api_token(&linkwork_web::hash_api_token(&t), org, role, None).await.unwrap();
+        let t = linkwork_app::accounts::new_api_token();
+        w.store.create_api_token(&linkwork_app::accounts::hash_api_token(&t), org, role, None).await.unwrap();
         tokens.push(t);
     }
     let [lw, manager, partner, commissioner] = [&tokens[0], &tokens[1], &tokens[2], &tokens[3]];

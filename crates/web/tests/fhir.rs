@@ -39,8 +39,8 @@ struct World {
 }
 
 async fn token(store: &Arc<dyn Store>, org: &str, role: Role) -> String {
-    let token = linkwork_web::new_api_token();
-    store.create_api_token(&linkwork_web::hash_api_token(&token), org, role, Some("fhir test")).await.unwrap();
+    let token = linkwork_app::accounts::new_api_token();
+    store.create_api_token(&linkwork_app::accounts::hash_api_token(&token), org, role, Some("fhir test")).await.unwrap();
     token
 }
 

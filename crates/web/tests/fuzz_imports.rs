@@ -81,7 +81,7 @@ fn referral_and_activity_imports_are_all_or_nothing_on_both_databases() {
         let mut person = referral_row(0);
         person[0] = nhs_number(90);
         let seed = format!("{REFERRALS_HEADER}\n{}\n", person.join(","));
-        let seeded = rt.block_on(linkwork_web::import_referrals(&*store, &link_worker, &who, seed.as_bytes(), linkwork_web::ImportMode::default())).unwrap();
+        let seeded = rt.block_on(linkwork_app::import::import_referrals(&*store, &link_worker, &who, seed.as_bytes(), linkwork_app::import::ImportMode::default())).unwrap();
         assert_eq!(seeded.imported, 1, "{backend}: {:?}", seeded.problems);
 
         let started = std::time::Instant::now();
@@ -92,8 +92,8 @@ fn referral_and_activity_imports_are_all_or_nothing_on_both_databases() {
             .run(&(mutated_file(REFERRALS_HEADER, 13, referral_row), any::<bool>()), |(file, skip_bad_rows)| {
                 rt.block_on(async {
                     let before = counts(&*store).await;
-                    let mode = linkwork_web::ImportMode { dry_run: false, skip_bad_rows };
-                    let report = linkwork_web::import_referrals(&*store, &link_worker, &who, &file, mode).await.unwrap();
+                    let mode = linkwork_app::import::ImportMode { dry_run: false, skip_bad_rows };
+                    let report = linkwork_app::import::import_referrals(&*store, &link_worker, &who, &file, mode).await.unwrap();
                     let after = counts(&*store).await;
                     if !report.problems.is_empty() || report.imported == 0 {
                         tally.set((tally.get().0, tally.get().1 + 1));
@@ -114,8 +114,8 @@ fn referral_and_activity_imports_are_all_or_nothing_on_both_databases() {
             .run(&(mutated_file(ACTIVITY_HEADER, 5, activity_row), any::<bool>()), |(file, skip_bad_rows)| {
                 rt.block_on(async {
                     let before = counts(&*store).await;
-                    let mode = linkwork_web::ImportMode { dry_run: false, skip_bad_rows };
-                    let report = linkwork_web::import_activity(&*store, &manager, &who, &file, mode).await.unwrap();
+                    let mode = linkwork_app::import::ImportMode { dry_run: false, skip_bad_rows };
+                    let report = linkwork_app::import_activity::import_activity(&*store, &manager, &who, &file, mode).await.unwrap();
                     let after = counts(&*store).await;
                     if report.failed() || report.imported == 0 {
                         prop_assert_eq!(&before, &after, "{}: a refused activity import wrote nothing", backend);
@@ -179,7 +179,7 @@ fn pointers(value: &serde_json::Value, at: String, out: &mut Vec<String>) {
 
 #[test]
 fn the_oruk_import_writes_only_what_it_reads_and_the_database_never_refuses_it() {
-    use linkwork_web::oruk::import::{import_oruk, OrukDocument};
+    use linkwork_app::oruk_import::{import_oruk, OrukDocument};
     let rt = tokio::runtime::Runtime::new().unwrap();
     let urls = rt.block_on(fresh_database_urls(&std::env::temp_dir()));
     for (backend, url) in urls {

@@ -205,10 +205,10 @@ async fn roles(w: &World) {
 
 async fn api(w: &World) {
     let http = reqwest::Client::new();
-    let token = linkwork_web::new_api_token();
-    w.store.create_api_token(&linkwork_web::hash_api_token(&token), &w.pcn, Role::LinkWorker, Some("test")).await.unwrap();
-    let partner_token = linkwork_web::new_api_token();
-    w.store.create_api_token(&linkwork_web::hash_api_token(&partner_token), &w.other_vcse, Role::VcsePartner, None).await.unwrap();
+    let token = linkwork_app::accounts::new_api_token();
+    w.store.create_api_token(&linkwork_app::accounts::hash_api_token(&token), &w.pcn, Role::LinkWorker, Some("test")).await.unwrap();
+    let partner_token = linkwork_app::accounts::new_api_token();
+    w.store.create_api_token(&linkwork_app::accounts::hash_api_token(&partner_token), &w.other_vcse, Role::VcsePartner, None).await.unwrap();
 
     let r = http.get(format!("{}/api/referrals", w.base)).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);

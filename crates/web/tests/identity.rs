@@ -150,7 +150,7 @@ async fn a_csv_import_cannot_rename_a_person() {
         );
         let actor = linkwork_domain::access::Actor { org_id: w.pcn.clone(), role: Role::LinkWorker };
         let who = linkwork_store::AuditActor { user_id: None, token_id: Some("cli:test".into()), org_id: Some(w.pcn.clone()) };
-        let report = linkwork_web::import_referrals(&*w.store, &actor, &who, csv.as_bytes(), linkwork_web::ImportMode { dry_run: false, skip_bad_rows: false }).await.unwrap();
+        let report = linkwork_app::import::import_referrals(&*w.store, &actor, &who, csv.as_bytes(), linkwork_app::import::ImportMode { dry_run: false, skip_bad_rows: false }).await.unwrap();
         assert!(report.problems.is_empty(), "{:?}", report.problems);
         assert_eq!(name_of(&w.store, &person).await, ("Ada".into(), "Held".into()));
         let caseload = w.store.caseload(&w.pcn, None, true).await.unwrap();

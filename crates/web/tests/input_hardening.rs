@@ -18,8 +18,8 @@ use serde_json::{json, Value};
 use support::*;
 
 async fn token(w: &World, org: &str, role: Role) -> String {
-    let token = linkwork_web::new_api_token();
-    w.store.create_api_token(&linkwork_web::hash_api_token(&token), org, role, Some("test")).await.unwrap();
+    let token = linkwork_app::accounts::new_api_token();
+    w.store.create_api_token(&linkwork_app::accounts::hash_api_token(&token), org, role, Some("test")).await.unwrap();
     token
 }
 
@@ -150,7 +150,7 @@ async fn a_csv_import_with_a_nul_is_refused_and_writes_nothing() {
         let actor = Actor { org_id: w.pcn.clone(), role: Role::LinkWorker };
         let who = AuditActor { user_id: None, token_id: None, org_id: Some(w.pcn.clone()) };
         let file = format!("{header}{good}{bad}");
-        let report = linkwork_web::import_referrals(&*w.store, &actor, &who, file.as_bytes(), linkwork_web::ImportMode::default()).await.unwrap();
+        let report = linkwork_app::import::import_referrals(&*w.store, &actor, &who, file.as_bytes(), linkwork_app::import::ImportMode::default()).await.unwrap();
         assert_eq!(report.imported, 0, "{backend}");
         let problem = report.problems.iter().find(|p| p.column == Some("reason")).unwrap_or_else(|| panic!("{backend}: {:?}", report.problems));
         assert_eq!(problem.line, 3, "{backend}");
@@ -222,12 +222,12 @@ async fn no_csv_download_starts_a_formula_whatever_names_came_in() {
             .unwrap();
         let profile = ServiceProfile { waiting_list: Some(12), funding_ends_on: Some(today() + time::Duration::days(30)), ..ServiceProfile::default() };
         w.store.set_service_profile(&service, &profile).await.unwrap();
-        let referral = linkwork_web::import_referrals(
+        let referral = linkwork_app::import::import_referrals(
             &*w.store,
             &Actor { org_id: w.pcn.clone(), role: Role::LinkWorker },
             &who,
             format!("nhs_number,given_name,family_name,date_of_birth,sex,ethnicity,postcode,practice_ods,referred_on,source,referrer_name,reason,needs\n{},=cmd|' /C calc'!A0,+44 20 7946 0000,1950-01-01,2,A,LS1 4AP,Z00001,{},gp_practice,@Dr Shah,-Lonely,loneliness\n", nhs_number(4), today() - time::Duration::days(10)).as_bytes(),
-            linkwork_web::ImportMode::default(),
+            linkwork_app::import::ImportMode::default(),
         )
         .await
         .unwrap();

@@ -208,8 +208,8 @@ async fn lifecycle_through_pages(w: &World) {
 }
 
 async fn token(w: &World, org: &str, role: Role) -> String {
-    let secret = linkwork_web::new_api_token();
-    w.store.create_api_token(&linkwork_web::hash_api_token(&secret), org, role, Some("test")).await.unwrap();
+    let secret = linkwork_app::accounts::new_api_token();
+    w.store.create_api_token(&linkwork_app::accounts::hash_api_token(&secret), org, role, Some("test")).await.unwrap();
     secret
 }
 
@@ -275,10 +275,10 @@ async fn stuck_and_bounced(w: &World, second_service: &str) {
     let stuck_id = w.store.create_onward(&who, &referral, &w.service, today() - time::Duration::days(15), Some(NOTE)).await.unwrap();
     let waiting_id = w.store.create_onward(&who, &referral, second_service, today() - time::Duration::days(8), None).await.unwrap();
 
-    let created = linkwork_web::send_due_prompts(&*w.store, today()).await.unwrap();
+    let created = linkwork_app::onward_loop::send_due_prompts(&*w.store, today()).await.unwrap();
     assert_eq!(created, 3, "a reminder for each, and stuck for the older one");
-    assert_eq!(linkwork_web::send_due_prompts(&*w.store, today()).await.unwrap(), 0, "each prompt once");
-    assert_eq!(linkwork_web::send_due_prompts(&*w.store, today() + time::Duration::days(1)).await.unwrap(), 0, "nothing new tomorrow");
+    assert_eq!(linkwork_app::onward_loop::send_due_prompts(&*w.store, today()).await.unwrap(), 0, "each prompt once");
+    assert_eq!(linkwork_app::onward_loop::send_due_prompts(&*w.store, today() + time::Duration::days(1)).await.unwrap(), 0, "nothing new tomorrow");
     let stuck = notifications_of(w, &w.pcn, "lw@test.org").await.into_iter().filter(|n| n.kind == "onward.stuck").collect::<Vec<_>>();
     assert_eq!(stuck.len(), 1);
     assert_eq!(stuck[0].subject, "No answer from Tuesday walks after 15 days");
@@ -288,7 +288,7 @@ async fn stuck_and_bounced(w: &World, second_service: &str) {
     assert_eq!(reminders(notifications_of(w, &w.other_vcse, "partner.other@test.org").await), 1);
     assert_eq!(reminders(notifications_of(w, &w.pcn, "lw@test.org").await), 0);
     assert!(outbox_to(w, "lw@test.org").await.iter().any(|e| e.subject == "No answer from Tuesday walks after 15 days"));
-    assert_eq!(linkwork_web::send_due_prompts(&*w.store, today() + time::Duration::days(6)).await.unwrap(), 1, "the second is stuck at 14 days");
+    assert_eq!(linkwork_app::onward_loop::send_due_prompts(&*w.store, today() + time::Duration::days(6)).await.unwrap(), 1, "the second is stuck at 14 days");
     assert!(notifications_of(w, &w.pcn, "lw@test.org").await.iter().any(|n| n.subject == "No answer from Singing for the brain after 14 days"));
 
     // The record and the attention page show it; to this link worker and the manager only.
@@ -335,7 +335,7 @@ async fn stuck_and_bounced(w: &World, second_service: &str) {
     assert_eq!(attention["stuck"].as_array().unwrap().len(), 0);
     assert!(attention["bounced"].as_array().unwrap().iter().any(|b| b["referral_id"] == referral.as_str()));
     // Answered referrals are prompted no more.
-    assert_eq!(linkwork_web::send_due_prompts(&*w.store, today() + time::Duration::days(30)).await.unwrap(), 0);
+    assert_eq!(linkwork_app::onward_loop::send_due_prompts(&*w.store, today() + time::Duration::days(30)).await.unwrap(), 0);
 }
 
 /// The outbox goes to a real SMTP peer; failures are retried later; nothing in a message is a

@@ -14,7 +14,7 @@ use linkwork_domain::directory::{derived_id, need_term_id, Delivery, NEED_TAXONO
 use linkwork_domain::need::NeedDomain;
 use linkwork_store::testing::{fresh_database_urls, migrated};
 use linkwork_store::*;
-use linkwork_web::oruk::import::{import_oruk, OrukDocument, OrukImportReport};
+use linkwork_app::oruk_import::{import_oruk, OrukDocument, OrukImportReport};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;

@@ -195,8 +195,8 @@ async fn api(w: &World) {
     let token = |org: String, role: Role| {
         let store = w.store.clone();
         async move {
-            let t = linkwork_web::new_api_token();
-            store.create_api_token(&linkwork_web::hash_api_token(&t), &org, role, None).await.unwrap();
+            let t = linkwork_app::accounts::new_api_token();
+            store.create_api_token(&linkwork_app::accounts::hash_api_token(&t), &org, role, None).await.unwrap();
             t
         }
     };

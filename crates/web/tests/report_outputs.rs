@@ -162,10 +162,10 @@ async fn check(w: &World) {
     );
 
     // The API takes the same scope, within the token's organisation.
-    let token = linkwork_web::new_api_token();
+    let token = linkwork_app::accounts::new_api_token();
     w.store
         .create_api_token(
-            &linkwork_web::hash_api_token(&token),
+            &linkwork_app::accounts::hash_api_token(&token),
             &w.pcn,
             linkwork_domain::access::Role::Manager,
             Some("test"),

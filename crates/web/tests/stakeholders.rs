@@ -232,7 +232,7 @@ async fn plan(w: &World) {
             "{email}"
         );
     }
-    let hash = linkwork_web::hash_password(PASSWORD).unwrap();
+    let hash = linkwork_app::accounts::hash_password(PASSWORD).unwrap();
     w.store
         .create_user(&linkwork_store::NewUser {
             email: "manager.other@test.org".into(),

@@ -8,7 +8,7 @@
 //! - schemas of the coded lists, generated from the domain's own lists.
 
 use super::{ApiError, ErrorBody};
-use crate::forms::{FieldError, Fields};
+use linkwork_app::forms::{FieldError, Fields};
 use crate::WebError;
 use axum::extract::{FromRequest, Request};
 use axum::http::{header, StatusCode};
@@ -34,7 +34,7 @@ impl IntoResponse for RequestError {
     }
 }
 
-/// 413, for a body over [`crate::forms::MAX_BODY_BYTES`].
+/// 413, for a body over [`crate::boundary::MAX_BODY_BYTES`].
 pub fn too_large() -> RequestError {
     RequestError { status: StatusCode::PAYLOAD_TOO_LARGE, code: "too_large", message: "The request body is too large: send at most 2 MiB".into() }
 }

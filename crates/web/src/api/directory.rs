@@ -4,7 +4,8 @@
 use super::contract::{codes, Forbidden, Invalid, JsonBody, NotFound, NumberOrText};
 use super::ApiError;
 use crate::auth::ApiClient;
-use crate::{directory, AppState, WebError};
+use crate::{AppState, WebError};
+use linkwork_app::directory;
 use axum::extract::{Path, Query, State};
 use axum::Json;
 use serde::Deserialize;
@@ -15,7 +16,7 @@ use std::collections::HashMap;
 type ApiResult<T> = Result<T, ApiError>;
 
 fn service_json(s: &linkwork_store::Service, distance_km: Option<f64>) -> Value {
-    let today = crate::casework::today();
+    let today = linkwork_app::casework::today();
     json!({
         "service": s,
         "distance_km": distance_km,

@@ -1,7 +1,7 @@
 use super::contract::{codes, BoolOrText, Conflict, Forbidden, Invalid, JsonBody, NotFound, NumberOrText};
 use super::ApiError;
 use crate::auth::ApiClient;
-use crate::casework as cases;
+use linkwork_app::casework as cases;
 use crate::{AppState, WebError};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -286,7 +286,7 @@ fn to_json<T: Serialize>(value: T) -> ApiResult<Json<Value>> {
 
 #[utoipa::path(get, path = "/api/referrals", tag = "casework", responses((status = 200, description = "The service's open referrals", body = Vec<Object>), Forbidden))]
 pub async fn list_referrals(State(state): State<AppState>, client: ApiClient) -> ApiResult<Json<Value>> {
-    to_json(crate::reads::caseload(&*state.store, &client.actor, &client.audit(), None, true).await?)
+    to_json(linkwork_app::reads::caseload(&*state.store, &client.actor, &client.audit(), None, true).await?)
 }
 
 #[utoipa::path(post, path = "/api/referrals", tag = "casework", request_body = ReferralRequest, responses((status = 201, body = Created), Forbidden, Invalid))]
@@ -342,7 +342,7 @@ pub async fn discharge(State(state): State<AppState>, client: ApiClient, Path(id
 
 #[utoipa::path(get, path = "/api/partner/onward-referrals", tag = "partner", responses((status = 200, description = "Onward referrals to the token's organisation. `contact_details` holds how to reach the person only while they agree to share with the organisation; it is `null` otherwise (contact the link worker).", body = Vec<Object>), Forbidden))]
 pub async fn partner_list(State(state): State<AppState>, client: ApiClient) -> ApiResult<Json<Value>> {
-    to_json(crate::reads::partner_referrals(&*state.store, &client.actor, &client.audit()).await?)
+    to_json(linkwork_app::reads::partner_referrals(&*state.store, &client.actor, &client.audit()).await?)
 }
 
 /// The onward referral's status after a partner's answer.
@@ -363,7 +363,7 @@ pub async fn partner_respond(State(state): State<AppState>, client: ApiClient, P
 /// worker is told.
 #[utoipa::path(post, path = "/api/partner/onward-referrals/{id}/undo", tag = "partner", params(("id" = String, Path)), responses((status = 200, description = "The status the referral is back in", body = OnwardStatusBody), Forbidden, NotFound, Conflict))]
 pub async fn partner_undo(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>) -> ApiResult<Json<OnwardStatusBody>> {
-    let status = crate::corrections::partner_undo(&*state.store, &client.actor, &client.audit(), &id).await?;
+    let status = linkwork_app::corrections::partner_undo(&*state.store, &client.actor, &client.audit(), &id).await?;
     Ok(Json(OnwardStatusBody { status }))
 }
 
@@ -378,14 +378,14 @@ pub struct ReopenRequest {
 
 #[utoipa::path(post, path = "/api/referrals/{id}/reopen", tag = "casework", params(("id" = String, Path)), request_body = ReopenRequest, responses((status = 204, description = "Reopened: back in triage"), Forbidden, NotFound, Conflict, Invalid))]
 pub async fn reopen_referral(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>, body: JsonBody<ReopenRequest>) -> ApiResult<StatusCode> {
-    crate::corrections::reopen(&*state.store, &client.actor, &client.audit(), &id, &body.fields).await?;
+    linkwork_app::corrections::reopen(&*state.store, &client.actor, &client.audit(), &id, &body.fields).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(get, path = "/api/report", tag = "evaluation", params(("from" = Option<String>, Query, format = Date), ("to" = Option<String>, Query, format = Date), ("scope" = Option<String>, Query, description = "practice:<id or ODS code>, pcn:<…> or icb:<…> within the caller's organisation; the whole organisation if omitted")), responses((status = 200, description = "The evaluation report and its figures, small numbers suppressed", body = Object), Forbidden, NotFound, Invalid))]
 pub async fn report(State(state): State<AppState>, client: ApiClient, Query(q): Query<HashMap<String, String>>) -> ApiResult<Json<Value>> {
     let period = crate::pages::period_from(&q).map_err(WebError::Invalid)?;
-    let (scope, _) = crate::report_scopes::resolve(&*state.store, &client.actor, q.get("scope").map(String::as_str)).await?;
+    let (scope, _) = linkwork_app::report_scopes::resolve(&*state.store, &client.actor, q.get("scope").map(String::as_str)).await?;
     let report = linkwork_store::scoped_report(&*state.store, &scope, period, &EvaluationSettings::default()).await?;
     Ok(Json(linkwork_report::to_json(&report)))
 }

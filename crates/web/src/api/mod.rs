@@ -1,4 +1,4 @@
-//! The JSON API: the same use cases as the pages (`crate::casework`), authenticated with bearer
+//! The JSON API: the same use cases as the pages (`linkwork_app::casework`), authenticated with bearer
 //! tokens (`linkwork token create`), described by the OpenAPI document at `/api/openapi.json`.
 //! Request bodies are JSON objects whose fields have the same names as the HTML forms' fields.
 
@@ -11,7 +11,7 @@ mod onward_loop;
 mod team;
 
 use crate::routes::Routes;
-use crate::forms::FieldError;
+use linkwork_app::forms::FieldError;
 use crate::WebError;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -88,6 +88,12 @@ pub struct ErrorBody {
     pub fields: Vec<FieldError>,
 }
 
+impl From<linkwork_app::AppError> for ApiError {
+    fn from(e: linkwork_app::AppError) -> Self {
+        ApiError(e.into())
+    }
+}
+
 impl From<WebError> for ApiError {
     fn from(e: WebError) -> Self {
         ApiError(e)
@@ -118,7 +124,7 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// A body over the size limit, refused at the boundary (`forms::refuse_control_characters`).
+/// A body over the size limit, refused at the boundary (`boundary::refuse_control_characters`).
 pub(crate) fn too_large() -> contract::RequestError {
     contract::too_large()
 }

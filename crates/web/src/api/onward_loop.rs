@@ -4,7 +4,7 @@
 use super::contract::{Forbidden, NotFound};
 use super::ApiError;
 use crate::auth::ApiClient;
-use crate::casework as cases;
+use linkwork_app::casework as cases;
 use crate::{AppState, WebError};
 use axum::extract::{Path, State};
 use axum::Json;
@@ -33,5 +33,5 @@ pub async fn referral_events(State(state): State<AppState>, client: ApiClient, P
 #[utoipa::path(get, path = "/api/onward/attention", tag = "casework",
     responses((status = 200, description = "The service's stuck onward referrals (no answer in 14 days) and bounced people (declined by two or more services)", body = Object), Forbidden))]
 pub async fn attention(State(state): State<AppState>, client: ApiClient) -> ApiResult<Json<Value>> {
-    json(crate::onward_loop::attention(&*state.store, &client.actor, &client.audit(), None, cases::today()).await?)
+    json(linkwork_app::onward_loop::attention(&*state.store, &client.actor, &client.audit(), None, cases::today()).await?)
 }

@@ -1,11 +1,11 @@
 //! People's rights and identity in the JSON API: settling an identity conflict, correcting
 //! details, subject access, restriction, erasure, and the service's audit trail. The same use
-//! cases as the pages (`crate::privacy`).
+//! cases as the pages (`linkwork_app::privacy`).
 
 use super::contract::{codes, Conflict, Forbidden, Invalid, JsonBody, NotFound};
 use super::ApiError;
 use crate::auth::ApiClient;
-use crate::privacy as uc;
+use linkwork_app::privacy as uc;
 use crate::{AppState, WebError};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;

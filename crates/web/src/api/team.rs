@@ -5,10 +5,11 @@ use super::contract::{codes, Conflict, Forbidden, Invalid, JsonBody, NotFound};
 use super::handlers::Created;
 use super::ApiError;
 use crate::auth::ApiClient;
-use crate::casework as cases;
-use crate::forms::Fields;
-use crate::intake::{self, Referrer};
-use crate::{team, AppState, WebError};
+use linkwork_app::casework as cases;
+use linkwork_app::forms::Fields;
+use linkwork_app::intake::{self, Referrer};
+use crate::{AppState, WebError};
+use linkwork_app::team;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
@@ -124,9 +125,9 @@ pub async fn partner_refer(State(state): State<AppState>, client: ApiClient, bod
 #[utoipa::path(get, path = "/api/incoming-referrals", tag = "intake", responses((status = 200, description = "For link workers: incoming referrals waiting for triage. For VCSE partners: the ones they made, with status.", body = Vec<Object>), Forbidden))]
 pub async fn list_incoming(State(state): State<AppState>, client: ApiClient) -> ApiResult<Json<Value>> {
     if client.actor.role.does_casework() {
-        return to_json(crate::reads::triage_queue(&*state.store, &client.actor, &client.audit()).await?);
+        return to_json(linkwork_app::reads::triage_queue(&*state.store, &client.actor, &client.audit()).await?);
     }
-    to_json(crate::reads::incoming_made_by(&*state.store, &client.actor, &client.audit()).await?)
+    to_json(linkwork_app::reads::incoming_made_by(&*state.store, &client.actor, &client.audit()).await?)
 }
 
 #[utoipa::path(post, path = "/api/incoming-referrals/{id}/convert", tag = "intake", params(("id" = String, Path)), request_body = super::handlers::ConvertRequest, responses((status = 201, body = Created), Forbidden, NotFound, Conflict, Invalid))]
@@ -167,7 +168,7 @@ pub async fn goal_status(State(state): State<AppState>, client: ApiClient, Path(
 
 #[utoipa::path(get, path = "/api/caseload", tag = "casework", responses((status = 200, description = "Open referrals with their red/amber/green flags: `{rag, flags, referral}`", body = Vec<Object>), Forbidden))]
 pub async fn caseload(State(state): State<AppState>, client: ApiClient) -> ApiResult<Json<Value>> {
-    let entries = crate::reads::caseload(&*state.store, &client.actor, &client.audit(), None, true).await?;
+    let entries = linkwork_app::reads::caseload(&*state.store, &client.actor, &client.audit(), None, true).await?;
     let today = cases::today();
     let mut due = cases::measures_due_by_referral(&*state.store, &client.actor.org_id, None, today).await?;
     let rows: Vec<Value> = entries
@@ -184,8 +185,8 @@ pub async fn caseload(State(state): State<AppState>, client: ApiClient) -> ApiRe
 pub async fn search(State(state): State<AppState>, client: ApiClient, Query(q): Query<HashMap<String, String>>) -> ApiResult<Json<Value>> {
     cases::require_casework(&client.actor)?;
     match team::parse_search(&Fields::from_pairs(q.into_iter().collect()))? {
-        Some(query) => to_json(crate::reads::search_people(&*state.store, &client.actor, &client.audit(), &query).await?),
-        None => Err(WebError::Invalid(vec![crate::forms::FieldError { field: "name".into(), message: "Enter a name, NHS number or date of birth".into() }]).into()),
+        Some(query) => to_json(linkwork_app::reads::search_people(&*state.store, &client.actor, &client.audit(), &query).await?),
+        None => Err(WebError::Invalid(vec![linkwork_app::forms::FieldError { field: "name".into(), message: "Enter a name, NHS number or date of birth".into() }]).into()),
     }
 }
 
@@ -213,5 +214,5 @@ pub async fn record_mdt(State(state): State<AppState>, client: ApiClient, body: 
 
 #[utoipa::path(get, path = "/api/mdt-meetings", tag = "casework", responses((status = 200, description = "The service's MDT meetings, newest first", body = Vec<Object>), Forbidden))]
 pub async fn mdt_meetings(State(state): State<AppState>, client: ApiClient) -> ApiResult<Json<Value>> {
-    to_json(crate::reads::mdt_meetings(&*state.store, &client.actor, &client.audit()).await?)
+    to_json(linkwork_app::reads::mdt_meetings(&*state.store, &client.actor, &client.audit()).await?)
 }

@@ -3,9 +3,9 @@
 //! is written, in one store call. The accepted profile is documented in docs/fhir.md.
 
 use super::outcome::Issue;
-use super::resources::{self, PatientLink, RecordContext, ETHNIC_CATEGORY_EXTENSION, ETHNIC_CATEGORY_SYSTEM, NEED_DOMAIN_SYSTEM, NHS_NUMBER_SYSTEM, ODS_SYSTEM};
+use linkwork_app::fhir::resources::{self, PatientLink, RecordContext, ETHNIC_CATEGORY_EXTENSION, ETHNIC_CATEGORY_SYSTEM, NEED_DOMAIN_SYSTEM, NHS_NUMBER_SYSTEM, ODS_SYSTEM};
 use super::{fhir_response, BaseUrl, FhirClient, FhirError};
-use crate::casework::today;
+use linkwork_app::casework::today;
 use crate::{AppState, WebError};
 use axum::body::Bytes;
 use axum::extract::State;
@@ -38,7 +38,7 @@ pub(super) struct Intake {
 
 pub async fn create_service_request(State(state): State<AppState>, FhirClient(client): FhirClient, BaseUrl(base): BaseUrl, headers: HeaderMap, body: Bytes) -> Result<Response, FhirError> {
     // Link workers and managers send for their PCN; GP practice staff for their own practice.
-    let context = crate::casework::referral_context(&*state.store, &client.actor).await?;
+    let context = linkwork_app::casework::referral_context(&*state.store, &client.actor).await?;
     if !is_json(&headers) {
         return Err(FhirError::UnsupportedMediaType);
     }
@@ -72,7 +72,7 @@ pub async fn create_service_request(State(state): State<AppState>, FhirClient(cl
     if store.referral_identity_conflicts(&id).await?.iter().any(|c| c.open) {
         // The NHS number belongs to someone held with another name or date of birth: answer
         // with what was sent, never with the details the service holds.
-        super::show_sent_person(&mut record, &sent);
+        linkwork_app::fhir::show_sent_person(&mut record, &sent);
     }
     let practice = practices.iter().find(|p| Some(&p.id) == record.referral.practice_id.as_ref());
     let body = resources::service_request(&RecordContext { record: &record, pcn: &pcn, practice }, PatientLink::Contained);

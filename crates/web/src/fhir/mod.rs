@@ -15,25 +15,21 @@
 pub(crate) mod gp_record;
 mod intake;
 mod outcome;
-mod resources;
 mod task;
 
 use crate::routes::Routes;
 use crate::auth::ApiClient;
 use crate::{AppState, WebError};
-use linkwork_domain::access::Actor;
-use linkwork_store::{AuditActor, Org, ReferralRecord, Store};
-use resources::RecordContext;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
-pub use gp_record::{export_gp_record, GpRecordFormat};
+pub use linkwork_app::fhir::{export_gp_record, GpRecordFormat};
 pub use outcome::FhirError;
 
 /// The media type of every FHIR response.
-pub const FHIR_JSON: &str = "application/fhir+json";
+pub use linkwork_app::fhir::FHIR_JSON;
 
 /// Routes under `/fhir`.
 pub fn routes() -> Routes {
@@ -77,7 +73,7 @@ impl FromRequestParts<AppState> for BaseUrl {
     }
 }
 
-/// The answer to a FHIR request refused at the boundary (`forms::refuse_control_characters`):
+/// The answer to a FHIR request refused at the boundary (`boundary::refuse_control_characters`):
 /// field problems become issues located at their JSON path.
 pub(crate) fn boundary_error(error: WebError) -> Response {
     match error {
@@ -92,74 +88,6 @@ pub(crate) fn too_large() -> Response {
     fhir_response(StatusCode::PAYLOAD_TOO_LARGE, &outcome::operation_outcome(&[issue]))
 }
 
-/// A referral this client may read, with the organisations its resources name.
-pub(crate) struct Loaded {
-    pub record: ReferralRecord,
-    pub pcn: Org,
-    pub practice: Option<Org>,
-}
-
-impl Loaded {
-    pub fn ctx(&self) -> RecordContext<'_> {
-        RecordContext { record: &self.record, pcn: &self.pcn, practice: self.practice.as_ref() }
-    }
-}
-
-/// Reads a referral's record (audited as `referral.read`) for a casework actor of its PCN or the
-/// GP practice that referred it ([`Actor::may_read_referral`]): 403 for every id for other roles
-/// (VCSE partners included), 404 for other organisations' referrals and unknown ids.
-pub(crate) async fn load(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str) -> Result<Loaded, WebError> {
-    if !actor.role.reads_referral_records() {
-        return Err(WebError::Forbidden);
-    }
-    let header = store.referral_header(referral_id).await?.ok_or(WebError::NotFound)?;
-    if !actor.may_read_referral(&header.service_org_id, header.referred_by_org_id.as_deref()) {
-        return Err(WebError::NotFound);
-    }
-    let mut record = store.referral_record(who, referral_id).await?.ok_or(WebError::NotFound)?;
-    if !actor.role.does_casework() {
-        // A practice whose referral named someone the service holds with another name or date
-        // of birth sees the person it sent until a link worker settles who it is.
-        if let Some(conflict) = store.referral_identity_conflicts(referral_id).await?.into_iter().find(|c| c.open) {
-            show_stored_person(&mut record, &conflict.incoming);
-        }
-    }
-    load_orgs(store, record).await
-}
-
-/// Shows the details a referral was sent with in place of the held person's.
-pub(crate) fn show_sent_person(record: &mut ReferralRecord, sent: &linkwork_domain::person::PersonDetails) {
-    let practice_id = record.referral.practice_id.clone();
-    let stored = linkwork_domain::identity::StoredDetails::of(&linkwork_domain::identity::HeldDetails { person: sent.clone(), practice_id });
-    show_stored_person(record, &stored);
-}
-
-fn show_stored_person(record: &mut ReferralRecord, sent: &linkwork_domain::identity::StoredDetails) {
-    let p = &mut record.person;
-    p.given_name = sent.given_name.clone();
-    p.family_name = sent.family_name.clone();
-    p.date_of_birth = sent.date_of_birth;
-    if let Ok(sex) = linkwork_domain::person::Sex::parse(&sent.sex) {
-        p.sex = sex;
-    }
-    if let Ok(ethnicity) = linkwork_domain::person::Ethnicity::parse(&sent.ethnicity) {
-        p.ethnicity = ethnicity;
-    }
-    if let Ok(postcode) = linkwork_domain::Postcode::parse(&sent.postcode) {
-        p.postcode = postcode;
-    }
-}
-
-/// Looks up the PCN and practice of a record already read.
-pub(crate) async fn load_orgs(store: &dyn Store, record: ReferralRecord) -> Result<Loaded, WebError> {
-    let pcn = store.org(&record.referral.service_org_id).await?.ok_or(WebError::NotFound)?;
-    let practice = match &record.referral.practice_id {
-        Some(id) => store.org(id).await?,
-        None => None,
-    };
-    Ok(Loaded { record, pcn, practice })
-}
-
 /// A FHIR JSON response with a status.
 pub fn fhir_response(status: StatusCode, body: &serde_json::Value) -> Response {
     (status, [(header::CONTENT_TYPE, HeaderValue::from_static(FHIR_JSON))], body.to_string()).into_response()
@@ -168,7 +96,9 @@ pub fn fhir_response(status: StatusCode, body: &serde_json::Value) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use linkwork_app::fhir::resources;
     use linkwork_domain::access::OrgKind;
+    use linkwork_store::Org;
     use proptest::prelude::*;
     use serde_json::{json, Value};
 

@@ -36,6 +36,12 @@ pub enum FhirError {
     UnsupportedMediaType,
 }
 
+impl From<linkwork_app::AppError> for FhirError {
+    fn from(e: linkwork_app::AppError) -> Self {
+        FhirError::Web(e.into())
+    }
+}
+
 impl From<WebError> for FhirError {
     fn from(e: WebError) -> Self {
         FhirError::Web(e)

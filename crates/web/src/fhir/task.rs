@@ -1,8 +1,9 @@
 //! Following a referral: its `ServiceRequest` and its `Task` (status, reason, outputs), read by id
 //! or searched by focus. Reading either reads the person's record, so it is audited.
 
-use super::resources::{self, entry, PatientLink};
-use super::{fhir_response, load, BaseUrl, FhirClient, FhirError};
+use linkwork_app::fhir::resources::{self, entry, PatientLink};
+use super::{fhir_response, BaseUrl, FhirClient, FhirError};
+use linkwork_app::fhir::load;
 use crate::{AppState, WebError};
 use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::StatusCode;
@@ -52,7 +53,7 @@ pub async fn search_tasks(
                     entries.push(search_entry(&base, resources::service_request(&loaded.ctx(), PatientLink::Contained), "include"));
                 }
             }
-            Err(WebError::NotFound) => {}
+            Err(linkwork_app::AppError::NotFound) => {}
             Err(other) => return Err(other.into()),
         }
     }

@@ -1,6 +1,6 @@
 //! The community directory as an Open Referral UK 3.0 feed (docs/oruk.md): a public, read-only
 //! API under `/oruk` that other directory tools can read, and the import of such feeds
-//! ([`import`], used by `linkwork import oruk`).
+//! (`linkwork_app::oruk_import`, used by `linkwork import oruk`).
 //!
 //! Routes follow the UK profile's OpenAPI paths (not its swapped `taxonomy_terms` operationIds):
 //! `/` (meta), `/services`, `/services/{id}`, `/taxonomies`, `/taxonomies/{id}`,
@@ -12,7 +12,7 @@
 //! here), and nothing about people. JSON is built by [`linkwork_domain::import::oruk`], which also
 //! reads it back, so what is served re-imports unchanged.
 
-pub mod import;
+
 
 use crate::routes::Routes;
 use crate::AppState;

@@ -4,9 +4,9 @@
 //! first; every change is audited by the store in the transaction that makes it.
 
 use super::{page, render};
-use crate::auth::links::{self, Invitation, IssuedLink};
+use linkwork_app::accounts::links::{self, Invitation, IssuedLink};
 use crate::auth::CurrentUser;
-use crate::forms::{FieldError, Fields};
+use linkwork_app::forms::{FieldError, Fields};
 use crate::routes::Routes;
 use crate::views::{Choice, FormState, Page};
 use crate::{AppState, WebError};
@@ -356,11 +356,11 @@ async fn invite(State(state): State<AppState>, user: CurrentUser, body: Bytes) -
     let invitation = Invitation { email: email.as_str(), display_name: name, role, org_id: &org.id, org_name: &org.name };
     let (id, link) = match links::invite(&*state.store, &user.audit(), &invitation, &state.config.public_url, state.config.email_enabled).await {
         Ok(done) => done,
-        Err(WebError::Conflict(_)) => {
+        Err(linkwork_app::AppError::Conflict(_)) => {
             let message = "An account with this email address already exists: find it in the list of users and send it a password link instead".to_owned();
             return invite_page(&state, &user, FormState::new(f, vec![FieldError { field: "email".into(), message }]), StatusCode::UNPROCESSABLE_ENTITY).await;
         }
-        Err(e) => return Err(e),
+        Err(e) => return Err(e.into()),
     };
     tracing::info!(user_id = %id, by = %user.user.id, emailed = link.emailed, "user invited");
     if link.emailed {

@@ -4,8 +4,8 @@
 use crate::routes::Routes;
 use super::{notice, page, render};
 use crate::auth::CurrentUser;
-use crate::casework::{self as cases, today};
-use crate::forms::Fields;
+use linkwork_app::casework::{self as cases, today};
+use linkwork_app::forms::Fields;
 use crate::views::*;
 use crate::{AppState, WebError};
 use axum::body::Bytes;
@@ -45,7 +45,7 @@ pub fn routes() -> Routes {
 type Params = Query<HashMap<String, String>>;
 
 async fn caseload(State(state): State<AppState>, user: CurrentUser, Query(q): Params) -> Result<Html<String>, WebError> {
-    use crate::caseload::{caseload_page, CaseloadQuery, StatusFilter};
+    use linkwork_app::caseload::{caseload_page, CaseloadQuery, StatusFilter};
     cases::require_casework(&user.actor())?;
     let notice_code = q.get("notice").cloned();
     let query = CaseloadQuery::from_query(&Fields::from_pairs(q.into_iter().collect()));
@@ -155,8 +155,8 @@ async fn new_referral(State(state): State<AppState>, user: CurrentUser, uri: axu
     match cases::create_referral(&*state.store, &user.actor(), &user.audit(), &f, source).await {
         Ok(_) if user.role() == Role::PracticeStaff => Ok(Redirect::to("/practice/referrals?notice=referral_created").into_response()),
         Ok(id) => Ok(Redirect::to(&format!("/referrals/{id}?notice=referral_created")).into_response()),
-        Err(WebError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, new_referral_page(&state, &user, FormState::new(f, errors), uri.path()).await?).into_response()),
-        Err(e) => Err(e),
+        Err(linkwork_app::AppError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, new_referral_page(&state, &user, FormState::new(f, errors), uri.path()).await?).into_response()),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -212,7 +212,7 @@ async fn record(State(state): State<AppState>, user: CurrentUser, Path(id): Path
         })
         .collect();
     let sharing = state.store.sharing_consents(&id).await?.into_iter().filter(|s| s.withdrawn_on.is_none()).collect();
-    let needs = crate::plan::needs_once(&r.needs, &r.person.given_name, !r.conversations.is_empty());
+    let needs = linkwork_app::plan::needs_once(&r.needs, &r.person.given_name, !r.conversations.is_empty());
     let (goals, plan_history) = (super::plan::goal_rows(&r), super::plan::plan_history(&r));
     let corrections = super::corrections::panel(&*state.store, &r).await?;
     render(&ReferralView { instruments, accompanied, page, r, age, decline_reasons: choices!(DeclineReason), measures, goal_statuses: choices!(GoalStatus), workers, referred_by, onward_loop, conflicts, sharing, needs, goals, plan_history, corrections })
@@ -323,7 +323,7 @@ async fn form_page(State(state): State<AppState>, user: CurrentUser, Path(id): P
         // A service chosen in the directory comes chosen (issue 12).
         SupportForm::Onward => values.set("service_id", q.get("service").map(String::as_str).unwrap_or_default()),
         // The needs as they stand come ticked, so a conversation confirms them without re-ticking.
-        SupportForm::Conversation => crate::plan::current_needs(&r.needs).into_iter().for_each(|n| values.add("needs", n.code())),
+        SupportForm::Conversation => linkwork_app::plan::current_needs(&r.needs).into_iter().for_each(|n| values.add("needs", n.code())),
         _ => {}
     }
     render_support_form(&state, &user, &r, kind, action, FormState::new(values, vec![])).await
@@ -360,11 +360,11 @@ async fn submit(State(state): State<AppState>, user: CurrentUser, Path(id): Path
         // A closing measure recorded from the discharge walk-through goes back to it.
         Ok(()) if q.get("then").map(String::as_str) == Some("discharge") => Ok(Redirect::to(&format!("/referrals/{id}/discharge?notice={}", kind.notice())).into_response()),
         Ok(()) => Ok(Redirect::to(&format!("/referrals/{id}?notice={}", kind.notice())).into_response()),
-        Err(WebError::Invalid(errors)) => {
+        Err(linkwork_app::AppError::Invalid(errors)) => {
             let r = read_record(&state, &user, &id).await?;
             let action = uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_default();
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render_support_form(&state, &user, &r, kind, action, FormState::new(f, errors)).await?).into_response())
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }

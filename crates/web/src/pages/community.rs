@@ -3,10 +3,11 @@
 use crate::routes::Routes;
 use super::{page, render};
 use crate::auth::CurrentUser;
-use crate::casework::{self as cases, today};
-use crate::forms::Fields;
+use linkwork_app::casework::{self as cases, today};
+use linkwork_app::forms::Fields;
 use crate::views::*;
-use crate::{team, AppState, WebError};
+use crate::{AppState, WebError};
+use linkwork_app::team;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -63,7 +64,7 @@ async fn create(State(state): State<AppState>, user: CurrentUser, body: Bytes) -
     user.check_csrf(f.get("csrf_token"))?;
     match team::log_community(&*state.store, &user.actor(), &user.user.id, &f).await {
         Ok(_) => Ok(Redirect::to("/community?notice=community").into_response()),
-        Err(WebError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, form_page(&state, &user, FormState::new(f, errors)).await?).into_response()),
-        Err(e) => Err(e),
+        Err(linkwork_app::AppError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, form_page(&state, &user, FormState::new(f, errors)).await?).into_response()),
+        Err(e) => Err(e.into()),
     }
 }

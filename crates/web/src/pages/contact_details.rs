@@ -4,8 +4,8 @@
 
 use super::{notice, page, render};
 use crate::auth::CurrentUser;
-use crate::contact_details as uc;
-use crate::forms::{FieldError, Fields};
+use linkwork_app::contact_details as uc;
+use linkwork_app::forms::{FieldError, Fields};
 use crate::routes::Routes;
 use crate::views::{date, FormState, Page};
 use crate::{AppState, WebError};
@@ -64,8 +64,8 @@ async fn save(State(state): State<AppState>, user: CurrentUser, Path(id): Path<S
     user.check_csrf(f.get("csrf_token"))?;
     match uc::change(&*state.store, &user.actor(), &user.audit(), &id, &f).await {
         Ok(_) => Ok(Redirect::to(&format!("/referrals/{id}?notice=contact_details")).into_response()),
-        Err(WebError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, form_page(&state, &user, &id, Some(f), errors, None).await?).into_response()),
-        Err(e) => Err(e),
+        Err(linkwork_app::AppError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, form_page(&state, &user, &id, Some(f), errors, None).await?).into_response()),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -74,7 +74,7 @@ async fn withdraw_sharing(State(state): State<AppState>, user: CurrentUser, Path
     user.check_csrf(f.get("csrf_token"))?;
     match uc::withdraw_sharing(&*state.store, &user.actor(), &user.audit(), &id, &f).await {
         Ok(()) => Ok(Redirect::to(&format!("/referrals/{id}/contact-details?notice=sharing_withdrawn")).into_response()),
-        Err(WebError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, form_page(&state, &user, &id, None, errors, None).await?).into_response()),
-        Err(e) => Err(e),
+        Err(linkwork_app::AppError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, form_page(&state, &user, &id, None, errors, None).await?).into_response()),
+        Err(e) => Err(e.into()),
     }
 }

@@ -6,13 +6,14 @@
 
 use super::{notice, page, render};
 use crate::auth::CurrentUser;
-use crate::casework::{self as cases, today};
-use crate::corrections::{self, goal_field, not_taken_field};
-use crate::forms::{FieldError, Fields};
+use linkwork_app::casework::{self as cases, today};
+use linkwork_app::corrections::{self, goal_field, not_taken_field};
+use linkwork_app::forms::{FieldError, Fields};
 use crate::once::NothingSaved;
 use crate::routes::Routes;
 use crate::views::{choices, days, Choice, FormState, Page};
-use crate::{intake, team, AppState, WebError};
+use crate::{AppState, WebError};
+use linkwork_app::{intake, team};
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -161,8 +162,8 @@ async fn decline(State(state): State<AppState>, user: CurrentUser, Path(id): Pat
     }
     match cases::decline(&*state.store, &user.actor(), &user.audit(), &id, &f).await {
         Ok(()) => Ok(Redirect::to(&format!("/referrals/{id}?notice=declined")).into_response()),
-        Err(WebError::Invalid(errors)) => decline_page(&state, &user, &id, f, errors).await,
-        Err(e) => Err(e),
+        Err(linkwork_app::AppError::Invalid(errors)) => decline_page(&state, &user, &id, f, errors).await,
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -215,8 +216,8 @@ async fn reopen(State(state): State<AppState>, user: CurrentUser, Path(id): Path
     user.check_csrf(f.get("csrf_token"))?;
     match corrections::reopen(&*state.store, &user.actor(), &user.audit(), &id, &f).await {
         Ok(()) => Ok(Redirect::to(&format!("/referrals/{id}?notice=reopened")).into_response()),
-        Err(WebError::Invalid(errors)) => reopen_page(&state, &user, &id, FormState::new(f, errors)).await,
-        Err(e) => Err(e),
+        Err(linkwork_app::AppError::Invalid(errors)) => reopen_page(&state, &user, &id, FormState::new(f, errors)).await,
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -260,7 +261,7 @@ async fn merge(State(state): State<AppState>, user: CurrentUser, Path(id): Path<
 // ---- declining an incoming referral ----
 
 async fn decline_incoming_page(state: &AppState, user: &CurrentUser, id: &str, f: Fields, errors: Vec<FieldError>) -> Result<Response, WebError> {
-    let i = crate::reads::incoming(&*state.store, &user.actor(), &user.audit(), id).await?;
+    let i = linkwork_app::reads::incoming(&*state.store, &user.actor(), &user.audit(), id).await?;
     if i.status != linkwork_domain::intake::IncomingStatus::Pending {
         return Err(WebError::Conflict("This referral has already been triaged".into()));
     }
@@ -301,8 +302,8 @@ async fn decline_incoming(State(state): State<AppState>, user: CurrentUser, Path
     }
     match intake::decline(&*state.store, &user.actor(), &user.audit(), &id, &f).await {
         Ok(()) => Ok(Redirect::to("/triage?notice=declined").into_response()),
-        Err(WebError::Invalid(errors)) => decline_incoming_page(&state, &user, &id, f, errors).await,
-        Err(e) => Err(e),
+        Err(linkwork_app::AppError::Invalid(errors)) => decline_incoming_page(&state, &user, &id, f, errors).await,
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -416,14 +417,14 @@ async fn discharge(State(state): State<AppState>, user: CurrentUser, Path(id): P
     if confirmed(&f) {
         return match corrections::discharge(store, &actor, &who, &id, &f).await {
             Ok(()) => Ok(Redirect::to(&format!("/referrals/{id}?notice=discharged")).into_response()),
-            Err(WebError::Invalid(errors)) => discharge_page(&state, &user, &id, FormState::new(f, errors), None).await,
-            Err(e) => Err(e),
+            Err(linkwork_app::AppError::Invalid(errors)) => discharge_page(&state, &user, &id, FormState::new(f, errors), None).await,
+            Err(e) => Err(e.into()),
         };
     }
     let d = match corrections::check_discharge(store, &actor, &who, &id, &f).await {
         Ok(d) => d,
-        Err(WebError::Invalid(errors)) => return discharge_page(&state, &user, &id, FormState::new(f, errors), None).await,
-        Err(e) => return Err(e),
+        Err(linkwork_app::AppError::Invalid(errors)) => return discharge_page(&state, &user, &id, FormState::new(f, errors), None).await,
+        Err(e) => return Err(e.into()),
     };
     let r = read_record(&state, &user, &id).await?;
     let questions = corrections::discharge_questions(store, &r).await?;

@@ -6,10 +6,11 @@
 use crate::routes::Routes;
 use super::{page, render};
 use crate::auth::CurrentUser;
-use crate::casework::{self as cases, today};
-use crate::forms::Fields;
+use linkwork_app::casework::{self as cases, today};
+use linkwork_app::forms::Fields;
 use crate::views::{choices, date, opt_date, Choice, FormState, Page};
-use crate::{directory, AppState, WebError};
+use crate::{AppState, WebError};
+use linkwork_app::directory;
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -267,11 +268,11 @@ async fn edit(State(state): State<AppState>, user: CurrentUser, Path(id): Path<S
     user.check_csrf(f.get("csrf_token"))?;
     match directory::update_profile(&*state.store, &user.actor(), &id, &f).await {
         Ok(s) => Ok(Redirect::to(&format!("/directory/{}?notice=saved", s.id)).into_response()),
-        Err(WebError::Invalid(errors)) => {
+        Err(linkwork_app::AppError::Invalid(errors)) => {
             let s = directory::editable_service(&*state.store, &user.actor(), &id).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, edit_page(&state, &user, &s, FormState::new(f, errors)).await?).into_response())
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -5,9 +5,9 @@
 use crate::routes::Routes;
 use super::{page, render};
 use crate::auth::CurrentUser;
-use crate::forms::Fields;
+use linkwork_app::forms::Fields;
 use crate::views::{Choice, FormState, Page};
-use crate::{health_tariff, sroi_settings};
+use linkwork_app::{health_tariff, sroi_settings};
 use crate::{AppState, WebError};
 use askama::Template;
 use axum::body::Bytes;
@@ -122,12 +122,12 @@ async fn save(
     user.check_csrf(f.get("csrf_token"))?;
     match health_tariff::save_tariff(&*state.store, &user.actor(), &user.audit(), &f).await {
         Ok(_) => Ok(Redirect::to("/health/tariff?notice=saved").into_response()),
-        Err(WebError::Invalid(errors)) => Ok((
+        Err(linkwork_app::AppError::Invalid(errors)) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
             tariff_page(&state, &user, FormState::new(f, errors), None).await?,
         )
             .into_response()),
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -263,7 +263,7 @@ async fn save_sroi(
     user.check_csrf(f.get("csrf_token"))?;
     match sroi_settings::save_sroi_model(&*state.store, &user.actor(), &user.audit(), &f).await {
         Ok(_) => Ok(Redirect::to("/health/sroi?notice=saved").into_response()),
-        Err(WebError::Invalid(errors)) => {
+        Err(linkwork_app::AppError::Invalid(errors)) => {
             let (model, saved) = sroi_settings::sroi_model(&*state.store, &user.actor()).await?;
             let illustrative = saved && model.illustrative;
             Ok((
@@ -272,7 +272,7 @@ async fn save_sroi(
             )
                 .into_response())
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -304,7 +304,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 }
 
 impl ActivityOutcome {
-    fn new(r: &crate::ActivityImportReport, dry_run: bool) -> Self {
+    fn new(r: &linkwork_app::import_activity::ActivityImportReport, dry_run: bool) -> Self {
         let blocked = !r.problems.is_empty();
         let listed = if blocked { &r.problems } else { &r.skipped };
         let mut parts = Vec::new();
@@ -385,7 +385,7 @@ async fn activity_form(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> Result<Html<String>, WebError> {
-    crate::import_activity::require_manager(&user.actor())?;
+    linkwork_app::import_activity::require_manager(&user.actor())?;
     activity_page(&state, &user, FormState::default(), None).await
 }
 
@@ -395,7 +395,7 @@ async fn activity_upload(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, WebError> {
     use super::import::{file_error, read_upload, UploadError, TOO_LARGE};
-    crate::import_activity::require_manager(&user.actor())?;
+    linkwork_app::import_activity::require_manager(&user.actor())?;
     let upload = match multipart {
         Ok(multipart) => read_upload(multipart).await,
         Err(_) => Err(UploadError::Broken),
@@ -428,7 +428,7 @@ async fn activity_upload(
     let with_options = |message: &str| {
         FormState::new(
             upload.fields(),
-            vec![crate::forms::FieldError {
+            vec![linkwork_app::forms::FieldError {
                 field: "file".into(),
                 message: message.into(),
             }],
@@ -454,11 +454,11 @@ async fn activity_upload(
         )
             .into_response());
     }
-    let mode = crate::ImportMode {
+    let mode = linkwork_app::import::ImportMode {
         dry_run: upload.dry_run,
         skip_bad_rows: upload.skip_bad_rows,
     };
-    let report = crate::import_activity(
+    let report = linkwork_app::import_activity::import_activity(
         &*state.store,
         &user.actor(),
         &user.audit(),
@@ -493,7 +493,7 @@ pub struct HealthHubView {
 }
 
 async fn hub(State(state): State<AppState>, user: CurrentUser) -> Result<Html<String>, WebError> {
-    crate::import_activity::require_manager(&user.actor())?;
+    linkwork_app::import_activity::require_manager(&user.actor())?;
     let sroi_saved = state.store.sroi_model(&user.user.org_id).await?.is_some();
     let page = page(
         &state,

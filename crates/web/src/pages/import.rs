@@ -5,9 +5,9 @@
 use crate::routes::Routes;
 use super::{page, render};
 use crate::auth::CurrentUser;
-use crate::casework::require_casework;
-use crate::forms::{FieldError, Fields};
-use crate::import::{import_referrals, ImportMode, ImportReport, RowProblem};
+use linkwork_app::casework::require_casework;
+use linkwork_app::forms::{FieldError, Fields};
+use linkwork_app::import::{import_referrals, ImportMode, ImportReport, RowProblem};
 use crate::views::{FormState, Page};
 use crate::{AppState, WebError};
 use askama::Template;

@@ -4,8 +4,8 @@
 use crate::routes::Routes;
 use super::{notice, page, render};
 use crate::auth::{self, CurrentUser};
-use crate::forms::Fields;
-use crate::intake::{self, Referrer};
+use linkwork_app::forms::Fields;
+use linkwork_app::intake::{self, Referrer};
 use crate::views::*;
 use crate::{AppState, WebError};
 use axum::body::Bytes;
@@ -50,7 +50,7 @@ async fn short_form(state: &AppState, user: Option<&CurrentUser>, form: FormStat
                 form_csrf: token.clone(),
                 services,
                 needs,
-                services_info: crate::contact_details::public_services(&*state.store).await?,
+                services_info: linkwork_app::contact_details::public_services(&*state.store).await?,
             };
             Ok((status, [(header::SET_COOKIE, auth::form_csrf_cookie(&token, state.config.secure_cookies))], render(&view)?).into_response())
         }
@@ -91,8 +91,8 @@ async fn self_referral(State(state): State<AppState>, ConnectInfo(addr): Connect
     // Post, then redirect to the confirmation: reloading it shows it again and sends nothing.
     match intake::refer_in(&*state.store, Referrer::Public, &AuditActor::default(), &f).await {
         Ok(reference) => Ok(Redirect::to(&format!("/self-referral/sent?reference={reference}")).into_response()),
-        Err(WebError::Invalid(errors)) => short_form(&state, None, FormState::new(f, errors), StatusCode::UNPROCESSABLE_ENTITY).await,
-        Err(e) => Err(e),
+        Err(linkwork_app::AppError::Invalid(errors)) => short_form(&state, None, FormState::new(f, errors), StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -108,8 +108,8 @@ async fn partner_refer(State(state): State<AppState>, user: CurrentUser, body: B
     user.check_csrf(f.get("csrf_token"))?;
     match intake::refer_in(&*state.store, Referrer::Partner(&user.actor(), Some(&user.user.id)), &user.audit(), &f).await {
         Ok(reference) => Ok(Redirect::to(&format!("/partner/refer/sent?reference={reference}")).into_response()),
-        Err(WebError::Invalid(errors)) => short_form(&state, Some(&user), FormState::new(f, errors), StatusCode::UNPROCESSABLE_ENTITY).await,
-        Err(e) => Err(e),
+        Err(linkwork_app::AppError::Invalid(errors)) => short_form(&state, Some(&user), FormState::new(f, errors), StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -120,7 +120,7 @@ fn shown_reference(q: &HashMap<String, String>) -> String {
 }
 
 async fn self_referral_sent(State(state): State<AppState>, Query(q): Query<HashMap<String, String>>) -> Result<Html<String>, WebError> {
-    let services_info = crate::contact_details::public_services(&*state.store).await?;
+    let services_info = linkwork_app::contact_details::public_services(&*state.store).await?;
     render(&ReferralSentView { page: Page::anonymous("Referral sent"), reference: shown_reference(&q), next: SELF_NEXT, services_info })
 }
 
@@ -133,7 +133,7 @@ async fn partner_referral_sent(State(state): State<AppState>, user: CurrentUser,
 }
 
 async fn practice_list(State(state): State<AppState>, user: CurrentUser, Query(q): Query<HashMap<String, String>>) -> Result<Html<String>, WebError> {
-    let rows = crate::reads::referrals_from(&*state.store, &user.actor(), &user.audit())
+    let rows = linkwork_app::reads::referrals_from(&*state.store, &user.actor(), &user.audit())
         .await?
         .into_iter()
         .map(|r| ReferrerRow { person: r.person_name, referred_on: date(r.referred_on), status_code: r.status.code(), status: r.status.label(), first_contact: opt_date(r.first_contact_on) })

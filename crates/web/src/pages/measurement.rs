@@ -5,8 +5,8 @@
 use crate::routes::Routes;
 use super::{notice, page, render};
 use crate::auth::CurrentUser;
-use crate::casework::{self as cases, today};
-use crate::forms::{Checker, Fields};
+use linkwork_app::casework::{self as cases, today};
+use linkwork_app::forms::{Checker, Fields};
 use crate::views::{Choice, FormState, Page};
 use crate::{AppState, WebError};
 use askama::Template;
@@ -109,7 +109,7 @@ pub(crate) async fn due_rows(state: &AppState, user: &CurrentUser) -> Result<(Ve
             ));
         }
     }
-    crate::reads::record_list(&*state.store, &user.audit(), "measures_due.read", &user.user.org_id, shown).await?;
+    linkwork_app::reads::record_list(&*state.store, &user.audit(), "measures_due.read", &user.user.org_id, shown).await?;
     rows.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     let overdue = rows.iter().filter(|r| r.0 == DueState::Overdue).count();
     Ok((rows.into_iter().map(|r| r.2).collect(), overdue))

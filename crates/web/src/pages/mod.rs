@@ -1,5 +1,5 @@
 //! The browser UI's routes, one file per area. Handlers parse, call a use case in
-//! `crate::casework`, and render a template from `crate::views`; on invalid input they show the
+//! `linkwork_app::casework`, and render a template from `crate::views`; on invalid input they show the
 //! same form again with an error summary and status 422, having written nothing.
 
 mod admin;

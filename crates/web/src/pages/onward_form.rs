@@ -6,8 +6,8 @@
 
 use super::{page, render};
 use crate::auth::CurrentUser;
-use crate::casework as cases;
-use crate::forms::Fields;
+use linkwork_app::casework as cases;
+use linkwork_app::forms::Fields;
 use crate::views::{Choice, FormState, Page};
 use crate::{AppState, WebError};
 use askama::Template;
@@ -54,7 +54,7 @@ pub(super) async fn render_form(state: &AppState, user: &CurrentUser, r: &Referr
     let (path, query) = action.split_once('?').unwrap_or((action.as_str(), ""));
     let query: HashMap<String, String> = form_urlencoded::parse(query.as_bytes()).into_owned().collect();
     let chosen = Some(form.value("service_id")).filter(|s| !s.is_empty()).or(query.get("service").map(String::as_str)).map(str::to_owned);
-    let found = crate::directory::onward_choices(&*state.store, r, &query, chosen.as_deref()).await?;
+    let found = linkwork_app::directory::onward_choices(&*state.store, r, &query, chosen.as_deref()).await?;
     let given_name = r.person.given_name.clone();
     let services = found
         .services
@@ -73,7 +73,7 @@ pub(super) async fn render_form(state: &AppState, user: &CurrentUser, r: &Referr
         })
         .collect();
     let mut need_options = Vec::new();
-    if !crate::plan::current_needs(&r.needs).is_empty() {
+    if !linkwork_app::plan::current_needs(&r.needs).is_empty() {
         need_options.push(Choice::new("", format!("Any of {given_name}'s needs")));
     }
     need_options.push(Choice::new("any", "Any need"));

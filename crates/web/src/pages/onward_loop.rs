@@ -5,8 +5,8 @@
 use crate::routes::Routes;
 use super::{page, render};
 use crate::auth::CurrentUser;
-use crate::casework::today;
-use crate::onward_loop as rules;
+use linkwork_app::casework::today;
+use linkwork_app::onward_loop as rules;
 use crate::views::*;
 use crate::{AppState, WebError};
 use axum::body::Bytes;
@@ -138,7 +138,7 @@ async fn notifications(State(state): State<AppState>, user: CurrentUser, Query(q
 
 /// Marks one notification (field `id`) or all of them read.
 async fn mark_read(State(state): State<AppState>, user: CurrentUser, body: Bytes) -> Result<Redirect, WebError> {
-    let f = crate::forms::Fields::from_urlencoded(&body);
+    let f = linkwork_app::forms::Fields::from_urlencoded(&body);
     user.check_csrf(f.get("csrf_token"))?;
     let id = f.get("id").trim();
     let one = (!id.is_empty()).then_some(id);

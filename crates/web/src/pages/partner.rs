@@ -3,8 +3,8 @@
 use crate::routes::Routes;
 use super::{notice, page, render};
 use crate::auth::CurrentUser;
-use crate::casework as cases;
-use crate::forms::Fields;
+use linkwork_app::casework as cases;
+use linkwork_app::forms::Fields;
 use crate::views::*;
 use crate::{AppState, WebError};
 use axum::body::Bytes;
@@ -23,9 +23,9 @@ pub fn routes() -> Routes {
 }
 
 async fn list(State(state): State<AppState>, user: CurrentUser, Query(q): Query<HashMap<String, String>>) -> Result<Html<String>, WebError> {
-    use crate::partner_list::{partner_page, PartnerQuery, PartnerStatusFilter, AGE_CHOICES};
-    let today = crate::casework::today();
-    let query = PartnerQuery::from_query(&crate::forms::Fields::from_pairs(q.into_iter().collect()));
+    use linkwork_app::partner_list::{partner_page, PartnerQuery, PartnerStatusFilter, AGE_CHOICES};
+    let today = linkwork_app::casework::today();
+    let query = PartnerQuery::from_query(&linkwork_app::forms::Fields::from_pairs(q.into_iter().collect()));
     let found = partner_page(&*state.store, &user.actor(), &user.audit(), &query, today).await?;
     let rows = found
         .rows
@@ -40,7 +40,7 @@ async fn list(State(state): State<AppState>, user: CurrentUser, Query(q): Query<
             status: r.onward.status.label(),
         })
         .collect();
-    let referred = crate::reads::incoming_made_by(&*state.store, &user.actor(), &user.audit())
+    let referred = linkwork_app::reads::incoming_made_by(&*state.store, &user.actor(), &user.audit())
         .await?
         .into_iter()
         .map(|i| {
@@ -78,13 +78,13 @@ async fn list(State(state): State<AppState>, user: CurrentUser, Query(q): Query<
 }
 
 async fn detail_page(state: &AppState, user: &CurrentUser, id: &str, form: FormState, notice_code: Option<&str>) -> Result<Html<String>, WebError> {
-    let r = crate::reads::partner_referral(&*state.store, &user.actor(), &user.audit(), id).await?;
+    let r = linkwork_app::reads::partner_referral(&*state.store, &user.actor(), &user.audit(), id).await?;
     let page = page(state, user, &format!("Referral for {}", r.person_name), "").await?.with_back("/partner/referrals", "Back to referrals").with_notice(notice(notice_code)).with_form(&form);
     let status: OnwardStatus = r.onward.status;
     let events = state.store.onward_events(id).await?;
     // The last change, while this organisation may still undo it.
     let now = time::OffsetDateTime::now_utc();
-    let undo = crate::corrections::undoable(&events, status, &user.user.org_id, now).ok().map(|(e, _)| {
+    let undo = linkwork_app::corrections::undoable(&events, status, &user.user.org_id, now).ok().map(|(e, _)| {
         let until = e.at + time::Duration::hours(linkwork_domain::onward::UNDO_WITHIN_HOURS);
         (e.to_status.label().to_owned(), date_time(until))
     });
@@ -120,7 +120,7 @@ async fn respond(State(state): State<AppState>, user: CurrentUser, Path(id): Pat
     user.check_csrf(f.get("csrf_token"))?;
     match cases::partner_respond(&*state.store, &user.actor(), &user.audit(), &id, &f).await {
         Ok(status) => Ok(Redirect::to(&format!("/partner/referrals/{id}?notice=partner_{}", status.code())).into_response()),
-        Err(WebError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, detail_page(&state, &user, &id, FormState::new(f, errors), None).await?).into_response()),
-        Err(e) => Err(e),
+        Err(linkwork_app::AppError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, detail_page(&state, &user, &id, FormState::new(f, errors), None).await?).into_response()),
+        Err(e) => Err(e.into()),
     }
 }

@@ -7,7 +7,7 @@ use crate::routes::Routes;
 use super::{page, period_from, render};
 use crate::auth::CurrentUser;
 
-use crate::forms::Fields;
+use linkwork_app::forms::Fields;
 use crate::views::{date, FormState, Page};
 use crate::{AppState, WebError};
 use askama::Template;
@@ -252,12 +252,12 @@ async fn show_partner(state: &AppState, user: &CurrentUser, org_id: Option<&str>
     };
     match period_from(q) {
         Ok(period) => {
-            let report = crate::partnership::feedback(&*state.store, &user.actor(), org_id, period).await?;
+            let report = linkwork_app::partnership::feedback(&*state.store, &user.actor(), org_id, period).await?;
             let page = page(state, user, "Partner feedback report", &here).await?;
             Ok(render(&partner_view(page, &report, action, format!("{csv_base}?{}", query(period))))?.into_response())
         }
         Err(errors) => {
-            crate::partnership::partner_scope(&*state.store, &user.actor(), org_id).await?;
+            linkwork_app::partnership::partner_scope(&*state.store, &user.actor(), org_id).await?;
             let form = FormState::new(Fields::from_pairs(q.iter().map(|(k, v)| (k.clone(), v.clone())).collect()), errors);
             let page = page(state, user, "Partner feedback report", &here).await?.with_form(&form);
             let view = PartnerReportView { page, form, action, csv_href: csv_base, partner: String::new(), period: String::new(), summary: vec![], decline_reasons: vec![], by_service: vec![], chart: String::new() };
@@ -276,7 +276,7 @@ async fn partner_report(State(state): State<AppState>, user: CurrentUser, Path(o
 
 async fn partner_csv_for(state: &AppState, user: &CurrentUser, org_id: Option<&str>, q: &HashMap<String, String>) -> Result<Response, WebError> {
     let period = period_from(q).map_err(WebError::Invalid)?;
-    let report = crate::partnership::feedback(&*state.store, &user.actor(), org_id, period).await?;
+    let report = linkwork_app::partnership::feedback(&*state.store, &user.actor(), org_id, period).await?;
     Ok(csv_response("partner-feedback", period, partner_csv_body(&report)))
 }
 
@@ -289,7 +289,7 @@ async fn partner_csv(State(state): State<AppState>, user: CurrentUser, Path(org_
 }
 
 async fn partners_index(State(state): State<AppState>, user: CurrentUser) -> Result<Html<String>, WebError> {
-    crate::partnership::funder_scope(&*state.store, &user.actor()).await?;
+    linkwork_app::partnership::funder_scope(&*state.store, &user.actor()).await?;
     let partners = state.store.orgs(OrgKind::Vcse, None).await?.into_iter().map(|o| (format!("/reports/partners/{}", o.id), o.name)).collect();
     render(&PartnersIndexView { page: page(&state, &user, "Partner feedback reports", "/reports/partners").await?, partners })
 }
@@ -325,11 +325,11 @@ async fn gaps_page(State(state): State<AppState>, user: CurrentUser, Query(q): P
     let period = match period_from(&q) {
         Ok(p) => p,
         Err(errors) => {
-            crate::partnership::funder_scope(&*state.store, &user.actor()).await?;
+            linkwork_app::partnership::funder_scope(&*state.store, &user.actor()).await?;
             return Err(WebError::Invalid(errors));
         }
     };
-    let (scope, g) = crate::partnership::gap_report(&*state.store, &user.actor(), period).await?;
+    let (scope, g) = linkwork_app::partnership::gap_report(&*state.store, &user.actor(), period).await?;
     let chart_rows: Vec<(String, Shown<u64>, String)> = g
         .need_coverage
         .iter()
@@ -360,7 +360,7 @@ async fn gaps_page(State(state): State<AppState>, user: CurrentUser, Query(q): P
 
 async fn gaps_csv(State(state): State<AppState>, user: CurrentUser, Query(q): Params) -> Result<Response, WebError> {
     let period = period_from(&q).map_err(WebError::Invalid)?;
-    let (_, g) = crate::partnership::gap_report(&*state.store, &user.actor(), period).await?;
+    let (_, g) = linkwork_app::partnership::gap_report(&*state.store, &user.actor(), period).await?;
     Ok(csv_response("gaps", period, csv(&["figure", "item", "value"], &gap_rows(&g))))
 }
 
@@ -370,11 +370,11 @@ async fn network_page(State(state): State<AppState>, user: CurrentUser, Query(q)
     let period = match period_from(&q) {
         Ok(p) => p,
         Err(errors) => {
-            crate::partnership::funder_scope(&*state.store, &user.actor()).await?;
+            linkwork_app::partnership::funder_scope(&*state.store, &user.actor()).await?;
             return Err(WebError::Invalid(errors));
         }
     };
-    let (scope, edges) = crate::partnership::network_edges(&*state.store, &user.actor(), period).await?;
+    let (scope, edges) = linkwork_app::partnership::network_edges(&*state.store, &user.actor(), period).await?;
     let chart_rows: Vec<(String, Shown<u64>, String)> = edges.iter().take(12).map(|e| (format!("{} → {}", e.from, e.to), e.referrals, String::new())).collect();
     let chart = bar_chart(
         "network-edges",
@@ -404,7 +404,7 @@ async fn network_page(State(state): State<AppState>, user: CurrentUser, Query(q)
 
 async fn network_csv(State(state): State<AppState>, user: CurrentUser, Query(q): Params) -> Result<Response, WebError> {
     let period = period_from(&q).map_err(WebError::Invalid)?;
-    let (_, edges) = crate::partnership::network_edges(&*state.store, &user.actor(), period).await?;
+    let (_, edges) = linkwork_app::partnership::network_edges(&*state.store, &user.actor(), period).await?;
     let mut rows = Vec::new();
     for e in &edges {
         rows.push(vec![e.from.clone(), e.to.clone(), "all".into(), count(&e.referrals)]);

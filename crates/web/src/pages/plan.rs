@@ -4,9 +4,9 @@
 
 use super::{page, render};
 use crate::auth::CurrentUser;
-use crate::casework as cases;
-use crate::forms::{FieldError, Fields};
-use crate::plan::{self, HistoryLine};
+use linkwork_app::casework as cases;
+use linkwork_app::forms::{FieldError, Fields};
+use linkwork_app::plan::{self, HistoryLine};
 use crate::routes::Routes;
 use crate::views::{choices, date, opt_date, Choice, FormState, Page};
 use crate::{AppState, WebError};
@@ -100,11 +100,11 @@ async fn new_goal(State(state): State<AppState>, user: CurrentUser, Path(id): Pa
     user.check_csrf(f.get("csrf_token"))?;
     match plan::add_goal(&*state.store, &user.actor(), &user.audit(), &id, &f).await {
         Ok(_) => Ok(Redirect::to(&format!("/referrals/{id}?notice=goal_added#plan")).into_response()),
-        Err(WebError::Invalid(errors)) => {
+        Err(linkwork_app::AppError::Invalid(errors)) => {
             let r = record_for_form(&state, &user, &id).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, new_goal_page(&state, &user, &r, FormState::new(f, errors)).await?).into_response())
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -149,14 +149,14 @@ async fn edit_goal(State(state): State<AppState>, user: CurrentUser, Path((id, g
     let (status, errors) = match plan::change_goal(&*state.store, &user.actor(), &user.audit(), &id, &goal_id, &f).await {
         Ok(0) => return Ok(Redirect::to(&format!("/referrals/{id}?notice=goal_unchanged#plan")).into_response()),
         Ok(_) => return Ok(Redirect::to(&format!("/referrals/{id}?notice=goal_changed#plan")).into_response()),
-        Err(WebError::Invalid(errors)) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
-        Err(WebError::Conflict(_)) => {
+        Err(linkwork_app::AppError::Invalid(errors)) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
+        Err(linkwork_app::AppError::Conflict(_)) => {
             // Someone else saved a change first: show theirs (in the history) and keep what this
             // person typed, on the goal's new version, so they can decide and save again.
             let message = "Someone else changed this goal after you opened it, so your change was not saved. Their change is listed under \u{201c}Changes to this goal\u{201d}. Check your wording, then save again";
             (StatusCode::CONFLICT, vec![FieldError { field: "description".into(), message: message.into() }])
         }
-        Err(e) => return Err(e),
+        Err(e) => return Err(e.into()),
     };
     let goal = plan::goal_to_change(&*state.store, &user.actor(), &id, &goal_id).await?;
     if status == StatusCode::CONFLICT {
@@ -197,11 +197,11 @@ async fn change_needs(State(state): State<AppState>, user: CurrentUser, Path(id)
     user.check_csrf(f.get("csrf_token"))?;
     match plan::change_needs(&*state.store, &user.actor(), &user.audit(), &id, &f).await {
         Ok(()) => Ok(Redirect::to(&format!("/referrals/{id}?notice=needs")).into_response()),
-        Err(WebError::Invalid(errors)) => {
+        Err(linkwork_app::AppError::Invalid(errors)) => {
             let r = record_for_form(&state, &user, &id).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, needs_page(&state, &user, &r, FormState::new(f, errors)).await?).into_response())
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -1,11 +1,11 @@
 //! Pages for who a person is and their rights: settling an identity conflict, correcting
 //! details, subject access, restriction, erasure, the retention period, and the manager's
-//! audit trail. The use cases are in `crate::privacy`.
+//! audit trail. The use cases are in `linkwork_app::privacy`.
 
 use super::{page, render};
 use crate::auth::CurrentUser;
-use crate::forms::Fields;
-use crate::privacy as uc;
+use linkwork_app::forms::Fields;
+use linkwork_app::privacy as uc;
 use crate::routes::Routes;
 use crate::views::{date, Choice, FormState, Page};
 use crate::{AppState, WebError};
@@ -100,8 +100,8 @@ async fn details_save(State(state): State<AppState>, user: CurrentUser, Path(id)
     user.check_csrf(f.get("csrf_token"))?;
     match uc::correct_details(&*state.store, &user.actor(), &user.audit(), &id, &f).await {
         Ok(_) => Ok(Redirect::to(&format!("/people/{id}?notice=details_corrected")).into_response()),
-        Err(WebError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, details_page(&state, &user, &id, Some(FormState::new(f, errors))).await?).into_response()),
-        Err(e) => Err(e),
+        Err(linkwork_app::AppError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, details_page(&state, &user, &id, Some(FormState::new(f, errors))).await?).into_response()),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -167,8 +167,8 @@ async fn restrict(State(state): State<AppState>, user: CurrentUser, Path(id): Pa
     user.check_csrf(f.get("csrf_token"))?;
     match uc::restrict(&*state.store, &user.actor(), &user.audit(), &id, &f).await {
         Ok(()) => Ok(Redirect::to(&format!("/people/{id}?notice=restricted")).into_response()),
-        Err(WebError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, rights_page(&state, &user, &id, "restrict", FormState::new(f, errors)).await?).into_response()),
-        Err(e) => Err(e),
+        Err(linkwork_app::AppError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, rights_page(&state, &user, &id, "restrict", FormState::new(f, errors)).await?).into_response()),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -188,8 +188,8 @@ async fn erase(State(state): State<AppState>, user: CurrentUser, Path(id): Path<
     user.check_csrf(f.get("csrf_token"))?;
     match uc::erase(&*state.store, &user.actor(), &user.audit(), &id, &f).await {
         Ok(()) => Ok(Redirect::to("/people?notice=erased").into_response()),
-        Err(WebError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, rights_page(&state, &user, &id, "erase", FormState::new(f, errors)).await?).into_response()),
-        Err(e) => Err(e),
+        Err(linkwork_app::AppError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, rights_page(&state, &user, &id, "erase", FormState::new(f, errors)).await?).into_response()),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -321,7 +321,7 @@ async fn retention_page(state: &AppState, user: &CurrentUser, form: Option<FormS
     uc::require_manager(&user.actor())?;
     let set = state.store.retention_years(&user.user.org_id).await?;
     let years = set.unwrap_or(uc::DEFAULT_RETENTION_YEARS);
-    let today = crate::casework::today();
+    let today = linkwork_app::casework::today();
     let cutoff = today.replace_year(today.year() - years as i32).unwrap_or(today);
     let due_now = state.store.retention_due(&user.user.org_id, cutoff).await?.len();
     let form = form.unwrap_or_else(|| FormState::new(Fields::from_pairs(vec![("years".into(), years.to_string())]), vec![]));
@@ -338,7 +338,7 @@ async fn retention_save(State(state): State<AppState>, user: CurrentUser, body: 
     user.check_csrf(f.get("csrf_token"))?;
     match uc::set_retention(&*state.store, &user.actor(), &user.audit(), &f).await {
         Ok(_) => Ok(Redirect::to("/privacy/retention?notice=saved").into_response()),
-        Err(WebError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, retention_page(&state, &user, Some(FormState::new(f, errors)), None).await?).into_response()),
-        Err(e) => Err(e),
+        Err(linkwork_app::AppError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, retention_page(&state, &user, Some(FormState::new(f, errors)), None).await?).into_response()),
+        Err(e) => Err(e.into()),
     }
 }

@@ -4,8 +4,8 @@
 use crate::routes::Routes;
 use super::{page, render};
 use crate::auth::CurrentUser;
-use crate::casework::today;
-use crate::forms::{Checker, Fields};
+use linkwork_app::casework::today;
+use linkwork_app::forms::{Checker, Fields};
 use crate::views::*;
 use crate::{AppState, WebError};
 use axum::extract::{Query, State};
@@ -37,7 +37,7 @@ pub fn routes() -> Routes {
 type Params = Query<HashMap<String, String>>;
 
 /// The reporting period from `from`/`to` query values; the last 12 months by default.
-pub fn period_from(q: &HashMap<String, String>) -> Result<Period, Vec<crate::forms::FieldError>> {
+pub fn period_from(q: &HashMap<String, String>) -> Result<Period, Vec<linkwork_app::forms::FieldError>> {
     let to_default = today();
     let from_default = to_default - time::Duration::days(364);
     let mut c = Checker::default();
@@ -58,7 +58,7 @@ pub fn period_from(q: &HashMap<String, String>) -> Result<Period, Vec<crate::for
 
 /// The scope the user asked for (`scope` in the query), checked against their organisation.
 async fn scope_of(state: &AppState, user: &CurrentUser, q: &HashMap<String, String>) -> Result<(ReportScope, Vec<ReportScope>), WebError> {
-    crate::report_scopes::resolve(&*state.store, &user.actor(), q.get("scope").map(String::as_str)).await
+    linkwork_app::report_scopes::resolve(&*state.store, &user.actor(), q.get("scope").map(String::as_str)).await.map_err(WebError::from)
 }
 
 fn scope_options(chosen: &ReportScope, allowed: &[ReportScope]) -> Vec<ScopeOption> {

@@ -3,7 +3,7 @@
 
 use super::{page, render};
 use crate::auth::{self, lockout, CurrentUser};
-use crate::forms::{FieldError, Fields};
+use linkwork_app::forms::{FieldError, Fields};
 use crate::routes::Routes;
 use crate::views::{ErrorView, FormState, LoginView, Page};
 use crate::{AppState, WebError};

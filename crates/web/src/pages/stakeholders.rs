@@ -4,9 +4,9 @@
 use crate::routes::Routes;
 use super::{page, render};
 use crate::auth::CurrentUser;
-use crate::casework::today;
-use crate::forms::Fields;
-use crate::stakeholders as uc;
+use linkwork_app::casework::today;
+use linkwork_app::forms::Fields;
+use linkwork_app::stakeholders as uc;
 use crate::views::{date, Choice, FormState, ItemView, Page};
 use crate::{AppState, WebError};
 use askama::Template;
@@ -146,12 +146,12 @@ async fn check_in(
     user.check_csrf(f.get("csrf_token"))?;
     match uc::record_check_in(&*state.store, &user.actor(), &user.user.id, &f).await {
         Ok(_) => Ok(Redirect::to("/wellbeing?notice=checked_in").into_response()),
-        Err(WebError::Invalid(errors)) => Ok((
+        Err(linkwork_app::AppError::Invalid(errors)) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
             show(&state, &user, FormState::new(f, errors), None).await?,
         )
             .into_response()),
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -276,12 +276,12 @@ async fn add_stakeholder(
         Ok(id) => {
             Ok(Redirect::to(&format!("/stakeholders/{id}?notice=stakeholder")).into_response())
         }
-        Err(WebError::Invalid(errors)) => Ok((
+        Err(linkwork_app::AppError::Invalid(errors)) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
             show_plan(&state, &user, FormState::new(f, errors), None).await?,
         )
             .into_response()),
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -366,12 +366,12 @@ async fn add_statement(
     let choices = uc::indicator_choices(&*state.store, &user.actor()).await?;
     match uc::add_statement(&*state.store, &user.actor(), &id, &f, &choices).await {
         Ok(_) => Ok(Redirect::to(&format!("/stakeholders/{id}?notice=statement")).into_response()),
-        Err(WebError::Invalid(errors)) => Ok((
+        Err(linkwork_app::AppError::Invalid(errors)) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
             show_stakeholder(&state, &user, &id, FormState::new(f, errors), None).await?,
         )
             .into_response()),
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -510,12 +510,12 @@ async fn evidence_create(
     user.check_csrf(f.get("csrf_token"))?;
     match uc::record_evidence(&*state.store, &user.actor(), &user.user.id, &f).await {
         Ok(_) => Ok(Redirect::to("/evidence?notice=recorded").into_response()),
-        Err(WebError::Invalid(errors)) => Ok((
+        Err(linkwork_app::AppError::Invalid(errors)) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
             show_evidence_form(&state, &user, FormState::new(f, errors)).await?,
         )
             .into_response()),
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -577,11 +577,11 @@ async fn evidence_approve(
     user.check_csrf(f.get("csrf_token"))?;
     match uc::approve_evidence(&*state.store, &user.actor(), &user.user.id, &id, &f).await {
         Ok(()) => Ok(Redirect::to("/evidence?notice=approved").into_response()),
-        Err(WebError::Invalid(errors)) => Ok((
+        Err(linkwork_app::AppError::Invalid(errors)) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
             show_review(&state, &user, &id, Some(FormState::new(f, errors))).await?,
         )
             .into_response()),
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }

@@ -3,10 +3,11 @@
 use crate::routes::Routes;
 use super::{page, render};
 use crate::auth::CurrentUser;
-use crate::casework::{self as cases, today};
-use crate::forms::Fields;
+use linkwork_app::casework::{self as cases, today};
+use linkwork_app::forms::Fields;
 use crate::views::*;
-use crate::{team, AppState, WebError};
+use crate::{AppState, WebError};
+use linkwork_app::team;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -113,7 +114,7 @@ fn workload_chart(loads: &[WorkerLoad]) -> String {
 
 async fn mdt_list(State(state): State<AppState>, user: CurrentUser, Query(q): Query<HashMap<String, String>>) -> Result<Html<String>, WebError> {
     cases::require_casework(&user.actor())?;
-    let meetings = crate::reads::mdt_meetings(&*state.store, &user.actor(), &user.audit())
+    let meetings = linkwork_app::reads::mdt_meetings(&*state.store, &user.actor(), &user.audit())
         .await?
         .into_iter()
         .map(|m| MdtRow {
@@ -172,8 +173,8 @@ async fn mdt_create(State(state): State<AppState>, user: CurrentUser, body: Byte
     }
     match team::record_mdt(&*state.store, &user.actor(), &user.audit(), &f).await {
         Ok(_) => Ok(Redirect::to("/mdt?notice=mdt").into_response()),
-        Err(WebError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, mdt_page(&state, &user, FormState::new(f, errors)).await?).into_response()),
-        Err(e) => Err(e),
+        Err(linkwork_app::AppError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, mdt_page(&state, &user, FormState::new(f, errors)).await?).into_response()),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -183,7 +184,7 @@ async fn search(State(state): State<AppState>, user: CurrentUser, Query(q): Quer
     let (status, form, searched, results) = match team::parse_search(&values) {
         Ok(None) => (StatusCode::OK, FormState::new(values, vec![]), false, vec![]),
         Ok(Some(query)) => {
-            let results = crate::reads::search_people(&*state.store, &user.actor(), &user.audit(), &query)
+            let results = linkwork_app::reads::search_people(&*state.store, &user.actor(), &user.audit(), &query)
                 .await?
                 .into_iter()
                 .map(|p| SearchRow {
@@ -198,8 +199,8 @@ async fn search(State(state): State<AppState>, user: CurrentUser, Query(q): Quer
                 .collect();
             (StatusCode::OK, FormState::new(values, vec![]), true, results)
         }
-        Err(WebError::Invalid(errors)) => (StatusCode::UNPROCESSABLE_ENTITY, FormState::new(values, errors), false, vec![]),
-        Err(e) => return Err(e),
+        Err(linkwork_app::AppError::Invalid(errors)) => (StatusCode::UNPROCESSABLE_ENTITY, FormState::new(values, errors), false, vec![]),
+        Err(e) => return Err(e.into()),
     };
     let page = page(&state, &user, "Find a person", "/people").await?.with_form(&form);
     Ok((status, render(&SearchView { page, form, searched, results })?).into_response())

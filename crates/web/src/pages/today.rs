@@ -7,8 +7,8 @@ use super::measurement::due_rows;
 use super::onward_loop::stuck_row;
 use super::{page, render};
 use crate::auth::CurrentUser;
-use crate::caseload::{caseload_page, CaseloadQuery};
-use crate::casework::{self as cases, today};
+use linkwork_app::caseload::{caseload_page, CaseloadQuery};
+use linkwork_app::casework::{self as cases, today};
 use crate::routes::Routes;
 use crate::views::*;
 use crate::{AppState, WebError};
@@ -47,7 +47,7 @@ async fn today_page(State(state): State<AppState>, user: CurrentUser) -> Result<
     let due_count = due.len();
     due.truncate(SHOWN);
 
-    let attention = crate::onward_loop::attention(&*state.store, &actor, &who, Some(&user.user.id), today).await?;
+    let attention = linkwork_app::onward_loop::attention(&*state.store, &actor, &who, Some(&user.user.id), today).await?;
     let stuck_count = attention.stuck.len();
     let stuck: Vec<StuckRow> = attention.stuck.iter().take(SHOWN).map(|o| stuck_row(o, today)).collect();
 

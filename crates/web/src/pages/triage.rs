@@ -5,10 +5,11 @@ use crate::routes::Routes;
 use super::casework::caseload_row;
 use super::{notice, page, render};
 use crate::auth::CurrentUser;
-use crate::casework::{self as cases, today};
-use crate::forms::Fields;
+use linkwork_app::casework::{self as cases, today};
+use linkwork_app::forms::Fields;
 use crate::views::*;
-use crate::{intake, team, AppState, WebError};
+use crate::{AppState, WebError};
+use linkwork_app::{intake, team};
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -36,7 +37,7 @@ pub fn routes() -> Routes {
 async fn queue(State(state): State<AppState>, user: CurrentUser, Query(q): Query<HashMap<String, String>>) -> Result<Html<String>, WebError> {
     cases::require_casework(&user.actor())?;
     let today = today();
-    let incoming = crate::reads::triage_queue(&*state.store, &user.actor(), &user.audit())
+    let incoming = linkwork_app::reads::triage_queue(&*state.store, &user.actor(), &user.audit())
         .await?
         .into_iter()
         .map(|i| IncomingRow {
@@ -53,7 +54,7 @@ async fn queue(State(state): State<AppState>, user: CurrentUser, Query(q): Query
         .collect();
     // New referrals, and open ones nobody holds (a link worker's caseload is only their own people).
     let received: Vec<_> = state.store.caseload(&user.user.org_id, None, true).await?.into_iter().filter(|e| e.status == ReferralStatus::Received || e.assigned_worker_id.is_none()).collect();
-    crate::reads::record_list(&*state.store, &user.audit(), "triage.read", &user.user.org_id, received.iter().map(|e| e.person_id.clone())).await?;
+    linkwork_app::reads::record_list(&*state.store, &user.audit(), "triage.read", &user.user.org_id, received.iter().map(|e| e.person_id.clone())).await?;
     let mut due = cases::measures_due_by_referral(&*state.store, &user.user.org_id, None, today).await?;
     let mut new_referrals: Vec<_> = received.into_iter().map(|e| {
         let measures_due = due.remove(&e.referral_id).unwrap_or_default();
@@ -67,7 +68,7 @@ async fn queue(State(state): State<AppState>, user: CurrentUser, Query(q): Query
 }
 
 async fn incoming_page(state: &AppState, user: &CurrentUser, id: &str, form: Option<FormState>) -> Result<Html<String>, WebError> {
-    let i = crate::reads::incoming(&*state.store, &user.actor(), &user.audit(), id).await?;
+    let i = linkwork_app::reads::incoming(&*state.store, &user.actor(), &user.audit(), id).await?;
     let practices = state.store.orgs(OrgKind::Practice, Some(&user.user.org_id)).await?;
     let needs: Vec<NeedDomain> = i.needs.split(',').filter_map(|n| NeedDomain::parse(n).ok()).collect();
     let form = form.unwrap_or_else(|| {
@@ -113,8 +114,8 @@ async fn convert(State(state): State<AppState>, user: CurrentUser, Path(id): Pat
     user.check_csrf(f.get("csrf_token"))?;
     match intake::convert(&*state.store, &user.actor(), &user.audit(), &id, &f).await {
         Ok(referral_id) => Ok(Redirect::to(&format!("/referrals/{referral_id}?notice=referral_created")).into_response()),
-        Err(WebError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, incoming_page(&state, &user, &id, Some(FormState::new(f, errors))).await?).into_response()),
-        Err(e) => Err(e),
+        Err(linkwork_app::AppError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, incoming_page(&state, &user, &id, Some(FormState::new(f, errors))).await?).into_response()),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -142,8 +143,8 @@ async fn add_attempt(State(state): State<AppState>, user: CurrentUser, Path(id):
     user.check_csrf(f.get("csrf_token"))?;
     match team::add_attempt(&*state.store, &user.actor(), &user.audit(), &id, &f).await {
         Ok(_) => Ok(Redirect::to(&format!("/referrals/{id}?notice=attempt")).into_response()),
-        Err(WebError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, attempt_page(&state, &user, &id, FormState::new(f, errors)).await?).into_response()),
-        Err(e) => Err(e),
+        Err(linkwork_app::AppError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, attempt_page(&state, &user, &id, FormState::new(f, errors)).await?).into_response()),
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -89,7 +89,7 @@ pub async fn spawn_on(listener: tokio::net::TcpListener, url: &str, configure: i
         .create_org(&org(OrgKind::Vcse, "Other Charity", None, None, None))
         .await
         .unwrap();
-    let hash = linkwork_web::hash_password(PASSWORD).unwrap();
+    let hash = linkwork_app::accounts::hash_password(PASSWORD).unwrap();
     for (email, role, org) in [
         ("lw@test.org", Role::LinkWorker, &pcn),
         ("lw.other@test.org", Role::LinkWorker, &other_pcn),
@@ -296,8 +296,8 @@ where
 
 /// A new API token for `org` in `role`.
 pub async fn api_token(store: &Arc<dyn Store>, org: &str, role: Role) -> String {
-    let token = linkwork_web::new_api_token();
-    store.create_api_token(&linkwork_web::hash_api_token(&token), org, role, Some("test")).await.unwrap();
+    let token = linkwork_app::accounts::new_api_token();
+    store.create_api_token(&linkwork_app::accounts::hash_api_token(&token), org, role, Some("test")).await.unwrap();
     token
 }
 

@@ -1,0 +1,13 @@
+//! FHIR R4 (UK Core) mapping of a referral's record, shared by the web shell's FHIR API and the
+//! command line's GP-record export: resources built from records read with access decided and
+//! audited ([`records::load`]).
+
+pub mod gp_record;
+pub mod records;
+pub mod resources;
+
+pub use gp_record::{export_gp_record, GpRecordFormat};
+pub use records::{load, load_orgs, show_sent_person, Loaded};
+
+/// The media type of FHIR JSON.
+pub const FHIR_JSON: &str = "application/fhir+json";

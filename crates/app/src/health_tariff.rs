@@ -1,0 +1,146 @@
+//! The service's health-system tariff: the unit cost of each type of contact (and of a bed day),
+//! with its source and year, used to cost health-system use in the evaluation report. Service
+//! managers edit it for their own service; until they do, the verified default figures apply.
+//!
+//! Form fields per item (`<code>` is a contact type code or `bed_day`): `cost_<code>` (pounds;
+//! empty leaves the item uncosted), `source_<code>` and `year_<code>` (both required with a cost).
+
+use crate::forms::{Checker, FieldError, Fields};
+use crate::import_activity::require_manager;
+use crate::AppError;
+use linkwork_domain::access::Actor;
+use linkwork_domain::health_system::{CostItem, Tariff, TariffEntry};
+use linkwork_store::{AuditActor, Store};
+
+/// The form's values for a tariff: one cost, source and year per item.
+pub fn tariff_fields(tariff: &Tariff) -> Fields {
+    let mut pairs = Vec::new();
+    for item in CostItem::all() {
+        let code = item.code();
+        match tariff.entry(item) {
+            Some(e) => {
+                pairs.push((format!("cost_{code}"), format!("{:.2}", e.unit_cost())));
+                pairs.push((format!("source_{code}"), e.source().to_owned()));
+                pairs.push((format!("year_{code}"), e.year().to_owned()));
+            }
+            None => pairs.extend([
+                (format!("cost_{code}"), String::new()),
+                (format!("source_{code}"), String::new()),
+                (format!("year_{code}"), String::new()),
+            ]),
+        }
+    }
+    Fields::from_pairs(pairs)
+}
+
+/// Parses the whole form; every problem is reported against its field.
+pub fn parse_tariff(f: &Fields) -> Result<Tariff, Vec<FieldError>> {
+    let mut c = Checker::default();
+    let mut entries = Vec::new();
+    for item in CostItem::all() {
+        let code = item.code();
+        let (cost_field, source_field, year_field) = (
+            format!("cost_{code}"),
+            format!("source_{code}"),
+            format!("year_{code}"),
+        );
+        let (cost, source, year) = (
+            f.get(&cost_field).trim(),
+            f.get(&source_field).trim(),
+            f.get(&year_field).trim(),
+        );
+        if cost.is_empty() {
+            continue;
+        }
+        let label = item.label();
+        let pence = match TariffEntry::parse_pounds("cost", cost) {
+            Ok(p) => Some(p),
+            Err(_) => {
+                c.error(
+                    &cost_field,
+                    format!("{label}: enter the unit cost in pounds, 0 or more, like 45 or 27.50"),
+                );
+                None
+            }
+        };
+        if source.is_empty() {
+            c.error(
+                &source_field,
+                format!(
+                    "{label}: enter where the unit cost comes from, like PSSRU Unit Costs 2024"
+                ),
+            );
+        }
+        if year.is_empty() {
+            c.error(
+                &year_field,
+                format!("{label}: enter the year of the unit cost, like 2024/25"),
+            );
+        }
+        if let (Some(pence), false, false) = (pence, source.is_empty(), year.is_empty()) {
+            match TariffEntry::new(item, pence, source, year) {
+                Ok(e) => entries.push(e),
+                Err(e) => c.error(&source_field, e.to_string()),
+            }
+        }
+    }
+    if c.is_ok() {
+        Ok(Tariff::new(entries))
+    } else {
+        Err(c.into_errors())
+    }
+}
+
+/// The actor's service's tariff (managers only).
+pub async fn tariff(store: &dyn Store, actor: &Actor) -> Result<Tariff, AppError> {
+    require_manager(actor)?;
+    Ok(store.health_tariff(&actor.org_id).await?)
+}
+
+/// Saves the whole tariff from the form, or writes nothing and returns every problem.
+pub async fn save_tariff(
+    store: &dyn Store,
+    actor: &Actor,
+    who: &AuditActor,
+    f: &Fields,
+) -> Result<Tariff, AppError> {
+    require_manager(actor)?;
+    let tariff = parse_tariff(f).map_err(AppError::Invalid)?;
+    store.set_health_tariff(who, &actor.org_id, &tariff).await?;
+    Ok(tariff)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_and_validates() {
+        let defaults = Tariff::default_figures();
+        assert_eq!(parse_tariff(&tariff_fields(&defaults)).unwrap(), defaults);
+        let mut f = tariff_fields(&defaults);
+        f.set("cost_bed_day", "£345.5");
+        f.set("source_bed_day", "Local finance team");
+        f.set("year_bed_day", "2025/26");
+        f.set("cost_gp_phone", "");
+        let t = parse_tariff(&f).unwrap();
+        assert_eq!(t.entry(CostItem::BedDay).unwrap().unit_cost_pence(), 34_550);
+        assert!(
+            t.entry(CostItem::Contact(
+                linkwork_domain::health_system::ContactType::GpPhone
+            ))
+            .is_none(),
+            "emptied: uncosted"
+        );
+
+        f.set("cost_gp_surgery", "-4");
+        f.set("source_ae_admitted", " ");
+        let errors = parse_tariff(&f).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, vec!["cost_gp_surgery", "source_ae_admitted"]);
+        assert_eq!(
+            errors[0].message,
+            "GP surgery consultation: enter the unit cost in pounds, 0 or more, like 45 or 27.50"
+        );
+    }
+}

@@ -1,0 +1,34 @@
+//! Linkwork's use cases: the one door to the store for every shell (the web pages, the JSON API,
+//! FHIR, the command line). Each function parses what was submitted into domain values, decides
+//! access (through `linkwork_domain::access` and the helpers in [`casework`]), audits every read of
+//! personal data ([`reads`]), and calls the store. No HTTP here: shells turn [`AppError`] into
+//! their own answers.
+
+pub mod accounts;
+pub mod caseload;
+pub mod casework;
+pub mod clock;
+pub mod contact_details;
+pub mod corrections;
+pub mod date_input;
+pub mod directory;
+mod error;
+pub mod fhir;
+pub mod forms;
+pub mod health_tariff;
+pub mod import;
+pub mod import_activity;
+pub mod intake;
+pub mod onward_loop;
+pub mod oruk_import;
+pub mod partner_list;
+pub mod partnership;
+pub mod plan;
+pub mod privacy;
+pub mod reads;
+pub mod report_scopes;
+pub mod sroi_settings;
+pub mod stakeholders;
+pub mod team;
+
+pub use error::AppError;

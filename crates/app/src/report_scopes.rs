@@ -1,0 +1,60 @@
+//! Which report scopes a user may choose: only populations inside their own organisation. A PCN's
+//! staff see the whole PCN or one of its practices; an ICB's commissioners see every PCN together,
+//! one PCN, or one practice of one of them. Anything else answers 404, so ids cannot be probed.
+
+use crate::AppError;
+use linkwork_domain::access::{Actor, OrgKind};
+use linkwork_domain::report_scope::ReportScope;
+use linkwork_store::Store;
+
+/// The scopes `actor` may report on, the default (their whole organisation) first.
+pub async fn allowed_scopes(
+    store: &dyn Store,
+    actor: &Actor,
+) -> Result<Vec<ReportScope>, AppError> {
+    if !actor.role.sees_aggregates() {
+        return Err(AppError::Forbidden);
+    }
+    let own = store.org(&actor.org_id).await?.ok_or(AppError::Forbidden)?;
+    let pcns = match own.kind {
+        OrgKind::Pcn => vec![],
+        OrgKind::Icb => store.orgs(OrgKind::Pcn, Some(&own.id)).await?,
+        _ => return Err(AppError::Forbidden),
+    };
+    let mut out = vec![linkwork_store::scope_for_org(store, &own)
+        .await?
+        .ok_or(AppError::Forbidden)?];
+    let services: Vec<linkwork_store::Org> = if pcns.is_empty() {
+        vec![own]
+    } else {
+        pcns.clone()
+    };
+    for pcn in &pcns {
+        out.extend(linkwork_store::scope_for_org(store, pcn).await?);
+    }
+    for service in &services {
+        for practice in store.orgs(OrgKind::Practice, Some(&service.id)).await? {
+            out.extend(linkwork_store::scope_for_org(store, &practice).await?);
+        }
+    }
+    Ok(out)
+}
+
+/// The scope named by the `scope` query value (`practice:<id or ODS code>`), or the user's whole
+/// organisation when none is given. A scope outside their organisation is "not found".
+pub async fn resolve(
+    store: &dyn Store,
+    actor: &Actor,
+    requested: Option<&str>,
+) -> Result<(ReportScope, Vec<ReportScope>), AppError> {
+    let allowed = allowed_scopes(store, actor).await?;
+    let chosen = match requested.map(str::trim).filter(|s| !s.is_empty()) {
+        None => allowed[0].clone(),
+        Some(raw) => allowed
+            .iter()
+            .find(|s| s.select_value() == raw || s.argument().eq_ignore_ascii_case(raw))
+            .cloned()
+            .ok_or(AppError::NotFound)?,
+    };
+    Ok((chosen, allowed))
+}
