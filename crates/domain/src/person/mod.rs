@@ -3,7 +3,7 @@
 //! ([`nhs_number`], [`postcode`]), the identity-matching rule and details history ([`identity`]),
 //! contact details and who may see them ([`contact_details`], whose changes share the identity
 //! history) and consent ([`consent`]).
-//! Invariants: an [`NhsNumber`](nhs_number::NhsNumber) always has a valid check digit; a held person
+//! Invariants: an [`NhsNumber`] always has a valid check digit; a held person
 //! changes only when a referral matches on NHS number, date of birth and both names.
 //!
 //! # The person record
