@@ -6,10 +6,10 @@
 //! Cases per property: `PROPTEST_CASES` if set, else the counts below (CI-friendly: the whole file
 //! runs in a few seconds). A failing case is shrunk and saved under `proptest-regressions/`.
 
-use linkwork_domain::bundle::read::Checker;
-use linkwork_domain::bundle::spec;
-use linkwork_domain::csv_safe::{escape_cell, unescape_cell};
-use linkwork_domain::import::{activity_csv, oruk, referrals_csv};
+use linkwork_domain::interop::bundle::read::Checker;
+use linkwork_domain::interop::bundle::spec;
+use linkwork_domain::interop::csv_safe::{escape_cell, unescape_cell};
+use linkwork_domain::interop::import::{activity_csv, oruk, referrals_csv};
 use proptest::prelude::*;
 use serde_json::Value;
 use time::macros::date;
@@ -118,7 +118,7 @@ proptest! {
         let written = escape_cell(&value);
         prop_assert_eq!(unescape_cell(&written), value.as_str());
         let rest = written.trim_start_matches('\'');
-        let formula = written.starts_with(['=', '+', '-', '@', '\t', '\r']) && !linkwork_domain::csv_safe::is_number(&written);
+        let formula = written.starts_with(['=', '+', '-', '@', '\t', '\r']) && !linkwork_domain::interop::csv_safe::is_number(&written);
         prop_assert!(!formula, "{:?} -> {:?} ({:?})", value, written, rest);
     }
 }
@@ -171,7 +171,7 @@ fn read_bundle_file(checker: &mut Checker, name: &str, text: &str) -> Result<Vec
         match checker.row(spec, &positions, i as u64 + 2, &record) {
             Ok(row) => {
                 for value in &row.values {
-                    if let linkwork_domain::bundle::read::Value::Text(t) = value {
+                    if let linkwork_domain::interop::bundle::read::Value::Text(t) = value {
                         prop_assert!(linkwork_domain::forbidden_character(t, linkwork_domain::Lines::Many).is_none(), "accepted {:?}", t);
                     }
                 }

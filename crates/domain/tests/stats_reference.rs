@@ -1,4 +1,4 @@
-//! Checks `linkwork_domain::stats` against reference values computed independently with SciPy by
+//! Checks `linkwork_domain::evaluation::stats` against reference values computed independently with SciPy by
 //! `tools/stats_fixtures.py` and stored, with their inputs and the SciPy version, in
 //! `tests/fixtures/stats_reference.json` (embedded at compile time: no Python at run time).
 //!
@@ -6,7 +6,7 @@
 //! their own size (so small p-values are checked relatively). Counts and the method used must
 //! match exactly. A case whose expected value is `null` must give `None`.
 
-use linkwork_domain::stats::{self, WilcoxonMethod};
+use linkwork_domain::evaluation::stats::{self, WilcoxonMethod};
 use serde_json::Value;
 
 const FIXTURE: &str = include_str!("fixtures/stats_reference.json");

@@ -1,0 +1,899 @@
+//! Health-system use before and after referral: the contacts a GP system or hospital extract
+//! records (imported with `linkwork import activity`; the file format is in interop's activity import),
+//! the tariff that costs them, and the evaluation of change per person-year.
+//!
+//! Pure: facts in, suppressed figures out.
+
+use crate::text::coded_enum;
+use time::Date;
+
+coded_enum! {
+    /// A kind of health-system contact. Codes are stable (stored, in the CSV file, in figure ids).
+    ContactType, field = "contact_type", prompt = "Choose a contact type: gp_surgery, gp_phone, gp_home_visit, practice_nurse, other_practice_contact, ae_not_admitted, ae_admitted or non_elective_admission" {
+        GpSurgery = "gp_surgery", "GP surgery consultation";
+        GpPhone = "gp_phone", "GP telephone consultation";
+        GpHomeVisit = "gp_home_visit", "GP home visit";
+        PracticeNurse = "practice_nurse", "Practice nurse consultation";
+        OtherPracticeContact = "other_practice_contact", "Other practice contact";
+        AeNotAdmitted = "ae_not_admitted", "A&E attendance, not admitted";
+        AeAdmitted = "ae_admitted", "A&E attendance, admitted";
+        NonElectiveAdmission = "non_elective_admission", "Non-elective (emergency) admission";
+    }
+}
+
+impl ContactType {
+    /// Whether a contact of this type may carry bed days (a stay in hospital).
+    pub fn has_bed_days(self) -> bool {
+        self == ContactType::NonElectiveAdmission
+    }
+
+    /// GP appointments, as the Ardens frequent-attender search counts them (surgery, telephone
+    /// and home-visit consultations with a GP).
+    pub fn is_gp_appointment(self) -> bool {
+        matches!(
+            self,
+            ContactType::GpSurgery | ContactType::GpPhone | ContactType::GpHomeVisit
+        )
+    }
+}
+
+// ---- tariff ----
+
+/// What a tariff prices: a contact of one type, or one day in a hospital bed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CostItem {
+    Contact(ContactType),
+    BedDay,
+}
+
+impl CostItem {
+    /// Every item, in report order.
+    pub fn all() -> Vec<CostItem> {
+        ContactType::ALL
+            .iter()
+            .copied()
+            .map(CostItem::Contact)
+            .chain([CostItem::BedDay])
+            .collect()
+    }
+
+    /// The stable code (a contact type's code, or `bed_day`).
+    pub fn code(self) -> &'static str {
+        match self {
+            CostItem::Contact(t) => t.code(),
+            CostItem::BedDay => "bed_day",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            CostItem::Contact(t) => t.label(),
+            CostItem::BedDay => "Bed day (non-elective stay)",
+        }
+    }
+
+    pub fn parse(raw: &str) -> crate::Result<Self> {
+        if raw.trim().eq_ignore_ascii_case("bed_day") {
+            Ok(CostItem::BedDay)
+        } else {
+            ContactType::parse(raw).map(CostItem::Contact)
+        }
+    }
+}
+
+impl serde::Serialize for CostItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
+}
+
+/// One priced item: a unit cost (whole pence, never negative by its type) with where the figure
+/// comes from, so every report can print its sources.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TariffEntry {
+    item: CostItem,
+    unit_cost_pence: u64,
+    source: String,
+    year: String,
+}
+
+impl TariffEntry {
+    /// A priced item. The source is required (a cost nobody can trace is not evidence); the year
+    /// says which price base it is (e.g. `2013/14`).
+    pub fn new(
+        item: CostItem,
+        unit_cost_pence: u64,
+        source: &str,
+        year: &str,
+    ) -> crate::Result<Self> {
+        let source =
+            crate::RequiredText::<200>::parse("source", "where the unit cost comes from", source)?
+                .into_string();
+        let year =
+            crate::RequiredText::<20>::parse("year", "the year of the price", year)?.into_string();
+        Ok(Self {
+            item,
+            unit_cost_pence,
+            source,
+            year,
+        })
+    }
+
+    /// Parses a unit cost as people type it: pounds, optionally with `£`, commas and up to two
+    /// decimal places (`45`, `£1,234.50`). Negative or malformed amounts are refused.
+    pub fn parse_pounds(field: &'static str, raw: &str) -> crate::Result<u64> {
+        let invalid = || {
+            crate::DomainError::invalid(
+                field,
+                "Enter the unit cost in pounds, 0 or more, like 45 or 27.50",
+            )
+        };
+        let clean: String = raw
+            .trim()
+            .trim_start_matches('£')
+            .chars()
+            .filter(|c| *c != ',')
+            .collect();
+        let (whole, frac) = clean.split_once('.').unwrap_or((&clean, ""));
+        if whole.is_empty()
+            || whole.len() > 9
+            || !whole.bytes().all(|b| b.is_ascii_digit())
+            || frac.len() > 2
+            || !frac.bytes().all(|b| b.is_ascii_digit())
+        {
+            return Err(invalid());
+        }
+        let pounds: u64 = whole.parse().map_err(|_| invalid())?;
+        let pence: u64 = if frac.is_empty() {
+            0
+        } else {
+            format!("{frac:0<2}").parse().map_err(|_| invalid())?
+        };
+        Ok(pounds * 100 + pence)
+    }
+
+    pub fn item(&self) -> CostItem {
+        self.item
+    }
+    pub fn unit_cost_pence(&self) -> u64 {
+        self.unit_cost_pence
+    }
+    /// The unit cost in pounds.
+    pub fn unit_cost(&self) -> f64 {
+        self.unit_cost_pence as f64 / 100.0
+    }
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+    pub fn year(&self) -> &str {
+        &self.year
+    }
+}
+
+/// Unit costs by item. An item without an entry is *uncosted*: its contacts are counted but add
+/// nothing to costs, and the report says so (Linkwork invents no figure).
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+pub struct Tariff {
+    entries: Vec<TariffEntry>,
+}
+
+const PSSRU_2013: &str = "PSSRU Unit Costs of Health and Social Care 2013";
+const NHS_REF_COSTS_2013_14: &str = "NHS reference costs 2013/14";
+
+impl Tariff {
+    /// A tariff from entries; a later entry for the same item replaces an earlier one.
+    pub fn new(entries: Vec<TariffEntry>) -> Self {
+        let mut tariff = Tariff::default();
+        for e in entries {
+            tariff.set(e);
+        }
+        tariff
+    }
+
+    /// The verified older figures (see `shared/product/evaluation.md`): PSSRU 2013 for GP and
+    /// practice nurse contacts, NHS reference costs 2013/14 for A&E. Other practice contacts,
+    /// non-elective admissions and bed days have no verified figure and are left uncosted.
+    pub fn default_figures() -> Self {
+        let e = |t: ContactType, pounds: u64, source: &str, year: &str| TariffEntry {
+            item: CostItem::Contact(t),
+            unit_cost_pence: pounds * 100,
+            source: source.to_owned(),
+            year: year.to_owned(),
+        };
+        Tariff::new(vec![
+            e(ContactType::GpSurgery, 45, PSSRU_2013, "2013"),
+            e(ContactType::GpPhone, 27, PSSRU_2013, "2013"),
+            e(ContactType::GpHomeVisit, 114, PSSRU_2013, "2013"),
+            e(ContactType::PracticeNurse, 13, PSSRU_2013, "2013"),
+            e(
+                ContactType::AeNotAdmitted,
+                114,
+                NHS_REF_COSTS_2013_14,
+                "2013/14",
+            ),
+            e(
+                ContactType::AeAdmitted,
+                138,
+                NHS_REF_COSTS_2013_14,
+                "2013/14",
+            ),
+        ])
+    }
+
+    pub fn set(&mut self, entry: TariffEntry) {
+        self.entries.retain(|e| e.item != entry.item);
+        self.entries.push(entry);
+        self.entries.sort_by_key(|e| e.item);
+    }
+
+    pub fn entry(&self, item: CostItem) -> Option<&TariffEntry> {
+        self.entries.iter().find(|e| e.item == item)
+    }
+
+    /// The priced items, in report order.
+    pub fn entries(&self) -> &[TariffEntry] {
+        &self.entries
+    }
+
+    /// Items with no unit cost.
+    pub fn uncosted(&self) -> Vec<CostItem> {
+        CostItem::all()
+            .into_iter()
+            .filter(|i| self.entry(*i).is_none())
+            .collect()
+    }
+}
+
+// ---- facts ----
+
+/// One contact of a person the service knows (`person` is an opaque key, the person's id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActivityFact {
+    pub person: String,
+    pub contact_on: Date,
+    pub contact_type: ContactType,
+    pub bed_days: Option<u32>,
+}
+
+/// A person's referral: the date their before and after windows turn on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonReferral {
+    pub person: String,
+    pub referred_on: Date,
+    /// The practice the referral belongs to, so a practice's report covers its own people.
+    pub practice_id: Option<String>,
+}
+
+/// What the health-system evaluation is computed from.
+#[derive(Debug, Clone, Default)]
+pub struct HealthSystemInput {
+    /// Referrals of the service (every one up to the period's end; the first per person is used).
+    pub referrals: Vec<PersonReferral>,
+    /// Every imported contact of the service's people.
+    pub activity: Vec<ActivityFact>,
+    /// The service's tariff (the default figures when it never set one).
+    pub tariff: Tariff,
+    /// Months before and after the referral date compared; 0 means the default, 6.
+    pub window_months: u8,
+}
+
+// ---- evaluation ----
+
+/// The default before/after window: 6 months each side of the referral date.
+pub const DEFAULT_WINDOW_MONTHS: u8 = 6;
+/// Ardens' frequent attender: more than this many GP appointments in the 12 months before.
+pub const FREQUENT_ATTENDER_MIN_EXCLUSIVE: u64 = 10;
+
+/// Caveats printed with the section.
+pub const CAVEATS: &[&str] = &[
+    "Before and after comparisons without a comparison group: some change would have happened anyway (regression to the mean is likely, as people are often referred at a time of high use).",
+    "Windows: the referral day itself belongs to neither window, as the consultation that made the referral often falls on it.",
+    "Only people whose windows are both wholly covered by the imported data (from its first to its last contact date) and end by the period's end are included.",
+    "Costs use the tariff printed below; contact types without a unit cost are counted but not costed.",
+];
+
+/// `date` moved by `months` calendar months (negative: back); a day past the end of the target
+/// month becomes its last day.
+pub fn shift_months(date: Date, months: i32) -> Date {
+    let index = i32::from(date.month() as u8) - 1 + months;
+    let year = date.year() + index.div_euclid(12);
+    let month =
+        time::Month::try_from((index.rem_euclid(12) + 1) as u8).unwrap_or(time::Month::January);
+    let day = date.day().min(month.length(year));
+    Date::from_calendar_date(year, month, day).unwrap_or(date)
+}
+
+/// Change in one kind of use, per person-year, among the people with full windows.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct UseChange {
+    /// A contact type's code, `bed_days`, or `gp_appointments` (surgery, phone and home visits).
+    pub key: &'static str,
+    pub label: &'static str,
+    pub n: Shown<u64>,
+    pub before_per_person_year: Shown<f64>,
+    pub after_per_person_year: Shown<f64>,
+    /// Mean of the per-person differences (after − before), per person-year.
+    pub change_per_person_year: Shown<f64>,
+    pub ci95_low: Shown<f64>,
+    pub ci95_high: Shown<f64>,
+}
+
+/// Cost of the costed use in the windows, in pounds.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CostChange {
+    pub n: Shown<u64>,
+    /// Mean cost per person in the before window.
+    pub before_per_person: Shown<f64>,
+    pub after_per_person: Shown<f64>,
+    /// Mean of the per-person differences (after − before) over one window.
+    pub change_per_person: Shown<f64>,
+    pub ci95_low: Shown<f64>,
+    pub ci95_high: Shown<f64>,
+    /// Totals over everyone included (one window each).
+    pub total_before: Shown<f64>,
+    pub total_after: Shown<f64>,
+    pub total_change: Shown<f64>,
+}
+
+/// The Ardens frequent-attender subgroup: more than 10 GP appointments in the 12 months before
+/// the referral (only people whose 12 months before are covered by the data can be classed).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FrequentAttenders {
+    pub n: Shown<u64>,
+    pub gp_appointments: UseChange,
+    pub cost: CostChange,
+}
+
+/// The health-system section of the report.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct HealthSystemReport {
+    pub window_months: u8,
+    /// The imported data's first and last contact dates (None: nothing imported).
+    pub data_from: Option<Date>,
+    pub data_to: Option<Date>,
+    /// People first referred in the period.
+    pub referred_in_period: Shown<u64>,
+    /// Of those, people whose windows are both covered: everyone below.
+    pub n_people: Shown<u64>,
+    /// One row per contact type, then bed days.
+    pub by_type: Vec<UseChange>,
+    pub cost: CostChange,
+    pub frequent_attenders: FrequentAttenders,
+    /// The tariff used (printed in every report).
+    pub tariff: Tariff,
+    pub uncosted: Vec<CostItem>,
+    pub caveats: Vec<&'static str>,
+}
+
+use crate::evaluation::disclosure::{Shown, SuppressionPolicy};
+use crate::evaluation::facts::Period;
+
+/// Per person: counts per contact type and bed days in each window.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Windows {
+    before: BTreeMap<ContactType, u64>,
+    after: BTreeMap<ContactType, u64>,
+    bed_days_before: u64,
+    bed_days_after: u64,
+    /// GP appointments in the 12 months before, when the data covers them.
+    gp_12_months_before: Option<u64>,
+}
+
+use std::collections::BTreeMap;
+
+impl Windows {
+    fn cost(&self, tariff: &Tariff, after: bool) -> f64 {
+        let (counts, bed_days) = if after {
+            (&self.after, self.bed_days_after)
+        } else {
+            (&self.before, self.bed_days_before)
+        };
+        let contacts: f64 = counts
+            .iter()
+            .map(|(t, n)| {
+                tariff
+                    .entry(CostItem::Contact(*t))
+                    .map_or(0.0, |e| e.unit_cost() * *n as f64)
+            })
+            .sum();
+        contacts
+            + tariff
+                .entry(CostItem::BedDay)
+                .map_or(0.0, |e| e.unit_cost() * bed_days as f64)
+    }
+    fn gp(&self, after: bool) -> u64 {
+        let counts = if after { &self.after } else { &self.before };
+        counts
+            .iter()
+            .filter(|(t, _)| t.is_gp_appointment())
+            .map(|(_, n)| n)
+            .sum()
+    }
+}
+
+/// The health-system evaluation for people first referred in `period`. See the module and
+/// [`CAVEATS`] for the method.
+pub fn evaluate(
+    input: &HealthSystemInput,
+    period: Period,
+    policy: SuppressionPolicy,
+) -> HealthSystemReport {
+    let months = if input.window_months == 0 {
+        DEFAULT_WINDOW_MONTHS
+    } else {
+        input.window_months
+    };
+    let data_from = input.activity.iter().map(|a| a.contact_on).min();
+    let data_to = input.activity.iter().map(|a| a.contact_on).max();
+
+    // Each person's first referral.
+    let mut first: BTreeMap<&str, Date> = BTreeMap::new();
+    for r in &input.referrals {
+        let e = first.entry(r.person.as_str()).or_insert(r.referred_on);
+        *e = (*e).min(r.referred_on);
+    }
+    let in_period: Vec<(&str, Date)> = first
+        .into_iter()
+        .filter(|(_, d)| period.contains(*d))
+        .collect();
+    let mut people: BTreeMap<&str, (Date, Windows)> = BTreeMap::new();
+    if let (Some(from), Some(to)) = (data_from, data_to) {
+        let end = to.min(period.to);
+        for (person, referred_on) in &in_period {
+            let start = shift_months(*referred_on, -i32::from(months));
+            let stop = shift_months(*referred_on, i32::from(months));
+            if start >= from && stop <= end {
+                let year_back = shift_months(*referred_on, -12);
+                let gp_12 = (year_back >= from).then_some(0);
+                people.insert(
+                    person,
+                    (
+                        *referred_on,
+                        Windows {
+                            gp_12_months_before: gp_12,
+                            ..Windows::default()
+                        },
+                    ),
+                );
+            }
+        }
+    }
+    for a in &input.activity {
+        let Some((referred_on, w)) = people.get_mut(a.person.as_str()) else {
+            continue;
+        };
+        let r = *referred_on;
+        let before = a.contact_on < r && a.contact_on >= shift_months(r, -i32::from(months));
+        let after = a.contact_on > r && a.contact_on <= shift_months(r, i32::from(months));
+        if before {
+            *w.before.entry(a.contact_type).or_default() += 1;
+            w.bed_days_before += u64::from(a.bed_days.unwrap_or(0));
+        } else if after {
+            *w.after.entry(a.contact_type).or_default() += 1;
+            w.bed_days_after += u64::from(a.bed_days.unwrap_or(0));
+        }
+        if let Some(gp) = &mut w.gp_12_months_before {
+            if a.contact_type.is_gp_appointment()
+                && a.contact_on < r
+                && a.contact_on >= shift_months(r, -12)
+            {
+                *gp += 1;
+            }
+        }
+    }
+    let windows: Vec<&Windows> = people.values().map(|(_, w)| w).collect();
+    let years = f64::from(months) / 12.0;
+
+    let mut by_type: Vec<UseChange> = ContactType::ALL
+        .iter()
+        .map(|t| {
+            use_change(t.code(), t.label(), &windows, years, policy, |w, after| {
+                *(if after { &w.after } else { &w.before })
+                    .get(t)
+                    .unwrap_or(&0)
+            })
+        })
+        .collect();
+    by_type.push(use_change(
+        "bed_days",
+        "Bed days (non-elective stays)",
+        &windows,
+        years,
+        policy,
+        |w, after| {
+            if after {
+                w.bed_days_after
+            } else {
+                w.bed_days_before
+            }
+        },
+    ));
+    let cost = cost_change(&windows, &input.tariff, policy);
+
+    let frequent: Vec<&Windows> = windows
+        .iter()
+        .copied()
+        .filter(|w| {
+            w.gp_12_months_before
+                .is_some_and(|n| n > FREQUENT_ATTENDER_MIN_EXCLUSIVE)
+        })
+        .collect();
+    let frequent_attenders = FrequentAttenders {
+        n: policy.count(frequent.len() as u64),
+        gp_appointments: use_change(
+            "gp_appointments",
+            "GP appointments (surgery, phone, home visit)",
+            &frequent,
+            years,
+            policy,
+            |w, after| w.gp(after),
+        ),
+        cost: cost_change(&frequent, &input.tariff, policy),
+    };
+
+    HealthSystemReport {
+        window_months: months,
+        data_from,
+        data_to,
+        referred_in_period: policy.count(in_period.len() as u64),
+        n_people: policy.count(windows.len() as u64),
+        by_type,
+        cost,
+        frequent_attenders,
+        uncosted: input.tariff.uncosted(),
+        tariff: input.tariff.clone(),
+        caveats: CAVEATS.to_vec(),
+    }
+}
+
+fn use_change(
+    key: &'static str,
+    label: &'static str,
+    people: &[&Windows],
+    years: f64,
+    policy: SuppressionPolicy,
+    count: impl Fn(&Windows, bool) -> u64,
+) -> UseChange {
+    let pairs: Vec<(f64, f64)> = people
+        .iter()
+        .map(|w| {
+            (
+                count(w, false) as f64 / years,
+                count(w, true) as f64 / years,
+            )
+        })
+        .collect();
+    let change = crate::evaluation::stats::paired_change(&pairs);
+    let n = pairs.len() as u64;
+    let stat = |f: fn(&crate::evaluation::stats::PairedChange) -> Option<f64>| {
+        policy.statistic(n, change.as_ref().and_then(f))
+    };
+    UseChange {
+        key,
+        label,
+        n: policy.count(n),
+        before_per_person_year: stat(|c| Some(c.mean_before)),
+        after_per_person_year: stat(|c| Some(c.mean_after)),
+        change_per_person_year: stat(|c| Some(c.mean_change)),
+        ci95_low: stat(|c| c.ci95.map(|ci| ci.0)),
+        ci95_high: stat(|c| c.ci95.map(|ci| ci.1)),
+    }
+}
+
+fn cost_change(people: &[&Windows], tariff: &Tariff, policy: SuppressionPolicy) -> CostChange {
+    let pairs: Vec<(f64, f64)> = people
+        .iter()
+        .map(|w| (w.cost(tariff, false), w.cost(tariff, true)))
+        .collect();
+    let change = crate::evaluation::stats::paired_change(&pairs);
+    let n = pairs.len() as u64;
+    let stat = |f: &dyn Fn(&crate::evaluation::stats::PairedChange) -> Option<f64>| {
+        policy.statistic(n, change.as_ref().and_then(f))
+    };
+    let total = n as f64;
+    CostChange {
+        n: policy.count(n),
+        before_per_person: stat(&|c| Some(c.mean_before)),
+        after_per_person: stat(&|c| Some(c.mean_after)),
+        change_per_person: stat(&|c| Some(c.mean_change)),
+        ci95_low: stat(&|c| c.ci95.map(|ci| ci.0)),
+        ci95_high: stat(&|c| c.ci95.map(|ci| ci.1)),
+        total_before: stat(&|c| Some(c.mean_before * total)),
+        total_after: stat(&|c| Some(c.mean_after * total)),
+        total_change: stat(&|c| Some(c.mean_change * total)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn close(a: &Shown<f64>, b: f64) -> bool {
+        matches!(a, Shown::Value(v) if (v - b).abs() < 1e-4)
+    }
+    fn contact(person: &str, on: Date, t: ContactType) -> ActivityFact {
+        ActivityFact {
+            person: person.into(),
+            contact_on: on,
+            contact_type: t,
+            bed_days: None,
+        }
+    }
+    fn referral(person: &str, on: Date) -> PersonReferral {
+        PersonReferral {
+            person: person.into(),
+            referred_on: on,
+            practice_id: None,
+        }
+    }
+    const NO_SUPPRESSION: SuppressionPolicy = SuppressionPolicy {
+        max_suppressed: 0,
+        rounding_base: 1,
+    };
+    fn year() -> Period {
+        Period::new(date!(2025 - 04 - 01), date!(2026 - 03 - 31)).unwrap()
+    }
+
+    /// Three people with full 6-month windows; see the comments for who is left out and why.
+    fn input() -> HealthSystemInput {
+        use ContactType::*;
+        let mut activity = vec![
+            // The data run from 2024-01-01 to 2026-06-30 (a person never referred marks the ends).
+            contact("x", date!(2024 - 01 - 01), GpPhone),
+            contact("x", date!(2026 - 06 - 30), GpPhone),
+            // p1, referred 2025-06-15: before window 2024-12-15..2025-06-14, after 2025-06-16..2025-12-15.
+            contact("p1", date!(2024 - 12 - 15), GpSurgery),
+            contact("p1", date!(2025 - 02 - 01), GpSurgery),
+            contact("p1", date!(2025 - 03 - 01), GpSurgery),
+            contact("p1", date!(2025 - 06 - 14), GpSurgery),
+            contact("p1", date!(2025 - 04 - 01), AeNotAdmitted),
+            contact("p1", date!(2025 - 06 - 15), GpSurgery), // the referral day: neither window
+            contact("p1", date!(2025 - 07 - 01), GpSurgery),
+            contact("p1", date!(2025 - 12 - 15), GpSurgery),
+            contact("p1", date!(2025 - 12 - 16), GpSurgery), // after the after window
+            // p2, referred 2025-07-01: two phone calls and a 5-day admission before, one call after.
+            contact("p2", date!(2025 - 02 - 10), GpPhone),
+            contact("p2", date!(2025 - 03 - 10), GpPhone),
+            ActivityFact {
+                person: "p2".into(),
+                contact_on: date!(2025 - 05 - 01),
+                contact_type: NonElectiveAdmission,
+                bed_days: Some(5),
+            },
+            contact("p2", date!(2025 - 09 - 01), GpPhone),
+            // p3, referred 2025-08-10: nothing before, one surgery consultation after.
+            contact("p3", date!(2025 - 10 - 01), GpSurgery),
+            // p4, referred 2025-12-01: the after window ends 2026-06-01, after the period: left out.
+            contact("p4", date!(2026 - 01 - 01), GpSurgery),
+        ];
+        // p1 had 8 phone calls earlier in the 12 months before (2024-06-15..2025-06-14): with the
+        // 4 surgery consultations, 12 GP appointments > 10, a frequent attender.
+        for m in 7..=11u8 {
+            activity.push(contact(
+                "p1",
+                Date::from_calendar_date(2024, time::Month::try_from(m).unwrap(), 3).unwrap(),
+                GpPhone,
+            ));
+        }
+        for m in 7..=9u8 {
+            activity.push(contact(
+                "p1",
+                Date::from_calendar_date(2024, time::Month::try_from(m).unwrap(), 20).unwrap(),
+                GpPhone,
+            ));
+        }
+        HealthSystemInput {
+            referrals: vec![
+                referral("p1", date!(2025 - 06 - 15)),
+                referral("p1", date!(2025 - 09 - 01)), // a second referral: the first one counts
+                referral("p2", date!(2025 - 07 - 01)),
+                referral("p3", date!(2025 - 08 - 10)),
+                referral("p4", date!(2025 - 12 - 01)),
+                referral("p5", date!(2024 - 12 - 01)), // before the period
+            ],
+            activity,
+            tariff: Tariff::default_figures(),
+            window_months: 0,
+        }
+    }
+
+    #[test]
+    fn counts_per_person_year_and_paired_change() {
+        let r = evaluate(&input(), year(), NO_SUPPRESSION);
+        assert_eq!(r.window_months, 6);
+        assert_eq!(
+            (r.data_from, r.data_to),
+            (Some(date!(2024 - 01 - 01)), Some(date!(2026 - 06 - 30)))
+        );
+        assert_eq!(r.referred_in_period, Shown::Value(4), "p1 to p4");
+        assert_eq!(
+            r.n_people,
+            Shown::Value(3),
+            "p4's after window ends after the period"
+        );
+        // GP surgery per person-year (a window is 0.5 years): before p1 4/0.5 = 8, p2 0, p3 0 →
+        // mean 8/3 = 2.6667; after p1 2/0.5 = 4, p2 0, p3 1/0.5 = 2 → mean 2. Differences −4, 0, 2:
+        // mean −2/3; SD √(((−10/3)² + (2/3)² + (8/3)²)/2) = √(18.6667/2) = 3.05505; SE = 3.05505/√3
+        // = 1.76383; t(0.975, 2) = 4.302653; half-width 7.58918 → CI −8.25585 to 6.92252.
+        let gp = &r.by_type[0];
+        assert_eq!((gp.key, gp.n), ("gp_surgery", Shown::Value(3)));
+        assert!(
+            close(&gp.before_per_person_year, 8.0 / 3.0) && close(&gp.after_per_person_year, 2.0)
+        );
+        assert!(
+            close(&gp.change_per_person_year, -2.0 / 3.0),
+            "{:?}",
+            gp.change_per_person_year
+        );
+        assert!(
+            close(&gp.ci95_low, -8.25585) && close(&gp.ci95_high, 6.92252),
+            "{:?} {:?}",
+            gp.ci95_low,
+            gp.ci95_high
+        );
+        // A&E not admitted: p1 1 before → 2/py for p1, mean 2/3; none after.
+        let ae = r
+            .by_type
+            .iter()
+            .find(|c| c.key == "ae_not_admitted")
+            .unwrap();
+        assert!(
+            close(&ae.before_per_person_year, 2.0 / 3.0) && close(&ae.after_per_person_year, 0.0)
+        );
+        // Bed days: p2 5 before → 10/py, mean 10/3; none after.
+        let beds = r.by_type.last().unwrap();
+        assert_eq!(beds.key, "bed_days");
+        assert!(
+            close(&beds.before_per_person_year, 10.0 / 3.0)
+                && close(&beds.change_per_person_year, -10.0 / 3.0)
+        );
+    }
+
+    #[test]
+    fn costs_with_the_default_tariff_leave_uncosted_items_out() {
+        let r = evaluate(&input(), year(), NO_SUPPRESSION);
+        // p1 before 4 × £45 + 1 × £114 = £294, after 2 × £45 = £90; p2 before 2 × £27 = £54 (the
+        // admission and its bed days have no unit cost), after £27; p3 before £0, after £45.
+        // Differences −204, −27, +45: mean −62, total −186. Before total £348 (mean £116), after £162 (£54).
+        assert!(
+            close(&r.cost.before_per_person, 116.0)
+                && close(&r.cost.after_per_person, 54.0)
+                && close(&r.cost.change_per_person, -62.0)
+        );
+        assert!(
+            close(&r.cost.total_before, 348.0)
+                && close(&r.cost.total_after, 162.0)
+                && close(&r.cost.total_change, -186.0)
+        );
+        assert_eq!(
+            r.uncosted,
+            vec![
+                CostItem::Contact(ContactType::OtherPracticeContact),
+                CostItem::Contact(ContactType::NonElectiveAdmission),
+                CostItem::BedDay
+            ]
+        );
+        // With a bed day at £300 (a figure a manager entered): p2 before £54 + 5 × £300 = £1,554,
+        // so the differences are −204, −1,527, +45: mean −562.
+        let mut with_beds = input();
+        with_beds.tariff.set(
+            TariffEntry::new(CostItem::BedDay, 30_000, "Local finance team", "2025/26").unwrap(),
+        );
+        let r = evaluate(&with_beds, year(), NO_SUPPRESSION);
+        assert!(
+            close(&r.cost.change_per_person, -562.0),
+            "{:?}",
+            r.cost.change_per_person
+        );
+    }
+
+    #[test]
+    fn frequent_attenders_need_more_than_ten_gp_appointments_in_the_year_before() {
+        let r = evaluate(&input(), year(), NO_SUPPRESSION);
+        // Only p1 (12 GP appointments; p2 had 2): GP appointments 4 → 8/py before, 2 → 4/py after.
+        let fa = &r.frequent_attenders;
+        assert_eq!(fa.n, Shown::Value(1));
+        assert!(
+            close(&fa.gp_appointments.before_per_person_year, 8.0)
+                && close(&fa.gp_appointments.change_per_person_year, -4.0)
+        );
+        assert_eq!(
+            fa.gp_appointments.ci95_low,
+            Shown::NoData,
+            "no interval from one person"
+        );
+        assert!(close(&fa.cost.change_per_person, -204.0));
+    }
+
+    #[test]
+    fn suppression_at_seven_and_eight_people() {
+        let people = |n: usize| {
+            let mut input = HealthSystemInput {
+                tariff: Tariff::default_figures(),
+                ..HealthSystemInput::default()
+            };
+            input
+                .activity
+                .push(contact("x", date!(2024 - 01 - 01), ContactType::GpPhone));
+            input
+                .activity
+                .push(contact("x", date!(2026 - 06 - 30), ContactType::GpPhone));
+            for i in 0..n {
+                let p = format!("p{i}");
+                input.referrals.push(referral(&p, date!(2025 - 06 - 01)));
+                input
+                    .activity
+                    .push(contact(&p, date!(2025 - 03 - 01), ContactType::GpSurgery));
+            }
+            evaluate(&input, year(), SuppressionPolicy::default())
+        };
+        let r = people(7);
+        assert_eq!(r.n_people, Shown::Suppressed);
+        assert_eq!(r.by_type[0].change_per_person_year, Shown::Suppressed);
+        assert_eq!(r.cost.total_change, Shown::Suppressed);
+        let r = people(8);
+        assert_eq!(r.n_people, Shown::Value(10), "8 rounds to 10");
+        // Everyone: 1 surgery consultation before (2/py), none after: change −2, SD 0, CI −2 to −2.
+        assert!(
+            close(&r.by_type[0].change_per_person_year, -2.0)
+                && close(&r.by_type[0].ci95_low, -2.0)
+        );
+        assert!(close(&r.cost.total_change, -8.0 * 45.0));
+    }
+
+    #[test]
+    fn no_activity_gives_no_data() {
+        let mut input = input();
+        input.activity.clear();
+        let r = evaluate(&input, year(), SuppressionPolicy::default());
+        assert_eq!((r.data_from, r.n_people), (None, Shown::Value(0)));
+        assert_eq!(r.by_type[0].change_per_person_year, Shown::NoData);
+        assert_eq!(r.cost.total_change, Shown::NoData);
+        let empty = evaluate(
+            &HealthSystemInput::default(),
+            year(),
+            SuppressionPolicy::default(),
+        );
+        assert_eq!(empty.tariff.entries().len(), 0);
+    }
+
+    #[test]
+    fn tariff_defaults_and_unit_costs() {
+        let t = Tariff::default_figures();
+        let gp = t.entry(CostItem::Contact(ContactType::GpSurgery)).unwrap();
+        assert_eq!(
+            (gp.unit_cost_pence(), gp.source(), gp.year()),
+            (
+                4_500,
+                "PSSRU Unit Costs of Health and Social Care 2013",
+                "2013"
+            )
+        );
+        assert_eq!(
+            t.entry(CostItem::Contact(ContactType::AeAdmitted))
+                .unwrap()
+                .unit_cost_pence(),
+            13_800
+        );
+        assert_eq!(t.entries().len(), 6);
+        assert_eq!(TariffEntry::parse_pounds("c", "£1,234.5").unwrap(), 123_450);
+        assert_eq!(TariffEntry::parse_pounds("c", "0").unwrap(), 0);
+        for bad in ["-1", "", "abc", "1.234", "£", "1e3"] {
+            assert!(TariffEntry::parse_pounds("c", bad).is_err(), "{bad}");
+        }
+        assert!(
+            TariffEntry::new(CostItem::BedDay, 100, "  ", "2025").is_err(),
+            "a source is required"
+        );
+        assert_eq!(CostItem::parse("bed_day").unwrap(), CostItem::BedDay);
+        assert_eq!(
+            shift_months(date!(2025 - 08 - 31), -6),
+            date!(2025 - 02 - 28)
+        );
+        assert_eq!(
+            shift_months(date!(2025 - 01 - 15), -12),
+            date!(2024 - 01 - 15)
+        );
+    }
+}

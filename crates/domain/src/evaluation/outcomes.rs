@@ -1,0 +1,126 @@
+//! Outcomes: paired change in each shipped instrument's scores, per referral received in the
+//! period (the earliest baseline paired with the latest later follow-up or discharge measure of
+//! the same questionnaire), with paired-t CI, d_z, Wilcoxon p, % improved/worsened by the
+//! meaningful-change threshold and movement out of the band of concern.
+
+use crate::evaluation::disclosure::Shown;
+use crate::evaluation::facts::{EvaluationSettings, MeasureFacts, Period, ReferralFacts};
+use crate::evaluation::stats;
+use crate::measurement::instruments::{Direction, Instrument, Timepoint};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OutcomeChange {
+    pub score_key: &'static str,
+    pub label: &'static str,
+    pub instrument: Instrument,
+    pub direction: Direction,
+    pub threshold: f64,
+    pub n_paired: Shown<u64>,
+    /// People with a baseline but no follow-up yet (attrition).
+    pub n_baseline_only: Shown<u64>,
+    pub mean_baseline: Shown<f64>,
+    pub mean_follow_up: Shown<f64>,
+    pub mean_change: Shown<f64>,
+    pub ci95_low: Shown<f64>,
+    pub ci95_high: Shown<f64>,
+    pub effect_size_dz: Shown<f64>,
+    /// % of paired people who improved by at least the threshold ([`SuppressionPolicy::proportion`](crate::evaluation::disclosure::SuppressionPolicy::proportion)).
+    pub pct_improved: Shown<f64>,
+    /// How many paired people improved by at least the threshold (a disclosure-controlled count,
+    /// for SROI quantities: people, not a percentage of a rounded total).
+    pub n_improved: Shown<u64>,
+    /// % who got worse by at least the threshold.
+    pub pct_worsened: Shown<f64>,
+    /// Wilcoxon signed-rank test of the changes (two-sided p; scipy's defaults).
+    pub wilcoxon_p: Shown<f64>,
+    /// Paired people whose baseline was in the instrument's band of concern (e.g. lonely, PHQ-9 ≥ 10).
+    pub n_in_concern_at_baseline: Shown<u64>,
+    /// Of those, % no longer in it at follow-up. `NoData` for instruments without such a band.
+    pub pct_out_of_concern: Shown<f64>,
+    /// Of those, how many are no longer in it (a disclosure-controlled count). `NoData` for
+    /// instruments without such a band.
+    pub n_out_of_concern: Shown<u64>,
+}
+
+/// The questionnaires every report shows, used or not (the service's default measurement set).
+pub const CORE_INSTRUMENTS: &[Instrument] = &[Instrument::Ons4, Instrument::Swemwbs];
+
+/// The [`OutcomeChange`] of every score of every instrument measured in the period (and always of
+/// [`CORE_INSTRUMENTS`]), from the measures of the referrals received in it.
+pub fn outcomes(measures: &[MeasureFacts], in_period: &[&ReferralFacts], period: Period, settings: &EvaluationSettings) -> Vec<OutcomeChange> {
+    let policy = settings.policy;
+    let referral_ids: std::collections::HashSet<&str> = in_period.iter().map(|r| r.id.as_str()).collect();
+    let mut result = Vec::new();
+    for instrument in Instrument::ALL {
+        // Per referral: the earliest baseline and the latest later measure, up to the period's end.
+        let mut baseline: BTreeMap<&str, &MeasureFacts> = BTreeMap::new();
+        let mut follow_up: BTreeMap<&str, &MeasureFacts> = BTreeMap::new();
+        for m in measures.iter().filter(|m| m.recorded.instrument() == *instrument && m.taken_on <= period.to && referral_ids.contains(m.referral_id.as_str())) {
+            let slot = if m.timepoint == Timepoint::Baseline { &mut baseline } else { &mut follow_up };
+            let keep_new = match slot.get(m.referral_id.as_str()) {
+                None => true,
+                Some(old) if m.timepoint == Timepoint::Baseline => m.taken_on < old.taken_on,
+                Some(old) => m.taken_on >= old.taken_on,
+            };
+            if keep_new {
+                slot.insert(m.referral_id.as_str(), m);
+            }
+        }
+        if baseline.is_empty() && follow_up.is_empty() && !CORE_INSTRUMENTS.contains(instrument) {
+            // Questionnaires the service does not use would only add empty rows; the core two are
+            // always reported, so a missing measure shows as missing.
+            continue;
+        }
+        for (index, def) in instrument.scores().iter().enumerate() {
+            let threshold = settings.thresholds.get(def.key).copied().unwrap_or(def.default_threshold);
+            let mut pairs = Vec::new();
+            let mut baseline_only = 0u64;
+            for (referral, base) in &baseline {
+                match follow_up.get(referral).filter(|f| f.taken_on >= base.taken_on) {
+                    Some(f) => pairs.push((base.recorded.scores()[index].value, f.recorded.scores()[index].value)),
+                    None => baseline_only += 1,
+                }
+            }
+            // Sums in a fixed order, so the same measures give bit-for-bit the same figures whatever
+            // the stored ids are (a re-imported bundle reports exactly what its source did).
+            pairs.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+            let n = pairs.len() as u64;
+            let change = stats::paired_change(&pairs);
+            let better = |(b, a): &(f64, f64)| match def.direction {
+                Direction::HigherIsBetter => a - b,
+                Direction::LowerIsBetter => b - a,
+            };
+            let count = |pred: &dyn Fn(f64) -> bool| pairs.iter().filter(|p| pred(better(p))).count() as u64;
+            let (improved, worsened) = (count(&|d| d >= threshold), count(&|d| d <= -threshold));
+            let in_concern: Vec<&(f64, f64)> = pairs.iter().filter(|(b, _)| def.is_of_concern(*b) == Some(true)).collect();
+            let n_concern = in_concern.len() as u64;
+            let moved_out = in_concern.iter().filter(|(b, a)| def.moved_out_of_concern(*b, *a) == Some(true)).count() as u64;
+            let changes: Vec<f64> = pairs.iter().map(|(b, a)| a - b).collect();
+            result.push(OutcomeChange {
+                wilcoxon_p: policy.statistic(n, stats::wilcoxon_signed_rank(&changes).map(|w| w.p)),
+                n_in_concern_at_baseline: if def.concern.is_some() { policy.count(n_concern) } else { Shown::NoData },
+                pct_out_of_concern: if def.concern.is_some() { policy.proportion(moved_out, n_concern) } else { Shown::NoData },
+                n_out_of_concern: if def.concern.is_some() { policy.count(moved_out) } else { Shown::NoData },
+                score_key: def.key,
+                label: def.label,
+                instrument: *instrument,
+                direction: def.direction,
+                threshold,
+                n_paired: policy.count(n),
+                n_baseline_only: policy.count(baseline_only),
+                mean_baseline: policy.statistic(n, change.as_ref().map(|c| c.mean_before)),
+                mean_follow_up: policy.statistic(n, change.as_ref().map(|c| c.mean_after)),
+                mean_change: policy.statistic(n, change.as_ref().map(|c| c.mean_change)),
+                ci95_low: policy.statistic(n, change.as_ref().and_then(|c| c.ci95).map(|ci| ci.0)),
+                ci95_high: policy.statistic(n, change.as_ref().and_then(|c| c.ci95).map(|ci| ci.1)),
+                effect_size_dz: policy.statistic(n, change.as_ref().and_then(|c| c.effect_size_dz)),
+                pct_improved: policy.proportion(improved, n),
+                pct_worsened: policy.proportion(worsened, n),
+                n_improved: policy.count(improved),
+            });
+        }
+    }
+    result
+}

@@ -1,0 +1,281 @@
+//! "What works": engagement, onward referrals and wellbeing change by referral source, need,
+//! activity type and partner, for a manager deciding what to strengthen.
+//!
+//! Groups overlap (a person can have several needs and go to several activities) and there is no
+//! comparison group, so differences between groups suggest where to look, not what caused them.
+
+use crate::casework::need::NeedDomain;
+use crate::evaluation::disclosure::{Shown, SuppressionPolicy};
+use crate::evaluation::equity::{paired_changes, OUTCOME_SCORE};
+use crate::evaluation::facts::{MeasureFacts, Period, ReferralFacts};
+use crate::evaluation::stats;
+use crate::measurement::instruments::score_definition;
+use crate::onward::OnwardStatus;
+use serde::Serialize;
+use std::collections::BTreeMap as Map;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use time::Date;
+
+/// One onward referral, with what kind of activity its service offers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OnwardUse {
+    pub referral_id: String,
+    pub partner: String,
+    /// The service's directory categories (taxonomy terms, else the needs it meets).
+    pub activities: Vec<String>,
+    pub status: OnwardStatus,
+    pub sent_on: Date,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct WhatWorksFacts {
+    pub needs: Vec<(String, NeedDomain)>,
+    pub onward: Vec<OnwardUse>,
+    /// Contacts per referral up to the period's end (referrals without any may be absent).
+    pub contacts: Vec<(String, u64)>,
+}
+
+/// One group's figures.
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupWorks {
+    pub key: String,
+    pub label: String,
+    pub referrals: Shown<u64>,
+    /// % of the group's referrals with at least one contact after the first.
+    pub pct_engaged: Shown<f64>,
+    pub onward_sent: Shown<u64>,
+    /// % of the group's onward referrals the person attended or completed.
+    pub pct_onward_went: Shown<f64>,
+    pub n_paired: Shown<u64>,
+    pub mean_change: Shown<f64>,
+    pub ci95_low: Shown<f64>,
+    pub ci95_high: Shown<f64>,
+    pub pct_improved: Shown<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WhatWorks {
+    pub threshold: f64,
+    pub by_source: Vec<GroupWorks>,
+    pub by_need: Vec<GroupWorks>,
+    pub by_activity: Vec<GroupWorks>,
+    pub by_partner: Vec<GroupWorks>,
+}
+
+/// Referrals in a group and the onward referrals that put them there.
+#[derive(Default)]
+struct Members<'a> {
+    referrals: BTreeSet<&'a str>,
+    onward: Vec<&'a OnwardUse>,
+}
+
+pub fn what_works(facts: &WhatWorksFacts, measures: &[MeasureFacts], in_period: &[&ReferralFacts], period: Period, policy: SuppressionPolicy, thresholds: &BTreeMap<String, f64>) -> WhatWorks {
+    let threshold = thresholds
+        .get(OUTCOME_SCORE)
+        .copied()
+        .or_else(|| score_definition(OUTCOME_SCORE).map(|(_, d)| d.default_threshold))
+        .unwrap_or(3.0);
+    let changes = paired_changes(measures, in_period, period);
+    let contacts: HashMap<&str, u64> = facts.contacts.iter().map(|(r, n)| (r.as_str(), *n)).collect();
+    let ids: BTreeSet<&str> = in_period.iter().map(|r| r.id.as_str()).collect();
+    let onward: Vec<&OnwardUse> = facts.onward.iter().filter(|o| ids.contains(o.referral_id.as_str()) && o.sent_on <= period.to).collect();
+
+    let summarise = |groups: Map<(String, String), Members>| -> Vec<GroupWorks> {
+        let mut rows: Vec<GroupWorks> = groups
+            .into_iter()
+            .map(|((key, label), m)| {
+                let n = m.referrals.len() as u64;
+                let engaged = m.referrals.iter().filter(|r| contacts.get(*r).copied().unwrap_or(0) >= 2).count() as u64;
+                let sent = m.onward.len() as u64;
+                let went = m.onward.iter().filter(|o| o.status.went()).count() as u64;
+                let pairs: Vec<(f64, f64)> = m.referrals.iter().filter_map(|r| changes.get(r).copied()).collect();
+                let n_paired = pairs.len() as u64;
+                let change = stats::paired_change(&pairs);
+                let improved = pairs.iter().filter(|(b, a)| a - b >= threshold).count() as u64;
+                GroupWorks {
+                    key,
+                    label,
+                    referrals: policy.count(n),
+                    pct_engaged: policy.proportion(engaged, n),
+                    onward_sent: policy.count(sent),
+                    pct_onward_went: policy.proportion(went, sent),
+                    n_paired: policy.count(n_paired),
+                    mean_change: policy.statistic(n_paired, change.as_ref().map(|c| c.mean_change)),
+                    ci95_low: policy.statistic(n_paired, change.as_ref().and_then(|c| c.ci95).map(|c| c.0)),
+                    ci95_high: policy.statistic(n_paired, change.as_ref().and_then(|c| c.ci95).map(|c| c.1)),
+                    pct_improved: policy.proportion(improved, n_paired),
+                }
+            })
+            .collect();
+        // Best first by % improved; groups without a shown figure last, larger first.
+        rows.sort_by(|a, b| match (a.pct_improved.value(), b.pct_improved.value()) {
+            (Some(x), Some(y)) => y.total_cmp(x),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => b.referrals.value().cmp(&a.referrals.value()),
+        });
+        rows
+    };
+
+    let mut by_source: Map<(String, String), Members> = Map::new();
+    for r in in_period {
+        by_source.entry((r.source.code().to_owned(), r.source.label().to_owned())).or_default().referrals.insert(r.id.as_str());
+    }
+    let mut by_need: Map<(String, String), Members> = Map::new();
+    for (r, need) in facts.needs.iter().filter(|(r, _)| ids.contains(r.as_str())) {
+        by_need.entry((need.code().to_owned(), need.label().to_owned())).or_default().referrals.insert(r.as_str());
+    }
+    // Onward outcomes of a need group: the onward referrals of its referrals.
+    for m in by_need.values_mut() {
+        m.onward = onward.iter().copied().filter(|o| m.referrals.contains(o.referral_id.as_str())).collect();
+    }
+    for m in by_source.values_mut() {
+        m.onward = onward.iter().copied().filter(|o| m.referrals.contains(o.referral_id.as_str())).collect();
+    }
+    let mut by_activity: Map<(String, String), Members> = Map::new();
+    let mut by_partner: Map<(String, String), Members> = Map::new();
+    for o in &onward {
+        let activities: BTreeSet<&str> = o.activities.iter().map(String::as_str).collect();
+        for a in activities {
+            let m = by_activity.entry((slug(a), a.to_owned())).or_default();
+            m.referrals.insert(o.referral_id.as_str());
+            m.onward.push(o);
+        }
+        let m = by_partner.entry((slug(&o.partner), o.partner.clone())).or_default();
+        m.referrals.insert(o.referral_id.as_str());
+        m.onward.push(o);
+    }
+    WhatWorks {
+        threshold,
+        by_source: summarise(by_source),
+        by_need: summarise(by_need),
+        by_activity: summarise(by_activity),
+        by_partner: summarise(by_partner),
+    }
+}
+
+/// A stable id part from a name: lower case, runs of other characters as one `_`.
+pub fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('_') && !out.is_empty() {
+            out.push('_');
+        }
+    }
+    out.trim_end_matches('_').to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::casework::referral::{ReferralSource, ReferralStatus};
+    use crate::evaluation::facts::PracticeFacts;
+    use crate::evaluation::input::EvaluationInput;
+    use crate::measurement::instruments::{AnswerSet, Instrument, Timepoint};
+    use time::macros::date;
+
+    fn swemwbs(raw: [i64; 7]) -> AnswerSet {
+        AnswerSet::from_values(Instrument::Swemwbs, &raw).unwrap()
+    }
+
+    /// 10 GP referrals, all loneliness; the first 8 go to "Walk Club" (physical activity), of
+    /// whom 6 attended; the first 9 had 2+ contacts; 8 have SWEMWBS pairs, 4 × +12.25 and 4 × +0.73.
+    /// 8 self-referrals with one contact each, needs money, no onward, no measures.
+    fn input() -> EvaluationInput {
+        let mut input = EvaluationInput {
+            practices: vec![PracticeFacts {
+                id: "p".into(),
+                name: "P".into(),
+                list_size: 1000,
+            }],
+            ..Default::default()
+        };
+        for i in 0..18 {
+            let id = format!("r{i}");
+            let gp = i < 10;
+            input.referrals.push(ReferralFacts {
+                id: id.clone(),
+                practice_id: Some("p".into()),
+                source: if gp { ReferralSource::GpPractice } else { ReferralSource::SelfReferral },
+                status: ReferralStatus::Accepted,
+                referred_on: date!(2026 - 05 - 01),
+                first_contact_on: None,
+            });
+            input.what_works.needs.push((id.clone(), if gp { NeedDomain::Loneliness } else { NeedDomain::MoneyDebtBenefits }));
+            input.what_works.contacts.push((id.clone(), if i < 9 { 3 } else { 1 }));
+            if i < 8 {
+                let status = if i < 6 { OnwardStatus::Attended } else { OnwardStatus::Declined };
+                input.what_works.onward.push(OnwardUse {
+                    referral_id: id.clone(),
+                    partner: "Walk Club".into(),
+                    activities: vec!["Physical activity".into()],
+                    status,
+                    sent_on: date!(2026 - 05 - 10),
+                });
+                let (before, after) = if i < 4 { ([1; 7], [3; 7]) } else { ([3; 7], [3, 3, 3, 3, 3, 3, 4]) };
+                input.measures.push(MeasureFacts {
+                    referral_id: id.clone(),
+                    timepoint: Timepoint::Baseline,
+                    taken_on: date!(2026 - 05 - 02),
+                    recorded: swemwbs(before).into(),
+                });
+                input.measures.push(MeasureFacts {
+                    referral_id: id,
+                    timepoint: Timepoint::FollowUp,
+                    taken_on: date!(2026 - 08 - 02),
+                    recorded: swemwbs(after).into(),
+                });
+            }
+        }
+        input
+    }
+
+    fn run(input: &EvaluationInput) -> WhatWorks {
+        let period = Period::new(date!(2026 - 04 - 01), date!(2027 - 03 - 31)).unwrap();
+        let in_period: Vec<&ReferralFacts> = input.referrals.iter().collect();
+        what_works(&input.what_works, &input.measures, &in_period, period, SuppressionPolicy::default(), &BTreeMap::new())
+    }
+
+    #[test]
+    fn groups_by_source_need_activity_and_partner() {
+        let w = run(&input());
+        let gp = w.by_source.iter().find(|g| g.key == "gp_practice").unwrap();
+        assert_eq!(gp.referrals, Shown::Value(10));
+        // 9 of 10 engaged (90%) leaves 1 who did not: suppressed, as the 1 would follow.
+        assert_eq!(gp.pct_engaged, Shown::Suppressed);
+        assert_eq!(gp.onward_sent, Shown::Value(10)); // 8, rounded to 10
+        // 6 of 8 went (75%): both 6 and the 2 who did not are small counts, so suppressed.
+        assert_eq!(gp.pct_onward_went, Shown::Suppressed);
+        assert_eq!(gp.n_paired, Shown::Value(10));
+        assert!((gp.mean_change.value().unwrap() - 6.49).abs() < 1e-9);
+        // 4 of 8 improved (50%): suppressed.
+        assert_eq!(gp.pct_improved, Shown::Suppressed);
+        // Self-referrals: 8 people, none engaged, no pairs: shown as 0% engaged and no data.
+        let own = w.by_source.iter().find(|g| g.key == "self").unwrap();
+        assert_eq!(
+            (own.referrals, own.pct_engaged, own.n_paired, own.mean_change),
+            (Shown::Value(10), Shown::Value(0.0), Shown::Value(0), Shown::NoData)
+        );
+        // Sorted: no group has a shown % improved, so larger first (a tie keeps key order).
+        assert_eq!(w.by_source[0].key, "gp_practice");
+        assert_eq!(w.by_need.iter().map(|g| g.key.as_str()).collect::<Vec<_>>(), ["loneliness", "money"]);
+        let walk = &w.by_activity[0];
+        assert_eq!((walk.key.as_str(), walk.referrals, walk.pct_onward_went), ("physical_activity", Shown::Value(10), Shown::Suppressed));
+        assert_eq!(w.by_partner[0].key, "walk_club");
+    }
+
+    #[test]
+    fn seven_people_are_suppressed() {
+        let mut input = input();
+        input.what_works.onward.truncate(7);
+        let w = run(&input);
+        let walk = &w.by_partner[0];
+        assert_eq!(
+            (walk.referrals, walk.onward_sent, walk.pct_onward_went, walk.mean_change),
+            (Shown::Suppressed, Shown::Suppressed, Shown::Suppressed, Shown::Suppressed)
+        );
+        assert_eq!(slug("Riverside Carers' Centre"), "riverside_carers_centre");
+    }
+}
