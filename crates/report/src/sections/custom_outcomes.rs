@@ -2,8 +2,8 @@
 //! published like the shipped instruments': figures `outcome.<score key>.<metric>`, a chart of the
 //! mean change with its 95% CI, and a table with the threshold and band of concern each used.
 
-use crate::format::{count, escape, fixed, one_dp, stat, SUPPRESSED};
-use crate::Figure;
+use crate::primitives::format::{count, escape, fixed, one_dp, stat, SUPPRESSED};
+use crate::primitives::Figure;
 use linkwork_domain::disclosure::Shown;
 use linkwork_domain::evaluation::Report;
 use linkwork_domain::evaluation_custom::CustomOutcome;

@@ -2,8 +2,8 @@
 //! need, activity type and partner, sorted so a manager sees first what seems to work best. The
 //! numbers arrive suppressed from `linkwork_domain::what_works`.
 
-use crate::format::{count, escape, fixed, one_dp, SUPPRESSED};
-use crate::Figure;
+use crate::primitives::format::{count, escape, fixed, one_dp, SUPPRESSED};
+use crate::primitives::Figure;
 use linkwork_domain::disclosure::Shown;
 use linkwork_domain::evaluation::Report;
 use linkwork_domain::what_works::GroupWorks;

@@ -3,7 +3,7 @@
 //! labels and patterns (never colour alone) so it survives greyscale printing, and escapes every
 //! piece of text. Every chart is followed on the page by a table of the same figures.
 
-use crate::format::{escape, fixed, month_long, month_short, parse_month, one_dp};
+use crate::primitives::format::{escape, fixed, month_long, month_short, parse_month, one_dp};
 use linkwork_domain::disclosure::{Shown, SuppressionPolicy};
 use linkwork_domain::evaluation::{MonthCount, OutcomeChange, PracticeReach, TargetBand};
 use linkwork_domain::instruments::Direction;

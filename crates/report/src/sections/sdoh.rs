@@ -3,8 +3,8 @@
 //! partly resolved, not resolved, not worked on. Figures, a stacked-bar chart and a table live
 //! together so they agree; every number arrives suppressed from `linkwork_domain::resolution`.
 
-use crate::format::{count, escape, fixed, one_dp, SUPPRESSED};
-use crate::Figure;
+use crate::primitives::format::{count, escape, fixed, one_dp, SUPPRESSED};
+use crate::primitives::Figure;
 use linkwork_domain::disclosure::Shown;
 use linkwork_domain::evaluation::Report;
 use linkwork_domain::resolution::NeedOutcome;

@@ -3,9 +3,9 @@
 //! 95% intervals, and SWEMWBS change by group. Figures, chart and tables live together so they
 //! always agree; every number arrives suppressed from `linkwork_domain::equity`.
 
-use crate::html::table;
-use crate::format::{count, escape, fixed, one_dp, stat, SUPPRESSED};
-use crate::Figure;
+use crate::primitives::html::table;
+use crate::primitives::format::{count, escape, fixed, one_dp, stat, SUPPRESSED};
+use crate::primitives::Figure;
 use linkwork_domain::disclosure::Shown;
 use linkwork_domain::equity::{DimensionEquity, Group, GroupReach};
 use linkwork_domain::evaluation::Report;

@@ -1,9 +1,11 @@
-//! The stakeholder sections of the report: link workers' own wellbeing (`staff_wellbeing`).
+//! The stakeholder sections of the report: link workers' own wellbeing (`staff_wellbeing`), the
+//! stakeholder scorecards (scored against every other figure, which the document passes in) and
+//! the approved qualitative evidence.
 //! Figures and HTML live together here so the two always agree; the numbers arrive suppressed
 //! from `linkwork_domain::stakeholders`.
 
-use crate::format::{count, escape, fixed, one_dp, with_unit, SUPPRESSED};
-use crate::Figure;
+use crate::primitives::format::{count, escape, fixed, one_dp, with_unit, SUPPRESSED};
+use crate::primitives::Figure;
 use linkwork_domain::disclosure::Shown;
 use linkwork_domain::evaluation::Report;
 use linkwork_domain::stakeholders::scorecard::{
@@ -441,7 +443,7 @@ fn scored(report: &Report, figures: &[Figure]) -> (Vec<Scorecard>, ScorecardSumm
 }
 
 /// The scorecards' summary figures, scored against the figures already in `out`; so this must be
-/// the last call in [`crate::figures`].
+/// the last call in `document::figures`.
 pub(crate) fn scorecard_figures(report: &Report, out: &mut Vec<Figure>) {
     let (_, s) = scored(report, out);
     let none = || (String::new(), String::new());
@@ -499,10 +501,10 @@ fn target_text(t: &Target) -> String {
     format!("{} {v}", t.comparison.label().to_lowercase())
 }
 
-/// The scorecards section: one table per stakeholder and a summary.
-pub(crate) fn scorecards_html(out: &mut String, report: &Report) {
-    let figures = crate::figures(report);
-    let (cards, s) = scored(report, &figures);
+/// The scorecards section: one table per stakeholder and a summary, scored against `figures`
+/// (every figure of the report, as the document assembles them).
+pub(crate) fn scorecards_html(out: &mut String, report: &Report, figures: &[Figure]) {
+    let (cards, s) = scored(report, figures);
     w!(
         out,
         r#"<section class="linkwork-report__section" aria-labelledby="lw-report-scorecards"><h2 class="nhsuk-heading-m" id="lw-report-scorecards">Stakeholder scorecards</h2>"#

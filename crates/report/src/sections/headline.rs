@@ -1,150 +1,291 @@
-//! The report as HTML: a fragment for the web app's page layout, and a standalone document for
-//! saving and printing. Semantic and accessible (WCAG 2.2 AA): headings in order from `h2` (the page
-//! supplies the `h1`), tables with captions and scoped headers, charts with a text alternative and
-//! the same figures in a table. Every piece of text from the report is escaped.
+//! The sections every report has, in reading order: the summary, reach (with the referral rate
+//! against its target band), waiting time to first contact, outcomes (change in scores) and onward
+//! referrals, and the closing notes. Each has its figures (for the CSV and JSON) and its HTML.
 
-use crate::format::{count, date_long, escape, fixed, month_long, one_dp, policy_sentence, stat, SUPPRESSED};
-use crate::svg;
+use crate::primitives::format::{count, date_long, escape, fixed, month_long, one_dp, policy_sentence, stat, unique_slugs, SUPPRESSED};
+use crate::primitives::html::{h3, para, section_start, shown, summary_row, table};
+use crate::primitives::svg;
+use crate::primitives::Figure;
 use linkwork_domain::disclosure::Shown;
 use linkwork_domain::evaluation::{OutcomeChange, Report};
 use linkwork_domain::instruments::{score_definition, Direction};
 
-/// The report body (sections from `h2` down), for embedding in a page that supplies the `h1`.
-pub fn html_fragment(report: &Report, reproduce_command: &str) -> String {
-    let mut out = String::from(r#"<div class="linkwork-report">"#);
-    summary(&mut out, report);
-    reach(&mut out, report);
-    waiting(&mut out, report);
-    outcomes(&mut out, report);
-    onward(&mut out, report);
-    crate::stakeholders::html(&mut out, report);
-    crate::equity::html(&mut out, report);
-    crate::workforce::html(&mut out, report);
-    crate::what_works::html(&mut out, report);
-    crate::sdoh::html(&mut out, report);
-    crate::custom_outcomes::html(&mut out, report);
-    crate::health_system::html(&mut out, report);
-    crate::sroi::html(&mut out, report);
-    crate::stakeholders::scorecards_html(&mut out, report);
-    crate::stakeholders::evidence_html(&mut out, report);
-    notes(&mut out, report, reproduce_command);
-    out.push_str("</div>");
-    out
+const REFERRALS: &str = "referrals";
+const PEOPLE: &str = "people";
+const ANNUAL_RATE: &str = "% of list size a year";
+const DAYS: &str = "days";
+const POINTS: &str = "points";
+const PERCENT: &str = "%";
+const EFFECT_SIZE: &str = "standard deviations";
+const ONWARD: &str = "onward referrals";
+
+// ---- figures ----
+
+pub(crate) fn reach_figures(report: &Report, out: &mut Vec<Figure>) {
+    let r = &report.reach;
+    let s = "reach";
+    out.push(Figure::new("reach.referrals", s, "Referrals received", count(r.referrals), REFERRALS, "Referrals received by the service in the period, from all sources."));
+    out.push(Figure::new(
+        "reach.list_size",
+        s,
+        "Registered list size",
+        r.list_size.to_string(),
+        PEOPLE,
+        "Total number of patients registered with the practices in scope, the population the referral rate is measured against.",
+    ));
+    out.push(
+        Figure::new(
+            "reach.annual_rate_pct",
+            s,
+            "Annual referral rate",
+            one_dp(r.annual_rate_pct),
+            ANNUAL_RATE,
+            format!(
+                "Referrals received in the period as a percentage of the registered list size of the practices, scaled to a year (target band {} to {}%).",
+                fixed(report.settings.target.low_pct, 1),
+                fixed(report.settings.target.high_pct, 1)
+            ),
+        )
+        .with_n(count(r.referrals)),
+    );
+    let slugs = unique_slugs(r.by_practice.iter().map(|p| p.practice.as_str()), "practice");
+    for (p, slug) in r.by_practice.iter().zip(&slugs) {
+        let id = format!("reach.practice.{slug}");
+        out.push(Figure::new(
+            format!("{id}.referrals"),
+            s,
+            format!("{}: referrals received", p.practice),
+            count(p.referrals),
+            REFERRALS,
+            "Referrals received in the period for people registered with this practice.",
+        ));
+        out.push(Figure::new(format!("{id}.list_size"), s, format!("{}: registered list size", p.practice), p.list_size.to_string(), PEOPLE, "Number of patients registered with this practice."));
+        out.push(
+            Figure::new(
+                format!("{id}.annual_rate_pct"),
+                s,
+                format!("{}: annual referral rate", p.practice),
+                one_dp(p.annual_rate_pct),
+                ANNUAL_RATE,
+                "Referrals received in the period for people registered with this practice as a percentage of its list size, scaled to a year.",
+            )
+            .with_n(count(p.referrals)),
+        );
+    }
+    for m in &r.by_month {
+        out.push(Figure::new(
+            format!("reach.month.{}", m.month),
+            s,
+            format!("Referrals received in {}", month_long(&m.month)),
+            count(m.referrals),
+            REFERRALS,
+            "Referrals received in this calendar month (for a month only partly in the period, only the days in the period).",
+        ));
+    }
+    for c in &r.by_source {
+        out.push(Figure::new(
+            format!("reach.source.{}", c.source.code()),
+            s,
+            format!("Referrals from: {}", c.source.label()),
+            count(c.referrals),
+            REFERRALS,
+            format!("Referrals received in the period that were made by: {}.", c.source.label().to_lowercase()),
+        ));
+    }
+    for c in &r.by_status {
+        out.push(Figure::new(
+            format!("reach.status.{}", c.status.code()),
+            s,
+            format!("Referrals now: {}", c.status.label()),
+            count(c.referrals),
+            REFERRALS,
+            format!("Referrals received in the period whose status is now: {}.", c.status.label().to_lowercase()),
+        ));
+    }
 }
 
-/// A complete, standalone HTML5 document of the report, readable on screen and when printed.
-pub fn html_document(report: &Report, reproduce_command: &str) -> String {
-    crate::document::annual_report_document(report, reproduce_command, &crate::document::DocumentMeta::default())
+pub(crate) fn waiting_figures(report: &Report, out: &mut Vec<Figure>) {
+    let w = &report.waiting;
+    let s = "waiting";
+    let n = count(w.n);
+    out.push(Figure::new(
+        "waiting.n",
+        s,
+        "Referrals with a first contact",
+        n.clone(),
+        REFERRALS,
+        "Referrals received in the period that have had a first contact, the base for the waiting-time figures.",
+    ));
+    out.push(
+        Figure::new(
+            "waiting.median_days",
+            s,
+            "Median wait to first contact",
+            one_dp(w.median_days),
+            DAYS,
+            "The middle value of the number of days from referral to first contact, for referrals in the period that have had a first contact.",
+        )
+        .with_n(n.clone()),
+    );
+    out.push(
+        Figure::new(
+            "waiting.mean_days",
+            s,
+            "Mean wait to first contact",
+            one_dp(w.mean_days),
+            DAYS,
+            "The average (mean) number of days from referral to first contact, for referrals in the period that have had a first contact.",
+        )
+        .with_n(n),
+    );
+    out.push(Figure::new(
+        "waiting.still_waiting",
+        s,
+        "Still waiting for a first contact",
+        count(w.still_waiting),
+        REFERRALS,
+        "Referrals received in the period that are still open and have not had a first contact yet.",
+    ));
 }
 
-pub(crate) const DOCUMENT_CSS: &str = "
-body{margin:0;padding:1rem;font-family:Arial,Helvetica,sans-serif;font-size:1rem;line-height:1.5;color:#212b32;background:#fff}
-main{max-width:60rem;margin:0 auto}
-h1,h2,h3{line-height:1.25;margin:0 0 1rem}
-.nhsuk-heading-l{font-size:2rem}
-.nhsuk-heading-m{font-size:1.5rem;margin-top:2.5rem;padding-top:1rem;border-top:1px solid #d8dde0}
-.nhsuk-heading-s{font-size:1.1875rem;margin-top:2rem}
-.nhsuk-lede-text{font-size:1.1875rem}
-.nhsuk-body,.nhsuk-list{margin:0 0 1rem}
-.nhsuk-list--bullet{padding-left:1.25rem}
-.nhsuk-table{width:100%;border-collapse:collapse;margin:0 0 1.5rem;font-size:0.9375rem}
-.nhsuk-table__caption{text-align:left;font-weight:bold;padding-bottom:0.5rem}
-.nhsuk-table__header,.nhsuk-table__cell{text-align:left;vertical-align:top;padding:0.5rem 1rem 0.5rem 0;border-bottom:1px solid #d8dde0}
-.nhsuk-table__head .nhsuk-table__header{border-bottom:2px solid #4c6272}
-.nhsuk-table__header--numeric,.nhsuk-table__cell--numeric{text-align:right}
-.nhsuk-summary-list{margin:0 0 1.5rem}
-.nhsuk-summary-list__row{display:flex;flex-wrap:wrap;border-bottom:1px solid #d8dde0}
-.nhsuk-summary-list__key,.nhsuk-summary-list__value{margin:0;padding:0.5rem 1rem 0.5rem 0}
-.nhsuk-summary-list__key{flex:0 0 30%;font-weight:bold}
-.nhsuk-summary-list__value{flex:1 1 20rem}
-.nhsuk-inset-text{margin:1.5rem 0;padding:0.5rem 1rem;border-left:8px solid #005eb8}
-.nhsuk-inset-text p{margin:0}
-.nhsuk-u-visually-hidden{position:absolute!important;width:1px!important;height:1px!important;margin:0!important;padding:0!important;overflow:hidden!important;clip:rect(0 0 0 0)!important;clip-path:inset(50%)!important;border:0!important;white-space:nowrap!important}
-.linkwork-chart{margin:0 0 1.5rem;max-width:48rem}
-.linkwork-chart svg{display:block;width:100%;height:auto}
-code{font-family:Consolas,'Courier New',monospace;font-size:0.9375rem;background:#f0f4f5;padding:0.1em 0.25em;overflow-wrap:anywhere}
-@media print{
-body{padding:0;font-size:11pt}
-main{max-width:none}
-.nhsuk-heading-m,.nhsuk-heading-s{break-after:avoid}
-.nhsuk-table,.linkwork-chart,.nhsuk-summary-list__row{break-inside:avoid}
-code{background:none;padding:0}
+pub(crate) fn outcomes_figures(report: &Report, out: &mut Vec<Figure>) {
+    let s = "outcome";
+    for o in &report.outcomes {
+        let id = format!("outcome.{}", o.score_key);
+        let label = o.label;
+        let n = count(o.n_paired);
+        let better = match o.direction {
+            Direction::HigherIsBetter => "a rise is an improvement",
+            Direction::LowerIsBetter => "a fall is an improvement",
+        };
+        let t = fixed(o.threshold, 1);
+        let stat_fig = |suffix: &str, what: String, value: String, unit: &'static str, definition: String| {
+            Figure::new(format!("{id}.{suffix}"), s, format!("{label}: {what}"), value, unit, definition).with_n(n.clone())
+        };
+        out.push(Figure::new(
+            format!("{id}.n_paired"),
+            s,
+            format!("{label}: people with baseline and follow-up"),
+            n.clone(),
+            PEOPLE,
+            format!("People referred in the period with both a baseline and a later follow-up or discharge {label} score, the base for the change figures."),
+        ));
+        out.push(Figure::new(
+            format!("{id}.n_baseline_only"),
+            s,
+            format!("{label}: people with a baseline only"),
+            count(o.n_baseline_only),
+            PEOPLE,
+            format!("People referred in the period with a baseline {label} score but no later score yet, who are not in the change figures."),
+        ));
+        out.push(stat_fig(
+            "mean_baseline",
+            "mean at baseline".into(),
+            one_dp(o.mean_baseline),
+            POINTS,
+            "The average score at baseline, for the people with both a baseline and a follow-up.".into(),
+        ));
+        out.push(stat_fig(
+            "mean_follow_up",
+            "mean at follow-up".into(),
+            one_dp(o.mean_follow_up),
+            POINTS,
+            "The average score at the latest follow-up or discharge, for the same people.".into(),
+        ));
+        let mut change = stat_fig(
+            "mean_change",
+            "mean change".into(),
+            one_dp(o.mean_change),
+            POINTS,
+            format!("The average change in score from baseline to the latest follow-up (follow-up minus baseline; {better}), with its 95% confidence interval."),
+        );
+        change.ci95_low = one_dp(o.ci95_low);
+        change.ci95_high = one_dp(o.ci95_high);
+        out.push(change);
+        out.push(stat_fig(
+            "effect_size_dz",
+            "effect size (dz)".into(),
+            stat(o.effect_size_dz, 2),
+            EFFECT_SIZE,
+            "The size of the average change relative to how much people's changes vary (Cohen's dz); about 0.2 is small, 0.5 medium and 0.8 large.".into(),
+        ));
+        out.push(stat_fig(
+            "pct_improved",
+            format!("improved by {t} points or more"),
+            one_dp(o.pct_improved),
+            PERCENT,
+            format!("The percentage of people with a baseline and follow-up whose score improved by at least {t} points, the threshold for a meaningful change."),
+        ));
+        out.push(stat_fig(
+            "pct_worsened",
+            format!("worsened by {t} points or more"),
+            one_dp(o.pct_worsened),
+            PERCENT,
+            format!("The percentage of people with a baseline and follow-up whose score got worse by at least {t} points, the threshold for a meaningful change."),
+        ));
+        out.push(stat_fig(
+            "wilcoxon_p",
+            "Wilcoxon signed-rank p".into(),
+            stat(o.wilcoxon_p, 4),
+            "p",
+            "The two-sided p-value of the Wilcoxon signed-rank test of the changes (scipy's defaults: exact for small samples, normal approximation otherwise); small values mean the change is unlikely to be chance alone.".into(),
+        ));
+        if !matches!(o.n_in_concern_at_baseline, Shown::NoData) {
+            let mut base = Figure::new(
+                format!("{id}.n_in_concern_at_baseline"),
+                s,
+                format!("{label}: people in the band of concern at baseline"),
+                count(o.n_in_concern_at_baseline),
+                PEOPLE,
+                format!("People with a baseline and follow-up whose baseline {label} score was in the instrument's band of concern (for example lonely, or above the caseness cut-off)."),
+            );
+            base.n = n.clone();
+            out.push(base);
+            let mut moved = Figure::new(
+                format!("{id}.pct_out_of_concern"),
+                s,
+                format!("{label}: moved out of the band of concern"),
+                one_dp(o.pct_out_of_concern),
+                PERCENT,
+                "Of the people in the band of concern at baseline, the percentage no longer in it at follow-up.".to_owned(),
+            );
+            moved.n = count(o.n_in_concern_at_baseline);
+            out.push(moved);
+        }
+    }
 }
-";
+
+pub(crate) fn onward_figures(report: &Report, out: &mut Vec<Figure>) {
+    let s = "onward";
+    let slugs = unique_slugs(report.onward.iter().map(|p| p.partner.as_str()), "partner");
+    for (p, slug) in report.onward.iter().zip(&slugs) {
+        let id = format!("onward.{slug}");
+        let name = &p.partner;
+        let counts: [(&str, &str, Shown<u64>, &str); 4] = [
+            ("sent", "sent", p.sent, "Onward referrals sent to this partner in the period."),
+            ("accepted", "accepted", p.accepted, "Onward referrals sent in the period that this partner accepted, including those the person went on to attend."),
+            ("declined", "declined", p.declined, "Onward referrals sent in the period that this partner declined."),
+            ("awaiting", "awaiting a response", p.awaiting, "Onward referrals sent in the period that this partner has not answered yet."),
+        ];
+        for (suffix, what, value, definition) in counts {
+            out.push(Figure::new(format!("{id}.{suffix}"), s, format!("{name}: onward referrals {what}"), count(value), ONWARD, definition));
+        }
+        out.push(Figure::new(
+            format!("{id}.acceptance_pct"),
+            s,
+            format!("{name}: acceptance rate"),
+            one_dp(p.acceptance_pct),
+            PERCENT,
+            "Onward referrals this partner accepted as a percentage of those it has answered (accepted or declined).",
+        ));
+    }
+}
+
+// ---- HTML ----
 
 /// `1 April 2026 to 31 March 2027`
 fn period_text(report: &Report) -> String {
     format!("{} to {}", date_long(report.period.from), date_long(report.period.to))
-}
-
-/// A formatted figure as HTML: escaped, with thousands separators; `*` and missing figures get a
-/// visible mark that screen readers hear as words.
-fn shown(text: &str) -> String {
-    match text {
-        SUPPRESSED => r#"<span aria-hidden="true">*</span><span class="nhsuk-u-visually-hidden">suppressed</span>"#.to_owned(),
-        "" => r#"<span aria-hidden="true">–</span><span class="nhsuk-u-visually-hidden">no data</span>"#.to_owned(),
-        other => escape(&group_thousands(other)),
-    }
-}
-
-/// `12345.6` as `12,345.6`; anything that is not a plain number is left alone.
-fn group_thousands(text: &str) -> String {
-    let (sign, rest) = text.strip_prefix('-').map_or(("", text), |r| ("-", r));
-    let (int, frac) = rest.split_once('.').map_or((rest, None), |(i, f)| (i, Some(f)));
-    if int.len() < 4 || !int.bytes().all(|b| b.is_ascii_digit()) {
-        return text.to_owned();
-    }
-    let mut grouped = String::new();
-    for (i, ch) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(ch);
-    }
-    match frac {
-        Some(f) => format!("{sign}{grouped}.{f}"),
-        None => format!("{sign}{grouped}"),
-    }
-}
-
-fn section_start(out: &mut String, id: &str, heading: &str) {
-    w!(out, r#"<section class="linkwork-report__section" aria-labelledby="{id}"><h2 class="nhsuk-heading-m" id="{id}">{}</h2>"#, escape(heading));
-}
-
-fn h3(out: &mut String, heading: &str) {
-    w!(out, r#"<h3 class="nhsuk-heading-s">{}</h3>"#, escape(heading));
-}
-
-pub(crate) fn para(out: &mut String, html: &str) {
-    w!(out, r#"<p class="nhsuk-body">{html}</p>"#);
-}
-
-/// A table whose first column holds row headers. `columns` are (heading, numeric); cells are HTML.
-pub(crate) fn table(out: &mut String, caption: &str, columns: &[(&str, bool)], rows: &[(String, Vec<String>)]) {
-    w!(out, r#"<table class="nhsuk-table"><caption class="nhsuk-table__caption">{}</caption><thead class="nhsuk-table__head"><tr class="nhsuk-table__row">"#, escape(caption));
-    for (heading, numeric) in columns {
-        let class = if *numeric { "nhsuk-table__header nhsuk-table__header--numeric" } else { "nhsuk-table__header" };
-        w!(out, r#"<th scope="col" class="{class}">{}</th>"#, escape(heading));
-    }
-    out.push_str(r#"</tr></thead><tbody class="nhsuk-table__body">"#);
-    for (header, cells) in rows {
-        w!(out, r#"<tr class="nhsuk-table__row"><th scope="row" class="nhsuk-table__header">{header}</th>"#);
-        for (i, cell) in cells.iter().enumerate() {
-            let numeric = columns.get(i + 1).is_some_and(|c| c.1);
-            let class = if numeric { "nhsuk-table__cell nhsuk-table__cell--numeric" } else { "nhsuk-table__cell" };
-            w!(out, r#"<td class="{class}">{cell}</td>"#);
-        }
-        out.push_str("</tr>");
-    }
-    out.push_str("</tbody></table>");
-}
-
-fn summary_row(out: &mut String, key: &str, value_html: &str) {
-    w!(
-        out,
-        r#"<div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">{}</dt><dd class="nhsuk-summary-list__value">{value_html}</dd></div>"#,
-        escape(key)
-    );
 }
 
 /// Where a rate sits against the target band, in words. Rates are shown to one decimal place, so
@@ -180,7 +321,7 @@ pub fn referral_rate(report: &Report) -> Option<(String, &'static str)> {
     Some((one_dp(Shown::Value(v)), position))
 }
 
-fn summary(out: &mut String, report: &Report) {
+pub(crate) fn summary_html(out: &mut String, report: &Report) {
     section_start(out, "lw-report-summary", "Summary");
     out.push_str(r#"<dl class="nhsuk-summary-list">"#);
     summary_row(out, "Period", &escape(&period_text(report)));
@@ -226,7 +367,7 @@ fn summary(out: &mut String, report: &Report) {
     out.push_str("</section>");
 }
 
-fn reach(out: &mut String, report: &Report) {
+pub(crate) fn reach_html(out: &mut String, report: &Report) {
     let r = &report.reach;
     let policy = &report.settings.policy;
     section_start(out, "lw-report-reach", "Reach");
@@ -293,7 +434,7 @@ fn reach(out: &mut String, report: &Report) {
     out.push_str("</section>");
 }
 
-fn waiting(out: &mut String, report: &Report) {
+pub(crate) fn waiting_html(out: &mut String, report: &Report) {
     let w = &report.waiting;
     section_start(out, "lw-report-waiting", "Waiting time to first contact");
     para(out, "Days from referral to the first contact with a link worker, for referrals received in the period.");
@@ -323,7 +464,7 @@ fn ci_html(o: &OutcomeChange) -> String {
     }
 }
 
-fn outcomes(out: &mut String, report: &Report) {
+pub(crate) fn outcomes_html(out: &mut String, report: &Report) {
     section_start(out, "lw-report-outcomes", "Outcomes");
     para(
         out,
@@ -411,7 +552,7 @@ fn outcomes(out: &mut String, report: &Report) {
     out.push_str("</section>");
 }
 
-fn onward(out: &mut String, report: &Report) {
+pub(crate) fn onward_html(out: &mut String, report: &Report) {
     section_start(out, "lw-report-onward", "Onward referrals");
     para(out, "Onward referrals that link workers sent to community partners in the period, and the partners' responses.");
     if report.onward.is_empty() {
@@ -445,7 +586,7 @@ fn onward(out: &mut String, report: &Report) {
     out.push_str("</section>");
 }
 
-fn notes(out: &mut String, report: &Report, reproduce_command: &str) {
+pub(crate) fn notes_html(out: &mut String, report: &Report, reproduce_command: &str) {
     let settings = &report.settings;
     section_start(out, "lw-report-notes", "Notes");
     h3(out, "Caveats");

@@ -2,8 +2,8 @@
 //! worker against 200–250 a year, and contacts per person against the typical 6–12, with a small
 //! bullet chart. Numbers arrive suppressed from `linkwork_domain::workforce`.
 
-use crate::format::{count, escape, fixed, one_dp, SUPPRESSED};
-use crate::Figure;
+use crate::primitives::format::{count, escape, fixed, one_dp, SUPPRESSED};
+use crate::primitives::Figure;
 use linkwork_domain::evaluation::Report;
 
 const SECTION: &str = "workforce";

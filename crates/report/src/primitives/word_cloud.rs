@@ -3,7 +3,7 @@
 //! the same picture. Font size grows with the number of people who used the word. The picture is
 //! `role="img"` with a title and description, and the same words and counts are in a table.
 
-use crate::format::escape;
+use crate::primitives::format::escape;
 use linkwork_domain::disclosure::Shown;
 use linkwork_domain::word_cloud::WordCount;
 use std::fmt::Write;

@@ -3,8 +3,8 @@
 //! When the model's proxies are Linkwork's illustrative set, every figure's label and the HTML
 //! section say so.
 
-use crate::format::{escape, fixed, unique_slugs};
-use crate::Figure;
+use crate::primitives::format::{escape, fixed, unique_slugs};
+use crate::primitives::Figure;
 use linkwork_domain::disclosure::Shown;
 use linkwork_domain::evaluation::Report;
 use linkwork_domain::sroi::{QuantityUnit, SroiReport, SroiStatus};
@@ -226,7 +226,7 @@ pub(crate) fn figures(report: &Report, out: &mut Vec<Figure>) {
 /// The shared table with plain-text row headers and cells (escaped here).
 fn table(out: &mut String, caption: &str, columns: &[(&str, bool)], rows: &[(String, Vec<String>)]) {
     let escaped: Vec<(String, Vec<String>)> = rows.iter().map(|(h, cells)| (escape(h), cells.iter().map(|c| escape(c)).collect())).collect();
-    crate::html::table(out, caption, columns, &escaped);
+    crate::primitives::html::table(out, caption, columns, &escaped);
 }
 
 fn section_start(out: &mut String) {

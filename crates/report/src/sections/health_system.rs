@@ -3,9 +3,9 @@
 //! frequent-attender subgroup. Figures, chart and tables live together so they always agree;
 //! every number arrives suppressed from `linkwork_domain::health_system`.
 
-use crate::html::{para, table};
-use crate::format::{count, date_long, escape, fixed, one_dp, stat, SUPPRESSED};
-use crate::Figure;
+use crate::primitives::html::{para, table};
+use crate::primitives::format::{count, date_long, escape, fixed, one_dp, stat, SUPPRESSED};
+use crate::primitives::Figure;
 use linkwork_domain::disclosure::Shown;
 use linkwork_domain::evaluation::Report;
 use linkwork_domain::health_system::{CostChange, HealthSystemReport, UseChange};

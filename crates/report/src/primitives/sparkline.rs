@@ -2,7 +2,7 @@
 //! suppressed or missing, the last point marked and labelled. The SVG is `role="img"` with a
 //! title listing every point, and [`trend_text`] gives the same in a sentence for the page.
 
-use crate::format::{escape, fixed, with_unit};
+use crate::primitives::format::{escape, fixed, with_unit};
 use linkwork_domain::disclosure::Shown;
 use std::fmt::Write;
 
