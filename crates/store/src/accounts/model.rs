@@ -1,10 +1,54 @@
-//! Accounts beyond the basics in `model.rs`: token expiry and revocation, password links (reset
-//! and invitation), the sign-in lockout's failures, administrators' lists, OpenID Connect links.
+//! Inputs and read models of accounts: users and their credentials, sessions, API tokens (expiry
+//! and revocation), password links (reset and invitation), sign-in failures, administrators'
+//! lists, OpenID Connect links.
 
-use crate::model::User;
 use linkwork_domain::access::Role;
 use serde::Serialize;
 use time::OffsetDateTime;
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub email: String,
+    pub display_name: String,
+    /// An argon2 PHC string; the store never sees a password.
+    pub password_hash: String,
+    pub role: Role,
+    pub org_id: String,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct User {
+    pub id: String,
+    pub email: String,
+    pub display_name: String,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
+    pub org_id: String,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct UserCredentials {
+    #[sqlx(flatten)]
+    pub user: User,
+    pub password_hash: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub user: User,
+    pub csrf_token: String,
+    pub expires_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ApiToken {
+    pub id: String,
+    pub org_id: String,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
+    pub label: Option<String>,
+}
 
 /// How long an API token lives when its maker does not say.
 pub const API_TOKEN_DEFAULT_DAYS: i64 = 90;

@@ -1,9 +1,45 @@
-//! Inputs and read models of the stakeholder slice of the evaluation (`StakeholderStore`): link
-//! workers' own wellbeing check-ins, stakeholder plans and qualitative evidence.
+//! Inputs and read models of the evaluation's slices: health activity rows, check-ins, stakeholders
+//! and success statements, qualitative evidence, community activities and link workers' time.
 
 use linkwork_domain::stakeholders::staff_wellbeing::CheckIn;
 use serde::Serialize;
 use time::Date;
+
+#[derive(Debug, Clone)]
+pub struct NewCommunityActivity {
+    pub service_org_id: String,
+    pub worker_id: String,
+    pub activity_on: Date,
+    pub kind: linkwork_domain::community::ActivityKind,
+    pub organisation_name: String,
+    pub org_id: Option<String>,
+    pub minutes: i64,
+    pub assets_found: Option<String>,
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct CommunityActivity {
+    pub id: String,
+    pub worker_id: String,
+    pub worker_name: String,
+    pub activity_on: Date,
+    #[sqlx(try_from = "String")]
+    pub kind: linkwork_domain::community::ActivityKind,
+    pub organisation_name: String,
+    pub minutes: i64,
+    pub assets_found: Option<String>,
+    pub notes: Option<String>,
+}
+
+/// Minutes a link worker recorded in a period: community work and contacts with people.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct WorkerTime {
+    pub worker_id: String,
+    pub name: String,
+    pub community_minutes: i64,
+    pub contact_minutes: i64,
+}
 
 /// A check-in a link worker records about themselves.
 #[derive(Debug, Clone)]
@@ -75,4 +111,26 @@ pub struct EvidenceItem {
     pub recorded_on: Date,
     pub linked_to_person: bool,
     pub approved_text: Option<String>,
+}
+
+/// One imported contact, for a person the service knows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewHealthActivity {
+    pub person_id: String,
+    pub contact_on: Date,
+    pub contact_type: linkwork_domain::health_system::ContactType,
+    pub bed_days: Option<u32>,
+    /// The system or extract; empty when not given.
+    pub source: String,
+    /// See `linkwork_domain::import::activity_csv` (identical rows of a file).
+    pub occurrence: u32,
+}
+
+/// What [`ActivityStore::add_health_activity`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ActivityWrite {
+    /// Contacts written.
+    pub added: usize,
+    /// Contacts whose natural key (person, date, type, source, occurrence) was already stored.
+    pub already_recorded: usize,
 }

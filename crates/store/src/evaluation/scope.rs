@@ -1,5 +1,6 @@
-//! Resolving a report scope (ICB, PCN or one practice) to the facts it covers, and computing the
-//! evaluation for it: the one path shared by the web report, the API and `linkwork report`.
+//! Computing the evaluation report from stored facts: for named services ([`evaluation_report`])
+//! or for a report scope (ICB, PCN or one practice: [`scope_for_org`], [`scoped_input`],
+//! [`scoped_report`]). The one path shared by the web report, the API and `linkwork report`.
 
 use crate::{Result, Store, StoreError};
 use linkwork_domain::access::OrgKind;
@@ -84,4 +85,17 @@ pub async fn scoped_report(
     Ok(linkwork_domain::evaluation::evaluate(
         &input, period, settings,
     ))
+}
+
+/// Loads the facts for `service_org_ids` and computes the evaluation for `period`: the one path
+/// by which the web report, the API and `linkwork report` get their figures.
+pub async fn evaluation_report(
+    store: &dyn Store,
+    scope_name: &str,
+    service_org_ids: &[String],
+    period: Period,
+    settings: &EvaluationSettings,
+) -> Result<Report> {
+    let input = store.evaluation_input(scope_name, service_org_ids, period.to).await?;
+    Ok(linkwork_domain::evaluation::evaluate(&input, period, settings))
 }

@@ -1,28 +1,40 @@
-//! The storage traits for privacy: the audit trail, identity and details history, consent, and
-//! people's rights. Kept apart from `traits.rs` so each concern's surface stays small.
+//! Who a person is and their rights over their record: identity conflicts and the history of their
+//! details ([`IdentityStore`]), how to reach them and the service ([`ContactStore`]), and consent to
+//! share, restriction, erasure and retention ([`PrivacyStore`]).
 
-use crate::model::AuditActor;
-use crate::model_privacy::*;
+mod model;
+pub use model::*;
+
 use crate::Result;
+use crate::audit::AuditActor;
 use async_trait::async_trait;
 use time::Date;
 
-/// The tamper-evident audit trail.
+/// How to reach people (`linkwork_domain::contact_details`), who may, and how the public reach
+/// the service.
 #[async_trait]
-pub trait AuditStore: Send + Sync {
-    /// Records a read of personal data that the read itself did not record (lists, pages that
-    /// show people, exports): one event naming every person shown.
-    async fn record_read(&self, who: &AuditActor, read: &ReadAudit) -> Result<()>;
-    /// Records an event that is not a read (an export, an account action) in the chain.
-    async fn record_event(&self, who: &AuditActor, action: &str, entity: &str, entity_id: &str, person_id: Option<&str>) -> Result<()>;
-    /// Walks the whole chain in order, from the first event; `anchor` is a (seq, hash) recorded
-    /// earlier that must still be there. `progress` is told how many events were checked.
-    async fn verify_audit_chain(&self, anchor: Option<(i64, String)>, progress: &(dyn Fn(u64) + Send + Sync)) -> Result<ChainReport>;
-    /// A page of a service's audit trail, newest first: events about its people and events by
-    /// its own staff and tokens.
-    async fn audit_trail(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>>;
-    /// Every event about one person (reads of their record and of lists that showed them), oldest first.
-    async fn person_audit(&self, person_id: &str) -> Result<Vec<AuditEntry>>;
+pub trait ContactStore: Send + Sync {
+    /// The person's contact details as held (empty when none were recorded). Not audited: callers
+    /// show them within a read they audit (a record, a partner's referral, the edit form).
+    async fn contact_details(&self, person_id: &str) -> Result<linkwork_domain::contact_details::ContactDetails>;
+    /// Replaces the person's contact details and, when given, their postcode (the address's), in
+    /// one transaction: each change kept in their details history with `source`, audited as
+    /// `person.contact_update`. Returns how many details changed (none: nothing is written).
+    /// `NotFound` for an unknown or erased person.
+    async fn set_contact_details(
+        &self,
+        who: &AuditActor,
+        person_id: &str,
+        details: &linkwork_domain::contact_details::ContactDetails,
+        postcode: Option<&linkwork_domain::Postcode>,
+        source: linkwork_domain::identity::DetailsSource,
+    ) -> Result<usize>;
+    /// Records that the person withdrew their consent to share with `org_id` on this referral
+    /// (audited); `NotFound` when no standing consent was given.
+    async fn withdraw_sharing_consent(&self, who: &AuditActor, referral_id: &str, org_id: &str, on: Date) -> Result<()>;
+    /// How the public reach a link-worker service, if it said.
+    async fn service_contact(&self, service_org_id: &str) -> Result<Option<linkwork_domain::contact_details::ServiceContact>>;
+    async fn set_service_contact(&self, who: &AuditActor, service_org_id: &str, contact: &linkwork_domain::contact_details::ServiceContact) -> Result<()>;
 }
 
 /// Who a person is: identity conflicts raised by referrals, the history of every change to a
