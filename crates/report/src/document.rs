@@ -2,14 +2,102 @@
 //! list built from the sections actually rendered (so sections other modules add appear without
 //! edits here), the sections, and a "How to reproduce" appendix with one command per figure
 //! section. The same standalone HTML is the download and the source of the PDF.
+//!
+//! This is also where the sections are put in reading order: [`figures`] (every figure, for the
+//! CSV, the JSON and the scorecards) and [`html_fragment`] (the report body for a page). Only
+//! `lib.rs` and `figure_docs` import this module; sections never do.
 
-use crate::figures::figures;
-use crate::format::escape as escape_text;
-use crate::html::{html_fragment, DOCUMENT_CSS};
+use crate::primitives::format::escape as escape_text;
+use crate::primitives::Figure;
+use crate::sections::{custom_outcomes, equity, headline, health_system, sdoh, sroi, stakeholders, what_works, workforce};
 use crate::Format;
 use linkwork_domain::evaluation::{Period, Report};
 use std::fmt::Write;
 use time::Date;
+
+/// Every figure in the report, in reading order, each with a unique, stable id.
+pub fn figures(report: &Report) -> Vec<Figure> {
+    let mut out = Vec::new();
+    headline::reach_figures(report, &mut out);
+    headline::waiting_figures(report, &mut out);
+    headline::outcomes_figures(report, &mut out);
+    headline::onward_figures(report, &mut out);
+    stakeholders::figures(report, &mut out);
+    equity::figures(report, &mut out);
+    workforce::figures(report, &mut out);
+    what_works::figures(report, &mut out);
+    sdoh::figures(report, &mut out);
+    custom_outcomes::figures(report, &mut out);
+    health_system::figures(report, &mut out);
+    sroi::figures(report, &mut out);
+    // Last: scorecards are scored against every figure above.
+    stakeholders::scorecard_figures(report, &mut out);
+    out
+}
+
+/// The report body (sections from `h2` down), for embedding in a page that supplies the `h1`.
+pub fn html_fragment(report: &Report, reproduce_command: &str) -> String {
+    let mut out = String::from(r#"<div class="linkwork-report">"#);
+    headline::summary_html(&mut out, report);
+    headline::reach_html(&mut out, report);
+    headline::waiting_html(&mut out, report);
+    headline::outcomes_html(&mut out, report);
+    headline::onward_html(&mut out, report);
+    stakeholders::html(&mut out, report);
+    equity::html(&mut out, report);
+    workforce::html(&mut out, report);
+    what_works::html(&mut out, report);
+    sdoh::html(&mut out, report);
+    custom_outcomes::html(&mut out, report);
+    health_system::html(&mut out, report);
+    sroi::html(&mut out, report);
+    stakeholders::scorecards_html(&mut out, report, &figures(report));
+    stakeholders::evidence_html(&mut out, report);
+    headline::notes_html(&mut out, report, reproduce_command);
+    out.push_str("</div>");
+    out
+}
+
+/// A complete, standalone HTML5 document of the report, readable on screen and when printed.
+pub fn html_document(report: &Report, reproduce_command: &str) -> String {
+    annual_report_document(report, reproduce_command, &DocumentMeta::default())
+}
+
+/// The page's own styles (NHS-like, print-friendly), inlined so the document stands alone.
+pub(crate) const DOCUMENT_CSS: &str = "
+body{margin:0;padding:1rem;font-family:Arial,Helvetica,sans-serif;font-size:1rem;line-height:1.5;color:#212b32;background:#fff}
+main{max-width:60rem;margin:0 auto}
+h1,h2,h3{line-height:1.25;margin:0 0 1rem}
+.nhsuk-heading-l{font-size:2rem}
+.nhsuk-heading-m{font-size:1.5rem;margin-top:2.5rem;padding-top:1rem;border-top:1px solid #d8dde0}
+.nhsuk-heading-s{font-size:1.1875rem;margin-top:2rem}
+.nhsuk-lede-text{font-size:1.1875rem}
+.nhsuk-body,.nhsuk-list{margin:0 0 1rem}
+.nhsuk-list--bullet{padding-left:1.25rem}
+.nhsuk-table{width:100%;border-collapse:collapse;margin:0 0 1.5rem;font-size:0.9375rem}
+.nhsuk-table__caption{text-align:left;font-weight:bold;padding-bottom:0.5rem}
+.nhsuk-table__header,.nhsuk-table__cell{text-align:left;vertical-align:top;padding:0.5rem 1rem 0.5rem 0;border-bottom:1px solid #d8dde0}
+.nhsuk-table__head .nhsuk-table__header{border-bottom:2px solid #4c6272}
+.nhsuk-table__header--numeric,.nhsuk-table__cell--numeric{text-align:right}
+.nhsuk-summary-list{margin:0 0 1.5rem}
+.nhsuk-summary-list__row{display:flex;flex-wrap:wrap;border-bottom:1px solid #d8dde0}
+.nhsuk-summary-list__key,.nhsuk-summary-list__value{margin:0;padding:0.5rem 1rem 0.5rem 0}
+.nhsuk-summary-list__key{flex:0 0 30%;font-weight:bold}
+.nhsuk-summary-list__value{flex:1 1 20rem}
+.nhsuk-inset-text{margin:1.5rem 0;padding:0.5rem 1rem;border-left:8px solid #005eb8}
+.nhsuk-inset-text p{margin:0}
+.nhsuk-u-visually-hidden{position:absolute!important;width:1px!important;height:1px!important;margin:0!important;padding:0!important;overflow:hidden!important;clip:rect(0 0 0 0)!important;clip-path:inset(50%)!important;border:0!important;white-space:nowrap!important}
+.linkwork-chart{margin:0 0 1.5rem;max-width:48rem}
+.linkwork-chart svg{display:block;width:100%;height:auto}
+code{font-family:Consolas,'Courier New',monospace;font-size:0.9375rem;background:#f0f4f5;padding:0.1em 0.25em;overflow-wrap:anywhere}
+@media print{
+body{padding:0;font-size:11pt}
+main{max-width:none}
+.nhsuk-heading-m,.nhsuk-heading-s{break-after:avoid}
+.nhsuk-table,.linkwork-chart,.nhsuk-summary-list__row{break-inside:avoid}
+code{background:none;padding:0}
+}
+";
 
 /// What the document says about how it was produced; the report crate has no clock, so the
 /// caller supplies the date.

@@ -2,7 +2,8 @@
 //! The page is compiled in, so the exclusions published with each figure are the documented ones,
 //! and a test fails if any figure's id is not documented.
 
-use crate::figures::{figures, Figure};
+use crate::document::figures;
+use crate::primitives::Figure;
 use linkwork_domain::evaluation::Report;
 use std::sync::OnceLock;
 

@@ -15,28 +15,21 @@ macro_rules! w {
     }};
 }
 
+// Layers, each importing only those below it (nothing imports `document` back):
+// `primitives` (formatting, HTML and SVG helpers, `Figure`) <- `sections` (one module per report
+// section: its figures and its HTML) <- `document` (puts the sections in order: the figure list,
+// the HTML body, the standalone document) <- `figure_docs`, `lib.rs` (JSON, CSV, `render`).
+mod primitives;
+mod sections;
 mod document;
 pub mod figure_docs;
-mod equity;
-mod workforce;
-mod what_works;
-mod figures;
-mod format;
-mod health_system;
-mod sroi;
-mod html;
-mod custom_outcomes;
-mod sdoh;
-mod stakeholders;
 pub mod pdf;
-pub mod sparkline;
-pub mod word_cloud;
-mod svg;
 
-pub use figures::{figures, Figure};
-pub use format::with_unit;
-pub use html::{band_text, html_document, html_fragment, referral_rate};
-pub use document::{annual_report_document, reproduce_command_scoped, section_headings, DocumentMeta};
+pub use primitives::{sparkline, word_cloud};
+pub use primitives::Figure;
+pub use primitives::format::with_unit;
+pub use sections::headline::{band_text, referral_rate};
+pub use document::{annual_report_document, figures, html_document, html_fragment, reproduce_command_scoped, section_headings, DocumentMeta};
 
 use linkwork_domain::evaluation::Report;
 use std::fmt;

@@ -1,6 +1,8 @@
 //! Storage for Linkwork.
 //!
-//! The traits in [`traits`] are what the rest of the program sees (`Arc<dyn Store>`). They are
+//! The traits of the context modules (`person`, `casework`, `measurement`, `onward`, `evaluation`,
+//! `directory`, `interop`, `accounts`, `audit`, `admin`), joined in [`Store`], are what the rest of
+//! the program sees (`Arc<dyn Store>`). They are
 //! implemented once, in `src/sql/`, and that one body of SQL is compiled twice: as
 //! [`sqlite::SqlStore`] and [`postgres::SqlStore`] (see `sqlite.rs`/`postgres.rs`, which include the
 //! same module with a different `Db` type). Queries use only SQL both databases speak (`$1`
@@ -18,31 +20,45 @@
 #![allow(clippy::duplicate_mod)]
 
 mod error;
-pub mod model;
-pub mod model_accounts;
-pub mod model_privacy;
-pub mod model_stakeholders;
 pub mod postgres;
-mod scoped_report;
-pub use scoped_report::{scope_for_org, scoped_input, scoped_report};
 pub mod sqlite;
 pub mod testing;
-pub mod traits;
-pub mod traits_privacy;
-pub mod traits_corrections;
 
+// The storage surface, one folder per bounded context: each holds its own small traits (`mod.rs`)
+// and the models they take and return (`model.rs`). A context imports only contexts below it:
+// `audit` (who acts) <- `admin`, `accounts`, `directory`, `measurement`, `onward` <- `casework`
+// <- `person`; `interop` <- `directory`; `evaluation` stands on `audit`.
+pub mod accounts;
+pub mod admin;
+pub mod audit;
+pub mod casework;
+pub mod directory;
+pub mod evaluation;
+pub mod interop;
+pub mod measurement;
+pub mod onward;
+pub mod person;
+
+pub use accounts::*;
+pub use admin::*;
+pub use audit::*;
+pub use casework::*;
+pub use directory::*;
 pub use error::StoreError;
-pub use model::*;
-pub use model_accounts::*;
-pub use model_privacy::*;
-pub use model_stakeholders::*;
-pub use traits::*;
-pub use traits_privacy::*;
-pub use traits_corrections::*;
+pub use evaluation::*;
+pub use interop::*;
+pub use measurement::*;
+pub use onward::*;
+pub use person::*;
 
 use std::sync::Arc;
 
 pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// Everything Linkwork stores: the union of the contexts' traits. One object-safe trait so the
+/// shells hold an `Arc<dyn Store>` and are compiled once for both databases.
+pub trait Store: ContactStore + CorrectionStore + FormSubmissionStore + AuditStore + IdentityStore + PrivacyStore + BundleStore + AdminStore + ActivityStore + AccountStore + DirectoryStore + CaseworkStore + PartnerStore + EvaluationStore + IntakeStore + TeamStore + CommunityStore + LoopStore + OrukStore + PartnershipStore + StakeholderStore + MeasurementStore + EquityStore + WordCloudStore {}
+impl<T: ContactStore + CorrectionStore + FormSubmissionStore + AuditStore + IdentityStore + PrivacyStore + BundleStore + AdminStore + ActivityStore + AccountStore + DirectoryStore + CaseworkStore + PartnerStore + EvaluationStore + IntakeStore + TeamStore + CommunityStore + LoopStore + OrukStore + PartnershipStore + StakeholderStore + MeasurementStore + EquityStore + WordCloudStore> Store for T {}
 
 /// Opens the database a URL names (`sqlite://path.db`, `sqlite::memory:`, `postgres://…`),
 /// without migrating it.
@@ -59,19 +75,6 @@ pub async fn connect(url: &str) -> Result<Arc<dyn Store>> {
 /// A new time-ordered identifier (UUIDv7), as stored in every `id` column.
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
-}
-
-/// Loads the facts for `service_org_ids` and computes the evaluation for `period`: the one path
-/// by which the web report, the API and `linkwork report` get their figures.
-pub async fn evaluation_report(
-    store: &dyn Store,
-    scope_name: &str,
-    service_org_ids: &[String],
-    period: linkwork_domain::evaluation::Period,
-    settings: &linkwork_domain::evaluation::EvaluationSettings,
-) -> Result<linkwork_domain::evaluation::Report> {
-    let input = store.evaluation_input(scope_name, service_org_ids, period.to).await?;
-    Ok(linkwork_domain::evaluation::evaluate(&input, period, settings))
 }
 
 /// The schema versions (migration numbers) this build knows, oldest first: a backup made by a

@@ -5,9 +5,8 @@
 //! counts compare in SQL, where a boundary off by a nanosecond does no harm.
 
 use super::{audit, Audit, SqlStore};
-use crate::model::*;
-use crate::model_accounts::*;
-use crate::traits::AccountStore;
+use crate::*;
+use crate::AccountStore;
 use crate::{new_id, Result, StoreError};
 use async_trait::async_trait;
 use linkwork_domain::access::Role;

@@ -3,8 +3,8 @@
 
 use super::{audit, Audit, Db, SqlStore};
 
-use crate::model::AuditActor;
-use crate::traits::{ActivityStore, ActivityWrite, NewHealthActivity};
+use crate::AuditActor;
+use crate::{ActivityStore, ActivityWrite, NewHealthActivity};
 use crate::{new_id, Result, StoreError};
 use async_trait::async_trait;
 use linkwork_domain::health_system::{

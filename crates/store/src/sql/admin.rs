@@ -1,6 +1,6 @@
 use super::{Db, SqlStore};
-use crate::model::*;
-use crate::traits::AdminStore;
+use crate::*;
+use crate::AdminStore;
 use crate::{new_id, Result, StoreError};
 use async_trait::async_trait;
 use linkwork_domain::access::OrgKind;

@@ -4,9 +4,9 @@
 //! transaction as the change, so neither exists without the other.
 
 use super::{Conn, Db, SqlStore};
-use crate::model::AuditActor;
-use crate::model_privacy::*;
-use crate::traits_privacy::AuditStore;
+use crate::AuditActor;
+use crate::*;
+use crate::AuditStore;
 use crate::{new_id, Result, StoreError};
 use async_trait::async_trait;
 use futures_util::TryStreamExt;

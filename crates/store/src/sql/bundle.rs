@@ -6,7 +6,7 @@
 //! columns (the same text in both databases) in the bundle's column order.
 
 use super::{Db, SqlStore};
-use crate::traits::{BundleRowSink, BundleSource, BundleStore};
+use crate::{BundleRowSink, BundleSource, BundleStore};
 use crate::{Result, StoreError};
 use async_trait::async_trait;
 use futures_util::TryStreamExt;
@@ -616,8 +616,8 @@ async fn import_in_transaction(conn: &mut sqlx::pool::PoolConnection<Db>, source
 
 #[async_trait]
 impl BundleStore for SqlStore {
-    async fn existing_ids(&self) -> Result<crate::traits::ExistingIds> {
-        let mut ids = crate::traits::ExistingIds::default();
+    async fn existing_ids(&self) -> Result<crate::ExistingIds> {
+        let mut ids = crate::ExistingIds::default();
         let orgs: Vec<(String, String)> = sqlx::query_as("SELECT ods_code, id FROM organisations WHERE ods_code IS NOT NULL").fetch_all(&self.pool).await?;
         ids.orgs_by_ods = orgs.into_iter().collect();
         let users: Vec<(String, String)> = sqlx::query_as("SELECT email, id FROM users").fetch_all(&self.pool).await?;

@@ -1,6 +1,7 @@
+use super::referral_rows::{insert_needs, person_of};
 use super::{audit, Audit, SqlStore};
-use crate::model::*;
-use crate::traits::CaseworkStore;
+use crate::*;
+use crate::CaseworkStore;
 use crate::{new_id, Result, StoreError};
 use async_trait::async_trait;
 use linkwork_domain::identity::DetailsSource;
@@ -116,8 +117,8 @@ impl CaseworkStore for SqlStore {
         .bind(referral_id)
         .fetch_all(&self.pool)
         .await?;
-        let reopenings = crate::traits_corrections::CorrectionStore::referral_reopenings(self, referral_id).await?;
-        let contact = crate::traits::ContactStore::contact_details(self, &person.id).await?;
+        let reopenings = crate::CorrectionStore::referral_reopenings(self, referral_id).await?;
+        let contact = crate::ContactStore::contact_details(self, &person.id).await?;
         let mut tx = self.write_tx().await?;
         audit(&mut tx, who, Audit { action: "referral.read", entity: "referral", entity_id: referral_id, person_id: Some(&person.id) }).await?;
         tx.commit().await?;
@@ -295,22 +296,6 @@ pub(super) async fn insert_measure(tx: &mut sqlx::Transaction<'_, super::Db>, wh
     .execute(&mut **tx)
     .await?;
     Ok(id)
-}
-
-pub(super) async fn person_of(tx: &mut sqlx::Transaction<'_, super::Db>, referral_id: &str) -> Result<String> {
-    sqlx::query_scalar("SELECT person_id FROM referrals WHERE id = $1").bind(referral_id).fetch_optional(&mut **tx).await?.ok_or(StoreError::NotFound)
-}
-
-pub(super) async fn insert_needs(tx: &mut sqlx::Transaction<'_, super::Db>, referral_id: &str, needs: &[NeedDomain], identified_at: &str) -> Result<()> {
-    for need in needs {
-        sqlx::query("INSERT INTO referral_needs (referral_id, need, identified_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
-            .bind(referral_id)
-            .bind(need.code())
-            .bind(identified_at)
-            .execute(&mut **tx)
-            .await?;
-    }
-    Ok(())
 }
 
 /// Finds or creates the person (by the identity rule: `super::identity::match_person`) and

@@ -1,6 +1,6 @@
 use super::SqlStore;
-use crate::model::*;
-use crate::traits::CommunityStore;
+use crate::*;
+use crate::CommunityStore;
 use crate::{new_id, Result};
 use async_trait::async_trait;
 use linkwork_domain::access::Role;

@@ -5,8 +5,8 @@
 
 use super::identity::{apply_changes, record_change};
 use super::{audit, Audit, Conn, SqlStore};
-use crate::model::AuditActor;
-use crate::traits::ContactStore;
+use crate::AuditActor;
+use crate::ContactStore;
 use crate::{Result, StoreError};
 use async_trait::async_trait;
 use linkwork_domain::contact_details::{ContactDetails, ServiceContact};
@@ -149,7 +149,7 @@ impl ContactStore for SqlStore {
         if updated.rows_affected() != 1 {
             return Err(StoreError::NotFound);
         }
-        let person_id = super::casework::person_of(&mut tx, referral_id).await?;
+        let person_id = super::referral_rows::person_of(&mut tx, referral_id).await?;
         audit(&mut tx, who, Audit { action: "sharing_consent.withdraw", entity: "referral", entity_id: referral_id, person_id: Some(&person_id) }).await?;
         tx.commit().await?;
         Ok(())

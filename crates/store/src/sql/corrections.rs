@@ -4,8 +4,7 @@
 //! onward events stay in the history).
 
 use super::{audit, Audit, SqlStore};
-use crate::model::*;
-use crate::traits_corrections::*;
+use crate::*;
 use crate::{new_id, Result, StoreError};
 use async_trait::async_trait;
 use linkwork_domain::discharge::NotTakenReason;
@@ -61,7 +60,7 @@ impl CorrectionStore for SqlStore {
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        let person_id = super::casework::person_of(&mut tx, referral_id).await?;
+        let person_id = super::referral_rows::person_of(&mut tx, referral_id).await?;
         audit(&mut tx, who, Audit { action: "referral.reopen", entity: "referral", entity_id: referral_id, person_id: Some(&person_id) }).await?;
         tx.commit().await?;
         Ok(())
@@ -123,7 +122,7 @@ impl CorrectionStore for SqlStore {
             .execute(&mut *tx)
             .await?;
         }
-        let person_id = super::casework::person_of(&mut tx, referral_id).await?;
+        let person_id = super::referral_rows::person_of(&mut tx, referral_id).await?;
         audit(&mut tx, who, Audit { action: "referral.discharge", entity: "referral", entity_id: referral_id, person_id: Some(&person_id) }).await?;
         tx.commit().await?;
         Ok(())

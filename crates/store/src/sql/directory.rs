@@ -1,6 +1,6 @@
 use super::SqlStore;
-use crate::model::*;
-use crate::traits::DirectoryStore;
+use crate::*;
+use crate::DirectoryStore;
 use crate::{new_id, Result, StoreError};
 use async_trait::async_trait;
 use linkwork_domain::need::NeedDomain;

@@ -2,7 +2,7 @@
 //! locations are and on which days it runs.
 
 use super::SqlStore;
-use crate::model::ServiceWhereWhen;
+use crate::ServiceWhereWhen;
 use crate::Result;
 use linkwork_domain::directory::Coordinates;
 use std::collections::BTreeMap;

@@ -1,8 +1,8 @@
 //! Equity reference data and the facts the equity section of the evaluation needs.
 
 use super::SqlStore;
-use crate::model::AuditActor;
-use crate::traits::EquityStore;
+use crate::AuditActor;
+use crate::EquityStore;
 use crate::{Result, StoreError};
 use async_trait::async_trait;
 use linkwork_domain::equity::{AgeBand, Dimension, EquityFacts, EthnicGroup, Group, ImdDecile, ListCount, LsoaDeprivation, PostcodeLsoa, ReferralGroups};

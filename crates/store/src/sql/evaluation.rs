@@ -1,6 +1,6 @@
 use super::casework::decode_recorded;
 use super::SqlStore;
-use crate::traits::EvaluationStore;
+use crate::EvaluationStore;
 use crate::{Result, StoreError};
 use async_trait::async_trait;
 use linkwork_domain::evaluation::{EvaluationInput, MeasureFacts, OnwardFacts, PracticeFacts, ReferralFacts};

@@ -1,8 +1,8 @@
 //! One-time form keys (see the migration `…0013_form_submissions.sql` and `web::once`).
 
 use super::SqlStore;
-use crate::model::FormClaim;
-use crate::traits::FormSubmissionStore;
+use crate::FormClaim;
+use crate::FormSubmissionStore;
 use crate::Result;
 use async_trait::async_trait;
 use time::OffsetDateTime;

@@ -3,9 +3,9 @@
 //! details, and identity conflicts a link worker settles.
 
 use super::{audit, Audit, Conn, SqlStore};
-use crate::model::{AuditActor, NewReferral};
-use crate::model_privacy::*;
-use crate::traits_privacy::IdentityStore;
+use crate::{AuditActor, NewReferral};
+use crate::*;
+use crate::IdentityStore;
 use crate::{new_id, Result, StoreError};
 use async_trait::async_trait;
 use linkwork_domain::identity::{self, ConflictResolution, DetailsSource, FieldChange, HeldDetails, IdentityMatch, PersonField, StoredDetails};
@@ -131,7 +131,7 @@ pub(super) async fn apply_changes(conn: &mut Conn, who: &AuditActor, person_id: 
                     PersonField::Sex => "sex",
                     PersonField::Ethnicity => "ethnicity",
                     PersonField::Practice => "practice_id",
-                    // Contact details are held apart (`super::contact_details`).
+                    // Contact details are held apart (in `contact_details.rs`).
                     other => return Err(StoreError::Corrupt(format!("{} is not a detail held on the person", other.code()))),
                 };
                 sqlx::query(&format!("UPDATE people SET {column} = $1, updated_at = $2 WHERE id = $3")).bind(new).bind(now).bind(person_id).execute(&mut *conn).await?

@@ -1,7 +1,7 @@
 use super::casework::insert_referral;
 use super::{audit, Audit, SqlStore};
-use crate::model::*;
-use crate::traits::IntakeStore;
+use crate::*;
+use crate::IntakeStore;
 use crate::{new_id, Result, StoreError};
 use async_trait::async_trait;
 use linkwork_domain::identity::DetailsSource;

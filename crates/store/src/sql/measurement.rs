@@ -2,8 +2,8 @@
 //! the "Measures due" list is computed from (issue 5).
 
 use super::{audit, Audit, SqlStore};
-use crate::model::*;
-use crate::traits::{Discharge, DischargedReferral, MeasurementStore, NewCustomMeasure, OpenMeasureFacts};
+use crate::*;
+use crate::{Discharge, DischargedReferral, MeasurementStore, NewCustomMeasure, OpenMeasureFacts};
 use linkwork_domain::custom_instrument::{CustomInstrument, CustomMeasureFacts};
 use crate::{new_id, Result, StoreError};
 use async_trait::async_trait;
@@ -93,7 +93,7 @@ impl MeasurementStore for SqlStore {
 
     async fn add_self_completed_measure(&self, who: &AuditActor, referral_id: &str, m: &NewMeasure) -> Result<String> {
         let mut tx = self.write_tx().await?;
-        let person_id = super::casework::person_of(&mut tx, referral_id).await?;
+        let person_id = super::referral_rows::person_of(&mut tx, referral_id).await?;
         let id = super::casework::insert_measure(&mut tx, who, referral_id, m, super::casework::MeasureEntry::SelfCompleted).await?;
         audit(&mut tx, who, Audit { action: "measure.create_self_completed", entity: "measure", entity_id: &id, person_id: Some(&person_id) }).await?;
         tx.commit().await?;
@@ -126,7 +126,7 @@ impl MeasurementStore for SqlStore {
                 .execute(&mut *tx)
                 .await?;
         }
-        let person_id = super::casework::person_of(&mut tx, referral_id).await?;
+        let person_id = super::referral_rows::person_of(&mut tx, referral_id).await?;
         audit(&mut tx, who, Audit { action: "referral.discharge", entity: "referral", entity_id: referral_id, person_id: Some(&person_id) }).await?;
         tx.commit().await?;
         Ok(())
@@ -142,7 +142,7 @@ impl MeasurementStore for SqlStore {
     async fn record_need_resolutions(&self, who: &AuditActor, referral_id: &str, resolutions: &[(NeedDomain, NeedResolution)]) -> Result<()> {
         let now = super::now();
         let mut tx = self.write_tx().await?;
-        let person_id = super::casework::person_of(&mut tx, referral_id).await?;
+        let person_id = super::referral_rows::person_of(&mut tx, referral_id).await?;
         for (need, resolution) in resolutions {
             sqlx::query(
                 "INSERT INTO need_resolutions (referral_id, need, resolution, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5) \
@@ -204,7 +204,7 @@ impl MeasurementStore for SqlStore {
         let id = new_id();
         let answers = serde_json::to_string(&m.answers).map_err(corrupt)?;
         let mut tx = self.write_tx().await?;
-        let person_id = super::casework::person_of(&mut tx, referral_id).await?;
+        let person_id = super::referral_rows::person_of(&mut tx, referral_id).await?;
         sqlx::query(
             "INSERT INTO custom_measures (id, referral_id, instrument_id, instrument_version, timepoint, taken_on, answers, self_completed, recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )

@@ -25,6 +25,7 @@ mod partner;
 mod partnership;
 mod plan;
 mod privacy;
+mod referral_rows;
 mod stakeholders;
 mod team;
 mod word_cloud;

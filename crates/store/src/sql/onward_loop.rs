@@ -4,8 +4,8 @@
 //! never announced without happening, nor happens unannounced).
 
 use super::{audit, Audit, SqlStore};
-use crate::model::*;
-use crate::traits::LoopStore;
+use crate::*;
+use crate::LoopStore;
 use crate::{new_id, Result, StoreError};
 use async_trait::async_trait;
 use linkwork_domain::access::Role;
@@ -34,7 +34,7 @@ fn open_referral_codes() -> String {
 
 /// Inserts an onward referral with its `sent` event and audit event.
 pub(super) async fn insert_onward(tx: &mut Tx<'_>, who: &AuditActor, o: &NewOnward) -> Result<()> {
-    let person_id = super::casework::person_of(tx, &o.referral_id).await?;
+    let person_id = super::referral_rows::person_of(tx, &o.referral_id).await?;
     sqlx::query("INSERT INTO onward_referrals (id, referral_id, service_id, status, note, sent_on, sent_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
         .bind(&o.id)
         .bind(&o.referral_id)

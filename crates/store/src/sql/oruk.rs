@@ -11,8 +11,8 @@
 //! import (a link worker's classification is not undone by a feed).
 
 use super::{Db, SqlStore};
-use crate::model::*;
-use crate::traits::OrukStore;
+use crate::*;
+use crate::OrukStore;
 use crate::{new_id, Result, StoreError};
 use async_trait::async_trait;
 use linkwork_domain::directory::{derived_id, need_for_term, Coordinates, LocationType, PageRequest, ServiceStatus, NEED_TAXONOMY_ID};
@@ -363,6 +363,81 @@ fn with_need_attributes(mut record: ServiceRecord, held: &BTreeSet<NeedDomain>, 
     (record, needs)
 }
 
+/// The `services` columns an ORUK record sets, in the order [`ServiceFields::bind`] binds them:
+/// one list for both the insert and the update of [`OrukStore::upsert_oruk_service`].
+const SERVICE_FIELDS: [&str; 18] = [
+    "org_id",
+    "name",
+    "description",
+    "status",
+    "url",
+    "email",
+    "fees_description",
+    "accreditations",
+    "eligibility_description",
+    "minimum_age",
+    "maximum_age",
+    "assured_date",
+    "assurer_email",
+    "alert",
+    "last_modified",
+    "phone",
+    "address",
+    "postcode",
+];
+
+type Query<'q> = sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments<'q>>;
+
+/// The values of [`SERVICE_FIELDS`] for one record, with the legacy one-line phone, address and
+/// postcode (from the first phone and the first location with an address) the rest of Linkwork reads.
+struct ServiceFields<'a> {
+    org_row: &'a str,
+    record: &'a ServiceRecord,
+    last_modified: Option<OffsetDateTime>,
+    phone: Option<String>,
+    address: Option<String>,
+    postcode: Option<String>,
+}
+
+impl<'a> ServiceFields<'a> {
+    fn new(org_row: &'a str, record: &'a ServiceRecord, last_modified: Option<OffsetDateTime>) -> Self {
+        let first_location = record.service_at_locations.iter().flatten().find_map(|s| s.location.address.as_ref());
+        ServiceFields {
+            org_row,
+            record,
+            last_modified,
+            phone: record.phones.iter().flatten().next().map(|p| p.number.clone()),
+            address: first_location.map(|a| format!("{}, {}", a.address_1, a.city)),
+            postcode: first_location.map(|a| a.postal_code.clone()),
+        }
+    }
+
+    /// Binds the fields, in [`SERVICE_FIELDS`] order, after whatever `query` has bound already.
+    fn bind<'q>(&'q self, query: Query<'q>) -> Query<'q> {
+        let r = self.record;
+        query
+            .bind(self.org_row)
+            .bind(&r.name)
+            .bind(r.description.clone().unwrap_or_default())
+            .bind(r.status.code())
+            .bind(&r.url)
+            .bind(&r.email)
+            .bind(&r.fees)
+            .bind(&r.accreditations)
+            .bind(&r.eligibility_description)
+            .bind(r.minimum_age)
+            .bind(r.maximum_age)
+            .bind(&r.assured_date)
+            .bind(&r.assurer_email)
+            .bind(&r.alert)
+            .bind(self.last_modified)
+            .bind(&self.phone)
+            .bind(&self.address)
+            .bind(&self.postcode)
+    }
+}
+
+
 /// How a new service is delivered, judged from its locations (a link worker may change it).
 fn delivery_from(record: &ServiceRecord) -> &'static str {
     let types: Vec<LocationType> = record.service_at_locations.iter().flatten().map(|s| s.location.location_type).collect();
@@ -643,74 +718,35 @@ impl OrukStore for SqlStore {
             }
         }
         let org_row = write_organization(&mut tx, &record, now).await?;
-        let first_location = record.service_at_locations.iter().flatten().find_map(|s| s.location.address.as_ref());
-        let legacy_address = first_location.map(|a| format!("{}, {}", a.address_1, a.city));
-        let legacy_postcode = first_location.map(|a| a.postal_code.clone());
-        let legacy_phone = record.phones.iter().flatten().next().map(|p| p.number.clone());
+        // The feed's own last_modified (not one completed from the stored record).
+        let fields = ServiceFields::new(&org_row, &record, incoming.last_modified);
         let (row_id, outcome) = match &existing {
             Some(head) => {
-                sqlx::query(
-                    "UPDATE services SET org_id = $2, name = $3, description = $4, status = $5, url = $6, email = $7, fees_description = $8, accreditations = $9, \
-                     eligibility_description = $10, minimum_age = $11, maximum_age = $12, assured_date = $13, assurer_email = $14, alert = $15, last_modified = $16, \
-                     phone = $17, address = $18, postcode = $19, updated_at = $20 WHERE id = $1",
-                )
-                .bind(&head.row_id)
-                .bind(&org_row)
-                .bind(&record.name)
-                .bind(record.description.clone().unwrap_or_default())
-                .bind(record.status.code())
-                .bind(&record.url)
-                .bind(&record.email)
-                .bind(&record.fees)
-                .bind(&record.accreditations)
-                .bind(&record.eligibility_description)
-                .bind(record.minimum_age)
-                .bind(record.maximum_age)
-                .bind(&record.assured_date)
-                .bind(&record.assurer_email)
-                .bind(&record.alert)
-                // Not given by the feed: the service was modified now.
-                .bind(incoming.last_modified)
-                .bind(&legacy_phone)
-                .bind(&legacy_address)
-                .bind(&legacy_postcode)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
+                let sets: Vec<String> = SERVICE_FIELDS.iter().enumerate().map(|(i, column)| format!("{column} = ${}", i + 2)).collect();
+                let sql = format!("UPDATE services SET {}, updated_at = ${} WHERE id = $1", sets.join(", "), SERVICE_FIELDS.len() + 2);
+                fields.bind(sqlx::query(&sql).bind(&head.row_id)).bind(now).execute(&mut *tx).await?;
                 (head.row_id.clone(), Upserted::Updated)
             }
             None => {
                 let id = new_id();
-                sqlx::query(
-                    "INSERT INTO services (id, org_id, oruk_id, name, description, status, url, email, fees_description, accreditations, eligibility_description, \
-                     minimum_age, maximum_age, assured_date, assurer_email, alert, last_modified, phone, address, postcode, delivery, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22)",
-                )
-                .bind(&id)
-                .bind(&org_row)
-                .bind(&record.id)
-                .bind(&record.name)
-                .bind(record.description.clone().unwrap_or_default())
-                .bind(record.status.code())
-                .bind(&record.url)
-                .bind(&record.email)
-                .bind(&record.fees)
-                .bind(&record.accreditations)
-                .bind(&record.eligibility_description)
-                .bind(record.minimum_age)
-                .bind(record.maximum_age)
-                .bind(&record.assured_date)
-                .bind(&record.assurer_email)
-                .bind(&record.alert)
-                .bind(incoming.last_modified)
-                .bind(&legacy_phone)
-                .bind(&legacy_address)
-                .bind(&legacy_postcode)
-                .bind(delivery_from(&record))
-                .bind(now)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| StoreError::unique(e, "a service with this Open Referral UK id is being imported at the same time"))?;
+                // $1 id, $2 oruk_id, then the shared fields, then delivery and the two timestamps.
+                let n = SERVICE_FIELDS.len();
+                let placeholders: Vec<String> = (3..n + 3).map(|i| format!("${i}")).collect();
+                let sql = format!(
+                    "INSERT INTO services (id, oruk_id, {}, delivery, created_at, updated_at) VALUES ($1, $2, {}, ${}, ${}, ${})",
+                    SERVICE_FIELDS.join(", "),
+                    placeholders.join(", "),
+                    n + 3,
+                    n + 4,
+                    n + 4
+                );
+                fields
+                    .bind(sqlx::query(&sql).bind(&id).bind(&record.id))
+                    .bind(delivery_from(&record))
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| StoreError::unique(e, "a service with this Open Referral UK id is being imported at the same time"))?;
                 (id, Upserted::Created)
             }
         };

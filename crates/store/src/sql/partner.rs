@@ -1,7 +1,7 @@
 use super::casework::ONWARD_SELECT;
 use super::SqlStore;
-use crate::model::*;
-use crate::traits::PartnerStore;
+use crate::*;
+use crate::PartnerStore;
 use crate::Result;
 use async_trait::async_trait;
 

@@ -4,7 +4,7 @@
 
 use super::casework::decode_recorded;
 use super::SqlStore;
-use crate::traits::{PartnershipInput, PartnershipStore};
+use crate::{PartnershipInput, PartnershipStore};
 use crate::{Result, StoreError};
 use async_trait::async_trait;
 use linkwork_domain::evaluation::{MeasureFacts, Period};

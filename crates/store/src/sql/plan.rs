@@ -2,9 +2,9 @@
 //! reworded, given a new review date or closed on its own, needs agreed or withdrawn on the
 //! record. Each change writes its `plan_changes` rows and its audit event in one transaction.
 
-use super::casework::{insert_needs, person_of};
+use super::referral_rows::{insert_needs, person_of};
 use super::{audit, Audit, SqlStore};
-use crate::model::*;
+use crate::*;
 use crate::{new_id, Result, StoreError};
 use linkwork_domain::need::NeedDomain;
 use linkwork_domain::plan::{goal_changes, FieldChange, GoalState, GoalStatus, PlanChangeKind};

@@ -10,9 +10,9 @@
 //! of the birth year (age bands are kept).
 
 use super::{audit, Audit, SqlStore};
-use crate::model::{AuditActor, Incoming};
-use crate::model_privacy::*;
-use crate::traits_privacy::PrivacyStore;
+use crate::{AuditActor, Incoming};
+use crate::*;
+use crate::PrivacyStore;
 use crate::{Result, StoreError};
 use async_trait::async_trait;
 use linkwork_domain::NhsNumber;

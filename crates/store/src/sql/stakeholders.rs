@@ -3,9 +3,9 @@
 
 use super::casework::decode_answers;
 use super::{Db, SqlStore};
-use crate::model::AuditActor;
-use crate::model_stakeholders::*;
-use crate::traits::StakeholderStore;
+use crate::AuditActor;
+use crate::*;
+use crate::StakeholderStore;
 use crate::{new_id, Result, StoreError};
 use async_trait::async_trait;
 use linkwork_domain::evaluation::Period;

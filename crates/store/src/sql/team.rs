@@ -1,7 +1,7 @@
-use super::casework::{insert_needs, person_of};
+use super::referral_rows::{insert_needs, person_of};
 use super::{audit, Audit, SqlStore};
-use crate::model::*;
-use crate::traits::TeamStore;
+use crate::*;
+use crate::TeamStore;
 use crate::{new_id, Result, StoreError};
 use async_trait::async_trait;
 use linkwork_domain::access::Role;

@@ -1,5 +1,5 @@
 use super::SqlStore;
-use crate::traits::WordCloudStore;
+use crate::WordCloudStore;
 use crate::Result;
 use async_trait::async_trait;
 use linkwork_domain::word_cloud::Utterance;
