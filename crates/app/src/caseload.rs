@@ -9,8 +9,8 @@ use crate::casework::{require_casework, today};
 use crate::forms::Fields;
 use crate::AppError;
 use linkwork_domain::access::Actor;
-use linkwork_domain::caseload::{flags, overall, Rag};
-use linkwork_domain::referral::ReferralStatus;
+use linkwork_domain::casework::caseload::{flags, overall, Rag};
+use linkwork_domain::casework::referral::ReferralStatus;
 use linkwork_store::{AuditActor, CaseloadEntry, Store};
 
 /// People shown on one page of a caseload.
@@ -172,7 +172,7 @@ pub struct FlaggedEntry {
     pub entry: CaseloadEntry,
     pub rag: Rag,
     /// What the measurement schedule says is due for it (its flags count these).
-    pub measures_due: Vec<linkwork_domain::schedule::DueMeasure>,
+    pub measures_due: Vec<linkwork_domain::casework::schedule::DueMeasure>,
 }
 
 /// One page of a caseload, most urgent first.

@@ -5,16 +5,16 @@
 use crate::forms::{Checker, Fields};
 use crate::AppError;
 use linkwork_domain::access::{Actor, OrgKind, Role};
-use linkwork_domain::contact::{ContactMode, Minutes};
-use linkwork_domain::consent::ReferralConsent;
-use linkwork_domain::contact_details::{ContactDetails, Requirement};
-use linkwork_domain::identity::DetailsSource;
-use linkwork_domain::instruments::{AnswerSet, Instrument, Timepoint};
-use linkwork_domain::need::{parse_needs, NeedDomain};
+use linkwork_domain::casework::contact::{ContactMode, Minutes};
+use linkwork_domain::person::consent::ReferralConsent;
+use linkwork_domain::person::contact_details::{ContactDetails, Requirement};
+use linkwork_domain::person::identity::DetailsSource;
+use linkwork_domain::measurement::instruments::{AnswerSet, Instrument, Timepoint};
+use linkwork_domain::casework::need::{parse_needs, NeedDomain};
 use linkwork_domain::onward::{OnwardDeclineReason, OnwardStatus, PartnerResponse};
 use linkwork_domain::person::{parse_iso_date, parse_past_date, DateOfBirth, Ethnicity, PersonDetails, PersonName, Sex};
-use linkwork_domain::plan::{GoalText, WhatMatters};
-use linkwork_domain::referral::{DeclineReason, ReferralReason, ReferralSource};
+use linkwork_domain::casework::plan::{GoalText, WhatMatters};
+use linkwork_domain::casework::referral::{DeclineReason, ReferralReason, ReferralSource};
 use linkwork_domain::{BoundedText, NhsNumber, Postcode, RequiredText};
 use linkwork_store::{Org, AuditActor, NewContact, NewConversation, NewGoal, NewMeasure, NewOnward, NewReferral, OnwardChange, PartnerReferral, ReferralChange, ReferralHeader, Store};
 use time::Date;
@@ -173,7 +173,7 @@ pub fn parse_referral(f: &Fields, service_org_id: &str, practices: &[Org], rules
 
 /// Creates a referral from the "new referral" fields: by a link worker or manager for their
 /// service, or by GP practice staff for their practice's PCN. The person is matched by the
-/// identity rule (`linkwork_domain::identity`); `source` is recorded with any change to their details.
+/// identity rule (`linkwork_domain::person::identity`); `source` is recorded with any change to their details.
 pub async fn create_referral(store: &dyn Store, actor: &Actor, who: &AuditActor, f: &Fields, source: DetailsSource) -> Result<String, AppError> {
     let context = referral_context(store, actor).await?;
     // Every problem at once: the consent question is checked with the rest of the form.
@@ -206,7 +206,7 @@ async fn check_likely_duplicate(store: &dyn Store, actor: &Actor, referral: &New
         return Ok(());
     };
     let message = if actor.role.does_casework() {
-        let status = linkwork_domain::referral::ReferralStatus::parse(&status).map(|s| s.label().to_lowercase()).unwrap_or(status);
+        let status = linkwork_domain::casework::referral::ReferralStatus::parse(&status).map(|s| s.label().to_lowercase()).unwrap_or(status);
         format!("This person already has a referral from {} ({status}). Check it is not the same referral sent twice, then tick to record this one as well", linkwork_domain::format_date_long(referred_on))
     } else {
         "This person was referred recently. Check it is not the same referral sent twice, then tick to send this one as well".to_owned()
@@ -226,7 +226,7 @@ pub async fn decline(store: &dyn Store, actor: &Actor, who: &AuditActor, referra
     let header = casework_change(store, actor, referral_id).await?;
     let reason = DeclineReason::parse(f.get("decline_reason"))?;
     header.status.decline()?;
-    linkwork_domain::triage::check_decline(reason, store.unsuccessful_attempts(referral_id).await?)?;
+    linkwork_domain::casework::triage::check_decline(reason, store.unsuccessful_attempts(referral_id).await?)?;
     store.change_referral(who, referral_id, header.status, &ReferralChange::Decline { on: today(), reason }).await?;
     Ok(())
 }
@@ -318,8 +318,8 @@ pub async fn add_measure(store: &dyn Store, actor: &Actor, who: &AuditActor, ref
         (Some(timepoint), Some(taken_on), Some(answers), Some(entry)) => {
             let measure = NewMeasure { timepoint, taken_on, answers };
             Ok(match entry {
-                linkwork_domain::referral::MeasureEntry::OnTime => store.add_measure(who, referral_id, &measure).await?,
-                linkwork_domain::referral::MeasureEntry::Late => store.add_late_measure(who, referral_id, &measure).await?,
+                linkwork_domain::casework::referral::MeasureEntry::OnTime => store.add_measure(who, referral_id, &measure).await?,
+                linkwork_domain::casework::referral::MeasureEntry::Late => store.add_late_measure(who, referral_id, &measure).await?,
             })
         }
         _ => Err(AppError::Invalid(c.into_errors())),
@@ -346,7 +346,7 @@ pub async fn refer_onward(store: &dyn Store, actor: &Actor, who: &AuditActor, re
     };
     let note = c.check(BoundedText::<2000>::parse("note", "note for the service", f.get("note")));
     if let Some(service) = &service {
-        c.check(linkwork_domain::consent::parse_share_consent(f.get("share_consent"), &service.org_name));
+        c.check(linkwork_domain::person::consent::parse_share_consent(f.get("share_consent"), &service.org_name));
     }
     match (service, note) {
         (Some(_), Some(_)) if !c.is_ok() => Err(AppError::Invalid(c.into_errors())),
@@ -427,20 +427,20 @@ pub fn need_labels(needs: &[NeedDomain]) -> String {
 /// What the service's measurement schedule says is due or overdue today for each open referral
 /// (link workers: their own and unassigned people; managers: everyone). The one rule behind the
 /// caseload's measure flags, "Measures due" and the API's caseload.
-pub async fn measures_due(store: &dyn Store, service_org_id: &str, worker_id: Option<&str>, today: Date) -> Result<Vec<(linkwork_store::OpenMeasureFacts, Vec<linkwork_domain::schedule::DueMeasure>)>, AppError> {
+pub async fn measures_due(store: &dyn Store, service_org_id: &str, worker_id: Option<&str>, today: Date) -> Result<Vec<(linkwork_store::OpenMeasureFacts, Vec<linkwork_domain::casework::schedule::DueMeasure>)>, AppError> {
     let schedule = store.measurement_schedule(service_org_id).await?.unwrap_or_default();
     Ok(store
         .open_measure_facts(service_org_id, worker_id)
         .await?
         .into_iter()
         .map(|facts| {
-            let due = linkwork_domain::schedule::due_measures(&schedule, facts.dates, &facts.taken, today);
+            let due = linkwork_domain::casework::schedule::due_measures(&schedule, facts.dates, &facts.taken, today);
             (facts, due)
         })
         .collect())
 }
 
 /// [`measures_due`] by referral id.
-pub async fn measures_due_by_referral(store: &dyn Store, service_org_id: &str, worker_id: Option<&str>, today: Date) -> Result<std::collections::HashMap<String, Vec<linkwork_domain::schedule::DueMeasure>>, AppError> {
+pub async fn measures_due_by_referral(store: &dyn Store, service_org_id: &str, worker_id: Option<&str>, today: Date) -> Result<std::collections::HashMap<String, Vec<linkwork_domain::casework::schedule::DueMeasure>>, AppError> {
     Ok(measures_due(store, service_org_id, worker_id, today).await?.into_iter().map(|(f, due)| (f.referral_id, due)).collect())
 }

@@ -7,8 +7,8 @@ use crate::casework::{casework_change, casework_referral, parse_contact, today};
 use crate::forms::{Checker, Fields};
 use crate::AppError;
 use linkwork_domain::access::Actor;
-use linkwork_domain::contact_details::{partner_may_see, ContactDetails, Requirement};
-use linkwork_domain::identity::DetailsSource;
+use linkwork_domain::person::contact_details::{partner_may_see, ContactDetails, Requirement};
+use linkwork_domain::person::identity::DetailsSource;
 use linkwork_domain::Postcode;
 use linkwork_store::{AuditActor, PartnerReferral, ReadAudit, SharingConsent, Store};
 

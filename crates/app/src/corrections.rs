@@ -7,13 +7,13 @@ use crate::casework::{casework_change, partner_referral, today};
 use crate::forms::{Checker, FieldError, Fields};
 use crate::AppError;
 use linkwork_domain::access::Actor;
-use linkwork_domain::discharge::{self, NotTakenReason};
-use linkwork_domain::instruments::Instrument;
+use linkwork_domain::casework::discharge::{self, NotTakenReason};
+use linkwork_domain::measurement::instruments::Instrument;
 use linkwork_domain::onward::{self, OnwardStatus};
 use linkwork_domain::person::parse_iso_date;
-use linkwork_domain::plan::GoalStatus;
-use linkwork_domain::referral::{DischargeReason, ReopenReason};
-use linkwork_domain::schedule::{ReferralDates, TakenMeasure};
+use linkwork_domain::casework::plan::GoalStatus;
+use linkwork_domain::casework::referral::{DischargeReason, ReopenReason};
+use linkwork_domain::casework::schedule::{ReferralDates, TakenMeasure};
 use linkwork_domain::BoundedText;
 use linkwork_store::{AuditActor, NewNotification, NewReopening, OnwardEvent, OnwardUndo, ReferralHeader, ReferralRecord, ReviewedDischarge, Store};
 use time::{Date, OffsetDateTime};
@@ -103,7 +103,7 @@ pub async fn discharge_questions(store: &dyn Store, r: &ReferralRecord) -> Resul
     let recorded = r
         .measures
         .iter()
-        .filter(|m| m.timepoint == linkwork_domain::instruments::Timepoint::Discharge && schedule.instruments().contains(&m.instrument))
+        .filter(|m| m.timepoint == linkwork_domain::measurement::instruments::Timepoint::Discharge && schedule.instruments().contains(&m.instrument))
         .map(|m| (m.instrument, m.taken_on))
         .collect();
     Ok(DischargeQuestions { closing: discharge::closing_measures(&schedule, dates, &taken, today()), recorded })
@@ -124,7 +124,7 @@ pub struct CheckedDischarge {
     pub header: ReferralHeader,
     pub reason: DischargeReason,
     pub summary: Option<String>,
-    pub resolutions: Vec<(linkwork_domain::need::NeedDomain, linkwork_domain::resolution::NeedResolution)>,
+    pub resolutions: Vec<(linkwork_domain::casework::need::NeedDomain, linkwork_domain::evaluation::resolution::NeedResolution)>,
     /// Goal id, description and where it ended.
     pub goals: Vec<(String, String, GoalStatus)>,
     pub not_taken: Vec<(Instrument, NotTakenReason)>,
@@ -142,7 +142,7 @@ pub async fn check_discharge(store: &dyn Store, actor: &Actor, who: &AuditActor,
     let reason = c.check(DischargeReason::parse(f.get("discharge_reason")));
     let summary = c.check(BoundedText::<4000>::parse("summary", "summary", f.get("summary")));
     let needs = store.referral_needs(referral_id).await?;
-    let resolutions = match linkwork_domain::resolution::parse_resolutions(&needs, |field| f.get(field)) {
+    let resolutions = match linkwork_domain::evaluation::resolution::parse_resolutions(&needs, |field| f.get(field)) {
         Ok(r) => r,
         Err(errors) => {
             errors.into_iter().for_each(|e| {

@@ -9,7 +9,7 @@ use crate::forms::{Checker, FieldError, Fields};
 use crate::import_activity::require_manager;
 use crate::AppError;
 use linkwork_domain::access::Actor;
-use linkwork_domain::health_system::{CostItem, Tariff, TariffEntry};
+use linkwork_domain::evaluation::health_system::{CostItem, Tariff, TariffEntry};
 use linkwork_store::{AuditActor, Store};
 
 /// The form's values for a tariff: one cost, source and year per item.
@@ -127,7 +127,7 @@ mod tests {
         assert_eq!(t.entry(CostItem::BedDay).unwrap().unit_cost_pence(), 34_550);
         assert!(
             t.entry(CostItem::Contact(
-                linkwork_domain::health_system::ContactType::GpPhone
+                linkwork_domain::evaluation::health_system::ContactType::GpPhone
             ))
             .is_none(),
             "emptied: uncosted"

@@ -1,7 +1,7 @@
 //! Bulk import of referrals from a CSV file (a GP system's export): the use case the upload page
 //! and `linkwork import referrals` share.
 //!
-//! The file is parsed by [`linkwork_domain::import::referrals_csv`] (column layout and messages are
+//! The file is parsed by [`linkwork_domain::interop::import::referrals_csv`] (column layout and messages are
 //! documented there and in `docs/import-referrals.md`). Here the rows are checked against the
 //! service: each `practice_ods` must be one of the importing PCN's practices, and a referral the
 //! service already holds for the same NHS number and date is refused (so importing a file twice
@@ -18,11 +18,11 @@
 use crate::casework::{require_casework, today};
 use crate::AppError;
 use linkwork_domain::access::{Actor, OrgKind};
-use linkwork_domain::import::referrals_csv::{self, ParsedRow};
+use linkwork_domain::interop::import::referrals_csv::{self, ParsedRow};
 use linkwork_store::{AuditActor, NewReferral, Store};
 use std::collections::{HashMap, HashSet};
 
-pub use linkwork_domain::import::referrals_csv::RowProblem;
+pub use linkwork_domain::interop::import::referrals_csv::RowProblem;
 
 /// How to import.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

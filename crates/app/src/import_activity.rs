@@ -1,7 +1,7 @@
 //! Bulk import of health-system activity (GP-system and hospital extracts, one row per contact):
 //! the use case `linkwork import activity` (and the manager's upload page) share.
 //!
-//! The file is parsed by [`linkwork_domain::import::activity_csv`] (layout in
+//! The file is parsed by [`linkwork_domain::interop::import::activity_csv`] (layout in
 //! `docs/import-activity.md`). Each row's NHS number is then looked up among the service's
 //! people: rows for people the service does not know are *not* problems (an extract often covers
 //! a whole practice list) but are left out and reported by line. Then, as for referrals:
@@ -18,7 +18,7 @@ use crate::casework::today;
 use crate::import::{ImportMode, RowProblem};
 use crate::AppError;
 use linkwork_domain::access::{Actor, Role};
-use linkwork_domain::import::activity_csv;
+use linkwork_domain::interop::import::activity_csv;
 use linkwork_store::{AuditActor, NewHealthActivity, Store};
 use std::collections::HashMap;
 

@@ -5,11 +5,11 @@ use crate::casework::{parse_referral, referral_context, today};
 use crate::forms::{Checker, Fields};
 use crate::AppError;
 use linkwork_domain::access::{Actor, OrgKind, Role};
-use linkwork_domain::contact_details::{self, ContactDetails, ContactMethod};
-use linkwork_domain::intake::{reference_from, EmailAddress, IncomingSource, IncomingStatus, PhoneNumber};
-use linkwork_domain::need::NeedDomain;
+use linkwork_domain::person::contact_details::{self, ContactDetails, ContactMethod};
+use linkwork_domain::casework::intake::{reference_from, EmailAddress, IncomingSource, IncomingStatus, PhoneNumber};
+use linkwork_domain::casework::need::NeedDomain;
 use linkwork_domain::person::{DateOfBirth, PersonName};
-use linkwork_domain::referral::{DeclineReason, ReferralSource};
+use linkwork_domain::casework::referral::{DeclineReason, ReferralSource};
 use linkwork_domain::{BoundedText, Postcode, RequiredText};
 use linkwork_store::{AuditActor, Incoming, NewIncoming, Store};
 
@@ -179,10 +179,10 @@ pub async fn convert(store: &dyn Store, actor: &Actor, who: &AuditActor, id: &st
             fields.set(name, &value);
         }
     }
-    let rules = crate::casework::ReferralRules::for_referrer(actor, linkwork_domain::identity::DetailsSource::LinkWorkerForm);
+    let rules = crate::casework::ReferralRules::for_referrer(actor, linkwork_domain::person::identity::DetailsSource::LinkWorkerForm);
     let referral = parse_referral(&fields, &context.service_org_id, &context.practices, rules)?;
     // The person (or the partner, for them) agreed on the short form, which cannot be sent without it.
-    let referral = linkwork_store::NewReferral { consent: linkwork_domain::consent::ReferralConsent::given_on(incoming.received_at.date()), ..referral };
+    let referral = linkwork_store::NewReferral { consent: linkwork_domain::person::consent::ReferralConsent::given_on(incoming.received_at.date()), ..referral };
     Ok(store.convert_incoming(who, id, &referral).await?)
 }
 

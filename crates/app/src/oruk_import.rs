@@ -1,12 +1,12 @@
 //! Importing a directory published in Open Referral UK format: the use case behind
 //! `linkwork import oruk`. Each document (a saved `/services` page, a full service record, or an
-//! array of them) is parsed by [`linkwork_domain::import::oruk`]; then every record is written by
+//! array of them) is parsed by [`linkwork_domain::interop::import::oruk`]; then every record is written by
 //! [`linkwork_store::OrukStore::upsert_oruk_service`], one transaction each, keyed by its ORUK
 //! ids, so importing again updates and never duplicates. A record that cannot be imported is
 //! skipped and reported with its file, JSON path and the reason; a database failure stops the
 //! import (what was written before it stays, and is reported).
 
-use linkwork_domain::import::oruk::parse_document;
+use linkwork_domain::interop::import::oruk::parse_document;
 use linkwork_store::{Store, StoreError, Upserted};
 use std::fmt;
 

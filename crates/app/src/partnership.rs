@@ -4,9 +4,9 @@
 use crate::casework::{report_scope, today};
 use crate::AppError;
 use linkwork_domain::access::{Actor, OrgKind, Role};
-use linkwork_domain::disclosure::SuppressionPolicy;
+use linkwork_domain::evaluation::disclosure::SuppressionPolicy;
 use linkwork_domain::evaluation::Period;
-use linkwork_domain::partnership::{self, GapReport, NetworkEdge, PartnerFeedback};
+use linkwork_domain::onward::partnership::{self, GapReport, NetworkEdge, PartnerFeedback};
 use linkwork_store::{PartnershipInput, Store};
 
 /// The partner report's scope: a VCSE partner sees its own organisation across every PCN;

@@ -8,9 +8,9 @@ use crate::casework::{casework_change, today};
 use crate::forms::{Checker, Fields};
 use crate::AppError;
 use linkwork_domain::access::Actor;
-use linkwork_domain::need::{parse_needs, NeedDomain};
+use linkwork_domain::casework::need::{parse_needs, NeedDomain};
 use linkwork_domain::person::parse_iso_date;
-use linkwork_domain::plan::{check_review_date, GoalStatus, GoalText, PlanChangeKind};
+use linkwork_domain::casework::plan::{check_review_date, GoalStatus, GoalText, PlanChangeKind};
 use linkwork_store::{AuditActor, Goal, GoalChange, NeedRecord, NewGoal, PlanChange, Store};
 use time::Date;
 

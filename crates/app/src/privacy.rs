@@ -7,7 +7,7 @@ use crate::casework::{require_casework, today};
 use crate::forms::{Checker, Fields};
 use crate::AppError;
 use linkwork_domain::access::{Actor, OrgKind, Role};
-use linkwork_domain::identity::{ConflictResolution, DetailsSource, HeldDetails};
+use linkwork_domain::person::identity::{ConflictResolution, DetailsSource, HeldDetails};
 use linkwork_domain::person::{DateOfBirth, Ethnicity, PersonDetails, PersonName, Sex};
 use linkwork_domain::{Postcode, RequiredText};
 use linkwork_store::{incoming_subject, AuditActor, AuditEntry, AuditQuery, ErasureGround, IdentityConflict, Incoming, Org, PersonChange, ReferralHeader, ReferralRecord, SharingConsent, Store};
@@ -96,9 +96,9 @@ pub struct SubjectAccess {
     pub produced_at: String,
     pub service: String,
     pub nhs_number: String,
-    pub details: linkwork_domain::identity::StoredDetails,
+    pub details: linkwork_domain::person::identity::StoredDetails,
     /// How to reach the person (their changes are in `details_history`).
-    pub contact_details: linkwork_domain::contact_details::ContactDetails,
+    pub contact_details: linkwork_domain::person::contact_details::ContactDetails,
     pub restricted: Option<String>,
     pub details_history: Vec<PersonChange>,
     pub referrals: Vec<ReferralAccess>,

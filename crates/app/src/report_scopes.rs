@@ -4,7 +4,7 @@
 
 use crate::AppError;
 use linkwork_domain::access::{Actor, OrgKind};
-use linkwork_domain::report_scope::ReportScope;
+use linkwork_domain::evaluation::report_scope::ReportScope;
 use linkwork_store::Store;
 
 /// The scopes `actor` may report on, the default (their whole organisation) first.

@@ -14,7 +14,7 @@ use crate::forms::{Checker, FieldError, Fields};
 use crate::import_activity::require_manager;
 use crate::AppError;
 use linkwork_domain::access::Actor;
-use linkwork_domain::sroi::{Input, InputKind, Outcome, Quantity, SroiModel, DISCOUNT_RATE_SOURCE};
+use linkwork_domain::evaluation::sroi::{Input, InputKind, Outcome, Quantity, SroiModel, DISCOUNT_RATE_SOURCE};
 use linkwork_store::{AuditActor, Store};
 
 /// Rows of inputs and of outcomes on the form.
@@ -316,7 +316,7 @@ pub fn parse_model(f: &Fields) -> Result<SroiModel, Vec<FieldError>> {
     match rate {
         Some(rate) if c.is_ok() => {
             let source =
-                if (rate / 100.0 - linkwork_domain::sroi::DEFAULT_DISCOUNT_RATE).abs() < 1e-9 {
+                if (rate / 100.0 - linkwork_domain::evaluation::sroi::DEFAULT_DISCOUNT_RATE).abs() < 1e-9 {
                     DISCOUNT_RATE_SOURCE.to_owned()
                 } else {
                     "Set by the service".to_owned()

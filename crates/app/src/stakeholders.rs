@@ -7,8 +7,8 @@ use crate::casework::today;
 use crate::forms::{Checker, Fields};
 use crate::AppError;
 use linkwork_domain::access::{Actor, Role};
-use linkwork_domain::instruments::{AnswerSet, Instrument};
-use linkwork_domain::stakeholders::staff_wellbeing::{CheckIn, Rating};
+use linkwork_domain::measurement::instruments::{AnswerSet, Instrument};
+use linkwork_domain::evaluation::stakeholders::staff_wellbeing::{CheckIn, Rating};
 use linkwork_store::{NewCheckIn, Store, StoredCheckIn};
 
 /// How often the service suggests a check-in: the page reminds a link worker after this many days.
@@ -103,7 +103,7 @@ pub async fn own_check_ins(
 
 use linkwork_domain::evaluation::{EvaluationSettings, Period};
 use linkwork_domain::person::parse_iso_date;
-use linkwork_domain::stakeholders::scorecard::{
+use linkwork_domain::evaluation::stakeholders::scorecard::{
     Measure, Stakeholder, StakeholderKind, QUALITATIVE,
 };
 use linkwork_domain::RequiredText;
@@ -261,8 +261,8 @@ pub async fn add_statement(
 
 // ---- qualitative evidence ----
 
-use linkwork_domain::need::NeedDomain;
-use linkwork_domain::stakeholders::evidence::{
+use linkwork_domain::casework::need::NeedDomain;
+use linkwork_domain::evaluation::stakeholders::evidence::{
     anonymise, ConsentGivenBy, ConsentUse, EvidenceKind, KnownIdentifiers, OutcomeDomain,
 };
 use linkwork_store::{AuditActor, EvidenceItem, NewEvidence};

@@ -5,10 +5,10 @@ use crate::casework::{require_casework, today};
 use crate::forms::{Checker, Fields};
 use crate::AppError;
 use linkwork_domain::access::{Actor, OrgKind, Role};
-use linkwork_domain::mdt::AttendeeRole;
+use linkwork_domain::casework::mdt::AttendeeRole;
 use linkwork_domain::person::{parse_iso_date, parse_past_date};
-use linkwork_domain::plan::GoalStatus;
-use linkwork_domain::triage::{AttemptMode, AttemptOutcome};
+use linkwork_domain::casework::plan::GoalStatus;
+use linkwork_domain::casework::triage::{AttemptMode, AttemptOutcome};
 use linkwork_domain::{BoundedText, NhsNumber};
 use linkwork_store::{AuditActor, CaseloadEntry, NewAttempt, NewMdtMeeting, PersonQuery, ReferralRecord, Store};
 
@@ -194,7 +194,7 @@ pub fn timeline(records: &[ReferralRecord]) -> Vec<TimelineEvent> {
         }
         for c in &r.plan_changes {
             let goal = c.goal_id.as_deref().and_then(|g| r.goals.iter().find(|x| x.id == g)).map(|g| g.description.clone());
-            let need = c.new_value.as_deref().or(c.old_value.as_deref()).and_then(|n| linkwork_domain::need::NeedDomain::parse(n).ok()).map(|n| n.label().to_owned());
+            let need = c.new_value.as_deref().or(c.old_value.as_deref()).and_then(|n| linkwork_domain::casework::need::NeedDomain::parse(n).ok()).map(|n| n.label().to_owned());
             push(crate::plan::changed_on(c), c.kind.label(), goal.or(need).unwrap_or_default());
         }
         for c in &r.contacts {
@@ -228,14 +228,14 @@ pub fn timeline(records: &[ReferralRecord]) -> Vec<TimelineEvent> {
 
 /// Logs a link worker's community work (visits, meetings, assets found). Managers may log their own too.
 pub async fn log_community(store: &dyn Store, actor: &Actor, user_id: &str, f: &Fields) -> Result<String, AppError> {
-    use linkwork_domain::community::ActivityKind;
+    use linkwork_domain::directory::community::ActivityKind;
     use linkwork_domain::RequiredText;
     require_casework(actor)?;
     let mut c = Checker::default();
     let activity_on = c.check(parse_past_date("activity_on", "date", f.get("activity_on"), today()));
     let kind = c.check(ActivityKind::parse(f.get("kind")));
     let organisation = c.check(RequiredText::<200>::parse("organisation_name", "the organisation, group or place", f.get("organisation_name")));
-    let minutes = c.check(linkwork_domain::contact::Minutes::parse(f.get("minutes")));
+    let minutes = c.check(linkwork_domain::casework::contact::Minutes::parse(f.get("minutes")));
     let assets = c.check(BoundedText::<2000>::parse("assets_found", "assets found", f.get("assets_found")));
     let notes = c.check(BoundedText::<2000>::parse("notes", "notes", f.get("notes")));
     match (activity_on, kind, organisation, minutes, assets, notes) {

@@ -178,7 +178,7 @@ pub async fn user(command: UserCommand) -> anyhow::Result<()> {
             let role = Role::parse(&role)?;
             let store = crate::commands::open(&db.database).await?;
             let org = crate::commands::find_org_for(&*store, &org, role).await?;
-            let email = linkwork_domain::intake::EmailAddress::parse(&email).map_err(|_| anyhow::anyhow!("enter an email address, like name@example.org"))?;
+            let email = linkwork_domain::casework::intake::EmailAddress::parse(&email).map_err(|_| anyhow::anyhow!("enter an email address, like name@example.org"))?;
             let email = email.as_str();
             let display_name = name.unwrap_or_else(|| email.to_owned());
             let exists = |e: StoreError| match e {

@@ -11,12 +11,12 @@ use anyhow::{bail, Context};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use linkwork_domain::access::OrgKind;
-use linkwork_domain::bundle::pseudonymise::Pseudonymiser;
-use linkwork_domain::bundle::read::{key_hash, BundleProblem, Checker, Row, Value};
-use linkwork_domain::bundle::spec::{self, FileSpec, Kind};
-use linkwork_domain::bundle::{stored_id, FileEntry, Manifest, MANIFEST};
-use linkwork_domain::csv_safe::CsvWriter;
-use linkwork_domain::instruments::Instrument;
+use linkwork_domain::interop::bundle::pseudonymise::Pseudonymiser;
+use linkwork_domain::interop::bundle::read::{key_hash, BundleProblem, Checker, Row, Value};
+use linkwork_domain::interop::bundle::spec::{self, FileSpec, Kind};
+use linkwork_domain::interop::bundle::{stored_id, FileEntry, Manifest, MANIFEST};
+use linkwork_domain::interop::csv_safe::CsvWriter;
+use linkwork_domain::measurement::instruments::Instrument;
 use linkwork_store::{BundleBatch as Batch, BundleRowSink, BundleSource, ExistingIds};
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
@@ -341,7 +341,7 @@ impl Writer {
                     let held = (service_id.clone(), nhs);
                     if let Some(id) = self.existing.people.get(&held).cloned() {
                         // Merging by NHS number must not rename someone (docs/security.md, "Identity").
-                        let row_key = linkwork_domain::identity::identity_key(&text("given_name").unwrap_or_default(), &text("family_name").unwrap_or_default(), &row.get(spec, "date_of_birth").as_date().map(|d| d.to_string()).unwrap_or_default());
+                        let row_key = linkwork_domain::person::identity::identity_key(&text("given_name").unwrap_or_default(), &text("family_name").unwrap_or_default(), &row.get(spec, "date_of_birth").as_date().map(|d| d.to_string()).unwrap_or_default());
                         if self.identities.get(&held).is_some_and(|k| *k != row_key) {
                             bail!(
                                 "{} line {}, column nhs_number: this NHS number is already held for a person with another name or date of birth; nothing was imported. Check the row, or correct the person's details in Linkwork first",

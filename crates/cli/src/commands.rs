@@ -192,8 +192,8 @@ pub async fn report(args: ReportArgs) -> anyhow::Result<()> {
 
 /// The scope named by `--scope`: `practice:<ODS code>`, `pcn:<…>`, `icb:<…>`, or a bare id, ODS
 /// code or name of an ICB, PCN or practice.
-async fn cli_scope(store: &dyn Store, raw: &str) -> anyhow::Result<linkwork_domain::report_scope::ReportScope> {
-    use linkwork_domain::report_scope::{ScopeKind, ScopeRequest};
+async fn cli_scope(store: &dyn Store, raw: &str) -> anyhow::Result<linkwork_domain::evaluation::report_scope::ReportScope> {
+    use linkwork_domain::evaluation::report_scope::{ScopeKind, ScopeRequest};
     let request = ScopeRequest::parse(raw)?;
     let org = store.find_org(&request.key).await?.with_context(|| format!("no organisation with id, ODS code or name {:?}", request.key))?;
     if let Some(kind) = request.kind {

@@ -11,7 +11,7 @@ use anyhow::{bail, Context};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use linkwork_domain::access::OrgKind;
-use linkwork_domain::equity::{AgeBand, Dimension, Group, ImdDecile, ImdLayout, ListCount, NsplLayout, NsplRow};
+use linkwork_domain::evaluation::equity::{AgeBand, Dimension, Group, ImdDecile, ImdLayout, ListCount, NsplLayout, NsplRow};
 use linkwork_domain::person::Sex;
 use linkwork_store::Store;
 use std::collections::{BTreeMap, HashMap};

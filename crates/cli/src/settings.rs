@@ -6,7 +6,7 @@ use crate::commands::DatabaseArgs;
 use anyhow::{bail, Context};
 use clap::{Args, Subcommand};
 use linkwork_domain::access::{OrgKind, Role};
-use linkwork_domain::workforce::YearTarget;
+use linkwork_domain::evaluation::workforce::YearTarget;
 
 #[derive(Subcommand)]
 pub enum SettingsCommand {
@@ -146,7 +146,7 @@ pub async fn run(command: SettingsCommand) -> anyhow::Result<()> {
             println!("{}: identifiable records are kept {} years after a person's last referral closed.", pcn.name, args.years);
         }
         SettingsCommand::ServiceContact(args) => {
-            let contact = linkwork_domain::contact_details::ServiceContact::parse(&args.phone, &args.email, &args.hours).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let contact = linkwork_domain::person::contact_details::ServiceContact::parse(&args.phone, &args.email, &args.hours).map_err(|e| anyhow::anyhow!("{e}"))?;
             let (store, pcn) = service(&args.db, &args.org).await?;
             store.set_service_contact(&crate::actor::cli_actor(Some(&pcn.id)), &pcn.id, &contact).await?;
             println!("{}: the public are told to contact the service on {}.", pcn.name, [contact.phone.map(|p| p.display()), contact.email.map(|e| e.as_str().to_owned())].into_iter().flatten().collect::<Vec<_>>().join(" or "));

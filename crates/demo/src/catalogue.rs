@@ -5,7 +5,7 @@
 //! the shape is valid), phone numbers are in Ofcom's range reserved for drama (0113 496 0xxx), and
 //! e-mail addresses use the reserved `example.org` and `.test` domains.
 
-use linkwork_domain::need::NeedDomain::{self, *};
+use linkwork_domain::casework::need::NeedDomain::{self, *};
 
 pub const ICB_NAME: &str = "NHS Riverside Integrated Care Board";
 /// The demo ICB's ODS code; [`crate::is_seeded`] looks it up.

@@ -6,7 +6,7 @@
 //! Derived from the person's place in the plan, not the random number generator, so adding them
 //! leaves every other demo value as it was.
 
-use linkwork_domain::contact_details::{ContactDetails, Requirement};
+use linkwork_domain::person::contact_details::{ContactDetails, Requirement};
 
 const STREETS: &[&str] = &["Mill Lane", "Chapel Street", "Wharf Road", "Station Road", "Church Walk", "Market Street", "Canal Side", "Park View", "Orchard Close", "Victoria Terrace"];
 const BEST_TIMES: &[&str] = &["", "Weekday mornings", "After 4pm, after the school run", "Not Wednesdays (dialysis)", "", "Any time", "Afternoons"];
@@ -53,7 +53,7 @@ fn ascii(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use linkwork_domain::contact_details::ContactMethod;
+    use linkwork_domain::person::contact_details::ContactMethod;
 
     #[test]
     fn every_demo_person_can_be_reached_on_drama_numbers() {

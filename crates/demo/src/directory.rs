@@ -8,7 +8,7 @@
 use crate::catalogue::{ServiceDef, VcseDef};
 use anyhow::Result;
 use linkwork_domain::directory::{months_after, months_before, Coordinates, Delivery, LocationType, ServiceStatus};
-use linkwork_domain::import::oruk::{Address, Location, Organization, Phone, Schedule, ServiceAtLocation, ServiceRecord};
+use linkwork_domain::interop::import::oruk::{Address, Location, Organization, Phone, Schedule, ServiceAtLocation, ServiceRecord};
 use linkwork_store::{new_id, ServiceProfile, Store};
 use time::Date;
 

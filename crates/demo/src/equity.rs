@@ -7,7 +7,7 @@
 
 use crate::catalogue::PRACTICES;
 use anyhow::Result;
-use linkwork_domain::equity::{AgeBand, EthnicGroup, Group, ImdDecile, ListCount, LsoaDeprivation, PostcodeLsoa};
+use linkwork_domain::evaluation::equity::{AgeBand, EthnicGroup, Group, ImdDecile, ListCount, LsoaDeprivation, PostcodeLsoa};
 use linkwork_domain::person::Sex;
 use linkwork_domain::Postcode;
 use linkwork_store::Store;
@@ -89,7 +89,7 @@ pub(crate) async fn seed(store: &dyn Store, pcn: &str, practice_ids: &[String]) 
             }
         }
         *quintiles.entry(1).or_default() += adults / 10;
-        for q in linkwork_domain::equity::ImdQuintile::ALL {
+        for q in linkwork_domain::evaluation::equity::ImdQuintile::ALL {
             if let Some(people) = quintiles.get(&q.get()) {
                 rows.push(ListCount { practice_id: practice_id.clone(), group: Group::Imd(q), people: *people });
             }

@@ -13,7 +13,7 @@
 //! labelled illustrative.
 
 use anyhow::Result;
-use linkwork_domain::health_system::ContactType;
+use linkwork_domain::evaluation::health_system::ContactType;
 use linkwork_store::{AuditActor, NewHealthActivity, Store};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -134,7 +134,7 @@ pub(crate) async fn seed(store: &dyn Store, seed: u64, today: Date, pcn: &str) -
         ..AuditActor::default()
     };
     let added = store.add_health_activity(&who, pcn, &rows).await?.added;
-    let model = serde_json::to_string(&linkwork_domain::sroi::SroiModel::illustrative())?;
+    let model = serde_json::to_string(&linkwork_domain::evaluation::sroi::SroiModel::illustrative())?;
     store.set_sroi_model(&who, pcn, &model).await?;
     Ok(added)
 }

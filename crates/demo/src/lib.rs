@@ -36,7 +36,7 @@ use argon2::password_hash::{PasswordHasher, SaltString};
 use catalogue::{StaffDef, EMAIL_DOMAIN, PRACTICES, VCSES};
 use indicatif::{ProgressBar, ProgressStyle};
 use linkwork_domain::access::{OrgKind, Role};
-use linkwork_domain::referral::ReferralStatus;
+use linkwork_domain::casework::referral::ReferralStatus;
 use linkwork_store::{AuditActor, NewOrg, NewReferral, NewService, NewUser, OnwardChange, ReferralChange, Store};
 use plan::Outcome;
 use rand::SeedableRng;
@@ -209,7 +209,7 @@ pub async fn seed(store: &dyn Store, options: &DemoOptions) -> Result<DemoSummar
                 needs: plan.needs.clone(),
                 referred_on: plan.referred_on,
                 assigned_worker_id: None,
-                consent: linkwork_domain::consent::ReferralConsent::given_on(plan.referred_on),
+                consent: linkwork_domain::person::consent::ReferralConsent::given_on(plan.referred_on),
                 contact: contact::details(i, plan.person.given_name.as_str(), plan.person.family_name.as_str()),
             })
             .await?;
@@ -250,7 +250,7 @@ pub async fn seed(store: &dyn Store, options: &DemoOptions) -> Result<DemoSummar
     }
     progress.finish_and_clear();
     // How the public reach the service (shown around the self-referral form).
-    let service_contact = linkwork_domain::contact_details::ServiceContact::parse(catalogue::SERVICE_PHONE, catalogue::SERVICE_EMAIL, catalogue::SERVICE_HOURS)?;
+    let service_contact = linkwork_domain::person::contact_details::ServiceContact::parse(catalogue::SERVICE_PHONE, catalogue::SERVICE_EMAIL, catalogue::SERVICE_HOURS)?;
     store.set_service_contact(&AuditActor::default(), &pcn, &service_contact).await?;
     let partner_orgs: Vec<String> = partner_actor.iter().flatten().filter_map(|a| a.org_id.clone()).collect();
     team::seed(store, options.seed, options.today, &pcn, &partner_orgs, &workers).await?;
@@ -327,7 +327,7 @@ mod tests {
             let open = plans.iter().filter(|p| matches!(&p.outcome, Outcome::Accepted(s) if s.discharge.is_none())).count();
             let follow_ups = plans
                 .iter()
-                .filter(|p| matches!(&p.outcome, Outcome::Accepted(s) if s.measures.iter().any(|m| m.timepoint != linkwork_domain::instruments::Timepoint::Baseline)))
+                .filter(|p| matches!(&p.outcome, Outcome::Accepted(s) if s.measures.iter().any(|m| m.timepoint != linkwork_domain::measurement::instruments::Timepoint::Baseline)))
                 .count();
             let discharged = plans.len() - waiting - declined - open;
             assert!(waiting > 0 && declined > 0 && open > 0 && discharged > 0 && follow_ups > 5, "seed {seed}: {waiting} {declined} {open} {discharged} {follow_ups}");

@@ -5,13 +5,13 @@
 
 use crate::catalogue::{self, Scenario, PRACTICES, SCENARIOS, VCSES};
 use anyhow::{Context, Result};
-use linkwork_domain::contact::{ContactMode, Minutes};
-use linkwork_domain::instruments::{AnswerSet, Instrument, Timepoint};
-use linkwork_domain::need::NeedDomain;
+use linkwork_domain::casework::contact::{ContactMode, Minutes};
+use linkwork_domain::measurement::instruments::{AnswerSet, Instrument, Timepoint};
+use linkwork_domain::casework::need::NeedDomain;
 use linkwork_domain::onward::{OnwardDeclineReason, OnwardStatus};
 use linkwork_domain::person::{DateOfBirth, Ethnicity, PersonDetails, Sex};
-use linkwork_domain::plan::{GoalText, WhatMatters};
-use linkwork_domain::referral::{DeclineReason, DischargeReason, ReferralReason, ReferralSource};
+use linkwork_domain::casework::plan::{GoalText, WhatMatters};
+use linkwork_domain::casework::referral::{DeclineReason, DischargeReason, ReferralReason, ReferralSource};
 use linkwork_domain::{NhsNumber, Postcode, RequiredText};
 use linkwork_store::{NewContact, NewConversation, NewGoal, NewMeasure};
 use rand::rngs::StdRng;

@@ -5,10 +5,10 @@
 //! other agencies). A share of early exits (moved away, died, other) has nothing recorded.
 
 use anyhow::Result;
-use linkwork_domain::need::NeedDomain;
-use linkwork_domain::referral::DischargeReason;
-use linkwork_domain::resolution::NeedResolution;
-use linkwork_domain::schedule::MeasurementSchedule;
+use linkwork_domain::casework::need::NeedDomain;
+use linkwork_domain::casework::referral::DischargeReason;
+use linkwork_domain::evaluation::resolution::NeedResolution;
+use linkwork_domain::casework::schedule::MeasurementSchedule;
 use linkwork_store::{AuditActor, Store};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -72,8 +72,8 @@ pub(crate) async fn seed(store: &dyn Store, seed: u64, pcn: &str) -> Result<()> 
 /// summed), taken by people with a long-term condition or physical activity need at first contact
 /// and at discharge. People whose goals were met gain most (about +1.5 of 12 on average), others less, some lose ground.
 async fn confidence(store: &dyn Store, rng: &mut StdRng, pcn: &str) -> Result<()> {
-    use linkwork_domain::custom_instrument::{CustomForm, CustomInstrument};
-    use linkwork_domain::instruments::Timepoint;
+    use linkwork_domain::measurement::custom_instrument::{CustomForm, CustomInstrument};
+    use linkwork_domain::measurement::instruments::Timepoint;
     let form = CustomForm {
         name: "Confidence to manage my health",
         version: "1",

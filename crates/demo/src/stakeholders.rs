@@ -6,13 +6,13 @@
 use anyhow::Result;
 use linkwork_domain::access::Role;
 use linkwork_domain::evaluation::Period;
-use linkwork_domain::instruments::{AnswerSet, Instrument};
-use linkwork_domain::need::NeedDomain;
-use linkwork_domain::stakeholders::evidence::{
+use linkwork_domain::measurement::instruments::{AnswerSet, Instrument};
+use linkwork_domain::casework::need::NeedDomain;
+use linkwork_domain::evaluation::stakeholders::evidence::{
     anonymise, ConsentGivenBy, ConsentUse, EvidenceKind, KnownIdentifiers, OutcomeDomain,
 };
-use linkwork_domain::stakeholders::scorecard::{Measure, StakeholderKind};
-use linkwork_domain::stakeholders::staff_wellbeing::{CheckIn, Rating};
+use linkwork_domain::evaluation::stakeholders::scorecard::{Measure, StakeholderKind};
+use linkwork_domain::evaluation::stakeholders::staff_wellbeing::{CheckIn, Rating};
 use linkwork_store::{
     AuditActor, NewCheckIn, NewEvidence, NewStakeholder, NewSuccessStatement, Store,
 };

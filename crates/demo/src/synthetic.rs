@@ -7,9 +7,9 @@
 
 use crate::catalogue::{self, PRACTICES, VCSES};
 use crate::plan::{self, Outcome};
-use linkwork_domain::bundle::spec;
-use linkwork_domain::csv_safe::CsvWriter;
-use linkwork_domain::bundle::{FileEntry, Manifest, MANIFEST};
+use linkwork_domain::interop::bundle::spec;
+use linkwork_domain::interop::csv_safe::CsvWriter;
+use linkwork_domain::interop::bundle::{FileEntry, Manifest, MANIFEST};
 use rand::{Rng, SeedableRng};
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -222,7 +222,7 @@ impl Out<'_> {
     /// Linkwork's own records never need) are written empty, so every row has the header's width.
     fn row(&mut self, file: &'static str, values: &[&str]) -> Result<(), SyntheticError> {
         if let Some(w) = self.writers.get_mut(file) {
-            let width = linkwork_domain::bundle::spec::file(file).map_or(values.len(), |f| f.columns.len());
+            let width = linkwork_domain::interop::bundle::spec::file(file).map_or(values.len(), |f| f.columns.len());
             w.row(values.iter().copied().chain(std::iter::repeat_n("", width.saturating_sub(values.len()))))?;
             *self.counts.entry(file).or_default() += 1;
         }

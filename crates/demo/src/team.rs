@@ -4,13 +4,13 @@
 
 use anyhow::Result;
 use linkwork_domain::access::OrgKind;
-use linkwork_domain::contact_details::ContactMethod;
-use linkwork_domain::intake::{IncomingSource, PhoneNumber};
-use linkwork_domain::mdt::AttendeeRole;
-use linkwork_domain::need::NeedDomain;
-use linkwork_domain::referral::ReferralStatus;
-use linkwork_domain::triage::{AttemptMode, AttemptOutcome};
-use linkwork_domain::community::ActivityKind;
+use linkwork_domain::person::contact_details::ContactMethod;
+use linkwork_domain::casework::intake::{IncomingSource, PhoneNumber};
+use linkwork_domain::casework::mdt::AttendeeRole;
+use linkwork_domain::casework::need::NeedDomain;
+use linkwork_domain::casework::referral::ReferralStatus;
+use linkwork_domain::casework::triage::{AttemptMode, AttemptOutcome};
+use linkwork_domain::directory::community::ActivityKind;
 use linkwork_store::{AuditActor, NewAttempt, NewCommunityActivity, NewIncoming, NewMdtMeeting, Store};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;

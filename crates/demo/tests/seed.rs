@@ -3,8 +3,8 @@
 use argon2::password_hash::{PasswordHash, PasswordVerifier};
 use linkwork_demo::{catalogue, is_seeded, seed, DemoOptions, DemoSummary, DEMO_PASSWORD};
 use linkwork_domain::access::{OrgKind, Role};
-use linkwork_domain::instruments::{Instrument, Timepoint};
-use linkwork_domain::referral::ReferralStatus;
+use linkwork_domain::measurement::instruments::{Instrument, Timepoint};
+use linkwork_domain::casework::referral::ReferralStatus;
 use linkwork_store::testing::migrated;
 use linkwork_store::Store;
 use std::collections::{BTreeMap, HashMap};

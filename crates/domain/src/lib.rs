@@ -31,8 +31,6 @@
 //! disclosure and stats while `evaluation` reads `onward::OnwardStatus` (modules still acyclic).
 //! Nothing but `interop` imports `interop`.
 //!
-//! The old flat paths (`linkwork_domain::referral`, `linkwork_domain::stats`, …) are re-exported
-//! below while the other crates move to the context paths; `docs/domain-moves.txt` maps each one.
 
 // Shared kernel: used by every context.
 pub mod access;
@@ -49,20 +47,6 @@ pub mod interop;
 pub mod measurement;
 pub mod onward;
 pub mod person;
-
-// ---- old flat paths, kept while the other crates move to the context paths ----
-// `linkwork_domain::referral::X` etc. keep working; docs/domain-moves.txt maps each old path to its
-// new one so the other crates can be moved with sed, then this block dropped. Nothing inside this
-// crate uses these paths. (`person`, `directory` and `onward` kept their paths: their old module is
-// now the context's root; the items of the former `evaluation` module are kept in `evaluation`.)
-pub use casework::{caseload, contact, discharge, intake, mdt, need, plan, referral, schedule, triage, urgency};
-pub use directory::community;
-pub use evaluation::custom_outcomes as evaluation_custom;
-pub use evaluation::{disclosure, equity, health_system, report_scope, resolution, sroi, stakeholders, stats, what_works, word_cloud, workforce};
-pub use interop::{bundle, csv_safe, gp_record, import};
-pub use measurement::{custom_instrument, instruments};
-pub use onward::partnership;
-pub use person::{consent, contact_details, identity, nhs_number, postcode};
 
 pub use error::DomainError;
 pub use person::nhs_number::NhsNumber;

@@ -7,8 +7,8 @@
 //! Runs both `LINKWORK_BENCH_RUNS` times (default 3), alternating, and prints each run and the
 //! medians' rows per second and ratio; the target is a ratio of at least 0.5.
 
-use linkwork_domain::bundle::read::Value;
-use linkwork_domain::bundle::spec::{self, FileSpec};
+use linkwork_domain::interop::bundle::read::Value;
+use linkwork_domain::interop::bundle::spec::{self, FileSpec};
 use linkwork_store::BundleSource;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

@@ -44,14 +44,14 @@ async fn seeded(url: &str) {
     // tariff, an SROI model of the service's own and a referral-rate target for this year.
     let pcn = store.find_org("U12345").await.unwrap().unwrap().id;
     let who = linkwork_store::AuditActor { user_id: None, token_id: None, org_id: Some(pcn.clone()) };
-    store.set_health_tariff(&who, &pcn, &linkwork_domain::health_system::Tariff::default_figures()).await.unwrap();
-    let mut model = linkwork_domain::sroi::SroiModel::illustrative();
+    store.set_health_tariff(&who, &pcn, &linkwork_domain::evaluation::health_system::Tariff::default_figures()).await.unwrap();
+    let mut model = linkwork_domain::evaluation::sroi::SroiModel::illustrative();
     model.illustrative = false;
     model.discount_rate = 0.03;
     store.set_sroi_model(&who, &pcn, &serde_json::to_string(&model).unwrap()).await.unwrap();
     let year = if u8::from(today().month()) >= 4 { today().year() } else { today().year() - 1 };
     for (y, low, high) in [(year, 0.8, 1.2), (year - 1, 0.7, 1.1)] {
-        store.set_referral_target(&pcn, &linkwork_domain::workforce::YearTarget::new(y, low, high).unwrap()).await.unwrap();
+        store.set_referral_target(&pcn, &linkwork_domain::evaluation::workforce::YearTarget::new(y, low, high).unwrap()).await.unwrap();
     }
 }
 
@@ -73,7 +73,7 @@ async fn round_trip_gives_the_same_report_on_sqlite_and_postgresql() {
         let manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(folder.join("manifest.json")).unwrap()).unwrap();
         assert_eq!(manifest["format"], "linkwork-bundle");
         assert_eq!(manifest["files"]["referrals.csv"]["rows"], 150, "{kind}: every referral is exported");
-        for file in linkwork_domain::bundle::spec::files() {
+        for file in linkwork_domain::interop::bundle::spec::files() {
             assert!(manifest["files"][file.name]["rows"].as_u64().unwrap_or(0) > 0, "{kind}: the demo exports rows of {}", file.name);
         }
 
@@ -120,7 +120,7 @@ fn without_ids(value: &serde_json::Value) -> serde_json::Value {
 /// Replaces a stored id of the source database by the id its bundle reference gets on import.
 fn derive_id(id: &mut serde_json::Value, source: &str, file: &str) {
     if let Some(reference) = id.as_str() {
-        *id = serde_json::Value::String(linkwork_domain::bundle::stored_id(source, file, reference));
+        *id = serde_json::Value::String(linkwork_domain::interop::bundle::stored_id(source, file, reference));
     }
 }
 
@@ -407,7 +407,7 @@ fn generated_bundles_are_well_formed_and_pass_every_check() {
     let o = linkwork(&["generate", "bundle", folder.to_str().unwrap(), "--referrals", "1000"]);
     assert!(o.status.success(), "{}", text(&o.stderr));
     // Strict CSV: every row as wide as its header (other tools are not as forgiving as ours).
-    for file in linkwork_domain::bundle::spec::files() {
+    for file in linkwork_domain::interop::bundle::spec::files() {
         let Ok(mut reader) = csv::ReaderBuilder::new().flexible(false).from_path(folder.join(file.name)) else { continue };
         assert_eq!(reader.headers().unwrap().len(), file.columns.len(), "{}", file.name);
         for record in reader.records() {

@@ -3,10 +3,10 @@
 //! `linkwork import bundle` takes it off again, on SQLite and PostgreSQL.
 
 use linkwork_domain::access::OrgKind;
-use linkwork_domain::contact::{ContactMode, Minutes};
-use linkwork_domain::need::NeedDomain;
+use linkwork_domain::casework::contact::{ContactMode, Minutes};
+use linkwork_domain::casework::need::NeedDomain;
 use linkwork_domain::person::{DateOfBirth, Ethnicity, PersonDetails, Sex};
-use linkwork_domain::referral::{ReferralReason, ReferralSource};
+use linkwork_domain::casework::referral::{ReferralReason, ReferralSource};
 use linkwork_domain::{NhsNumber, Postcode, RequiredText};
 use linkwork_store::{AuditActor, NewContact, NewOrg, NewReferral, ReferralChange};
 use std::process::Command;
@@ -57,11 +57,11 @@ async fn seed(url: &str) {
         contact: Default::default(),
     };
     let id = store.create_referrals(&who, &[referral]).await.unwrap().remove(0);
-    store.change_referral(&who, &id, linkwork_domain::referral::ReferralStatus::Received, &ReferralChange::Accept { on: today() - time::Duration::days(19), worker_id: None }).await.unwrap();
+    store.change_referral(&who, &id, linkwork_domain::casework::referral::ReferralStatus::Received, &ReferralChange::Accept { on: today() - time::Duration::days(19), worker_id: None }).await.unwrap();
     let contact = NewContact { contact_on: today() - time::Duration::days(18), mode: ContactMode::Phone, minutes: Minutes::parse("20").unwrap(), accompanied: false, notes: Some(NOTES.into()) };
     store.add_contact(&who, &id, &contact).await.unwrap();
-    let discharge = ReferralChange::Discharge { on: today() - time::Duration::days(1), reason: linkwork_domain::referral::DischargeReason::GoalsMet, summary: Some(SUMMARY.into()) };
-    store.change_referral(&who, &id, linkwork_domain::referral::ReferralStatus::Accepted, &discharge).await.unwrap();
+    let discharge = ReferralChange::Discharge { on: today() - time::Duration::days(1), reason: linkwork_domain::casework::referral::DischargeReason::GoalsMet, summary: Some(SUMMARY.into()) };
+    store.change_referral(&who, &id, linkwork_domain::casework::referral::ReferralStatus::Accepted, &discharge).await.unwrap();
 }
 
 /// The values as stored: the person's names, referrer, reason, contact notes and summary.
@@ -102,7 +102,7 @@ async fn exported_cells_cannot_start_formulas_and_the_import_restores_them_exact
                 let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_path(&path).unwrap();
                 for record in reader.records() {
                     for cell in record.unwrap().iter() {
-                        let formula = cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && !linkwork_domain::csv_safe::is_number(cell);
+                        let formula = cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && !linkwork_domain::interop::csv_safe::is_number(cell);
                         assert!(!formula, "{backend}: {} has the cell {cell:?}", path.display());
                     }
                 }

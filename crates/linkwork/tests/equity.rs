@@ -1,7 +1,7 @@
 //! `linkwork import postcodes | imd | list-profile` with small files in the official layouts:
 //! the real binary against a real SQLite database.
 
-use linkwork_domain::equity::ImdDecile;
+use linkwork_domain::evaluation::equity::ImdDecile;
 use linkwork_domain::Postcode;
 use linkwork_store::NewOrg;
 use std::process::Command;

@@ -4,7 +4,7 @@
 //! `LINKWORK_ORUK_SAMPLES`, like the web tests).
 
 use linkwork_domain::directory::{funding_ended, funding_ends_soon, is_stale, Delivery};
-use linkwork_domain::import::oruk::{service_json, Detail};
+use linkwork_domain::interop::import::oruk::{service_json, Detail};
 use linkwork_store::testing::fresh_database_urls;
 use linkwork_store::OrukQuery;
 use std::path::Path;

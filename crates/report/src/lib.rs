@@ -137,12 +137,12 @@ fn json_value(report: &Report) -> Result<serde_json::Value, ReportError> {
 /// then one row per figure. Suppressed values are `*`, missing ones are empty.
 pub fn to_csv(report: &Report) -> String {
     // Writing to memory cannot fail; keep the error path for `render` anyway.
-    csv_string(report).unwrap_or_else(|e| linkwork_domain::csv_safe::csv_document(&["error"], [[e.to_string()]]))
+    csv_string(report).unwrap_or_else(|e| linkwork_domain::interop::csv_safe::csv_document(&["error"], [[e.to_string()]]))
 }
 
 fn csv_string(report: &Report) -> Result<String, ReportError> {
     // Labels carry names that came in with imports (services, partners): escaped against formulas.
-    let mut writer = linkwork_domain::csv_safe::CsvWriter::new(Vec::new());
+    let mut writer = linkwork_domain::interop::csv_safe::CsvWriter::new(Vec::new());
     writer.row(Figure::CSV_HEADER.iter().chain(figure_docs::CSV_EXTRA.iter()))?;
     for f in figures(report) {
         let [period, exclusions, scope] = figure_docs::csv_extra(report, &f);

@@ -2,9 +2,9 @@
 
 use super::*;
 use linkwork_domain::evaluation::{evaluate, EvaluationInput, EvaluationSettings, MeasureFacts, OnwardFacts, Period, PracticeFacts, ReferralFacts};
-use linkwork_domain::instruments::{AnswerSet, Instrument, Timepoint};
+use linkwork_domain::measurement::instruments::{AnswerSet, Instrument, Timepoint};
 use linkwork_domain::onward::OnwardStatus;
-use linkwork_domain::referral::{ReferralSource, ReferralStatus};
+use linkwork_domain::casework::referral::{ReferralSource, ReferralStatus};
 use std::collections::HashSet;
 use time::macros::date;
 use time::Date;

@@ -4,9 +4,9 @@
 //! is all or nothing.
 
 use linkwork_domain::access::OrgKind;
-use linkwork_domain::need::NeedDomain;
+use linkwork_domain::casework::need::NeedDomain;
 use linkwork_domain::person::{DateOfBirth, Ethnicity, PersonDetails, Sex};
-use linkwork_domain::referral::{ReferralReason, ReferralSource};
+use linkwork_domain::casework::referral::{ReferralReason, ReferralSource};
 use linkwork_domain::{NhsNumber, Postcode, RequiredText};
 use linkwork_store::testing::{fresh_database_urls, migrated};
 use linkwork_store::*;
@@ -97,7 +97,7 @@ async fn workforce_settings_are_saved_all_or_nothing() {
         let worker = store.create_user(&user("lw@team.test", linkwork_domain::access::Role::LinkWorker)).await.unwrap();
         let manager = store.create_user(&user("m@team.test", linkwork_domain::access::Role::Manager)).await.unwrap();
         let who = AuditActor { org_id: Some(pcn.clone()), ..AuditActor::default() };
-        let target = linkwork_domain::workforce::YearTarget::new(2026, 1.0, 1.5).unwrap();
+        let target = linkwork_domain::evaluation::workforce::YearTarget::new(2026, 1.0, 1.5).unwrap();
 
         let failed = store.save_workforce(&who, &pcn, &[(worker.clone(), Some(0.6)), (manager, Some(1.0))], Some(&target)).await;
         assert!(matches!(failed, Err(StoreError::NotFound)), "{backend}: {failed:?}");

@@ -1,13 +1,13 @@
 //! The storage contract: the same story run against SQLite and PostgreSQL.
 
 use linkwork_domain::access::{OrgKind, Role};
-use linkwork_domain::contact::{ContactMode, Minutes};
-use linkwork_domain::instruments::{AnswerSet, Instrument, Timepoint};
-use linkwork_domain::need::NeedDomain;
+use linkwork_domain::casework::contact::{ContactMode, Minutes};
+use linkwork_domain::measurement::instruments::{AnswerSet, Instrument, Timepoint};
+use linkwork_domain::casework::need::NeedDomain;
 use linkwork_domain::onward::OnwardStatus;
 use linkwork_domain::person::{DateOfBirth, Ethnicity, PersonDetails, Sex};
-use linkwork_domain::plan::{GoalText, WhatMatters};
-use linkwork_domain::referral::{DischargeReason, ReferralReason, ReferralSource, ReferralStatus};
+use linkwork_domain::casework::plan::{GoalText, WhatMatters};
+use linkwork_domain::casework::referral::{DischargeReason, ReferralReason, ReferralSource, ReferralStatus};
 use linkwork_domain::{NhsNumber, Postcode, RequiredText};
 use linkwork_store::testing::{fresh_database_urls, migrated};
 use linkwork_store::*;
@@ -104,7 +104,7 @@ async fn story(url: &str) -> Result<()> {
     assert_eq!(store.referral_header(&third).await?.unwrap().person_id, h1.person_id);
     assert_eq!(store.referral_identity_conflicts(&third).await?.len(), 1);
     assert_eq!(store.person_changes(&h1.person_id).await?.len(), 1, "no change from a mismatched referral");
-    store.change_referral(&who, &third, ReferralStatus::Received, &ReferralChange::Decline { on: date!(2026 - 03 - 02), reason: linkwork_domain::referral::DeclineReason::parse("duplicate").unwrap() }).await?;
+    store.change_referral(&who, &third, ReferralStatus::Received, &ReferralChange::Decline { on: date!(2026 - 03 - 02), reason: linkwork_domain::casework::referral::DeclineReason::parse("duplicate").unwrap() }).await?;
 
     store.change_referral(&who, &referral, ReferralStatus::Received, &ReferralChange::Accept { on: date!(2026 - 03 - 02), worker_id: Some(worker.clone()) }).await?;
     // Acting on a stale status is refused rather than applied twice.

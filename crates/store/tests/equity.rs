@@ -3,10 +3,10 @@
 //! evaluation's input carries each referred person's groups.
 
 use linkwork_domain::access::OrgKind;
-use linkwork_domain::equity::*;
-use linkwork_domain::need::NeedDomain;
+use linkwork_domain::evaluation::equity::*;
+use linkwork_domain::casework::need::NeedDomain;
 use linkwork_domain::person::{DateOfBirth, Ethnicity, PersonDetails, Sex};
-use linkwork_domain::referral::{ReferralReason, ReferralSource};
+use linkwork_domain::casework::referral::{ReferralReason, ReferralSource};
 use linkwork_domain::{NhsNumber, Postcode, RequiredText};
 use linkwork_store::testing::{fresh_database_urls, migrated};
 use linkwork_store::*;
@@ -106,8 +106,8 @@ async fn story(url: &str) -> Result<()> {
     assert!(matches!(store.set_worker_wte(&who, "other-pcn", &worker, Some(1.0)).await, Err(StoreError::NotFound)));
     assert_eq!(store.worker_wtes(&pcn).await?, vec![(worker.clone(), Some(0.6))]);
     assert_eq!(store.count_audit_events("user.wte").await?, 1);
-    let target = linkwork_domain::workforce::YearTarget::new(2026, 1.0, 1.5).unwrap();
-    store.set_referral_target(&pcn, &linkwork_domain::workforce::YearTarget::new(2026, 0.5, 0.9).unwrap()).await?;
+    let target = linkwork_domain::evaluation::workforce::YearTarget::new(2026, 1.0, 1.5).unwrap();
+    store.set_referral_target(&pcn, &linkwork_domain::evaluation::workforce::YearTarget::new(2026, 0.5, 0.9).unwrap()).await?;
     store.set_referral_target(&pcn, &target).await?;
     assert_eq!(store.referral_targets(&pcn).await?, vec![target]);
     let input = store.evaluation_input("Equity PCN", std::slice::from_ref(&pcn), date!(2027 - 03 - 31)).await?;

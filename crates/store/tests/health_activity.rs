@@ -2,10 +2,10 @@
 //! writes by natural key, one transaction, audit events, a service's tariff defaults.
 
 use linkwork_domain::access::OrgKind;
-use linkwork_domain::health_system::{ContactType, CostItem, Tariff, TariffEntry};
-use linkwork_domain::need::NeedDomain;
+use linkwork_domain::evaluation::health_system::{ContactType, CostItem, Tariff, TariffEntry};
+use linkwork_domain::casework::need::NeedDomain;
 use linkwork_domain::person::{DateOfBirth, Ethnicity, PersonDetails, Sex};
-use linkwork_domain::referral::{ReferralReason, ReferralSource};
+use linkwork_domain::casework::referral::{ReferralReason, ReferralSource};
 use linkwork_domain::{NhsNumber, Postcode, RequiredText};
 use linkwork_store::testing::{fresh_database_urls, migrated};
 use linkwork_store::*;
@@ -214,7 +214,7 @@ async fn story(url: &str) -> Result<()> {
 
     // SROI model document. Never saved: the report gets no model (not Linkwork's illustrative
     // one); a scope of several services gets none either.
-    use linkwork_domain::sroi::{SroiModel, SroiSetting};
+    use linkwork_domain::evaluation::sroi::{SroiModel, SroiSetting};
     assert_eq!(store.sroi_model(&pcn).await?, None);
     let to = time::macros::date!(2026 - 12 - 31);
     let one = [pcn.clone()];

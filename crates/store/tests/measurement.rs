@@ -3,13 +3,13 @@
 //! the service's own questionnaires with their answers.
 
 use linkwork_domain::access::OrgKind;
-use linkwork_domain::custom_instrument::{CustomForm, CustomInstrument};
-use linkwork_domain::instruments::{Instrument, Timepoint};
-use linkwork_domain::need::NeedDomain;
+use linkwork_domain::measurement::custom_instrument::{CustomForm, CustomInstrument};
+use linkwork_domain::measurement::instruments::{Instrument, Timepoint};
+use linkwork_domain::casework::need::NeedDomain;
 use linkwork_domain::person::{DateOfBirth, Ethnicity, PersonDetails, Sex};
-use linkwork_domain::referral::{DischargeReason, ReferralReason, ReferralSource, ReferralStatus};
-use linkwork_domain::resolution::NeedResolution;
-use linkwork_domain::schedule::MeasurementSchedule;
+use linkwork_domain::casework::referral::{DischargeReason, ReferralReason, ReferralSource, ReferralStatus};
+use linkwork_domain::evaluation::resolution::NeedResolution;
+use linkwork_domain::casework::schedule::MeasurementSchedule;
 use linkwork_domain::{NhsNumber, Postcode, RequiredText};
 use linkwork_store::testing::{fresh_database_urls, migrated};
 use linkwork_store::*;

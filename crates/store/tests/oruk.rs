@@ -4,8 +4,8 @@
 
 use linkwork_domain::access::OrgKind;
 use linkwork_domain::directory::{need_term_id, Coordinates, Delivery, LocationType, PageRequest, ServiceStatus, NEED_TAXONOMY_ID};
-use linkwork_domain::import::oruk::*;
-use linkwork_domain::need::NeedDomain;
+use linkwork_domain::interop::import::oruk::*;
+use linkwork_domain::casework::need::NeedDomain;
 use linkwork_store::testing::{fresh_database_urls, migrated};
 use linkwork_store::*;
 use time::macros::{date, datetime};

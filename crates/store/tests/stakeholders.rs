@@ -3,17 +3,17 @@
 //! (where fewer than 8 people suppress every figure and 8 show them).
 
 use linkwork_domain::access::{OrgKind, Role};
-use linkwork_domain::disclosure::Shown;
+use linkwork_domain::evaluation::disclosure::Shown;
 use linkwork_domain::evaluation::{EvaluationSettings, Period};
-use linkwork_domain::instruments::{AnswerSet, Instrument};
-use linkwork_domain::need::NeedDomain;
+use linkwork_domain::measurement::instruments::{AnswerSet, Instrument};
+use linkwork_domain::casework::need::NeedDomain;
 use linkwork_domain::person::{DateOfBirth, Ethnicity, PersonDetails, Sex};
-use linkwork_domain::referral::{ReferralReason, ReferralSource};
-use linkwork_domain::stakeholders::evidence::{
+use linkwork_domain::casework::referral::{ReferralReason, ReferralSource};
+use linkwork_domain::evaluation::stakeholders::evidence::{
     ConsentGivenBy, ConsentUse, EvidenceKind, OutcomeDomain,
 };
-use linkwork_domain::stakeholders::scorecard::{Measure, StakeholderKind};
-use linkwork_domain::stakeholders::staff_wellbeing::{CheckIn, Rating};
+use linkwork_domain::evaluation::stakeholders::scorecard::{Measure, StakeholderKind};
+use linkwork_domain::evaluation::stakeholders::staff_wellbeing::{CheckIn, Rating};
 use linkwork_domain::{NhsNumber, Postcode, RequiredText};
 use linkwork_store::testing::{fresh_database_urls, migrated};
 use linkwork_store::*;
@@ -420,7 +420,7 @@ async fn story(url: &str) -> Result<()> {
         [OutcomeDomain::Person, OutcomeDomain::Community]
     );
     assert_eq!(known.names, ["Joan", "Pickering"]);
-    let anonymised = linkwork_domain::stakeholders::evidence::anonymise(&item.text, &known);
+    let anonymised = linkwork_domain::evaluation::stakeholders::evidence::anonymise(&item.text, &known);
     assert_eq!(anonymised, "[name]: I look forward to Tuesdays now.");
     assert!(matches!(
         store.approve_evidence(&who, &other, &quote, "x").await,

@@ -15,7 +15,7 @@ pub fn autocomplete(own: impl std::borrow::Borrow<bool>, token: &'static str) ->
 
 /// The ways to be contacted, as radio choices.
 pub fn method_choices() -> Vec<crate::views::Choice> {
-    crate::views::choices!(linkwork_domain::contact_details::ContactMethod)
+    crate::views::choices!(linkwork_domain::person::contact_details::ContactMethod)
 }
 
 /// The choices of the "all right to leave a message?" question.
@@ -43,7 +43,7 @@ pub fn partner_none_text(r: &PartnerReferral) -> &'static str {
 
 /// The ways to be contacted the short forms offer (they ask for no address).
 pub fn short_form_methods() -> Vec<crate::views::Choice> {
-    use linkwork_domain::contact_details::ContactMethod;
+    use linkwork_domain::person::contact_details::ContactMethod;
     [ContactMethod::PhoneCall, ContactMethod::Text, ContactMethod::Email].iter().map(|m| crate::views::Choice::new(m.code(), m.label())).collect()
 }
 

@@ -136,9 +136,9 @@ pub fn opt_date(d: impl std::borrow::Borrow<Option<time::Date>>) -> String {
     d.borrow().map(date).unwrap_or_default()
 }
 
-/// "1 day", "14 days": every count of days on a page (`linkwork_domain::urgency::days`).
+/// "1 day", "14 days": every count of days on a page (`linkwork_domain::casework::urgency::days`).
 pub fn days(n: impl std::borrow::Borrow<i64>) -> String {
-    linkwork_domain::urgency::days(*n.borrow())
+    linkwork_domain::casework::urgency::days(*n.borrow())
 }
 
 /// The text with its first letter capitalised ("due since …" → "Due since …").

@@ -118,7 +118,7 @@ async fn a_form_posted_with_a_wrong_or_missing_csrf_token_is_refused_and_changes
             let r = b.http.post(format!("{}/referrals/{referral}/decline", w.base)).header(reqwest::header::COOKIE, &b.cookie).form(&form).send().await.unwrap();
             assert_eq!(r.status(), StatusCode::FORBIDDEN, "csrf {csrf:?}");
         }
-        assert_eq!(w.store.referral_header(&referral).await.unwrap().unwrap().status, linkwork_domain::referral::ReferralStatus::Received, "not declined");
+        assert_eq!(w.store.referral_header(&referral).await.unwrap().unwrap().status, linkwork_domain::casework::referral::ReferralStatus::Received, "not declined");
     })
     .await;
 }

@@ -214,7 +214,7 @@ async fn side(w: &World, pcn: &str, practice: &str, vcse: &str, service: &str, m
     let conflict_referral = created["id"].as_str().unwrap().to_owned();
     let conflict = w.store.referral_identity_conflicts(&conflict_referral).await.unwrap()[0].id.clone();
     let questionnaire = format!("custom_matrix_{n}");
-    let form = linkwork_domain::custom_instrument::CustomForm {
+    let form = linkwork_domain::measurement::custom_instrument::CustomForm {
         name: "Matrix questionnaire",
         version: "1",
         licence: "Test",
@@ -226,15 +226,15 @@ async fn side(w: &World, pcn: &str, practice: &str, vcse: &str, service: &str, m
         threshold: "1",
         concern_at: "",
     };
-    let instrument = linkwork_domain::custom_instrument::CustomInstrument::parse(&questionnaire, &form).unwrap();
+    let instrument = linkwork_domain::measurement::custom_instrument::CustomInstrument::parse(&questionnaire, &form).unwrap();
     w.store.create_custom_instrument(&Default::default(), pcn, &instrument).await.unwrap();
     let record = w.store.referral_record(&Default::default(), &referral).await.unwrap().unwrap();
     let stakeholder = w
         .store
-        .add_stakeholder(&linkwork_store::NewStakeholder { service_org_id: pcn.into(), kind: linkwork_domain::stakeholders::scorecard::StakeholderKind::Commissioner, name: "ICB".into(), created_by: manager_id.into() })
+        .add_stakeholder(&linkwork_store::NewStakeholder { service_org_id: pcn.into(), kind: linkwork_domain::evaluation::stakeholders::scorecard::StakeholderKind::Commissioner, name: "ICB".into(), created_by: manager_id.into() })
         .await
         .unwrap();
-    use linkwork_domain::stakeholders::evidence::*;
+    use linkwork_domain::evaluation::stakeholders::evidence::*;
     let evidence = w
         .store
         .add_evidence(
@@ -323,7 +323,7 @@ impl Matrix {
         // The other side: a practice in the other PCN, the other VCSE's service.
         let other_practice = store.create_org(&NewOrg { kind: OrgKind::Practice, name: "Other Surgery".into(), ods_code: Some("Z00002".into()), parent_id: Some(w.other_pcn.clone()), list_size: Some(5000) }).await.unwrap();
         let other_service = store
-            .create_service(&NewService { org_id: w.other_vcse.clone(), name: "Other walks".into(), description: "Walks".into(), needs: vec![linkwork_domain::need::NeedDomain::Loneliness], address: None, postcode: None, phone: None, email: None })
+            .create_service(&NewService { org_id: w.other_vcse.clone(), name: "Other walks".into(), description: "Walks".into(), needs: vec![linkwork_domain::casework::need::NeedDomain::Loneliness], address: None, postcode: None, phone: None, email: None })
             .await
             .unwrap();
         let manager_id = store.user_credentials("manager@test.org").await.unwrap().unwrap().user.id;

@@ -126,8 +126,8 @@ fn object_schema(doc: &Value, schema: &Value) -> (BTreeSet<String>, BTreeSet<Str
 fn the_discharge_schema_names_every_need_resolution() {
     let doc = document();
     let properties = &doc["components"]["schemas"]["DischargeRequest"]["properties"];
-    for need in linkwork_domain::need::NeedDomain::ALL {
-        let field = linkwork_domain::resolution::field(*need);
+    for need in linkwork_domain::casework::need::NeedDomain::ALL {
+        let field = linkwork_domain::evaluation::resolution::field(*need);
         assert!(properties.get(field).is_some(), "{field} missing from DischargeRequest");
     }
 }

@@ -6,9 +6,9 @@
 
 mod support;
 
-use linkwork_domain::contact_details::ContactMethod;
-use linkwork_domain::identity::{DetailsSource, PersonField};
-use linkwork_domain::intake::PhoneNumber;
+use linkwork_domain::person::contact_details::ContactMethod;
+use linkwork_domain::person::identity::{DetailsSource, PersonField};
+use linkwork_domain::casework::intake::PhoneNumber;
 use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -377,7 +377,7 @@ async fn the_self_referral_page_says_who_it_is_for_where_to_get_urgent_help_and_
             assert!(input.contains(&format!("autocomplete=\"{token}\"")), "{field}: {input}");
         }
         // The confirmation says how to contact the service, quoting the reference.
-        let contact = linkwork_domain::contact_details::ServiceContact::parse("0113 496 0999", "team@example.org", "Weekdays 9 to 5").unwrap();
+        let contact = linkwork_domain::person::contact_details::ServiceContact::parse("0113 496 0999", "team@example.org", "Weekdays 9 to 5").unwrap();
         w.store.set_service_contact(&Default::default(), &w.pcn, &contact).await.unwrap();
         let sent = public.get(format!("{}/self-referral/sent?reference=LW-ABCD-EFGH", w.base)).send().await.unwrap().text().await.unwrap();
         assert!(sent.contains("call 0113 496 0999 (Weekdays 9 to 5) or email"), "{sent}");

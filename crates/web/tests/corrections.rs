@@ -9,7 +9,7 @@ mod support;
 
 use linkwork_domain::access::Role;
 use linkwork_domain::onward::OnwardStatus;
-use linkwork_domain::referral::ReferralStatus;
+use linkwork_domain::casework::referral::ReferralStatus;
 use reqwest::StatusCode;
 use serde_json::json;
 use support::*;
@@ -468,7 +468,7 @@ async fn the_caseload_and_measures_due_agree_on_what_is_overdue() {
 }
 
 /// Every count of days on a page or in a notification goes through the plural helper
-/// (`linkwork_domain::urgency::days`), so none can read "1 days".
+/// (`linkwork_domain::casework::urgency::days`), so none can read "1 days".
 #[test]
 fn counts_of_days_go_through_the_plural_helper() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");

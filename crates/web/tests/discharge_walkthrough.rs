@@ -7,11 +7,11 @@
 mod support;
 
 use linkwork_domain::access::Role;
-use linkwork_domain::discharge::NotTakenReason;
+use linkwork_domain::casework::discharge::NotTakenReason;
 use linkwork_domain::evaluation::{evaluate, EvaluationSettings, Period};
-use linkwork_domain::instruments::Instrument;
-use linkwork_domain::plan::GoalStatus;
-use linkwork_domain::referral::ReferralStatus;
+use linkwork_domain::measurement::instruments::Instrument;
+use linkwork_domain::casework::plan::GoalStatus;
+use linkwork_domain::casework::referral::ReferralStatus;
 use reqwest::StatusCode;
 use serde_json::json;
 use support::*;
@@ -253,7 +253,7 @@ async fn the_evaluation_counts_a_late_measure_on_the_day_it_was_taken() {
         let api = Api::new(&w, &w.pcn, Role::LinkWorker).await;
         // A follow-up call two days ago, entered today.
         assert_eq!(measure(&api, &id, "swemwbs", "follow_up", days_ago(2), "4").await, StatusCode::CREATED);
-        let settings = EvaluationSettings { policy: linkwork_domain::disclosure::SuppressionPolicy { max_suppressed: 0, rounding_base: 1 }, ..Default::default() };
+        let settings = EvaluationSettings { policy: linkwork_domain::evaluation::disclosure::SuppressionPolicy { max_suppressed: 0, rounding_base: 1 }, ..Default::default() };
         let paired = |to: time::Date| {
             let store = w.store.clone();
             let pcn = w.pcn.clone();

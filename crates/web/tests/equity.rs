@@ -61,7 +61,7 @@ async fn story(w: &World) {
     assert_eq!(wtes, expected);
     assert_eq!(w.store.worker_wtes(&w.other_pcn).await.unwrap(), vec![(other[0].id.clone(), None)]);
     assert_eq!(w.store.count_audit_events("user.wte").await.unwrap(), 2);
-    assert_eq!(w.store.referral_targets(&w.pcn).await.unwrap(), vec![linkwork_domain::workforce::YearTarget::new(2026, 1.0, 1.4).unwrap()]);
+    assert_eq!(w.store.referral_targets(&w.pcn).await.unwrap(), vec![linkwork_domain::evaluation::workforce::YearTarget::new(2026, 1.0, 1.4).unwrap()]);
     let (_, html) = manager.get("/team/workforce?notice=saved").await;
     assert!(html.contains("Workforce settings saved") && html.contains("2026/27: 1–1.4% of the list a year"));
 

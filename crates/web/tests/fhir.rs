@@ -7,12 +7,12 @@
 mod support;
 
 use linkwork_domain::access::{OrgKind, Role};
-use linkwork_domain::contact::{ContactMode, Minutes};
-use linkwork_domain::instruments::{AnswerSet, Instrument, Timepoint};
-use linkwork_domain::need::NeedDomain;
+use linkwork_domain::casework::contact::{ContactMode, Minutes};
+use linkwork_domain::measurement::instruments::{AnswerSet, Instrument, Timepoint};
+use linkwork_domain::casework::need::NeedDomain;
 use linkwork_domain::person::Ethnicity;
-use linkwork_domain::plan::{GoalText, WhatMatters};
-use linkwork_domain::referral::{DeclineReason, DischargeReason, ReferralStatus};
+use linkwork_domain::casework::plan::{GoalText, WhatMatters};
+use linkwork_domain::casework::referral::{DeclineReason, DischargeReason, ReferralStatus};
 use linkwork_store::testing::fresh_database_urls;
 use linkwork_store::*;
 use reqwest::header::{CONTENT_TYPE, LINK, LOCATION};

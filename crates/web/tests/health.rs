@@ -4,7 +4,7 @@
 
 mod support;
 
-use linkwork_domain::health_system::{ContactType, CostItem, Tariff};
+use linkwork_domain::evaluation::health_system::{ContactType, CostItem, Tariff};
 use linkwork_store::testing::fresh_database_urls;
 use reqwest::StatusCode;
 use support::*;
@@ -199,7 +199,7 @@ async fn sroi(w: &World) {
         (status, location.as_str()),
         (StatusCode::SEE_OTHER, "/health/sroi?notice=saved")
     );
-    let saved: linkwork_domain::sroi::SroiModel =
+    let saved: linkwork_domain::evaluation::sroi::SroiModel =
         serde_json::from_str(&w.store.sroi_model(&w.pcn).await.unwrap().unwrap()).unwrap();
     assert!(!saved.illustrative && saved.inputs.len() == 1 && saved.outcomes.len() == 1);
     assert_eq!(
@@ -215,7 +215,7 @@ async fn sroi(w: &World) {
 
 async fn activity_upload(w: &World) {
     use linkwork_domain::person::{DateOfBirth, Ethnicity, PersonDetails, Sex};
-    use linkwork_domain::referral::{ReferralReason, ReferralSource};
+    use linkwork_domain::casework::referral::{ReferralReason, ReferralSource};
     use linkwork_domain::{NhsNumber, Postcode, RequiredText};
     use reqwest::header::COOKIE;
     use reqwest::multipart::{Form, Part};
@@ -236,7 +236,7 @@ async fn activity_upload(w: &World) {
         source: ReferralSource::GpPractice,
         referrer_name: "Dr Example".into(),
         reason: ReferralReason::parse("reason", "reason", "Test").unwrap(),
-        needs: vec![linkwork_domain::need::NeedDomain::Loneliness],
+        needs: vec![linkwork_domain::casework::need::NeedDomain::Loneliness],
         referred_on: today(),
         assigned_worker_id: None,
         consent: Default::default(),

@@ -5,7 +5,7 @@
 mod support;
 
 use linkwork_domain::access::Role;
-use linkwork_domain::identity::{DetailsSource, PersonField};
+use linkwork_domain::person::identity::{DetailsSource, PersonField};
 use linkwork_store::Store;
 use reqwest::StatusCode;
 use serde_json::json;

@@ -10,7 +10,7 @@
 mod support;
 
 use linkwork_domain::access::{Actor, OrgKind, Role};
-use linkwork_domain::need::NeedDomain;
+use linkwork_domain::casework::need::NeedDomain;
 use linkwork_store::testing::fresh_database_urls;
 use linkwork_store::*;
 use reqwest::StatusCode;
@@ -199,7 +199,7 @@ fn assert_no_formulas(what: &str, csv: &str) {
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(csv.as_bytes());
     for record in reader.records() {
         for cell in record.unwrap().iter() {
-            let formula = cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && !linkwork_domain::csv_safe::is_number(cell);
+            let formula = cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && !linkwork_domain::interop::csv_safe::is_number(cell);
             assert!(!formula, "{what}: the cell {cell:?} would run as a formula");
         }
     }

@@ -82,7 +82,7 @@ async fn schedule_due_and_self_completion(w: &World) {
     let summary: Vec<(&str, &str, &str)> = rows.iter().map(|r| (r[0].as_str(), r[2].as_str(), r[3].as_str())).collect();
     assert_eq!(summary, [("Overdue", "ONS4", "Baseline"), ("Overdue", "SWEMWBS", "Baseline"), ("Due", "ONS4", "3-month follow-up"), ("Due", "SWEMWBS", "3-month follow-up")], "{rows:?}");
     assert_eq!(rows[0][1], "Mabel Measureson");
-    // In the caseload's words (`linkwork_domain::urgency`): overdue 28 days after the due day.
+    // In the caseload's words (`linkwork_domain::casework::urgency`): overdue 28 days after the due day.
     assert_eq!(rows[0][4], format!("Overdue since {}", long(first_contact + time::Duration::days(28))));
     assert!(html.contains(&format!("{record}/measures/new?instrument=ons4")));
     assert!(!html.contains("Change the measurement schedule"), "only managers change it");
@@ -210,8 +210,8 @@ async fn needs_at_discharge(w: &World) {
     // referral does not have is ignored.
     let (status, location, _) = lw.post(&discharge, &discharge, &[("discharge_reason", "other"), ("resolution_money", "partly"), ("resolution_housing", "resolved"), ("confirm", "yes")]).await;
     assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, format!("{record}?notice=discharged").as_str()));
-    use linkwork_domain::need::NeedDomain;
-    use linkwork_domain::resolution::NeedResolution;
+    use linkwork_domain::casework::need::NeedDomain;
+    use linkwork_domain::evaluation::resolution::NeedResolution;
     assert_eq!(w.store.need_resolutions(&id).await.unwrap(), vec![(NeedDomain::MoneyDebtBenefits, NeedResolution::Partly)]);
     let (_, html) = lw.get(&record).await;
     assert!(html.contains("Discharged"));

@@ -9,7 +9,7 @@ mod support;
 mod smtp_sink;
 
 use linkwork_domain::access::Role;
-use linkwork_domain::need::NeedDomain;
+use linkwork_domain::casework::need::NeedDomain;
 use linkwork_domain::onward::OnwardStatus;
 use linkwork_store::testing::fresh_database_urls;
 use linkwork_store::*;

@@ -11,7 +11,7 @@
 mod support;
 
 use linkwork_domain::directory::{derived_id, need_term_id, Delivery, NEED_TAXONOMY_ID};
-use linkwork_domain::need::NeedDomain;
+use linkwork_domain::casework::need::NeedDomain;
 use linkwork_store::testing::{fresh_database_urls, migrated};
 use linkwork_store::*;
 use linkwork_app::oruk_import::{import_oruk, OrukDocument, OrukImportReport};

@@ -7,7 +7,7 @@
 mod support;
 
 use linkwork_domain::access::Role;
-use linkwork_domain::need::NeedDomain;
+use linkwork_domain::casework::need::NeedDomain;
 use linkwork_store::{NewService, ServiceProfile};
 use reqwest::header::COOKIE;
 use reqwest::StatusCode;

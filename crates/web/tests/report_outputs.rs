@@ -5,10 +5,10 @@
 
 mod support;
 
-use linkwork_domain::need::NeedDomain;
+use linkwork_domain::casework::need::NeedDomain;
 use linkwork_domain::person::{DateOfBirth, Ethnicity, PersonDetails, Sex};
-use linkwork_domain::plan::WhatMatters;
-use linkwork_domain::referral::{ReferralReason, ReferralSource};
+use linkwork_domain::casework::plan::WhatMatters;
+use linkwork_domain::casework::referral::{ReferralReason, ReferralSource};
 use linkwork_domain::{NhsNumber, Postcode, RequiredText};
 use linkwork_store::testing::fresh_database_urls;
 use linkwork_store::*;

@@ -5,7 +5,7 @@
 mod support;
 
 use linkwork_domain::access::Role;
-use linkwork_domain::consent::{ConsentStatus, LawfulBasis};
+use linkwork_domain::person::consent::{ConsentStatus, LawfulBasis};
 use reqwest::StatusCode;
 use serde_json::json;
 use support::*;

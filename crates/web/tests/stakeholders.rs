@@ -261,9 +261,9 @@ async fn plan(w: &World) {
 }
 
 async fn evidence(w: &World) {
-    use linkwork_domain::need::NeedDomain;
+    use linkwork_domain::casework::need::NeedDomain;
     use linkwork_domain::person::{DateOfBirth, Ethnicity, PersonDetails, Sex};
-    use linkwork_domain::referral::{ReferralReason, ReferralSource};
+    use linkwork_domain::casework::referral::{ReferralReason, ReferralSource};
     use linkwork_domain::{NhsNumber, Postcode, RequiredText};
     let nhs = nhs_number(4242);
     let who = linkwork_store::AuditActor {

@@ -1,4 +1,4 @@
-//! The return to the GP record: each referral's events (`linkwork_domain::gp_record`) as a FHIR
+//! The return to the GP record: each referral's events (`linkwork_domain::interop::gp_record`) as a FHIR
 //! `Bundle` (Patient, ServiceRequest, Task, one Observation per score) or as CSV (one row per
 //! event), for the API (`crate::fhir` in the web shell) and `linkwork export gp-record`. Every
 //! record is read through the store's audited `referral_record`.
@@ -7,9 +7,9 @@ use super::records::Loaded;
 use super::resources::{self, entry, iso_date, PatientLink};
 use super::FHIR_JSON;
 use crate::AppError;
-use linkwork_domain::csv_safe::CsvWriter;
-use linkwork_domain::gp_record::{events, MeasureFact, ReferralFacts};
-use linkwork_domain::referral::{DeclineReason, DischargeReason};
+use linkwork_domain::interop::csv_safe::CsvWriter;
+use linkwork_domain::interop::gp_record::{events, MeasureFact, ReferralFacts};
+use linkwork_domain::casework::referral::{DeclineReason, DischargeReason};
 use linkwork_store::{AuditActor, Org, ReferralRecord, Store};
 use serde_json::{json, Value};
 use std::collections::{HashMap, HashSet};

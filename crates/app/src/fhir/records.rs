@@ -44,11 +44,11 @@ pub async fn load(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_i
 /// Shows the details a referral was sent with in place of the held person's.
 pub fn show_sent_person(record: &mut ReferralRecord, sent: &linkwork_domain::person::PersonDetails) {
     let practice_id = record.referral.practice_id.clone();
-    let stored = linkwork_domain::identity::StoredDetails::of(&linkwork_domain::identity::HeldDetails { person: sent.clone(), practice_id });
+    let stored = linkwork_domain::person::identity::StoredDetails::of(&linkwork_domain::person::identity::HeldDetails { person: sent.clone(), practice_id });
     show_stored_person(record, &stored);
 }
 
-fn show_stored_person(record: &mut ReferralRecord, sent: &linkwork_domain::identity::StoredDetails) {
+fn show_stored_person(record: &mut ReferralRecord, sent: &linkwork_domain::person::identity::StoredDetails) {
     let p = &mut record.person;
     p.given_name = sent.given_name.clone();
     p.family_name = sent.family_name.clone();

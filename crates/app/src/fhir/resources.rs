@@ -1,10 +1,10 @@
 //! The FHIR R4 resources Linkwork sends, built with `serde_json::json!` from a referral's record.
 //! Identifiers follow the NHS conventions in shared/product/interop.md.
 
-use linkwork_domain::gp_record::{REFERRAL_TO_SOCIAL_PRESCRIBING, SNOMED_SYSTEM, SOCIAL_PRESCRIBING_DECLINED, SOCIAL_SERVICE_PROCEDURE};
-use linkwork_domain::instruments::score_definition;
+use linkwork_domain::interop::gp_record::{REFERRAL_TO_SOCIAL_PRESCRIBING, SNOMED_SYSTEM, SOCIAL_PRESCRIBING_DECLINED, SOCIAL_SERVICE_PROCEDURE};
+use linkwork_domain::measurement::instruments::score_definition;
 use linkwork_domain::person::Sex;
-use linkwork_domain::referral::{DeclineReason, DischargeReason, ReferralStatus};
+use linkwork_domain::casework::referral::{DeclineReason, DischargeReason, ReferralStatus};
 use linkwork_store::{Org, ReferralRecord};
 use serde_json::{json, Value};
 use time::Date;
@@ -14,7 +14,7 @@ pub const ODS_SYSTEM: &str = "https://fhir.nhs.uk/Id/ods-organization-code";
 /// UK Core's ethnic category extension and its code system (NHS Data Dictionary codes A–S, Z, 99).
 pub const ETHNIC_CATEGORY_EXTENSION: &str = "https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-EthnicCategory";
 pub const ETHNIC_CATEGORY_SYSTEM: &str = "https://fhir.hl7.org.uk/CodeSystem/UKCore-EthnicCategoryEngland";
-/// Linkwork's own code system for need domains: the codes of `linkwork_domain::need::NeedDomain`
+/// Linkwork's own code system for need domains: the codes of `linkwork_domain::casework::need::NeedDomain`
 /// (`loneliness`, `money`, …). A referral's needs arrive as `reasonCode.coding` in this system.
 pub const NEED_DOMAIN_SYSTEM: &str = "https://linkwork.example/fhir/CodeSystem/need-domain";
 /// Linkwork's own code system for instrument scores: the stable score keys (`swemwbs_metric`, …).
@@ -40,7 +40,7 @@ pub fn iso_date(date: Date) -> String {
     format!("{:04}-{:02}-{:02}", date.year(), u8::from(date.month()), date.day())
 }
 
-fn snomed(code: linkwork_domain::gp_record::SnomedCode) -> Value {
+fn snomed(code: linkwork_domain::interop::gp_record::SnomedCode) -> Value {
     json!({ "system": SNOMED_SYSTEM, "code": code.code, "display": code.term })
 }
 
@@ -228,7 +228,7 @@ fn discharge_outputs(record: &ReferralRecord) -> Vec<Value> {
 
 /// One `Observation` per score of each completed questionnaire (status `final`). The code is
 /// Linkwork's score key with the score's label as text: no SNOMED CT code is confirmed for these
-/// scores (see `linkwork_domain::gp_record`).
+/// scores (see `linkwork_domain::interop::gp_record`).
 pub fn observations(ctx: &RecordContext) -> Vec<Value> {
     let record = ctx.record;
     let mut out = Vec::new();

@@ -5,9 +5,9 @@
 #![allow(dead_code)]
 
 use linkwork_domain::access::{OrgKind, Role};
-use linkwork_domain::need::NeedDomain;
+use linkwork_domain::casework::need::NeedDomain;
 use linkwork_domain::person::{DateOfBirth, Ethnicity, PersonDetails, Sex};
-use linkwork_domain::referral::{ReferralReason, ReferralSource, ReferralStatus};
+use linkwork_domain::casework::referral::{ReferralReason, ReferralSource, ReferralStatus};
 use linkwork_domain::{NhsNumber, Postcode, RequiredText};
 use linkwork_store::*;
 use serde_json::{json, Value};

@@ -1,7 +1,7 @@
 //! Number, date and text formatting shared by every output, so a figure reads the same in the CSV,
 //! the JSON figure list and the HTML page.
 
-use linkwork_domain::disclosure::{Shown, SuppressionPolicy};
+use linkwork_domain::evaluation::disclosure::{Shown, SuppressionPolicy};
 use time::{Date, Month};
 
 /// What a suppressed figure shows.

@@ -3,7 +3,7 @@
 //! title listing every point, and [`trend_text`] gives the same in a sentence for the page.
 
 use crate::primitives::format::{escape, fixed, with_unit};
-use linkwork_domain::disclosure::Shown;
+use linkwork_domain::evaluation::disclosure::Shown;
 use std::fmt::Write;
 
 const WIDTH: f64 = 160.0;

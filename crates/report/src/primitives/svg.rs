@@ -4,9 +4,9 @@
 //! piece of text. Every chart is followed on the page by a table of the same figures.
 
 use crate::primitives::format::{escape, fixed, month_long, month_short, parse_month, one_dp};
-use linkwork_domain::disclosure::{Shown, SuppressionPolicy};
+use linkwork_domain::evaluation::disclosure::{Shown, SuppressionPolicy};
 use linkwork_domain::evaluation::{MonthCount, OutcomeChange, PracticeReach, TargetBand};
-use linkwork_domain::instruments::Direction;
+use linkwork_domain::measurement::instruments::Direction;
 
 const BLUE: &str = "#005eb8";
 const TEXT: &str = "#212b32";

@@ -4,8 +4,8 @@
 //! `role="img"` with a title and description, and the same words and counts are in a table.
 
 use crate::primitives::format::escape;
-use linkwork_domain::disclosure::Shown;
-use linkwork_domain::word_cloud::WordCount;
+use linkwork_domain::evaluation::disclosure::Shown;
+use linkwork_domain::evaluation::word_cloud::WordCount;
 use std::fmt::Write;
 
 const WIDTH: f64 = 720.0;
@@ -151,7 +151,7 @@ pub fn word_cloud_html(id: &str, words: &[WordCount], min_people: u64) -> String
 #[cfg(test)]
 mod tests {
     use super::*;
-    use linkwork_domain::disclosure::SuppressionPolicy;
+    use linkwork_domain::evaluation::disclosure::SuppressionPolicy;
 
     fn words(n: usize) -> Vec<(String, u64)> {
         let vocab = [

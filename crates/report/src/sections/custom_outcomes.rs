@@ -1,13 +1,13 @@
-//! The paired change of the services' own questionnaires (`linkwork_domain::evaluation_custom`),
+//! The paired change of the services' own questionnaires (`linkwork_domain::evaluation::custom_outcomes`),
 //! published like the shipped instruments': figures `outcome.<score key>.<metric>`, a chart of the
 //! mean change with its 95% CI, and a table with the threshold and band of concern each used.
 
 use crate::primitives::format::{count, escape, fixed, one_dp, stat, SUPPRESSED};
 use crate::primitives::Figure;
-use linkwork_domain::disclosure::Shown;
+use linkwork_domain::evaluation::disclosure::Shown;
 use linkwork_domain::evaluation::Report;
-use linkwork_domain::evaluation_custom::CustomOutcome;
-use linkwork_domain::instruments::Direction;
+use linkwork_domain::evaluation::custom_outcomes::CustomOutcome;
+use linkwork_domain::measurement::instruments::Direction;
 
 const SECTION: &str = "outcome";
 
@@ -150,10 +150,10 @@ fn chart(id: &str, outcomes: &[CustomOutcome]) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use linkwork_domain::custom_instrument::{CustomForm, CustomInstrument, CustomMeasureFacts};
+    use linkwork_domain::measurement::custom_instrument::{CustomForm, CustomInstrument, CustomMeasureFacts};
     use linkwork_domain::evaluation::{evaluate, EvaluationInput, EvaluationSettings, Period, ReferralFacts};
-    use linkwork_domain::instruments::Timepoint;
-    use linkwork_domain::referral::{ReferralSource, ReferralStatus};
+    use linkwork_domain::measurement::instruments::Timepoint;
+    use linkwork_domain::casework::referral::{ReferralSource, ReferralStatus};
     use time::macros::date;
 
     /// Ten people go 2+2+2 = 6 → 4+4+4 = 12 on "Confidence" (sum, higher better, threshold 2): mean

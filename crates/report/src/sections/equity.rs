@@ -1,13 +1,13 @@
 //! The `equity` section: referrals' share of each group (age band, sex, ethnic group, IMD
 //! quintile) against the group's share of the registered list, as observed/expected ratios with
 //! 95% intervals, and SWEMWBS change by group. Figures, chart and tables live together so they
-//! always agree; every number arrives suppressed from `linkwork_domain::equity`.
+//! always agree; every number arrives suppressed from `linkwork_domain::evaluation::equity`.
 
 use crate::primitives::html::table;
 use crate::primitives::format::{count, escape, fixed, one_dp, stat, SUPPRESSED};
 use crate::primitives::Figure;
-use linkwork_domain::disclosure::Shown;
-use linkwork_domain::equity::{DimensionEquity, Group, GroupReach};
+use linkwork_domain::evaluation::disclosure::Shown;
+use linkwork_domain::evaluation::equity::{DimensionEquity, Group, GroupReach};
 use linkwork_domain::evaluation::Report;
 
 const SECTION: &str = "equity";
@@ -28,8 +28,8 @@ pub(crate) fn group_slug(group: Group) -> String {
 }
 
 /// The dimension as it reads inside a sentence.
-fn phrase(d: linkwork_domain::equity::Dimension) -> String {
-    use linkwork_domain::equity::Dimension;
+fn phrase(d: linkwork_domain::evaluation::equity::Dimension) -> String {
+    use linkwork_domain::evaluation::equity::Dimension;
     match d {
         Dimension::ImdQuintile => "deprivation (IMD quintile)".to_owned(),
         other => other.label().to_lowercase(),
@@ -361,12 +361,12 @@ pub(crate) fn oe_chart(id: &str, dimensions: &[DimensionEquity]) -> Option<Strin
 #[cfg(test)]
 mod tests {
     use super::*;
-    use linkwork_domain::equity::{AgeBand, ImdDecile};
+    use linkwork_domain::evaluation::equity::{AgeBand, ImdDecile};
     use linkwork_domain::person::Sex;
 
-    use linkwork_domain::equity::{EthnicGroup, ListCount, ReferralGroups};
+    use linkwork_domain::evaluation::equity::{EthnicGroup, ListCount, ReferralGroups};
     use linkwork_domain::evaluation::{evaluate, EvaluationInput, EvaluationSettings, Period, PracticeFacts, ReferralFacts};
-    use linkwork_domain::referral::{ReferralSource, ReferralStatus};
+    use linkwork_domain::casework::referral::{ReferralSource, ReferralStatus};
     use time::macros::date;
 
     /// 30 referrals: 20 from IMD quintile 1 (20% of the list), 10 from quintile 5 (80%).

@@ -6,9 +6,9 @@ use crate::primitives::format::{count, date_long, escape, fixed, month_long, one
 use crate::primitives::html::{h3, para, section_start, shown, summary_row, table};
 use crate::primitives::svg;
 use crate::primitives::Figure;
-use linkwork_domain::disclosure::Shown;
+use linkwork_domain::evaluation::disclosure::Shown;
 use linkwork_domain::evaluation::{OutcomeChange, Report};
-use linkwork_domain::instruments::{score_definition, Direction};
+use linkwork_domain::measurement::instruments::{score_definition, Direction};
 
 const REFERRALS: &str = "referrals";
 const PEOPLE: &str = "people";

@@ -1,14 +1,14 @@
 //! The `health` section: GP and hospital use in the windows before and after referral, per
 //! person-year, its cost with the service's tariff (printed in every report), and the Ardens
 //! frequent-attender subgroup. Figures, chart and tables live together so they always agree;
-//! every number arrives suppressed from `linkwork_domain::health_system`.
+//! every number arrives suppressed from `linkwork_domain::evaluation::health_system`.
 
 use crate::primitives::html::{para, table};
 use crate::primitives::format::{count, date_long, escape, fixed, one_dp, stat, SUPPRESSED};
 use crate::primitives::Figure;
-use linkwork_domain::disclosure::Shown;
+use linkwork_domain::evaluation::disclosure::Shown;
 use linkwork_domain::evaluation::Report;
-use linkwork_domain::health_system::{CostChange, HealthSystemReport, UseChange};
+use linkwork_domain::evaluation::health_system::{CostChange, HealthSystemReport, UseChange};
 
 const SECTION: &str = "health";
 const PER_PY: &str = "contacts per person-year";
@@ -470,7 +470,7 @@ pub(crate) fn chart(h: &HealthSystemReport) -> Option<String> {
 mod tests {
     use super::*;
     use linkwork_domain::evaluation::{evaluate, EvaluationInput, EvaluationSettings, Period};
-    use linkwork_domain::health_system::{ActivityFact, ContactType, PersonReferral, Tariff};
+    use linkwork_domain::evaluation::health_system::{ActivityFact, ContactType, PersonReferral, Tariff};
     use time::macros::date;
 
     /// Ten people referred 2025-06-01, each with 2 GP surgery consultations before (4 per

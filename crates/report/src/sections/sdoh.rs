@@ -1,13 +1,13 @@
 //! The `sdoh` section: for each need domain (social determinants of health), people discharged in
 //! the period with that need and what the link worker recorded about it at discharge — resolved,
 //! partly resolved, not resolved, not worked on. Figures, a stacked-bar chart and a table live
-//! together so they agree; every number arrives suppressed from `linkwork_domain::resolution`.
+//! together so they agree; every number arrives suppressed from `linkwork_domain::evaluation::resolution`.
 
 use crate::primitives::format::{count, escape, fixed, one_dp, SUPPRESSED};
 use crate::primitives::Figure;
-use linkwork_domain::disclosure::Shown;
+use linkwork_domain::evaluation::disclosure::Shown;
 use linkwork_domain::evaluation::Report;
-use linkwork_domain::resolution::NeedOutcome;
+use linkwork_domain::evaluation::resolution::NeedOutcome;
 
 const SECTION: &str = "sdoh";
 const BLUE: &str = "#005eb8";
@@ -213,10 +213,10 @@ fn stacked_bars(id: &str, needs: &[NeedOutcome]) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use linkwork_domain::disclosure::SuppressionPolicy;
+    use linkwork_domain::evaluation::disclosure::SuppressionPolicy;
     use linkwork_domain::evaluation::{evaluate, EvaluationInput, EvaluationSettings, Period};
-    use linkwork_domain::need::NeedDomain;
-    use linkwork_domain::resolution::{NeedResolution, ResolutionFacts};
+    use linkwork_domain::casework::need::NeedDomain;
+    use linkwork_domain::evaluation::resolution::{NeedResolution, ResolutionFacts};
     use time::macros::date;
 
     /// 40 people discharged with money needs: 20 resolved, 10 partly, 10 not resolved → 50%, 25%,

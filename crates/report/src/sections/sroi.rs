@@ -5,9 +5,9 @@
 
 use crate::primitives::format::{escape, fixed, unique_slugs};
 use crate::primitives::Figure;
-use linkwork_domain::disclosure::Shown;
+use linkwork_domain::evaluation::disclosure::Shown;
 use linkwork_domain::evaluation::Report;
-use linkwork_domain::sroi::{QuantityUnit, SroiReport, SroiStatus};
+use linkwork_domain::evaluation::sroi::{QuantityUnit, SroiReport, SroiStatus};
 
 const SECTION: &str = "sroi";
 
@@ -502,7 +502,7 @@ pub(crate) fn tornado(s: &SroiReport) -> Option<String> {
 mod tests {
     use super::*;
     use linkwork_domain::evaluation::{evaluate, EvaluationInput, EvaluationSettings, Period};
-    use linkwork_domain::sroi::{Input, InputKind, Outcome, Quantity, SroiModel, SroiSetting};
+    use linkwork_domain::evaluation::sroi::{Input, InputKind, Outcome, Quantity, SroiModel, SroiSetting};
     use time::macros::date;
 
     fn report(setting: SroiSetting) -> Report {
@@ -614,7 +614,7 @@ mod tests {
         let mut figs = Vec::new();
         figures(&r, &mut figs);
         let get = |id: &str| figs.iter().find(|f| f.id == id).unwrap().value.clone();
-        // See linkwork_domain::sroi's tests for the arithmetic.
+        // See linkwork_domain::evaluation::sroi's tests for the arithmetic.
         assert_eq!(get("sroi.model"), "entered");
         assert_eq!(get("sroi.ratio"), "1.72");
         assert_eq!(get("sroi.payback_months"), "10.0");

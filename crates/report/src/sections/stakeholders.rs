@@ -2,16 +2,16 @@
 //! stakeholder scorecards (scored against every other figure, which the document passes in) and
 //! the approved qualitative evidence.
 //! Figures and HTML live together here so the two always agree; the numbers arrive suppressed
-//! from `linkwork_domain::stakeholders`.
+//! from `linkwork_domain::evaluation::stakeholders`.
 
 use crate::primitives::format::{count, escape, fixed, one_dp, with_unit, SUPPRESSED};
 use crate::primitives::Figure;
-use linkwork_domain::disclosure::Shown;
+use linkwork_domain::evaluation::disclosure::Shown;
 use linkwork_domain::evaluation::Report;
-use linkwork_domain::stakeholders::scorecard::{
+use linkwork_domain::evaluation::stakeholders::scorecard::{
     self, IndicatorValue, Measure, Scorecard, ScorecardSummary, Target,
 };
-use linkwork_domain::stakeholders::staff_wellbeing::{StaffWellbeing, WellbeingFigures};
+use linkwork_domain::evaluation::stakeholders::staff_wellbeing::{StaffWellbeing, WellbeingFigures};
 
 const SECTION: &str = "staff_wellbeing";
 
@@ -317,8 +317,8 @@ fn quarter_chart(s: &StaffWellbeing) -> String {
 mod tests {
     use super::*;
     use linkwork_domain::evaluation::{evaluate, EvaluationInput, EvaluationSettings, Period};
-    use linkwork_domain::instruments::{AnswerSet, Instrument};
-    use linkwork_domain::stakeholders::staff_wellbeing::{CheckIn, CheckInFacts, Rating};
+    use linkwork_domain::measurement::instruments::{AnswerSet, Instrument};
+    use linkwork_domain::evaluation::stakeholders::staff_wellbeing::{CheckIn, CheckInFacts, Rating};
     use time::macros::date;
 
     fn report(people: usize) -> Report {
@@ -581,11 +581,11 @@ pub(crate) fn scorecards_html(out: &mut String, report: &Report, figures: &[Figu
 mod scorecard_tests {
     use super::*;
     use linkwork_domain::evaluation::{evaluate, EvaluationInput, EvaluationSettings, Period};
-    use linkwork_domain::instruments::{AnswerSet, Instrument};
-    use linkwork_domain::stakeholders::scorecard::{
+    use linkwork_domain::measurement::instruments::{AnswerSet, Instrument};
+    use linkwork_domain::evaluation::stakeholders::scorecard::{
         Comparison, Stakeholder, StakeholderKind, SuccessStatement,
     };
-    use linkwork_domain::stakeholders::staff_wellbeing::{CheckIn, CheckInFacts, Rating};
+    use linkwork_domain::evaluation::stakeholders::staff_wellbeing::{CheckIn, CheckInFacts, Rating};
     use time::macros::date;
 
     fn period() -> Period {
@@ -735,7 +735,7 @@ mod scorecard_tests {
 /// The evidence section: consented, approved, anonymised items grouped by outcome domain (an item
 /// tagged with two domains appears under both), each with its need and stakeholder tags.
 pub(crate) fn evidence_html(out: &mut String, report: &Report) {
-    use linkwork_domain::stakeholders::evidence::OutcomeDomain;
+    use linkwork_domain::evaluation::stakeholders::evidence::OutcomeDomain;
     let items = &report.stakeholders.evidence;
     w!(
         out,
@@ -784,11 +784,11 @@ pub(crate) fn evidence_html(out: &mut String, report: &Report) {
 #[cfg(test)]
 mod evidence_tests {
     use linkwork_domain::evaluation::{evaluate, EvaluationInput, EvaluationSettings, Period};
-    use linkwork_domain::need::NeedDomain;
-    use linkwork_domain::stakeholders::evidence::{
+    use linkwork_domain::casework::need::NeedDomain;
+    use linkwork_domain::evaluation::stakeholders::evidence::{
         ConsentUse, EvidenceFacts, EvidenceKind, OutcomeDomain,
     };
-    use linkwork_domain::stakeholders::scorecard::StakeholderKind;
+    use linkwork_domain::evaluation::stakeholders::scorecard::StakeholderKind;
     use time::macros::date;
 
     #[test]

@@ -1,12 +1,12 @@
 //! The `what_works` section: engagement, onward referrals and wellbeing change by referral source,
 //! need, activity type and partner, sorted so a manager sees first what seems to work best. The
-//! numbers arrive suppressed from `linkwork_domain::what_works`.
+//! numbers arrive suppressed from `linkwork_domain::evaluation::what_works`.
 
 use crate::primitives::format::{count, escape, fixed, one_dp, SUPPRESSED};
 use crate::primitives::Figure;
-use linkwork_domain::disclosure::Shown;
+use linkwork_domain::evaluation::disclosure::Shown;
 use linkwork_domain::evaluation::Report;
-use linkwork_domain::what_works::GroupWorks;
+use linkwork_domain::evaluation::what_works::GroupWorks;
 use std::collections::HashSet;
 
 const SECTION: &str = "what_works";
@@ -244,8 +244,8 @@ fn chart(id: &str, groups: &[GroupWorks]) -> Option<String> {
 mod tests {
     use linkwork_domain::evaluation::{evaluate, EvaluationInput, EvaluationSettings, Period, ReferralFacts};
     use linkwork_domain::onward::OnwardStatus;
-    use linkwork_domain::referral::{ReferralSource, ReferralStatus};
-    use linkwork_domain::what_works::OnwardUse;
+    use linkwork_domain::casework::referral::{ReferralSource, ReferralStatus};
+    use linkwork_domain::evaluation::what_works::OnwardUse;
     use time::macros::date;
 
     #[test]

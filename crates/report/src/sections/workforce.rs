@@ -1,6 +1,6 @@
 //! The `workforce` section: team size against the PCN DES minimum, caseload per whole-time link
 //! worker against 200–250 a year, and contacts per person against the typical 6–12, with a small
-//! bullet chart. Numbers arrive suppressed from `linkwork_domain::workforce`.
+//! bullet chart. Numbers arrive suppressed from `linkwork_domain::evaluation::workforce`.
 
 use crate::primitives::format::{count, escape, fixed, one_dp, SUPPRESSED};
 use crate::primitives::Figure;
@@ -225,7 +225,7 @@ fn chart(id: &str, report: &Report) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use linkwork_domain::evaluation::{evaluate, EvaluationInput, EvaluationSettings, Period};
-    use linkwork_domain::workforce::{CaseFacts, WorkerFacts};
+    use linkwork_domain::evaluation::workforce::{CaseFacts, WorkerFacts};
     use time::macros::date;
 
     #[test]

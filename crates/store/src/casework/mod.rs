@@ -11,20 +11,20 @@ use crate::audit::AuditActor;
 use crate::measurement::{MeasureNotTaken, NewMeasure};
 use crate::onward::{NewNotification, OnwardUndo};
 use async_trait::async_trait;
-use linkwork_domain::referral::ReferralStatus;
+use linkwork_domain::casework::referral::ReferralStatus;
 use time::Date;
 
 #[async_trait]
 pub trait CaseworkStore: Send + Sync {
     /// Records a referral (from the link workers' form), creating the person, or matching the
-    /// person the service holds under that NHS number (`linkwork_domain::identity`: details
+    /// person the service holds under that NHS number (`linkwork_domain::person::identity`: details
     /// updated with history when the person matches, an identity conflict raised when not).
     /// Returns the referral id.
     async fn create_referral(&self, who: &AuditActor, referral: &NewReferral) -> Result<String>;
     /// Like [`CaseworkStore::create_referral`], remembering the organisation that referred (a GP
     /// practice or VCSE organisation) so its staff can follow the referral's status.
     /// `source` says where the person's details came from (for the details history).
-    async fn create_referral_from(&self, who: &AuditActor, referral: &NewReferral, referred_by_org_id: Option<&str>, source: linkwork_domain::identity::DetailsSource) -> Result<String>;
+    async fn create_referral_from(&self, who: &AuditActor, referral: &NewReferral, referred_by_org_id: Option<&str>, source: linkwork_domain::person::identity::DetailsSource) -> Result<String>;
     /// Records many referrals in one transaction: all of them, or none if any fails (bulk import).
     async fn create_referrals(&self, who: &AuditActor, referrals: &[NewReferral]) -> Result<Vec<String>>;
     async fn referral_header(&self, referral_id: &str) -> Result<Option<ReferralHeader>>;
@@ -69,7 +69,7 @@ pub trait TeamStore: Send + Sync {
     async fn clear_duplicate(&self, who: &AuditActor, referral_id: &str) -> Result<()>;
     async fn reassign(&self, who: &AuditActor, referral_id: &str, worker_id: &str) -> Result<()>;
     /// Changes a goal's status (the change kept in the plan's history; nothing written when it is unchanged).
-    async fn set_goal_status(&self, who: &AuditActor, referral_id: &str, goal_id: &str, status: linkwork_domain::plan::GoalStatus) -> Result<()>;
+    async fn set_goal_status(&self, who: &AuditActor, referral_id: &str, goal_id: &str, status: linkwork_domain::casework::plan::GoalStatus) -> Result<()>;
     /// Adds a goal to a referral's plan without a conversation, agreed on `agreed_on`; audited and kept in the plan's history.
     async fn add_goal(&self, who: &AuditActor, referral_id: &str, goal: &NewGoal, agreed_on: Date) -> Result<String>;
     /// One goal of a referral's plan.
@@ -80,7 +80,7 @@ pub trait TeamStore: Send + Sync {
     async fn change_goal(&self, who: &AuditActor, referral_id: &str, goal_id: &str, change: &GoalChange) -> Result<usize>;
     /// Agrees needs with the person (`add`) or withdraws that agreement (`remove`) without a
     /// conversation; the referrer's needs are kept as given. Kept in the plan's history; audited.
-    async fn change_needs(&self, who: &AuditActor, referral_id: &str, add: &[linkwork_domain::need::NeedDomain], remove: &[linkwork_domain::need::NeedDomain]) -> Result<()>;
+    async fn change_needs(&self, who: &AuditActor, referral_id: &str, add: &[linkwork_domain::casework::need::NeedDomain], remove: &[linkwork_domain::casework::need::NeedDomain]) -> Result<()>;
     async fn workloads(&self, service_org_id: &str, today: Date) -> Result<Vec<WorkerLoad>>;
     async fn create_mdt(&self, who: &AuditActor, meeting: &NewMdtMeeting) -> Result<String>;
     async fn mdt_meetings(&self, service_org_id: &str) -> Result<Vec<MdtMeeting>>;

@@ -5,17 +5,17 @@
 
 use crate::measurement::Measure;
 use crate::onward::OnwardReferral;
-use linkwork_domain::contact::{ContactMode, Minutes};
-use linkwork_domain::discharge::NotTakenReason;
-use linkwork_domain::instruments::Instrument;
-use linkwork_domain::intake::{EmailAddress, IncomingSource, IncomingStatus, PhoneNumber};
-use linkwork_domain::mdt::AttendeeRole;
-use linkwork_domain::need::NeedDomain;
+use linkwork_domain::casework::contact::{ContactMode, Minutes};
+use linkwork_domain::casework::discharge::NotTakenReason;
+use linkwork_domain::measurement::instruments::Instrument;
+use linkwork_domain::casework::intake::{EmailAddress, IncomingSource, IncomingStatus, PhoneNumber};
+use linkwork_domain::casework::mdt::AttendeeRole;
+use linkwork_domain::casework::need::NeedDomain;
 use linkwork_domain::person::{Ethnicity, PersonDetails, Sex};
-use linkwork_domain::plan::{GoalStatus, GoalText, WhatMatters};
-use linkwork_domain::referral::{DeclineReason, DischargeReason, ReferralReason, ReferralSource, ReferralStatus, ReopenReason};
-use linkwork_domain::resolution::NeedResolution;
-use linkwork_domain::triage::{AttemptMode, AttemptOutcome};
+use linkwork_domain::casework::plan::{GoalStatus, GoalText, WhatMatters};
+use linkwork_domain::casework::referral::{DeclineReason, DischargeReason, ReferralReason, ReferralSource, ReferralStatus, ReopenReason};
+use linkwork_domain::evaluation::resolution::NeedResolution;
+use linkwork_domain::casework::triage::{AttemptMode, AttemptOutcome};
 use linkwork_domain::{NhsNumber, Postcode};
 use serde::Serialize;
 use time::{Date, OffsetDateTime};
@@ -32,10 +32,10 @@ pub struct NewReferral {
     pub referred_on: Date,
     pub assigned_worker_id: Option<String>,
     /// The person's agreement and the lawful basis (not recorded for system-to-system referrals).
-    pub consent: linkwork_domain::consent::ReferralConsent,
+    pub consent: linkwork_domain::person::consent::ReferralConsent,
     /// How to reach the person, as the referral gives it (added to what the service holds, never
     /// clearing it; nothing changes when the referral raises an identity conflict).
-    pub contact: linkwork_domain::contact_details::ContactDetails,
+    pub contact: linkwork_domain::person::contact_details::ContactDetails,
 }
 
 #[derive(Debug, Clone)]
@@ -134,8 +134,8 @@ pub struct CaseloadEntry {
 impl CaseloadEntry {
     /// What the caseload's red/amber/green flags are computed from; `measures_due` is what the
     /// service's measurement schedule says is due for this referral today (as "Measures due" shows).
-    pub fn case_facts(&self, measures_due: Vec<linkwork_domain::schedule::DueMeasure>) -> linkwork_domain::caseload::CaseFacts {
-        linkwork_domain::caseload::CaseFacts {
+    pub fn case_facts(&self, measures_due: Vec<linkwork_domain::casework::schedule::DueMeasure>) -> linkwork_domain::casework::caseload::CaseFacts {
+        linkwork_domain::casework::caseload::CaseFacts {
             accepted: self.status == ReferralStatus::Accepted,
             referred_on: Some(self.referred_on),
             first_contact_on: self.first_contact_on,
@@ -188,10 +188,10 @@ pub struct Referral {
     /// Set while this referral duplicates another open referral of the same person.
     pub duplicate_of: Option<String>,
     #[sqlx(try_from = "String")]
-    pub consent: linkwork_domain::consent::ConsentStatus,
+    pub consent: linkwork_domain::person::consent::ConsentStatus,
     pub consent_on: Option<Date>,
     #[sqlx(try_from = "String")]
-    pub lawful_basis: linkwork_domain::consent::LawfulBasis,
+    pub lawful_basis: linkwork_domain::person::consent::LawfulBasis,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -226,7 +226,7 @@ pub struct PlanChange {
     /// The goal changed; `None` for a change of needs.
     pub goal_id: Option<String>,
     #[sqlx(try_from = "String")]
-    pub kind: linkwork_domain::plan::PlanChangeKind,
+    pub kind: linkwork_domain::casework::plan::PlanChangeKind,
     /// As stored: wording, ISO date, status or need code.
     pub old_value: Option<String>,
     pub new_value: Option<String>,
@@ -263,7 +263,7 @@ pub struct ReferralRecord {
     /// Declines undone: each reopening, with the decline it undid.
     pub reopenings: Vec<Reopening>,
     /// How to reach the person (with `person.postcode` for the address).
-    pub contact: linkwork_domain::contact_details::ContactDetails,
+    pub contact: linkwork_domain::person::contact_details::ContactDetails,
 }
 
 #[derive(Debug, Clone)]
@@ -282,7 +282,7 @@ pub struct NewIncoming {
     pub needs: Vec<NeedDomain>,
     /// How the person would like to be contacted, and when (carried into their contact details
     /// when triage takes the referral on).
-    pub preferred_contact: Option<linkwork_domain::contact_details::ContactMethod>,
+    pub preferred_contact: Option<linkwork_domain::person::contact_details::ContactMethod>,
     pub best_times: Option<String>,
     pub leave_message: Option<bool>,
 }
@@ -312,7 +312,7 @@ pub struct Incoming {
     pub referral_status: Option<String>,
     pub decline_reason: Option<String>,
     pub received_at: OffsetDateTime,
-    /// A `linkwork_domain::contact_details::ContactMethod` code.
+    /// A `linkwork_domain::person::contact_details::ContactMethod` code.
     pub preferred_contact: Option<String>,
     pub best_times: Option<String>,
     pub leave_message: Option<bool>,

@@ -1,6 +1,6 @@
 //! Directory services, with what a link worker knows about each beyond Open Referral UK.
 
-use linkwork_domain::need::NeedDomain;
+use linkwork_domain::casework::need::NeedDomain;
 use serde::Serialize;
 use time::Date;
 

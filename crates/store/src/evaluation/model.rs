@@ -1,7 +1,7 @@
 //! Inputs and read models of the evaluation's slices: health activity rows, check-ins, stakeholders
 //! and success statements, qualitative evidence, community activities and link workers' time.
 
-use linkwork_domain::stakeholders::staff_wellbeing::CheckIn;
+use linkwork_domain::evaluation::stakeholders::staff_wellbeing::CheckIn;
 use serde::Serialize;
 use time::Date;
 
@@ -10,7 +10,7 @@ pub struct NewCommunityActivity {
     pub service_org_id: String,
     pub worker_id: String,
     pub activity_on: Date,
-    pub kind: linkwork_domain::community::ActivityKind,
+    pub kind: linkwork_domain::directory::community::ActivityKind,
     pub organisation_name: String,
     pub org_id: Option<String>,
     pub minutes: i64,
@@ -25,7 +25,7 @@ pub struct CommunityActivity {
     pub worker_name: String,
     pub activity_on: Date,
     #[sqlx(try_from = "String")]
-    pub kind: linkwork_domain::community::ActivityKind,
+    pub kind: linkwork_domain::directory::community::ActivityKind,
     pub organisation_name: String,
     pub minutes: i64,
     pub assets_found: Option<String>,
@@ -62,7 +62,7 @@ pub struct StoredCheckIn {
 #[derive(Debug, Clone)]
 pub struct NewStakeholder {
     pub service_org_id: String,
-    pub kind: linkwork_domain::stakeholders::scorecard::StakeholderKind,
+    pub kind: linkwork_domain::evaluation::stakeholders::scorecard::StakeholderKind,
     pub name: String,
     pub created_by: String,
 }
@@ -71,7 +71,7 @@ pub struct NewStakeholder {
 #[derive(Debug, Clone)]
 pub struct NewSuccessStatement {
     pub statement: String,
-    pub measure: linkwork_domain::stakeholders::scorecard::Measure,
+    pub measure: linkwork_domain::evaluation::stakeholders::scorecard::Measure,
     pub applies: linkwork_domain::evaluation::Period,
 }
 
@@ -81,15 +81,15 @@ pub struct NewEvidence {
     pub service_org_id: String,
     /// The person it is about (whose identifiers are removed), if any.
     pub person_id: Option<String>,
-    pub kind: linkwork_domain::stakeholders::evidence::EvidenceKind,
+    pub kind: linkwork_domain::evaluation::stakeholders::evidence::EvidenceKind,
     pub title: String,
     pub text: String,
-    pub outcome_domains: Vec<linkwork_domain::stakeholders::evidence::OutcomeDomain>,
-    pub needs: Vec<linkwork_domain::need::NeedDomain>,
-    pub stakeholders: Vec<linkwork_domain::stakeholders::scorecard::StakeholderKind>,
+    pub outcome_domains: Vec<linkwork_domain::evaluation::stakeholders::evidence::OutcomeDomain>,
+    pub needs: Vec<linkwork_domain::casework::need::NeedDomain>,
+    pub stakeholders: Vec<linkwork_domain::evaluation::stakeholders::scorecard::StakeholderKind>,
     pub consent_given_on: Date,
-    pub consent_by: linkwork_domain::stakeholders::evidence::ConsentGivenBy,
-    pub consent_use: linkwork_domain::stakeholders::evidence::ConsentUse,
+    pub consent_by: linkwork_domain::evaluation::stakeholders::evidence::ConsentGivenBy,
+    pub consent_use: linkwork_domain::evaluation::stakeholders::evidence::ConsentUse,
     pub recorded_by: String,
     pub recorded_on: Date,
 }
@@ -99,15 +99,15 @@ pub struct NewEvidence {
 #[derive(Debug, Clone)]
 pub struct EvidenceItem {
     pub id: String,
-    pub kind: linkwork_domain::stakeholders::evidence::EvidenceKind,
+    pub kind: linkwork_domain::evaluation::stakeholders::evidence::EvidenceKind,
     pub title: String,
     pub text: String,
-    pub outcome_domains: Vec<linkwork_domain::stakeholders::evidence::OutcomeDomain>,
-    pub needs: Vec<linkwork_domain::need::NeedDomain>,
-    pub stakeholders: Vec<linkwork_domain::stakeholders::scorecard::StakeholderKind>,
+    pub outcome_domains: Vec<linkwork_domain::evaluation::stakeholders::evidence::OutcomeDomain>,
+    pub needs: Vec<linkwork_domain::casework::need::NeedDomain>,
+    pub stakeholders: Vec<linkwork_domain::evaluation::stakeholders::scorecard::StakeholderKind>,
     pub consent_given_on: Date,
-    pub consent_by: linkwork_domain::stakeholders::evidence::ConsentGivenBy,
-    pub consent_use: linkwork_domain::stakeholders::evidence::ConsentUse,
+    pub consent_by: linkwork_domain::evaluation::stakeholders::evidence::ConsentGivenBy,
+    pub consent_use: linkwork_domain::evaluation::stakeholders::evidence::ConsentUse,
     pub recorded_on: Date,
     pub linked_to_person: bool,
     pub approved_text: Option<String>,
@@ -118,11 +118,11 @@ pub struct EvidenceItem {
 pub struct NewHealthActivity {
     pub person_id: String,
     pub contact_on: Date,
-    pub contact_type: linkwork_domain::health_system::ContactType,
+    pub contact_type: linkwork_domain::evaluation::health_system::ContactType,
     pub bed_days: Option<u32>,
     /// The system or extract; empty when not given.
     pub source: String,
-    /// See `linkwork_domain::import::activity_csv` (identical rows of a file).
+    /// See `linkwork_domain::interop::import::activity_csv` (identical rows of a file).
     pub occurrence: u32,
 }
 

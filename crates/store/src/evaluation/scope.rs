@@ -5,7 +5,7 @@
 use crate::{Result, Store, StoreError};
 use linkwork_domain::access::OrgKind;
 use linkwork_domain::evaluation::{EvaluationInput, EvaluationSettings, Period, Report};
-use linkwork_domain::report_scope::{restrict_to_practice, ReportScope, ScopeKind};
+use linkwork_domain::evaluation::report_scope::{restrict_to_practice, ReportScope, ScopeKind};
 
 fn label_with_code(name: &str, ods: Option<&str>) -> String {
     match ods {

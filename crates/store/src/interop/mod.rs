@@ -18,22 +18,22 @@ pub trait OrukStore: Send + Sync {
     /// taxonomy terms, and the taxonomies described with them) in one transaction, keyed by the
     /// record's ids; says whether anything changed. Lists the record does not carry are kept.
     /// `StoreError::NotFound` when the record only names an `organization_id` that is unknown.
-    async fn upsert_oruk_service(&self, record: &linkwork_domain::import::oruk::ServiceRecord, taxonomies: &[linkwork_domain::import::oruk::Taxonomy]) -> Result<Upserted>;
+    async fn upsert_oruk_service(&self, record: &linkwork_domain::interop::import::oruk::ServiceRecord, taxonomies: &[linkwork_domain::interop::import::oruk::Taxonomy]) -> Result<Upserted>;
     /// Sets what a link worker knows about a service beyond the standard.
     async fn set_service_profile(&self, service_id: &str, profile: &ServiceProfile) -> Result<()>;
     /// A page of published services (one-to-one fields and organisation), by name.
-    async fn oruk_services(&self, query: &OrukQuery) -> Result<Listing<linkwork_domain::import::oruk::ServiceRecord>>;
+    async fn oruk_services(&self, query: &OrukQuery) -> Result<Listing<linkwork_domain::interop::import::oruk::ServiceRecord>>;
     /// A published service's whole record, by its published id.
-    async fn oruk_service(&self, id: &str) -> Result<Option<linkwork_domain::import::oruk::ServiceRecord>>;
+    async fn oruk_service(&self, id: &str) -> Result<Option<linkwork_domain::interop::import::oruk::ServiceRecord>>;
     /// A page of published services at their locations; nearest first with `query.near`.
     async fn oruk_service_at_locations(&self, query: &OrukQuery) -> Result<Listing<ServiceAtLocationItem>>;
     /// A published service at one of its locations, with the service's whole record.
     async fn oruk_service_at_location(&self, id: &str) -> Result<Option<ServiceAtLocationItem>>;
-    async fn oruk_taxonomies(&self, page: linkwork_domain::directory::PageRequest) -> Result<Listing<linkwork_domain::import::oruk::Taxonomy>>;
+    async fn oruk_taxonomies(&self, page: linkwork_domain::directory::PageRequest) -> Result<Listing<linkwork_domain::interop::import::oruk::Taxonomy>>;
     /// A taxonomy and all its terms.
-    async fn oruk_taxonomy(&self, id: &str) -> Result<Option<(linkwork_domain::import::oruk::Taxonomy, Vec<linkwork_domain::import::oruk::TaxonomyTerm>)>>;
-    async fn oruk_taxonomy_terms(&self, page: linkwork_domain::directory::PageRequest, taxonomy_id: Option<&str>) -> Result<Listing<linkwork_domain::import::oruk::TaxonomyTerm>>;
-    async fn oruk_taxonomy_term(&self, id: &str) -> Result<Option<linkwork_domain::import::oruk::TaxonomyTerm>>;
+    async fn oruk_taxonomy(&self, id: &str) -> Result<Option<(linkwork_domain::interop::import::oruk::Taxonomy, Vec<linkwork_domain::interop::import::oruk::TaxonomyTerm>)>>;
+    async fn oruk_taxonomy_terms(&self, page: linkwork_domain::directory::PageRequest, taxonomy_id: Option<&str>) -> Result<Listing<linkwork_domain::interop::import::oruk::TaxonomyTerm>>;
+    async fn oruk_taxonomy_term(&self, id: &str) -> Result<Option<linkwork_domain::interop::import::oruk::TaxonomyTerm>>;
     /// Where a postcode is, as the centre of the directory's locations there (a full, normalised
     /// postcode) or in that outward code (no space); `None` when none has coordinates.
     async fn postcode_centre(&self, postcode: &str) -> Result<Option<linkwork_domain::directory::Coordinates>>;

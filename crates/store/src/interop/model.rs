@@ -55,9 +55,9 @@ pub struct Listing<T> {
 /// A service at one of its locations.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServiceAtLocationItem {
-    pub service_at_location: linkwork_domain::import::oruk::ServiceAtLocation,
+    pub service_at_location: linkwork_domain::interop::import::oruk::ServiceAtLocation,
     /// The service's one-to-one fields in listings; its whole record (but its locations) when read by id.
-    pub service: linkwork_domain::import::oruk::ServiceRecord,
+    pub service: linkwork_domain::interop::import::oruk::ServiceRecord,
     /// From the centre of a proximity search.
     pub distance_km: Option<f64>,
 }
@@ -92,10 +92,10 @@ pub trait BundleSource {
 }
 
 /// Rows of one bundle file, each its values as [`BundleSource`] describes.
-pub type BundleBatch = (&'static linkwork_domain::bundle::spec::FileSpec, Vec<Vec<linkwork_domain::bundle::read::Value>>);
+pub type BundleBatch = (&'static linkwork_domain::interop::bundle::spec::FileSpec, Vec<Vec<linkwork_domain::interop::bundle::read::Value>>);
 
 /// Where [`BundleStore::export_bundle`] writes rows, file by file in import order.
 pub trait BundleRowSink {
-    fn start_file(&mut self, file: &'static linkwork_domain::bundle::spec::FileSpec) -> std::result::Result<(), String>;
-    fn row(&mut self, file: &'static linkwork_domain::bundle::spec::FileSpec, values: Vec<String>) -> std::result::Result<(), String>;
+    fn start_file(&mut self, file: &'static linkwork_domain::interop::bundle::spec::FileSpec) -> std::result::Result<(), String>;
+    fn row(&mut self, file: &'static linkwork_domain::interop::bundle::spec::FileSpec, values: Vec<String>) -> std::result::Result<(), String>;
 }

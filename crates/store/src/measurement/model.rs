@@ -1,8 +1,8 @@
 //! Measures taken and to record (shipped and services' own questionnaires), closing measures not
 //! taken, open referrals' measurement facts and discharges with their needs' outcomes.
 
-use linkwork_domain::discharge::NotTakenReason;
-use linkwork_domain::instruments::{AnswerSet, Instrument, Recorded, Timepoint};
+use linkwork_domain::casework::discharge::NotTakenReason;
+use linkwork_domain::measurement::instruments::{AnswerSet, Instrument, Recorded, Timepoint};
 use serde::Serialize;
 use time::Date;
 
@@ -36,14 +36,14 @@ pub struct OpenMeasureFacts {
     pub given_name: String,
     pub family_name: String,
     pub worker_name: Option<String>,
-    pub dates: linkwork_domain::schedule::ReferralDates,
-    pub taken: Vec<linkwork_domain::schedule::TakenMeasure>,
+    pub dates: linkwork_domain::casework::schedule::ReferralDates,
+    pub taken: Vec<linkwork_domain::casework::schedule::TakenMeasure>,
 }
 
 /// Answers to a service's own questionnaire, checked against its definition.
 #[derive(Debug, Clone)]
 pub struct NewCustomMeasure {
-    pub timepoint: linkwork_domain::instruments::Timepoint,
+    pub timepoint: linkwork_domain::measurement::instruments::Timepoint,
     pub taken_on: Date,
     pub answers: Vec<i64>,
     pub version: String,
@@ -55,8 +55,8 @@ pub struct NewCustomMeasure {
 pub struct DischargedReferral {
     pub referral_id: String,
     pub assigned_worker_id: Option<String>,
-    pub reason: Option<linkwork_domain::referral::DischargeReason>,
-    pub needs: Vec<linkwork_domain::need::NeedDomain>,
+    pub reason: Option<linkwork_domain::casework::referral::DischargeReason>,
+    pub needs: Vec<linkwork_domain::casework::need::NeedDomain>,
     pub first_contact_on: Option<Date>,
     pub discharged_on: Option<Date>,
 }
@@ -65,9 +65,9 @@ pub struct DischargedReferral {
 #[derive(Debug, Clone)]
 pub struct Discharge<'a> {
     pub on: Date,
-    pub reason: linkwork_domain::referral::DischargeReason,
+    pub reason: linkwork_domain::casework::referral::DischargeReason,
     pub summary: Option<&'a str>,
-    pub resolutions: &'a [(linkwork_domain::need::NeedDomain, linkwork_domain::resolution::NeedResolution)],
+    pub resolutions: &'a [(linkwork_domain::casework::need::NeedDomain, linkwork_domain::evaluation::resolution::NeedResolution)],
 }
 
 /// A closing questionnaire not taken at discharge, and why.

@@ -3,7 +3,7 @@
 
 use linkwork_domain::access::Role;
 use linkwork_domain::onward::{OnwardDeclineReason, OnwardStatus, Undo};
-use linkwork_domain::referral::ReferralStatus;
+use linkwork_domain::casework::referral::ReferralStatus;
 use serde::Serialize;
 use time::{Date, OffsetDateTime};
 
@@ -52,9 +52,9 @@ pub struct PartnerReferral {
     pub link_worker_name: Option<String>,
     /// How to reach the person: filled in by the one use case that shows partners their referrals
     /// (`linkwork_web::reads`), and only while the person's consent to share with the partner's
-    /// organisation stands (`linkwork_domain::contact_details::partner_may_see`); `null` otherwise.
+    /// organisation stands (`linkwork_domain::person::contact_details::partner_may_see`); `null` otherwise.
     #[sqlx(skip)]
-    pub contact_details: Option<linkwork_domain::contact_details::SharedContact>,
+    pub contact_details: Option<linkwork_domain::person::contact_details::SharedContact>,
 }
 
 /// A new onward referral; the caller chooses its id (with [`crate::new_id`]) so that the
@@ -181,11 +181,11 @@ pub struct OutboxEmail {
 #[derive(Debug, Clone, Default)]
 pub struct PartnershipInput {
     /// Onward referrals made by the services, sent in the period.
-    pub onward: Vec<linkwork_domain::partnership::OnwardFact>,
+    pub onward: Vec<linkwork_domain::onward::partnership::OnwardFact>,
     /// Every service in the directory.
-    pub services: Vec<linkwork_domain::partnership::ServiceFact>,
+    pub services: Vec<linkwork_domain::onward::partnership::ServiceFact>,
     /// Per referral received in the period: the needs identified (in conversation, else at referral).
-    pub needs: Vec<(String, Vec<linkwork_domain::need::NeedDomain>)>,
+    pub needs: Vec<(String, Vec<linkwork_domain::casework::need::NeedDomain>)>,
     /// Referrals into the services from organisations: the referring organisation's name and the day.
     pub referred_in: Vec<(String, Date)>,
     /// Organisation id → name.

@@ -10,13 +10,13 @@ use crate::audit::AuditActor;
 use async_trait::async_trait;
 use time::Date;
 
-/// How to reach people (`linkwork_domain::contact_details`), who may, and how the public reach
+/// How to reach people (`linkwork_domain::person::contact_details`), who may, and how the public reach
 /// the service.
 #[async_trait]
 pub trait ContactStore: Send + Sync {
     /// The person's contact details as held (empty when none were recorded). Not audited: callers
     /// show them within a read they audit (a record, a partner's referral, the edit form).
-    async fn contact_details(&self, person_id: &str) -> Result<linkwork_domain::contact_details::ContactDetails>;
+    async fn contact_details(&self, person_id: &str) -> Result<linkwork_domain::person::contact_details::ContactDetails>;
     /// Replaces the person's contact details and, when given, their postcode (the address's), in
     /// one transaction: each change kept in their details history with `source`, audited as
     /// `person.contact_update`. Returns how many details changed (none: nothing is written).
@@ -25,16 +25,16 @@ pub trait ContactStore: Send + Sync {
         &self,
         who: &AuditActor,
         person_id: &str,
-        details: &linkwork_domain::contact_details::ContactDetails,
+        details: &linkwork_domain::person::contact_details::ContactDetails,
         postcode: Option<&linkwork_domain::Postcode>,
-        source: linkwork_domain::identity::DetailsSource,
+        source: linkwork_domain::person::identity::DetailsSource,
     ) -> Result<usize>;
     /// Records that the person withdrew their consent to share with `org_id` on this referral
     /// (audited); `NotFound` when no standing consent was given.
     async fn withdraw_sharing_consent(&self, who: &AuditActor, referral_id: &str, org_id: &str, on: Date) -> Result<()>;
     /// How the public reach a link-worker service, if it said.
-    async fn service_contact(&self, service_org_id: &str) -> Result<Option<linkwork_domain::contact_details::ServiceContact>>;
-    async fn set_service_contact(&self, who: &AuditActor, service_org_id: &str, contact: &linkwork_domain::contact_details::ServiceContact) -> Result<()>;
+    async fn service_contact(&self, service_org_id: &str) -> Result<Option<linkwork_domain::person::contact_details::ServiceContact>>;
+    async fn set_service_contact(&self, who: &AuditActor, service_org_id: &str, contact: &linkwork_domain::person::contact_details::ServiceContact) -> Result<()>;
 }
 
 /// Who a person is: identity conflicts raised by referrals, the history of every change to a
@@ -46,21 +46,21 @@ pub trait IdentityStore: Send + Sync {
     async fn identity_conflict(&self, conflict_id: &str) -> Result<Option<IdentityConflict>>;
     /// Settles an open conflict: keeps the held details, or applies the referral's (every change
     /// kept in the history). `StoreError::Conflict` if it was settled meanwhile.
-    async fn resolve_identity_conflict(&self, who: &AuditActor, conflict_id: &str, resolution: linkwork_domain::identity::ConflictResolution) -> Result<()>;
+    async fn resolve_identity_conflict(&self, who: &AuditActor, conflict_id: &str, resolution: linkwork_domain::person::identity::ConflictResolution) -> Result<()>;
     /// Every change to a person's details, oldest first.
     async fn person_changes(&self, person_id: &str) -> Result<Vec<PersonChange>>;
     /// The person's details as held (for a correction form); `None` for an unknown id.
-    async fn person_details(&self, person_id: &str) -> Result<Option<(linkwork_domain::NhsNumber, linkwork_domain::identity::StoredDetails)>>;
+    async fn person_details(&self, person_id: &str) -> Result<Option<(linkwork_domain::NhsNumber, linkwork_domain::person::identity::StoredDetails)>>;
     /// The latest referral of the person with this NHS number in the service that is still open
     /// or was made on or after `since` (a likely duplicate): (referral id, referred on, status).
     async fn likely_duplicate(&self, service_org_id: &str, nhs_number: &linkwork_domain::NhsNumber, since: time::Date) -> Result<Option<(String, time::Date, String)>>;
     /// For every person of these services: (service id, NHS number) → their
-    /// `linkwork_domain::identity::identity_key`, so a bundle import can refuse rows that would
+    /// `linkwork_domain::person::identity::identity_key`, so a bundle import can refuse rows that would
     /// give a held NHS number to someone else.
     async fn identity_keys(&self, service_org_ids: &[String]) -> Result<std::collections::HashMap<(String, String), u64>>;
     /// Applies `details` to the person, keeping each change with `source`; returns how many
     /// details changed.
-    async fn correct_person(&self, who: &AuditActor, person_id: &str, details: &linkwork_domain::identity::HeldDetails, source: linkwork_domain::identity::DetailsSource) -> Result<usize>;
+    async fn correct_person(&self, who: &AuditActor, person_id: &str, details: &linkwork_domain::person::identity::HeldDetails, source: linkwork_domain::person::identity::DetailsSource) -> Result<usize>;
 }
 
 /// People's rights over their records: consent to share, restriction, erasure and retention.

@@ -2,7 +2,7 @@
 //! sharing consents, erasure and restriction state, and what else is held about them.
 
 use crate::casework::Incoming;
-use linkwork_domain::identity::{ConflictResolution, DetailsSource, FieldChange, PersonField, StoredDetails};
+use linkwork_domain::person::identity::{ConflictResolution, DetailsSource, FieldChange, PersonField, StoredDetails};
 use serde::Serialize;
 use time::{Date, OffsetDateTime};
 

@@ -7,7 +7,7 @@ use crate::AuditActor;
 use crate::{ActivityStore, ActivityWrite, NewHealthActivity};
 use crate::{new_id, Result, StoreError};
 use async_trait::async_trait;
-use linkwork_domain::health_system::{
+use linkwork_domain::evaluation::health_system::{
     ActivityFact, ContactType, CostItem, HealthSystemInput, PersonReferral, Tariff, TariffEntry,
     DEFAULT_WINDOW_MONTHS,
 };
@@ -248,8 +248,8 @@ async fn activity(pool: &sqlx::Pool<Db>, service_org_id: &str) -> Result<Vec<Act
 /// The SROI model for these services: the one service's saved model; none when it never saved
 /// one (Linkwork's illustrative model is not used on its behalf) or when the scope has several
 /// services (their models differ).
-pub(super) async fn load_sroi_model(pool: &sqlx::Pool<Db>, service_org_ids: &[String]) -> Result<linkwork_domain::sroi::SroiSetting> {
-    use linkwork_domain::sroi::SroiSetting;
+pub(super) async fn load_sroi_model(pool: &sqlx::Pool<Db>, service_org_ids: &[String]) -> Result<linkwork_domain::evaluation::sroi::SroiSetting> {
+    use linkwork_domain::evaluation::sroi::SroiSetting;
     let [one] = service_org_ids else {
         return Ok(if service_org_ids.is_empty() { SroiSetting::NotEntered } else { SroiSetting::SeveralServices });
     };

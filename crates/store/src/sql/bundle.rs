@@ -10,8 +10,8 @@ use crate::{BundleRowSink, BundleSource, BundleStore};
 use crate::{Result, StoreError};
 use async_trait::async_trait;
 use futures_util::TryStreamExt;
-use linkwork_domain::bundle::read::Value;
-use linkwork_domain::bundle::spec::{self, SqlType};
+use linkwork_domain::interop::bundle::read::Value;
+use linkwork_domain::interop::bundle::spec::{self, SqlType};
 use sqlx::{QueryBuilder, Row};
 
 /// Rows per INSERT statement: well under SQLite's 32,766 bound parameters for the widest table.
@@ -393,11 +393,11 @@ async fn insert_batch(tx: &mut sqlx::Transaction<'_, Db>, file: &'static spec::F
                         Some(v) => v.clone(),
                     },
                     Src::AnswersJson(c) => match file.column(c).and_then(|i| row.get(i)) {
-                        Some(Value::Text(raw)) => Value::Answers(linkwork_domain::bundle::read::answers(raw)),
+                        Some(Value::Text(raw)) => Value::Answers(linkwork_domain::interop::bundle::read::answers(raw)),
                         _ => Value::Answers(Vec::new()),
                     },
                     Src::ScoresJson(c) => match file.column(c).and_then(|i| row.get(i)) {
-                        Some(Value::Text(raw)) => Value::Text(linkwork_domain::bundle::read::scores_json(raw)),
+                        Some(Value::Text(raw)) => Value::Text(linkwork_domain::interop::bundle::read::scores_json(raw)),
                         _ => Value::Null,
                     },
                     // NOT NULL list columns: an empty list is stored as ''.

@@ -4,11 +4,11 @@ use crate::*;
 use crate::CaseworkStore;
 use crate::{new_id, Result, StoreError};
 use async_trait::async_trait;
-use linkwork_domain::identity::DetailsSource;
-use linkwork_domain::instruments::{AnswerSet, Instrument, Recorded, ScoresOnly, Timepoint};
-use linkwork_domain::need::NeedDomain;
-use linkwork_domain::plan::GoalStatus;
-use linkwork_domain::referral::ReferralStatus;
+use linkwork_domain::person::identity::DetailsSource;
+use linkwork_domain::measurement::instruments::{AnswerSet, Instrument, Recorded, ScoresOnly, Timepoint};
+use linkwork_domain::casework::need::NeedDomain;
+use linkwork_domain::casework::plan::GoalStatus;
+use linkwork_domain::casework::referral::ReferralStatus;
 use time::Date;
 
 const REFERRAL_SELECT: &str = "SELECT r.id, r.service_org_id, r.practice_id, p.name AS practice_name, r.source, r.referrer_name, r.reason, r.referred_on, r.status, \

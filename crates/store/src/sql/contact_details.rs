@@ -1,4 +1,4 @@
-//! How to reach a person (`linkwork_domain::contact_details`): one `contact_details` row per
+//! How to reach a person (`linkwork_domain::person::contact_details`): one `contact_details` row per
 //! person, every change kept in `person_changes` as identity and demographic changes are
 //! (`super::identity::record_change`), and each change audited in its transaction. A referral's
 //! details are added here in the referral's own transaction (`merge_from_referral`).
@@ -9,9 +9,9 @@ use crate::AuditActor;
 use crate::ContactStore;
 use crate::{Result, StoreError};
 use async_trait::async_trait;
-use linkwork_domain::contact_details::{ContactDetails, ServiceContact};
-use linkwork_domain::identity::{DetailsSource, FieldChange, PersonField};
-use linkwork_domain::intake::{EmailAddress, PhoneNumber};
+use linkwork_domain::person::contact_details::{ContactDetails, ServiceContact};
+use linkwork_domain::person::identity::{DetailsSource, FieldChange, PersonField};
+use linkwork_domain::casework::intake::{EmailAddress, PhoneNumber};
 use linkwork_domain::Postcode;
 use time::Date;
 
@@ -60,7 +60,7 @@ async fn held(conn: &mut Conn, person_id: &str) -> Result<ContactDetails> {
 
 /// Writes the person's row as `d`.
 async fn upsert(conn: &mut Conn, person_id: &str, d: &ContactDetails) -> Result<()> {
-    let line = |l: Option<&linkwork_domain::contact_details::AddressLine>| l.map(|l| l.as_str().to_owned());
+    let line = |l: Option<&linkwork_domain::person::contact_details::AddressLine>| l.map(|l| l.as_str().to_owned());
     sqlx::query(&format!(
         "INSERT INTO contact_details (person_id, {CONTACT_COLUMNS}, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
          ON CONFLICT (person_id) DO UPDATE SET mobile = excluded.mobile, landline = excluded.landline, email = excluded.email, address_line_1 = excluded.address_line_1, \

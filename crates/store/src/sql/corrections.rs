@@ -7,9 +7,9 @@ use super::{audit, Audit, SqlStore};
 use crate::*;
 use crate::{new_id, Result, StoreError};
 use async_trait::async_trait;
-use linkwork_domain::discharge::NotTakenReason;
-use linkwork_domain::instruments::{Instrument, Timepoint};
-use linkwork_domain::referral::ReferralStatus;
+use linkwork_domain::casework::discharge::NotTakenReason;
+use linkwork_domain::measurement::instruments::{Instrument, Timepoint};
+use linkwork_domain::casework::referral::ReferralStatus;
 use time::Date;
 
 fn corrupt(e: impl std::fmt::Display) -> StoreError {

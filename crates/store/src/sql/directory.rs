@@ -3,7 +3,7 @@ use crate::*;
 use crate::DirectoryStore;
 use crate::{new_id, Result, StoreError};
 use async_trait::async_trait;
-use linkwork_domain::need::NeedDomain;
+use linkwork_domain::casework::need::NeedDomain;
 use std::collections::HashMap;
 
 #[derive(sqlx::FromRow)]

@@ -5,9 +5,9 @@ use crate::AuditActor;
 use crate::EquityStore;
 use crate::{Result, StoreError};
 use async_trait::async_trait;
-use linkwork_domain::equity::{AgeBand, Dimension, EquityFacts, EthnicGroup, Group, ImdDecile, ListCount, LsoaDeprivation, PostcodeLsoa, ReferralGroups};
+use linkwork_domain::evaluation::equity::{AgeBand, Dimension, EquityFacts, EthnicGroup, Group, ImdDecile, ListCount, LsoaDeprivation, PostcodeLsoa, ReferralGroups};
 use linkwork_domain::person::{Ethnicity, Sex};
-use linkwork_domain::workforce::{CaseFacts, WorkerFacts, WorkforceFacts, YearTarget};
+use linkwork_domain::evaluation::workforce::{CaseFacts, WorkerFacts, WorkforceFacts, YearTarget};
 use linkwork_domain::Postcode;
 use std::collections::BTreeMap;
 use time::Date;
@@ -288,10 +288,10 @@ pub(super) async fn load_workforce(pool: &sqlx::Pool<super::Db>, service_org_ids
 /// Needs, onward referrals (with their services' activity types) and contact counts for the
 /// `what_works` section. A service's activity types are its directory taxonomy terms, or, when it
 /// has none, the needs it meets.
-pub(super) async fn load_what_works(pool: &sqlx::Pool<super::Db>, service_org_ids: &[String], to: Date) -> Result<linkwork_domain::what_works::WhatWorksFacts> {
-    use linkwork_domain::need::NeedDomain;
+pub(super) async fn load_what_works(pool: &sqlx::Pool<super::Db>, service_org_ids: &[String], to: Date) -> Result<linkwork_domain::evaluation::what_works::WhatWorksFacts> {
+    use linkwork_domain::casework::need::NeedDomain;
     use linkwork_domain::onward::OnwardStatus;
-    let mut facts = linkwork_domain::what_works::WhatWorksFacts::default();
+    let mut facts = linkwork_domain::evaluation::what_works::WhatWorksFacts::default();
     let mut activities: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
     let terms: Vec<(String, String)> = sqlx::query_as("SELECT a.service_id, t.name FROM service_attributes a JOIN taxonomy_terms t ON t.id = a.term_id ORDER BY t.name").fetch_all(pool).await?;
     let mut with_terms = std::collections::HashSet::new();
@@ -328,7 +328,7 @@ pub(super) async fn load_what_works(pool: &sqlx::Pool<super::Db>, service_org_id
         .await?;
         for (referral_id, partner, status, sent_on, service_id) in onward {
             let kinds = activities.get(&service_id).cloned().unwrap_or_else(|| vec!["Not categorised".to_owned()]);
-            facts.onward.push(linkwork_domain::what_works::OnwardUse { referral_id, partner, activities: kinds, status: OnwardStatus::parse(&status).map_err(corrupt)?, sent_on });
+            facts.onward.push(linkwork_domain::evaluation::what_works::OnwardUse { referral_id, partner, activities: kinds, status: OnwardStatus::parse(&status).map_err(corrupt)?, sent_on });
         }
         let contacts: Vec<(String, i64)> = sqlx::query_as(
             "SELECT c.referral_id, COUNT(*) FROM contacts c JOIN referrals r ON r.id = c.referral_id WHERE r.service_org_id = $1 AND c.contact_on <= $2 GROUP BY c.referral_id",

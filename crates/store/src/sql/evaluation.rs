@@ -4,9 +4,9 @@ use crate::EvaluationStore;
 use crate::{Result, StoreError};
 use async_trait::async_trait;
 use linkwork_domain::evaluation::{EvaluationInput, MeasureFacts, OnwardFacts, PracticeFacts, ReferralFacts};
-use linkwork_domain::instruments::{Instrument, Timepoint};
+use linkwork_domain::measurement::instruments::{Instrument, Timepoint};
 use linkwork_domain::onward::OnwardStatus;
-use linkwork_domain::referral::{ReferralSource, ReferralStatus};
+use linkwork_domain::casework::referral::{ReferralSource, ReferralStatus};
 use time::Date;
 
 fn corrupt(e: impl std::fmt::Display) -> StoreError {

@@ -1,5 +1,5 @@
 //! Who a referral is about: matching a referral's person to the person held under the same NHS
-//! number (the rule is `linkwork_domain::identity`), the history of every change to a person's
+//! number (the rule is `linkwork_domain::person::identity`), the history of every change to a person's
 //! details, and identity conflicts a link worker settles.
 
 use super::{audit, Audit, Conn, SqlStore};
@@ -8,7 +8,7 @@ use crate::*;
 use crate::IdentityStore;
 use crate::{new_id, Result, StoreError};
 use async_trait::async_trait;
-use linkwork_domain::identity::{self, ConflictResolution, DetailsSource, FieldChange, HeldDetails, IdentityMatch, PersonField, StoredDetails};
+use linkwork_domain::person::identity::{self, ConflictResolution, DetailsSource, FieldChange, HeldDetails, IdentityMatch, PersonField, StoredDetails};
 use linkwork_domain::NhsNumber;
 use time::{Date, OffsetDateTime};
 

@@ -4,14 +4,14 @@
 use super::{audit, Audit, SqlStore};
 use crate::*;
 use crate::{Discharge, DischargedReferral, MeasurementStore, NewCustomMeasure, OpenMeasureFacts};
-use linkwork_domain::custom_instrument::{CustomInstrument, CustomMeasureFacts};
+use linkwork_domain::measurement::custom_instrument::{CustomInstrument, CustomMeasureFacts};
 use crate::{new_id, Result, StoreError};
 use async_trait::async_trait;
-use linkwork_domain::instruments::{Instrument, Timepoint};
-use linkwork_domain::need::NeedDomain;
-use linkwork_domain::referral::{DischargeReason, ReferralStatus};
-use linkwork_domain::resolution::{NeedResolution, ResolutionFacts};
-use linkwork_domain::schedule::{MeasurementSchedule, ReferralDates, TakenMeasure};
+use linkwork_domain::measurement::instruments::{Instrument, Timepoint};
+use linkwork_domain::casework::need::NeedDomain;
+use linkwork_domain::casework::referral::{DischargeReason, ReferralStatus};
+use linkwork_domain::evaluation::resolution::{NeedResolution, ResolutionFacts};
+use linkwork_domain::casework::schedule::{MeasurementSchedule, ReferralDates, TakenMeasure};
 use std::collections::HashMap;
 use time::Date;
 

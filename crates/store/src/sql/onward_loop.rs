@@ -10,7 +10,7 @@ use crate::{new_id, Result, StoreError};
 use async_trait::async_trait;
 use linkwork_domain::access::Role;
 use linkwork_domain::onward::OnwardStatus;
-use linkwork_domain::referral::ReferralStatus;
+use linkwork_domain::casework::referral::ReferralStatus;
 use time::{Date, OffsetDateTime};
 
 type Tx<'a> = sqlx::Transaction<'a, super::Db>;

@@ -8,10 +8,10 @@ use crate::{PartnershipInput, PartnershipStore};
 use crate::{Result, StoreError};
 use async_trait::async_trait;
 use linkwork_domain::evaluation::{MeasureFacts, Period};
-use linkwork_domain::instruments::{Instrument, Timepoint};
-use linkwork_domain::need::NeedDomain;
+use linkwork_domain::measurement::instruments::{Instrument, Timepoint};
+use linkwork_domain::casework::need::NeedDomain;
 use linkwork_domain::onward::{OnwardDeclineReason, OnwardStatus};
-use linkwork_domain::partnership::{OnwardFact, ServiceFact};
+use linkwork_domain::onward::partnership::{OnwardFact, ServiceFact};
 use std::collections::BTreeMap;
 use time::{Date, OffsetDateTime};
 

@@ -6,8 +6,8 @@ use super::referral_rows::{insert_needs, person_of};
 use super::{audit, Audit, SqlStore};
 use crate::*;
 use crate::{new_id, Result, StoreError};
-use linkwork_domain::need::NeedDomain;
-use linkwork_domain::plan::{goal_changes, FieldChange, GoalState, GoalStatus, PlanChangeKind};
+use linkwork_domain::casework::need::NeedDomain;
+use linkwork_domain::casework::plan::{goal_changes, FieldChange, GoalState, GoalStatus, PlanChangeKind};
 use time::Date;
 
 fn corrupt(e: impl std::fmt::Display) -> StoreError {

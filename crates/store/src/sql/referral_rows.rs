@@ -4,7 +4,7 @@
 //! depend on casework, which itself builds on several of them.
 
 use crate::{Result, StoreError};
-use linkwork_domain::need::NeedDomain;
+use linkwork_domain::casework::need::NeedDomain;
 
 /// The person a referral is about; `NotFound` for an unknown referral.
 pub(super) async fn person_of(tx: &mut sqlx::Transaction<'_, super::Db>, referral_id: &str) -> Result<String> {

@@ -9,16 +9,16 @@ use crate::StakeholderStore;
 use crate::{new_id, Result, StoreError};
 use async_trait::async_trait;
 use linkwork_domain::evaluation::Period;
-use linkwork_domain::instruments::Instrument;
-use linkwork_domain::need::NeedDomain;
-use linkwork_domain::stakeholders::evidence::{
+use linkwork_domain::measurement::instruments::Instrument;
+use linkwork_domain::casework::need::NeedDomain;
+use linkwork_domain::evaluation::stakeholders::evidence::{
     ConsentGivenBy, ConsentUse, EvidenceFacts, EvidenceKind, KnownIdentifiers, OutcomeDomain,
 };
-use linkwork_domain::stakeholders::scorecard::{
+use linkwork_domain::evaluation::stakeholders::scorecard::{
     Measure, Stakeholder, StakeholderKind, SuccessStatement,
 };
-use linkwork_domain::stakeholders::staff_wellbeing::{CheckIn, CheckInFacts, Rating};
-use linkwork_domain::stakeholders::StakeholderFacts;
+use linkwork_domain::evaluation::stakeholders::staff_wellbeing::{CheckIn, CheckInFacts, Rating};
+use linkwork_domain::evaluation::stakeholders::StakeholderFacts;
 use time::Date;
 
 fn corrupt(e: impl std::fmt::Display) -> StoreError {

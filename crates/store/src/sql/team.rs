@@ -5,11 +5,11 @@ use crate::TeamStore;
 use crate::{new_id, Result, StoreError};
 use async_trait::async_trait;
 use linkwork_domain::access::Role;
-use linkwork_domain::mdt::AttendeeRole;
-use linkwork_domain::need::NeedDomain;
-use linkwork_domain::plan::GoalStatus;
-use linkwork_domain::referral::{DeclineReason, ReferralStatus};
-use linkwork_domain::triage::AttemptOutcome;
+use linkwork_domain::casework::mdt::AttendeeRole;
+use linkwork_domain::casework::need::NeedDomain;
+use linkwork_domain::casework::plan::GoalStatus;
+use linkwork_domain::casework::referral::{DeclineReason, ReferralStatus};
+use linkwork_domain::casework::triage::AttemptOutcome;
 use time::Date;
 
 fn corrupt(e: impl std::fmt::Display) -> StoreError {

@@ -2,7 +2,7 @@ use super::SqlStore;
 use crate::WordCloudStore;
 use crate::Result;
 use async_trait::async_trait;
-use linkwork_domain::word_cloud::Utterance;
+use linkwork_domain::evaluation::word_cloud::Utterance;
 use time::Date;
 
 #[async_trait]

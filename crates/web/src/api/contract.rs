@@ -174,7 +174,11 @@ macro_rules! code_schemas {
 
 pub mod codes {
     use super::code_schema;
-    use linkwork_domain::{consent, contact, contact_details, directory, discharge, identity, instruments, mdt, need, person, plan, referral, resolution, triage, onward};
+    use linkwork_domain::casework::{contact, discharge, mdt, need, plan, referral, triage};
+    use linkwork_domain::evaluation::resolution;
+    use linkwork_domain::measurement::instruments;
+    use linkwork_domain::person::{consent, contact_details, identity};
+    use linkwork_domain::{directory, onward, person};
 
     code_schemas! {
         sex: person::Sex,

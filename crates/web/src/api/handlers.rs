@@ -7,7 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use linkwork_domain::evaluation::EvaluationSettings;
-use linkwork_domain::instruments::Instrument;
+use linkwork_domain::measurement::instruments::Instrument;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -291,7 +291,7 @@ pub async fn list_referrals(State(state): State<AppState>, client: ApiClient) ->
 
 #[utoipa::path(post, path = "/api/referrals", tag = "casework", request_body = ReferralRequest, responses((status = 201, body = Created), Forbidden, Invalid))]
 pub async fn create_referral(State(state): State<AppState>, client: ApiClient, body: JsonBody<ReferralRequest>) -> ApiResult<(StatusCode, Json<Created>)> {
-    Ok(created(cases::create_referral(&*state.store, &client.actor, &client.audit(), &body.fields, linkwork_domain::identity::DetailsSource::Api).await?))
+    Ok(created(cases::create_referral(&*state.store, &client.actor, &client.audit(), &body.fields, linkwork_domain::person::identity::DetailsSource::Api).await?))
 }
 
 #[utoipa::path(get, path = "/api/referrals/{id}", tag = "casework", params(("id" = String, Path)), responses((status = 200, description = "The person's record (audited)", body = Object), Forbidden, NotFound))]

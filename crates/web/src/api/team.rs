@@ -174,8 +174,8 @@ pub async fn caseload(State(state): State<AppState>, client: ApiClient) -> ApiRe
     let rows: Vec<Value> = entries
         .into_iter()
         .map(|e| {
-            let flags = linkwork_domain::caseload::flags(&e.case_facts(due.remove(&e.referral_id).unwrap_or_default()), today);
-            json!({ "rag": linkwork_domain::caseload::overall(&flags), "flags": flags, "referral": e })
+            let flags = linkwork_domain::casework::caseload::flags(&e.case_facts(due.remove(&e.referral_id).unwrap_or_default()), today);
+            json!({ "rag": linkwork_domain::casework::caseload::overall(&flags), "flags": flags, "referral": e })
         })
         .collect();
     Ok(Json(Value::Array(rows)))

@@ -1,4 +1,4 @@
-//! The return to the GP record: each referral's events (`linkwork_domain::gp_record`) as a FHIR
+//! The return to the GP record: each referral's events (`linkwork_domain::interop::gp_record`) as a FHIR
 //! `Bundle` (Patient, ServiceRequest, Task, one Observation per score) or as CSV (one row per
 //! event). For one referral (`GET /api/referrals/{id}/gp-record`), for all of a PCN's referrals
 //! (`GET /api/gp-record`), and for `linkwork export gp-record`. Every record is read through the

@@ -11,13 +11,13 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
-use linkwork_domain::gp_record::{REFERRAL_TO_SOCIAL_PRESCRIBING, SNOMED_SYSTEM};
-use linkwork_domain::contact_details::{AddressLine, AddressLines, ContactDetails, ContactMethod};
-use linkwork_domain::intake::{EmailAddress, PhoneNumber};
-use linkwork_domain::need::NeedDomain;
+use linkwork_domain::interop::gp_record::{REFERRAL_TO_SOCIAL_PRESCRIBING, SNOMED_SYSTEM};
+use linkwork_domain::person::contact_details::{AddressLine, AddressLines, ContactDetails, ContactMethod};
+use linkwork_domain::casework::intake::{EmailAddress, PhoneNumber};
+use linkwork_domain::casework::need::NeedDomain;
 use linkwork_domain::person::{parse_past_date, DateOfBirth, Ethnicity, PersonDetails, PersonName, Sex};
-use linkwork_domain::identity::DetailsSource;
-use linkwork_domain::referral::{ReferralReason, ReferralSource};
+use linkwork_domain::person::identity::DetailsSource;
+use linkwork_domain::casework::referral::{ReferralReason, ReferralSource};
 use linkwork_domain::{NhsNumber, Postcode, RequiredText};
 use linkwork_store::{NewReferral, Org};
 use serde_json::Value;
@@ -50,7 +50,7 @@ pub async fn create_service_request(State(state): State<AppState>, FhirClient(cl
     let pcn = store.org(&context.service_org_id).await?.ok_or(WebError::Forbidden)?;
     let practices = context.practices;
     // An ethnic category left out is "not stated", which never replaces one the service holds
-    // (`linkwork_domain::identity::other_changes`).
+    // (`linkwork_domain::person::identity::other_changes`).
     let intake = parse(&value, &pcn, &practices, today()).map_err(FhirError::Invalid)?;
     let who = client.audit();
     let sent = intake.person.clone();

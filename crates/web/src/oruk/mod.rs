@@ -9,7 +9,7 @@
 //! `Access-Control-Allow-Origin: *` as the profile's compliance rules require. Only published
 //! services appear, and only what Open Referral UK publishes: never a link worker's notes on
 //! capacity, waiting lists, funding or complex needs (they are not in what the store returns
-//! here), and nothing about people. JSON is built by [`linkwork_domain::import::oruk`], which also
+//! here), and nothing about people. JSON is built by [`linkwork_domain::interop::import::oruk`], which also
 //! reads it back, so what is served re-imports unchanged.
 
 
@@ -21,7 +21,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use linkwork_domain::directory::{PageInfo, PageRequest};
-use linkwork_domain::import::oruk::{page_json, service_at_location_json, service_json, taxonomy_json, taxonomy_term_json, Detail};
+use linkwork_domain::interop::import::oruk::{page_json, service_at_location_json, service_json, taxonomy_json, taxonomy_term_json, Detail};
 use linkwork_domain::Postcode;
 use linkwork_store::{Listing, Near, OrukQuery, StoreError};
 use serde_json::{json, Value};

@@ -16,7 +16,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use linkwork_domain::access::{OrgKind, Role};
-use linkwork_domain::intake::EmailAddress;
+use linkwork_domain::casework::intake::EmailAddress;
 use linkwork_store::{ApiTokenInfo, TokenStatus, User, UserFilter};
 use std::collections::HashMap;
 use time::OffsetDateTime;

@@ -12,14 +12,14 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use linkwork_domain::identity::DetailsSource;
+use linkwork_domain::person::identity::DetailsSource;
 use linkwork_domain::access::Role;
-use linkwork_domain::contact::ContactMode;
-use linkwork_domain::instruments::{Instrument, Timepoint};
-use linkwork_domain::need::NeedDomain;
+use linkwork_domain::casework::contact::ContactMode;
+use linkwork_domain::measurement::instruments::{Instrument, Timepoint};
+use linkwork_domain::casework::need::NeedDomain;
 use linkwork_domain::person::{Ethnicity, Sex};
-use linkwork_domain::plan::GoalStatus;
-use linkwork_domain::referral::DeclineReason;
+use linkwork_domain::casework::plan::GoalStatus;
+use linkwork_domain::casework::referral::DeclineReason;
 use linkwork_store::ReferralRecord;
 use std::collections::HashMap;
 
@@ -80,8 +80,8 @@ async fn caseload(State(state): State<AppState>, user: CurrentUser, Query(q): Pa
 
 /// A caseload line with its red/amber/green attention flags (closed referrals are green);
 /// `measures_due` is what the schedule says is due for it (`cases::measures_due_by_referral`).
-pub(crate) fn caseload_row(e: linkwork_store::CaseloadEntry, today: time::Date, measures_due: Vec<linkwork_domain::schedule::DueMeasure>) -> (linkwork_domain::caseload::Rag, CaseloadRow) {
-    use linkwork_domain::caseload::{flags, overall};
+pub(crate) fn caseload_row(e: linkwork_store::CaseloadEntry, today: time::Date, measures_due: Vec<linkwork_domain::casework::schedule::DueMeasure>) -> (linkwork_domain::casework::caseload::Rag, CaseloadRow) {
+    use linkwork_domain::casework::caseload::{flags, overall};
     let flags = if e.status.is_open() { flags(&e.case_facts(measures_due), today) } else { vec![] };
     let rag = overall(&flags);
     let mut messages: Vec<String> = flags.into_iter().map(|f| f.message).collect();
@@ -112,7 +112,7 @@ pub(crate) fn caseload_row(e: linkwork_store::CaseloadEntry, today: time::Date, 
             unassigned: e.assigned_worker_id.is_none(),
             worker: e.worker_name.unwrap_or_else(|| "Unassigned".into()),
             support_level: if e.accompanied > 0 { "Accompanied access" } else { "" },
-            log_contact_href: (e.status == linkwork_domain::referral::ReferralStatus::Accepted).then(|| format!("/referrals/{}/contacts/new?from=caseload", e.referral_id)),
+            log_contact_href: (e.status == linkwork_domain::casework::referral::ReferralStatus::Accepted).then(|| format!("/referrals/{}/contacts/new?from=caseload", e.referral_id)),
         },
     )
 }
@@ -134,7 +134,7 @@ pub(crate) async fn new_referral_page(state: &AppState, user: &CurrentUser, form
         ethnicities: choices!(Ethnicity),
         sources: rules.sources.iter().map(|s| Choice::new(s.code(), s.label())).collect(),
         needs: choices!(NeedDomain),
-        lawful_bases: choices!(linkwork_domain::consent::LawfulBasis),
+        lawful_bases: choices!(linkwork_domain::person::consent::LawfulBasis),
         practice_form,
     })
 }
@@ -181,7 +181,7 @@ async fn record(State(state): State<AppState>, user: CurrentUser, Path(id): Path
                 .recorded
                 .scores()
                 .iter()
-                .map(|s| format!("{}: {}", linkwork_domain::instruments::score_definition(s.key).map(|d| d.1.label).unwrap_or(s.key), s.value))
+                .map(|s| format!("{}: {}", linkwork_domain::measurement::instruments::score_definition(s.key).map(|d| d.1.label).unwrap_or(s.key), s.value))
                 .collect::<Vec<_>>()
                 .join("; "),
         })
@@ -335,7 +335,7 @@ fn contact_defaults(r: &ReferralRecord) -> Fields {
     let last = r.contacts.iter().max_by_key(|c| (c.contact_on, c.id.clone()));
     let (mode, minutes) = match last {
         Some(c) => (c.mode.code().to_owned(), c.minutes.to_string()),
-        None => (linkwork_domain::contact::ContactMode::Phone.code().to_owned(), TYPICAL_CONTACT_MINUTES.to_string()),
+        None => (linkwork_domain::casework::contact::ContactMode::Phone.code().to_owned(), TYPICAL_CONTACT_MINUTES.to_string()),
     };
     Fields::from_pairs(vec![("contact_on".into(), today().to_string()), ("mode".into(), mode), ("minutes".into(), minutes), ("accompanied".into(), "no".into())])
 }

@@ -12,7 +12,7 @@ use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use linkwork_domain::community::ActivityKind;
+use linkwork_domain::directory::community::ActivityKind;
 use std::collections::HashMap;
 
 pub fn routes() -> Routes {

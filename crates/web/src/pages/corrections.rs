@@ -20,9 +20,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
-use linkwork_domain::discharge::NotTakenReason;
-use linkwork_domain::plan::GoalStatus;
-use linkwork_domain::referral::{self, DeclineReason, DischargeReason, ReferralStatus};
+use linkwork_domain::casework::discharge::NotTakenReason;
+use linkwork_domain::casework::plan::GoalStatus;
+use linkwork_domain::casework::referral::{self, DeclineReason, DischargeReason, ReferralStatus};
 use linkwork_store::{ReferralRecord, Store};
 use std::collections::HashMap;
 
@@ -262,7 +262,7 @@ async fn merge(State(state): State<AppState>, user: CurrentUser, Path(id): Path<
 
 async fn decline_incoming_page(state: &AppState, user: &CurrentUser, id: &str, f: Fields, errors: Vec<FieldError>) -> Result<Response, WebError> {
     let i = linkwork_app::reads::incoming(&*state.store, &user.actor(), &user.audit(), id).await?;
-    if i.status != linkwork_domain::intake::IncomingStatus::Pending {
+    if i.status != linkwork_domain::casework::intake::IncomingStatus::Pending {
         return Err(WebError::Conflict("This referral has already been triaged".into()));
     }
     let name = i.given_name.clone();

@@ -18,7 +18,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use linkwork_domain::access::Role;
 use linkwork_domain::directory::{funding_ended, funding_ends_soon, is_stale, Delivery};
-use linkwork_domain::need::NeedDomain;
+use linkwork_domain::casework::need::NeedDomain;
 use linkwork_store::{Service, ServiceProfile, ServiceWhereWhen};
 use std::collections::HashMap;
 

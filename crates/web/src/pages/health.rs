@@ -15,7 +15,7 @@ use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use linkwork_domain::health_system::CostItem;
+use linkwork_domain::evaluation::health_system::CostItem;
 use std::collections::HashMap;
 
 pub fn routes() -> Routes {
@@ -367,7 +367,7 @@ async fn activity_page(
         .await?
         .with_form(&form);
     page.has_errors |= outcome.as_ref().is_some_and(|o| o.blocked);
-    let columns = linkwork_domain::import::activity_csv::COLUMNS
+    let columns = linkwork_domain::interop::import::activity_csv::COLUMNS
         .iter()
         .map(|c| (c.name, c.required, c.description))
         .collect();

@@ -15,7 +15,7 @@ use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use linkwork_domain::import::referrals_csv::{COLUMNS, MAX_ROWS_TEXT};
+use linkwork_domain::interop::import::referrals_csv::{COLUMNS, MAX_ROWS_TEXT};
 
 /// The largest file accepted.
 pub const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;

@@ -15,8 +15,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use linkwork_domain::access::Role;
-use linkwork_domain::instruments::{AnswerSet, Instrument, Timepoint};
-use linkwork_domain::schedule::{DueState, MeasurementSchedule, DUE_FROM_DAYS_BEFORE, OVERDUE_AFTER_DAYS};
+use linkwork_domain::measurement::instruments::{AnswerSet, Instrument, Timepoint};
+use linkwork_domain::casework::schedule::{DueState, MeasurementSchedule, DUE_FROM_DAYS_BEFORE, OVERDUE_AFTER_DAYS};
 use linkwork_store::{NewMeasure, Store};
 use std::collections::HashMap;
 
@@ -100,7 +100,7 @@ pub(crate) async fn due_rows(state: &AppState, user: &CurrentUser) -> Result<(Ve
                     worker: facts.worker_name.clone().unwrap_or_else(|| "Unassigned".into()),
                     instrument: d.instrument.short_name(),
                     point: d.point.label(),
-                    // The caseload's words for the same rule (`linkwork_domain::urgency`).
+                    // The caseload's words for the same rule (`linkwork_domain::casework::urgency`).
                     due_on: d.deadline().when(today).map(|(_, when)| crate::views::sentence_case(&when)).unwrap_or_default(),
                     state: d.state.label(),
                     state_code: d.state.code(),
@@ -327,7 +327,7 @@ pub struct ResolutionQuestion {
 
 /// The discharge form's questions: one per distinct need on the referral, in the need list's order.
 pub(crate) fn resolution_questions(r: &linkwork_store::ReferralRecord) -> Vec<ResolutionQuestion> {
-    use linkwork_domain::resolution::{field, NeedResolution};
+    use linkwork_domain::evaluation::resolution::{field, NeedResolution};
     let mut needs: Vec<_> = r.needs.iter().map(|n| n.need).collect();
     needs.sort();
     needs.dedup();
@@ -385,7 +385,7 @@ async fn custom_list(State(state): State<AppState>, user: CurrentUser, Query(q):
             licence: c.licence().to_owned(),
             questions: c.items().len(),
             scoring: c.scoring().label(),
-            better: if c.direction() == linkwork_domain::instruments::Direction::HigherIsBetter { "Higher" } else { "Lower" },
+            better: if c.direction() == linkwork_domain::measurement::instruments::Direction::HigherIsBetter { "Higher" } else { "Lower" },
             threshold: format!("{}", c.threshold()),
             concern: c.concern_at().map(|v| v.to_string()).unwrap_or_else(|| "None".into()),
         })
@@ -408,7 +408,7 @@ async fn custom_new_page(state: &AppState, user: &CurrentUser, form: FormState) 
     render(&CustomNewView {
         page,
         form,
-        scorings: linkwork_domain::custom_instrument::Scoring::ALL.iter().map(|s| Choice::new(s.code(), s.label())).collect(),
+        scorings: linkwork_domain::measurement::custom_instrument::Scoring::ALL.iter().map(|s| Choice::new(s.code(), s.label())).collect(),
         directions: vec![Choice::new("higher", "A higher score is better"), Choice::new("lower", "A lower score is better")],
     })
 }
@@ -419,7 +419,7 @@ async fn custom_new_form(State(state): State<AppState>, user: CurrentUser) -> Re
 }
 
 async fn custom_create(State(state): State<AppState>, user: CurrentUser, body: Bytes) -> Result<Response, WebError> {
-    use linkwork_domain::custom_instrument::{CustomForm, CustomInstrument};
+    use linkwork_domain::measurement::custom_instrument::{CustomForm, CustomInstrument};
     let f = Fields::from_urlencoded(&body);
     user.check_csrf(f.get("csrf_token"))?;
     require_manager(&user)?;
@@ -507,12 +507,12 @@ struct CustomItemView {
 }
 
 /// The service's questionnaire with this code, or not found (also for other services' codes).
-async fn custom_instrument(store: &dyn Store, service_org_id: &str, code: Option<&String>) -> Result<(String, linkwork_domain::custom_instrument::CustomInstrument), WebError> {
+async fn custom_instrument(store: &dyn Store, service_org_id: &str, code: Option<&String>) -> Result<(String, linkwork_domain::measurement::custom_instrument::CustomInstrument), WebError> {
     let code = code.ok_or(WebError::NotFound)?;
     store.custom_instruments(service_org_id).await?.into_iter().find(|(_, c)| c.code() == code).ok_or(WebError::NotFound)
 }
 
-async fn render_custom_measure(state: &AppState, user: &CurrentUser, id: &str, c: &linkwork_domain::custom_instrument::CustomInstrument, form: FormState) -> Result<Html<String>, WebError> {
+async fn render_custom_measure(state: &AppState, user: &CurrentUser, id: &str, c: &linkwork_domain::measurement::custom_instrument::CustomInstrument, form: FormState) -> Result<Html<String>, WebError> {
     let r = state.store.referral_record(&user.audit(), id).await?.ok_or(WebError::NotFound)?;
     let items = c
         .items()

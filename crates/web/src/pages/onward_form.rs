@@ -12,7 +12,7 @@ use crate::views::{Choice, FormState, Page};
 use crate::{AppState, WebError};
 use askama::Template;
 use axum::response::Html;
-use linkwork_domain::need::NeedDomain;
+use linkwork_domain::casework::need::NeedDomain;
 use linkwork_store::ReferralRecord;
 use std::collections::HashMap;
 

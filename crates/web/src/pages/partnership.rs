@@ -1,6 +1,6 @@
 //! What each partner and each funder sees (issue 4): the feedback report for one VCSE
 //! organisation, the gap report and the partnership network, as HTML with an SVG chart and as CSV.
-//! The domain (`linkwork_domain::partnership`) does the counting and the disclosure control; this
+//! The domain (`linkwork_domain::onward::partnership`) does the counting and the disclosure control; this
 //! file only gathers the scope, formats and draws. Nothing here is about an individual person.
 
 use crate::routes::Routes;
@@ -15,9 +15,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use linkwork_domain::access::OrgKind;
-use linkwork_domain::disclosure::Shown;
+use linkwork_domain::evaluation::disclosure::Shown;
 use linkwork_domain::evaluation::Period;
-use linkwork_domain::partnership::{GapReport, PartnerFeedback};
+use linkwork_domain::onward::partnership::{GapReport, PartnerFeedback};
 
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -133,7 +133,7 @@ fn escape(s: &str) -> String {
 
 /// Service and organisation names come from imports: every cell is escaped against formulas.
 fn csv(header: &[&str], rows: &[Vec<String>]) -> String {
-    linkwork_domain::csv_safe::csv_document(header, rows)
+    linkwork_domain::interop::csv_safe::csv_document(header, rows)
 }
 
 fn csv_response(name: &str, period: Period, body: String) -> Response {

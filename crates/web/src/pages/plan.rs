@@ -15,8 +15,8 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use linkwork_domain::need::NeedDomain;
-use linkwork_domain::plan::GoalStatus;
+use linkwork_domain::casework::need::NeedDomain;
+use linkwork_domain::casework::plan::GoalStatus;
 use linkwork_store::{Goal, ReferralRecord};
 
 pub fn routes() -> Routes {
@@ -224,7 +224,7 @@ pub(crate) fn goal_rows(r: &ReferralRecord) -> Vec<GoalRow> {
             changed: r
                 .plan_changes
                 .iter()
-                .filter(|c| c.goal_id.as_deref() == Some(g.id.as_str()) && c.kind != linkwork_domain::plan::PlanChangeKind::GoalAdded)
+                .filter(|c| c.goal_id.as_deref() == Some(g.id.as_str()) && c.kind != linkwork_domain::casework::plan::PlanChangeKind::GoalAdded)
                 .map(plan::changed_on)
                 .max()
                 .map(date)

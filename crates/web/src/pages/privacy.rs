@@ -15,7 +15,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use linkwork_domain::access::{OrgKind, Role};
-use linkwork_domain::identity::{PersonField, StoredDetails};
+use linkwork_domain::person::identity::{PersonField, StoredDetails};
 use linkwork_domain::person::{Ethnicity, Sex};
 use linkwork_store::{AuditEntry, AuditQuery};
 use std::collections::HashMap;
@@ -45,7 +45,7 @@ pub(crate) fn shown(field: PersonField, value: Option<&str>) -> String {
         PersonField::Sex => Sex::parse(value).map(|s| s.label().to_owned()).unwrap_or_else(|_| value.to_owned()),
         PersonField::Ethnicity => Ethnicity::parse(value).map(|e| e.label().to_owned()).unwrap_or_else(|_| value.to_owned()),
         PersonField::DateOfBirth => time::Date::parse(value, time::macros::format_description!("[year]-[month]-[day]")).map(date).unwrap_or_else(|_| value.to_owned()),
-        field if field.is_contact() => linkwork_domain::contact_details::shown_value(field, value),
+        field if field.is_contact() => linkwork_domain::person::contact_details::shown_value(field, value),
         _ => value.to_owned(),
     }
 }
@@ -301,7 +301,7 @@ async fn audit_csv(State(state): State<AppState>, user: CurrentUser, Query(q): Q
             vec![e.seq.map(|s| s.to_string()).unwrap_or_default(), e.at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(), row.by, row.action, row.about, e.person_id.clone().unwrap_or_default(), e.people_count().to_string()]
         })
         .collect();
-    let body = linkwork_domain::csv_safe::csv_document(&["event", "at", "by", "action", "about", "person_id", "people_shown"], &rows);
+    let body = linkwork_domain::interop::csv_safe::csv_document(&["event", "at", "by", "action", "about", "person_id", "people_shown"], &rows);
     Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8"), (header::CONTENT_DISPOSITION, "attachment; filename=\"linkwork-audit-trail.csv\"")], body).into_response())
 }
 

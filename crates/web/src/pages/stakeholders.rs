@@ -14,7 +14,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use linkwork_domain::instruments::Instrument;
+use linkwork_domain::measurement::instruments::Instrument;
 use std::collections::HashMap;
 
 pub fn routes() -> Routes {
@@ -157,7 +157,7 @@ async fn check_in(
 
 // ---- the stakeholder evaluation plan (managers) ----
 
-use linkwork_domain::stakeholders::scorecard::{
+use linkwork_domain::evaluation::stakeholders::scorecard::{
     Comparison, Measure, Stakeholder, StakeholderKind, SuccessStatement,
 };
 
@@ -295,7 +295,7 @@ async fn show_stakeholder(
     let s = uc::stakeholder(&*state.store, &user.actor(), id).await?;
     let labels = uc::indicator_choices(&*state.store, &user.actor()).await?;
     let mut indicators = vec![Choice::new(
-        linkwork_domain::stakeholders::scorecard::QUALITATIVE,
+        linkwork_domain::evaluation::stakeholders::scorecard::QUALITATIVE,
         "Qualitative evidence (quotes, case studies)",
     )];
     indicators.extend(
@@ -377,8 +377,8 @@ async fn add_statement(
 
 // ---- qualitative evidence ----
 
-use linkwork_domain::need::NeedDomain;
-use linkwork_domain::stakeholders::evidence::{
+use linkwork_domain::casework::need::NeedDomain;
+use linkwork_domain::evaluation::stakeholders::evidence::{
     ConsentGivenBy, ConsentUse, EvidenceKind, OutcomeDomain,
 };
 

@@ -13,8 +13,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use linkwork_domain::access::{OrgKind, Role};
-use linkwork_domain::caseload::RECOMMENDED_PEOPLE_PER_YEAR;
-use linkwork_domain::mdt::AttendeeRole;
+use linkwork_domain::casework::caseload::RECOMMENDED_PEOPLE_PER_YEAR;
+use linkwork_domain::casework::mdt::AttendeeRole;
 use linkwork_store::WorkerLoad;
 use std::collections::HashMap;
 
@@ -63,7 +63,7 @@ async fn team_page(State(state): State<AppState>, user: CurrentUser) -> Result<H
         .await?
         .into_iter()
         .map(|t| TimeShareRow {
-            share: linkwork_domain::community::community_share_pct(t.community_minutes, t.contact_minutes).map(|p| format!("{p:.0}%")).unwrap_or_else(|| "–".into()),
+            share: linkwork_domain::directory::community::community_share_pct(t.community_minutes, t.contact_minutes).map(|p| format!("{p:.0}%")).unwrap_or_else(|| "–".into()),
             community_hours: format!("{:.1}", t.community_minutes as f64 / 60.0),
             contact_hours: format!("{:.1}", t.contact_minutes as f64 / 60.0),
             name: t.name,

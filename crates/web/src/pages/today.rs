@@ -15,8 +15,8 @@ use crate::{AppState, WebError};
 use axum::extract::State;
 use axum::response::Html;
 use linkwork_domain::access::Role;
-use linkwork_domain::caseload::Rag;
-use linkwork_domain::referral::ReferralStatus;
+use linkwork_domain::casework::caseload::Rag;
+use linkwork_domain::casework::referral::ReferralStatus;
 
 /// How many lines of each list Today shows before "see all".
 const SHOWN: usize = 8;

@@ -15,11 +15,11 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use linkwork_domain::access::{OrgKind, Role};
-use linkwork_domain::intake::IncomingSource;
-use linkwork_domain::need::NeedDomain;
+use linkwork_domain::casework::intake::IncomingSource;
+use linkwork_domain::casework::need::NeedDomain;
 use linkwork_domain::person::{Ethnicity, Sex};
-use linkwork_domain::referral::{DeclineReason, ReferralStatus};
-use linkwork_domain::triage::{AttemptMode, AttemptOutcome};
+use linkwork_domain::casework::referral::{DeclineReason, ReferralStatus};
+use linkwork_domain::casework::triage::{AttemptMode, AttemptOutcome};
 use std::collections::HashMap;
 
 pub fn routes() -> Routes {

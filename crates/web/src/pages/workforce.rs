@@ -14,7 +14,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use linkwork_domain::access::Role;
-use linkwork_domain::workforce::{financial_year, YearTarget};
+use linkwork_domain::evaluation::workforce::{financial_year, YearTarget};
 use std::collections::HashMap;
 
 pub fn routes() -> Routes {

@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use linkwork_domain::access::{OrgKind, Role};
-use linkwork_domain::need::NeedDomain;
+use linkwork_domain::casework::need::NeedDomain;
 use linkwork_store::testing::migrated;
 use linkwork_store::*;
 use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
