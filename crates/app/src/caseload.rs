@@ -5,7 +5,8 @@
 //! after the red/amber/green flags are worked out (the flags are computed, not stored), and only
 //! the people on the page shown are written to the audit trail.
 
-use crate::casework::{require_casework, today};
+use crate::access::require_casework;
+use crate::clock::today;
 use crate::forms::Fields;
 use crate::AppError;
 use linkwork_domain::access::Actor;

@@ -11,48 +11,19 @@ use linkwork_domain::person::contact_details::{ContactDetails, Requirement};
 use linkwork_domain::person::identity::DetailsSource;
 use linkwork_domain::measurement::instruments::{AnswerSet, Instrument, Timepoint};
 use linkwork_domain::casework::need::{parse_needs, NeedDomain};
-use linkwork_domain::onward::{OnwardDeclineReason, OnwardStatus, PartnerResponse};
+
 use linkwork_domain::person::{parse_iso_date, parse_past_date, DateOfBirth, Ethnicity, PersonDetails, PersonName, Sex};
 use linkwork_domain::casework::plan::{GoalText, WhatMatters};
 use linkwork_domain::casework::referral::{DeclineReason, ReferralReason, ReferralSource};
 use linkwork_domain::{BoundedText, NhsNumber, Postcode, RequiredText};
-use linkwork_store::{Org, AuditActor, NewContact, NewConversation, NewGoal, NewMeasure, NewOnward, NewReferral, OnwardChange, PartnerReferral, ReferralChange, ReferralHeader, Store};
+use linkwork_store::{Org, AuditActor, NewContact, NewConversation, NewGoal, NewMeasure, NewOnward, NewReferral, ReferralChange, Store};
 use time::Date;
 
 /// How many goal rows the plan form offers.
 pub const GOAL_ROWS: usize = 3;
 
-pub use crate::clock::today;
-
-/// The header of a referral this actor may work on. A role that does no casework is refused
-/// before the id is looked up (the same 403 for a real id as for a made-up one); another
-/// service's referral answers `NotFound`, like an unknown id, so ids cannot be probed.
-pub async fn casework_referral(store: &dyn Store, actor: &Actor, referral_id: &str) -> Result<ReferralHeader, AppError> {
-    require_casework(actor)?;
-    let header = store.referral_header(referral_id).await?.ok_or(AppError::NotFound)?;
-    if !actor.may_access_casework(&header.service_org_id) {
-        return Err(AppError::NotFound);
-    }
-    Ok(header)
-}
-
-/// The header of a referral this actor may change: as [`casework_referral`], and refused while
-/// the person's record is restricted (UK GDPR article 18).
-pub async fn casework_change(store: &dyn Store, actor: &Actor, referral_id: &str) -> Result<ReferralHeader, AppError> {
-    let header = casework_referral(store, actor, referral_id).await?;
-    if header.restricted {
-        return Err(AppError::Conflict("This person's record is restricted at their request: it cannot be changed until a manager lifts the restriction".into()));
-    }
-    Ok(header)
-}
-
-pub fn require_casework(actor: &Actor) -> Result<(), AppError> {
-    if actor.role.does_casework() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
+use crate::access::casework_change;
+use crate::clock::today;
 
 /// Where a referral made by this actor goes: the service (PCN), the practices they may choose
 /// from, and the organisation to remember as the referrer (a GP practice referring in).
@@ -364,59 +335,6 @@ pub async fn refer_onward(store: &dyn Store, actor: &Actor, who: &AuditActor, re
 /// Discharges after the walk-through (closing measures, goal review): see `crate::corrections`.
 pub async fn discharge(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str, f: &Fields) -> Result<(), AppError> {
     crate::corrections::discharge(store, actor, who, referral_id, f).await
-}
-
-/// An onward referral this partner may act on; `NotFound` for anyone else's.
-pub async fn partner_referral(store: &dyn Store, actor: &Actor, onward_id: &str) -> Result<PartnerReferral, AppError> {
-    if actor.role != Role::VcsePartner {
-        return Err(AppError::Forbidden);
-    }
-    let referral = store.partner_referral(onward_id).await?.ok_or(AppError::NotFound)?;
-    if !actor.may_answer_onward(&referral.onward.provider_org_id) {
-        return Err(AppError::NotFound);
-    }
-    Ok(referral)
-}
-
-/// A partner's answer or progress report: `action` is accept, decline (with `decline_reason`),
-/// started, attended, completed or dropped_out, on `happened_on` (today when not given; never in
-/// the future, before the referral was sent or before the last change). The change, its history row and the link
-/// worker's notification are written in one transaction; a change the lifecycle does not allow
-/// (or that someone else made first) is refused with nothing written.
-pub async fn partner_respond(store: &dyn Store, actor: &Actor, who: &AuditActor, onward_id: &str, f: &Fields) -> Result<OnwardStatus, AppError> {
-    let referral = partner_referral(store, actor, onward_id).await?;
-    // The answer and the day it happened are checked together, so the form shows both problems.
-    let events = store.onward_events(onward_id).await?;
-    let mut c = Checker::default();
-    let response = c.check(PartnerResponse::parse(f.get("action"), || OnwardDeclineReason::parse(f.get("decline_reason"))));
-    let on = c.check(crate::corrections::happened_on(f, referral.onward.sent_on, &events, today()));
-    let (Some(response), Some(on)) = (response, on) else {
-        return Err(AppError::Invalid(c.into_errors()));
-    };
-    let from = referral.onward.status;
-    let to = from.respond(response)?;
-    let decline_reason = response.decline_reason();
-    let others = store.referral_onward(&referral.onward.referral_id).await?;
-    let this = others.iter().find(|o| o.onward_id == onward_id).ok_or(AppError::NotFound)?;
-    let notify = [crate::onward_loop::change_notification(this, to, decline_reason, &others)];
-    store.answer_onward(who, onward_id, &OnwardChange { from, to, on, decline_reason }, &notify).await?;
-    Ok(to)
-}
-
-/// The services (PCNs) whose figures this actor may see, and a name for that scope.
-pub async fn report_scope(store: &dyn Store, actor: &Actor) -> Result<(String, Vec<String>), AppError> {
-    if !actor.role.sees_aggregates() {
-        return Err(AppError::Forbidden);
-    }
-    let own = store.org(&actor.org_id).await?.ok_or(AppError::Forbidden)?;
-    match own.kind {
-        OrgKind::Pcn => Ok((own.name, vec![own.id])),
-        OrgKind::Icb => {
-            let pcns = store.orgs(OrgKind::Pcn, Some(&own.id)).await?;
-            Ok((own.name, pcns.into_iter().map(|p| p.id).collect()))
-        }
-        _ => Err(AppError::Forbidden),
-    }
 }
 
 /// Needs a service in the directory can meet, for labelling options.

@@ -3,7 +3,9 @@
 //! partner, and the one place a partner is given contact details ([`for_partner`]), only while
 //! the person's consent to share with the partner's organisation stands.
 
-use crate::casework::{casework_change, casework_referral, parse_contact, today};
+use crate::access::{casework_change, casework_referral};
+use crate::casework::parse_contact;
+use crate::clock::today;
 use crate::forms::{Checker, Fields};
 use crate::AppError;
 use linkwork_domain::access::Actor;
@@ -61,7 +63,7 @@ pub async fn withdraw_sharing(store: &dyn Store, actor: &Actor, who: &AuditActor
 /// Gives a partner's onward referral the person's contact details when, and only when, the
 /// partner may see them ([`partner_may_see`]: its own organisation's referral, and the person's
 /// consent to share with that organisation standing); otherwise leaves them out. Every page and
-/// API answer a partner gets goes through here (`crate::reads`).
+/// API answer a partner gets goes through here (the audited reads).
 pub async fn for_partner(store: &dyn Store, actor: &Actor, referral: &mut PartnerReferral) -> Result<(), AppError> {
     referral.contact_details = None;
     let consents = store.sharing_consents(&referral.onward.referral_id).await?;

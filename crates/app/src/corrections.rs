@@ -3,7 +3,8 @@
 //! walk-through (closing measures, goal review, a reason that agrees with it). Access rules as in
 //! `casework`; every rule about what may be corrected lives in the domain.
 
-use crate::casework::{casework_change, partner_referral, today};
+use crate::access::{casework_change, partner_referral};
+use crate::clock::today;
 use crate::forms::{Checker, FieldError, Fields};
 use crate::AppError;
 use linkwork_domain::access::Actor;

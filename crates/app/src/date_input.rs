@@ -2,7 +2,7 @@
 //! (`held_on-day`, `held_on-month`, `held_on-year`), never through the browser's date picker,
 //! which shows the order of the browser's locale (US order on many machines). Everything past
 //! the boundary reads one ISO value (`held_on` = `2026-03-27`): the parts are joined here, for
-//! form bodies ([`join_parts`], used by [`crate::forms::Fields`]) and for query strings
+//! form bodies ([`join_parts`], used by the form reader `Fields`) and for query strings
 //! ([`joined_query`], for filter forms sent with GET).
 
 const PARTS: [&str; 3] = ["-day", "-month", "-year"];

@@ -1,7 +1,6 @@
 //! The community directory as use cases (issue 4), shared by the pages and the API: searching it
 //! for a link worker, who may see and edit a service's staff-only details, and checking an edit.
 
-use crate::casework::{self as cases};
 use crate::forms::{Checker, FieldError, Fields};
 use crate::AppError;
 use linkwork_domain::access::{Actor, Role};
@@ -49,7 +48,7 @@ async fn centre_of(store: &dyn Store, postcode: &Postcode) -> Result<Option<Coor
 /// free, complex, day, postcode, or `for` = a referral id, whose person's postcode is used: that
 /// reads the record, audited). Bad filters are reported, not fatal.
 pub async fn search(store: &dyn Store, actor: &Actor, who: &AuditActor, q: &HashMap<String, String>) -> Result<SearchOutcome, AppError> {
-    cases::require_casework(actor)?;
+    crate::access::require_casework(actor)?;
     let get = |k: &str| q.get(k).map(|v| v.trim()).unwrap_or("");
     let mut values: Vec<(String, String)> = q.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
     values.sort();
@@ -80,7 +79,7 @@ pub async fn search(store: &dyn Store, actor: &Actor, who: &AuditActor, q: &Hash
     let (mut for_referral, mut for_person) = (String::new(), String::new());
     if !get("for").is_empty() {
         let id = get("for").to_owned();
-        cases::casework_referral(store, actor, &id).await?;
+        crate::access::casework_referral(store, actor, &id).await?;
         let r = store.referral_record(who, &id).await?.ok_or(AppError::NotFound)?;
         for_person = format!("{} {}", r.person.given_name, r.person.family_name);
         filters.centre = centre_of(store, &r.person.postcode).await?;
@@ -177,7 +176,7 @@ pub async fn onward_choices(store: &dyn Store, r: &linkwork_store::ReferralRecor
     let words: Vec<String> = get("q").to_lowercase().split_whitespace().map(str::to_owned).collect();
     let open_only = get("open") == "yes";
     let centre = centre_of(store, &r.person.postcode).await?;
-    let today = cases::today();
+    let today = crate::clock::today();
     let where_when: HashMap<String, ServiceWhereWhen> = store.services_where_when().await?.into_iter().map(|w| (w.service_id.clone(), w)).collect();
     let mut services: Vec<(bool, OnwardService)> = store
         .services()
@@ -220,7 +219,7 @@ pub async fn referring_for(store: &dyn Store, actor: &Actor, who: &AuditActor, r
     if !actor.role.does_casework() || referral_id.is_empty() {
         return Ok(None);
     }
-    let header = match cases::casework_change(store, actor, referral_id).await {
+    let header = match crate::access::casework_change(store, actor, referral_id).await {
         Ok(header) => header,
         Err(AppError::NotFound | AppError::Forbidden | AppError::Conflict(_)) => return Ok(None),
         Err(e) => return Err(e),
@@ -350,7 +349,7 @@ pub fn parse_profile(f: &Fields, old: &ServiceProfile, today: time::Date) -> Res
 /// Checks and saves an edit of a service's staff-only details; returns the service as it was.
 pub async fn update_profile(store: &dyn Store, actor: &Actor, id: &str, f: &Fields) -> Result<Service, AppError> {
     let s = editable_service(store, actor, id).await?;
-    let profile = parse_profile(f, &s.profile, cases::today()).map_err(AppError::Invalid)?;
+    let profile = parse_profile(f, &s.profile, crate::clock::today()).map_err(AppError::Invalid)?;
     store.set_service_profile(&s.id, &profile).await?;
     tracing::info!(service_id = %s.id, "directory.service_profile.updated");
     Ok(s)

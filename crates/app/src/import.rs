@@ -15,7 +15,8 @@
 //! The write is one call to [`linkwork_store::CaseworkStore::create_referrals`], one transaction: if
 //! the database refuses any referral, none is written.
 
-use crate::casework::{require_casework, today};
+use crate::access::require_casework;
+use crate::clock::today;
 use crate::AppError;
 use linkwork_domain::access::{Actor, OrgKind};
 use linkwork_domain::interop::import::referrals_csv::{self, ParsedRow};

@@ -14,7 +14,7 @@
 //!
 //! Only service managers import activity: it is health data about many people at once.
 
-use crate::casework::today;
+use crate::clock::today;
 use crate::import::{ImportMode, RowProblem};
 use crate::AppError;
 use linkwork_domain::access::{Actor, Role};

@@ -1,7 +1,8 @@
 //! Ways in that arrive without an NHS number, as *incoming referrals*: the public self-referral
 //! form and VCSE partners' referral form; and triage turning one into a referral.
 
-use crate::casework::{parse_referral, referral_context, today};
+use crate::casework::{parse_referral, referral_context};
+use crate::clock::today;
 use crate::forms::{Checker, Fields};
 use crate::AppError;
 use linkwork_domain::access::{Actor, OrgKind, Role};
@@ -151,7 +152,7 @@ fn new_reference() -> String {
 
 /// An incoming referral a link worker or manager of its service may triage.
 pub async fn triage_incoming(store: &dyn Store, actor: &Actor, id: &str) -> Result<Incoming, AppError> {
-    crate::casework::require_casework(actor)?;
+    crate::access::require_casework(actor)?;
     let incoming = store.incoming(id).await?.ok_or(AppError::NotFound)?;
     if incoming.service_org_id != actor.org_id {
         return Err(AppError::NotFound);

@@ -4,6 +4,7 @@
 //! personal data ([`reads`]), and calls the store. No HTTP here: shells turn [`AppError`] into
 //! their own answers.
 
+pub mod access;
 pub mod accounts;
 pub mod caseload;
 pub mod casework;
@@ -21,6 +22,7 @@ pub mod import_activity;
 pub mod intake;
 pub mod onward_loop;
 pub mod oruk_import;
+pub mod partner;
 pub mod partner_list;
 pub mod partnership;
 pub mod plan;

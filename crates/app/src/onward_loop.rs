@@ -94,7 +94,7 @@ pub struct Attention {
 /// Stuck and bounced for a signed-in link worker (their people and unassigned ones), or for a
 /// manager or an API token (the whole service).
 pub async fn attention(store: &dyn Store, actor: &Actor, who: &linkwork_store::AuditActor, user_id: Option<&str>, today: Date) -> Result<Attention, AppError> {
-    crate::casework::require_casework(actor)?;
+    crate::access::require_casework(actor)?;
     let worker = user_id.filter(|_| actor.role == Role::LinkWorker);
     let all = store.service_onward(&actor.org_id, worker).await?;
     let stuck: Vec<LoopOnward> = all.iter().filter(|o| onward::is_stuck(o.status, o.sent_on, today)).cloned().collect();

@@ -1,7 +1,8 @@
 //! The partnership reports as use cases (issue 4): who may see which partner's feedback, and the
 //! gap and network reports for managers and commissioners. Shared by the pages and the API.
 
-use crate::casework::{report_scope, today};
+use crate::report_scopes::report_scope;
+use crate::clock::today;
 use crate::AppError;
 use linkwork_domain::access::{Actor, OrgKind, Role};
 use linkwork_domain::evaluation::disclosure::SuppressionPolicy;

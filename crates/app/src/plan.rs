@@ -4,7 +4,8 @@
 //! by the store. Also how a record shows its needs (each once, with where it came from) and its
 //! plan's history.
 
-use crate::casework::{casework_change, today};
+use crate::access::casework_change;
+use crate::clock::today;
 use crate::forms::{Checker, Fields};
 use crate::AppError;
 use linkwork_domain::access::Actor;

@@ -3,7 +3,8 @@
 //! retention, and the manager's audit trail. Access is checked here; the store writes each
 //! change with its audit event in one transaction.
 
-use crate::casework::{require_casework, today};
+use crate::access::require_casework;
+use crate::clock::today;
 use crate::forms::{Checker, Fields};
 use crate::AppError;
 use linkwork_domain::access::{Actor, OrgKind, Role};
@@ -39,7 +40,7 @@ pub async fn casework_person(store: &dyn Store, actor: &Actor, person_id: &str) 
 
 /// An identity conflict of a referral the actor works on.
 pub async fn identity_conflict(store: &dyn Store, actor: &Actor, referral_id: &str, conflict_id: &str) -> Result<IdentityConflict, AppError> {
-    crate::casework::casework_referral(store, actor, referral_id).await?;
+    crate::access::casework_referral(store, actor, referral_id).await?;
     let conflict = store.identity_conflict(conflict_id).await?.ok_or(AppError::NotFound)?;
     if conflict.referral_id != referral_id {
         return Err(AppError::NotFound);

@@ -58,3 +58,19 @@ pub async fn resolve(
     };
     Ok((chosen, allowed))
 }
+
+/// The services (PCNs) whose figures this actor may see, and a name for that scope.
+pub async fn report_scope(store: &dyn Store, actor: &Actor) -> Result<(String, Vec<String>), AppError> {
+    if !actor.role.sees_aggregates() {
+        return Err(AppError::Forbidden);
+    }
+    let own = store.org(&actor.org_id).await?.ok_or(AppError::Forbidden)?;
+    match own.kind {
+        OrgKind::Pcn => Ok((own.name, vec![own.id])),
+        OrgKind::Icb => {
+            let pcns = store.orgs(OrgKind::Pcn, Some(&own.id)).await?;
+            Ok((own.name, pcns.into_iter().map(|p| p.id).collect()))
+        }
+        _ => Err(AppError::Forbidden),
+    }
+}

@@ -3,7 +3,7 @@
 //! they read it back; nobody else (not their manager) has a use case that returns one. Team
 //! figures reach managers and commissioners only through the suppressed evaluation report.
 
-use crate::casework::today;
+use crate::clock::today;
 use crate::forms::{Checker, Fields};
 use crate::AppError;
 use linkwork_domain::access::{Actor, Role};
@@ -277,7 +277,7 @@ fn audit_actor(actor: &Actor, user_id: &str) -> AuditActor {
 
 /// Link workers and managers record evidence and see the service's list.
 pub fn require_casework(actor: &Actor) -> Result<(), AppError> {
-    crate::casework::require_casework(actor)
+    crate::access::require_casework(actor)
 }
 
 fn parse_all<T>(

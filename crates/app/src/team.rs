@@ -1,7 +1,8 @@
 //! The team's day: contact attempts at triage, duplicates, reassigning people between link
 //! workers, goal progress, MDT meetings, and finding people. Access rules as in `casework`.
 
-use crate::casework::{require_casework, today};
+use crate::access::require_casework;
+use crate::clock::today;
 use crate::forms::{Checker, Fields};
 use crate::AppError;
 use linkwork_domain::access::{Actor, OrgKind, Role};
@@ -13,7 +14,7 @@ use linkwork_domain::{BoundedText, NhsNumber};
 use linkwork_store::{AuditActor, CaseloadEntry, NewAttempt, NewMdtMeeting, PersonQuery, ReferralRecord, Store};
 
 pub async fn add_attempt(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str, f: &Fields) -> Result<String, AppError> {
-    let header = crate::casework::casework_change(store, actor, referral_id).await?;
+    let header = crate::access::casework_change(store, actor, referral_id).await?;
     if !header.status.is_open() {
         return Err(AppError::Conflict("This referral is closed".into()));
     }
@@ -30,7 +31,7 @@ pub async fn add_attempt(store: &dyn Store, actor: &Actor, who: &AuditActor, ref
 
 /// Merges a flagged duplicate into the open referral it duplicates.
 pub async fn merge(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str) -> Result<String, AppError> {
-    crate::casework::casework_change(store, actor, referral_id).await?;
+    crate::access::casework_change(store, actor, referral_id).await?;
     let record = store.referral_record(who, referral_id).await?.ok_or(AppError::NotFound)?;
     let into = record.referral.duplicate_of.ok_or_else(|| AppError::Conflict("This referral is not flagged as a duplicate".into()))?;
     store.merge_duplicate(who, referral_id, &into).await?;
@@ -38,7 +39,7 @@ pub async fn merge(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_
 }
 
 pub async fn keep_separate(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str) -> Result<(), AppError> {
-    crate::casework::casework_change(store, actor, referral_id).await?;
+    crate::access::casework_change(store, actor, referral_id).await?;
     Ok(store.clear_duplicate(who, referral_id).await?)
 }
 
@@ -46,7 +47,7 @@ pub async fn keep_separate(store: &dyn Store, actor: &Actor, who: &AuditActor, r
 /// Gives a referral to a link worker. Managers assign anyone's; a link worker (`signed_in`) may
 /// only take an unassigned referral on themselves.
 pub async fn reassign(store: &dyn Store, actor: &Actor, who: &AuditActor, signed_in: Option<&str>, referral_id: &str, f: &Fields) -> Result<(), AppError> {
-    let header = crate::casework::casework_change(store, actor, referral_id).await?;
+    let header = crate::access::casework_change(store, actor, referral_id).await?;
     let worker = f.get("worker_id").trim();
     if worker.is_empty() {
         return Err(AppError::Invalid(vec![crate::forms::FieldError { field: "worker_id".into(), message: "Select a link worker".into() }]));
@@ -63,7 +64,7 @@ pub async fn reassign(store: &dyn Store, actor: &Actor, who: &AuditActor, signed
 }
 
 pub async fn set_goal_status(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str, goal_id: &str, f: &Fields) -> Result<(), AppError> {
-    crate::casework::casework_change(store, actor, referral_id).await?;
+    crate::access::casework_change(store, actor, referral_id).await?;
     let status = GoalStatus::parse(f.get("goal_status"))?;
     Ok(store.set_goal_status(who, referral_id, goal_id, status).await?)
 }

@@ -16,7 +16,7 @@ use std::collections::HashMap;
 type ApiResult<T> = Result<T, ApiError>;
 
 fn service_json(s: &linkwork_store::Service, distance_km: Option<f64>) -> Value {
-    let today = linkwork_app::casework::today();
+    let today = linkwork_app::clock::today();
     json!({
         "service": s,
         "distance_km": distance_km,

@@ -296,7 +296,7 @@ pub async fn create_referral(State(state): State<AppState>, client: ApiClient, b
 
 #[utoipa::path(get, path = "/api/referrals/{id}", tag = "casework", params(("id" = String, Path)), responses((status = 200, description = "The person's record (audited)", body = Object), Forbidden, NotFound))]
 pub async fn get_referral(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>) -> ApiResult<Json<Value>> {
-    cases::casework_referral(&*state.store, &client.actor, &id).await?;
+    linkwork_app::access::casework_referral(&*state.store, &client.actor, &id).await?;
     let record = state.store.referral_record(&client.audit(), &id).await?.ok_or(WebError::NotFound)?;
     to_json(record)
 }
@@ -354,7 +354,7 @@ pub struct OnwardStatusBody {
 
 #[utoipa::path(post, path = "/api/partner/onward-referrals/{id}", tag = "partner", params(("id" = String, Path)), request_body = PartnerResponseRequest, responses((status = 200, description = "The new status", body = OnwardStatusBody), Forbidden, NotFound, Conflict, Invalid))]
 pub async fn partner_respond(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>, body: JsonBody<PartnerResponseRequest>) -> ApiResult<Json<OnwardStatusBody>> {
-    let status = cases::partner_respond(&*state.store, &client.actor, &client.audit(), &id, &body.fields).await?;
+    let status = linkwork_app::partner::partner_respond(&*state.store, &client.actor, &client.audit(), &id, &body.fields).await?;
     Ok(Json(OnwardStatusBody { status }))
 }
 

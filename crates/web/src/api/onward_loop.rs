@@ -4,7 +4,6 @@
 use super::contract::{Forbidden, NotFound};
 use super::ApiError;
 use crate::auth::ApiClient;
-use linkwork_app::casework as cases;
 use crate::{AppState, WebError};
 use axum::extract::{Path, State};
 use axum::Json;
@@ -19,19 +18,19 @@ fn json(value: impl serde::Serialize) -> ApiResult<Json<Value>> {
 #[utoipa::path(get, path = "/api/partner/onward-referrals/{id}/events", tag = "partner", params(("id" = String, Path)),
     responses((status = 200, description = "The referral's history, oldest first: from_status, to_status, reason, happened_on, at, who", body = Vec<Object>), Forbidden, NotFound))]
 pub async fn partner_events(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>) -> ApiResult<Json<Value>> {
-    cases::partner_referral(&*state.store, &client.actor, &id).await?;
+    linkwork_app::access::partner_referral(&*state.store, &client.actor, &id).await?;
     json(state.store.onward_events(&id).await?)
 }
 
 #[utoipa::path(get, path = "/api/referrals/{id}/onward-events", tag = "casework", params(("id" = String, Path)),
     responses((status = 200, description = "The history of every onward referral of the referral, oldest first", body = Vec<Object>), Forbidden, NotFound))]
 pub async fn referral_events(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>) -> ApiResult<Json<Value>> {
-    cases::casework_referral(&*state.store, &client.actor, &id).await?;
+    linkwork_app::access::casework_referral(&*state.store, &client.actor, &id).await?;
     json(state.store.referral_onward_events(&id).await?)
 }
 
 #[utoipa::path(get, path = "/api/onward/attention", tag = "casework",
     responses((status = 200, description = "The service's stuck onward referrals (no answer in 14 days) and bounced people (declined by two or more services)", body = Object), Forbidden))]
 pub async fn attention(State(state): State<AppState>, client: ApiClient) -> ApiResult<Json<Value>> {
-    json(linkwork_app::onward_loop::attention(&*state.store, &client.actor, &client.audit(), None, cases::today()).await?)
+    json(linkwork_app::onward_loop::attention(&*state.store, &client.actor, &client.audit(), None, linkwork_app::clock::today()).await?)
 }

@@ -169,7 +169,7 @@ pub async fn goal_status(State(state): State<AppState>, client: ApiClient, Path(
 #[utoipa::path(get, path = "/api/caseload", tag = "casework", responses((status = 200, description = "Open referrals with their red/amber/green flags: `{rag, flags, referral}`", body = Vec<Object>), Forbidden))]
 pub async fn caseload(State(state): State<AppState>, client: ApiClient) -> ApiResult<Json<Value>> {
     let entries = linkwork_app::reads::caseload(&*state.store, &client.actor, &client.audit(), None, true).await?;
-    let today = cases::today();
+    let today = linkwork_app::clock::today();
     let mut due = cases::measures_due_by_referral(&*state.store, &client.actor.org_id, None, today).await?;
     let rows: Vec<Value> = entries
         .into_iter()
@@ -183,7 +183,7 @@ pub async fn caseload(State(state): State<AppState>, client: ApiClient) -> ApiRe
 
 #[utoipa::path(get, path = "/api/people", tag = "casework", params(("name" = Option<String>, Query), ("nhs_number" = Option<String>, Query), ("date_of_birth" = Option<String>, Query, format = Date)), responses((status = 200, description = "People matching", body = Vec<Object>), Forbidden, Invalid))]
 pub async fn search(State(state): State<AppState>, client: ApiClient, Query(q): Query<HashMap<String, String>>) -> ApiResult<Json<Value>> {
-    cases::require_casework(&client.actor)?;
+    linkwork_app::access::require_casework(&client.actor)?;
     match team::parse_search(&Fields::from_pairs(q.into_iter().collect()))? {
         Some(query) => to_json(linkwork_app::reads::search_people(&*state.store, &client.actor, &client.audit(), &query).await?),
         None => Err(WebError::Invalid(vec![linkwork_app::forms::FieldError { field: "name".into(), message: "Enter a name, NHS number or date of birth".into() }]).into()),

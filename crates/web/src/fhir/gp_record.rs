@@ -9,7 +9,7 @@ use super::BaseUrl;
 use linkwork_app::fhir::gp_record::{export_gp_record, render, GpRecordFormat};
 use crate::api::ApiError;
 use crate::auth::ApiClient;
-use linkwork_app::casework::require_casework;
+use linkwork_app::access::require_casework;
 use linkwork_app::forms::FieldError;
 use crate::{AppState, WebError};
 use axum::extract::{Path, Query, State};

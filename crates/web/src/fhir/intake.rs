@@ -5,7 +5,7 @@
 use super::outcome::Issue;
 use linkwork_app::fhir::resources::{self, PatientLink, RecordContext, ETHNIC_CATEGORY_EXTENSION, ETHNIC_CATEGORY_SYSTEM, NEED_DOMAIN_SYSTEM, NHS_NUMBER_SYSTEM, ODS_SYSTEM};
 use super::{fhir_response, BaseUrl, FhirClient, FhirError};
-use linkwork_app::casework::today;
+use linkwork_app::clock::today;
 use crate::{AppState, WebError};
 use axum::body::Bytes;
 use axum::extract::State;

@@ -4,7 +4,8 @@
 use crate::routes::Routes;
 use super::{notice, page, render};
 use crate::auth::CurrentUser;
-use linkwork_app::casework::{self as cases, today};
+use linkwork_app::casework::{self as cases};
+use linkwork_app::clock::today;
 use linkwork_app::forms::Fields;
 use crate::views::*;
 use crate::{AppState, WebError};
@@ -46,7 +47,7 @@ type Params = Query<HashMap<String, String>>;
 
 async fn caseload(State(state): State<AppState>, user: CurrentUser, Query(q): Params) -> Result<Html<String>, WebError> {
     use linkwork_app::caseload::{caseload_page, CaseloadQuery, StatusFilter};
-    cases::require_casework(&user.actor())?;
+    linkwork_app::access::require_casework(&user.actor())?;
     let notice_code = q.get("notice").cloned();
     let query = CaseloadQuery::from_query(&Fields::from_pairs(q.into_iter().collect()));
     // A link worker's caseload is their own people; a manager sees the service (filter by worker).
@@ -162,7 +163,7 @@ async fn new_referral(State(state): State<AppState>, user: CurrentUser, uri: axu
 
 /// Reads a person's record for this user (audited), or fails as not found.
 async fn read_record(state: &AppState, user: &CurrentUser, id: &str) -> Result<ReferralRecord, WebError> {
-    cases::casework_referral(&*state.store, &user.actor(), id).await?;
+    linkwork_app::access::casework_referral(&*state.store, &user.actor(), id).await?;
     state.store.referral_record(&user.audit(), id).await?.ok_or(WebError::NotFound)
 }
 

@@ -3,7 +3,7 @@
 use crate::routes::Routes;
 use super::{page, render};
 use crate::auth::CurrentUser;
-use linkwork_app::casework::{self as cases, today};
+use linkwork_app::clock::today;
 use linkwork_app::forms::Fields;
 use crate::views::*;
 use crate::{AppState, WebError};
@@ -29,7 +29,7 @@ pub(crate) fn community_period() -> (time::Date, time::Date) {
 }
 
 async fn list(State(state): State<AppState>, user: CurrentUser, Query(q): Query<HashMap<String, String>>) -> Result<Html<String>, WebError> {
-    cases::require_casework(&user.actor())?;
+    linkwork_app::access::require_casework(&user.actor())?;
     let (from, _) = community_period();
     let rows = state
         .store
@@ -55,7 +55,7 @@ async fn form_page(state: &AppState, user: &CurrentUser, form: FormState) -> Res
 }
 
 async fn form(State(state): State<AppState>, user: CurrentUser) -> Result<Html<String>, WebError> {
-    cases::require_casework(&user.actor())?;
+    linkwork_app::access::require_casework(&user.actor())?;
     form_page(&state, &user, FormState::new(Fields::from_pairs(vec![("activity_on".into(), today().to_string())]), vec![])).await
 }
 

@@ -6,7 +6,8 @@
 
 use super::{notice, page, render};
 use crate::auth::CurrentUser;
-use linkwork_app::casework::{self as cases, today};
+use linkwork_app::casework::{self as cases};
+use linkwork_app::clock::today;
 use linkwork_app::corrections::{self, goal_field, not_taken_field};
 use linkwork_app::forms::{FieldError, Fields};
 use crate::once::NothingSaved;
@@ -93,7 +94,7 @@ fn carried(f: &Fields, except: &[&str]) -> Vec<(String, String)> {
 }
 
 async fn read_record(state: &AppState, user: &CurrentUser, id: &str) -> Result<ReferralRecord, WebError> {
-    cases::casework_referral(&*state.store, &user.actor(), id).await?;
+    linkwork_app::access::casework_referral(&*state.store, &user.actor(), id).await?;
     state.store.referral_record(&user.audit(), id).await?.ok_or(WebError::NotFound)
 }
 

@@ -6,7 +6,8 @@
 use crate::routes::Routes;
 use super::{page, render};
 use crate::auth::CurrentUser;
-use linkwork_app::casework::{self as cases, today};
+use linkwork_app::casework::{self as cases};
+use linkwork_app::clock::today;
 use linkwork_app::forms::Fields;
 use crate::views::{choices, date, opt_date, Choice, FormState, Page};
 use crate::{AppState, WebError};

@@ -5,7 +5,7 @@
 use crate::routes::Routes;
 use super::{page, render};
 use crate::auth::CurrentUser;
-use linkwork_app::casework::require_casework;
+use linkwork_app::access::require_casework;
 use linkwork_app::forms::{FieldError, Fields};
 use linkwork_app::import::{import_referrals, ImportMode, ImportReport, RowProblem};
 use crate::views::{FormState, Page};

@@ -5,7 +5,8 @@
 use crate::routes::Routes;
 use super::{notice, page, render};
 use crate::auth::CurrentUser;
-use linkwork_app::casework::{self as cases, today};
+use linkwork_app::casework::{self as cases};
+use linkwork_app::clock::today;
 use linkwork_app::forms::{Checker, Fields};
 use crate::views::{Choice, FormState, Page};
 use crate::{AppState, WebError};
@@ -81,7 +82,7 @@ async fn due(State(state): State<AppState>, user: CurrentUser) -> Result<Html<St
 /// The measures due for this user's people (a link worker's own, a manager's whole team), overdue
 /// first then by due date, with how many are overdue. The people listed are audited.
 pub(crate) async fn due_rows(state: &AppState, user: &CurrentUser) -> Result<(Vec<DueRow>, usize), WebError> {
-    cases::require_casework(&user.actor())?;
+    linkwork_app::access::require_casework(&user.actor())?;
     let worker = (user.role() == Role::LinkWorker).then_some(user.user.id.as_str());
     let today = today();
     let mut rows: Vec<(DueState, time::Date, DueRow)> = Vec::new();
@@ -227,7 +228,7 @@ fn person_page(title: &str, form: &FormState) -> Page {
 }
 
 async fn self_complete_form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, Query(q): Params) -> Result<Html<String>, WebError> {
-    let header = cases::casework_referral(&*state.store, &user.actor(), &id).await?;
+    let header = linkwork_app::access::casework_referral(&*state.store, &user.actor(), &id).await?;
     header.status.require_active()?;
     match q.get("instrument") {
         None => {
@@ -288,7 +289,7 @@ async fn self_complete_submit(State(state): State<AppState>, user: CurrentUser, 
     let f = Fields::from_urlencoded(&body);
     user.check_csrf(f.get("csrf_token"))?;
     let instrument = Instrument::parse(q.get("instrument").map(String::as_str).unwrap_or("")).map_err(|_| WebError::NotFound)?;
-    let header = cases::casework_change(&*state.store, &user.actor(), &id).await?;
+    let header = linkwork_app::access::casework_change(&*state.store, &user.actor(), &id).await?;
     header.status.require_active()?;
     let raw: Vec<&str> = (1..=instrument.items().len()).map(|i| f.get(&format!("item_{i}"))).collect();
     match AnswerSet::parse_all(instrument, &raw) {
@@ -312,7 +313,7 @@ async fn self_complete_submit(State(state): State<AppState>, user: CurrentUser, 
 
 /// "Thank you": the only way on is back to the record, which needs the link worker's session.
 async fn self_complete_done(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> Result<Html<String>, WebError> {
-    cases::casework_referral(&*state.store, &user.actor(), &id).await?;
+    linkwork_app::access::casework_referral(&*state.store, &user.actor(), &id).await?;
     render(&DoneView { page: Page::anonymous("Thank you"), record_href: format!("/referrals/{id}?notice=measure") })
 }
 
@@ -373,7 +374,7 @@ struct CustomRowView {
 }
 
 async fn custom_list(State(state): State<AppState>, user: CurrentUser, Query(q): Params) -> Result<Html<String>, WebError> {
-    cases::require_casework(&user.actor())?;
+    linkwork_app::access::require_casework(&user.actor())?;
     let rows = state
         .store
         .custom_instruments(&user.user.org_id)
@@ -463,7 +464,7 @@ struct CustomChooseView {
 }
 
 async fn custom_choose(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> Result<Html<String>, WebError> {
-    cases::casework_referral(&*state.store, &user.actor(), &id).await?;
+    linkwork_app::access::casework_referral(&*state.store, &user.actor(), &id).await?;
     let r = state.store.referral_record(&user.audit(), &id).await?.ok_or(WebError::NotFound)?;
     let instruments = state.store.custom_instruments(&user.user.org_id).await?;
     let recorded = state
@@ -534,7 +535,7 @@ async fn render_custom_measure(state: &AppState, user: &CurrentUser, id: &str, c
 }
 
 async fn custom_measure_form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, Query(q): Params) -> Result<Html<String>, WebError> {
-    let header = cases::casework_referral(&*state.store, &user.actor(), &id).await?;
+    let header = linkwork_app::access::casework_referral(&*state.store, &user.actor(), &id).await?;
     header.status.require_active()?;
     let (_, c) = custom_instrument(&*state.store, &header.service_org_id, q.get("instrument")).await?;
     render_custom_measure(&state, &user, &id, &c, FormState::new(Fields::from_pairs(vec![("taken_on".into(), today().to_string())]), vec![])).await
@@ -543,7 +544,7 @@ async fn custom_measure_form(State(state): State<AppState>, user: CurrentUser, P
 async fn custom_measure_submit(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, Query(q): Params, body: Bytes) -> Result<Response, WebError> {
     let f = Fields::from_urlencoded(&body);
     user.check_csrf(f.get("csrf_token"))?;
-    let header = cases::casework_change(&*state.store, &user.actor(), &id).await?;
+    let header = linkwork_app::access::casework_change(&*state.store, &user.actor(), &id).await?;
     header.status.require_active()?;
     let (instrument_id, c) = custom_instrument(&*state.store, &header.service_org_id, q.get("instrument")).await?;
     let mut checker = Checker::default();

@@ -5,7 +5,7 @@
 use crate::routes::Routes;
 use super::{page, render};
 use crate::auth::CurrentUser;
-use linkwork_app::casework::today;
+use linkwork_app::clock::today;
 use linkwork_app::onward_loop as rules;
 use crate::views::*;
 use crate::{AppState, WebError};

@@ -3,7 +3,6 @@
 use crate::routes::Routes;
 use super::{notice, page, render};
 use crate::auth::CurrentUser;
-use linkwork_app::casework as cases;
 use linkwork_app::forms::Fields;
 use crate::views::*;
 use crate::{AppState, WebError};
@@ -24,7 +23,7 @@ pub fn routes() -> Routes {
 
 async fn list(State(state): State<AppState>, user: CurrentUser, Query(q): Query<HashMap<String, String>>) -> Result<Html<String>, WebError> {
     use linkwork_app::partner_list::{partner_page, PartnerQuery, PartnerStatusFilter, AGE_CHOICES};
-    let today = linkwork_app::casework::today();
+    let today = linkwork_app::clock::today();
     let query = PartnerQuery::from_query(&linkwork_app::forms::Fields::from_pairs(q.into_iter().collect()));
     let found = partner_page(&*state.store, &user.actor(), &user.audit(), &query, today).await?;
     let rows = found
@@ -111,14 +110,14 @@ async fn detail_page(state: &AppState, user: &CurrentUser, id: &str, form: FormS
 
 async fn detail(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, Query(q): Query<HashMap<String, String>>) -> Result<Html<String>, WebError> {
     // The day it happened starts as today; the partner changes it when it happened earlier.
-    let form = FormState::new(Fields::from_pairs(vec![("happened_on".into(), cases::today().to_string())]), vec![]);
+    let form = FormState::new(Fields::from_pairs(vec![("happened_on".into(), linkwork_app::clock::today().to_string())]), vec![]);
     detail_page(&state, &user, &id, form, q.get("notice").map(String::as_str)).await
 }
 
 async fn respond(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, body: Bytes) -> Result<Response, WebError> {
     let f = Fields::from_urlencoded(&body);
     user.check_csrf(f.get("csrf_token"))?;
-    match cases::partner_respond(&*state.store, &user.actor(), &user.audit(), &id, &f).await {
+    match linkwork_app::partner::partner_respond(&*state.store, &user.actor(), &user.audit(), &id, &f).await {
         Ok(status) => Ok(Redirect::to(&format!("/partner/referrals/{id}?notice=partner_{}", status.code())).into_response()),
         Err(linkwork_app::AppError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, detail_page(&state, &user, &id, FormState::new(f, errors), None).await?).into_response()),
         Err(e) => Err(e.into()),

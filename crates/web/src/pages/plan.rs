@@ -4,7 +4,6 @@
 
 use super::{page, render};
 use crate::auth::CurrentUser;
-use linkwork_app::casework as cases;
 use linkwork_app::forms::{FieldError, Fields};
 use linkwork_app::plan::{self, HistoryLine};
 use crate::routes::Routes;
@@ -61,7 +60,7 @@ struct NeedsView {
 
 /// The record, read for a form about it (audited; the person is shown), while the person is on the caseload.
 async fn record_for_form(state: &AppState, user: &CurrentUser, id: &str) -> Result<ReferralRecord, WebError> {
-    let header = cases::casework_referral(&*state.store, &user.actor(), id).await?;
+    let header = linkwork_app::access::casework_referral(&*state.store, &user.actor(), id).await?;
     header.status.require_active()?;
     state.store.referral_record(&user.audit(), id).await?.ok_or(WebError::NotFound)
 }

@@ -321,7 +321,7 @@ async fn retention_page(state: &AppState, user: &CurrentUser, form: Option<FormS
     uc::require_manager(&user.actor())?;
     let set = state.store.retention_years(&user.user.org_id).await?;
     let years = set.unwrap_or(uc::DEFAULT_RETENTION_YEARS);
-    let today = linkwork_app::casework::today();
+    let today = linkwork_app::clock::today();
     let cutoff = today.replace_year(today.year() - years as i32).unwrap_or(today);
     let due_now = state.store.retention_due(&user.user.org_id, cutoff).await?.len();
     let form = form.unwrap_or_else(|| FormState::new(Fields::from_pairs(vec![("years".into(), years.to_string())]), vec![]));

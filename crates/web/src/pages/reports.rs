@@ -4,7 +4,7 @@
 use crate::routes::Routes;
 use super::{page, render};
 use crate::auth::CurrentUser;
-use linkwork_app::casework::today;
+use linkwork_app::clock::today;
 use linkwork_app::forms::{Checker, Fields};
 use crate::views::*;
 use crate::{AppState, WebError};

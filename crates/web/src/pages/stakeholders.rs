@@ -4,7 +4,7 @@
 use crate::routes::Routes;
 use super::{page, render};
 use crate::auth::CurrentUser;
-use linkwork_app::casework::today;
+use linkwork_app::clock::today;
 use linkwork_app::forms::Fields;
 use linkwork_app::stakeholders as uc;
 use crate::views::{date, Choice, FormState, ItemView, Page};

@@ -3,7 +3,7 @@
 use crate::routes::Routes;
 use super::{page, render};
 use crate::auth::CurrentUser;
-use linkwork_app::casework::{self as cases, today};
+use linkwork_app::clock::today;
 use linkwork_app::forms::Fields;
 use crate::views::*;
 use crate::{AppState, WebError};
@@ -113,7 +113,7 @@ fn workload_chart(loads: &[WorkerLoad]) -> String {
 }
 
 async fn mdt_list(State(state): State<AppState>, user: CurrentUser, Query(q): Query<HashMap<String, String>>) -> Result<Html<String>, WebError> {
-    cases::require_casework(&user.actor())?;
+    linkwork_app::access::require_casework(&user.actor())?;
     let meetings = linkwork_app::reads::mdt_meetings(&*state.store, &user.actor(), &user.audit())
         .await?
         .into_iter()
@@ -149,7 +149,7 @@ async fn mdt_page(state: &AppState, user: &CurrentUser, form: FormState) -> Resu
 }
 
 async fn mdt_form(State(state): State<AppState>, user: CurrentUser) -> Result<Html<String>, WebError> {
-    cases::require_casework(&user.actor())?;
+    linkwork_app::access::require_casework(&user.actor())?;
     mdt_page(&state, &user, FormState::new(Fields::from_pairs(vec![("held_on".into(), today().to_string()), ("attendees".into(), "link_worker".into())]), vec![])).await
 }
 
@@ -179,7 +179,7 @@ async fn mdt_create(State(state): State<AppState>, user: CurrentUser, body: Byte
 }
 
 async fn search(State(state): State<AppState>, user: CurrentUser, Query(q): Query<HashMap<String, String>>) -> Result<Response, WebError> {
-    cases::require_casework(&user.actor())?;
+    linkwork_app::access::require_casework(&user.actor())?;
     let values = Fields::from_pairs(q.into_iter().collect());
     let (status, form, searched, results) = match team::parse_search(&values) {
         Ok(None) => (StatusCode::OK, FormState::new(values, vec![]), false, vec![]),

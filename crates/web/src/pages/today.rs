@@ -8,7 +8,7 @@ use super::onward_loop::stuck_row;
 use super::{page, render};
 use crate::auth::CurrentUser;
 use linkwork_app::caseload::{caseload_page, CaseloadQuery};
-use linkwork_app::casework::{self as cases, today};
+use linkwork_app::clock::today;
 use crate::routes::Routes;
 use crate::views::*;
 use crate::{AppState, WebError};
@@ -26,7 +26,7 @@ pub fn routes() -> Routes {
 }
 
 async fn today_page(State(state): State<AppState>, user: CurrentUser) -> Result<Html<String>, WebError> {
-    cases::require_casework(&user.actor())?;
+    linkwork_app::access::require_casework(&user.actor())?;
     let (actor, who) = (user.actor(), user.audit());
     let own = (user.role() == Role::LinkWorker).then_some(user.user.id.as_str());
     let today = today();

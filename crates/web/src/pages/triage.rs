@@ -5,7 +5,8 @@ use crate::routes::Routes;
 use super::casework::caseload_row;
 use super::{notice, page, render};
 use crate::auth::CurrentUser;
-use linkwork_app::casework::{self as cases, today};
+use linkwork_app::casework::{self as cases};
+use linkwork_app::clock::today;
 use linkwork_app::forms::Fields;
 use crate::views::*;
 use crate::{AppState, WebError};
@@ -35,7 +36,7 @@ pub fn routes() -> Routes {
 }
 
 async fn queue(State(state): State<AppState>, user: CurrentUser, Query(q): Query<HashMap<String, String>>) -> Result<Html<String>, WebError> {
-    cases::require_casework(&user.actor())?;
+    linkwork_app::access::require_casework(&user.actor())?;
     let today = today();
     let incoming = linkwork_app::reads::triage_queue(&*state.store, &user.actor(), &user.audit())
         .await?
@@ -120,7 +121,7 @@ async fn convert(State(state): State<AppState>, user: CurrentUser, Path(id): Pat
 }
 
 async fn attempt_page(state: &AppState, user: &CurrentUser, id: &str, form: FormState) -> Result<Html<String>, WebError> {
-    cases::casework_referral(&*state.store, &user.actor(), id).await?;
+    linkwork_app::access::casework_referral(&*state.store, &user.actor(), id).await?;
     let r = state.store.referral_record(&user.audit(), id).await?.ok_or(WebError::NotFound)?;
     let page = page(state, user, "Log a contact attempt", "").await?.with_back(format!("/referrals/{id}"), "Back to the record").with_form(&form);
     render(&AttemptView {

@@ -77,7 +77,7 @@ async fn show(State(state): State<AppState>, user: CurrentUser, Query(q): Query<
     manager(&user)?;
     let org = &user.user.org_id;
     let mut pairs: Vec<(String, String)> = state.store.worker_wtes(org).await?.into_iter().map(|(id, wte)| (format!("wte_{id}"), wte.map(|v| v.to_string()).unwrap_or_default())).collect();
-    let year = financial_year(linkwork_app::casework::today());
+    let year = financial_year(linkwork_app::clock::today());
     let current = state.store.referral_targets(org).await?.into_iter().find(|t| t.year == year);
     let (low, high) = current.map(|t| (t.low_pct, t.high_pct)).unwrap_or((0.8, 1.2));
     pairs.extend([("year".to_owned(), year.to_string()), ("low".to_owned(), low.to_string()), ("high".to_owned(), high.to_string())]);
