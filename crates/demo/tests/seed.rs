@@ -1,4 +1,4 @@
-//! Seeds fresh SQLite databases and checks the demo data is complete, consistent and repeatable.
+//! Seeds fresh SQLite and PostgreSQL databases and checks the demo data is complete, consistent and repeatable.
 
 use argon2::password_hash::{PasswordHash, PasswordVerifier};
 use linkwork_demo::{catalogue, is_seeded, seed, DemoOptions, DemoSummary, DEMO_PASSWORD};
@@ -11,11 +11,15 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use time::macros::date;
 
-async fn fresh_store() -> Arc<dyn Store> {
+/// A fresh, migrated database of each kind (SQLite, and PostgreSQL unless skipped), by name.
+async fn fresh_stores() -> Vec<(&'static str, Arc<dyn Store>)> {
     let dir = std::env::temp_dir().join("linkwork-demo-tests");
     std::fs::create_dir_all(&dir).unwrap();
-    let url = format!("sqlite://{}", dir.join(format!("{}.db", linkwork_store::new_id())).display());
-    migrated(&url).await.unwrap()
+    let mut stores = Vec::new();
+    for (backend, url) in linkwork_store::testing::fresh_database_urls(&dir).await {
+        stores.push((backend, migrated(&url).await.unwrap()));
+    }
+    stores
 }
 
 fn options(referrals: usize) -> DemoOptions {
@@ -33,7 +37,13 @@ async fn status_counts(store: &dyn Store) -> BTreeMap<ReferralStatus, usize> {
 
 #[tokio::test]
 async fn seeds_a_fresh_database_with_every_kind_of_record() {
-    let store = fresh_store().await;
+    for (backend, store) in fresh_stores().await {
+        eprintln!("-- on {backend}");
+        seeds_every_kind_of_record(store).await;
+    }
+}
+
+async fn seeds_every_kind_of_record(store: Arc<dyn Store>) {
     assert!(!is_seeded(&*store).await.unwrap());
     let options = options(120);
     let summary: DemoSummary = seed(&*store, &options).await.unwrap();
@@ -113,7 +123,13 @@ async fn seeds_a_fresh_database_with_every_kind_of_record() {
 
 #[tokio::test]
 async fn the_same_seed_gives_the_same_data() {
-    let (a, b) = (fresh_store().await, fresh_store().await);
+    for ((backend, a), (_, b)) in fresh_stores().await.into_iter().zip(fresh_stores().await) {
+        eprintln!("-- on {backend}");
+        same_seed_same_data(a, b).await;
+    }
+}
+
+async fn same_seed_same_data(a: Arc<dyn Store>, b: Arc<dyn Store>) {
     seed(&*a, &options(120)).await.unwrap();
     seed(&*b, &options(120)).await.unwrap();
     assert_eq!(status_counts(&*a).await, status_counts(&*b).await);
@@ -133,7 +149,13 @@ async fn the_same_seed_gives_the_same_data() {
 
 #[tokio::test]
 async fn seeds_the_teams_day_too() {
-    let store = fresh_store().await;
+    for (backend, store) in fresh_stores().await {
+        eprintln!("-- on {backend}");
+        seeds_the_teams_day(store).await;
+    }
+}
+
+async fn seeds_the_teams_day(store: Arc<dyn Store>) {
     seed(&*store, &options(120)).await.unwrap();
     let pcn = store.find_org(catalogue::PCN_ODS).await.unwrap().unwrap();
     let incoming = store.pending_incoming(&pcn.id).await.unwrap();

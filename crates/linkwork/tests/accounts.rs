@@ -1,4 +1,5 @@
-//! `linkwork user …` and `linkwork token …` (issue 11): the real binary on a real SQLite database.
+//! `linkwork user …` and `linkwork token …` (issue 11): the real binary on real SQLite and
+//! PostgreSQL databases.
 
 use linkwork_domain::access::{OrgKind, Role};
 use linkwork_store::{NewOrg, NewUser, NO_PASSWORD};
@@ -23,21 +24,32 @@ fn linkwork(args: &[&str], stdin: Option<&str>) -> (bool, String, String) {
     (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
-/// A fresh database with one PCN (ODS U12345); returns its URL and the store.
-async fn database(name: &str) -> (String, std::sync::Arc<dyn linkwork_store::Store>) {
+type Store = std::sync::Arc<dyn linkwork_store::Store>;
+
+/// A fresh database of each kind (SQLite, and PostgreSQL unless skipped) with one PCN (ODS
+/// U12345): the backend's name, the URL and the store.
+async fn databases() -> Vec<(&'static str, String, Store)> {
     let dir = std::env::temp_dir().join(format!("linkwork-cli-accounts-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let db = dir.join(format!("{name}.db"));
-    let _ = std::fs::remove_file(&db);
-    let url = format!("sqlite://{}", db.display());
-    let store = linkwork_store::testing::migrated(&url).await.unwrap();
-    store.create_org(&NewOrg { kind: OrgKind::Pcn, name: "Test PCN".into(), ods_code: Some("U12345".into()), parent_id: None, list_size: None }).await.unwrap();
-    (url, store)
+    let mut out = Vec::new();
+    for (backend, url) in linkwork_store::testing::fresh_database_urls(&dir).await {
+        let store = linkwork_store::testing::migrated(&url).await.unwrap();
+        store.create_org(&NewOrg { kind: OrgKind::Pcn, name: "Test PCN".into(), ods_code: Some("U12345".into()), parent_id: None, list_size: None }).await.unwrap();
+        out.push((backend, url, store));
+    }
+    out
 }
 
 #[tokio::test]
 async fn token_create_list_and_revoke() {
-    let (url, store) = database("tokens").await;
+    for (backend, url, store) in databases().await {
+        eprintln!("-- on {backend}");
+        tokens_on(&url, store).await;
+    }
+}
+
+async fn tokens_on(url: &str, store: Store) {
+    let url = url.to_owned();
     let (ok, _, err) = linkwork(&["token", "create", "--database", &url, "--org", "U12345", "--role", "link_worker", "--expires-in-days", "0"], None);
     assert!(!ok && err.contains("between 1 and 366"), "{err}");
     let (ok, secret, err) = linkwork(&["token", "create", "--database", &url, "--org", "U12345", "--role", "link_worker", "--label", "GP system", "--expires-in-days", "30"], None);
@@ -65,7 +77,14 @@ async fn token_create_list_and_revoke() {
 
 #[tokio::test]
 async fn user_commands_give_bundle_staff_a_way_in_and_manage_accounts() {
-    let (url, store) = database("users").await;
+    for (backend, url, store) in databases().await {
+        eprintln!("-- on {backend}");
+        user_commands_on(&url, store).await;
+    }
+}
+
+async fn user_commands_on(url: &str, store: Store) {
+    let url = url.to_owned();
     let pcn = store.find_org("U12345").await.unwrap().unwrap().id;
     // Staff brought in by a bundle: no password, and `user add` refuses their address.
     let staff = store.create_user(&NewUser { email: "from.bundle@example.org".into(), display_name: "From Bundle".into(), password_hash: NO_PASSWORD.into(), role: Role::LinkWorker, org_id: pcn.clone() }).await.unwrap();
@@ -116,7 +135,14 @@ async fn user_commands_give_bundle_staff_a_way_in_and_manage_accounts() {
 /// Single sign-on must use https, except to a provider on this machine.
 #[tokio::test]
 async fn serve_refuses_a_plain_http_issuer_off_this_machine() {
-    let (url, _) = database("serve").await;
+    for (backend, url, store) in databases().await {
+        eprintln!("-- on {backend}");
+        serve_refuses_on(&url, store).await;
+    }
+}
+
+async fn serve_refuses_on(url: &str, _store: Store) {
+    let url = url.to_owned();
     let secret = std::env::temp_dir().join(format!("linkwork-oidc-secret-{}", std::process::id()));
     std::fs::write(&secret, "s3cret\n").unwrap();
     let (ok, _, err) = linkwork(

@@ -183,7 +183,15 @@ const PEOPLE: &str = "person_ref,service_ref,nhs_number,given_name,family_name,d
 #[tokio::test]
 async fn bad_bundles_list_every_problem_and_write_nothing() {
     let dir = temp_dir("bad");
-    let url = format!("sqlite://{}", dir.join("bad.db").display());
+    let (urls, fresh_urls) = (linkwork_store::testing::fresh_database_urls(&dir).await, linkwork_store::testing::fresh_database_urls(&dir).await);
+    for ((backend, url), (_, fresh)) in urls.into_iter().zip(fresh_urls) {
+        eprintln!("-- on {backend}");
+        bad_bundles_on(&url, &fresh, &dir).await;
+    }
+}
+
+async fn bad_bundles_on(url: &str, fresh: &str, dir: &Path) {
+    let url = url.to_owned();
     let referrals = "referral_ref,person_ref,source,referred_on,status,accepted_on\nr1,p1,gp_practice,2025-04-02,accepted,2025-04-03\nr2,p9,gp_practice,2025-04-02,received,\nr3,p2,gp_practice,02/04/2025,received,\n";
     let folder = write_bundle(&dir, &[("organisations.csv", ORGS), ("people.csv", PEOPLE), ("referrals.csv", referrals)]);
 
@@ -214,17 +222,25 @@ async fn bad_bundles_list_every_problem_and_write_nothing() {
 
     // A dry run of a good bundle writes nothing.
     let good = write_bundle(&dir, &[("organisations.csv", ORGS), ("people.csv", PEOPLE), ("referrals.csv", "referral_ref,person_ref,source,referred_on,status\nr1,p2,self,2025-05-01,received\n")]);
-    let fresh = format!("sqlite://{}", dir.join("dry.db").display());
-    let o = linkwork(&["import", "bundle", good.to_str().unwrap(), "--database", &fresh, "--dry-run"]);
+    let o = linkwork(&["import", "bundle", good.to_str().unwrap(), "--database", fresh, "--dry-run"]);
     assert!(o.status.success() && text(&o.stdout).contains("Dry run: nothing was written."), "{}{}", text(&o.stdout), text(&o.stderr));
-    linkwork_store::testing::migrated(&fresh).await.unwrap();
-    assert_eq!(count(&fresh, "people").await, 0);
+    linkwork_store::testing::migrated(fresh).await.unwrap();
+    assert_eq!(count(fresh, "people").await, 0);
 }
 
 #[tokio::test]
 async fn pseudonymised_export_keeps_no_identifiers_and_still_evaluates() {
     let dir = temp_dir("pseudo");
-    let source = format!("sqlite://{}", dir.join("source.db").display());
+    let (sources, targets) = (linkwork_store::testing::fresh_database_urls(&dir).await, linkwork_store::testing::fresh_database_urls(&dir).await);
+    for ((backend, source), (_, target)) in sources.into_iter().zip(targets) {
+        eprintln!("-- on {backend}");
+        pseudonymised_export_on(&source, &target, &dir.join(backend)).await;
+    }
+}
+
+async fn pseudonymised_export_on(source: &str, target: &str, dir: &Path) {
+    let (source, dir) = (source.to_owned(), dir.to_owned());
+    std::fs::create_dir_all(&dir).unwrap();
     seeded(&source).await;
     let folder = dir.join("out");
     let key = dir.join("key");
@@ -260,10 +276,9 @@ async fn pseudonymised_export_keeps_no_identifiers_and_still_evaluates() {
     assert!(std::fs::read_to_string(folder.join("manifest.json")).unwrap().contains("\"pseudonymised\": true"));
 
     // The pseudonymised bundle imports into an empty database and gives the same outcome figures.
-    let target = format!("sqlite://{}", dir.join("research.db").display());
-    let o = linkwork(&["import", "bundle", folder.to_str().unwrap(), "--database", &target]);
+    let o = linkwork(&["import", "bundle", folder.to_str().unwrap(), "--database", target]);
     assert!(o.status.success(), "{}{}", text(&o.stdout), text(&o.stderr));
-    let (a, b) = (report(&source, &dir), report(&target, &dir));
+    let (a, b) = (report(&source, &dir), report(target, &dir));
     assert_eq!(a["report"]["outcomes"], b["report"]["outcomes"]);
     assert_eq!(a["report"]["reach"], b["report"]["reach"]);
     // Everything else is the same too, except what pseudonymisation coarsens on purpose: equity
@@ -309,7 +324,15 @@ async fn pseudonymised_export_keeps_no_identifiers_and_still_evaluates() {
 #[tokio::test]
 async fn a_bundle_from_elsewhere_merges_questionnaires_by_code_and_refuses_another_services() {
     let dir = temp_dir("merge");
-    let url = format!("sqlite://{}", dir.join("service.db").display());
+    for (backend, url) in linkwork_store::testing::fresh_database_urls(&dir).await {
+        eprintln!("-- on {backend}");
+        merge_on(&url, &dir.join(backend)).await;
+    }
+}
+
+async fn merge_on(url: &str, dir: &Path) {
+    let url = url.to_owned();
+    std::fs::create_dir_all(dir).unwrap();
     seeded(&url).await;
     let folder = dir.join("out");
     assert!(linkwork(&["export", "bundle", folder.to_str().unwrap(), "--database", &url, "--org", "U12345"]).status.success());
@@ -359,7 +382,15 @@ fn nhs_number(n: u32) -> String {
 #[tokio::test]
 async fn history_that_kept_only_scores_imports_evaluates_and_exports() {
     let dir = temp_dir("scores");
-    let url = format!("sqlite://{}", dir.join("scores.db").display());
+    for (backend, url) in linkwork_store::testing::fresh_database_urls(&dir).await {
+        eprintln!("-- on {backend}");
+        scores_only_on(&url, &dir.join(backend)).await;
+    }
+}
+
+async fn scores_only_on(url: &str, dir: &Path) {
+    let (url, dir) = (url.to_owned(), dir.to_owned());
+    std::fs::create_dir_all(&dir).unwrap();
     let (mut people, mut referrals, mut measures) = (String::from(PEOPLE.lines().next().unwrap()), String::from("referral_ref,person_ref,source,referred_on,status,accepted_on\n"), String::from("measure_ref,referral_ref,instrument,timepoint,taken_on,answers,scores\n"));
     people.push('\n');
     for i in 0..10 {

@@ -38,10 +38,16 @@ fn help_explains_every_command() {
 async fn accounts_tokens_and_the_report_match_the_web() {
     let dir = std::env::temp_dir().join(format!("linkwork-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let db = dir.join("cli.db");
-    let _ = std::fs::remove_file(&db);
-    let url = format!("sqlite://{}", db.display());
+    for (backend, url) in linkwork_store::testing::fresh_database_urls(&dir).await {
+        eprintln!("-- on {backend}");
+        accounts_tokens_and_report_on(&url, &dir.join(backend)).await;
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
 
+async fn accounts_tokens_and_report_on(url: &str, dir: &std::path::Path) {
+    let url = url.to_owned();
+    std::fs::create_dir_all(dir).unwrap();
     assert!(linkwork(&["migrate", "--database", &url], None).status.success());
     let store = linkwork_store::connect(&url).await.unwrap();
     let today = time::OffsetDateTime::now_utc().date();
@@ -96,5 +102,4 @@ async fn accounts_tokens_and_the_report_match_the_web() {
     assert!(!out.status.success() && text(&out.stderr).contains("json, csv, html or pdf"));
     let out = linkwork(&["migrate", "--database", "mysql://nope"], None);
     assert!(!out.status.success() && text(&out.stderr).contains("sqlite: or postgres://"));
-    std::fs::remove_dir_all(&dir).ok();
 }

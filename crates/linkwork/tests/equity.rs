@@ -1,5 +1,5 @@
 //! `linkwork import postcodes | imd | list-profile` with small files in the official layouts:
-//! the real binary against a real SQLite database.
+//! the real binary against real SQLite and PostgreSQL databases.
 
 use linkwork_domain::evaluation::equity::ImdDecile;
 use linkwork_domain::Postcode;
@@ -26,9 +26,14 @@ E01011365,Leeds 063C,E08000035,Leeds,55.1,\"1,200\",1,0.4\n";
 async fn reference_imports_are_idempotent_and_refuse_wrong_files() {
     let dir = std::env::temp_dir().join(format!("linkwork-cli-equity-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let db = dir.join("equity.db");
-    let _ = std::fs::remove_file(&db);
-    let url = format!("sqlite://{}", db.display());
+    for (backend, url) in linkwork_store::testing::fresh_database_urls(&dir).await {
+        eprintln!("-- on {backend}");
+        reference_imports_on(&url, &dir).await;
+    }
+}
+
+async fn reference_imports_on(url: &str, dir: &std::path::Path) {
+    let url = url.to_owned();
     let write = |name: &str, text: &str| {
         let path = dir.join(name);
         std::fs::write(&path, text).unwrap();
@@ -103,9 +108,14 @@ async fn reference_imports_are_idempotent_and_refuse_wrong_files() {
 async fn settings_set_the_target_band_and_wte_used_by_the_report() {
     let dir = std::env::temp_dir().join(format!("linkwork-cli-settings-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let db = dir.join("settings.db");
-    let _ = std::fs::remove_file(&db);
-    let url = format!("sqlite://{}", db.display());
+    for (backend, url) in linkwork_store::testing::fresh_database_urls(&dir).await {
+        eprintln!("-- on {backend}");
+        settings_on(&url).await;
+    }
+}
+
+async fn settings_on(url: &str) {
+    let url = url.to_owned();
     assert!(linkwork(&["migrate", "--database", &url]).0);
     let store = linkwork_store::connect(&url).await.unwrap();
     let pcn = store.create_org(&NewOrg { kind: linkwork_domain::access::OrgKind::Pcn, name: "Settings PCN".into(), ods_code: Some("U00012".into()), parent_id: None, list_size: None }).await.unwrap();

@@ -1,5 +1,7 @@
 //! `linkwork report` for a chosen scope, in every format including PDF: real binary, real database.
 
+mod support;
+
 use std::process::{Command, Stdio};
 
 fn linkwork(args: &[&str]) -> std::process::Output {
@@ -25,11 +27,18 @@ fn has(program: &str) -> bool {
 
 #[tokio::test]
 async fn scoped_reports_in_every_format() {
-    let dir = std::env::temp_dir().join(format!("linkwork-cli-report-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let db = dir.join("report.db");
-    let _ = std::fs::remove_file(&db);
-    let url = format!("sqlite://{}", db.display());
+    let root = std::env::temp_dir().join(format!("linkwork-cli-report-{}", std::process::id()));
+    std::fs::create_dir_all(&root).unwrap();
+    for (backend, url) in linkwork_store::testing::fresh_database_urls(&root).await {
+        eprintln!("-- on {backend}");
+        scoped_reports_on(&url, &root.join(backend)).await;
+    }
+    std::fs::remove_dir_all(&root).ok();
+}
+
+async fn scoped_reports_on(url: &str, dir: &std::path::Path) {
+    let url = url.to_owned();
+    std::fs::create_dir_all(dir).unwrap();
     assert!(linkwork(&["migrate", "--database", &url]).status.success());
     let store = linkwork_store::connect(&url).await.unwrap();
     let today = time::OffsetDateTime::now_utc().date();
@@ -99,7 +108,7 @@ async fn scoped_reports_in_every_format() {
     assert_eq!(list(&practice), practice_list as u64);
     assert!(list(&pcn) > list(&practice));
     let referrals =
-        |j: &serde_json::Value| figure(j, "reach.referrals").parse::<u64>().unwrap_or(0);
+        |j: &serde_json::Value| figure(j, "reach.referrals").parse::<u64>().expect("reach.referrals is a whole number");
     assert!(
         referrals(&practice) < referrals(&pcn),
         "a practice has fewer referrals than its PCN"
@@ -181,10 +190,8 @@ async fn scoped_reports_in_every_format() {
     ]);
     assert!(!out.status.success() && text(&out.stderr).contains("practice:<ODS code>"));
 
-    // PDF, when a Chromium is installed (CI installs one).
-    if linkwork_report::pdf::find_chromium().is_none() {
-        eprintln!("skipped the PDF check: no chromium binary on PATH (install the Debian package \"chromium\")");
-    } else {
+    // PDF, when a Chromium is installed (required under scripts/test and CI).
+    if support::tool_or_skip(linkwork_report::pdf::find_chromium().is_some(), "a chromium binary on PATH", "chromium", "the PDF check") {
         let pdf = dir.join("report.pdf");
         let out = linkwork(&[
             "report",
@@ -204,7 +211,7 @@ async fn scoped_reports_in_every_format() {
         assert!(out.status.success(), "{}", text(&out.stderr));
         let bytes = std::fs::read(&pdf).unwrap();
         assert!(bytes.starts_with(b"%PDF-"));
-        if has("pdftotext") {
+        if support::tool_or_skip(has("pdftotext"), "pdftotext", "poppler-utils", "the PDF text check") {
             let words = Command::new("pdftotext")
                 .args([pdf.to_str().unwrap(), "-"])
                 .output()
@@ -219,9 +226,6 @@ async fn scoped_reports_in_every_format() {
                 "the headline referral count is printed"
             );
             assert!(words.contains("Page 2 of"), "pages are numbered");
-        } else {
-            eprintln!("skipped the PDF text check: no pdftotext (Debian package poppler-utils)");
         }
     }
-    std::fs::remove_dir_all(&dir).ok();
 }

@@ -8,17 +8,25 @@ use std::sync::Arc;
 /// The environment variable naming a PostgreSQL server tests may create databases on.
 pub const POSTGRES_ENV: &str = "LINKWORK_TEST_POSTGRES_URL";
 
-/// Database URLs a test should run against: always a new SQLite file, and a new PostgreSQL
-/// database when a server is configured. If `LINKWORK_REQUIRE_POSTGRES=1` and no server is
-/// configured, this panics, so CI cannot silently skip PostgreSQL.
+/// The environment variable that, set to `1`, lets tests run on SQLite only when no PostgreSQL
+/// server is configured (`LINKWORK_REQUIRE_POSTGRES=1` overrides it).
+pub const SKIP_POSTGRES_ENV: &str = "LINKWORK_SKIP_POSTGRES";
+
+/// Database URLs a test should run against: a new SQLite file and a new PostgreSQL database.
+/// Without a server in `LINKWORK_TEST_POSTGRES_URL` this panics, unless `LINKWORK_SKIP_POSTGRES=1`
+/// asks for SQLite only (and `LINKWORK_REQUIRE_POSTGRES=1`, which `scripts/test` sets, is not set).
 pub async fn fresh_database_urls(dir: &std::path::Path) -> Vec<(&'static str, String)> {
     let mut urls = vec![("sqlite", format!("sqlite://{}", dir.join(format!("{}.db", crate::new_id())).display()))];
+    let flag = |name: &str| std::env::var(name).as_deref() == Ok("1");
     match std::env::var(POSTGRES_ENV) {
         Ok(server) => urls.push(("postgres", fresh_postgres_database(&server).await)),
-        Err(_) if std::env::var("LINKWORK_REQUIRE_POSTGRES").as_deref() == Ok("1") => {
-            panic!("{POSTGRES_ENV} is not set but LINKWORK_REQUIRE_POSTGRES=1")
+        Err(_) if flag(SKIP_POSTGRES_ENV) && !flag("LINKWORK_REQUIRE_POSTGRES") => {
+            eprintln!("note: {SKIP_POSTGRES_ENV}=1 and {POSTGRES_ENV} not set; testing SQLite only")
         }
-        Err(_) => eprintln!("note: {POSTGRES_ENV} not set; testing SQLite only"),
+        Err(_) => panic!(
+            "this test runs on SQLite and PostgreSQL: set {POSTGRES_ENV} to a PostgreSQL server \
+             (or run it through scripts/with-postgres), or {SKIP_POSTGRES_ENV}=1 to run SQLite only"
+        ),
     }
     urls
 }

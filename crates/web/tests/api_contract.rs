@@ -173,8 +173,8 @@ async fn malformed_requests_get_the_documented_error_bodies() {
         // A field of the wrong type is named, without echoing the value.
         let (status, body) = error_of(http.post(&url).bearer_auth(&token).json(&json!({"given_name": ["Ann"], "needs": "money"})).send().await.unwrap()).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{backend}");
-        let field = body["fields"][0]["field"].as_str().unwrap();
-        assert!(field == "given_name" || field == "needs", "{backend}: {body}");
+        // The first field of the body that does not fit is named (the body is read in order).
+        assert_eq!(body["fields"][0]["field"], "given_name", "{backend}: {body}");
         assert!(!body.to_string().contains("Ann"), "{backend}: {body}");
 
         let (status, _) = error_of(http.post(&url).bearer_auth(&token).json(&json!(["not", "an", "object"])).send().await.unwrap()).await;

@@ -5,21 +5,24 @@
 mod support;
 
 use linkwork_domain::evaluation::health_system::{ContactType, CostItem, Tariff};
-use linkwork_store::testing::fresh_database_urls;
 use reqwest::StatusCode;
 use support::*;
 
+// Each test runs on SQLite and PostgreSQL, each time on a fresh world (`support::on_each_database`).
+
 #[tokio::test]
-async fn tariff_page_on_every_database() {
-    let dir = std::env::temp_dir().join("linkwork-web-tests");
-    std::fs::create_dir_all(&dir).unwrap();
-    for (backend, url) in fresh_database_urls(&dir).await {
-        let w = spawn(&url).await;
-        tariff(&w).await;
-        sroi(&w).await;
-        activity_upload(&w).await;
-        eprintln!("{backend}: tariff page passed");
-    }
+async fn the_tariff_page_is_for_managers_checks_costs_and_is_used_for_their_service_only() {
+    on_each_database(|w| async move { tariff(&w).await }).await;
+}
+
+#[tokio::test]
+async fn the_sroi_model_page_saves_a_checked_model_for_the_service() {
+    on_each_database(|w| async move { sroi(&w).await }).await;
+}
+
+#[tokio::test]
+async fn health_activity_upload_checks_the_file_and_imports_the_good_rows() {
+    on_each_database(|w| async move { activity_upload(&w).await }).await;
 }
 
 /// Every field of the form, as the page fills it for the default figures.

@@ -78,16 +78,29 @@ async fn referrals(w: &World) -> usize {
     w.store.caseload(&w.pcn, None, false).await.unwrap().len()
 }
 
-#[tokio::test]
-async fn csv_import_on_every_database() {
+/// Runs `test` on SQLite and PostgreSQL, each time on a fresh world with the practices the example
+/// file names.
+async fn on_each_database_with_practices<F, Fut>(test: F)
+where
+    F: Fn(World) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
     let dir = std::env::temp_dir().join("linkwork-web-tests");
     std::fs::create_dir_all(&dir).unwrap();
     for (backend, url) in fresh_database_urls(&dir).await {
-        let w = spawn_with_practices(&url).await;
-        upload_page(&w).await;
-        access(&w).await;
-        eprintln!("{backend}: import page tests passed");
+        eprintln!("-- on {backend}");
+        test(spawn_with_practices(&url).await).await;
     }
+}
+
+#[tokio::test]
+async fn the_upload_page_checks_imports_and_skips_bad_rows_as_asked() {
+    on_each_database_with_practices(|w| async move { upload_page(&w).await }).await;
+}
+
+#[tokio::test]
+async fn only_link_workers_and_managers_import_and_only_into_their_own_service() {
+    on_each_database_with_practices(|w| async move { access(&w).await }).await;
 }
 
 async fn upload_page(w: &World) {

@@ -4,7 +4,6 @@
 
 mod support;
 
-use linkwork_store::testing::fresh_database_urls;
 use reqwest::header::COOKIE;
 use reqwest::StatusCode;
 use support::*;
@@ -25,17 +24,21 @@ fn due_rows(html: &str) -> Vec<Vec<String>> {
     doc.select(&row).map(|r| r.select(&cell).take(5).map(cell_text).collect()).collect()
 }
 
+// Each test runs on SQLite and PostgreSQL, each time on a fresh world (`support::on_each_database`).
+
 #[tokio::test]
-async fn measurement_on_every_database() {
-    let dir = std::env::temp_dir().join("linkwork-measurement-tests");
-    std::fs::create_dir_all(&dir).unwrap();
-    for (backend, url) in fresh_database_urls(&dir).await {
-        let w = spawn(&url).await;
-        schedule_due_and_self_completion(&w).await;
-        needs_at_discharge(&w).await;
-        custom_questionnaires(&w).await;
-        eprintln!("{backend}: measurement tests passed");
-    }
+async fn the_schedule_makes_measures_due_and_people_complete_them_on_the_device() {
+    on_each_database(|w| async move { schedule_due_and_self_completion(&w).await }).await;
+}
+
+#[tokio::test]
+async fn needs_are_resolved_or_not_at_discharge() {
+    on_each_database(|w| async move { needs_at_discharge(&w).await }).await;
+}
+
+#[tokio::test]
+async fn custom_questionnaires_are_defined_used_and_scored() {
+    on_each_database(|w| async move { custom_questionnaires(&w).await }).await;
 }
 
 async fn schedule_due_and_self_completion(w: &World) {

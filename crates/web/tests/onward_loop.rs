@@ -11,7 +11,6 @@ mod smtp_sink;
 use linkwork_domain::access::Role;
 use linkwork_domain::casework::need::NeedDomain;
 use linkwork_domain::onward::OnwardStatus;
-use linkwork_store::testing::fresh_database_urls;
 use linkwork_store::*;
 use linkwork_web::notifier::{deliver_outbox, Mailer, NotifierSettings};
 use reqwest::StatusCode;
@@ -76,24 +75,44 @@ async fn onward_of(w: &World, referral_id: &str) -> Vec<LoopOnward> {
     w.store.referral_onward(referral_id).await.unwrap()
 }
 
+/// A second service, of the other VCSE organisation, for the referrals sent to two services.
+async fn second_service(w: &World) -> String {
+    w.store
+        .create_service(&NewService { org_id: w.other_vcse.clone(), name: "Singing for the brain".into(), description: "A weekly choir".into(), needs: vec![NeedDomain::Loneliness], address: None, postcode: None, phone: None, email: None })
+        .await
+        .unwrap()
+}
+
+// Each test runs on SQLite and PostgreSQL, each time on a fresh world (`support::on_each_database`).
+
 #[tokio::test]
-async fn onward_loop_on_every_database() {
+async fn an_onward_referral_goes_through_its_lifecycle_on_the_partners_pages() {
+    on_each_database(|w| async move { lifecycle_through_pages(&w).await }).await;
+}
+
+#[tokio::test]
+async fn the_api_follows_the_lifecycle_and_refuses_what_it_does_not_allow() {
+    on_each_database(|w| async move { api_lifecycle_and_refusals(&w).await }).await;
+}
+
+#[tokio::test]
+async fn stuck_onward_referrals_are_prompted_and_bounced_ones_reported() {
+    on_each_database(|w| async move { stuck_and_bounced(&w, &second_service(&w).await).await }).await;
+}
+
+/// The e-mails the three behaviours above queue are delivered to an SMTP peer, once each, with no
+/// health details; a relay that is down is retried later; the background task delivers.
+#[tokio::test]
+async fn queued_emails_are_delivered_once_each_without_health_details() {
     let sink = SmtpSink::start().await;
-    let dir = std::env::temp_dir().join("linkwork-onward-loop-tests");
-    std::fs::create_dir_all(&dir).unwrap();
-    for (backend, url) in fresh_database_urls(&dir).await {
-        let w = spawn(&url).await;
-        let second = w
-            .store
-            .create_service(&NewService { org_id: w.other_vcse.clone(), name: "Singing for the brain".into(), description: "A weekly choir".into(), needs: vec![NeedDomain::Loneliness], address: None, postcode: None, phone: None, email: None })
-            .await
-            .unwrap();
+    let sink = &sink;
+    on_each_database(|w| async move {
         lifecycle_through_pages(&w).await;
         api_lifecycle_and_refusals(&w).await;
-        stuck_and_bounced(&w, &second).await;
-        email_delivery(&w, &sink).await;
-        eprintln!("{backend}: onward loop tests passed");
-    }
+        stuck_and_bounced(&w, &second_service(&w).await).await;
+        email_delivery(&w, sink).await;
+    })
+    .await;
 }
 
 /// sent → accepted → started → completed through the partner's pages, with the history and the

@@ -208,7 +208,7 @@ async fn check(w: &World) {
     );
 
     // The PDF, where a browser is installed to print it.
-    if linkwork_report::pdf::find_chromium().is_some() {
+    if chromium_or_skip("the PDF download check") {
         let res = manager
             .http
             .get(format!("{}/report.pdf?{period}", w.base))
@@ -219,8 +219,6 @@ async fn check(w: &World) {
         assert_eq!(res.status(), StatusCode::OK);
         assert_eq!(res.headers()["content-type"], "application/pdf");
         assert!(res.bytes().await.unwrap().starts_with(b"%PDF-"));
-    } else {
-        eprintln!("skipped the PDF download check: no chromium binary");
     }
 
     // The dashboard: tiles with trends, and a word cloud of words nine people used, without names,

@@ -4,7 +4,6 @@
 
 mod support;
 
-use linkwork_store::testing::fresh_database_urls;
 use reqwest::StatusCode;
 use support::*;
 
@@ -21,17 +20,21 @@ const ANSWERS: [(&str, &str); 10] = [
     ("supervision", "yes"),
 ];
 
+// Each test runs on SQLite and PostgreSQL, each time on a fresh world (`support::on_each_database`).
+
 #[tokio::test]
-async fn stakeholder_pages_on_every_database() {
-    let dir = std::env::temp_dir().join("linkwork-web-tests");
-    std::fs::create_dir_all(&dir).unwrap();
-    for (backend, url) in fresh_database_urls(&dir).await {
-        let w = spawn(&url).await;
-        check_ins(&w).await;
-        plan(&w).await;
-        evidence(&w).await;
-        eprintln!("{backend}: stakeholder pages passed");
-    }
+async fn link_workers_check_in_and_see_only_their_own_history() {
+    on_each_database(|w| async move { check_ins(&w).await }).await;
+}
+
+#[tokio::test]
+async fn the_evaluation_plan_names_stakeholders_and_their_success_statements() {
+    on_each_database(|w| async move { plan(&w).await }).await;
+}
+
+#[tokio::test]
+async fn evidence_is_consented_reviewed_and_approved_before_the_report_uses_it() {
+    on_each_database(|w| async move { evidence(&w).await }).await;
 }
 
 async fn check_ins(w: &World) {
@@ -232,18 +235,7 @@ async fn plan(w: &World) {
             "{email}"
         );
     }
-    let hash = linkwork_app::accounts::hash_password(PASSWORD).unwrap();
-    w.store
-        .create_user(&linkwork_store::NewUser {
-            email: "manager.other@test.org".into(),
-            display_name: "Other manager".into(),
-            password_hash: hash,
-            role: linkwork_domain::access::Role::Manager,
-            org_id: w.other_pcn.clone(),
-        })
-        .await
-        .unwrap();
-    let other = Browser::login(&w.base, "manager.other@test.org").await;
+    let other = other_manager(w).await;
     assert_eq!(other.get(&path).await.0, StatusCode::NOT_FOUND);
     assert_eq!(
         other.post("/stakeholders", &path, &good).await.0,
@@ -393,7 +385,7 @@ async fn evidence(w: &World) {
             "{email}"
         );
     }
-    let other = Browser::login(&w.base, "manager.other@test.org").await;
+    let other = other_manager(w).await;
     assert_eq!(other.get(&path).await.0, StatusCode::NOT_FOUND);
     assert_eq!(
         other
@@ -424,4 +416,20 @@ async fn evidence(w: &World) {
         audit.iter().any(|a| a.action == "evidence.review")
             && audit.iter().any(|a| a.action == "evidence.approve")
     );
+}
+
+/// A manager of the other PCN (signed in), who must not reach this PCN's plan or evidence.
+async fn other_manager(w: &World) -> Browser {
+    let hash = linkwork_app::accounts::hash_password(PASSWORD).unwrap();
+    w.store
+        .create_user(&linkwork_store::NewUser {
+            email: "manager.other@test.org".into(),
+            display_name: "Other manager".into(),
+            password_hash: hash,
+            role: linkwork_domain::access::Role::Manager,
+            org_id: w.other_pcn.clone(),
+        })
+        .await
+        .unwrap();
+    Browser::login(&w.base, "manager.other@test.org").await
 }

@@ -350,3 +350,19 @@ pub async fn table_rows(url: &str) -> HashMap<String, i64> {
     };
     rows.into_iter().map(|t| (t.table, t.rows)).collect()
 }
+
+/// Whether a check that needs a browser-side tool (`what`, from the Debian package `package`:
+/// Chromium to print PDFs, pdftotext to read them) can run. Without it the check fails when
+/// `LINKWORK_REQUIRE_BROWSER=1` (`scripts/test` and CI set it, so the suite never skips it);
+/// otherwise it is skipped with a printed notice, for a developer's plain `cargo test`.
+pub fn tool_or_skip(found: bool, what: &str, package: &str, check: &str) -> bool {
+    if found {
+        return true;
+    }
+    assert!(
+        std::env::var("LINKWORK_REQUIRE_BROWSER").as_deref() != Ok("1"),
+        "{check} needs {what} and LINKWORK_REQUIRE_BROWSER=1: install the Debian package \"{package}\" (scripts/setup --system)"
+    );
+    eprintln!("skipped {check}: no {what} (install the Debian package \"{package}\"; LINKWORK_REQUIRE_BROWSER=1 makes this a failure)");
+    false
+}

@@ -352,3 +352,18 @@ pub fn cell_text(cell: scraper::ElementRef) -> String {
         .trim()
         .to_owned()
 }
+
+/// Whether a check that needs Chromium (printing a PDF) can run. Without a Chromium the check
+/// fails when `LINKWORK_REQUIRE_BROWSER=1` (`scripts/test` and CI set it, so the suite never
+/// skips it); otherwise it is skipped with a printed notice, for a developer's plain `cargo test`.
+pub fn chromium_or_skip(check: &str) -> bool {
+    if linkwork_report::pdf::find_chromium().is_some() {
+        return true;
+    }
+    assert!(
+        std::env::var("LINKWORK_REQUIRE_BROWSER").as_deref() != Ok("1"),
+        "{check} needs a chromium binary on PATH and LINKWORK_REQUIRE_BROWSER=1: install the Debian package \"chromium\" (scripts/setup --system)"
+    );
+    eprintln!("skipped {check}: no chromium binary on PATH (install the Debian package \"chromium\"; LINKWORK_REQUIRE_BROWSER=1 makes this a failure)");
+    false
+}
