@@ -3,6 +3,7 @@
 //! audited ([`records::load`]).
 
 pub mod gp_record;
+pub mod intake;
 pub mod records;
 pub mod resources;
 

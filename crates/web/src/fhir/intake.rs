@@ -3,7 +3,7 @@
 //! is written, in one store call. The accepted profile is documented in docs/fhir.md.
 
 use super::outcome::Issue;
-use linkwork_app::fhir::resources::{self, PatientLink, RecordContext, ETHNIC_CATEGORY_EXTENSION, ETHNIC_CATEGORY_SYSTEM, NEED_DOMAIN_SYSTEM, NHS_NUMBER_SYSTEM, ODS_SYSTEM};
+use linkwork_app::fhir::resources::{self, PatientLink, ETHNIC_CATEGORY_EXTENSION, ETHNIC_CATEGORY_SYSTEM, NEED_DOMAIN_SYSTEM, NHS_NUMBER_SYSTEM, ODS_SYSTEM};
 use super::{fhir_response, BaseUrl, FhirClient, FhirError};
 use linkwork_app::clock::today;
 use crate::{AppState, WebError};
@@ -16,7 +16,6 @@ use linkwork_domain::person::contact_details::{AddressLine, AddressLines, Contac
 use linkwork_domain::casework::intake::{EmailAddress, PhoneNumber};
 use linkwork_domain::casework::need::NeedDomain;
 use linkwork_domain::person::{parse_past_date, DateOfBirth, Ethnicity, PersonDetails, PersonName, Sex};
-use linkwork_domain::person::identity::DetailsSource;
 use linkwork_domain::casework::referral::{ReferralReason, ReferralSource};
 use linkwork_domain::{NhsNumber, Postcode, RequiredText};
 use linkwork_store::{NewReferral, Org};
@@ -37,8 +36,7 @@ pub(super) struct Intake {
 }
 
 pub async fn create_service_request(State(state): State<AppState>, FhirClient(client): FhirClient, BaseUrl(base): BaseUrl, headers: HeaderMap, body: Bytes) -> Result<Response, FhirError> {
-    // Link workers and managers send for their PCN; GP practice staff for their own practice.
-    let context = linkwork_app::casework::referral_context(&*state.store, &client.actor).await?;
+    let to = linkwork_app::fhir::intake::destination(&*state.store, &client.actor).await?;
     if !is_json(&headers) {
         return Err(FhirError::UnsupportedMediaType);
     }
@@ -46,16 +44,11 @@ pub async fn create_service_request(State(state): State<AppState>, FhirClient(cl
     if !value.is_object() {
         return Err(FhirError::Structure("The body must be a JSON object: a ServiceRequest resource".into()));
     }
-    let store = &*state.store;
-    let pcn = store.org(&context.service_org_id).await?.ok_or(WebError::Forbidden)?;
-    let practices = context.practices;
     // An ethnic category left out is "not stated", which never replaces one the service holds
     // (`linkwork_domain::person::identity::other_changes`).
-    let intake = parse(&value, &pcn, &practices, today()).map_err(FhirError::Invalid)?;
-    let who = client.audit();
-    let sent = intake.person.clone();
+    let intake = parse(&value, &to.pcn, &to.practices, today()).map_err(FhirError::Invalid)?;
     let referral = NewReferral {
-        service_org_id: pcn.id.clone(),
+        service_org_id: to.pcn.id.clone(),
         person: intake.person,
         practice_id: Some(intake.practice_id),
         source: ReferralSource::GpPractice,
@@ -67,15 +60,8 @@ pub async fn create_service_request(State(state): State<AppState>, FhirClient(cl
         consent: Default::default(),
         contact: intake.contact,
     };
-    let id = store.create_referral_from(&who, &referral, context.referred_by_org_id.as_deref(), DetailsSource::Fhir).await?;
-    let mut record = store.referral_record(&who, &id).await?.ok_or_else(|| WebError::Internal("referral missing after create".into()))?;
-    if store.referral_identity_conflicts(&id).await?.iter().any(|c| c.open) {
-        // The NHS number belongs to someone held with another name or date of birth: answer
-        // with what was sent, never with the details the service holds.
-        linkwork_app::fhir::show_sent_person(&mut record, &sent);
-    }
-    let practice = practices.iter().find(|p| Some(&p.id) == record.referral.practice_id.as_ref());
-    let body = resources::service_request(&RecordContext { record: &record, pcn: &pcn, practice }, PatientLink::Contained);
+    let (id, loaded) = linkwork_app::fhir::intake::create(&*state.store, &client.audit(), to, referral).await?;
+    let body = resources::service_request(&loaded.ctx(), PatientLink::Contained);
     let mut response = fhir_response(StatusCode::CREATED, &body);
     let location = format!("{base}/fhir/ServiceRequest/{id}");
     let task = format!("<{base}/fhir/Task/{id}>; rel=\"related\"; type=\"{}\"", super::FHIR_JSON);
