@@ -46,7 +46,7 @@ pub enum Command {
     },
     /// Produce the evaluation report for a period and scope, as JSON, CSV, HTML or PDF.
     Report(commands::ReportArgs),
-    /// Import data from files: referrals exported from a GP system, as CSV; a directory in Open Referral UK format.
+    /// Import data from files: referrals (GP-system CSV), a directory (Open Referral UK), health-system activity, postcodes (NSPL), deprivation (IMD), practice list profiles, or a whole bundle.
     Import {
         #[command(subcommand)]
         command: import::ImportCommand,

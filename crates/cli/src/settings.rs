@@ -33,6 +33,7 @@ pub struct ServiceContactArgs {
     /// A UK phone number, like "0113 496 0000".
     #[arg(long, default_value = "")]
     pub phone: String,
+    /// The e-mail address the public write to, like "spl.service@nhs.net".
     #[arg(long, default_value = "")]
     pub email: String,
     /// When the phone is answered, like "Monday to Friday, 9am to 5pm".

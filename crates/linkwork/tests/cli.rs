@@ -34,6 +34,50 @@ fn help_explains_every_command() {
     assert!(text(&out.stdout).contains("--format") && text(&out.stdout).contains("--from"));
 }
 
+/// The description `linkwork --help` prints beside a subcommand (empty when it has none).
+fn described(help: &str, command: &str) -> String {
+    help.lines().find_map(|l| l.trim_start().strip_prefix(command).filter(|rest| rest.starts_with(' ')).map(|rest| rest.trim().to_owned())).unwrap_or_default()
+}
+
+#[test]
+fn every_subcommand_has_its_own_description() {
+    let help = text(&linkwork(&["--help"], None).stdout);
+    for cmd in ["demo", "serve", "migrate", "user", "token", "report", "import", "settings", "export", "backup", "restore", "subject-access", "erase", "retention", "audit", "routes", "generate"] {
+        assert!(!described(&help, cmd).is_empty(), "{cmd} has no description in --help:\n{help}");
+    }
+    assert!(described(&help, "settings").starts_with("A service's evaluation settings"), "{help}");
+    assert!(described(&help, "export").starts_with("Export data"), "{help}");
+}
+
+#[test]
+fn import_help_names_every_kind_it_imports() {
+    let summary = described(&text(&linkwork(&["--help"], None).stdout), "import");
+    let kinds = text(&linkwork(&["import", "--help"], None).stdout);
+    for kind in ["referrals", "oruk", "activity", "postcodes", "imd", "list-profile", "bundle"] {
+        assert!(!described(&kinds, kind).is_empty(), "import {kind} has no description");
+    }
+    for words in ["referrals", "Open Referral UK", "activity", "postcodes", "deprivation", "list profiles", "bundle"] {
+        assert!(summary.contains(words), "the import summary leaves out {words}: {summary}");
+    }
+}
+
+#[test]
+fn every_option_of_token_create_explains_itself() {
+    let help = text(&linkwork(&["token", "create", "--help"], None).stdout);
+    for option in ["--database", "--org", "--role", "--label", "--expires-in-days"] {
+        let line = help.lines().find(|l| l.trim_start().starts_with(option)).unwrap_or_else(|| panic!("{option} missing:\n{help}"));
+        let explained = line.trim_start().splitn(2, "  ").nth(1).map_or(false, |d| !d.trim().is_empty()) || help.lines().skip_while(|l| *l != line).nth(1).is_some_and(|next| next.starts_with("          "));
+        assert!(explained, "{option} has no help text:\n{help}");
+    }
+}
+
+#[test]
+fn a_mistyped_fixed_date_is_refused_with_a_clear_message() {
+    let out = Command::new(env!("CARGO_BIN_EXE_linkwork")).args(["migrate", "--database", "sqlite::memory:"]).env("LINKWORK_TODAY", "6/12/2026").output().unwrap();
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("LINKWORK_TODAY must be a date written YYYY-MM-DD"), "{}", text(&out.stderr));
+}
+
 #[tokio::test]
 async fn accounts_tokens_and_the_report_match_the_web() {
     let dir = std::env::temp_dir().join(format!("linkwork-cli-{}", std::process::id()));

@@ -122,3 +122,35 @@ async fn a_form_posted_with_a_wrong_or_missing_csrf_token_is_refused_and_changes
     })
     .await;
 }
+
+/// Every form the browser posts checks its CSRF token before anything else (the `CheckedForm`
+/// extractor): a signed-in manager posting any page route without one is refused, whatever the
+/// route and whatever the id.
+#[tokio::test]
+async fn every_page_form_refuses_a_post_without_its_csrf_token() {
+    on_each_database(|w| async move {
+        let b = Browser::login(&w.base, "manager@test.org").await;
+        let mut checked = 0;
+        for route in linkwork_web::route_table() {
+            let open_to_systems = ["/api/", "/fhir/", "/oruk"].iter().any(|p| route.path.starts_with(p));
+            if route.method != "POST" || open_to_systems {
+                continue;
+            }
+            let path = route.path.split('/').map(|s| if s.starts_with('{') { "0193b6a0-0000-7000-8000-000000000000" } else { s }).collect::<Vec<_>>().join("/");
+            // A plain form, and a file upload (the import pages take uploads).
+            let r = b.http.post(format!("{}{path}", w.base)).header(reqwest::header::COOKIE, &b.cookie).form(&[("confirm", "yes")]).send().await.unwrap();
+            let upload = reqwest::multipart::Form::new().text("confirm", "yes").part("file", reqwest::multipart::Part::bytes(b"a,b\n".to_vec()).file_name("x.csv"));
+            let u = b.http.post(format!("{}{path}", w.base)).header(reqwest::header::COOKIE, &b.cookie).multipart(upload).send().await.unwrap();
+            let (form_status, upload_status) = (r.status(), u.status());
+            let is_upload_page = form_status == StatusCode::BAD_REQUEST;
+            if is_upload_page {
+                assert_eq!(upload_status, StatusCode::FORBIDDEN, "upload to {} without a CSRF token", route.path);
+            } else {
+                assert_eq!(form_status, StatusCode::FORBIDDEN, "POST {} without a CSRF token", route.path);
+            }
+            checked += 1;
+        }
+        assert!(checked > 40, "only {checked} form routes were found");
+    })
+    .await;
+}

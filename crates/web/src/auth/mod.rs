@@ -4,6 +4,7 @@
 //! organisation), which the access rules in `linkwork_domain::access` judge. Failed sign-ins lock
 //! out in the database (`lockout`); passwords are set through single-use links (`links`).
 
+mod checked_form;
 pub mod oidc;
 mod session;
 mod token;
@@ -12,14 +13,7 @@ pub use oidc::{Oidc, OidcSettings};
 pub use linkwork_app::accounts::{check_new_password, hash_password_blocking, links, lockout, verify_password_evenly_blocking};
 pub use session::{cookie, form_csrf_cookie, oidc_flow_cookie, session_cookie, clear_session_cookie, CurrentUser, FORM_CSRF_COOKIE, SESSION_COOKIE, SESSION_HOURS};
 pub use token::ApiClient;
+pub use checked_form::{CheckedForm, CheckedPublicForm};
 
-/// Checks a form posted without a session against its double-submit cookie.
-pub fn check_form_csrf(headers: &axum::http::HeaderMap, submitted: &str) -> Result<(), crate::WebError> {
-    let cookie = cookie(headers, FORM_CSRF_COOKIE).unwrap_or_default();
-    if cookie.is_empty() || !constant_time_eq(cookie, submitted) {
-        return Err(crate::WebError::Csrf);
-    }
-    Ok(())
-}
 
 pub use linkwork_app::accounts::{constant_time_eq, hash_secret, random_secret};

@@ -66,7 +66,13 @@ impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        Self::from_headers(&parts.headers, state).await
+        // Kept for the request, so a handler and its form extractor look the session up once.
+        if let Some(user) = parts.extensions.get::<CurrentUser>() {
+            return Ok(user.clone());
+        }
+        let user = Self::from_headers(&parts.headers, state).await?;
+        parts.extensions.insert(user.clone());
+        Ok(user)
     }
 }
 

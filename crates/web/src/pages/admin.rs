@@ -3,6 +3,7 @@
 //! (`Role::manages_accounts`). High-impact actions ask for confirmation on a page of their own
 //! first; every change is audited by the store in the transaction that makes it.
 
+use crate::auth::CheckedForm;
 use super::{page, render};
 use linkwork_app::accounts::links::{self, Invitation, IssuedLink};
 use crate::auth::CurrentUser;
@@ -11,7 +12,6 @@ use crate::routes::Routes;
 use crate::views::{Choice, FormState, Page};
 use crate::{AppState, WebError};
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -28,12 +28,12 @@ pub fn routes() -> Routes {
         .post("/admin/users/invite", invite)
         .get("/admin/users/{id}", user_page)
         .get("/admin/users/{id}/deactivate", |s: State<AppState>, u: CurrentUser, p: Path<String>| confirm(s, u, p, UserAction::Deactivate))
-        .post("/admin/users/{id}/deactivate", |s: State<AppState>, u: CurrentUser, p: Path<String>, b: Bytes| act(s, u, p, b, UserAction::Deactivate))
-        .post("/admin/users/{id}/reactivate", |s: State<AppState>, u: CurrentUser, p: Path<String>, b: Bytes| act(s, u, p, b, UserAction::Reactivate))
+        .post("/admin/users/{id}/deactivate", |s: State<AppState>, u: CurrentUser, p: Path<String>, f: CheckedForm| act(s, u, p, f, UserAction::Deactivate))
+        .post("/admin/users/{id}/reactivate", |s: State<AppState>, u: CurrentUser, p: Path<String>, f: CheckedForm| act(s, u, p, f, UserAction::Reactivate))
         .get("/admin/users/{id}/reset-password", |s: State<AppState>, u: CurrentUser, p: Path<String>| confirm(s, u, p, UserAction::ResetPassword))
-        .post("/admin/users/{id}/reset-password", |s: State<AppState>, u: CurrentUser, p: Path<String>, b: Bytes| act(s, u, p, b, UserAction::ResetPassword))
+        .post("/admin/users/{id}/reset-password", |s: State<AppState>, u: CurrentUser, p: Path<String>, f: CheckedForm| act(s, u, p, f, UserAction::ResetPassword))
         .get("/admin/users/{id}/sign-out", |s: State<AppState>, u: CurrentUser, p: Path<String>| confirm(s, u, p, UserAction::SignOut))
-        .post("/admin/users/{id}/sign-out", |s: State<AppState>, u: CurrentUser, p: Path<String>, b: Bytes| act(s, u, p, b, UserAction::SignOut))
+        .post("/admin/users/{id}/sign-out", |s: State<AppState>, u: CurrentUser, p: Path<String>, f: CheckedForm| act(s, u, p, f, UserAction::SignOut))
         .get("/admin/tokens", tokens)
         .get("/admin/tokens/{id}/revoke", confirm_revoke)
         .post("/admin/tokens/{id}/revoke", revoke)
@@ -262,9 +262,8 @@ fn show_link(page: Page, heading: String, u_name: &str, u_email: &str, u_id: &st
     render(&LinkView { page, heading, name: u_name.to_owned(), email: u_email.to_owned(), url: link.url, expires: links::when(link.expires_at), user_href: format!("/admin/users/{u_id}") })
 }
 
-async fn act(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, body: Bytes, action: UserAction) -> Result<Response, WebError> {
+async fn act(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, _form: CheckedForm, action: UserAction) -> Result<Response, WebError> {
     admin(&user)?;
-    user.check_csrf(Fields::from_urlencoded(&body).get("csrf_token"))?;
     let u = target(&state, &id).await?;
     let who = user.audit();
     let done = |code: &str| -> Result<Response, WebError> { Ok(Redirect::to(&format!("/admin/users/{}?notice={code}", u.id)).into_response()) };
@@ -322,10 +321,8 @@ async fn invite_form(State(state): State<AppState>, user: CurrentUser) -> Result
     invite_page(&state, &user, FormState::default(), StatusCode::OK).await
 }
 
-async fn invite(State(state): State<AppState>, user: CurrentUser, body: Bytes) -> Result<Response, WebError> {
+async fn invite(State(state): State<AppState>, user: CurrentUser, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
     admin(&user)?;
-    let f = Fields::from_urlencoded(&body);
-    user.check_csrf(f.get("csrf_token"))?;
     let mut errors = Vec::new();
     let email = EmailAddress::parse(f.get("email")).map_err(|e| errors.push(field_error(e))).ok();
     let name = f.get("name").trim();
@@ -443,9 +440,8 @@ async fn confirm_revoke(State(state): State<AppState>, user: CurrentUser, Path(i
     render(&ConfirmView { page, heading, explanation, action: format!("/admin/tokens/{}/revoke", t.id), button: "Revoke token", warning: true, cancel: "/admin/tokens".into() })
 }
 
-async fn revoke(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, body: Bytes) -> Result<Response, WebError> {
+async fn revoke(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, CheckedForm(_): CheckedForm) -> Result<Response, WebError> {
     admin(&user)?;
-    user.check_csrf(Fields::from_urlencoded(&body).get("csrf_token"))?;
     state.store.revoke_api_token(&user.audit(), &id).await?;
     tracing::info!(token_id = %id, by = %user.user.id, "token revoked");
     Ok(Redirect::to("/admin/tokens?notice=revoked").into_response())

@@ -3,13 +3,13 @@
 
 use crate::routes::Routes;
 use super::{notice, page, render};
+use crate::auth::CheckedForm;
 use crate::auth::CurrentUser;
 use linkwork_app::casework::{self as cases};
 use linkwork_app::clock::today;
 use linkwork_app::forms::Fields;
 use crate::views::*;
 use crate::{AppState, WebError};
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -33,14 +33,14 @@ pub fn routes() -> Routes {
         .post("/practice/referrals/new", new_referral)
         .get("/referrals/{id}", record)
         .post("/referrals/{id}/accept", accept)
-        .get("/referrals/{id}/conversation", form_page)
-        .post("/referrals/{id}/conversation", submit)
-        .get("/referrals/{id}/contacts/new", form_page)
-        .post("/referrals/{id}/contacts/new", submit)
-        .get("/referrals/{id}/measures/new", form_page)
-        .post("/referrals/{id}/measures/new", submit)
-        .get("/referrals/{id}/onward/new", form_page)
-        .post("/referrals/{id}/onward/new", submit)
+        .get("/referrals/{id}/conversation", conversation_form)
+        .post("/referrals/{id}/conversation", save_conversation)
+        .get("/referrals/{id}/contacts/new", contact_form)
+        .post("/referrals/{id}/contacts/new", save_contact)
+        .get("/referrals/{id}/measures/new", measure_form)
+        .post("/referrals/{id}/measures/new", save_measure)
+        .get("/referrals/{id}/onward/new", onward_form)
+        .post("/referrals/{id}/onward/new", save_onward)
 }
 
 type Params = Query<HashMap<String, String>>;
@@ -149,9 +149,7 @@ async fn new_referral_form(State(state): State<AppState>, user: CurrentUser, uri
     new_referral_page(&state, &user, FormState::new(Fields::from_pairs(defaults), vec![]), uri.path()).await
 }
 
-async fn new_referral(State(state): State<AppState>, user: CurrentUser, uri: axum::http::Uri, body: Bytes) -> Result<Response, WebError> {
-    let f = Fields::from_urlencoded(&body);
-    user.check_csrf(f.get("csrf_token"))?;
+async fn new_referral(State(state): State<AppState>, user: CurrentUser, uri: axum::http::Uri, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
     let source = if user.role() == Role::PracticeStaff { DetailsSource::PracticeForm } else { DetailsSource::LinkWorkerForm };
     match cases::create_referral(&*state.store, &user.actor(), &user.audit(), &f, source).await {
         Ok(_) if user.role() == Role::PracticeStaff => Ok(Redirect::to("/practice/referrals?notice=referral_created").into_response()),
@@ -219,15 +217,14 @@ async fn record(State(state): State<AppState>, user: CurrentUser, Path(id): Path
     render(&ReferralView { instruments, accompanied, page, r, age, decline_reasons: choices!(DeclineReason), measures, goal_statuses: choices!(GoalStatus), workers, referred_by, onward_loop, conflicts, sharing, needs, goals, plan_history, corrections })
 }
 
-async fn accept(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, body: Bytes) -> Result<Redirect, WebError> {
-    let f = Fields::from_urlencoded(&body);
-    user.check_csrf(f.get("csrf_token"))?;
+async fn accept(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, CheckedForm(_): CheckedForm) -> Result<Redirect, WebError> {
     let worker = (user.role() == Role::LinkWorker).then(|| user.user.id.clone());
     cases::accept(&*state.store, &user.actor(), &user.audit(), &id, worker).await?;
     Ok(Redirect::to(&format!("/referrals/{id}?notice=accepted")))
 }
 
-/// The support forms on a referral, told apart by the last part of the path.
+/// The support forms on a referral: each has its own route and handlers (below), which share
+/// the page and the save.
 #[derive(Clone, Copy, PartialEq)]
 enum SupportForm {
     Conversation,
@@ -237,16 +234,9 @@ enum SupportForm {
 }
 
 impl SupportForm {
-    fn from_path(path: &str, q: &HashMap<String, String>) -> Result<Self, WebError> {
-        Ok(if path.ends_with("/conversation") {
-            Self::Conversation
-        } else if path.ends_with("/contacts/new") {
-            Self::Contact
-        } else if path.ends_with("/measures/new") {
-            Self::Measure(Instrument::parse(q.get("instrument").map(String::as_str).unwrap_or("")).map_err(|_| WebError::NotFound)?)
-        } else {
-            Self::Onward
-        })
+    /// The measure form for the questionnaire `?instrument=` names (404 for an unknown one).
+    fn measure(q: &HashMap<String, String>) -> Result<Self, WebError> {
+        Instrument::parse(q.get("instrument").map(String::as_str).unwrap_or("")).map(Self::Measure).map_err(|_| WebError::NotFound)
     }
 
     fn notice(self) -> &'static str {
@@ -304,8 +294,23 @@ async fn render_support_form(state: &AppState, user: &CurrentUser, r: &ReferralR
     }
 }
 
-async fn form_page(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, uri: axum::http::Uri, Query(q): Params) -> Result<Html<String>, WebError> {
-    let kind = SupportForm::from_path(uri.path(), &q)?;
+async fn conversation_form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, uri: axum::http::Uri, Query(q): Params) -> Result<Html<String>, WebError> {
+    form_page(SupportForm::Conversation, state, user, id, uri, q).await
+}
+
+async fn contact_form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, uri: axum::http::Uri, Query(q): Params) -> Result<Html<String>, WebError> {
+    form_page(SupportForm::Contact, state, user, id, uri, q).await
+}
+
+async fn measure_form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, uri: axum::http::Uri, Query(q): Params) -> Result<Html<String>, WebError> {
+    form_page(SupportForm::measure(&q)?, state, user, id, uri, q).await
+}
+
+async fn onward_form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, uri: axum::http::Uri, Query(q): Params) -> Result<Html<String>, WebError> {
+    form_page(SupportForm::Onward, state, user, id, uri, q).await
+}
+
+async fn form_page(kind: SupportForm, state: AppState, user: CurrentUser, id: String, uri: axum::http::Uri, q: HashMap<String, String>) -> Result<Html<String>, WebError> {
     let r = read_record(&state, &user, &id).await?;
     let mut defaults = kind.defaults();
     match kind {
@@ -344,10 +349,24 @@ fn contact_defaults(r: &ReferralRecord) -> Fields {
 /// Minutes offered for a first contact (a typical first phone call).
 const TYPICAL_CONTACT_MINUTES: u32 = 30;
 
-async fn submit(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, uri: axum::http::Uri, Query(q): Params, body: Bytes) -> Result<Response, WebError> {
-    let kind = SupportForm::from_path(uri.path(), &q)?;
-    let f = Fields::from_urlencoded(&body);
-    user.check_csrf(f.get("csrf_token"))?;
+async fn save_conversation(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, uri: axum::http::Uri, Query(q): Params, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
+    save(SupportForm::Conversation, state, user, id, uri, q, f).await
+}
+
+async fn save_contact(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, uri: axum::http::Uri, Query(q): Params, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
+    save(SupportForm::Contact, state, user, id, uri, q, f).await
+}
+
+async fn save_measure(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, uri: axum::http::Uri, Query(q): Params, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
+    save(SupportForm::measure(&q)?, state, user, id, uri, q, f).await
+}
+
+async fn save_onward(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, uri: axum::http::Uri, Query(q): Params, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
+    save(SupportForm::Onward, state, user, id, uri, q, f).await
+}
+
+/// Saves a support form; on a problem, shows it again with every error.
+async fn save(kind: SupportForm, state: AppState, user: CurrentUser, id: String, uri: axum::http::Uri, q: HashMap<String, String>, f: Fields) -> Result<Response, WebError> {
     let (store, actor, who) = (&*state.store, user.actor(), user.audit());
     let result = match kind {
         SupportForm::Conversation => cases::record_conversation(store, &actor, &who, &id, &f).await.map(drop),

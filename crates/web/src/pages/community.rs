@@ -2,13 +2,13 @@
 
 use crate::routes::Routes;
 use super::{page, render};
+use crate::auth::CheckedForm;
 use crate::auth::CurrentUser;
 use linkwork_app::clock::today;
 use linkwork_app::forms::Fields;
 use crate::views::*;
 use crate::{AppState, WebError};
 use linkwork_app::team;
-use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -59,9 +59,7 @@ async fn form(State(state): State<AppState>, user: CurrentUser) -> Result<Html<S
     form_page(&state, &user, FormState::new(Fields::from_pairs(vec![("activity_on".into(), today().to_string())]), vec![])).await
 }
 
-async fn create(State(state): State<AppState>, user: CurrentUser, body: Bytes) -> Result<Response, WebError> {
-    let f = Fields::from_urlencoded(&body);
-    user.check_csrf(f.get("csrf_token"))?;
+async fn create(State(state): State<AppState>, user: CurrentUser, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
     match team::log_community(&*state.store, &user.actor(), &user.user.id, &f).await {
         Ok(_) => Ok(Redirect::to("/community?notice=community").into_response()),
         Err(linkwork_app::AppError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, form_page(&state, &user, FormState::new(f, errors)).await?).into_response()),

@@ -3,6 +3,7 @@
 //! The use cases are in `crate::contact_details`.
 
 use super::{notice, page, render};
+use crate::auth::CheckedForm;
 use crate::auth::CurrentUser;
 use linkwork_app::contact_details as uc;
 use linkwork_app::forms::{FieldError, Fields};
@@ -10,7 +11,6 @@ use crate::routes::Routes;
 use crate::views::{date, FormState, Page};
 use crate::{AppState, WebError};
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -59,9 +59,7 @@ async fn form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<S
     form_page(&state, &user, &id, None, vec![], q.get("notice").map(String::as_str)).await
 }
 
-async fn save(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, body: Bytes) -> Result<Response, WebError> {
-    let f = Fields::from_urlencoded(&body);
-    user.check_csrf(f.get("csrf_token"))?;
+async fn save(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
     match uc::change(&*state.store, &user.actor(), &user.audit(), &id, &f).await {
         Ok(_) => Ok(Redirect::to(&format!("/referrals/{id}?notice=contact_details")).into_response()),
         Err(linkwork_app::AppError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, form_page(&state, &user, &id, Some(f), errors, None).await?).into_response()),
@@ -69,9 +67,7 @@ async fn save(State(state): State<AppState>, user: CurrentUser, Path(id): Path<S
     }
 }
 
-async fn withdraw_sharing(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, body: Bytes) -> Result<Response, WebError> {
-    let f = Fields::from_urlencoded(&body);
-    user.check_csrf(f.get("csrf_token"))?;
+async fn withdraw_sharing(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
     match uc::withdraw_sharing(&*state.store, &user.actor(), &user.audit(), &id, &f).await {
         Ok(()) => Ok(Redirect::to(&format!("/referrals/{id}/contact-details?notice=sharing_withdrawn")).into_response()),
         Err(linkwork_app::AppError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, form_page(&state, &user, &id, None, errors, None).await?).into_response()),

@@ -5,6 +5,7 @@
 //! measures, goal review) lives here too, as does the record's panel of corrections.
 
 use super::{notice, page, render};
+use crate::auth::CheckedForm;
 use crate::auth::CurrentUser;
 use linkwork_app::casework::{self as cases};
 use linkwork_app::clock::today;
@@ -16,7 +17,6 @@ use crate::views::{choices, days, Choice, FormState, Page};
 use crate::{AppState, WebError};
 use linkwork_app::{intake, team};
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -154,9 +154,7 @@ fn decline_reason_errors(f: &Fields) -> Vec<FieldError> {
 
 /// "Decline referral" on the record asks first (with the reason chosen, or an error if none
 /// was); only the confirmation's "Decline referral" declines.
-async fn decline(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, body: Bytes) -> Result<Response, WebError> {
-    let f = Fields::from_urlencoded(&body);
-    user.check_csrf(f.get("csrf_token"))?;
+async fn decline(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
     if !confirmed(&f) {
         let errors = decline_reason_errors(&f);
         return decline_page(&state, &user, &id, f, errors).await;
@@ -212,9 +210,7 @@ async fn reopen_form(State(state): State<AppState>, user: CurrentUser, Path(id):
     reopen_page(&state, &user, &id, FormState::default()).await
 }
 
-async fn reopen(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, body: Bytes) -> Result<Response, WebError> {
-    let f = Fields::from_urlencoded(&body);
-    user.check_csrf(f.get("csrf_token"))?;
+async fn reopen(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
     match corrections::reopen(&*state.store, &user.actor(), &user.audit(), &id, &f).await {
         Ok(()) => Ok(Redirect::to(&format!("/referrals/{id}?notice=reopened")).into_response()),
         Err(linkwork_app::AppError::Invalid(errors)) => reopen_page(&state, &user, &id, FormState::new(f, errors)).await,
@@ -225,9 +221,7 @@ async fn reopen(State(state): State<AppState>, user: CurrentUser, Path(id): Path
 // ---- merging a duplicate ----
 
 /// "Merge into the open referral" asks first; only Confirm merges.
-async fn merge(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, body: Bytes) -> Result<Response, WebError> {
-    let f = Fields::from_urlencoded(&body);
-    user.check_csrf(f.get("csrf_token"))?;
+async fn merge(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
     if confirmed(&f) {
         let into = team::merge(&*state.store, &user.actor(), &user.audit(), &id).await?;
         return Ok(Redirect::to(&format!("/referrals/{into}?notice=merged")).into_response());
@@ -294,9 +288,7 @@ async fn decline_incoming_page(state: &AppState, user: &CurrentUser, id: &str, f
     .respond(status)
 }
 
-async fn decline_incoming(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, body: Bytes) -> Result<Response, WebError> {
-    let f = Fields::from_urlencoded(&body);
-    user.check_csrf(f.get("csrf_token"))?;
+async fn decline_incoming(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
     if !confirmed(&f) {
         let errors = decline_reason_errors(&f);
         return decline_incoming_page(&state, &user, &id, f, errors).await;
@@ -408,9 +400,7 @@ async fn discharge_form(State(state): State<AppState>, user: CurrentUser, Path(i
 
 /// The walk-through's answers are checked, then shown back with what will happen (Confirm,
 /// Change or Cancel); only Confirm discharges.
-async fn discharge(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, body: Bytes) -> Result<Response, WebError> {
-    let f = Fields::from_urlencoded(&body);
-    user.check_csrf(f.get("csrf_token"))?;
+async fn discharge(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
     if f.get("change") == "yes" {
         return discharge_page(&state, &user, &id, FormState::new(f, vec![]), None).await;
     }
@@ -464,8 +454,7 @@ async fn discharge(State(state): State<AppState>, user: CurrentUser, Path(id): P
 
 // ---- a partner undoing its last change ----
 
-async fn partner_undo(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, body: Bytes) -> Result<Redirect, WebError> {
-    user.check_csrf(Fields::from_urlencoded(&body).get("csrf_token"))?;
+async fn partner_undo(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, CheckedForm(_): CheckedForm) -> Result<Redirect, WebError> {
     corrections::partner_undo(&*state.store, &user.actor(), &user.audit(), &id).await?;
     Ok(Redirect::to(&format!("/partner/referrals/{id}?notice=partner_undone")))
 }

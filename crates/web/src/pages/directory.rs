@@ -5,6 +5,7 @@
 
 use crate::routes::Routes;
 use super::{page, render};
+use crate::auth::CheckedForm;
 use crate::auth::CurrentUser;
 use linkwork_app::casework::{self as cases};
 use linkwork_app::clock::today;
@@ -13,7 +14,6 @@ use crate::views::{choices, date, opt_date, Choice, FormState, Page};
 use crate::{AppState, WebError};
 use linkwork_app::directory;
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -264,9 +264,7 @@ async fn edit_form(State(state): State<AppState>, user: CurrentUser, Path(id): P
     edit_page(&state, &user, &s, form).await
 }
 
-async fn edit(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, body: Bytes) -> Result<Response, WebError> {
-    let f = Fields::from_urlencoded(&body);
-    user.check_csrf(f.get("csrf_token"))?;
+async fn edit(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
     match directory::update_profile(&*state.store, &user.actor(), &id, &f).await {
         Ok(s) => Ok(Redirect::to(&format!("/directory/{}?notice=saved", s.id)).into_response()),
         Err(linkwork_app::AppError::Invalid(errors)) => {

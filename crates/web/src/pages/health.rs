@@ -2,15 +2,14 @@
 //! (`/health/sroi`), and the activity upload (`/health/activity/import`, the same use case as
 //! `linkwork import activity`).
 
+use crate::auth::CheckedForm;
 use crate::routes::Routes;
 use super::{page, render};
 use crate::auth::CurrentUser;
-use linkwork_app::forms::Fields;
 use crate::views::{Choice, FormState, Page};
 use linkwork_app::{health_tariff, sroi_settings};
 use crate::{AppState, WebError};
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, Query, State};
 use axum::http::StatusCode;
@@ -116,10 +115,8 @@ async fn show(
 async fn save(
     State(state): State<AppState>,
     user: CurrentUser,
-    body: Bytes,
+    CheckedForm(f): CheckedForm,
 ) -> Result<Response, WebError> {
-    let f = Fields::from_urlencoded(&body);
-    user.check_csrf(f.get("csrf_token"))?;
     match health_tariff::save_tariff(&*state.store, &user.actor(), &user.audit(), &f).await {
         Ok(_) => Ok(Redirect::to("/health/tariff?notice=saved").into_response()),
         Err(linkwork_app::AppError::Invalid(errors)) => Ok((
@@ -257,10 +254,8 @@ async fn show_sroi(
 async fn save_sroi(
     State(state): State<AppState>,
     user: CurrentUser,
-    body: Bytes,
+    CheckedForm(f): CheckedForm,
 ) -> Result<Response, WebError> {
-    let f = Fields::from_urlencoded(&body);
-    user.check_csrf(f.get("csrf_token"))?;
     match sroi_settings::save_sroi_model(&*state.store, &user.actor(), &user.audit(), &f).await {
         Ok(_) => Ok(Redirect::to("/health/sroi?notice=saved").into_response()),
         Err(linkwork_app::AppError::Invalid(errors)) => {

@@ -1,16 +1,16 @@
 //! Ways in: the public self-referral form, VCSE partners' referral form, and GP practice staff's
 //! list of what they referred (their form is the full referral form in `casework.rs`).
 
+use crate::auth::CheckedPublicForm;
 use crate::routes::Routes;
 use super::{notice, page, render};
+use crate::auth::CheckedForm;
 use crate::auth::{self, CurrentUser};
-use linkwork_app::forms::Fields;
 use linkwork_app::intake::{self, Referrer};
 use crate::views::*;
 use crate::{AppState, WebError};
-use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use linkwork_domain::access::{OrgKind, Role};
 use linkwork_domain::casework::need::NeedDomain;
@@ -78,12 +78,10 @@ async fn self_referral_form(State(state): State<AppState>) -> Result<Response, W
     short_form(&state, None, FormState::default(), StatusCode::OK).await
 }
 
-async fn self_referral(State(state): State<AppState>, ConnectInfo(addr): ConnectInfo<SocketAddr>, headers: HeaderMap, body: Bytes) -> Result<Response, WebError> {
+async fn self_referral(State(state): State<AppState>, ConnectInfo(addr): ConnectInfo<SocketAddr>, CheckedPublicForm(f): CheckedPublicForm) -> Result<Response, WebError> {
     if !state.self_referral_limit.allow(addr.ip(), std::time::Instant::now()) {
         return Ok((StatusCode::TOO_MANY_REQUESTS, "Too many referrals from this connection. Please try again later, or ask your GP practice to refer you.").into_response());
     }
-    let f = Fields::from_urlencoded(&body);
-    auth::check_form_csrf(&headers, f.get("csrf_token"))?;
     if !f.get("website").is_empty() {
         // A field people cannot see was filled in: a robot. Answer as if it worked; store nothing.
         return Ok(Redirect::to("/self-referral/sent?reference=LW-RECEIVED").into_response());
@@ -103,9 +101,7 @@ async fn partner_form(State(state): State<AppState>, user: CurrentUser) -> Resul
     short_form(&state, Some(&user), FormState::default(), StatusCode::OK).await
 }
 
-async fn partner_refer(State(state): State<AppState>, user: CurrentUser, body: Bytes) -> Result<Response, WebError> {
-    let f = Fields::from_urlencoded(&body);
-    user.check_csrf(f.get("csrf_token"))?;
+async fn partner_refer(State(state): State<AppState>, user: CurrentUser, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
     match intake::refer_in(&*state.store, Referrer::Partner(&user.actor(), Some(&user.user.id)), &user.audit(), &f).await {
         Ok(reference) => Ok(Redirect::to(&format!("/partner/refer/sent?reference={reference}")).into_response()),
         Err(linkwork_app::AppError::Invalid(errors)) => short_form(&state, Some(&user), FormState::new(f, errors), StatusCode::UNPROCESSABLE_ENTITY).await,

@@ -4,6 +4,7 @@
 
 use crate::routes::Routes;
 use super::{notice, page, render};
+use crate::auth::CheckedForm;
 use crate::auth::CurrentUser;
 use linkwork_app::casework::{self as cases};
 use linkwork_app::clock::today;
@@ -11,7 +12,6 @@ use linkwork_app::forms::{Checker, Fields};
 use crate::views::{Choice, FormState, Page};
 use crate::{AppState, WebError};
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -164,9 +164,7 @@ async fn schedule_form(State(state): State<AppState>, user: CurrentUser, Query(q
     schedule_page(&state, &user, FormState::new(Fields::from_pairs(pairs), vec![]), q.get("notice").map(String::as_str)).await
 }
 
-async fn save_schedule(State(state): State<AppState>, user: CurrentUser, body: Bytes) -> Result<Response, WebError> {
-    let f = Fields::from_urlencoded(&body);
-    user.check_csrf(f.get("csrf_token"))?;
+async fn save_schedule(State(state): State<AppState>, user: CurrentUser, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
     require_manager(&user)?;
     match MeasurementSchedule::parse(&f.all("instruments"), f.get("months")) {
         Ok(schedule) => {
@@ -285,9 +283,7 @@ fn render_self_complete(user: &CurrentUser, id: &str, instrument: Instrument, fi
 
 /// The timepoint a self-completed measure is recorded at: baseline if the person has none of this
 /// instrument yet, otherwise a follow-up. The link worker can correct it on the record later.
-async fn self_complete_submit(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, Query(q): Params, body: Bytes) -> Result<Response, WebError> {
-    let f = Fields::from_urlencoded(&body);
-    user.check_csrf(f.get("csrf_token"))?;
+async fn self_complete_submit(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, Query(q): Params, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
     let instrument = Instrument::parse(q.get("instrument").map(String::as_str).unwrap_or("")).map_err(|_| WebError::NotFound)?;
     let header = linkwork_app::access::casework_change(&*state.store, &user.actor(), &id).await?;
     header.status.require_active()?;
@@ -419,10 +415,8 @@ async fn custom_new_form(State(state): State<AppState>, user: CurrentUser) -> Re
     custom_new_page(&state, &user, FormState::new(Fields::from_pairs(vec![("version".into(), "1".into()), ("scoring".into(), "sum".into()), ("better".into(), "higher".into())]), vec![])).await
 }
 
-async fn custom_create(State(state): State<AppState>, user: CurrentUser, body: Bytes) -> Result<Response, WebError> {
+async fn custom_create(State(state): State<AppState>, user: CurrentUser, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
     use linkwork_domain::measurement::custom_instrument::{CustomForm, CustomInstrument};
-    let f = Fields::from_urlencoded(&body);
-    user.check_csrf(f.get("csrf_token"))?;
     require_manager(&user)?;
     // A code no shipped instrument can have, from the random end of a new id.
     let code = format!("custom_{}", linkwork_store::new_id().replace('-', "").chars().rev().take(12).collect::<String>());
@@ -541,9 +535,7 @@ async fn custom_measure_form(State(state): State<AppState>, user: CurrentUser, P
     render_custom_measure(&state, &user, &id, &c, FormState::new(Fields::from_pairs(vec![("taken_on".into(), today().to_string())]), vec![])).await
 }
 
-async fn custom_measure_submit(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, Query(q): Params, body: Bytes) -> Result<Response, WebError> {
-    let f = Fields::from_urlencoded(&body);
-    user.check_csrf(f.get("csrf_token"))?;
+async fn custom_measure_submit(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, Query(q): Params, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
     let header = linkwork_app::access::casework_change(&*state.store, &user.actor(), &id).await?;
     header.status.require_active()?;
     let (instrument_id, c) = custom_instrument(&*state.store, &header.service_org_id, q.get("instrument")).await?;

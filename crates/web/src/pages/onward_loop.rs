@@ -4,12 +4,12 @@
 
 use crate::routes::Routes;
 use super::{page, render};
+use crate::auth::CheckedForm;
 use crate::auth::CurrentUser;
 use linkwork_app::clock::today;
 use linkwork_app::onward_loop as rules;
 use crate::views::*;
 use crate::{AppState, WebError};
-use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::response::{Html, Redirect};
 use linkwork_domain::onward;
@@ -137,9 +137,7 @@ async fn notifications(State(state): State<AppState>, user: CurrentUser, Query(q
 }
 
 /// Marks one notification (field `id`) or all of them read.
-async fn mark_read(State(state): State<AppState>, user: CurrentUser, body: Bytes) -> Result<Redirect, WebError> {
-    let f = linkwork_app::forms::Fields::from_urlencoded(&body);
-    user.check_csrf(f.get("csrf_token"))?;
+async fn mark_read(State(state): State<AppState>, user: CurrentUser, CheckedForm(f): CheckedForm) -> Result<Redirect, WebError> {
     let id = f.get("id").trim();
     let one = (!id.is_empty()).then_some(id);
     state.store.mark_notifications_read(&user.user.id, &user.user.org_id, one).await?;

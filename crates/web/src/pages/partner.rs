@@ -2,11 +2,11 @@
 
 use crate::routes::Routes;
 use super::{notice, page, render};
+use crate::auth::CheckedForm;
 use crate::auth::CurrentUser;
 use linkwork_app::forms::Fields;
 use crate::views::*;
 use crate::{AppState, WebError};
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -114,9 +114,7 @@ async fn detail(State(state): State<AppState>, user: CurrentUser, Path(id): Path
     detail_page(&state, &user, &id, form, q.get("notice").map(String::as_str)).await
 }
 
-async fn respond(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, body: Bytes) -> Result<Response, WebError> {
-    let f = Fields::from_urlencoded(&body);
-    user.check_csrf(f.get("csrf_token"))?;
+async fn respond(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
     match linkwork_app::partner::partner_respond(&*state.store, &user.actor(), &user.audit(), &id, &f).await {
         Ok(status) => Ok(Redirect::to(&format!("/partner/referrals/{id}?notice=partner_{}", status.code())).into_response()),
         Err(linkwork_app::AppError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, detail_page(&state, &user, &id, FormState::new(f, errors), None).await?).into_response()),

@@ -3,6 +3,7 @@
 //! matters" conversation. Post/redirect/get; the forms carry the page's one-time key.
 
 use super::{page, render};
+use crate::auth::CheckedForm;
 use crate::auth::CurrentUser;
 use linkwork_app::forms::{FieldError, Fields};
 use linkwork_app::plan::{self, HistoryLine};
@@ -10,7 +11,6 @@ use crate::routes::Routes;
 use crate::views::{choices, date, opt_date, Choice, FormState, Page};
 use crate::{AppState, WebError};
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -94,9 +94,7 @@ async fn new_goal_form(State(state): State<AppState>, user: CurrentUser, Path(id
     new_goal_page(&state, &user, &r, FormState::default()).await
 }
 
-async fn new_goal(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, body: Bytes) -> Result<Response, WebError> {
-    let f = Fields::from_urlencoded(&body);
-    user.check_csrf(f.get("csrf_token"))?;
+async fn new_goal(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
     match plan::add_goal(&*state.store, &user.actor(), &user.audit(), &id, &f).await {
         Ok(_) => Ok(Redirect::to(&format!("/referrals/{id}?notice=goal_added#plan")).into_response()),
         Err(linkwork_app::AppError::Invalid(errors)) => {
@@ -142,9 +140,7 @@ async fn edit_goal_form(State(state): State<AppState>, user: CurrentUser, Path((
     edit_goal_page(&state, &user, &r, &goal, FormState::new(goal_fields(&goal), vec![]), StatusCode::OK).await
 }
 
-async fn edit_goal(State(state): State<AppState>, user: CurrentUser, Path((id, goal_id)): Path<(String, String)>, body: Bytes) -> Result<Response, WebError> {
-    let mut f = Fields::from_urlencoded(&body);
-    user.check_csrf(f.get("csrf_token"))?;
+async fn edit_goal(State(state): State<AppState>, user: CurrentUser, Path((id, goal_id)): Path<(String, String)>, CheckedForm(mut f): CheckedForm) -> Result<Response, WebError> {
     let (status, errors) = match plan::change_goal(&*state.store, &user.actor(), &user.audit(), &id, &goal_id, &f).await {
         Ok(0) => return Ok(Redirect::to(&format!("/referrals/{id}?notice=goal_unchanged#plan")).into_response()),
         Ok(_) => return Ok(Redirect::to(&format!("/referrals/{id}?notice=goal_changed#plan")).into_response()),
@@ -191,9 +187,7 @@ async fn needs_form(State(state): State<AppState>, user: CurrentUser, Path(id): 
     needs_page(&state, &user, &r, form).await
 }
 
-async fn change_needs(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, body: Bytes) -> Result<Response, WebError> {
-    let f = Fields::from_urlencoded(&body);
-    user.check_csrf(f.get("csrf_token"))?;
+async fn change_needs(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
     match plan::change_needs(&*state.store, &user.actor(), &user.audit(), &id, &f).await {
         Ok(()) => Ok(Redirect::to(&format!("/referrals/{id}?notice=needs")).into_response()),
         Err(linkwork_app::AppError::Invalid(errors)) => {

@@ -3,6 +3,7 @@
 //! audit trail. The use cases are in `linkwork_app::privacy`.
 
 use super::{page, render};
+use crate::auth::CheckedForm;
 use crate::auth::CurrentUser;
 use linkwork_app::forms::Fields;
 use linkwork_app::privacy as uc;
@@ -10,7 +11,6 @@ use crate::routes::Routes;
 use crate::views::{date, Choice, FormState, Page};
 use crate::{AppState, WebError};
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -50,9 +50,7 @@ pub(crate) fn shown(field: PersonField, value: Option<&str>) -> String {
     }
 }
 
-async fn resolve_conflict(State(state): State<AppState>, user: CurrentUser, Path((id, conflict_id)): Path<(String, String)>, body: Bytes) -> Result<Redirect, WebError> {
-    let f = Fields::from_urlencoded(&body);
-    user.check_csrf(f.get("csrf_token"))?;
+async fn resolve_conflict(State(state): State<AppState>, user: CurrentUser, Path((id, conflict_id)): Path<(String, String)>, CheckedForm(f): CheckedForm) -> Result<Redirect, WebError> {
     uc::resolve_conflict(&*state.store, &user.actor(), &user.audit(), &id, &conflict_id, &f).await?;
     Ok(Redirect::to(&format!("/referrals/{id}?notice=identity_settled")))
 }
@@ -95,9 +93,7 @@ async fn details_form(State(state): State<AppState>, user: CurrentUser, Path(id)
     details_page(&state, &user, &id, None).await
 }
 
-async fn details_save(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, body: Bytes) -> Result<Response, WebError> {
-    let f = Fields::from_urlencoded(&body);
-    user.check_csrf(f.get("csrf_token"))?;
+async fn details_save(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
     match uc::correct_details(&*state.store, &user.actor(), &user.audit(), &id, &f).await {
         Ok(_) => Ok(Redirect::to(&format!("/people/{id}?notice=details_corrected")).into_response()),
         Err(linkwork_app::AppError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, details_page(&state, &user, &id, Some(FormState::new(f, errors))).await?).into_response()),
@@ -162,9 +158,7 @@ async fn restrict_form(State(state): State<AppState>, user: CurrentUser, Path(id
     rights_page(&state, &user, &id, "restrict", FormState::default()).await
 }
 
-async fn restrict(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, body: Bytes) -> Result<Response, WebError> {
-    let f = Fields::from_urlencoded(&body);
-    user.check_csrf(f.get("csrf_token"))?;
+async fn restrict(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
     match uc::restrict(&*state.store, &user.actor(), &user.audit(), &id, &f).await {
         Ok(()) => Ok(Redirect::to(&format!("/people/{id}?notice=restricted")).into_response()),
         Err(linkwork_app::AppError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, rights_page(&state, &user, &id, "restrict", FormState::new(f, errors)).await?).into_response()),
@@ -172,9 +166,7 @@ async fn restrict(State(state): State<AppState>, user: CurrentUser, Path(id): Pa
     }
 }
 
-async fn lift_restriction(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, body: Bytes) -> Result<Redirect, WebError> {
-    let f = Fields::from_urlencoded(&body);
-    user.check_csrf(f.get("csrf_token"))?;
+async fn lift_restriction(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, CheckedForm(_): CheckedForm) -> Result<Redirect, WebError> {
     uc::lift_restriction(&*state.store, &user.actor(), &user.audit(), &id).await?;
     Ok(Redirect::to(&format!("/people/{id}?notice=restriction_lifted")))
 }
@@ -183,9 +175,7 @@ async fn erase_form(State(state): State<AppState>, user: CurrentUser, Path(id): 
     rights_page(&state, &user, &id, "erase", FormState::default()).await
 }
 
-async fn erase(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, body: Bytes) -> Result<Response, WebError> {
-    let f = Fields::from_urlencoded(&body);
-    user.check_csrf(f.get("csrf_token"))?;
+async fn erase(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
     match uc::erase(&*state.store, &user.actor(), &user.audit(), &id, &f).await {
         Ok(()) => Ok(Redirect::to("/people?notice=erased").into_response()),
         Err(linkwork_app::AppError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, rights_page(&state, &user, &id, "erase", FormState::new(f, errors)).await?).into_response()),
@@ -333,9 +323,7 @@ async fn retention_form(State(state): State<AppState>, user: CurrentUser, Query(
     retention_page(&state, &user, None, q.get("notice").filter(|n| *n == "saved").map(|_| "Retention period saved".to_owned())).await
 }
 
-async fn retention_save(State(state): State<AppState>, user: CurrentUser, body: Bytes) -> Result<Response, WebError> {
-    let f = Fields::from_urlencoded(&body);
-    user.check_csrf(f.get("csrf_token"))?;
+async fn retention_save(State(state): State<AppState>, user: CurrentUser, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
     match uc::set_retention(&*state.store, &user.actor(), &user.audit(), &f).await {
         Ok(_) => Ok(Redirect::to("/privacy/retention?notice=saved").into_response()),
         Err(linkwork_app::AppError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, retention_page(&state, &user, Some(FormState::new(f, errors)), None).await?).into_response()),

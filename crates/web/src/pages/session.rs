@@ -1,14 +1,15 @@
 //! Signing in (password or OpenID Connect) and out, each role's home page, your own account
 //! (sign out everywhere) and setting a password through a single-use link.
 
+use crate::auth::CheckedPublicForm;
 use super::{page, render};
+use crate::auth::CheckedForm;
 use crate::auth::{self, lockout, CurrentUser};
 use linkwork_app::forms::{FieldError, Fields};
 use crate::routes::Routes;
 use crate::views::{ErrorView, FormState, LoginView, Page};
 use crate::{AppState, WebError};
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{AppendHeaders, Html, IntoResponse, Redirect, Response};
@@ -86,9 +87,7 @@ async fn start_session(state: &AppState, user: &User, extra_cookie: Option<Strin
     Ok((AppendHeaders(cookies), Redirect::to(home_of(user.role))).into_response())
 }
 
-async fn login(State(state): State<AppState>, ConnectInfo(addr): ConnectInfo<std::net::SocketAddr>, headers: HeaderMap, body: Bytes) -> Result<Response, WebError> {
-    let f = Fields::from_urlencoded(&body);
-    auth::check_form_csrf(&headers, f.get("csrf_token"))?;
+async fn login(State(state): State<AppState>, ConnectInfo(addr): ConnectInfo<std::net::SocketAddr>, CheckedPublicForm(f): CheckedPublicForm) -> Result<Response, WebError> {
     let email = f.get("email").trim();
     let mut errors = Vec::new();
     if email.is_empty() {
@@ -122,9 +121,7 @@ async fn login(State(state): State<AppState>, ConnectInfo(addr): ConnectInfo<std
     login_page(&state, FormState::new(values, errors), StatusCode::UNPROCESSABLE_ENTITY, None)
 }
 
-async fn logout(State(state): State<AppState>, headers: HeaderMap, user: CurrentUser, body: Bytes) -> Result<Response, WebError> {
-    let f = Fields::from_urlencoded(&body);
-    user.check_csrf(f.get("csrf_token"))?;
+async fn logout(State(state): State<AppState>, headers: HeaderMap, _user: CurrentUser, CheckedForm(_): CheckedForm) -> Result<Response, WebError> {
     if let Some(secret) = crate::auth::cookie(&headers, crate::auth::SESSION_COOKIE) {
         state.store.delete_session(&auth::hash_secret(secret)).await?;
     }
@@ -194,9 +191,7 @@ async fn account(State(state): State<AppState>, user: CurrentUser) -> Result<Htm
 }
 
 /// Ends every session of the signed-in user, this one included.
-async fn sign_out_everywhere(State(state): State<AppState>, user: CurrentUser, body: Bytes) -> Result<Response, WebError> {
-    let f = Fields::from_urlencoded(&body);
-    user.check_csrf(f.get("csrf_token"))?;
+async fn sign_out_everywhere(State(state): State<AppState>, user: CurrentUser, CheckedForm(_): CheckedForm) -> Result<Response, WebError> {
     state.store.end_sessions(&user.audit(), &user.user.id).await?;
     Ok(([(header::SET_COOKIE, auth::clear_session_cookie(state.config.secure_cookies))], Redirect::to("/login?notice=signed_out_everywhere")).into_response())
 }
@@ -246,9 +241,7 @@ async fn password_form(State(state): State<AppState>, Path(token): Path<String>)
     password_page(&state, &token, FormState::default(), StatusCode::OK).await
 }
 
-async fn set_password(State(state): State<AppState>, Path(token): Path<String>, headers: HeaderMap, body: Bytes) -> Result<Response, WebError> {
-    let f = Fields::from_urlencoded(&body);
-    auth::check_form_csrf(&headers, f.get("csrf_token"))?;
+async fn set_password(State(state): State<AppState>, Path(token): Path<String>, CheckedPublicForm(f): CheckedPublicForm) -> Result<Response, WebError> {
     let password = f.get("password");
     let mut errors = Vec::new();
     if let Err(message) = auth::check_new_password(password) {

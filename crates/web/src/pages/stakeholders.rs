@@ -1,6 +1,7 @@
 //! Pages of the stakeholder slice: "My wellbeing check-in" for link workers (their form and their
 //! own history, seen by nobody else).
 
+use crate::auth::CheckedForm;
 use crate::routes::Routes;
 use super::{page, render};
 use crate::auth::CurrentUser;
@@ -10,7 +11,6 @@ use linkwork_app::stakeholders as uc;
 use crate::views::{date, Choice, FormState, ItemView, Page};
 use crate::{AppState, WebError};
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -140,10 +140,8 @@ async fn check_in_page(
 async fn check_in(
     State(state): State<AppState>,
     user: CurrentUser,
-    body: Bytes,
+    CheckedForm(f): CheckedForm,
 ) -> Result<Response, WebError> {
-    let f = Fields::from_urlencoded(&body);
-    user.check_csrf(f.get("csrf_token"))?;
     match uc::record_check_in(&*state.store, &user.actor(), &user.user.id, &f).await {
         Ok(_) => Ok(Redirect::to("/wellbeing?notice=checked_in").into_response()),
         Err(linkwork_app::AppError::Invalid(errors)) => Ok((
@@ -268,10 +266,8 @@ async fn plan_page(
 async fn add_stakeholder(
     State(state): State<AppState>,
     user: CurrentUser,
-    body: Bytes,
+    CheckedForm(f): CheckedForm,
 ) -> Result<Response, WebError> {
-    let f = Fields::from_urlencoded(&body);
-    user.check_csrf(f.get("csrf_token"))?;
     match uc::add_stakeholder(&*state.store, &user.actor(), &user.user.id, &f).await {
         Ok(id) => {
             Ok(Redirect::to(&format!("/stakeholders/{id}?notice=stakeholder")).into_response())
@@ -359,10 +355,8 @@ async fn add_statement(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
-    body: Bytes,
+    CheckedForm(f): CheckedForm,
 ) -> Result<Response, WebError> {
-    let f = Fields::from_urlencoded(&body);
-    user.check_csrf(f.get("csrf_token"))?;
     let choices = uc::indicator_choices(&*state.store, &user.actor()).await?;
     match uc::add_statement(&*state.store, &user.actor(), &id, &f, &choices).await {
         Ok(_) => Ok(Redirect::to(&format!("/stakeholders/{id}?notice=statement")).into_response()),
@@ -504,10 +498,8 @@ async fn evidence_form(
 async fn evidence_create(
     State(state): State<AppState>,
     user: CurrentUser,
-    body: Bytes,
+    CheckedForm(f): CheckedForm,
 ) -> Result<Response, WebError> {
-    let f = Fields::from_urlencoded(&body);
-    user.check_csrf(f.get("csrf_token"))?;
     match uc::record_evidence(&*state.store, &user.actor(), &user.user.id, &f).await {
         Ok(_) => Ok(Redirect::to("/evidence?notice=recorded").into_response()),
         Err(linkwork_app::AppError::Invalid(errors)) => Ok((
@@ -571,10 +563,8 @@ async fn evidence_approve(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
-    body: Bytes,
+    CheckedForm(f): CheckedForm,
 ) -> Result<Response, WebError> {
-    let f = Fields::from_urlencoded(&body);
-    user.check_csrf(f.get("csrf_token"))?;
     match uc::approve_evidence(&*state.store, &user.actor(), &user.user.id, &id, &f).await {
         Ok(()) => Ok(Redirect::to("/evidence?notice=approved").into_response()),
         Err(linkwork_app::AppError::Invalid(errors)) => Ok((

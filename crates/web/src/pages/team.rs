@@ -2,13 +2,13 @@
 
 use crate::routes::Routes;
 use super::{page, render};
+use crate::auth::CheckedForm;
 use crate::auth::CurrentUser;
 use linkwork_app::clock::today;
 use linkwork_app::forms::Fields;
 use crate::views::*;
 use crate::{AppState, WebError};
 use linkwork_app::team;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -156,9 +156,7 @@ async fn mdt_form(State(state): State<AppState>, user: CurrentUser) -> Result<Ht
 /// The MDT form is one form: its buttons search the open caseload (`step=find`), add a person
 /// (`add`) or take one off (`remove`) and show the form again with everything typed kept, or save
 /// the meeting. Nothing is saved until "Save meeting".
-async fn mdt_create(State(state): State<AppState>, user: CurrentUser, body: Bytes) -> Result<Response, WebError> {
-    let mut f = Fields::from_urlencoded(&body);
-    user.check_csrf(f.get("csrf_token"))?;
+async fn mdt_create(State(state): State<AppState>, user: CurrentUser, CheckedForm(mut f): CheckedForm) -> Result<Response, WebError> {
     let (add, remove) = (f.get("add").to_owned(), f.get("remove").to_owned());
     if !add.is_empty() || !remove.is_empty() || f.get("step") == "find" {
         let mut chosen: Vec<String> = Vec::new();

@@ -4,6 +4,7 @@
 use crate::routes::Routes;
 use super::casework::caseload_row;
 use super::{notice, page, render};
+use crate::auth::CheckedForm;
 use crate::auth::CurrentUser;
 use linkwork_app::casework::{self as cases};
 use linkwork_app::clock::today;
@@ -11,7 +12,6 @@ use linkwork_app::forms::Fields;
 use crate::views::*;
 use crate::{AppState, WebError};
 use linkwork_app::{intake, team};
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -110,9 +110,7 @@ async fn incoming(State(state): State<AppState>, user: CurrentUser, Path(id): Pa
     incoming_page(&state, &user, &id, None).await
 }
 
-async fn convert(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, body: Bytes) -> Result<Response, WebError> {
-    let f = Fields::from_urlencoded(&body);
-    user.check_csrf(f.get("csrf_token"))?;
+async fn convert(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
     match intake::convert(&*state.store, &user.actor(), &user.audit(), &id, &f).await {
         Ok(referral_id) => Ok(Redirect::to(&format!("/referrals/{referral_id}?notice=referral_created")).into_response()),
         Err(linkwork_app::AppError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, incoming_page(&state, &user, &id, Some(FormState::new(f, errors))).await?).into_response()),
@@ -139,9 +137,7 @@ async fn attempt_form(State(state): State<AppState>, user: CurrentUser, Path(id)
     attempt_page(&state, &user, &id, FormState::new(Fields::from_pairs(vec![("attempted_on".into(), today().to_string())]), vec![])).await
 }
 
-async fn add_attempt(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, body: Bytes) -> Result<Response, WebError> {
-    let f = Fields::from_urlencoded(&body);
-    user.check_csrf(f.get("csrf_token"))?;
+async fn add_attempt(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
     match team::add_attempt(&*state.store, &user.actor(), &user.audit(), &id, &f).await {
         Ok(_) => Ok(Redirect::to(&format!("/referrals/{id}?notice=attempt")).into_response()),
         Err(linkwork_app::AppError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, attempt_page(&state, &user, &id, FormState::new(f, errors)).await?).into_response()),
@@ -149,15 +145,12 @@ async fn add_attempt(State(state): State<AppState>, user: CurrentUser, Path(id):
     }
 }
 
-async fn keep_separate(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, body: Bytes) -> Result<Redirect, WebError> {
-    user.check_csrf(Fields::from_urlencoded(&body).get("csrf_token"))?;
+async fn keep_separate(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, CheckedForm(_): CheckedForm) -> Result<Redirect, WebError> {
     team::keep_separate(&*state.store, &user.actor(), &user.audit(), &id).await?;
     Ok(Redirect::to(&format!("/referrals/{id}?notice=kept_separate")))
 }
 
-async fn reassign(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, body: Bytes) -> Result<Redirect, WebError> {
-    let f = Fields::from_urlencoded(&body);
-    user.check_csrf(f.get("csrf_token"))?;
+async fn reassign(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, CheckedForm(f): CheckedForm) -> Result<Redirect, WebError> {
     team::reassign(&*state.store, &user.actor(), &user.audit(), Some(&user.user.id), &id, &f).await?;
     // Assigned from the triage list: back to it, to carry on down the list.
     if f.get("return_to") == "triage" {
@@ -166,9 +159,7 @@ async fn reassign(State(state): State<AppState>, user: CurrentUser, Path(id): Pa
     Ok(Redirect::to(&format!("/referrals/{id}?notice=reassigned")))
 }
 
-async fn goal_status(State(state): State<AppState>, user: CurrentUser, Path((id, goal_id)): Path<(String, String)>, body: Bytes) -> Result<Redirect, WebError> {
-    let f = Fields::from_urlencoded(&body);
-    user.check_csrf(f.get("csrf_token"))?;
+async fn goal_status(State(state): State<AppState>, user: CurrentUser, Path((id, goal_id)): Path<(String, String)>, CheckedForm(f): CheckedForm) -> Result<Redirect, WebError> {
     team::set_goal_status(&*state.store, &user.actor(), &user.audit(), &id, &goal_id, &f).await?;
     Ok(Redirect::to(&format!("/referrals/{id}?notice=goal")))
 }

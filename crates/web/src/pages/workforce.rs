@@ -2,6 +2,7 @@
 //! equivalent (for caseload per WTE in the evaluation) and the service's referral-rate target band
 //! for a financial year. Managers only, and only for their own service's link workers.
 
+use crate::auth::CheckedForm;
 use crate::routes::Routes;
 use super::{page, render};
 use crate::auth::CurrentUser;
@@ -9,7 +10,6 @@ use linkwork_app::forms::{FieldError, Fields};
 use crate::views::{FormState, Page};
 use crate::{AppState, WebError};
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -85,10 +85,8 @@ async fn show(State(state): State<AppState>, user: CurrentUser, Query(q): Query<
     view(&state, &user, FormState::new(Fields::from_pairs(pairs), vec![]), notice).await
 }
 
-async fn save(State(state): State<AppState>, user: CurrentUser, body: Bytes) -> Result<Response, WebError> {
+async fn save(State(state): State<AppState>, user: CurrentUser, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
     manager(&user)?;
-    let f = Fields::from_urlencoded(&body);
-    user.check_csrf(f.get("csrf_token"))?;
     let org = user.user.org_id.clone();
     // Parse everything first; write nothing unless all of it is valid.
     let mut errors = Vec::new();
