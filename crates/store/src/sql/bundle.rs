@@ -685,6 +685,11 @@ impl BundleStore for SqlStore {
                         }
                     }
                     "services.csv" => values[6] = needs.get(&values[0]).map(|n| n.join(";")).unwrap_or_default(),
+                    // Decimals written one way whichever database holds them (SQLite's text of a
+                    // REAL is `1.0`, PostgreSQL's `1`): Rust's shortest form, `1`, `0.8`.
+                    "staff.csv" => canonical_decimals(&mut values, &[5])?,
+                    "referral_targets.csv" => canonical_decimals(&mut values, &[2, 3])?,
+                    "success_statements.csv" => canonical_decimals(&mut values, &[5])?,
                     _ => {}
                 }
                 sink.row(file, values).map_err(StoreError::Rejected)?;
@@ -692,4 +697,15 @@ impl BundleStore for SqlStore {
         }
         Ok(())
     }
+}
+
+/// Rewrites the decimal cells at `columns` in their shortest form (an empty cell stays empty).
+fn canonical_decimals(values: &mut [String], columns: &[usize]) -> Result<()> {
+    for &i in columns {
+        if !values[i].is_empty() {
+            let n: f64 = values[i].trim().parse().map_err(|_| StoreError::Corrupt(format!("not a number: {}", values[i])))?;
+            values[i] = n.to_string();
+        }
+    }
+    Ok(())
 }
