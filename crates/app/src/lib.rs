@@ -32,5 +32,6 @@ pub mod report_scopes;
 pub mod sroi_settings;
 pub mod stakeholders;
 pub mod team;
+pub mod workforce;
 
 pub use error::AppError;

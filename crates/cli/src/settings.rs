@@ -96,18 +96,6 @@ async fn service(db: &DatabaseArgs, org: &str) -> anyhow::Result<(std::sync::Arc
     Ok((store, pcn))
 }
 
-/// Parses a WTE: a number above 0 and at most 1.5, or `none`.
-pub fn parse_wte(raw: &str) -> Result<Option<f64>, String> {
-    let raw = raw.trim();
-    if raw.is_empty() || raw.eq_ignore_ascii_case("none") {
-        return Ok(None);
-    }
-    match raw.parse::<f64>() {
-        Ok(v) if v > 0.0 && v <= 1.5 => Ok(Some(v)),
-        _ => Err(format!("Enter the whole-time equivalent as a number like 0.8 (more than 0, at most 1.5), not {raw:?}")),
-    }
-}
-
 pub async fn run(command: SettingsCommand) -> anyhow::Result<()> {
     match command {
         SettingsCommand::ReferralTarget(args) => {
@@ -127,7 +115,7 @@ pub async fn run(command: SettingsCommand) -> anyhow::Result<()> {
             }
         }
         SettingsCommand::Wte(args) => {
-            let wte = parse_wte(&args.wte).map_err(anyhow::Error::msg)?;
+            let wte = linkwork_app::workforce::parse_wte(&args.wte).map_err(anyhow::Error::msg)?;
             let (store, pcn) = service(&args.db, &args.org).await?;
             let users = store.users(&pcn.id, Some(Role::LinkWorker)).await?;
             let user = users.iter().find(|u| u.email.eq_ignore_ascii_case(args.email.trim())).with_context(|| format!("{} has no link worker with the e-mail address {}", pcn.name, args.email))?;
