@@ -38,6 +38,32 @@ pub async fn casework_person(store: &dyn Store, actor: &Actor, person_id: &str) 
     Ok(headers)
 }
 
+/// A person's details as held, for a casework user of their service (the read audited as
+/// `person.read_details`): their NHS number and stored details. `NotFound` for anyone else's.
+pub async fn held_details(store: &dyn Store, actor: &Actor, who: &AuditActor, person_id: &str) -> Result<(linkwork_domain::NhsNumber, linkwork_domain::person::identity::StoredDetails), AppError> {
+    casework_person(store, actor, person_id).await?;
+    let held = store.person_details(person_id).await?.ok_or(AppError::NotFound)?;
+    store.record_read(who, &linkwork_store::ReadAudit::one("person.read_details", "person", person_id, person_id)).await?;
+    Ok(held)
+}
+
+/// The GP practices of the actor's service (the choices of a person's practice).
+pub async fn service_practices(store: &dyn Store, actor: &Actor) -> Result<Vec<Org>, AppError> {
+    require_casework(actor)?;
+    Ok(store.orgs(OrgKind::Practice, Some(&actor.org_id)).await?)
+}
+
+/// The service's retention period as set (`None`: the default applies), and how many records
+/// it would erase today.
+pub async fn retention_status(store: &dyn Store, actor: &Actor) -> Result<(Option<i64>, usize), AppError> {
+    require_manager(actor)?;
+    let set = store.retention_years(&actor.org_id).await?;
+    let years = set.unwrap_or(DEFAULT_RETENTION_YEARS);
+    let today = today();
+    let cutoff = today.replace_year(today.year() - years as i32).unwrap_or(today);
+    Ok((set, store.retention_due(&actor.org_id, cutoff).await?.len()))
+}
+
 /// An identity conflict of a referral the actor works on.
 pub async fn identity_conflict(store: &dyn Store, actor: &Actor, referral_id: &str, conflict_id: &str) -> Result<IdentityConflict, AppError> {
     crate::access::casework_referral(store, actor, referral_id).await?;

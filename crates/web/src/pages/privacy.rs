@@ -14,7 +14,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use linkwork_domain::access::{OrgKind, Role};
+use linkwork_domain::access::Role;
 use linkwork_domain::person::identity::{PersonField, StoredDetails};
 use linkwork_domain::person::{Ethnicity, Sex};
 use linkwork_store::{AuditEntry, AuditQuery};
@@ -68,11 +68,9 @@ struct DetailsView {
 }
 
 async fn details_page(state: &AppState, user: &CurrentUser, person_id: &str, form: Option<FormState>) -> Result<Html<String>, WebError> {
-    uc::casework_person(&*state.store, &user.actor(), person_id).await?;
-    let (nhs_number, held) = state.store.person_details(person_id).await?.ok_or(WebError::NotFound)?;
-    state.store.record_read(&user.audit(), &linkwork_store::ReadAudit::one("person.read_details", "person", person_id, person_id)).await?;
+    let (nhs_number, held) = uc::held_details(&*state.store, &user.actor(), &user.audit(), person_id).await?;
     let form = form.unwrap_or_else(|| FormState::new(Fields::from_pairs(details_pairs(&held)), vec![]));
-    let practices = state.store.orgs(OrgKind::Practice, Some(&user.user.org_id)).await?.into_iter().map(|p| Choice::new(p.id, p.name)).collect();
+    let practices = uc::service_practices(&*state.store, &user.actor()).await?.into_iter().map(|p| Choice::new(p.id, p.name)).collect();
     let page = page(state, user, "Correct the person's details", "/people").await?.with_back(format!("/people/{person_id}"), "Back to the person").with_form(&form);
     render(&DetailsView { page, form, person_id: person_id.to_owned(), nhs_number: nhs_number.to_string(), sexes: crate::views::choices!(Sex), ethnicities: crate::views::choices!(Ethnicity), practices })
 }
@@ -146,9 +144,7 @@ struct RightsView {
 
 async fn rights_page(state: &AppState, user: &CurrentUser, person_id: &str, action: &'static str, form: FormState) -> Result<Html<String>, WebError> {
     uc::require_manager(&user.actor())?;
-    uc::casework_person(&*state.store, &user.actor(), person_id).await?;
-    let (_, held) = state.store.person_details(person_id).await?.ok_or(WebError::NotFound)?;
-    state.store.record_read(&user.audit(), &linkwork_store::ReadAudit::one("person.read_details", "person", person_id, person_id)).await?;
+    let (_, held) = uc::held_details(&*state.store, &user.actor(), &user.audit(), person_id).await?;
     let title = if action == "erase" { "Erase the person's record" } else { "Restrict the person's record" };
     let page = page(state, user, title, "/people").await?.with_back(format!("/people/{person_id}"), "Back to the person").with_form(&form);
     render(&RightsView { page, form, person_id: person_id.to_owned(), name: format!("{} {}", held.given_name, held.family_name), action })
@@ -308,12 +304,8 @@ struct RetentionView {
 }
 
 async fn retention_page(state: &AppState, user: &CurrentUser, form: Option<FormState>, notice: Option<String>) -> Result<Html<String>, WebError> {
-    uc::require_manager(&user.actor())?;
-    let set = state.store.retention_years(&user.user.org_id).await?;
+    let (set, due_now) = uc::retention_status(&*state.store, &user.actor()).await?;
     let years = set.unwrap_or(uc::DEFAULT_RETENTION_YEARS);
-    let today = linkwork_app::clock::today();
-    let cutoff = today.replace_year(today.year() - years as i32).unwrap_or(today);
-    let due_now = state.store.retention_due(&user.user.org_id, cutoff).await?.len();
     let form = form.unwrap_or_else(|| FormState::new(Fields::from_pairs(vec![("years".into(), years.to_string())]), vec![]));
     let page = page(state, user, "How long records are kept", "/audit").await?.with_notice(notice).with_form(&form);
     render(&RetentionView { page, form, years, set: set.is_some(), due_now })
