@@ -18,9 +18,14 @@ async fn main() -> std::process::ExitCode {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let cli = Cli::parse();
-    if let Err(message) = linkwork_app::clock::fixed_date() {
-        eprintln!("error: {message}");
-        return std::process::ExitCode::FAILURE;
+    match linkwork_app::clock::fixed_date() {
+        Err(message) => {
+            eprintln!("error: {message}");
+            return std::process::ExitCode::FAILURE;
+        }
+        // Flags of what is due depend on the date: a fixed one must never pass unnoticed (hazard H-21).
+        Ok(Some(date)) if matches!(cli.command, Command::Serve(_) | Command::Demo(_)) => tracing::warn!(%date, "working to a fixed date (LINKWORK_TODAY), not today's"),
+        Ok(_) => {}
     }
     let documents = Documents { subject_access: |sa, person_id| linkwork_web::subject_access_document(sa, person_id).map_err(|e| e.to_string()) };
     let result = match cli.command {
