@@ -18,7 +18,7 @@ pub struct Page {
     pub has_errors: bool,
     /// Unread notifications of the signed-in user (the header's count).
     pub unread: i64,
-    /// A one-time key every form on the page carries, so posting it twice saves once (`crate::once`).
+    /// A one-time key every form on the page carries, so posting it twice saves once (see `once.rs`).
     pub form_key: String,
 }
 
@@ -262,10 +262,10 @@ pub struct ReferralView {
     /// Each need once, with where it came from (issue 12).
     pub needs: Vec<linkwork_app::plan::NeedLine>,
     /// The goals with when each last changed, and the plan's history.
-    pub goals: Vec<crate::pages::plan::GoalRow>,
+    pub goals: Vec<GoalRow>,
     pub plan_history: Vec<linkwork_app::plan::HistoryLine>,
     /// Reopening a decline, late entries after discharge, closing measures not taken.
-    pub corrections: crate::pages::corrections::CorrectionsPanel,
+    pub corrections: CorrectionsPanel,
 }
 
 /// An identity conflict as the referral page shows it: each detail that differs, held and sent.
@@ -746,7 +746,7 @@ pub struct TodayView {
     /// People whose caseload flags are red or amber, most urgent first (the first few).
     pub to_contact: Vec<CaseloadRow>,
     pub to_contact_count: usize,
-    pub due: Vec<crate::pages::measurement::DueRow>,
+    pub due: Vec<DueRow>,
     pub due_count: usize,
     pub overdue: usize,
     pub stuck: Vec<StuckRow>,
@@ -755,4 +755,43 @@ pub struct TodayView {
     pub incoming: usize,
     /// New referrals not yet accepted, and open ones no one holds.
     pub new_referrals: usize,
+}
+
+/// The goals as the record shows them, with when each last changed.
+pub(crate) struct GoalRow {
+    pub id: String,
+    pub description: String,
+    pub status_code: &'static str,
+    pub status: &'static str,
+    pub agreed: String,
+    pub review: String,
+    /// When it last changed after it was agreed ("" if never).
+    pub changed: String,
+}
+
+pub(crate) struct DueRow {
+    pub(crate) name: String,
+    pub(crate) record_href: String,
+    pub(crate) worker: String,
+    pub(crate) instrument: &'static str,
+    pub(crate) point: String,
+    pub(crate) due_on: String,
+    pub(crate) state: &'static str,
+    pub(crate) state_code: &'static str,
+    pub(crate) entry_href: String,
+}
+
+/// What the record shows about corrections: reopening a decline (while it may be), declines
+/// undone, late entries after discharge (while they may be made), closing measures not taken.
+pub struct CorrectionsPanel {
+    /// The last day the decline may be undone, while it may.
+    pub reopen_until: Option<String>,
+    /// "Declined on … (reason); reopened on … by …: why".
+    pub reopenings: Vec<String>,
+    /// The last day measures may be entered late, while they may.
+    pub late_until: Option<String>,
+    /// Links to enter a late measure: (href, label).
+    pub late_links: Vec<(String, String)>,
+    /// "SWEMWBS at discharge: not taken (the person declined)".
+    pub not_taken: Vec<String>,
 }

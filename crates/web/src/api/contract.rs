@@ -34,7 +34,7 @@ impl IntoResponse for RequestError {
     }
 }
 
-/// 413, for a body over [`crate::boundary::MAX_BODY_BYTES`].
+/// 413, for a body over the boundary's limit (2 MiB, `MAX_BODY_BYTES`).
 pub fn too_large() -> RequestError {
     RequestError { status: StatusCode::PAYLOAD_TOO_LARGE, code: "too_large", message: "The request body is too large: send at most 2 MiB".into() }
 }

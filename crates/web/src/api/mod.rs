@@ -3,6 +3,7 @@
 //! Request bodies are JSON objects whose fields have the same names as the HTML forms' fields.
 
 pub(crate) mod contract;
+mod gp_record;
 mod directory;
 mod handlers;
 mod partnership;
@@ -69,7 +70,8 @@ pub fn routes() -> Routes {
         .post("/people/{id}/lift-restriction", privacy::lift_restriction)
         .post("/people/{id}/erase", privacy::erase)
         .get("/audit", privacy::audit)
-        .merge(crate::fhir::api_routes())
+        .get("/referrals/{id}/gp-record", gp_record::referral_gp_record)
+        .get("/gp-record", gp_record::pcn_gp_record)
         .map_router(|r| r.fallback(|| async { ApiError(WebError::NotFound) }))
 }
 
@@ -148,7 +150,7 @@ async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
         team::goal_status, team::caseload, team::search, team::timeline, team::record_mdt, team::mdt_meetings,
         partnership::own_partner_report, partnership::partner_report, partnership::gaps, partnership::network,
         directory::search, directory::service, directory::update_profile,
-        crate::fhir::gp_record::referral_gp_record, crate::fhir::gp_record::pcn_gp_record,
+        gp_record::referral_gp_record, gp_record::pcn_gp_record,
         privacy::resolve_conflict, privacy::correct_details, privacy::subject_access, privacy::restrict, privacy::lift_restriction, privacy::erase, privacy::audit
     ),
     components(schemas(ErrorBody, FieldError)),

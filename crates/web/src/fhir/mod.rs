@@ -4,15 +4,12 @@
 //!
 //! - `intake.rs`: `POST /fhir/ServiceRequest` — parse, check, create the referral.
 //! - `task.rs`: `GET /fhir/ServiceRequest/{id}`, `GET /fhir/Task/{id}`, `GET /fhir/Task?focus=…`.
-//! - `gp_record.rs`: `GET /api/referrals/{id}/gp-record`, `GET /api/gp-record` (FHIR `Bundle` or CSV),
-//!   and [`export_gp_record`] for `linkwork export gp-record`.
 //! - `resources.rs`: the JSON builders (plain `serde_json`, no FHIR crate).
 //! - `outcome.rs`: errors as `OperationOutcome`.
 //!
 //! Authentication is the JSON API's bearer token ([`crate::auth::ApiClient`]); only roles that do
 //! casework may use it, and only for their own PCN's referrals (others answer 404).
 
-pub(crate) mod gp_record;
 mod intake;
 mod outcome;
 mod task;
@@ -42,11 +39,6 @@ pub fn routes() -> Routes {
 }
 
 /// Routes merged into `/api`: the GP-record return (FHIR or CSV).
-pub fn api_routes() -> Routes {
-    Routes::new()
-        .get("/referrals/{id}/gp-record", gp_record::referral_gp_record)
-        .get("/gp-record", gp_record::pcn_gp_record)
-}
 
 /// A FHIR API client: the JSON API's bearer token, with failures answered as `OperationOutcome`.
 pub struct FhirClient(pub ApiClient);

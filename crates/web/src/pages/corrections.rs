@@ -13,7 +13,7 @@ use linkwork_app::corrections::{self, goal_field, not_taken_field};
 use linkwork_app::forms::{FieldError, Fields};
 use crate::once::NothingSaved;
 use crate::routes::Routes;
-use crate::views::{choices, days, Choice, FormState, Page};
+use crate::views::{CorrectionsPanel, choices, days, Choice, FormState, Page};
 use crate::{AppState, WebError};
 use linkwork_app::{intake, team};
 use askama::Template;
@@ -461,20 +461,6 @@ async fn partner_undo(State(state): State<AppState>, user: CurrentUser, Path(id)
 
 // ---- the record's panel ----
 
-/// What the record shows about corrections: reopening a decline (while it may be), declines
-/// undone, late entries after discharge (while they may be made), closing measures not taken.
-pub struct CorrectionsPanel {
-    /// The last day the decline may be undone, while it may.
-    pub reopen_until: Option<String>,
-    /// "Declined on … (reason); reopened on … by …: why".
-    pub reopenings: Vec<String>,
-    /// The last day measures may be entered late, while they may.
-    pub late_until: Option<String>,
-    /// Links to enter a late measure: (href, label).
-    pub late_links: Vec<(String, String)>,
-    /// "SWEMWBS at discharge: not taken (the person declined)".
-    pub not_taken: Vec<String>,
-}
 
 pub(crate) async fn panel(store: &dyn Store, r: &ReferralRecord) -> Result<CorrectionsPanel, WebError> {
     let today = today();

@@ -9,7 +9,7 @@ use crate::auth::CurrentUser;
 use linkwork_app::casework::{self as cases};
 use linkwork_app::clock::today;
 use linkwork_app::forms::{Checker, Fields};
-use crate::views::{Choice, FormState, Page};
+use crate::views::{DueRow, Choice, FormState, Page};
 use crate::{AppState, WebError};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -51,17 +51,6 @@ struct DueView {
     overdue_days: i64,
 }
 
-pub(crate) struct DueRow {
-    pub(crate) name: String,
-    pub(crate) record_href: String,
-    pub(crate) worker: String,
-    pub(crate) instrument: &'static str,
-    pub(crate) point: String,
-    pub(crate) due_on: String,
-    pub(crate) state: &'static str,
-    pub(crate) state_code: &'static str,
-    pub(crate) entry_href: String,
-}
 
 async fn due(State(state): State<AppState>, user: CurrentUser) -> Result<Html<String>, WebError> {
     let (rows, overdue) = due_rows(&state, &user).await?;

@@ -8,7 +8,7 @@ use crate::auth::CurrentUser;
 use linkwork_app::forms::{FieldError, Fields};
 use linkwork_app::plan::{self, HistoryLine};
 use crate::routes::Routes;
-use crate::views::{choices, date, opt_date, Choice, FormState, Page};
+use crate::views::{GoalRow, choices, date, opt_date, Choice, FormState, Page};
 use crate::{AppState, WebError};
 use askama::Template;
 use axum::extract::{Path, State};
@@ -198,17 +198,6 @@ async fn change_needs(State(state): State<AppState>, user: CurrentUser, Path(id)
     }
 }
 
-/// The goals as the record shows them, with when each last changed.
-pub(crate) struct GoalRow {
-    pub id: String,
-    pub description: String,
-    pub status_code: &'static str,
-    pub status: &'static str,
-    pub agreed: String,
-    pub review: String,
-    /// When it last changed after it was agreed ("" if never).
-    pub changed: String,
-}
 
 pub(crate) fn goal_rows(r: &ReferralRecord) -> Vec<GoalRow> {
     r.goals

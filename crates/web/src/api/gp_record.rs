@@ -5,9 +5,9 @@
 //! store's audited `referral_record`.
 
 use linkwork_app::fhir::load;
-use super::BaseUrl;
+use crate::fhir::BaseUrl;
 use linkwork_app::fhir::gp_record::{export_gp_record, render, GpRecordFormat};
-use crate::api::ApiError;
+use super::ApiError;
 use crate::auth::ApiClient;
 use linkwork_app::access::require_casework;
 use linkwork_app::forms::FieldError;
@@ -39,7 +39,7 @@ const FORMAT: &str = "fhir (a FHIR R4 Bundle of type collection, the default) or
 
 /// `GET /api/referrals/{id}/gp-record`: one referral's return to the GP record.
 #[utoipa::path(get, path = "/api/referrals/{id}/gp-record", tag = "gp-record", params(("id" = String, Path), ("format" = Option<String>, Query, description = FORMAT)),
-    responses((status = 200, description = "The referral's events for the GP record (audited)", content((Object = "application/fhir+json"), (String = "text/csv"))), crate::api::contract::Forbidden, crate::api::contract::NotFound, crate::api::contract::Invalid))]
+    responses((status = 200, description = "The referral's events for the GP record (audited)", content((Object = "application/fhir+json"), (String = "text/csv"))), super::contract::Forbidden, super::contract::NotFound, super::contract::Invalid))]
 pub async fn referral_gp_record(
     State(state): State<AppState>,
     client: ApiClient,
@@ -56,7 +56,7 @@ pub async fn referral_gp_record(
 
 /// `GET /api/gp-record`: the return to the GP record for every referral of the token's PCN.
 #[utoipa::path(get, path = "/api/gp-record", tag = "gp-record", params(("format" = Option<String>, Query, description = FORMAT)),
-    responses((status = 200, description = "The events of every referral of the token's PCN, oldest referral first (each record read is audited)", content((Object = "application/fhir+json"), (String = "text/csv"))), crate::api::contract::Forbidden, crate::api::contract::Invalid))]
+    responses((status = 200, description = "The events of every referral of the token's PCN, oldest referral first (each record read is audited)", content((Object = "application/fhir+json"), (String = "text/csv"))), super::contract::Forbidden, super::contract::Invalid))]
 pub async fn pcn_gp_record(State(state): State<AppState>, client: ApiClient, BaseUrl(base): BaseUrl, Query(query): Query<HashMap<String, String>>, headers: HeaderMap) -> Result<Response, ApiError> {
     require_casework(&client.actor)?;
     let format = chosen_format(&query, &headers)?;
