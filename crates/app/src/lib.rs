@@ -29,6 +29,7 @@ pub mod plan;
 pub mod privacy;
 pub mod reads;
 pub mod report_scopes;
+pub mod service_settings;
 pub mod sroi_settings;
 pub mod stakeholders;
 pub mod team;

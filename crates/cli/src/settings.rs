@@ -3,9 +3,9 @@
 //! the team page).
 
 use crate::commands::DatabaseArgs;
-use anyhow::{bail, Context};
+use anyhow::bail;
 use clap::{Args, Subcommand};
-use linkwork_domain::access::{OrgKind, Role};
+use linkwork_app::service_settings as uc;
 use linkwork_domain::evaluation::workforce::YearTarget;
 
 #[derive(Subcommand)]
@@ -87,12 +87,8 @@ pub struct WteArgs {
 }
 
 async fn service(db: &DatabaseArgs, org: &str) -> anyhow::Result<(std::sync::Arc<dyn linkwork_store::Store>, linkwork_store::Org)> {
-    let store = linkwork_store::connect(&db.database).await.context("could not open the database")?;
-    store.migrate().await.context("could not create or upgrade the schema")?;
-    let pcn = store.find_org(org).await?.with_context(|| format!("no organisation with id, ODS code or name {org:?}"))?;
-    if pcn.kind != OrgKind::Pcn {
-        bail!("--org must name a primary care network (\"{}\" is a {})", pcn.name, pcn.kind.label().to_lowercase());
-    }
+    let store = crate::commands::open(&db.database).await?;
+    let pcn = uc::find_service(&*store, org).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok((store, pcn))
 }
 
@@ -102,10 +98,10 @@ pub async fn run(command: SettingsCommand) -> anyhow::Result<()> {
             let (store, pcn) = service(&args.db, &args.org).await?;
             if let (Some(year), Some(low), Some(high)) = (args.year, args.low, args.high) {
                 let target = YearTarget::new(year, low, high).map_err(|e| anyhow::anyhow!("{e}"))?;
-                store.set_referral_target(&pcn.id, &target).await?;
+                uc::set_referral_target(&*store, &pcn, &target).await?;
                 println!("{}: referral-rate target for {}/{:02} set to {}–{}% of the list a year.", pcn.name, year, (year + 1) % 100, low, high);
             } else {
-                let targets = store.referral_targets(&pcn.id).await?;
+                let targets = uc::referral_targets(&*store, &pcn).await?;
                 if targets.is_empty() {
                     println!("{}: no target set; reports use the IIF 2022/23 band of 0.8–1.2%.", pcn.name);
                 }
@@ -117,27 +113,25 @@ pub async fn run(command: SettingsCommand) -> anyhow::Result<()> {
         SettingsCommand::Wte(args) => {
             let wte = linkwork_app::workforce::parse_wte(&args.wte).map_err(anyhow::Error::msg)?;
             let (store, pcn) = service(&args.db, &args.org).await?;
-            let users = store.users(&pcn.id, Some(Role::LinkWorker)).await?;
-            let user = users.iter().find(|u| u.email.eq_ignore_ascii_case(args.email.trim())).with_context(|| format!("{} has no link worker with the e-mail address {}", pcn.name, args.email))?;
             let who = crate::actor::cli_actor(Some(&pcn.id));
-            store.set_worker_wte(&who, &pcn.id, &user.id, wte).await?;
+            let user = uc::set_worker_wte(&*store, &who, &pcn, &args.email, wte).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             match wte {
                 Some(v) => println!("{}: whole-time equivalent set to {v}.", user.display_name),
                 None => println!("{}: whole-time equivalent cleared (counted as full time).", user.display_name),
             }
         }
         SettingsCommand::Retention(args) => {
-            if !(1..=100).contains(&args.years) {
+            if !uc::RETENTION_YEARS.contains(&args.years) {
                 bail!("--years must be from 1 to 100");
             }
             let (store, pcn) = service(&args.db, &args.org).await?;
-            store.set_retention_years(&crate::actor::cli_actor(Some(&pcn.id)), &pcn.id, args.years).await?;
+            uc::set_retention_years(&*store, &crate::actor::cli_actor(Some(&pcn.id)), &pcn, args.years).await?;
             println!("{}: identifiable records are kept {} years after a person's last referral closed.", pcn.name, args.years);
         }
         SettingsCommand::ServiceContact(args) => {
             let contact = linkwork_domain::person::contact_details::ServiceContact::parse(&args.phone, &args.email, &args.hours).map_err(|e| anyhow::anyhow!("{e}"))?;
             let (store, pcn) = service(&args.db, &args.org).await?;
-            store.set_service_contact(&crate::actor::cli_actor(Some(&pcn.id)), &pcn.id, &contact).await?;
+            uc::set_service_contact(&*store, &crate::actor::cli_actor(Some(&pcn.id)), &pcn, &contact).await?;
             println!("{}: the public are told to contact the service on {}.", pcn.name, [contact.phone.map(|p| p.display()), contact.email.map(|e| e.as_str().to_owned())].into_iter().flatten().collect::<Vec<_>>().join(" or "));
         }
     }
