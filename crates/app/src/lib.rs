@@ -31,6 +31,7 @@ pub mod reads;
 pub mod report_scopes;
 pub mod service_settings;
 pub mod sroi_settings;
+pub mod store;
 pub mod stakeholders;
 pub mod team;
 pub mod workforce;

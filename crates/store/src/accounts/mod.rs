@@ -1,7 +1,7 @@
 //! Accounts, sessions, API tokens, password links, the sign-in lockout and OpenID Connect links
 //! ([`AccountStore`]).
 
-mod model;
+pub mod model;
 pub use model::*;
 
 use crate::Result;

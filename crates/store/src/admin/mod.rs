@@ -1,7 +1,7 @@
 //! The database itself and the organisations in it: migrating, health checks, organisations
 //! ([`AdminStore`]) and the one-time form keys that make every form save once ([`FormSubmissionStore`]).
 
-mod model;
+pub mod model;
 pub use model::*;
 
 use crate::Result;

@@ -2,7 +2,7 @@
 //! tamper-evident chain, verifies it and pages through it; [`AuditActor`] (who is acting) is what
 //! every other context's writes take so each change writes its audit event in its transaction.
 
-mod model;
+pub mod model;
 pub use model::*;
 
 use crate::Result;

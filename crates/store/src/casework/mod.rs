@@ -3,7 +3,7 @@
 //! ([`TeamStore`]), and corrections that put a mistake right without losing what happened
 //! ([`CorrectionStore`]). Lifecycle changes are compare-and-set on the status the caller saw.
 
-mod model;
+pub mod model;
 pub use model::*;
 
 use crate::Result;

@@ -1,6 +1,6 @@
 //! The directory of services link workers refer on to ([`DirectoryStore`]).
 
-mod model;
+pub mod model;
 pub use model::*;
 
 use crate::Result;

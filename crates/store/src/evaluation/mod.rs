@@ -4,7 +4,7 @@
 //! ([`WordCloudStore`]), community work ([`CommunityStore`]) and health-system activity, tariff and
 //! SROI model ([`ActivityStore`]).
 
-mod model;
+pub mod model;
 mod scope;
 pub use model::*;
 pub use scope::{evaluation_report, scope_for_org, scoped_input, scoped_report};

@@ -2,7 +2,7 @@
 //! ([`BundleStore`], `docs/bundle.md`) and the directory as Open Referral UK 3.0 sees it
 //! ([`OrukStore`], `docs/oruk.md`).
 
-mod model;
+pub mod model;
 pub use model::*;
 
 use crate::Result;

@@ -2,7 +2,7 @@
 //! computed from, self-completed and custom questionnaires, and discharges with what happened to
 //! each need ([`MeasurementStore`]).
 
-mod model;
+pub mod model;
 pub use model::*;
 
 use crate::Result;

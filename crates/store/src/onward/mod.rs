@@ -2,7 +2,7 @@
 //! notifications and e-mail outbox ([`LoopStore`]), what a partner sees and answers
 //! ([`PartnerStore`]), and the facts the partnership reports are computed from ([`PartnershipStore`]).
 
-mod model;
+pub mod model;
 pub use model::*;
 
 use crate::Result;

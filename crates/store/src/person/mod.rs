@@ -2,7 +2,7 @@
 //! details ([`IdentityStore`]), how to reach them and the service ([`ContactStore`]), and consent to
 //! share, restriction, erasure and retention ([`PrivacyStore`]).
 
-mod model;
+pub mod model;
 pub use model::*;
 
 use crate::Result;
