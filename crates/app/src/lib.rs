@@ -22,6 +22,7 @@ pub mod import_activity;
 pub mod intake;
 pub mod onward_loop;
 pub mod oruk_import;
+pub mod orgs;
 pub mod partner;
 pub mod partner_list;
 pub mod partnership;
