@@ -4,6 +4,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod seeded;
+use seeded::{seeded, today};
+
 fn linkwork(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_linkwork")).args(args).env_remove("LINKWORK_DATABASE").output().unwrap()
 }
@@ -31,28 +34,6 @@ fn report(url: &str, dir: &Path) -> serde_json::Value {
         map.remove("generated_at");
     }
     json
-}
-
-fn today() -> time::Date {
-    time::OffsetDateTime::now_utc().date()
-}
-
-async fn seeded(url: &str) {
-    let store = linkwork_store::testing::migrated(url).await.unwrap();
-    linkwork_demo::seed(&*store, &linkwork_demo::DemoOptions { seed: 11, today: today(), referrals: 150 }).await.unwrap();
-    // The settings the demo leaves at their defaults, so the round trip covers them too: a
-    // tariff, an SROI model of the service's own and a referral-rate target for this year.
-    let pcn = store.find_org("U12345").await.unwrap().unwrap().id;
-    let who = linkwork_store::AuditActor { user_id: None, token_id: None, org_id: Some(pcn.clone()) };
-    store.set_health_tariff(&who, &pcn, &linkwork_domain::evaluation::health_system::Tariff::default_figures()).await.unwrap();
-    let mut model = linkwork_domain::evaluation::sroi::SroiModel::illustrative();
-    model.illustrative = false;
-    model.discount_rate = 0.03;
-    store.set_sroi_model(&who, &pcn, &serde_json::to_string(&model).unwrap()).await.unwrap();
-    let year = if u8::from(today().month()) >= 4 { today().year() } else { today().year() - 1 };
-    for (y, low, high) in [(year, 0.8, 1.2), (year - 1, 0.7, 1.1)] {
-        store.set_referral_target(&pcn, &linkwork_domain::evaluation::workforce::YearTarget::new(y, low, high).unwrap()).await.unwrap();
-    }
 }
 
 async fn count(url: &str, table: &str) -> i64 {

@@ -10,6 +10,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod seeded;
+use seeded::{seeded, today};
+
 fn linkwork(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_linkwork")).args(args).env_remove("LINKWORK_DATABASE").output().unwrap()
 }
@@ -25,10 +28,6 @@ fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
-fn today() -> time::Date {
-    time::OffsetDateTime::now_utc().date()
-}
-
 /// A new database of `backend` ("sqlite" or "postgres"); `None` when PostgreSQL is explicitly
 /// skipped (`LINKWORK_SKIP_POSTGRES=1`; otherwise a missing server fails the test).
 async fn fresh(backend: &str, dir: &Path) -> Option<String> {
@@ -37,24 +36,6 @@ async fn fresh(backend: &str, dir: &Path) -> Option<String> {
         eprintln!("skipped: this test moves a bundle between SQLite and PostgreSQL, and PostgreSQL was skipped");
     }
     url
-}
-
-/// The demo with 150 referrals, and the settings the demo leaves at their defaults (a tariff, the
-/// service's own SROI model, referral-rate targets), so the move covers every file.
-async fn seeded(url: &str) {
-    let store = linkwork_store::testing::migrated(url).await.unwrap();
-    linkwork_demo::seed(&*store, &linkwork_demo::DemoOptions { seed: 11, today: today(), referrals: 150 }).await.unwrap();
-    let pcn = store.find_org("U12345").await.unwrap().unwrap().id;
-    let who = linkwork_store::AuditActor { user_id: None, token_id: None, org_id: Some(pcn.clone()) };
-    store.set_health_tariff(&who, &pcn, &linkwork_domain::evaluation::health_system::Tariff::default_figures()).await.unwrap();
-    let mut model = linkwork_domain::evaluation::sroi::SroiModel::illustrative();
-    model.illustrative = false;
-    model.discount_rate = 0.03;
-    store.set_sroi_model(&who, &pcn, &serde_json::to_string(&model).unwrap()).await.unwrap();
-    let year = if u8::from(today().month()) >= 4 { today().year() } else { today().year() - 1 };
-    for (y, low, high) in [(year, 0.8, 1.2), (year - 1, 0.7, 1.1)] {
-        store.set_referral_target(&pcn, &linkwork_domain::evaluation::workforce::YearTarget::new(y, low, high).unwrap()).await.unwrap();
-    }
 }
 
 fn export(url: &str, folder: &Path) {

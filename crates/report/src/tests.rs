@@ -1,10 +1,9 @@
 //! Tests of the rendered outputs, from a report computed by the real evaluation.
 
 use super::*;
-use linkwork_domain::evaluation::{evaluate, EvaluationInput, EvaluationSettings, MeasureFacts, OnwardFacts, Period, PracticeFacts, ReferralFacts};
-use linkwork_domain::measurement::instruments::{AnswerSet, Instrument, Timepoint};
+use linkwork_domain::evaluation::{evaluate, testing, EvaluationInput, EvaluationSettings, MeasureFacts, Period, ReferralFacts};
+use linkwork_domain::measurement::instruments::{Instrument, Timepoint};
 use linkwork_domain::onward::OnwardStatus;
-use linkwork_domain::casework::referral::{ReferralSource, ReferralStatus};
 use std::collections::HashSet;
 use time::macros::date;
 use time::Date;
@@ -13,30 +12,23 @@ const SCRIPT_PRACTICE: &str = "<script>alert('x')</script> & Co";
 const REPRODUCE: &str = "linkwork report --from 2026-04-01 --to 2027-03-31 --format json > out.json";
 
 fn referral(id: String, practice: &str, on: Date, contact: Option<Date>) -> ReferralFacts {
-    ReferralFacts { id, practice_id: Some(practice.into()), source: ReferralSource::GpPractice, status: ReferralStatus::Accepted, referred_on: on, first_contact_on: contact }
+    testing::referral(id, Some(practice), on).contacted_on(contact)
 }
 
 fn swemwbs(referral: &str, tp: Timepoint, on: Date, each: &str) -> MeasureFacts {
-    MeasureFacts { referral_id: referral.into(), timepoint: tp, taken_on: on, recorded: AnswerSet::parse(Instrument::Swemwbs, &[each; 7]).unwrap().into() }
+    testing::measure(referral, Instrument::Swemwbs, tp, on, each)
 }
 
 fn period() -> Period {
-    Period::new(date!(2026 - 04 - 01), date!(2027 - 03 - 31)).unwrap()
+    testing::financial_year(2026)
 }
 
 /// 9 referrals from Oak Tree Surgery in May (shown as 10), 3 from a practice with a hostile name in
 /// June (shown as *), none from a second "Oak Tree Surgery"; 8 people with paired SWEMWBS scores;
 /// one partner with a suppressed cell.
 fn input() -> EvaluationInput {
-    let mut input = EvaluationInput {
-        scope_name: "North & East PCN".into(),
-        practices: vec![
-            PracticeFacts { id: "p1".into(), name: "Oak Tree Surgery".into(), list_size: 1000 },
-            PracticeFacts { id: "p2".into(), name: SCRIPT_PRACTICE.into(), list_size: 500 },
-            PracticeFacts { id: "p3".into(), name: "Oak-Tree surgery".into(), list_size: 12800 },
-        ],
-        ..Default::default()
-    };
+    let mut input = testing::input_for(&[("p1", "Oak Tree Surgery", 1000), ("p2", SCRIPT_PRACTICE, 500), ("p3", "Oak-Tree surgery", 12800)]);
+    input.scope_name = "North & East PCN".into();
     for i in 0..9 {
         let id = format!("oak{i}");
         input.referrals.push(referral(id.clone(), "p1", date!(2026 - 05 - 04), Some(date!(2026 - 05 - 04) + time::Duration::days(i))));
@@ -50,7 +42,7 @@ fn input() -> EvaluationInput {
     }
     let mut add = |status: OnwardStatus, n: usize| {
         for _ in 0..n {
-            input.onward.push(OnwardFacts { referral_id: String::new(), partner_name: "Walk & Talk <Club>".into(), status, sent_on: date!(2026 - 07 - 01) });
+            input.onward.push(testing::onward("", "Walk & Talk <Club>", status, date!(2026 - 07 - 01)));
         }
     };
     add(OnwardStatus::Accepted, 20);

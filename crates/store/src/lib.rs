@@ -39,6 +39,9 @@ pub mod measurement;
 pub mod onward;
 pub mod person;
 
+// Each context also has a public `model` module (so the app can re-export the records without
+// the traits); the flattened names below are the ones to use, `model` is reached by its path.
+#[allow(ambiguous_glob_reexports)]
 pub use accounts::*;
 pub use admin::*;
 pub use audit::*;

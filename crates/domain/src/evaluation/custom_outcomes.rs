@@ -141,7 +141,7 @@ mod tests {
     }
 
     fn referral(id: &str) -> ReferralFacts {
-        ReferralFacts { id: id.into(), practice_id: None, source: ReferralSource::ALL[0], status: ReferralStatus::ALL[0], referred_on: date!(2026 - 05 - 01), first_contact_on: None }
+        crate::evaluation::testing::referral(id, None, date!(2026 - 05 - 01)).from_source(ReferralSource::ALL[0]).with_status(ReferralStatus::ALL[0])
     }
 
     fn measure(id: &str, timepoint: Timepoint, answers: [i64; 3]) -> CustomMeasureFacts {

@@ -28,6 +28,8 @@ pub mod workforce;
 
 // Other aggregate outputs.
 pub mod report_scope;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 pub mod word_cloud;
 
 // ---- old flat paths, kept while the other crates move to the context paths ----

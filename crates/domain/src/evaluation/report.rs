@@ -253,16 +253,17 @@ fn onward(input: &EvaluationInput, period: Period, policy: SuppressionPolicy) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::evaluation::facts::{MeasureFacts, OnwardFacts, PracticeFacts};
+    use crate::evaluation::facts::MeasureFacts;
+    use crate::evaluation::testing;
     use crate::measurement::instruments::{AnswerSet, Instrument, Timepoint};
     use time::macros::date;
 
     fn referral(id: &str, practice: &str, on: Date, contact: Option<Date>) -> ReferralFacts {
-        ReferralFacts { id: id.into(), practice_id: Some(practice.into()), source: ReferralSource::GpPractice, status: ReferralStatus::Accepted, referred_on: on, first_contact_on: contact }
+        testing::referral(id, Some(practice), on).contacted_on(contact)
     }
 
     fn swemwbs(referral: &str, tp: Timepoint, on: Date, each: &str) -> MeasureFacts {
-        MeasureFacts { referral_id: referral.into(), timepoint: tp, taken_on: on, recorded: AnswerSet::parse(Instrument::Swemwbs, &[each; 7]).unwrap().into() }
+        testing::measure(referral, Instrument::Swemwbs, tp, on, each)
     }
 
     fn year() -> Period {
@@ -271,7 +272,7 @@ mod tests {
 
     #[test]
     fn referral_rate_against_list_size() {
-        let mut input = EvaluationInput { practices: vec![PracticeFacts { id: "p1".into(), name: "P1".into(), list_size: 2000 }], ..Default::default() };
+        let mut input = testing::input_for(&[("p1", "P1", 2000)]);
         for i in 0..20 {
             input.referrals.push(referral(&format!("r{i}"), "p1", date!(2026 - 03 - 01), None));
         }
@@ -332,8 +333,8 @@ mod tests {
             let id = format!("r{i}");
             input.referrals.push(referral(&id, "p1", date!(2026 - 02 - 01), None));
             // 12 (moderate, a case) → 6 (below caseness): 6 points better, out of the band of concern.
-            input.measures.push(MeasureFacts { referral_id: id.clone(), timepoint: Timepoint::Baseline, taken_on: date!(2026 - 02 - 10), recorded: phq(["2", "2", "2", "2", "2", "2", "0", "0", "0"]).into() });
-            input.measures.push(MeasureFacts { referral_id: id, timepoint: Timepoint::FollowUp, taken_on: date!(2026 - 05 - 10), recorded: phq(["1", "1", "1", "1", "1", "1", "0", "0", "0"]).into() });
+            input.measures.push(testing::answered(&id, Timepoint::Baseline, date!(2026 - 02 - 10), phq(["2", "2", "2", "2", "2", "2", "0", "0", "0"])));
+            input.measures.push(testing::answered(&id, Timepoint::FollowUp, date!(2026 - 05 - 10), phq(["1", "1", "1", "1", "1", "1", "0", "0", "0"])));
         }
         let r = evaluate(&input, year(), &EvaluationSettings::default());
         let keys: Vec<&str> = r.outcomes.iter().map(|o| o.score_key).collect();
@@ -355,7 +356,7 @@ mod tests {
         let mut input = EvaluationInput::default();
         let mut add = |status: OnwardStatus, n: usize| {
             for _ in 0..n {
-                input.onward.push(OnwardFacts { referral_id: String::new(), partner_name: "Walk Club".into(), status, sent_on: date!(2026 - 04 - 01) });
+                input.onward.push(testing::onward("", "Walk Club", status, date!(2026 - 04 - 01)));
             }
         };
         add(OnwardStatus::Accepted, 20);

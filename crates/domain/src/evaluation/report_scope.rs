@@ -143,19 +143,13 @@ pub fn restrict_to_practice(input: &mut EvaluationInput, practice_id: &str) {
 mod tests {
     use super::*;
     use crate::casework::referral::{ReferralSource, ReferralStatus};
-    use crate::evaluation::facts::{OnwardFacts, PracticeFacts, ReferralFacts};
+    use crate::evaluation::facts::ReferralFacts;
+    use crate::evaluation::testing;
     use crate::onward::OnwardStatus;
     use time::macros::date;
 
     fn referral(id: &str, practice: Option<&str>) -> ReferralFacts {
-        ReferralFacts {
-            id: id.into(),
-            practice_id: practice.map(Into::into),
-            source: ReferralSource::ALL[0],
-            status: ReferralStatus::ALL[0],
-            referred_on: date!(2026 - 03 - 01),
-            first_contact_on: None,
-        }
+        testing::referral(id, practice, date!(2026 - 03 - 01)).from_source(ReferralSource::ALL[0]).with_status(ReferralStatus::ALL[0])
     }
 
     #[test]
@@ -210,18 +204,7 @@ mod tests {
     #[test]
     fn restricting_keeps_only_the_practice_and_its_referrals() {
         let mut input = EvaluationInput::default();
-        input.practices = vec![
-            PracticeFacts {
-                id: "a".into(),
-                name: "A".into(),
-                list_size: 1000,
-            },
-            PracticeFacts {
-                id: "b".into(),
-                name: "B".into(),
-                list_size: 2000,
-            },
-        ];
+        input.practices = vec![testing::practice("a", "A", 1000), testing::practice("b", "B", 2000)];
         input.referrals = vec![
             referral("r1", Some("a")),
             referral("r2", Some("b")),
@@ -229,12 +212,7 @@ mod tests {
             referral("r4", Some("a")),
         ];
         for (r, name) in [("r1", "Walk"), ("r2", "Walk"), ("r4", "Debt")] {
-            input.onward.push(OnwardFacts {
-                referral_id: r.into(),
-                partner_name: name.into(),
-                status: OnwardStatus::ALL[0],
-                sent_on: date!(2026 - 03 - 02),
-            });
+            input.onward.push(testing::onward(r, name, OnwardStatus::ALL[0], date!(2026 - 03 - 02)));
         }
         use crate::evaluation::health_system::{ActivityFact, ContactType, PersonReferral};
         for (person, practice) in [("p1", Some("a")), ("p2", Some("b")), ("p3", None)] {

@@ -170,39 +170,21 @@ pub fn slug(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::casework::referral::{ReferralSource, ReferralStatus};
-    use crate::evaluation::facts::PracticeFacts;
+    use crate::casework::referral::ReferralSource;
     use crate::evaluation::input::EvaluationInput;
-    use crate::measurement::instruments::{AnswerSet, Instrument, Timepoint};
+    use crate::evaluation::testing;
+    use crate::measurement::instruments::Timepoint;
     use time::macros::date;
-
-    fn swemwbs(raw: [i64; 7]) -> AnswerSet {
-        AnswerSet::from_values(Instrument::Swemwbs, &raw).unwrap()
-    }
 
     /// 10 GP referrals, all loneliness; the first 8 go to "Walk Club" (physical activity), of
     /// whom 6 attended; the first 9 had 2+ contacts; 8 have SWEMWBS pairs, 4 × +12.25 and 4 × +0.73.
     /// 8 self-referrals with one contact each, needs money, no onward, no measures.
     fn input() -> EvaluationInput {
-        let mut input = EvaluationInput {
-            practices: vec![PracticeFacts {
-                id: "p".into(),
-                name: "P".into(),
-                list_size: 1000,
-            }],
-            ..Default::default()
-        };
+        let mut input = testing::input_for(&[("p", "P", 1000)]);
         for i in 0..18 {
             let id = format!("r{i}");
             let gp = i < 10;
-            input.referrals.push(ReferralFacts {
-                id: id.clone(),
-                practice_id: Some("p".into()),
-                source: if gp { ReferralSource::GpPractice } else { ReferralSource::SelfReferral },
-                status: ReferralStatus::Accepted,
-                referred_on: date!(2026 - 05 - 01),
-                first_contact_on: None,
-            });
+            input.referrals.push(testing::referral(id.clone(), Some("p"), date!(2026 - 05 - 01)).from_source(if gp { ReferralSource::GpPractice } else { ReferralSource::SelfReferral }));
             input.what_works.needs.push((id.clone(), if gp { NeedDomain::Loneliness } else { NeedDomain::MoneyDebtBenefits }));
             input.what_works.contacts.push((id.clone(), if i < 9 { 3 } else { 1 }));
             if i < 8 {
@@ -215,18 +197,8 @@ mod tests {
                     sent_on: date!(2026 - 05 - 10),
                 });
                 let (before, after) = if i < 4 { ([1; 7], [3; 7]) } else { ([3; 7], [3, 3, 3, 3, 3, 3, 4]) };
-                input.measures.push(MeasureFacts {
-                    referral_id: id.clone(),
-                    timepoint: Timepoint::Baseline,
-                    taken_on: date!(2026 - 05 - 02),
-                    recorded: swemwbs(before).into(),
-                });
-                input.measures.push(MeasureFacts {
-                    referral_id: id,
-                    timepoint: Timepoint::FollowUp,
-                    taken_on: date!(2026 - 08 - 02),
-                    recorded: swemwbs(after).into(),
-                });
+                input.measures.push(testing::answered(&id, Timepoint::Baseline, date!(2026 - 05 - 02), testing::swemwbs(before)));
+                input.measures.push(testing::answered(&id, Timepoint::FollowUp, date!(2026 - 08 - 02), testing::swemwbs(after)));
             }
         }
         input

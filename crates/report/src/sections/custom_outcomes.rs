@@ -151,7 +151,7 @@ fn chart(id: &str, outcomes: &[CustomOutcome]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use linkwork_domain::measurement::custom_instrument::{CustomForm, CustomInstrument, CustomMeasureFacts};
-    use linkwork_domain::evaluation::{evaluate, EvaluationInput, EvaluationSettings, Period, ReferralFacts};
+    use linkwork_domain::evaluation::{evaluate, testing, EvaluationInput, EvaluationSettings, Period};
     use linkwork_domain::measurement::instruments::Timepoint;
     use linkwork_domain::casework::referral::{ReferralSource, ReferralStatus};
     use time::macros::date;
@@ -163,7 +163,7 @@ mod tests {
         let mut input = EvaluationInput { custom_instruments: vec![CustomInstrument::parse("custom_c", &form).unwrap()], ..Default::default() };
         for i in 0..10 {
             let id = format!("r{i}");
-            input.referrals.push(ReferralFacts { id: id.clone(), practice_id: None, source: ReferralSource::ALL[0], status: ReferralStatus::ALL[0], referred_on: date!(2026 - 05 - 01), first_contact_on: None });
+            input.referrals.push(testing::referral(id.clone(), None, date!(2026 - 05 - 01)).from_source(ReferralSource::ALL[0]).with_status(ReferralStatus::ALL[0]));
             input.custom_measures.push(CustomMeasureFacts { referral_id: id.clone(), instrument_code: "custom_c".into(), timepoint: Timepoint::Baseline, taken_on: date!(2026 - 05 - 02), answers: vec![2, 2, 2] });
             input.custom_measures.push(CustomMeasureFacts { referral_id: id, instrument_code: "custom_c".into(), timepoint: Timepoint::FollowUp, taken_on: date!(2026 - 08 - 02), answers: vec![4, 4, 4] });
         }

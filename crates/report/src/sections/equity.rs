@@ -365,18 +365,17 @@ mod tests {
     use linkwork_domain::person::Sex;
 
     use linkwork_domain::evaluation::equity::{EthnicGroup, ListCount, ReferralGroups};
-    use linkwork_domain::evaluation::{evaluate, EvaluationInput, EvaluationSettings, Period, PracticeFacts, ReferralFacts};
-    use linkwork_domain::casework::referral::{ReferralSource, ReferralStatus};
+    use linkwork_domain::evaluation::{evaluate, testing, EvaluationSettings, Period};
     use time::macros::date;
 
     /// 30 referrals: 20 from IMD quintile 1 (20% of the list), 10 from quintile 5 (80%).
     fn report() -> Report {
-        let mut input = EvaluationInput { practices: vec![PracticeFacts { id: "p".into(), name: "P".into(), list_size: 1000 }], ..Default::default() };
+        let mut input = testing::input_for(&[("p", "P", 1000)]);
         let q = |d| ImdDecile::new(d).unwrap().quintile();
         input.equity.list = vec![ListCount { practice_id: "p".into(), group: Group::Imd(q(1)), people: 200 }, ListCount { practice_id: "p".into(), group: Group::Imd(q(10)), people: 800 }];
         for i in 0..30 {
             let id = format!("r{i}");
-            input.referrals.push(ReferralFacts { id: id.clone(), practice_id: Some("p".into()), source: ReferralSource::GpPractice, status: ReferralStatus::Accepted, referred_on: date!(2026 - 05 - 01), first_contact_on: None });
+            input.referrals.push(testing::referral(id.clone(), Some("p"), date!(2026 - 05 - 01)));
             input.equity.referrals.push(ReferralGroups { referral_id: id, age: AgeBand::A45to54, sex: Sex::Female, ethnicity: EthnicGroup::White, imd: Some(q(if i < 20 { 1 } else { 10 })) });
         }
         evaluate(&input, Period::new(date!(2026 - 04 - 01), date!(2027 - 03 - 31)).unwrap(), &EvaluationSettings::default())

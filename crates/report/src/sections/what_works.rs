@@ -242,9 +242,8 @@ fn chart(id: &str, groups: &[GroupWorks]) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use linkwork_domain::evaluation::{evaluate, EvaluationInput, EvaluationSettings, Period, ReferralFacts};
+    use linkwork_domain::evaluation::{evaluate, testing, EvaluationInput, EvaluationSettings, Period};
     use linkwork_domain::onward::OnwardStatus;
-    use linkwork_domain::casework::referral::{ReferralSource, ReferralStatus};
     use linkwork_domain::evaluation::what_works::OnwardUse;
     use time::macros::date;
 
@@ -253,14 +252,7 @@ mod tests {
         let mut input = EvaluationInput::default();
         for i in 0..32 {
             let id = format!("r{i}");
-            input.referrals.push(ReferralFacts {
-                id: id.clone(),
-                practice_id: None,
-                source: ReferralSource::GpPractice,
-                status: ReferralStatus::Accepted,
-                referred_on: date!(2026 - 05 - 01),
-                first_contact_on: None,
-            });
+            input.referrals.push(testing::referral(id.clone(), None, date!(2026 - 05 - 01)));
             input.what_works.contacts.push((id.clone(), if i < 24 { 4 } else { 1 }));
             for partner in ["Walk Club", "Walk-Club"] {
                 input.what_works.onward.push(OnwardUse {

@@ -2,9 +2,8 @@
 //! values computed by hand (and with scipy: z = 1.959964, χ²₀.₉₇₅(2) = 7.377759, t₀.₉₇₅(7)).
 
 use super::*;
-use crate::casework::referral::{ReferralSource, ReferralStatus};
 use crate::evaluation::input::EvaluationInput;
-use crate::measurement::instruments::{AnswerSet, Instrument};
+use crate::evaluation::testing;
 use time::macros::date;
 
 fn close(a: Shown<f64>, b: f64) {
@@ -93,22 +92,11 @@ fn deciles_fold_into_quintiles_and_ages_into_bands() {
     assert!(Group::parse(Dimension::AgeBand, "20-29").is_err());
 }
 
-fn swemwbs(raw: [i64; 7]) -> AnswerSet {
-    AnswerSet::from_values(Instrument::Swemwbs, &raw).unwrap()
-}
-
 /// 21 referrals from one practice: 10 in IMD quintile 1, 10 in quintile 5, 1 with an unknown
 /// postcode; 7 men and 14 women. Eight of quintile 1 have a SWEMWBS pair: four go 7 → 19.25
 /// (+12.25), four 19.25 → 19.98 (+0.73).
 fn input() -> EvaluationInput {
-    let mut input = EvaluationInput {
-        practices: vec![PracticeFacts {
-            id: "p1".into(),
-            name: "P1".into(),
-            list_size: 1000,
-        }],
-        ..Default::default()
-    };
+    let mut input = testing::input_for(&[("p1", "P1", 1000)]);
     input.equity.list.push(ListCount {
         practice_id: "p1".into(),
         group: Group::Imd(ImdQuintile(1)),
@@ -136,14 +124,7 @@ fn input() -> EvaluationInput {
     });
     for i in 0..21 {
         let id = format!("r{i}");
-        input.referrals.push(ReferralFacts {
-            id: id.clone(),
-            practice_id: Some("p1".into()),
-            source: ReferralSource::GpPractice,
-            status: ReferralStatus::Accepted,
-            referred_on: date!(2026 - 05 - 01),
-            first_contact_on: None,
-        });
+        input.referrals.push(testing::referral(id.clone(), Some("p1"), date!(2026 - 05 - 01)));
         let imd = match i {
             0..10 => Some(ImdQuintile(1)),
             10..20 => Some(ImdQuintile(5)),
@@ -158,18 +139,8 @@ fn input() -> EvaluationInput {
         });
         if i < 8 {
             let (before, after) = if i < 4 { ([1; 7], [3; 7]) } else { ([3; 7], [3, 3, 3, 3, 3, 3, 4]) };
-            input.measures.push(MeasureFacts {
-                referral_id: id.clone(),
-                timepoint: Timepoint::Baseline,
-                taken_on: date!(2026 - 05 - 02),
-                recorded: swemwbs(before).into(),
-            });
-            input.measures.push(MeasureFacts {
-                referral_id: id,
-                timepoint: Timepoint::FollowUp,
-                taken_on: date!(2026 - 08 - 02),
-                recorded: swemwbs(after).into(),
-            });
+            input.measures.push(testing::answered(&id, Timepoint::Baseline, date!(2026 - 05 - 02), testing::swemwbs(before)));
+            input.measures.push(testing::answered(&id, Timepoint::FollowUp, date!(2026 - 08 - 02), testing::swemwbs(after)));
         }
     }
     input
@@ -268,11 +239,7 @@ fn no_profile_means_no_dimensions_and_no_referrals_means_no_ratios() {
 #[test]
 fn a_practice_without_a_profile_is_left_out_of_that_dimension() {
     let mut input = input();
-    input.practices.push(PracticeFacts {
-        id: "p2".into(),
-        name: "P2".into(),
-        list_size: 500,
-    });
+    input.practices.push(testing::practice("p2", "P2", 500));
     input.referrals[0].practice_id = Some("p2".into());
     input.referrals[1].practice_id = None;
     let e = run(&input);
