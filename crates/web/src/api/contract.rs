@@ -1,8 +1,9 @@
 //! The API's contract, kept in one place with the code that holds requests to it:
 //!
-//! - [`JsonBody`]: reads a JSON request body, checks it against its request type (the type is
-//!   both the OpenAPI schema and the check, so the two cannot drift) and hands the use case the
-//!   submitted fields, which parses their values with the same messages as the HTML forms;
+//! - [`JsonBody`]: reads a JSON request body into its request type (a [`RequestBody`]) and hands
+//!   the use case that type's fields, which it parses with the same messages as the HTML forms.
+//!   The type is the OpenAPI schema, the type check and the only fields the use case sees, so the
+//!   document and what the API reads cannot drift apart;
 //! - the error answers every route documents ([`Unauthenticated`], [`Forbidden`], …), each an
 //!   [`ErrorBody`] under a shared response component;
 //! - schemas of the coded lists, generated from the domain's own lists.
@@ -15,6 +16,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::marker::PhantomData;
 use utoipa::openapi::{ContentBuilder, RefOr, ResponseBuilder};
@@ -55,15 +57,27 @@ impl IntoResponse for BodyRejection {
     }
 }
 
-/// A JSON request body checked against `T` (its OpenAPI schema): a JSON object whose fields, when
-/// present, have `T`'s types. Which fields are required, and what their values may be, is checked
-/// by the use case, which reports every problem at once in the forms' words.
+/// A JSON request type: what the OpenAPI document shows (`ToSchema`), what a body is read into
+/// (`Deserialize`) and, written back out (`Serialize`), the fields the use case is given. A field
+/// the type does not declare never reaches the use case, unless [`RequestBody::passes_through`]
+/// names it.
+pub trait RequestBody: DeserializeOwned + Serialize {
+    /// Fields named by the record rather than the type (a discharge's `goal_<goal id>`), passed
+    /// on as sent. None by default.
+    fn passes_through(_field: &str) -> bool {
+        false
+    }
+}
+
+/// A JSON request body read into `T`: a JSON object whose fields, when present, have `T`'s types.
+/// Which fields are required, and what their values may be, is checked by the use case, which
+/// reports every problem at once in the forms' words.
 pub struct JsonBody<T> {
     pub fields: Fields,
     _schema: PhantomData<T>,
 }
 
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
+impl<T: RequestBody, S: Send + Sync> FromRequest<S> for JsonBody<T> {
     type Rejection = BodyRejection;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
@@ -89,12 +103,26 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
         if !value.is_object() {
             return Err(invalid("body", "The body must be a JSON object"));
         }
-        if let Err(e) = serde_path_to_error::deserialize::<_, T>(&value) {
+        let body: T = serde_path_to_error::deserialize(&value).map_err(|e| {
             let field = e.path().to_string();
-            return Err(invalid(if field == "." { "body" } else { &field }, &type_message(&e.into_inner().to_string())));
-        }
-        Ok(JsonBody { fields: Fields::from_json(&value), _schema: PhantomData })
+            invalid(if field == "." { "body" } else { &field }, &type_message(&e.into_inner().to_string()))
+        })?;
+        Ok(JsonBody { fields: Fields::from_json(&given_fields(&body, &value)), _schema: PhantomData })
     }
+}
+
+/// The fields `body` declares (as read), with the ones its type passes through as sent.
+fn given_fields<T: RequestBody>(body: &T, sent: &serde_json::Value) -> serde_json::Value {
+    // Writing a derived `Serialize` of strings, numbers and lists into a `Value` cannot fail; if
+    // it ever did, the use case would see no fields and say what is missing.
+    let mut fields = match serde_json::to_value(body) {
+        Ok(serde_json::Value::Object(map)) => map,
+        _ => serde_json::Map::new(),
+    };
+    if let Some(sent) = sent.as_object() {
+        fields.extend(sent.iter().filter(|(name, _)| !fields.contains_key(*name) && T::passes_through(name)).map(|(k, v)| (k.clone(), v.clone())).collect::<Vec<_>>());
+    }
+    serde_json::Value::Object(fields)
 }
 
 fn invalid(field: &str, message: &str) -> BodyRejection {
@@ -118,9 +146,8 @@ fn type_message(serde_message: &str) -> String {
 
 /// A request field that may be sent as a JSON number or as text holding one (`30` or `"30"`), as
 /// the forms send everything as text.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize, serde::Serialize)]
 #[serde(untagged)]
-#[allow(dead_code)] // read by serde only, to check the type
 pub enum NumberOrText {
     Number(serde_json::Number),
     Text(String),
@@ -139,9 +166,8 @@ impl utoipa::PartialSchema for NumberOrText {
 impl utoipa::ToSchema for NumberOrText {}
 
 /// A yes/no field that may be sent as a JSON boolean or as the forms' text (`true`, `"yes"`, `"no"`).
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize, serde::Serialize)]
 #[serde(untagged)]
-#[allow(dead_code)] // read by serde only, to check the type
 pub enum BoolOrText {
     Bool(bool),
     Text(String),
@@ -280,5 +306,56 @@ mod tests {
     fn type_messages_leave_out_the_value() {
         assert_eq!(type_message("invalid type: string \"Ann Smith\", expected a boolean at line 1 column 10"), "This must be a boolean");
         assert_eq!(type_message("invalid type: integer `3`, expected a string"), "This must be a string");
+    }
+
+    #[derive(serde::Deserialize, Serialize)]
+    struct Declared {
+        name: Option<String>,
+        minutes: Option<NumberOrText>,
+        accompanied: Option<BoolOrText>,
+    }
+
+    impl RequestBody for Declared {}
+
+    #[derive(serde::Deserialize, Serialize)]
+    struct WithGoals {
+        reason: Option<String>,
+    }
+
+    impl RequestBody for WithGoals {
+        fn passes_through(field: &str) -> bool {
+            field.starts_with("goal_")
+        }
+    }
+
+    async fn read<T: RequestBody>(body: &str) -> Result<Fields, BodyRejection> {
+        let request = Request::builder().method("POST").header(header::CONTENT_TYPE, "application/json").body(axum::body::Body::from(body.to_owned())).unwrap();
+        JsonBody::<T>::from_request(request, &()).await.map(|b| b.fields)
+    }
+
+    #[tokio::test]
+    async fn a_field_the_request_type_does_not_declare_never_reaches_the_use_case() {
+        let fields = read::<Declared>(r#"{"name": "Walk", "goal_1": "achieved", "status": "closed"}"#).await.unwrap();
+        assert_eq!(fields.pairs().collect::<Vec<_>>(), [("name", "Walk")]);
+    }
+
+    #[tokio::test]
+    async fn numbers_and_yes_no_reach_the_use_case_as_the_forms_send_them() {
+        let fields = read::<Declared>(r#"{"minutes": 30, "accompanied": true}"#).await.unwrap();
+        assert_eq!((fields.get("minutes"), fields.get("accompanied")), ("30", "true"));
+        let fields = read::<Declared>(r#"{"minutes": "45", "accompanied": "no"}"#).await.unwrap();
+        assert_eq!((fields.get("minutes"), fields.get("accompanied")), ("45", "no"));
+    }
+
+    #[tokio::test]
+    async fn fields_named_by_the_record_pass_through_only_where_the_type_allows() {
+        let fields = read::<WithGoals>(r#"{"reason": "goals_met", "goal_0193": "achieved", "other": "x"}"#).await.unwrap();
+        assert_eq!((fields.get("reason"), fields.get("goal_0193"), fields.get("other")), ("goals_met", "achieved", ""));
+    }
+
+    #[tokio::test]
+    async fn a_field_of_the_wrong_type_is_refused_by_name() {
+        let Err(BodyRejection::Invalid(ApiError(WebError::Invalid(errors)))) = read::<Declared>(r#"{"minutes": [1]}"#).await else { panic!("refused as invalid") };
+        assert_eq!(errors[0].field, "minutes");
     }
 }

@@ -1,14 +1,14 @@
 //! API routes for the staff directory (issue 4): search with the staff-only details, a service's
 //! record, and editing its link-worker fields. The public directory is the ORUK feed at `/oruk`.
 
-use super::contract::{codes, Forbidden, Invalid, JsonBody, NotFound, NumberOrText};
+use super::contract::{codes, Forbidden, Invalid, JsonBody, NotFound, NumberOrText, RequestBody};
 use super::ApiError;
 use crate::auth::ApiClient;
 use crate::{AppState, WebError};
 use linkwork_app::directory;
 use axum::extract::{Path, Query, State};
 use axum::Json;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use utoipa::ToSchema;
 use std::collections::HashMap;
@@ -42,8 +42,7 @@ pub async fn service(State(state): State<AppState>, client: ApiClient, Path(id):
 
 /// The link-worker fields of a service (capacity, waiting list, funding, complex needs,
 /// accessibility, publication); the whole profile is replaced.
-#[allow(dead_code)]
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, Serialize, ToSchema)]
 pub struct ProfileRequest {
     #[schema(schema_with = codes::delivery, required = true)]
     delivery: Option<String>,
@@ -69,6 +68,8 @@ pub struct ProfileRequest {
     #[schema(schema_with = codes::yes)]
     verified: Option<String>,
 }
+
+impl RequestBody for ProfileRequest {}
 
 #[utoipa::path(put, path = "/api/directory/services/{id}/profile", tag = "directory", params(("id" = String, Path)), request_body = ProfileRequest, responses((status = 200, description = "The service as saved", body = Object), Forbidden, NotFound, Invalid))]
 pub async fn update_profile(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>, body: JsonBody<ProfileRequest>) -> ApiResult<Json<Value>> {

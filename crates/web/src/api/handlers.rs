@@ -1,4 +1,4 @@
-use super::contract::{codes, BoolOrText, Conflict, Forbidden, Invalid, JsonBody, NotFound, NumberOrText};
+use super::contract::{codes, BoolOrText, Conflict, Forbidden, Invalid, JsonBody, NotFound, NumberOrText, RequestBody};
 use super::ApiError;
 use crate::auth::ApiClient;
 use linkwork_app::casework as cases;
@@ -24,9 +24,8 @@ fn created(id: String) -> (StatusCode, Json<Created>) {
     (StatusCode::CREATED, Json(Created { id }))
 }
 
-// The request types below are the OpenAPI schemas of the bodies and the check [`JsonBody`] makes
-// (types of the fields sent); their fields are read by serde only, and the use case then reads the
-// submitted values, as it does a form's.
+// The request types below are the OpenAPI schemas of the bodies, what [`JsonBody`] reads a body
+// into and the only fields the use case then reads (as it reads a form's).
 
 /// The request types of a new referral and of taking on an incoming one: the same person's and
 /// referral's fields, with more after them. (One list, not `serde(flatten)`, which would lose the
@@ -34,8 +33,7 @@ fn created(id: String) -> (StatusCode, Json<Created>) {
 macro_rules! referral_request {
     ($(#[$meta:meta])* $name:ident { $($extra:tt)* }) => {
         $(#[$meta])*
-        #[allow(dead_code)]
-        #[derive(Deserialize, ToSchema)]
+        #[derive(Deserialize, Serialize, ToSchema)]
         pub struct $name {
             /// Ten digits with a valid check digit; spaces allowed.
             #[schema(example = "9434765919", required = true, nullable = false)]
@@ -90,6 +88,8 @@ macro_rules! referral_request {
             leave_message: Option<BoolOrText>,
             $($extra)*
         }
+
+        impl RequestBody for $name {}
     };
 }
 
@@ -107,6 +107,10 @@ referral_request! {
         /// The lawful basis for holding the referral; direct care if left out.
         #[schema(schema_with = codes::lawful_basis)]
         lawful_basis: Option<String>,
+        /// `yes`: record it although it looks like a duplicate (the person has an open referral, or
+        /// one from the last 7 days). Without it such a referral is refused with a 422 on this field.
+        #[schema(schema_with = codes::yes)]
+        confirm_duplicate: Option<String>,
     }
 }
 
@@ -116,15 +120,15 @@ referral_request! {
     ConvertRequest {}
 }
 
-#[allow(dead_code)]
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, Serialize, ToSchema)]
 pub struct DeclineRequest {
     #[schema(schema_with = codes::decline_reason, required = true)]
     decline_reason: Option<String>,
 }
 
-#[allow(dead_code)]
-#[derive(Deserialize, ToSchema)]
+impl RequestBody for DeclineRequest {}
+
+#[derive(Deserialize, Serialize, ToSchema)]
 pub struct ConversationRequest {
     #[schema(format = Date, required = true, nullable = false)]
     held_on: Option<String>,
@@ -143,8 +147,9 @@ pub struct ConversationRequest {
     review_2: Option<String>,
 }
 
-#[allow(dead_code)]
-#[derive(Deserialize, ToSchema)]
+impl RequestBody for ConversationRequest {}
+
+#[derive(Deserialize, Serialize, ToSchema)]
 pub struct ContactRequest {
     #[schema(format = Date, required = true, nullable = false)]
     contact_on: Option<String>,
@@ -159,10 +164,11 @@ pub struct ContactRequest {
     notes: Option<String>,
 }
 
+impl RequestBody for ContactRequest {}
+
 /// `item_1` … `item_n`: each answer in the instrument's range (ONS4 0–10, SWEMWBS 1–5, …), one per
 /// item of the instrument named in the path (WEMWBS has 14).
-#[allow(dead_code)]
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, Serialize, ToSchema)]
 pub struct MeasureRequest {
     #[schema(schema_with = codes::timepoint, required = true)]
     timepoint: Option<String>,
@@ -185,8 +191,9 @@ pub struct MeasureRequest {
     item_14: Option<NumberOrText>,
 }
 
-#[allow(dead_code)]
-#[derive(Deserialize, ToSchema)]
+impl RequestBody for MeasureRequest {}
+
+#[derive(Deserialize, Serialize, ToSchema)]
 pub struct OnwardRequest {
     /// Id of an active service in the directory.
     #[schema(required = true, nullable = false)]
@@ -197,15 +204,16 @@ pub struct OnwardRequest {
     share_consent: Option<String>,
 }
 
+impl RequestBody for OnwardRequest {}
+
 /// With each need of the referral, optionally, what happened with it: `resolution_<need>` (for
 /// example `resolution_loneliness`, `resolution_money`).
-#[allow(dead_code)]
 /// A discharge after the walk-through. "Goals met" needs a goal achieved or partly achieved.
 /// Every goal must have ended: send `goal_<goal id>` with `achieved`, `partly_achieved`,
 /// `not_achieved` or `no_longer_relevant`, or set its status first (`POST
 /// /api/referrals/{id}/goals/{goal_id}`). Each closing questionnaire the service's schedule asks
 /// for at discharge must be recorded first (timepoint `discharge`) or given a `not_taken_<code>`.
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, Serialize, ToSchema)]
 pub struct DischargeRequest {
     #[schema(schema_with = codes::discharge_reason, required = true)]
     discharge_reason: Option<String>,
@@ -264,8 +272,14 @@ pub struct DischargeRequest {
     resolution_safeguarding: Option<String>,
 }
 
-#[allow(dead_code)]
-#[derive(Deserialize, ToSchema)]
+impl RequestBody for DischargeRequest {
+    /// How each goal ended, named by the goal's id.
+    fn passes_through(field: &str) -> bool {
+        field.starts_with("goal_")
+    }
+}
+
+#[derive(Deserialize, Serialize, ToSchema)]
 pub struct PartnerResponseRequest {
     /// See docs/onward-referrals.md for which answer fits which status.
     #[schema(schema_with = codes::partner_action, required = true)]
@@ -278,6 +292,8 @@ pub struct PartnerResponseRequest {
     #[schema(format = Date)]
     happened_on: Option<String>,
 }
+
+impl RequestBody for PartnerResponseRequest {}
 
 /// JSON of a read model (serialising our own types does not fail; an error is reported, not a panic).
 fn to_json<T: Serialize>(value: T) -> ApiResult<Json<Value>> {
@@ -368,13 +384,14 @@ pub async fn partner_undo(State(state): State<AppState>, client: ApiClient, Path
 }
 
 /// Reopens a declined referral (back to received, into triage) within 30 days of the decline.
-#[allow(dead_code)]
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, Serialize, ToSchema)]
 pub struct ReopenRequest {
     /// Why it is reopened, in the link worker's words (kept with the record).
     #[schema(required = true, nullable = false)]
     reopen_reason: Option<String>,
 }
+
+impl RequestBody for ReopenRequest {}
 
 #[utoipa::path(post, path = "/api/referrals/{id}/reopen", tag = "casework", params(("id" = String, Path)), request_body = ReopenRequest, responses((status = 204, description = "Reopened: back in triage"), Forbidden, NotFound, Conflict, Invalid))]
 pub async fn reopen_referral(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>, body: JsonBody<ReopenRequest>) -> ApiResult<StatusCode> {

@@ -2,7 +2,7 @@
 //! details, subject access, restriction, erasure, and the service's audit trail. The same use
 //! cases as the pages (`linkwork_app::privacy`).
 
-use super::contract::{codes, Conflict, Forbidden, Invalid, JsonBody, NotFound};
+use super::contract::{codes, Conflict, Forbidden, Invalid, JsonBody, NotFound, RequestBody};
 use super::ApiError;
 use crate::auth::ApiClient;
 use linkwork_app::privacy as uc;
@@ -10,7 +10,7 @@ use crate::{AppState, WebError};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use utoipa::{IntoParams, ToSchema};
@@ -20,16 +20,16 @@ type ApiResult<T> = Result<T, ApiError>;
 // The request types are the OpenAPI schemas of the bodies and the check `JsonBody` makes (see
 // `super::contract`); the use cases read the submitted values as they do a form's.
 
-#[allow(dead_code)]
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, Serialize, ToSchema)]
 pub struct ResolutionRequest {
     /// keep_recorded (the details held are right) or use_referral (update the person from the referral)
     #[schema(schema_with = codes::conflict_resolution, required = true)]
     pub resolution: Option<String>,
 }
 
-#[allow(dead_code)]
-#[derive(Deserialize, ToSchema)]
+impl RequestBody for ResolutionRequest {}
+
+#[derive(Deserialize, Serialize, ToSchema)]
 pub struct DetailsRequest {
     #[schema(required = true, nullable = false)]
     pub given_name: Option<String>,
@@ -48,16 +48,18 @@ pub struct DetailsRequest {
     pub practice_id: Option<String>,
 }
 
-#[allow(dead_code)]
-#[derive(Deserialize, ToSchema)]
+impl RequestBody for DetailsRequest {}
+
+#[derive(Deserialize, Serialize, ToSchema)]
 pub struct ReasonRequest {
     /// Why: for example the date and reference of the person's request
     #[schema(required = true, nullable = false)]
     pub reason: Option<String>,
 }
 
-#[allow(dead_code)]
-#[derive(Deserialize, ToSchema)]
+impl RequestBody for ReasonRequest {}
+
+#[derive(Deserialize, Serialize, ToSchema)]
 pub struct EraseRequest {
     /// Why: for example the date and reference of the person's request
     #[schema(required = true, nullable = false)]
@@ -67,8 +69,10 @@ pub struct EraseRequest {
     pub confirm: Option<String>,
 }
 
+impl RequestBody for EraseRequest {}
+
 #[derive(Deserialize, IntoParams)]
-#[allow(dead_code)]
+#[allow(dead_code)] // documents the query: `audit_query` reads it with the audit page's messages
 pub struct AuditParams {
     /// A person id: events about them, including lists that showed them
     person: Option<String>,

@@ -1,7 +1,7 @@
 //! API routes for issue 3's casework: ways in without an NHS number, triage, the team's day.
 //! Each is a thin layer over the same use cases as the pages.
 
-use super::contract::{codes, Conflict, Forbidden, Invalid, JsonBody, NotFound};
+use super::contract::{codes, Conflict, Forbidden, Invalid, JsonBody, NotFound, RequestBody};
 use super::handlers::Created;
 use super::ApiError;
 use crate::auth::ApiClient;
@@ -25,8 +25,7 @@ fn to_json<T: serde::Serialize>(value: T) -> ApiResult<Json<Value>> {
 }
 
 /// A referral from a VCSE partner, without an NHS number. At least a phone number or an e-mail.
-#[allow(dead_code)]
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, Serialize, ToSchema)]
 pub struct IncomingReferralRequest {
     /// Id of the service (PCN) to refer to; may be left out when there is only one.
     service_id: Option<String>,
@@ -60,8 +59,9 @@ pub struct IncomingReferralRequest {
     consent: Option<String>,
 }
 
-#[allow(dead_code)]
-#[derive(Deserialize, ToSchema)]
+impl RequestBody for IncomingReferralRequest {}
+
+#[derive(Deserialize, Serialize, ToSchema)]
 pub struct AttemptRequest {
     #[schema(format = Date, required = true, nullable = false)]
     attempted_on: Option<String>,
@@ -72,23 +72,26 @@ pub struct AttemptRequest {
     notes: Option<String>,
 }
 
-#[allow(dead_code)]
-#[derive(Deserialize, ToSchema)]
+impl RequestBody for AttemptRequest {}
+
+#[derive(Deserialize, Serialize, ToSchema)]
 pub struct ReassignRequest {
     /// Id of a link worker of the service.
     #[schema(required = true, nullable = false)]
     worker_id: Option<String>,
 }
 
-#[allow(dead_code)]
-#[derive(Deserialize, ToSchema)]
+impl RequestBody for ReassignRequest {}
+
+#[derive(Deserialize, Serialize, ToSchema)]
 pub struct GoalStatusRequest {
     #[schema(schema_with = codes::goal_status, required = true)]
     goal_status: Option<String>,
 }
 
-#[allow(dead_code)]
-#[derive(Deserialize, ToSchema)]
+impl RequestBody for GoalStatusRequest {}
+
+#[derive(Deserialize, Serialize, ToSchema)]
 pub struct MdtRequest {
     #[schema(format = Date, required = true, nullable = false)]
     held_on: Option<String>,
@@ -101,6 +104,8 @@ pub struct MdtRequest {
     #[schema(required = true, nullable = false)]
     referral_ids: Option<Vec<String>>,
 }
+
+impl RequestBody for MdtRequest {}
 
 /// `{"reference": "LW-XXXX-XXXX"}`: the reference to give the person.
 #[derive(Serialize, ToSchema)]
