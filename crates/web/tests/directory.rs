@@ -1,13 +1,13 @@
 //! The community directory for link workers, managers and VCSE partners, against the real
-//! application on every database: search filters (need, words, online, day, free, complex needs),
+//! application, each test on SQLite and PostgreSQL: search filters (need, words, online, day, free, complex needs),
 //! distance ordering from a postcode and from the person a referral is for (audited), the stale
 //! and funding flags, and editing the link-worker fields by managers and by partners (their own
 //! services only), with invalid input refused and nothing written.
 
 mod support;
 
+use linkwork_domain::access::Role;
 use linkwork_domain::directory::{derived_id, Delivery};
-use linkwork_store::testing::fresh_database_urls;
 use linkwork_store::*;
 use linkwork_app::oruk_import::{import_oruk, OrukDocument};
 use reqwest::StatusCode;
@@ -68,117 +68,260 @@ fn edit_fields(waiting: &str) -> Vec<(&str, &str)> {
     ]
 }
 
-#[tokio::test]
-async fn directory_on_every_database() {
-    let dir = std::env::temp_dir().join("linkwork-directory-tests");
-    std::fs::create_dir_all(&dir).unwrap();
-    for (backend, url) in fresh_database_urls(&dir).await {
-        let w = spawn(&url).await;
-        let store = &*w.store;
-        let feed = Value::Array(vec![
-            service("near", &w.vcse, "Near walk", "loneliness", 53.80, "LS1 4AP", "MO"),
-            service("far", &w.vcse, "Far garden", "loneliness", 53.90, "LS9 9ZZ", "FR"),
-            service("debt", &w.other_vcse, "Debt clinic", "money", 53.85, "LS5 5AA", "TU,WE"),
-        ]);
-        let report = import_oruk(store, &[OrukDocument { name: "feed.json".into(), bytes: serde_json::to_vec(&feed).unwrap() }], &|_, _| {}).await;
-        assert_eq!(report.created, 3, "{report:?}");
-        let (near, far, debt) = (service_id(store, "Near walk").await, service_id(store, "Far garden").await, service_id(store, "Debt clinic").await);
-        let mut p = store.service(&near).await.unwrap().unwrap().profile;
-        p.last_verified_on = Some(today());
-        p.funding_ends_on = Some(linkwork_domain::directory::months_after(today(), 2));
-        p.is_free = Some(true);
-        p.waiting_list = Some(7);
-        p.capacity_note = Some("PRIVATE-CAPACITY-NOTE".into());
-        store.set_service_profile(&near, &p).await.unwrap();
-        let mut p = store.service(&far).await.unwrap().unwrap().profile;
-        p.delivery = Delivery::Online;
-        p.last_verified_on = Some(linkwork_domain::directory::months_before(today(), 13));
-        p.complex_needs = true;
-        store.set_service_profile(&far, &p).await.unwrap();
+/// The three imported services and their ids: "Near walk" (this PCN's partner, Mondays, free,
+/// verified today, funding ending in 2 months, a private capacity note), "Far garden" (same
+/// partner, online, Fridays, complex needs, verified 13 months ago) and "Debt clinic" (another
+/// partner, Tuesdays and Wednesdays). The world's own "Tuesday walks" has no place.
+struct Services {
+    near: String,
+    far: String,
+    debt: String,
+}
 
-        let lw = Browser::login(&w.base, "lw@test.org").await;
-        // Filters.
-        let (status, html) = lw.get("/directory?need=loneliness").await;
-        assert_eq!(status, StatusCode::OK);
-        let mut names = results(&html);
+async fn directory(w: &World) -> Services {
+    let store = &*w.store;
+    let feed = Value::Array(vec![
+        service("near", &w.vcse, "Near walk", "loneliness", 53.80, "LS1 4AP", "MO"),
+        service("far", &w.vcse, "Far garden", "loneliness", 53.90, "LS9 9ZZ", "FR"),
+        service("debt", &w.other_vcse, "Debt clinic", "money", 53.85, "LS5 5AA", "TU,WE"),
+    ]);
+    let report = import_oruk(store, &[OrukDocument { name: "feed.json".into(), bytes: serde_json::to_vec(&feed).unwrap() }], &|_, _| {}).await;
+    assert_eq!(report.created, 3, "{report:?}");
+    let (near, far, debt) = (service_id(store, "Near walk").await, service_id(store, "Far garden").await, service_id(store, "Debt clinic").await);
+    let mut p = store.service(&near).await.unwrap().unwrap().profile;
+    p.last_verified_on = Some(today());
+    p.funding_ends_on = Some(linkwork_domain::directory::months_after(today(), 2));
+    p.is_free = Some(true);
+    p.waiting_list = Some(7);
+    p.capacity_note = Some("PRIVATE-CAPACITY-NOTE".into());
+    store.set_service_profile(&near, &p).await.unwrap();
+    let mut p = store.service(&far).await.unwrap().unwrap().profile;
+    p.delivery = Delivery::Online;
+    p.last_verified_on = Some(linkwork_domain::directory::months_before(today(), 13));
+    p.complex_needs = true;
+    store.set_service_profile(&far, &p).await.unwrap();
+    Services { near, far, debt }
+}
+
+/// The search results' names for `query`, as a link worker sees them.
+async fn search(w: &World, query: &str) -> Vec<String> {
+    let (status, html) = Browser::login(&w.base, "lw@test.org").await.get(&format!("/directory?{query}")).await;
+    assert_eq!(status, StatusCode::OK);
+    results(&html)
+}
+
+// Search
+
+#[tokio::test]
+async fn search_by_need_finds_every_service_meeting_it() {
+    on_each_database(|w| async move {
+        directory(&w).await;
+        let mut names = search(&w, "need=loneliness").await;
         names.sort();
         assert_eq!(names, ["Far garden", "Near walk", "Tuesday walks"]);
-        assert_eq!(results(&lw.get("/directory?delivery=online").await.1), ["Far garden"]);
-        assert_eq!(results(&lw.get("/directory?day=fr").await.1), ["Far garden"]);
-        assert_eq!(results(&lw.get("/directory?free=yes").await.1), ["Near walk"]);
-        assert_eq!(results(&lw.get("/directory?complex=yes").await.1), ["Far garden"]);
-        assert_eq!(results(&lw.get("/directory?q=CLINIC+local").await.1), ["Debt clinic"]);
-        let (status, _) = lw.get("/directory?need=astrology").await;
-        assert_eq!(status, StatusCode::OK, "an unknown need is an error on the form, not a failure");
-        // Distance from a postcode: nearest first, with the distance; services without a place last.
-        let html = lw.get("/directory?postcode=ls1+4ap").await.1;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn search_filters_by_delivery_day_cost_and_complex_needs() {
+    on_each_database(|w| async move {
+        directory(&w).await;
+        for (query, expected) in [("delivery=online", "Far garden"), ("day=fr", "Far garden"), ("free=yes", "Near walk"), ("complex=yes", "Far garden")] {
+            assert_eq!(search(&w, query).await, [expected], "{query}");
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn search_by_words_matches_every_word_in_any_case() {
+    on_each_database(|w| async move {
+        directory(&w).await;
+        assert_eq!(search(&w, "q=CLINIC+local").await, ["Debt clinic"]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_unknown_need_is_an_error_on_the_form_not_a_failure() {
+    on_each_database(|w| async move {
+        let (status, _) = Browser::login(&w.base, "lw@test.org").await.get("/directory?need=astrology").await;
+        assert_eq!(status, StatusCode::OK);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn search_from_a_postcode_shows_the_nearest_first_and_places_without_a_place_last() {
+    on_each_database(|w| async move {
+        directory(&w).await;
+        let html = Browser::login(&w.base, "lw@test.org").await.get("/directory?postcode=ls1+4ap").await.1;
         assert_eq!(results(&html), ["Near walk", "Debt clinic", "Far garden", "Tuesday walks"]);
         assert!(html.contains("0.0 km") && html.contains("11.1 km"), "{html}");
-        // Stale and funding flags; staff see the waiting list.
-        let (_, near_page) = lw.get(&format!("/directory/{near}")).await;
-        assert!(near_page.contains("lw-funding") && !near_page.contains("lw-stale") && near_page.contains("PRIVATE-CAPACITY-NOTE"));
-        let (_, far_page) = lw.get(&format!("/directory/{far}")).await;
-        assert!(far_page.contains("lw-stale") && !far_page.contains("lw-funding"));
-        // Never on the public feed.
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_service_page_flags_funding_ending_soon_and_shows_staff_the_capacity_note() {
+    on_each_database(|w| async move {
+        let s = directory(&w).await;
+        let (_, page) = Browser::login(&w.base, "lw@test.org").await.get(&format!("/directory/{}", s.near)).await;
+        assert!(page.contains("lw-funding") && !page.contains("lw-stale") && page.contains("PRIVATE-CAPACITY-NOTE"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_service_not_verified_for_a_year_is_flagged_stale() {
+    on_each_database(|w| async move {
+        let s = directory(&w).await;
+        let (_, page) = Browser::login(&w.base, "lw@test.org").await.get(&format!("/directory/{}", s.far)).await;
+        assert!(page.contains("lw-stale") && !page.contains("lw-funding"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_capacity_note_is_never_on_the_public_feed() {
+    on_each_database(|w| async move {
+        directory(&w).await;
         let public = reqwest::get(format!("{}/oruk/services/{}", w.base, id(&["service", "near"]))).await.unwrap();
         assert_eq!(public.status(), StatusCode::OK);
         assert!(!public.text().await.unwrap().contains("PRIVATE-CAPACITY-NOTE"));
+    })
+    .await;
+}
 
-        // Searching for a referral's person: distance from their postcode, the record read audited.
-        let (status, location, _) = lw.post("/referrals/new", "/referrals/new", &person_fields(&w.practice)).await;
-        assert_eq!(status, StatusCode::SEE_OTHER);
-        let referral = location.trim_start_matches("/referrals/").split('?').next().unwrap().to_owned();
-        let reads = store.count_audit_events("referral.read").await.unwrap();
+/// A link worker records a referral for Ada (LS1 4AP) and accepts it: the link worker and its id.
+async fn referral(w: &World) -> (Browser, String) {
+    let lw = Browser::login(&w.base, "lw@test.org").await;
+    let (status, location, _) = lw.post("/referrals/new", "/referrals/new", &person_fields(&w.practice)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let referral = location.trim_start_matches("/referrals/").split('?').next().unwrap().to_owned();
+    let record = format!("/referrals/{referral}");
+    assert_eq!(lw.post(&record, &format!("{record}/accept"), &[]).await.0, StatusCode::SEE_OTHER);
+    (lw, referral)
+}
+
+#[tokio::test]
+async fn searching_for_a_referrals_person_measures_from_their_postcode_and_audits_the_read() {
+    on_each_database(|w| async move {
+        directory(&w).await;
+        let (lw, referral) = referral(&w).await;
+        let reads = w.store.count_audit_events("referral.read").await.unwrap();
         let html = lw.get(&format!("/directory?for={referral}&need=")).await.1;
         assert_eq!(results(&html)[0], "Near walk");
-        assert!(store.count_audit_events("referral.read").await.unwrap() > reads, "reading the person's postcode is audited");
-        let record = format!("/referrals/{referral}");
-        assert_eq!(lw.post(&record, &format!("{record}/accept"), &[]).await.0, StatusCode::SEE_OTHER);
+        assert!(w.store.count_audit_events("referral.read").await.unwrap() > reads);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_onward_referral_form_links_to_a_search_for_the_person() {
+    on_each_database(|w| async move {
+        let (lw, referral) = referral(&w).await;
         assert!(lw.get(&format!("/referrals/{referral}/onward/new")).await.1.contains(&format!("/directory?for={referral}")));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn another_services_link_worker_cannot_search_for_the_person() {
+    on_each_database(|w| async move {
+        let (_, referral) = referral(&w).await;
         let other = Browser::login(&w.base, "lw.other@test.org").await;
         assert_eq!(other.get(&format!("/directory?for={referral}")).await.0, StatusCode::NOT_FOUND);
+    })
+    .await;
+}
 
-        // A manager edits any service.
+// Editing
+
+#[tokio::test]
+async fn a_manager_edits_any_service_and_it_counts_as_verified_today() {
+    on_each_database(|w| async move {
+        let s = directory(&w).await;
         let manager = Browser::login(&w.base, "manager@test.org").await;
-        let edit = format!("/directory/{debt}/edit");
+        let edit = format!("/directory/{}/edit", s.debt);
         let (status, location, _) = manager.post(&edit, &edit, &edit_fields("3")).await;
-        assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, format!("/directory/{debt}?notice=saved").as_str()));
-        let saved = store.service(&debt).await.unwrap().unwrap().profile;
+        assert_eq!((status, location), (StatusCode::SEE_OTHER, format!("/directory/{}?notice=saved", s.debt)));
+        let saved = w.store.service(&s.debt).await.unwrap().unwrap().profile;
         assert_eq!((saved.waiting_list, saved.delivery, saved.last_verified_on, saved.is_free), (Some(3), Delivery::Both, Some(today()), Some(true)));
         assert_eq!(saved.complex_needs_detail.as_deref(), Some("Learning disabilities"));
-        // Invalid input: 422 with an error summary, nothing written.
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_edit_with_problems_lists_them_and_writes_nothing() {
+    on_each_database(|w| async move {
+        let s = directory(&w).await;
+        let before = w.store.service(&s.debt).await.unwrap().unwrap().profile;
+        let manager = Browser::login(&w.base, "manager@test.org").await;
+        let edit = format!("/directory/{}/edit", s.debt);
         let mut bad = edit_fields("lots");
         bad.retain(|(k, _)| *k != "published");
         bad.push(("funding_ends_on", "2027-02-30"));
         let (status, _, html) = manager.post(&edit, &edit, &bad).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(html.contains("nhsuk-error-summary") && html.contains("must be a whole number") && html.contains("public directory"), "{html}");
-        assert_eq!(store.service(&debt).await.unwrap().unwrap().profile, saved, "nothing written");
+        assert_eq!(w.store.service(&s.debt).await.unwrap().unwrap().profile, before);
+    })
+    .await;
+}
 
-        // A partner edits its own service, is refused another organisation's (404), and lists its own.
+#[tokio::test]
+async fn a_partner_edits_its_own_service() {
+    on_each_database(|w| async move {
+        let s = directory(&w).await;
         let partner = Browser::login(&w.base, "partner@test.org").await;
-        let edit_near = format!("/directory/{near}/edit");
-        let (status, _, _) = partner.post(&edit_near, &edit_near, &edit_fields("0")).await;
-        assert_eq!(status, StatusCode::SEE_OTHER);
-        assert_eq!(store.service(&near).await.unwrap().unwrap().profile.waiting_list, Some(0));
-        assert_eq!(partner.get(&edit).await.0, StatusCode::NOT_FOUND);
-        assert_eq!(partner.get(&format!("/directory/{debt}")).await.0, StatusCode::NOT_FOUND);
-        let (status, _, _) = partner.post(&edit_near, &edit, &edit_fields("9")).await;
-        assert_eq!(status, StatusCode::NOT_FOUND);
-        assert_eq!(store.service(&debt).await.unwrap().unwrap().profile.waiting_list, Some(3));
+        let edit = format!("/directory/{}/edit", s.near);
+        assert_eq!(partner.post(&edit, &edit, &edit_fields("0")).await.0, StatusCode::SEE_OTHER);
+        assert_eq!(w.store.service(&s.near).await.unwrap().unwrap().profile.waiting_list, Some(0));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_partner_cannot_see_or_edit_another_organisations_service() {
+    on_each_database(|w| async move {
+        let s = directory(&w).await;
+        let partner = Browser::login(&w.base, "partner@test.org").await;
+        let (own, other) = (format!("/directory/{}/edit", s.near), format!("/directory/{}/edit", s.debt));
+        assert_eq!(partner.get(&other).await.0, StatusCode::NOT_FOUND);
+        assert_eq!(partner.get(&format!("/directory/{}", s.debt)).await.0, StatusCode::NOT_FOUND);
+        assert_eq!(partner.post(&own, &other, &edit_fields("9")).await.0, StatusCode::NOT_FOUND);
+        assert_eq!(w.store.service(&s.debt).await.unwrap().unwrap().profile.waiting_list, None);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_partner_lists_its_own_services_and_cannot_search() {
+    on_each_database(|w| async move {
+        directory(&w).await;
+        let partner = Browser::login(&w.base, "partner@test.org").await;
         let (status, mine) = partner.get("/directory/mine").await;
         assert_eq!(status, StatusCode::OK);
         assert!(mine.contains("Near walk") && mine.contains("Tuesday walks") && !mine.contains("Debt clinic") && mine.contains(r#"href="/directory/mine""#));
         assert_eq!(partner.get("/directory").await.0, StatusCode::FORBIDDEN, "search is for link workers and managers");
+    })
+    .await;
+}
 
-        // Commissioners and link workers may not edit.
+#[tokio::test]
+async fn commissioners_and_link_workers_may_not_edit() {
+    on_each_database(|w| async move {
+        let s = directory(&w).await;
+        let edit = format!("/directory/{}/edit", s.debt);
         let commissioner = Browser::login(&w.base, "commissioner@test.org").await;
         assert_eq!(commissioner.get(&edit).await.0, StatusCode::FORBIDDEN);
         assert_eq!(commissioner.get("/directory").await.0, StatusCode::FORBIDDEN);
-        assert_eq!(lw.get(&edit).await.0, StatusCode::FORBIDDEN);
-        api(&w, &near, &debt).await;
-        eprintln!("{backend}: directory tests passed");
-    }
+        assert_eq!(Browser::login(&w.base, "lw@test.org").await.get(&edit).await.0, StatusCode::FORBIDDEN);
+    })
+    .await;
 }
 
 fn person_fields(practice: &str) -> Vec<(&str, &str)> {
@@ -201,34 +344,72 @@ fn person_fields(practice: &str) -> Vec<(&str, &str)> {
     ]
 }
 
-/// The same search and editing through the JSON API, with the same rules.
-async fn api(w: &World, near: &str, debt: &str) {
-    use linkwork_domain::access::Role;
-    let http = reqwest::Client::new();
-    let mut tokens = Vec::new();
-    for (org, role) in [(&w.pcn, Role::LinkWorker), (&w.pcn, Role::Manager), (&w.vcse, Role::VcsePartner), (&w.icb, Role::Commissioner)] {
-        let t = linkwork_app::accounts::new_api_token();
-        w.store.create_api_token(&linkwork_app::accounts::hash_api_token(&t), org, role, None).await.unwrap();
-        tokens.push(t);
-    }
-    let [lw, manager, partner, commissioner] = [&tokens[0], &tokens[1], &tokens[2], &tokens[3]];
-    let url = |p: &str| format!("{}/api{p}", w.base);
-    let found: Value = http.get(url("/directory/services?need=loneliness&postcode=LS1+4AP")).bearer_auth(lw).send().await.unwrap().json().await.unwrap();
-    let names: Vec<&str> = found.as_array().unwrap().iter().map(|r| r["service"]["name"].as_str().unwrap()).collect();
-    assert_eq!(names.first(), Some(&"Near walk"), "nearest first: {names:?}");
-    assert!(found[0]["distance_km"].is_number() && found[0]["funding_ends_soon"].is_boolean() && found[0]["stale"].is_boolean(), "{}", found[0]);
-    let r = http.get(url("/directory/services?delivery=by-pigeon")).bearer_auth(lw).send().await.unwrap();
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(http.get(url("/directory/services")).bearer_auth(commissioner).send().await.unwrap().status(), StatusCode::FORBIDDEN);
-    // Editing: the partner its own service only; invalid input writes nothing.
-    let body = serde_json::json!({"delivery": "both", "waiting_list": "3", "complex_needs": "no", "published": "yes", "is_free": "yes", "verified": "yes"});
-    let r = http.put(url(&format!("/directory/services/{near}/profile"))).bearer_auth(partner).json(&body).send().await.unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
-    assert_eq!(r.json::<Value>().await.unwrap()["service"]["profile"]["waiting_list"], 3);
-    assert_eq!(http.put(url(&format!("/directory/services/{debt}/profile"))).bearer_auth(partner).json(&body).send().await.unwrap().status(), StatusCode::NOT_FOUND);
-    assert_eq!(http.put(url(&format!("/directory/services/{near}/profile"))).bearer_auth(lw).json(&body).send().await.unwrap().status(), StatusCode::FORBIDDEN);
-    let bad = serde_json::json!({"delivery": "both", "waiting_list": "lots", "complex_needs": "no", "published": "yes", "is_free": "yes"});
-    let r = http.put(url(&format!("/directory/services/{near}/profile"))).bearer_auth(manager).json(&bad).send().await.unwrap();
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(w.store.service(near).await.unwrap().unwrap().profile.waiting_list, Some(3), "nothing written");
+// The same search and editing through the JSON API, with the same rules.
+
+fn profile_body(waiting_list: &str) -> Value {
+    json!({"delivery": "both", "waiting_list": waiting_list, "complex_needs": "no", "published": "yes", "is_free": "yes", "verified": "yes"})
+}
+
+#[tokio::test]
+async fn api_search_lists_the_nearest_first_with_its_flags() {
+    on_each_database(|w| async move {
+        directory(&w).await;
+        let lw = Api::new(&w, &w.pcn, Role::LinkWorker).await;
+        let found: Value = serde_json::from_str(&lw.get("/api/directory/services?need=loneliness&postcode=LS1+4AP").await.1).unwrap();
+        let names: Vec<&str> = found.as_array().unwrap().iter().map(|r| r["service"]["name"].as_str().unwrap()).collect();
+        assert_eq!(names.first(), Some(&"Near walk"), "nearest first: {names:?}");
+        assert!(found[0]["distance_km"].is_number() && found[0]["funding_ends_soon"].is_boolean() && found[0]["stale"].is_boolean(), "{}", found[0]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn api_search_refuses_an_unknown_delivery_and_commissioners() {
+    on_each_database(|w| async move {
+        let lw = Api::new(&w, &w.pcn, Role::LinkWorker).await;
+        assert_eq!(lw.get("/api/directory/services?delivery=by-pigeon").await.0, StatusCode::UNPROCESSABLE_ENTITY);
+        let commissioner = Api::new(&w, &w.icb, Role::Commissioner).await;
+        assert_eq!(commissioner.get("/api/directory/services").await.0, StatusCode::FORBIDDEN);
+    })
+    .await;
+}
+
+async fn put(api: &Api, service: &str, body: &Value) -> reqwest::Response {
+    api.http.put(format!("{}/api/directory/services/{service}/profile", api.base)).bearer_auth(&api.token).json(body).send().await.unwrap()
+}
+
+#[tokio::test]
+async fn api_a_partner_edits_its_own_service_only() {
+    on_each_database(|w| async move {
+        let s = directory(&w).await;
+        let partner = Api::new(&w, &w.vcse, Role::VcsePartner).await;
+        let r = put(&partner, &s.near, &profile_body("3")).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(r.json::<Value>().await.unwrap()["service"]["profile"]["waiting_list"], 3);
+        assert_eq!(put(&partner, &s.debt, &profile_body("3")).await.status(), StatusCode::NOT_FOUND);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn api_link_workers_may_not_edit() {
+    on_each_database(|w| async move {
+        let s = directory(&w).await;
+        let lw = Api::new(&w, &w.pcn, Role::LinkWorker).await;
+        assert_eq!(put(&lw, &s.near, &profile_body("3")).await.status(), StatusCode::FORBIDDEN);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn api_an_edit_with_problems_writes_nothing() {
+    on_each_database(|w| async move {
+        let s = directory(&w).await;
+        let manager = Api::new(&w, &w.pcn, Role::Manager).await;
+        let mut bad = profile_body("lots");
+        bad.as_object_mut().unwrap().remove("verified");
+        assert_eq!(put(&manager, &s.near, &bad).await.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(w.store.service(&s.near).await.unwrap().unwrap().profile.waiting_list, Some(7), "nothing written");
+    })
+    .await;
 }
