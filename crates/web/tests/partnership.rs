@@ -1,4 +1,4 @@
-//! What each partner and each funder sees (issue 4), over HTTP on SQLite and PostgreSQL: the
+//! What each partner and each funder sees (issue 4), over HTTP, each test on SQLite and PostgreSQL: the
 //! partner feedback report shows only the partner's own organisation with small numbers
 //! suppressed, other partners' reports answer 404, link workers cannot open the gap and network
 //! reports, the gap report names an unmet need and a service whose funding ends soon, the network
@@ -6,18 +6,16 @@
 
 mod support;
 
+use linkwork_domain::access::Role;
 use linkwork_domain::casework::need::NeedDomain;
 use linkwork_domain::onward::{OnwardDeclineReason, OnwardStatus};
 use linkwork_domain::person::{DateOfBirth, Ethnicity, PersonDetails, Sex};
 use linkwork_domain::casework::referral::{ReferralReason, ReferralSource};
 use linkwork_domain::{NhsNumber, Postcode, RequiredText};
-use linkwork_store::testing::fresh_database_urls;
 use linkwork_store::*;
 use reqwest::StatusCode;
 use support::*;
 use time::Duration;
-
-
 
 fn new_referral(w: &World, n: u32) -> NewReferral {
     NewReferral {
@@ -92,129 +90,240 @@ fn cell_after(html: &str, label: &str) -> String {
         .unwrap_or_else(|| panic!("a row {label}"))
 }
 
-#[tokio::test]
-async fn partner_gap_and_network_reports_on_every_database() {
-    let dir = std::env::temp_dir().join("linkwork-web-partnership");
-    std::fs::create_dir_all(&dir).unwrap();
-    for (backend, url) in fresh_database_urls(&dir).await {
-        let w = spawn(&url).await;
-        seed(&w).await;
-        api(&w).await;
-
-        // The partner sees its own organisation only, with the 3 referrals it received as *.
-        let partner = Browser::login(&w.base, "partner@test.org").await;
-        let (status, html) = partner.get("/partner/report").await;
-        assert_eq!(status, StatusCode::OK, "{backend}: partner report");
-        assert!(text(&html).contains("Walk & Talk <CIC>") && !html.contains("<CIC>"), "{backend}: the partner's name, escaped");
-        assert!(html.contains(r#"href="/partner/report""#), "{backend}: nav link");
-        assert_eq!(cell_after(&html, "Referrals received"), "*", "{backend}: 3 received shows as *");
-        assert!(html.contains("Tuesday walks"), "{backend}");
-        assert!(!html.contains("Debt advice") && !html.contains("Other Charity"), "{backend}: nothing of another partner");
-        assert!(html.contains(r#"role="img""#), "{backend}: a chart");
-        let (status, _) = partner.get(&format!("/reports/partners/{}", w.other_vcse)).await;
-        assert_eq!(status, StatusCode::FORBIDDEN, "{backend}: another partner's report (403 whatever the id)");
-        let (status, _) = partner.get("/reports/gaps").await;
-        assert_eq!(status, StatusCode::FORBIDDEN, "{backend}: partner on the gap report");
-        let (status, csv) = partner.get("/partner/report.csv").await;
-        assert_eq!(status, StatusCode::OK);
-        assert!(csv.starts_with("figure,label,breakdown,value\r\n"), "{backend}: {csv}");
-        assert!(csv.contains("received,Referrals received,,*\r\n"), "{backend}: {csv}");
-        assert!(!csv.contains("Debt advice"), "{backend}");
-        let (status, _) = partner.get("/partner/report?from=2026-13-01").await;
-        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{backend}: a bad date");
-
-        // The other partner sees its 10 (8 declined for capacity: 10 after rounding).
-        let other = Browser::login(&w.base, "partner.other@test.org").await;
-        let (_, html) = other.get("/partner/report").await;
-        assert_eq!(cell_after(&html, "Referrals received"), "10", "{backend}");
-        assert_eq!(cell_after(&html, "No capacity"), "10", "{backend}");
-        assert!(!html.contains("Tuesday walks"), "{backend}");
-
-        // Managers and commissioners open any partner's report; link workers and practices cannot.
-        let manager = Browser::login(&w.base, "manager@test.org").await;
-        let (status, html) = manager.get(&format!("/reports/partners/{}", w.vcse)).await;
-        assert_eq!(status, StatusCode::OK, "{backend}: manager on a partner's report");
-        assert_eq!(cell_after(&html, "Referrals received"), "*", "{backend}");
-        let (status, csv) = manager.get(&format!("/reports/partners/{}/report.csv", w.other_vcse)).await;
-        assert_eq!(status, StatusCode::OK);
-        assert!(csv.contains("received,Referrals received,,10\r\n"), "{backend}: {csv}");
-        let (status, html) = manager.get("/reports/partners").await;
-        assert_eq!(status, StatusCode::OK);
-        assert!(html.contains(&format!("/reports/partners/{}", w.vcse)), "{backend}: index of partners");
-        let (status, _) = manager.get(&format!("/reports/partners/{}", w.pcn)).await;
-        assert_eq!(status, StatusCode::NOT_FOUND, "{backend}: not a partner");
-        let (_, dashboard) = manager.get("/dashboard").await;
-        assert!(dashboard.contains(r#"href="/reports/gaps""#) && dashboard.contains(r#"href="/reports/network""#), "{backend}: dashboard links");
-
-        let lw = Browser::login(&w.base, "lw@test.org").await;
-        for path in ["/reports/gaps", "/reports/network", "/reports/gaps.csv", "/reports/network.csv", "/partner/report"] {
-            let (status, _) = lw.get(path).await;
-            assert_eq!(status, StatusCode::FORBIDDEN, "{backend}: link worker on {path}");
-        }
-        let (status, _) = lw.get(&format!("/reports/partners/{}", w.vcse)).await;
-        assert_eq!(status, StatusCode::FORBIDDEN, "{backend}: link worker on a partner's report");
-
-        // The gap report, for the commissioner (the ICB's PCNs).
-        let commissioner = Browser::login(&w.base, "commissioner@test.org").await;
-        let (status, html) = commissioner.get("/reports/gaps").await;
-        assert_eq!(status, StatusCode::OK, "{backend}: gap report");
-        assert!(html.contains(r#"role="img""#), "{backend}: a chart");
-        assert!(html.contains("Needs identified with people for which no active service is listed"), "{backend}");
-        assert_eq!(cell_after(&html, "Housing and homelessness"), "15", "{backend}: 13 people with an unmet housing need, rounded");
-        assert!(html.contains("Debt advice (Other Charity)"), "{backend}: funding ending soon");
-        assert!(html.contains(&linkwork_domain::format_date_long(today() + Duration::days(60))), "{backend}: the end date");
-        let (status, csv) = commissioner.get("/reports/gaps.csv").await;
-        assert_eq!(status, StatusCode::OK);
-        assert!(csv.starts_with("figure,item,value\r\n"), "{backend}: {csv}");
-        assert!(csv.contains("unmet_need,Housing and homelessness,15\r\n"), "{backend}: {csv}");
-        assert!(csv.contains("funding_ending_referrals,Debt advice (Other Charity),10\r\n"), "{backend}: {csv}");
-        assert!(csv.contains("capacity_declines,Debt advice,10\r\n"), "{backend}: {csv}");
-        assert!(csv.contains("waiting_list,Debt advice (Other Charity),12\r\n"), "{backend}: {csv}");
-
-        // The network: service → partner edges, with counts and the trend.
-        let (status, html) = commissioner.get("/reports/network").await;
-        assert_eq!(status, StatusCode::OK, "{backend}: network");
-        assert!(html.contains(r#"role="img""#), "{backend}: a chart");
-        assert!(html.contains("Link workers") && html.contains("Other Charity") && text(&html).contains("Walk & Talk <CIC>"), "{backend}");
-        let (status, csv) = commissioner.get("/reports/network.csv").await;
-        assert_eq!(status, StatusCode::OK);
-        assert!(csv.starts_with("from,to,quarter,referrals\r\n"), "{backend}: {csv}");
-        assert!(csv.contains("Link workers,Other Charity,all,10\r\n"), "{backend}: {csv}");
-        assert!(csv.contains("Link workers,Walk & Talk <CIC>,all,*\r\n"), "{backend}: {csv}");
-        let (status, html) = manager.get("/reports/network").await;
-        assert_eq!(status, StatusCode::OK);
-        assert!(html.contains("Test PCN"), "{backend}: the manager's scope");
-        eprintln!("{backend}: partnership reports passed");
-    }
+/// A seeded world and a browser signed in as `email`.
+async fn seeded_as(w: &World, email: &str) -> Browser {
+    seed(w).await;
+    Browser::login(&w.base, email).await
 }
 
-/// The same reports through the JSON API, with the same rules.
-async fn api(w: &World) {
-    use linkwork_domain::access::Role;
-    let http = reqwest::Client::new();
-    let token = |org: String, role: Role| {
-        let store = w.store.clone();
-        async move {
-            let t = linkwork_app::accounts::new_api_token();
-            store.create_api_token(&linkwork_app::accounts::hash_api_token(&t), &org, role, None).await.unwrap();
-            t
+// The partner's own report
+
+#[tokio::test]
+async fn a_partner_sees_its_own_organisation_with_small_numbers_suppressed() {
+    on_each_database(|w| async move {
+        let partner = seeded_as(&w, "partner@test.org").await;
+        let (status, html) = partner.get("/partner/report").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(text(&html).contains("Walk & Talk <CIC>") && !html.contains("<CIC>"), "the partner's name, escaped");
+        assert!(html.contains(r#"href="/partner/report""#), "nav link");
+        assert_eq!(cell_after(&html, "Referrals received"), "*", "3 received shows as *");
+        assert!(html.contains("Tuesday walks") && html.contains(r#"role="img""#));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_partners_report_shows_nothing_of_another_partner() {
+    on_each_database(|w| async move {
+        let partner = seeded_as(&w, "partner@test.org").await;
+        let (_, html) = partner.get("/partner/report").await;
+        assert!(!html.contains("Debt advice") && !html.contains("Other Charity"));
+        let (_, csv) = partner.get("/partner/report.csv").await;
+        assert!(!csv.contains("Debt advice"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_partner_cannot_open_another_partners_report_or_the_gap_report() {
+    on_each_database(|w| async move {
+        let partner = seeded_as(&w, "partner@test.org").await;
+        assert_eq!(partner.get(&format!("/reports/partners/{}", w.other_vcse)).await.0, StatusCode::FORBIDDEN, "403 whatever the id");
+        assert_eq!(partner.get("/reports/gaps").await.0, StatusCode::FORBIDDEN);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_partners_csv_has_its_header_and_suppresses_small_numbers() {
+    on_each_database(|w| async move {
+        let partner = seeded_as(&w, "partner@test.org").await;
+        let (status, csv) = partner.get("/partner/report.csv").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(csv.starts_with("figure,label,breakdown,value\r\n"), "{csv}");
+        assert!(csv.contains("received,Referrals received,,*\r\n"), "{csv}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_partner_report_for_an_impossible_date_is_refused() {
+    on_each_database(|w| async move {
+        let partner = Browser::login(&w.base, "partner@test.org").await;
+        assert_eq!(partner.get("/partner/report?from=2026-13-01").await.0, StatusCode::UNPROCESSABLE_ENTITY);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_other_partner_sees_its_referrals_and_capacity_declines_rounded() {
+    on_each_database(|w| async move {
+        let other = seeded_as(&w, "partner.other@test.org").await;
+        let (_, html) = other.get("/partner/report").await;
+        // 10 received, 8 declined for capacity (10 after rounding to 5).
+        assert_eq!((cell_after(&html, "Referrals received"), cell_after(&html, "No capacity")), ("10".to_owned(), "10".to_owned()));
+        assert!(!html.contains("Tuesday walks"));
+    })
+    .await;
+}
+
+// Managers, link workers and commissioners
+
+#[tokio::test]
+async fn a_manager_opens_any_partners_report_and_its_csv() {
+    on_each_database(|w| async move {
+        let manager = seeded_as(&w, "manager@test.org").await;
+        let (status, html) = manager.get(&format!("/reports/partners/{}", w.vcse)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(cell_after(&html, "Referrals received"), "*");
+        let (status, csv) = manager.get(&format!("/reports/partners/{}/report.csv", w.other_vcse)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(csv.contains("received,Referrals received,,10\r\n"), "{csv}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_manager_finds_every_partner_in_the_index_and_the_reports_on_the_dashboard() {
+    on_each_database(|w| async move {
+        let manager = seeded_as(&w, "manager@test.org").await;
+        let (status, html) = manager.get("/reports/partners").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains(&format!("/reports/partners/{}", w.vcse)));
+        let (_, dashboard) = manager.get("/dashboard").await;
+        assert!(dashboard.contains(r#"href="/reports/gaps""#) && dashboard.contains(r#"href="/reports/network""#));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_organisation_that_is_not_a_partner_has_no_partner_report() {
+    on_each_database(|w| async move {
+        let manager = Browser::login(&w.base, "manager@test.org").await;
+        assert_eq!(manager.get(&format!("/reports/partners/{}", w.pcn)).await.0, StatusCode::NOT_FOUND);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn link_workers_cannot_open_the_partner_gap_or_network_reports() {
+    on_each_database(|w| async move {
+        let lw = Browser::login(&w.base, "lw@test.org").await;
+        let partner_report = format!("/reports/partners/{}", w.vcse);
+        for path in ["/reports/gaps", "/reports/network", "/reports/gaps.csv", "/reports/network.csv", "/partner/report", partner_report.as_str()] {
+            assert_eq!(lw.get(path).await.0, StatusCode::FORBIDDEN, "{path}");
         }
-    };
-    let partner = token(w.vcse.clone(), Role::VcsePartner).await;
-    let commissioner = token(w.icb.clone(), Role::Commissioner).await;
-    let lw = token(w.pcn.clone(), Role::LinkWorker).await;
-    let get = |path: String, t: String| {
-        let http = http.clone();
-        async move { http.get(path).bearer_auth(t).send().await.unwrap() }
-    };
-    let own: serde_json::Value = get(format!("{}/api/partner/report", w.base), partner.clone()).await.json().await.unwrap();
-    assert_eq!(own["received"], "*", "3 received is suppressed in the API too");
-    assert_eq!(get(format!("{}/api/reports/partners/{}", w.base, w.other_vcse), partner.clone()).await.status(), StatusCode::FORBIDDEN, "a partner never reads another partner's report, whatever the id");
-    assert_eq!(get(format!("{}/api/reports/gaps", w.base), lw.clone()).await.status(), StatusCode::FORBIDDEN);
-    let gaps: serde_json::Value = get(format!("{}/api/reports/gaps", w.base), commissioner.clone()).await.json().await.unwrap();
-    assert!(gaps["report"]["unmet_needs"].is_array());
-    let network: serde_json::Value = get(format!("{}/api/reports/network", w.base), commissioner.clone()).await.json().await.unwrap();
-    assert!(network["edges"].as_array().unwrap().iter().any(|e| e["from"] == "Link workers"));
-    let other: serde_json::Value = get(format!("{}/api/reports/partners/{}", w.base, w.other_vcse), commissioner).await.json().await.unwrap();
-    assert!(other["partner"].as_str().unwrap().contains("Other Charity"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_gap_report_names_the_unmet_need_and_the_service_whose_funding_ends_soon() {
+    on_each_database(|w| async move {
+        let commissioner = seeded_as(&w, "commissioner@test.org").await;
+        let (status, html) = commissioner.get("/reports/gaps").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains(r#"role="img""#) && html.contains("Needs identified with people for which no active service is listed"));
+        assert_eq!(cell_after(&html, "Housing and homelessness"), "15", "13 people with an unmet housing need, rounded");
+        assert!(html.contains("Debt advice (Other Charity)"));
+        assert!(html.contains(&linkwork_domain::format_date_long(today() + Duration::days(60))), "the end date");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_gap_csv_lists_unmet_needs_funding_capacity_and_waiting_lists() {
+    on_each_database(|w| async move {
+        let commissioner = seeded_as(&w, "commissioner@test.org").await;
+        let (status, csv) = commissioner.get("/reports/gaps.csv").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(csv.starts_with("figure,item,value\r\n"), "{csv}");
+        for row in ["unmet_need,Housing and homelessness,15\r\n", "funding_ending_referrals,Debt advice (Other Charity),10\r\n", "capacity_declines,Debt advice,10\r\n", "waiting_list,Debt advice (Other Charity),12\r\n"] {
+            assert!(csv.contains(row), "{row}: {csv}");
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_network_shows_the_edges_from_link_workers_to_partners() {
+    on_each_database(|w| async move {
+        let commissioner = seeded_as(&w, "commissioner@test.org").await;
+        let (status, html) = commissioner.get("/reports/network").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains(r#"role="img""#));
+        assert!(html.contains("Link workers") && html.contains("Other Charity") && text(&html).contains("Walk & Talk <CIC>"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_network_csv_counts_each_edge_with_small_numbers_suppressed() {
+    on_each_database(|w| async move {
+        let commissioner = seeded_as(&w, "commissioner@test.org").await;
+        let (status, csv) = commissioner.get("/reports/network.csv").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(csv.starts_with("from,to,quarter,referrals\r\n"), "{csv}");
+        assert!(csv.contains("Link workers,Other Charity,all,10\r\n"), "{csv}");
+        assert!(csv.contains("Link workers,Walk & Talk <CIC>,all,*\r\n"), "{csv}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_managers_network_is_scoped_to_their_service() {
+    on_each_database(|w| async move {
+        let manager = seeded_as(&w, "manager@test.org").await;
+        let (status, html) = manager.get("/reports/network").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("Test PCN"));
+    })
+    .await;
+}
+
+// The same reports through the JSON API, with the same rules.
+
+async fn json(api: &Api, path: &str) -> serde_json::Value {
+    let (status, body) = api.get(path).await;
+    assert_eq!(status, StatusCode::OK, "{path}");
+    serde_json::from_str(&body).unwrap()
+}
+
+#[tokio::test]
+async fn api_a_partners_own_report_suppresses_small_numbers() {
+    on_each_database(|w| async move {
+        seed(&w).await;
+        let partner = Api::new(&w, &w.vcse, Role::VcsePartner).await;
+        assert_eq!(json(&partner, "/api/partner/report").await["received"], "*");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn api_a_partner_never_reads_another_partners_report() {
+    on_each_database(|w| async move {
+        let partner = Api::new(&w, &w.vcse, Role::VcsePartner).await;
+        assert_eq!(partner.get(&format!("/api/reports/partners/{}", w.other_vcse)).await.0, StatusCode::FORBIDDEN, "whatever the id");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn api_link_workers_cannot_read_the_gap_report() {
+    on_each_database(|w| async move {
+        assert_eq!(Api::new(&w, &w.pcn, Role::LinkWorker).await.get("/api/reports/gaps").await.0, StatusCode::FORBIDDEN);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn api_commissioners_read_the_gap_network_and_partner_reports() {
+    on_each_database(|w| async move {
+        seed(&w).await;
+        let commissioner = Api::new(&w, &w.icb, Role::Commissioner).await;
+        assert!(json(&commissioner, "/api/reports/gaps").await["report"]["unmet_needs"].is_array());
+        assert!(json(&commissioner, "/api/reports/network").await["edges"].as_array().unwrap().iter().any(|e| e["from"] == "Link workers"));
+        assert!(json(&commissioner, &format!("/api/reports/partners/{}", w.other_vcse)).await["partner"].as_str().unwrap().contains("Other Charity"));
+    })
+    .await;
 }
