@@ -217,3 +217,26 @@ pub async fn caseload_page(store: &dyn Store, actor: &Actor, who: &AuditActor, o
     crate::reads::record_list(store, who, "caseload.read", &actor.org_id, entries.iter().map(|r| r.entry.person_id.clone())).await?;
     Ok(CaseloadPage { entries, matching, page, pages })
 }
+
+/// Whether a referral waits for triage: new, or open with nobody holding it (a link worker's
+/// caseload is only their own people).
+fn awaits_triage(e: &CaseloadEntry) -> bool {
+    e.status == ReferralStatus::Received || e.assigned_worker_id.is_none()
+}
+
+/// The service's referrals waiting for triage; everyone listed is audited as read (`triage.read`).
+pub async fn awaiting_triage(store: &dyn Store, actor: &Actor, who: &AuditActor) -> Result<Vec<CaseloadEntry>, AppError> {
+    require_casework(actor)?;
+    let waiting: Vec<CaseloadEntry> = store.caseload(&actor.org_id, None, true).await?.into_iter().filter(awaits_triage).collect();
+    crate::reads::record_list(store, who, "triage.read", &actor.org_id, waiting.iter().map(|e| e.person_id.clone())).await?;
+    Ok(waiting)
+}
+
+/// How many incoming referrals and new referrals wait for triage: counts only (no one is named,
+/// so nothing is audited).
+pub async fn triage_counts(store: &dyn Store, actor: &Actor) -> Result<(usize, usize), AppError> {
+    require_casework(actor)?;
+    let incoming = store.pending_incoming(&actor.org_id).await?.len();
+    let new_referrals = store.caseload(&actor.org_id, None, true).await?.iter().filter(|e| awaits_triage(e)).count();
+    Ok((incoming, new_referrals))
+}

@@ -362,3 +362,54 @@ pub async fn measures_due(store: &dyn Store, service_org_id: &str, worker_id: Op
 pub async fn measures_due_by_referral(store: &dyn Store, service_org_id: &str, worker_id: Option<&str>, today: Date) -> Result<std::collections::HashMap<String, Vec<linkwork_domain::casework::schedule::DueMeasure>>, AppError> {
     Ok(measures_due(store, service_org_id, worker_id, today).await?.into_iter().map(|(f, due)| (f.referral_id, due)).collect())
 }
+
+/// A person's whole record through a referral the actor works on: access is checked first (a role
+/// without casework is refused, another service's referral is not found), and the store audits
+/// the read as `referral.read`.
+pub async fn referral_record(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str) -> Result<linkwork_store::ReferralRecord, AppError> {
+    crate::access::casework_referral(store, actor, referral_id).await?;
+    store.referral_record(who, referral_id).await?.ok_or(AppError::NotFound)
+}
+
+/// As [`referral_record`], for a form about the person while they are on the caseload: a closed
+/// referral is refused before anything is read.
+pub async fn active_record(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str) -> Result<linkwork_store::ReferralRecord, AppError> {
+    let header = crate::access::casework_referral(store, actor, referral_id).await?;
+    header.status.require_active()?;
+    store.referral_record(who, referral_id).await?.ok_or(AppError::NotFound)
+}
+
+/// What a referral's page shows besides the record itself, read after one access check.
+pub struct RecordPage {
+    pub record: linkwork_store::ReferralRecord,
+    /// The organisation that referred (a practice or partner), by name.
+    pub referred_by: Option<String>,
+    /// Differences between the referral's details and the person's, not yet settled.
+    pub open_conflicts: Vec<linkwork_store::IdentityConflict>,
+    /// Agreements to share contact details that still stand.
+    pub sharing: Vec<linkwork_store::SharingConsent>,
+    /// Every onward referral's history, oldest first.
+    pub onward_events: Vec<linkwork_store::OnwardEvent>,
+    /// Closing measures recorded as not taken, with why.
+    pub not_taken: Vec<linkwork_store::MeasureNotTaken>,
+    /// The referral's service's measurement schedule (for late entries after discharge).
+    pub schedule: linkwork_domain::casework::schedule::MeasurementSchedule,
+}
+
+/// A referral's page for a casework user of its service (the record read is audited).
+pub async fn record_page(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str) -> Result<RecordPage, AppError> {
+    let record = referral_record(store, actor, who, referral_id).await?;
+    let referred_by = match &record.referral.referred_by_org_id {
+        Some(org) => store.org(org).await?.map(|o| o.name),
+        None => None,
+    };
+    Ok(RecordPage {
+        referred_by,
+        open_conflicts: store.referral_identity_conflicts(referral_id).await?.into_iter().filter(|c| c.open).collect(),
+        sharing: store.sharing_consents(referral_id).await?.into_iter().filter(|s| s.withdrawn_on.is_none()).collect(),
+        onward_events: store.referral_onward_events(referral_id).await?,
+        not_taken: store.measures_not_taken(referral_id).await?,
+        schedule: crate::measurement::schedule(store, &record.referral.service_org_id).await?,
+        record,
+    })
+}

@@ -378,3 +378,19 @@ mod tests {
         }
     }
 }
+
+/// A service for its staff page (as [`visible_service`]), with where and when it runs.
+pub async fn service_page(store: &dyn Store, actor: &Actor, id: &str) -> Result<(Service, Option<ServiceWhereWhen>), AppError> {
+    let s = visible_service(store, actor, id).await?;
+    let ww = store.services_where_when().await?.into_iter().find(|w| w.service_id == s.id);
+    Ok((s, ww))
+}
+
+/// A VCSE partner's own services (every status), with where and when each runs.
+pub async fn own_services(store: &dyn Store, actor: &Actor) -> Result<Vec<(Service, Option<ServiceWhereWhen>)>, AppError> {
+    if actor.role != Role::VcsePartner {
+        return Err(AppError::Forbidden);
+    }
+    let mut where_when: HashMap<String, ServiceWhereWhen> = store.services_where_when().await?.into_iter().map(|w| (w.service_id.clone(), w)).collect();
+    Ok(store.services().await?.into_iter().filter(|s| s.org_id == actor.org_id).map(|s| { let ww = where_when.remove(&s.id); (s, ww) }).collect())
+}

@@ -20,7 +20,9 @@ pub mod health_tariff;
 pub mod import;
 pub mod import_activity;
 pub mod intake;
+pub mod measurement;
 pub mod onward_loop;
+pub mod oruk;
 pub mod oruk_import;
 pub mod orgs;
 pub mod partner;
@@ -34,6 +36,7 @@ pub mod service_settings;
 pub mod sroi_settings;
 pub mod store;
 pub mod stakeholders;
+pub mod status;
 pub mod team;
 pub mod workforce;
 

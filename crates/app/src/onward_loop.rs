@@ -135,3 +135,25 @@ pub fn actor_label(e: &OnwardEvent) -> String {
 pub async fn notifications(store: &dyn Store, user_id: &str, org_id: &str) -> Result<Vec<Notification>, AppError> {
     Ok(store.notifications(user_id, org_id, 200).await?)
 }
+
+/// How many of the signed-in user's notifications are unread (for the header of every page).
+pub async fn unread_notifications(store: &dyn Store, user_id: &str, org_id: &str) -> Result<i64, AppError> {
+    Ok(store.unread_notifications(user_id, org_id).await?)
+}
+
+/// Marks one of the signed-in user's notifications read, or all of them (`None`).
+pub async fn mark_notifications_read(store: &dyn Store, user_id: &str, org_id: &str, notification_id: Option<&str>) -> Result<u64, AppError> {
+    Ok(store.mark_notifications_read(user_id, org_id, notification_id).await?)
+}
+
+/// One onward referral's history, oldest first, for the partner it was sent to.
+pub async fn partner_events(store: &dyn Store, actor: &Actor, onward_id: &str) -> Result<Vec<OnwardEvent>, AppError> {
+    crate::access::partner_referral(store, actor, onward_id).await?;
+    Ok(store.onward_events(onward_id).await?)
+}
+
+/// The history of every onward referral of a referral, oldest first, for a casework user of its service.
+pub async fn referral_events(store: &dyn Store, actor: &Actor, referral_id: &str) -> Result<Vec<OnwardEvent>, AppError> {
+    crate::access::casework_referral(store, actor, referral_id).await?;
+    Ok(store.referral_onward_events(referral_id).await?)
+}

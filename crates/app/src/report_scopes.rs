@@ -74,3 +74,31 @@ pub async fn report_scope(store: &dyn Store, actor: &Actor) -> Result<(String, V
         _ => Err(AppError::Forbidden),
     }
 }
+
+/// The evaluation for the scope named by `requested` (as [`resolve`]) over `period`, small numbers
+/// suppressed; with the scope chosen and those allowed.
+pub async fn report(store: &dyn Store, actor: &Actor, requested: Option<&str>, period: linkwork_domain::evaluation::Period, settings: &linkwork_domain::evaluation::EvaluationSettings) -> Result<(ReportScope, Vec<ReportScope>, linkwork_domain::evaluation::Report), AppError> {
+    let (scope, allowed) = resolve(store, actor, requested).await?;
+    let report = linkwork_store::scoped_report(store, &scope, period, settings).await?;
+    Ok((scope, allowed, report))
+}
+
+/// What the dashboard is drawn from, for the scope named by `requested` (as [`resolve`]).
+pub struct DashboardFacts {
+    pub scope: ReportScope,
+    pub allowed: Vec<ReportScope>,
+    /// The de-identified facts up to the period's end (evaluated per period by the caller).
+    pub input: linkwork_domain::evaluation::EvaluationInput,
+    /// The "what matters" conversations in the period, for the word cloud, and the names of
+    /// everyone the scope's services hold, so names can be left out of it.
+    pub utterances: Vec<linkwork_domain::evaluation::word_cloud::Utterance>,
+    pub names: Vec<String>,
+}
+
+pub async fn dashboard(store: &dyn Store, actor: &Actor, requested: Option<&str>, period: linkwork_domain::evaluation::Period) -> Result<DashboardFacts, AppError> {
+    let (scope, allowed) = resolve(store, actor, requested).await?;
+    let input = linkwork_store::scoped_input(store, &scope, period.to).await?;
+    let practice = (scope.kind == linkwork_domain::evaluation::report_scope::ScopeKind::Practice).then_some(scope.org_id.as_str());
+    let (utterances, names) = store.what_matters_texts(&scope.services, practice, period.from, period.to).await?;
+    Ok(DashboardFacts { scope, allowed, input, utterances, names })
+}

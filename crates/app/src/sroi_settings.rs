@@ -387,3 +387,9 @@ mod tests {
         );
     }
 }
+
+/// Whether the actor's service has saved its own model (else reports use the illustrative one).
+pub async fn sroi_model_saved(store: &dyn Store, actor: &Actor) -> Result<bool, AppError> {
+    require_manager(actor)?;
+    Ok(store.sroi_model(&actor.org_id).await?.is_some())
+}

@@ -256,3 +256,53 @@ pub async fn log_community(store: &dyn Store, actor: &Actor, user_id: &str, f: &
         _ => Err(AppError::Invalid(c.into_errors())),
     }
 }
+
+/// The service's accounts with this role (for choosing a link worker, or filtering the audit
+/// trail by who acted), for a casework user of the service.
+pub async fn workers(store: &dyn Store, actor: &Actor, role: Role) -> Result<Vec<linkwork_store::User>, AppError> {
+    require_casework(actor)?;
+    Ok(store.users(&actor.org_id, Some(role)).await?)
+}
+
+/// How many unsuccessful contact attempts a referral has had (a decline for no contact needs enough).
+pub async fn unsuccessful_attempts(store: &dyn Store, actor: &Actor, referral_id: &str) -> Result<usize, AppError> {
+    crate::access::casework_referral(store, actor, referral_id).await?;
+    Ok(store.unsuccessful_attempts(referral_id).await?)
+}
+
+/// The manager's view of the team: each link worker's load, community and contact time between
+/// `from` and `to`, and how many wait for triage (counts only: no one is named, so nothing is audited).
+pub struct TeamOverview {
+    pub loads: Vec<linkwork_store::WorkerLoad>,
+    pub unassigned: usize,
+    pub pending_incoming: usize,
+    pub time_shares: Vec<linkwork_store::WorkerTime>,
+}
+
+pub async fn overview(store: &dyn Store, actor: &Actor, from: time::Date, to: time::Date) -> Result<TeamOverview, AppError> {
+    if actor.role != Role::Manager {
+        return Err(AppError::Forbidden);
+    }
+    let org = &actor.org_id;
+    Ok(TeamOverview {
+        loads: store.workloads(org, today()).await?,
+        unassigned: store.caseload(org, None, true).await?.iter().filter(|e| e.assigned_worker_id.is_none()).count(),
+        pending_incoming: store.pending_incoming(org).await?.len(),
+        time_shares: store.worker_time(org, from, to).await?,
+    })
+}
+
+/// Beside a person's timeline: every change to their details, and why their record is
+/// restricted (if it is). `NotFound` unless every referral of the person is the actor's service's.
+pub async fn person_changes(store: &dyn Store, actor: &Actor, person_id: &str) -> Result<(Vec<linkwork_store::PersonChange>, Option<String>), AppError> {
+    crate::privacy::casework_person(store, actor, person_id).await?;
+    let changes = store.person_changes(person_id).await?;
+    let restricted = store.person_privacy(person_id).await?.and_then(|p| p.restriction_reason);
+    Ok((changes, restricted))
+}
+
+/// The service's community work since `from`, newest first.
+pub async fn community_log(store: &dyn Store, actor: &Actor, from: time::Date) -> Result<Vec<linkwork_store::CommunityActivity>, AppError> {
+    require_casework(actor)?;
+    Ok(store.community_activities(&actor.org_id, from).await?)
+}

@@ -1,7 +1,7 @@
 //! How contact details are shown: the form's choices and autocomplete tokens, and a partner's view
 //! of how to reach the person. (Reading and changing them is `linkwork_app::contact_details`.)
 
-use linkwork_store::PartnerReferral;
+use linkwork_app::store::PartnerReferral;
 
 /// The `autocomplete` token of a contact field: `token` where the person gives their own details
 /// (WCAG 1.3.5), "off" where a staff member types someone else's.

@@ -3,7 +3,7 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use linkwork_domain::DomainError;
-use linkwork_store::StoreError;
+use linkwork_app::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum WebError {

@@ -28,7 +28,7 @@ pub use routes::Route;
 use axum::extract::MatchedPath;
 use axum::http::{header, HeaderValue, Request};
 use axum::Router;
-use linkwork_store::Store;
+use linkwork_app::store::Store;
 use std::sync::Arc;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;

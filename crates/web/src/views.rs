@@ -5,7 +5,7 @@ use crate::auth::CurrentUser;
 use linkwork_app::forms::{FieldError, Fields};
 use askama::Template;
 use linkwork_domain::access::Role;
-use linkwork_store::{PartnerReferral, ReferralRecord};
+use linkwork_app::store::{PartnerReferral, ReferralRecord};
 
 /// What the layout needs on every page.
 pub struct Page {
@@ -258,7 +258,7 @@ pub struct ReferralView {
     /// Open identity conflicts this referral raised (its details did not match the person's).
     pub conflicts: Vec<ConflictPanel>,
     /// Partner organisations the person agreed to share their details with.
-    pub sharing: Vec<linkwork_store::SharingConsent>,
+    pub sharing: Vec<linkwork_app::store::SharingConsent>,
     /// Each need once, with where it came from (issue 12).
     pub needs: Vec<linkwork_app::plan::NeedLine>,
     /// The goals with when each last changed, and the plan's history.
@@ -487,7 +487,7 @@ pub struct TriageView {
 pub struct IncomingView {
     pub page: Page,
     pub form: FormState,
-    pub i: linkwork_store::Incoming,
+    pub i: linkwork_app::store::Incoming,
     pub received: String,
     pub needs_text: String,
     pub practices: Vec<Choice>,

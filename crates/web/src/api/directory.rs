@@ -15,7 +15,7 @@ use std::collections::HashMap;
 
 type ApiResult<T> = Result<T, ApiError>;
 
-fn service_json(s: &linkwork_store::Service, distance_km: Option<f64>) -> Value {
+fn service_json(s: &linkwork_app::store::Service, distance_km: Option<f64>) -> Value {
     let today = linkwork_app::clock::today();
     json!({
         "service": s,

@@ -312,9 +312,7 @@ pub async fn create_referral(State(state): State<AppState>, client: ApiClient, b
 
 #[utoipa::path(get, path = "/api/referrals/{id}", tag = "casework", params(("id" = String, Path)), responses((status = 200, description = "The person's record (audited)", body = Object), Forbidden, NotFound))]
 pub async fn get_referral(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>) -> ApiResult<Json<Value>> {
-    linkwork_app::access::casework_referral(&*state.store, &client.actor, &id).await?;
-    let record = state.store.referral_record(&client.audit(), &id).await?.ok_or(WebError::NotFound)?;
-    to_json(record)
+    to_json(cases::referral_record(&*state.store, &client.actor, &client.audit(), &id).await?)
 }
 
 #[utoipa::path(post, path = "/api/referrals/{id}/accept", tag = "casework", params(("id" = String, Path)), responses((status = 204, description = "Accepted"), Forbidden, NotFound, Conflict))]
@@ -402,7 +400,6 @@ pub async fn reopen_referral(State(state): State<AppState>, client: ApiClient, P
 #[utoipa::path(get, path = "/api/report", tag = "evaluation", params(("from" = Option<String>, Query, format = Date), ("to" = Option<String>, Query, format = Date), ("scope" = Option<String>, Query, description = "practice:<id or ODS code>, pcn:<…> or icb:<…> within the caller's organisation; the whole organisation if omitted")), responses((status = 200, description = "The evaluation report and its figures, small numbers suppressed", body = Object), Forbidden, NotFound, Invalid))]
 pub async fn report(State(state): State<AppState>, client: ApiClient, Query(q): Query<HashMap<String, String>>) -> ApiResult<Json<Value>> {
     let period = crate::pages::period_from(&q).map_err(WebError::Invalid)?;
-    let (scope, _) = linkwork_app::report_scopes::resolve(&*state.store, &client.actor, q.get("scope").map(String::as_str)).await?;
-    let report = linkwork_store::scoped_report(&*state.store, &scope, period, &EvaluationSettings::default()).await?;
+    let (_, _, report) = linkwork_app::report_scopes::report(&*state.store, &client.actor, q.get("scope").map(String::as_str), period, &EvaluationSettings::default()).await?;
     Ok(Json(linkwork_report::to_json(&report)))
 }

@@ -102,8 +102,8 @@ impl From<WebError> for ApiError {
     }
 }
 
-impl From<linkwork_store::StoreError> for ApiError {
-    fn from(e: linkwork_store::StoreError) -> Self {
+impl From<linkwork_app::store::StoreError> for ApiError {
+    fn from(e: linkwork_app::store::StoreError) -> Self {
         ApiError(e.into())
     }
 }

@@ -18,15 +18,13 @@ fn json(value: impl serde::Serialize) -> ApiResult<Json<Value>> {
 #[utoipa::path(get, path = "/api/partner/onward-referrals/{id}/events", tag = "partner", params(("id" = String, Path)),
     responses((status = 200, description = "The referral's history, oldest first: from_status, to_status, reason, happened_on, at, who", body = Vec<Object>), Forbidden, NotFound))]
 pub async fn partner_events(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>) -> ApiResult<Json<Value>> {
-    linkwork_app::access::partner_referral(&*state.store, &client.actor, &id).await?;
-    json(state.store.onward_events(&id).await?)
+    json(linkwork_app::onward_loop::partner_events(&*state.store, &client.actor, &id).await?)
 }
 
 #[utoipa::path(get, path = "/api/referrals/{id}/onward-events", tag = "casework", params(("id" = String, Path)),
     responses((status = 200, description = "The history of every onward referral of the referral, oldest first", body = Vec<Object>), Forbidden, NotFound))]
 pub async fn referral_events(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>) -> ApiResult<Json<Value>> {
-    linkwork_app::access::casework_referral(&*state.store, &client.actor, &id).await?;
-    json(state.store.referral_onward_events(&id).await?)
+    json(linkwork_app::onward_loop::referral_events(&*state.store, &client.actor, &id).await?)
 }
 
 #[utoipa::path(get, path = "/api/onward/attention", tag = "casework",

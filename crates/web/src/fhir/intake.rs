@@ -18,7 +18,7 @@ use linkwork_domain::casework::need::NeedDomain;
 use linkwork_domain::person::{parse_past_date, DateOfBirth, Ethnicity, PersonDetails, PersonName, Sex};
 use linkwork_domain::casework::referral::{ReferralReason, ReferralSource};
 use linkwork_domain::{NhsNumber, Postcode, RequiredText};
-use linkwork_store::{NewReferral, Org};
+use linkwork_app::store::{NewReferral, Org};
 use serde_json::Value;
 use time::Date;
 

@@ -90,7 +90,7 @@ mod tests {
     use super::*;
     use linkwork_app::fhir::resources;
     use linkwork_domain::access::OrgKind;
-    use linkwork_store::Org;
+    use linkwork_app::store::Org;
     use proptest::prelude::*;
     use serde_json::{json, Value};
 

@@ -48,8 +48,8 @@ impl From<WebError> for FhirError {
     }
 }
 
-impl From<linkwork_store::StoreError> for FhirError {
-    fn from(e: linkwork_store::StoreError) -> Self {
+impl From<linkwork_app::store::StoreError> for FhirError {
+    fn from(e: linkwork_app::store::StoreError) -> Self {
         FhirError::Web(e.into())
     }
 }

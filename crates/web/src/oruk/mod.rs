@@ -23,7 +23,9 @@ use axum::Json;
 use linkwork_domain::directory::{PageInfo, PageRequest};
 use linkwork_domain::interop::import::oruk::{page_json, service_at_location_json, service_json, taxonomy_json, taxonomy_term_json, Detail};
 use linkwork_domain::Postcode;
-use linkwork_store::{Listing, Near, OrukQuery, StoreError};
+use linkwork_app::oruk;
+use linkwork_app::store::{Listing, Near, OrukQuery};
+use linkwork_app::AppError;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use time::format_description::well_known::Rfc3339;
@@ -59,9 +61,14 @@ pub enum OrukError {
     Internal(String),
 }
 
-impl From<StoreError> for OrukError {
-    fn from(e: StoreError) -> Self {
-        OrukError::Internal(e.to_string())
+/// Every failure of a read is ours: the directory's reads answer "none" rather than an error for
+/// an unknown id.
+impl From<AppError> for OrukError {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::Internal(detail) => OrukError::Internal(detail),
+            other => OrukError::Internal(other.to_string()),
+        }
     }
 }
 
@@ -177,12 +184,12 @@ fn page<T>(request: PageRequest, listing: Listing<T>, render: impl Fn(&T) -> Val
 
 async fn services(State(state): State<AppState>, RawQuery(raw): RawQuery) -> OrukResult {
     let query = Params::new(raw).query()?;
-    let listing = state.store.oruk_services(&query).await?;
+    let listing = oruk::services(&*state.store, &query).await?;
     Ok(Json(page(query.page, listing, |r| service_json(r, Detail::List))))
 }
 
 async fn service(State(state): State<AppState>, Path(id): Path<String>) -> OrukResult {
-    let record = state.store.oruk_service(&id).await?.ok_or(OrukError::NotFound)?;
+    let record = oruk::service(&*state.store, &id).await?.ok_or(OrukError::NotFound)?;
     Ok(Json(service_json(&record, Detail::Full)))
 }
 
@@ -199,14 +206,12 @@ async fn service_at_locations(State(state): State<AppState>, RawQuery(raw): RawQ
     }
     if let Some(metres) = params.number("proximity")? {
         let postcode = query.postcode.clone().ok_or_else(|| OrukError::Invalid("proximity needs a postcode to measure from".into()))?;
-        let centre = state
-            .store
-            .postcode_centre(&postcode)
+        let centre = oruk::postcode_centre(&*state.store, &postcode)
             .await?
             .ok_or_else(|| OrukError::Invalid(format!("no service location in this directory is at {postcode}, so distances from it cannot be worked out")))?;
         query.near = Some(Near { centre, within_km: metres / 1000.0 });
     }
-    let listing = state.store.oruk_service_at_locations(&query).await?;
+    let listing = oruk::service_at_locations(&*state.store, &query).await?;
     Ok(Json(page(query.page, listing, |i| {
         let mut v = service_at_location_json(&i.service_at_location, &i.service, Detail::List);
         if let Some(km) = i.distance_km {
@@ -225,30 +230,30 @@ fn is_outward_code(raw: &str) -> bool {
 }
 
 async fn service_at_location(State(state): State<AppState>, Path(id): Path<String>) -> OrukResult {
-    let item = state.store.oruk_service_at_location(&id).await?.ok_or(OrukError::NotFound)?;
+    let item = oruk::service_at_location(&*state.store, &id).await?.ok_or(OrukError::NotFound)?;
     Ok(Json(service_at_location_json(&item.service_at_location, &item.service, Detail::Full)))
 }
 
 async fn taxonomies(State(state): State<AppState>, RawQuery(raw): RawQuery) -> OrukResult {
     let request = Params::new(raw).page()?;
-    let listing = state.store.oruk_taxonomies(request).await?;
+    let listing = oruk::taxonomies(&*state.store, request).await?;
     Ok(Json(page(request, listing, |t| taxonomy_json(t, None))))
 }
 
 async fn taxonomy(State(state): State<AppState>, Path(id): Path<String>) -> OrukResult {
-    let (taxonomy, terms) = state.store.oruk_taxonomy(&id).await?.ok_or(OrukError::NotFound)?;
+    let (taxonomy, terms) = oruk::taxonomy(&*state.store, &id).await?.ok_or(OrukError::NotFound)?;
     Ok(Json(taxonomy_json(&taxonomy, Some(&terms))))
 }
 
 async fn taxonomy_terms(State(state): State<AppState>, RawQuery(raw): RawQuery) -> OrukResult {
     let params = Params::new(raw);
     let request = params.page()?;
-    let listing = state.store.oruk_taxonomy_terms(request, params.text("taxonomy_id").as_deref()).await?;
+    let listing = oruk::taxonomy_terms(&*state.store, request, params.text("taxonomy_id").as_deref()).await?;
     Ok(Json(page(request, listing, taxonomy_term_json)))
 }
 
 async fn taxonomy_term(State(state): State<AppState>, Path(id): Path<String>) -> OrukResult {
-    let term = state.store.oruk_taxonomy_term(&id).await?.ok_or(OrukError::NotFound)?;
+    let term = oruk::taxonomy_term(&*state.store, &id).await?.ok_or(OrukError::NotFound)?;
     Ok(Json(taxonomy_term_json(&term)))
 }
 

@@ -21,7 +21,7 @@ use linkwork_domain::casework::need::NeedDomain;
 use linkwork_domain::person::{Ethnicity, Sex};
 use linkwork_domain::casework::plan::GoalStatus;
 use linkwork_domain::casework::referral::DeclineReason;
-use linkwork_store::ReferralRecord;
+use linkwork_app::store::ReferralRecord;
 use std::collections::HashMap;
 
 pub fn routes() -> Routes {
@@ -56,7 +56,7 @@ async fn caseload(State(state): State<AppState>, user: CurrentUser, Query(q): Pa
     let rows = found.entries.into_iter().map(|e| caseload_row(e.entry, today(), e.measures_due).1).collect();
     let workers = if own.is_none() {
         let mut w = vec![Choice::new("", "Everyone"), Choice::new("unassigned", "Not assigned")];
-        w.extend(state.store.users(&user.user.org_id, Some(Role::LinkWorker)).await?.into_iter().map(|u| Choice::new(u.id, u.display_name)));
+        w.extend(linkwork_app::team::workers(&*state.store, &user.actor(), Role::LinkWorker).await?.into_iter().map(|u| Choice::new(u.id, u.display_name)));
         w
     } else {
         vec![]
@@ -81,7 +81,7 @@ async fn caseload(State(state): State<AppState>, user: CurrentUser, Query(q): Pa
 
 /// A caseload line with its red/amber/green attention flags (closed referrals are green);
 /// `measures_due` is what the schedule says is due for it (`cases::measures_due_by_referral`).
-pub(crate) fn caseload_row(e: linkwork_store::CaseloadEntry, today: time::Date, measures_due: Vec<linkwork_domain::casework::schedule::DueMeasure>) -> (linkwork_domain::casework::caseload::Rag, CaseloadRow) {
+pub(crate) fn caseload_row(e: linkwork_app::store::CaseloadEntry, today: time::Date, measures_due: Vec<linkwork_domain::casework::schedule::DueMeasure>) -> (linkwork_domain::casework::caseload::Rag, CaseloadRow) {
     use linkwork_domain::casework::caseload::{flags, overall};
     let flags = if e.status.is_open() { flags(&e.case_facts(measures_due), today) } else { vec![] };
     let rag = overall(&flags);
@@ -161,12 +161,11 @@ async fn new_referral(State(state): State<AppState>, user: CurrentUser, uri: axu
 
 /// Reads a person's record for this user (audited), or fails as not found.
 async fn read_record(state: &AppState, user: &CurrentUser, id: &str) -> Result<ReferralRecord, WebError> {
-    linkwork_app::access::casework_referral(&*state.store, &user.actor(), id).await?;
-    state.store.referral_record(&user.audit(), id).await?.ok_or(WebError::NotFound)
+    Ok(cases::referral_record(&*state.store, &user.actor(), &user.audit(), id).await?)
 }
 
 async fn record(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, Query(q): Params) -> Result<Html<String>, WebError> {
-    let r = read_record(&state, &user, &id).await?;
+    let cases::RecordPage { record: r, referred_by, open_conflicts, sharing, onward_events, not_taken, schedule } = cases::record_page(&*state.store, &user.actor(), &user.audit(), &id).await?;
     let name = format!("{} {}", r.person.given_name, r.person.family_name);
     let page = page(&state, &user, &name, "").await?.with_back("/caseload", "Back to caseload").with_notice(notice(q.get("notice").map(String::as_str)));
     let measures = r
@@ -187,33 +186,24 @@ async fn record(State(state): State<AppState>, user: CurrentUser, Path(id): Path
         .collect();
     let age = linkwork_domain::person::DateOfBirth::new(r.person.date_of_birth, today()).map(|d| d.age_on(today())).unwrap_or_default();
     let workers = if user.role() == Role::Manager {
-        state.store.users(&user.user.org_id, Some(Role::LinkWorker)).await?.into_iter().map(|u| Choice::new(u.id, u.display_name)).collect()
+        linkwork_app::team::workers(&*state.store, &user.actor(), Role::LinkWorker).await?.into_iter().map(|u| Choice::new(u.id, u.display_name)).collect()
     } else {
         vec![]
     };
-    let referred_by = match &r.referral.referred_by_org_id {
-        Some(org) => state.store.org(org).await?.map(|o| o.name),
-        None => None,
-    };
     let accompanied = r.contacts.iter().filter(|c| c.accompanied).count();
-    let onward_loop = super::onward_loop::record_panel(&*state.store, &id, &r.onward).await?;
+    let onward_loop = super::onward_loop::record_panel(&r.onward, &onward_events);
     let instruments = Instrument::ALL.iter().map(|i| Choice::new(i.code(), i.short_name())).collect();
-    let conflicts = state
-        .store
-        .referral_identity_conflicts(&id)
-        .await?
+    let conflicts = open_conflicts
         .into_iter()
-        .filter(|c| c.open)
         .map(|c| crate::views::ConflictPanel {
             source: c.source.label(),
             rows: c.differences().into_iter().map(|d| (d.field.label(), super::privacy::shown(d.field, d.old_value.as_deref()), super::privacy::shown(d.field, d.new_value.as_deref()))).collect(),
             id: c.id,
         })
         .collect();
-    let sharing = state.store.sharing_consents(&id).await?.into_iter().filter(|s| s.withdrawn_on.is_none()).collect();
     let needs = linkwork_app::plan::needs_once(&r.needs, &r.person.given_name, !r.conversations.is_empty());
     let (goals, plan_history) = (super::plan::goal_rows(&r), super::plan::plan_history(&r));
-    let corrections = super::corrections::panel(&*state.store, &r).await?;
+    let corrections = super::corrections::panel(&r, &schedule, &not_taken);
     render(&ReferralView { instruments, accompanied, page, r, age, decline_reasons: choices!(DeclineReason), measures, goal_statuses: choices!(GoalStatus), workers, referred_by, onward_loop, conflicts, sharing, needs, goals, plan_history, corrections })
 }
 

@@ -29,11 +29,8 @@ pub(crate) fn community_period() -> (time::Date, time::Date) {
 }
 
 async fn list(State(state): State<AppState>, user: CurrentUser, Query(q): Query<HashMap<String, String>>) -> Result<Html<String>, WebError> {
-    linkwork_app::access::require_casework(&user.actor())?;
     let (from, _) = community_period();
-    let rows = state
-        .store
-        .community_activities(&user.user.org_id, from)
+    let rows = linkwork_app::team::community_log(&*state.store, &user.actor(), from)
         .await?
         .into_iter()
         .map(|a| CommunityRow {

@@ -24,7 +24,8 @@ use axum::Extension;
 use linkwork_domain::casework::discharge::NotTakenReason;
 use linkwork_domain::casework::plan::GoalStatus;
 use linkwork_domain::casework::referral::{self, DeclineReason, DischargeReason, ReferralStatus};
-use linkwork_store::{ReferralRecord, Store};
+use linkwork_app::store::{MeasureNotTaken, ReferralRecord};
+use linkwork_domain::casework::schedule::MeasurementSchedule;
 use std::collections::HashMap;
 
 pub fn routes() -> Routes {
@@ -94,14 +95,13 @@ fn carried(f: &Fields, except: &[&str]) -> Vec<(String, String)> {
 }
 
 async fn read_record(state: &AppState, user: &CurrentUser, id: &str) -> Result<ReferralRecord, WebError> {
-    linkwork_app::access::casework_referral(&*state.store, &user.actor(), id).await?;
-    state.store.referral_record(&user.audit(), id).await?.ok_or(WebError::NotFound)
+    Ok(cases::referral_record(&*state.store, &user.actor(), &user.audit(), id).await?)
 }
 
 /// Who outside the service sees a referral's status (the practice or partner that referred).
-async fn referrer_org(store: &dyn Store, r: &ReferralRecord) -> Result<Option<String>, WebError> {
+async fn referrer_org(state: &AppState, r: &ReferralRecord) -> Result<Option<String>, WebError> {
     Ok(match &r.referral.referred_by_org_id {
-        Some(org) => store.org(org).await?.map(|o| o.name),
+        Some(org) => linkwork_app::orgs::org(&*state.store, org).await?.map(|o| o.name),
         None => None,
     })
 }
@@ -117,7 +117,7 @@ async fn decline_page(state: &AppState, user: &CurrentUser, id: &str, f: Fields,
     r.referral.status.decline()?;
     let name = r.person.given_name.clone();
     let mut consequences = vec![format!("The referral closes: {name} leaves triage and is not taken onto a caseload.")];
-    consequences.push(match referrer_org(&*state.store, &r).await? {
+    consequences.push(match referrer_org(state, &r).await? {
         Some(org) => format!("{org}, who referred {name}, will see the referral as declined."),
         None => format!("Linkwork does not tell the referrer ({}): tell them yourself.", r.referral.referrer_name),
     });
@@ -188,7 +188,7 @@ async fn reopen_page(state: &AppState, user: &CurrentUser, id: &str, form: FormS
         format!("The referral goes back to triage, as a new referral: {name} can then be accepted onto a caseload, or the referral declined again."),
         "The decline is kept in the record and on the timeline, with your reason for reopening.".to_owned(),
     ];
-    if let Some(org) = referrer_org(&*state.store, &r).await? {
+    if let Some(org) = referrer_org(state, &r).await? {
         consequences.push(format!("{org}, who referred {name}, will see the referral as new again."));
     }
     let status = if form.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
@@ -388,7 +388,7 @@ async fn discharge_page(state: &AppState, user: &CurrentUser, id: &str, form: Fo
         not_taken_reasons: choices!(NotTakenReason),
         goals: r.goals.iter().map(|g| GoalQuestion { field: goal_field(&g.id), description: g.description.clone(), now: format!("Recorded now as: {}", g.status.label().to_lowercase()) }).collect(),
         goal_outcomes: GoalStatus::FINAL.iter().map(|s| Choice::new(s.code(), s.label())).collect(),
-        consequences: discharge_consequences(&r.person.given_name, referrer_org(&*state.store, &r).await?),
+        consequences: discharge_consequences(&r.person.given_name, referrer_org(state, &r).await?),
         form,
     };
     Ok((status, Extension(NothingSaved), render(&view)?).into_response())
@@ -439,7 +439,7 @@ async fn discharge(State(state): State<AppState>, user: CurrentUser, Path(id): P
         form: FormState::default(),
         caption: name.clone(),
         heading: "Check and confirm the discharge".into(),
-        consequences: discharge_consequences(&r.person.given_name, referrer_org(store, &r).await?),
+        consequences: discharge_consequences(&r.person.given_name, referrer_org(&state, &r).await?),
         rows,
         hidden: carried(&f, &[]),
         select: None,
@@ -462,7 +462,9 @@ async fn partner_undo(State(state): State<AppState>, user: CurrentUser, Path(id)
 // ---- the record's panel ----
 
 
-pub(crate) async fn panel(store: &dyn Store, r: &ReferralRecord) -> Result<CorrectionsPanel, WebError> {
+/// The record's corrections panel, from what `casework::record_page` read: the service's
+/// `schedule` and the closing measures `not_taken`.
+pub(crate) fn panel(r: &ReferralRecord, schedule: &MeasurementSchedule, not_taken: &[MeasureNotTaken]) -> CorrectionsPanel {
     let today = today();
     let id = &r.referral.id;
     let reopen_until = (r.referral.status == ReferralStatus::Declined && r.referral.status.reopen(r.referral.declined_on, today).is_ok())
@@ -479,7 +481,6 @@ pub(crate) async fn panel(store: &dyn Store, r: &ReferralRecord) -> Result<Corre
     let late = r.referral.status.measure_entry(None, r.referral.discharged_on, today).is_ok() && r.referral.status == ReferralStatus::Discharged;
     let (late_until, late_links) = match (late, r.referral.discharged_on) {
         (true, Some(on)) => {
-            let schedule = store.measurement_schedule(&r.referral.service_org_id).await?.unwrap_or_default();
             let links = schedule
                 .instruments()
                 .iter()
@@ -492,11 +493,9 @@ pub(crate) async fn panel(store: &dyn Store, r: &ReferralRecord) -> Result<Corre
         }
         _ => (None, vec![]),
     };
-    let not_taken = store
-        .measures_not_taken(id)
-        .await?
-        .into_iter()
+    let not_taken = not_taken
+        .iter()
         .map(|m| format!("{} {}: not taken ({})", m.instrument.short_name(), m.timepoint.label().to_lowercase(), m.reason.label().to_lowercase()))
         .collect();
-    Ok(CorrectionsPanel { reopen_until, reopenings, late_until, late_links, not_taken })
+    CorrectionsPanel { reopen_until, reopenings, late_until, late_links, not_taken }
 }

@@ -20,7 +20,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use linkwork_domain::access::Role;
 use linkwork_domain::directory::{funding_ended, funding_ends_soon, is_stale, Delivery};
 use linkwork_domain::casework::need::NeedDomain;
-use linkwork_store::{Service, ServiceProfile, ServiceWhereWhen};
+use linkwork_app::store::{Service, ServiceProfile, ServiceWhereWhen};
 use std::collections::HashMap;
 
 pub fn routes() -> Routes {
@@ -195,8 +195,7 @@ fn query_string<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> String {
 
 
 async fn detail(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, Query(q): Params) -> Result<Html<String>, WebError> {
-    let s = directory::visible_service(&*state.store, &user.actor(), &id).await?;
-    let ww = state.store.services_where_when().await?.into_iter().find(|w| w.service_id == s.id);
+    let (s, ww) = directory::service_page(&*state.store, &user.actor(), &id).await?;
     let notice = (q.get("notice").map(String::as_str) == Some("saved")).then(|| "Service details saved".to_owned());
     // Opened while working with a person (`?for=`): the way back keeps them and the search.
     let referring = directory::referring_for(&*state.store, &user.actor(), &user.audit(), q.get("for").map(String::as_str).unwrap_or("")).await?;
@@ -217,11 +216,7 @@ async fn detail(State(state): State<AppState>, user: CurrentUser, Path(id): Path
 }
 
 async fn mine(State(state): State<AppState>, user: CurrentUser) -> Result<Html<String>, WebError> {
-    if user.role() != Role::VcsePartner {
-        return Err(WebError::Forbidden);
-    }
-    let where_when: HashMap<String, ServiceWhereWhen> = state.store.services_where_when().await?.into_iter().map(|w| (w.service_id.clone(), w)).collect();
-    let results = state.store.services().await?.into_iter().filter(|s| s.org_id == user.user.org_id).map(|s| { let ww = where_when.get(&s.id); card(s, ww, None) }).collect();
+    let results = directory::own_services(&*state.store, &user.actor()).await?.into_iter().map(|(s, ww)| card(s, ww.as_ref(), None)).collect();
     render(&MineView { page: page(&state, &user, "Our services", "/directory/mine").await?, results })
 }
 

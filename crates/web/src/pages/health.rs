@@ -488,8 +488,7 @@ pub struct HealthHubView {
 }
 
 async fn hub(State(state): State<AppState>, user: CurrentUser) -> Result<Html<String>, WebError> {
-    linkwork_app::import_activity::require_manager(&user.actor())?;
-    let sroi_saved = state.store.sroi_model(&user.user.org_id).await?.is_some();
+    let sroi_saved = linkwork_app::sroi_settings::sroi_model_saved(&*state.store, &user.actor()).await?;
     let page = page(
         &state,
         &user,

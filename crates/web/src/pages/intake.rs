@@ -14,7 +14,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use linkwork_domain::access::{OrgKind, Role};
 use linkwork_domain::casework::need::NeedDomain;
-use linkwork_store::AuditActor;
+use linkwork_app::store::AuditActor;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 
@@ -33,7 +33,7 @@ const SELF_NEXT: &str = "A link worker will contact you within 2 weeks, the way 
 const PARTNER_NEXT: &str = "A link worker will triage the referral and contact the person. You can follow its status under 'Referrals to us'.";
 
 async fn short_form(state: &AppState, user: Option<&CurrentUser>, form: FormState, status: StatusCode) -> Result<Response, WebError> {
-    let services = state.store.orgs(OrgKind::Pcn, None).await?.into_iter().map(|o| Choice::new(o.id, o.name)).collect();
+    let services = linkwork_app::orgs::orgs(&*state.store, OrgKind::Pcn, None).await?.into_iter().map(|o| Choice::new(o.id, o.name)).collect();
     let needs = choices!(NeedDomain);
     match user {
         None => {

@@ -8,7 +8,7 @@ use crate::auth::CheckedForm;
 use crate::auth::CurrentUser;
 use linkwork_app::casework::{self as cases};
 use linkwork_app::clock::today;
-use linkwork_app::forms::{Checker, Fields};
+use linkwork_app::forms::Fields;
 use crate::views::{DueRow, Choice, FormState, Page};
 use crate::{AppState, WebError};
 use askama::Template;
@@ -16,9 +16,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use linkwork_domain::access::Role;
-use linkwork_domain::measurement::instruments::{AnswerSet, Instrument, Timepoint};
+use linkwork_domain::measurement::instruments::{Instrument, Timepoint};
 use linkwork_domain::casework::schedule::{DueState, MeasurementSchedule, DUE_FROM_DAYS_BEFORE, OVERDUE_AFTER_DAYS};
-use linkwork_store::{NewMeasure, Store};
+use linkwork_app::measurement;
 use std::collections::HashMap;
 
 pub fn routes() -> Routes {
@@ -32,11 +32,6 @@ pub fn routes() -> Routes {
 }
 
 type Params = Query<HashMap<String, String>>;
-
-/// The service's schedule, or the default when it has not set one.
-pub(crate) async fn schedule_of(store: &dyn Store, service_org_id: &str) -> Result<MeasurementSchedule, WebError> {
-    Ok(store.measurement_schedule(service_org_id).await?.unwrap_or_default())
-}
 
 #[derive(Template)]
 #[template(path = "measures_due.html")]
@@ -54,7 +49,7 @@ struct DueView {
 
 async fn due(State(state): State<AppState>, user: CurrentUser) -> Result<Html<String>, WebError> {
     let (rows, overdue) = due_rows(&state, &user).await?;
-    let schedule = schedule_of(&*state.store, &user.user.org_id).await?;
+    let schedule = measurement::schedule(&*state.store, &user.user.org_id).await?;
     let heading = if user.role() == Role::LinkWorker { "Measures due" } else { "Measures due in the team" };
     render(&DueView {
         page: page(&state, &user, heading, "/measures/due").await?,
@@ -147,7 +142,7 @@ async fn schedule_page(state: &AppState, user: &CurrentUser, form: FormState, no
 
 async fn schedule_form(State(state): State<AppState>, user: CurrentUser, Query(q): Params) -> Result<Html<String>, WebError> {
     require_manager(&user)?;
-    let s = schedule_of(&*state.store, &user.user.org_id).await?;
+    let s = measurement::schedule(&*state.store, &user.user.org_id).await?;
     let mut pairs: Vec<(String, String)> = s.instruments().iter().map(|i| ("instruments".to_owned(), i.code().to_owned())).collect();
     pairs.push(("months".into(), s.months_text()));
     schedule_page(&state, &user, FormState::new(Fields::from_pairs(pairs), vec![]), q.get("notice").map(String::as_str)).await
@@ -155,18 +150,10 @@ async fn schedule_form(State(state): State<AppState>, user: CurrentUser, Query(q
 
 async fn save_schedule(State(state): State<AppState>, user: CurrentUser, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
     require_manager(&user)?;
-    match MeasurementSchedule::parse(&f.all("instruments"), f.get("months")) {
-        Ok(schedule) => {
-            state.store.set_measurement_schedule(&user.audit(), &user.user.org_id, &schedule).await?;
-            Ok(Redirect::to("/measures/schedule?notice=schedule").into_response())
-        }
-        Err(errors) => {
-            let mut c = Checker::default();
-            for e in errors {
-                c.check::<()>(Err(e));
-            }
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, schedule_page(&state, &user, FormState::new(f, c.into_errors()), None).await?).into_response())
-        }
+    match measurement::set_schedule(&*state.store, &user.actor(), &user.audit(), &f).await {
+        Ok(()) => Ok(Redirect::to("/measures/schedule?notice=schedule").into_response()),
+        Err(linkwork_app::AppError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, schedule_page(&state, &user, FormState::new(f, errors), None).await?).into_response()),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -219,8 +206,8 @@ async fn self_complete_form(State(state): State<AppState>, user: CurrentUser, Pa
     header.status.require_active()?;
     match q.get("instrument") {
         None => {
-            let r = state.store.referral_record(&user.audit(), &id).await?.ok_or(WebError::NotFound)?;
-            let schedule = schedule_of(&*state.store, &user.user.org_id).await?;
+            let r = cases::referral_record(&*state.store, &user.actor(), &user.audit(), &id).await?;
+            let schedule = measurement::schedule(&*state.store, &user.user.org_id).await?;
             let mut instruments: Vec<Instrument> = schedule.instruments().to_vec();
             instruments.extend(Instrument::ALL.iter().filter(|i| !schedule.instruments().contains(i)));
             let page = page(&state, &user, "Hand the device to the person", "").await?.with_back(format!("/referrals/{id}"), "Back to the record");
@@ -228,7 +215,7 @@ async fn self_complete_form(State(state): State<AppState>, user: CurrentUser, Pa
         }
         Some(code) => {
             let instrument = Instrument::parse(code).map_err(|_| WebError::NotFound)?;
-            let first_name = first_name(&*state.store, &user, &id).await?;
+            let first_name = first_name(&state, &user, &id).await?;
             render_self_complete(&user, &id, instrument, first_name, FormState::new(Fields::default(), vec![]))
         }
     }
@@ -236,8 +223,8 @@ async fn self_complete_form(State(state): State<AppState>, user: CurrentUser, Pa
 
 /// The person's first name only (the one piece of the record the person's page shows); reading it
 /// is audited like any read of the record.
-async fn first_name(store: &dyn Store, user: &CurrentUser, id: &str) -> Result<String, WebError> {
-    Ok(store.referral_record(&user.audit(), id).await?.ok_or(WebError::NotFound)?.person.given_name)
+async fn first_name(state: &AppState, user: &CurrentUser, id: &str) -> Result<String, WebError> {
+    Ok(cases::referral_record(&*state.store, &user.actor(), &user.audit(), id).await?.person.given_name)
 }
 
 fn render_self_complete(user: &CurrentUser, id: &str, instrument: Instrument, first_name: String, form: FormState) -> Result<Html<String>, WebError> {
@@ -274,25 +261,13 @@ fn render_self_complete(user: &CurrentUser, id: &str, instrument: Instrument, fi
 /// instrument yet, otherwise a follow-up. The link worker can correct it on the record later.
 async fn self_complete_submit(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, Query(q): Params, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
     let instrument = Instrument::parse(q.get("instrument").map(String::as_str).unwrap_or("")).map_err(|_| WebError::NotFound)?;
-    let header = linkwork_app::access::casework_change(&*state.store, &user.actor(), &id).await?;
-    header.status.require_active()?;
-    let raw: Vec<&str> = (1..=instrument.items().len()).map(|i| f.get(&format!("item_{i}"))).collect();
-    match AnswerSet::parse_all(instrument, &raw) {
-        Ok(answers) => {
-            let record = state.store.referral_record(&user.audit(), &id).await?.ok_or(WebError::NotFound)?;
-            let has_baseline = record.measures.iter().any(|m| m.instrument == instrument && m.timepoint == Timepoint::Baseline);
-            let timepoint = if has_baseline { Timepoint::FollowUp } else { Timepoint::Baseline };
-            state.store.add_self_completed_measure(&user.audit(), &id, &NewMeasure { timepoint, taken_on: today(), answers }).await?;
-            Ok(Redirect::to(&format!("/referrals/{id}/self-complete/done")).into_response())
+    match measurement::add_self_completed(&*state.store, &user.actor(), &user.audit(), &id, instrument, &f).await {
+        Ok(_) => Ok(Redirect::to(&format!("/referrals/{id}/self-complete/done")).into_response()),
+        Err(linkwork_app::AppError::Invalid(errors)) => {
+            let first_name = first_name(&state, &user, &id).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render_self_complete(&user, &id, instrument, first_name, FormState::new(f, errors))?).into_response())
         }
-        Err(errors) => {
-            let mut c = Checker::default();
-            for e in errors {
-                c.check::<()>(Err(e));
-            }
-            let first_name = first_name(&*state.store, &user, &id).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render_self_complete(&user, &id, instrument, first_name, FormState::new(f, c.into_errors()))?).into_response())
-        }
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -312,7 +287,7 @@ pub struct ResolutionQuestion {
 }
 
 /// The discharge form's questions: one per distinct need on the referral, in the need list's order.
-pub(crate) fn resolution_questions(r: &linkwork_store::ReferralRecord) -> Vec<ResolutionQuestion> {
+pub(crate) fn resolution_questions(r: &linkwork_app::store::ReferralRecord) -> Vec<ResolutionQuestion> {
     use linkwork_domain::evaluation::resolution::{field, NeedResolution};
     let mut needs: Vec<_> = r.needs.iter().map(|n| n.need).collect();
     needs.sort();
@@ -359,10 +334,7 @@ struct CustomRowView {
 }
 
 async fn custom_list(State(state): State<AppState>, user: CurrentUser, Query(q): Params) -> Result<Html<String>, WebError> {
-    linkwork_app::access::require_casework(&user.actor())?;
-    let rows = state
-        .store
-        .custom_instruments(&user.user.org_id)
+    let rows = measurement::custom_instruments(&*state.store, &user.actor())
         .await?
         .into_iter()
         .map(|(_, c)| CustomRowView {
@@ -405,34 +377,10 @@ async fn custom_new_form(State(state): State<AppState>, user: CurrentUser) -> Re
 }
 
 async fn custom_create(State(state): State<AppState>, user: CurrentUser, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
-    use linkwork_domain::measurement::custom_instrument::{CustomForm, CustomInstrument};
-    require_manager(&user)?;
-    // A code no shipped instrument can have, from the random end of a new id.
-    let code = format!("custom_{}", linkwork_store::new_id().replace('-', "").chars().rev().take(12).collect::<String>());
-    let form = CustomForm {
-        name: f.get("name"),
-        version: f.get("version"),
-        licence: f.get("licence"),
-        instructions: f.get("instructions"),
-        answers: f.get("answers"),
-        items: f.get("items"),
-        scoring: f.get("scoring"),
-        better: f.get("better"),
-        threshold: f.get("threshold"),
-        concern_at: f.get("concern_at"),
-    };
-    match CustomInstrument::parse(&code, &form) {
-        Ok(instrument) => {
-            state.store.create_custom_instrument(&user.audit(), &user.user.org_id, &instrument).await?;
-            Ok(Redirect::to("/measures/instruments?notice=instrument").into_response())
-        }
-        Err(errors) => {
-            let mut c = Checker::default();
-            for e in errors {
-                c.check::<()>(Err(e));
-            }
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, custom_new_page(&state, &user, FormState::new(f, c.into_errors())).await?).into_response())
-        }
+    match measurement::create_custom_instrument(&*state.store, &user.actor(), &user.audit(), &f).await {
+        Ok(_) => Ok(Redirect::to("/measures/instruments?notice=instrument").into_response()),
+        Err(linkwork_app::AppError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, custom_new_page(&state, &user, FormState::new(f, errors)).await?).into_response()),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -447,12 +395,9 @@ struct CustomChooseView {
 }
 
 async fn custom_choose(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> Result<Html<String>, WebError> {
-    linkwork_app::access::casework_referral(&*state.store, &user.actor(), &id).await?;
-    let r = state.store.referral_record(&user.audit(), &id).await?.ok_or(WebError::NotFound)?;
-    let instruments = state.store.custom_instruments(&user.user.org_id).await?;
-    let recorded = state
-        .store
-        .custom_measures(&id)
+    let r = cases::referral_record(&*state.store, &user.actor(), &user.audit(), &id).await?;
+    let instruments = measurement::custom_instruments(&*state.store, &user.actor()).await?;
+    let recorded = measurement::custom_measures(&*state.store, &user.actor(), &id)
         .await?
         .into_iter()
         .filter_map(|m| {
@@ -490,14 +435,8 @@ struct CustomItemView {
     options: Vec<Choice>,
 }
 
-/// The service's questionnaire with this code, or not found (also for other services' codes).
-async fn custom_instrument(store: &dyn Store, service_org_id: &str, code: Option<&String>) -> Result<(String, linkwork_domain::measurement::custom_instrument::CustomInstrument), WebError> {
-    let code = code.ok_or(WebError::NotFound)?;
-    store.custom_instruments(service_org_id).await?.into_iter().find(|(_, c)| c.code() == code).ok_or(WebError::NotFound)
-}
-
 async fn render_custom_measure(state: &AppState, user: &CurrentUser, id: &str, c: &linkwork_domain::measurement::custom_instrument::CustomInstrument, form: FormState) -> Result<Html<String>, WebError> {
-    let r = state.store.referral_record(&user.audit(), id).await?.ok_or(WebError::NotFound)?;
+    let r = cases::referral_record(&*state.store, &user.actor(), &user.audit(), id).await?;
     let items = c
         .items()
         .iter()
@@ -518,35 +457,18 @@ async fn render_custom_measure(state: &AppState, user: &CurrentUser, id: &str, c
 }
 
 async fn custom_measure_form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, Query(q): Params) -> Result<Html<String>, WebError> {
-    let header = linkwork_app::access::casework_referral(&*state.store, &user.actor(), &id).await?;
-    header.status.require_active()?;
-    let (_, c) = custom_instrument(&*state.store, &header.service_org_id, q.get("instrument")).await?;
+    let (_, c) = measurement::custom_instrument_for(&*state.store, &user.actor(), &id, q.get("instrument").map(String::as_str)).await?;
     render_custom_measure(&state, &user, &id, &c, FormState::new(Fields::from_pairs(vec![("taken_on".into(), today().to_string())]), vec![])).await
 }
 
 async fn custom_measure_submit(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, Query(q): Params, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
-    let header = linkwork_app::access::casework_change(&*state.store, &user.actor(), &id).await?;
-    header.status.require_active()?;
-    let (instrument_id, c) = custom_instrument(&*state.store, &header.service_org_id, q.get("instrument")).await?;
-    let mut checker = Checker::default();
-    let timepoint = checker.check(Timepoint::parse(f.get("timepoint")));
-    let taken_on = checker.check(linkwork_domain::person::parse_past_date("taken_on", "date the questionnaire was completed", f.get("taken_on"), today()));
-    let raw: Vec<&str> = (1..=c.items().len()).map(|i| f.get(&format!("item_{i}"))).collect();
-    let answers = match c.parse_answers(&raw) {
-        Ok(a) => Some(a),
-        Err(errors) => {
-            for e in errors {
-                checker.check::<()>(Err(e));
-            }
-            None
+    let code = q.get("instrument").map(String::as_str);
+    match measurement::add_custom_measure(&*state.store, &user.actor(), &user.audit(), &id, code, &f).await {
+        Ok(_) => Ok(Redirect::to(&format!("/referrals/{id}?notice=measure")).into_response()),
+        Err(linkwork_app::AppError::Invalid(errors)) => {
+            let (_, c) = measurement::custom_instrument_for(&*state.store, &user.actor(), &id, code).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render_custom_measure(&state, &user, &id, &c, FormState::new(f, errors)).await?).into_response())
         }
-    };
-    match (timepoint, taken_on, answers) {
-        (Some(timepoint), Some(taken_on), Some(answers)) => {
-            let m = linkwork_store::NewCustomMeasure { timepoint, taken_on, answers, version: c.version().to_owned(), self_completed: false };
-            state.store.add_custom_measure(&user.audit(), &id, &instrument_id, &m).await?;
-            Ok(Redirect::to(&format!("/referrals/{id}?notice=measure")).into_response())
-        }
-        _ => Ok((StatusCode::UNPROCESSABLE_ENTITY, render_custom_measure(&state, &user, &id, &c, FormState::new(f, checker.into_errors())).await?).into_response()),
+        Err(e) => Err(e.into()),
     }
 }

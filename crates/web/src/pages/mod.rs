@@ -69,8 +69,8 @@ pub fn routes() -> Routes {
 
 /// 200 when the database answers, 503 otherwise.
 async fn healthz(State(state): State<AppState>) -> Response {
-    match state.store.ping().await {
-        Ok(()) => (StatusCode::OK, format!("ok ({})\n", state.store.backend())).into_response(),
+    match linkwork_app::status::database(&*state.store).await {
+        Ok(backend) => (StatusCode::OK, format!("ok ({backend})\n")).into_response(),
         Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n").into_response(),
     }
 }
@@ -81,9 +81,9 @@ pub(crate) fn render(template: &impl Template) -> Result<Html<String>, WebError>
 
 /// A page for the signed-in user, with their organisation's name in the header.
 pub(crate) async fn page(state: &AppState, user: &CurrentUser, title: &str, here: &str) -> Result<Page, WebError> {
-    let org = state.store.org(&user.user.org_id).await?.map(|o| o.name).unwrap_or_default();
+    let org = linkwork_app::orgs::org_name(&*state.store, &user.user.org_id).await?;
     let mut page = Page::for_user(title, user, &org, here);
-    page.unread = state.store.unread_notifications(&user.user.id, &user.user.org_id).await?;
+    page.unread = linkwork_app::onward_loop::unread_notifications(&*state.store, &user.user.id, &user.user.org_id).await?;
     Ok(page)
 }
 

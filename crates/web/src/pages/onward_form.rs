@@ -13,7 +13,7 @@ use crate::{AppState, WebError};
 use askama::Template;
 use axum::response::Html;
 use linkwork_domain::casework::need::NeedDomain;
-use linkwork_store::ReferralRecord;
+use linkwork_app::store::ReferralRecord;
 use std::collections::HashMap;
 
 #[derive(Template)]

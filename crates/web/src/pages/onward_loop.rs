@@ -13,7 +13,7 @@ use crate::{AppState, WebError};
 use axum::extract::{Query, State};
 use axum::response::{Html, Redirect};
 use linkwork_domain::onward;
-use linkwork_store::{LoopOnward, OnwardEvent, OnwardReferral, Store};
+use linkwork_app::store::{LoopOnward, OnwardEvent, OnwardReferral};
 use std::collections::HashMap;
 
 pub fn routes() -> Routes {
@@ -65,10 +65,9 @@ pub(crate) fn stuck_row(o: &LoopOnward, today: time::Date) -> StuckRow {
 }
 
 /// The loop's panel on a person's record: stuck referrals, whether they are bounced, and every
-/// onward referral's history.
-pub(crate) async fn record_panel(store: &dyn Store, referral_id: &str, onward: &[OnwardReferral]) -> Result<OnwardLoopPanel, WebError> {
+/// onward referral's history (`events`: the referral's, from `casework::record_page`).
+pub(crate) fn record_panel(onward: &[OnwardReferral], events: &[OnwardEvent]) -> OnwardLoopPanel {
     let today = today();
-    let events = store.referral_onward_events(referral_id).await?;
     let stuck = onward
         .iter()
         .filter(|o| onward::is_stuck(o.status, o.sent_on, today))
@@ -92,7 +91,7 @@ pub(crate) async fn record_panel(store: &dyn Store, referral_id: &str, onward: &
             events: event_rows(&events.iter().filter(|e| e.onward_referral_id == o.id).cloned().collect::<Vec<_>>()),
         })
         .collect();
-    Ok(OnwardLoopPanel { stuck, bounced_by: (declining >= onward::BOUNCED_AFTER_DECLINES).then_some(declining), histories })
+    OnwardLoopPanel { stuck, bounced_by: (declining >= onward::BOUNCED_AFTER_DECLINES).then_some(declining), histories }
 }
 
 async fn attention(State(state): State<AppState>, user: CurrentUser) -> Result<Html<String>, WebError> {
@@ -140,7 +139,7 @@ async fn notifications(State(state): State<AppState>, user: CurrentUser, Query(q
 async fn mark_read(State(state): State<AppState>, user: CurrentUser, CheckedForm(f): CheckedForm) -> Result<Redirect, WebError> {
     let id = f.get("id").trim();
     let one = (!id.is_empty()).then_some(id);
-    state.store.mark_notifications_read(&user.user.id, &user.user.org_id, one).await?;
+    rules::mark_notifications_read(&*state.store, &user.user.id, &user.user.org_id, one).await?;
     Ok(Redirect::to(if one.is_some() { "/notifications?notice=read" } else { "/notifications?notice=all_read" }))
 }
 

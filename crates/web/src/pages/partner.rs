@@ -80,7 +80,7 @@ async fn detail_page(state: &AppState, user: &CurrentUser, id: &str, form: FormS
     let r = linkwork_app::reads::partner_referral(&*state.store, &user.actor(), &user.audit(), id).await?;
     let page = page(state, user, &format!("Referral for {}", r.person_name), "").await?.with_back("/partner/referrals", "Back to referrals").with_notice(notice(notice_code)).with_form(&form);
     let status: OnwardStatus = r.onward.status;
-    let events = state.store.onward_events(id).await?;
+    let events = linkwork_app::onward_loop::partner_events(&*state.store, &user.actor(), id).await?;
     // The last change, while this organisation may still undo it.
     let now = time::OffsetDateTime::now_utc();
     let undo = linkwork_app::corrections::undoable(&events, status, &user.user.org_id, now).ok().map(|(e, _)| {

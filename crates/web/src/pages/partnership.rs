@@ -290,7 +290,7 @@ async fn partner_csv(State(state): State<AppState>, user: CurrentUser, Path(org_
 
 async fn partners_index(State(state): State<AppState>, user: CurrentUser) -> Result<Html<String>, WebError> {
     linkwork_app::partnership::funder_scope(&*state.store, &user.actor()).await?;
-    let partners = state.store.orgs(OrgKind::Vcse, None).await?.into_iter().map(|o| (format!("/reports/partners/{}", o.id), o.name)).collect();
+    let partners = linkwork_app::orgs::orgs(&*state.store, OrgKind::Vcse, None).await?.into_iter().map(|o| (format!("/reports/partners/{}", o.id), o.name)).collect();
     render(&PartnersIndexView { page: page(&state, &user, "Partner feedback reports", "/reports/partners").await?, partners })
 }
 

@@ -16,7 +16,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use linkwork_domain::casework::need::NeedDomain;
 use linkwork_domain::casework::plan::GoalStatus;
-use linkwork_store::{Goal, ReferralRecord};
+use linkwork_app::store::{Goal, ReferralRecord};
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -60,9 +60,7 @@ struct NeedsView {
 
 /// The record, read for a form about it (audited; the person is shown), while the person is on the caseload.
 async fn record_for_form(state: &AppState, user: &CurrentUser, id: &str) -> Result<ReferralRecord, WebError> {
-    let header = linkwork_app::access::casework_referral(&*state.store, &user.actor(), id).await?;
-    header.status.require_active()?;
-    state.store.referral_record(&user.audit(), id).await?.ok_or(WebError::NotFound)
+    Ok(linkwork_app::casework::active_record(&*state.store, &user.actor(), &user.audit(), id).await?)
 }
 
 fn person(r: &ReferralRecord) -> String {

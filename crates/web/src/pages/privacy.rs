@@ -17,7 +17,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use linkwork_domain::access::Role;
 use linkwork_domain::person::identity::{PersonField, StoredDetails};
 use linkwork_domain::person::{Ethnicity, Sex};
-use linkwork_store::{AuditEntry, AuditQuery};
+use linkwork_app::store::{AuditEntry, AuditQuery};
 use std::collections::HashMap;
 
 pub fn routes() -> Routes {
@@ -259,7 +259,7 @@ async fn audit_page(State(state): State<AppState>, user: CurrentUser, Query(q): 
     let rows = entries.iter().map(audit_row).collect();
     let mut users: Vec<Choice> = vec![Choice::new("", "Anyone")];
     for role in [Role::LinkWorker, Role::Manager] {
-        users.extend(state.store.users(&user.user.org_id, Some(role)).await?.into_iter().map(|u| Choice::new(u.id, u.display_name)));
+        users.extend(linkwork_app::team::workers(&*state.store, &user.actor(), role).await?.into_iter().map(|u| Choice::new(u.id, u.display_name)));
     }
     let link = |p: i64| {
         let mut pairs: Vec<(String, String)> = q.iter().filter(|(k, _)| k.as_str() != "page").map(|(k, v)| (k.clone(), v.clone())).collect();

@@ -15,7 +15,7 @@ use linkwork_domain::evaluation::disclosure::Shown;
 use linkwork_domain::evaluation::{EvaluationSettings, Period, Report};
 use linkwork_domain::person::parse_iso_date;
 use linkwork_report::Format;
-use linkwork_domain::evaluation::{evaluate, EvaluationInput};
+use linkwork_domain::evaluation::evaluate;
 use linkwork_domain::measurement::instruments::Instrument;
 use linkwork_domain::evaluation::report_scope::{ReportScope, ScopeKind};
 use linkwork_domain::evaluation::word_cloud::{count_words, DEFAULT_MIN_PEOPLE};
@@ -59,6 +59,11 @@ pub fn period_from(q: &HashMap<String, String>) -> Result<Period, Vec<linkwork_a
 /// The scope the user asked for (`scope` in the query), checked against their organisation.
 async fn scope_of(state: &AppState, user: &CurrentUser, q: &HashMap<String, String>) -> Result<(ReportScope, Vec<ReportScope>), WebError> {
     linkwork_app::report_scopes::resolve(&*state.store, &user.actor(), q.get("scope").map(String::as_str)).await.map_err(WebError::from)
+}
+
+/// The evaluation of the scope the query names (`scope`), for `period`, with the scopes allowed.
+async fn report_of(state: &AppState, user: &CurrentUser, q: &HashMap<String, String>, period: Period) -> Result<(ReportScope, Vec<ReportScope>, Report), WebError> {
+    Ok(linkwork_app::report_scopes::report(&*state.store, &user.actor(), q.get("scope").map(String::as_str), period, &EvaluationSettings::default()).await?)
 }
 
 fn scope_options(chosen: &ReportScope, allowed: &[ReportScope]) -> Vec<ScopeOption> {
@@ -208,13 +213,11 @@ fn tiles(report: &Report, by_quarter: &[(String, Report)]) -> Vec<Tile> {
 
 async fn dashboard(State(state): State<AppState>, user: CurrentUser, Query(q): Params) -> Result<Html<String>, WebError> {
     let period = period_from(&HashMap::new()).map_err(WebError::Invalid)?;
-    let (scope, allowed) = scope_of(&state, &user, &q).await?;
+    let facts = linkwork_app::report_scopes::dashboard(&*state.store, &user.actor(), q.get("scope").map(String::as_str), period).await?;
+    let (scope, allowed, input, utterances, names) = (facts.scope, facts.allowed, facts.input, facts.utterances, facts.names);
     let settings = EvaluationSettings::default();
-    let input: EvaluationInput = linkwork_store::scoped_input(&*state.store, &scope, period.to).await?;
     let report = evaluate(&input, period, &settings);
     let by_quarter: Vec<(String, Report)> = quarters(period.to, 5).into_iter().map(|(label, p)| (label, evaluate(&input, p, &settings))).collect();
-    let practice = (scope.kind == ScopeKind::Practice).then_some(scope.org_id.as_str());
-    let (utterances, names) = state.store.what_matters_texts(&scope.services, practice, period.from, period.to).await?;
     let words = count_words(&utterances, &names, DEFAULT_MIN_PEOPLE, 40, &settings.policy);
     render(&DashboardView {
         page: page(&state, &user, "Dashboard", "/dashboard").await?,
@@ -229,10 +232,9 @@ async fn dashboard(State(state): State<AppState>, user: CurrentUser, Query(q): P
 
 async fn report_page(State(state): State<AppState>, user: CurrentUser, Query(q): Params) -> Result<Response, WebError> {
     let values = Fields::from_pairs(q.iter().map(|(k, v)| (k.clone(), v.clone())).collect());
-    let (scope, allowed) = scope_of(&state, &user, &q).await?;
     match period_from(&q) {
         Ok(period) => {
-            let report = linkwork_store::scoped_report(&*state.store, &scope, period, &EvaluationSettings::default()).await?;
+            let (scope, allowed, report) = report_of(&state, &user, &q, period).await?;
             let reproduce = linkwork_report::reproduce_command_scoped(Some(&scope.argument()), period, Format::Html.name());
             let fragment = linkwork_report::html_fragment(&report, &reproduce);
             let contents = contents_list(&fragment);
@@ -242,6 +244,7 @@ async fn report_page(State(state): State<AppState>, user: CurrentUser, Query(q):
             Ok(render(&ReportView { page, form, fragment, query, scopes: scope_options(&scope, &allowed), contents })?.into_response())
         }
         Err(errors) => {
+            let (scope, allowed) = scope_of(&state, &user, &q).await?;
             let form = FormState::new(values, errors);
             let page = page(&state, &user, "Evaluation report", "/report").await?.with_form(&form);
             let view = ReportView { page, form, fragment: String::new(), query: String::new(), scopes: scope_options(&scope, &allowed), contents: String::new() };
@@ -263,8 +266,7 @@ fn attachment(scope: &ReportScope, period: Period, ext: &str) -> String {
 
 async fn download(State(state): State<AppState>, user: CurrentUser, Query(q): Params, format: Format) -> Result<Response, WebError> {
     let period = period_from(&q).map_err(WebError::Invalid)?;
-    let (scope, _) = scope_of(&state, &user, &q).await?;
-    let report = linkwork_store::scoped_report(&*state.store, &scope, period, &EvaluationSettings::default()).await?;
+    let (scope, _, report) = report_of(&state, &user, &q, period).await?;
     let reproduce = linkwork_report::reproduce_command_scoped(Some(&scope.argument()), period, format.name());
     let body = match format {
         Format::Html => linkwork_report::annual_report_document(&report, &reproduce, &meta_for(&scope)),
@@ -275,8 +277,7 @@ async fn download(State(state): State<AppState>, user: CurrentUser, Query(q): Pa
 
 async fn download_pdf(State(state): State<AppState>, user: CurrentUser, Query(q): Params) -> Result<Response, WebError> {
     let period = period_from(&q).map_err(WebError::Invalid)?;
-    let (scope, _) = scope_of(&state, &user, &q).await?;
-    let report = linkwork_store::scoped_report(&*state.store, &scope, period, &EvaluationSettings::default()).await?;
+    let (scope, _, report) = report_of(&state, &user, &q, period).await?;
     let reproduce = linkwork_report::reproduce_command_scoped(Some(&scope.argument()), period, "pdf");
     let html = linkwork_report::annual_report_document(&report, &reproduce, &meta_for(&scope));
     let pdf = tokio::task::spawn_blocking(move || linkwork_report::pdf::html_to_pdf(&html)).await.map_err(|e| WebError::Internal(e.to_string()))?.map_err(|e| match e {

@@ -15,7 +15,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use linkwork_domain::access::{OrgKind, Role};
 use linkwork_domain::casework::caseload::RECOMMENDED_PEOPLE_PER_YEAR;
 use linkwork_domain::casework::mdt::AttendeeRole;
-use linkwork_store::WorkerLoad;
+use linkwork_app::store::{CaseloadEntry, WorkerLoad};
 use std::collections::HashMap;
 
 pub fn routes() -> Routes {
@@ -29,13 +29,8 @@ pub fn routes() -> Routes {
 }
 
 async fn team_page(State(state): State<AppState>, user: CurrentUser) -> Result<Html<String>, WebError> {
-    if user.role() != Role::Manager {
-        return Err(WebError::Forbidden);
-    }
-    let org = &user.user.org_id;
-    let loads = state.store.workloads(org, today()).await?;
-    let unassigned = state.store.caseload(org, None, true).await?.iter().filter(|e| e.assigned_worker_id.is_none()).count();
-    let pending_incoming = state.store.pending_incoming(org).await?.len();
+    let (from, to) = super::community::community_period();
+    let team::TeamOverview { loads, unassigned, pending_incoming, time_shares } = team::overview(&*state.store, &user.actor(), from, to).await?;
     let (low, high) = RECOMMENDED_PEOPLE_PER_YEAR;
     let months = loads.first().map(|l| l.accepted_by_month.iter().map(|(m, _)| m.clone()).collect()).unwrap_or_default();
     let chart = workload_chart(&loads);
@@ -56,11 +51,7 @@ async fn team_page(State(state): State<AppState>, user: CurrentUser) -> Result<H
             last_year: l.accepted_last_year,
         })
         .collect();
-    let (from, to) = super::community::community_period();
-    let time_shares = state
-        .store
-        .worker_time(org, from, to)
-        .await?
+    let time_shares = time_shares
         .into_iter()
         .map(|t| TimeShareRow {
             share: linkwork_domain::directory::community::community_share_pct(t.community_minutes, t.contact_minutes).map(|p| format!("{p:.0}%")).unwrap_or_else(|| "–".into()),
@@ -131,10 +122,10 @@ async fn mdt_list(State(state): State<AppState>, user: CurrentUser, Query(q): Qu
 
 async fn mdt_page(state: &AppState, user: &CurrentUser, form: FormState) -> Result<Html<String>, WebError> {
     let org = &user.user.org_id;
-    let practices = state.store.orgs(OrgKind::Practice, Some(org)).await?.into_iter().map(|p| Choice::new(p.id, p.name)).collect();
+    let practices = linkwork_app::orgs::orgs(&*state.store, OrgKind::Practice, Some(org)).await?.into_iter().map(|p| Choice::new(p.id, p.name)).collect();
     let find = form.value("find").trim().to_owned();
     let people = team::mdt_people(&*state.store, &user.actor(), &user.audit(), &find, &form.values.all("referral_ids")).await?;
-    let person = |e: linkwork_store::CaseloadEntry| MdtPerson { id: e.referral_id, name: format!("{} {}", e.given_name, e.family_name), nhs_number: e.nhs_number.to_string() };
+    let person = |e: CaseloadEntry| MdtPerson { id: e.referral_id, name: format!("{} {}", e.given_name, e.family_name), nhs_number: e.nhs_number.to_string() };
     let page = page(state, user, "Record an MDT meeting", "/mdt").await?.with_back("/mdt", "Back to MDT meetings").with_form(&form);
     render(&MdtNewView {
         page,
@@ -213,17 +204,14 @@ async fn timeline(State(state): State<AppState>, user: CurrentUser, Path(person_
         .map(|e| TimelineRow { date: date(e.date), what: e.what, detail: e.detail, href: format!("/referrals/{}", e.referral_id) })
         .collect();
     let page = page(&state, &user, &format!("{name}: timeline"), "/people").await?.with_back("/people", "Back to search").with_notice(super::notice(q.get("notice").map(String::as_str)));
-    let changes = state
-        .store
-        .person_changes(&person_id)
-        .await?
+    let (changes, restricted) = team::person_changes(&*state.store, &user.actor(), &person_id).await?;
+    let changes = changes
         .into_iter()
         .map(|c| {
             let by = c.by_name.clone().or(c.by_org.clone()).unwrap_or_else(|| "Not recorded".into());
             [crate::views::date_time(c.at), c.field.label().to_owned(), super::privacy::shown(c.field, c.old_value.as_deref()), super::privacy::shown(c.field, c.new_value.as_deref()), c.source.label().to_owned(), by]
         })
         .collect();
-    let restricted = state.store.person_privacy(&person_id).await?.and_then(|p| p.restriction_reason);
     // Every record read above carries the person's contact details; the newest referral is where they are changed.
     let contact = records[0].contact.summary(Some(person.postcode.as_str()));
     let contact_href = crate::contact_details::change_href(&records[0].referral.id);

@@ -16,7 +16,6 @@ use axum::extract::State;
 use axum::response::Html;
 use linkwork_domain::access::Role;
 use linkwork_domain::casework::caseload::Rag;
-use linkwork_domain::casework::referral::ReferralStatus;
 
 /// How many lines of each list Today shows before "see all".
 const SHOWN: usize = 8;
@@ -52,8 +51,7 @@ async fn today_page(State(state): State<AppState>, user: CurrentUser) -> Result<
     let stuck: Vec<StuckRow> = attention.stuck.iter().take(SHOWN).map(|o| stuck_row(o, today)).collect();
 
     // Triage: counts only (the names are on the triage page).
-    let incoming = state.store.pending_incoming(&user.user.org_id).await?.len();
-    let new_referrals = state.store.caseload(&user.user.org_id, None, true).await?.iter().filter(|e| e.status == ReferralStatus::Received || e.assigned_worker_id.is_none()).count();
+    let (incoming, new_referrals) = linkwork_app::caseload::triage_counts(&*state.store, &actor).await?;
 
     let page = page(&state, &user, "Today", "/today").await?;
     render(&TodayView { page, date: crate::views::date(today), to_contact, to_contact_count, due, due_count, overdue, stuck, stuck_count, incoming, new_referrals })

@@ -19,7 +19,7 @@ use linkwork_domain::access::{OrgKind, Role};
 use linkwork_domain::casework::intake::IncomingSource;
 use linkwork_domain::casework::need::NeedDomain;
 use linkwork_domain::person::{Ethnicity, Sex};
-use linkwork_domain::casework::referral::{DeclineReason, ReferralStatus};
+use linkwork_domain::casework::referral::DeclineReason;
 use linkwork_domain::casework::triage::{AttemptMode, AttemptOutcome};
 use std::collections::HashMap;
 
@@ -54,8 +54,7 @@ async fn queue(State(state): State<AppState>, user: CurrentUser, Query(q): Query
         })
         .collect();
     // New referrals, and open ones nobody holds (a link worker's caseload is only their own people).
-    let received: Vec<_> = state.store.caseload(&user.user.org_id, None, true).await?.into_iter().filter(|e| e.status == ReferralStatus::Received || e.assigned_worker_id.is_none()).collect();
-    linkwork_app::reads::record_list(&*state.store, &user.audit(), "triage.read", &user.user.org_id, received.iter().map(|e| e.person_id.clone())).await?;
+    let received = linkwork_app::caseload::awaiting_triage(&*state.store, &user.actor(), &user.audit()).await?;
     let mut due = cases::measures_due_by_referral(&*state.store, &user.user.org_id, None, today).await?;
     let mut new_referrals: Vec<_> = received.into_iter().map(|e| {
         let measures_due = due.remove(&e.referral_id).unwrap_or_default();
@@ -64,13 +63,13 @@ async fn queue(State(state): State<AppState>, user: CurrentUser, Query(q): Query
     new_referrals.sort_by_key(|(rag, _)| std::cmp::Reverse(*rag));
     let page = page(&state, &user, "Triage", "/triage").await?.with_notice(notice(q.get("notice").map(String::as_str)));
     let manager = user.role() == Role::Manager;
-    let workers = if manager { state.store.users(&user.user.org_id, Some(Role::LinkWorker)).await?.into_iter().map(|u| Choice::new(u.id, u.display_name)).collect() } else { vec![] };
+    let workers = if manager { team::workers(&*state.store, &user.actor(), Role::LinkWorker).await?.into_iter().map(|u| Choice::new(u.id, u.display_name)).collect() } else { vec![] };
     render(&TriageView { page, incoming, new_referrals: new_referrals.into_iter().map(|(_, r)| r).collect(), manager, workers, me: user.user.id.clone() })
 }
 
 async fn incoming_page(state: &AppState, user: &CurrentUser, id: &str, form: Option<FormState>) -> Result<Html<String>, WebError> {
     let i = linkwork_app::reads::incoming(&*state.store, &user.actor(), &user.audit(), id).await?;
-    let practices = state.store.orgs(OrgKind::Practice, Some(&user.user.org_id)).await?;
+    let practices = linkwork_app::orgs::orgs(&*state.store, OrgKind::Practice, Some(&user.user.org_id)).await?;
     let needs: Vec<NeedDomain> = i.needs.split(',').filter_map(|n| NeedDomain::parse(n).ok()).collect();
     let form = form.unwrap_or_else(|| {
         let mut pairs = vec![
@@ -119,8 +118,7 @@ async fn convert(State(state): State<AppState>, user: CurrentUser, Path(id): Pat
 }
 
 async fn attempt_page(state: &AppState, user: &CurrentUser, id: &str, form: FormState) -> Result<Html<String>, WebError> {
-    linkwork_app::access::casework_referral(&*state.store, &user.actor(), id).await?;
-    let r = state.store.referral_record(&user.audit(), id).await?.ok_or(WebError::NotFound)?;
+    let r = cases::referral_record(&*state.store, &user.actor(), &user.audit(), id).await?;
     let page = page(state, user, "Log a contact attempt", "").await?.with_back(format!("/referrals/{id}"), "Back to the record").with_form(&form);
     render(&AttemptView {
         page,
@@ -129,7 +127,7 @@ async fn attempt_page(state: &AppState, user: &CurrentUser, id: &str, form: Form
         action: format!("/referrals/{id}/attempts/new"),
         modes: choices!(AttemptMode),
         outcomes: choices!(AttemptOutcome),
-        attempts_so_far: state.store.unsuccessful_attempts(id).await?,
+        attempts_so_far: team::unsuccessful_attempts(&*state.store, &user.actor(), id).await?,
     })
 }
 
