@@ -13,7 +13,7 @@
 //! points and its invariants. The module graph has no cycle (`shared/tools/cycles.py`).
 //!
 //! ```text
-//! (root)       shared kernel: access, audit_chain, error, text, uk_time, format_date_long
+//! (root)       shared kernel: access, audit_chain, error, ids, text, uk_time, format_date_long
 //! measurement  instruments (shipped questionnaires, scoring), custom instruments
 //! casework     referral lifecycle, intake, triage, needs, contacts, plan, MDT, measurement
 //!              schedule, discharge, caseload flags, urgency (one due/overdue rule)
@@ -36,6 +36,7 @@
 pub mod access;
 pub mod audit_chain;
 mod error;
+pub mod ids;
 mod text;
 pub mod uk_time;
 
