@@ -3,8 +3,8 @@
 //! be valid in both dialects (`$n` placeholders, `ON CONFLICT`, `RETURNING`, no date arithmetic).
 //!
 //! Every store method reaches the database through its [`SqlStore`], never through the pool:
-//! reads through [`SqlStore::conn`] (`.fetch_all(&mut *self.conn().await?)`), changes through
-//! [`SqlStore::write_tx`] and its `commit`. Each method is therefore atomic on its own, and the
+//! reads through `SqlStore::conn` (`.fetch_all(&mut *self.conn().await?)`), changes (even of one
+//! statement) through `SqlStore::write_tx` and its `commit`. Each method is atomic on its own; the
 //! same code also runs inside a unit of work ([`crate::UnitOfWork`]): a `SqlStore` in work mode
 //! hands every method the one transaction the use case began, so a use case that needs more than
 //! one step (check, read, change) opens one unit of work and its steps commit or roll back together.
@@ -189,11 +189,6 @@ impl SqlStore {
     /// The pool itself, for tests and maintenance. Queries run on it bypass a unit of work.
     pub fn pool(&self) -> &sqlx::Pool<Db> {
         &self.pool
-    }
-
-    /// Whether this store is a unit of work (its methods share one transaction).
-    pub fn in_work(&self) -> bool {
-        self.work.is_some()
     }
 
     /// Refuses `what` (a migration, a bulk load, a backup) inside a unit of work: it needs a
