@@ -161,12 +161,14 @@ pub async fn triage_incoming(store: &dyn Store, actor: &Actor, id: &str) -> Resu
 }
 
 /// Takes an incoming referral on as a referral, with the details confirmed at triage.
+/// One unit of work: the referral checked at triage is the one taken on.
 pub async fn convert(store: &dyn Store, actor: &Actor, who: &AuditActor, id: &str, f: &Fields) -> Result<String, AppError> {
-    let incoming = triage_incoming(store, actor, id).await?;
+    let work = store.begin().await?;
+    let incoming = triage_incoming(&*work, actor, id).await?;
     if incoming.status != IncomingStatus::Pending {
         return Err(AppError::Conflict("This referral has already been triaged".into()));
     }
-    let context = referral_context(store, actor).await?;
+    let context = referral_context(&*work, actor).await?;
     let mut fields = f.clone();
     let source = match incoming.source {
         IncomingSource::SelfReferral => ReferralSource::SelfReferral,
@@ -184,12 +186,17 @@ pub async fn convert(store: &dyn Store, actor: &Actor, who: &AuditActor, id: &st
     let referral = parse_referral(&fields, &context.service_org_id, &context.practices, rules)?;
     // The person (or the partner, for them) agreed on the short form, which cannot be sent without it.
     let referral = linkwork_store::NewReferral { consent: linkwork_domain::person::consent::ReferralConsent::given_on(incoming.received_at.date()), ..referral };
-    Ok(store.convert_incoming(who, id, &referral).await?)
+    let referral_id = work.convert_incoming(who, id, &referral).await?;
+    work.commit().await?;
+    Ok(referral_id)
 }
 
+/// One unit of work: the access check and the decline.
 pub async fn decline(store: &dyn Store, actor: &Actor, who: &AuditActor, id: &str, f: &Fields) -> Result<(), AppError> {
-    triage_incoming(store, actor, id).await?;
+    let work = store.begin().await?;
+    triage_incoming(&*work, actor, id).await?;
     let reason = DeclineReason::parse(f.get("decline_reason"))?;
-    store.decline_incoming(who, id, reason.label()).await?;
+    work.decline_incoming(who, id, reason.label()).await?;
+    work.commit().await?;
     Ok(())
 }

@@ -3,6 +3,9 @@
 //! or withdrawn on the record. Each change is checked here, kept in the plan's history and audited
 //! by the store. Also how a record shows its needs (each once, with where it came from) and its
 //! plan's history.
+//!
+//! Each change is one unit of work (`Store::begin`): the access check, what it reads and the change
+//! itself run in one transaction, so they commit together or (on any error) not at all.
 
 use crate::access::casework_change;
 use crate::clock::today;
@@ -27,7 +30,8 @@ fn review_date(c: &mut Checker, f: &Fields, field: &'static str) -> Option<Optio
 
 /// Adds a goal agreed with the person today. Only while they are on the caseload.
 pub async fn add_goal(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str, f: &Fields) -> Result<String, AppError> {
-    let header = casework_change(store, actor, referral_id).await?;
+    let work = store.begin().await?;
+    let header = casework_change(&*work, actor, referral_id).await?;
     header.status.require_active()?;
     let today = today();
     let mut c = Checker::default();
@@ -37,7 +41,11 @@ pub async fn add_goal(store: &dyn Store, actor: &Actor, who: &AuditActor, referr
         c.check(check_review_date("review_on", review_on, today));
     }
     match (description, review_on) {
-        (Some(description), Some(review_on)) if c.is_ok() => Ok(store.add_goal(who, referral_id, &NewGoal { description, review_on }, today).await?),
+        (Some(description), Some(review_on)) if c.is_ok() => {
+            let id = work.add_goal(who, referral_id, &NewGoal { description, review_on }, today).await?;
+            work.commit().await?;
+            Ok(id)
+        }
         _ => Err(AppError::Invalid(c.into_errors())),
     }
 }
@@ -52,7 +60,8 @@ pub async fn goal_to_change(store: &dyn Store, actor: &Actor, referral_id: &str,
 /// Changes a goal's wording, review date and status as the form says; `version` is the goal's
 /// version the form was opened on. Returns how many fields changed.
 pub async fn change_goal(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str, goal_id: &str, f: &Fields) -> Result<usize, AppError> {
-    let goal = goal_to_change(store, actor, referral_id, goal_id).await?;
+    let work = store.begin().await?;
+    let goal = goal_to_change(&*work, actor, referral_id, goal_id).await?;
     let mut c = Checker::default();
     let description = c.check(GoalText::parse("description", "the goal, in the person's words", f.get("description")));
     let review_on = review_date(&mut c, f, "review_on");
@@ -66,7 +75,11 @@ pub async fn change_goal(store: &dyn Store, actor: &Actor, who: &AuditActor, ref
         c.error("description", "The form is missing the goal's version. Go back to the record and open the goal again");
     }
     match (description, review_on, status, version) {
-        (Some(description), Some(review_on), Some(status), Some(version)) if c.is_ok() => Ok(store.change_goal(who, referral_id, goal_id, &GoalChange { description, review_on, status, version }).await?),
+        (Some(description), Some(review_on), Some(status), Some(version)) if c.is_ok() => {
+            let changed = work.change_goal(who, referral_id, goal_id, &GoalChange { description, review_on, status, version }).await?;
+            work.commit().await?;
+            Ok(changed)
+        }
         _ => Err(AppError::Invalid(c.into_errors())),
     }
 }
@@ -87,15 +100,20 @@ pub fn current_needs(needs: &[NeedRecord]) -> Vec<NeedDomain> {
 
 /// Sets the needs agreed with the person to the ticked ones. The referrer's needs stay on the
 /// record as they gave them (a need only they named shows as not agreed).
+/// One unit of work: the needs compared are the needs changed (none can change in between), and
+/// the read's audit event and the change commit together.
 pub async fn change_needs(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str, f: &Fields) -> Result<(), AppError> {
-    let header = casework_change(store, actor, referral_id).await?;
+    let work = store.begin().await?;
+    let header = casework_change(&*work, actor, referral_id).await?;
     header.status.require_active()?;
     let ticked = parse_needs(f.all("needs")).map_err(AppError::from)?;
-    let record = store.referral_record(who, referral_id).await?.ok_or(AppError::NotFound)?;
+    let record = work.referral_record(who, referral_id).await?.ok_or(AppError::NotFound)?;
     let agreed = agreed_needs(&record.needs);
     let add: Vec<NeedDomain> = ticked.iter().copied().filter(|n| !agreed.contains(n)).collect();
     let remove: Vec<NeedDomain> = agreed.iter().copied().filter(|n| !ticked.contains(n)).collect();
-    Ok(store.change_needs(who, referral_id, &add, &remove).await?)
+    work.change_needs(who, referral_id, &add, &remove).await?;
+    work.commit().await?;
+    Ok(())
 }
 
 /// One need on the record, shown once, with where it came from.

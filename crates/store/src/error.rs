@@ -17,6 +17,10 @@ pub enum StoreError {
     /// The caller's rows or output stopped a bulk operation (a bundle file that could not be read or written).
     #[error("{0}")]
     Rejected(String),
+    /// Asked of a unit of work that cannot do it (a migration, a bulk load, a backup need a
+    /// connection outside any transaction), or of one that has already been committed.
+    #[error("{0}")]
+    UnitOfWork(String),
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
 }

@@ -10,6 +10,19 @@
 //! portable DDL. The contract tests in `tests/` run against both.
 //!
 //! Invariants kept here:
+//! - each store method is atomic on its own (one transaction, or one savepoint inside a unit of
+//!   work), and a use case that needs more than one step (an access check, a read, then a change;
+//!   two changes that belong together) opens ONE unit of work and passes it to every step:
+//!   ```ignore
+//!   let work = store.begin().await?;           // store: &dyn Store
+//!   let header = casework_change(&*work, actor, referral_id).await?;
+//!   work.change_needs(who, referral_id, &add, &remove).await?;
+//!   work.commit().await?;                      // or drop it (return early with `?`): all rolled back
+//!   ```
+//!   rather than adding a store method that does both. A unit of work holds the database's write
+//!   lock on SQLite (`BEGIN IMMEDIATE`) until it ends: keep it short, with no waiting on people or
+//!   other services inside. Bulk and maintenance operations (migrate, bundle import, backup,
+//!   restore) refuse to run inside one ([`StoreError::UnitOfWork`]);
 //! - every change to a person's record writes its audit event in the same transaction;
 //! - lifecycle changes are compare-and-set on the status the caller saw (`StoreError::Conflict`
 //!   otherwise), so two people acting at once cannot both move a referral;
@@ -60,8 +73,27 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 
 /// Everything Linkwork stores: the union of the contexts' traits. One object-safe trait so the
 /// shells hold an `Arc<dyn Store>` and are compiled once for both databases.
-pub trait Store: ContactStore + CorrectionStore + FormSubmissionStore + AuditStore + IdentityStore + PrivacyStore + BundleStore + AdminStore + ActivityStore + AccountStore + DirectoryStore + CaseworkStore + PartnerStore + EvaluationStore + IntakeStore + TeamStore + CommunityStore + LoopStore + OrukStore + PartnershipStore + StakeholderStore + MeasurementStore + EquityStore + WordCloudStore {}
-impl<T: ContactStore + CorrectionStore + FormSubmissionStore + AuditStore + IdentityStore + PrivacyStore + BundleStore + AdminStore + ActivityStore + AccountStore + DirectoryStore + CaseworkStore + PartnerStore + EvaluationStore + IntakeStore + TeamStore + CommunityStore + LoopStore + OrukStore + PartnershipStore + StakeholderStore + MeasurementStore + EquityStore + WordCloudStore> Store for T {}
+pub trait Store: UnitOfWork + ContactStore + CorrectionStore + FormSubmissionStore + AuditStore + IdentityStore + PrivacyStore + BundleStore + AdminStore + ActivityStore + AccountStore + DirectoryStore + CaseworkStore + PartnerStore + EvaluationStore + IntakeStore + TeamStore + CommunityStore + LoopStore + OrukStore + PartnershipStore + StakeholderStore + MeasurementStore + EquityStore + WordCloudStore {}
+impl<T: UnitOfWork + ContactStore + CorrectionStore + FormSubmissionStore + AuditStore + IdentityStore + PrivacyStore + BundleStore + AdminStore + ActivityStore + AccountStore + DirectoryStore + CaseworkStore + PartnerStore + EvaluationStore + IntakeStore + TeamStore + CommunityStore + LoopStore + OrukStore + PartnershipStore + StakeholderStore + MeasurementStore + EquityStore + WordCloudStore> Store for T {}
+
+/// Opens units of work: see the crate's documentation. A supertrait of [`Store`], so every store
+/// (and every unit of work) can begin one.
+#[async_trait::async_trait]
+pub trait UnitOfWork: Send + Sync {
+    /// Begins a unit of work: a [`Store`] whose methods all run in one new write transaction,
+    /// until [`Work::commit`]. Dropped without committing, everything it wrote (audit events
+    /// included) is rolled back. Begun on a unit of work, it shares that one's transaction (its
+    /// commit does nothing: the outer unit of work decides).
+    async fn begin(&self) -> Result<Box<dyn Work>>;
+}
+
+/// A unit of work: the whole store, over one transaction. Pass `&*work` wherever a `&dyn Store`
+/// is asked for.
+#[async_trait::async_trait]
+pub trait Work: Store {
+    /// Commits everything written through this unit of work, at once.
+    async fn commit(self: Box<Self>) -> Result<()>;
+}
 
 /// Opens the database a URL names (`sqlite://path.db`, `sqlite::memory:`, `postgres://…`),
 /// without migrating it.

@@ -64,6 +64,7 @@ impl SqlStore {
     /// server keeps reading and writing: `VACUUM INTO` copies one read snapshot (WAL mode lets
     /// writers go on meanwhile), compacted, as an ordinary SQLite file.
     pub async fn backup_into(&self, path: &std::path::Path) -> crate::Result<()> {
+        self.outside_work("a backup")?;
         let path = path.to_str().ok_or_else(|| crate::StoreError::Rejected("the backup path must be valid UTF-8".into()))?;
         sqlx::query("VACUUM INTO $1").bind(path).execute(self.pool()).await?;
         Ok(())
@@ -94,6 +95,7 @@ impl SqlStore {
     /// `on_table` is called after each table is copied, for progress.
     pub async fn restore_from(&self, path: &std::path::Path, mut on_table: impl FnMut(&str) + Send) -> crate::Result<Vec<crate::TableRows>> {
         use sqlx::Connection;
+        self.outside_work("a restore")?;
         let path = path.to_str().ok_or_else(|| crate::StoreError::Rejected("the backup path must be valid UTF-8".into()))?;
         let mut conn = self.pool().acquire().await?;
         // Not changeable inside a transaction; put back below.

@@ -35,9 +35,39 @@ async fn storage_contract_on_every_database() {
     }
 }
 
+/// The whole story run inside ONE unit of work, committed at the end: every method works on the
+/// work's shared transaction without waiting for it (a method that held the transaction and called
+/// another store method would hang here), and a method that fails (a taken ODS code, a stale
+/// status) fails alone.
+#[tokio::test]
+async fn storage_contract_inside_one_unit_of_work() {
+    let dir = std::env::temp_dir().join("linkwork-store-tests");
+    std::fs::create_dir_all(&dir).unwrap();
+    for (backend, url) in fresh_database_urls(&dir).await {
+        let store = migrated(&url).await.unwrap();
+        let work = store.begin().await.unwrap();
+        tokio::time::timeout(std::time::Duration::from_secs(120), story_on(&*work))
+            .await
+            .unwrap_or_else(|_| panic!("{backend}: the story did not finish inside a unit of work (a store method waited for its own work)"))
+            .unwrap_or_else(|e| panic!("{backend}: {e}"));
+        work.commit().await.unwrap();
+        assert_eq!(caseload_of_test_pcn(&*store).await, 3, "{backend}: the work's writes are committed");
+        eprintln!("{backend}: storage contract passed inside a unit of work");
+    }
+}
+
+async fn caseload_of_test_pcn(store: &dyn Store) -> usize {
+    let pcn = store.find_org("U00001").await.unwrap().unwrap().id;
+    store.caseload(&pcn, None, false).await.unwrap().len()
+}
+
 async fn story(url: &str) -> Result<()> {
     let store = migrated(url).await?;
     store.migrate().await?; // migrating twice is harmless
+    story_on(&*store).await
+}
+
+async fn story_on(store: &dyn Store) -> Result<()> {
     store.ping().await?;
 
     let icb = store.create_org(&NewOrg { kind: OrgKind::Icb, name: "Test ICB".into(), ods_code: Some("QXX".into()), parent_id: None, list_size: None }).await?;

@@ -113,6 +113,7 @@ fn user_audit<'a>(action: &'a str, user_id: &'a str) -> Audit<'a> {
 #[async_trait]
 impl AccountStore for SqlStore {
     async fn create_user(&self, user: &NewUser) -> Result<String> {
+        let mut tx = self.write_tx().await?;
         let id = new_id();
         sqlx::query("INSERT INTO users (id, email, display_name, password_hash, role, org_id, active, created_at) VALUES ($1, $2, $3, $4, $5, $6, TRUE, $7)")
             .bind(&id)
@@ -122,16 +123,17 @@ impl AccountStore for SqlStore {
             .bind(user.role.code())
             .bind(&user.org_id)
             .bind(super::now())
-            .execute(&self.pool)
+            .execute(&mut **tx)
             .await
             .map_err(|e| StoreError::unique(e, "An account with this email address already exists"))?;
+        tx.commit().await?;
         Ok(id)
     }
 
     async fn user_credentials(&self, email: &str) -> Result<Option<UserCredentials>> {
         Ok(sqlx::query_as(&format!("SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE u.email = $1"))
             .bind(email.trim().to_lowercase())
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *self.conn().await?)
             .await?)
     }
 
@@ -139,12 +141,12 @@ impl AccountStore for SqlStore {
         Ok(sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users u WHERE u.org_id = $1 AND ($2 IS NULL OR u.role = $2) ORDER BY u.display_name"))
             .bind(org_id)
             .bind(role.map(Role::code))
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.conn().await?)
             .await?)
     }
 
     async fn user(&self, user_id: &str) -> Result<Option<User>> {
-        Ok(sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1")).bind(user_id).fetch_optional(&self.pool).await?)
+        Ok(sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1")).bind(user_id).fetch_optional(&mut *self.conn().await?).await?)
     }
 
     async fn list_users(&self, filter: &UserFilter) -> Result<Vec<UserSummary>> {
@@ -165,7 +167,7 @@ impl AccountStore for SqlStore {
         .bind(&filter.org_id)
         .bind(filter.active)
         .bind(filter.limit)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?)
     }
 
@@ -174,9 +176,9 @@ impl AccountStore for SqlStore {
         let mut tx = self.write_tx().await?;
         let org_id = org_of(&mut tx, user_id).await?;
         // Expired sessions are of no use to anyone: each sign-in tidies its user's.
-        let expired: Vec<(String, OffsetDateTime)> = sqlx::query_as("SELECT token_hash, expires_at FROM sessions WHERE user_id = $1").bind(user_id).fetch_all(&mut *tx).await?;
+        let expired: Vec<(String, OffsetDateTime)> = sqlx::query_as("SELECT token_hash, expires_at FROM sessions WHERE user_id = $1").bind(user_id).fetch_all(&mut **tx).await?;
         for (hash, _) in expired.iter().filter(|(_, at)| *at <= now) {
-            sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(hash).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(hash).execute(&mut **tx).await?;
         }
         sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(token_hash)
@@ -184,7 +186,7 @@ impl AccountStore for SqlStore {
             .bind(csrf_token)
             .bind(now)
             .bind(expires_at)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         let who = AuditActor { user_id: Some(user_id.to_owned()), token_id: None, org_id: Some(org_id) };
         audit(&mut tx, &who, user_audit("user.sign_in", user_id)).await?;
@@ -202,7 +204,7 @@ impl AccountStore for SqlStore {
         }
         let row: Option<Row> = sqlx::query_as(&format!("SELECT {USER_COLUMNS}, s.csrf_token, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1"))
             .bind(token_hash)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *self.conn().await?)
             .await?;
         Ok(row
             .filter(|r| r.expires_at > now && r.user.active)
@@ -211,7 +213,7 @@ impl AccountStore for SqlStore {
 
     async fn delete_session(&self, token_hash: &str) -> Result<()> {
         let mut tx = self.write_tx().await?;
-        let user_id: Option<String> = sqlx::query_scalar("DELETE FROM sessions WHERE token_hash = $1 RETURNING user_id").bind(token_hash).fetch_optional(&mut *tx).await?;
+        let user_id: Option<String> = sqlx::query_scalar("DELETE FROM sessions WHERE token_hash = $1 RETURNING user_id").bind(token_hash).fetch_optional(&mut **tx).await?;
         if let Some(user_id) = user_id {
             let org_id = org_of(&mut tx, &user_id).await?;
             let who = AuditActor { user_id: Some(user_id.clone()), token_id: None, org_id: Some(org_id) };
@@ -224,27 +226,27 @@ impl AccountStore for SqlStore {
     async fn end_sessions(&self, who: &AuditActor, user_id: &str) -> Result<u64> {
         let mut tx = self.write_tx().await?;
         org_of(&mut tx, user_id).await?;
-        let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?.rows_affected();
+        let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut **tx).await?.rows_affected();
         audit(&mut tx, who, user_audit("user.sign_out_everywhere", user_id)).await?;
         tx.commit().await?;
         Ok(ended)
     }
 
     async fn live_sessions(&self, user_id: &str, now: OffsetDateTime) -> Result<i64> {
-        let expiries: Vec<OffsetDateTime> = sqlx::query_scalar("SELECT expires_at FROM sessions WHERE user_id = $1").bind(user_id).fetch_all(&self.pool).await?;
+        let expiries: Vec<OffsetDateTime> = sqlx::query_scalar("SELECT expires_at FROM sessions WHERE user_id = $1").bind(user_id).fetch_all(&mut *self.conn().await?).await?;
         Ok(expiries.into_iter().filter(|at| *at > now).count() as i64)
     }
 
     async fn set_user_active(&self, who: &AuditActor, user_id: &str, active: bool) -> Result<bool> {
         let mut tx = self.write_tx().await?;
         org_of(&mut tx, user_id).await?;
-        let changed = sqlx::query("UPDATE users SET active = $1 WHERE id = $2 AND active <> $1").bind(active).bind(user_id).execute(&mut *tx).await?.rows_affected() == 1;
+        let changed = sqlx::query("UPDATE users SET active = $1 WHERE id = $2 AND active <> $1").bind(active).bind(user_id).execute(&mut **tx).await?.rows_affected() == 1;
         if !changed {
             return Ok(false);
         }
         if !active {
             // A deactivated account keeps no way in: its sessions end and its links are spent.
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut **tx).await?;
             spend_links(&mut tx, user_id, super::now()).await?;
         }
         audit(&mut tx, who, user_audit(if active { "user.reactivate" } else { "user.deactivate" }, user_id)).await?;
@@ -254,11 +256,11 @@ impl AccountStore for SqlStore {
 
     async fn set_password(&self, who: &AuditActor, user_id: &str, password_hash: &str) -> Result<()> {
         let mut tx = self.write_tx().await?;
-        let updated = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2").bind(password_hash).bind(user_id).execute(&mut *tx).await?.rows_affected();
+        let updated = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2").bind(password_hash).bind(user_id).execute(&mut **tx).await?.rows_affected();
         if updated == 0 {
             return Err(StoreError::NotFound);
         }
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut **tx).await?;
         spend_links(&mut tx, user_id, super::now()).await?;
         audit(&mut tx, who, user_audit("user.password_set", user_id)).await?;
         tx.commit().await?;
@@ -276,7 +278,7 @@ impl AccountStore for SqlStore {
             .bind(&token.label)
             .bind(super::now())
             .bind(token.expires_at)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         audit(&mut tx, who, Audit { action: "token.create", entity: "api_token", entity_id: &id, person_id: None }).await?;
         tx.commit().await?;
@@ -293,7 +295,7 @@ impl AccountStore for SqlStore {
         }
         let row: Option<Row> = sqlx::query_as("SELECT id, org_id, role, label, created_at, expires_at FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL")
             .bind(token_hash)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *self.conn().await?)
             .await?;
         Ok(row.filter(|r| token_expiry(r.expires_at, r.created_at) > now).map(|r| r.token))
     }
@@ -301,25 +303,25 @@ impl AccountStore for SqlStore {
     async fn api_tokens(&self, org_id: Option<&str>) -> Result<Vec<ApiTokenInfo>> {
         let rows: Vec<TokenRow> = sqlx::query_as(&format!("{TOKEN_SELECT} WHERE ($1 IS NULL OR t.org_id = $1) ORDER BY t.created_at DESC, t.id"))
             .bind(org_id)
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.conn().await?)
             .await?;
         rows.into_iter().map(TokenRow::into_info).collect()
     }
 
     async fn api_token_info(&self, token_id: &str) -> Result<Option<ApiTokenInfo>> {
-        let row: Option<TokenRow> = sqlx::query_as(&format!("{TOKEN_SELECT} WHERE t.id = $1")).bind(token_id).fetch_optional(&self.pool).await?;
+        let row: Option<TokenRow> = sqlx::query_as(&format!("{TOKEN_SELECT} WHERE t.id = $1")).bind(token_id).fetch_optional(&mut *self.conn().await?).await?;
         row.map(TokenRow::into_info).transpose()
     }
 
     async fn revoke_api_token(&self, who: &AuditActor, token_id: &str) -> Result<bool> {
         let mut tx = self.write_tx().await?;
-        let exists: Option<String> = sqlx::query_scalar("SELECT id FROM api_tokens WHERE id = $1").bind(token_id).fetch_optional(&mut *tx).await?;
+        let exists: Option<String> = sqlx::query_scalar("SELECT id FROM api_tokens WHERE id = $1").bind(token_id).fetch_optional(&mut **tx).await?;
         exists.ok_or(StoreError::NotFound)?;
         let revoked = sqlx::query("UPDATE api_tokens SET revoked_at = $1, revoked_by = $2 WHERE id = $3 AND revoked_at IS NULL")
             .bind(super::now())
             .bind(&who.user_id)
             .bind(token_id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?
             .rows_affected()
             == 1;
@@ -341,7 +343,7 @@ impl AccountStore for SqlStore {
             .bind(user.role.code())
             .bind(&user.org_id)
             .bind(super::now())
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await
             .map_err(|e| StoreError::unique(e, "An account with this email address already exists"))?;
         insert_link(&mut tx, who, link, &id).await?;
@@ -367,7 +369,7 @@ impl AccountStore for SqlStore {
         }
         let row: Option<Row> = sqlx::query_as(&format!("SELECT {USER_COLUMNS}, l.purpose, l.expires_at FROM password_links l JOIN users u ON u.id = l.user_id WHERE l.token_hash = $1 AND l.used_at IS NULL"))
             .bind(token_hash)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *self.conn().await?)
             .await?;
         Ok(row.filter(|r| r.expires_at > now && r.user.active).and_then(|r| {
             let purpose = PasswordLinkPurpose::parse(&r.purpose)?;
@@ -385,18 +387,18 @@ impl AccountStore for SqlStore {
         }
         let row: Option<Row> = sqlx::query_as(&format!("SELECT {USER_COLUMNS}, l.expires_at FROM password_links l JOIN users u ON u.id = l.user_id WHERE l.token_hash = $1 AND l.used_at IS NULL"))
             .bind(token_hash)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut **tx)
             .await?;
         let Some(row) = row.filter(|r| r.expires_at > now && r.user.active) else { return Ok(None) };
         // Compare-and-set on `used_at`: of two uses at once, one wins.
-        let spent = sqlx::query("UPDATE password_links SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL").bind(now).bind(token_hash).execute(&mut *tx).await?.rows_affected() == 1;
+        let spent = sqlx::query("UPDATE password_links SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL").bind(now).bind(token_hash).execute(&mut **tx).await?.rows_affected() == 1;
         if !spent {
             return Ok(None);
         }
         let user = row.user;
-        sqlx::query("UPDATE email_outbox SET body = $1 WHERE id = (SELECT outbox_email_id FROM password_links WHERE token_hash = $2)").bind(REDACTED_LINK_EMAIL).bind(token_hash).execute(&mut *tx).await?;
-        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2").bind(password_hash).bind(&user.id).execute(&mut *tx).await?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(&user.id).execute(&mut *tx).await?;
+        sqlx::query("UPDATE email_outbox SET body = $1 WHERE id = (SELECT outbox_email_id FROM password_links WHERE token_hash = $2)").bind(REDACTED_LINK_EMAIL).bind(token_hash).execute(&mut **tx).await?;
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2").bind(password_hash).bind(&user.id).execute(&mut **tx).await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(&user.id).execute(&mut **tx).await?;
         spend_links(&mut tx, &user.id, now).await?;
         let who = AuditActor { user_id: Some(user.id.clone()), token_id: None, org_id: Some(user.org_id.clone()) };
         audit(&mut tx, &who, user_audit("user.password_set", &user.id)).await?;
@@ -411,36 +413,38 @@ impl AccountStore for SqlStore {
         .bind(account_key)
         .bind(client_address)
         .bind(since)
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *self.conn().await?)
         .await?;
         Ok(LoginFailureCounts { from_address, for_account })
     }
 
     async fn record_login_failure(&self, account_key: &str, client_address: &str, at: OffsetDateTime, forget_before: OffsetDateTime) -> Result<()> {
         let mut tx = self.write_tx().await?;
-        sqlx::query("DELETE FROM login_failures WHERE at < $1").bind(forget_before).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM login_failures WHERE at < $1").bind(forget_before).execute(&mut **tx).await?;
         sqlx::query("INSERT INTO login_failures (id, account_key, client_address, at) VALUES ($1, $2, $3, $4)")
             .bind(new_id())
             .bind(account_key)
             .bind(client_address)
             .bind(at)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         tx.commit().await?;
         Ok(())
     }
 
     async fn clear_login_failures(&self, account_key: &str, client_address: Option<&str>) -> Result<()> {
-        sqlx::query("DELETE FROM login_failures WHERE account_key = $1 AND ($2 IS NULL OR client_address = $2)").bind(account_key).bind(client_address).execute(&self.pool).await?;
+        let mut tx = self.write_tx().await?;
+        sqlx::query("DELETE FROM login_failures WHERE account_key = $1 AND ($2 IS NULL OR client_address = $2)").bind(account_key).bind(client_address).execute(&mut **tx).await?;
+        tx.commit().await?;
         Ok(())
     }
 
     async fn oidc_account_by_subject(&self, issuer: &str, subject: &str) -> Result<Option<OidcAccount>> {
-        oidc_account(&self.pool, "u.oidc_issuer = $1 AND u.oidc_subject = $2", &[issuer, subject]).await
+        oidc_account(&mut *self.conn().await?, "u.oidc_issuer = $1 AND u.oidc_subject = $2", &[issuer, subject]).await
     }
 
     async fn oidc_account_by_email(&self, email: &str) -> Result<Option<OidcAccount>> {
-        oidc_account(&self.pool, "u.email = $1", &[&email.trim().to_lowercase()]).await
+        oidc_account(&mut *self.conn().await?, "u.email = $1", &[&email.trim().to_lowercase()]).await
     }
 
     async fn link_oidc_identity(&self, user_id: &str, issuer: &str, subject: &str) -> Result<bool> {
@@ -450,7 +454,7 @@ impl AccountStore for SqlStore {
             .bind(issuer)
             .bind(subject)
             .bind(user_id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await
             .map_err(|e| StoreError::unique(e, "This single sign-on identity is already linked to another account"))?
             .rows_affected()
@@ -464,7 +468,7 @@ impl AccountStore for SqlStore {
     }
 }
 
-async fn oidc_account(pool: &sqlx::Pool<super::Db>, condition: &str, binds: &[&str]) -> Result<Option<OidcAccount>> {
+async fn oidc_account(conn: &mut super::Conn, condition: &str, binds: &[&str]) -> Result<Option<OidcAccount>> {
     #[derive(sqlx::FromRow)]
     struct Row {
         #[sqlx(flatten)]
@@ -477,5 +481,5 @@ async fn oidc_account(pool: &sqlx::Pool<super::Db>, condition: &str, binds: &[&s
     for value in binds {
         query = query.bind(*value);
     }
-    Ok(query.fetch_optional(pool).await?.map(|r| OidcAccount { user: r.user, issuer: r.oidc_issuer, subject: r.oidc_subject }))
+    Ok(query.fetch_optional(&mut *conn).await?.map(|r| OidcAccount { user: r.user, issuer: r.oidc_issuer, subject: r.oidc_subject }))
 }

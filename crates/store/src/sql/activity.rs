@@ -1,7 +1,7 @@
 //! Health-system activity (imported GP/hospital contacts), the tariff that costs them and the
 //! service's SROI model (issue 5).
 
-use super::{audit, Audit, Db, SqlStore};
+use super::{audit, Audit, SqlStore};
 
 use crate::AuditActor;
 use crate::{ActivityStore, ActivityWrite, NewHealthActivity};
@@ -24,7 +24,7 @@ impl ActivityStore for SqlStore {
         Ok(
             sqlx::query_as("SELECT nhs_number, id FROM people WHERE service_org_id = $1")
                 .bind(service_org_id)
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *self.conn().await?)
                 .await?,
         )
     }
@@ -54,7 +54,7 @@ impl ActivityStore for SqlStore {
             .bind(&r.source)
             .bind(i64::from(r.occurrence))
             .bind(at)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
             if done.rows_affected() == 1 {
                 write.added += 1;
@@ -81,11 +81,11 @@ impl ActivityStore for SqlStore {
     }
 
     async fn health_activity(&self, service_org_id: &str) -> Result<Vec<ActivityFact>> {
-        activity(&self.pool, service_org_id).await
+        activity(&mut *self.conn().await?, service_org_id).await
     }
 
     async fn health_tariff(&self, service_org_id: &str) -> Result<Tariff> {
-        tariff(&self.pool, service_org_id).await
+        tariff(&mut *self.conn().await?, service_org_id).await
     }
 
     async fn set_health_tariff(
@@ -98,7 +98,7 @@ impl ActivityStore for SqlStore {
         let at = super::now();
         sqlx::query("DELETE FROM health_tariffs WHERE service_org_id = $1")
             .bind(service_org_id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         // A marker row records that the service saved a tariff, so an all-uncosted tariff is not
         // mistaken for "never saved" (which means the default figures).
@@ -106,7 +106,7 @@ impl ActivityStore for SqlStore {
             .bind(service_org_id)
             .bind(NONE_MARKER)
             .bind(at)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         for e in tariff.entries() {
             sqlx::query("INSERT INTO health_tariffs (service_org_id, contact_type, unit_cost_pence, source, year, updated_at) VALUES ($1, $2, $3, $4, $5, $6)")
@@ -116,7 +116,7 @@ impl ActivityStore for SqlStore {
                 .bind(e.source())
                 .bind(e.year())
                 .bind(at)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await?;
         }
         audit(
@@ -138,7 +138,7 @@ impl ActivityStore for SqlStore {
         let row: Option<(String,)> =
             sqlx::query_as("SELECT model FROM sroi_models WHERE service_org_id = $1")
                 .bind(service_org_id)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *self.conn().await?)
                 .await?;
         Ok(row.map(|(m,)| m))
     }
@@ -154,7 +154,7 @@ impl ActivityStore for SqlStore {
             .bind(service_org_id)
             .bind(model_json)
             .bind(super::now())
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         audit(
             &mut tx,
@@ -176,9 +176,9 @@ impl ActivityStore for SqlStore {
 const NONE_MARKER: &str = "_saved";
 
 /// The service's tariff; the default figures when it never saved one.
-async fn tariff(pool: &sqlx::Pool<Db>, service_org_id: &str) -> Result<Tariff> {
+async fn tariff(conn: &mut super::Conn, service_org_id: &str) -> Result<Tariff> {
     let rows: Vec<(String, i64, String, String)> =
-        sqlx::query_as("SELECT contact_type, unit_cost_pence, source, year FROM health_tariffs WHERE service_org_id = $1").bind(service_org_id).fetch_all(pool).await?;
+        sqlx::query_as("SELECT contact_type, unit_cost_pence, source, year FROM health_tariffs WHERE service_org_id = $1").bind(service_org_id).fetch_all(&mut *conn).await?;
     if rows.is_empty() {
         return Ok(Tariff::default_figures());
     }
@@ -200,7 +200,7 @@ async fn tariff(pool: &sqlx::Pool<Db>, service_org_id: &str) -> Result<Tariff> {
 /// person and date, every imported contact, and the tariff (the service's own for one service;
 /// for a scope of several, the default figures, as their tariffs may differ).
 pub(super) async fn load_health_input(
-    pool: &sqlx::Pool<Db>,
+    conn: &mut super::Conn,
     service_org_ids: &[String],
     to: Date,
 ) -> Result<HealthSystemInput> {
@@ -209,7 +209,7 @@ pub(super) async fn load_health_input(
         ..HealthSystemInput::default()
     };
     for service in service_org_ids {
-        let referrals: Vec<(String, Date, Option<String>)> = sqlx::query_as("SELECT person_id, referred_on, practice_id FROM referrals WHERE service_org_id = $1 AND referred_on <= $2").bind(service).bind(to).fetch_all(pool).await?;
+        let referrals: Vec<(String, Date, Option<String>)> = sqlx::query_as("SELECT person_id, referred_on, practice_id FROM referrals WHERE service_org_id = $1 AND referred_on <= $2").bind(service).bind(to).fetch_all(&mut *conn).await?;
         input.referrals.extend(
             referrals
                 .into_iter()
@@ -219,18 +219,18 @@ pub(super) async fn load_health_input(
                     practice_id,
                 }),
         );
-        input.activity.extend(activity(pool, service).await?);
+        input.activity.extend(activity(conn, service).await?);
     }
     input.tariff = match service_org_ids {
-        [one] => tariff(pool, one).await?,
+        [one] => tariff(conn, one).await?,
         _ => Tariff::default_figures(),
     };
     Ok(input)
 }
 
-async fn activity(pool: &sqlx::Pool<Db>, service_org_id: &str) -> Result<Vec<ActivityFact>> {
+async fn activity(conn: &mut super::Conn, service_org_id: &str) -> Result<Vec<ActivityFact>> {
     let rows: Vec<(String, Date, String, Option<i64>)> =
-        sqlx::query_as("SELECT person_id, contact_on, contact_type, bed_days FROM health_activity WHERE service_org_id = $1 ORDER BY contact_on, id").bind(service_org_id).fetch_all(pool).await?;
+        sqlx::query_as("SELECT person_id, contact_on, contact_type, bed_days FROM health_activity WHERE service_org_id = $1 ORDER BY contact_on, id").bind(service_org_id).fetch_all(&mut *conn).await?;
     rows.into_iter()
         .map(|(person, contact_on, contact_type, bed_days)| {
             Ok(ActivityFact {
@@ -248,12 +248,12 @@ async fn activity(pool: &sqlx::Pool<Db>, service_org_id: &str) -> Result<Vec<Act
 /// The SROI model for these services: the one service's saved model; none when it never saved
 /// one (Linkwork's illustrative model is not used on its behalf) or when the scope has several
 /// services (their models differ).
-pub(super) async fn load_sroi_model(pool: &sqlx::Pool<Db>, service_org_ids: &[String]) -> Result<linkwork_domain::evaluation::sroi::SroiSetting> {
+pub(super) async fn load_sroi_model(conn: &mut super::Conn, service_org_ids: &[String]) -> Result<linkwork_domain::evaluation::sroi::SroiSetting> {
     use linkwork_domain::evaluation::sroi::SroiSetting;
     let [one] = service_org_ids else {
         return Ok(if service_org_ids.is_empty() { SroiSetting::NotEntered } else { SroiSetting::SeveralServices });
     };
-    let row: Option<(String,)> = sqlx::query_as("SELECT model FROM sroi_models WHERE service_org_id = $1").bind(one).fetch_optional(pool).await?;
+    let row: Option<(String,)> = sqlx::query_as("SELECT model FROM sroi_models WHERE service_org_id = $1").bind(one).fetch_optional(&mut *conn).await?;
     match row {
         Some((json,)) => Ok(SroiSetting::Saved(serde_json::from_str(&json).map_err(corrupt)?)),
         None => Ok(SroiSetting::NotEntered),

@@ -10,6 +10,7 @@ const ORG_COLUMNS: &str = "id, kind, name, ods_code, parent_id, list_size";
 #[async_trait]
 impl AdminStore for SqlStore {
     async fn migrate(&self) -> Result<()> {
+        self.outside_work("migrating the database")?;
         sqlx::migrate!("../../migrations").run(&self.pool).await?;
         // Events from before the hash chain join it, then the database refuses to change any.
         super::audit_trail::seal_unchained(self).await?;
@@ -18,7 +19,7 @@ impl AdminStore for SqlStore {
     }
 
     async fn ping(&self) -> Result<()> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        sqlx::query("SELECT 1").execute(&mut *self.conn().await?).await?;
         Ok(())
     }
 
@@ -27,6 +28,7 @@ impl AdminStore for SqlStore {
     }
 
     async fn create_org(&self, org: &NewOrg) -> Result<String> {
+        let mut tx = self.write_tx().await?;
         let id = new_id();
         sqlx::query("INSERT INTO organisations (id, kind, name, ods_code, parent_id, list_size, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
             .bind(&id)
@@ -36,20 +38,21 @@ impl AdminStore for SqlStore {
             .bind(&org.parent_id)
             .bind(org.list_size)
             .bind(super::now())
-            .execute(&self.pool)
+            .execute(&mut **tx)
             .await
             .map_err(|e| StoreError::unique(e, "An organisation with this ODS code already exists"))?;
+        tx.commit().await?;
         Ok(id)
     }
 
     async fn org(&self, id: &str) -> Result<Option<Org>> {
-        Ok(sqlx::query_as(&format!("SELECT {ORG_COLUMNS} FROM organisations WHERE id = $1")).bind(id).fetch_optional(&self.pool).await?)
+        Ok(sqlx::query_as(&format!("SELECT {ORG_COLUMNS} FROM organisations WHERE id = $1")).bind(id).fetch_optional(&mut *self.conn().await?).await?)
     }
 
     async fn find_org(&self, key: &str) -> Result<Option<Org>> {
         Ok(sqlx::query_as(&format!("SELECT {ORG_COLUMNS} FROM organisations WHERE id = $1 OR ods_code = $1 OR name = $1 ORDER BY name LIMIT 1"))
             .bind(key)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *self.conn().await?)
             .await?)
     }
 
@@ -57,18 +60,18 @@ impl AdminStore for SqlStore {
         Ok(sqlx::query_as(&format!("SELECT {ORG_COLUMNS} FROM organisations WHERE kind = $1 AND ($2 IS NULL OR parent_id = $2) ORDER BY name"))
             .bind(kind.code())
             .bind(parent_id)
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.conn().await?)
             .await?)
     }
 
     async fn audit_events(&self, person_id: &str) -> Result<Vec<AuditEvent>> {
         Ok(sqlx::query_as("SELECT id, at, user_id, token_id, action, entity, entity_id, person_id FROM audit_events WHERE person_id = $1 ORDER BY at, id")
             .bind(person_id)
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.conn().await?)
             .await?)
     }
 
     async fn count_audit_events(&self, action: &str) -> Result<i64> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = $1").bind(action).fetch_one(&self.pool).await?)
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = $1").bind(action).fetch_one(&mut *self.conn().await?).await?)
     }
 }

@@ -109,8 +109,8 @@ async fn append(conn: &mut Conn, who: &AuditActor, event: &Audit<'_>, people: &[
 pub(super) async fn seal_unchained(store: &SqlStore) -> Result<u64> {
     let mut tx = store.write_tx().await?;
     // The chain's head exists from the start, so concurrent first events queue on its row lock.
-    sqlx::query("INSERT INTO audit_chain_head (id, seq, hash) VALUES (1, 0, $1) ON CONFLICT (id) DO NOTHING").bind(GENESIS).execute(&mut *tx).await?;
-    let rows: Vec<StoredEvent> = sqlx::query_as(&format!("SELECT {EVENT_COLUMNS} FROM audit_events WHERE seq IS NULL ORDER BY at, id")).fetch_all(&mut *tx).await?;
+    sqlx::query("INSERT INTO audit_chain_head (id, seq, hash) VALUES (1, 0, $1) ON CONFLICT (id) DO NOTHING").bind(GENESIS).execute(&mut **tx).await?;
+    let rows: Vec<StoredEvent> = sqlx::query_as(&format!("SELECT {EVENT_COLUMNS} FROM audit_events WHERE seq IS NULL ORDER BY at, id")).fetch_all(&mut **tx).await?;
     let sealed = rows.len() as u64;
     for row in rows {
         let (seq, prev_hash) = next_link(&mut tx).await?;
@@ -122,9 +122,9 @@ pub(super) async fn seal_unchained(store: &SqlStore) -> Result<u64> {
             .bind(&hash)
             .bind(at)
             .bind(&row.id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
-        sqlx::query("UPDATE audit_chain_head SET hash = $1 WHERE id = 1").bind(&hash).execute(&mut *tx).await?;
+        sqlx::query("UPDATE audit_chain_head SET hash = $1 WHERE id = 1").bind(&hash).execute(&mut **tx).await?;
     }
     tx.commit().await?;
     Ok(sealed)
@@ -188,15 +188,16 @@ impl AuditStore for SqlStore {
     }
 
     async fn verify_audit_chain(&self, anchor: Option<(i64, String)>, progress: &(dyn Fn(u64) + Send + Sync)) -> Result<ChainReport> {
-        let head: Option<(i64, String)> = sqlx::query_as("SELECT seq, hash FROM audit_chain_head WHERE id = 1").fetch_optional(&self.pool).await?;
+        let head: Option<(i64, String)> = sqlx::query_as("SELECT seq, hash FROM audit_chain_head WHERE id = 1").fetch_optional(&mut *self.conn().await?).await?;
         let (head_seq, head_hash) = head.unwrap_or((0, GENESIS.to_owned()));
         let mut verifier = Verifier::new(anchor);
-        let unsealed: Option<String> = sqlx::query_scalar("SELECT id FROM audit_events WHERE seq IS NULL OR hash IS NULL OR prev_hash IS NULL LIMIT 1").fetch_optional(&self.pool).await?;
+        let unsealed: Option<String> = sqlx::query_scalar("SELECT id FROM audit_events WHERE seq IS NULL OR hash IS NULL OR prev_hash IS NULL LIMIT 1").fetch_optional(&mut *self.conn().await?).await?;
         if let Some(id) = unsealed {
             return Ok(ChainReport { checked: 0, head_seq, head_hash, broken: Some(linkwork_domain::audit_chain::Break::Unsealed { id }) });
         }
         let query = format!("SELECT {EVENT_COLUMNS} FROM audit_events ORDER BY seq");
-        let mut rows = sqlx::query_as::<_, StoredEvent>(&query).fetch(&self.pool);
+        let mut conn = self.conn().await?;
+        let mut rows = sqlx::query_as::<_, StoredEvent>(&query).fetch(&mut *conn);
         while let Some(row) = rows.try_next().await? {
             let (Some(prev), Some(hash)) = (row.prev_hash.as_deref(), row.hash.as_deref()) else {
                 return Err(StoreError::Corrupt("audit event without a hash".into()));
@@ -233,7 +234,7 @@ impl AuditStore for SqlStore {
             .bind(query.to)
             .bind(query.limit)
             .bind(query.offset)
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.conn().await?)
             .await?)
     }
 
@@ -245,7 +246,7 @@ impl AuditStore for SqlStore {
              WHERE e.person_id = $1 OR e.id IN (SELECT event_id FROM audit_subjects WHERE person_id = $1) ORDER BY e.seq",
         )
         .bind(person_id)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?)
     }
 }

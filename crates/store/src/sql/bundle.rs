@@ -618,11 +618,11 @@ async fn import_in_transaction(conn: &mut sqlx::pool::PoolConnection<Db>, source
 impl BundleStore for SqlStore {
     async fn existing_ids(&self) -> Result<crate::ExistingIds> {
         let mut ids = crate::ExistingIds::default();
-        let orgs: Vec<(String, String)> = sqlx::query_as("SELECT ods_code, id FROM organisations WHERE ods_code IS NOT NULL").fetch_all(&self.pool).await?;
+        let orgs: Vec<(String, String)> = sqlx::query_as("SELECT ods_code, id FROM organisations WHERE ods_code IS NOT NULL").fetch_all(&mut *self.conn().await?).await?;
         ids.orgs_by_ods = orgs.into_iter().collect();
-        let users: Vec<(String, String)> = sqlx::query_as("SELECT email, id FROM users").fetch_all(&self.pool).await?;
+        let users: Vec<(String, String)> = sqlx::query_as("SELECT email, id FROM users").fetch_all(&mut *self.conn().await?).await?;
         ids.users_by_email = users.into_iter().collect();
-        let instruments: Vec<(String, String, String)> = sqlx::query_as("SELECT code, service_org_id, id FROM custom_instruments").fetch_all(&self.pool).await?;
+        let instruments: Vec<(String, String, String)> = sqlx::query_as("SELECT code, service_org_id, id FROM custom_instruments").fetch_all(&mut *self.conn().await?).await?;
         ids.custom_instruments_by_code = instruments.into_iter().map(|(code, service, id)| (code, (service, id))).collect();
         Ok(ids)
     }
@@ -630,13 +630,15 @@ impl BundleStore for SqlStore {
     async fn existing_people(&self, service_org_ids: &[String]) -> Result<std::collections::HashMap<(String, String), String>> {
         let mut people = std::collections::HashMap::new();
         for service in service_org_ids {
-            let rows: Vec<(String, String)> = sqlx::query_as("SELECT nhs_number, id FROM people WHERE service_org_id = $1").bind(service).fetch_all(&self.pool).await?;
+            let rows: Vec<(String, String)> = sqlx::query_as("SELECT nhs_number, id FROM people WHERE service_org_id = $1").bind(service).fetch_all(&mut *self.conn().await?).await?;
             people.extend(rows.into_iter().map(|(nhs, id)| ((service.clone(), nhs), id)));
         }
         Ok(people)
     }
 
     async fn import_bundle(&self, source: &mut (dyn BundleSource + Send)) -> Result<u64> {
+        // One transaction of its own, on a connection with bulk-load settings.
+        self.outside_work("a bundle import")?;
         let mut conn = self.pool.acquire().await?;
         super::super::begin_bulk_load(&mut conn).await?;
         let result = import_in_transaction(&mut conn, source).await;
@@ -652,7 +654,7 @@ impl BundleStore for SqlStore {
         let mut out = Vec::new();
         for file in spec::files() {
             let Some(t) = target(file.name) else { continue };
-            let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {}", t.table)).fetch_one(&self.pool).await?;
+            let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {}", t.table)).fetch_one(&mut *self.conn().await?).await?;
             out.push((t.table, n));
         }
         Ok(out)
@@ -664,12 +666,13 @@ impl BundleStore for SqlStore {
             sink.start_file(file).map_err(StoreError::Rejected)?;
             let mut needs: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
             if file.name == "services.csv" {
-                let rows: Vec<(String, String)> = sqlx::query_as(SERVICE_NEEDS).bind(service_org_id).fetch_all(&self.pool).await?;
+                let rows: Vec<(String, String)> = sqlx::query_as(SERVICE_NEEDS).bind(service_org_id).fetch_all(&mut *self.conn().await?).await?;
                 for (service, need) in rows {
                     needs.entry(service).or_default().push(need);
                 }
             }
-            let mut rows = sqlx::query(query).bind(service_org_id).fetch(&self.pool);
+            let mut conn = self.conn().await?;
+            let mut rows = sqlx::query(query).bind(service_org_id).fetch(&mut *conn);
             while let Some(row) = rows.try_next().await? {
                 let mut values: Vec<String> = (0..file.columns.len()).map(|i| row.try_get::<Option<String>, _>(i).ok().flatten().unwrap_or_default()).collect();
                 match file.name {

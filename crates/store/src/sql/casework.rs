@@ -51,7 +51,7 @@ impl CaseworkStore for SqlStore {
              FROM referrals r JOIN people p ON p.id = r.person_id WHERE r.id = $1 AND p.erased_at IS NULL",
         )
         .bind(referral_id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *self.conn().await?)
         .await?)
     }
 
@@ -73,34 +73,34 @@ impl CaseworkStore for SqlStore {
         .bind(service_org_id)
         .bind(worker_id)
         .bind(open_only)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?)
     }
 
     async fn referral_record(&self, who: &AuditActor, referral_id: &str) -> Result<Option<ReferralRecord>> {
-        let Some(referral): Option<Referral> = sqlx::query_as(&format!("{REFERRAL_SELECT} WHERE r.id = $1")).bind(referral_id).fetch_optional(&self.pool).await? else {
+        let Some(referral): Option<Referral> = sqlx::query_as(&format!("{REFERRAL_SELECT} WHERE r.id = $1")).bind(referral_id).fetch_optional(&mut *self.conn().await?).await? else {
             return Ok(None);
         };
         let person: Person = sqlx::query_as(
             "SELECT p.id, p.nhs_number, p.given_name, p.family_name, p.date_of_birth, p.sex, p.ethnicity, p.postcode FROM people p JOIN referrals r ON r.person_id = p.id WHERE r.id = $1",
         )
         .bind(referral_id)
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *self.conn().await?)
         .await?;
         let needs = sqlx::query_as::<_, (String, String)>("SELECT need, identified_at FROM referral_needs WHERE referral_id = $1 ORDER BY identified_at DESC, need")
             .bind(referral_id)
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.conn().await?)
             .await?
             .into_iter()
             .map(|(need, identified_at)| Ok(NeedRecord { need: NeedDomain::parse(&need).map_err(corrupt)?, identified_at }))
             .collect::<Result<Vec<_>>>()?;
-        let conversations = sqlx::query_as("SELECT id, held_on, what_matters FROM conversations WHERE referral_id = $1 ORDER BY held_on, id").bind(referral_id).fetch_all(&self.pool).await?;
-        let goals = sqlx::query_as("SELECT id, description, status, review_on, agreed_on, version FROM goals WHERE referral_id = $1 ORDER BY agreed_on, id").bind(referral_id).fetch_all(&self.pool).await?;
+        let conversations = sqlx::query_as("SELECT id, held_on, what_matters FROM conversations WHERE referral_id = $1 ORDER BY held_on, id").bind(referral_id).fetch_all(&mut *self.conn().await?).await?;
+        let goals = sqlx::query_as("SELECT id, description, status, review_on, agreed_on, version FROM goals WHERE referral_id = $1 ORDER BY agreed_on, id").bind(referral_id).fetch_all(&mut *self.conn().await?).await?;
         let plan_changes = super::plan::plan_changes(self, referral_id).await?;
-        let contacts = sqlx::query_as("SELECT id, contact_on, mode, minutes, accompanied, notes FROM contacts WHERE referral_id = $1 ORDER BY contact_on, id").bind(referral_id).fetch_all(&self.pool).await?;
+        let contacts = sqlx::query_as("SELECT id, contact_on, mode, minutes, accompanied, notes FROM contacts WHERE referral_id = $1 ORDER BY contact_on, id").bind(referral_id).fetch_all(&mut *self.conn().await?).await?;
         let measures = sqlx::query_as::<_, (String, String, String, Date, String, Option<String>, bool)>("SELECT id, instrument, timepoint, taken_on, answers, scores, entered_late FROM measures WHERE referral_id = $1 ORDER BY taken_on, id")
             .bind(referral_id)
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.conn().await?)
             .await?
             .into_iter()
             .map(|(id, instrument, timepoint, taken_on, answers, scores, entered_late)| {
@@ -108,14 +108,14 @@ impl CaseworkStore for SqlStore {
                 Ok(Measure { id, instrument, timepoint: Timepoint::parse(&timepoint).map_err(corrupt)?, taken_on, recorded: decode_recorded(instrument, &answers, scores.as_deref())?, entered_late })
             })
             .collect::<Result<Vec<_>>>()?;
-        let onward = sqlx::query_as(&format!("{ONWARD_SELECT} WHERE w.referral_id = $1 ORDER BY w.sent_on, w.id")).bind(referral_id).fetch_all(&self.pool).await?;
-        let attempts = sqlx::query_as("SELECT id, attempted_on, mode, outcome, notes FROM contact_attempts WHERE referral_id = $1 ORDER BY attempted_on, id").bind(referral_id).fetch_all(&self.pool).await?;
+        let onward = sqlx::query_as(&format!("{ONWARD_SELECT} WHERE w.referral_id = $1 ORDER BY w.sent_on, w.id")).bind(referral_id).fetch_all(&mut *self.conn().await?).await?;
+        let attempts = sqlx::query_as("SELECT id, attempted_on, mode, outcome, notes FROM contact_attempts WHERE referral_id = $1 ORDER BY attempted_on, id").bind(referral_id).fetch_all(&mut *self.conn().await?).await?;
         let mdt = sqlx::query_as(
             "SELECT m.id AS meeting_id, m.held_on, o.name AS practice_name FROM mdt_discussions d JOIN mdt_meetings m ON m.id = d.meeting_id \
              LEFT JOIN organisations o ON o.id = m.practice_id WHERE d.referral_id = $1 ORDER BY m.held_on, m.id",
         )
         .bind(referral_id)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         let reopenings = crate::CorrectionStore::referral_reopenings(self, referral_id).await?;
         let contact = crate::ContactStore::contact_details(self, &person.id).await?;
@@ -138,7 +138,7 @@ impl CaseworkStore for SqlStore {
                     .bind(now)
                     .bind(referral_id)
                     .bind(from.code())
-                    .execute(&mut *tx)
+                    .execute(&mut **tx)
                     .await?,
             ),
             ReferralChange::Decline { on, reason } => (
@@ -150,7 +150,7 @@ impl CaseworkStore for SqlStore {
                     .bind(now)
                     .bind(referral_id)
                     .bind(from.code())
-                    .execute(&mut *tx)
+                    .execute(&mut **tx)
                     .await?,
             ),
             ReferralChange::Discharge { on, reason, summary } => (
@@ -163,7 +163,7 @@ impl CaseworkStore for SqlStore {
                     .bind(now)
                     .bind(referral_id)
                     .bind(from.code())
-                    .execute(&mut *tx)
+                    .execute(&mut **tx)
                     .await?,
             ),
         };
@@ -188,7 +188,7 @@ impl CaseworkStore for SqlStore {
             .bind(c.what_matters.as_str())
             .bind(&who.user_id)
             .bind(now)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         insert_needs(&mut tx, referral_id, &c.needs, "conversation").await?;
         for goal in &c.goals {
@@ -201,7 +201,7 @@ impl CaseworkStore for SqlStore {
                 .bind(goal.review_on)
                 .bind(c.held_on)
                 .bind(now)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await?;
         }
         audit(&mut tx, who, Audit { action: "conversation.create", entity: "conversation", entity_id: &id, person_id: Some(&person_id) }).await?;
@@ -223,7 +223,7 @@ impl CaseworkStore for SqlStore {
             .bind(&c.notes)
             .bind(&who.user_id)
             .bind(super::now())
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         audit(&mut tx, who, Audit { action: "contact.create", entity: "contact", entity_id: &id, person_id: Some(&person_id) }).await?;
         tx.commit().await?;

@@ -9,6 +9,7 @@ use time::Date;
 #[async_trait]
 impl CommunityStore for SqlStore {
     async fn add_community_activity(&self, a: &NewCommunityActivity) -> Result<String> {
+        let mut tx = self.write_tx().await?;
         let id = new_id();
         sqlx::query(
             "INSERT INTO community_activities (id, service_org_id, worker_id, activity_on, kind, organisation_name, org_id, minutes, assets_found, notes, created_at) \
@@ -25,8 +26,9 @@ impl CommunityStore for SqlStore {
         .bind(&a.assets_found)
         .bind(&a.notes)
         .bind(super::now())
-        .execute(&self.pool)
+        .execute(&mut **tx)
         .await?;
+        tx.commit().await?;
         Ok(id)
     }
 
@@ -37,7 +39,7 @@ impl CommunityStore for SqlStore {
         )
         .bind(service_org_id)
         .bind(from)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?)
     }
 
@@ -53,7 +55,7 @@ impl CommunityStore for SqlStore {
         .bind(from)
         .bind(to)
         .bind(Role::LinkWorker.code())
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?)
     }
 }

@@ -116,7 +116,7 @@ pub(super) async fn merge_from_referral(conn: &mut Conn, who: &AuditActor, perso
 #[async_trait]
 impl ContactStore for SqlStore {
     async fn contact_details(&self, person_id: &str) -> Result<ContactDetails> {
-        let mut conn = self.pool.acquire().await?;
+        let mut conn = self.conn().await?;
         held(&mut conn, person_id).await
     }
 
@@ -124,7 +124,7 @@ impl ContactStore for SqlStore {
         let mut tx = self.write_tx().await?;
         let held_postcode: Option<String> = sqlx::query_scalar(&format!("SELECT postcode FROM people WHERE id = $1 AND erased_at IS NULL{}", super::super::LOCK_ROW))
             .bind(person_id)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut **tx)
             .await?;
         let held_postcode = held_postcode.ok_or(StoreError::NotFound)?;
         let held = held(&mut tx, person_id).await?;
@@ -144,7 +144,7 @@ impl ContactStore for SqlStore {
             .bind(on)
             .bind(referral_id)
             .bind(org_id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         if updated.rows_affected() != 1 {
             return Err(StoreError::NotFound);
@@ -157,7 +157,7 @@ impl ContactStore for SqlStore {
 
     async fn service_contact(&self, service_org_id: &str) -> Result<Option<ServiceContact>> {
         let row: Option<(Option<String>, Option<String>, Option<String>)> =
-            sqlx::query_as("SELECT phone, email, hours FROM service_contacts WHERE service_org_id = $1").bind(service_org_id).fetch_optional(&self.pool).await?;
+            sqlx::query_as("SELECT phone, email, hours FROM service_contacts WHERE service_org_id = $1").bind(service_org_id).fetch_optional(&mut *self.conn().await?).await?;
         row.map(|(phone, email, hours)| ServiceContact::parse(phone.as_deref().unwrap_or(""), email.as_deref().unwrap_or(""), hours.as_deref().unwrap_or("")).map_err(corrupt)).transpose()
     }
 
@@ -172,7 +172,7 @@ impl ContactStore for SqlStore {
         .bind(contact.email.as_ref().map(EmailAddress::as_str))
         .bind(&contact.hours)
         .bind(super::now())
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         audit(&mut tx, who, Audit { action: "service_contact.update", entity: "organisation", entity_id: service_org_id, person_id: None }).await?;
         tx.commit().await?;

@@ -23,7 +23,7 @@ fn changed_by_someone_else() -> StoreError {
 #[async_trait]
 impl CorrectionStore for SqlStore {
     async fn referral_closure(&self, referral_id: &str) -> Result<Option<Closure>> {
-        Ok(sqlx::query_as("SELECT declined_on, decline_reason, discharged_on FROM referrals WHERE id = $1").bind(referral_id).fetch_optional(&self.pool).await?)
+        Ok(sqlx::query_as("SELECT declined_on, decline_reason, discharged_on FROM referrals WHERE id = $1").bind(referral_id).fetch_optional(&mut *self.conn().await?).await?)
     }
 
     async fn reopen_referral(&self, who: &AuditActor, referral_id: &str, r: &NewReopening) -> Result<()> {
@@ -39,7 +39,7 @@ impl CorrectionStore for SqlStore {
         .bind(ReferralStatus::Declined.code())
         .bind(r.declined_on)
         .bind(&r.decline_reason)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         if updated.rows_affected() != 1 {
             return Err(changed_by_someone_else());
@@ -58,7 +58,7 @@ impl CorrectionStore for SqlStore {
         .bind(&who.user_id)
         .bind(&who.token_id)
         .bind(now)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         let person_id = super::referral_rows::person_of(&mut tx, referral_id).await?;
         audit(&mut tx, who, Audit { action: "referral.reopen", entity: "referral", entity_id: referral_id, person_id: Some(&person_id) }).await?;
@@ -72,7 +72,7 @@ impl CorrectionStore for SqlStore {
              FROM referral_reopenings x LEFT JOIN users u ON u.id = x.reopened_by WHERE x.referral_id = $1 ORDER BY x.at, x.id",
         )
         .bind(referral_id)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?)
     }
 
@@ -87,7 +87,7 @@ impl CorrectionStore for SqlStore {
             .bind(now)
             .bind(referral_id)
             .bind(from.code())
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         if result.rows_affected() != 1 {
             return Err(changed_by_someone_else());
@@ -99,11 +99,11 @@ impl CorrectionStore for SqlStore {
                 .bind(resolution.code())
                 .bind(&who.user_id)
                 .bind(now)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await?;
         }
         for (goal_id, status) in d.goals {
-            let updated = sqlx::query("UPDATE goals SET status = $1 WHERE id = $2 AND referral_id = $3").bind(status.code()).bind(goal_id).bind(referral_id).execute(&mut *tx).await?;
+            let updated = sqlx::query("UPDATE goals SET status = $1 WHERE id = $2 AND referral_id = $3").bind(status.code()).bind(goal_id).bind(referral_id).execute(&mut **tx).await?;
             if updated.rows_affected() != 1 {
                 return Err(changed_by_someone_else());
             }
@@ -119,7 +119,7 @@ impl CorrectionStore for SqlStore {
             .bind(reason.code())
             .bind(d.on)
             .bind(&who.user_id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         }
         let person_id = super::referral_rows::person_of(&mut tx, referral_id).await?;
@@ -130,7 +130,7 @@ impl CorrectionStore for SqlStore {
 
     async fn measures_not_taken(&self, referral_id: &str) -> Result<Vec<MeasureNotTaken>> {
         let rows: Vec<(String, String, String, Date)> =
-            sqlx::query_as("SELECT instrument, timepoint, reason, recorded_on FROM measures_not_taken WHERE referral_id = $1 ORDER BY instrument").bind(referral_id).fetch_all(&self.pool).await?;
+            sqlx::query_as("SELECT instrument, timepoint, reason, recorded_on FROM measures_not_taken WHERE referral_id = $1 ORDER BY instrument").bind(referral_id).fetch_all(&mut *self.conn().await?).await?;
         rows.into_iter()
             .map(|(instrument, timepoint, reason, recorded_on)| {
                 Ok(MeasureNotTaken {
@@ -149,7 +149,7 @@ impl CorrectionStore for SqlStore {
         let person_id: Option<String> = sqlx::query_scalar("SELECT person_id FROM referrals WHERE id = $1 AND status = $2")
             .bind(referral_id)
             .bind(ReferralStatus::Discharged.code())
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut **tx)
             .await?;
         let person_id = person_id.ok_or_else(changed_by_someone_else)?;
         let id = super::casework::insert_measure(&mut tx, who, referral_id, m, super::casework::MeasureEntry::Late).await?;
@@ -175,7 +175,7 @@ impl CorrectionStore for SqlStore {
         .bind(onward_id)
         .bind(u.from.code())
         .bind(&u.event_id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         if updated.rows_affected() != 1 {
             return Err(changed_by_someone_else());
@@ -194,14 +194,14 @@ impl CorrectionStore for SqlStore {
         .bind(&who.token_id)
         .bind(&who.org_id)
         .bind(&u.event_id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         for n in notify {
             super::onward_loop::insert_notification(&mut tx, n).await?;
         }
         let person_id: String = sqlx::query_scalar("SELECT r.person_id FROM onward_referrals w JOIN referrals r ON r.id = w.referral_id WHERE w.id = $1")
             .bind(onward_id)
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut **tx)
             .await?;
         audit(&mut tx, who, Audit { action: "onward.undo", entity: "onward_referral", entity_id: onward_id, person_id: Some(&person_id) }).await?;
         tx.commit().await?;

@@ -35,7 +35,7 @@ const SERVICE_SELECT: &str = "SELECT s.id, s.org_id, o.name AS org_name, s.name,
 
 impl SqlStore {
     async fn with_needs(&self, rows: Vec<ServiceRow>) -> Result<Vec<Service>> {
-        let pairs: Vec<(String, String)> = sqlx::query_as("SELECT service_id, need FROM service_needs ORDER BY service_id, need").fetch_all(&self.pool).await?;
+        let pairs: Vec<(String, String)> = sqlx::query_as("SELECT service_id, need FROM service_needs ORDER BY service_id, need").fetch_all(&mut *self.conn().await?).await?;
         let mut needs: HashMap<String, Vec<NeedDomain>> = HashMap::new();
         for (service_id, need) in pairs {
             needs.entry(service_id).or_default().push(NeedDomain::parse(&need).map_err(|e| StoreError::Corrupt(e.to_string()))?);
@@ -82,22 +82,22 @@ impl DirectoryStore for SqlStore {
             .bind(&service.phone)
             .bind(&service.email)
             .bind(now)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         for need in &service.needs {
-            sqlx::query("INSERT INTO service_needs (service_id, need) VALUES ($1, $2) ON CONFLICT DO NOTHING").bind(&id).bind(need.code()).execute(&mut *tx).await?;
+            sqlx::query("INSERT INTO service_needs (service_id, need) VALUES ($1, $2) ON CONFLICT DO NOTHING").bind(&id).bind(need.code()).execute(&mut **tx).await?;
         }
         tx.commit().await?;
         Ok(id)
     }
 
     async fn services(&self) -> Result<Vec<Service>> {
-        let rows = sqlx::query_as(&format!("{SERVICE_SELECT} ORDER BY s.name")).fetch_all(&self.pool).await?;
+        let rows = sqlx::query_as(&format!("{SERVICE_SELECT} ORDER BY s.name")).fetch_all(&mut *self.conn().await?).await?;
         self.with_needs(rows).await
     }
 
     async fn service(&self, id: &str) -> Result<Option<Service>> {
-        let rows = sqlx::query_as(&format!("{SERVICE_SELECT} WHERE s.id = $1")).bind(id).fetch_all(&self.pool).await?;
+        let rows = sqlx::query_as(&format!("{SERVICE_SELECT} WHERE s.id = $1")).bind(id).fetch_all(&mut *self.conn().await?).await?;
         Ok(self.with_needs(rows).await?.pop())
     }
 }

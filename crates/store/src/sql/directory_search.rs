@@ -13,9 +13,9 @@ impl SqlStore {
             "SELECT sal.service_id, l.latitude, l.longitude FROM service_at_locations sal JOIN locations l ON l.id = sal.location_id \
              WHERE l.latitude IS NOT NULL AND l.longitude IS NOT NULL ORDER BY sal.service_id, l.id",
         )
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?;
-        let days: Vec<(String, String)> = sqlx::query_as("SELECT service_id, byday FROM schedules WHERE byday IS NOT NULL ORDER BY service_id, id").fetch_all(&self.pool).await?;
+        let days: Vec<(String, String)> = sqlx::query_as("SELECT service_id, byday FROM schedules WHERE byday IS NOT NULL ORDER BY service_id, id").fetch_all(&mut *self.conn().await?).await?;
         let mut all: BTreeMap<String, ServiceWhereWhen> = BTreeMap::new();
         for (id, lat, lon) in points {
             if let Some(c) = Coordinates::new(lat, lon) {

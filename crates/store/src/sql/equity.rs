@@ -82,7 +82,7 @@ impl EquityStore for SqlStore {
             for r in chunk {
                 query = query.bind(r.postcode.as_str()).bind(&r.lsoa).bind(&r.terminated);
             }
-            query.execute(&mut *tx).await?;
+            query.execute(&mut **tx).await?;
         }
         tx.commit().await?;
         Ok(rows.len() as u64)
@@ -101,7 +101,7 @@ impl EquityStore for SqlStore {
             for r in chunk {
                 query = query.bind(&r.lsoa).bind(&r.name).bind(r.score).bind(r.rank).bind(i64::from(r.decile.get()));
             }
-            query.execute(&mut *tx).await?;
+            query.execute(&mut **tx).await?;
         }
         tx.commit().await?;
         Ok(rows.len() as u64)
@@ -110,13 +110,13 @@ impl EquityStore for SqlStore {
     async fn imd_decile(&self, postcode: &Postcode) -> Result<Option<ImdDecile>> {
         let row: Option<(i64,)> = sqlx::query_as("SELECT i.imd_decile FROM postcode_lsoa p JOIN lsoa_imd i ON i.lsoa = p.lsoa WHERE p.postcode = $1")
             .bind(postcode.as_str())
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *self.conn().await?)
             .await?;
         row.map(|(d,)| ImdDecile::new(d).ok_or_else(|| corrupt(format!("IMD decile {d}")))).transpose()
     }
 
     async fn lsoa_deciles(&self) -> Result<Vec<(String, ImdDecile)>> {
-        let rows: Vec<(String, i64)> = sqlx::query_as("SELECT lsoa, imd_decile FROM lsoa_imd").fetch_all(&self.pool).await?;
+        let rows: Vec<(String, i64)> = sqlx::query_as("SELECT lsoa, imd_decile FROM lsoa_imd").fetch_all(&mut *self.conn().await?).await?;
         rows.into_iter()
             .map(|(lsoa, d)| Ok((lsoa, ImdDecile::new(d).ok_or_else(|| corrupt(format!("IMD decile {d}")))?)))
             .collect()
@@ -132,7 +132,7 @@ impl EquityStore for SqlStore {
             sqlx::query("DELETE FROM list_profiles WHERE practice_id = $1 AND dimension = $2")
                 .bind(practice)
                 .bind(dimension.code())
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await?;
         }
         for chunk in rows.chunks(CHUNK) {
@@ -145,7 +145,7 @@ impl EquityStore for SqlStore {
                     .bind(r.group.code())
                     .bind(i64::try_from(r.people).unwrap_or(i64::MAX));
             }
-            query.execute(&mut *tx).await?;
+            query.execute(&mut **tx).await?;
         }
         tx.commit().await?;
         Ok(rows.len() as u64)
@@ -170,7 +170,7 @@ impl EquityStore for SqlStore {
     async fn worker_wtes(&self, service_org_id: &str) -> Result<Vec<(String, Option<f64>)>> {
         Ok(sqlx::query_as("SELECT id, wte FROM users WHERE org_id = $1 AND role = 'link_worker' ORDER BY display_name")
             .bind(service_org_id)
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.conn().await?)
             .await?)
     }
 
@@ -184,7 +184,7 @@ impl EquityStore for SqlStore {
     async fn referral_targets(&self, service_org_id: &str) -> Result<Vec<YearTarget>> {
         let rows: Vec<(i64, f64, f64)> = sqlx::query_as("SELECT year, low_pct, high_pct FROM referral_targets WHERE service_org_id = $1 ORDER BY year")
             .bind(service_org_id)
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.conn().await?)
             .await?;
         rows.into_iter().map(|(y, l, h)| YearTarget::new(y as i32, l, h).map_err(corrupt)).collect()
     }
@@ -192,7 +192,7 @@ impl EquityStore for SqlStore {
     async fn list_profile(&self, practice_id: &str) -> Result<Vec<ListCount>> {
         let rows: Vec<(String, String, String, i64)> = sqlx::query_as("SELECT practice_id, dimension, group_code, people FROM list_profiles WHERE practice_id = $1 ORDER BY dimension, group_code")
             .bind(practice_id)
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.conn().await?)
             .await?;
         rows.into_iter().map(list_count).collect()
     }
@@ -210,13 +210,13 @@ fn list_count((practice_id, dimension, group, people): (String, String, String, 
 /// The list profiles of the services' practices and the groups of each referred person, for
 /// `evaluation_input`. The person's IMD quintile comes from their postcode through the imported
 /// lookups (or, for people imported from a pseudonymised bundle, from the LSOA it kept).
-pub(super) async fn load_facts(pool: &sqlx::Pool<super::Db>, service_org_ids: &[String], to: Date) -> Result<EquityFacts> {
+pub(super) async fn load_facts(conn: &mut super::Conn, service_org_ids: &[String], to: Date) -> Result<EquityFacts> {
     let mut facts = EquityFacts::default();
     for service in service_org_ids {
         let list: Vec<(String, String, String, i64)> =
             sqlx::query_as("SELECT l.practice_id, l.dimension, l.group_code, l.people FROM list_profiles l JOIN organisations o ON o.id = l.practice_id WHERE o.parent_id = $1")
                 .bind(service)
-                .fetch_all(pool)
+                .fetch_all(&mut *conn)
                 .await?;
         for row in list {
             facts.list.push(list_count(row)?);
@@ -228,7 +228,7 @@ pub(super) async fn load_facts(pool: &sqlx::Pool<super::Db>, service_org_ids: &[
         )
         .bind(service)
         .bind(to)
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await?;
         for (referral_id, referred_on, born, sex, ethnicity, decile) in people {
             facts.referrals.push(ReferralGroups {
@@ -245,7 +245,7 @@ pub(super) async fn load_facts(pool: &sqlx::Pool<super::Db>, service_org_ids: &[
 
 /// Link workers, casework and referral-rate targets for the `workforce` section. With several
 /// services in scope, a target applies only when all of them set the same band for the year.
-pub(super) async fn load_workforce(pool: &sqlx::Pool<super::Db>, service_org_ids: &[String], to: Date) -> Result<WorkforceFacts> {
+pub(super) async fn load_workforce(conn: &mut super::Conn, service_org_ids: &[String], to: Date) -> Result<WorkforceFacts> {
     let mut facts = WorkforceFacts {
         services: service_org_ids.len() as u64,
         ..Default::default()
@@ -254,7 +254,7 @@ pub(super) async fn load_workforce(pool: &sqlx::Pool<super::Db>, service_org_ids
     for service in service_org_ids {
         let workers: Vec<(String, Option<f64>)> = sqlx::query_as("SELECT id, wte FROM users WHERE org_id = $1 AND role = 'link_worker' AND active = TRUE")
             .bind(service)
-            .fetch_all(pool)
+            .fetch_all(&mut *conn)
             .await?;
         facts.workers.extend(workers.into_iter().map(|(id, wte)| WorkerFacts { id, wte }));
         let cases: Vec<(String, Option<Date>, Option<Date>, i64)> = sqlx::query_as(
@@ -263,7 +263,7 @@ pub(super) async fn load_workforce(pool: &sqlx::Pool<super::Db>, service_org_ids
         )
         .bind(service)
         .bind(to)
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await?;
         facts.cases.extend(cases.into_iter().map(|(referral_id, accepted_on, discharged_on, contacts)| CaseFacts {
             referral_id,
@@ -273,7 +273,7 @@ pub(super) async fn load_workforce(pool: &sqlx::Pool<super::Db>, service_org_ids
         }));
         let rows: Vec<(i64, f64, f64)> = sqlx::query_as("SELECT year, low_pct, high_pct FROM referral_targets WHERE service_org_id = $1")
             .bind(service)
-            .fetch_all(pool)
+            .fetch_all(&mut *conn)
             .await?;
         let mine: Vec<YearTarget> = rows.into_iter().filter_map(|(y, l, h)| YearTarget::new(y as i32, l, h).ok()).collect();
         targets = Some(match targets {
@@ -288,18 +288,18 @@ pub(super) async fn load_workforce(pool: &sqlx::Pool<super::Db>, service_org_ids
 /// Needs, onward referrals (with their services' activity types) and contact counts for the
 /// `what_works` section. A service's activity types are its directory taxonomy terms, or, when it
 /// has none, the needs it meets.
-pub(super) async fn load_what_works(pool: &sqlx::Pool<super::Db>, service_org_ids: &[String], to: Date) -> Result<linkwork_domain::evaluation::what_works::WhatWorksFacts> {
+pub(super) async fn load_what_works(conn: &mut super::Conn, service_org_ids: &[String], to: Date) -> Result<linkwork_domain::evaluation::what_works::WhatWorksFacts> {
     use linkwork_domain::casework::need::NeedDomain;
     use linkwork_domain::onward::OnwardStatus;
     let mut facts = linkwork_domain::evaluation::what_works::WhatWorksFacts::default();
     let mut activities: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
-    let terms: Vec<(String, String)> = sqlx::query_as("SELECT a.service_id, t.name FROM service_attributes a JOIN taxonomy_terms t ON t.id = a.term_id ORDER BY t.name").fetch_all(pool).await?;
+    let terms: Vec<(String, String)> = sqlx::query_as("SELECT a.service_id, t.name FROM service_attributes a JOIN taxonomy_terms t ON t.id = a.term_id ORDER BY t.name").fetch_all(&mut *conn).await?;
     let mut with_terms = std::collections::HashSet::new();
     for (service, name) in terms {
         with_terms.insert(service.clone());
         activities.entry(service).or_default().push(name);
     }
-    let needs: Vec<(String, String)> = sqlx::query_as("SELECT service_id, need FROM service_needs ORDER BY need").fetch_all(pool).await?;
+    let needs: Vec<(String, String)> = sqlx::query_as("SELECT service_id, need FROM service_needs ORDER BY need").fetch_all(&mut *conn).await?;
     for (service, need) in needs {
         if let Ok(need) = NeedDomain::parse(&need) {
             if !with_terms.contains(&service) {
@@ -313,7 +313,7 @@ pub(super) async fn load_what_works(pool: &sqlx::Pool<super::Db>, service_org_id
         )
         .bind(service)
         .bind(to)
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await?;
         for (referral, need) in needs {
             facts.needs.push((referral, NeedDomain::parse(&need).map_err(corrupt)?));
@@ -324,7 +324,7 @@ pub(super) async fn load_what_works(pool: &sqlx::Pool<super::Db>, service_org_id
         )
         .bind(service)
         .bind(to)
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await?;
         for (referral_id, partner, status, sent_on, service_id) in onward {
             let kinds = activities.get(&service_id).cloned().unwrap_or_else(|| vec!["Not categorised".to_owned()]);
@@ -335,7 +335,7 @@ pub(super) async fn load_what_works(pool: &sqlx::Pool<super::Db>, service_org_id
         )
         .bind(service)
         .bind(to)
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await?;
         facts.contacts.extend(contacts.into_iter().map(|(r, n)| (r, n.max(0) as u64)));
     }

@@ -21,7 +21,7 @@ impl EvaluationStore for SqlStore {
         for service in service_org_ids {
             let practices: Vec<(String, String, Option<i64>)> = sqlx::query_as("SELECT id, name, list_size FROM organisations WHERE kind = 'practice' AND parent_id = $1 ORDER BY name")
                 .bind(service)
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *self.conn().await?)
                 .await?;
             input.practices.extend(practices.into_iter().map(|(id, name, list_size)| PracticeFacts { id, name, list_size: list_size.unwrap_or(0).max(0) as u64 }));
 
@@ -31,7 +31,7 @@ impl EvaluationStore for SqlStore {
             )
             .bind(service)
             .bind(to)
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.conn().await?)
             .await?;
             for (id, practice_id, source, status, referred_on, first_contact_on) in referrals {
                 input.referrals.push(ReferralFacts {
@@ -50,7 +50,7 @@ impl EvaluationStore for SqlStore {
             )
             .bind(service)
             .bind(to)
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.conn().await?)
             .await?;
             for (referral_id, instrument, timepoint, taken_on, answers, scores) in measures {
                 let instrument = Instrument::parse(&instrument).map_err(corrupt)?;
@@ -63,20 +63,20 @@ impl EvaluationStore for SqlStore {
             )
             .bind(service)
             .bind(to)
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.conn().await?)
             .await?;
             for (referral_id, partner_name, status, sent_on) in onward {
                 input.onward.push(OnwardFacts { referral_id, partner_name, status: OnwardStatus::parse(&status).map_err(corrupt)?, sent_on });
             }
         }
-        input.stakeholders = super::stakeholders::load_facts(&self.pool, service_org_ids, to).await?;
-        input.equity = super::equity::load_facts(&self.pool, service_org_ids, to).await?;
-        input.workforce = super::equity::load_workforce(&self.pool, service_org_ids, to).await?;
-        input.what_works = super::equity::load_what_works(&self.pool, service_org_ids, to).await?;
-        input.sdoh = super::measurement::resolution_facts(&self.pool, service_org_ids, to).await?;
-        (input.custom_instruments, input.custom_measures) = super::measurement::custom_facts(&self.pool, service_org_ids, to).await?;
-        input.health = super::activity::load_health_input(&self.pool, service_org_ids, to).await?;
-        input.sroi = super::activity::load_sroi_model(&self.pool, service_org_ids).await?;
+        input.stakeholders = super::stakeholders::load_facts(&mut *self.conn().await?, service_org_ids, to).await?;
+        input.equity = super::equity::load_facts(&mut *self.conn().await?, service_org_ids, to).await?;
+        input.workforce = super::equity::load_workforce(&mut *self.conn().await?, service_org_ids, to).await?;
+        input.what_works = super::equity::load_what_works(&mut *self.conn().await?, service_org_ids, to).await?;
+        input.sdoh = super::measurement::resolution_facts(&mut *self.conn().await?, service_org_ids, to).await?;
+        (input.custom_instruments, input.custom_measures) = super::measurement::custom_facts(&mut *self.conn().await?, service_org_ids, to).await?;
+        input.health = super::activity::load_health_input(&mut *self.conn().await?, service_org_ids, to).await?;
+        input.sroi = super::activity::load_sroi_model(&mut *self.conn().await?, service_org_ids).await?;
         Ok(input)
     }
 }

@@ -188,7 +188,7 @@ fn corrupt(e: impl std::fmt::Display) -> StoreError {
 
 impl SqlStore {
     async fn conflict_of(&self, row: ConflictRow) -> Result<IdentityConflict> {
-        let held: PersonRow = sqlx::query_as(&format!("SELECT {PERSON_COLUMNS} FROM people WHERE id = $1")).bind(&row.person_id).fetch_one(&self.pool).await?;
+        let held: PersonRow = sqlx::query_as(&format!("SELECT {PERSON_COLUMNS} FROM people WHERE id = $1")).bind(&row.person_id).fetch_one(&mut *self.conn().await?).await?;
         Ok(IdentityConflict {
             source: DetailsSource::parse(&row.source).map_err(corrupt)?,
             incoming: serde_json::from_str(&row.incoming).map_err(corrupt)?,
@@ -207,7 +207,7 @@ impl SqlStore {
 #[async_trait]
 impl IdentityStore for SqlStore {
     async fn referral_identity_conflicts(&self, referral_id: &str) -> Result<Vec<IdentityConflict>> {
-        let rows: Vec<ConflictRow> = sqlx::query_as(&format!("SELECT {CONFLICT_COLUMNS} FROM identity_conflicts WHERE referral_id = $1 ORDER BY raised_at, id")).bind(referral_id).fetch_all(&self.pool).await?;
+        let rows: Vec<ConflictRow> = sqlx::query_as(&format!("SELECT {CONFLICT_COLUMNS} FROM identity_conflicts WHERE referral_id = $1 ORDER BY raised_at, id")).bind(referral_id).fetch_all(&mut *self.conn().await?).await?;
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
             out.push(self.conflict_of(row).await?);
@@ -216,7 +216,7 @@ impl IdentityStore for SqlStore {
     }
 
     async fn identity_conflict(&self, conflict_id: &str) -> Result<Option<IdentityConflict>> {
-        let row: Option<ConflictRow> = sqlx::query_as(&format!("SELECT {CONFLICT_COLUMNS} FROM identity_conflicts WHERE id = $1")).bind(conflict_id).fetch_optional(&self.pool).await?;
+        let row: Option<ConflictRow> = sqlx::query_as(&format!("SELECT {CONFLICT_COLUMNS} FROM identity_conflicts WHERE id = $1")).bind(conflict_id).fetch_optional(&mut *self.conn().await?).await?;
         match row {
             Some(row) => Ok(Some(self.conflict_of(row).await?)),
             None => Ok(None),
@@ -227,14 +227,14 @@ impl IdentityStore for SqlStore {
         let mut tx = self.write_tx().await?;
         let row: ConflictRow = sqlx::query_as(&format!("SELECT {CONFLICT_COLUMNS} FROM identity_conflicts WHERE id = $1{}", super::super::LOCK_ROW))
             .bind(conflict_id)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut **tx)
             .await?
             .ok_or(StoreError::NotFound)?;
         if row.status != "open" {
             return Err(StoreError::Conflict("This identity conflict has already been settled. Reload the page".into()));
         }
         if resolution == ConflictResolution::UseReferral {
-            let held: PersonRow = sqlx::query_as(&format!("SELECT {PERSON_COLUMNS} FROM people WHERE id = $1")).bind(&row.person_id).fetch_one(&mut *tx).await?;
+            let held: PersonRow = sqlx::query_as(&format!("SELECT {PERSON_COLUMNS} FROM people WHERE id = $1")).bind(&row.person_id).fetch_one(&mut **tx).await?;
             let nhs = NhsNumber::parse(&held.nhs_number).map_err(corrupt)?;
             let incoming: StoredDetails = serde_json::from_str(&row.incoming).map_err(corrupt)?;
             let incoming = incoming.parse(&nhs).map_err(corrupt)?;
@@ -249,7 +249,7 @@ impl IdentityStore for SqlStore {
             .bind(super::now())
             .bind(&who.user_id)
             .bind(conflict_id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         if updated.rows_affected() != 1 {
             return Err(StoreError::Conflict("This identity conflict has already been settled. Reload the page".into()));
@@ -265,7 +265,7 @@ impl IdentityStore for SqlStore {
              FROM person_changes c LEFT JOIN users u ON u.id = c.user_id LEFT JOIN organisations o ON o.id = c.org_id WHERE c.person_id = $1 ORDER BY c.at, c.id",
         )
         .bind(person_id)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?)
     }
 
@@ -278,7 +278,7 @@ impl IdentityStore for SqlStore {
         .bind(service_org_id)
         .bind(nhs_number.as_str())
         .bind(since)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *self.conn().await?)
         .await?)
     }
 
@@ -286,14 +286,14 @@ impl IdentityStore for SqlStore {
         let mut keys = std::collections::HashMap::new();
         for service in service_org_ids {
             let rows: Vec<(String, String, String, Date)> =
-                sqlx::query_as("SELECT nhs_number, given_name, family_name, date_of_birth FROM people WHERE service_org_id = $1 AND erased_at IS NULL").bind(service).fetch_all(&self.pool).await?;
+                sqlx::query_as("SELECT nhs_number, given_name, family_name, date_of_birth FROM people WHERE service_org_id = $1 AND erased_at IS NULL").bind(service).fetch_all(&mut *self.conn().await?).await?;
             keys.extend(rows.into_iter().map(|(nhs, given, family, born)| ((service.clone(), nhs), identity::identity_key(&given, &family, &born.to_string()))));
         }
         Ok(keys)
     }
 
     async fn person_details(&self, person_id: &str) -> Result<Option<(NhsNumber, StoredDetails)>> {
-        let row: Option<PersonRow> = sqlx::query_as(&format!("SELECT {PERSON_COLUMNS} FROM people WHERE id = $1 AND erased_at IS NULL")).bind(person_id).fetch_optional(&self.pool).await?;
+        let row: Option<PersonRow> = sqlx::query_as(&format!("SELECT {PERSON_COLUMNS} FROM people WHERE id = $1 AND erased_at IS NULL")).bind(person_id).fetch_optional(&mut *self.conn().await?).await?;
         match row {
             Some(row) => Ok(Some((NhsNumber::parse(&row.nhs_number).map_err(corrupt)?, row.stored()))),
             None => Ok(None),
@@ -304,7 +304,7 @@ impl IdentityStore for SqlStore {
         let mut tx = self.write_tx().await?;
         let held: PersonRow = sqlx::query_as(&format!("SELECT {PERSON_COLUMNS} FROM people WHERE id = $1 AND erased_at IS NULL{}", super::super::LOCK_ROW))
             .bind(person_id)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut **tx)
             .await?
             .ok_or(StoreError::NotFound)?;
         let changes = match held.stored().parse(&details.person.nhs_number) {

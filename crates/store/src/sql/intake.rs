@@ -43,7 +43,7 @@ impl IntakeStore for SqlStore {
         .bind(n.preferred_contact.map(|p| p.code()))
         .bind(&n.best_times)
         .bind(n.leave_message)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await
         .map_err(|e| StoreError::unique(e, "That reference is already in use"))?;
         // The short form cannot be sent without the person's agreement, so it is recorded as given now.
@@ -53,20 +53,20 @@ impl IntakeStore for SqlStore {
     }
 
     async fn incoming(&self, id: &str) -> Result<Option<Incoming>> {
-        Ok(sqlx::query_as(&format!("{INCOMING_SELECT} WHERE i.id = $1")).bind(id).fetch_optional(&self.pool).await?)
+        Ok(sqlx::query_as(&format!("{INCOMING_SELECT} WHERE i.id = $1")).bind(id).fetch_optional(&mut *self.conn().await?).await?)
     }
 
     async fn pending_incoming(&self, service_org_id: &str) -> Result<Vec<Incoming>> {
         Ok(sqlx::query_as(&format!("{INCOMING_SELECT} WHERE i.service_org_id = $1 AND i.status = 'pending' ORDER BY i.received_at, i.id"))
             .bind(service_org_id)
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.conn().await?)
             .await?)
     }
 
     async fn incoming_from(&self, referred_by_org_id: &str) -> Result<Vec<Incoming>> {
         Ok(sqlx::query_as(&format!("{INCOMING_SELECT} WHERE i.referred_by_org_id = $1 ORDER BY i.received_at DESC, i.id"))
             .bind(referred_by_org_id)
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.conn().await?)
             .await?)
     }
 
@@ -74,7 +74,7 @@ impl IntakeStore for SqlStore {
         let mut tx = self.write_tx().await?;
         let pending: Option<(Option<String>, String)> = sqlx::query_as("SELECT referred_by_org_id, source FROM incoming_referrals WHERE id = $1 AND status = 'pending'")
             .bind(incoming_id)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut **tx)
             .await?;
         let Some((referred_by, source)) = pending else {
             return Err(StoreError::Conflict("This referral has already been triaged".into()));
@@ -89,7 +89,7 @@ impl IntakeStore for SqlStore {
             .bind(&referral_id)
             .bind(super::now())
             .bind(incoming_id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         if updated.rows_affected() != 1 {
             return Err(StoreError::Conflict("This referral has already been triaged".into()));
@@ -106,7 +106,7 @@ impl IntakeStore for SqlStore {
             .bind(reason)
             .bind(super::now())
             .bind(incoming_id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         if updated.rows_affected() != 1 {
             return Err(StoreError::Conflict("This referral has already been triaged".into()));
@@ -123,7 +123,7 @@ impl IntakeStore for SqlStore {
              FROM referrals r JOIN people p ON p.id = r.person_id WHERE r.referred_by_org_id = $1 ORDER BY r.referred_on DESC, r.id",
         )
         .bind(referred_by_org_id)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?)
     }
 }

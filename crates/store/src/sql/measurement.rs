@@ -25,7 +25,7 @@ type OpenRow = (String, String, String, String, Option<String>, Date, Option<Dat
 impl MeasurementStore for SqlStore {
     async fn measurement_schedule(&self, service_org_id: &str) -> Result<Option<MeasurementSchedule>> {
         let Some((instruments, months)): Option<(String, String)> =
-            sqlx::query_as("SELECT instruments, follow_up_months FROM measurement_schedules WHERE service_org_id = $1").bind(service_org_id).fetch_optional(&self.pool).await?
+            sqlx::query_as("SELECT instruments, follow_up_months FROM measurement_schedules WHERE service_org_id = $1").bind(service_org_id).fetch_optional(&mut *self.conn().await?).await?
         else {
             return Ok(None);
         };
@@ -46,7 +46,7 @@ impl MeasurementStore for SqlStore {
         .bind(months)
         .bind(&who.user_id)
         .bind(super::now())
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         audit(&mut tx, who, Audit { action: "measurement_schedule.update", entity: "organisation", entity_id: service_org_id, person_id: None }).await?;
         tx.commit().await?;
@@ -62,14 +62,14 @@ impl MeasurementStore for SqlStore {
         )
         .bind(service_org_id)
         .bind(worker_id)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         let measures: Vec<(String, String, String, Date)> = sqlx::query_as(
             "SELECT m.referral_id, m.instrument, m.timepoint, m.taken_on FROM measures m JOIN referrals r ON r.id = m.referral_id \
              WHERE r.service_org_id = $1 AND r.status IN ('received', 'accepted') ORDER BY m.taken_on, m.id",
         )
         .bind(service_org_id)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         let mut taken: HashMap<String, Vec<TakenMeasure>> = HashMap::new();
         for (referral_id, instrument, timepoint, taken_on) in measures {
@@ -111,7 +111,7 @@ impl MeasurementStore for SqlStore {
             .bind(now)
             .bind(referral_id)
             .bind(from.code())
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         if result.rows_affected() != 1 {
             return Err(StoreError::Conflict("This referral was changed by someone else. Reload the page and try again".into()));
@@ -123,7 +123,7 @@ impl MeasurementStore for SqlStore {
                 .bind(resolution.code())
                 .bind(&who.user_id)
                 .bind(now)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await?;
         }
         let person_id = super::referral_rows::person_of(&mut tx, referral_id).await?;
@@ -133,7 +133,7 @@ impl MeasurementStore for SqlStore {
     }
 
     async fn referral_needs(&self, referral_id: &str) -> Result<Vec<NeedDomain>> {
-        let rows: Vec<String> = sqlx::query_scalar("SELECT DISTINCT need FROM referral_needs WHERE referral_id = $1").bind(referral_id).fetch_all(&self.pool).await?;
+        let rows: Vec<String> = sqlx::query_scalar("SELECT DISTINCT need FROM referral_needs WHERE referral_id = $1").bind(referral_id).fetch_all(&mut *self.conn().await?).await?;
         let mut needs = rows.iter().map(|n| NeedDomain::parse(n).map_err(corrupt)).collect::<Result<Vec<_>>>()?;
         needs.sort();
         Ok(needs)
@@ -153,7 +153,7 @@ impl MeasurementStore for SqlStore {
             .bind(resolution.code())
             .bind(&who.user_id)
             .bind(now)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         }
         audit(&mut tx, who, Audit { action: "need_resolution.update", entity: "referral", entity_id: referral_id, person_id: Some(&person_id) }).await?;
@@ -167,7 +167,7 @@ impl MeasurementStore for SqlStore {
              FROM referrals r WHERE r.service_org_id = $1 AND r.status = 'discharged' ORDER BY r.referred_on, r.id",
         )
                 .bind(service_org_id)
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *self.conn().await?)
                 .await?;
         let mut out = Vec::with_capacity(rows.len());
         for (referral_id, assigned_worker_id, reason, first_contact_on, discharged_on) in rows {
@@ -188,7 +188,7 @@ impl MeasurementStore for SqlStore {
             .bind(instrument.to_json())
             .bind(&who.user_id)
             .bind(super::now())
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         audit(&mut tx, who, Audit { action: "custom_instrument.create", entity: "custom_instrument", entity_id: &id, person_id: None }).await?;
         tx.commit().await?;
@@ -196,7 +196,7 @@ impl MeasurementStore for SqlStore {
     }
 
     async fn custom_instruments(&self, service_org_id: &str) -> Result<Vec<(String, CustomInstrument)>> {
-        let rows: Vec<(String, String, String)> = sqlx::query_as("SELECT id, code, definition FROM custom_instruments WHERE service_org_id = $1 ORDER BY created_at, id").bind(service_org_id).fetch_all(&self.pool).await?;
+        let rows: Vec<(String, String, String)> = sqlx::query_as("SELECT id, code, definition FROM custom_instruments WHERE service_org_id = $1 ORDER BY created_at, id").bind(service_org_id).fetch_all(&mut *self.conn().await?).await?;
         rows.into_iter().map(|(id, code, json)| Ok((id, CustomInstrument::from_json(&code, &json).map_err(corrupt)?))).collect()
     }
 
@@ -218,7 +218,7 @@ impl MeasurementStore for SqlStore {
         .bind(m.self_completed)
         .bind(&who.user_id)
         .bind(super::now())
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         audit(&mut tx, who, Audit { action: "custom_measure.create", entity: "custom_measure", entity_id: &id, person_id: Some(&person_id) }).await?;
         tx.commit().await?;
@@ -226,36 +226,36 @@ impl MeasurementStore for SqlStore {
     }
 
     async fn custom_measures(&self, referral_id: &str) -> Result<Vec<CustomMeasureFacts>> {
-        let rows: Vec<CustomRow> = sqlx::query_as(&format!("{CUSTOM_SELECT} WHERE m.referral_id = $1 ORDER BY m.taken_on, m.id")).bind(referral_id).fetch_all(&self.pool).await?;
+        let rows: Vec<CustomRow> = sqlx::query_as(&format!("{CUSTOM_SELECT} WHERE m.referral_id = $1 ORDER BY m.taken_on, m.id")).bind(referral_id).fetch_all(&mut *self.conn().await?).await?;
         rows.into_iter().map(custom_fact).collect()
     }
 
     async fn need_resolutions(&self, referral_id: &str) -> Result<Vec<(NeedDomain, NeedResolution)>> {
-        let rows: Vec<(String, String)> = sqlx::query_as("SELECT need, resolution FROM need_resolutions WHERE referral_id = $1 ORDER BY need").bind(referral_id).fetch_all(&self.pool).await?;
+        let rows: Vec<(String, String)> = sqlx::query_as("SELECT need, resolution FROM need_resolutions WHERE referral_id = $1 ORDER BY need").bind(referral_id).fetch_all(&mut *self.conn().await?).await?;
         rows.into_iter().map(|(n, r)| Ok((NeedDomain::parse(&n).map_err(corrupt)?, NeedResolution::parse(&r).map_err(corrupt)?))).collect()
     }
 }
 
 /// The needs and recorded outcomes of the services' referrals discharged up to `to` (evaluation input).
-pub(super) async fn resolution_facts(pool: &sqlx::Pool<super::Db>, service_org_ids: &[String], to: Date) -> Result<Vec<ResolutionFacts>> {
+pub(super) async fn resolution_facts(conn: &mut super::Conn, service_org_ids: &[String], to: Date) -> Result<Vec<ResolutionFacts>> {
     let mut out = Vec::new();
     for service in service_org_ids {
         let referrals: Vec<(String, Date)> = sqlx::query_as("SELECT id, discharged_on FROM referrals WHERE service_org_id = $1 AND status = 'discharged' AND discharged_on IS NOT NULL AND discharged_on <= $2 ORDER BY id")
             .bind(service)
             .bind(to)
-            .fetch_all(pool)
+            .fetch_all(&mut *conn)
             .await?;
         let needs: Vec<(String, String)> = sqlx::query_as(
             "SELECT DISTINCT n.referral_id, n.need FROM referral_needs n JOIN referrals r ON r.id = n.referral_id WHERE r.service_org_id = $1 AND r.status = 'discharged'",
         )
         .bind(service)
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await?;
         let recorded: Vec<(String, String, String)> = sqlx::query_as(
             "SELECT x.referral_id, x.need, x.resolution FROM need_resolutions x JOIN referrals r ON r.id = x.referral_id WHERE r.service_org_id = $1",
         )
         .bind(service)
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await?;
         let mut by_referral: HashMap<String, ResolutionFacts> =
             referrals.into_iter().map(|(id, discharged_on)| (id.clone(), ResolutionFacts { referral_id: id, discharged_on, needs: vec![], recorded: vec![] })).collect();
@@ -291,18 +291,18 @@ fn custom_fact((referral_id, instrument_code, timepoint, taken_on, answers): Cus
 }
 
 /// The services' own questionnaires and their answers up to `to` (evaluation input).
-pub(super) async fn custom_facts(pool: &sqlx::Pool<super::Db>, service_org_ids: &[String], to: Date) -> Result<(Vec<CustomInstrument>, Vec<CustomMeasureFacts>)> {
+pub(super) async fn custom_facts(conn: &mut super::Conn, service_org_ids: &[String], to: Date) -> Result<(Vec<CustomInstrument>, Vec<CustomMeasureFacts>)> {
     let mut instruments = Vec::new();
     let mut measures = Vec::new();
     for service in service_org_ids {
-        let rows: Vec<(String, String)> = sqlx::query_as("SELECT code, definition FROM custom_instruments WHERE service_org_id = $1 ORDER BY created_at, id").bind(service).fetch_all(pool).await?;
+        let rows: Vec<(String, String)> = sqlx::query_as("SELECT code, definition FROM custom_instruments WHERE service_org_id = $1 ORDER BY created_at, id").bind(service).fetch_all(&mut *conn).await?;
         for (code, json) in rows {
             instruments.push(CustomInstrument::from_json(&code, &json).map_err(corrupt)?);
         }
         let rows: Vec<CustomRow> = sqlx::query_as(&format!("{CUSTOM_SELECT} JOIN referrals r ON r.id = m.referral_id WHERE r.service_org_id = $1 AND m.taken_on <= $2 ORDER BY m.taken_on, m.id"))
             .bind(service)
             .bind(to)
-            .fetch_all(pool)
+            .fetch_all(&mut *conn)
             .await?;
         for row in rows {
             measures.push(custom_fact(row)?);

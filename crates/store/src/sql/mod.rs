@@ -1,6 +1,23 @@
 //! The one body of SQL behind the storage traits. This module is compiled once per database:
 //! `sqlite.rs` and `postgres.rs` each include it with their own `Db` type, so every query here must
 //! be valid in both dialects (`$n` placeholders, `ON CONFLICT`, `RETURNING`, no date arithmetic).
+//!
+//! Every store method reaches the database through its [`SqlStore`], never through the pool:
+//! reads through `SqlStore::conn` (`.fetch_all(&mut *self.conn().await?)`), changes (even of one
+//! statement) through `SqlStore::write_tx` and its `commit`. Each method is atomic on its own; the
+//! same code also runs inside a unit of work ([`crate::UnitOfWork`]): a `SqlStore` in work mode
+//! hands every method the one transaction the use case began, so a use case that needs more than
+//! one step (check, read, change) opens one unit of work and its steps commit or roll back together.
+//!
+//! Inside a unit of work:
+//! - `conn()` and `write_tx()` lock the shared transaction until their guard is dropped, so a
+//!   method must not call another store method while it holds one (it would wait for itself):
+//!   it passes its connection or transaction down to helpers instead;
+//! - each `write_tx()` is a savepoint: a method that fails undoes only its own writes, and the
+//!   unit of work may go on (on PostgreSQL a failed statement would otherwise poison the whole
+//!   transaction); its `commit()` releases the savepoint, and the unit of work commits at its end;
+//! - what cannot run inside a transaction (migrating, a bulk load with its connection settings, a
+//!   backup or restore) is refused with [`crate::StoreError::UnitOfWork`].
 
 mod accounts;
 mod activity;
@@ -31,33 +48,218 @@ mod team;
 mod word_cloud;
 
 use super::Db;
-use crate::Result;
+use crate::{Result, StoreError};
+use std::ops::{Deref, DerefMut};
+use std::sync::Arc;
+use tokio::sync::{Mutex, OwnedMutexGuard};
 use audit_trail::{audit, Audit};
 use time::OffsetDateTime;
 
 /// A connection of this database (what a transaction dereferences to).
 type Conn = <Db as sqlx::Database>::Connection;
 
-/// The store over one connection pool.
+/// The store over one connection pool, or (in work mode) over one transaction shared by the steps
+/// of a unit of work.
 #[derive(Clone)]
 pub struct SqlStore {
     pool: sqlx::Pool<Db>,
+    /// The unit of work's transaction, when this store is one (see [`SqlStore::begin_work`]).
+    work: Option<Arc<Mutex<Shared>>>,
+    /// This handle began the unit of work and commits it; a nested `begin` shares the transaction
+    /// and its commit does nothing.
+    owns_work: bool,
+}
+
+/// The transaction of a unit of work, shared by the store methods it calls.
+struct Shared {
+    /// `None` once the unit of work has committed.
+    tx: Option<sqlx::Transaction<'static, Db>>,
+    /// A step (one method's `write_tx`) ended without committing: its savepoint is rolled back
+    /// before the transaction is used again (a guard cannot run SQL when it is dropped).
+    undo_step: bool,
+}
+
+/// The savepoint each write of a method inside a unit of work runs in.
+const STEP: &str = "linkwork_step";
+
+/// Locks the unit of work's transaction, first undoing a step that ended without committing.
+async fn settled(work: &Arc<Mutex<Shared>>) -> Result<OwnedMutexGuard<Shared>> {
+    let mut guard = work.clone().lock_owned().await;
+    let shared = &mut *guard;
+    let Some(tx) = shared.tx.as_mut() else {
+        return Err(StoreError::UnitOfWork("this unit of work has already been committed".into()));
+    };
+    if shared.undo_step {
+        sqlx::query(&format!("ROLLBACK TO SAVEPOINT {STEP}")).execute(&mut **tx).await?;
+        sqlx::query(&format!("RELEASE SAVEPOINT {STEP}")).execute(&mut **tx).await?;
+        shared.undo_step = false;
+    }
+    Ok(guard)
+}
+
+/// A connection to read with: one from the pool, or the unit of work's transaction (locked until
+/// this is dropped). Dereferences to the connection: `.fetch_all(&mut *store.conn().await?)`.
+enum ConnGuard {
+    Pool(sqlx::pool::PoolConnection<Db>),
+    Shared(OwnedMutexGuard<Shared>),
+}
+
+impl Deref for ConnGuard {
+    type Target = Conn;
+    fn deref(&self) -> &Conn {
+        match self {
+            ConnGuard::Pool(conn) => conn,
+            ConnGuard::Shared(guard) => guard.tx.as_ref().expect("checked when locked"),
+        }
+    }
+}
+
+impl DerefMut for ConnGuard {
+    fn deref_mut(&mut self) -> &mut Conn {
+        match self {
+            ConnGuard::Pool(conn) => conn,
+            ConnGuard::Shared(guard) => guard.tx.as_mut().expect("checked when locked"),
+        }
+    }
+}
+
+/// The transaction one store method writes in: its own, or (in a unit of work) a savepoint in the
+/// shared one. Dereferences to the transaction, so helpers taking `&mut sqlx::Transaction` take
+/// `&mut tx`; queries run on `&mut **tx`. Dropped without [`WriteTx::commit`], its writes are
+/// undone.
+enum WriteTx {
+    Own(sqlx::Transaction<'static, Db>),
+    Step(Step),
+}
+
+/// A method's savepoint in a unit of work's transaction.
+struct Step {
+    guard: OwnedMutexGuard<Shared>,
+    released: bool,
+}
+
+impl Drop for Step {
+    fn drop(&mut self) {
+        if !self.released {
+            self.guard.undo_step = true;
+        }
+    }
+}
+
+impl WriteTx {
+    /// Commits the method's own transaction; in a unit of work, keeps the method's writes in the
+    /// shared transaction (which commits, or not, at the end of the unit of work).
+    async fn commit(self) -> Result<()> {
+        match self {
+            WriteTx::Own(tx) => tx.commit().await?,
+            WriteTx::Step(mut step) => {
+                let tx = step.guard.tx.as_mut().expect("checked when locked");
+                sqlx::query(&format!("RELEASE SAVEPOINT {STEP}")).execute(&mut **tx).await?;
+                step.released = true;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Deref for WriteTx {
+    type Target = sqlx::Transaction<'static, Db>;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            WriteTx::Own(tx) => tx,
+            WriteTx::Step(step) => step.guard.tx.as_ref().expect("checked when locked"),
+        }
+    }
+}
+
+impl DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        match self {
+            WriteTx::Own(tx) => tx,
+            WriteTx::Step(step) => step.guard.tx.as_mut().expect("checked when locked"),
+        }
+    }
 }
 
 impl SqlStore {
     pub async fn connect(url: &str) -> Result<Self> {
-        Ok(Self { pool: super::open_pool(url).await? })
+        Ok(Self { pool: super::open_pool(url).await?, work: None, owns_work: false })
     }
 
+    /// The pool itself, for tests and maintenance. Queries run on it bypass a unit of work.
     pub fn pool(&self) -> &sqlx::Pool<Db> {
         &self.pool
     }
 
+    /// Refuses `what` (a migration, a bulk load, a backup) inside a unit of work: it needs a
+    /// connection of its own, outside any transaction.
+    pub(super) fn outside_work(&self, what: &str) -> Result<()> {
+        match self.work {
+            Some(_) => Err(StoreError::UnitOfWork(format!("{what} cannot run inside a unit of work"))),
+            None => Ok(()),
+        }
+    }
+
+    /// A connection to read with (see [`ConnGuard`]). Take it for one statement
+    /// (`&mut *self.conn().await?`) or hold it for several, but call no other store method while
+    /// holding it.
+    async fn conn(&self) -> Result<ConnGuard> {
+        match &self.work {
+            None => Ok(ConnGuard::Pool(self.pool.acquire().await?)),
+            Some(work) => Ok(ConnGuard::Shared(settled(work).await?)),
+        }
+    }
+
     /// A transaction that will write: it takes the database's write lock up front (SQLite's
     /// `BEGIN IMMEDIATE`), so it waits its turn under the busy timeout instead of failing with
-    /// "database is locked" when it first writes after reading.
-    async fn write_tx(&self) -> Result<sqlx::Transaction<'static, Db>> {
-        Ok(self.pool.begin_with(super::BEGIN_WRITE).await?)
+    /// "database is locked" when it first writes after reading. In a unit of work, a savepoint in
+    /// its transaction (see [`WriteTx`]).
+    async fn write_tx(&self) -> Result<WriteTx> {
+        match &self.work {
+            None => Ok(WriteTx::Own(self.pool.begin_with(super::BEGIN_WRITE).await?)),
+            Some(work) => {
+                let mut guard = settled(work).await?;
+                let tx = guard.tx.as_mut().expect("checked when locked");
+                sqlx::query(&format!("SAVEPOINT {STEP}")).execute(&mut **tx).await?;
+                Ok(WriteTx::Step(Step { guard, released: false }))
+            }
+        }
+    }
+
+    /// This store as a unit of work: a clone whose methods all run in one new write transaction
+    /// (begun like [`SqlStore::write_tx`]'s). On a store already in a unit of work, a handle on
+    /// the same transaction, whose commit does nothing.
+    pub async fn begin_work(&self) -> Result<SqlStore> {
+        if self.work.is_some() {
+            return Ok(SqlStore { owns_work: false, ..self.clone() });
+        }
+        let tx = self.pool.begin_with(super::BEGIN_WRITE).await?;
+        Ok(SqlStore { pool: self.pool.clone(), work: Some(Arc::new(Mutex::new(Shared { tx: Some(tx), undo_step: false }))), owns_work: true })
+    }
+
+    /// Commits the unit of work this store began (nothing for a nested handle or a plain store).
+    pub async fn commit_work(self) -> Result<()> {
+        let (Some(work), true) = (&self.work, self.owns_work) else {
+            return Ok(());
+        };
+        let mut guard = settled(work).await?;
+        let tx = guard.tx.take().expect("checked when locked");
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::UnitOfWork for SqlStore {
+    async fn begin(&self) -> Result<Box<dyn crate::Work>> {
+        Ok(Box::new(self.begin_work().await?))
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::Work for SqlStore {
+    async fn commit(self: Box<Self>) -> Result<()> {
+        (*self).commit_work().await
     }
 }
 

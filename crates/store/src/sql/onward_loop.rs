@@ -184,7 +184,7 @@ impl LoopStore for SqlStore {
     }
 
     async fn onward_events(&self, onward_id: &str) -> Result<Vec<OnwardEvent>> {
-        Ok(sqlx::query_as(&format!("{EVENT_SELECT} WHERE e.onward_referral_id = $1 ORDER BY e.at, e.happened_on, e.id")).bind(onward_id).fetch_all(&self.pool).await?)
+        Ok(sqlx::query_as(&format!("{EVENT_SELECT} WHERE e.onward_referral_id = $1 ORDER BY e.at, e.happened_on, e.id")).bind(onward_id).fetch_all(&mut *self.conn().await?).await?)
     }
 
     async fn referral_onward_events(&self, referral_id: &str) -> Result<Vec<OnwardEvent>> {
@@ -192,16 +192,16 @@ impl LoopStore for SqlStore {
             "{EVENT_SELECT} JOIN onward_referrals w ON w.id = e.onward_referral_id WHERE w.referral_id = $1 ORDER BY e.at, e.happened_on, e.id"
         ))
         .bind(referral_id)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?)
     }
 
     async fn loop_onward(&self, onward_id: &str) -> Result<Option<LoopOnward>> {
-        Ok(sqlx::query_as(&format!("{LOOP_SELECT} WHERE w.id = $1")).bind(onward_id).fetch_optional(&self.pool).await?)
+        Ok(sqlx::query_as(&format!("{LOOP_SELECT} WHERE w.id = $1")).bind(onward_id).fetch_optional(&mut *self.conn().await?).await?)
     }
 
     async fn referral_onward(&self, referral_id: &str) -> Result<Vec<LoopOnward>> {
-        Ok(sqlx::query_as(&format!("{LOOP_SELECT} WHERE w.referral_id = $1 ORDER BY w.sent_on, w.id")).bind(referral_id).fetch_all(&self.pool).await?)
+        Ok(sqlx::query_as(&format!("{LOOP_SELECT} WHERE w.referral_id = $1 ORDER BY w.sent_on, w.id")).bind(referral_id).fetch_all(&mut *self.conn().await?).await?)
     }
 
     async fn service_onward(&self, service_org_id: &str, worker_id: Option<&str>) -> Result<Vec<LoopOnward>> {
@@ -212,7 +212,7 @@ impl LoopStore for SqlStore {
         ))
         .bind(service_org_id)
         .bind(worker_id)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?)
     }
 
@@ -220,7 +220,7 @@ impl LoopStore for SqlStore {
         Ok(sqlx::query_as(&format!("{LOOP_SELECT} WHERE w.status = $1 AND w.sent_on <= $2 AND r.status IN ({}) ORDER BY w.sent_on, w.id", open_referral_codes()))
             .bind(OnwardStatus::Sent.code())
             .bind(sent_on_or_before)
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.conn().await?)
             .await?)
     }
 
@@ -239,7 +239,7 @@ impl LoopStore for SqlStore {
         .bind(user_id)
         .bind(org_id)
         .bind(limit)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?)
     }
 
@@ -247,11 +247,12 @@ impl LoopStore for SqlStore {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE read_at IS NULL AND (recipient_user_id = $1 OR (recipient_user_id IS NULL AND recipient_org_id = $2))")
             .bind(user_id)
             .bind(org_id)
-            .fetch_one(&self.pool)
+            .fetch_one(&mut *self.conn().await?)
             .await?)
     }
 
     async fn mark_notifications_read(&self, user_id: &str, org_id: &str, notification_id: Option<&str>) -> Result<u64> {
+        let mut tx = self.write_tx().await?;
         let result = sqlx::query(
             "UPDATE notifications SET read_at = $1 WHERE read_at IS NULL AND (recipient_user_id = $2 OR (recipient_user_id IS NULL AND recipient_org_id = $3)) \
              AND ($4 IS NULL OR id = $4)",
@@ -260,8 +261,9 @@ impl LoopStore for SqlStore {
         .bind(user_id)
         .bind(org_id)
         .bind(notification_id)
-        .execute(&self.pool)
+        .execute(&mut **tx)
         .await?;
+        tx.commit().await?;
         Ok(result.rows_affected())
     }
 
@@ -270,30 +272,36 @@ impl LoopStore for SqlStore {
             Ok(sqlx::query_as(&format!("{OUTBOX_SELECT} WHERE e.sent_at IS NULL AND e.attempts < $1 ORDER BY e.created_at, e.id LIMIT $2"))
                 .bind(max_attempts)
                 .bind(limit)
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *self.conn().await?)
                 .await?)
         } else {
-            Ok(sqlx::query_as(&format!("{OUTBOX_SELECT} ORDER BY e.created_at, e.id LIMIT $1")).bind(limit).fetch_all(&self.pool).await?)
+            Ok(sqlx::query_as(&format!("{OUTBOX_SELECT} ORDER BY e.created_at, e.id LIMIT $1")).bind(limit).fetch_all(&mut *self.conn().await?).await?)
         }
     }
 
     async fn claim_email(&self, id: &str, seen_attempts: i64, retry_at: OffsetDateTime) -> Result<bool> {
+        let mut tx = self.write_tx().await?;
         let result = sqlx::query("UPDATE email_outbox SET attempts = attempts + 1, next_attempt_at = $1 WHERE id = $2 AND sent_at IS NULL AND attempts = $3")
             .bind(retry_at)
             .bind(id)
             .bind(seen_attempts)
-            .execute(&self.pool)
+            .execute(&mut **tx)
             .await?;
+        tx.commit().await?;
         Ok(result.rows_affected() == 1)
     }
 
     async fn email_sent(&self, id: &str, at: OffsetDateTime) -> Result<()> {
-        sqlx::query("UPDATE email_outbox SET sent_at = $1, last_error = NULL WHERE id = $2").bind(at).bind(id).execute(&self.pool).await?;
+        let mut tx = self.write_tx().await?;
+        sqlx::query("UPDATE email_outbox SET sent_at = $1, last_error = NULL WHERE id = $2").bind(at).bind(id).execute(&mut **tx).await?;
+        tx.commit().await?;
         Ok(())
     }
 
     async fn email_failed(&self, id: &str, error: &str, retry_at: OffsetDateTime) -> Result<()> {
-        sqlx::query("UPDATE email_outbox SET last_error = $1, next_attempt_at = $2 WHERE id = $3").bind(error).bind(retry_at).bind(id).execute(&self.pool).await?;
+        let mut tx = self.write_tx().await?;
+        sqlx::query("UPDATE email_outbox SET last_error = $1, next_attempt_at = $2 WHERE id = $3").bind(error).bind(retry_at).bind(id).execute(&mut **tx).await?;
+        tx.commit().await?;
         Ok(())
     }
 }

@@ -724,7 +724,7 @@ impl OrukStore for SqlStore {
             Some(head) => {
                 let sets: Vec<String> = SERVICE_FIELDS.iter().enumerate().map(|(i, column)| format!("{column} = ${}", i + 2)).collect();
                 let sql = format!("UPDATE services SET {}, updated_at = ${} WHERE id = $1", sets.join(", "), SERVICE_FIELDS.len() + 2);
-                fields.bind(sqlx::query(&sql).bind(&head.row_id)).bind(now).execute(&mut *tx).await?;
+                fields.bind(sqlx::query(&sql).bind(&head.row_id)).bind(now).execute(&mut **tx).await?;
                 (head.row_id.clone(), Upserted::Updated)
             }
             None => {
@@ -744,7 +744,7 @@ impl OrukStore for SqlStore {
                     .bind(sqlx::query(&sql).bind(&id).bind(&record.id))
                     .bind(delivery_from(&record))
                     .bind(now)
-                    .execute(&mut *tx)
+                    .execute(&mut **tx)
                     .await
                     .map_err(|e| StoreError::unique(e, "a service with this Open Referral UK id is being imported at the same time"))?;
                 (id, Upserted::Created)
@@ -752,13 +752,14 @@ impl OrukStore for SqlStore {
         };
         write_lists(&mut tx, &row_id, &record, now).await?;
         for need in needs.difference(&held) {
-            sqlx::query("INSERT INTO service_needs (service_id, need) VALUES ($1, $2) ON CONFLICT DO NOTHING").bind(&row_id).bind(need.code()).execute(&mut *tx).await?;
+            sqlx::query("INSERT INTO service_needs (service_id, need) VALUES ($1, $2) ON CONFLICT DO NOTHING").bind(&row_id).bind(need.code()).execute(&mut **tx).await?;
         }
         tx.commit().await?;
         Ok(outcome)
     }
 
     async fn set_service_profile(&self, service_id: &str, p: &ServiceProfile) -> Result<()> {
+        let mut tx = self.write_tx().await?;
         let done = sqlx::query(
             "UPDATE services SET delivery = $2, capacity_places = $3, waiting_list = $4, capacity_note = $5, funding_source = $6, funding_ends_on = $7, \
              complex_needs = $8, complex_needs_detail = $9, accessibility_description = $10, last_verified_on = $11, published = $12, is_free = $13 WHERE id = $1",
@@ -776,28 +777,29 @@ impl OrukStore for SqlStore {
         .bind(p.last_verified_on)
         .bind(p.published)
         .bind(p.is_free)
-        .execute(&self.pool)
+        .execute(&mut **tx)
         .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
+        tx.commit().await?;
         Ok(())
     }
 
     async fn oruk_services(&self, q: &OrukQuery) -> Result<Listing<ServiceRecord>> {
         let mut count = QueryBuilder::<Db>::new(format!("SELECT COUNT(*){HEAD_FROM} WHERE"));
         push_filters(&mut count, q);
-        let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
+        let total: i64 = count.build_query_scalar().fetch_one(&mut *self.conn().await?).await?;
         let mut select = QueryBuilder::<Db>::new(format!("SELECT {HEAD_COLUMNS}{HEAD_FROM} WHERE"));
         push_filters(&mut select, q);
         select.push(" ORDER BY s.name, s.id");
         limit_offset(&mut select, q.page);
-        let rows: Vec<HeadRow> = select.build_query_as().fetch_all(&self.pool).await?;
+        let rows: Vec<HeadRow> = select.build_query_as().fetch_all(&mut *self.conn().await?).await?;
         Ok(Listing { total: total as u64, items: rows.iter().map(HeadRow::record).collect::<Result<_>>()? })
     }
 
     async fn oruk_service(&self, id: &str) -> Result<Option<ServiceRecord>> {
-        let mut conn = self.pool.acquire().await?;
+        let mut conn = self.conn().await?;
         let Some(head) = head_by_published_id(&mut conn, id, true).await? else {
             return Ok(None);
         };
@@ -835,7 +837,7 @@ impl OrukStore for SqlStore {
             // Distances are worked out here (SQLite has no trigonometry), then the page is cut.
             let mut select = QueryBuilder::<Db>::new(format!("SELECT sal.oruk_id AS sal_id, {LOCATION_COLUMNS}, {HEAD_COLUMNS}{from}"));
             select_list(&mut select);
-            let rows: Vec<SalListRow> = select.build_query_as().fetch_all(&self.pool).await?;
+            let rows: Vec<SalListRow> = select.build_query_as().fetch_all(&mut *self.conn().await?).await?;
             let mut items: Vec<ServiceAtLocationItem> = rows.iter().map(item).collect::<Result<Vec<_>>>()?.into_iter().filter(|i| i.distance_km.is_some_and(|d| d <= near.within_km)).collect();
             items.sort_by(|a, b| a.distance_km.unwrap_or(f64::MAX).total_cmp(&b.distance_km.unwrap_or(f64::MAX)));
             let total = items.len() as u64;
@@ -845,16 +847,16 @@ impl OrukStore for SqlStore {
         let mut count = QueryBuilder::<Db>::new(format!("SELECT COUNT(*){from}"));
         push_filters(&mut count, q);
         push_place(&mut count);
-        let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
+        let total: i64 = count.build_query_scalar().fetch_one(&mut *self.conn().await?).await?;
         let mut select = QueryBuilder::<Db>::new(format!("SELECT sal.oruk_id AS sal_id, {LOCATION_COLUMNS}, {HEAD_COLUMNS}{from}"));
         select_list(&mut select);
         limit_offset(&mut select, q.page);
-        let rows: Vec<SalListRow> = select.build_query_as().fetch_all(&self.pool).await?;
+        let rows: Vec<SalListRow> = select.build_query_as().fetch_all(&mut *self.conn().await?).await?;
         Ok(Listing { total: total as u64, items: rows.iter().map(item).collect::<Result<_>>()? })
     }
 
     async fn oruk_service_at_location(&self, id: &str) -> Result<Option<ServiceAtLocationItem>> {
-        let mut conn = self.pool.acquire().await?;
+        let mut conn = self.conn().await?;
         let row: Option<SalListRow> = sqlx::query_as(&format!(
             "SELECT sal.oruk_id AS sal_id, {LOCATION_COLUMNS}, {HEAD_COLUMNS} FROM service_at_locations sal JOIN locations l ON l.id = sal.location_id \
              JOIN services s ON s.id = sal.service_id JOIN organisations o ON o.id = s.org_id WHERE sal.oruk_id = $1 AND s.published = TRUE ORDER BY sal.id"
@@ -871,21 +873,21 @@ impl OrukStore for SqlStore {
     }
 
     async fn oruk_taxonomies(&self, page: PageRequest) -> Result<Listing<Taxonomy>> {
-        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM taxonomies").fetch_one(&self.pool).await?;
+        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM taxonomies").fetch_one(&mut *self.conn().await?).await?;
         let rows: Vec<TaxonomyRow> = sqlx::query_as("SELECT id, name, description, uri, version FROM taxonomies ORDER BY name, id LIMIT $1 OFFSET $2")
             .bind(page.per_page as i64)
             .bind(page.offset() as i64)
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.conn().await?)
             .await?;
         Ok(Listing { total: total as u64, items: rows.into_iter().map(Taxonomy::from).collect() })
     }
 
     async fn oruk_taxonomy(&self, id: &str) -> Result<Option<(Taxonomy, Vec<TaxonomyTerm>)>> {
-        let row: Option<TaxonomyRow> = sqlx::query_as("SELECT id, name, description, uri, version FROM taxonomies WHERE id = $1").bind(id).fetch_optional(&self.pool).await?;
+        let row: Option<TaxonomyRow> = sqlx::query_as("SELECT id, name, description, uri, version FROM taxonomies WHERE id = $1").bind(id).fetch_optional(&mut *self.conn().await?).await?;
         let Some(row) = row else {
             return Ok(None);
         };
-        let terms: Vec<TermRow> = sqlx::query_as(&format!("SELECT {TERM_COLUMNS} FROM taxonomy_terms t WHERE t.taxonomy_id = $1 ORDER BY t.name, t.id")).bind(id).fetch_all(&self.pool).await?;
+        let terms: Vec<TermRow> = sqlx::query_as(&format!("SELECT {TERM_COLUMNS} FROM taxonomy_terms t WHERE t.taxonomy_id = $1 ORDER BY t.name, t.id")).bind(id).fetch_all(&mut *self.conn().await?).await?;
         Ok(Some((row.into(), terms.iter().map(TermRow::term).collect())))
     }
 
@@ -896,22 +898,22 @@ impl OrukStore for SqlStore {
             count.push(" WHERE t.taxonomy_id = ").push_bind(taxonomy.to_owned());
             select.push(" WHERE t.taxonomy_id = ").push_bind(taxonomy.to_owned());
         }
-        let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
+        let total: i64 = count.build_query_scalar().fetch_one(&mut *self.conn().await?).await?;
         select.push(" ORDER BY t.name, t.id");
         limit_offset(&mut select, page);
-        let rows: Vec<TermRow> = select.build_query_as().fetch_all(&self.pool).await?;
+        let rows: Vec<TermRow> = select.build_query_as().fetch_all(&mut *self.conn().await?).await?;
         Ok(Listing { total: total as u64, items: rows.iter().map(TermRow::term).collect() })
     }
 
     async fn oruk_taxonomy_term(&self, id: &str) -> Result<Option<TaxonomyTerm>> {
-        let row: Option<TermRow> = sqlx::query_as(&format!("SELECT {TERM_COLUMNS} FROM taxonomy_terms t WHERE t.id = $1")).bind(id).fetch_optional(&self.pool).await?;
+        let row: Option<TermRow> = sqlx::query_as(&format!("SELECT {TERM_COLUMNS} FROM taxonomy_terms t WHERE t.id = $1")).bind(id).fetch_optional(&mut *self.conn().await?).await?;
         Ok(row.as_ref().map(TermRow::term))
     }
 
     async fn postcode_centre(&self, postcode: &str) -> Result<Option<Coordinates>> {
         let (clause, value) = if postcode.contains(' ') { ("postcode = $1", postcode.to_owned()) } else { ("postcode LIKE $1", format!("{postcode} %")) };
         let centre: (Option<f64>, Option<f64>) =
-            sqlx::query_as(&format!("SELECT AVG(latitude), AVG(longitude) FROM locations WHERE {clause} AND latitude IS NOT NULL AND longitude IS NOT NULL")).bind(value).fetch_one(&self.pool).await?;
+            sqlx::query_as(&format!("SELECT AVG(latitude), AVG(longitude) FROM locations WHERE {clause} AND latitude IS NOT NULL AND longitude IS NOT NULL")).bind(value).fetch_one(&mut *self.conn().await?).await?;
         Ok(centre.0.zip(centre.1).and_then(|(lat, lon)| Coordinates::new(lat, lon)))
     }
 

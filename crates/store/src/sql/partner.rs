@@ -16,12 +16,12 @@ impl PartnerStore for SqlStore {
     async fn partner_referrals(&self, provider_org_id: &str) -> Result<Vec<PartnerReferral>> {
         Ok(sqlx::query_as(&format!("{} WHERE s.org_id = $1 ORDER BY CASE w.status WHEN 'sent' THEN 0 ELSE 1 END, w.sent_on DESC, w.id", partner_select()))
             .bind(provider_org_id)
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.conn().await?)
             .await?)
     }
 
     async fn partner_referral(&self, onward_id: &str) -> Result<Option<PartnerReferral>> {
-        Ok(sqlx::query_as(&format!("{} WHERE w.id = $1", partner_select())).bind(onward_id).fetch_optional(&self.pool).await?)
+        Ok(sqlx::query_as(&format!("{} WHERE w.id = $1", partner_select())).bind(onward_id).fetch_optional(&mut *self.conn().await?).await?)
     }
 
     async fn change_onward(&self, who: &AuditActor, onward_id: &str, change: &OnwardChange) -> Result<()> {

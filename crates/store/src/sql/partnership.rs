@@ -25,14 +25,14 @@ type OnwardRow = (String, String, String, String, String, String, Option<String>
 impl PartnershipStore for SqlStore {
     async fn partnership_input(&self, service_org_ids: &[String], period: Period) -> Result<PartnershipInput> {
         let mut input = PartnershipInput::default();
-        let orgs: Vec<(String, String)> = sqlx::query_as("SELECT id, name FROM organisations").fetch_all(&self.pool).await?;
+        let orgs: Vec<(String, String)> = sqlx::query_as("SELECT id, name FROM organisations").fetch_all(&mut *self.conn().await?).await?;
         input.org_names = orgs.into_iter().collect();
 
         let services: Vec<(String, String, String, String, Option<i64>, Option<Date>)> =
             sqlx::query_as("SELECT s.id, s.name, o.name, s.status, s.waiting_list, s.funding_ends_on FROM services s JOIN organisations o ON o.id = s.org_id ORDER BY s.name, s.id")
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *self.conn().await?)
                 .await?;
-        let service_needs: Vec<(String, String)> = sqlx::query_as("SELECT service_id, need FROM service_needs").fetch_all(&self.pool).await?;
+        let service_needs: Vec<(String, String)> = sqlx::query_as("SELECT service_id, need FROM service_needs").fetch_all(&mut *self.conn().await?).await?;
         let mut needs_of_service: BTreeMap<String, Vec<NeedDomain>> = BTreeMap::new();
         for (service_id, need) in service_needs {
             needs_of_service.entry(service_id).or_default().push(NeedDomain::parse(&need).map_err(corrupt)?);
@@ -49,7 +49,7 @@ impl PartnershipStore for SqlStore {
             )
             .bind(service)
             .bind(period.to)
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.conn().await?)
             .await?;
             let mut at_conversation: BTreeMap<String, Vec<NeedDomain>> = BTreeMap::new();
             let mut at_referral: BTreeMap<String, Vec<NeedDomain>> = BTreeMap::new();
@@ -64,7 +64,7 @@ impl PartnershipStore for SqlStore {
                 .bind(service)
                 .bind(period.from)
                 .bind(period.to)
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *self.conn().await?)
                 .await?;
             input.needs.extend(received.into_iter().map(|(id, _)| {
                 let needs = needs_of(&id);
@@ -79,7 +79,7 @@ impl PartnershipStore for SqlStore {
             .bind(service)
             .bind(period.from)
             .bind(period.to)
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.conn().await?)
             .await?;
             for (referral_id, partner_org_id, partner_name, service_id, service_name, status, decline_reason, sent_on, responded_on, referred_in_by) in onward {
                 let needs = needs_of(&referral_id);
@@ -104,7 +104,7 @@ impl PartnershipStore for SqlStore {
                 "SELECT o.name, i.received_at FROM incoming_referrals i JOIN organisations o ON o.id = i.referred_by_org_id WHERE i.service_org_id = $1",
             )
             .bind(service)
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.conn().await?)
             .await?;
             input.referred_in.extend(incoming.into_iter().map(|(name, at)| (name, at.date())).filter(|(_, on)| period.contains(*on)));
             let direct: Vec<(String, Date)> = sqlx::query_as(
@@ -115,7 +115,7 @@ impl PartnershipStore for SqlStore {
             .bind(service)
             .bind(period.from)
             .bind(period.to)
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.conn().await?)
             .await?;
             input.referred_in.extend(direct);
 
@@ -126,7 +126,7 @@ impl PartnershipStore for SqlStore {
             .bind(service)
             .bind(Instrument::Swemwbs.code())
             .bind(period.to)
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.conn().await?)
             .await?;
             for (referral_id, timepoint, taken_on, answers, scores) in measures {
                 input.measures.push(MeasureFacts { referral_id, timepoint: Timepoint::parse(&timepoint).map_err(corrupt)?, taken_on, recorded: decode_recorded(Instrument::Swemwbs, &answers, scores.as_deref())? });

@@ -25,7 +25,7 @@ pub(super) async fn plan_changes(store: &SqlStore, referral_id: &str) -> Result<
          WHERE c.referral_id = $1 ORDER BY c.changed_at, COALESCE(c.goal_id, ''), c.kind",
     )
     .bind(referral_id)
-    .fetch_all(&store.pool)
+    .fetch_all(&mut *store.conn().await?)
     .await?)
 }
 
@@ -118,7 +118,7 @@ impl SqlStore {
             .bind(goal.review_on)
             .bind(agreed_on)
             .bind(now)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         // The wording is the goal's own; the history line says only that it was added, and when.
         record_change(&mut tx, who, referral_id, Some(&id), &(PlanChangeKind::GoalAdded, None, None), now).await?;
@@ -128,7 +128,7 @@ impl SqlStore {
     }
 
     pub(super) async fn plan_goal(&self, referral_id: &str, goal_id: &str) -> Result<Option<Goal>> {
-        Ok(sqlx::query_as("SELECT id, description, status, review_on, agreed_on, version FROM goals WHERE id = $1 AND referral_id = $2").bind(goal_id).bind(referral_id).fetch_optional(&self.pool).await?)
+        Ok(sqlx::query_as("SELECT id, description, status, review_on, agreed_on, version FROM goals WHERE id = $1 AND referral_id = $2").bind(goal_id).bind(referral_id).fetch_optional(&mut *self.conn().await?).await?)
     }
 
     pub(super) async fn plan_change_needs(&self, who: &AuditActor, referral_id: &str, add: &[NeedDomain], remove: &[NeedDomain]) -> Result<()> {
@@ -137,14 +137,14 @@ impl SqlStore {
         let person_id = person_of(&mut tx, referral_id).await?;
         let mut changed = false;
         for need in remove {
-            let removed = sqlx::query("DELETE FROM referral_needs WHERE referral_id = $1 AND need = $2 AND identified_at = 'conversation'").bind(referral_id).bind(need.code()).execute(&mut *tx).await?;
+            let removed = sqlx::query("DELETE FROM referral_needs WHERE referral_id = $1 AND need = $2 AND identified_at = 'conversation'").bind(referral_id).bind(need.code()).execute(&mut **tx).await?;
             if removed.rows_affected() > 0 {
                 record_change(&mut tx, who, referral_id, None, &(PlanChangeKind::NeedRemoved, Some(need.code().to_owned()), None), at).await?;
                 changed = true;
             }
         }
         for need in add {
-            let held: Option<String> = sqlx::query_scalar("SELECT need FROM referral_needs WHERE referral_id = $1 AND need = $2 AND identified_at = 'conversation'").bind(referral_id).bind(need.code()).fetch_optional(&mut *tx).await?;
+            let held: Option<String> = sqlx::query_scalar("SELECT need FROM referral_needs WHERE referral_id = $1 AND need = $2 AND identified_at = 'conversation'").bind(referral_id).bind(need.code()).fetch_optional(&mut **tx).await?;
             if held.is_none() {
                 insert_needs(&mut tx, referral_id, &[*need], "conversation").await?;
                 record_change(&mut tx, who, referral_id, None, &(PlanChangeKind::NeedAdded, None, Some(need.code().to_owned())), at).await?;

@@ -37,12 +37,12 @@ impl PrivacyStore for SqlStore {
             "SELECT c.org_id, o.name AS org_name, c.given_on, c.withdrawn_on FROM sharing_consents c JOIN organisations o ON o.id = c.org_id WHERE c.referral_id = $1 ORDER BY c.given_on, o.name",
         )
         .bind(referral_id)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?)
     }
 
     async fn person_privacy(&self, person_id: &str) -> Result<Option<PersonPrivacy>> {
-        Ok(sqlx::query_as(&format!("SELECT {PRIVACY_COLUMNS} FROM people WHERE id = $1")).bind(person_id).fetch_optional(&self.pool).await?)
+        Ok(sqlx::query_as(&format!("SELECT {PRIVACY_COLUMNS} FROM people WHERE id = $1")).bind(person_id).fetch_optional(&mut *self.conn().await?).await?)
     }
 
     async fn restrict_person(&self, who: &AuditActor, person_id: &str, reason: &str) -> Result<()> {
@@ -51,7 +51,7 @@ impl PrivacyStore for SqlStore {
             .bind(super::now())
             .bind(reason)
             .bind(person_id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         if updated.rows_affected() != 1 {
             return Err(StoreError::Conflict("This record is already restricted or erased".into()));
@@ -63,7 +63,7 @@ impl PrivacyStore for SqlStore {
 
     async fn lift_restriction(&self, who: &AuditActor, person_id: &str) -> Result<()> {
         let mut tx = self.write_tx().await?;
-        let updated = sqlx::query("UPDATE people SET restricted_at = NULL, restriction_reason = NULL WHERE id = $1 AND restricted_at IS NOT NULL").bind(person_id).execute(&mut *tx).await?;
+        let updated = sqlx::query("UPDATE people SET restricted_at = NULL, restriction_reason = NULL WHERE id = $1 AND restricted_at IS NOT NULL").bind(person_id).execute(&mut **tx).await?;
         if updated.rows_affected() != 1 {
             return Err(StoreError::Conflict("This record is not restricted".into()));
         }
@@ -76,7 +76,7 @@ impl PrivacyStore for SqlStore {
         let mut tx = self.write_tx().await?;
         let row: Option<(String, Date, Option<OffsetDateTime>)> = sqlx::query_as(&format!("SELECT service_org_id, date_of_birth, erased_at FROM people WHERE id = $1{}", super::super::LOCK_ROW))
             .bind(person_id)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut **tx)
             .await?;
         let Some((service_org_id, born, erased_at)) = row else { return Err(StoreError::NotFound) };
         if erased_at.is_some() {
@@ -88,7 +88,7 @@ impl PrivacyStore for SqlStore {
         let mut number = None;
         for _ in 0..50 {
             let Some(candidate) = test_range_number() else { continue };
-            let taken: Option<String> = sqlx::query_scalar("SELECT id FROM people WHERE service_org_id = $1 AND nhs_number = $2").bind(&service_org_id).bind(&candidate).fetch_optional(&mut *tx).await?;
+            let taken: Option<String> = sqlx::query_scalar("SELECT id FROM people WHERE service_org_id = $1 AND nhs_number = $2").bind(&service_org_id).bind(&candidate).fetch_optional(&mut **tx).await?;
             if taken.is_none() {
                 number = Some(candidate);
                 break;
@@ -105,7 +105,7 @@ impl PrivacyStore for SqlStore {
         .bind(super::now())
         .bind(format!("{}: {reason}", ground.code()))
         .bind(person_id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         let statements = [
             format!("UPDATE referrals SET referrer_name = '{ERASED}', reason = '{ERASED}', discharge_summary = NULL WHERE person_id = $1"),
@@ -127,12 +127,12 @@ impl PrivacyStore for SqlStore {
             "UPDATE identity_conflicts SET incoming = '{}', status = 'resolved', resolution = COALESCE(resolution, 'keep_recorded') WHERE person_id = $1".to_string(),
         ];
         for sql in &statements {
-            sqlx::query(sql).bind(person_id).execute(&mut *tx).await?;
+            sqlx::query(sql).bind(person_id).execute(&mut **tx).await?;
         }
         // Notifications and their e-mails about the person's referrals name them.
         let links = "(SELECT '/referrals/' || id FROM referrals WHERE person_id = $1)";
-        sqlx::query(&format!("UPDATE email_outbox SET subject = '{ERASED}', body = '{ERASED}' WHERE notification_id IN (SELECT id FROM notifications WHERE link IN {links})")).bind(person_id).execute(&mut *tx).await?;
-        sqlx::query(&format!("UPDATE notifications SET subject = 'A referral was updated', body = 'The record this was about has been erased.' WHERE link IN {links}")).bind(person_id).execute(&mut *tx).await?;
+        sqlx::query(&format!("UPDATE email_outbox SET subject = '{ERASED}', body = '{ERASED}' WHERE notification_id IN (SELECT id FROM notifications WHERE link IN {links})")).bind(person_id).execute(&mut **tx).await?;
+        sqlx::query(&format!("UPDATE notifications SET subject = 'A referral was updated', body = 'The record this was about has been erased.' WHERE link IN {links}")).bind(person_id).execute(&mut **tx).await?;
         let action = match ground {
             ErasureGround::Request => "person.erase",
             ErasureGround::Retention => "person.erase_retention",
@@ -143,7 +143,7 @@ impl PrivacyStore for SqlStore {
     }
 
     async fn retention_years(&self, service_org_id: &str) -> Result<Option<i64>> {
-        Ok(sqlx::query_scalar("SELECT years FROM retention_settings WHERE service_org_id = $1").bind(service_org_id).fetch_optional(&self.pool).await?)
+        Ok(sqlx::query_scalar("SELECT years FROM retention_settings WHERE service_org_id = $1").bind(service_org_id).fetch_optional(&mut *self.conn().await?).await?)
     }
 
     async fn set_retention_years(&self, who: &AuditActor, service_org_id: &str, years: i64) -> Result<()> {
@@ -152,7 +152,7 @@ impl PrivacyStore for SqlStore {
             .bind(service_org_id)
             .bind(years)
             .bind(super::now())
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         audit(&mut tx, who, Audit { action: "retention.update", entity: "organisation", entity_id: service_org_id, person_id: None }).await?;
         tx.commit().await?;
@@ -168,25 +168,25 @@ impl PrivacyStore for SqlStore {
         )
         .bind(service_org_id)
         .bind(closed_before)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?)
     }
 
     async fn person_extras(&self, person_id: &str) -> Result<PersonExtras> {
         let incoming: Vec<Incoming> = sqlx::query_as(&format!("{} WHERE i.referral_id IN (SELECT id FROM referrals WHERE person_id = $1) ORDER BY i.received_at", super::intake::INCOMING_SELECT))
             .bind(person_id)
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.conn().await?)
             .await?;
         let health_activity = sqlx::query_as("SELECT contact_on, contact_type, bed_days, source FROM health_activity WHERE person_id = $1 ORDER BY contact_on, contact_type, occurrence")
             .bind(person_id)
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.conn().await?)
             .await?;
-        let evidence = sqlx::query_as("SELECT title, kind, text, recorded_on FROM evidence_items WHERE person_id = $1 ORDER BY recorded_on, id").bind(person_id).fetch_all(&self.pool).await?;
+        let evidence = sqlx::query_as("SELECT title, kind, text, recorded_on FROM evidence_items WHERE person_id = $1 ORDER BY recorded_on, id").bind(person_id).fetch_all(&mut *self.conn().await?).await?;
         Ok(PersonExtras { incoming, health_activity, evidence })
     }
 
     async fn people_by_nhs_number(&self, nhs_number: &NhsNumber) -> Result<Vec<PersonPrivacy>> {
-        Ok(sqlx::query_as(&format!("SELECT {PRIVACY_COLUMNS} FROM people WHERE nhs_number = $1 ORDER BY service_org_id")).bind(nhs_number.as_str()).fetch_all(&self.pool).await?)
+        Ok(sqlx::query_as(&format!("SELECT {PRIVACY_COLUMNS} FROM people WHERE nhs_number = $1 ORDER BY service_org_id")).bind(nhs_number.as_str()).fetch_all(&mut *self.conn().await?).await?)
     }
 }
 

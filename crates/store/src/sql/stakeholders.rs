@@ -2,7 +2,7 @@
 //! their author; loaded for the evaluation with an opaque worker id and no name).
 
 use super::casework::decode_answers;
-use super::{Db, SqlStore};
+use super::SqlStore;
 use crate::AuditActor;
 use crate::*;
 use crate::StakeholderStore;
@@ -46,6 +46,7 @@ fn decode_check_in(
 #[async_trait]
 impl StakeholderStore for SqlStore {
     async fn add_check_in(&self, c: &NewCheckIn) -> Result<String> {
+        let mut tx = self.write_tx().await?;
         let id = new_id();
         let answers = serde_json::to_string(c.check_in.swemwbs().answers()).map_err(corrupt)?;
         sqlx::query(
@@ -61,8 +62,9 @@ impl StakeholderStore for SqlStore {
         .bind(i64::from(c.check_in.caseload_pressure().get()))
         .bind(c.check_in.supervision())
         .bind(super::now())
-        .execute(&self.pool)
+        .execute(&mut **tx)
         .await?;
+        tx.commit().await?;
         Ok(id)
     }
 
@@ -72,7 +74,7 @@ impl StakeholderStore for SqlStore {
              WHERE worker_id = $1 ORDER BY checked_in_on DESC, created_at DESC, id DESC",
         )
         .bind(worker_id)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         rows.into_iter()
             .map(|(id, _, checked_in_on, answers, s, p, sup)| {
@@ -86,6 +88,7 @@ impl StakeholderStore for SqlStore {
     }
 
     async fn add_stakeholder(&self, s: &NewStakeholder) -> Result<String> {
+        let mut tx = self.write_tx().await?;
         let id = new_id();
         sqlx::query("INSERT INTO stakeholders (id, service_org_id, kind, name, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(&id)
@@ -94,13 +97,14 @@ impl StakeholderStore for SqlStore {
             .bind(&s.name)
             .bind(&s.created_by)
             .bind(super::now())
-            .execute(&self.pool)
+            .execute(&mut **tx)
             .await?;
+        tx.commit().await?;
         Ok(id)
     }
 
     async fn stakeholder_plan(&self, service_org_id: &str) -> Result<Vec<Stakeholder>> {
-        load_plan(&self.pool, service_org_id, None).await
+        load_plan(&mut *self.conn().await?, service_org_id, None).await
     }
 
     async fn stakeholder(
@@ -108,7 +112,7 @@ impl StakeholderStore for SqlStore {
         service_org_id: &str,
         stakeholder_id: &str,
     ) -> Result<Option<Stakeholder>> {
-        Ok(load_plan(&self.pool, service_org_id, Some(stakeholder_id))
+        Ok(load_plan(&mut *self.conn().await?, service_org_id, Some(stakeholder_id))
             .await?
             .into_iter()
             .next())
@@ -124,7 +128,7 @@ impl StakeholderStore for SqlStore {
         let owner: Option<String> =
             sqlx::query_scalar("SELECT service_org_id FROM stakeholders WHERE id = $1")
                 .bind(stakeholder_id)
-                .fetch_optional(&mut *tx)
+                .fetch_optional(&mut **tx)
                 .await?;
         if owner.as_deref() != Some(service_org_id) {
             return Err(StoreError::NotFound);
@@ -147,7 +151,7 @@ impl StakeholderStore for SqlStore {
         .bind(st.applies.from)
         .bind(st.applies.to)
         .bind(super::now())
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         tx.commit().await?;
         Ok(id)
@@ -163,7 +167,7 @@ impl StakeholderStore for SqlStore {
         )
         .bind(service_org_id)
         .bind(nhs_number.as_str())
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *self.conn().await?)
         .await?)
     }
 
@@ -189,7 +193,7 @@ impl StakeholderStore for SqlStore {
         .bind(&e.recorded_by)
         .bind(e.recorded_on)
         .bind(super::now())
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         if let Some(person_id) = &e.person_id {
             super::audit(
@@ -211,7 +215,7 @@ impl StakeholderStore for SqlStore {
     async fn evidence_items(&self, service_org_id: &str) -> Result<Vec<EvidenceItem>> {
         let rows: Vec<EvidenceRow> = sqlx::query_as(&format!("SELECT {EVIDENCE_COLUMNS} FROM evidence_items WHERE service_org_id = $1 ORDER BY recorded_on DESC, created_at DESC, id"))
             .bind(service_org_id)
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.conn().await?)
             .await?;
         rows.into_iter()
             .map(|r| decode_evidence(r).map(|(item, _)| item))
@@ -230,7 +234,7 @@ impl StakeholderStore for SqlStore {
         ))
         .bind(service_org_id)
         .bind(id)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut **tx)
         .await?;
         let Some(row) = row else { return Ok(None) };
         let (item, person_id) = decode_evidence(row)?;
@@ -238,7 +242,7 @@ impl StakeholderStore for SqlStore {
         if let Some(person_id) = person_id {
             let person: Option<(String, String, String, Date, String)> = sqlx::query_as("SELECT given_name, family_name, nhs_number, date_of_birth, postcode FROM people WHERE id = $1")
                 .bind(&person_id)
-                .fetch_optional(&mut *tx)
+                .fetch_optional(&mut **tx)
                 .await?;
             if let Some((given, family, nhs, dob, postcode)) = person {
                 known = KnownIdentifiers {
@@ -277,7 +281,7 @@ impl StakeholderStore for SqlStore {
         )
         .bind(service_org_id)
         .bind(id)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut **tx)
         .await?;
         let Some(person_id) = person_id else {
             return Err(StoreError::NotFound);
@@ -287,7 +291,7 @@ impl StakeholderStore for SqlStore {
             .bind(&who.user_id)
             .bind(super::now())
             .bind(id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         super::audit(
             &mut tx,
@@ -307,7 +311,7 @@ impl StakeholderStore for SqlStore {
 
 /// The stakeholder facts of `service_org_ids` up to `to`, for the evaluation.
 pub(super) async fn load_facts(
-    pool: &sqlx::Pool<Db>,
+    conn: &mut super::Conn,
     service_org_ids: &[String],
     to: Date,
 ) -> Result<StakeholderFacts> {
@@ -320,7 +324,7 @@ pub(super) async fn load_facts(
         )
         .bind(service)
         .bind(to)
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await?;
         for (_, worker_id, checked_in_on, answers, s, p, sup) in rows {
             facts.check_ins.push(CheckInFacts {
@@ -329,7 +333,7 @@ pub(super) async fn load_facts(
                 check_in: decode_check_in(&answers, s, p, sup)?,
             });
         }
-        facts.plan.extend(load_plan(pool, service, None).await?);
+        facts.plan.extend(load_plan(conn, service, None).await?);
         // Only what may be published: no person, no unapproved text. In a fixed order, so a
         // restored or re-imported database gives the same report (not the rows' storage order).
         let rows: Vec<EvidenceRow> = sqlx::query_as(&format!(
@@ -337,7 +341,7 @@ pub(super) async fn load_facts(
         ))
             .bind(service)
             .bind(to)
-            .fetch_all(pool)
+            .fetch_all(&mut *conn)
             .await?;
         for row in rows {
             let (e, _) = decode_evidence(row)?;
@@ -369,14 +373,14 @@ type StatementRow = (
 
 /// A service's stakeholders (optionally one) with their statements.
 async fn load_plan(
-    pool: &sqlx::Pool<Db>,
+    conn: &mut super::Conn,
     service_org_id: &str,
     only: Option<&str>,
 ) -> Result<Vec<Stakeholder>> {
     let rows: Vec<(String, String, String)> = sqlx::query_as("SELECT id, kind, name FROM stakeholders WHERE service_org_id = $1 AND ($2 IS NULL OR id = $2) ORDER BY name, id")
         .bind(service_org_id)
         .bind(only)
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await?;
     let mut plan = Vec::with_capacity(rows.len());
     for (id, kind, name) in rows {
@@ -384,7 +388,7 @@ async fn load_plan(
             "SELECT id, stakeholder_id, statement, indicator, comparison, target, applies_from, applies_to FROM success_statements WHERE stakeholder_id = $1 ORDER BY created_at, id",
         )
         .bind(&id)
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await?;
         let statements = statements
             .into_iter()

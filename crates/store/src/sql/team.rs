@@ -35,7 +35,7 @@ impl TeamStore for SqlStore {
             .bind(&a.notes)
             .bind(&who.user_id)
             .bind(super::now())
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         audit(&mut tx, who, Audit { action: "attempt.create", entity: "contact_attempt", entity_id: &id, person_id: Some(&person_id) }).await?;
         tx.commit().await?;
@@ -46,7 +46,7 @@ impl TeamStore for SqlStore {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM contact_attempts WHERE referral_id = $1 AND outcome <> $2")
             .bind(referral_id)
             .bind(AttemptOutcome::Reached.code())
-            .fetch_one(&self.pool)
+            .fetch_one(&mut *self.conn().await?)
             .await?;
         Ok(n.max(0) as usize)
     }
@@ -62,12 +62,12 @@ impl TeamStore for SqlStore {
             .bind(duplicate_id)
             .bind(into_id)
             .bind(ReferralStatus::Received.code())
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         if updated.rows_affected() != 1 {
             return Err(stale());
         }
-        let needs: Vec<String> = sqlx::query_scalar("SELECT need FROM referral_needs WHERE referral_id = $1 AND identified_at = 'referral'").bind(duplicate_id).fetch_all(&mut *tx).await?;
+        let needs: Vec<String> = sqlx::query_scalar("SELECT need FROM referral_needs WHERE referral_id = $1 AND identified_at = 'referral'").bind(duplicate_id).fetch_all(&mut **tx).await?;
         let needs = needs.iter().map(|n| NeedDomain::parse(n).map_err(corrupt)).collect::<Result<Vec<_>>>()?;
         insert_needs(&mut tx, into_id, &needs, "referral").await?;
         let person_id = person_of(&mut tx, duplicate_id).await?;
@@ -78,7 +78,7 @@ impl TeamStore for SqlStore {
 
     async fn clear_duplicate(&self, who: &AuditActor, referral_id: &str) -> Result<()> {
         let mut tx = self.write_tx().await?;
-        sqlx::query("UPDATE referrals SET duplicate_of = NULL, updated_at = $1 WHERE id = $2").bind(super::now()).bind(referral_id).execute(&mut *tx).await?;
+        sqlx::query("UPDATE referrals SET duplicate_of = NULL, updated_at = $1 WHERE id = $2").bind(super::now()).bind(referral_id).execute(&mut **tx).await?;
         let person_id = person_of(&mut tx, referral_id).await?;
         audit(&mut tx, who, Audit { action: "referral.keep_separate", entity: "referral", entity_id: referral_id, person_id: Some(&person_id) }).await?;
         tx.commit().await?;
@@ -97,7 +97,7 @@ impl TeamStore for SqlStore {
         .bind(referral_id)
         .bind(Role::LinkWorker.code())
         .bind(Role::Manager.code())
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         if updated.rows_affected() != 1 {
             return Err(StoreError::Conflict("Choose a link worker of this service".into()));
@@ -132,14 +132,14 @@ impl TeamStore for SqlStore {
         let workers: Vec<(String, String)> = sqlx::query_as("SELECT id, display_name FROM users WHERE org_id = $1 AND role = $2 AND active ORDER BY display_name")
             .bind(service_org_id)
             .bind(Role::LinkWorker.code())
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.conn().await?)
             .await?;
         let year_ago = today - time::Duration::days(365);
         let rows: Vec<(Option<String>, String, Option<Date>)> =
             sqlx::query_as("SELECT assigned_worker_id, status, accepted_on FROM referrals WHERE service_org_id = $1 AND (status IN ('received', 'accepted') OR accepted_on >= $2)")
                 .bind(service_org_id)
                 .bind(year_ago)
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *self.conn().await?)
                 .await?;
         let months: Vec<(i32, u8)> = (0..6)
             .rev()
@@ -175,17 +175,17 @@ impl TeamStore for SqlStore {
             .bind(&m.notes)
             .bind(&who.user_id)
             .bind(super::now())
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         for referral_id in &m.referral_ids {
             // Only people of the meeting's own service may be recorded as discussed.
             let person_id: Option<String> = sqlx::query_scalar("SELECT person_id FROM referrals WHERE id = $1 AND service_org_id = $2")
                 .bind(referral_id)
                 .bind(&m.service_org_id)
-                .fetch_optional(&mut *tx)
+                .fetch_optional(&mut **tx)
                 .await?;
             let person_id = person_id.ok_or(StoreError::NotFound)?;
-            sqlx::query("INSERT INTO mdt_discussions (meeting_id, referral_id) VALUES ($1, $2) ON CONFLICT DO NOTHING").bind(&id).bind(referral_id).execute(&mut *tx).await?;
+            sqlx::query("INSERT INTO mdt_discussions (meeting_id, referral_id) VALUES ($1, $2) ON CONFLICT DO NOTHING").bind(&id).bind(referral_id).execute(&mut **tx).await?;
             audit(&mut tx, who, Audit { action: "mdt.discuss", entity: "mdt_meeting", entity_id: &id, person_id: Some(&person_id) }).await?;
         }
         tx.commit().await?;
@@ -198,14 +198,14 @@ impl TeamStore for SqlStore {
              WHERE m.service_org_id = $1 ORDER BY m.held_on DESC, m.id",
         )
         .bind(service_org_id)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         let people: Vec<(String, String, String)> = sqlx::query_as(
             "SELECT d.meeting_id, p.id, p.given_name || ' ' || p.family_name FROM mdt_discussions d JOIN mdt_meetings m ON m.id = d.meeting_id \
              JOIN referrals r ON r.id = d.referral_id JOIN people p ON p.id = r.person_id WHERE m.service_org_id = $1 ORDER BY p.family_name, p.given_name",
         )
         .bind(service_org_id)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         meetings
             .into_iter()
@@ -235,7 +235,7 @@ impl TeamStore for SqlStore {
         .bind(name)
         .bind(q.nhs_number.as_ref().map(|n| n.as_str()))
         .bind(q.date_of_birth)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?)
     }
 
@@ -245,7 +245,7 @@ impl TeamStore for SqlStore {
              FROM referrals r JOIN people p ON p.id = r.person_id WHERE r.person_id = $1 AND p.erased_at IS NULL ORDER BY r.referred_on DESC, r.id DESC",
         )
             .bind(person_id)
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.conn().await?)
             .await?)
     }
 }

@@ -25,7 +25,7 @@ impl WordCloudStore for SqlStore {
             .bind(service)
             .bind(from)
             .bind(to)
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.conn().await?)
             .await?;
             utterances.extend(
                 rows.into_iter()
@@ -38,7 +38,7 @@ impl WordCloudStore for SqlStore {
                 "SELECT given_name, family_name FROM people WHERE service_org_id = $1",
             )
             .bind(service)
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.conn().await?)
             .await?;
             for (given, family) in people {
                 names.push(given);
