@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod bundle;
 pub mod caseload;
 pub mod casework;
 pub mod clock;
@@ -13,6 +14,7 @@ pub mod contact_details;
 pub mod corrections;
 pub mod date_input;
 pub mod directory;
+pub mod equity_import;
 mod error;
 pub mod fhir;
 pub mod forms;
@@ -20,9 +22,12 @@ pub mod health_tariff;
 pub mod import;
 pub mod import_activity;
 pub mod intake;
+pub mod maintenance;
+pub mod once;
 pub mod onward_loop;
 pub mod oruk_import;
 pub mod orgs;
+pub mod outbox;
 pub mod partner;
 pub mod partner_list;
 pub mod partnership;
