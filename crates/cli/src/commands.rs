@@ -2,11 +2,12 @@
 
 use anyhow::{bail, Context};
 use clap::Args;
-use linkwork_domain::access::{OrgKind, Role};
+use linkwork_domain::access::OrgKind;
 use linkwork_domain::evaluation::{EvaluationSettings, Period};
 use linkwork_domain::person::parse_iso_date;
 use linkwork_report::Format;
-use linkwork_store::Store;
+use crate::detail::Detailed;
+use linkwork_app::store::Store;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -116,9 +117,10 @@ pub struct ReportArgs {
     pub scope: Option<String>,
 }
 
+/// Opens the database and brings its schema up to date, as every command does first.
 pub async fn open(url: &str) -> anyhow::Result<Arc<dyn Store>> {
-    let store = linkwork_store::connect(url).await.with_context(|| "could not open the database".to_string())?;
-    store.migrate().await.context("could not create or upgrade the schema")?;
+    let store = linkwork_app::store::connect(url).await.with_context(|| "could not open the database".to_string())?;
+    linkwork_app::maintenance::migrate(&*store).await.detailed().context("could not create or upgrade the schema")?;
     Ok(store)
 }
 
@@ -126,17 +128,6 @@ pub async fn migrate(args: DatabaseArgs) -> anyhow::Result<()> {
     open(&args.database).await?;
     eprintln!("Schema is up to date.");
     Ok(())
-}
-
-/// The organisation named by `key`, checked to be the kind an account or token with `role` belongs to.
-pub(crate) async fn find_org_for(store: &dyn Store, key: &str, role: Role) -> anyhow::Result<linkwork_store::Org> {
-    let org = store.find_org(key).await?.with_context(|| format!("no organisation with id, ODS code or name {key:?}"))?;
-    if let Some(kind) = role.home_org_kind() {
-        if org.kind != kind {
-            bail!("a {} account must belong to a {} (\"{}\" is a {})", role.label().to_lowercase(), kind.label().to_lowercase(), org.name, org.kind.label().to_lowercase());
-        }
-    }
-    Ok(org)
 }
 
 pub async fn report(args: ReportArgs) -> anyhow::Result<()> {
@@ -161,8 +152,8 @@ pub async fn report(args: ReportArgs) -> anyhow::Result<()> {
             linkwork_store::scoped_report(&*store, &scope, period, &settings).await?
         }
         None => {
-            let icbs = store.orgs(OrgKind::Icb, None).await?;
-            let pcns = store.orgs(OrgKind::Pcn, None).await?;
+            let icbs = linkwork_app::orgs::orgs(&*store, OrgKind::Icb, None).await.detailed()?;
+            let pcns = linkwork_app::orgs::orgs(&*store, OrgKind::Pcn, None).await.detailed()?;
             let name = if icbs.len() == 1 { icbs[0].name.clone() } else { "All services".to_owned() };
             linkwork_store::evaluation_report(&*store, &name, &pcns.into_iter().map(|p| p.id).collect::<Vec<_>>(), period, &settings).await?
         }
@@ -195,7 +186,7 @@ pub async fn report(args: ReportArgs) -> anyhow::Result<()> {
 async fn cli_scope(store: &dyn Store, raw: &str) -> anyhow::Result<linkwork_domain::evaluation::report_scope::ReportScope> {
     use linkwork_domain::evaluation::report_scope::{ScopeKind, ScopeRequest};
     let request = ScopeRequest::parse(raw)?;
-    let org = store.find_org(&request.key).await?.with_context(|| format!("no organisation with id, ODS code or name {:?}", request.key))?;
+    let org = linkwork_app::orgs::find_org(store, &request.key).await.detailed()?.with_context(|| format!("no organisation with id, ODS code or name {:?}", request.key))?;
     if let Some(kind) = request.kind {
         let expected = match kind {
             ScopeKind::Icb => OrgKind::Icb,
