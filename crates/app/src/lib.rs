@@ -34,6 +34,7 @@ pub mod partnership;
 pub mod plan;
 pub mod privacy;
 pub mod reads;
+pub mod report;
 pub mod report_scopes;
 pub mod service_settings;
 pub mod sroi_settings;

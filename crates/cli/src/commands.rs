@@ -1,8 +1,7 @@
 //! The subcommands. Each returns `anyhow::Result` so failures print one clear line and exit 1.
 
-use anyhow::{bail, Context};
+use anyhow::Context;
 use clap::Args;
-use linkwork_domain::access::OrgKind;
 use linkwork_domain::evaluation::{EvaluationSettings, Period};
 use linkwork_domain::person::parse_iso_date;
 use linkwork_report::Format;
@@ -146,17 +145,13 @@ pub async fn report(args: ReportArgs) -> anyhow::Result<()> {
     let mut meta = linkwork_report::DocumentMeta { produced_on: Some(time::OffsetDateTime::now_utc().date()), ..Default::default() };
     let report = match &args.scope {
         Some(raw) => {
-            let scope = cli_scope(&*store, raw).await?;
+            let request = linkwork_domain::evaluation::report_scope::ScopeRequest::parse(raw)?;
+            let scope = linkwork_app::report::scope_named(&*store, &request).await.detailed()?;
             meta.scope_kind = Some(scope.kind.label().to_owned());
             meta.scope_argument = Some(scope.argument());
-            linkwork_store::scoped_report(&*store, &scope, period, &settings).await?
+            linkwork_app::report::scoped(&*store, &scope, period, &settings).await.detailed()?
         }
-        None => {
-            let icbs = linkwork_app::orgs::orgs(&*store, OrgKind::Icb, None).await.detailed()?;
-            let pcns = linkwork_app::orgs::orgs(&*store, OrgKind::Pcn, None).await.detailed()?;
-            let name = if icbs.len() == 1 { icbs[0].name.clone() } else { "All services".to_owned() };
-            linkwork_store::evaluation_report(&*store, &name, &pcns.into_iter().map(|p| p.id).collect::<Vec<_>>(), period, &settings).await?
-        }
+        None => linkwork_app::report::every_service(&*store, period, &settings).await.detailed()?,
     };
     let format_name = format.map_or("pdf", Format::name);
     let reproduce = linkwork_report::reproduce_command_scoped(meta.scope_argument.as_deref(), period, format_name);
@@ -179,23 +174,4 @@ pub async fn report(args: ReportArgs) -> anyhow::Result<()> {
         }
     }
     Ok(())
-}
-
-/// The scope named by `--scope`: `practice:<ODS code>`, `pcn:<…>`, `icb:<…>`, or a bare id, ODS
-/// code or name of an ICB, PCN or practice.
-async fn cli_scope(store: &dyn Store, raw: &str) -> anyhow::Result<linkwork_domain::evaluation::report_scope::ReportScope> {
-    use linkwork_domain::evaluation::report_scope::{ScopeKind, ScopeRequest};
-    let request = ScopeRequest::parse(raw)?;
-    let org = linkwork_app::orgs::find_org(store, &request.key).await.detailed()?.with_context(|| format!("no organisation with id, ODS code or name {:?}", request.key))?;
-    if let Some(kind) = request.kind {
-        let expected = match kind {
-            ScopeKind::Icb => OrgKind::Icb,
-            ScopeKind::Pcn => OrgKind::Pcn,
-            ScopeKind::Practice => OrgKind::Practice,
-        };
-        if org.kind != expected {
-            bail!("\"{}\" is a {}, not a {}", org.name, org.kind.label().to_lowercase(), kind.label().to_lowercase());
-        }
-    }
-    linkwork_store::scope_for_org(store, &org).await?.with_context(|| format!("--scope must name an ICB, a PCN or a GP practice (\"{}\" is a {})", org.name, org.kind.label().to_lowercase()))
 }
