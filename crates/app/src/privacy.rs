@@ -325,3 +325,27 @@ pub async fn audit_trail(store: &dyn Store, actor: &Actor, query: AuditQuery) ->
     require_manager(actor)?;
     Ok(store.audit_trail(&AuditQuery { service_org_id: actor.org_id.clone(), ..query }).await?)
 }
+
+/// The records held under an NHS number, one per service that holds it (erased ones left out):
+/// for a subject access request answered by an operator on the server (`linkwork
+/// subject-access`), who then reads each through [`subject_access`], which audits it.
+pub async fn records_by_nhs_number(store: &dyn Store, nhs_number: &linkwork_domain::NhsNumber) -> Result<Vec<linkwork_store::PersonPrivacy>, AppError> {
+    Ok(store.people_by_nhs_number(nhs_number).await?.into_iter().filter(|p| p.erased_at.is_none()).collect())
+}
+
+/// Erases, on the person's request, the record `service` holds under `nhs_number`, as an
+/// operator on the server (`linkwork erase`; `who` names them in the audit trail). The reason is
+/// required, as in the app.
+pub async fn erase_by_nhs_number(store: &dyn Store, who: &AuditActor, service: &Org, nhs_number: &linkwork_domain::NhsNumber, reason: &str) -> Result<(), AppError> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(AppError::Conflict("--reason: say why the record is erased (for example the date and reference of the request)".into()));
+    }
+    let person = store
+        .people_by_nhs_number(nhs_number)
+        .await?
+        .into_iter()
+        .find(|p| p.service_org_id == service.id)
+        .ok_or_else(|| AppError::Conflict(format!("{} holds no record with NHS number {nhs_number}", service.name)))?;
+    Ok(store.erase_person(who, &person.person_id, ErasureGround::Request, reason).await?)
+}

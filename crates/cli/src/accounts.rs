@@ -5,9 +5,11 @@ use crate::commands::DatabaseArgs;
 use anyhow::{bail, Context};
 use clap::Subcommand;
 use linkwork_domain::access::Role;
-use linkwork_store::{AuditActor, NewApiToken, NewUser, Store, StoreError, TokenStatus, User, UserFilter};
+use linkwork_app::accounts::admin::{self, Administrator};
+use linkwork_app::store::{Store, TokenStatus, User, UserFilter};
+use linkwork_app::AppError;
+use crate::detail::Detailed;
 use std::io::Read;
-use std::sync::Arc;
 use time::OffsetDateTime;
 
 #[derive(Subcommand)]
@@ -122,7 +124,7 @@ pub enum TokenCommand {
         #[arg(long)]
         label: Option<String>,
         /// Days until it stops working (1 to 366).
-        #[arg(long, default_value_t = linkwork_store::API_TOKEN_DEFAULT_DAYS)]
+        #[arg(long, default_value_t = linkwork_app::store::API_TOKEN_DEFAULT_DAYS)]
         expires_in_days: i64,
     },
     /// List tokens (never their secrets): label, organisation, role, expiry, status.
@@ -147,8 +149,8 @@ pub enum TokenCommand {
 }
 
 /// The command line acts as no user: the audit trail records the operating-system account.
-fn command_line() -> AuditActor {
-    crate::actor::cli_actor(None)
+fn command_line() -> Administrator {
+    Administrator::command_line(crate::actor::cli_actor(None))
 }
 
 fn read_password() -> anyhow::Result<String> {
@@ -164,8 +166,16 @@ fn lowercase_first(message: &str) -> String {
     chars.next().map(|c| c.to_lowercase().chain(chars).collect()).unwrap_or_default()
 }
 
-async fn account(store: &dyn Store, email: &str) -> anyhow::Result<User> {
-    Ok(store.user_credentials(email).await?.with_context(|| format!("no account has the e-mail address {:?}", email.trim()))?.user)
+async fn account(store: &dyn Store, by: &Administrator, email: &str) -> anyhow::Result<User> {
+    admin::user_by_email(store, by, email).await.detailed()?.with_context(|| format!("no account has the e-mail address {:?}", email.trim()))
+}
+
+/// The organisation `--org` names, if given.
+async fn org_id(store: &dyn Store, key: Option<String>) -> anyhow::Result<Option<String>> {
+    match key {
+        Some(key) => Ok(Some(linkwork_app::orgs::find_org(store, &key).await.detailed()?.with_context(|| format!("no organisation with id, ODS code or name {key:?}"))?.id)),
+        None => Ok(None),
+    }
 }
 
 fn when(at: OffsetDateTime) -> String {
@@ -173,39 +183,33 @@ fn when(at: OffsetDateTime) -> String {
 }
 
 pub async fn user(command: UserCommand) -> anyhow::Result<()> {
+    let by = command_line();
     match command {
         UserCommand::Add { db, role, org, email, name, password_stdin: _, invite, public_url } => {
             let role = Role::parse(&role)?;
             let store = crate::commands::open(&db.database).await?;
-            let org = crate::commands::find_org_for(&*store, &org, role).await?;
+            let org = admin::org_for_role(&*store, &by, &org, role).await.detailed()?;
             let email = linkwork_domain::casework::intake::EmailAddress::parse(&email).map_err(|_| anyhow::anyhow!("enter an email address, like name@example.org"))?;
             let email = email.as_str();
             let display_name = name.unwrap_or_else(|| email.to_owned());
-            let exists = |e: StoreError| match e {
-                StoreError::Conflict(_) => anyhow::anyhow!("an account with the e-mail address {email} already exists: give it a password with `linkwork user set-password` or `linkwork user reset-password`"),
-                other => other.into(),
+            let exists = |e: AppError| match e {
+                AppError::Conflict(_) => anyhow::anyhow!("an account with the e-mail address {email} already exists: give it a password with `linkwork user set-password` or `linkwork user reset-password`"),
+                other => crate::detail::detailed(other),
             };
+            let account = linkwork_app::accounts::links::Invitation { email, display_name: &display_name, role, org_id: &org.id, org_name: &org.name };
             if invite {
-                let invitation = linkwork_app::accounts::links::Invitation { email, display_name: &display_name, role, org_id: &org.id, org_name: &org.name };
-                let (id, link) = linkwork_app::accounts::links::invite(&*store, &command_line(), &invitation, public_url.as_deref().unwrap_or_default(), false).await.map_err(|e| match e {
-                    linkwork_app::AppError::Conflict(m) => exists(StoreError::Conflict(m)),
-                    other => anyhow::anyhow!("{other}"),
-                })?;
+                let (id, link) = admin::invite(&*store, &by, &account, public_url.as_deref().unwrap_or_default(), false).await.map_err(exists)?;
                 eprintln!("Created {} account {email} for {} ({id}) with no password. Give them this link by a safe route; it works once, until {}:", role.label().to_lowercase(), org.name, when(link.expires_at));
                 println!("{}", link.url);
             } else {
                 let password = read_password()?;
-                let hash = linkwork_app::accounts::hash_password(&password)?;
-                let id = store.create_user(&NewUser { email: email.to_owned(), display_name, password_hash: hash, role, org_id: org.id.clone() }).await.map_err(exists)?;
+                let id = admin::add_user(&*store, &by, &account, &password).await.map_err(exists)?;
                 eprintln!("Created {} account {email} for {} ({id}).", role.label().to_lowercase(), org.name);
             }
         }
         UserCommand::List { db, org, role, status, search } => {
             let store = crate::commands::open(&db.database).await?;
-            let org_id = match org {
-                Some(key) => Some(store.find_org(&key).await?.with_context(|| format!("no organisation with id, ODS code or name {key:?}"))?.id),
-                None => None,
-            };
+            let org_id = org_id(&*store, org).await?;
             let active = match status.as_deref().map(str::trim) {
                 None => None,
                 Some("active") => Some(true),
@@ -213,7 +217,7 @@ pub async fn user(command: UserCommand) -> anyhow::Result<()> {
                 Some(other) => bail!("unknown status {other:?}: use active or deactivated"),
             };
             let role = role.as_deref().map(Role::parse).transpose()?;
-            let users = store.list_users(&UserFilter { text: search, role, org_id, active, limit: i64::MAX }).await?;
+            let users = admin::list_users(&*store, &by, &UserFilter { text: search, role, org_id, active, limit: i64::MAX }).await.detailed()?;
             println!("{:<36}  {:<32}  {:<24}  {:<22}  {:<11}  sign-in", "id", "email", "name", "role", "status");
             for s in &users {
                 let sign_in = match (s.has_password, s.single_sign_on) {
@@ -228,23 +232,22 @@ pub async fn user(command: UserCommand) -> anyhow::Result<()> {
         }
         UserCommand::SetPassword { db, email, password_stdin: _ } => {
             let store = crate::commands::open(&db.database).await?;
-            let user = account(&*store, &email).await?;
+            let user = account(&*store, &by, &email).await?;
             let password = read_password()?;
-            store.set_password(&command_line(), &user.id, &linkwork_app::accounts::hash_password(&password)?).await?;
-            linkwork_app::accounts::clear_lockout(&*store, &user.email).await?;
+            admin::set_password(&*store, &by, &user, &password).await.detailed()?;
             eprintln!("Password set for {}; their sessions have ended.{}", user.email, if user.active { "" } else { " The account is deactivated: reactivate it for them to sign in." });
         }
         UserCommand::ResetPassword { db, email, public_url } => {
             let store = crate::commands::open(&db.database).await?;
-            let user = account(&*store, &email).await?;
-            let link = linkwork_app::accounts::links::reset_password(&*store, &command_line(), &user, &public_url, false).await.map_err(|e| anyhow::anyhow!("{}", lowercase_first(&e.to_string())))?;
+            let user = account(&*store, &by, &email).await?;
+            let link = admin::reset_password(&*store, &by, &user, &public_url, false).await.map_err(|e| anyhow::anyhow!("{}", lowercase_first(&e.to_string())))?;
             eprintln!("A link for {} to set a new password. Give it to them by a safe route; it works once, until {}:", user.email, when(link.expires_at));
             println!("{}", link.url);
         }
         UserCommand::Deactivate { db, email } => {
             let store = crate::commands::open(&db.database).await?;
-            let user = account(&*store, &email).await?;
-            if store.set_user_active(&command_line(), &user.id, false).await? {
+            let user = account(&*store, &by, &email).await?;
+            if admin::set_active(&*store, &by, &user, false).await.detailed()? {
                 eprintln!("Deactivated {}: their sessions have ended and they cannot sign in.", user.email);
             } else {
                 eprintln!("{} was already deactivated.", user.email);
@@ -252,8 +255,8 @@ pub async fn user(command: UserCommand) -> anyhow::Result<()> {
         }
         UserCommand::Reactivate { db, email } => {
             let store = crate::commands::open(&db.database).await?;
-            let user = account(&*store, &email).await?;
-            if store.set_user_active(&command_line(), &user.id, true).await? {
+            let user = account(&*store, &by, &email).await?;
+            if admin::set_active(&*store, &by, &user, true).await.detailed()? {
                 eprintln!("Reactivated {}.", user.email);
             } else {
                 eprintln!("{} was already active.", user.email);
@@ -261,8 +264,8 @@ pub async fn user(command: UserCommand) -> anyhow::Result<()> {
         }
         UserCommand::SignOutEverywhere { db, email } => {
             let store = crate::commands::open(&db.database).await?;
-            let user = account(&*store, &email).await?;
-            let ended = store.end_sessions(&command_line(), &user.id).await?;
+            let user = account(&*store, &by, &email).await?;
+            let ended = admin::end_sessions(&*store, &by, &user.id).await.detailed()?;
             eprintln!("Ended {ended} session(s) of {}.", user.email);
         }
     }
@@ -270,33 +273,26 @@ pub async fn user(command: UserCommand) -> anyhow::Result<()> {
 }
 
 pub async fn token(command: TokenCommand) -> anyhow::Result<()> {
+    let by = command_line();
     match command {
         TokenCommand::Create { db, org, role, label, expires_in_days } => {
-            if !(1..=366).contains(&expires_in_days) {
-                bail!("--expires-in-days must be between 1 and 366 (a token that never expires is never safe)");
-            }
+            let lifetime = admin::token_lifetime(expires_in_days).detailed()?;
             let role = Role::parse(&role)?;
             let store = crate::commands::open(&db.database).await?;
-            let org = crate::commands::find_org_for(&*store, &org, role).await?;
-            let secret = linkwork_app::accounts::new_api_token();
-            let expires_at = OffsetDateTime::now_utc() + time::Duration::days(expires_in_days);
-            let token = NewApiToken { token_hash: linkwork_app::accounts::hash_api_token(&secret), org_id: org.id.clone(), role, label, expires_at };
-            let id = store.issue_api_token(&command_line(), &token).await?;
-            eprintln!("Token {id} for {} as {}, valid until {}. It is shown once: store it safely.", org.name, role.label().to_lowercase(), when(expires_at));
-            println!("{secret}");
+            let org = admin::org_for_role(&*store, &by, &org, role).await.detailed()?;
+            let token = admin::issue_api_token(&*store, &by, &org, role, label, lifetime).await.detailed()?;
+            eprintln!("Token {} for {} as {}, valid until {}. It is shown once: store it safely.", token.id, org.name, role.label().to_lowercase(), when(token.expires_at));
+            println!("{}", token.secret);
         }
         TokenCommand::List { db, org, status } => {
-            let store: Arc<dyn Store> = crate::commands::open(&db.database).await?;
-            let org_id = match org {
-                Some(key) => Some(store.find_org(&key).await?.with_context(|| format!("no organisation with id, ODS code or name {key:?}"))?.id),
-                None => None,
-            };
+            let store = crate::commands::open(&db.database).await?;
+            let org_id = org_id(&*store, org).await?;
             let wanted = match status.as_deref().map(str::trim) {
                 None => None,
                 Some(code) => Some(TokenStatus::parse(code).with_context(|| format!("unknown status {code:?}: use active, expired or revoked"))?),
             };
             let now = OffsetDateTime::now_utc();
-            let tokens: Vec<_> = store.api_tokens(org_id.as_deref()).await?.into_iter().filter(|t| wanted.is_none_or(|w| t.status(now) == w)).collect();
+            let tokens = admin::api_tokens(&*store, &by, org_id.as_deref(), wanted, now).await.detailed()?;
             println!("{:<36}  {:<8}  {:<24}  {:<16}  {:<28}  organisation", "id", "status", "label", "role", "expires");
             for t in &tokens {
                 println!("{:<36}  {:<8}  {:<24}  {:<16}  {:<28}  {}", t.id, t.status(now).code(), t.label.as_deref().unwrap_or("-"), t.role.code(), when(t.expires_at), t.org_name);
@@ -305,11 +301,11 @@ pub async fn token(command: TokenCommand) -> anyhow::Result<()> {
         }
         TokenCommand::Revoke { db, id } => {
             let store = crate::commands::open(&db.database).await?;
-            match store.revoke_api_token(&command_line(), id.trim()).await {
+            match admin::revoke_api_token(&*store, &by, id.trim()).await {
                 Ok(true) => eprintln!("Revoked token {}: requests with it are refused from now on.", id.trim()),
                 Ok(false) => eprintln!("Token {} was already revoked.", id.trim()),
-                Err(StoreError::NotFound) => bail!("no token has the id {:?} (see `linkwork token list`)", id.trim()),
-                Err(e) => return Err(e.into()),
+                Err(AppError::NotFound) => bail!("no token has the id {:?} (see `linkwork token list`)", id.trim()),
+                Err(e) => return Err(crate::detail::detailed(e)),
             }
         }
     }

@@ -2,7 +2,7 @@
 //! that ran it (recorded in the audit trail's token column as `cli:<account>`, so a command-line
 //! export or erasure is told apart from one made in the app or through the API).
 
-use linkwork_store::AuditActor;
+use linkwork_app::store::AuditActor;
 
 pub fn cli_actor(org_id: Option<&str>) -> AuditActor {
     let account = std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_else(|_| "unknown".into());

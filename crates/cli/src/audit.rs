@@ -4,6 +4,7 @@
 use crate::commands::DatabaseArgs;
 use anyhow::{bail, Context};
 use clap::{Args, Subcommand};
+use crate::detail::Detailed;
 use indicatif::{ProgressBar, ProgressStyle};
 
 #[derive(Subcommand)]
@@ -41,11 +42,11 @@ fn parse_anchor(raw: &str) -> anyhow::Result<(i64, String)> {
 
 async fn verify(args: VerifyArgs) -> anyhow::Result<()> {
     let anchor = args.anchor.as_deref().map(parse_anchor).transpose()?;
-    let store = linkwork_store::connect(&args.db.database).await.context("opening the database")?;
+    let store = linkwork_app::store::connect(&args.db.database).await.context("opening the database")?;
     let bar = ProgressBar::new_spinner().with_style(ProgressStyle::with_template("{spinner} checking the audit chain: {pos} events ({per_sec})").expect("a valid template"));
     let report = {
         let bar = bar.clone();
-        store.verify_audit_chain(anchor, &move |checked| bar.set_position(checked)).await?
+        linkwork_app::maintenance::verify_audit_chain(&*store, anchor, &move |checked| bar.set_position(checked)).await.detailed()?
     };
     bar.finish_and_clear();
     match report.broken {

@@ -18,7 +18,8 @@
 use anyhow::{bail, Context};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use linkwork_store::{holds_data, schema_versions, TableRows};
+use crate::detail::Detailed;
+use linkwork_app::maintenance::{self, PostgresDatabase, SqliteDatabase, TableRows};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -87,20 +88,20 @@ pub async fn backup(args: BackupArgs) -> anyhow::Result<()> {
             if !path.is_file() {
                 bail!("there is no SQLite database at {}", path.display());
             }
-            let store = linkwork_store::sqlite::SqlStore::connect(&args.database).await.context("could not open the database")?;
-            let progress = bytes_bar(store.size_bytes().await? as u64, "Backing up");
+            let store = SqliteDatabase::open(&args.database).await.detailed().context("could not open the database")?;
+            let progress = bytes_bar(store.size_bytes().await.detailed()? as u64, "Backing up");
             let watcher = watch_size(&partial, progress.clone());
-            let result = store.backup_into(&partial).await;
+            let result = store.backup_into(&partial).await.detailed();
             watcher.abort();
             progress.finish_and_clear();
             result.context("the backup could not be written")?;
             sync_file(&partial)?;
-            let tables = linkwork_store::sqlite::check_backup_file(&partial).await.context("the backup just written did not pass its check")?.tables;
+            let tables = maintenance::check_sqlite_backup(&partial).await.detailed().context("the backup just written did not pass its check")?.tables;
             format!("{} rows in {} tables", tables.iter().map(|t| t.rows).sum::<i64>(), tables.len())
         }
         Backend::Postgres(url) => {
-            let store = linkwork_store::postgres::SqlStore::connect(&args.database).await.context("could not open the database")?;
-            let tables = store.table_rows().await?.len() as u64;
+            let store = PostgresDatabase::open(&args.database).await.detailed().context("could not open the database")?;
+            let tables = store.table_rows().await.detailed()?.len() as u64;
             let target = partial.clone();
             tokio::task::spawn_blocking(move || pg_dump(&url, &target, tables)).await??;
             pg_archive_versions(&partial).context("the backup just written did not pass its check")?;
@@ -123,18 +124,17 @@ pub async fn backup(args: BackupArgs) -> anyhow::Result<()> {
 pub async fn restore(args: RestoreArgs) -> anyhow::Result<()> {
     let started = Instant::now();
     let magic = read_magic(&args.from)?;
-    let known = schema_versions();
     let restored = match backend(&args.database)? {
         Backend::Sqlite(_) => {
             if magic.starts_with(PG_DUMP_MAGIC) {
                 bail!("{} is a PostgreSQL backup: restore it into a postgres:// database", args.from.display());
             }
-            let file = linkwork_store::sqlite::check_backup_file(&args.from).await?;
-            check_versions(&file.schema_versions, &known)?;
-            let store = linkwork_store::sqlite::SqlStore::connect(&args.database).await.context("could not open the database")?;
-            refuse_data(&store.table_rows().await?, args.overwrite).await?;
+            let file = maintenance::check_sqlite_backup(&args.from).await.detailed()?;
+            maintenance::check_schema_versions(&file.schema_versions).detailed()?;
+            let store = SqliteDatabase::open(&args.database).await.detailed().context("could not open the database")?;
+            refuse_data(&store.table_rows().await.detailed()?, args.overwrite).await?;
             let progress = count_bar(file.tables.len() as u64, "Restoring tables");
-            let result = store.restore_from(&args.from, |_| progress.inc(1)).await;
+            let result = store.restore_from(&args.from, |_| progress.inc(1)).await.detailed();
             progress.finish_and_clear();
             result.context("nothing was restored")?
         }
@@ -146,19 +146,19 @@ pub async fn restore(args: RestoreArgs) -> anyhow::Result<()> {
                 bail!("{} is not a backup made by `linkwork backup`", args.from.display());
             }
             let versions = pg_archive_versions(&args.from)?;
-            check_versions(&versions, &known)?;
-            let store = linkwork_store::postgres::SqlStore::connect(&args.database).await.context("could not open the database")?;
-            let existing = store.table_rows().await?;
+            maintenance::check_schema_versions(&versions).detailed()?;
+            let store = PostgresDatabase::open(&args.database).await.detailed().context("could not open the database")?;
+            let existing = store.table_rows().await.detailed()?;
             refuse_data(&existing, args.overwrite).await?;
             let from = args.from.clone();
             let replace_schema = !existing.is_empty();
             tokio::task::spawn_blocking(move || pg_restore(&url, &from, replace_schema)).await?.context("nothing was restored")?;
-            store.table_rows().await?
+            store.table_rows().await.detailed()?
         }
     };
     // A backup from an older Linkwork is brought up to this build's schema.
-    let store = linkwork_store::connect(&args.database).await?;
-    store.migrate().await.context("restored, but the schema could not be brought up to date")?;
+    let store = linkwork_app::store::connect(&args.database).await?;
+    maintenance::migrate(&*store).await.detailed().context("restored, but the schema could not be brought up to date")?;
     eprintln!(
         "Restored {} rows in {} tables from {} in {:.1} s.",
         restored.iter().map(|t| t.rows).sum::<i64>(),
@@ -170,20 +170,8 @@ pub async fn restore(args: RestoreArgs) -> anyhow::Result<()> {
 }
 
 async fn refuse_data(tables: &[TableRows], overwrite: bool) -> anyhow::Result<()> {
-    let seeded = linkwork_store::seeded_rows().await?;
-    if !overwrite && holds_data(tables, &seeded) {
-        let rows: i64 = tables.iter().filter(|t| holds_data(std::slice::from_ref(*t), &seeded)).map(|t| t.rows).sum();
+    if let (false, Some(rows)) = (overwrite, maintenance::rows_held(tables).await.detailed()?) {
         bail!("the database already holds data ({rows} rows): restore into a new, empty database, or add --overwrite to replace everything in it");
-    }
-    Ok(())
-}
-
-fn check_versions(backup: &[i64], known: &[i64]) -> anyhow::Result<()> {
-    if backup.is_empty() {
-        bail!("the backup holds no Linkwork schema");
-    }
-    if let Some(unknown) = backup.iter().find(|v| !known.contains(v)) {
-        bail!("the backup was made by a newer Linkwork (schema version {unknown} is unknown to this one): restore it with that version or later");
     }
     Ok(())
 }
@@ -437,13 +425,6 @@ mod tests {
         assert_eq!(url.password.as_deref(), Some("s@cret:x"));
         let url = PgUrl::parse("postgres://lw@127.0.0.1/db").unwrap();
         assert_eq!((url.without_password.as_str(), url.password), ("postgres://lw@127.0.0.1/db", None));
-    }
-
-    #[test]
-    fn newer_backups_are_refused() {
-        assert!(check_versions(&[1, 2], &[1, 2, 3]).is_ok());
-        assert!(check_versions(&[1, 2, 4], &[1, 2, 3]).unwrap_err().to_string().contains("newer Linkwork"));
-        assert!(check_versions(&[], &[1]).is_err());
     }
 
     #[test]

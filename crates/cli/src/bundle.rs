@@ -4,20 +4,20 @@
 //! Import reads the folder twice, streaming: first to check every value, row and reference (and
 //! report every problem with its file, line and column), then, only if nothing is wrong (or the
 //! bad rows are to be skipped), to write the rows in one transaction through
-//! [`linkwork_store::BundleStore::import_bundle`].
+//! [`linkwork_app::bundle::import`].
 
 use crate::commands::DatabaseArgs;
 use anyhow::{bail, Context};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use linkwork_domain::access::OrgKind;
 use linkwork_domain::interop::bundle::pseudonymise::Pseudonymiser;
 use linkwork_domain::interop::bundle::read::{key_hash, BundleProblem, Checker, Row, Value};
 use linkwork_domain::interop::bundle::spec::{self, FileSpec, Kind};
 use linkwork_domain::interop::bundle::{stored_id, FileEntry, Manifest, MANIFEST};
 use linkwork_domain::interop::csv_safe::CsvWriter;
 use linkwork_domain::measurement::instruments::Instrument;
-use linkwork_store::{BundleBatch as Batch, BundleRowSink, BundleSource, ExistingIds};
+use crate::detail::Detailed;
+use linkwork_app::store::{BundleBatch as Batch, BundleRowSink, BundleSource, ExistingIds};
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io::{BufReader, BufWriter};
@@ -209,23 +209,21 @@ pub async fn import(args: ImportBundleArgs) -> anyhow::Result<()> {
     }
 
     // Pass 2: write, in one transaction.
-    let store = linkwork_store::connect(&args.db.database).await.context("could not open the database")?;
-    store.migrate().await.context("could not create or upgrade the schema")?;
-    let mut existing = store.existing_ids().await?;
+    let store = crate::commands::open(&args.db.database).await?;
+    let mut existing = linkwork_app::bundle::existing_ids(&*store).await.detailed()?;
     let services = manifest_services(folder, &existing)?;
-    existing.people = store.existing_people(&services).await?;
-    let identities = store.identity_keys(&services).await?;
+    let identities = linkwork_app::bundle::people_of(&*store, &mut existing, &services).await.detailed()?;
     let progress = progress_bar(total_bytes(folder), "Importing");
     let mut writer = Writer::new(folder, manifest.clone(), existing, today, bad_rows, progress.clone());
     writer.identities = identities;
     let mut source = Pipelined::start(writer);
-    let written = store.import_bundle(&mut source).await;
+    let written = linkwork_app::bundle::import(&*store, &mut source).await.detailed();
     progress.finish_and_clear();
     let writer = source.finish();
     // A reading error reaches the store as its error, so `written` already carries it.
     let written = written.context("the import failed and was rolled back: nothing was written")?;
     let skipped = writer.map_err(|e| anyhow::anyhow!("the import failed and was rolled back: {e}"))?.skipped;
-    store.record_event(&crate::actor::cli_actor(None), "bundle.import", "bundle", &manifest.source, None).await?;
+    linkwork_app::bundle::record_import(&*store, &crate::actor::cli_actor(None), &manifest.source).await.detailed()?;
     println!("Imported {written} rows in {:.1} s{}.", started.elapsed().as_secs_f64(), if skipped > 0 { format!(" ({skipped} rows with problems left out, listed above)") } else { String::new() });
     Ok(())
 }
@@ -529,12 +527,8 @@ pub async fn export(args: ExportBundleArgs) -> anyhow::Result<()> {
     let (Some(folder), Some(org), Some(database)) = (args.folder, args.org, args.database) else {
         bail!("give the folder to write, --org and --database");
     };
-    let store = linkwork_store::connect(&database).await.context("could not open the database")?;
-    store.migrate().await.context("could not create or upgrade the schema")?;
-    let pcn = store.find_org(&org).await?.with_context(|| format!("no organisation with id, ODS code or name {org:?}"))?;
-    if pcn.kind != OrgKind::Pcn {
-        bail!("--org must name a primary care network (\"{}\" is a {})", pcn.name, pcn.kind.label().to_lowercase());
-    }
+    let store = crate::commands::open(&database).await?;
+    let pcn = linkwork_app::service_settings::find_service(&*store, &org).await.detailed()?;
     std::fs::create_dir_all(&folder).with_context(|| format!("could not create {}", folder.display()))?;
     let known: HashSet<&str> = spec::files().iter().map(|f| f.name).chain([MANIFEST]).collect();
     for entry in std::fs::read_dir(&folder)? {
@@ -563,12 +557,8 @@ pub async fn export(args: ExportBundleArgs) -> anyhow::Result<()> {
     manifest.exported_at = time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).ok();
     let started = std::time::Instant::now();
     let mut sink = CsvSink { folder: folder.clone(), writer: None, rows: Default::default(), pseudonymiser: args.pseudonymise.then(|| Pseudonymiser::new(&key)) };
-    store.export_bundle(&pcn.id, &mut sink).await.context("the export failed")?;
-    // An export of people's records (pseudonymised ones too: they are still personal data) is a
-    // read of every person of the service.
-    let people = store.existing_people(std::slice::from_ref(&pcn.id)).await?.into_values();
-    let action = if args.pseudonymise { "bundle.export_pseudonymised" } else { "bundle.export" };
-    store.record_read(&crate::actor::cli_actor(Some(&pcn.id)), &linkwork_store::ReadAudit::list(action, &pcn.id, people)).await?;
+    // Audited as a read of every person of the service, by the operating-system account.
+    linkwork_app::bundle::export(&*store, &crate::actor::cli_actor(Some(&pcn.id)), &pcn, args.pseudonymise, &mut sink).await.detailed().context("the export failed")?;
     sink.finish().map_err(anyhow::Error::msg)?;
     for (name, rows) in &sink.rows {
         manifest.files.insert((*name).to_owned(), FileEntry { rows: *rows });

@@ -1,12 +1,12 @@
 //! The subcommands. Each returns `anyhow::Result` so failures print one clear line and exit 1.
 
-use anyhow::{bail, Context};
+use anyhow::Context;
 use clap::Args;
-use linkwork_domain::access::{OrgKind, Role};
 use linkwork_domain::evaluation::{EvaluationSettings, Period};
 use linkwork_domain::person::parse_iso_date;
 use linkwork_report::Format;
-use linkwork_store::Store;
+use crate::detail::Detailed;
+use linkwork_app::store::Store;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -116,9 +116,10 @@ pub struct ReportArgs {
     pub scope: Option<String>,
 }
 
+/// Opens the database and brings its schema up to date, as every command does first.
 pub async fn open(url: &str) -> anyhow::Result<Arc<dyn Store>> {
-    let store = linkwork_store::connect(url).await.with_context(|| "could not open the database".to_string())?;
-    store.migrate().await.context("could not create or upgrade the schema")?;
+    let store = linkwork_app::store::connect(url).await.with_context(|| "could not open the database".to_string())?;
+    linkwork_app::maintenance::migrate(&*store).await.detailed().context("could not create or upgrade the schema")?;
     Ok(store)
 }
 
@@ -126,17 +127,6 @@ pub async fn migrate(args: DatabaseArgs) -> anyhow::Result<()> {
     open(&args.database).await?;
     eprintln!("Schema is up to date.");
     Ok(())
-}
-
-/// The organisation named by `key`, checked to be the kind an account or token with `role` belongs to.
-pub(crate) async fn find_org_for(store: &dyn Store, key: &str, role: Role) -> anyhow::Result<linkwork_store::Org> {
-    let org = store.find_org(key).await?.with_context(|| format!("no organisation with id, ODS code or name {key:?}"))?;
-    if let Some(kind) = role.home_org_kind() {
-        if org.kind != kind {
-            bail!("a {} account must belong to a {} (\"{}\" is a {})", role.label().to_lowercase(), kind.label().to_lowercase(), org.name, org.kind.label().to_lowercase());
-        }
-    }
-    Ok(org)
 }
 
 pub async fn report(args: ReportArgs) -> anyhow::Result<()> {
@@ -155,17 +145,13 @@ pub async fn report(args: ReportArgs) -> anyhow::Result<()> {
     let mut meta = linkwork_report::DocumentMeta { produced_on: Some(time::OffsetDateTime::now_utc().date()), ..Default::default() };
     let report = match &args.scope {
         Some(raw) => {
-            let scope = cli_scope(&*store, raw).await?;
+            let request = linkwork_domain::evaluation::report_scope::ScopeRequest::parse(raw)?;
+            let scope = linkwork_app::report::scope_named(&*store, &request).await.detailed()?;
             meta.scope_kind = Some(scope.kind.label().to_owned());
             meta.scope_argument = Some(scope.argument());
-            linkwork_store::scoped_report(&*store, &scope, period, &settings).await?
+            linkwork_app::report::scoped(&*store, &scope, period, &settings).await.detailed()?
         }
-        None => {
-            let icbs = store.orgs(OrgKind::Icb, None).await?;
-            let pcns = store.orgs(OrgKind::Pcn, None).await?;
-            let name = if icbs.len() == 1 { icbs[0].name.clone() } else { "All services".to_owned() };
-            linkwork_store::evaluation_report(&*store, &name, &pcns.into_iter().map(|p| p.id).collect::<Vec<_>>(), period, &settings).await?
-        }
+        None => linkwork_app::report::every_service(&*store, period, &settings).await.detailed()?,
     };
     let format_name = format.map_or("pdf", Format::name);
     let reproduce = linkwork_report::reproduce_command_scoped(meta.scope_argument.as_deref(), period, format_name);
@@ -188,23 +174,4 @@ pub async fn report(args: ReportArgs) -> anyhow::Result<()> {
         }
     }
     Ok(())
-}
-
-/// The scope named by `--scope`: `practice:<ODS code>`, `pcn:<…>`, `icb:<…>`, or a bare id, ODS
-/// code or name of an ICB, PCN or practice.
-async fn cli_scope(store: &dyn Store, raw: &str) -> anyhow::Result<linkwork_domain::evaluation::report_scope::ReportScope> {
-    use linkwork_domain::evaluation::report_scope::{ScopeKind, ScopeRequest};
-    let request = ScopeRequest::parse(raw)?;
-    let org = store.find_org(&request.key).await?.with_context(|| format!("no organisation with id, ODS code or name {:?}", request.key))?;
-    if let Some(kind) = request.kind {
-        let expected = match kind {
-            ScopeKind::Icb => OrgKind::Icb,
-            ScopeKind::Pcn => OrgKind::Pcn,
-            ScopeKind::Practice => OrgKind::Practice,
-        };
-        if org.kind != expected {
-            bail!("\"{}\" is a {}, not a {}", org.name, org.kind.label().to_lowercase(), kind.label().to_lowercase());
-        }
-    }
-    linkwork_store::scope_for_org(store, &org).await?.with_context(|| format!("--scope must name an ICB, a PCN or a GP practice (\"{}\" is a {})", org.name, org.kind.label().to_lowercase()))
 }

@@ -7,9 +7,9 @@
 //! how a command-line export is told apart from one made through the API.
 
 use crate::commands::DatabaseArgs;
-use anyhow::{bail, Context};
+use anyhow::Context;
 use clap::{Args, Subcommand};
-use linkwork_domain::access::OrgKind;
+use crate::detail::Detailed;
 use linkwork_app::fhir::{export_gp_record, GpRecordFormat};
 use std::path::PathBuf;
 
@@ -45,12 +45,8 @@ pub async fn run(command: ExportCommand) -> anyhow::Result<()> {
         ExportCommand::Bundle(args) => return crate::bundle::export(args).await,
     };
     let format: GpRecordFormat = args.format.parse().map_err(|e: String| anyhow::anyhow!("--format: {e}"))?;
-    let store = linkwork_store::connect(&args.db.database).await.context("could not open the database")?;
-    store.migrate().await.context("could not create or upgrade the schema")?;
-    let pcn = store.find_org(&args.org).await?.with_context(|| format!("no organisation with id, ODS code or name {:?}", args.org))?;
-    if pcn.kind != OrgKind::Pcn {
-        bail!("--org must name a primary care network (\"{}\" is a {})", pcn.name, pcn.kind.label().to_lowercase());
-    }
+    let store = crate::commands::open(&args.db.database).await?;
+    let pcn = linkwork_app::service_settings::find_service(&*store, &args.org).await.detailed()?;
     let who = crate::actor::cli_actor(Some(&pcn.id));
     let body = export_gp_record(&*store, &who, &pcn.id, format, &args.base_url).await?;
     match args.out {

@@ -11,8 +11,9 @@ use crate::commands::DatabaseArgs;
 use anyhow::{bail, Context};
 use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
-use linkwork_domain::access::{Actor, OrgKind, Role};
-use linkwork_store::AuditActor;
+use crate::detail::Detailed;
+use linkwork_domain::access::{Actor, Role};
+use linkwork_app::store::AuditActor;
 use linkwork_app::import::{ImportMode, ImportReport};
 use linkwork_app::AppError;
 use std::path::PathBuf;
@@ -70,12 +71,8 @@ pub async fn run(command: ImportCommand) -> anyhow::Result<()> {
         ImportCommand::ListProfile(args) => return crate::import_equity::list_profile(args).await,
     };
     let csv = std::fs::read(&args.file).with_context(|| format!("could not read {}", args.file.display()))?;
-    let store = linkwork_store::connect(&args.db.database).await.context("could not open the database")?;
-    store.migrate().await.context("could not create or upgrade the schema")?;
-    let pcn = store.find_org(&args.org).await?.with_context(|| format!("no organisation with id, ODS code or name {:?}", args.org))?;
-    if pcn.kind != OrgKind::Pcn {
-        bail!("--org must name a primary care network (\"{}\" is a {})", pcn.name, pcn.kind.label().to_lowercase());
-    }
+    let store = crate::commands::open(&args.db.database).await?;
+    let pcn = linkwork_app::service_settings::find_service(&*store, &args.org).await.detailed()?;
     let actor = Actor { org_id: pcn.id.clone(), role: Role::Manager };
     let who = AuditActor { org_id: Some(pcn.id.clone()), ..AuditActor::default() };
     let mode = ImportMode { dry_run: args.dry_run, skip_bad_rows: args.skip_bad_rows };

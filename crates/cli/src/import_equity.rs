@@ -10,10 +10,10 @@ use crate::commands::DatabaseArgs;
 use anyhow::{bail, Context};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use linkwork_domain::access::OrgKind;
 use linkwork_domain::evaluation::equity::{AgeBand, Dimension, Group, ImdDecile, ImdLayout, ListCount, NsplLayout, NsplRow};
 use linkwork_domain::person::Sex;
-use linkwork_store::Store;
+use crate::detail::Detailed;
+use linkwork_app::equity_import;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -50,10 +50,8 @@ fn line_of(record: &csv::StringRecord) -> u64 {
     record.position().map(|p| p.line()).unwrap_or(0)
 }
 
-async fn open(db: &DatabaseArgs) -> anyhow::Result<std::sync::Arc<dyn Store>> {
-    let store = linkwork_store::connect(&db.database).await.context("could not open the database")?;
-    store.migrate().await.context("could not create or upgrade the schema")?;
-    Ok(store)
+async fn open(db: &DatabaseArgs) -> anyhow::Result<std::sync::Arc<dyn linkwork_app::store::Store>> {
+    crate::commands::open(&db.database).await
 }
 
 fn rate(rows: u64, seconds: f64) -> String {
@@ -86,7 +84,7 @@ pub async fn postcodes(args: ReferenceArgs) -> anyhow::Result<()> {
             }
         }
         if batch.len() >= BATCH || (!more && !batch.is_empty()) {
-            let result = store.upsert_postcode_lsoas(&batch).await;
+            let result = equity_import::upsert_postcodes(&*store, &batch).await.detailed();
             written += result.with_context(|| {
                 format!(
                     "the database refused the batch ending at line {}; the {written} rows before it are saved, so run the import again to finish",
@@ -128,7 +126,7 @@ pub async fn imd(args: ReferenceArgs) -> anyhow::Result<()> {
         bail!("{} has a header row but no LSOAs", args.file.display());
     }
     let store = open(&args.db).await?;
-    let written = store.upsert_lsoa_deprivation(&rows).await.context("the database refused the import, so nothing was imported")?;
+    let written = equity_import::upsert_deprivation(&*store, &rows).await.detailed().context("the database refused the import, so nothing was imported")?;
     println!("Imported the IMD 2019 decile of {written} LSOAs.");
     Ok(())
 }
@@ -174,7 +172,7 @@ pub async fn list_profile(args: ReferenceArgs) -> anyhow::Result<()> {
     let header = reader.headers().with_context(|| format!("could not read the header row of {}", args.file.display()))?.clone();
     let layout = ListLayout::from_header(&header).with_context(|| args.file.display().to_string())?;
     let deciles: HashMap<String, ImdDecile> = match layout {
-        ListLayout::Lsoa { .. } => store.lsoa_deciles().await?.into_iter().collect(),
+        ListLayout::Lsoa { .. } => equity_import::lsoa_deciles(&*store).await.detailed()?.into_iter().collect(),
         _ => HashMap::new(),
     };
     if matches!(layout, ListLayout::Lsoa { .. }) && deciles.is_empty() {
@@ -244,7 +242,7 @@ pub async fn list_profile(args: ReferenceArgs) -> anyhow::Result<()> {
     let mut unknown: Vec<String> = Vec::new();
     for ((code, group), people) in counts {
         if !practices.contains_key(&code) {
-            let found = store.find_org(&code).await?.filter(|o| o.kind == OrgKind::Practice).map(|o| o.id);
+            let found = equity_import::practice_id(&*store, &code).await.detailed()?;
             if found.is_none() {
                 unknown.push(code.clone());
             }
@@ -265,7 +263,7 @@ pub async fn list_profile(args: ReferenceArgs) -> anyhow::Result<()> {
             args.file.display()
         );
     }
-    let written = store.set_list_profile(&rows).await.context("the database refused the import, so nothing was imported")?;
+    let written = equity_import::set_list_profile(&*store, &rows).await.detailed().context("the database refused the import, so nothing was imported")?;
     let matched = practices.values().filter(|p| p.is_some()).count();
     println!("Imported {written} list-profile counts for {matched} practice{}.", if matched == 1 { "" } else { "s" });
     if !unknown.is_empty() {

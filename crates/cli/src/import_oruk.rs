@@ -23,8 +23,7 @@ pub struct OrukArgs {
 
 pub async fn run(args: OrukArgs) -> anyhow::Result<()> {
     let documents = read_documents(&args.path)?;
-    let store = linkwork_store::connect(&args.db.database).await.context("could not open the database")?;
-    store.migrate().await.context("could not create or upgrade the schema")?;
+    let store = crate::commands::open(&args.db.database).await?;
 
     // Drawn on standard error, and only when it is a terminal.
     let progress = ProgressBar::new(0).with_message("Importing services");

@@ -9,7 +9,8 @@ use crate::commands::DatabaseArgs;
 use anyhow::{bail, Context};
 use clap::Args;
 use linkwork_domain::NhsNumber;
-use linkwork_store::{ErasureGround, Store};
+use crate::detail::Detailed;
+use linkwork_app::store::Store;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -53,9 +54,7 @@ pub struct RetentionArgs {
 }
 
 async fn open(db: &DatabaseArgs) -> anyhow::Result<Arc<dyn Store>> {
-    let store = linkwork_store::connect(&db.database).await.context("could not open the database")?;
-    store.migrate().await.context("could not create or upgrade the schema")?;
-    Ok(store)
+    crate::commands::open(&db.database).await
 }
 
 fn nhs(raw: &str) -> anyhow::Result<NhsNumber> {
@@ -65,7 +64,7 @@ fn nhs(raw: &str) -> anyhow::Result<NhsNumber> {
 pub async fn subject_access(args: SubjectAccessArgs, documents: &crate::Documents) -> anyhow::Result<()> {
     let nhs_number = nhs(&args.nhs_number)?;
     let store = open(&args.db).await?;
-    let people: Vec<_> = store.people_by_nhs_number(&nhs_number).await?.into_iter().filter(|p| p.erased_at.is_none()).collect();
+    let people = linkwork_app::privacy::records_by_nhs_number(&*store, &nhs_number).await.detailed()?;
     if people.is_empty() {
         bail!("no service holds a record with NHS number {nhs_number}");
     }
@@ -96,14 +95,8 @@ pub async fn erase(args: EraseArgs) -> anyhow::Result<()> {
         bail!("erasure removes the person's identity and notes for good: add --yes to confirm");
     }
     let store = open(&args.db).await?;
-    let pcn = store.find_org(&args.org).await?.with_context(|| format!("no organisation with id, ODS code or name {:?}", args.org))?;
-    let person = store
-        .people_by_nhs_number(&nhs_number)
-        .await?
-        .into_iter()
-        .find(|p| p.service_org_id == pcn.id)
-        .with_context(|| format!("{} holds no record with NHS number {nhs_number}", pcn.name))?;
-    store.erase_person(&cli_actor(Some(&pcn.id)), &person.person_id, ErasureGround::Request, reason).await?;
+    let pcn = linkwork_app::orgs::find_org(&*store, &args.org).await.detailed()?.with_context(|| format!("no organisation with id, ODS code or name {:?}", args.org))?;
+    linkwork_app::privacy::erase_by_nhs_number(&*store, &cli_actor(Some(&pcn.id)), &pcn, &nhs_number, reason).await.detailed()?;
     println!("Erased the record of NHS number {nhs_number} at {}: identity and notes removed, de-identified rows kept.", pcn.name);
     Ok(())
 }

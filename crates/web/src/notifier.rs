@@ -11,18 +11,15 @@ use linkwork_app::onward_loop::send_due_prompts;
 use lettre::message::header::ContentType;
 use lettre::message::Mailbox;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use linkwork_store::{OutboxEmail, Store, StoreError};
+use linkwork_app::outbox;
+use linkwork_app::store::{OutboxEmail, Store};
+use linkwork_app::AppError;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use time::OffsetDateTime;
 
-/// Attempts before an e-mail is given up (its last error stays in the outbox for operators).
-pub const MAX_ATTEMPTS: i64 = 8;
-/// E-mails older than this are not sent any more: a prompt days late does more harm than good
-/// (the notification is still in the app).
-pub const MAX_AGE: time::Duration = time::Duration::days(3);
-/// How long one server holds a claimed e-mail before another may retry it.
-const CLAIM_LEASE: time::Duration = time::Duration::minutes(5);
+/// The outbox's rules (attempts, age, back-off) are the use case's (`linkwork_app::outbox`).
+pub use linkwork_app::outbox::{MAX_AGE, MAX_ATTEMPTS};
 
 /// How and when the background task works.
 #[derive(Debug, Clone)]
@@ -140,16 +137,10 @@ pub struct Delivery {
     pub failed: usize,
 }
 
-/// The wait before attempt `attempts + 1`: 30 s, 2 min, 8 min, … at most 6 hours.
-fn backoff(attempts: i64) -> time::Duration {
-    let seconds = 30i64.saturating_mul(4i64.saturating_pow(attempts.clamp(1, 10) as u32 - 1));
-    time::Duration::seconds(seconds.min(6 * 3600))
-}
-
 /// Sends every e-mail that is due (not sent, under [`MAX_ATTEMPTS`], not waiting for a retry,
 /// not older than [`MAX_AGE`]). Each is claimed first, so servers sharing a database do not
 /// send one e-mail twice.
-pub async fn deliver_outbox(store: &dyn Store, mailer: &Mailer) -> Result<Delivery, StoreError> {
+pub async fn deliver_outbox(store: &dyn Store, mailer: &Mailer) -> Result<Delivery, AppError> {
     deliver_outbox_while(store, mailer, || true).await
 }
 
@@ -157,28 +148,25 @@ pub async fn deliver_outbox(store: &dyn Store, mailer: &Mailer) -> Result<Delive
 /// claimed stay in the outbox for the next start. An e-mail is claimed, sent and recorded as sent
 /// without a check in between, so a server that stops this way never leaves one sent but
 /// unrecorded (which a restart would send again).
-pub async fn deliver_outbox_while(store: &dyn Store, mailer: &Mailer, go_on: impl Fn() -> bool) -> Result<Delivery, StoreError> {
+pub async fn deliver_outbox_while(store: &dyn Store, mailer: &Mailer, go_on: impl Fn() -> bool) -> Result<Delivery, AppError> {
     let mut done = Delivery::default();
     let now = OffsetDateTime::now_utc();
-    for email in store.outbox(true, MAX_ATTEMPTS, 200).await? {
+    for email in outbox::due(store, now).await? {
         if !go_on() {
             break;
         }
-        if email.next_attempt_at > now || now - email.created_at > MAX_AGE {
-            continue;
-        }
-        if !store.claim_email(&email.id, email.attempts, now + CLAIM_LEASE).await? {
+        if !outbox::claim(store, &email, now).await? {
             continue;
         }
         match mailer.send(&email).await {
             Ok(()) => {
-                store.email_sent(&email.id, OffsetDateTime::now_utc()).await?;
+                outbox::sent(store, &email).await?;
                 done.sent += 1;
             }
             Err(error) => {
                 // The error may quote the address: it stays in the outbox, out of the logs.
                 tracing::warn!(email_id = %email.id, attempt = email.attempts + 1, "e-mail delivery failed");
-                store.email_failed(&email.id, &error, OffsetDateTime::now_utc() + backoff(email.attempts + 1)).await?;
+                outbox::failed(store, &email, &error).await?;
                 done.failed += 1;
             }
         }
@@ -281,13 +269,5 @@ mod tests {
         let wrapped = wrap(&text);
         assert!(wrapped.lines().all(|l| l.len() <= 72), "{wrapped}");
         assert_eq!(wrapped.split_whitespace().collect::<Vec<_>>(), text.split_whitespace().collect::<Vec<_>>());
-    }
-
-    #[test]
-    fn retries_back_off() {
-        assert_eq!(backoff(1), time::Duration::seconds(30));
-        assert_eq!(backoff(2), time::Duration::minutes(2));
-        assert_eq!(backoff(3), time::Duration::minutes(8));
-        assert_eq!(backoff(MAX_ATTEMPTS), time::Duration::hours(6));
     }
 }

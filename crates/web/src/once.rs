@@ -12,7 +12,8 @@ use axum::extract::{Request, State};
 use axum::http::{header, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use linkwork_store::FormClaim;
+use linkwork_app::once;
+use linkwork_app::store::FormClaim;
 
 /// Marks a successful answer to a post that saved nothing (a confirmation page asking "are you
 /// sure?"): its key is freed like a form returned with errors, so the form can be sent again.
@@ -60,8 +61,7 @@ pub async fn once_per_form(State(state): State<AppState>, request: Request, next
     let Some(key) = form_key(&bytes) else {
         return next.run(Request::from_parts(parts, Body::from(bytes))).await;
     };
-    let hash = crate::auth::hash_secret(&key);
-    match state.store.claim_form(&hash, time::OffsetDateTime::now_utc()).await {
+    match once::claim(&*state.store, &key).await {
         Ok(FormClaim::Done(location)) if location.is_empty() => return already_sent(),
         Ok(FormClaim::Done(location)) => return Redirect::to(&location).into_response(),
         Ok(FormClaim::InProgress) => return still_saving(),
@@ -76,11 +76,11 @@ pub async fn once_per_form(State(state): State<AppState>, request: Request, next
     let location = response.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let nothing_saved = response.extensions().get::<NothingSaved>().is_some();
     let outcome = match (response.status(), location) {
-        _ if nothing_saved => state.store.release_form(&hash).await,
+        _ if nothing_saved => once::release(&*state.store, &key).await,
         // Signing in again is not a result of the form: it may be sent once signed in.
-        (s, Some(l)) if s.is_redirection() && !l.starts_with("/login") => state.store.finish_form(&hash, &l).await,
-        (s, _) if s.is_success() => state.store.finish_form(&hash, "").await,
-        _ => state.store.release_form(&hash).await,
+        (s, Some(l)) if s.is_redirection() && !l.starts_with("/login") => once::finish(&*state.store, &key, &l).await,
+        (s, _) if s.is_success() => once::finish(&*state.store, &key, "").await,
+        _ => once::release(&*state.store, &key).await,
     };
     if let Err(e) = outcome {
         tracing::warn!(error = %e, "could not record a form's one-time key");

@@ -1,7 +1,7 @@
 //! A small in-memory sliding-window limiter, for the public self-referral form (per address). Per
 //! server process: with several app servers behind a load balancer each applies its own limit,
 //! which still bounds abuse; a shared limiter belongs at the proxy. (The sign-in lockout is not
-//! this: it must hold across processes, so it lives in the database: `auth::lockout`.)
+//! this: it must hold across processes, so it lives in the database: `linkwork_app::accounts::lockout`.)
 
 use std::collections::{HashMap, VecDeque};
 use std::hash::Hash;

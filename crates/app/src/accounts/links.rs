@@ -6,7 +6,7 @@
 use super::{hash_secret, random_secret};
 use crate::AppError;
 use linkwork_domain::access::Role;
-use linkwork_store::{AuditActor, LinkEmail, NewPasswordLink, NewUser, PasswordLinkPurpose, Store, User};
+use crate::store::{AuditActor, LinkEmail, NewPasswordLink, NewUser, PasswordLink, PasswordLinkPurpose, Store, User, NO_PASSWORD};
 use time::{Duration, OffsetDateTime};
 
 /// How long a reset link works.
@@ -84,10 +84,25 @@ pub async fn invite(store: &dyn Store, who: &AuditActor, invitation: &Invitation
     let user = NewUser {
         email: invitation.email.to_owned(),
         display_name: invitation.display_name.to_owned(),
-        password_hash: linkwork_store::NO_PASSWORD.to_owned(),
+        password_hash: NO_PASSWORD.to_owned(),
         role: invitation.role,
         org_id: invitation.org_id.to_owned(),
     };
     let id = store.invite_user(who, &user, &new).await?;
     Ok((id, issued))
+}
+
+/// The usable link whose secret is `token` (not used, not replaced, not expired, its account active).
+pub async fn usable_link(store: &dyn Store, token: &str) -> Result<Option<PasswordLink>, AppError> {
+    Ok(store.password_link(&hash_secret(token), OffsetDateTime::now_utc()).await?)
+}
+
+/// Sets the password (already checked) through the link whose secret is `token`, once: the
+/// account's sessions end and the sign-in lockout on its address is lifted. `None` if the link is
+/// not usable.
+pub async fn use_link(store: &dyn Store, token: &str, password: &str) -> Result<Option<User>, AppError> {
+    let hash = super::hash_password_blocking(password.to_owned()).await?;
+    let Some(user) = store.use_password_link(&hash_secret(token), &hash, OffsetDateTime::now_utc()).await? else { return Ok(None) };
+    super::lockout::password_changed(store, &user.email).await?;
+    Ok(Some(user))
 }

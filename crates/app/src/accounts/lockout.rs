@@ -8,7 +8,7 @@
 //! each within [`WINDOW`]. While either is reached, sign-in for that address is refused without
 //! checking the password; setting a new password through a link lifts the lock.
 
-use linkwork_store::{Store, StoreError};
+use crate::store::{Store, StoreError};
 use std::net::IpAddr;
 use time::{Duration, OffsetDateTime};
 

@@ -1,9 +1,12 @@
 //! Accounts: passwords (argon2, checked evenly so timing does not tell whether an account
 //! exists), the sign-in lockout kept in the database, single-use links to set a password, and
-//! the secrets behind sessions and API tokens (only their hashes are stored).
+//! the secrets behind sessions and API tokens (only their hashes are stored), signing in
+//! ([`sessions`]) and administering accounts and tokens ([`admin`]).
 
+pub mod admin;
 pub mod links;
 pub mod lockout;
+pub mod sessions;
 mod password;
 
 pub use password::{check_new_password, hash_password, hash_password_blocking, verify_password, verify_password_evenly_blocking};
@@ -34,7 +37,7 @@ pub fn constant_time_eq(a: &str, b: &str) -> bool {
 pub use links::when as format_when;
 
 /// After a password is set outside the web (the command line): lifts the sign-in lockout.
-pub async fn clear_lockout(store: &dyn linkwork_store::Store, email: &str) -> Result<(), linkwork_store::StoreError> {
+pub async fn clear_lockout(store: &dyn crate::store::Store, email: &str) -> Result<(), crate::store::StoreError> {
     lockout::password_changed(store, email).await
 }
 

@@ -1,8 +1,9 @@
 //! Who is asking. Browser users sign in with a password (or, when configured, through an OpenID
 //! Connect provider: `oidc`) and get a session cookie; API clients send a bearer token issued with
 //! `linkwork token create`, which expires and can be revoked. Both become an [`Actor`] (role and
-//! organisation), which the access rules in `linkwork_domain::access` judge. Failed sign-ins lock
-//! out in the database (`lockout`); passwords are set through single-use links (`links`).
+//! organisation), which the access rules in `linkwork_domain::access` judge. Signing in, the lockout
+//! and sessions are decided in `linkwork_app::accounts::sessions`; passwords are set through
+//! single-use links (`links`).
 
 mod checked_form;
 pub mod oidc;
@@ -10,10 +11,10 @@ mod session;
 mod token;
 
 pub use oidc::{Oidc, OidcSettings};
-pub use linkwork_app::accounts::{check_new_password, hash_password_blocking, links, lockout, verify_password_evenly_blocking};
+pub use linkwork_app::accounts::{check_new_password, links};
 pub use session::{cookie, form_csrf_cookie, oidc_flow_cookie, session_cookie, clear_session_cookie, CurrentUser, FORM_CSRF_COOKIE, SESSION_COOKIE, SESSION_HOURS};
 pub use token::ApiClient;
 pub use checked_form::{CheckedForm, CheckedPublicForm};
 
 
-pub use linkwork_app::accounts::{constant_time_eq, hash_secret, random_secret};
+pub use linkwork_app::accounts::{constant_time_eq, random_secret};

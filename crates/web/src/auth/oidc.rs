@@ -6,11 +6,11 @@
 //! database can finish the sign-in. The e-mail claim is taken from the ID token or, when the
 //! provider keeps it out of the ID token, from its user info endpoint (subject checked).
 //!
-//! Who may sign in is decided here and nowhere else: the identity must match an existing, active
-//! account, by the identity it was linked to (issuer and subject) or, the first time, by a
-//! verified e-mail claim. Accounts are never created from a sign-in.
+//! Who may sign in is decided in one place, `linkwork_app::accounts::sessions`: the identity must
+//! match an existing, active account, by the identity it was linked to (issuer and subject) or,
+//! the first time, by a verified e-mail claim. Accounts are never created from a sign-in.
 
-use linkwork_store::{Store, User};
+use linkwork_app::store::{Store, User};
 use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata, CoreUserInfoClaims};
 use openidconnect::url::Url;
 use openidconnect::{
@@ -249,39 +249,12 @@ fn error_chain(error: &dyn std::error::Error) -> String {
     text
 }
 
-/// Why an identity may not sign in (for the log; the person sees one sentence for all).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Refusal {
-    /// No account has the identity or its verified e-mail address.
-    NoAccount,
-    /// The account is deactivated.
-    Inactive,
-    /// The account is linked to another identity of the provider.
-    LinkedElsewhere,
-}
+pub use linkwork_app::accounts::sessions::Refusal;
 
-/// The active account this identity signs in as: the one linked to it, or (the first time) the
-/// one with its verified e-mail address, which is then linked to it.
-pub async fn account_for(store: &dyn Store, identity: &Identity) -> Result<Result<User, Refusal>, linkwork_store::StoreError> {
-    if let Some(account) = store.oidc_account_by_subject(&identity.issuer, &identity.subject).await? {
-        return Ok(if account.user.active { Ok(account.user) } else { Err(Refusal::Inactive) });
-    }
-    let Some(email) = &identity.verified_email else { return Ok(Err(Refusal::NoAccount)) };
-    let Some(account) = store.oidc_account_by_email(email).await? else { return Ok(Err(Refusal::NoAccount)) };
-    if !account.user.active {
-        return Ok(Err(Refusal::Inactive));
-    }
-    if account.subject.is_some() {
-        // Linked to another identity: an e-mail address moved to someone else at the provider
-        // must not take the account over.
-        return Ok(Err(Refusal::LinkedElsewhere));
-    }
-    match store.link_oidc_identity(&account.user.id, &identity.issuer, &identity.subject).await {
-        Ok(true) => Ok(Ok(account.user)),
-        Ok(false) => Ok(Err(Refusal::LinkedElsewhere)),
-        Err(linkwork_store::StoreError::Conflict(_)) => Ok(Err(Refusal::LinkedElsewhere)),
-        Err(e) => Err(e),
-    }
+/// The active account this identity signs in as (decided by
+/// [`linkwork_app::accounts::sessions::single_sign_on_account`]).
+pub async fn account_for(store: &dyn Store, identity: &Identity) -> Result<Result<User, Refusal>, linkwork_app::AppError> {
+    linkwork_app::accounts::sessions::single_sign_on_account(store, &identity.issuer, &identity.subject, identity.verified_email.as_deref()).await
 }
 
 #[cfg(test)]

@@ -1,10 +1,10 @@
-use super::{constant_time_eq, hash_secret};
+use super::constant_time_eq;
 use crate::{AppState, WebError};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::header;
 use linkwork_domain::access::{Actor, Role};
-use linkwork_store::{AuditActor, User};
+use linkwork_app::store::{AuditActor, User};
 
 pub const SESSION_COOKIE: &str = "linkwork_session";
 pub const FORM_CSRF_COOKIE: &str = "linkwork_form_csrf";
@@ -57,7 +57,7 @@ impl CurrentUser {
     /// The user whose session cookie is among `headers`, if it is a live session.
     pub async fn from_headers(headers: &axum::http::HeaderMap, state: &AppState) -> Result<Self, WebError> {
         let secret = cookie(headers, SESSION_COOKIE).ok_or(WebError::Unauthenticated)?;
-        let session = state.store.session(&hash_secret(secret), time::OffsetDateTime::now_utc()).await?.ok_or(WebError::Unauthenticated)?;
+        let session = linkwork_app::accounts::sessions::session(&*state.store, secret).await?.ok_or(WebError::Unauthenticated)?;
         Ok(CurrentUser { user: session.user, csrf_token: session.csrf_token })
     }
 }

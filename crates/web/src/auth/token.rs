@@ -1,10 +1,9 @@
-use super::hash_secret;
 use crate::{AppState, WebError};
 use axum::extract::FromRequestParts;
 use axum::http::header;
 use axum::http::request::Parts;
 use linkwork_domain::access::Actor;
-use linkwork_store::AuditActor;
+use linkwork_app::store::AuditActor;
 
 /// A JSON API client, identified by `Authorization: Bearer <token>`. Revoked and expired tokens
 /// are refused (401).
@@ -30,7 +29,7 @@ impl FromRequestParts<AppState> for ApiClient {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .ok_or(WebError::Unauthenticated)?;
-        let record = state.store.api_token(&hash_secret(token.trim())).await.map_err(WebError::from)?.ok_or(WebError::Unauthenticated)?;
+        let record = linkwork_app::accounts::sessions::api_client(&*state.store, token).await.map_err(WebError::from)?.ok_or(WebError::Unauthenticated)?;
         Ok(ApiClient { token_id: record.id, actor: Actor { org_id: record.org_id, role: record.role } })
     }
 }

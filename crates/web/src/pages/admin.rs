@@ -1,10 +1,12 @@
 //! Administrators' pages (`/admin`): users (list with filters, invite, deactivate, reactivate,
 //! send a password link, sign out everywhere) and API tokens (list, revoke). Administrators only
 //! (`Role::manages_accounts`). High-impact actions ask for confirmation on a page of their own
-//! first; every change is audited by the store in the transaction that makes it.
+//! first. The access check and the operations are `linkwork_app::accounts::admin` (shared with
+//! the command line); every change is audited by the store in the transaction that makes it.
 
 use crate::auth::CheckedForm;
 use super::{page, render};
+use linkwork_app::accounts::admin::{self as accounts, Administrator};
 use linkwork_app::accounts::links::{self, Invitation, IssuedLink};
 use crate::auth::CurrentUser;
 use linkwork_app::forms::{FieldError, Fields};
@@ -17,7 +19,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use linkwork_domain::access::{OrgKind, Role};
 use linkwork_domain::casework::intake::EmailAddress;
-use linkwork_store::{ApiTokenInfo, TokenStatus, User, UserFilter};
+use linkwork_app::store::{ApiTokenInfo, TokenStatus, User, UserFilter};
 use std::collections::HashMap;
 use time::OffsetDateTime;
 
@@ -39,13 +41,9 @@ pub fn routes() -> Routes {
         .post("/admin/tokens/{id}/revoke", revoke)
 }
 
-/// The one access check of this area.
-fn admin(user: &CurrentUser) -> Result<(), WebError> {
-    if user.role().manages_accounts() {
-        Ok(())
-    } else {
-        Err(WebError::Forbidden)
-    }
+/// The one access check of this area (decided by the use case).
+fn admin(user: &CurrentUser) -> Result<Administrator, WebError> {
+    Ok(Administrator::user(&user.actor(), &user.audit())?)
 }
 
 /// How many users one list shows (filters narrow it).
@@ -71,7 +69,7 @@ fn filter_value(q: &HashMap<String, String>, name: &str) -> Option<String> {
 async fn org_choices(state: &AppState) -> Result<Vec<Choice>, WebError> {
     let mut choices = Vec::new();
     for kind in OrgKind::ALL {
-        for org in state.store.orgs(*kind, None).await? {
+        for org in linkwork_app::orgs::orgs(&*state.store, *kind, None).await? {
             choices.push(Choice::new(org.id, format!("{} ({})", org.name, kind.label())));
         }
     }
@@ -107,7 +105,7 @@ struct UsersView {
 }
 
 async fn users(State(state): State<AppState>, user: CurrentUser, Query(q): Query<HashMap<String, String>>) -> Result<Html<String>, WebError> {
-    admin(&user)?;
+    let by = admin(&user)?;
     let filter = UserFilter {
         text: filter_value(&q, "q"),
         role: filter_value(&q, "role").and_then(|r| Role::parse(&r).ok()),
@@ -119,7 +117,7 @@ async fn users(State(state): State<AppState>, user: CurrentUser, Query(q): Query
         },
         limit: LIST_LIMIT + 1,
     };
-    let mut found = state.store.list_users(&filter).await?;
+    let mut found = accounts::list_users(&*state.store, &by, &filter).await?;
     let truncated = found.len() as i64 > LIST_LIMIT;
     found.truncate(LIST_LIMIT as usize);
     let rows = found
@@ -164,15 +162,15 @@ struct UserView {
 }
 
 /// The user `id`, or "not found".
-async fn target(state: &AppState, id: &str) -> Result<User, WebError> {
-    state.store.user(id).await?.ok_or(WebError::NotFound)
+async fn target(state: &AppState, by: &Administrator, id: &str) -> Result<User, WebError> {
+    Ok(accounts::user(&*state.store, by, id).await?)
 }
 
 async fn user_page(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, Query(q): Query<HashMap<String, String>>) -> Result<Html<String>, WebError> {
-    admin(&user)?;
-    let u = target(&state, &id).await?;
-    let org = state.store.org(&u.org_id).await?.map(|o| o.name).unwrap_or_default();
-    let sessions = state.store.live_sessions(&u.id, OffsetDateTime::now_utc()).await?;
+    let by = admin(&user)?;
+    let u = target(&state, &by, &id).await?;
+    let org = linkwork_app::orgs::org_name(&*state.store, &u.org_id).await?;
+    let sessions = accounts::live_sessions(&*state.store, &by, &u.id).await?;
     let page = page(&state, &user, &u.display_name, "/admin/users").await?.with_back("/admin/users", "Back to users").with_notice(notice(q.get("notice").map(String::as_str)));
     let is_self = u.id == user.user.id;
     render(&UserView { page, role: u.role.label(), org, sessions, is_self, u })
@@ -211,8 +209,8 @@ struct ConfirmView {
 }
 
 async fn confirm(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, action: UserAction) -> Result<Html<String>, WebError> {
-    admin(&user)?;
-    let u = target(&state, &id).await?;
+    let by = admin(&user)?;
+    let u = target(&state, &by, &id).await?;
     let who = format!("{} ({})", u.display_name, u.email);
     let (heading, explanation, button, warning) = match action {
         UserAction::Deactivate => (
@@ -263,31 +261,27 @@ fn show_link(page: Page, heading: String, u_name: &str, u_email: &str, u_id: &st
 }
 
 async fn act(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, _form: CheckedForm, action: UserAction) -> Result<Response, WebError> {
-    admin(&user)?;
-    let u = target(&state, &id).await?;
-    let who = user.audit();
+    let by = admin(&user)?;
+    let u = target(&state, &by, &id).await?;
     let done = |code: &str| -> Result<Response, WebError> { Ok(Redirect::to(&format!("/admin/users/{}?notice={code}", u.id)).into_response()) };
     match action {
         UserAction::Deactivate => {
-            if u.id == user.user.id {
-                return Err(WebError::Conflict("You cannot deactivate your own account: ask another administrator".into()));
-            }
-            state.store.set_user_active(&who, &u.id, false).await?;
+            accounts::set_active(&*state.store, &by, &u, false).await?;
             tracing::info!(user_id = %u.id, by = %user.user.id, "account deactivated");
             done("deactivated")
         }
         UserAction::Reactivate => {
-            state.store.set_user_active(&who, &u.id, true).await?;
+            accounts::set_active(&*state.store, &by, &u, true).await?;
             tracing::info!(user_id = %u.id, by = %user.user.id, "account reactivated");
             done("reactivated")
         }
         UserAction::SignOut => {
-            state.store.end_sessions(&who, &u.id).await?;
+            accounts::end_sessions(&*state.store, &by, &u.id).await?;
             tracing::info!(user_id = %u.id, by = %user.user.id, "signed out everywhere by an administrator");
             done("signed_out")
         }
         UserAction::ResetPassword => {
-            let link = links::reset_password(&*state.store, &who, &u, &state.config.public_url, state.config.email_enabled).await?;
+            let link = accounts::reset_password(&*state.store, &by, &u, &state.config.public_url, state.config.email_enabled).await?;
             tracing::info!(user_id = %u.id, by = %user.user.id, emailed = link.emailed, "password link made");
             if link.emailed {
                 return done("emailed");
@@ -322,7 +316,7 @@ async fn invite_form(State(state): State<AppState>, user: CurrentUser) -> Result
 }
 
 async fn invite(State(state): State<AppState>, user: CurrentUser, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
-    admin(&user)?;
+    let by = admin(&user)?;
     let mut errors = Vec::new();
     let email = EmailAddress::parse(f.get("email")).map_err(|e| errors.push(field_error(e))).ok();
     let name = f.get("name").trim();
@@ -337,7 +331,7 @@ async fn invite(State(state): State<AppState>, user: CurrentUser, CheckedForm(f)
             errors.push(FieldError { field: "org".into(), message: "Select the organisation they work for".into() });
             None
         }
-        id => state.store.org(id).await?.or_else(|| {
+        id => linkwork_app::orgs::org(&*state.store, id).await?.or_else(|| {
             errors.push(FieldError { field: "org".into(), message: "Select the organisation they work for".into() });
             None
         }),
@@ -351,7 +345,7 @@ async fn invite(State(state): State<AppState>, user: CurrentUser, CheckedForm(f)
         return invite_page(&state, &user, FormState::new(f, errors), StatusCode::UNPROCESSABLE_ENTITY).await;
     };
     let invitation = Invitation { email: email.as_str(), display_name: name, role, org_id: &org.id, org_name: &org.name };
-    let (id, link) = match links::invite(&*state.store, &user.audit(), &invitation, &state.config.public_url, state.config.email_enabled).await {
+    let (id, link) = match accounts::invite(&*state.store, &by, &invitation, &state.config.public_url, state.config.email_enabled).await {
         Ok(done) => done,
         Err(linkwork_app::AppError::Conflict(_)) => {
             let message = "An account with this email address already exists: find it in the list of users and send it a password link instead".to_owned();
@@ -412,11 +406,11 @@ fn token_row(t: &ApiTokenInfo, now: OffsetDateTime) -> TokenRow {
 }
 
 async fn tokens(State(state): State<AppState>, user: CurrentUser, Query(q): Query<HashMap<String, String>>) -> Result<Html<String>, WebError> {
-    admin(&user)?;
+    let by = admin(&user)?;
     let now = OffsetDateTime::now_utc();
     let wanted = filter_value(&q, "status").and_then(|s| TokenStatus::parse(&s));
     let org = filter_value(&q, "org");
-    let rows = state.store.api_tokens(org.as_deref()).await?.iter().filter(|t| wanted.is_none_or(|w| t.status(now) == w)).map(|t| token_row(t, now)).collect();
+    let rows = accounts::api_tokens(&*state.store, &by, org.as_deref(), wanted, now).await?.iter().map(|t| token_row(t, now)).collect();
     let values: Vec<(String, String)> = ["status", "org"].iter().filter_map(|k| q.get(*k).map(|v| ((*k).to_owned(), v.clone()))).collect();
     let page = page(&state, &user, "API tokens", "/admin/tokens").await?.with_notice(notice(q.get("notice").map(String::as_str)));
     render(&TokensView {
@@ -429,8 +423,8 @@ async fn tokens(State(state): State<AppState>, user: CurrentUser, Query(q): Quer
 }
 
 async fn confirm_revoke(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> Result<Html<String>, WebError> {
-    admin(&user)?;
-    let t = state.store.api_token_info(&id).await?.ok_or(WebError::NotFound)?;
+    let by = admin(&user)?;
+    let t = accounts::api_token(&*state.store, &by, &id).await?;
     let heading = format!("Revoke the token \"{}\"?", t.label.as_deref().unwrap_or("(no label)"));
     let explanation = vec![
         format!("It acts for {} as {}. Every system using it gets \"401 Unauthorized\" from now on.", t.org_name, t.role.label().to_lowercase()),
@@ -441,8 +435,8 @@ async fn confirm_revoke(State(state): State<AppState>, user: CurrentUser, Path(i
 }
 
 async fn revoke(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, CheckedForm(_): CheckedForm) -> Result<Response, WebError> {
-    admin(&user)?;
-    state.store.revoke_api_token(&user.audit(), &id).await?;
+    let by = admin(&user)?;
+    accounts::revoke_api_token(&*state.store, &by, &id).await?;
     tracing::info!(token_id = %id, by = %user.user.id, "token revoked");
     Ok(Redirect::to("/admin/tokens?notice=revoked").into_response())
 }

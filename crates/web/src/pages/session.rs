@@ -4,7 +4,8 @@
 use crate::auth::CheckedPublicForm;
 use super::{page, render};
 use crate::auth::CheckedForm;
-use crate::auth::{self, lockout, CurrentUser};
+use crate::auth::{self, CurrentUser};
+use linkwork_app::accounts::{links, sessions};
 use linkwork_app::forms::{FieldError, Fields};
 use crate::routes::Routes;
 use crate::views::{ErrorView, FormState, LoginView, Page};
@@ -14,9 +15,8 @@ use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{AppendHeaders, Html, IntoResponse, Redirect, Response};
 use linkwork_domain::access::Role;
-use linkwork_store::{PasswordLinkPurpose, User};
+use linkwork_app::store::{PasswordLinkPurpose, User};
 use std::collections::HashMap;
-use time::OffsetDateTime;
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -78,9 +78,7 @@ async fn login_form(State(state): State<AppState>, Query(q): Query<HashMap<Strin
 
 /// Starts a 12-hour session for `user` and sends them to their home page.
 async fn start_session(state: &AppState, user: &User, extra_cookie: Option<String>) -> Result<Response, WebError> {
-    let secret = auth::random_secret();
-    let expires = OffsetDateTime::now_utc() + time::Duration::hours(auth::SESSION_HOURS);
-    state.store.create_session(&auth::hash_secret(&secret), &user.id, &auth::random_secret(), expires).await?;
+    let secret = sessions::start_session(&*state.store, user, auth::SESSION_HOURS).await?;
     tracing::info!(user_id = %user.id, "signed in");
     let mut cookies = vec![(header::SET_COOKIE, auth::session_cookie(&secret, state.config.secure_cookies))];
     cookies.extend(extra_cookie.map(|c| (header::SET_COOKIE, c)));
@@ -96,22 +94,12 @@ async fn login(State(state): State<AppState>, ConnectInfo(addr): ConnectInfo<std
     if f.get("password").is_empty() {
         errors.push(FieldError { field: "password".into(), message: "Enter your password".into() });
     }
-    let now = OffsetDateTime::now_utc();
-    if errors.is_empty() && lockout::is_locked(&*state.store, email, addr.ip(), now).await? {
-        // Refused without checking the password, whether or not the address has an account.
-        errors.push(FieldError { field: "email".into(), message: "Too many attempts to sign in. Wait 15 minutes and try again, or ask your administrator to reset your password".into() });
-    } else if errors.is_empty() {
-        let credentials = state.store.user_credentials(email).await?;
-        // The same argon2 work whether the account exists, is deactivated or has no password.
-        let stored = credentials.as_ref().map(|c| c.password_hash.clone());
-        let matches = auth::verify_password_evenly_blocking(f.get("password").to_owned(), stored).await?;
-        match credentials.filter(|c| matches && c.user.active) {
-            Some(c) => {
-                lockout::signed_in(&*state.store, email, addr.ip()).await?;
-                return start_session(&state, &c.user, None).await;
-            }
-            None => {
-                lockout::record_failure(&*state.store, email, addr.ip(), now).await?;
+    if errors.is_empty() {
+        match sessions::sign_in(&*state.store, email, f.get("password"), addr.ip()).await? {
+            sessions::SignIn::Account(user) => return start_session(&state, &user, None).await,
+            // Refused without checking the password, whether or not the address has an account.
+            sessions::SignIn::Locked => errors.push(FieldError { field: "email".into(), message: "Too many attempts to sign in. Wait 15 minutes and try again, or ask your administrator to reset your password".into() }),
+            sessions::SignIn::Refused => {
                 tracing::warn!("failed sign-in");
                 errors.push(FieldError { field: "email".into(), message: "The email address or password is not right".into() });
             }
@@ -123,7 +111,7 @@ async fn login(State(state): State<AppState>, ConnectInfo(addr): ConnectInfo<std
 
 async fn logout(State(state): State<AppState>, headers: HeaderMap, _user: CurrentUser, CheckedForm(_): CheckedForm) -> Result<Response, WebError> {
     if let Some(secret) = crate::auth::cookie(&headers, crate::auth::SESSION_COOKIE) {
-        state.store.delete_session(&auth::hash_secret(secret)).await?;
+        sessions::end_session(&*state.store, secret).await?;
     }
     Ok(([(header::SET_COOKIE, auth::clear_session_cookie(state.config.secure_cookies))], Redirect::to("/login")).into_response())
 }
@@ -185,14 +173,14 @@ struct AccountView {
 
 async fn account(State(state): State<AppState>, user: CurrentUser) -> Result<Html<String>, WebError> {
     let page = page(&state, &user, "Your account", "").await?;
-    let org = state.store.org(&user.user.org_id).await?.map(|o| o.name).unwrap_or_default();
-    let sessions = state.store.live_sessions(&user.user.id, OffsetDateTime::now_utc()).await?;
+    let org = linkwork_app::orgs::org_name(&*state.store, &user.user.org_id).await?;
+    let sessions = sessions::own_live_sessions(&*state.store, &user.user).await?;
     render(&AccountView { page, email: user.user.email.clone(), role: user.role().label(), org, sessions })
 }
 
 /// Ends every session of the signed-in user, this one included.
 async fn sign_out_everywhere(State(state): State<AppState>, user: CurrentUser, CheckedForm(_): CheckedForm) -> Result<Response, WebError> {
-    state.store.end_sessions(&user.audit(), &user.user.id).await?;
+    sessions::sign_out_everywhere(&*state.store, &user.user).await?;
     Ok(([(header::SET_COOKIE, auth::clear_session_cookie(state.config.secure_cookies))], Redirect::to("/login?notice=signed_out_everywhere")).into_response())
 }
 
@@ -218,7 +206,7 @@ fn link_not_usable() -> Result<Response, WebError> {
 }
 
 async fn password_page(state: &AppState, token: &str, form: FormState, status: StatusCode) -> Result<Response, WebError> {
-    let Some(link) = state.store.password_link(&auth::hash_secret(token), OffsetDateTime::now_utc()).await? else { return link_not_usable() };
+    let Some(link) = links::usable_link(&*state.store, token).await? else { return link_not_usable() };
     let heading = match link.purpose {
         PasswordLinkPurpose::Invitation => "Choose your password",
         PasswordLinkPurpose::Reset => "Set a new password",
@@ -252,10 +240,8 @@ async fn set_password(State(state): State<AppState>, Path(token): Path<String>, 
     if !errors.is_empty() {
         return password_page(&state, &token, FormState::new(Fields::default(), errors), StatusCode::UNPROCESSABLE_ENTITY).await;
     }
-    let hash = auth::hash_password_blocking(password.to_owned()).await?;
-    match state.store.use_password_link(&auth::hash_secret(&token), &hash, OffsetDateTime::now_utc()).await? {
+    match links::use_link(&*state.store, &token, password).await? {
         Some(user) => {
-            lockout::password_changed(&*state.store, &user.email).await?;
             tracing::info!(user_id = %user.id, "password set through a link");
             Ok(Redirect::to("/login?notice=password_set").into_response())
         }
