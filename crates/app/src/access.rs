@@ -3,6 +3,7 @@
 //! `NotFound` like an unknown id, so ids cannot be probed. The rules themselves are
 //! `linkwork_domain::access`; this applies them to what the store holds.
 
+use linkwork_domain::ids::ReferralId;
 use crate::AppError;
 use linkwork_domain::access::{Actor, Role};
 use linkwork_store::{PartnerReferral, ReferralHeader, Store};
@@ -10,7 +11,7 @@ use linkwork_store::{PartnerReferral, ReferralHeader, Store};
 /// The header of a referral this actor may work on. A role that does no casework is refused
 /// before the id is looked up (the same 403 for a real id as for a made-up one); another
 /// service's referral answers `NotFound`, like an unknown id, so ids cannot be probed.
-pub async fn casework_referral(store: &dyn Store, actor: &Actor, referral_id: &str) -> Result<ReferralHeader, AppError> {
+pub async fn casework_referral(store: &dyn Store, actor: &Actor, referral_id: &ReferralId) -> Result<ReferralHeader, AppError> {
     require_casework(actor)?;
     let header = store.referral_header(referral_id).await?.ok_or(AppError::NotFound)?;
     if !actor.may_access_casework(&header.service_org_id) {
@@ -21,7 +22,7 @@ pub async fn casework_referral(store: &dyn Store, actor: &Actor, referral_id: &s
 
 /// The header of a referral this actor may change: as [`casework_referral`], and refused while
 /// the person's record is restricted (UK GDPR article 18).
-pub async fn casework_change(store: &dyn Store, actor: &Actor, referral_id: &str) -> Result<ReferralHeader, AppError> {
+pub async fn casework_change(store: &dyn Store, actor: &Actor, referral_id: &ReferralId) -> Result<ReferralHeader, AppError> {
     let header = casework_referral(store, actor, referral_id).await?;
     if header.restricted {
         return Err(AppError::Conflict("This person's record is restricted at their request: it cannot be changed until a manager lifts the restriction".into()));

@@ -2,6 +2,7 @@
 //! domain values, apply the access rules, check the lifecycle, and call the store. Keeping them
 //! here means a rule is enforced once for both interfaces.
 
+use linkwork_domain::ids::ReferralId;
 use crate::forms::{Checker, Fields};
 use crate::AppError;
 use linkwork_domain::access::{Actor, OrgKind, Role};
@@ -186,14 +187,14 @@ async fn check_likely_duplicate(store: &dyn Store, actor: &Actor, referral: &New
 }
 
 /// Accepts a new referral onto the caseload of `worker_id` (the signed-in link worker, if any).
-pub async fn accept(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str, worker_id: Option<String>) -> Result<(), AppError> {
+pub async fn accept(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &ReferralId, worker_id: Option<String>) -> Result<(), AppError> {
     let header = casework_change(store, actor, referral_id).await?;
     header.status.accept()?;
     store.change_referral(who, referral_id, header.status, &ReferralChange::Accept { on: today(), worker_id }).await?;
     Ok(())
 }
 
-pub async fn decline(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str, f: &Fields) -> Result<(), AppError> {
+pub async fn decline(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &ReferralId, f: &Fields) -> Result<(), AppError> {
     let header = casework_change(store, actor, referral_id).await?;
     let reason = DeclineReason::parse(f.get("decline_reason"))?;
     header.status.decline()?;
@@ -202,7 +203,7 @@ pub async fn decline(store: &dyn Store, actor: &Actor, who: &AuditActor, referra
     Ok(())
 }
 
-pub async fn record_conversation(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str, f: &Fields) -> Result<String, AppError> {
+pub async fn record_conversation(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &ReferralId, f: &Fields) -> Result<String, AppError> {
     let header = casework_change(store, actor, referral_id).await?;
     header.status.require_active()?;
     let today = today();
@@ -238,7 +239,7 @@ fn review_field(i: usize) -> &'static str {
     ["review_0", "review_1", "review_2"].get(i).copied().unwrap_or("review_0")
 }
 
-pub async fn add_contact(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str, f: &Fields) -> Result<String, AppError> {
+pub async fn add_contact(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &ReferralId, f: &Fields) -> Result<String, AppError> {
     let header = casework_change(store, actor, referral_id).await?;
     header.status.require_active()?;
     let mut c = Checker::default();
@@ -262,7 +263,7 @@ pub async fn add_contact(store: &dyn Store, actor: &Actor, who: &AuditActor, ref
     }
 }
 
-pub async fn add_measure(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str, instrument: Instrument, f: &Fields) -> Result<String, AppError> {
+pub async fn add_measure(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &ReferralId, instrument: Instrument, f: &Fields) -> Result<String, AppError> {
     let header = casework_change(store, actor, referral_id).await?;
     let mut c = Checker::default();
     let timepoint = c.check(Timepoint::parse(f.get("timepoint")));
@@ -297,7 +298,7 @@ pub async fn add_measure(store: &dyn Store, actor: &Actor, who: &AuditActor, ref
     }
 }
 
-pub async fn refer_onward(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str, f: &Fields) -> Result<String, AppError> {
+pub async fn refer_onward(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &ReferralId, f: &Fields) -> Result<String, AppError> {
     let header = casework_change(store, actor, referral_id).await?;
     header.status.require_active()?;
     let mut c = Checker::default();
@@ -324,7 +325,7 @@ pub async fn refer_onward(store: &dyn Store, actor: &Actor, who: &AuditActor, re
         (Some(service), Some(note)) => {
             // The id is chosen here so that the provider's notification, written in the same
             // transaction, can link to the referral.
-            let onward = NewOnward { id: linkwork_store::new_id(), referral_id: referral_id.to_owned(), service_id: service.id.clone(), sent_on: today(), note: note.into_option() };
+            let onward = NewOnward { id: linkwork_store::new_id(), referral_id: referral_id.to_string(), service_id: service.id.clone(), sent_on: today(), note: note.into_option() };
             let notify = [crate::onward_loop::sent_notification(&onward.id, &service.org_id, &service.name)];
             Ok(store.send_onward(who, &onward, &notify).await?)
         }
@@ -333,7 +334,7 @@ pub async fn refer_onward(store: &dyn Store, actor: &Actor, who: &AuditActor, re
 }
 
 /// Discharges after the walk-through (closing measures, goal review): see `crate::corrections`.
-pub async fn discharge(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str, f: &Fields) -> Result<(), AppError> {
+pub async fn discharge(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &ReferralId, f: &Fields) -> Result<(), AppError> {
     crate::corrections::discharge(store, actor, who, referral_id, f).await
 }
 
@@ -366,14 +367,14 @@ pub async fn measures_due_by_referral(store: &dyn Store, service_org_id: &str, w
 /// A person's whole record through a referral the actor works on: access is checked first (a role
 /// without casework is refused, another service's referral is not found), and the store audits
 /// the read as `referral.read`.
-pub async fn referral_record(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str) -> Result<linkwork_store::ReferralRecord, AppError> {
+pub async fn referral_record(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &ReferralId) -> Result<linkwork_store::ReferralRecord, AppError> {
     crate::access::casework_referral(store, actor, referral_id).await?;
     store.referral_record(who, referral_id).await?.ok_or(AppError::NotFound)
 }
 
 /// As [`referral_record`], for a form about the person while they are on the caseload: a closed
 /// referral is refused before anything is read.
-pub async fn active_record(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str) -> Result<linkwork_store::ReferralRecord, AppError> {
+pub async fn active_record(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &ReferralId) -> Result<linkwork_store::ReferralRecord, AppError> {
     let header = crate::access::casework_referral(store, actor, referral_id).await?;
     header.status.require_active()?;
     store.referral_record(who, referral_id).await?.ok_or(AppError::NotFound)
@@ -397,7 +398,7 @@ pub struct RecordPage {
 }
 
 /// A referral's page for a casework user of its service (the record read is audited).
-pub async fn record_page(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str) -> Result<RecordPage, AppError> {
+pub async fn record_page(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &ReferralId) -> Result<RecordPage, AppError> {
     let record = referral_record(store, actor, who, referral_id).await?;
     let referred_by = match &record.referral.referred_by_org_id {
         Some(org) => store.org(org).await?.map(|o| o.name),

@@ -3,6 +3,7 @@
 //! partner, and the one place a partner is given contact details ([`for_partner`]), only while
 //! the person's consent to share with the partner's organisation stands.
 
+use linkwork_domain::ids::ReferralId;
 use crate::access::{casework_change, casework_referral};
 use crate::casework::parse_contact;
 use crate::clock::today;
@@ -26,7 +27,7 @@ pub struct ContactRecord {
 
 /// Reads the person's contact details through a referral the actor works on (audited as
 /// `person.read_contact`).
-pub async fn read(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str) -> Result<ContactRecord, AppError> {
+pub async fn read(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &ReferralId) -> Result<ContactRecord, AppError> {
     let header = casework_referral(store, actor, referral_id).await?;
     let (_, held) = store.person_details(&header.person_id).await?.ok_or(AppError::NotFound)?;
     store.record_read(who, &ReadAudit::one("person.read_contact", "person", &header.person_id, &header.person_id)).await?;
@@ -37,7 +38,7 @@ pub async fn read(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_i
 
 /// Changes the person's contact details and postcode (every change kept in their details history
 /// with the link worker's name); refused while the record is restricted. Returns how many changed.
-pub async fn change(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str, f: &Fields) -> Result<usize, AppError> {
+pub async fn change(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &ReferralId, f: &Fields) -> Result<usize, AppError> {
     let header = casework_change(store, actor, referral_id).await?;
     let mut c = Checker::default();
     let postcode = c.check(Postcode::parse(f.get("postcode")));
@@ -50,7 +51,7 @@ pub async fn change(store: &dyn Store, actor: &Actor, who: &AuditActor, referral
 
 /// The person no longer wants the partner organisation `org_id` (a form field) to have their
 /// details: its staff are told to contact the link worker from now on.
-pub async fn withdraw_sharing(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str, f: &Fields) -> Result<(), AppError> {
+pub async fn withdraw_sharing(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &ReferralId, f: &Fields) -> Result<(), AppError> {
     casework_change(store, actor, referral_id).await?;
     let org_id = f.get("org_id").trim();
     let standing = store.sharing_consents(referral_id).await?.into_iter().any(|s| s.org_id == org_id && s.withdrawn_on.is_none());

@@ -3,6 +3,7 @@
 //! walk-through (closing measures, goal review, a reason that agrees with it). Access rules as in
 //! `casework`; every rule about what may be corrected lives in the domain.
 
+use linkwork_domain::ids::ReferralId;
 use crate::access::{casework_change, partner_referral};
 use crate::clock::today;
 use crate::forms::{Checker, FieldError, Fields};
@@ -23,7 +24,7 @@ use time::{Date, OffsetDateTime};
 
 /// Reopens a declined referral (back to triage) with the link worker's reason (`reopen_reason`):
 /// a link worker or manager of the service, within the domain's window after the decline.
-pub async fn reopen(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str, f: &Fields) -> Result<(), AppError> {
+pub async fn reopen(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &ReferralId, f: &Fields) -> Result<(), AppError> {
     let header = casework_change(store, actor, referral_id).await?;
     let closure = store.referral_closure(referral_id).await?.ok_or(AppError::NotFound)?;
     header.status.reopen(closure.declined_on, today())?;
@@ -135,7 +136,7 @@ pub struct CheckedDischarge {
 /// review; a goal already ended keeps its status when the field is not sent), each closing
 /// questionnaire not yet taken and why, and that the reason agrees with the review. Reports every
 /// problem at once.
-pub async fn check_discharge(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str, f: &Fields) -> Result<CheckedDischarge, AppError> {
+pub async fn check_discharge(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &ReferralId, f: &Fields) -> Result<CheckedDischarge, AppError> {
     let header = casework_change(store, actor, referral_id).await?;
     header.status.discharge()?;
     let r = store.referral_record(who, referral_id).await?.ok_or(AppError::NotFound)?;
@@ -191,7 +192,7 @@ pub async fn check_discharge(store: &dyn Store, actor: &Actor, who: &AuditActor,
 
 /// Discharges after the walk-through: the discharge, the needs' outcomes, the goal review and the
 /// closing questionnaires not taken, in one transaction.
-pub async fn discharge(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str, f: &Fields) -> Result<(), AppError> {
+pub async fn discharge(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &ReferralId, f: &Fields) -> Result<(), AppError> {
     let d = check_discharge(store, actor, who, referral_id, f).await?;
     let goals: Vec<(String, GoalStatus)> = d.goals.iter().map(|(id, _, s)| (id.clone(), *s)).collect();
     let discharge = ReviewedDischarge { on: today(), reason: d.reason, summary: d.summary.as_deref(), resolutions: &d.resolutions, goals: &goals, not_taken: &d.not_taken };

@@ -1,6 +1,7 @@
 //! The community directory as use cases (issue 4), shared by the pages and the API: searching it
 //! for a link worker, who may see and edit a service's staff-only details, and checking an edit.
 
+use linkwork_domain::ids::ReferralId;
 use crate::forms::{Checker, FieldError, Fields};
 use crate::AppError;
 use linkwork_domain::access::{Actor, Role};
@@ -78,13 +79,13 @@ pub async fn search(store: &dyn Store, actor: &Actor, who: &AuditActor, q: &Hash
     let mut from = String::new();
     let (mut for_referral, mut for_person) = (String::new(), String::new());
     if !get("for").is_empty() {
-        let id = get("for").to_owned();
+        let id = ReferralId::from(get("for"));
         crate::access::casework_referral(store, actor, &id).await?;
         let r = store.referral_record(who, &id).await?.ok_or(AppError::NotFound)?;
         for_person = format!("{} {}", r.person.given_name, r.person.family_name);
         filters.centre = centre_of(store, &r.person.postcode).await?;
         from = if filters.centre.is_some() { format!("{for_person}'s postcode") } else { String::new() };
-        for_referral = id;
+        for_referral = id.into_string();
         if filters.need.is_none() && get("need").is_empty() && !q.contains_key("need") {
             // Start from the person's first need when the search has not chosen one.
             if let Some(n) = r.needs.first() {
@@ -215,7 +216,7 @@ pub async fn onward_choices(store: &dyn Store, r: &linkwork_store::ReferralRecor
 /// the person on the caseload. Anyone else — a partner, another service, a closed referral —
 /// gets `None`: the page is shown without the "Refer" button, never with someone else's name.
 /// Reading the name is audited as a read of the record.
-pub async fn referring_for(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str) -> Result<Option<(String, String)>, AppError> {
+pub async fn referring_for(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &ReferralId) -> Result<Option<(String, String)>, AppError> {
     if !actor.role.does_casework() || referral_id.is_empty() {
         return Ok(None);
     }

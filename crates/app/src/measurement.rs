@@ -3,6 +3,7 @@
 //! worker's device, and the service's own questionnaires. Access as in `casework`: the role is
 //! checked before any id is looked up, and another service's referral is not found.
 
+use linkwork_domain::ids::ReferralId;
 use crate::access::{casework_change, casework_referral, require_casework};
 use crate::clock::today;
 use crate::forms::{Checker, Fields};
@@ -47,7 +48,7 @@ pub async fn set_schedule(store: &dyn Store, actor: &Actor, who: &AuditActor, f:
 /// Records a questionnaire the person filled in themselves (fields `item_1`…): at baseline if they
 /// have none of this instrument yet, otherwise as a follow-up (the link worker can correct it).
 /// Refused while the record is restricted or the referral is not active.
-pub async fn add_self_completed(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str, instrument: Instrument, f: &Fields) -> Result<String, AppError> {
+pub async fn add_self_completed(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &ReferralId, instrument: Instrument, f: &Fields) -> Result<String, AppError> {
     let header = casework_change(store, actor, referral_id).await?;
     header.status.require_active()?;
     let raw: Vec<&str> = (1..=instrument.items().len()).map(|i| f.get(&format!("item_{i}"))).collect();
@@ -86,14 +87,14 @@ pub async fn create_custom_instrument(store: &dyn Store, actor: &Actor, who: &Au
 }
 
 /// A referral's answers to its service's own questionnaires, for a casework user of the service.
-pub async fn custom_measures(store: &dyn Store, actor: &Actor, referral_id: &str) -> Result<Vec<CustomMeasureFacts>, AppError> {
+pub async fn custom_measures(store: &dyn Store, actor: &Actor, referral_id: &ReferralId) -> Result<Vec<CustomMeasureFacts>, AppError> {
     casework_referral(store, actor, referral_id).await?;
     Ok(store.custom_measures(referral_id).await?)
 }
 
 /// The questionnaire with this code of the referral's service (its id and definition), to fill in
 /// for an active referral the actor works on. Another service's code is not found.
-pub async fn custom_instrument_for(store: &dyn Store, actor: &Actor, referral_id: &str, code: Option<&str>) -> Result<(String, CustomInstrument), AppError> {
+pub async fn custom_instrument_for(store: &dyn Store, actor: &Actor, referral_id: &ReferralId, code: Option<&str>) -> Result<(String, CustomInstrument), AppError> {
     let header = casework_referral(store, actor, referral_id).await?;
     header.status.require_active()?;
     let code = code.ok_or(AppError::NotFound)?;
@@ -102,7 +103,7 @@ pub async fn custom_instrument_for(store: &dyn Store, actor: &Actor, referral_id
 
 /// Records answers to a service's own questionnaire (`timepoint`, `taken_on`, `item_1`…), every
 /// problem at once. Refused while the record is restricted or the referral is not active.
-pub async fn add_custom_measure(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str, code: Option<&str>, f: &Fields) -> Result<String, AppError> {
+pub async fn add_custom_measure(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &ReferralId, code: Option<&str>, f: &Fields) -> Result<String, AppError> {
     let header = casework_change(store, actor, referral_id).await?;
     header.status.require_active()?;
     let code = code.ok_or(AppError::NotFound)?;

@@ -3,6 +3,7 @@
 //! notifications. The rules themselves are in `linkwork_domain::onward`; this module applies them
 //! to stored referrals and turns them into notifications.
 
+use linkwork_domain::ids::ReferralId;
 use crate::AppError;
 use linkwork_domain::access::{Actor, Role};
 use linkwork_domain::onward::{self, Notice, OnwardDeclineReason, OnwardStatus, WaitingPrompt};
@@ -153,7 +154,7 @@ pub async fn partner_events(store: &dyn Store, actor: &Actor, onward_id: &str) -
 }
 
 /// The history of every onward referral of a referral, oldest first, for a casework user of its service.
-pub async fn referral_events(store: &dyn Store, actor: &Actor, referral_id: &str) -> Result<Vec<OnwardEvent>, AppError> {
+pub async fn referral_events(store: &dyn Store, actor: &Actor, referral_id: &ReferralId) -> Result<Vec<OnwardEvent>, AppError> {
     crate::access::casework_referral(store, actor, referral_id).await?;
     Ok(store.referral_onward_events(referral_id).await?)
 }

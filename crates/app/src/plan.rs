@@ -7,6 +7,7 @@
 //! Each change is one unit of work (`Store::begin`): the access check, what it reads and the change
 //! itself run in one transaction, so they commit together or (on any error) not at all.
 
+use linkwork_domain::ids::ReferralId;
 use crate::access::casework_change;
 use crate::clock::today;
 use crate::forms::{Checker, Fields};
@@ -29,7 +30,7 @@ fn review_date(c: &mut Checker, f: &Fields, field: &'static str) -> Option<Optio
 }
 
 /// Adds a goal agreed with the person today. Only while they are on the caseload.
-pub async fn add_goal(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str, f: &Fields) -> Result<String, AppError> {
+pub async fn add_goal(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &ReferralId, f: &Fields) -> Result<String, AppError> {
     let work = store.begin().await?;
     let header = casework_change(&*work, actor, referral_id).await?;
     header.status.require_active()?;
@@ -51,7 +52,7 @@ pub async fn add_goal(store: &dyn Store, actor: &Actor, who: &AuditActor, referr
 }
 
 /// A goal of a referral this actor may change (only while the person is on the caseload).
-pub async fn goal_to_change(store: &dyn Store, actor: &Actor, referral_id: &str, goal_id: &str) -> Result<Goal, AppError> {
+pub async fn goal_to_change(store: &dyn Store, actor: &Actor, referral_id: &ReferralId, goal_id: &str) -> Result<Goal, AppError> {
     let header = casework_change(store, actor, referral_id).await?;
     header.status.require_active()?;
     store.goal(referral_id, goal_id).await?.ok_or(AppError::NotFound)
@@ -59,7 +60,7 @@ pub async fn goal_to_change(store: &dyn Store, actor: &Actor, referral_id: &str,
 
 /// Changes a goal's wording, review date and status as the form says; `version` is the goal's
 /// version the form was opened on. Returns how many fields changed.
-pub async fn change_goal(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str, goal_id: &str, f: &Fields) -> Result<usize, AppError> {
+pub async fn change_goal(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &ReferralId, goal_id: &str, f: &Fields) -> Result<usize, AppError> {
     let work = store.begin().await?;
     let goal = goal_to_change(&*work, actor, referral_id, goal_id).await?;
     let mut c = Checker::default();
@@ -102,7 +103,7 @@ pub fn current_needs(needs: &[NeedRecord]) -> Vec<NeedDomain> {
 /// record as they gave them (a need only they named shows as not agreed).
 /// One unit of work: the needs compared are the needs changed (none can change in between), and
 /// the read's audit event and the change commit together.
-pub async fn change_needs(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str, f: &Fields) -> Result<(), AppError> {
+pub async fn change_needs(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &ReferralId, f: &Fields) -> Result<(), AppError> {
     let work = store.begin().await?;
     let header = casework_change(&*work, actor, referral_id).await?;
     header.status.require_active()?;

@@ -3,6 +3,7 @@
 //! retention, and the manager's audit trail. Access is checked here; the store writes each
 //! change with its audit event in one transaction.
 
+use linkwork_domain::ids::ReferralId;
 use crate::access::require_casework;
 use crate::clock::today;
 use crate::forms::{Checker, Fields};
@@ -65,10 +66,10 @@ pub async fn retention_status(store: &dyn Store, actor: &Actor) -> Result<(Optio
 }
 
 /// An identity conflict of a referral the actor works on.
-pub async fn identity_conflict(store: &dyn Store, actor: &Actor, referral_id: &str, conflict_id: &str) -> Result<IdentityConflict, AppError> {
+pub async fn identity_conflict(store: &dyn Store, actor: &Actor, referral_id: &ReferralId, conflict_id: &str) -> Result<IdentityConflict, AppError> {
     crate::access::casework_referral(store, actor, referral_id).await?;
     let conflict = store.identity_conflict(conflict_id).await?.ok_or(AppError::NotFound)?;
-    if conflict.referral_id != referral_id {
+    if conflict.referral_id != referral_id.as_str() {
         return Err(AppError::NotFound);
     }
     Ok(conflict)
@@ -76,7 +77,7 @@ pub async fn identity_conflict(store: &dyn Store, actor: &Actor, referral_id: &s
 
 /// Settles an identity conflict with the `resolution` field: keep the details held, or take the
 /// referral's (every change kept in the person's history).
-pub async fn resolve_conflict(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str, conflict_id: &str, f: &Fields) -> Result<ConflictResolution, AppError> {
+pub async fn resolve_conflict(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &ReferralId, conflict_id: &str, f: &Fields) -> Result<ConflictResolution, AppError> {
     let conflict = identity_conflict(store, actor, referral_id, conflict_id).await?;
     let resolution = ConflictResolution::parse(f.get("resolution"))?;
     if !conflict.open {

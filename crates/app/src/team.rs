@@ -1,6 +1,7 @@
 //! The team's day: contact attempts at triage, duplicates, reassigning people between link
 //! workers, goal progress, MDT meetings, and finding people. Access rules as in `casework`.
 
+use linkwork_domain::ids::ReferralId;
 use crate::access::require_casework;
 use crate::clock::today;
 use crate::forms::{Checker, Fields};
@@ -13,7 +14,7 @@ use linkwork_domain::casework::triage::{AttemptMode, AttemptOutcome};
 use linkwork_domain::{BoundedText, NhsNumber};
 use linkwork_store::{AuditActor, CaseloadEntry, NewAttempt, NewMdtMeeting, PersonQuery, ReferralRecord, Store};
 
-pub async fn add_attempt(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str, f: &Fields) -> Result<String, AppError> {
+pub async fn add_attempt(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &ReferralId, f: &Fields) -> Result<String, AppError> {
     let header = crate::access::casework_change(store, actor, referral_id).await?;
     if !header.status.is_open() {
         return Err(AppError::Conflict("This referral is closed".into()));
@@ -30,7 +31,7 @@ pub async fn add_attempt(store: &dyn Store, actor: &Actor, who: &AuditActor, ref
 }
 
 /// Merges a flagged duplicate into the open referral it duplicates.
-pub async fn merge(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str) -> Result<String, AppError> {
+pub async fn merge(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &ReferralId) -> Result<String, AppError> {
     crate::access::casework_change(store, actor, referral_id).await?;
     let record = store.referral_record(who, referral_id).await?.ok_or(AppError::NotFound)?;
     let into = record.referral.duplicate_of.ok_or_else(|| AppError::Conflict("This referral is not flagged as a duplicate".into()))?;
@@ -38,7 +39,7 @@ pub async fn merge(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_
     Ok(into)
 }
 
-pub async fn keep_separate(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str) -> Result<(), AppError> {
+pub async fn keep_separate(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &ReferralId) -> Result<(), AppError> {
     crate::access::casework_change(store, actor, referral_id).await?;
     Ok(store.clear_duplicate(who, referral_id).await?)
 }
@@ -46,7 +47,7 @@ pub async fn keep_separate(store: &dyn Store, actor: &Actor, who: &AuditActor, r
 /// Managers move people between link workers.
 /// Gives a referral to a link worker. Managers assign anyone's; a link worker (`signed_in`) may
 /// only take an unassigned referral on themselves.
-pub async fn reassign(store: &dyn Store, actor: &Actor, who: &AuditActor, signed_in: Option<&str>, referral_id: &str, f: &Fields) -> Result<(), AppError> {
+pub async fn reassign(store: &dyn Store, actor: &Actor, who: &AuditActor, signed_in: Option<&str>, referral_id: &ReferralId, f: &Fields) -> Result<(), AppError> {
     let header = crate::access::casework_change(store, actor, referral_id).await?;
     let worker = f.get("worker_id").trim();
     if worker.is_empty() {
@@ -63,7 +64,7 @@ pub async fn reassign(store: &dyn Store, actor: &Actor, who: &AuditActor, signed
     Ok(store.reassign(who, referral_id, worker).await?)
 }
 
-pub async fn set_goal_status(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str, goal_id: &str, f: &Fields) -> Result<(), AppError> {
+pub async fn set_goal_status(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &ReferralId, goal_id: &str, f: &Fields) -> Result<(), AppError> {
     crate::access::casework_change(store, actor, referral_id).await?;
     let status = GoalStatus::parse(f.get("goal_status"))?;
     Ok(store.set_goal_status(who, referral_id, goal_id, status).await?)
@@ -265,7 +266,7 @@ pub async fn workers(store: &dyn Store, actor: &Actor, role: Role) -> Result<Vec
 }
 
 /// How many unsuccessful contact attempts a referral has had (a decline for no contact needs enough).
-pub async fn unsuccessful_attempts(store: &dyn Store, actor: &Actor, referral_id: &str) -> Result<usize, AppError> {
+pub async fn unsuccessful_attempts(store: &dyn Store, actor: &Actor, referral_id: &ReferralId) -> Result<usize, AppError> {
     crate::access::casework_referral(store, actor, referral_id).await?;
     Ok(store.unsuccessful_attempts(referral_id).await?)
 }

@@ -14,7 +14,7 @@ use std::time::Duration;
 use time::macros::date;
 
 /// An accepted referral of a PCN, with a link worker who may change it.
-async fn accepted_referral(store: &dyn Store) -> Result<(Actor, AuditActor, String)> {
+async fn accepted_referral(store: &dyn Store) -> Result<(Actor, AuditActor, linkwork_domain::ids::ReferralId)> {
     let pcn = store.create_org(&NewOrg { kind: OrgKind::Pcn, name: "Test PCN".into(), ods_code: None, parent_id: None, list_size: None }).await?;
     let user = store.create_user(&NewUser { email: "lw@example.org".into(), display_name: "Lee Worker".into(), password_hash: "x".into(), role: Role::LinkWorker, org_id: pcn.clone() }).await?;
     let who = AuditActor { user_id: Some(user.clone()), token_id: None, org_id: Some(pcn.clone()) };
@@ -39,7 +39,7 @@ async fn accepted_referral(store: &dyn Store) -> Result<(Actor, AuditActor, Stri
         consent: Default::default(),
         contact: Default::default(),
     };
-    let referral = store.create_referral(&who, &new).await?;
+    let referral = linkwork_domain::ids::ReferralId::from(store.create_referral(&who, &new).await?);
     store.change_referral(&who, &referral, ReferralStatus::Received, &ReferralChange::Accept { on: date!(2026 - 03 - 02), worker_id: Some(user) }).await?;
     Ok((Actor { org_id: pcn, role: Role::LinkWorker }, who, referral))
 }

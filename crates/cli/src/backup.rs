@@ -88,10 +88,10 @@ pub async fn backup(args: BackupArgs) -> anyhow::Result<()> {
             if !path.is_file() {
                 bail!("there is no SQLite database at {}", path.display());
             }
-            let store = SqliteDatabase::open(&args.database).await.detailed().context("could not open the database")?;
-            let progress = bytes_bar(store.size_bytes().await.detailed()? as u64, "Backing up");
+            let database = SqliteDatabase::open(&args.database).await.detailed().context("could not open the database")?;
+            let progress = bytes_bar(database.size_bytes().await.detailed()? as u64, "Backing up");
             let watcher = watch_size(&partial, progress.clone());
-            let result = store.backup_into(&partial).await.detailed();
+            let result = database.backup_into(&partial).await.detailed();
             watcher.abort();
             progress.finish_and_clear();
             result.context("the backup could not be written")?;
@@ -100,8 +100,8 @@ pub async fn backup(args: BackupArgs) -> anyhow::Result<()> {
             format!("{} rows in {} tables", tables.iter().map(|t| t.rows).sum::<i64>(), tables.len())
         }
         Backend::Postgres(url) => {
-            let store = PostgresDatabase::open(&args.database).await.detailed().context("could not open the database")?;
-            let tables = store.table_rows().await.detailed()?.len() as u64;
+            let database = PostgresDatabase::open(&args.database).await.detailed().context("could not open the database")?;
+            let tables = database.table_rows().await.detailed()?.len() as u64;
             let target = partial.clone();
             tokio::task::spawn_blocking(move || pg_dump(&url, &target, tables)).await??;
             pg_archive_versions(&partial).context("the backup just written did not pass its check")?;
@@ -131,10 +131,10 @@ pub async fn restore(args: RestoreArgs) -> anyhow::Result<()> {
             }
             let file = maintenance::check_sqlite_backup(&args.from).await.detailed()?;
             maintenance::check_schema_versions(&file.schema_versions).detailed()?;
-            let store = SqliteDatabase::open(&args.database).await.detailed().context("could not open the database")?;
-            refuse_data(&store.table_rows().await.detailed()?, args.overwrite).await?;
+            let database = SqliteDatabase::open(&args.database).await.detailed().context("could not open the database")?;
+            refuse_data(&database.table_rows().await.detailed()?, args.overwrite).await?;
             let progress = count_bar(file.tables.len() as u64, "Restoring tables");
-            let result = store.restore_from(&args.from, |_| progress.inc(1)).await.detailed();
+            let result = database.restore_from(&args.from, |_| progress.inc(1)).await.detailed();
             progress.finish_and_clear();
             result.context("nothing was restored")?
         }
@@ -147,13 +147,13 @@ pub async fn restore(args: RestoreArgs) -> anyhow::Result<()> {
             }
             let versions = pg_archive_versions(&args.from)?;
             maintenance::check_schema_versions(&versions).detailed()?;
-            let store = PostgresDatabase::open(&args.database).await.detailed().context("could not open the database")?;
-            let existing = store.table_rows().await.detailed()?;
+            let database = PostgresDatabase::open(&args.database).await.detailed().context("could not open the database")?;
+            let existing = database.table_rows().await.detailed()?;
             refuse_data(&existing, args.overwrite).await?;
             let from = args.from.clone();
             let replace_schema = !existing.is_empty();
             tokio::task::spawn_blocking(move || pg_restore(&url, &from, replace_schema)).await?.context("nothing was restored")?;
-            store.table_rows().await.detailed()?
+            database.table_rows().await.detailed()?
         }
     };
     // A backup from an older Linkwork is brought up to this build's schema.

@@ -9,7 +9,8 @@ use crate::commands::DatabaseArgs;
 use anyhow::{bail, Context};
 use clap::Args;
 use linkwork_domain::access::{Actor, OrgKind, Role};
-use linkwork_store::AuditActor;
+use linkwork_app::store::AuditActor;
+use crate::detail::Detailed;
 use linkwork_app::import::ImportMode;
 use linkwork_app::import_activity::ActivityImportReport;
 use linkwork_app::AppError;
@@ -35,16 +36,16 @@ pub struct ActivityArgs {
 pub async fn run(args: ActivityArgs) -> anyhow::Result<()> {
     let csv = std::fs::read(&args.file)
         .with_context(|| format!("could not read {}", args.file.display()))?;
-    let store = linkwork_store::connect(&args.db.database)
+    let store = linkwork_app::store::connect(&args.db.database)
         .await
         .context("could not open the database")?;
-    store
-        .migrate()
+    linkwork_app::maintenance::migrate(&*store)
         .await
+        .detailed()
         .context("could not create or upgrade the schema")?;
-    let pcn = store
-        .find_org(&args.org)
-        .await?
+    let pcn = linkwork_app::orgs::find_org(&*store, &args.org)
+        .await
+        .detailed()?
         .with_context(|| format!("no organisation with id, ODS code or name {:?}", args.org))?;
     if pcn.kind != OrgKind::Pcn {
         bail!(

@@ -86,7 +86,7 @@ pub struct WteArgs {
     pub wte: String,
 }
 
-async fn service(db: &DatabaseArgs, org: &str) -> anyhow::Result<(std::sync::Arc<dyn linkwork_store::Store>, linkwork_store::Org)> {
+async fn service(db: &DatabaseArgs, org: &str) -> anyhow::Result<(std::sync::Arc<dyn linkwork_app::store::Store>, linkwork_app::store::Org)> {
     let store = crate::commands::open(&db.database).await?;
     let pcn = uc::find_service(&*store, org).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok((store, pcn))

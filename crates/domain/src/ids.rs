@@ -37,6 +37,16 @@ macro_rules! ids {
             }
         }
 
+        // The store still speaks text: a typed id goes wherever its text is wanted, while a use
+        // case that asks for a `ReferralId` cannot be handed a person's id or a bare string.
+        impl std::ops::Deref for $name {
+            type Target = str;
+
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
+
         impl AsRef<str> for $name {
             fn as_ref(&self) -> &str {
                 &self.0

@@ -1,6 +1,7 @@
 //! Reading a referral's record for FHIR and the GP record: access decided here (the PCN's casework
 //! staff, or the GP practice that referred), the read audited by the store.
 
+use linkwork_domain::ids::ReferralId;
 use super::resources::RecordContext;
 use crate::AppError;
 use linkwork_domain::access::Actor;
@@ -22,7 +23,7 @@ impl Loaded {
 /// Reads a referral's record (audited as `referral.read`) for a casework actor of its PCN or the
 /// GP practice that referred it ([`Actor::may_read_referral`]): 403 for every id for other roles
 /// (VCSE partners included), 404 for other organisations' referrals and unknown ids.
-pub async fn load(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &str) -> Result<Loaded, AppError> {
+pub async fn load(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &ReferralId) -> Result<Loaded, AppError> {
     if !actor.role.reads_referral_records() {
         return Err(AppError::Forbidden);
     }

@@ -4,6 +4,7 @@
 //! (`GET /api/gp-record`), and for `linkwork export gp-record`. Every record is read through the
 //! store's audited `referral_record`.
 
+use linkwork_domain::ids::ReferralId;
 use linkwork_app::fhir::load;
 use crate::fhir::BaseUrl;
 use linkwork_app::fhir::gp_record::{export_gp_record, render, GpRecordFormat};
@@ -44,7 +45,7 @@ pub async fn referral_gp_record(
     State(state): State<AppState>,
     client: ApiClient,
     BaseUrl(base): BaseUrl,
-    Path(id): Path<String>,
+    Path(id): Path<ReferralId>,
     Query(query): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {

@@ -1,3 +1,4 @@
+use linkwork_domain::ids::ReferralId;
 use super::contract::{codes, BoolOrText, Conflict, Forbidden, Invalid, JsonBody, NotFound, NumberOrText, RequestBody};
 use super::ApiError;
 use crate::auth::ApiClient;
@@ -311,45 +312,45 @@ pub async fn create_referral(State(state): State<AppState>, client: ApiClient, b
 }
 
 #[utoipa::path(get, path = "/api/referrals/{id}", tag = "casework", params(("id" = String, Path)), responses((status = 200, description = "The person's record (audited)", body = Object), Forbidden, NotFound))]
-pub async fn get_referral(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+pub async fn get_referral(State(state): State<AppState>, client: ApiClient, Path(id): Path<ReferralId>) -> ApiResult<Json<Value>> {
     to_json(cases::referral_record(&*state.store, &client.actor, &client.audit(), &id).await?)
 }
 
 #[utoipa::path(post, path = "/api/referrals/{id}/accept", tag = "casework", params(("id" = String, Path)), responses((status = 204, description = "Accepted"), Forbidden, NotFound, Conflict))]
-pub async fn accept_referral(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>) -> ApiResult<StatusCode> {
+pub async fn accept_referral(State(state): State<AppState>, client: ApiClient, Path(id): Path<ReferralId>) -> ApiResult<StatusCode> {
     cases::accept(&*state.store, &client.actor, &client.audit(), &id, None).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(post, path = "/api/referrals/{id}/decline", tag = "casework", params(("id" = String, Path)), request_body = DeclineRequest, responses((status = 204, description = "Declined"), Forbidden, NotFound, Conflict, Invalid))]
-pub async fn decline_referral(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>, body: JsonBody<DeclineRequest>) -> ApiResult<StatusCode> {
+pub async fn decline_referral(State(state): State<AppState>, client: ApiClient, Path(id): Path<ReferralId>, body: JsonBody<DeclineRequest>) -> ApiResult<StatusCode> {
     cases::decline(&*state.store, &client.actor, &client.audit(), &id, &body.fields).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(post, path = "/api/referrals/{id}/conversations", tag = "casework", params(("id" = String, Path)), request_body = ConversationRequest, responses((status = 201, body = Created), Forbidden, NotFound, Conflict, Invalid))]
-pub async fn record_conversation(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>, body: JsonBody<ConversationRequest>) -> ApiResult<(StatusCode, Json<Created>)> {
+pub async fn record_conversation(State(state): State<AppState>, client: ApiClient, Path(id): Path<ReferralId>, body: JsonBody<ConversationRequest>) -> ApiResult<(StatusCode, Json<Created>)> {
     Ok(created(cases::record_conversation(&*state.store, &client.actor, &client.audit(), &id, &body.fields).await?))
 }
 
 #[utoipa::path(post, path = "/api/referrals/{id}/contacts", tag = "casework", params(("id" = String, Path)), request_body = ContactRequest, responses((status = 201, body = Created), Forbidden, NotFound, Conflict, Invalid))]
-pub async fn add_contact(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>, body: JsonBody<ContactRequest>) -> ApiResult<(StatusCode, Json<Created>)> {
+pub async fn add_contact(State(state): State<AppState>, client: ApiClient, Path(id): Path<ReferralId>, body: JsonBody<ContactRequest>) -> ApiResult<(StatusCode, Json<Created>)> {
     Ok(created(cases::add_contact(&*state.store, &client.actor, &client.audit(), &id, &body.fields).await?))
 }
 
 #[utoipa::path(post, path = "/api/referrals/{id}/measures/{instrument}", tag = "casework", params(("id" = String, Path), ("instrument" = String, Path, description = "ons4 | swemwbs | wemwbs | ucla3 | ons_loneliness | cel_loneliness | phq9 | gad7; another is not found")), request_body = MeasureRequest, responses((status = 201, body = Created), Forbidden, NotFound, Conflict, Invalid))]
-pub async fn add_measure(State(state): State<AppState>, client: ApiClient, Path((id, instrument)): Path<(String, String)>, body: JsonBody<MeasureRequest>) -> ApiResult<(StatusCode, Json<Created>)> {
+pub async fn add_measure(State(state): State<AppState>, client: ApiClient, Path((id, instrument)): Path<(ReferralId, String)>, body: JsonBody<MeasureRequest>) -> ApiResult<(StatusCode, Json<Created>)> {
     let instrument = Instrument::parse(&instrument).map_err(|_| WebError::NotFound)?;
     Ok(created(cases::add_measure(&*state.store, &client.actor, &client.audit(), &id, instrument, &body.fields).await?))
 }
 
 #[utoipa::path(post, path = "/api/referrals/{id}/onward-referrals", tag = "casework", params(("id" = String, Path)), request_body = OnwardRequest, responses((status = 201, body = Created), Forbidden, NotFound, Conflict, Invalid))]
-pub async fn refer_onward(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>, body: JsonBody<OnwardRequest>) -> ApiResult<(StatusCode, Json<Created>)> {
+pub async fn refer_onward(State(state): State<AppState>, client: ApiClient, Path(id): Path<ReferralId>, body: JsonBody<OnwardRequest>) -> ApiResult<(StatusCode, Json<Created>)> {
     Ok(created(cases::refer_onward(&*state.store, &client.actor, &client.audit(), &id, &body.fields).await?))
 }
 
 #[utoipa::path(post, path = "/api/referrals/{id}/discharge", tag = "casework", params(("id" = String, Path)), request_body = DischargeRequest, responses((status = 204, description = "Discharged"), Forbidden, NotFound, Conflict, Invalid))]
-pub async fn discharge(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>, body: JsonBody<DischargeRequest>) -> ApiResult<StatusCode> {
+pub async fn discharge(State(state): State<AppState>, client: ApiClient, Path(id): Path<ReferralId>, body: JsonBody<DischargeRequest>) -> ApiResult<StatusCode> {
     cases::discharge(&*state.store, &client.actor, &client.audit(), &id, &body.fields).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -392,7 +393,7 @@ pub struct ReopenRequest {
 impl RequestBody for ReopenRequest {}
 
 #[utoipa::path(post, path = "/api/referrals/{id}/reopen", tag = "casework", params(("id" = String, Path)), request_body = ReopenRequest, responses((status = 204, description = "Reopened: back in triage"), Forbidden, NotFound, Conflict, Invalid))]
-pub async fn reopen_referral(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>, body: JsonBody<ReopenRequest>) -> ApiResult<StatusCode> {
+pub async fn reopen_referral(State(state): State<AppState>, client: ApiClient, Path(id): Path<ReferralId>, body: JsonBody<ReopenRequest>) -> ApiResult<StatusCode> {
     linkwork_app::corrections::reopen(&*state.store, &client.actor, &client.audit(), &id, &body.fields).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,6 +1,7 @@
 //! The onward-referral loop in the JSON API: each referral's history, and what needs a link
 //! worker's attention. Partners answer through `POST /api/partner/onward-referrals/{id}`.
 
+use linkwork_domain::ids::ReferralId;
 use super::contract::{Forbidden, NotFound};
 use super::ApiError;
 use crate::auth::ApiClient;
@@ -23,7 +24,7 @@ pub async fn partner_events(State(state): State<AppState>, client: ApiClient, Pa
 
 #[utoipa::path(get, path = "/api/referrals/{id}/onward-events", tag = "casework", params(("id" = String, Path)),
     responses((status = 200, description = "The history of every onward referral of the referral, oldest first", body = Vec<Object>), Forbidden, NotFound))]
-pub async fn referral_events(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+pub async fn referral_events(State(state): State<AppState>, client: ApiClient, Path(id): Path<ReferralId>) -> ApiResult<Json<Value>> {
     json(linkwork_app::onward_loop::referral_events(&*state.store, &client.actor, &id).await?)
 }
 

@@ -2,6 +2,7 @@
 //! details, subject access, restriction, erasure, and the service's audit trail. The same use
 //! cases as the pages (`linkwork_app::privacy`).
 
+use linkwork_domain::ids::ReferralId;
 use super::contract::{codes, Conflict, Forbidden, Invalid, JsonBody, NotFound, RequestBody};
 use super::ApiError;
 use crate::auth::ApiClient;
@@ -90,7 +91,7 @@ pub struct AuditParams {
 
 #[utoipa::path(post, path = "/api/referrals/{id}/identity-conflicts/{conflict_id}", tag = "casework", params(("id" = String, Path), ("conflict_id" = String, Path)), request_body = ResolutionRequest,
     responses((status = 200, description = "`{\"resolution\": …}`", body = Object), Forbidden, NotFound, Conflict, Invalid))]
-pub async fn resolve_conflict(State(state): State<AppState>, client: ApiClient, Path((id, conflict_id)): Path<(String, String)>, body: JsonBody<ResolutionRequest>) -> ApiResult<Json<Value>> {
+pub async fn resolve_conflict(State(state): State<AppState>, client: ApiClient, Path((id, conflict_id)): Path<(ReferralId, String)>, body: JsonBody<ResolutionRequest>) -> ApiResult<Json<Value>> {
     let resolution = uc::resolve_conflict(&*state.store, &client.actor, &client.audit(), &id, &conflict_id, &body.fields).await?;
     Ok(Json(json!({ "resolution": resolution })))
 }

@@ -1,6 +1,7 @@
 //! API routes for issue 3's casework: ways in without an NHS number, triage, the team's day.
 //! Each is a thin layer over the same use cases as the pages.
 
+use linkwork_domain::ids::ReferralId;
 use super::contract::{codes, Conflict, Forbidden, Invalid, JsonBody, NotFound, RequestBody};
 use super::handlers::Created;
 use super::ApiError;
@@ -148,25 +149,25 @@ pub async fn decline_incoming(State(state): State<AppState>, client: ApiClient, 
 }
 
 #[utoipa::path(post, path = "/api/referrals/{id}/attempts", tag = "casework", params(("id" = String, Path)), request_body = AttemptRequest, responses((status = 201, body = Created), Forbidden, NotFound, Conflict, Invalid))]
-pub async fn add_attempt(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>, body: JsonBody<AttemptRequest>) -> ApiResult<(StatusCode, Json<Created>)> {
+pub async fn add_attempt(State(state): State<AppState>, client: ApiClient, Path(id): Path<ReferralId>, body: JsonBody<AttemptRequest>) -> ApiResult<(StatusCode, Json<Created>)> {
     let id = team::add_attempt(&*state.store, &client.actor, &client.audit(), &id, &body.fields).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
 #[utoipa::path(post, path = "/api/referrals/{id}/merge", tag = "casework", params(("id" = String, Path)), responses((status = 200, body = Merged), Forbidden, NotFound, Conflict))]
-pub async fn merge(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>) -> ApiResult<Json<Merged>> {
+pub async fn merge(State(state): State<AppState>, client: ApiClient, Path(id): Path<ReferralId>) -> ApiResult<Json<Merged>> {
     let merged_into = team::merge(&*state.store, &client.actor, &client.audit(), &id).await?;
     Ok(Json(Merged { merged_into }))
 }
 
 #[utoipa::path(post, path = "/api/referrals/{id}/reassign", tag = "casework", params(("id" = String, Path)), request_body = ReassignRequest, responses((status = 204, description = "Reassigned"), Forbidden, NotFound, Conflict, Invalid))]
-pub async fn reassign(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>, body: JsonBody<ReassignRequest>) -> ApiResult<StatusCode> {
+pub async fn reassign(State(state): State<AppState>, client: ApiClient, Path(id): Path<ReferralId>, body: JsonBody<ReassignRequest>) -> ApiResult<StatusCode> {
     team::reassign(&*state.store, &client.actor, &client.audit(), None, &id, &body.fields).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(post, path = "/api/referrals/{id}/goals/{goal_id}", tag = "casework", params(("id" = String, Path), ("goal_id" = String, Path)), request_body = GoalStatusRequest, responses((status = 204, description = "Changed"), Forbidden, NotFound, Conflict, Invalid))]
-pub async fn goal_status(State(state): State<AppState>, client: ApiClient, Path((id, goal_id)): Path<(String, String)>, body: JsonBody<GoalStatusRequest>) -> ApiResult<StatusCode> {
+pub async fn goal_status(State(state): State<AppState>, client: ApiClient, Path((id, goal_id)): Path<(ReferralId, String)>, body: JsonBody<GoalStatusRequest>) -> ApiResult<StatusCode> {
     team::set_goal_status(&*state.store, &client.actor, &client.audit(), &id, &goal_id, &body.fields).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,6 +1,7 @@
 //! Following a referral: its `ServiceRequest` and its `Task` (status, reason, outputs), read by id
 //! or searched by focus. Reading either reads the person's record, so it is audited.
 
+use linkwork_domain::ids::ReferralId;
 use linkwork_app::fhir::resources::{self, entry, PatientLink};
 use super::{fhir_response, BaseUrl, FhirClient, FhirError};
 use linkwork_app::fhir::load;
@@ -10,12 +11,12 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{json, Value};
 
-pub async fn read_service_request(State(state): State<AppState>, FhirClient(client): FhirClient, Path(id): Path<String>) -> Result<Response, FhirError> {
+pub async fn read_service_request(State(state): State<AppState>, FhirClient(client): FhirClient, Path(id): Path<ReferralId>) -> Result<Response, FhirError> {
     let loaded = load(&*state.store, &client.actor, &client.audit(), &id).await?;
     Ok(fhir_response(StatusCode::OK, &resources::service_request(&loaded.ctx(), PatientLink::Contained)))
 }
 
-pub async fn read_task(State(state): State<AppState>, FhirClient(client): FhirClient, Path(id): Path<String>) -> Result<Response, FhirError> {
+pub async fn read_task(State(state): State<AppState>, FhirClient(client): FhirClient, Path(id): Path<ReferralId>) -> Result<Response, FhirError> {
     let loaded = load(&*state.store, &client.actor, &client.audit(), &id).await?;
     Ok(fhir_response(StatusCode::OK, &resources::task(&loaded.ctx(), PatientLink::Identifier)))
 }
@@ -45,7 +46,7 @@ pub async fn search_tasks(
     let mut entries = Vec::new();
     let mut total = 0;
     if let Some(id) = id {
-        match load(&*state.store, &client.actor, &client.audit(), id).await {
+        match load(&*state.store, &client.actor, &client.audit(), &ReferralId::from(id.to_string())).await {
             Ok(loaded) => {
                 total = 1;
                 entries.push(search_entry(&base, resources::task(&loaded.ctx(), PatientLink::Identifier), "match"));

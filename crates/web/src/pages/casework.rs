@@ -1,6 +1,7 @@
 //! Link workers' pages: caseload, new referral, a person's record, and the forms that record
 //! support (conversation and plan, contacts, measures, onward referrals, discharge).
 
+use linkwork_domain::ids::ReferralId;
 use crate::routes::Routes;
 use super::{notice, page, render};
 use crate::auth::CheckedForm;
@@ -160,11 +161,11 @@ async fn new_referral(State(state): State<AppState>, user: CurrentUser, uri: axu
 }
 
 /// Reads a person's record for this user (audited), or fails as not found.
-async fn read_record(state: &AppState, user: &CurrentUser, id: &str) -> Result<ReferralRecord, WebError> {
+async fn read_record(state: &AppState, user: &CurrentUser, id: &ReferralId) -> Result<ReferralRecord, WebError> {
     Ok(cases::referral_record(&*state.store, &user.actor(), &user.audit(), id).await?)
 }
 
-async fn record(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, Query(q): Params) -> Result<Html<String>, WebError> {
+async fn record(State(state): State<AppState>, user: CurrentUser, Path(id): Path<ReferralId>, Query(q): Params) -> Result<Html<String>, WebError> {
     let cases::RecordPage { record: r, referred_by, open_conflicts, sharing, onward_events, not_taken, schedule } = cases::record_page(&*state.store, &user.actor(), &user.audit(), &id).await?;
     let name = format!("{} {}", r.person.given_name, r.person.family_name);
     let page = page(&state, &user, &name, "").await?.with_back("/caseload", "Back to caseload").with_notice(notice(q.get("notice").map(String::as_str)));
@@ -207,7 +208,7 @@ async fn record(State(state): State<AppState>, user: CurrentUser, Path(id): Path
     render(&ReferralView { instruments, accompanied, page, r, age, decline_reasons: choices!(DeclineReason), measures, goal_statuses: choices!(GoalStatus), workers, referred_by, onward_loop, conflicts, sharing, needs, goals, plan_history, corrections })
 }
 
-async fn accept(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, CheckedForm(_): CheckedForm) -> Result<Redirect, WebError> {
+async fn accept(State(state): State<AppState>, user: CurrentUser, Path(id): Path<ReferralId>, CheckedForm(_): CheckedForm) -> Result<Redirect, WebError> {
     let worker = (user.role() == Role::LinkWorker).then(|| user.user.id.clone());
     cases::accept(&*state.store, &user.actor(), &user.audit(), &id, worker).await?;
     Ok(Redirect::to(&format!("/referrals/{id}?notice=accepted")))
@@ -284,23 +285,23 @@ async fn render_support_form(state: &AppState, user: &CurrentUser, r: &ReferralR
     }
 }
 
-async fn conversation_form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, uri: axum::http::Uri, Query(q): Params) -> Result<Html<String>, WebError> {
+async fn conversation_form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<ReferralId>, uri: axum::http::Uri, Query(q): Params) -> Result<Html<String>, WebError> {
     form_page(SupportForm::Conversation, state, user, id, uri, q).await
 }
 
-async fn contact_form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, uri: axum::http::Uri, Query(q): Params) -> Result<Html<String>, WebError> {
+async fn contact_form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<ReferralId>, uri: axum::http::Uri, Query(q): Params) -> Result<Html<String>, WebError> {
     form_page(SupportForm::Contact, state, user, id, uri, q).await
 }
 
-async fn measure_form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, uri: axum::http::Uri, Query(q): Params) -> Result<Html<String>, WebError> {
+async fn measure_form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<ReferralId>, uri: axum::http::Uri, Query(q): Params) -> Result<Html<String>, WebError> {
     form_page(SupportForm::measure(&q)?, state, user, id, uri, q).await
 }
 
-async fn onward_form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, uri: axum::http::Uri, Query(q): Params) -> Result<Html<String>, WebError> {
+async fn onward_form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<ReferralId>, uri: axum::http::Uri, Query(q): Params) -> Result<Html<String>, WebError> {
     form_page(SupportForm::Onward, state, user, id, uri, q).await
 }
 
-async fn form_page(kind: SupportForm, state: AppState, user: CurrentUser, id: String, uri: axum::http::Uri, q: HashMap<String, String>) -> Result<Html<String>, WebError> {
+async fn form_page(kind: SupportForm, state: AppState, user: CurrentUser, id: ReferralId, uri: axum::http::Uri, q: HashMap<String, String>) -> Result<Html<String>, WebError> {
     let r = read_record(&state, &user, &id).await?;
     let mut defaults = kind.defaults();
     match kind {
@@ -339,24 +340,24 @@ fn contact_defaults(r: &ReferralRecord) -> Fields {
 /// Minutes offered for a first contact (a typical first phone call).
 const TYPICAL_CONTACT_MINUTES: u32 = 30;
 
-async fn save_conversation(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, uri: axum::http::Uri, Query(q): Params, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
+async fn save_conversation(State(state): State<AppState>, user: CurrentUser, Path(id): Path<ReferralId>, uri: axum::http::Uri, Query(q): Params, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
     save(SupportForm::Conversation, state, user, id, uri, q, f).await
 }
 
-async fn save_contact(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, uri: axum::http::Uri, Query(q): Params, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
+async fn save_contact(State(state): State<AppState>, user: CurrentUser, Path(id): Path<ReferralId>, uri: axum::http::Uri, Query(q): Params, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
     save(SupportForm::Contact, state, user, id, uri, q, f).await
 }
 
-async fn save_measure(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, uri: axum::http::Uri, Query(q): Params, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
+async fn save_measure(State(state): State<AppState>, user: CurrentUser, Path(id): Path<ReferralId>, uri: axum::http::Uri, Query(q): Params, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
     save(SupportForm::measure(&q)?, state, user, id, uri, q, f).await
 }
 
-async fn save_onward(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, uri: axum::http::Uri, Query(q): Params, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
+async fn save_onward(State(state): State<AppState>, user: CurrentUser, Path(id): Path<ReferralId>, uri: axum::http::Uri, Query(q): Params, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
     save(SupportForm::Onward, state, user, id, uri, q, f).await
 }
 
 /// Saves a support form; on a problem, shows it again with every error.
-async fn save(kind: SupportForm, state: AppState, user: CurrentUser, id: String, uri: axum::http::Uri, q: HashMap<String, String>, f: Fields) -> Result<Response, WebError> {
+async fn save(kind: SupportForm, state: AppState, user: CurrentUser, id: ReferralId, uri: axum::http::Uri, q: HashMap<String, String>, f: Fields) -> Result<Response, WebError> {
     let (store, actor, who) = (&*state.store, user.actor(), user.audit());
     let result = match kind {
         SupportForm::Conversation => cases::record_conversation(store, &actor, &who, &id, &f).await.map(drop),

@@ -2,6 +2,7 @@
 //! the partner organisations they agreed to share their details with (and withdrawing that).
 //! The use cases are in `crate::contact_details`.
 
+use linkwork_domain::ids::ReferralId;
 use super::{notice, page, render};
 use crate::auth::CheckedForm;
 use crate::auth::CurrentUser;
@@ -41,7 +42,7 @@ struct ContactDetailsView {
 }
 
 /// The form: as `submitted` (with its `errors`), or filled with what is held.
-async fn form_page(state: &AppState, user: &CurrentUser, id: &str, submitted: Option<Fields>, errors: Vec<FieldError>, notice_code: Option<&str>) -> Result<Html<String>, WebError> {
+async fn form_page(state: &AppState, user: &CurrentUser, id: &ReferralId, submitted: Option<Fields>, errors: Vec<FieldError>, notice_code: Option<&str>) -> Result<Html<String>, WebError> {
     let record = uc::read(&*state.store, &user.actor(), &user.audit(), id).await?;
     let fields = submitted.unwrap_or_else(|| {
         let mut pairs: Vec<(String, String)> = record.details.form_pairs().into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
@@ -52,14 +53,14 @@ async fn form_page(state: &AppState, user: &CurrentUser, id: &str, submitted: Op
     let name = format!("{} {}", record.given_name, record.family_name);
     let page = page(state, user, &format!("How to contact {name}"), "").await?.with_back(format!("/referrals/{id}"), "Back to the record").with_notice(notice(notice_code)).with_form(&form);
     let sharing = record.sharing.into_iter().map(|s| SharingRow { org_id: s.org_id, org_name: s.org_name, given_on: date(s.given_on) }).collect();
-    render(&ContactDetailsView { page, form, referral_id: id.to_owned(), name, sharing })
+    render(&ContactDetailsView { page, form, referral_id: id.to_string(), name, sharing })
 }
 
-async fn form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, Query(q): Query<HashMap<String, String>>) -> Result<Html<String>, WebError> {
+async fn form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<ReferralId>, Query(q): Query<HashMap<String, String>>) -> Result<Html<String>, WebError> {
     form_page(&state, &user, &id, None, vec![], q.get("notice").map(String::as_str)).await
 }
 
-async fn save(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
+async fn save(State(state): State<AppState>, user: CurrentUser, Path(id): Path<ReferralId>, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
     match uc::change(&*state.store, &user.actor(), &user.audit(), &id, &f).await {
         Ok(_) => Ok(Redirect::to(&format!("/referrals/{id}?notice=contact_details")).into_response()),
         Err(linkwork_app::AppError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, form_page(&state, &user, &id, Some(f), errors, None).await?).into_response()),
@@ -67,7 +68,7 @@ async fn save(State(state): State<AppState>, user: CurrentUser, Path(id): Path<S
     }
 }
 
-async fn withdraw_sharing(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
+async fn withdraw_sharing(State(state): State<AppState>, user: CurrentUser, Path(id): Path<ReferralId>, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
     match uc::withdraw_sharing(&*state.store, &user.actor(), &user.audit(), &id, &f).await {
         Ok(()) => Ok(Redirect::to(&format!("/referrals/{id}/contact-details?notice=sharing_withdrawn")).into_response()),
         Err(linkwork_app::AppError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, form_page(&state, &user, &id, None, errors, None).await?).into_response()),

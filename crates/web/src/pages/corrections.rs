@@ -4,6 +4,7 @@
 //! referral is reopened, a partner undoes its last change. The discharge walk-through (closing
 //! measures, goal review) lives here too, as does the record's panel of corrections.
 
+use linkwork_domain::ids::ReferralId;
 use super::{notice, page, render};
 use crate::auth::CheckedForm;
 use crate::auth::CurrentUser;
@@ -94,7 +95,7 @@ fn carried(f: &Fields, except: &[&str]) -> Vec<(String, String)> {
         .collect()
 }
 
-async fn read_record(state: &AppState, user: &CurrentUser, id: &str) -> Result<ReferralRecord, WebError> {
+async fn read_record(state: &AppState, user: &CurrentUser, id: &ReferralId) -> Result<ReferralRecord, WebError> {
     Ok(cases::referral_record(&*state.store, &user.actor(), &user.audit(), id).await?)
 }
 
@@ -112,7 +113,7 @@ fn decline_select() -> SelectField {
 
 // ---- declining a referral, and reopening it ----
 
-async fn decline_page(state: &AppState, user: &CurrentUser, id: &str, f: Fields, errors: Vec<FieldError>) -> Result<Response, WebError> {
+async fn decline_page(state: &AppState, user: &CurrentUser, id: &ReferralId, f: Fields, errors: Vec<FieldError>) -> Result<Response, WebError> {
     let r = read_record(state, user, id).await?;
     r.referral.status.decline()?;
     let name = r.person.given_name.clone();
@@ -154,7 +155,7 @@ fn decline_reason_errors(f: &Fields) -> Vec<FieldError> {
 
 /// "Decline referral" on the record asks first (with the reason chosen, or an error if none
 /// was); only the confirmation's "Decline referral" declines.
-async fn decline(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
+async fn decline(State(state): State<AppState>, user: CurrentUser, Path(id): Path<ReferralId>, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
     if !confirmed(&f) {
         let errors = decline_reason_errors(&f);
         return decline_page(&state, &user, &id, f, errors).await;
@@ -179,7 +180,7 @@ struct ReopenView {
     cancel_href: String,
 }
 
-async fn reopen_page(state: &AppState, user: &CurrentUser, id: &str, form: FormState) -> Result<Response, WebError> {
+async fn reopen_page(state: &AppState, user: &CurrentUser, id: &ReferralId, form: FormState) -> Result<Response, WebError> {
     let r = read_record(state, user, id).await?;
     r.referral.status.reopen(r.referral.declined_on, today())?;
     let declined_on = r.referral.declined_on.unwrap_or_else(today);
@@ -206,11 +207,11 @@ async fn reopen_page(state: &AppState, user: &CurrentUser, id: &str, form: FormS
     Ok((status, render(&view)?).into_response())
 }
 
-async fn reopen_form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> Result<Response, WebError> {
+async fn reopen_form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<ReferralId>) -> Result<Response, WebError> {
     reopen_page(&state, &user, &id, FormState::default()).await
 }
 
-async fn reopen(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
+async fn reopen(State(state): State<AppState>, user: CurrentUser, Path(id): Path<ReferralId>, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
     match corrections::reopen(&*state.store, &user.actor(), &user.audit(), &id, &f).await {
         Ok(()) => Ok(Redirect::to(&format!("/referrals/{id}?notice=reopened")).into_response()),
         Err(linkwork_app::AppError::Invalid(errors)) => reopen_page(&state, &user, &id, FormState::new(f, errors)).await,
@@ -221,7 +222,7 @@ async fn reopen(State(state): State<AppState>, user: CurrentUser, Path(id): Path
 // ---- merging a duplicate ----
 
 /// "Merge into the open referral" asks first; only Confirm merges.
-async fn merge(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
+async fn merge(State(state): State<AppState>, user: CurrentUser, Path(id): Path<ReferralId>, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
     if confirmed(&f) {
         let into = team::merge(&*state.store, &user.actor(), &user.audit(), &id).await?;
         return Ok(Redirect::to(&format!("/referrals/{into}?notice=merged")).into_response());
@@ -354,7 +355,7 @@ fn discharge_consequences(name: &str, referrer: Option<String>) -> Vec<String> {
     out
 }
 
-async fn discharge_page(state: &AppState, user: &CurrentUser, id: &str, form: FormState, notice_code: Option<&str>) -> Result<Response, WebError> {
+async fn discharge_page(state: &AppState, user: &CurrentUser, id: &ReferralId, form: FormState, notice_code: Option<&str>) -> Result<Response, WebError> {
     let r = read_record(state, user, id).await?;
     r.referral.status.discharge()?;
     let questions = corrections::discharge_questions(&*state.store, &r).await?;
@@ -394,13 +395,13 @@ async fn discharge_page(state: &AppState, user: &CurrentUser, id: &str, form: Fo
     Ok((status, Extension(NothingSaved), render(&view)?).into_response())
 }
 
-async fn discharge_form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, Query(q): Params) -> Result<Response, WebError> {
+async fn discharge_form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<ReferralId>, Query(q): Params) -> Result<Response, WebError> {
     discharge_page(&state, &user, &id, FormState::default(), q.get("notice").map(String::as_str)).await
 }
 
 /// The walk-through's answers are checked, then shown back with what will happen (Confirm,
 /// Change or Cancel); only Confirm discharges.
-async fn discharge(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
+async fn discharge(State(state): State<AppState>, user: CurrentUser, Path(id): Path<ReferralId>, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
     if f.get("change") == "yes" {
         return discharge_page(&state, &user, &id, FormState::new(f, vec![]), None).await;
     }

@@ -3,6 +3,7 @@
 //! referral is for), a service's page with what only staff see (waiting list, capacity, funding),
 //! and editing of the link-worker fields by managers (any service) and partners (their own).
 
+use linkwork_domain::ids::ReferralId;
 use crate::routes::Routes;
 use super::{page, render};
 use crate::auth::CheckedForm;
@@ -198,7 +199,7 @@ async fn detail(State(state): State<AppState>, user: CurrentUser, Path(id): Path
     let (s, ww) = directory::service_page(&*state.store, &user.actor(), &id).await?;
     let notice = (q.get("notice").map(String::as_str) == Some("saved")).then(|| "Service details saved".to_owned());
     // Opened while working with a person (`?for=`): the way back keeps them and the search.
-    let referring = directory::referring_for(&*state.store, &user.actor(), &user.audit(), q.get("for").map(String::as_str).unwrap_or("")).await?;
+    let referring = directory::referring_for(&*state.store, &user.actor(), &user.audit(), &ReferralId::from(q.get("for").map(String::as_str).unwrap_or(""))).await?;
     let mut pairs: Vec<(&str, &str)> = q.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     pairs.sort();
     if referring.is_none() {

@@ -2,6 +2,7 @@
 //! "Measures due" list of open referrals, and self-completion — a questionnaire page the person
 //! fills in themselves on the link worker's device.
 
+use linkwork_domain::ids::ReferralId;
 use crate::routes::Routes;
 use super::{notice, page, render};
 use crate::auth::CheckedForm;
@@ -201,7 +202,7 @@ fn person_page(title: &str, form: &FormState) -> Page {
     Page::anonymous(title).with_form(form)
 }
 
-async fn self_complete_form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, Query(q): Params) -> Result<Html<String>, WebError> {
+async fn self_complete_form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<ReferralId>, Query(q): Params) -> Result<Html<String>, WebError> {
     let header = linkwork_app::access::casework_referral(&*state.store, &user.actor(), &id).await?;
     header.status.require_active()?;
     match q.get("instrument") {
@@ -211,7 +212,7 @@ async fn self_complete_form(State(state): State<AppState>, user: CurrentUser, Pa
             let mut instruments: Vec<Instrument> = schedule.instruments().to_vec();
             instruments.extend(Instrument::ALL.iter().filter(|i| !schedule.instruments().contains(i)));
             let page = page(&state, &user, "Hand the device to the person", "").await?.with_back(format!("/referrals/{id}"), "Back to the record");
-            render(&ChooseView { page, person: format!("{} {}", r.person.given_name, r.person.family_name), referral_id: id, instruments: instruments.iter().map(|i| Choice::new(i.code(), i.short_name())).collect() })
+            render(&ChooseView { page, person: format!("{} {}", r.person.given_name, r.person.family_name), referral_id: id.into_string(), instruments: instruments.iter().map(|i| Choice::new(i.code(), i.short_name())).collect() })
         }
         Some(code) => {
             let instrument = Instrument::parse(code).map_err(|_| WebError::NotFound)?;
@@ -223,7 +224,7 @@ async fn self_complete_form(State(state): State<AppState>, user: CurrentUser, Pa
 
 /// The person's first name only (the one piece of the record the person's page shows); reading it
 /// is audited like any read of the record.
-async fn first_name(state: &AppState, user: &CurrentUser, id: &str) -> Result<String, WebError> {
+async fn first_name(state: &AppState, user: &CurrentUser, id: &ReferralId) -> Result<String, WebError> {
     Ok(cases::referral_record(&*state.store, &user.actor(), &user.audit(), id).await?.person.given_name)
 }
 
@@ -259,7 +260,7 @@ fn render_self_complete(user: &CurrentUser, id: &str, instrument: Instrument, fi
 
 /// The timepoint a self-completed measure is recorded at: baseline if the person has none of this
 /// instrument yet, otherwise a follow-up. The link worker can correct it on the record later.
-async fn self_complete_submit(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, Query(q): Params, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
+async fn self_complete_submit(State(state): State<AppState>, user: CurrentUser, Path(id): Path<ReferralId>, Query(q): Params, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
     let instrument = Instrument::parse(q.get("instrument").map(String::as_str).unwrap_or("")).map_err(|_| WebError::NotFound)?;
     match measurement::add_self_completed(&*state.store, &user.actor(), &user.audit(), &id, instrument, &f).await {
         Ok(_) => Ok(Redirect::to(&format!("/referrals/{id}/self-complete/done")).into_response()),
@@ -272,7 +273,7 @@ async fn self_complete_submit(State(state): State<AppState>, user: CurrentUser, 
 }
 
 /// "Thank you": the only way on is back to the record, which needs the link worker's session.
-async fn self_complete_done(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> Result<Html<String>, WebError> {
+async fn self_complete_done(State(state): State<AppState>, user: CurrentUser, Path(id): Path<ReferralId>) -> Result<Html<String>, WebError> {
     linkwork_app::access::casework_referral(&*state.store, &user.actor(), &id).await?;
     render(&DoneView { page: Page::anonymous("Thank you"), record_href: format!("/referrals/{id}?notice=measure") })
 }
@@ -394,7 +395,7 @@ struct CustomChooseView {
     recorded: Vec<(String, String, String, String)>,
 }
 
-async fn custom_choose(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> Result<Html<String>, WebError> {
+async fn custom_choose(State(state): State<AppState>, user: CurrentUser, Path(id): Path<ReferralId>) -> Result<Html<String>, WebError> {
     let r = cases::referral_record(&*state.store, &user.actor(), &user.audit(), &id).await?;
     let instruments = measurement::custom_instruments(&*state.store, &user.actor()).await?;
     let recorded = measurement::custom_measures(&*state.store, &user.actor(), &id)
@@ -410,7 +411,7 @@ async fn custom_choose(State(state): State<AppState>, user: CurrentUser, Path(id
     render(&CustomChooseView {
         page,
         person: format!("{} {}", r.person.given_name, r.person.family_name),
-        referral_id: id,
+        referral_id: id.into_string(),
         instruments: instruments.iter().map(|(_, c)| Choice::new(c.code(), c.name())).collect(),
         recorded,
     })
@@ -435,7 +436,7 @@ struct CustomItemView {
     options: Vec<Choice>,
 }
 
-async fn render_custom_measure(state: &AppState, user: &CurrentUser, id: &str, c: &linkwork_domain::measurement::custom_instrument::CustomInstrument, form: FormState) -> Result<Html<String>, WebError> {
+async fn render_custom_measure(state: &AppState, user: &CurrentUser, id: &ReferralId, c: &linkwork_domain::measurement::custom_instrument::CustomInstrument, form: FormState) -> Result<Html<String>, WebError> {
     let r = cases::referral_record(&*state.store, &user.actor(), &user.audit(), id).await?;
     let items = c
         .items()
@@ -456,12 +457,12 @@ async fn render_custom_measure(state: &AppState, user: &CurrentUser, id: &str, c
     })
 }
 
-async fn custom_measure_form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, Query(q): Params) -> Result<Html<String>, WebError> {
+async fn custom_measure_form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<ReferralId>, Query(q): Params) -> Result<Html<String>, WebError> {
     let (_, c) = measurement::custom_instrument_for(&*state.store, &user.actor(), &id, q.get("instrument").map(String::as_str)).await?;
     render_custom_measure(&state, &user, &id, &c, FormState::new(Fields::from_pairs(vec![("taken_on".into(), today().to_string())]), vec![])).await
 }
 
-async fn custom_measure_submit(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, Query(q): Params, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
+async fn custom_measure_submit(State(state): State<AppState>, user: CurrentUser, Path(id): Path<ReferralId>, Query(q): Params, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
     let code = q.get("instrument").map(String::as_str);
     match measurement::add_custom_measure(&*state.store, &user.actor(), &user.audit(), &id, code, &f).await {
         Ok(_) => Ok(Redirect::to(&format!("/referrals/{id}?notice=measure")).into_response()),

@@ -2,6 +2,7 @@
 //! review date, status), and the needs agreed with the person, none of which needs a new "what
 //! matters" conversation. Post/redirect/get; the forms carry the page's one-time key.
 
+use linkwork_domain::ids::ReferralId;
 use super::{page, render};
 use crate::auth::CheckedForm;
 use crate::auth::CurrentUser;
@@ -59,7 +60,7 @@ struct NeedsView {
 }
 
 /// The record, read for a form about it (audited; the person is shown), while the person is on the caseload.
-async fn record_for_form(state: &AppState, user: &CurrentUser, id: &str) -> Result<ReferralRecord, WebError> {
+async fn record_for_form(state: &AppState, user: &CurrentUser, id: &ReferralId) -> Result<ReferralRecord, WebError> {
     Ok(linkwork_app::casework::active_record(&*state.store, &user.actor(), &user.audit(), id).await?)
 }
 
@@ -87,12 +88,12 @@ async fn new_goal_page(state: &AppState, user: &CurrentUser, r: &ReferralRecord,
     })
 }
 
-async fn new_goal_form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> Result<Html<String>, WebError> {
+async fn new_goal_form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<ReferralId>) -> Result<Html<String>, WebError> {
     let r = record_for_form(&state, &user, &id).await?;
     new_goal_page(&state, &user, &r, FormState::default()).await
 }
 
-async fn new_goal(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
+async fn new_goal(State(state): State<AppState>, user: CurrentUser, Path(id): Path<ReferralId>, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
     match plan::add_goal(&*state.store, &user.actor(), &user.audit(), &id, &f).await {
         Ok(_) => Ok(Redirect::to(&format!("/referrals/{id}?notice=goal_added#plan")).into_response()),
         Err(linkwork_app::AppError::Invalid(errors)) => {
@@ -132,13 +133,13 @@ async fn edit_goal_page(state: &AppState, user: &CurrentUser, r: &ReferralRecord
     Ok((status, render(&view)?).into_response())
 }
 
-async fn edit_goal_form(State(state): State<AppState>, user: CurrentUser, Path((id, goal_id)): Path<(String, String)>) -> Result<Response, WebError> {
+async fn edit_goal_form(State(state): State<AppState>, user: CurrentUser, Path((id, goal_id)): Path<(ReferralId, String)>) -> Result<Response, WebError> {
     let goal = plan::goal_to_change(&*state.store, &user.actor(), &id, &goal_id).await?;
     let r = record_for_form(&state, &user, &id).await?;
     edit_goal_page(&state, &user, &r, &goal, FormState::new(goal_fields(&goal), vec![]), StatusCode::OK).await
 }
 
-async fn edit_goal(State(state): State<AppState>, user: CurrentUser, Path((id, goal_id)): Path<(String, String)>, CheckedForm(mut f): CheckedForm) -> Result<Response, WebError> {
+async fn edit_goal(State(state): State<AppState>, user: CurrentUser, Path((id, goal_id)): Path<(ReferralId, String)>, CheckedForm(mut f): CheckedForm) -> Result<Response, WebError> {
     let (status, errors) = match plan::change_goal(&*state.store, &user.actor(), &user.audit(), &id, &goal_id, &f).await {
         Ok(0) => return Ok(Redirect::to(&format!("/referrals/{id}?notice=goal_unchanged#plan")).into_response()),
         Ok(_) => return Ok(Redirect::to(&format!("/referrals/{id}?notice=goal_changed#plan")).into_response()),
@@ -174,7 +175,7 @@ async fn needs_page(state: &AppState, user: &CurrentUser, r: &ReferralRecord, fo
     })
 }
 
-async fn needs_form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> Result<Html<String>, WebError> {
+async fn needs_form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<ReferralId>) -> Result<Html<String>, WebError> {
     let r = record_for_form(&state, &user, &id).await?;
     // Start from what is agreed; before anything is, from what the referrer said.
     let mut ticked = plan::agreed_needs(&r.needs);
@@ -185,7 +186,7 @@ async fn needs_form(State(state): State<AppState>, user: CurrentUser, Path(id): 
     needs_page(&state, &user, &r, form).await
 }
 
-async fn change_needs(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
+async fn change_needs(State(state): State<AppState>, user: CurrentUser, Path(id): Path<ReferralId>, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
     match plan::change_needs(&*state.store, &user.actor(), &user.audit(), &id, &f).await {
         Ok(()) => Ok(Redirect::to(&format!("/referrals/{id}?notice=needs")).into_response()),
         Err(linkwork_app::AppError::Invalid(errors)) => {

@@ -2,6 +2,7 @@
 //! details, subject access, restriction, erasure, the retention period, and the manager's
 //! audit trail. The use cases are in `linkwork_app::privacy`.
 
+use linkwork_domain::ids::ReferralId;
 use super::{page, render};
 use crate::auth::CheckedForm;
 use crate::auth::CurrentUser;
@@ -50,7 +51,7 @@ pub(crate) fn shown(field: PersonField, value: Option<&str>) -> String {
     }
 }
 
-async fn resolve_conflict(State(state): State<AppState>, user: CurrentUser, Path((id, conflict_id)): Path<(String, String)>, CheckedForm(f): CheckedForm) -> Result<Redirect, WebError> {
+async fn resolve_conflict(State(state): State<AppState>, user: CurrentUser, Path((id, conflict_id)): Path<(ReferralId, String)>, CheckedForm(f): CheckedForm) -> Result<Redirect, WebError> {
     uc::resolve_conflict(&*state.store, &user.actor(), &user.audit(), &id, &conflict_id, &f).await?;
     Ok(Redirect::to(&format!("/referrals/{id}?notice=identity_settled")))
 }

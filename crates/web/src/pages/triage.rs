@@ -1,6 +1,7 @@
 //! Triage: incoming referrals waiting to be taken on, new referrals waiting for first contact,
 //! contact attempts, duplicates, reassignment and goal progress on a referral.
 
+use linkwork_domain::ids::ReferralId;
 use crate::routes::Routes;
 use super::casework::caseload_row;
 use super::{notice, page, render};
@@ -117,7 +118,7 @@ async fn convert(State(state): State<AppState>, user: CurrentUser, Path(id): Pat
     }
 }
 
-async fn attempt_page(state: &AppState, user: &CurrentUser, id: &str, form: FormState) -> Result<Html<String>, WebError> {
+async fn attempt_page(state: &AppState, user: &CurrentUser, id: &ReferralId, form: FormState) -> Result<Html<String>, WebError> {
     let r = cases::referral_record(&*state.store, &user.actor(), &user.audit(), id).await?;
     let page = page(state, user, "Log a contact attempt", "").await?.with_back(format!("/referrals/{id}"), "Back to the record").with_form(&form);
     render(&AttemptView {
@@ -131,11 +132,11 @@ async fn attempt_page(state: &AppState, user: &CurrentUser, id: &str, form: Form
     })
 }
 
-async fn attempt_form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> Result<Html<String>, WebError> {
+async fn attempt_form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<ReferralId>) -> Result<Html<String>, WebError> {
     attempt_page(&state, &user, &id, FormState::new(Fields::from_pairs(vec![("attempted_on".into(), today().to_string())]), vec![])).await
 }
 
-async fn add_attempt(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
+async fn add_attempt(State(state): State<AppState>, user: CurrentUser, Path(id): Path<ReferralId>, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
     match team::add_attempt(&*state.store, &user.actor(), &user.audit(), &id, &f).await {
         Ok(_) => Ok(Redirect::to(&format!("/referrals/{id}?notice=attempt")).into_response()),
         Err(linkwork_app::AppError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, attempt_page(&state, &user, &id, FormState::new(f, errors)).await?).into_response()),
@@ -143,12 +144,12 @@ async fn add_attempt(State(state): State<AppState>, user: CurrentUser, Path(id):
     }
 }
 
-async fn keep_separate(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, CheckedForm(_): CheckedForm) -> Result<Redirect, WebError> {
+async fn keep_separate(State(state): State<AppState>, user: CurrentUser, Path(id): Path<ReferralId>, CheckedForm(_): CheckedForm) -> Result<Redirect, WebError> {
     team::keep_separate(&*state.store, &user.actor(), &user.audit(), &id).await?;
     Ok(Redirect::to(&format!("/referrals/{id}?notice=kept_separate")))
 }
 
-async fn reassign(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, CheckedForm(f): CheckedForm) -> Result<Redirect, WebError> {
+async fn reassign(State(state): State<AppState>, user: CurrentUser, Path(id): Path<ReferralId>, CheckedForm(f): CheckedForm) -> Result<Redirect, WebError> {
     team::reassign(&*state.store, &user.actor(), &user.audit(), Some(&user.user.id), &id, &f).await?;
     // Assigned from the triage list: back to it, to carry on down the list.
     if f.get("return_to") == "triage" {
@@ -157,7 +158,7 @@ async fn reassign(State(state): State<AppState>, user: CurrentUser, Path(id): Pa
     Ok(Redirect::to(&format!("/referrals/{id}?notice=reassigned")))
 }
 
-async fn goal_status(State(state): State<AppState>, user: CurrentUser, Path((id, goal_id)): Path<(String, String)>, CheckedForm(f): CheckedForm) -> Result<Redirect, WebError> {
+async fn goal_status(State(state): State<AppState>, user: CurrentUser, Path((id, goal_id)): Path<(ReferralId, String)>, CheckedForm(f): CheckedForm) -> Result<Redirect, WebError> {
     team::set_goal_status(&*state.store, &user.actor(), &user.audit(), &id, &goal_id, &f).await?;
     Ok(Redirect::to(&format!("/referrals/{id}?notice=goal")))
 }
