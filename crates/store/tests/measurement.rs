@@ -1,4 +1,4 @@
-//! Measurement storage on SQLite and PostgreSQL: the service's schedule (default, save, replace),
+//! Measurement storage, each test on SQLite and PostgreSQL: the service's schedule (default, save, replace),
 //! discharge with needs' outcomes in one compare-and-set transaction, corrections of outcomes, and
 //! the service's own questionnaires with their answers.
 
@@ -13,6 +13,7 @@ use linkwork_domain::casework::schedule::MeasurementSchedule;
 use linkwork_domain::{NhsNumber, Postcode, RequiredText};
 use linkwork_store::testing::{fresh_database_urls, migrated};
 use linkwork_store::*;
+use std::sync::Arc;
 use time::macros::date;
 
 fn referral(pcn: &str, nhs: &str) -> NewReferral {
@@ -39,65 +40,155 @@ fn referral(pcn: &str, nhs: &str) -> NewReferral {
     }
 }
 
-#[tokio::test]
-async fn measurement_storage_on_every_database() {
+/// A service ("Measure PCN") and who acts for it.
+struct World {
+    store: Arc<dyn Store>,
+    pcn: String,
+    who: AuditActor,
+}
+
+async fn on_each_database<F, Fut>(test: F)
+where
+    F: Fn(World) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
     let dir = std::env::temp_dir().join("linkwork-store-tests");
     std::fs::create_dir_all(&dir).unwrap();
     for (backend, url) in fresh_database_urls(&dir).await {
-        run(&url).await.unwrap_or_else(|e| panic!("{backend}: {e}"));
-        eprintln!("{backend}: measurement storage passed");
+        eprintln!("-- on {backend}");
+        let store = migrated(&url).await.unwrap();
+        let pcn = store.create_org(&NewOrg { kind: OrgKind::Pcn, name: "Measure PCN".into(), ods_code: Some("U00077".into()), parent_id: None, list_size: None }).await.unwrap();
+        let who = AuditActor { org_id: Some(pcn.clone()), ..AuditActor::default() };
+        test(World { store, pcn, who }).await;
     }
 }
 
-async fn run(url: &str) -> Result<()> {
-    let store = migrated(url).await?;
-    let pcn = store.create_org(&NewOrg { kind: OrgKind::Pcn, name: "Measure PCN".into(), ods_code: Some("U00077".into()), parent_id: None, list_size: None }).await?;
-    let who = AuditActor { org_id: Some(pcn.clone()), ..AuditActor::default() };
+async fn evaluation_input(w: &World, to: time::Date) -> linkwork_domain::evaluation::EvaluationInput {
+    w.store.evaluation_input("t", std::slice::from_ref(&w.pcn), to).await.unwrap()
+}
 
-    // Schedule: none saved, then saved, then replaced (one row, audited each time).
-    assert_eq!(store.measurement_schedule(&pcn).await?, None);
-    let s = MeasurementSchedule::new(vec![Instrument::Swemwbs, Instrument::Ons4], vec![3, 6, 12]).unwrap();
-    store.set_measurement_schedule(&who, &pcn, &s).await?;
-    assert_eq!(store.measurement_schedule(&pcn).await?, Some(s));
-    let s = MeasurementSchedule::new(vec![Instrument::Ucla3], vec![]).unwrap();
-    store.set_measurement_schedule(&who, &pcn, &s).await?;
-    assert_eq!(store.measurement_schedule(&pcn).await?, Some(s));
-    assert_eq!(store.count_audit_events("measurement_schedule.update").await?, 2);
+// The schedule
 
-    // Discharge with outcomes: compare-and-set on the status seen; a stale status writes nothing.
-    let id = store.create_referral(&who, &referral(&pcn, "9990000980")).await?;
-    assert_eq!(store.referral_needs(&id).await?, vec![NeedDomain::Loneliness, NeedDomain::MoneyDebtBenefits]);
-    let outcomes = [(NeedDomain::MoneyDebtBenefits, NeedResolution::Partly)];
-    let d = Discharge { on: date!(2026 - 09 - 01), reason: DischargeReason::GoalsMet, summary: Some("Done"), resolutions: &outcomes };
-    let stale = store.discharge_with_resolutions(&who, &id, ReferralStatus::Accepted, &d).await;
-    assert!(matches!(stale, Err(StoreError::Conflict(_))), "{stale:?}");
-    assert!(store.need_resolutions(&id).await?.is_empty());
-    store.discharge_with_resolutions(&who, &id, ReferralStatus::Received, &d).await?;
-    assert_eq!(store.need_resolutions(&id).await?, outcomes.to_vec());
-    assert_eq!(store.referral_header(&id).await?.unwrap().status, ReferralStatus::Discharged);
-    // A correction replaces the answer for that need and adds another.
-    store.record_need_resolutions(&who, &id, &[(NeedDomain::MoneyDebtBenefits, NeedResolution::Resolved), (NeedDomain::Loneliness, NeedResolution::NotWorkedOn)]).await?;
-    assert_eq!(store.need_resolutions(&id).await?, vec![(NeedDomain::Loneliness, NeedResolution::NotWorkedOn), (NeedDomain::MoneyDebtBenefits, NeedResolution::Resolved)]);
-    let discharged = store.discharged_referrals(&pcn).await?;
-    assert_eq!((discharged.len(), discharged[0].reason, discharged[0].discharged_on), (1, Some(DischargeReason::GoalsMet), Some(date!(2026 - 09 - 01))));
-    let input = store.evaluation_input("t", &[pcn.clone()], date!(2026 - 12 - 01)).await?;
-    assert_eq!(input.sdoh.len(), 1);
-    assert_eq!(input.sdoh[0].recorded.len(), 2);
+#[tokio::test]
+async fn a_service_has_no_schedule_until_it_saves_one() {
+    on_each_database(|w| async move {
+        assert_eq!(w.store.measurement_schedule(&w.pcn).await.unwrap(), None);
+    })
+    .await;
+}
 
-    // The service's own questionnaire and answers.
+#[tokio::test]
+async fn a_saved_schedule_is_replaced_whole_and_each_save_audited() {
+    on_each_database(|w| async move {
+        let first = MeasurementSchedule::new(vec![Instrument::Swemwbs, Instrument::Ons4], vec![3, 6, 12]).unwrap();
+        w.store.set_measurement_schedule(&w.who, &w.pcn, &first).await.unwrap();
+        assert_eq!(w.store.measurement_schedule(&w.pcn).await.unwrap(), Some(first));
+        let second = MeasurementSchedule::new(vec![Instrument::Ucla3], vec![]).unwrap();
+        w.store.set_measurement_schedule(&w.who, &w.pcn, &second).await.unwrap();
+        assert_eq!(w.store.measurement_schedule(&w.pcn).await.unwrap(), Some(second));
+        assert_eq!(w.store.count_audit_events("measurement_schedule.update").await.unwrap(), 2);
+    })
+    .await;
+}
+
+// Discharge with what happened to each need
+
+const MONEY_PARTLY: [(NeedDomain, NeedResolution); 1] = [(NeedDomain::MoneyDebtBenefits, NeedResolution::Partly)];
+
+fn discharge() -> Discharge<'static> {
+    Discharge { on: date!(2026 - 09 - 01), reason: DischargeReason::GoalsMet, summary: Some("Done"), resolutions: &MONEY_PARTLY }
+}
+
+#[tokio::test]
+async fn a_referrals_needs_come_back_in_the_lists_order() {
+    on_each_database(|w| async move {
+        let id = w.store.create_referral(&w.who, &referral(&w.pcn, "9990000980")).await.unwrap();
+        assert_eq!(w.store.referral_needs(&id).await.unwrap(), vec![NeedDomain::Loneliness, NeedDomain::MoneyDebtBenefits]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_discharge_against_a_stale_status_writes_nothing() {
+    on_each_database(|w| async move {
+        let id = w.store.create_referral(&w.who, &referral(&w.pcn, "9990000980")).await.unwrap();
+        let stale = w.store.discharge_with_resolutions(&w.who, &id, ReferralStatus::Accepted, &discharge()).await;
+        assert!(matches!(stale, Err(StoreError::Conflict(_))), "{stale:?}");
+        assert!(w.store.need_resolutions(&id).await.unwrap().is_empty());
+        assert_eq!(w.store.referral_header(&id).await.unwrap().unwrap().status, ReferralStatus::Received);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_discharge_records_what_happened_to_each_need_with_the_status() {
+    on_each_database(|w| async move {
+        let id = w.store.create_referral(&w.who, &referral(&w.pcn, "9990000980")).await.unwrap();
+        w.store.discharge_with_resolutions(&w.who, &id, ReferralStatus::Received, &discharge()).await.unwrap();
+        assert_eq!(w.store.need_resolutions(&id).await.unwrap(), MONEY_PARTLY.to_vec());
+        assert_eq!(w.store.referral_header(&id).await.unwrap().unwrap().status, ReferralStatus::Discharged);
+        let discharged = w.store.discharged_referrals(&w.pcn).await.unwrap();
+        assert_eq!((discharged.len(), discharged[0].reason, discharged[0].discharged_on), (1, Some(DischargeReason::GoalsMet), Some(date!(2026 - 09 - 01))));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_correction_replaces_a_needs_outcome_and_adds_another() {
+    on_each_database(|w| async move {
+        let id = w.store.create_referral(&w.who, &referral(&w.pcn, "9990000980")).await.unwrap();
+        w.store.discharge_with_resolutions(&w.who, &id, ReferralStatus::Received, &discharge()).await.unwrap();
+        w.store.record_need_resolutions(&w.who, &id, &[(NeedDomain::MoneyDebtBenefits, NeedResolution::Resolved), (NeedDomain::Loneliness, NeedResolution::NotWorkedOn)]).await.unwrap();
+        assert_eq!(w.store.need_resolutions(&id).await.unwrap(), vec![(NeedDomain::Loneliness, NeedResolution::NotWorkedOn), (NeedDomain::MoneyDebtBenefits, NeedResolution::Resolved)]);
+        let input = evaluation_input(&w, date!(2026 - 12 - 01)).await;
+        assert_eq!((input.sdoh.len(), input.sdoh[0].recorded.len()), (1, 2));
+    })
+    .await;
+}
+
+// The service's own questionnaires
+
+fn confidence() -> CustomInstrument {
     let form = CustomForm { name: "Confidence", version: "1", licence: "Own", instructions: "", answers: "1: No; 2: Yes", items: "A\nB", scoring: "per_item", better: "higher", threshold: "1", concern_at: "" };
-    let c = CustomInstrument::parse("custom_store", &form).unwrap();
-    let cid = store.create_custom_instrument(&who, &pcn, &c).await?;
-    assert_eq!(store.custom_instruments(&pcn).await?, vec![(cid.clone(), c.clone())]);
-    assert!(store.create_custom_instrument(&who, &pcn, &c).await.is_err(), "codes are unique");
-    let open = store.create_referral(&who, &referral(&pcn, "9990001960")).await?;
+    CustomInstrument::parse("custom_store", &form).unwrap()
+}
+
+#[tokio::test]
+async fn a_services_own_questionnaire_is_kept_under_a_unique_code() {
+    on_each_database(|w| async move {
+        let id = w.store.create_custom_instrument(&w.who, &w.pcn, &confidence()).await.unwrap();
+        assert_eq!(w.store.custom_instruments(&w.pcn).await.unwrap(), vec![(id, confidence())]);
+        assert!(w.store.create_custom_instrument(&w.who, &w.pcn, &confidence()).await.is_err());
+    })
+    .await;
+}
+
+/// A referral with one baseline answer set to the service's own questionnaire, taken 5 June 2026.
+async fn answered(w: &World) -> String {
+    let instrument = w.store.create_custom_instrument(&w.who, &w.pcn, &confidence()).await.unwrap();
+    let open = w.store.create_referral(&w.who, &referral(&w.pcn, "9990001960")).await.unwrap();
     let m = NewCustomMeasure { timepoint: Timepoint::Baseline, taken_on: date!(2026 - 06 - 05), answers: vec![1, 2], version: "1".into(), self_completed: false };
-    store.add_custom_measure(&who, &open, &cid, &m).await?;
-    let got = store.custom_measures(&open).await?;
-    assert_eq!((got.len(), got[0].instrument_code.as_str(), got[0].answers.clone()), (1, "custom_store", vec![1, 2]));
-    let input = store.evaluation_input("t", &[pcn.clone()], date!(2026 - 12 - 01)).await?;
-    assert_eq!((input.custom_instruments.len(), input.custom_measures.len()), (1, 1));
-    let input = store.evaluation_input("t", &[pcn.clone()], date!(2026 - 06 - 04)).await?;
-    assert!(input.custom_measures.is_empty(), "measures after the period's end are left out");
-    Ok(())
+    w.store.add_custom_measure(&w.who, &open, &instrument, &m).await.unwrap();
+    open
+}
+
+#[tokio::test]
+async fn answers_to_a_services_own_questionnaire_are_kept_and_reach_the_evaluation() {
+    on_each_database(|w| async move {
+        let open = answered(&w).await;
+        let got = w.store.custom_measures(&open).await.unwrap();
+        assert_eq!((got.len(), got[0].instrument_code.as_str(), got[0].answers.clone()), (1, "custom_store", vec![1, 2]));
+        let input = evaluation_input(&w, date!(2026 - 12 - 01)).await;
+        assert_eq!((input.custom_instruments.len(), input.custom_measures.len()), (1, 1));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn answers_taken_after_the_periods_end_are_left_out() {
+    on_each_database(|w| async move {
+        answered(&w).await;
+        assert!(evaluation_input(&w, date!(2026 - 06 - 04)).await.custom_measures.is_empty());
+    })
+    .await;
 }
