@@ -3,6 +3,7 @@
 //! `NotFound` like an unknown id, so ids cannot be probed. The rules themselves are
 //! `linkwork_domain::access`; this applies them to what the store holds.
 
+use linkwork_domain::ids::OnwardId;
 use linkwork_domain::ids::ReferralId;
 use crate::AppError;
 use linkwork_domain::access::{Actor, Role};
@@ -39,7 +40,7 @@ pub fn require_casework(actor: &Actor) -> Result<(), AppError> {
 }
 
 /// An onward referral this partner may act on; `NotFound` for anyone else's.
-pub async fn partner_referral(store: &dyn Store, actor: &Actor, onward_id: &str) -> Result<PartnerReferral, AppError> {
+pub async fn partner_referral(store: &dyn Store, actor: &Actor, onward_id: &OnwardId) -> Result<PartnerReferral, AppError> {
     if actor.role != Role::VcsePartner {
         return Err(AppError::Forbidden);
     }

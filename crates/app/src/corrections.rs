@@ -3,6 +3,7 @@
 //! walk-through (closing measures, goal review, a reason that agrees with it). Access rules as in
 //! `casework`; every rule about what may be corrected lives in the domain.
 
+use linkwork_domain::ids::OnwardId;
 use linkwork_domain::ids::ReferralId;
 use crate::access::{casework_change, partner_referral};
 use crate::clock::today;
@@ -69,7 +70,7 @@ pub fn undoable<'a>(events: &'a [OnwardEvent], current: OnwardStatus, partner_or
 
 /// Undoes the partner's last change (a correcting entry: both stay in the history) and tells the
 /// link worker. Returns the status the referral is back in.
-pub async fn partner_undo(store: &dyn Store, actor: &Actor, who: &AuditActor, onward_id: &str) -> Result<OnwardStatus, AppError> {
+pub async fn partner_undo(store: &dyn Store, actor: &Actor, who: &AuditActor, onward_id: &OnwardId) -> Result<OnwardStatus, AppError> {
     let referral = partner_referral(store, actor, onward_id).await?;
     let events = store.onward_events(onward_id).await?;
     let (last, undo) = undoable(&events, referral.onward.status, &actor.org_id, OffsetDateTime::now_utc())?;

@@ -3,6 +3,7 @@
 //! notifications. The rules themselves are in `linkwork_domain::onward`; this module applies them
 //! to stored referrals and turns them into notifications.
 
+use linkwork_domain::ids::OnwardId;
 use linkwork_domain::ids::ReferralId;
 use crate::AppError;
 use linkwork_domain::access::{Actor, Role};
@@ -148,7 +149,7 @@ pub async fn mark_notifications_read(store: &dyn Store, user_id: &str, org_id: &
 }
 
 /// One onward referral's history, oldest first, for the partner it was sent to.
-pub async fn partner_events(store: &dyn Store, actor: &Actor, onward_id: &str) -> Result<Vec<OnwardEvent>, AppError> {
+pub async fn partner_events(store: &dyn Store, actor: &Actor, onward_id: &OnwardId) -> Result<Vec<OnwardEvent>, AppError> {
     crate::access::partner_referral(store, actor, onward_id).await?;
     Ok(store.onward_events(onward_id).await?)
 }

@@ -7,6 +7,7 @@
 //! Each change is one unit of work (`Store::begin`): the access check, what it reads and the change
 //! itself run in one transaction, so they commit together or (on any error) not at all.
 
+use linkwork_domain::ids::GoalId;
 use linkwork_domain::ids::ReferralId;
 use crate::access::casework_change;
 use crate::clock::today;
@@ -52,7 +53,7 @@ pub async fn add_goal(store: &dyn Store, actor: &Actor, who: &AuditActor, referr
 }
 
 /// A goal of a referral this actor may change (only while the person is on the caseload).
-pub async fn goal_to_change(store: &dyn Store, actor: &Actor, referral_id: &ReferralId, goal_id: &str) -> Result<Goal, AppError> {
+pub async fn goal_to_change(store: &dyn Store, actor: &Actor, referral_id: &ReferralId, goal_id: &GoalId) -> Result<Goal, AppError> {
     let header = casework_change(store, actor, referral_id).await?;
     header.status.require_active()?;
     store.goal(referral_id, goal_id).await?.ok_or(AppError::NotFound)
@@ -60,7 +61,7 @@ pub async fn goal_to_change(store: &dyn Store, actor: &Actor, referral_id: &Refe
 
 /// Changes a goal's wording, review date and status as the form says; `version` is the goal's
 /// version the form was opened on. Returns how many fields changed.
-pub async fn change_goal(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &ReferralId, goal_id: &str, f: &Fields) -> Result<usize, AppError> {
+pub async fn change_goal(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &ReferralId, goal_id: &GoalId, f: &Fields) -> Result<usize, AppError> {
     let work = store.begin().await?;
     let goal = goal_to_change(&*work, actor, referral_id, goal_id).await?;
     let mut c = Checker::default();

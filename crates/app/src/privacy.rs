@@ -3,6 +3,7 @@
 //! retention, and the manager's audit trail. Access is checked here; the store writes each
 //! change with its audit event in one transaction.
 
+use linkwork_domain::ids::PersonId;
 use linkwork_domain::ids::ReferralId;
 use crate::access::require_casework;
 use crate::clock::today;
@@ -30,7 +31,7 @@ pub fn require_manager(actor: &Actor) -> Result<(), AppError> {
 
 /// The referrals of a person of the actor's own service; `NotFound` for anyone else's (or an
 /// erased person), so ids cannot be probed.
-pub async fn casework_person(store: &dyn Store, actor: &Actor, person_id: &str) -> Result<Vec<ReferralHeader>, AppError> {
+pub async fn casework_person(store: &dyn Store, actor: &Actor, person_id: &PersonId) -> Result<Vec<ReferralHeader>, AppError> {
     require_casework(actor)?;
     let headers = store.referrals_of_person(person_id).await?;
     if headers.is_empty() || headers.iter().any(|h| !actor.may_access_casework(&h.service_org_id)) {
@@ -41,7 +42,7 @@ pub async fn casework_person(store: &dyn Store, actor: &Actor, person_id: &str) 
 
 /// A person's details as held, for a casework user of their service (the read audited as
 /// `person.read_details`): their NHS number and stored details. `NotFound` for anyone else's.
-pub async fn held_details(store: &dyn Store, actor: &Actor, who: &AuditActor, person_id: &str) -> Result<(linkwork_domain::NhsNumber, linkwork_domain::person::identity::StoredDetails), AppError> {
+pub async fn held_details(store: &dyn Store, actor: &Actor, who: &AuditActor, person_id: &PersonId) -> Result<(linkwork_domain::NhsNumber, linkwork_domain::person::identity::StoredDetails), AppError> {
     casework_person(store, actor, person_id).await?;
     let held = store.person_details(person_id).await?.ok_or(AppError::NotFound)?;
     store.record_read(who, &linkwork_store::ReadAudit::one("person.read_details", "person", person_id, person_id)).await?;
@@ -110,7 +111,7 @@ pub fn parse_details(f: &Fields, nhs_number: &linkwork_domain::NhsNumber, practi
 }
 
 /// Corrects a person's details on request (rectification); returns how many changed.
-pub async fn correct_details(store: &dyn Store, actor: &Actor, who: &AuditActor, person_id: &str, f: &Fields) -> Result<usize, AppError> {
+pub async fn correct_details(store: &dyn Store, actor: &Actor, who: &AuditActor, person_id: &PersonId, f: &Fields) -> Result<usize, AppError> {
     casework_person(store, actor, person_id).await?;
     let (nhs_number, _) = store.person_details(person_id).await?.ok_or(AppError::NotFound)?;
     let practices = store.orgs(OrgKind::Practice, Some(&actor.org_id)).await?;
@@ -184,7 +185,7 @@ pub fn actor_label(e: &AuditEntry) -> String {
 }
 
 /// A manager's subject access request for a person of their service.
-pub async fn subject_access_for(store: &dyn Store, actor: &Actor, who: &AuditActor, person_id: &str) -> Result<SubjectAccess, AppError> {
+pub async fn subject_access_for(store: &dyn Store, actor: &Actor, who: &AuditActor, person_id: &PersonId) -> Result<SubjectAccess, AppError> {
     require_manager(actor)?;
     casework_person(store, actor, person_id).await?;
     subject_access(store, who, person_id).await
@@ -193,7 +194,7 @@ pub async fn subject_access_for(store: &dyn Store, actor: &Actor, who: &AuditAct
 /// Gathers everything held about a person (each referral record read is audited, and the
 /// request itself is recorded). The caller has checked access (a manager of the person's
 /// service, or an administrator on the server's command line).
-pub async fn subject_access(store: &dyn Store, who: &AuditActor, person_id: &str) -> Result<SubjectAccess, AppError> {
+pub async fn subject_access(store: &dyn Store, who: &AuditActor, person_id: &PersonId) -> Result<SubjectAccess, AppError> {
     let privacy = store.person_privacy(person_id).await?.ok_or(AppError::NotFound)?;
     if privacy.erased_at.is_some() {
         return Err(AppError::Conflict("This record has been erased: nothing that identifies the person is held".into()));
@@ -237,14 +238,14 @@ fn parse_reason(f: &Fields) -> Result<String, AppError> {
 }
 
 /// Restricts a person's record on their request (article 18): kept, but not changed until lifted.
-pub async fn restrict(store: &dyn Store, actor: &Actor, who: &AuditActor, person_id: &str, f: &Fields) -> Result<(), AppError> {
+pub async fn restrict(store: &dyn Store, actor: &Actor, who: &AuditActor, person_id: &PersonId, f: &Fields) -> Result<(), AppError> {
     require_manager(actor)?;
     casework_person(store, actor, person_id).await?;
     let reason = parse_reason(f)?;
     Ok(store.restrict_person(who, person_id, &reason).await?)
 }
 
-pub async fn lift_restriction(store: &dyn Store, actor: &Actor, who: &AuditActor, person_id: &str) -> Result<(), AppError> {
+pub async fn lift_restriction(store: &dyn Store, actor: &Actor, who: &AuditActor, person_id: &PersonId) -> Result<(), AppError> {
     require_manager(actor)?;
     casework_person(store, actor, person_id).await?;
     Ok(store.lift_restriction(who, person_id).await?)
@@ -252,7 +253,7 @@ pub async fn lift_restriction(store: &dyn Store, actor: &Actor, who: &AuditActor
 
 /// Erases a person's identity on their request (article 17), keeping de-identified rows for the
 /// figures. Irreversible, so the form must confirm it (`confirm` = "yes") and give a reason.
-pub async fn erase(store: &dyn Store, actor: &Actor, who: &AuditActor, person_id: &str, f: &Fields) -> Result<(), AppError> {
+pub async fn erase(store: &dyn Store, actor: &Actor, who: &AuditActor, person_id: &PersonId, f: &Fields) -> Result<(), AppError> {
     require_manager(actor)?;
     casework_person(store, actor, person_id).await?;
     let mut c = Checker::default();

@@ -5,6 +5,7 @@
 //! referrals, which have no person yet, as `incoming:<id>`) — so no page, API route or command
 //! can show people without leaving a trace (docs/security.md, "Audit").
 
+use linkwork_domain::ids::OnwardId;
 use crate::access::require_casework;
 use crate::AppError;
 use linkwork_domain::access::{Actor, Role};
@@ -71,7 +72,7 @@ pub async fn partner_referrals(store: &dyn Store, actor: &Actor, who: &AuditActo
 }
 
 /// One onward referral, as its partner sees it.
-pub async fn partner_referral(store: &dyn Store, actor: &Actor, who: &AuditActor, onward_id: &str) -> Result<PartnerReferral, AppError> {
+pub async fn partner_referral(store: &dyn Store, actor: &Actor, who: &AuditActor, onward_id: &OnwardId) -> Result<PartnerReferral, AppError> {
     let mut referral = crate::access::partner_referral(store, actor, onward_id).await?;
     crate::contact_details::for_partner(store, actor, &mut referral).await?;
     store.record_read(who, &ReadAudit::one("partner.referral.read", "onward_referral", onward_id, &referral.person_id)).await?;

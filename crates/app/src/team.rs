@@ -1,6 +1,7 @@
 //! The team's day: contact attempts at triage, duplicates, reassigning people between link
 //! workers, goal progress, MDT meetings, and finding people. Access rules as in `casework`.
 
+use linkwork_domain::ids::{GoalId, PersonId};
 use linkwork_domain::ids::ReferralId;
 use crate::access::require_casework;
 use crate::clock::today;
@@ -64,7 +65,7 @@ pub async fn reassign(store: &dyn Store, actor: &Actor, who: &AuditActor, signed
     Ok(store.reassign(who, referral_id, worker).await?)
 }
 
-pub async fn set_goal_status(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &ReferralId, goal_id: &str, f: &Fields) -> Result<(), AppError> {
+pub async fn set_goal_status(store: &dyn Store, actor: &Actor, who: &AuditActor, referral_id: &ReferralId, goal_id: &GoalId, f: &Fields) -> Result<(), AppError> {
     crate::access::casework_change(store, actor, referral_id).await?;
     let status = GoalStatus::parse(f.get("goal_status"))?;
     Ok(store.set_goal_status(who, referral_id, goal_id, status).await?)
@@ -154,7 +155,7 @@ pub fn parse_search(f: &Fields) -> Result<Option<PersonQuery>, AppError> {
 }
 
 /// Every referral of a person, each read (and audited) as a record, newest first.
-pub async fn person_history(store: &dyn Store, actor: &Actor, who: &AuditActor, person_id: &str) -> Result<Vec<ReferralRecord>, AppError> {
+pub async fn person_history(store: &dyn Store, actor: &Actor, who: &AuditActor, person_id: &PersonId) -> Result<Vec<ReferralRecord>, AppError> {
     require_casework(actor)?;
     let headers = store.referrals_of_person(person_id).await?;
     if headers.is_empty() || headers.iter().any(|h| !actor.may_access_casework(&h.service_org_id)) {
@@ -295,7 +296,7 @@ pub async fn overview(store: &dyn Store, actor: &Actor, from: time::Date, to: ti
 
 /// Beside a person's timeline: every change to their details, and why their record is
 /// restricted (if it is). `NotFound` unless every referral of the person is the actor's service's.
-pub async fn person_changes(store: &dyn Store, actor: &Actor, person_id: &str) -> Result<(Vec<linkwork_store::PersonChange>, Option<String>), AppError> {
+pub async fn person_changes(store: &dyn Store, actor: &Actor, person_id: &PersonId) -> Result<(Vec<linkwork_store::PersonChange>, Option<String>), AppError> {
     crate::privacy::casework_person(store, actor, person_id).await?;
     let changes = store.person_changes(person_id).await?;
     let restricted = store.person_privacy(person_id).await?.and_then(|p| p.restriction_reason);

@@ -73,7 +73,7 @@ pub async fn subject_access(args: SubjectAccessArgs, documents: &crate::Document
     let mut html = String::new();
     for person in people {
         let who = cli_actor(Some(&person.service_org_id));
-        let sa = linkwork_app::privacy::subject_access(&*store, &who, &person.person_id).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        let sa = linkwork_app::privacy::subject_access(&*store, &who, &linkwork_domain::ids::PersonId::from(person.person_id.as_str())).await.map_err(|e| anyhow::anyhow!("{e}"))?;
         all.push(serde_json::to_value(&sa)?);
         html.push_str(&(documents.subject_access)(sa, &person.person_id).map_err(|e| anyhow::anyhow!("{e}"))?);
     }

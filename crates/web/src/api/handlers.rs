@@ -1,3 +1,4 @@
+use linkwork_domain::ids::OnwardId;
 use linkwork_domain::ids::ReferralId;
 use super::contract::{codes, BoolOrText, Conflict, Forbidden, Invalid, JsonBody, NotFound, NumberOrText, RequestBody};
 use super::ApiError;
@@ -368,7 +369,7 @@ pub struct OnwardStatusBody {
 }
 
 #[utoipa::path(post, path = "/api/partner/onward-referrals/{id}", tag = "partner", params(("id" = String, Path)), request_body = PartnerResponseRequest, responses((status = 200, description = "The new status", body = OnwardStatusBody), Forbidden, NotFound, Conflict, Invalid))]
-pub async fn partner_respond(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>, body: JsonBody<PartnerResponseRequest>) -> ApiResult<Json<OnwardStatusBody>> {
+pub async fn partner_respond(State(state): State<AppState>, client: ApiClient, Path(id): Path<OnwardId>, body: JsonBody<PartnerResponseRequest>) -> ApiResult<Json<OnwardStatusBody>> {
     let status = linkwork_app::partner::partner_respond(&*state.store, &client.actor, &client.audit(), &id, &body.fields).await?;
     Ok(Json(OnwardStatusBody { status }))
 }
@@ -377,7 +378,7 @@ pub async fn partner_respond(State(state): State<AppState>, client: ApiClient, P
 /// the referral goes back to the status before it, the history keeps both entries, and the link
 /// worker is told.
 #[utoipa::path(post, path = "/api/partner/onward-referrals/{id}/undo", tag = "partner", params(("id" = String, Path)), responses((status = 200, description = "The status the referral is back in", body = OnwardStatusBody), Forbidden, NotFound, Conflict))]
-pub async fn partner_undo(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>) -> ApiResult<Json<OnwardStatusBody>> {
+pub async fn partner_undo(State(state): State<AppState>, client: ApiClient, Path(id): Path<OnwardId>) -> ApiResult<Json<OnwardStatusBody>> {
     let status = linkwork_app::corrections::partner_undo(&*state.store, &client.actor, &client.audit(), &id).await?;
     Ok(Json(OnwardStatusBody { status }))
 }

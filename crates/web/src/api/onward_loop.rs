@@ -1,6 +1,7 @@
 //! The onward-referral loop in the JSON API: each referral's history, and what needs a link
 //! worker's attention. Partners answer through `POST /api/partner/onward-referrals/{id}`.
 
+use linkwork_domain::ids::OnwardId;
 use linkwork_domain::ids::ReferralId;
 use super::contract::{Forbidden, NotFound};
 use super::ApiError;
@@ -18,7 +19,7 @@ fn json(value: impl serde::Serialize) -> ApiResult<Json<Value>> {
 
 #[utoipa::path(get, path = "/api/partner/onward-referrals/{id}/events", tag = "partner", params(("id" = String, Path)),
     responses((status = 200, description = "The referral's history, oldest first: from_status, to_status, reason, happened_on, at, who", body = Vec<Object>), Forbidden, NotFound))]
-pub async fn partner_events(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+pub async fn partner_events(State(state): State<AppState>, client: ApiClient, Path(id): Path<OnwardId>) -> ApiResult<Json<Value>> {
     json(linkwork_app::onward_loop::partner_events(&*state.store, &client.actor, &id).await?)
 }
 

@@ -2,6 +2,7 @@
 //! details, subject access, restriction, erasure, and the service's audit trail. The same use
 //! cases as the pages (`linkwork_app::privacy`).
 
+use linkwork_domain::ids::PersonId;
 use linkwork_domain::ids::ReferralId;
 use super::contract::{codes, Conflict, Forbidden, Invalid, JsonBody, NotFound, RequestBody};
 use super::ApiError;
@@ -98,35 +99,35 @@ pub async fn resolve_conflict(State(state): State<AppState>, client: ApiClient, 
 
 #[utoipa::path(put, path = "/api/people/{id}/details", tag = "casework", params(("id" = String, Path)), request_body = DetailsRequest,
     responses((status = 200, description = "`{\"changed\": n}`: how many details changed (each kept in the person's history)", body = Object), Forbidden, NotFound, Conflict, Invalid))]
-pub async fn correct_details(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>, body: JsonBody<DetailsRequest>) -> ApiResult<Json<Value>> {
+pub async fn correct_details(State(state): State<AppState>, client: ApiClient, Path(id): Path<PersonId>, body: JsonBody<DetailsRequest>) -> ApiResult<Json<Value>> {
     let changed = uc::correct_details(&*state.store, &client.actor, &client.audit(), &id, &body.fields).await?;
     Ok(Json(json!({ "changed": changed })))
 }
 
 #[utoipa::path(get, path = "/api/people/{id}/subject-access", tag = "rights", params(("id" = String, Path)),
     responses((status = 200, description = "Everything held about the person, with who has read or changed their record (managers)", body = Object), Forbidden, NotFound))]
-pub async fn subject_access(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+pub async fn subject_access(State(state): State<AppState>, client: ApiClient, Path(id): Path<PersonId>) -> ApiResult<Json<Value>> {
     let sa = uc::subject_access_for(&*state.store, &client.actor, &client.audit(), &id).await?;
     Ok(Json(serde_json::to_value(sa).map_err(|e| WebError::Internal(e.to_string()))?))
 }
 
 #[utoipa::path(post, path = "/api/people/{id}/restrict", tag = "rights", params(("id" = String, Path)), request_body = ReasonRequest,
     responses((status = 204, description = "Restricted"), Forbidden, NotFound, Conflict, Invalid))]
-pub async fn restrict(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>, body: JsonBody<ReasonRequest>) -> ApiResult<StatusCode> {
+pub async fn restrict(State(state): State<AppState>, client: ApiClient, Path(id): Path<PersonId>, body: JsonBody<ReasonRequest>) -> ApiResult<StatusCode> {
     uc::restrict(&*state.store, &client.actor, &client.audit(), &id, &body.fields).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(post, path = "/api/people/{id}/lift-restriction", tag = "rights", params(("id" = String, Path)),
     responses((status = 204, description = "Restriction lifted"), Forbidden, NotFound, Conflict))]
-pub async fn lift_restriction(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>) -> ApiResult<StatusCode> {
+pub async fn lift_restriction(State(state): State<AppState>, client: ApiClient, Path(id): Path<PersonId>) -> ApiResult<StatusCode> {
     uc::lift_restriction(&*state.store, &client.actor, &client.audit(), &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(post, path = "/api/people/{id}/erase", tag = "rights", params(("id" = String, Path)), request_body = EraseRequest,
     responses((status = 204, description = "Erased: identity and notes removed, de-identified rows kept"), Forbidden, NotFound, Conflict, Invalid))]
-pub async fn erase(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>, body: JsonBody<EraseRequest>) -> ApiResult<StatusCode> {
+pub async fn erase(State(state): State<AppState>, client: ApiClient, Path(id): Path<PersonId>, body: JsonBody<EraseRequest>) -> ApiResult<StatusCode> {
     uc::erase(&*state.store, &client.actor, &client.audit(), &id, &body.fields).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,6 +1,8 @@
 //! API routes for issue 3's casework: ways in without an NHS number, triage, the team's day.
 //! Each is a thin layer over the same use cases as the pages.
 
+use linkwork_domain::ids::GoalId;
+use linkwork_domain::ids::PersonId;
 use linkwork_domain::ids::ReferralId;
 use super::contract::{codes, Conflict, Forbidden, Invalid, JsonBody, NotFound, RequestBody};
 use super::handlers::Created;
@@ -167,7 +169,7 @@ pub async fn reassign(State(state): State<AppState>, client: ApiClient, Path(id)
 }
 
 #[utoipa::path(post, path = "/api/referrals/{id}/goals/{goal_id}", tag = "casework", params(("id" = String, Path), ("goal_id" = String, Path)), request_body = GoalStatusRequest, responses((status = 204, description = "Changed"), Forbidden, NotFound, Conflict, Invalid))]
-pub async fn goal_status(State(state): State<AppState>, client: ApiClient, Path((id, goal_id)): Path<(ReferralId, String)>, body: JsonBody<GoalStatusRequest>) -> ApiResult<StatusCode> {
+pub async fn goal_status(State(state): State<AppState>, client: ApiClient, Path((id, goal_id)): Path<(ReferralId, GoalId)>, body: JsonBody<GoalStatusRequest>) -> ApiResult<StatusCode> {
     team::set_goal_status(&*state.store, &client.actor, &client.audit(), &id, &goal_id, &body.fields).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -207,7 +209,7 @@ pub struct TimelineEvent {
 }
 
 #[utoipa::path(get, path = "/api/people/{id}/timeline", tag = "casework", params(("id" = String, Path)), responses((status = 200, description = "Everything recorded about the person, in date order (audited)", body = Vec<TimelineEvent>), Forbidden, NotFound))]
-pub async fn timeline(State(state): State<AppState>, client: ApiClient, Path(id): Path<String>) -> ApiResult<Json<Vec<TimelineEvent>>> {
+pub async fn timeline(State(state): State<AppState>, client: ApiClient, Path(id): Path<PersonId>) -> ApiResult<Json<Vec<TimelineEvent>>> {
     let records = team::person_history(&*state.store, &client.actor, &client.audit(), &id).await?;
     Ok(Json(team::timeline(&records).into_iter().map(|e| TimelineEvent { date: e.date.to_string(), event: e.what, detail: e.detail, referral_id: e.referral_id }).collect()))
 }

@@ -4,6 +4,7 @@
 //! referral is reopened, a partner undoes its last change. The discharge walk-through (closing
 //! measures, goal review) lives here too, as does the record's panel of corrections.
 
+use linkwork_domain::ids::OnwardId;
 use linkwork_domain::ids::ReferralId;
 use super::{notice, page, render};
 use crate::auth::CheckedForm;
@@ -455,7 +456,7 @@ async fn discharge(State(state): State<AppState>, user: CurrentUser, Path(id): P
 
 // ---- a partner undoing its last change ----
 
-async fn partner_undo(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, CheckedForm(_): CheckedForm) -> Result<Redirect, WebError> {
+async fn partner_undo(State(state): State<AppState>, user: CurrentUser, Path(id): Path<OnwardId>, CheckedForm(_): CheckedForm) -> Result<Redirect, WebError> {
     corrections::partner_undo(&*state.store, &user.actor(), &user.audit(), &id).await?;
     Ok(Redirect::to(&format!("/partner/referrals/{id}?notice=partner_undone")))
 }

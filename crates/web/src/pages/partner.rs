@@ -1,5 +1,6 @@
 //! VCSE partners' pages: the onward referrals sent to their organisation, and their answers.
 
+use linkwork_domain::ids::OnwardId;
 use crate::routes::Routes;
 use super::{notice, page, render};
 use crate::auth::CheckedForm;
@@ -76,7 +77,7 @@ async fn list(State(state): State<AppState>, user: CurrentUser, Query(q): Query<
     })
 }
 
-async fn detail_page(state: &AppState, user: &CurrentUser, id: &str, form: FormState, notice_code: Option<&str>) -> Result<Html<String>, WebError> {
+async fn detail_page(state: &AppState, user: &CurrentUser, id: &OnwardId, form: FormState, notice_code: Option<&str>) -> Result<Html<String>, WebError> {
     let r = linkwork_app::reads::partner_referral(&*state.store, &user.actor(), &user.audit(), id).await?;
     let page = page(state, user, &format!("Referral for {}", r.person_name), "").await?.with_back("/partner/referrals", "Back to referrals").with_notice(notice(notice_code)).with_form(&form);
     let status: OnwardStatus = r.onward.status;
@@ -108,13 +109,13 @@ async fn detail_page(state: &AppState, user: &CurrentUser, id: &str, form: FormS
     })
 }
 
-async fn detail(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, Query(q): Query<HashMap<String, String>>) -> Result<Html<String>, WebError> {
+async fn detail(State(state): State<AppState>, user: CurrentUser, Path(id): Path<OnwardId>, Query(q): Query<HashMap<String, String>>) -> Result<Html<String>, WebError> {
     // The day it happened starts as today; the partner changes it when it happened earlier.
     let form = FormState::new(Fields::from_pairs(vec![("happened_on".into(), linkwork_app::clock::today().to_string())]), vec![]);
     detail_page(&state, &user, &id, form, q.get("notice").map(String::as_str)).await
 }
 
-async fn respond(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
+async fn respond(State(state): State<AppState>, user: CurrentUser, Path(id): Path<OnwardId>, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
     match linkwork_app::partner::partner_respond(&*state.store, &user.actor(), &user.audit(), &id, &f).await {
         Ok(status) => Ok(Redirect::to(&format!("/partner/referrals/{id}?notice=partner_{}", status.code())).into_response()),
         Err(linkwork_app::AppError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, detail_page(&state, &user, &id, FormState::new(f, errors), None).await?).into_response()),

@@ -2,6 +2,7 @@
 //! review date, status), and the needs agreed with the person, none of which needs a new "what
 //! matters" conversation. Post/redirect/get; the forms carry the page's one-time key.
 
+use linkwork_domain::ids::GoalId;
 use linkwork_domain::ids::ReferralId;
 use super::{page, render};
 use crate::auth::CheckedForm;
@@ -133,13 +134,13 @@ async fn edit_goal_page(state: &AppState, user: &CurrentUser, r: &ReferralRecord
     Ok((status, render(&view)?).into_response())
 }
 
-async fn edit_goal_form(State(state): State<AppState>, user: CurrentUser, Path((id, goal_id)): Path<(ReferralId, String)>) -> Result<Response, WebError> {
+async fn edit_goal_form(State(state): State<AppState>, user: CurrentUser, Path((id, goal_id)): Path<(ReferralId, GoalId)>) -> Result<Response, WebError> {
     let goal = plan::goal_to_change(&*state.store, &user.actor(), &id, &goal_id).await?;
     let r = record_for_form(&state, &user, &id).await?;
     edit_goal_page(&state, &user, &r, &goal, FormState::new(goal_fields(&goal), vec![]), StatusCode::OK).await
 }
 
-async fn edit_goal(State(state): State<AppState>, user: CurrentUser, Path((id, goal_id)): Path<(ReferralId, String)>, CheckedForm(mut f): CheckedForm) -> Result<Response, WebError> {
+async fn edit_goal(State(state): State<AppState>, user: CurrentUser, Path((id, goal_id)): Path<(ReferralId, GoalId)>, CheckedForm(mut f): CheckedForm) -> Result<Response, WebError> {
     let (status, errors) = match plan::change_goal(&*state.store, &user.actor(), &user.audit(), &id, &goal_id, &f).await {
         Ok(0) => return Ok(Redirect::to(&format!("/referrals/{id}?notice=goal_unchanged#plan")).into_response()),
         Ok(_) => return Ok(Redirect::to(&format!("/referrals/{id}?notice=goal_changed#plan")).into_response()),

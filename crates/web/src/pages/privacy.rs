@@ -2,6 +2,7 @@
 //! details, subject access, restriction, erasure, the retention period, and the manager's
 //! audit trail. The use cases are in `linkwork_app::privacy`.
 
+use linkwork_domain::ids::PersonId;
 use linkwork_domain::ids::ReferralId;
 use super::{page, render};
 use crate::auth::CheckedForm;
@@ -68,12 +69,12 @@ struct DetailsView {
     practices: Vec<Choice>,
 }
 
-async fn details_page(state: &AppState, user: &CurrentUser, person_id: &str, form: Option<FormState>) -> Result<Html<String>, WebError> {
+async fn details_page(state: &AppState, user: &CurrentUser, person_id: &PersonId, form: Option<FormState>) -> Result<Html<String>, WebError> {
     let (nhs_number, held) = uc::held_details(&*state.store, &user.actor(), &user.audit(), person_id).await?;
     let form = form.unwrap_or_else(|| FormState::new(Fields::from_pairs(details_pairs(&held)), vec![]));
     let practices = uc::service_practices(&*state.store, &user.actor()).await?.into_iter().map(|p| Choice::new(p.id, p.name)).collect();
     let page = page(state, user, "Correct the person's details", "/people").await?.with_back(format!("/people/{person_id}"), "Back to the person").with_form(&form);
-    render(&DetailsView { page, form, person_id: person_id.to_owned(), nhs_number: nhs_number.to_string(), sexes: crate::views::choices!(Sex), ethnicities: crate::views::choices!(Ethnicity), practices })
+    render(&DetailsView { page, form, person_id: person_id.to_string(), nhs_number: nhs_number.to_string(), sexes: crate::views::choices!(Sex), ethnicities: crate::views::choices!(Ethnicity), practices })
 }
 
 fn details_pairs(d: &StoredDetails) -> Vec<(String, String)> {
@@ -88,11 +89,11 @@ fn details_pairs(d: &StoredDetails) -> Vec<(String, String)> {
     ]
 }
 
-async fn details_form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> Result<Html<String>, WebError> {
+async fn details_form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<PersonId>) -> Result<Html<String>, WebError> {
     details_page(&state, &user, &id, None).await
 }
 
-async fn details_save(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
+async fn details_save(State(state): State<AppState>, user: CurrentUser, Path(id): Path<PersonId>, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
     match uc::correct_details(&*state.store, &user.actor(), &user.audit(), &id, &f).await {
         Ok(_) => Ok(Redirect::to(&format!("/people/{id}?notice=details_corrected")).into_response()),
         Err(linkwork_app::AppError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, details_page(&state, &user, &id, Some(FormState::new(f, errors))).await?).into_response()),
@@ -114,10 +115,10 @@ impl SubjectAccessView {
     }
 }
 
-async fn subject_access_page(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> Result<Html<String>, WebError> {
+async fn subject_access_page(State(state): State<AppState>, user: CurrentUser, Path(id): Path<PersonId>) -> Result<Html<String>, WebError> {
     let sa = uc::subject_access_for(&*state.store, &user.actor(), &user.audit(), &id).await?;
     let page = page(&state, &user, "Subject access: everything held about the person", "/people").await?.with_back(format!("/people/{id}"), "Back to the person");
-    render(&SubjectAccessView { page, person_id: id, sa })
+    render(&SubjectAccessView { page, person_id: id.into_string(), sa })
 }
 
 /// The printable subject access document on its own (for `linkwork subject-access`).
@@ -126,7 +127,7 @@ pub fn subject_access_document(sa: uc::SubjectAccess, person_id: &str) -> Result
     Ok(render(&SubjectAccessView { page, person_id: person_id.to_owned(), sa })?.0)
 }
 
-async fn subject_access_json(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> Result<Response, WebError> {
+async fn subject_access_json(State(state): State<AppState>, user: CurrentUser, Path(id): Path<PersonId>) -> Result<Response, WebError> {
     let sa = uc::subject_access_for(&*state.store, &user.actor(), &user.audit(), &id).await?;
     let body = serde_json::to_string_pretty(&sa).map_err(|e| WebError::Internal(e.to_string()))?;
     Ok(([(header::CONTENT_TYPE, "application/json"), (header::CONTENT_DISPOSITION, "attachment; filename=\"subject-access.json\"")], body).into_response())
@@ -143,19 +144,19 @@ struct RightsView {
     action: &'static str,
 }
 
-async fn rights_page(state: &AppState, user: &CurrentUser, person_id: &str, action: &'static str, form: FormState) -> Result<Html<String>, WebError> {
+async fn rights_page(state: &AppState, user: &CurrentUser, person_id: &PersonId, action: &'static str, form: FormState) -> Result<Html<String>, WebError> {
     uc::require_manager(&user.actor())?;
     let (_, held) = uc::held_details(&*state.store, &user.actor(), &user.audit(), person_id).await?;
     let title = if action == "erase" { "Erase the person's record" } else { "Restrict the person's record" };
     let page = page(state, user, title, "/people").await?.with_back(format!("/people/{person_id}"), "Back to the person").with_form(&form);
-    render(&RightsView { page, form, person_id: person_id.to_owned(), name: format!("{} {}", held.given_name, held.family_name), action })
+    render(&RightsView { page, form, person_id: person_id.to_string(), name: format!("{} {}", held.given_name, held.family_name), action })
 }
 
-async fn restrict_form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> Result<Html<String>, WebError> {
+async fn restrict_form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<PersonId>) -> Result<Html<String>, WebError> {
     rights_page(&state, &user, &id, "restrict", FormState::default()).await
 }
 
-async fn restrict(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
+async fn restrict(State(state): State<AppState>, user: CurrentUser, Path(id): Path<PersonId>, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
     match uc::restrict(&*state.store, &user.actor(), &user.audit(), &id, &f).await {
         Ok(()) => Ok(Redirect::to(&format!("/people/{id}?notice=restricted")).into_response()),
         Err(linkwork_app::AppError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, rights_page(&state, &user, &id, "restrict", FormState::new(f, errors)).await?).into_response()),
@@ -163,16 +164,16 @@ async fn restrict(State(state): State<AppState>, user: CurrentUser, Path(id): Pa
     }
 }
 
-async fn lift_restriction(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, CheckedForm(_): CheckedForm) -> Result<Redirect, WebError> {
+async fn lift_restriction(State(state): State<AppState>, user: CurrentUser, Path(id): Path<PersonId>, CheckedForm(_): CheckedForm) -> Result<Redirect, WebError> {
     uc::lift_restriction(&*state.store, &user.actor(), &user.audit(), &id).await?;
     Ok(Redirect::to(&format!("/people/{id}?notice=restriction_lifted")))
 }
 
-async fn erase_form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> Result<Html<String>, WebError> {
+async fn erase_form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<PersonId>) -> Result<Html<String>, WebError> {
     rights_page(&state, &user, &id, "erase", FormState::default()).await
 }
 
-async fn erase(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
+async fn erase(State(state): State<AppState>, user: CurrentUser, Path(id): Path<PersonId>, CheckedForm(f): CheckedForm) -> Result<Response, WebError> {
     match uc::erase(&*state.store, &user.actor(), &user.audit(), &id, &f).await {
         Ok(()) => Ok(Redirect::to("/people?notice=erased").into_response()),
         Err(linkwork_app::AppError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, rights_page(&state, &user, &id, "erase", FormState::new(f, errors)).await?).into_response()),

@@ -1,5 +1,6 @@
 //! The team: managers' view of caseloads, MDT meetings, finding a person and their timeline.
 
+use linkwork_domain::ids::PersonId;
 use crate::routes::Routes;
 use super::{page, render};
 use crate::auth::CheckedForm;
@@ -195,7 +196,7 @@ async fn search(State(state): State<AppState>, user: CurrentUser, Query(q): Quer
     Ok((status, render(&SearchView { page, form, searched, results })?).into_response())
 }
 
-async fn timeline(State(state): State<AppState>, user: CurrentUser, Path(person_id): Path<String>, Query(q): Query<HashMap<String, String>>) -> Result<Html<String>, WebError> {
+async fn timeline(State(state): State<AppState>, user: CurrentUser, Path(person_id): Path<PersonId>, Query(q): Query<HashMap<String, String>>) -> Result<Html<String>, WebError> {
     let records = team::person_history(&*state.store, &user.actor(), &user.audit(), &person_id).await?;
     let person = &records[0].person;
     let name = format!("{} {}", person.given_name, person.family_name);
@@ -215,5 +216,5 @@ async fn timeline(State(state): State<AppState>, user: CurrentUser, Path(person_
     // Every record read above carries the person's contact details; the newest referral is where they are changed.
     let contact = records[0].contact.summary(Some(person.postcode.as_str()));
     let contact_href = crate::contact_details::change_href(&records[0].referral.id);
-    render(&TimelineView { page, person_id: person_id.clone(), nhs_number: person.nhs_number.to_string(), name, events, changes, restricted, manager: user.role() == Role::Manager, contact, contact_href })
+    render(&TimelineView { page, person_id: person_id.to_string(), nhs_number: person.nhs_number.to_string(), name, events, changes, restricted, manager: user.role() == Role::Manager, contact, contact_href })
 }

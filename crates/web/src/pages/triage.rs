@@ -1,6 +1,7 @@
 //! Triage: incoming referrals waiting to be taken on, new referrals waiting for first contact,
 //! contact attempts, duplicates, reassignment and goal progress on a referral.
 
+use linkwork_domain::ids::GoalId;
 use linkwork_domain::ids::ReferralId;
 use crate::routes::Routes;
 use super::casework::caseload_row;
@@ -158,7 +159,7 @@ async fn reassign(State(state): State<AppState>, user: CurrentUser, Path(id): Pa
     Ok(Redirect::to(&format!("/referrals/{id}?notice=reassigned")))
 }
 
-async fn goal_status(State(state): State<AppState>, user: CurrentUser, Path((id, goal_id)): Path<(ReferralId, String)>, CheckedForm(f): CheckedForm) -> Result<Redirect, WebError> {
+async fn goal_status(State(state): State<AppState>, user: CurrentUser, Path((id, goal_id)): Path<(ReferralId, GoalId)>, CheckedForm(f): CheckedForm) -> Result<Redirect, WebError> {
     team::set_goal_status(&*state.store, &user.actor(), &user.audit(), &id, &goal_id, &f).await?;
     Ok(Redirect::to(&format!("/referrals/{id}?notice=goal")))
 }
