@@ -1,4 +1,4 @@
-//! The report's frame over HTTP on SQLite and PostgreSQL: scope selection within the user's own
+//! The report's frame over HTTP, each test on SQLite and PostgreSQL: scope selection within the user's own
 //! organisation (PCN, practice; an ICB's commissioner also any of its PCNs), the scope named in
 //! every download, the PDF download, and the dashboard's tiles and word cloud (only words at least
 //! eight different people used; names and numbers never shown).
@@ -10,7 +10,6 @@ use linkwork_domain::person::{DateOfBirth, Ethnicity, PersonDetails, Sex};
 use linkwork_domain::casework::plan::WhatMatters;
 use linkwork_domain::casework::referral::{ReferralReason, ReferralSource};
 use linkwork_domain::{NhsNumber, Postcode, RequiredText};
-use linkwork_store::testing::fresh_database_urls;
 use linkwork_store::*;
 use reqwest::StatusCode;
 use support::*;
@@ -74,187 +73,185 @@ async fn seed(w: &World) {
     }
 }
 
-#[tokio::test]
-async fn scopes_downloads_and_dashboard() {
-    let dir = std::env::temp_dir().join("linkwork-web-report-outputs");
-    std::fs::create_dir_all(&dir).unwrap();
-    for (_backend, url) in fresh_database_urls(&dir).await {
-        let w = spawn(&url).await;
-        seed(&w).await;
-        check(&w).await;
-    }
+fn period() -> String {
+    format!("from={}&to={}", today() - Duration::days(364), today())
 }
 
-async fn check(w: &World) {
-    let period = format!("from={}&to={}", today() - Duration::days(364), today());
-    let manager = Browser::login(&w.base, "manager@test.org").await;
+async fn manager(w: &World) -> Browser {
+    Browser::login(&w.base, "manager@test.org").await
+}
 
-    // The PCN's manager may choose the PCN or its practice, never another PCN.
-    let (status, html) = manager.get(&format!("/report?{period}")).await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(
-        html.contains("PCN: Test PCN (U99999)")
-            && html.contains("Practice: Test Surgery (Z00001), Test PCN"),
-        "{html}"
-    );
-    assert!(html.contains("Download PDF") && html.contains(r##"href="#lw-report-summary""##));
-    assert!(!html.contains("Other PCN"));
-    let (status, html) = manager
-        .get(&format!("/report?{period}&scope=practice:{}", w.practice))
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(
-        html.contains("Test Surgery (Z00001), Test PCN")
-            && html.contains("--scope practice:Z00001")
-    );
-    assert_eq!(
-        manager
-            .get(&format!("/report?{period}&scope=pcn:{}", w.other_pcn))
-            .await
-            .0,
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(
-        manager
-            .get(&format!("/report.csv?{period}&scope=icb:{}", w.icb))
-            .await
-            .0,
-        StatusCode::NOT_FOUND
-    );
+// Scopes
 
-    // Downloads name the scope and period; the ODS form of the scope works too.
-    let (status, csv) = manager
-        .get(&format!("/report.csv?{period}&scope=practice:Z00001"))
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(csv.starts_with(
-        "id,section,label,value,n,ci95_low,ci95_high,unit,definition,period,exclusions,scope\n"
-    ));
-    assert!(
-        csv.lines().any(|l| l.starts_with("reach.list_size,")
-            && l.contains(",9000,")
-            && l.ends_with(",\"Test Surgery (Z00001), Test PCN\"")),
-        "{csv}"
-    );
-    let (status, json) = manager
-        .get(&format!("/report.json?{period}&scope=practice:Z00001"))
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
-    assert!(json["reproduce"]
-        .as_str()
-        .unwrap()
-        .contains("--scope practice:Z00001"));
-    assert!(json["figures"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .all(|f| f["period"]
-            .as_str()
-            .unwrap()
-            .ends_with(&today().to_string())));
-    let (status, html) = manager.get(&format!("/report.html?{period}")).await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(
-        html.contains("Scope type")
-            && html.contains("Primary care network")
-            && html.contains("Appendix: how to reproduce")
-    );
+#[tokio::test]
+async fn a_pcn_manager_may_choose_the_pcn_or_its_practice_and_no_other_pcn() {
+    on_each_database(|w| async move {
+        let (status, html) = manager(&w).await.get(&format!("/report?{}", period())).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("PCN: Test PCN (U99999)") && html.contains("Practice: Test Surgery (Z00001), Test PCN"), "{html}");
+        assert!(!html.contains("Other PCN"));
+    })
+    .await;
+}
 
-    // The API takes the same scope, within the token's organisation.
-    let token = linkwork_app::accounts::new_api_token();
-    w.store
-        .create_api_token(
-            &linkwork_app::accounts::hash_api_token(&token),
-            &w.pcn,
-            linkwork_domain::access::Role::Manager,
-            Some("test"),
-        )
-        .await
-        .unwrap();
-    let http = reqwest::Client::new();
-    let api: serde_json::Value = http
-        .get(format!(
-            "{}/api/report?{period}&scope=practice:Z00001",
-            w.base
-        ))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(api["report"]["scope"], "Test Surgery (Z00001), Test PCN");
-    let other = http
-        .get(format!("{}/api/report?{period}&scope=pcn:U88888", w.base))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(other.status(), StatusCode::NOT_FOUND);
+#[tokio::test]
+async fn the_report_page_offers_the_pdf_and_its_contents() {
+    on_each_database(|w| async move {
+        let html = manager(&w).await.get(&format!("/report?{}", period())).await.1;
+        assert!(html.contains("Download PDF") && html.contains(r##"href="#lw-report-summary""##));
+    })
+    .await;
+}
 
-    // The commissioner may choose any PCN of their ICB.
-    let commissioner = Browser::login(&w.base, "commissioner@test.org").await;
-    let (status, html) = commissioner
-        .get(&format!("/report?{period}&scope=pcn:{}", w.other_pcn))
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("Other PCN (U88888)"));
-    let partner = Browser::login(&w.base, "partner@test.org").await;
-    assert_eq!(
-        partner.get(&format!("/report.pdf?{period}")).await.0,
-        StatusCode::FORBIDDEN
-    );
+#[tokio::test]
+async fn a_practice_scope_is_named_and_reproducible() {
+    on_each_database(|w| async move {
+        let (status, html) = manager(&w).await.get(&format!("/report?{}&scope=practice:{}", period(), w.practice)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("Test Surgery (Z00001), Test PCN") && html.contains("--scope practice:Z00001"));
+    })
+    .await;
+}
 
-    // The PDF, where a browser is installed to print it.
-    if chromium_or_skip("the PDF download check") {
-        let res = manager
-            .http
-            .get(format!("{}/report.pdf?{period}", w.base))
-            .header("cookie", &manager.cookie)
-            .send()
-            .await
-            .unwrap();
+#[tokio::test]
+async fn another_pcn_or_the_icb_is_not_found_for_a_pcn_manager() {
+    on_each_database(|w| async move {
+        let manager = manager(&w).await;
+        assert_eq!(manager.get(&format!("/report?{}&scope=pcn:{}", period(), w.other_pcn)).await.0, StatusCode::NOT_FOUND);
+        assert_eq!(manager.get(&format!("/report.csv?{}&scope=icb:{}", period(), w.icb)).await.0, StatusCode::NOT_FOUND);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_commissioner_may_choose_any_pcn_of_their_icb() {
+    on_each_database(|w| async move {
+        let commissioner = Browser::login(&w.base, "commissioner@test.org").await;
+        let (status, html) = commissioner.get(&format!("/report?{}&scope=pcn:{}", period(), w.other_pcn)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("Other PCN (U88888)"));
+    })
+    .await;
+}
+
+// Downloads
+
+#[tokio::test]
+async fn the_csv_names_the_scope_in_every_row_and_takes_the_ods_code() {
+    on_each_database(|w| async move {
+        let (status, csv) = manager(&w).await.get(&format!("/report.csv?{}&scope=practice:Z00001", period())).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(csv.starts_with("id,section,label,value,n,ci95_low,ci95_high,unit,definition,period,exclusions,scope\n"));
+        assert!(csv.lines().any(|l| l.starts_with("reach.list_size,") && l.contains(",9000,") && l.ends_with(",\"Test Surgery (Z00001), Test PCN\"")), "{csv}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_json_names_the_scope_and_the_period_of_every_figure() {
+    on_each_database(|w| async move {
+        let (status, json) = manager(&w).await.get(&format!("/report.json?{}&scope=practice:Z00001", period())).await;
+        assert_eq!(status, StatusCode::OK);
+        let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert!(json["reproduce"].as_str().unwrap().contains("--scope practice:Z00001"));
+        assert!(json["figures"].as_array().unwrap().iter().all(|f| f["period"].as_str().unwrap().ends_with(&today().to_string())));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_html_download_says_its_scope_type_and_how_to_reproduce_it() {
+    on_each_database(|w| async move {
+        let (status, html) = manager(&w).await.get(&format!("/report.html?{}", period())).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("Scope type") && html.contains("Primary care network") && html.contains("Appendix: how to reproduce"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_api_takes_the_same_scope_within_the_tokens_organisation() {
+    on_each_database(|w| async move {
+        let api = Api::new(&w, &w.pcn, linkwork_domain::access::Role::Manager).await;
+        let report: serde_json::Value = serde_json::from_str(&api.get(&format!("/api/report?{}&scope=practice:Z00001", period())).await.1).unwrap();
+        assert_eq!(report["report"]["scope"], "Test Surgery (Z00001), Test PCN");
+        assert_eq!(api.get(&format!("/api/report?{}&scope=pcn:U88888", period())).await.0, StatusCode::NOT_FOUND);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn partners_cannot_download_the_pdf() {
+    on_each_database(|w| async move {
+        let partner = Browser::login(&w.base, "partner@test.org").await;
+        assert_eq!(partner.get(&format!("/report.pdf?{}", period())).await.0, StatusCode::FORBIDDEN);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_pdf_download_is_a_pdf() {
+    on_each_database(|w| async move {
+        if !chromium_or_skip("the PDF download check") {
+            return;
+        }
+        let manager = manager(&w).await;
+        let res = manager.http.get(format!("{}/report.pdf?{}", w.base, period())).header("cookie", &manager.cookie).send().await.unwrap();
         assert_eq!(res.status(), StatusCode::OK);
         assert_eq!(res.headers()["content-type"], "application/pdf");
         assert!(res.bytes().await.unwrap().starts_with(b"%PDF-"));
-    }
+    })
+    .await;
+}
 
-    // The dashboard: tiles with trends, and a word cloud of words nine people used, without names,
-    // postcodes, numbers, or "choir" (seven people).
-    let (status, html) = commissioner.get("/dashboard").await;
-    assert_eq!(status, StatusCode::OK);
-    for tile in [
-        "Referrals",
-        "Referral rate",
-        "People supported",
-        "Median wait to first contact",
-        "SWEMWBS mean change",
-        "Out of the loneliness band",
-        "Onward referrals accepted",
-    ] {
-        assert!(html.contains(tile), "{tile}");
-    }
-    assert!(html.contains("By quarter:"));
-    assert!(
-        html.contains(
-            ">garden</th><td class=\"nhsuk-table__cell nhsuk-table__cell--numeric\">10</td>"
-        ),
-        "{html}"
-    );
-    let cloud = &html[html.find("What matters to people").unwrap()..];
-    for hidden in [
-        "choir", "quigley", "Quigley", "bethan", "Bethan", "ls1", "4ap", "flat", "12<",
-    ] {
-        assert!(
-            !cloud.contains(hidden),
-            "{hidden} leaked into the word cloud"
-        );
-    }
-    let (status, html) = commissioner
-        .get(&format!("/dashboard?scope=practice:{}", w.practice))
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("Test Surgery (Z00001), Test PCN") && html.contains(">garden<"));
+// The dashboard
+
+#[tokio::test]
+async fn the_dashboard_shows_every_tile_with_its_trend() {
+    on_each_database(|w| async move {
+        seed(&w).await;
+        let (status, html) = Browser::login(&w.base, "commissioner@test.org").await.get("/dashboard").await;
+        assert_eq!(status, StatusCode::OK);
+        for tile in ["Referrals", "Referral rate", "People supported", "Median wait to first contact", "SWEMWBS mean change", "Out of the loneliness band", "Onward referrals accepted"] {
+            assert!(html.contains(tile), "{tile}");
+        }
+        assert!(html.contains("By quarter:"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_word_cloud_shows_words_eight_or_more_people_used_rounded() {
+    on_each_database(|w| async move {
+        seed(&w).await;
+        let html = Browser::login(&w.base, "commissioner@test.org").await.get("/dashboard").await.1;
+        // Nine people said "garden": shown, as 10.
+        assert!(html.contains(">garden</th><td class=\"nhsuk-table__cell nhsuk-table__cell--numeric\">10</td>"), "{html}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_word_cloud_never_shows_names_postcodes_numbers_or_words_too_few_used() {
+    on_each_database(|w| async move {
+        seed(&w).await;
+        let html = Browser::login(&w.base, "commissioner@test.org").await.get("/dashboard").await.1;
+        let cloud = &html[html.find("What matters to people").unwrap()..];
+        // "choir": seven people only.
+        for hidden in ["choir", "quigley", "Quigley", "bethan", "Bethan", "ls1", "4ap", "flat", "12<"] {
+            assert!(!cloud.contains(hidden), "{hidden} leaked into the word cloud");
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_dashboard_takes_a_practice_scope() {
+    on_each_database(|w| async move {
+        seed(&w).await;
+        let (status, html) = Browser::login(&w.base, "commissioner@test.org").await.get(&format!("/dashboard?scope=practice:{}", w.practice)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("Test Surgery (Z00001), Test PCN") && html.contains(">garden<"));
+    })
+    .await;
 }
