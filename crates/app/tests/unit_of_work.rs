@@ -5,9 +5,7 @@ use linkwork_app::forms::Fields;
 use linkwork_app::plan;
 use linkwork_domain::access::{Actor, OrgKind, Role};
 use linkwork_domain::casework::need::NeedDomain;
-use linkwork_domain::casework::referral::{ReferralReason, ReferralSource, ReferralStatus};
-use linkwork_domain::person::{DateOfBirth, Ethnicity, PersonDetails, Sex};
-use linkwork_domain::{NhsNumber, Postcode, RequiredText};
+use linkwork_domain::casework::referral::ReferralStatus;
 use linkwork_store::testing::{fresh_database_urls, migrated};
 use linkwork_store::*;
 use std::time::Duration;
@@ -18,27 +16,7 @@ async fn accepted_referral(store: &dyn Store) -> Result<(Actor, AuditActor, link
     let pcn = store.create_org(&NewOrg { kind: OrgKind::Pcn, name: "Test PCN".into(), ods_code: None, parent_id: None, list_size: None }).await?;
     let user = store.create_user(&NewUser { email: "lw@example.org".into(), display_name: "Lee Worker".into(), password_hash: "x".into(), role: Role::LinkWorker, org_id: pcn.clone() }).await?;
     let who = AuditActor { user_id: Some(user.clone()), token_id: None, org_id: Some(pcn.clone()) };
-    let new = NewReferral {
-        service_org_id: pcn.clone(),
-        person: PersonDetails {
-            nhs_number: NhsNumber::parse("9434765919").unwrap(),
-            given_name: RequiredText::parse("g", "name", "Ann").unwrap(),
-            family_name: RequiredText::parse("f", "name", "Example").unwrap(),
-            date_of_birth: DateOfBirth::new(date!(1950 - 05 - 01), date!(2026 - 12 - 01)).unwrap(),
-            sex: Sex::Female,
-            ethnicity: Ethnicity::WhiteBritish,
-            postcode: Postcode::parse("LS1 4AP").unwrap(),
-        },
-        practice_id: None,
-        source: ReferralSource::SelfReferral,
-        referrer_name: "Ann".into(),
-        reason: ReferralReason::parse("reason", "reason", "Lonely").unwrap(),
-        needs: vec![NeedDomain::Loneliness],
-        referred_on: date!(2026 - 03 - 01),
-        assigned_worker_id: None,
-        consent: Default::default(),
-        contact: Default::default(),
-    };
+    let new = NewReferral { referred_on: date!(2026 - 03 - 01), ..linkwork_store::testing::referral(&pcn, "9434765919") };
     let referral = linkwork_domain::ids::ReferralId::from(store.create_referral(&who, &new).await?);
     store.change_referral(&who, &referral, ReferralStatus::Received, &ReferralChange::Accept { on: date!(2026 - 03 - 02), worker_id: Some(user) }).await?;
     Ok((Actor { org_id: pcn, role: Role::LinkWorker }, who, referral))

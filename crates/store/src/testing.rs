@@ -46,3 +46,54 @@ pub async fn migrated(url: &str) -> Result<Arc<dyn Store>> {
     store.migrate().await?;
     Ok(store)
 }
+
+/// Runs `test` once per database (a new, migrated SQLite file and PostgreSQL database), so each
+/// named test checks its one behaviour on both.
+pub async fn on_each_database<F, Fut>(test: F)
+where
+    F: Fn(Arc<dyn Store>) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let dir = std::env::temp_dir().join("linkwork-store-tests");
+    std::fs::create_dir_all(&dir).expect("a folder for test databases");
+    for (backend, url) in fresh_database_urls(&dir).await {
+        eprintln!("-- on {backend}");
+        test(migrated(&url).await.expect("a migrated test database")).await;
+    }
+}
+
+/// A person for tests: a woman born on 1 May 1950 living in RV1 2AB, ethnicity not stated, with
+/// the NHS number `nhs` (a valid one). Change what a test is about with `..person(nhs)`.
+pub fn person(nhs: &str, given_name: &str) -> linkwork_domain::person::PersonDetails {
+    use linkwork_domain::person::{DateOfBirth, Ethnicity, Sex};
+    use linkwork_domain::{NhsNumber, Postcode, RequiredText};
+    linkwork_domain::person::PersonDetails {
+        nhs_number: NhsNumber::parse(nhs).expect("a valid NHS number"),
+        given_name: RequiredText::parse("given_name", "first name", given_name).expect("a name"),
+        family_name: RequiredText::parse("family_name", "last name", "Example").expect("a name"),
+        date_of_birth: DateOfBirth::new(time::macros::date!(1950 - 05 - 01), time::macros::date!(2026 - 12 - 01)).expect("a past date"),
+        sex: Sex::Female,
+        ethnicity: Ethnicity::NotStated,
+        postcode: Postcode::parse("RV1 2AB").expect("a postcode"),
+    }
+}
+
+/// A referral for tests to `service_org_id` of [`person`]: from a GP (no practice named), for
+/// company (loneliness), made on 1 June 2026. Change what a test is about with `..referral(…)`.
+pub fn referral(service_org_id: &str, nhs: &str) -> crate::NewReferral {
+    use linkwork_domain::casework::need::NeedDomain;
+    use linkwork_domain::casework::referral::{ReferralReason, ReferralSource};
+    crate::NewReferral {
+        service_org_id: service_org_id.to_owned(),
+        person: person(nhs, "Test"),
+        practice_id: None,
+        source: ReferralSource::GpPractice,
+        referrer_name: "Dr Example".into(),
+        reason: ReferralReason::parse("reason", "reason", "Lonely").expect("a reason"),
+        needs: vec![NeedDomain::Loneliness],
+        referred_on: time::macros::date!(2026 - 06 - 01),
+        assigned_worker_id: None,
+        consent: Default::default(),
+        contact: Default::default(),
+    }
+}

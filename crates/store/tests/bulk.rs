@@ -2,36 +2,12 @@
 //! SQLite and PostgreSQL.
 
 use linkwork_domain::access::OrgKind;
-use linkwork_domain::casework::need::NeedDomain;
-use linkwork_domain::person::{DateOfBirth, Ethnicity, PersonDetails, Sex};
-use linkwork_domain::casework::referral::{ReferralReason, ReferralSource};
-use linkwork_domain::{NhsNumber, Postcode, RequiredText};
 use linkwork_store::testing::{fresh_database_urls, migrated};
 use linkwork_store::*;
 use time::macros::date;
 
 fn referral(pcn: &str, practice_id: &str, nhs: &str) -> NewReferral {
-    NewReferral {
-        service_org_id: pcn.to_owned(),
-        person: PersonDetails {
-            nhs_number: NhsNumber::parse(nhs).unwrap(),
-            given_name: RequiredText::parse("g", "name", "Bulk").unwrap(),
-            family_name: RequiredText::parse("f", "name", "Example").unwrap(),
-            date_of_birth: DateOfBirth::new(date!(1950 - 05 - 01), date!(2026 - 12 - 01)).unwrap(),
-            sex: Sex::Female,
-            ethnicity: Ethnicity::NotStated,
-            postcode: Postcode::parse("RV1 2AB").unwrap(),
-        },
-        practice_id: Some(practice_id.to_owned()),
-        source: ReferralSource::GpPractice,
-        referrer_name: "Dr Example".into(),
-        reason: ReferralReason::parse("reason", "reason", "Imported").unwrap(),
-        needs: vec![NeedDomain::Loneliness],
-        referred_on: date!(2026 - 11 - 02),
-        assigned_worker_id: None,
-        consent: Default::default(),
-        contact: Default::default(),
-    }
+    NewReferral { practice_id: Some(practice_id.to_owned()), referred_on: date!(2026 - 11 - 02), ..linkwork_store::testing::referral(pcn, nhs) }
 }
 
 #[tokio::test]

@@ -6,34 +6,18 @@ use linkwork_domain::access::OrgKind;
 use linkwork_domain::evaluation::equity::*;
 use linkwork_domain::casework::need::NeedDomain;
 use linkwork_domain::person::{DateOfBirth, Ethnicity, PersonDetails, Sex};
-use linkwork_domain::casework::referral::{ReferralReason, ReferralSource};
-use linkwork_domain::{NhsNumber, Postcode, RequiredText};
-use linkwork_store::testing::{fresh_database_urls, migrated};
+use linkwork_domain::Postcode;
+use linkwork_store::testing;
 use linkwork_store::*;
 use std::sync::Arc;
 use time::macros::date;
 
 fn referral(pcn: &str, practice_id: &str, nhs: &str, postcode: &str, born: time::Date, ethnicity: Ethnicity) -> NewReferral {
+    let person = testing::person(nhs, "Equity");
     NewReferral {
-        service_org_id: pcn.to_owned(),
-        person: PersonDetails {
-            nhs_number: NhsNumber::parse(nhs).unwrap(),
-            given_name: RequiredText::parse("g", "name", "Equity").unwrap(),
-            family_name: RequiredText::parse("f", "name", "Example").unwrap(),
-            date_of_birth: DateOfBirth::new(born, date!(2026 - 12 - 01)).unwrap(),
-            sex: Sex::Female,
-            ethnicity,
-            postcode: Postcode::parse(postcode).unwrap(),
-        },
+        person: PersonDetails { postcode: Postcode::parse(postcode).unwrap(), date_of_birth: DateOfBirth::new(born, date!(2026 - 12 - 01)).unwrap(), ethnicity, ..person },
         practice_id: Some(practice_id.to_owned()),
-        source: ReferralSource::GpPractice,
-        referrer_name: "Dr Example".into(),
-        reason: ReferralReason::parse("reason", "reason", "Lonely").unwrap(),
-        needs: vec![NeedDomain::Loneliness],
-        referred_on: date!(2026 - 06 - 01),
-        assigned_worker_id: None,
-        consent: Default::default(),
-        contact: Default::default(),
+        ..testing::referral(pcn, nhs)
     }
 }
 
@@ -58,16 +42,16 @@ where
     F: Fn(World) -> Fut,
     Fut: std::future::Future<Output = ()>,
 {
-    let dir = std::env::temp_dir().join("linkwork-store-tests");
-    std::fs::create_dir_all(&dir).unwrap();
-    for (backend, url) in fresh_database_urls(&dir).await {
-        eprintln!("-- on {backend}");
-        let store = migrated(&url).await.unwrap();
-        let pcn = store.create_org(&NewOrg { kind: OrgKind::Pcn, name: "Equity PCN".into(), ods_code: Some("U00010".into()), parent_id: None, list_size: None }).await.unwrap();
-        let practice = store.create_org(&NewOrg { kind: OrgKind::Practice, name: "Equity Surgery".into(), ods_code: Some("X00010".into()), parent_id: Some(pcn.clone()), list_size: Some(1000) }).await.unwrap();
-        let who = AuditActor { org_id: Some(pcn.clone()), ..AuditActor::default() };
-        test(World { store, pcn, practice, who }).await;
-    }
+    testing::on_each_database(|store| {
+        let test = &test;
+        async move {
+            let pcn = store.create_org(&NewOrg { kind: OrgKind::Pcn, name: "Equity PCN".into(), ods_code: Some("U00010".into()), parent_id: None, list_size: None }).await.unwrap();
+            let practice = store.create_org(&NewOrg { kind: OrgKind::Practice, name: "Equity Surgery".into(), ods_code: Some("X00010".into()), parent_id: Some(pcn.clone()), list_size: Some(1000) }).await.unwrap();
+            let who = AuditActor { org_id: Some(pcn.clone()), ..AuditActor::default() };
+            test(World { store, pcn, practice, who }).await
+        }
+    })
+    .await;
 }
 
 fn postcode(text: &str) -> Postcode {

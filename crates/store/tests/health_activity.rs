@@ -2,39 +2,15 @@
 //! idempotent writes by natural key, one transaction, audit events, a service's tariff defaults.
 
 use linkwork_domain::access::OrgKind;
-use linkwork_domain::casework::need::NeedDomain;
-use linkwork_domain::casework::referral::{ReferralReason, ReferralSource};
 use linkwork_domain::evaluation::health_system::{ContactType, CostItem, Tariff, TariffEntry};
 use linkwork_domain::evaluation::sroi::{SroiModel, SroiSetting};
-use linkwork_domain::person::{DateOfBirth, Ethnicity, PersonDetails, Sex};
-use linkwork_domain::{NhsNumber, Postcode, RequiredText};
-use linkwork_store::testing::{fresh_database_urls, migrated};
+use linkwork_store::testing;
 use linkwork_store::*;
 use std::sync::Arc;
 use time::macros::date;
 
 fn referral(pcn: &str, nhs: &str) -> NewReferral {
-    NewReferral {
-        service_org_id: pcn.to_owned(),
-        person: PersonDetails {
-            nhs_number: NhsNumber::parse(nhs).unwrap(),
-            given_name: RequiredText::parse("g", "name", "Activity").unwrap(),
-            family_name: RequiredText::parse("f", "name", "Example").unwrap(),
-            date_of_birth: DateOfBirth::new(date!(1950 - 05 - 01), date!(2026 - 12 - 01)).unwrap(),
-            sex: Sex::Female,
-            ethnicity: Ethnicity::NotStated,
-            postcode: Postcode::parse("RV1 2AB").unwrap(),
-        },
-        practice_id: None,
-        source: ReferralSource::GpPractice,
-        referrer_name: "Dr Example".into(),
-        reason: ReferralReason::parse("reason", "reason", "Imported").unwrap(),
-        needs: vec![NeedDomain::Loneliness],
-        referred_on: date!(2026 - 03 - 02),
-        assigned_worker_id: None,
-        consent: Default::default(),
-        contact: Default::default(),
-    }
+    NewReferral { referred_on: date!(2026 - 03 - 02), ..testing::referral(pcn, nhs) }
 }
 
 fn contact(person: &str, on: time::Date, t: ContactType, occurrence: u32) -> NewHealthActivity {
@@ -52,8 +28,7 @@ struct World {
     foreign: String,
 }
 
-async fn world(url: &str) -> World {
-    let store = migrated(url).await.unwrap();
+async fn world(store: Arc<dyn Store>) -> World {
     let org = |name: &str, ods: &str| NewOrg { kind: OrgKind::Pcn, name: name.into(), ods_code: Some(ods.into()), parent_id: None, list_size: None };
     let pcn = store.create_org(&org("Activity PCN", "U00077")).await.unwrap();
     let other = store.create_org(&org("Other PCN", "U00078")).await.unwrap();
@@ -73,12 +48,11 @@ where
     F: Fn(World) -> Fut,
     Fut: std::future::Future<Output = ()>,
 {
-    let dir = std::env::temp_dir().join("linkwork-store-tests");
-    std::fs::create_dir_all(&dir).unwrap();
-    for (backend, url) in fresh_database_urls(&dir).await {
-        eprintln!("-- on {backend}");
-        test(world(&url).await).await;
-    }
+    testing::on_each_database(|store| {
+        let test = &test;
+        async move { test(world(store).await).await }
+    })
+    .await;
 }
 
 /// Ada at the GP twice on one day and by phone later; Bo admitted for 4 days.

@@ -6,38 +6,17 @@ use linkwork_domain::access::OrgKind;
 use linkwork_domain::measurement::custom_instrument::{CustomForm, CustomInstrument};
 use linkwork_domain::measurement::instruments::{Instrument, Timepoint};
 use linkwork_domain::casework::need::NeedDomain;
-use linkwork_domain::person::{DateOfBirth, Ethnicity, PersonDetails, Sex};
-use linkwork_domain::casework::referral::{DischargeReason, ReferralReason, ReferralSource, ReferralStatus};
+use linkwork_domain::casework::referral::{DischargeReason, ReferralStatus};
 use linkwork_domain::evaluation::resolution::NeedResolution;
 use linkwork_domain::casework::schedule::MeasurementSchedule;
-use linkwork_domain::{NhsNumber, Postcode, RequiredText};
-use linkwork_store::testing::{fresh_database_urls, migrated};
+use linkwork_store::testing;
 use linkwork_store::*;
 use std::sync::Arc;
 use time::macros::date;
 
+/// A referral needing help with money and company.
 fn referral(pcn: &str, nhs: &str) -> NewReferral {
-    NewReferral {
-        service_org_id: pcn.to_owned(),
-        person: PersonDetails {
-            nhs_number: NhsNumber::parse(nhs).unwrap(),
-            given_name: RequiredText::parse("g", "name", "Store").unwrap(),
-            family_name: RequiredText::parse("f", "name", "Measure").unwrap(),
-            date_of_birth: DateOfBirth::new(date!(1950 - 05 - 01), date!(2026 - 12 - 01)).unwrap(),
-            sex: Sex::Female,
-            ethnicity: Ethnicity::NotStated,
-            postcode: Postcode::parse("RV1 2AB").unwrap(),
-        },
-        practice_id: None,
-        source: ReferralSource::GpPractice,
-        referrer_name: "Dr Example".into(),
-        reason: ReferralReason::parse("reason", "reason", "Debts").unwrap(),
-        needs: vec![NeedDomain::MoneyDebtBenefits, NeedDomain::Loneliness],
-        referred_on: date!(2026 - 06 - 01),
-        assigned_worker_id: None,
-        consent: Default::default(),
-        contact: Default::default(),
-    }
+    NewReferral { needs: vec![NeedDomain::MoneyDebtBenefits, NeedDomain::Loneliness], ..testing::referral(pcn, nhs) }
 }
 
 /// A service ("Measure PCN") and who acts for it.
@@ -52,15 +31,15 @@ where
     F: Fn(World) -> Fut,
     Fut: std::future::Future<Output = ()>,
 {
-    let dir = std::env::temp_dir().join("linkwork-store-tests");
-    std::fs::create_dir_all(&dir).unwrap();
-    for (backend, url) in fresh_database_urls(&dir).await {
-        eprintln!("-- on {backend}");
-        let store = migrated(&url).await.unwrap();
-        let pcn = store.create_org(&NewOrg { kind: OrgKind::Pcn, name: "Measure PCN".into(), ods_code: Some("U00077".into()), parent_id: None, list_size: None }).await.unwrap();
-        let who = AuditActor { org_id: Some(pcn.clone()), ..AuditActor::default() };
-        test(World { store, pcn, who }).await;
-    }
+    testing::on_each_database(|store| {
+        let test = &test;
+        async move {
+            let pcn = store.create_org(&NewOrg { kind: OrgKind::Pcn, name: "Measure PCN".into(), ods_code: Some("U00077".into()), parent_id: None, list_size: None }).await.unwrap();
+            let who = AuditActor { org_id: Some(pcn.clone()), ..AuditActor::default() };
+            test(World { store, pcn, who }).await
+        }
+    })
+    .await;
 }
 
 async fn evaluation_input(w: &World, to: time::Date) -> linkwork_domain::evaluation::EvaluationInput {

@@ -6,9 +6,8 @@ use linkwork_domain::access::OrgKind;
 use linkwork_domain::directory::{need_term_id, Coordinates, Delivery, LocationType, PageRequest, ServiceStatus, NEED_TAXONOMY_ID};
 use linkwork_domain::interop::import::oruk::*;
 use linkwork_domain::casework::need::NeedDomain;
-use linkwork_store::testing::{fresh_database_urls, migrated};
+use linkwork_store::testing::on_each_database;
 use linkwork_store::*;
-use std::sync::Arc;
 use time::macros::{date, datetime};
 
 fn term(id: &str, name: &str, taxonomy_id: Option<&str>) -> TaxonomyTerm {
@@ -84,19 +83,6 @@ fn reread(r: &ServiceRecord) -> ServiceRecord {
     let back = parse_service(&v, "$", &mut notes, &mut taxonomies).unwrap();
     assert!(notes.is_empty(), "{notes:?}");
     back
-}
-
-async fn on_each_database<F, Fut>(test: F)
-where
-    F: Fn(Arc<dyn Store>) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    let dir = std::env::temp_dir().join("linkwork-store-oruk-tests");
-    std::fs::create_dir_all(&dir).unwrap();
-    for (backend, url) in fresh_database_urls(&dir).await {
-        eprintln!("-- on {backend}");
-        test(migrated(&url).await.unwrap()).await;
-    }
 }
 
 /// The Walk Club (a VCSE partner) and its "Tuesday walks", made in Linkwork: their ids.

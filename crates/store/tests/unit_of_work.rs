@@ -5,10 +5,7 @@
 mod support;
 
 use linkwork_domain::access::OrgKind;
-use linkwork_domain::casework::need::NeedDomain;
-use linkwork_domain::casework::referral::{ReferralReason, ReferralSource, ReferralStatus};
-use linkwork_domain::person::{DateOfBirth, Ethnicity, PersonDetails, Sex};
-use linkwork_domain::{NhsNumber, Postcode, RequiredText};
+use linkwork_domain::casework::referral::ReferralStatus;
 use linkwork_store::testing::migrated;
 use linkwork_store::*;
 use std::time::Duration;
@@ -20,32 +17,10 @@ async fn in_time<T>(what: &str, step: impl std::future::Future<Output = Result<T
     tokio::time::timeout(Duration::from_secs(60), step).await.unwrap_or_else(|_| panic!("{what} did not finish: a store method waited for its own unit of work"))
 }
 
+use linkwork_store::testing::referral;
+
 fn org(kind: OrgKind, name: &str, ods: Option<&str>) -> NewOrg {
     NewOrg { kind, name: name.into(), ods_code: ods.map(Into::into), parent_id: None, list_size: None }
-}
-
-fn referral(service_org_id: &str, nhs: &str) -> NewReferral {
-    NewReferral {
-        service_org_id: service_org_id.into(),
-        person: PersonDetails {
-            nhs_number: NhsNumber::parse(nhs).unwrap(),
-            given_name: RequiredText::parse("g", "name", "Ann").unwrap(),
-            family_name: RequiredText::parse("f", "name", "Example").unwrap(),
-            date_of_birth: DateOfBirth::new(date!(1950 - 05 - 01), date!(2026 - 12 - 01)).unwrap(),
-            sex: Sex::Female,
-            ethnicity: Ethnicity::WhiteBritish,
-            postcode: Postcode::parse("LS1 4AP").unwrap(),
-        },
-        practice_id: None,
-        source: ReferralSource::SelfReferral,
-        referrer_name: "Ann".into(),
-        reason: ReferralReason::parse("reason", "reason", "Lonely").unwrap(),
-        needs: vec![NeedDomain::Loneliness],
-        referred_on: date!(2026 - 03 - 01),
-        assigned_worker_id: None,
-        consent: Default::default(),
-        contact: Default::default(),
-    }
 }
 
 /// A migrated store with one PCN, and who acts for it.
