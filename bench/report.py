@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+"""Writes docs/performance.md (on stdout) from bench/run's raw results: one JSON object per line.
+Usage: python3 bench/report.py RESULTS.jsonl REFERRALS"""
+import json, os, platform, subprocess, sys, datetime
+
+results_path, referrals = sys.argv[1], int(sys.argv[2])
+rows = []
+for line in open(results_path):
+    line = line.strip()
+    if line.startswith("{"):
+        try:
+            rows.append(json.loads(line))
+        except json.JSONDecodeError:
+            pass
+
+def find(what):
+    return next((r for r in rows if r.get("what") == what), None)
+
+def cpu():
+    for line in open("/proc/cpuinfo"):
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return platform.processor() or "unknown"
+
+def memory_gib():
+    for line in open("/proc/meminfo"):
+        if line.startswith("MemTotal"):
+            return int(line.split()[1]) / 1024 / 1024
+    return 0
+
+def rustc():
+    return subprocess.run(["rustc", "--version"], capture_output=True, text=True).stdout.strip()
+
+def mb(b):
+    return f"{b / 1e6:,.0f} MB"
+
+out = []
+w = out.append
+w("# Performance")
+w("")
+w("Written by `bench/run` (issue 14). A benchmark, not a test: the figures describe this machine on")
+w("this day; compare runs on the same machine only. Re-run with `bench/run [REFERRALS]`.")
+w("")
+w("## Machine and data")
+w("")
+w(f"- Measured {datetime.date.today().isoformat()} on {os.cpu_count()} cores ({cpu()}), {memory_gib():.0f} GiB, {platform.system()} {platform.release()}; {rustc()}; release build.")
+bundle = find("bundle size")
+w(f"- A synthetic bundle of {referrals:,} referrals (`linkwork generate bundle --referrals {referrals}`): {mb(bundle['bytes']) if bundle else '?'} of CSV.")
+w("")
+w("## Storage, import and the ICB report")
+w("")
+w("| | SQLite | PostgreSQL | target |")
+w("|---|---|---|---|")
+def cell(kind, what, fmt):
+    r = find(f"{kind} {what}")
+    return fmt(r) if r else "not measured"
+size = lambda r: f"{mb(r['bytes'])} ({r['bytes'] / bundle['bytes']:.1f}× the CSV)" if bundle else mb(r["bytes"])
+timed = lambda r: f"{r['seconds']:.1f} s, peak {r['peak_mib']:.0f} MiB" + ("" if r.get("exit", 0) == 0 else f" (exit {r['exit']})")
+w(f"| database size | {cell('sqlite', 'database size', size)} | {cell('postgres', 'database size', size)} | ≤ 2× the CSV |")
+w(f"| import the bundle | {cell('sqlite', 'import', timed)} | {cell('postgres', 'import', timed)} | ≥ 50% of a raw batched insert (`cargo bench -p linkwork --bench bundle_import`) |")
+w(f"| ICB report (JSON) | {cell('sqlite', 'icb report', timed)} | {cell('postgres', 'icb report', timed)} | ≤ 1 s at 100,000 referrals; < 400 MiB |")
+gen = find("generate bundle")
+if gen:
+    w(f"| generate the bundle | {timed(gen)} | | flat memory |")
+w("")
+w("## The web under load")
+w("")
+w("Each path is requested by every client in turn until its time is up; a request still running then")
+w("is waited for, so a slow path's run lasts longer than its share. The caseload, triage, person and")
+w("directory pages and the API reads are the first PCN's, as its manager (API: a manager's token); the")
+w("dashboard is the ICB's, as its commissioner. Errors are requests that failed or timed out.")
+w("")
+for kind, name in (("sqlite", "SQLite"), ("postgres", "PostgreSQL")):
+    web = [r for r in rows if r.get("backend") == kind and "path" in r]
+    if not web:
+        continue
+    anchor = next((r for r in web if r["path"] == "/healthz"), None)
+    w(f"### {name}: {web[0]['concurrency']} concurrent clients, {web[0]['seconds']:.0f} s a path")
+    w("")
+    w("| path | req/s | share of /healthz | p50 ms | p99 ms | errors | page KB |")
+    w("|---|---|---|---|---|---|---|")
+    for r in web:
+        share = f"{100 * r['req_per_s'] / anchor['req_per_s']:.1f}%" if anchor and r is not anchor else "anchor"
+        rate = f"{r['req_per_s']:,.0f}" if r["req_per_s"] >= 10 else f"{r['req_per_s']:.2f}"
+        w(f"| `{r['path']}` | {rate} | {share} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['errors']} | {r['mean_kb']:.1f} |")
+    w("")
+w("Targets (issue 14): p99 under 50 ms for the caseload, person, triage, directory search and")
+w("dashboard pages and the main API reads; mixed-read throughput at least 25% of `/healthz`.")
+w("")
+w("## Not measured yet")
+w("")
+w("- The evaluation's anchors in the same run: DuckDB and pandas (from PyPI) computing the same")
+w("  headline figures from the same bundle.")
+w("- The raw batched insert beside the import: this is `cargo bench -p linkwork --bench bundle_import`,")
+w("  not yet part of this run.")
+w("- The national size (`bench/run 1200000`).")
+w("")
+print("\n".join(out))
