@@ -10,7 +10,6 @@ use std::path::Path;
 pub use linkwork_store::sqlite::BackupFile;
 pub use linkwork_store::TableRows;
 
-
 /// Creates the schema, or brings it up to this build's version.
 pub async fn migrate(store: &dyn Store) -> Result<(), AppError> {
     Ok(store.migrate().await?)
