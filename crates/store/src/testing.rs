@@ -62,6 +62,22 @@ where
     }
 }
 
+/// As [`on_each_database`], with the world a test file builds on each database first (its
+/// organisations and who acts), so each file writes its setup once.
+pub async fn on_each_world<W, S, SetUp, F, Fut>(setup: S, test: F)
+where
+    S: Fn(Arc<dyn Store>) -> SetUp,
+    SetUp: std::future::Future<Output = W>,
+    F: Fn(W) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    on_each_database(|store| {
+        let (setup, test) = (&setup, &test);
+        async move { test(setup(store).await).await }
+    })
+    .await;
+}
+
 /// A person for tests: a woman born on 1 May 1950 living in RV1 2AB, ethnicity not stated, with
 /// the NHS number `nhs` (a valid one). Change what a test is about with `..person(nhs)`.
 pub fn person(nhs: &str, given_name: &str) -> linkwork_domain::person::PersonDetails {

@@ -37,21 +37,15 @@ struct World {
     who: AuditActor,
 }
 
-async fn on_each_database<F, Fut>(test: F)
-where
-    F: Fn(World) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    testing::on_each_database(|store| {
-        let test = &test;
-        async move {
-            let pcn = store.create_org(&NewOrg { kind: OrgKind::Pcn, name: "Equity PCN".into(), ods_code: Some("U00010".into()), parent_id: None, list_size: None }).await.unwrap();
-            let practice = store.create_org(&NewOrg { kind: OrgKind::Practice, name: "Equity Surgery".into(), ods_code: Some("X00010".into()), parent_id: Some(pcn.clone()), list_size: Some(1000) }).await.unwrap();
-            let who = AuditActor { org_id: Some(pcn.clone()), ..AuditActor::default() };
-            test(World { store, pcn, practice, who }).await
-        }
-    })
-    .await;
+async fn world(store: Arc<dyn Store>) -> World {
+    let pcn = store.create_org(&NewOrg { kind: OrgKind::Pcn, name: "Equity PCN".into(), ods_code: Some("U00010".into()), parent_id: None, list_size: None }).await.unwrap();
+    let practice = store.create_org(&NewOrg { kind: OrgKind::Practice, name: "Equity Surgery".into(), ods_code: Some("X00010".into()), parent_id: Some(pcn.clone()), list_size: Some(1000) }).await.unwrap();
+    let who = AuditActor { org_id: Some(pcn.clone()), ..AuditActor::default() };
+    World { store, pcn, practice, who }
+}
+
+async fn on_each_database<F: Fn(World) -> Fut, Fut: std::future::Future<Output = ()>>(test: F) {
+    testing::on_each_world(world, test).await;
 }
 
 fn postcode(text: &str) -> Postcode {

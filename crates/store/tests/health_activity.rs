@@ -43,16 +43,8 @@ async fn world(store: Arc<dyn Store>) -> World {
 }
 
 /// Runs `test` once per database, each time on a new world.
-async fn on_each_database<F, Fut>(test: F)
-where
-    F: Fn(World) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    testing::on_each_database(|store| {
-        let test = &test;
-        async move { test(world(store).await).await }
-    })
-    .await;
+async fn on_each_database<F: Fn(World) -> Fut, Fut: std::future::Future<Output = ()>>(test: F) {
+    testing::on_each_world(world, test).await;
 }
 
 /// Ada at the GP twice on one day and by phone later; Bo admitted for 4 days.

@@ -26,20 +26,14 @@ struct World {
     who: AuditActor,
 }
 
-async fn on_each_database<F, Fut>(test: F)
-where
-    F: Fn(World) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    testing::on_each_database(|store| {
-        let test = &test;
-        async move {
-            let pcn = store.create_org(&NewOrg { kind: OrgKind::Pcn, name: "Measure PCN".into(), ods_code: Some("U00077".into()), parent_id: None, list_size: None }).await.unwrap();
-            let who = AuditActor { org_id: Some(pcn.clone()), ..AuditActor::default() };
-            test(World { store, pcn, who }).await
-        }
-    })
-    .await;
+async fn world(store: Arc<dyn Store>) -> World {
+    let pcn = store.create_org(&NewOrg { kind: OrgKind::Pcn, name: "Measure PCN".into(), ods_code: Some("U00077".into()), parent_id: None, list_size: None }).await.unwrap();
+    let who = AuditActor { org_id: Some(pcn.clone()), ..AuditActor::default() };
+    World { store, pcn, who }
+}
+
+async fn on_each_database<F: Fn(World) -> Fut, Fut: std::future::Future<Output = ()>>(test: F) {
+    testing::on_each_world(world, test).await;
 }
 
 async fn evaluation_input(w: &World, to: time::Date) -> linkwork_domain::evaluation::EvaluationInput {
