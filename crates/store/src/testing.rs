@@ -16,7 +16,9 @@ pub const SKIP_POSTGRES_ENV: &str = "LINKWORK_SKIP_POSTGRES";
 /// Without a server in `LINKWORK_TEST_POSTGRES_URL` this panics, unless `LINKWORK_SKIP_POSTGRES=1`
 /// asks for SQLite only (and `LINKWORK_REQUIRE_POSTGRES=1`, which `scripts/test` sets, is not set).
 pub async fn fresh_database_urls(dir: &std::path::Path) -> Vec<(&'static str, String)> {
-    let mut urls = vec![("sqlite", format!("sqlite://{}", dir.join(format!("{}.db", crate::new_id())).display()))];
+    remove_sqlite_files_of_ended_processes(dir);
+    let file = dir.join(format!("{TEST_DATABASE_PREFIX}{}_{}.db", std::process::id(), crate::new_id()));
+    let mut urls = vec![("sqlite", format!("sqlite://{}", file.display()))];
     let flag = |name: &str| std::env::var(name).as_deref() == Ok("1");
     match std::env::var(POSTGRES_ENV) {
         Ok(server) => urls.push(("postgres", fresh_postgres_database(&server).await)),
@@ -33,11 +35,71 @@ pub async fn fresh_database_urls(dir: &std::path::Path) -> Vec<(&'static str, St
 
 async fn fresh_postgres_database(server: &str) -> String {
     use sqlx::Connection;
-    let name = format!("lw_test_{}", crate::new_id().replace('-', ""));
+    // The process id in the name lets a later test process drop this database once this one has
+    // ended (see `drop_databases_of_ended_processes`).
+    let name = format!("{TEST_DATABASE_PREFIX}{}_{}", std::process::id(), crate::new_id().replace('-', ""));
     let mut conn = sqlx::PgConnection::connect(server).await.expect("connect to the test PostgreSQL server");
+    static REAPED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if !REAPED.swap(true, std::sync::atomic::Ordering::SeqCst) {
+        drop_databases_of_ended_processes(&mut conn).await;
+    }
     sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create a test database");
     let (base, _) = server.rsplit_once('/').expect("a postgres URL with a database name");
     format!("{base}/{name}")
+}
+
+/// What every test database's name starts with, before the creating process's id.
+const TEST_DATABASE_PREFIX: &str = "lw_test_";
+
+/// Drops the test databases whose creating process has ended. A test cannot drop its own database
+/// when it finishes (servers it started may still hold connections, and many tests hand the URL
+/// on), and an empty migrated database takes about 10 MB; without this, the suite's thousand or so
+/// databases filled a CI machine's disk. `cargo test` runs one test binary at a time, so the
+/// first database each binary creates clears the previous binaries' databases.
+async fn drop_databases_of_ended_processes(conn: &mut sqlx::PgConnection) {
+    let names: Vec<String> = sqlx::query_scalar("SELECT datname FROM pg_database WHERE starts_with(datname, $1)")
+        .bind(TEST_DATABASE_PREFIX)
+        .fetch_all(&mut *conn)
+        .await
+        .expect("list the test databases");
+    for name in names {
+        if name.strip_prefix(TEST_DATABASE_PREFIX).is_some_and(creator_has_ended) {
+            // FORCE ends any connections a killed server left behind (PostgreSQL 13 and later).
+            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(&mut *conn)
+                .await
+                .expect("drop an ended test process's database");
+        }
+    }
+}
+
+/// Whether the process a test database's name (after the prefix) says created it has ended.
+fn creator_has_ended(rest_of_name: &str) -> bool {
+    let pid = rest_of_name.split('_').next().and_then(|pid| pid.parse::<u32>().ok());
+    pid.is_some_and(|pid| !std::path::Path::new(&format!("/proc/{pid}")).exists())
+}
+
+/// Removes, once per process and folder, the SQLite test files (with their `-wal` and `-shm`
+/// companions) that ended test processes left in `dir`, for the same reason as
+/// [`drop_databases_of_ended_processes`].
+fn remove_sqlite_files_of_ended_processes(dir: &std::path::Path) {
+    static SWEPT: std::sync::Mutex<Vec<std::path::PathBuf>> = std::sync::Mutex::new(Vec::new());
+    {
+        let mut swept = SWEPT.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if swept.iter().any(|seen| seen == dir) {
+            return;
+        }
+        swept.push(dir.to_owned());
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(rest) = name.to_str().and_then(|name| name.strip_prefix(TEST_DATABASE_PREFIX)) else { continue };
+        if creator_has_ended(rest) {
+            // Another process may be sweeping the same folder: a file already gone is fine.
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Connects to and migrates a database.
@@ -111,5 +173,26 @@ pub fn referral(service_org_id: &str, nhs: &str) -> crate::NewReferral {
         assigned_worker_id: None,
         consent: Default::default(),
         contact: Default::default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::creator_has_ended;
+
+    #[test]
+    fn a_database_of_this_running_process_is_kept() {
+        assert!(!creator_has_ended(&format!("{}_0123abcd", std::process::id())));
+    }
+
+    #[test]
+    fn a_database_of_an_ended_process_is_cleared() {
+        // Linux's largest process id is 4,194,304, so this one cannot be running.
+        assert!(creator_has_ended("4294967295_0123abcd"));
+    }
+
+    #[test]
+    fn a_database_not_named_by_a_process_is_left_alone() {
+        assert!(!creator_has_ended("0123abcd"));
     }
 }
