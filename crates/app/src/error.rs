@@ -5,7 +5,7 @@ use crate::forms::FieldError;
 use linkwork_domain::DomainError;
 use linkwork_store::StoreError;
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum AppError {
     /// No valid session or token.
     #[error("Sign in to continue")]

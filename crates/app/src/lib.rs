@@ -12,6 +12,7 @@ pub mod casework;
 pub mod clock;
 pub mod contact_details;
 pub mod corrections;
+pub mod dashboard;
 pub mod date_input;
 pub mod directory;
 pub mod equity_import;

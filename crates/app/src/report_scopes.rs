@@ -7,35 +7,33 @@ use linkwork_domain::access::{Actor, OrgKind};
 use linkwork_domain::evaluation::report_scope::ReportScope;
 use linkwork_store::Store;
 
-/// The scopes `actor` may report on, the default (their whole organisation) first.
+/// The scopes `actor` may report on, the default (their whole organisation) first: then an ICB's
+/// PCNs, then every practice, grouped by PCN. Three queries however large the ICB, since every
+/// report and dashboard request asks.
 pub async fn allowed_scopes(
     store: &dyn Store,
     actor: &Actor,
 ) -> Result<Vec<ReportScope>, AppError> {
+    use linkwork_store::{icb_scope, pcn_scope, practice_scope};
     if !actor.role.sees_aggregates() {
         return Err(AppError::Forbidden);
     }
     let own = store.org(&actor.org_id).await?.ok_or(AppError::Forbidden)?;
-    let pcns = match own.kind {
-        OrgKind::Pcn => vec![],
-        OrgKind::Icb => store.orgs(OrgKind::Pcn, Some(&own.id)).await?,
+    let (whole, pcns, practices) = match own.kind {
+        OrgKind::Pcn => (pcn_scope(&own), vec![own.clone()], store.orgs(OrgKind::Practice, Some(&own.id)).await?),
+        OrgKind::Icb => {
+            let pcns = store.orgs(OrgKind::Pcn, Some(&own.id)).await?;
+            (icb_scope(&own, &pcns), pcns, store.grandchild_orgs(OrgKind::Practice, &own.id).await?)
+        }
         _ => return Err(AppError::Forbidden),
     };
-    let mut out = vec![linkwork_store::scope_for_org(store, &own)
-        .await?
-        .ok_or(AppError::Forbidden)?];
-    let services: Vec<linkwork_store::Org> = if pcns.is_empty() {
-        vec![own]
-    } else {
-        pcns.clone()
-    };
-    for pcn in &pcns {
-        out.extend(linkwork_store::scope_for_org(store, pcn).await?);
+    let mut out = vec![whole];
+    if own.kind == OrgKind::Icb {
+        out.extend(pcns.iter().map(pcn_scope));
     }
-    for service in &services {
-        for practice in store.orgs(OrgKind::Practice, Some(&service.id)).await? {
-            out.extend(linkwork_store::scope_for_org(store, &practice).await?);
-        }
+    let pcn_by_id: std::collections::HashMap<&str, &linkwork_store::Org> = pcns.iter().map(|p| (p.id.as_str(), p)).collect();
+    for practice in &practices {
+        out.extend(practice.parent_id.as_deref().and_then(|id| pcn_by_id.get(id)).map(|pcn| practice_scope(practice, pcn)));
     }
     Ok(out)
 }
@@ -81,24 +79,4 @@ pub async fn report(store: &dyn Store, actor: &Actor, requested: Option<&str>, p
     let (scope, allowed) = resolve(store, actor, requested).await?;
     let report = linkwork_store::scoped_report(store, &scope, period, settings).await?;
     Ok((scope, allowed, report))
-}
-
-/// What the dashboard is drawn from, for the scope named by `requested` (as [`resolve`]).
-pub struct DashboardFacts {
-    pub scope: ReportScope,
-    pub allowed: Vec<ReportScope>,
-    /// The de-identified facts up to the period's end (evaluated per period by the caller).
-    pub input: linkwork_domain::evaluation::EvaluationInput,
-    /// The "what matters" conversations in the period, for the word cloud, and the names of
-    /// everyone the scope's services hold, so names can be left out of it.
-    pub utterances: Vec<linkwork_domain::evaluation::word_cloud::Utterance>,
-    pub names: Vec<String>,
-}
-
-pub async fn dashboard(store: &dyn Store, actor: &Actor, requested: Option<&str>, period: linkwork_domain::evaluation::Period) -> Result<DashboardFacts, AppError> {
-    let (scope, allowed) = resolve(store, actor, requested).await?;
-    let input = linkwork_store::scoped_input(store, &scope, period.to).await?;
-    let practice = (scope.kind == linkwork_domain::evaluation::report_scope::ScopeKind::Practice).then_some(scope.org_id.as_str());
-    let (utterances, names) = store.what_matters_texts(&scope.services, practice, period.from, period.to).await?;
-    Ok(DashboardFacts { scope, allowed, input, utterances, names })
 }

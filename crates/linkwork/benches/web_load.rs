@@ -104,6 +104,18 @@ async fn run(http: reqwest::Client, url: String, auth: Arc<Option<(reqwest::head
     tally
 }
 
+/// The milliseconds one request took, or `None` when it failed.
+async fn run_once(http: &reqwest::Client, url: &str, auth: &Option<(reqwest::header::HeaderName, String)>) -> Option<f64> {
+    let started = Instant::now();
+    let mut request = http.get(url);
+    if let Some((name, value)) = auth {
+        request = request.header(name, value);
+    }
+    let response = request.send().await.ok().filter(|r| r.status().is_success())?;
+    response.bytes().await.ok()?;
+    Some(started.elapsed().as_secs_f64() * 1000.0)
+}
+
 fn percentile(sorted: &[u64], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
@@ -136,6 +148,9 @@ async fn main() {
     let auth = Arc::new(auth);
     for path in &o.paths {
         let url = format!("{}{path}", o.base);
+        // One request alone first: what the first visitor waits (a dashboard computed, caches
+        // filled), reported apart from the load that follows.
+        let first = run_once(&http, &url, &auth).await;
         let started = Instant::now();
         let until = started + Duration::from_secs(o.seconds);
         let clients: Vec<_> = (0..o.concurrency).map(|_| tokio::spawn(run(http.clone(), url.clone(), auth.clone(), until))).collect();
@@ -151,6 +166,7 @@ async fn main() {
         let ok = all.latencies_us.len() as f64;
         let line = serde_json::json!({
             "path": path,
+            "first_ms": first,
             "concurrency": o.concurrency,
             "seconds": elapsed,
             "requests": all.latencies_us.len(),

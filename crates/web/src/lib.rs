@@ -77,13 +77,15 @@ pub struct AppState {
     pub self_referral_limit: Arc<rate_limit::RateLimiter>,
     /// The OpenID Connect relying party, when configured.
     pub oidc: Option<Arc<auth::Oidc>>,
+    /// The dashboard's figures, kept while the data they were computed from is current.
+    pub dashboards: Arc<linkwork_app::dashboard::DashboardCache>,
 }
 
 /// The whole application: pages, API, assets, with security headers and request tracing that
 /// records the route pattern only (never a path with ids or a query string with search terms).
 pub fn app(store: Arc<dyn Store>, config: WebConfig) -> Router {
     let oidc = config.oidc.clone().map(|settings| Arc::new(auth::Oidc::new(settings, &config.public_url)));
-    let state = AppState { store, config: Arc::new(config), self_referral_limit: Arc::new(rate_limit::RateLimiter::new(5, std::time::Duration::from_secs(600))), oidc };
+    let state = AppState { store, config: Arc::new(config), self_referral_limit: Arc::new(rate_limit::RateLimiter::new(5, std::time::Duration::from_secs(600))), oidc, dashboards: Arc::new(linkwork_app::dashboard::DashboardCache::new(linkwork_app::dashboard::DEFAULT_CAPACITY)) };
     all_routes()
         .into_router()
         // A form is saved once, however often it is posted (reloads, double clicks).

@@ -255,3 +255,23 @@ async fn the_dashboard_takes_a_practice_scope() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_dashboard_shows_what_changed_since_it_was_last_opened() {
+    on_each_database(|w| async move {
+        seed(&w).await;
+        let commissioner = Browser::login(&w.base, "commissioner@test.org").await;
+        let before = commissioner.get("/dashboard").await.1;
+        assert!(!before[before.find("What matters to people").unwrap()..].contains(">choir<"), "seven people said choir: too few to show");
+        // Two more people talk about the choir: nine, enough to show.
+        let who = AuditActor { user_id: None, token_id: None, org_id: Some(w.pcn.clone()) };
+        for (n, given) in [(20u32, "Kenver"), (21, "Lowri")] {
+            let id = w.store.create_referral(&who, &new_referral(&w, n, given)).await.unwrap();
+            let conversation = NewConversation { held_on: today() - Duration::days(20), what_matters: WhatMatters::parse("w", "w", "Singing in the choir again").unwrap(), needs: vec![NeedDomain::Loneliness], goals: vec![] };
+            w.store.record_conversation(&who, &id, &conversation).await.unwrap();
+        }
+        let after = commissioner.get("/dashboard").await.1;
+        assert!(after[after.find("What matters to people").unwrap()..].contains(">choir<"), "the dashboard kept figures from before the change");
+    })
+    .await;
+}

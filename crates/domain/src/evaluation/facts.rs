@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use time::Date;
 
 /// The reporting period, both ends inclusive.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub struct Period {
     pub from: Date,
     pub to: Date,

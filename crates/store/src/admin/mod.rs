@@ -34,6 +34,9 @@ pub trait AdminStore: Send + Sync {
     /// Finds an organisation by id, ODS code or exact name (how CLI users name one).
     async fn find_org(&self, key: &str) -> Result<Option<Org>>;
     async fn orgs(&self, kind: OrgKind, parent_id: Option<&str>) -> Result<Vec<Org>>;
+    /// The organisations of `kind` whose parent's parent is `grandparent_id` (an ICB's practices,
+    /// through its PCNs), in one query: by their parent's name, then their own.
+    async fn grandchild_orgs(&self, kind: OrgKind, grandparent_id: &str) -> Result<Vec<Org>>;
     async fn audit_events(&self, person_id: &str) -> Result<Vec<AuditEvent>>;
     async fn count_audit_events(&self, action: &str) -> Result<i64>;
 }

@@ -7,7 +7,7 @@
 pub mod model;
 mod scope;
 pub use model::*;
-pub use scope::{evaluation_report, scope_for_org, scoped_input, scoped_report};
+pub use scope::{evaluation_report, icb_scope, pcn_scope, practice_scope, scope_for_org, scoped_input, scoped_report};
 
 use crate::Result;
 use crate::audit::AuditActor;
@@ -19,6 +19,10 @@ use time::Date;
 pub trait EvaluationStore: Send + Sync {
     /// The facts the evaluation needs for the given services (PCNs), for referrals up to `to`.
     async fn evaluation_input(&self, scope_name: &str, service_org_ids: &[String], to: Date) -> Result<EvaluationInput>;
+    /// A token that changes with every committed write that may change what the evaluation
+    /// reads (and only then, give or take a write that changed nothing): figures computed after
+    /// reading it are current until it changes, so caches of figures are keyed by it.
+    async fn data_version(&self) -> Result<String>;
 }
 
 /// Link workers' community work.

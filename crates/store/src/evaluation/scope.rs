@@ -17,46 +17,53 @@ fn label_with_code(name: &str, ods: Option<&str>) -> String {
 /// The scope for organisation `org` (an ICB, a PCN or a practice), or `None` for other kinds.
 /// A practice's facts are loaded from its PCN and then narrowed to the practice.
 pub async fn scope_for_org(store: &dyn Store, org: &crate::Org) -> Result<Option<ReportScope>> {
-    let (kind, name, services) = match org.kind {
-        OrgKind::Icb => {
-            let pcns = store.orgs(OrgKind::Pcn, Some(&org.id)).await?;
-            (
-                ScopeKind::Icb,
-                label_with_code(&org.name, org.ods_code.as_deref()),
-                pcns.into_iter().map(|p| p.id).collect(),
-            )
-        }
-        OrgKind::Pcn => (
-            ScopeKind::Pcn,
-            label_with_code(&org.name, org.ods_code.as_deref()),
-            vec![org.id.clone()],
-        ),
+    Ok(Some(match org.kind {
+        OrgKind::Icb => icb_scope(org, &store.orgs(OrgKind::Pcn, Some(&org.id)).await?),
+        OrgKind::Pcn => pcn_scope(org),
         OrgKind::Practice => {
-            let Some(pcn_id) = org.parent_id.clone() else {
+            let Some(pcn_id) = org.parent_id.as_deref() else {
                 return Ok(None);
             };
-            let pcn = store.org(&pcn_id).await?.ok_or_else(|| {
+            let pcn = store.org(pcn_id).await?.ok_or_else(|| {
                 StoreError::Corrupt(format!("practice {} has a missing PCN", org.id))
             })?;
-            (
-                ScopeKind::Practice,
-                format!(
-                    "{}, {}",
-                    label_with_code(&org.name, org.ods_code.as_deref()),
-                    pcn.name
-                ),
-                vec![pcn_id],
-            )
+            practice_scope(org, &pcn)
         }
         _ => return Ok(None),
-    };
-    Ok(Some(ReportScope {
-        kind,
-        org_id: org.id.clone(),
-        ods_code: org.ods_code.clone(),
-        name,
-        services,
     }))
+}
+
+/// The scope of `icb`, whose PCNs are `pcns`.
+pub fn icb_scope(icb: &crate::Org, pcns: &[crate::Org]) -> ReportScope {
+    ReportScope {
+        kind: ScopeKind::Icb,
+        org_id: icb.id.clone(),
+        ods_code: icb.ods_code.clone(),
+        name: label_with_code(&icb.name, icb.ods_code.as_deref()),
+        services: pcns.iter().map(|p| p.id.clone()).collect(),
+    }
+}
+
+/// The scope of one PCN.
+pub fn pcn_scope(pcn: &crate::Org) -> ReportScope {
+    ReportScope {
+        kind: ScopeKind::Pcn,
+        org_id: pcn.id.clone(),
+        ods_code: pcn.ods_code.clone(),
+        name: label_with_code(&pcn.name, pcn.ods_code.as_deref()),
+        services: vec![pcn.id.clone()],
+    }
+}
+
+/// The scope of `practice`, whose PCN is `pcn` (its facts are loaded from the PCN and narrowed).
+pub fn practice_scope(practice: &crate::Org, pcn: &crate::Org) -> ReportScope {
+    ReportScope {
+        kind: ScopeKind::Practice,
+        org_id: practice.id.clone(),
+        ods_code: practice.ods_code.clone(),
+        name: format!("{}, {}", label_with_code(&practice.name, practice.ods_code.as_deref()), pcn.name),
+        services: vec![pcn.id.clone()],
+    }
 }
 
 /// The facts for `scope` up to `to` (narrowed to the practice for a practice scope).

@@ -173,7 +173,7 @@ impl AccountStore for SqlStore {
 
     async fn create_session(&self, token_hash: &str, user_id: &str, csrf_token: &str, expires_at: OffsetDateTime) -> Result<()> {
         let now = super::now();
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.bookkeeping_tx().await?;
         let org_id = org_of(&mut tx, user_id).await?;
         // Expired sessions are of no use to anyone: each sign-in tidies its user's.
         let expired: Vec<(String, OffsetDateTime)> = sqlx::query_as("SELECT token_hash, expires_at FROM sessions WHERE user_id = $1").bind(user_id).fetch_all(&mut **tx).await?;
@@ -212,7 +212,7 @@ impl AccountStore for SqlStore {
     }
 
     async fn delete_session(&self, token_hash: &str) -> Result<()> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.bookkeeping_tx().await?;
         let user_id: Option<String> = sqlx::query_scalar("DELETE FROM sessions WHERE token_hash = $1 RETURNING user_id").bind(token_hash).fetch_optional(&mut **tx).await?;
         if let Some(user_id) = user_id {
             let org_id = org_of(&mut tx, &user_id).await?;
@@ -419,7 +419,7 @@ impl AccountStore for SqlStore {
     }
 
     async fn record_login_failure(&self, account_key: &str, client_address: &str, at: OffsetDateTime, forget_before: OffsetDateTime) -> Result<()> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.bookkeeping_tx().await?;
         sqlx::query("DELETE FROM login_failures WHERE at < $1").bind(forget_before).execute(&mut **tx).await?;
         sqlx::query("INSERT INTO login_failures (id, account_key, client_address, at) VALUES ($1, $2, $3, $4)")
             .bind(new_id())
@@ -433,7 +433,7 @@ impl AccountStore for SqlStore {
     }
 
     async fn clear_login_failures(&self, account_key: &str, client_address: Option<&str>) -> Result<()> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.bookkeeping_tx().await?;
         sqlx::query("DELETE FROM login_failures WHERE account_key = $1 AND ($2 IS NULL OR client_address = $2)").bind(account_key).bind(client_address).execute(&mut **tx).await?;
         tx.commit().await?;
         Ok(())

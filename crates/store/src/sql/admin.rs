@@ -64,6 +64,18 @@ impl AdminStore for SqlStore {
             .await?)
     }
 
+    async fn grandchild_orgs(&self, kind: OrgKind, grandparent_id: &str) -> Result<Vec<Org>> {
+        let columns = ORG_COLUMNS.split(", ").map(|c| format!("o.{c}")).collect::<Vec<_>>().join(", ");
+        Ok(sqlx::query_as(&format!(
+            "SELECT {columns} FROM organisations o JOIN organisations parent ON parent.id = o.parent_id \
+             WHERE o.kind = $1 AND parent.parent_id = $2 ORDER BY parent.name, parent.id, o.name"
+        ))
+        .bind(kind.code())
+        .bind(grandparent_id)
+        .fetch_all(&mut *self.conn().await?)
+        .await?)
+    }
+
     async fn audit_events(&self, person_id: &str) -> Result<Vec<AuditEvent>> {
         Ok(sqlx::query_as("SELECT id, at, user_id, token_id, action, entity, entity_id, person_id FROM audit_events WHERE person_id = $1 ORDER BY at, id")
             .bind(person_id)

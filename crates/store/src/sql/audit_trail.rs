@@ -107,7 +107,7 @@ async fn append(conn: &mut Conn, who: &AuditActor, event: &Audit<'_>, people: &[
 /// Puts events written before the chain existed (or by an older Linkwork) into it, oldest
 /// first, before the database starts refusing changes to them.
 pub(super) async fn seal_unchained(store: &SqlStore) -> Result<u64> {
-    let mut tx = store.write_tx().await?;
+    let mut tx = store.bookkeeping_tx().await?;
     // The chain's head exists from the start, so concurrent first events queue on its row lock.
     sqlx::query("INSERT INTO audit_chain_head (id, seq, hash) VALUES (1, 0, $1) ON CONFLICT (id) DO NOTHING").bind(GENESIS).execute(&mut **tx).await?;
     let rows: Vec<StoredEvent> = sqlx::query_as(&format!("SELECT {EVENT_COLUMNS} FROM audit_events WHERE seq IS NULL ORDER BY at, id")).fetch_all(&mut **tx).await?;
@@ -171,7 +171,7 @@ impl StoredEvent {
 #[async_trait]
 impl AuditStore for SqlStore {
     async fn record_read(&self, who: &AuditActor, read: &ReadAudit) -> Result<()> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.bookkeeping_tx().await?;
         match read.people.as_slice() {
             [one] => audit(&mut tx, who, Audit { action: &read.action, entity: &read.entity, entity_id: &read.entity_id, person_id: Some(one) }).await?,
             many => audit_list(&mut tx, who, &read.action, &read.entity_id, many).await?,
@@ -181,7 +181,7 @@ impl AuditStore for SqlStore {
     }
 
     async fn record_event(&self, who: &AuditActor, action: &str, entity: &str, entity_id: &str, person_id: Option<&str>) -> Result<()> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.bookkeeping_tx().await?;
         audit(&mut tx, who, Audit { action, entity, entity_id, person_id }).await?;
         tx.commit().await?;
         Ok(())

@@ -593,6 +593,7 @@ fn export_query(file: &str) -> Option<&'static str> {
 async fn import_in_transaction(conn: &mut sqlx::pool::PoolConnection<Db>, source: &mut (dyn BundleSource + Send)) -> Result<u64> {
     use sqlx::Connection;
     let mut tx = conn.begin_with(super::super::BEGIN_WRITE).await?;
+    super::new_data_version(&mut tx).await?;
     let now = super::now();
     let mut written = 0u64;
     while let Some((file, rows)) = source.next_batch().map_err(StoreError::Rejected)? {

@@ -119,7 +119,7 @@ impl CaseworkStore for SqlStore {
         .await?;
         let reopenings = crate::CorrectionStore::referral_reopenings(self, referral_id).await?;
         let contact = crate::ContactStore::contact_details(self, &person.id).await?;
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.bookkeeping_tx().await?;
         audit(&mut tx, who, Audit { action: "referral.read", entity: "referral", entity_id: referral_id, person_id: Some(&person.id) }).await?;
         tx.commit().await?;
         Ok(Some(ReferralRecord { person, referral, needs, conversations, goals, plan_changes, contacts, measures, onward, attempts, mdt, reopenings, contact }))

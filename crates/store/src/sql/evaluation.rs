@@ -79,4 +79,9 @@ impl EvaluationStore for SqlStore {
         input.sroi = super::activity::load_sroi_model(&mut *self.conn().await?, service_org_ids).await?;
         Ok(input)
     }
+
+    async fn data_version(&self) -> Result<String> {
+        let version: Option<String> = sqlx::query_scalar("SELECT version FROM data_version WHERE id = 1").fetch_optional(&mut *self.conn().await?).await?;
+        version.ok_or_else(|| StoreError::Corrupt("the data version row is missing: run `linkwork migrate`".into()))
+    }
 }

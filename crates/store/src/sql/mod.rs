@@ -214,7 +214,25 @@ impl SqlStore {
     /// `BEGIN IMMEDIATE`), so it waits its turn under the busy timeout instead of failing with
     /// "database is locked" when it first writes after reading. In a unit of work, a savepoint in
     /// its transaction (see [`WriteTx`]).
+    ///
+    /// It also sets a new data version (see [`new_data_version`]): use it for every write that may
+    /// change what the evaluation reads, and [`SqlStore::bookkeeping_tx`] for the others.
     async fn write_tx(&self) -> Result<WriteTx> {
+        match &self.work {
+            None => {
+                let mut tx = self.pool.begin_with(super::BEGIN_WRITE).await?;
+                new_data_version(&mut tx).await?;
+                Ok(WriteTx::Own(tx))
+            }
+            // The unit of work set a new version when it began.
+            Some(_) => self.bookkeeping_tx().await,
+        }
+    }
+
+    /// As [`SqlStore::write_tx`], for a write no figure is computed from (a read's audit event, a
+    /// session, a sign-in failure, a form claim): the data version stays, so the dashboard's cache
+    /// is not thrown away each time someone opens a record or signs in.
+    async fn bookkeeping_tx(&self) -> Result<WriteTx> {
         match &self.work {
             None => Ok(WriteTx::Own(self.pool.begin_with(super::BEGIN_WRITE).await?)),
             Some(work) => {
@@ -233,7 +251,8 @@ impl SqlStore {
         if self.work.is_some() {
             return Ok(SqlStore { owns_work: false, ..self.clone() });
         }
-        let tx = self.pool.begin_with(super::BEGIN_WRITE).await?;
+        let mut tx = self.pool.begin_with(super::BEGIN_WRITE).await?;
+        new_data_version(&mut tx).await?;
         Ok(SqlStore { pool: self.pool.clone(), work: Some(Arc::new(Mutex::new(Shared { tx: Some(tx), undo_step: false }))), owns_work: true })
     }
 
@@ -261,6 +280,14 @@ impl crate::Work for SqlStore {
     async fn commit(self: Box<Self>) -> Result<()> {
         (*self).commit_work().await
     }
+}
+
+/// Sets a new data version in `conn`'s transaction (the `data_version` migration says why). Done
+/// first thing in a write transaction, so that every transaction takes this row's lock before the
+/// audit chain's head: the same order everywhere, so PostgreSQL never deadlocks on the two.
+pub(super) async fn new_data_version(conn: &mut Conn) -> Result<()> {
+    sqlx::query("UPDATE data_version SET version = $1 WHERE id = 1").bind(crate::new_id()).execute(&mut *conn).await?;
+    Ok(())
 }
 
 fn now() -> OffsetDateTime {

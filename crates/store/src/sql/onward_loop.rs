@@ -225,7 +225,7 @@ impl LoopStore for SqlStore {
     }
 
     async fn notify(&self, notification: &NewNotification) -> Result<bool> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.bookkeeping_tx().await?;
         let created = insert_notification(&mut tx, notification).await?;
         tx.commit().await?;
         Ok(created)
@@ -252,7 +252,7 @@ impl LoopStore for SqlStore {
     }
 
     async fn mark_notifications_read(&self, user_id: &str, org_id: &str, notification_id: Option<&str>) -> Result<u64> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.bookkeeping_tx().await?;
         let result = sqlx::query(
             "UPDATE notifications SET read_at = $1 WHERE read_at IS NULL AND (recipient_user_id = $2 OR (recipient_user_id IS NULL AND recipient_org_id = $3)) \
              AND ($4 IS NULL OR id = $4)",
@@ -280,7 +280,7 @@ impl LoopStore for SqlStore {
     }
 
     async fn claim_email(&self, id: &str, seen_attempts: i64, retry_at: OffsetDateTime) -> Result<bool> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.bookkeeping_tx().await?;
         let result = sqlx::query("UPDATE email_outbox SET attempts = attempts + 1, next_attempt_at = $1 WHERE id = $2 AND sent_at IS NULL AND attempts = $3")
             .bind(retry_at)
             .bind(id)
@@ -292,14 +292,14 @@ impl LoopStore for SqlStore {
     }
 
     async fn email_sent(&self, id: &str, at: OffsetDateTime) -> Result<()> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.bookkeeping_tx().await?;
         sqlx::query("UPDATE email_outbox SET sent_at = $1, last_error = NULL WHERE id = $2").bind(at).bind(id).execute(&mut **tx).await?;
         tx.commit().await?;
         Ok(())
     }
 
     async fn email_failed(&self, id: &str, error: &str, retry_at: OffsetDateTime) -> Result<()> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.bookkeeping_tx().await?;
         sqlx::query("UPDATE email_outbox SET last_error = $1, next_attempt_at = $2 WHERE id = $3").bind(error).bind(retry_at).bind(id).execute(&mut **tx).await?;
         tx.commit().await?;
         Ok(())

@@ -15,14 +15,12 @@ use linkwork_domain::evaluation::disclosure::Shown;
 use linkwork_domain::evaluation::{EvaluationSettings, Period, Report};
 use linkwork_domain::person::parse_iso_date;
 use linkwork_report::Format;
-use linkwork_domain::evaluation::evaluate;
 use linkwork_domain::measurement::instruments::Instrument;
 use linkwork_domain::evaluation::report_scope::{ReportScope, ScopeKind};
-use linkwork_domain::evaluation::word_cloud::{count_words, DEFAULT_MIN_PEOPLE};
+use linkwork_domain::evaluation::word_cloud::DEFAULT_MIN_PEOPLE;
 use linkwork_report::sparkline::{sparkline, trend_text, TrendPoint};
 use linkwork_report::DocumentMeta;
 use std::collections::HashMap;
-use time::{Date, Month};
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -133,32 +131,6 @@ fn loneliness(report: &Report) -> Option<&linkwork_domain::evaluation::OutcomeCh
     report.outcomes.iter().find(|o| o.instrument == Instrument::Ucla3).or_else(|| report.outcomes.iter().find(|o| o.instrument == Instrument::OnsLoneliness))
 }
 
-const MONTH_ABBR: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-
-/// The last `n` calendar quarters up to `to` (the last one may be partial), oldest first.
-fn quarters(to: Date, n: usize) -> Vec<(String, Period)> {
-    let mut out = Vec::new();
-    let (mut year, mut q) = (to.year(), (to.month() as u8 - 1) / 3);
-    for _ in 0..n {
-        let first = Month::try_from(q * 3 + 1).unwrap_or(Month::January);
-        let last = Month::try_from(q * 3 + 3).unwrap_or(Month::December);
-        let (Ok(from), Ok(quarter_end)) = (Date::from_calendar_date(year, first, 1), Date::from_calendar_date(year, last, last.length(year))) else { break };
-        let end = quarter_end.min(to);
-        let partial = if end < quarter_end { " (to date)" } else { "" };
-        if let Ok(p) = Period::new(from, end) {
-            out.push((format!("{}–{} {year}{partial}", MONTH_ABBR[usize::from(q * 3)], MONTH_ABBR[usize::from(q * 3 + 2)]), p));
-        }
-        if q == 0 {
-            q = 3;
-            year -= 1;
-        } else {
-            q -= 1;
-        }
-    }
-    out.reverse();
-    out
-}
-
 /// One tile's trend from per-quarter reports, each value with its `unit` (`%`, `referrals`, …).
 fn trend(id: &str, title: &str, reports: &[(String, Report)], decimals: usize, unit: &str, value: impl Fn(&Report) -> Shown<f64>) -> (String, String) {
     let points: Vec<TrendPoint> = reports.iter().map(|(label, r)| TrendPoint { label: label.clone(), value: value(r) }).collect();
@@ -213,20 +185,16 @@ fn tiles(report: &Report, by_quarter: &[(String, Report)]) -> Vec<Tile> {
 
 async fn dashboard(State(state): State<AppState>, user: CurrentUser, Query(q): Params) -> Result<Html<String>, WebError> {
     let period = period_from(&HashMap::new()).map_err(WebError::Invalid)?;
-    let facts = linkwork_app::report_scopes::dashboard(&*state.store, &user.actor(), q.get("scope").map(String::as_str), period).await?;
-    let (scope, allowed, input, utterances, names) = (facts.scope, facts.allowed, facts.input, facts.utterances, facts.names);
-    let settings = EvaluationSettings::default();
-    let report = evaluate(&input, period, &settings);
-    let by_quarter: Vec<(String, Report)> = quarters(period.to, 5).into_iter().map(|(label, p)| (label, evaluate(&input, p, &settings))).collect();
-    let words = count_words(&utterances, &names, DEFAULT_MIN_PEOPLE, 40, &settings.policy);
+    let shown = linkwork_app::dashboard::dashboard(&state.store, &state.dashboards, &user.actor(), q.get("scope").map(String::as_str), period).await?;
+    let (scope, allowed, figures) = (shown.scope, shown.allowed, shown.figures);
     render(&DashboardView {
         page: page(&state, &user, "Dashboard", "/dashboard").await?,
-        scope: report.scope.clone(),
+        scope: figures.year.scope.clone(),
         period: format!("{} to {}", date(period.from), date(period.to)),
-        tiles: tiles(&report, &by_quarter),
+        tiles: tiles(&figures.year, &figures.by_quarter),
         report_href: format!("/report?{}", query_for(&scope, &allowed, period)),
         scopes: scope_options(&scope, &allowed),
-        word_cloud: linkwork_report::word_cloud::word_cloud_html("lw-word-cloud", &words, DEFAULT_MIN_PEOPLE),
+        word_cloud: linkwork_report::word_cloud::word_cloud_html("lw-word-cloud", &figures.words, DEFAULT_MIN_PEOPLE),
     })
 }
 
