@@ -23,6 +23,18 @@ pub enum Referrer<'a> {
 }
 
 /// Parses the short referral form and stores it for triage; returns the reference to show.
+/// Self-referrals one client address may send in [`SELF_REFERRAL_WINDOW`]: the only form open to
+/// the public, so the only one a robot can fill without signing in.
+pub const SELF_REFERRALS_PER_ADDRESS: i64 = 5;
+pub const SELF_REFERRAL_WINDOW: time::Duration = time::Duration::minutes(10);
+
+/// Whether `client` may send another self-referral now (and, if so, counts it). Kept in the
+/// database, so every app server behind the same proxy applies the one limit.
+pub async fn self_referral_allowed(store: &dyn Store, client: std::net::IpAddr) -> Result<bool, AppError> {
+    let now = time::OffsetDateTime::now_utc();
+    Ok(store.take_rate_limited_attempt("self_referral", &client.to_string(), now, SELF_REFERRAL_WINDOW, SELF_REFERRALS_PER_ADDRESS).await?)
+}
+
 pub async fn refer_in(store: &dyn Store, referrer: Referrer<'_>, who: &AuditActor, f: &Fields) -> Result<String, AppError> {
     // Access before anything in the form is read: a role that may not refer in gets the same
     // answer whatever it sent.

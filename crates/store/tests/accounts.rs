@@ -78,3 +78,20 @@ async fn tokens_expire_and_revoke() {
         assert_eq!(store.count_audit_events("token.revoke").await.unwrap(), 1);
     }
 }
+
+#[tokio::test]
+async fn a_rate_limit_counts_one_client_within_its_window_on_every_connection() {
+    for (backend, url) in databases().await {
+        let (store, _) = world(&url).await;
+        // A second handle on the same database: another app server.
+        let other_server = linkwork_store::connect(&url).await.unwrap();
+        let now = OffsetDateTime::now_utc();
+        let window = Duration::minutes(10);
+        assert!(store.take_rate_limited_attempt("self_referral", "10.0.0.1", now - Duration::minutes(11), window, 2).await.unwrap(), "{backend}");
+        assert!(store.take_rate_limited_attempt("self_referral", "10.0.0.1", now, window, 2).await.unwrap(), "{backend}: the first attempt is out of the window");
+        assert!(other_server.take_rate_limited_attempt("self_referral", "10.0.0.1", now, window, 2).await.unwrap(), "{backend}");
+        assert!(!store.take_rate_limited_attempt("self_referral", "10.0.0.1", now, window, 2).await.unwrap(), "{backend}: the third within the window, across servers");
+        assert!(store.take_rate_limited_attempt("self_referral", "10.0.0.2", now, window, 2).await.unwrap(), "{backend}: another client is not limited");
+        assert!(store.take_rate_limited_attempt("elsewhere", "10.0.0.1", now, window, 2).await.unwrap(), "{backend}: another bucket is not limited");
+    }
+}

@@ -19,7 +19,6 @@ mod once;
 pub mod oruk;
 pub(crate) mod pages;
 pub use pages::privacy::subject_access_document;
-mod rate_limit;
 mod routes;
 mod views;
 
@@ -73,8 +72,6 @@ impl WebConfig {
 pub struct AppState {
     pub store: Arc<dyn Store>,
     pub config: Arc<WebConfig>,
-    /// Limits self-referrals per client address (the only form open to the public).
-    pub self_referral_limit: Arc<rate_limit::RateLimiter>,
     /// The OpenID Connect relying party, when configured.
     pub oidc: Option<Arc<auth::Oidc>>,
     /// The dashboard's figures, kept while the data they were computed from is current.
@@ -85,7 +82,7 @@ pub struct AppState {
 /// records the route pattern only (never a path with ids or a query string with search terms).
 pub fn app(store: Arc<dyn Store>, config: WebConfig) -> Router {
     let oidc = config.oidc.clone().map(|settings| Arc::new(auth::Oidc::new(settings, &config.public_url)));
-    let state = AppState { store, config: Arc::new(config), self_referral_limit: Arc::new(rate_limit::RateLimiter::new(5, std::time::Duration::from_secs(600))), oidc, dashboards: Arc::new(linkwork_app::dashboard::DashboardCache::new(linkwork_app::dashboard::DEFAULT_CAPACITY)) };
+    let state = AppState { store, config: Arc::new(config), oidc, dashboards: Arc::new(linkwork_app::dashboard::DashboardCache::new(linkwork_app::dashboard::DEFAULT_CAPACITY)) };
     all_routes()
         .into_router()
         // A form is saved once, however often it is posted (reloads, double clicks).

@@ -77,6 +77,12 @@ pub trait AccountStore: Send + Sync {
     async fn login_failures(&self, account_key: &str, client_address: &str, since: OffsetDateTime) -> Result<LoginFailureCounts>;
     /// Records a failed sign-in, forgetting those older than `forget_before`.
     async fn record_login_failure(&self, account_key: &str, client_address: &str, at: OffsetDateTime, forget_before: OffsetDateTime) -> Result<()>;
+    /// Takes one of `max` attempts `client_key` may make at `bucket` in the `window` before `at`
+    /// (attempts older than the window are forgotten): false, recording nothing, when none is
+    /// left. Every app server on the database shares the count. Two servers answering the same
+    /// client in the same instant may both take the last attempt: a limit against abuse, not a
+    /// quota.
+    async fn take_rate_limited_attempt(&self, bucket: &str, client_key: &str, at: OffsetDateTime, window: time::Duration, max: i64) -> Result<bool>;
     /// Forgets the failures of an account key from one address (after a successful sign-in), or
     /// from every address (after a new password is set).
     async fn clear_login_failures(&self, account_key: &str, client_address: Option<&str>) -> Result<()>;

@@ -432,6 +432,24 @@ impl AccountStore for SqlStore {
         Ok(())
     }
 
+    async fn take_rate_limited_attempt(&self, bucket: &str, client_key: &str, at: OffsetDateTime, window: time::Duration, max: i64) -> Result<bool> {
+        let mut tx = self.bookkeeping_tx().await?;
+        let since = at - window;
+        sqlx::query("DELETE FROM rate_limit_hits WHERE at < $1").bind(since).execute(&mut **tx).await?;
+        let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM rate_limit_hits WHERE bucket = $1 AND client_key = $2 AND at >= $3")
+            .bind(bucket)
+            .bind(client_key)
+            .bind(since)
+            .fetch_one(&mut **tx)
+            .await?;
+        if taken >= max {
+            return Ok(false);
+        }
+        sqlx::query("INSERT INTO rate_limit_hits (id, bucket, client_key, at) VALUES ($1, $2, $3, $4)").bind(new_id()).bind(bucket).bind(client_key).bind(at).execute(&mut **tx).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
     async fn clear_login_failures(&self, account_key: &str, client_address: Option<&str>) -> Result<()> {
         let mut tx = self.bookkeeping_tx().await?;
         sqlx::query("DELETE FROM login_failures WHERE account_key = $1 AND ($2 IS NULL OR client_address = $2)").bind(account_key).bind(client_address).execute(&mut **tx).await?;

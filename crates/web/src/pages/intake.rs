@@ -79,7 +79,7 @@ async fn self_referral_form(State(state): State<AppState>) -> Result<Response, W
 }
 
 async fn self_referral(State(state): State<AppState>, ConnectInfo(addr): ConnectInfo<SocketAddr>, CheckedPublicForm(f): CheckedPublicForm) -> Result<Response, WebError> {
-    if !state.self_referral_limit.allow(addr.ip(), std::time::Instant::now()) {
+    if !intake::self_referral_allowed(&*state.store, addr.ip()).await? {
         return Ok((StatusCode::TOO_MANY_REQUESTS, "Too many referrals from this connection. Please try again later, or ask your GP practice to refer you.").into_response());
     }
     if !f.get("website").is_empty() {
