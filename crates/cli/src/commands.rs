@@ -49,10 +49,24 @@ pub struct ServeArgs {
     /// Send cookies without the Secure flag (only behind no TLS on a trusted network).
     #[arg(long)]
     pub insecure_cookies: bool,
+    /// A reverse proxy in front of this server (an address, or a network such as 10.0.0.0/8),
+    /// whose X-Forwarded-For header names the client, for the sign-in lockout and the
+    /// self-referral limit. Repeat it, or separate several with commas. Never name a network that
+    /// clients can connect from directly.
+    #[arg(long = "trusted-proxy", env = "LINKWORK_TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_trusted_proxy)]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     #[command(flatten)]
     pub mail: MailArgs,
     #[command(flatten)]
     pub oidc: OidcArgs,
+}
+
+/// A trusted proxy from the command line: a network (`10.0.0.0/8`) or one address (`10.0.0.5`).
+pub fn parse_trusted_proxy(text: &str) -> Result<ipnet::IpNet, String> {
+    let text = text.trim();
+    text.parse::<ipnet::IpNet>()
+        .or_else(|_| text.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| format!("{text:?} is not an IP address or network (such as 10.0.0.5 or 10.0.0.0/8)"))
 }
 
 /// Sign-in through an OpenID Connect provider such as NHS CIS2 (optional; docs/security.md).
@@ -174,4 +188,17 @@ pub async fn report(args: ReportArgs) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_trusted_proxy;
+
+    #[test]
+    fn a_trusted_proxy_is_a_network_or_one_address() {
+        assert_eq!(parse_trusted_proxy("10.0.0.0/8").unwrap().to_string(), "10.0.0.0/8");
+        assert_eq!(parse_trusted_proxy(" 10.0.0.5 ").unwrap().to_string(), "10.0.0.5/32");
+        assert_eq!(parse_trusted_proxy("::1").unwrap().to_string(), "::1/128");
+        assert!(parse_trusted_proxy("proxy.internal").unwrap_err().contains("not an IP address"));
+    }
 }

@@ -63,12 +63,12 @@ fn oidc_settings(args: OidcArgs) -> anyhow::Result<Option<linkwork_web::OidcSett
     }))
 }
 
-async fn listen_and_serve(store: Arc<dyn Store>, bind: SocketAddr, insecure_cookies: bool, mail: MailArgs, oidc: Option<linkwork_web::OidcSettings>) -> anyhow::Result<()> {
+async fn listen_and_serve(store: Arc<dyn Store>, bind: SocketAddr, insecure_cookies: bool, trusted_proxies: Vec<ipnet::IpNet>, mail: MailArgs, oidc: Option<linkwork_web::OidcSettings>) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("could not listen on {bind}"))?;
     let addr = listener.local_addr()?;
     let public_url = mail.public_url.unwrap_or_else(|| format!("http://{addr}"));
     let email_enabled = mail.smtp_url.is_some();
-    let config = linkwork_web::WebConfig { secure_cookies: !insecure_cookies, public_url: public_url.clone(), email_enabled, oidc };
+    let config = linkwork_web::WebConfig { secure_cookies: !insecure_cookies, public_url: public_url.clone(), email_enabled, oidc, trusted_proxies };
     config.check()?;
     // The onward-referral loop's prompts and e-mail outbox, in the background.
     let settings = linkwork_web::notifier::NotifierSettings {
@@ -99,7 +99,7 @@ async fn listen_and_serve(store: Arc<dyn Store>, bind: SocketAddr, insecure_cook
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let oidc = oidc_settings(args.oidc)?;
     let store = linkwork_cli::commands::open(&args.db.database).await?;
-    listen_and_serve(store, args.bind, args.insecure_cookies, args.mail, oidc).await
+    listen_and_serve(store, args.bind, args.insecure_cookies, args.trusted_proxies, args.mail, oidc).await
 }
 
 pub async fn demo(args: DemoArgs) -> anyhow::Result<()> {
@@ -120,6 +120,6 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<()> {
         println!("  {:<24} {:<44} {}", login.role.label(), login.email, login.org_name);
     }
     println!();
-    listen_and_serve(store, args.bind, args.insecure_cookies, args.mail, None).await
+    listen_and_serve(store, args.bind, args.insecure_cookies, Vec::new(), args.mail, None).await
 }
 

@@ -49,11 +49,14 @@ pub struct WebConfig {
     pub email_enabled: bool,
     /// Sign-in through an OpenID Connect provider (NHS CIS2), besides passwords.
     pub oidc: Option<OidcSettings>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`; see
+    /// `auth::ClientAddress`). Empty: the connection's own address is the client's.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Default for WebConfig {
     fn default() -> Self {
-        Self { secure_cookies: true, public_url: "http://localhost:8080".into(), email_enabled: false, oidc: None }
+        Self { secure_cookies: true, public_url: "http://localhost:8080".into(), email_enabled: false, oidc: None, trusted_proxies: Vec::new() }
     }
 }
 

@@ -589,3 +589,39 @@ async fn sign_out_ends_the_session_on_the_server() {
         assert_eq!(w.store.count_audit_events("user.sign_out").await.unwrap(), 1);
     }
 }
+
+/// A client behind a reverse proxy on 127.0.0.1: the proxy sends `X-Forwarded-For: address`.
+fn behind_proxy(address: &str) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("x-forwarded-for", address.parse().unwrap());
+    reqwest::Client::builder().redirect(Policy::none()).local_address("127.0.0.1".parse::<IpAddr>().unwrap()).default_headers(headers).build().unwrap()
+}
+
+/// Behind a trusted proxy every connection comes from the proxy: the lockout per address must
+/// count the clients it forwards, or one person's mistakes lock out everyone.
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_lockout_counts_each_forwarded_client() {
+    let _shared = QUIET.read().await;
+    for (backend, url) in databases().await {
+        let w = spawn_with(&url, |config| config.trusted_proxies = vec!["127.0.0.0/8".parse().unwrap()]).await;
+        for _ in 0..5 {
+            assert!(!locked_out(&sign_in(&behind_proxy("203.0.113.9"), &w.base, "lw2@test.org", "wrong password").await));
+        }
+        assert!(locked_out(&sign_in(&behind_proxy("203.0.113.9"), &w.base, "lw2@test.org", PASSWORD).await), "{backend}: the client who failed is locked");
+        let other = sign_in(&behind_proxy("203.0.113.10"), &w.base, "lw2@test.org", PASSWORD).await;
+        assert_eq!(other.status, StatusCode::SEE_OTHER, "{backend}: another client behind the same proxy signs in");
+    }
+}
+
+/// Without `--trusted-proxy`, a client cannot escape the lockout by writing X-Forwarded-For.
+#[tokio::test]
+async fn a_forwarded_address_from_an_untrusted_peer_is_ignored() {
+    let _shared = QUIET.read().await;
+    for (backend, url) in databases().await {
+        let w = spawn(&url).await;
+        for _ in 0..5 {
+            assert!(!locked_out(&sign_in(&behind_proxy("203.0.113.9"), &w.base, "lw2@test.org", "wrong password").await));
+        }
+        assert!(locked_out(&sign_in(&behind_proxy("203.0.113.10"), &w.base, "lw2@test.org", PASSWORD).await), "{backend}: the header changed nothing");
+    }
+}

@@ -6,6 +6,7 @@
 //! single-use links (`links`).
 
 mod checked_form;
+mod client_address;
 pub mod oidc;
 mod session;
 mod token;
@@ -15,6 +16,7 @@ pub use linkwork_app::accounts::{check_new_password, links};
 pub use session::{cookie, form_csrf_cookie, oidc_flow_cookie, session_cookie, clear_session_cookie, CurrentUser, FORM_CSRF_COOKIE, SESSION_COOKIE, SESSION_HOURS};
 pub use token::ApiClient;
 pub use checked_form::{CheckedForm, CheckedPublicForm};
+pub use client_address::ClientAddress;
 
 
 pub use linkwork_app::accounts::{constant_time_eq, random_secret};

@@ -1,7 +1,7 @@
 //! Ways in: the public self-referral form, VCSE partners' referral form, and GP practice staff's
 //! list of what they referred (their form is the full referral form in `casework.rs`).
 
-use crate::auth::CheckedPublicForm;
+use crate::auth::{CheckedPublicForm, ClientAddress};
 use crate::routes::Routes;
 use super::{notice, page, render};
 use crate::auth::CheckedForm;
@@ -9,14 +9,13 @@ use crate::auth::{self, CurrentUser};
 use linkwork_app::intake::{self, Referrer};
 use crate::views::*;
 use crate::{AppState, WebError};
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use linkwork_domain::access::{OrgKind, Role};
 use linkwork_domain::casework::need::NeedDomain;
 use linkwork_app::store::AuditActor;
 use std::collections::HashMap;
-use std::net::SocketAddr;
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -78,8 +77,8 @@ async fn self_referral_form(State(state): State<AppState>) -> Result<Response, W
     short_form(&state, None, FormState::default(), StatusCode::OK).await
 }
 
-async fn self_referral(State(state): State<AppState>, ConnectInfo(addr): ConnectInfo<SocketAddr>, CheckedPublicForm(f): CheckedPublicForm) -> Result<Response, WebError> {
-    if !intake::self_referral_allowed(&*state.store, addr.ip()).await? {
+async fn self_referral(State(state): State<AppState>, ClientAddress(client): ClientAddress, CheckedPublicForm(f): CheckedPublicForm) -> Result<Response, WebError> {
+    if !intake::self_referral_allowed(&*state.store, client).await? {
         return Ok((StatusCode::TOO_MANY_REQUESTS, "Too many referrals from this connection. Please try again later, or ask your GP practice to refer you.").into_response());
     }
     if !f.get("website").is_empty() {

@@ -1,7 +1,7 @@
 //! Signing in (password or OpenID Connect) and out, each role's home page, your own account
 //! (sign out everywhere) and setting a password through a single-use link.
 
-use crate::auth::CheckedPublicForm;
+use crate::auth::{CheckedPublicForm, ClientAddress};
 use super::{page, render};
 use crate::auth::CheckedForm;
 use crate::auth::{self, CurrentUser};
@@ -11,7 +11,7 @@ use crate::routes::Routes;
 use crate::views::{ErrorView, FormState, LoginView, Page};
 use crate::{AppState, WebError};
 use askama::Template;
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{AppendHeaders, Html, IntoResponse, Redirect, Response};
 use linkwork_domain::access::Role;
@@ -85,7 +85,7 @@ async fn start_session(state: &AppState, user: &User, extra_cookie: Option<Strin
     Ok((AppendHeaders(cookies), Redirect::to(home_of(user.role))).into_response())
 }
 
-async fn login(State(state): State<AppState>, ConnectInfo(addr): ConnectInfo<std::net::SocketAddr>, CheckedPublicForm(f): CheckedPublicForm) -> Result<Response, WebError> {
+async fn login(State(state): State<AppState>, ClientAddress(client): ClientAddress, CheckedPublicForm(f): CheckedPublicForm) -> Result<Response, WebError> {
     let email = f.get("email").trim();
     let mut errors = Vec::new();
     if email.is_empty() {
@@ -95,7 +95,7 @@ async fn login(State(state): State<AppState>, ConnectInfo(addr): ConnectInfo<std
         errors.push(FieldError { field: "password".into(), message: "Enter your password".into() });
     }
     if errors.is_empty() {
-        match sessions::sign_in(&*state.store, email, f.get("password"), addr.ip()).await? {
+        match sessions::sign_in(&*state.store, email, f.get("password"), client).await? {
             sessions::SignIn::Account(user) => return start_session(&state, &user, None).await,
             // Refused without checking the password, whether or not the address has an account.
             sessions::SignIn::Locked => errors.push(FieldError { field: "email".into(), message: "Too many attempts to sign in. Wait 15 minutes and try again, or ask your administrator to reset your password".into() }),
