@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes docs/performance.md (on stdout) from bench/run's raw results: one JSON object per line.
 Usage: python3 bench/report.py RESULTS.jsonl REFERRALS"""
-import json, os, platform, subprocess, sys, datetime
+import json
+import pathlib, os, platform, subprocess, sys, datetime
 
 results_path, referrals = sys.argv[1], int(sys.argv[2])
 rows = []
@@ -93,6 +94,10 @@ for kind, name in (("sqlite", "SQLite"), ("postgres", "PostgreSQL")):
 w("Targets (issue 14): p99 under 50 ms for the caseload, person, triage, directory search and")
 w("dashboard pages and the main API reads; mixed-read throughput at least 25% of `/healthz`.")
 w("")
+changes = pathlib.Path(__file__).with_name("changes.md")
+if changes.exists():
+    w(changes.read_text().rstrip())
+    w("")
 w("## Not measured yet")
 w("")
 w("- pandas computing the full figure set (the second anchor the issue names).")
