@@ -7,10 +7,8 @@ mod support;
 #[path = "../../web/tests/support/smtp_sink.rs"]
 mod smtp_sink;
 
-use linkwork_domain::access::Role;
 use linkwork_store::testing::fresh_database_urls;
 use linkwork_store::*;
-use std::collections::HashMap;
 use std::time::Duration;
 use support::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -76,19 +74,6 @@ async fn slow_post(base: &str, path: &str, token: &str, body: &str, between: imp
     answer.lines().next().unwrap_or("no answer").to_owned()
 }
 
-/// (recipient, subject) of each message, counted.
-fn tally(pairs: impl Iterator<Item = (String, String)>) -> HashMap<(String, String), usize> {
-    let mut counts = HashMap::new();
-    for pair in pairs {
-        *counts.entry(pair).or_insert(0) += 1;
-    }
-    counts
-}
-
-fn subject_of(m: &smtp_sink::Received) -> String {
-    m.text().lines().find_map(|l| l.strip_prefix("Subject: ")).unwrap_or_default().trim().to_owned()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sigterm_finishes_requests_and_e_mail_and_a_restart_sends_the_rest_once() {
     let dir = test_dir("shutdown");
@@ -96,17 +81,7 @@ async fn sigterm_finishes_requests_and_e_mail_and_a_restart_sends_the_rest_once(
         let w = world(&url, 2).await;
         let store = linkwork_store::connect(&url).await.unwrap();
         // Queued before the start: twelve notifications for the partner, e-mailed one each ...
-        for i in 0..12 {
-            let notice = NewNotification {
-                recipient: Recipient::Org { org_id: w.vcse.clone(), roles: vec![Role::VcsePartner] },
-                kind: "test".into(),
-                subject: format!("Queued notice {i}"),
-                body: "A test notice.".into(),
-                link: None,
-                dedup_key: None,
-            };
-            assert!(store.notify(&notice).await.unwrap());
-        }
+        queue_notices(&*store, &w, 12).await;
         // ... and an onward referral waiting 20 days: its reminder and stuck prompts come due at
         // the first start, and must be sent once however often the server starts.
         let who = AuditActor { org_id: Some(w.pcn.clone()), ..AuditActor::default() };
@@ -155,7 +130,7 @@ async fn sigterm_finishes_requests_and_e_mail_and_a_restart_sends_the_rest_once(
         let outbox = store.outbox(false, 100, 1000).await.unwrap();
         let received = sink.messages();
         let expected = tally(outbox.iter().map(|e| (e.to_address.clone(), e.subject.clone())));
-        let got = tally(received.iter().map(|m| (m.rcpt.join(","), subject_of(m))));
+        let got = tally(received.iter().map(|m| (m.rcpt.join(","), subject_of(&m.text()))));
         assert_eq!(got, expected, "{backend}: each queued e-mail delivered exactly once");
         assert_eq!(outbox.len(), 12 + 2, "{backend}: twelve notices, one reminder and one stuck prompt, however many starts");
         eprintln!(

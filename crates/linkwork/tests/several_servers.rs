@@ -12,7 +12,6 @@ use linkwork_store::testing::fresh_database_urls;
 use linkwork_store::*;
 use reqwest::header::{COOKIE, SET_COOKIE};
 use reqwest::StatusCode;
-use std::collections::HashMap;
 use std::time::Duration;
 use support::*;
 
@@ -113,31 +112,13 @@ async fn the_self_referral_limit_counts_requests_to_both_servers() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
-fn tally(pairs: impl Iterator<Item = (String, String)>) -> HashMap<(String, String), usize> {
-    let mut counts = HashMap::new();
-    for pair in pairs {
-        *counts.entry(pair).or_insert(0) += 1;
-    }
-    counts
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn e_mails_two_servers_deliver_go_out_once_each() {
     let dir = test_dir("several-servers-outbox");
     for (backend, url) in fresh_database_urls(&dir).await {
         let w = world(&url, 0).await;
         let store = linkwork_store::connect(&url).await.unwrap();
-        for i in 0..20 {
-            let notice = NewNotification {
-                recipient: Recipient::Org { org_id: w.vcse.clone(), roles: vec![Role::VcsePartner] },
-                kind: "test".into(),
-                subject: format!("Queued notice {i}"),
-                body: "A test notice.".into(),
-                link: None,
-                dedup_key: None,
-            };
-            assert!(store.notify(&notice).await.unwrap());
-        }
+        queue_notices(&*store, &w, 20).await;
         // A relay slow enough that both servers are delivering at once.
         let sink = smtp_sink::SmtpSink::start_slow(Duration::from_millis(100)).await;
         let smtp = sink.url();
@@ -151,7 +132,7 @@ async fn e_mails_two_servers_deliver_go_out_once_each() {
         drop((a, b));
         let outbox = store.outbox(false, 100, 1000).await.unwrap();
         let expected = tally(outbox.iter().map(|e| (e.to_address.clone(), e.subject.clone())));
-        let got = tally(sink.messages().iter().map(|m| (m.rcpt.join(","), m.text().lines().find_map(|l| l.strip_prefix("Subject: ")).unwrap_or_default().trim().to_owned())));
+        let got = tally(sink.messages().iter().map(|m| (m.rcpt.join(","), subject_of(&m.text()))));
         assert_eq!(got, expected, "{backend}: each queued e-mail delivered exactly once");
     }
     std::fs::remove_dir_all(&dir).ok();

@@ -383,6 +383,10 @@ pub struct DashboardView {
     pub scopes: Vec<ScopeOption>,
     /// The "what matters to people" word cloud (SVG, table and notes), already escaped.
     pub word_cloud: String,
+    /// When the figures were computed (`date_time`).
+    pub as_at: String,
+    /// The data has changed since then; newer figures are being computed.
+    pub updating: bool,
 }
 
 pub struct Tile {

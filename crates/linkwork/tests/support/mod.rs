@@ -366,3 +366,33 @@ pub fn tool_or_skip(found: bool, what: &str, package: &str, check: &str) -> bool
     eprintln!("skipped {check}: no {what} (install the Debian package \"{package}\"; LINKWORK_REQUIRE_BROWSER=1 makes this a failure)");
     false
 }
+
+/// Queues `n` in-app notifications for the world's VCSE partner, each e-mailed to its one user
+/// when the server delivers the outbox (subjects `Queued notice 0`, `Queued notice 1`, …).
+pub async fn queue_notices(store: &dyn Store, w: &World, n: usize) {
+    for i in 0..n {
+        let notice = NewNotification {
+            recipient: Recipient::Org { org_id: w.vcse.clone(), roles: vec![Role::VcsePartner] },
+            kind: "test".into(),
+            subject: format!("Queued notice {i}"),
+            body: "A test notice.".into(),
+            link: None,
+            dedup_key: None,
+        };
+        assert!(store.notify(&notice).await.unwrap());
+    }
+}
+
+/// (recipient, subject) pairs, counted.
+pub fn tally(pairs: impl Iterator<Item = (String, String)>) -> HashMap<(String, String), usize> {
+    let mut counts = HashMap::new();
+    for pair in pairs {
+        *counts.entry(pair).or_insert(0) += 1;
+    }
+    counts
+}
+
+/// The subject of an e-mail's text (headers unfolded).
+pub fn subject_of(text: &str) -> String {
+    text.lines().find_map(|l| l.strip_prefix("Subject: ")).unwrap_or_default().trim().to_owned()
+}

@@ -186,7 +186,7 @@ fn tiles(report: &Report, by_quarter: &[(String, Report)]) -> Vec<Tile> {
 async fn dashboard(State(state): State<AppState>, user: CurrentUser, Query(q): Params) -> Result<Html<String>, WebError> {
     let period = period_from(&HashMap::new()).map_err(WebError::Invalid)?;
     let shown = linkwork_app::dashboard::dashboard(&state.store, &state.dashboards, &user.actor(), q.get("scope").map(String::as_str), period).await?;
-    let (scope, allowed, figures) = (shown.scope, shown.allowed, shown.figures);
+    let (scope, allowed, figures, updating) = (shown.scope, shown.allowed, shown.figures, shown.updating);
     render(&DashboardView {
         page: page(&state, &user, "Dashboard", "/dashboard").await?,
         scope: figures.year.scope.clone(),
@@ -195,6 +195,8 @@ async fn dashboard(State(state): State<AppState>, user: CurrentUser, Query(q): P
         report_href: format!("/report?{}", query_for(&scope, &allowed, period)),
         scopes: scope_options(&scope, &allowed),
         word_cloud: linkwork_report::word_cloud::word_cloud_html("lw-word-cloud", &figures.words, DEFAULT_MIN_PEOPLE),
+        as_at: date_time(figures.computed_at),
+        updating,
     })
 }
 
