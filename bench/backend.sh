@@ -51,7 +51,7 @@ for _ in $(seq 1 600); do
 done
 [ -n "$base" ] || { note "the server did not start"; cat "$work/serve-$kind.log" >&2; exit 1; }
 referral=$(curl -s -H "Authorization: Bearer $token" "$base/api/referrals" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["referral_id"])')
-load() { cargo bench -q -p linkwork --bench web_load -- --base "$base" --concurrency "$concurrency" --seconds "$seconds" "$@" | sed "s/^{/{\"backend\": \"$kind\", /"; }
+load() { cargo bench -q --profile "${BENCH_PROFILE:-release}" -p linkwork --bench web_load -- --base "$base" --concurrency "$concurrency" --seconds "$seconds" "$@" | sed "s/^{/{\"backend\": \"$kind\", /"; }
 
 note "web load: the anchor, then pages and API reads ($concurrency clients, $seconds s each)"
 load --path /healthz

@@ -44,7 +44,7 @@ w("this day; compare runs on the same machine only. Re-run with `bench/run [REFE
 w("")
 w("## Machine and data")
 w("")
-w(f"- Measured {datetime.date.today().isoformat()} on {os.cpu_count()} cores ({cpu()}), {memory_gib():.0f} GiB, {platform.system()} {platform.release()}; {rustc()}; release build.")
+w(f"- Measured {datetime.date.today().isoformat()} on {os.cpu_count()} cores ({cpu()}), {memory_gib():.0f} GiB, {platform.system()} {platform.release()}; {rustc()}; {'debug build (a smoke run: its speeds mean nothing)' if os.environ.get('BENCH_PROFILE') == 'dev' else 'release build'}.")
 bundle = find("bundle size")
 w(f"- A synthetic bundle of {referrals:,} referrals (`linkwork generate bundle --referrals {referrals}`): {mb(bundle['bytes']) if bundle else '?'} of CSV.")
 w("")

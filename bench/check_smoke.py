@@ -1,0 +1,25 @@
+#!/usr/bin/env python3
+"""Checks a smoke run of bench/run (scripts/test): every measurement is there, on both databases,
+with no failed command and no failed request. Speeds are not judged. Usage: check_smoke.py RESULTS"""
+import json, sys
+
+rows = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
+problems = []
+whats = {r.get("what") for r in rows}
+for backend in ("sqlite", "postgres"):
+    for what in ("import", "database size", "icb report"):
+        if f"{backend} {what}" not in whats:
+            problems.append(f"no '{backend} {what}' measurement")
+    paths = [r for r in rows if r.get("backend") == backend and "path" in r]
+    if len(paths) < 8:
+        problems.append(f"{backend}: {len(paths)} web paths measured, 8 expected")
+    problems += [f"{backend} {r['path']}: {r['errors']} failed requests" for r in paths if r["errors"]]
+    problems += [f"{backend} {r['path']}: no successful request" for r in paths if not r["requests"]]
+for what in ("duckdb load", "duckdb figures", "generate bundle"):
+    if what not in whats:
+        problems.append(f"no '{what}' measurement")
+problems += [f"{r['what']} exited {r['exit']}" for r in rows if r.get("exit", 0) != 0]
+if problems:
+    print("bench smoke run failed:\n  " + "\n  ".join(problems), file=sys.stderr)
+    sys.exit(1)
+print(f"bench smoke run: {len(rows)} measurements, every step ran on SQLite and PostgreSQL, 0 failed requests")
