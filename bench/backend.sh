@@ -28,6 +28,18 @@ if [ "$kind" = sqlite ]; then
 else
   bytes=$(psql "$url" -Atc "SELECT pg_database_size(current_database())")
 fi
+
+note "the import's floor: a raw batched insert of the same rows into an empty database"
+if [ "$kind" = sqlite ]; then
+  rm -f "$work/raw.db" "$work/raw.db-wal" "$work/raw.db-shm"
+  raw_url="sqlite://$work/raw.db"
+else
+  psql "$url" -qc "DROP DATABASE IF EXISTS linkwork_bench_raw" -c "CREATE DATABASE linkwork_bench_raw"
+  raw_url="${url%/*}/linkwork_bench_raw"
+fi
+cargo bench -q --profile "${BENCH_PROFILE:-release}" -p linkwork --bench bundle_import -- --bundle "$bundle" --database "$raw_url" \
+  | python3 -c 'import json, sys; r = json.loads(sys.stdin.read()); r["what"] = sys.argv[1] + " raw insert"; print(json.dumps(r))' "$kind"
+if [ "$kind" = sqlite ]; then rm -f "$work/raw.db" "$work/raw.db-wal" "$work/raw.db-shm"; else psql "$url" -qc "DROP DATABASE linkwork_bench_raw"; fi
 echo "{\"what\": \"$kind database size\", \"bytes\": $bytes}"
 
 note "the ICB report"

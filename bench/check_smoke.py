@@ -7,7 +7,7 @@ rows = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
 problems = []
 whats = {r.get("what") for r in rows}
 for backend in ("sqlite", "postgres"):
-    for what in ("import", "database size", "icb report"):
+    for what in ("import", "raw insert", "database size", "icb report"):
         if f"{backend} {what}" not in whats:
             problems.append(f"no '{backend} {what}' measurement")
     paths = [r for r in rows if r.get("backend") == backend and "path" in r]

@@ -58,7 +58,16 @@ def cell(kind, what, fmt):
 size = lambda r: f"{mb(r['bytes'])} ({r['bytes'] / bundle['bytes']:.1f}× the CSV)" if bundle else mb(r["bytes"])
 timed = lambda r: f"{r['seconds']:.1f} s, peak {r['peak_mib']:.0f} MiB" + ("" if r.get("exit", 0) == 0 else f" (exit {r['exit']})")
 w(f"| database size | {cell('sqlite', 'database size', size)} | {cell('postgres', 'database size', size)} | ≤ 2× the CSV |")
-w(f"| import the bundle | {cell('sqlite', 'import', timed)} | {cell('postgres', 'import', timed)} | ≥ 50% of a raw batched insert (`cargo bench -p linkwork --bench bundle_import`) |")
+def import_cell(kind):
+    imported, raw = find(f"{kind} import"), find(f"{kind} raw insert")
+    if not imported:
+        return "not measured"
+    text = timed(imported)
+    if raw and raw.get("rows"):
+        rate = raw["rows"] / imported["seconds"]
+        text += f"; {rate:,.0f} rows/s, {100 * raw['seconds'] / imported['seconds']:.0f}% of a raw batched insert's rate (that insert: {raw['seconds']:.1f} s)"
+    return text
+w(f"| import the bundle | {import_cell('sqlite')} | {import_cell('postgres')} | ≥ 50% of a raw batched insert of the same rows into an empty database, measured in the same run (`crates/linkwork/benches/bundle_import.rs`) |")
 w(f"| ICB report (JSON) | {cell('sqlite', 'icb report', timed)} | {cell('postgres', 'icb report', timed)} | ≤ 1 s at 100,000 referrals; < 400 MiB |")
 duck_load, duck_figures = find("duckdb load"), find("duckdb figures")
 if duck_load and duck_figures:

@@ -6,9 +6,13 @@
 //! `LINKWORK_BENCH_REFERRALS` referrals (default 20,000, about 340,000 rows).
 //! Runs both `LINKWORK_BENCH_RUNS` times (default 3), alternating, and prints each run and the
 //! medians' rows per second and ratio; the target is a ratio of at least 0.5.
+//!
+//! `-- --bundle DIR --database URL` does only the raw insert, of that bundle into that empty
+//! database (SQLite or PostgreSQL), and prints one JSON line: how `bench/run` measures the floor
+//! beside `linkwork import bundle` on each database.
 
 use linkwork_domain::interop::bundle::read::Value;
-use linkwork_domain::interop::bundle::spec::{self, FileSpec};
+use linkwork_domain::interop::bundle::spec::{self, FileSpec, Kind};
 use linkwork_store::BundleSource;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -40,7 +44,7 @@ impl BundleSource for RawSource {
                     finished = true;
                     break;
                 }
-                let mut values: Vec<Value> = record.iter().map(|v| if v.is_empty() { Value::Null } else { Value::Text(v.to_owned()) }).collect();
+                let mut values: Vec<Value> = record.iter().zip(spec.columns).map(|(v, column)| typed(&column.kind, v)).collect();
                 // Columns the file leaves out (the generator writes the spec's order) are empty.
                 values.resize(spec.columns.len(), Value::Null);
                 match spec.name {
@@ -68,6 +72,22 @@ impl BundleSource for RawSource {
     }
 }
 
+/// A cell as the database column takes it, with no checking: PostgreSQL, unlike SQLite, will not
+/// store text in a number or date column.
+fn typed(kind: &Kind, raw: &str) -> Value {
+    if raw.is_empty() {
+        return Value::Null;
+    }
+    let text = || Value::Text(raw.to_owned());
+    match kind {
+        Kind::Int(..) => raw.parse().map_or_else(|_| text(), Value::Int),
+        Kind::Decimal(..) => raw.parse().map_or_else(|_| text(), Value::Float),
+        Kind::Bool => Value::Bool(matches!(raw, "true" | "yes" | "1")),
+        Kind::Date | Kind::PlannedDate => time::Date::parse(raw, time::macros::format_description!("[year]-[month]-[day]")).map_or_else(|_| text(), Value::Date),
+        _ => text(),
+    }
+}
+
 fn fresh_sqlite(dir: &Path, name: &str) -> String {
     let path = dir.join(name);
     for suffix in ["", "-wal", "-shm"] {
@@ -76,8 +96,22 @@ fn fresh_sqlite(dir: &Path, name: &str) -> String {
     format!("sqlite://{}", path.display())
 }
 
+/// The raw insert alone, of `folder` into the empty database `url`: `{"what": "raw insert", …}`.
+async fn raw_insert_only(folder: PathBuf, url: &str) {
+    let store = linkwork_store::testing::migrated(url).await.expect("an empty database to insert into");
+    let mut raw = RawSource { files: spec::files().iter(), folder, current: None, person_service: HashMap::new() };
+    let started = Instant::now();
+    let rows = store.import_bundle(&mut raw).await.expect("the raw insert");
+    println!("{}", serde_json::json!({"what": "raw insert", "seconds": started.elapsed().as_secs_f64(), "rows": rows}));
+}
+
 #[tokio::main]
 async fn main() {
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    if let [flag_b, bundle, flag_d, url] = args.as_slice() {
+        assert!(flag_b == "--bundle" && flag_d == "--database", "usage: bundle_import [--bundle DIR --database URL]");
+        return raw_insert_only(PathBuf::from(bundle), url).await;
+    }
     let referrals: usize = std::env::var("LINKWORK_BENCH_REFERRALS").ok().and_then(|v| v.parse().ok()).unwrap_or(20_000);
     let dir = std::env::temp_dir().join("linkwork-bundle-bench");
     std::fs::create_dir_all(&dir).unwrap();
