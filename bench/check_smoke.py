@@ -15,10 +15,13 @@ for backend in ("sqlite", "postgres"):
         problems.append(f"{backend}: {len(paths)} web paths measured, 8 expected")
     problems += [f"{backend} {r['path']}: {r['errors']} failed requests" for r in paths if r["errors"]]
     problems += [f"{backend} {r['path']}: no successful request" for r in paths if not r["requests"]]
-for what in ("duckdb load", "duckdb figures", "generate bundle"):
+for what in ("duckdb load", "duckdb figures", "pandas load", "pandas figures", "generate bundle"):
     if what not in whats:
         problems.append(f"no '{what}' measurement")
 problems += [f"{r['what']} exited {r['exit']}" for r in rows if r.get("exit", 0) != 0]
+anchors = [r for r in rows if r.get("what") in ("duckdb figures", "pandas figures")]
+if len({(r["referrals"], r["swemwbs_pairs"]) for r in anchors}) > 1:
+    problems.append(f"the anchors disagree: {anchors}")
 if problems:
     print("bench smoke run failed:\n  " + "\n  ".join(problems), file=sys.stderr)
     sys.exit(1)

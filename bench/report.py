@@ -72,6 +72,11 @@ w(f"| ICB report (JSON) | {cell('sqlite', 'icb report', timed)} | {cell('postgre
 duck_load, duck_figures = find("duckdb load"), find("duckdb figures")
 if duck_load and duck_figures:
     w(f"| anchor: DuckDB, the core figures from the same CSV | {duck_figures['seconds']:.2f} s after a {duck_load['seconds']:.1f} s load (`bench/duckdb_anchor.py`) | | faster than this at 1.2 M referrals |")
+pandas_load, pandas_figures = find("pandas load"), find("pandas figures")
+if pandas_load and pandas_figures:
+    agree = duck_figures and all(pandas_figures[k] == duck_figures[k] for k in ("referrals", "swemwbs_pairs"))
+    check = "the same counts as DuckDB's" if agree else "COUNTS DIFFER FROM DUCKDB'S"
+    w(f"| anchor: pandas, the same figures | {pandas_figures['seconds']:.2f} s after a {pandas_load['seconds']:.1f} s load, peak {pandas_figures['peak_mib']:.0f} MiB; {check} (`bench/pandas_anchor.py`) | | |")
 gen = find("generate bundle")
 if gen:
     w(f"| generate the bundle | {timed(gen)} | | flat memory |")
@@ -109,9 +114,8 @@ if changes.exists():
     w("")
 w("## Not measured yet")
 w("")
-w("- pandas computing the full figure set (the second anchor the issue names).")
-w("- The raw batched insert beside the import: this is `cargo bench -p linkwork --bench bundle_import`,")
-w("  not yet part of this run.")
+if not find("pandas figures"):
+    w("- pandas computing the same figures (`bench/pandas_anchor.py`): this run predates it.")
 w("- The national size (`bench/run 1200000`).")
 w("")
 print("\n".join(out))
