@@ -121,12 +121,9 @@ impl<K: Clone + Eq + Hash, T> FiguresCache<K, T> {
     }
 
     /// How many keys are kept now.
-    pub fn len(&self) -> usize {
+    #[cfg(test)]
+    fn len(&self) -> usize {
         self.lock().by_key.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Entries<K, T>> {

@@ -48,6 +48,12 @@ async fn sign_in(base: &str, email: &str, password: &str) -> std::result::Result
     }
 }
 
+/// Two `linkwork serve` processes on the database `url`, their logs in `dir`.
+fn two_servers(url: &str, extra_args: &[&str], dir: &std::path::Path, backend: &str) -> (Server, Server) {
+    let start = |name: &str| Server::start(url, extra_args, &dir.join(format!("{backend}-{name}.log")));
+    (start("a"), start("b"))
+}
+
 /// A manager of the world's PCN who signs in with [`PASSWORD`].
 async fn manager(url: &str, w: &World) -> String {
     let store = linkwork_store::connect(url).await.unwrap();
@@ -63,7 +69,7 @@ async fn a_session_begun_on_one_server_is_good_on_the_other() {
     for (backend, url) in fresh_database_urls(&dir).await {
         let w = world(&url, 1).await;
         let email = manager(&url, &w).await;
-        let (a, b) = (Server::start(&url, &[], &dir.join(format!("{backend}-a.log"))), Server::start(&url, &[], &dir.join(format!("{backend}-b.log"))));
+        let (a, b) = two_servers(&url, &[], &dir, backend);
         let session = sign_in(&a.base, &email, PASSWORD).await.expect("signed in on the first server");
         let page = client().get(format!("{}/caseload", b.base)).header(COOKIE, &session).send().await.unwrap();
         assert_eq!(page.status(), StatusCode::OK, "{backend}: the second server knows the session");
@@ -78,7 +84,7 @@ async fn failed_sign_ins_on_either_server_lock_the_account_on_both() {
     for (backend, url) in fresh_database_urls(&dir).await {
         let w = world(&url, 1).await;
         let email = manager(&url, &w).await;
-        let (a, b) = (Server::start(&url, &[], &dir.join(format!("{backend}-a.log"))), Server::start(&url, &[], &dir.join(format!("{backend}-b.log"))));
+        let (a, b) = two_servers(&url, &[], &dir, backend);
         // The limit from one address, split between the two servers.
         for n in 0..linkwork_app::accounts::lockout::MAX_FROM_ADDRESS {
             let base = if n % 2 == 0 { &a.base } else { &b.base };
@@ -95,7 +101,7 @@ async fn the_self_referral_limit_counts_requests_to_both_servers() {
     let dir = test_dir("several-servers-rate");
     for (backend, url) in fresh_database_urls(&dir).await {
         world(&url, 0).await;
-        let (a, b) = (Server::start(&url, &[], &dir.join(format!("{backend}-a.log"))), Server::start(&url, &[], &dir.join(format!("{backend}-b.log"))));
+        let (a, b) = two_servers(&url, &[], &dir, backend);
         let http = client();
         let mut statuses = Vec::new();
         for n in 0..=linkwork_app::intake::SELF_REFERRALS_PER_ADDRESS {
@@ -122,14 +128,13 @@ async fn e_mails_two_servers_deliver_go_out_once_each() {
         // A relay slow enough that both servers are delivering at once.
         let sink = smtp_sink::SmtpSink::start_slow(Duration::from_millis(100)).await;
         let smtp = sink.url();
-        let a = Server::start(&url, &["--smtp-url", &smtp], &dir.join(format!("{backend}-a.log")));
-        let b = Server::start(&url, &["--smtp-url", &smtp], &dir.join(format!("{backend}-b.log")));
+        let servers = two_servers(&url, &["--smtp-url", &smtp], &dir, backend);
         let deadline = std::time::Instant::now() + Duration::from_secs(60);
         while store.outbox(true, 100, 1000).await.unwrap().iter().any(|e| e.sent_at.is_none()) {
             assert!(std::time::Instant::now() < deadline, "{backend}: the queued e-mails were not all sent");
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        drop((a, b));
+        drop(servers);
         let outbox = store.outbox(false, 100, 1000).await.unwrap();
         let expected = tally(outbox.iter().map(|e| (e.to_address.clone(), e.subject.clone())));
         let got = tally(sink.messages().iter().map(|m| (m.rcpt.join(","), subject_of(&m.text()))));
