@@ -16,12 +16,67 @@ async fn record(store: &dyn Store, who: &AuditActor, action: &str, of: &str, peo
     Ok(())
 }
 
-/// A service's caseload: one link worker's (with the unassigned referrals) or everyone's.
-pub async fn caseload(store: &dyn Store, actor: &Actor, who: &AuditActor, worker_id: Option<&str>, open_only: bool) -> Result<Vec<CaseloadEntry>, AppError> {
+/// Which slice of a long list to return: at most `limit` items, skipping the first `offset`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Paging {
+    pub offset: usize,
+    pub limit: usize,
+}
+
+impl Paging {
+    /// Items in a page when the caller does not say.
+    pub const DEFAULT_LIMIT: usize = 100;
+    /// The most a caller may ask for in one page.
+    pub const MAX_LIMIT: usize = 500;
+
+    /// From `limit` and `offset` in a query string; either may be left out.
+    pub fn from_query(f: &crate::forms::Fields) -> Result<Self, AppError> {
+        let mut errors = Vec::new();
+        let mut number = |field: &str, default: usize, range: std::ops::RangeInclusive<usize>, message: String| {
+            let text = f.get(field).trim();
+            if text.is_empty() {
+                return default;
+            }
+            match text.parse::<usize>() {
+                Ok(n) if range.contains(&n) => n,
+                _ => {
+                    errors.push(crate::forms::FieldError { field: field.to_owned(), message });
+                    default
+                }
+            }
+        };
+        let limit = number("limit", Self::DEFAULT_LIMIT, 1..=Self::MAX_LIMIT, format!("limit must be a whole number from 1 to {}", Self::MAX_LIMIT));
+        let offset = number("offset", 0, 0..=usize::MAX, "offset must be a whole number, 0 or more".to_owned());
+        if errors.is_empty() { Ok(Self { offset, limit }) } else { Err(AppError::Invalid(errors)) }
+    }
+}
+
+/// One page of a longer list, with how many items the whole list has.
+#[derive(Debug)]
+pub struct PageOf<T> {
+    pub items: Vec<T>,
+    pub total: usize,
+    pub paging: Paging,
+}
+
+impl<T> PageOf<T> {
+    /// Where the next page starts, when there is one.
+    pub fn next_offset(&self) -> Option<usize> {
+        let next = self.paging.offset.saturating_add(self.paging.limit);
+        (next < self.total).then_some(next)
+    }
+}
+
+/// A page of a service's caseload: one link worker's (with the unassigned referrals) or
+/// everyone's, in the store's order (new first, then accepted, newest referral first). Only the
+/// people on the page are audited as read.
+pub async fn caseload(store: &dyn Store, actor: &Actor, who: &AuditActor, worker_id: Option<&str>, open_only: bool, paging: Paging) -> Result<PageOf<CaseloadEntry>, AppError> {
     require_casework(actor)?;
     let entries = store.caseload(&actor.org_id, worker_id, open_only).await?;
-    record(store, who, "caseload.read", &actor.org_id, entries.iter().map(|e| e.person_id.clone())).await?;
-    Ok(entries)
+    let total = entries.len();
+    let items: Vec<CaseloadEntry> = entries.into_iter().skip(paging.offset).take(paging.limit).collect();
+    record(store, who, "caseload.read", &actor.org_id, items.iter().map(|e| e.person_id.clone())).await?;
+    Ok(PageOf { items, total, paging })
 }
 
 /// People of the actor's service matching a name, NHS number or date of birth.

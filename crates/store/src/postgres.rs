@@ -14,6 +14,9 @@ const LOCK_ROW: &str = " FOR UPDATE";
 /// How a transaction that will write starts. PostgreSQL locks rows as they are written; a plain `BEGIN` is enough.
 const BEGIN_WRITE: &str = "BEGIN";
 
+/// PostgreSQL runs writers concurrently (they wait only for the rows they share).
+const ONE_WRITER_AT_A_TIME: bool = false;
+
 /// Serialises the transactions that write a service's people (until they end), so that two that
 /// upsert the same people in different orders (two imports of one GP list) cannot deadlock.
 /// `NO KEY UPDATE` does not block the foreign-key checks of other writes naming the organisation.

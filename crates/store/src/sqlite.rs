@@ -15,6 +15,10 @@ const LOCK_ROW: &str = "";
 /// so concurrent writers queue under the busy timeout.
 const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
 
+/// SQLite takes one writer at a time: the store queues this process's writers itself
+/// (`SqlStore::write_turn`) rather than leave them to poll in the busy handler.
+const ONE_WRITER_AT_A_TIME: bool = true;
+
 /// SQLite: a write transaction already holds the database's only write lock (`BEGIN IMMEDIATE`).
 async fn lock_people(_tx: &mut sqlx::Transaction<'_, Db>, _service_org_id: &str) -> crate::Result<()> {
     Ok(())

@@ -640,6 +640,7 @@ impl BundleStore for SqlStore {
     async fn import_bundle(&self, source: &mut (dyn BundleSource + Send)) -> Result<u64> {
         // One transaction of its own, on a connection with bulk-load settings.
         self.outside_work("a bundle import")?;
+        let _turn = self.write_turn().await?;
         let mut conn = self.pool.acquire().await?;
         super::super::begin_bulk_load(&mut conn).await?;
         let result = import_in_transaction(&mut conn, source).await;

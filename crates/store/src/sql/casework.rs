@@ -56,7 +56,15 @@ impl CaseworkStore for SqlStore {
     }
 
     async fn caseload(&self, service_org_id: &str, worker_id: Option<&str>, open_only: bool) -> Result<Vec<CaseloadEntry>> {
-        Ok(sqlx::query_as(
+        let key = (service_org_id.to_owned(), worker_id.map(str::to_owned), open_only);
+        let version = self.cache_version().await?;
+        if let Some(kept) = version.as_deref().and_then(|v| self.reads.caseload.get(&key, v)) {
+            return Ok((*kept).clone());
+        }
+        // The status written out (not a bound flag) so that an open caseload reads only the open
+        // referrals through `referrals_service_status`.
+        let statuses = if open_only { "AND r.status IN ('received', 'accepted')" } else { "" };
+        let entries: Vec<CaseloadEntry> = sqlx::query_as(&format!(
             "SELECT r.id AS referral_id, r.assigned_worker_id, r.duplicate_of, p.id AS person_id, p.given_name, p.family_name, p.nhs_number, r.status, r.referred_on, u.display_name AS worker_name, \
              (SELECT MIN(c.contact_on) FROM contacts c WHERE c.referral_id = r.id) AS first_contact_on, \
              (SELECT MAX(c.contact_on) FROM contacts c WHERE c.referral_id = r.id) AS last_contact_on, \
@@ -66,15 +74,17 @@ impl CaseworkStore for SqlStore {
              (SELECT COUNT(*) FROM contacts c WHERE c.referral_id = r.id AND c.accompanied) AS accompanied, \
              (SELECT COUNT(*) FROM identity_conflicts ic WHERE ic.referral_id = r.id AND ic.status = 'open') AS identity_conflicts \
              FROM referrals r JOIN people p ON p.id = r.person_id LEFT JOIN users u ON u.id = r.assigned_worker_id \
-             WHERE r.service_org_id = $1 AND p.erased_at IS NULL AND ($2 IS NULL OR r.assigned_worker_id = $2) \
-             AND (NOT $3 OR r.status IN ('received', 'accepted')) \
+             WHERE r.service_org_id = $1 AND p.erased_at IS NULL AND ($2 IS NULL OR r.assigned_worker_id = $2) {statuses} \
              ORDER BY CASE r.status WHEN 'received' THEN 0 WHEN 'accepted' THEN 1 ELSE 2 END, r.referred_on DESC, r.id",
-        )
+        ))
         .bind(service_org_id)
         .bind(worker_id)
-        .bind(open_only)
         .fetch_all(&mut *self.conn().await?)
-        .await?)
+        .await?;
+        if let Some(v) = version {
+            self.reads.caseload.put(key, &v, std::sync::Arc::new(entries.clone()));
+        }
+        Ok(entries)
     }
 
     async fn referral_record(&self, who: &AuditActor, referral_id: &str) -> Result<Option<ReferralRecord>> {

@@ -54,41 +54,16 @@ impl MeasurementStore for SqlStore {
     }
 
     async fn open_measure_facts(&self, service_org_id: &str, worker_id: Option<&str>) -> Result<Vec<OpenMeasureFacts>> {
-        let rows: Vec<OpenRow> = sqlx::query_as(
-            "SELECT r.id, p.id, p.given_name, p.family_name, u.display_name, r.referred_on, (SELECT MIN(c.contact_on) FROM contacts c WHERE c.referral_id = r.id) \
-             FROM referrals r JOIN people p ON p.id = r.person_id LEFT JOIN users u ON u.id = r.assigned_worker_id \
-             WHERE r.service_org_id = $1 AND r.status IN ('received', 'accepted') AND ($2 IS NULL OR r.assigned_worker_id = $2) \
-             ORDER BY r.referred_on, r.id",
-        )
-        .bind(service_org_id)
-        .bind(worker_id)
-        .fetch_all(&mut *self.conn().await?)
-        .await?;
-        let measures: Vec<(String, String, String, Date)> = sqlx::query_as(
-            "SELECT m.referral_id, m.instrument, m.timepoint, m.taken_on FROM measures m JOIN referrals r ON r.id = m.referral_id \
-             WHERE r.service_org_id = $1 AND r.status IN ('received', 'accepted') ORDER BY m.taken_on, m.id",
-        )
-        .bind(service_org_id)
-        .fetch_all(&mut *self.conn().await?)
-        .await?;
-        let mut taken: HashMap<String, Vec<TakenMeasure>> = HashMap::new();
-        for (referral_id, instrument, timepoint, taken_on) in measures {
-            // Instruments the schedule cannot name (none yet) are not part of it.
-            let Ok(instrument) = Instrument::parse(&instrument) else { continue };
-            taken.entry(referral_id).or_default().push(TakenMeasure { instrument, timepoint: Timepoint::parse(&timepoint).map_err(corrupt)?, taken_on });
+        let key = (service_org_id.to_owned(), worker_id.map(str::to_owned));
+        let version = self.cache_version().await?;
+        if let Some(kept) = version.as_deref().and_then(|v| self.reads.open_measures.get(&key, v)) {
+            return Ok((*kept).clone());
         }
-        Ok(rows
-            .into_iter()
-            .map(|(referral_id, person_id, given_name, family_name, worker_name, referred_on, first_contact_on)| OpenMeasureFacts {
-                taken: taken.remove(&referral_id).unwrap_or_default(),
-                referral_id,
-                person_id,
-                given_name,
-                family_name,
-                worker_name,
-                dates: ReferralDates { referred_on, first_contact_on, discharged_on: None },
-            })
-            .collect())
+        let facts = read_open_measure_facts(self, service_org_id, worker_id).await?;
+        if let Some(v) = version {
+            self.reads.open_measures.put(key, &v, std::sync::Arc::new(facts.clone()));
+        }
+        Ok(facts)
     }
 
     async fn add_self_completed_measure(&self, who: &AuditActor, referral_id: &str, m: &NewMeasure) -> Result<String> {
@@ -309,4 +284,44 @@ pub(super) async fn custom_facts(conn: &mut super::Conn, service_org_ids: &[Stri
         }
     }
     Ok((instruments, measures))
+}
+
+/// The open referrals of a service (or of one link worker) with the dates and measures their
+/// measurement schedule needs.
+async fn read_open_measure_facts(store: &SqlStore, service_org_id: &str, worker_id: Option<&str>) -> Result<Vec<OpenMeasureFacts>> {
+    let rows: Vec<OpenRow> = sqlx::query_as(
+        "SELECT r.id, p.id, p.given_name, p.family_name, u.display_name, r.referred_on, (SELECT MIN(c.contact_on) FROM contacts c WHERE c.referral_id = r.id) \
+         FROM referrals r JOIN people p ON p.id = r.person_id LEFT JOIN users u ON u.id = r.assigned_worker_id \
+         WHERE r.service_org_id = $1 AND r.status IN ('received', 'accepted') AND ($2 IS NULL OR r.assigned_worker_id = $2) \
+         ORDER BY r.referred_on, r.id",
+    )
+    .bind(service_org_id)
+    .bind(worker_id)
+    .fetch_all(&mut *store.conn().await?)
+    .await?;
+    let measures: Vec<(String, String, String, Date)> = sqlx::query_as(
+        "SELECT m.referral_id, m.instrument, m.timepoint, m.taken_on FROM measures m JOIN referrals r ON r.id = m.referral_id \
+         WHERE r.service_org_id = $1 AND r.status IN ('received', 'accepted') ORDER BY m.taken_on, m.id",
+    )
+    .bind(service_org_id)
+    .fetch_all(&mut *store.conn().await?)
+    .await?;
+    let mut taken: HashMap<String, Vec<TakenMeasure>> = HashMap::new();
+    for (referral_id, instrument, timepoint, taken_on) in measures {
+        // Instruments the schedule cannot name (none yet) are not part of it.
+        let Ok(instrument) = Instrument::parse(&instrument) else { continue };
+        taken.entry(referral_id).or_default().push(TakenMeasure { instrument, timepoint: Timepoint::parse(&timepoint).map_err(corrupt)?, taken_on });
+    }
+    Ok(rows
+        .into_iter()
+        .map(|(referral_id, person_id, given_name, family_name, worker_name, referred_on, first_contact_on)| OpenMeasureFacts {
+            taken: taken.remove(&referral_id).unwrap_or_default(),
+            referral_id,
+            person_id,
+            given_name,
+            family_name,
+            worker_name,
+            dates: ReferralDates { referred_on, first_contact_on, discharged_on: None },
+        })
+        .collect())
 }

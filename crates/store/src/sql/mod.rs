@@ -42,6 +42,7 @@ mod partner;
 mod partnership;
 mod plan;
 mod privacy;
+mod read_cache;
 mod referral_rows;
 mod stakeholders;
 mod team;
@@ -68,7 +69,18 @@ pub struct SqlStore {
     /// This handle began the unit of work and commits it; a nested `begin` shares the transaction
     /// and its commit does nothing.
     owns_work: bool,
+    /// Whose turn it is to write (see [`SqlStore::write_turn`]); shared by every clone.
+    writers: Arc<Mutex<()>>,
+    /// List answers kept while the data version they were read at is current.
+    reads: Arc<read_cache::ReadCaches>,
 }
+
+/// A writer's turn, held until its transaction ends. `None` where the database takes concurrent
+/// writers itself (PostgreSQL).
+type Turn = Option<OwnedMutexGuard<()>>;
+
+/// How long a writer waits for its turn before giving up, as SQLite's busy timeout would.
+const TURN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// The transaction of a unit of work, shared by the store methods it calls.
 struct Shared {
@@ -77,6 +89,8 @@ struct Shared {
     /// A step (one method's `write_tx`) ended without committing: its savepoint is rolled back
     /// before the transaction is used again (a guard cannot run SQL when it is dropped).
     undo_step: bool,
+    /// The unit of work's turn to write, given back when it commits or is dropped.
+    turn: Turn,
 }
 
 /// The savepoint each write of a method inside a unit of work runs in.
@@ -128,7 +142,8 @@ impl DerefMut for ConnGuard {
 /// `&mut tx`; queries run on `&mut **tx`. Dropped without [`WriteTx::commit`], its writes are
 /// undone.
 enum WriteTx {
-    Own(sqlx::Transaction<'static, Db>),
+    /// The method's own transaction, and its turn to write (given back when the transaction ends).
+    Own(sqlx::Transaction<'static, Db>, Turn),
     Step(Step),
 }
 
@@ -151,7 +166,7 @@ impl WriteTx {
     /// shared transaction (which commits, or not, at the end of the unit of work).
     async fn commit(self) -> Result<()> {
         match self {
-            WriteTx::Own(tx) => tx.commit().await?,
+            WriteTx::Own(tx, _turn) => tx.commit().await?,
             WriteTx::Step(mut step) => {
                 let tx = step.guard.tx.as_mut().expect("checked when locked");
                 sqlx::query(&format!("RELEASE SAVEPOINT {STEP}")).execute(&mut **tx).await?;
@@ -166,7 +181,7 @@ impl Deref for WriteTx {
     type Target = sqlx::Transaction<'static, Db>;
     fn deref(&self) -> &Self::Target {
         match self {
-            WriteTx::Own(tx) => tx,
+            WriteTx::Own(tx, _) => tx,
             WriteTx::Step(step) => step.guard.tx.as_ref().expect("checked when locked"),
         }
     }
@@ -175,7 +190,7 @@ impl Deref for WriteTx {
 impl DerefMut for WriteTx {
     fn deref_mut(&mut self) -> &mut Self::Target {
         match self {
-            WriteTx::Own(tx) => tx,
+            WriteTx::Own(tx, _) => tx,
             WriteTx::Step(step) => step.guard.tx.as_mut().expect("checked when locked"),
         }
     }
@@ -183,7 +198,30 @@ impl DerefMut for WriteTx {
 
 impl SqlStore {
     pub async fn connect(url: &str) -> Result<Self> {
-        Ok(Self { pool: super::open_pool(url).await?, work: None, owns_work: false })
+        Ok(Self { pool: super::open_pool(url).await?, work: None, owns_work: false, writers: Arc::new(Mutex::new(())), reads: Arc::new(read_cache::ReadCaches::new()) })
+    }
+
+    /// The data version a kept list answer must have been read at to be used (see
+    /// [`read_cache`]); `None` inside a unit of work, whose reads see its own uncommitted writes.
+    async fn cache_version(&self) -> Result<Option<String>> {
+        if self.work.is_some() {
+            return Ok(None);
+        }
+        Ok(Some(crate::EvaluationStore::data_version(self).await?))
+    }
+
+    /// Waits for this process's turn to write, on a database that takes one writer at a time
+    /// (SQLite). Writers queue here in order instead of in SQLite's busy handler, which polls
+    /// with sleeps of up to 100 ms: under 50 concurrent users that polling, not the writing, made
+    /// the slowest requests slow. Another process writing is still waited for by the busy timeout.
+    async fn write_turn(&self) -> Result<Turn> {
+        if !super::ONE_WRITER_AT_A_TIME {
+            return Ok(None);
+        }
+        match tokio::time::timeout(TURN_TIMEOUT, self.writers.clone().lock_owned()).await {
+            Ok(turn) => Ok(Some(turn)),
+            Err(_) => Err(StoreError::Database(sqlx::Error::PoolTimedOut)),
+        }
     }
 
     /// The pool itself, for tests and maintenance. Queries run on it bypass a unit of work.
@@ -220,9 +258,10 @@ impl SqlStore {
     async fn write_tx(&self) -> Result<WriteTx> {
         match &self.work {
             None => {
+                let turn = self.write_turn().await?;
                 let mut tx = self.pool.begin_with(super::BEGIN_WRITE).await?;
                 new_data_version(&mut tx).await?;
-                Ok(WriteTx::Own(tx))
+                Ok(WriteTx::Own(tx, turn))
             }
             // The unit of work set a new version when it began.
             Some(_) => self.bookkeeping_tx().await,
@@ -234,7 +273,10 @@ impl SqlStore {
     /// is not thrown away each time someone opens a record or signs in.
     async fn bookkeeping_tx(&self) -> Result<WriteTx> {
         match &self.work {
-            None => Ok(WriteTx::Own(self.pool.begin_with(super::BEGIN_WRITE).await?)),
+            None => {
+                let turn = self.write_turn().await?;
+                Ok(WriteTx::Own(self.pool.begin_with(super::BEGIN_WRITE).await?, turn))
+            }
             Some(work) => {
                 let mut guard = settled(work).await?;
                 let tx = guard.tx.as_mut().expect("checked when locked");
@@ -251,9 +293,10 @@ impl SqlStore {
         if self.work.is_some() {
             return Ok(SqlStore { owns_work: false, ..self.clone() });
         }
+        let turn = self.write_turn().await?;
         let mut tx = self.pool.begin_with(super::BEGIN_WRITE).await?;
         new_data_version(&mut tx).await?;
-        Ok(SqlStore { pool: self.pool.clone(), work: Some(Arc::new(Mutex::new(Shared { tx: Some(tx), undo_step: false }))), owns_work: true })
+        Ok(SqlStore { pool: self.pool.clone(), work: Some(Arc::new(Mutex::new(Shared { tx: Some(tx), undo_step: false, turn }))), owns_work: true, writers: self.writers.clone(), reads: self.reads.clone() })
     }
 
     /// Commits the unit of work this store began (nothing for a nested handle or a plain store).
@@ -264,6 +307,7 @@ impl SqlStore {
         let mut guard = settled(work).await?;
         let tx = guard.tx.take().expect("checked when locked");
         tx.commit().await?;
+        guard.turn = None;
         Ok(())
     }
 }

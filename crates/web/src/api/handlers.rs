@@ -302,9 +302,13 @@ fn to_json<T: Serialize>(value: T) -> ApiResult<Json<Value>> {
     Ok(Json(serde_json::to_value(value).map_err(|e| WebError::Internal(e.to_string()))?))
 }
 
-#[utoipa::path(get, path = "/api/referrals", tag = "casework", responses((status = 200, description = "The service's open referrals", body = Vec<Object>), Forbidden))]
-pub async fn list_referrals(State(state): State<AppState>, client: ApiClient) -> ApiResult<Json<Value>> {
-    to_json(linkwork_app::reads::caseload(&*state.store, &client.actor, &client.audit(), None, true).await?)
+#[utoipa::path(get, path = "/api/referrals", tag = "casework", params(super::paging::PageParams),
+    responses((status = 200, description = "A page of the service's open referrals, new first, then accepted, newest referral first; \
+    `X-Total-Count` has how many there are, `Link` the next page", body = Vec<Object>), Forbidden, Invalid))]
+pub async fn list_referrals(State(state): State<AppState>, client: ApiClient, Query(q): Query<HashMap<String, String>>) -> ApiResult<axum::response::Response> {
+    let paging = super::paging::paging(&q)?;
+    let page = linkwork_app::reads::caseload(&*state.store, &client.actor, &client.audit(), None, true, paging).await?;
+    super::paging::page_response(page, "/api/referrals", |entry| serde_json::to_value(entry).unwrap_or(Value::Null))
 }
 
 #[utoipa::path(post, path = "/api/referrals", tag = "casework", request_body = ReferralRequest, responses((status = 201, body = Created), Forbidden, Invalid))]

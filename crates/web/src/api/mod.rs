@@ -6,6 +6,7 @@ pub(crate) mod contract;
 mod gp_record;
 mod directory;
 mod handlers;
+mod paging;
 mod partnership;
 mod privacy;
 mod onward_loop;

@@ -174,19 +174,19 @@ pub async fn goal_status(State(state): State<AppState>, client: ApiClient, Path(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(get, path = "/api/caseload", tag = "casework", responses((status = 200, description = "Open referrals with their red/amber/green flags: `{rag, flags, referral}`", body = Vec<Object>), Forbidden))]
-pub async fn caseload(State(state): State<AppState>, client: ApiClient) -> ApiResult<Json<Value>> {
-    let entries = linkwork_app::reads::caseload(&*state.store, &client.actor, &client.audit(), None, true).await?;
+#[utoipa::path(get, path = "/api/caseload", tag = "casework", params(super::paging::PageParams),
+    responses((status = 200, description = "A page of the open referrals with their red/amber/green flags: `{rag, flags, referral}`, in the order of \
+    `/api/referrals`; `X-Total-Count` has how many there are, `Link` the next page", body = Vec<Object>), Forbidden, Invalid))]
+pub async fn caseload(State(state): State<AppState>, client: ApiClient, Query(q): Query<HashMap<String, String>>) -> ApiResult<axum::response::Response> {
+    let paging = super::paging::paging(&q)?;
+    let page = linkwork_app::reads::caseload(&*state.store, &client.actor, &client.audit(), None, true, paging).await?;
     let today = linkwork_app::clock::today();
     let mut due = cases::measures_due_by_referral(&*state.store, &client.actor.org_id, None, today).await?;
-    let rows: Vec<Value> = entries
-        .into_iter()
-        .map(|e| {
-            let flags = linkwork_domain::casework::caseload::flags(&e.case_facts(due.remove(&e.referral_id).unwrap_or_default()), today);
-            json!({ "rag": linkwork_domain::casework::caseload::overall(&flags), "flags": flags, "referral": e })
-        })
-        .collect();
-    Ok(Json(Value::Array(rows)))
+    super::paging::page_response(page, "/api/caseload", |e| {
+        let measures_due = due.remove(&e.referral_id).unwrap_or_default();
+        let flags = linkwork_domain::casework::caseload::flags(&e.case_facts(measures_due), today);
+        json!({ "rag": linkwork_domain::casework::caseload::overall(&flags), "flags": flags, "referral": e })
+    })
 }
 
 #[utoipa::path(get, path = "/api/people", tag = "casework", params(("name" = Option<String>, Query), ("nhs_number" = Option<String>, Query), ("date_of_birth" = Option<String>, Query, format = Date)), responses((status = 200, description = "People matching", body = Vec<Object>), Forbidden, Invalid))]
