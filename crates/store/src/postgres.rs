@@ -29,6 +29,9 @@ async fn open_pool(url: &str) -> crate::Result<sqlx::Pool<Db>> {
     Ok(sqlx::postgres::PgPoolOptions::new().max_connections(16).connect(url).await?)
 }
 
+/// PostgreSQL looks after its own write-ahead log (its checkpointer and autovacuum).
+fn start_upkeep(_url: &str, _pool: &sqlx::Pool<Db>, _writers: std::sync::Weak<tokio::sync::Mutex<()>>) {}
+
 /// PostgreSQL needs no per-connection settings for a bulk load (its buffers are server-wide).
 async fn begin_bulk_load(_conn: &mut sqlx::PgConnection) -> crate::Result<()> {
     Ok(())

@@ -198,7 +198,11 @@ impl DerefMut for WriteTx {
 
 impl SqlStore {
     pub async fn connect(url: &str) -> Result<Self> {
-        Ok(Self { pool: super::open_pool(url).await?, work: None, owns_work: false, writers: Arc::new(Mutex::new(())), reads: Arc::new(read_cache::ReadCaches::new()) })
+        let store = Self { pool: super::open_pool(url).await?, work: None, owns_work: false, writers: Arc::new(Mutex::new(())), reads: Arc::new(read_cache::ReadCaches::new()) };
+        // Background upkeep lasts while any clone of this store does (they share `writers`), and
+        // takes its turn with the writers.
+        super::start_upkeep(url, &store.pool, Arc::downgrade(&store.writers));
+        Ok(store)
     }
 
     /// The data version a kept list answer must have been read at to be used (see
