@@ -140,6 +140,21 @@ where
     .await;
 }
 
+/// A PCN ("Test PCN", U00001) on a store and an audit actor of it: the world most store tests
+/// start from (`on_each_world(pcn_world, …)`).
+pub struct PcnWorld {
+    pub store: Arc<dyn Store>,
+    pub pcn: String,
+    pub who: crate::AuditActor,
+}
+
+pub async fn pcn_world(store: Arc<dyn Store>) -> PcnWorld {
+    use linkwork_domain::access::OrgKind;
+    let pcn = store.create_org(&crate::NewOrg { kind: OrgKind::Pcn, name: "Test PCN".into(), ods_code: Some("U00001".into()), parent_id: None, list_size: None }).await.expect("a PCN");
+    let who = crate::AuditActor { org_id: Some(pcn.clone()), ..crate::AuditActor::default() };
+    PcnWorld { store, pcn, who }
+}
+
 /// A person for tests: a woman born on 1 May 1950 living in RV1 2AB, ethnicity not stated, with
 /// the NHS number `nhs` (a valid one). Change what a test is about with `..person(nhs)`.
 pub fn person(nhs: &str, given_name: &str) -> linkwork_domain::person::PersonDetails {

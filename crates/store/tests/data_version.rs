@@ -2,26 +2,13 @@
 //! committed change sets a new one; reading a record, signing in wrong and a change rolled back
 //! leave it as it was. On SQLite and PostgreSQL.
 
-use linkwork_domain::access::OrgKind;
-use linkwork_store::testing::{on_each_world, referral};
+use linkwork_store::testing::{on_each_world, pcn_world, referral};
 use linkwork_store::*;
-use std::sync::Arc;
 
-struct World {
-    store: Arc<dyn Store>,
-    pcn: String,
-    who: AuditActor,
-}
-
-async fn world(store: Arc<dyn Store>) -> World {
-    let pcn = store.create_org(&NewOrg { kind: OrgKind::Pcn, name: "Test PCN".into(), ods_code: Some("U00001".into()), parent_id: None, list_size: None }).await.unwrap();
-    let who = AuditActor { user_id: None, token_id: None, org_id: Some(pcn.clone()) };
-    World { store, pcn, who }
-}
 
 #[tokio::test]
 async fn a_new_referral_sets_a_new_data_version() {
-    on_each_world(world, |w| async move {
+    on_each_world(pcn_world, |w| async move {
         let before = w.store.data_version().await.unwrap();
         w.store.create_referral(&w.who, &referral(&w.pcn, "9434765919")).await.unwrap();
         assert_ne!(w.store.data_version().await.unwrap(), before);
@@ -31,7 +18,7 @@ async fn a_new_referral_sets_a_new_data_version() {
 
 #[tokio::test]
 async fn opening_a_record_keeps_the_data_version() {
-    on_each_world(world, |w| async move {
+    on_each_world(pcn_world, |w| async move {
         let id = w.store.create_referral(&w.who, &referral(&w.pcn, "9434765919")).await.unwrap();
         let before = w.store.data_version().await.unwrap();
         assert!(w.store.referral_record(&w.who, &id).await.unwrap().is_some());
@@ -44,7 +31,7 @@ async fn opening_a_record_keeps_the_data_version() {
 
 #[tokio::test]
 async fn a_failed_sign_in_keeps_the_data_version() {
-    on_each_world(world, |w| async move {
+    on_each_world(pcn_world, |w| async move {
         let before = w.store.data_version().await.unwrap();
         let now = time::OffsetDateTime::now_utc();
         w.store.record_login_failure("someone@example.org", "127.0.0.1", now, now - time::Duration::hours(1)).await.unwrap();
@@ -55,7 +42,7 @@ async fn a_failed_sign_in_keeps_the_data_version() {
 
 #[tokio::test]
 async fn a_change_rolled_back_keeps_the_data_version() {
-    on_each_world(world, |w| async move {
+    on_each_world(pcn_world, |w| async move {
         let before = w.store.data_version().await.unwrap();
         let work = w.store.begin().await.unwrap();
         work.create_referral(&w.who, &referral(&w.pcn, "9434765919")).await.unwrap();
@@ -67,7 +54,7 @@ async fn a_change_rolled_back_keeps_the_data_version() {
 
 #[tokio::test]
 async fn a_unit_of_work_sets_a_new_data_version_when_it_commits() {
-    on_each_world(world, |w| async move {
+    on_each_world(pcn_world, |w| async move {
         let before = w.store.data_version().await.unwrap();
         let work = w.store.begin().await.unwrap();
         work.create_referral(&w.who, &referral(&w.pcn, "9434765919")).await.unwrap();

@@ -57,23 +57,31 @@ impl AdminStore for SqlStore {
     }
 
     async fn orgs(&self, kind: OrgKind, parent_id: Option<&str>) -> Result<Vec<Org>> {
-        Ok(sqlx::query_as(&format!("SELECT {ORG_COLUMNS} FROM organisations WHERE kind = $1 AND ($2 IS NULL OR parent_id = $2) ORDER BY name"))
-            .bind(kind.code())
-            .bind(parent_id)
-            .fetch_all(&mut *self.conn().await?)
-            .await?)
+        let key = (kind.code(), parent_id.map(str::to_owned), None);
+        self.kept(&self.reads.orgs, key, async {
+            Ok(sqlx::query_as(&format!("SELECT {ORG_COLUMNS} FROM organisations WHERE kind = $1 AND ($2 IS NULL OR parent_id = $2) ORDER BY name"))
+                .bind(kind.code())
+                .bind(parent_id)
+                .fetch_all(&mut *self.conn().await?)
+                .await?)
+        })
+        .await
     }
 
     async fn grandchild_orgs(&self, kind: OrgKind, grandparent_id: &str) -> Result<Vec<Org>> {
-        let columns = ORG_COLUMNS.split(", ").map(|c| format!("o.{c}")).collect::<Vec<_>>().join(", ");
-        Ok(sqlx::query_as(&format!(
-            "SELECT {columns} FROM organisations o JOIN organisations parent ON parent.id = o.parent_id \
-             WHERE o.kind = $1 AND parent.parent_id = $2 ORDER BY parent.name, parent.id, o.name"
-        ))
-        .bind(kind.code())
-        .bind(grandparent_id)
-        .fetch_all(&mut *self.conn().await?)
-        .await?)
+        let key = (kind.code(), None, Some(grandparent_id.to_owned()));
+        self.kept(&self.reads.orgs, key, async {
+            let columns = ORG_COLUMNS.split(", ").map(|c| format!("o.{c}")).collect::<Vec<_>>().join(", ");
+            Ok(sqlx::query_as(&format!(
+                "SELECT {columns} FROM organisations o JOIN organisations parent ON parent.id = o.parent_id \
+                 WHERE o.kind = $1 AND parent.parent_id = $2 ORDER BY parent.name, parent.id, o.name"
+            ))
+            .bind(kind.code())
+            .bind(grandparent_id)
+            .fetch_all(&mut *self.conn().await?)
+            .await?)
+        })
+        .await
     }
 
     async fn audit_events(&self, person_id: &str) -> Result<Vec<AuditEvent>> {

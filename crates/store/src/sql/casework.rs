@@ -57,34 +57,7 @@ impl CaseworkStore for SqlStore {
 
     async fn caseload(&self, service_org_id: &str, worker_id: Option<&str>, open_only: bool) -> Result<Vec<CaseloadEntry>> {
         let key = (service_org_id.to_owned(), worker_id.map(str::to_owned), open_only);
-        let version = self.cache_version().await?;
-        if let Some(kept) = version.as_deref().and_then(|v| self.reads.caseload.get(&key, v)) {
-            return Ok((*kept).clone());
-        }
-        // The status written out (not a bound flag) so that an open caseload reads only the open
-        // referrals through `referrals_service_status`.
-        let statuses = if open_only { "AND r.status IN ('received', 'accepted')" } else { "" };
-        let entries: Vec<CaseloadEntry> = sqlx::query_as(&format!(
-            "SELECT r.id AS referral_id, r.assigned_worker_id, r.duplicate_of, p.id AS person_id, p.given_name, p.family_name, p.nhs_number, r.status, r.referred_on, u.display_name AS worker_name, \
-             (SELECT MIN(c.contact_on) FROM contacts c WHERE c.referral_id = r.id) AS first_contact_on, \
-             (SELECT MAX(c.contact_on) FROM contacts c WHERE c.referral_id = r.id) AS last_contact_on, \
-             (SELECT MIN(g.review_on) FROM goals g WHERE g.referral_id = r.id AND g.status IN ('not_started', 'in_progress')) AS next_review_on, \
-             (SELECT MIN(m.taken_on) FROM measures m WHERE m.referral_id = r.id AND m.timepoint = 'baseline') AS baseline_on, \
-             (SELECT COUNT(*) FROM measures m WHERE m.referral_id = r.id AND m.timepoint <> 'baseline') AS follow_ups, \
-             (SELECT COUNT(*) FROM contacts c WHERE c.referral_id = r.id AND c.accompanied) AS accompanied, \
-             (SELECT COUNT(*) FROM identity_conflicts ic WHERE ic.referral_id = r.id AND ic.status = 'open') AS identity_conflicts \
-             FROM referrals r JOIN people p ON p.id = r.person_id LEFT JOIN users u ON u.id = r.assigned_worker_id \
-             WHERE r.service_org_id = $1 AND p.erased_at IS NULL AND ($2 IS NULL OR r.assigned_worker_id = $2) {statuses} \
-             ORDER BY CASE r.status WHEN 'received' THEN 0 WHEN 'accepted' THEN 1 ELSE 2 END, r.referred_on DESC, r.id",
-        ))
-        .bind(service_org_id)
-        .bind(worker_id)
-        .fetch_all(&mut *self.conn().await?)
-        .await?;
-        if let Some(v) = version {
-            self.reads.caseload.put(key, &v, std::sync::Arc::new(entries.clone()));
-        }
-        Ok(entries)
+        self.kept(&self.reads.caseload, key, read_caseload(self, service_org_id, worker_id, open_only)).await
     }
 
     async fn referral_record(&self, who: &AuditActor, referral_id: &str) -> Result<Option<ReferralRecord>> {
@@ -353,4 +326,29 @@ pub(super) async fn insert_referral(tx: &mut sqlx::Transaction<'_, super::Db>, w
         None => super::contact_details::merge_from_referral(tx, who, &person_id, &r.contact, source, first_record).await?,
     }
     Ok(referral_id)
+}
+
+/// A service's caseload as the database holds it now (see `CaseworkStore::caseload`).
+async fn read_caseload(store: &SqlStore, service_org_id: &str, worker_id: Option<&str>, open_only: bool) -> Result<Vec<CaseloadEntry>> {
+    // The status written out (not a bound flag) so that an open caseload reads only the open
+    // referrals through `referrals_service_status`.
+    let statuses = if open_only { "AND r.status IN ('received', 'accepted')" } else { "" };
+    let entries: Vec<CaseloadEntry> = sqlx::query_as(&format!(
+        "SELECT r.id AS referral_id, r.assigned_worker_id, r.duplicate_of, p.id AS person_id, p.given_name, p.family_name, p.nhs_number, r.status, r.referred_on, u.display_name AS worker_name, \
+         (SELECT MIN(c.contact_on) FROM contacts c WHERE c.referral_id = r.id) AS first_contact_on, \
+         (SELECT MAX(c.contact_on) FROM contacts c WHERE c.referral_id = r.id) AS last_contact_on, \
+         (SELECT MIN(g.review_on) FROM goals g WHERE g.referral_id = r.id AND g.status IN ('not_started', 'in_progress')) AS next_review_on, \
+         (SELECT MIN(m.taken_on) FROM measures m WHERE m.referral_id = r.id AND m.timepoint = 'baseline') AS baseline_on, \
+         (SELECT COUNT(*) FROM measures m WHERE m.referral_id = r.id AND m.timepoint <> 'baseline') AS follow_ups, \
+         (SELECT COUNT(*) FROM contacts c WHERE c.referral_id = r.id AND c.accompanied) AS accompanied, \
+         (SELECT COUNT(*) FROM identity_conflicts ic WHERE ic.referral_id = r.id AND ic.status = 'open') AS identity_conflicts \
+         FROM referrals r JOIN people p ON p.id = r.person_id LEFT JOIN users u ON u.id = r.assigned_worker_id \
+         WHERE r.service_org_id = $1 AND p.erased_at IS NULL AND ($2 IS NULL OR r.assigned_worker_id = $2) {statuses} \
+         ORDER BY CASE r.status WHEN 'received' THEN 0 WHEN 'accepted' THEN 1 ELSE 2 END, r.referred_on DESC, r.id",
+    ))
+    .bind(service_org_id)
+    .bind(worker_id)
+    .fetch_all(&mut *store.conn().await?)
+    .await?;
+    Ok(entries)
 }

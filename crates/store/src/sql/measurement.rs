@@ -55,15 +55,7 @@ impl MeasurementStore for SqlStore {
 
     async fn open_measure_facts(&self, service_org_id: &str, worker_id: Option<&str>) -> Result<Vec<OpenMeasureFacts>> {
         let key = (service_org_id.to_owned(), worker_id.map(str::to_owned));
-        let version = self.cache_version().await?;
-        if let Some(kept) = version.as_deref().and_then(|v| self.reads.open_measures.get(&key, v)) {
-            return Ok((*kept).clone());
-        }
-        let facts = read_open_measure_facts(self, service_org_id, worker_id).await?;
-        if let Some(v) = version {
-            self.reads.open_measures.put(key, &v, std::sync::Arc::new(facts.clone()));
-        }
-        Ok(facts)
+        self.kept(&self.reads.open_measures, key, read_open_measure_facts(self, service_org_id, worker_id)).await
     }
 
     async fn add_self_completed_measure(&self, who: &AuditActor, referral_id: &str, m: &NewMeasure) -> Result<String> {

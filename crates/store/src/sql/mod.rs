@@ -214,6 +214,19 @@ impl SqlStore {
         Ok(Some(crate::EvaluationStore::data_version(self).await?))
     }
 
+    /// The answer `cache` keeps for `key` at the current data version, or else `read`'s, kept.
+    async fn kept<K: Eq + std::hash::Hash, V: Clone>(&self, cache: &read_cache::VersionedCache<K, V>, key: K, read: impl std::future::Future<Output = Result<V>>) -> Result<V> {
+        let version = self.cache_version().await?;
+        if let Some(kept) = version.as_deref().and_then(|v| cache.get(&key, v)) {
+            return Ok((*kept).clone());
+        }
+        let answer = read.await?;
+        if let Some(v) = version {
+            cache.put(key, &v, Arc::new(answer.clone()));
+        }
+        Ok(answer)
+    }
+
     /// Waits for this process's turn to write, on a database that takes one writer at a time
     /// (SQLite). Writers queue here in order instead of in SQLite's busy handler, which polls
     /// with sleeps of up to 100 ms: under 50 concurrent users that polling, not the writing, made

@@ -1,4 +1,5 @@
-//! Answers of the hottest list reads (a service's caseload, its open referrals' measures), kept
+//! Answers of the hottest list reads (a service's caseload, its open referrals' measures, the
+//! organisations a report may be scoped to), kept
 //! for as long as the data version they were read at is current.
 //!
 //! Every write that can change what these lists show runs in a write transaction, and every write
@@ -55,6 +56,10 @@ pub(super) struct ReadCaches {
     pub(super) caseload: VersionedCache<(String, Option<String>, bool), Vec<crate::CaseloadEntry>>,
     /// `open_measure_facts(service, worker)`.
     pub(super) open_measures: VersionedCache<(String, Option<String>), Vec<crate::OpenMeasureFacts>>,
+    /// `orgs(kind, parent)` and `grandchild_orgs(kind, grandparent)` (with `None` as the parent):
+    /// every dashboard and report request lists the scopes its user may choose, an ICB's ~1,000
+    /// PCNs and practices.
+    pub(super) orgs: VersionedCache<(&'static str, Option<String>, Option<String>), Vec<crate::Org>>,
 }
 
 /// Lists kept per kind: every service's whole list and each of its link workers' (a 1,250-PCN
@@ -63,7 +68,7 @@ const KEYS_PER_LIST: usize = 4096;
 
 impl ReadCaches {
     pub(super) fn new() -> Self {
-        Self { caseload: VersionedCache::new(KEYS_PER_LIST), open_measures: VersionedCache::new(KEYS_PER_LIST) }
+        Self { caseload: VersionedCache::new(KEYS_PER_LIST), open_measures: VersionedCache::new(KEYS_PER_LIST), orgs: VersionedCache::new(KEYS_PER_LIST) }
     }
 }
 

@@ -17,7 +17,6 @@ use linkwork_domain::person::parse_iso_date;
 use linkwork_report::Format;
 use linkwork_domain::measurement::instruments::Instrument;
 use linkwork_domain::evaluation::report_scope::{ReportScope, ScopeKind};
-use linkwork_domain::evaluation::word_cloud::DEFAULT_MIN_PEOPLE;
 use linkwork_report::sparkline::{sparkline, trend_text, TrendPoint};
 use linkwork_report::DocumentMeta;
 use std::collections::HashMap;
@@ -194,7 +193,7 @@ async fn dashboard(State(state): State<AppState>, user: CurrentUser, Query(q): P
         tiles: tiles(&figures.year, &figures.by_quarter),
         report_href: format!("/report?{}", query_for(&scope, &allowed, period)),
         scopes: scope_options(&scope, &allowed),
-        word_cloud: linkwork_report::word_cloud::word_cloud_html("lw-word-cloud", &figures.words, DEFAULT_MIN_PEOPLE),
+        word_cloud: figures.word_cloud_html.clone(),
         as_at: date_time(figures.computed_at),
         updating,
     })
