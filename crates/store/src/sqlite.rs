@@ -37,10 +37,15 @@ async fn open_pool(url: &str) -> crate::Result<sqlx::Pool<Db>> {
         .synchronous(SqliteSynchronous::Full)
         .busy_timeout(std::time::Duration::from_secs(10));
     // A file database's write-ahead log is copied back by `start_upkeep`, off the writers' path.
-    let options = if url.contains(":memory:") { options } else { options.pragma("wal_autocheckpoint", "0") };
+    let options = if in_memory(url) { options } else { options.pragma("wal_autocheckpoint", "0") };
     // An in-memory database exists per connection: keep exactly one so every query sees the same data.
-    let max = if url.contains(":memory:") { 1 } else { 8 };
+    let max = if in_memory(url) { 1 } else { 8 };
     Ok(SqlitePoolOptions::new().max_connections(max).connect_with(options).await?)
+}
+
+/// Whether `url` names an in-memory database (no file, no write-ahead log).
+fn in_memory(url: &str) -> bool {
+    url.contains(":memory:")
 }
 
 /// How often the write-ahead log is copied back into the database file.
@@ -58,7 +63,7 @@ const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(2
 /// copies the few pages written meanwhile and waits only for the readers of the moment (each a
 /// few milliseconds) so that the next write starts the log again.
 fn start_upkeep(url: &str, pool: &sqlx::Pool<Db>, writers: std::sync::Weak<tokio::sync::Mutex<()>>) {
-    if url.contains(":memory:") {
+    if in_memory(url) {
         return;
     }
     let pool = pool.clone();

@@ -5,7 +5,6 @@
 use linkwork_store::testing::{on_each_world, pcn_world, referral};
 use linkwork_store::*;
 
-
 #[tokio::test]
 async fn a_new_referral_sets_a_new_data_version() {
     on_each_world(pcn_world, |w| async move {

@@ -55,17 +55,14 @@ fn main_file(url: &str) -> Vec<u8> {
 
 #[tokio::test]
 async fn the_write_ahead_log_is_copied_into_the_database_file_in_the_background() {
-    use linkwork_domain::access::OrgKind;
     let url = sqlite_url("upkeep");
-    let store = migrated(&url).await.unwrap();
-    let pcn = store.create_org(&linkwork_store::NewOrg { kind: OrgKind::Pcn, name: "Test PCN".into(), ods_code: Some("U00001".into()), parent_id: None, list_size: None }).await.unwrap();
+    let w = linkwork_store::testing::pcn_world(migrated(&url).await.unwrap()).await;
     // Let the schema's own writes reach the file, then write a little more: far less than the
     // 1,000 pages after which SQLite would copy it back itself, inside a writer's commit.
     tokio::time::sleep(std::time::Duration::from_secs(1)).await;
     let before = main_file(&url);
-    let who = linkwork_store::AuditActor { user_id: None, token_id: None, org_id: Some(pcn.clone()) };
     for nhs in ["9434765919", "9434765870", "9434765846", "9434765838", "9434765811"] {
-        store.create_referral(&who, &linkwork_store::testing::referral(&pcn, nhs)).await.unwrap();
+        w.store.create_referral(&w.who, &linkwork_store::testing::referral(&w.pcn, nhs)).await.unwrap();
     }
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     while main_file(&url) == before && std::time::Instant::now() < deadline {

@@ -57,7 +57,7 @@ impl AdminStore for SqlStore {
     }
 
     async fn orgs(&self, kind: OrgKind, parent_id: Option<&str>) -> Result<Vec<Org>> {
-        let key = (kind.code(), parent_id.map(str::to_owned), None);
+        let key = super::read_cache::OrgList::Children { kind: kind.code(), parent: parent_id.map(str::to_owned) };
         self.kept(&self.reads.orgs, key, async {
             Ok(sqlx::query_as(&format!("SELECT {ORG_COLUMNS} FROM organisations WHERE kind = $1 AND ($2 IS NULL OR parent_id = $2) ORDER BY name"))
                 .bind(kind.code())
@@ -69,7 +69,7 @@ impl AdminStore for SqlStore {
     }
 
     async fn grandchild_orgs(&self, kind: OrgKind, grandparent_id: &str) -> Result<Vec<Org>> {
-        let key = (kind.code(), None, Some(grandparent_id.to_owned()));
+        let key = super::read_cache::OrgList::Grandchildren { kind: kind.code(), grandparent: grandparent_id.to_owned() };
         self.kept(&self.reads.orgs, key, async {
             let columns = ORG_COLUMNS.split(", ").map(|c| format!("o.{c}")).collect::<Vec<_>>().join(", ");
             Ok(sqlx::query_as(&format!(

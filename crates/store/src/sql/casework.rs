@@ -333,7 +333,7 @@ async fn read_caseload(store: &SqlStore, service_org_id: &str, worker_id: Option
     // The status written out (not a bound flag) so that an open caseload reads only the open
     // referrals through `referrals_service_status`.
     let statuses = if open_only { "AND r.status IN ('received', 'accepted')" } else { "" };
-    let entries: Vec<CaseloadEntry> = sqlx::query_as(&format!(
+    Ok(sqlx::query_as(&format!(
         "SELECT r.id AS referral_id, r.assigned_worker_id, r.duplicate_of, p.id AS person_id, p.given_name, p.family_name, p.nhs_number, r.status, r.referred_on, u.display_name AS worker_name, \
          (SELECT MIN(c.contact_on) FROM contacts c WHERE c.referral_id = r.id) AS first_contact_on, \
          (SELECT MAX(c.contact_on) FROM contacts c WHERE c.referral_id = r.id) AS last_contact_on, \
@@ -349,6 +349,5 @@ async fn read_caseload(store: &SqlStore, service_org_id: &str, worker_id: Option
     .bind(service_org_id)
     .bind(worker_id)
     .fetch_all(&mut *store.conn().await?)
-    .await?;
-    Ok(entries)
+    .await?)
 }

@@ -1,6 +1,6 @@
 //! Answers of the hottest list reads (a service's caseload, its open referrals' measures, the
-//! organisations a report may be scoped to), kept
-//! for as long as the data version they were read at is current.
+//! organisations a report may be scoped to), kept for as long as the data version they were read
+//! at is current.
 //!
 //! Every write that can change what these lists show runs in a write transaction, and every write
 //! transaction sets a new data version (`new_data_version`, in the same transaction); a kept
@@ -56,10 +56,16 @@ pub(super) struct ReadCaches {
     pub(super) caseload: VersionedCache<(String, Option<String>, bool), Vec<crate::CaseloadEntry>>,
     /// `open_measure_facts(service, worker)`.
     pub(super) open_measures: VersionedCache<(String, Option<String>), Vec<crate::OpenMeasureFacts>>,
-    /// `orgs(kind, parent)` and `grandchild_orgs(kind, grandparent)` (with `None` as the parent):
-    /// every dashboard and report request lists the scopes its user may choose, an ICB's ~1,000
-    /// PCNs and practices.
-    pub(super) orgs: VersionedCache<(&'static str, Option<String>, Option<String>), Vec<crate::Org>>,
+    /// `orgs` and `grandchild_orgs`: every dashboard and report request lists the scopes its user
+    /// may choose, all of an ICB's PCNs and practices.
+    pub(super) orgs: VersionedCache<OrgList, Vec<crate::Org>>,
+}
+
+/// Which list of organisations: `orgs(kind, parent)` or `grandchild_orgs(kind, grandparent)`.
+#[derive(PartialEq, Eq, Hash)]
+pub(super) enum OrgList {
+    Children { kind: &'static str, parent: Option<String> },
+    Grandchildren { kind: &'static str, grandparent: String },
 }
 
 /// Lists kept per kind: every service's whole list and each of its link workers' (a 1,250-PCN
