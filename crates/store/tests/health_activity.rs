@@ -2,7 +2,7 @@
 //! idempotent writes by natural key, one transaction, audit events, a service's tariff defaults.
 
 use linkwork_domain::access::OrgKind;
-use linkwork_domain::evaluation::health_system::{ContactType, CostItem, Tariff, TariffEntry};
+use linkwork_domain::evaluation::health_system::{Contact, ContactType, CostItem, Tariff, TariffEntry};
 use linkwork_domain::evaluation::sroi::{SroiModel, SroiSetting};
 use linkwork_store::testing;
 use linkwork_store::*;
@@ -113,6 +113,28 @@ async fn activity_is_read_back_per_service_oldest_first_with_bed_days() {
         let stay = facts.iter().find(|f| f.contact_type == ContactType::NonElectiveAdmission).unwrap();
         assert_eq!((stay.person.as_str(), stay.bed_days), (w.bo.as_str(), Some(4)));
         assert!(w.store.health_activity(&w.other).await.unwrap().is_empty());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_evaluation_reads_each_persons_contacts_once_grouped_with_bed_days() {
+    on_each_database(|w| async move {
+        w.store.add_health_activity(&w.who, &w.pcn, &batch(&w)).await.unwrap();
+        let input = w.store.evaluation_input("t", std::slice::from_ref(&w.pcn), date!(2026 - 12 - 01)).await.unwrap();
+        let mut people: Vec<(String, Vec<Contact>)> = input.health.activity.into_iter().map(|p| {
+            let mut contacts = p.contacts;
+            contacts.sort_by_key(|c| (c.on, c.contact_type.code()));
+            (p.person, contacts)
+        }).collect();
+        people.sort_by(|a, b| a.0.cmp(&b.0));
+        let gp = |on, contact_type| Contact { on, contact_type, bed_days: None };
+        let mut expected = vec![
+            (w.ada.clone(), vec![gp(date!(2026 - 01 - 05), ContactType::GpSurgery), gp(date!(2026 - 01 - 05), ContactType::GpSurgery), gp(date!(2026 - 05 - 05), ContactType::GpPhone)]),
+            (w.bo.clone(), vec![Contact { on: date!(2026 - 04 - 10), contact_type: ContactType::NonElectiveAdmission, bed_days: Some(4) }]),
+        ];
+        expected.sort_by(|a, b| a.0.cmp(&b.0));
+        assert_eq!(people, expected);
     })
     .await;
 }

@@ -255,6 +255,40 @@ pub struct ActivityFact {
     pub bed_days: Option<u32>,
 }
 
+/// One contact, without whose it is (it sits in its person's [`PersonActivity`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Contact {
+    pub on: Date,
+    pub contact_type: ContactType,
+    pub bed_days: Option<u32>,
+}
+
+/// Every imported contact of one person. The evaluation's input holds contacts grouped by person
+/// so that a national extract (tens of millions of contacts) keeps each person's key once, not
+/// once per contact.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PersonActivity {
+    pub person: String,
+    pub contacts: Vec<Contact>,
+}
+
+/// `facts` grouped by person, people in the order they first appear.
+pub fn group_by_person(facts: impl IntoIterator<Item = ActivityFact>) -> Vec<PersonActivity> {
+    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut grouped: Vec<PersonActivity> = Vec::new();
+    for fact in facts {
+        let contact = Contact { on: fact.contact_on, contact_type: fact.contact_type, bed_days: fact.bed_days };
+        match index.get(&fact.person) {
+            Some(&i) => grouped[i].contacts.push(contact),
+            None => {
+                index.insert(fact.person.clone(), grouped.len());
+                grouped.push(PersonActivity { person: fact.person, contacts: vec![contact] });
+            }
+        }
+    }
+    grouped
+}
+
 /// A person's referral: the date their before and after windows turn on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersonReferral {
@@ -269,8 +303,8 @@ pub struct PersonReferral {
 pub struct HealthSystemInput {
     /// Referrals of the service (every one up to the period's end; the first per person is used).
     pub referrals: Vec<PersonReferral>,
-    /// Every imported contact of the service's people.
-    pub activity: Vec<ActivityFact>,
+    /// Every imported contact of the service's people, by person (a person appears once).
+    pub activity: Vec<PersonActivity>,
     /// The service's tariff (the default figures when it never set one).
     pub tariff: Tariff,
     /// Months before and after the referral date compared; 0 means the default, 6.
@@ -423,8 +457,9 @@ pub fn evaluate(
     } else {
         input.window_months
     };
-    let data_from = input.activity.iter().map(|a| a.contact_on).min();
-    let data_to = input.activity.iter().map(|a| a.contact_on).max();
+    let contacts = || input.activity.iter().flat_map(|p| &p.contacts);
+    let data_from = contacts().map(|c| c.on).min();
+    let data_to = contacts().map(|c| c.on).max();
 
     // Each person's first referral.
     let mut first: BTreeMap<&str, Date> = BTreeMap::new();
@@ -458,26 +493,30 @@ pub fn evaluate(
             }
         }
     }
-    for a in &input.activity {
-        let Some((referred_on, w)) = people.get_mut(a.person.as_str()) else {
+    for person in &input.activity {
+        let Some((referred_on, w)) = people.get_mut(person.person.as_str()) else {
             continue;
         };
         let r = *referred_on;
-        let before = a.contact_on < r && a.contact_on >= shift_months(r, -i32::from(months));
-        let after = a.contact_on > r && a.contact_on <= shift_months(r, i32::from(months));
-        if before {
-            *w.before.entry(a.contact_type).or_default() += 1;
-            w.bed_days_before += u64::from(a.bed_days.unwrap_or(0));
-        } else if after {
-            *w.after.entry(a.contact_type).or_default() += 1;
-            w.bed_days_after += u64::from(a.bed_days.unwrap_or(0));
-        }
-        if let Some(gp) = &mut w.gp_12_months_before {
-            if a.contact_type.is_gp_appointment()
-                && a.contact_on < r
-                && a.contact_on >= shift_months(r, -12)
-            {
-                *gp += 1;
+        let (window_start, window_end, year_back) = (
+            shift_months(r, -i32::from(months)),
+            shift_months(r, i32::from(months)),
+            shift_months(r, -12),
+        );
+        for c in &person.contacts {
+            let before = c.on < r && c.on >= window_start;
+            let after = c.on > r && c.on <= window_end;
+            if before {
+                *w.before.entry(c.contact_type).or_default() += 1;
+                w.bed_days_before += u64::from(c.bed_days.unwrap_or(0));
+            } else if after {
+                *w.after.entry(c.contact_type).or_default() += 1;
+                w.bed_days_after += u64::from(c.bed_days.unwrap_or(0));
+            }
+            if let Some(gp) = &mut w.gp_12_months_before {
+                if c.contact_type.is_gp_appointment() && c.on < r && c.on >= year_back {
+                    *gp += 1;
+                }
             }
         }
     }
@@ -692,7 +731,7 @@ mod tests {
                 referral("p4", date!(2025 - 12 - 01)),
                 referral("p5", date!(2024 - 12 - 01)), // before the period
             ],
-            activity,
+            activity: group_by_person(activity),
             tariff: Tariff::default_figures(),
             window_months: 0,
         }
@@ -813,19 +852,16 @@ mod tests {
                 tariff: Tariff::default_figures(),
                 ..HealthSystemInput::default()
             };
-            input
-                .activity
-                .push(contact("x", date!(2024 - 01 - 01), ContactType::GpPhone));
-            input
-                .activity
-                .push(contact("x", date!(2026 - 06 - 30), ContactType::GpPhone));
+            let mut activity = vec![
+                contact("x", date!(2024 - 01 - 01), ContactType::GpPhone),
+                contact("x", date!(2026 - 06 - 30), ContactType::GpPhone),
+            ];
             for i in 0..n {
                 let p = format!("p{i}");
                 input.referrals.push(referral(&p, date!(2025 - 06 - 01)));
-                input
-                    .activity
-                    .push(contact(&p, date!(2025 - 03 - 01), ContactType::GpSurgery));
+                activity.push(contact(&p, date!(2025 - 03 - 01), ContactType::GpSurgery));
             }
+            input.activity = group_by_person(activity);
             evaluate(&input, year(), SuppressionPolicy::default())
         };
         let r = people(7);

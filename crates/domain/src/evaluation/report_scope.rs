@@ -214,18 +214,16 @@ mod tests {
         for (r, name) in [("r1", "Walk"), ("r2", "Walk"), ("r4", "Debt")] {
             input.onward.push(testing::onward(r, name, OnwardStatus::ALL[0], date!(2026 - 03 - 02)));
         }
-        use crate::evaluation::health_system::{ActivityFact, ContactType, PersonReferral};
+        use crate::evaluation::health_system::{Contact, ContactType, PersonActivity, PersonReferral};
         for (person, practice) in [("p1", Some("a")), ("p2", Some("b")), ("p3", None)] {
             input.health.referrals.push(PersonReferral {
                 person: person.into(),
                 referred_on: date!(2026 - 03 - 01),
                 practice_id: practice.map(Into::into),
             });
-            input.health.activity.push(ActivityFact {
+            input.health.activity.push(PersonActivity {
                 person: person.into(),
-                contact_on: date!(2026 - 01 - 10),
-                contact_type: ContactType::ALL[0],
-                bed_days: None,
+                contacts: vec![Contact { on: date!(2026 - 01 - 10), contact_type: ContactType::ALL[0], bed_days: None }],
             });
         }
         restrict_to_practice(&mut input, "a");

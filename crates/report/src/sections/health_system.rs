@@ -470,7 +470,7 @@ pub(crate) fn chart(h: &HealthSystemReport) -> Option<String> {
 mod tests {
     use super::*;
     use linkwork_domain::evaluation::{evaluate, EvaluationInput, EvaluationSettings, Period};
-    use linkwork_domain::evaluation::health_system::{ActivityFact, ContactType, PersonReferral, Tariff};
+    use linkwork_domain::evaluation::health_system::{group_by_person, ActivityFact, ContactType, PersonReferral, Tariff};
     use time::macros::date;
 
     /// Ten people referred 2025-06-01, each with 2 GP surgery consultations before (4 per
@@ -481,16 +481,17 @@ mod tests {
             ..Default::default()
         };
         input.health.tariff = Tariff::default_figures();
-        let add = |input: &mut EvaluationInput, p: &str, on: time::Date| {
-            input.health.activity.push(ActivityFact {
+        let mut activity = Vec::new();
+        let mut add = |p: &str, on: time::Date| {
+            activity.push(ActivityFact {
                 person: p.into(),
                 contact_on: on,
                 contact_type: ContactType::GpSurgery,
                 bed_days: None,
             })
         };
-        add(&mut input, "edge", date!(2024 - 06 - 01));
-        add(&mut input, "edge", date!(2026 - 03 - 31));
+        add("edge", date!(2024 - 06 - 01));
+        add("edge", date!(2026 - 03 - 31));
         for i in 0..10 {
             let p = format!("p{i}");
             input.health.referrals.push(PersonReferral {
@@ -498,10 +499,11 @@ mod tests {
                 referred_on: date!(2025 - 06 - 01),
                 practice_id: None,
             });
-            add(&mut input, &p, date!(2025 - 02 - 01));
-            add(&mut input, &p, date!(2025 - 03 - 01));
-            add(&mut input, &p, date!(2025 - 08 - 01));
+            add(&p, date!(2025 - 02 - 01));
+            add(&p, date!(2025 - 03 - 01));
+            add(&p, date!(2025 - 08 - 01));
         }
+        input.health.activity = group_by_person(activity);
         evaluate(
             &input,
             Period::new(date!(2025 - 04 - 01), date!(2026 - 03 - 31)).unwrap(),

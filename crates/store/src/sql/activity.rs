@@ -8,8 +8,8 @@ use crate::{ActivityStore, ActivityWrite, NewHealthActivity};
 use crate::{new_id, Result, StoreError};
 use async_trait::async_trait;
 use linkwork_domain::evaluation::health_system::{
-    ActivityFact, ContactType, CostItem, HealthSystemInput, PersonReferral, Tariff, TariffEntry,
-    DEFAULT_WINDOW_MONTHS,
+    ActivityFact, Contact, ContactType, CostItem, HealthSystemInput, PersonActivity, PersonReferral,
+    Tariff, TariffEntry, DEFAULT_WINDOW_MONTHS,
 };
 use std::collections::BTreeSet;
 use time::Date;
@@ -219,13 +219,49 @@ pub(super) async fn load_health_input(
                     practice_id,
                 }),
         );
-        input.activity.extend(activity(conn, service).await?);
+        input.activity.extend(activity_by_person(conn, service).await?);
     }
     input.tariff = match service_org_ids {
         [one] => tariff(conn, one).await?,
         _ => Tariff::default_figures(),
     };
     Ok(input)
+}
+
+/// A service's contacts, grouped by person. Each person's contacts arrive packed in one text
+/// (`date type bed_days` items, comma-separated; `-` for no bed days): the driver's cost per row,
+/// not the database's reading, was most of the report's time (a national extract has tens of
+/// millions of contacts, a few per person).
+async fn activity_by_person(conn: &mut super::Conn, service_org_id: &str) -> Result<Vec<PersonActivity>> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT person_id, string_agg(CAST(contact_on AS TEXT) || ' ' || contact_type || ' ' || COALESCE(CAST(bed_days AS TEXT), '-'), ',') \
+         FROM health_activity WHERE service_org_id = $1 GROUP BY person_id",
+    )
+    .bind(service_org_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|(person, packed)| {
+            let contacts = packed.split(',').map(unpack_contact).collect::<Result<Vec<Contact>>>()?;
+            Ok(PersonActivity { person, contacts })
+        })
+        .collect()
+}
+
+/// One `date type bed_days` item of [`activity_by_person`].
+fn unpack_contact(item: &str) -> Result<Contact> {
+    let mut parts = item.split(' ');
+    let (Some(on), Some(contact_type), Some(bed_days), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        return Err(corrupt(format!("a health activity row reads {item:?}")));
+    };
+    Ok(Contact {
+        on: Date::parse(on, time::macros::format_description!("[year]-[month]-[day]")).map_err(corrupt)?,
+        contact_type: ContactType::parse(contact_type).map_err(corrupt)?,
+        bed_days: match bed_days {
+            "-" => None,
+            days => Some(days.parse::<u32>().map_err(corrupt)?),
+        },
+    })
 }
 
 async fn activity(conn: &mut super::Conn, service_org_id: &str) -> Result<Vec<ActivityFact>> {

@@ -16,6 +16,41 @@ fn corrupt(e: impl std::fmt::Display) -> StoreError {
 #[async_trait]
 impl EvaluationStore for SqlStore {
     async fn evaluation_input(&self, scope_name: &str, service_org_ids: &[String], to: Date) -> Result<EvaluationInput> {
+        // The subjects are read side by side, each on its own connection: on SQLite each
+        // connection's statements run on their own thread, so the report's reading spreads over
+        // the cores. (The reads were never one snapshot: each took its own connection before too.)
+        let (core, stakeholders, equity, workforce, what_works, sdoh, custom, health, sroi) = tokio::try_join!(
+            self.core_facts(scope_name, service_org_ids, to),
+            async { super::stakeholders::load_facts(&mut *self.conn().await?, service_org_ids, to).await },
+            async { super::equity::load_facts(&mut *self.conn().await?, service_org_ids, to).await },
+            async { super::equity::load_workforce(&mut *self.conn().await?, service_org_ids, to).await },
+            async { super::equity::load_what_works(&mut *self.conn().await?, service_org_ids, to).await },
+            async { super::measurement::resolution_facts(&mut *self.conn().await?, service_org_ids, to).await },
+            async { super::measurement::custom_facts(&mut *self.conn().await?, service_org_ids, to).await },
+            async { super::activity::load_health_input(&mut *self.conn().await?, service_org_ids, to).await },
+            async { super::activity::load_sroi_model(&mut *self.conn().await?, service_org_ids).await },
+        )?;
+        let mut input = core;
+        input.stakeholders = stakeholders;
+        input.equity = equity;
+        input.workforce = workforce;
+        input.what_works = what_works;
+        input.sdoh = sdoh;
+        (input.custom_instruments, input.custom_measures) = custom;
+        input.health = health;
+        input.sroi = sroi;
+        Ok(input)
+    }
+
+    async fn data_version(&self) -> Result<String> {
+        let version: Option<String> = sqlx::query_scalar("SELECT version FROM data_version WHERE id = 1").fetch_optional(&mut *self.conn().await?).await?;
+        version.ok_or_else(|| StoreError::Corrupt("the data version row is missing: run `linkwork migrate`".into()))
+    }
+}
+
+impl SqlStore {
+    /// The facts about referrals themselves: practices, referrals, measures and onward referrals.
+    async fn core_facts(&self, scope_name: &str, service_org_ids: &[String], to: Date) -> Result<EvaluationInput> {
         let mut input = EvaluationInput { scope_name: scope_name.to_owned(), ..Default::default() };
         // One query per service keeps the SQL free of dialect-specific array binding; there are few services.
         for service in service_org_ids {
@@ -69,19 +104,6 @@ impl EvaluationStore for SqlStore {
                 input.onward.push(OnwardFacts { referral_id, partner_name, status: OnwardStatus::parse(&status).map_err(corrupt)?, sent_on });
             }
         }
-        input.stakeholders = super::stakeholders::load_facts(&mut *self.conn().await?, service_org_ids, to).await?;
-        input.equity = super::equity::load_facts(&mut *self.conn().await?, service_org_ids, to).await?;
-        input.workforce = super::equity::load_workforce(&mut *self.conn().await?, service_org_ids, to).await?;
-        input.what_works = super::equity::load_what_works(&mut *self.conn().await?, service_org_ids, to).await?;
-        input.sdoh = super::measurement::resolution_facts(&mut *self.conn().await?, service_org_ids, to).await?;
-        (input.custom_instruments, input.custom_measures) = super::measurement::custom_facts(&mut *self.conn().await?, service_org_ids, to).await?;
-        input.health = super::activity::load_health_input(&mut *self.conn().await?, service_org_ids, to).await?;
-        input.sroi = super::activity::load_sroi_model(&mut *self.conn().await?, service_org_ids).await?;
         Ok(input)
-    }
-
-    async fn data_version(&self) -> Result<String> {
-        let version: Option<String> = sqlx::query_scalar("SELECT version FROM data_version WHERE id = 1").fetch_optional(&mut *self.conn().await?).await?;
-        version.ok_or_else(|| StoreError::Corrupt("the data version row is missing: run `linkwork migrate`".into()))
     }
 }
