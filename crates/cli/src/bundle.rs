@@ -393,21 +393,7 @@ impl Writer {
                 let version = text("instrument_ref").and_then(|i| self.checker.custom_instrument(&i).map(|c| c.version().to_owned()));
                 values.push(version.map_or(Value::Null, Value::Text));
             }
-            "health_activity.csv" => {
-                values.push(self.service_of(text("person_ref")));
-                let natural = format!(
-                    "{}|{}|{}|{}|{}",
-                    text("person_ref").unwrap_or_default(),
-                    row.get(spec, "contact_on").as_date().map(|d| d.to_string()).unwrap_or_default(),
-                    text("contact_type").unwrap_or_default(),
-                    text("source").unwrap_or_default(),
-                    match row.get(spec, "occurrence") {
-                        Value::Int(n) => *n,
-                        _ => 0,
-                    }
-                );
-                values.push(Value::Text(stored_id(&self.manifest.source, spec.name, &natural)));
-            }
+            "health_activity.csv" => values.push(self.service_of(text("person_ref"))),
             "staff_check_ins.csv" => values.push(text("staff_ref").and_then(|s| self.staff_org.get(&s).cloned()).map_or(Value::Null, Value::Text)),
             "onward_events.csv" => {
                 let natural = format!("{}|{}|{}|{}", text("onward_ref").unwrap_or_default(), text("from_status").unwrap_or_default(), text("to_status").unwrap_or_default(), row.get(spec, "happened_on").as_date().map(|d| d.to_string()).unwrap_or_default());

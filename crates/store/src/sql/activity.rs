@@ -5,7 +5,7 @@ use super::{audit, Audit, SqlStore};
 
 use crate::AuditActor;
 use crate::{ActivityStore, ActivityWrite, NewHealthActivity};
-use crate::{new_id, Result, StoreError};
+use crate::{Result, StoreError};
 use async_trait::async_trait;
 use linkwork_domain::evaluation::health_system::{
     ActivityFact, Contact, ContactType, CostItem, HealthSystemInput, PersonActivity, PersonReferral,
@@ -41,11 +41,10 @@ impl ActivityStore for SqlStore {
         let at = super::now();
         for r in rows {
             let done = sqlx::query(
-                "INSERT INTO health_activity (id, service_org_id, person_id, contact_on, contact_type, bed_days, source, occurrence, imported_at) \
-                 SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9 WHERE EXISTS (SELECT 1 FROM people WHERE id = $3 AND service_org_id = $2) \
+                "INSERT INTO health_activity (service_org_id, person_id, contact_on, contact_type, bed_days, source, occurrence, imported_at) \
+                 SELECT $1, $2, $3, $4, $5, $6, $7, $8 WHERE EXISTS (SELECT 1 FROM people WHERE id = $2 AND service_org_id = $1) \
                  ON CONFLICT (person_id, contact_on, contact_type, source, occurrence) DO NOTHING",
             )
-            .bind(new_id())
             .bind(service_org_id)
             .bind(&r.person_id)
             .bind(r.contact_on)
@@ -266,7 +265,7 @@ fn unpack_contact(item: &str) -> Result<Contact> {
 
 async fn activity(conn: &mut super::Conn, service_org_id: &str) -> Result<Vec<ActivityFact>> {
     let rows: Vec<(String, Date, String, Option<i64>)> =
-        sqlx::query_as("SELECT person_id, contact_on, contact_type, bed_days FROM health_activity WHERE service_org_id = $1 ORDER BY contact_on, id").bind(service_org_id).fetch_all(&mut *conn).await?;
+        sqlx::query_as("SELECT person_id, contact_on, contact_type, bed_days FROM health_activity WHERE service_org_id = $1 ORDER BY contact_on, person_id, contact_type, source, occurrence").bind(service_org_id).fetch_all(&mut *conn).await?;
     rows.into_iter()
         .map(|(person, contact_on, contact_type, bed_days)| {
             Ok(ActivityFact {

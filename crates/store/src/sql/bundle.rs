@@ -239,7 +239,6 @@ fn target(file: &str) -> Option<Target> {
         "health_activity.csv" => Target {
             table: "health_activity",
             columns: &[
-                ("id", Extra(1, SqlType::Text)),
                 ("service_org_id", Extra(0, SqlType::Text)),
                 ("person_id", Col("person_ref")),
                 ("contact_on", Col("contact_on")),
@@ -251,7 +250,7 @@ fn target(file: &str) -> Option<Target> {
             ],
             // The natural key, so rows imported from an extract before are the same rows.
             key: "person_id, contact_on, contact_type, source, occurrence",
-            keep: &["id", "imported_at"],
+            keep: &["imported_at"],
         },
         "staff_check_ins.csv" => Target {
             table: "staff_check_ins",
