@@ -208,3 +208,16 @@ async fn postgresql_history_imported_into_sqlite_gives_the_same_report() {
     let Some(moved) = move_history("postgres", "sqlite", &dir).await else { return };
     assert_same_report(&moved, &dir);
 }
+
+/// A bundle can multiply a table's rows a hundredfold: PostgreSQL's planner statistics are
+/// refreshed as the import ends (`reltuples` is -1 for a table never analysed), so the report
+/// read right after an import is planned on the rows the import wrote.
+#[tokio::test]
+async fn a_bundle_imported_into_postgresql_leaves_the_planner_statistics_current() {
+    let dir = temp_dir("postgres-statistics");
+    let Some(moved) = move_history("sqlite", "postgres", &dir).await else { return };
+    let pool = sqlx::PgPool::connect(&moved.target).await.unwrap();
+    let (rows, estimated): (i64, f32) = sqlx::query_as("SELECT (SELECT COUNT(*) FROM referrals), (SELECT reltuples FROM pg_class WHERE relname = 'referrals')").fetch_one(&pool).await.unwrap();
+    assert!(rows > 0);
+    assert_eq!(estimated as i64, rows, "the planner's estimate of the referrals imported");
+}

@@ -109,6 +109,12 @@ async fn end_bulk_load(conn: &mut sqlx::SqliteConnection) -> crate::Result<()> {
     Ok(())
 }
 
+/// SQLite plans without gathered statistics (its queries here are written for that), so a bulk
+/// load leaves nothing to refresh.
+async fn after_bulk_load(_conn: &mut sqlx::SqliteConnection) -> crate::Result<()> {
+    Ok(())
+}
+
 /// Backup and restore of a SQLite database (`linkwork backup`/`restore`, docs/operations.md).
 impl SqlStore {
     /// Writes a consistent copy of the whole database to `path`, which must not exist, while the

@@ -648,7 +648,9 @@ impl BundleStore for SqlStore {
             conn.close_on_drop();
             return Err(e);
         }
-        result
+        let rows = result?;
+        super::super::after_bulk_load(&mut conn).await?;
+        Ok(rows)
     }
 
     async fn bundle_table_counts(&self) -> Result<Vec<(&'static str, i64)>> {
