@@ -203,3 +203,29 @@ async fn concurrent_events_form_one_unbroken_chain() {
     })
     .await;
 }
+
+/// Reads arriving together are committed together (`sql/read_audits.rs`): each must still be one
+/// event of its own, found under every person it showed, in one unbroken chain.
+#[tokio::test]
+async fn list_reads_committed_together_are_each_recorded_once_under_everyone_they_showed() {
+    each_database(|_, store| async move {
+        let tasks: Vec<_> = (0..30)
+            .map(|i| {
+                let store = store.clone();
+                tokio::spawn(async move { store.record_read(&who(), &ReadAudit::list("caseload.read", "pcn1", [format!("own{i}"), "shared".to_owned()])).await })
+            })
+            .collect();
+        for t in tasks {
+            t.await.unwrap().unwrap();
+        }
+        for i in 0..30 {
+            let events = store.person_audit(&format!("own{i}")).await.unwrap();
+            assert_eq!(events.len(), 1, "own{i}");
+            assert_eq!(events[0].people_count(), 2);
+        }
+        assert_eq!(store.person_audit("shared").await.unwrap().len(), 30);
+        let report = store.verify_audit_chain(None, &no_progress()).await.unwrap();
+        assert_eq!((report.broken, report.checked), (None, 30));
+    })
+    .await;
+}

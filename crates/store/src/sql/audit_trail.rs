@@ -34,6 +34,14 @@ pub(super) async fn audit_list(conn: &mut Conn, who: &AuditActor, action: &str, 
     append(conn, who, &event, people).await
 }
 
+/// Writes the event of one read: about one person, or a list naming everyone shown.
+pub(super) async fn write_read(conn: &mut Conn, who: &AuditActor, read: &ReadAudit) -> Result<()> {
+    match read.people.as_slice() {
+        [one] => audit(conn, who, Audit { action: &read.action, entity: &read.entity, entity_id: &read.entity_id, person_id: Some(one) }).await,
+        many => audit_list(conn, who, &read.action, &read.entity_id, many).await,
+    }
+}
+
 /// Timestamps are kept to the microsecond, which both databases store exactly, so the hash of a
 /// row read back is the hash it was written with.
 fn now_micros() -> OffsetDateTime {
@@ -171,13 +179,11 @@ impl StoredEvent {
 #[async_trait]
 impl AuditStore for SqlStore {
     async fn record_read(&self, who: &AuditActor, read: &ReadAudit) -> Result<()> {
-        let mut tx = self.bookkeeping_tx().await?;
-        match read.people.as_slice() {
-            [one] => audit(&mut tx, who, Audit { action: &read.action, entity: &read.entity, entity_id: &read.entity_id, person_id: Some(one) }).await?,
-            many => audit_list(&mut tx, who, &read.action, &read.entity_id, many).await?,
+        if self.work.is_some() {
+            self.record_read_alone(who, read).await
+        } else {
+            self.record_read_with_others(who, read).await
         }
-        tx.commit().await?;
-        Ok(())
     }
 
     async fn record_event(&self, who: &AuditActor, action: &str, entity: &str, entity_id: &str, person_id: Option<&str>) -> Result<()> {

@@ -42,6 +42,7 @@ mod partner;
 mod partnership;
 mod plan;
 mod privacy;
+mod read_audits;
 mod read_cache;
 mod referral_rows;
 mod stakeholders;
@@ -73,6 +74,8 @@ pub struct SqlStore {
     writers: Arc<Mutex<()>>,
     /// List answers kept while the data version they were read at is current.
     reads: Arc<read_cache::ReadCaches>,
+    /// Read audits waiting to be committed together (see `read_audits`).
+    read_audits: Arc<read_audits::ReadAuditQueue>,
 }
 
 /// A writer's turn, held until its transaction ends. `None` where the database takes concurrent
@@ -198,7 +201,7 @@ impl DerefMut for WriteTx {
 
 impl SqlStore {
     pub async fn connect(url: &str) -> Result<Self> {
-        let store = Self { pool: super::open_pool(url).await?, work: None, owns_work: false, writers: Arc::new(Mutex::new(())), reads: Arc::new(read_cache::ReadCaches::new()) };
+        let store = Self { pool: super::open_pool(url).await?, work: None, owns_work: false, writers: Arc::new(Mutex::new(())), reads: Arc::new(read_cache::ReadCaches::new()), read_audits: Arc::default() };
         // Background upkeep lasts while any clone of this store does (they share `writers`), and
         // takes its turn with the writers.
         super::start_upkeep(url, &store.pool, Arc::downgrade(&store.writers));
@@ -313,7 +316,7 @@ impl SqlStore {
         let turn = self.write_turn().await?;
         let mut tx = self.pool.begin_with(super::BEGIN_WRITE).await?;
         new_data_version(&mut tx).await?;
-        Ok(SqlStore { pool: self.pool.clone(), work: Some(Arc::new(Mutex::new(Shared { tx: Some(tx), undo_step: false, turn }))), owns_work: true, writers: self.writers.clone(), reads: self.reads.clone() })
+        Ok(SqlStore { pool: self.pool.clone(), work: Some(Arc::new(Mutex::new(Shared { tx: Some(tx), undo_step: false, turn }))), owns_work: true, writers: self.writers.clone(), reads: self.reads.clone(), read_audits: self.read_audits.clone() })
     }
 
     /// Commits the unit of work this store began (nothing for a nested handle or a plain store).
