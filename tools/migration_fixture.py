@@ -23,6 +23,9 @@ import sys
 MIGRATIONS = pathlib.Path(__file__).resolve().parent.parent / "migrations"
 
 
+SEEDED_BY_MIGRATIONS = {"data_version"}
+
+
 def quote(value, declared):
     if value is None:
         return "NULL"
@@ -37,6 +40,9 @@ def main(path):
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     version = db.execute("SELECT MAX(version) FROM _sqlx_migrations").fetchone()[0]
     tables = [r[0] for r in db.execute("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations' ORDER BY name")]
+    # Rows the migrations themselves write (the data version's one row): the migrated database
+    # already has them.
+    tables = [t for t in tables if t not in SEEDED_BY_MIGRATIONS]
     parents = {t: {r[2] for r in db.execute(f"SELECT * FROM pragma_foreign_key_list('{t}')")} for t in tables}
     ordered, done = [], set()
     while len(ordered) < len(tables):
