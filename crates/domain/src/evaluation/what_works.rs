@@ -13,7 +13,7 @@ use crate::measurement::instruments::score_definition;
 use crate::onward::OnwardStatus;
 use serde::Serialize;
 use std::collections::BTreeMap as Map;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use time::Date;
 
 /// One onward referral, with what kind of activity its service offers.
@@ -78,7 +78,7 @@ pub fn what_works(facts: &WhatWorksFacts, measures: &[MeasureFacts], in_period: 
     let changes = paired_changes(measures, in_period, period);
     let contacts: HashMap<&str, u64> = facts.contacts.iter().map(|(r, n)| (r.as_str(), *n)).collect();
     // Hashed, not ordered: only asked whether it holds an id, half a million times at 100,000 referrals.
-    let ids: std::collections::HashSet<&str> = in_period.iter().map(|r| r.id.as_str()).collect();
+    let ids: HashSet<&str> = in_period.iter().map(|r| r.id.as_str()).collect();
     let onward: Vec<&OnwardUse> = facts.onward.iter().filter(|o| ids.contains(o.referral_id.as_str()) && o.sent_on <= period.to).collect();
 
     let summarise = |groups: Map<(String, String), Members>| -> Vec<GroupWorks> {
@@ -123,12 +123,12 @@ pub fn what_works(facts: &WhatWorksFacts, measures: &[MeasureFacts], in_period: 
     for r in in_period {
         by_source.entry(r.source).or_default().referrals.insert(r.id.as_str());
     }
-    let mut by_source: Map<(String, String), Members> = by_source.into_iter().map(|(s, m)| ((s.code().to_owned(), s.label().to_owned()), m)).collect();
+    let mut by_source = keyed(by_source, |s| (s.code().to_owned(), s.label().to_owned()));
     let mut by_need: HashMap<NeedDomain, Members> = HashMap::new();
     for (r, need) in facts.needs.iter().filter(|(r, _)| ids.contains(r.as_str())) {
         by_need.entry(*need).or_default().referrals.insert(r.as_str());
     }
-    let mut by_need: Map<(String, String), Members> = by_need.into_iter().map(|(n, m)| ((n.code().to_owned(), n.label().to_owned()), m)).collect();
+    let mut by_need = keyed(by_need, |n| (n.code().to_owned(), n.label().to_owned()));
     // Onward outcomes of a need or source group: the onward referrals of its referrals, looked up
     // by referral (each group scanning every onward referral took half a second at 100,000).
     let mut onward_of: HashMap<&str, Vec<&OnwardUse>> = HashMap::new();
@@ -152,7 +152,8 @@ pub fn what_works(facts: &WhatWorksFacts, measures: &[MeasureFacts], in_period: 
         m.referrals.insert(o.referral_id.as_str());
         m.onward.push(o);
     }
-    let (by_activity, by_partner) = (named(by_activity), named(by_partner));
+    let named = |name: &&str| (slug(name), (*name).to_owned());
+    let (by_activity, by_partner) = (keyed(by_activity, named), keyed(by_partner, named));
     WhatWorks {
         threshold,
         by_source: summarise(by_source),
@@ -162,9 +163,9 @@ pub fn what_works(facts: &WhatWorksFacts, measures: &[MeasureFacts], in_period: 
     }
 }
 
-/// Groups keyed by a name, keyed by its slug and the name.
-fn named<'a>(groups: HashMap<&'a str, Members<'a>>) -> Map<(String, String), Members<'a>> {
-    groups.into_iter().map(|(name, m)| ((slug(name), name.to_owned()), m)).collect()
+/// Groups gathered under a cheap key, re-keyed by their (key, label) once per group.
+fn keyed<'a, K>(groups: HashMap<K, Members<'a>>, key: impl Fn(&K) -> (String, String)) -> Map<(String, String), Members<'a>> {
+    groups.into_iter().map(|(k, m)| (key(&k), m)).collect()
 }
 
 /// A stable id part from a name: lower case, runs of other characters as one `_`.
