@@ -8,7 +8,7 @@ use crate::{ActivityStore, ActivityWrite, NewHealthActivity};
 use crate::{Result, StoreError};
 use async_trait::async_trait;
 use linkwork_domain::evaluation::health_system::{
-    ActivityFact, Contact, ContactType, CostItem, HealthSystemInput, PersonActivity, PersonReferral,
+    ActivityFact, Contact, ContactType, CostItem, HealthSystemInput, PersonActivity,
     Tariff, TariffEntry, DEFAULT_WINDOW_MONTHS,
 };
 use std::collections::BTreeSet;
@@ -195,31 +195,18 @@ async fn tariff(conn: &mut super::Conn, service_org_id: &str) -> Result<Tariff> 
     Ok(Tariff::new(entries))
 }
 
-/// The health-system facts of the evaluation for these services, up to `to`: every referral's
-/// person and date, every imported contact, and the tariff (the service's own for one service;
-/// for a scope of several, the default figures, as their tariffs may differ).
+/// The health-system settings of the evaluation for these services: the tariff (the service's own
+/// for one service; for a scope of several, the default figures, as their tariffs may differ) and
+/// the window. The referrals' people and dates come with the referrals, and each service's
+/// contacts from [`activity_by_person`], both read service by service in `evaluation`.
 pub(super) async fn load_health_input(
     conn: &mut super::Conn,
     service_org_ids: &[String],
-    to: Date,
 ) -> Result<HealthSystemInput> {
     let mut input = HealthSystemInput {
         window_months: DEFAULT_WINDOW_MONTHS,
         ..HealthSystemInput::default()
     };
-    for service in service_org_ids {
-        let referrals: Vec<(String, Date, Option<String>)> = sqlx::query_as("SELECT person_id, referred_on, practice_id FROM referrals WHERE service_org_id = $1 AND referred_on <= $2").bind(service).bind(to).fetch_all(&mut *conn).await?;
-        input.referrals.extend(
-            referrals
-                .into_iter()
-                .map(|(person, referred_on, practice_id)| PersonReferral {
-                    person,
-                    referred_on,
-                    practice_id,
-                }),
-        );
-        input.activity.extend(activity_by_person(conn, service).await?);
-    }
     input.tariff = match service_org_ids {
         [one] => tariff(conn, one).await?,
         _ => Tariff::default_figures(),
@@ -231,7 +218,7 @@ pub(super) async fn load_health_input(
 /// (`date type bed_days` items, comma-separated; `-` for no bed days): the driver's cost per row,
 /// not the database's reading, was most of the report's time (a national extract has tens of
 /// millions of contacts, a few per person).
-async fn activity_by_person(conn: &mut super::Conn, service_org_id: &str) -> Result<Vec<PersonActivity>> {
+pub(super) async fn activity_by_person(conn: &mut super::Conn, service_org_id: &str) -> Result<Vec<PersonActivity>> {
     let rows: Vec<(String, String)> = sqlx::query_as(
         "SELECT person_id, string_agg(CAST(contact_on AS TEXT) || ' ' || contact_type || ' ' || COALESCE(CAST(bed_days AS TEXT), '-'), ',') \
          FROM health_activity WHERE service_org_id = $1 GROUP BY person_id",

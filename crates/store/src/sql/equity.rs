@@ -5,12 +5,10 @@ use crate::AuditActor;
 use crate::EquityStore;
 use crate::{Result, StoreError};
 use async_trait::async_trait;
-use linkwork_domain::evaluation::equity::{AgeBand, Dimension, EquityFacts, EthnicGroup, Group, ImdDecile, ListCount, LsoaDeprivation, PostcodeLsoa, ReferralGroups};
-use linkwork_domain::person::{Ethnicity, Sex};
-use linkwork_domain::evaluation::workforce::{CaseFacts, WorkerFacts, WorkforceFacts, YearTarget};
+use linkwork_domain::evaluation::equity::{Dimension, Group, ImdDecile, ListCount, LsoaDeprivation, PostcodeLsoa};
+use linkwork_domain::evaluation::workforce::{WorkerFacts, WorkforceFacts, YearTarget};
 use linkwork_domain::Postcode;
 use std::collections::BTreeMap;
-use time::Date;
 
 fn corrupt(e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(e.to_string())
@@ -207,45 +205,27 @@ fn list_count((practice_id, dimension, group, people): (String, String, String, 
     })
 }
 
-/// The list profiles of the services' practices and the groups of each referred person, for
-/// `evaluation_input`. The person's IMD quintile comes from their postcode through the imported
-/// lookups (or, for people imported from a pseudonymised bundle, from the LSOA it kept).
-pub(super) async fn load_facts(conn: &mut super::Conn, service_org_ids: &[String], to: Date) -> Result<EquityFacts> {
-    let mut facts = EquityFacts::default();
+/// The list profiles of the services' practices, for the equity section of `evaluation_input`
+/// (the referred people's groups come with the referrals, `evaluation::referral_facts`).
+pub(super) async fn load_list_profiles(conn: &mut super::Conn, service_org_ids: &[String]) -> Result<Vec<ListCount>> {
+    let mut list = Vec::new();
     for service in service_org_ids {
-        let list: Vec<(String, String, String, i64)> =
+        let rows: Vec<(String, String, String, i64)> =
             sqlx::query_as("SELECT l.practice_id, l.dimension, l.group_code, l.people FROM list_profiles l JOIN organisations o ON o.id = l.practice_id WHERE o.parent_id = $1")
                 .bind(service)
                 .fetch_all(&mut *conn)
                 .await?;
-        for row in list {
-            facts.list.push(list_count(row)?);
-        }
-        let people: Vec<(String, Date, Date, String, String, Option<i64>)> = sqlx::query_as(
-            "SELECT r.id, r.referred_on, p.date_of_birth, p.sex, p.ethnicity, i.imd_decile FROM referrals r JOIN people p ON p.id = r.person_id \
-             LEFT JOIN postcode_lsoa pl ON pl.postcode = p.postcode LEFT JOIN lsoa_imd i ON i.lsoa = COALESCE(pl.lsoa, p.lsoa) \
-             WHERE r.service_org_id = $1 AND r.referred_on <= $2",
-        )
-        .bind(service)
-        .bind(to)
-        .fetch_all(&mut *conn)
-        .await?;
-        for (referral_id, referred_on, born, sex, ethnicity, decile) in people {
-            facts.referrals.push(ReferralGroups {
-                referral_id,
-                age: AgeBand::at(born, referred_on),
-                sex: Sex::parse(&sex).map_err(corrupt)?,
-                ethnicity: EthnicGroup::from(Ethnicity::parse(&ethnicity).map_err(corrupt)?),
-                imd: decile.and_then(ImdDecile::new).map(ImdDecile::quintile),
-            });
+        for row in rows {
+            list.push(list_count(row)?);
         }
     }
-    Ok(facts)
+    Ok(list)
 }
 
-/// Link workers, casework and referral-rate targets for the `workforce` section. With several
-/// services in scope, a target applies only when all of them set the same band for the year.
-pub(super) async fn load_workforce(conn: &mut super::Conn, service_org_ids: &[String], to: Date) -> Result<WorkforceFacts> {
+/// Link workers and referral-rate targets for the `workforce` section (its casework comes with the
+/// referrals, `evaluation::referral_facts`). With several services in scope, a target applies
+/// only when all of them set the same band for the year.
+pub(super) async fn load_workforce(conn: &mut super::Conn, service_org_ids: &[String]) -> Result<WorkforceFacts> {
     let mut facts = WorkforceFacts {
         services: service_org_ids.len() as u64,
         ..Default::default()
@@ -257,20 +237,6 @@ pub(super) async fn load_workforce(conn: &mut super::Conn, service_org_ids: &[St
             .fetch_all(&mut *conn)
             .await?;
         facts.workers.extend(workers.into_iter().map(|(id, wte)| WorkerFacts { id, wte }));
-        let cases: Vec<(String, Option<Date>, Option<Date>, i64)> = sqlx::query_as(
-            "SELECT r.id, r.accepted_on, r.discharged_on, (SELECT COUNT(*) FROM contacts c WHERE c.referral_id = r.id AND c.contact_on <= $2) \
-             FROM referrals r WHERE r.service_org_id = $1 AND r.accepted_on IS NOT NULL AND r.accepted_on <= $2",
-        )
-        .bind(service)
-        .bind(to)
-        .fetch_all(&mut *conn)
-        .await?;
-        facts.cases.extend(cases.into_iter().map(|(referral_id, accepted_on, discharged_on, contacts)| CaseFacts {
-            referral_id,
-            accepted_on,
-            discharged_on: discharged_on.filter(|d| *d <= to),
-            contacts: contacts.max(0) as u64,
-        }));
         let rows: Vec<(i64, f64, f64)> = sqlx::query_as("SELECT year, low_pct, high_pct FROM referral_targets WHERE service_org_id = $1")
             .bind(service)
             .fetch_all(&mut *conn)
@@ -282,62 +248,5 @@ pub(super) async fn load_workforce(conn: &mut super::Conn, service_org_ids: &[St
         });
     }
     facts.targets = targets.unwrap_or_default();
-    Ok(facts)
-}
-
-/// Needs, onward referrals (with their services' activity types) and contact counts for the
-/// `what_works` section. A service's activity types are its directory taxonomy terms, or, when it
-/// has none, the needs it meets.
-pub(super) async fn load_what_works(conn: &mut super::Conn, service_org_ids: &[String], to: Date) -> Result<linkwork_domain::evaluation::what_works::WhatWorksFacts> {
-    use linkwork_domain::casework::need::NeedDomain;
-    use linkwork_domain::onward::OnwardStatus;
-    let mut facts = linkwork_domain::evaluation::what_works::WhatWorksFacts::default();
-    let mut activities: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
-    let terms: Vec<(String, String)> = sqlx::query_as("SELECT a.service_id, t.name FROM service_attributes a JOIN taxonomy_terms t ON t.id = a.term_id ORDER BY t.name").fetch_all(&mut *conn).await?;
-    let mut with_terms = std::collections::HashSet::new();
-    for (service, name) in terms {
-        with_terms.insert(service.clone());
-        activities.entry(service).or_default().push(name);
-    }
-    let needs: Vec<(String, String)> = sqlx::query_as("SELECT service_id, need FROM service_needs ORDER BY need").fetch_all(&mut *conn).await?;
-    for (service, need) in needs {
-        if let Ok(need) = NeedDomain::parse(&need) {
-            if !with_terms.contains(&service) {
-                activities.entry(service).or_default().push(need.label().to_owned());
-            }
-        }
-    }
-    for service in service_org_ids {
-        let needs: Vec<(String, String)> = sqlx::query_as(
-            "SELECT DISTINCT n.referral_id, n.need FROM referral_needs n JOIN referrals r ON r.id = n.referral_id WHERE r.service_org_id = $1 AND r.referred_on <= $2",
-        )
-        .bind(service)
-        .bind(to)
-        .fetch_all(&mut *conn)
-        .await?;
-        for (referral, need) in needs {
-            facts.needs.push((referral, NeedDomain::parse(&need).map_err(corrupt)?));
-        }
-        let onward: Vec<(String, String, String, Date, String)> = sqlx::query_as(
-            "SELECT w.referral_id, o.name, w.status, w.sent_on, w.service_id FROM onward_referrals w JOIN services s ON s.id = w.service_id \
-             JOIN organisations o ON o.id = s.org_id JOIN referrals r ON r.id = w.referral_id WHERE r.service_org_id = $1 AND w.sent_on <= $2",
-        )
-        .bind(service)
-        .bind(to)
-        .fetch_all(&mut *conn)
-        .await?;
-        for (referral_id, partner, status, sent_on, service_id) in onward {
-            let kinds = activities.get(&service_id).cloned().unwrap_or_else(|| vec!["Not categorised".to_owned()]);
-            facts.onward.push(linkwork_domain::evaluation::what_works::OnwardUse { referral_id, partner, activities: kinds, status: OnwardStatus::parse(&status).map_err(corrupt)?, sent_on });
-        }
-        let contacts: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT c.referral_id, COUNT(*) FROM contacts c JOIN referrals r ON r.id = c.referral_id WHERE r.service_org_id = $1 AND c.contact_on <= $2 GROUP BY c.referral_id",
-        )
-        .bind(service)
-        .bind(to)
-        .fetch_all(&mut *conn)
-        .await?;
-        facts.contacts.extend(contacts.into_iter().map(|(r, n)| (r, n.max(0) as u64)));
-    }
     Ok(facts)
 }

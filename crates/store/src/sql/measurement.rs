@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use linkwork_domain::measurement::instruments::{Instrument, Timepoint};
 use linkwork_domain::casework::need::NeedDomain;
 use linkwork_domain::casework::referral::{DischargeReason, ReferralStatus};
-use linkwork_domain::evaluation::resolution::{NeedResolution, ResolutionFacts};
+use linkwork_domain::evaluation::resolution::NeedResolution;
 use linkwork_domain::casework::schedule::{MeasurementSchedule, ReferralDates, TakenMeasure};
 use std::collections::HashMap;
 use time::Date;
@@ -201,53 +201,6 @@ impl MeasurementStore for SqlStore {
         let rows: Vec<(String, String)> = sqlx::query_as("SELECT need, resolution FROM need_resolutions WHERE referral_id = $1 ORDER BY need").bind(referral_id).fetch_all(&mut *self.conn().await?).await?;
         rows.into_iter().map(|(n, r)| Ok((NeedDomain::parse(&n).map_err(corrupt)?, NeedResolution::parse(&r).map_err(corrupt)?))).collect()
     }
-}
-
-/// The needs and recorded outcomes of the services' referrals discharged up to `to` (evaluation input).
-pub(super) async fn resolution_facts(conn: &mut super::Conn, service_org_ids: &[String], to: Date) -> Result<Vec<ResolutionFacts>> {
-    let mut out = Vec::new();
-    for service in service_org_ids {
-        let referrals: Vec<(String, Date)> = sqlx::query_as("SELECT id, discharged_on FROM referrals WHERE service_org_id = $1 AND status = 'discharged' AND discharged_on IS NOT NULL AND discharged_on <= $2 ORDER BY id")
-            .bind(service)
-            .bind(to)
-            .fetch_all(&mut *conn)
-            .await?;
-        let needs: Vec<(String, String)> = sqlx::query_as(
-            "SELECT DISTINCT n.referral_id, n.need FROM referral_needs n JOIN referrals r ON r.id = n.referral_id WHERE r.service_org_id = $1 AND r.status = 'discharged'",
-        )
-        .bind(service)
-        .fetch_all(&mut *conn)
-        .await?;
-        let recorded: Vec<(String, String, String)> = sqlx::query_as(
-            "SELECT x.referral_id, x.need, x.resolution FROM need_resolutions x JOIN referrals r ON r.id = x.referral_id WHERE r.service_org_id = $1",
-        )
-        .bind(service)
-        .fetch_all(&mut *conn)
-        .await?;
-        let mut by_referral: HashMap<String, ResolutionFacts> =
-            referrals.into_iter().map(|(id, discharged_on)| (id.clone(), ResolutionFacts { referral_id: id, discharged_on, needs: vec![], recorded: vec![] })).collect();
-        for (referral_id, need) in needs {
-            if let Some(f) = by_referral.get_mut(&referral_id) {
-                let need = NeedDomain::parse(&need).map_err(corrupt)?;
-                if !f.needs.contains(&need) {
-                    f.needs.push(need);
-                }
-            }
-        }
-        for (referral_id, need, resolution) in recorded {
-            if let Some(f) = by_referral.get_mut(&referral_id) {
-                f.recorded.push((NeedDomain::parse(&need).map_err(corrupt)?, NeedResolution::parse(&resolution).map_err(corrupt)?));
-            }
-        }
-        let mut facts: Vec<ResolutionFacts> = by_referral.into_values().collect();
-        for f in &mut facts {
-            f.needs.sort();
-            f.recorded.sort();
-        }
-        facts.sort_by(|a, b| a.referral_id.cmp(&b.referral_id));
-        out.extend(facts);
-    }
-    Ok(out)
 }
 
 type CustomRow = (String, String, String, Date, String);

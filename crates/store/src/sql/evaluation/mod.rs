@@ -1,0 +1,81 @@
+//! The evaluation's input, read from the database: [`referral_facts`] brings each referral once
+//! with everything the report's sections need of it; the sections' other facts (practices, list
+//! profiles, link workers, stakeholders, health activity, tariffs) come from their own slices.
+
+mod referral_facts;
+
+use super::SqlStore;
+use crate::EvaluationStore;
+use crate::{Result, StoreError};
+use async_trait::async_trait;
+use futures_util::{StreamExt, TryStreamExt};
+use linkwork_domain::evaluation::{EvaluationInput, PracticeFacts};
+use time::Date;
+
+/// How many services' referrals are read at once: enough to keep two cores busy while the driver
+/// hands rows over, few enough to leave connections for the sections read beside them.
+const SERVICES_AT_ONCE: usize = 4;
+
+#[async_trait]
+impl EvaluationStore for SqlStore {
+    async fn evaluation_input(&self, scope_name: &str, service_org_ids: &[String], to: Date) -> Result<EvaluationInput> {
+        // The subjects are read side by side, each on its own connection: on SQLite each
+        // connection's statements run on their own thread, so the report's reading spreads over
+        // the cores. (The reads were never one snapshot: each took its own connection before too.)
+        let (mut input, stakeholders, list, workforce, custom, health, sroi) = tokio::try_join!(
+            self.referral_facts(scope_name, service_org_ids, to),
+            async { super::stakeholders::load_facts(&mut *self.conn().await?, service_org_ids, to).await },
+            async { super::equity::load_list_profiles(&mut *self.conn().await?, service_org_ids).await },
+            async { super::equity::load_workforce(&mut *self.conn().await?, service_org_ids).await },
+            async { super::measurement::custom_facts(&mut *self.conn().await?, service_org_ids, to).await },
+            async { super::activity::load_health_input(&mut *self.conn().await?, service_org_ids).await },
+            async { super::activity::load_sroi_model(&mut *self.conn().await?, service_org_ids).await },
+        )?;
+        input.stakeholders = stakeholders;
+        input.equity.list = list;
+        // The cases came with the referrals; the link workers and targets from their own slice.
+        let cases = std::mem::take(&mut input.workforce.cases);
+        input.workforce = workforce;
+        input.workforce.cases = cases;
+        (input.custom_instruments, input.custom_measures) = custom;
+        let (referrals, activity) = (std::mem::take(&mut input.health.referrals), std::mem::take(&mut input.health.activity));
+        input.health = health;
+        (input.health.referrals, input.health.activity) = (referrals, activity);
+        input.sroi = sroi;
+        Ok(input)
+    }
+
+    async fn data_version(&self) -> Result<String> {
+        let version: Option<String> = sqlx::query_scalar("SELECT version FROM data_version WHERE id = 1").fetch_optional(&mut *self.conn().await?).await?;
+        version.ok_or_else(|| StoreError::Corrupt("the data version row is missing: run `linkwork migrate`".into()))
+    }
+}
+
+impl SqlStore {
+    /// The services' practices, every section's facts about their referrals (see
+    /// [`referral_facts`]) and their people's health activity, several services at a time, kept
+    /// in the order of `service_org_ids`.
+    async fn referral_facts(&self, scope_name: &str, service_org_ids: &[String], to: Date) -> Result<EvaluationInput> {
+        let mut input = EvaluationInput { scope_name: scope_name.to_owned(), ..Default::default() };
+        let services = referral_facts::services(&mut *self.conn().await?).await?;
+        let mut per_service = futures_util::stream::iter(service_org_ids.iter().cloned())
+            .map(|service: String| async move {
+                let mut conn = self.conn().await?;
+                // One query per service keeps the SQL free of dialect-specific array binding; there are few services.
+                let practices: Vec<(String, String, Option<i64>)> = sqlx::query_as("SELECT id, name, list_size FROM organisations WHERE kind = 'practice' AND parent_id = $1 ORDER BY name")
+                    .bind(&service)
+                    .fetch_all(&mut *conn)
+                    .await?;
+                let rows = referral_facts::read(&mut conn, &service, to).await?;
+                let activity = super::activity::activity_by_person(&mut conn, &service).await?;
+                Ok::<_, StoreError>((practices, rows, activity))
+            })
+            .buffered(SERVICES_AT_ONCE);
+        while let Some((practices, rows, activity)) = per_service.try_next().await? {
+            input.health.activity.extend(activity);
+            input.practices.extend(practices.into_iter().map(|(id, name, list_size)| PracticeFacts { id, name, list_size: list_size.unwrap_or(0).max(0) as u64 }));
+            referral_facts::spread(rows, to, &services, &mut input);
+        }
+        Ok(input)
+    }
+}
