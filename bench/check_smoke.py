@@ -1,11 +1,25 @@
 #!/usr/bin/env python3
 """Checks a smoke run of bench/run (scripts/test): every measurement is there, on both databases,
-with no failed command and no failed request. Speeds are not judged. Usage: check_smoke.py RESULTS"""
+with no failed command and no failed request; with --national, bench/national's steps. Speeds are
+not judged. Usage: check_smoke.py [--national] RESULTS"""
 import json, sys
 
-rows = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
+national = sys.argv[1] == "--national"
+rows = [json.loads(line) for line in open(sys.argv[-1]) if line.strip()]
 problems = []
 whats = {r.get("what") for r in rows}
+if national:
+    for what in ("generate bundle", "bundle size", "duckdb load", "duckdb figures", "sqlite import", "sqlite database size"):
+        if what not in whats:
+            problems.append(f"no '{what}' measurement")
+    if len([r for r in rows if r.get("what") == "sqlite icb report"]) != 2:
+        problems.append("not two ICB report runs")
+    problems += [f"{r['what']} exited {r['exit']}" for r in rows if r.get("exit", 0) != 0]
+    if problems:
+        print("bench/national smoke run failed:\n  " + "\n  ".join(problems), file=sys.stderr)
+        sys.exit(1)
+    print(f"bench/national smoke run: {len(rows)} measurements, every step ran")
+    sys.exit(0)
 for backend in ("sqlite", "postgres"):
     for what in ("import", "raw insert", "database size", "icb report"):
         if f"{backend} {what}" not in whats:

@@ -1,21 +1,29 @@
 #!/usr/bin/env python3
-"""Writes docs/performance.md (on stdout) from bench/run's raw results: one JSON object per line.
-Usage: python3 bench/report.py RESULTS.jsonl REFERRALS"""
+"""Writes docs/performance.md (on stdout) from bench/run's raw results: one JSON object per line,
+and, when given, bench/national's results at the national size.
+Usage: python3 bench/report.py RESULTS.jsonl REFERRALS [NATIONAL_RESULTS.jsonl]"""
 import json
 import pathlib, os, platform, subprocess, sys, datetime
 
 results_path, referrals = sys.argv[1], int(sys.argv[2])
-rows = []
-for line in open(results_path):
-    line = line.strip()
-    if line.startswith("{"):
-        try:
-            rows.append(json.loads(line))
-        except json.JSONDecodeError:
-            pass
+national_path = sys.argv[3] if len(sys.argv) > 3 else None
 
-def find(what):
-    return next((r for r in rows if r.get("what") == what), None)
+def read_rows(path):
+    rows = []
+    for line in open(path):
+        line = line.strip()
+        if line.startswith("{"):
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError:
+                pass
+    return rows
+
+rows = read_rows(results_path)
+national = read_rows(national_path) if national_path else []
+
+def find(what, among=None):
+    return next((r for r in (rows if among is None else among) if r.get("what") == what), None)
 
 def cpu():
     for line in open("/proc/cpuinfo"):
@@ -40,7 +48,8 @@ w = out.append
 w("# Performance")
 w("")
 w("Written by `bench/run` (issue 14). A benchmark, not a test: the figures describe this machine on")
-w("this day; compare runs on the same machine only. Re-run with `bench/run [REFERRALS]`.")
+w("this day; compare runs on the same machine only. Re-run with `bench/run [REFERRALS]` (and")
+w("`bench/national` for the national size).")
 w("")
 w("## Machine and data")
 w("")
@@ -112,10 +121,41 @@ changes = pathlib.Path(__file__).with_name("changes.md")
 if changes.exists():
     w(changes.read_text().rstrip())
     w("")
+def national_section():
+    n = find("national referrals", national)
+    n_bundle = find("bundle size", national)
+    reports = [r for r in national if r.get("what") == "sqlite icb report"]
+    w(f"## The national size: {n['referrals']:,} referrals in one ICB, SQLite (`bench/national`)")
+    w("")
+    w("Measured by `bench/national` one step at a time on the same machine; the web and PostgreSQL")
+    w("were not run at this size.")
+    w("")
+    w("| | SQLite | anchor or target |")
+    w("|---|---|---|")
+    gen = find("generate bundle", national)
+    if gen:
+        w(f"| generate the bundle | {timed(gen)}; {mb(n_bundle['bytes'])} of CSV | flat memory |")
+    imported = find("sqlite import", national)
+    if imported:
+        w(f"| import the bundle | {timed(imported)} | |")
+    size_row = find("sqlite database size", national)
+    if size_row and n_bundle:
+        w(f"| database size | {mb(size_row['bytes'])} ({size_row['bytes'] / n_bundle['bytes']:.1f}× the CSV) | ≤ 2× the CSV |")
+    d_load, d_figures = find("duckdb load", national), find("duckdb figures", national)
+    anchor = f"DuckDB: the core figures in {d_figures['seconds']:.2f} s after a {d_load['seconds']:.1f} s load from the CSV" if d_load and d_figures else ""
+    for i, r in enumerate(reports):
+        w(f"| ICB report (JSON), {'first' if i == 0 else 'second'} run | {timed(r)} | {anchor + '; ' if i == 0 and anchor else ''}target: faster than DuckDB, < 400 MiB |")
+    w("")
+
+if national:
+    national_section()
 w("## Not measured yet")
 w("")
 if not find("pandas figures"):
     w("- pandas computing the same figures (`bench/pandas_anchor.py`): this run predates it.")
-w("- The national size (`bench/run 1200000`).")
+if national:
+    w("- The web and PostgreSQL at the national size (`bench/run 1200000`).")
+else:
+    w("- The national size (`bench/national`; the web and PostgreSQL too: `bench/run 1200000`).")
 w("")
 print("\n".join(out))
