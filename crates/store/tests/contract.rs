@@ -199,7 +199,7 @@ async fn story_on(store: &dyn Store) -> Result<()> {
     assert_eq!(input.referrals.len(), 3, "the referral held as an identity conflict counts too");
     assert_eq!(input.measures.len(), 2);
     assert_eq!(input.onward.len(), 1);
-    assert_eq!(input.referrals.iter().find(|r| r.id == referral).unwrap().first_contact_on, Some(date!(2026 - 03 - 05)));
+    assert_eq!(input.referrals.iter().find(|r| *r.id == *referral).unwrap().first_contact_on, Some(date!(2026 - 03 - 05)));
     let earlier = store.evaluation_input("Test PCN", &[pcn.clone()], date!(2026 - 03 - 31)).await?;
     assert_eq!(earlier.measures.len(), 1, "measures after the period's end are left out");
 

@@ -396,7 +396,7 @@ async fn the_link_workers_view_and_the_evaluation_use_the_corrected_state() {
         let (_, html) = lw.get(&format!("/referrals/{id}")).await;
         assert!(html.contains(r#"lw-status--sent">Waiting for a response</span></td>"#), "{html}");
         let input = w.store.evaluation_input("Test", &[w.pcn.clone()], today()).await.unwrap();
-        assert_eq!(input.onward.iter().find(|o| o.referral_id == id).unwrap().status, OnwardStatus::Sent);
+        assert_eq!(input.onward.iter().find(|o| *o.referral_id == *id).unwrap().status, OnwardStatus::Sent);
     })
     .await;
 }

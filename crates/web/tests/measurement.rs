@@ -220,7 +220,7 @@ async fn needs_at_discharge(w: &World) {
     assert!(html.contains("Discharged"));
     // The evaluation input carries it for the report.
     let input = w.store.evaluation_input("Test", &[w.pcn.clone()], today()).await.unwrap();
-    let fact = input.sdoh.iter().find(|f| f.referral_id == id).unwrap();
+    let fact = input.sdoh.iter().find(|f| *f.referral_id == *id).unwrap();
     assert_eq!(fact.needs, vec![NeedDomain::Loneliness, NeedDomain::MoneyDebtBenefits]);
     assert_eq!(fact.recorded, vec![(NeedDomain::MoneyDebtBenefits, NeedResolution::Partly)]);
     assert_eq!(fact.discharged_on, today());

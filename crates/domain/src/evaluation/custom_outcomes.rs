@@ -45,7 +45,7 @@ pub struct CustomOutcome {
 
 /// One entry per score of every questionnaire that has any measure of a referral in the period.
 pub fn outcomes(instruments: &[CustomInstrument], measures: &[CustomMeasureFacts], in_period: &[&ReferralFacts], period: Period, policy: SuppressionPolicy) -> Vec<CustomOutcome> {
-    let referral_ids: HashSet<&str> = in_period.iter().map(|r| r.id.as_str()).collect();
+    let referral_ids: HashSet<&str> = in_period.iter().map(|r| r.id.as_ref()).collect();
     let mut result = Vec::new();
     for instrument in instruments {
         let mut baseline: BTreeMap<&str, &CustomMeasureFacts> = BTreeMap::new();

@@ -400,7 +400,7 @@ pub struct ListCount {
 /// is not in the imported lookup.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReferralGroups {
-    pub referral_id: String,
+    pub referral_id: super::FactId,
     pub age: AgeBand,
     pub sex: Sex,
     pub ethnicity: EthnicGroup,
@@ -490,7 +490,7 @@ pub fn equity(facts: &EquityFacts, practices: &[PracticeFacts], measures: &[Meas
         .or_else(|| score_definition(OUTCOME_SCORE).map(|(_, d)| d.default_threshold))
         .unwrap_or(3.0);
     let changes = paired_changes(measures, in_period, period);
-    let groups_by_referral: HashMap<&str, &ReferralGroups> = facts.referrals.iter().map(|g| (g.referral_id.as_str(), g)).collect();
+    let groups_by_referral: HashMap<&str, &ReferralGroups> = facts.referrals.iter().map(|g| (g.referral_id.as_ref(), g)).collect();
     let practices_in_scope: HashSet<&str> = practices.iter().map(|p| p.id.as_str()).collect();
     let mut dimensions = Vec::new();
     for dimension in Dimension::ALL {
@@ -510,10 +510,10 @@ pub fn equity(facts: &EquityFacts, practices: &[PracticeFacts], measures: &[Meas
         let mut unknown = 0u64;
         let mut group_changes: BTreeMap<Group, Vec<(f64, f64)>> = BTreeMap::new();
         for r in &counted {
-            match groups_by_referral.get(r.id.as_str()).and_then(|g| g.group(*dimension)) {
+            match groups_by_referral.get(r.id.as_ref()).and_then(|g| g.group(*dimension)) {
                 Some(g) => {
                     *observed.entry(g).or_default() += 1;
-                    if let Some(pair) = changes.get(r.id.as_str()) {
+                    if let Some(pair) = changes.get(r.id.as_ref()) {
                         group_changes.entry(g).or_default().push(*pair);
                     }
                 }
@@ -608,12 +608,12 @@ pub fn equity(facts: &EquityFacts, practices: &[PracticeFacts], measures: &[Meas
 /// Per referral in the period: the SWEMWBS metric score at its earliest baseline and at its latest
 /// later measure up to the period's end (the pairing the evaluation's outcomes use).
 pub(crate) fn paired_changes<'a>(measures: &'a [MeasureFacts], in_period: &[&ReferralFacts], period: Period) -> HashMap<&'a str, (f64, f64)> {
-    let ids: HashSet<&str> = in_period.iter().map(|r| r.id.as_str()).collect();
+    let ids: HashSet<&str> = in_period.iter().map(|r| r.id.as_ref()).collect();
     let mut baseline: HashMap<&str, (time::Date, f64)> = HashMap::new();
     let mut follow_up: HashMap<&str, (time::Date, f64)> = HashMap::new();
-    for m in measures.iter().filter(|m| m.taken_on <= period.to && ids.contains(m.referral_id.as_str())) {
+    for m in measures.iter().filter(|m| m.taken_on <= period.to && ids.contains(m.referral_id.as_ref())) {
         let Some(score) = m.recorded.score(OUTCOME_SCORE) else { continue };
-        let id = m.referral_id.as_str();
+        let id = m.referral_id.as_ref();
         if m.timepoint == Timepoint::Baseline {
             if baseline.get(id).is_none_or(|(d, _)| m.taken_on < *d) {
                 baseline.insert(id, (m.taken_on, score));

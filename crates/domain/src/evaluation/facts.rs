@@ -51,6 +51,10 @@ impl Default for TargetBand {
 
 // ---- input: plain facts loaded by the storage layer ----
 
+/// An id or name the facts of several sections share: one allocation however many sections hold
+/// it (a referral's id appears in about a dozen facts; at the national size, a million referrals).
+pub type FactId = std::sync::Arc<str>;
+
 #[derive(Debug, Clone)]
 pub struct PracticeFacts {
     pub id: String,
@@ -60,8 +64,8 @@ pub struct PracticeFacts {
 
 #[derive(Debug, Clone)]
 pub struct ReferralFacts {
-    pub id: String,
-    pub practice_id: Option<String>,
+    pub id: FactId,
+    pub practice_id: Option<FactId>,
     pub source: ReferralSource,
     pub status: ReferralStatus,
     pub referred_on: Date,
@@ -70,7 +74,7 @@ pub struct ReferralFacts {
 
 #[derive(Debug, Clone)]
 pub struct MeasureFacts {
-    pub referral_id: String,
+    pub referral_id: FactId,
     pub timepoint: Timepoint,
     pub taken_on: Date,
     /// The answers, or only the scores for history from another system.
@@ -80,8 +84,8 @@ pub struct MeasureFacts {
 #[derive(Debug, Clone)]
 pub struct OnwardFacts {
     /// The referral it was made for, so a report scoped to one practice keeps only its own.
-    pub referral_id: String,
-    pub partner_name: String,
+    pub referral_id: FactId,
+    pub partner_name: FactId,
     pub status: OnwardStatus,
     pub sent_on: Date,
 }

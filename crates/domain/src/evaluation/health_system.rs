@@ -295,7 +295,7 @@ pub struct PersonReferral {
     pub person: String,
     pub referred_on: Date,
     /// The practice the referral belongs to, so a practice's report covers its own people.
-    pub practice_id: Option<String>,
+    pub practice_id: Option<super::FactId>,
 }
 
 /// What the health-system evaluation is computed from.

@@ -35,7 +35,7 @@ pub mod word_cloud;
 // ---- old flat paths, kept while the other crates move to the context paths ----
 // The items of the former `evaluation.rs`, which is now split into `facts`, `input`, `outcomes`
 // and `report` (docs/domain-moves.txt). Not used inside this crate.
-pub use facts::{EvaluationSettings, MeasureFacts, OnwardFacts, Period, PracticeFacts, ReferralFacts, TargetBand};
+pub use facts::{EvaluationSettings, FactId, MeasureFacts, OnwardFacts, Period, PracticeFacts, ReferralFacts, TargetBand};
 pub use input::EvaluationInput;
 pub use outcomes::{OutcomeChange, CORE_INSTRUMENTS};
 pub use report::{evaluate, MonthCount, PartnerAcceptance, PracticeReach, Reach, Report, SourceCount, StatusCount, Waiting, CAVEATS};

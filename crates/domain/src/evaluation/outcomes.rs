@@ -51,21 +51,21 @@ pub const CORE_INSTRUMENTS: &[Instrument] = &[Instrument::Ons4, Instrument::Swem
 /// [`CORE_INSTRUMENTS`]), from the measures of the referrals received in it.
 pub fn outcomes(measures: &[MeasureFacts], in_period: &[&ReferralFacts], period: Period, settings: &EvaluationSettings) -> Vec<OutcomeChange> {
     let policy = settings.policy;
-    let referral_ids: std::collections::HashSet<&str> = in_period.iter().map(|r| r.id.as_str()).collect();
+    let referral_ids: std::collections::HashSet<&str> = in_period.iter().map(|r| r.id.as_ref()).collect();
     let mut result = Vec::new();
     for instrument in Instrument::ALL {
         // Per referral: the earliest baseline and the latest later measure, up to the period's end.
         let mut baseline: BTreeMap<&str, &MeasureFacts> = BTreeMap::new();
         let mut follow_up: BTreeMap<&str, &MeasureFacts> = BTreeMap::new();
-        for m in measures.iter().filter(|m| m.recorded.instrument() == *instrument && m.taken_on <= period.to && referral_ids.contains(m.referral_id.as_str())) {
+        for m in measures.iter().filter(|m| m.recorded.instrument() == *instrument && m.taken_on <= period.to && referral_ids.contains(m.referral_id.as_ref())) {
             let slot = if m.timepoint == Timepoint::Baseline { &mut baseline } else { &mut follow_up };
-            let keep_new = match slot.get(m.referral_id.as_str()) {
+            let keep_new = match slot.get(m.referral_id.as_ref()) {
                 None => true,
                 Some(old) if m.timepoint == Timepoint::Baseline => m.taken_on < old.taken_on,
                 Some(old) => m.taken_on >= old.taken_on,
             };
             if keep_new {
-                slot.insert(m.referral_id.as_str(), m);
+                slot.insert(m.referral_id.as_ref(), m);
             }
         }
         if baseline.is_empty() && follow_up.is_empty() && !CORE_INSTRUMENTS.contains(instrument) {

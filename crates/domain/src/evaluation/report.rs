@@ -226,7 +226,7 @@ fn waiting(in_period: &[&ReferralFacts], policy: SuppressionPolicy) -> Waiting {
 fn onward(input: &EvaluationInput, period: Period, policy: SuppressionPolicy) -> Vec<PartnerAcceptance> {
     let mut by_partner: BTreeMap<&str, [u64; 3]> = BTreeMap::new();
     for o in input.onward.iter().filter(|o| period.contains(o.sent_on)) {
-        let counts = by_partner.entry(o.partner_name.as_str()).or_default();
+        let counts = by_partner.entry(o.partner_name.as_ref()).or_default();
         match o.status {
             s if s.was_accepted() => counts[0] += 1,
             OnwardStatus::Declined => counts[1] += 1,

@@ -117,20 +117,20 @@ pub fn restrict_to_practice(input: &mut EvaluationInput, practice_id: &str) {
     input
         .referrals
         .retain(|r| r.practice_id.as_deref() == Some(practice_id));
-    let kept: HashSet<&str> = input.referrals.iter().map(|r| r.id.as_str()).collect();
+    let kept: HashSet<&str> = input.referrals.iter().map(|r| r.id.as_ref()).collect();
     input
         .measures
-        .retain(|m| kept.contains(m.referral_id.as_str()));
+        .retain(|m| kept.contains(m.referral_id.as_ref()));
     input
         .onward
-        .retain(|o| kept.contains(o.referral_id.as_str()));
-    input.sdoh.retain(|f| kept.contains(f.referral_id.as_str()));
+        .retain(|o| kept.contains(o.referral_id.as_ref()));
+    input.sdoh.retain(|f| kept.contains(f.referral_id.as_ref()));
     input.custom_measures.retain(|m| kept.contains(m.referral_id.as_str()));
     input.equity.list.retain(|l| l.practice_id == practice_id);
     input
         .equity
         .referrals
-        .retain(|g| kept.contains(g.referral_id.as_str()));
+        .retain(|g| kept.contains(g.referral_id.as_ref()));
     // Health-system use: the people with a referral from this practice, and only their contacts.
     input.health.referrals.retain(|r| r.practice_id.as_deref() == Some(practice_id));
     let people: HashSet<&str> = input.health.referrals.iter().map(|r| r.person.as_str()).collect();
@@ -240,7 +240,7 @@ mod tests {
             input
                 .referrals
                 .iter()
-                .map(|r| r.id.as_str())
+                .map(|r| r.id.as_ref())
                 .collect::<Vec<_>>(),
             ["r1", "r4"]
         );
@@ -248,7 +248,7 @@ mod tests {
             input
                 .onward
                 .iter()
-                .map(|o| o.partner_name.as_str())
+                .map(|o| o.partner_name.as_ref())
                 .collect::<Vec<_>>(),
             ["Walk", "Debt"]
         );

@@ -79,7 +79,7 @@ pub fn parse_resolutions<'a>(needs: &[NeedDomain], get: impl Fn(&'static str) ->
 /// One discharged referral's needs and what was recorded about them.
 #[derive(Debug, Clone)]
 pub struct ResolutionFacts {
-    pub referral_id: String,
+    pub referral_id: super::FactId,
     pub discharged_on: Date,
     /// Every need identified on the referral (at referral or in conversation), without repeats.
     pub needs: Vec<NeedDomain>,
@@ -188,7 +188,7 @@ mod tests {
     use time::macros::date;
 
     fn fact(id: usize, on: Date, needs: &[NeedDomain], recorded: &[(NeedDomain, NeedResolution)]) -> ResolutionFacts {
-        ResolutionFacts { referral_id: id.to_string(), discharged_on: on, needs: needs.to_vec(), recorded: recorded.to_vec() }
+        ResolutionFacts { referral_id: id.to_string().into(), discharged_on: on, needs: needs.to_vec(), recorded: recorded.to_vec() }
     }
 
     #[test]

@@ -21,7 +21,7 @@ pub fn practice(id: &str, name: &str, list_size: u64) -> PracticeFacts {
 
 /// A referral from a GP practice, accepted, not yet contacted; change what a test needs with
 /// [`ReferralFacts::from_source`], [`ReferralFacts::with_status`] and [`ReferralFacts::contacted_on`].
-pub fn referral(id: impl Into<String>, practice_id: Option<&str>, referred_on: Date) -> ReferralFacts {
+pub fn referral(id: impl Into<super::FactId>, practice_id: Option<&str>, referred_on: Date) -> ReferralFacts {
     ReferralFacts { id: id.into(), practice_id: practice_id.map(Into::into), source: ReferralSource::GpPractice, status: ReferralStatus::Accepted, referred_on, first_contact_on: None }
 }
 

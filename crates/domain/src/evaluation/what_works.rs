@@ -7,7 +7,7 @@
 use crate::casework::need::NeedDomain;
 use crate::evaluation::disclosure::{Shown, SuppressionPolicy};
 use crate::evaluation::equity::{paired_changes, OUTCOME_SCORE};
-use crate::evaluation::facts::{MeasureFacts, Period, ReferralFacts};
+use crate::evaluation::facts::{FactId, MeasureFacts, Period, ReferralFacts};
 use crate::evaluation::stats;
 use crate::measurement::instruments::score_definition;
 use crate::onward::OnwardStatus;
@@ -19,20 +19,20 @@ use time::Date;
 /// One onward referral, with what kind of activity its service offers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OnwardUse {
-    pub referral_id: String,
-    pub partner: String,
+    pub referral_id: FactId,
+    pub partner: FactId,
     /// The service's directory categories (taxonomy terms, else the needs it meets).
-    pub activities: Vec<String>,
+    pub activities: std::sync::Arc<[String]>,
     pub status: OnwardStatus,
     pub sent_on: Date,
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct WhatWorksFacts {
-    pub needs: Vec<(String, NeedDomain)>,
+    pub needs: Vec<(FactId, NeedDomain)>,
     pub onward: Vec<OnwardUse>,
     /// Contacts per referral up to the period's end (referrals without any may be absent).
-    pub contacts: Vec<(String, u64)>,
+    pub contacts: Vec<(FactId, u64)>,
 }
 
 /// One group's figures.
@@ -76,10 +76,10 @@ pub fn what_works(facts: &WhatWorksFacts, measures: &[MeasureFacts], in_period: 
         .or_else(|| score_definition(OUTCOME_SCORE).map(|(_, d)| d.default_threshold))
         .unwrap_or(3.0);
     let changes = paired_changes(measures, in_period, period);
-    let contacts: HashMap<&str, u64> = facts.contacts.iter().map(|(r, n)| (r.as_str(), *n)).collect();
+    let contacts: HashMap<&str, u64> = facts.contacts.iter().map(|(r, n)| (r.as_ref(), *n)).collect();
     // Hashed, not ordered: only asked whether it holds an id, half a million times at 100,000 referrals.
-    let ids: HashSet<&str> = in_period.iter().map(|r| r.id.as_str()).collect();
-    let onward: Vec<&OnwardUse> = facts.onward.iter().filter(|o| ids.contains(o.referral_id.as_str()) && o.sent_on <= period.to).collect();
+    let ids: HashSet<&str> = in_period.iter().map(|r| r.id.as_ref()).collect();
+    let onward: Vec<&OnwardUse> = facts.onward.iter().filter(|o| ids.contains(o.referral_id.as_ref()) && o.sent_on <= period.to).collect();
 
     let summarise = |groups: Map<(String, String), Members>| -> Vec<GroupWorks> {
         let mut rows: Vec<GroupWorks> = groups
@@ -121,19 +121,19 @@ pub fn what_works(facts: &WhatWorksFacts, measures: &[MeasureFacts], in_period: 
     // Grouped by the enum first, named once per group after (not twice per row).
     let mut by_source: HashMap<_, Members> = HashMap::new();
     for r in in_period {
-        by_source.entry(r.source).or_default().referrals.insert(r.id.as_str());
+        by_source.entry(r.source).or_default().referrals.insert(r.id.as_ref());
     }
     let mut by_source = keyed(by_source, |s| (s.code().to_owned(), s.label().to_owned()));
     let mut by_need: HashMap<NeedDomain, Members> = HashMap::new();
-    for (r, need) in facts.needs.iter().filter(|(r, _)| ids.contains(r.as_str())) {
-        by_need.entry(*need).or_default().referrals.insert(r.as_str());
+    for (r, need) in facts.needs.iter().filter(|(r, _)| ids.contains(r.as_ref())) {
+        by_need.entry(*need).or_default().referrals.insert(r.as_ref());
     }
     let mut by_need = keyed(by_need, |n| (n.code().to_owned(), n.label().to_owned()));
     // Onward outcomes of a need or source group: the onward referrals of its referrals, looked up
     // by referral (each group scanning every onward referral took half a second at 100,000).
     let mut onward_of: HashMap<&str, Vec<&OnwardUse>> = HashMap::new();
     for o in &onward {
-        onward_of.entry(o.referral_id.as_str()).or_default().push(o);
+        onward_of.entry(o.referral_id.as_ref()).or_default().push(o);
     }
     for m in by_need.values_mut().chain(by_source.values_mut()) {
         m.onward = m.referrals.iter().filter_map(|r| onward_of.get(r)).flatten().copied().collect();
@@ -145,11 +145,11 @@ pub fn what_works(facts: &WhatWorksFacts, measures: &[MeasureFacts], in_period: 
         let activities: BTreeSet<&str> = o.activities.iter().map(String::as_str).collect();
         for a in activities {
             let m = by_activity.entry(a).or_default();
-            m.referrals.insert(o.referral_id.as_str());
+            m.referrals.insert(o.referral_id.as_ref());
             m.onward.push(o);
         }
-        let m = by_partner.entry(o.partner.as_str()).or_default();
-        m.referrals.insert(o.referral_id.as_str());
+        let m = by_partner.entry(o.partner.as_ref()).or_default();
+        m.referrals.insert(o.referral_id.as_ref());
         m.onward.push(o);
     }
     let named = |name: &&str| (slug(name), (*name).to_owned());
@@ -199,14 +199,14 @@ mod tests {
             let id = format!("r{i}");
             let gp = i < 10;
             input.referrals.push(testing::referral(id.clone(), Some("p"), date!(2026 - 05 - 01)).from_source(if gp { ReferralSource::GpPractice } else { ReferralSource::SelfReferral }));
-            input.what_works.needs.push((id.clone(), if gp { NeedDomain::Loneliness } else { NeedDomain::MoneyDebtBenefits }));
-            input.what_works.contacts.push((id.clone(), if i < 9 { 3 } else { 1 }));
+            input.what_works.needs.push((id.clone().into(), if gp { NeedDomain::Loneliness } else { NeedDomain::MoneyDebtBenefits }));
+            input.what_works.contacts.push((id.clone().into(), if i < 9 { 3 } else { 1 }));
             if i < 8 {
                 let status = if i < 6 { OnwardStatus::Attended } else { OnwardStatus::Declined };
                 input.what_works.onward.push(OnwardUse {
-                    referral_id: id.clone(),
+                    referral_id: id.clone().into(),
                     partner: "Walk Club".into(),
-                    activities: vec!["Physical activity".into()],
+                    activities: vec!["Physical activity".into()].into(),
                     status,
                     sent_on: date!(2026 - 05 - 10),
                 });

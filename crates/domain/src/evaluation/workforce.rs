@@ -74,7 +74,7 @@ pub struct WorkerFacts {
 /// One referral's casework: when it was taken on and closed, and its contacts up to the period's end.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseFacts {
-    pub referral_id: String,
+    pub referral_id: super::FactId,
     pub accepted_on: Option<Date>,
     pub discharged_on: Option<Date>,
     pub contacts: u64,
@@ -157,7 +157,7 @@ mod tests {
 
     fn case(i: usize, accepted: Option<Date>, discharged: Option<Date>, contacts: u64) -> CaseFacts {
         CaseFacts {
-            referral_id: format!("r{i}"),
+            referral_id: format!("r{i}").into(),
             accepted_on: accepted,
             discharged_on: discharged,
             contacts,

@@ -111,9 +111,9 @@ fn stage_rank(status: OnwardStatus) -> u8 {
 fn swemwbs_changes(measures: &[MeasureFacts], referrals: &BTreeSet<&str>) -> Vec<f64> {
     let mut baseline: BTreeMap<&str, (Date, f64)> = BTreeMap::new();
     let mut latest: BTreeMap<&str, (Date, f64)> = BTreeMap::new();
-    for m in measures.iter().filter(|m| m.recorded.instrument() == Instrument::Swemwbs && referrals.contains(m.referral_id.as_str())) {
+    for m in measures.iter().filter(|m| m.recorded.instrument() == Instrument::Swemwbs && referrals.contains(m.referral_id.as_ref())) {
         let score = m.recorded.scores()[0].value;
-        let key = m.referral_id.as_str();
+        let key = m.referral_id.as_ref();
         if m.timepoint == Timepoint::Baseline {
             if baseline.get(key).is_none_or(|(d, _)| m.taken_on < *d) {
                 baseline.insert(key, (m.taken_on, score));
@@ -284,8 +284,8 @@ mod tests {
             let id = format!("r{i}");
             let status = if i < 4 { OnwardStatus::Completed } else if i < 8 { OnwardStatus::Attended } else { OnwardStatus::Declined };
             onward.push(fact(&id, "a", status, (i >= 8).then_some(OnwardDeclineReason::NoCapacity)));
-            measures.push(MeasureFacts { referral_id: id.clone(), timepoint: Timepoint::Baseline, taken_on: date!(2026 - 02 - 01), recorded: AnswerSet::parse(Instrument::Swemwbs, &["3"; 7]).unwrap().into() });
-            measures.push(MeasureFacts { referral_id: id, timepoint: Timepoint::FollowUp, taken_on: date!(2026 - 06 - 01), recorded: AnswerSet::parse(Instrument::Swemwbs, &["4"; 7]).unwrap().into() });
+            measures.push(MeasureFacts { referral_id: id.clone().into(), timepoint: Timepoint::Baseline, taken_on: date!(2026 - 02 - 01), recorded: AnswerSet::parse(Instrument::Swemwbs, &["3"; 7]).unwrap().into() });
+            measures.push(MeasureFacts { referral_id: id.into(), timepoint: Timepoint::FollowUp, taken_on: date!(2026 - 06 - 01), recorded: AnswerSet::parse(Instrument::Swemwbs, &["4"; 7]).unwrap().into() });
         }
         onward.push(fact("x", "b", OnwardStatus::Accepted, None));
         let f = partner_feedback("a", &onward, &measures, period(), SuppressionPolicy::default());

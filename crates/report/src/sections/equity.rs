@@ -376,7 +376,7 @@ mod tests {
         for i in 0..30 {
             let id = format!("r{i}");
             input.referrals.push(testing::referral(id.clone(), Some("p"), date!(2026 - 05 - 01)));
-            input.equity.referrals.push(ReferralGroups { referral_id: id, age: AgeBand::A45to54, sex: Sex::Female, ethnicity: EthnicGroup::White, imd: Some(q(if i < 20 { 1 } else { 10 })) });
+            input.equity.referrals.push(ReferralGroups { referral_id: id.into(), age: AgeBand::A45to54, sex: Sex::Female, ethnicity: EthnicGroup::White, imd: Some(q(if i < 20 { 1 } else { 10 })) });
         }
         evaluate(&input, Period::new(date!(2026 - 04 - 01), date!(2027 - 03 - 31)).unwrap(), &EvaluationSettings::default())
     }

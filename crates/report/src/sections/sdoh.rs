@@ -226,10 +226,10 @@ mod tests {
         let mut input = EvaluationInput::default();
         let on = date!(2026 - 06 - 01);
         for (i, r) in [NeedResolution::Resolved; 20].into_iter().chain([NeedResolution::Partly; 10]).chain([NeedResolution::NotResolved; 10]).enumerate() {
-            input.sdoh.push(ResolutionFacts { referral_id: format!("r{i}"), discharged_on: on, needs: vec![NeedDomain::MoneyDebtBenefits], recorded: vec![(NeedDomain::MoneyDebtBenefits, r)] });
+            input.sdoh.push(ResolutionFacts { referral_id: format!("r{i}").into(), discharged_on: on, needs: vec![NeedDomain::MoneyDebtBenefits], recorded: vec![(NeedDomain::MoneyDebtBenefits, r)] });
         }
         for i in 0..3 {
-            input.sdoh.push(ResolutionFacts { referral_id: format!("h{i}"), discharged_on: on, needs: vec![NeedDomain::Housing], recorded: vec![(NeedDomain::Housing, NeedResolution::Resolved)] });
+            input.sdoh.push(ResolutionFacts { referral_id: format!("h{i}").into(), discharged_on: on, needs: vec![NeedDomain::Housing], recorded: vec![(NeedDomain::Housing, NeedResolution::Resolved)] });
         }
         let settings = EvaluationSettings { policy: SuppressionPolicy::default(), ..Default::default() };
         evaluate(&input, Period::new(date!(2026 - 04 - 01), date!(2027 - 03 - 31)).unwrap(), &settings)
@@ -267,7 +267,7 @@ mod tests {
         let mut input = EvaluationInput::default();
         let on = date!(2026 - 06 - 01);
         for (i, r) in [NeedResolution::Resolved; 20].into_iter().chain([NeedResolution::Partly; 10]).chain([NeedResolution::NotResolved; 3]).enumerate() {
-            input.sdoh.push(ResolutionFacts { referral_id: format!("r{i}"), discharged_on: on, needs: vec![NeedDomain::Loneliness], recorded: vec![(NeedDomain::Loneliness, r)] });
+            input.sdoh.push(ResolutionFacts { referral_id: format!("r{i}").into(), discharged_on: on, needs: vec![NeedDomain::Loneliness], recorded: vec![(NeedDomain::Loneliness, r)] });
         }
         let report = evaluate(&input, Period::new(date!(2026 - 04 - 01), date!(2027 - 03 - 31)).unwrap(), &EvaluationSettings::default());
         let html = crate::html_fragment(&report, "linkwork report");

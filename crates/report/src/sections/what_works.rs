@@ -253,12 +253,12 @@ mod tests {
         for i in 0..32 {
             let id = format!("r{i}");
             input.referrals.push(testing::referral(id.clone(), None, date!(2026 - 05 - 01)));
-            input.what_works.contacts.push((id.clone(), if i < 24 { 4 } else { 1 }));
+            input.what_works.contacts.push((id.clone().into(), if i < 24 { 4 } else { 1 }));
             for partner in ["Walk Club", "Walk-Club"] {
                 input.what_works.onward.push(OnwardUse {
-                    referral_id: id.clone(),
+                    referral_id: id.clone().into(),
                     partner: partner.into(),
-                    activities: vec!["Physical activity".into()],
+                    activities: vec!["Physical activity".into()].into(),
                     status: OnwardStatus::Attended,
                     sent_on: date!(2026 - 05 - 02),
                 });

@@ -235,7 +235,7 @@ mod tests {
         input.workforce.workers = vec![WorkerFacts { id: "a".into(), wte: Some(0.5) }];
         for i in 0..120 {
             input.workforce.cases.push(CaseFacts {
-                referral_id: format!("r{i}"),
+                referral_id: format!("r{i}").into(),
                 accepted_on: Some(date!(2026 - 05 - 01)),
                 discharged_on: Some(date!(2026 - 10 - 01)),
                 contacts: 8,

@@ -129,7 +129,7 @@ impl PartnershipStore for SqlStore {
             .fetch_all(&mut *self.conn().await?)
             .await?;
             for (referral_id, timepoint, taken_on, answers, scores) in measures {
-                input.measures.push(MeasureFacts { referral_id, timepoint: Timepoint::parse(&timepoint).map_err(corrupt)?, taken_on, recorded: decode_recorded(Instrument::Swemwbs, &answers, scores.as_deref())? });
+                input.measures.push(MeasureFacts { referral_id: referral_id.into(), timepoint: Timepoint::parse(&timepoint).map_err(corrupt)?, taken_on, recorded: decode_recorded(Instrument::Swemwbs, &answers, scores.as_deref())? });
             }
         }
         Ok(input)

@@ -131,7 +131,7 @@ fn input() -> EvaluationInput {
             _ => None,
         };
         input.equity.referrals.push(ReferralGroups {
-            referral_id: id.clone(),
+            referral_id: id.clone().into(),
             age: AgeBand::A25to34,
             sex: if i < 7 { Sex::Male } else { Sex::Female },
             ethnicity: EthnicGroup::White,

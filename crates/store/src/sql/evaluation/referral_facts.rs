@@ -17,11 +17,12 @@ use linkwork_domain::evaluation::health_system::PersonReferral;
 use linkwork_domain::evaluation::resolution::{NeedResolution, ResolutionFacts};
 use linkwork_domain::evaluation::what_works::OnwardUse;
 use linkwork_domain::evaluation::workforce::CaseFacts;
-use linkwork_domain::evaluation::{EvaluationInput, MeasureFacts, OnwardFacts, ReferralFacts};
+use linkwork_domain::evaluation::{EvaluationInput, FactId, MeasureFacts, OnwardFacts, ReferralFacts};
 use linkwork_domain::measurement::instruments::{Instrument, Recorded, Timepoint};
 use linkwork_domain::onward::OnwardStatus;
 use linkwork_domain::person::{Ethnicity, Sex};
 use std::collections::HashMap;
+use std::sync::Arc;
 use time::Date;
 
 /// Separates the fields of one packed item, and the items of one packed list. Control characters
@@ -193,8 +194,10 @@ fn date(text: &str) -> Result<Date> {
 /// The directory's services as the evaluation names and groups them: the partner organisation
 /// running each, and its activity types.
 pub(super) struct Services {
-    partners: HashMap<String, String>,
-    activities: HashMap<String, Vec<String>>,
+    partners: HashMap<String, FactId>,
+    activities: HashMap<String, Arc<[String]>>,
+    /// The activity types of a service with neither taxonomy terms nor needs.
+    uncategorised: Arc<[String]>,
 }
 
 /// Reads the directory's services for [`spread`]. A service's activity types are its directory
@@ -216,7 +219,13 @@ pub(super) async fn services(conn: &mut super::super::Conn) -> Result<Services> 
             }
         }
     }
-    Ok(Services { partners: partners.into_iter().collect(), activities })
+    // One allocation per partner and per service's activity types, however many onward
+    // referrals name them (two facts each: reach and what works).
+    Ok(Services {
+        partners: partners.into_iter().map(|(service, name)| (service, FactId::from(name))).collect(),
+        activities: activities.into_iter().map(|(service, kinds)| (service, Arc::from(kinds))).collect(),
+        uncategorised: Arc::from(vec!["Not categorised".to_owned()]),
+    })
 }
 
 /// Hands each section of `input` its facts from one service's referrals, as each used to read
@@ -225,43 +234,48 @@ pub(super) async fn services(conn: &mut super::super::Conn) -> Result<Services> 
 /// referrals by their own dates, already applied by [`read`].
 pub(super) fn spread(rows: Vec<ReferralRow>, to: Date, services: &Services, input: &mut EvaluationInput) {
     let mut resolved = Vec::new();
+    // A service's practices, each id allocated once for all its referrals.
+    let mut practices: HashMap<String, FactId> = HashMap::new();
     for row in rows {
+        // The referral's id is shared by every fact that names it (about a dozen).
+        let id = FactId::from(row.id);
+        let practice_id = row.practice_id.map(|p| practices.entry(p).or_insert_with_key(|p| FactId::from(p.as_str())).clone());
         let referred = row.referred_on <= to;
         if referred {
             input.referrals.push(ReferralFacts {
-                id: row.id.clone(),
-                practice_id: row.practice_id.clone(),
+                id: id.clone(),
+                practice_id: practice_id.clone(),
                 source: row.source,
                 status: row.status,
                 referred_on: row.referred_on,
                 first_contact_on: row.first_contact_on,
             });
             let (age, sex, ethnicity, imd) = row.groups;
-            input.equity.referrals.push(ReferralGroups { referral_id: row.id.clone(), age, sex, ethnicity, imd: imd.map(ImdDecile::quintile) });
-            input.health.referrals.push(PersonReferral { person: row.person_id, referred_on: row.referred_on, practice_id: row.practice_id });
+            input.equity.referrals.push(ReferralGroups { referral_id: id.clone(), age, sex, ethnicity, imd: imd.map(ImdDecile::quintile) });
+            input.health.referrals.push(PersonReferral { person: row.person_id, referred_on: row.referred_on, practice_id });
             let mut seen = Vec::with_capacity(row.needs.len());
             for need in &row.needs {
                 if !seen.contains(need) {
                     seen.push(*need);
-                    input.what_works.needs.push((row.id.clone(), *need));
+                    input.what_works.needs.push((id.clone(), *need));
                 }
             }
         }
         if let Some(accepted_on) = row.accepted_on.filter(|on| *on <= to) {
-            input.workforce.cases.push(CaseFacts { referral_id: row.id.clone(), accepted_on: Some(accepted_on), discharged_on: row.discharged_on.filter(|d| *d <= to), contacts: row.contacts });
+            input.workforce.cases.push(CaseFacts { referral_id: id.clone(), accepted_on: Some(accepted_on), discharged_on: row.discharged_on.filter(|d| *d <= to), contacts: row.contacts });
         }
         if row.contacts > 0 {
-            input.what_works.contacts.push((row.id.clone(), row.contacts));
+            input.what_works.contacts.push((id.clone(), row.contacts));
         }
         for (timepoint, taken_on, recorded) in row.measures {
-            input.measures.push(MeasureFacts { referral_id: row.id.clone(), timepoint, taken_on, recorded });
+            input.measures.push(MeasureFacts { referral_id: id.clone(), timepoint, taken_on, recorded });
         }
         for (service_id, status, sent_on) in row.onward {
             // A service missing from the directory drops out, as the join it replaced did.
             let Some(partner) = services.partners.get(&service_id) else { continue };
-            input.onward.push(OnwardFacts { referral_id: row.id.clone(), partner_name: partner.clone(), status, sent_on });
-            let activities = services.activities.get(&service_id).cloned().unwrap_or_else(|| vec!["Not categorised".to_owned()]);
-            input.what_works.onward.push(OnwardUse { referral_id: row.id.clone(), partner: partner.clone(), activities, status, sent_on });
+            input.onward.push(OnwardFacts { referral_id: id.clone(), partner_name: partner.clone(), status, sent_on });
+            let activities = services.activities.get(&service_id).unwrap_or(&services.uncategorised).clone();
+            input.what_works.onward.push(OnwardUse { referral_id: id.clone(), partner: partner.clone(), activities, status, sent_on });
         }
         if let (ReferralStatus::Discharged, Some(discharged_on)) = (row.status, row.discharged_on.filter(|d| *d <= to)) {
             let mut needs = row.needs;
@@ -269,7 +283,7 @@ pub(super) fn spread(rows: Vec<ReferralRow>, to: Date, services: &Services, inpu
             needs.dedup();
             let mut recorded = row.resolutions;
             recorded.sort();
-            resolved.push(ResolutionFacts { referral_id: row.id, discharged_on, needs, recorded });
+            resolved.push(ResolutionFacts { referral_id: id, discharged_on, needs, recorded });
         }
     }
     resolved.sort_by(|a, b| a.referral_id.cmp(&b.referral_id));
