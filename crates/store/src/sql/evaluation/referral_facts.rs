@@ -56,24 +56,6 @@ fn select() -> String {
     )
 }
 
-type Row = (
-    String,
-    String,
-    Option<String>,
-    String,
-    String,
-    Date,
-    Option<Date>,
-    Option<Date>,
-    Date,
-    String,
-    String,
-    Option<i64>,
-    Option<Date>,
-    i64,
-    (Option<String>, Option<String>, Option<String>, Option<String>),
-);
-
 /// One referral as the evaluation sees it (every referral of the service, whatever its date:
 /// each section applies its own filter in [`spread`]).
 pub(super) struct ReferralRow {
@@ -100,49 +82,32 @@ pub(super) struct ReferralRow {
 
 /// Reads one service's referrals with their packed facts up to `to`.
 pub(super) async fn read(conn: &mut super::super::Conn, service_org_id: &str, to: Date) -> Result<Vec<ReferralRow>> {
-    // Tuples decode at most 16 columns, so the row is taken apart by hand.
     let rows = sqlx::query(&select()).bind(service_org_id).bind(to).fetch_all(&mut *conn).await?;
-    rows.iter().map(|row| parse(row_tuple(row)?)).collect()
+    rows.iter().map(parse).collect()
 }
 
-fn row_tuple(row: &<super::super::Db as sqlx::Database>::Row) -> Result<Row> {
+/// One row of [`select`], column by column (tuples decode at most 16 columns; this row has 18).
+fn parse(row: &<super::super::Db as sqlx::Database>::Row) -> Result<ReferralRow> {
     use sqlx::Row as _;
-    Ok((
-        row.try_get(0)?,
-        row.try_get(1)?,
-        row.try_get(2)?,
-        row.try_get(3)?,
-        row.try_get(4)?,
-        row.try_get(5)?,
-        row.try_get(6)?,
-        row.try_get(7)?,
-        row.try_get(8)?,
-        row.try_get(9)?,
-        row.try_get(10)?,
-        row.try_get(11)?,
-        row.try_get(12)?,
-        row.try_get(13)?,
-        (row.try_get(14)?, row.try_get(15)?, row.try_get(16)?, row.try_get(17)?),
-    ))
-}
-
-fn parse(row: Row) -> Result<ReferralRow> {
-    let (id, person_id, practice_id, source, status, referred_on, accepted_on, discharged_on, born, sex, ethnicity, decile, first_contact_on, contacts, packed) = row;
-    let (needs, resolutions, onward, measures) = packed;
-    let needs = items(needs.as_deref(), ',').map(|n| NeedDomain::parse(n).map_err(corrupt)).collect::<Result<Vec<_>>>()?;
-    let resolutions = items(resolutions.as_deref(), ',')
+    let text = |i: usize| -> Result<String> { Ok(row.try_get(i)?) };
+    let packed = |i: usize| -> Result<Option<String>> { Ok(row.try_get(i)?) };
+    let (born, referred_on): (Date, Date) = (row.try_get(8)?, row.try_get(5)?);
+    let decile: Option<i64> = row.try_get(11)?;
+    let contacts: i64 = row.try_get(13)?;
+    let needs = items(packed(14)?.as_deref(), ',').map(|n| NeedDomain::parse(n).map_err(corrupt)).collect::<Result<Vec<_>>>()?;
+    let resolutions = items(packed(15)?.as_deref(), ',')
         .map(|item| {
             let (need, resolution) = item.split_once(' ').ok_or_else(|| corrupt(format!("a packed need resolution without its resolution: {item}")))?;
             Ok((NeedDomain::parse(need).map_err(corrupt)?, NeedResolution::parse(resolution).map_err(corrupt)?))
         })
         .collect::<Result<Vec<_>>>()?;
-    let onward = items(onward.as_deref(), ITEM)
+    let onward = items(packed(16)?.as_deref(), ITEM)
         .map(|item| {
             let [service_id, status, sent_on] = fields(item)?;
             Ok((service_id.to_owned(), OnwardStatus::parse(status).map_err(corrupt)?, date(sent_on)?))
         })
         .collect::<Result<Vec<_>>>()?;
-    let measures = items(measures.as_deref(), ITEM)
+    let measures = items(packed(17)?.as_deref(), ITEM)
         .map(|item| {
             let [instrument, timepoint, taken_on, answers, scores] = fields(item)?;
             let instrument = Instrument::parse(instrument).map_err(corrupt)?;
@@ -151,21 +116,21 @@ fn parse(row: Row) -> Result<ReferralRow> {
         })
         .collect::<Result<Vec<_>>>()?;
     Ok(ReferralRow {
+        id: text(0)?,
+        person_id: text(1)?,
+        practice_id: row.try_get(2)?,
+        source: ReferralSource::parse(&text(3)?).map_err(corrupt)?,
+        status: ReferralStatus::parse(&text(4)?).map_err(corrupt)?,
+        referred_on,
+        accepted_on: row.try_get(6)?,
+        discharged_on: row.try_get(7)?,
         groups: (
             AgeBand::at(born, referred_on),
-            Sex::parse(&sex).map_err(corrupt)?,
-            EthnicGroup::from(Ethnicity::parse(&ethnicity).map_err(corrupt)?),
+            Sex::parse(&text(9)?).map_err(corrupt)?,
+            EthnicGroup::from(Ethnicity::parse(&text(10)?).map_err(corrupt)?),
             decile.and_then(ImdDecile::new),
         ),
-        source: ReferralSource::parse(&source).map_err(corrupt)?,
-        status: ReferralStatus::parse(&status).map_err(corrupt)?,
-        id,
-        person_id,
-        practice_id,
-        referred_on,
-        accepted_on,
-        discharged_on,
-        first_contact_on,
+        first_contact_on: row.try_get(12)?,
         contacts: contacts.max(0) as u64,
         needs,
         resolutions,
