@@ -9,6 +9,8 @@ use crate::EvaluationStore;
 use crate::{Result, StoreError};
 use async_trait::async_trait;
 use futures_util::{StreamExt, TryStreamExt};
+use linkwork_domain::evaluation::health_system::HealthSystemInput;
+use linkwork_domain::evaluation::workforce::WorkforceFacts;
 use linkwork_domain::evaluation::{EvaluationInput, PracticeFacts};
 use time::Date;
 
@@ -33,14 +35,11 @@ impl EvaluationStore for SqlStore {
         )?;
         input.stakeholders = stakeholders;
         input.equity.list = list;
-        // The cases came with the referrals; the link workers and targets from their own slice.
-        let cases = std::mem::take(&mut input.workforce.cases);
-        input.workforce = workforce;
-        input.workforce.cases = cases;
+        // The cases, the health referrals and contacts came with the referrals; the link workers,
+        // targets and tariff from their own slices.
+        input.workforce = WorkforceFacts { cases: std::mem::take(&mut input.workforce.cases), ..workforce };
         (input.custom_instruments, input.custom_measures) = custom;
-        let (referrals, activity) = (std::mem::take(&mut input.health.referrals), std::mem::take(&mut input.health.activity));
-        input.health = health;
-        (input.health.referrals, input.health.activity) = (referrals, activity);
+        input.health = HealthSystemInput { referrals: std::mem::take(&mut input.health.referrals), activity: std::mem::take(&mut input.health.activity), ..health };
         input.sroi = sroi;
         Ok(input)
     }

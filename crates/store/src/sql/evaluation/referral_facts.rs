@@ -22,7 +22,7 @@ use linkwork_domain::measurement::instruments::{Instrument, Recorded, Timepoint}
 use linkwork_domain::onward::OnwardStatus;
 use linkwork_domain::person::{Ethnicity, Sex};
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 use time::Date;
 
 /// Separates the fields of one packed item, and the items of one packed list. Control characters
@@ -38,7 +38,7 @@ fn corrupt(e: impl std::fmt::Display) -> StoreError {
 /// One service's referrals, each with what the evaluation needs of it up to `$2`. Contacts are
 /// counted twice over because the sections differ: the first contact ever (waiting time), and
 /// contacts up to the period's end (workforce, what works).
-fn select() -> String {
+static SELECT: LazyLock<String> = LazyLock::new(|| {
     format!(
         "SELECT r.id, r.person_id, r.practice_id, r.source, r.status, r.referred_on, r.accepted_on, r.discharged_on, \
            p.date_of_birth, p.sex, p.ethnicity, i.imd_decile, \
@@ -54,7 +54,7 @@ fn select() -> String {
          LEFT JOIN postcode_lsoa pl ON pl.postcode = p.postcode LEFT JOIN lsoa_imd i ON i.lsoa = COALESCE(pl.lsoa, p.lsoa) \
          WHERE r.service_org_id = $1 ORDER BY r.referred_on, r.id"
     )
-}
+});
 
 /// One referral as the evaluation sees it (every referral of the service, whatever its date:
 /// each section applies its own filter in [`spread`]).
@@ -82,11 +82,11 @@ pub(super) struct ReferralRow {
 
 /// Reads one service's referrals with their packed facts up to `to`.
 pub(super) async fn read(conn: &mut super::super::Conn, service_org_id: &str, to: Date) -> Result<Vec<ReferralRow>> {
-    let rows = sqlx::query(&select()).bind(service_org_id).bind(to).fetch_all(&mut *conn).await?;
+    let rows = sqlx::query(SELECT.as_str()).bind(service_org_id).bind(to).fetch_all(&mut *conn).await?;
     rows.iter().map(parse).collect()
 }
 
-/// One row of [`select`], column by column (tuples decode at most 16 columns; this row has 18).
+/// One row of [`SELECT`], column by column (tuples decode at most 16 columns; this row has 18).
 fn parse(row: &<super::super::Db as sqlx::Database>::Row) -> Result<ReferralRow> {
     use sqlx::Row as _;
     let text = |i: usize| -> Result<String> { Ok(row.try_get(i)?) };
