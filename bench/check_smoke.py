@@ -8,27 +8,34 @@ national = sys.argv[1] == "--national"
 rows = [json.loads(line) for line in open(sys.argv[-1]) if line.strip()]
 problems = []
 whats = {r.get("what") for r in rows}
+def web_problems(backend):
+    paths = [r for r in rows if r.get("backend") == backend and "path" in r]
+    found = [] if len(paths) >= 8 else [f"{backend}: {len(paths)} web paths measured, 8 expected"]
+    found += [f"{backend} {r['path']}: {r['errors']} failed requests" for r in paths if r["errors"]]
+    return found + [f"{backend} {r['path']}: no successful request" for r in paths if not r["requests"]]
+
 if national:
-    for what in ("generate bundle", "bundle size", "duckdb load", "duckdb figures", "sqlite import", "sqlite database size"):
+    for what in ("generate bundle", "bundle size", "duckdb load", "duckdb figures"):
         if what not in whats:
             problems.append(f"no '{what}' measurement")
-    if len([r for r in rows if r.get("what") == "sqlite icb report"]) != 2:
-        problems.append("not two ICB report runs")
+    for backend in ("sqlite", "postgres"):
+        for what in ("import", "database size"):
+            if f"{backend} {what}" not in whats:
+                problems.append(f"no '{backend} {what}' measurement")
+        if len([r for r in rows if r.get("what") == f"{backend} icb report"]) != 2:
+            problems.append(f"{backend}: not two ICB report runs")
+        problems += web_problems(backend)
     problems += [f"{r['what']} exited {r['exit']}" for r in rows if r.get("exit", 0) != 0]
     if problems:
         print("bench/national smoke run failed:\n  " + "\n  ".join(problems), file=sys.stderr)
         sys.exit(1)
-    print(f"bench/national smoke run: {len(rows)} measurements, every step ran")
+    print(f"bench/national smoke run: {len(rows)} measurements, every step ran on SQLite and PostgreSQL, 0 failed requests")
     sys.exit(0)
 for backend in ("sqlite", "postgres"):
     for what in ("import", "raw insert", "database size", "icb report"):
         if f"{backend} {what}" not in whats:
             problems.append(f"no '{backend} {what}' measurement")
-    paths = [r for r in rows if r.get("backend") == backend and "path" in r]
-    if len(paths) < 8:
-        problems.append(f"{backend}: {len(paths)} web paths measured, 8 expected")
-    problems += [f"{backend} {r['path']}: {r['errors']} failed requests" for r in paths if r["errors"]]
-    problems += [f"{backend} {r['path']}: no successful request" for r in paths if not r["requests"]]
+    problems += web_problems(backend)
 for what in ("duckdb load", "duckdb figures", "pandas load", "pandas figures", "generate bundle"):
     if what not in whats:
         problems.append(f"no '{what}' measurement")

@@ -99,21 +99,23 @@ w("dashboard is the ICB's, as its commissioner. Errors are requests that failed 
 w("first request is one request alone before the load: what the first visitor waits (the dashboard")
 w("computed before its figures are kept; a page's queries before the database's cache is warm).")
 w("")
-for kind, name in (("sqlite", "SQLite"), ("postgres", "PostgreSQL")):
-    web = [r for r in rows if r.get("backend") == kind and "path" in r]
-    if not web:
-        continue
-    anchor = next((r for r in web if r["path"] == "/healthz"), None)
-    w(f"### {name}: {web[0]['concurrency']} concurrent clients, {web[0]['seconds']:.0f} s a path")
-    w("")
-    w("| path | first request ms | req/s | share of /healthz | p50 ms | p99 ms | errors | page KB |")
-    w("|---|---|---|---|---|---|---|---|")
-    for r in web:
-        share = f"{100 * r['req_per_s'] / anchor['req_per_s']:.1f}%" if anchor and r is not anchor else "anchor"
-        rate = f"{r['req_per_s']:,.0f}" if r["req_per_s"] >= 10 else f"{r['req_per_s']:.2f}"
-        first = f"{r['first_ms']:,.1f}" if r.get("first_ms") is not None else "failed"
-        w(f"| `{r['path']}` | {first} | {rate} | {share} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['errors']} | {r['mean_kb']:.1f} |")
-    w("")
+def web_tables(among):
+    for kind, name in (("sqlite", "SQLite"), ("postgres", "PostgreSQL")):
+        web = [r for r in among if r.get("backend") == kind and "path" in r]
+        if not web:
+            continue
+        anchor = next((r for r in web if r["path"] == "/healthz"), None)
+        w(f"### {name}: {web[0]['concurrency']} concurrent clients, {web[0]['seconds']:.0f} s a path")
+        w("")
+        w("| path | first request ms | req/s | share of /healthz | p50 ms | p99 ms | errors | page KB |")
+        w("|---|---|---|---|---|---|---|---|")
+        for r in web:
+            share = f"{100 * r['req_per_s'] / anchor['req_per_s']:.1f}%" if anchor and r is not anchor else "anchor"
+            rate = f"{r['req_per_s']:,.0f}" if r["req_per_s"] >= 10 else f"{r['req_per_s']:.2f}"
+            first = f"{r['first_ms']:,.1f}" if r.get("first_ms") is not None else "failed"
+            w(f"| `{r['path']}` | {first} | {rate} | {share} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['errors']} | {r['mean_kb']:.1f} |")
+        w("")
+web_tables(rows)
 w("Targets (issue 14): p99 under 50 ms for the caseload, person, triage, directory search and")
 w("dashboard pages and the main API reads; mixed-read throughput at least 25% of `/healthz`.")
 w("")
@@ -124,39 +126,42 @@ if changes.exists():
 def national_section():
     n = find("national referrals", national)
     n_bundle = find("bundle size", national)
-    reports = [r for r in national if r.get("what") == "sqlite icb report"]
-    w(f"## The national size: {n['referrals']:,} referrals in one ICB, SQLite (`bench/national`)")
+    w(f"## The national size: {n['referrals']:,} referrals in one ICB (`bench/national`)")
     w("")
-    w("Measured by `bench/national` one step at a time on the same machine; the web and PostgreSQL")
-    w("were not run at this size.")
+    w("Measured by `bench/national` one step at a time on the same machine, each database imported,")
+    w("measured and removed in turn; the web under load as above.")
     w("")
-    w("| | SQLite | anchor or target |")
-    w("|---|---|---|")
+    w("| | SQLite | PostgreSQL | anchor or target |")
+    w("|---|---|---|---|")
     gen = find("generate bundle", national)
     if gen:
         when = " (measured when the bundle was generated, by an earlier run)" if gen.get("earlier") else ""
-        w(f"| generate the bundle | {timed(gen)}; {mb(n_bundle['bytes'])} of CSV{when} | flat memory |")
-    imported = find("sqlite import", national)
-    if imported:
-        w(f"| import the bundle | {timed(imported)} | |")
-    size_row = find("sqlite database size", national)
-    if size_row and n_bundle:
-        w(f"| database size | {mb(size_row['bytes'])} ({size_row['bytes'] / n_bundle['bytes']:.1f}× the CSV) | ≤ 2× the CSV |")
+        w(f"| generate the bundle | {timed(gen)}; {mb(n_bundle['bytes'])} of CSV{when} | | flat memory |")
+    def both(what, fmt):
+        return " | ".join(fmt(r) if r else "not measured" for r in (find(f"{kind} {what}", national) for kind in ("sqlite", "postgres")))
+    w(f"| import the bundle | {both('import', timed)} | |")
+    if n_bundle:
+        of_csv = lambda r: f"{mb(r['bytes'])} ({r['bytes'] / n_bundle['bytes']:.1f}× the CSV)"
+        w(f"| database size | {both('database size', of_csv)} | ≤ 2× the CSV |")
     d_load, d_figures = find("duckdb load", national), find("duckdb figures", national)
-    anchor = f"DuckDB: the core figures in {d_figures['seconds']:.2f} s after a {d_load['seconds']:.1f} s load from the CSV" if d_load and d_figures else ""
-    for i, r in enumerate(reports):
-        w(f"| ICB report (JSON), {'first' if i == 0 else 'second'} run | {timed(r)} | {anchor + '; ' if i == 0 and anchor else ''}target: faster than DuckDB, < 400 MiB |")
+    anchor = f"DuckDB: the core figures in {d_figures['seconds']:.2f} s after a {d_load['seconds']:.1f} s load from the CSV; " if d_load and d_figures else ""
+    reports = {kind: [r for r in national if r.get("what") == f"{kind} icb report"] for kind in ("sqlite", "postgres")}
+    for i, run in enumerate(("first", "second")):
+        cells = " | ".join(timed(reports[k][i]) if len(reports[k]) > i else "not measured" for k in ("sqlite", "postgres"))
+        w(f"| ICB report (JSON), {run} run | {cells} | {anchor if i == 0 else ''}target: faster than DuckDB, < 400 MiB |")
     w("")
+    web_tables(national)
 
 if national:
     national_section()
-w("## Not measured yet")
-w("")
+missing = []
 if not find("pandas figures"):
-    w("- pandas computing the same figures (`bench/pandas_anchor.py`): this run predates it.")
-if national:
-    w("- The web and PostgreSQL at the national size (`bench/run 1200000`).")
-else:
-    w("- The national size (`bench/national`; the web and PostgreSQL too: `bench/run 1200000`).")
-w("")
+    missing.append("pandas computing the same figures (`bench/pandas_anchor.py`): this run predates it.")
+if not national:
+    missing.append("The national size (`bench/national`).")
+if missing:
+    w("## Not measured yet")
+    w("")
+    out.extend(f"- {m}" for m in missing)
+    w("")
 print("\n".join(out))
