@@ -12,6 +12,11 @@ linkwork=${BENCH_LINKWORK:-target/release/linkwork}
 password="bench password for everyone"
 note() { echo "bench ($kind): $*" >&2; }
 
+# The load tool is built once, before serving, and its binary run: cargo is not asked again
+# mid-run (an edited source would otherwise be rebuilt between two paths).
+load_tool=$(cargo bench -q --profile "${BENCH_PROFILE:-release}" -p linkwork --bench web_load --no-run --message-format=json \
+  | python3 -c 'import json, sys; print([m["executable"] for m in map(json.loads, sys.stdin) if m.get("executable") and m["target"]["name"] == "web_load"][-1])')
+
 note "accounts for the web run"
 for who in "manager manager@bench.test U90000" "commissioner commissioner@bench.test QSY" "link_worker lw@bench.test U90000"; do
   set -- $who
@@ -30,7 +35,7 @@ for _ in $(seq 1 600); do
 done
 [ -n "$base" ] || { note "the server did not start"; cat "$work/serve-$kind.log" >&2; exit 1; }
 referral=$(curl -s -H "Authorization: Bearer $token" "$base/api/referrals" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["referral_id"])')
-load() { cargo bench -q --profile "${BENCH_PROFILE:-release}" -p linkwork --bench web_load -- --base "$base" --concurrency "$concurrency" --seconds "$seconds" "$@" | sed "s/^{/{\"backend\": \"$kind\", /"; }
+load() { "$load_tool" --base "$base" --concurrency "$concurrency" --seconds "$seconds" "$@" | sed "s/^{/{\"backend\": \"$kind\", /"; }
 
 note "web load: the anchor, then pages and API reads ($concurrency clients, $seconds s each)"
 load --path /healthz

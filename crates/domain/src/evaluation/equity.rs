@@ -483,13 +483,12 @@ pub const OUTCOME_SCORE: &str = "swemwbs_metric";
 /// Expected counts come from the practices' list profiles: when every practice in scope has a
 /// profile for a dimension, all referrals count; otherwise only referrals from profiled practices
 /// do, so the observed and expected populations match.
-pub fn equity(facts: &EquityFacts, practices: &[PracticeFacts], measures: &[MeasureFacts], in_period: &[&ReferralFacts], period: Period, policy: SuppressionPolicy, thresholds: &BTreeMap<String, f64>) -> Equity {
+pub fn equity(facts: &EquityFacts, practices: &[PracticeFacts], changes: &PairedChanges, in_period: &[&ReferralFacts], policy: SuppressionPolicy, thresholds: &BTreeMap<String, f64>) -> Equity {
     let threshold = thresholds
         .get(OUTCOME_SCORE)
         .copied()
         .or_else(|| score_definition(OUTCOME_SCORE).map(|(_, d)| d.default_threshold))
         .unwrap_or(3.0);
-    let changes = paired_changes(measures, in_period, period);
     let groups_by_referral: HashMap<&str, &ReferralGroups> = facts.referrals.iter().map(|g| (g.referral_id.as_ref(), g)).collect();
     let practices_in_scope: HashSet<&str> = practices.iter().map(|p| p.id.as_str()).collect();
     let mut dimensions = Vec::new();
@@ -605,9 +604,13 @@ pub fn equity(facts: &EquityFacts, practices: &[PracticeFacts], measures: &[Meas
     }
 }
 
+/// Per referral id: its SWEMWBS metric score before and after ([`paired_changes`]).
+pub type PairedChanges<'a> = HashMap<&'a str, (f64, f64)>;
+
 /// Per referral in the period: the SWEMWBS metric score at its earliest baseline and at its latest
-/// later measure up to the period's end (the pairing the evaluation's outcomes use).
-pub(crate) fn paired_changes<'a>(measures: &'a [MeasureFacts], in_period: &[&ReferralFacts], period: Period) -> HashMap<&'a str, (f64, f64)> {
+/// later measure up to the period's end (the pairing the evaluation's outcomes use). Computed once
+/// per report for the two sections that compare groups by it (equity and "what works").
+pub fn paired_changes<'a>(measures: &'a [MeasureFacts], in_period: &[&ReferralFacts], period: Period) -> PairedChanges<'a> {
     let ids: HashSet<&str> = in_period.iter().map(|r| r.id.as_ref()).collect();
     let mut baseline: HashMap<&str, (time::Date, f64)> = HashMap::new();
     let mut follow_up: HashMap<&str, (time::Date, f64)> = HashMap::new();

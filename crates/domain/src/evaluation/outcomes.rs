@@ -8,7 +8,7 @@ use crate::evaluation::facts::{EvaluationSettings, MeasureFacts, Period, Referra
 use crate::evaluation::stats;
 use crate::measurement::instruments::{Direction, Instrument, Timepoint};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{HashMap, HashSet};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct OutcomeChange {
@@ -44,6 +44,9 @@ pub struct OutcomeChange {
     pub n_out_of_concern: Shown<u64>,
 }
 
+/// One measure per referral id: its earliest baseline, or its latest later measure.
+type MeasuresByReferral<'a> = HashMap<&'a str, &'a MeasureFacts>;
+
 /// The questionnaires every report shows, used or not (the service's default measurement set).
 pub const CORE_INSTRUMENTS: &[Instrument] = &[Instrument::Ons4, Instrument::Swemwbs];
 
@@ -51,38 +54,42 @@ pub const CORE_INSTRUMENTS: &[Instrument] = &[Instrument::Ons4, Instrument::Swem
 /// [`CORE_INSTRUMENTS`]), from the measures of the referrals received in it.
 pub fn outcomes(measures: &[MeasureFacts], in_period: &[&ReferralFacts], period: Period, settings: &EvaluationSettings) -> Vec<OutcomeChange> {
     let policy = settings.policy;
-    let referral_ids: std::collections::HashSet<&str> = in_period.iter().map(|r| r.id.as_ref()).collect();
-    let mut result = Vec::new();
-    for instrument in Instrument::ALL {
-        // Per referral: the earliest baseline and the latest later measure, up to the period's end.
-        let mut baseline: BTreeMap<&str, &MeasureFacts> = BTreeMap::new();
-        let mut follow_up: BTreeMap<&str, &MeasureFacts> = BTreeMap::new();
-        for m in measures.iter().filter(|m| m.recorded.instrument() == *instrument && m.taken_on <= period.to && referral_ids.contains(m.referral_id.as_ref())) {
-            let slot = if m.timepoint == Timepoint::Baseline { &mut baseline } else { &mut follow_up };
-            let keep_new = match slot.get(m.referral_id.as_ref()) {
-                None => true,
-                Some(old) if m.timepoint == Timepoint::Baseline => m.taken_on < old.taken_on,
-                Some(old) => m.taken_on >= old.taken_on,
-            };
-            if keep_new {
-                slot.insert(m.referral_id.as_ref(), m);
-            }
+    let referral_ids: HashSet<&str> = in_period.iter().map(|r| r.id.as_ref()).collect();
+    // Per instrument (in `Instrument::ALL`'s order), per referral: the earliest baseline and the
+    // latest later measure up to the period's end, found in one pass over the measures.
+    let mut kept: Vec<(MeasuresByReferral, MeasuresByReferral)> = Instrument::ALL.iter().map(|_| Default::default()).collect();
+    for m in measures.iter().filter(|m| m.taken_on <= period.to && referral_ids.contains(m.referral_id.as_ref())) {
+        let Some(at) = Instrument::ALL.iter().position(|i| *i == m.recorded.instrument()) else { continue };
+        let (baseline, follow_up) = &mut kept[at];
+        let slot = if m.timepoint == Timepoint::Baseline { baseline } else { follow_up };
+        let keep_new = match slot.get(m.referral_id.as_ref()) {
+            None => true,
+            Some(old) if m.timepoint == Timepoint::Baseline => m.taken_on < old.taken_on,
+            Some(old) => m.taken_on >= old.taken_on,
+        };
+        if keep_new {
+            slot.insert(m.referral_id.as_ref(), m);
         }
+    }
+    let mut result = Vec::new();
+    for (instrument, (baseline, follow_up)) in Instrument::ALL.iter().zip(kept) {
         if baseline.is_empty() && follow_up.is_empty() && !CORE_INSTRUMENTS.contains(instrument) {
             // Questionnaires the service does not use would only add empty rows; the core two are
             // always reported, so a missing measure shows as missing.
             continue;
         }
+        // Each pair's scores, computed once for all of the instrument's scores.
+        let mut scored = Vec::new();
+        let mut baseline_only = 0u64;
+        for (referral, base) in &baseline {
+            match follow_up.get(referral).filter(|f| f.taken_on >= base.taken_on) {
+                Some(f) => scored.push((base.recorded.scores(), f.recorded.scores())),
+                None => baseline_only += 1,
+            }
+        }
         for (index, def) in instrument.scores().iter().enumerate() {
             let threshold = settings.thresholds.get(def.key).copied().unwrap_or(def.default_threshold);
-            let mut pairs = Vec::new();
-            let mut baseline_only = 0u64;
-            for (referral, base) in &baseline {
-                match follow_up.get(referral).filter(|f| f.taken_on >= base.taken_on) {
-                    Some(f) => pairs.push((base.recorded.scores()[index].value, f.recorded.scores()[index].value)),
-                    None => baseline_only += 1,
-                }
-            }
+            let mut pairs: Vec<(f64, f64)> = scored.iter().map(|(before, after)| (before[index].value, after[index].value)).collect();
             // Sums in a fixed order, so the same measures give bit-for-bit the same figures whatever
             // the stored ids are (a re-imported bundle reports exactly what its source did).
             pairs.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));

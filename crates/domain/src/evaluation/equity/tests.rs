@@ -149,7 +149,7 @@ fn input() -> EvaluationInput {
 fn run(input: &EvaluationInput) -> Equity {
     let period = Period::new(date!(2026 - 04 - 01), date!(2027 - 03 - 31)).unwrap();
     let in_period: Vec<&ReferralFacts> = input.referrals.iter().collect();
-    equity(&input.equity, &input.practices, &input.measures, &in_period, period, SuppressionPolicy::default(), &BTreeMap::new())
+    equity(&input.equity, &input.practices, &paired_changes(&input.measures, &in_period, period), &in_period, SuppressionPolicy::default(), &BTreeMap::new())
 }
 
 #[test]
