@@ -49,7 +49,13 @@ for (const role of ['Commissioner or analyst', 'Service manager']) {
     assert.ok(sections.includes('Summary') && sections.includes('Notes'), `contents: ${sections}`);
     await downloads(page, `${role} report`);
 
-    // One practice as the scope, through the select.
+    // One practice as the scope, through the select. An ICB's select lists its PCNs, and a
+    // PCN's practices once that PCN is shown.
+    if (!(await page.$('#scope option[value^="practice:"]'))) {
+      await page.selectOption('#scope', await page.$eval('#scope option[value^="pcn:"]', (o) => o.value));
+      await page.click('button:has-text("Show report")');
+      await page.waitForSelector('h1:has-text("Evaluation report")');
+    }
     const practice = await page.$eval('#scope option[value^="practice:"]', (o) => o.value);
     await page.selectOption('#scope', practice);
     await page.click('button:has-text("Show report")');

@@ -381,6 +381,8 @@ pub struct DashboardView {
     pub report_href: String,
     /// The scopes this user may choose (see `report_scopes`), and the chosen one's select value.
     pub scopes: Vec<ScopeOption>,
+    /// How to reach a scope the select does not list yet.
+    pub scope_hint: &'static str,
     /// The "what matters to people" word cloud (SVG, table and notes), already escaped.
     pub word_cloud: String,
     /// When the figures were computed (`date_time`).
@@ -414,6 +416,8 @@ pub struct ReportView {
     pub fragment: String,
     pub query: String,
     pub scopes: Vec<ScopeOption>,
+    /// How to reach a scope the select does not list yet.
+    pub scope_hint: &'static str,
     /// The report's contents list (links to its sections), already escaped.
     pub contents: String,
 }

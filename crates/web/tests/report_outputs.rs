@@ -134,6 +134,26 @@ async fn a_commissioner_may_choose_any_pcn_of_their_icb() {
     .await;
 }
 
+#[tokio::test]
+async fn a_commissioner_is_offered_a_pcns_practices_once_that_pcn_is_shown() {
+    on_each_database(|w| async move {
+        let commissioner = Browser::login(&w.base, "commissioner@test.org").await;
+        // The whole ICB: every PCN, but no practice (an ICB's practices number thousands).
+        let (status, html) = commissioner.get("/dashboard").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("PCN: Test PCN (U99999)") && html.contains("PCN: Other PCN (U88888)"), "{html}");
+        assert!(!html.contains("Practice: Test Surgery"), "{html}");
+        assert!(html.contains("show that PCN first"), "{html}");
+        // One PCN shown: its practices listed, another PCN's not.
+        let html = commissioner.get(&format!("/report?{}&scope=pcn:{}", period(), w.pcn)).await.1;
+        assert!(html.contains("Practice: Test Surgery (Z00001), Test PCN"), "{html}");
+        // A practice chosen: the select still offers it, chosen, beside its PCN's others.
+        let html = commissioner.get(&format!("/dashboard?scope=practice:{}", w.practice)).await.1;
+        assert!(html.contains(&format!("value=\"practice:{}\" selected>Practice: Test Surgery", w.practice)), "{html}");
+    })
+    .await;
+}
+
 // Downloads
 
 #[tokio::test]

@@ -63,9 +63,14 @@ async fn report_of(state: &AppState, user: &CurrentUser, q: &HashMap<String, Str
     Ok(linkwork_app::report_scopes::report(&*state.store, &user.actor(), q.get("scope").map(String::as_str), period, &EvaluationSettings::default()).await?)
 }
 
+/// The scopes offered in the select: the user's whole organisation, its PCNs, and the practices
+/// of the PCN in view (the chosen PCN or practice's). Practices of other PCNs are left out: an
+/// ICB's every practice made the select thousands of options long at the national size, and the
+/// dashboard page nearly a megabyte. Choosing a PCN lists its practices.
 fn scope_options(chosen: &ReportScope, allowed: &[ReportScope]) -> Vec<ScopeOption> {
     allowed
         .iter()
+        .filter(|s| s.kind != ScopeKind::Practice || in_view(chosen, s))
         .map(|s| {
             let label = match s.kind {
                 ScopeKind::Practice => format!("Practice: {}", s.name),
@@ -75,6 +80,20 @@ fn scope_options(chosen: &ReportScope, allowed: &[ReportScope]) -> Vec<ScopeOpti
             ScopeOption { value: s.select_value(), label, selected: s == chosen }
         })
         .collect()
+}
+
+/// Whether `practice` belongs to the PCN in view: the chosen PCN, or the chosen practice's PCN.
+fn in_view(chosen: &ReportScope, practice: &ReportScope) -> bool {
+    chosen.kind != ScopeKind::Icb && chosen.services == practice.services
+}
+
+/// The hint under the scope select: how to reach a practice the select does not list yet.
+fn scope_hint(chosen: &ReportScope, allowed: &[ReportScope]) -> &'static str {
+    if allowed.iter().any(|s| s.kind == ScopeKind::Practice && !in_view(chosen, s)) {
+        "All PCNs, one PCN, or a practice of the PCN shown. To choose another PCN's practice, show that PCN first."
+    } else {
+        "The whole service, or one of its practices."
+    }
 }
 
 /// Whether the scope is the user's default (so URLs and commands need not name it).
@@ -192,7 +211,7 @@ async fn dashboard(State(state): State<AppState>, user: CurrentUser, Query(q): P
         period: format!("{} to {}", date(period.from), date(period.to)),
         tiles: tiles(&figures.year, &figures.by_quarter),
         report_href: format!("/report?{}", query_for(&scope, &allowed, period)),
-        scopes: scope_options(&scope, &allowed),
+        scopes: scope_options(&scope, &allowed), scope_hint: scope_hint(&scope, &allowed),
         word_cloud: figures.word_cloud_html.clone(),
         as_at: date_time(figures.computed_at),
         updating,
@@ -210,13 +229,13 @@ async fn report_page(State(state): State<AppState>, user: CurrentUser, Query(q):
             let form = FormState::new(Fields::from_pairs(vec![("from".into(), period.from.to_string()), ("to".into(), period.to.to_string())]), vec![]);
             let page = page(&state, &user, "Evaluation report", "/report").await?;
             let query = query_for(&scope, &allowed, period);
-            Ok(render(&ReportView { page, form, fragment, query, scopes: scope_options(&scope, &allowed), contents })?.into_response())
+            Ok(render(&ReportView { page, form, fragment, query, scopes: scope_options(&scope, &allowed), scope_hint: scope_hint(&scope, &allowed), contents })?.into_response())
         }
         Err(errors) => {
             let (scope, allowed) = scope_of(&state, &user, &q).await?;
             let form = FormState::new(values, errors);
             let page = page(&state, &user, "Evaluation report", "/report").await?.with_form(&form);
-            let view = ReportView { page, form, fragment: String::new(), query: String::new(), scopes: scope_options(&scope, &allowed), contents: String::new() };
+            let view = ReportView { page, form, fragment: String::new(), query: String::new(), scopes: scope_options(&scope, &allowed), scope_hint: scope_hint(&scope, &allowed), contents: String::new() };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&view)?).into_response())
         }
     }
