@@ -40,6 +40,12 @@ def memory_gib():
 def rustc():
     return subprocess.run(["rustc", "--version"], capture_output=True, text=True).stdout.strip()
 
+def measured(path, among):
+    """The day the results were written (the file's time), and the commit they ran, if recorded."""
+    day = datetime.date.fromtimestamp(os.path.getmtime(path)).isoformat()
+    commit = find("commit", among)
+    return f"{day} at commit {commit['commit']}" if commit else day
+
 def mb(b):
     return f"{b / 1e6:,.0f} MB"
 
@@ -53,7 +59,7 @@ w("`bench/national` for the national size).")
 w("")
 w("## Machine and data")
 w("")
-w(f"- Measured {datetime.date.today().isoformat()} on {os.cpu_count()} cores ({cpu()}), {memory_gib():.0f} GiB, {platform.system()} {platform.release()}; {rustc()}; {'debug build (a smoke run: its speeds mean nothing)' if os.environ.get('BENCH_PROFILE') == 'dev' else 'release build'}.")
+w(f"- Measured {measured(results_path, rows)} on {os.cpu_count()} cores ({cpu()}), {memory_gib():.0f} GiB, {platform.system()} {platform.release()}; {rustc()}; {'debug build (a smoke run: its speeds mean nothing)' if os.environ.get('BENCH_PROFILE') == 'dev' else 'release build'}.")
 bundle = find("bundle size")
 w(f"- A synthetic bundle of {referrals:,} referrals (`linkwork generate bundle --referrals {referrals}`): {mb(bundle['bytes']) if bundle else '?'} of CSV.")
 w("")
@@ -128,8 +134,8 @@ def national_section():
     n_bundle = find("bundle size", national)
     w(f"## The national size: {n['referrals']:,} referrals in one ICB (`bench/national`)")
     w("")
-    w("Measured by `bench/national` one step at a time on the same machine, each database imported,")
-    w("measured and removed in turn; the web under load as above.")
+    w(f"Measured {measured(national_path, national)} by `bench/national`, one step at a time on the same")
+    w("machine, each database imported, measured and removed in turn; the web under load as above.")
     w("")
     w("| | SQLite | PostgreSQL | anchor or target |")
     w("|---|---|---|---|")
