@@ -144,7 +144,7 @@ async fn a_commissioner_is_offered_a_pcns_practices_once_that_pcn_is_shown() {
         assert!(html.contains("PCN: Test PCN (U99999)") && html.contains("PCN: Other PCN (U88888)"), "{html}");
         assert!(!html.contains("Practice: Test Surgery"), "{html}");
         assert!(html.contains("show that PCN first"), "{html}");
-        // One PCN shown: its practices listed, another PCN's not.
+        // One PCN shown: its practices listed.
         let html = commissioner.get(&format!("/report?{}&scope=pcn:{}", period(), w.pcn)).await.1;
         assert!(html.contains("Practice: Test Surgery (Z00001), Test PCN"), "{html}");
         // A practice chosen: the select still offers it, chosen, beside its PCN's others.

@@ -165,7 +165,7 @@ pub fn what_works(facts: &WhatWorksFacts, changes: &PairedChanges, in_period: &[
     // Grouped by name first, slugged once per group after.
     let mut by_activity: HashMap<&str, Members> = HashMap::new();
     let mut by_partner: HashMap<&str, Members> = HashMap::new();
-    for (i, o) in facts.onward.iter().filter(|o| o.sent_on <= period.to).filter_map(|o| number.get(o.referral_id.as_ref()).map(|&i| (i, o))) {
+    for &(i, o) in &onward {
         let activities: BTreeSet<&str> = o.activities.iter().map(String::as_str).collect();
         for a in activities {
             let m = by_activity.entry(a).or_default();
