@@ -81,6 +81,88 @@ impl SqlStore {
     }
 }
 
+/// The advisory lock that guards the marks of stale evaluation facts: every transaction that
+/// marks holds it shared until it ends; a rebuild takes it exclusively (see [`lock_fact_marks`]).
+/// One lock for both mark tables, so a rebuild and a writer marking both cannot deadlock.
+const FACT_MARKS_LOCK: i64 = 727_412;
+
+/// Marks the evaluation facts each write makes stale, in the write's transaction (see
+/// `sql/evaluation/freshness.rs`). Statement triggers reading the statement's changed rows
+/// (transition tables), so a bulk insert marks once per statement, not once per row; each skips
+/// its work while everything is marked ('*', as a bundle import does). One transaction under an
+/// advisory lock, so two servers starting at once agree.
+async fn keep_evaluation_facts_current(pool: &sqlx::Pool<Db>) -> crate::Result<()> {
+    use sql::evaluation::freshness::{REFERENCE_TABLES, REFERRAL_PARTS};
+    const ALL_REFERRALS: &str = "SELECT 1 FROM referral_facts_stale WHERE referral_id = '*'";
+    const ALL_ACTIVITY: &str = "SELECT 1 FROM activity_facts_stale WHERE service_org_id = '*'";
+    const REFERRALS_MARKED: &str = "INSERT INTO referral_facts_stale (referral_id)";
+    const ACTIVITY_MARKED: &str = "INSERT INTO activity_facts_stale (service_org_id, person_id)";
+    // A marking function: `select` reads the marks from `{rows}` (new_rows, then old_rows).
+    let marking = |name: &str, unless: &str, insert: &str, select: &str| {
+        let from = |rows: &str| select.replace("{rows}", rows);
+        format!(
+            "CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
+               PERFORM pg_advisory_xact_lock_shared({FACT_MARKS_LOCK}); \
+               IF EXISTS ({unless}) THEN RETURN NULL; END IF; \
+               IF TG_OP IN ('INSERT', 'UPDATE') THEN {insert} {} ON CONFLICT DO NOTHING; END IF; \
+               IF TG_OP IN ('UPDATE', 'DELETE') THEN {insert} {} ON CONFLICT DO NOTHING; END IF; \
+               RETURN NULL; END $$",
+            from("new_rows"),
+            from("old_rows"),
+        )
+    };
+    let mark_all = |name: &str, insert: &str, values: &str| {
+        format!(
+            "CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
+               PERFORM pg_advisory_xact_lock_shared({FACT_MARKS_LOCK}); \
+               {insert} VALUES {values} ON CONFLICT DO NOTHING; RETURN NULL; END $$"
+        )
+    };
+    let mut statements = vec![
+        marking("linkwork_mark_referral_parts", ALL_REFERRALS, REFERRALS_MARKED, "SELECT DISTINCT referral_id FROM {rows}"),
+        marking("linkwork_mark_referrals", ALL_REFERRALS, REFERRALS_MARKED, "SELECT id FROM {rows}"),
+        // A person's referrals copy their date of birth, sex, ethnicity and area.
+        marking("linkwork_mark_people", ALL_REFERRALS, REFERRALS_MARKED, "SELECT DISTINCT r.id FROM referrals r JOIN {rows} p ON r.person_id = p.id"),
+        marking("linkwork_mark_activity", ALL_ACTIVITY, ACTIVITY_MARKED, "SELECT DISTINCT service_org_id, person_id FROM {rows}"),
+        mark_all("linkwork_mark_all_referrals", REFERRALS_MARKED, "('*')"),
+        mark_all("linkwork_mark_all_activity", ACTIVITY_MARKED, "('*', '*')"),
+    ];
+    let mut on_every_change = |table: &str, function: &str, on_truncate: &str| {
+        for (op, referencing) in [("INSERT", "NEW TABLE AS new_rows"), ("UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows"), ("DELETE", "OLD TABLE AS old_rows")] {
+            statements.push(format!(
+                "CREATE OR REPLACE TRIGGER facts_{table}_{} AFTER {op} ON {table} REFERENCING {referencing} FOR EACH STATEMENT EXECUTE FUNCTION {function}()",
+                op.to_lowercase()
+            ));
+        }
+        statements.push(format!("CREATE OR REPLACE TRIGGER facts_{table}_truncate AFTER TRUNCATE ON {table} FOR EACH STATEMENT EXECUTE FUNCTION {on_truncate}()"));
+    };
+    for table in REFERRAL_PARTS {
+        on_every_change(table, "linkwork_mark_referral_parts", "linkwork_mark_all_referrals");
+    }
+    on_every_change("referrals", "linkwork_mark_referrals", "linkwork_mark_all_referrals");
+    on_every_change("people", "linkwork_mark_people", "linkwork_mark_all_referrals");
+    on_every_change("health_activity", "linkwork_mark_activity", "linkwork_mark_all_activity");
+    for table in REFERENCE_TABLES {
+        statements.push(format!(
+            "CREATE OR REPLACE TRIGGER facts_{table}_change AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} FOR EACH STATEMENT EXECUTE FUNCTION linkwork_mark_all_referrals()"
+        ));
+    }
+    let mut tx = pool.begin().await?;
+    sqlx::query("SELECT pg_advisory_xact_lock(727411)").execute(&mut *tx).await?;
+    for statement in &statements {
+        sqlx::query(statement).execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Holds the marks of stale evaluation facts while they are rebuilt: waits for every transaction
+/// that has marked something to end, and keeps new ones from marking until this one ends.
+async fn lock_fact_marks(conn: &mut sqlx::PgConnection) -> crate::Result<()> {
+    sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(FACT_MARKS_LOCK).execute(&mut *conn).await?;
+    Ok(())
+}
+
 /// The database itself refuses to change, delete or truncate audit events (and the lists of
 /// people they name), whoever asks; only sealing an event not yet in the hash chain is let
 /// through. One transaction under an advisory lock, so two servers starting at once agree.

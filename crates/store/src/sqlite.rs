@@ -257,6 +257,57 @@ pub async fn check_backup_file(path: &std::path::Path) -> crate::Result<BackupFi
     Ok(BackupFile { schema_versions, tables })
 }
 
+/// Marks the evaluation facts each write makes stale, in the write's transaction (see
+/// `sql/evaluation/freshness.rs`). Row triggers; each skips its work while everything is marked
+/// ('*', as a bundle import does), so a bulk load pays one index probe per row. Dropped and
+/// created again in one transaction, so a changed definition replaces the old one.
+async fn keep_evaluation_facts_current(pool: &sqlx::Pool<Db>) -> crate::Result<()> {
+    use sql::evaluation::freshness::{REFERENCE_TABLES, REFERRAL_PARTS};
+    const REFERRALS_MARKED: &str = "INSERT OR IGNORE INTO referral_facts_stale (referral_id)";
+    const UNLESS_ALL_REFERRALS: &str = "WHEN NOT EXISTS (SELECT 1 FROM referral_facts_stale WHERE referral_id = '*')";
+    const UNLESS_ALL_ACTIVITY: &str = "WHEN NOT EXISTS (SELECT 1 FROM activity_facts_stale WHERE service_org_id = '*')";
+    let mut triggers: Vec<(String, String)> = Vec::new();
+    let mut on_every_change = |table: &str, unless: &str, mark: &dyn Fn(&[&str]) -> String| {
+        for (op, rows) in [("insert", &["NEW"][..]), ("update", &["OLD", "NEW"][..]), ("delete", &["OLD"][..])] {
+            let name = format!("facts_{table}_{op}");
+            let body = format!("CREATE TRIGGER {name} AFTER {} ON {table} {unless} BEGIN {}; END", op.to_uppercase(), mark(rows));
+            triggers.push((name, body));
+        }
+    };
+    for table in REFERRAL_PARTS {
+        on_every_change(table, UNLESS_ALL_REFERRALS, &|rows| format!("{REFERRALS_MARKED} VALUES {}", rows.iter().map(|r| format!("({r}.referral_id)")).collect::<Vec<_>>().join(", ")));
+    }
+    on_every_change("referrals", UNLESS_ALL_REFERRALS, &|rows| format!("{REFERRALS_MARKED} VALUES {}", rows.iter().map(|r| format!("({r}.id)")).collect::<Vec<_>>().join(", ")));
+    on_every_change("health_activity", UNLESS_ALL_ACTIVITY, &|rows| {
+        let values = rows.iter().map(|r| format!("({r}.service_org_id, {r}.person_id)")).collect::<Vec<_>>().join(", ");
+        format!("INSERT OR IGNORE INTO activity_facts_stale (service_org_id, person_id) VALUES {values}")
+    });
+    for table in REFERENCE_TABLES {
+        on_every_change(table, UNLESS_ALL_REFERRALS, &|_| format!("{REFERRALS_MARKED} VALUES ('*')"));
+    }
+    // A person's referrals copy their date of birth, sex, ethnicity and area.
+    triggers.push((
+        "facts_people_update".into(),
+        format!(
+            "CREATE TRIGGER facts_people_update AFTER UPDATE OF id, date_of_birth, sex, ethnicity, postcode, lsoa ON people {UNLESS_ALL_REFERRALS} \
+             BEGIN {REFERRALS_MARKED} SELECT id FROM referrals WHERE person_id IN (OLD.id, NEW.id); END"
+        ),
+    ));
+    let mut tx = pool.begin().await?;
+    for (name, create) in &triggers {
+        sqlx::query(&format!("DROP TRIGGER IF EXISTS {name}")).execute(&mut *tx).await?;
+        sqlx::query(create).execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Holds the marks of stale evaluation facts while they are rebuilt: SQLite's one writer at a
+/// time already does.
+async fn lock_fact_marks(_conn: &mut sqlx::SqliteConnection) -> crate::Result<()> {
+    Ok(())
+}
+
 /// The database itself refuses to change or delete audit events (and the lists of people they
 /// name), whoever asks; only sealing an event that is not yet in the hash chain is let through.
 async fn protect_audit_trail(pool: &sqlx::Pool<Db>) -> crate::Result<()> {

@@ -214,24 +214,59 @@ pub(super) async fn load_health_input(
     Ok(input)
 }
 
-/// A service's contacts, grouped by person. Each person's contacts arrive packed in one text
-/// (`date type bed_days` items, comma-separated; `-` for no bed days): the driver's cost per row,
-/// not the database's reading, was most of the report's time (a national extract has tens of
-/// millions of contacts, a few per person).
+/// A service's contacts, grouped by person, from `activity_facts`. Each person's contacts are
+/// packed in one text (`date type bed_days` items, comma-separated; `-` for no bed days): the
+/// driver's cost per row, not the database's reading, was most of the report's time (a national
+/// extract has tens of millions of contacts, a few per person), and gathering them on every run
+/// cost the database a lookup per contact.
 pub(super) async fn activity_by_person(conn: &mut super::Conn, service_org_id: &str) -> Result<Vec<PersonActivity>> {
-    let rows: Vec<(String, String)> = sqlx::query_as(
-        "SELECT person_id, string_agg(CAST(contact_on AS TEXT) || ' ' || contact_type || ' ' || COALESCE(CAST(bed_days AS TEXT), '-'), ',') \
-         FROM health_activity WHERE service_org_id = $1 GROUP BY person_id",
-    )
-    .bind(service_org_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.into_iter()
-        .map(|(person, packed)| {
-            let contacts = packed.split(',').map(unpack_contact).collect::<Result<Vec<Contact>>>()?;
-            Ok(PersonActivity { person, contacts })
+    let packed: Vec<String> = sqlx::query_scalar(&ACTIVITY_BY_PERSON).bind(service_org_id).fetch_all(&mut *conn).await?;
+    packed
+        .iter()
+        .flat_map(|row| row.split(PERSON))
+        .map(|person| {
+            let (person, contacts) = person.split_once(CONTACTS).ok_or_else(|| corrupt(format!("a person's packed health activity reads {person:?}")))?;
+            let contacts = contacts.split(',').map(unpack_contact).collect::<Result<Vec<Contact>>>()?;
+            Ok(PersonActivity { person: person.to_owned(), contacts })
         })
         .collect()
+}
+
+/// Between people, and between a person and their contacts, in [`ACTIVITY_BY_PERSON`]'s rows.
+const PERSON: char = '\u{1e}';
+const CONTACTS: char = '\u{1f}';
+
+/// A service's people with their packed contacts, a few thousand people to a row (the driver's
+/// cost is per row; one row per service would be hundreds of megabytes for a national service).
+static ACTIVITY_BY_PERSON: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "SELECT string_agg(person_id || '{CONTACTS}' || contacts, '{PERSON}' ORDER BY person_id) \
+         FROM (SELECT person_id, contacts, (ROW_NUMBER() OVER (ORDER BY person_id) - 1) / 4096 AS chunk FROM activity_facts WHERE service_org_id = $1) f \
+         GROUP BY chunk ORDER BY chunk"
+    )
+});
+
+/// Rebuilds `activity_facts` for everyone (`all`), or for the people marked stale, in `tx`; the
+/// caller holds the marks (see `evaluation::freshness`) and clears them.
+pub(super) async fn rebuild_activity_facts(tx: &mut super::Conn, all: bool) -> Result<()> {
+    let (delete, which) = if all {
+        ("DELETE FROM activity_facts", "")
+    } else {
+        (
+            "DELETE FROM activity_facts WHERE (service_org_id, person_id) IN (SELECT service_org_id, person_id FROM activity_facts_stale)",
+            "WHERE (service_org_id, person_id) IN (SELECT service_org_id, person_id FROM activity_facts_stale)",
+        )
+    };
+    sqlx::query(delete).execute(&mut *tx).await?;
+    sqlx::query(&format!(
+        "INSERT INTO activity_facts (service_org_id, person_id, contacts) \
+         SELECT service_org_id, person_id, string_agg(CAST(contact_on AS TEXT) || ' ' || contact_type || ' ' || COALESCE(CAST(bed_days AS TEXT), '-'), ',' \
+           ORDER BY contact_on, contact_type, source, occurrence) \
+         FROM health_activity {which} GROUP BY service_org_id, person_id"
+    ))
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
 }
 
 /// One `date type bed_days` item of [`activity_by_person`].

@@ -15,6 +15,9 @@ impl AdminStore for SqlStore {
         // Events from before the hash chain join it, then the database refuses to change any.
         super::audit_trail::seal_unchained(self).await?;
         super::super::protect_audit_trail(&self.pool).await?;
+        super::super::keep_evaluation_facts_current(&self.pool).await?;
+        // Gathered now, not by the first report after an upgrade (a minute at national size).
+        self.refresh_evaluation_facts().await?;
         Ok(())
     }
 

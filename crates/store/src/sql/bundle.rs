@@ -593,6 +593,10 @@ async fn import_in_transaction(conn: &mut sqlx::pool::PoolConnection<Db>, source
     use sqlx::Connection;
     let mut tx = conn.begin_with(super::super::BEGIN_WRITE).await?;
     super::new_data_version(&mut tx).await?;
+    // Every evaluation fact is rebuilt at the end, so the rows need not be marked one by one (the
+    // marking triggers skip their work while '*' is marked).
+    sqlx::query("INSERT INTO referral_facts_stale (referral_id) VALUES ('*') ON CONFLICT DO NOTHING").execute(&mut *tx).await?;
+    sqlx::query("INSERT INTO activity_facts_stale (service_org_id, person_id) VALUES ('*', '*') ON CONFLICT DO NOTHING").execute(&mut *tx).await?;
     let now = super::now();
     let mut written = 0u64;
     while let Some((file, rows)) = source.next_batch().map_err(StoreError::Rejected)? {
@@ -610,6 +614,7 @@ async fn import_in_transaction(conn: &mut sqlx::pool::PoolConnection<Db>, source
     )
     .execute(&mut *tx)
     .await?;
+    super::evaluation::freshness::refresh(&mut tx).await?;
     tx.commit().await?;
     Ok(written)
 }

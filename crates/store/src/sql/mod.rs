@@ -31,7 +31,7 @@ mod contact_details;
 mod directory;
 mod directory_search;
 mod equity;
-mod evaluation;
+pub(super) mod evaluation;
 mod form_submissions;
 mod identity;
 mod intake;

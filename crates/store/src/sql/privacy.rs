@@ -123,6 +123,9 @@ impl PrivacyStore for SqlStore {
             ),
             format!("UPDATE evidence_items SET text = '{ERASED}', person_id = NULL WHERE person_id = $1"),
             "DELETE FROM person_changes WHERE person_id = $1".to_owned(),
+            // The evaluation's copy of the person's details (exact date of birth, area) goes now;
+            // the change above marked the referrals, so the next report gathers them as erased.
+            "DELETE FROM referral_facts WHERE person_id = $1".to_owned(),
             "DELETE FROM contact_details WHERE person_id = $1".to_owned(),
             "UPDATE identity_conflicts SET incoming = '{}', status = 'resolved', resolution = COALESCE(resolution, 'keep_recorded') WHERE person_id = $1".to_string(),
         ];

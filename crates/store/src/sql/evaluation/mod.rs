@@ -1,7 +1,9 @@
 //! The evaluation's input, read from the database: [`referral_facts`] brings each referral once
 //! with everything the report's sections need of it; the sections' other facts (practices, list
 //! profiles, link workers, stakeholders, health activity, tariffs) come from their own slices.
+//! The gathered facts are kept in tables of their own, brought up to date first ([`freshness`]).
 
+pub(crate) mod freshness;
 mod referral_facts;
 
 use super::SqlStore;
@@ -21,6 +23,7 @@ const SERVICES_AT_ONCE: usize = 4;
 #[async_trait]
 impl EvaluationStore for SqlStore {
     async fn evaluation_input(&self, scope_name: &str, service_org_ids: &[String], to: Date) -> Result<EvaluationInput> {
+        self.refresh_evaluation_facts().await?;
         // The subjects are read side by side, each on its own connection: on SQLite each
         // connection's statements run on their own thread, so the report's reading spreads over
         // the cores. (The reads were never one snapshot: each took its own connection before too.)

@@ -2,11 +2,12 @@
 //!
 //! Six sections of the report (reach and outcomes, equity, workforce, what works, needs resolved,
 //! health use) each read the service's referrals, and several read the same needs, onward
-//! referrals and contacts again. SQLite computes all of it in a fraction of a second; what cost the
-//! time was the driver handing over 1.6 M rows one at a time at 100k referrals. So each referral
-//! comes once, with its needs, resolutions, onward referrals and measures packed into text by the
-//! database (`string_agg`, the same SQL on both databases), and [`spread`] hands each section the
-//! facts it used to read for itself, with the same filters.
+//! referrals and contacts again. Gathering them took a dozen index lookups per referral, and
+//! handing over 1.6 M rows one at a time at 100k referrals cost the driver more still. So each
+//! referral's facts are gathered once, by the database, into one row of `referral_facts`
+//! ([`REBUILD`]: `string_agg`, the same SQL on both databases), rebuilt only when a write has
+//! marked the referral stale (see `freshness`); [`read`] reads a service's rows and [`spread`]
+//! hands each section the facts it used to read for itself, with the same filters.
 
 use super::super::casework::decode_recorded;
 use crate::{Result, StoreError};
@@ -35,24 +36,81 @@ fn corrupt(e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(e.to_string())
 }
 
-/// One service's referrals, each with what the evaluation needs of it up to `$2`. Contacts are
-/// counted twice over because the sections differ: the first contact ever (waiting time), and
-/// contacts up to the period's end (workforce, what works).
-static SELECT: LazyLock<String> = LazyLock::new(|| {
+/// Gathers the facts of the referrals `{WHICH}` picks (a condition on `r`, the referral) into
+/// `referral_facts`, whatever their dates: the report applies its period when it reads them.
+static REBUILD: LazyLock<String> = LazyLock::new(|| {
     format!(
-        "SELECT r.id, r.person_id, r.practice_id, r.source, r.status, r.referred_on, r.accepted_on, r.discharged_on, \
+        "INSERT INTO referral_facts (referral_id, service_org_id, referred_on, person_id, practice_id, source, status, accepted_on, discharged_on, \
+           date_of_birth, sex, ethnicity, imd_decile, contact_dates, needs, resolutions, onward, measures) \
+         SELECT r.id, r.service_org_id, r.referred_on, r.person_id, r.practice_id, r.source, r.status, r.accepted_on, r.discharged_on, \
            p.date_of_birth, p.sex, p.ethnicity, i.imd_decile, \
-           (SELECT MIN(c.contact_on) FROM contacts c WHERE c.referral_id = r.id), \
-           (SELECT COUNT(*) FROM contacts c WHERE c.referral_id = r.id AND c.contact_on <= $2), \
+           (SELECT string_agg(CAST(c.contact_on AS TEXT), ',' ORDER BY c.contact_on) FROM contacts c WHERE c.referral_id = r.id), \
            (SELECT string_agg(n.need, ',') FROM referral_needs n WHERE n.referral_id = r.id), \
            (SELECT string_agg(x.need || ' ' || x.resolution, ',') FROM need_resolutions x WHERE x.referral_id = r.id), \
            (SELECT string_agg(w.service_id || '{FIELD}' || w.status || '{FIELD}' || CAST(w.sent_on AS TEXT), '{ITEM}' ORDER BY w.sent_on, w.id) \
-              FROM onward_referrals w WHERE w.referral_id = r.id AND w.sent_on <= $2), \
+              FROM onward_referrals w WHERE w.referral_id = r.id), \
            (SELECT string_agg(m.instrument || '{FIELD}' || m.timepoint || '{FIELD}' || CAST(m.taken_on AS TEXT) || '{FIELD}' || m.answers || '{FIELD}' || COALESCE('+' || m.scores, '-'), '{ITEM}' ORDER BY m.taken_on, m.id) \
-              FROM measures m WHERE m.referral_id = r.id AND m.taken_on <= $2) \
+              FROM measures m WHERE m.referral_id = r.id) \
          FROM referrals r JOIN people p ON p.id = r.person_id \
          LEFT JOIN postcode_lsoa pl ON pl.postcode = p.postcode LEFT JOIN lsoa_imd i ON i.lsoa = COALESCE(pl.lsoa, p.lsoa) \
-         WHERE r.service_org_id = $1 ORDER BY r.referred_on, r.id"
+         WHERE {{WHICH}}"
+    )
+});
+
+/// Rebuilds the facts of every referral (`all`), or of those marked stale, in `tx`; the caller
+/// holds the marks (see `freshness`) and clears them.
+pub(super) async fn rebuild(tx: &mut super::super::Conn, all: bool) -> Result<()> {
+    let (delete, which) = if all {
+        ("DELETE FROM referral_facts", "1 = 1")
+    } else {
+        (
+            "DELETE FROM referral_facts WHERE referral_id IN (SELECT referral_id FROM referral_facts_stale)",
+            "r.id IN (SELECT referral_id FROM referral_facts_stale)",
+        )
+    };
+    sqlx::query(delete).execute(&mut *tx).await?;
+    sqlx::query(&REBUILD.replace("{WHICH}", which)).execute(&mut *tx).await?;
+    Ok(())
+}
+
+/// Between one referral's columns, and between referrals, in [`SELECT`]'s rows.
+const COLUMN: char = '\u{1d}';
+const REFERRAL: char = '\u{1c}';
+
+/// How many referrals one row of [`SELECT`] packs at most: one row per service would be one
+/// string of hundreds of megabytes for a national service.
+const REFERRALS_PER_ROW: usize = 4096;
+
+/// [`SELECT`]'s columns, in [`parse`]'s order; `''` for none.
+const COLUMNS: [&str; 17] = [
+    "referral_id",
+    "person_id",
+    "COALESCE(practice_id, '')",
+    "source",
+    "status",
+    "CAST(referred_on AS TEXT)",
+    "COALESCE(CAST(accepted_on AS TEXT), '')",
+    "COALESCE(CAST(discharged_on AS TEXT), '')",
+    "CAST(date_of_birth AS TEXT)",
+    "sex",
+    "ethnicity",
+    "COALESCE(CAST(imd_decile AS TEXT), '')",
+    "COALESCE(contact_dates, '')",
+    "COALESCE(needs, '')",
+    "COALESCE(resolutions, '')",
+    "COALESCE(onward, '')",
+    "COALESCE(measures, '')",
+];
+
+/// One service's referrals with their gathered facts (see [`REBUILD`]), in date order, packed
+/// a few thousand to a row: the driver's cost is per row and per column (at 100k referrals,
+/// reading them a row each took five times as long as the database took to find them).
+static SELECT: LazyLock<String> = LazyLock::new(|| {
+    let columns = COLUMNS.join(&format!(" || '{COLUMN}' || "));
+    format!(
+        "SELECT string_agg({columns}, '{REFERRAL}' ORDER BY referred_on, referral_id) \
+         FROM (SELECT *, (ROW_NUMBER() OVER (ORDER BY referred_on, referral_id) - 1) / {REFERRALS_PER_ROW} AS chunk FROM referral_facts WHERE service_org_id = $1) f \
+         GROUP BY chunk ORDER BY chunk"
     )
 });
 
@@ -80,58 +138,72 @@ pub(super) struct ReferralRow {
     measures: Vec<(Timepoint, Date, Recorded)>,
 }
 
-/// Reads one service's referrals with their packed facts up to `to`.
+/// Reads one service's referrals with their facts up to `to` (contacts, onward referrals and
+/// measures dated after it left out).
 pub(super) async fn read(conn: &mut super::super::Conn, service_org_id: &str, to: Date) -> Result<Vec<ReferralRow>> {
-    let rows = sqlx::query(SELECT.as_str()).bind(service_org_id).bind(to).fetch_all(&mut *conn).await?;
-    rows.iter().map(parse).collect()
+    let packed: Vec<String> = sqlx::query_scalar(SELECT.as_str()).bind(service_org_id).fetch_all(&mut *conn).await?;
+    let to_text = to.to_string();
+    packed.iter().flat_map(|row| row.split(REFERRAL)).map(|referral| parse(referral, to, &to_text)).collect()
 }
 
-/// One row of [`SELECT`], column by column (tuples decode at most 16 columns; this row has 18).
-fn parse(row: &<super::super::Db as sqlx::Database>::Row) -> Result<ReferralRow> {
-    use sqlx::Row as _;
-    let text = |i: usize| -> Result<String> { Ok(row.try_get(i)?) };
-    let packed = |i: usize| -> Result<Option<String>> { Ok(row.try_get(i)?) };
-    let (born, referred_on): (Date, Date) = (row.try_get(8)?, row.try_get(5)?);
-    let decile: Option<i64> = row.try_get(11)?;
-    let contacts: i64 = row.try_get(13)?;
-    let needs = items(packed(14)?.as_deref(), ',').map(|n| NeedDomain::parse(n).map_err(corrupt)).collect::<Result<Vec<_>>>()?;
-    let resolutions = items(packed(15)?.as_deref(), ',')
+/// One referral of [`SELECT`]. `to_text` is `to` in ISO form: ISO dates compare as text in date
+/// order.
+fn parse(referral: &str, to: Date, to_text: &str) -> Result<ReferralRow> {
+    let mut columns = referral.split(COLUMN);
+    let mut column = [""; COLUMNS.len()];
+    for slot in &mut column {
+        *slot = columns.next().ok_or_else(|| corrupt(format!("a referral's evaluation facts with fewer than {} columns", COLUMNS.len())))?;
+    }
+    let [id, person_id, practice_id, source, status, referred_on, accepted_on, discharged_on, born, sex, ethnicity, decile, contact_dates, needs, resolutions, onward, measures] = column;
+    let optional_date = |text: &str| if text.is_empty() { Ok(None) } else { date(text).map(Some) };
+    let (born, referred_on) = (date(born)?, date(referred_on)?);
+    let decile = if decile.is_empty() { None } else { Some(decile.parse::<i64>().map_err(corrupt)?) };
+    let first_contact_on = items(contact_dates, ',').next().map(date).transpose()?;
+    let contacts = items(contact_dates, ',').take_while(|on| *on <= to_text).count() as u64;
+    let needs = items(needs, ',').map(|n| NeedDomain::parse(n).map_err(corrupt)).collect::<Result<Vec<_>>>()?;
+    let resolutions = items(resolutions, ',')
         .map(|item| {
             let (need, resolution) = item.split_once(' ').ok_or_else(|| corrupt(format!("a packed need resolution without its resolution: {item}")))?;
             Ok((NeedDomain::parse(need).map_err(corrupt)?, NeedResolution::parse(resolution).map_err(corrupt)?))
         })
         .collect::<Result<Vec<_>>>()?;
-    let onward = items(packed(16)?.as_deref(), ITEM)
+    // Both lists are in date order: the items up to `to` come first.
+    let onward = items(onward, ITEM)
         .map(|item| {
             let [service_id, status, sent_on] = fields(item)?;
             Ok((service_id.to_owned(), OnwardStatus::parse(status).map_err(corrupt)?, date(sent_on)?))
         })
+        .take_while(|item| !matches!(item, Ok((_, _, sent_on)) if *sent_on > to))
         .collect::<Result<Vec<_>>>()?;
-    let measures = items(packed(17)?.as_deref(), ITEM)
+    let measures = items(measures, ITEM)
         .map(|item| {
             let [instrument, timepoint, taken_on, answers, scores] = fields(item)?;
+            Ok::<_, StoreError>((instrument, timepoint, date(taken_on)?, answers, scores))
+        })
+        .take_while(|item| !matches!(item, Ok((_, _, taken_on, _, _)) if *taken_on > to))
+        .map(|item| {
+            let (instrument, timepoint, taken_on, answers, scores) = item?;
             let instrument = Instrument::parse(instrument).map_err(corrupt)?;
-            let scores = scores.strip_prefix('+');
-            Ok((Timepoint::parse(timepoint).map_err(corrupt)?, date(taken_on)?, decode_recorded(instrument, answers, scores)?))
+            Ok((Timepoint::parse(timepoint).map_err(corrupt)?, taken_on, decode_recorded(instrument, answers, scores.strip_prefix('+'))?))
         })
         .collect::<Result<Vec<_>>>()?;
     Ok(ReferralRow {
-        id: text(0)?,
-        person_id: text(1)?,
-        practice_id: row.try_get(2)?,
-        source: ReferralSource::parse(&text(3)?).map_err(corrupt)?,
-        status: ReferralStatus::parse(&text(4)?).map_err(corrupt)?,
+        id: id.to_owned(),
+        person_id: person_id.to_owned(),
+        practice_id: (!practice_id.is_empty()).then(|| practice_id.to_owned()),
+        source: ReferralSource::parse(source).map_err(corrupt)?,
+        status: ReferralStatus::parse(status).map_err(corrupt)?,
         referred_on,
-        accepted_on: row.try_get(6)?,
-        discharged_on: row.try_get(7)?,
+        accepted_on: optional_date(accepted_on)?,
+        discharged_on: optional_date(discharged_on)?,
         groups: (
             AgeBand::at(born, referred_on),
-            Sex::parse(&text(9)?).map_err(corrupt)?,
-            EthnicGroup::from(Ethnicity::parse(&text(10)?).map_err(corrupt)?),
+            Sex::parse(sex).map_err(corrupt)?,
+            EthnicGroup::from(Ethnicity::parse(ethnicity).map_err(corrupt)?),
             decile.and_then(ImdDecile::new),
         ),
-        first_contact_on: row.try_get(12)?,
-        contacts: contacts.max(0) as u64,
+        first_contact_on,
+        contacts,
         needs,
         resolutions,
         onward,
@@ -139,8 +211,9 @@ fn parse(row: &<super::super::Db as sqlx::Database>::Row) -> Result<ReferralRow>
     })
 }
 
-fn items(packed: Option<&str>, separator: char) -> impl Iterator<Item = &str> {
-    packed.into_iter().flat_map(move |p| p.split(separator))
+/// The items of a packed list (`''` for none).
+fn items(packed: &str, separator: char) -> impl Iterator<Item = &str> {
+    packed.split(separator).filter(|item| !item.is_empty())
 }
 
 fn fields<const N: usize>(item: &str) -> Result<[&str; N]> {
