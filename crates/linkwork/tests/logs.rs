@@ -19,6 +19,8 @@ const SECRETS: [&str; 9] = ["Zebedee", "Quixotic", NHS, "943 476 5919", "LS6 2AB
 struct Server {
     child: Child,
     base: String,
+    /// What the server writes to stdout and to stderr, read until it exits.
+    output: [std::thread::JoinHandle<String>; 2],
 }
 
 fn start(url: &str, log_level: Option<&str>) -> Server {
@@ -29,7 +31,17 @@ fn start(url: &str, log_level: Option<&str>) -> Server {
         Some(level) => cmd.env("RUST_LOG", level),
         None => cmd.env_remove("RUST_LOG"),
     };
-    let child = cmd.spawn().unwrap();
+    let mut child = cmd.spawn().unwrap();
+    // Read as the server writes: at the debug level it writes more than a pipe holds before the
+    // test would read, and a server blocked on a full pipe answers nothing.
+    let drain = |mut from: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut out = String::new();
+            let _ = from.read_to_string(&mut out);
+            out
+        })
+    };
+    let output = [drain(Box::new(child.stdout.take().unwrap())), drain(Box::new(child.stderr.take().unwrap()))];
     let base = format!("http://127.0.0.1:{port}");
     for _ in 0..200 {
         if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
@@ -37,17 +49,14 @@ fn start(url: &str, log_level: Option<&str>) -> Server {
         }
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
-    Server { child, base }
+    Server { child, base, output }
 }
 
 /// Stops the server and returns everything it wrote.
 fn stop(mut s: Server) -> String {
     let _ = s.child.kill();
     let _ = s.child.wait();
-    let mut out = String::new();
-    s.child.stdout.take().unwrap().read_to_string(&mut out).unwrap();
-    s.child.stderr.take().unwrap().read_to_string(&mut out).unwrap();
-    out
+    s.output.into_iter().map(|reader| reader.join().unwrap()).collect()
 }
 
 fn csrf_in(html: &str) -> String {
