@@ -198,3 +198,21 @@ async fn erasing_a_person_leaves_no_exact_date_of_birth_in_the_evaluations_facts
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_report_gathering_while_a_change_is_being_written_leaves_that_change_for_the_next() {
+    testing::on_each_world(world, |w| async move {
+        let contact = |on| NewContact { contact_on: on, mode: ContactMode::Phone, minutes: Minutes::new(10).unwrap(), accompanied: false, notes: None };
+        // The referral is already marked stale by a committed contact when a second one is written.
+        w.store.add_contact(&w.who, &w.referral, &contact(date!(2026 - 03 - 05))).await.unwrap();
+        let work = w.store.begin().await.unwrap();
+        work.add_contact(&w.who, &w.referral, &contact(date!(2026 - 03 - 06))).await.unwrap();
+        let (store, pcn) = (w.store.clone(), w.pcn.clone());
+        let report = tokio::spawn(async move { store.evaluation_input("Test PCN", std::slice::from_ref(&pcn), date!(2026 - 12 - 31)).await.unwrap() });
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        work.commit().await.unwrap();
+        report.await.unwrap();
+        assert_eq!(facts(&w).await.workforce.cases[0].contacts, 2, "the second contact is not lost to the report gathered meanwhile");
+    })
+    .await;
+}
