@@ -263,34 +263,42 @@ pub async fn check_backup_file(path: &std::path::Path) -> crate::Result<BackupFi
 /// created again in one transaction, so a changed definition replaces the old one.
 async fn keep_evaluation_facts_current(pool: &sqlx::Pool<Db>) -> crate::Result<()> {
     use sql::evaluation::freshness::{REFERENCE_TABLES, REFERRAL_PARTS};
-    const REFERRALS_MARKED: &str = "INSERT OR IGNORE INTO referral_facts_stale (referral_id)";
+    // Marks are added only where missing, with no conflict clause: SQLite lets the statement
+    // that fired a trigger override its conflict handling (an upsert's would make `OR IGNORE`
+    // fail), so a trigger must never meet a conflict.
+    let mark_referral = |id: &str| format!("INSERT INTO referral_facts_stale (referral_id) SELECT {id} WHERE NOT EXISTS (SELECT 1 FROM referral_facts_stale WHERE referral_id = {id})");
+    let mark_activity = |row: &str| {
+        format!(
+            "INSERT INTO activity_facts_stale (service_org_id, person_id) SELECT {row}.service_org_id, {row}.person_id \
+             WHERE NOT EXISTS (SELECT 1 FROM activity_facts_stale WHERE service_org_id = {row}.service_org_id AND person_id = {row}.person_id)"
+        )
+    };
     const UNLESS_ALL_REFERRALS: &str = "WHEN NOT EXISTS (SELECT 1 FROM referral_facts_stale WHERE referral_id = '*')";
     const UNLESS_ALL_ACTIVITY: &str = "WHEN NOT EXISTS (SELECT 1 FROM activity_facts_stale WHERE service_org_id = '*')";
     let mut triggers: Vec<(String, String)> = Vec::new();
-    let mut on_every_change = |table: &str, unless: &str, mark: &dyn Fn(&[&str]) -> String| {
+    // One trigger per change; `mark` gives the statement that marks one row (OLD or NEW).
+    let mut on_every_change = |table: &str, unless: &str, mark: &dyn Fn(&str) -> String| {
         for (op, rows) in [("insert", &["NEW"][..]), ("update", &["OLD", "NEW"][..]), ("delete", &["OLD"][..])] {
             let name = format!("facts_{table}_{op}");
-            let body = format!("CREATE TRIGGER {name} AFTER {} ON {table} {unless} BEGIN {}; END", op.to_uppercase(), mark(rows));
-            triggers.push((name, body));
+            let body: String = rows.iter().map(|row| format!("{}; ", mark(row))).collect();
+            triggers.push((name.clone(), format!("CREATE TRIGGER {name} AFTER {} ON {table} {unless} BEGIN {body}END", op.to_uppercase())));
         }
     };
     for table in REFERRAL_PARTS {
-        on_every_change(table, UNLESS_ALL_REFERRALS, &|rows| format!("{REFERRALS_MARKED} VALUES {}", rows.iter().map(|r| format!("({r}.referral_id)")).collect::<Vec<_>>().join(", ")));
+        on_every_change(table, UNLESS_ALL_REFERRALS, &|row| mark_referral(&format!("{row}.referral_id")));
     }
-    on_every_change("referrals", UNLESS_ALL_REFERRALS, &|rows| format!("{REFERRALS_MARKED} VALUES {}", rows.iter().map(|r| format!("({r}.id)")).collect::<Vec<_>>().join(", ")));
-    on_every_change("health_activity", UNLESS_ALL_ACTIVITY, &|rows| {
-        let values = rows.iter().map(|r| format!("({r}.service_org_id, {r}.person_id)")).collect::<Vec<_>>().join(", ");
-        format!("INSERT OR IGNORE INTO activity_facts_stale (service_org_id, person_id) VALUES {values}")
-    });
+    on_every_change("referrals", UNLESS_ALL_REFERRALS, &|row| mark_referral(&format!("{row}.id")));
+    on_every_change("health_activity", UNLESS_ALL_ACTIVITY, &mark_activity);
     for table in REFERENCE_TABLES {
-        on_every_change(table, UNLESS_ALL_REFERRALS, &|_| format!("{REFERRALS_MARKED} VALUES ('*')"));
+        on_every_change(table, UNLESS_ALL_REFERRALS, &|_| mark_referral("'*'"));
     }
     // A person's referrals copy their date of birth, sex, ethnicity and area.
     triggers.push((
         "facts_people_update".into(),
         format!(
             "CREATE TRIGGER facts_people_update AFTER UPDATE OF id, date_of_birth, sex, ethnicity, postcode, lsoa ON people {UNLESS_ALL_REFERRALS} \
-             BEGIN {REFERRALS_MARKED} SELECT id FROM referrals WHERE person_id IN (OLD.id, NEW.id); END"
+             BEGIN INSERT INTO referral_facts_stale (referral_id) SELECT r.id FROM referrals r WHERE r.person_id IN (OLD.id, NEW.id) \
+             AND NOT EXISTS (SELECT 1 FROM referral_facts_stale s WHERE s.referral_id = r.id); END"
         ),
     ));
     let mut tx = pool.begin().await?;

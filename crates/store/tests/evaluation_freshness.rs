@@ -216,3 +216,19 @@ async fn a_report_gathering_while_a_change_is_being_written_leaves_that_change_f
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_need_outcome_corrected_after_a_report_counts_in_the_next() {
+    testing::on_each_world(world, |w| async move {
+        use linkwork_domain::evaluation::resolution::NeedResolution;
+        let discharge = ReferralChange::Discharge { on: date!(2026 - 06 - 05), reason: DischargeReason::GoalsMet, summary: None };
+        w.store.change_referral(&w.who, &w.referral, ReferralStatus::Accepted, &discharge).await.unwrap();
+        w.store.record_need_resolutions(&w.who, &w.referral, &[(NeedDomain::Loneliness, NeedResolution::Partly)]).await.unwrap();
+        assert_eq!(facts(&w).await.sdoh[0].recorded, [(NeedDomain::Loneliness, NeedResolution::Partly)]);
+        // Recorded again, the outcome replaces the first (an upsert: on SQLite its conflict
+        // handling overrides the marking trigger's).
+        w.store.record_need_resolutions(&w.who, &w.referral, &[(NeedDomain::Loneliness, NeedResolution::Resolved)]).await.unwrap();
+        assert_eq!(facts(&w).await.sdoh[0].recorded, [(NeedDomain::Loneliness, NeedResolution::Resolved)]);
+    })
+    .await;
+}
