@@ -276,7 +276,7 @@ fn unpack_contact(item: &str) -> Result<Contact> {
         return Err(corrupt(format!("a health activity row reads {item:?}")));
     };
     Ok(Contact {
-        on: Date::parse(on, time::macros::format_description!("[year]-[month]-[day]")).map_err(corrupt)?,
+        on: super::evaluation::iso_date::parse(on).ok_or_else(|| corrupt(format!("a health activity date reads {on:?}")))?,
         contact_type: ContactType::parse(contact_type).map_err(corrupt)?,
         bed_days: match bed_days {
             "-" => None,

@@ -4,6 +4,7 @@
 //! The gathered facts are kept in tables of their own, brought up to date first ([`freshness`]).
 
 pub(crate) mod freshness;
+pub(crate) mod iso_date;
 mod referral_facts;
 
 use super::SqlStore;

@@ -226,7 +226,7 @@ fn fields<const N: usize>(item: &str) -> Result<[&str; N]> {
 }
 
 fn date(text: &str) -> Result<Date> {
-    Date::parse(text, &time::format_description::well_known::Iso8601::DATE).map_err(corrupt)
+    super::iso_date::parse(text).ok_or_else(|| corrupt(format!("a packed evaluation date reads {text:?}")))
 }
 
 /// The directory's services as the evaluation names and groups them: the partner organisation
