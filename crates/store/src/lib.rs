@@ -33,6 +33,7 @@
 #![allow(clippy::duplicate_mod)]
 
 mod error;
+mod iso_date;
 pub mod postgres;
 pub mod sqlite;
 pub mod testing;

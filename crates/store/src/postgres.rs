@@ -81,6 +81,10 @@ impl SqlStore {
     }
 }
 
+/// The advisory lock under which a server starting creates the database's triggers and their
+/// functions, so two servers starting at once agree.
+const SCHEMA_OBJECTS_LOCK: i64 = 727_411;
+
 /// The advisory lock that guards the marks of stale evaluation facts: every transaction that
 /// marks holds it shared until it ends; a rebuild takes it exclusively (see [`lock_fact_marks`]).
 /// One lock for both mark tables, so a rebuild and a writer marking both cannot deadlock.
@@ -148,7 +152,7 @@ async fn keep_evaluation_facts_current(pool: &sqlx::Pool<Db>) -> crate::Result<(
         ));
     }
     let mut tx = pool.begin().await?;
-    sqlx::query("SELECT pg_advisory_xact_lock(727411)").execute(&mut *tx).await?;
+    sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(SCHEMA_OBJECTS_LOCK).execute(&mut *tx).await?;
     for statement in &statements {
         sqlx::query(statement).execute(&mut *tx).await?;
     }
@@ -168,7 +172,7 @@ async fn lock_fact_marks(conn: &mut sqlx::PgConnection) -> crate::Result<()> {
 /// through. One transaction under an advisory lock, so two servers starting at once agree.
 async fn protect_audit_trail(pool: &sqlx::Pool<Db>) -> crate::Result<()> {
     let mut tx = pool.begin().await?;
-    sqlx::query("SELECT pg_advisory_xact_lock(727411)").execute(&mut *tx).await?;
+    sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(SCHEMA_OBJECTS_LOCK).execute(&mut *tx).await?;
     for statement in [
         "CREATE OR REPLACE FUNCTION linkwork_audit_is_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ \
          BEGIN RAISE EXCEPTION 'audit events cannot be changed or deleted (%)', TG_OP; END $$",

@@ -8,7 +8,7 @@ use crate::{ActivityStore, ActivityWrite, NewHealthActivity};
 use crate::{Result, StoreError};
 use async_trait::async_trait;
 use linkwork_domain::evaluation::health_system::{
-    ActivityFact, Contact, ContactType, CostItem, HealthSystemInput, PersonActivity,
+    ActivityFact, ContactType, CostItem, HealthSystemInput,
     Tariff, TariffEntry, DEFAULT_WINDOW_MONTHS,
 };
 use std::collections::BTreeSet;
@@ -198,7 +198,7 @@ async fn tariff(conn: &mut super::Conn, service_org_id: &str) -> Result<Tariff> 
 /// The health-system settings of the evaluation for these services: the tariff (the service's own
 /// for one service; for a scope of several, the default figures, as their tariffs may differ) and
 /// the window. The referrals' people and dates come with the referrals, and each service's
-/// contacts from [`activity_by_person`], both read service by service in `evaluation`.
+/// contacts from `evaluation::activity_facts`, both read service by service in `evaluation`.
 pub(super) async fn load_health_input(
     conn: &mut super::Conn,
     service_org_ids: &[String],
@@ -212,77 +212,6 @@ pub(super) async fn load_health_input(
         _ => Tariff::default_figures(),
     };
     Ok(input)
-}
-
-/// A service's contacts, grouped by person, from `activity_facts`. Each person's contacts are
-/// packed in one text (`date type bed_days` items, comma-separated; `-` for no bed days): the
-/// driver's cost per row, not the database's reading, was most of the report's time (a national
-/// extract has tens of millions of contacts, a few per person), and gathering them on every run
-/// cost the database a lookup per contact.
-pub(super) async fn activity_by_person(conn: &mut super::Conn, service_org_id: &str) -> Result<Vec<PersonActivity>> {
-    let packed: Vec<String> = sqlx::query_scalar(&ACTIVITY_BY_PERSON).bind(service_org_id).fetch_all(&mut *conn).await?;
-    packed
-        .iter()
-        .flat_map(|row| row.split(PERSON))
-        .map(|person| {
-            let (person, contacts) = person.split_once(CONTACTS).ok_or_else(|| corrupt(format!("a person's packed health activity reads {person:?}")))?;
-            let contacts = contacts.split(',').map(unpack_contact).collect::<Result<Vec<Contact>>>()?;
-            Ok(PersonActivity { person: person.to_owned(), contacts })
-        })
-        .collect()
-}
-
-/// Between people, and between a person and their contacts, in [`ACTIVITY_BY_PERSON`]'s rows.
-const PERSON: char = '\u{1e}';
-const CONTACTS: char = '\u{1f}';
-
-/// A service's people with their packed contacts, a few thousand people to a row (the driver's
-/// cost is per row; one row per service would be hundreds of megabytes for a national service).
-static ACTIVITY_BY_PERSON: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    format!(
-        "SELECT string_agg(person_id || '{CONTACTS}' || contacts, '{PERSON}' ORDER BY person_id) \
-         FROM (SELECT person_id, contacts, (ROW_NUMBER() OVER (ORDER BY person_id) - 1) / 4096 AS chunk FROM activity_facts WHERE service_org_id = $1) f \
-         GROUP BY chunk ORDER BY chunk"
-    )
-});
-
-/// Rebuilds `activity_facts` for everyone (`all`), or for the people marked stale, in `tx`; the
-/// caller holds the marks (see `evaluation::freshness`) and clears them.
-pub(super) async fn rebuild_activity_facts(tx: &mut super::Conn, all: bool) -> Result<()> {
-    let (delete, which) = if all {
-        ("DELETE FROM activity_facts", "")
-    } else {
-        (
-            "DELETE FROM activity_facts WHERE (service_org_id, person_id) IN (SELECT service_org_id, person_id FROM activity_facts_stale)",
-            "WHERE (service_org_id, person_id) IN (SELECT service_org_id, person_id FROM activity_facts_stale)",
-        )
-    };
-    sqlx::query(delete).execute(&mut *tx).await?;
-    sqlx::query(&format!(
-        "INSERT INTO activity_facts (service_org_id, person_id, contacts) \
-         SELECT service_org_id, person_id, string_agg(CAST(contact_on AS TEXT) || ' ' || contact_type || ' ' || COALESCE(CAST(bed_days AS TEXT), '-'), ',' \
-           ORDER BY contact_on, contact_type, source, occurrence) \
-         FROM health_activity {which} GROUP BY service_org_id, person_id"
-    ))
-    .execute(&mut *tx)
-    .await?;
-    Ok(())
-}
-
-/// One `date type bed_days` item of [`activity_by_person`].
-fn unpack_contact(item: &str) -> Result<Contact> {
-    let mut parts = item.split(' ');
-    let (Some(on), Some(contact_type), Some(bed_days), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
-        return Err(corrupt(format!("a health activity row reads {item:?}")));
-    };
-    Ok(Contact {
-        on: super::evaluation::iso_date::parse(on).ok_or_else(|| corrupt(format!("a health activity date reads {on:?}")))?,
-        contact_type: ContactType::parse(contact_type).map_err(corrupt)?,
-        bed_days: match bed_days {
-            "-" => None,
-            days => Some(days.parse::<u32>().map_err(corrupt)?),
-        },
-    })
 }
 
 async fn activity(conn: &mut super::Conn, service_org_id: &str) -> Result<Vec<ActivityFact>> {

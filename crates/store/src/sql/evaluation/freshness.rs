@@ -23,8 +23,7 @@ pub(crate) const REFERRAL_PARTS: [&str; 5] = ["contacts", "referral_needs", "nee
 /// are rebuilt (the postcode and deprivation files are replaced a few times a year).
 pub(crate) const REFERENCE_TABLES: [&str; 2] = ["postcode_lsoa", "lsoa_imd"];
 
-use super::super::activity::rebuild_activity_facts;
-use super::referral_facts;
+use super::{activity_facts, referral_facts};
 use super::super::SqlStore;
 use crate::Result;
 
@@ -55,7 +54,7 @@ pub(crate) async fn refresh(tx: &mut super::super::Conn) -> Result<()> {
     referral_facts::rebuild(&mut *tx, all_referrals).await?;
     sqlx::query("DELETE FROM referral_facts_stale").execute(&mut *tx).await?;
     let all_activity: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM activity_facts_stale WHERE service_org_id = '*')").fetch_one(&mut *tx).await?;
-    rebuild_activity_facts(&mut *tx, all_activity).await?;
+    activity_facts::rebuild(&mut *tx, all_activity).await?;
     sqlx::query("DELETE FROM activity_facts_stale").execute(&mut *tx).await?;
     Ok(())
 }

@@ -3,8 +3,9 @@
 //! profiles, link workers, stakeholders, health activity, tariffs) come from their own slices.
 //! The gathered facts are kept in tables of their own, brought up to date first ([`freshness`]).
 
+mod activity_facts;
 pub(crate) mod freshness;
-pub(crate) mod iso_date;
+mod packed;
 mod referral_facts;
 
 use super::SqlStore;
@@ -70,7 +71,7 @@ impl SqlStore {
                     .fetch_all(&mut *conn)
                     .await?;
                 let rows = referral_facts::read(&mut conn, &service, to).await?;
-                let activity = super::activity::activity_by_person(&mut conn, &service).await?;
+                let activity = activity_facts::read(&mut conn, &service).await?;
                 Ok::<_, StoreError>((practices, rows, activity))
             })
             .buffered(SERVICES_AT_ONCE);

@@ -77,10 +77,6 @@ pub(super) async fn rebuild(tx: &mut super::super::Conn, all: bool) -> Result<()
 const COLUMN: char = '\u{1d}';
 const REFERRAL: char = '\u{1c}';
 
-/// How many referrals one row of [`SELECT`] packs at most: one row per service would be one
-/// string of hundreds of megabytes for a national service.
-const REFERRALS_PER_ROW: usize = 4096;
-
 /// [`SELECT`]'s columns, in [`parse`]'s order; `''` for none.
 const COLUMNS: [&str; 17] = [
     "referral_id",
@@ -102,17 +98,9 @@ const COLUMNS: [&str; 17] = [
     "COALESCE(measures, '')",
 ];
 
-/// One service's referrals with their gathered facts (see [`REBUILD`]), in date order, packed
-/// a few thousand to a row: the driver's cost is per row and per column (at 100k referrals,
-/// reading them a row each took five times as long as the database took to find them).
-static SELECT: LazyLock<String> = LazyLock::new(|| {
-    let columns = COLUMNS.join(&format!(" || '{COLUMN}' || "));
-    format!(
-        "SELECT string_agg({columns}, '{REFERRAL}' ORDER BY referred_on, referral_id) \
-         FROM (SELECT *, (ROW_NUMBER() OVER (ORDER BY referred_on, referral_id) - 1) / {REFERRALS_PER_ROW} AS chunk FROM referral_facts WHERE service_org_id = $1) f \
-         GROUP BY chunk ORDER BY chunk"
-    )
-});
+/// One service's referrals with their gathered facts (see [`REBUILD`]), in date order (see
+/// [`super::packed::select`]).
+static SELECT: LazyLock<String> = LazyLock::new(|| super::packed::select(&COLUMNS.join(&format!(" || '{COLUMN}' || ")), REFERRAL, "referred_on, referral_id", "referral_facts"));
 
 /// One referral as the evaluation sees it (every referral of the service, whatever its date:
 /// each section applies its own filter in [`spread`]).
@@ -226,7 +214,7 @@ fn fields<const N: usize>(item: &str) -> Result<[&str; N]> {
 }
 
 fn date(text: &str) -> Result<Date> {
-    super::iso_date::parse(text).ok_or_else(|| corrupt(format!("a packed evaluation date reads {text:?}")))
+    crate::iso_date::parse(text).ok_or_else(|| corrupt(format!("a packed evaluation date reads {text:?}")))
 }
 
 /// The directory's services as the evaluation names and groups them: the partner organisation
