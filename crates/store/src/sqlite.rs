@@ -301,7 +301,10 @@ async fn keep_evaluation_facts_current(pool: &sqlx::Pool<Db>) -> crate::Result<(
              AND NOT EXISTS (SELECT 1 FROM referral_facts_stale s WHERE s.referral_id = r.id); END"
         ),
     ));
-    let mut tx = pool.begin().await?;
+    // Takes the write lock up front (waiting under the busy timeout, e.g. for a checkpoint): a
+    // deferred transaction that first reads the schema fails at once if another write lands
+    // before it writes.
+    let mut tx = pool.begin_with(BEGIN_WRITE).await?;
     for (name, create) in &triggers {
         sqlx::query(&format!("DROP TRIGGER IF EXISTS {name}")).execute(&mut *tx).await?;
         sqlx::query(create).execute(&mut *tx).await?;
