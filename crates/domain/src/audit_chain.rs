@@ -56,6 +56,12 @@ pub fn chain_hash(prev_hash: &str, record: &AuditRecord<'_>) -> String {
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The key a list read's people are stored under (`audit_lists`): SHA-256 of the space-separated
+/// ids, as lower-case hex. The same people in the same order give the same key.
+pub fn list_hash(people: &str) -> String {
+    Sha256::digest(people.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Where a chain first fails to verify.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Break {

@@ -182,6 +182,12 @@ async fn protect_audit_trail(pool: &sqlx::Pool<Db>) -> crate::Result<()> {
         "CREATE OR REPLACE TRIGGER audit_subjects_no_update BEFORE UPDATE ON audit_subjects FOR EACH ROW EXECUTE FUNCTION linkwork_audit_is_append_only()",
         "CREATE OR REPLACE TRIGGER audit_subjects_no_delete BEFORE DELETE ON audit_subjects FOR EACH ROW EXECUTE FUNCTION linkwork_audit_is_append_only()",
         "CREATE OR REPLACE TRIGGER audit_subjects_no_truncate BEFORE TRUNCATE ON audit_subjects FOR EACH STATEMENT EXECUTE FUNCTION linkwork_audit_is_append_only()",
+        "CREATE OR REPLACE TRIGGER audit_lists_no_update BEFORE UPDATE ON audit_lists FOR EACH ROW EXECUTE FUNCTION linkwork_audit_is_append_only()",
+        "CREATE OR REPLACE TRIGGER audit_lists_no_delete BEFORE DELETE ON audit_lists FOR EACH ROW EXECUTE FUNCTION linkwork_audit_is_append_only()",
+        "CREATE OR REPLACE TRIGGER audit_lists_no_truncate BEFORE TRUNCATE ON audit_lists FOR EACH STATEMENT EXECUTE FUNCTION linkwork_audit_is_append_only()",
+        "CREATE OR REPLACE TRIGGER audit_list_subjects_no_update BEFORE UPDATE ON audit_list_subjects FOR EACH ROW EXECUTE FUNCTION linkwork_audit_is_append_only()",
+        "CREATE OR REPLACE TRIGGER audit_list_subjects_no_delete BEFORE DELETE ON audit_list_subjects FOR EACH ROW EXECUTE FUNCTION linkwork_audit_is_append_only()",
+        "CREATE OR REPLACE TRIGGER audit_list_subjects_no_truncate BEFORE TRUNCATE ON audit_list_subjects FOR EACH STATEMENT EXECUTE FUNCTION linkwork_audit_is_append_only()",
         "CREATE OR REPLACE TRIGGER audit_chain_head_no_delete BEFORE DELETE OR TRUNCATE ON audit_chain_head FOR EACH STATEMENT EXECUTE FUNCTION linkwork_audit_is_append_only()",
     ] {
         sqlx::query(statement).execute(&mut *tx).await?;

@@ -78,7 +78,9 @@ async fn the_database_refuses_to_delete_an_audit_event() {
         write_events(&store, 2).await;
         let err = raw(&url, "DELETE FROM audit_events WHERE seq = 2").await.unwrap_err();
         assert!(err.to_string().contains("audit events cannot be"), "{err}");
-        assert!(raw(&url, "DELETE FROM audit_subjects").await.is_err(), "nor the people a list read names");
+        assert!(raw(&url, "DELETE FROM audit_lists").await.is_err(), "nor the lists of people a list read names");
+        assert!(raw(&url, "DELETE FROM audit_list_subjects").await.is_err(), "nor who is on them");
+        assert!(raw(&url, "UPDATE audit_lists SET people = 'p9'").await.is_err(), "nor change a list");
     })
     .await;
 }
@@ -103,6 +105,19 @@ async fn verification_finds_an_event_changed_behind_the_databases_back() {
         let report = store.verify_audit_chain(None, &no_progress()).await.unwrap();
         assert!(matches!(report.broken, Some(Break::Altered { seq: 3, .. })), "{:?}", report.broken);
         assert_eq!(report.checked, 2, "the two events before it are intact");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn verification_finds_a_list_of_people_changed_behind_the_databases_back() {
+    each_database(|url, store| async move {
+        write_events(&store, 5).await;
+        let drop = if url.starts_with("sqlite:") { "DROP TRIGGER audit_lists_no_update" } else { "DROP TRIGGER audit_lists_no_update ON audit_lists" };
+        raw(&url, drop).await.unwrap();
+        raw(&url, "UPDATE audit_lists SET people = 'p1 p2'").await.unwrap();
+        let report = store.verify_audit_chain(None, &no_progress()).await.unwrap();
+        assert!(matches!(report.broken, Some(Break::Altered { seq: 6, .. })), "the list read names p1 p2 p3: {:?}", report.broken);
     })
     .await;
 }

@@ -10,7 +10,7 @@ use crate::AuditStore;
 use crate::{new_id, Result, StoreError};
 use async_trait::async_trait;
 use futures_util::TryStreamExt;
-use linkwork_domain::audit_chain::{chain_hash, AuditRecord, Verifier, GENESIS};
+use linkwork_domain::audit_chain::{chain_hash, list_hash, AuditRecord, Verifier, GENESIS};
 use time::OffsetDateTime;
 
 /// What an audit event records besides who acted.
@@ -61,10 +61,15 @@ async fn next_link(conn: &mut Conn) -> Result<(i64, String)> {
 }
 
 async fn append(conn: &mut Conn, who: &AuditActor, event: &Audit<'_>, people: &[String]) -> Result<()> {
+    let people_text = (!people.is_empty()).then(|| people.join(" "));
+    // Stored (and indexed per person) once per distinct list; the event names it by hash.
+    let list = match &people_text {
+        Some(text) => Some(remember_list(conn, text, people).await?),
+        None => None,
+    };
     let (seq, prev_hash) = next_link(conn).await?;
     let id = new_id();
     let at = now_micros();
-    let people_text = (!people.is_empty()).then(|| people.join(" "));
     let record = AuditRecord {
         seq,
         id: &id,
@@ -80,7 +85,7 @@ async fn append(conn: &mut Conn, who: &AuditActor, event: &Audit<'_>, people: &[
     };
     let hash = chain_hash(&prev_hash, &record);
     sqlx::query(
-        "INSERT INTO audit_events (id, at, user_id, token_id, org_id, action, entity, entity_id, person_id, seq, prev_hash, hash, people) \
+        "INSERT INTO audit_events (id, at, user_id, token_id, org_id, action, entity, entity_id, person_id, seq, prev_hash, hash, list_hash) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
     )
     .bind(&id)
@@ -95,21 +100,31 @@ async fn append(conn: &mut Conn, who: &AuditActor, event: &Audit<'_>, people: &[
     .bind(seq)
     .bind(&prev_hash)
     .bind(&hash)
-    .bind(&people_text)
+    .bind(&list)
     .execute(&mut *conn)
     .await?;
-    let mut unique: Vec<&String> = people.iter().collect();
-    unique.sort();
-    unique.dedup();
-    for chunk in unique.chunks(400) {
-        let mut qb = sqlx::QueryBuilder::<Db>::new("INSERT INTO audit_subjects (person_id, event_id) ");
-        qb.push_values(chunk, |mut b, person| {
-            b.push_bind(*person).push_bind(&id);
-        });
-        qb.build().execute(&mut *conn).await?;
-    }
     sqlx::query("UPDATE audit_chain_head SET hash = $1 WHERE id = 1").bind(&hash).execute(&mut *conn).await?;
     Ok(())
+}
+
+/// The hash `people` (joined as `text`) are stored under, storing them and indexing them per
+/// person if this list has not been seen before.
+async fn remember_list(conn: &mut Conn, text: &str, people: &[String]) -> Result<String> {
+    let hash = list_hash(text);
+    let new = sqlx::query("INSERT INTO audit_lists (hash, people) VALUES ($1, $2) ON CONFLICT (hash) DO NOTHING").bind(&hash).bind(text).execute(&mut *conn).await?.rows_affected() == 1;
+    if new {
+        let mut unique: Vec<&String> = people.iter().collect();
+        unique.sort();
+        unique.dedup();
+        for chunk in unique.chunks(400) {
+            let mut qb = sqlx::QueryBuilder::<Db>::new("INSERT INTO audit_list_subjects (person_id, list_hash) ");
+            qb.push_values(chunk, |mut b, person| {
+                b.push_bind(*person).push_bind(&hash);
+            });
+            qb.build().execute(&mut *conn).await?;
+        }
+    }
+    Ok(hash)
 }
 
 /// Puts events written before the chain existed (or by an older Linkwork) into it, oldest
@@ -118,7 +133,7 @@ pub(super) async fn seal_unchained(store: &SqlStore) -> Result<u64> {
     let mut tx = store.bookkeeping_tx().await?;
     // The chain's head exists from the start, so concurrent first events queue on its row lock.
     sqlx::query("INSERT INTO audit_chain_head (id, seq, hash) VALUES (1, 0, $1) ON CONFLICT (id) DO NOTHING").bind(GENESIS).execute(&mut **tx).await?;
-    let rows: Vec<StoredEvent> = sqlx::query_as(&format!("SELECT {EVENT_COLUMNS} FROM audit_events WHERE seq IS NULL ORDER BY at, id")).fetch_all(&mut **tx).await?;
+    let rows: Vec<StoredEvent> = sqlx::query_as(&format!("SELECT {EVENT_COLUMNS} FROM {EVENTS_WITH_LISTS} WHERE e.seq IS NULL ORDER BY e.at, e.id")).fetch_all(&mut **tx).await?;
     let sealed = rows.len() as u64;
     for row in rows {
         let (seq, prev_hash) = next_link(&mut tx).await?;
@@ -138,7 +153,11 @@ pub(super) async fn seal_unchained(store: &SqlStore) -> Result<u64> {
     Ok(sealed)
 }
 
-const EVENT_COLUMNS: &str = "id, at, user_id, token_id, org_id, action, entity, entity_id, person_id, seq, prev_hash, hash, people";
+/// An event's columns (`e`), its list's people in place of its own when it names a list (`l`).
+const EVENT_COLUMNS: &str = "e.id, e.at, e.user_id, e.token_id, e.org_id, e.action, e.entity, e.entity_id, e.person_id, e.seq, e.prev_hash, e.hash, COALESCE(e.people, l.people) AS people";
+
+/// The events with their lists, for [`EVENT_COLUMNS`].
+const EVENTS_WITH_LISTS: &str = "audit_events e LEFT JOIN audit_lists l ON l.hash = e.list_hash";
 
 /// An audit row as stored.
 #[derive(sqlx::FromRow)]
@@ -201,7 +220,7 @@ impl AuditStore for SqlStore {
         if let Some(id) = unsealed {
             return Ok(ChainReport { checked: 0, head_seq, head_hash, broken: Some(linkwork_domain::audit_chain::Break::Unsealed { id }) });
         }
-        let query = format!("SELECT {EVENT_COLUMNS} FROM audit_events ORDER BY seq");
+        let query = format!("SELECT {EVENT_COLUMNS} FROM {EVENTS_WITH_LISTS} ORDER BY e.seq");
         let mut conn = self.conn().await?;
         let mut rows = sqlx::query_as::<_, StoredEvent>(&query).fetch(&mut *conn);
         while let Some(row) = rows.try_next().await? {
@@ -222,11 +241,12 @@ impl AuditStore for SqlStore {
 
     async fn audit_trail(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>> {
         // Events about the service's people, and events by the service's own staff and tokens.
-        let sql = "SELECT e.seq, e.at, e.action, e.entity, e.entity_id, e.person_id, e.people, e.user_id, e.token_id, e.org_id, \
+        let sql = "SELECT e.seq, e.at, e.action, e.entity, e.entity_id, e.person_id, COALESCE(e.people, l.people) AS people, e.user_id, e.token_id, e.org_id, \
              u.display_name AS user_name, o.name AS org_name, p.given_name, p.family_name, p.nhs_number \
-             FROM audit_events e LEFT JOIN users u ON u.id = e.user_id LEFT JOIN organisations o ON o.id = e.org_id LEFT JOIN people p ON p.id = e.person_id \
+             FROM audit_events e LEFT JOIN audit_lists l ON l.hash = e.list_hash LEFT JOIN users u ON u.id = e.user_id LEFT JOIN organisations o ON o.id = e.org_id LEFT JOIN people p ON p.id = e.person_id \
              WHERE (e.org_id = $1 OR e.person_id IN (SELECT id FROM people WHERE service_org_id = $1)) \
-             AND ($2 IS NULL OR e.person_id = $2 OR e.id IN (SELECT event_id FROM audit_subjects WHERE person_id = $2)) \
+             AND ($2 IS NULL OR e.person_id = $2 OR e.list_hash IN (SELECT list_hash FROM audit_list_subjects WHERE person_id = $2) \
+                  OR e.id IN (SELECT event_id FROM audit_subjects WHERE person_id = $2)) \
              AND ($3 IS NULL OR e.user_id = $3) AND ($4 IS NULL OR e.action LIKE $4) \
              AND ($5 IS NULL OR e.at >= $5) AND ($6 IS NULL OR e.at < $6) \
              ORDER BY e.seq DESC LIMIT $7 OFFSET $8";
@@ -246,10 +266,11 @@ impl AuditStore for SqlStore {
 
     async fn person_audit(&self, person_id: &str) -> Result<Vec<AuditEntry>> {
         Ok(sqlx::query_as(
-            "SELECT e.seq, e.at, e.action, e.entity, e.entity_id, e.person_id, e.people, e.user_id, e.token_id, e.org_id, \
+            "SELECT e.seq, e.at, e.action, e.entity, e.entity_id, e.person_id, COALESCE(e.people, l.people) AS people, e.user_id, e.token_id, e.org_id, \
              u.display_name AS user_name, o.name AS org_name, p.given_name, p.family_name, p.nhs_number \
-             FROM audit_events e LEFT JOIN users u ON u.id = e.user_id LEFT JOIN organisations o ON o.id = e.org_id LEFT JOIN people p ON p.id = e.person_id \
-             WHERE e.person_id = $1 OR e.id IN (SELECT event_id FROM audit_subjects WHERE person_id = $1) ORDER BY e.seq",
+             FROM audit_events e LEFT JOIN audit_lists l ON l.hash = e.list_hash LEFT JOIN users u ON u.id = e.user_id LEFT JOIN organisations o ON o.id = e.org_id LEFT JOIN people p ON p.id = e.person_id \
+             WHERE e.person_id = $1 OR e.list_hash IN (SELECT list_hash FROM audit_list_subjects WHERE person_id = $1) \
+             OR e.id IN (SELECT event_id FROM audit_subjects WHERE person_id = $1) ORDER BY e.seq",
         )
         .bind(person_id)
         .fetch_all(&mut *self.conn().await?)
