@@ -109,3 +109,26 @@ async fn list_reads_stored_before_lists_were_shared_are_still_found() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn two_transactions_storing_the_same_new_list_both_commit() {
+    each_database(|_, store| async move {
+        // One transaction holds the chain's head (an earlier event of its own) while a read's
+        // transaction stores a new list; then the first stores the same list. On PostgreSQL,
+        // storing the list before taking the head made each wait for the other until the server
+        // aborted the read's transaction after a second (its retry alone then saved the read).
+        let list = || ReadAudit::list("caseload.read", "pcn1", ["x".to_owned(), "y".to_owned()]);
+        let first = store.begin().await.unwrap();
+        first.record_event(&who(), "referral.update", "referral", "r1", Some("p1")).await.unwrap();
+        let second = {
+            let store = store.clone();
+            tokio::spawn(async move { store.record_read(&who(), &list()).await })
+        };
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        first.record_read(&who(), &list()).await.unwrap();
+        first.commit().await.unwrap();
+        second.await.unwrap().unwrap();
+        assert_eq!(store.person_audit("y").await.unwrap().len(), 2);
+    })
+    .await;
+}

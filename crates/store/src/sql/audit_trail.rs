@@ -62,12 +62,14 @@ async fn next_link(conn: &mut Conn) -> Result<(i64, String)> {
 
 async fn append(conn: &mut Conn, who: &AuditActor, event: &Audit<'_>, people: &[String]) -> Result<()> {
     let people_text = (!people.is_empty()).then(|| people.join(" "));
-    // Stored (and indexed per person) once per distinct list; the event names it by hash.
+    let (seq, prev_hash) = next_link(conn).await?;
+    // Stored (and indexed per person) once per distinct list; the event names it by hash. After
+    // taking the chain's head, so on PostgreSQL two transactions storing the same new list never
+    // wait on each other's list while one holds the head (a deadlock).
     let list = match &people_text {
         Some(text) => Some(remember_list(conn, text, people).await?),
         None => None,
     };
-    let (seq, prev_hash) = next_link(conn).await?;
     let id = new_id();
     let at = now_micros();
     let record = AuditRecord {
