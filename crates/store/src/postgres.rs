@@ -179,18 +179,18 @@ async fn protect_audit_trail(pool: &sqlx::Pool<Db>) -> crate::Result<()> {
         "CREATE OR REPLACE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events FOR EACH ROW WHEN (OLD.hash IS NOT NULL) EXECUTE FUNCTION linkwork_audit_is_append_only()",
         "CREATE OR REPLACE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events FOR EACH ROW EXECUTE FUNCTION linkwork_audit_is_append_only()",
         "CREATE OR REPLACE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events FOR EACH STATEMENT EXECUTE FUNCTION linkwork_audit_is_append_only()",
-        "CREATE OR REPLACE TRIGGER audit_subjects_no_update BEFORE UPDATE ON audit_subjects FOR EACH ROW EXECUTE FUNCTION linkwork_audit_is_append_only()",
-        "CREATE OR REPLACE TRIGGER audit_subjects_no_delete BEFORE DELETE ON audit_subjects FOR EACH ROW EXECUTE FUNCTION linkwork_audit_is_append_only()",
-        "CREATE OR REPLACE TRIGGER audit_subjects_no_truncate BEFORE TRUNCATE ON audit_subjects FOR EACH STATEMENT EXECUTE FUNCTION linkwork_audit_is_append_only()",
-        "CREATE OR REPLACE TRIGGER audit_lists_no_update BEFORE UPDATE ON audit_lists FOR EACH ROW EXECUTE FUNCTION linkwork_audit_is_append_only()",
-        "CREATE OR REPLACE TRIGGER audit_lists_no_delete BEFORE DELETE ON audit_lists FOR EACH ROW EXECUTE FUNCTION linkwork_audit_is_append_only()",
-        "CREATE OR REPLACE TRIGGER audit_lists_no_truncate BEFORE TRUNCATE ON audit_lists FOR EACH STATEMENT EXECUTE FUNCTION linkwork_audit_is_append_only()",
-        "CREATE OR REPLACE TRIGGER audit_list_subjects_no_update BEFORE UPDATE ON audit_list_subjects FOR EACH ROW EXECUTE FUNCTION linkwork_audit_is_append_only()",
-        "CREATE OR REPLACE TRIGGER audit_list_subjects_no_delete BEFORE DELETE ON audit_list_subjects FOR EACH ROW EXECUTE FUNCTION linkwork_audit_is_append_only()",
-        "CREATE OR REPLACE TRIGGER audit_list_subjects_no_truncate BEFORE TRUNCATE ON audit_list_subjects FOR EACH STATEMENT EXECUTE FUNCTION linkwork_audit_is_append_only()",
         "CREATE OR REPLACE TRIGGER audit_chain_head_no_delete BEFORE DELETE OR TRUNCATE ON audit_chain_head FOR EACH STATEMENT EXECUTE FUNCTION linkwork_audit_is_append_only()",
     ] {
         sqlx::query(statement).execute(&mut *tx).await?;
+    }
+    for table in sql::AUDIT_PEOPLE_TABLES {
+        for (op, each) in [("UPDATE", "ROW"), ("DELETE", "ROW"), ("TRUNCATE", "STATEMENT")] {
+            let trigger = format!(
+                "CREATE OR REPLACE TRIGGER {table}_no_{} BEFORE {op} ON {table} FOR EACH {each} EXECUTE FUNCTION linkwork_audit_is_append_only()",
+                op.to_lowercase()
+            );
+            sqlx::query(&trigger).execute(&mut *tx).await?;
+        }
     }
     tx.commit().await?;
     Ok(())

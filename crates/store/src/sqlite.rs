@@ -327,22 +327,19 @@ async fn protect_audit_trail(pool: &sqlx::Pool<Db>) -> crate::Result<()> {
          BEGIN SELECT RAISE(ABORT, 'audit events cannot be changed'); END",
         "CREATE TRIGGER IF NOT EXISTS audit_events_no_delete BEFORE DELETE ON audit_events \
          BEGIN SELECT RAISE(ABORT, 'audit events cannot be deleted'); END",
-        "CREATE TRIGGER IF NOT EXISTS audit_subjects_no_update BEFORE UPDATE ON audit_subjects \
-         BEGIN SELECT RAISE(ABORT, 'audit events cannot be changed'); END",
-        "CREATE TRIGGER IF NOT EXISTS audit_subjects_no_delete BEFORE DELETE ON audit_subjects \
-         BEGIN SELECT RAISE(ABORT, 'audit events cannot be deleted'); END",
-        "CREATE TRIGGER IF NOT EXISTS audit_lists_no_update BEFORE UPDATE ON audit_lists \
-         BEGIN SELECT RAISE(ABORT, 'audit events cannot be changed'); END",
-        "CREATE TRIGGER IF NOT EXISTS audit_lists_no_delete BEFORE DELETE ON audit_lists \
-         BEGIN SELECT RAISE(ABORT, 'audit events cannot be deleted'); END",
-        "CREATE TRIGGER IF NOT EXISTS audit_list_subjects_no_update BEFORE UPDATE ON audit_list_subjects \
-         BEGIN SELECT RAISE(ABORT, 'audit events cannot be changed'); END",
-        "CREATE TRIGGER IF NOT EXISTS audit_list_subjects_no_delete BEFORE DELETE ON audit_list_subjects \
-         BEGIN SELECT RAISE(ABORT, 'audit events cannot be deleted'); END",
         "CREATE TRIGGER IF NOT EXISTS audit_chain_head_no_delete BEFORE DELETE ON audit_chain_head \
          BEGIN SELECT RAISE(ABORT, 'the audit chain cannot be deleted'); END",
     ] {
         sqlx::query(statement).execute(pool).await?;
+    }
+    for table in sql::AUDIT_PEOPLE_TABLES {
+        for (op, refused) in [("UPDATE", "changed"), ("DELETE", "deleted")] {
+            let trigger = format!(
+                "CREATE TRIGGER IF NOT EXISTS {table}_no_{} BEFORE {op} ON {table} BEGIN SELECT RAISE(ABORT, 'audit events cannot be {refused}'); END",
+                op.to_lowercase()
+            );
+            sqlx::query(&trigger).execute(pool).await?;
+        }
     }
     Ok(())
 }

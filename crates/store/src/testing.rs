@@ -116,11 +116,22 @@ where
     F: Fn(Arc<dyn Store>) -> Fut,
     Fut: std::future::Future<Output = ()>,
 {
+    on_each_database_url(|_, store| test(store)).await
+}
+
+/// As [`on_each_database`], also giving the database's URL, for a test that looks at the
+/// database directly (as someone with database access would).
+pub async fn on_each_database_url<F, Fut>(test: F)
+where
+    F: Fn(String, Arc<dyn Store>) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
     let dir = std::env::temp_dir().join("linkwork-store-tests");
     std::fs::create_dir_all(&dir).expect("a folder for test databases");
     for (backend, url) in fresh_database_urls(&dir).await {
         eprintln!("-- on {backend}");
-        test(migrated(&url).await.expect("a migrated test database")).await;
+        let store = migrated(&url).await.expect("a migrated test database");
+        test(url, store).await;
     }
 }
 

@@ -3,23 +3,9 @@
 //! gets around that.
 
 use linkwork_domain::audit_chain::Break;
-use linkwork_store::testing::{fresh_database_urls, migrated};
+use linkwork_store::testing::on_each_database_url as each_database;
 use linkwork_store::*;
 use std::sync::Arc;
-
-async fn each_database<F, Fut>(test: F)
-where
-    F: Fn(String, Arc<dyn Store>) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    let dir = std::env::temp_dir().join("linkwork-store-tests");
-    std::fs::create_dir_all(&dir).unwrap();
-    for (backend, url) in fresh_database_urls(&dir).await {
-        eprintln!("-- on {backend}");
-        let store = migrated(&url).await.unwrap();
-        test(url, store).await;
-    }
-}
 
 fn who() -> AuditActor {
     AuditActor { user_id: Some("u1".into()), token_id: None, org_id: Some("pcn1".into()) }

@@ -19,6 +19,10 @@
 //! - what cannot run inside a transaction (migrating, a bulk load with its connection settings, a
 //!   backup or restore) is refused with [`crate::StoreError::UnitOfWork`].
 
+/// The audit tables, besides the events themselves, that record who a list read showed: append-only
+/// like the events (each backend's `protect_audit_trail` puts the same guards on every one).
+pub(super) const AUDIT_PEOPLE_TABLES: [&str; 3] = ["audit_subjects", "audit_lists", "audit_list_subjects"];
+
 mod accounts;
 mod activity;
 mod audit_trail;
