@@ -401,19 +401,36 @@ pub struct HealthSystemReport {
 
 use crate::evaluation::disclosure::{Shown, SuppressionPolicy};
 use crate::evaluation::facts::Period;
+use std::collections::BTreeMap;
 
-/// Per person: counts per contact type and bed days in each window.
+/// Per person: counts per contact type and bed days in each window. Counts are held in arrays
+/// indexed by contact type (not maps): at the national size a million people each hold one.
 #[derive(Debug, Clone, Default, PartialEq)]
 struct Windows {
-    before: BTreeMap<ContactType, u64>,
-    after: BTreeMap<ContactType, u64>,
+    before: TypeCounts,
+    after: TypeCounts,
     bed_days_before: u64,
     bed_days_after: u64,
     /// GP appointments in the 12 months before, when the data covers them.
     gp_12_months_before: Option<u64>,
 }
 
-use std::collections::BTreeMap;
+/// Contacts counted per type, in the order of [`ContactType::ALL`].
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct TypeCounts([u32; ContactType::ALL.len()]);
+
+impl TypeCounts {
+    fn add(&mut self, t: ContactType) {
+        self.0[t as usize] += 1;
+    }
+    fn get(&self, t: ContactType) -> u64 {
+        u64::from(self.0[t as usize])
+    }
+    /// The types counted at least once, with their counts, in type order.
+    fn counted(&self) -> impl Iterator<Item = (ContactType, u64)> + '_ {
+        ContactType::ALL.iter().map(|t| (*t, self.get(*t))).filter(|(_, n)| *n > 0)
+    }
+}
 
 impl Windows {
     fn cost(&self, tariff: &Tariff, after: bool) -> f64 {
@@ -423,11 +440,11 @@ impl Windows {
             (&self.before, self.bed_days_before)
         };
         let contacts: f64 = counts
-            .iter()
+            .counted()
             .map(|(t, n)| {
                 tariff
-                    .entry(CostItem::Contact(*t))
-                    .map_or(0.0, |e| e.unit_cost() * *n as f64)
+                    .entry(CostItem::Contact(t))
+                    .map_or(0.0, |e| e.unit_cost() * n as f64)
             })
             .sum();
         contacts
@@ -438,7 +455,7 @@ impl Windows {
     fn gp(&self, after: bool) -> u64 {
         let counts = if after { &self.after } else { &self.before };
         counts
-            .iter()
+            .counted()
             .filter(|(t, _)| t.is_gp_appointment())
             .map(|(_, n)| n)
             .sum()
@@ -507,10 +524,10 @@ pub fn evaluate(
             let before = c.on < r && c.on >= window_start;
             let after = c.on > r && c.on <= window_end;
             if before {
-                *w.before.entry(c.contact_type).or_default() += 1;
+                w.before.add(c.contact_type);
                 w.bed_days_before += u64::from(c.bed_days.unwrap_or(0));
             } else if after {
-                *w.after.entry(c.contact_type).or_default() += 1;
+                w.after.add(c.contact_type);
                 w.bed_days_after += u64::from(c.bed_days.unwrap_or(0));
             }
             if let Some(gp) = &mut w.gp_12_months_before {
@@ -527,9 +544,7 @@ pub fn evaluate(
         .iter()
         .map(|t| {
             use_change(t.code(), t.label(), &windows, years, policy, |w, after| {
-                *(if after { &w.after } else { &w.before })
-                    .get(t)
-                    .unwrap_or(&0)
+                (if after { &w.after } else { &w.before }).get(*t)
             })
         })
         .collect();

@@ -76,6 +76,7 @@ impl SqlStore {
             })
             .buffered(SERVICES_AT_ONCE);
         while let Some((practices, rows, activity)) = per_service.try_next().await? {
+            referral_facts::make_room(&mut input.health.activity, activity.len());
             input.health.activity.extend(activity);
             input.practices.extend(practices.into_iter().map(|(id, name, list_size)| PracticeFacts { id, name, list_size: list_size.unwrap_or(0).max(0) as u64 }));
             referral_facts::spread(rows, to, &services, &mut input);
