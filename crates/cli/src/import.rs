@@ -36,8 +36,9 @@ pub enum ImportCommand {
     /// Import File 7 of the English Indices of Deprivation 2019: each LSOA's IMD decile.
     Imd(crate::import_equity::ReferenceArgs),
     /// Import practices' registered list make-up (age band, sex, ethnicity, IMD quintile), the
-    /// expected shares for the equity section; NHS Digital's list files are accepted too.
-    ListProfile(crate::import_equity::ReferenceArgs),
+    /// expected shares for the equity section; NHS Digital's list files are accepted too (give the
+    /// male and female single-year-of-age files together).
+    ListProfile(crate::import_equity::ListProfileArgs),
     /// Import a whole service's history from a bundle folder (docs/bundle.md): everything is
     /// checked first and nothing is written if anything is wrong; importing again updates, never duplicates.
     Bundle(crate::bundle::ImportBundleArgs),

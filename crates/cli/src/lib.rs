@@ -9,6 +9,7 @@ mod audit;
 mod backup;
 mod bundle;
 pub mod commands;
+mod csv_lines;
 mod detail;
 mod export;
 mod import;

@@ -65,7 +65,7 @@ async fn reference_imports_on(url: &str, dir: &std::path::Path) {
     // A bad decile names the line.
     let bad = write("bad-imd.csv", &IMD.replace(",7,0.05", ",12,0.05"));
     let (ok, _, err) = linkwork(&["import", "imd", &bad, "--database", &url]);
-    assert!(!ok && err.contains("Line 2: the IMD decile must be a whole number from 1 to 10, not \"12\""), "{err}");
+    assert!(!ok && err.contains("bad-imd.csv line 2: the IMD decile must be a whole number from 1 to 10, not \"12\""), "{err}");
 
     // List profiles: ours, NHS Digital's single year of age, and by LSOA (IMD via the lookup).
     let pcn = store.create_org(&NewOrg { kind: linkwork_domain::access::OrgKind::Pcn, name: "Equity PCN".into(), ods_code: Some("U00011".into()), parent_id: None, list_size: None }).await.unwrap();
@@ -147,4 +147,171 @@ async fn settings_on(url: &str) {
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(v["report"]["settings"]["target"]["low_pct"], 1.0);
     assert_eq!(v["report"]["settings"]["target"]["high_pct"], 1.5);
+}
+
+/// A migrated SQLite database of its own, and a folder for the test's files. (The files are
+/// read by the binary whatever the database; these behaviours are the files', so SQLite alone.)
+async fn sqlite_database(test: &str) -> (String, std::path::PathBuf) {
+    let dir = std::env::temp_dir().join(format!("linkwork-cli-equity-{test}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}", dir.join("equity.db").display());
+    let _ = std::fs::remove_file(dir.join("equity.db"));
+    let (ok, _, err) = linkwork(&["migrate", "--database", &url]);
+    assert!(ok, "{err}");
+    (url, dir)
+}
+
+fn write_file(dir: &std::path::Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+/// The `i`th postcode of [`nspl_rows`].
+fn nth_postcode(i: usize) -> String {
+    format!("LS{} {}{}{}", 1 + i / 1000, i % 10, (b'A' + (i / 10 % 26) as u8) as char, (b'A' + (i / 260 % 26) as u8) as char)
+}
+
+/// An NSPL file of `rows` postcodes, all in the LSOA that [`IMD`] puts in decile 7.
+fn nspl_rows(rows: usize) -> String {
+    let mut text = String::from("pcds,doterm,lsoa11\n");
+    for i in 0..rows {
+        text.push_str(&format!("{},,E01033010\n", nth_postcode(i)));
+    }
+    text
+}
+
+/// How many of the postcodes before and after row 3,001 of [`nspl_rows`] the database knows.
+async fn postcodes_known(url: &str) -> usize {
+    let store = linkwork_store::connect(url).await.unwrap();
+    let mut known = 0;
+    for i in [0, 1, 3500, 3999] {
+        known += usize::from(store.imd_decile(&Postcode::parse(&nth_postcode(i)).unwrap()).await.unwrap().is_some());
+    }
+    known
+}
+
+#[tokio::test]
+async fn a_stray_quote_in_the_postcode_file_imports_nothing_and_names_its_line() {
+    let (url, dir) = sqlite_database("quote").await;
+    let imd = write_file(&dir, "imd.csv", IMD);
+    assert!(linkwork(&["import", "imd", &imd, "--database", &url]).0);
+    let good = nspl_rows(4000);
+    // Row 3,001 opens a quote it never closes: read as one CSV stream, it swallowed the 999 rows after it.
+    let bad: String = good.lines().enumerate().map(|(i, l)| if i == 3001 { l.replacen(",,", ",\"", 1) + "\n" } else { format!("{l}\n") }).collect();
+    let file = write_file(&dir, "nspl.csv", &bad);
+    let (ok, out, err) = linkwork(&["import", "postcodes", &file, "--database", &url]);
+    assert!(!ok, "{out}");
+    assert!(err.contains("1 row cannot be imported, so nothing was imported") && err.contains("nspl.csv line 3002: a quote opens a value that is never closed"), "{err}");
+    assert_eq!(postcodes_known(&url).await, 0, "nothing is written from a file with a bad row");
+    let file = write_file(&dir, "nspl.csv", &good);
+    let (ok, out, err) = linkwork(&["import", "postcodes", &file, "--database", &url]);
+    assert!(ok, "{err}");
+    assert!(out.starts_with("Imported 4000 postcodes"), "{out}");
+    assert_eq!(postcodes_known(&url).await, 4, "the rows after the bad one are read too, once it is corrected");
+}
+
+#[tokio::test]
+async fn reference_files_with_crlf_line_breaks_name_the_right_lines() {
+    let (url, dir) = sqlite_database("crlf").await;
+    let imd = write_file(&dir, "imd.csv", &IMD.replace(",7,0.05", ",44,0.05").replace('\n', "\r\n"));
+    let (ok, _, err) = linkwork(&["import", "imd", &imd, "--database", &url]);
+    assert!(!ok && err.contains("imd.csv line 2: the IMD decile must be a whole number from 1 to 10, not \"44\""), "{err}");
+    let nspl = write_file(&dir, "nspl.csv", &NSPL.replace("E01011365", "Riverside").replace('\n', "\r\n"));
+    let (ok, _, err) = linkwork(&["import", "postcodes", &nspl, "--database", &url]);
+    assert!(!ok && err.contains("nspl.csv line 3: the LSOA (lsoa11) must be an area code like E01011365, not \"Riverside\""), "{err}");
+}
+
+#[tokio::test]
+async fn repeated_postcodes_and_lsoas_are_refused_not_overwritten() {
+    let (url, dir) = sqlite_database("repeats").await;
+    let nspl = write_file(&dir, "nspl.csv", &format!("{NSPL}LS1 4AP,,LS1 4AP,198001,,0,,,1,,,,,,,,,,,E01011365,,\n"));
+    let (ok, _, err) = linkwork(&["import", "postcodes", &nspl, "--database", &url]);
+    assert!(!ok && err.contains("nspl.csv line 5: the postcode LS1 4AP is also on line 2"), "{err}");
+    let imd = write_file(&dir, "imd.csv", &format!("{IMD}E01033010,Leeds 111A again,E08000035,Leeds,1.0,\"1\",3,0.1\n"));
+    let (ok, _, err) = linkwork(&["import", "imd", &imd, "--database", &url]);
+    assert!(!ok && err.contains("imd.csv line 4: the LSOA E01033010 is also on line 2"), "{err}");
+    let store = linkwork_store::connect(&url).await.unwrap();
+    assert!(store.lsoa_deciles().await.unwrap().is_empty(), "nothing is imported from a file with a repeat");
+}
+
+#[tokio::test]
+async fn an_imd_file_whose_lsoa_is_a_name_is_refused() {
+    let (url, dir) = sqlite_database("lsoa-name").await;
+    let imd = write_file(&dir, "imd.csv", &IMD.replace("E01011365,", "Leeds 063C,"));
+    let (ok, _, err) = linkwork(&["import", "imd", &imd, "--database", &url]);
+    assert!(!ok && err.contains("imd.csv line 3: the LSOA code (2011) must be an English LSOA code like E01011365, not \"Leeds 063C\""), "{err}");
+}
+
+/// NHS Digital's single-year-of-age lists as published: an all-persons file of totals, then one
+/// file per sex, each with an AGE ALL row per practice.
+const ALL_PERSONS: &str = "PUBLICATION,EXTRACT_DATE,TYPE,CODE,POSTCODE,SEX,AGE,NUMBER_OF_PATIENTS\nGP_PRAC_PAT_LIST,01NOV2026,GP,B86001,LS1 4AP,ALL,ALL,100\n";
+const MALE: &str = "PUBLICATION,EXTRACT_DATE,TYPE,CODE,POSTCODE,SEX,AGE,NUMBER_OF_PATIENTS\n\
+GP_PRAC_PAT_LIST,01NOV2026,GP,B86001,LS1 4AP,MALE,ALL,40\n\
+GP_PRAC_PAT_LIST,01NOV2026,GP,B86001,LS1 4AP,MALE,30,25\n\
+GP_PRAC_PAT_LIST,01NOV2026,GP,B86001,LS1 4AP,MALE,70,15\n";
+const FEMALE: &str = "PUBLICATION,EXTRACT_DATE,TYPE,CODE,POSTCODE,SEX,AGE,NUMBER_OF_PATIENTS\n\
+GP_PRAC_PAT_LIST,01NOV2026,GP,B86001,LS1 4AP,FEMALE,ALL,60\n\
+GP_PRAC_PAT_LIST,01NOV2026,GP,B86001,LS1 4AP,FEMALE,31,50\n\
+GP_PRAC_PAT_LIST,01NOV2026,GP,B86001,LS1 4AP,FEMALE,95+,10\n";
+
+async fn practice_with_profile(url: &str) -> (std::sync::Arc<dyn linkwork_store::Store>, String) {
+    let store = linkwork_store::connect(url).await.unwrap();
+    let pcn = store.create_org(&NewOrg { kind: linkwork_domain::access::OrgKind::Pcn, name: "Equity PCN".into(), ods_code: Some("U00011".into()), parent_id: None, list_size: None }).await.unwrap();
+    let practice = store
+        .create_org(&NewOrg { kind: linkwork_domain::access::OrgKind::Practice, name: "Equity Surgery".into(), ods_code: Some("B86001".into()), parent_id: Some(pcn), list_size: Some(100) })
+        .await
+        .unwrap();
+    (store, practice)
+}
+
+async fn profile(store: &std::sync::Arc<dyn linkwork_store::Store>, practice: &str) -> Vec<String> {
+    store.list_profile(practice).await.unwrap().into_iter().map(|c| format!("{}:{}={}", c.group.dimension().code(), c.group.code(), c.people)).collect()
+}
+
+#[tokio::test]
+async fn nhs_single_age_files_imported_one_at_a_time_are_refused_and_change_nothing() {
+    let (url, dir) = sqlite_database("one-sex").await;
+    let (store, practice) = practice_with_profile(&url).await;
+    let female = write_file(&dir, "female.csv", FEMALE);
+    let (ok, _, err) = linkwork(&["import", "list-profile", &female, "--database", &url]);
+    assert!(!ok, "a female-only file made every practice 100% female");
+    assert!(err.contains("practice B86001 has FEMALE rows but no MALE rows") && err.contains("give the male and female files to one import"), "{err}");
+    assert!(profile(&store, &practice).await.is_empty());
+}
+
+#[tokio::test]
+async fn nhs_single_age_files_given_together_make_one_profile() {
+    let (url, dir) = sqlite_database("together").await;
+    let (store, practice) = practice_with_profile(&url).await;
+    let files = [write_file(&dir, "all.csv", ALL_PERSONS), write_file(&dir, "male.csv", MALE), write_file(&dir, "female.csv", FEMALE)];
+    let (ok, out, err) = linkwork(&["import", "list-profile", &files[0], &files[1], &files[2], "--database", &url]);
+    assert!(ok, "{err}{out}");
+    assert_eq!(profile(&store, &practice).await, ["age_band:25-34=75", "age_band:65-74=15", "age_band:85+=10", "sex:1=40", "sex:2=60"]);
+}
+
+#[tokio::test]
+async fn nhs_single_age_files_that_disagree_are_refused() {
+    let (url, dir) = sqlite_database("disagree").await;
+    let (store, practice) = practice_with_profile(&url).await;
+    let all = write_file(&dir, "all.csv", &ALL_PERSONS.replace(",100", ",90"));
+    let (male, female) = (write_file(&dir, "male.csv", MALE), write_file(&dir, "female.csv", FEMALE));
+    let (ok, _, err) = linkwork(&["import", "list-profile", &all, &male, &female, "--database", &url]);
+    assert!(!ok && err.contains("practice B86001: its all-persons total is 90 but the male and female rows count 100"), "{err}");
+    let short = write_file(&dir, "male-short.csv", &MALE.replace("MALE,ALL,40", "MALE,ALL,41"));
+    let (ok, _, err) = linkwork(&["import", "list-profile", &short, &female, "--database", &url]);
+    assert!(!ok && err.contains("practice B86001: the MALE rows by age add up to 40 but its AGE ALL row says 41"), "{err}");
+    let (ok, _, err) = linkwork(&["import", "list-profile", &male, &male, &female, "--database", &url]);
+    assert!(!ok && err.contains("practice B86001 MALE age ALL: it repeats"), "{err}");
+    assert!(profile(&store, &practice).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_list_profile_row_given_twice_is_refused_not_added_together() {
+    let (url, dir) = sqlite_database("profile-repeat").await;
+    let (store, practice) = practice_with_profile(&url).await;
+    let file = write_file(&dir, "profile.csv", "practice,dimension,group,count\r\nB86001,ethnicity,white,80\r\nB86001,ethnicity,white,20\r\n");
+    let (ok, _, err) = linkwork(&["import", "list-profile", &file, "--database", &url]);
+    assert!(!ok && err.contains("profile.csv line 3: practice B86001 ethnicity white: it repeats") && err.contains("profile.csv line 2"), "{err}");
+    assert!(profile(&store, &practice).await.is_empty());
 }

@@ -71,6 +71,24 @@ pub enum NsplRow {
     Lookup(PostcodeLsoa),
     /// No LSOA (some non-geographic postcodes) or a postcode not in the usual shape: skipped, counted.
     Skipped,
+    /// An LSOA that is not an area code: the file is not what it claims, so the row is refused
+    /// and reported (the message says why).
+    Refused(String),
+}
+
+/// Whether `code` is an LSOA as the NSPL writes them: an ONS area code, a letter and eight
+/// digits (E01011365 in England, W01 in Wales, S01 data zones, and pseudo-codes such as
+/// E99999999), or a Northern Ireland super output area (95 and six letters or digits, 95AA01S1).
+pub fn is_area_code(code: &str) -> bool {
+    let b = code.as_bytes();
+    let ons = b.len() == 9 && b[0].is_ascii_uppercase() && b[1..].iter().all(u8::is_ascii_digit);
+    let northern_ireland = b.len() == 8 && code.starts_with("95") && b[2..].iter().all(u8::is_ascii_alphanumeric);
+    ons || northern_ireland
+}
+
+/// Whether `code` is an English LSOA (2011), the areas File 7 ranks: E01 and six digits.
+pub fn is_english_lsoa(code: &str) -> bool {
+    code.len() == 9 && code.starts_with("E01") && code.as_bytes()[3..].iter().all(u8::is_ascii_digit)
 }
 
 impl NsplLayout {
@@ -108,6 +126,9 @@ impl NsplLayout {
         let clean = |t: &str| crate::text::forbidden_character(t, crate::text::Lines::One).is_none();
         if lsoa.is_empty() || !clean(lsoa) || !terminated.as_deref().is_none_or(clean) {
             return NsplRow::Skipped;
+        }
+        if !is_area_code(lsoa) {
+            return NsplRow::Refused(format!("the LSOA (lsoa11) must be an area code like E01011365, not {lsoa:?}"));
         }
         NsplRow::Lookup(PostcodeLsoa {
             postcode,
@@ -214,6 +235,9 @@ impl ImdLayout {
         let lsoa = cell(self.lsoa);
         if lsoa.is_empty() {
             return Err(DomainError::invalid(FILE, format!("Line {line}: the {IMD_LSOA} is empty")));
+        }
+        if !is_english_lsoa(lsoa) {
+            return Err(DomainError::invalid(FILE, format!("Line {line}: the {IMD_LSOA} must be an English LSOA code like E01011365, not {lsoa:?}")));
         }
         let decile = cell(self.decile)
             .parse::<i64>()

@@ -41,6 +41,30 @@ fn nspl_header_prefers_pcds_and_ignores_other_columns() {
 }
 
 #[test]
+fn an_nspl_lsoa_that_is_no_area_code_is_refused() {
+    let layout = NsplLayout::from_header(["pcds", "lsoa11"]).unwrap();
+    assert_eq!(
+        layout.row(|i| ["LS1 4AP", "Riverside"].get(i).copied()),
+        NsplRow::Refused("the LSOA (lsoa11) must be an area code like E01011365, not \"Riverside\"".into())
+    );
+    assert!(matches!(layout.row(|i| ["LS1 4AP", "E0103301"].get(i).copied()), NsplRow::Refused(_)));
+    // Wales, a Scottish data zone, a pseudo-code and a Northern Ireland super output area are areas.
+    for code in ["W01000001", "S01006514", "E99999999", "95AA01S1"] {
+        assert!(matches!(layout.row(|i| ["BT1 1AA", code].get(i).copied()), NsplRow::Lookup(_)), "{code}");
+    }
+}
+
+#[test]
+fn an_imd_lsoa_must_be_english() {
+    let layout = ImdLayout::from_header([IMD_LSOA, IMD_DECILE]).unwrap();
+    assert_eq!(
+        layout.row(4, |i| ["Leeds 001A", "3"].get(i).copied()).unwrap_err().to_string(),
+        "Line 4: the LSOA code (2011) must be an English LSOA code like E01011365, not \"Leeds 001A\""
+    );
+    assert!(layout.row(5, |i| ["W01000001", "3"].get(i).copied()).is_err());
+}
+
+#[test]
 fn wrong_files_name_the_missing_columns() {
     let e = NsplLayout::from_header(["pcds", "lsoa21"]).unwrap_err().to_string();
     assert_eq!(e, "This does not look like the ONS National Statistics Postcode Lookup (NSPL): the header row has no lsoa11 column");
