@@ -331,3 +331,26 @@ fn an_empty_report_renders_no_data_not_zero_or_a_panic() {
     assert_eq!(csv_value(&rows, "reach.referrals"), "0");
     serde_json::from_str::<serde_json::Value>(&render(&r, Format::Json, "").unwrap()).unwrap();
 }
+
+#[test]
+fn a_small_change_in_health_use_is_not_printed_as_nothing() {
+    let mut r = report();
+    let visits = r.health_system.by_type.iter_mut().find(|u| u.key == "gp_home_visit").unwrap();
+    (visits.n, visits.change_per_person_year, visits.ci95_low, visits.ci95_high) = (linkwork_domain::evaluation::disclosure::Shown::Value(500), linkwork_domain::evaluation::disclosure::Shown::Value(-0.031), linkwork_domain::evaluation::disclosure::Shown::Value(-0.052), linkwork_domain::evaluation::disclosure::Shown::Value(-0.0104));
+    let figures = crate::document::figures(&r);
+    let change = figures.iter().find(|f| f.id.ends_with("gp_home_visit.per_person_year_change")).expect("the home visits' change");
+    assert_eq!((change.value.as_str(), change.ci95_low.as_str(), change.ci95_high.as_str()), ("-0.031", "-0.052", "-0.010"));
+    let html = html_fragment(&r, REPRODUCE);
+    assert!(html.contains("-0.052 to -0.010"), "the interval in the table keeps its size");
+}
+
+#[test]
+fn a_p_value_too_small_for_four_places_reads_as_below_them() {
+    let mut r = report();
+    let swemwbs = r.outcomes.iter_mut().find(|o| o.wilcoxon_p != linkwork_domain::evaluation::disclosure::Shown::NoData).expect("an outcome with a p-value");
+    swemwbs.wilcoxon_p = linkwork_domain::evaluation::disclosure::Shown::Value(0.000_002);
+    let figures = crate::document::figures(&r);
+    let p = figures.iter().find(|f| f.id.ends_with(".wilcoxon_p") && f.value != "").expect("the p-value figure");
+    assert_eq!(p.value, "< 0.0001");
+    assert!(!html_fragment(&r, REPRODUCE).contains("0.0000<"));
+}

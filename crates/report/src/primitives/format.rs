@@ -30,6 +30,36 @@ pub fn one_dp(s: Shown<f64>) -> String {
     stat(s, 1)
 }
 
+/// A p-value to 4 decimal places; below 0.0001 as `< 0.0001` (never `0.0000`, which reads as
+/// impossible).
+pub fn p_value(s: Shown<f64>) -> String {
+    match s {
+        Shown::Value(v) if v < 0.0001 => "< 0.0001".into(),
+        other => stat(other, 4),
+    }
+}
+
+/// A rate per person or per person-year, or a change in one: one decimal place, or two
+/// significant figures when it is smaller than 0.1 in size, where one decimal place would hide it
+/// (a fall of 0.031 GP home visits a person-year read `0.0 (0.0 to 0.0)`).
+pub fn rate(s: Shown<f64>) -> String {
+    match s {
+        Shown::Value(v) => fixed(v, rate_decimals(v)),
+        other => stat(other, 1),
+    }
+}
+
+/// The decimal places [`rate`] gives `v`.
+pub fn rate_decimals(v: f64) -> usize {
+    let size = v.abs();
+    if size >= 0.1 || size == 0.0 || !size.is_finite() {
+        1
+    } else {
+        // 0.031 → 3 places, 0.0042 → 4 (at most 6).
+        ((1.0 - size.log10().floor()) as usize).min(6)
+    }
+}
+
 /// `v` to `dp` decimal places, never printing `-0.0`.
 pub fn fixed(v: f64, dp: usize) -> String {
     let text = format!("{v:.dp$}");
@@ -180,6 +210,27 @@ mod tests {
         assert_eq!(one_dp(Shown::Value(-0.04)), "0.0");
         assert_eq!(one_dp(Shown::Value(-1.25001)), "-1.3");
         assert_eq!(stat(Shown::Value(0.456), 2), "0.46");
+    }
+
+    #[test]
+    fn a_p_value_below_0_0001_is_printed_as_less_than_it() {
+        assert_eq!(p_value(Shown::Value(0.00002)), "< 0.0001");
+        assert_eq!(p_value(Shown::Value(0.0)), "< 0.0001");
+        assert_eq!(p_value(Shown::Value(0.0001)), "0.0001");
+        assert_eq!(p_value(Shown::Value(0.04567)), "0.0457");
+        assert_eq!(p_value(Shown::Suppressed), "*");
+    }
+
+    #[test]
+    fn a_small_rate_keeps_two_significant_figures() {
+        assert_eq!(rate(Shown::Value(-0.031)), "-0.031");
+        assert_eq!(rate(Shown::Value(0.0042)), "0.0042");
+        assert_eq!(rate(Shown::Value(0.05)), "0.050");
+        assert_eq!(rate(Shown::Value(0.1)), "0.1");
+        assert_eq!(rate(Shown::Value(2.345)), "2.3");
+        assert_eq!(rate(Shown::Value(0.0)), "0.0");
+        assert_eq!(rate(Shown::Value(1e-9)), "0.000000");
+        assert_eq!(rate(Shown::NoData), "");
     }
 
     #[test]

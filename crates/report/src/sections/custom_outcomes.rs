@@ -2,7 +2,7 @@
 //! published like the shipped instruments': figures `outcome.<score key>.<metric>`, a chart of the
 //! mean change with its 95% CI, and a table with the threshold and band of concern each used.
 
-use crate::primitives::format::{count, escape, fixed, one_dp, stat, SUPPRESSED};
+use crate::primitives::format::{count, escape, fixed, one_dp, p_value, stat, SUPPRESSED};
 use crate::primitives::Figure;
 use linkwork_domain::evaluation::disclosure::Shown;
 use linkwork_domain::evaluation::Report;
@@ -45,7 +45,7 @@ pub(crate) fn figures(report: &Report, out: &mut Vec<Figure>) {
             format!("The percentage of people whose score improved by at least the questionnaire's meaningful-change threshold of {} points.", fixed(o.threshold, 1)),
         ));
         out.push(fig(format!("outcome.{k}.pct_worsened"), format!("{l}: worsened by {} points or more", fixed(o.threshold, 1)), one_dp(o.pct_worsened), n.clone(), "%", "The percentage of people whose score got worse by at least the threshold.".into()));
-        out.push(fig(format!("outcome.{k}.wilcoxon_p"), format!("{l}: Wilcoxon signed-rank p"), stat(o.wilcoxon_p, 4), n.clone(), "p", "The two-sided p-value of the Wilcoxon signed-rank test of the changes.".into()));
+        out.push(fig(format!("outcome.{k}.wilcoxon_p"), format!("{l}: Wilcoxon signed-rank p"), p_value(o.wilcoxon_p), n.clone(), "p", "The two-sided p-value of the Wilcoxon signed-rank test of the changes.".into()));
         if let Some(at) = o.concern_at {
             let n_concern = count(o.n_in_concern_at_baseline);
             out.push(fig(format!("outcome.{k}.n_in_concern_at_baseline"), format!("{l}: people in the band of concern at baseline"), n_concern.clone(), n.clone(), "people", format!("People with a baseline and follow-up whose baseline score was {} {} (the service's band of concern).", if o.direction == Direction::HigherIsBetter { "at or below" } else { "at or above" }, fixed(at, 1))));

@@ -2,7 +2,7 @@
 //! against its target band), waiting time to first contact, outcomes (change in scores) and onward
 //! referrals, and the closing notes. Each has its figures (for the CSV and JSON) and its HTML.
 
-use crate::primitives::format::{count, date_long, escape, fixed, month_long, one_dp, policy_sentence, stat, unique_slugs, SUPPRESSED};
+use crate::primitives::format::{count, date_long, escape, fixed, month_long, one_dp, p_value, policy_sentence, stat, unique_slugs, SUPPRESSED};
 use crate::primitives::html::{h3, para, section_start, shown, summary_row, table};
 use crate::primitives::svg;
 use crate::primitives::Figure;
@@ -226,7 +226,7 @@ pub(crate) fn outcomes_figures(report: &Report, out: &mut Vec<Figure>) {
         out.push(stat_fig(
             "wilcoxon_p",
             "Wilcoxon signed-rank p".into(),
-            stat(o.wilcoxon_p, 4),
+            p_value(o.wilcoxon_p),
             "p",
             "The two-sided p-value of the Wilcoxon signed-rank test of the changes (scipy's defaults: exact for small samples, normal approximation otherwise); small values mean the change is unlikely to be chance alone.".into(),
         ));
@@ -520,7 +520,7 @@ pub(crate) fn outcomes_html(out: &mut String, report: &Report) {
                     shown(&one_dp(o.pct_improved)),
                     shown(&one_dp(o.pct_worsened)),
                     shown(&one_dp(o.pct_out_of_concern)),
-                    shown(&stat(o.wilcoxon_p, 4)),
+                    shown(&p_value(o.wilcoxon_p)),
                     shown(&count(o.n_baseline_only)),
                 ],
             )

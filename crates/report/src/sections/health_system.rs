@@ -4,7 +4,7 @@
 //! every number arrives suppressed from `linkwork_domain::evaluation::health_system`.
 
 use crate::primitives::html::{para, table};
-use crate::primitives::format::{count, date_long, escape, fixed, one_dp, stat, SUPPRESSED};
+use crate::primitives::format::{count, date_long, escape, fixed, rate, rate_decimals, stat, SUPPRESSED};
 use crate::primitives::Figure;
 use linkwork_domain::evaluation::disclosure::Shown;
 use linkwork_domain::evaluation::Report;
@@ -115,7 +115,7 @@ fn use_figures(id: &str, u: &UseChange, win: &str, out: &mut Vec<Figure>) {
         ..figure(
             format!("{id}.before_per_person_year"),
             format!("{what}: before referral"),
-            one_dp(u.before_per_person_year),
+            rate(u.before_per_person_year),
             unit,
             format!("Mean number per person-year of: {what}, in the {win} before referral."),
         )
@@ -125,16 +125,16 @@ fn use_figures(id: &str, u: &UseChange, win: &str, out: &mut Vec<Figure>) {
         ..figure(
             format!("{id}.after_per_person_year"),
             format!("{what}: after referral"),
-            one_dp(u.after_per_person_year),
+            rate(u.after_per_person_year),
             unit,
             format!("Mean number per person-year of: {what}, in the {win} after referral."),
         )
     });
     out.push(Figure {
         n,
-        ci95_low: one_dp(u.ci95_low),
-        ci95_high: one_dp(u.ci95_high),
-        ..figure(format!("{id}.per_person_year_change"), format!("{what}: change per person-year"), one_dp(u.change_per_person_year), unit, format!("Mean of each person's change (after minus before) in the number per person-year of: {what}, with a paired t 95% confidence interval."))
+        ci95_low: rate(u.ci95_low),
+        ci95_high: rate(u.ci95_high),
+        ..figure(format!("{id}.per_person_year_change"), format!("{what}: change per person-year"), rate(u.change_per_person_year), unit, format!("Mean of each person's change (after minus before) in the number per person-year of: {what}, with a paired t 95% confidence interval."))
     });
 }
 
@@ -208,10 +208,11 @@ fn cell(text: &str) -> String {
     }
 }
 
-fn ci_cell(low: Shown<f64>, high: Shown<f64>, dp: usize) -> String {
+/// An interval's cell, each bound written by `bound`.
+fn ci_cell(low: Shown<f64>, high: Shown<f64>, bound: fn(f64) -> String) -> String {
     match (low, high) {
         (Shown::Value(l), Shown::Value(h)) => {
-            escape(&format!("{} to {}", fixed(l, dp), fixed(h, dp)))
+            escape(&format!("{} to {}", bound(l), bound(h)))
         }
         (Shown::Suppressed, _) | (_, Shown::Suppressed) => cell(SUPPRESSED),
         _ => cell(""),
@@ -250,10 +251,10 @@ pub(crate) fn html(out: &mut String, report: &Report) {
                 escape(u.label),
                 vec![
                     cell(&count(u.n)),
-                    cell(&one_dp(u.before_per_person_year)),
-                    cell(&one_dp(u.after_per_person_year)),
-                    cell(&one_dp(u.change_per_person_year)),
-                    ci_cell(u.ci95_low, u.ci95_high, 1),
+                    cell(&rate(u.before_per_person_year)),
+                    cell(&rate(u.after_per_person_year)),
+                    cell(&rate(u.change_per_person_year)),
+                    ci_cell(u.ci95_low, u.ci95_high, |v| fixed(v, rate_decimals(v))),
                 ],
             )
         })
@@ -279,7 +280,7 @@ pub(crate) fn html(out: &mut String, report: &Report) {
             cell(&money(c.before_per_person)),
             cell(&money(c.after_per_person)),
             cell(&money(c.change_per_person)),
-            ci_cell(c.ci95_low, c.ci95_high, 0),
+            ci_cell(c.ci95_low, c.ci95_high, |v| fixed(v, 0)),
             cell(&money(c.total_change)),
         ]
     };
@@ -306,7 +307,7 @@ pub(crate) fn html(out: &mut String, report: &Report) {
         &escape(&format!(
             "Frequent attenders (Ardens: more than 10 GP appointments in the 12 months before referral): {} people; GP appointments per person-year changed by {} (95% CI {}).",
             count(fa.n).replace(SUPPRESSED, "fewer than 8"),
-            one_dp(fa.gp_appointments.change_per_person_year).replace(SUPPRESSED, "* (suppressed)"),
+            rate(fa.gp_appointments.change_per_person_year).replace(SUPPRESSED, "* (suppressed)"),
             match (fa.gp_appointments.ci95_low, fa.gp_appointments.ci95_high) {
                 (Shown::Value(l), Shown::Value(h)) => format!("{} to {}", fixed(l, 1), fixed(h, 1)),
                 _ => "not available".to_owned(),
