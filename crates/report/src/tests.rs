@@ -354,3 +354,12 @@ fn a_p_value_too_small_for_four_places_reads_as_below_them() {
     assert_eq!(p.value, "< 0.0001");
     assert!(!html_fragment(&r, REPRODUCE).contains("0.0000<"));
 }
+
+#[test]
+fn a_practice_report_says_why_it_has_no_caseload_per_wte() {
+    let mut r = report();
+    r.workforce.cases_of_one_practice = true;
+    r.workforce.caseload_per_wte = linkwork_domain::evaluation::disclosure::Shown::NoData;
+    let html = html_fragment(&r, REPRODUCE);
+    assert!(html.contains("Not worked out for one practice: the link workers serve the whole PCN"), "{html}");
+}

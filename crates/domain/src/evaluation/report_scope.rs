@@ -131,6 +131,10 @@ pub fn restrict_to_practice(input: &mut EvaluationInput, practice_id: &str) {
         .equity
         .referrals
         .retain(|g| kept.contains(g.referral_id.as_ref()));
+    // Casework: the practice's people taken on and discharged. The link workers (their number
+    // and WTE) are the PCN's, so no caseload per WTE is worked out for one practice.
+    input.workforce.cases.retain(|c| kept.contains(c.referral_id.as_ref()));
+    input.workforce.cases_of_one_practice = true;
     // Health-system use: the people with a referral from this practice, and only their contacts.
     input.health.referrals.retain(|r| r.practice_id.as_deref() == Some(practice_id));
     let people: HashSet<&str> = input.health.referrals.iter().map(|r| r.person.as_str()).collect();
@@ -144,6 +148,7 @@ mod tests {
     use super::*;
     use crate::casework::referral::{ReferralSource, ReferralStatus};
     use crate::evaluation::facts::ReferralFacts;
+    use crate::evaluation::disclosure::Shown;
     use crate::evaluation::testing;
     use crate::onward::OnwardStatus;
     use time::macros::date;
@@ -199,6 +204,45 @@ mod tests {
             ..s
         };
         assert_eq!(s.argument(), "practice:p-1");
+    }
+
+    /// Every practice's casework figures add up to its PCN's (no suppression, so exactly).
+    #[test]
+    fn practice_workforce_figures_add_up_to_the_pcns() {
+        use crate::evaluation::disclosure::SuppressionPolicy;
+        use crate::evaluation::facts::Period;
+        use crate::evaluation::workforce::{workforce, CaseFacts, WorkerFacts};
+        let mut input = EvaluationInput::default();
+        input.practices = vec![testing::practice("a", "A", 1000), testing::practice("b", "B", 2000)];
+        input.workforce.services = 1;
+        input.workforce.workers = vec![WorkerFacts { id: "w".into(), wte: Some(1.0) }];
+        for i in 0..30 {
+            let id = format!("r{i}");
+            input.referrals.push(referral(&id, Some(if i % 3 == 0 { "a" } else { "b" })));
+            input.workforce.cases.push(CaseFacts {
+                referral_id: id.into(),
+                accepted_on: Some(date!(2026 - 03 - 02)),
+                discharged_on: (i % 2 == 0).then_some(date!(2026 - 03 - 20)),
+                contacts: i as u64 % 9,
+            });
+        }
+        let period = Period::new(date!(2026 - 01 - 01), date!(2026 - 12 - 31)).unwrap();
+        let exact = SuppressionPolicy { max_suppressed: 0, rounding_base: 1 };
+        let pcn = workforce(&input.workforce, period, exact);
+        let practices: Vec<_> = ["a", "b"]
+            .iter()
+            .map(|p| {
+                let mut one = input.clone();
+                restrict_to_practice(&mut one, p);
+                workforce(&one.workforce, period, exact)
+            })
+            .collect();
+        let sum = |f: fn(&crate::evaluation::workforce::Workforce) -> Shown<u64>| practices.iter().map(|w| f(w).value().copied().unwrap_or(0)).sum::<u64>();
+        assert_eq!((sum(|w| w.taken_on), sum(|w| w.closed)), (pcn.taken_on.value().copied().unwrap(), pcn.closed.value().copied().unwrap()));
+        assert_eq!(practices[0].taken_on, Shown::Value(10), "practice a took on its own 10, not the PCN's 30");
+        assert!(pcn.caseload_per_wte.value().is_some());
+        assert_eq!(practices[0].caseload_per_wte, Shown::NoData, "the PCN's link workers are not one practice's");
+        assert_eq!(practices[0].link_workers, 1, "the PCN's link workers are still named");
     }
 
     #[test]

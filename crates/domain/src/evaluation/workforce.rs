@@ -87,6 +87,9 @@ pub struct WorkforceFacts {
     pub workers: Vec<WorkerFacts>,
     pub cases: Vec<CaseFacts>,
     pub targets: Vec<YearTarget>,
+    /// The cases are one practice's, while the link workers serve the whole PCN: no caseload per
+    /// WTE is computed (the practice's people over every worker's WTE would understate it).
+    pub cases_of_one_practice: bool,
 }
 
 // ---- output ----
@@ -103,8 +106,11 @@ pub struct Workforce {
     pub wte_assumed: u64,
     /// People taken on (referrals accepted) in the period.
     pub taken_on: Shown<u64>,
-    /// People taken on per WTE, scaled to a year.
+    /// People taken on per WTE, scaled to a year (no data for one practice: see
+    /// `cases_of_one_practice`).
     pub caseload_per_wte: Shown<f64>,
+    /// The casework figures are one practice's; the link workers and their WTE the whole PCN's.
+    pub cases_of_one_practice: bool,
     pub caseload_band: (f64, f64),
     pub caseload_within_band: Option<bool>,
     /// Support episodes closed (discharged) in the period: their contacts per person.
@@ -123,7 +129,7 @@ pub fn workforce(facts: &WorkforceFacts, period: Period, policy: SuppressionPoli
     let link_workers = facts.workers.len() as u64;
     let wte = crate::evaluation::stats::ordered_sum(facts.workers.iter().map(|w| w.wte.unwrap_or(1.0)));
     let taken_on = facts.cases.iter().filter(|c| c.accepted_on.is_some_and(|d| period.contains(d))).count() as u64;
-    let per_wte = (wte > 0.0).then(|| taken_on as f64 / wte * 365.25 / period.days() as f64);
+    let per_wte = (wte > 0.0 && !facts.cases_of_one_practice).then(|| taken_on as f64 / wte * 365.25 / period.days() as f64);
     let closed: Vec<f64> = facts.cases.iter().filter(|c| c.discharged_on.is_some_and(|d| period.contains(d))).map(|c| c.contacts as f64).collect();
     let n_closed = closed.len() as u64;
     let in_band = closed.iter().filter(|c| (CONTACTS_BAND.0..=CONTACTS_BAND.1).contains(*c)).count() as u64;
@@ -137,6 +143,7 @@ pub fn workforce(facts: &WorkforceFacts, period: Period, policy: SuppressionPoli
         taken_on: policy.count(taken_on),
         caseload_within_band: caseload_per_wte.value().map(|v| (CASELOAD_BAND.0..=CASELOAD_BAND.1).contains(v)),
         caseload_per_wte,
+        cases_of_one_practice: facts.cases_of_one_practice,
         caseload_band: CASELOAD_BAND,
         closed: policy.count(n_closed),
         contacts_mean: policy.statistic(n_closed, stats::mean(&closed)),

@@ -160,7 +160,11 @@ pub(crate) fn html(out: &mut String, report: &Report) {
         Some(false) => " (outside 200–250)",
         None => "",
     };
-    row("People taken on per WTE a year", format!("{}{band}", shown(&one_dp(w.caseload_per_wte))));
+    if w.cases_of_one_practice {
+        row("People taken on per WTE a year", "Not worked out for one practice: the link workers serve the whole PCN".into());
+    } else {
+        row("People taken on per WTE a year", format!("{}{band}", shown(&one_dp(w.caseload_per_wte))));
+    }
     row("Support episodes closed", shown(&count(w.closed)));
     row("Contacts per person", format!("mean {}, median {}", shown(&one_dp(w.contacts_mean)), shown(&one_dp(w.contacts_median))));
     row("Episodes with 6 to 12 contacts", format!("{}%", shown(&one_dp(w.pct_contacts_in_band))));
