@@ -91,7 +91,7 @@ pub struct ResolutionFacts {
 pub struct NeedOutcome {
     pub need: NeedDomain,
     pub label: &'static str,
-    /// People discharged in the period with this need.
+    /// Referrals discharged in the period with this need (a person discharged twice counts twice).
     pub n: Shown<u64>,
     /// Of them, with a recorded outcome (the denominator of the percentages).
     pub n_recorded: Shown<u64>,
@@ -122,8 +122,8 @@ pub struct Sdoh {
     pub definition: &'static str,
 }
 
-pub const DEFINITION: &str = "People discharged in the period, by need identified on their referral (at referral or in the \"what matters\" conversation), \
-and what the link worker recorded at discharge about that need. Percentages are of people with an outcome recorded for the need.";
+pub const DEFINITION: &str = "Referrals discharged in the period, by need identified on the referral (at referral or in the \"what matters\" conversation), \
+and what the link worker recorded at discharge about that need. Percentages are of referrals with an outcome recorded for the need; a person discharged twice in the period counts twice.";
 
 /// Computes the section for people discharged within `period`.
 pub fn sdoh(facts: &[ResolutionFacts], period: Period, policy: SuppressionPolicy) -> Sdoh {

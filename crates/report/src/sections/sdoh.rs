@@ -31,11 +31,11 @@ pub(crate) fn figures(report: &Report, out: &mut Vec<Figure>) {
         let label = n.label;
         out.push(figure(
             format!("sdoh.{need}.discharged"),
-            format!("{label}: people discharged with this need"),
+            format!("{label}: referrals discharged with this need"),
             count(n.n),
             String::new(),
-            "people",
-            "People discharged in the period whose referral identified this need (at referral or in the \"what matters\" conversation).".into(),
+            "referrals",
+            "Referrals discharged in the period that identified this need (at referral or in the \"what matters\" conversation); a person discharged twice in the period counts twice.".into(),
             (String::new(), String::new()),
         ));
         out.push(figure(
@@ -43,8 +43,8 @@ pub(crate) fn figures(report: &Report, out: &mut Vec<Figure>) {
             format!("{label}: outcome recorded at discharge"),
             count(n.n_recorded),
             String::new(),
-            "people",
-            "Of those, people whose link worker recorded what happened with this need at discharge: the denominator of the percentages.".into(),
+            "referrals",
+            "Of those, referrals whose link worker recorded what happened with this need at discharge: the denominator of the percentages.".into(),
             (String::new(), String::new()),
         ));
         for (key, what, pct) in outcomes(n) {
@@ -56,7 +56,7 @@ pub(crate) fn figures(report: &Report, out: &mut Vec<Figure>) {
                 count(n.n_recorded),
                 "%",
                 format!(
-                    "Percentage of people discharged in the period with this need and a recorded outcome whose need was recorded as \"{}\"{}.",
+                    "Percentage of referrals discharged in the period with this need and a recorded outcome whose need was recorded as \"{}\"{}.",
                     what.to_lowercase(),
                     if key == "resolved" { ", with a Wilson 95% confidence interval" } else { "" }
                 ),
@@ -68,8 +68,8 @@ pub(crate) fn figures(report: &Report, out: &mut Vec<Figure>) {
             format!("{label}: outcome not recorded"),
             count(n.not_recorded),
             String::new(),
-            "people",
-            "People discharged with this need whose outcome was not recorded (left out of the percentages).".into(),
+            "referrals",
+            "Referrals discharged with this need whose outcome was not recorded (left out of the percentages).".into(),
             (String::new(), String::new()),
         ));
     }
@@ -98,7 +98,7 @@ pub(crate) fn html(out: &mut String, report: &Report) {
     out.push_str(r#"<table class="nhsuk-table"><caption class="nhsuk-table__caption">What happened with each need by discharge</caption><thead class="nhsuk-table__head"><tr class="nhsuk-table__row">"#);
     for (heading, numeric) in [
         ("Need", false),
-        ("People discharged", true),
+        ("Referrals discharged", true),
         ("Outcome recorded", true),
         ("Resolved (%)", true),
         ("95% CI", true),
