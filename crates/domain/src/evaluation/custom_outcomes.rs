@@ -8,9 +8,10 @@
 
 use crate::evaluation::disclosure::{Shown, SuppressionPolicy};
 use crate::evaluation::facts::{Period, ReferralFacts};
+use crate::evaluation::pairing::{PairFinder, Pairing};
 use crate::evaluation::stats;
 use crate::measurement::custom_instrument::{CustomInstrument, CustomMeasureFacts};
-use crate::measurement::instruments::{Direction, Timepoint};
+use crate::measurement::instruments::Direction;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
 
@@ -48,34 +49,28 @@ pub fn outcomes(instruments: &[CustomInstrument], measures: &[CustomMeasureFacts
     let referral_ids: HashSet<&str> = in_period.iter().map(|r| r.id.as_ref()).collect();
     let mut result = Vec::new();
     for instrument in instruments {
-        let mut baseline: BTreeMap<&str, &CustomMeasureFacts> = BTreeMap::new();
-        let mut follow_up: BTreeMap<&str, &CustomMeasureFacts> = BTreeMap::new();
+        // Per referral, in id order: its pair (see `pairing`).
+        let mut referrals: BTreeMap<&str, PairFinder<&CustomMeasureFacts>> = BTreeMap::new();
         for m in measures.iter().filter(|m| m.instrument_code == instrument.code() && m.taken_on <= period.to && referral_ids.contains(m.referral_id.as_str())) {
             // A stored answer set that no longer fits the definition is left out rather than misread.
             if instrument.parse_answers(&m.answers.iter().map(i64::to_string).collect::<Vec<_>>().iter().map(String::as_str).collect::<Vec<_>>()).is_err() {
                 continue;
             }
-            let slot = if m.timepoint == Timepoint::Baseline { &mut baseline } else { &mut follow_up };
-            let keep_new = match slot.get(m.referral_id.as_str()) {
-                None => true,
-                Some(old) if m.timepoint == Timepoint::Baseline => m.taken_on < old.taken_on,
-                Some(old) => m.taken_on >= old.taken_on,
-            };
-            if keep_new {
-                slot.insert(m.referral_id.as_str(), m);
-            }
+            referrals.entry(m.referral_id.as_str()).or_default().see(m.timepoint, m.taken_on, m);
         }
-        if baseline.is_empty() && follow_up.is_empty() {
+        if referrals.is_empty() {
             continue;
         }
+        let pairings: Vec<Pairing<&CustomMeasureFacts>> = referrals.into_values().map(PairFinder::pairing).collect();
         let threshold = instrument.threshold();
         for (index, score) in instrument.scores().into_iter().enumerate() {
             let mut pairs = Vec::new();
             let mut baseline_only = 0u64;
-            for (referral, base) in &baseline {
-                match follow_up.get(referral).filter(|f| f.taken_on >= base.taken_on) {
-                    Some(f) => pairs.push((instrument.score(&base.answers)[index], instrument.score(&f.answers)[index])),
-                    None => baseline_only += 1,
+            for pairing in &pairings {
+                match pairing {
+                    Pairing::Paired { baseline, follow_up } => pairs.push((instrument.score(&baseline.answers)[index], instrument.score(&follow_up.answers)[index])),
+                    Pairing::BaselineOnly(_) => baseline_only += 1,
+                    Pairing::NoBaseline => {}
                 }
             }
             let n = pairs.len() as u64;
@@ -117,6 +112,7 @@ pub fn outcomes(instruments: &[CustomInstrument], measures: &[CustomMeasureFacts
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::measurement::instruments::Timepoint;
     use crate::casework::referral::{ReferralSource, ReferralStatus};
     use crate::measurement::custom_instrument::CustomForm;
     use time::macros::date;

@@ -14,8 +14,9 @@
 use crate::{DomainError, Result};
 use crate::evaluation::disclosure::{Shown, SuppressionPolicy};
 use crate::evaluation::facts::{MeasureFacts, Period, PracticeFacts, ReferralFacts};
+use crate::evaluation::pairing::{PairFinder, Pairing};
 use crate::evaluation::stats;
-use crate::measurement::instruments::{score_definition, Timepoint};
+use crate::measurement::instruments::score_definition;
 use crate::person::{Ethnicity, Sex};
 use crate::person::postcode::Postcode;
 use crate::text::coded_enum;
@@ -631,27 +632,22 @@ pub fn equity(facts: &EquityFacts, practices: &[PracticeFacts], changes: &Paired
 /// Per referral id: its SWEMWBS metric score before and after ([`paired_changes`]).
 pub type PairedChanges<'a> = HashMap<&'a str, (f64, f64)>;
 
-/// Per referral in the period: the SWEMWBS metric score at its earliest baseline and at its latest
-/// later measure up to the period's end (the pairing the evaluation's outcomes use). Computed once
+/// Per referral in the period: the SWEMWBS metric score at its baseline and at its follow-up up to
+/// the period's end, paired as the evaluation's outcomes pair them ([`crate::evaluation::pairing`]). Computed once
 /// per report for the two sections that compare groups by it (equity and "what works").
 pub fn paired_changes<'a>(measures: &'a [MeasureFacts], in_period: &[&ReferralFacts], period: Period) -> PairedChanges<'a> {
     let ids: HashSet<&str> = in_period.iter().map(|r| r.id.as_ref()).collect();
-    let mut baseline: HashMap<&str, (time::Date, f64)> = HashMap::new();
-    let mut follow_up: HashMap<&str, (time::Date, f64)> = HashMap::new();
+    let mut referrals: HashMap<&str, PairFinder<f64>> = HashMap::new();
     for m in measures.iter().filter(|m| m.taken_on <= period.to && ids.contains(m.referral_id.as_ref())) {
         let Some(score) = m.recorded.score(OUTCOME_SCORE) else { continue };
-        let id = m.referral_id.as_ref();
-        if m.timepoint == Timepoint::Baseline {
-            if baseline.get(id).is_none_or(|(d, _)| m.taken_on < *d) {
-                baseline.insert(id, (m.taken_on, score));
-            }
-        } else if follow_up.get(id).is_none_or(|(d, _)| m.taken_on >= *d) {
-            follow_up.insert(id, (m.taken_on, score));
-        }
+        referrals.entry(m.referral_id.as_ref()).or_default().see(m.timepoint, m.taken_on, score);
     }
-    baseline
+    referrals
         .into_iter()
-        .filter_map(|(id, (on, before))| follow_up.get(id).filter(|(f_on, _)| *f_on >= on).map(|(_, after)| (id, (before, *after))))
+        .filter_map(|(id, finder)| match finder.pairing() {
+            Pairing::Paired { baseline, follow_up } => Some((id, (baseline, follow_up))),
+            _ => None,
+        })
         .collect()
 }
 

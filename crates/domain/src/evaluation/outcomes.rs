@@ -5,8 +5,9 @@
 
 use crate::evaluation::disclosure::Shown;
 use crate::evaluation::facts::{EvaluationSettings, MeasureFacts, Period, ReferralFacts};
+use crate::evaluation::pairing::{PairFinder, Pairing};
 use crate::evaluation::stats;
-use crate::measurement::instruments::{Direction, Instrument, Timepoint};
+use crate::measurement::instruments::{Direction, Instrument};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 
@@ -44,8 +45,8 @@ pub struct OutcomeChange {
     pub n_out_of_concern: Shown<u64>,
 }
 
-/// One measure per referral id: its earliest baseline, or its latest later measure.
-type MeasuresByReferral<'a> = HashMap<&'a str, &'a MeasureFacts>;
+/// Per referral id: its measures of one questionnaire, paired as [`pairing`] says.
+type MeasuresByReferral<'a> = HashMap<&'a str, PairFinder<&'a MeasureFacts>>;
 
 /// The questionnaires every report shows, used or not (the service's default measurement set).
 pub const CORE_INSTRUMENTS: &[Instrument] = &[Instrument::Ons4, Instrument::Swemwbs];
@@ -55,25 +56,16 @@ pub const CORE_INSTRUMENTS: &[Instrument] = &[Instrument::Ons4, Instrument::Swem
 pub fn outcomes(measures: &[MeasureFacts], in_period: &[&ReferralFacts], period: Period, settings: &EvaluationSettings) -> Vec<OutcomeChange> {
     let policy = settings.policy;
     let referral_ids: HashSet<&str> = in_period.iter().map(|r| r.id.as_ref()).collect();
-    // Per instrument (in `Instrument::ALL`'s order), per referral: the earliest baseline and the
-    // latest later measure up to the period's end, found in one pass over the measures.
-    let mut kept: Vec<(MeasuresByReferral, MeasuresByReferral)> = Instrument::ALL.iter().map(|_| Default::default()).collect();
+    // Per instrument (in `Instrument::ALL`'s order), per referral: its pair up to the period's
+    // end, found in one pass over the measures.
+    let mut kept: Vec<MeasuresByReferral> = Instrument::ALL.iter().map(|_| Default::default()).collect();
     for m in measures.iter().filter(|m| m.taken_on <= period.to && referral_ids.contains(m.referral_id.as_ref())) {
         let Some(at) = Instrument::ALL.iter().position(|i| *i == m.recorded.instrument()) else { continue };
-        let (baseline, follow_up) = &mut kept[at];
-        let slot = if m.timepoint == Timepoint::Baseline { baseline } else { follow_up };
-        let keep_new = match slot.get(m.referral_id.as_ref()) {
-            None => true,
-            Some(old) if m.timepoint == Timepoint::Baseline => m.taken_on < old.taken_on,
-            Some(old) => m.taken_on >= old.taken_on,
-        };
-        if keep_new {
-            slot.insert(m.referral_id.as_ref(), m);
-        }
+        kept[at].entry(m.referral_id.as_ref()).or_default().see(m.timepoint, m.taken_on, m);
     }
     let mut result = Vec::new();
-    for (instrument, (baseline, follow_up)) in Instrument::ALL.iter().zip(kept) {
-        if baseline.is_empty() && follow_up.is_empty() && !CORE_INSTRUMENTS.contains(instrument) {
+    for (instrument, referrals) in Instrument::ALL.iter().zip(kept) {
+        if referrals.is_empty() && !CORE_INSTRUMENTS.contains(instrument) {
             // Questionnaires the service does not use would only add empty rows; the core two are
             // always reported, so a missing measure shows as missing.
             continue;
@@ -81,10 +73,11 @@ pub fn outcomes(measures: &[MeasureFacts], in_period: &[&ReferralFacts], period:
         // Each pair's scores, computed once for all of the instrument's scores.
         let mut scored = Vec::new();
         let mut baseline_only = 0u64;
-        for (referral, base) in &baseline {
-            match follow_up.get(referral).filter(|f| f.taken_on >= base.taken_on) {
-                Some(f) => scored.push((base.recorded.scores(), f.recorded.scores())),
-                None => baseline_only += 1,
+        for finder in referrals.into_values() {
+            match finder.pairing() {
+                Pairing::Paired { baseline, follow_up } => scored.push((baseline.recorded.scores(), follow_up.recorded.scores())),
+                Pairing::BaselineOnly(_) => baseline_only += 1,
+                Pairing::NoBaseline => {}
             }
         }
         for (index, def) in instrument.scores().iter().enumerate() {

@@ -113,7 +113,7 @@ pub struct PartnerAcceptance {
 pub const CAVEATS: &[&str] = &[
     "There is no comparison group: regression to the mean and natural recovery are not excluded from the changes shown.",
     "Counts of 1 to 7 are shown as *, other counts are rounded to the nearest 5; statistics based on 1 to 7 people are shown as *, and so is a percentage of people that would give away a count of 1 to 7 (those with, or those without).",
-    "Outcome changes pair each person's baseline with their latest follow-up or discharge measure of the same questionnaire in the same referral.",
+    "Outcome changes pair each person's earliest baseline with their latest follow-up or discharge measure of the same questionnaire in the same referral taken at least 28 days after it; a later measure within 28 days (whose two-week recall overlaps the baseline's) is not a change.",
 ];
 
 /// Computes the evaluation report for `period` from `input`.
@@ -328,6 +328,26 @@ mod tests {
         // All 8 improved: a count, rounded to 10 like any other (the SROI quantity uses it).
         assert_eq!(s.n_improved, Shown::Value(10));
         assert!((s.ci95_low.value().unwrap() - 5.78).abs() < 1e-9);
+    }
+
+    /// A follow-up on the baseline's day, or within four weeks of it, is not a change: those
+    /// people count as baseline only, in every section that pairs (`evaluation::pairing`).
+    #[test]
+    fn a_follow_up_within_four_weeks_of_the_baseline_is_not_paired() {
+        let mut input = EvaluationInput::default();
+        for i in 0..20 {
+            let id = format!("r{i}");
+            input.referrals.push(referral(&id, "p1", date!(2026 - 02 - 01), None));
+            input.measures.push(swemwbs(&id, Timepoint::Baseline, date!(2026 - 02 - 10), "3"));
+            // Ten on the same day, ten 27 days later: none is a follow-up.
+            let on = if i < 10 { date!(2026 - 02 - 10) } else { date!(2026 - 03 - 09) };
+            input.measures.push(swemwbs(&id, Timepoint::FollowUp, on, "4"));
+        }
+        let r = evaluate(&input, year(), &EvaluationSettings::default());
+        let s = r.outcomes.iter().find(|o| o.score_key == "swemwbs_metric").unwrap();
+        assert_eq!((s.n_paired, s.n_baseline_only), (Shown::Value(0), Shown::Value(20)));
+        let changes = crate::evaluation::equity::paired_changes(&input.measures, &input.referrals.iter().collect::<Vec<_>>(), year());
+        assert!(changes.is_empty(), "equity and what works pair by the same rule");
     }
 
     #[test]

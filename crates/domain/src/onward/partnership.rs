@@ -6,8 +6,9 @@
 use crate::casework::need::NeedDomain;
 use crate::evaluation::disclosure::{Shown, SuppressionPolicy};
 use crate::evaluation::facts::{MeasureFacts, Period};
+use crate::evaluation::pairing::{PairFinder, Pairing};
 use crate::evaluation::stats;
-use crate::measurement::instruments::{Instrument, Timepoint};
+use crate::measurement::instruments::Instrument;
 use crate::onward::{OnwardDeclineReason, OnwardStatus};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -107,22 +108,20 @@ fn stage_rank(status: OnwardStatus) -> u8 {
     }
 }
 
-/// Per referral in `referrals`: latest post-baseline SWEMWBS metric minus the earliest baseline.
+/// Per referral in `referrals`: its follow-up SWEMWBS metric minus its baseline, paired as the
+/// evaluation's outcomes pair them (`evaluation::pairing`).
 fn swemwbs_changes(measures: &[MeasureFacts], referrals: &BTreeSet<&str>) -> Vec<f64> {
-    let mut baseline: BTreeMap<&str, (Date, f64)> = BTreeMap::new();
-    let mut latest: BTreeMap<&str, (Date, f64)> = BTreeMap::new();
+    let mut pairs: BTreeMap<&str, PairFinder<f64>> = BTreeMap::new();
     for m in measures.iter().filter(|m| m.recorded.instrument() == Instrument::Swemwbs && referrals.contains(m.referral_id.as_ref())) {
-        let score = m.recorded.scores()[0].value;
-        let key = m.referral_id.as_ref();
-        if m.timepoint == Timepoint::Baseline {
-            if baseline.get(key).is_none_or(|(d, _)| m.taken_on < *d) {
-                baseline.insert(key, (m.taken_on, score));
-            }
-        } else if latest.get(key).is_none_or(|(d, _)| m.taken_on >= *d) {
-            latest.insert(key, (m.taken_on, score));
-        }
+        pairs.entry(m.referral_id.as_ref()).or_default().see(m.timepoint, m.taken_on, m.recorded.scores()[0].value);
     }
-    baseline.iter().filter_map(|(k, (bd, b))| latest.get(k).filter(|(ld, _)| ld >= bd).map(|(_, a)| a - b)).collect()
+    pairs
+        .into_values()
+        .filter_map(|finder| match finder.pairing() {
+            Pairing::Paired { baseline, follow_up } => Some(follow_up - baseline),
+            _ => None,
+        })
+        .collect()
 }
 
 // ---- partnership network ----
@@ -253,6 +252,7 @@ pub fn gaps(needs: &[(String, Vec<NeedDomain>)], services: &[ServiceFact], onwar
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::measurement::instruments::Timepoint;
     use crate::measurement::instruments::AnswerSet;
     use time::macros::date;
 

@@ -2,6 +2,7 @@
 //! values computed by hand (and with scipy: z = 1.959964, χ²₀.₉₇₅(2) = 7.377759, t₀.₉₇₅(7)).
 
 use super::*;
+use crate::measurement::instruments::Timepoint;
 use crate::evaluation::input::EvaluationInput;
 use crate::evaluation::testing;
 use time::macros::date;
