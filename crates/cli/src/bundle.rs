@@ -85,9 +85,11 @@ fn total_bytes(folder: &Path) -> u64 {
 }
 
 /// Reads every row of every file in import order, calling `each` with the checked row (or its
-/// problems). `progress` advances by bytes.
-fn read_all(folder: &Path, checker: &mut Checker, progress: &ProgressBar, mut each: impl FnMut(&'static FileSpec, Result<Row, Vec<BundleProblem>>) -> anyhow::Result<()>) -> anyhow::Result<Vec<BundleProblem>> {
+/// problems). `progress` advances by bytes. Returns the problems of whole files, and those of rows
+/// that only a whole file shows (found at its end: `Checker::end_of_file`).
+fn read_all(folder: &Path, checker: &mut Checker, progress: &ProgressBar, mut each: impl FnMut(&'static FileSpec, Result<Row, Vec<BundleProblem>>) -> anyhow::Result<()>) -> anyhow::Result<(Vec<BundleProblem>, Vec<BundleProblem>)> {
     let mut file_problems = Vec::new();
+    let mut row_problems = Vec::new();
     let mut done = 0u64;
     for spec in spec::files() {
         let Some(mut reader) = open(folder, spec)? else {
@@ -137,10 +139,11 @@ fn read_all(folder: &Path, checker: &mut Checker, progress: &ProgressBar, mut ea
                 }
             }
         }
+        row_problems.extend(checker.end_of_file(spec.name));
         done += std::fs::metadata(folder.join(spec.name)).map(|m| m.len()).unwrap_or(0);
         progress.set_position(done);
     }
-    Ok(file_problems)
+    Ok((file_problems, row_problems))
 }
 
 fn progress_bar(total: u64, message: &'static str) -> ProgressBar {
@@ -163,7 +166,7 @@ pub async fn import(args: ImportBundleArgs) -> anyhow::Result<()> {
     let mut problems = Vec::new();
     let mut bad_rows: HashSet<(&'static str, u64)> = HashSet::new();
     let mut counts: HashMap<&'static str, (u64, u64)> = HashMap::new();
-    let file_problems = read_all(folder, &mut checker, &progress, |spec, result| {
+    let (file_problems, late_row_problems) = read_all(folder, &mut checker, &progress, |spec, result| {
         let count = counts.entry(spec.name).or_default();
         count.0 += 1;
         if let Err(p) = result {
@@ -176,6 +179,14 @@ pub async fn import(args: ImportBundleArgs) -> anyhow::Result<()> {
         Ok(())
     })?;
     progress.finish_and_clear();
+    for problem in late_row_problems {
+        if let Some(spec) = spec::file(&problem.file) {
+            if bad_rows.insert((spec.name, problem.line)) {
+                counts.entry(spec.name).or_default().1 += 1;
+            }
+        }
+        problems.push(problem);
+    }
     for (name, entry) in &manifest.files {
         let read = counts.get(name.as_str()).map_or(0, |c| c.0);
         if spec::file(name).is_some() && entry.rows != read {
@@ -433,6 +444,8 @@ impl Writer {
                     self.progress.set_position(self.done_bytes + position.byte());
                 }
                 match self.checker.row(spec, &positions, position.line(), &record) {
+                    // A row only its whole file showed to be wrong (left out with --skip-bad-rows).
+                    Ok(_) if self.bad_rows.contains(&(spec.name, position.line())) => self.skipped += 1,
                     Ok(row) => batch.push(self.resolve(spec, row)?),
                     Err(problems) => {
                         // Listed in pass 1; only possible here with --skip-bad-rows.
@@ -444,6 +457,8 @@ impl Writer {
                 }
             }
             if finished {
+                // Its end-of-file problems were listed by pass 1; this frees what they needed.
+                self.checker.end_of_file(spec.name);
                 self.done_bytes += std::fs::metadata(self.folder.join(spec.name)).map(|m| m.len()).unwrap_or(0);
             } else {
                 self.current = Some((spec, reader, positions));

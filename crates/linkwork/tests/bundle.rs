@@ -451,3 +451,24 @@ fn a_sqlite_import_leaves_no_write_ahead_log_behind() {
     assert!(database > 1_000_000, "the imported rows are in the database file ({database} bytes)");
     assert!(wal * 10 < database, "the write-ahead log holds {wal} bytes beside a database of {database}");
 }
+
+#[tokio::test]
+async fn a_follow_up_dated_before_its_baseline_is_reported_not_counted_as_baseline_only() {
+    let dir = temp_dir("follow-up-first");
+    for (backend, url) in linkwork_store::testing::fresh_database_urls(&dir).await {
+        eprintln!("-- on {backend}");
+        let referrals = "referral_ref,person_ref,source,referred_on,status,accepted_on\nr1,p1,gp_practice,2025-04-01,accepted,2025-04-02\n";
+        // The follow-up's date was typed a year early: it comes before the baseline.
+        let measures = "measure_ref,referral_ref,instrument,timepoint,taken_on,answers\nm1,r1,swemwbs,baseline,2025-04-10,3;3;3;3;3;3;3\nm2,r1,swemwbs,follow_up,2025-04-05,4;4;4;4;4;4;4\n";
+        let folder = write_bundle(&dir, &[("organisations.csv", ORGS), ("people.csv", PEOPLE), ("referrals.csv", referrals), ("measures.csv", measures)]);
+        let o = linkwork(&["import", "bundle", folder.to_str().unwrap(), "--database", &url]);
+        assert!(!o.status.success());
+        let out = text(&o.stdout);
+        assert!(out.contains("measures.csv line 3, column taken_on: this follow_up measure (2025-04-05) is dated before the referral's baseline of the same questionnaire (2025-04-10, line 2)"), "{out}");
+        assert!(out.contains("measures.csv") && out.contains("1 with problems"), "{out}");
+        let o = linkwork(&["import", "bundle", folder.to_str().unwrap(), "--database", &url, "--skip-bad-rows"]);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        assert!(text(&o.stdout).contains("1 rows with problems left out"), "{}", text(&o.stdout));
+        assert_eq!(count(&url, "measures").await, 1, "the baseline goes in, the misdated follow-up does not");
+    }
+}

@@ -9,7 +9,7 @@
 
 use super::spec::{ColumnSpec, FileSpec, Kind};
 use crate::casework::referral::ReferralStatus;
-use crate::measurement::instruments::{AnswerSet, Instrument, ScoresOnly};
+use crate::measurement::instruments::{AnswerSet, Instrument, ScoresOnly, Timepoint};
 use crate::person::nhs_number::NhsNumber;
 use crate::person::parse_iso_date;
 use crate::person::postcode::Postcode;
@@ -104,6 +104,11 @@ pub struct Checker {
     referred_on: HashMap<u64, Date>,
     /// The services' own questionnaires by reference, to check their answers.
     custom: HashMap<String, crate::measurement::custom_instrument::CustomInstrument>,
+    /// The measures file being read: per (referral, questionnaire), the earliest baseline's date
+    /// and line, and every later-timepoint measure (its key, timepoint, date and line), to report
+    /// at the file's end ([`Checker::end_of_file`]) any dated before its baseline.
+    baselines: HashMap<(u64, u64), (Date, u64)>,
+    later_measures: Vec<((u64, u64), &'static str, Date, u64)>,
 }
 
 impl Checker {
@@ -188,6 +193,20 @@ impl Checker {
         if spec.name == "referrals.csv" {
             if let (Some(key), Some(on)) = (row.get(spec, "referral_ref").as_text(), row.get(spec, "referred_on").as_date()) {
                 self.referred_on.insert(key_hash(key), on);
+            }
+        }
+        // Which measures come before their baseline is known only at the file's end.
+        if let ("measures.csv" | "custom_measures.csv", Some(referral), Some(taken_on)) = (spec.name, row.get(spec, "referral_ref").as_text(), row.get(spec, "taken_on").as_date()) {
+            let instrument = row.get(spec, if spec.name == "measures.csv" { "instrument" } else { "instrument_ref" }).as_text().unwrap_or_default();
+            let key = (key_hash(referral), key_hash(instrument));
+            match row.get(spec, "timepoint").as_text().and_then(|t| Timepoint::parse(t).ok()) {
+                Some(Timepoint::Baseline) => {
+                    if self.baselines.get(&key).is_none_or(|(on, _)| taken_on < *on) {
+                        self.baselines.insert(key, (taken_on, line));
+                    }
+                }
+                Some(later) => self.later_measures.push((key, later.code(), taken_on, line)),
+                None => {}
             }
         }
         if spec.name == "custom_instruments.csv" {
@@ -446,6 +465,30 @@ impl Checker {
             }
         }
         out
+    }
+}
+
+impl Checker {
+    /// The problems only a whole file shows, once `file` has been read: a follow-up or discharge
+    /// measure dated before the baseline of the same questionnaire in the same referral (it would
+    /// otherwise leave that person counted as baseline only, without a word).
+    pub fn end_of_file(&mut self, file: &'static str) -> Vec<BundleProblem> {
+        let baselines = std::mem::take(&mut self.baselines);
+        let later = std::mem::take(&mut self.later_measures);
+        later
+            .into_iter()
+            .filter_map(|(key, timepoint, taken_on, line)| {
+                let (baseline_on, baseline_line) = baselines.get(&key)?;
+                (taken_on < *baseline_on).then(|| {
+                    BundleProblem::new(
+                        file,
+                        line,
+                        Some("taken_on"),
+                        format!("this {timepoint} measure ({taken_on}) is dated before the referral's baseline of the same questionnaire ({baseline_on}, line {baseline_line}): correct its date or its timepoint"),
+                    )
+                })
+            })
+            .collect()
     }
 }
 

@@ -117,6 +117,26 @@ fn measure_answers_are_checked_against_the_questionnaire_and_the_referral_date()
 }
 
 #[test]
+fn a_follow_up_dated_before_its_baseline_is_reported_when_the_file_ends() {
+    let mut c = with_orgs_and_people();
+    let (_, p) = read(&mut c, "referrals.csv", "referral_ref,person_ref,source,referred_on,status\nr1,p1,gp_practice,2025-04-02,received\n");
+    assert!(p.is_empty(), "{p:?}");
+    // The follow-up comes first in the file; the UCLA-3 discharge is after its own baseline.
+    let (rows, problems) = read(
+        &mut c,
+        "measures.csv",
+        "measure_ref,referral_ref,instrument,timepoint,taken_on,answers\nm1,r1,swemwbs,follow_up,2025-04-05,3;3;2;3;4;3;2\nm2,r1,swemwbs,baseline,2025-04-09,3;3;2;3;4;3;2\nm3,r1,ucla3,baseline,2025-04-03,1;2;3\nm4,r1,ucla3,discharge,2025-04-04,1;2;3\n",
+    );
+    assert_eq!((rows.len(), problems.len()), (4, 0), "each row is fine on its own: {problems:?}");
+    let shown: Vec<String> = c.end_of_file("measures.csv").iter().map(|p| p.to_string()).collect();
+    assert_eq!(
+        shown,
+        ["measures.csv line 2, column taken_on: this follow_up measure (2025-04-05) is dated before the referral's baseline of the same questionnaire (2025-04-09, line 3): correct its date or its timepoint"]
+    );
+    assert!(c.end_of_file("measures.csv").is_empty(), "reported once");
+}
+
+#[test]
 fn pseudonymised_bundles_take_hashes_and_need_no_names() {
     let mut c = Checker::new(true, TODAY);
     let (_, p) = read(&mut c, "organisations.csv", "org_ref,kind,name\npcn,pcn,Riverside PCN\n");
