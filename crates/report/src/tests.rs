@@ -363,3 +363,14 @@ fn a_practice_report_says_why_it_has_no_caseload_per_wte() {
     let html = html_fragment(&r, REPRODUCE);
     assert!(html.contains("Not worked out for one practice: the link workers serve the whole PCN"), "{html}");
 }
+
+#[test]
+fn outcomes_show_who_was_followed_up() {
+    let r = report();
+    let figures = crate::document::figures(&r);
+    for suffix in ["pct_followed_up", "mean_baseline_not_followed_up", "mean_change_if_lost_unchanged"] {
+        assert!(figures.iter().any(|f| f.id == format!("outcome.swemwbs_metric.{suffix}")), "no {suffix}");
+    }
+    let html = html_fragment(&r, REPRODUCE);
+    assert!(html.contains("Who was followed up") && html.contains("Baseline mean, not followed up"), "{html}");
+}

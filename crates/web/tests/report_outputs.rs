@@ -241,6 +241,16 @@ async fn the_dashboard_shows_every_tile_with_its_trend() {
 }
 
 #[tokio::test]
+async fn the_dashboards_wellbeing_change_says_how_many_were_followed_up() {
+    on_each_database(|w| async move {
+        seed(&w).await;
+        let html = Browser::login(&w.base, "commissioner@test.org").await.get("/dashboard").await.1;
+        assert!(html.contains("people with baseline and follow-up (") && html.contains(" of those with a baseline)"), "{html}");
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn the_word_cloud_shows_words_eight_or_more_people_used_rounded() {
     on_each_database(|w| async move {
         seed(&w).await;

@@ -21,6 +21,15 @@ pub struct OutcomeChange {
     pub n_paired: Shown<u64>,
     /// People with a baseline but no follow-up yet (attrition).
     pub n_baseline_only: Shown<u64>,
+    /// Of the people with a baseline, % who have a follow-up: how far the change figures speak
+    /// for everyone who started.
+    pub pct_followed_up: Shown<f64>,
+    /// Mean baseline score of the people without a follow-up, to set beside `mean_baseline`
+    /// (those followed up): people who leave are often not like those who stay.
+    pub mean_baseline_not_followed_up: Shown<f64>,
+    /// The mean change if everyone with a baseline but no follow-up had not changed at all (their
+    /// change counted as 0): a cautious bound on the headline when those lost did not improve.
+    pub mean_change_if_lost_unchanged: Shown<f64>,
     pub mean_baseline: Shown<f64>,
     pub mean_follow_up: Shown<f64>,
     pub mean_change: Shown<f64>,
@@ -70,16 +79,18 @@ pub fn outcomes(measures: &[MeasureFacts], in_period: &[&ReferralFacts], period:
             // always reported, so a missing measure shows as missing.
             continue;
         }
-        // Each pair's scores, computed once for all of the instrument's scores.
+        // Each pair's scores, computed once for all of the instrument's scores, and the
+        // baselines of the people not followed up.
         let mut scored = Vec::new();
-        let mut baseline_only = 0u64;
+        let mut lost = Vec::new();
         for finder in referrals.into_values() {
             match finder.pairing() {
                 Pairing::Paired { baseline, follow_up } => scored.push((baseline.recorded.scores(), follow_up.recorded.scores())),
-                Pairing::BaselineOnly(_) => baseline_only += 1,
+                Pairing::BaselineOnly(baseline) => lost.push(baseline.recorded.scores()),
                 Pairing::NoBaseline => {}
             }
         }
+        let baseline_only = lost.len() as u64;
         for (index, def) in instrument.scores().iter().enumerate() {
             let threshold = settings.thresholds.get(def.key).copied().unwrap_or(def.default_threshold);
             let mut pairs: Vec<(f64, f64)> = scored.iter().map(|(before, after)| (before[index].value, after[index].value)).collect();
@@ -98,6 +109,11 @@ pub fn outcomes(measures: &[MeasureFacts], in_period: &[&ReferralFacts], period:
             let n_concern = in_concern.len() as u64;
             let moved_out = in_concern.iter().filter(|(b, a)| def.moved_out_of_concern(*b, *a) == Some(true)).count() as u64;
             let changes: Vec<f64> = pairs.iter().map(|(b, a)| a - b).collect();
+            let mut lost_baselines: Vec<f64> = lost.iter().map(|scores| scores[index].value).collect();
+            lost_baselines.sort_by(f64::total_cmp);
+            let with_baseline = n + baseline_only;
+            let if_lost_unchanged = change.as_ref().map(|c| c.mean_change * n as f64 / with_baseline as f64);
+            let followed_up = policy.proportion(n, with_baseline);
             result.push(OutcomeChange {
                 wilcoxon_p: policy.statistic(n, stats::wilcoxon_signed_rank(&changes).map(|w| w.p)),
                 n_in_concern_at_baseline: if def.concern.is_some() { policy.count(n_concern) } else { Shown::NoData },
@@ -110,6 +126,10 @@ pub fn outcomes(measures: &[MeasureFacts], in_period: &[&ReferralFacts], period:
                 threshold,
                 n_paired: policy.count(n),
                 n_baseline_only: policy.count(baseline_only),
+                pct_followed_up: followed_up,
+                mean_baseline_not_followed_up: policy.statistic(baseline_only, stats::mean(&lost_baselines)),
+                // Beside the mean change it gives the share followed up, so it is hidden with it.
+                mean_change_if_lost_unchanged: if followed_up.is_suppressed() { Shown::Suppressed } else { policy.statistic(n, if_lost_unchanged) },
                 mean_baseline: policy.statistic(n, change.as_ref().map(|c| c.mean_before)),
                 mean_follow_up: policy.statistic(n, change.as_ref().map(|c| c.mean_after)),
                 mean_change: policy.statistic(n, change.as_ref().map(|c| c.mean_change)),

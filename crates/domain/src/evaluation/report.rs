@@ -330,6 +330,32 @@ mod tests {
         assert!((s.ci95_low.value().unwrap() - 5.78).abs() < 1e-9);
     }
 
+    /// Attrition beside every outcome: how many of those with a baseline were followed up, how
+    /// the people not followed up started, and the change if they had not changed at all.
+    #[test]
+    fn outcomes_say_who_was_not_followed_up_and_what_that_could_mean() {
+        let mut input = EvaluationInput::default();
+        // 10 people from raw 21 (19.25) to raw 28 (25.03): +5.78 each; 10 more from raw 21, never followed up.
+        for i in 0..20 {
+            let id = format!("r{i}");
+            input.referrals.push(referral(&id, "p1", date!(2026 - 02 - 01), None));
+            input.measures.push(swemwbs(&id, Timepoint::Baseline, date!(2026 - 02 - 10), "3"));
+            if i < 10 {
+                input.measures.push(swemwbs(&id, Timepoint::FollowUp, date!(2026 - 05 - 10), "4"));
+            }
+        }
+        let r = evaluate(&input, year(), &EvaluationSettings::default());
+        let s = r.outcomes.iter().find(|o| o.score_key == "swemwbs_metric").unwrap();
+        assert_eq!(s.pct_followed_up, Shown::Value(50.0));
+        assert!((s.mean_baseline_not_followed_up.value().unwrap() - 19.25).abs() < 1e-9);
+        assert!((s.mean_change_if_lost_unchanged.value().unwrap() - 5.78 / 2.0).abs() < 1e-9, "half the people, the other half counted as 0");
+        // Three people lost: their share would give the count away, so the bound is hidden with it.
+        input.measures.retain(|m| m.timepoint == Timepoint::FollowUp || ["r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11", "r12"].contains(&m.referral_id.as_ref()));
+        let r = evaluate(&input, year(), &EvaluationSettings::default());
+        let s = r.outcomes.iter().find(|o| o.score_key == "swemwbs_metric").unwrap();
+        assert_eq!((s.pct_followed_up, s.mean_change_if_lost_unchanged, s.mean_baseline_not_followed_up), (Shown::Suppressed, Shown::Suppressed, Shown::Suppressed));
+    }
+
     /// A follow-up on the baseline's day, or within four weeks of it, is not a change: those
     /// people count as baseline only, in every section that pairs (`evaluation::pairing`).
     #[test]

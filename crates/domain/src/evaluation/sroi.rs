@@ -605,6 +605,9 @@ mod tests {
             // 25 × 65.2% = 16.3 people, was neither whole nor the count.
             n_paired: Shown::Value(25),
             n_baseline_only: Shown::NoData,
+            pct_followed_up: Shown::NoData,
+            mean_baseline_not_followed_up: Shown::NoData,
+            mean_change_if_lost_unchanged: Shown::NoData,
             mean_baseline: Shown::NoData,
             mean_follow_up: Shown::NoData,
             mean_change: Shown::NoData,

@@ -178,6 +178,29 @@ pub(crate) fn outcomes_figures(report: &Report, out: &mut Vec<Figure>) {
             PEOPLE,
             format!("People referred in the period with a baseline {label} score but no later score yet, who are not in the change figures."),
         ));
+        out.push(Figure::new(
+            format!("{id}.pct_followed_up"),
+            s,
+            format!("{label}: people with a baseline who were followed up"),
+            one_dp(o.pct_followed_up),
+            PERCENT,
+            format!("Of the people referred in the period with a baseline {label} score, the percentage who also have a follow-up or discharge score: how far the change figures speak for everyone who started."),
+        ));
+        out.push(Figure::new(
+            format!("{id}.mean_baseline_not_followed_up"),
+            s,
+            format!("{label}: mean at baseline of those not followed up"),
+            one_dp(o.mean_baseline_not_followed_up),
+            POINTS,
+            format!("The average baseline {label} score of the people with no follow-up yet, to compare with the baseline of those followed up: people who leave are often unlike those who stay."),
+        ));
+        out.push(stat_fig(
+            "mean_change_if_lost_unchanged",
+            "mean change if those not followed up had not changed".into(),
+            one_dp(o.mean_change_if_lost_unchanged),
+            POINTS,
+            "The average change over everyone with a baseline, counting each person without a follow-up as no change: a cautious figure for the case where those lost to follow-up did not improve.".into(),
+        ));
         out.push(stat_fig(
             "mean_baseline",
             "mean at baseline".into(),
@@ -353,6 +376,12 @@ pub(crate) fn summary_html(out: &mut String, report: &Report) {
                     w!(s, " (95% confidence interval {} to {})", shown(&one_dp(o.ci95_low)), shown(&one_dp(o.ci95_high)));
                 }
                 w!(s, ", from {} people with a baseline and follow-up", shown(&count(o.n_paired)));
+                if let Shown::Value(_) = o.pct_followed_up {
+                    w!(s, ": {}% of those with a baseline", shown(&one_dp(o.pct_followed_up)));
+                    if let Shown::Value(_) = o.mean_change_if_lost_unchanged {
+                        w!(s, " (had the others not changed, {} points)", shown(&one_dp(o.mean_change_if_lost_unchanged)));
+                    }
+                }
                 s
             }
             Shown::Suppressed => format!("{} (too few people with a baseline and follow-up to show)", shown(SUPPRESSED)),
@@ -504,6 +533,38 @@ pub(crate) fn outcomes_html(out: &mut String, report: &Report) {
             ("Mean change", true),
             ("95% confidence interval", true),
             ("Effect size (dz)", true),
+        ],
+        &rows,
+    );
+
+    h3(out, "Who was followed up");
+    para(out, "The changes above are of the people with a follow-up. Those without one may differ: compare their baseline scores, and see how the average change would look had none of them changed.");
+    let rows: Vec<(String, Vec<String>)> = report
+        .outcomes
+        .iter()
+        .map(|o| {
+            (
+                score_header(o),
+                vec![
+                    shown(&count(o.n_baseline_only)),
+                    shown(&one_dp(o.pct_followed_up)),
+                    shown(&one_dp(o.mean_baseline)),
+                    shown(&one_dp(o.mean_baseline_not_followed_up)),
+                    shown(&one_dp(o.mean_change_if_lost_unchanged)),
+                ],
+            )
+        })
+        .collect();
+    table(
+        out,
+        "People with a baseline, and those not followed up",
+        &[
+            ("Score", false),
+            ("People with a baseline but no follow-up yet", true),
+            ("Followed up (% of those with a baseline)", true),
+            ("Baseline mean, followed up", true),
+            ("Baseline mean, not followed up", true),
+            ("Mean change had those not followed up not changed", true),
         ],
         &rows,
     );

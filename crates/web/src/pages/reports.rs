@@ -180,7 +180,15 @@ fn tiles(report: &Report, by_quarter: &[(String, Report)]) -> Vec<Tile> {
     push(
         "SWEMWBS mean change",
         sw.map(|s| shown_num(&s.mean_change, 1, "")).unwrap_or_else(|| "–".into()),
-        sw.map(|s| format!(" points (95% CI {} to {}), {} people with baseline and follow-up", shown_num(&s.ci95_low, 1, ""), shown_num(&s.ci95_high, 1, ""), shown_count(&s.n_paired)))
+        sw.map(|s| {
+            format!(
+                " points (95% CI {} to {}), {} people with baseline and follow-up ({} of those with a baseline)",
+                shown_num(&s.ci95_low, 1, ""),
+                shown_num(&s.ci95_high, 1, ""),
+                shown_count(&s.n_paired),
+                shown_num(&s.pct_followed_up, 0, "%")
+            )
+        })
             .unwrap_or_else(|| " no wellbeing measures yet".into()),
         Some(trend("lw-trend-swemwbs", "SWEMWBS mean change by quarter, points", by_quarter, 1, "points", |r| swemwbs(r).map_or(Shown::NoData, |s| s.mean_change))),
     );
