@@ -374,3 +374,14 @@ fn outcomes_show_who_was_followed_up() {
     let html = html_fragment(&r, REPRODUCE);
     assert!(html.contains("Who was followed up") && html.contains("Baseline mean, not followed up"), "{html}");
 }
+
+#[test]
+fn what_works_says_which_groups_are_too_small_to_compare_and_how_many_were_compared() {
+    let mut r = report();
+    let group = r.what_works.by_source.first_mut().expect("a source group");
+    (group.compared, group.mean_change, group.ci95_low, group.ci95_high) =
+        (false, linkwork_domain::evaluation::disclosure::Shown::Value(4.0), linkwork_domain::evaluation::disclosure::Shown::NoData, linkwork_domain::evaluation::disclosure::Shown::NoData);
+    let html = html_fragment(&r, REPRODUCE);
+    assert!(html.contains("4.0 (too few to compare)"), "{html}");
+    assert!(html.contains("compared here. With many comparisons some differences appear by chance alone"), "{html}");
+}

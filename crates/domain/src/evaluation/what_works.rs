@@ -51,7 +51,16 @@ pub struct GroupWorks {
     pub ci95_low: Shown<f64>,
     pub ci95_high: Shown<f64>,
     pub pct_improved: Shown<f64>,
+    /// Whether the group has enough people with a baseline and follow-up
+    /// ([`MIN_PAIRED_TO_COMPARE`]) to be given an interval and a place in the order.
+    pub compared: bool,
 }
+
+/// The fewest people with a baseline and follow-up a group needs for an interval and a place in
+/// the best-first order. SWEMWBS changes vary with a standard deviation of about 4–5 points: with
+/// 20 people the 95% interval is about ±2 points, narrower than the 3-point meaningful change;
+/// with 8 to 12 it is about ±3, so an order of such groups is mostly chance.
+pub const MIN_PAIRED_TO_COMPARE: u64 = 20;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct WhatWorks {
@@ -119,6 +128,8 @@ pub fn what_works(facts: &WhatWorksFacts, changes: &PairedChanges, in_period: &[
                 let n_paired = pairs.len() as u64;
                 let change = stats::paired_change(&pairs);
                 let improved = pairs.iter().filter(|(b, a)| a - b >= threshold).count() as u64;
+                let compared = n_paired >= MIN_PAIRED_TO_COMPARE;
+                let interval = |bound: Option<f64>| if compared { policy.statistic(n_paired, bound) } else { Shown::NoData };
                 GroupWorks {
                     key,
                     label,
@@ -128,15 +139,18 @@ pub fn what_works(facts: &WhatWorksFacts, changes: &PairedChanges, in_period: &[
                     pct_onward_went: policy.proportion(went, sent),
                     n_paired: policy.count(n_paired),
                     mean_change: policy.statistic(n_paired, change.as_ref().map(|c| c.mean_change)),
-                    ci95_low: policy.statistic(n_paired, change.as_ref().and_then(|c| c.ci95).map(|c| c.0)),
-                    ci95_high: policy.statistic(n_paired, change.as_ref().and_then(|c| c.ci95).map(|c| c.1)),
+                    ci95_low: interval(change.as_ref().and_then(|c| c.ci95).map(|c| c.0)),
+                    ci95_high: interval(change.as_ref().and_then(|c| c.ci95).map(|c| c.1)),
                     pct_improved: policy.proportion(improved, n_paired),
+                    compared,
                 }
             })
             .collect();
-        // Best first by % improved; groups without a shown figure last, larger first.
-        rows.sort_by(|a, b| match (a.pct_improved.value(), b.pct_improved.value()) {
-            (Some(x), Some(y)) => y.total_cmp(x),
+        // Best first by % improved among the groups large enough to compare; then the others,
+        // larger first (not ranked: their order would be mostly chance).
+        let improved = |g: &GroupWorks| g.pct_improved.value().copied().filter(|_| g.compared);
+        rows.sort_by(|a, b| match (improved(a), improved(b)) {
+            (Some(x), Some(y)) => y.total_cmp(&x),
             (Some(_), None) => std::cmp::Ordering::Less,
             (None, Some(_)) => std::cmp::Ordering::Greater,
             (None, None) => b.referrals.value().cmp(&a.referrals.value()),
@@ -275,6 +289,29 @@ mod tests {
         let walk = &w.by_activity[0];
         assert_eq!((walk.key.as_str(), walk.referrals, walk.pct_onward_went), ("physical_activity", Shown::Value(10), Shown::Suppressed));
         assert_eq!(w.by_partner[0].key, "walk_club");
+    }
+
+    /// 40 referrals by two sources: 12 GP referrals all improved, 28 from the council of whom
+    /// 20 improved. The GP group has the higher % but too few people to be ranked or given an
+    /// interval; the council's comes first.
+    #[test]
+    fn groups_too_small_to_compare_get_no_interval_and_no_rank() {
+        let mut input = testing::input_for(&[("p", "P", 1000)]);
+        for i in 0..40 {
+            let id = format!("r{i:02}");
+            let gp = i < 12;
+            input.referrals.push(testing::referral(id.clone(), Some("p"), date!(2026 - 05 - 01)).from_source(if gp { ReferralSource::GpPractice } else { ReferralSource::Council }));
+            let after = if gp || i < 32 { [4; 7] } else { [3, 3, 3, 3, 3, 3, 4] };
+            input.measures.push(testing::answered(&id, Timepoint::Baseline, date!(2026 - 05 - 02), testing::swemwbs([3; 7])));
+            input.measures.push(testing::answered(&id, Timepoint::FollowUp, date!(2026 - 08 - 02), testing::swemwbs(after)));
+        }
+        let w = run(&input);
+        let keys: Vec<&str> = w.by_source.iter().map(|g| g.key.as_str()).collect();
+        assert_eq!(&keys[..2], ["council", "gp_practice"], "the larger group first, though the smaller shows a higher %");
+        let (council, gp) = (&w.by_source[0], &w.by_source[1]);
+        assert!(council.compared && council.ci95_low.value().is_some());
+        assert!(!gp.compared);
+        assert_eq!((gp.pct_improved, gp.ci95_low, gp.ci95_high), (Shown::Value(100.0), Shown::NoData, Shown::NoData));
     }
 
     #[test]

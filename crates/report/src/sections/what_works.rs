@@ -6,7 +6,7 @@ use crate::primitives::format::{count, escape, fixed, one_dp, SUPPRESSED};
 use crate::primitives::Figure;
 use linkwork_domain::evaluation::disclosure::Shown;
 use linkwork_domain::evaluation::Report;
-use linkwork_domain::evaluation::what_works::GroupWorks;
+use linkwork_domain::evaluation::what_works::{GroupWorks, MIN_PAIRED_TO_COMPARE};
 use std::collections::HashSet;
 
 const SECTION: &str = "what_works";
@@ -129,10 +129,16 @@ pub(crate) fn html(out: &mut String, report: &Report) {
     out.push_str(r#"<section class="linkwork-report__section" aria-labelledby="lw-report-what-works"><h2 class="nhsuk-heading-m" id="lw-report-what-works">What works</h2>"#);
     w!(
         out,
-        r#"<p class="nhsuk-body">For deciding what to strengthen: how engaged people were, how often onward referrals were taken up and how much wellbeing (SWEMWBS) changed, by activity type, partner, need and referral source. Each table is sorted by the % who improved by at least {} points, best first.</p>"#,
-        fixed(ww.threshold, 1)
+        r#"<p class="nhsuk-body">For deciding what to strengthen: how engaged people were, how often onward referrals were taken up and how much wellbeing (SWEMWBS) changed, by activity type, partner, need and referral source. Each table puts first, best first by the % who improved by at least {} points, the groups with at least {} people with both measures; smaller groups follow, largest first, without an interval or a rank, as their order would be mostly chance.</p>"#,
+        fixed(ww.threshold, 1),
+        MIN_PAIRED_TO_COMPARE
     );
-    out.push_str(r#"<div class="nhsuk-inset-text"><span class="nhsuk-u-visually-hidden">Information: </span><p>Groups overlap (a person can have several needs and go to several activities) and there is no comparison group: differences suggest where to look, not what caused them. People who go to an activity may differ from those who do not.</p></div>"#);
+    let compared = dimensions(report).iter().map(|(_, _, groups)| groups.iter().filter(|g| g.compared).count()).sum::<usize>();
+    w!(
+        out,
+        r#"<div class="nhsuk-inset-text"><span class="nhsuk-u-visually-hidden">Information: </span><p>Groups overlap (a person can have several needs and go to several activities) and there is no comparison group: differences suggest where to look, not what caused them. People who go to an activity may differ from those who do not.</p><p>{compared} group{} compared here. With many comparisons some differences appear by chance alone: about 1 in 20 of the 95% intervals will miss the true change, so a group that stands out is a question to look into, not a finding.</p></div>"#,
+        if compared == 1 { " is" } else { "s" }
+    );
     if let Some(chart) = chart("lw-chart-what-works", &ww.by_activity) {
         w!(out, r#"<div class="linkwork-chart">{chart}</div>"#);
     }
@@ -163,6 +169,7 @@ pub(crate) fn html(out: &mut String, report: &Report) {
         for g in groups {
             let change = match (g.mean_change, g.ci95_low, g.ci95_high) {
                 (Shown::Value(m), Shown::Value(lo), Shown::Value(hi)) => format!("{} ({} to {})", fixed(m, 1), fixed(lo, 1), fixed(hi, 1)),
+                (Shown::Value(m), _, _) if !g.compared => format!("{} (too few to compare)", fixed(m, 1)),
                 (m, _, _) => one_dp(m),
             };
             w!(out, r#"<tr class="nhsuk-table__row"><th scope="row" class="nhsuk-table__header">{}</th>"#, escape(&g.label));
