@@ -385,3 +385,13 @@ fn what_works_says_which_groups_are_too_small_to_compare_and_how_many_were_compa
     assert!(html.contains("4.0 (too few to compare)"), "{html}");
     assert!(html.contains("compared here. With many comparisons some differences appear by chance alone"), "{html}");
 }
+
+#[test]
+fn health_costs_are_associated_with_the_referral_and_frequent_attenders_regress_to_the_mean() {
+    let html = html_fragment(&report(), REPRODUCE);
+    assert!(html.contains("much of any fall is regression to the mean"), "{html}");
+    assert!(!html.contains("is a saving"), "a fall in cost is not shown to be a saving");
+    let figures = crate::document::figures(&report());
+    let total = figures.iter().find(|f| f.id == "health.cost.total_change").expect("the total change in cost");
+    assert!(total.definition.contains("associated with the referral"), "{}", total.definition);
+}

@@ -323,7 +323,8 @@ pub const CAVEATS: &[&str] = &[
     "Before and after comparisons without a comparison group: some change would have happened anyway (regression to the mean is likely, as people are often referred at a time of high use).",
     "Windows: the referral day itself belongs to neither window, as the consultation that made the referral often falls on it.",
     "Only people whose windows are both wholly covered by the imported data (from its first to its last contact date) and end by the period's end are included.",
-    "Costs use the tariff printed below; contact types without a unit cost are counted but not costed.",
+    "Costs use the tariff printed below, at the prices of the year each unit cost is for (not uplifted); contact types without a unit cost are counted but not costed. A lower cost after referral is associated with the referral, not a saving it is shown to have made.",
+    "Frequent attenders are selected for high use before referral, so their fall is largely regression to the mean.",
 ];
 
 /// `date` moved by `months` calendar months (negative: back); a day past the end of the target

@@ -194,7 +194,7 @@ fn cost_figures(id: &str, prefix: &str, c: &CostChange, win: &str, out: &mut Vec
             format!("{prefix}Total change in cost"),
             money(c.total_change),
             POUNDS,
-            "Total cost after minus total cost before; negative is a saving.".into(),
+            "Total cost after minus total cost before; negative means lower costs after referral, a change associated with the referral, not shown to be caused by it.".into(),
         )
     });
 }
@@ -309,10 +309,14 @@ pub(crate) fn html(out: &mut String, report: &Report) {
             count(fa.n).replace(SUPPRESSED, "fewer than 8"),
             rate(fa.gp_appointments.change_per_person_year).replace(SUPPRESSED, "* (suppressed)"),
             match (fa.gp_appointments.ci95_low, fa.gp_appointments.ci95_high) {
-                (Shown::Value(l), Shown::Value(h)) => format!("{} to {}", fixed(l, 1), fixed(h, 1)),
+                (Shown::Value(l), Shown::Value(h)) => format!("{} to {}", fixed(l, rate_decimals(l)), fixed(h, rate_decimals(h))),
                 _ => "not available".to_owned(),
             }
         )),
+    );
+    para(
+        out,
+        "Frequent attenders are chosen because their use was high before referral, so much of any fall is regression to the mean: people picked at a peak tend to return towards their usual level whether or not they are referred. Without a comparison group this figure cannot say how much of the fall the referral caused; costs here are associated with the referral, not savings it is shown to have made.",
     );
 
     w!(out, r#"<h3 class="nhsuk-heading-s">Tariff used</h3>"#);
