@@ -18,7 +18,8 @@ Methods (each matches the Rust doc comment of the function it checks):
 - Wilson interval: scipy.stats.binomtest(k, n).proportion_ci(0.95, method="wilson").
 - Poisson rate per person-year, exact (Garwood): chi2.ppf(0.025, 2k) / 2T and chi2.ppf(0.975, 2k + 2) / 2T.
 - Rate difference: (k1/T1 - k0/T0) +/- z * sqrt(k1/T1^2 + k0/T0^2), z = norm.ppf(0.975).
-- Observed/expected ratio: O/E * exp(+/- z / sqrt(O)) for O >= 1; for O = 0, (0, chi2.ppf(0.975, 2) / 2E).
+- Observed/expected ratio, exact Poisson (Garwood) for the observed count, the expected count fixed:
+  (chi2.ppf(0.025, 2O) / 2E, chi2.ppf(0.975, 2O + 2) / 2E), the lower limit 0 when O = 0.
 """
 
 import json
@@ -173,10 +174,8 @@ def oe_case(o, e):
         case["expected"] = None
         return case
     ratio = o / e
-    if o == 0:
-        low, high = 0.0, float(stats.chi2.ppf(0.975, 2)) / 2 / e
-    else:
-        low, high = ratio * math.exp(-Z / math.sqrt(o)), ratio * math.exp(Z / math.sqrt(o))
+    low = 0.0 if o == 0 else float(stats.chi2.ppf(0.025, 2 * o)) / 2 / e
+    high = float(stats.chi2.ppf(0.975, 2 * o + 2)) / 2 / e
     case["expected"] = {"ratio": ratio, "low": low, "high": high}
     return case
 

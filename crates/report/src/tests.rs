@@ -395,3 +395,14 @@ fn health_costs_are_associated_with_the_referral_and_frequent_attenders_regress_
     let total = figures.iter().find(|f| f.id == "health.cost.total_change").expect("the total change in cost");
     assert!(total.definition.contains("associated with the referral"), "{}", total.definition);
 }
+
+#[test]
+fn equity_says_whom_it_compares_with_and_that_list_shares_are_not_need() {
+    let html = html_fragment(&report(), REPRODUCE);
+    if report().equity.dimensions.is_empty() {
+        return;
+    }
+    assert!(html.contains("a benchmark of the population, not of need"), "{html}");
+    assert!(html.contains("Compared with the"), "{html}");
+    assert!(html.contains("exact Poisson"), "{html}");
+}

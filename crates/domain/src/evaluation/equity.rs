@@ -483,6 +483,13 @@ pub struct GroupOutcome {
 #[derive(Debug, Clone, Serialize)]
 pub struct DimensionEquity {
     pub dimension: Dimension,
+    /// Whom the list shares describe: the whole registered list, or (age, when the period has no
+    /// referral of anyone under 18) the list aged 18 and over, as social prescribing is for adults.
+    pub compared_with: &'static str,
+    /// Practices in scope without a list profile for this dimension; their referrals are left
+    /// out of the comparison (`referrals_left_out`), unless every practice lacks one.
+    pub practices_without_profile: u64,
+    pub referrals_left_out: Shown<u64>,
     /// Referrals in the period placed in a group of this dimension, from practices with a profile.
     pub referrals: Shown<u64>,
     /// Referrals in the period whose group is not known (e.g. a postcode not in the lookup).
@@ -517,11 +524,18 @@ pub fn equity(facts: &EquityFacts, practices: &[PracticeFacts], changes: &Paired
     let groups_by_referral: HashMap<&str, &ReferralGroups> = facts.referrals.iter().map(|g| (g.referral_id.as_ref(), g)).collect();
     let practices_in_scope: HashSet<&str> = practices.iter().map(|p| p.id.as_str()).collect();
     let mut dimensions = Vec::new();
+    let under_18 = Group::Age(AgeBand::Under18);
     for dimension in Dimension::ALL {
+        // Referrals are of adults: unless the period has a referral of someone under 18, the ages
+        // are compared with the list aged 18 and over (the whole list's shares would count
+        // children and make every adult band look over-referred).
+        let adults_only = *dimension == Dimension::AgeBand
+            && !in_period.iter().any(|r| groups_by_referral.get(r.id.as_ref()).and_then(|g| g.group(Dimension::AgeBand)) == Some(under_18));
         let list: Vec<&ListCount> = facts
             .list
             .iter()
             .filter(|c| c.group.dimension() == *dimension && practices_in_scope.contains(c.practice_id.as_str()))
+            .filter(|c| !(adults_only && c.group == under_18))
             .collect();
         let list_total: u64 = list.iter().map(|c| c.people).sum();
         if list_total == 0 {
@@ -530,6 +544,8 @@ pub fn equity(facts: &EquityFacts, practices: &[PracticeFacts], changes: &Paired
         let profiled: HashSet<&str> = list.iter().map(|c| c.practice_id.as_str()).collect();
         let all_profiled = practices_in_scope.iter().all(|p| profiled.contains(p));
         let counted: Vec<&&ReferralFacts> = in_period.iter().filter(|r| all_profiled || r.practice_id.as_deref().is_some_and(|p| profiled.contains(p))).collect();
+        let practices_without_profile = practices_in_scope.iter().filter(|p| !profiled.contains(*p)).count() as u64;
+        let referrals_left_out = policy.count((in_period.len() - counted.len()) as u64);
         let mut observed: BTreeMap<Group, u64> = BTreeMap::new();
         let mut unknown = 0u64;
         let mut group_changes: BTreeMap<Group, Vec<(f64, f64)>> = BTreeMap::new();
@@ -560,7 +576,10 @@ pub fn equity(facts: &EquityFacts, practices: &[PracticeFacts], changes: &Paired
             .map(|(g, shown_count)| {
                 let o = observed.get(&g).copied().unwrap_or(0);
                 let people = list_by_group.get(&g).copied().unwrap_or(0);
+                // An expected count below MIN_EXPECTED_FOR_RATIO gives a ratio too unstable to
+                // read (one referral more or less moves it by a fifth or more): none is shown.
                 let ratio = stats::share_ratio(o, observed_total, people, list_total);
+                let ratio_shown = ratio.filter(|r| r.expected >= MIN_EXPECTED_FOR_RATIO);
                 // The ratio and its interval are statistics of the group's referrals; with none
                 // they still say something (no one reached), so they are shown.
                 // The observed share gives its group's count away as a proportion would
@@ -588,9 +607,9 @@ pub fn equity(facts: &EquityFacts, practices: &[PracticeFacts], changes: &Paired
                     } else {
                         ratio.map(|r| r.expected).map_or(Shown::NoData, Shown::Value)
                     },
-                    oe_ratio: stat(ratio.map(|r| r.ratio)),
-                    ci95_low: stat(ratio.map(|r| r.ci95.0)),
-                    ci95_high: stat(ratio.map(|r| r.ci95.1)),
+                    oe_ratio: stat(ratio_shown.map(|r| r.ratio)),
+                    ci95_low: stat(ratio_shown.map(|r| r.ci95.0)),
+                    ci95_high: stat(ratio_shown.map(|r| r.ci95.1)),
                 }
             })
             .collect();
@@ -615,6 +634,9 @@ pub fn equity(facts: &EquityFacts, practices: &[PracticeFacts], changes: &Paired
             .collect();
         dimensions.push(DimensionEquity {
             dimension: *dimension,
+            compared_with: if adults_only { "the registered list aged 18 and over" } else { "the whole registered list" },
+            practices_without_profile: if all_profiled { 0 } else { practices_without_profile },
+            referrals_left_out,
             referrals: policy.count(observed_total),
             unknown: policy.count(unknown),
             list_people: list_total,
@@ -628,6 +650,9 @@ pub fn equity(facts: &EquityFacts, practices: &[PracticeFacts], changes: &Paired
         dimensions,
     }
 }
+
+/// The least expected count a group needs for its observed/expected ratio to be shown.
+pub const MIN_EXPECTED_FOR_RATIO: f64 = 5.0;
 
 /// Per referral id: its SWEMWBS metric score before and after ([`paired_changes`]).
 pub type PairedChanges<'a> = HashMap<&'a str, (f64, f64)>;

@@ -7,7 +7,7 @@ use crate::primitives::html::table;
 use crate::primitives::format::{count, escape, fixed, one_dp, stat, SUPPRESSED};
 use crate::primitives::Figure;
 use linkwork_domain::evaluation::disclosure::Shown;
-use linkwork_domain::evaluation::equity::{DimensionEquity, Group, GroupReach};
+use linkwork_domain::evaluation::equity::{DimensionEquity, Group, GroupReach, MIN_EXPECTED_FOR_RATIO};
 use linkwork_domain::evaluation::Report;
 
 const SECTION: &str = "equity";
@@ -171,7 +171,12 @@ pub(crate) fn html(out: &mut String, report: &Report) {
         out.push_str(r#"<p class="nhsuk-body">No list profile has been imported for these practices, so referrals cannot be compared with the registered population. Import one with <code>linkwork import list-profile</code>.</p></section>"#);
         return;
     }
-    out.push_str(r#"<p class="nhsuk-body">Each group's share of referrals compared with its share of the practices' registered lists. A ratio of observed to expected referrals of 1 means the group was referred in proportion to its size; below 1 it was under-reached. Where the 95% interval does not include 1, the difference is unlikely to be chance alone.</p>"#);
+    w!(
+        out,
+        r#"<p class="nhsuk-body">Each group's share of referrals compared with its share of the practices' registered lists. A ratio of observed to expected referrals of 1 means the group was referred in proportion to its size; below 1 it was under-reached. Where the 95% interval (exact Poisson) does not include 1, the difference is unlikely to be chance alone. No ratio is shown where fewer than {} referrals were expected: it would move too far with one referral more or less.</p>"#,
+        MIN_EXPECTED_FOR_RATIO
+    );
+    out.push_str(r#"<div class="nhsuk-inset-text"><span class="nhsuk-u-visually-hidden">Information: </span><p>The list shares are a benchmark of the population, not of need: groups with more need (older, more deprived) would be expected to be referred more than their share, so a ratio of 1 is not the target for every group.</p></div>"#);
     if let Some(chart) = oe_chart("lw-chart-equity", &e.dimensions) {
         w!(out, r#"<div class="linkwork-chart">{chart}</div>"#);
     }
@@ -205,6 +210,19 @@ pub(crate) fn html(out: &mut String, report: &Report) {
             ],
             &rows,
         );
+        w!(out, r#"<p class="nhsuk-body">Compared with {}.</p>"#, escape(d.compared_with));
+        if d.practices_without_profile > 0 {
+            w!(
+                out,
+                r#"<p class="nhsuk-body">{} practice{} in scope {} no list profile by {}, so {} referrals from {} (and any without a practice) are left out above.</p>"#,
+                d.practices_without_profile,
+                if d.practices_without_profile == 1 { "" } else { "s" },
+                if d.practices_without_profile == 1 { "has" } else { "have" },
+                escape(&phrase(d.dimension)),
+                shown(&count(d.referrals_left_out)),
+                if d.practices_without_profile == 1 { "it" } else { "them" }
+            );
+        }
         if !matches!(d.unknown, Shown::Value(0)) {
             w!(
                 out,
@@ -387,9 +405,10 @@ mod tests {
         let mut figs = Vec::new();
         figures(&report, &mut figs);
         let get = |id: &str| figs.iter().find(|f| f.id == id).unwrap_or_else(|| panic!("no figure {id}"));
-        // q1: expected 30 × 0.2 = 6, observed 20: 3.33 (20/6 · exp(∓1.96/√20) = 2.15 to 5.17).
+        // q1: expected 30 × 0.2 = 6, observed 20: 3.33, exact Poisson interval 2.04 to 5.15
+        // (χ²₀.₀₂₅(40)/12, χ²₀.₉₇₅(42)/12, by SciPy).
         let q1 = get("equity.imd_quintile.q1.oe_ratio");
-        assert_eq!((q1.value.as_str(), q1.ci95_low.as_str(), q1.ci95_high.as_str(), q1.n.as_str()), ("3.33", "2.15", "5.17", "20"));
+        assert_eq!((q1.value.as_str(), q1.ci95_low.as_str(), q1.ci95_high.as_str(), q1.n.as_str()), ("3.33", "2.04", "5.15", "20"));
         assert_eq!(get("equity.imd_quintile.q1.expected").value, "6.0");
         assert_eq!(get("equity.imd_quintile.q5.oe_ratio").value, "0.42");
         assert_eq!(get("equity.imd_quintile.q5.list_share_pct").value, "80.0");
@@ -403,7 +422,7 @@ mod tests {
         let mut html = String::new();
         super::html(&mut html, &report);
         assert!(html.contains(r#"<svg"#) && html.contains("lw-chart-equity-desc") && html.contains("stroke-dasharray"));
-        assert!(html.contains("Quintile 1 (most deprived): 3.33 (2.15 to 5.17)."));
+        assert!(html.contains("Quintile 1 (most deprived): 3.33 (2.04 to 5.15)."));
         assert!(html.contains("<caption class=\"nhsuk-table__caption\">Referrals by deprivation (IMD quintile) against the registered list</caption>"));
         // The whole report carries it too.
         assert!(crate::html_fragment(&report, "x").contains("Equity: who the service reaches"));

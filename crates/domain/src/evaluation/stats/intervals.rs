@@ -48,23 +48,19 @@ pub struct RatioEstimate {
     pub ci95: (f64, f64),
 }
 
-/// Observed ÷ expected count with a 95% interval that treats the observed count as Poisson and the
-/// expected count as fixed (the usual approximation for standardised ratios):
-/// `O/E · exp(± z / √O)` (log-normal), for O ≥ 1. For O = 0 the ratio is 0 and the interval is
-/// `(0, χ²₀.₉₇₅(2) / 2E)`, the exact Poisson upper limit for no events (3.689/E). `None` when the
-/// expected count is not a positive finite number.
+/// Observed ÷ expected count with the exact Poisson (Garwood) 95% interval of the observed count,
+/// the expected count taken as fixed: `(χ²₀.₀₂₅(2O) / 2E, χ²₀.₉₇₅(2O + 2) / 2E)`, the lower limit
+/// 0 when O = 0. Exact rather than the log-normal approximation `O/E · exp(± z / √O)`, which is
+/// too narrow for the small counts of a practice's groups. `None` when the expected count is not
+/// a positive finite number.
 pub fn observed_expected_ratio(observed: u64, expected: f64) -> Option<RatioEstimate> {
     if !(expected > 0.0 && expected.is_finite()) {
         return None;
     }
-    let ratio = observed as f64 / expected;
-    let ci95 = if observed == 0 {
-        (0.0, chi_squared_quantile(0.975, 2.0)? / 2.0 / expected)
-    } else {
-        let spread = (Z_975 / (observed as f64).sqrt()).exp();
-        (ratio / spread, ratio * spread)
-    };
-    Some(RatioEstimate { observed, expected, ratio, ci95 })
+    let o = observed as f64;
+    let low = if observed == 0 { 0.0 } else { chi_squared_quantile(0.025, 2.0 * o)? / 2.0 / expected };
+    let high = chi_squared_quantile(0.975, 2.0 * o + 2.0)? / 2.0 / expected;
+    Some(RatioEstimate { observed, expected, ratio: o / expected, ci95: (low, high) })
 }
 
 /// Reach of one group against a list's make-up: `observed` of the `observed_total` referrals came
@@ -154,9 +150,10 @@ mod tests {
 
     #[test]
     fn ratio_edges() {
-        // O = E: ratio 1, interval symmetric on the log scale.
+        // O = E: ratio 1, the exact interval (SciPy: χ²₀.₀₂₅(200)/200, χ²₀.₉₇₅(202)/200), wider
+        // above than below.
         let r = observed_expected_ratio(100, 100.0).unwrap();
-        assert!(close(r.ratio, 1.0) && close(r.ci95.0 * r.ci95.1, 1.0));
+        assert!(close(r.ratio, 1.0) && close(r.ci95.0, 0.8136399125092314) && close(r.ci95.1, 1.2162679379242638));
         // O = 0: upper limit −ln(0.025)/E.
         let r = observed_expected_ratio(0, 4.0).unwrap();
         assert_eq!((r.ratio, r.ci95.0), (0.0, 0.0));
