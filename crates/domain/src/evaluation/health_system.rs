@@ -645,9 +645,13 @@ fn cost_change(people: &[&Windows], tariff: &Tariff, policy: SuppressionPolicy) 
     let stat = |f: &dyn Fn(&crate::evaluation::stats::PairedChange) -> Option<f64>| {
         policy.statistic(n, change.as_ref().and_then(f))
     };
-    let total = n as f64;
+    // Totals are the per-person means times the published (rounded) number of people: times
+    // the exact number, a total divided by its mean gave back the count rounding had hidden
+    // (8,713 people where 8,715 was published).
+    let published = policy.count(n);
+    let total = published.value().map_or(0.0, |n| *n as f64);
     CostChange {
-        n: policy.count(n),
+        n: published,
         before_per_person: stat(&|c| Some(c.mean_before)),
         after_per_person: stat(&|c| Some(c.mean_after)),
         change_per_person: stat(&|c| Some(c.mean_change)),
@@ -663,6 +667,31 @@ fn cost_change(people: &[&Windows], tariff: &Tariff, policy: SuppressionPolicy) 
 mod tests {
     use super::*;
     use time::macros::date;
+
+    /// 13 people: published as 15. Each total divided by its mean gives the published 15, never
+    /// the 13 that rounding hid.
+    #[test]
+    fn cost_totals_give_back_only_the_published_number_of_people() {
+        let mut tariff = Tariff::default();
+        tariff.set(TariffEntry::new(CostItem::Contact(ContactType::GpSurgery), 4500, "test", "2024/25").unwrap());
+        let people: Vec<Windows> = (0..13u32)
+            .map(|i| {
+                let mut w = Windows::default();
+                for _ in 0..i % 4 {
+                    w.before.add(ContactType::GpSurgery);
+                }
+                w.after.add(ContactType::GpSurgery);
+                w
+            })
+            .collect();
+        let refs: Vec<&Windows> = people.iter().collect();
+        let c = cost_change(&refs, &tariff, SuppressionPolicy::default());
+        assert_eq!(c.n, Shown::Value(15));
+        for (total, mean) in [(c.total_before, c.before_per_person), (c.total_after, c.after_per_person), (c.total_change, c.change_per_person)] {
+            let (total, mean) = (total.value().copied().unwrap(), mean.value().copied().unwrap());
+            assert!((total / mean - 15.0).abs() < 1e-9, "{total} / {mean} is not the published 15");
+        }
+    }
 
     fn close(a: &Shown<f64>, b: f64) -> bool {
         matches!(a, Shown::Value(v) if (v - b).abs() < 1e-4)
@@ -891,7 +920,8 @@ mod tests {
             close(&r.by_type[0].change_per_person_year, -2.0)
                 && close(&r.by_type[0].ci95_low, -2.0)
         );
-        assert!(close(&r.cost.total_change, -8.0 * 45.0));
+        // The mean change (−£45) times the published 10 people, not the 8 that rounding hid.
+        assert!(close(&r.cost.total_change, -10.0 * 45.0));
     }
 
     #[test]
