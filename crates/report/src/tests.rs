@@ -249,7 +249,7 @@ fn summary_reads_in_words() {
     assert!(html.contains("14,300"));
     assert!(html.contains(">1,000</td>"), "list sizes over 999 get a comma");
     assert!(html.contains("Mental wellbeing (SWEMWBS), mean change"));
-    assert!(html.contains("Suppression policy used for this report: Counts of 1 to 7 are shown as *; other counts are rounded to the nearest 5."));
+    assert!(html.contains("Suppression policy used for this report: Counts of 1 to 7 are shown as *; other counts are rounded to the nearest 5, and a percentage of people is worked out from the rounded counts"));
     assert!(html.contains("IIF guidance 2022/23"));
     assert!(html.contains("SWEMWBS (metric score): 3.0 points"));
 }

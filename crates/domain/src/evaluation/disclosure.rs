@@ -68,8 +68,7 @@ impl SuppressionPolicy {
         if self.is_small(n) {
             return Shown::Suppressed;
         }
-        let base = self.rounding_base.max(1);
-        Shown::Value((n + base / 2) / base * base)
+        Shown::Value(self.rounded(n))
     }
 
     /// A statistic (mean, median, rate, CI bound) computed from `n` values or people.
@@ -88,6 +87,10 @@ impl SuppressionPolicy {
     /// it is also suppressed when `k` is a small count, or when `n − k` is (the small count
     /// would follow by subtraction). 0% and 100% of 8 or more people reveal no small count and
     /// are shown. `NoData` when `n` is 0.
+    ///
+    /// The percentage is of the rounded counts (`count(k)` of `count(n)`), never of the exact
+    /// ones: 70.6% beside a published "35" accepted could only be 36 of 51, giving back the exact
+    /// counts that rounding hid. Of the rounded counts it says nothing they do not.
     pub fn proportion(&self, k: u64, n: u64) -> Shown<f64> {
         if n == 0 {
             return Shown::NoData;
@@ -96,7 +99,14 @@ impl SuppressionPolicy {
         if n <= self.max_suppressed || self.is_small(k) || self.is_small(n - k) {
             return Shown::Suppressed;
         }
-        Shown::Value(k as f64 / n as f64 * 100.0)
+        Shown::Value(self.rounded(k) as f64 / self.rounded(n) as f64 * 100.0)
+    }
+
+    /// `n` rounded as a shown count is (to the nearest `rounding_base`), for the figures derived
+    /// from counts: a share, rate or interval of the rounded counts gives back nothing they do not.
+    pub fn rounded(&self, n: u64) -> u64 {
+        let base = self.rounding_base.max(1);
+        (n + base / 2) / base * base
     }
 
     /// A row of counts with its total: primary suppression, then secondary suppression of the
@@ -145,6 +155,18 @@ mod tests {
         assert_eq!(p.statistic(9, Some(f64::NAN)), Shown::NoData);
     }
 
+    /// 36 accepted of 51 answered were published as "35" and 70.6%: only 36 of 51 gives 70.6%,
+    /// so the percentage gave back the exact counts. Of the rounded counts it is 35 of 50.
+    #[test]
+    fn a_share_is_of_the_rounded_counts_and_gives_no_exact_count_back() {
+        let p = SuppressionPolicy::default();
+        assert_eq!(p.count(36), Shown::Value(35));
+        assert_eq!(p.proportion(36, 51), Shown::Value(70.0));
+        // Every pair of exact counts that rounds to the same published counts gives the same share.
+        let shares: std::collections::BTreeSet<u64> = (33..=37).flat_map(|k| (48..=52).map(move |n| (k, n))).map(|(k, n)| (p.proportion(k, n).value().unwrap() * 1000.0) as u64).collect();
+        assert_eq!(shares.len(), 1);
+    }
+
     #[test]
     fn proportions_hide_small_numerators_and_small_remainders() {
         let p = SuppressionPolicy::default();
@@ -153,17 +175,18 @@ mod tests {
         assert_eq!(p.proportion(0, 7), Shown::Suppressed);
         assert_eq!(p.proportion(0, 8), Shown::Value(0.0));
         assert_eq!(p.proportion(8, 8), Shown::Value(100.0));
-        // k at the threshold (n = 30, so n − k is 23 or 22): 7 of 30 would reveal 7; 8 of 30 = 26.67%.
+        // k at the threshold (n = 30, so n − k is 23 or 22): 7 of 30 would reveal 7; 8 of 30 is
+        // shown as the rounded counts' share, 10 of 30.
         assert_eq!(p.proportion(7, 30), Shown::Suppressed);
-        assert!((p.proportion(8, 30).value().unwrap() - 26.666_666_7).abs() < 1e-6);
-        // n − k at the threshold: 23 of 30 leaves 7 (revealed by subtraction); 22 of 30 leaves 8 = 73.33%.
+        assert!((p.proportion(8, 30).value().unwrap() - 100.0 / 3.0).abs() < 1e-9);
+        // n − k at the threshold: 23 of 30 leaves 7 (revealed by subtraction); 22 of 30 leaves 8: 20 of 30.
         assert_eq!(p.proportion(23, 30), Shown::Suppressed);
-        assert!((p.proportion(22, 30).value().unwrap() - 73.333_333_3).abs() < 1e-6);
+        assert!((p.proportion(22, 30).value().unwrap() - 200.0 / 3.0).abs() < 1e-9);
         // The example in the doc: 3 of 11 (27.3%) is not shown; nor 8 of 11 (11 − 8 = 3).
         assert_eq!(p.proportion(3, 11), Shown::Suppressed);
         assert_eq!(p.proportion(8, 11), Shown::Suppressed);
-        // 8 of 16 = 50%: both 8.
-        assert_eq!(p.proportion(8, 16), Shown::Value(50.0));
+        // 8 of 16: both 8, shown as the rounded 10 of 15.
+        assert_eq!(p.proportion(8, 16), Shown::Value(10.0 / 15.0 * 100.0));
     }
 
     #[test]

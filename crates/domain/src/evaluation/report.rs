@@ -112,7 +112,7 @@ pub struct PartnerAcceptance {
 
 pub const CAVEATS: &[&str] = &[
     "There is no comparison group: regression to the mean and natural recovery are not excluded from the changes shown.",
-    "Counts of 1 to 7 are shown as *, other counts are rounded to the nearest 5; statistics based on 1 to 7 people are shown as *, and so is a percentage of people that would give away a count of 1 to 7 (those with, or those without).",
+    "Counts of 1 to 7 are shown as *, other counts are rounded to the nearest 5; statistics based on 1 to 7 people are shown as *, and so is a percentage of people that would give away a count of 1 to 7 (those with, or those without). Percentages are worked out from the rounded counts.",
     "Outcome changes pair each person's earliest baseline with their latest follow-up or discharge measure of the same questionnaire in the same referral taken at least 28 days after it; a later measure within 28 days (whose two-week recall overlaps the baseline's) is not a change.",
 ];
 

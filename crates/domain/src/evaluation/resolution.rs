@@ -157,7 +157,8 @@ pub fn sdoh(facts: &[ResolutionFacts], period: Period, policy: SuppressionPolicy
         }
         let resolved_pct = pcts[0];
         // The interval is published with the percentage, so it goes with it.
-        let ci = stats::proportion(counts[0], recorded).map(|p| p.as_percent().1).filter(|_| !resolved_pct.is_suppressed());
+        // Of the rounded counts, as the percentage is (`SuppressionPolicy::proportion`).
+        let ci = stats::proportion(policy.rounded(counts[0]), policy.rounded(recorded)).map(|p| p.as_percent().1).filter(|_| !resolved_pct.is_suppressed());
         let ci_bound = |v: Option<f64>| if resolved_pct.is_suppressed() { Shown::Suppressed } else { policy.statistic(recorded, v) };
         let shown = pcts.iter().any(|p| matches!(p, Shown::Value(_)));
         needs.push(NeedOutcome {
@@ -176,7 +177,8 @@ pub fn sdoh(facts: &[ResolutionFacts], period: Period, policy: SuppressionPolicy
             partly_pct: pcts[1],
             not_resolved_pct: pcts[2],
             not_worked_on_pct: pcts[3],
-            shares: shown.then(|| [0, 1, 2, 3].map(|i| pcts[i].value().map(|_| counts[i] as f64 / recorded as f64))),
+            // The chart draws the published percentages, not the exact shares behind them.
+            shares: shown.then(|| [0, 1, 2, 3].map(|i| pcts[i].value().map(|pct| pct / 100.0))),
         });
     }
     Sdoh { needs, definition: DEFINITION }
@@ -245,23 +247,25 @@ mod tests {
         let l = &s.needs[0];
         assert_eq!((l.n, l.n_recorded, l.resolved), (Shown::Value(20), Shown::Value(20), Shown::Value(10)));
         assert!(l.partly.is_suppressed() && l.not_resolved.is_suppressed() && l.not_worked_on.is_suppressed() && l.not_recorded.is_suppressed());
+        // 10 of 18 resolved, published as the rounded counts' share, 10 of 20, with the Wilson
+        // interval of 10 of 20 (SciPy: 29.93% to 70.07%), so neither gives back the 18.
         let pct = *l.resolved_pct.value().unwrap();
-        assert!((pct - 55.5556).abs() < 1e-3, "{pct}");
-        assert!((l.resolved_ci95_low.value().unwrap() - 33.7164).abs() < 1e-2, "{:?}", l.resolved_ci95_low);
-        assert!((l.resolved_ci95_high.value().unwrap() - 75.4405).abs() < 1e-2, "{:?}", l.resolved_ci95_high);
+        assert!((pct - 50.0).abs() < 1e-9, "{pct}");
+        assert!((l.resolved_ci95_low.value().unwrap() - 29.929_800_8).abs() < 1e-6, "{:?}", l.resolved_ci95_low);
+        assert!((l.resolved_ci95_high.value().unwrap() - 70.070_199_2).abs() < 1e-6, "{:?}", l.resolved_ci95_high);
         // 4/18 = 22.2% and 2/18 = 11.1% would give the small counts 4 and 2 away: suppressed, and
-        // the stacked bar draws them as one remainder (100% − 55.6%, which the table gives too).
+        // the stacked bar draws them as one remainder (100% − 50%, which the table gives too).
         assert!(l.partly_pct.is_suppressed() && l.not_resolved_pct.is_suppressed() && l.not_worked_on_pct.is_suppressed());
         let shares = l.shares.unwrap();
-        assert!((shares[0].unwrap() - 10.0 / 18.0).abs() < 1e-12 && shares[1..].iter().all(Option::is_none));
+        assert!((shares[0].unwrap() - 0.5).abs() < 1e-12 && shares[1..].iter().all(Option::is_none), "the bar is the published 50%");
         // Housing: one person; everything suppressed, no bar drawn.
         let h = &s.needs[1];
         assert!(h.n.is_suppressed() && h.resolved_pct.is_suppressed() && h.shares.is_none());
     }
 
     /// 43 recorded: 20 resolved, 10 partly, 10 not resolved, 3 not worked on. 3/43 is hidden; the
-    /// other three (46.5%, 23.3%, 23.3%) would give it as 100% − 93.0% = 7.0% = 3 of 43, so the
-    /// smallest other non-zero one (a 10) is hidden too: resolved 46.5% and one 23.3% remain.
+    /// other three would give it by subtraction from 100%, so the smallest other non-zero one (a
+    /// 10) is hidden too: resolved and one other remain.
     #[test]
     fn one_hidden_percentage_gets_a_second() {
         use NeedDomain::*;
@@ -277,7 +281,8 @@ mod tests {
             }
         }
         let l = &sdoh(&facts, period, SuppressionPolicy::default()).needs[0];
-        assert!((l.resolved_pct.value().unwrap() - 20.0 / 43.0 * 100.0).abs() < 1e-9);
+        // 20 of 43, published as 20 of 45.
+        assert!((l.resolved_pct.value().unwrap() - 20.0 / 45.0 * 100.0).abs() < 1e-9);
         assert!(l.resolved_ci95_low.value().is_some());
         let hidden = [l.partly_pct, l.not_resolved_pct, l.not_worked_on_pct].iter().filter(|p| p.is_suppressed()).count();
         assert_eq!(hidden, 2);

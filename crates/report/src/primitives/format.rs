@@ -169,7 +169,11 @@ pub fn policy_sentence(p: &SuppressionPolicy) -> String {
     } else {
         format!("Counts of 1 to {} are shown as *", p.max_suppressed)
     };
-    let rounding = if p.rounding_base <= 1 { "other counts are not rounded".to_owned() } else { format!("other counts are rounded to the nearest {}", p.rounding_base) };
+    let rounding = if p.rounding_base <= 1 {
+        "other counts are not rounded".to_owned()
+    } else {
+        format!("other counts are rounded to the nearest {}, and a percentage of people is worked out from the rounded counts, so that it cannot give back a count the rounding hid", p.rounding_base)
+    };
     let stats = match p.max_suppressed {
         0 => String::new(),
         1 => " Statistics based on 1 person are shown as *.".to_owned(),

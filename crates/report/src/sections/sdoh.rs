@@ -260,8 +260,9 @@ mod tests {
     }
 
     /// 33 recorded with loneliness: 20 resolved, 10 partly, 3 not resolved. 3/33 is hidden, and
-    /// with it the smallest other non-zero share (10/33), else 100% − 60.6% − 0% would give it.
-    /// The bar draws 60.6% and one dashed remainder marked `*`.
+    /// with it the smallest other non-zero share (10/33), else 100% minus the others would give
+    /// it. Resolved is the rounded counts' share, 20 of 35 (57.1%). The bar draws it and one
+    /// dashed remainder marked `*`.
     #[test]
     fn hidden_shares_are_one_remainder_in_the_chart() {
         let mut input = EvaluationInput::default();
@@ -272,7 +273,7 @@ mod tests {
         let report = evaluate(&input, Period::new(date!(2026 - 04 - 01), date!(2027 - 03 - 31)).unwrap(), &EvaluationSettings::default());
         let html = crate::html_fragment(&report, "linkwork report");
         let section = &html[html.find("lw-report-sdoh").expect("section")..];
-        assert!(section.contains("Loneliness and social isolation: resolved 60.6%, partly resolved * (too few to show), not resolved * (too few to show), not worked on 0.0%."), "{section}");
+        assert!(section.contains("Loneliness and social isolation: resolved 57.1%, partly resolved * (too few to show), not resolved * (too few to show), not worked on 0.0%."), "{section}");
         assert!(section.contains(r#"stroke-dasharray="4 3""#) && section.contains("Too few people to show separately"));
     }
 }

@@ -403,14 +403,15 @@ mod tests {
             "4.0"
         );
         // Every other worker is under high pressure: 4 of 8 (50%) would give the small count 4
-        // away, so `*`; with 16 workers, 8 of 16 is shown. All 8 supervised: 100% reveals nothing.
+        // away, so `*`; with 16 workers, 8 of 16 is shown, as the rounded counts' share (10 of
+        // 15). All 8 supervised: 100% reveals nothing.
         assert_eq!(
             value(&f, "staff_wellbeing.caseload_pressure_high.pct").value,
             "*"
         );
         assert_eq!(
             value(&crate::figures(&report(16)), "staff_wellbeing.caseload_pressure_high.pct").value,
-            "50.0"
+            "66.7"
         );
         assert_eq!(value(&f, "staff_wellbeing.supervision.pct").value, "100.0");
         let html = crate::html_fragment(&r, "");

@@ -275,9 +275,9 @@ mod tests {
         let mut figs = Vec::new();
         super::figures(&report, &mut figs);
         let get = |id: &str| figs.iter().find(|f| f.id == id).unwrap_or_else(|| panic!("no {id}")).value.clone();
-        // 24 of 32 engaged: 75% (neither 24 nor the 8 who did not is a count of 1–7; 9 of 12
-        // would be suppressed, as the 3 would follow).
-        assert_eq!(get("what_works.source.gp_practice.pct_engaged"), "75.0");
+        // 24 of 32 engaged, shown as the rounded counts' share, 25 of 30 (neither 24 nor the 8
+        // who did not is a count of 1–7; 9 of 12 would be suppressed, as the 3 would follow).
+        assert_eq!(get("what_works.source.gp_practice.pct_engaged"), "83.3");
         assert_eq!(get("what_works.activity.physical_activity.pct_onward_went"), "100.0");
         // Two partners with the same slug get distinct ids.
         assert_eq!(get("what_works.partner.walk_club.referrals"), "30");
