@@ -578,7 +578,10 @@ pub fn equity(facts: &EquityFacts, practices: &[PracticeFacts], changes: &Paired
                 let people = list_by_group.get(&g).copied().unwrap_or(0);
                 // An expected count below MIN_EXPECTED_FOR_RATIO gives a ratio too unstable to
                 // read (one referral more or less moves it by a fifth or more): none is shown.
-                let ratio = stats::share_ratio(o, observed_total, people, list_total);
+                // Of the rounded counts, as every published share is: of the exact ones, the
+                // expected count over the list share gave back the exact total, and the ratio
+                // times the expected count each exact group count.
+                let ratio = stats::share_ratio(policy.rounded(o), policy.rounded(observed_total), people, list_total);
                 let ratio_shown = ratio.filter(|r| r.expected >= MIN_EXPECTED_FOR_RATIO);
                 // The ratio and its interval are statistics of the group's referrals; with none
                 // they still say something (no one reached), so they are shown.
