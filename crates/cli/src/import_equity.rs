@@ -84,6 +84,17 @@ fn csv_lines(path: &Path, message: &'static str) -> anyhow::Result<(Record, CsvL
     Ok((header, lines, bar))
 }
 
+/// Where `key` was seen first, or `None` when this is the first time (and `here` is kept for it).
+fn seen_before<K: std::hash::Hash + Eq, V: Clone>(first: &mut HashMap<K, V>, key: K, here: V) -> Option<V> {
+    match first.entry(key) {
+        hash_map::Entry::Occupied(seen) => Some(seen.get().clone()),
+        hash_map::Entry::Vacant(slot) => {
+            slot.insert(here);
+            None
+        }
+    }
+}
+
 /// A postcode as a number, for finding repeats among millions without holding their text: a
 /// normalised postcode is at most eight ASCII characters (`EC1A 1BB`).
 fn postcode_key(postcode: &linkwork_domain::Postcode) -> u64 {
@@ -118,12 +129,11 @@ pub async fn postcodes(args: ReferenceArgs) -> anyhow::Result<()> {
         match line {
             Line::Unreadable { line, why } => problems.add(&name, line, why),
             Line::Record { line, record } => match layout.row(|i| record.get(i)) {
-                NsplRow::Lookup(row) => match first_line.entry(postcode_key(&row.postcode)) {
-                    hash_map::Entry::Occupied(first) => problems.add(&name, line, format!("the postcode {} is also on line {}", row.postcode, first.get())),
-                    hash_map::Entry::Vacant(slot) => {
-                        slot.insert(line);
+                NsplRow::Lookup(row) => {
+                    if let Some(first) = seen_before(&mut first_line, postcode_key(&row.postcode), line) {
+                        problems.add(&name, line, format!("the postcode {} is also on line {first}", row.postcode));
                     }
-                },
+                }
                 NsplRow::Skipped => {}
                 NsplRow::Refused(why) => problems.add(&name, line, why),
             },
@@ -184,12 +194,9 @@ pub async fn imd(args: ReferenceArgs) -> anyhow::Result<()> {
                     let e = e.to_string();
                     problems.add(&name, line, e.strip_prefix(&format!("Line {line}: ")).unwrap_or(&e));
                 }
-                Ok(row) => match first_line.entry(row.lsoa.clone()) {
-                    hash_map::Entry::Occupied(first) => problems.add(&name, line, format!("the LSOA {} is also on line {}", row.lsoa, first.get())),
-                    hash_map::Entry::Vacant(slot) => {
-                        slot.insert(line);
-                        rows.push(row);
-                    }
+                Ok(row) => match seen_before(&mut first_line, row.lsoa.clone(), line) {
+                    Some(first) => problems.add(&name, line, format!("the LSOA {} is also on line {first}", row.lsoa)),
+                    None => rows.push(row),
                 },
             },
         }
@@ -296,13 +303,6 @@ impl SingleAges {
             }
         }
         let (male, female, all) = (self.has(ListSex::Male), self.has(ListSex::Female), self.has(ListSex::All));
-        // The all-persons file may hold only each practice's total.
-        if let (Some(total), true) = (self.totals.get(&ListSex::All), male && female && !all) {
-            let both = self.sum(ListSex::Male) + self.sum(ListSex::Female);
-            if *total != both {
-                return Err(format!("practice {code}: its all-persons total is {total} but the male and female rows count {both} ({})", self.place));
-            }
-        }
         if male != female {
             let (has, lacks) = if male { ("MALE", "FEMALE") } else { ("FEMALE", "MALE") };
             return Err(format!(
@@ -310,13 +310,13 @@ impl SingleAges {
                 self.place
             ));
         }
-        if all && male && self.sum(ListSex::All) != self.sum(ListSex::Male) + self.sum(ListSex::Female) {
-            return Err(format!(
-                "practice {code}: the all-persons rows count {} people but the male and female rows {} ({})",
-                self.sum(ListSex::All),
-                self.sum(ListSex::Male) + self.sum(ListSex::Female),
-                self.place
-            ));
+        // The all-persons rows by age, or (as the all-persons file may hold) only the total.
+        let all_persons = if all { Some(self.sum(ListSex::All)) } else { self.totals.get(&ListSex::All).copied() };
+        let both = self.sum(ListSex::Male) + self.sum(ListSex::Female);
+        if let (Some(total), true) = (all_persons, male) {
+            if total != both {
+                return Err(format!("practice {code}: its all-persons total is {total} but the male and female rows count {both} ({})", self.place));
+            }
         }
         let mut counts: BTreeMap<Group, u64> = BTreeMap::new();
         for ((sex, age), n) in &self.rows {
@@ -366,13 +366,7 @@ pub async fn list_profile(args: ListProfileArgs) -> anyhow::Result<()> {
                 Line::Record { line, record } => (line, record),
             };
             // A row's key seen before (in this file or another) is a repeat, never added in.
-            let mut repeated = |key: String| match first_line.entry(key) {
-                hash_map::Entry::Occupied(first) => Some(format!("it repeats {}", first.get())),
-                hash_map::Entry::Vacant(slot) => {
-                    slot.insert(format!("{name} line {line}"));
-                    None
-                }
-            };
+            let mut repeated = |key: String| seen_before(&mut first_line, key, format!("{name} line {line}")).map(|first| format!("it repeats {first}"));
             let cell = |i: usize| record.get(i).unwrap_or_default().trim();
             // Checked before anything is written: NUL cannot be stored by PostgreSQL (SQLite would).
             if let Some((i, c)) = record.iter().enumerate().find_map(|(i, v)| linkwork_domain::forbidden_character(v, linkwork_domain::Lines::One).map(|c| (i, c))) {

@@ -638,7 +638,7 @@ pub fn equity(facts: &EquityFacts, practices: &[PracticeFacts], changes: &Paired
         dimensions.push(DimensionEquity {
             dimension: *dimension,
             compared_with: if adults_only { "the registered list aged 18 and over" } else { "the whole registered list" },
-            practices_without_profile: if all_profiled { 0 } else { practices_without_profile },
+            practices_without_profile,
             referrals_left_out,
             referrals: policy.count(observed_total),
             unknown: policy.count(unknown),

@@ -505,101 +505,70 @@ pub(crate) fn outcomes_html(out: &mut String, report: &Report) {
         return;
     }
     h3(out, "Average change in scores");
-    let rows: Vec<(String, Vec<String>)> = report
-        .outcomes
-        .iter()
-        .map(|o| {
-            (
-                score_header(o),
-                vec![
-                    shown(&count(o.n_paired)),
-                    shown(&one_dp(o.mean_baseline)),
-                    shown(&one_dp(o.mean_follow_up)),
-                    shown(&one_dp(o.mean_change)),
-                    ci_html(o),
-                    shown(&stat(o.effect_size_dz, 2)),
-                ],
-            )
-        })
-        .collect();
-    table(
+    outcome_table(
         out,
+        report,
         "Average scores at baseline and follow-up, and the change",
-        &[
-            ("Score", false),
-            ("People with baseline and follow-up", true),
-            ("Baseline mean", true),
-            ("Follow-up mean", true),
-            ("Mean change", true),
-            ("95% confidence interval", true),
-            ("Effect size (dz)", true),
-        ],
-        &rows,
+        &["People with baseline and follow-up", "Baseline mean", "Follow-up mean", "Mean change", "95% confidence interval", "Effect size (dz)"],
+        |o| {
+            vec![
+                shown(&count(o.n_paired)),
+                shown(&one_dp(o.mean_baseline)),
+                shown(&one_dp(o.mean_follow_up)),
+                shown(&one_dp(o.mean_change)),
+                ci_html(o),
+                shown(&stat(o.effect_size_dz, 2)),
+            ]
+        },
     );
 
     h3(out, "Who was followed up");
     para(out, "The changes above are of the people with a follow-up. Those without one may differ: compare their baseline scores, and see how the average change would look had none of them changed.");
-    let rows: Vec<(String, Vec<String>)> = report
-        .outcomes
-        .iter()
-        .map(|o| {
-            (
-                score_header(o),
-                vec![
-                    shown(&count(o.n_baseline_only)),
-                    shown(&one_dp(o.pct_followed_up)),
-                    shown(&one_dp(o.mean_baseline)),
-                    shown(&one_dp(o.mean_baseline_not_followed_up)),
-                    shown(&one_dp(o.mean_change_if_lost_unchanged)),
-                ],
-            )
-        })
-        .collect();
-    table(
+    outcome_table(
         out,
+        report,
         "People with a baseline, and those not followed up",
         &[
-            ("Score", false),
-            ("People with a baseline but no follow-up yet", true),
-            ("Followed up (% of those with a baseline)", true),
-            ("Baseline mean, followed up", true),
-            ("Baseline mean, not followed up", true),
-            ("Mean change had those not followed up not changed", true),
+            "People with a baseline but no follow-up yet",
+            "Followed up (% of those with a baseline)",
+            "Baseline mean, followed up",
+            "Baseline mean, not followed up",
+            "Mean change had those not followed up not changed",
         ],
-        &rows,
+        |o| {
+            vec![
+                shown(&count(o.n_baseline_only)),
+                shown(&one_dp(o.pct_followed_up)),
+                shown(&one_dp(o.mean_baseline)),
+                shown(&one_dp(o.mean_baseline_not_followed_up)),
+                shown(&one_dp(o.mean_change_if_lost_unchanged)),
+            ]
+        },
     );
 
     h3(out, "People whose score changed meaningfully");
-    let rows: Vec<(String, Vec<String>)> = report
-        .outcomes
-        .iter()
-        .map(|o| {
-            (
-                score_header(o),
-                vec![
-                    escape(&fixed(o.threshold, 1)),
-                    shown(&one_dp(o.pct_improved)),
-                    shown(&one_dp(o.pct_worsened)),
-                    shown(&one_dp(o.pct_out_of_concern)),
-                    shown(&p_value(o.wilcoxon_p)),
-                    shown(&count(o.n_baseline_only)),
-                ],
-            )
-        })
-        .collect();
-    table(
+    outcome_table(
         out,
+        report,
         "Individual change by at least the meaningful-change threshold",
         &[
-            ("Score", false),
-            ("Threshold used (points)", true),
-            ("Improved by at least the threshold (%)", true),
-            ("Worsened by at least the threshold (%)", true),
-            ("Moved out of the band of concern (%)", true),
-            ("Wilcoxon signed-rank p", true),
-            ("People with a baseline but no follow-up yet", true),
+            "Threshold used (points)",
+            "Improved by at least the threshold (%)",
+            "Worsened by at least the threshold (%)",
+            "Moved out of the band of concern (%)",
+            "Wilcoxon signed-rank p",
+            "People with a baseline but no follow-up yet",
         ],
-        &rows,
+        |o| {
+            vec![
+                escape(&fixed(o.threshold, 1)),
+                shown(&one_dp(o.pct_improved)),
+                shown(&one_dp(o.pct_worsened)),
+                shown(&one_dp(o.pct_out_of_concern)),
+                shown(&p_value(o.wilcoxon_p)),
+                shown(&count(o.n_baseline_only)),
+            ]
+        },
     );
 
     h3(out, "Chart of the average change");
@@ -611,6 +580,13 @@ pub(crate) fn outcomes_html(out: &mut String, report: &Report) {
         None => para(out, "No score has enough people with a baseline and follow-up to chart."),
     }
     out.push_str("</section>");
+}
+
+/// One row per outcome score: its name (the row header) and `cells`, under numeric `headings`.
+fn outcome_table(out: &mut String, report: &Report, caption: &str, headings: &[&str], cells: impl Fn(&OutcomeChange) -> Vec<String>) {
+    let rows: Vec<(String, Vec<String>)> = report.outcomes.iter().map(|o| (score_header(o), cells(o))).collect();
+    let columns: Vec<(&str, bool)> = std::iter::once(("Score", false)).chain(headings.iter().map(|h| (*h, true))).collect();
+    table(out, caption, &columns, &rows);
 }
 
 pub(crate) fn onward_html(out: &mut String, report: &Report) {
