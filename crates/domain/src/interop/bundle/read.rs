@@ -200,13 +200,11 @@ impl Checker {
             let instrument = row.get(spec, if spec.name == "measures.csv" { "instrument" } else { "instrument_ref" }).as_text().unwrap_or_default();
             let key = (key_hash(referral), key_hash(instrument));
             match row.get(spec, "timepoint").as_text().and_then(|t| Timepoint::parse(t).ok()) {
-                Some(Timepoint::Baseline) => {
-                    if self.baselines.get(&key).is_none_or(|(on, _)| taken_on < *on) {
-                        self.baselines.insert(key, (taken_on, line));
-                    }
+                Some(Timepoint::Baseline) if self.baselines.get(&key).is_none_or(|(on, _)| taken_on < *on) => {
+                    self.baselines.insert(key, (taken_on, line));
                 }
+                Some(Timepoint::Baseline) | None => {}
                 Some(later) => self.later_measures.push((key, later.code(), taken_on, line)),
-                None => {}
             }
         }
         if spec.name == "custom_instruments.csv" {
