@@ -17,6 +17,7 @@ pub mod pairing;
 pub mod stats;
 
 // Sections of the report, each computed from its facts into suppressed figures.
+pub mod comparison;
 pub mod custom_outcomes;
 pub mod equity;
 pub mod health_system;
