@@ -10,10 +10,10 @@
 //!
 //! **Cases.** Each referred person's first referral (earliest date; the first such entry of
 //! [`ReferredPerson`] on a tie) that falls in the period is a case, its *index date* the referral
-//! date. Windows around an index date `t` (months `m`, [`DEFAULT_WINDOW_MONTHS`] when 0), as the
+//! date. Windows around an index date `t` (months `m`, [`DEFAULT_WINDOW_MONTHS`](crate::evaluation::health_system::DEFAULT_WINDOW_MONTHS) when 0), as the
 //! health section has them: before `[t − m months, t)`, after `(t, t + m months]`; the index day is
 //! in neither. *Prior use* is the number of GP appointments (surgery, telephone, home visit) in
-//! `[t − 12 months, t)`. Months are calendar months ([`shift_months`]).
+//! `[t − 12 months, t)`. Months are calendar months ([`shift_months`](crate::evaluation::health_system::shift_months)).
 //!
 //! **Coverage (who is eligible).** A case is eligible when the *look-back* `[t − max(12, m)
 //! months, t)` and the after window both lie within the referred people's data (its first to last
@@ -87,8 +87,6 @@ use crate::evaluation::disclosure::{Shown, SuppressionPolicy};
 use crate::evaluation::equity::{AgeBand, ImdQuintile};
 use crate::evaluation::facts::{FactId, Period};
 use crate::evaluation::health_system::{Contact, PersonActivity};
-#[allow(unused_imports)] // named in the docs
-use crate::evaluation::health_system::{shift_months, DEFAULT_WINDOW_MONTHS};
 use crate::evaluation::stats;
 use crate::person::Sex;
 use time::Date;
@@ -147,7 +145,8 @@ pub struct ComparisonInput<'a> {
     /// last contact dates.
     pub comparison_from: Option<Date>,
     pub comparison_to: Option<Date>,
-    /// Months before and after the index date; 0 means [`DEFAULT_WINDOW_MONTHS`].
+    /// Months before and after the index date; 0 means
+    /// [`DEFAULT_WINDOW_MONTHS`](crate::evaluation::health_system::DEFAULT_WINDOW_MONTHS).
     pub window_months: u8,
 }
 
@@ -304,7 +303,9 @@ pub fn evaluate(input: &ComparisonInput, period: Period, policy: SuppressionPoli
 
 /// Per matched case: (before, after) of the case and the mean (before, after) of its controls,
 /// per person-year.
-fn case_rates(case: &Case, o: Outcome, years: f64) -> ((f64, f64), (f64, f64)) {
+type CaseRates = ((f64, f64), (f64, f64));
+
+fn case_rates(case: &Case, o: Outcome, years: f64) -> CaseRates {
     let i = o as usize;
     let own = (case.counts.before[i] as f64 / years, case.counts.after[i] as f64 / years);
     let k = case.controls.len() as f64;
@@ -316,7 +317,7 @@ fn case_rates(case: &Case, o: Outcome, years: f64) -> ((f64, f64), (f64, f64)) {
 
 fn outcome_did(o: Outcome, matched: &[&Case], years: f64, m: u64, n_comparison: u64, policy: SuppressionPolicy) -> OutcomeDid {
     let rates: Vec<_> = matched.iter().map(|c| case_rates(c, o, years)).collect();
-    let col = |f: fn(&((f64, f64), (f64, f64))) -> f64| -> Vec<f64> { rates.iter().map(f).collect() };
+    let col = |f: fn(&CaseRates) -> f64| -> Vec<f64> { rates.iter().map(f).collect() };
     let d = col(|((b, a), (cb, ca))| (a - b) - (ca - cb));
     let ci = stats::mean_ci95(&d);
     let referred = |v: Option<f64>| policy.statistic(m, v);
