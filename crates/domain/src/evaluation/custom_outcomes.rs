@@ -92,11 +92,11 @@ pub fn outcomes(instruments: &[CustomInstrument], measures: &[CustomMeasureFacts
                 concern_at: instrument.concern_at(),
                 n_paired: policy.count(n),
                 n_baseline_only: policy.count(baseline_only),
-                mean_baseline: policy.statistic(n, change.as_ref().map(|c| c.mean_before)),
-                mean_follow_up: policy.statistic(n, change.as_ref().map(|c| c.mean_after)),
-                mean_change: policy.statistic(n, change.as_ref().map(|c| c.mean_change)),
-                ci95_low: policy.statistic(n, change.as_ref().and_then(|c| c.ci95).map(|ci| ci.0)),
-                ci95_high: policy.statistic(n, change.as_ref().and_then(|c| c.ci95).map(|ci| ci.1)),
+                mean_baseline: policy.mean(n, 1.0, change.as_ref().map(|c| c.mean_before)),
+                mean_follow_up: policy.mean(n, 1.0, change.as_ref().map(|c| c.mean_after)),
+                mean_change: policy.mean(n, 1.0, change.as_ref().map(|c| c.mean_change)),
+                ci95_low: policy.mean(n, 1.0, change.as_ref().and_then(|c| c.ci95).map(|ci| ci.0)),
+                ci95_high: policy.mean(n, 1.0, change.as_ref().and_then(|c| c.ci95).map(|ci| ci.1)),
                 effect_size_dz: policy.statistic(n, change.as_ref().and_then(|c| c.effect_size_dz)),
                 pct_improved: policy.proportion(count(&|d| d >= threshold), n),
                 pct_worsened: policy.proportion(count(&|d| d <= -threshold), n),
@@ -174,10 +174,11 @@ mod tests {
         let o = &out[0];
         assert_eq!((o.score_key.as_str(), o.threshold, o.n_paired, o.n_baseline_only), ("custom_conf_total", 2.0, Shown::Value(10), Shown::Suppressed));
         let v = |s: Shown<f64>| *s.value().unwrap();
-        assert!((v(o.mean_change) - 2.0).abs() < 1e-9);
-        assert!((v(o.mean_baseline) - 7.5).abs() < 1e-9 && (v(o.mean_follow_up) - 9.5).abs() < 1e-9);
+        // Means to whole numbers for a published 10 (SuppressionPolicy::mean): 2.0, 7.5, 9.5,
+        // and the interval 1.106 to 2.894.
+        assert_eq!((v(o.mean_change), v(o.mean_baseline), v(o.mean_follow_up)), (2.0, 8.0, 10.0));
         assert!((v(o.effect_size_dz) - 1.870829).abs() < 1e-5, "{:?}", o.effect_size_dz);
-        assert!((v(o.ci95_low) - 1.106258).abs() < 1e-4 && (v(o.ci95_high) - 2.893742).abs() < 1e-4, "{:?} {:?}", o.ci95_low, o.ci95_high);
+        assert_eq!((v(o.ci95_low), v(o.ci95_high)), (1.0, 3.0));
         // 4 of 8 improved: 50% would reveal the small count 4, so it is suppressed; 0 of 8 worsened
         // (and 8 − 0 = 8 did not) reveals no small count: 0%.
         assert_eq!((o.pct_improved, o.pct_worsened), (Shown::Suppressed, Shown::Value(0.0)));

@@ -80,6 +80,34 @@ impl SuppressionPolicy {
         }
     }
 
+    /// A mean of `n` people's values (or a bound of its interval), published to as few decimals
+    /// as it takes not to give `n` back.
+    ///
+    /// Each value is a whole multiple of `step`: 1 for scores, days and contacts; 2 for
+    /// contacts per person-year over a 6-month window; the tariff's common unit for costs. At
+    /// full precision, a mean of whole numbers says which `n` it was divided by: of the counts
+    /// a published "50" allows (48 to 52) only the true one makes `mean × n` a whole number. To
+    /// `d` decimals the mean could be any value within half a unit of its last digit, and every
+    /// `n` of at least `step × 10^d` fits some whole total; so `d` is chosen so that every
+    /// count the published one allows is that large. With no rounding (`rounding_base` 1) the
+    /// count is published exactly and the mean is kept as it is.
+    pub fn mean(&self, n: u64, step: f64, value: Option<f64>) -> Shown<f64> {
+        self.statistic(n, value).map(|v| match self.mean_decimals(n, step) {
+            Some(d) => round_to(v, d),
+            None => v,
+        })
+    }
+
+    /// The decimals [`Self::mean`] publishes a mean of `n` values in steps of `step` to (negative:
+    /// rounded to tens, hundreds, …); `None` when counts are not rounded.
+    pub fn mean_decimals(&self, n: u64, step: f64) -> Option<i32> {
+        if self.rounding_base <= 1 || !(step > 0.0) {
+            return None;
+        }
+        let smallest_allowed = self.rounded(n).saturating_sub(self.rounding_base / 2).max(self.max_suppressed + 1).max(1);
+        Some(((smallest_allowed as f64 / step).log10().floor() as i32).clamp(-6, 6))
+    }
+
     /// A share of people or referrals, as a percentage: `k` of `n` had the property.
     ///
     /// A percentage is a statistic of `n` people, so it is suppressed when `n` is small; but it
@@ -100,6 +128,21 @@ impl SuppressionPolicy {
             return Shown::Suppressed;
         }
         Shown::Value(self.rounded(k) as f64 / self.rounded(n) as f64 * 100.0)
+    }
+
+    /// A share of two published parts, as a percentage: `k` of `k + rest`, where the two counts
+    /// are published and their total is not. Of the rounded parts (`rounded(k)` of
+    /// `rounded(k) + rounded(rest)`): of the rounded total it would tell how the unrounded parts
+    /// add up (12 and 12, shown as 10 and 10, make 24, shown as 25), which the parts do not say.
+    /// Suppressed as [`Self::proportion`] is.
+    pub fn proportion_of_parts(&self, k: u64, rest: u64) -> Shown<f64> {
+        match self.proportion(k, k + rest) {
+            Shown::Value(_) => {
+                let (k, rest) = (self.rounded(k), self.rounded(rest));
+                Shown::Value(k as f64 / (k + rest) as f64 * 100.0)
+            }
+            hidden => hidden,
+        }
     }
 
     /// `n` rounded as a shown count is (to the nearest `rounding_base`), for the figures derived
@@ -127,6 +170,17 @@ impl SuppressionPolicy {
             }
         }
         (shown, self.count(cells.iter().sum()))
+    }
+}
+
+/// `v` rounded to `decimals` places (negative: to tens, hundreds, …).
+pub fn round_to(v: f64, decimals: i32) -> f64 {
+    if decimals >= 0 {
+        let f = 10f64.powi(decimals);
+        (v * f).round() / f
+    } else {
+        let f = 10f64.powi(-decimals);
+        (v / f).round() * f
     }
 }
 
@@ -165,6 +219,44 @@ mod tests {
         // Every pair of exact counts that rounds to the same published counts gives the same share.
         let shares: std::collections::BTreeSet<u64> = (33..=37).flat_map(|k| (48..=52).map(move |n| (k, n))).map(|(k, n)| (p.proportion(k, n).value().unwrap() * 1000.0) as u64).collect();
         assert_eq!(shares.len(), 1);
+    }
+
+    /// A mean of whole numbers at full precision gives back its count: 160 of 51 people is
+    /// 3.137…, and only 51 of 48–52 makes it a whole total. Published to the decimals `mean`
+    /// chooses, every count the published "50" allows fits a whole total.
+    #[test]
+    fn a_mean_is_published_to_decimals_that_fit_every_allowed_count() {
+        let p = SuppressionPolicy::default();
+        let whole_totals = |m: f64, d: i32, step: f64| (48..=52u64).filter(|&n| {
+            let half = 0.5 * 10f64.powi(-d) * n as f64 / step;
+            let k = m * n as f64 / step;
+            (k - k.round()).abs() <= half + 1e-9
+        }).count();
+        let exact = 160.0 / 51.0;
+        assert_eq!(whole_totals(exact, 15, 1.0), 1, "at full precision only 51 fits");
+        let shown = *p.mean(51, 1.0, Some(exact)).value().unwrap();
+        let d = p.mean_decimals(51, 1.0).unwrap();
+        assert_eq!((d, shown), (1, 3.1));
+        assert_eq!(whole_totals(shown, d, 1.0), 5);
+        // Contacts per person-year over 6 months move in steps of 2: one decimal fewer at 50.
+        assert_eq!(p.mean_decimals(51, 2.0), Some(1));
+        assert_eq!(p.mean_decimals(8, 2.0), Some(0));
+        assert_eq!(p.mean_decimals(20_000, 2.0), Some(3));
+        // No rounding, nothing hidden: the mean is kept.
+        let exact_policy = SuppressionPolicy { max_suppressed: 0, rounding_base: 1 };
+        assert_eq!(exact_policy.mean(51, 1.0, Some(exact)), Shown::Value(exact));
+        assert_eq!(p.mean(7, 1.0, Some(exact)), Shown::Suppressed);
+    }
+
+    /// 12 followed up and 12 not, shown as 10 and 10: 50% of the parts, not 10 of the total 24
+    /// rounded to 25 (40%), which would say the parts are 23 or more together.
+    #[test]
+    fn a_share_of_two_published_parts_is_of_their_rounded_values() {
+        let p = SuppressionPolicy::default();
+        assert_eq!(p.proportion_of_parts(12, 12), Shown::Value(50.0));
+        assert_eq!(p.proportion(12, 24), Shown::Value(40.0));
+        assert_eq!(p.proportion_of_parts(12, 3), Shown::Suppressed);
+        assert_eq!(p.proportion_of_parts(0, 0), Shown::NoData);
     }
 
     #[test]

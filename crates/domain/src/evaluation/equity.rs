@@ -628,9 +628,9 @@ pub fn equity(facts: &EquityFacts, practices: &[PracticeFacts], changes: &Paired
                     group: g,
                     label: g.label(),
                     n_paired: policy.count(n),
-                    mean_change: policy.statistic(n, change.as_ref().map(|c| c.mean_change)),
-                    ci95_low: policy.statistic(n, change.as_ref().and_then(|c| c.ci95).map(|c| c.0)),
-                    ci95_high: policy.statistic(n, change.as_ref().and_then(|c| c.ci95).map(|c| c.1)),
+                    mean_change: policy.mean(n, 1.0, change.as_ref().map(|c| c.mean_change)),
+                    ci95_low: policy.mean(n, 1.0, change.as_ref().and_then(|c| c.ci95).map(|c| c.0)),
+                    ci95_high: policy.mean(n, 1.0, change.as_ref().and_then(|c| c.ci95).map(|c| c.1)),
                     pct_improved: policy.proportion(improved, n),
                 }
             })

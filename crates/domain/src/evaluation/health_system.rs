@@ -231,6 +231,16 @@ impl Tariff {
     }
 
     /// The priced items, in report order.
+    /// The largest amount, in pounds, every unit cost is a whole multiple of (£1 for the
+    /// default figures): every person's cost is a whole number of it.
+    pub fn common_unit(&self) -> f64 {
+        fn gcd(a: u64, b: u64) -> u64 {
+            if b == 0 { a } else { gcd(b, a % b) }
+        }
+        let pence = self.entries.iter().map(|e| e.unit_cost_pence).fold(0, gcd);
+        if pence == 0 { 1.0 } else { pence as f64 / 100.0 }
+    }
+
     pub fn entries(&self) -> &[TariffEntry] {
         &self.entries
     }
@@ -620,8 +630,9 @@ fn use_change(
         .collect();
     let change = crate::evaluation::stats::paired_change(&pairs);
     let n = pairs.len() as u64;
+    // Each person's count per person-year is a whole number of contacts over the window.
     let stat = |f: fn(&crate::evaluation::stats::PairedChange) -> Option<f64>| {
-        policy.statistic(n, change.as_ref().and_then(f))
+        policy.mean(n, 1.0 / years, change.as_ref().and_then(f))
     };
     UseChange {
         key,
@@ -642,14 +653,17 @@ fn cost_change(people: &[&Windows], tariff: &Tariff, policy: SuppressionPolicy) 
         .collect();
     let change = crate::evaluation::stats::paired_change(&pairs);
     let n = pairs.len() as u64;
+    // Each person's cost is a whole number of the tariff's common unit.
+    let step = tariff.common_unit();
     let stat = |f: &dyn Fn(&crate::evaluation::stats::PairedChange) -> Option<f64>| {
-        policy.statistic(n, change.as_ref().and_then(f))
+        policy.mean(n, step, change.as_ref().and_then(f))
     };
-    // Totals are the per-person means times the published (rounded) number of people: times
-    // the exact number, a total divided by its mean gave back the count rounding had hidden
-    // (8,713 people where 8,715 was published).
+    // Totals are the published per-person means times the published (rounded) number of
+    // people: times the exact number, a total divided by its mean gave back the count rounding
+    // had hidden (8,713 people where 8,715 was published).
     let published = policy.count(n);
     let total = published.value().map_or(0.0, |n| *n as f64);
+    let times_total = |mean: Shown<f64>| mean.map(|m| m * total);
     CostChange {
         n: published,
         before_per_person: stat(&|c| Some(c.mean_before)),
@@ -657,9 +671,9 @@ fn cost_change(people: &[&Windows], tariff: &Tariff, policy: SuppressionPolicy) 
         change_per_person: stat(&|c| Some(c.mean_change)),
         ci95_low: stat(&|c| c.ci95.map(|ci| ci.0)),
         ci95_high: stat(&|c| c.ci95.map(|ci| ci.1)),
-        total_before: stat(&|c| Some(c.mean_before * total)),
-        total_after: stat(&|c| Some(c.mean_after * total)),
-        total_change: stat(&|c| Some(c.mean_change * total)),
+        total_before: times_total(stat(&|c| Some(c.mean_before))),
+        total_after: times_total(stat(&|c| Some(c.mean_after))),
+        total_change: times_total(stat(&|c| Some(c.mean_change))),
     }
 }
 

@@ -111,9 +111,15 @@ pub fn outcomes(measures: &[MeasureFacts], in_period: &[&ReferralFacts], period:
             let changes: Vec<f64> = pairs.iter().map(|(b, a)| a - b).collect();
             let mut lost_baselines: Vec<f64> = lost.iter().map(|scores| scores[index].value).collect();
             lost_baselines.sort_by(f64::total_cmp);
-            let with_baseline = n + baseline_only;
-            let if_lost_unchanged = change.as_ref().map(|c| c.mean_change * n as f64 / with_baseline as f64);
-            let followed_up = policy.proportion(n, with_baseline);
+            let followed_up = policy.proportion_of_parts(n, baseline_only);
+            let mean_change = policy.mean(n, 1.0, change.as_ref().map(|c| c.mean_change));
+            // The published mean change times the published share followed up: of the exact
+            // counts, the two would give back how many were followed up.
+            let if_lost_unchanged = match (mean_change, followed_up) {
+                (Shown::Value(m), Shown::Value(pct)) => Shown::Value(m * pct / 100.0),
+                (Shown::NoData, _) | (_, Shown::NoData) => Shown::NoData,
+                _ => Shown::Suppressed,
+            };
             result.push(OutcomeChange {
                 wilcoxon_p: policy.statistic(n, stats::wilcoxon_signed_rank(&changes).map(|w| w.p)),
                 n_in_concern_at_baseline: if def.concern.is_some() { policy.count(n_concern) } else { Shown::NoData },
@@ -127,14 +133,14 @@ pub fn outcomes(measures: &[MeasureFacts], in_period: &[&ReferralFacts], period:
                 n_paired: policy.count(n),
                 n_baseline_only: policy.count(baseline_only),
                 pct_followed_up: followed_up,
-                mean_baseline_not_followed_up: policy.statistic(baseline_only, stats::mean(&lost_baselines)),
+                mean_baseline_not_followed_up: policy.mean(baseline_only, 1.0, stats::mean(&lost_baselines)),
                 // Beside the mean change it gives the share followed up, so it is hidden with it.
-                mean_change_if_lost_unchanged: if followed_up.is_suppressed() { Shown::Suppressed } else { policy.statistic(n, if_lost_unchanged) },
-                mean_baseline: policy.statistic(n, change.as_ref().map(|c| c.mean_before)),
-                mean_follow_up: policy.statistic(n, change.as_ref().map(|c| c.mean_after)),
-                mean_change: policy.statistic(n, change.as_ref().map(|c| c.mean_change)),
-                ci95_low: policy.statistic(n, change.as_ref().and_then(|c| c.ci95).map(|ci| ci.0)),
-                ci95_high: policy.statistic(n, change.as_ref().and_then(|c| c.ci95).map(|ci| ci.1)),
+                mean_change_if_lost_unchanged: if_lost_unchanged,
+                mean_baseline: policy.mean(n, 1.0, change.as_ref().map(|c| c.mean_before)),
+                mean_follow_up: policy.mean(n, 1.0, change.as_ref().map(|c| c.mean_after)),
+                mean_change,
+                ci95_low: policy.mean(n, 1.0, change.as_ref().and_then(|c| c.ci95).map(|ci| ci.0)),
+                ci95_high: policy.mean(n, 1.0, change.as_ref().and_then(|c| c.ci95).map(|ci| ci.1)),
                 effect_size_dz: policy.statistic(n, change.as_ref().and_then(|c| c.effect_size_dz)),
                 pct_improved: policy.proportion(improved, n),
                 pct_worsened: policy.proportion(worsened, n),

@@ -129,7 +129,9 @@ pub fn workforce(facts: &WorkforceFacts, period: Period, policy: SuppressionPoli
     let link_workers = facts.workers.len() as u64;
     let wte = crate::evaluation::stats::ordered_sum(facts.workers.iter().map(|w| w.wte.unwrap_or(1.0)));
     let taken_on = facts.cases.iter().filter(|c| c.accepted_on.is_some_and(|d| period.contains(d))).count() as u64;
-    let per_wte = (wte > 0.0 && !facts.cases_of_one_practice).then(|| taken_on as f64 / wte * 365.25 / period.days() as f64);
+    // Of the published (rounded) number taken on: the WTE is published, so the exact number
+    // over it would give back the count that rounding hid.
+    let per_wte = (wte > 0.0 && !facts.cases_of_one_practice).then(|| policy.rounded(taken_on) as f64 / wte * 365.25 / period.days() as f64);
     let closed: Vec<f64> = facts.cases.iter().filter(|c| c.discharged_on.is_some_and(|d| period.contains(d))).map(|c| c.contacts as f64).collect();
     let n_closed = closed.len() as u64;
     let in_band = closed.iter().filter(|c| (CONTACTS_BAND.0..=CONTACTS_BAND.1).contains(*c)).count() as u64;
@@ -146,7 +148,7 @@ pub fn workforce(facts: &WorkforceFacts, period: Period, policy: SuppressionPoli
         cases_of_one_practice: facts.cases_of_one_practice,
         caseload_band: CASELOAD_BAND,
         closed: policy.count(n_closed),
-        contacts_mean: policy.statistic(n_closed, stats::mean(&closed)),
+        contacts_mean: policy.mean(n_closed, 1.0, stats::mean(&closed)),
         contacts_median: policy.statistic(n_closed, stats::median(&closed)),
         contacts_band: CONTACTS_BAND,
         pct_contacts_in_band: policy.proportion(in_band, n_closed),

@@ -91,8 +91,8 @@ pub fn partner_feedback(partner_org_id: &str, onward: &[OnwardFact], measures: &
         completed: policy.count(reached(OnwardStatus::Completed)),
         dropped_out: policy.count(count(&|o| o.status == OnwardStatus::DroppedOut)),
         swemwbs_n: policy.count(n),
-        swemwbs_mean_change: policy.statistic(n, stats::mean(&changes)),
-        swemwbs_ci95: (policy.statistic(n, ci.map(|c| c.0)), policy.statistic(n, ci.map(|c| c.1))),
+        swemwbs_mean_change: policy.mean(n, 1.0, stats::mean(&changes)),
+        swemwbs_ci95: (policy.mean(n, 1.0, ci.map(|c| c.0)), policy.mean(n, 1.0, ci.map(|c| c.1))),
         by_service: services.into_iter().map(|(name, (sent, accepted))| (name.to_owned(), policy.count(sent), policy.count(accepted))).collect(),
     }
 }
@@ -298,7 +298,8 @@ mod tests {
         assert_eq!(f.median_days_to_respond, Shown::Value(4.0));
         // 8 people taken on, each +5.78 SWEMWBS (raw 21 → 28).
         assert_eq!(f.swemwbs_n, Shown::Value(10));
-        assert!((f.swemwbs_mean_change.value().unwrap() - 5.78).abs() < 1e-9);
+        // 5.78, published to whole numbers for a published 10 people (SuppressionPolicy::mean).
+        assert_eq!(f.swemwbs_mean_change, Shown::Value(6.0));
         assert_eq!(f.decline_reasons[0], (OnwardDeclineReason::NoCapacity, Shown::Suppressed));
     }
 
