@@ -46,6 +46,7 @@ pub mod accounts;
 pub mod admin;
 pub mod audit;
 pub mod casework;
+pub mod comparison;
 pub mod directory;
 pub mod evaluation;
 pub mod interop;
@@ -60,6 +61,7 @@ pub use accounts::*;
 pub use admin::*;
 pub use audit::*;
 pub use casework::*;
+pub use comparison::*;
 pub use directory::*;
 pub use error::StoreError;
 pub use evaluation::*;
@@ -74,8 +76,8 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 
 /// Everything Linkwork stores: the union of the contexts' traits. One object-safe trait so the
 /// shells hold an `Arc<dyn Store>` and are compiled once for both databases.
-pub trait Store: UnitOfWork + ContactStore + CorrectionStore + FormSubmissionStore + AuditStore + IdentityStore + PrivacyStore + BundleStore + AdminStore + ActivityStore + AccountStore + DirectoryStore + CaseworkStore + PartnerStore + EvaluationStore + IntakeStore + TeamStore + CommunityStore + LoopStore + OrukStore + PartnershipStore + StakeholderStore + MeasurementStore + EquityStore + WordCloudStore {}
-impl<T: UnitOfWork + ContactStore + CorrectionStore + FormSubmissionStore + AuditStore + IdentityStore + PrivacyStore + BundleStore + AdminStore + ActivityStore + AccountStore + DirectoryStore + CaseworkStore + PartnerStore + EvaluationStore + IntakeStore + TeamStore + CommunityStore + LoopStore + OrukStore + PartnershipStore + StakeholderStore + MeasurementStore + EquityStore + WordCloudStore> Store for T {}
+pub trait Store: UnitOfWork + ContactStore + CorrectionStore + FormSubmissionStore + AuditStore + IdentityStore + PrivacyStore + BundleStore + AdminStore + ActivityStore + AccountStore + DirectoryStore + CaseworkStore + PartnerStore + EvaluationStore + IntakeStore + TeamStore + CommunityStore + LoopStore + OrukStore + PartnershipStore + StakeholderStore + MeasurementStore + EquityStore + WordCloudStore + ComparisonStore {}
+impl<T: UnitOfWork + ContactStore + CorrectionStore + FormSubmissionStore + AuditStore + IdentityStore + PrivacyStore + BundleStore + AdminStore + ActivityStore + AccountStore + DirectoryStore + CaseworkStore + PartnerStore + EvaluationStore + IntakeStore + TeamStore + CommunityStore + LoopStore + OrukStore + PartnershipStore + StakeholderStore + MeasurementStore + EquityStore + WordCloudStore + ComparisonStore> Store for T {}
 
 /// Opens units of work: see the crate's documentation. A supertrait of [`Store`], so every store
 /// (and every unit of work) can begin one.

@@ -30,6 +30,7 @@ mod admin;
 mod bundle;
 mod casework;
 mod community;
+mod comparison;
 mod corrections;
 mod contact_details;
 mod directory;

@@ -1,0 +1,137 @@
+//! The comparison population: registered patients who were not referred, pseudonymised, with
+//! their contacts (`crate::comparison`). Written in batches of multi-row statements; read per
+//! service in two ordered queries (people, then their contacts streamed in key order), never one
+//! query per person.
+
+use super::{audit, Audit, Db, SqlStore};
+use crate::{ComparisonPopulation, ComparisonStore, ComparisonWrite, NewComparisonContact, NewComparisonPerson};
+use crate::{AuditActor, Result, StoreError};
+use async_trait::async_trait;
+use futures_util::TryStreamExt;
+use linkwork_domain::evaluation::comparison::ComparisonPerson;
+use linkwork_domain::evaluation::equity::{AgeBand, ImdDecile};
+use linkwork_domain::evaluation::facts::FactId;
+use linkwork_domain::evaluation::health_system::{Contact, ContactType};
+use linkwork_domain::person::Sex;
+use sqlx::QueryBuilder;
+use std::collections::HashMap;
+use time::Date;
+
+/// Rows per statement (7 parameters a row: well under SQLite's bound-parameter limit).
+const BATCH: usize = 1_000;
+
+fn corrupt(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(e.to_string())
+}
+
+#[async_trait]
+impl ComparisonStore for SqlStore {
+    async fn add_comparison_population(&self, who: &AuditActor, service_org_id: &str, people: &[NewComparisonPerson], contacts: &[NewComparisonContact]) -> Result<ComparisonWrite> {
+        // One row per key (the last wins), so an upsert never meets its own row twice.
+        let mut unique: Vec<&NewComparisonPerson> = Vec::with_capacity(people.len());
+        let mut at: HashMap<&str, usize> = HashMap::with_capacity(people.len());
+        for p in people {
+            match at.get(p.person_key.as_str()) {
+                Some(&i) => unique[i] = p,
+                None => {
+                    at.insert(&p.person_key, unique.len());
+                    unique.push(p);
+                }
+            }
+        }
+        let mut tx = self.write_tx().await?;
+        let now = super::now();
+        let mut write = ComparisonWrite::default();
+        for chunk in unique.chunks(BATCH) {
+            // New people first (counted), then the extract's details over those already stored.
+            for update in [false, true] {
+                let mut qb: QueryBuilder<Db> = QueryBuilder::new("INSERT INTO comparison_people (service_org_id, person_key, practice_id, age_band, sex, lsoa, imported_at) ");
+                qb.push_values(chunk, |mut b, p| {
+                    b.push_bind(service_org_id).push_bind(p.person_key.as_str()).push_bind(p.practice_id.as_str()).push_bind(p.age.code()).push_bind(p.sex.code()).push_bind(p.lsoa.as_deref()).push_bind(now);
+                });
+                if update {
+                    qb.push(" ON CONFLICT (service_org_id, person_key) DO UPDATE SET practice_id = excluded.practice_id, age_band = excluded.age_band, sex = excluded.sex, lsoa = excluded.lsoa");
+                    qb.build().execute(&mut **tx).await?;
+                } else {
+                    qb.push(" ON CONFLICT (service_org_id, person_key) DO NOTHING");
+                    write.people_added += qb.build().execute(&mut **tx).await?.rows_affected() as usize;
+                }
+            }
+        }
+        write.people_updated = unique.len() - write.people_added;
+        for chunk in contacts.chunks(BATCH) {
+            let mut qb: QueryBuilder<Db> = QueryBuilder::new("INSERT INTO comparison_activity (service_org_id, person_key, contact_on, contact_type, bed_days, occurrence, imported_at) ");
+            qb.push_values(chunk, |mut b, c| {
+                b.push_bind(service_org_id).push_bind(c.person_key.as_str()).push_bind(c.contact_on).push_bind(c.contact_type.code()).push_bind(c.bed_days.map(i64::from)).push_bind(i64::from(c.occurrence)).push_bind(now);
+            });
+            qb.push(" ON CONFLICT (service_org_id, person_key, contact_on, contact_type, occurrence) DO NOTHING");
+            write.contacts_added += qb.build().execute(&mut **tx).await?.rows_affected() as usize;
+        }
+        write.contacts_already_recorded = contacts.len() - write.contacts_added;
+        audit(&mut tx, who, Audit { action: "comparison_population.import", entity: "organisation", entity_id: service_org_id, person_id: None }).await?;
+        tx.commit().await?;
+        Ok(write)
+    }
+
+    async fn comparison_population(&self, service_org_ids: &[String]) -> Result<ComparisonPopulation> {
+        let mut conn = self.conn().await?;
+        let mut out = ComparisonPopulation::default();
+        let mut practices: HashMap<String, FactId> = HashMap::new();
+        for service in service_org_ids {
+            let rows: Vec<(String, String, String, String, Option<i64>)> = sqlx::query_as(
+                "SELECT p.person_key, p.practice_id, p.age_band, p.sex, li.imd_decile FROM comparison_people p LEFT JOIN lsoa_imd li ON li.lsoa = p.lsoa \
+                 WHERE p.service_org_id = $1 ORDER BY p.person_key",
+            )
+            .bind(service)
+            .fetch_all(&mut *conn)
+            .await?;
+            let first = out.people.len();
+            let mut index: HashMap<String, usize> = HashMap::with_capacity(rows.len());
+            for (key, practice, age, sex, decile) in rows {
+                let practice_id = match practices.get(&practice) {
+                    Some(id) => id.clone(),
+                    None => {
+                        let id: FactId = practice.as_str().into();
+                        practices.insert(practice, id.clone());
+                        id
+                    }
+                };
+                let imd = match decile {
+                    Some(d) => Some(ImdDecile::new(d).ok_or_else(|| corrupt(format!("IMD decile {d}")))?.quintile()),
+                    None => None,
+                };
+                index.insert(key.clone(), out.people.len());
+                out.people.push(ComparisonPerson { key, practice_id, age: AgeBand::parse(&age).map_err(corrupt)?, sex: Sex::parse(&sex).map_err(corrupt)?, imd, contacts: Vec::new() });
+            }
+            // Contacts come in the people's order, each person's oldest first: the next person is
+            // found by walking on (the map only when the two orders should ever disagree).
+            let mut current = first;
+            let mut contacts = sqlx::query_as::<_, (String, Date, String, Option<i64>)>(
+                "SELECT person_key, contact_on, contact_type, bed_days FROM comparison_activity WHERE service_org_id = $1 ORDER BY person_key, contact_on, contact_type, occurrence",
+            )
+            .bind(service)
+            .fetch(&mut *conn);
+            while let Some((key, on, contact_type, bed_days)) = contacts.try_next().await? {
+                if out.people.get(current).is_none_or(|p| p.key != key) {
+                    current = match out.people.get(current + 1) {
+                        Some(p) if p.key == key => current + 1,
+                        _ => *index.get(&key).ok_or_else(|| corrupt(format!("a comparison contact of {key}, who is not stored")))?,
+                    };
+                }
+                let contact = Contact { on, contact_type: ContactType::parse(&contact_type).map_err(corrupt)?, bed_days: bed_days.map(|d| u32::try_from(d).map_err(corrupt)).transpose()? };
+                out.contact_range = Some(match out.contact_range {
+                    None => (on, on),
+                    Some((from, to)) => (from.min(on), to.max(on)),
+                });
+                out.people[current].contacts.push(contact);
+            }
+        }
+        // Byte order of the key, whatever each database's collation (stable: services keep their
+        // order for a key both hold); each person's contacts by date (then type, in byte order).
+        out.people.sort_by(|a, b| a.key.as_bytes().cmp(b.key.as_bytes()));
+        for p in &mut out.people {
+            p.contacts.sort_by(|a, b| (a.on, a.contact_type.code()).cmp(&(b.on, b.contact_type.code())));
+        }
+        Ok(out)
+    }
+}
