@@ -15,20 +15,25 @@ NumPy only (SciPy, when installed, is used solely to cross-check the t quantile 
 The method (the module documentation of crates/domain/src/evaluation/comparison/mod.rs):
 - Cases: each person's first referral (earliest date; the first such entry on a tie) in the
   period; index date t = referral date. Windows (m months, 6 when 0): before [t - m, t), after
-  (t, t + m]; prior use = GP appointments (gp_surgery, gp_phone, gp_home_visit) in [t - 12, t).
-  Months are calendar months, a day past the end of the target month becoming its last day.
+  (t, t + m]; GP appointments = gp_surgery, gp_phone, gp_home_visit; "before GP" = GP
+  appointments in the before window (the matching variable), "prior GP" = GP appointments in
+  [t - 12, t) (the tie-breaker). Months are calendar months, a day past the end of the target
+  month becoming its last day.
 - Eligible: the look-back [t - max(12, m), t) and the after window within the referred data
   (first..last contact date of the referred activity) and within the comparison extract's
   coverage, and t + m <= the period's end.
 - Controls: same practice, age band, sex and IMD quintile (unknown = its own stratum); windows
-  around the case's t; |prior_c - prior_case| <= max(2, 0.25 * prior_case); the 5 nearest by
-  |difference|, ties by key (code-point order) then extract order; with replacement.
+  around the case's t; |before_c - before_case| <= max(2, 0.25 * before_case); the 5 nearest by
+  |before difference|, then |prior difference|, then key (code-point order) then extract order;
+  with replacement.
 - Balance: SMD = (mean_r - mean_c) / sqrt((var_r + var_c) / 2), weighted, variance divisor sum of
   weights; a group of equal values has that value and variance 0; both variances 0: 0 if the means
   are equal, else none. Before matching: all eligible cases vs every comparison person of their
-  practices, whose prior use is counted before the practice's lower-median index date. After:
-  matched cases vs their controls weighted 1/k. Rows: prior GP appointments, female (sex code 2),
-  age band ordinal (0 = 0-17 ... 8 = 85+), IMD quintile (known only), IMD unknown.
+  practices, whose GP appointments are counted around the practice's lower-median index date.
+  After: matched cases vs their controls weighted 1/k. Rows: before-window GP appointments, prior
+  (12-month) GP appointments, female (sex code 2, a percentage), age band ordinal (0 = 0-17 ...
+  8 = 85+), IMD quintile (known only), IMD unknown (a percentage). Means and percentages are
+  unrounded here (the Rust test publishes with no rounding).
 - Outcomes per person-year (count / (m / 12)): gp_appointments, ae_attendances (ae_not_admitted +
   ae_admitted), non_elective_admissions, bed_days (bed days of any contact in the window).
   d_i = (after_i - before_i) - mean_j(after_j - before_j); DiD = mean(d); 95% CI = mean +/-
@@ -176,13 +181,18 @@ class Contacts:
             w = (mask & self.flags[outcome]).astype(np.int64)
         return np.bincount(self.owner, weights=w, minlength=self.n).round().astype(np.int64)
 
-    def prior_gp(self, t):
+    def gp_since(self, t, months):
+        """GP appointments in [t - months, t) for everyone."""
         idx = t.toordinal()
-        start = shift_months(t, -12).toordinal()
+        start = shift_months(t, -months).toordinal()
         return self._count((self.day >= start) & (self.day < idx), "gp_appointments")
 
+    def prior_gp(self, t):
+        return self.gp_since(t, 12)
+
     def windows(self, t, months):
-        """(prior, before[outcome], after[outcome]) for everyone around index date t."""
+        """(prior, before[outcome], after[outcome]) for everyone around index date t; before[:, 0]
+        is the before window's GP appointments."""
         idx = t.toordinal()
         b0 = shift_months(t, -months).toordinal()
         a1 = shift_months(t, months).toordinal()
@@ -215,25 +225,28 @@ def smd(xa, wa, xb, wb):
     return 0.0 if a[0] == b[0] else None
 
 
-def covariate_values(row, ages, sexes, imds, priors):
-    """Values and a mask of who is in the row, for arrays of attributes."""
-    ages, sexes, imds, priors = (np.asarray(v) for v in (ages, sexes, imds, priors))
+def covariate_values(row, ages, sexes, imds, befores, priors):
+    """Values and a mask of who is in the row, for arrays of attributes. Shares as 100 or 0, so
+    that their means are percentages."""
+    ages, sexes, imds, befores, priors = (np.asarray(v) for v in (ages, sexes, imds, befores, priors))
     n = len(priors)
+    if row == "before_gp_appointments":
+        return befores.astype(float), np.ones(n, bool)
     if row == "prior_gp_appointments":
         return priors.astype(float), np.ones(n, bool)
     if row == "female":
-        return (sexes == "2").astype(float), np.ones(n, bool)
+        return 100.0 * (sexes == "2"), np.ones(n, bool)
     if row == "age_band":
         return np.array([AGE_BANDS.index(a) for a in ages], dtype=float), np.ones(n, bool)
     if row == "imd_quintile":
         known = imds != 0
         return imds.astype(float), known
     if row == "imd_unknown":
-        return (imds == 0).astype(float), np.ones(n, bool)
+        return 100.0 * (imds == 0), np.ones(n, bool)
     raise ValueError(row)
 
 
-BALANCE_ROWS = ["prior_gp_appointments", "female", "age_band", "imd_quintile", "imd_unknown"]
+BALANCE_ROWS = ["before_gp_appointments", "prior_gp_appointments", "female", "age_band", "imd_quintile", "imd_unknown"]
 
 
 def num(x):
@@ -297,39 +310,44 @@ def reference(case):
         controls = []
         if cell.any() and len(comp):
             cprior, cbefore, cafter = cmp.windows(t, months)
-            diff = np.abs(cprior - own[0])
-            ok = cell & ((diff <= 2) | (4 * diff <= own[0]))
+            case_before = own[1][0]
+            diff = np.abs(cbefore[:, 0] - case_before)
+            tie = np.abs(cprior - own[0])
+            ok = cell & ((diff <= 2) | (4 * diff <= case_before))
             idx = np.flatnonzero(ok)
-            order = idx[np.lexsort((key_rank[idx], diff[idx]))][:K]
+            order = idx[np.lexsort((key_rank[idx], tie[idx], diff[idx]))][:K]
             controls = [(int(j), int(cprior[j]), cbefore[j].tolist(), cafter[j].tolist()) for j in order]
         out_cases.append({"r": r, "own": own, "controls": controls})
 
     matched = [c for c in out_cases if c["controls"]]
     used = sorted({j for c in matched for (j, *_rest) in c["controls"]})
 
-    # Before matching: comparison people of the cases' practices, prior use before the practice's
-    # lower-median index date.
-    pool_j, pool_prior = [], []
+    # Before matching: comparison people of the cases' practices, GP appointments around the
+    # practice's lower-median index date.
+    pool_j, pool_before, pool_prior = [], [], []
     practices = sorted({c["r"]["practice"] for c in out_cases})
     for p in practices:
         dates = sorted(c["r"]["referred_on"] for c in out_cases if c["r"]["practice"] == p)
         median = dates[(len(dates) - 1) // 2]
         prior = cmp.prior_gp(median) if len(comp) else np.zeros(0, np.int64)
+        before = cmp.gp_since(median, months) if len(comp) else np.zeros(0, np.int64)
         members = np.flatnonzero(c_practice == p)
         pool_j.extend(members.tolist())
+        pool_before.extend(before[members].tolist())
         pool_prior.extend(prior[members].tolist())
 
     balance = []
     for row in BALANCE_ROWS:
-        rb, rb_in = covariate_values(row, [c["r"]["age"] for c in out_cases], [c["r"]["sex"] for c in out_cases], [c["r"]["imd"] or 0 for c in out_cases], [c["own"][0] for c in out_cases])
+        rb, rb_in = covariate_values(row, [c["r"]["age"] for c in out_cases], [c["r"]["sex"] for c in out_cases], [c["r"]["imd"] or 0 for c in out_cases], [c["own"][1][0] for c in out_cases], [c["own"][0] for c in out_cases])
         rb = rb[rb_in]
-        cb, cb_in = covariate_values(row, c_age[pool_j], c_sex[pool_j], c_imd[pool_j], pool_prior)
+        cb, cb_in = covariate_values(row, c_age[pool_j], c_sex[pool_j], c_imd[pool_j], pool_before, pool_prior)
         cb = cb[cb_in]
-        ra, ra_in = covariate_values(row, [c["r"]["age"] for c in matched], [c["r"]["sex"] for c in matched], [c["r"]["imd"] or 0 for c in matched], [c["own"][0] for c in matched])
+        ra, ra_in = covariate_values(row, [c["r"]["age"] for c in matched], [c["r"]["sex"] for c in matched], [c["r"]["imd"] or 0 for c in matched], [c["own"][1][0] for c in matched], [c["own"][0] for c in matched])
         ctrl_j = [j for c in matched for (j, *_r) in c["controls"]]
         ctrl_w = [1.0 / len(c["controls"]) for c in matched for _ in c["controls"]]
         ctrl_prior = [pr for c in matched for (_j, pr, *_r) in c["controls"]]
-        ca, ca_in = covariate_values(row, c_age[ctrl_j], c_sex[ctrl_j], c_imd[ctrl_j], ctrl_prior)
+        ctrl_before = [bf[0] for c in matched for (_j, _pr, bf, _af) in c["controls"]]
+        ca, ca_in = covariate_values(row, c_age[ctrl_j], c_sex[ctrl_j], c_imd[ctrl_j], ctrl_before, ctrl_prior)
         ra = ra[ra_in]
         ca_w = np.asarray(ctrl_w)[ca_in]
         ca = ca[ca_in]
@@ -531,7 +549,7 @@ def unmatched_case(rng):
         referred.append(referral(key, t, "Q1" if i % 4 else "Q2", sex="2" if i % 2 else "1", imd=(i % 5) + 1))
         activity.append({"person": key, "contacts": days_from(t - timedelta(days=360), prior, step=13)
                          + days_from(t + timedelta(days=10), int(rng.integers(0, 10)), step=30)})
-    # Q1 controls with prior use 0, 10 or 40 (many outside the caliper); Q2: none.
+    # Q1 controls with 0, 10 or 40 GP appointments from January 2024 (many outside the caliper); Q2: none.
     for j in range(30):
         prior = [0, 10, 40][j % 3]
         sex = "2" if j % 2 else "1"
@@ -621,6 +639,27 @@ def dumps(doc):
     return "\n".join(lines) + "\n"
 
 
+def check_population(e):
+    """What matching on the before window does in the population (referred at the end of a spike
+    of use, no effect of referral): the matched controls start much nearer the referred's level in
+    the before window than the practices' people do, and the DiD is smaller in size than the naive
+    change.
+
+    Not more than that. At this seed the before-window SMD after matching is 0.116 (0.38 when
+    matched on the 12 months before; 0.80 before matching) and the DiD -5.6 against a naive -6.8
+    per person-year (-6.4 against -7.3 matched on the 12 months). The rest of the fall is not
+    regression to the mean that matching on history can remove: the referred are referred as a
+    spike ends, which their records do not show, while comparison people with the same count in
+    the same months are mostly steady high users or people still in a spike, who do not fall back
+    (their after rate is about 7 a person-year against the referred's 2). Even an exact match on
+    the before-window count leaves the DiD no smaller than the naive change. The method's first
+    caveat is about exactly this."""
+    row = next(b for b in e["balance"] if b["key"] == "before_gp_appointments")
+    assert row["smd_before_matching"] > 0.5 and abs(row["smd_after_matching"]) < 0.25 * row["smd_before_matching"], row
+    gp = e["outcomes"][0]
+    assert gp["naive_change"] < gp["did"] < 0, gp
+
+
 def main():
     scipy_version = check_t_against_scipy()
     rng = np.random.default_rng(20250701)
@@ -642,6 +681,12 @@ def main():
         gp = e["outcomes"][0]
         print(f"{c['name']}: eligible {e['referred_eligible']}, matched {e['matched']}, unmatched {e['unmatched']}, "
               f"used {e['comparison_people_used']}; GP naive {gp['naive_change']}, DiD {gp['did']} ({gp['did_ci95_low']}, {gp['did_ci95_high']})")
+    for c in doc["cases"]:
+        row = next(b for b in c["expected"]["balance"] if b["key"] == "before_gp_appointments")
+        print(f"{c['name']}: before-window GP appointments, referred {row['referred_before_matching']} vs {row['comparison_before_matching']} "
+              f"(SMD {row['smd_before_matching']}) before matching, {row['referred_after_matching']} vs {row['comparison_after_matching']} "
+              f"(SMD {row['smd_after_matching']}) after")
+    check_population(doc["cases"][1]["expected"])
     print(f"wrote {OUT} ({OUT.stat().st_size} bytes)")
 
 

@@ -253,3 +253,20 @@ fn difference_in_differences_matches_numpy() {
         }
     }
 }
+
+/// In the population (referred as a spike of use ends, no effect of referral) matching on the
+/// before window brings the controls' before-window level near the referred's and the DiD below
+/// the naive change in size; not to balance (SMD 0.116) nor to a DiD near 0: the referred are
+/// referred as a spike ends, which the records do not show (see `check_population` in
+/// tools/comparison_fixtures.py, and the first caveat).
+#[test]
+fn population_controls_start_from_the_referreds_before_window_level() {
+    let (inputs, _) = cases().into_iter().find(|(i, _)| i.comparison.len() >= 1000).expect("the population case");
+    let r = inputs.report();
+    let row = r.balance.iter().find(|b| b.key == "before_gp_appointments").expect("the matching variable's row");
+    let (before, after) = (*row.smd_before_matching.value().unwrap(), *row.smd_after_matching.value().unwrap());
+    assert!(before > 0.5 && after.abs() < 0.25 * before, "SMD before matching {before}, after {after}");
+    let gp = &r.outcomes[0];
+    let (naive, did) = (*gp.naive_change_per_person_year.value().unwrap(), *gp.did_per_person_year.value().unwrap());
+    assert!(naive < did && did < 0.0, "naive {naive}, DiD {did}");
+}

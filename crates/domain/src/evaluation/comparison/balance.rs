@@ -7,12 +7,22 @@ use crate::evaluation::stats::ordered_sum;
 use crate::person::Sex;
 use std::collections::BTreeSet;
 
-/// One covariate, before and after matching. Shares are fractions (0–1), not percentages.
+/// One covariate, before and after matching.
+///
+/// Units (`unit`): `count` rows are means of GP appointments per person over the window named in
+/// the label (not per person-year); `band` and `quintile` rows are means of ordinals; `percent`
+/// rows (female, IMD unknown) are **percentages (0–100), not fractions**, each of the rounded
+/// counts ([`SuppressionPolicy::proportion`]). Means are published to the decimals
+/// [`SuppressionPolicy::mean`] allows for their number of people (values in steps of 1); SMDs
+/// are computed from the exact values and shown as [`SuppressionPolicy::statistic`].
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct BalanceRow {
-    /// `prior_gp_appointments`, `female`, `age_band`, `imd_quintile` or `imd_unknown`.
+    /// `before_gp_appointments` (the matching variable), `prior_gp_appointments`, `female`,
+    /// `age_band`, `imd_quintile` or `imd_unknown`.
     pub key: &'static str,
     pub label: &'static str,
+    /// `count`, `percent`, `band` or `quintile` (see the type's documentation).
+    pub unit: &'static str,
     /// Every eligible case.
     pub referred_before_matching: Shown<f64>,
     /// Every comparison person of the cases' practices.
@@ -20,7 +30,9 @@ pub struct BalanceRow {
     pub smd_before_matching: Shown<f64>,
     /// The matched cases.
     pub referred_after_matching: Shown<f64>,
-    /// Their controls, weighted 1/k per case.
+    /// Their controls, weighted 1/k per case. A percentage row's controls are counted as their
+    /// cases: sex and the unknown quintile are matched exactly, so each case's controls all share
+    /// its value and the weighted count is the number of matched cases whose controls have it.
     pub comparison_after_matching: Shown<f64>,
     pub smd_after_matching: Shown<f64>,
     /// |SMD after matching| < 0.1.
@@ -29,6 +41,7 @@ pub struct BalanceRow {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Covariate {
+    BeforeGp,
     PriorGp,
     Female,
     Age,
@@ -36,11 +49,15 @@ enum Covariate {
     ImdUnknown,
 }
 
+/// A person's GP appointments around an index date: (in the before window, in the 12 months).
+type GpCounts = (u64, u64);
+
 impl Covariate {
-    const ALL: [Covariate; 5] = [Covariate::PriorGp, Covariate::Female, Covariate::Age, Covariate::Imd, Covariate::ImdUnknown];
+    const ALL: [Covariate; 6] = [Covariate::BeforeGp, Covariate::PriorGp, Covariate::Female, Covariate::Age, Covariate::Imd, Covariate::ImdUnknown];
 
     fn key(self) -> &'static str {
         match self {
+            Covariate::BeforeGp => "before_gp_appointments",
             Covariate::PriorGp => "prior_gp_appointments",
             Covariate::Female => "female",
             Covariate::Age => "age_band",
@@ -51,19 +68,34 @@ impl Covariate {
 
     fn label(self) -> &'static str {
         match self {
-            Covariate::PriorGp => "GP appointments in the 12 months before",
-            Covariate::Female => "Female (share)",
+            Covariate::BeforeGp => "GP appointments in the before window (matched on)",
+            Covariate::PriorGp => "GP appointments in the 12 months before (tie-breaker)",
+            Covariate::Female => "Female (%)",
             Covariate::Age => "Age band (0 = under 18 … 8 = 85 and over)",
             Covariate::Imd => "IMD quintile (1 = most deprived; people with a known quintile)",
-            Covariate::ImdUnknown => "IMD quintile unknown (share)",
+            Covariate::ImdUnknown => "IMD quintile unknown (%)",
         }
     }
 
-    /// The covariate's value for one person, or None when the person is outside its rows (an
-    /// unknown quintile for the quintile's mean).
-    fn value(self, age: AgeBand, sex: Sex, imd: Option<ImdQuintile>, prior_gp: u64) -> Option<f64> {
+    fn unit(self) -> &'static str {
+        match self {
+            Covariate::BeforeGp | Covariate::PriorGp => "count",
+            Covariate::Female | Covariate::ImdUnknown => "percent",
+            Covariate::Age => "band",
+            Covariate::Imd => "quintile",
+        }
+    }
+
+    fn is_share(self) -> bool {
+        self.unit() == "percent"
+    }
+
+    /// The covariate's value for one person (a share's: 1 or 0), or None when the person is
+    /// outside its rows (an unknown quintile for the quintile's mean).
+    fn value(self, age: AgeBand, sex: Sex, imd: Option<ImdQuintile>, (before_gp, prior_gp): GpCounts) -> Option<f64> {
         let flag = |b: bool| if b { 1.0 } else { 0.0 };
         match self {
+            Covariate::BeforeGp => Some(before_gp as f64),
             Covariate::PriorGp => Some(prior_gp as f64),
             Covariate::Female => Some(flag(sex == Sex::Female)),
             Covariate::Age => AgeBand::ALL.iter().position(|a| *a == age).map(|i| i as f64),
@@ -103,21 +135,56 @@ pub fn smd(a: &[(f64, f64)], b: &[(f64, f64)]) -> Option<f64> {
     }
 }
 
+/// A group's mean as it may be shown: a share as the percentage of the rounded counts (its
+/// weighted count of people with the property, whole for the exactly matched covariates, of
+/// `n`), any other mean of values in steps of 1 to the decimals its `n` people allow.
+fn shown_mean(policy: SuppressionPolicy, cov: Covariate, n: u64, values: &[(f64, f64)]) -> Shown<f64> {
+    if !cov.is_share() {
+        return policy.mean(n, 1.0, moments(values).map(|m| m.0));
+    }
+    let with = ordered_sum(values.iter().map(|(x, w)| x * w));
+    let all = ordered_sum(values.iter().map(|v| v.1));
+    debug_assert!((with - with.round()).abs() < 1e-6 && (all - all.round()).abs() < 1e-6, "a share's weighted counts are whole");
+    match policy.count(n) {
+        Shown::Suppressed => Shown::Suppressed,
+        _ => policy.proportion(with.round() as u64, all.round() as u64),
+    }
+}
+
+/// The table's rows with no figures (no comparison data).
+pub(super) fn empty_table() -> Vec<BalanceRow> {
+    Covariate::ALL
+        .iter()
+        .map(|&cov| BalanceRow {
+            key: cov.key(),
+            label: cov.label(),
+            unit: cov.unit(),
+            referred_before_matching: Shown::NoData,
+            comparison_before_matching: Shown::NoData,
+            smd_before_matching: Shown::NoData,
+            referred_after_matching: Shown::NoData,
+            comparison_after_matching: Shown::NoData,
+            smd_after_matching: Shown::NoData,
+            balanced_after_matching: Shown::NoData,
+        })
+        .collect()
+}
+
 pub(super) fn table(input: &ComparisonInput, matching: &Matching, policy: SuppressionPolicy) -> Vec<BalanceRow> {
     Covariate::ALL
         .iter()
         .map(|&cov| {
             let referred = |c: &super::Case| {
                 let r = c.referred;
-                cov.value(r.age, r.sex, r.imd, c.counts.prior_gp)
+                cov.value(r.age, r.sex, r.imd, (c.counts.before[0], c.counts.prior_gp))
             };
-            let comparison = |j: usize, prior: u64| {
+            let comparison = |j: usize, gp: GpCounts| {
                 let p = &input.comparison[j];
-                cov.value(p.age, p.sex, p.imd, prior)
+                cov.value(p.age, p.sex, p.imd, gp)
             };
             // Before matching: every eligible case, every comparison person of their practices.
             let ref_before: Vec<(f64, f64)> = matching.cases.iter().filter_map(|c| referred(c).map(|v| (v, 1.0))).collect();
-            let cmp_before: Vec<(f64, f64)> = matching.practice_pool.iter().filter_map(|&(j, p)| comparison(j, p).map(|v| (v, 1.0))).collect();
+            let cmp_before: Vec<(f64, f64)> = matching.practice_pool.iter().filter_map(|p| comparison(p.comparison, (p.before_gp, p.prior_gp)).map(|v| (v, 1.0))).collect();
             // After: the matched cases, their controls weighted 1/k.
             let mut ref_after: Vec<(f64, f64)> = Vec::new();
             let mut cmp_after: Vec<(f64, f64)> = Vec::new();
@@ -127,7 +194,7 @@ pub(super) fn table(input: &ComparisonInput, matching: &Matching, policy: Suppre
                 ref_after.push((v, 1.0));
                 let w = 1.0 / c.controls.len() as f64;
                 for k in &c.controls {
-                    if let Some(v) = comparison(k.comparison, k.counts.prior_gp) {
+                    if let Some(v) = comparison(k.comparison, (k.counts.before[0], k.counts.prior_gp)) {
                         cmp_after.push((v, w));
                         controls.insert(k.comparison);
                     }
@@ -135,17 +202,18 @@ pub(super) fn table(input: &ComparisonInput, matching: &Matching, policy: Suppre
             }
             let n = |v: &[(f64, f64)]| v.len() as u64;
             let (nrb, ncb, nra) = (n(&ref_before), n(&cmp_before), n(&ref_after));
+            // The comparison side after matching: the smaller of its cases and its distinct people.
             let nca = nra.min(controls.len() as u64);
-            let mean = |v: &[(f64, f64)]| moments(v).map(|m| m.0);
             let smd_after = policy.statistic(nra.min(nca), smd(&ref_after, &cmp_after));
             BalanceRow {
                 key: cov.key(),
                 label: cov.label(),
-                referred_before_matching: policy.statistic(nrb, mean(&ref_before)),
-                comparison_before_matching: policy.statistic(ncb, mean(&cmp_before)),
+                unit: cov.unit(),
+                referred_before_matching: shown_mean(policy, cov, nrb, &ref_before),
+                comparison_before_matching: shown_mean(policy, cov, ncb, &cmp_before),
                 smd_before_matching: policy.statistic(nrb.min(ncb), smd(&ref_before, &cmp_before)),
-                referred_after_matching: policy.statistic(nra, mean(&ref_after)),
-                comparison_after_matching: policy.statistic(nca, mean(&cmp_after)),
+                referred_after_matching: shown_mean(policy, cov, nra, &ref_after),
+                comparison_after_matching: shown_mean(policy, cov, nca, &cmp_after),
                 smd_after_matching: smd_after,
                 balanced_after_matching: smd_after.map(|s| s.abs() < SMD_BALANCED_BELOW),
             }

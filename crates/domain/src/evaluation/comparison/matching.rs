@@ -45,10 +45,25 @@ pub struct Matching<'a> {
     /// The eligible cases, by person key.
     pub cases: Vec<Case<'a>>,
     /// The comparison group before matching: every comparison person of a practice with an
-    /// eligible case, by index into the extract, with their prior use before that practice's
-    /// median index date.
-    pub practice_pool: Vec<(usize, u64)>,
+    /// eligible case, in extract order, with their GP appointments around that practice's median
+    /// index date.
+    pub practice_pool: Vec<PoolMember>,
 }
+
+/// A comparison person of the group before matching, counted around their practice's (lower)
+/// median index date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolMember {
+    /// An index into [`ComparisonInput::comparison`].
+    pub comparison: usize,
+    /// GP appointments in the before window.
+    pub before_gp: u64,
+    /// GP appointments in the 12 months before.
+    pub prior_gp: u64,
+}
+
+/// The GP appointments' place in [`PersonCounts::before`] and [`PersonCounts::after`].
+const GP: usize = super::Outcome::GpAppointments as usize;
 
 type Cell<'a> = (&'a str, AgeBand, Sex, Option<ImdQuintile>);
 
@@ -56,22 +71,35 @@ fn cell_of_referred(r: &ReferredPerson) -> Cell<'_> {
     (&r.practice_id, r.age, r.sex, r.imd)
 }
 
-/// Eligible cases and their controls (see the module documentation for the method).
-pub fn match_cases<'a>(input: &ComparisonInput<'a>, period: Period) -> Matching<'a> {
-    let months = if input.window_months == 0 { DEFAULT_WINDOW_MONTHS } else { input.window_months };
-    let contacts = || input.referred_activity.iter().flat_map(|p| &p.contacts);
-    let referred_data_from = contacts().map(|c| c.on).min();
-    let referred_data_to = contacts().map(|c| c.on).max();
+/// The window in months (0 in the input: the default).
+pub(super) fn window_months(input: &ComparisonInput) -> u8 {
+    if input.window_months == 0 { DEFAULT_WINDOW_MONTHS } else { input.window_months }
+}
 
-    // Each person's first referral (the first entry of the earliest date).
+/// The referred people's data: its first and last contact dates.
+pub(super) fn referred_data_span(input: &ComparisonInput) -> (Option<Date>, Option<Date>) {
+    let contacts = || input.referred_activity.iter().flat_map(|p| &p.contacts);
+    (contacts().map(|c| c.on).min(), contacts().map(|c| c.on).max())
+}
+
+/// Each person's first referral (the first entry of the earliest date), when it falls in the
+/// period; by person key.
+pub(super) fn first_referrals_in(referred: &[ReferredPerson], period: Period) -> Vec<&ReferredPerson> {
     let mut first: BTreeMap<&str, &ReferredPerson> = BTreeMap::new();
-    for r in input.referred {
+    for r in referred {
         let e = first.entry(r.person.as_str()).or_insert(r);
         if r.referred_on < e.referred_on {
             *e = r;
         }
     }
-    let in_period: Vec<&ReferredPerson> = first.into_values().filter(|r| period.contains(r.referred_on)).collect();
+    first.into_values().filter(|r| period.contains(r.referred_on)).collect()
+}
+
+/// Eligible cases and their controls (see the module documentation for the method).
+pub fn match_cases<'a>(input: &ComparisonInput<'a>, period: Period) -> Matching<'a> {
+    let months = window_months(input);
+    let (referred_data_from, referred_data_to) = referred_data_span(input);
+    let in_period = first_referrals_in(input.referred, period);
 
     let covered = |r: &ReferredPerson| -> bool {
         let (Some(rf), Some(rt), Some(cf), Some(ct)) = (referred_data_from, referred_data_to, input.comparison_from, input.comparison_to) else {
@@ -114,15 +142,16 @@ pub fn match_cases<'a>(input: &ComparisonInput<'a>, period: Period) -> Matching<
         let Some(people) = members.get_mut(cell) else { continue };
         people.sort_by(|&a, &b| input.comparison[a].key.cmp(&input.comparison[b].key).then(a.cmp(&b)));
         let timelines: Vec<Timeline> = people.iter().map(|&j| Timeline::new(&input.comparison[j].contacts)).collect();
-        // (difference in prior use, position in key order) of those within the caliper.
-        let mut near: Vec<(u64, usize)> = Vec::with_capacity(people.len());
+        // (difference in before-window GP appointments, difference in the 12 months', position
+        // in key order) of those within the caliper.
+        let mut near: Vec<(u64, u64, usize)> = Vec::with_capacity(people.len());
         for &ci in case_ids {
             let w = Windows::around(cases[ci].index_date(), months);
-            let prior = cases[ci].counts.prior_gp;
+            let (before, prior) = (cases[ci].counts.before[GP], cases[ci].counts.prior_gp);
             near.clear();
             near.extend(timelines.iter().enumerate().filter_map(|(pos, t)| {
-                let p = t.prior_gp(&w);
-                within_caliper(prior, p).then(|| (prior.abs_diff(p), pos))
+                let b = t.before_gp(&w);
+                within_caliper(before, b).then(|| (before.abs_diff(b), prior.abs_diff(t.prior_gp(&w)), pos))
             }));
             let k = CONTROLS_PER_CASE.min(near.len());
             if k < near.len() {
@@ -130,12 +159,12 @@ pub fn match_cases<'a>(input: &ComparisonInput<'a>, period: Period) -> Matching<
                 near.truncate(k);
             }
             near.sort_unstable();
-            cases[ci].controls = near.iter().map(|&(_, pos)| Control { comparison: people[pos], counts: timelines[pos].counts(&w) }).collect();
+            cases[ci].controls = near.iter().map(|&(_, _, pos)| Control { comparison: people[pos], counts: timelines[pos].counts(&w) }).collect();
         }
     }
 
-    // Before matching: every comparison person of the cases' practices, prior use before the
-    // practice's (lower) median index date.
+    // Before matching: every comparison person of the cases' practices, their GP appointments
+    // counted around the practice's (lower) median index date.
     let mut dates: BTreeMap<&str, Vec<Date>> = BTreeMap::new();
     for c in &cases {
         dates.entry(&c.referred.practice_id).or_default().push(c.index_date());
@@ -153,8 +182,13 @@ pub fn match_cases<'a>(input: &ComparisonInput<'a>, period: Period) -> Matching<
         .enumerate()
         .filter_map(|(j, p)| {
             let w = median.get(&*p.practice_id)?;
-            let prior = p.contacts.iter().filter(|c| c.contact_type.is_gp_appointment()).map(|c| c.on.to_julian_day()).filter(|d| (w.prior_start..w.index).contains(d)).count();
-            Some((j, prior as u64))
+            let gp = p.contacts.iter().filter(|c| c.contact_type.is_gp_appointment()).map(|c| c.on.to_julian_day());
+            let (mut before, mut prior) = (0, 0);
+            for d in gp.filter(|d| *d < w.index) {
+                before += u64::from(d >= w.before_start);
+                prior += u64::from(d >= w.prior_start);
+            }
+            Some(PoolMember { comparison: j, before_gp: before, prior_gp: prior })
         })
         .collect();
 

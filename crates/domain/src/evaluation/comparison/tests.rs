@@ -77,26 +77,31 @@ fn a_case_with_no_eligible_control_is_unmatched() {
 }
 
 #[test]
-fn the_caliper_is_two_appointments_or_a_quarter_of_prior_use() {
+fn the_caliper_is_two_appointments_or_a_quarter_of_the_before_window_count() {
     assert!(within_caliper(0, 2) && !within_caliper(0, 3));
     assert!(within_caliper(4, 6) && within_caliper(4, 2) && !within_caliper(4, 7));
     assert!(within_caliper(20, 25) && within_caliper(20, 15) && !within_caliper(20, 26) && !within_caliper(20, 14));
     assert!(within_caliper(9, 11) && !within_caliper(9, 12), "2.25 allows 2, not 3");
 
-    // A case with 20 GP appointments in the year before 2025-07-01; comparison people with
-    // 14, 15, 19, 20 (two: keys t1, t2), 21, 25, 26 and 30 in the same year.
-    let year_before = |n: usize| -> Vec<Contact> { (0..n).map(|i| gp(date!(2024 - 07 - 01) + time::Duration::days(i as i64 * 7))).collect() };
+    // A case with 20 GP appointments in the before window of 2025-07-01 ([2025-01-01,
+    // 2025-07-01)); comparison people with 14, 15, 19, 20 (three: keys t0, t1, t2), 21, 25, 26 and
+    // 30 there. t0 also had 3 in the months before the window (23 in the 12 months).
+    let before_window = |n: usize| -> Vec<Contact> { (0..n).map(|i| gp(date!(2025 - 01 - 02) + time::Duration::days(i as i64 * 5))).collect() };
+    let earlier = gps(&[date!(2024 - 08 - 01), date!(2024 - 09 - 01), date!(2024 - 10 - 01)]);
     let cases = [referred("p", "P", date!(2025 - 07 - 01))];
-    let act = activity(&[("p", year_before(20))]);
-    let pool: Vec<ComparisonPerson> = [("u14", 14), ("u15", 15), ("s19", 19), ("t2", 20), ("t1", 20), ("r21", 21), ("v25", 25), ("v26", 26), ("w30", 30)]
+    let act = activity(&[("p", before_window(20))]);
+    let mut pool: Vec<ComparisonPerson> = [("u14", 14), ("u15", 15), ("s19", 19), ("t2", 20), ("t1", 20), ("r21", 21), ("v25", 25), ("v26", 26), ("w30", 30)]
         .iter()
-        .map(|&(k, n)| control(k, "P", year_before(n)))
+        .map(|&(k, n)| control(k, "P", before_window(n)))
         .collect();
+    pool.push(control("t0", "P", before_window(20).into_iter().chain(earlier).collect()));
     let inp = input(&cases, &act, &pool);
     let m = match_cases(&inp, year());
-    assert_eq!(m.cases[0].counts.prior_gp, 20);
-    // Within 5 (a quarter of 20): 15 to 25; the 5 nearest: t1, t2 (0, by key), r21, s19 (1, by key), then u15 / v25 (5) → u15.
-    assert_eq!(keys(&inp, &m.cases[0]), vec!["t1", "t2", "r21", "s19", "u15"]);
+    assert_eq!((m.cases[0].counts.before[0], m.cases[0].counts.prior_gp), (20, 20));
+    // Within 5 (a quarter of 20): 15 to 25. The 5 nearest: t1, t2 (0, and 0 in the 12 months, by
+    // key), t0 (0, but 3 in the 12 months: after them despite its key), r21, s19 (1, by key); not
+    // u15 or v25 (5).
+    assert_eq!(keys(&inp, &m.cases[0]), vec!["t1", "t2", "t0", "r21", "s19"]);
     // With only the far ones left, the case is matched to those within the caliper only.
     let far: Vec<ComparisonPerson> = pool.iter().filter(|p| ["u14", "v25", "v26", "w30"].contains(&p.key.as_str())).cloned().collect();
     let inp = input(&cases, &act, &far);
@@ -222,36 +227,133 @@ fn bed_days_and_ae_are_counted_in_their_windows() {
     assert_eq!(m.cases[0].controls[0].counts.after, [0, 0, 1, 1]);
 }
 
-/// Referred people chosen at a spike of use fall back whatever the service does; so do comparison
-/// people matched on the same spike. The naive change is large, the DiD close to 0.
+/// Referred people chosen at a peak of use fall back whatever the service does; so do comparison
+/// people with the same peak in the same months. Matched on the 12 months before, the cases here
+/// would get controls with the same yearly count from a peak 7–12 months earlier (keys "a…",
+/// first by key), whose before window is empty: the DiD would keep the fall (−11.8 against a
+/// naive −10.2). Matched on the before window, the controls start from the cases' level, and
+/// the DiD is close to 0.
 #[test]
 fn regression_to_the_mean_shows_in_the_naive_change_not_in_the_did() {
     let idx = date!(2025 - 07 - 01);
     let day = |d: Date, i: usize| d + time::Duration::days(i as i64);
-    let spike = |start: Date, after: usize| -> Vec<Contact> {
-        let mut c = vec![gp(start)];
-        c.extend((0..5).map(|i| gp(day(date!(2025 - 02 - 10), i * 20))));
+    // 6 GP appointments from `start`, 20 days apart, then `after` in the after window.
+    let peak = |start: Date, after: usize| -> Vec<Contact> {
+        let mut c: Vec<Contact> = (0..6).map(|i| gp(day(start, i * 20))).collect();
         c.extend((0..after).map(|i| gp(day(date!(2025 - 09 - 10), i * 30))));
         c
     };
+    let in_before_window = date!(2025 - 02 - 10);
     let cases: Vec<ReferredPerson> = (0..10).map(|i| referred(&format!("p{i}"), "P", idx)).collect();
-    let act_people: Vec<(String, Vec<Contact>)> = (0..10).map(|i| (format!("p{i}"), spike(date!(2024 - 09 - 15), i % 3))).collect();
+    let act_people: Vec<(String, Vec<Contact>)> = (0..10).map(|i| (format!("p{i}"), peak(in_before_window, i % 3))).collect();
     let act = activity(&act_people.iter().map(|(p, c)| (p.as_str(), c.clone())).collect::<Vec<_>>());
-    let mut comparison: Vec<ComparisonPerson> = (0..20).map(|j| control(&format!("s{j:02}"), "P", spike(date!(2024 - 10 - 01), j % 3))).collect();
-    // Steady low users: one appointment a year; outside the caliper of a case's 6.
+    // The same 6 in the 12 months, but 7–12 months before: none in the before window.
+    let mut comparison: Vec<ComparisonPerson> = (0..20).map(|j| control(&format!("a{j:02}"), "P", peak(date!(2024 - 08 - 10), j % 3))).collect();
+    // The same peak in the same months: the controls.
+    comparison.extend((0..20).map(|j| control(&format!("s{j:02}"), "P", peak(in_before_window, j % 3))));
+    // The same peak and 3 more earlier in the year: as near in the before window, farther in the 12 months.
+    comparison.extend((0..10).map(|j| {
+        let mut c = peak(in_before_window, j % 3);
+        c.extend(gps(&[date!(2024 - 09 - 01), date!(2024 - 09 - 15), date!(2024 - 10 - 01)]));
+        control(&format!("r{j:02}"), "P", c)
+    }));
+    // Steady low users: one appointment in each window; outside the caliper of a case's 6.
     comparison.extend((0..30).map(|j| control(&format!("t{j:02}"), "P", gps(&[date!(2025 - 03 - 01), date!(2025 - 10 - 01)]))));
     let inp = input(&cases, &act, &comparison);
+    let m = match_cases(&inp, year());
+    assert!(m.cases.iter().all(|c| keys(&inp, c) == ["s00", "s01", "s02", "s03", "s04"]), "{:?}", keys(&inp, &m.cases[0]));
     let r = evaluate(&inp, year(), NO_SUPPRESSION);
     let gp = &r.outcomes[0];
-    // Cases: 5 → 0.9 a half-year: naive (0.9 − 5) × 2 = −8.2. Controls s00–s04: 5 → 0.8: −8.4.
-    assert!(close(&gp.naive_change_per_person_year, -8.2), "{gp:?}");
-    assert!(close(&gp.comparison_change_per_person_year, -8.4));
-    assert!(close(&gp.did_per_person_year, 0.2));
+    // Cases: 6 → 0.9 a half-year: naive (0.9 − 6) × 2 = −10.2. Controls s00–s04: 6 → 0.8: −10.4.
+    assert!(close(&gp.referred_before_per_person_year, 12.0) && close(&gp.comparison_before_per_person_year, 12.0), "{gp:?}");
+    assert!(close(&gp.naive_change_per_person_year, -10.2), "{gp:?}");
+    assert!(close(&gp.comparison_change_per_person_year, -10.4), "{gp:?}");
+    assert!(close(&gp.did_per_person_year, 0.2), "{gp:?}");
+    assert!(value(&gp.did_per_person_year).abs() < 0.1 * value(&gp.naive_change_per_person_year).abs(), "the DiD is clearly smaller than the naive change: {gp:?}");
     assert_eq!(r.comparison_people_used, Shown::Value(5));
-    let prior = &r.balance[0];
+    // The matching variable: far apart before matching, equal after.
+    let before = &r.balance[0];
+    assert_eq!(before.key, "before_gp_appointments");
+    assert!(value(&before.smd_before_matching) > 1.0, "the referred were chosen at a peak: {before:?}");
+    assert!(close(&before.referred_after_matching, 6.0) && close(&before.comparison_after_matching, 6.0), "{before:?}");
+    assert_eq!((before.smd_after_matching, before.balanced_after_matching), (Shown::Value(0.0), Shown::Value(true)));
+    // The 12 months before stay a row of their own.
+    let prior = &r.balance[1];
     assert_eq!(prior.key, "prior_gp_appointments");
-    assert!(value(&prior.smd_before_matching) > 1.0, "the referred were chosen at a spike: {prior:?}");
-    assert_eq!((prior.smd_after_matching, prior.balanced_after_matching), (Shown::Value(0.0), Shown::Value(true)));
+    assert_eq!(prior.smd_after_matching, Shown::Value(0.0));
+}
+
+/// With no comparison extract nothing is matched: the people first referred in the period are
+/// counted, and every other figure is no data (no row is left out).
+#[test]
+fn no_comparison_data_counts_the_referred_and_nothing_else() {
+    let cases: Vec<ReferredPerson> = (0..12).map(|i| referred(&format!("p{i}"), "P", date!(2025 - 07 - 01))).chain([referred("before", "P", date!(2025 - 01 - 10))]).collect();
+    let act = activity(&[("p0", gps(&[date!(2025 - 03 - 01)]))]);
+    for (from, to) in [(None, None), (Some(date!(2024 - 01 - 01)), Some(date!(2026 - 12 - 31)))] {
+        let mut inp = input(&cases, &act, &[]);
+        (inp.comparison_from, inp.comparison_to) = (from, to);
+        let r = evaluate(&inp, year(), NO_SUPPRESSION);
+        assert_eq!(r.referred_in_period, Shown::Value(12));
+        assert_eq!((r.referred_data_from, r.referred_data_to), (Some(date!(2024 - 01 - 01)), Some(date!(2026 - 12 - 31))));
+        assert_eq!((r.comparison_from, r.comparison_to), (from, to));
+        assert_eq!([r.referred_eligible, r.matched, r.unmatched, r.comparison_people_used, r.comparison_people_in_practices], [Shown::NoData; 5]);
+        assert_eq!(r.balance.len(), 6);
+        assert!(r.balance.iter().all(|b| b.referred_before_matching == Shown::NoData && b.smd_after_matching == Shown::NoData && b.balanced_after_matching == Shown::NoData));
+        assert_eq!(r.outcomes.len(), 4);
+        assert!(r.outcomes.iter().all(|o| o.n == Shown::NoData && o.did_per_person_year == Shown::NoData && o.referred_before_per_person_year == Shown::NoData));
+    }
+    let r = evaluate(&input(&cases, &act, &[]), year(), SuppressionPolicy::default());
+    assert_eq!(r.referred_in_period, Shown::Value(10), "12 rounds to 10");
+}
+
+/// Means go through `SuppressionPolicy::mean` (per person-year in steps of 12 / window; balance
+/// means in steps of 1), shares are percentages of the rounded counts.
+#[test]
+fn figures_are_published_to_the_decimals_their_people_allow() {
+    let idx = date!(2025 - 07 - 01);
+    // 23 cases, 10 of them male; each case's before-window count i % 4, nothing after.
+    let cases: Vec<ReferredPerson> = (0..23).map(|i| ReferredPerson { sex: if i < 10 { Sex::Male } else { Sex::Female }, ..referred(&format!("p{i:02}"), "P", idx) }).collect();
+    let before = |n: usize| -> Vec<Contact> { (0..n).map(|i| gp(date!(2025 - 02 - 01) + time::Duration::days(i as i64 * 9))).collect() };
+    let act_people: Vec<(String, Vec<Contact>)> = (0..23).map(|i| (format!("p{i:02}"), before(i % 4))).collect();
+    let act = activity(&act_people.iter().map(|(p, c)| (p.as_str(), c.clone())).collect::<Vec<_>>());
+    let comparison: Vec<ComparisonPerson> = (0..60)
+        .map(|j| {
+            let sex = if j < 6 { Sex::Male } else { Sex::Female };
+            ComparisonPerson { sex, ..control(&format!("c{j:02}"), "P", before(j % 5)) }
+        })
+        .collect();
+    let inp = input(&cases, &act, &comparison);
+    let exact = evaluate(&inp, year(), NO_SUPPRESSION);
+    let p = SuppressionPolicy::default();
+    let r = evaluate(&inp, year(), p);
+    let gp = (&exact.outcomes[0], &r.outcomes[0]);
+    // 23 cases: published as 25, so any of 23–27; steps of 2 a person-year: 23 / 2 ≥ 10, 1 decimal.
+    assert_eq!(p.mean_decimals(23, 2.0), Some(1));
+    let at = |v: &Shown<f64>, d: i32| crate::evaluation::disclosure::round_to(value(v), d);
+    assert_eq!(value(&gp.1.referred_before_per_person_year), at(&gp.0.referred_before_per_person_year, 1));
+    assert_eq!(value(&gp.1.naive_change_per_person_year), at(&gp.0.naive_change_per_person_year, 1));
+    assert_ne!(value(&gp.0.referred_before_per_person_year), value(&gp.1.referred_before_per_person_year), "the exact mean (60 / 23 × 2) is not published");
+    // The comparison side is a mean of its distinct controls' number (fewer than the cases here).
+    let n_comparison = 23u64.min(match exact.comparison_people_used { Shown::Value(n) => n, _ => unreachable!() });
+    let d = p.mean_decimals(n_comparison, 2.0).unwrap();
+    for (e, s) in [(&gp.0.did_per_person_year, &gp.1.did_per_person_year), (&gp.0.did_ci95_low, &gp.1.did_ci95_low), (&gp.0.comparison_before_per_person_year, &gp.1.comparison_before_per_person_year)] {
+        assert_eq!(value(s), at(e, d));
+    }
+    // Balance: the before-window count is a mean of counts (steps of 1), female a percentage of
+    // the rounded counts: 13 of 23 → 15 of 25 = 60%, not 56.5%.
+    let row = |r: &ComparisonReport, key: &str| r.balance.iter().find(|b| b.key == key).unwrap().clone();
+    let (e, s) = (row(&exact, "before_gp_appointments"), row(&r, "before_gp_appointments"));
+    assert_eq!((e.unit, s.unit), ("count", "count"));
+    assert_eq!(value(&s.referred_before_matching), at(&e.referred_before_matching, p.mean_decimals(23, 1.0).unwrap()));
+    assert_eq!(s.smd_before_matching, e.smd_before_matching, "SMDs are statistics, not rounded");
+    let (e, s) = (row(&exact, "female"), row(&r, "female"));
+    assert_eq!(s.unit, "percent");
+    assert!(close(&e.referred_before_matching, 1300.0 / 23.0), "{e:?}");
+    assert_eq!(s.referred_before_matching, Shown::Value(60.0));
+    assert_eq!(s.comparison_before_matching, Shown::Suppressed, "6 men of 60: the share would give 6 back");
+    // The controls' weighted count is their cases' (sex is matched exactly).
+    assert!(close(&e.comparison_after_matching, 1300.0 / 23.0), "{e:?}");
+    assert_eq!((s.referred_after_matching, s.comparison_after_matching), (Shown::Value(60.0), Shown::Value(60.0)));
 }
 
 #[test]

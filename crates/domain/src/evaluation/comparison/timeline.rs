@@ -12,7 +12,8 @@ pub(super) struct Windows {
     pub prior_start: i32,
     /// Start of the before window, `index − m months` (inclusive).
     pub before_start: i32,
-    /// Start of the look-back that must be covered, `index − max(12, m) months`.
+    /// Start of the look-back that must be covered, `index − max(12, m) months` (the before
+    /// window and the 12 months of the tie-breaker).
     pub look_back_start: i32,
     pub index: i32,
     /// End of the after window, `index + m months` (inclusive).
@@ -36,9 +37,10 @@ impl Windows {
 /// Counts around one index date.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct PersonCounts {
-    /// GP appointments in the 12 months before the index date.
+    /// GP appointments in the 12 months before the index date (matching's tie-breaker).
     pub prior_gp: u64,
-    /// Per outcome, in the order of [`Outcome::ALL`]: in the before window.
+    /// Per outcome, in the order of [`Outcome::ALL`]: in the before window. GP appointments
+    /// here (`before[0]`) are what cases are matched on.
     pub before: [u64; 4],
     /// In the after window.
     pub after: [u64; 4],
@@ -104,10 +106,14 @@ impl Timeline {
         t
     }
 
-    /// GP appointments in `[prior_start, index)`.
+    /// GP appointments in `[prior_start, index)`: the 12 months before.
     pub fn prior_gp(&self, w: &Windows) -> u64 {
-        let gp = &self.dates[Outcome::GpAppointments as usize];
-        (below(gp, w.index) - below(gp, w.prior_start)) as u64
+        self.count(Outcome::GpAppointments, w.prior_start, w.index, false)
+    }
+
+    /// GP appointments in `[before_start, index)`: the before window, the matching variable.
+    pub fn before_gp(&self, w: &Windows) -> u64 {
+        self.count(Outcome::GpAppointments, w.before_start, w.index, false)
     }
 
     /// `[from, to)` when `!after`, `(from, to]` when `after`.
