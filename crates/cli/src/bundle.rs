@@ -280,6 +280,8 @@ struct Writer {
     /// few services, many people): about 16 bytes a person, not their reference and the service id.
     person_service: HashMap<u64, u32>,
     services: Vec<String>,
+    /// Each comparison person's service (by [`key_hash`] of their key), as an index into `services`.
+    comparison_service: HashMap<u64, u32>,
     /// Each staff member's organisation, for their wellbeing check-ins.
     staff_org: HashMap<String, String>,
     /// Who the people already held are ((service, NHS number) → `identity_key`): a bundle row
@@ -303,6 +305,7 @@ impl Writer {
             current: None,
             overrides: HashMap::new(),
             person_service: HashMap::new(),
+            comparison_service: HashMap::new(),
             services: Vec::new(),
             staff_org: HashMap::new(),
             identities: HashMap::new(),
@@ -310,11 +313,32 @@ impl Writer {
         }
     }
 
+    /// The index of `service_id` in `services`, added when new.
+    fn service_index(&mut self, service_id: String) -> u32 {
+        match self.services.iter().position(|s| *s == service_id) {
+            Some(i) => i as u32,
+            None => {
+                self.services.push(service_id);
+                (self.services.len() - 1) as u32
+            }
+        }
+    }
+
+    /// The service of the comparison person with key `person_ref`.
+    fn comparison_service_of(&self, person_ref: Option<String>) -> Value {
+        person_ref.and_then(|p| self.comparison_service.get(&key_hash(&p))).and_then(|i| self.services.get(*i as usize)).map_or(Value::Null, |s| Value::Text(s.clone()))
+    }
+
     fn service_of(&self, person_ref: Option<String>) -> Value {
         person_ref.and_then(|p| self.person_service.get(&key_hash(&p))).and_then(|i| self.services.get(*i as usize)).map_or(Value::Null, |s| Value::Text(s.clone()))
     }
 
     fn id(&self, file: &'static str, reference: &str) -> String {
+        // A comparison person's key is the GP system's keyed hash, a natural key: stored as it is,
+        // so the same person in a later extract (from any source) is the same row.
+        if file == "comparison_people.csv" {
+            return reference.to_owned();
+        }
         // Only organisations, staff, people and questionnaires can already be in the database.
         let may_exist = matches!(file, "organisations.csv" | "staff.csv" | "people.csv" | "custom_instruments.csv") && !self.overrides.is_empty();
         if may_exist {
@@ -360,14 +384,14 @@ impl Writer {
                         }
                         self.overrides.insert((spec.name, r.clone()), id);
                     }
-                    let index = match self.services.iter().position(|s| *s == service_id) {
-                        Some(i) => i,
-                        None => {
-                            self.services.push(service_id);
-                            self.services.len() - 1
-                        }
-                    };
-                    self.person_service.insert(key_hash(&r), index as u32);
+                    let index = self.service_index(service_id);
+                    self.person_service.insert(key_hash(&r), index);
+                }
+            }
+            "comparison_people.csv" => {
+                if let (Some(key), Some(service)) = (text("person_key"), text("service_ref")) {
+                    let index = self.service_index(self.id("organisations.csv", &service));
+                    self.comparison_service.insert(key_hash(&key), index);
                 }
             }
             "custom_instruments.csv" => {
@@ -405,6 +429,7 @@ impl Writer {
                 values.push(version.map_or(Value::Null, Value::Text));
             }
             "health_activity.csv" => values.push(self.service_of(text("person_ref"))),
+            "comparison_activity.csv" => values.push(self.comparison_service_of(text("person_ref"))),
             "staff_check_ins.csv" => values.push(text("staff_ref").and_then(|s| self.staff_org.get(&s).cloned()).map_or(Value::Null, Value::Text)),
             "onward_events.csv" => {
                 let natural = format!("{}|{}|{}|{}", text("onward_ref").unwrap_or_default(), text("from_status").unwrap_or_default(), text("to_status").unwrap_or_default(), row.get(spec, "happened_on").as_date().map(|d| d.to_string()).unwrap_or_default());

@@ -69,8 +69,9 @@ pub struct ComparisonPopulation {
 pub trait ComparisonStore: Send + Sync {
     /// Writes a service's comparison people and their contacts in one transaction, idempotently:
     /// a person already stored is updated, a contact already stored (same natural key) is counted,
-    /// not written again. Every contact's person must be in `people` or already stored (the
-    /// foreign key refuses others, and nothing is written). One audit event
+    /// not written again. Every person's practice must be a practice of the service
+    /// (`StoreError::Rejected` otherwise), and every contact's person in `people` or already
+    /// stored (the foreign key refuses others); either way nothing is written. One audit event
     /// (`comparison_population.import`, on the service) per call.
     async fn add_comparison_population(&self, who: &AuditActor, service_org_id: &str, people: &[NewComparisonPerson], contacts: &[NewComparisonContact]) -> Result<ComparisonWrite>;
 

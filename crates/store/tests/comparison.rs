@@ -145,13 +145,18 @@ async fn each_service_sees_only_its_own_population() {
 }
 
 #[tokio::test]
-async fn a_contact_of_nobody_writes_nothing() {
+async fn a_contact_of_nobody_or_a_person_of_another_practice_writes_nothing() {
     on_each_database(|w| async move {
         let (people, mut contacts) = extract(&w);
         contacts.push(contact("k-unknown", date!(2026 - 01 - 10), ContactType::GpSurgery, 1));
         assert!(w.store.add_comparison_population(&w.who, &w.pcn, &people, &contacts).await.is_err());
         assert!(w.store.comparison_population(&[w.pcn.clone()]).await.unwrap().people.is_empty(), "one transaction: nothing written");
         assert_eq!(w.store.count_audit_events("comparison_population.import").await.unwrap(), 0);
+        // Nor a person registered at another service's practice.
+        let (mut people, contacts) = extract(&w);
+        people[2].practice_id = w.other_practice.clone();
+        assert!(matches!(w.store.add_comparison_population(&w.who, &w.pcn, &people, &contacts).await, Err(StoreError::Rejected(_))));
+        assert!(w.store.comparison_population(&[w.pcn.clone()]).await.unwrap().people.is_empty());
     })
     .await;
 }

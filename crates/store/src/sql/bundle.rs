@@ -252,6 +252,36 @@ fn target(file: &str) -> Option<Target> {
             key: "person_id, contact_on, contact_type, source, occurrence",
             keep: &["imported_at"],
         },
+        // The comparison group: the extract's key is the stored key (the importer keeps it as it
+        // is), so a later extract's person and contacts are the same rows.
+        "comparison_people.csv" => Target {
+            table: "comparison_people",
+            columns: &[
+                ("service_org_id", Col("service_ref")),
+                ("person_key", Col("person_key")),
+                ("practice_id", Col("practice_ref")),
+                ("age_band", Col("age_band")),
+                ("sex", Col("sex")),
+                ("lsoa", Col("lsoa")),
+                ("imported_at", Now),
+            ],
+            key: "service_org_id, person_key",
+            keep: &["imported_at"],
+        },
+        "comparison_activity.csv" => Target {
+            table: "comparison_activity",
+            columns: &[
+                ("service_org_id", Extra(0, SqlType::Text)),
+                ("person_key", Col("person_ref")),
+                ("contact_on", Col("contact_on")),
+                ("contact_type", Col("contact_type")),
+                ("bed_days", Col("bed_days")),
+                ("occurrence", Col("occurrence")),
+                ("imported_at", Now),
+            ],
+            key: "service_org_id, person_key, contact_on, contact_type, occurrence",
+            keep: &["imported_at"],
+        },
         "staff_check_ins.csv" => Target {
             table: "staff_check_ins",
             columns: &[
@@ -564,6 +594,9 @@ fn export_query(file: &str) -> Option<&'static str> {
              WHERE r.service_org_id = $1 ORDER BY m.taken_on, m.id",
         "health_activity.csv" => "SELECT person_id, CAST(contact_on AS TEXT), contact_type, CAST(bed_days AS TEXT), source, CAST(occurrence AS TEXT) FROM health_activity \
              WHERE service_org_id = $1 ORDER BY contact_on, person_id, contact_type, source, occurrence",
+        "comparison_people.csv" => "SELECT person_key, service_org_id, practice_id, age_band, sex, lsoa FROM comparison_people WHERE service_org_id = $1 ORDER BY person_key",
+        "comparison_activity.csv" => "SELECT person_key, CAST(contact_on AS TEXT), contact_type, CAST(bed_days AS TEXT), CAST(occurrence AS TEXT) FROM comparison_activity \
+             WHERE service_org_id = $1 ORDER BY person_key, contact_on, contact_type, occurrence",
         "staff_check_ins.csv" => "SELECT c.id, c.worker_id, CAST(c.checked_in_on AS TEXT), c.swemwbs_answers, CAST(c.job_satisfaction AS TEXT), CAST(c.caseload_pressure AS TEXT), \
              CASE WHEN c.supervision THEN 'true' ELSE 'false' END FROM staff_check_ins c JOIN users u ON u.id = c.worker_id WHERE c.service_org_id = $1 AND u.org_id = $1 ORDER BY c.checked_in_on, c.id",
         "list_profiles.csv" => "SELECT l.practice_id, l.dimension, l.group_code, CAST(l.people AS TEXT) FROM list_profiles l JOIN organisations o ON o.id = l.practice_id \

@@ -40,6 +40,11 @@ impl ComparisonStore for SqlStore {
             }
         }
         let mut tx = self.write_tx().await?;
+        // Only the service's own practices: the comparison is within practice.
+        let practices: std::collections::HashSet<String> = sqlx::query_scalar("SELECT id FROM organisations WHERE parent_id = $1 AND kind = 'practice'").bind(service_org_id).fetch_all(&mut **tx).await?.into_iter().collect();
+        if let Some(p) = unique.iter().find(|p| !practices.contains(&p.practice_id)) {
+            return Err(StoreError::Rejected(format!("comparison person {} is registered at {}, which is not a practice of the service", p.person_key, p.practice_id)));
+        }
         let now = super::now();
         let mut write = ComparisonWrite::default();
         for chunk in unique.chunks(BATCH) {

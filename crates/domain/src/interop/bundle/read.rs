@@ -389,8 +389,15 @@ impl Checker {
                     }
                 }
             }
-            "health_activity.csv" if row.get(spec, "bed_days") != &Value::Null && text("contact_type") != Some("non_elective_admission") => {
+            "health_activity.csv" | "comparison_activity.csv" if row.get(spec, "bed_days") != &Value::Null && text("contact_type") != Some("non_elective_admission") => {
                 out.push((Some("bed_days"), "Bed days are only given for non_elective_admission rows".into()));
+            }
+            "comparison_people.csv" => {
+                if let Some(lsoa) = text("lsoa") {
+                    if !crate::evaluation::equity::is_english_lsoa(lsoa) {
+                        out.push((Some("lsoa"), format!("\"{lsoa}\" is not an English 2011 LSOA code (E01 and six digits, like E01011365)")));
+                    }
+                }
             }
             "staff_check_ins.csv" => {
                 if let Some(raw) = text("swemwbs") {

@@ -8,7 +8,7 @@ use crate::casework::need::NeedDomain;
 use crate::casework::plan::GoalStatus;
 use crate::casework::referral::{DeclineReason, DischargeReason, ReferralSource, ReferralStatus};
 use crate::directory::ServiceStatus;
-use crate::evaluation::equity::Dimension;
+use crate::evaluation::equity::{AgeBand, Dimension};
 use crate::evaluation::health_system::{ContactType, CostItem};
 use crate::evaluation::resolution::NeedResolution;
 use crate::evaluation::stakeholders::evidence::{ConsentGivenBy, ConsentUse, EvidenceKind, OutcomeDomain};
@@ -382,6 +382,31 @@ const FILES: &[FileSpec] = &[
             col("contact_type", Kind::Code(codes!(ContactType)), true, "What kind of contact.", "gp_surgery"),
             col("bed_days", Kind::Int(0, 3650), false, "Days in hospital (non-elective admissions only).", ""),
             col("source", Kind::Text(100), false, "The system or extract it came from.", "EMIS extract 2025-06"),
+            col("occurrence", Kind::Int(1, 1_000_000), true, "1 for the first identical row, 2 for the second, ...", "1"),
+        ],
+    },
+    FileSpec {
+        name: "comparison_people.csv",
+        description: "The comparison group: registered patients of the service's practices who were not referred, from a pseudonymised GP-system extract, so the evaluation can compare the change in health-system use of people referred with that of similar people who were not (regression to the mean). No identifier is in it: no NHS number, name, date of birth or postcode, only the extract's keyed hash, an age band, sex and the area.",
+        required: false,
+        columns: &[
+            col("person_key", Kind::Key, true, "The GP system's keyed hash of the person (opaque; never an NHS number). Kept as it is, so the same person in a later extract is the same row.", "7f3a9c0e5b21d4e8"),
+            col("service_ref", Kind::Ref("organisations.csv"), true, "The social prescribing service (PCN) whose comparison group this is.", "pcn-1"),
+            col("practice_ref", Kind::Ref("organisations.csv"), true, "Their GP practice (one of the service's).", "prac-1"),
+            col("age_band", Kind::Code(codes!(AgeBand)), true, "Their age band.", "45-54"),
+            col("sex", Kind::Code(codes!(Sex)), true, "Sex as recorded (NHS data dictionary codes).", "2"),
+            col("lsoa", Kind::Text(9), false, "The English 2011 LSOA they live in; their IMD decile is looked up from it.", "E01011365"),
+        ],
+    },
+    FileSpec {
+        name: "comparison_activity.csv",
+        description: "Health-system contacts of the comparison group (from the same GP-system and hospital extracts as `health_activity.csv`), one row per contact. `occurrence` numbers identical rows (1 for the first, 2 for the second …) so a contact is never counted twice.",
+        required: false,
+        columns: &[
+            col("person_ref", Kind::Ref("comparison_people.csv"), true, "Whose contact it was (their `person_key`).", "7f3a9c0e5b21d4e8"),
+            col("contact_on", Kind::Date, true, "When.", "2025-01-14"),
+            col("contact_type", Kind::Code(codes!(ContactType)), true, "What kind of contact.", "gp_surgery"),
+            col("bed_days", Kind::Int(0, 3650), false, "Days in hospital (non-elective admissions only).", ""),
             col("occurrence", Kind::Int(1, 1_000_000), true, "1 for the first identical row, 2 for the second, ...", "1"),
         ],
     },

@@ -254,6 +254,32 @@ fn evaluation_files_check_their_rules() {
     let shown: Vec<String> = p.iter().map(|p| p.to_string()).collect();
     assert_eq!(shown, ["health_activity.csv line 3, column bed_days: Bed days are only given for non_elective_admission rows", "health_activity.csv line 4, column occurrence: \"0\" is not a whole number from 1 to 1000000"]);
 
+    // The comparison group: an English LSOA or none, a known age band; its contacts refer to its
+    // own people (not to people referred), bed days only with admissions.
+    let (rows, p) = read(
+        &mut c,
+        "comparison_people.csv",
+        "person_key,service_ref,practice_ref,age_band,sex,lsoa\nk1,pcn,prac,45-54,2,E01011365\nk2,pcn,prac,85+,1,\nk3,pcn,prac,45-54,2,W01000001\nk4,pcn,prac,40-49,2,\nk1,pcn,prac,45-54,2,\n",
+    );
+    assert_eq!(rows.len(), 2, "{p:?}");
+    let shown: Vec<String> = p.iter().map(|p| p.to_string()).collect();
+    assert_eq!(
+        shown,
+        [
+            "comparison_people.csv line 4, column lsoa: \"W01000001\" is not an English 2011 LSOA code (E01 and six digits, like E01011365)",
+            "comparison_people.csv line 5, column age_band: \"40-49\" is not one of the allowed codes: 0-17, 18-24, 25-34, 35-44, 45-54, 55-64, 65-74, 75-84, 85+",
+            "comparison_people.csv line 6, column person_key: \"k1\" is used by an earlier row of this file: each row needs its own reference",
+        ]
+    );
+    let (rows, p) = read(
+        &mut c,
+        "comparison_activity.csv",
+        "person_ref,contact_on,contact_type,bed_days,occurrence\nk1,2025-01-14,non_elective_admission,4,1\nk2,2025-01-15,gp_phone,,1\nk2,2025-01-15,gp_surgery,2,1\np1,2025-01-15,gp_surgery,,1\n",
+    );
+    assert_eq!(rows.len(), 2);
+    let shown: Vec<String> = p.iter().map(|p| p.to_string()).collect();
+    assert_eq!(shown, ["comparison_activity.csv line 4, column bed_days: Bed days are only given for non_elective_admission rows", "comparison_activity.csv line 5, column person_ref: \"p1\" is not a row of comparison_people.csv"]);
+
     // List profiles: the group must be one of the dimension's.
     let (rows, p) = read(&mut c, "list_profiles.csv", "practice_ref,dimension,group,people\nprac,age_band,25-34,1320\nprac,imd_quintile,q3,800\nprac,ethnicity,25-34,10\n");
     assert_eq!(rows.len(), 2);
@@ -349,4 +375,17 @@ fn control_characters_are_refused_with_their_file_line_and_column() {
     let found: Vec<(u64, Option<&str>, bool)> = problems.iter().map(|p| (p.line, p.column.as_deref(), p.message.contains("cannot be stored"))).collect();
     assert_eq!(found, vec![(2, Some("given_name"), true), (3, Some("given_name"), true)], "{problems:?}");
     assert!(problems[0].message.contains("NUL byte") && problems[1].message.contains("line break"), "{problems:?}");
+}
+
+#[test]
+fn pseudonymised_comparison_rows_keep_no_key_of_the_extract() {
+    let p = Pseudonymiser::new(&[2u8; 32]);
+    let people = spec::file("comparison_people.csv").unwrap();
+    let mut values: Vec<String> = ["k1", "pcn", "prac", "45-54", "2", "E01011365"].map(str::to_owned).to_vec();
+    p.row(people, &mut values);
+    assert_eq!(values, [p.hash("k1")[..16].to_owned(), "pcn".into(), "prac".into(), "45-54".into(), "2".into(), "E01011365".into()]);
+    let activity = spec::file("comparison_activity.csv").unwrap();
+    let mut values: Vec<String> = ["k1", "2025-01-14", "gp_surgery", "", "1"].map(str::to_owned).to_vec();
+    p.row(activity, &mut values);
+    assert_eq!(values[0], p.hash("k1")[..16], "the same pseudonym as in comparison_people.csv");
 }
