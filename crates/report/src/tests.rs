@@ -258,16 +258,17 @@ fn summary_reads_in_words() {
 #[test]
 fn rate_within_and_above_the_band_are_worded() {
     let mut input = input();
-    input.practices.truncate(1); // Oak Tree alone: 9 referrals / 1000 = 0.9% a year
+    input.practices.truncate(1); // Oak Tree alone: 9 referrals, published as 10, / 1000 = 1.0% a year
     input.referrals.retain(|r| r.practice_id.as_deref() == Some("p1"));
     let html = html_fragment(&evaluate(&input, period(), &EvaluationSettings::default()), REPRODUCE);
-    assert!(html.contains("0.9% of the registered list a year: within the target band"), "within");
+    assert!(html.contains("1.0% of the registered list a year: within the target band"), "within");
     input.practices[0].list_size = 500;
     let html = html_fragment(&evaluate(&input, period(), &EvaluationSettings::default()), REPRODUCE);
-    assert!(html.contains("1.8% of the registered list a year: above the target band"), "above");
-    // 12 referrals / 1000 = 1.2008%: shown as 1.2, so "just above" rather than a bare "above".
-    input.practices[0].list_size = 1000;
-    input.referrals.extend((0..3).map(|i| referral(format!("more{i}"), "p1", date!(2026 - 06 - 01), None)));
+    assert!(html.contains("2.0% of the registered list a year: above the target band"), "above");
+    // The rate is of the published count (15 of 1,250 = 1.2008%): shown as 1.2, so "just above"
+    // rather than a bare "above".
+    input.practices[0].list_size = 1250;
+    input.referrals.extend((0..6).map(|i| referral(format!("more{i}"), "p1", date!(2026 - 06 - 01), None)));
     let html = html_fragment(&evaluate(&input, period(), &EvaluationSettings::default()), REPRODUCE);
     assert!(html.contains("1.2% of the registered list a year: just above the target band"), "just above");
 }

@@ -31,6 +31,10 @@ pub struct CustomOutcome {
     pub concern_at: Option<f64>,
     pub n_paired: Shown<u64>,
     pub n_baseline_only: Shown<u64>,
+    /// Attrition, as for the shipped questionnaires ([`crate::evaluation::outcomes::attrition`]).
+    pub pct_followed_up: Shown<f64>,
+    pub mean_baseline_not_followed_up: Shown<f64>,
+    pub mean_change_if_lost_unchanged: Shown<f64>,
     pub mean_baseline: Shown<f64>,
     pub mean_follow_up: Shown<f64>,
     pub mean_change: Shown<f64>,
@@ -65,14 +69,17 @@ pub fn outcomes(instruments: &[CustomInstrument], measures: &[CustomMeasureFacts
         let threshold = instrument.threshold();
         for (index, score) in instrument.scores().into_iter().enumerate() {
             let mut pairs = Vec::new();
-            let mut baseline_only = 0u64;
+            let mut lost_baselines = Vec::new();
             for pairing in &pairings {
                 match pairing {
                     Pairing::Paired { baseline, follow_up } => pairs.push((instrument.score(&baseline.answers)[index], instrument.score(&follow_up.answers)[index])),
-                    Pairing::BaselineOnly(_) => baseline_only += 1,
+                    Pairing::BaselineOnly(baseline) => lost_baselines.push(instrument.score(&baseline.answers)[index]),
                     Pairing::NoBaseline => {}
                 }
             }
+            // In a fixed order, so the same measures give bit-for-bit the same figures.
+            lost_baselines.sort_by(f64::total_cmp);
+            let baseline_only = lost_baselines.len() as u64;
             let n = pairs.len() as u64;
             let change = stats::paired_change(&pairs);
             let count = |pred: &dyn Fn(f64) -> bool| pairs.iter().filter(|(b, a)| pred(instrument.improvement(*b, *a))).count() as u64;
@@ -80,6 +87,8 @@ pub fn outcomes(instruments: &[CustomInstrument], measures: &[CustomMeasureFacts
             let n_concern = in_concern.len() as u64;
             let moved_out = in_concern.iter().filter(|(_, a)| instrument.is_of_concern(*a) == Some(false)).count() as u64;
             let changes: Vec<f64> = pairs.iter().map(|(b, a)| a - b).collect();
+            let mean_change = policy.mean(n, 1.0, change.as_ref().map(|c| c.mean_change));
+            let lost = crate::evaluation::outcomes::attrition(policy, n, &lost_baselines, mean_change);
             result.push(CustomOutcome {
                 instrument_code: instrument.code().to_owned(),
                 instrument_name: instrument.name().to_owned(),
@@ -92,9 +101,12 @@ pub fn outcomes(instruments: &[CustomInstrument], measures: &[CustomMeasureFacts
                 concern_at: instrument.concern_at(),
                 n_paired: policy.count(n),
                 n_baseline_only: policy.count(baseline_only),
+                pct_followed_up: lost.pct_followed_up,
+                mean_baseline_not_followed_up: lost.mean_baseline_not_followed_up,
+                mean_change_if_lost_unchanged: lost.mean_change_if_lost_unchanged,
                 mean_baseline: policy.mean(n, 1.0, change.as_ref().map(|c| c.mean_before)),
                 mean_follow_up: policy.mean(n, 1.0, change.as_ref().map(|c| c.mean_after)),
-                mean_change: policy.mean(n, 1.0, change.as_ref().map(|c| c.mean_change)),
+                mean_change,
                 ci95_low: policy.mean(n, 1.0, change.as_ref().and_then(|c| c.ci95).map(|ci| ci.0)),
                 ci95_high: policy.mean(n, 1.0, change.as_ref().and_then(|c| c.ci95).map(|ci| ci.1)),
                 effect_size_dz: policy.statistic(n, change.as_ref().and_then(|c| c.effect_size_dz)),
@@ -188,5 +200,28 @@ mod tests {
         assert!(out[0].mean_change.is_suppressed() && out[0].n_paired.is_suppressed());
         // No measures: no entry.
         assert!(outcomes(&[confidence()], &[], &in_period, period, SuppressionPolicy::default()).is_empty());
+    }
+
+    /// A service's own questionnaire says who was followed up, as the shipped ones do: the eight
+    /// pairs above and eight more people whose baseline (3 each) was never followed up.
+    #[test]
+    fn attrition_is_shown_for_a_services_own_questionnaire() {
+        let mut refs = Vec::new();
+        let mut measures = Vec::new();
+        for i in 0..16 {
+            let id = format!("r{i}");
+            refs.push(referral(&id));
+            measures.push(measure(&id, Timepoint::Baseline, [1, 1, 1]));
+            if i < 8 {
+                measures.push(measure(&id, Timepoint::FollowUp, [2, 1, 1]));
+            }
+        }
+        let in_period: Vec<&ReferralFacts> = refs.iter().collect();
+        let period = Period::new(date!(2026 - 04 - 01), date!(2027 - 03 - 31)).unwrap();
+        let exact = SuppressionPolicy { max_suppressed: 0, rounding_base: 1 };
+        let o = &outcomes(&[confidence()], &measures, &in_period, period, exact)[0];
+        assert_eq!(o.pct_followed_up, Shown::Value(50.0));
+        assert_eq!(o.mean_baseline_not_followed_up, Shown::Value(3.0));
+        assert_eq!(o.mean_change_if_lost_unchanged, Shown::Value(0.5), "+1 for half, 0 for the other half");
     }
 }

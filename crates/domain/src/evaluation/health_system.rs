@@ -302,6 +302,9 @@ pub fn group_by_person(facts: impl IntoIterator<Item = ActivityFact>) -> Vec<Per
 /// A person's referral: the date their before and after windows turn on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersonReferral {
+    /// The referral, so its person's groups (age band, sex, deprivation) can be found for the
+    /// comparison group's matching.
+    pub referral_id: super::FactId,
     pub person: String,
     pub referred_on: Date,
     /// The practice the referral belongs to, so a practice's report covers its own people.
@@ -720,6 +723,7 @@ mod tests {
     }
     fn referral(person: &str, on: Date) -> PersonReferral {
         PersonReferral {
+            referral_id: person.into(),
             person: person.into(),
             referred_on: on,
             practice_id: None,

@@ -3,7 +3,7 @@
 //! the same questionnaire), with paired-t CI, d_z, Wilcoxon p, % improved/worsened by the
 //! meaningful-change threshold and movement out of the band of concern.
 
-use crate::evaluation::disclosure::Shown;
+use crate::evaluation::disclosure::{Shown, SuppressionPolicy};
 use crate::evaluation::facts::{EvaluationSettings, MeasureFacts, Period, ReferralFacts};
 use crate::evaluation::pairing::{PairFinder, Pairing};
 use crate::evaluation::stats;
@@ -56,6 +56,35 @@ pub struct OutcomeChange {
 
 /// Per referral id: its measures of one questionnaire, paired as [`pairing`] says.
 type MeasuresByReferral<'a> = HashMap<&'a str, PairFinder<&'a MeasureFacts>>;
+
+/// Who was followed up, and what that could mean for the change: the share of the people with a
+/// baseline who were followed up, how the others started, and the mean change if they had not
+/// changed at all (a bound: people who drop out often did less well). Used by the shipped and the
+/// services' own questionnaires alike.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Attrition {
+    pub pct_followed_up: Shown<f64>,
+    pub mean_baseline_not_followed_up: Shown<f64>,
+    pub mean_change_if_lost_unchanged: Shown<f64>,
+}
+
+/// [`Attrition`] of `n_paired` pairs and the baselines of those not followed up, beside the
+/// published `mean_change`. Every figure is of published ones: the share of the two rounded
+/// counts, and the bound as the published mean change times the published share (of the exact
+/// counts the two would give back how many were followed up); the bound is hidden with the share.
+pub fn attrition(policy: SuppressionPolicy, n_paired: u64, lost_baselines: &[f64], mean_change: Shown<f64>) -> Attrition {
+    let pct_followed_up = policy.proportion_of_parts(n_paired, lost_baselines.len() as u64);
+    let mean_change_if_lost_unchanged = match (mean_change, pct_followed_up) {
+        (Shown::Value(m), Shown::Value(pct)) => Shown::Value(m * pct / 100.0),
+        (Shown::NoData, _) | (_, Shown::NoData) => Shown::NoData,
+        _ => Shown::Suppressed,
+    };
+    Attrition {
+        pct_followed_up,
+        mean_baseline_not_followed_up: policy.mean(lost_baselines.len() as u64, 1.0, stats::mean(lost_baselines)),
+        mean_change_if_lost_unchanged,
+    }
+}
 
 /// The questionnaires every report shows, used or not (the service's default measurement set).
 pub const CORE_INSTRUMENTS: &[Instrument] = &[Instrument::Ons4, Instrument::Swemwbs];
@@ -111,15 +140,8 @@ pub fn outcomes(measures: &[MeasureFacts], in_period: &[&ReferralFacts], period:
             let changes: Vec<f64> = pairs.iter().map(|(b, a)| a - b).collect();
             let mut lost_baselines: Vec<f64> = lost.iter().map(|scores| scores[index].value).collect();
             lost_baselines.sort_by(f64::total_cmp);
-            let followed_up = policy.proportion_of_parts(n, baseline_only);
             let mean_change = policy.mean(n, 1.0, change.as_ref().map(|c| c.mean_change));
-            // The published mean change times the published share followed up: of the exact
-            // counts, the two would give back how many were followed up.
-            let if_lost_unchanged = match (mean_change, followed_up) {
-                (Shown::Value(m), Shown::Value(pct)) => Shown::Value(m * pct / 100.0),
-                (Shown::NoData, _) | (_, Shown::NoData) => Shown::NoData,
-                _ => Shown::Suppressed,
-            };
+            let lost = attrition(policy, n, &lost_baselines, mean_change);
             result.push(OutcomeChange {
                 wilcoxon_p: policy.statistic(n, stats::wilcoxon_signed_rank(&changes).map(|w| w.p)),
                 n_in_concern_at_baseline: if def.concern.is_some() { policy.count(n_concern) } else { Shown::NoData },
@@ -132,10 +154,9 @@ pub fn outcomes(measures: &[MeasureFacts], in_period: &[&ReferralFacts], period:
                 threshold,
                 n_paired: policy.count(n),
                 n_baseline_only: policy.count(baseline_only),
-                pct_followed_up: followed_up,
-                mean_baseline_not_followed_up: policy.mean(baseline_only, 1.0, stats::mean(&lost_baselines)),
-                // Beside the mean change it gives the share followed up, so it is hidden with it.
-                mean_change_if_lost_unchanged: if_lost_unchanged,
+                pct_followed_up: lost.pct_followed_up,
+                mean_baseline_not_followed_up: lost.mean_baseline_not_followed_up,
+                mean_change_if_lost_unchanged: lost.mean_change_if_lost_unchanged,
                 mean_baseline: policy.mean(n, 1.0, change.as_ref().map(|c| c.mean_before)),
                 mean_follow_up: policy.mean(n, 1.0, change.as_ref().map(|c| c.mean_after)),
                 mean_change,

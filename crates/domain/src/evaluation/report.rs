@@ -158,7 +158,9 @@ fn reach(input: &EvaluationInput, in_period: &[&ReferralFacts], period: Period, 
     let policy = settings.policy;
     let total = in_period.len() as u64;
     let list_size: u64 = input.practices.iter().map(|p| p.list_size).sum();
-    let rate = annual_rate(total, list_size, period);
+    // Of the published (rounded) count: the list size is published, so a rate of the exact
+    // count times the list gives the count back.
+    let rate = annual_rate(policy.rounded(total), list_size, period);
     // Counted once (not per practice): an ICB report has hundreds of practices.
     let mut per_practice: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
     for r in in_period {
@@ -175,7 +177,7 @@ fn reach(input: &EvaluationInput, in_period: &[&ReferralFacts], period: Period, 
                 practice: p.name.clone(),
                 list_size: p.list_size,
                 referrals: policy.count(n),
-                annual_rate_pct: policy.statistic(n, annual_rate(n, p.list_size, period)),
+                annual_rate_pct: policy.statistic(n, annual_rate(policy.rounded(n), p.list_size, period)),
             }
         })
         .collect();
@@ -404,6 +406,22 @@ mod tests {
         assert_eq!(o.n_out_of_concern, Shown::Value(10));
         // scipy.stats.wilcoxon([-6] * 8): exact sign-flip test with ties, p = 2 / 2^8.
         assert!((o.wilcoxon_p.value().unwrap() - 0.0078125).abs() < 1e-12, "{:?}", o.wilcoxon_p);
+    }
+
+    /// 13 referrals (published as 15) from a list of 1,000: the rate is of the 15, so rate ×
+    /// list gives back the published count, never the 13.
+    #[test]
+    fn the_referral_rate_is_of_the_published_count() {
+        let mut input = EvaluationInput::default();
+        input.practices = vec![testing::practice("p1", "P1", 1000)];
+        for i in 0..13 {
+            input.referrals.push(referral(&format!("r{i}"), "p1", date!(2026 - 03 - 01), None));
+        }
+        let period = year();
+        let r = evaluate(&input, period, &EvaluationSettings::default());
+        let back = |rate: f64| rate / 100.0 * 1000.0 * period.days() as f64 / 365.25;
+        assert!((back(*r.reach.annual_rate_pct.value().unwrap()) - 15.0).abs() < 1e-9);
+        assert!((back(*r.reach.by_practice[0].annual_rate_pct.value().unwrap()) - 15.0).abs() < 1e-9);
     }
 
     #[test]

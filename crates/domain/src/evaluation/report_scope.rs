@@ -261,6 +261,7 @@ mod tests {
         use crate::evaluation::health_system::{Contact, ContactType, PersonActivity, PersonReferral};
         for (person, practice) in [("p1", Some("a")), ("p2", Some("b")), ("p3", None)] {
             input.health.referrals.push(PersonReferral {
+                referral_id: person.into(),
                 person: person.into(),
                 referred_on: date!(2026 - 03 - 01),
                 practice_id: practice.map(Into::into),

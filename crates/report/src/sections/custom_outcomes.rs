@@ -29,6 +29,9 @@ pub(crate) fn figures(report: &Report, out: &mut Vec<Figure>) {
         let source = format!("A questionnaire defined by the service ({}, version {}; {}), {}.", o.instrument_name, o.version, o.licence, better(o.direction));
         out.push(fig(format!("outcome.{k}.n_paired"), format!("{l}: people with baseline and follow-up"), n.clone(), String::new(), "people", format!("People referred in the period with both a baseline and a later follow-up or discharge score. {source}")));
         out.push(fig(format!("outcome.{k}.n_baseline_only"), format!("{l}: people with a baseline only"), count(o.n_baseline_only), String::new(), "people", "People referred in the period with a baseline score but no later one yet.".into()));
+        out.push(fig(format!("outcome.{k}.pct_followed_up"), format!("{l}: people with a baseline who were followed up"), one_dp(o.pct_followed_up), String::new(), "%", "Of the people referred in the period with a baseline score, the percentage who also have a follow-up or discharge score: how far the change figures speak for everyone who started.".into()));
+        out.push(fig(format!("outcome.{k}.mean_baseline_not_followed_up"), format!("{l}: mean at baseline of those not followed up"), one_dp(o.mean_baseline_not_followed_up), count(o.n_baseline_only), "points", "The average baseline score of the people with no follow-up yet, to compare with the baseline of those followed up.".into()));
+        out.push(fig(format!("outcome.{k}.mean_change_if_lost_unchanged"), format!("{l}: mean change if those not followed up had not changed"), one_dp(o.mean_change_if_lost_unchanged), n.clone(), "points", "The average change over everyone with a baseline, counting each person without a follow-up as no change: a cautious figure for the case where those lost to follow-up did not improve.".into()));
         out.push(fig(format!("outcome.{k}.mean_baseline"), format!("{l}: mean at baseline"), one_dp(o.mean_baseline), n.clone(), "points", "The average score at baseline, for the people with both a baseline and a follow-up.".into()));
         out.push(fig(format!("outcome.{k}.mean_follow_up"), format!("{l}: mean at follow-up"), one_dp(o.mean_follow_up), n.clone(), "points", "The average score at the latest follow-up or discharge, for the same people.".into()));
         let mut change = fig(format!("outcome.{k}.mean_change"), format!("{l}: mean change"), one_dp(o.mean_change), n.clone(), "points", "The average change from baseline to the latest follow-up (follow-up minus baseline), with a paired-t 95% confidence interval.".into());
@@ -88,6 +91,20 @@ pub(crate) fn html(out: &mut String, report: &Report) {
         };
         w!(out, r#"<tr class="nhsuk-table__row"><th scope="row" class="nhsuk-table__header">{} <span class="nhsuk-body-s">({}; version {})</span></th>"#, escape(&o.label), better(o.direction), escape(&o.version));
         for cell in [count(o.n_paired), one_dp(o.mean_baseline), one_dp(o.mean_follow_up), change, fixed(o.threshold, 1), one_dp(o.pct_improved), concern] {
+            w!(out, r#"<td class="nhsuk-table__cell nhsuk-table__cell--numeric">{}</td>"#, shown(&cell));
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("</tbody></table>");
+    // Who was followed up: the change above speaks only for those with a follow-up.
+    out.push_str(r#"<table class="nhsuk-table"><caption class="nhsuk-table__caption">Who was followed up in the service's own questionnaires</caption><thead class="nhsuk-table__head"><tr class="nhsuk-table__row">"#);
+    for (h, numeric) in [("Score", false), ("Baseline only", true), ("Followed up (%)", true), ("Mean at baseline, followed up", true), ("Mean at baseline, not followed up", true), ("Mean change if those not followed up had not changed", true)] {
+        w!(out, r#"<th scope="col" class="nhsuk-table__header{}">{h}</th>"#, if numeric { " nhsuk-table__header--numeric" } else { "" });
+    }
+    out.push_str(r#"</tr></thead><tbody class="nhsuk-table__body">"#);
+    for o in outcomes {
+        w!(out, r#"<tr class="nhsuk-table__row"><th scope="row" class="nhsuk-table__header">{}</th>"#, escape(&o.label));
+        for cell in [count(o.n_baseline_only), one_dp(o.pct_followed_up), one_dp(o.mean_baseline), one_dp(o.mean_baseline_not_followed_up), one_dp(o.mean_change_if_lost_unchanged)] {
             w!(out, r#"<td class="nhsuk-table__cell nhsuk-table__cell--numeric">{}</td>"#, shown(&cell));
         }
         out.push_str("</tr>");
@@ -184,5 +201,17 @@ mod tests {
         let section = &html[html.find("lw-report-custom-outcomes").unwrap()..];
         assert!(section.contains(r#"role="img""#) && section.contains("Confidence (total) (higher is better): 6.0 (95% CI 6.0 to 6.0)."));
         assert!(section.contains("None set") && section.contains("version 2"));
+    }
+
+    /// Everyone with a baseline was followed up here: 100%, and the cautious bound is the change.
+    #[test]
+    fn who_was_followed_up_is_shown_for_a_services_own_questionnaire() {
+        let figures = crate::figures(&report());
+        let get = |id: &str| figures.iter().find(|f| f.id == id).unwrap_or_else(|| panic!("{id}")).value.clone();
+        assert_eq!(get("outcome.custom_c_total.pct_followed_up"), "100.0");
+        assert_eq!(get("outcome.custom_c_total.mean_change_if_lost_unchanged"), "6.0");
+        assert_eq!(get("outcome.custom_c_total.mean_baseline_not_followed_up"), "");
+        let html = crate::html_fragment(&report(), "");
+        assert!(html.contains("Who was followed up in the service's own questionnaires"));
     }
 }

@@ -500,6 +500,7 @@ mod tests {
         for i in 0..10 {
             let p = format!("p{i}");
             input.health.referrals.push(PersonReferral {
+                referral_id: p.as_str().into(),
                 person: p.clone(),
                 referred_on: date!(2025 - 06 - 01),
                 practice_id: None,

@@ -293,7 +293,7 @@ pub(super) fn spread(rows: Vec<ReferralRow>, to: Date, services: &Services, inpu
             });
             let (age, sex, ethnicity, imd) = row.groups;
             input.equity.referrals.push(ReferralGroups { referral_id: id.clone(), age, sex, ethnicity, imd: imd.map(ImdDecile::quintile) });
-            input.health.referrals.push(PersonReferral { person: row.person_id, referred_on: row.referred_on, practice_id });
+            input.health.referrals.push(PersonReferral { referral_id: id.clone(), person: row.person_id, referred_on: row.referred_on, practice_id });
             let mut seen = Vec::with_capacity(row.needs.len());
             for need in &row.needs {
                 if !seen.contains(need) {
