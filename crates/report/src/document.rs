@@ -9,7 +9,7 @@
 
 use crate::primitives::format::escape as escape_text;
 use crate::primitives::Figure;
-use crate::sections::{custom_outcomes, equity, headline, health_system, sdoh, sroi, stakeholders, what_works, workforce};
+use crate::sections::{comparison, custom_outcomes, equity, headline, health_system, sdoh, sroi, stakeholders, what_works, workforce};
 use crate::Format;
 use linkwork_domain::evaluation::{Period, Report};
 use std::fmt::Write;
@@ -29,6 +29,7 @@ pub fn figures(report: &Report) -> Vec<Figure> {
     sdoh::figures(report, &mut out);
     custom_outcomes::figures(report, &mut out);
     health_system::figures(report, &mut out);
+    comparison::figures(report, &mut out);
     sroi::figures(report, &mut out);
     // Last: scorecards are scored against every figure above.
     stakeholders::scorecard_figures(report, &mut out);
@@ -50,6 +51,7 @@ pub fn html_fragment(report: &Report, reproduce_command: &str) -> String {
     sdoh::html(&mut out, report);
     custom_outcomes::html(&mut out, report);
     health_system::html(&mut out, report);
+    comparison::html(&mut out, report);
     sroi::html(&mut out, report);
     stakeholders::scorecards_html(&mut out, report, &figures(report));
     stakeholders::evidence_html(&mut out, report);

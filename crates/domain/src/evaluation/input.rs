@@ -26,6 +26,8 @@ pub struct EvaluationInput {
     pub custom_measures: Vec<crate::measurement::custom_instrument::CustomMeasureFacts>,
     /// Health-system contacts, referral dates and the tariff (`health_system`).
     pub health: crate::evaluation::health_system::HealthSystemInput,
+    /// Registered patients who were not referred, with their contacts (`comparison`).
+    pub comparison: crate::evaluation::comparison::ComparisonFacts,
     /// The service's SROI model (`sroi`), or why there is none.
     pub sroi: crate::evaluation::sroi::SroiSetting,
 }

@@ -42,6 +42,9 @@ pub struct Report {
     pub custom_outcomes: Vec<crate::evaluation::custom_outcomes::CustomOutcome>,
     /// GP and hospital use before and after referral, costed with the tariff (`health_system`).
     pub health_system: crate::evaluation::health_system::HealthSystemReport,
+    /// The same use compared with matched registered patients who were not referred
+    /// (`comparison`); `None` when no comparison extract was imported.
+    pub comparison: Option<crate::evaluation::comparison::ComparisonReport>,
     /// Social return on investment from the outcomes above (`sroi`).
     pub sroi: crate::evaluation::sroi::SroiReport,
     pub caveats: Vec<&'static str>,
@@ -142,12 +145,46 @@ pub fn evaluate(input: &EvaluationInput, period: Period, settings: &EvaluationSe
         sdoh: crate::evaluation::resolution::sdoh(&input.sdoh, period, policy),
         custom_outcomes: crate::evaluation::custom_outcomes::outcomes(&input.custom_instruments, &input.custom_measures, in_period, period, policy),
         health_system: crate::evaluation::health_system::evaluate(&input.health, period, policy),
+        comparison: comparison(input, period, policy),
         sroi: Default::default(),
         caveats: CAVEATS.to_vec(),
     };
     // SROI values the outcomes above, so it comes last (`sroi`).
     report.sroi = crate::evaluation::sroi::report(&input.sroi, &report.outcomes, &report.health_system);
     report
+}
+
+/// The comparison group's section, when a comparison extract was imported: each referral's person
+/// with the groups they are matched on (from the equity facts, by referral id).
+fn comparison(input: &EvaluationInput, period: Period, policy: crate::evaluation::disclosure::SuppressionPolicy) -> Option<crate::evaluation::comparison::ComparisonReport> {
+    use crate::evaluation::comparison::{evaluate, ComparisonInput, ReferredPerson};
+    if input.comparison.people.is_empty() {
+        return None;
+    }
+    let groups: std::collections::HashMap<&str, &crate::evaluation::equity::ReferralGroups> = input.equity.referrals.iter().map(|g| (g.referral_id.as_ref(), g)).collect();
+    // A referral with no practice cannot be matched within a practice.
+    let referred: Vec<ReferredPerson> = input
+        .health
+        .referrals
+        .iter()
+        .filter_map(|r| {
+            let g = groups.get(r.referral_id.as_ref())?;
+            Some(ReferredPerson { person: r.person.clone(), referred_on: r.referred_on, practice_id: r.practice_id.clone()?, age: g.age, sex: g.sex, imd: g.imd })
+        })
+        .collect();
+    let covers = input.comparison.covers;
+    Some(evaluate(
+        &ComparisonInput {
+            referred: &referred,
+            referred_activity: &input.health.activity,
+            comparison: &input.comparison.people,
+            comparison_from: covers.map(|c| c.0),
+            comparison_to: covers.map(|c| c.1),
+            window_months: input.health.window_months,
+        },
+        period,
+        policy,
+    ))
 }
 
 fn annual_rate(count: u64, list_size: u64, period: Period) -> Option<f64> {

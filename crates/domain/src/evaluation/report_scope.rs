@@ -137,6 +137,7 @@ pub fn restrict_to_practice(input: &mut EvaluationInput, practice_id: &str) {
     input.workforce.cases_of_one_practice = true;
     // Health-system use: the people with a referral from this practice, and only their contacts.
     input.health.referrals.retain(|r| r.practice_id.as_deref() == Some(practice_id));
+    input.comparison.people.retain(|p| p.practice_id.as_ref() == practice_id);
     let people: HashSet<&str> = input.health.referrals.iter().map(|r| r.person.as_str()).collect();
     input.health.activity.retain(|a| people.contains(a.person.as_str()));
     // Not narrowed: link workers' own wellbeing check-ins (staff work for the whole PCN, not one

@@ -314,10 +314,23 @@ pub(crate) fn html(out: &mut String, report: &Report) {
             }
         )),
     );
-    para(
-        out,
-        "Frequent attenders are chosen because their use was high before referral, so much of any fall is regression to the mean: people picked at a peak tend to return towards their usual level whether or not they are referred. Without a comparison group this figure cannot say how much of the fall the referral caused; costs here are associated with the referral, not savings it is shown to have made.",
-    );
+    // With a comparison extract, the size of the fall expected anyway comes from the matched
+    // comparison group (the comparison section); without one the figure cannot say.
+    let expected = report.comparison.as_ref().and_then(|c| c.outcomes.iter().find(|o| o.key == "gp_appointments")).and_then(|o| Some((*o.comparison_change_per_person_year.value()?, *o.did_per_person_year.value()?)));
+    match expected {
+        Some((anyway, did)) => para(
+            out,
+            &escape(&format!(
+                "Frequent attenders are chosen because their use was high before referral, so much of any fall is regression to the mean: people picked at a peak tend to return towards their usual level whether or not they are referred. Matched registered patients who were not referred changed by {} GP appointments per person-year over the same months; the referred people's change less theirs (the difference-in-differences) is {} (see \"Compared with similar people who were not referred\"). Costs here are associated with the referral, not savings it is shown to have made.",
+                fixed(anyway, rate_decimals(anyway)),
+                fixed(did, rate_decimals(did)),
+            )),
+        ),
+        None => para(
+            out,
+            "Frequent attenders are chosen because their use was high before referral, so much of any fall is regression to the mean: people picked at a peak tend to return towards their usual level whether or not they are referred. Without a comparison group this figure cannot say how much of the fall the referral caused; costs here are associated with the referral, not savings it is shown to have made.",
+        ),
+    }
 
     w!(out, r#"<h3 class="nhsuk-heading-s">Tariff used</h3>"#);
     let tariff_rows: Vec<(String, Vec<String>)> = h

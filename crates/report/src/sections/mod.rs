@@ -5,6 +5,7 @@
 //! [`headline`] holds the sections every report has (summary, reach, waiting, outcomes, onward
 //! referrals, notes); the others each cover one part of the evaluation.
 
+pub(crate) mod comparison;
 pub(crate) mod custom_outcomes;
 pub(crate) mod equity;
 pub(crate) mod headline;

@@ -169,6 +169,15 @@ pub struct ComparisonPerson {
     pub contacts: Vec<Contact>,
 }
 
+/// The comparison population as the evaluation's input carries it (loaded by the store from the
+/// imported extract).
+#[derive(Debug, Clone, Default)]
+pub struct ComparisonFacts {
+    pub people: Vec<ComparisonPerson>,
+    /// The extract's first and last contact date: what it is taken to cover.
+    pub covers: Option<(Date, Date)>,
+}
+
 /// What the comparison is computed from.
 #[derive(Debug, Clone, Copy)]
 pub struct ComparisonInput<'a> {

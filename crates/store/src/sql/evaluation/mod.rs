@@ -29,7 +29,7 @@ impl EvaluationStore for SqlStore {
         // The subjects are read side by side, each on its own connection: on SQLite each
         // connection's statements run on their own thread, so the report's reading spreads over
         // the cores. (The reads were never one snapshot: each took its own connection before too.)
-        let (mut input, stakeholders, list, workforce, custom, health, sroi) = tokio::try_join!(
+        let (mut input, stakeholders, list, workforce, custom, health, sroi, comparison) = tokio::try_join!(
             self.referral_facts(scope_name, service_org_ids, to),
             async { super::stakeholders::load_facts(&mut *self.conn().await?, service_org_ids, to).await },
             async { super::equity::load_list_profiles(&mut *self.conn().await?, service_org_ids).await },
@@ -37,6 +37,7 @@ impl EvaluationStore for SqlStore {
             async { super::measurement::custom_facts(&mut *self.conn().await?, service_org_ids, to).await },
             async { super::activity::load_health_input(&mut *self.conn().await?, service_org_ids).await },
             async { super::activity::load_sroi_model(&mut *self.conn().await?, service_org_ids).await },
+            crate::comparison::ComparisonStore::comparison_population(self, service_org_ids),
         )?;
         input.stakeholders = stakeholders;
         input.equity.list = list;
@@ -46,6 +47,7 @@ impl EvaluationStore for SqlStore {
         (input.custom_instruments, input.custom_measures) = custom;
         input.health = HealthSystemInput { referrals: std::mem::take(&mut input.health.referrals), activity: std::mem::take(&mut input.health.activity), ..health };
         input.sroi = sroi;
+        input.comparison = linkwork_domain::evaluation::comparison::ComparisonFacts { people: comparison.people, covers: comparison.contact_range };
         Ok(input)
     }
 
