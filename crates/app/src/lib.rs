@@ -22,6 +22,7 @@ pub mod forms;
 pub mod health_tariff;
 pub mod import;
 pub mod import_activity;
+pub mod import_comparison;
 pub mod intake;
 pub mod maintenance;
 pub mod measurement;

@@ -30,6 +30,10 @@ pub enum ImportCommand {
     /// Import health-system activity (GP-system or hospital extracts, one row per contact) for the
     /// service's people; importing again adds nothing twice. See docs/import-activity.md.
     Activity(crate::import_activity::ActivityArgs),
+    /// Import a comparison extract from the GP system: registered patients of the service's
+    /// practices who were not referred (pseudonymised) and their contacts, for the evaluation's
+    /// matched comparison group. Importing again adds nothing twice. See docs/import-comparison.md.
+    Comparison(crate::import_comparison::ComparisonArgs),
     /// Import the ONS National Statistics Postcode Lookup (NSPL): postcode → 2011 LSOA, for
     /// deprivation. Streams the 1 GB file; importing again updates. See docs/import-reference-data.md.
     Postcodes(crate::import_equity::ReferenceArgs),
@@ -66,6 +70,7 @@ pub async fn run(command: ImportCommand) -> anyhow::Result<()> {
         ImportCommand::Referrals(args) => args,
         ImportCommand::Oruk(args) => return crate::import_oruk::run(args).await,
         ImportCommand::Activity(args) => return crate::import_activity::run(args).await,
+        ImportCommand::Comparison(args) => return crate::import_comparison::run(args).await,
         ImportCommand::Bundle(args) => return crate::bundle::import(args).await,
         ImportCommand::Postcodes(args) => return crate::import_equity::postcodes(args).await,
         ImportCommand::Imd(args) => return crate::import_equity::imd(args).await,

@@ -14,6 +14,7 @@ mod detail;
 mod export;
 mod import;
 mod import_activity;
+mod import_comparison;
 mod import_equity;
 mod settings;
 mod import_oruk;

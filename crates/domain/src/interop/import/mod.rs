@@ -7,6 +7,7 @@
 //! - [`oruk`]: Open Referral UK feeds, parsed into the [`crate::directory`] record and served back.
 
 pub mod activity_csv;
+pub mod comparison_csv;
 pub mod csv_file;
 pub mod oruk;
 pub mod referrals_csv;
