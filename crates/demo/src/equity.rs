@@ -18,11 +18,11 @@ const AREA_DECILE: [i64; 9] = [4, 3, 6, 2, 2, 8, 9, 5, 7];
 const INWARD_LETTERS: &[u8] = b"ABDEFGHJLNPQRSTUWXYZ";
 
 /// The decile of the demo LSOA for sector `RV{area} {sector}`: the area's, ±2 across sectors.
-fn decile(area: usize, sector: usize) -> ImdDecile {
+pub(crate) fn decile(area: usize, sector: usize) -> ImdDecile {
     ImdDecile::clamped(AREA_DECILE[area - 1] + (sector as i64 - 5) / 2)
 }
 
-fn lsoa(area: usize, sector: usize) -> String {
+pub(crate) fn lsoa(area: usize, sector: usize) -> String {
     format!("E0199{area}{sector:02}0")
 }
 

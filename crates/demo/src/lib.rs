@@ -25,6 +25,7 @@ mod directory;
 mod equity;
 mod health_activity;
 mod plan;
+mod population;
 mod resolutions;
 mod stakeholders;
 pub mod synthetic;
@@ -257,7 +258,15 @@ pub async fn seed(store: &dyn Store, options: &DemoOptions) -> Result<DemoSummar
     stakeholders::seed(store, options.seed, options.today, &pcn, &workers).await?;
     equity::seed(store, &pcn, &practices).await?;
     resolutions::seed(store, options.seed, &pcn).await?;
-    health_activity::seed(store, options.seed, options.today, &pcn).await?;
+    // The people referred from each practice (once each), for its comparison group's size.
+    let mut practice_people = vec![0usize; PRACTICES.len()];
+    let mut counted = std::collections::HashSet::new();
+    for plan in &plans {
+        if counted.insert(plan.person.nhs_number.as_str()) {
+            practice_people[plan.practice] += 1;
+        }
+    }
+    health_activity::seed(store, options.seed, options.today, &pcn, &practices, &practice_people).await?;
 
     let summary = DemoSummary {
         logins,

@@ -4,9 +4,28 @@
 //! the list a year, and three link workers), planned by the same generator as the demo, so the
 //! records are as realistic as the demo's. Written straight to CSV, streaming, one service at a
 //! time: memory does not grow with the size asked for.
+//!
+//! **Health-system use and the comparison group.** Each referred person's GP and hospital
+//! contacts run from a year before their referral to today; each practice also has a comparison
+//! group of registered patients who were not referred ([`population::COMPARISON_PER_REFERRED`],
+//! 4, per referred person of the practice: adults, with age band, sex and area drawn as the
+//! referred people's, so matching cells overlap), pseudonymised (a random 16-hex-digit key),
+//! with contacts over the two years to today, in `comparison_people.csv` and
+//! `comparison_activity.csv`. Both groups follow one contact process (see [`population`]): a
+//! usual rate a year from a gamma distribution (shape 2; mean [`REFERRED_USUAL_PER_YEAR`] for
+//! people referred, [`COMPARISON_USUAL_PER_YEAR`] for the others), Poisson counts per 30-day
+//! block, and spells of high use (90 days at 2.5–3 times the usual rate) that end by themselves:
+//! 15% of comparison people have one at a random time; every referred person is referred at the
+//! end of one, and after it uses services at their usual rate times a true effect of 0.9. So
+//! regression to the mean is in both groups, and a matched comparison recovers the true effect
+//! where the naive before/after change overstates it. Contact types are drawn from one mix (GP
+//! surgery 45, telephone 30, practice nurse 15, home visit 2, A&E 5, A&E admitted 2, emergency
+//! admission 1, with 1–7 bed days). Referred people's `lsoa` and `imd_decile` are those of the
+//! demo's postcode sectors, so the import loads the lookups and both groups have IMD quintiles.
 
 use crate::catalogue::{self, PRACTICES, VCSES};
 use crate::plan::{self, Outcome};
+use crate::population::{self, BLOCK_DAYS, TRUE_EFFECT};
 use linkwork_domain::interop::bundle::spec;
 use linkwork_domain::interop::csv_safe::CsvWriter;
 use linkwork_domain::interop::bundle::{FileEntry, Manifest, MANIFEST};
@@ -69,6 +88,8 @@ pub fn write_bundle(folder: &Path, referrals: usize, seed: u64, today: Date, pro
     }
 
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    // Health-system use has its own stream, so its model can change without changing the records.
+    let mut health = rand::rngs::StdRng::seed_from_u64(seed ^ 0x4845_414c_5448);
     let mut written = 0usize;
     for s in 0..services {
         let pcn = format!("pcn-{s}");
@@ -78,6 +99,7 @@ pub fn write_bundle(folder: &Path, referrals: usize, seed: u64, today: Date, pro
         }
         let plans = plan::plan(&mut rng, today, count).map_err(|e| SyntheticError::Plan(e.to_string()))?;
         let mut people: BTreeMap<String, String> = BTreeMap::new();
+        let mut practice_people = vec![0usize; PRACTICES.len()];
         for (r, p) in plans.iter().enumerate() {
             let nhs = p.person.nhs_number.as_str().to_owned();
             let person = match people.get(&nhs) {
@@ -85,12 +107,14 @@ pub fn write_bundle(folder: &Path, referrals: usize, seed: u64, today: Date, pro
                 None => {
                     let id = format!("{pcn}-p-{r}");
                     let d = &p.person;
+                    let (lsoa, decile) = population::lsoa_of_postcode(d.postcode.as_str()).map_or((String::new(), String::new()), |(l, d)| (l, d.get().to_string()));
                     out.row(
                         "people.csv",
-                        &[&id, &pcn, &nhs, d.given_name.as_str(), d.family_name.as_str(), &d.date_of_birth.date().to_string(), d.sex.code(), d.ethnicity.code(), d.postcode.as_str(), &format!("{pcn}-prac-{}", p.practice), "", ""],
+                        &[&id, &pcn, &nhs, d.given_name.as_str(), d.family_name.as_str(), &d.date_of_birth.date().to_string(), d.sex.code(), d.ethnicity.code(), d.postcode.as_str(), &format!("{pcn}-prac-{}", p.practice), &lsoa, &decile],
                     )?;
                     people.insert(nhs, id.clone());
-                    activity(&mut out, &mut rng, &id, p.referred_on, today)?;
+                    practice_people[p.practice] += 1;
+                    referred_activity(&mut out, &mut health, &id, p.referred_on, today)?;
                     id
                 }
             };
@@ -171,6 +195,7 @@ pub fn write_bundle(folder: &Path, referrals: usize, seed: u64, today: Date, pro
                 }
             }
         }
+        comparison_group(&mut out, &mut health, &pcn, &practice_people, today)?;
         written += count;
         progress(written);
     }
@@ -186,30 +211,102 @@ pub fn write_bundle(folder: &Path, referrals: usize, seed: u64, today: Date, pro
     Ok(counts)
 }
 
-/// GP and hospital contacts of one person in the year before their referral and from it to
-/// today: about 8 GP-practice contacts a year before and 6.5 after (people are referred when they
-/// use services most), with the occasional A&E attendance or admission.
-fn activity(out: &mut Out, rng: &mut rand::rngs::StdRng, person: &str, referred_on: Date, today: Date) -> Result<(), SyntheticError> {
-    const TYPES: &[(&str, u32)] = &[("gp_surgery", 45), ("gp_phone", 30), ("practice_nurse", 15), ("gp_home_visit", 2), ("ae_not_admitted", 5), ("ae_admitted", 2), ("non_elective_admission", 1)];
-    let mut seen: std::collections::HashMap<(Date, &str), u32> = std::collections::HashMap::new();
-    for (from, to, per_year) in [(referred_on - time::Duration::days(365), referred_on - time::Duration::days(1), 8.0), (referred_on + time::Duration::days(1), today, 6.5)] {
-        let days = (to - from).whole_days();
-        if days <= 0 {
-            continue;
+/// The mean usual rate of contacts a year of people referred (before their spell: about 8 a year
+/// in the year before referral with it, as the service's own records suggest).
+pub const REFERRED_USUAL_PER_YEAR: f64 = 5.6;
+/// The mean usual rate of contacts a year of registered patients not referred.
+pub const COMPARISON_USUAL_PER_YEAR: f64 = 5.0;
+
+/// The contact types and their weights (of 100).
+const TYPES: &[(&str, u32)] = &[("gp_surgery", 45), ("gp_phone", 30), ("practice_nurse", 15), ("gp_home_visit", 2), ("ae_not_admitted", 5), ("ae_admitted", 2), ("non_elective_admission", 1)];
+
+/// GP and hospital contacts of one referred person, from a year before their referral to today
+/// (none on the referral day): their usual rate, the spell they are referred at the end of, then
+/// the usual rate times [`TRUE_EFFECT`] (see [`population`]).
+fn referred_activity(out: &mut Out, rng: &mut rand::rngs::StdRng, person: &str, referred_on: Date, today: Date) -> Result<(), SyntheticError> {
+    let usual = population::gamma2(rng, REFERRED_USUAL_PER_YEAR);
+    let (spell_from, spell_to, spell) = population::referral_spell(rng, referred_on);
+    let rate = |on: Date| {
+        if on >= spell_from && on < spell_to {
+            usual * spell
+        } else if on > referred_on {
+            usual * TRUE_EFFECT
+        } else {
+            usual
         }
-        let expected: f64 = per_year * days as f64 / 365.0 * rng.gen_range(0.3..1.7);
-        for _ in 0..expected.round() as i64 {
-            let on = from + time::Duration::days(rng.gen_range(0..=days));
-            let total: u32 = TYPES.iter().map(|t| t.1).sum();
-            let mut pick = rng.gen_range(0..total);
-            let kind = TYPES.iter().find(|t| if pick < t.1 { true } else { pick -= t.1; false }).map_or("gp_surgery", |t| t.0);
-            let occurrence = seen.entry((on, kind)).or_default();
-            *occurrence += 1;
-            let bed_days = if kind == "non_elective_admission" { rng.gen_range(1..8).to_string() } else { String::new() };
-            out.row("health_activity.csv", &[person, &on.to_string(), kind, &bed_days, "synthetic extract", &occurrence.to_string()])?;
+    };
+    let mut contacts = Contacts::default();
+    let day = time::Duration::days(1);
+    for (from, to, anchor) in [(referred_on - time::Duration::days(365), referred_on - day, referred_on), (referred_on + day, today, referred_on + day)] {
+        for (start, days) in population::blocks(from, to, anchor) {
+            contacts.block(out, rng, "health_activity.csv", person, start, days, rate(start))?;
         }
     }
     Ok(())
+}
+
+/// The comparison group of one service: for each practice, [`population::COMPARISON_PER_REFERRED`]
+/// registered patients per person referred from it, with their contacts over the two years to today.
+fn comparison_group(out: &mut Out, rng: &mut rand::rngs::StdRng, pcn: &str, practice_people: &[usize], today: Date) -> Result<(), SyntheticError> {
+    let from = today - time::Duration::days(2 * 365);
+    for (p, referred) in practice_people.iter().enumerate() {
+        let practice = format!("{pcn}-prac-{p}");
+        for _ in 0..referred * population::COMPARISON_PER_REFERRED {
+            let key = format!("{:016x}", rng.gen::<u64>());
+            let (age, sex) = population::age_and_sex(rng);
+            let lsoa = population::lsoa(rng, &PRACTICES[p]);
+            out.row("comparison_people.csv", &[&key, pcn, &practice, age.code(), sex.code(), &lsoa])?;
+            let usual = population::gamma2(rng, COMPARISON_USUAL_PER_YEAR);
+            let spell = population::random_spell(rng, from, today);
+            let mut contacts = Contacts::default();
+            for (start, days) in population::blocks(from, today, from) {
+                let rate = match spell {
+                    Some((s, e, m)) if start >= s && start < e => usual * m,
+                    _ => usual,
+                };
+                contacts.block(out, rng, "comparison_activity.csv", &key, start, days, rate)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// One person's contacts as they are drawn, numbering identical ones (`occurrence`).
+#[derive(Default)]
+struct Contacts {
+    seen: Vec<(Date, &'static str, u32)>,
+}
+
+impl Contacts {
+    /// Draws and writes the contacts of one block of `days` days from `start`, at `per_year`.
+    #[allow(clippy::too_many_arguments)]
+    fn block(&mut self, out: &mut Out, rng: &mut rand::rngs::StdRng, file: &'static str, person: &str, start: Date, days: i64, per_year: f64) -> Result<(), SyntheticError> {
+        debug_assert!(days <= BLOCK_DAYS);
+        let total: u32 = TYPES.iter().map(|t| t.1).sum();
+        for _ in 0..population::poisson(rng, per_year * days as f64 / 365.0) {
+            let on = start + time::Duration::days(rng.gen_range(0..days));
+            let mut pick = rng.gen_range(0..total);
+            let kind = TYPES.iter().find(|t| if pick < t.1 { true } else { pick -= t.1; false }).map_or("gp_surgery", |t| t.0);
+            let occurrence = match self.seen.iter_mut().find(|(d, k, _)| *d == on && *k == kind) {
+                Some((_, _, n)) => {
+                    *n += 1;
+                    *n
+                }
+                None => {
+                    self.seen.push((on, kind, 1));
+                    1
+                }
+            };
+            let bed_days = if kind == "non_elective_admission" { rng.gen_range(1..8).to_string() } else { String::new() };
+            let (on, occurrence) = (on.to_string(), occurrence.to_string());
+            if file == "health_activity.csv" {
+                out.row(file, &[person, &on, kind, &bed_days, "synthetic extract", &occurrence])?;
+            } else {
+                out.row(file, &[person, &on, kind, &bed_days, &occurrence])?;
+            }
+        }
+        Ok(())
+    }
 }
 
 struct Out<'a> {
