@@ -155,7 +155,8 @@ async fn comparison_group(store: &dyn Store, who: &AuditActor, rng: &mut StdRng,
         for _ in 0..referred * population::COMPARISON_PER_REFERRED {
             let key = format!("{:016x}", rng.gen::<u64>());
             let (age, sex) = population::age_and_sex(rng);
-            let lsoa = population::lsoa(rng, def);
+            // The demo's deprivation lookup knows every demo LSOA.
+            let (lsoa, _) = population::lsoa(rng, def);
             let rates = Rates::draw(rng);
             let spell = population::random_spell(rng, start, today);
             let mut occurrences: HashMap<(Date, ContactType), u32> = HashMap::new();

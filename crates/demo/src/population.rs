@@ -110,10 +110,12 @@ pub(crate) fn age_and_sex(rng: &mut StdRng) -> (AgeBand, Sex) {
 }
 
 /// Where a registered patient of `practice` lives, as `plan` draws the referred people's
-/// postcodes (mostly the practice's own areas): the demo's LSOA of that postcode sector.
-pub(crate) fn lsoa(rng: &mut StdRng, practice: &PracticeDef) -> String {
+/// postcodes (mostly the practice's own areas): the demo's LSOA of that postcode sector, and its
+/// IMD decile.
+pub(crate) fn lsoa(rng: &mut StdRng, practice: &PracticeDef) -> (String, ImdDecile) {
     let area = if rng.gen_bool(0.85) { practice.outward[rng.gen_range(0..practice.outward.len())].trim_start_matches("RV").parse().unwrap_or(1) } else { rng.gen_range(1..=9) };
-    crate::equity::lsoa(area, rng.gen_range(1..=9))
+    let sector = rng.gen_range(1..=9);
+    (crate::equity::lsoa(area, sector), crate::equity::decile(area, sector))
 }
 
 /// The demo LSOA and its IMD decile of a demo postcode (`RV{area} {sector}..`).

@@ -254,8 +254,8 @@ fn comparison_group(out: &mut Out, rng: &mut rand::rngs::StdRng, pcn: &str, prac
         for _ in 0..referred * population::COMPARISON_PER_REFERRED {
             let key = format!("{:016x}", rng.gen::<u64>());
             let (age, sex) = population::age_and_sex(rng);
-            let lsoa = population::lsoa(rng, &PRACTICES[p]);
-            out.row("comparison_people.csv", &[&key, pcn, &practice, age.code(), sex.code(), &lsoa])?;
+            let (lsoa, decile) = population::lsoa(rng, &PRACTICES[p]);
+            out.row("comparison_people.csv", &[&key, pcn, &practice, age.code(), sex.code(), &lsoa, &decile.get().to_string()])?;
             let usual = population::gamma2(rng, COMPARISON_USUAL_PER_YEAR);
             let spell = population::random_spell(rng, from, today);
             let mut contacts = Contacts::default();

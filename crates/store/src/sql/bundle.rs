@@ -514,6 +514,27 @@ async fn insert_batch(tx: &mut sqlx::Transaction<'_, Db>, file: &'static spec::F
         }
     }
 
+    // The comparison group's areas' deciles, where the deprivation lookup does not know them yet
+    // (as for people above), so its matching on deprivation survives a move.
+    if file.name == "comparison_people.csv" {
+        let (lsoa, decile) = (file.column("lsoa"), file.column("imd_decile"));
+        let deciles: std::collections::BTreeMap<&str, i64> = rows
+            .iter()
+            .filter_map(|row| match (lsoa.and_then(|i| row.get(i)), decile.and_then(|i| row.get(i))) {
+                (Some(Value::Text(l)), Some(Value::Int(d))) => Some((l.as_str(), *d)),
+                _ => None,
+            })
+            .collect();
+        if !deciles.is_empty() {
+            let mut qb: QueryBuilder<Db> = QueryBuilder::new("INSERT INTO lsoa_imd (lsoa, name, imd_decile) ");
+            qb.push_values(&deciles, |mut b, (l, d)| {
+                b.push_bind(*l).push_bind(*l).push_bind(*d);
+            });
+            qb.push(" ON CONFLICT (lsoa) DO NOTHING");
+            qb.build().execute(&mut **tx).await?;
+        }
+    }
+
     // A service with tariff rows has saved its own tariff (no longer Linkwork's default figures):
     // the marker row `activity.rs` writes with every saved tariff says so.
     if file.name == "health_tariffs.csv" {
@@ -594,7 +615,8 @@ fn export_query(file: &str) -> Option<&'static str> {
              WHERE r.service_org_id = $1 ORDER BY m.taken_on, m.id",
         "health_activity.csv" => "SELECT person_id, CAST(contact_on AS TEXT), contact_type, CAST(bed_days AS TEXT), source, CAST(occurrence AS TEXT) FROM health_activity \
              WHERE service_org_id = $1 ORDER BY contact_on, person_id, contact_type, source, occurrence",
-        "comparison_people.csv" => "SELECT person_key, service_org_id, practice_id, age_band, sex, lsoa FROM comparison_people WHERE service_org_id = $1 ORDER BY person_key",
+        "comparison_people.csv" => "SELECT p.person_key, p.service_org_id, p.practice_id, p.age_band, p.sex, p.lsoa, CAST(li.imd_decile AS TEXT) FROM comparison_people p LEFT JOIN lsoa_imd li ON li.lsoa = p.lsoa \
+             WHERE p.service_org_id = $1 ORDER BY p.person_key",
         "comparison_activity.csv" => "SELECT person_key, CAST(contact_on AS TEXT), contact_type, CAST(bed_days AS TEXT), CAST(occurrence AS TEXT) FROM comparison_activity \
              WHERE service_org_id = $1 ORDER BY person_key, contact_on, contact_type, occurrence",
         "staff_check_ins.csv" => "SELECT c.id, c.worker_id, CAST(c.checked_in_on AS TEXT), c.swemwbs_answers, CAST(c.job_satisfaction AS TEXT), CAST(c.caseload_pressure AS TEXT), \

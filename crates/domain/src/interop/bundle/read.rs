@@ -392,13 +392,13 @@ impl Checker {
             "health_activity.csv" | "comparison_activity.csv" if row.get(spec, "bed_days") != &Value::Null && text("contact_type") != Some("non_elective_admission") => {
                 out.push((Some("bed_days"), "Bed days are only given for non_elective_admission rows".into()));
             }
-            "comparison_people.csv" => {
-                if let Some(lsoa) = text("lsoa") {
-                    if !crate::evaluation::equity::is_english_lsoa(lsoa) {
-                        out.push((Some("lsoa"), format!("\"{lsoa}\" is not an English 2011 LSOA code (E01 and six digits, like E01011365)")));
-                    }
+            "comparison_people.csv" => match text("lsoa") {
+                Some(lsoa) if !crate::evaluation::equity::is_english_lsoa(lsoa) => {
+                    out.push((Some("lsoa"), format!("\"{lsoa}\" is not an English 2011 LSOA code (E01 and six digits, like E01011365)")));
                 }
-            }
+                None if row.get(spec, "imd_decile") != &Value::Null => out.push((Some("imd_decile"), "An IMD decile is only given with the LSOA it is of".into())),
+                _ => {}
+            },
             "staff_check_ins.csv" => {
                 if let Some(raw) = text("swemwbs") {
                     let parts: Vec<&str> = raw.split(';').map(str::trim).collect();

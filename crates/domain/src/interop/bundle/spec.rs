@@ -396,6 +396,7 @@ const FILES: &[FileSpec] = &[
             col("age_band", Kind::Code(codes!(AgeBand)), true, "Their age band.", "45-54"),
             col("sex", Kind::Code(codes!(Sex)), true, "Sex as recorded (NHS data dictionary codes).", "2"),
             col("lsoa", Kind::Text(9), false, "The English 2011 LSOA they live in; their IMD decile is looked up from it.", "E01011365"),
+            col("imd_decile", Kind::Int(1, 10), false, "That LSOA's IMD 2019 decile, 1 = most deprived: written on export where the deprivation lookup is loaded; on import it fills the lookup for an LSOA not yet in it, so matching on deprivation survives a move.", "3"),
         ],
     },
     FileSpec {

@@ -259,7 +259,7 @@ fn evaluation_files_check_their_rules() {
     let (rows, p) = read(
         &mut c,
         "comparison_people.csv",
-        "person_key,service_ref,practice_ref,age_band,sex,lsoa\nk1,pcn,prac,45-54,2,E01011365\nk2,pcn,prac,85+,1,\nk3,pcn,prac,45-54,2,W01000001\nk4,pcn,prac,40-49,2,\nk1,pcn,prac,45-54,2,\n",
+        "person_key,service_ref,practice_ref,age_band,sex,lsoa,imd_decile\nk1,pcn,prac,45-54,2,E01011365,3\nk2,pcn,prac,85+,1,,\nk3,pcn,prac,45-54,2,W01000001,\nk4,pcn,prac,40-49,2,,\nk1,pcn,prac,45-54,2,,\nk5,pcn,prac,45-54,2,,4\n",
     );
     assert_eq!(rows.len(), 2, "{p:?}");
     let shown: Vec<String> = p.iter().map(|p| p.to_string()).collect();
@@ -269,6 +269,7 @@ fn evaluation_files_check_their_rules() {
             "comparison_people.csv line 4, column lsoa: \"W01000001\" is not an English 2011 LSOA code (E01 and six digits, like E01011365)",
             "comparison_people.csv line 5, column age_band: \"40-49\" is not one of the allowed codes: 0-17, 18-24, 25-34, 35-44, 45-54, 55-64, 65-74, 75-84, 85+",
             "comparison_people.csv line 6, column person_key: \"k1\" is used by an earlier row of this file: each row needs its own reference",
+            "comparison_people.csv line 7, column imd_decile: An IMD decile is only given with the LSOA it is of",
         ]
     );
     let (rows, p) = read(
@@ -381,9 +382,9 @@ fn control_characters_are_refused_with_their_file_line_and_column() {
 fn pseudonymised_comparison_rows_keep_no_key_of_the_extract() {
     let p = Pseudonymiser::new(&[2u8; 32]);
     let people = spec::file("comparison_people.csv").unwrap();
-    let mut values: Vec<String> = ["k1", "pcn", "prac", "45-54", "2", "E01011365"].map(str::to_owned).to_vec();
+    let mut values: Vec<String> = ["k1", "pcn", "prac", "45-54", "2", "E01011365", "3"].map(str::to_owned).to_vec();
     p.row(people, &mut values);
-    assert_eq!(values, [p.hash("k1")[..16].to_owned(), "pcn".into(), "prac".into(), "45-54".into(), "2".into(), "E01011365".into()]);
+    assert_eq!(values, [p.hash("k1")[..16].to_owned(), "pcn".into(), "prac".into(), "45-54".into(), "2".into(), "E01011365".into(), "3".into()]);
     let activity = spec::file("comparison_activity.csv").unwrap();
     let mut values: Vec<String> = ["k1", "2025-01-14", "gp_surgery", "", "1"].map(str::to_owned).to_vec();
     p.row(activity, &mut values);
