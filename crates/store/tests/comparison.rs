@@ -64,7 +64,7 @@ async fn people_and_their_contacts_come_back_grouped_and_dated() {
         let (people, contacts) = extract(&w);
         let write = w.store.add_comparison_population(&w.who, &w.pcn, &people, &contacts).await.unwrap();
         assert_eq!(write, ComparisonWrite { people_added: 3, people_updated: 0, contacts_added: 4, contacts_already_recorded: 0 });
-        let got = w.store.comparison_population(&[w.pcn.clone()]).await.unwrap();
+        let got = w.store.comparison_population(std::slice::from_ref(&w.pcn)).await.unwrap();
         assert_eq!(got.people.iter().map(|p| p.key.as_str()).collect::<Vec<_>>(), ["k-a", "k-b", "k-c"], "in key order");
         let (a, b, c) = (&got.people[0], &got.people[1], &got.people[2]);
         assert_eq!(a.contacts, [Contact { on: date!(2025 - 11 - 20), contact_type: ContactType::NonElectiveAdmission, bed_days: Some(3) }]);
@@ -84,10 +84,10 @@ async fn importing_again_adds_nothing_and_updates_the_people() {
     on_each_database(|w| async move {
         let (mut people, contacts) = extract(&w);
         w.store.add_comparison_population(&w.who, &w.pcn, &people, &contacts).await.unwrap();
-        let before = w.store.comparison_population(&[w.pcn.clone()]).await.unwrap();
+        let before = w.store.comparison_population(std::slice::from_ref(&w.pcn)).await.unwrap();
         let again = w.store.add_comparison_population(&w.who, &w.pcn, &people, &contacts).await.unwrap();
         assert_eq!(again, ComparisonWrite { people_added: 0, people_updated: 3, contacts_added: 0, contacts_already_recorded: 4 });
-        assert_eq!(w.store.comparison_population(&[w.pcn.clone()]).await.unwrap(), before);
+        assert_eq!(w.store.comparison_population(std::slice::from_ref(&w.pcn)).await.unwrap(), before);
 
         // A newer extract: one person a band older, one new contact, one new person.
         people[1].age = AgeBand::A55to64;
@@ -95,7 +95,7 @@ async fn importing_again_adds_nothing_and_updates_the_people() {
         let newer = [contacts[0].clone(), contact("k-d", date!(2026 - 03 - 01), ContactType::PracticeNurse, 1)];
         let write = w.store.add_comparison_population(&w.who, &w.pcn, &people, &newer).await.unwrap();
         assert_eq!(write, ComparisonWrite { people_added: 1, people_updated: 3, contacts_added: 1, contacts_already_recorded: 1 });
-        let after = w.store.comparison_population(&[w.pcn.clone()]).await.unwrap();
+        let after = w.store.comparison_population(std::slice::from_ref(&w.pcn)).await.unwrap();
         assert_eq!(after.people.len(), 4);
         assert_eq!(after.people[0].age, AgeBand::A55to64);
         assert_eq!(after.people.iter().map(|p| p.contacts.len()).sum::<usize>(), 5);
@@ -110,13 +110,13 @@ async fn the_imd_quintile_comes_from_the_stored_lsoa() {
         let (people, contacts) = extract(&w);
         w.store.add_comparison_population(&w.who, &w.pcn, &people, &contacts).await.unwrap();
         let quintiles = |p: &ComparisonPopulation| p.people.iter().map(|p| p.imd.map(|q| q.get())).collect::<Vec<_>>();
-        assert_eq!(quintiles(&w.store.comparison_population(&[w.pcn.clone()]).await.unwrap()), [None, None, None], "no IMD lookup loaded yet");
+        assert_eq!(quintiles(&w.store.comparison_population(std::slice::from_ref(&w.pcn)).await.unwrap()), [None, None, None], "no IMD lookup loaded yet");
         // Deciles 3 and 10 are quintiles 2 and 5; an LSOA the lookup lacks stays unknown.
         let imd = |lsoa: &str, d| LsoaDeprivation { lsoa: lsoa.into(), name: lsoa.into(), score: None, rank: None, decile: ImdDecile::new(d).unwrap() };
         w.store.upsert_lsoa_deprivation(&[imd("E01000001", 3), imd("E01000002", 10)]).await.unwrap();
-        assert_eq!(quintiles(&w.store.comparison_population(&[w.pcn.clone()]).await.unwrap()), [None, Some(2), None]);
+        assert_eq!(quintiles(&w.store.comparison_population(std::slice::from_ref(&w.pcn)).await.unwrap()), [None, Some(2), None]);
         w.store.upsert_lsoa_deprivation(&[imd("E01000009", 10)]).await.unwrap();
-        assert_eq!(quintiles(&w.store.comparison_population(&[w.pcn.clone()]).await.unwrap()), [None, Some(2), Some(5)]);
+        assert_eq!(quintiles(&w.store.comparison_population(std::slice::from_ref(&w.pcn)).await.unwrap()), [None, Some(2), Some(5)]);
     })
     .await;
 }
@@ -132,10 +132,10 @@ async fn each_service_sees_only_its_own_population() {
         let write = w.store.add_comparison_population(&w.who, &w.other, &theirs, &their_contacts).await.unwrap();
         assert_eq!((write.people_added, write.contacts_added), (2, 1), "another service's key is another person");
 
-        let mine = w.store.comparison_population(&[w.pcn.clone()]).await.unwrap();
+        let mine = w.store.comparison_population(std::slice::from_ref(&w.pcn)).await.unwrap();
         assert_eq!(mine.people.len(), 3);
         assert_eq!(mine.people[0].contacts.len(), 1, "k-a's admission only");
-        let other = w.store.comparison_population(&[w.other.clone()]).await.unwrap();
+        let other = w.store.comparison_population(std::slice::from_ref(&w.other)).await.unwrap();
         assert_eq!(other.people.iter().map(|p| (p.key.as_str(), &*p.practice_id)).collect::<Vec<_>>(), [("k-a", w.other_practice.as_str()), ("k-z", w.other_practice.as_str())]);
         assert_eq!(other.contact_range, Some((date!(2026 - 01 - 10), date!(2026 - 01 - 10))));
         assert_eq!(w.store.comparison_population(&[w.pcn.clone(), w.other.clone()]).await.unwrap().people.len(), 5, "a scope of both holds both");
@@ -150,13 +150,13 @@ async fn a_contact_of_nobody_or_a_person_of_another_practice_writes_nothing() {
         let (people, mut contacts) = extract(&w);
         contacts.push(contact("k-unknown", date!(2026 - 01 - 10), ContactType::GpSurgery, 1));
         assert!(w.store.add_comparison_population(&w.who, &w.pcn, &people, &contacts).await.is_err());
-        assert!(w.store.comparison_population(&[w.pcn.clone()]).await.unwrap().people.is_empty(), "one transaction: nothing written");
+        assert!(w.store.comparison_population(std::slice::from_ref(&w.pcn)).await.unwrap().people.is_empty(), "one transaction: nothing written");
         assert_eq!(w.store.count_audit_events("comparison_population.import").await.unwrap(), 0);
         // Nor a person registered at another service's practice.
         let (mut people, contacts) = extract(&w);
         people[2].practice_id = w.other_practice.clone();
         assert!(matches!(w.store.add_comparison_population(&w.who, &w.pcn, &people, &contacts).await, Err(StoreError::Rejected(_))));
-        assert!(w.store.comparison_population(&[w.pcn.clone()]).await.unwrap().people.is_empty());
+        assert!(w.store.comparison_population(std::slice::from_ref(&w.pcn)).await.unwrap().people.is_empty());
     })
     .await;
 }
