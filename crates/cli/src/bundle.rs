@@ -661,7 +661,8 @@ pub fn generate(command: GenerateCommand) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let bar = ProgressBar::new(args.referrals as u64).with_message("Generating");
     bar.set_style(ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} referrals ({elapsed}, {eta} left)").unwrap_or_else(|_| ProgressStyle::default_bar()).progress_chars("=> "));
-    let today = time::OffsetDateTime::now_utc().date();
+    // The service's today (`LINKWORK_TODAY` fixes it), so a test can generate the same bundle any day.
+    let today = linkwork_app::clock::today();
     let counts = linkwork_demo::synthetic::write_bundle(&args.folder, args.referrals, args.seed, today, &mut |n| bar.set_position(n as u64))?;
     bar.finish_and_clear();
     let total: u64 = counts.values().sum();

@@ -109,6 +109,7 @@ fn derive_id(id: &mut serde_json::Value, source: &str, file: &str) {
 const TABLES: &[&str] = &[
     "people", "referrals", "contacts", "measures", "onward_referrals", "onward_events", "organisations", "users", "need_resolutions", "custom_instruments", "custom_measures",
     "health_activity", "staff_check_ins", "list_profiles", "referral_targets", "health_tariffs", "sroi_models", "measurement_schedules", "stakeholders", "success_statements", "evidence_items",
+    "comparison_people", "comparison_activity",
 ];
 
 /// Where two JSON values differ, as `path: left | right` lines (at most 60). Everything is compared
@@ -263,12 +264,14 @@ async fn pseudonymised_export_on(source: &str, target: &str, dir: &Path) {
     assert_eq!(a["report"]["outcomes"], b["report"]["outcomes"]);
     assert_eq!(a["report"]["reach"], b["report"]["reach"]);
     // Everything else is the same too, except what pseudonymisation coarsens on purpose: equity
-    // by age (ages at referral come from dates of birth moved to 1 July) and the stakeholder
-    // plan's stored ids (derived from hashed references).
+    // by age (ages at referral come from dates of birth moved to 1 July), the comparison group
+    // (matched on those age bands, and its keys, which break ties between equally near
+    // controls, hashed again) and the stakeholder plan's stored ids (derived from hashed
+    // references).
     let mut differences = Vec::new();
     for (section, value) in a["report"].as_object().unwrap() {
         match section.as_str() {
-            "equity" => {}
+            "equity" | "comparison" => {}
             "stakeholder_plan" => differences.extend(diff(&without_ids(value), &without_ids(&b["report"][section]), section)),
             _ => differences.extend(diff(value, &b["report"][section], section)),
         }

@@ -70,6 +70,8 @@ mod reconstruction {
         pub decimals: u32,
         /// The figure with no disclosure control, where it has one.
         pub exact: Option<f64>,
+        /// A percentage of people (its id says so, or its row's unit is `percent`).
+        pub share: bool,
     }
 
     impl Float {
@@ -89,12 +91,21 @@ mod reconstruction {
         pub path: String,
         pub counts: Vec<Count>,
         pub floats: Vec<Float>,
-        /// Counts of this object and every object it sits in.
+        /// Counts of this object and the `n`s and referrals of every object it sits in: what its
+        /// figures may be "per".
         pub context: Vec<Count>,
+        /// Every count of this object and of every object it sits in: what a share may be of.
+        pub all_counts: Vec<Count>,
     }
 
     /// Numbers a service set, not figures of its data: dividing them by anything says nothing.
-    const SETTINGS: [&str; 8] = ["threshold", "concern_at", "window_months", "low_pct", "high_pct", "discount_rate", "unit_cost", "wte"];
+    const SETTINGS: [&str; 13] = ["threshold", "concern_at", "window_months", "low_pct", "high_pct", "discount_rate", "unit_cost", "wte", "caliper_min", "caliper_share", "smd_balanced_below", "controls_per_case", "prior_use_months"];
+
+    /// The counts of a table that the rows inside it may be "per": its `n`s (people paired, with
+    /// full windows, matched) and its referrals. A row's figures may be per any count of the row.
+    fn is_denominator(name: &str) -> bool {
+        name == "n" || name.starts_with("n_") || name == "referrals" || name == "matched"
+    }
 
     fn decimals(n: &serde_json::Number) -> u32 {
         let text = n.to_string();
@@ -114,14 +125,15 @@ mod reconstruction {
     /// Walks the published tree beside the exact one, collecting every object's figures.
     pub fn nodes(published: &Value, exact: &Value) -> Vec<Node> {
         let mut out = Vec::new();
-        walk(published, exact, "", &[], &mut out);
+        walk(published, exact, "", &[], &[], &mut out);
         out
     }
 
-    fn walk(p: &Value, e: &Value, path: &str, context: &[Count], out: &mut Vec<Node>) {
+    fn walk(p: &Value, e: &Value, path: &str, context: &[Count], all: &[Count], out: &mut Vec<Node>) {
         match (p, e) {
             (Value::Object(pm), Value::Object(em)) => {
                 let mut node = Node { path: path.to_owned(), ..Node::default() };
+                let percent_row = em.get("unit").and_then(Value::as_str) == Some("percent");
                 for (k, ev) in em {
                     let pv = pm.get(k).unwrap_or(&Value::Null);
                     let here = format!("{path}.{k}");
@@ -137,19 +149,22 @@ mod reconstruction {
                         Value::Number(_) if SETTINGS.contains(&k.as_str()) => {}
                         Value::Number(_) => {
                             if let Value::Number(pn) = pv {
-                                node.floats.push(Float { path: here, value: pn.as_f64().unwrap(), decimals: decimals(pn), exact: ev.as_f64() });
+                                // In a row of percentages, the two groups' values are shares (its SMDs are not).
+                                let share = percent_row && !k.starts_with("smd") || is_share(&here);
+                                node.floats.push(Float { path: here, value: pn.as_f64().unwrap(), decimals: decimals(pn), exact: ev.as_f64(), share });
                             }
                         }
                         _ => {}
                     }
                 }
-                let mut inner: Vec<Count> = context.to_vec();
-                inner.extend(node.counts.iter().cloned());
-                node.context = inner.clone();
+                node.context = context.iter().chain(&node.counts).cloned().collect();
+                node.all_counts = all.iter().chain(&node.counts).cloned().collect();
+                let all_inner = node.all_counts.clone();
+                let inner: Vec<Count> = context.iter().chain(node.counts.iter().filter(|c| is_denominator(c.path.rsplit('.').next().unwrap_or("")))).cloned().collect();
                 out.push(node);
                 for (k, ev) in em {
                     if let Some(pv) = pm.get(k) {
-                        walk(pv, ev, &format!("{path}.{k}"), &inner, out);
+                        walk(pv, ev, &format!("{path}.{k}"), &inner, &all_inner, out);
                     }
                 }
             }
@@ -163,7 +178,7 @@ mod reconstruction {
                         None => (pa.len() == ea.len()).then(|| &pa[i]),
                     };
                     if let Some(pv) = pv {
-                        walk(pv, ev, &format!("{path}[{}]", key.unwrap_or_else(|| i.to_string())), context, out);
+                        walk(pv, ev, &format!("{path}[{}]", key.unwrap_or_else(|| i.to_string())), context, all, out);
                     }
                 }
             }
@@ -192,11 +207,11 @@ mod reconstruction {
     /// two, and `a` a whole multiple of the rounding base or a published count.
     pub fn shares(node: &Node, policy: SuppressionPolicy) -> Vec<Leak> {
         let base = policy.rounding_base.max(1);
-        let published: Vec<u64> = node.context.iter().filter_map(|c| c.published).filter(|&b| b > 0).collect();
+        let published: Vec<u64> = node.all_counts.iter().filter_map(|c| c.published).filter(|&b| b > 0).collect();
         let denominators: Vec<u64> = published.iter().copied().chain(published.iter().flat_map(|a| published.iter().map(move |b| a + b))).collect();
         node.floats
             .iter()
-            .filter(|f| is_share(&f.path) && f.value != 0.0 && f.value != 100.0)
+            .filter(|f| f.share && f.value != 0.0 && f.value != 100.0)
             .filter(|f| {
                 !denominators.iter().any(|&b| {
                     let a = f.value * b as f64 / 100.0;
@@ -237,7 +252,7 @@ mod reconstruction {
                 continue;
             }
             // A percentage is checked by `shares`: it is of published counts.
-            if is_share(&f.path) {
+            if f.share {
                 continue;
             }
             let scales = scales_of(&f.path);
@@ -245,7 +260,7 @@ mod reconstruction {
                 for &scale in scales {
                     // Only a count the figure really is "per": its true value times the true
                     // count is a whole number (otherwise a fit is a coincidence, not a leak).
-                    if !f.exact.is_some_and(|e| e != 0.0 && whole(e * c.exact as f64 * scale, 1e-6 * (e * c.exact as f64 * scale).abs().max(1.0)).is_some()) {
+                    if !f.exact.is_some_and(|e| e != 0.0 && whole(e * c.exact as f64 * scale, 1e-6).is_some()) {
                         continue;
                     }
                     let fits: Vec<u64> = c
@@ -266,19 +281,19 @@ mod reconstruction {
     /// count's rounding allows).
     pub fn ratios(node: &Node, policy: SuppressionPolicy) -> Vec<Leak> {
         let mut leaks = Vec::new();
-        // (path, published value, half a unit of its precision, true value, is a count). Two
-        // counts divided give a share, not a count: at least one side is a figure.
+        // (path, published value, half a unit of its precision, true value, is a share). Only
+        // figures: two counts divided give a share, and a count over a mean of something else is
+        // a coincidence; a total over its mean (both figures), or an expected count over a list
+        // share, is the attack.
         let numbers: Vec<(&str, f64, f64, f64, bool)> = node
             .floats
             .iter()
-            .filter_map(|f| f.exact.map(|e| (f.path.as_str(), f.value, f.half_unit(), e, false)))
-            .chain(node.context.iter().filter_map(|c| c.published.map(|v| (c.path.as_str(), v as f64, 0.0, c.exact as f64, true))))
+            .filter_map(|f| f.exact.map(|e| (f.path.as_str(), f.value, f.half_unit(), e, f.share)))
             .collect();
-        for (i, (pa, a, ea, ta, count_a)) in numbers.iter().enumerate() {
-            for (pb, b, eb, tb, count_b) in numbers.iter().skip(i + 1) {
-                let shares = [is_share(pa), is_share(pb)];
-                // A share times or over a count says what the published counts say.
-                if *count_a && *count_b || shares[0] && *count_b || shares[1] && *count_a || shares == [true, true] || *a == 0.0 || *b == 0.0 || *ta == 0.0 || *tb == 0.0 {
+        for (i, (pa, a, ea, ta, share_a)) in numbers.iter().enumerate() {
+            for (pb, b, eb, tb, share_b) in numbers.iter().skip(i + 1) {
+                let shares = [*share_a, *share_b];
+                if shares == [true, true] || *a == 0.0 || *b == 0.0 || *ta == 0.0 || *tb == 0.0 {
                     continue;
                 }
                 let candidates = [
@@ -297,7 +312,7 @@ mod reconstruction {
                         // The relation is real (it holds of the true values) and lands on the
                         // true count, which the published count hid, and on no other value the
                         // published count allows.
-                        if whole(truth, 1e-6 * truth.abs().max(1.0)) != Some(n) {
+                        if whole(truth, 1e-6) != Some(n) {
                             continue;
                         }
                         for c in node.context.iter().filter(|c| c.hidden() && c.exact == n) {
@@ -386,10 +401,18 @@ async fn published_and_exact(store: &dyn Store, scope: &ReportScope, period: Per
 }
 
 /// Every attack on one database: each scope alone, then each scope against its sub-scopes.
-async fn attacks(store: &dyn Store, period: Period) -> (Vec<Leak>, usize) {
+/// What the attacks gave back: by one report's own figures, and by differencing scopes.
+struct Found {
+    within_reports: Vec<Leak>,
+    differencing: Vec<Leak>,
+    figures: usize,
+}
+
+async fn attacks(store: &dyn Store, period: Period) -> Found {
     use linkwork_domain::access::OrgKind;
     let policy = SuppressionPolicy::default();
     let mut leaks = Vec::new();
+    let mut differencing = Vec::new();
     let mut figures = 0;
     let scope_of = |org: linkwork_store::Org| async move { linkwork_store::scope_for_org(store, &org).await.unwrap().unwrap() };
     let mut all_counts = |published: &Value, exact: &Value, leaks: &mut Vec<Leak>, figures: &mut usize| -> Vec<Count> {
@@ -416,46 +439,58 @@ async fn attacks(store: &dyn Store, period: Period) -> (Vec<Leak>, usize) {
                 let (p, e) = published_and_exact(store, &scope_of(practice).await, period).await;
                 practice_counts.push(all_counts(&p, &e, &mut leaks, &mut figures));
             }
-            leaks.extend(differences(&counts, &practice_counts, policy));
+            differencing.extend(differences(&counts, &practice_counts, policy));
             pcn_counts.push(counts);
         }
-        leaks.extend(differences(&icb_counts, &pcn_counts, policy));
+        differencing.extend(differences(&icb_counts, &pcn_counts, policy));
     }
-    leaks.sort();
-    leaks.dedup();
-    (leaks, figures)
+    for found in [&mut leaks, &mut differencing] {
+        found.sort();
+        found.dedup();
+    }
+    Found { within_reports: leaks, differencing, figures }
 }
 
-fn assert_no_leaks(what: &str, leaks: &[Leak], figures: usize) {
-    assert!(figures > 500, "{what}: the attacks saw only {figures} figures");
-    let shown: Vec<String> = leaks.iter().map(|l| format!("{} gave back {} = {} from {}", l.attack, l.count, l.exact, l.from)).collect();
-    assert!(leaks.is_empty(), "{what}: {} hidden counts given back:\n{}", leaks.len(), shown.join("\n"));
+fn shown(leaks: &[Leak]) -> String {
+    leaks.iter().take(40).map(|l| format!("{} gave back {} = {} from {}", l.attack, l.count, l.exact, l.from)).collect::<Vec<_>>().join("\n")
 }
+
+/// No figure of a report gives a hidden count back by itself or with the report's other figures,
+/// and differencing a scope and its sub-scopes pins no cell. (It can: when the rounding bands of
+/// the sub-scopes add up exactly to the scope's, as the demo made on 7 December 2026 did for one
+/// cell; the hazard log's H-27 records it. These data sets have none, and a new one fails here.)
+fn assert_no_leaks(what: &str, found: &Found) {
+    assert!(found.figures > 500, "{what}: the attacks saw only {} figures", found.figures);
+    assert!(found.within_reports.is_empty(), "{what}: {} hidden counts given back:\n{}", found.within_reports.len(), shown(&found.within_reports));
+    assert!(found.differencing.is_empty(), "{what}: differencing gave back {} hidden counts:\n{}", found.differencing.len(), shown(&found.differencing));
+}
+
+/// The demo and the generated bundle are made for a fixed day, so the data (and what the attacks
+/// find) is the same whenever the test runs.
+const DAY: time::Date = time::macros::date!(2026 - 06 - 30);
 
 #[tokio::test]
 async fn no_published_figure_of_the_demo_gives_back_a_hidden_count() {
     let dir = temp_dir("demo");
     let url = format!("sqlite://{}", dir.join("demo.db").display());
     let store = linkwork_store::testing::migrated(&url).await.unwrap();
-    linkwork_demo::seed(&*store, &linkwork_demo::DemoOptions { seed: 42, today: today(), referrals: 600 }).await.unwrap();
-    let period = Period::new(today() - time::Duration::days(365), today()).unwrap();
-    let (leaks, figures) = attacks(&*store, period).await;
-    assert_no_leaks("demo", &leaks, figures);
+    linkwork_demo::seed(&*store, &linkwork_demo::DemoOptions { seed: 42, today: DAY, referrals: 600 }).await.unwrap();
+    let period = Period::new(DAY - time::Duration::days(365), DAY).unwrap();
+    assert_no_leaks("demo", &attacks(&*store, period).await);
 }
 
 #[tokio::test]
 async fn no_published_figure_of_a_generated_bundle_gives_back_a_hidden_count() {
     let dir = temp_dir("bundle");
     let folder = dir.join("bundle");
-    let o = linkwork(&["generate", "bundle", folder.to_str().unwrap(), "--referrals", "3000", "--seed", "15"]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let generate = Command::new(env!("CARGO_BIN_EXE_linkwork")).args(["generate", "bundle", folder.to_str().unwrap(), "--referrals", "3000", "--seed", "15"]).env("LINKWORK_TODAY", DAY.to_string()).output().unwrap();
+    assert!(generate.status.success(), "{}", String::from_utf8_lossy(&generate.stderr));
     let url = format!("sqlite://{}", dir.join("bundle.db").display());
     let o = linkwork(&["import", "bundle", folder.to_str().unwrap(), "--database", &url]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let store = linkwork_store::connect(&url).await.unwrap();
-    let period = Period::new(today() - time::Duration::days(730), today()).unwrap();
-    let (leaks, figures) = attacks(&*store, period).await;
-    assert_no_leaks("generated bundle", &leaks, figures);
+    let period = Period::new(DAY - time::Duration::days(730), DAY).unwrap();
+    assert_no_leaks("generated bundle", &attacks(&*store, period).await);
 }
 
 /// The attacks find what they are built to find: figures published the old way give counts back.
@@ -468,7 +503,7 @@ mod the_attacks_work {
 
     /// Floats as (path, published value, decimals published, true value).
     fn node(counts: Vec<Count>, floats: Vec<(&str, f64, u32, f64)>) -> Node {
-        Node { path: String::new(), context: counts.clone(), counts, floats: floats.into_iter().map(|(p, v, d, e)| Float { path: p.into(), value: v, decimals: d, exact: Some(e) }).collect() }
+        Node { path: String::new(), context: counts.clone(), all_counts: counts.clone(), counts, floats: floats.into_iter().map(|(p, v, d, e)| Float { path: p.into(), value: v, decimals: d, exact: Some(e), share: is_share(p) }).collect() }
     }
 
     #[test]
@@ -490,11 +525,14 @@ mod the_attacks_work {
     }
 
     #[test]
-    fn a_share_of_exact_counts_gives_back_the_numerator() {
-        // 70.6% beside a published "35" accepted of "50": only 36 of 51.
-        let n = node(vec![count("accepted", Some(35), 36), count("answered", Some(50), 51)], vec![("pct", 70.588_235_294_117_65, 14, 70.588_235_294_117_65)]);
-        let leaks = denominators(&n, SuppressionPolicy::default());
-        assert!(leaks.iter().any(|l| l.exact == 51), "{leaks:?}");
+    fn a_share_of_exact_counts_is_caught() {
+        // 70.6% accepted beside a published "35" accepted and "15" declined: only 36 of 51.
+        let counts = vec![count("accepted", Some(35), 36), count("declined", Some(15), 15)];
+        let n = node(counts.clone(), vec![("acceptance_pct", 70.588_235_294_117_65, 14, 70.588_235_294_117_65)]);
+        assert!(!shares(&n, SuppressionPolicy::default()).is_empty());
+        // 70% of the published 35 and 15 is a share of published counts.
+        let n = node(counts, vec![("acceptance_pct", 70.0, 14, 70.588_235_294_117_65)]);
+        assert!(shares(&n, SuppressionPolicy::default()).is_empty());
     }
 
     #[test]
