@@ -334,9 +334,7 @@ impl Writer {
     }
 
     fn id(&self, file: &'static str, reference: &str) -> String {
-        // A comparison person's key is the GP system's keyed hash, a natural key: stored as it is,
-        // so the same person in a later extract (from any source) is the same row.
-        if file == "comparison_people.csv" {
+        if linkwork_domain::interop::bundle::is_natural_key(file) {
             return reference.to_owned();
         }
         // Only organisations, staff, people and questionnaires can already be in the database.

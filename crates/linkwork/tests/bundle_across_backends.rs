@@ -75,6 +75,8 @@ fn manifest(folder: &Path) -> serde_json::Value {
 /// Each CSV file of a bundle as its header and its rows, sorted (the order of rows follows the
 /// stored ids, which differ between the copies); with `derive`, the references (each file's own
 /// keys, and references to other files) replaced by the ids importing the bundle stores for them.
+use linkwork_domain::interop::bundle::is_natural_key;
+
 fn csv_files(folder: &Path, derive: Option<&str>) -> BTreeMap<String, (Vec<String>, Vec<Vec<String>>)> {
     let mut files = BTreeMap::new();
     for entry in std::fs::read_dir(folder).unwrap() {
@@ -95,8 +97,8 @@ fn csv_files(folder: &Path, derive: Option<&str>) -> BTreeMap<String, (Vec<Strin
                     .iter()
                     .zip(&kinds)
                     .map(|(value, kind)| match (derive, kind) {
-                        (Some(source), Some(Kind::Key)) if !value.is_empty() => linkwork_domain::interop::bundle::stored_id(source, spec.name, value),
-                        (Some(source), Some(Kind::Ref(file))) if !value.is_empty() => linkwork_domain::interop::bundle::stored_id(source, file, value),
+                        (Some(source), Some(Kind::Key)) if !value.is_empty() && !is_natural_key(spec.name) => linkwork_domain::interop::bundle::stored_id(source, spec.name, value),
+                        (Some(source), Some(Kind::Ref(file))) if !value.is_empty() && !is_natural_key(file) => linkwork_domain::interop::bundle::stored_id(source, file, value),
                         _ => value.to_owned(),
                     })
                     .collect()

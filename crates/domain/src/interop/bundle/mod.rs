@@ -69,6 +69,13 @@ impl Manifest {
     }
 }
 
+/// Whether a file's references are natural keys, stored as they are rather than as
+/// [`stored_id`]s: a comparison person's key is the GP system's keyed hash, so the same person in
+/// a later extract (from any source) is the same row.
+pub fn is_natural_key(file: &str) -> bool {
+    file == "comparison_people.csv"
+}
+
 /// The stored id of the row with reference `reference` in `file` of a bundle from `source`:
 /// `<8 hex digits naming the source>:<file>:<reference>`, e.g. `3f9a2c1b:people:p-1` (a
 /// reference with characters unsafe in a URL, or over 64 long, is replaced by `~` and its hash).
