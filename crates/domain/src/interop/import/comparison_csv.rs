@@ -284,6 +284,17 @@ mod tests {
         assert_eq!(rows[4].result.as_ref().unwrap_err()[0].message, "The date of the contact must be today or in the past");
     }
 
+    /// The example files in docs/examples read without a problem.
+    #[test]
+    fn the_documented_examples_read_cleanly() {
+        let people = parse_people(include_bytes!("../../../../../docs/examples/comparison-people.csv")).unwrap();
+        assert_eq!(people.len(), 3);
+        assert!(people.iter().all(|r| r.result.is_ok()), "{people:?}");
+        let activity = parse_activity(include_bytes!("../../../../../docs/examples/comparison-activity.csv"), date!(2026 - 06 - 01)).unwrap();
+        assert_eq!(activity.len(), 5);
+        assert!(activity.iter().all(|r| r.result.is_ok()), "{activity:?}");
+    }
+
     #[test]
     fn a_spreadsheet_or_a_wrong_header_is_refused_as_a_file() {
         assert!(parse_people(b"PK\x03\x04rest").is_err());
