@@ -25,6 +25,8 @@ struct RawSource {
     folder: PathBuf,
     current: Option<(&'static FileSpec, csv::Reader<std::fs::File>)>,
     person_service: HashMap<String, String>,
+    /// A comparison person's service, for their contacts' rows.
+    comparison_service: HashMap<String, String>,
 }
 
 impl BundleSource for RawSource {
@@ -57,6 +59,10 @@ impl BundleSource for RawSource {
                         values.push(Value::Text(self.person_service.get(&record[0]).cloned().unwrap_or_default()));
                         values.push(Value::Text(format!("{}|{}|{}|{}|{}", &record[0], &record[1], &record[2], &record[4], &record[5])));
                     }
+                    "comparison_people.csv" => {
+                        self.comparison_service.insert(record[0].to_owned(), record[1].to_owned());
+                    }
+                    "comparison_activity.csv" => values.push(Value::Text(self.comparison_service.get(&record[0]).cloned().unwrap_or_default())),
                     "onward_events.csv" => values.push(Value::Text(format!("{}|{}|{}", &record[0], &record[2], &record[3]))),
                     _ => {}
                 }
@@ -99,7 +105,7 @@ fn fresh_sqlite(dir: &Path, name: &str) -> String {
 /// The raw insert alone, of `folder` into the empty database `url`: `{"what": "raw insert", …}`.
 async fn raw_insert_only(folder: PathBuf, url: &str) {
     let store = linkwork_store::testing::migrated(url).await.expect("an empty database to insert into");
-    let mut raw = RawSource { files: spec::files().iter(), folder, current: None, person_service: HashMap::new() };
+    let mut raw = RawSource { files: spec::files().iter(), folder, current: None, person_service: HashMap::new(), comparison_service: HashMap::new() };
     let started = Instant::now();
     let rows = store.import_bundle(&mut raw).await.expect("the raw insert");
     println!("{}", serde_json::json!({"what": "raw insert", "seconds": started.elapsed().as_secs_f64(), "rows": rows}));
@@ -131,7 +137,7 @@ async fn main() {
         // The floor: raw batched inserts of the same rows in one transaction.
         let url = fresh_sqlite(&dir, "raw.db");
         let store = linkwork_store::testing::migrated(&url).await.unwrap();
-        let mut raw = RawSource { files: spec::files().iter(), folder: folder.clone(), current: None, person_service: HashMap::new() };
+        let mut raw = RawSource { files: spec::files().iter(), folder: folder.clone(), current: None, person_service: HashMap::new(), comparison_service: HashMap::new() };
         let started = Instant::now();
         let written = store.import_bundle(&mut raw).await.unwrap();
         let raw_secs = started.elapsed().as_secs_f64();
