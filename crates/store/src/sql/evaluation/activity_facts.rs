@@ -64,7 +64,7 @@ pub(super) async fn read(conn: &mut super::super::Conn, service_org_id: &str) ->
 }
 
 /// One `date type bed_days` item of a person's packed contacts.
-fn unpack_contact(item: &str) -> Result<Contact> {
+pub(crate) fn unpack_contact(item: &str) -> Result<Contact> {
     let mut parts = item.split(' ');
     let (Some(on), Some(contact_type), Some(bed_days), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
         return Err(corrupt(format!("a health activity row reads {item:?}")));

@@ -3,7 +3,7 @@
 //! profiles, link workers, stakeholders, health activity, tariffs) come from their own slices.
 //! The gathered facts are kept in tables of their own, brought up to date first ([`freshness`]).
 
-mod activity_facts;
+pub(super) mod activity_facts;
 pub(crate) mod freshness;
 mod packed;
 mod referral_facts;
