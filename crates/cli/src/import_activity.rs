@@ -8,7 +8,7 @@
 use crate::commands::DatabaseArgs;
 use anyhow::{bail, Context};
 use clap::Args;
-use linkwork_domain::access::{Actor, OrgKind, Role};
+use linkwork_domain::access::{Actor, Role};
 use linkwork_app::store::AuditActor;
 use crate::detail::Detailed;
 use linkwork_app::import::ImportMode;
@@ -36,24 +36,8 @@ pub struct ActivityArgs {
 pub async fn run(args: ActivityArgs) -> anyhow::Result<()> {
     let csv = std::fs::read(&args.file)
         .with_context(|| format!("could not read {}", args.file.display()))?;
-    let store = linkwork_app::store::connect(&args.db.database)
-        .await
-        .context("could not open the database")?;
-    linkwork_app::maintenance::migrate(&*store)
-        .await
-        .detailed()
-        .context("could not create or upgrade the schema")?;
-    let pcn = linkwork_app::orgs::find_org(&*store, &args.org)
-        .await
-        .detailed()?
-        .with_context(|| format!("no organisation with id, ODS code or name {:?}", args.org))?;
-    if pcn.kind != OrgKind::Pcn {
-        bail!(
-            "--org must name a primary care network (\"{}\" is a {})",
-            pcn.name,
-            pcn.kind.label().to_lowercase()
-        );
-    }
+    let store = crate::commands::open(&args.db.database).await?;
+    let pcn = linkwork_app::service_settings::find_service(&*store, &args.org).await.detailed()?;
     let actor = Actor {
         org_id: pcn.id.clone(),
         role: Role::Manager,

@@ -13,7 +13,7 @@ use linkwork_app::import::ImportMode;
 use linkwork_app::import_comparison::ComparisonImportReport;
 use linkwork_app::store::AuditActor;
 use linkwork_app::AppError;
-use linkwork_domain::access::{Actor, OrgKind, Role};
+use linkwork_domain::access::{Actor, Role};
 use std::path::PathBuf;
 
 #[derive(Args)]
@@ -40,15 +40,8 @@ pub struct ComparisonArgs {
 pub async fn run(args: ComparisonArgs) -> anyhow::Result<()> {
     let read = |path: &PathBuf| std::fs::read(path).with_context(|| format!("could not read {}", path.display()));
     let (people, activity) = (read(&args.people)?, read(&args.activity)?);
-    let store = linkwork_app::store::connect(&args.db.database).await.context("could not open the database")?;
-    linkwork_app::maintenance::migrate(&*store).await.detailed().context("could not create or upgrade the schema")?;
-    let pcn = linkwork_app::orgs::find_org(&*store, &args.org)
-        .await
-        .detailed()?
-        .with_context(|| format!("no organisation with id, ODS code or name {:?}", args.org))?;
-    if pcn.kind != OrgKind::Pcn {
-        bail!("--org must name a primary care network (\"{}\" is a {})", pcn.name, pcn.kind.label().to_lowercase());
-    }
+    let store = crate::commands::open(&args.db.database).await?;
+    let pcn = linkwork_app::service_settings::find_service(&*store, &args.org).await.detailed()?;
     let actor = Actor { org_id: pcn.id.clone(), role: Role::Manager };
     let who = AuditActor { org_id: Some(pcn.id.clone()), ..AuditActor::default() };
     let mode = ImportMode { dry_run: args.dry_run, skip_bad_rows: args.skip_bad_rows };

@@ -5,7 +5,7 @@
 //! extract was imported.
 
 use crate::primitives::format::{count, date_long, escape, fixed, rate, rate_decimals, stat, SUPPRESSED};
-use crate::primitives::html::{para, table};
+use crate::primitives::html::{para, shown as cell, table};
 use crate::primitives::Figure;
 use linkwork_domain::evaluation::comparison::{BalanceRow, ComparisonReport, OutcomeDid};
 use linkwork_domain::evaluation::disclosure::Shown;
@@ -60,15 +60,6 @@ pub(crate) fn figures(report: &Report, out: &mut Vec<Figure>) {
         let n = count(c.matched);
         out.push(figure(format!("{id}.smd_before_matching"), format!("{}: standardised mean difference before matching", b.label), stat(b.smd_before_matching, 2), String::new(), "SMD", "The difference between the referred and all comparison people of the same practices, in standard deviations (|SMD| under 0.1 is usually taken as balanced).".into()));
         out.push(figure(format!("{id}.smd_after_matching"), format!("{}: standardised mean difference after matching", b.label), stat(b.smd_after_matching, 2), n, "SMD", "The difference between the matched referred people and their comparison people (weighted 1/k per referred person), in standard deviations.".into()));
-    }
-}
-
-/// A figure as HTML: `*` and missing figures read as words.
-fn cell(text: &str) -> String {
-    match text {
-        SUPPRESSED => r#"<span aria-hidden="true">*</span><span class="nhsuk-u-visually-hidden">suppressed</span>"#.to_owned(),
-        "" => r#"<span aria-hidden="true">–</span><span class="nhsuk-u-visually-hidden">no data</span>"#.to_owned(),
-        other => escape(other),
     }
 }
 

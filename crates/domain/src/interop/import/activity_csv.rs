@@ -30,7 +30,7 @@
 //! Parsing never panics, whatever the bytes.
 
 use super::csv_file::{
-    self, normalise_header, parse_date, shown, width_problem, FileKind, Header,
+    self, normalise_header, parse_date, shown, FileKind, Header,
 };
 use crate::DomainError;
 use crate::evaluation::health_system::ContactType;
@@ -236,27 +236,7 @@ fn parse_row(
     let problem = |problems: &mut Vec<RowProblem>, k: usize, message: String| {
         problems.push(RowProblem::new(line, Some(COLUMNS[k].name), message))
     };
-    if let Some(problem) = width_problem(record, line, header.width, "a value") {
-        return Err(vec![problem]);
-    }
-    let mut values: [Option<&str>; COLUMNS.len()] = [Some(""); COLUMNS.len()];
-    for (k, position) in header.positions.iter().enumerate() {
-        if let Some(i) = position {
-            match std::str::from_utf8(record.get(*i).unwrap_or_default()) {
-                Ok(v) => match csv_file::control_problem(v) {
-                    Some(message) => {
-                        values[k] = None;
-                        problem(&mut problems, k, message);
-                    }
-                    None => values[k] = Some(v.trim()),
-                },
-                Err(_) => {
-                    values[k] = None;
-                    problem(&mut problems, k, "This value is not UTF-8 text. In Excel, save the file as \"CSV UTF-8 (Comma delimited)\"".to_owned());
-                }
-            }
-        }
-    }
+    let values = csv_file::row_values(record, line, header, &COLUMNS, &mut problems).map_err(|p| vec![p])?;
     let domain_message = |e: DomainError| match e {
         DomainError::Invalid { message, .. } | DomainError::NotAllowed(message) => message,
     };

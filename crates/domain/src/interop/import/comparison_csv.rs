@@ -9,7 +9,7 @@
 //! Parsing never panics, whatever the bytes.
 
 use super::activity_csv::{parse_contact_type, MAX_BED_DAYS};
-use super::csv_file::{self, parse_date, shown, width_problem, FileKind, Header};
+use super::csv_file::{self, parse_date, shown, FileKind};
 use crate::evaluation::equity::{is_english_lsoa, AgeBand};
 use crate::evaluation::health_system::ContactType;
 use crate::person::Sex;
@@ -105,32 +105,6 @@ impl FileKind for ActivityFile {
     }
 }
 
-/// The values of a row by column (trimmed), `None` where a value could not be read (its problem
-/// recorded), or the row's one problem when it has the wrong number of values.
-fn values<'r, const N: usize>(record: &'r csv::ByteRecord, line: u64, header: &Header, columns: &[Column; N], problems: &mut Vec<RowProblem>) -> Result<[Option<&'r str>; N], RowProblem> {
-    if let Some(problem) = width_problem(record, line, header.width, "a value") {
-        return Err(problem);
-    }
-    let mut values = [Some(""); N];
-    for (k, position) in header.positions.iter().enumerate().take(N) {
-        let Some(i) = position else { continue };
-        match std::str::from_utf8(record.get(*i).unwrap_or_default()) {
-            Ok(v) => match csv_file::control_problem(v) {
-                Some(message) => {
-                    values[k] = None;
-                    problems.push(RowProblem::new(line, Some(columns[k].name), message));
-                }
-                None => values[k] = Some(v.trim()),
-            },
-            Err(_) => {
-                values[k] = None;
-                problems.push(RowProblem::new(line, Some(columns[k].name), "This value is not UTF-8 text. In Excel, save the file as \"CSV UTF-8 (Comma delimited)\""));
-            }
-        }
-    }
-    Ok(values)
-}
-
 fn person_key(raw: &str) -> Result<String, String> {
     if raw.is_empty() {
         return Err("The person's key is missing".into());
@@ -146,7 +120,7 @@ pub fn parse_people(input: &[u8]) -> Result<Vec<Parsed<PersonRow>>, csv_file::Fi
     let mut seen: HashMap<String, u64> = HashMap::new();
     csv_file::read_rows::<PeopleFile, _>(input, &mut |_| {}, |record, line, header| {
         let mut problems = Vec::new();
-        let values = match values(record, line, header, &PEOPLE_COLUMNS, &mut problems) {
+        let values = match csv_file::row_values(record, line, header, &PEOPLE_COLUMNS, &mut problems) {
             Ok(v) => v,
             Err(p) => return Parsed { line, result: Err(vec![p]) },
         };
@@ -203,7 +177,7 @@ pub fn parse_activity(input: &[u8], today: Date) -> Result<Vec<Parsed<ContactRow
     let mut occurrences: HashMap<(String, Date, ContactType), u32> = HashMap::new();
     csv_file::read_rows::<ActivityFile, _>(input, &mut |_| {}, |record, line, header| {
         let mut problems = Vec::new();
-        let values = match values(record, line, header, &ACTIVITY_COLUMNS, &mut problems) {
+        let values = match csv_file::row_values(record, line, header, &ACTIVITY_COLUMNS, &mut problems) {
             Ok(v) => v,
             Err(p) => return Parsed { line, result: Err(vec![p]) },
         };

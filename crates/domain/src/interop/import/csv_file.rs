@@ -1,4 +1,4 @@
-//! The CSV-file layer shared by the referral import and the activity import.
+//! The CSV-file layer shared by the referral, activity and comparison-extract imports.
 //!
 //! Both read the same kind of file (UTF-8, an optional byte order mark, a header row naming the
 //! columns in any order, one record per line, empty lines ignored, a row limit) and must refuse a
@@ -269,6 +269,32 @@ fn header_positions<K: FileKind>(record: &csv::ByteRecord, line: u64) -> Result<
     } else {
         Err(FileError::Header { line, missing, unknown, repeated, semicolons })
     }
+}
+
+/// The values of a row by column (trimmed), `None` where a value could not be read (its problem
+/// recorded), or the row's one problem when it has the wrong number of values.
+pub(crate) fn row_values<'r, const N: usize>(record: &'r csv::ByteRecord, line: u64, header: &Header, columns: &[Column; N], problems: &mut Vec<RowProblem>) -> Result<[Option<&'r str>; N], RowProblem> {
+    if let Some(problem) = width_problem(record, line, header.width, "a value") {
+        return Err(problem);
+    }
+    let mut values = [Some(""); N];
+    for (k, position) in header.positions.iter().enumerate().take(N) {
+        let Some(i) = position else { continue };
+        match std::str::from_utf8(record.get(*i).unwrap_or_default()) {
+            Ok(v) => match control_problem(v) {
+                Some(message) => {
+                    values[k] = None;
+                    problems.push(RowProblem::new(line, Some(columns[k].name), message));
+                }
+                None => values[k] = Some(v.trim()),
+            },
+            Err(_) => {
+                values[k] = None;
+                problems.push(RowProblem::new(line, Some(columns[k].name), "This value is not UTF-8 text. In Excel, save the file as \"CSV UTF-8 (Comma delimited)\""));
+            }
+        }
+    }
+    Ok(values)
 }
 
 /// The problem with a row whose number of values is not the header's (blank values after the
