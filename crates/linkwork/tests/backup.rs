@@ -4,7 +4,7 @@
 //! fifty clients write is one consistent moment holding everything acknowledged before it
 //! began; restore refuses damaged or foreign files and, unless told, a database holding data.
 
-mod support;
+use crate::support;
 
 use linkwork_store::testing::fresh_database_urls;
 use linkwork_store::*;

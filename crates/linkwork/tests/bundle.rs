@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-mod seeded;
+use crate::seeded;
 use seeded::{seeded, today};
 
 fn linkwork(args: &[&str]) -> std::process::Output {

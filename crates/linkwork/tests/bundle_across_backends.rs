@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-mod seeded;
+use crate::seeded;
 use seeded::{seeded, today};
 
 fn linkwork(args: &[&str]) -> std::process::Output {

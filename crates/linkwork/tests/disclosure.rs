@@ -88,7 +88,6 @@ mod reconstruction {
     /// One JSON object's figures, with those of the objects it sits in.
     #[derive(Debug, Default, Clone)]
     pub struct Node {
-        pub path: String,
         pub counts: Vec<Count>,
         pub floats: Vec<Float>,
         /// Counts of this object and the `n`s and referrals of every object it sits in: what its
@@ -132,7 +131,7 @@ mod reconstruction {
     fn walk(p: &Value, e: &Value, path: &str, context: &[Count], all: &[Count], out: &mut Vec<Node>) {
         match (p, e) {
             (Value::Object(pm), Value::Object(em)) => {
-                let mut node = Node { path: path.to_owned(), ..Node::default() };
+                let mut node = Node::default();
                 let percent_row = em.get("unit").and_then(Value::as_str) == Some("percent");
                 for (k, ev) in em {
                     let pv = pm.get(k).unwrap_or(&Value::Null);
@@ -223,13 +222,11 @@ mod reconstruction {
             .collect()
     }
 
-    /// What a figure is "per", from its id (the attacker reads the published definitions): a rate per person-year over a 6-month window per half a
-    /// year; a cost in whole pounds or pence; anything else (a mean of scores, days or
-    /// contacts) per one.
+    /// What a figure is "per", from its id (the attacker reads the published definitions): a rate
+    /// per person-year over a 6-month window per half a year; a cost in whole pounds or pence;
+    /// anything else (a mean of scores, days or contacts) per one.
     fn scales_of(path: &str) -> &'static [f64] {
         if path.contains("per_person_year") {
-            &[0.5, 1.0]
-        } else if path.contains("per_person_year") {
             &[0.5, 1.0]
         } else if path.contains("cost") {
             &[1.0, 100.0]
@@ -387,10 +384,6 @@ fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
-fn today() -> time::Date {
-    time::OffsetDateTime::now_utc().date()
-}
-
 /// The published JSON of a scope's report and the same report with no disclosure control.
 async fn published_and_exact(store: &dyn Store, scope: &ReportScope, period: Period) -> (Value, Value) {
     let settings = EvaluationSettings::default();
@@ -415,7 +408,7 @@ async fn attacks(store: &dyn Store, period: Period) -> Found {
     let mut differencing = Vec::new();
     let mut figures = 0;
     let scope_of = |org: linkwork_store::Org| async move { linkwork_store::scope_for_org(store, &org).await.unwrap().unwrap() };
-    let mut all_counts = |published: &Value, exact: &Value, leaks: &mut Vec<Leak>, figures: &mut usize| -> Vec<Count> {
+    let all_counts = |published: &Value, exact: &Value, leaks: &mut Vec<Leak>, figures: &mut usize| -> Vec<Count> {
         let nodes = nodes(published, exact);
         let mut counts = Vec::new();
         for node in &nodes {
@@ -503,7 +496,7 @@ mod the_attacks_work {
 
     /// Floats as (path, published value, decimals published, true value).
     fn node(counts: Vec<Count>, floats: Vec<(&str, f64, u32, f64)>) -> Node {
-        Node { path: String::new(), context: counts.clone(), all_counts: counts.clone(), counts, floats: floats.into_iter().map(|(p, v, d, e)| Float { path: p.into(), value: v, decimals: d, exact: Some(e), share: is_share(p) }).collect() }
+        Node { context: counts.clone(), all_counts: counts.clone(), counts, floats: floats.into_iter().map(|(p, v, d, e)| Float { path: p.into(), value: v, decimals: d, exact: Some(e), share: is_share(p) }).collect() }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! acknowledged and a sound database; stopped with SIGTERM, it finishes the requests in flight
 //! and the e-mail it is sending, and after a restart sends what was still queued, none twice.
 
-mod support;
+use crate::support;
 #[path = "../../web/tests/support/smtp_sink.rs"]
 mod smtp_sink;
 

@@ -1,6 +1,6 @@
 //! `linkwork report` for a chosen scope, in every format including PDF: real binary, real database.
 
-mod support;
+use crate::support;
 
 use std::process::{Command, Stdio};
 

@@ -3,7 +3,7 @@
 //! good on the other, failed sign-ins on either lock the account on both, the public form's limit
 //! per address counts requests to both, and e-mails both servers deliver go out once each.
 
-mod support;
+use crate::support;
 #[path = "../../web/tests/support/smtp_sink.rs"]
 mod smtp_sink;
 

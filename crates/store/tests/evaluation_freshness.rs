@@ -3,7 +3,7 @@
 //! marked it stale; each test reads the facts once (clearing every mark), changes one kind of
 //! data the way the product does, and checks that the next read sees the change.
 
-mod support;
+use crate::support;
 
 use linkwork_domain::access::OrgKind;
 use linkwork_domain::casework::contact::{ContactMode, Minutes};

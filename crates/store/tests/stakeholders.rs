@@ -3,7 +3,7 @@
 //! (where fewer than 8 people suppress every figure and 8 show them); the evaluation plan's
 //! stakeholders and statements; qualitative evidence. Each test runs on both databases.
 
-mod support;
+use crate::support;
 
 use linkwork_domain::access::{OrgKind, Role};
 use linkwork_domain::evaluation::disclosure::Shown;

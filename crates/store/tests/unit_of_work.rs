@@ -2,7 +2,7 @@
 //! SQLite and PostgreSQL. Each test runs under a timeout, so a store method that waits for the
 //! transaction its own caller holds fails the test instead of hanging it.
 
-mod support;
+use crate::support;
 
 use linkwork_domain::access::OrgKind;
 use linkwork_domain::casework::referral::ReferralStatus;

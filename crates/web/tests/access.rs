@@ -1,7 +1,7 @@
 //! Who may read what: regression tests for the access holes found in testing (issue 11, defects 1
 //! and 8). The access matrix (`access_matrix.rs`) walks every route; these name the cases found.
 
-mod support;
+use crate::support;
 
 use linkwork_domain::access::Role;
 use reqwest::StatusCode;

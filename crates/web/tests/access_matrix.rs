@@ -8,7 +8,7 @@
 //! page, 400, 409, 413, 415 or 422), `Forbidden` (403), `NotFound` (404, the same as for an id
 //! that does not exist), `SignIn` (401, or a redirect to `/login`). Never a 5xx.
 
-mod support;
+use crate::support;
 
 use linkwork_domain::access::{OrgKind, Role};
 use linkwork_store::{NewOrg, NewService, NewUser};

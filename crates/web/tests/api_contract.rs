@@ -4,7 +4,7 @@
 //! to malformed requests are the documented ones, on SQLite and PostgreSQL. Schemathesis
 //! (`tests/schemathesis/`) then checks the running server against the whole document.
 
-mod support;
+use crate::support;
 
 use linkwork_domain::access::Role;
 use linkwork_store::testing::fresh_database_urls;

@@ -1,7 +1,7 @@
 //! The API's list reads come a page at a time (issue 14): `?limit=&offset=`, the whole list's
 //! size in `X-Total-Count`, the next page in `Link`, and only the people on the page audited.
 
-mod support;
+use crate::support;
 
 use linkwork_domain::access::Role;
 use reqwest::StatusCode;

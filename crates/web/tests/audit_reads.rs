@@ -2,7 +2,7 @@
 //! defect 4). Each test counts the events about a person before and after one request, so it
 //! fails if the request itself wrote none.
 
-mod support;
+use crate::support;
 
 use linkwork_domain::access::Role;
 use linkwork_store::{AuditEntry, Store};

@@ -2,7 +2,7 @@
 //! partners, the public), triage with contact attempts, duplicates, the team's day (RAG flags,
 //! reassignment, goals, MDT), search and the timeline, and who may do each.
 
-mod support;
+use crate::support;
 
 use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 use reqwest::StatusCode;

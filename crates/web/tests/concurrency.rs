@@ -2,7 +2,7 @@
 //! the same moment all get their answer, and every write they were told succeeded is there
 //! afterwards, on SQLite and on PostgreSQL.
 
-mod support;
+use crate::support;
 
 use linkwork_domain::access::Role;
 use linkwork_store::testing::fresh_database_urls;

@@ -4,7 +4,7 @@
 //! public self-referral page's service information, urgent help and autocomplete; and the GP
 //! practice form asking only what the PRSB standard makes mandatory.
 
-mod support;
+use crate::support;
 
 use linkwork_domain::person::contact_details::ContactMethod;
 use linkwork_domain::person::identity::{DetailsSource, PersonField};

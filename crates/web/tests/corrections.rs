@@ -5,7 +5,7 @@
 //! history keeping both. The caseload and "Measures due" use one rule and one wording, and a
 //! day is never "1 days".
 
-mod support;
+use crate::support;
 
 use linkwork_domain::access::Role;
 use linkwork_domain::onward::OnwardStatus;

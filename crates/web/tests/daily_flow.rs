@@ -2,7 +2,7 @@
 //! paging, unassigned referrals assigned from triage, the manager's caseloads by worker, and a
 //! contact logged from the caseload in two clicks. On SQLite and PostgreSQL.
 
-mod support;
+use crate::support;
 
 use reqwest::StatusCode;
 use support::*;

@@ -4,7 +4,7 @@
 //! and funding flags, and editing the link-worker fields by managers and by partners (their own
 //! services only), with invalid input refused and nothing written.
 
-mod support;
+use crate::support;
 
 use linkwork_domain::access::Role;
 use linkwork_domain::directory::{derived_id, Delivery};

@@ -4,7 +4,7 @@
 //! will happen before saving, and measures may still be entered late after discharge, marked as
 //! such and counted by the evaluation on the day they were taken.
 
-mod support;
+use crate::support;
 
 use linkwork_domain::access::Role;
 use linkwork_domain::casework::discharge::NotTakenReason;
@@ -215,14 +215,14 @@ async fn a_measure_after_discharge_is_entered_late_and_marked() {
         assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, format!("/referrals/{id}?notice=measure").as_str()), "{html}");
         let r = w.store.referral_record(&Default::default(), &id).await.unwrap().unwrap();
         let late: Vec<_> = r.measures.iter().filter(|m| m.entered_late).map(|m| (m.instrument, m.taken_on)).collect();
-        assert_eq!(late, [(Instrument::Swemwbs, crate::today())]);
+        assert_eq!(late, [(Instrument::Swemwbs, support::today())]);
         let (_, html) = lw.get(&format!("/referrals/{id}")).await;
         assert!(html.contains("At discharge (entered late)"), "{html}");
         let person = r.person.id;
         assert!(w.store.audit_events(&person).await.unwrap().iter().any(|e| e.action == "measure.create_late"));
         // Through the API too.
         let api = Api::new(&w, &w.pcn, Role::LinkWorker).await;
-        assert_eq!(measure(&api, &id, "ons4", "follow_up", crate::today(), "6").await, StatusCode::CREATED);
+        assert_eq!(measure(&api, &id, "ons4", "follow_up", support::today(), "6").await, StatusCode::CREATED);
     })
     .await;
 }

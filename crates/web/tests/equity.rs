@@ -3,7 +3,7 @@
 //! are the manager's own link workers', audited, and used by the report, which carries the three
 //! sections.
 
-mod support;
+use crate::support;
 
 use linkwork_domain::access::Role;
 use linkwork_domain::evaluation::workforce::YearTarget;

@@ -4,7 +4,7 @@
 //! With `LINKWORK_FHIR_SAMPLES=<dir>`, every FHIR resource received is also written to `<dir>` so
 //! an independent validator can check it (`tests/fhir/validate.py`, run by `scripts/test`).
 
-mod support;
+use crate::support;
 
 use linkwork_domain::access::{OrgKind, Role};
 use linkwork_domain::casework::contact::{ContactMode, Minutes};

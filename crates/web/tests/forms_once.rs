@@ -2,7 +2,7 @@
 //! "Referral sent", the back button and send — saves one record and leads to the same page; a form
 //! that came back with errors can be corrected and sent with the same key. On SQLite and PostgreSQL.
 
-mod support;
+use crate::support;
 
 use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 use reqwest::StatusCode;

@@ -6,7 +6,7 @@
 //!
 //! Cases per database: `PROPTEST_CASES` if set, else 40 (each case is an import; a few seconds).
 
-mod support;
+use crate::support;
 
 use linkwork_domain::access::{Actor, Role};
 use linkwork_store::testing::fresh_database_urls;

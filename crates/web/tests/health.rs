@@ -2,7 +2,7 @@
 //! it; it shows the verified defaults; a bad cost or a missing source writes nothing; a saved
 //! tariff is used for that service only and audited.
 
-mod support;
+use crate::support;
 
 use linkwork_domain::evaluation::health_system::{ContactType, CostItem, Tariff};
 use reqwest::StatusCode;

@@ -1,7 +1,7 @@
 //! HTTP tests: the real application on a random port, each test on SQLite and PostgreSQL, driven
 //! as a browser (forms, cookies, CSRF) and as an API client (bearer tokens) would.
 
-mod support;
+use crate::support;
 
 use linkwork_domain::access::Role;
 use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};

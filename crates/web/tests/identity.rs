@@ -2,7 +2,7 @@
 //! referral comes in matches the person held under its NHS number by the identity rule, keeps
 //! every change with its source, and holds a mismatch as a conflict a link worker settles.
 
-mod support;
+use crate::support;
 
 use linkwork_domain::access::Role;
 use linkwork_domain::person::identity::{DetailsSource, PersonField};

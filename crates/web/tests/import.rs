@@ -1,7 +1,7 @@
 //! The CSV import page: the real application on a random port, against SQLite and PostgreSQL,
 //! uploading files as a browser does (multipart form with the session's CSRF token).
 
-mod support;
+use crate::support;
 
 use linkwork_domain::access::OrgKind;
 use linkwork_store::testing::fresh_database_urls;

@@ -7,7 +7,7 @@
 //!   the request's `Host` header;
 //! - no cell of any CSV download starts a spreadsheet formula, whatever names came in.
 
-mod support;
+use crate::support;
 
 use linkwork_domain::access::{Actor, OrgKind, Role};
 use linkwork_domain::casework::need::NeedDomain;

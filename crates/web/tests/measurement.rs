@@ -2,7 +2,7 @@
 //! (managers only, validated), the "Measures due" list (own caseload vs the team, other services
 //! never), and self-completion on the link worker's device.
 
-mod support;
+use crate::support;
 
 use reqwest::header::COOKIE;
 use reqwest::StatusCode;

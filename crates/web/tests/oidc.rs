@@ -3,7 +3,7 @@
 //! reqwest through its development sign-in form, ending signed in to Linkwork. Identities that
 //! match no active account, or only an unverified e-mail address, are refused. Both databases.
 
-mod support;
+use crate::support;
 
 use linkwork_store::testing::fresh_database_urls;
 use linkwork_store::AuditActor;

@@ -4,7 +4,7 @@
 //! notifications for the right people only, and e-mail delivered to a real SMTP peer on
 //! 127.0.0.1 (a small SMTP sink written here with tokio) with no health details in it.
 
-mod support;
+use crate::support;
 #[path = "support/smtp_sink.rs"]
 mod smtp_sink;
 

@@ -8,7 +8,7 @@
 //! `<kind>.<backend>.<label>.json`, so `tests/oruk/validate.py` (run by `scripts/test`) can check
 //! it against the published ORUK JSON schemas.
 
-mod support;
+use crate::support;
 
 use linkwork_domain::directory::{derived_id, need_term_id, Delivery, NEED_TAXONOMY_ID};
 use linkwork_domain::casework::need::NeedDomain;

@@ -1,7 +1,7 @@
 //! A VCSE partner's list of referrals to its services (issue 12): waiting times shown, search,
 //! filters by status and by how long ago a referral was sent, and paging. On SQLite and PostgreSQL.
 
-mod support;
+use crate::support;
 
 use linkwork_store::AuditActor;
 use reqwest::StatusCode;

@@ -4,7 +4,7 @@
 //! reports, the gap report names an unmet need and a service whose funding ends soon, the network
 //! shows the service → partner edges, and every CSV has its header.
 
-mod support;
+use crate::support;
 
 use linkwork_domain::access::Role;
 use linkwork_domain::casework::need::NeedDomain;

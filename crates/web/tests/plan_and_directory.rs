@@ -4,7 +4,7 @@
 //! the onward-referral form that searches instead of listing every service, and MDT meetings whose
 //! people are found by search. On SQLite and PostgreSQL.
 
-mod support;
+use crate::support;
 
 use linkwork_domain::access::Role;
 use linkwork_domain::casework::need::NeedDomain;

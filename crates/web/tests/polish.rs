@@ -3,7 +3,7 @@
 //! block; the dashboard's referral rate reads as the report's; quarterly figures carry their units;
 //! and the tables of the templates become cards on phones (the NHS.UK responsive table pattern).
 
-mod support;
+use crate::support;
 
 use linkwork_domain::access::Role;
 use reqwest::StatusCode;

@@ -3,7 +3,7 @@
 //! every download, the PDF download, and the dashboard's tiles and word cloud (only words at least
 //! eight different people used; names and numbers never shown).
 
-mod support;
+use crate::support;
 
 use linkwork_domain::casework::need::NeedDomain;
 use linkwork_domain::person::{DateOfBirth, Ethnicity, PersonDetails, Sex};

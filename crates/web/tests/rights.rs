@@ -2,7 +2,7 @@
 //! partner, subject access, restriction, erasure that keeps the figures, and the manager's
 //! audit trail. The real server on SQLite and PostgreSQL.
 
-mod support;
+use crate::support;
 
 use linkwork_domain::access::Role;
 use linkwork_domain::person::consent::{ConsentStatus, LawfulBasis};

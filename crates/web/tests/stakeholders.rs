@@ -2,7 +2,7 @@
 //! wellbeing check-in about themselves and sees only their own history; no other role reaches the
 //! page; managers see only the suppressed team figures in the report.
 
-mod support;
+use crate::support;
 
 use reqwest::StatusCode;
 use support::*;
