@@ -171,10 +171,12 @@ impl TariffEntry {
 }
 
 /// Unit costs by item. An item without an entry is *uncosted*: its contacts are counted but add
-/// nothing to costs, and the report says so (Linkwork invents no figure).
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+/// nothing to costs, and the report says so (Linkwork invents no figure). With a price index, each
+/// report brings every cost to one year's prices ([`Tariff::at_prices_of`]).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Tariff {
     entries: Vec<TariffEntry>,
+    price_index: Option<PriceIndex>,
 }
 
 const PSSRU_2013: &str = "PSSRU Unit Costs of Health and Social Care 2013";
@@ -245,12 +247,118 @@ impl Tariff {
         &self.entries
     }
 
+    pub fn with_price_index(mut self, index: Option<PriceIndex>) -> Self {
+        self.price_index = index;
+        self
+    }
+
+    pub fn price_index(&self) -> Option<&PriceIndex> {
+        self.price_index.as_ref()
+    }
+
+    /// The unit costs a report for a period ending in `report_year` uses: each entry multiplied by
+    /// the index's ratio from its own year to the price year (the report's year, or the latest
+    /// year the index reaches before it). Uplifted costs are rounded to whole pounds when every
+    /// entered cost is in whole pounds (as published unit costs are), else to pence, so a
+    /// person's cost stays a whole number of the costing tariff's common unit. An entry whose
+    /// year is not a financial year, or not in the index, keeps its own price and is listed.
+    pub fn at_prices_of(&self, report_year: FinancialYear) -> Prices {
+        let year = self.price_index.as_ref().and_then(|i| i.price_year_for(report_year));
+        let whole_pounds = self.entries.iter().all(|e| e.unit_cost_pence % 100 == 0);
+        let round_to = if whole_pounds { 100.0 } else { 1.0 };
+        let items = self
+            .entries
+            .iter()
+            .map(|e| {
+                let uplift = match (self.price_index.as_ref(), year) {
+                    (Some(index), Some(to)) => match FinancialYear::parse(&e.year) {
+                        None => Err(NotUplifted::NotAFinancialYear),
+                        Some(from) => index.factor(from, to).ok_or(NotUplifted::NotInTheIndex(from)),
+                    },
+                    _ => Err(NotUplifted::NoIndexYear),
+                };
+                let unit_cost_pence = match uplift {
+                    Ok(factor) => ((e.unit_cost_pence as f64 * factor / round_to).round() * round_to) as u64,
+                    Err(_) => e.unit_cost_pence,
+                };
+                PricedItem { item: e.item, unit_cost_pence, uplift }
+            })
+            .collect();
+        Prices {
+            year,
+            index_source: self.price_index.as_ref().map(|i| i.source().to_owned()),
+            items,
+        }
+    }
+
     /// Items with no unit cost.
     pub fn uncosted(&self) -> Vec<CostItem> {
         CostItem::all()
             .into_iter()
             .filter(|i| self.entry(*i).is_none())
             .collect()
+    }
+}
+
+/// The unit costs one report uses (see [`Tariff::at_prices_of`]).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Prices {
+    /// The year uplifted costs are at; None when the service entered no index, or its index has
+    /// no year at or before the report's.
+    #[serde(serialize_with = "year_as_text")]
+    pub year: Option<FinancialYear>,
+    pub index_source: Option<String>,
+    /// One per tariff entry, in the tariff's order.
+    pub items: Vec<PricedItem>,
+}
+
+fn year_as_text<S: serde::Serializer>(year: &Option<FinancialYear>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&year.map(|y| y.to_string()).unwrap_or_default())
+}
+
+/// A tariff entry at the report's prices.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PricedItem {
+    pub item: CostItem,
+    pub unit_cost_pence: u64,
+    /// The factor from the entry's year to the price year, or why it was not uplifted.
+    #[serde(skip)]
+    pub uplift: Result<f64, NotUplifted>,
+}
+
+impl PricedItem {
+    pub fn unit_cost(&self) -> f64 {
+        self.unit_cost_pence as f64 / 100.0
+    }
+}
+
+/// Why an entry keeps the price of its own year.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum NotUplifted {
+    /// No index, or no index year at or before the report's.
+    NoIndexYear,
+    /// The entry's year is not a financial year like 2013/14 (a bare 2013 is ambiguous).
+    NotAFinancialYear,
+    /// The index has no value for the entry's year.
+    NotInTheIndex(FinancialYear),
+}
+
+impl Prices {
+    /// Whether any cost was brought to the price year.
+    pub fn uplifted(&self) -> bool {
+        self.items.iter().any(|i| i.uplift.is_ok())
+    }
+
+    /// The tariff costs are computed with: the entered one with each unit cost at these prices.
+    fn costing(&self, entered: &Tariff) -> Tariff {
+        Tariff::new(
+            entered
+                .entries
+                .iter()
+                .zip(&self.items)
+                .map(|(e, p)| TariffEntry { unit_cost_pence: p.unit_cost_pence, ..e.clone() })
+                .collect(),
+        )
     }
 }
 
@@ -336,9 +444,13 @@ pub const CAVEATS: &[&str] = &[
     "Before and after comparisons without a comparison group: some change would have happened anyway (regression to the mean is likely, as people are often referred at a time of high use).",
     "Windows: the referral day itself belongs to neither window, as the consultation that made the referral often falls on it.",
     "Only people whose windows are both wholly covered by the imported data (from its first to its last contact date) and end by the period's end are included.",
-    "Costs use the tariff printed below, at the prices of the year each unit cost is for (not uplifted); contact types without a unit cost are counted but not costed. A lower cost after referral is associated with the referral, not a saving it is shown to have made.",
+    COSTS_NOT_UPLIFTED,
     "Frequent attenders are selected for high use before referral, so their fall is largely regression to the mean.",
 ];
+
+/// The costs caveat when no cost could be brought to one year's prices, and when some were.
+pub const COSTS_NOT_UPLIFTED: &str = "Costs use the tariff printed below, at the prices of the year each unit cost is for (not uplifted: the service has entered no price index covering them); contact types without a unit cost are counted but not costed. A lower cost after referral is associated with the referral, not a saving it is shown to have made.";
+pub const COSTS_UPLIFTED: &str = "Costs use the tariff printed below, each unit cost brought to one year's prices with the service's price index (the year, the index's source and each factor are printed with the tariff); contact types without a unit cost are counted but not costed. A lower cost after referral is associated with the referral, not a saving it is shown to have made.";
 
 /// `date` moved by `months` calendar months (negative: back); a day past the end of the target
 /// month becomes its last day.
@@ -407,14 +519,17 @@ pub struct HealthSystemReport {
     pub by_type: Vec<UseChange>,
     pub cost: CostChange,
     pub frequent_attenders: FrequentAttenders,
-    /// The tariff used (printed in every report).
+    /// The tariff as the service entered it (printed in every report).
     pub tariff: Tariff,
+    /// Its unit costs at the report's prices: what costs were computed with.
+    pub prices: Prices,
     pub uncosted: Vec<CostItem>,
     pub caveats: Vec<&'static str>,
 }
 
 use crate::evaluation::disclosure::{Shown, SuppressionPolicy};
 use crate::evaluation::facts::Period;
+use crate::evaluation::price_index::{FinancialYear, PriceIndex};
 use std::collections::BTreeMap;
 
 /// Per person: counts per contact type and bed days in each window. Counts are held in arrays
@@ -576,7 +691,9 @@ pub fn evaluate(
             }
         },
     ));
-    let cost = cost_change(&windows, &input.tariff, policy);
+    let prices = input.tariff.at_prices_of(FinancialYear::of(period.to));
+    let costing = prices.costing(&input.tariff);
+    let cost = cost_change(&windows, &costing, policy);
 
     let frequent: Vec<&Windows> = windows
         .iter()
@@ -596,8 +713,12 @@ pub fn evaluate(
             policy,
             |w, after| w.gp(after),
         ),
-        cost: cost_change(&frequent, &input.tariff, policy),
+        cost: cost_change(&frequent, &costing, policy),
     };
+    let caveats = CAVEATS
+        .iter()
+        .map(|c| if *c == COSTS_NOT_UPLIFTED && prices.uplifted() { COSTS_UPLIFTED } else { c })
+        .collect();
 
     HealthSystemReport {
         window_months: months,
@@ -610,7 +731,8 @@ pub fn evaluate(
         frequent_attenders,
         uncosted: input.tariff.uncosted(),
         tariff: input.tariff.clone(),
-        caveats: CAVEATS.to_vec(),
+        prices,
+        caveats,
     }
 }
 
@@ -888,6 +1010,57 @@ mod tests {
             "{:?}",
             r.cost.change_per_person
         );
+    }
+
+    fn indexed(entries: &[(ContactType, u64, &str)], index: &str) -> Tariff {
+        let entries = entries.iter().map(|(t, pence, year)| TariffEntry::new(CostItem::Contact(*t), *pence, "test", year).unwrap()).collect();
+        Tariff::new(entries).with_price_index(Some(PriceIndex::parse("Test index", index).unwrap()))
+    }
+
+    #[test]
+    fn costs_are_brought_to_the_report_year_with_the_price_index() {
+        let mut input = input();
+        input.tariff = indexed(
+            &[(ContactType::GpSurgery, 4_500, "2012/13"), (ContactType::GpPhone, 2_700, "2012/13"), (ContactType::AeNotAdmitted, 11_400, "2013/14")],
+            "2012/13 = 100\n2013/14 = 120\n2025/26 = 200",
+        );
+        let r = evaluate(&input, year(), NO_SUPPRESSION);
+        assert_eq!(r.prices.year, FinancialYear::starting(2025));
+        // GP × 200/100: £45 → £90, £27 → £54; A&E × 200/120: £114 → £190.
+        let used: Vec<u64> = r.prices.items.iter().map(|i| i.unit_cost_pence).collect();
+        assert_eq!(used, [9_000, 5_400, 19_000]);
+        // p1 before 4 × £90 + £190 = £550, after 2 × £90 = £180; p2 before 2 × £54, after £54;
+        // p3 before £0, after £90: totals £658 before, £324 after.
+        assert!(close(&r.cost.total_before, 658.0) && close(&r.cost.total_after, 324.0), "{:?}", r.cost);
+        assert!(r.caveats.contains(&COSTS_UPLIFTED) && !r.caveats.contains(&COSTS_NOT_UPLIFTED));
+        // The printed tariff is the one entered.
+        assert_eq!(r.tariff.entry(CostItem::Contact(ContactType::GpSurgery)).unwrap().unit_cost_pence(), 4_500);
+    }
+
+    #[test]
+    fn an_index_that_stops_short_of_the_report_year_prices_at_its_latest_year() {
+        let tariff = indexed(&[(ContactType::GpSurgery, 4_500, "2013/14")], "2013/14 = 100\n2023/24 = 130\n2030/31 = 500");
+        let prices = tariff.at_prices_of(FinancialYear::starting(2025).unwrap());
+        assert_eq!(prices.year, FinancialYear::starting(2023));
+        assert_eq!(prices.items[0].unit_cost_pence, 5_900, "£45 × 1.3 = £58.50, rounded to whole pounds as entered");
+    }
+
+    #[test]
+    fn entries_whose_year_the_index_cannot_price_keep_their_own_price_and_say_why() {
+        let tariff = indexed(
+            &[(ContactType::GpSurgery, 4_550, "2013"), (ContactType::GpPhone, 2_700, "2014/15"), (ContactType::PracticeNurse, 1_300, "2013/14")],
+            "2013/14 = 100\n2025/26 = 150",
+        );
+        let prices = tariff.at_prices_of(FinancialYear::starting(2025).unwrap());
+        let why: Vec<Result<f64, NotUplifted>> = prices.items.iter().map(|i| i.uplift).collect();
+        assert_eq!(why, [Err(NotUplifted::NotAFinancialYear), Err(NotUplifted::NotInTheIndex(FinancialYear::starting(2014).unwrap())), Ok(1.5)]);
+        // A cost in pence stays in pence: £13 × 1.5 = £19.50.
+        assert_eq!(prices.items.iter().map(|i| i.unit_cost_pence).collect::<Vec<_>>(), [4_550, 2_700, 1_950]);
+        // No index year at or before the report's: nothing moves, and the caveat says so.
+        let early = tariff.at_prices_of(FinancialYear::starting(2012).unwrap());
+        assert!(!early.uplifted() && early.year.is_none());
+        let r = evaluate(&input(), year(), NO_SUPPRESSION);
+        assert!(r.caveats.contains(&COSTS_NOT_UPLIFTED) && !r.prices.uplifted());
     }
 
     #[test]

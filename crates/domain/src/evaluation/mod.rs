@@ -14,6 +14,7 @@ pub mod report;
 // The maths every section uses.
 pub mod disclosure;
 pub mod pairing;
+pub mod price_index;
 pub mod stats;
 
 // Sections of the report, each computed from its facts into suppressed figures.

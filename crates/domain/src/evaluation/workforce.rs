@@ -10,7 +10,7 @@ use crate::evaluation::disclosure::{Shown, SuppressionPolicy};
 use crate::evaluation::facts::{EvaluationSettings, Period, TargetBand};
 use crate::evaluation::stats;
 use serde::Serialize;
-use time::{Date, Month};
+use time::Date;
 
 /// A referral-rate target band a service set for the financial year starting April `year`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -38,11 +38,7 @@ impl YearTarget {
 
 /// The financial year (April to March) a date falls in, by its starting year.
 pub fn financial_year(d: Date) -> i32 {
-    if d.month() >= Month::April {
-        d.year()
-    } else {
-        d.year() - 1
-    }
+    crate::evaluation::price_index::FinancialYear::of(d).start()
 }
 
 pub const SERVICE_TARGET_SOURCE: &str = "Set by the service for this financial year (the default is the IIF 2022/23 band of 0.8–1.2%)";

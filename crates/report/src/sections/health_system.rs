@@ -8,7 +8,7 @@ use crate::primitives::format::{count, date_long, escape, fixed, rate, rate_deci
 use crate::primitives::Figure;
 use linkwork_domain::evaluation::disclosure::Shown;
 use linkwork_domain::evaluation::Report;
-use linkwork_domain::evaluation::health_system::{CostChange, HealthSystemReport, UseChange};
+use linkwork_domain::evaluation::health_system::{CostChange, HealthSystemReport, NotUplifted, UseChange};
 
 const SECTION: &str = "health";
 const PER_PY: &str = "contacts per person-year";
@@ -93,12 +93,25 @@ pub(crate) fn figures(report: &Report, out: &mut Vec<Figure>) {
             fixed(e.unit_cost(), 2),
             POUNDS,
             format!(
-                "Unit cost used for each contact of this type: {} ({}, {}).",
+                "Unit cost entered for each contact of this type: {} ({}, {}).",
                 e.item().label(),
                 e.source(),
                 e.year()
             ),
         ));
+    }
+    if let (Some(year), Some(source)) = (h.prices.year, &h.prices.index_source) {
+        for p in h.prices.items.iter().filter(|p| p.uplift.is_ok()) {
+            out.push(figure(
+                format!("health.tariff.{}.unit_cost_at_report_prices", p.item.code()),
+                format!("Unit cost at {year} prices: {}", p.item.label()),
+                fixed(p.unit_cost(), 2),
+                POUNDS,
+                format!(
+                    "The unit cost the report's costs use: the entered cost times the ratio of the price index in {year} to its value in the cost's own year ({source}), rounded as the entered costs are.",
+                ),
+            ));
+        }
     }
 }
 
@@ -333,36 +346,40 @@ pub(crate) fn html(out: &mut String, report: &Report) {
     }
 
     w!(out, r#"<h3 class="nhsuk-heading-s">Tariff used</h3>"#);
+    let priced = h.prices.year.filter(|_| h.prices.uplifted());
     let tariff_rows: Vec<(String, Vec<String>)> = h
         .tariff
         .entries()
         .iter()
-        .map(|e| {
-            (
-                escape(e.item().label()),
-                vec![
-                    escape(&format!("£{}", fixed(e.unit_cost(), 2))),
-                    escape(e.source()),
-                    escape(e.year()),
-                ],
-            )
+        .zip(&h.prices.items)
+        .map(|(e, p)| {
+            let mut cells = vec![
+                escape(&format!("£{}", fixed(e.unit_cost(), 2))),
+                escape(e.source()),
+                escape(e.year()),
+            ];
+            if priced.is_some() {
+                cells.push(escape(&match p.uplift {
+                    Ok(factor) => format!("£{} (× {factor:.3})", fixed(p.unit_cost(), 2)),
+                    Err(NotUplifted::NotAFinancialYear) => "Not uplifted: its year is not a financial year like 2013/14".to_owned(),
+                    Err(NotUplifted::NotInTheIndex(y)) => format!("Not uplifted: the index has no value for {y}"),
+                    Err(NotUplifted::NoIndexYear) => "Not uplifted".to_owned(),
+                }));
+            }
+            (escape(e.item().label()), cells)
         })
         .collect();
+    let at_prices = priced.map(|y| format!("At {y} prices"));
     if tariff_rows.is_empty() {
         para(out, "No unit costs are set, so no contact is costed.");
     } else {
-        table(
-            out,
-            "Unit cost of each type of contact",
-            &[
-                ("Item", false),
-                ("Unit cost", true),
-                ("Source", false),
-                ("Year", false),
-            ],
-            &tariff_rows,
-        );
+        let mut columns = vec![("Item", false), ("Unit cost", true), ("Source", false), ("Year", false)];
+        if let Some(heading) = &at_prices {
+            columns.push((heading.as_str(), true));
+        }
+        table(out, "Unit cost of each type of contact", &columns, &tariff_rows);
     }
+    price_index(h, out);
     if !h.uncosted.is_empty() {
         let names: Vec<String> = h
             .uncosted
@@ -484,16 +501,51 @@ pub(crate) fn chart(h: &HealthSystemReport) -> Option<String> {
     Some(out)
 }
 
+/// What the costs' price year is and the index that brought them there, with its values, so a
+/// reader can redo the uplift; or that they are not uplifted, and where a manager can change it.
+fn price_index(h: &HealthSystemReport, out: &mut String) {
+    let Some(index) = h.tariff.price_index() else {
+        para(out, "Costs are at the prices of each unit cost's own year: the service has entered no price index to bring them to one year's prices (a manager can, with the tariff).");
+        return;
+    };
+    match h.prices.year.filter(|_| h.prices.uplifted()) {
+        Some(year) => para(
+            out,
+            &escape(&format!(
+                "Costs are at {year} prices: each unit cost is multiplied by the ratio of the price index in {year} to its value in the unit cost's own year. Index: {}.",
+                index.source()
+            )),
+        ),
+        None => para(
+            out,
+            &escape(&format!(
+                "Costs are at the prices of each unit cost's own year: the service's price index ({}) has no value for the report's year or before it, or for the unit costs' years.",
+                index.source()
+            )),
+        ),
+    }
+    let rows: Vec<(String, Vec<String>)> = index.values().map(|(y, v)| (escape(&y.to_string()), vec![escape(&v.to_string())])).collect();
+    table(out, "Price index", &[("Financial year", false), ("Index value", true)], &rows);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use linkwork_domain::evaluation::{evaluate, EvaluationInput, EvaluationSettings, Period};
-    use linkwork_domain::evaluation::health_system::{group_by_person, ActivityFact, ContactType, PersonReferral, Tariff};
+    use linkwork_domain::evaluation::health_system::{group_by_person, ActivityFact, ContactType, CostItem, PersonReferral, Tariff, TariffEntry};
     use time::macros::date;
 
     /// Ten people referred 2025-06-01, each with 2 GP surgery consultations before (4 per
     /// person-year) and 1 after (2 per person-year): change −2, CI −2 to −2; cost £90 → £45.
     fn report() -> Report {
+        evaluate(
+            &report_input(),
+            Period::new(date!(2025 - 04 - 01), date!(2026 - 03 - 31)).unwrap(),
+            &EvaluationSettings::default(),
+        )
+    }
+
+    fn report_input() -> EvaluationInput {
         let mut input = EvaluationInput {
             scope_name: "Test PCN".into(),
             ..Default::default()
@@ -523,11 +575,7 @@ mod tests {
             add(&p, date!(2025 - 08 - 01));
         }
         input.health.activity = group_by_person(activity);
-        evaluate(
-            &input,
-            Period::new(date!(2025 - 04 - 01), date!(2026 - 03 - 31)).unwrap(),
-            &EvaluationSettings::default(),
-        )
+        input
     }
 
     #[test]
@@ -565,6 +613,25 @@ mod tests {
     }
 
     #[test]
+    fn costs_uplifted_with_a_price_index_show_their_year_factors_and_index() {
+        use linkwork_domain::evaluation::price_index::PriceIndex;
+        let mut input = report_input();
+        let entered = Tariff::new(vec![TariffEntry::new(CostItem::Contact(ContactType::GpSurgery), 4_500, "PSSRU 2013", "2012/13").unwrap()]);
+        input.health.tariff = entered.with_price_index(Some(PriceIndex::parse("Test index, table 7", "2012/13 = 100\n2025/26 = 150").unwrap()));
+        let r = evaluate(&input, Period::new(date!(2025 - 04 - 01), date!(2026 - 03 - 31)).unwrap(), &EvaluationSettings::default());
+        let mut out = Vec::new();
+        super::figures(&r, &mut out);
+        let get = |id: &str| out.iter().find(|f| f.id == id).unwrap_or_else(|| panic!("{id}"));
+        assert_eq!(get("health.tariff.gp_surgery.unit_cost").value, "45.00");
+        assert_eq!(get("health.tariff.gp_surgery.unit_cost_at_report_prices").value, "68.00");
+        assert!(get("health.tariff.gp_surgery.unit_cost_at_report_prices").definition.contains("Test index, table 7"));
+        let mut html = String::new();
+        super::html(&mut html, &r);
+        assert!(html.contains("At 2025/26 prices") && html.contains("£68.00 (× 1.500)"), "the tariff's price column");
+        assert!(html.contains("Costs are at 2025/26 prices") && html.contains("<caption class=\"nhsuk-table__caption\">Price index</caption>"));
+    }
+
+    #[test]
     fn html_has_a_labelled_chart_tables_and_the_tariff() {
         let mut html = String::new();
         super::html(&mut html, &report());
@@ -594,3 +661,4 @@ mod tests {
         );
     }
 }
+
