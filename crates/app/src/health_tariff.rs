@@ -4,12 +4,15 @@
 //!
 //! Form fields per item (`<code>` is a contact type code or `bed_day`): `cost_<code>` (pounds;
 //! empty leaves the item uncosted), `source_<code>` and `year_<code>` (both required with a cost).
+//! The price index that brings the costs to each report's year: `index_source` and
+//! `index_values` (a year and its value per line; both empty: no index).
 
 use crate::forms::{Checker, FieldError, Fields};
 use crate::import_activity::require_manager;
 use crate::AppError;
 use linkwork_domain::access::Actor;
 use linkwork_domain::evaluation::health_system::{CostItem, Tariff, TariffEntry};
+use linkwork_domain::evaluation::price_index::{FinancialYear, PriceIndex};
 use linkwork_store::{AuditActor, Store};
 
 /// The form's values for a tariff: one cost, source and year per item.
@@ -30,6 +33,9 @@ pub fn tariff_fields(tariff: &Tariff) -> Fields {
             ]),
         }
     }
+    let index = tariff.price_index();
+    pairs.push(("index_source".to_owned(), index.map(|i| i.source().to_owned()).unwrap_or_default()));
+    pairs.push(("index_values".to_owned(), index.map(|i| i.values_lines()).unwrap_or_default()));
     Fields::from_pairs(pairs)
 }
 
@@ -84,8 +90,34 @@ pub fn parse_tariff(f: &Fields) -> Result<Tariff, Vec<FieldError>> {
             }
         }
     }
+    let (index_source, index_values) = (f.get("index_source"), f.get("index_values"));
+    let index = if index_source.trim().is_empty() && index_values.trim().is_empty() {
+        None
+    } else {
+        match PriceIndex::parse(index_source, index_values) {
+            Ok(index) => Some(index),
+            Err(errors) => {
+                for e in errors {
+                    c.check::<()>(Err(e));
+                }
+                None
+            }
+        }
+    };
+    // An index goes by financial year: a cost dated by a bare year could not be brought to the
+    // report's prices, and the report would quietly mix price years.
+    if index.is_some() {
+        for e in &entries {
+            if FinancialYear::parse(e.year()).is_none() {
+                c.error(
+                    &format!("year_{}", e.item().code()),
+                    format!("{}: with a price index, give the year of the cost's prices as a financial year, like 2012/13", e.item().label()),
+                );
+            }
+        }
+    }
     if c.is_ok() {
-        Ok(Tariff::new(entries))
+        Ok(Tariff::new(entries).with_price_index(index))
     } else {
         Err(c.into_errors())
     }
@@ -142,5 +174,31 @@ mod tests {
             errors[0].message,
             "GP surgery consultation: enter the unit cost in pounds, 0 or more, like 45 or 27.50"
         );
+    }
+
+    #[test]
+    fn a_price_index_round_trips_and_needs_costs_dated_by_financial_year() {
+        let mut f = tariff_fields(&Tariff::default_figures());
+        f.set("index_source", "PSSRU NHS cost inflation index");
+        f.set("index_values", "2012/13\t100\n2013/14\t101.4\n2024/25\t137.2");
+        // The default figures' PSSRU costs say "2013": which financial year's prices is not said.
+        let errors = parse_tariff(&f).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["year_gp_surgery", "year_gp_phone", "year_gp_home_visit", "year_practice_nurse"]);
+        assert!(errors[0].message.contains("give the year of the cost's prices as a financial year, like 2012/13"));
+        for code in ["gp_surgery", "gp_phone", "gp_home_visit", "practice_nurse"] {
+            f.set(&format!("year_{code}"), "2012/13");
+        }
+        let tariff = parse_tariff(&f).unwrap();
+        assert_eq!(tariff.price_index().unwrap().values().count(), 3);
+        assert_eq!(parse_tariff(&tariff_fields(&tariff)).unwrap(), tariff, "the form shows what was saved");
+
+        f.set("index_source", "");
+        f.set("index_values", "2012/13 = 100\n2024 = 120");
+        let errors = parse_tariff(&f).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["index_source", "index_values"]);
+        f.set("index_values", "");
+        assert_eq!(parse_tariff(&f).unwrap().price_index(), None, "both empty: no index");
     }
 }

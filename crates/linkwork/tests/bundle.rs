@@ -108,7 +108,7 @@ fn derive_id(id: &mut serde_json::Value, source: &str, file: &str) {
 /// Every table a bundle writes, for "importing again adds nothing".
 const TABLES: &[&str] = &[
     "people", "referrals", "contacts", "measures", "onward_referrals", "onward_events", "organisations", "users", "need_resolutions", "custom_instruments", "custom_measures",
-    "health_activity", "staff_check_ins", "list_profiles", "referral_targets", "health_tariffs", "sroi_models", "measurement_schedules", "stakeholders", "success_statements", "evidence_items",
+    "health_activity", "staff_check_ins", "list_profiles", "referral_targets", "health_tariffs", "health_price_indices", "sroi_models", "measurement_schedules", "stakeholders", "success_statements", "evidence_items",
     "comparison_people", "comparison_activity",
 ];
 

@@ -3,6 +3,7 @@
 
 use linkwork_domain::access::OrgKind;
 use linkwork_domain::evaluation::health_system::{Contact, ContactType, CostItem, Tariff, TariffEntry};
+use linkwork_domain::evaluation::price_index::PriceIndex;
 use linkwork_domain::evaluation::sroi::{SroiModel, SroiSetting};
 use linkwork_store::testing;
 use linkwork_store::*;
@@ -159,6 +160,21 @@ async fn a_saved_tariff_is_the_services_own() {
         assert_eq!(w.store.health_tariff(&w.pcn).await.unwrap(), tariff);
         assert_eq!(w.store.health_tariff(&w.other).await.unwrap(), Tariff::default_figures(), "per service");
         assert_eq!(w.store.count_audit_events("health_tariff.update").await.unwrap(), 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_tariffs_price_index_is_saved_with_it_and_cleared_with_it() {
+    on_each_database(|w| async move {
+        let index = PriceIndex::parse("PSSRU NHS cost inflation index", "2013/14 = 100\n2024/25 = 137.25").unwrap();
+        let tariff = Tariff::default_figures().with_price_index(Some(index));
+        w.store.set_health_tariff(&w.who, &w.pcn, &tariff).await.unwrap();
+        assert_eq!(w.store.health_tariff(&w.pcn).await.unwrap(), tariff);
+        assert_eq!(w.store.health_tariff(&w.other).await.unwrap().price_index(), None, "per service");
+        let without = Tariff::default_figures();
+        w.store.set_health_tariff(&w.who, &w.pcn, &without).await.unwrap();
+        assert_eq!(w.store.health_tariff(&w.pcn).await.unwrap(), without, "saving a tariff with no index removes the old one");
     })
     .await;
 }

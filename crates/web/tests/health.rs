@@ -16,6 +16,11 @@ async fn the_tariff_page_is_for_managers_checks_costs_and_is_used_for_their_serv
 }
 
 #[tokio::test]
+async fn a_price_index_is_saved_with_the_tariff_once_every_cost_says_its_financial_year() {
+    on_each_database(|w| async move { price_index(&w).await }).await;
+}
+
+#[tokio::test]
 async fn the_sroi_model_page_saves_a_checked_model_for_the_service() {
     on_each_database(|w| async move { sroi(&w).await }).await;
 }
@@ -145,6 +150,38 @@ async fn tariff(w: &World) {
     );
     let (_, html) = m.get("/health/tariff?notice=saved").await;
     assert!(html.contains("Tariff saved") && html.contains(r#"value="345.00""#));
+}
+
+async fn price_index(w: &World) {
+    let m = Browser::login(&w.base, "manager@test.org").await;
+    let (_, html) = m.get("/health/tariff").await;
+    assert!(html.contains("Price index (optional)") && html.contains(r#"<textarea class="nhsuk-textarea" id="index_values" name="index_values""#));
+    let mut fields = default_fields();
+    fields.push(("index_source".into(), "PSSRU NHS cost inflation index".into()));
+    fields.push(("index_values".into(), "2012/13\t100\n2013/14\t101.4\n2024/25\t137.2".into()));
+    let post = |fields: Vec<(String, String)>| {
+        let m = &m;
+        async move {
+            let pairs: Vec<(&str, &str)> = fields.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+            m.post("/health/tariff", "/health/tariff", &pairs).await
+        }
+    };
+    // The default PSSRU figures say "2013": the index cannot tell which financial year's prices.
+    let (status, _, html) = post(fields.clone()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("GP surgery consultation: with a price index, give the year of the cost&#39;s prices as a financial year, like 2012/13"));
+    assert!(html.contains(r##"href="#year_gp_surgery""##));
+    assert_eq!(w.store.health_tariff(&w.pcn).await.unwrap(), Tariff::default_figures(), "nothing saved");
+    for code in ["gp_surgery", "gp_phone", "gp_home_visit", "practice_nurse"] {
+        set(&mut fields, &format!("year_{code}"), "2012/13");
+    }
+    let (status, location, _) = post(fields).await;
+    assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/health/tariff?notice=saved"));
+    let saved = w.store.health_tariff(&w.pcn).await.unwrap();
+    let index = saved.price_index().expect("saved with the tariff");
+    assert_eq!((index.source(), index.values_text().as_str()), ("PSSRU NHS cost inflation index", "2012/13=100;2013/14=101.4;2024/25=137.2"));
+    let (_, html) = m.get("/health/tariff?notice=saved").await;
+    assert!(html.contains("2012/13 = 100\n2013/14 = 101.4\n2024/25 = 137.2</textarea>"), "the page shows the saved index");
 }
 
 async fn sroi(w: &World) {

@@ -11,6 +11,7 @@ use linkwork_domain::evaluation::health_system::{
     ActivityFact, ContactType, CostItem, HealthSystemInput,
     Tariff, TariffEntry, DEFAULT_WINDOW_MONTHS,
 };
+use linkwork_domain::evaluation::price_index::PriceIndex;
 use std::collections::BTreeSet;
 use time::Date;
 
@@ -118,6 +119,19 @@ impl ActivityStore for SqlStore {
                 .execute(&mut **tx)
                 .await?;
         }
+        sqlx::query("DELETE FROM health_price_indices WHERE service_org_id = $1")
+            .bind(service_org_id)
+            .execute(&mut **tx)
+            .await?;
+        if let Some(index) = tariff.price_index() {
+            sqlx::query("INSERT INTO health_price_indices (service_org_id, source, index_values, updated_at) VALUES ($1, $2, $3, $4)")
+                .bind(service_org_id)
+                .bind(index.source())
+                .bind(index.values_text())
+                .bind(at)
+                .execute(&mut **tx)
+                .await?;
+        }
         audit(
             &mut tx,
             who,
@@ -174,12 +188,20 @@ impl ActivityStore for SqlStore {
 /// The `contact_type` of the marker row written with every saved tariff.
 const NONE_MARKER: &str = "_saved";
 
-/// The service's tariff; the default figures when it never saved one.
+/// The service's tariff, with its price index; the default figures when it never saved one.
 async fn tariff(conn: &mut super::Conn, service_org_id: &str) -> Result<Tariff> {
+    let index: Option<(String, String)> = sqlx::query_as("SELECT source, index_values FROM health_price_indices WHERE service_org_id = $1")
+        .bind(service_org_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let index = match index {
+        Some((source, values)) => Some(PriceIndex::parse(&source, &values).map_err(|e| corrupt(format!("{e:?}")))?),
+        None => None,
+    };
     let rows: Vec<(String, i64, String, String)> =
         sqlx::query_as("SELECT contact_type, unit_cost_pence, source, year FROM health_tariffs WHERE service_org_id = $1").bind(service_org_id).fetch_all(&mut *conn).await?;
     if rows.is_empty() {
-        return Ok(Tariff::default_figures());
+        return Ok(Tariff::default_figures().with_price_index(index));
     }
     let mut entries = Vec::new();
     for (item, pence, source, year) in rows {
@@ -192,7 +214,7 @@ async fn tariff(conn: &mut super::Conn, service_org_id: &str) -> Result<Tariff> 
                 .map_err(corrupt)?,
         );
     }
-    Ok(Tariff::new(entries))
+    Ok(Tariff::new(entries).with_price_index(index))
 }
 
 /// The health-system settings of the evaluation for these services: the tariff (the service's own

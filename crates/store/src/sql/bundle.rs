@@ -316,6 +316,12 @@ fn target(file: &str) -> Option<Target> {
             key: "service_org_id, contact_type",
             keep: &[],
         },
+        "health_price_indices.csv" => Target {
+            table: "health_price_indices",
+            columns: &[("service_org_id", Col("service_ref")), ("source", Col("source")), ("index_values", Col("index_values")), ("updated_at", Now)],
+            key: "service_org_id",
+            keep: &[],
+        },
         "sroi_models.csv" => Target {
             table: "sroi_models",
             columns: &[("service_org_id", Col("service_ref")), ("model", Col("model")), ("updated_at", Now)],
@@ -625,6 +631,7 @@ fn export_query(file: &str) -> Option<&'static str> {
              WHERE o.parent_id = $1 ORDER BY l.practice_id, l.dimension, l.group_code",
         "referral_targets.csv" => "SELECT service_org_id, CAST(year AS TEXT), CAST(low_pct AS TEXT), CAST(high_pct AS TEXT) FROM referral_targets WHERE service_org_id = $1 ORDER BY year",
         "health_tariffs.csv" => "SELECT service_org_id, contact_type, CAST(unit_cost_pence AS TEXT), source, year FROM health_tariffs WHERE service_org_id = $1 AND contact_type <> '_saved' ORDER BY contact_type",
+        "health_price_indices.csv" => "SELECT service_org_id, source, index_values FROM health_price_indices WHERE service_org_id = $1",
         "sroi_models.csv" => "SELECT service_org_id, model FROM sroi_models WHERE service_org_id = $1",
         "measurement_schedules.csv" => "SELECT service_org_id, REPLACE(instruments, ',', ';'), REPLACE(follow_up_months, ',', ';') FROM measurement_schedules WHERE service_org_id = $1",
         "stakeholders.csv" => "SELECT s.id, s.service_org_id, s.kind, s.name, s.created_by FROM stakeholders s JOIN users u ON u.id = s.created_by WHERE s.service_org_id = $1 AND u.org_id = $1 ORDER BY s.created_at, s.id",

@@ -421,6 +421,11 @@ impl Checker {
                     }
                 }
             }
+            "health_price_indices.csv" => {
+                if let Err(errors) = crate::evaluation::price_index::PriceIndex::parse(text("source").unwrap_or(""), text("index_values").unwrap_or("")) {
+                    out.push((Some("index_values"), join(&errors)));
+                }
+            }
             "sroi_models.csv" => {
                 if let Some(json) = text("model") {
                     if let Err(e) = serde_json::from_str::<crate::evaluation::sroi::SroiModel>(json) {

@@ -460,6 +460,16 @@ const FILES: &[FileSpec] = &[
         ],
     },
     FileSpec {
+        name: "health_price_indices.csv",
+        description: "A service's price index, which brings every unit cost of its tariff to the prices of each report's year. A service without a row keeps each unit cost at its own year's prices.",
+        required: false,
+        columns: &[
+            col("service_ref", Kind::Ref("organisations.csv"), true, "The service (PCN).", "pcn-1"),
+            col("source", Kind::Text(500), true, "Where the index values come from.", "PSSRU Unit Costs of Health and Social Care 2024, NHS cost inflation index"),
+            col("index_values", Kind::Text(4000), true, "Each financial year and its index value, `;`-separated, as `year=value` (any base: only ratios matter).", "2013/14=100;2024/25=137.2"),
+        ],
+    },
+    FileSpec {
         name: "sroi_models.csv",
         description: "A service's social return on investment model (inputs, outcomes, proxies, assumptions) as the JSON document Linkwork stores.",
         required: false,

@@ -292,6 +292,12 @@ fn evaluation_files_check_their_rules() {
     assert_eq!((rows.len(), p.len()), (1, 1), "{p:?}");
     assert_eq!(p[0].line, 3);
 
+    // A price index: financial years with values above 0, each year once.
+    let (rows, p) = read(&mut c, "health_price_indices.csv", "service_ref,source,index_values\npcn,PSSRU,2013/14=100;2024/25=137.2\npcn,PSSRU,2013=100;2024/25=0\n");
+    assert_eq!((rows.len(), p.len()), (1, 1), "{p:?}");
+    assert_eq!((p[0].line, p[0].column.as_deref()), (3, Some("index_values")));
+    assert!(p[0].to_string().contains("\"2013\" is not a financial year") && p[0].to_string().contains("\"0\" is not an index value"), "{}", p[0]);
+
     // The measurement schedule: shipped questionnaires, months 1 to 24.
     let (rows, p) = read(&mut c, "measurement_schedules.csv", "service_ref,instruments,follow_up_months\npcn,ons4;swemwbs,3;6\npcn,ons4,30\n");
     assert_eq!((rows.len(), p.len()), (1, 1), "{p:?}");
