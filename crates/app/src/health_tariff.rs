@@ -12,7 +12,7 @@ use crate::import_activity::require_manager;
 use crate::AppError;
 use linkwork_domain::access::Actor;
 use linkwork_domain::evaluation::health_system::{CostItem, Tariff, TariffEntry};
-use linkwork_domain::evaluation::price_index::{FinancialYear, PriceIndex};
+use linkwork_domain::evaluation::price_index::PriceIndex;
 use linkwork_store::{AuditActor, Store};
 
 /// The form's values for a tariff: one cost, source and year per item.
@@ -104,23 +104,52 @@ pub fn parse_tariff(f: &Fields) -> Result<Tariff, Vec<FieldError>> {
             }
         }
     };
-    // An index goes by financial year: a cost dated by a bare year could not be brought to the
-    // report's prices, and the report would quietly mix price years.
-    if index.is_some() {
-        for e in &entries {
-            if FinancialYear::parse(e.year()).is_none() {
-                c.error(
-                    &format!("year_{}", e.item().code()),
-                    format!("{}: with a price index, give the year of the cost's prices as a financial year, like 2012/13", e.item().label()),
-                );
-            }
-        }
+    let tariff = Tariff::new(entries).with_price_index(index);
+    for (field, message) in undated_costs(&tariff) {
+        c.error(&field, message);
     }
     if c.is_ok() {
-        Ok(Tariff::new(entries).with_price_index(index))
+        Ok(tariff)
     } else {
         Err(c.into_errors())
     }
+}
+
+/// An index goes by financial year: a cost dated by a bare year could not be brought to the
+/// report's prices, and the report would quietly mix price years. Each such cost's year field
+/// and what to do, when the tariff has an index.
+fn undated_costs(tariff: &Tariff) -> Vec<(String, String)> {
+    if tariff.price_index().is_none() {
+        return Vec::new();
+    }
+    tariff
+        .entries_without_a_financial_year()
+        .map(|e| {
+            (
+                format!("year_{}", e.item().code()),
+                format!("{}: with a price index, give the year of the cost's prices as a financial year, like 2012/13", e.item().label()),
+            )
+        })
+        .collect()
+}
+
+/// Sets or, with `None`, removes a service's price index and keeps its unit costs (the
+/// operator's `linkwork settings price-index`). Refused, as on the tariff page, while a cost's
+/// year is not a financial year.
+pub async fn set_price_index(store: &dyn Store, who: &AuditActor, service_org_id: &str, index: Option<PriceIndex>) -> Result<Tariff, AppError> {
+    let tariff = store.health_tariff(service_org_id).await?.with_price_index(index);
+    let undated = undated_costs(&tariff);
+    if !undated.is_empty() {
+        let messages: Vec<String> = undated.into_iter().map(|(_, m)| m).collect();
+        return Err(AppError::Conflict(format!("{} (change the year on the tariff page first)", messages.join("; "))));
+    }
+    store.set_health_tariff(who, service_org_id, &tariff).await?;
+    Ok(tariff)
+}
+
+/// A service's price index, if it set one (the operator's `linkwork settings price-index`).
+pub async fn price_index(store: &dyn Store, service_org_id: &str) -> Result<Option<PriceIndex>, AppError> {
+    Ok(store.health_tariff(service_org_id).await?.price_index().cloned())
 }
 
 /// The actor's service's tariff (managers only).

@@ -6,6 +6,7 @@ use crate::commands::DatabaseArgs;
 use anyhow::bail;
 use clap::{Args, Subcommand};
 use linkwork_app::service_settings as uc;
+use linkwork_domain::evaluation::price_index::PriceIndex;
 use linkwork_domain::evaluation::workforce::YearTarget;
 
 #[derive(Subcommand)]
@@ -18,6 +19,10 @@ pub enum SettingsCommand {
     /// Set how many years a service keeps identifiable records after a person's last referral
     /// closed (default 8); `linkwork retention` and the server's daily job apply it.
     Retention(RetentionYearsArgs),
+    /// Set the price index that brings the service's unit costs to each report's year: where the
+    /// values come from and each financial year's value ("2012/13=100;2024/25=137.2"); --clear
+    /// removes it; with neither, shows it.
+    PriceIndex(PriceIndexArgs),
     /// Set how the public reach the service (shown on the self-referral form and with its
     /// reference): a phone number and/or an e-mail address, and when the phone is answered.
     ServiceContact(ServiceContactArgs),
@@ -39,6 +44,24 @@ pub struct ServiceContactArgs {
     /// When the phone is answered, like "Monday to Friday, 9am to 5pm".
     #[arg(long, default_value = "")]
     pub hours: String,
+}
+
+#[derive(Args)]
+pub struct PriceIndexArgs {
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// The service (PCN): its id, ODS code or exact name.
+    #[arg(long)]
+    pub org: String,
+    /// Where the values come from, like "PSSRU Unit Costs of Health and Social Care 2024, NHS cost inflation index".
+    #[arg(long, requires = "values", conflicts_with = "clear")]
+    pub source: Option<String>,
+    /// Each financial year and its value, separated by ";" or new lines: "2012/13=100;2024/25=137.2".
+    #[arg(long, requires = "source", conflicts_with = "clear")]
+    pub values: Option<String>,
+    /// Remove the service's price index (costs stay at each unit cost's own year's prices).
+    #[arg(long)]
+    pub clear: bool,
 }
 
 #[derive(Args)]
@@ -118,6 +141,24 @@ pub async fn run(command: SettingsCommand) -> anyhow::Result<()> {
             match wte {
                 Some(v) => println!("{}: whole-time equivalent set to {v}.", user.display_name),
                 None => println!("{}: whole-time equivalent cleared (counted as full time).", user.display_name),
+            }
+        }
+        SettingsCommand::PriceIndex(args) => {
+            let (store, pcn) = service(&args.db, &args.org).await?;
+            let who = crate::actor::cli_actor(Some(&pcn.id));
+            if let (Some(source), Some(values)) = (&args.source, &args.values) {
+                let index = PriceIndex::parse(source, values).map_err(|errors| anyhow::anyhow!("{}", errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n")))?;
+                let years = index.values().count();
+                linkwork_app::health_tariff::set_price_index(&*store, &who, &pcn.id, Some(index)).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+                println!("{}: price index set ({years} years); reports bring unit costs to their year's prices with it.", pcn.name);
+            } else if args.clear {
+                linkwork_app::health_tariff::set_price_index(&*store, &who, &pcn.id, None).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+                println!("{}: price index removed; unit costs stay at their own year's prices.", pcn.name);
+            } else {
+                match linkwork_app::health_tariff::price_index(&*store, &pcn.id).await.map_err(|e| anyhow::anyhow!("{e}"))? {
+                    Some(index) => println!("{}: {}\n{}", pcn.name, index.source(), index.values_lines()),
+                    None => println!("{}: no price index; unit costs stay at their own year's prices.", pcn.name),
+                }
             }
         }
         SettingsCommand::Retention(args) => {

@@ -315,3 +315,50 @@ async fn a_list_profile_row_given_twice_is_refused_not_added_together() {
     assert!(!ok && err.contains("profile.csv line 3: practice B86001 ethnicity white: it repeats") && err.contains("profile.csv line 2"), "{err}");
     assert!(profile(&store, &practice).await.is_empty());
 }
+
+#[tokio::test]
+async fn settings_set_show_and_clear_a_price_index_the_report_uses() {
+    let dir = std::env::temp_dir().join(format!("linkwork-cli-price-index-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (backend, url) in linkwork_store::testing::fresh_database_urls(&dir).await {
+        eprintln!("-- on {backend}");
+        price_index_on(&url).await;
+    }
+}
+
+async fn price_index_on(url: &str) {
+    use linkwork_domain::evaluation::health_system::{ContactType, CostItem, Tariff, TariffEntry};
+    let url = url.to_owned();
+    assert!(linkwork(&["migrate", "--database", &url]).0);
+    let store = linkwork_store::connect(&url).await.unwrap();
+    let pcn = store.create_org(&NewOrg { kind: linkwork_domain::access::OrgKind::Pcn, name: "Index PCN".into(), ods_code: Some("U00013".into()), parent_id: None, list_size: None }).await.unwrap();
+    let set = |values: &str| linkwork(&["settings", "price-index", "--database", &url, "--org", "U00013", "--source", "Test series, table 1", "--values", values]);
+
+    // The default figures' PSSRU costs say "2013", which no index can place.
+    let (ok, _, err) = set("2012/13=100;2025/26=140");
+    assert!(!ok && err.contains("GP surgery consultation: with a price index, give the year of the cost's prices as a financial year"), "{err}");
+    assert_eq!(store.health_tariff(&pcn).await.unwrap().price_index(), None, "nothing written");
+
+    // Once the manager dated the costs by financial year (the tariff page).
+    let dated = Tariff::new(vec![TariffEntry::new(CostItem::Contact(ContactType::GpSurgery), 4_500, "PSSRU 2013", "2012/13").unwrap()]);
+    store.set_health_tariff(&linkwork_store::AuditActor::default(), &pcn, &dated).await.unwrap();
+    let (ok, _, err) = set("2012/13=100;2025/26=zero");
+    assert!(!ok && err.contains("2025/26: \"zero\" is not an index value"), "{err}");
+    let (ok, out, err) = set("2012/13=100;2025/26=140");
+    assert!(ok, "{err}");
+    assert_eq!(out.trim(), "Index PCN: price index set (2 years); reports bring unit costs to their year's prices with it.");
+    let (ok, out, _) = linkwork(&["settings", "price-index", "--database", &url, "--org", "U00013"]);
+    assert!(ok && out.contains("Test series, table 1") && out.contains("2012/13 = 100\n2025/26 = 140"), "{out}");
+
+    let (ok, json, err) = linkwork(&["report", "--database", &url, "--from", "2026-04-01", "--to", "2027-03-31", "--scope", "pcn:U00013", "--format", "json"]);
+    assert!(ok, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let prices = &v["report"]["health_system"]["prices"];
+    assert_eq!(prices["year"], "2025/26", "the index's latest year before the report's: {prices}");
+    assert_eq!(prices["items"][0]["unit_cost_pence"], 6_300, "£45 × 140/100");
+
+    let (ok, out, _) = linkwork(&["settings", "price-index", "--database", &url, "--org", "U00013", "--clear"]);
+    assert!(ok && out.contains("price index removed"), "{out}");
+    let tariff = store.health_tariff(&pcn).await.unwrap();
+    assert_eq!(tariff, dated, "the costs stay; the index goes");
+}

@@ -256,6 +256,12 @@ impl Tariff {
         self.price_index.as_ref()
     }
 
+    /// Entries whose year is not a financial year like 2013/14: a price index could not bring
+    /// them to a report's prices, so a tariff with an index should have none.
+    pub fn entries_without_a_financial_year(&self) -> impl Iterator<Item = &TariffEntry> {
+        self.entries.iter().filter(|e| FinancialYear::parse(&e.year).is_none())
+    }
+
     /// The unit costs a report for a period ending in `report_year` uses: each entry multiplied by
     /// the index's ratio from its own year to the price year (the report's year, or the latest
     /// year the index reaches before it). Uplifted costs are rounded to whole pounds when every
