@@ -1,7 +1,7 @@
 //! The balance table: standardised mean differences before and after matching.
 
 use super::{ComparisonInput, Matching, SMD_BALANCED_BELOW};
-use crate::evaluation::disclosure::{Shown, SuppressionPolicy};
+use crate::evaluation::disclosure::{round_to, Shown, SuppressionPolicy};
 use crate::evaluation::equity::{AgeBand, ImdQuintile};
 use crate::evaluation::stats::ordered_sum;
 use crate::person::Sex;
@@ -151,6 +151,41 @@ fn shown_mean(policy: SuppressionPolicy, cov: Covariate, n: u64, values: &[(f64,
     }
 }
 
+/// An SMD as it may be published. A share's is computed from the two published percentages (a
+/// yes/no value's variance is p(1 − p)), so it says nothing they do not: at full precision,
+/// beside a group's rounded count, it would give back how many of them had the property. Any
+/// other is published to two decimals when counts are rounded (a balance table's usual
+/// precision, and enough for the 0.1 rule).
+fn shown_smd(policy: SuppressionPolicy, cov: Covariate, n: u64, published: (Shown<f64>, Shown<f64>), exact: Option<f64>) -> Shown<f64> {
+    let shown = policy.statistic(n, exact);
+    if !cov.is_share() {
+        return shown.map(|v| if policy.mean_decimals(n, 1.0).is_some() { round_to(v, 2) } else { v });
+    }
+    match shown {
+        Shown::Value(_) => shown_smd_of_shares(policy, n, published),
+        other => other,
+    }
+}
+
+/// The SMD two published percentages give (see [`shown_smd`]); hidden when either is.
+pub(super) fn shown_smd_of_shares(policy: SuppressionPolicy, n: u64, published: (Shown<f64>, Shown<f64>)) -> Shown<f64> {
+    match (policy.statistic(n, Some(0.0)), published) {
+        (Shown::Value(_), (Shown::Value(a), Shown::Value(b))) => {
+            let (a, b) = (a / 100.0, b / 100.0);
+            let pooled = ((a * (1.0 - a) + b * (1.0 - b)) / 2.0).sqrt();
+            if pooled > 0.0 {
+                Shown::Value((a - b) / pooled)
+            } else if a == b {
+                Shown::Value(0.0)
+            } else {
+                Shown::NoData
+            }
+        }
+        (Shown::Value(_), _) => Shown::Suppressed,
+        (other, _) => other,
+    }
+}
+
 /// The table's rows with no figures (no comparison data).
 pub(super) fn empty_table() -> Vec<BalanceRow> {
     Covariate::ALL
@@ -204,16 +239,19 @@ pub(super) fn table(input: &ComparisonInput, matching: &Matching, policy: Suppre
             let (nrb, ncb, nra) = (n(&ref_before), n(&cmp_before), n(&ref_after));
             // The comparison side after matching: the smaller of its cases and its distinct people.
             let nca = nra.min(controls.len() as u64);
-            let smd_after = policy.statistic(nra.min(nca), smd(&ref_after, &cmp_after));
+            let (referred_before, comparison_before) = (shown_mean(policy, cov, nrb, &ref_before), shown_mean(policy, cov, ncb, &cmp_before));
+            let (referred_after, comparison_after) = (shown_mean(policy, cov, nra, &ref_after), shown_mean(policy, cov, nca, &cmp_after));
+            let smd_before = shown_smd(policy, cov, nrb.min(ncb), (referred_before, comparison_before), smd(&ref_before, &cmp_before));
+            let smd_after = shown_smd(policy, cov, nra.min(nca), (referred_after, comparison_after), smd(&ref_after, &cmp_after));
             BalanceRow {
                 key: cov.key(),
                 label: cov.label(),
                 unit: cov.unit(),
-                referred_before_matching: shown_mean(policy, cov, nrb, &ref_before),
-                comparison_before_matching: shown_mean(policy, cov, ncb, &cmp_before),
-                smd_before_matching: policy.statistic(nrb.min(ncb), smd(&ref_before, &cmp_before)),
-                referred_after_matching: shown_mean(policy, cov, nra, &ref_after),
-                comparison_after_matching: shown_mean(policy, cov, nca, &cmp_after),
+                referred_before_matching: referred_before,
+                comparison_before_matching: comparison_before,
+                smd_before_matching: smd_before,
+                referred_after_matching: referred_after,
+                comparison_after_matching: comparison_after,
                 smd_after_matching: smd_after,
                 balanced_after_matching: smd_after.map(|s| s.abs() < SMD_BALANCED_BELOW),
             }

@@ -345,7 +345,7 @@ fn figures_are_published_to_the_decimals_their_people_allow() {
     let (e, s) = (row(&exact, "before_gp_appointments"), row(&r, "before_gp_appointments"));
     assert_eq!((e.unit, s.unit), ("count", "count"));
     assert_eq!(value(&s.referred_before_matching), at(&e.referred_before_matching, p.mean_decimals(23, 1.0).unwrap()));
-    assert_eq!(s.smd_before_matching, e.smd_before_matching, "SMDs are statistics, not rounded");
+    assert_eq!(value(&s.smd_before_matching), at(&e.smd_before_matching, 2), "an SMD of counts to two decimals");
     let (e, s) = (row(&exact, "female"), row(&r, "female"));
     assert_eq!(s.unit, "percent");
     assert!(close(&e.referred_before_matching, 1300.0 / 23.0), "{e:?}");
@@ -354,6 +354,18 @@ fn figures_are_published_to_the_decimals_their_people_allow() {
     // The controls' weighted count is their cases' (sex is matched exactly).
     assert!(close(&e.comparison_after_matching, 1300.0 / 23.0), "{e:?}");
     assert_eq!((s.referred_after_matching, s.comparison_after_matching), (Shown::Value(60.0), Shown::Value(60.0)));
+    // A share's SMD comes from the published shares: hidden beside a hidden share, and 0 between
+    // two published 60%s (the exact SMD, of 13 of 23 each, is 0 too: nothing more is said).
+    assert_eq!(s.smd_before_matching, Shown::Suppressed);
+    assert_eq!(s.smd_after_matching, Shown::Value(0.0));
+}
+
+#[test]
+fn a_shares_smd_is_the_one_its_published_shares_give() {
+    let policy = SuppressionPolicy::default();
+    let shown = super::balance::shown_smd_of_shares(policy, 100, (Shown::Value(60.0), Shown::Value(50.0)));
+    // (0.6 − 0.5) / √((0.24 + 0.25) / 2) = 0.1 / 0.4950 = 0.2020
+    assert!(close(&shown, 0.1 / (0.245f64).sqrt()), "{shown:?}");
 }
 
 #[test]
