@@ -191,8 +191,8 @@ class Contacts:
         return self.gp_since(t, 12)
 
     def windows(self, t, months):
-        """(prior, before[outcome], after[outcome]) for everyone around index date t; before[:, 0]
-        is the before window's GP appointments."""
+        """(prior, before[outcome], after[outcome], earlier GP) for everyone around index date t;
+        before[:, 0] is the before window's GP appointments."""
         idx = t.toordinal()
         b0 = shift_months(t, -months).toordinal()
         a1 = shift_months(t, months).toordinal()
@@ -200,7 +200,16 @@ class Contacts:
         after_mask = (self.day > idx) & (self.day <= a1)
         before = np.stack([self._count(before_mask, o) for o in OUTCOMES], axis=1)
         after = np.stack([self._count(after_mask, o) for o in OUTCOMES], axis=1)
-        return self.prior_gp(t), before, after
+        return self.prior_gp(t), before, after, self.earlier_gp(t, months)
+
+    def earlier_gp(self, t, months):
+        """GP appointments in [t - 2m months, t - m months) for everyone, the window before the
+        before window (None when 2m > 12: the look-back does not cover it)."""
+        if 2 * months > 12:
+            return None
+        e0 = shift_months(t, -2 * months).toordinal()
+        b0 = shift_months(t, -months).toordinal()
+        return self._count((self.day >= e0) & (self.day < b0), "gp_appointments")
 
 
 def moments(x, w):
@@ -301,22 +310,22 @@ def reference(case):
     for r in cases:
         t = r["referred_on"]
         if r["person"] in ref_index:
-            prior, before, after = ref.windows(t, months)
+            prior, before, after, earlier = ref.windows(t, months)
             i = ref_index[r["person"]]
-            own = (int(prior[i]), before[i].tolist(), after[i].tolist())
+            own = (int(prior[i]), before[i].tolist(), after[i].tolist(), None if earlier is None else int(earlier[i]))
         else:
-            own = (0, [0] * 4, [0] * 4)
+            own = (0, [0] * 4, [0] * 4, None if 2 * months > 12 else 0)
         cell = (c_practice == r["practice"]) & (c_age == r["age"]) & (c_sex == r["sex"]) & (c_imd == (r["imd"] or 0))
         controls = []
         if cell.any() and len(comp):
-            cprior, cbefore, cafter = cmp.windows(t, months)
+            cprior, cbefore, cafter, cearlier = cmp.windows(t, months)
             case_before = own[1][0]
             diff = np.abs(cbefore[:, 0] - case_before)
             tie = np.abs(cprior - own[0])
             ok = cell & ((diff <= 2) | (4 * diff <= case_before))
             idx = np.flatnonzero(ok)
             order = idx[np.lexsort((key_rank[idx], tie[idx], diff[idx]))][:K]
-            controls = [(int(j), int(cprior[j]), cbefore[j].tolist(), cafter[j].tolist()) for j in order]
+            controls = [(int(j), int(cprior[j]), cbefore[j].tolist(), cafter[j].tolist(), None if cearlier is None else int(cearlier[j])) for j in order]
         out_cases.append({"r": r, "own": own, "controls": controls})
 
     matched = [c for c in out_cases if c["controls"]]
@@ -346,7 +355,7 @@ def reference(case):
         ctrl_j = [j for c in matched for (j, *_r) in c["controls"]]
         ctrl_w = [1.0 / len(c["controls"]) for c in matched for _ in c["controls"]]
         ctrl_prior = [pr for c in matched for (_j, pr, *_r) in c["controls"]]
-        ctrl_before = [bf[0] for c in matched for (_j, _pr, bf, _af) in c["controls"]]
+        ctrl_before = [bf[0] for c in matched for (_j, _pr, bf, *_r) in c["controls"]]
         ca, ca_in = covariate_values(row, c_age[ctrl_j], c_sex[ctrl_j], c_imd[ctrl_j], ctrl_before, ctrl_prior)
         ra = ra[ra_in]
         ca_w = np.asarray(ctrl_w)[ca_in]
@@ -395,6 +404,21 @@ def reference(case):
             "did_ci95_high": num(hi),
         })
 
+    # Were trends parallel before referral: the GP DiD from the earlier window to the before window.
+    pre = [
+        (c["own"][1][0] - c["own"][3]) / years - np.mean([(ctl[2][0] - ctl[4]) / years for ctl in c["controls"]])
+        for c in matched
+        if c["own"][3] is not None
+    ]
+    pre_trend = {"n": 0, "did": None, "did_ci95_low": None, "did_ci95_high": None}
+    if pre:
+        d = np.array(pre, dtype=float)
+        lo = hi = None
+        if len(d) >= 2:
+            half = t_975(len(d) - 1) * float(d.std(ddof=1)) / math.sqrt(len(d))
+            lo, hi = float(d.mean()) - half, float(d.mean()) + half
+        pre_trend = {"n": len(d), "did": float(d.mean()), "did_ci95_low": num(lo), "did_ci95_high": num(hi)}
+
     return {
         "window_months": months,
         "referred_data_from": iso(data_from),
@@ -413,12 +437,14 @@ def reference(case):
                 "before": c["own"][1],
                 "after": c["own"][2],
                 "controls": [c_key[j] for (j, *_r) in c["controls"]],
-                "control_counts": [[pr, bf, af] for (_j, pr, bf, af) in c["controls"]],
+                "earlier_gp": c["own"][3],
+                "control_counts": [[pr, bf, af, ea] for (_j, pr, bf, af, ea) in c["controls"]],
             }
             for c in out_cases
         ],
         "balance": balance,
         "outcomes": outcomes,
+        "pre_trend": pre_trend,
     }
 
 
@@ -658,6 +684,9 @@ def check_population(e):
     assert row["smd_before_matching"] > 0.5 and abs(row["smd_after_matching"]) < 0.25 * row["smd_before_matching"], row
     gp = e["outcomes"][0]
     assert gp["naive_change"] < gp["did"] < 0, gp
+    # What the pre-trend check is for: the referred's use rose into the before window (the spike)
+    # while their controls' did not, so trends were not parallel and the DiD overstates the fall.
+    assert e["pre_trend"]["did_ci95_low"] > 0, e["pre_trend"]
 
 
 def main():
@@ -681,6 +710,8 @@ def main():
         gp = e["outcomes"][0]
         print(f"{c['name']}: eligible {e['referred_eligible']}, matched {e['matched']}, unmatched {e['unmatched']}, "
               f"used {e['comparison_people_used']}; GP naive {gp['naive_change']}, DiD {gp['did']} ({gp['did_ci95_low']}, {gp['did_ci95_high']})")
+    for c in doc["cases"]:
+        print(f"{c['name']}: pre-trend {c['expected']['pre_trend']}")
     for c in doc["cases"]:
         row = next(b for b in c["expected"]["balance"] if b["key"] == "before_gp_appointments")
         print(f"{c['name']}: before-window GP appointments, referred {row['referred_before_matching']} vs {row['comparison_before_matching']} "

@@ -200,8 +200,9 @@ fn matching_matches_numpy() {
             let keys: Vec<&str> = case.controls.iter().map(|c| input.comparison[c.comparison].key.as_str()).collect();
             let want_keys: Vec<&str> = w["controls"].as_array().unwrap().iter().map(s).collect();
             assert_eq!(keys, want_keys, "{who}: controls");
+            assert_eq!(case.counts.earlier_gp, w["earlier_gp"].as_u64(), "{who}: earlier window");
             for (c, wc) in case.controls.iter().zip(w["control_counts"].as_array().unwrap()) {
-                assert_eq!((c.counts.prior_gp, c.counts.before, c.counts.after), (u(&wc[0]), counts(&wc[1]), counts(&wc[2])), "{who}: control counts");
+                assert_eq!((c.counts.prior_gp, c.counts.before, c.counts.after, c.counts.earlier_gp), (u(&wc[0]), counts(&wc[1]), counts(&wc[2]), wc[3].as_u64()), "{who}: control counts");
             }
         }
     }
@@ -252,6 +253,35 @@ fn difference_in_differences_matches_numpy() {
             close(&format!("{what} DiD CI high"), &o.did_ci95_high, &w["did_ci95_high"]);
         }
     }
+}
+
+#[test]
+fn pre_trend_matches_numpy() {
+    for (inputs, want) in cases() {
+        let r = inputs.report();
+        let (p, w) = (&r.pre_trend, &want["pre_trend"]);
+        let what = format!("{}: pre-trend", inputs.name);
+        if u(&w["n"]) == 0 {
+            assert_eq!((p.n, p.did_per_person_year), (Shown::NoData, Shown::NoData), "{what}: no earlier window");
+            continue;
+        }
+        count(&format!("{what} n"), p.n, &w["n"]);
+        close(&format!("{what} DiD"), &p.did_per_person_year, &w["did"]);
+        close(&format!("{what} CI low"), &p.did_ci95_low, &w["did_ci95_low"]);
+        close(&format!("{what} CI high"), &p.did_ci95_high, &w["did_ci95_high"]);
+    }
+}
+
+/// Where people are referred at a peak of use (the population case), the check says so: their
+/// GP use rose into the before window while their controls' did not.
+#[test]
+fn the_pre_trend_check_flags_referral_at_a_peak() {
+    let (inputs, _) = cases().into_iter().find(|(i, _)| i.comparison.len() >= 1000).expect("the population case");
+    let r = inputs.report();
+    assert_eq!(r.pre_trend.parallel, Shown::Value(false), "{:?}", r.pre_trend);
+    assert!(*r.pre_trend.did_ci95_low.value().unwrap() > 0.0);
+    let (hand, _) = cases().into_iter().find(|(i, _)| i.name == "hand example").unwrap();
+    assert_eq!(hand.report().pre_trend.parallel, Shown::Value(true), "an interval around 0");
 }
 
 /// In the population (referred as a spike of use ends, no effect of referral) matching on the

@@ -13,6 +13,7 @@ use linkwork_domain::evaluation::Report;
 
 const SECTION: &str = "comparison";
 const PEOPLE: &str = "people";
+const PER_PY: &str = "contacts per person-year";
 
 fn figure(id: String, label: String, value: String, n: String, unit: &'static str, definition: String) -> Figure {
     Figure { id, section: SECTION, label, value, n, ci95_low: String::new(), ci95_high: String::new(), unit, definition }
@@ -22,7 +23,7 @@ fn unit_of(o: &OutcomeDid) -> &'static str {
     if o.key == "bed_days" {
         "days per person-year"
     } else {
-        "contacts per person-year"
+        PER_PY
     }
 }
 
@@ -55,6 +56,18 @@ pub(crate) fn figures(report: &Report, out: &mut Vec<Figure>) {
         did.ci95_high = rate(o.did_ci95_high);
         out.push(did);
     }
+    let p = &c.pre_trend;
+    let mut pre = figure(
+        "comparison.pre_trend.gp_appointments.did_per_person_year".into(),
+        "GP appointments: difference in trends before referral".into(),
+        rate(p.did_per_person_year),
+        count(p.n),
+        PER_PY,
+        format!("The check that use was running parallel before referral: from the {win} before the before window to the before window, the change in the matched referred people less the change in their comparison people, with a t-based 95% confidence interval. An interval that excludes 0 means the difference-in-differences is biased by trends that already differed (windows of up to 6 months)."),
+    );
+    pre.ci95_low = rate(p.did_ci95_low);
+    pre.ci95_high = rate(p.did_ci95_high);
+    out.push(pre);
     for b in &c.balance {
         let id = format!("comparison.balance.{}", b.key);
         let n = count(c.matched);
@@ -72,6 +85,27 @@ fn did_cell(o: &OutcomeDid) -> String {
 
 fn balance_value(b: &BalanceRow, v: Shown<f64>) -> String {
     cell(&if b.unit == "percent" { stat(v, 1) } else { stat(v, 2) })
+}
+
+/// Whether trends were parallel before referral, in words: the check a reader needs before
+/// trusting the difference-in-differences.
+fn pre_trend(out: &mut String, c: &ComparisonReport) {
+    w!(out, r#"<h3 class="nhsuk-heading-s">Were the groups' GP use running parallel before referral?</h3>"#);
+    let p = &c.pre_trend;
+    let win = c.method.window_months;
+    let interval = match (p.did_per_person_year, p.did_ci95_low, p.did_ci95_high) {
+        (Shown::Value(m), Shown::Value(l), Shown::Value(h)) => Some((m, format!("{} per person-year (95% CI {} to {})", fixed(m, rate_decimals(m)), fixed(l, rate_decimals(l)), fixed(h, rate_decimals(h))))),
+        _ => None,
+    };
+    let text = match (p.parallel, interval) {
+        (Shown::Value(false), Some((m, i))) if m > 0.0 => format!("No. From the {win} months before the before window to the before window, the matched referred people's GP appointments rose by {i} more than their comparison people's. People were referred as their use peaked, which matching on their records cannot see, so the difference-in-differences above likely overstates the fall associated with referral: read it as an upper bound on its size."),
+        (Shown::Value(false), Some((_, i))) => format!("No. From the {win} months before the before window to the before window, the matched referred people's GP appointments changed by {i} relative to their comparison people's: the trends already differed, so the difference-in-differences above is biased by that difference."),
+        (Shown::Value(true), Some((_, i))) => format!("As far as the data can tell. From the {win} months before the before window to the before window, the difference between the matched referred people's change in GP appointments and their comparison people's was {i}, an interval that includes 0."),
+        _ if win > 6 => "Not checked: the data's 12-month look-back does not reach a window before the before window when windows are longer than 6 months.".to_owned(),
+        (Shown::Suppressed, _) => "Not shown: too few matched people to publish the check.".to_owned(),
+        _ => "Not checked: no matched person has an earlier window in both extracts.".to_owned(),
+    };
+    para(out, &escape(&text));
 }
 
 /// The section's HTML (nothing without a comparison extract).
@@ -131,6 +165,7 @@ pub(crate) fn html(out: &mut String, report: &Report) {
         ],
         &rows,
     );
+    pre_trend(out, c);
     let balance: Vec<(String, Vec<String>)> = c
         .balance
         .iter()
@@ -292,6 +327,17 @@ mod tests {
         let section = &html[html.find("lw-report-comparison").expect("the section")..];
         assert!(section.contains(r#"role="img""#), "a chart");
         assert!(section.contains("Balance: the groups before and after matching"));
+    }
+
+    #[test]
+    fn the_pre_trend_check_is_a_figure_and_a_verdict_in_words() {
+        let figures = crate::figures(&report(true));
+        let pre = figures.iter().find(|f| f.id == "comparison.pre_trend.gp_appointments.did_per_person_year").expect("the figure");
+        // Both groups had the same 4 appointments in the before window and none in the 6 months before it.
+        assert_eq!((pre.value.as_str(), pre.ci95_low.as_str(), pre.ci95_high.as_str(), pre.n.as_str()), ("0.0", "0.0", "0.0", "12"));
+        let html = crate::html_fragment(&report(true), "");
+        assert!(html.contains("Were the groups&#39; GP use running parallel before referral?") || html.contains("Were the groups' GP use running parallel before referral?"));
+        assert!(html.contains("As far as the data can tell."), "parallel: an interval that includes 0");
     }
 
     #[test]

@@ -7,7 +7,6 @@ use super::{audit, Audit, Db, SqlStore};
 use crate::{ComparisonPopulation, ComparisonStore, ComparisonWrite, NewComparisonContact, NewComparisonPerson};
 use crate::{AuditActor, Result, StoreError};
 use async_trait::async_trait;
-use futures_util::TryStreamExt;
 use linkwork_domain::evaluation::comparison::ComparisonPerson;
 use linkwork_domain::evaluation::equity::{AgeBand, ImdDecile};
 use linkwork_domain::evaluation::facts::FactId;
@@ -15,9 +14,27 @@ use linkwork_domain::evaluation::health_system::Contact;
 use linkwork_domain::person::Sex;
 use sqlx::QueryBuilder;
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 /// Rows per statement (7 parameters a row: well under SQLite's bound-parameter limit).
 const BATCH: usize = 1_000;
+
+/// Between people, and between a person's fields, in [`SELECT_PACKED`]'s rows.
+const PERSON: char = '\u{1e}';
+const FIELD: char = '\u{1f}';
+
+/// A service's comparison people, each with their contacts gathered (`date type bed_days` items,
+/// comma-separated, `-` for no bed days), packed many people to a returned row (`packed::select`).
+/// A row per person, or per contact, cost the driver most of the report's time at 100k referrals
+/// (400 thousand people, 4 million contacts).
+static SELECT_PACKED: LazyLock<String> = LazyLock::new(|| {
+    let people = "(SELECT p.service_org_id, p.person_key, p.practice_id, p.age_band, p.sex, li.imd_decile, a.contacts \
+         FROM comparison_people p LEFT JOIN lsoa_imd li ON li.lsoa = p.lsoa \
+         LEFT JOIN (SELECT person_key, string_agg(CAST(contact_on AS TEXT) || ' ' || contact_type || ' ' || COALESCE(CAST(bed_days AS TEXT), '-'), ',') AS contacts \
+           FROM comparison_activity WHERE service_org_id = $1 GROUP BY person_key) a ON a.person_key = p.person_key) c";
+    let item = format!("person_key || '{FIELD}' || practice_id || '{FIELD}' || age_band || '{FIELD}' || sex || '{FIELD}' || COALESCE(CAST(imd_decile AS TEXT), '') || '{FIELD}' || COALESCE(contacts, '')");
+    super::evaluation::packed::select(&item, PERSON, "person_key", people)
+});
 
 fn corrupt(e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(e.to_string())
@@ -82,60 +99,34 @@ impl ComparisonStore for SqlStore {
         let mut out = ComparisonPopulation::default();
         let mut practices: HashMap<String, FactId> = HashMap::new();
         for service in service_org_ids {
-            let rows: Vec<(String, String, String, String, Option<i64>)> = sqlx::query_as(
-                "SELECT p.person_key, p.practice_id, p.age_band, p.sex, li.imd_decile FROM comparison_people p LEFT JOIN lsoa_imd li ON li.lsoa = p.lsoa \
-                 WHERE p.service_org_id = $1 ORDER BY p.person_key",
-            )
-            .bind(service)
-            .fetch_all(&mut *conn)
-            .await?;
-            let first = out.people.len();
-            let mut index: HashMap<String, usize> = HashMap::with_capacity(rows.len());
-            for (key, practice, age, sex, decile) in rows {
-                let practice_id = match practices.get(&practice) {
+            let packs: Vec<String> = sqlx::query_scalar(SELECT_PACKED.as_str()).bind(service).fetch_all(&mut *conn).await?;
+            for person in packs.iter().flat_map(|pack| pack.split(PERSON)) {
+                let mut fields = person.split(FIELD);
+                let mut field = |what: &str| fields.next().ok_or_else(|| corrupt(format!("a comparison person's packed row lacks their {what}: {person:?}")));
+                let (key, practice, age, sex, decile, contacts) = (field("key")?, field("practice")?, field("age band")?, field("sex")?, field("IMD decile")?, field("contacts")?);
+                let practice_id = match practices.get(practice) {
                     Some(id) => id.clone(),
                     None => {
-                        let id: FactId = practice.as_str().into();
-                        practices.insert(practice, id.clone());
+                        let id: FactId = practice.into();
+                        practices.insert(practice.to_owned(), id.clone());
                         id
                     }
                 };
                 let imd = match decile {
-                    Some(d) => Some(ImdDecile::new(d).ok_or_else(|| corrupt(format!("IMD decile {d}")))?.quintile()),
-                    None => None,
+                    "" => None,
+                    d => Some(d.parse().ok().and_then(ImdDecile::new).ok_or_else(|| corrupt(format!("IMD decile {d}")))?.quintile()),
                 };
-                index.insert(key.clone(), out.people.len());
-                out.people.push(ComparisonPerson { key, practice_id, age: AgeBand::parse(&age).map_err(corrupt)?, sex: Sex::parse(&sex).map_err(corrupt)?, imd, contacts: Vec::new() });
-            }
-            // Each person's contacts come packed in one row (the driver's cost is per row: at 100k
-            // referrals, 4 M contacts read a row each took about 6 s of the report's 7.6), in the
-            // people's order: the next person is found by walking on (the map only when the two
-            // orders should ever disagree). Their order within the row does not matter: each
-            // person's contacts are sorted below.
-            let mut current = first;
-            let mut packed = sqlx::query_as::<_, (String, String)>(
-                "SELECT person_key, string_agg(CAST(contact_on AS TEXT) || ' ' || contact_type || ' ' || COALESCE(CAST(bed_days AS TEXT), '-'), ',') \
-                 FROM comparison_activity WHERE service_org_id = $1 GROUP BY person_key ORDER BY person_key",
-            )
-            .bind(service)
-            .fetch(&mut *conn);
-            while let Some((key, contacts)) = packed.try_next().await? {
-                if out.people.get(current).is_none_or(|p| p.key != key) {
-                    current = match out.people.get(current + 1) {
-                        Some(p) if p.key == key => current + 1,
-                        _ => *index.get(&key).ok_or_else(|| corrupt(format!("a comparison contact of {key}, who is not stored")))?,
-                    };
-                }
-                let person = &mut out.people[current];
-                person.contacts.reserve_exact(contacts.bytes().filter(|b| *b == b',').count() + 1);
-                for item in contacts.split(',') {
+                // Sized exactly: at the national size there are tens of millions of contacts.
+                let mut unpacked = Vec::with_capacity(if contacts.is_empty() { 0 } else { contacts.bytes().filter(|b| *b == b',').count() + 1 });
+                for item in contacts.split(',').filter(|c| !c.is_empty()) {
                     let contact: Contact = super::evaluation::activity_facts::unpack_contact(item)?;
                     out.contact_range = Some(match out.contact_range {
                         None => (contact.on, contact.on),
                         Some((from, to)) => (from.min(contact.on), to.max(contact.on)),
                     });
-                    person.contacts.push(contact);
+                    unpacked.push(contact);
                 }
+                out.people.push(ComparisonPerson { key: key.to_owned(), practice_id, age: AgeBand::parse(age).map_err(corrupt)?, sex: Sex::parse(sex).map_err(corrupt)?, imd, contacts: unpacked });
             }
         }
         // Byte order of the key, whatever each database's collation (stable: services keep their

@@ -249,6 +249,7 @@ pub const METHOD: &[&str] = &[
     "The 5 comparison people nearest in GP appointments in the before window (the same months the difference-in-differences starts from, so that the controls start from the same level), within max(2, 25% of the case's count); ties broken by the nearest in GP appointments in the 12 months before the index date, then by key; a person can be a control for several cases. Cases with none are unmatched and left out of the estimate.",
     "Only cases whose before window, 12 months before (for the tie-breaker) and after window are covered by both the service's data and the comparison extract, with the after window ending by the period's end.",
     "Difference-in-differences per person-year: the mean over matched cases of (after − before of the case) − (mean after − before of its controls), with a t-based 95% interval over cases.",
+    "Were trends parallel before referral? The same difference-in-differences for GP appointments one window earlier, from the window before the before window to the before window (both before referral; windows of up to 6 months). An interval that excludes 0 means the cases' use was already moving differently from their controls', so the estimate likely overstates the change associated with referral.",
     "Balance: standardised mean differences, before matching against all comparison people of the same practices, after matching against the controls weighted 1/k per case; |SMD| < 0.1 counts as balanced.",
     "Means are published to as few decimals as keep their number of people from being worked out; shares are percentages of the rounded counts.",
 ];
@@ -306,7 +307,34 @@ pub struct ComparisonReport {
     pub comparison_people_in_practices: Shown<u64>,
     pub balance: Vec<BalanceRow>,
     pub outcomes: Vec<OutcomeDid>,
+    /// Were the cases' and their controls' GP use running parallel before referral?
+    pub pre_trend: PreTrend,
     pub caveats: Vec<&'static str>,
+}
+
+/// The check of the difference-in-differences' assumption that, without referral, the cases'
+/// use would have changed as their controls' did: the same difference-in-differences one window
+/// earlier (from the earlier window to the before window, both before referral), for GP
+/// appointments. Its interval excluding 0 means the cases' use was already moving differently,
+/// typically rising to the peak at which they were referred, so the DiD likely overstates the
+/// fall the referral is associated with. Only for windows of up to 6 months (the look-back is
+/// 12 months).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PreTrend {
+    /// Matched cases with an earlier window.
+    pub n: Shown<u64>,
+    /// Mean over cases of (before − earlier of the case) − (the same of its controls' mean).
+    pub did_per_person_year: Shown<f64>,
+    pub did_ci95_low: Shown<f64>,
+    pub did_ci95_high: Shown<f64>,
+    /// Whether the interval includes 0 (no evidence that use was moving differently).
+    pub parallel: Shown<bool>,
+}
+
+impl PreTrend {
+    fn no_data() -> Self {
+        PreTrend { n: Shown::NoData, did_per_person_year: Shown::NoData, did_ci95_low: Shown::NoData, did_ci95_high: Shown::NoData, parallel: Shown::NoData }
+    }
 }
 
 /// The method as printed, for a window of `window_months` months.
@@ -355,6 +383,7 @@ pub fn evaluate(input: &ComparisonInput, period: Period, policy: SuppressionPoli
         comparison_people_in_practices: policy.count(matching.practice_pool.len() as u64),
         balance: balance::table(input, &matching, policy),
         outcomes,
+        pre_trend: pre_trend(&matched, years, n_comparison, policy),
         caveats: CAVEATS.to_vec(),
     }
 }
@@ -394,6 +423,7 @@ fn without_comparison_data(input: &ComparisonInput, period: Period, policy: Supp
                 did_ci95_high: Shown::NoData,
             })
             .collect(),
+        pre_trend: PreTrend::no_data(),
         caveats: CAVEATS.to_vec(),
     }
 }
@@ -436,5 +466,38 @@ fn outcome_did(o: Outcome, matched: &[&Case], years: f64, m: u64, n_comparison: 
         did_per_person_year: comparison(stats::mean(&d)),
         did_ci95_low: comparison(ci.map(|c| c.0)),
         did_ci95_high: comparison(ci.map(|c| c.1)),
+    }
+}
+
+/// The pre-trend check ([`PreTrend`]) over the matched cases whose windows have an earlier one.
+fn pre_trend(matched: &[&Case], years: f64, n_comparison: u64, policy: SuppressionPolicy) -> PreTrend {
+    let rise = |c: &PersonCounts| c.earlier_gp.map(|e| (c.before[0] as f64 - e as f64) / years);
+    let d: Vec<f64> = matched
+        .iter()
+        .filter_map(|case| {
+            let own = rise(&case.counts)?;
+            let controls: Option<Vec<f64>> = case.controls.iter().map(|k| rise(&k.counts)).collect();
+            let controls = controls?;
+            Some(own - stats::ordered_sum(controls.iter().copied()) / controls.len() as f64)
+        })
+        .collect();
+    if d.is_empty() {
+        return PreTrend::no_data();
+    }
+    let n = d.len() as u64;
+    let ci = stats::mean_ci95(&d);
+    // As the DiD: a mean of whole counts per person-year, shown as of the smaller side.
+    let shown = |v: Option<f64>| policy.mean(n.min(n_comparison), 1.0 / years, v);
+    let (low, high) = (shown(ci.map(|c| c.0)), shown(ci.map(|c| c.1)));
+    PreTrend {
+        n: policy.count(n),
+        did_per_person_year: shown(stats::mean(&d)),
+        parallel: match (low, high) {
+            (Shown::Value(l), Shown::Value(h)) => Shown::Value(l <= 0.0 && 0.0 <= h),
+            (Shown::Suppressed, _) | (_, Shown::Suppressed) => Shown::Suppressed,
+            _ => Shown::NoData,
+        },
+        did_ci95_low: low,
+        did_ci95_high: high,
     }
 }

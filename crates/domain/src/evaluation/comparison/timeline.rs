@@ -18,6 +18,10 @@ pub(super) struct Windows {
     pub index: i32,
     /// End of the after window, `index + m months` (inclusive).
     pub after_end: i32,
+    /// Start of the earlier window, `index − 2m months`: the m months before the before window,
+    /// for the check that use was running parallel before referral. Only when the look-back
+    /// covers it (2m ≤ 12).
+    pub earlier_start: Option<i32>,
 }
 
 impl Windows {
@@ -30,6 +34,7 @@ impl Windows {
             look_back_start: shift_months(index, -back).to_julian_day(),
             index: index.to_julian_day(),
             after_end: shift_months(index, m).to_julian_day(),
+            earlier_start: (2 * m <= i32::from(PRIOR_USE_MONTHS)).then(|| shift_months(index, -2 * m).to_julian_day()),
         }
     }
 }
@@ -44,6 +49,8 @@ pub struct PersonCounts {
     pub before: [u64; 4],
     /// In the after window.
     pub after: [u64; 4],
+    /// GP appointments in the earlier window (see [`Windows::earlier_start`]).
+    pub earlier_gp: Option<u64>,
 }
 
 /// A person's contact dates, sorted, per counted outcome; bed days as prefix sums by date.
@@ -132,7 +139,11 @@ impl Timeline {
     }
 
     pub fn counts(&self, w: &Windows) -> PersonCounts {
-        let mut c = PersonCounts { prior_gp: self.prior_gp(w), ..PersonCounts::default() };
+        let mut c = PersonCounts {
+            prior_gp: self.prior_gp(w),
+            earlier_gp: w.earlier_start.map(|from| self.count(Outcome::GpAppointments, from, w.before_start, false)),
+            ..PersonCounts::default()
+        };
         for o in Outcome::ALL {
             c.before[o as usize] = self.count(o, w.before_start, w.index, false);
             c.after[o as usize] = self.count(o, w.index, w.after_end, true);

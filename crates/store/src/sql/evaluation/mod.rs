@@ -5,7 +5,7 @@
 
 pub(super) mod activity_facts;
 pub(crate) mod freshness;
-mod packed;
+pub(super) mod packed;
 mod referral_facts;
 
 use super::SqlStore;

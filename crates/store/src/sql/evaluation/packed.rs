@@ -9,7 +9,7 @@ const ROWS_PER_PACK: usize = 4096;
 
 /// A query of one service's rows of `table` (`$1`: the service), each as `item`, joined by
 /// `separator` in `order_by` order, [`ROWS_PER_PACK`] to a returned row, the packs in order too.
-pub(super) fn select(item: &str, separator: char, order_by: &str, table: &str) -> String {
+pub(in super::super) fn select(item: &str, separator: char, order_by: &str, table: &str) -> String {
     format!(
         "SELECT string_agg({item}, '{separator}' ORDER BY {order_by}) \
          FROM (SELECT *, (ROW_NUMBER() OVER (ORDER BY {order_by}) - 1) / {ROWS_PER_PACK} AS pack FROM {table} WHERE service_org_id = $1) f \
