@@ -101,6 +101,8 @@ async fn keep_evaluation_facts_current(pool: &sqlx::Pool<Db>) -> crate::Result<(
     const ALL_ACTIVITY: &str = "SELECT 1 FROM activity_facts_stale WHERE service_org_id = '*'";
     const REFERRALS_MARKED: &str = "INSERT INTO referral_facts_stale (referral_id)";
     const ACTIVITY_MARKED: &str = "INSERT INTO activity_facts_stale (service_org_id, person_id)";
+    const ALL_COMPARISON: &str = "SELECT 1 FROM comparison_facts_stale WHERE service_org_id = '*'";
+    const COMPARISON_MARKED: &str = "INSERT INTO comparison_facts_stale (service_org_id, person_key)";
     // A marking function: `select` reads the marks from `{rows}` (new_rows, then old_rows).
     let marking = |name: &str, unless: &str, insert: &str, select: &str| {
         let from = |rows: &str| select.replace("{rows}", rows);
@@ -130,6 +132,8 @@ async fn keep_evaluation_facts_current(pool: &sqlx::Pool<Db>) -> crate::Result<(
         marking("linkwork_mark_activity", ALL_ACTIVITY, ACTIVITY_MARKED, "SELECT DISTINCT service_org_id, person_id FROM {rows}"),
         mark_all("linkwork_mark_all_referrals", REFERRALS_MARKED, "('*')"),
         mark_all("linkwork_mark_all_activity", ACTIVITY_MARKED, "('*', '*')"),
+        marking("linkwork_mark_comparison", ALL_COMPARISON, COMPARISON_MARKED, "SELECT DISTINCT service_org_id, person_key FROM {rows}"),
+        mark_all("linkwork_mark_all_comparison", COMPARISON_MARKED, "('*', '*')"),
     ];
     let mut on_every_change = |table: &str, function: &str, on_truncate: &str| {
         for (op, referencing) in [("INSERT", "NEW TABLE AS new_rows"), ("UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows"), ("DELETE", "OLD TABLE AS old_rows")] {
@@ -146,9 +150,15 @@ async fn keep_evaluation_facts_current(pool: &sqlx::Pool<Db>) -> crate::Result<(
     on_every_change("referrals", "linkwork_mark_referrals", "linkwork_mark_all_referrals");
     on_every_change("people", "linkwork_mark_people", "linkwork_mark_all_referrals");
     on_every_change("health_activity", "linkwork_mark_activity", "linkwork_mark_all_activity");
+    on_every_change("comparison_people", "linkwork_mark_comparison", "linkwork_mark_all_comparison");
+    on_every_change("comparison_activity", "linkwork_mark_comparison", "linkwork_mark_all_comparison");
     for table in REFERENCE_TABLES {
         statements.push(format!(
             "CREATE OR REPLACE TRIGGER facts_{table}_change AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} FOR EACH STATEMENT EXECUTE FUNCTION linkwork_mark_all_referrals()"
+        ));
+        // Reference data moves comparison people's deciles too.
+        statements.push(format!(
+            "CREATE OR REPLACE TRIGGER facts_{table}_comparison_change AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} FOR EACH STATEMENT EXECUTE FUNCTION linkwork_mark_all_comparison()"
         ));
     }
     let mut tx = pool.begin().await?;

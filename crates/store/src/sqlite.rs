@@ -273,8 +273,20 @@ async fn keep_evaluation_facts_current(pool: &sqlx::Pool<Db>) -> crate::Result<(
              WHERE NOT EXISTS (SELECT 1 FROM activity_facts_stale WHERE service_org_id = {row}.service_org_id AND person_id = {row}.person_id)"
         )
     };
+    let mark_comparison = |row: &str| {
+        format!(
+            "INSERT INTO comparison_facts_stale (service_org_id, person_key) SELECT {row}.service_org_id, {row}.person_key \
+             WHERE NOT EXISTS (SELECT 1 FROM comparison_facts_stale WHERE service_org_id = {row}.service_org_id AND person_key = {row}.person_key)"
+        )
+    };
+    const MARK_ALL_COMPARISON: &str = "INSERT INTO comparison_facts_stale (service_org_id, person_key) SELECT '*', '*' \
+         WHERE NOT EXISTS (SELECT 1 FROM comparison_facts_stale WHERE service_org_id = '*')";
     const UNLESS_ALL_REFERRALS: &str = "WHEN NOT EXISTS (SELECT 1 FROM referral_facts_stale WHERE referral_id = '*')";
     const UNLESS_ALL_ACTIVITY: &str = "WHEN NOT EXISTS (SELECT 1 FROM activity_facts_stale WHERE service_org_id = '*')";
+    const UNLESS_ALL_COMPARISON: &str = "WHEN NOT EXISTS (SELECT 1 FROM comparison_facts_stale WHERE service_org_id = '*')";
+    // Reference data moves referrals' and comparison people's deciles alike.
+    const UNLESS_ALL_REFERRALS_AND_COMPARISON: &str = "WHEN NOT EXISTS (SELECT 1 FROM referral_facts_stale WHERE referral_id = '*') \
+         OR NOT EXISTS (SELECT 1 FROM comparison_facts_stale WHERE service_org_id = '*')";
     let mut triggers: Vec<(String, String)> = Vec::new();
     // One trigger per change; `mark` gives the statement that marks one row (OLD or NEW).
     let mut on_every_change = |table: &str, unless: &str, mark: &dyn Fn(&str) -> String| {
@@ -289,8 +301,10 @@ async fn keep_evaluation_facts_current(pool: &sqlx::Pool<Db>) -> crate::Result<(
     }
     on_every_change("referrals", UNLESS_ALL_REFERRALS, &|row| mark_referral(&format!("{row}.id")));
     on_every_change("health_activity", UNLESS_ALL_ACTIVITY, &mark_activity);
+    on_every_change("comparison_people", UNLESS_ALL_COMPARISON, &mark_comparison);
+    on_every_change("comparison_activity", UNLESS_ALL_COMPARISON, &mark_comparison);
     for table in REFERENCE_TABLES {
-        on_every_change(table, UNLESS_ALL_REFERRALS, &|_| mark_referral("'*'"));
+        on_every_change(table, UNLESS_ALL_REFERRALS_AND_COMPARISON, &|_| format!("{}; {MARK_ALL_COMPARISON}", mark_referral("'*'")));
     }
     // A person's referrals copy their date of birth, sex, ethnicity and area.
     triggers.push((

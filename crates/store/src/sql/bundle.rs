@@ -659,6 +659,7 @@ async fn import_in_transaction(conn: &mut sqlx::pool::PoolConnection<Db>, source
     // marking triggers skip their work while '*' is marked).
     sqlx::query("INSERT INTO referral_facts_stale (referral_id) VALUES ('*') ON CONFLICT DO NOTHING").execute(&mut *tx).await?;
     sqlx::query("INSERT INTO activity_facts_stale (service_org_id, person_id) VALUES ('*', '*') ON CONFLICT DO NOTHING").execute(&mut *tx).await?;
+    sqlx::query("INSERT INTO comparison_facts_stale (service_org_id, person_key) VALUES ('*', '*') ON CONFLICT DO NOTHING").execute(&mut *tx).await?;
     let now = super::now();
     let mut written = 0u64;
     while let Some((file, rows)) = source.next_batch().map_err(StoreError::Rejected)? {

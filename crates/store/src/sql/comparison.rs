@@ -23,18 +23,37 @@ const BATCH: usize = 1_000;
 const PERSON: char = '\u{1e}';
 const FIELD: char = '\u{1f}';
 
-/// A service's comparison people, each with their contacts gathered (`date type bed_days` items,
-/// comma-separated, `-` for no bed days), packed many people to a returned row (`packed::select`).
-/// A row per person, or per contact, cost the driver most of the report's time at 100k referrals
-/// (400 thousand people, 4 million contacts).
-static SELECT_PACKED: LazyLock<String> = LazyLock::new(|| {
-    let people = "(SELECT p.service_org_id, p.person_key, p.practice_id, p.age_band, p.sex, li.imd_decile, a.contacts \
-         FROM comparison_people p LEFT JOIN lsoa_imd li ON li.lsoa = p.lsoa \
-         LEFT JOIN (SELECT person_key, string_agg(CAST(contact_on AS TEXT) || ' ' || contact_type || ' ' || COALESCE(CAST(bed_days AS TEXT), '-'), ',') AS contacts \
-           FROM comparison_activity WHERE service_org_id = $1 GROUP BY person_key) a ON a.person_key = p.person_key) c";
-    let item = format!("person_key || '{FIELD}' || practice_id || '{FIELD}' || age_band || '{FIELD}' || sex || '{FIELD}' || COALESCE(CAST(imd_decile AS TEXT), '') || '{FIELD}' || COALESCE(contacts, '')");
-    super::evaluation::packed::select(&item, PERSON, "person_key", people)
+/// A person's fields as `comparison_facts` holds them (see its migration).
+static PACKED_PERSON: LazyLock<String> = LazyLock::new(|| {
+    format!("p.person_key || '{FIELD}' || p.practice_id || '{FIELD}' || p.age_band || '{FIELD}' || p.sex || '{FIELD}' || COALESCE(CAST(li.imd_decile AS TEXT), '') || '{FIELD}' || COALESCE(a.contacts, '')")
 });
+
+/// Rebuilds `comparison_facts` for everyone (`all`), or for the people marked stale, in `tx`;
+/// the caller holds the marks (`evaluation::freshness`) and clears them.
+pub(super) async fn rebuild_facts(tx: &mut super::Conn, all: bool) -> Result<()> {
+    let stale = "(service_org_id, person_key) IN (SELECT service_org_id, person_key FROM comparison_facts_stale)";
+    let (delete, people, contacts) = if all {
+        ("DELETE FROM comparison_facts".to_owned(), String::new(), String::new())
+    } else {
+        (format!("DELETE FROM comparison_facts WHERE {stale}"), "WHERE (p.service_org_id, p.person_key) IN (SELECT service_org_id, person_key FROM comparison_facts_stale)".to_owned(), format!("WHERE {stale}"))
+    };
+    sqlx::query(&delete).execute(&mut *tx).await?;
+    sqlx::query(&format!(
+        "INSERT INTO comparison_facts (service_org_id, person_key, person) \
+         SELECT p.service_org_id, p.person_key, {} FROM comparison_people p LEFT JOIN lsoa_imd li ON li.lsoa = p.lsoa \
+         LEFT JOIN (SELECT service_org_id, person_key, string_agg(CAST(contact_on AS TEXT) || ' ' || contact_type || ' ' || COALESCE(CAST(bed_days AS TEXT), '-'), ',') AS contacts \
+           FROM comparison_activity {contacts} GROUP BY service_org_id, person_key) a ON a.service_org_id = p.service_org_id AND a.person_key = p.person_key {people}",
+        PACKED_PERSON.as_str()
+    ))
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// A service's comparison people from `comparison_facts`, many to a returned row
+/// (`packed::select`): a row per person, or per contact, cost the driver and the database most
+/// of the report's time at 100k referrals (400 thousand people, 4 million contacts).
+static SELECT_PACKED: LazyLock<String> = LazyLock::new(|| super::evaluation::packed::select("person", PERSON, "person_key", "comparison_facts"));
 
 fn corrupt(e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(e.to_string())
@@ -95,6 +114,7 @@ impl ComparisonStore for SqlStore {
     }
 
     async fn comparison_population(&self, service_org_ids: &[String]) -> Result<ComparisonPopulation> {
+        self.refresh_evaluation_facts().await?;
         let mut conn = self.conn().await?;
         let mut out = ComparisonPopulation::default();
         let mut practices: HashMap<String, FactId> = HashMap::new();

@@ -1,10 +1,11 @@
 //! Keeps the evaluation's fact tables (`referral_facts`, `activity_facts`: see the
-//! `evaluation_facts` migration) current.
+//! `evaluation_facts` migration; `comparison_facts`: the `comparison_facts` migration) current.
 //!
 //! Every write that can change a fact marks what it touched, in its own transaction, by triggers
 //! the database runs whoever writes (`keep_evaluation_facts_current` in `sqlite.rs` and
 //! `postgres.rs`, created by `linkwork migrate`): a referral in `referral_facts_stale`, a service's
-//! person in `activity_facts_stale`, or '*' for everything. Before the evaluation reads, [`refresh`]
+//! person in `activity_facts_stale`, a comparison person in `comparison_facts_stale`, or '*' for
+//! everything. Before the evaluation reads, [`refresh`]
 //! rebuilds the marked rows and clears the marks in one transaction. A report therefore always
 //! reads facts as current as the data, and a day's casework costs the next report a rebuild of a
 //! few hundred referrals, not of the service's hundred thousand.
@@ -40,7 +41,7 @@ impl SqlStore {
     }
 
     async fn evaluation_facts_stale(&self) -> Result<bool> {
-        let stale: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM referral_facts_stale) OR EXISTS (SELECT 1 FROM activity_facts_stale)")
+        let stale: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM referral_facts_stale) OR EXISTS (SELECT 1 FROM activity_facts_stale) OR EXISTS (SELECT 1 FROM comparison_facts_stale)")
             .fetch_one(&mut *self.conn().await?)
             .await?;
         Ok(stale)
@@ -56,5 +57,8 @@ pub(crate) async fn refresh(tx: &mut super::super::Conn) -> Result<()> {
     let all_activity: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM activity_facts_stale WHERE service_org_id = '*')").fetch_one(&mut *tx).await?;
     activity_facts::rebuild(&mut *tx, all_activity).await?;
     sqlx::query("DELETE FROM activity_facts_stale").execute(&mut *tx).await?;
+    let all_comparison: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM comparison_facts_stale WHERE service_org_id = '*')").fetch_one(&mut *tx).await?;
+    super::super::comparison::rebuild_facts(&mut *tx, all_comparison).await?;
+    sqlx::query("DELETE FROM comparison_facts_stale").execute(&mut *tx).await?;
     Ok(())
 }
