@@ -1,7 +1,7 @@
 // Health-system use, the tariff and SROI in headless Chromium, against `linkwork demo`, with
 // axe-core on every page: the service manager reads the report's health-system and SROI sections
 // (charts with text alternatives, the tariff, the illustrative warning), is shown the errors of a
-// bad tariff, saves a bed-day cost, saves the service's own SROI model, and checks an activity file.
+// bad tariff, saves a bed-day cost and a price index, saves the service's own SROI model, and checks an activity file.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startDemo, checkAccessibility, signIn } from './support.mjs';
@@ -41,6 +41,17 @@ test('a service manager reads health-system use and SROI, and edits the tariff a
   await page.waitForSelector('text=Tariff saved');
   await checkAccessibility(page, 'tariff saved');
 
+  // A price index brings every cost to the report's year: refused while PSSRU's costs say "2013"
+  // (which financial year's prices?), saved once they give the financial year.
+  await page.fill('#index_source', 'Test index (illustrative values)');
+  await page.fill('#index_values', '2012/13 = 100\n2013/14 = 101.4\n2025/26 = 140\n2026/27 = 143');
+  await page.click('button:has-text("Save tariff")');
+  await page.waitForSelector('.nhsuk-error-summary:has-text("give the year of the cost")');
+  await checkAccessibility(page, 'tariff with a price index and costs without a financial year');
+  for (const code of ['gp_surgery', 'gp_phone', 'gp_home_visit', 'practice_nurse']) await page.fill(`#year_${code}`, '2012/13');
+  await page.click('button:has-text("Save tariff")');
+  await page.waitForSelector('text=Tariff saved');
+
   await page.goto(`${base}/health/sroi`);
   await page.waitForSelector('h1:has-text("Social return on investment")');
   await checkAccessibility(page, 'SROI model');
@@ -68,4 +79,6 @@ test('a service manager reads health-system use and SROI, and edits the tariff a
   await page.waitForSelector('#lw-report-sroi');
   await checkAccessibility(page, 'report with the service SROI model');
   assert.ok(await page.$('#lw-report-health ~ section td:has-text("Local finance team"), td:has-text("Local finance team")'), 'the saved bed-day cost is printed');
+  assert.ok(await page.$('caption:has-text("Price index")'), 'the index is printed');
+  assert.ok(await page.$('th:has-text(" prices")'), 'the costs at the report\'s prices');
 });
