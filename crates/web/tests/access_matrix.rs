@@ -65,7 +65,7 @@ fn rule(method: &str, path: &str) -> Option<Rule> {
         return (method == "GET").then_some(Public);
     }
     Some(match (method, path) {
-        ("GET", "/healthz" | "/login" | "/self-referral" | "/self-referral/sent" | "/api/openapi.json") | ("POST", "/login" | "/self-referral") => Public,
+        ("GET", "/healthz" | "/login" | "/self-referral" | "/self-referral/sent" | "/api/openapi.json" | "/fhir/metadata") | ("POST", "/login" | "/self-referral") => Public,
         ("POST", "/logout" | "/notifications/read") | ("GET", "/notifications" | "/") => Roles(ALL),
 
         // Accounts: single sign-on and password links are for anyone (the link's secret is the

@@ -191,6 +191,48 @@ async fn declined(w: &World) -> String {
 
 // Referrals in
 
+/// A FHIR client discovers what the server does without a token: every route under /fhir, and
+/// only those, as its interaction (the CapabilityStatement is built from the route table).
+#[tokio::test]
+async fn the_capability_statement_lists_exactly_the_fhir_routes_that_answer() {
+    on_each(|w| async move {
+        let r = w.http.get(format!("{}/fhir/metadata", w.base)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(r.headers()[CONTENT_TYPE], "application/fhir+json");
+        let cs: Value = r.json().await.unwrap();
+        w.sample("capability-statement", &cs);
+        assert_eq!((cs["resourceType"].as_str(), cs["kind"].as_str(), cs["fhirVersion"].as_str()), (Some("CapabilityStatement"), Some("instance"), Some("4.0.1")));
+        let rest = &cs["rest"][0];
+        assert!(rest["security"]["description"].as_str().unwrap().contains("bearer token"));
+        let mut listed: Vec<(String, String)> = Vec::new();
+        for resource in rest["resource"].as_array().unwrap() {
+            for i in resource["interaction"].as_array().unwrap() {
+                listed.push((resource["type"].as_str().unwrap().to_owned(), i["code"].as_str().unwrap().to_owned()));
+            }
+        }
+        listed.sort();
+        let want = |t: &str, c: &str| (t.to_owned(), c.to_owned());
+        assert_eq!(listed, [want("ServiceRequest", "create"), want("ServiceRequest", "read"), want("Task", "read"), want("Task", "search-type")]);
+        let task = rest["resource"].as_array().unwrap().iter().find(|r| r["type"] == "Task").unwrap();
+        let params: Vec<&str> = task["searchParam"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+        assert_eq!(params, ["_id", "focus"]);
+        assert_eq!(task["searchInclude"], json!(["Task:focus"]));
+        // Each listed interaction answers (not 404 or 405) at its route, and every /fhir route is listed.
+        let fhir_routes: Vec<_> = linkwork_web::route_table().into_iter().filter(|r| r.path.starts_with("/fhir/") && r.path != "/fhir/metadata").collect();
+        assert_eq!(fhir_routes.len(), listed.len(), "{fhir_routes:?}");
+        for route in fhir_routes {
+            let url = format!("{}{}", w.base, route.path.replace("{id}", "none"));
+            let request = if route.method == "POST" { w.http.post(&url).bearer_auth(&w.lw).header(CONTENT_TYPE, "application/fhir+json").body("{}") } else { w.http.get(&url).bearer_auth(&w.lw) };
+            let status = request.send().await.unwrap().status();
+            assert_ne!(status, StatusCode::METHOD_NOT_ALLOWED, "{route:?}");
+            if !route.path.contains("{id}") {
+                assert_ne!(status, StatusCode::NOT_FOUND, "{route:?}");
+            }
+        }
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn a_service_request_without_a_token_is_refused_with_a_login_issue() {
     on_each(|w| async move {

@@ -6,10 +6,12 @@
 //! - `task.rs`: `GET /fhir/ServiceRequest/{id}`, `GET /fhir/Task/{id}`, `GET /fhir/Task?focus=…`.
 //! - `resources.rs`: the JSON builders (plain `serde_json`, no FHIR crate).
 //! - `outcome.rs`: errors as `OperationOutcome`.
+//! - `capability.rs`: `GET /fhir/metadata`, the CapabilityStatement, from the route table.
 //!
 //! Authentication is the JSON API's bearer token ([`crate::auth::ApiClient`]); only roles that do
 //! casework may use it, and only for their own PCN's referrals (others answer 404).
 
+mod capability;
 mod intake;
 mod outcome;
 mod task;
@@ -31,6 +33,7 @@ pub use linkwork_app::fhir::FHIR_JSON;
 /// Routes under `/fhir`.
 pub fn routes() -> Routes {
     Routes::new()
+        .get("/metadata", capability::metadata)
         .post("/ServiceRequest", intake::create_service_request)
         .get("/ServiceRequest/{id}", task::read_service_request)
         .get("/Task", task::search_tasks)
