@@ -65,7 +65,7 @@ fn rule(method: &str, path: &str) -> Option<Rule> {
         return (method == "GET").then_some(Public);
     }
     Some(match (method, path) {
-        ("GET", "/healthz" | "/login" | "/self-referral" | "/self-referral/sent" | "/api/openapi.json" | "/fhir/metadata") | ("POST", "/login" | "/self-referral") => Public,
+        ("GET", "/healthz" | "/login" | "/self-referral" | "/self-referral/sent" | "/api/openapi.json" | "/fhir/metadata" | "/fhir/CodeSystem/{id}" | "/fhir/ValueSet/{id}") | ("POST", "/login" | "/self-referral") => Public,
         ("POST", "/logout" | "/notifications/read") | ("GET", "/notifications" | "/") => Roles(ALL),
 
         // Accounts: single sign-on and password links are for anyone (the link's secret is the
@@ -286,6 +286,8 @@ fn fill(path: &str, s: &Side) -> String {
     } else {
         &s.referral
     };
+    // Linkwork's own code systems have fixed ids.
+    let id = if path.starts_with("/fhir/CodeSystem/") || path.starts_with("/fhir/ValueSet/") { "need-domain" } else { id };
     let mut out = path.replace("{id}", id).replace("{goal_id}", &s.goal).replace("{conflict_id}", &s.conflict).replace("{org_id}", &s.partner_org).replace("{instrument}", "swemwbs");
     // Routes whose answer depends on a query: give one so the request reaches the access check.
     match path {

@@ -21,7 +21,6 @@ use serde_json::{json, Value};
 use std::sync::Arc;
 use time::macros::date;
 
-const NEED_SYSTEM: &str = "https://linkwork.example/fhir/CodeSystem/need-domain";
 const ODS: &str = "https://fhir.nhs.uk/Id/ods-organization-code";
 const NHS: &str = "https://fhir.nhs.uk/Id/nhs-number";
 
@@ -93,7 +92,8 @@ impl World {
 }
 
 /// A referral as a GP system sends it (the example in docs/fhir.md).
-fn service_request(nhs_number: &str, practice_ods: &str) -> Value {
+fn service_request(base: &str, nhs_number: &str, practice_ods: &str) -> Value {
+    let need_system = format!("{base}/fhir/CodeSystem/need-domain");
     json!({
         "resourceType": "ServiceRequest",
         "contained": [{
@@ -115,8 +115,8 @@ fn service_request(nhs_number: &str, practice_ods: &str) -> Value {
         "requester": { "display": "Dr Patel" },
         "performer": [{ "identifier": { "system": ODS, "value": "U99999" } }],
         "reasonCode": [
-            { "coding": [{ "system": NEED_SYSTEM, "code": "loneliness" }], "text": "Lonely since her husband died" },
-            { "coding": [{ "system": NEED_SYSTEM, "code": "bereavement" }] },
+            { "coding": [{ "system": need_system, "code": "loneliness" }], "text": "Lonely since her husband died" },
+            { "coding": [{ "system": need_system, "code": "bereavement" }] },
         ],
         "note": [{ "text": "Prefers morning appointments" }],
     })
@@ -143,7 +143,7 @@ where
 
 /// The example referral sent by the link worker's system: its id.
 async fn received(w: &World) -> String {
-    let r = w.post(&w.lw, &service_request("9434765919", "Z00001")).await;
+    let r = w.post(&w.lw, &service_request(&w.base, "9434765919", "Z00001")).await;
     assert_eq!(r.status(), StatusCode::CREATED);
     r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned()
 }
@@ -176,7 +176,7 @@ async fn discharged(w: &World) -> String {
 /// A second person's referral, sent with an ethnic category (H), that the person declines on
 /// 6 November: its id.
 async fn declined(w: &World) -> String {
-    let mut sr = service_request("9434760003", "Z00001");
+    let mut sr = service_request(&w.base, "9434760003", "Z00001");
     sr["contained"][0]["extension"] = json!([{
         "url": "https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-EthnicCategory",
         "valueCodeableConcept": { "coding": [{ "system": "https://fhir.hl7.org.uk/CodeSystem/UKCore-EthnicCategoryEngland", "code": "H" }] },
@@ -190,6 +190,36 @@ async fn declined(w: &World) -> String {
 }
 
 // Referrals in
+
+/// Every code Linkwork sends in its own systems can be looked up where its `system` points: the
+/// CodeSystem (and a ValueSet of all its codes) is served at that URL, under the deployment's
+/// public address, without a token.
+#[tokio::test]
+async fn linkworks_own_codes_are_served_at_the_urls_it_sends() {
+    on_each(|w| async move {
+        let r = w.post(&w.lw, &service_request(&w.base, "9434765919", "Z00001")).await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let sent: Value = r.json().await.unwrap();
+        let system = sent["reasonCode"].as_array().unwrap().iter().flat_map(|c| c["coding"].as_array().cloned().unwrap_or_default()).find_map(|c| c["system"].as_str().filter(|s| s.ends_with("/need-domain")).map(str::to_owned)).expect("a need domain coding");
+        assert_eq!(system, format!("{}/fhir/CodeSystem/need-domain", w.base));
+        let cs = w.http.get(&system).send().await.unwrap();
+        assert_eq!((cs.status(), cs.headers()[CONTENT_TYPE].to_str().unwrap().to_owned()), (StatusCode::OK, "application/fhir+json".to_owned()));
+        let cs: Value = cs.json().await.unwrap();
+        w.sample("code-system-need-domain", &cs);
+        assert_eq!((cs["resourceType"].as_str(), cs["url"].as_str(), cs["content"].as_str()), (Some("CodeSystem"), Some(system.as_str()), Some("complete")));
+        assert!(cs["concept"].as_array().unwrap().iter().any(|c| c["code"] == "loneliness" && c["display"].is_string()));
+        let scores: Value = w.http.get(format!("{}/fhir/CodeSystem/score", w.base)).send().await.unwrap().json().await.unwrap();
+        w.sample("code-system-score", &scores);
+        assert!(scores["concept"].as_array().unwrap().iter().any(|c| c["code"] == "swemwbs_metric"));
+        let vs: Value = w.http.get(format!("{}/fhir/ValueSet/need-domain", w.base)).send().await.unwrap().json().await.unwrap();
+        w.sample("value-set-need-domain", &vs);
+        assert_eq!(vs["compose"]["include"][0]["system"].as_str(), Some(system.as_str()));
+        let unknown = w.http.get(format!("{}/fhir/CodeSystem/not-ours", w.base)).send().await.unwrap();
+        assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+        assert_eq!(unknown.json::<Value>().await.unwrap()["resourceType"], "OperationOutcome");
+    })
+    .await;
+}
 
 /// A FHIR client discovers what the server does without a token: every route under /fhir, and
 /// only those, as its interaction (the CapabilityStatement is built from the route table).
@@ -212,7 +242,7 @@ async fn the_capability_statement_lists_exactly_the_fhir_routes_that_answer() {
         }
         listed.sort();
         let want = |t: &str, c: &str| (t.to_owned(), c.to_owned());
-        assert_eq!(listed, [want("ServiceRequest", "create"), want("ServiceRequest", "read"), want("Task", "read"), want("Task", "search-type")]);
+        assert_eq!(listed, [want("CodeSystem", "read"), want("ServiceRequest", "create"), want("ServiceRequest", "read"), want("Task", "read"), want("Task", "search-type"), want("ValueSet", "read")]);
         let task = rest["resource"].as_array().unwrap().iter().find(|r| r["type"] == "Task").unwrap();
         let params: Vec<&str> = task["searchParam"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
         assert_eq!(params, ["_id", "focus"]);
@@ -221,7 +251,8 @@ async fn the_capability_statement_lists_exactly_the_fhir_routes_that_answer() {
         let fhir_routes: Vec<_> = linkwork_web::route_table().into_iter().filter(|r| r.path.starts_with("/fhir/") && r.path != "/fhir/metadata").collect();
         assert_eq!(fhir_routes.len(), listed.len(), "{fhir_routes:?}");
         for route in fhir_routes {
-            let url = format!("{}{}", w.base, route.path.replace("{id}", "none"));
+            let id = if route.path.contains("CodeSystem") || route.path.contains("ValueSet") { "need-domain" } else { "none" };
+            let url = format!("{}{}", w.base, route.path.replace("{id}", id));
             let request = if route.method == "POST" { w.http.post(&url).bearer_auth(&w.lw).header(CONTENT_TYPE, "application/fhir+json").body("{}") } else { w.http.get(&url).bearer_auth(&w.lw) };
             let status = request.send().await.unwrap().status();
             assert_ne!(status, StatusCode::METHOD_NOT_ALLOWED, "{route:?}");
@@ -236,7 +267,7 @@ async fn the_capability_statement_lists_exactly_the_fhir_routes_that_answer() {
 #[tokio::test]
 async fn a_service_request_without_a_token_is_refused_with_a_login_issue() {
     on_each(|w| async move {
-        let r = w.http.post(format!("{}/fhir/ServiceRequest", w.base)).header(CONTENT_TYPE, "application/fhir+json").body(service_request("9434765919", "Z00001").to_string()).send().await.unwrap();
+        let r = w.http.post(format!("{}/fhir/ServiceRequest", w.base)).header(CONTENT_TYPE, "application/fhir+json").body(service_request(&w.base, "9434765919", "Z00001").to_string()).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
         assert_eq!(r.json::<Value>().await.unwrap()["issue"][0]["code"], "login");
     })
@@ -247,7 +278,7 @@ async fn a_service_request_without_a_token_is_refused_with_a_login_issue() {
 async fn partners_and_commissioners_cannot_send_referrals() {
     on_each(|w| async move {
         for token in [&w.partner, &w.commissioner] {
-            let r = w.post(token, &service_request("9434765919", "Z00001")).await;
+            let r = w.post(token, &service_request(&w.base, "9434765919", "Z00001")).await;
             assert_eq!(r.status(), StatusCode::FORBIDDEN);
             assert_eq!(r.json::<Value>().await.unwrap()["issue"][0]["code"], "forbidden");
         }
@@ -259,7 +290,7 @@ async fn partners_and_commissioners_cannot_send_referrals() {
 async fn a_body_that_is_not_fhir_json_is_refused() {
     on_each(|w| async move {
         let url = format!("{}/fhir/ServiceRequest", w.base);
-        let r = w.http.post(&url).bearer_auth(&w.lw).header(CONTENT_TYPE, "text/plain").body(service_request("9434765919", "Z00001").to_string()).send().await.unwrap();
+        let r = w.http.post(&url).bearer_auth(&w.lw).header(CONTENT_TYPE, "text/plain").body(service_request(&w.base, "9434765919", "Z00001").to_string()).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
         let r = w.http.post(&url).bearer_auth(&w.lw).header(CONTENT_TYPE, "application/json").body("{not json").send().await.unwrap();
         assert_eq!(r.status(), StatusCode::BAD_REQUEST);
@@ -272,7 +303,7 @@ async fn a_body_that_is_not_fhir_json_is_refused() {
 async fn every_problem_of_a_service_request_is_reported_at_its_path_and_nothing_written() {
     on_each(|w| async move {
         // Bad NHS number, no date of birth, a practice this PCN does not have.
-        let mut bad = service_request("9434765918", "Z99999");
+        let mut bad = service_request(&w.base, "9434765918", "Z99999");
         bad["contained"][0].as_object_mut().unwrap().remove("birthDate");
         let r = w.post(&w.lw, &bad).await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -296,7 +327,7 @@ async fn every_problem_of_a_service_request_is_reported_at_its_path_and_nothing_
 #[tokio::test]
 async fn a_referral_for_another_pcns_practice_is_refused() {
     on_each(|w| async move {
-        assert_eq!(w.post(&w.lw, &service_request("9434765919", "Z00002")).await.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(w.post(&w.lw, &service_request(&w.base, "9434765919", "Z00002")).await.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert!(w.store.caseload(&w.pcn, None, false).await.unwrap().is_empty());
     })
     .await;
@@ -305,7 +336,7 @@ async fn a_referral_for_another_pcns_practice_is_refused() {
 #[tokio::test]
 async fn a_service_request_is_created_with_its_location_and_a_link_to_its_task() {
     on_each(|w| async move {
-        let r = w.post(&w.lw, &service_request("9434765919", "Z00001")).await;
+        let r = w.post(&w.lw, &service_request(&w.base, "9434765919", "Z00001")).await;
         assert_eq!(r.status(), StatusCode::CREATED);
         assert!(r.headers()[CONTENT_TYPE].to_str().unwrap().starts_with("application/fhir+json"));
         let location = r.headers()[LOCATION].to_str().unwrap().to_owned();
@@ -434,7 +465,7 @@ async fn a_declined_referrals_task_is_rejected_with_the_coded_reason() {
 async fn a_re_referral_without_an_ethnic_category_keeps_the_one_held() {
     on_each(|w| async move {
         let id = declined(&w).await;
-        assert_eq!(w.post(&w.lw, &service_request("9434760003", "Z00001")).await.status(), StatusCode::CREATED);
+        assert_eq!(w.post(&w.lw, &service_request(&w.base, "9434760003", "Z00001")).await.status(), StatusCode::CREATED);
         let person = w.store.referral_record(&AuditActor::default(), &id).await.unwrap().unwrap().person;
         assert_eq!(person.ethnicity, Ethnicity::AsianIndian, "not \"not stated\"");
     })
@@ -516,7 +547,7 @@ async fn the_pcns_gp_record_holds_every_referral_with_one_patient_per_person() {
     on_each(|w| async move {
         discharged(&w).await;
         let declined = declined(&w).await;
-        assert_eq!(w.post(&w.lw, &service_request("9434760003", "Z00001")).await.status(), StatusCode::CREATED);
+        assert_eq!(w.post(&w.lw, &service_request(&w.base, "9434760003", "Z00001")).await.status(), StatusCode::CREATED);
         let (status, bulk) = w.get_json(&w.lw, "/api/gp-record?format=fhir").await;
         assert_eq!(status, StatusCode::OK);
         w.sample("gp-record-bulk-bundle", &bulk);
@@ -591,8 +622,8 @@ async fn practice_token(w: &World, ods: &str) -> String {
 async fn a_practice_system_refers_only_for_its_own_practice() {
     on_each(|w| async move {
         let token = practice_token(&w, "Z00001").await;
-        assert_eq!(w.post(&token, &service_request("9434760011", "Z00002")).await.status(), StatusCode::UNPROCESSABLE_ENTITY);
-        assert_eq!(w.post(&token, &service_request("9434760011", "Z00001")).await.status(), StatusCode::CREATED);
+        assert_eq!(w.post(&token, &service_request(&w.base, "9434760011", "Z00002")).await.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(w.post(&token, &service_request(&w.base, "9434760011", "Z00001")).await.status(), StatusCode::CREATED);
     })
     .await;
 }
@@ -601,7 +632,7 @@ async fn a_practice_system_refers_only_for_its_own_practice() {
 async fn a_practice_system_follows_the_task_of_what_it_sent() {
     on_each(|w| async move {
         let token = practice_token(&w, "Z00001").await;
-        let r = w.post(&token, &service_request("9434760011", "Z00001")).await;
+        let r = w.post(&token, &service_request(&w.base, "9434760011", "Z00001")).await;
         let id = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
         let (status, task) = w.get_json(&token, &format!("/fhir/Task/{id}")).await;
         assert_eq!((status, &task["status"]), (StatusCode::OK, &json!("requested")));

@@ -123,7 +123,7 @@ async fn a_fhir_referral_cannot_rename_a_person_and_is_answered_with_what_it_sen
             "status": "active", "intent": "order",
             "code": { "coding": [{ "system": "http://snomed.info/sct", "code": "871731000000106" }] },
             "subject": { "reference": "#patient" }, "authoredOn": today().to_string(), "requester": { "display": "Dr Patel" },
-            "reasonCode": [{ "coding": [{ "system": "https://linkwork.example/fhir/CodeSystem/need-domain", "code": "loneliness" }], "text": "Lonely" }],
+            "reasonCode": [{ "coding": [{ "system": format!("{}/fhir/CodeSystem/need-domain", w.base), "code": "loneliness" }], "text": "Lonely" }],
         });
         let r = practice.http.post(format!("{}/fhir/ServiceRequest", w.base)).bearer_auth(&practice.token).header("content-type", "application/fhir+json").body(sr.to_string()).send().await.unwrap();
         let status = r.status();

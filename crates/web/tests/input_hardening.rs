@@ -177,7 +177,7 @@ async fn fhir_links_use_the_public_address_not_a_forged_host() {
             "status": "active", "intent": "order",
             "code": { "coding": [{ "system": "http://snomed.info/sct", "code": "871731000000106" }] },
             "subject": { "reference": "#patient" }, "authoredOn": today().to_string(), "requester": { "display": "Dr Patel" },
-            "reasonCode": [{ "coding": [{ "system": "https://linkwork.example/fhir/CodeSystem/need-domain", "code": "loneliness" }], "text": "Lonely" }],
+            "reasonCode": [{ "coding": [{ "system": format!("{}/fhir/CodeSystem/need-domain", w.base), "code": "loneliness" }], "text": "Lonely" }],
         });
         let forged = "evil.example:443";
         let r = http.post(format!("{}/fhir/ServiceRequest", w.base)).bearer_auth(&lw).header("host", forged).header("x-forwarded-proto", "https").header("content-type", "application/fhir+json").body(body.to_string()).send().await.unwrap();

@@ -99,7 +99,7 @@ pub fn render(records: &[Loaded], format: GpRecordFormat, base: &str) -> String 
             let mut people = HashSet::new();
             let mut entries = Vec::new();
             for loaded in records {
-                let ctx = loaded.ctx();
+                let ctx = loaded.ctx(base);
                 if people.insert(loaded.record.person.id.clone()) {
                     entries.push(entry(base, resources::patient(&ctx, &loaded.record.person.id)));
                 }

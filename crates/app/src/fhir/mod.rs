@@ -2,6 +2,7 @@
 //! command line's GP-record export: resources built from records read with access decided and
 //! audited ([`records::load`]).
 
+pub mod code_systems;
 pub mod gp_record;
 pub mod intake;
 pub mod records;

@@ -15,8 +15,9 @@ pub struct Loaded {
 }
 
 impl Loaded {
-    pub fn ctx(&self) -> RecordContext<'_> {
-        RecordContext { record: &self.record, pcn: &self.pcn, practice: self.practice.as_ref() }
+    /// The record's context for the resource builders; `base` is the deployment's public address.
+    pub fn ctx<'a>(&'a self, base: &'a str) -> RecordContext<'a> {
+        RecordContext { record: &self.record, pcn: &self.pcn, practice: self.practice.as_ref(), base }
     }
 }
 

@@ -6,6 +6,7 @@ use linkwork_domain::measurement::instruments::score_definition;
 use linkwork_domain::person::Sex;
 use linkwork_domain::casework::referral::{DeclineReason, DischargeReason, ReferralStatus};
 use linkwork_store::{Org, ReferralRecord};
+use super::code_systems::OwnCodeSystem;
 use serde_json::{json, Value};
 use time::Date;
 
@@ -14,12 +15,6 @@ pub const ODS_SYSTEM: &str = "https://fhir.nhs.uk/Id/ods-organization-code";
 /// UK Core's ethnic category extension and its code system (NHS Data Dictionary codes A–S, Z, 99).
 pub const ETHNIC_CATEGORY_EXTENSION: &str = "https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-EthnicCategory";
 pub const ETHNIC_CATEGORY_SYSTEM: &str = "https://fhir.hl7.org.uk/CodeSystem/UKCore-EthnicCategoryEngland";
-/// Linkwork's own code system for need domains: the codes of `linkwork_domain::casework::need::NeedDomain`
-/// (`loneliness`, `money`, …). A referral's needs arrive as `reasonCode.coding` in this system.
-pub const NEED_DOMAIN_SYSTEM: &str = "https://linkwork.example/fhir/CodeSystem/need-domain";
-/// Linkwork's own code system for instrument scores: the stable score keys (`swemwbs_metric`, …).
-/// Not SNOMED CT: no SNOMED code for these scores is confirmed.
-pub const SCORE_SYSTEM: &str = "https://linkwork.example/fhir/CodeSystem/score";
 const TASK_CODE_SYSTEM: &str = "http://hl7.org/fhir/CodeSystem/task-code";
 const OBSERVATION_CATEGORY_SYSTEM: &str = "http://terminology.hl7.org/CodeSystem/observation-category";
 const UCUM: &str = "http://unitsofmeasure.org";
@@ -33,6 +28,9 @@ pub struct RecordContext<'a> {
     pub pcn: &'a Org,
     /// The person's registered GP practice.
     pub practice: Option<&'a Org>,
+    /// The deployment's public address: Linkwork's own code systems live under it
+    /// ([`OwnCodeSystem::url`]).
+    pub base: &'a str,
 }
 
 /// An ISO 8601 calendar date, the FHIR `date` form.
@@ -126,7 +124,7 @@ pub fn service_request(ctx: &RecordContext, link: PatientLink) -> Value {
             .needs
             .iter()
             .filter(|n| n.identified_at == "referral")
-            .map(|n| json!({ "coding": [{ "system": NEED_DOMAIN_SYSTEM, "code": n.need.code(), "display": n.need.label() }] })),
+            .map(|n| json!({ "coding": [{ "system": OwnCodeSystem::NeedDomain.url(ctx.base), "code": n.need.code(), "display": n.need.label() }] })),
     );
     let mut sr = json!({
         "resourceType": "ServiceRequest",
@@ -240,7 +238,7 @@ pub fn observations(ctx: &RecordContext) -> Vec<Value> {
                 "id": format!("{}-{}", measure.id, i + 1),
                 "status": "final",
                 "category": [{ "coding": [{ "system": OBSERVATION_CATEGORY_SYSTEM, "code": "survey", "display": "Survey" }] }],
-                "code": { "coding": [{ "system": SCORE_SYSTEM, "code": score.key, "display": label }], "text": label },
+                "code": { "coding": [{ "system": OwnCodeSystem::Score.url(ctx.base), "code": score.key, "display": label }], "text": label },
                 "subject": { "reference": format!("Patient/{}", record.person.id), "identifier": nhs_identifier(record) },
                 "basedOn": [{ "reference": format!("ServiceRequest/{}", record.referral.id) }],
                 "effectiveDateTime": iso_date(measure.taken_on),

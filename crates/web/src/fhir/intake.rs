@@ -3,7 +3,8 @@
 //! is written, in one store call. The accepted profile is documented in docs/fhir.md.
 
 use super::outcome::Issue;
-use linkwork_app::fhir::resources::{self, PatientLink, ETHNIC_CATEGORY_EXTENSION, ETHNIC_CATEGORY_SYSTEM, NEED_DOMAIN_SYSTEM, NHS_NUMBER_SYSTEM, ODS_SYSTEM};
+use linkwork_app::fhir::code_systems::OwnCodeSystem;
+use linkwork_app::fhir::resources::{self, PatientLink, ETHNIC_CATEGORY_EXTENSION, ETHNIC_CATEGORY_SYSTEM, NHS_NUMBER_SYSTEM, ODS_SYSTEM};
 use super::{fhir_response, BaseUrl, FhirClient, FhirError};
 use linkwork_app::clock::today;
 use crate::{AppState, WebError};
@@ -46,7 +47,7 @@ pub async fn create_service_request(State(state): State<AppState>, FhirClient(cl
     }
     // An ethnic category left out is "not stated", which never replaces one the service holds
     // (`linkwork_domain::person::identity::other_changes`).
-    let intake = parse(&value, &to.pcn, &to.practices, today()).map_err(FhirError::Invalid)?;
+    let intake = parse(&value, &to.pcn, &to.practices, today(), &OwnCodeSystem::NeedDomain.url(&base)).map_err(FhirError::Invalid)?;
     let referral = NewReferral {
         service_org_id: to.pcn.id.clone(),
         person: intake.person,
@@ -61,7 +62,7 @@ pub async fn create_service_request(State(state): State<AppState>, FhirClient(cl
         contact: intake.contact,
     };
     let (id, loaded) = linkwork_app::fhir::intake::create(&*state.store, &client.audit(), to, referral).await?;
-    let body = resources::service_request(&loaded.ctx(), PatientLink::Contained);
+    let body = resources::service_request(&loaded.ctx(&base), PatientLink::Contained);
     let mut response = fhir_response(StatusCode::CREATED, &body);
     let location = format!("{base}/fhir/ServiceRequest/{id}");
     let task = format!("<{base}/fhir/Task/{id}>; rel=\"related\"; type=\"{}\"", super::FHIR_JSON);
@@ -110,7 +111,7 @@ fn ods_of(reference: &Value) -> Option<&str> {
 }
 
 /// Reads a ServiceRequest into a referral for `pcn`, or lists every problem with it.
-pub(super) fn parse(sr: &Value, pcn: &Org, practices: &[Org], today: Date) -> Result<Intake, Vec<Issue>> {
+pub(super) fn parse(sr: &Value, pcn: &Org, practices: &[Org], today: Date, need_system: &str) -> Result<Intake, Vec<Issue>> {
     if str_of(sr, "resourceType") != Some("ServiceRequest") {
         return Err(vec![Issue::invalid("ServiceRequest", "Send a ServiceRequest resource (resourceType \"ServiceRequest\")")]);
     }
@@ -263,7 +264,7 @@ pub(super) fn parse(sr: &Value, pcn: &Org, practices: &[Org], today: Date) -> Re
     let mut needs = Vec::new();
     let mut bad_need = false;
     for (i, concept) in reason_codes.iter().enumerate() {
-        for (j, coding) in array_of(concept, "coding").iter().enumerate().filter(|(_, c)| str_of(c, "system") == Some(NEED_DOMAIN_SYSTEM)) {
+        for (j, coding) in array_of(concept, "coding").iter().enumerate().filter(|(_, c)| str_of(c, "system") == Some(need_system)) {
             let code = str_of(coding, "code").unwrap_or_default();
             match NeedDomain::parse(code) {
                 Ok(need) => needs.push(need),
@@ -278,7 +279,7 @@ pub(super) fn parse(sr: &Value, pcn: &Org, practices: &[Org], today: Date) -> Re
     needs.sort();
     needs.dedup();
     if needs.is_empty() && !bad_need {
-        p.add("ServiceRequest.reasonCode", format!("Give at least one need domain as a reasonCode coding with system {NEED_DOMAIN_SYSTEM}"));
+        p.add("ServiceRequest.reasonCode", format!("Give at least one need domain as a reasonCode coding with system {need_system}"));
     }
 
     match (person, practice, referrer, reason, referred_on) {
@@ -353,6 +354,8 @@ mod tests {
         Org { id: id.into(), kind, name: id.into(), ods_code: Some(ods.into()), parent_id: None, list_size: None }
     }
 
+    const NEED_DOMAIN_SYSTEM: &str = "https://spl.example.nhs.uk/fhir/CodeSystem/need-domain";
+
     fn example() -> Value {
         json!({
             "resourceType": "ServiceRequest",
@@ -378,7 +381,7 @@ mod tests {
     }
 
     fn run(sr: &Value) -> Result<Intake, Vec<Issue>> {
-        parse(sr, &org("pcn", OrgKind::Pcn, "U99999"), &[org("prac", OrgKind::Practice, "Z00001")], date!(2026 - 12 - 01))
+        parse(sr, &org("pcn", OrgKind::Pcn, "U99999"), &[org("prac", OrgKind::Practice, "Z00001")], date!(2026 - 12 - 01), NEED_DOMAIN_SYSTEM)
     }
 
     #[test]
@@ -421,7 +424,8 @@ mod tests {
     #[test]
     fn the_documented_example_is_accepted() {
         let doc = include_str!("../../../../docs/fhir.md");
-        let example = doc.split("```json\n").nth(1).and_then(|rest| rest.split("```").next()).expect("docs/fhir.md has a JSON example");
+        let section = doc.split("## Sending a referral").nth(1).expect("docs/fhir.md has a section on sending a referral");
+        let example = section.split("```json\n").nth(1).and_then(|rest| rest.split("```").next()).expect("the section has a JSON example");
         let intake = run(&serde_json::from_str(example).unwrap()).unwrap();
         assert_eq!(intake.person.ethnicity, Ethnicity::WhiteBritish);
         assert_eq!(intake.needs, vec![NeedDomain::Loneliness, NeedDomain::Bereavement]);

@@ -7,11 +7,13 @@
 //! - `resources.rs`: the JSON builders (plain `serde_json`, no FHIR crate).
 //! - `outcome.rs`: errors as `OperationOutcome`.
 //! - `capability.rs`: `GET /fhir/metadata`, the CapabilityStatement, from the route table.
+//! - `codes.rs`: `GET /fhir/CodeSystem/{id}` and `/fhir/ValueSet/{id}`, Linkwork's own codes.
 //!
 //! Authentication is the JSON API's bearer token ([`crate::auth::ApiClient`]); only roles that do
 //! casework may use it, and only for their own PCN's referrals (others answer 404).
 
 mod capability;
+mod codes;
 mod intake;
 mod outcome;
 mod task;
@@ -38,6 +40,8 @@ pub fn routes() -> Routes {
         .get("/ServiceRequest/{id}", task::read_service_request)
         .get("/Task", task::search_tasks)
         .get("/Task/{id}", task::read_task)
+        .get("/CodeSystem/{id}", codes::read_code_system)
+        .get("/ValueSet/{id}", codes::read_value_set)
         .map_router(|r| r.fallback(|| async { FhirError::Web(WebError::NotFound) }))
 }
 
@@ -101,6 +105,8 @@ mod tests {
         Org { id: id.into(), kind, name: format!("{id} name"), ods_code: Some(ods.into()), parent_id: None, list_size: None }
     }
 
+    const NEED_SYSTEM: &str = "https://spl.example.nhs.uk/fhir/CodeSystem/need-domain";
+
     /// The example ServiceRequest of docs/fhir.md.
     fn service_request() -> Value {
         json!({
@@ -118,7 +124,7 @@ mod tests {
             "code": { "coding": [{ "system": "http://snomed.info/sct", "code": "871731000000106" }] },
             "subject": { "reference": "#patient" }, "authoredOn": "2026-11-02", "requester": { "display": "Dr Patel" },
             "performer": [{ "identifier": { "system": "https://fhir.nhs.uk/Id/ods-organization-code", "value": "U99999" } }],
-            "reasonCode": [{ "coding": [{ "system": resources::NEED_DOMAIN_SYSTEM, "code": "loneliness" }], "text": "Lonely" }],
+            "reasonCode": [{ "coding": [{ "system": NEED_SYSTEM, "code": "loneliness" }], "text": "Lonely" }],
             "note": [{ "text": "Mornings" }],
         })
     }
@@ -147,7 +153,7 @@ mod tests {
     fn the_example_parses() {
         let pcn = org("pcn", OrgKind::Pcn, "U99999");
         let practices = [org("prac", OrgKind::Practice, "Z00001")];
-        assert!(intake::parse(&service_request(), &pcn, &practices, time::macros::date!(2026 - 11 - 20)).is_ok());
+        assert!(intake::parse(&service_request(), &pcn, &practices, time::macros::date!(2026 - 11 - 20), NEED_SYSTEM).is_ok());
     }
 
     proptest! {
@@ -173,7 +179,7 @@ mod tests {
             }
             let pcn = org("pcn", OrgKind::Pcn, "U99999");
             let practices = [org("prac", OrgKind::Practice, "Z00001")];
-            match intake::parse(&sr, &pcn, &practices, time::macros::date!(2026 - 11 - 20)) {
+            match intake::parse(&sr, &pcn, &practices, time::macros::date!(2026 - 11 - 20), NEED_SYSTEM) {
                 Ok(intake) => {
                     for text in [intake.person.given_name.as_str(), intake.person.family_name.as_str(), intake.referrer_name.as_str(), intake.reason.as_str()] {
                         prop_assert!(linkwork_domain::forbidden_character(text, linkwork_domain::Lines::Many).is_none(), "{:?}", text);

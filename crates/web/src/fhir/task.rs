@@ -11,14 +11,14 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{json, Value};
 
-pub async fn read_service_request(State(state): State<AppState>, FhirClient(client): FhirClient, Path(id): Path<ReferralId>) -> Result<Response, FhirError> {
+pub async fn read_service_request(State(state): State<AppState>, FhirClient(client): FhirClient, BaseUrl(base): BaseUrl, Path(id): Path<ReferralId>) -> Result<Response, FhirError> {
     let loaded = load(&*state.store, &client.actor, &client.audit(), &id).await?;
-    Ok(fhir_response(StatusCode::OK, &resources::service_request(&loaded.ctx(), PatientLink::Contained)))
+    Ok(fhir_response(StatusCode::OK, &resources::service_request(&loaded.ctx(&base), PatientLink::Contained)))
 }
 
-pub async fn read_task(State(state): State<AppState>, FhirClient(client): FhirClient, Path(id): Path<ReferralId>) -> Result<Response, FhirError> {
+pub async fn read_task(State(state): State<AppState>, FhirClient(client): FhirClient, BaseUrl(base): BaseUrl, Path(id): Path<ReferralId>) -> Result<Response, FhirError> {
     let loaded = load(&*state.store, &client.actor, &client.audit(), &id).await?;
-    Ok(fhir_response(StatusCode::OK, &resources::task(&loaded.ctx(), PatientLink::Identifier)))
+    Ok(fhir_response(StatusCode::OK, &resources::task(&loaded.ctx(&base), PatientLink::Identifier)))
 }
 
 /// `GET /fhir/Task?focus=ServiceRequest/{id}` or `?_id={id}`, optionally `&_include=Task:focus`:
@@ -49,9 +49,9 @@ pub async fn search_tasks(
         match load(&*state.store, &client.actor, &client.audit(), &ReferralId::from(id.to_string())).await {
             Ok(loaded) => {
                 total = 1;
-                entries.push(search_entry(&base, resources::task(&loaded.ctx(), PatientLink::Identifier), "match"));
+                entries.push(search_entry(&base, resources::task(&loaded.ctx(&base), PatientLink::Identifier), "match"));
                 if include_focus {
-                    entries.push(search_entry(&base, resources::service_request(&loaded.ctx(), PatientLink::Contained), "include"));
+                    entries.push(search_entry(&base, resources::service_request(&loaded.ctx(&base), PatientLink::Contained), "include"));
                 }
             }
             Err(linkwork_app::AppError::NotFound) => {}
