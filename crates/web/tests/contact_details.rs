@@ -440,13 +440,16 @@ async fn the_api_accepts_contact_details_and_needs_none() {
 async fn a_fhir_referral_brings_the_patients_telecom_and_address() {
     on_each_database(|w| async move {
         let doc = include_str!("../../../docs/fhir.md");
-        let example = doc.split("```json\n").nth(1).and_then(|rest| rest.split("```").next()).unwrap();
+        let section = doc.split("## Sending a referral").nth(1).unwrap();
+        // The documented example is for a service at https://spl.example.nhs.uk: its needs are
+        // coded in that deployment's code system, here this server's.
+        let example = section.split("```json\n").nth(1).and_then(|rest| rest.split("```").next()).unwrap().replace("https://spl.example.nhs.uk", &w.base);
         let token = api_token(&w.store, &w.pcn, linkwork_domain::access::Role::LinkWorker).await;
         let r = reqwest::Client::new()
             .post(format!("{}/fhir/ServiceRequest", w.base))
             .bearer_auth(&token)
             .header(reqwest::header::CONTENT_TYPE, "application/fhir+json")
-            .body(example.to_owned())
+            .body(example)
             .send()
             .await
             .unwrap();
