@@ -121,8 +121,9 @@ pub(super) fn parse(sr: &Value, pcn: &Org, practices: &[Org], today: Date, need_
         Some(other) => p.add("ServiceRequest.status", format!("Only an active referral can be sent: status must be \"active\", not \"{other}\"")),
     }
     match str_of(sr, "intent") {
-        None | Some("order") | Some("original-order") => {}
-        Some(other) => p.add("ServiceRequest.intent", format!("A referral is an order: intent must be \"order\", not \"{other}\"")),
+        // UK Core senders use `plan` for a referral agreed in a care plan as well as `order`.
+        None | Some("order") | Some("original-order") | Some("plan") => {}
+        Some(other) => p.add("ServiceRequest.intent", format!("A referral is an order or a plan: intent must be \"order\" or \"plan\", not \"{other}\"")),
     }
     let coded = array_of(sr.get("code").unwrap_or(&Value::Null), "coding")
         .iter()
@@ -419,6 +420,17 @@ mod tests {
         sr["contained"][0]["telecom"][1]["value"] = json!("not a number");
         let issues = run(&sr).unwrap_err();
         assert_eq!(issues[0].expression.as_deref(), Some("ServiceRequest.contained[0].telecom[1].value"));
+    }
+
+    #[test]
+    fn a_referral_is_an_order_or_a_plan() {
+        let mut sr = example();
+        sr["intent"] = json!("plan");
+        assert!(run(&sr).is_ok(), "UK Core senders use plan for a referral agreed in a care plan");
+        sr["intent"] = json!("proposal");
+        let issues = run(&sr).unwrap_err();
+        assert_eq!(issues[0].expression.as_deref(), Some("ServiceRequest.intent"));
+        assert!(issues[0].diagnostics.contains("intent must be \"order\" or \"plan\", not \"proposal\""), "{}", issues[0].diagnostics);
     }
 
     #[test]
