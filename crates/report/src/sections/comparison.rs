@@ -78,7 +78,7 @@ pub(crate) fn figures(report: &Report, out: &mut Vec<Figure>) {
 
 fn did_cell(o: &OutcomeDid) -> String {
     match (o.did_per_person_year, o.did_ci95_low, o.did_ci95_high) {
-        (Shown::Value(m), Shown::Value(l), Shown::Value(h)) => escape(&format!("{} ({} to {})", fixed(m, rate_decimals(m)), fixed(l, rate_decimals(l)), fixed(h, rate_decimals(h)))),
+        (m @ Shown::Value(_), l @ Shown::Value(_), h @ Shown::Value(_)) => escape(&format!("{} ({} to {})", rate(m), rate(l), rate(h))),
         (m, _, _) => cell(&rate(m)),
     }
 }
@@ -94,7 +94,7 @@ fn pre_trend(out: &mut String, c: &ComparisonReport) {
     let p = &c.pre_trend;
     let win = c.method.window_months;
     let interval = match (p.did_per_person_year, p.did_ci95_low, p.did_ci95_high) {
-        (Shown::Value(m), Shown::Value(l), Shown::Value(h)) => Some((m, format!("{} per person-year (95% CI {} to {})", fixed(m, rate_decimals(m)), fixed(l, rate_decimals(l)), fixed(h, rate_decimals(h))))),
+        (Shown::Value(m), l @ Shown::Value(_), h @ Shown::Value(_)) => Some((m, format!("{} per person-year (95% CI {} to {})", rate(Shown::Value(m)), rate(l), rate(h)))),
         _ => None,
     };
     let text = match (p.parallel, interval) {

@@ -23,27 +23,24 @@ const BATCH: usize = 1_000;
 const PERSON: char = '\u{1e}';
 const FIELD: char = '\u{1f}';
 
-/// A person's fields as `comparison_facts` holds them (see its migration).
-static PACKED_PERSON: LazyLock<String> = LazyLock::new(|| {
-    format!("p.person_key || '{FIELD}' || p.practice_id || '{FIELD}' || p.age_band || '{FIELD}' || p.sex || '{FIELD}' || COALESCE(CAST(li.imd_decile AS TEXT), '') || '{FIELD}' || COALESCE(a.contacts, '')")
-});
-
 /// Rebuilds `comparison_facts` for everyone (`all`), or for the people marked stale, in `tx`;
-/// the caller holds the marks (`evaluation::freshness`) and clears them.
+/// the caller holds the marks (`evaluation::freshness`) and clears them. Each person's row holds
+/// their fields as the migration describes.
 pub(super) async fn rebuild_facts(tx: &mut super::Conn, all: bool) -> Result<()> {
-    let stale = "(service_org_id, person_key) IN (SELECT service_org_id, person_key FROM comparison_facts_stale)";
-    let (delete, people, contacts) = if all {
-        ("DELETE FROM comparison_facts".to_owned(), String::new(), String::new())
-    } else {
-        (format!("DELETE FROM comparison_facts WHERE {stale}"), "WHERE (p.service_org_id, p.person_key) IN (SELECT service_org_id, person_key FROM comparison_facts_stale)".to_owned(), format!("WHERE {stale}"))
+    let stale = |alias: &str| match all {
+        true => String::new(),
+        false => format!("WHERE ({alias}service_org_id, {alias}person_key) IN (SELECT service_org_id, person_key FROM comparison_facts_stale)"),
     };
-    sqlx::query(&delete).execute(&mut *tx).await?;
+    sqlx::query(&format!("DELETE FROM comparison_facts {}", stale(""))).execute(&mut *tx).await?;
     sqlx::query(&format!(
         "INSERT INTO comparison_facts (service_org_id, person_key, person) \
-         SELECT p.service_org_id, p.person_key, {} FROM comparison_people p LEFT JOIN lsoa_imd li ON li.lsoa = p.lsoa \
+         SELECT p.service_org_id, p.person_key, \
+           p.person_key || '{FIELD}' || p.practice_id || '{FIELD}' || p.age_band || '{FIELD}' || p.sex || '{FIELD}' || COALESCE(CAST(li.imd_decile AS TEXT), '') || '{FIELD}' || COALESCE(a.contacts, '') \
+         FROM comparison_people p LEFT JOIN lsoa_imd li ON li.lsoa = p.lsoa \
          LEFT JOIN (SELECT service_org_id, person_key, string_agg(CAST(contact_on AS TEXT) || ' ' || contact_type || ' ' || COALESCE(CAST(bed_days AS TEXT), '-'), ',') AS contacts \
-           FROM comparison_activity {contacts} GROUP BY service_org_id, person_key) a ON a.service_org_id = p.service_org_id AND a.person_key = p.person_key {people}",
-        PACKED_PERSON.as_str()
+           FROM comparison_activity {} GROUP BY service_org_id, person_key) a ON a.service_org_id = p.service_org_id AND a.person_key = p.person_key {}",
+        stale(""),
+        stale("p.")
     ))
     .execute(&mut *tx)
     .await?;
