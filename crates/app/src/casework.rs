@@ -134,6 +134,7 @@ pub fn parse_referral(f: &Fields, service_org_id: &str, practices: &[Org], rules
             referrer_name: referrer.into_string(),
             reason,
             needs,
+            needs_to_confirm: false,
             referred_on,
             assigned_worker_id: None,
             consent: Default::default(),

@@ -103,6 +103,7 @@ pub async fn import_referrals_with_progress(store: &dyn Store, actor: &Actor, wh
                 referrer_name: r.referrer_name.into_string(),
                 reason: r.reason,
                 needs: r.needs,
+                needs_to_confirm: false,
                 referred_on: r.referred_on,
                 assigned_worker_id: None,
                 consent: Default::default(),

@@ -126,7 +126,9 @@ pub struct NeedLine {
 
 /// The record's needs, each once (in list order), saying whether the referrer named it and
 /// whether it was agreed with the person. `discussed`: a conversation has been held or needs agreed.
-pub fn needs_once(needs: &[NeedRecord], given_name: &str, discussed: bool) -> Vec<NeedLine> {
+/// `to_confirm`: the referrer coded no need, so the referral's needs are suggestions read from
+/// their words (`Referral::needs_to_confirm`).
+pub fn needs_once(needs: &[NeedRecord], given_name: &str, discussed: bool, to_confirm: bool) -> Vec<NeedLine> {
     let from = |at: &str, need: NeedDomain| needs.iter().any(|n| n.need == need && n.identified_at == at);
     let discussed = discussed || needs.iter().any(|n| n.identified_at == "conversation");
     NeedDomain::ALL
@@ -138,6 +140,7 @@ pub fn needs_once(needs: &[NeedRecord], given_name: &str, discussed: bool) -> Ve
                 (true, true) => format!("from the referral, agreed with {given_name}"),
                 (false, true) => format!("agreed with {given_name}"),
                 (true, false) if discussed => format!("from the referral, not agreed with {given_name}"),
+                _ if to_confirm => "suggested from the referrer's words, to confirm".to_owned(),
                 _ => "from the referral".to_owned(),
             };
             NeedLine { label: need.label(), origin }
@@ -199,7 +202,7 @@ mod tests {
     #[test]
     fn a_need_named_by_the_referrer_and_agreed_with_the_person_is_shown_once() {
         let needs = [need(NeedDomain::Loneliness, "referral"), need(NeedDomain::Loneliness, "conversation"), need(NeedDomain::MoneyDebtBenefits, "conversation"), need(NeedDomain::Housing, "referral")];
-        let lines: Vec<(&str, String)> = needs_once(&needs, "Sam", true).into_iter().map(|l| (l.label, l.origin)).collect();
+        let lines: Vec<(&str, String)> = needs_once(&needs, "Sam", true, false).into_iter().map(|l| (l.label, l.origin)).collect();
         assert_eq!(
             lines,
             vec![
@@ -208,7 +211,13 @@ mod tests {
                 (NeedDomain::Housing.label(), "from the referral, not agreed with Sam".to_owned()),
             ]
         );
-        let before = needs_once(&[need(NeedDomain::Housing, "referral")], "Sam", false);
+        let before = needs_once(&[need(NeedDomain::Housing, "referral")], "Sam", false, false);
         assert_eq!(before[0].origin, "from the referral", "nothing is said about agreement before anyone has talked with the person");
+    }
+
+    #[test]
+    fn needs_read_from_the_referrers_words_are_shown_as_suggestions_to_confirm() {
+        let lines = needs_once(&[need(NeedDomain::Housing, "referral")], "Sam", false, true);
+        assert_eq!(lines[0].origin, "suggested from the referrer's words, to confirm");
     }
 }

@@ -208,6 +208,7 @@ pub async fn seed(store: &dyn Store, options: &DemoOptions) -> Result<DemoSummar
                 referrer_name: plan.referrer_name.clone(),
                 reason: plan.reason.clone(),
                 needs: plan.needs.clone(),
+                needs_to_confirm: false,
                 referred_on: plan.referred_on,
                 assigned_worker_id: None,
                 consent: linkwork_domain::person::consent::ReferralConsent::given_on(plan.referred_on),

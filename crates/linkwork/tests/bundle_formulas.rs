@@ -51,6 +51,7 @@ async fn seed(url: &str) {
         referrer_name: REFERRER.into(),
         reason: ReferralReason::parse("reason", "reason", REASON).unwrap(),
         needs: vec![NeedDomain::Loneliness],
+        needs_to_confirm: false,
         referred_on: today() - time::Duration::days(20),
         assigned_worker_id: None,
         consent: Default::default(),

@@ -195,6 +195,7 @@ pub fn referral(service_org_id: &str, nhs: &str) -> crate::NewReferral {
         referrer_name: "Dr Example".into(),
         reason: ReferralReason::parse("reason", "reason", "Lonely").expect("a reason"),
         needs: vec![NeedDomain::Loneliness],
+        needs_to_confirm: false,
         referred_on: time::macros::date!(2026 - 06 - 01),
         assigned_worker_id: None,
         consent: Default::default(),

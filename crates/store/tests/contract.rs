@@ -109,6 +109,7 @@ async fn story_on(store: &dyn Store) -> Result<()> {
         referrer_name: "Dr Patel".into(),
         reason: ReferralReason::parse("reason", "reason", "Lonely since bereavement").unwrap(),
         needs: vec![NeedDomain::Loneliness, NeedDomain::Bereavement],
+        needs_to_confirm: false,
         referred_on: date!(2026 - 03 - 01),
         assigned_worker_id: None,
         consent: Default::default(),

@@ -268,6 +268,7 @@ async fn joan(t: &Team) -> Result<(AuditActor, String)> {
                 referrer_name: "Dr A".into(),
                 reason: ReferralReason::parse("reason", "reason", "Lonely").unwrap(),
                 needs: vec![NeedDomain::Loneliness],
+                needs_to_confirm: false,
                 referred_on: date!(2026 - 04 - 10),
                 assigned_worker_id: None,
                 consent: Default::default(),

@@ -143,12 +143,12 @@ fn refused_response(path: &str, refused: Refused) -> axum::response::Response {
         Refused::Path => WebError::NotFound,
         Refused::Field(field) => WebError::Invalid(vec![field]),
         Refused::TooLarge if path.starts_with("/api/") => return crate::api::too_large().into_response(),
-        Refused::TooLarge if path.starts_with("/fhir/") => return crate::fhir::too_large(),
+        Refused::TooLarge if crate::fhir::is_fhir_path(path) => return crate::fhir::too_large(),
         Refused::TooLarge => return (axum::http::StatusCode::PAYLOAD_TOO_LARGE, "The form is too large to send").into_response(),
     };
     if path.starts_with("/api/") {
         crate::api::ApiError(error).into_response()
-    } else if path.starts_with("/fhir/") {
+    } else if crate::fhir::is_fhir_path(path) {
         crate::fhir::boundary_error(error)
     } else {
         error.into_response()

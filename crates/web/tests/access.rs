@@ -43,8 +43,14 @@ async fn a_vcse_partner_cannot_read_the_fhir_service_request_of_a_person_it_refe
 async fn a_vcse_partner_cannot_read_the_fhir_task_of_a_person_it_referred() {
     on_each_database(|w| async move {
         let (partner, referral) = partner_referral_converted(&w).await;
-        assert_eq!(partner.get(&format!("/fhir/Task/{referral}")).await.0, StatusCode::FORBIDDEN);
-        assert_eq!(partner.get(&format!("/fhir/Task?focus=ServiceRequest/{referral}")).await.0, StatusCode::FORBIDDEN);
+        // A partner reads only its own onward referrals' Tasks (issue 16): the referral's Task is
+        // not one of them, and a search by its focus finds nothing.
+        let (status, body) = partner.get(&format!("/fhir/Task/{referral}")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(!body.contains(&nhs_number(71)), "no identity in the answer: {body}");
+        let (status, body) = partner.get(&format!("/fhir/Task?focus=ServiceRequest/{referral}")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(body.contains("\"total\":0") && !body.contains(&nhs_number(71)), "{body}");
     })
     .await;
 }
@@ -132,7 +138,8 @@ async fn every_page_form_refuses_a_post_without_its_csrf_token() {
         let b = Browser::login(&w.base, "manager@test.org").await;
         let mut checked = 0;
         for route in linkwork_web::route_table() {
-            let open_to_systems = ["/api/", "/fhir/", "/oruk"].iter().any(|p| route.path.starts_with(p));
+            // Systems authenticate with a bearer token, never a cookie: no CSRF to refuse.
+            let open_to_systems = ["/api/", "/fhir/", "/oruk"].iter().any(|p| route.path.starts_with(p)) || route.path == "/fhir";
             if route.method != "POST" || open_to_systems {
                 continue;
             }

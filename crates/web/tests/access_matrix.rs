@@ -55,6 +55,9 @@ enum Rule {
     Owned(&'static [Role]),
     /// `any` for every id, `own` for their own organisation's ids only; other roles 403.
     Mixed { any: &'static [Role], own: &'static [Role] },
+    /// As `Owned(own)`, and `hidden` roles find nothing at these ids (404, never 403): the path
+    /// also holds ids of things they own (a Task id is a referral's or an onward referral's).
+    OwnedHidden { own: &'static [Role], hidden: &'static [Role] },
 }
 
 /// The expected rule of every route. A route missing here fails the test.
@@ -79,8 +82,13 @@ fn rule(method: &str, path: &str) -> Option<Rule> {
         ("GET", "/today" | "/caseload" | "/triage" | "/people" | "/mdt" | "/mdt/new" | "/community" | "/community/new" | "/measures/due" | "/onward/attention" | "/referrals/import" | "/referrals/import/example.csv" | "/measures/instruments" | "/evidence" | "/evidence/new") => Roles(CASEWORK),
         ("POST", "/mdt/new" | "/community/new" | "/referrals/import" | "/evidence/new") => Roles(CASEWORK),
         ("GET", "/api/referrals" | "/api/caseload" | "/api/people" | "/api/mdt-meetings" | "/api/onward/attention" | "/api/gp-record") | ("POST", "/api/mdt-meetings") => Roles(CASEWORK),
-        ("GET" | "POST", "/referrals/new" | "/practice/referrals/new") | ("POST", "/api/referrals" | "/fhir/ServiceRequest") => Roles(REFERRERS),
-        ("GET", "/fhir/Task") => Roles(REFERRERS),
+        ("GET" | "POST", "/referrals/new" | "/practice/referrals/new") | ("POST", "/api/referrals" | "/fhir/ServiceRequest" | "/fhir" | "/fhir/$process-message") => Roles(REFERRERS),
+        // A partner organisation's system searches its onward referrals' Tasks.
+        ("GET", "/fhir/Task") => Roles(&[Role::LinkWorker, Role::Manager, Role::PracticeStaff, Role::VcsePartner]),
+        // ... reads them by id (a referral's id is none of its onward Tasks) and moves them
+        // (asked with the side's onward referral id).
+        ("GET", "/fhir/Task/{id}") => OwnedHidden { own: REFERRERS, hidden: PARTNER },
+        ("PUT", "/fhir/Task/{id}") => Owned(PARTNER),
         // Reassigning is the manager's; a link worker may only take an unassigned referral on
         // themselves (refused inside the use case, tested in daily_flow.rs).
         (_, p) if p.starts_with("/referrals/{id}") || p.starts_with("/incoming/{id}") => Owned(CASEWORK),
@@ -153,6 +161,11 @@ fn expected(rule: Rule, who: Who, own: bool) -> Outcome {
             (true, true) => Ok,
             (true, false) => NotFound,
             (false, _) => Forbidden,
+        },
+        Rule::OwnedHidden { own: owners, hidden } => match (owners.contains(&role), hidden.contains(&role), own) {
+            (true, _, true) => Ok,
+            (true, _, false) | (false, true, _) => NotFound,
+            (false, false, _) => Forbidden,
         },
         Rule::Mixed { any, own: owners } => {
             if any.contains(&role) || (owners.contains(&role) && own) {
@@ -354,7 +367,7 @@ impl Matrix {
     /// Sends one request as `who`; returns the outcome and the status seen.
     async fn ask(&self, method: &str, path: &str, url_path: &str, who: Who) -> (Outcome, StatusCode) {
         let url = format!("{}{url_path}", self.w.base);
-        let api = path.starts_with("/api/") || path.starts_with("/fhir/");
+        let api = path.starts_with("/api/") || path.starts_with("/fhir/") || path == "/fhir";
         let mut req = match method {
             "GET" => self.http.get(&url),
             "PUT" => self.http.put(&url),
@@ -369,7 +382,7 @@ impl Matrix {
                 req = req.bearer_auth(&c.token);
             }
             if method != "GET" {
-                let content_type = if path.starts_with("/fhir/") { "application/fhir+json" } else { "application/json" };
+                let content_type = if path.starts_with("/fhir") { "application/fhir+json" } else { "application/json" };
                 req = req.header(CONTENT_TYPE, content_type).body("{}");
             }
         } else {
@@ -441,7 +454,8 @@ async fn every_route_answers_every_role_as_the_table_says() {
             for &who in &whos {
                 for own in if has_ids { vec![true, false] } else { vec![true] } {
                     let side = if own { &m.own } else { &m.other };
-                    let url_path = fill(&route.path, side);
+                    // Moving a Task is a partner's, on its onward referral's Task.
+                    let url_path = if route.method == "PUT" && route.path == "/fhir/Task/{id}" { format!("/fhir/Task/{}", side.onward) } else { fill(&route.path, side) };
                     let before = m.audit_events_by(who).await;
                     let (outcome, status) = m.ask(route.method, &route.path, &url_path, who).await;
                     checked += 1;

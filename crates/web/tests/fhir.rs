@@ -24,17 +24,17 @@ use time::macros::date;
 const ODS: &str = "https://fhir.nhs.uk/Id/ods-organization-code";
 const NHS: &str = "https://fhir.nhs.uk/Id/nhs-number";
 
-struct World {
-    backend: &'static str,
-    base: String,
-    store: Arc<dyn Store>,
-    http: reqwest::Client,
-    pcn: String,
-    service: String,
-    lw: String,
-    other_lw: String,
-    partner: String,
-    commissioner: String,
+pub(crate) struct World {
+    pub(crate) backend: &'static str,
+    pub(crate) base: String,
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) http: reqwest::Client,
+    pub(crate) pcn: String,
+    pub(crate) service: String,
+    pub(crate) lw: String,
+    pub(crate) other_lw: String,
+    pub(crate) partner: String,
+    pub(crate) commissioner: String,
 }
 
 async fn token(store: &Arc<dyn Store>, org: &str, role: Role) -> String {
@@ -44,7 +44,7 @@ async fn token(store: &Arc<dyn Store>, org: &str, role: Role) -> String {
 }
 
 /// The shared test world (see `support`), plus a practice in the other PCN and API tokens.
-async fn spawn(backend: &'static str, url: &str) -> World {
+pub(crate) async fn spawn(backend: &'static str, url: &str) -> World {
     let shared = support::spawn(url).await;
     let store = shared.store.clone();
     store
@@ -60,7 +60,7 @@ async fn spawn(backend: &'static str, url: &str) -> World {
 
 impl World {
     /// Keeps a FHIR resource for the independent validator, when asked to.
-    fn sample(&self, name: &str, resource: &Value) {
+    pub(crate) fn sample(&self, name: &str, resource: &Value) {
         if let Ok(dir) = std::env::var("LINKWORK_FHIR_SAMPLES") {
             std::fs::create_dir_all(&dir).unwrap();
             std::fs::write(std::path::Path::new(&dir).join(format!("{}-{name}.json", self.backend)), serde_json::to_string_pretty(resource).unwrap()).unwrap();
@@ -78,7 +78,7 @@ impl World {
         (r.status(), content_type, r.text().await.unwrap())
     }
 
-    async fn get_json(&self, token: &str, path: &str) -> (StatusCode, Value) {
+    pub(crate) async fn get_json(&self, token: &str, path: &str) -> (StatusCode, Value) {
         let (status, content_type, body) = self.get(token, path).await;
         assert!(content_type.starts_with("application/fhir+json"), "{path}: {content_type}");
         (status, serde_json::from_str(&body).unwrap())
@@ -122,13 +122,13 @@ fn service_request(base: &str, nhs_number: &str, practice_ods: &str) -> Value {
     })
 }
 
-fn issue_paths(outcome: &Value) -> Vec<String> {
+pub(crate) fn issue_paths(outcome: &Value) -> Vec<String> {
     assert_eq!(outcome["resourceType"], "OperationOutcome");
     outcome["issue"].as_array().unwrap().iter().map(|i| i["expression"][0].as_str().unwrap_or_default().to_owned()).collect()
 }
 
 /// Runs `test` once per database, each time on a new world.
-async fn on_each<F, Fut>(test: F)
+pub(crate) async fn on_each<F, Fut>(test: F)
 where
     F: Fn(World) -> Fut,
     Fut: std::future::Future<Output = ()>,
@@ -142,7 +142,7 @@ where
 }
 
 /// The example referral sent by the link worker's system: its id.
-async fn received(w: &World) -> String {
+pub(crate) async fn received(w: &World) -> String {
     let r = w.post(&w.lw, &service_request(&w.base, "9434765919", "Z00001")).await;
     assert_eq!(r.status(), StatusCode::CREATED);
     r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned()
@@ -240,15 +240,35 @@ async fn the_capability_statement_lists_exactly_the_fhir_routes_that_answer() {
                 listed.push((resource["type"].as_str().unwrap().to_owned(), i["code"].as_str().unwrap().to_owned()));
             }
         }
+        for i in rest["interaction"].as_array().unwrap() {
+            listed.push(("(system)".to_owned(), i["code"].as_str().unwrap().to_owned()));
+        }
+        for op in rest["operation"].as_array().unwrap() {
+            listed.push(("(operation)".to_owned(), op["name"].as_str().unwrap().to_owned()));
+        }
         listed.sort();
         let want = |t: &str, c: &str| (t.to_owned(), c.to_owned());
-        assert_eq!(listed, [want("CodeSystem", "read"), want("ServiceRequest", "create"), want("ServiceRequest", "read"), want("Task", "read"), want("Task", "search-type"), want("ValueSet", "read")]);
+        assert_eq!(
+            listed,
+            [
+                want("(operation)", "process-message"),
+                want("(system)", "transaction"),
+                want("CodeSystem", "read"),
+                want("ServiceRequest", "create"),
+                want("ServiceRequest", "read"),
+                want("Task", "read"),
+                want("Task", "search-type"),
+                want("Task", "update"),
+                want("ValueSet", "read")
+            ]
+        );
+        assert_eq!(rest["operation"][0]["definition"], "http://hl7.org/fhir/OperationDefinition/MessageHeader-process-message");
         let task = rest["resource"].as_array().unwrap().iter().find(|r| r["type"] == "Task").unwrap();
         let params: Vec<&str> = task["searchParam"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
-        assert_eq!(params, ["_id", "focus"]);
+        assert_eq!(params, ["_id", "focus", "part-of", "status"]);
         assert_eq!(task["searchInclude"], json!(["Task:focus"]));
         // Each listed interaction answers (not 404 or 405) at its route, and every /fhir route is listed.
-        let fhir_routes: Vec<_> = linkwork_web::route_table().into_iter().filter(|r| r.path.starts_with("/fhir/") && r.path != "/fhir/metadata").collect();
+        let fhir_routes: Vec<_> = linkwork_web::route_table().into_iter().filter(|r| (r.path == "/fhir" || r.path.starts_with("/fhir/")) && r.path != "/fhir/metadata").collect();
         assert_eq!(fhir_routes.len(), listed.len(), "{fhir_routes:?}");
         for route in fhir_routes {
             let id = if route.path.contains("CodeSystem") || route.path.contains("ValueSet") { "need-domain" } else { "none" };
@@ -569,9 +589,10 @@ async fn partners_and_commissioners_never_get_a_persons_record_or_task() {
         for token in [&w.partner, &w.commissioner] {
             assert_eq!(w.get(token, &format!("/api/referrals/{id}/gp-record")).await.0, StatusCode::FORBIDDEN);
             assert_eq!(w.get(token, "/api/gp-record").await.0, StatusCode::FORBIDDEN);
-            // A partner follows its own referrals in the API's incoming list, never through FHIR.
-            assert_eq!(w.get(token, &format!("/fhir/Task/{id}")).await.0, StatusCode::FORBIDDEN, "403 whatever the id");
         }
+        // A partner reads only its own onward referrals' Tasks: a referral's Task is not one.
+        assert_eq!(w.get(&w.partner, &format!("/fhir/Task/{id}")).await.0, StatusCode::NOT_FOUND);
+        assert_eq!(w.get(&w.commissioner, &format!("/fhir/Task/{id}")).await.0, StatusCode::FORBIDDEN, "403 whatever the id");
     })
     .await;
 }

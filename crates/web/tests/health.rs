@@ -277,6 +277,7 @@ async fn activity_upload(w: &World) {
         referrer_name: "Dr Example".into(),
         reason: ReferralReason::parse("reason", "reason", "Test").unwrap(),
         needs: vec![linkwork_domain::casework::need::NeedDomain::Loneliness],
+        needs_to_confirm: false,
         referred_on: today(),
         assigned_worker_id: None,
         consent: Default::default(),

@@ -34,6 +34,7 @@ fn new_referral(w: &World, n: u32) -> NewReferral {
         referrer_name: "Dr Shah".into(),
         reason: ReferralReason::parse("reason", "reason", "Isolated and worried about housing").unwrap(),
         needs: vec![NeedDomain::Loneliness, NeedDomain::Housing],
+        needs_to_confirm: false,
         referred_on: today() - Duration::days(30),
         assigned_worker_id: None,
         consent: Default::default(),

@@ -32,6 +32,7 @@ fn new_referral(w: &World, n: u32, given: &str) -> NewReferral {
         referrer_name: "Dr Shah".into(),
         reason: ReferralReason::parse("reason", "reason", "Isolated").unwrap(),
         needs: vec![NeedDomain::Loneliness],
+        needs_to_confirm: false,
         referred_on: today() - Duration::days(30),
         assigned_worker_id: None,
         consent: Default::default(),

@@ -283,6 +283,7 @@ async fn evidence(w: &World) {
                 referrer_name: "Dr Shah".into(),
                 reason: ReferralReason::parse("reason", "reason", "Isolated").unwrap(),
                 needs: vec![NeedDomain::Loneliness],
+                needs_to_confirm: false,
                 referred_on: today(),
                 assigned_worker_id: None,
                 consent: Default::default(),

@@ -19,6 +19,8 @@ mod directory;
 mod discharge_walkthrough;
 mod equity;
 mod fhir;
+mod fhir_messages;
+mod fhir_tasks;
 mod forms_once;
 mod fuzz_imports;
 mod health;

@@ -5,6 +5,7 @@
 pub mod code_systems;
 pub mod gp_record;
 pub mod intake;
+pub mod onward;
 pub mod records;
 pub mod resources;
 

@@ -5,7 +5,8 @@ use linkwork_domain::interop::gp_record::{REFERRAL_TO_SOCIAL_PRESCRIBING, SNOMED
 use linkwork_domain::measurement::instruments::score_definition;
 use linkwork_domain::person::Sex;
 use linkwork_domain::casework::referral::{DeclineReason, DischargeReason, ReferralStatus};
-use linkwork_store::{Org, ReferralRecord};
+use linkwork_domain::onward::{OnwardDeclineReason, OnwardStatus};
+use linkwork_store::{OnwardReferral, Org, ReferralRecord};
 use super::code_systems::OwnCodeSystem;
 use serde_json::{json, Value};
 use time::Date;
@@ -191,13 +192,83 @@ pub fn task(ctx: &RecordContext, link: PatientLink) -> Value {
         ReferralStatus::Declined => {
             let reason = r.decline_reason.as_deref().and_then(|c| DeclineReason::parse(c).ok());
             let mut status_reason = json!({ "text": reason.map(DeclineReason::label).unwrap_or("Declined") });
+            // The national code where it applies (the person declined), then Linkwork's own.
+            let mut codings = Vec::new();
             if reason == Some(DeclineReason::PersonDeclined) {
-                status_reason["coding"] = json!([snomed(SOCIAL_PRESCRIBING_DECLINED)]);
+                codings.push(snomed(SOCIAL_PRESCRIBING_DECLINED));
+            }
+            if let Some(reason) = reason {
+                codings.push(json!({ "system": OwnCodeSystem::DeclineReason.url(ctx.base), "code": reason.code(), "display": reason.label() }));
+            }
+            if !codings.is_empty() {
+                status_reason["coding"] = json!(codings);
             }
             task["statusReason"] = status_reason;
         }
         ReferralStatus::Discharged => task["output"] = json!(discharge_outputs(record)),
         _ => {}
+    }
+    task
+}
+
+/// An onward referral's `Task` status: FHIR's coarser lifecycle (started and attended are both
+/// `in-progress`; the onward status itself is the `businessStatus`).
+pub fn onward_task_status(status: OnwardStatus) -> &'static str {
+    match status {
+        OnwardStatus::Sent => "requested",
+        OnwardStatus::Accepted => "accepted",
+        OnwardStatus::Declined => "rejected",
+        OnwardStatus::Started | OnwardStatus::Attended => "in-progress",
+        OnwardStatus::Completed => "completed",
+        OnwardStatus::DroppedOut => "cancelled",
+    }
+}
+
+/// Who an onward referral's Task names: the person (`for`) and the link worker or service that
+/// sent it (`requester`), as whoever reads it may see them.
+pub struct OnwardParties {
+    pub person: Value,
+    pub requester: Value,
+    /// The main referral's ServiceRequest, for a reader who may read it.
+    pub focus: Option<Value>,
+}
+
+/// An onward referral as a `Task` (id = the onward referral's id), `partOf` the main referral's
+/// Task and owned by the community organisation: the closed loop of the HL7 Gravity SDOH guide,
+/// where a link worker's referral to a community service is a sub-Task the service moves.
+pub fn onward_task(o: &OnwardReferral, parties: OnwardParties, base: &str) -> Value {
+    let mut task = json!({
+        "resourceType": "Task",
+        "id": o.id,
+        "status": onward_task_status(o.status),
+        "businessStatus": {
+            "coding": [{ "system": OwnCodeSystem::OnwardStatus.url(base), "code": o.status.code(), "display": o.status.label() }],
+            "text": o.status.label(),
+        },
+        "intent": "order",
+        "code": { "coding": [{ "system": TASK_CODE_SYSTEM, "code": "fulfill", "display": "Fulfill the focal request" }] },
+        "description": format!("Social prescribing referral to {}", o.service_name),
+        "partOf": [{ "reference": format!("Task/{}", o.referral_id) }],
+        "for": parties.person,
+        "authoredOn": iso_date(o.sent_on),
+        "lastModified": iso_date([Some(o.sent_on), o.responded_on, o.attended_on].into_iter().flatten().max().unwrap_or(o.sent_on)),
+        "requester": parties.requester,
+        "owner": { "display": o.provider_name },
+        "input": [{ "type": { "text": "Service" }, "valueString": o.service_name }],
+    });
+    if let Some(focus) = parties.focus {
+        task["focus"] = focus;
+    }
+    if let Some(note) = o.note.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+        task["note"] = json!([{ "text": note }]);
+    }
+    if o.status == OnwardStatus::Declined {
+        let reason = o.decline_reason.as_deref().and_then(|c| OnwardDeclineReason::parse(c).ok());
+        let mut status_reason = json!({ "text": reason.map(OnwardDeclineReason::label).unwrap_or("Declined") });
+        if let Some(reason) = reason {
+            status_reason["coding"] = json!([{ "system": OwnCodeSystem::OnwardDeclineReason.url(base), "code": reason.code(), "display": reason.label() }]);
+        }
+        task["statusReason"] = status_reason;
     }
     task
 }

@@ -155,6 +155,7 @@ pub fn new_referral(pcn: &str, practice: &str, nhs: &str, referred_on: time::Dat
         referrer_name: "Dr Example".into(),
         reason: ReferralReason::parse("reason", "reason", "Isolated since moving").unwrap(),
         needs: vec![NeedDomain::Loneliness],
+        needs_to_confirm: false,
         referred_on,
         assigned_worker_id: None,
         consent: Default::default(),

@@ -29,6 +29,9 @@ pub struct NewReferral {
     pub referrer_name: String,
     pub reason: ReferralReason,
     pub needs: Vec<NeedDomain>,
+    /// The referrer gave no coded need: `needs` are what their words suggest (perhaps none), for
+    /// the link worker to confirm at triage (`needs_in_words`).
+    pub needs_to_confirm: bool,
     pub referred_on: Date,
     pub assigned_worker_id: Option<String>,
     /// The person's agreement and the lawful basis (not recorded for system-to-system referrals).
@@ -192,6 +195,9 @@ pub struct Referral {
     pub consent_on: Option<Date>,
     #[sqlx(try_from = "String")]
     pub lawful_basis: linkwork_domain::person::consent::LawfulBasis,
+    /// The needs were suggested from the referrer's words, not coded by them, and nobody has
+    /// agreed needs with the person yet.
+    pub needs_to_confirm: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -13,7 +13,7 @@ use time::Date;
 
 const REFERRAL_SELECT: &str = "SELECT r.id, r.service_org_id, r.practice_id, p.name AS practice_name, r.source, r.referrer_name, r.reason, r.referred_on, r.status, \
      r.assigned_worker_id, u.display_name AS worker_name, r.accepted_on, r.declined_on, r.decline_reason, r.discharged_on, r.discharge_reason, r.discharge_summary, \
-     r.referred_by_org_id, r.duplicate_of, r.consent, r.consent_on, r.lawful_basis FROM referrals r LEFT JOIN organisations p ON p.id = r.practice_id LEFT JOIN users u ON u.id = r.assigned_worker_id";
+     r.referred_by_org_id, r.duplicate_of, r.consent, r.consent_on, r.lawful_basis, r.needs_to_confirm FROM referrals r LEFT JOIN organisations p ON p.id = r.practice_id LEFT JOIN users u ON u.id = r.assigned_worker_id";
 
 pub(super) const ONWARD_SELECT: &str = "SELECT w.id, w.referral_id, w.service_id, s.name AS service_name, s.org_id AS provider_org_id, o.name AS provider_name, w.status, w.note, \
      w.sent_on, w.responded_on, w.decline_reason, w.attended_on FROM onward_referrals w JOIN services s ON s.id = w.service_id JOIN organisations o ON o.id = s.org_id";
@@ -298,7 +298,7 @@ pub(super) async fn insert_referral(tx: &mut sqlx::Transaction<'_, super::Db>, w
         .await?;
     sqlx::query(
         "INSERT INTO referrals (id, person_id, service_org_id, practice_id, source, referrer_name, reason, referred_on, status, assigned_worker_id, created_at, updated_at, referred_by_org_id, duplicate_of, \
-         consent, consent_on, lawful_basis) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, $14, $15, $16)",
+         consent, consent_on, lawful_basis, needs_to_confirm) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, $14, $15, $16, $17)",
     )
     .bind(&referral_id)
     .bind(&person_id)
@@ -316,6 +316,7 @@ pub(super) async fn insert_referral(tx: &mut sqlx::Transaction<'_, super::Db>, w
     .bind(r.consent.status.code())
     .bind(r.consent.on)
     .bind(r.consent.lawful_basis.code())
+    .bind(r.needs_to_confirm)
     .execute(&mut **tx)
     .await?;
     insert_needs(tx, &referral_id, &r.needs, "referral").await?;

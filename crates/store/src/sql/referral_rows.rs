@@ -12,7 +12,8 @@ pub(super) async fn person_of(tx: &mut sqlx::Transaction<'_, super::Db>, referra
 }
 
 /// Records needs of a referral (`identified_at`: `referral` or `conversation`); needs already
-/// recorded are left as they are.
+/// recorded are left as they are. Needs agreed with the person (`conversation`) settle needs that
+/// were waiting to be confirmed.
 pub(super) async fn insert_needs(tx: &mut sqlx::Transaction<'_, super::Db>, referral_id: &str, needs: &[NeedDomain], identified_at: &str) -> Result<()> {
     for need in needs {
         sqlx::query("INSERT INTO referral_needs (referral_id, need, identified_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
@@ -21,6 +22,9 @@ pub(super) async fn insert_needs(tx: &mut sqlx::Transaction<'_, super::Db>, refe
             .bind(identified_at)
             .execute(&mut **tx)
             .await?;
+    }
+    if identified_at == "conversation" && !needs.is_empty() {
+        sqlx::query("UPDATE referrals SET needs_to_confirm = FALSE WHERE id = $1 AND needs_to_confirm").bind(referral_id).execute(&mut **tx).await?;
     }
     Ok(())
 }

@@ -26,6 +26,8 @@ pub const SEARCHES: &[(&str, &[SearchParam], &[&str])] = &[(
     &[
         SearchParam { name: "_id", kind: "token", documentation: "The Task's id, which is its referral's id." },
         SearchParam { name: "focus", kind: "reference", documentation: "The referral's ServiceRequest, as ServiceRequest/{id}." },
+        SearchParam { name: "part-of", kind: "reference", documentation: "The referral's Task, as Task/{id}: the Tasks of its onward referrals to community services." },
+        SearchParam { name: "status", kind: "token", documentation: "For a partner organisation's token: its onward referrals' Tasks in these statuses (comma-separated); without it, all of them." },
     ],
     &["Task:focus"],
 )];
@@ -39,6 +41,16 @@ pub enum Interaction {
     Type { resource: String, code: &'static str },
     /// `POST /$name`.
     Operation(String),
+    /// On the whole server: `POST /` is `transaction`.
+    System(&'static str),
+}
+
+/// Where an operation Linkwork implements is defined: FHIR's own definitions.
+fn operation_definition(name: &str) -> String {
+    match name {
+        "process-message" => "http://hl7.org/fhir/OperationDefinition/MessageHeader-process-message".to_owned(),
+        other => format!("http://hl7.org/fhir/OperationDefinition/{other}"),
+    }
 }
 
 /// The interaction of one route; `None` for a path that is not FHIR's (none is, today).
@@ -47,6 +59,7 @@ pub fn interaction(route: &Route) -> Option<Interaction> {
     let is_type = |s: &str| s.chars().next().is_some_and(|c| c.is_ascii_uppercase());
     match (route.method, parts.as_slice()) {
         ("GET", ["metadata"]) => Some(Interaction::Capabilities),
+        ("POST", [""]) => Some(Interaction::System("transaction")),
         ("POST", [op]) if op.starts_with('$') => Some(Interaction::Operation(op.trim_start_matches('$').to_owned())),
         (method, [t]) if is_type(t) => {
             let code = match method {
@@ -72,10 +85,12 @@ pub fn interaction(route: &Route) -> Option<Interaction> {
 pub fn capability_statement(table: &[Route], base: &str) -> Value {
     let mut resources: BTreeMap<String, Vec<&'static str>> = BTreeMap::new();
     let mut operations: Vec<String> = Vec::new();
+    let mut system: Vec<&'static str> = Vec::new();
     for route in table {
         match interaction(route) {
             Some(Interaction::Type { resource, code }) => resources.entry(resource).or_default().push(code),
             Some(Interaction::Operation(name)) => operations.push(name),
+            Some(Interaction::System(code)) => system.push(code),
             Some(Interaction::Capabilities) | None => {}
         }
     }
@@ -105,8 +120,11 @@ pub fn capability_statement(table: &[Route], base: &str) -> Value {
         },
         "resource": resources,
     });
+    if !system.is_empty() {
+        rest["interaction"] = system.iter().map(|code| json!({ "code": code })).collect();
+    }
     if !operations.is_empty() {
-        rest["operation"] = operations.iter().map(|name| json!({ "name": name, "definition": format!("{base}/fhir/OperationDefinition/{name}") })).collect();
+        rest["operation"] = operations.iter().map(|name| json!({ "name": name, "definition": operation_definition(name) })).collect();
     }
     json!({
         "resourceType": "CapabilityStatement",
@@ -146,6 +164,7 @@ mod tests {
         assert_eq!(interaction(&route("GET", "/Task")), t("Task", "search-type"));
         assert_eq!(interaction(&route("GET", "/metadata")), Some(Interaction::Capabilities));
         assert_eq!(interaction(&route("POST", "/$process-message")), Some(Interaction::Operation("process-message".into())));
+        assert_eq!(interaction(&route("POST", "/")), Some(Interaction::System("transaction")));
         assert_eq!(interaction(&route("GET", "/gp-record")), None);
     }
 

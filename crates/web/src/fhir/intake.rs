@@ -1,25 +1,21 @@
-//! `POST /fhir/ServiceRequest`: a referral from a GP system. The whole resource is checked first
-//! and every problem answered at once (422 `OperationOutcome`); only a referral with no problems
-//! is written, in one store call. The accepted profile is documented in docs/fhir.md.
+//! Reading a referral out of a received ServiceRequest: Linkwork's own shape (a contained
+//! Patient, needs coded in Linkwork's need-domain code system) and UK Core's (the Patient, the
+//! practice and the referring clinician as other entries of the Bundle it came in, reasons as
+//! SNOMED CT codes or text). The whole request is checked first and every problem answered at
+//! once, each at its FHIRPath; the handlers (`receive.rs`) write only a referral with no problem.
+//! The accepted profile is documented in docs/fhir.md.
 
 use super::outcome::Issue;
-use linkwork_app::fhir::code_systems::OwnCodeSystem;
-use linkwork_app::fhir::resources::{self, PatientLink, ETHNIC_CATEGORY_EXTENSION, ETHNIC_CATEGORY_SYSTEM, NHS_NUMBER_SYSTEM, ODS_SYSTEM};
-use super::{fhir_response, BaseUrl, FhirClient, FhirError};
-use linkwork_app::clock::today;
-use crate::{AppState, WebError};
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::Response;
+use super::references::{Found, Sent};
+use linkwork_app::fhir::resources::{ETHNIC_CATEGORY_EXTENSION, ETHNIC_CATEGORY_SYSTEM, NHS_NUMBER_SYSTEM, ODS_SYSTEM};
 use linkwork_domain::interop::gp_record::{REFERRAL_TO_SOCIAL_PRESCRIBING, SNOMED_SYSTEM};
 use linkwork_domain::person::contact_details::{AddressLine, AddressLines, ContactDetails, ContactMethod};
 use linkwork_domain::casework::intake::{EmailAddress, PhoneNumber};
-use linkwork_domain::casework::need::NeedDomain;
+use linkwork_domain::casework::need::{needs_in_words, NeedDomain};
 use linkwork_domain::person::{parse_past_date, DateOfBirth, Ethnicity, PersonDetails, PersonName, Sex};
-use linkwork_domain::casework::referral::{ReferralReason, ReferralSource};
+use linkwork_domain::casework::referral::ReferralReason;
 use linkwork_domain::{NhsNumber, Postcode, RequiredText};
-use linkwork_app::store::{NewReferral, Org};
+use linkwork_app::store::Org;
 use serde_json::Value;
 use time::Date;
 
@@ -31,55 +27,12 @@ pub(super) struct Intake {
     pub referrer_name: String,
     pub reason: ReferralReason,
     pub needs: Vec<NeedDomain>,
+    /// No need was coded in Linkwork's need-domain system: `needs` are what the reasons' words
+    /// suggest, for the link worker to confirm at triage.
+    pub needs_to_confirm: bool,
     pub referred_on: Date,
     /// From the Patient's `telecom` and `address` (`contact_of`).
     pub contact: ContactDetails,
-}
-
-pub async fn create_service_request(State(state): State<AppState>, FhirClient(client): FhirClient, BaseUrl(base): BaseUrl, headers: HeaderMap, body: Bytes) -> Result<Response, FhirError> {
-    let to = linkwork_app::fhir::intake::destination(&*state.store, &client.actor).await?;
-    if !is_json(&headers) {
-        return Err(FhirError::UnsupportedMediaType);
-    }
-    let value: Value = serde_json::from_slice(&body).map_err(|e| FhirError::Structure(format!("The body is not valid JSON: {e}")))?;
-    if !value.is_object() {
-        return Err(FhirError::Structure("The body must be a JSON object: a ServiceRequest resource".into()));
-    }
-    // An ethnic category left out is "not stated", which never replaces one the service holds
-    // (`linkwork_domain::person::identity::other_changes`).
-    let intake = parse(&value, &to.pcn, &to.practices, today(), &OwnCodeSystem::NeedDomain.url(&base)).map_err(FhirError::Invalid)?;
-    let referral = NewReferral {
-        service_org_id: to.pcn.id.clone(),
-        person: intake.person,
-        practice_id: Some(intake.practice_id),
-        source: ReferralSource::GpPractice,
-        referrer_name: intake.referrer_name,
-        reason: intake.reason,
-        needs: intake.needs,
-        referred_on: intake.referred_on,
-        assigned_worker_id: None,
-        consent: Default::default(),
-        contact: intake.contact,
-    };
-    let (id, loaded) = linkwork_app::fhir::intake::create(&*state.store, &client.audit(), to, referral).await?;
-    let body = resources::service_request(&loaded.ctx(&base), PatientLink::Contained);
-    let mut response = fhir_response(StatusCode::CREATED, &body);
-    let location = format!("{base}/fhir/ServiceRequest/{id}");
-    let task = format!("<{base}/fhir/Task/{id}>; rel=\"related\"; type=\"{}\"", super::FHIR_JSON);
-    for (name, value) in [(header::LOCATION, location), (header::LINK, task)] {
-        let value = HeaderValue::from_str(&value).map_err(|e| WebError::Internal(e.to_string()))?;
-        response.headers_mut().insert(name, value);
-    }
-    Ok(response)
-}
-
-/// `application/fhir+json` or `application/json`, with or without parameters.
-fn is_json(headers: &HeaderMap) -> bool {
-    let Some(content_type) = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
-        return false;
-    };
-    let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-    essence == "application/fhir+json" || essence == "application/json"
 }
 
 /// Collects problems while reading the resource.
@@ -104,14 +57,82 @@ fn array_of<'a>(v: &'a Value, key: &str) -> &'a [Value] {
     v.get(key).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default()
 }
 
-/// An ODS code from a reference's identifier, if it has one.
-fn ods_of(reference: &Value) -> Option<&str> {
-    let identifier = reference.get("identifier")?;
-    (str_of(identifier, "system") == Some(ODS_SYSTEM)).then(|| str_of(identifier, "value")).flatten().map(str::trim)
+/// The ODS code among a resource's identifiers (an Organization's), if it has one. The system
+/// is matched without regard to case: BaRS's published examples write `…/id/ods-organization-code`.
+pub(super) fn ods_identifier(resource: &Value) -> Option<&str> {
+    let mut identifiers = array_of(resource, "identifier").iter().chain(resource.get("identifier").filter(|i| i.is_object()));
+    identifiers.find(|i| str_of(i, "system").is_some_and(|s| s.eq_ignore_ascii_case(ODS_SYSTEM))).and_then(|i| str_of(i, "value")).map(str::trim).filter(|v| !v.is_empty())
 }
 
-/// Reads a ServiceRequest into a referral for `pcn`, or lists every problem with it.
+/// An organisation's ODS code from a reference to it: the reference's own identifier, or the
+/// identifier of the Organization it points to among the resources sent (through the
+/// HealthcareService it points to, as BaRS addresses a referral, `providedBy`).
+pub(super) fn ods_of<'a>(reference: &'a Value, sent: &Sent<'a>) -> Option<&'a str> {
+    ods_identifier(reference)
+        .or_else(|| sent.follow(reference, "Organization").and_then(|o| ods_identifier(o.resource)))
+        .or_else(|| sent.follow(reference, "HealthcareService").and_then(|h| h.resource.get("providedBy")).and_then(|p| ods_identifier(p).or_else(|| sent.follow(p, "Organization").and_then(|o| ods_identifier(o.resource)))))
+}
+
+/// A person's name as one line: `text`, else prefix, given names and family name.
+fn name_line(name: &Value) -> String {
+    if let Some(text) = str_of(name, "text").map(str::trim).filter(|t| !t.is_empty()) {
+        return text.to_owned();
+    }
+    let words = array_of(name, "prefix").iter().chain(array_of(name, "given")).filter_map(Value::as_str).chain(str_of(name, "family"));
+    words.map(str::trim).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
+}
+
+/// The first usable name of a Practitioner (or Patient).
+fn person_name(resource: &Value) -> Option<String> {
+    array_of(resource, "name").iter().map(name_line).find(|n| !n.is_empty())
+}
+
+/// Who referred, from `requester`: its `display`; else the name of the Practitioner it (or the
+/// PractitionerRole it points to) references; else the Organization's name. Also the ODS code of
+/// the requester's organisation, where it gives one (the practice, when the Patient names none).
+fn requester_of<'a>(requester: &'a Value, sent: &Sent<'a>) -> (Option<String>, Option<(String, &'a str)>) {
+    let display = str_of(requester, "display").map(str::trim).filter(|d| !d.is_empty()).map(str::to_owned);
+    if let Some(ods) = ods_identifier(requester) {
+        return (display, Some(("ServiceRequest.requester.identifier.value".to_owned(), ods)));
+    }
+    if let Some(role) = sent.follow(requester, "PractitionerRole") {
+        let practitioner = role.resource.get("practitioner").and_then(|p| {
+            str_of(p, "display").map(str::to_owned).or_else(|| sent.follow(p, "Practitioner").and_then(|f| person_name(f.resource)))
+        });
+        let organization = role.resource.get("organization");
+        let ods = organization.and_then(|o| ods_of(o, sent)).map(|ods| (format!("{}.organization", role.path), ods));
+        let org_name = organization.and_then(|o| str_of(o, "display").map(str::to_owned).or_else(|| sent.follow(o, "Organization").and_then(|f| str_of(f.resource, "name").map(str::to_owned))));
+        return (display.or(practitioner).or(org_name), ods);
+    }
+    if let Some(practitioner) = sent.follow(requester, "Practitioner") {
+        return (display.or_else(|| person_name(practitioner.resource)), None);
+    }
+    if let Some(org) = sent.follow(requester, "Organization") {
+        let ods = ods_identifier(org.resource).map(|ods| (format!("{}.identifier", org.path), ods));
+        return (display.or_else(|| str_of(org.resource, "name").map(str::to_owned)), ods);
+    }
+    (display, None)
+}
+
+/// The words of a CodeableConcept: its `text`, else its codings' `display`.
+fn concept_words(concept: &Value) -> Option<String> {
+    str_of(concept, "text").map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned).or_else(|| {
+        let displays: Vec<&str> = array_of(concept, "coding").iter().filter_map(|c| str_of(c, "display")).map(str::trim).filter(|d| !d.is_empty()).collect();
+        (!displays.is_empty()).then(|| displays.join("; "))
+    })
+}
+
+/// Reads a ServiceRequest sent on its own (its Patient contained) into a referral for `pcn`.
+#[cfg(test)]
 pub(super) fn parse(sr: &Value, pcn: &Org, practices: &[Org], today: Date, need_system: &str) -> Result<Intake, Vec<Issue>> {
+    parse_sent(&Sent::alone(sr), pcn, practices, today, need_system)
+}
+
+/// Reads a ServiceRequest, following its references among the resources sent with it, into a
+/// referral for `pcn`, or lists every problem with it. Problems in the ServiceRequest are at
+/// `ServiceRequest.…`; the caller rewrites that to the entry's path when it came in a Bundle.
+pub(super) fn parse_sent(sent: &Sent, pcn: &Org, practices: &[Org], today: Date, need_system: &str) -> Result<Intake, Vec<Issue>> {
+    let sr = sent.request;
     if str_of(sr, "resourceType") != Some("ServiceRequest") {
         return Err(vec![Issue::invalid("ServiceRequest", "Send a ServiceRequest resource (resourceType \"ServiceRequest\")")]);
     }
@@ -121,7 +142,7 @@ pub(super) fn parse(sr: &Value, pcn: &Org, practices: &[Org], today: Date, need_
         Some(other) => p.add("ServiceRequest.status", format!("Only an active referral can be sent: status must be \"active\", not \"{other}\"")),
     }
     match str_of(sr, "intent") {
-        // UK Core senders use `plan` for a referral agreed in a care plan as well as `order`.
+        // UK Core and BaRS senders use `plan` for a referral agreed in a care plan as well as `order`.
         None | Some("order") | Some("original-order") | Some("plan") => {}
         Some(other) => p.add("ServiceRequest.intent", format!("A referral is an order or a plan: intent must be \"order\" or \"plan\", not \"{other}\"")),
     }
@@ -133,27 +154,29 @@ pub(super) fn parse(sr: &Value, pcn: &Org, practices: &[Org], today: Date, need_
     }
     if let Some(pcn_ods) = &pcn.ods_code {
         for (i, performer) in array_of(sr, "performer").iter().enumerate() {
-            if let Some(ods) = ods_of(performer).filter(|ods| !ods.eq_ignore_ascii_case(pcn_ods)) {
+            if let Some(ods) = ods_of(performer, sent).filter(|ods| !ods.eq_ignore_ascii_case(pcn_ods)) {
                 p.add(format!("ServiceRequest.performer[{i}]"), format!("This referral is addressed to the organisation with ODS code {ods}, not to this service ({pcn_ods})"));
             }
         }
     }
 
-    // The person: a Patient contained in the request and referenced by its subject.
-    let subject = sr.get("subject").and_then(|s| str_of(s, "reference"));
-    let patient = match subject {
-        None => {
-            p.add("ServiceRequest.subject", "Set subject to reference the Patient contained in this ServiceRequest, like {\"reference\": \"#patient\"}");
-            None
-        }
-        Some(reference) if !reference.starts_with('#') => {
-            p.add("ServiceRequest.subject", format!("The subject must reference the Patient contained in this ServiceRequest, like \"#patient\", not \"{reference}\""));
+    // The person: the Patient the subject references, contained or sent beside the request.
+    let subject = sr.get("subject").and_then(|s| str_of(s, "reference")).map(str::trim);
+    let patient: Option<Found> = match subject {
+        None | Some("") => {
+            p.add("ServiceRequest.subject", "Set subject to reference the Patient: contained, like {\"reference\": \"#patient\"}, or an entry of the Bundle, like {\"reference\": \"urn:uuid:…\"}");
             None
         }
         Some(reference) => {
-            let found = array_of(sr, "contained").iter().enumerate().find(|(_, r)| str_of(r, "resourceType") == Some("Patient") && str_of(r, "id") == Some(&reference[1..]));
-            if found.is_none() {
-                p.add("ServiceRequest.contained", format!("Include the person as a contained Patient resource with id \"{}\" (the subject's reference)", &reference[1..]));
+            let found = sent.resolve(reference, "Patient");
+            match (&found, reference.strip_prefix('#')) {
+                (Some(_), _) => {}
+                (None, Some(local)) => p.add("ServiceRequest.contained", format!("Include the person as a contained Patient resource with id \"{local}\" (the subject's reference)")),
+                (None, None) if sent.bundle.is_none() => p.add(
+                    "ServiceRequest.subject",
+                    format!("The subject must reference the Patient contained in this ServiceRequest, like \"#patient\", not \"{reference}\": or send the Patient with the request in a transaction Bundle to [base]/fhir"),
+                ),
+                (None, None) => p.add("ServiceRequest.subject", format!("The subject references \"{reference}\", which is not a Patient entry of this Bundle: include the Patient, with that fullUrl")),
             }
             found
         }
@@ -161,8 +184,7 @@ pub(super) fn parse(sr: &Value, pcn: &Org, practices: &[Org], today: Date, need_
     let mut practice_ods: Option<(String, &str)> = None;
     let mut person = None;
     let mut contact = ContactDetails::default();
-    if let Some((i, patient)) = patient {
-        let path = format!("ServiceRequest.contained[{i}]");
+    if let Some(Found { path, resource: patient }) = &patient {
         let nhs_number = match array_of(patient, "identifier").iter().enumerate().find(|(_, id)| str_of(id, "system") == Some(NHS_NUMBER_SYSTEM)) {
             Some((j, id)) => p.check(format!("{path}.identifier[{j}].value"), NhsNumber::parse(str_of(id, "value").unwrap_or_default())),
             None => {
@@ -217,11 +239,11 @@ pub(super) fn parse(sr: &Value, pcn: &Org, practices: &[Org], today: Date, need_
                 parsed
             }
         };
-        contact = contact_of(patient, &path, &mut p);
-        practice_ods = array_of(patient, "generalPractitioner")
-            .iter()
-            .enumerate()
-            .find_map(|(g, gp)| ods_of(gp).map(|ods| (format!("{path}.generalPractitioner[{g}].identifier.value"), ods)));
+        contact = contact_of(patient, path, &mut p);
+        practice_ods = array_of(patient, "generalPractitioner").iter().enumerate().find_map(|(g, gp)| {
+            let at = if ods_identifier(gp).is_some() { format!("{path}.generalPractitioner[{g}].identifier.value") } else { format!("{path}.generalPractitioner[{g}]") };
+            ods_of(gp, sent).map(|ods| (at, ods))
+        });
         if let (Some(nhs_number), Some(given_name), Some(family_name), Some(date_of_birth), Some(sex), Some(ethnicity), Some(postcode)) =
             (nhs_number, given_name, family_name, date_of_birth, sex, ethnicity, postcode)
         {
@@ -230,14 +252,16 @@ pub(super) fn parse(sr: &Value, pcn: &Org, practices: &[Org], today: Date, need_
     }
 
     // Who referred, and the person's GP practice (which must be one of this PCN's).
-    let requester = sr.get("requester").unwrap_or(&Value::Null);
-    let referrer = p.check("ServiceRequest.requester.display", RequiredText::<200>::parse("referrer_name", "the name of the person who referred them", str_of(requester, "display").unwrap_or_default()));
-    let practice_ods = practice_ods.or_else(|| ods_of(requester).map(|ods| ("ServiceRequest.requester.identifier.value".to_owned(), ods)));
-    let practice = match practice_ods {
+    let (referrer_name, requester_ods) = requester_of(sr.get("requester").unwrap_or(&Value::Null), sent);
+    let referrer = p.check(
+        "ServiceRequest.requester.display",
+        RequiredText::<200>::parse("referrer_name", "the name of the person who referred them (requester.display, or the name of the Practitioner it references)", referrer_name.as_deref().unwrap_or_default()),
+    );
+    let practice = match practice_ods.or(requester_ods) {
         None => {
             p.add(
                 "ServiceRequest.requester",
-                format!("Give the person's GP practice by its ODS code (system {ODS_SYSTEM}) in the contained Patient's generalPractitioner or in requester.identifier"),
+                format!("Give the person's GP practice by its ODS code (system {ODS_SYSTEM}) in the Patient's generalPractitioner or in the requester's organisation"),
             );
             None
         }
@@ -258,19 +282,22 @@ pub(super) fn parse(sr: &Value, pcn: &Org, practices: &[Org], today: Date, need_
         }
     };
 
-    // The reason in words (reasonCode.text, then note.text) and the need domains (coded).
+    // The reason in words (each reason's text or its codings' display, the conditions it
+    // references, then the notes) and the need domains coded in Linkwork's code system.
     let reason_codes = array_of(sr, "reasonCode");
-    let texts: Vec<&str> = reason_codes.iter().chain(array_of(sr, "note")).filter_map(|r| str_of(r, "text")).map(str::trim).filter(|t| !t.is_empty()).collect();
-    let reason = p.check("ServiceRequest.reasonCode", ReferralReason::parse("reason", "the reason for referral (reasonCode.text or note.text)", &texts.join("\n\n")));
+    let referenced = array_of(sr, "reasonReference").iter().filter_map(|r| sent.follow(r, "Condition").or_else(|| sent.follow(r, "Observation")));
+    let mut texts: Vec<String> = reason_codes.iter().filter_map(concept_words).collect();
+    texts.extend(referenced.filter_map(|c| c.resource.get("code").and_then(concept_words)));
+    texts.extend(array_of(sr, "note").iter().filter_map(|n| str_of(n, "text")).map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned));
+    let words = texts.join("\n\n");
+    let reason = p.check("ServiceRequest.reasonCode", ReferralReason::parse("reason", "the reason for referral (reasonCode.text or note.text)", &words));
     let mut needs = Vec::new();
-    let mut bad_need = false;
     for (i, concept) in reason_codes.iter().enumerate() {
         for (j, coding) in array_of(concept, "coding").iter().enumerate().filter(|(_, c)| str_of(c, "system") == Some(need_system)) {
             let code = str_of(coding, "code").unwrap_or_default();
             match NeedDomain::parse(code) {
                 Ok(need) => needs.push(need),
                 Err(_) => {
-                    bad_need = true;
                     let known = NeedDomain::ALL.iter().map(|n| n.code()).collect::<Vec<_>>().join(", ");
                     p.add(format!("ServiceRequest.reasonCode[{i}].coding[{j}].code"), format!("\"{code}\" is not a need domain: use one of {known}"));
                 }
@@ -279,19 +306,22 @@ pub(super) fn parse(sr: &Value, pcn: &Org, practices: &[Org], today: Date, need_
     }
     needs.sort();
     needs.dedup();
-    if needs.is_empty() && !bad_need {
-        p.add("ServiceRequest.reasonCode", format!("Give at least one need domain as a reasonCode coding with system {need_system}"));
+    // No need coded in Linkwork's system (reasons as text or SNOMED CT): the referral is taken,
+    // with what its words suggest, for the link worker to confirm at triage.
+    let needs_to_confirm = needs.is_empty();
+    if needs_to_confirm {
+        needs = needs_in_words(&words);
     }
 
     match (person, practice, referrer, reason, referred_on) {
         (Some(person), Some(practice), Some(referrer), Some(reason), Some(referred_on)) if p.0.is_empty() => {
-            Ok(Intake { person, practice_id: practice.id.clone(), referrer_name: referrer.into_string(), reason, needs, referred_on, contact })
+            Ok(Intake { person, practice_id: practice.id.clone(), referrer_name: referrer.into_string(), reason, needs, needs_to_confirm, referred_on, contact })
         }
         _ => Err(p.0),
     }
 }
 
-/// How to reach the person, from a contained Patient: `telecom` entries with system `phone`, `sms`
+/// How to reach the person, from their Patient resource: `telecom` entries with system `phone`, `sms`
 /// or `email` (a number in a mobile range is the mobile, any other the home or other phone; the
 /// first of each is kept) and, from the ContactPoint with the lowest `rank`, the preferred way
 /// (`sms` is a text message); `address.line` and `address.city` of the address holding the
@@ -299,9 +329,18 @@ pub(super) fn parse(sr: &Value, pcn: &Org, practices: &[Org], today: Date, need_
 fn contact_of(patient: &Value, path: &str, p: &mut Problems) -> ContactDetails {
     let mut d = ContactDetails::default();
     let mut preferred: Option<(i64, ContactMethod)> = None;
-    for (k, t) in array_of(patient, "telecom").iter().enumerate() {
+    // BaRS puts the person's own numbers in a `contact` whose relationship is ONESELF.
+    let own = array_of(patient, "contact").iter().enumerate().filter(|(_, c)| {
+        array_of(c, "relationship").iter().flat_map(|r| array_of(r, "coding")).any(|coding| str_of(coding, "code") == Some("ONESELF"))
+    });
+    let telecoms = array_of(patient, "telecom")
+        .iter()
+        .enumerate()
+        .map(|(k, t)| (format!("{path}.telecom[{k}]"), t))
+        .chain(own.flat_map(|(c, contact)| array_of(contact, "telecom").iter().enumerate().map(move |(k, t)| (format!("{path}.contact[{c}].telecom[{k}]"), t))));
+    for (at, t) in telecoms {
         let value = str_of(t, "value").unwrap_or_default();
-        let at = format!("{path}.telecom[{k}].value");
+        let at = format!("{at}.value");
         let method = match str_of(t, "system") {
             Some(system @ ("phone" | "sms")) => {
                 let Some(number) = p.check(at, PhoneNumber::parse(value)) else { continue };

@@ -2,7 +2,11 @@
 //! it through its `Task` (the HL7 Gravity closed-loop pattern), and gets the coded events back for
 //! the GP record.
 //!
-//! - `intake.rs`: `POST /fhir/ServiceRequest` — parse, check, create the referral.
+//! - `receive.rs`: the ways a referral comes in — `POST /fhir/ServiceRequest`, a UK Core
+//!   `transaction` Bundle to `POST /fhir`, a BaRS message to `POST /fhir/$process-message`
+//!   (`message.rs`) — each saved once.
+//! - `intake.rs`: reading the referral out of the ServiceRequest; `references.rs`: following its
+//!   references to the Patient, Organization and PractitionerRole sent with it.
 //! - `task.rs`: `GET /fhir/ServiceRequest/{id}`, `GET /fhir/Task/{id}`, `GET /fhir/Task?focus=…`.
 //! - `resources.rs`: the JSON builders (plain `serde_json`, no FHIR crate).
 //! - `outcome.rs`: errors as `OperationOutcome`.
@@ -15,7 +19,10 @@
 mod capability;
 mod codes;
 mod intake;
+mod message;
 mod outcome;
+mod receive;
+mod references;
 mod task;
 
 use crate::routes::Routes;
@@ -36,16 +43,17 @@ pub use linkwork_app::fhir::FHIR_JSON;
 pub fn routes() -> Routes {
     Routes::new()
         .get("/metadata", capability::metadata)
-        .post("/ServiceRequest", intake::create_service_request)
+        .post("/", receive::transaction)
+        .post("/$process-message", message::process_message)
+        .post("/ServiceRequest", receive::create_service_request)
         .get("/ServiceRequest/{id}", task::read_service_request)
         .get("/Task", task::search_tasks)
         .get("/Task/{id}", task::read_task)
+        .put("/Task/{id}", task::update_task)
         .get("/CodeSystem/{id}", codes::read_code_system)
         .get("/ValueSet/{id}", codes::read_value_set)
         .map_router(|r| r.fallback(|| async { FhirError::Web(WebError::NotFound) }))
 }
-
-/// Routes merged into `/api`: the GP-record return (FHIR or CSV).
 
 /// A FHIR API client: the JSON API's bearer token, with failures answered as `OperationOutcome`.
 pub struct FhirClient(pub ApiClient);
@@ -79,6 +87,12 @@ pub(crate) fn boundary_error(error: WebError) -> Response {
         WebError::Invalid(fields) => FhirError::Invalid(fields.into_iter().map(|f| outcome::Issue::invalid(f.field, f.message)).collect()).into_response(),
         other => FhirError::Web(other).into_response(),
     }
+}
+
+/// Whether a request is the FHIR interface's (whose errors are `OperationOutcome`s): `/fhir`
+/// itself (a transaction) or under it.
+pub(crate) fn is_fhir_path(path: &str) -> bool {
+    path == "/fhir" || path.starts_with("/fhir/")
 }
 
 /// A body over the size limit.

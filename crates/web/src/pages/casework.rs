@@ -202,7 +202,7 @@ async fn record(State(state): State<AppState>, user: CurrentUser, Path(id): Path
             id: c.id,
         })
         .collect();
-    let needs = linkwork_app::plan::needs_once(&r.needs, &r.person.given_name, !r.conversations.is_empty());
+    let needs = linkwork_app::plan::needs_once(&r.needs, &r.person.given_name, !r.conversations.is_empty(), r.referral.needs_to_confirm);
     let (goals, plan_history) = (super::plan::goal_rows(&r), super::plan::plan_history(&r));
     let corrections = super::corrections::panel(&r, &schedule, &not_taken);
     render(&ReferralView { instruments, accompanied, page, r, age, decline_reasons: choices!(DeclineReason), measures, goal_statuses: choices!(GoalStatus), workers, referred_by, onward_loop, conflicts, sharing, needs, goals, plan_history, corrections })
