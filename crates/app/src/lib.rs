@@ -19,6 +19,7 @@ pub mod equity_import;
 mod error;
 pub mod fhir;
 pub mod forms;
+pub mod gp_message;
 pub mod health_tariff;
 pub mod import;
 pub mod import_activity;

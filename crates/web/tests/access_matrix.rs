@@ -141,7 +141,7 @@ fn shows_people(method: &str, path: &str) -> bool {
                 | "/referrals/{id}" | "/referrals/{id}/conversation" | "/referrals/{id}/contacts/new" | "/referrals/{id}/measures/new" | "/referrals/{id}/onward/new" | "/referrals/{id}/discharge"
                 | "/referrals/{id}/attempts/new" | "/referrals/{id}/reopen" | "/referrals/{id}/contact-details" | "/incoming/{id}" | "/people/{id}" | "/people/{id}/details" | "/people/{id}/subject-access" | "/people/{id}/subject-access.json"
                 | "/api/referrals" | "/api/referrals/{id}" | "/api/caseload" | "/api/incoming-referrals" | "/api/partner/onward-referrals" | "/api/people/{id}/timeline"
-                | "/api/people/{id}/subject-access" | "/api/referrals/{id}/gp-record" | "/api/gp-record" | "/fhir/ServiceRequest/{id}" | "/fhir/Task/{id}" | "/api/mdt-meetings"
+                | "/api/people/{id}/subject-access" | "/api/referrals/{id}/gp-record" | "/api/referrals/{id}/gp-message" | "/referrals/{id}/gp-letter" | "/referrals/{id}/gp-letter.pdf" | "/api/gp-record" | "/fhir/ServiceRequest/{id}" | "/fhir/Task/{id}" | "/api/mdt-meetings"
         )
 }
 

@@ -151,7 +151,7 @@ pub(crate) async fn received(w: &World) -> String {
 /// The referral worked and discharged: accepted on 3 November, a contact, a conversation with one
 /// goal, SWEMWBS and ONS4 at baseline, SWEMWBS at discharge, an onward referral to the walks,
 /// discharged with goals met on 30 November.
-async fn discharged(w: &World) -> String {
+pub(crate) async fn discharged(w: &World) -> String {
     let id = received(w).await;
     let who = AuditActor::default();
     w.store.change_referral(&who, &id, ReferralStatus::Received, &ReferralChange::Accept { on: date!(2026 - 11 - 03), worker_id: None }).await.unwrap();

@@ -21,6 +21,7 @@ mod equity;
 mod fhir;
 mod fhir_messages;
 mod fhir_tasks;
+mod gp_message;
 mod forms_once;
 mod fuzz_imports;
 mod health;

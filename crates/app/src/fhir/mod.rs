@@ -3,6 +3,7 @@
 //! audited ([`records::load`]).
 
 pub mod code_systems;
+pub mod gp_message;
 pub mod gp_record;
 pub mod intake;
 pub mod onward;

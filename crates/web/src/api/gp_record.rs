@@ -55,6 +55,26 @@ pub async fn referral_gp_record(
     Ok(respond(format, render(std::slice::from_ref(&loaded), format, &base)))
 }
 
+/// `GET /api/referrals/{id}/gp-message`: the message back to the GP about one referral, with the
+/// PRSB standard's content: a FHIR `document` Bundle, or (`?format=html`) the readable letter.
+#[utoipa::path(get, path = "/api/referrals/{id}/gp-message", tag = "gp-record", params(("id" = String, Path), ("format" = Option<String>, Query, description = "fhir (a FHIR R4 document Bundle, the default) or html (the letter)")),
+    responses((status = 200, description = "The message to the GP (audited)", content((Object = "application/fhir+json"), (String = "text/html"))), super::contract::Forbidden, super::contract::NotFound, super::contract::Invalid))]
+pub async fn referral_gp_message(State(state): State<AppState>, client: ApiClient, BaseUrl(base): BaseUrl, Path(id): Path<ReferralId>, Query(query): Query<HashMap<String, String>>) -> Result<Response, ApiError> {
+    require_casework(&client.actor)?;
+    let html = match query.get("format").map(|f| f.trim().to_ascii_lowercase()).as_deref() {
+        None | Some("fhir" | "json") => false,
+        Some("html") => true,
+        Some(other) => return Err(WebError::Invalid(vec![FieldError { field: "format".into(), message: format!("Unknown format \"{other}\": use fhir or html") }]).into()),
+    };
+    let (message, loaded) = linkwork_app::gp_message::gp_message(&*state.store, &client.actor, &client.audit(), &id, linkwork_app::clock::today()).await?;
+    Ok(if html {
+        ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], crate::pages::gp_letter::render(&message, None)?).into_response()
+    } else {
+        let document = linkwork_app::fhir::gp_message::document(&loaded, &message, &base);
+        ([(header::CONTENT_TYPE, linkwork_app::fhir::FHIR_JSON)], document.to_string()).into_response()
+    })
+}
+
 /// `GET /api/gp-record`: the return to the GP record for every referral of the token's PCN.
 #[utoipa::path(get, path = "/api/gp-record", tag = "gp-record", params(("format" = Option<String>, Query, description = FORMAT)),
     responses((status = 200, description = "The events of every referral of the token's PCN, oldest referral first (each record read is audited)", content((Object = "application/fhir+json"), (String = "text/csv"))), super::contract::Forbidden, super::contract::Invalid))]

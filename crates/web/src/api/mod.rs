@@ -72,6 +72,7 @@ pub fn routes() -> Routes {
         .post("/people/{id}/erase", privacy::erase)
         .get("/audit", privacy::audit)
         .get("/referrals/{id}/gp-record", gp_record::referral_gp_record)
+        .get("/referrals/{id}/gp-message", gp_record::referral_gp_message)
         .get("/gp-record", gp_record::pcn_gp_record)
         .map_router(|r| r.fallback(|| async { ApiError(WebError::NotFound) }))
 }
@@ -151,7 +152,7 @@ async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
         team::goal_status, team::caseload, team::search, team::timeline, team::record_mdt, team::mdt_meetings,
         partnership::own_partner_report, partnership::partner_report, partnership::gaps, partnership::network,
         directory::search, directory::service, directory::update_profile,
-        gp_record::referral_gp_record, gp_record::pcn_gp_record,
+        gp_record::referral_gp_record, gp_record::referral_gp_message, gp_record::pcn_gp_record,
         privacy::resolve_conflict, privacy::correct_details, privacy::subject_access, privacy::restrict, privacy::lift_restriction, privacy::erase, privacy::audit
     ),
     components(schemas(ErrorBody, FieldError)),

@@ -8,6 +8,7 @@ mod community;
 pub(crate) mod corrections;
 mod contact_details;
 mod directory;
+pub(crate) mod gp_letter;
 mod import;
 mod health;
 pub(crate) mod measurement;
@@ -44,6 +45,7 @@ pub fn routes() -> Routes {
         .merge(session::routes())
         .merge(admin::routes())
         .merge(casework::routes())
+        .merge(gp_letter::routes())
         .merge(plan::routes())
         .merge(corrections::routes())
         .merge(contact_details::routes())
