@@ -6,6 +6,7 @@
 use crate::AppError;
 use linkwork_domain::access::{OrgKind, Role};
 use linkwork_domain::evaluation::workforce::YearTarget;
+use linkwork_domain::interop::snomed_needs::SnomedNeedMap;
 use linkwork_domain::person::contact_details::ServiceContact;
 use linkwork_store::{AuditActor, Org, Store, User};
 
@@ -42,6 +43,16 @@ pub async fn set_retention_years(store: &dyn Store, who: &AuditActor, service: &
         return Err(AppError::Conflict("--years must be from 1 to 100".into()));
     }
     Ok(store.set_retention_years(who, &service.id, years).await?)
+}
+
+/// The service's SNOMED CT → need-domain mapping (empty when none is set).
+pub async fn snomed_need_map(store: &dyn Store, service: &Org) -> Result<SnomedNeedMap, AppError> {
+    Ok(store.snomed_need_map(&service.id).await?)
+}
+
+/// Replaces the service's SNOMED CT → need-domain mapping; an empty one removes it.
+pub async fn set_snomed_need_map(store: &dyn Store, who: &AuditActor, service: &Org, map: &SnomedNeedMap) -> Result<(), AppError> {
+    Ok(store.set_snomed_need_map(who, &service.id, map).await?)
 }
 
 pub async fn set_service_contact(store: &dyn Store, who: &AuditActor, service: &Org, contact: &ServiceContact) -> Result<(), AppError> {

@@ -8,6 +8,7 @@ use clap::{Args, Subcommand};
 use linkwork_app::service_settings as uc;
 use linkwork_domain::evaluation::price_index::PriceIndex;
 use linkwork_domain::evaluation::workforce::YearTarget;
+use linkwork_domain::interop::snomed_needs::SnomedNeedMap;
 
 #[derive(Subcommand)]
 pub enum SettingsCommand {
@@ -23,9 +24,29 @@ pub enum SettingsCommand {
     /// values come from and each financial year's value ("2012/13=100;2024/25=137.2"); --clear
     /// removes it; with neither, shows it.
     PriceIndex(PriceIndexArgs),
+    /// Set how the service reads referral reasons coded in SNOMED CT (UK Core, BaRS) as need
+    /// domains: "code=need" parts, with codes your ICB or clinical safety officer confirmed
+    /// (Linkwork ships none); --clear removes them; with neither, shows them.
+    SnomedNeeds(SnomedNeedsArgs),
     /// Set how the public reach the service (shown on the self-referral form and with its
     /// reference): a phone number and/or an e-mail address, and when the phone is answered.
     ServiceContact(ServiceContactArgs),
+}
+
+#[derive(Args)]
+pub struct SnomedNeedsArgs {
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// The service (PCN): its id, ODS code or exact name.
+    #[arg(long)]
+    pub org: String,
+    /// Each SNOMED CT concept id and the need domain it is read as, separated by ";" or new
+    /// lines: "<concept id>=loneliness;<concept id>=money". Replaces the whole mapping.
+    #[arg(long, conflicts_with = "clear")]
+    pub map: Option<String>,
+    /// Remove the mapping (SNOMED CT reasons are then read as words, needs to confirm).
+    #[arg(long)]
+    pub clear: bool,
 }
 
 #[derive(Args)]
@@ -158,6 +179,32 @@ pub async fn run(command: SettingsCommand) -> anyhow::Result<()> {
                 match linkwork_app::health_tariff::price_index(&*store, &pcn.id).await.map_err(|e| anyhow::anyhow!("{e}"))? {
                     Some(index) => println!("{}: {}\n{}", pcn.name, index.source(), index.values_lines()),
                     None => println!("{}: no price index; unit costs stay at their own year's prices.", pcn.name),
+                }
+            }
+        }
+        SettingsCommand::SnomedNeeds(args) => {
+            let map = match (&args.map, args.clear) {
+                (Some(text), _) => Some(SnomedNeedMap::parse(text).map_err(|errors| anyhow::anyhow!("{}", errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n")))?),
+                (None, true) => Some(SnomedNeedMap::default()),
+                (None, false) => None,
+            };
+            let (store, pcn) = service(&args.db, &args.org).await?;
+            match map {
+                Some(map) => {
+                    uc::set_snomed_need_map(&*store, &crate::actor::cli_actor(Some(&pcn.id)), &pcn, &map).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+                    if map.is_empty() {
+                        println!("{}: no SNOMED CT code is read as a need; coded reasons are read as words, with needs to confirm.", pcn.name);
+                    } else {
+                        println!("{}: {} SNOMED CT codes are read as needs.", pcn.name, map.len());
+                    }
+                }
+                None => {
+                    let map = uc::snomed_need_map(&*store, &pcn).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+                    if map.is_empty() {
+                        println!("{}: no SNOMED CT code is read as a need.", pcn.name);
+                    } else {
+                        println!("{}: {}", pcn.name, map.to_text().replace(';', "\n"));
+                    }
                 }
             }
         }

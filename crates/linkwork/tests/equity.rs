@@ -362,3 +362,34 @@ async fn price_index_on(url: &str) {
     let tariff = store.health_tariff(&pcn).await.unwrap();
     assert_eq!(tariff, dated, "the costs stay; the index goes");
 }
+
+/// `linkwork settings snomed-needs`: a service's SNOMED CT → need mapping is set whole, shown,
+/// refused with every problem (nothing written), and cleared.
+#[tokio::test]
+async fn settings_set_show_refuse_and_clear_a_snomed_need_mapping() {
+    let dir = std::env::temp_dir().join(format!("linkwork-cli-snomed-needs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (backend, url) in linkwork_store::testing::fresh_database_urls(&dir).await {
+        eprintln!("-- on {backend}");
+        assert!(linkwork(&["migrate", "--database", &url]).0);
+        let store = linkwork_store::connect(&url).await.unwrap();
+        let pcn = store.create_org(&NewOrg { kind: linkwork_domain::access::OrgKind::Pcn, name: "Codes PCN".into(), ods_code: Some("U00014".into()), parent_id: None, list_size: None }).await.unwrap();
+        let run = |extra: &[&str]| {
+            let mut args = vec!["settings", "snomed-needs", "--database", &url, "--org", "U00014"];
+            args.extend_from_slice(extra);
+            linkwork(&args)
+        };
+        // Well-formed test identifiers (not concepts): 999900001001, 999900002008.
+        let (ok, _, err) = run(&["--map", "999900001001=loneliness;999900001002=money;999900002008=astrology"]);
+        assert!(!ok && err.contains("check digit") && err.contains("the need must be one of"), "{err}");
+        assert!(store.snomed_need_map(&pcn).await.unwrap().is_empty(), "nothing written");
+        let (ok, out, err) = run(&["--map", "999900001001=loneliness\n999900002008\tmoney"]);
+        assert!(ok, "{err}");
+        assert_eq!(out.trim(), "Codes PCN: 2 SNOMED CT codes are read as needs.");
+        let (ok, out, _) = run(&[]);
+        assert!(ok && out.contains("999900001001=loneliness") && out.contains("999900002008=money"), "{out}");
+        let (ok, out, _) = run(&["--clear"]);
+        assert!(ok && out.contains("no SNOMED CT code is read as a need"), "{out}");
+        assert!(store.snomed_need_map(&pcn).await.unwrap().is_empty());
+    }
+}

@@ -243,3 +243,33 @@ async fn the_referral_page_asks_the_link_worker_to_confirm_needs_given_in_words(
     })
     .await;
 }
+
+/// A well-formed SNOMED CT identifier (partition and check digit right) that is not a concept:
+/// test data only. Linkwork maps no real code: a service enters the ones it confirmed.
+const TEST_CONCEPT: &str = "999900001001";
+
+/// Reasons coded in SNOMED CT are read as the needs the service mapped them to (`linkwork
+/// settings snomed-needs`), not left to confirm; a code it did not map is read as its words.
+#[tokio::test]
+async fn snomed_ct_reasons_the_service_mapped_are_read_as_needs() {
+    on_each(|w| async move {
+        let map = linkwork_domain::interop::snomed_needs::SnomedNeedMap::parse(&format!("{TEST_CONCEPT}=carer_support")).unwrap();
+        w.store.set_snomed_need_map(&AuditActor::default(), &w.pcn, &map).await.unwrap();
+        let mut bundle = transaction();
+        bundle["entry"][0]["resource"]["reasonCode"] = json!([{ "coding": [{ "system": "http://snomed.info/sct", "code": TEST_CONCEPT, "display": "Caring for her husband" }] }]);
+        let answer: Value = w.post_to("/fhir", &bundle, None).await.json().await.unwrap();
+        let record = w.record(&referral_id(answer["entry"][0]["response"]["location"].as_str().unwrap())).await;
+        assert_eq!(record.needs.iter().map(|n| n.need).collect::<Vec<_>>(), [NeedDomain::CarerSupport]);
+        assert!(!record.referral.needs_to_confirm, "a mapped code is a coded need");
+        assert_eq!(record.referral.reason, "Caring for her husband", "the coding's display is the reason in words");
+
+        let mut unmapped = transaction();
+        unmapped["entry"][1]["resource"]["identifier"][0]["value"] = json!("9434760003");
+        unmapped["entry"][0]["resource"]["reasonCode"] = json!([{ "coding": [{ "system": "http://snomed.info/sct", "code": "999900002008", "display": "Debt problem" }] }]);
+        let answer: Value = w.post_to("/fhir", &unmapped, None).await.json().await.unwrap();
+        let record = w.record(&referral_id(answer["entry"][0]["response"]["location"].as_str().unwrap())).await;
+        assert!(record.referral.needs_to_confirm);
+        assert_eq!(record.needs.iter().map(|n| n.need).collect::<Vec<_>>(), [NeedDomain::MoneyDebtBenefits], "suggested from \"Debt problem\"");
+    })
+    .await;
+}

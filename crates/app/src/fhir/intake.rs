@@ -6,6 +6,7 @@ use super::records::{show_sent_person, Loaded};
 use crate::casework::referral_context;
 use crate::AppError;
 use linkwork_domain::access::Actor;
+use linkwork_domain::interop::snomed_needs::SnomedNeedMap;
 use linkwork_domain::person::identity::DetailsSource;
 use linkwork_store::{AuditActor, NewReferral, Org, Store};
 
@@ -15,13 +16,16 @@ pub struct Destination {
     pub pcn: Org,
     pub practices: Vec<Org>,
     pub referred_by_org_id: Option<String>,
+    /// How the service reads reasons coded in SNOMED CT as needs.
+    pub snomed_needs: SnomedNeedMap,
 }
 
 /// Link workers and managers send for their PCN; GP practice staff for their own practice.
 pub async fn destination(store: &dyn Store, actor: &Actor) -> Result<Destination, AppError> {
     let context = referral_context(store, actor).await?;
     let pcn = store.org(&context.service_org_id).await?.ok_or(AppError::Forbidden)?;
-    Ok(Destination { pcn, practices: context.practices, referred_by_org_id: context.referred_by_org_id })
+    let snomed_needs = store.snomed_need_map(&pcn.id).await?;
+    Ok(Destination { pcn, practices: context.practices, referred_by_org_id: context.referred_by_org_id, snomed_needs })
 }
 
 /// Saves the referral (source: FHIR) and reads it back as the sender may see it: when the NHS

@@ -12,6 +12,7 @@ use linkwork_domain::interop::gp_record::{REFERRAL_TO_SOCIAL_PRESCRIBING, SNOMED
 use linkwork_domain::person::contact_details::{AddressLine, AddressLines, ContactDetails, ContactMethod};
 use linkwork_domain::casework::intake::{EmailAddress, PhoneNumber};
 use linkwork_domain::casework::need::{needs_in_words, NeedDomain};
+use linkwork_domain::interop::snomed_needs::SnomedNeedMap;
 use linkwork_domain::person::{parse_past_date, DateOfBirth, Ethnicity, PersonDetails, PersonName, Sex};
 use linkwork_domain::casework::referral::ReferralReason;
 use linkwork_domain::{NhsNumber, Postcode, RequiredText};
@@ -125,13 +126,13 @@ fn concept_words(concept: &Value) -> Option<String> {
 /// Reads a ServiceRequest sent on its own (its Patient contained) into a referral for `pcn`.
 #[cfg(test)]
 pub(super) fn parse(sr: &Value, pcn: &Org, practices: &[Org], today: Date, need_system: &str) -> Result<Intake, Vec<Issue>> {
-    parse_sent(&Sent::alone(sr), pcn, practices, today, need_system)
+    parse_sent(&Sent::alone(sr), pcn, practices, today, need_system, &SnomedNeedMap::default())
 }
 
 /// Reads a ServiceRequest, following its references among the resources sent with it, into a
 /// referral for `pcn`, or lists every problem with it. Problems in the ServiceRequest are at
 /// `ServiceRequest.…`; the caller rewrites that to the entry's path when it came in a Bundle.
-pub(super) fn parse_sent(sent: &Sent, pcn: &Org, practices: &[Org], today: Date, need_system: &str) -> Result<Intake, Vec<Issue>> {
+pub(super) fn parse_sent(sent: &Sent, pcn: &Org, practices: &[Org], today: Date, need_system: &str, snomed_needs: &SnomedNeedMap) -> Result<Intake, Vec<Issue>> {
     let sr = sent.request;
     if str_of(sr, "resourceType") != Some("ServiceRequest") {
         return Err(vec![Issue::invalid("ServiceRequest", "Send a ServiceRequest resource (resourceType \"ServiceRequest\")")]);
@@ -283,7 +284,8 @@ pub(super) fn parse_sent(sent: &Sent, pcn: &Org, practices: &[Org], today: Date,
     };
 
     // The reason in words (each reason's text or its codings' display, the conditions it
-    // references, then the notes) and the need domains coded in Linkwork's code system.
+    // references, then the notes) and the need domains: coded in Linkwork's code system, or in
+    // SNOMED CT where the service mapped the code to a need.
     let reason_codes = array_of(sr, "reasonCode");
     let referenced = array_of(sr, "reasonReference").iter().filter_map(|r| sent.follow(r, "Condition").or_else(|| sent.follow(r, "Observation")));
     let mut texts: Vec<String> = reason_codes.iter().filter_map(concept_words).collect();
@@ -291,7 +293,12 @@ pub(super) fn parse_sent(sent: &Sent, pcn: &Org, practices: &[Org], today: Date,
     texts.extend(array_of(sr, "note").iter().filter_map(|n| str_of(n, "text")).map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned));
     let words = texts.join("\n\n");
     let reason = p.check("ServiceRequest.reasonCode", ReferralReason::parse("reason", "the reason for referral (reasonCode.text or note.text)", &words));
-    let mut needs = Vec::new();
+    let mut needs: Vec<NeedDomain> = reason_codes
+        .iter()
+        .flat_map(|concept| array_of(concept, "coding"))
+        .filter(|c| str_of(c, "system") == Some(SNOMED_SYSTEM))
+        .filter_map(|c| str_of(c, "code").and_then(|code| snomed_needs.need_of(code)))
+        .collect();
     for (i, concept) in reason_codes.iter().enumerate() {
         for (j, coding) in array_of(concept, "coding").iter().enumerate().filter(|(_, c)| str_of(c, "system") == Some(need_system)) {
             let code = str_of(coding, "code").unwrap_or_default();
@@ -306,8 +313,8 @@ pub(super) fn parse_sent(sent: &Sent, pcn: &Org, practices: &[Org], today: Date,
     }
     needs.sort();
     needs.dedup();
-    // No need coded in Linkwork's system (reasons as text or SNOMED CT): the referral is taken,
-    // with what its words suggest, for the link worker to confirm at triage.
+    // No need coded (reasons as text, or SNOMED CT codes the service has not mapped): the
+    // referral is taken, with what its words suggest, for the link worker to confirm at triage.
     let needs_to_confirm = needs.is_empty();
     if needs_to_confirm {
         needs = needs_in_words(&words);

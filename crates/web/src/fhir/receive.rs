@@ -65,7 +65,7 @@ fn is_json(headers: &HeaderMap) -> bool {
 /// problems are reported.
 pub(super) async fn accept(state: &AppState, client: &ApiClient, base: &str, sent: &Sent<'_>, at: &str, key: Option<String>) -> Result<Accepted, FhirError> {
     let to = linkwork_app::fhir::intake::destination(&*state.store, &client.actor).await?;
-    let intake = parse_sent(sent, &to.pcn, &to.practices, today(), &OwnCodeSystem::NeedDomain.url(base)).map_err(|issues| FhirError::Invalid(located(issues, at)))?;
+    let intake = parse_sent(sent, &to.pcn, &to.practices, today(), &OwnCodeSystem::NeedDomain.url(base), &to.snomed_needs).map_err(|issues| FhirError::Invalid(located(issues, at)))?;
     // One sender's identifiers are its own: the key is kept per organisation, and only its hash.
     let key = key.map(|k| format!("fhir:{}:{k}", client.actor.org_id));
     if let Some(key) = &key {
