@@ -6,7 +6,7 @@
 use crate::AppError;
 use linkwork_domain::access::{OrgKind, Role};
 use linkwork_domain::evaluation::workforce::YearTarget;
-use linkwork_domain::interop::snomed_needs::SnomedNeedMap;
+use linkwork_domain::interop::snomed_maps::{SnomedNeedMap, SnomedScoreMap};
 use linkwork_domain::person::contact_details::ServiceContact;
 use linkwork_store::{AuditActor, Org, Store, User};
 
@@ -48,6 +48,16 @@ pub async fn set_retention_years(store: &dyn Store, who: &AuditActor, service: &
 /// The service's SNOMED CT → need-domain mapping (empty when none is set).
 pub async fn snomed_need_map(store: &dyn Store, service: &Org) -> Result<SnomedNeedMap, AppError> {
     Ok(store.snomed_need_map(&service.id).await?)
+}
+
+/// The SNOMED CT concepts the service sends its scores as (empty when none is set).
+pub async fn snomed_score_map(store: &dyn Store, service: &Org) -> Result<SnomedScoreMap, AppError> {
+    Ok(store.snomed_score_map(&service.id).await?)
+}
+
+/// Replaces the service's score → SNOMED CT mapping; an empty one removes it.
+pub async fn set_snomed_score_map(store: &dyn Store, who: &AuditActor, service: &Org, map: &SnomedScoreMap) -> Result<(), AppError> {
+    Ok(store.set_snomed_score_map(who, &service.id, map).await?)
 }
 
 /// Replaces the service's SNOMED CT → need-domain mapping; an empty one removes it.

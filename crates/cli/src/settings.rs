@@ -8,7 +8,7 @@ use clap::{Args, Subcommand};
 use linkwork_app::service_settings as uc;
 use linkwork_domain::evaluation::price_index::PriceIndex;
 use linkwork_domain::evaluation::workforce::YearTarget;
-use linkwork_domain::interop::snomed_needs::SnomedNeedMap;
+use linkwork_domain::interop::snomed_maps::{SnomedNeedMap, SnomedScoreMap};
 
 #[derive(Subcommand)]
 pub enum SettingsCommand {
@@ -28,9 +28,29 @@ pub enum SettingsCommand {
     /// domains: "code=need" parts, with codes your ICB or clinical safety officer confirmed
     /// (Linkwork ships none); --clear removes them; with neither, shows them.
     SnomedNeeds(SnomedNeedsArgs),
+    /// Set the SNOMED CT concept each questionnaire score goes back to the GP record as, beside
+    /// Linkwork's own score code: "score_key=concept id" parts, with concepts your ICB or clinical
+    /// safety officer confirmed (Linkwork ships none); --clear removes them; with neither, shows them.
+    SnomedScores(SnomedScoresArgs),
     /// Set how the public reach the service (shown on the self-referral form and with its
     /// reference): a phone number and/or an e-mail address, and when the phone is answered.
     ServiceContact(ServiceContactArgs),
+}
+
+#[derive(Args)]
+pub struct SnomedScoresArgs {
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// The service (PCN): its id, ODS code or exact name.
+    #[arg(long)]
+    pub org: String,
+    /// Each score key (as in /fhir/CodeSystem/score) and its SNOMED CT concept id, separated by
+    /// ";" or new lines: "swemwbs_metric=<concept id>". Replaces the whole mapping.
+    #[arg(long, conflicts_with = "clear")]
+    pub map: Option<String>,
+    /// Remove the mapping (scores go back in Linkwork's score code system only).
+    #[arg(long)]
+    pub clear: bool,
 }
 
 #[derive(Args)]
@@ -195,13 +215,41 @@ pub async fn run(command: SettingsCommand) -> anyhow::Result<()> {
                     if map.is_empty() {
                         println!("{}: no SNOMED CT code is read as a need; coded reasons are read as words, with needs to confirm.", pcn.name);
                     } else {
-                        println!("{}: {} SNOMED CT codes are read as needs.", pcn.name, map.len());
+                        let codes = if map.len() == 1 { "1 SNOMED CT code is".to_owned() } else { format!("{} SNOMED CT codes are", map.len()) };
+                        println!("{}: {codes} read as needs.", pcn.name);
                     }
                 }
                 None => {
                     let map = uc::snomed_need_map(&*store, &pcn).await.map_err(|e| anyhow::anyhow!("{e}"))?;
                     if map.is_empty() {
                         println!("{}: no SNOMED CT code is read as a need.", pcn.name);
+                    } else {
+                        println!("{}: {}", pcn.name, map.to_text().replace(';', "\n"));
+                    }
+                }
+            }
+        }
+        SettingsCommand::SnomedScores(args) => {
+            let map = match (&args.map, args.clear) {
+                (Some(text), _) => Some(SnomedScoreMap::parse(text).map_err(|errors| anyhow::anyhow!("{}", errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n")))?),
+                (None, true) => Some(SnomedScoreMap::default()),
+                (None, false) => None,
+            };
+            let (store, pcn) = service(&args.db, &args.org).await?;
+            match map {
+                Some(map) => {
+                    uc::set_snomed_score_map(&*store, &crate::actor::cli_actor(Some(&pcn.id)), &pcn, &map).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+                    if map.is_empty() {
+                        println!("{}: scores go back to the GP record in Linkwork's score codes only.", pcn.name);
+                    } else {
+                        let scores = if map.len() == 1 { "1 score goes".to_owned() } else { format!("{} scores go", map.len()) };
+                        println!("{}: {scores} back to the GP record with a SNOMED CT code.", pcn.name);
+                    }
+                }
+                None => {
+                    let map = uc::snomed_score_map(&*store, &pcn).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+                    if map.is_empty() {
+                        println!("{}: no score has a SNOMED CT code.", pcn.name);
                     } else {
                         println!("{}: {}", pcn.name, map.to_text().replace(';', "\n"));
                     }

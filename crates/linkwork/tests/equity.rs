@@ -393,3 +393,32 @@ async fn settings_set_show_refuse_and_clear_a_snomed_need_mapping() {
         assert!(store.snomed_need_map(&pcn).await.unwrap().is_empty());
     }
 }
+
+/// `linkwork settings snomed-scores`: the concept each score goes back to the GP record as.
+#[tokio::test]
+async fn settings_set_show_refuse_and_clear_a_snomed_score_mapping() {
+    let dir = std::env::temp_dir().join(format!("linkwork-cli-snomed-scores-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (backend, url) in linkwork_store::testing::fresh_database_urls(&dir).await {
+        eprintln!("-- on {backend}");
+        assert!(linkwork(&["migrate", "--database", &url]).0);
+        let store = linkwork_store::connect(&url).await.unwrap();
+        let pcn = store.create_org(&NewOrg { kind: linkwork_domain::access::OrgKind::Pcn, name: "Scores PCN".into(), ods_code: Some("U00015".into()), parent_id: None, list_size: None }).await.unwrap();
+        let run = |extra: &[&str]| {
+            let mut args = vec!["settings", "snomed-scores", "--database", &url, "--org", "U00015"];
+            args.extend_from_slice(extra);
+            linkwork(&args)
+        };
+        // 999900001001: a well-formed test identifier, not a concept.
+        let (ok, _, err) = run(&["--map", "wellbeing=999900001001"]);
+        assert!(!ok && err.contains("not one of the questionnaires'"), "{err}");
+        let (ok, out, err) = run(&["--map", "swemwbs_metric=999900001001"]);
+        assert!(ok, "{err}");
+        assert_eq!(out.trim(), "Scores PCN: 1 score goes back to the GP record with a SNOMED CT code.");
+        let (ok, out, _) = run(&[]);
+        assert!(ok && out.contains("swemwbs_metric=999900001001"), "{out}");
+        let (ok, out, _) = run(&["--clear"]);
+        assert!(ok && out.contains("Linkwork's score codes only"), "{out}");
+        assert!(store.snomed_score_map(&pcn).await.unwrap().is_empty());
+    }
+}

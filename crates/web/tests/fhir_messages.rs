@@ -253,7 +253,7 @@ const TEST_CONCEPT: &str = "999900001001";
 #[tokio::test]
 async fn snomed_ct_reasons_the_service_mapped_are_read_as_needs() {
     on_each(|w| async move {
-        let map = linkwork_domain::interop::snomed_needs::SnomedNeedMap::parse(&format!("{TEST_CONCEPT}=carer_support")).unwrap();
+        let map = linkwork_domain::interop::snomed_maps::SnomedNeedMap::parse(&format!("{TEST_CONCEPT}=carer_support")).unwrap();
         w.store.set_snomed_need_map(&AuditActor::default(), &w.pcn, &map).await.unwrap();
         let mut bundle = transaction();
         bundle["entry"][0]["resource"]["reasonCode"] = json!([{ "coding": [{ "system": "http://snomed.info/sct", "code": TEST_CONCEPT, "display": "Caring for her husband" }] }]);

@@ -127,3 +127,26 @@ async fn only_the_service_gets_the_gp_message() {
     })
     .await;
 }
+
+/// A score the service confirmed a SNOMED CT concept for (`linkwork settings snomed-scores`) goes
+/// back with it, before Linkwork's own score code, in the message and the GP record; the others
+/// keep Linkwork's code only.
+#[tokio::test]
+async fn a_score_the_service_mapped_goes_back_with_its_snomed_code() {
+    on_each(|w| async move {
+        // 999900001001: a well-formed test identifier, not a concept.
+        let map = linkwork_domain::interop::snomed_maps::SnomedScoreMap::parse("swemwbs_metric=999900001001").unwrap();
+        w.store.set_snomed_score_map(&linkwork_store::AuditActor::default(), &w.pcn, &map).await.unwrap();
+        let id = discharged(&w).await;
+        let bundle: Value = w.http.get(format!("{}/api/referrals/{id}/gp-message", w.base)).bearer_auth(&w.lw).send().await.unwrap().json().await.unwrap();
+        let observations: Vec<&Value> = bundle["entry"].as_array().unwrap().iter().map(|e| &e["resource"]).filter(|r| r["resourceType"] == "Observation").collect();
+        let swemwbs: Vec<&&Value> = observations.iter().filter(|o| o["code"]["coding"].as_array().unwrap().iter().any(|c| c["code"] == "swemwbs_metric")).collect();
+        assert_eq!(swemwbs.len(), 2);
+        assert!(swemwbs.iter().all(|o| o["code"]["coding"][0]["system"] == "http://snomed.info/sct" && o["code"]["coding"][0]["code"] == "999900001001"));
+        let ons4 = observations.iter().find(|o| o["code"]["coding"].as_array().unwrap().iter().any(|c| c["code"] == "ons4_anxious")).unwrap();
+        assert_eq!(ons4["code"]["coding"].as_array().unwrap().len(), 1, "an unmapped score keeps Linkwork's code only");
+        let csv = w.http.get(format!("{}/api/referrals/{id}/gp-record?format=csv", w.base)).bearer_auth(&w.lw).send().await.unwrap().text().await.unwrap();
+        assert_eq!(csv.lines().filter(|l| l.contains(",999900001001,")).count(), 2, "{csv}");
+    })
+    .await;
+}

@@ -10,6 +10,7 @@ use crate::AppError;
 use linkwork_domain::interop::csv_safe::CsvWriter;
 use linkwork_domain::interop::gp_record::{events, MeasureFact, ReferralFacts};
 use linkwork_domain::casework::referral::{DeclineReason, DischargeReason};
+use linkwork_domain::interop::snomed_maps::SnomedScoreMap;
 use linkwork_store::{AuditActor, Org, ReferralRecord, Store};
 use serde_json::{json, Value};
 use std::collections::{HashMap, HashSet};
@@ -65,8 +66,10 @@ pub fn facts(record: &ReferralRecord) -> ReferralFacts {
 
 /// The CSV rows of one referral. Every column is a code, a date, a number or one of Linkwork's
 /// own fixed labels: no free text written about the person goes into the export.
-fn csv_rows(out: &mut CsvWriter<Vec<u8>>, record: &ReferralRecord) {
+fn csv_rows(out: &mut CsvWriter<Vec<u8>>, record: &ReferralRecord, score_codes: &SnomedScoreMap) {
     for event in events(&facts(record)) {
+        // A score the service mapped goes with its SNOMED CT concept (the term is the service's to know).
+        let mapped = event.score_key.and_then(|key| score_codes.code_of(key)).map(|c| c.as_str().to_owned());
         let value = match (event.value, &event.note) {
             (Some(v), _) => v.to_string(),
             (None, Some(note)) => note.clone(),
@@ -76,7 +79,7 @@ fn csv_rows(out: &mut CsvWriter<Vec<u8>>, record: &ReferralRecord) {
             record.person.nhs_number.as_str(),
             &iso_date(event.on),
             &event.text,
-            event.code.map(|c| c.code).unwrap_or_default(),
+            event.code.map(|c| c.code).or(mapped.as_deref()).unwrap_or_default(),
             event.code.map(|c| c.term).unwrap_or_default(),
             &value,
             &record.referral.id,
@@ -92,7 +95,7 @@ pub fn render(records: &[Loaded], format: GpRecordFormat, base: &str) -> String 
         GpRecordFormat::Csv => {
             let mut out = CsvWriter::new(Vec::new());
             let _ = out.row(CSV_HEADER.split(','));
-            records.iter().for_each(|l| csv_rows(&mut out, &l.record));
+            records.iter().for_each(|l| csv_rows(&mut out, &l.record, &l.score_codes));
             String::from_utf8(out.into_inner().unwrap_or_default()).unwrap_or_default()
         }
         GpRecordFormat::Fhir => {
@@ -121,6 +124,7 @@ pub fn render(records: &[Loaded], format: GpRecordFormat, base: &str) -> String 
 /// Each record read is audited as `referral.read` by `who`.
 pub async fn export_gp_record(store: &dyn Store, who: &AuditActor, pcn_org_id: &str, format: GpRecordFormat, base_url: &str) -> Result<String, AppError> {
     let pcn = store.org(pcn_org_id).await?.ok_or(AppError::NotFound)?;
+    let score_codes = store.snomed_score_map(pcn_org_id).await?;
     let mut practices: HashMap<String, Option<Org>> = HashMap::new();
     let mut records = Vec::new();
     for line in store.caseload(pcn_org_id, None, false).await? {
@@ -136,7 +140,7 @@ pub async fn export_gp_record(store: &dyn Store, who: &AuditActor, pcn_org_id: &
             },
             None => None,
         };
-        records.push(Loaded { record, pcn: pcn.clone(), practice });
+        records.push(Loaded { record, pcn: pcn.clone(), practice, score_codes: score_codes.clone() });
     }
     records.sort_by(|a, b| (a.record.referral.referred_on, &a.record.referral.id).cmp(&(b.record.referral.referred_on, &b.record.referral.id)));
     Ok(render(&records, format, base_url.trim_end_matches('/')))

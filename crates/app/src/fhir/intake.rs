@@ -6,7 +6,7 @@ use super::records::{show_sent_person, Loaded};
 use crate::casework::referral_context;
 use crate::AppError;
 use linkwork_domain::access::Actor;
-use linkwork_domain::interop::snomed_needs::SnomedNeedMap;
+use linkwork_domain::interop::snomed_maps::SnomedNeedMap;
 use linkwork_domain::person::identity::DetailsSource;
 use linkwork_store::{AuditActor, NewReferral, Org, Store};
 
@@ -39,5 +39,6 @@ pub async fn create(store: &dyn Store, who: &AuditActor, to: Destination, referr
         show_sent_person(&mut record, &sent);
     }
     let practice = to.practices.into_iter().find(|p| Some(&p.id) == record.referral.practice_id.as_ref());
-    Ok((id, Loaded { record, pcn: to.pcn, practice }))
+    let score_codes = store.snomed_score_map(&to.pcn.id).await?;
+    Ok((id, Loaded { record, pcn: to.pcn, practice, score_codes }))
 }

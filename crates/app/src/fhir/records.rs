@@ -5,6 +5,7 @@ use linkwork_domain::ids::ReferralId;
 use super::resources::RecordContext;
 use crate::AppError;
 use linkwork_domain::access::Actor;
+use linkwork_domain::interop::snomed_maps::SnomedScoreMap;
 use linkwork_store::{AuditActor, Org, ReferralRecord, Store};
 
 /// A referral this client may read, with the organisations its resources name.
@@ -12,12 +13,14 @@ pub struct Loaded {
     pub record: ReferralRecord,
     pub pcn: Org,
     pub practice: Option<Org>,
+    /// The SNOMED CT concepts the PCN's service sends scores as (`linkwork settings snomed-scores`).
+    pub score_codes: SnomedScoreMap,
 }
 
 impl Loaded {
     /// The record's context for the resource builders; `base` is the deployment's public address.
     pub fn ctx<'a>(&'a self, base: &'a str) -> RecordContext<'a> {
-        RecordContext { record: &self.record, pcn: &self.pcn, practice: self.practice.as_ref(), base }
+        RecordContext { record: &self.record, pcn: &self.pcn, practice: self.practice.as_ref(), base, score_codes: &self.score_codes }
     }
 }
 
@@ -73,6 +76,7 @@ pub async fn load_orgs(store: &dyn Store, record: ReferralRecord) -> Result<Load
         Some(id) => store.org(id).await?,
         None => None,
     };
-    Ok(Loaded { record, pcn, practice })
+    let score_codes = store.snomed_score_map(&pcn.id).await?;
+    Ok(Loaded { record, pcn, practice, score_codes })
 }
 

@@ -32,6 +32,8 @@ pub struct RecordContext<'a> {
     /// The deployment's public address: Linkwork's own code systems live under it
     /// ([`OwnCodeSystem::url`]).
     pub base: &'a str,
+    /// The SNOMED CT concepts the service confirmed for its scores (none by default).
+    pub score_codes: &'a linkwork_domain::interop::snomed_maps::SnomedScoreMap,
 }
 
 /// An ISO 8601 calendar date, the FHIR `date` form.
@@ -296,8 +298,9 @@ fn discharge_outputs(record: &ReferralRecord) -> Vec<Value> {
 }
 
 /// One `Observation` per score of each completed questionnaire (status `final`). The code is
-/// Linkwork's score key with the score's label as text: no SNOMED CT code is confirmed for these
-/// scores (see `linkwork_domain::interop::gp_record`).
+/// Linkwork's score key with the score's label as text, after the SNOMED CT concept the service
+/// mapped the score to, if any: no national code is confirmed for these scores (see
+/// `linkwork_domain::interop::gp_record`), so none is sent unless the service confirmed one.
 pub fn observations(ctx: &RecordContext) -> Vec<Value> {
     let record = ctx.record;
     let mut out = Vec::new();
@@ -309,7 +312,7 @@ pub fn observations(ctx: &RecordContext) -> Vec<Value> {
                 "id": format!("{}-{}", measure.id, i + 1),
                 "status": "final",
                 "category": [{ "coding": [{ "system": OBSERVATION_CATEGORY_SYSTEM, "code": "survey", "display": "Survey" }] }],
-                "code": { "coding": [{ "system": OwnCodeSystem::Score.url(ctx.base), "code": score.key, "display": label }], "text": label },
+                "code": { "coding": score_codings(ctx, score.key, label), "text": label },
                 "subject": { "reference": format!("Patient/{}", record.person.id), "identifier": nhs_identifier(record) },
                 "basedOn": [{ "reference": format!("ServiceRequest/{}", record.referral.id) }],
                 "effectiveDateTime": iso_date(measure.taken_on),
@@ -319,6 +322,15 @@ pub fn observations(ctx: &RecordContext) -> Vec<Value> {
         }
     }
     out
+}
+
+/// A score's codings: the service's SNOMED CT concept for it, if mapped, then Linkwork's own.
+fn score_codings(ctx: &RecordContext, key: &str, label: &str) -> Vec<Value> {
+    let own = json!({ "system": OwnCodeSystem::Score.url(ctx.base), "code": key, "display": label });
+    match ctx.score_codes.code_of(key) {
+        Some(concept) => vec![json!({ "system": SNOMED_SYSTEM, "code": concept.as_str() }), own],
+        None => vec![own],
+    }
 }
 
 /// A `Bundle.entry` for a resource served at `{base}/fhir/{type}/{id}`.

@@ -8,4 +8,4 @@ pub mod bundle;
 pub mod csv_safe;
 pub mod gp_record;
 pub mod import;
-pub mod snomed_needs;
+pub mod snomed_maps;

@@ -45,9 +45,9 @@ pub trait CaseworkStore: Send + Sync {
 pub trait IntakeStore: Send + Sync {
     /// The service's SNOMED CT → need-domain mapping (empty when it has none), for reading the
     /// reasons of referrals sent coded in SNOMED CT.
-    async fn snomed_need_map(&self, service_org_id: &str) -> Result<linkwork_domain::interop::snomed_needs::SnomedNeedMap>;
+    async fn snomed_need_map(&self, service_org_id: &str) -> Result<linkwork_domain::interop::snomed_maps::SnomedNeedMap>;
     /// Replaces the service's mapping (an empty one removes it); audited.
-    async fn set_snomed_need_map(&self, who: &AuditActor, service_org_id: &str, map: &linkwork_domain::interop::snomed_needs::SnomedNeedMap) -> Result<()>;
+    async fn set_snomed_need_map(&self, who: &AuditActor, service_org_id: &str, map: &linkwork_domain::interop::snomed_maps::SnomedNeedMap) -> Result<()>;
     /// Stores an incoming referral; returns its id and the reference shown to the referrer.
     async fn create_incoming(&self, who: &AuditActor, incoming: &NewIncoming, reference: &str) -> Result<String>;
     async fn incoming(&self, id: &str) -> Result<Option<Incoming>>;

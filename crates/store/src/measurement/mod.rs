@@ -14,6 +14,10 @@ use linkwork_domain::casework::referral::ReferralStatus;
 /// the due/overdue list is computed from, and measures a person completed themselves.
 #[async_trait]
 pub trait MeasurementStore: Send + Sync {
+    /// The SNOMED CT concepts the service sends its questionnaire scores as (empty: none).
+    async fn snomed_score_map(&self, service_org_id: &str) -> Result<linkwork_domain::interop::snomed_maps::SnomedScoreMap>;
+    /// Replaces the service's score mapping (an empty one removes it); audited.
+    async fn set_snomed_score_map(&self, who: &AuditActor, service_org_id: &str, map: &linkwork_domain::interop::snomed_maps::SnomedScoreMap) -> Result<()>;
     /// The service's schedule; `None` when it has not set one (callers use the default).
     async fn measurement_schedule(&self, service_org_id: &str) -> Result<Option<linkwork_domain::casework::schedule::MeasurementSchedule>>;
     /// Replaces the service's schedule (audited, without a person).

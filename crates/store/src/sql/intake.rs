@@ -6,7 +6,7 @@ use crate::{new_id, Result, StoreError};
 use async_trait::async_trait;
 use linkwork_domain::person::identity::DetailsSource;
 use linkwork_domain::casework::intake::{IncomingSource, IncomingStatus};
-use linkwork_domain::interop::snomed_needs::SnomedNeedMap;
+use linkwork_domain::interop::snomed_maps::SnomedNeedMap;
 
 pub(super) const INCOMING_SELECT: &str = "SELECT i.id, i.reference, i.service_org_id, i.source, i.referred_by_org_id, o.name AS referred_by_org_name, i.given_name, i.family_name, \
      i.date_of_birth, i.postcode, i.phone, i.email, i.reason, i.needs, i.status, i.referral_id, r.status AS referral_status, i.decline_reason, i.received_at, \

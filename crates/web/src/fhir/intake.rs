@@ -12,7 +12,7 @@ use linkwork_domain::interop::gp_record::{REFERRAL_TO_SOCIAL_PRESCRIBING, SNOMED
 use linkwork_domain::person::contact_details::{AddressLine, AddressLines, ContactDetails, ContactMethod};
 use linkwork_domain::casework::intake::{EmailAddress, PhoneNumber};
 use linkwork_domain::casework::need::{needs_in_words, NeedDomain};
-use linkwork_domain::interop::snomed_needs::SnomedNeedMap;
+use linkwork_domain::interop::snomed_maps::SnomedNeedMap;
 use linkwork_domain::person::{parse_past_date, DateOfBirth, Ethnicity, PersonDetails, PersonName, Sex};
 use linkwork_domain::casework::referral::ReferralReason;
 use linkwork_domain::{NhsNumber, Postcode, RequiredText};

@@ -1,11 +1,15 @@
-//! Which SNOMED CT concepts a service reads as which need domain, when a referral's reasons come
-//! coded in SNOMED CT (UK Core, BaRS). No SNOMED CT code for a social-prescribing need is
-//! confirmed in Linkwork's sources (shared/product/interop.md), so Linkwork ships no mapping and
-//! invents none: a service enters the codes its ICB or clinical safety officer has confirmed.
-//! Unmapped codes are read as words, and the needs they suggest are left to confirm.
+//! A service's own SNOMED CT mappings, for what Linkwork has no confirmed national code for
+//! (shared/product/interop.md): so Linkwork ships no mapping and invents none, and a service
+//! enters the codes its ICB or clinical safety officer has confirmed.
 //!
-//! Its text form, `code=need` parts separated by `;` or new lines (`1234567890=loneliness`), is
-//! what is stored and what `linkwork settings snomed-needs --map` takes.
+//! - [`SnomedNeedMap`]: which concepts are read as which need domain, when a referral's reasons
+//!   come coded in SNOMED CT (UK Core, BaRS). Unmapped codes are read as words, and the needs they
+//!   suggest are left to confirm. `linkwork settings snomed-needs`.
+//! - [`SnomedScoreMap`]: which concept a questionnaire score is sent back to the GP record as,
+//!   beside Linkwork's own score code. `linkwork settings snomed-scores`.
+//!
+//! The text forms, `key=value` parts separated by `;` or new lines (`1234567890=loneliness`,
+//! `swemwbs_metric=1234567890`), are what is stored and what `--map` takes.
 
 use crate::casework::need::NeedDomain;
 use crate::{DomainError, Result};
@@ -130,6 +134,61 @@ impl SnomedNeedMap {
     }
 }
 
+/// A service's questionnaire-score → SNOMED CT mapping.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SnomedScoreMap(Vec<(&'static str, SnomedConceptId)>);
+
+impl SnomedScoreMap {
+    /// Reads `score_key=concept id` parts (as [`SnomedNeedMap::parse`]); the keys are the shipped
+    /// questionnaires' stable score keys (`swemwbs_metric`, `ons4_anxious`, …).
+    pub fn parse(text: &str) -> std::result::Result<Self, Vec<DomainError>> {
+        let mut pairs: Vec<(&'static str, SnomedConceptId)> = Vec::new();
+        let mut problems = Vec::new();
+        for part in text.split([';', '\n']).map(str::trim).filter(|p| !p.is_empty()) {
+            let Some((key, code)) = part.split_once(['=', ',', '\t', ' ']) else {
+                problems.push(DomainError::invalid("snomed_scores", format!("\"{part}\": write a score key, then = and a SNOMED CT concept id, like swemwbs_metric=1234567890")));
+                continue;
+            };
+            let key = crate::measurement::instruments::score_definition(key.trim()).map(|(_, d)| d.key);
+            let code = SnomedConceptId::parse(code.trim_matches(['=', ',', '\t', ' ']));
+            match (key, code) {
+                (Some(key), Ok(_)) if pairs.iter().any(|(k, _)| *k == key) => problems.push(DomainError::invalid("snomed_scores", format!("{key} is given twice: give each score once"))),
+                (Some(key), Ok(code)) => pairs.push((key, code)),
+                (key, code) => {
+                    if key.is_none() {
+                        problems.push(DomainError::invalid("snomed_scores", format!("\"{part}\": the score key is not one of the questionnaires' (see /fhir/CodeSystem/score)")));
+                    }
+                    problems.extend(code.err());
+                }
+            }
+        }
+        if problems.is_empty() {
+            pairs.sort();
+            Ok(Self(pairs))
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// The concept a score is sent as, if the service mapped it.
+    pub fn code_of(&self, score_key: &str) -> Option<&SnomedConceptId> {
+        self.0.iter().find(|(k, _)| *k == score_key).map(|(_, c)| c)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// The text form, which [`SnomedScoreMap::parse`] reads back.
+    pub fn to_text(&self) -> String {
+        self.0.iter().map(|(k, c)| format!("{k}={}", c.as_str())).collect::<Vec<_>>().join(";")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -159,5 +218,16 @@ mod tests {
         assert_eq!(SnomedNeedMap::parse(&map.to_text()).unwrap(), map);
         let problems = SnomedNeedMap::parse("410606002=money;410606002=housing;abc=food;390893007=astrology").unwrap_err();
         assert_eq!(problems.len(), 3, "{problems:?}");
+    }
+
+    #[test]
+    fn a_score_map_names_real_score_keys_and_well_formed_ids() {
+        // 999900001001: a well-formed test identifier, not a concept.
+        let map = SnomedScoreMap::parse("swemwbs_metric=999900001001").unwrap();
+        assert_eq!(map.code_of("swemwbs_metric").map(SnomedConceptId::as_str), Some("999900001001"));
+        assert_eq!(map.code_of("ons4_anxious"), None);
+        assert_eq!(SnomedScoreMap::parse(&map.to_text()).unwrap(), map);
+        let problems = SnomedScoreMap::parse("wellbeing=999900001001;swemwbs_metric=999900001002").unwrap_err();
+        assert_eq!(problems.len(), 2, "{problems:?}");
     }
 }
