@@ -113,7 +113,7 @@ pub fn capability_statement(table: &[Route], base: &str) -> Value {
         .collect();
     let mut rest = json!({
         "mode": "server",
-        "documentation": "Linkwork's FHIR R4 interface for social prescribing referrals: a GP system sends a referral as a ServiceRequest and follows it through its Task (docs/fhir.md).",
+        "documentation": "Linkwork's FHIR R4 interface for social prescribing referrals: an NHS system sends a referral as a ServiceRequest (on its own, in a UK Core transaction Bundle, or in a BaRS message to $process-message) and follows it through its Task; a community organisation's system reads and moves the Tasks of the onward referrals made to it (docs/fhir.md).",
         "security": {
             "cors": false,
             "description": "Every request but this one carries a bearer token (Authorization: Bearer …) issued to a system by the service's administrator. Only roles that make referrals may use it, and a token sees only its own organisation's referrals (others answer 404). Reads of a person's record are audited.",
