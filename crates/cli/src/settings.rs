@@ -8,7 +8,7 @@ use clap::{Args, Subcommand};
 use linkwork_app::service_settings as uc;
 use linkwork_domain::evaluation::price_index::PriceIndex;
 use linkwork_domain::evaluation::workforce::YearTarget;
-use linkwork_domain::interop::snomed_maps::{SnomedNeedMap, SnomedScoreMap};
+use linkwork_domain::interop::snomed_maps::{SnomedMapping, SnomedNeedMap, SnomedScoreMap};
 
 #[derive(Subcommand)]
 pub enum SettingsCommand {
@@ -203,57 +203,35 @@ pub async fn run(command: SettingsCommand) -> anyhow::Result<()> {
             }
         }
         SettingsCommand::SnomedNeeds(args) => {
-            let map = match (&args.map, args.clear) {
-                (Some(text), _) => Some(SnomedNeedMap::parse(text).map_err(|errors| anyhow::anyhow!("{}", errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n")))?),
-                (None, true) => Some(SnomedNeedMap::default()),
-                (None, false) => None,
+            let words = MappingWords {
+                none_set: "no SNOMED CT code is read as a need; coded reasons are read as words, with needs to confirm.",
+                none_shown: "no SNOMED CT code is read as a need.",
+                one: "1 SNOMED CT code is read as a need",
+                many: "SNOMED CT codes are read as needs",
             };
             let (store, pcn) = service(&args.db, &args.org).await?;
-            match map {
+            match mapping_to_set::<SnomedNeedMap>(&args.map, args.clear)? {
                 Some(map) => {
                     uc::set_snomed_need_map(&*store, &crate::actor::cli_actor(Some(&pcn.id)), &pcn, &map).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-                    if map.is_empty() {
-                        println!("{}: no SNOMED CT code is read as a need; coded reasons are read as words, with needs to confirm.", pcn.name);
-                    } else {
-                        let codes = if map.len() == 1 { "1 SNOMED CT code is".to_owned() } else { format!("{} SNOMED CT codes are", map.len()) };
-                        println!("{}: {codes} read as needs.", pcn.name);
-                    }
+                    words.say_set(&pcn.name, &map);
                 }
-                None => {
-                    let map = uc::snomed_need_map(&*store, &pcn).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-                    if map.is_empty() {
-                        println!("{}: no SNOMED CT code is read as a need.", pcn.name);
-                    } else {
-                        println!("{}: {}", pcn.name, map.to_text().replace(';', "\n"));
-                    }
-                }
+                None => words.say_shown(&pcn.name, &uc::snomed_need_map(&*store, &pcn).await.map_err(|e| anyhow::anyhow!("{e}"))?),
             }
         }
         SettingsCommand::SnomedScores(args) => {
-            let map = match (&args.map, args.clear) {
-                (Some(text), _) => Some(SnomedScoreMap::parse(text).map_err(|errors| anyhow::anyhow!("{}", errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n")))?),
-                (None, true) => Some(SnomedScoreMap::default()),
-                (None, false) => None,
+            let words = MappingWords {
+                none_set: "scores go back to the GP record in Linkwork's score codes only.",
+                none_shown: "no score has a SNOMED CT code.",
+                one: "1 score goes back to the GP record with a SNOMED CT code",
+                many: "scores go back to the GP record with a SNOMED CT code",
             };
             let (store, pcn) = service(&args.db, &args.org).await?;
-            match map {
+            match mapping_to_set::<SnomedScoreMap>(&args.map, args.clear)? {
                 Some(map) => {
                     uc::set_snomed_score_map(&*store, &crate::actor::cli_actor(Some(&pcn.id)), &pcn, &map).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-                    if map.is_empty() {
-                        println!("{}: scores go back to the GP record in Linkwork's score codes only.", pcn.name);
-                    } else {
-                        let scores = if map.len() == 1 { "1 score goes".to_owned() } else { format!("{} scores go", map.len()) };
-                        println!("{}: {scores} back to the GP record with a SNOMED CT code.", pcn.name);
-                    }
+                    words.say_set(&pcn.name, &map);
                 }
-                None => {
-                    let map = uc::snomed_score_map(&*store, &pcn).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-                    if map.is_empty() {
-                        println!("{}: no score has a SNOMED CT code.", pcn.name);
-                    } else {
-                        println!("{}: {}", pcn.name, map.to_text().replace(';', "\n"));
-                    }
-                }
+                None => words.say_shown(&pcn.name, &uc::snomed_score_map(&*store, &pcn).await.map_err(|e| anyhow::anyhow!("{e}"))?),
             }
         }
         SettingsCommand::Retention(args) => {
@@ -272,4 +250,43 @@ pub async fn run(command: SettingsCommand) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// What `--map` and `--clear` ask of a SNOMED CT mapping setting: the mapping to set (empty to
+/// clear it), or `None` to show the one set. A `--map` that does not parse writes nothing.
+fn mapping_to_set<M: SnomedMapping>(map: &Option<String>, clear: bool) -> anyhow::Result<Option<M>> {
+    match (map, clear) {
+        (Some(text), _) => M::parse(text).map(Some).map_err(|errors| anyhow::anyhow!("{}", errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))),
+        (None, true) => Ok(Some(M::default())),
+        (None, false) => Ok(None),
+    }
+}
+
+/// How a SNOMED CT mapping setting reports itself.
+struct MappingWords {
+    /// After it was cleared.
+    none_set: &'static str,
+    /// Shown when there is none.
+    none_shown: &'static str,
+    /// After one pair was set, and after several (after their count).
+    one: &'static str,
+    many: &'static str,
+}
+
+impl MappingWords {
+    fn say_set(&self, service: &str, map: &impl SnomedMapping) {
+        match map.len() {
+            0 => println!("{service}: {}", self.none_set),
+            1 => println!("{service}: {}.", self.one),
+            n => println!("{service}: {n} {}.", self.many),
+        }
+    }
+
+    fn say_shown(&self, service: &str, map: &impl SnomedMapping) {
+        if map.is_empty() {
+            println!("{service}: {}", self.none_shown);
+        } else {
+            println!("{service}: {}", map.to_text().replace(';', "\n"));
+        }
+    }
 }

@@ -3,6 +3,7 @@
 
 use linkwork_domain::evaluation::equity::ImdDecile;
 use linkwork_domain::Postcode;
+use linkwork_domain::interop::snomed_maps::SnomedMapping;
 use linkwork_store::NewOrg;
 use std::process::Command;
 

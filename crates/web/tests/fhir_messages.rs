@@ -6,6 +6,7 @@
 
 use crate::fhir::{issue_paths, on_each, World};
 use linkwork_domain::casework::need::NeedDomain;
+use linkwork_domain::interop::snomed_maps::SnomedMapping;
 use linkwork_store::AuditActor;
 use reqwest::header::{CONTENT_LOCATION, CONTENT_TYPE};
 use reqwest::StatusCode;

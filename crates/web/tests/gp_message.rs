@@ -7,6 +7,7 @@ use crate::fhir::{discharged, on_each};
 use crate::support::{chromium_or_skip, Browser};
 use reqwest::header::CONTENT_TYPE;
 use reqwest::StatusCode;
+use linkwork_domain::interop::snomed_maps::SnomedMapping;
 use serde_json::Value;
 use std::collections::HashSet;
 

@@ -76,116 +76,120 @@ fn verhoeff_valid(digits: &str) -> bool {
     c == 0
 }
 
-/// A service's SNOMED CT → need-domain mapping.
+/// What both mappings share: their text form, read whole and written back, and their size.
+pub trait SnomedMapping: Default + Sized {
+    /// Reads the text form; every problem is listed with the part it is about.
+    fn parse(text: &str) -> std::result::Result<Self, Vec<DomainError>>;
+    /// The text form, which [`SnomedMapping::parse`] reads back.
+    fn to_text(&self) -> String;
+    fn len(&self) -> usize;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Reads `left=right` parts: `;` or new lines between parts; `=`, a comma, a tab or spaces
+/// between the sides, so two columns pasted from a spreadsheet work. `read` turns a part's two
+/// sides into its pair or its problems; `left` names a pair's left side, which may be given once
+/// only (`what` says what it is): a repeat is a problem, never a silent overwrite. `example` is a
+/// part as it should be written.
+fn read_parts<L: Ord, R: Ord>(
+    text: &str,
+    field: &'static str,
+    example: &str,
+    what: &str,
+    read: impl Fn(&str, &str, &str) -> std::result::Result<(L, R), Vec<DomainError>>,
+    left: impl Fn(&L) -> String,
+) -> std::result::Result<Vec<(L, R)>, Vec<DomainError>> {
+    let mut pairs: Vec<(L, R)> = Vec::new();
+    let mut problems = Vec::new();
+    for part in text.split([';', '\n']).map(str::trim).filter(|p| !p.is_empty()) {
+        let Some((l, r)) = part.split_once(['=', ',', '\t', ' ']) else {
+            problems.push(DomainError::invalid(field, format!("\"{part}\": write {example}")));
+            continue;
+        };
+        match read(part, l.trim(), r.trim_matches(['=', ',', '\t', ' '])) {
+            Ok(pair) if pairs.iter().any(|(seen, _)| *seen == pair.0) => problems.push(DomainError::invalid(field, format!("{} is given twice: give each {what} once", left(&pair.0)))),
+            Ok(pair) => pairs.push(pair),
+            Err(found) => problems.extend(found),
+        }
+    }
+    if problems.is_empty() {
+        pairs.sort();
+        Ok(pairs)
+    } else {
+        Err(problems)
+    }
+}
+
+/// A service's SNOMED CT → need-domain mapping: `code=need` parts.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SnomedNeedMap(Vec<(SnomedConceptId, NeedDomain)>);
 
 impl SnomedNeedMap {
-    /// Reads `code=need` parts (`;` or new lines between them; `=`, a comma, a tab or spaces
-    /// between code and need, so two columns pasted from a spreadsheet work). Every problem is
-    /// listed with the part it is about; a code given twice is a problem, never a silent overwrite.
-    pub fn parse(text: &str) -> std::result::Result<Self, Vec<DomainError>> {
-        let mut pairs: Vec<(SnomedConceptId, NeedDomain)> = Vec::new();
-        let mut problems = Vec::new();
-        for part in text.split([';', '\n']).map(str::trim).filter(|p| !p.is_empty()) {
-            let Some((code, need)) = part.split_once(['=', ',', '\t', ' ']) else {
-                problems.push(DomainError::invalid("snomed_needs", format!("\"{part}\": write a SNOMED CT code, then = and a need domain, like 1234567890=loneliness")));
-                continue;
-            };
-            let (code, need) = (SnomedConceptId::parse(code), NeedDomain::parse(need.trim_matches(['=', ',', '\t', ' '])));
-            match (code, need) {
-                (Ok(code), Ok(need)) => {
-                    if pairs.iter().any(|(c, _)| *c == code) {
-                        problems.push(DomainError::invalid("snomed_needs", format!("{} is given twice: give each code once", code.as_str())));
-                    } else {
-                        pairs.push((code, need));
-                    }
-                }
-                (code, need) => problems.extend(code.err().into_iter().chain(need.err().map(|_| {
-                    let known = NeedDomain::ALL.iter().map(|n| n.code()).collect::<Vec<_>>().join(", ");
-                    DomainError::invalid("snomed_needs", format!("\"{part}\": the need must be one of {known}"))
-                }))),
-            }
-        }
-        if problems.is_empty() {
-            pairs.sort();
-            Ok(Self(pairs))
-        } else {
-            Err(problems)
-        }
-    }
-
     /// The need a SNOMED CT code is read as, if the service mapped it.
     pub fn need_of(&self, code: &str) -> Option<NeedDomain> {
         self.0.iter().find(|(c, _)| c.as_str() == code.trim()).map(|(_, need)| *need)
     }
+}
 
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+impl SnomedMapping for SnomedNeedMap {
+    fn parse(text: &str) -> std::result::Result<Self, Vec<DomainError>> {
+        let read = |part: &str, code: &str, need: &str| {
+            let (code, need) = (SnomedConceptId::parse(code), NeedDomain::parse(need));
+            match (code, need) {
+                (Ok(code), Ok(need)) => Ok((code, need)),
+                (code, need) => Err(code.err().into_iter().chain(need.err().map(|_| {
+                    let known = NeedDomain::ALL.iter().map(|n| n.code()).collect::<Vec<_>>().join(", ");
+                    DomainError::invalid("snomed_needs", format!("\"{part}\": the need must be one of {known}"))
+                })).collect()),
+            }
+        };
+        read_parts(text, "snomed_needs", "a SNOMED CT code, then = and a need domain, like 1234567890=loneliness", "code", read, |c| c.as_str().to_owned()).map(Self)
     }
 
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    /// The text form, which [`SnomedNeedMap::parse`] reads back.
-    pub fn to_text(&self) -> String {
+    fn to_text(&self) -> String {
         self.0.iter().map(|(c, n)| format!("{}={}", c.as_str(), n.code())).collect::<Vec<_>>().join(";")
+    }
+
+    fn len(&self) -> usize {
+        self.0.len()
     }
 }
 
-/// A service's questionnaire-score → SNOMED CT mapping.
+/// A service's questionnaire-score → SNOMED CT mapping: `score_key=concept id` parts, the keys
+/// the shipped questionnaires' stable score keys (`swemwbs_metric`, `ons4_anxious`, …).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SnomedScoreMap(Vec<(&'static str, SnomedConceptId)>);
 
 impl SnomedScoreMap {
-    /// Reads `score_key=concept id` parts (as [`SnomedNeedMap::parse`]); the keys are the shipped
-    /// questionnaires' stable score keys (`swemwbs_metric`, `ons4_anxious`, …).
-    pub fn parse(text: &str) -> std::result::Result<Self, Vec<DomainError>> {
-        let mut pairs: Vec<(&'static str, SnomedConceptId)> = Vec::new();
-        let mut problems = Vec::new();
-        for part in text.split([';', '\n']).map(str::trim).filter(|p| !p.is_empty()) {
-            let Some((key, code)) = part.split_once(['=', ',', '\t', ' ']) else {
-                problems.push(DomainError::invalid("snomed_scores", format!("\"{part}\": write a score key, then = and a SNOMED CT concept id, like swemwbs_metric=1234567890")));
-                continue;
-            };
-            let key = crate::measurement::instruments::score_definition(key.trim()).map(|(_, d)| d.key);
-            let code = SnomedConceptId::parse(code.trim_matches(['=', ',', '\t', ' ']));
-            match (key, code) {
-                (Some(key), Ok(_)) if pairs.iter().any(|(k, _)| *k == key) => problems.push(DomainError::invalid("snomed_scores", format!("{key} is given twice: give each score once"))),
-                (Some(key), Ok(code)) => pairs.push((key, code)),
-                (key, code) => {
-                    if key.is_none() {
-                        problems.push(DomainError::invalid("snomed_scores", format!("\"{part}\": the score key is not one of the questionnaires' (see /fhir/CodeSystem/score)")));
-                    }
-                    problems.extend(code.err());
-                }
-            }
-        }
-        if problems.is_empty() {
-            pairs.sort();
-            Ok(Self(pairs))
-        } else {
-            Err(problems)
-        }
-    }
-
     /// The concept a score is sent as, if the service mapped it.
     pub fn code_of(&self, score_key: &str) -> Option<&SnomedConceptId> {
         self.0.iter().find(|(k, _)| *k == score_key).map(|(_, c)| c)
     }
+}
 
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+impl SnomedMapping for SnomedScoreMap {
+    fn parse(text: &str) -> std::result::Result<Self, Vec<DomainError>> {
+        let read = |part: &str, key: &str, code: &str| {
+            let key = crate::measurement::instruments::score_definition(key).map(|(_, d)| d.key);
+            match (key, SnomedConceptId::parse(code)) {
+                (Some(key), Ok(code)) => Ok((key, code)),
+                (key, code) => {
+                    let unknown = key.is_none().then(|| DomainError::invalid("snomed_scores", format!("\"{part}\": the score key is not one of the questionnaires' (see /fhir/CodeSystem/score)")));
+                    Err(unknown.into_iter().chain(code.err()).collect())
+                }
+            }
+        };
+        read_parts(text, "snomed_scores", "a score key, then = and a SNOMED CT concept id, like swemwbs_metric=1234567890", "score", read, |k: &&'static str| (*k).to_owned()).map(Self)
     }
 
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    /// The text form, which [`SnomedScoreMap::parse`] reads back.
-    pub fn to_text(&self) -> String {
+    fn to_text(&self) -> String {
         self.0.iter().map(|(k, c)| format!("{k}={}", c.as_str())).collect::<Vec<_>>().join(";")
+    }
+
+    fn len(&self) -> usize {
+        self.0.len()
     }
 }
 

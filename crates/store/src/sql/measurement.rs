@@ -25,20 +25,11 @@ type OpenRow = (String, String, String, String, Option<String>, Date, Option<Dat
 #[async_trait]
 impl MeasurementStore for SqlStore {
     async fn snomed_score_map(&self, service_org_id: &str) -> Result<SnomedScoreMap> {
-        let text: Option<String> = sqlx::query_scalar("SELECT mappings FROM snomed_score_maps WHERE service_org_id = $1").bind(service_org_id).fetch_optional(&mut *self.conn().await?).await?;
-        // Stored only after parsing: a row that does not parse back was changed outside Linkwork.
-        text.map_or(Ok(SnomedScoreMap::default()), |t| SnomedScoreMap::parse(&t).map_err(|e| StoreError::Corrupt(format!("snomed_score_maps: {}", e.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; ")))))
+        super::snomed_maps::read(self, super::snomed_maps::SCORES, service_org_id).await
     }
 
     async fn set_snomed_score_map(&self, who: &AuditActor, service_org_id: &str, map: &SnomedScoreMap) -> Result<()> {
-        let mut tx = self.write_tx().await?;
-        sqlx::query("DELETE FROM snomed_score_maps WHERE service_org_id = $1").bind(service_org_id).execute(&mut **tx).await?;
-        if !map.is_empty() {
-            sqlx::query("INSERT INTO snomed_score_maps (service_org_id, mappings, updated_at) VALUES ($1, $2, $3)").bind(service_org_id).bind(map.to_text()).bind(super::now()).execute(&mut **tx).await?;
-        }
-        audit(&mut tx, who, Audit { action: "snomed_score_map.update", entity: "organisation", entity_id: service_org_id, person_id: None }).await?;
-        tx.commit().await?;
-        Ok(())
+        super::snomed_maps::write(self, who, super::snomed_maps::SCORES, service_org_id, map).await
     }
 
     async fn measurement_schedule(&self, service_org_id: &str) -> Result<Option<MeasurementSchedule>> {

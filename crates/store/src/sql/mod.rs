@@ -50,6 +50,7 @@ mod privacy;
 mod read_audits;
 mod read_cache;
 mod referral_rows;
+mod snomed_maps;
 mod stakeholders;
 mod team;
 mod word_cloud;

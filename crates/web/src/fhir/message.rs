@@ -125,24 +125,13 @@ fn with_ids(mut response: Response, ids: &[(HeaderName, HeaderValue)]) -> Respon
 
 pub async fn process_message(State(state): State<AppState>, FhirClient(client): FhirClient, BaseUrl(base): BaseUrl, headers: HeaderMap, body: Bytes) -> Response {
     let ids: Vec<(HeaderName, HeaderValue)> = [REQUEST_ID, CORRELATION_ID].into_iter().filter_map(|name| headers.get(&name).cloned().map(|v| (name, v))).collect();
+    // A token that is missing or refused never gets here: the FHIR interface's own 401 answers it.
     let answer = match receive(&state, &client, &base, &headers, &body).await {
         Ok(response) => response,
-        Err(FhirError::Invalid(issues)) => {
-            let (status, outcome) = refusal(StatusCode::UNPROCESSABLE_ENTITY, &issues);
+        Err(error) => {
+            let (status, issues) = error.into_issues();
+            let (status, outcome) = refusal(status, &issues);
             fhir_response(status, &outcome)
-        }
-        Err(other) => {
-            let response = axum::response::IntoResponse::into_response(other);
-            let status = response.status();
-            // The FHIR interface's own answer (its words), with BaRS's code added.
-            let bytes = axum::body::to_bytes(response.into_body(), 64 * 1024).await.unwrap_or_default();
-            let mut outcome: Value = serde_json::from_slice(&bytes).unwrap_or_else(|_| operation_outcome(&[Issue { code: "exception", diagnostics: "Something went wrong on our side".into(), expression: None }]));
-            add_error_code(&mut outcome, status);
-            let mut response = fhir_response(status, &outcome);
-            if status == StatusCode::UNAUTHORIZED {
-                response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-            }
-            response
         }
     };
     with_ids(answer, &ids)
@@ -164,7 +153,7 @@ async fn receive(state: &AppState, client: &crate::auth::ApiClient, base: &str, 
     let index = request_entry(&bundle, to.pcn.ods_code.as_deref()).map_err(FhirError::Invalid)?;
     let sent = Sent { request: &bundle["entry"][index]["resource"], bundle: Some(&bundle) };
     let key = format!("bars:{}:{}", correlation_id.unwrap_or_default(), request_id.unwrap_or_default());
-    let accepted = accept(state, client, base, &sent, &format!("Bundle.entry[{index}].resource"), Some(key)).await?;
+    let accepted = accept(state, client, base, to, &sent, &format!("Bundle.entry[{index}].resource"), Some(key)).await?;
     if accepted.replayed {
         let issue = Issue { code: "duplicate", diagnostics: format!("The message has been identified as having already been processed: its referral is {base}/fhir/ServiceRequest/{}", accepted.id), expression: None };
         let (status, outcome) = refusal(StatusCode::CONFLICT, &[issue]);

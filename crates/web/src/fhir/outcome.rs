@@ -99,13 +99,21 @@ impl FhirError {
     }
 }
 
-impl IntoResponse for FhirError {
-    fn into_response(self) -> Response {
+impl FhirError {
+    /// The status and issues this error is answered with (an internal error is logged), for an
+    /// interface that frames its refusals its own way (BaRS, `message.rs`).
+    pub(super) fn into_issues(self) -> (StatusCode, Vec<Issue>) {
         if let FhirError::Web(WebError::Internal(detail)) = &self {
             // A database or programming error, never a person's data.
             tracing::error!(%detail, "internal error");
         }
-        let (status, issues) = self.status_and_issues();
+        self.status_and_issues()
+    }
+}
+
+impl IntoResponse for FhirError {
+    fn into_response(self) -> Response {
+        let (status, issues) = self.into_issues();
         let mut response = fhir_response(status, &operation_outcome(&issues));
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(axum::http::header::WWW_AUTHENTICATE, axum::http::HeaderValue::from_static("Bearer"));

@@ -23,6 +23,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 use linkwork_app::clock::today;
 use linkwork_app::fhir::code_systems::OwnCodeSystem;
+use linkwork_app::fhir::intake::{destination, Destination};
 use linkwork_app::fhir::resources::{self, PatientLink};
 use linkwork_app::fhir::{load, Loaded};
 use linkwork_app::once;
@@ -60,11 +61,11 @@ fn is_json(headers: &HeaderMap) -> bool {
     essence == "application/fhir+json" || essence == "application/json"
 }
 
-/// Reads the ServiceRequest of `sent` and saves its referral once per `key`. `at` is the
-/// ServiceRequest's FHIRPath in what was posted (`Bundle.entry[1].resource`), where its
+/// Reads the ServiceRequest of `sent` and saves its referral for `to` (the handler looked it up
+/// first, so a role that may not refer is refused before the body is read) once per `key`. `at`
+/// is the ServiceRequest's FHIRPath in what was posted (`Bundle.entry[1].resource`), where its
 /// problems are reported.
-pub(super) async fn accept(state: &AppState, client: &ApiClient, base: &str, sent: &Sent<'_>, at: &str, key: Option<String>) -> Result<Accepted, FhirError> {
-    let to = linkwork_app::fhir::intake::destination(&*state.store, &client.actor).await?;
+pub(super) async fn accept(state: &AppState, client: &ApiClient, base: &str, to: Destination, sent: &Sent<'_>, at: &str, key: Option<String>) -> Result<Accepted, FhirError> {
     let intake = parse_sent(sent, &to.pcn, &to.practices, today(), &OwnCodeSystem::NeedDomain.url(base), &to.snomed_needs).map_err(|issues| FhirError::Invalid(located(issues, at)))?;
     // One sender's identifiers are its own: the key is kept per organisation, and only its hash.
     let key = key.map(|k| format!("fhir:{}:{k}", client.actor.org_id));
@@ -93,7 +94,7 @@ pub(super) async fn accept(state: &AppState, client: &ApiClient, base: &str, sen
     Ok(Accepted { id, loaded, replayed: false })
 }
 
-async fn save(state: &AppState, client: &ApiClient, to: linkwork_app::fhir::intake::Destination, intake: Intake) -> Result<(String, Loaded), FhirError> {
+async fn save(state: &AppState, client: &ApiClient, to: Destination, intake: Intake) -> Result<(String, Loaded), FhirError> {
     // An ethnic category left out is "not stated", which never replaces one the service holds
     // (`linkwork_domain::person::identity::other_changes`).
     let referral = NewReferral {
@@ -144,9 +145,9 @@ pub(super) fn identifier_key(resource: &Value) -> Option<String> {
 /// `POST /fhir/ServiceRequest`: 201 with the ServiceRequest as kept, its address in `Location`
 /// and its Task's in `Link`; 200 with the same when the identifier was sent before.
 pub async fn create_service_request(State(state): State<AppState>, FhirClient(client): FhirClient, BaseUrl(base): BaseUrl, headers: HeaderMap, body: Bytes) -> Result<Response, FhirError> {
-    linkwork_app::fhir::intake::destination(&*state.store, &client.actor).await?;
+    let to = destination(&*state.store, &client.actor).await?;
     let value = json_body(&headers, &body, "a ServiceRequest resource")?;
-    let accepted = accept(&state, &client, &base, &Sent::alone(&value), "ServiceRequest", identifier_key(&value)).await?;
+    let accepted = accept(&state, &client, &base, to, &Sent::alone(&value), "ServiceRequest", identifier_key(&value)).await?;
     let status = if accepted.replayed { StatusCode::OK } else { StatusCode::CREATED };
     let mut response = fhir_response(status, &resources::service_request(&accepted.loaded.ctx(&base), PatientLink::Contained));
     let location = format!("{base}/fhir/ServiceRequest/{}", accepted.id);
@@ -178,7 +179,7 @@ pub(super) fn service_request_entry(bundle: &Value) -> Result<(usize, &Value), F
 /// per entry sent: the ServiceRequest created (`201 Created`, its address), the others read into
 /// it (`200 OK`; Linkwork keeps them as part of the referral, not as resources of their own).
 pub async fn transaction(State(state): State<AppState>, FhirClient(client): FhirClient, BaseUrl(base): BaseUrl, headers: HeaderMap, body: Bytes) -> Result<Response, FhirError> {
-    linkwork_app::fhir::intake::destination(&*state.store, &client.actor).await?;
+    let to = destination(&*state.store, &client.actor).await?;
     let bundle = json_body(&headers, &body, "a Bundle of type transaction")?;
     if bundle.get("resourceType").and_then(Value::as_str) != Some("Bundle") {
         return Err(FhirError::Invalid(vec![Issue::invalid("resourceType", "Send a Bundle of type transaction to [base]/fhir (or a ServiceRequest to [base]/fhir/ServiceRequest)")]));
@@ -202,7 +203,7 @@ pub async fn transaction(State(state): State<AppState>, FhirClient(client): Fhir
     }
     let sent = Sent { request, bundle: Some(&bundle) };
     let key = identifier_key(request).or_else(|| identifier_key(&bundle));
-    let accepted = accept(&state, &client, &base, &sent, &format!("Bundle.entry[{index}].resource"), key).await?;
+    let accepted = accept(&state, &client, &base, to, &sent, &format!("Bundle.entry[{index}].resource"), key).await?;
     let answers: Vec<Value> = entries
         .iter()
         .enumerate()
