@@ -1,6 +1,7 @@
 //! The comparison population (`ComparisonStore`), each test on SQLite and PostgreSQL: a round trip
 //! (people with their contacts grouped and dated, the practice shared), importing again adds
-//! nothing, the IMD quintile comes from the stored LSOA, one service never sees another's people,
+//! nothing, a person who moves practice is read once, the IMD quintile comes from the stored
+//! LSOA, one service never sees another's people,
 //! and the write is one transaction with one audit event.
 
 use linkwork_domain::access::OrgKind;
@@ -100,6 +101,26 @@ async fn importing_again_adds_nothing_and_updates_the_people() {
         assert_eq!(after.people[0].age, AgeBand::A55to64);
         assert_eq!(after.people.iter().map(|p| p.contacts.len()).sum::<usize>(), 5);
         assert_eq!(after.contact_range, Some((date!(2025 - 10 - 01), date!(2026 - 03 - 01))));
+    })
+    .await;
+}
+
+/// The gathered facts hold a practice's people in one row; a person re-imported at another
+/// practice must leave the first practice's row, not be read twice.
+#[tokio::test]
+async fn a_person_who_moves_practice_is_read_once_at_the_new_one() {
+    on_each_database(|w| async move {
+        let (mut people, contacts) = extract(&w);
+        w.store.add_comparison_population(&w.who, &w.pcn, &people, &contacts).await.unwrap();
+        w.store.comparison_population(std::slice::from_ref(&w.pcn)).await.unwrap();
+        let second = w.store.create_org(&NewOrg { kind: OrgKind::Practice, name: "Second Surgery".into(), ods_code: Some("Y00093".into()), parent_id: Some(w.pcn.clone()), list_size: None }).await.unwrap();
+        people[1].practice_id = second.clone();
+        w.store.add_comparison_population(&w.who, &w.pcn, &people[1..2], &[]).await.unwrap();
+        let got = w.store.comparison_population(std::slice::from_ref(&w.pcn)).await.unwrap();
+        assert_eq!(got.people.iter().map(|p| p.key.as_str()).collect::<Vec<_>>(), ["k-a", "k-b", "k-c"], "each person once");
+        assert_eq!(&*got.people[0].practice_id, second.as_str());
+        assert_eq!(got.people[0].contacts.len(), 1, "with their contacts");
+        assert_eq!(&*got.people[1].practice_id, w.practice.as_str());
     })
     .await;
 }

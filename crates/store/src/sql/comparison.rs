@@ -1,6 +1,6 @@
 //! The comparison population: registered patients who were not referred, pseudonymised, with
-//! their contacts (`crate::comparison`). Written in batches of multi-row statements; read per
-//! service in two ordered queries (people, then their contacts streamed in key order), never one
+//! their contacts (`crate::comparison`). Written in batches of multi-row statements; gathered
+//! into `comparison_facts` a practice to a row ([`rebuild_facts`]) and read from there, never one
 //! query per person.
 
 use super::{audit, Audit, Db, SqlStore};
@@ -12,9 +12,9 @@ use linkwork_domain::evaluation::equity::{AgeBand, ImdDecile};
 use linkwork_domain::evaluation::facts::FactId;
 use linkwork_domain::evaluation::health_system::Contact;
 use linkwork_domain::person::Sex;
+use futures_util::{StreamExt, TryStreamExt};
 use sqlx::QueryBuilder;
 use std::collections::HashMap;
-use std::sync::LazyLock;
 
 /// Rows per statement (7 parameters a row: well under SQLite's bound-parameter limit).
 const BATCH: usize = 1_000;
@@ -23,22 +23,25 @@ const BATCH: usize = 1_000;
 const PERSON: char = '\u{1e}';
 const FIELD: char = '\u{1f}';
 
-/// Rebuilds `comparison_facts` for everyone (`all`), or for the people marked stale, in `tx`;
-/// the caller holds the marks (`evaluation::freshness`) and clears them. Each person's row holds
-/// their fields as the migration describes.
+/// Rebuilds `comparison_facts` for everyone (`all`), or for every service with a person marked
+/// stale, in `tx`; the caller holds the marks (`evaluation::freshness`) and clears them. Each
+/// practice's row holds its people as the migration describes.
 pub(super) async fn rebuild_facts(tx: &mut super::Conn, all: bool) -> Result<()> {
+    // A whole service, not just its marked people: the row is the practice's, and a person
+    // marked may have moved from a practice whose row must lose them.
     let stale = |alias: &str| match all {
         true => String::new(),
-        false => format!("WHERE ({alias}service_org_id, {alias}person_key) IN (SELECT service_org_id, person_key FROM comparison_facts_stale)"),
+        false => format!("WHERE {alias}service_org_id IN (SELECT service_org_id FROM comparison_facts_stale)"),
     };
     sqlx::query(&format!("DELETE FROM comparison_facts {}", stale(""))).execute(&mut *tx).await?;
     sqlx::query(&format!(
-        "INSERT INTO comparison_facts (service_org_id, person_key, person) \
-         SELECT p.service_org_id, p.person_key, \
-           p.person_key || '{FIELD}' || p.practice_id || '{FIELD}' || p.age_band || '{FIELD}' || p.sex || '{FIELD}' || COALESCE(CAST(li.imd_decile AS TEXT), '') || '{FIELD}' || COALESCE(a.contacts, '') \
+        "INSERT INTO comparison_facts (service_org_id, practice_id, people) \
+         SELECT p.service_org_id, p.practice_id, \
+           string_agg(p.person_key || '{FIELD}' || p.age_band || '{FIELD}' || p.sex || '{FIELD}' || COALESCE(CAST(li.imd_decile AS TEXT), '') || '{FIELD}' || COALESCE(a.contacts, ''), '{PERSON}') \
          FROM comparison_people p LEFT JOIN lsoa_imd li ON li.lsoa = p.lsoa \
          LEFT JOIN (SELECT service_org_id, person_key, string_agg(CAST(contact_on AS TEXT) || ' ' || contact_type || ' ' || COALESCE(CAST(bed_days AS TEXT), '-'), ',') AS contacts \
-           FROM comparison_activity {} GROUP BY service_org_id, person_key) a ON a.service_org_id = p.service_org_id AND a.person_key = p.person_key {}",
+           FROM comparison_activity {} GROUP BY service_org_id, person_key) a ON a.service_org_id = p.service_org_id AND a.person_key = p.person_key {} \
+         GROUP BY p.service_org_id, p.practice_id",
         stale(""),
         stale("p.")
     ))
@@ -47,10 +50,10 @@ pub(super) async fn rebuild_facts(tx: &mut super::Conn, all: bool) -> Result<()>
     Ok(())
 }
 
-/// A service's comparison people from `comparison_facts`, many to a returned row
-/// (`packed::select`): a row per person, or per contact, cost the driver and the database most
-/// of the report's time at 100k referrals (400 thousand people, 4 million contacts).
-static SELECT_PACKED: LazyLock<String> = LazyLock::new(|| super::evaluation::packed::select("person", PERSON, "person_key", "comparison_facts"));
+/// A service's comparison people from `comparison_facts`, a practice to a returned row: a row
+/// per person cost the driver most of the report's time at 100k referrals (400 thousand people,
+/// 4 million contacts), and packing them at read time most of the rest.
+const SELECT_PRACTICES: &str = "SELECT practice_id, people FROM comparison_facts WHERE service_org_id = $1 ORDER BY practice_id";
 
 fn corrupt(e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(e.to_string())
@@ -112,46 +115,58 @@ impl ComparisonStore for SqlStore {
 
     async fn comparison_population(&self, service_org_ids: &[String]) -> Result<ComparisonPopulation> {
         self.refresh_evaluation_facts().await?;
-        let mut conn = self.conn().await?;
+        let mut per_service = futures_util::stream::iter(service_org_ids.iter().cloned())
+            .map(|service: String| async move {
+                let rows: Vec<(String, String)> = sqlx::query_as(SELECT_PRACTICES).bind(&service).fetch_all(&mut *self.conn().await?).await?;
+                super::evaluation::off_task(move || unpack_service(&rows)).await
+            })
+            .buffered(SERVICES_AT_ONCE);
         let mut out = ComparisonPopulation::default();
-        let mut practices: HashMap<String, FactId> = HashMap::new();
-        for service in service_org_ids {
-            let packs: Vec<String> = sqlx::query_scalar(SELECT_PACKED.as_str()).bind(service).fetch_all(&mut *conn).await?;
-            for person in packs.iter().flat_map(|pack| pack.split(PERSON)) {
-                let mut fields = person.split(FIELD);
-                let mut field = |what: &str| fields.next().ok_or_else(|| corrupt(format!("a comparison person's packed row lacks their {what}: {person:?}")));
-                let (key, practice, age, sex, decile, contacts) = (field("key")?, field("practice")?, field("age band")?, field("sex")?, field("IMD decile")?, field("contacts")?);
-                let practice_id = match practices.get(practice) {
-                    Some(id) => id.clone(),
-                    None => {
-                        let id: FactId = practice.into();
-                        practices.insert(practice.to_owned(), id.clone());
-                        id
-                    }
-                };
-                let imd = match decile {
-                    "" => None,
-                    d => Some(d.parse().ok().and_then(ImdDecile::new).ok_or_else(|| corrupt(format!("IMD decile {d}")))?.quintile()),
-                };
-                // Sized exactly: at the national size there are tens of millions of contacts.
-                let mut unpacked = Vec::with_capacity(if contacts.is_empty() { 0 } else { contacts.bytes().filter(|b| *b == b',').count() + 1 });
-                for item in contacts.split(',').filter(|c| !c.is_empty()) {
-                    let contact: Contact = super::evaluation::activity_facts::unpack_contact(item)?;
-                    out.contact_range = Some(match out.contact_range {
-                        None => (contact.on, contact.on),
-                        Some((from, to)) => (from.min(contact.on), to.max(contact.on)),
-                    });
-                    unpacked.push(contact);
-                }
-                out.people.push(ComparisonPerson { key: key.to_owned(), practice_id, age: AgeBand::parse(age).map_err(corrupt)?, sex: Sex::parse(sex).map_err(corrupt)?, imd, contacts: unpacked });
-            }
+        while let Some(service) = per_service.try_next().await? {
+            out.contact_range = match (out.contact_range, service.contact_range) {
+                (Some((from, to)), Some((f, t))) => Some((from.min(f), to.max(t))),
+                (range, None) | (None, range) => range,
+            };
+            out.people.extend(service.people);
         }
         // Byte order of the key, whatever each database's collation (stable: services keep their
-        // order for a key both hold); each person's contacts by date (then type, in byte order).
+        // order for a key both hold).
         out.people.sort_by(|a, b| a.key.as_bytes().cmp(b.key.as_bytes()));
-        for p in &mut out.people {
-            p.contacts.sort_by(|a, b| (a.on, a.contact_type.code()).cmp(&(b.on, b.contact_type.code())));
-        }
         Ok(out)
     }
+}
+
+/// How many services' comparison people are read and unpacked at once (each unpacked on a
+/// thread of its own: see `evaluation::off_task`).
+const SERVICES_AT_ONCE: usize = 2;
+
+/// One service's people from its practices' rows of `comparison_facts`, each person's contacts
+/// by date (then type, in byte order).
+fn unpack_service(rows: &[(String, String)]) -> Result<ComparisonPopulation> {
+    let mut out = ComparisonPopulation::default();
+    for (practice, people) in rows {
+        let practice_id: FactId = practice.as_str().into();
+        for person in people.split(PERSON) {
+            let mut fields = person.split(FIELD);
+            let mut field = |what: &str| fields.next().ok_or_else(|| corrupt(format!("a comparison person's packed row lacks their {what}: {person:?}")));
+            let (key, age, sex, decile, contacts) = (field("key")?, field("age band")?, field("sex")?, field("IMD decile")?, field("contacts")?);
+            let imd = match decile {
+                "" => None,
+                d => Some(d.parse().ok().and_then(ImdDecile::new).ok_or_else(|| corrupt(format!("IMD decile {d}")))?.quintile()),
+            };
+            // Sized exactly: at the national size there are tens of millions of contacts.
+            let mut unpacked = Vec::with_capacity(if contacts.is_empty() { 0 } else { contacts.bytes().filter(|b| *b == b',').count() + 1 });
+            for item in contacts.split(',').filter(|c| !c.is_empty()) {
+                let contact: Contact = super::evaluation::activity_facts::unpack_contact(item)?;
+                out.contact_range = Some(match out.contact_range {
+                    None => (contact.on, contact.on),
+                    Some((from, to)) => (from.min(contact.on), to.max(contact.on)),
+                });
+                unpacked.push(contact);
+            }
+            unpacked.sort_by(|a, b| (a.on, a.contact_type.code()).cmp(&(b.on, b.contact_type.code())));
+            out.people.push(ComparisonPerson { key: key.to_owned(), practice_id: practice_id.clone(), age: AgeBand::parse(age).map_err(corrupt)?, sex: Sex::parse(sex).map_err(corrupt)?, imd, contacts: unpacked });
+        }
+    }
+    Ok(out)
 }

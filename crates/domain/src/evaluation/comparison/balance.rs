@@ -5,7 +5,6 @@ use crate::evaluation::disclosure::{round_to, Shown, SuppressionPolicy};
 use crate::evaluation::equity::{AgeBand, ImdQuintile};
 use crate::evaluation::stats::ordered_sum;
 use crate::person::Sex;
-use std::collections::BTreeSet;
 
 /// One covariate, before and after matching.
 ///
@@ -126,7 +125,12 @@ fn moments(values: &[(f64, f64)]) -> Option<(f64, f64)> {
 /// Σw (a group of equal values: that value, variance 0). 0 when both variances are 0 and the means equal; None when either group is empty, or the
 /// variances are 0 and the means differ.
 pub fn smd(a: &[(f64, f64)], b: &[(f64, f64)]) -> Option<f64> {
-    let ((ma, va), (mb, vb)) = (moments(a)?, moments(b)?);
+    smd_of(moments(a), moments(b))
+}
+
+/// [`smd`] of two groups' [`moments`].
+fn smd_of(a: Option<(f64, f64)>, b: Option<(f64, f64)>) -> Option<f64> {
+    let ((ma, va), (mb, vb)) = (a?, b?);
     let pooled = ((va + vb) / 2.0).sqrt();
     if pooled > 0.0 {
         Some((ma - mb) / pooled)
@@ -138,9 +142,10 @@ pub fn smd(a: &[(f64, f64)], b: &[(f64, f64)]) -> Option<f64> {
 /// A group's mean as it may be shown: a share as the percentage of the rounded counts (its
 /// weighted count of people with the property, whole for the exactly matched covariates, of
 /// `n`), any other mean of values in steps of 1 to the decimals its `n` people allow.
-fn shown_mean(policy: SuppressionPolicy, cov: Covariate, n: u64, values: &[(f64, f64)]) -> Shown<f64> {
+/// `moments`: the values' [`moments`], computed once for the mean and the SMD.
+fn shown_mean(policy: SuppressionPolicy, cov: Covariate, n: u64, values: &[(f64, f64)], moments: Option<(f64, f64)>) -> Shown<f64> {
     if !cov.is_share() {
-        return policy.mean(n, 1.0, moments(values).map(|m| m.0));
+        return policy.mean(n, 1.0, moments.map(|m| m.0));
     }
     let with = ordered_sum(values.iter().map(|(x, w)| x * w));
     let all = ordered_sum(values.iter().map(|v| v.1));
@@ -223,7 +228,10 @@ pub(super) fn table(input: &ComparisonInput, matching: &Matching, policy: Suppre
             // After: the matched cases, their controls weighted 1/k.
             let mut ref_after: Vec<(f64, f64)> = Vec::new();
             let mut cmp_after: Vec<(f64, f64)> = Vec::new();
-            let mut controls: BTreeSet<usize> = BTreeSet::new();
+            // Which comparison people are controls (a flag each: a set of hundreds of thousands
+            // cost more than the rest of the row).
+            let mut is_control = vec![false; input.comparison.len()];
+            let mut controls = 0u64;
             for c in matching.cases.iter().filter(|c| !c.controls.is_empty()) {
                 let Some(v) = referred(c) else { continue };
                 ref_after.push((v, 1.0));
@@ -231,18 +239,19 @@ pub(super) fn table(input: &ComparisonInput, matching: &Matching, policy: Suppre
                 for k in &c.controls {
                     if let Some(v) = comparison(k.comparison, (k.counts.before[0], k.counts.prior_gp)) {
                         cmp_after.push((v, w));
-                        controls.insert(k.comparison);
+                        controls += u64::from(!std::mem::replace(&mut is_control[k.comparison], true));
                     }
                 }
             }
             let n = |v: &[(f64, f64)]| v.len() as u64;
             let (nrb, ncb, nra) = (n(&ref_before), n(&cmp_before), n(&ref_after));
             // The comparison side after matching: the smaller of its cases and its distinct people.
-            let nca = nra.min(controls.len() as u64);
-            let (referred_before, comparison_before) = (shown_mean(policy, cov, nrb, &ref_before), shown_mean(policy, cov, ncb, &cmp_before));
-            let (referred_after, comparison_after) = (shown_mean(policy, cov, nra, &ref_after), shown_mean(policy, cov, nca, &cmp_after));
-            let smd_before = shown_smd(policy, cov, nrb.min(ncb), (referred_before, comparison_before), smd(&ref_before, &cmp_before));
-            let smd_after = shown_smd(policy, cov, nra.min(nca), (referred_after, comparison_after), smd(&ref_after, &cmp_after));
+            let nca = nra.min(controls);
+            let [mrb, mcb, mra, mca] = [&ref_before, &cmp_before, &ref_after, &cmp_after].map(|v| moments(v));
+            let (referred_before, comparison_before) = (shown_mean(policy, cov, nrb, &ref_before, mrb), shown_mean(policy, cov, ncb, &cmp_before, mcb));
+            let (referred_after, comparison_after) = (shown_mean(policy, cov, nra, &ref_after, mra), shown_mean(policy, cov, nca, &cmp_after, mca));
+            let smd_before = shown_smd(policy, cov, nrb.min(ncb), (referred_before, comparison_before), smd_of(mrb, mcb));
+            let smd_after = shown_smd(policy, cov, nra.min(nca), (referred_after, comparison_after), smd_of(mra, mca));
             BalanceRow {
                 key: cov.key(),
                 label: cov.label(),

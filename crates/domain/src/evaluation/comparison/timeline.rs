@@ -54,12 +54,17 @@ pub struct PersonCounts {
 }
 
 /// A person's contact dates, sorted, per counted outcome; bed days as prefix sums by date.
+/// One allocation for the dates (a comparison group has hundreds of thousands of people, each
+/// with a timeline built per report), and none for bed days when there are none.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Timeline {
-    /// GP appointments, A&E attendances, non-elective admissions.
-    dates: [Vec<i32>; 3],
+    /// GP appointments, then A&E attendances, then non-elective admissions, each sorted.
+    days: Vec<i32>,
+    /// Where each of those outcomes' dates end in `days`.
+    ends: [usize; 3],
     bed_dates: Vec<i32>,
-    /// `bed_cum[i]`: bed days of the first `i` stays by date (one longer than `bed_dates`).
+    /// `bed_cum[i]`: bed days of the first `i` stays by date (one longer than `bed_dates`;
+    /// empty when there are none).
     bed_cum: Vec<u64>,
 }
 
@@ -86,31 +91,56 @@ fn up_to(v: &[i32], x: i32) -> usize {
 }
 
 impl Timeline {
-    pub fn new<'c>(contacts: impl IntoIterator<Item = &'c Contact>) -> Self {
-        let mut t = Timeline::default();
-        let mut beds: Vec<(i32, u64)> = Vec::new();
+    pub fn new<'c, I>(contacts: I) -> Self
+    where
+        I: IntoIterator<Item = &'c Contact>,
+        I::IntoIter: Clone,
+    {
+        let contacts = contacts.into_iter();
+        // Counted first, so each list is allocated once at its size.
+        let (mut per_outcome, mut stays) = ([0usize; 3], 0usize);
+        for c in contacts.clone() {
+            if let Some(o) = outcome_of(c.contact_type) {
+                per_outcome[o as usize] += 1;
+            }
+            stays += usize::from(c.bed_days.is_some_and(|b| b > 0));
+        }
+        let ends = [per_outcome[0], per_outcome[0] + per_outcome[1], per_outcome[0] + per_outcome[1] + per_outcome[2]];
+        let mut days = vec![0; ends[2]];
+        let mut next = [0, ends[0], ends[1]];
+        let mut beds: Vec<(i32, u64)> = Vec::with_capacity(stays);
         for c in contacts {
             let day = c.on.to_julian_day();
             if let Some(o) = outcome_of(c.contact_type) {
-                t.dates[o as usize].push(day);
+                days[next[o as usize]] = day;
+                next[o as usize] += 1;
             }
             // As the health section: the bed days of any contact carrying them, on its date.
             if let Some(b) = c.bed_days.filter(|b| *b > 0) {
                 beds.push((day, u64::from(b)));
             }
         }
-        for d in &mut t.dates {
-            d.sort_unstable();
-        }
+        days[..ends[0]].sort_unstable();
+        days[ends[0]..ends[1]].sort_unstable();
+        days[ends[1]..].sort_unstable();
         beds.sort_unstable();
-        t.bed_cum.reserve(beds.len() + 1);
-        t.bed_cum.push(0);
-        for (day, b) in beds {
-            t.bed_dates.push(day);
-            let last = *t.bed_cum.last().unwrap_or(&0);
-            t.bed_cum.push(last + b);
+        let mut t = Timeline { days, ends, bed_dates: Vec::with_capacity(stays), bed_cum: Vec::new() };
+        if stays > 0 {
+            t.bed_cum.reserve_exact(stays + 1);
+            t.bed_cum.push(0);
+            for (day, b) in beds {
+                t.bed_dates.push(day);
+                let last = *t.bed_cum.last().unwrap_or(&0);
+                t.bed_cum.push(last + b);
+            }
         }
         t
+    }
+
+    /// The sorted dates of a counted outcome (not bed days).
+    fn dates(&self, o: Outcome) -> &[i32] {
+        let i = o as usize;
+        &self.days[if i == 0 { 0 } else { self.ends[i - 1] }..self.ends[i]]
     }
 
     /// GP appointments in `[prior_start, index)`: the 12 months before.
@@ -127,12 +157,13 @@ impl Timeline {
     fn count(&self, o: Outcome, from: i32, to: i32, after: bool) -> u64 {
         let pos = |v: &[i32], x: i32| if after { up_to(v, x) } else { below(v, x) };
         match o {
+            Outcome::BedDays if self.bed_dates.is_empty() => 0,
             Outcome::BedDays => {
                 let (a, b) = (pos(&self.bed_dates, from), pos(&self.bed_dates, to));
                 self.bed_cum[b] - self.bed_cum[a]
             }
             _ => {
-                let v = &self.dates[o as usize];
+                let v = self.dates(o);
                 (pos(v, to) - pos(v, from)) as u64
             }
         }

@@ -28,9 +28,26 @@ pub fn mean(values: &[f64]) -> Option<f64> {
 /// The sum of `values` added in ascending order. Floating-point addition is not associative, so
 /// summing in a fixed order makes every statistic independent of the order rows were loaded in:
 /// the same records always give bit-for-bit the same report (a re-imported bundle included).
+///
+/// Whole numbers whose magnitudes add up to less than 2^53 (counts, flags, bands: most of what
+/// the report sums) are added as they come: every partial sum is then exact in any order, so the
+/// result is the ascending order's bit for bit, without the sort (which was a third of the
+/// comparison group's time at 100k referrals).
 pub fn ordered_sum(values: impl Iterator<Item = f64>) -> f64 {
+    /// Below this, every whole number and every sum of them is exact in an `f64`.
+    const EXACT_BELOW: f64 = 9_007_199_254_740_992.0; // 2^53
     let mut sorted: Vec<f64> = values.collect();
-    sorted.sort_by(f64::total_cmp);
+    let mut magnitude = 0.0;
+    let whole = sorted.iter().all(|v| {
+        magnitude += v.abs();
+        v.fract() == 0.0 && magnitude < EXACT_BELOW
+    });
+    if whole {
+        // Signed zeros too: a sum is -0.0 only when every value is, in whatever order.
+        return sorted.into_iter().sum();
+    }
+    // Equal under total_cmp means the same bits, so an unstable sort gives the same order.
+    sorted.sort_unstable_by(f64::total_cmp);
     sorted.into_iter().sum()
 }
 
@@ -106,6 +123,32 @@ mod tests {
 
     fn close(a: f64, b: f64) -> bool {
         (a - b).abs() < 1e-5
+    }
+
+    /// The sum in ascending order, as `ordered_sum` promises it.
+    fn sorted_sum(values: &[f64]) -> f64 {
+        let mut v = values.to_vec();
+        v.sort_by(f64::total_cmp);
+        v.into_iter().sum()
+    }
+
+    #[test]
+    fn ordered_sum_of_fractions_is_the_ascending_orders_bit_for_bit() {
+        // In this order the plain sum differs in the last bit from the ascending order's.
+        let values = [1e16, 1.0, 1.0, -1e16, 0.1, 0.2, 0.3];
+        assert_ne!(values.iter().sum::<f64>().to_bits(), sorted_sum(&values).to_bits());
+        assert_eq!(ordered_sum(values.iter().copied()).to_bits(), sorted_sum(&values).to_bits());
+    }
+
+    #[test]
+    fn ordered_sum_of_whole_numbers_is_the_ascending_orders_bit_for_bit() {
+        let counts: Vec<f64> = (0..10_000).map(|i| f64::from((i * 7919) % 23) - 5.0).collect();
+        assert_eq!(ordered_sum(counts.iter().copied()).to_bits(), sorted_sum(&counts).to_bits());
+        assert_eq!(ordered_sum([-0.0, -0.0].into_iter()).to_bits(), (-0.0f64).to_bits());
+        assert_eq!(ordered_sum([-0.0, 0.0, -0.0].into_iter()).to_bits(), 0.0f64.to_bits());
+        // Past 2^53 whole numbers lose their exactness: the ascending order is kept.
+        let huge = [9e15, 9e15, 1.0, -9e15, 1.0, 3.0];
+        assert_eq!(ordered_sum(huge.iter().copied()).to_bits(), sorted_sum(&huge).to_bits());
     }
 
     #[test]
