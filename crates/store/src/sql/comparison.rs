@@ -118,7 +118,7 @@ impl ComparisonStore for SqlStore {
         let mut per_service = futures_util::stream::iter(service_org_ids.iter().cloned())
             .map(|service: String| async move {
                 let rows: Vec<(String, String)> = sqlx::query_as(SELECT_PRACTICES).bind(&service).fetch_all(&mut *self.conn().await?).await?;
-                super::evaluation::off_task(move || unpack_service(&rows)).await
+                unpack_service(&rows)
             })
             .buffered(SERVICES_AT_ONCE);
         let mut out = ComparisonPopulation::default();
@@ -136,8 +136,8 @@ impl ComparisonStore for SqlStore {
     }
 }
 
-/// How many services' comparison people are read and unpacked at once (each unpacked on a
-/// thread of its own: see `evaluation::off_task`).
+/// How many services' comparison people are read at once: the next service's rows are read on
+/// the database's side while this one's are unpacked.
 const SERVICES_AT_ONCE: usize = 2;
 
 /// One service's people from its practices' rows of `comparison_facts`, each person's contacts

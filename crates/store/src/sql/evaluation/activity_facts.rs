@@ -47,23 +47,20 @@ static SELECT: LazyLock<String> = LazyLock::new(|| packed::select(&format!("pers
 /// A service's contacts, grouped by person, from `activity_facts`.
 pub(super) async fn read(conn: &mut super::super::Conn, service_org_id: &str) -> Result<Vec<PersonActivity>> {
     let packed: Vec<String> = sqlx::query_scalar(SELECT.as_str()).bind(service_org_id).fetch_all(&mut *conn).await?;
-    super::off_task(move || {
-        packed
-            .iter()
-            .flat_map(|row| row.split(PERSON))
-            .map(|person| {
-                let (person, contacts) = person.split_once(CONTACTS).ok_or_else(|| corrupt(format!("a person's packed health activity reads {person:?}")))?;
-                // Sized exactly: a national extract has tens of millions of contacts.
-                let mut unpacked = Vec::with_capacity(contacts.bytes().filter(|b| *b == b',').count() + 1);
-                for contact in contacts.split(',') {
-                    unpacked.push(unpack_contact(contact)?);
-                }
-                let contacts = unpacked;
-                Ok(PersonActivity { person: person.to_owned(), contacts })
-            })
-            .collect()
-    })
-    .await
+    packed
+        .iter()
+        .flat_map(|row| row.split(PERSON))
+        .map(|person| {
+            let (person, contacts) = person.split_once(CONTACTS).ok_or_else(|| corrupt(format!("a person's packed health activity reads {person:?}")))?;
+            // Sized exactly: a national extract has tens of millions of contacts.
+            let mut unpacked = Vec::with_capacity(contacts.bytes().filter(|b| *b == b',').count() + 1);
+            for contact in contacts.split(',') {
+                unpacked.push(unpack_contact(contact)?);
+            }
+            let contacts = unpacked;
+            Ok(PersonActivity { person: person.to_owned(), contacts })
+        })
+        .collect()
 }
 
 /// One `date type bed_days` item of a person's packed contacts.

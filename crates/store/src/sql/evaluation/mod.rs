@@ -57,18 +57,6 @@ impl EvaluationStore for SqlStore {
     }
 }
 
-/// Runs `unpack` (turning a service's packed facts into the evaluation's: work for a core, no
-/// I/O) on a thread of its own. The evaluation's reads are one task, and a task runs on one
-/// thread at a time: unpacked in the task, every service's facts waited for one core while the
-/// database's threads used the other.
-pub(super) async fn off_task<T: Send + 'static>(unpack: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
-    match tokio::task::spawn_blocking(unpack).await {
-        Ok(unpacked) => unpacked,
-        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-        Err(e) => Err(StoreError::Corrupt(format!("unpacking the evaluation's facts was cancelled: {e}"))),
-    }
-}
-
 impl SqlStore {
     /// The services' practices, every section's facts about their referrals (see
     /// [`referral_facts`]) and their people's health activity, several services at a time, kept

@@ -130,11 +130,8 @@ pub(super) struct ReferralRow {
 /// measures dated after it left out).
 pub(super) async fn read(conn: &mut super::super::Conn, service_org_id: &str, to: Date) -> Result<Vec<ReferralRow>> {
     let packed: Vec<String> = sqlx::query_scalar(SELECT.as_str()).bind(service_org_id).fetch_all(&mut *conn).await?;
-    super::off_task(move || {
-        let to_text = to.to_string();
-        packed.iter().flat_map(|row| row.split(REFERRAL)).map(|referral| parse(referral, to, &to_text)).collect()
-    })
-    .await
+    let to_text = to.to_string();
+    packed.iter().flat_map(|row| row.split(REFERRAL)).map(|referral| parse(referral, to, &to_text)).collect()
 }
 
 /// One referral of [`SELECT`]. `to_text` is `to` in ISO form: ISO dates compare as text in date
