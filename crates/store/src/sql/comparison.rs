@@ -15,6 +15,7 @@ use linkwork_domain::person::Sex;
 use futures_util::{StreamExt, TryStreamExt};
 use sqlx::QueryBuilder;
 use std::collections::HashMap;
+use time::Date;
 
 /// Rows per statement (7 parameters a row: well under SQLite's bound-parameter limit).
 const BATCH: usize = 1_000;
@@ -123,10 +124,9 @@ impl ComparisonStore for SqlStore {
             .buffered(SERVICES_AT_ONCE);
         let mut out = ComparisonPopulation::default();
         while let Some(service) = per_service.try_next().await? {
-            out.contact_range = match (out.contact_range, service.contact_range) {
-                (Some((from, to)), Some((f, t))) => Some((from.min(f), to.max(t))),
-                (range, None) | (None, range) => range,
-            };
+            if let Some(range) = service.contact_range {
+                widen(&mut out.contact_range, range);
+            }
             out.people.extend(service.people);
         }
         // Byte order of the key, whatever each database's collation (stable: services keep their
@@ -158,10 +158,7 @@ fn unpack_service(rows: &[(String, String)]) -> Result<ComparisonPopulation> {
             let mut unpacked = Vec::with_capacity(if contacts.is_empty() { 0 } else { contacts.bytes().filter(|b| *b == b',').count() + 1 });
             for item in contacts.split(',').filter(|c| !c.is_empty()) {
                 let contact: Contact = super::evaluation::activity_facts::unpack_contact(item)?;
-                out.contact_range = Some(match out.contact_range {
-                    None => (contact.on, contact.on),
-                    Some((from, to)) => (from.min(contact.on), to.max(contact.on)),
-                });
+                widen(&mut out.contact_range, (contact.on, contact.on));
                 unpacked.push(contact);
             }
             unpacked.sort_by(|a, b| (a.on, a.contact_type.code()).cmp(&(b.on, b.contact_type.code())));
@@ -169,4 +166,12 @@ fn unpack_service(rows: &[(String, String)]) -> Result<ComparisonPopulation> {
         }
     }
     Ok(out)
+}
+
+/// Widens the first-to-last `range` of contact dates to take in `(from, to)`.
+fn widen(range: &mut Option<(Date, Date)>, (from, to): (Date, Date)) {
+    *range = Some(match *range {
+        None => (from, to),
+        Some((first, last)) => (first.min(from), last.max(to)),
+    });
 }
